@@ -1,0 +1,38 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-e2e bench db-upgrade clean-venv
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PY)) trên máy: hãy cài Python 3.11."; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+db-upgrade: $(VENV)/.runtime-installed
+	$(FLASK) db upgrade
+
+run: db-upgrade
+	$(FLASK) ensure-admin
+	$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
+
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -q tests --ignore=tests/e2e
+
+test-e2e: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -q tests/e2e
+
+bench: $(VENV)/.dev-installed
+	for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -1,0 +1,1 @@
+"""WTForms classes: shape only (required, formats, choices); no database queries."""

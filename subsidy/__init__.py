@@ -1,0 +1,48 @@
+"""The VTCI smartphone subsidy case manager: create_app(config=None)."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides the environment-derived settings (tests pass a dict)."""
+    from subsidy.config import load_config, normalise_database_url
+    from subsidy.db import make_engine, make_sessionmaker
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(load_config())
+    if config:
+        app.config.update(config)
+    app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
+
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["subsidy.engine"] = engine
+    app.extensions["subsidy.sessionmaker"] = make_sessionmaker(engine)
+
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    logging.getLogger("werkzeug").setLevel(logging.INFO)
+
+    from subsidy import web
+
+    web.init_app(app)
+
+    from subsidy import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""CLI commands per area; each module lists its click commands in COMMANDS."""

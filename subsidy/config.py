@@ -1,0 +1,68 @@
+"""Settings read from the environment.
+
+DATABASE_URL        SQLAlchemy URL; default SQLite file instance/subsidy.sqlite3.
+                    PostgreSQL: postgresql+psycopg://user@host:5432/db (a plain
+                    postgresql:// URL is rewritten to use psycopg 3).
+SECRET_KEY          signing key; default: generated once and kept in instance/secret_key.
+RATELIMIT_STORAGE_URI   Flask-Limiter storage; default memory://, e.g. redis://127.0.0.1:6379/0.
+TRUSTED_PROXIES     number of reverse proxies in front of the app whose X-Forwarded-* headers
+                    are trusted (default 0: none; the client address is the socket's).
+COMMUNE_NAME, COMMUNE_BODY, COMMUNE_BODY_UPPER, COMMUNE_PLACE, HAMLETS  the commune's names
+                    (configuration, since names changed with the 2025 mergers; domain.md §1).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+DEFAULT_HAMLETS = "Ấp Phú Hòa;Ấp Phú Thành;Ấp Phú Xuân;Ấp Phú Lợi;Ấp Phú Thạnh;Ấp Phú Hưng"
+
+
+def normalise_database_url(url: str) -> str:
+    """Return the SQLAlchemy URL with the psycopg 3 driver for PostgreSQL URLs."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _secret_key() -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config() -> dict:
+    """Build the Flask config dict from the environment (see the module docstring)."""
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    default_db = f"sqlite:///{INSTANCE / 'subsidy.sqlite3'}"
+    return {
+        "SECRET_KEY": _secret_key(),
+        "DATABASE_URL": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        "COMMUNE_NAME": os.environ.get("COMMUNE_NAME", "xã Phú Tân"),
+        "COMMUNE_BODY": os.environ.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN"),
+        "COMMUNE_BODY_UPPER": os.environ.get("COMMUNE_BODY_UPPER", ""),
+        "COMMUNE_PLACE": os.environ.get("COMMUNE_PLACE", "Phú Tân"),
+        "HAMLETS": [h.strip() for h in os.environ.get("HAMLETS", DEFAULT_HAMLETS).split(";") if h.strip()],
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PROGRAMME": os.environ.get("PROGRAMME", "VTCI-2025"),
+    }

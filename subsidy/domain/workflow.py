@@ -1,0 +1,133 @@
+"""The life of an application as an explicit state machine (domain.md §5).
+
+received (tiếp nhận) → eligible / not_eligible (checked) → proposed (on the danh sách đề nghị)
+→ approved → handed_over (phone) / paid (cash) → closed. An application can be withdrawn or
+refused from any state before handover, always with a reason. A voided handover or payment
+returns the application to approved.
+
+``TRANSITIONS`` is the one table that says which role may make which move. ``check_move`` raises
+a named ``WorkflowError`` for an illegal move and changes nothing; services call it before they
+change a state and record an ApplicationEvent and an audit entry after.
+
+Pure Python: imports neither Flask nor SQLAlchemy.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class State(str, enum.Enum):
+    received = "received"
+    eligible = "eligible"
+    not_eligible = "not_eligible"
+    proposed = "proposed"
+    approved = "approved"
+    handed_over = "handed_over"
+    paid = "paid"
+    closed = "closed"
+    withdrawn = "withdrawn"
+    refused = "refused"
+
+
+STATE_LABELS: dict[str, str] = {
+    "received": "Đã tiếp nhận",
+    "eligible": "Đủ điều kiện",
+    "not_eligible": "Không đủ điều kiện",
+    "proposed": "Đã đưa vào danh sách đề nghị",
+    "approved": "Đã được phê duyệt",
+    "handed_over": "Đã bàn giao điện thoại",
+    "paid": "Đã chi hỗ trợ bằng tiền",
+    "closed": "Đã hoàn tất",
+    "withdrawn": "Đã rút hồ sơ",
+    "refused": "Bị từ chối",
+}
+
+TERMINAL = frozenset({State.closed, State.withdrawn, State.refused})
+
+
+@dataclass(frozen=True)
+class Move:
+    """One allowed move: its name (used in audit entries), who may make it, whether a reason is needed."""
+
+    name: str
+    label: str
+    roles: frozenset[str]
+    needs_reason: bool = False
+
+
+CLERK = frozenset({"clerk"})
+APPROVER = frozenset({"approver"})
+CLERK_OR_APPROVER = frozenset({"clerk", "approver"})
+
+_BEFORE_HANDOVER = (State.received, State.eligible, State.not_eligible, State.proposed, State.approved)
+
+TRANSITIONS: dict[tuple[State, State], Move] = {
+    # checking eligibility (and re-checking after an edit)
+    (State.received, State.eligible): Move("check", "Kiểm tra điều kiện", CLERK),
+    (State.received, State.not_eligible): Move("check", "Kiểm tra điều kiện", CLERK),
+    (State.eligible, State.not_eligible): Move("recheck", "Kiểm tra lại", CLERK),
+    (State.not_eligible, State.eligible): Move("recheck", "Kiểm tra lại", CLERK),
+    # the proposal list
+    (State.eligible, State.proposed): Move("propose", "Đưa vào danh sách đề nghị", CLERK),
+    (State.proposed, State.eligible): Move("unpropose", "Rút khỏi danh sách đề nghị", CLERK, True),
+    (State.proposed, State.approved): Move("approve", "Phê duyệt", APPROVER),
+    # the support itself
+    (State.approved, State.handed_over): Move("hand_over", "Bàn giao điện thoại", CLERK),
+    (State.approved, State.paid): Move("pay", "Chi hỗ trợ bằng tiền", CLERK),
+    (State.handed_over, State.approved): Move("void_handover", "Hủy biên bản bàn giao", APPROVER, True),
+    (State.paid, State.approved): Move("void_payment", "Hủy giấy biên nhận", APPROVER, True),
+    (State.handed_over, State.closed): Move("close", "Hoàn tất hồ sơ", CLERK_OR_APPROVER),
+    (State.paid, State.closed): Move("close", "Hoàn tất hồ sơ", CLERK_OR_APPROVER),
+}
+for _s in _BEFORE_HANDOVER:
+    TRANSITIONS[(_s, State.withdrawn)] = Move("withdraw", "Rút hồ sơ (theo đề nghị của hộ)", CLERK_OR_APPROVER, True)
+    TRANSITIONS[(_s, State.refused)] = Move("refuse", "Từ chối hồ sơ", APPROVER, True)
+
+
+class WorkflowError(Exception):
+    """Base of the workflow's named errors; ``str(err)`` is a Vietnamese message for the clerk."""
+
+
+class IllegalTransition(WorkflowError):
+    """No move leads from this state to that one."""
+
+
+class RoleNotAllowed(WorkflowError):
+    """The move exists but this role may not make it."""
+
+
+class ReasonRequired(WorkflowError):
+    """The move needs a written reason and none was given."""
+
+
+def _label(state: State | str) -> str:
+    return STATE_LABELS.get(State(state).value, str(state))
+
+
+def check_move(current: State | str, target: State | str, role: str, reason: str | None = None) -> Move:
+    """Return the Move from ``current`` to ``target`` if ``role`` may make it; else raise.
+
+    Raises IllegalTransition (no such move), RoleNotAllowed (wrong role), ReasonRequired
+    (withdraw, refuse, void, unpropose without a reason). Source: domain.md §5.
+    """
+    current, target = State(current), State(target)
+    move = TRANSITIONS.get((current, target))
+    if move is None:
+        raise IllegalTransition(
+            f"Không thể chuyển hồ sơ từ trạng thái «{_label(current)}» sang «{_label(target)}»."
+        )
+    if role not in move.roles:
+        raise RoleNotAllowed(
+            f"Tài khoản có vai trò «{role}» không được thực hiện bước «{move.label}»; "
+            f"bước này dành cho: {', '.join(sorted(move.roles))}."
+        )
+    if move.needs_reason and not (reason or "").strip():
+        raise ReasonRequired(f"Bước «{move.label}» cần ghi rõ lý do.")
+    return move
+
+
+def allowed_moves(current: State | str, role: str) -> list[tuple[State, Move]]:
+    """The moves ``role`` may make from ``current``: [(target, Move)], in table order."""
+    current = State(current)
+    return [(t, m) for (s, t), m in TRANSITIONS.items() if s == current and role in m.roles]

@@ -1,0 +1,9 @@
+"""All models, imported here so Base.metadata is complete for Alembic and the tests."""
+from subsidy.models.application import (  # noqa: F401
+    STATES, Allocation, Application, ApplicationEvent, EligibilityDecision, ProposalList, RuleSet,
+)
+from subsidy.models.audit import AuditEntry  # noqa: F401
+from subsidy.models.handover import CashPayment, Handover, HandoverImei  # noqa: F401
+from subsidy.models.household import Category, Household, PriorDevice  # noqa: F401
+from subsidy.models.receipt import Receipt, ReceiptCounter  # noqa: F401
+from subsidy.models.user import ApiToken, Role, User  # noqa: F401

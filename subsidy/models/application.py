@@ -1,0 +1,145 @@
+"""Applications for smartphone support, their eligibility decisions, state history,
+allocations (quota) and the commune's proposal lists (danh sách đề nghị)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from subsidy.db import Base, utcnow
+from subsidy.models.household import Household
+
+STATES = (
+    "received", "eligible", "not_eligible", "proposed", "approved",
+    "handed_over", "paid", "closed", "withdrawn", "refused",
+)
+_STATES_SQL = ",".join(f"'{s}'" for s in STATES)
+
+
+class RuleSet(Base):
+    """A versioned rule set (e.g. Thông tư 14/2022/TT-BTTTT, version 1), loaded from a shipped file."""
+
+    __tablename__ = "rule_sets"
+    __table_args__ = (
+        UniqueConstraint("code", "version"),
+        CheckConstraint("support_amount > 0", name="support_amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(String(255))
+    legal_source: Mapped[str] = mapped_column(String(255))
+    effective_from: Mapped[dt.date]
+    effective_to: Mapped[dt.date | None]
+    eligible_categories: Mapped[list[str]]
+    support_amount: Mapped[int]  # đồng
+    cash_cutoff: Mapped[dt.date]
+    priority_order: Mapped[list[str]]
+    definition: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the whole shipped document
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ProposalList(Base):
+    """A commune proposal list (danh sách đề nghị) and, once approved, its approval decision."""
+
+    __tablename__ = "proposal_lists"
+    __table_args__ = (CheckConstraint("status IN ('draft','approved')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    created_on: Mapped[dt.date]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    decision_number: Mapped[str | None] = mapped_column(String(64))
+    decision_date: Mapped[dt.date | None]
+    approving_body: Mapped[str | None] = mapped_column(String(255))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Application(Base):
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("household_id", "programme"),
+        CheckConstraint(f"state IN ({_STATES_SQL})", name="state"),
+        CheckConstraint("support_form IN ('package','cash')", name="support_form"),
+        CheckConstraint("priority_tier IS NULL OR priority_tier BETWEEN 1 AND 4", name="priority_tier"),
+        Index("ix_applications_state_rank", "state", "priority_tier", "received_on", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    programme: Mapped[str] = mapped_column(String(40), default="VTCI-2025")
+    tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
+    received_on: Mapped[dt.date]
+    support_form: Mapped[str] = mapped_column(String(10))  # package | cash
+    purchase_date: Mapped[dt.date | None]  # cash form: the day the household bought its phone (E5)
+    evidence_note: Mapped[str | None] = mapped_column(Text)
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[str] = mapped_column(String(20), default="received")
+    state_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    priority_tier: Mapped[int | None]
+    proposal_list_id: Mapped[int | None] = mapped_column(ForeignKey("proposal_lists.id"), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    household: Mapped[Household] = relationship()
+    proposal_list: Mapped[ProposalList | None] = relationship()
+
+
+class EligibilityDecision(Base):
+    """One eligibility check: result, rule-set version, the facts used (snapshot), who and when."""
+
+    __tablename__ = "eligibility_decisions"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('eligible','not_eligible','undecided')", name="outcome"),
+        CheckConstraint("priority_tier IS NULL OR priority_tier BETWEEN 1 AND 4", name="priority_tier"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    rule_set_id: Mapped[int] = mapped_column(ForeignKey("rule_sets.id"))
+    outcome: Mapped[str] = mapped_column(String(16))
+    priority_tier: Mapped[int | None]
+    failed_rules: Mapped[list[str]] = mapped_column(default=list)
+    results: Mapped[list[Any]] = mapped_column(default=list)  # [{rule, status, explanation, citation}]
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+    rule_set: Mapped[RuleSet] = relationship()
+
+
+class ApplicationEvent(Base):
+    """One move of the state machine (domain/workflow.py): the history the tally counts from."""
+
+    __tablename__ = "application_events"
+    __table_args__ = (Index("ix_application_events_to_state_at", "to_state", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Allocation(Base):
+    """Phones allocated to the commune (quota), with the source document."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quantity: Mapped[int]
+    allocated_on: Mapped[dt.date]
+    source_document: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,94 @@
+"""Staff accounts and their API tokens."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import secrets
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from subsidy.db import Base, utcnow
+
+
+class Role(str, enum.Enum):
+    """Staff roles. admin: accounts and rule sets; clerk: households, applications, handovers;
+    approver: approves lists and voids; radio: counts only, never a person."""
+
+    admin = "admin"
+    clerk = "clerk"
+    approver = "approver"
+    radio = "radio"
+
+
+ROLE_LABELS = {
+    Role.admin: "Quản trị",
+    Role.clerk: "Công chức VP-TK",
+    Role.approver: "Lãnh đạo xã (phê duyệt)",
+    Role.radio: "Đài truyền thanh xã",
+}
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin','clerk','approver','radio')", name="role"),
+        CheckConstraint("failed_logins >= 0", name="failed_logins"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
+    # Rotated at logout and password change: invalidates sessions and remember-me cookies.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[dt.datetime | None]
+
+    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", foreign_keys="ApiToken.user_id")
+
+    # flask-login protocol (kept here to avoid a second wrapper class).
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    def has_role(self, *roles: str | Role) -> bool:
+        return self.role in {r.value if isinstance(r, Role) else r for r in roles}
+
+
+class ApiToken(Base):
+    """A per-account API token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[dt.datetime | None]
+    last_used_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="tokens", foreign_keys=[user_id])

@@ -1,0 +1,1 @@
+"""Use cases: f(session, …, actor) -> result. They flush, never commit; the caller commits once."""

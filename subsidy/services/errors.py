@@ -1,0 +1,14 @@
+"""Errors a use case raises for the clerk: the message is Vietnamese and says how to fix it."""
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A domain rule refused the request; nothing was saved. ``str(err)`` is shown to the user."""
+
+
+class NotFound(ServiceError):
+    """The record asked for does not exist (or is not visible to this user)."""
+
+
+class Conflict(ServiceError):
+    """The request clashes with existing data (a duplicate CCCD, IMEI, application …)."""

@@ -1,0 +1,151 @@
+"""Web layer: blueprints with thin views, the per-request Session, auth helpers."""
+from __future__ import annotations
+
+import importlib
+from functools import wraps
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, g, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
+
+# Each module defines `bp`; registered in this order.
+BLUEPRINT_MODULES = [
+    "main", "auth", "admin", "households", "imports", "applications", "lists", "rulesets",
+    "handovers", "receipts", "reports", "public", "radio",
+]
+
+
+def db_session() -> Session:
+    """The Session of this app context (created on first use, closed at teardown)."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["subsidy.sessionmaker"]()
+    return g.db_session
+
+
+def roles_required(*roles: str) -> Callable:
+    """Require sign-in and one of ``roles``; otherwise 403 with a Vietnamese page."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = frozenset(roles)  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """``target`` if it is a path inside this app, else ``default`` (no open redirects)."""
+    if not target:
+        return default
+    target = target.strip()
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as reachable without signing in (the status check, the API with its tokens)."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def has_endpoint(name: str) -> bool:
+    return name in current_app.view_functions
+
+
+def init_app(app: Flask) -> None:
+    from subsidy.extensions import csrf, limiter, login_manager
+    from subsidy.models import User
+
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        try:
+            uid, token = user_id.split(":", 1)
+            user = db_session().get(User, int(uid))
+        except (ValueError, TypeError):
+            return None
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+    @app.teardown_appcontext
+    def close_session(_exc: BaseException | None) -> None:
+        sess = g.pop("db_session", None)
+        if sess is not None:
+            sess.close()
+
+    @app.after_request
+    def harden(response: Any) -> Any:
+        # Cookies are Secure when the request came over HTTPS (directly or via a trusted proxy),
+        # and still work over plain http on a commune LAN.
+        if request.is_secure:
+            cookies = response.headers.getlist("Set-Cookie")
+            if cookies:
+                response.headers.remove("Set-Cookie")
+                for c in cookies:
+                    response.headers.add("Set-Cookie", c if "; Secure" in c else c + "; Secure")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; frame-ancestors 'none'",
+        )
+        return response
+
+    @app.before_request
+    def require_sign_in() -> Any:
+        # Every page needs sign-in unless its view is marked @public (or it is a static file).
+        if request.endpoint is None or request.endpoint == "static":
+            return None
+        view = app.view_functions.get(request.endpoint)
+        if getattr(view, "is_public", False) or current_user.is_authenticated:
+            return None
+        return login_manager.unauthorized()
+
+    @app.before_request
+    def force_password_change() -> Any:
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in {"auth.change_password", "auth.logout", "static"}
+        ):
+            from flask import redirect
+
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        return {"has_endpoint": has_endpoint, "commune_name": app.config.get("COMMUNE_NAME")}
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    from subsidy.web import errors, filters
+
+    errors.init_app(app)
+    filters.init_app(app)
+
+    for name in BLUEPRINT_MODULES:
+        module = importlib.import_module(f"subsidy.web.{name}")
+        app.register_blueprint(module.bp)

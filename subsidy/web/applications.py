@@ -1,0 +1,4 @@
+"""Placeholder blueprint: filled in by its issue."""
+from flask import Blueprint
+
+bp = Blueprint("applications", __name__)

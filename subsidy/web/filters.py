@@ -1,0 +1,45 @@
+"""Jinja filters for Vietnamese display: dates dd/mm/yyyy, money with dot separators, labels."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vn_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(VN_TZ).date() if value.tzinfo else value.date()
+    return value.strftime("%d/%m/%Y")
+
+
+def vn_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo:
+        value = value.astimezone(VN_TZ)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+def vn_money(value: int | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,}".replace(",", ".")
+
+
+def init_app(app: Flask) -> None:
+    from subsidy.domain.workflow import STATE_LABELS
+    from subsidy.models.household import CATEGORY_LABELS, PRIOR_DEVICE_LABELS
+    from subsidy.models.user import ROLE_LABELS
+
+    app.jinja_env.filters["vn_date"] = vn_date
+    app.jinja_env.filters["vn_datetime"] = vn_datetime
+    app.jinja_env.filters["vn_money"] = vn_money
+    app.jinja_env.filters["state_label"] = lambda s: STATE_LABELS.get(s, s or "")
+    app.jinja_env.filters["category_label"] = lambda c: CATEGORY_LABELS.get(c, "Chưa có") if c else "Chưa có"
+    app.jinja_env.filters["prior_device_label"] = lambda p: PRIOR_DEVICE_LABELS.get(p, p or "")
+    app.jinja_env.filters["role_label"] = lambda r: ROLE_LABELS.get(r, r) if not hasattr(r, "value") else ROLE_LABELS.get(r, r.value)

@@ -1,0 +1,22 @@
+"""The home page: what is waiting for this user."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from subsidy.models import Application, Household
+from subsidy.web import db_session
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    session = db_session()
+    counts: dict[str, int] = {}
+    if not current_user.has_role("radio"):
+        counts["households"] = session.scalar(select(func.count()).select_from(Household).where(Household.archived.is_(False))) or 0
+        for state, n in session.execute(select(Application.state, func.count()).group_by(Application.state)):
+            counts[state] = n
+    return render_template("main/index.html", counts=counts)

@@ -1,0 +1,144 @@
+"""Test fixtures: a real database built by the migrations (SQLite by default; PostgreSQL when
+TEST_DATABASE_URL or DATABASE_URL names one), an app, a client, users of every role.
+
+Between tests every table is emptied (not dropped), so tests that commit see a clean database.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from subsidy import create_app
+from subsidy.config import normalise_database_url
+from subsidy.db import Base, make_engine, upgrade_database
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+if not SHARED.exists():  # CI lays shared/ beside the clone
+    SHARED = Path(os.environ.get("SHARED_DIR", "../shared")).resolve()
+DATA = SHARED / "data"
+TEST_PASSWORD = "matkhau123"
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The test database, emptied and migrated to head once per run."""
+    url = _database_url(tmp_path_factory)
+    if url.startswith("postgresql"):
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    upgrade_database(url)
+    return url
+
+
+def _empty_all_tables(engine: Any) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                conn.execute(text(f"DELETE FROM {t}"))
+            conn.execute(text("DELETE FROM sqlite_sequence")) if conn.execute(
+                text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first() else None
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Any]:
+    app = create_app(app_config)
+    yield app
+    engine = app.extensions["subsidy.engine"]
+    _empty_all_tables(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(app_config: dict[str, Any]) -> Iterator[Any]:
+    """An app with CSRF protection on, as in production."""
+    app = create_app(dict(app_config, WTF_CSRF_ENABLED=True))
+    yield app
+    engine = app.extensions["subsidy.engine"]
+    _empty_all_tables(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def session(app: Any) -> Iterator[Session]:
+    """A plain Session on the test database (services flush; tests commit when they need to)."""
+    sess = app.extensions["subsidy.sessionmaker"]()
+    yield sess
+    sess.rollback()
+    sess.close()
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app: Any) -> Callable[..., Any]:
+    """make_user(username, role) -> User committed, password TEST_PASSWORD, no forced change."""
+    from subsidy.services import users
+
+    def _make(username: str, role: str, **kw: Any) -> Any:
+        sess = app.extensions["subsidy.sessionmaker"]()
+        user = users.create_user(sess, username, role, TEST_PASSWORD, None, must_change_password=False, **kw)
+        sess.commit()
+        sess.close()
+        return user
+
+    return _make
+
+
+def login(client: Any, username: str, password: str = TEST_PASSWORD) -> Any:
+    """Sign ``client`` in (CSRF off) and return the response."""
+    return client.post("/dang-nhap", data={"username": username, "password": password})
+
+
+@pytest.fixture
+def login_as(app: Any, client: Any, make_user: Callable[..., Any]) -> Callable[[str], Any]:
+    """login_as(role) -> the User created with username == role and signed in on ``client``."""
+
+    def _login(role: str, username: str | None = None) -> Any:
+        user = make_user(username or role, role)
+        resp = login(client, user.username)
+        assert resp.status_code == 302, resp.data[:500]
+        return user
+
+    return _login
+
+
+def csrf_token_from(html: bytes) -> str:
+    m = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        rb'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert m, "no csrf_token in page"
+    return m.group(1).decode()
