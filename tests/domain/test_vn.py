@@ -281,7 +281,9 @@ def test_restore_leading_zeros(digits, length, expected):
     assert restore_leading_zeros(digits, length) == expected
 
 
-@pytest.mark.parametrize("digits, length", [("82a", 4), ("123", 0), ("123", -1), ("123", True), ("123", "12")])
+@pytest.mark.parametrize(
+    "digits, length", [("82a", 4), ("123", 0), ("123", -1), ("123", True), ("123", "12")]
+)
 def test_restore_leading_zeros_bad(digits, length):
     with pytest.raises(VnValueError):
         restore_leading_zeros(digits, length)
@@ -682,7 +684,9 @@ def test_place_date_line(place, d, expected):
     assert place_date_line(place, d) == expected
 
 
-@pytest.mark.parametrize("place, d", [("", date(2026, 1, 1)), ("  ", date(2026, 1, 1)), ("Phú Tân", "05/11/2026")])
+@pytest.mark.parametrize(
+    "place, d", [("", date(2026, 1, 1)), ("  ", date(2026, 1, 1)), ("Phú Tân", "05/11/2026")]
+)
 def test_place_date_line_bad(place, d):
     with pytest.raises(VnValueError):
         place_date_line(place, d)
