@@ -461,7 +461,8 @@ def signature_blocks(
 ) -> Flowable:
     """Signature blocks side by side, kept together on one page.
 
-    Each block is ``(role, hint, name)``: ``role`` in bold capitals, ``"\\n"``
+    Each block is ``(role, hint, name)``: ``role`` in bold, as given (capitals
+    by convention); ``"\\n"``
     starts a new line (``"KT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH"``); ``hint`` in italics,
     e.g. ``"(Ký, ghi rõ họ tên)"`` or ``""``; then ``sign_space`` points
     (default 24 mm) of blank space to sign in; then ``name`` in bold, or ``""``
@@ -533,7 +534,8 @@ def data_table(
     ``str``, numbers (``str()``-ed: format money/dates before), ``None`` (empty)
     or a ready Flowable (used as is).  ``col_widths``: points, one per column,
     normally summing to :func:`frame_width` (see :func:`fit_widths`).
-    ``totals``: an optional last row printed in bold.  ``align``: optional
+    ``totals``: an optional last row printed in bold, kept on the same page as
+    the last body row.  ``align``: optional
     per-column ``"L"``/``"C"``/``"R"`` for body and totals cells (default
     ``"L"``).  Plain text is escaped; over-long words are split to stay inside
     their cell.
@@ -574,6 +576,8 @@ def data_table(
     ]
     if totals is not None:
         cmds.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")))
+        if len(data) > 2:  # never leave the totals row alone under a repeated header
+            cmds.append(("NOSPLIT", (0, -2), (-1, -1)))
     tbl.setStyle(TableStyle(cmds))
     return tbl
 
