@@ -7,6 +7,9 @@ SECRET_KEY          signing key; default: generated once and kept in instance/se
 RATELIMIT_STORAGE_URI   Flask-Limiter storage; default memory://, e.g. redis://127.0.0.1:6379/0.
 TRUSTED_PROXIES     number of reverse proxies in front of the app whose X-Forwarded-* headers
                     are trusted (default 0: none; the client address is the socket's).
+STATUS_RATE_LIMIT_CLIENT, STATUS_RATE_LIMIT_CODE   public status check limits (default 10/minute per
+                    client address, 5/minute per tracking code); API_RATE_LIMIT (default 300/minute).
+RADIO_HOW_TO_REGISTER   how to register, read out by the commune radio (default: a standard text).
 COMMUNE_NAME, COMMUNE_BODY, COMMUNE_BODY_UPPER, COMMUNE_PLACE, HAMLETS  the commune's names
                     (configuration, since names changed with the 2025 mergers; domain.md §1).
 """
@@ -65,4 +68,10 @@ def load_config() -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "PROGRAMME": os.environ.get("PROGRAMME", "VTCI-2025"),
+        # Public status check and API rate limits (Flask-Limiter strings, e.g. "10/minute").
+        "STATUS_RATE_LIMIT_CLIENT": os.environ.get("STATUS_RATE_LIMIT_CLIENT", "10/minute"),
+        "STATUS_RATE_LIMIT_CODE": os.environ.get("STATUS_RATE_LIMIT_CODE", "5/minute"),
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "300/minute"),
+        # How to register, read out by the commune radio after the counts (empty: a default text).
+        "RADIO_HOW_TO_REGISTER": os.environ.get("RADIO_HOW_TO_REGISTER", ""),
     }

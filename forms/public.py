@@ -1,0 +1,27 @@
+"""The public status-check form (shape only: no database access)."""
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from subsidy.domain.public_status import TRACKING_CODE_RE, normalize_tracking_code, parse_second_fact
+
+
+class StatusForm(FlaskForm):
+    """``ma``: the tracking code (prefilled from the receipt's QR link ?ma=…); ``so``: the last 4
+    digits of the head's CCCD or the phone number on file. Neither is ever put in a URL."""
+
+    ma = StringField("Mã tra cứu (in trên giấy biên nhận)",
+                     validators=[DataRequired("Hãy nhập mã tra cứu."), Length(max=40)],
+                     filters=[normalize_tracking_code])
+    so = StringField("4 số cuối CCCD của chủ hộ, hoặc số điện thoại đã đăng ký",
+                     validators=[DataRequired("Hãy nhập 4 số cuối CCCD hoặc số điện thoại."), Length(max=30)])
+
+    def validate_ma(self, field: StringField) -> None:
+        if not TRACKING_CODE_RE.match(field.data or ""):
+            raise ValidationError("Mã tra cứu gồm chữ in hoa và chữ số, như in trên giấy biên nhận.")
+
+    def validate_so(self, field: StringField) -> None:
+        try:
+            self.second_fact = parse_second_fact(field.data)
+        except ValueError as err:
+            raise ValidationError(str(err)) from None

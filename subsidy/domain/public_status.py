@@ -1,0 +1,132 @@
+"""What the public status check tells an applicant about each state, in plain Vietnamese.
+
+For every state of the workflow (domain/workflow.py, domain.md §5) a short headline ("where the
+application stands") and one sentence on what happens next. The wording is for a villager reading
+on a phone: no jargon, no internal state names, nothing about poverty category or eligibility
+rules (those are explained at the commune office, not on a public page).
+
+Pure Python: imports neither Flask nor SQLAlchemy.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from subsidy.domain.workflow import State
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    """``headline``: where the application stands; ``next_step``: what happens next (one sentence)."""
+
+    headline: str
+    next_step: str
+
+
+_OFFICE = "Bộ phận tiếp nhận và trả kết quả của Ủy ban nhân dân xã"
+
+PUBLIC_STEPS: dict[str, PublicStep] = {
+    State.received.value: PublicStep(
+        "Xã đã nhận hồ sơ của hộ.",
+        "Cán bộ xã đang kiểm tra hộ có đủ điều kiện nhận hỗ trợ hay không; hộ chưa cần làm gì thêm.",
+    ),
+    State.eligible.value: PublicStep(
+        "Hộ đủ điều kiện nhận hỗ trợ.",
+        "Xã sẽ đưa hồ sơ vào danh sách đề nghị gửi cấp trên phê duyệt; nếu số máy được giao chưa đủ, "
+        "hồ sơ chờ theo thứ tự ưu tiên.",
+    ),
+    State.not_eligible.value: PublicStep(
+        "Hồ sơ chưa đủ điều kiện nhận hỗ trợ.",
+        f"Để biết lý do hoặc bổ sung giấy tờ, mời chủ hộ đến {_OFFICE}.",
+    ),
+    State.proposed.value: PublicStep(
+        "Hồ sơ đã có trong danh sách đề nghị của xã.",
+        "Danh sách đang chờ cấp có thẩm quyền phê duyệt; xã sẽ báo cho hộ khi có kết quả.",
+    ),
+    State.approved.value: PublicStep(
+        "Hồ sơ đã được duyệt, chờ nhận điện thoại.",
+        "Xã sẽ báo thời gian và địa điểm nhận máy; khi đi, chủ hộ (hoặc người trong hộ) mang theo "
+        "căn cước để ký biên bản bàn giao.",
+    ),
+    State.handed_over.value: PublicStep(
+        "Hộ đã nhận điện thoại.",
+        "Xã đang hoàn tất hồ sơ; hộ không cần làm gì thêm.",
+    ),
+    State.paid.value: PublicStep(
+        "Hộ đã nhận tiền hỗ trợ.",
+        "Xã đang hoàn tất hồ sơ; hộ không cần làm gì thêm.",
+    ),
+    State.closed.value: PublicStep(
+        "Hồ sơ đã hoàn tất.",
+        "Hộ đã được hỗ trợ; mỗi hộ chỉ được hỗ trợ một lần nên không cần làm gì thêm.",
+    ),
+    State.withdrawn.value: PublicStep(
+        "Hồ sơ đã được rút theo đề nghị của hộ.",
+        f"Nếu muốn đăng ký lại, mời chủ hộ đến {_OFFICE}.",
+    ),
+    State.refused.value: PublicStep(
+        "Hồ sơ không được chấp thuận.",
+        f"Để biết lý do, mời chủ hộ đến {_OFFICE}.",
+    ),
+}
+
+# The cash form (hỗ trợ bằng tiền, domain.md §4) waits for money, not for a phone.
+_APPROVED_CASH = PublicStep(
+    "Hồ sơ đã được duyệt, chờ nhận tiền hỗ trợ.",
+    "Xã sẽ báo thời gian và địa điểm nhận tiền; khi đi, chủ hộ (hoặc người trong hộ) mang theo "
+    "căn cước để ký giấy biên nhận.",
+)
+
+
+def public_step(state: str, support_form: str | None = None) -> PublicStep:
+    """The headline and next-step sentence for ``state`` (a workflow state value).
+
+    ``support_form`` ("package" | "cash") only changes the approved state's wording (a phone to
+    collect vs money to collect). Raises ValueError for an unknown state. Source: domain.md §5.
+    """
+    state = State(state).value
+    if state == State.approved.value and support_form == "cash":
+        return _APPROVED_CASH
+    return PUBLIC_STEPS[state]
+
+
+# Tracking codes are printed on the receipt in groups ("K7QX-9M4T-AB", domain/tracking.py) and
+# stored without separators; people type them with spaces or dashes, in lower case, or with
+# full-width characters on some phone keyboards.
+TRACKING_CODE_RE = re.compile(r"^[A-Z0-9]{4,32}$")
+_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.]+")
+
+
+def normalize_tracking_code(raw: str | None) -> str:
+    """The tracking code as stored: NFKC, upper case, spaces, dashes and dots removed.
+
+    ``" k7qx-9m4t-ab "`` → ``"K7QX9M4TAB"``; ``""`` for nothing. Shape only: the result is not
+    checked against TRACKING_CODE_RE (the form does that).
+    """
+    if not raw:
+        return ""
+    text = unicodedata.normalize("NFKC", str(raw)).upper()
+    return _CODE_SEPARATORS.sub("", text)
+
+
+def parse_second_fact(raw: str | None) -> tuple[str, str]:
+    """Split what the applicant typed in the second box into (kind, value).
+
+    ``"5678"`` (exactly 4 digits, spaces ignored) → ("id4", "5678"), the last 4 digits of the
+    head's CCCD; a mobile number in any usual form ("0912 345 678", "+84 912 345 678") →
+    ("phone", "0912345678"). Raises ValueError (Vietnamese message) for anything else.
+    Source: domain.md §9 (CCCD, Phone).
+    """
+    from subsidy.domain.vn import VnValueError, normalize_phone
+
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    compact = "".join(text.split())
+    if len(compact) == 4 and compact.isascii() and compact.isdigit():
+        return "id4", compact
+    try:
+        return "phone", normalize_phone(text)
+    except VnValueError:
+        raise ValueError(
+            "Hãy nhập 4 số cuối căn cước (CCCD) của chủ hộ, hoặc số điện thoại di động 10 số đã đăng ký."
+        ) from None

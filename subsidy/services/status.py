@@ -1,0 +1,86 @@
+"""The public status check: a tracking code plus a second fact the applicant knows.
+
+The applicant types the tracking code printed on the receipt (the QR code links to it) and either
+the last 4 digits of the household head's CCCD or the phone number on file. If both match, they see
+the state in plain words, the date of the last step and what happens next, with the head's name
+masked; nothing else personal, never the poverty category (domain.md §8–§9; Nghị định 13/2023).
+
+A wrong code and a wrong second fact must be indistinguishable: ``check_status`` runs the same
+single query and the same constant-time comparisons in both cases (a dummy row stands in for a
+code that does not exist) and returns None for both.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from subsidy.domain import vn
+from subsidy.domain.public_status import public_step
+from subsidy.models import Application, Household
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the public page may show. ``last_step_at`` is an aware UTC datetime."""
+
+    tracking_code: str
+    masked_name: str
+    state: str
+    headline: str
+    next_step: str
+    last_step_at: dt.datetime
+
+
+# Stands in for the row when the code does not exist, so both failures do the same work.
+_DUMMY_ROW = (
+    "", "received", dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc), "package",
+    "Không Có Ai", "000000000000", "0900000000",
+)
+# Sentinels that can never equal each other or a real value (an absent fact on either side).
+_NO_INPUT = b"\x00-no-input"
+_NO_VALUE = b"\x01-no-value"
+
+
+def _status_query(code: str) -> Any:
+    return (
+        select(Application.tracking_code, Application.state, Application.state_changed_at,
+               Application.support_form, Household.head_name, Household.citizen_id, Household.phone)
+        .join(Household, Household.id == Application.household_id)
+        .where(Application.tracking_code == code)
+    )
+
+
+def check_status(session: Session, code: str, kind: str, value: str) -> PublicStatus | None:
+    """Look up the application with tracking code ``code`` and check the second fact.
+
+    ``code``: normalised tracking code (domain.public_status.normalize_tracking_code);
+    ``kind``/``value`` from domain.public_status.parse_second_fact: ("id4", 4 digits) compared
+    with the last 4 digits of the head's CCCD (or old CMND), or ("phone", 10 digits) compared
+    with the household's phone. Returns the PublicStatus when both match, else None — the same
+    None, after the same query and comparisons, whether the code or the fact was wrong.
+    Read-only; raises nothing for unknown input.
+    """
+    row = session.execute(_status_query(code)).first()
+    found = row is not None
+    tracking_code, state, changed_at, form, head_name, citizen_id, phone = row if found else _DUMMY_ROW
+
+    given_id4 = value.encode() if kind == "id4" else _NO_INPUT
+    given_phone = value.encode() if kind == "phone" else _NO_INPUT
+    on_file_id4 = citizen_id[-4:].encode() if citizen_id and len(citizen_id) >= 4 else _NO_VALUE
+    on_file_phone = phone.encode() if phone else _NO_VALUE
+    id_ok = hmac.compare_digest(given_id4, on_file_id4)
+    phone_ok = hmac.compare_digest(given_phone, on_file_phone)
+    # Bitwise, not short-circuit: both comparisons always run.
+    matched = found & (id_ok | phone_ok)
+
+    step = public_step(state, form)
+    result = PublicStatus(
+        tracking_code=tracking_code, masked_name=vn.mask_name(head_name), state=state,
+        headline=step.headline, next_step=step.next_step, last_step_at=changed_at,
+    )
+    return result if matched else None

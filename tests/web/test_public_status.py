@@ -1,0 +1,341 @@
+"""The public status check (/tra-cuu): happy paths, masking, indistinguishable failures, the
+second fact kept out of URLs, CSRF, and the rate limits per client and per tracking code — with
+in-memory storage, behind a trusted proxy, and against the real Redis server."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+import time
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from subsidy import create_app
+from subsidy.domain.public_status import PUBLIC_STEPS, normalize_tracking_code, parse_second_fact, public_step
+from subsidy.domain.workflow import STATE_LABELS, State
+from subsidy.models import Application, Household
+from tests.conftest import _empty_all_tables, csrf_token_from
+
+CODE = "K7QX9M4TAB"
+NAME = "Nguyễn Văn Hùng"
+CCCD = "082012345678"
+PHONE = "0912345678"
+# 20:00 UTC on 20/11/2026 is 03:00 on 21/11/2026 in Asia/Ho_Chi_Minh (UTC+7): the page shows 21/11.
+CHANGED_AT = dt.datetime(2026, 11, 20, 20, 0, tzinfo=dt.timezone.utc)
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def add_application(app: Any, *, code: str = CODE, name: str = NAME, cccd: str | None = CCCD,
+                    phone: str | None = PHONE, state: str = "approved", form: str = "package",
+                    category: str = "poor", hh_code: str = "PT-0001") -> int:
+    """A household and its application, written with the models directly (committed)."""
+    sess = app.extensions["subsidy.sessionmaker"]()
+    hh = Household(code=hh_code, head_name=name, citizen_id=cccd, citizen_id_kind="cccd" if cccd else None,
+                   hamlet="Ấp Phú Hòa", phone=phone, category=category, members=4)
+    sess.add(hh)
+    sess.flush()
+    appl = Application(household_id=hh.id, tracking_code=code, received_on=dt.date(2026, 11, 2),
+                       support_form=form, state=state, state_changed_at=CHANGED_AT)
+    sess.add(appl)
+    sess.commit()
+    appl_id = appl.id
+    sess.close()
+    return appl_id
+
+
+def check(client: Any, code: str, second: str, **kw: Any) -> Any:
+    return client.post("/tra-cuu", data={"ma": code, "so": second}, **kw)
+
+
+def text(resp: Any) -> str:
+    return resp.get_data(as_text=True)
+
+
+# --- what the page shows -------------------------------------------------------------------------
+
+def test_happy_path_with_last_four_digits_of_cccd(app, client):
+    add_application(app)
+    resp = check(client, "k7qx-9m4t-ab", "5678")  # as a person types it: lower case, with dashes
+    body = text(resp)
+    assert resp.status_code == 200
+    assert "Hồ sơ đã được duyệt, chờ nhận điện thoại." in body
+    assert "Nguyễn V. H***" in body
+    assert "21/11/2026" in body
+    assert public_step("approved", "package").next_step in body
+    assert CODE in body
+    assert resp.headers["Cache-Control"] == "no-store"
+
+
+def test_happy_path_with_phone_in_international_form(app, client):
+    add_application(app, state="proposed")
+    resp = check(client, CODE, "+84 912 345 678")
+    assert resp.status_code == 200
+    assert "Hồ sơ đã có trong danh sách đề nghị của xã." in text(resp)
+
+
+def test_cash_application_waits_for_money_not_a_phone(app, client):
+    add_application(app, form="cash")
+    body = text(check(client, CODE, "5678"))
+    assert "Hồ sơ đã được duyệt, chờ nhận tiền hỗ trợ." in body
+    assert "chờ nhận điện thoại" not in body
+
+
+def test_nothing_personal_beyond_the_masked_name(app, client):
+    add_application(app, category="poor")
+    body = text(check(client, CODE, "5678"))
+    for secret in (NAME, "Hùng", "Văn", CCCD, "5678", PHONE, "345 678", "Hộ nghèo", "nghèo", "Ấp Phú Hòa", "PT-0001"):
+        assert secret not in body, secret
+
+
+def test_every_state_has_a_headline_and_a_next_step():
+    assert set(PUBLIC_STEPS) == {s.value for s in State}
+    for state in State:
+        step = public_step(state.value)
+        assert step.headline.endswith(".") and step.next_step.endswith(".")
+        assert state.value not in step.headline + step.next_step  # no internal names
+    # The package and cash forms differ only once approved.
+    assert public_step("approved", "cash") != public_step("approved", "package")
+    assert public_step("received", "cash") == public_step("received", "package")
+
+
+@pytest.mark.parametrize("state", [s.value for s in State])
+def test_each_state_is_shown_in_plain_words(app, client, state):
+    add_application(app, state=state)
+    body = text(check(client, CODE, "5678"))
+    assert public_step(state).headline in body
+    assert STATE_LABELS[state] in body
+
+
+def test_masking_and_input_normalisation():
+    from subsidy.domain.vn import mask_name
+
+    assert mask_name("Nguyễn Văn Hùng") == "Nguyễn V. H***"
+    assert mask_name("Lê Thị Ngọc Ánh") == "Lê T. N. Á***"
+    assert mask_name("Đào") == "Đ***"
+    assert normalize_tracking_code(" k7qx 9m4t–ab ") == "K7QX9M4TAB"
+    assert normalize_tracking_code("ＫＱ７Ｘ") == "KQ7X"  # full-width keyboard
+    assert parse_second_fact(" 5 678 ") == ("id4", "5678")
+    assert parse_second_fact("0912.345.678") == ("phone", "0912345678")
+    for bad in ("567", "56789", "abcd", "12345678901", ""):
+        with pytest.raises(ValueError):
+            parse_second_fact(bad)
+
+
+def test_get_prefills_the_code_from_the_qr_link_and_never_the_second_fact(app, client):
+    add_application(app)
+    resp = client.get(f"/tra-cuu?ma={CODE}&so=4321")
+    body = text(resp)
+    assert resp.status_code == 200
+    assert f'value="{CODE}"' in body
+    assert "4321" not in body
+    assert "Nguyễn V. H***" not in body  # a GET never looks anything up
+    form = re.search(r'<form method="post" action="([^"]*)"', body)
+    assert form and form.group(1) == "/tra-cuu"  # the second fact is POSTed, never in a URL
+
+
+def test_second_fact_is_not_echoed_after_a_failure(app, client):
+    add_application(app)
+    body = text(check(client, CODE, "0987654321"))
+    assert "0987654321" not in body and "987 654" not in body
+
+
+def test_badly_shaped_input_is_refused_without_a_lookup(app, client):
+    add_application(app)
+    resp = check(client, CODE, "12")
+    assert resp.status_code == 422
+    assert "4 số cuối" in text(resp)
+    assert check(client, "<script>", "5678").status_code == 422
+
+
+# --- wrong code and wrong second fact are indistinguishable --------------------------------------
+
+def _normalised(resp: Any, typed_code: str) -> str:
+    return text(resp).replace(typed_code, "<CODE>")
+
+
+def test_wrong_code_and_wrong_digits_give_identical_responses(app_config):
+    app = create_app(dict(app_config, STATUS_RATE_LIMIT_CLIENT="10000/minute",
+                          STATUS_RATE_LIMIT_CODE="10000/minute"))
+    try:
+        add_application(app)
+        client = app.test_client()
+        wrong_code = check(client, "ZZZZ2222ZZ", "5678")
+        wrong_digits = check(client, CODE, "5679")
+        wrong_phone = check(client, CODE, "0987654321")
+        assert wrong_code.status_code == wrong_digits.status_code == wrong_phone.status_code == 404
+        assert _normalised(wrong_code, "ZZZZ2222ZZ") == _normalised(wrong_digits, CODE) == _normalised(wrong_phone, CODE)
+        assert "Không tìm thấy hồ sơ khớp với thông tin đã nhập." in text(wrong_code)
+        assert {k for k, _ in wrong_code.headers} == {k for k, _ in wrong_digits.headers}
+
+        # The same SQL in both branches (one query; no early return for an unknown code).
+        statements: list[str] = []
+        engine = app.extensions["subsidy.engine"]
+
+        def log(conn, cursor, statement, *a):  # noqa: ANN001
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", log)
+        check(client, "ZZZZ2222ZZ", "5678")
+        unknown = list(statements)
+        statements.clear()
+        check(client, CODE, "5679")
+        known = list(statements)
+        event.remove(engine, "before_cursor_execute", log)
+        assert unknown == known and len([s for s in known if s.lstrip().upper().startswith("SELECT")]) == 1
+
+        # Roughly the same time: medians of interleaved runs within 3 ms or 50% of each other.
+        times: dict[str, list[float]] = {"code": [], "digits": []}
+        for _ in range(40):
+            for kind, (c, s) in (("code", ("ZZZZ2222ZZ", "5678")), ("digits", (CODE, "5679"))):
+                t0 = time.perf_counter()
+                check(client, c, s)
+                times[kind].append(time.perf_counter() - t0)
+        a, b = statistics.median(times["code"]), statistics.median(times["digits"])
+        assert abs(a - b) < max(0.003, 0.5 * max(a, b)), (a, b)
+    finally:
+        _empty_all_tables(app.extensions["subsidy.engine"])
+        app.extensions["subsidy.engine"].dispose()
+
+
+def test_csrf_protects_the_form(csrf_app):
+    add_application(csrf_app)
+    client = csrf_app.test_client()
+    assert check(client, CODE, "5678").status_code == 400
+    token = csrf_token_from(client.get(f"/tra-cuu?ma={CODE}").data)
+    resp = client.post("/tra-cuu", data={"ma": CODE, "so": "5678", "csrf_token": token})
+    assert resp.status_code == 200 and "Nguyễn V. H***" in text(resp)
+
+
+def test_healthz_is_public_and_constant(client):
+    resp = client.get("/healthz")
+    assert resp.status_code == 200 and resp.data == b"ok" and resp.mimetype == "text/plain"
+
+
+# --- rate limits ---------------------------------------------------------------------------------
+
+def _codes(n: int) -> list[str]:
+    """n distinct well-shaped codes that do not exist (so the per-code limit never trips)."""
+    return [f"NOPE{i:06d}" for i in range(n)]
+
+
+def assert_client_limit(app: Any, *, proxies: int) -> None:
+    """11 tries within a minute from one client: 10 answered, the 11th is 429 — also when each
+    try carries a different X-Forwarded-For."""
+    client = app.test_client()
+    statuses = []
+    for i, code in enumerate(_codes(11)):
+        forged = f"203.0.113.{i + 1}"
+        if proxies:
+            # The internet client forges a left-most value; the trusted proxy appends the real one.
+            headers = {"X-Forwarded-For": f"{forged}, 198.51.100.7"}
+            environ = {"REMOTE_ADDR": "10.0.0.2"}  # the proxy itself
+        else:
+            headers = {"X-Forwarded-For": forged}
+            environ = {"REMOTE_ADDR": "198.51.100.7"}
+        statuses.append(check(client, code, "5678", headers=headers, environ_base=environ).status_code)
+    assert statuses[:10] == [404] * 10
+    assert statuses[10] == 429
+    if proxies:
+        # Another real client (a different address appended by the proxy) has its own budget.
+        other = check(client, "NOPE999999", "5678", headers={"X-Forwarded-For": "198.51.100.8"},
+                      environ_base={"REMOTE_ADDR": "10.0.0.2"})
+        assert other.status_code == 404
+
+
+def assert_code_limit(app: Any) -> None:
+    """6 tries on one code from 6 different clients: the 6th is 429 (5/minute per code)."""
+    client = app.test_client()
+    statuses = [check(client, CODE, f"{1000 + i}", environ_base={"REMOTE_ADDR": f"198.51.100.{20 + i}"}).status_code
+                for i in range(6)]
+    assert statuses == [404] * 5 + [429]
+    # The limit is per code: another code from a fresh client is answered.
+    assert check(client, "NOPE000042", "5678", environ_base={"REMOTE_ADDR": "198.51.100.99"}).status_code == 404
+
+
+def test_eleventh_try_from_one_client_is_429(app):
+    assert_client_limit(app, proxies=0)
+
+
+def test_429_page_is_vietnamese_and_get_is_not_limited(app, client):
+    for code in _codes(10):
+        check(client, code, "5678")
+    resp = check(client, "NOPE777777", "5678")
+    assert resp.status_code == 429 and "Bạn đã thử quá nhiều lần" in text(resp)
+    assert client.get("/tra-cuu").status_code == 200
+
+
+def test_forged_x_forwarded_for_gets_no_fresh_budget_without_proxy(app_config):
+    app = create_app(dict(app_config, TRUSTED_PROXIES=0))
+    assert_client_limit(app, proxies=0)
+    app.extensions["subsidy.engine"].dispose()
+
+
+def test_behind_one_trusted_proxy_the_appended_address_is_the_client(app_config):
+    app = create_app(dict(app_config, TRUSTED_PROXIES=1))
+    assert_client_limit(app, proxies=1)
+    app.extensions["subsidy.engine"].dispose()
+
+
+def test_sixth_try_on_one_code_from_many_clients_is_429(app):
+    add_application(app)
+    assert_code_limit(app)
+
+
+@pytest.fixture
+def redis_app(app_config):
+    """An app whose limiter stores its counters in the real Redis server, under a key prefix
+    unique to this test; the keys are deleted afterwards."""
+    redis = pytest.importorskip("redis")
+    conn = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        conn.ping()
+    except redis.exceptions.ConnectionError as err:
+        pytest.skip(f"Redis is not reachable at 127.0.0.1:6379 ({err}); CI runs these tests with Redis")
+    from subsidy.extensions import limiter
+
+    prefix = f"subsidy-test-{uuid.uuid4().hex}"
+    limiter._key_prefix = ""  # the shared Limiter keeps the first prefix it saw; start clean
+    app = create_app(dict(app_config, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix,
+                          TRUSTED_PROXIES=1))
+    try:
+        yield app, conn, prefix
+    finally:
+        for key in conn.scan_iter(match=f"*{prefix}*"):
+            conn.delete(key)
+        limiter._key_prefix = ""
+        conn.close()
+        _empty_all_tables(app.extensions["subsidy.engine"])
+        app.extensions["subsidy.engine"].dispose()
+
+
+def test_limits_hold_with_redis_storage(redis_app):
+    app, conn, prefix = redis_app
+    add_application(app)
+    assert_client_limit(app, proxies=1)
+    assert_code_limit(app)
+    keys = [k.decode() for k in conn.scan_iter(match=f"*{prefix}*")]
+    assert keys, "no rate-limit counters were written to Redis"
+    assert any("code:" + CODE in k for k in keys)  # the per-code counter
+    assert any("198.51.100.7" in k for k in keys)  # the per-client counter (address from the proxy)
+    assert not any("203.0.113." in k for k in keys)  # forged addresses never became keys
+
+
+def test_redis_counters_are_shared_between_two_app_instances(redis_app, app_config):
+    """Two workers (two app instances) on the same Redis share one budget per client."""
+    app, conn, prefix = redis_app
+    client = app.test_client()
+    env = {"REMOTE_ADDR": "10.0.0.2"}
+    hdr = {"X-Forwarded-For": "198.51.100.50"}
+    for code in _codes(10):
+        assert check(client, code, "5678", headers=hdr, environ_base=env).status_code == 404
+    # A second app instance stands in for the other gunicorn worker.
+    other = create_app(dict(app_config, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix,
+                            TRUSTED_PROXIES=1))
+    try:
+        resp = check(other.test_client(), "NOPE555555", "5678", headers=hdr, environ_base=env)
+        assert resp.status_code == 429
+    finally:
+        other.extensions["subsidy.engine"].dispose()
