@@ -26,6 +26,7 @@ db-upgrade: $(VENV)/.runtime-installed
 
 run: db-upgrade
 	$(FLASK) ensure-admin
+	$(FLASK) load-rulesets
 	$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
 
 test: $(VENV)/.dev-installed

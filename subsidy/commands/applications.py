@@ -1,0 +1,71 @@
+"""CLI commands for rule sets and applications (`flask --app app …`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from subsidy.cli import cli_session, fail
+from subsidy.services.errors import ServiceError
+
+
+@click.command("load-rulesets", help="Nạp các bộ quy tắc kèm theo phần mềm (subsidy/rulesets/*.json) còn thiếu; "
+                                     "chạy lại nhiều lần vẫn an toàn. --file nạp thêm một tệp JSON (phiên bản mới).")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Tệp JSON của một phiên bản bộ quy tắc mới (ví dụ thông tư thay thế).")
+@click.option("--inactive", is_flag=True, help="Lưu phiên bản từ --file nhưng chưa áp dụng (để xem trước).")
+def load_rulesets(path: Path | None, inactive: bool) -> None:
+    from subsidy.services import rulesets
+
+    session = cli_session()
+    try:
+        if path is not None:
+            row, created = rulesets.store(session, rulesets.read_document(path), None, active=not inactive)
+            new = [row] if created else []
+        else:
+            new = rulesets.load_shipped(session)
+        session.commit()
+    except ServiceError as err:
+        session.rollback()
+        fail(str(err))
+    finally:
+        session.close()
+    if new:
+        for row in new:
+            click.echo(f"Đã nạp bộ quy tắc {row.code} phiên bản {row.version}"
+                       f"{'' if row.active else ' (chưa áp dụng)'}: {row.title}.")
+    else:
+        click.echo("Các bộ quy tắc đã có đủ; không nạp thêm.")
+
+
+@click.command("check-applications", help="Kiểm tra điều kiện mọi hồ sơ đang ở trạng thái «Đã tiếp nhận» "
+                                          "(theo bộ quy tắc có hiệu lực hôm nay), với tư cách tài khoản USERNAME (công chức).")
+@click.argument("username")
+def check_applications(username: str) -> None:
+    from sqlalchemy import select
+
+    from subsidy.domain.workflow import WorkflowError
+    from subsidy.models import Application, User
+    from subsidy.services import applications
+
+    session = cli_session()
+    try:
+        actor = session.scalar(select(User).where(User.username == username.strip().lower()))
+        if actor is None or not actor.active:
+            fail(f"không có tài khoản đang dùng tên «{username}».")
+        apps = list(session.scalars(select(Application).where(Application.state == "received").order_by(Application.id)))
+        rows = applications.check_many(session, apps, actor)
+        session.commit()
+    except (ServiceError, WorkflowError) as err:
+        session.rollback()
+        fail(str(err))
+    finally:
+        session.close()
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    click.echo(f"Đã kiểm tra {len(rows)} hồ sơ: {counts.get('eligible', 0)} đủ điều kiện, "
+               f"{counts.get('not_eligible', 0)} không đủ điều kiện, {counts.get('undecided', 0)} chưa đủ thông tin.")
+
+
+COMMANDS = [load_rulesets, check_applications]

@@ -1,0 +1,197 @@
+"""The proposal list (danh sách đề nghị) and the approved list (danh sách được phê duyệt) as PDF and XLSX.
+
+PDF: the administrative format of Nghị định 30/2020/NĐ-CP (domain.md §7) through
+subsidy.documents.base — landscape A4, issuing body and number top left, national motto and the
+place-and-date line top right, title in capitals, a table whose cells wrap (STT, name, birth year,
+CCCD, phone, hamlet, category, tier, form, note), a totals row, page numbers, signature blocks.
+All user text is escaped by base (a note such as "0.1 <A <0.9" prints as typed) and NFC.
+
+XLSX: the same rows with CCCD, phone and tracking code written as text cells (number format "@"),
+so Excel keeps their leading zeros.
+
+Pure rendering: ListDocument in, bytes out (no Flask, no database).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+from dataclasses import dataclass, field
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Spacer
+
+from subsidy.documents import base as b
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One household on a list. ``birth_year`` int or None; ``citizen_id``/``phone`` text as stored."""
+
+    stt: int
+    name: str
+    birth_year: int | None
+    citizen_id: str
+    phone: str
+    hamlet: str
+    category: str
+    tier: str
+    form: str
+    tracking_code: str = ""
+    received_on: dt.date | None = None
+    note: str = ""
+
+
+@dataclass
+class ListDocument:
+    """A list to print. ``kind``: "proposal" | "approved". ``number``: the list's number
+    ("01/DS-UBND"); ``date``: the date printed in the place-and-date line; decision fields for an
+    approved list. ``prepared_by``: the clerk's name under "NGƯỜI LẬP DANH SÁCH" ("" to sign by hand)."""
+
+    kind: str
+    issuer: b.Issuer
+    number: str
+    date: dt.date
+    created_on: dt.date
+    rows: list[ListRow] = field(default_factory=list)
+    decision_number: str | None = None
+    decision_date: dt.date | None = None
+    approving_body: str | None = None
+    prepared_by: str = ""
+    programme_line: str = ("Chương trình cung cấp dịch vụ viễn thông công ích đến năm 2025 "
+                           "(Thông tư số 14/2022/TT-BTTTT)")
+
+    @property
+    def title(self) -> str:
+        if self.kind == "approved":
+            return "Danh sách hộ được phê duyệt hỗ trợ điện thoại thông minh"
+        return "Danh sách hộ đề nghị hỗ trợ điện thoại thông minh"
+
+    @property
+    def subtitle(self) -> str:
+        if self.kind == "approved" and self.decision_number:
+            d = f" ngày {self.decision_date:%d/%m/%Y}" if self.decision_date else ""
+            body = f" của {self.approving_body}" if self.approving_body else ""
+            return f"(Kèm theo Quyết định số {self.decision_number}{d}{body})"
+        return f"(Kèm theo danh sách số {self.number} ngày {self.created_on:%d/%m/%Y})"
+
+    def counts(self) -> dict[str, int]:
+        out = {"total": len(self.rows), "poor": 0, "near_poor": 0, "cash": 0}
+        for r in self.rows:
+            if r.category == "Hộ nghèo":
+                out["poor"] += 1
+            elif r.category == "Hộ cận nghèo":
+                out["near_poor"] += 1
+            if r.form.startswith("Hỗ trợ bằng tiền"):
+                out["cash"] += 1
+        return out
+
+
+HEADER = ["STT", "Họ và tên chủ hộ", "Năm sinh", "Số CCCD", "Số điện thoại", "Ấp", "Phân loại hộ",
+          "Mức ưu tiên", "Hình thức hỗ trợ", "Ghi chú"]
+WEIGHTS = [1.15, 4.4, 1.35, 2.75, 2.45, 2.3, 1.9, 1.35, 2.8, 3.0]
+ALIGN = ["C", "L", "C", "C", "C", "L", "L", "C", "L", "L"]
+
+
+def _place_date(doc: ListDocument) -> str:
+    d = doc.date
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"{doc.issuer.place}, ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+def render_pdf(doc: ListDocument) -> bytes:
+    """The list as a landscape A4 PDF (bytes). Source: domain.md §7; issue 3 item 8."""
+    st = b.styles()
+    story = [
+        *b.admin_header(doc.issuer, doc.number, _place_date(doc)),
+        *b.title(doc.title, doc.programme_line),
+        Paragraph(b.esc(doc.subtitle), st.italic_centred),
+        Spacer(1, 3 * mm),
+    ]
+    rows = [[r.stt, r.name, r.birth_year or "", r.citizen_id, r.phone, r.hamlet, r.category, r.tier, r.form,
+             r.note] for r in doc.rows]
+    c = doc.counts()
+    totals = ["", f"Tổng cộng: {c['total']} hộ", "", "", "", "", "", "", f"{c['cash']} hộ nhận tiền",
+              f"{c['poor']} hộ nghèo, {c['near_poor']} hộ cận nghèo"]
+    widths = b.fit_widths(WEIGHTS, landscape=True)
+    if doc.rows:
+        story.append(b.data_table(HEADER, rows, widths, totals=totals, align=ALIGN))
+    else:
+        story.append(Paragraph("Danh sách chưa có hộ nào.", st.italic))
+    signer = ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "(Ký, ghi rõ họ tên, đóng dấu)", "")
+    story.append(b.signature_blocks([
+        ("NGƯỜI LẬP DANH SÁCH", "(Ký, ghi rõ họ tên)", doc.prepared_by),
+        signer,
+    ], sign_space=20 * mm))
+    title = f"{doc.title} — số {doc.number}"
+    return b.build_pdf(story, landscape=True, title=title, subject=doc.programme_line,
+                       footer_note=f"Danh sách số {doc.number} · {c['total']} hộ")
+
+
+def render_xlsx(doc: ListDocument) -> bytes:
+    """The list as an XLSX workbook (bytes): title rows, a header row, one row per household.
+    CCCD, phone and tracking code are text cells ("@") so Excel keeps their zeros."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    def nfc(v):
+        return unicodedata.normalize("NFC", v) if isinstance(v, str) else v
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách"
+    header = HEADER[:9] + ["Mã hồ sơ", "Ngày nhận hồ sơ", "Ghi chú"]
+    ncol = len(header)
+    last = get_column_letter(ncol)
+    ws.append([nfc(doc.issuer.body)])
+    ws.append([nfc(doc.title.upper())])
+    ws.append([nfc(doc.subtitle)])
+    ws.append([nfc(f"Số: {doc.number} · {_place_date(doc)}")])
+    ws.append([])
+    for r in (1, 2, 3, 4):
+        ws.merge_cells(f"A{r}:{last}{r}")
+        ws.cell(r, 1).alignment = Alignment(horizontal="center")
+    ws.cell(1, 1).font = Font(bold=True)
+    ws.cell(2, 1).font = Font(bold=True, size=13)
+    ws.cell(3, 1).font = Font(italic=True)
+    ws.append(header)
+    head_row = ws.max_row
+    thin = Side(style="thin", color="999999")
+    for col in range(1, ncol + 1):
+        cell = ws.cell(head_row, col)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E6E6E6")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    text_cols = {4, 5, 10}  # CCCD, phone, tracking code
+    for r in doc.rows:
+        values = [r.stt, r.name, r.birth_year, r.citizen_id or None, r.phone or None, r.hamlet, r.category, r.tier,
+                  r.form, r.tracking_code or None, r.received_on, r.note or None]
+        ws.append([nfc(v) for v in values])
+        row = ws.max_row
+        for col in range(1, ncol + 1):
+            cell = ws.cell(row, col)
+            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if col in text_cols:
+                cell.number_format = "@"
+                if cell.value is not None:
+                    cell.value = str(cell.value)
+                    cell.data_type = "s"
+            if col == 11 and cell.value is not None:
+                cell.number_format = "DD/MM/YYYY"
+    c = doc.counts()
+    ws.append([None, f"Tổng cộng: {c['total']} hộ ({c['poor']} hộ nghèo, {c['near_poor']} hộ cận nghèo; "
+                     f"{c['cash']} hộ nhận tiền)"])
+    ws.cell(ws.max_row, 2).font = Font(bold=True)
+    for i, w in enumerate([6, 26, 9, 15, 13, 16, 13, 9, 26, 14, 12, 30], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = ws.cell(head_row + 1, 1)
+    ws.print_options.gridLines = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = f"{head_row}:{head_row}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

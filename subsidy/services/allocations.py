@@ -1,0 +1,136 @@
+"""Allocations of phones to the commune (quota), the waiting list, promotion when a place frees.
+
+The ministry allocates phones to each province from its count of poor and near-poor households and
+the province divides them down (domain.md §3): the commune records each allocation (number, date,
+source document). Places used = applications proposed, approved, handed over, paid or closed
+(closed ones were handed over or paid); quota left = allocated − used. Eligible applications not
+proposed form the **waiting list**, in priority order (P1–P4, then the earlier application); the
+first ``quota left`` of them are next. A withdrawal or refusal frees a place and the waiting list
+moves up; ``promote_waiting`` puts the next households on a proposal list.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from subsidy.domain.workflow import State
+from subsidy.models import Allocation, Application, EligibilityDecision, ProposalList, User
+from subsidy.services import audit
+from subsidy.services.errors import ServiceError
+
+#: States that hold a place of the quota.
+USING_QUOTA = (State.proposed.value, State.approved.value, State.handed_over.value, State.paid.value,
+               State.closed.value)
+
+
+@dataclass(frozen=True)
+class Quota:
+    """Phones allocated and how they are used; ``left`` = allocated − proposed − approved −
+    handed_over − paid − closed (never below 0 in a consistent database)."""
+
+    allocated: int
+    proposed: int
+    approved: int
+    handed_over: int
+    paid: int
+    closed: int
+
+    @property
+    def used(self) -> int:
+        return self.proposed + self.approved + self.handed_over + self.paid + self.closed
+
+    @property
+    def left(self) -> int:
+        return self.allocated - self.used
+
+
+def record_allocation(session: Session, quantity: int, allocated_on: dt.date, source_document: str,
+                      actor: User | None, note: str | None = None) -> Allocation:
+    """Record ``quantity`` phones allocated to the commune on ``allocated_on`` by
+    ``source_document`` (e.g. "Công văn số 123/STTTT-BCVT"). Audited. Raises ServiceError for a
+    quantity below 1, a missing source document or a date in the future."""
+    from subsidy.services.applications import today_vn
+
+    if not isinstance(quantity, int) or quantity < 1:
+        raise ServiceError("Số máy được phân bổ phải là số nguyên từ 1 trở lên.")
+    source_document = (source_document or "").strip()
+    if not source_document:
+        raise ServiceError("Hãy ghi văn bản phân bổ (số và ngày công văn/quyết định).")
+    if allocated_on > today_vn():
+        raise ServiceError("Ngày phân bổ không được sau ngày hôm nay.")
+    row = Allocation(quantity=quantity, allocated_on=allocated_on, source_document=source_document,
+                     note=(note or "").strip() or None, created_by_id=actor.id if actor is not None else None)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "allocation.create", "allocation", row.id,
+                 {"quantity": [None, quantity], "allocated_on": [None, allocated_on],
+                  "source_document": [None, source_document]})
+    return row
+
+
+def allocations(session: Session) -> list[Allocation]:
+    return list(session.scalars(select(Allocation).order_by(Allocation.allocated_on, Allocation.id)))
+
+
+def quota(session: Session, *, lock: bool = False) -> Quota:
+    """The quota now. ``lock=True`` (used before proposing) locks the allocation rows on
+    PostgreSQL so that two clerks proposing at once cannot both use the last place; SQLite
+    serialises writers already (BEGIN IMMEDIATE)."""
+    if lock:
+        session.execute(select(Allocation.id).with_for_update())
+    allocated = session.scalar(select(func.coalesce(func.sum(Allocation.quantity), 0))) or 0
+    by_state = dict(session.execute(select(Application.state, func.count())
+                                    .where(Application.state.in_(USING_QUOTA)).group_by(Application.state)).all())
+    return Quota(int(allocated), by_state.get("proposed", 0), by_state.get("approved", 0),
+                 by_state.get("handed_over", 0), by_state.get("paid", 0), by_state.get("closed", 0))
+
+
+def _latest_outcome():
+    latest = (select(func.max(EligibilityDecision.id))
+              .where(EligibilityDecision.application_id == Application.id).correlate(Application).scalar_subquery())
+    return select(EligibilityDecision.outcome).where(EligibilityDecision.id == latest).scalar_subquery()
+
+
+def waiting_query() -> Select:
+    """SELECT of the waiting list: applications in state ``eligible`` whose latest decision is
+    eligible, in priority order (tier, date received, id). Source: domain.md §3."""
+    return (select(Application)
+            .where(Application.state == State.eligible.value, _latest_outcome() == "eligible")
+            .order_by(Application.priority_tier.is_(None), Application.priority_tier, Application.received_on,
+                      Application.id))
+
+
+def waiting_list(session: Session, limit: int | None = None) -> list[Application]:
+    """The waiting list (see waiting_query), the first ``limit`` when given."""
+    q = waiting_query()
+    if limit is not None:
+        q = q.limit(limit)
+    return list(session.scalars(q))
+
+
+def promote_waiting(session: Session, actor: User | None, proposal_list: ProposalList | None = None) -> list[Application]:
+    """Fill the free places from the head of the waiting list: propose the first ``quota left``
+    waiting applications on ``proposal_list`` (default: the newest draft list, or a new one).
+
+    Returns the applications proposed. Raises ServiceError when no place is free or nobody waits;
+    the workflow's errors for a role that may not propose (clerk only). Source: domain.md §3.
+    """
+    from subsidy.services import lists
+
+    q = quota(session, lock=True)
+    if q.left <= 0:
+        raise ServiceError(f"Không còn chỉ tiêu trống (đã phân bổ {q.allocated}, đã dùng {q.used}).")
+    nxt = waiting_list(session, q.left)
+    if not nxt:
+        raise ServiceError("Không có hồ sơ đủ điều kiện nào đang chờ.")
+    if proposal_list is None:
+        proposal_list = lists.open_draft(session)
+    if proposal_list is None:
+        proposal_list = lists.new_list(session, actor)
+    for app in nxt:
+        lists.propose(session, app, proposal_list, actor, check_quota=False)
+    session.flush()
+    return nxt

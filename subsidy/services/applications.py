@@ -1,0 +1,378 @@
+"""Applications for smartphone support: receiving one, checking its eligibility, withdrawing or
+refusing it (domain.md §2, §5; Thông tư 14/2022/TT-BTTTT, Chương IV, Mục 2).
+
+Every state change goes through subsidy.services.workflow.move (transition table, event, audit).
+Every function takes (session, …, actor), flushes and never commits.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from subsidy.domain import rules, tracking
+from subsidy.domain.rules import Decision, Facts, RuleSetSpec
+from subsidy.domain.workflow import State
+from subsidy.models import (
+    Application, CashPayment, EligibilityDecision, Handover, Household, ProposalList, RuleSet, User,
+)
+from subsidy.services import audit, rulesets, workflow
+from subsidy.services.errors import Conflict, NotFound, ServiceError
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DEFAULT_PROGRAMME = "VTCI-2025"
+FORMS = ("package", "cash")
+PRIOR_DEVICES = ("none", "vtci_tablet", "learning_device")
+#: States from which an eligibility check (or re-check) may run.
+CHECKABLE = (State.received.value, State.eligible.value, State.not_eligible.value)
+#: States of an application whose household has been supported (E4).
+SUPPORTED = (State.handed_over.value, State.paid.value, State.closed.value)
+
+
+def today_vn() -> dt.date:
+    """Today's date in Asia/Ho_Chi_Minh (business dates; briefing conventions)."""
+    return dt.datetime.now(VN_TZ).date()
+
+
+class DuplicateApplication(Conflict):
+    """The household already has an application in this programme; ``application_id`` and
+    ``tracking_code`` name the first one (the view links to it)."""
+
+    def __init__(self, message: str, application_id: int, tracking_code: str):
+        super().__init__(message)
+        self.application_id = application_id
+        self.tracking_code = tracking_code
+
+
+@dataclass
+class ApplicationInput:
+    """What the application form carries. ``support_form``: "package" | "cash"; ``purchase_date``
+    and ``evidence_note`` for cash (E5). ``prior_device`` (+ detail, date): the household's
+    declaration of prior devices (E2), recorded on the household when given."""
+
+    household_id: int
+    support_form: str
+    received_on: dt.date | None = None
+    purchase_date: dt.date | None = None
+    evidence_note: str | None = None
+    note: str | None = None
+    prior_device: str | None = None
+    prior_device_detail: str | None = None
+    prior_device_date: dt.date | None = None
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+def get(session: Session, application_id: int) -> Application:
+    app = session.get(Application, application_id)
+    if app is None:
+        raise NotFound("Không có hồ sơ này.")
+    return app
+
+
+def find_by_tracking_code(session: Session, raw: str) -> Application | None:
+    """The application with tracking code ``raw`` (as typed: case, spaces and dashes ignored)."""
+    code = tracking.normalize(raw)
+    if code is None:
+        return None
+    return session.scalar(select(Application).where(Application.tracking_code == code))
+
+
+def record_prior_device(session: Session, household: Household, value: str, detail: str | None,
+                        date: dt.date | None, actor: User | None) -> bool:
+    """Record the household's declaration of prior device support (E2): "none", "vtci_tablet"
+    or "learning_device", with an optional detail and date. Audited as ``household.prior_device``
+    with old and new values. Returns True when something changed. Raises ServiceError for an
+    unknown value or a date in the future."""
+    if value not in PRIOR_DEVICES:
+        raise ServiceError("Hãy chọn: chưa nhận thiết bị nào, đã nhận máy tính bảng (VTCI) hoặc đã nhận thiết bị học tập.")
+    if date is not None and date > today_vn():
+        raise ServiceError("Ngày nhận thiết bị không được sau ngày hôm nay.")
+    if value == "none":
+        detail, date = None, None
+    fields = ("prior_device", "prior_device_detail", "prior_device_date")
+    before = audit.snapshot(household, fields)
+    household.prior_device, household.prior_device_detail, household.prior_device_date = value, _clean(detail), date
+    changes = audit.diff(before, audit.snapshot(household, fields))
+    if changes:
+        audit.record(session, actor, "household.prior_device", "household", household.id, changes,
+                     note="Khai khi nộp hồ sơ hỗ trợ điện thoại")
+    return bool(changes)
+
+
+def apply(session: Session, data: ApplicationInput, actor: User | None, *,
+          programme: str = DEFAULT_PROGRAMME, at: dt.datetime | None = None) -> Application:
+    """Receive an application (state ``received``) for household ``data.household_id``.
+
+    One application per household per programme: a second raises DuplicateApplication naming the
+    first (also when two clerks save at once: the unique constraint decides). Checks: the form is
+    package or cash; the date received is not in the future; a purchase date only for cash, not in
+    the future. Gives the applicant a tracking code (subsidy.domain.tracking). Records the prior
+    device declaration on the household when given. ``at`` back-dates the first event (tests).
+    Raises NotFound, ServiceError, DuplicateApplication. Source: issue 3 item 1; domain.md §5.
+    """
+    household = session.get(Household, data.household_id)
+    if household is None:
+        raise NotFound("Không có hộ gia đình này trong sổ. Hãy chọn hộ từ danh sách.")
+    if data.support_form not in FORMS:
+        raise ServiceError("Hãy chọn hình thức hỗ trợ: gói hỗ trợ kết hợp (nhận máy) hoặc hỗ trợ bằng tiền.")
+    today = today_vn()
+    received_on = data.received_on or today
+    if received_on > today:
+        raise ServiceError("Ngày nhận hồ sơ không được sau ngày hôm nay.")
+    purchase = data.purchase_date if data.support_form == "cash" else None
+    if purchase is not None and purchase > today:
+        raise ServiceError("Ngày mua điện thoại không được sau ngày hôm nay.")
+
+    first = session.scalar(select(Application).where(Application.household_id == household.id,
+                                                     Application.programme == programme))
+    if first is not None:
+        raise _duplicate(household, first)
+
+    if data.prior_device:
+        record_prior_device(session, household, data.prior_device, data.prior_device_detail,
+                            data.prior_device_date, actor)
+
+    code = tracking.generate(
+        (household.head_name, household.citizen_id, household.phone, household.code, household.head_birth_year),
+        is_taken=lambda c: session.scalar(select(Application.id).where(Application.tracking_code == c)) is not None,
+    )
+    app = Application(
+        household_id=household.id, programme=programme, tracking_code=code, received_on=received_on,
+        support_form=data.support_form, purchase_date=purchase,
+        evidence_note=_clean(data.evidence_note) if data.support_form == "cash" else None,
+        note=_clean(data.note), received_by_id=actor.id if actor is not None else None,
+        state=State.received.value,
+    )
+    try:
+        with session.begin_nested():
+            session.add(app)
+            session.flush()
+    except IntegrityError:
+        first = session.scalar(select(Application).where(Application.household_id == household.id,
+                                                         Application.programme == programme))
+        if first is not None:
+            raise _duplicate(household, first) from None
+        raise
+    workflow.record_received(session, app, actor, at=at)
+    audit.record(session, actor, "application.create", "application", app.id,
+                 {"household_id": [None, household.id], "support_form": [None, app.support_form],
+                  "received_on": [None, received_on], "purchase_date": [None, purchase]})
+    return app
+
+
+def _duplicate(household: Household, first: Application) -> DuplicateApplication:
+    return DuplicateApplication(
+        f"Hộ {household.head_name} đã có hồ sơ trong chương trình này (mã {tracking.display(first.tracking_code)}, "
+        f"nhận ngày {first.received_on:%d/%m/%Y}). Mỗi hộ chỉ nộp một hồ sơ: hãy mở hồ sơ đã có.",
+        first.id, first.tracking_code,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Facts
+# --------------------------------------------------------------------------------------------
+
+
+def _decision_text(number: str | None, date: dt.date | None) -> str | None:
+    if not number and not date:
+        return None
+    parts = ["Quyết định"]
+    if number:
+        parts.append(f"số {number}")
+    if date:
+        parts.append(f"ngày {date:%d/%m/%Y}")
+    return " ".join(parts)
+
+
+def _facts(app: Application, h: Household, on: dt.date, handovers: int, cash: int,
+           others: Sequence[str], approved_list: str | None) -> Facts:
+    return Facts(
+        check_date=on, category=h.category, list_year=h.list_year,
+        list_decision=_decision_text(h.decision_number, h.decision_date),
+        meritorious=bool(h.meritorious), social_policy=bool(h.social_policy),
+        prior_device=h.prior_device or "unknown", prior_device_detail=h.prior_device_detail,
+        prior_device_date=h.prior_device_date, has_applied=True,
+        tracking_code=tracking.display(app.tracking_code), received_on=app.received_on,
+        support_form=app.support_form, purchase_date=app.purchase_date, approved_list=approved_list,
+        live_handovers=handovers, live_cash_payments=cash, other_supported_applications=tuple(others),
+    )
+
+
+def load_facts_bulk(session: Session, applications: Sequence[Application], on: dt.date) -> dict[int, Facts]:
+    """Facts of each application as of ``on`` ({application id: Facts}), in five queries whatever
+    the number of applications: households, live handovers and live cash payments per household
+    (voided_at IS NULL), the household's other supported applications, approved lists."""
+    if not applications:
+        return {}
+    hh_ids = {a.household_id for a in applications}
+    households = {h.id: h for h in session.scalars(select(Household).where(Household.id.in_(hh_ids)))}
+    handovers: dict[int, int] = defaultdict(int)
+    cash: dict[int, int] = defaultdict(int)
+    for model, into in ((Handover, handovers), (CashPayment, cash)):
+        rows = session.execute(
+            select(Application.household_id, func.count(model.id))
+            .join(Application, Application.id == model.application_id)
+            .where(model.voided_at.is_(None), Application.household_id.in_(hh_ids))
+            .group_by(Application.household_id))
+        for hid, n in rows:
+            into[hid] = n
+    supported: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for aid, hid, code in session.execute(
+            select(Application.id, Application.household_id, Application.tracking_code)
+            .where(Application.household_id.in_(hh_ids), Application.state.in_(SUPPORTED))):
+        supported[hid].append((aid, code))
+    list_ids = {a.proposal_list_id for a in applications if a.proposal_list_id}
+    approved: dict[int, str] = {}
+    if list_ids:
+        for pl in session.scalars(select(ProposalList).where(ProposalList.id.in_(list_ids),
+                                                             ProposalList.status == "approved")):
+            approved[pl.id] = _decision_text(pl.decision_number, pl.decision_date) or pl.number
+    out = {}
+    for a in applications:
+        h = households[a.household_id]
+        others = [tracking.display(c) for aid, c in supported.get(a.household_id, []) if aid != a.id]
+        out[a.id] = _facts(a, h, on, handovers.get(a.household_id, 0), cash.get(a.household_id, 0), others,
+                           approved.get(a.proposal_list_id) if a.proposal_list_id else None)
+    return out
+
+
+def load_facts(session: Session, application: Application, on: dt.date) -> Facts:
+    """Facts of one application as of ``on`` (see load_facts_bulk)."""
+    return load_facts_bulk(session, [application], on)[application.id]
+
+
+# --------------------------------------------------------------------------------------------
+# Checking eligibility
+# --------------------------------------------------------------------------------------------
+
+
+_TARGET = {rules.ELIGIBLE: State.eligible, rules.NOT_ELIGIBLE: State.not_eligible}
+
+
+def _store_decision(session: Session, app: Application, rule_set: RuleSet, facts: Facts, decision: Decision,
+                    actor: User | None, at: dt.datetime | None) -> EligibilityDecision:
+    row = EligibilityDecision(
+        application_id=app.id, rule_set_id=rule_set.id, outcome=decision.outcome,
+        priority_tier=decision.tier, failed_rules=list(decision.failed),
+        results=decision.results_as_dicts(),
+        facts={**facts.to_dict(), "rule_set": decision.rule_set, "missing": list(decision.missing),
+               "tier_id": decision.tier_id},
+        decided_by_id=actor.id if actor is not None else None,
+    )
+    if at is not None:
+        row.decided_at = at
+    session.add(row)
+    app.priority_tier = decision.tier
+    target = _TARGET.get(decision.outcome)
+    if target is not None and app.state != target.value:
+        reason = None
+        if decision.outcome == rules.NOT_ELIGIBLE:
+            reason = "Không đạt điều kiện " + ", ".join(decision.failed)
+        workflow.move(session, app, target, actor, reason, at=at)
+    else:
+        audit.record(session, actor, "application.check", "application", app.id,
+                     {"outcome": [None, decision.outcome]}, note=rules.missing_summary(decision) or None)
+    return row
+
+
+def check_eligibility(session: Session, application: Application, actor: User | None, *,
+                      on: dt.date | None = None, rule_set: RuleSet | None = None,
+                      at: dt.datetime | None = None) -> EligibilityDecision:
+    """Check ``application`` under the rule set in force on ``on`` (default: today in Việt Nam) and
+    store the decision: outcome, rule-set version, the facts used (a snapshot), who and when.
+
+    eligible → state ``eligible``; not eligible → ``not_eligible`` (via workflow.move, clerk only);
+    undecided (cannot decide) → the state does not change (no move leads back to ``received``)
+    and the stored decision names what is missing. A re-check adds a new decision; old ones stay.
+    Raises ServiceError when the application is past checking (proposed or later) or no rule set
+    is in force; the workflow's errors (RoleNotAllowed …) for a role that may not check.
+    Source: domain.md §2; issue 3 items 3–5.
+    """
+    if application.state not in CHECKABLE:
+        raise ServiceError(
+            "Hồ sơ đã qua bước kiểm tra điều kiện (đã đưa vào danh sách hoặc đã kết thúc) nên không kiểm tra lại. "
+            "Nếu cần, hãy rút hồ sơ khỏi danh sách đề nghị trước."
+        )
+    on = on or today_vn()
+    rule_set = rule_set or rulesets.in_force(session, on)
+    facts = load_facts(session, application, on)
+    decision = rules.decide(facts, rulesets.spec_of(rule_set))
+    row = _store_decision(session, application, rule_set, facts, decision, actor, at)
+    session.flush()
+    return row
+
+
+def check_many(session: Session, applications: Sequence[Application], actor: User | None, *,
+               on: dt.date | None = None, rule_set: RuleSet | None = None) -> list[EligibilityDecision]:
+    """Check many applications at once (batch; same result as check_eligibility on each): facts in
+    a handful of queries, one flush at the end. Applications not in a checkable state are skipped."""
+    on = on or today_vn()
+    rule_set = rule_set or rulesets.in_force(session, on)
+    spec = rulesets.spec_of(rule_set)
+    apps = [a for a in applications if a.state in CHECKABLE]
+    facts = load_facts_bulk(session, apps, on)
+    rows = [_store_decision(session, a, rule_set, facts[a.id], rules.decide(facts[a.id], spec), actor, None)
+            for a in apps]
+    session.flush()
+    return rows
+
+
+def decisions_of(session: Session, application: Application) -> list[EligibilityDecision]:
+    """Every stored decision of ``application``, newest first."""
+    return list(session.scalars(select(EligibilityDecision)
+                                .where(EligibilityDecision.application_id == application.id)
+                                .order_by(EligibilityDecision.id.desc())))
+
+
+def latest_decision(session: Session, application: Application) -> EligibilityDecision | None:
+    return session.scalar(select(EligibilityDecision).where(EligibilityDecision.application_id == application.id)
+                          .order_by(EligibilityDecision.id.desc()).limit(1))
+
+
+# --------------------------------------------------------------------------------------------
+# Withdraw, refuse
+# --------------------------------------------------------------------------------------------
+
+
+def _end(session: Session, app: Application, target: State, reason: str, actor: User | None) -> None:
+    on_draft = app.proposal_list is not None and app.proposal_list.status == "draft"
+    workflow.move(session, app, target, actor, reason)
+    if on_draft:
+        # Off the draft list: its place is free for the next household on the waiting list.
+        app.proposal_list_id = None
+    session.flush()
+
+
+def withdraw(session: Session, application: Application, reason: str, actor: User | None) -> None:
+    """Withdraw an application at the household's request (any state before handover; clerk or
+    approver; a reason is required). Taken off a draft proposal list, which frees a place for the
+    waiting list (allocations.promote_waiting). Raises the workflow's errors. Source: domain.md §5."""
+    _end(session, application, State.withdrawn, reason, actor)
+
+
+def refuse(session: Session, application: Application, reason: str, actor: User | None) -> None:
+    """Refuse an application (approver; any state before handover; a reason is required). Like
+    withdraw, it frees the place it held on a draft list. Source: domain.md §5."""
+    _end(session, application, State.refused, reason, actor)
+
+
+def counts_by_state(session: Session) -> dict[str, int]:
+    """{state: number of applications} for every state that has some."""
+    return {s: n for s, n in session.execute(select(Application.state, func.count()).group_by(Application.state))}
+
+
+def households_without_application(session: Session, ids: Iterable[int], programme: str = DEFAULT_PROGRAMME) -> set[int]:
+    ids = set(ids)
+    taken = set(session.scalars(select(Application.household_id).where(Application.household_id.in_(ids),
+                                                                       Application.programme == programme)))
+    return ids - taken

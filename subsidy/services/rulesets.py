@@ -1,0 +1,207 @@
+"""Rule sets as data: loading the shipped documents, choosing the version in force, previewing a
+new version against the current applications.
+
+A rule set is a versioned document (``subsidy/rulesets/*.json``; Thông tư 14/2022/TT-BTTTT is
+``tt14-2022.json``, version 1) stored in ``rule_sets``. A later circular is added as a new file or
+a new version (``flask --app app load-rulesets --file NEW.json``) without a code change. A stored
+version is never edited: decisions keep a reference to the version they were made under.
+Source: issue 3 item 2 and 9; domain.md §1 ("the rule set must be changeable without a code change").
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from subsidy.domain import rules
+from subsidy.domain.rules import RuleSetSpec
+from subsidy.models import Application, RuleSet, User
+from subsidy.services import audit
+from subsidy.services.errors import Conflict, NotFound, ServiceError
+
+RULESETS_DIR = Path(__file__).resolve().parent.parent / "rulesets"
+
+#: States whose applications a preview counts ("current applications": not closed, not withdrawn
+#: or refused, not already supported).
+PREVIEW_STATES = ("received", "eligible", "not_eligible", "proposed", "approved")
+
+
+def read_document(source: str | Path | bytes) -> dict[str, Any]:
+    """Parse a rule-set JSON document from a path or bytes and validate it with
+    RuleSetSpec.from_document. Raises ServiceError (Vietnamese) for unreadable or invalid JSON."""
+    try:
+        if isinstance(source, (bytes, bytearray)):
+            doc = json.loads(bytes(source).decode("utf-8-sig"))
+        else:
+            doc = json.loads(Path(source).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ServiceError(f"Không đọc được tệp bộ quy tắc (cần tệp JSON, mã UTF-8): {err}.") from err
+    if not isinstance(doc, dict):
+        raise ServiceError("Tệp bộ quy tắc phải là một đối tượng JSON ({...}).")
+    try:
+        RuleSetSpec.from_document(doc)
+    except ValueError as err:
+        raise ServiceError(str(err)) from err
+    return doc
+
+
+def spec_of(rule_set: RuleSet) -> RuleSetSpec:
+    """The engine's RuleSetSpec of a stored rule set (columns first, tiers and citations from the
+    stored document)."""
+    doc = dict(rule_set.definition or {})
+    doc.update({
+        "id": rule_set.code, "version": rule_set.version, "title": rule_set.title,
+        "legal_source": rule_set.legal_source, "effective_from": rule_set.effective_from.isoformat(),
+        "effective_to": rule_set.effective_to.isoformat() if rule_set.effective_to else None,
+        "eligible_categories": list(rule_set.eligible_categories),
+        "support_amount": rule_set.support_amount, "cash_cutoff": rule_set.cash_cutoff.isoformat(),
+        "priority_order": list(rule_set.priority_order),
+    })
+    return RuleSetSpec.from_document(doc)
+
+
+def _same(row: RuleSet, doc: Mapping[str, Any]) -> bool:
+    return json.dumps(row.definition, sort_keys=True, ensure_ascii=False) == json.dumps(
+        dict(doc), sort_keys=True, ensure_ascii=False)
+
+
+def store(session: Session, doc: Mapping[str, Any], actor: User | None, *, active: bool = True) -> tuple[RuleSet, bool]:
+    """Insert the rule-set document ``doc`` (already validated) unless its (id, version) is stored.
+
+    Returns (row, created). Storing the same document again is a no-op (idempotent). A different
+    document under a stored (id, version) raises Conflict: a stored version is never rewritten,
+    so add it as a new version. Audited as ``rule_set.load``.
+    """
+    spec = RuleSetSpec.from_document(doc)
+    existing = session.scalar(select(RuleSet).where(RuleSet.code == spec.code, RuleSet.version == spec.version))
+    if existing is not None:
+        if _same(existing, doc):
+            return existing, False
+        raise Conflict(
+            f"Bộ quy tắc {spec.code} phiên bản {spec.version} đã có với nội dung khác. Phiên bản đã lưu không "
+            "được sửa (các quyết định cũ dựa trên nó); hãy đặt số phiên bản mới (version) rồi nạp lại."
+        )
+    row = RuleSet(
+        code=spec.code, version=spec.version, title=spec.title, legal_source=spec.legal_source,
+        effective_from=spec.effective_from, effective_to=spec.effective_to,
+        eligible_categories=list(spec.eligible_categories), support_amount=spec.support_amount,
+        cash_cutoff=spec.cash_cutoff, priority_order=list(spec.priority_order), definition=dict(doc),
+        active=active,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "rule_set.load", "rule_set", row.id,
+                 {"code": [None, spec.code], "version": [None, spec.version], "active": [None, active]})
+    return row, True
+
+
+def load_shipped(session: Session, actor: User | None = None, directory: Path = RULESETS_DIR) -> list[RuleSet]:
+    """Store every shipped document in ``directory`` (``*.json``) not stored yet; return the new rows.
+
+    Idempotent: run by ``make run`` on every start (``flask --app app load-rulesets``).
+    Raises ServiceError for an invalid file and Conflict for a changed stored version.
+    """
+    created = []
+    for path in sorted(directory.glob("*.json")):
+        row, new = store(session, read_document(path), actor)
+        if new:
+            created.append(row)
+    return created
+
+
+def list_rule_sets(session: Session) -> list[RuleSet]:
+    """All stored rule sets, newest effective date and version first."""
+    return list(session.scalars(select(RuleSet).order_by(RuleSet.effective_from.desc(), RuleSet.code,
+                                                          RuleSet.version.desc())))
+
+
+def get(session: Session, rule_set_id: int) -> RuleSet:
+    row = session.get(RuleSet, rule_set_id)
+    if row is None:
+        raise NotFound("Không có bộ quy tắc này.")
+    return row
+
+
+def in_force(session: Session, on: dt.date) -> RuleSet:
+    """The active rule set in force on ``on``: effective_from ≤ on ≤ effective_to (open end), the
+    latest effective_from, then the highest version. Raises ServiceError when there is none."""
+    row = session.scalar(
+        select(RuleSet)
+        .where(RuleSet.active.is_(True), RuleSet.effective_from <= on,
+               (RuleSet.effective_to.is_(None)) | (RuleSet.effective_to >= on))
+        .order_by(RuleSet.effective_from.desc(), RuleSet.version.desc(), RuleSet.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        raise ServiceError(
+            f"Chưa có bộ quy tắc nào có hiệu lực ngày {on:%d/%m/%Y}. Quản trị cần nạp bộ quy tắc "
+            "(lệnh flask --app app load-rulesets) hoặc bật phiên bản phù hợp."
+        )
+    return row
+
+
+def set_active(session: Session, rule_set: RuleSet, active: bool, actor: User) -> None:
+    """Switch a stored version on or off (admin). Audited as ``rule_set.activate`` / ``deactivate``."""
+    if rule_set.active == active:
+        return
+    rule_set.active = active
+    audit.record(session, actor, "rule_set.activate" if active else "rule_set.deactivate", "rule_set",
+                 rule_set.id, {"active": [not active, active]})
+
+
+@dataclass
+class PreviewSide:
+    """Counts of one version over the current applications: {"eligible": n, "not_eligible": n,
+    "undecided": n}, plus counts per failed rule."""
+
+    label: str
+    title: str
+    counts: dict[str, int] = field(default_factory=lambda: {rules.ELIGIBLE: 0, rules.NOT_ELIGIBLE: 0, rules.UNDECIDED: 0})
+    failed_by_rule: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class Preview:
+    """A new version compared with the version in force, as of ``on``, over ``total`` current
+    applications; ``changes`` counts (current outcome, new outcome) pairs that differ."""
+
+    on: dt.date
+    total: int
+    current: PreviewSide
+    candidate: PreviewSide
+    changes: dict[tuple[str, str], int]
+
+    @property
+    def changed(self) -> int:
+        return sum(self.changes.values())
+
+
+def preview(session: Session, candidate: RuleSetSpec, on: dt.date, current: RuleSetSpec | None = None) -> Preview:
+    """How many current applications (states PREVIEW_STATES) ``candidate`` would make eligible,
+    not eligible or undecided, beside the version in force on ``on`` (or ``current``). Reads only;
+    stores nothing. Source: issue 3 item 9."""
+    from subsidy.services.applications import load_facts_bulk
+
+    if current is None:
+        current = spec_of(in_force(session, on))
+    apps = list(session.scalars(select(Application).where(Application.state.in_(PREVIEW_STATES))
+                                .order_by(Application.id)))
+    facts = load_facts_bulk(session, apps, on)
+    cur = PreviewSide(current.label, current.title)
+    new = PreviewSide(candidate.label, candidate.title)
+    changes: Counter = Counter()
+    for app in apps:
+        f = facts[app.id]
+        a, b = rules.decide(f, current), rules.decide(f, candidate)
+        for side, d in ((cur, a), (new, b)):
+            side.counts[d.outcome] += 1
+            side.failed_by_rule.update(d.failed)
+        if a.outcome != b.outcome:
+            changes[(a.outcome, b.outcome)] += 1
+    return Preview(on, len(apps), cur, new, dict(changes))
