@@ -101,11 +101,11 @@ TIER_LABELS: dict[int | None, str] = {
 #: Short labels of the eligibility rules (domain.md §2; Thông tư 14/2022/TT-BTTTT ch. IV sec. 2).
 #: A rule id not listed (a newer rule set) is shown by its id.
 RULE_LABELS: dict[str, str] = {
-    "E1": "E1 - Không thuộc hộ nghèo, cận nghèo",
-    "E2": "E2 - Đã nhận máy tính bảng / thiết bị học tập",
-    "E3": "E3 - Chưa đăng ký hoặc không có trong danh sách được duyệt",
-    "E4": "E4 - Đã được hỗ trợ điện thoại thông minh",
-    "E5": "E5 - Mua máy trước 12/12/2022 (hỗ trợ bằng tiền)",
+    "E1": "Không thuộc hộ nghèo, hộ cận nghèo",
+    "E2": "Đã nhận máy tính bảng hoặc thiết bị học tập trực tuyến",
+    "E3": "Chưa đăng ký hoặc không có trong danh sách được phê duyệt",
+    "E4": "Đã được hỗ trợ điện thoại thông minh",
+    "E5": "Mua máy trước ngày 12/12/2022 (hỗ trợ bằng tiền)",
 }
 QUOTA_LABELS: tuple[tuple[str, str], ...] = (
     ("allocated", "Số máy được phân bổ"),

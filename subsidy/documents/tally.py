@@ -1,0 +1,220 @@
+"""The tally and annual report as a PDF (domain.md §7; Nghị định 30/2020/NĐ-CP layout).
+
+Landscape A4: issuing body and document number top left, motto and place-and-date top right, the
+title in capitals, then the tables of ``subsidy.documents.tally_export.sections`` (the same tables
+as the XLSX, CSV and the screen) with their header repeated on every page and a bold totals row,
+a bar chart of phones handed over per hamlet (reportlab.graphics, no external service), notes,
+and the signature blocks (NGƯỜI LẬP BIỂU; KT. CHỦ TỊCH / PHÓ CHỦ TỊCH). Every page carries
+"Trang X/Y" and the "as of" line.
+
+Pure: reportlab only; ``render_pdf(report) -> bytes``.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from subsidy.documents import base as b
+from subsidy.documents.tally_export import Report, Section, as_of_text, sections
+from subsidy.domain.vn import format_money, place_date_line
+from subsidy.services.tally import VN_TZ, AnnualReport, Tally
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+BAR_COLOUR = colors.HexColor("#2F5D8A")
+
+
+def _num(value: Any) -> str:
+    return format_money(value) if isinstance(value, int) else ("" if value is None else str(value))
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    st = b.styles()
+    size = 8.5
+    return {
+        "head": ParagraphStyle("t-head", parent=st.header, fontSize=size, leading=size * 1.18),
+        "text": ParagraphStyle("t-text", parent=st.cell, fontSize=size + 0.5, leading=(size + 0.5) * 1.2),
+        "num": ParagraphStyle("t-num", parent=st.cell_right, fontSize=size + 0.5, leading=(size + 0.5) * 1.2),
+        "total": ParagraphStyle("t-total", parent=st.total, fontSize=size + 0.5, leading=(size + 0.5) * 1.2),
+        "total_num": ParagraphStyle("t-total-num", parent=st.total_right, fontSize=size + 0.5,
+                                    leading=(size + 0.5) * 1.2),
+        "section": ParagraphStyle("t-section", parent=st.bold, fontSize=11.5, leading=15, spaceBefore=4, spaceAfter=4),
+        "note": ParagraphStyle("t-note", parent=st.italic, fontSize=9, leading=11.5),
+        "meta": ParagraphStyle("t-meta", parent=st.italic_centred, fontSize=11, leading=14, spaceAfter=0),
+    }
+
+
+def _widths(s: Section, frame: float) -> list[float]:
+    kinds = s.kinds
+    if len(kinds) > 4:  # a figures table: label column, count columns, two money columns
+        label_w, money_w = 100.0, 64.0
+        n_money = sum(k == "money" for k in kinds)
+        n_count = len(kinds) - 1 - n_money
+        count_w = (frame - label_w - n_money * money_w) / n_count
+        return [label_w] + [money_w if k == "money" else count_w for k in kinds[1:]]
+    if kinds == ("text", "text", "count"):
+        return [45.0, frame - 45.0 - 70.0, 70.0]
+    return [frame - 80.0, 80.0]
+
+
+def _table(s: Section, frame: float, st: dict[str, ParagraphStyle]) -> Flowable:
+    head = [Paragraph(b.esc(h), st["head"]) for h in s.header]
+
+    def cells(row: Sequence[Any], text_style: str, num_style: str) -> list[Flowable]:
+        return [Paragraph(b.esc(_num(v)), st[num_style if k != "text" else text_style])
+                for v, k in zip(row, s.kinds)]
+
+    rows = [cells(r, "text", "num") for r in s.rows]
+    if not rows:
+        rows = [[Paragraph("Không có số liệu", st["text"])] + [""] * (len(s.kinds) - 1)]
+    totals = cells(s.totals, "total", "total_num") if s.totals else None
+    return b.data_table(head, rows, _widths(s, frame), totals=totals)
+
+
+def handover_chart(labels: Sequence[str], values: Sequence[int], width: float,
+                   title: str = "Số điện thoại đã bàn giao theo thôn, ấp") -> Drawing:
+    """A horizontal bar chart (reportlab.graphics) of ``values`` per label; ``width`` in points.
+
+    One bar per hamlet (the height grows with their number), its value printed at the bar's end.
+    """
+    n = max(len(labels), 1)
+    bar_h = 12.0
+    plot_h = n * bar_h * 1.35
+    height = plot_h + 40
+    d = Drawing(width, height)
+    d.add(String(width / 2, height - 13, title, fontName=b.FONT_BOLD, fontSize=10, textAnchor="middle"))
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 120, 22
+    chart.width, chart.height = width - 160, plot_h
+    # reportlab draws the first category at the bottom: reverse so the table's order reads down.
+    chart.data = [list(reversed(list(values))) or [0]]
+    chart.categoryAxis.categoryNames = list(reversed(list(labels))) or [""]
+    chart.categoryAxis.labels.fontName = b.FONT
+    chart.categoryAxis.labels.fontSize = 8.5
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.dx = -4
+    top = max(list(values) or [0])
+    step = max(1, _nice_step(top))
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max(step, ((top + step - 1) // step) * step)
+    chart.valueAxis.valueStep = step
+    chart.valueAxis.labels.fontName = b.FONT
+    chart.valueAxis.labels.fontSize = 8
+    chart.valueAxis.labelTextFormat = lambda v: format_money(int(v))
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#DDDDDD")
+    chart.bars[0].fillColor = BAR_COLOUR
+    chart.bars[0].strokeColor = None
+    chart.barWidth = bar_h
+    chart.barLabelFormat = lambda v: format_money(int(v))
+    chart.barLabels.fontName = b.FONT
+    chart.barLabels.fontSize = 8
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    d.add(chart)
+    return d
+
+
+def _nice_step(top: int) -> int:
+    """A round axis step giving about five ticks up to ``top``."""
+    if top <= 5:
+        return 1
+    raw = top / 5
+    mag = 10 ** (len(str(int(raw))) - 1)
+    for m in (1, 2, 5, 10):
+        if raw <= m * mag:
+            return m * mag
+    return 10 * mag
+
+
+def render_pdf(
+    report: Report,
+    issuer: b.Issuer = b.DEFAULT_ISSUER,
+    *,
+    number: str = "\u00a0" * 8 + "/BC-UBND",
+    preparer: str = "",
+    signer_role: str = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+    signer: str = "",
+) -> bytes:
+    """The report as PDF bytes (landscape A4; see the module docstring).
+
+    ``issuer``: the commune (configuration); ``number``: the document number (blank by default,
+    filled in by hand); ``preparer`` / ``signer``: names under the two signature blocks (blank
+    for handwriting); ``signer_role``: the signer's role, "\\n" between lines.
+    """
+    st = _styles()
+    frame = b.frame_width(landscape=True)
+    tally = report if isinstance(report, Tally) else report.year
+    local_now = report.generated_at.astimezone(VN_TZ)
+    story: list[Flowable] = [*b.admin_header(issuer, number, place_date_line(issuer.place, local_now.date()))]
+    subtitle = report.title.removeprefix("Báo cáo ")
+    subtitle = subtitle[:1].upper() + subtitle[1:]
+    story += b.title("Báo cáo", subtitle)[:-1]
+    story.append(Paragraph(b.esc(report.period_label), st["meta"]))
+    story.append(Paragraph(b.esc(as_of_text(report)), st["meta"]))
+    story.append(Spacer(1, 5 * mm))
+
+    secs = sections(report)
+    small = {"not_eligible_by_rule", "quota"}
+    numbered = [(ROMAN[i], sec) for i, sec in enumerate(secs)]
+
+    def block(num: str, sec: Section, width: float) -> list[Flowable]:
+        out: list[Flowable] = [Paragraph(f"{num}. {b.esc(sec.title)}", st["section"]), _table(sec, width, st)]
+        if sec.note:
+            out += [Spacer(1, 1.5 * mm), Paragraph(b.esc(sec.note), st["note"])]
+        return out
+
+    for num, sec in numbered:
+        if sec.key in small:
+            continue
+        parts = block(num, sec, frame)
+        if len(sec.rows) <= 15:  # a short table stays whole with its heading
+            story.append(KeepTogether(parts))
+        else:
+            story.append(CondPageBreak(40 * mm))
+            story.extend(parts)
+        story.append(Spacer(1, 4 * mm))
+        if sec.key == "by_hamlet":
+            rows = tally.by_hamlet.rows
+            chart = handover_chart([r.label for r in rows], [r.figures.handed_over for r in rows], frame * 0.75)
+            story.append(KeepTogether([chart, Spacer(1, 4 * mm)]))
+
+    # The two small tables side by side: reasons (left), quota (right).
+    left_w, gap = frame * 0.56, 8 * mm
+    right_w = frame - left_w - gap
+    side = {sec.key: (num, sec) for num, sec in numbered if sec.key in small}
+    pair = Table(
+        [[block(*side["not_eligible_by_rule"], left_w), "", block(*side["quota"], right_w)]],
+        colWidths=[left_w, gap, right_w],
+    )
+    pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    story.append(pair)
+    story.append(Spacer(1, 4 * mm))
+    note = Paragraph(
+        b.esc("Ghi chú: số liệu là trạng thái đến hết kỳ báo cáo (giờ Việt Nam). Bàn giao, chi tiền tính theo "
+              "ngày bàn giao, ngày chi; việc hủy biên bản, giấy biên nhận tính vào tháng hủy. «Đã hỗ trợ» là số "
+              "hộ được bàn giao hoặc chi tiền trong kỳ và chưa bị hủy đến hết kỳ; «Đang chờ» là hồ sơ đủ điều "
+              "kiện chưa đưa vào danh sách đề nghị. Theo Thông tư 14/2022/TT-BTTTT."),
+        st["note"])
+    signatures = b.signature_blocks([
+        ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)", preparer),
+        (signer_role, "(Ký tên, đóng dấu)", signer),
+    ])
+    # Keep the closing note with the signatures. signature_blocks returns a KeepTogether, and a
+    # KeepTogether nested in another reports an infinite height (reportlab forces a split), which
+    # would push both to a new page: unwrap it.
+    story.append(KeepTogether([note, *getattr(signatures, "_content", [signatures])]))
+    footer = f"{as_of_text(report)} · {report.period_label}"
+    return b.build_pdf(story, landscape=True, title=report.title, footer_note=footer,
+                       subject="Báo cáo tổng hợp hỗ trợ điện thoại thông minh (VTCI)",
+                       author=issuer.body.replace("\n", " "))
+
+
+__all__ = ["render_pdf", "handover_chart", "AnnualReport", "Tally"]
