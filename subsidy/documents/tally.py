@@ -77,14 +77,16 @@ def _table(s: Section, frame: float, st: dict[str, ParagraphStyle]) -> Flowable:
 
 
 def handover_chart(labels: Sequence[str], values: Sequence[int], width: float,
-                   title: str = "Số điện thoại đã bàn giao theo thôn, ấp") -> Drawing:
-    """A horizontal bar chart (reportlab.graphics) of ``values`` per label; ``width`` in points.
+                   title: str = "Số điện thoại đã bàn giao theo thôn, ấp", max_height: float = 440.0) -> Drawing:
+    """A horizontal bar chart (reportlab.graphics) of ``values`` per label; sizes in points.
 
-    One bar per hamlet (the height grows with their number), its value printed at the bar's end.
+    One bar per hamlet, its value printed at the bar's end; the height grows with the number of
+    hamlets up to ``max_height`` (then the bars and labels get thinner).
     """
     n = max(len(labels), 1)
-    bar_h = 12.0
+    bar_h = min(12.0, max_height * 0.85 / (n * 1.35))  # many hamlets: thinner bars, one page at most
     plot_h = n * bar_h * 1.35
+    font = min(8.5, bar_h * 1.35 * 0.8)
     height = plot_h + 40
     d = Drawing(width, height)
     d.add(String(width / 2, height - 13, title, fontName=b.FONT_BOLD, fontSize=10, textAnchor="middle"))
@@ -95,7 +97,7 @@ def handover_chart(labels: Sequence[str], values: Sequence[int], width: float,
     chart.data = [list(reversed(list(values))) or [0]]
     chart.categoryAxis.categoryNames = list(reversed(list(labels))) or [""]
     chart.categoryAxis.labels.fontName = b.FONT
-    chart.categoryAxis.labels.fontSize = 8.5
+    chart.categoryAxis.labels.fontSize = font
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.categoryAxis.labels.dx = -4
     top = max(list(values) or [0])
@@ -113,7 +115,7 @@ def handover_chart(labels: Sequence[str], values: Sequence[int], width: float,
     chart.barWidth = bar_h
     chart.barLabelFormat = lambda v: format_money(int(v))
     chart.barLabels.fontName = b.FONT
-    chart.barLabels.fontSize = 8
+    chart.barLabels.fontSize = min(8, font)
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     d.add(chart)

@@ -1,0 +1,223 @@
+"""The PDF (text via pypdf), XLSX and CSV of the tally carry the same numbers as its JSON, and text
+cells are safe against formula injection."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import unicodedata
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from subsidy.documents import tally_export as X
+from subsidy.documents.tally import render_pdf
+from subsidy.models import Application, Household
+from subsidy.services import tally as T
+from subsidy.services.workflow import record_received
+from tests.tally_history import HAMLETS, VN, build_history
+
+TODAY = dt.date(2026, 11, 30)
+NOW = dt.datetime(2026, 11, 30, 2, 15, tzinfo=dt.timezone.utc)  # 09:15 in Việt Nam
+PAYLOAD = '=HYPERLINK("http://x","Bấm")'
+
+
+def flat(s: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", s).split())
+
+
+def money(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def pdf_text(data: bytes) -> list[str]:
+    return [flat(p.extract_text()) for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM missing"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+@pytest.fixture
+def reports(session):
+    build_history(session)
+    session.commit()
+    return {
+        "month": T.tally(session, "2026-03", hamlets=HAMLETS, today=TODAY, now=NOW),
+        "cumulative": T.tally(session, "2026-03", True, hamlets=HAMLETS, today=TODAY, now=NOW),
+        "annual": T.annual_report(session, 2026, hamlets=HAMLETS, today=dt.date(2026, 4, 30), now=NOW),
+    }
+
+
+# The March tally's hamlet table, written out by hand (see tests/services/test_tally_service.py).
+MARCH_BY_HAMLET = [
+    ["Ấp Phú Hòa", 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+    ["Ấp Phú Thành", 0, 0, 0, 0, 1, 1, 1, 1, 0, 500_000, 0, 2, 0],
+    ["Ấp Phú Xuân", 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 500_000, 0, 0],
+    ["Ấp Phú Lợi"] + [0] * 13,
+    ["Ấp Phú Thạnh"] + [0] * 13,
+    ["Tổng cộng", 1, 1, 1, 0, 1, 1, 1, 1, 1, 500_000, 500_000, 2, 1],
+]
+
+
+def json_rows(d: dict, key: str) -> list[list]:
+    fields = [c["field"] for c in d["columns"]]
+    return [[r["label"]] + [r[f] for f in fields] for r in d[key]] + [["Tổng cộng"] + [d["totals"][f] for f in fields]]
+
+
+def test_json_carries_the_hand_checked_numbers(reports):
+    d = json.loads(X.render_json(reports["month"]))
+    assert json_rows(d, "by_hamlet") == MARCH_BY_HAMLET
+    assert d["quota"] == {"allocated": 7, "proposed": 0, "approved": 1, "supported": 3, "used": 4, "left": 3}
+    assert d["generated_at"] == "2026-11-30T02:15:00+00:00"
+
+
+@pytest.mark.parametrize("name", ["month", "cumulative", "annual"])
+def test_pdf_xlsx_csv_carry_the_numbers_of_the_json(reports, name):
+    report = reports[name]
+    d = X.to_dict(report)
+    tally = d if d["report"] == "tally" else d["year_tally"]
+    fields = [c["field"] for c in tally["columns"]]
+    # The expected tables, from the JSON (not from the table model the renderers share).
+    expected: dict[str, list[list]] = {
+        "by_hamlet": json_rows(tally, "by_hamlet"),
+        "by_category": json_rows(tally, "by_category"),
+        "by_tier": json_rows(tally, "by_tier"),
+        "not_eligible_by_rule": [[r["rule"], r["label"], r["count"]] for r in tally["not_eligible_by_rule"]]
+        + [["", "Số hồ sơ không đủ điều kiện", tally["totals"]["not_eligible"]]],
+        "quota": [[label, tally["quota"][k]] for k, label in T.QUOTA_LABELS],
+    }
+    if d["report"] == "annual":
+        expected["months"] = [[m["label"]] + [m["figures"][f] for f in fields] for m in d["months"]] + [
+            ["Cả năm 2026"] + [tally["totals"][f] for f in fields]]
+        expected["year_to_date"] = [[m["label"]] + [m["year_to_date"][f] for f in fields] for m in d["months"]] + [
+            ["Lũy kế từ đầu chương trình"] + [d["cumulative"][f] for f in fields]]
+    secs = {s.key: s for s in X.sections(report)}
+    assert set(secs) == set(expected)
+
+    # XLSX: one sheet per section; numbers are numbers with a number format.
+    wb = load_workbook(io.BytesIO(X.render_xlsx(report)))
+    assert len(wb.sheetnames) == len(expected)
+    for key, rows in expected.items():
+        ws = wb[secs[key].sheet[:31]]
+        got = []
+        for r in range(6, 6 + len(rows)):
+            values = [ws.cell(row=r, column=c).value for c in range(1, len(rows[0]) + 1)]
+            got.append(["" if v is None else v for v in values])
+            for c, v in enumerate(values, start=1):
+                if isinstance(v, int):
+                    assert ws.cell(row=r, column=c).number_format == "#,##0"
+        assert got == rows, key
+
+    # CSV: each section's rows follow its title and header; numbers are plain integers.
+    lines = csv_rows(X.render_csv(report))
+    for key, rows in expected.items():
+        start = lines.index([secs[key].title]) + 2
+        got = [[int(v) if v.lstrip("-").isdigit() else v for v in line] for line in lines[start:start + len(rows)]]
+        assert got == rows, key
+
+    # PDF: every row reads as its label followed by its numbers (money with dot separators).
+    text = " ".join(pdf_text(render_pdf(report)))
+    for key, rows in expected.items():
+        for row in rows:
+            cells = [money(v) if isinstance(v, int) else v for v in row]
+            assert flat(" ".join(c for c in cells if c != "")) in text, (key, row)
+
+
+def test_march_pdf_shows_the_hand_checked_rows_and_the_furniture(reports):
+    pages = pdf_text(render_pdf(reports["month"]))
+    text = " ".join(pages)
+    for row in MARCH_BY_HAMLET:
+        assert flat(" ".join(money(v) if isinstance(v, int) else v for v in row)) in text
+    reader_page = PdfReader(io.BytesIO(render_pdf(reports["month"]))).pages[0]
+    assert float(reader_page.mediabox.width) > float(reader_page.mediabox.height)  # landscape
+    assert "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN" in pages[0] and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in pages[0]
+    assert "BÁO CÁO" in pages[0] and "tháng 03/2026" in pages[0]
+    assert "Số liệu tính đến 09:15 ngày 30/11/2026" in pages[0]
+    for i, page in enumerate(pages, start=1):
+        assert f"Trang {i}/{len(pages)}" in page
+        assert "Số liệu tính đến 09:15 ngày 30/11/2026" in page  # the "as of" line on every page
+    assert "NGƯỜI LẬP BIỂU" in pages[-1] and "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in pages[-1]
+    assert "Số điện thoại đã bàn giao theo thôn, ấp" in text  # the chart's title
+
+
+def test_long_table_repeats_its_header_on_every_page(session):
+    hamlets = [f"Ấp số {i:02d}" for i in range(1, 61)]
+    t = T.tally(session, "2026-03", hamlets=hamlets, today=TODAY, now=NOW)
+    pages = pdf_text(render_pdf(t))
+    with_hamlets = [p for p in pages if "Ấp số" in p and "Thôn, ấp" in p]
+    assert len(with_hamlets) >= 2
+    for p in with_hamlets:
+        assert "Thôn, ấp Tiếp nhận" in p
+    assert "Ấp số 60" in " ".join(pages)
+
+
+def test_chart_has_one_bar_per_hamlet_with_its_value(reports):
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+
+    from subsidy.documents.tally import handover_chart
+
+    rows = reports["cumulative"].by_hamlet.rows
+    d = handover_chart([r.label for r in rows], [r.figures.handed_over for r in rows], 500)
+    chart = next(c for c in d.contents if isinstance(c, HorizontalBarChart))
+    # reportlab draws the first category at the bottom, so the data is reversed
+    assert list(reversed(chart.categoryAxis.categoryNames)) == list(HAMLETS) + ["Ấp Phú Thạnh"]
+    assert list(reversed(chart.data[0])) == [1, 2, 0, 0, 0]
+
+
+# ----------------------------------------------------------------------------- formula injection
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ('=HYPERLINK("http://x","Bấm")', '\'=HYPERLINK("http://x","Bấm")'),
+    ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
+    ("Ấp Phú Hòa", "Ấp Phú Hòa"), ("a=b", "a=b"), ("", ""), (None, ""),
+])
+def test_csv_safe(raw, expected):
+    assert X.csv_safe(raw) == expected
+
+
+def test_csv_and_xlsx_escape_a_formula_in_a_name(session):
+    build_history(session)
+    hh = Household(code="HX", head_name=PAYLOAD, hamlet=PAYLOAD, category="poor")
+    session.add(hh)
+    session.flush()
+    app = Application(household_id=hh.id, tracking_code="TX0001", received_on=dt.date(2026, 3, 9),
+                      support_form="package", priority_tier=3)
+    session.add(app)
+    session.flush()
+    record_received(session, app, None, at=dt.datetime(2026, 3, 9, 8, tzinfo=VN))
+    session.commit()
+    hamlets = HAMLETS + ["-Ấp Mới", "@Ấp", "+Ấp"]
+    t = T.tally(session, "2026-03", hamlets=hamlets, today=TODAY, now=NOW)
+    # No breakdown shows a household's name: the payload reaches the files as a hamlet name.
+    data = X.render_csv(t)
+    rows = csv_rows(data)
+    cells = [c for line in rows for c in line]
+    assert "'" + PAYLOAD in cells
+    assert PAYLOAD not in cells
+    for c in cells:  # no text cell starts a formula; numbers are digits only
+        assert not c.startswith(("=", "+", "@", "\t", "\r")), c
+        assert not c.startswith("-") or c.lstrip("-").isdigit(), c
+    assert ["'-Ấp Mới"] + ["0"] * 13 in rows
+    hamlet_row = next(line for line in rows if line and line[0] == "'" + PAYLOAD)
+    assert hamlet_row[1] == "1"  # its application counts as received in March
+    # XLSX: the same name is a string cell, never a formula.
+    wb = load_workbook(io.BytesIO(X.render_xlsx(t)))
+    ws = wb["Theo thôn, ấp"]
+    found = [c for row in ws.iter_rows() for c in row if c.value == PAYLOAD]
+    assert found and all(c.data_type == "s" for c in found)
+    assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+
+
+def test_render_dispatch_and_file_names(reports):
+    assert X.render(reports["month"], "pdf").startswith(b"%PDF")
+    assert X.render(reports["month"], "xlsx")[:2] == b"PK"
+    assert X.filename(reports["month"], "pdf") == "bao-cao-thang-2026-03.pdf"
+    assert X.filename(reports["cumulative"], "csv") == "bao-cao-luy-ke-2026-03.csv"
+    assert X.filename(reports["annual"], "xlsx") == "bao-cao-nam-2026.xlsx"
+    with pytest.raises(ValueError):
+        X.render(reports["month"], "doc")
