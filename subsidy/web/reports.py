@@ -1,4 +1,112 @@
-"""Placeholder blueprint: filled in by its issue."""
-from flask import Blueprint
+"""The monthly tally and the annual report on screen, with their downloads (issue 5).
 
-bp = Blueprint("reports", __name__)
+GET /bao-cao?ky=thang&thang=2026-03[&luy_ke=y] or ?ky=nam&nam=2026 shows the report (the same
+tables as the files, the chart of handovers per hamlet as inline SVG); GET
+/bao-cao/tai-ve.<pdf|xlsx|csv|json> with the same query downloads it. Clerk, approver and admin
+only (the radio gets its counts elsewhere). Read-only: nothing is committed.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from forms.reports import TallyForm
+from subsidy.documents.base import Issuer
+from subsidy.documents.tally_export import FORMATS, MEDIA_TYPES, as_of_text, filename, render, sections
+from subsidy.services import tally as svc
+from subsidy.services.errors import ServiceError
+from subsidy.web import db_session, roles_required
+
+bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
+
+ROLES = ("clerk", "approver", "admin")
+DOWNLOADS = (("pdf", "Tải PDF"), ("xlsx", "Tải Excel (XLSX)"), ("csv", "Tải CSV"), ("json", "Tải JSON"))
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def _issuer() -> Issuer:
+    cfg = current_app.config
+    return Issuer(body_upper=cfg.get("COMMUNE_BODY_UPPER", ""), body=cfg.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ"),
+                  place=cfg.get("COMMUNE_PLACE", "") or "Phú Tân")
+
+
+def _form() -> TallyForm:
+    """The chooser, filled from the query string; this month / this year by default."""
+    form = TallyForm(request.args)
+    today = svc.local_today()
+    if not form.ky.data or form.ky.data not in ("thang", "nam"):
+        form.ky.data = "thang"
+    if not (form.thang.data or "").strip():
+        form.thang.data = f"{today:%Y-%m}"
+    if not (form.nam.data or "").strip():
+        form.nam.data = str(today.year)
+    return form
+
+
+def _report(form: TallyForm) -> svc.Tally | svc.AnnualReport | None:
+    """The report chosen, or None with the form's errors / a flashed reason."""
+    # Only the fields of the chosen kind of report are checked (a stale month does not block a year).
+    chosen = (form.ky, form.nam) if form.ky.data == "nam" else (form.ky, form.thang, form.luy_ke)
+    if not all([f.validate(form) for f in chosen]):
+        return None
+    session = db_session()
+    hamlets = current_app.config.get("HAMLETS", [])
+    if form.ky.data == "nam":
+        return svc.annual_report(session, int(form.nam.data), hamlets=hamlets)
+    return svc.tally(session, form.thang.data, bool(form.luy_ke.data), hamlets=hamlets)
+
+
+def _query(form: TallyForm) -> dict[str, Any]:
+    if form.ky.data == "nam":
+        return {"ky": "nam", "nam": form.nam.data.strip()}
+    year, month = svc.parse_month(form.thang.data)
+    args = {"ky": "thang", "thang": f"{year:04d}-{month:02d}"}
+    if form.luy_ke.data:
+        args["luy_ke"] = "y"
+    return args
+
+
+def chart_rows(report: svc.Tally | svc.AnnualReport) -> list[dict[str, Any]]:
+    """Bars of the on-screen chart: [{label, value, width (0–100, % of the longest)}]."""
+    t = report if isinstance(report, svc.Tally) else report.year
+    rows = [(r.label, r.figures.handed_over) for r in t.by_hamlet.rows]
+    top = max((v for _l, v in rows), default=0) or 1
+    return [{"label": label, "value": v, "width": round(100 * v / top, 2)} for label, v in rows]
+
+
+@bp.route("")
+@roles_required(*ROLES)
+def tally():
+    form = _form()
+    error = None
+    try:
+        report = _report(form)
+    except ServiceError as err:
+        report, error = None, str(err)
+    return render_template(
+        "reports/tally.html", form=form, report=report, error=error,
+        sections=sections(report) if report else [], roman=ROMAN,
+        as_of=as_of_text(report) if report else "", chart=chart_rows(report) if report else [],
+        query=_query(form) if report else {}, downloads=DOWNLOADS,
+    )
+
+
+@bp.route("/tai-ve.<fmt>")
+@roles_required(*ROLES)
+def download(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    form = _form()
+    try:
+        report = _report(form)
+    except ServiceError as err:
+        return Response(str(err), status=400, mimetype="text/plain")
+    if report is None:
+        reasons = "; ".join(e for errs in form.errors.values() for e in errs)
+        return Response(reasons or "Lựa chọn báo cáo không hợp lệ.", status=400, mimetype="text/plain")
+    data = render(report, fmt, **({"issuer": _issuer()} if fmt == "pdf" else {}))
+    resp = Response(data, mimetype=MEDIA_TYPES[fmt])
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename(report, fmt)}"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
