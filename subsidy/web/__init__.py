@@ -149,3 +149,7 @@ def init_app(app: Flask) -> None:
     for name in BLUEPRINT_MODULES:
         module = importlib.import_module(f"subsidy.web.{name}")
         app.register_blueprint(module.bp)
+
+    from subsidy import api
+
+    api.init_app(app)

@@ -28,5 +28,8 @@ def init_app(app: Flask) -> None:
             resp = jsonify({"type": "about:blank", "title": title, "status": code, "detail": detail})
             resp.status_code = code
             resp.mimetype = "application/problem+json"
+            for name, value in err.get_headers():  # keep Allow (405), Retry-After (429), …
+                if name.lower() != "content-type":
+                    resp.headers[name] = value
             return resp
         return render_template("errors/error.html", code=code, title=title, detail=detail), code

@@ -1,0 +1,13 @@
+"""The JSON API (bearer tokens, problem details, OpenAPI 3.1 document): see subsidy/api/v1.py."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register API v1 and exempt it from CSRF (it authenticates with bearer tokens, not cookies)."""
+    from subsidy.api import v1
+    from subsidy.extensions import csrf
+
+    csrf.exempt(v1.bp)
+    app.register_blueprint(v1.bp)

@@ -1,0 +1,342 @@
+"""JSON API v1 (/api/v1): the radio counts, and read access to households and applications for
+clerk tools. Documented by the static OpenAPI 3.1 file beside this module (served as is at
+/api/v1/openapi.json); tests check the two agree.
+
+* Authentication: ``Authorization: Bearer <token>`` with a per-account token an admin creates and
+  revokes (services.users.create_api_token / revoke_api_token). No cookies, so no CSRF.
+* Roles: /counts for radio, clerk, approver, admin; households and applications for clerk,
+  approver, admin only (personal data; every read is audited, domain.md §9).
+* Errors: RFC 9457 problem details (application/problem+json: type, title, status, detail; 422
+  adds ``errors: [{name, reason}]``).
+* Rate limit: API_RATE_LIMIT per client address (default 300/minute), 429 when exceeded.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from functools import wraps
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from subsidy.domain.workflow import STATE_LABELS
+from subsidy.extensions import limiter
+from subsidy.models import STATES, Application, ApplicationEvent, Household, User
+from subsidy.services import audit, lookup, radio, users
+from subsidy.services.errors import NotFound, ServiceError
+from subsidy.web import db_session
+
+bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+
+
+def public(view: Callable) -> Callable:
+    """Same as subsidy.web.public (needs no cookie sign-in). Not imported from there: once the
+    blueprint module subsidy.web.public is loaded, the package attribute ``public`` is that module."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+OPENAPI_FILE = Path(__file__).with_name("openapi.json")
+STAFF = ("clerk", "approver", "admin")
+COUNTS_ROLES = ("radio", "clerk", "approver", "admin")
+
+TITLES = {
+    401: "Chưa xác thực",
+    403: "Không có quyền",
+    404: "Không tìm thấy",
+    422: "Tham số không hợp lệ",
+}
+
+
+def _api_limit() -> str:
+    return current_app.config.get("API_RATE_LIMIT") or "300/minute"
+
+
+limiter.limit(_api_limit)(bp)
+
+
+class ApiProblem(Exception):
+    """Raised inside a view; rendered as problem details by the blueprint's error handler."""
+
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None, **extensions: Any):
+        super().__init__(detail)
+        self.status, self.detail, self.headers, self.extensions = status, detail, headers or {}, extensions
+
+
+def problem(status: int, detail: str, headers: dict[str, str] | None = None, **extensions: Any) -> Response:
+    """An RFC 9457 problem details response (application/problem+json)."""
+    body = {"type": "about:blank", "title": TITLES.get(status, "Lỗi"), "status": status, "detail": detail}
+    body.update(extensions)
+    resp = jsonify(body)
+    resp.status_code = status
+    resp.mimetype = "application/problem+json"
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+@bp.errorhandler(ApiProblem)
+def _api_problem(err: ApiProblem) -> Response:
+    return problem(err.status, err.detail, err.headers, **err.extensions)
+
+
+@bp.errorhandler(NotFound)
+def _not_found(err: NotFound) -> Response:
+    return problem(404, str(err))
+
+
+def token_required(*roles: str) -> Callable:
+    """Authenticate the bearer token (401 if missing, unknown or revoked) and check the role of
+    its account (403). The account is in ``g.api_user``. Marks the view public: it needs no
+    cookie sign-in (and must not accept one)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            # API GETs write (the token's last use, the audit of personal-data reads): use a
+            # writing session for the request (on SQLite: BEGIN IMMEDIATE), not a read one.
+            if "db_session" not in g:
+                g.db_session = current_app.extensions["subsidy.sessionmaker"]()
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.strip().partition(" ")
+            token = token.strip()
+            challenge = {"WWW-Authenticate": 'Bearer realm="api"'}
+            if scheme.lower() != "bearer" or not token:
+                raise ApiProblem(401, "Thiếu mã truy cập: gửi tiêu đề «Authorization: Bearer <mã>» "
+                                      "với mã do quản trị cấp.", challenge)
+            user = users.user_for_token(db_session(), token[:200])
+            if user is None:
+                raise ApiProblem(401, "Mã truy cập không đúng hoặc đã bị thu hồi; hãy nhờ quản trị cấp mã mới.",
+                                 {"WWW-Authenticate": 'Bearer realm="api", error="invalid_token"'})
+            if not user.has_role(*roles):
+                db_session().commit()  # keep last_used_at
+                raise ApiProblem(403, f"Tài khoản «{user.username}» (vai trò {user.role}) không được dùng "
+                                      f"chức năng này; chỉ dành cho: {', '.join(roles)}.")
+            g.api_user = user
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = frozenset(roles)  # type: ignore[attr-defined]
+        return public(wrapped)
+
+    return decorator
+
+
+# ----------------------------------------------------------------------------- query parameters
+
+_DIGITS = re.compile(r"^[0-9]{1,9}$", re.ASCII)
+
+
+class Params:
+    """Collects every bad parameter, then raises one 422 naming them all."""
+
+    def __init__(self) -> None:
+        self.errors: list[dict[str, str]] = []
+
+    def integer(self, name: str, default: int, lo: int, hi: int) -> int:
+        raw = request.args.get(name)
+        if raw is None:
+            return default
+        if not _DIGITS.match(raw) or not lo <= int(raw) <= hi:
+            self.errors.append({"name": name, "reason": f"phải là số nguyên từ {lo} đến {hi}"})
+            return default
+        return int(raw)
+
+    def text(self, name: str, max_length: int) -> str | None:
+        raw = request.args.get(name)
+        if raw is None:
+            return None
+        if len(raw) > max_length:
+            self.errors.append({"name": name, "reason": f"dài quá {max_length} ký tự"})
+            return None
+        # Control characters (NUL …) cannot match any stored value; drop them.
+        clean = "".join(c for c in raw if unicodedata.category(c) not in ("Cc", "Cs"))
+        clean = " ".join(clean.split())
+        return clean or None
+
+    def choice(self, name: str, choices: tuple[str, ...]) -> str | None:
+        raw = request.args.get(name)
+        if raw is None or raw == "":
+            return None
+        if raw not in choices:
+            self.errors.append({"name": name, "reason": "phải là một trong: " + ", ".join(choices)})
+            return None
+        return raw
+
+    def date(self, name: str) -> dt.date | None:
+        raw = request.args.get(name)
+        if raw is None or raw == "":
+            return None
+        try:
+            if not re.match(r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$", raw, re.ASCII):
+                raise ValueError
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            self.errors.append({"name": name, "reason": "phải là ngày dạng YYYY-MM-DD, năm 2000–2099"})
+            return None
+
+    def check(self) -> None:
+        if self.errors:
+            names = ", ".join(e["name"] for e in self.errors)
+            raise ApiProblem(422, f"Tham số không hợp lệ: {names}.", errors=self.errors)
+
+
+def _list_params(with_state: bool) -> tuple[lookup.Filters, int, int]:
+    p = Params()
+    page = p.integer("page", 1, 1, lookup.MAX_PAGE)
+    per_page = p.integer("per_page", 20, 1, lookup.MAX_PER_PAGE)
+    f = lookup.Filters(
+        q=p.text("q", 100), hamlet=p.text("hamlet", 80), category=p.choice("category", lookup.CATEGORIES),
+        state=p.choice("state", STATES) if with_state else None,
+    )
+    p.check()
+    return f, page, per_page
+
+
+def _paged(page: lookup.ResultPage, items: list[dict[str, Any]]) -> Response:
+    """{"items": [...], "meta": {page, per_page, total, pages}} with an RFC 8288 Link header."""
+    resp = jsonify({"items": items, "meta": {"page": page.page, "per_page": page.per_page,
+                                             "total": page.total, "pages": page.pages}})
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    links = []
+
+    def link(n: int, rel: str) -> None:
+        links.append(f'<{request.base_url}?{urlencode(dict(args, page=n))}>; rel="{rel}"')
+
+    link(1, "first")
+    if page.page > 1:
+        link(min(page.page - 1, page.pages), "prev")
+    if page.page < page.pages:
+        link(page.page + 1, "next")
+    link(page.pages, "last")
+    resp.headers["Link"] = ", ".join(links)
+    return resp
+
+
+# ----------------------------------------------------------------------------- representations
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return value.isoformat()
+
+
+def household_json(h: Household) -> dict[str, Any]:
+    return {
+        "id": h.id, "code": h.code, "head_name": h.head_name, "head_birth_year": h.head_birth_year,
+        "head_gender": h.head_gender, "citizen_id": h.citizen_id, "citizen_id_kind": h.citizen_id_kind,
+        "hamlet": h.hamlet, "address": h.address, "members": h.members, "phone": h.phone,
+        "category": h.category, "list_year": h.list_year, "decision_number": h.decision_number,
+        "decision_date": _iso(h.decision_date), "meritorious": bool(h.meritorious),
+        "social_policy": bool(h.social_policy), "prior_device": h.prior_device, "archived": bool(h.archived),
+        "created_at": _iso(h.created_at), "updated_at": _iso(h.updated_at),
+    }
+
+
+def application_json(a: Application) -> dict[str, Any]:
+    h = a.household
+    return {
+        "id": a.id, "tracking_code": a.tracking_code, "programme": a.programme,
+        "household": {"id": h.id, "code": h.code, "head_name": h.head_name, "hamlet": h.hamlet,
+                      "category": h.category},
+        "received_on": _iso(a.received_on), "support_form": a.support_form,
+        "purchase_date": _iso(a.purchase_date), "state": a.state, "state_label": STATE_LABELS.get(a.state, a.state),
+        "state_changed_at": _iso(a.state_changed_at), "priority_tier": a.priority_tier,
+        "proposal_list_id": a.proposal_list_id, "created_at": _iso(a.created_at),
+    }
+
+
+def event_json(e: ApplicationEvent) -> dict[str, Any]:
+    return {"from_state": e.from_state, "to_state": e.to_state, "at": _iso(e.at), "reason": e.reason}
+
+
+def _audit_read(action: str, entity_type: str, entity_id: int | None, note: str | None = None) -> None:
+    user: User = g.api_user
+    audit.record(db_session(), user, action, entity_type, entity_id, note=note)
+
+
+# ----------------------------------------------------------------------------- routes
+
+@bp.route("/openapi.json")
+@public
+def openapi() -> Response:
+    """The OpenAPI 3.1 document, served as shipped."""
+    return Response(OPENAPI_FILE.read_bytes(), mimetype="application/json")
+
+
+def _counts() -> Any:
+    p = Params()
+    as_of = p.date("date")
+    p.check()
+    try:
+        rc = radio.counts_for(db_session(), as_of, current_app.config.get("HAMLETS", ()))
+    except ServiceError as err:
+        raise ApiProblem(422, str(err), errors=[{"name": "date", "reason": str(err)}]) from None
+    db_session().commit()  # last_used_at of the token
+    return rc
+
+
+@bp.route("/counts")
+@token_required(*COUNTS_ROLES)
+def counts() -> Response:
+    """The radio counts (the tally's numbers) at the end of ``date`` (default today, local)."""
+    return jsonify(radio.as_dict(_counts()))
+
+
+@bp.route("/counts.csv")
+@token_required(*COUNTS_ROLES)
+def counts_csv() -> Response:
+    rc = _counts()
+    return Response(radio.as_csv(rc).encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="so-lieu-{rc.as_of.isoformat()}.csv"'})
+
+
+@bp.route("/households")
+@token_required(*STAFF)
+def households() -> Response:
+    f, page_no, per_page = _list_params(with_state=False)
+    page = lookup.list_households(db_session(), f, page_no, per_page)
+    _audit_read("api.household.list", "household", None,
+                note="ids=" + ",".join(str(h.id) for h in page.items))
+    items = [household_json(h) for h in page.items]
+    db_session().commit()
+    return _paged(page, items)
+
+
+@bp.route("/households/<int:household_id>")
+@token_required(*STAFF)
+def household(household_id: int) -> Response:
+    hh = lookup.get_household(db_session(), household_id)
+    _audit_read("api.household.read", "household", hh.id)
+    body = household_json(hh)
+    db_session().commit()
+    return jsonify(body)
+
+
+@bp.route("/applications")
+@token_required(*STAFF)
+def applications() -> Response:
+    f, page_no, per_page = _list_params(with_state=True)
+    page = lookup.list_applications(db_session(), f, page_no, per_page)
+    _audit_read("api.application.list", "application", None,
+                note="ids=" + ",".join(str(a.id) for a in page.items))
+    items = [application_json(a) for a in page.items]
+    db_session().commit()
+    return _paged(page, items)
+
+
+@bp.route("/applications/<int:application_id>")
+@token_required(*STAFF)
+def application(application_id: int) -> Response:
+    appl, events = lookup.get_application(db_session(), application_id)
+    _audit_read("api.application.read", "application", appl.id)
+    body = application_json(appl)
+    body["evidence_note"] = appl.evidence_note
+    body["note"] = appl.note
+    body["events"] = [event_json(e) for e in events]
+    db_session().commit()
+    return jsonify(body)
