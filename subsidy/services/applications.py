@@ -123,6 +123,9 @@ def apply(session: Session, data: ApplicationInput, actor: User | None, *,
     household = session.get(Household, data.household_id)
     if household is None:
         raise NotFound("Không có hộ gia đình này trong sổ. Hãy chọn hộ từ danh sách.")
+    if household.archived:
+        raise ServiceError(f"Hộ {household.head_name} đã được lưu trữ (không còn trong danh sách hộ); "
+                           "hãy khôi phục hộ trước khi nhận hồ sơ.")
     if data.support_form not in FORMS:
         raise ServiceError("Hãy chọn hình thức hỗ trợ: gói hỗ trợ kết hợp (nhận máy) hoặc hỗ trợ bằng tiền.")
     today = today_vn()
@@ -176,6 +179,28 @@ def _duplicate(household: Household, first: Application) -> DuplicateApplication
         f"nhận ngày {first.received_on:%d/%m/%Y}). Mỗi hộ chỉ nộp một hồ sơ: hãy mở hồ sơ đã có.",
         first.id, first.tracking_code,
     )
+
+
+def set_purchase_date(session: Session, application: Application, purchase_date: dt.date,
+                      evidence_note: str | None, actor: User | None) -> None:
+    """Record the day a cash applicant bought its phone (E5) and the evidence seen, while the
+    application is still being checked (received / eligible / not eligible). Audited with old and
+    new values. Raises ServiceError for a package application, a later state or a future date."""
+    if application.support_form != "cash":
+        raise ServiceError("Ngày mua điện thoại chỉ ghi cho hồ sơ hỗ trợ bằng tiền.")
+    if application.state not in CHECKABLE:
+        raise ServiceError("Hồ sơ đã qua bước kiểm tra điều kiện; không sửa ngày mua được nữa.")
+    if purchase_date > today_vn():
+        raise ServiceError("Ngày mua điện thoại không được sau ngày hôm nay.")
+    fields = ("purchase_date", "evidence_note")
+    before = audit.snapshot(application, fields)
+    application.purchase_date = purchase_date
+    if _clean(evidence_note):
+        application.evidence_note = _clean(evidence_note)
+    changes = audit.diff(before, audit.snapshot(application, fields))
+    if changes:
+        audit.record(session, actor, "application.purchase_date", "application", application.id, changes)
+    session.flush()
 
 
 # --------------------------------------------------------------------------------------------

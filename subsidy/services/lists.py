@@ -83,6 +83,25 @@ def propose(session: Session, application: Application, proposal_list: ProposalL
     application.proposal_list = proposal_list
 
 
+def propose_one(session: Session, application: Application, actor: User | None) -> ProposalList:
+    """Propose one eligible application now, on the open draft list (or a new one), keeping the
+    priority order: refused (ServiceError) when no place is left, or when the application is not
+    among the first ``quota left`` of the waiting list (higher-priority households wait before it)."""
+    q = allocations.quota(session, lock=True)
+    if q.left <= 0:
+        raise ServiceError(f"Vượt chỉ tiêu: đã phân bổ {q.allocated} máy và đã dùng {q.used} chỗ. Hồ sơ ở danh sách chờ.")
+    head = allocations.waiting_list(session, q.left)
+    if application not in head:
+        raise ServiceError(
+            f"Còn {q.left} chỗ nhưng có hộ ưu tiên hơn (hoặc nộp trước) đang chờ; hồ sơ này chưa đến lượt. "
+            "Hãy lập danh sách từ danh sách chờ để giữ đúng thứ tự ưu tiên."
+        )
+    pl = open_draft(session) or new_list(session, actor)
+    propose(session, application, pl, actor, check_quota=False)
+    session.flush()
+    return pl
+
+
 def build_proposal_list(session: Session, actor: User | None, *, count: int | None = None,
                         number: str | None = None, created_on: dt.date | None = None) -> ProposalList:
     """Build a draft proposal list from the waiting list in priority order, up to the quota left.

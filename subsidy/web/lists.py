@@ -1,4 +1,180 @@
-"""Placeholder blueprint: filled in by its issue."""
-from flask import Blueprint
+"""Lists: allocations (quota), the waiting list, proposal lists, their approval and downloads."""
+from __future__ import annotations
 
-bp = Blueprint("lists", __name__)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from forms.applications import AllocationForm, ApproveListForm, BuildListForm, MoveForm
+from subsidy.documents import lists as docs
+from subsidy.documents.base import Issuer
+from subsidy.domain.workflow import WorkflowError
+from subsidy.models import ProposalList
+from subsidy.services import allocations, audit
+from subsidy.services import lists as svc
+from subsidy.services.applications import today_vn
+from subsidy.services.errors import ServiceError
+from subsidy.web import db_session, roles_required
+
+bp = Blueprint("lists", __name__, url_prefix="/danh-sach")
+
+VIEWERS = ("clerk", "approver")
+
+
+def _fail(err: Exception) -> None:
+    db_session().rollback()
+    flash(str(err), "error")
+
+
+def _form_errors(form) -> None:
+    for errs in form.errors.values():
+        for e in errs:
+            flash(e, "error")
+
+
+@bp.route("/")
+@roles_required(*VIEWERS)
+def index():
+    session = db_session()
+    q = allocations.quota(session)
+    waiting = allocations.waiting_list(session)
+    all_lists = svc.all_lists(session)
+    sizes = {pl.id: len(svc.applications_on(session, pl)) for pl in all_lists}
+    alloc_form = AllocationForm()
+    if alloc_form.allocated_on.data is None:
+        alloc_form.allocated_on.data = today_vn()
+    return render_template("lists/index.html", quota=q, waiting=waiting, lists=all_lists, sizes=sizes,
+                           allocations=allocations.allocations(session), alloc_form=alloc_form,
+                           build_form=BuildListForm(), move_form=MoveForm())
+
+
+@bp.route("/phan-bo", methods=["POST"])
+@roles_required("clerk")
+def allocate():
+    session = db_session()
+    form = AllocationForm()
+    if form.validate_on_submit():
+        try:
+            allocations.record_allocation(session, form.quantity.data, form.allocated_on.data,
+                                          form.source_document.data, current_user, note=form.note.data)
+        except ServiceError as err:
+            _fail(err)
+        else:
+            session.commit()
+            flash(f"Đã ghi phân bổ {form.quantity.data} máy.", "success")
+    else:
+        _form_errors(form)
+    return redirect(url_for("lists.index"))
+
+
+@bp.route("/lap", methods=["POST"])
+@roles_required("clerk")
+def build():
+    session = db_session()
+    form = BuildListForm()
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return redirect(url_for("lists.index"))
+    try:
+        pl = svc.build_proposal_list(session, current_user, count=form.count.data, number=form.number.data)
+    except (ServiceError, WorkflowError) as err:
+        _fail(err)
+        return redirect(url_for("lists.index"))
+    n = len(svc.applications_on(session, pl))
+    session.commit()
+    flash(f"Đã lập danh sách đề nghị số {pl.number} gồm {n} hộ theo thứ tự ưu tiên.", "success")
+    return redirect(url_for("lists.show", list_id=pl.id))
+
+
+@bp.route("/bo-sung", methods=["POST"])
+@roles_required("clerk")
+def promote():
+    session = db_session()
+    if not MoveForm().validate_on_submit():
+        abort(400)
+    try:
+        moved = allocations.promote_waiting(session, current_user)
+    except (ServiceError, WorkflowError) as err:
+        _fail(err)
+        return redirect(url_for("lists.index"))
+    pl = moved[0].proposal_list
+    session.commit()
+    flash(f"Đã bổ sung {len(moved)} hộ đầu danh sách chờ vào danh sách đề nghị số {pl.number}.", "success")
+    return redirect(url_for("lists.show", list_id=pl.id))
+
+
+def _load(list_id: int) -> ProposalList:
+    pl = db_session().get(ProposalList, list_id)
+    if pl is None:
+        abort(404)
+    return pl
+
+
+@bp.route("/<int:list_id>")
+@roles_required(*VIEWERS)
+def show(list_id: int):
+    session = db_session()
+    pl = _load(list_id)
+    apps = svc.applications_on(session, pl)
+    form = ApproveListForm()
+    if form.decision_date.data is None:
+        form.decision_date.data = today_vn()
+    if not form.approving_body.data:
+        form.approving_body.data = f"Ủy ban nhân dân {current_app.config.get('COMMUNE_NAME', '')}".strip()
+    return render_template("lists/show.html", pl=pl, apps=apps, approve_form=form)
+
+
+@bp.route("/<int:list_id>/phe-duyet", methods=["POST"])
+@roles_required("approver")
+def approve(list_id: int):
+    session = db_session()
+    pl = _load(list_id)
+    form = ApproveListForm()
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return redirect(url_for("lists.show", list_id=pl.id))
+    try:
+        apps = svc.approve_list(session, pl, form.decision_number.data, form.decision_date.data,
+                                form.approving_body.data, current_user)
+    except (ServiceError, WorkflowError) as err:
+        _fail(err)
+    else:
+        session.commit()
+        flash(f"Đã ghi phê duyệt danh sách {pl.number}: {len(apps)} hồ sơ chuyển sang «Đã được phê duyệt».", "success")
+    return redirect(url_for("lists.show", list_id=pl.id))
+
+
+def _issuer() -> Issuer:
+    cfg = current_app.config
+    return Issuer(body_upper=cfg.get("COMMUNE_BODY_UPPER", ""), body=cfg.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ"),
+                  place=cfg.get("COMMUNE_PLACE", ""))
+
+
+_KIND_SLUG = {"de-nghi": "proposal", "phe-duyet": "approved"}
+_TYPES = {"pdf": "application/pdf",
+          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@bp.route("/<int:list_id>/<slug>.<ext>")
+@roles_required(*VIEWERS)
+def download(list_id: int, slug: str, ext: str):
+    """PDF or XLSX of the proposal list (de-nghi) or the approved list (phe-duyet). Personal data:
+    each download is written to the audit log (who saw which list)."""
+    kind = _KIND_SLUG.get(slug)
+    if kind is None or ext not in _TYPES:
+        abort(404)
+    session = db_session()
+    pl = _load(list_id)
+    try:
+        doc = svc.list_document(session, pl, kind=kind, issuer=_issuer(), prepared_by=current_user.display_name
+                                if current_user.role == "clerk" else "")
+    except ServiceError as err:
+        _fail(err)
+        return redirect(url_for("lists.show", list_id=pl.id))
+    body = docs.render_pdf(doc) if ext == "pdf" else docs.render_xlsx(doc)
+    audit.record(session, current_user, "proposal_list.export", "proposal_list", pl.id, note=f"{slug}.{ext}")
+    session.commit()
+    safe_number = "".join(c if c.isalnum() else "-" for c in pl.number).strip("-")
+    filename = f"danh-sach-{slug}-{safe_number}.{ext}"
+    return Response(body, mimetype=_TYPES[ext],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})

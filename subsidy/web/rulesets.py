@@ -1,4 +1,133 @@
-"""Placeholder blueprint: filled in by its issue."""
-from flask import Blueprint
+"""Rule sets: view the stored versions (admin, clerk, approver); preview a new version against the
+current applications, store it and switch it on or off (admin). Source: issue 3 items 2 and 9."""
+from __future__ import annotations
 
-bp = Blueprint("rulesets", __name__)
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forms.applications import MoveForm, RuleSetUploadForm
+from subsidy.domain import rules
+from subsidy.domain.rules import RuleSetSpec
+from subsidy.models import RuleSet
+from subsidy.services import rulesets as svc
+from subsidy.services.applications import today_vn
+from subsidy.services.errors import ServiceError
+from subsidy.web import db_session, roles_required
+
+bp = Blueprint("rulesets", __name__, url_prefix="/bo-quy-tac")
+
+VIEWERS = ("admin", "clerk", "approver")
+MAX_DOC_BYTES = 200_000
+
+
+def _in_force_id(session) -> int | None:
+    try:
+        return svc.in_force(session, today_vn()).id
+    except ServiceError:
+        return None
+
+
+@bp.route("/")
+@roles_required(*VIEWERS)
+def index():
+    session = db_session()
+    rows = svc.list_rule_sets(session)
+    return render_template("rulesets/index.html", rows=rows, in_force_id=_in_force_id(session),
+                           upload_form=RuleSetUploadForm(), specs={r.id: svc.spec_of(r) for r in rows})
+
+
+@bp.route("/<int:rule_set_id>")
+@roles_required(*VIEWERS)
+def show(rule_set_id: int):
+    session = db_session()
+    row = session.get(RuleSet, rule_set_id)
+    if row is None:
+        abort(404)
+    in_force_id = _in_force_id(session)
+    return render_template("rulesets/show.html", row=row, spec=svc.spec_of(row), in_force_id=in_force_id,
+                           rule_titles=rules.RULE_TITLES, move_form=MoveForm())
+
+
+def _render_preview(spec: RuleSetSpec, *, document: dict | None = None, row=None):
+    session = db_session()
+    on = today_vn()
+    try:
+        current = svc.in_force(session, on)
+    except ServiceError as err:
+        flash(str(err), "error")
+        return redirect(url_for("rulesets.index"))
+    result = svc.preview(session, spec, on, svc.spec_of(current))
+    return render_template("rulesets/preview.html", preview=result, spec=spec, current=current, row=row,
+                           document_json=json.dumps(document, ensure_ascii=False) if document else None,
+                           outcome_labels=rules.OUTCOME_LABELS, move_form=MoveForm())
+
+
+@bp.route("/<int:rule_set_id>/xem-truoc")
+@roles_required("admin")
+def preview(rule_set_id: int):
+    session = db_session()
+    row = session.get(RuleSet, rule_set_id)
+    if row is None:
+        abort(404)
+    return _render_preview(svc.spec_of(row), row=row)
+
+
+@bp.route("/xem-truoc-tep", methods=["POST"])
+@roles_required("admin")
+def preview_upload():
+    """Preview a rule-set file before storing it (nothing is saved)."""
+    form = RuleSetUploadForm()
+    if not form.validate_on_submit():
+        for errs in form.errors.values():
+            for e in errs:
+                flash(e, "error")
+        return redirect(url_for("rulesets.index"))
+    raw = form.file.data.read(MAX_DOC_BYTES + 1)
+    if len(raw) > MAX_DOC_BYTES:
+        flash("Tệp bộ quy tắc quá lớn.", "error")
+        return redirect(url_for("rulesets.index"))
+    try:
+        doc = svc.read_document(raw)
+    except ServiceError as err:
+        flash(str(err), "error")
+        return redirect(url_for("rulesets.index"))
+    return _render_preview(RuleSetSpec.from_document(doc), document=doc)
+
+
+@bp.route("/luu", methods=["POST"])
+@roles_required("admin")
+def store():
+    """Store a previewed document as a new version, not yet applied (inactive)."""
+    session = db_session()
+    if not MoveForm().validate_on_submit():
+        abort(400)
+    raw = (request.form.get("document") or "").encode("utf-8")
+    if not raw or len(raw) > MAX_DOC_BYTES:
+        abort(400)
+    try:
+        row, created = svc.store(session, svc.read_document(raw), current_user, active=False)
+    except ServiceError as err:
+        session.rollback()
+        flash(str(err), "error")
+        return redirect(url_for("rulesets.index"))
+    session.commit()
+    flash(f"Đã lưu {row.code} phiên bản {row.version} (chưa áp dụng)." if created
+          else f"{row.code} phiên bản {row.version} đã có sẵn.", "success")
+    return redirect(url_for("rulesets.show", rule_set_id=row.id))
+
+
+@bp.route("/<int:rule_set_id>/ap-dung", methods=["POST"])
+@roles_required("admin")
+def toggle(rule_set_id: int):
+    session = db_session()
+    row = session.get(RuleSet, rule_set_id)
+    if row is None:
+        abort(404)
+    if not MoveForm().validate_on_submit():
+        abort(400)
+    svc.set_active(session, row, not row.active, current_user)
+    session.commit()
+    flash(f"Đã {'áp dụng' if row.active else 'ngừng áp dụng'} {row.code} phiên bản {row.version}.", "success")
+    return redirect(url_for("rulesets.show", rule_set_id=row.id))

@@ -1,0 +1,74 @@
+"""Forms of applications, lists, allocations and rule sets (shape only: no database queries)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+FORM_CHOICES = [("package", "Gói hỗ trợ kết hợp (nhận điện thoại)"), ("cash", "Hỗ trợ bằng tiền (hộ đã tự mua máy)")]
+PRIOR_CHOICES = [
+    ("", "— Giữ như trong sổ —"),
+    ("none", "Chưa nhận máy tính bảng hay thiết bị học tập nào"),
+    ("vtci_tablet", "Đã nhận máy tính bảng của Chương trình VTCI"),
+    ("learning_device", "Đã nhận thiết bị học tập («Sóng và máy tính cho em»)"),
+]
+
+
+class ApplicationForm(FlaskForm):
+    household_id = IntegerField("Mã số hộ (chọn từ ô tìm kiếm)", validators=[
+        InputRequired("Hãy chọn hộ gia đình."), NumberRange(min=1, message="Hãy chọn hộ gia đình.")])
+    received_on = DateField("Ngày nhận hồ sơ", validators=[InputRequired("Hãy nhập ngày nhận hồ sơ.")],
+                            default=None)
+    support_form = RadioField("Hình thức hỗ trợ", choices=FORM_CHOICES, default="package",
+                              validators=[InputRequired("Hãy chọn hình thức hỗ trợ.")])
+    purchase_date = DateField("Ngày hộ mua điện thoại (hỗ trợ bằng tiền)", validators=[Optional()])
+    evidence_note = TextAreaField("Giấy tờ đã xem (hóa đơn, phiếu bảo hành…)", validators=[Optional(), Length(max=1000)])
+    prior_device = SelectField("Hộ đã nhận máy tính bảng/thiết bị học tập trước đây chưa?", choices=PRIOR_CHOICES,
+                               default="")
+    prior_device_detail = StringField("Chi tiết thiết bị đã nhận", validators=[Optional(), Length(max=120)])
+    prior_device_date = DateField("Ngày nhận thiết bị", validators=[Optional()])
+    note = TextAreaField("Ghi chú", validators=[Optional(), Length(max=1000)])
+
+    def validate_purchase_date(self, field):  # noqa: D401 - WTForms hook
+        if field.data and field.data < dt.date(2000, 1, 1):
+            raise ValidationError("Ngày mua không hợp lệ.")
+
+
+class ReasonForm(FlaskForm):
+    """A move that needs a written reason (withdraw, refuse, take off a list)."""
+
+    reason = TextAreaField("Lý do", validators=[DataRequired("Hãy ghi rõ lý do."), Length(max=1000)])
+
+
+class MoveForm(FlaskForm):
+    """A confirmed POST without fields (check eligibility)."""
+
+
+class AllocationForm(FlaskForm):
+    quantity = IntegerField("Số máy được phân bổ", validators=[
+        InputRequired("Hãy nhập số máy."), NumberRange(min=1, max=100000, message="Số máy phải từ 1 trở lên.")])
+    allocated_on = DateField("Ngày phân bổ", validators=[InputRequired("Hãy nhập ngày phân bổ.")])
+    source_document = StringField("Văn bản phân bổ (số, ngày, cơ quan)", validators=[
+        DataRequired("Hãy ghi văn bản phân bổ."), Length(max=255)])
+    note = TextAreaField("Ghi chú", validators=[Optional(), Length(max=1000)])
+
+
+class BuildListForm(FlaskForm):
+    count = IntegerField("Số hộ đưa vào danh sách (để trống: hết chỉ tiêu còn lại)",
+                         validators=[Optional(), NumberRange(min=1, message="Số hộ phải từ 1 trở lên.")])
+    number = StringField("Số danh sách (để trống: tự đánh số)", validators=[Optional(), Length(max=64)])
+
+
+class ApproveListForm(FlaskForm):
+    decision_number = StringField("Số quyết định phê duyệt", validators=[
+        DataRequired("Hãy nhập số quyết định."), Length(max=64)])
+    decision_date = DateField("Ngày quyết định", validators=[InputRequired("Hãy nhập ngày quyết định.")])
+    approving_body = StringField("Cơ quan phê duyệt", validators=[
+        DataRequired("Hãy nhập cơ quan phê duyệt."), Length(max=255)])
+
+
+class RuleSetUploadForm(FlaskForm):
+    file = FileField("Tệp JSON của phiên bản bộ quy tắc mới", validators=[FileRequired("Hãy chọn tệp JSON.")])

@@ -1,0 +1,136 @@
+"""Walk the whole transition table for every role × every pair of states (domain.md §5).
+
+The expected table is written out here by hand from domain.md §5, independently of
+subsidy.domain.workflow.TRANSITIONS: a legal move succeeds (and, through the service, changes the
+state and writes one event and one audit entry); an illegal one raises the named error
+(IllegalTransition / RoleNotAllowed / ReasonRequired) and changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from sqlalchemy import func, select
+
+from subsidy.domain.workflow import (
+    IllegalTransition, ReasonRequired, RoleNotAllowed, State, TRANSITIONS, WorkflowError, allowed_moves, check_move,
+)
+
+STATES = [s.value for s in State]
+ROLES = ["clerk", "approver", "admin", "radio", ""]
+C, A, CA = {"clerk"}, {"approver"}, {"clerk", "approver"}
+BEFORE_HANDOVER = ["received", "eligible", "not_eligible", "proposed", "approved"]
+
+# (from, to): (roles allowed, reason required)
+EXPECTED: dict[tuple[str, str], tuple[set[str], bool]] = {
+    ("received", "eligible"): (C, False),
+    ("received", "not_eligible"): (C, False),
+    ("eligible", "not_eligible"): (C, False),
+    ("not_eligible", "eligible"): (C, False),
+    ("eligible", "proposed"): (C, False),
+    ("proposed", "eligible"): (C, True),
+    ("proposed", "approved"): (A, False),
+    ("approved", "handed_over"): (C, False),
+    ("approved", "paid"): (C, False),
+    ("handed_over", "approved"): (A, True),
+    ("paid", "approved"): (A, True),
+    ("handed_over", "closed"): (CA, False),
+    ("paid", "closed"): (CA, False),
+}
+for s in BEFORE_HANDOVER:
+    EXPECTED[(s, "withdrawn")] = (CA, True)
+    EXPECTED[(s, "refused")] = (A, True)
+
+ALL = list(itertools.product(STATES, STATES, ROLES))
+
+
+def expected_error(src: str, dst: str, role: str, reason: str | None):
+    if (src, dst) not in EXPECTED:
+        return IllegalTransition
+    roles, needs_reason = EXPECTED[(src, dst)]
+    if role not in roles:
+        return RoleNotAllowed
+    if needs_reason and not (reason or "").strip():
+        return ReasonRequired
+    return None
+
+
+def test_table_has_exactly_the_expected_moves():
+    assert {(s.value, t.value) for s, t in TRANSITIONS} == set(EXPECTED)
+    for (s, t), move in TRANSITIONS.items():
+        roles, needs_reason = EXPECTED[(s.value, t.value)]
+        assert set(move.roles) == roles, (s, t)
+        assert move.needs_reason == needs_reason, (s, t)
+
+
+def test_terminal_states_have_no_way_out():
+    for s in ("closed", "withdrawn", "refused"):
+        for role in ROLES:
+            assert allowed_moves(s, role) == []
+
+
+@pytest.mark.parametrize("reason", [None, "   ", "Hộ đề nghị rút"])
+@pytest.mark.parametrize("src,dst,role", ALL)
+def test_check_move(src, dst, role, reason):
+    err = expected_error(src, dst, role, reason)
+    if err is None:
+        move = check_move(src, dst, role, reason)
+        assert move is TRANSITIONS[(State(src), State(dst))]
+        assert (State(dst), move) in allowed_moves(src, role)
+    else:
+        with pytest.raises(err) as exc:
+            check_move(src, dst, role, reason)
+        assert isinstance(exc.value, WorkflowError)
+        assert str(exc.value)  # a Vietnamese message for the clerk
+        if err is not ReasonRequired:
+            assert all(t.value != dst for t, _ in allowed_moves(src, role))
+
+
+def test_every_pair_through_the_service_changes_state_or_nothing(session):
+    """workflow.move on a real application for every role × pair × (no reason, a reason)."""
+    from subsidy.models import Application, ApplicationEvent, AuditEntry, Household, User
+    from subsidy.services import workflow
+
+    users = {}
+    for role in ROLES[:-1]:
+        u = User(username=f"u-{role}", password_hash="x", role=role, must_change_password=False)
+        session.add(u)
+        users[role] = u
+    h = Household(code="WF1", head_name="Lê Văn Tám", hamlet="Ấp Phú Hòa", category="poor", list_year=2025)
+    session.add(h)
+    session.flush()
+    app = Application(household_id=h.id, tracking_code="WFTABLE234", received_on=dt.date(2025, 1, 2),
+                      support_form="package", state="received")
+    session.add(app)
+    session.flush()
+
+    def counts():
+        return (session.scalar(select(func.count()).select_from(ApplicationEvent)),
+                session.scalar(select(func.count()).select_from(AuditEntry)))
+
+    legal = 0
+    for src, dst, role in ALL:
+        for reason in (None, "Lý do ghi rõ"):
+            app.state = src
+            session.flush()
+            before = counts()
+            err = expected_error(src, dst, role, reason)
+            actor = users.get(role)
+            if err is None:
+                workflow.move(session, app, dst, actor, reason, role=role or None)
+                session.flush()
+                assert app.state == dst
+                assert counts() == (before[0] + 1, before[1] + 1)
+                ev = session.scalars(select(ApplicationEvent).order_by(ApplicationEvent.id.desc())).first()
+                assert (ev.from_state, ev.to_state, ev.reason) == (src, dst, reason)
+                legal += 1
+            else:
+                with pytest.raises(err):
+                    workflow.move(session, app, dst, actor, reason, role=role or None)
+                session.flush()
+                assert app.state == src
+                assert counts() == before
+    # 13 + 10 moves; each legal for its roles, with and without a reason unless one is needed
+    expected_legal = sum(len(roles) * (1 if needs else 2) for roles, needs in EXPECTED.values())
+    assert legal == expected_legal
