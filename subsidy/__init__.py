@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["subsidy.engine"] = engine
     app.extensions["subsidy.sessionmaker"] = make_sessionmaker(engine)
+    app.extensions["subsidy.read_sessionmaker"] = make_sessionmaker(engine, readonly=True)
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix

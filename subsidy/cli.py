@@ -88,15 +88,21 @@ def create_user(name: str, role: str, full_name: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Register every command group. Issue modules add theirs in ``subsidy/commands/``."""
-    app.cli.add_command(db_cli)
-    app.cli.add_command(ensure_admin)
-    app.cli.add_command(create_user)
     import importlib
     import pkgutil
 
+    from flask.cli import with_appcontext
+
     import subsidy.commands as commands_pkg
 
+    app.cli.add_command(db_cli)
+    found = [ensure_admin, create_user]
     for mod in pkgutil.iter_modules(commands_pkg.__path__):
         module = importlib.import_module(f"subsidy.commands.{mod.name}")
-        for cmd in getattr(module, "COMMANDS", []):
-            app.cli.add_command(cmd)
+        found.extend(getattr(module, "COMMANDS", []))
+    for cmd in found:
+        # Plain click commands get an app context (as `flask` gives them) also under test runners.
+        if cmd.callback is not None and not getattr(cmd.callback, "_subsidy_ctx", False):
+            cmd.callback = with_appcontext(cmd.callback)
+            cmd.callback._subsidy_ctx = True  # type: ignore[attr-defined]
+        app.cli.add_command(cmd)

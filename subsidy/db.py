@@ -1,9 +1,12 @@
 """Database plumbing: the declarative Base, the engine per app, one Session per app context.
 
-SQLite (the embedded default) is opened with WAL, foreign keys on and a 30 s busy timeout, and
-every transaction starts with BEGIN IMMEDIATE: a writer takes the write lock at the start of its
-transaction and a second writer waits for it (up to the busy timeout) instead of failing later
-with "database is locked" when it tries to upgrade a read lock. PostgreSQL is reached through
+SQLite (the embedded default) is opened with WAL, foreign keys on and a 30 s busy timeout. A
+session that may write (``make_sessionmaker(engine)``, the default everywhere: services, CLI,
+POST requests) starts its transactions with BEGIN IMMEDIATE: a writer takes the write lock at the
+start and a second writer waits for it (up to the busy timeout) instead of failing later with
+"database is locked" when it tries to upgrade a read lock. Read-only work (GET requests) uses
+``make_sessionmaker(engine, readonly=True)``: a plain deferred BEGIN, so readers never queue
+behind writers (WAL lets them read the last committed state). PostgreSQL is reached through
 psycopg 3 at the default READ COMMITTED isolation; code that must serialise (receipt numbers)
 locks the rows it needs.
 
@@ -92,16 +95,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_on_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            mode = "BEGIN" if conn.get_execution_options().get("subsidy_readonly") else "BEGIN IMMEDIATE"
+            conn.exec_driver_sql(mode)
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """A sessionmaker whose objects stay readable after commit (views render after committing)."""
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+def make_sessionmaker(engine: Engine, readonly: bool = False) -> sessionmaker[Session]:
+    """A sessionmaker whose objects stay readable after commit (views render after committing).
+
+    ``readonly=True``: on SQLite its transactions start with a deferred BEGIN (see the module
+    docstring); it can still write, but a concurrent writer may then make it fail, so use it only
+    for reads. On PostgreSQL the two are the same.
+    """
+    bind = engine.execution_options(subsidy_readonly=True) if readonly else engine
+    return sessionmaker(bind=bind, expire_on_commit=False, autoflush=True)
 
 
 def alembic_config(url: str):

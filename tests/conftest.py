@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, close_all_sessions
 
 from subsidy import create_app
 from subsidy.config import normalise_database_url
@@ -47,6 +47,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def _empty_all_tables(engine: Any) -> None:
+    # A session a test left open would hold SQLite's write lock (BEGIN IMMEDIATE): close them all.
+    close_all_sessions()
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
@@ -88,6 +90,14 @@ def csrf_app(app_config: dict[str, Any]) -> Iterator[Any]:
     engine = app.extensions["subsidy.engine"]
     _empty_all_tables(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def read_session(app: Any) -> Iterator[Session]:
+    """A read-only Session (on SQLite a deferred BEGIN: it never blocks the app's writes)."""
+    sess = app.extensions["subsidy.read_sessionmaker"]()
+    yield sess
+    sess.close()
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from functools import wraps
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, render_template, request, url_for
+from flask import Flask, abort, current_app, g, has_request_context, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
@@ -18,9 +19,15 @@ BLUEPRINT_MODULES = [
 
 
 def db_session() -> Session:
-    """The Session of this app context (created on first use, closed at teardown)."""
+    """The Session of this app context (created on first use, closed at teardown).
+
+    GET and HEAD requests get a read session (on SQLite a deferred BEGIN, so page views never
+    queue behind a save); every other request gets a write session (BEGIN IMMEDIATE).
+    """
     if "db_session" not in g:
-        g.db_session = current_app.extensions["subsidy.sessionmaker"]()
+        readonly = has_request_context() and request.method in ("GET", "HEAD")
+        key = "subsidy.read_sessionmaker" if readonly else "subsidy.sessionmaker"
+        g.db_session = current_app.extensions[key]()
     return g.db_session
 
 
@@ -64,9 +71,19 @@ def has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure exactly when the request came over HTTPS (directly or through a
+    trusted proxy), so it is protected on the internet and still works over plain http on a LAN."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(has_request_context() and request.is_secure) or bool(app.config.get("SESSION_COOKIE_SECURE"))
+
+
 def init_app(app: Flask) -> None:
     from subsidy.extensions import csrf, limiter, login_manager
     from subsidy.models import User
+
+    app.session_interface = _SessionInterface()
 
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
@@ -94,10 +111,8 @@ def init_app(app: Flask) -> None:
         if sess is not None:
             sess.close()
 
-    @app.after_request
     def harden(response: Any) -> Any:
-        # Cookies are Secure when the request came over HTTPS (directly or via a trusted proxy),
-        # and still work over plain http on a commune LAN.
+        # The remember-me cookie (set by flask-login before this hook) gets Secure over HTTPS too.
         if request.is_secure:
             cookies = response.headers.getlist("Set-Cookie")
             if cookies:
@@ -113,6 +128,10 @@ def init_app(app: Flask) -> None:
             "script-src 'self'; frame-ancestors 'none'",
         )
         return response
+
+    # First in the list = run last (Flask runs after_request hooks in reverse), after flask-login
+    # has set its remember-me cookie.
+    app.after_request_funcs.setdefault(None, []).insert(0, harden)
 
     @app.before_request
     def require_sign_in() -> Any:

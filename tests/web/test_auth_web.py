@@ -1,0 +1,184 @@
+"""Sign-in, sign-out, CSRF, next= redirects, lock-out, forced password change, account admin."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from subsidy.models import AuditEntry, User
+from subsidy.services import users
+from tests.conftest import TEST_PASSWORD, csrf_token_from, login
+
+
+def test_every_page_needs_sign_in(client):
+    resp = client.get("/")
+    assert resp.status_code == 302
+    assert resp.headers["Location"].startswith("/dang-nhap?next=")
+    assert client.get("/quan-tri/tai-khoan").status_code == 302
+
+
+def test_login_success_and_wrong_password(client, make_user):
+    make_user("lan", "clerk")
+    bad = login(client, "lan", "saimatkhau1")
+    assert bad.status_code == 401
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in bad.get_data(as_text=True)
+    ok = login(client, "lan")
+    assert ok.status_code == 302 and ok.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_unknown_user_gets_the_same_message_as_wrong_password(client, make_user):
+    make_user("lan", "clerk")
+    a = login(client, "khongco", "saimatkhau1")
+    b = login(client, "lan", "saimatkhau1")
+    assert a.status_code == b.status_code == 401
+    msg = "Tên đăng nhập hoặc mật khẩu không đúng."
+    assert msg in a.get_data(as_text=True) and msg in b.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/quan-tri/tai-khoan", "/quan-tri/tai-khoan"),
+        ("http://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("https:/evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("", "/"),
+    ],
+)
+def test_next_redirect_stays_inside_the_app(client, make_user, target, expected):
+    make_user("quantri", "admin")
+    resp = client.post("/dang-nhap?next=" + target, data={"username": "quantri", "password": TEST_PASSWORD})
+    assert resp.status_code == 302
+    assert resp.headers["Location"] == expected
+
+
+def test_lock_out_after_five_failures(app, client, make_user):
+    make_user("lan", "clerk")
+    for _ in range(users.MAX_FAILED_LOGINS):
+        assert login(client, "lan", "saimatkhau1").status_code == 401
+    locked = login(client, "lan")  # the right password is refused while locked
+    assert locked.status_code == 401
+    assert "tạm khóa" in locked.get_data(as_text=True)
+    sess = app.extensions["subsidy.sessionmaker"]()
+    user = sess.scalar(select(User).where(User.username == "lan"))
+    assert user.locked_until is not None
+    assert sess.scalar(select(AuditEntry).where(AuditEntry.action == "user.locked")) is not None
+
+
+def test_sign_in_is_rate_limited_per_client(client, make_user):
+    make_user("lan", "clerk")
+    codes = [login(client, f"nobody{i}", "saimatkhau1").status_code for i in range(11)]
+    assert codes[:10] == [401] * 10
+    assert codes[10] == 429
+
+
+def test_logout_ends_session_and_remember_cookie(app, make_user):
+    make_user("lan", "clerk")
+    c = app.test_client()
+    resp = c.post("/dang-nhap", data={"username": "lan", "password": TEST_PASSWORD, "remember": "y"})
+    assert resp.status_code == 302
+    remember = c.get_cookie("remember_token")
+    assert remember is not None
+    c.post("/dang-xuat")
+    assert c.get("/").status_code == 302
+    # Replaying the old remember-me cookie on a fresh client does not sign in again.
+    c2 = app.test_client()
+    c2.set_cookie("remember_token", remember.value)
+    assert c2.get("/").status_code == 302
+
+
+def test_csrf_enforced_on_forms(csrf_app, make_user):
+    c = csrf_app.test_client()
+    from subsidy.services import users as svc
+
+    sess = csrf_app.extensions["subsidy.sessionmaker"]()
+    svc.create_user(sess, "lan", "clerk", TEST_PASSWORD, None, must_change_password=False)
+    sess.commit()
+    no_token = c.post("/dang-nhap", data={"username": "lan", "password": TEST_PASSWORD})
+    assert no_token.status_code == 400
+    assert "CSRF" in no_token.get_data(as_text=True)
+    page = c.get("/dang-nhap")
+    token = csrf_token_from(page.data)
+    ok = c.post("/dang-nhap", data={"username": "lan", "password": TEST_PASSWORD, "csrf_token": token})
+    assert ok.status_code == 302
+    # Logging out also needs the token.
+    assert c.post("/dang-xuat").status_code == 400
+
+
+def test_cookies_secure_over_https_only(app, make_user):
+    make_user("lan", "clerk")
+    c = app.test_client()
+    plain = c.post("/dang-nhap", data={"username": "lan", "password": TEST_PASSWORD, "remember": "y"})
+    assert all("Secure" not in h for h in plain.headers.getlist("Set-Cookie"))
+    c2 = app.test_client()
+    secure = c2.post("/dang-nhap", data={"username": "lan", "password": TEST_PASSWORD, "remember": "y"},
+                     base_url="https://localhost")
+    cookies = secure.headers.getlist("Set-Cookie")
+    assert cookies and all("; Secure" in h for h in cookies)
+
+
+def test_one_time_password_must_be_changed(app, client):
+    sess = app.extensions["subsidy.sessionmaker"]()
+    password = users.ensure_admin(sess)
+    sess.commit()
+    assert users.ensure_admin(sess) is None  # only on an empty database
+    sess.close()
+    assert login(client, "admin", password).status_code == 302
+    resp = client.get("/quan-tri/tai-khoan")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/doi-mat-khau"
+    weak = client.post("/doi-mat-khau", data={"current": password, "new": "12345678", "confirm": "12345678"})
+    assert "cả chữ và số" in weak.get_data(as_text=True)
+    ok = client.post("/doi-mat-khau", data={"current": password, "new": "moi-matkhau-9", "confirm": "moi-matkhau-9"})
+    assert ok.status_code == 302
+    assert client.get("/quan-tri/tai-khoan").status_code == 200
+
+
+@pytest.mark.parametrize("role, status", [("admin", 200), ("clerk", 403), ("approver", 403), ("radio", 403)])
+def test_account_pages_are_admin_only(login_as, client, role, status):
+    login_as(role)
+    assert client.get("/quan-tri/tai-khoan").status_code == status
+    assert client.get("/quan-tri/nhat-ky").status_code == status
+
+
+def test_admin_creates_changes_resets_and_deactivates_accounts(app, client, login_as):
+    admin = login_as("admin")
+    resp = client.post("/quan-tri/tai-khoan/tao", data={"username": "Thu.Ha", "full_name": "Lê Thu Hà", "role": "clerk"})
+    html = resp.get_data(as_text=True)
+    password = re.search(r"<code>([a-z0-9]{12})</code>", html).group(1)
+    sess = app.extensions["subsidy.read_sessionmaker"]()
+    user = sess.scalar(select(User).where(User.username == "thu.ha"))
+    assert user.role == "clerk" and user.must_change_password
+    assert client.post(f"/quan-tri/tai-khoan/{user.id}", data={"role": "approver"}).status_code == 302
+    assert client.post(f"/quan-tri/tai-khoan/{user.id}/dat-lai-mat-khau").status_code == 200
+    assert client.post(f"/quan-tri/tai-khoan/{user.id}/trang-thai").status_code == 302
+    sess.rollback()  # end the read snapshot, then read again
+    user = sess.get(User, user.id)
+    assert (user.role, user.active) == ("approver", False)
+    actions = [a for (a,) in sess.execute(select(AuditEntry.action).where(AuditEntry.entity_id == user.id,
+                                                                            AuditEntry.entity_type == "user")
+                                            .order_by(AuditEntry.id))]
+    assert actions == ["user.create", "user.role", "user.password_reset", "user.active"]
+    # A deactivated account cannot sign in, even with its password; the old one-time password is void too.
+    other = app.test_client()
+    assert login(other, "thu.ha", password).status_code == 401
+    # The admin cannot lock themself out.
+    resp = client.post(f"/quan-tri/tai-khoan/{admin.id}/trang-thai", follow_redirects=True)
+    assert "Không thể tự khóa" in resp.get_data(as_text=True)
+    # The audit log page shows the entries.
+    assert "user.role" in client.get("/quan-tri/nhat-ky?entity_type=user").get_data(as_text=True)
+
+
+def test_cli_create_user_reads_password_from_stdin(app):
+    runner = app.test_cli_runner()
+    res = runner.invoke(args=["create-user", "Minh", "--role", "approver"], input="matkhau-2026\n")
+    assert res.exit_code == 0, res.output
+    bad = runner.invoke(args=["create-user", "minh", "--role", "approver"], input="matkhau-2026\n")
+    assert bad.exit_code == 1 and "đã có người dùng" in bad.output
+    weak = runner.invoke(args=["create-user", "tuan", "--role", "clerk"], input="short\n")
+    assert weak.exit_code == 1 and "ít nhất 8" in weak.output
+    role = runner.invoke(args=["create-user", "tuan", "--role", "boss"], input="matkhau-2026\n")
+    assert role.exit_code != 0
