@@ -12,6 +12,8 @@ STATUS_RATE_LIMIT_CLIENT, STATUS_RATE_LIMIT_CODE   public status check limits (d
 RADIO_HOW_TO_REGISTER   how to register, read out by the commune radio (default: a standard text).
 COMMUNE_NAME, COMMUNE_BODY, COMMUNE_BODY_UPPER, COMMUNE_PLACE, HAMLETS  the commune's names
                     (configuration, since names changed with the 2025 mergers; domain.md §1).
+TELECOMS            telecom enterprises offered on the handover form, ";"-separated
+                    (default VNPT;Viettel;MobiFone;Vietnamobile;Gmobile).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
+DEFAULT_TELECOMS = "VNPT;Viettel;MobiFone;Vietnamobile;Gmobile"
 DEFAULT_HAMLETS = "Ấp Phú Hòa;Ấp Phú Thành;Ấp Phú Xuân;Ấp Phú Lợi;Ấp Phú Thạnh;Ấp Phú Hưng"
 
 
@@ -68,6 +71,7 @@ def load_config() -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "PROGRAMME": os.environ.get("PROGRAMME", "VTCI-2025"),
+        "TELECOMS": [t.strip() for t in os.environ.get("TELECOMS", DEFAULT_TELECOMS).split(";") if t.strip()],
         # Public status check and API rate limits (Flask-Limiter strings, e.g. "10/minute").
         "STATUS_RATE_LIMIT_CLIENT": os.environ.get("STATUS_RATE_LIMIT_CLIENT", "10/minute"),
         "STATUS_RATE_LIMIT_CODE": os.environ.get("STATUS_RATE_LIMIT_CODE", "5/minute"),

@@ -1,0 +1,356 @@
+"""The receipts the household signs: biên bản bàn giao (a phone) and giấy biên nhận (cash).
+
+``render(data, stamp=None) -> bytes`` lays out one A4 page in the administrative format of
+Nghị định 30/2020/NĐ-CP (domain.md §7): the issuing body and the receipt number top left, the
+national motto and the place-and-date line top right, the title in capitals, the legal basis, the
+two parties, the phone (make, model, IMEI, telecom, subscriber number) or the amount in figures
+and in Vietnamese words, signature blocks for the receiver, the giver and the commune, and a QR
+code carrying only the public status link (``…/tra-cuu?ma=<tracking code>``: no name, no CCCD).
+
+Everything printed comes from :class:`ReceiptData`, which is stored as the receipt's snapshot
+(``Receipt.snapshot``) when the receipt is issued, so a reprint is identical even after the
+household's record changes; a reprint carries the stamp "BẢN SAO", a voided receipt "ĐÃ HỦY".
+
+Pure: reportlab only (no Flask, no SQLAlchemy). Source: issue 4 item 3; domain.md §6, §7;
+Thông tư 14/2022/TT-BTTTT, chương IV, mục 2.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.graphics.barcode import qrencoder
+from reportlab.graphics.barcode.qr import QrCode
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from subsidy.documents import base as b
+
+KIND_HANDOVER = "handover"
+KIND_CASH = "cash"
+
+STAMP_COPY = "BẢN SAO"
+STAMP_VOID = "ĐÃ HỦY"
+
+QR_SIZE = 26 * mm
+SIGN_SPACE = 18 * mm
+
+
+@dataclass
+class ReceiptData:
+    """Everything a receipt prints (also its stored snapshot: ``dataclasses.asdict``).
+
+    Strings are plain text (NFC; escaped at render). Money in whole đồng; dates already
+    formatted dd/mm/yyyy. ``kind`` is ``"handover"`` (biên bản bàn giao) or ``"cash"``
+    (giấy biên nhận). Handover-only fields are empty for cash and vice versa.
+    """
+
+    kind: str
+    number_display: str  # "0007/BB-VTCI"
+    series: str
+    year: int
+    number: int
+    issuer_body_upper: str
+    issuer_body: str
+    place: str
+    giver_unit: str  # "Ủy ban nhân dân xã Phú Tân" (Bên giao; where the receipt is made)
+    date: str  # dd/mm/yyyy: the handover or payment date
+    place_date: str  # "Phú Tân, ngày 05 tháng 11 năm 2026"
+    tracking_code: str
+    status_url: str  # the QR code's content: public status link with the tracking code only
+    household_code: str
+    head_name: str
+    hamlet: str
+    address: str
+    category: str  # "Hộ nghèo" / "Hộ cận nghèo" / ""
+    recipient_name: str
+    recipient_citizen_id: str
+    staff_name: str
+    legal_basis: str
+    decision: str = ""  # "Quyết định số … ngày … của …" approving the list, when known
+    # handover
+    phone_make: str = ""
+    phone_model: str = ""
+    imei: str = ""
+    imei2: str = ""
+    telecom: str = ""
+    subscriber_number: str = ""
+    # cash
+    amount: int = 0
+    amount_figures: str = ""  # "500.000"
+    amount_words: str = ""  # "Năm trăm nghìn đồng"
+    purchase_date: str = ""  # dd/mm/yyyy
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """The JSON-ready dict stored in ``Receipt.snapshot``."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_snapshot(cls, snap: dict[str, Any]) -> "ReceiptData":
+        """Rebuild from a stored snapshot (unknown keys are ignored, missing ones default)."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in snap.items() if k in names})
+
+
+_RUN5 = re.compile(r"0{5,}|1{5,}")
+_FINDER_LIKE = "10111010000"  # the pattern qrencoder's rule 3 looks for (one direction)
+
+
+@functools.lru_cache(maxsize=64)
+def _mask_rows(version: int, mask: int) -> tuple[int, ...]:
+    """For each row, the bits (column j → bit n-1-j) of the data modules that ``mask`` inverts."""
+    probe = qrencoder.QRCode(version, qrencoder.QRErrorCorrectLevel.M)
+    n = version * 4 + 17
+    probe.moduleCount = n
+    fn = qrencoder.QRUtil.getMask(mask)
+    rows = [0] * n
+    for col, row in probe.dataPosIterator():
+        if fn(row, col):
+            rows[row] |= 1 << (n - 1 - col)
+    return tuple(rows)
+
+
+def _penalty(rows: list[int], n: int) -> int:
+    """The mask penalty of reportlab's qrencoder (QRUtil.getLostPoint), computed on row bitmasks:
+    rule 1 runs of 5+ (rows and columns), rule 2 same-colour 2×2 blocks, rule 3 finder-like
+    patterns, rule 4 dark proportion. Rule 3 is counted on rows only, as qrencoder does in
+    effect (its column pass compares a tuple slice with a list, which is never equal)."""
+    lines = [format(r, f"0{n}b") for r in rows]
+    cols = ["".join(t) for t in zip(*lines)]
+    score = 0
+    for line in lines + cols:
+        for m in _RUN5.finditer(line):
+            score += len(m.group()) - 2
+    for line in lines:
+        j, maxj = 0, n - len(_FINDER_LIKE)
+        while True:
+            j = line.find(_FINDER_LIKE, j)
+            if j < 0 or j >= maxj:
+                break
+            score += 40
+            j += len(_FINDER_LIKE)
+    pairs = (1 << (n - 1)) - 1
+    for a, b2 in zip(rows, rows[1:]):
+        same_a = ~(a ^ (a >> 1)) & pairs
+        same_b = ~(b2 ^ (b2 >> 1)) & pairs
+        score += 3 * (same_a & same_b & ~(a ^ b2) & pairs).bit_count()
+    dark = sum(r.bit_count() for r in rows)
+    return score + 10 * (abs(100 * dark // (n * n) - 50) // 5)
+
+
+class _FastQrCode(QrCode):
+    """reportlab.graphics.barcode.qr's QrCode flowable, made faster (same output).
+
+    qrencoder chooses the mask by building the symbol eight times and scoring each in pure
+    Python (≈ 6 ms a receipt, a third of the page). Here the symbol is built once with mask 0,
+    the seven others are derived by XOR of precomputed per-row mask bits, scored on integers with
+    the same four rules, and the symbol is built once more with the winner — the same mask
+    reportlab would choose (tests/documents/test_receipt_pdf.py compares them). The dark runs are
+    drawn as one path in module units."""
+
+    def draw(self) -> None:
+        qr = self.qr
+        if qr.version is None:
+            qr.version = qr.calculate_version()
+        n = qr.version * 4 + 17
+        qr.makeImpl(True, 0)
+        base = [int("".join("1" if x else "0" for x in row), 2) for row in qr.modules]
+        m0 = _mask_rows(qr.version, 0)
+        unmasked = [r ^ m for r, m in zip(base, m0)]
+        best, best_score = 0, None
+        for mask in range(8):
+            rows = [r ^ m for r, m in zip(unmasked, _mask_rows(qr.version, mask))]
+            score = _penalty(rows, n)
+            if best_score is None or score < best_score:
+                best, best_score = mask, score
+        qr.makeImpl(False, best)
+        self.mask_pattern = best
+        border = self.qrBorder
+        canv = self.canv
+        canv.saveState()
+        unit = self.width / (n + 2 * border)
+        canv.scale(unit, unit)
+        path = canv.beginPath()
+        for r, row in enumerate(qr.modules):
+            c = 0
+            for dark, run in itertools.groupby(row):
+                count = len(list(run))
+                if dark:
+                    path.rect(c + border, n + border - r - 1, count, 1.02)
+                c += count
+        canv.drawPath(path, stroke=0, fill=1)
+        canv.restoreState()
+
+
+def qr_code(value: str, size: float = QR_SIZE) -> Flowable:
+    """A QR code of ``value`` (error correction level M, 2-module quiet zone), ``size`` points
+    square, drawn by :class:`_FastQrCode` (reportlab.graphics.barcode.qr)."""
+    return _FastQrCode(value, width=size, height=size, qrLevel="M", qrBorder=2)
+
+
+def _kv_table(rows: list[tuple[str, str]], st: b.Styles, label_w: float, width: float | None = None) -> Table:
+    """Label: value lines, the value wrapping under itself (not under the label)."""
+    width = width if width is not None else b.frame_width()
+    data = [[Paragraph(b.esc(k), st.normal), Paragraph(v, st.normal)] for k, v in rows]
+    tbl = Table(data, colWidths=[label_w, width - label_w], hAlign="LEFT")
+    tbl.setStyle(TableStyle(_TIGHT + [("RIGHTPADDING", (0, 0), (-1, -1), 2)]))
+    return tbl
+
+
+_TIGHT = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ("TOPPADDING", (0, 0), (-1, -1), 0),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+]
+
+
+def _parties(d: ReceiptData, st: b.Styles) -> list[Flowable]:
+    giver = [("Đơn vị:", b.esc(d.giver_unit)),
+             ("Đại diện:", f"Ông/Bà <b>{b.esc(d.staff_name) or '.' * 40}</b>")]
+    if d.kind == KIND_HANDOVER:
+        giver.append(("Nhà mạng:", f"{b.esc(d.telecom)} (doanh nghiệp viễn thông cung cấp gói hỗ trợ)"))
+    household = f"{b.esc(d.head_name)} (mã hộ {b.esc(d.household_code)})"
+    if d.category:
+        household += f", {b.esc(d.category.lower())}"
+    where = ", ".join(x for x in (d.address, d.hamlet) if x)
+    receiver = [
+        ("Ông/Bà:", f"<b>{b.esc(d.recipient_name)}</b>"),
+        ("Số CCCD:", b.esc(d.recipient_citizen_id) or "." * 30),
+        ("Thuộc hộ:", household),
+    ]
+    if where:
+        receiver.append(("Địa chỉ:", b.esc(where)))
+    label_w = 30 * mm
+    return [
+        Paragraph("<b>BÊN GIAO (Bên A):</b>", st.normal),
+        _kv_table(giver, st, label_w),
+        Spacer(1, 2 * mm),
+        _receiver_with_qr(d, receiver, st, label_w),
+        Spacer(1, 2 * mm),
+    ]
+
+
+def _receiver_with_qr(d: ReceiptData, receiver: list[tuple[str, str]], st: b.Styles, label_w: float) -> Table:
+    """The receiver's lines on the left; on the right the QR code of the public status link
+    (tracking code only), captioned, so the household can follow its application."""
+    qr_col = QR_SIZE + 8 * mm
+    left_w = b.frame_width() - qr_col
+    left = [Paragraph("<b>BÊN NHẬN (Bên B):</b>", st.normal), _kv_table(receiver, st, label_w, left_w)]
+    right = [qr_code(d.status_url),
+             Paragraph("Tra cứu hồ sơ, mã:", st.small_centre),
+             Paragraph(f"<b>{b.esc(d.tracking_code)}</b>", st.small_centre)]
+    tbl = Table([[left, right]], colWidths=[left_w, qr_col], hAlign="LEFT")
+    tbl.setStyle(TableStyle(_TIGHT + [("ALIGN", (1, 0), (1, 0), "CENTER")]))
+    return tbl
+
+
+def _handover_body(d: ReceiptData, st: b.Styles) -> list[Flowable]:
+    imeis = d.imei if not d.imei2 else f"{d.imei}\n{d.imei2}"
+    device = " ".join(x for x in (d.phone_make, d.phone_model) if x)
+    table = b.data_table(
+        ["STT", "Thiết bị", "Số IMEI", "Số thuê bao", "Số lượng"],
+        [["1", f"Điện thoại thông minh {device}", imeis, f"{d.subscriber_number}\n({d.telecom})", "01 chiếc"]],
+        b.fit_widths([0.8, 4.4, 2.9, 2.7, 1.6]),
+        repeat_header=False,
+        align=["C", "L", "L", "L", "C"],
+    )
+    return [
+        Paragraph(
+            "Bên A bàn giao cho Bên B điện thoại thông minh kèm gói dịch vụ hỗ trợ kết hợp "
+            "của Chương trình VTCI như sau:", st.normal),
+        Spacer(1, 1 * mm),
+        table,
+        Spacer(1, 3 * mm),
+        Paragraph(
+            "Bên B đã nhận đủ máy, máy hoạt động bình thường, thuê bao đã được kích hoạt; Bên B cam kết "
+            "sử dụng đúng mục đích, không chuyển nhượng, mua bán. Biên bản lập thành 03 bản có giá trị "
+            "như nhau: Bên A giữ 02 bản, Bên B giữ 01 bản.", st.normal),
+    ]
+
+
+def _cash_body(d: ReceiptData, st: b.Styles) -> list[Flowable]:
+    return [
+        Paragraph(
+            f"Bên B đã nhận của Bên A số tiền hỗ trợ: <b>{b.esc(d.amount_figures)} đồng</b>", st.normal),
+        Paragraph(f"(Bằng chữ: <i>{b.esc(d.amount_words)}</i>)", st.normal),
+        Paragraph(
+            "Nội dung: hỗ trợ bằng tiền cho hộ đã tự mua điện thoại thông minh "
+            f"(ngày mua: {b.esc(d.purchase_date)}) theo Chương trình VTCI.", st.normal),
+        Spacer(1, 2 * mm),
+        Paragraph("Bên B cam kết thông tin trên là đúng sự thật; mỗi hộ chỉ được hỗ trợ một lần. "
+                  "Giấy biên nhận lập thành 02 bản có giá trị như nhau, mỗi bên giữ 01 bản.", st.normal),
+    ]
+
+
+def _signatures(d: ReceiptData, st: b.Styles) -> Flowable:
+    """Three signature blocks — the receiver, the giver, the commune (TM. ỦY BAN NHÂN DÂN /
+    KT. CHỦ TỊCH / PHÓ CHỦ TỊCH, with its seal) — on one row, the commune's block wider so its
+    title stays on one line; the names line up at the bottom. Kept together on one page."""
+    blocks = [
+        ("NGƯỜI NHẬN", "(Ký, ghi rõ họ tên)", d.recipient_name),
+        ("NGƯỜI GIAO", "(Ký, ghi rõ họ tên)", d.staff_name),
+        ("TM. ỦY BAN NHÂN DÂN<br/>KT. CHỦ TỊCH<br/>PHÓ CHỦ TỊCH", "(Ký, đóng dấu)", ""),
+    ]
+    tops = [[Paragraph(role if "<br/>" in role else b.esc(role), st.signature_role),
+             Paragraph(b.esc(hint), st.signature_hint)] for role, hint, _ in blocks]
+    names = [Paragraph(b.esc(name), st.signature_name) if name else "" for *_, name in blocks]
+    tbl = Table([tops, [""] * 3, names], colWidths=b.fit_widths([0.3, 0.3, 0.4]),
+                rowHeights=[None, SIGN_SPACE, None], hAlign="CENTER")
+    tbl.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return KeepTogether([Spacer(1, 4 * mm), tbl])
+
+
+def story(d: ReceiptData) -> list[Flowable]:
+    """The flowables of one receipt (used by :func:`render` and by bench/receipts.py)."""
+    st = b.styles()
+    st["small_centre"] = ParagraphStyle("vn-small-centre", parent=st.small, alignment=TA_CENTER)
+    issuer = b.Issuer(body_upper=d.issuer_body_upper, body=d.issuer_body, place=d.place)
+    if d.kind == KIND_HANDOVER:
+        heading = b.title("Biên bản bàn giao", "Điện thoại thông minh hỗ trợ từ Chương trình VTCI")
+    else:
+        heading = b.title("Giấy biên nhận", "Tiền hỗ trợ điện thoại thông minh (Chương trình VTCI)")
+    out: list[Flowable] = [*b.admin_header(issuer, d.number_display, d.place_date), *heading]
+    out.append(Paragraph(f"<i>Căn cứ {b.esc(d.legal_basis)};</i>", st.normal))
+    if d.decision:
+        out.append(Paragraph(f"<i>Căn cứ {b.esc(d.decision)};</i>", st.normal))
+    out.append(Paragraph(f"Hôm nay, ngày {b.esc(d.date)}, tại trụ sở {b.esc(d.giver_unit)}, "
+                         "chúng tôi gồm:", st.normal))
+    out.append(Spacer(1, 2 * mm))
+    out.extend(_parties(d, st))
+    out.extend(_handover_body(d, st) if d.kind == KIND_HANDOVER else _cash_body(d, st))
+    out.append(_signatures(d, st))
+    return out
+
+
+def document_title(d: ReceiptData) -> str:
+    """The PDF title metadata, e.g. "Biên bản bàn giao số 0007/BB-VTCI"."""
+    name = "Biên bản bàn giao" if d.kind == KIND_HANDOVER else "Giấy biên nhận"
+    return f"{name} số {d.number_display}"
+
+
+def render(d: ReceiptData, stamp: str | None = None) -> bytes:
+    """The receipt as PDF bytes (one A4 page). ``stamp``: None (the original), ``STAMP_COPY``
+    ("BẢN SAO", a reprint) or ``STAMP_VOID`` ("ĐÃ HỦY", a voided receipt).
+
+    Raises ValueError for an unknown ``d.kind``. Source: domain.md §7; Nghị định 30/2020/NĐ-CP.
+    """
+    if d.kind not in (KIND_HANDOVER, KIND_CASH):
+        raise ValueError(f"unknown receipt kind {d.kind!r}")
+    return b.build_pdf(story(d), title=document_title(d), stamp=stamp,
+                       footer_note=f"Tra cứu tình trạng hồ sơ: {d.status_url}",
+                       subject="Chương trình VTCI - Thông tư 14/2022/TT-BTTTT")

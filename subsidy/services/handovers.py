@@ -1,0 +1,598 @@
+"""The moment support reaches the household: the handover of a phone (bàn giao) or the cash
+payment (hỗ trợ bằng tiền), each with its numbered receipt; and voiding them.
+
+* :func:`record_handover` — an approved application of the combined-package form: phone make and
+  model, IMEI (and a second one for dual-SIM), telecom, subscriber number, date, recipient (name +
+  CCCD), staff member. The application moves approved → handed_over; a biên bản bàn giao
+  (series BB-VTCI) is numbered in the same transaction.
+* :func:`record_cash_payment` — an approved application of the cash form: the amount of the rule
+  set in force (500.000 đồng under Thông tư 14/2022), the date paid, the purchase date (E5: on or
+  after the rule set's cut-off, 12/12/2022), the recipient. approved → paid; a giấy biên nhận
+  (series BN-VTCI).
+* :func:`void_handover`, :func:`void_payment` — an approver, with a reason: the record and its
+  receipt are marked void (nothing deleted), the IMEI is freed, the application returns to
+  approved; the audit log keeps both.
+
+One IMEI belongs to one live handover (domain.md §6): the service refuses a duplicate with a
+message naming the earlier receipt, and the partial unique index ``uq_handover_imeis_live_imei``
+refuses it again when two clerks save the same IMEI at the same moment (the IntegrityError on
+flush becomes a Conflict with the same message).
+
+Every function takes (session, …, actor), flushes and never commits. Errors are ServiceError
+(FieldError names the form field), Conflict, NotFound, with a Vietnamese message saying what was
+wrong and how to fix it. Source: issue 4; domain.md §4–§7; Thông tư 14/2022/TT-BTTTT, chương IV,
+mục 2.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from subsidy.db import utcnow
+from subsidy.documents import receipt as receipt_doc
+from subsidy.domain import vn
+from subsidy.domain.workflow import STATE_LABELS, State, WorkflowError, check_move
+from subsidy.models import (
+    Application, ApplicationEvent, CashPayment, Handover, HandoverImei, Household, Receipt, RuleSet, User,
+)
+from subsidy.models.household import CATEGORY_LABELS
+from subsidy.services import audit, receipts, workflow
+from subsidy.services.errors import Conflict, NotFound, ServiceError
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+#: Telecom enterprises offered by default (config key TELECOMS overrides; domain.md §4).
+DEFAULT_TELECOMS: tuple[str, ...] = ("VNPT", "Viettel", "MobiFone", "Vietnamobile", "Gmobile")
+
+#: Cash support per household when no rule set is loaded: 500.000 đồng, Thông tư 14/2022/TT-BTTTT
+#: (domain.md §4). Used only if the rule_sets table holds no active rule set at all.
+DEFAULT_SUPPORT_AMOUNT = 500_000
+
+#: E5 cut-off when no rule set is loaded: the phone was bought on or after 12/12/2022, the day
+#: Thông tư 14/2022/TT-BTTTT came into force (domain.md §2).
+DEFAULT_CASH_CUTOFF = dt.date(2022, 12, 12)
+
+MAX_TEXT = 80
+
+
+class FieldError(ServiceError):
+    """A value of the form is wrong; ``field`` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class HandoverInput:
+    """What the handover form carries (raw text as typed; the service checks and normalises).
+
+    ``imei``/``imei2``: 15 digits with a Luhn check digit (spaces, dashes, full-width digits
+    accepted); ``imei2`` for a dual-SIM phone, else None/"". ``telecom``: one of the configured
+    enterprises. ``subscriber_number``: the SIM activated (10-digit Vietnamese mobile number).
+    ``handed_on``: the handover date (not in the future, not before approval). ``recipient_name``
+    and ``recipient_citizen_id``: the head or a member of the household who receives the phone.
+    """
+
+    phone_make: str
+    phone_model: str
+    imei: str
+    telecom: str
+    subscriber_number: str
+    handed_on: dt.date
+    recipient_name: str
+    recipient_citizen_id: str
+    imei2: str | None = None
+
+
+@dataclass
+class CashPaymentInput:
+    """What the cash form carries. ``paid_on``: the day the money is paid (not in the future, not
+    before approval). ``purchase_date``: the day the household bought its phone (E5); None takes
+    the one recorded on the application. ``recipient_*``: who receives the money."""
+
+    paid_on: dt.date
+    recipient_name: str
+    recipient_citizen_id: str
+    purchase_date: dt.date | None = None
+
+
+@dataclass
+class HandoverResult:
+    handover: Handover
+    receipt: Receipt
+
+
+@dataclass
+class CashPaymentResult:
+    payment: CashPayment
+    receipt: Receipt
+
+
+def today_vn() -> dt.date:
+    """Today in Asia/Ho_Chi_Minh (business dates)."""
+    return dt.datetime.now(VN_TZ).date()
+
+
+# --------------------------------------------------------------------------------------------
+# Lookups
+# --------------------------------------------------------------------------------------------
+
+
+def _load_application(session: Session, application_id: int) -> Application:
+    """The application, its row locked until the transaction ends (PostgreSQL: FOR UPDATE, so two
+    clerks recording for the same application queue up; SQLite: BEGIN IMMEDIATE already)."""
+    app = session.scalar(
+        select(Application).where(Application.id == application_id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if app is None:
+        raise NotFound("Không có hồ sơ này.")
+    return app
+
+
+def approval_date(session: Session, application: Application) -> dt.date | None:
+    """The date the application was approved (Asia/Ho_Chi_Minh): the latest move proposed →
+    approved in its history, or the approval decision's date if that is earlier (a handover may
+    be recorded after the decision but before the approval was entered). None if neither is known."""
+    at = session.scalar(
+        select(func.max(ApplicationEvent.at)).where(
+            ApplicationEvent.application_id == application.id,
+            ApplicationEvent.to_state == State.approved.value,
+            ApplicationEvent.from_state == State.proposed.value,
+        )
+    )
+    if at is None:  # e.g. imported history: any move to approved
+        at = session.scalar(
+            select(func.min(ApplicationEvent.at)).where(
+                ApplicationEvent.application_id == application.id,
+                ApplicationEvent.to_state == State.approved.value,
+            )
+        )
+    day = at.astimezone(VN_TZ).date() if at is not None else None
+    pl = application.proposal_list
+    decision = pl.decision_date if pl is not None and pl.status == "approved" else None
+    if decision is not None and (day is None or decision < day):
+        day = decision
+    return day
+
+
+def rule_set_for(session: Session, on: dt.date) -> RuleSet | None:
+    """The active rule set in force on ``on`` (rulesets.in_force); None when no active rule set
+    is loaded at all (then the defaults DEFAULT_SUPPORT_AMOUNT / DEFAULT_CASH_CUTOFF apply).
+    Raises ServiceError when rule sets are loaded but none is in force on ``on``."""
+    from subsidy.services import rulesets
+
+    if not session.scalar(select(func.count()).select_from(RuleSet).where(RuleSet.active.is_(True))):
+        return None
+    return rulesets.in_force(session, on)
+
+
+def support_amount(session: Session, on: dt.date) -> int:
+    """The cash support in đồng on ``on``: the rule set's ``support_amount`` (500.000 under
+    Thông tư 14/2022/TT-BTTTT); DEFAULT_SUPPORT_AMOUNT only if no rule set is loaded."""
+    rs = rule_set_for(session, on)
+    return rs.support_amount if rs is not None else DEFAULT_SUPPORT_AMOUNT
+
+
+def live_handover(session: Session, application_id: int) -> Handover | None:
+    return session.scalar(select(Handover).where(Handover.application_id == application_id,
+                                                 Handover.voided_at.is_(None)))
+
+
+def live_payment(session: Session, application_id: int) -> CashPayment | None:
+    return session.scalar(select(CashPayment).where(CashPayment.application_id == application_id,
+                                                    CashPayment.voided_at.is_(None)))
+
+
+def get_handover(session: Session, handover_id: int) -> Handover:
+    h = session.get(Handover, handover_id)
+    if h is None:
+        raise NotFound("Không có biên bản bàn giao này.")
+    return h
+
+
+def get_payment(session: Session, payment_id: int) -> CashPayment:
+    p = session.get(CashPayment, payment_id)
+    if p is None:
+        raise NotFound("Không có khoản chi tiền hỗ trợ này.")
+    return p
+
+
+# --------------------------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------------------------
+
+
+def _role(actor: User | None) -> str:
+    return actor.role if actor is not None else ""
+
+
+def _check_state(app: Application, target: State, form: str, actor: User | None) -> None:
+    """The application must be approved and of ``form``; the actor's role must allow the move."""
+    if app.support_form != form:
+        if form == "package":
+            raise ServiceError("Hồ sơ này đăng ký hỗ trợ bằng tiền, không phải nhận điện thoại: "
+                               "hãy dùng «Chi tiền hỗ trợ».")
+        raise ServiceError("Hồ sơ này đăng ký nhận điện thoại (gói hỗ trợ kết hợp), không phải hỗ trợ "
+                           "bằng tiền: hãy dùng «Bàn giao điện thoại».")
+    if app.state in (State.handed_over.value, State.paid.value, State.closed.value):
+        raise Conflict(f"Hộ này đã được hỗ trợ (hồ sơ {app.tracking_code}: "
+                       f"{STATE_LABELS.get(app.state, app.state)}). Mỗi hộ chỉ được hỗ trợ một lần; "
+                       "nếu biên bản trước ghi nhầm, lãnh đạo xã cần hủy biên bản đó trước.")
+    if app.state != State.approved.value:
+        raise ServiceError(f"Hồ sơ {app.tracking_code} chưa được phê duyệt (trạng thái: "
+                           f"{STATE_LABELS.get(app.state, app.state)}); chỉ hỗ trợ hồ sơ đã có quyết định "
+                           "phê duyệt danh sách.")
+    try:
+        check_move(app.state, target, _role(actor))
+    except WorkflowError as err:
+        raise ServiceError(str(err)) from err
+
+
+def _check_date(session: Session, app: Application, day: dt.date, field: str, what: str,
+                today: dt.date) -> None:
+    if not isinstance(day, dt.date):
+        raise FieldError(f"Hãy nhập {what} theo dạng ngày/tháng/năm.", field)
+    if day > today:
+        raise FieldError(f"{what.capitalize()} ({day:%d/%m/%Y}) không được sau ngày hôm nay "
+                         f"({today:%d/%m/%Y}).", field)
+    approved = approval_date(session, app)
+    if approved is not None and day < approved:
+        raise FieldError(f"{what.capitalize()} ({day:%d/%m/%Y}) không được trước ngày hồ sơ được phê duyệt "
+                         f"({approved:%d/%m/%Y}).", field)
+
+
+def _text(raw: str | None, field: str, label: str, required: bool = True) -> str:
+    value = " ".join((raw or "").split())
+    if required and not value:
+        raise FieldError(f"Hãy nhập {label}.", field)
+    if len(value) > MAX_TEXT:
+        raise FieldError(f"{label.capitalize()} dài quá {MAX_TEXT} ký tự.", field)
+    return value
+
+
+def _recipient(name: str, citizen_id: str) -> tuple[str, str]:
+    try:
+        clean_name = vn.normalize_name(name)
+    except vn.VnValueError as err:
+        raise FieldError(f"Người nhận: {err}", "recipient_name") from err
+    if len(clean_name) > 120:
+        raise FieldError("Họ tên người nhận dài quá 120 ký tự.", "recipient_name")
+    try:
+        checked = vn.check_citizen_id(citizen_id)
+    except vn.VnValueError as err:
+        raise FieldError(f"{err}", "recipient_citizen_id") from err
+    return clean_name, checked.value
+
+
+def normalize_telecom(raw: str | None, telecoms: Sequence[str]) -> str:
+    """The configured telecom matching ``raw`` (case and spaces ignored); raises FieldError."""
+    key = "".join((raw or "").split()).casefold()
+    for t in telecoms:
+        if "".join(t.split()).casefold() == key:
+            return t
+    raise FieldError(f"Hãy chọn doanh nghiệp viễn thông trong danh sách: {', '.join(telecoms)}.", "telecom")
+
+
+def _check_imeis(imei: str, imei2: str | None) -> list[str]:
+    try:
+        first = vn.check_imei(imei)
+    except vn.VnValueError as err:
+        raise FieldError(str(err), "imei") from err
+    out = [first]
+    if imei2 is not None and str(imei2).strip():
+        try:
+            second = vn.check_imei(imei2)
+        except vn.VnValueError as err:
+            raise FieldError(f"IMEI thứ hai: {err}", "imei2") from err
+        if second == first:
+            raise FieldError(f"IMEI thứ hai trùng IMEI thứ nhất ({first}). Máy hai SIM có hai số IMEI "
+                             "khác nhau (bấm *#06#); nếu máy chỉ có một IMEI thì để trống ô này.", "imei2")
+        out.append(second)
+    return out
+
+
+def _imei_taken_message(session: Session, imei: str) -> str:
+    row = session.execute(
+        select(Handover, Application.tracking_code)
+        .join(HandoverImei, HandoverImei.handover_id == Handover.id)
+        .join(Application, Application.id == Handover.application_id)
+        .where(HandoverImei.imei == imei, HandoverImei.live.is_(True))
+    ).first()
+    where = ""
+    if row is not None:
+        handover, code = row
+        rec = session.scalar(select(Receipt).where(Receipt.handover_id == handover.id))
+        number = f" số {rec.display_number}" if rec is not None else ""
+        where = f" (biên bản bàn giao{number}, hồ sơ {code}, ngày {handover.handed_on:%d/%m/%Y})"
+    return (f"Số IMEI {imei} đã được ghi cho một lần bàn giao khác{where}. Mỗi IMEI chỉ thuộc một "
+            "lần bàn giao: hãy bấm *#06# trên máy để đọc lại IMEI; nếu biên bản cũ ghi nhầm, lãnh đạo "
+            "xã cần hủy biên bản đó trước.")
+
+
+def check_imeis_free(session: Session, imeis: Iterable[str]) -> None:
+    """Raise Conflict (naming the earlier receipt) if one of ``imeis`` is in a live handover."""
+    imeis = list(imeis)
+    taken = session.scalar(select(HandoverImei.imei).where(HandoverImei.imei.in_(imeis),
+                                                            HandoverImei.live.is_(True)).limit(1))
+    if taken is not None:
+        raise Conflict(_imei_taken_message(session, taken))
+
+
+def _conflict_from(session: Session, err: IntegrityError, imeis: list[str], app: Application) -> Conflict:
+    """Turn a unique-index violation at flush into the Conflict the service would have raised."""
+    text = str(err.orig) if err.orig is not None else str(err)
+    if "imei" in text:
+        taken = imeis[0]
+        for imei in imeis:
+            if imei in text:
+                taken = imei
+        return Conflict(f"Số IMEI {taken} vừa được một người khác ghi cho một lần bàn giao khác. Mỗi IMEI "
+                        "chỉ thuộc một lần bàn giao: hãy bấm *#06# trên máy để đọc lại IMEI.")
+    return Conflict(f"Hồ sơ {app.tracking_code} vừa được một người khác ghi nhận hỗ trợ. Hãy tải lại "
+                    "trang hồ sơ để xem biên bản đã lập.")
+
+
+# --------------------------------------------------------------------------------------------
+# Receipt data
+# --------------------------------------------------------------------------------------------
+
+
+def _decision_text(app: Application) -> str:
+    pl = app.proposal_list
+    if pl is None or pl.status != "approved" or not pl.decision_number:
+        return ""
+    text = f"Quyết định số {pl.decision_number}"
+    if pl.decision_date:
+        text += f" ngày {pl.decision_date:%d/%m/%Y}"
+    if pl.approving_body:
+        text += f" của {pl.approving_body}"
+    return text + " phê duyệt danh sách hộ được hỗ trợ"
+
+
+def _legal_basis(rule_set: RuleSet | None) -> str:
+    if rule_set is None or rule_set.code.upper().startswith("TT14-2022") or not rule_set.legal_source:
+        return receipts.LEGAL_BASIS_DEFAULT
+    return rule_set.legal_source
+
+
+def _receipt_data(kind: str, app: Application, household: Household, day: dt.date, recipient_name: str,
+                  recipient_citizen_id: str, actor: User | None, settings: receipts.ReceiptSettings,
+                  rule_set: RuleSet | None) -> receipt_doc.ReceiptData:
+    staff = ""
+    if actor is not None:
+        staff = (actor.full_name or "").strip() or actor.username
+    return receipt_doc.ReceiptData(
+        kind=kind, number_display="", series="", year=day.year, number=0,
+        issuer_body_upper=settings.body_upper, issuer_body=settings.body, place=settings.place,
+        giver_unit=settings.giver_unit, date=vn.format_date(day), place_date=vn.place_date_line(settings.place, day),
+        tracking_code=app.tracking_code, status_url=settings.status_url(app.tracking_code),
+        household_code=household.code, head_name=household.head_name, hamlet=household.hamlet or "",
+        address=household.address or "", category=CATEGORY_LABELS.get(household.category or "", ""),
+        recipient_name=recipient_name, recipient_citizen_id=recipient_citizen_id, staff_name=staff,
+        legal_basis=_legal_basis(rule_set), decision=_decision_text(app),
+    )
+
+
+def _mask(value: str | None) -> str | None:
+    return vn.mask_id(value) if value else value
+
+
+# --------------------------------------------------------------------------------------------
+# Record
+# --------------------------------------------------------------------------------------------
+
+
+def record_handover(
+    session: Session, application_id: int, data: HandoverInput, actor: User | None, *,
+    telecoms: Sequence[str] | None = None, settings: receipts.ReceiptSettings | None = None,
+    today: dt.date | None = None,
+) -> HandoverResult:
+    """Record the handover of a phone for an approved package application and issue its biên bản
+    bàn giao (numbered in this transaction). The application moves approved → handed_over.
+
+    ``telecoms``: the configured list (default DEFAULT_TELECOMS); ``settings``: what the receipt
+    prints about the commune; ``today``: the business date (default today in Asia/Ho_Chi_Minh).
+
+    Raises NotFound (no application), ServiceError (not approved, wrong form, wrong role),
+    FieldError (a bad IMEI — wrong length, bad check digit —, the same IMEI twice, an unknown
+    telecom, a bad subscriber number, a date in the future or before approval, a bad name or
+    CCCD), Conflict (an IMEI already in a live handover, or the household already supported —
+    also when the database's unique indexes catch two clerks saving at once).
+    Source: issue 4 item 1; domain.md §6.
+    """
+    telecoms = list(telecoms or DEFAULT_TELECOMS)
+    settings = settings or receipts.ReceiptSettings()
+    today = today or today_vn()
+    app = _load_application(session, application_id)
+    _check_state(app, State.handed_over, "package", actor)
+
+    make = _text(data.phone_make, "phone_make", "hãng điện thoại")
+    model = _text(data.phone_model, "phone_model", "tên (model) điện thoại")
+    imeis = _check_imeis(data.imei, data.imei2)
+    telecom = normalize_telecom(data.telecom, telecoms)
+    try:
+        subscriber = vn.normalize_phone(data.subscriber_number)
+    except vn.VnValueError as err:
+        raise FieldError(f"Số thuê bao: {err}", "subscriber_number") from err
+    _check_date(session, app, data.handed_on, "handed_on", "ngày bàn giao", today)
+    name, citizen_id = _recipient(data.recipient_name, data.recipient_citizen_id)
+    check_imeis_free(session, imeis)
+
+    handover = Handover(
+        application_id=app.id, phone_make=make, phone_model=model, imei=imeis[0],
+        imei2=imeis[1] if len(imeis) > 1 else None, telecom=telecom, subscriber_number=subscriber,
+        handed_on=data.handed_on, recipient_name=name, recipient_citizen_id=citizen_id,
+        staff_id=actor.id if actor is not None else None,
+    )
+    try:
+        with session.begin_nested():
+            session.add(handover)
+            session.flush()
+            # Sorted, so two dual-SIM handovers sharing IMEIs lock the index entries in the same
+            # order on PostgreSQL (a unique violation for one of them, never a deadlock).
+            session.add_all([HandoverImei(handover_id=handover.id, imei=i, live=True) for i in sorted(imeis)])
+            session.flush()
+    except IntegrityError as err:
+        raise _conflict_from(session, err, imeis, app) from err
+
+    workflow.move(session, app, State.handed_over, actor)
+    rd = _receipt_data(receipt_doc.KIND_HANDOVER, app, app.household, data.handed_on, name, citizen_id,
+                       actor, settings, None)
+    rd.phone_make, rd.phone_model, rd.telecom, rd.subscriber_number = make, model, telecom, subscriber
+    rd.imei, rd.imei2 = imeis[0], (imeis[1] if len(imeis) > 1 else "")
+    receipt = receipts.issue(session, receipt_doc.KIND_HANDOVER, app.id, rd, handover_id=handover.id)
+    audit.record(session, actor, "handover.create", "handover", handover.id, {
+        "application_id": [None, app.id], "phone": [None, f"{make} {model}"], "imei": [None, imeis[0]],
+        "imei2": [None, handover.imei2], "telecom": [None, telecom], "subscriber_number": [None, subscriber],
+        "handed_on": [None, data.handed_on], "recipient_name": [None, name],
+        "recipient_citizen_id": [None, _mask(citizen_id)], "receipt": [None, receipt.display_number],
+    })
+    session.flush()
+    return HandoverResult(handover, receipt)
+
+
+def record_cash_payment(
+    session: Session, application_id: int, data: CashPaymentInput, actor: User | None, *,
+    settings: receipts.ReceiptSettings | None = None, today: dt.date | None = None,
+) -> CashPaymentResult:
+    """Record the cash support paid to an approved cash application and issue its giấy biên nhận
+    (numbered in this transaction). The application moves approved → paid.
+
+    The amount is the ``support_amount`` of the rule set in force on the payment date (500.000
+    đồng under Thông tư 14/2022/TT-BTTTT); DEFAULT_SUPPORT_AMOUNT only when no rule set is loaded.
+    The purchase date must be on or after the rule set's ``cash_cutoff`` (E5: 12/12/2022), not
+    after the payment date.
+
+    Raises NotFound, ServiceError (not approved, wrong form, wrong role, no rule set in force),
+    FieldError (dates, name, CCCD, missing purchase date), Conflict (already paid; also when the
+    unique index catches two clerks at once). Source: issue 4 item 2; domain.md §2 (E5), §4.
+    """
+    settings = settings or receipts.ReceiptSettings()
+    today = today or today_vn()
+    app = _load_application(session, application_id)
+    _check_state(app, State.paid, "cash", actor)
+    _check_date(session, app, data.paid_on, "paid_on", "ngày chi tiền", today)
+    rule_set = rule_set_for(session, data.paid_on)
+    amount = rule_set.support_amount if rule_set is not None else DEFAULT_SUPPORT_AMOUNT
+    cutoff = rule_set.cash_cutoff if rule_set is not None else DEFAULT_CASH_CUTOFF
+    purchase = data.purchase_date or app.purchase_date
+    if purchase is None:
+        raise FieldError("Hãy nhập ngày hộ mua điện thoại (xem hóa đơn hoặc giấy tờ mua máy).", "purchase_date")
+    if purchase < cutoff:
+        raise FieldError(f"Ngày mua máy {purchase:%d/%m/%Y} trước ngày {cutoff:%d/%m/%Y}: chỉ hỗ trợ bằng tiền "
+                         "cho hộ tự mua điện thoại từ ngày này trở đi (điều kiện E5, Thông tư 14/2022/TT-BTTTT).",
+                         "purchase_date")
+    if purchase > data.paid_on:
+        raise FieldError(f"Ngày mua máy {purchase:%d/%m/%Y} không được sau ngày chi tiền {data.paid_on:%d/%m/%Y}.",
+                         "purchase_date")
+    name, citizen_id = _recipient(data.recipient_name, data.recipient_citizen_id)
+
+    payment = CashPayment(
+        application_id=app.id, amount=amount, paid_on=data.paid_on, purchase_date=purchase,
+        recipient_name=name, recipient_citizen_id=citizen_id, staff_id=actor.id if actor is not None else None,
+    )
+    try:
+        with session.begin_nested():
+            session.add(payment)
+            session.flush()
+    except IntegrityError as err:
+        raise _conflict_from(session, err, [], app) from err
+
+    workflow.move(session, app, State.paid, actor)
+    rd = _receipt_data(receipt_doc.KIND_CASH, app, app.household, data.paid_on, name, citizen_id, actor,
+                       settings, rule_set)
+    rd.amount, rd.amount_figures, rd.amount_words = amount, vn.format_money(amount), vn.amount_in_words(amount)
+    rd.purchase_date = vn.format_date(purchase)
+    receipt = receipts.issue(session, receipt_doc.KIND_CASH, app.id, rd, cash_payment_id=payment.id)
+    audit.record(session, actor, "cash_payment.create", "cash_payment", payment.id, {
+        "application_id": [None, app.id], "amount": [None, amount], "paid_on": [None, data.paid_on],
+        "purchase_date": [None, purchase], "recipient_name": [None, name],
+        "recipient_citizen_id": [None, _mask(citizen_id)], "receipt": [None, receipt.display_number],
+    })
+    session.flush()
+    return CashPaymentResult(payment, receipt)
+
+
+# --------------------------------------------------------------------------------------------
+# Void
+# --------------------------------------------------------------------------------------------
+
+
+def _void_move(session: Session, app: Application, actor: User | None, reason: str) -> None:
+    try:
+        workflow.move(session, app, State.approved, actor, reason)
+    except WorkflowError as err:
+        raise ServiceError(str(err)) from err
+
+
+def void_handover(session: Session, handover_id: int, reason: str, actor: User | None) -> Handover:
+    """Void a handover (approver, reason required): the handover and its receipt are marked void
+    (a reprint says ĐÃ HỦY), its IMEIs are freed for another handover, the application returns to
+    approved. Nothing is deleted; the audit log keeps the handover and the void.
+
+    Raises NotFound, ServiceError (already void, wrong role, no reason, application closed).
+    Source: issue 4 item 5; domain/workflow.py (handed_over → approved).
+    """
+    handover = get_handover(session, handover_id)
+    if handover.voided_at is not None:
+        raise ServiceError("Biên bản bàn giao này đã bị hủy trước đó.")
+    reason = (reason or "").strip()
+    app = _load_application(session, handover.application_id)
+    _void_move(session, app, actor, reason)
+    now = utcnow()
+    handover.voided_at, handover.void_reason = now, reason
+    handover.voided_by_id = actor.id if actor is not None else None
+    for hi in session.scalars(select(HandoverImei).where(HandoverImei.handover_id == handover.id)):
+        hi.live = False
+    receipt = session.scalar(select(Receipt).where(Receipt.handover_id == handover.id))
+    if receipt is not None:
+        receipts.mark_void(receipt, reason, now)
+    audit.record(session, actor, "handover.void", "handover", handover.id,
+                 {"voided": [False, True], "imei_live": [True, False],
+                  "receipt": [None, receipt.display_number if receipt else None]}, note=reason)
+    session.flush()
+    return handover
+
+
+def void_payment(session: Session, payment_id: int, reason: str, actor: User | None) -> CashPayment:
+    """Void a cash payment (approver, reason required): the payment and its giấy biên nhận are
+    marked void, the application returns to approved. Nothing is deleted.
+
+    Raises NotFound, ServiceError (already void, wrong role, no reason, application closed).
+    Source: issue 4 item 5; domain/workflow.py (paid → approved).
+    """
+    payment = get_payment(session, payment_id)
+    if payment.voided_at is not None:
+        raise ServiceError("Khoản chi tiền hỗ trợ này đã bị hủy trước đó.")
+    reason = (reason or "").strip()
+    app = _load_application(session, payment.application_id)
+    _void_move(session, app, actor, reason)
+    now = utcnow()
+    payment.voided_at, payment.void_reason = now, reason
+    payment.voided_by_id = actor.id if actor is not None else None
+    receipt = session.scalar(select(Receipt).where(Receipt.cash_payment_id == payment.id))
+    if receipt is not None:
+        receipts.mark_void(receipt, reason, now)
+    audit.record(session, actor, "cash_payment.void", "cash_payment", payment.id,
+                 {"voided": [False, True], "receipt": [None, receipt.display_number if receipt else None]},
+                 note=reason)
+    session.flush()
+    return payment
+
+
+def void_receipt(session: Session, receipt: Receipt, reason: str, actor: User | None) -> None:
+    """Void the handover or payment behind ``receipt`` (see void_handover / void_payment)."""
+    if receipt.handover_id is not None:
+        void_handover(session, receipt.handover_id, reason, actor)
+    elif receipt.cash_payment_id is not None:
+        void_payment(session, receipt.cash_payment_id, reason, actor)
+    else:  # pragma: no cover - every receipt has one or the other
+        raise ServiceError("Biên bản này không gắn với lần bàn giao hay khoản chi nào.")

@@ -1,0 +1,261 @@
+"""Receipts: gapless numbering per series and year, the printed snapshot, printing, search.
+
+Two series (issue 4 item 3; domain.md §6): ``BB-VTCI`` for the biên bản bàn giao of a phone and
+``BN-VTCI`` for the giấy biên nhận of a cash payment, each numbered 1, 2, 3 … within a calendar
+year (the year of the handover or payment date printed on the receipt), shown as
+``"0007/BB-VTCI"``.
+
+No gaps, no duplicates, even when many clerks save at once: the number is taken from the
+``receipt_counters`` row of (series, year) **inside the same transaction** as the handover or
+payment, so a transaction that fails or is rolled back takes its number back with it.
+
+* PostgreSQL: ``INSERT … ON CONFLICT DO NOTHING`` creates the counter row the first time, then
+  ``SELECT … FOR UPDATE`` locks it until the transaction ends; a second clerk waits on the lock
+  and reads the incremented value after the first commits (READ COMMITTED re-reads a locked row).
+* SQLite: every transaction starts with ``BEGIN IMMEDIATE`` (subsidy/db.py), so the writer
+  already holds the database write lock; the same statements run (FOR UPDATE is omitted there).
+
+A voided receipt keeps its number (it is marked, never deleted), so voiding makes no gap either.
+The unique constraint (series, year, number) of ``receipts`` is the last line of defence.
+
+Every function takes (session, …), flushes and never commits.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from sqlalchemy import Select, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from subsidy.db import utcnow
+from subsidy.documents import receipt as receipt_doc
+from subsidy.domain import vn
+from subsidy.models import Receipt, ReceiptCounter, User
+from subsidy.services import audit
+from subsidy.services.errors import NotFound
+
+SERIES_HANDOVER = "BB-VTCI"
+SERIES_CASH = "BN-VTCI"
+SERIES = {receipt_doc.KIND_HANDOVER: SERIES_HANDOVER, receipt_doc.KIND_CASH: SERIES_CASH}
+KIND_LABELS = {receipt_doc.KIND_HANDOVER: "Biên bản bàn giao", receipt_doc.KIND_CASH: "Giấy biên nhận"}
+
+LEGAL_BASIS_DEFAULT = "Thông tư số 14/2022/TT-BTTTT ngày 28/10/2022 của Bộ Thông tin và Truyền thông"
+STATUS_PATH = "/tra-cuu"
+
+
+@dataclass(frozen=True)
+class ReceiptSettings:
+    """What a receipt prints about the commune (configuration, domain.md §1), passed in by the
+    view or CLI so that services stay free of Flask.
+
+    ``body_upper``/``body``: the issuing body top left (upper case), ``place``: the place name of
+    the place-and-date line, ``commune_name``: e.g. "xã Phú Tân", ``public_base_url``: the base of
+    the public status link in the QR code (``{base}/tra-cuu?ma=<tracking code>``).
+    """
+
+    body_upper: str = ""
+    body: str = "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN"
+    place: str = "Phú Tân"
+    commune_name: str = "xã Phú Tân"
+    public_base_url: str = "http://127.0.0.1:5000"
+
+    @property
+    def giver_unit(self) -> str:
+        """"Ủy ban nhân dân xã Phú Tân": the giving party (Bên A) of every receipt."""
+        return f"Ủy ban nhân dân {self.commune_name}".strip()
+
+    def status_url(self, tracking_code: str) -> str:
+        """The public status link with the tracking code only (no name, no CCCD)."""
+        return f"{self.public_base_url.rstrip('/')}{STATUS_PATH}?ma={tracking_code}"
+
+
+def settings_from_config(config: Mapping[str, Any]) -> ReceiptSettings:
+    """ReceiptSettings from a Flask config (or any mapping): COMMUNE_BODY_UPPER, COMMUNE_BODY,
+    COMMUNE_PLACE, COMMUNE_NAME, PUBLIC_BASE_URL (subsidy/config.py); defaults where missing."""
+    d = ReceiptSettings()
+    return ReceiptSettings(
+        body_upper=config.get("COMMUNE_BODY_UPPER") or "",
+        body=config.get("COMMUNE_BODY") or d.body,
+        place=config.get("COMMUNE_PLACE") or d.place,
+        commune_name=config.get("COMMUNE_NAME") or d.commune_name,
+        public_base_url=config.get("PUBLIC_BASE_URL") or d.public_base_url,
+    )
+
+
+def format_number(number: int, series: str) -> str:
+    """The printed number: ``format_number(7, "BB-VTCI")`` → ``"0007/BB-VTCI"``."""
+    return f"{number:04d}/{series}"
+
+
+# --------------------------------------------------------------------------------------------
+# Numbering
+# --------------------------------------------------------------------------------------------
+
+
+def allocate_number(session: Session, series: str, year: int) -> int:
+    """Take the next number of ``series`` in ``year`` inside the caller's transaction: 1 for the
+    first receipt of the year, then 2, 3 … with no gap and no duplicate (see the module docstring
+    for the locking on PostgreSQL and SQLite). The counter row stays locked until the caller's
+    transaction ends, so call this as late as possible in the use case.
+    """
+    dialect = session.get_bind().dialect.name
+    values = {"series": series, "year": year, "last_number": 0}
+    if dialect == "postgresql":
+        session.execute(postgresql.insert(ReceiptCounter).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        session.execute(sqlite.insert(ReceiptCounter).values(**values).on_conflict_do_nothing())
+    else:  # pragma: no cover - only PostgreSQL and SQLite are supported
+        if session.get(ReceiptCounter, (series, year)) is None:
+            session.add(ReceiptCounter(**values))
+            session.flush()
+    where = (ReceiptCounter.series == series, ReceiptCounter.year == year)
+    last = session.execute(
+        select(ReceiptCounter.last_number).where(*where).with_for_update()
+    ).scalar_one()
+    number = last + 1
+    session.execute(ReceiptCounter.__table__.update().where(*where).values(last_number=number))
+    # Objects loaded earlier in this session must not hide the new value.
+    counter = session.identity_map.get(session.identity_key(ReceiptCounter, (series, year)))  # type: ignore[arg-type]
+    if counter is not None:
+        session.expire(counter)
+    return number
+
+
+def issue(session: Session, kind: str, application_id: int, data: receipt_doc.ReceiptData, *,
+          handover_id: int | None = None, cash_payment_id: int | None = None) -> Receipt:
+    """Number ``data`` (series of ``kind``, year ``data.year``), store it as the snapshot of a new
+    Receipt and flush. ``data.number``/``number_display`` are filled in here.
+
+    ``kind``: "handover" or "cash". Raises ValueError for another kind.
+    """
+    if kind not in SERIES:
+        raise ValueError(kind)
+    series = SERIES[kind]
+    number = allocate_number(session, series, data.year)
+    data.series, data.number = series, number
+    data.number_display = format_number(number, series)
+    receipt = Receipt(
+        series=series, year=data.year, number=number, kind=kind, application_id=application_id,
+        handover_id=handover_id, cash_payment_id=cash_payment_id, snapshot=data.to_snapshot(),
+        search_text=search_text_of(data),
+    )
+    session.add(receipt)
+    session.flush()
+    return receipt
+
+
+def search_text_of(data: receipt_doc.ReceiptData) -> str:
+    """The folded search key of a receipt: number, IMEIs, recipient and head names, tracking code
+    (no CCCD: the list search does not need it)."""
+    parts = [data.number_display, data.imei, data.imei2, data.recipient_name, data.head_name,
+             data.tracking_code, data.household_code]
+    return " | ".join(vn.fold(p) for p in parts if p)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading, printing, voiding
+# --------------------------------------------------------------------------------------------
+
+
+def get(session: Session, receipt_id: int) -> Receipt:
+    """The receipt ``receipt_id``; raises NotFound."""
+    receipt = session.get(Receipt, receipt_id)
+    if receipt is None:
+        raise NotFound("Không tìm thấy biên bản / giấy biên nhận này.")
+    return receipt
+
+
+def for_application(session: Session, application_id: int) -> list[Receipt]:
+    """Every receipt of an application, newest first (voided ones included)."""
+    return list(session.scalars(
+        select(Receipt).where(Receipt.application_id == application_id).order_by(Receipt.id.desc())))
+
+
+def data_of(receipt: Receipt) -> receipt_doc.ReceiptData:
+    """The ReceiptData stored in the receipt's snapshot."""
+    return receipt_doc.ReceiptData.from_snapshot(receipt.snapshot)
+
+
+def stamp_for(receipt: Receipt) -> str | None:
+    """"ĐÃ HỦY" for a voided receipt, "BẢN SAO" once the original has been printed, else None."""
+    if receipt.voided_at is not None:
+        return receipt_doc.STAMP_VOID
+    if receipt.print_count > 0:
+        return receipt_doc.STAMP_COPY
+    return None
+
+
+def print_pdf(session: Session, receipt: Receipt, actor: User | None) -> bytes:
+    """Render the receipt from its snapshot and count the print: the first print is the original,
+    every later one says BẢN SAO, a voided receipt says ĐÃ HỦY. Audited as ``receipt.print``
+    (who printed what, and whether it was a copy). Returns the PDF bytes."""
+    stamp = stamp_for(receipt)
+    pdf = receipt_doc.render(data_of(receipt), stamp=stamp)
+    receipt.print_count += 1
+    audit.record(session, actor, "receipt.print", "receipt", receipt.id,
+                 {"print_count": [receipt.print_count - 1, receipt.print_count]},
+                 note=stamp or "bản gốc")
+    session.flush()
+    return pdf
+
+
+def mark_void(receipt: Receipt, reason: str, at: dt.datetime | None = None) -> None:
+    """Mark the receipt void (it keeps its number and snapshot; nothing is deleted)."""
+    receipt.voided_at = at or utcnow()
+    receipt.void_reason = reason
+
+
+_NUMBER_QUERY = re.compile(r"^0*([0-9]{1,6})\s*(?:/\s*([A-Za-z]{2}-?[A-Za-z]*))?$")
+
+
+def search_statement(query: str | None, kind: str | None = None, year: int | None = None) -> Select:
+    """The SELECT of receipts matching ``query``, newest first.
+
+    ``query`` is read as: a receipt number ("7", "0007", "0007/BB-VTCI": exact number, series if
+    given); 7 or more digits: part of an IMEI; anything else: part of a name, tracking code or
+    household code, ignoring case and diacritics (vn.fold, so "nguyen van" finds "Nguyễn Văn").
+    ``kind``: "handover" / "cash" to filter; ``year``: the numbering year.
+    """
+    stmt = select(Receipt)
+    q = (query or "").strip()
+    if q:
+        compact = re.sub(r"[\s.\-]", "", unicode_digits(q))
+        m = _NUMBER_QUERY.match(q)
+        if m:
+            stmt = stmt.where(Receipt.number == int(m.group(1)))
+            if m.group(2):
+                series = m.group(2).upper()
+                stmt = stmt.where(Receipt.series.startswith(series))
+        elif compact.isdigit() and len(compact) >= 7:
+            stmt = stmt.where(Receipt.search_text.contains(compact, autoescape=True))
+        else:
+            words = vn.fold(q).split()
+            stmt = stmt.where(*[Receipt.search_text.contains(w, autoescape=True) for w in words])
+    if kind in SERIES:
+        stmt = stmt.where(Receipt.kind == kind)
+    if year:
+        stmt = stmt.where(Receipt.year == year)
+    return stmt.order_by(Receipt.issued_at.desc(), Receipt.id.desc())
+
+
+def unicode_digits(text: str) -> str:
+    """Full-width and other Unicode digits as ASCII (NFKC), for a pasted IMEI."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def search(session: Session, query: str | None, kind: str | None = None, year: int | None = None,
+           limit: int = 50) -> Sequence[Receipt]:
+    """Receipts matching ``query`` (see :func:`search_statement`), at most ``limit``."""
+    return list(session.scalars(search_statement(query, kind, year).limit(limit)))
+
+
+__all__ = [
+    "KIND_LABELS", "ReceiptSettings", "SERIES", "SERIES_CASH", "SERIES_HANDOVER", "allocate_number",
+    "data_of", "for_application", "format_number", "get", "issue", "mark_void", "print_pdf", "search",
+    "search_statement", "settings_from_config", "stamp_for",
+]
