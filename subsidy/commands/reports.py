@@ -1,0 +1,70 @@
+"""`flask --app app tally …` and `flask --app app annual-report …`: the monthly tally and the annual
+report written to a file (PDF, XLSX, CSV or JSON), from the same service and renderers as the page."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from subsidy.cli import cli_session, fail
+from subsidy.documents.base import Issuer
+from subsidy.documents.tally_export import FORMATS, render
+from subsidy.services import tally as svc
+from subsidy.services.errors import ServiceError
+
+
+def _issuer() -> Issuer:
+    cfg = current_app.config
+    return Issuer(body_upper=cfg.get("COMMUNE_BODY_UPPER", ""), body=cfg.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ"),
+                  place=cfg.get("COMMUNE_PLACE", "") or "Phú Tân")
+
+
+def _write(report: svc.Tally | svc.AnnualReport, fmt: str, output: str) -> None:
+    data = render(report, fmt, **({"issuer": _issuer()} if fmt == "pdf" else {}))
+    path = Path(output)
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        fail(f"không ghi được tệp {output}: {err.strerror or err}")
+    click.echo(f"Đã ghi {report.title} ({report.period_label}) vào {output} ({len(data):,} byte).".replace(",", "."))
+
+
+_FORMAT = click.option("--format", "fmt", required=True, type=click.Choice(FORMATS),
+                       help="Định dạng tệp: pdf, xlsx, csv (UTF-8 có BOM) hoặc json.")
+_OUTPUT = click.option("--output", required=True, metavar="FILE", help="Tệp sẽ ghi (ghi đè nếu đã có).")
+
+
+@click.command("tally", help="Báo cáo tổng hợp tháng (hoặc lũy kế đến hết tháng) ra tệp PDF/XLSX/CSV/JSON.")
+@click.option("--month", required=True, metavar="YYYY-MM", help="Tháng báo cáo, ví dụ 2026-03.")
+@click.option("--cumulative", is_flag=True, help="Lũy kế từ đầu chương trình đến hết tháng.")
+@_FORMAT
+@_OUTPUT
+def tally_command(month: str, cumulative: bool, fmt: str, output: str) -> None:
+    session = cli_session()
+    try:
+        report = svc.tally(session, month, cumulative, hamlets=current_app.config.get("HAMLETS", []))
+    except ServiceError as err:
+        fail(str(err))
+    finally:
+        session.close()
+    _write(report, fmt, output)
+
+
+@click.command("annual-report", help="Báo cáo năm (gửi trước ngày 10/11): từng tháng, lũy kế trong năm, theo thôn/ấp, "
+                                     "diện hộ, nhóm ưu tiên, ra tệp PDF/XLSX/CSV/JSON.")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100), metavar="YYYY", help="Năm báo cáo, ví dụ 2026.")
+@_FORMAT
+@_OUTPUT
+def annual_report_command(year: int, fmt: str, output: str) -> None:
+    session = cli_session()
+    try:
+        report = svc.annual_report(session, year, hamlets=current_app.config.get("HAMLETS", []))
+    except ServiceError as err:
+        fail(str(err))
+    finally:
+        session.close()
+    _write(report, fmt, output)
+
+
+COMMANDS = [tally_command, annual_report_command]
