@@ -67,16 +67,10 @@ def as_dict(rc: RadioCounts) -> dict[str, Any]:
     return doc
 
 
-def _cell(value: Any) -> Any:
-    """A CSV cell safe from formula injection (a hamlet name typed as '=…' stays text)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def as_csv(rc: RadioCounts) -> str:
     """CSV (starts with a UTF-8 BOM so Excel shows Vietnamese): a header row, the date, each
-    figure of FIELDS, then one row per hamlet."""
+    figure of FIELDS, then one row per hamlet. Every text cell starts with fixed Vietnamese text
+    ("Đã hỗ trợ - <hamlet>"), so no cell can start with = + - @ (no formula injection)."""
     out = io.StringIO()
     out.write("\ufeff")
     w = csv.writer(out, lineterminator="\r\n")
@@ -85,7 +79,7 @@ def as_csv(rc: RadioCounts) -> str:
     for name, title in FIELDS:
         w.writerow([title, int(getattr(rc, name))])
     for hamlet, n in rc.per_hamlet:
-        w.writerow([_cell(f"Đã hỗ trợ - {hamlet}"), int(n)])
+        w.writerow([f"Đã hỗ trợ - {hamlet}", int(n)])
     return out.getvalue()
 
 
@@ -94,7 +88,12 @@ def _n(value: int) -> str:
 
 
 def announcement(rc: RadioCounts, commune: str, how_to_register: str = "") -> str:
-    """The paragraph the radio reads out, e.g. "Tính đến ngày 30/11/2026, toàn xã Phú Tân đã có
+    """The whole text to read out: the counts paragraph, then how to register (one string)."""
+    return " ".join(announcement_parts(rc, commune, how_to_register))
+
+
+def announcement_parts(rc: RadioCounts, commune: str, how_to_register: str = "") -> tuple[str, str]:
+    """(counts paragraph, how to register): the paragraph the radio reads out, e.g. "Tính đến ngày 30/11/2026, toàn xã Phú Tân đã có
     35 hộ nghèo, hộ cận nghèo được hỗ trợ điện thoại thông minh …", ending with how to register
     (``how_to_register``, or DEFAULT_HOW_TO_REGISTER with the commune's name).
 
@@ -136,5 +135,5 @@ def announcement(rc: RadioCounts, commune: str, how_to_register: str = "") -> st
         else:
             parts.append(f"Xã được phân bổ {_n(rc.quota_allocated)} suất hỗ trợ và đã dùng hết; "
                          "các hộ đủ điều kiện sẽ được xét khi có thêm suất.")
-    parts.append((how_to_register or DEFAULT_HOW_TO_REGISTER).replace("{commune}", commune))
-    return " ".join(parts)
+    how = (how_to_register or DEFAULT_HOW_TO_REGISTER).replace("{commune}", commune)
+    return " ".join(parts), how

@@ -1,4 +1,74 @@
-"""Placeholder blueprint: filled in by its issue."""
-from flask import Blueprint
+"""The commune radio's page (Đài Truyền thanh xã): counts only, never a person (domain.md §8).
 
-bp = Blueprint("radio", __name__)
+The figures come from the tally (services.tally.radio_counts via services.radio); the page shows
+them with a ready-to-read paragraph and offers them as JSON and CSV. The radio's own tools get the
+same JSON from the API (GET /api/v1/counts with a per-account token an admin creates).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, Response, current_app, flash, jsonify, render_template, request
+
+from subsidy.services import radio
+from subsidy.services.errors import ServiceError
+from subsidy.web import db_session, roles_required
+
+bp = Blueprint("radio", __name__, url_prefix="/phat-thanh")
+
+ROLES = ("radio", "clerk", "approver", "admin")
+
+
+def _as_of() -> dt.date | None:
+    """The optional ?ngay=YYYY-MM-DD (an <input type=date>); raises ServiceError if unreadable."""
+    raw = request.args.get("ngay", "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ServiceError("Ngày không đúng dạng: hãy chọn ngày trên lịch (năm-tháng-ngày).") from None
+
+
+def _counts() -> Any:
+    return radio.counts_for(db_session(), _as_of(), current_app.config.get("HAMLETS", ()))
+
+
+@bp.route("/")
+@roles_required(*ROLES)
+def index() -> Any:
+    try:
+        rc = _counts()
+    except ServiceError as err:
+        flash(str(err), "error")
+        rc = radio.counts_for(db_session(), None, current_app.config.get("HAMLETS", ()))
+    commune = current_app.config.get("COMMUNE_NAME", "xã")
+    counts_text, how_text = radio.announcement_parts(rc, commune, current_app.config.get("RADIO_HOW_TO_REGISTER", ""))
+    return render_template("radio/index.html", rc=rc, counts_text=counts_text, how_text=how_text, fields=radio.FIELDS,
+                           ngay=rc.as_of.isoformat())
+
+
+@bp.route("/so-lieu.json")
+@roles_required(*ROLES)
+def counts_json() -> Any:
+    try:
+        rc = _counts()
+    except ServiceError as err:
+        return jsonify({"error": str(err)}), 422
+    resp = jsonify(radio.as_dict(rc))
+    resp.headers["Content-Disposition"] = f'attachment; filename="so-lieu-{rc.as_of.isoformat()}.json"'
+    return resp
+
+
+@bp.route("/so-lieu.csv")
+@roles_required(*ROLES)
+def counts_csv() -> Any:
+    try:
+        rc = _counts()
+    except ServiceError as err:
+        return Response(str(err), status=422, mimetype="text/plain")
+    return Response(
+        radio.as_csv(rc).encode("utf-8"), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="so-lieu-{rc.as_of.isoformat()}.csv"'},
+    )
