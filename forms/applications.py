@@ -5,8 +5,10 @@ import datetime as dt
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from subsidy.domain import vn
 
 FORM_CHOICES = [("package", "Gói hỗ trợ kết hợp (nhận điện thoại)"), ("cash", "Hỗ trợ bằng tiền (hộ đã tự mua máy)")]
 PRIOR_CHOICES = [
@@ -15,6 +17,34 @@ PRIOR_CHOICES = [
     ("vtci_tablet", "Đã nhận máy tính bảng của Chương trình VTCI"),
     ("learning_device", "Đã nhận thiết bị học tập («Sóng và máy tính cho em»)"),
 ]
+
+
+class VnDateField(StringField):
+    """A date typed day first (dd/mm/yyyy, as domain.md §9 asks), read with vn.parse_date; a text
+    input, so every browser shows the same format whatever its locale."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy", "autocomplete": "off", "maxlength": 10})
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self) -> str:
+        if isinstance(self.data, dt.date):
+            return f"{self.data:%d/%m/%Y}"
+        return self.raw_data[0] if self.raw_data else ""
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0] if valuelist else ""
+        if not raw or not raw.strip():
+            self.data = None
+            return
+        try:
+            self.data = vn.parse_date(raw)
+        except vn.VnValueError as err:
+            self.data = None
+            raise ValueError(str(err)) from err
+
+
+DateField = VnDateField
 
 
 class ApplicationForm(FlaskForm):

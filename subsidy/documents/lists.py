@@ -18,8 +18,9 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from subsidy.documents import base as b
 
@@ -40,6 +41,7 @@ class ListRow:
     tracking_code: str = ""
     received_on: dt.date | None = None
     note: str = ""
+    cash: bool = False
 
 
 @dataclass
@@ -82,14 +84,16 @@ class ListDocument:
                 out["poor"] += 1
             elif r.category == "Hộ cận nghèo":
                 out["near_poor"] += 1
-            if r.form.startswith("Hỗ trợ bằng tiền"):
+            if r.cash:
                 out["cash"] += 1
         return out
 
 
 HEADER = ["STT", "Họ và tên chủ hộ", "Năm sinh", "Số CCCD", "Số điện thoại", "Ấp", "Phân loại hộ",
           "Mức ưu tiên", "Hình thức hỗ trợ", "Ghi chú"]
-WEIGHTS = [1.15, 4.4, 1.35, 2.75, 2.45, 2.3, 1.9, 1.35, 2.8, 3.0]
+# Column widths in mm (sum 252 = the landscape frame): the longest sample name, a hamlet, "Hộ cận nghèo" and
+# "Gói hỗ trợ kết hợp" each fit on one line at 10 pt, so a household takes one line.
+WEIGHTS = [10, 42, 12, 29.5, 25, 28, 27, 11, 35, 32.5]
 ALIGN = ["C", "L", "C", "C", "C", "L", "L", "C", "L", "L"]
 
 
@@ -97,6 +101,69 @@ def _place_date(doc: ListDocument) -> str:
     d = doc.date
     month = f"{d.month:02d}" if d.month < 3 else str(d.month)
     return f"{doc.issuer.place}, ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+#: The last rows of a list are kept on the page of the signatures, so they never stand alone.
+TAIL_ROWS = 2
+
+
+def _parts(flowable: Flowable) -> list[Flowable]:
+    """The flowables inside a KeepTogether (signature_blocks returns one), or the flowable itself."""
+    return list(getattr(flowable, "_content", None) or [flowable])
+
+
+def _rows_table(rows: list[list], widths: list[float], totals: list) -> Table:
+    """Body rows and totals drawn exactly like base.data_table's, without the header row: the
+    continuation of the table above it on the same page."""
+    st = b.styles()
+    style_of = {"L": st.cell, "C": st.cell_centre, "R": st.cell_right}
+    total_of = {"L": st.total, "C": st.total_centre, "R": st.total_right}
+    data = [[Paragraph(b.esc(v, br=True), style_of[a]) for v, a in zip(row, ALIGN)] for row in rows]
+    data.append([Paragraph(b.esc(v, br=True), total_of[a]) for v, a in zip(totals, ALIGN)])
+    tbl = Table(data, colWidths=list(widths), hAlign="CENTER")
+    tbl.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")),
+    ]))
+    return tbl
+
+
+class _TailWithSignature(Flowable):
+    """The last rows, the totals and the signatures as one block that never splits.
+
+    Where it fits under the table it continues the table (``plain``: no header); otherwise it goes
+    to the next page whole, with the table header repeated (``headed``). So the signature page
+    always carries the end of the list, as an administrative document should.
+    """
+
+    def __init__(self, plain: list[Flowable], headed: list[Flowable]):
+        super().__init__()
+        self._variants = {False: plain, True: headed}
+        self._headed = False
+        self._sizes: list[tuple[float, float]] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        parts = self._variants[self._headed]
+        self._sizes = [p.wrapOn(self.canv, availWidth, availHeight) for p in parts]
+        self.width = availWidth
+        self.height = sum(h for _, h in self._sizes)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._headed = True  # not enough room here: start the next page, header first
+        return []
+
+    def draw(self) -> None:
+        y = self.height
+        for part, (w, h) in zip(self._variants[self._headed], self._sizes):
+            y -= h
+            # _sW as the frame passes it, so a centred table lands where base.data_table's does
+            part.drawOn(self.canv, 0, y, _sW=self.width - w)
 
 
 def render_pdf(doc: ListDocument) -> bytes:
@@ -111,18 +178,24 @@ def render_pdf(doc: ListDocument) -> bytes:
     rows = [[r.stt, r.name, r.birth_year or "", r.citizen_id, r.phone, r.hamlet, r.category, r.tier, r.form,
              r.note] for r in doc.rows]
     c = doc.counts()
-    totals = ["", f"Tổng cộng: {c['total']} hộ", "", "", "", "", "", "", f"{c['cash']} hộ nhận tiền",
-              f"{c['poor']} hộ nghèo, {c['near_poor']} hộ cận nghèo"]
+    totals = ["", f"Tổng cộng: {c['total']} hộ", "", "", "", "", f"{c['poor']} nghèo\n{c['near_poor']} cận nghèo", "",
+              f"{c['cash']} hộ nhận tiền", ""]
     widths = b.fit_widths(WEIGHTS, landscape=True)
-    if doc.rows:
-        story.append(b.data_table(HEADER, rows, widths, totals=totals, align=ALIGN))
-    else:
-        story.append(Paragraph("Danh sách chưa có hộ nào.", st.italic))
-    signer = ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "(Ký, ghi rõ họ tên, đóng dấu)", "")
-    story.append(b.signature_blocks([
+    signature = b.signature_blocks([
         ("NGƯỜI LẬP DANH SÁCH", "(Ký, ghi rõ họ tên)", doc.prepared_by),
-        signer,
-    ], sign_space=20 * mm))
+        ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "(Ký, ghi rõ họ tên, đóng dấu)", ""),
+    ], sign_space=20 * mm)
+    if not doc.rows:
+        story += [Paragraph("Danh sách chưa có hộ nào.", st.italic), signature]
+    elif len(rows) <= TAIL_ROWS:
+        story.append(KeepTogether([b.data_table(HEADER, rows, widths, totals=totals, align=ALIGN), signature]))
+    else:
+        body, tail = rows[:-TAIL_ROWS], rows[-TAIL_ROWS:]
+        story.append(b.data_table(HEADER, body, widths, align=ALIGN))
+        story.append(_TailWithSignature(
+            plain=[_rows_table(tail, widths, totals), *_parts(signature)],
+            headed=[b.data_table(HEADER, tail, widths, totals=totals, align=ALIGN), *_parts(signature)],
+        ))
     title = f"{doc.title} — số {doc.number}"
     return b.build_pdf(story, landscape=True, title=title, subject=doc.programme_line,
                        footer_note=f"Danh sách số {doc.number} · {c['total']} hộ")

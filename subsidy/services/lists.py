@@ -233,9 +233,7 @@ def list_document(session: Session, proposal_list: ProposalList, *, kind: str, i
         tier = spec.priority[a.priority_tier - 1].id if spec and a.priority_tier and a.priority_tier <= len(spec.priority) \
             else (f"P{a.priority_tier}" if a.priority_tier else "")
         if a.support_form == "cash":
-            form = "Hỗ trợ bằng tiền"
-            if a.purchase_date:
-                form += f" (mua máy ngày {a.purchase_date:%d/%m/%Y})"
+            form = "Bằng tiền" + (f", mua máy {a.purchase_date:%d/%m/%Y}" if a.purchase_date else "")
         else:
             form = "Gói hỗ trợ kết hợp"
         notes = [a.note] if a.note else []
@@ -247,7 +245,7 @@ def list_document(session: Session, proposal_list: ProposalList, *, kind: str, i
             stt=i, name=h.head_name, birth_year=h.head_birth_year, citizen_id=h.citizen_id or "",
             phone=h.phone or "", hamlet=h.hamlet, category={"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo"}.get(h.category or "", ""),
             tier=tier, form=form, tracking_code=tracking.display(a.tracking_code), received_on=a.received_on,
-            note="\n".join(notes),
+            note="\n".join(notes), cash=a.support_form == "cash",
         ))
     return ListDocument(
         kind=kind, issuer=issuer, number=proposal_list.number, date=on or today_vn(),

@@ -209,14 +209,14 @@ def prior_device(application_id: int):
     """Record the household's prior-device declaration (E2), then re-check the application."""
     session = db_session()
     app = _load(application_id)
-    value = request.form.get("prior_device", "")
     if not MoveForm().validate_on_submit():
         abort(400)
     try:
-        svc.record_prior_device(session, app.household, value, request.form.get("prior_device_detail"),
-                                _date_or_none(request.form.get("prior_device_date")), current_user)
+        date = _date_or_none(request.form.get("prior_device_date"))
+        svc.record_prior_device(session, app.household, request.form.get("prior_device", ""),
+                                request.form.get("prior_device_detail"), date, current_user)
         decision = svc.check_eligibility(session, app, current_user) if app.state in svc.CHECKABLE else None
-    except (ServiceError, WorkflowError) as err:
+    except (ServiceError, WorkflowError, vn.VnValueError) as err:
         _fail(err)
     else:
         session.commit()
@@ -233,14 +233,13 @@ def purchase_date(application_id: int):
     app = _load(application_id)
     if not MoveForm().validate_on_submit():
         abort(400)
-    date = _date_or_none(request.form.get("purchase_date"))
-    if date is None:
-        flash("Hãy nhập ngày mua điện thoại.", "error")
-        return redirect(url_for("applications.show", application_id=app.id))
     try:
+        date = _date_or_none(request.form.get("purchase_date"))
+        if date is None:
+            raise ServiceError("Hãy nhập ngày mua điện thoại (ngày/tháng/năm).")
         svc.set_purchase_date(session, app, date, request.form.get("evidence_note"), current_user)
         decision = svc.check_eligibility(session, app, current_user)
-    except (ServiceError, WorkflowError) as err:
+    except (ServiceError, WorkflowError, vn.VnValueError) as err:
         _fail(err)
     else:
         session.commit()
@@ -249,12 +248,10 @@ def purchase_date(application_id: int):
 
 
 def _date_or_none(raw: str | None):
+    """A day-first date typed in a small form, or None when blank; raises vn.VnValueError."""
     if not raw or not raw.strip():
         return None
-    try:
-        return vn.parse_date(raw)
-    except vn.VnValueError:
-        return None
+    return vn.parse_date(raw)
 
 
 @bp.route("/<int:application_id>/de-nghi", methods=["POST"])

@@ -171,8 +171,13 @@ def download(list_id: int, slug: str, ext: str):
         _fail(err)
         return redirect(url_for("lists.show", list_id=pl.id))
     body = docs.render_pdf(doc) if ext == "pdf" else docs.render_xlsx(doc)
-    audit.record(session, current_user, "proposal_list.export", "proposal_list", pl.id, note=f"{slug}.{ext}")
-    session.commit()
+    # A GET runs on a read session; the log of who exported personal data goes through a write one.
+    writer = current_app.extensions["subsidy.sessionmaker"]()
+    try:
+        audit.record(writer, current_user, "proposal_list.export", "proposal_list", pl.id, note=f"{slug}.{ext}")
+        writer.commit()
+    finally:
+        writer.close()
     safe_number = "".join(c if c.isalnum() else "-" for c in pl.number).strip("-")
     filename = f"danh-sach-{slug}-{safe_number}.{ext}"
     return Response(body, mimetype=_TYPES[ext],
