@@ -31,6 +31,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from subsidy.documents import base as b
+from subsidy.domain import tracking
 
 KIND_HANDOVER = "handover"
 KIND_CASH = "cash"
@@ -239,6 +240,11 @@ def _parties(d: ReceiptData, st: b.Styles) -> list[Flowable]:
     ]
 
 
+def _tracking_display(code: str) -> str:
+    """The tracking code in groups ("K7QX-9M4T-AB") when it is a valid code, else as stored."""
+    return tracking.display(code) if tracking.is_valid(code) else code
+
+
 def _receiver_with_qr(d: ReceiptData, receiver: list[tuple[str, str]], st: b.Styles, label_w: float) -> Table:
     """The receiver's lines on the left; on the right the QR code of the public status link
     (tracking code only), captioned, so the household can follow its application."""
@@ -247,7 +253,7 @@ def _receiver_with_qr(d: ReceiptData, receiver: list[tuple[str, str]], st: b.Sty
     left = [Paragraph("<b>BÊN NHẬN (Bên B):</b>", st.normal), _kv_table(receiver, st, label_w, left_w)]
     right = [qr_code(d.status_url),
              Paragraph("Tra cứu hồ sơ, mã:", st.small_centre),
-             Paragraph(f"<b>{b.esc(d.tracking_code)}</b>", st.small_centre)]
+             Paragraph(f"<b>{b.esc(_tracking_display(d.tracking_code))}</b>", st.small_centre)]
     tbl = Table([[left, right]], colWidths=[left_w, qr_col], hAlign="LEFT")
     tbl.setStyle(TableStyle(_TIGHT + [("ALIGN", (1, 0), (1, 0), "CENTER")]))
     return tbl
@@ -291,7 +297,7 @@ def _cash_body(d: ReceiptData, st: b.Styles) -> list[Flowable]:
     ]
 
 
-def _signatures(d: ReceiptData, st: b.Styles) -> Flowable:
+def _signatures(d: ReceiptData, st: b.Styles, sign_space: float = SIGN_SPACE) -> Flowable:
     """Three signature blocks — the receiver, the giver, the commune (TM. ỦY BAN NHÂN DÂN /
     KT. CHỦ TỊCH / PHÓ CHỦ TỊCH, with its seal) — on one row, the commune's block wider so its
     title stays on one line; the names line up at the bottom. Kept together on one page."""
@@ -304,7 +310,7 @@ def _signatures(d: ReceiptData, st: b.Styles) -> Flowable:
              Paragraph(b.esc(hint), st.signature_hint)] for role, hint, _ in blocks]
     names = [Paragraph(b.esc(name), st.signature_name) if name else "" for *_, name in blocks]
     tbl = Table([tops, [""] * 3, names], colWidths=b.fit_widths([0.3, 0.3, 0.4]),
-                rowHeights=[None, SIGN_SPACE, None], hAlign="CENTER")
+                rowHeights=[None, sign_space, None], hAlign="CENTER")
     tbl.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
@@ -315,9 +321,23 @@ def _signatures(d: ReceiptData, st: b.Styles) -> Flowable:
     return KeepTogether([Spacer(1, 4 * mm), tbl])
 
 
-def story(d: ReceiptData) -> list[Flowable]:
-    """The flowables of one receipt (used by :func:`render` and by bench/receipts.py)."""
+_COMPACT_STYLES = ("normal", "small", "bold", "italic", "centred", "italic_centred", "signature_role",
+                   "signature_hint", "signature_name")
+
+
+def story(d: ReceiptData, compact: bool = False) -> list[Flowable]:
+    """The flowables of one receipt (used by :func:`render` and by bench/receipts.py).
+
+    ``compact``: body text 8 % smaller, tighter leading and signing space — the fallback
+    :func:`render` uses when long names or a long decision would push the signatures onto a
+    second page."""
     st = b.styles()
+    if compact:
+        for key in _COMPACT_STYLES:
+            style = st[key]
+            style.fontSize *= 0.92
+            style.leading = style.fontSize * 1.2
+            style.spaceAfter = min(style.spaceAfter, 1)
     st["small_centre"] = ParagraphStyle("vn-small-centre", parent=st.small, alignment=TA_CENTER)
     issuer = b.Issuer(body_upper=d.issuer_body_upper, body=d.issuer_body, place=d.place)
     if d.kind == KIND_HANDOVER:
@@ -333,7 +353,7 @@ def story(d: ReceiptData) -> list[Flowable]:
     out.append(Spacer(1, 2 * mm))
     out.extend(_parties(d, st))
     out.extend(_handover_body(d, st) if d.kind == KIND_HANDOVER else _cash_body(d, st))
-    out.append(_signatures(d, st))
+    out.append(_signatures(d, st, SIGN_SPACE * (0.8 if compact else 1)))
     return out
 
 
@@ -344,13 +364,27 @@ def document_title(d: ReceiptData) -> str:
 
 
 def render(d: ReceiptData, stamp: str | None = None) -> bytes:
-    """The receipt as PDF bytes (one A4 page). ``stamp``: None (the original), ``STAMP_COPY``
+    """The receipt as PDF bytes, on one A4 page (re-laid out compact if the normal layout takes
+    two pages; a receipt with extremely long texts may still take two). ``stamp``: None (the original), ``STAMP_COPY``
     ("BẢN SAO", a reprint) or ``STAMP_VOID`` ("ĐÃ HỦY", a voided receipt).
 
     Raises ValueError for an unknown ``d.kind``. Source: domain.md §7; Nghị định 30/2020/NĐ-CP.
     """
     if d.kind not in (KIND_HANDOVER, KIND_CASH):
         raise ValueError(f"unknown receipt kind {d.kind!r}")
-    return b.build_pdf(story(d), title=document_title(d), stamp=stamp,
-                       footer_note=f"Tra cứu tình trạng hồ sơ: {d.status_url}",
-                       subject="Chương trình VTCI - Thông tư 14/2022/TT-BTTTT")
+    pdf = b""
+    for compact in (False, True):
+        pdf = b.build_pdf(story(d, compact), title=document_title(d), stamp=stamp,
+                          footer_note=f"Tra cứu tình trạng hồ sơ: {d.status_url}",
+                          subject="Chương trình VTCI - Thông tư 14/2022/TT-BTTTT")
+        if page_count(pdf) == 1:
+            break
+    return pdf
+
+
+_PAGE_OBJ = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages of a PDF written by reportlab (its page objects, uncompressed)."""
+    return len(_PAGE_OBJ.findall(pdf))

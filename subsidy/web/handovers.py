@@ -1,4 +1,189 @@
-"""Placeholder blueprint: filled in by its issue."""
-from flask import Blueprint
+"""Recording a handover or a cash payment from the application page, and voiding one.
+
+GET/POST /ho-so/<id>/ban-giao   handovers.create  (clerk)    biên bản bàn giao of a phone
+GET/POST /ho-so/<id>/chi-tien   handovers.pay     (clerk)    giấy biên nhận of the cash support
+GET/POST /bien-ban/<id>/huy     handovers.void    (approver) void, with a reason, after confirming
+
+Thin views: the form checks shape; subsidy.services.handovers checks the rest; the view commits
+once and redirects to the receipt (POST/redirect/GET); on a ServiceError it rolls back and shows
+the form again with the message on the field it concerns.
+
+``templates/handovers/_actions.html`` renders the buttons for an application (include it with
+``application`` set); it calls ``receipts_of(application_id)``, registered here.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from forms.handovers import CashPaymentForm, HandoverForm, VoidForm
+from subsidy.domain import vn
+from subsidy.domain.workflow import STATE_LABELS
+from subsidy.models import Application, Receipt
+from subsidy.services import handovers as svc
+from subsidy.services import receipts as receipts_svc
+from subsidy.services.errors import NotFound, ServiceError
+from subsidy.web import db_session, has_endpoint, roles_required
 
 bp = Blueprint("handovers", __name__)
+
+
+def telecoms() -> list[str]:
+    """The TELECOMS setting (subsidy/config.py), or the default list."""
+    return list(current_app.config.get("TELECOMS") or svc.DEFAULT_TELECOMS)
+
+
+def settings() -> receipts_svc.ReceiptSettings:
+    return receipts_svc.settings_from_config(current_app.config)
+
+
+def application_url(application_id: int) -> str:
+    """The application page if the applications blueprint has one, else the receipt list."""
+    if has_endpoint("applications.show"):
+        return url_for("applications.show", application_id=application_id)
+    return url_for("receipts.index")
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    def receipts_of(application_id: int) -> list[Receipt]:
+        return receipts_svc.for_application(db_session(), application_id)
+
+    return {"receipts_of": receipts_of, "receipt_kind_labels": receipts_svc.KIND_LABELS}
+
+
+def _load(application_id: int) -> Application:
+    app = db_session().get(Application, application_id)
+    if app is None:
+        raise NotFound("Không có hồ sơ này.")
+    return app
+
+
+def _not_ready(app: Application, form: str) -> str | None:
+    """Why this application cannot get a handover/payment now (None if it can)."""
+    if app.support_form != form:
+        return ("Hồ sơ này đăng ký hỗ trợ bằng tiền: dùng «Chi tiền hỗ trợ»." if form == "package"
+                else "Hồ sơ này đăng ký nhận điện thoại: dùng «Bàn giao điện thoại».")
+    if app.state != "approved":
+        return (f"Hồ sơ đang ở trạng thái «{STATE_LABELS.get(app.state, app.state)}»: chỉ ghi nhận hỗ trợ cho hồ sơ "
+                "đã được phê duyệt (và chưa được hỗ trợ).")
+    return None
+
+
+def _show_error(form: Any, err: ServiceError) -> None:
+    db_session().rollback()
+    field = getattr(err, "field", None)
+    if field and field in form._fields:
+        form._fields[field].errors = list(form._fields[field].errors or []) + [str(err)]
+    else:
+        flash(str(err), "error")
+
+
+@bp.route("/ho-so/<int:application_id>/ban-giao", methods=["GET", "POST"])
+@roles_required("clerk")
+def create(application_id: int):
+    session = db_session()
+    try:
+        app = _load(application_id)
+    except NotFound as err:
+        flash(str(err), "error")
+        return redirect(url_for("receipts.index"))
+    h = app.household
+    form = HandoverForm()
+    form.telecom.choices = [("", "— Chọn —")] + [(t, t) for t in telecoms()]
+    if not form.is_submitted():
+        form.handed_on.data = svc.today_vn()
+        form.recipient_name.data = h.head_name
+        form.recipient_citizen_id.data = h.citizen_id or ""
+    blocked = _not_ready(app, "package")
+    if blocked is None and form.validate_on_submit():
+        data = svc.HandoverInput(
+            phone_make=form.phone_make.data, phone_model=form.phone_model.data, imei=form.imei.data,
+            imei2=form.imei2.data or None, telecom=form.telecom.data, subscriber_number=form.subscriber_number.data,
+            handed_on=form.handed_on.data, recipient_name=form.recipient_name.data,
+            recipient_citizen_id=form.recipient_citizen_id.data,
+        )
+        try:
+            res = svc.record_handover(session, app.id, data, current_user, telecoms=telecoms(), settings=settings())
+        except ServiceError as err:
+            _show_error(form, err)
+        else:
+            number = res.receipt.display_number
+            session.commit()
+            flash(f"Đã ghi nhận bàn giao điện thoại; biên bản số {number}. Hãy in biên bản để hai bên ký.", "success")
+            return redirect(url_for("receipts.show", receipt_id=res.receipt.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("handovers/create.html", app=app, h=h, form=form, blocked=blocked,
+                           back_url=application_url(app.id)), status
+
+
+@bp.route("/ho-so/<int:application_id>/chi-tien", methods=["GET", "POST"])
+@roles_required("clerk")
+def pay(application_id: int):
+    session = db_session()
+    try:
+        app = _load(application_id)
+    except NotFound as err:
+        flash(str(err), "error")
+        return redirect(url_for("receipts.index"))
+    h = app.household
+    form = CashPaymentForm()
+    if not form.is_submitted():
+        form.paid_on.data = svc.today_vn()
+        form.purchase_date.data = app.purchase_date
+        form.recipient_name.data = h.head_name
+        form.recipient_citizen_id.data = h.citizen_id or ""
+    blocked = _not_ready(app, "cash")
+    try:
+        amount = svc.support_amount(session, form.paid_on.data or svc.today_vn())
+    except ServiceError as err:
+        amount, blocked = None, blocked or str(err)
+    if blocked is None and form.validate_on_submit():
+        data = svc.CashPaymentInput(paid_on=form.paid_on.data, purchase_date=form.purchase_date.data,
+                                    recipient_name=form.recipient_name.data,
+                                    recipient_citizen_id=form.recipient_citizen_id.data)
+        try:
+            res = svc.record_cash_payment(session, app.id, data, current_user, settings=settings())
+        except ServiceError as err:
+            _show_error(form, err)
+        else:
+            number = res.receipt.display_number
+            session.commit()
+            flash(f"Đã ghi nhận chi tiền hỗ trợ; giấy biên nhận số {number}. Hãy in giấy biên nhận để hai bên ký.",
+                  "success")
+            return redirect(url_for("receipts.show", receipt_id=res.receipt.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("handovers/pay.html", app=app, h=h, form=form, blocked=blocked, amount=amount,
+                           amount_words=vn.amount_in_words(amount) if amount else "",
+                           back_url=application_url(app.id)), status
+
+
+@bp.route("/bien-ban/<int:receipt_id>/huy", methods=["GET", "POST"])
+@roles_required("approver")
+def void(receipt_id: int):
+    session = db_session()
+    try:
+        receipt = receipts_svc.get(session, receipt_id)
+    except NotFound as err:
+        flash(str(err), "error")
+        return redirect(url_for("receipts.index"))
+    if receipt.voided_at is not None:
+        flash("Biên bản này đã bị hủy trước đó.", "warning")
+        return redirect(url_for("receipts.show", receipt_id=receipt.id))
+    form = VoidForm()
+    if form.validate_on_submit():
+        try:
+            svc.void_receipt(session, receipt, form.reason.data, current_user)
+        except ServiceError as err:
+            _show_error(form, err)
+        else:
+            number = receipt.display_number
+            session.commit()
+            flash(f"Đã hủy {receipts_svc.KIND_LABELS[receipt.kind].lower()} số {number}; hồ sơ trở lại "
+                  "«Đã được phê duyệt».", "success")
+            return redirect(url_for("receipts.show", receipt_id=receipt.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("handovers/void.html", receipt=receipt, d=receipt.snapshot, form=form,
+                           kind_label=receipts_svc.KIND_LABELS[receipt.kind]), status

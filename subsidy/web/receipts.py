@@ -1,4 +1,82 @@
-"""Placeholder blueprint: filled in by its issue."""
-from flask import Blueprint
+"""The receipts: the list with search and pagination, one receipt, printing and reprinting.
 
-bp = Blueprint("receipts", __name__)
+GET  /bien-ban               receipts.index  search by number ("7", "0007/BB-VTCI"), IMEI, name
+GET  /bien-ban/<id>          receipts.show   what the receipt printed (its snapshot), its state
+POST /bien-ban/<id>.pdf      receipts.pdf    print: the first print is the original, later ones
+                                             say BẢN SAO, a voided receipt says ĐÃ HỦY
+
+Clerk and approver only (the receipts carry names and CCCD numbers). Printing is a POST because
+it is counted and audited (who printed which receipt, original or copy).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forms.handovers import PrintForm
+from subsidy.models import Application, CashPayment, Handover, User
+from subsidy.services import receipts as svc
+from subsidy.services.errors import NotFound
+from subsidy.web import db_session, has_endpoint, roles_required
+from subsidy.web.pagination import page_arg, paginate
+
+bp = Blueprint("receipts", __name__, url_prefix="/bien-ban")
+
+VIEWERS = ("clerk", "approver")
+PER_PAGE = 30
+
+
+@bp.route("/")
+@roles_required(*VIEWERS)
+def index():
+    session = db_session()
+    q = request.args.get("q", "").strip()[:100]
+    kind = request.args.get("loai", "").strip()
+    kind = kind if kind in svc.SERIES else ""
+    page = paginate(session, svc.search_statement(q, kind or None), page_arg(request.args), PER_PAGE)
+    return render_template("receipts/index.html", page=page, q=q, kind=kind, kind_labels=svc.KIND_LABELS)
+
+
+@bp.route("/<int:receipt_id>")
+@roles_required(*VIEWERS)
+def show(receipt_id: int):
+    session = db_session()
+    try:
+        receipt = svc.get(session, receipt_id)
+    except NotFound:
+        abort(404)
+    app = session.get(Application, receipt.application_id)
+    others = [r for r in svc.for_application(session, receipt.application_id) if r.id != receipt.id]
+    staff = None
+    voided_by = None
+    if receipt.handover_id is not None:
+        rec = session.get(Handover, receipt.handover_id)
+    else:
+        rec = session.get(CashPayment, receipt.cash_payment_id)
+    if rec is not None and rec.voided_by_id:
+        voided_by = session.get(User, rec.voided_by_id)
+    if rec is not None and rec.staff_id:
+        staff = session.get(User, rec.staff_id)
+    app_url = url_for("applications.show", application_id=app.id) if has_endpoint("applications.show") else None
+    return render_template("receipts/show.html", receipt=receipt, d=receipt.snapshot, app=app, others=others,
+                           kind_label=svc.KIND_LABELS[receipt.kind], print_form=PrintForm(), app_url=app_url,
+                           voided_by=voided_by, staff=staff, next_stamp=svc.stamp_for(receipt))
+
+
+@bp.route("/<int:receipt_id>.pdf", methods=["POST"])
+@roles_required(*VIEWERS)
+def pdf(receipt_id: int):
+    session = db_session()
+    if not PrintForm().validate_on_submit():
+        abort(400)
+    try:
+        receipt = svc.get(session, receipt_id)
+    except NotFound:
+        abort(404)
+    pdf_bytes = svc.print_pdf(session, receipt, current_user)
+    session.commit()
+    name = f"{'bien-ban-ban-giao' if receipt.kind == 'handover' else 'giay-bien-nhan'}-{receipt.number:04d}-{receipt.year}.pdf"
+    resp = Response(pdf_bytes, mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp

@@ -1,0 +1,54 @@
+"""Forms of the handover, the cash payment, voiding and printing (shape only: no database
+queries; the service checks the IMEI, the dates, the telecom list and the recipient)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+#: Accepted date formats: the browser's date input (ISO) and dd/mm/yyyy typed by hand.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+_DATE_MSG = "Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/11/2026."
+
+
+class _RecipientMixin:
+    recipient_name = StringField("Họ tên người nhận (chủ hộ hoặc thành viên trong hộ)", validators=[
+        DataRequired("Hãy nhập họ tên người nhận."), Length(max=120)])
+    recipient_citizen_id = StringField("Số CCCD của người nhận", validators=[
+        DataRequired("Hãy nhập số CCCD của người nhận."), Length(max=30)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+class HandoverForm(_RecipientMixin, FlaskForm):
+    """Biên bản bàn giao. ``telecom.choices`` is set by the view from the TELECOMS setting."""
+
+    phone_make = StringField("Hãng điện thoại", validators=[DataRequired("Hãy nhập hãng điện thoại."), Length(max=80)],
+                             render_kw={"placeholder": "ví dụ: Samsung"})
+    phone_model = StringField("Tên máy (model)", validators=[DataRequired("Hãy nhập tên máy."), Length(max=80)],
+                              render_kw={"placeholder": "ví dụ: Galaxy A05"})
+    imei = StringField("Số IMEI", validators=[DataRequired("Hãy nhập số IMEI."), Length(max=40)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "off", "placeholder": "15 chữ số (bấm *#06#)"})
+    imei2 = StringField("Số IMEI thứ hai (máy hai SIM)", validators=[Optional(), Length(max=40)],
+                        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    telecom = SelectField("Doanh nghiệp viễn thông", choices=[], validate_choice=False,
+                          validators=[DataRequired("Hãy chọn doanh nghiệp viễn thông.")])
+    subscriber_number = StringField("Số thuê bao đã kích hoạt", validators=[
+        DataRequired("Hãy nhập số thuê bao."), Length(max=20)], render_kw={"inputmode": "tel"})
+    handed_on = DateField("Ngày bàn giao", format=DATE_FORMATS, validators=[InputRequired(_DATE_MSG)])
+
+
+class CashPaymentForm(_RecipientMixin, FlaskForm):
+    """Giấy biên nhận tiền hỗ trợ. The amount is not a field: it comes from the rule set."""
+
+    paid_on = DateField("Ngày chi tiền", format=DATE_FORMATS, validators=[InputRequired(_DATE_MSG)])
+    purchase_date = DateField("Ngày hộ mua điện thoại", format=DATE_FORMATS, validators=[Optional()])
+
+
+class VoidForm(FlaskForm):
+    """Voiding a handover or payment: the reason is required and kept in the audit log."""
+
+    reason = TextAreaField("Lý do hủy", validators=[DataRequired("Hãy ghi rõ lý do hủy."), Length(max=1000)])
+
+
+class PrintForm(FlaskForm):
+    """A confirmed POST that prints (and counts) a receipt."""

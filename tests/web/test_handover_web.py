@@ -1,0 +1,278 @@
+"""Screens of issue 4: record a handover / payment, the receipt list with search, print and
+reprint, void with a reason; who may do what; the form errors; CSRF."""
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import unicodedata
+
+import pytest
+from flask import render_template
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from subsidy.models import Application, Handover, Receipt
+from tests.conftest import csrf_token_from, login
+from tests.handover_support import make_approved
+
+IMEI_A = "490154203237518"
+IMEI_B = "356938035643809"
+
+
+_cccd = itertools.count(1234)
+
+
+def committed_application(app, **kw) -> tuple[int, str]:
+    """An approved application (committed), its head with a CCCD of its own."""
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        a = make_approved(s, citizen_id=f"082095{next(_cccd):06d}", **kw)
+        s.commit()
+        return a.id, a.tracking_code
+
+
+def handover_form(**kw):
+    data = {"phone_make": "Samsung", "phone_model": "Galaxy A05", "imei": IMEI_A, "imei2": "", "telecom": "VNPT",
+            "subscriber_number": "0912345678", "handed_on": "10/03/2026", "recipient_name": "Đặng Văn Hưởng",
+            "recipient_citizen_id": "082095001234"}
+    data.update(kw)
+    return data
+
+
+def text(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(unicodedata.normalize("NFC", p.extract_text()) for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def count(app, model, *where) -> int:
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        return s.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_clerk_records_a_handover_then_prints_and_reprints(app, client, login_as):
+    app_id, code = committed_application(app)
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        cccd = s.get(Application, app_id).household.citizen_id
+    login_as("clerk")
+    page = client.get(f"/ho-so/{app_id}/ban-giao")
+    assert page.status_code == 200
+    body = text(page)
+    assert "Nguyễn Thị Ánh Tuyết" in body and f'value="{cccd}"' in body  # prefilled: the head
+    for t in ("VNPT", "Viettel", "MobiFone", "Vietnamobile", "Gmobile"):
+        assert f'<option value="{t}"' in body
+
+    resp = client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form(handed_on="2026-03-10"))
+    assert resp.status_code == 302
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        r = s.scalar(select(Receipt))
+        assert resp.headers["Location"].endswith(f"/bien-ban/{r.id}")
+        assert (r.display_number, s.get(Application, app_id).state) == ("0001/BB-VTCI", "handed_over")
+        rid = r.id
+    show = client.get(f"/bien-ban/{rid}")
+    assert show.status_code == 200 and "0001/BB-VTCI" in text(show) and IMEI_A in text(show)
+
+    first = client.post(f"/bien-ban/{rid}.pdf")
+    assert first.status_code == 200 and first.mimetype == "application/pdf"
+    t1 = pdf_text(first.data)
+    assert "0001/BB-VTCI" in t1 and IMEI_A in t1 and "BẢN SAO" not in t1
+    second = client.post(f"/bien-ban/{rid}.pdf")
+    t2 = pdf_text(second.data)
+    assert "BẢN SAO" in t2 and t2.replace("BẢN SAO", "").split() != []
+    assert "In lại (bản sao)" in text(client.get(f"/bien-ban/{rid}"))
+
+
+def test_handover_form_errors_are_shown_and_nothing_is_saved(app, client, login_as):
+    app_id, _ = committed_application(app)
+    login_as("clerk")
+    bad = client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form(imei="490154203237519"))
+    assert bad.status_code == 422
+    assert "sai chữ số kiểm tra" in text(bad)
+    same = client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form(imei2="４９０１５４２０３２３７５１８"))
+    assert same.status_code == 422 and "trùng IMEI thứ nhất" in text(same)
+    missing = client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form(phone_make=""))
+    assert missing.status_code == 422 and "Hãy nhập hãng điện thoại." in text(missing)
+    assert count(app, Handover) == 0 and count(app, Receipt) == 0
+
+
+def test_duplicate_imei_refused_by_the_form(app, client, login_as):
+    first_id, first_code = committed_application(app)
+    second_id, _ = committed_application(app)
+    login_as("clerk")
+    assert client.post(f"/ho-so/{first_id}/ban-giao", data=handover_form()).status_code == 302
+    dup = client.post(f"/ho-so/{second_id}/ban-giao", data=handover_form(imei="49 015420 323751 8"))
+    assert dup.status_code == 422
+    body = text(dup)
+    assert f"Số IMEI {IMEI_A} đã được ghi" in body and "0001/BB-VTCI" in body and first_code in body
+    assert count(app, Handover) == 1
+
+
+def test_cash_payment_screen(app, client, login_as):
+    app_id, _ = committed_application(app, form="cash")
+    login_as("clerk")
+    page = client.get(f"/ho-so/{app_id}/chi-tien")
+    assert page.status_code == 200 and "500.000 đồng" in text(page) and "Năm trăm nghìn đồng" in text(page)
+    early = client.post(f"/ho-so/{app_id}/chi-tien", data={
+        "paid_on": "12/03/2026", "purchase_date": "11/12/2022", "recipient_name": "Huỳnh Mỹ Nhung",
+        "recipient_citizen_id": "082195004321"})
+    assert early.status_code == 422 and "trước ngày 12/12/2022" in text(early)
+    ok = client.post(f"/ho-so/{app_id}/chi-tien", data={
+        "paid_on": "12/03/2026", "purchase_date": "2023-01-15", "recipient_name": "Huỳnh Mỹ Nhung",
+        "recipient_citizen_id": "082195004321"})
+    assert ok.status_code == 302
+    rid = int(ok.headers["Location"].rsplit("/", 1)[1])
+    t = pdf_text(client.post(f"/bien-ban/{rid}.pdf").data)
+    assert "0001/BN-VTCI" in t and "Năm trăm nghìn đồng" in t and "Huỳnh Mỹ Nhung" in t
+    # The package form is not offered for a cash application.
+    assert "dùng «Chi tiền hỗ trợ»" in text(client.get(f"/ho-so/{app_id}/ban-giao"))
+
+
+def test_approver_voids_with_reason_then_clerk_hands_over_again(app, client, make_user):
+    app_id, _ = committed_application(app)
+    make_user("clerk", "clerk")
+    make_user("approver", "approver")
+    login(client, "clerk")
+    client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form())
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        rid = s.scalar(select(Receipt.id))
+    assert client.get(f"/bien-ban/{rid}/huy").status_code == 403  # a clerk may not void
+    client.post("/dang-xuat")
+    login(client, "approver")
+    page = client.get(f"/bien-ban/{rid}/huy")
+    assert page.status_code == 200 and "Lý do hủy" in text(page) and 'data-confirm="Hủy' in text(page)
+    empty = client.post(f"/bien-ban/{rid}/huy", data={"reason": "  "})
+    assert empty.status_code == 422 and count(app, Receipt, Receipt.voided_at.is_not(None)) == 0
+    done = client.post(f"/bien-ban/{rid}/huy", data={"reason": "Ghi nhầm IMEI"})
+    assert done.status_code == 302
+    show = text(client.get(f"/bien-ban/{rid}"))
+    assert "ĐÃ HỦY" in show and "Ghi nhầm IMEI" in show
+    assert "ĐÃ HỦY" in pdf_text(client.post(f"/bien-ban/{rid}.pdf").data)
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        assert s.get(Application, app_id).state == "approved"
+    client.post("/dang-xuat")
+    login(client, "clerk")
+    again = client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form())  # the IMEI was freed
+    assert again.status_code == 302
+    assert count(app, Receipt) == 2 and count(app, Handover) == 2
+
+
+def test_receipt_list_search_and_pagination(app, client, login_as):
+    ids = [committed_application(app)[0] for _ in range(3)]
+    login_as("clerk")
+    imeis = [IMEI_A, IMEI_B, "352099001761481"]
+    names = ["Đặng Văn Hưởng", "Lê Thị Hồng", "Trần Văn Đức"]
+    for app_id, imei, name in zip(ids, imeis, names):
+        assert client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form(imei=imei, recipient_name=name)).status_code == 302
+
+    def numbers(**q):
+        body = text(client.get("/bien-ban/", query_string=q))
+        return re.findall(r'<span class="no">(\d{4}/BB-VTCI)</span>', body)
+
+    assert numbers() == ["0003/BB-VTCI", "0002/BB-VTCI", "0001/BB-VTCI"]
+    assert numbers(q="2") == ["0002/BB-VTCI"]
+    assert numbers(q="0003/BB-VTCI") == ["0003/BB-VTCI"]
+    assert numbers(q="356938035643809") == ["0002/BB-VTCI"]
+    assert numbers(q="tran van duc") == ["0003/BB-VTCI"]
+    assert numbers(q="HỒNG") == ["0002/BB-VTCI"]
+    assert numbers(loai="cash") == []
+    import subsidy.web.receipts as rv
+
+    old = rv.PER_PAGE
+    rv.PER_PAGE = 2
+    try:
+        assert numbers() == ["0003/BB-VTCI", "0002/BB-VTCI"]
+        assert numbers(page=2) == ["0001/BB-VTCI"]
+    finally:
+        rv.PER_PAGE = old
+
+
+@pytest.mark.parametrize("role, create, index, void", [
+    ("clerk", 200, 200, 403),
+    ("approver", 403, 200, 200),
+    ("admin", 403, 403, 403),
+    ("radio", 403, 403, 403),
+])
+def test_who_may_do_what(app, client, login_as, role, create, index, void):
+    app_id, _ = committed_application(app)
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        from subsidy.services import handovers as H
+        from subsidy.services import users
+        from tests.handover_support import handover_input
+
+        clerk = users.create_user(s, "nguoighi", "clerk", "matkhau123", None)
+        other = make_approved(s)
+        res = H.record_handover(s, other.id, handover_input(IMEI_B), clerk)
+        s.commit()
+        rid = res.receipt.id
+    login_as(role)
+    assert client.get(f"/ho-so/{app_id}/ban-giao").status_code == create
+    assert client.get(f"/ho-so/{app_id}/chi-tien").status_code == create
+    assert client.get("/bien-ban/").status_code == index
+    assert client.get(f"/bien-ban/{rid}").status_code == index
+    assert client.post(f"/bien-ban/{rid}.pdf").status_code == (200 if index == 200 else 403)
+    assert client.get(f"/bien-ban/{rid}/huy").status_code == void
+
+
+def test_anonymous_is_sent_to_sign_in(app, client):
+    app_id, _ = committed_application(app)
+    for url in (f"/ho-so/{app_id}/ban-giao", "/bien-ban/", "/bien-ban/1"):
+        resp = client.get(url)
+        assert resp.status_code == 302 and "/dang-nhap" in resp.headers["Location"]
+
+
+def test_print_and_record_need_csrf(csrf_app, make_user):
+    client = csrf_app.test_client()
+    app_id, _ = committed_application(csrf_app)
+    page = client.get("/dang-nhap")
+    client.post("/dang-nhap", data={"username": make_user("clerk", "clerk").username, "password": "matkhau123",
+                                    "csrf_token": csrf_token_from(page.data)})
+    assert client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form()).status_code == 400  # no CSRF token
+    assert count(csrf_app, Handover) == 0
+    form_page = client.get(f"/ho-so/{app_id}/ban-giao")
+    ok = client.post(f"/ho-so/{app_id}/ban-giao", data=dict(handover_form(), csrf_token=csrf_token_from(form_page.data)))
+    assert ok.status_code == 302
+    rid = int(ok.headers["Location"].rsplit("/", 1)[1])
+    assert client.post(f"/bien-ban/{rid}.pdf").status_code == 400
+    show = client.get(f"/bien-ban/{rid}")
+    printed = client.post(f"/bien-ban/{rid}.pdf", data={"csrf_token": csrf_token_from(show.data)})
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
+
+
+@pytest.mark.parametrize("role, state, form, expected", [
+    ("clerk", "approved", "package", ["Bàn giao điện thoại"]),
+    ("clerk", "approved", "cash", ["Chi tiền hỗ trợ"]),
+    ("approver", "approved", "package", []),
+    ("clerk", "proposed", "package", []),
+    ("clerk", "handed_over", "package", ["Biên bản bàn giao 0001/BB-VTCI"]),
+    ("approver", "handed_over", "package", ["Biên bản bàn giao 0001/BB-VTCI", "Hủy biên bản bàn giao…"]),
+    ("radio", "handed_over", "package", []),
+])
+def test_actions_include(app, client, login_as, role, state, form, expected):
+    """templates/handovers/_actions.html renders the right buttons for the role and state."""
+    app_id, _ = committed_application(app, form=form)
+    if state == "handed_over":
+        with app.extensions["subsidy.sessionmaker"]() as s:
+            from subsidy.services import handovers as H
+            from subsidy.services import users
+            from tests.handover_support import handover_input
+
+            clerk = users.create_user(s, "nguoighi", "clerk", "matkhau123", None)
+            H.record_handover(s, app_id, handover_input(IMEI_A), clerk)
+            s.commit()
+    login_as(role)
+    with app.test_request_context("/"):
+        from flask_login import login_user
+
+        from subsidy.models import User
+        from subsidy.web import db_session
+
+        sess = db_session()
+        user = sess.scalar(select(User).where(User.username == role))
+        application = sess.get(Application, app_id)
+        application.state = state
+        login_user(user)
+        html = render_template("handovers/_actions.html", application=application)
+    buttons = [" ".join(b.split()) for b in re.findall(r'<a class="button[^"]*" href="[^"]+">([^<]+)</a>', html)]
+    assert buttons == expected
