@@ -209,7 +209,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_application_events'))
     )
     with op.batch_alter_table('application_events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_application_events_application_id'), ['application_id'], unique=False)
+        batch_op.create_index('ix_application_events_application_at', ['application_id', 'at', 'id'], unique=False)
         batch_op.create_index('ix_application_events_to_state_at', ['to_state', 'at'], unique=False)
 
     op.create_table('cash_payments',
@@ -254,7 +254,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_eligibility_decisions'))
     )
     with op.batch_alter_table('eligibility_decisions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_eligibility_decisions_application_id'), ['application_id'], unique=False)
+        batch_op.create_index('ix_eligibility_decisions_application_decided', ['application_id', 'decided_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_eligibility_decisions_decided_at'), ['decided_at'], unique=False)
 
     op.create_table('handovers',
@@ -340,7 +340,7 @@ def downgrade() -> None:
     op.drop_table('handovers')
     with op.batch_alter_table('eligibility_decisions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_eligibility_decisions_decided_at'))
-        batch_op.drop_index(batch_op.f('ix_eligibility_decisions_application_id'))
+        batch_op.drop_index('ix_eligibility_decisions_application_decided')
 
     op.drop_table('eligibility_decisions')
     with op.batch_alter_table('cash_payments', schema=None) as batch_op:
@@ -350,7 +350,7 @@ def downgrade() -> None:
     op.drop_table('cash_payments')
     with op.batch_alter_table('application_events', schema=None) as batch_op:
         batch_op.drop_index('ix_application_events_to_state_at')
-        batch_op.drop_index(batch_op.f('ix_application_events_application_id'))
+        batch_op.drop_index('ix_application_events_application_at')
 
     op.drop_table('application_events')
     with op.batch_alter_table('applications', schema=None) as batch_op:

@@ -99,10 +99,12 @@ class EligibilityDecision(Base):
     __table_args__ = (
         CheckConstraint("outcome IN ('eligible','not_eligible','undecided')", name="outcome"),
         CheckConstraint("priority_tier IS NULL OR priority_tier BETWEEN 1 AND 4", name="priority_tier"),
+        # An application's latest decision in a period (the tally) is one seek.
+        Index("ix_eligibility_decisions_application_decided", "application_id", "decided_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
     rule_set_id: Mapped[int] = mapped_column(ForeignKey("rule_sets.id"))
     outcome: Mapped[str] = mapped_column(String(16))
     priority_tier: Mapped[int | None]
@@ -119,10 +121,14 @@ class ApplicationEvent(Base):
     """One move of the state machine (domain/workflow.py): the history the tally counts from."""
 
     __tablename__ = "application_events"
-    __table_args__ = (Index("ix_application_events_to_state_at", "to_state", "at"),)
+    __table_args__ = (
+        Index("ix_application_events_to_state_at", "to_state", "at"),
+        # An application's history in time order; its state at any instant (the tally) is one seek.
+        Index("ix_application_events_application_at", "application_id", "at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
     from_state: Mapped[str | None] = mapped_column(String(20))
     to_state: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -58,8 +58,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, distinct, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, case, distinct, func, literal, null, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from subsidy.db import utcnow
 from subsidy.models import (
@@ -356,12 +356,17 @@ def _d(day: dt.date) -> str:
 
 # ----------------------------------------------------------------------------- SQL builders
 #
-# Every builder returns a Select grouped by the finest cell (hamlet, category, tier) whose first
-# three columns are those keys and whose other columns are named after the measure they fill.
+# Every builder returns a Select whose first three columns are the cell keys (hamlet, category,
+# tier) — or three NULLs when ``by_cell`` is False (totals only: no join, no GROUP BY) — and whose
+# other columns are named after the measure they fill.
+#
+# The application pipeline is one pass over the applications (a MATERIALIZED CTE, so that each
+# correlated look-up runs once per application): the latest event before the end instant, the
+# latest decision in the period, whether a "proposed" / "approved" event falls in the period. The
+# look-ups are index seeks (ix_application_events_application_at, ix_eligibility_decisions_
+# application_decided); the one GROUP BY then joins the households for the cell keys.
 
 _A, _H = Application, Household
-_DIMS = (_H.hamlet.label("hamlet"), _H.category.label("category"), _A.priority_tier.label("tier"))
-_GROUP = (_H.hamlet, _H.category, _A.priority_tier)
 
 
 def _one(cond: Any) -> Any:
@@ -376,91 +381,109 @@ def _in_instants(col: Any, p: Period) -> Any:
     return col < p.end_at if p.start is None else and_(col >= p.start_at, col < p.end_at)
 
 
-def _q_received(p: Period) -> Select:
-    return (select(*_DIMS, func.count().label("received"))
-            .select_from(_A).join(_H, _H.id == _A.household_id)
-            .where(_in_dates(_A.received_on, p)).group_by(*_GROUP))
+def _no_dims() -> tuple[Any, Any, Any]:
+    return (null().label("hamlet"), null().label("category"), null().label("tier"))
 
 
-def _latest_decisions(p: Period) -> Any:
-    d = EligibilityDecision
-    rn = func.row_number().over(partition_by=d.application_id, order_by=(d.decided_at.desc(), d.id.desc()))
-    return (select(d.application_id, d.outcome, d.failed_rules, rn.label("rn"))
-            .where(_in_instants(d.decided_at, p)).subquery("latest_decision"))
+def _latest_decision(p: Period, column: Any) -> Any:
+    """Correlated: ``column`` of the application's latest decision in the period (by time, id)."""
+    d = aliased(EligibilityDecision)
+    return (select(column(d)).where(d.application_id == _A.id, _in_instants(d.decided_at, p))
+            .order_by(d.decided_at.desc(), d.id.desc()).limit(1).correlate(_A).scalar_subquery())
 
 
-def _q_decisions(p: Period) -> Select:
-    ld = _latest_decisions(p)
-    return (select(*_DIMS, _one(ld.c.outcome == "eligible").label("eligible"),
-                   _one(ld.c.outcome == "not_eligible").label("not_eligible"))
-            .select_from(ld).join(_A, _A.id == ld.c.application_id).join(_H, _H.id == _A.household_id)
-            .where(ld.c.rn == 1).group_by(*_GROUP))
+def _per_application(p: Period, materialize: bool) -> Any:
+    """One row per application with its pipeline facts for the period ``p`` (a CTE)."""
+    e = aliased(ApplicationEvent)
+    last_state = (select(e.to_state).where(e.application_id == _A.id, e.at < p.end_at)
+                  .order_by(e.at.desc(), e.id.desc()).limit(1).correlate(_A).scalar_subquery())
+
+    def moved(cond: Any) -> Any:
+        ev = aliased(ApplicationEvent)
+        found = select(literal(1)).where(ev.application_id == _A.id, cond(ev), _in_instants(ev.at, p))
+        return case((found.correlate(_A).exists(), 1), else_=0)
+
+    cte = select(
+        _A.household_id.label("household_id"),
+        _A.priority_tier.label("tier"),
+        case((_in_dates(_A.received_on, p), 1), else_=0).label("received"),
+        _latest_decision(p, lambda d: d.outcome).label("outcome"),
+        moved(lambda ev: ev.to_state == "proposed").label("proposed"),
+        moved(lambda ev: and_(ev.to_state == "approved", ev.from_state == "proposed")).label("approved"),
+        last_state.label("last_state"),
+    ).cte("per_application")
+    return cte.prefix_with("MATERIALIZED") if materialize else cte
+
+
+def _q_pipeline(p: Period, by_cell: bool = True, materialize: bool = True) -> Select:
+    pa = _per_application(p, materialize)
+    measures = (
+        func.sum(pa.c.received).label("received"),
+        _one(pa.c.outcome == "eligible").label("eligible"),
+        _one(pa.c.outcome == "not_eligible").label("not_eligible"),
+        func.sum(pa.c.proposed).label("proposed"),
+        func.sum(pa.c.approved).label("approved"),
+        _one(pa.c.last_state == "eligible").label("waiting"),
+        _one(pa.c.last_state == "proposed").label("live_proposed"),
+        _one(pa.c.last_state == "approved").label("live_approved"),
+    )
+    if not by_cell:
+        return select(*_no_dims(), *measures).select_from(pa)
+    return (select(_H.hamlet.label("hamlet"), _H.category.label("category"), pa.c.tier, *measures)
+            .select_from(pa).join(_H, _H.id == pa.c.household_id)
+            .group_by(_H.hamlet, _H.category, pa.c.tier))
 
 
 def _q_reasons(p: Period, dialect: str) -> Select:
-    """(rule, count) from the latest not_eligible decision per application in the period."""
-    ld = _latest_decisions(p)
+    """(rule, count) from each application's latest decision in the period, when not_eligible."""
+    latest = select(_latest_decision(p, lambda d: d.id).label("decision_id")).select_from(_A).subquery("latest")
+    d = aliased(EligibilityDecision)
     if dialect == "postgresql":
-        rules = func.json_array_elements_text(ld.c.failed_rules).table_valued("value", joins_implicitly=True)
+        rules = func.json_array_elements_text(d.failed_rules).table_valued("value", joins_implicitly=True)
     else:
-        rules = func.json_each(ld.c.failed_rules).table_valued("value", joins_implicitly=True)
-    return (select(rules.c.value.label("rule"), func.count(distinct(ld.c.application_id)).label("n"))
-            .select_from(ld).join(rules, true())
-            .where(ld.c.rn == 1, ld.c.outcome == "not_eligible")
+        rules = func.json_each(d.failed_rules).table_valued("value", joins_implicitly=True)
+    return (select(rules.c.value.label("rule"), func.count(distinct(d.application_id)).label("n"))
+            .select_from(latest).join(d, d.id == latest.c.decision_id).join(rules, true())
+            .where(d.outcome == "not_eligible")
             .group_by(rules.c.value).order_by(rules.c.value))
-
-
-def _q_flows(p: Period) -> Select:
-    e = ApplicationEvent
-    return (select(*_DIMS,
-                   func.count(distinct(case((e.to_state == "proposed", e.application_id)))).label("proposed"),
-                   func.count(distinct(case((and_(e.to_state == "approved", e.from_state == "proposed"),
-                                              e.application_id)))).label("approved"))
-            .select_from(e).join(_A, _A.id == e.application_id).join(_H, _H.id == _A.household_id)
-            .where(e.to_state.in_(("proposed", "approved")), _in_instants(e.at, p)).group_by(*_GROUP))
-
-
-def _q_state_at_end(p: Period) -> Select:
-    """Per cell: applications whose last event before the end instant is eligible / proposed /
-    approved (waiting, and the live part of the quota)."""
-    e = ApplicationEvent
-    rn = func.row_number().over(partition_by=e.application_id, order_by=(e.at.desc(), e.id.desc()))
-    last = (select(e.application_id, e.to_state, rn.label("rn")).where(e.at < p.end_at)
-            .subquery("last_event"))
-    return (select(*_DIMS, _one(last.c.to_state == "eligible").label("waiting"),
-                   _one(last.c.to_state == "proposed").label("live_proposed"),
-                   _one(last.c.to_state == "approved").label("live_approved"))
-            .select_from(last).join(_A, _A.id == last.c.application_id).join(_H, _H.id == _A.household_id)
-            .where(last.c.rn == 1, last.c.to_state.in_(("eligible", "proposed", "approved")))
-            .group_by(*_GROUP))
 
 
 def _standing(voided_at: Any, p: Period) -> Any:
     return or_(voided_at.is_(None), voided_at >= p.end_at)
 
 
-def _q_handovers(p: Period) -> Select:
+def _support_query(p: Period, by_cell: bool, table: Any, day: Any, columns: list[Any]) -> Select:
+    if not by_cell:
+        return select(*_no_dims(), *columns).where(day <= p.end)
+    return (select(_H.hamlet.label("hamlet"), _H.category.label("category"), _A.priority_tier.label("tier"),
+                   *columns)
+            .select_from(table).join(_A, _A.id == table.application_id).join(_H, _H.id == _A.household_id)
+            .where(day <= p.end).group_by(_H.hamlet, _H.category, _A.priority_tier))
+
+
+def _q_handovers(p: Period, by_cell: bool = True) -> Select:
     ho = Handover
     in_p = _in_dates(ho.handed_on, p)
-    return (select(*_DIMS, _one(in_p).label("handed_over"),
-                   _one(_in_instants(ho.voided_at, p)).label("handovers_voided"),
-                   _one(and_(in_p, _standing(ho.voided_at, p))).label("supported_ho"),
-                   _one(_standing(ho.voided_at, p)).label("standing_ho"))
-            .select_from(ho).join(_A, _A.id == ho.application_id).join(_H, _H.id == _A.household_id)
-            .where(ho.handed_on <= p.end).group_by(*_GROUP))
+    return _support_query(p, by_cell, ho, ho.handed_on, [
+        _one(in_p).label("handed_over"),
+        _one(_in_instants(ho.voided_at, p)).label("handovers_voided"),
+        _one(and_(in_p, _standing(ho.voided_at, p))).label("supported_ho"),
+        _one(_standing(ho.voided_at, p)).label("standing_ho"),
+    ])
 
 
-def _q_payments(p: Period) -> Select:
+def _q_payments(p: Period, by_cell: bool = True) -> Select:
     cp = CashPayment
     in_p = _in_dates(cp.paid_on, p)
     voided_in_p = _in_instants(cp.voided_at, p)
-    return (select(*_DIMS, _one(in_p).label("paid"), _one(voided_in_p).label("payments_voided"),
-                   func.sum(case((in_p, cp.amount), else_=0)).label("amount_paid"),
-                   func.sum(case((voided_in_p, cp.amount), else_=0)).label("amount_voided"),
-                   _one(and_(in_p, _standing(cp.voided_at, p))).label("supported_cp"),
-                   _one(_standing(cp.voided_at, p)).label("standing_cp"))
-            .select_from(cp).join(_A, _A.id == cp.application_id).join(_H, _H.id == _A.household_id)
-            .where(cp.paid_on <= p.end).group_by(*_GROUP))
+    return _support_query(p, by_cell, cp, cp.paid_on, [
+        _one(in_p).label("paid"),
+        _one(voided_in_p).label("payments_voided"),
+        func.sum(case((in_p, cp.amount), else_=0)).label("amount_paid"),
+        func.sum(case((voided_in_p, cp.amount), else_=0)).label("amount_voided"),
+        _one(and_(in_p, _standing(cp.voided_at, p))).label("supported_cp"),
+        _one(_standing(cp.voided_at, p)).label("standing_cp"),
+    ])
 
 
 def _q_allocated(p: Period) -> Select:
@@ -471,12 +494,22 @@ def _q_hamlets() -> Select:
     return select(_H.hamlet).distinct()
 
 
-def tally_statements(p: Period, dialect: str) -> dict[str, Select]:
-    """The SQL statements one tally runs (for the bench, which times them bare): name → Select."""
+def _materialize(session: Session) -> bool:
+    """MATERIALIZED CTEs: PostgreSQL ≥ 12, SQLite ≥ 3.35 (older ones just ignore the hint's absence)."""
+    dialect = session.get_bind().dialect
+    version = dialect.server_version_info or ()
+    if dialect.name == "sqlite":
+        return tuple(version) >= (3, 35)
+    return dialect.name == "postgresql" and tuple(version) >= (12,)
+
+
+def tally_statements(p: Period, dialect: str, *, materialize: bool = True, by_cell: bool = True
+                     ) -> dict[str, Select]:
+    """The SQL statements one tally runs (the bench times them bare): name → Select."""
     return {
-        "received": _q_received(p), "decisions": _q_decisions(p), "reasons": _q_reasons(p, dialect),
-        "flows": _q_flows(p), "state_at_end": _q_state_at_end(p), "handovers": _q_handovers(p),
-        "payments": _q_payments(p), "allocated": _q_allocated(p), "hamlets": _q_hamlets(),
+        "pipeline": _q_pipeline(p, by_cell, materialize), "reasons": _q_reasons(p, dialect),
+        "handovers": _q_handovers(p, by_cell), "payments": _q_payments(p, by_cell),
+        "allocated": _q_allocated(p), "hamlets": _q_hamlets(),
     }
 
 
@@ -560,10 +593,8 @@ def tally_period(
         raise ServiceError(f"Kỳ báo cáo không hợp lệ: ngày bắt đầu {_d(start)} sau ngày kết thúc {_d(end)}.")
     generated_at = now or utcnow()
     p = Period(start, end)
-    dialect = session.get_bind().dialect.name
-    st = tally_statements(p, dialect)
-    cells = _cells(session, [st["received"], st["decisions"], st["flows"], st["state_at_end"],
-                             st["handovers"], st["payments"]])
+    st = tally_statements(p, session.get_bind().dialect.name, materialize=_materialize(session))
+    cells = _cells(session, [st["pipeline"], st["handovers"], st["payments"]])
     reasons = tuple(RuleCount(str(r), RULE_LABELS.get(str(r), str(r)), int(n))
                     for r, n in session.execute(st["reasons"]))
     allocated = int(session.execute(st["allocated"]).scalar_one())
@@ -573,8 +604,10 @@ def tally_period(
                   approved=all_cells["live_approved"],
                   supported=all_cells["standing_ho"] + all_cells["standing_cp"])
     hamlet_keys = _hamlet_order(hamlet_names + [c[0] for c in cells], hamlets)
-    cat_keys = ["poor", "near_poor"] + ([None] if any(c[1] not in ("poor", "near_poor") for c in cells) else [])
-    tier_keys = [1, 2, 3, 4] + ([None] if any(c[2] not in (1, 2, 3, 4) for c in cells) else [])
+    # The "missing" rows (no category, no tier) are shown only when they hold a figure.
+    shown = [c for c, v in cells.items() if any(v.values())]
+    cat_keys = ["poor", "near_poor"] + ([None] if any(c[1] not in ("poor", "near_poor") for c in shown) else [])
+    tier_keys = [1, 2, 3, 4] + ([None] if any(c[2] not in (1, 2, 3, 4) for c in shown) else [])
     return Tally(
         kind=kind, month=month, period=p,
         title=title or "Báo cáo tổng hợp hỗ trợ điện thoại thông minh",
@@ -627,9 +660,8 @@ def tally(
 
 def _totals_only(session: Session, p: Period) -> Figures:
     """The totals of a period (the same builders as the tally, without the reasons)."""
-    st = tally_statements(p, session.get_bind().dialect.name)
-    cells = _cells(session, [st["received"], st["decisions"], st["flows"], st["state_at_end"],
-                             st["handovers"], st["payments"]])
+    st = tally_statements(p, session.get_bind().dialect.name, materialize=_materialize(session), by_cell=False)
+    cells = _cells(session, [st["pipeline"], st["handovers"], st["payments"]])
     return _figures(_sum(cells.values()))
 
 
@@ -693,9 +725,8 @@ def radio_counts(
     ``hamlets``: configured hamlets, listed first and kept with a zero. Shapes: RadioCounts.
     """
     p = Period(as_of.replace(day=1), as_of)
-    dialect = session.get_bind().dialect.name
-    st = tally_statements(p, dialect)
-    cells = _cells(session, [st["handovers"], st["payments"], st["state_at_end"]])
+    st = tally_statements(p, session.get_bind().dialect.name, materialize=_materialize(session))
+    cells = _cells(session, [st["handovers"], st["payments"], st["pipeline"]])
     total = _sum(cells.values())
     allocated = int(session.execute(st["allocated"]).scalar_one())
     hamlet_names = [h for (h,) in session.execute(st["hamlets"])]
