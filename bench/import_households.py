@@ -1,0 +1,216 @@
+"""Benchmark the household import on a generated 20,000-household list.
+
+usage: .venv/bin/python bench/import_households.py [--rows 20000] [--keep DIR]
+
+1. writes an .xlsx in the sample's format (two title blocks, list title "… NĂM 2025", a two-row
+   header with merged cells, x marks, some CCCDs and phones typed as numbers, NFD / capital /
+   spaced names, some birth dates, a blank row, a total line and a signature block) — in a
+   child process, so the figures below are the import's alone;
+2. times a bare openpyxl read-only pass over the file (every cell value read, nothing done);
+3. imports it with subsidy.services.importer.import_households into a fresh SQLite database
+   built by the migrations, and commits;
+4. imports it again (every row must come back unchanged) and times a web-style preview (dry run);
+5. prints rows/s, the ratio to the bare pass, and the peak RSS of this process
+   (resource.getrusage).  Targets (issue 2): ≥ 2,000 rows/s, peak < 300 MB, import speed at
+   least half the bare pass.  Figures, not pass/fail.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Võ", "Phan", "Trương", "Bùi", "Đặng",
+          "Đỗ", "Ngô", "Hồ", "Dương", "Đinh", "Lâm", "Châu", "Mai", "Tô", "Lương", "Lý"]
+MIDDLE_M = ["Văn", "Hữu", "Minh", "Thành", "Công", "Quốc", "Tấn", "Phước", "Hoàng", "Thanh"]
+MIDDLE_F = ["Thị", "Ngọc", "Bích", "Kim", "Mỹ", "Thúy", "Hồng", "Thanh"]
+GIVEN_M = ["Hùng", "Dũng", "Nghĩa", "Tuấn", "Thắng", "Lực", "Quý", "Sơn", "Đức", "Út", "Bình", "Tâm", "Điền", "Phúc"]
+GIVEN_F = ["Hoa", "Lan", "Thu", "Hương", "Phượng", "Ngân", "Hạnh", "Yến", "Nga", "Tư", "Bé", "Ánh", "Diệu", "Thảo"]
+HAMLETS = ["Ấp Phú Hòa", "Ấp Phú Thành", "Ấp Phú Xuân", "Ấp Phú Lợi", "Ấp Phú Thạnh", "Ấp Phú Hưng", "Ấp Cồn Cống"]
+
+
+def generate(path: Path, rows: int, seed: int = 2025) -> None:
+    """Write the benchmark list (run in a child process: see the module docstring)."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    rnd = random.Random(seed)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "DS ho ngheo"
+    ws["A1"] = "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN"
+    ws.merge_cells("A1:D1")
+    ws["H1"] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    ws.merge_cells("H1:M1")
+    ws["H2"] = "Độc lập - Tự do - Hạnh phúc"
+    ws.merge_cells("H2:M2")
+    ws["A4"] = "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025"
+    ws.merge_cells("A4:M4")
+    ws["A4"].font = Font(bold=True)
+    top = ["STT", "Mã hộ", "Họ và tên chủ hộ", "Năm sinh", "Giới tính", "Số CCCD", "Ấp", "Số nhân khẩu",
+           "Phân loại hộ", None, "Thuộc đối tượng", None, "Số điện thoại"]
+    for col, value in enumerate(top, 1):
+        if value:
+            ws.cell(6, col, value).alignment = Alignment(horizontal="center", wrap_text=True)
+    for col, value in ((9, "Nghèo"), (10, "Cận nghèo"), (11, "Người có công"), (12, "Chính sách XH")):
+        ws.cell(7, col, value)
+    for rng in ("A6:A7", "B6:B7", "C6:C7", "D6:D7", "E6:E7", "F6:F7", "G6:G7", "H6:H7", "I6:J6", "K6:L6", "M6:M7"):
+        ws.merge_cells(rng)
+    r = 8
+    codes = rnd.sample(range(10**8), rows)
+    # Serials ending in 00000 would be flagged as a probable scientific-notation loss: avoid them.
+    serials = [n for n in rnd.sample(range(10**6), rows + 100) if n % 100_000][:rows]
+    for i in range(rows):
+        if i == rows // 2:
+            r += 1  # a blank row in the middle of the table
+        female = rnd.random() < 0.5
+        name = " ".join([rnd.choice(FAMILY), rnd.choice(MIDDLE_F if female else MIDDLE_M),
+                         rnd.choice(GIVEN_F if female else GIVEN_M)])
+        x = rnd.random()
+        if x < 0.05:
+            name = unicodedata.normalize("NFD", name)
+        elif x < 0.08:
+            name = name.upper()
+        elif x < 0.10:
+            name = "  " + name.replace(" ", "  ", 1) + " "
+        year = rnd.randint(1935, 2005)
+        birth: object = year if rnd.random() > 0.05 else dt.datetime(year, rnd.randint(1, 12), rnd.randint(1, 28))
+        sex_digit = (0 if year < 2000 else 2) + (1 if female else 0)
+        cccd = f"082{sex_digit}{year % 100:02d}{serials[i]:06d}"
+        cccd_cell: object = int(cccd) if rnd.random() < 0.3 else cccd
+        phone = f"0{rnd.choice('3579')}{rnd.randint(0, 99_999_999):08d}"
+        y = rnd.random()
+        phone_cell: object = None if y < 0.15 else (int(phone) if y < 0.4 else phone)
+        poor = rnd.random() < 0.4
+        mark = "x" if rnd.random() < 0.9 else "X"
+        ws.append([])  # keeps openpyxl's row pointer moving; values written below
+        values = [i + 1, f"82{codes[i]:08d}", name, birth, "Nữ" if female else "Nam", cccd_cell,
+                  rnd.choice(HAMLETS), rnd.randint(1, 8), mark if poor else None, None if poor else mark,
+                  "x" if rnd.random() < 0.05 else None, "x" if rnd.random() < 0.1 else None, phone_cell]
+        for col, value in enumerate(values, 1):
+            if value is not None:
+                cell = ws.cell(r, col, value)
+                if isinstance(value, dt.datetime):
+                    cell.number_format = "dd/mm/yyyy"
+        r += 1
+    r += 1
+    ws.cell(r, 2, f"Tổng cộng: {rows} hộ")
+    ws.cell(r + 2, 3, "Người lập biểu")
+    ws.cell(r + 2, 10, "KT. CHỦ TỊCH")
+    ws.cell(r + 3, 10, "PHÓ CHỦ TỊCH")
+    wb.save(path)
+
+
+class Clock:
+    """Wall time and CPU time of this process (the machine may be shared: CPU time is steadier)."""
+
+    def __enter__(self) -> "Clock":
+        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall0
+        self.cpu = time.process_time() - self.cpu0
+
+
+def bare_pass(path: Path) -> tuple[Clock, int]:
+    """openpyxl read-only, every cell value of the active sheet read, nothing else done."""
+    import openpyxl
+
+    with Clock() as clock:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        n = 0
+        for row in wb.active.iter_rows(values_only=True):
+            for _value in row:
+                pass
+            n += 1
+        wb.close()
+    return clock, n
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=20_000)
+    ap.add_argument("--keep", type=Path, help="keep the generated file and database in this folder")
+    ap.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.generate:
+        generate(args.generate, args.rows)
+        return
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-import-"))
+    work.mkdir(parents=True, exist_ok=True)
+    xlsx = work / f"ho-ngheo-2025-bench-{args.rows}.xlsx"
+    t = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--generate", str(xlsx), "--rows", str(args.rows)], check=True)
+    print(f"generated {xlsx.name}: {args.rows} households, {xlsx.stat().st_size / 1e6:.2f} MB "
+          f"in {time.perf_counter() - t:.1f} s")
+
+    from subsidy.db import make_engine, make_sessionmaker, upgrade_database
+    from subsidy.services.importer import ImportLimits, import_households
+
+    db = work / "bench.sqlite3"
+    db.unlink(missing_ok=True)
+    url = f"sqlite:///{db}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    Session = make_sessionmaker(engine)
+    data = xlsx.read_bytes()
+    limits = ImportLimits(max_bytes=50 * 1024 * 1024)
+    rss_before = peak_rss_mb()
+
+    bare, bare_rows = bare_pass(xlsx)
+
+    with Session() as session, Clock() as imp:
+        report = import_households(session, data, xlsx.name, None, limits=limits)
+        session.commit()
+    counts = report.counts
+    assert counts["new"] == args.rows and counts["error"] == 0, (counts, report.error_rows[:3])
+
+    with Session() as session, Clock() as again:
+        second = import_households(session, data, xlsx.name, None, limits=limits)
+        session.commit()
+    assert second.counts["unchanged"] == args.rows and not second.committed, second.counts
+
+    with Session() as session, Clock() as preview:
+        import_households(session, data, xlsx.name, None, limits=limits, dry_run=True)
+    engine.dispose()
+    bare2, _ = bare_pass(xlsx)  # again after, to smooth out a busy machine
+    if bare2.cpu < bare.cpu:
+        bare = bare2
+
+    n = args.rows
+
+    def line(label: str, c: Clock, rows: int) -> str:
+        return (f"{label:<31}: {c.wall:6.2f} s wall {rows / c.wall:7.0f} rows/s | "
+                f"{c.cpu:6.2f} s CPU {rows / c.cpu:7.0f} rows/s")
+
+    print(line("bare openpyxl read-only pass", bare, bare_rows) + f"  ({bare_rows} sheet rows)")
+    print(line("import (read+check+insert+commit)", imp, n) + f"  (new {counts['new']}, skipped {counts['skipped']})")
+    print(f"{'import speed / bare pass':<31}: {(n / imp.wall) / (bare_rows / bare.wall):6.2f} wall | "
+          f"{(n / imp.cpu) / (bare_rows / bare.cpu):6.2f} CPU   (target ≥ 0.50)")
+    print(line("second import (all unchanged)", again, n))
+    print(line("preview (dry run, full DB)", preview, n))
+    print(f"{'peak RSS':<31}: {peak_rss_mb():6.0f} MB  (before the runs: {rss_before:.0f} MB; target < 300 MB)")
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""CLI: import the household list from .xlsx / .csv, export the registry to CSV (issue 2 item 4).
+
+    flask --app app import-households FILE [--year YYYY] [--dry-run] [--skip-invalid] [--user NAME]
+    flask --app app export-households --output FILE.csv
+
+Both call the same services as the web pages (subsidy.services.importer / households).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from subsidy.cli import cli_session, fail
+from subsidy.services.errors import ServiceError
+
+MAX_ERRORS_SHOWN = 200
+
+
+def _print_report(report, refused: bool, dry_run: bool) -> None:
+    from subsidy.services.importer import STATUS_LABELS
+
+    counts = report.counts
+    source = {"option": "theo --year", "title": "theo tiêu đề danh sách", "filename": "theo tên tệp",
+              "current": "năm hiện tại"}[report.year_source]
+    click.echo(f"Tệp: {report.filename} ({report.file_format}), tiêu đề bảng ở dòng {report.header_row}, "
+               f"năm danh sách {report.list_year} ({source}).")
+    width = max(len(v) for v in (*STATUS_LABELS.values(), "Tổng số hộ"))
+    click.echo("┌" + "─" * (width + 2) + "┬──────────┐")
+    for key in ("new", "update", "unchanged", "error", "skipped"):
+        click.echo(f"│ {STATUS_LABELS[key]:<{width}} │ {counts[key]:>8} │")
+    click.echo("├" + "─" * (width + 2) + "┼──────────┤")
+    click.echo(f"│ {'Tổng số hộ':<{width}} │ {report.households:>8} │")
+    click.echo("└" + "─" * (width + 2) + "┴──────────┘")
+    errors = report.error_rows
+    if errors:
+        click.echo(f"Các dòng lỗi ({len(errors)}):", err=True)
+        for row in errors[:MAX_ERRORS_SHOWN]:
+            label = " ".join(x for x in ((row.code or "").strip(), (row.head_name or "").strip()) if x)
+            who = f" [{label}]" if label else ""
+            click.echo(f"  Dòng {row.number}{who}: {' '.join(row.messages)}", err=True)
+        if len(errors) > MAX_ERRORS_SHOWN:
+            click.echo(f"  … và {len(errors) - MAX_ERRORS_SHOWN} dòng lỗi khác.", err=True)
+    warned = [r for r in report.rows if r.warnings and r.status in ("new", "update")]
+    for row in warned[:50]:
+        click.echo(f"  Cảnh báo dòng {row.number}: {' '.join(row.warnings)}")
+    if dry_run:
+        if refused:
+            click.echo("Chạy thử: chưa ghi gì. Nhập thật sẽ bị từ chối vì có dòng lỗi "
+                       "(sửa tệp, hoặc dùng --skip-invalid để chỉ nhập các dòng đúng).")
+        else:
+            click.echo("Chạy thử: chưa ghi gì vào cơ sở dữ liệu.")
+    elif report.committed:
+        click.echo(f"Đã nhập: thêm {counts['new']} hộ, cập nhật {counts['update']} hộ"
+                   + (f", bỏ qua {counts['error']} dòng lỗi." if counts["error"] else "."))
+    elif not refused:
+        click.echo("Không có gì thay đổi: mọi hộ trong tệp đã có và giống hệt.")
+
+
+@click.command("import-households", help=(
+    "Nhập danh sách hộ nghèo, hộ cận nghèo từ tệp FILE (.xlsx hoặc .csv UTF-8). Mặc định nhập tất cả "
+    "hoặc không nhập gì: có dòng lỗi thì không ghi dòng nào. Thoát với mã khác 0 khi tệp bị từ chối "
+    "(kể cả khi chạy thử --dry-run mà nhập thật sẽ bị từ chối)."))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", type=int, default=None,
+              help="Năm của danh sách (mặc định: theo tiêu đề \"… NĂM 2025\", tên tệp, hoặc năm hiện tại).")
+@click.option("--dry-run", is_flag=True, help="Chỉ xem trước: phân loại từng dòng, không ghi gì.")
+@click.option("--skip-invalid", is_flag=True, help="Bỏ qua các dòng lỗi, chỉ nhập các dòng đúng.")
+@click.option("--user", "username", default=None, help="Tên đăng nhập ghi vào nhật ký (mặc định: hệ thống).")
+def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_invalid: bool, username: str | None) -> None:
+    from flask import current_app
+
+    from subsidy.models import User
+    from subsidy.services.importer import ImportLimits, ImportRefused, import_households
+
+    limits = ImportLimits.from_config(current_app.config)
+    if not file.exists():
+        fail(f"không tìm thấy tệp {file}.")
+    size = file.stat().st_size
+    if size > limits.max_bytes:
+        fail(f"tệp {file.name} nặng {size / 1048576:.1f} MB, vượt giới hạn {limits.max_bytes / 1048576:.0f} MB "
+             "(đặt IMPORT_MAX_BYTES để đổi).")
+    data = file.read_bytes()
+    session = cli_session()
+    actor = None
+    if username:
+        actor = session.scalar(select(User).where(User.username == username.strip().lower()))
+        if actor is None:
+            fail(f"không có tài khoản «{username}».")
+
+    bar_ctx = click.progressbar(length=1, label="Đọc danh sách", show_pos=True, file=click.get_text_stream("stderr"))
+    bar = bar_ctx.__enter__()
+    state = {"done": 0}
+
+    def progress(done: int, total: int) -> None:
+        bar.length = max(total, done, 1)
+        bar.update(done - state["done"])
+        state["done"] = done
+
+    refused = False
+    try:
+        report = import_households(session, data, file.name, actor, year=year, dry_run=dry_run,
+                                   skip_invalid=skip_invalid, limits=limits, progress=progress)
+    except ImportRefused as err:
+        session.rollback()
+        bar_ctx.__exit__(None, None, None)
+        _print_report(err.report, refused=True, dry_run=False)
+        fail(str(err))
+    except ServiceError as err:
+        session.rollback()
+        bar_ctx.__exit__(None, None, None)
+        fail(str(err))
+    else:
+        bar_ctx.__exit__(None, None, None)
+    refused = report.would_refuse
+    if dry_run:
+        session.rollback()
+    else:
+        session.commit()
+    session.close()
+    _print_report(report, refused=refused, dry_run=dry_run)
+    if dry_run and refused:
+        fail(f"có {report.counts['error']} dòng lỗi: nhập thật sẽ bị từ chối.")
+    if report.counts["error"] and not report.committed and not any(
+            report.counts[k] for k in ("new", "update", "unchanged")):
+        fail("không có dòng nào hợp lệ để nhập.")
+
+
+@click.command("export-households", help=(
+    "Xuất danh sách hộ ra tệp CSV (UTF-8, có dòng tiêu đề) với các cột household_code, head_name, "
+    "birth_year, gender, citizen_id, hamlet, members, category, meritorious, social_policy, phone."))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp CSV sẽ ghi (ghi đè nếu đã có).")
+@click.option("--include-archived", is_flag=True, help="Xuất cả các hộ đã lưu trữ.")
+def export_households_cmd(output: Path, include_archived: bool) -> None:
+    from subsidy.services.households import export_households, write_export_csv
+
+    session = cli_session()
+    try:
+        rows = export_households(session, include_archived=include_archived)
+    finally:
+        session.close()
+    try:
+        with output.open("w", encoding="utf-8", newline="") as fh:
+            n = write_export_csv(rows, fh)
+    except OSError as err:
+        fail(f"không ghi được tệp {output}: {err.strerror}.")
+    click.echo(f"Đã xuất {n} hộ ra {output}.")
+
+
+COMMANDS = [import_households_cmd, export_households_cmd]

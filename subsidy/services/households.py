@@ -1,0 +1,401 @@
+"""The household registry: register, edit, view, archive, search and list households.
+
+Every save writes the derived keys (``search_text`` from :func:`household_search_text`,
+``sort_key`` from :func:`vn.sort_key_text`) and an audit entry naming each changed field with its
+old and new value.  Nothing is hard-deleted: :func:`archive_household` only hides a household
+from lists.  Search and sort work on those stored ASCII keys with plain ``LIKE`` and ``ORDER BY``,
+so SQLite and PostgreSQL answer identically whatever their collation (issue 2 items 6–8;
+domain.md §9).
+
+Functions take ``(session, …, actor)``, flush, never commit; they raise :class:`ServiceError`
+subclasses with a Vietnamese message.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session
+
+from subsidy.db import utcnow
+from subsidy.domain import vn
+from subsidy.domain.household_list import household_search_text, search_tokens
+from subsidy.models import AuditEntry, Household, User
+from subsidy.services import audit
+from subsidy.services.errors import Conflict, NotFound, ServiceError
+
+#: The household's own data, audited on every change (derived keys and timestamps are not).
+DATA_FIELDS = (
+    "code", "head_name", "head_birth_year", "head_gender", "citizen_id", "citizen_id_kind",
+    "citizen_id_warning", "hamlet", "address", "members", "phone", "category", "list_year",
+    "decision_number", "decision_date", "meritorious", "social_policy", "prior_device",
+    "prior_device_detail", "prior_device_date",
+)
+#: Column length of ``households.sort_key`` (a longer key is cut: see vn.sort_key_text).
+SORT_KEY_LENGTH = 600
+PRIOR_DEVICES = ("unknown", "none", "vtci_tablet", "learning_device")
+
+
+class InvalidHousehold(ServiceError):
+    """Some fields are wrong; ``field_errors`` maps a field name to its Vietnamese message."""
+
+    def __init__(self, field_errors: dict[str, str]) -> None:
+        self.field_errors = field_errors
+        super().__init__(" ".join(field_errors.values()))
+
+
+class NeedsConfirmation(ServiceError):
+    """The CCCD disagrees with the birth year or sex on file: the clerk must confirm
+    (``warnings`` lists the sentences to show next to the confirmation checkbox)."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        self.warnings = warnings
+        super().__init__(
+            " ".join(warnings) + " Nếu đã đối chiếu và thông tin là đúng, hãy đánh dấu ô xác nhận rồi lưu lại."
+        )
+
+
+@dataclass
+class HouseholdInput:
+    """What a clerk types in the household form (raw text for the ID and phone).
+
+    ``confirm_citizen_id_warning``: the clerk ticked "đã đối chiếu" for a CCCD warning.
+    """
+
+    code: str
+    head_name: str
+    hamlet: str
+    category: str | None
+    members: int = 1
+    head_birth_year: int | None = None
+    head_gender: str | None = None
+    citizen_id: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    list_year: int | None = None
+    decision_number: str | None = None
+    decision_date: dt.date | None = None
+    meritorious: bool = False
+    social_policy: bool = False
+    prior_device: str = "unknown"
+    prior_device_detail: str | None = None
+    prior_device_date: dt.date | None = None
+    confirm_citizen_id_warning: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def derived_keys(head_name: str, code: str | None, citizen_id: str | None, phone: str | None) -> tuple[str, str]:
+    """``(search_text, sort_key)`` of a household, as stored (shared with the importer)."""
+    return (household_search_text(head_name, code, citizen_id, phone),
+            vn.sort_key_text(head_name)[:SORT_KEY_LENGTH])
+
+
+def _clean_text(value: str | None, limit: int) -> str | None:
+    text = " ".join((value or "").split())
+    return text[:limit] if text else None
+
+
+def _validate(data: HouseholdInput, this_year: int) -> tuple[dict[str, Any], list[str]]:
+    """Normalised column values and the CCCD warnings; raises InvalidHousehold."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+
+    code = "".join((data.code or "").split())
+    if not code:
+        errors["code"] = "Chưa nhập mã hộ. Mã hộ có trong danh sách rà soát hộ nghèo, hộ cận nghèo."
+    elif len(code) > 32:
+        errors["code"] = "Mã hộ dài quá 32 ký tự."
+    values["code"] = code
+
+    try:
+        values["head_name"] = vn.normalize_name(data.head_name)
+        if len(values["head_name"]) > 120:
+            errors["head_name"] = "Họ tên dài quá 120 ký tự."
+    except vn.VnValueError as err:
+        errors["head_name"] = str(err)
+
+    year = data.head_birth_year
+    if year is not None and not 1880 <= year <= this_year:
+        errors["head_birth_year"] = f"Năm sinh {year} không hợp lệ: ghi năm 4 chữ số, từ 1880 đến {this_year}."
+    values["head_birth_year"] = year
+
+    gender = (data.head_gender or "").strip().upper() or None
+    if gender not in (None, "M", "F"):
+        errors["head_gender"] = "Giới tính chỉ là Nam hoặc Nữ."
+    values["head_gender"] = gender
+
+    warnings: list[str] = []
+    values["citizen_id"] = values["citizen_id_kind"] = None
+    if data.citizen_id and data.citizen_id.strip():
+        try:
+            check = vn.check_citizen_id(data.citizen_id, year if "head_birth_year" not in errors else None,
+                                        gender if "head_gender" not in errors else None)
+            values["citizen_id"], values["citizen_id_kind"] = check.value, check.kind
+            warnings = list(check.warnings)
+        except vn.VnValueError as err:
+            errors["citizen_id"] = str(err)
+
+    hamlet = _clean_text(data.hamlet, 81)
+    if not hamlet:
+        errors["hamlet"] = "Chưa chọn ấp."
+    elif len(hamlet) > 80:
+        errors["hamlet"] = "Tên ấp dài quá 80 ký tự."
+    values["hamlet"] = hamlet
+    values["address"] = _clean_text(data.address, 255)
+
+    if data.members is None or not 1 <= data.members <= 99:
+        errors["members"] = "Số nhân khẩu phải từ 1 đến 99."
+    values["members"] = data.members
+
+    values["phone"] = None
+    if data.phone and data.phone.strip():
+        try:
+            values["phone"] = vn.normalize_phone(data.phone)
+        except vn.VnValueError as err:
+            errors["phone"] = str(err)
+
+    category = data.category or None
+    if category not in (None, "poor", "near_poor"):
+        errors["category"] = "Phân loại chỉ là Hộ nghèo hoặc Hộ cận nghèo."
+    values["category"] = category
+    if data.list_year is not None and not 2000 <= data.list_year <= this_year + 1:
+        errors["list_year"] = f"Năm danh sách {data.list_year} không hợp lệ."
+    values["list_year"] = data.list_year
+    values["decision_number"] = _clean_text(data.decision_number, 64)
+    values["decision_date"] = data.decision_date
+    values["meritorious"] = bool(data.meritorious)
+    values["social_policy"] = bool(data.social_policy)
+
+    if data.prior_device not in PRIOR_DEVICES:
+        errors["prior_device"] = "Hỗ trợ thiết bị trước đây: hãy chọn một mục trong danh sách."
+    values["prior_device"] = data.prior_device
+    if data.prior_device in ("unknown", "none"):
+        values["prior_device_detail"] = None
+        values["prior_device_date"] = None
+    else:
+        values["prior_device_detail"] = _clean_text(data.prior_device_detail, 120)
+        values["prior_device_date"] = data.prior_device_date
+
+    if errors:
+        raise InvalidHousehold(errors)
+    return values, warnings
+
+
+def _check_unique(session: Session, values: dict[str, Any], own_id: int | None) -> None:
+    clash = session.execute(
+        select(Household.id, Household.code, Household.head_name).where(
+            Household.code == values["code"], Household.id != (own_id or -1))
+    ).first()
+    if clash:
+        raise Conflict(f"Mã hộ {values['code']} đã có: hộ {clash.head_name}. Hãy kiểm tra lại mã hộ.")
+    if values["citizen_id"]:
+        clash = session.execute(
+            select(Household.id, Household.code, Household.head_name).where(
+                Household.citizen_id == values["citizen_id"], Household.id != (own_id or -1))
+        ).first()
+        if clash:
+            raise Conflict(
+                f"Số CCCD {values['citizen_id']} đã thuộc hộ mã {clash.code} ({clash.head_name}). "
+                "Mỗi người chỉ đứng tên chủ một hộ: hãy kiểm tra lại số CCCD."
+            )
+
+
+def _apply_warning(values: dict[str, Any], warnings: list[str], confirmed: bool, stored: str | None) -> None:
+    text = " ".join(warnings) or None
+    if text and text != stored and not confirmed:
+        raise NeedsConfirmation(warnings)
+    values["citizen_id_warning"] = text
+
+
+def _this_year() -> int:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year
+
+
+def register_household(session: Session, data: HouseholdInput, actor: User | None) -> Household:
+    """Create a household from the form. Returns it flushed (with its id).
+
+    Raises InvalidHousehold (field messages), NeedsConfirmation (a CCCD/birth year/sex
+    mismatch not yet confirmed), Conflict (household code or CCCD already on file).
+    """
+    values, warnings = _validate(data, _this_year())
+    _apply_warning(values, warnings, data.confirm_citizen_id_warning, None)
+    _check_unique(session, values, None)
+    hh = Household(**values, created_by_id=actor.id if actor is not None else None)
+    hh.search_text, hh.sort_key = derived_keys(hh.head_name, hh.code, hh.citizen_id, hh.phone)
+    session.add(hh)
+    session.flush()
+    audit.record(session, actor, "household.create", "household", hh.id,
+                 {k: [None, v] for k, v in audit.snapshot(hh, DATA_FIELDS).items() if v not in (None, False)})
+    return hh
+
+
+def update_household(session: Session, household_id: int, data: HouseholdInput, actor: User | None) -> Household:
+    """Save the form over household ``household_id``; audits each changed field (old → new).
+
+    A CCCD warning already confirmed for this household need not be confirmed again.  Raises
+    NotFound, InvalidHousehold, NeedsConfirmation, Conflict.
+    """
+    hh = get_household(session, household_id)
+    values, warnings = _validate(data, _this_year())
+    _apply_warning(values, warnings, data.confirm_citizen_id_warning, hh.citizen_id_warning)
+    _check_unique(session, values, hh.id)
+    before = audit.snapshot(hh, DATA_FIELDS)
+    for k, v in values.items():
+        setattr(hh, k, v)
+    after = audit.snapshot(hh, DATA_FIELDS)
+    changes = audit.diff(before, after)
+    if changes:
+        hh.search_text, hh.sort_key = derived_keys(hh.head_name, hh.code, hh.citizen_id, hh.phone)
+        hh.updated_at = utcnow()
+        session.flush()
+        audit.record(session, actor, "household.update", "household", hh.id, changes)
+    return hh
+
+
+def get_household(session: Session, household_id: int) -> Household:
+    """The household with this id (archived ones included). Raises NotFound."""
+    hh = session.get(Household, household_id)
+    if hh is None:
+        raise NotFound("Không tìm thấy hộ gia đình này.")
+    return hh
+
+
+def archive_household(session: Session, household_id: int, actor: User | None, reason: str | None = None) -> Household:
+    """Hide a household from lists (soft; the record and its history stay). Audited."""
+    hh = get_household(session, household_id)
+    if hh.archived:
+        raise ServiceError("Hộ này đã được lưu trữ rồi.")
+    hh.archived = True
+    hh.updated_at = utcnow()
+    audit.record(session, actor, "household.archive", "household", hh.id, {"archived": [False, True]},
+                 note=_clean_text(reason, 500))
+    session.flush()
+    return hh
+
+
+def restore_household(session: Session, household_id: int, actor: User | None) -> Household:
+    """Bring an archived household back into the lists. Audited."""
+    hh = get_household(session, household_id)
+    if not hh.archived:
+        raise ServiceError("Hộ này đang có trong danh sách, không cần khôi phục.")
+    hh.archived = False
+    hh.updated_at = utcnow()
+    audit.record(session, actor, "household.restore", "household", hh.id, {"archived": [True, False]})
+    session.flush()
+    return hh
+
+
+def household_query(query: str = "", hamlet: str | None = None, category: str | None = None,
+                    include_archived: bool = False) -> Select:
+    """The SELECT of households matching a search, ordered the Vietnamese way (sort_key, id).
+
+    ``query`` is folded (vn.fold: no case, no accents, đ → d) and split into words; every word
+    must match: a word with a letter matches the start of a folded name word (``"dang"`` and
+    ``"ĐẶNG"`` find "Đặng"; ``"nguyen van hung"`` finds "Nguyễn Văn Hùng"), a word of digits
+    matches anywhere in the household code, CCCD or phone (a fragment).  The match is a plain
+    ``LIKE`` on the stored ASCII ``search_text``, never the database's collation, ILIKE or
+    unaccent, so SQLite and PostgreSQL return the same rows.
+    """
+    stmt = select(Household)
+    conds = []
+    for token in search_tokens(query):
+        pattern = f"%{token}%" if token.isdigit() else f"% {token}%"
+        conds.append(Household.search_text.like(pattern))
+    if hamlet:
+        conds.append(Household.hamlet == hamlet)
+    if category in ("poor", "near_poor"):
+        conds.append(Household.category == category)
+    elif category == "none":
+        conds.append(Household.category.is_(None))
+    if not include_archived:
+        conds.append(Household.archived.is_(False))
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    return stmt.order_by(Household.sort_key, Household.id)
+
+
+def search_households(session: Session, query: str = "", hamlet: str | None = None,
+                      category: str | None = None, include_archived: bool = False,
+                      limit: int | None = None) -> list[Household]:
+    """Households matching :func:`household_query`, in Vietnamese list order."""
+    stmt = household_query(query, hamlet, category, include_archived)
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def hamlets_in_use(session: Session, configured: list[str] | None = None) -> list[str]:
+    """The configured hamlets followed by any other hamlet found on file, Vietnamese order."""
+    found = set(session.scalars(select(Household.hamlet).distinct()))
+    configured = list(configured or [])
+    extra = sorted(found - set(configured), key=vn.sort_key)
+    return configured + extra
+
+
+def household_history(session: Session, household_id: int) -> list[AuditEntry]:
+    """The audit entries of one household, newest first."""
+    return list(session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_type == "household", AuditEntry.entity_id == household_id)
+        .order_by(AuditEntry.id.desc())
+    ))
+
+
+def count_households(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Household).where(Household.archived.is_(False))) or 0
+
+
+# --------------------------------------------------------------------------------------------
+# Export (issue 2 item 4): the columns of shared/data/*.expected.csv
+# --------------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = ("household_code", "head_name", "birth_year", "gender", "citizen_id", "hamlet",
+                  "members", "category", "meritorious", "social_policy", "phone")
+
+
+def export_households(session: Session, include_archived: bool = False) -> list[dict[str, str]]:
+    """Every household as a row of text in the export format, in the order they were entered.
+
+    Shape: ``[{"household_code": "8250419218", "head_name": "Mai Minh Nghĩa", "birth_year":
+    "1938", "gender": "M", "citizen_id": "082038597382", "hamlet": "Ấp Phú Hòa", "members": "1",
+    "category": "poor", "meritorious": "0", "social_policy": "1", "phone": "0386300391"}, …]``;
+    an unknown value is ``""``.  Source: shared/data/README.md (the expected files' format).
+    """
+    stmt = select(
+        Household.code, Household.head_name, Household.head_birth_year, Household.head_gender,
+        Household.citizen_id, Household.hamlet, Household.members, Household.category,
+        Household.meritorious, Household.social_policy, Household.phone,
+    ).order_by(Household.id)
+    if not include_archived:
+        stmt = stmt.where(Household.archived.is_(False))
+    rows = []
+    for r in session.execute(stmt):
+        rows.append({
+            "household_code": r.code,
+            "head_name": r.head_name,
+            "birth_year": "" if r.head_birth_year is None else str(r.head_birth_year),
+            "gender": r.head_gender or "",
+            "citizen_id": r.citizen_id or "",
+            "hamlet": r.hamlet,
+            "members": str(r.members),
+            "category": r.category or "",
+            "meritorious": "1" if r.meritorious else "0",
+            "social_policy": "1" if r.social_policy else "0",
+            "phone": r.phone or "",
+        })
+    return rows
+
+
+def write_export_csv(rows: list[dict[str, str]], stream: Any) -> int:
+    """Write ``rows`` as CSV to a text stream opened with ``encoding="utf-8", newline=""``:
+    header line first, comma separated, CRLF line ends, no BOM — byte for byte the format of
+    shared/data/*.expected.csv. Returns the number of households written."""
+    import csv
+
+    writer = csv.DictWriter(stream, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return len(rows)
