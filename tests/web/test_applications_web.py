@@ -1,0 +1,399 @@
+"""Screens of issue 3: applications, lists, rule sets — every route for every role, the main
+flows through the forms, and one suite with CSRF on."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from subsidy.domain import tracking
+from werkzeug.security import generate_password_hash
+
+from subsidy.models import Application, AuditEntry, Household, ProposalList, RuleSet, User
+from subsidy.services import applications, rulesets
+from tests.conftest import TEST_PASSWORD, csrf_token_from, login
+
+ROLES = ["clerk", "approver", "admin", "radio"]
+THIS_YEAR = applications.today_vn().year
+
+
+def sessionmaker(app):
+    return app.extensions["subsidy.sessionmaker"]
+
+
+# One cheap hash for the whole module (scrypt per user and per test would dominate the run time).
+FAST_HASH = generate_password_hash(TEST_PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def add_users(s, roles):
+    users = {r: User(username=r, full_name=f"Người dùng {r}", role=r, password_hash=FAST_HASH,
+                     must_change_password=False) for r in roles}
+    s.add_all(users.values())
+    s.flush()
+    return users
+
+
+@pytest.fixture
+def data(app):
+    """Users of every role, the shipped rule set, three households of this year's list."""
+    s = sessionmaker(app)()
+    users = add_users(s, ROLES)
+    rulesets.load_shipped(s)
+    hh = []
+    for i, (name, kw) in enumerate([("Nguyễn Thị Ánh Tuyết", {}), ("Đặng Văn Hưởng", {"meritorious": True}),
+                                    ("Lý Ngọc Ẩn", {"category": "near_poor", "prior_device": "unknown"})]):
+        h = Household(code=f"W{i}", head_name=name, hamlet="Ấp Phú Hòa", category=kw.pop("category", "poor"),
+                      list_year=THIS_YEAR, prior_device=kw.pop("prior_device", "none"), citizen_id=f"08206000000{i}",
+                      phone=f"091234567{i}", search_text=f" w{i} nguyen thi anh tuyet" if i == 0 else f" w{i}", **kw)
+        s.add(h)
+        hh.append(h)
+    s.commit()
+    ids = [h.id for h in hh]
+    s.close()
+    return {"users": users, "households": ids}
+
+
+def client_as(app, role):
+    c = app.test_client()
+    if role:
+        assert login(c, role).status_code == 302
+    return c
+
+
+def make_application(app, household_id, form="package", check=True, **kw):
+    s = sessionmaker(app)()
+    clerk = s.scalar(select(User).where(User.username == "clerk"))
+    a = applications.apply(s, applications.ApplicationInput(household_id=household_id, support_form=form, **kw), clerk)
+    if check:
+        applications.check_eligibility(s, a, clerk)
+    s.commit()
+    aid = a.id
+    s.close()
+    return aid
+
+
+def state_of(app, application_id):
+    s = sessionmaker(app)()
+    try:
+        return s.get(Application, application_id).state
+    finally:
+        s.close()
+
+
+# ------------------------------------------------------------------ who may open what
+
+PAGES = [
+    # (path template, roles allowed)
+    ("/ho-so/", {"clerk", "approver", "admin"}),
+    ("/ho-so/moi", {"clerk"}),
+    ("/ho-so/{aid}", {"clerk", "approver", "admin"}),
+    ("/danh-sach/", {"clerk", "approver"}),
+    ("/danh-sach/{lid}", {"clerk", "approver"}),
+    ("/danh-sach/{lid}/de-nghi.pdf", {"clerk", "approver"}),
+    ("/danh-sach/{lid}/de-nghi.xlsx", {"clerk", "approver"}),
+    ("/bo-quy-tac/", {"admin", "clerk", "approver"}),
+    ("/bo-quy-tac/{rid}", {"admin", "clerk", "approver"}),
+    ("/bo-quy-tac/{rid}/xem-truoc", {"admin"}),
+]
+POSTS = [
+    ("/ho-so/{aid}/kiem-tra", {"clerk"}),
+    ("/ho-so/{aid}/rut", {"clerk", "approver"}),
+    ("/ho-so/{aid}/tu-choi", {"approver"}),
+    ("/ho-so/{aid}/bo-khoi-danh-sach", {"clerk"}),
+    ("/ho-so/{aid}/de-nghi", {"clerk"}),
+    ("/ho-so/{aid}/thiet-bi", {"clerk"}),
+    ("/ho-so/{aid}/ngay-mua", {"clerk"}),
+    ("/danh-sach/phan-bo", {"clerk"}),
+    ("/danh-sach/lap", {"clerk"}),
+    ("/danh-sach/bo-sung", {"clerk"}),
+    ("/danh-sach/{lid}/phe-duyet", {"approver"}),
+    ("/bo-quy-tac/xem-truoc-tep", {"admin"}),
+    ("/bo-quy-tac/luu", {"admin"}),
+    ("/bo-quy-tac/{rid}/ap-dung", {"admin"}),
+]
+
+
+@pytest.fixture
+def ids(app, data):
+    aid = make_application(app, data["households"][0])
+    s = sessionmaker(app)()
+    pl = ProposalList(number="99/DS-UBND", created_on=dt.date(2026, 1, 1), status="draft")
+    s.add(pl)
+    s.commit()
+    rid = s.scalar(select(RuleSet.id))
+    out = {"aid": aid, "lid": pl.id, "rid": rid}
+    s.close()
+    return out
+
+
+@pytest.mark.parametrize("role", ROLES + [None])
+def test_every_page_for_every_role(app, ids, role):
+    c = client_as(app, role)
+    for path, allowed in PAGES:
+        r = c.get(path.format(**ids))
+        if role is None:
+            assert r.status_code == 302 and "/dang-nhap" in r.headers["Location"], path
+        elif role in allowed:
+            assert r.status_code == 200, (path, role, r.status_code)
+        else:
+            assert r.status_code == 403, (path, role, r.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES + [None])
+def test_every_post_refuses_other_roles(app, ids, role):
+    c = client_as(app, role)
+    for path, allowed in POSTS:
+        if role in allowed:
+            continue
+        r = c.post(path.format(**ids), data={"reason": "x"})
+        assert r.status_code in (302, 403), path
+        if role is None:
+            assert "/dang-nhap" in r.headers["Location"]
+        else:
+            assert r.status_code == 403, (path, role)
+    assert state_of(app, ids["aid"]) == "eligible"
+
+
+def test_personal_data_is_not_on_pages_for_radio(app, ids):
+    c = client_as(app, "radio")
+    for path in ("/ho-so/", "/ho-so/{aid}", "/danh-sach/"):
+        r = c.get(path.format(**ids))
+        assert b"082060000000" not in r.data and b"0912345670" not in r.data
+
+
+# ------------------------------------------------------------------ applications
+
+
+def test_new_application_through_the_form(app, data):
+    c = client_as(app, "clerk")
+    hid = data["households"][0]
+    r = c.get("/ho-so/moi?q=nguyen tuyet")
+    assert r.status_code == 200 and "Nguyễn Thị Ánh Tuyết".encode() in r.data
+    r = c.get(f"/ho-so/moi?household_id={hid}")
+    assert r.status_code == 200 and b'name="received_on"' in r.data
+    r = c.post("/ho-so/moi", data={"household_id": hid, "received_on": "05/11/2026", "support_form": "cash",
+                                   "purchase_date": "11/12/2022", "evidence_note": "Hóa đơn", "note": "0.1 <A <0.9"})
+    assert r.status_code == 302
+    s = sessionmaker(app)()
+    a = s.scalar(select(Application).where(Application.household_id == hid))
+    assert (a.received_on, a.support_form, a.purchase_date, a.note) == (
+        dt.date(2026, 11, 5), "cash", dt.date(2022, 12, 11), "0.1 <A <0.9")
+    s.close()
+    page = c.get(r.headers["Location"], follow_redirects=True)
+    assert tracking.display(a.tracking_code).encode() in page.data
+    assert b"0.1 &lt;A &lt;0.9" in page.data  # escaped in HTML
+    # the decision page: check, see each rule and its citation
+    r = c.post(f"/ho-so/{a.id}/kiem-tra", follow_redirects=True)
+    assert "Không đủ điều kiện".encode() in r.data
+    for rule in ("E1", "E2", "E3", "E4", "E5"):
+        assert f"<b>{rule}</b>".encode() in r.data
+    assert "trước ngày 12/12/2022".encode() in r.data
+    assert "Căn cứ: Thông tư 14/2022/TT-BTTTT".encode() in r.data
+    assert state_of(app, a.id) == "not_eligible"
+
+
+def test_duplicate_application_links_to_the_first(app, data):
+    hid = data["households"][0]
+    first = make_application(app, hid, check=False)
+    c = client_as(app, "clerk")
+    r = c.get(f"/ho-so/moi?household_id={hid}")
+    assert f'/ho-so/{first}"'.encode() in r.data and "đã có hồ sơ".encode() in r.data
+    r = c.post("/ho-so/moi", data={"household_id": hid, "received_on": "05/11/2026", "support_form": "package"},
+               follow_redirects=True)
+    assert r.status_code == 200
+    assert "Mỗi hộ chỉ nộp một hồ sơ".encode() in r.data
+    assert f'href="/ho-so/{first}"'.encode() in r.data
+    s = sessionmaker(app)()
+    assert s.scalar(select(func.count()).select_from(Application)) == 1
+    s.close()
+
+
+def test_form_errors_are_shown(app, data):
+    c = client_as(app, "clerk")
+    r = c.post("/ho-so/moi", data={"household_id": data["households"][0], "received_on": "31/02/2026",
+                                   "support_form": "package"})
+    assert r.status_code == 200 and "chỉ có 28 ngày".encode() in r.data
+
+
+def test_undecided_then_record_prior_device_and_recheck(app, data):
+    aid = make_application(app, data["households"][2])
+    assert state_of(app, aid) == "received"
+    c = client_as(app, "clerk")
+    page = c.get(f"/ho-so/{aid}")
+    assert "Chưa kết luận được".encode() in page.data and b'action="/ho-so/%d/thiet-bi"' % aid in page.data
+    r = c.post(f"/ho-so/{aid}/thiet-bi", data={"prior_device": "none"}, follow_redirects=True)
+    assert "kết quả kiểm tra lại: Đủ điều kiện".encode() in r.data
+    assert state_of(app, aid) == "eligible"
+    assert r.data.count("Chưa đủ thông tin để kết luận".encode()) >= 1  # the old decision stays visible
+
+
+def test_withdraw_needs_a_reason_and_refuse_is_for_approvers(app, data):
+    aid = make_application(app, data["households"][0])
+    c = client_as(app, "clerk")
+    r = c.post(f"/ho-so/{aid}/rut", data={"reason": ""}, follow_redirects=True)
+    assert "Hãy ghi rõ lý do".encode() in r.data and state_of(app, aid) == "eligible"
+    page = c.get(f"/ho-so/{aid}")
+    assert b"data-confirm=" in page.data and b"/tu-choi" not in page.data
+    assert c.post(f"/ho-so/{aid}/tu-choi", data={"reason": "x"}).status_code == 403
+    a = client_as(app, "approver")
+    assert b"/tu-choi" in a.get(f"/ho-so/{aid}").data
+    r = a.post(f"/ho-so/{aid}/tu-choi", data={"reason": "Hộ không cư trú tại xã"}, follow_redirects=True)
+    assert "Đã từ chối hồ sơ".encode() in r.data and state_of(app, aid) == "refused"
+    assert "Hộ không cư trú tại xã".encode() in r.data
+
+
+def test_illegal_move_shows_a_clear_message_and_changes_nothing(app, data):
+    aid = make_application(app, data["households"][0])
+    c = client_as(app, "clerk")
+    r = c.post(f"/ho-so/{aid}/bo-khoi-danh-sach", data={"reason": "thử"}, follow_redirects=True)
+    assert "Không thể chuyển hồ sơ".encode() in r.data
+    assert state_of(app, aid) == "eligible"
+
+
+def test_queues_counts_search_and_pagination(app, data):
+    for hid in data["households"]:
+        make_application(app, hid)
+    c = client_as(app, "clerk")
+    r = c.get("/ho-so/")
+    assert "Tất cả <b>3</b>".encode() in r.data
+    assert "Đủ điều kiện <b>2</b>".encode() in r.data and "Đã tiếp nhận <b>1</b>".encode() in r.data
+    r = c.get("/ho-so/?state=received")
+    assert "Lý Ngọc Ẩn".encode() in r.data and "Đặng Văn Hưởng".encode() not in r.data
+    r = c.get("/ho-so/?q=tuyet")
+    assert "Nguyễn Thị Ánh Tuyết".encode() in r.data and "Lý Ngọc Ẩn".encode() not in r.data
+    s = sessionmaker(app)()
+    code = s.scalar(select(Application.tracking_code).join(Household).where(Household.code == "W1"))
+    s.close()
+    r = c.get("/ho-so/?q=" + tracking.display(code).lower())
+    assert "Đặng Văn Hưởng".encode() in r.data and "Lý Ngọc Ẩn".encode() not in r.data
+
+
+# ------------------------------------------------------------------ lists
+
+
+def test_allocate_build_approve_and_download(app, data):
+    for hid in data["households"][:2]:
+        make_application(app, hid)
+    clerk = client_as(app, "clerk")
+    r = clerk.post("/danh-sach/phan-bo", data={"quantity": "1", "allocated_on": "01/11/2026",
+                                                "source_document": "Công văn số 215/STTTT"}, follow_redirects=True)
+    assert "Đã ghi phân bổ 1 máy".encode() in r.data
+    r = clerk.get("/danh-sach/")
+    assert "Danh sách chờ (2)".encode() in r.data
+    assert r.data.index("Đặng Văn Hưởng".encode()) < r.data.index("Nguyễn Thị Ánh Tuyết".encode())  # P1 first
+    r = clerk.post("/danh-sach/lap", data={"count": "2"}, follow_redirects=True)
+    assert "Vượt chỉ tiêu".encode() in r.data
+    r = clerk.post("/danh-sach/lap", data={}, follow_redirects=False)
+    assert r.status_code == 302
+    s = sessionmaker(app)()
+    pl = s.scalar(select(ProposalList))
+    lid = pl.id
+    s.close()
+    r = clerk.get(f"/danh-sach/{lid}")
+    assert "Đặng Văn Hưởng".encode() in r.data and "Ghi nhận phê duyệt cả danh sách".encode() not in r.data
+    assert clerk.post(f"/danh-sach/{lid}/phe-duyet", data={}).status_code == 403
+    approver = client_as(app, "approver")
+    r = approver.post(f"/danh-sach/{lid}/phe-duyet", data={"decision_number": "312/QĐ-UBND",
+                                                          "decision_date": f"{applications.today_vn():%d/%m/%Y}",
+                                                          "approving_body": "Ủy ban nhân dân xã Phú Tân"},
+                      follow_redirects=True)
+    assert "1 hồ sơ chuyển sang «Đã được phê duyệt»".encode() in r.data
+    pdf = approver.get(f"/danh-sach/{lid}/phe-duyet.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Đặng Văn Hưởng" in text and "312/QĐ-UBND" in text and "Nguyễn Thị Ánh Tuyết" not in text
+    x = clerk.get(f"/danh-sach/{lid}/de-nghi.xlsx")
+    assert x.status_code == 200
+    ws = load_workbook(io.BytesIO(x.data)).active
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert "082060000001" in values
+    s = sessionmaker(app)()
+    exports = s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "proposal_list.export"))
+    s.close()
+    assert exports == 2
+    assert clerk.get(f"/danh-sach/{lid}/khac.pdf").status_code == 404
+
+
+def test_approved_documents_of_a_draft_list_are_refused(app, ids):
+    r = client_as(app, "clerk").get(f"/danh-sach/{ids['lid']}/phe-duyet.pdf", follow_redirects=True)
+    assert "chưa được phê duyệt".encode() in r.data
+
+
+# ------------------------------------------------------------------ rule sets
+
+
+def test_rule_sets_view_and_admin_preview(app, data):
+    aid = make_application(app, data["households"][0], form="cash", purchase_date=dt.date(2023, 1, 15))
+    clerk = client_as(app, "clerk")
+    r = clerk.get("/bo-quy-tac/")
+    assert "TT14-2022".encode() in r.data and "Đang có hiệu lực".encode() in r.data
+    assert b"xem-truoc-tep" not in r.data
+    admin = client_as(app, "admin")
+    doc = json.loads((rulesets.RULESETS_DIR / "tt14-2022.json").read_text(encoding="utf-8"))
+    doc.update({"version": 2, "cash_cutoff": "2023-06-01"})
+    r = admin.post("/bo-quy-tac/xem-truoc-tep", data={"file": (io.BytesIO(json.dumps(doc).encode()), "v2.json")},
+                   content_type="multipart/form-data")
+    assert r.status_code == 200
+    assert "TT14-2022 v2".encode() in r.data and "1 hồ sơ đổi kết quả".encode() in r.data
+    s = sessionmaker(app)()
+    assert s.scalar(select(func.count()).select_from(RuleSet)) == 1  # a preview stores nothing
+    s.close()
+    r = admin.post("/bo-quy-tac/luu", data={"document": json.dumps(doc)}, follow_redirects=True)
+    assert "Đã lưu TT14-2022 phiên bản 2 (chưa áp dụng)".encode() in r.data
+    s = sessionmaker(app)()
+    v2 = s.scalar(select(RuleSet).where(RuleSet.version == 2))
+    assert v2.active is False
+    s.close()
+    r = admin.get(f"/bo-quy-tac/{v2.id}/xem-truoc")
+    assert r.status_code == 200 and "Phiên bản mới".encode() in r.data
+    admin.post(f"/bo-quy-tac/{v2.id}/ap-dung", follow_redirects=True)
+    s = sessionmaker(app)()
+    assert s.get(RuleSet, v2.id).active is True
+    s.close()
+    # the application checked under v1 keeps that decision; a re-check uses v2
+    clerk.post(f"/ho-so/{aid}/kiem-tra")
+    page = clerk.get(f"/ho-so/{aid}").data
+    assert "TT14-2022 phiên bản 1".encode() in page and "TT14-2022 phiên bản 2".encode() in page
+    bad = admin.post("/bo-quy-tac/xem-truoc-tep", data={"file": (io.BytesIO(b"{oops"), "x.json")},
+                     content_type="multipart/form-data", follow_redirects=True)
+    assert "Không đọc được tệp bộ quy tắc".encode() in bad.data
+
+
+# ------------------------------------------------------------------ CSRF on
+
+
+def test_forms_need_the_csrf_token(csrf_app):
+    s = csrf_app.extensions["subsidy.sessionmaker"]()
+    add_users(s, ["clerk"])
+    rulesets.load_shipped(s)
+    h = Household(code="C1", head_name="Lê Văn Tám", hamlet="Ấp Phú Hòa", category="poor", list_year=THIS_YEAR,
+                  prior_device="none")
+    s.add(h)
+    s.commit()
+    hid = h.id
+    s.close()
+    c = csrf_app.test_client()
+    page = c.get("/dang-nhap")
+    r = c.post("/dang-nhap", data={"username": "clerk", "password": "matkhau123", "csrf_token": csrf_token_from(page.data)})
+    assert r.status_code == 302
+    form = {"household_id": hid, "received_on": "05/11/2026", "support_form": "package"}
+    assert c.post("/ho-so/moi", data=form).status_code == 400  # refused, nothing saved
+    s = csrf_app.extensions["subsidy.sessionmaker"]()
+    assert s.scalar(select(func.count()).select_from(Application)) == 0
+    s.close()
+    token = csrf_token_from(c.get(f"/ho-so/moi?household_id={hid}").data)
+    r = c.post("/ho-so/moi", data=dict(form, csrf_token=token))
+    assert r.status_code == 302
+    aid = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    assert c.post(f"/ho-so/{aid}/kiem-tra").status_code == 400
+    token = csrf_token_from(c.get(f"/ho-so/{aid}").data)
+    assert c.post(f"/ho-so/{aid}/kiem-tra", data={"csrf_token": token}).status_code == 302
+    s = csrf_app.extensions["subsidy.sessionmaker"]()
+    assert s.get(Application, aid).state == "eligible"
+    s.close()
