@@ -3,11 +3,12 @@ queries; the service checks the IMEI, the dates, the telecom list and the recipi
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-#: Accepted date formats: the browser's date input (ISO) and dd/mm/yyyy typed by hand.
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# The day-first text date field shared with the application forms (dd/mm/yyyy, vn.parse_date).
+from forms.applications import VnDateField
+
 _DATE_MSG = "Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/11/2026."
 
 
@@ -34,14 +35,14 @@ class HandoverForm(_RecipientMixin, FlaskForm):
                           validators=[DataRequired("Hãy chọn doanh nghiệp viễn thông.")])
     subscriber_number = StringField("Số thuê bao đã kích hoạt", validators=[
         DataRequired("Hãy nhập số thuê bao."), Length(max=20)], render_kw={"inputmode": "tel"})
-    handed_on = DateField("Ngày bàn giao", format=DATE_FORMATS, validators=[InputRequired(_DATE_MSG)])
+    handed_on = VnDateField("Ngày bàn giao", validators=[InputRequired(_DATE_MSG)])
 
 
 class CashPaymentForm(_RecipientMixin, FlaskForm):
     """Giấy biên nhận tiền hỗ trợ. The amount is not a field: it comes from the rule set."""
 
-    paid_on = DateField("Ngày chi tiền", format=DATE_FORMATS, validators=[InputRequired(_DATE_MSG)])
-    purchase_date = DateField("Ngày hộ mua điện thoại", format=DATE_FORMATS, validators=[Optional()])
+    paid_on = VnDateField("Ngày chi tiền", validators=[InputRequired(_DATE_MSG)])
+    purchase_date = VnDateField("Ngày hộ mua điện thoại", validators=[Optional()])
 
 
 class VoidForm(FlaskForm):

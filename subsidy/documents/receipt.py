@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,6 +101,8 @@ class ReceiptData:
 
 _RUN5 = re.compile(r"0{5,}|1{5,}")
 _FINDER_LIKE = "10111010000"  # the pattern qrencoder's rule 3 looks for (one direction)
+_FINDER_RE = re.compile(_FINDER_LIKE)
+_DARK_RUN = re.compile(r"1+")
 
 
 @functools.lru_cache(maxsize=64)
@@ -121,40 +122,32 @@ def _mask_rows(version: int, mask: int) -> tuple[int, ...]:
 def _penalty(rows: list[int], n: int) -> int:
     """The mask penalty of reportlab's qrencoder (QRUtil.getLostPoint), computed on row bitmasks:
     rule 1 runs of 5+ (rows and columns), rule 2 same-colour 2×2 blocks, rule 3 finder-like
-    patterns, rule 4 dark proportion. Rule 3 is counted on rows only, as qrencoder does in
-    effect (its column pass compares a tuple slice with a list, which is never equal)."""
+    patterns, rule 4 dark proportion. Rule 3 is counted on rows only and not at the last
+    position of a row, as qrencoder does in effect (its column pass compares a tuple slice with a
+    list, which is never equal; its row scan stops before n - 11)."""
     lines = [format(r, f"0{n}b") for r in rows]
-    cols = ["".join(t) for t in zip(*lines)]
-    score = 0
-    for line in lines + cols:
-        for m in _RUN5.finditer(line):
-            score += len(m.group()) - 2
-    for line in lines:
-        j, maxj = 0, n - len(_FINDER_LIKE)
-        while True:
-            j = line.find(_FINDER_LIKE, j)
-            if j < 0 or j >= maxj:
-                break
-            score += 40
-            j += len(_FINDER_LIKE)
+    row_text = "\n".join(lines)
+    col_text = "\n".join(map("".join, zip(*lines)))
+    score = sum(len(m) - 2 for m in _RUN5.findall(row_text)) + sum(len(m) - 2 for m in _RUN5.findall(col_text))
+    last = n - len(_FINDER_LIKE)
+    score += 40 * sum(1 for m in _FINDER_RE.finditer(row_text) if m.start() % (n + 1) < last)
     pairs = (1 << (n - 1)) - 1
     for a, b2 in zip(rows, rows[1:]):
-        same_a = ~(a ^ (a >> 1)) & pairs
-        same_b = ~(b2 ^ (b2 >> 1)) & pairs
-        score += 3 * (same_a & same_b & ~(a ^ b2) & pairs).bit_count()
+        score += 3 * (~(a ^ (a >> 1)) & ~(b2 ^ (b2 >> 1)) & ~(a ^ b2) & pairs).bit_count()
     dark = sum(r.bit_count() for r in rows)
     return score + 10 * (abs(100 * dark // (n * n) - 50) // 5)
 
 
 class _FastQrCode(QrCode):
-    """reportlab.graphics.barcode.qr's QrCode flowable, made faster (same output).
+    """reportlab.graphics.barcode.qr's QrCode flowable, made faster (same symbol).
 
     qrencoder chooses the mask by building the symbol eight times and scoring each in pure
-    Python (≈ 6 ms a receipt, a third of the page). Here the symbol is built once with mask 0,
-    the seven others are derived by XOR of precomputed per-row mask bits, scored on integers with
-    the same four rules, and the symbol is built once more with the winner — the same mask
-    reportlab would choose (tests/documents/test_receipt_pdf.py compares them). The dark runs are
-    drawn as one path in module units."""
+    Python (≈ 6 ms a receipt, a third of the page). Here the symbol is built once with mask 0;
+    the eight candidates are derived by XOR with precomputed per-row mask bits and scored on
+    integers and strings with the same four rules; the winner gets its format (and version)
+    information from qrencoder itself — the same symbol reportlab would make
+    (tests/documents/test_receipt_pdf.py compares them). The dark runs are drawn as one path
+    in module units."""
 
     def draw(self) -> None:
         qr = self.qr
@@ -163,15 +156,17 @@ class _FastQrCode(QrCode):
         n = qr.version * 4 + 17
         qr.makeImpl(True, 0)
         base = [int("".join("1" if x else "0" for x in row), 2) for row in qr.modules]
-        m0 = _mask_rows(qr.version, 0)
-        unmasked = [r ^ m for r, m in zip(base, m0)]
-        best, best_score = 0, None
+        unmasked = [r ^ m for r, m in zip(base, _mask_rows(qr.version, 0))]
+        best, best_rows, best_score = 0, unmasked, None
         for mask in range(8):
             rows = [r ^ m for r, m in zip(unmasked, _mask_rows(qr.version, mask))]
             score = _penalty(rows, n)
             if best_score is None or score < best_score:
-                best, best_score = mask, score
-        qr.makeImpl(False, best)
+                best, best_rows, best_score = mask, rows, score
+        qr.modules = [[ch == "1" for ch in format(r, f"0{n}b")] for r in best_rows]
+        qr.setupTypeInfo(False, best)
+        if qr.version >= 7:
+            qr.setupTypeNumber(False)
         self.mask_pattern = best
         border = self.qrBorder
         canv = self.canv
@@ -180,12 +175,10 @@ class _FastQrCode(QrCode):
         canv.scale(unit, unit)
         path = canv.beginPath()
         for r, row in enumerate(qr.modules):
-            c = 0
-            for dark, run in itertools.groupby(row):
-                count = len(list(run))
-                if dark:
-                    path.rect(c + border, n + border - r - 1, count, 1.02)
-                c += count
+            line = "".join("1" if x else "0" for x in row)
+            y = n + border - r - 1
+            for m in _DARK_RUN.finditer(line):
+                path.rect(m.start() + border, y, m.end() - m.start(), 1.02)
         canv.drawPath(path, stroke=0, fill=1)
         canv.restoreState()
 
@@ -199,9 +192,17 @@ def qr_code(value: str, size: float = QR_SIZE) -> Flowable:
 def _kv_table(rows: list[tuple[str, str]], st: b.Styles, label_w: float, width: float | None = None) -> Table:
     """Label: value lines, the value wrapping under itself (not under the label)."""
     width = width if width is not None else b.frame_width()
-    data = [[Paragraph(b.esc(k), st.normal), Paragraph(v, st.normal)] for k, v in rows]
+    style = st.normal
+    # Labels are short and never wrap: plain strings (no Paragraph to parse), set in the body
+    # font with the first baseline where the value's Paragraph puts its own.
+    data = [[k, Paragraph(v, style)] for k, v in rows]
     tbl = Table(data, colWidths=[label_w, width - label_w], hAlign="LEFT")
-    tbl.setStyle(TableStyle(_TIGHT + [("RIGHTPADDING", (0, 0), (-1, -1), 2)]))
+    tbl.setStyle(TableStyle(_TIGHT + [
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("FONTNAME", (0, 0), (0, -1), style.fontName),
+        ("FONTSIZE", (0, 0), (0, -1), style.fontSize),
+        ("LEADING", (0, 0), (0, -1), style.leading),
+    ]))
     return tbl
 
 
@@ -270,9 +271,7 @@ def _handover_body(d: ReceiptData, st: b.Styles) -> list[Flowable]:
         align=["C", "L", "L", "L", "C"],
     )
     return [
-        Paragraph(
-            "Bên A bàn giao cho Bên B điện thoại thông minh kèm gói dịch vụ hỗ trợ kết hợp "
-            "của Chương trình VTCI như sau:", st.normal),
+        Paragraph("Bên A bàn giao cho Bên B điện thoại thông minh kèm gói cước hỗ trợ:", st.normal),
         Spacer(1, 1 * mm),
         table,
         Spacer(1, 3 * mm),
@@ -348,8 +347,7 @@ def story(d: ReceiptData, compact: bool = False) -> list[Flowable]:
     out.append(Paragraph(f"<i>Căn cứ {b.esc(d.legal_basis)};</i>", st.normal))
     if d.decision:
         out.append(Paragraph(f"<i>Căn cứ {b.esc(d.decision)};</i>", st.normal))
-    out.append(Paragraph(f"Hôm nay, ngày {b.esc(d.date)}, tại trụ sở {b.esc(d.giver_unit)}, "
-                         "chúng tôi gồm:", st.normal))
+    out.append(Paragraph(f"Hôm nay, ngày {b.esc(d.date)}, chúng tôi gồm:", st.normal))
     out.append(Spacer(1, 2 * mm))
     out.extend(_parties(d, st))
     out.extend(_handover_body(d, st) if d.kind == KIND_HANDOVER else _cash_body(d, st))

@@ -202,9 +202,12 @@ def test_long_names_still_fit_one_page(tmp_path):
     """Long names and a long decision push the normal layout to two pages: the compact layout
     keeps the signatures on the page with the rest."""
     d = _sample(recipient_name="Tôn Nữ Thị Hoàng Phương Thảo Nguyên Khánh Linh",
-                head_name="Công Tằng Tôn Nữ Thị Hoàng Phương Thảo Nguyên", address="Số 123, đường liên ấp, tổ 15",
-                decision="Quyết định số 1234/QĐ-UBND ngày 01/10/2026 của Ủy ban nhân dân xã Phú Tân phê duyệt "
-                         "danh sách hộ được hỗ trợ", imei2="356938035643809")
+                head_name="Công Tằng Tôn Nữ Thị Hoàng Phương Thảo Nguyên",
+                address="Số 123, đường liên ấp Phú Thạnh - Phú Lợi, tổ 15, khu dân cư vượt lũ số 2",
+                decision="Quyết định số 1234/QĐ-UBND ngày 01/10/2026 của Chủ tịch Ủy ban nhân dân xã Phú Tân, "
+                         "tỉnh Đồng Tháp về việc phê duyệt danh sách hộ nghèo, hộ cận nghèo được hỗ trợ điện thoại "
+                         "thông minh năm 2026 (đợt 2)", imei2="356938035643809",
+                phone_make="Samsung Electronics Việt Nam", phone_model="Galaxy A05s 4GB/128GB (bản hai SIM)")
     pdf = doc.render(d, stamp=doc.STAMP_COPY)
     pages = pdf_pages(pdf)
     assert len(pages) == 1 and doc.page_count(pdf) == 1

@@ -92,6 +92,8 @@ def test_handover_form_errors_are_shown_and_nothing_is_saved(app, client, login_
     assert "sai chữ số kiểm tra" in text(bad)
     same = client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form(imei2="４９０１５４２０３２３７５１８"))
     assert same.status_code == 422 and "trùng IMEI thứ nhất" in text(same)
+    bad_date = client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form(handed_on="31/02/2026"))
+    assert bad_date.status_code == 422 and "31/02/2026" in text(bad_date)
     missing = client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form(phone_make=""))
     assert missing.status_code == 422 and "Hãy nhập hãng điện thoại." in text(missing)
     assert count(app, Handover) == 0 and count(app, Receipt) == 0
