@@ -433,7 +433,11 @@ def parse_birth_year(value: Any, this_year: int) -> int | None:
         elif re.fullmatch(r"[0-9]{4}\.0", text):
             year = int(text[:4])
         else:
-            year = vn.parse_date(text).year
+            try:
+                year = vn.parse_date(text).year
+            except vn.VnValueError as err:
+                raise vn.VnValueError(
+                    f"Năm sinh: {err} Cũng có thể ghi năm 4 chữ số, ví dụ 1975.") from err
     if year is None or not 1880 <= year <= this_year:
         raise vn.VnValueError(
             f"Năm sinh «{_text(value)}» không hợp lệ: ghi năm 4 chữ số (ví dụ 1975) hoặc ngày "

@@ -222,8 +222,8 @@ def register_household(session: Session, data: HouseholdInput, actor: User | Non
     mismatch not yet confirmed), Conflict (household code or CCCD already on file).
     """
     values, warnings = _validate(data, _this_year())
-    _apply_warning(values, warnings, data.confirm_citizen_id_warning, None)
     _check_unique(session, values, None)
+    _apply_warning(values, warnings, data.confirm_citizen_id_warning, None)
     hh = Household(**values, created_by_id=actor.id if actor is not None else None)
     hh.search_text, hh.sort_key = derived_keys(hh.head_name, hh.code, hh.citizen_id, hh.phone)
     session.add(hh)
@@ -241,8 +241,8 @@ def update_household(session: Session, household_id: int, data: HouseholdInput, 
     """
     hh = get_household(session, household_id)
     values, warnings = _validate(data, _this_year())
-    _apply_warning(values, warnings, data.confirm_citizen_id_warning, hh.citizen_id_warning)
     _check_unique(session, values, hh.id)
+    _apply_warning(values, warnings, data.confirm_citizen_id_warning, hh.citizen_id_warning)
     before = audit.snapshot(hh, DATA_FIELDS)
     for k, v in values.items():
         setattr(hh, k, v)

@@ -348,7 +348,8 @@ def _parse_rows(header: hl.Header, head: list[Sequence[Any]], rest: Iterator[Seq
     parser = hl.RowParser(header, this_year)
     results: list[hl.RowResult] = []
     number = header.last_row
-    filled = 0
+    filled = 0  # rows with something in them
+    households = 0  # rows that are households (valid or not)
     blank_run = 0
 
     def rows() -> Iterator[Sequence[Any]]:
@@ -369,7 +370,8 @@ def _parse_rows(header: hl.Header, head: list[Sequence[Any]], rest: Iterator[Seq
             else:
                 blank_run = 0
                 filled += 1
-                if filled > limits.max_rows:
+                households += r.skip_reason is None
+                if households > limits.max_rows or filled > 2 * limits.max_rows + 1000:
                     raise ImportFileError(
                         f"Tệp «{filename}» có hơn {_thousands(limits.max_rows)} dòng dữ liệu, vượt giới "
                         "hạn cho một lần nhập. Hãy chia danh sách thành nhiều tệp nhỏ hơn."
