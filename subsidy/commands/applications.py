@@ -54,7 +54,7 @@ def check_applications(username: str) -> None:
         if actor is None or not actor.active:
             fail(f"không có tài khoản đang dùng tên «{username}».")
         apps = list(session.scalars(select(Application).where(Application.state == "received").order_by(Application.id)))
-        rows = applications.check_many(session, apps, actor)
+        decisions = applications.check_many(session, apps, actor)
         session.commit()
     except (ServiceError, WorkflowError) as err:
         session.rollback()
@@ -62,9 +62,9 @@ def check_applications(username: str) -> None:
     finally:
         session.close()
     counts: dict[str, int] = {}
-    for r in rows:
-        counts[r.outcome] = counts.get(r.outcome, 0) + 1
-    click.echo(f"Đã kiểm tra {len(rows)} hồ sơ: {counts.get('eligible', 0)} đủ điều kiện, "
+    for d in decisions:
+        counts[d.outcome] = counts.get(d.outcome, 0) + 1
+    click.echo(f"Đã kiểm tra {len(decisions)} hồ sơ: {counts.get('eligible', 0)} đủ điều kiện, "
                f"{counts.get('not_eligible', 0)} không đủ điều kiện, {counts.get('undecided', 0)} chưa đủ thông tin.")
 
 

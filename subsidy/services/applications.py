@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,7 @@ from subsidy.domain import rules, tracking
 from subsidy.domain.rules import Decision, Facts, RuleSetSpec
 from subsidy.domain.workflow import State
 from subsidy.models import (
-    Application, CashPayment, EligibilityDecision, Handover, Household, ProposalList, RuleSet, User,
+    Application, AuditEntry, CashPayment, EligibilityDecision, Handover, Household, ProposalList, RuleSet, User,
 )
 from subsidy.services import audit, rulesets, workflow
 from subsidy.services.errors import Conflict, NotFound, ServiceError
@@ -338,18 +338,45 @@ def check_eligibility(session: Session, application: Application, actor: User | 
 
 
 def check_many(session: Session, applications: Sequence[Application], actor: User | None, *,
-               on: dt.date | None = None, rule_set: RuleSet | None = None) -> list[EligibilityDecision]:
-    """Check many applications at once (batch; same result as check_eligibility on each): facts in
-    a handful of queries, one flush at the end. Applications not in a checkable state are skipped."""
+               on: dt.date | None = None, rule_set: RuleSet | None = None) -> list[Decision]:
+    """Check many applications at once: the same decisions, records and moves as
+    check_eligibility on each, written in bulk — facts in a handful of queries, the decisions and
+    the audit entries as multi-row INSERTs, the moves through workflow.move_many (transition table
+    checked for all before anything changes). Applications not in a checkable state are skipped.
+    Returns the engine's Decision of each application checked, in order. Raises like
+    check_eligibility (no rule set in force; RoleNotAllowed for a role that may not check)."""
     on = on or today_vn()
     rule_set = rule_set or rulesets.in_force(session, on)
     spec = rulesets.spec_of(rule_set)
     apps = [a for a in applications if a.state in CHECKABLE]
     facts = load_facts_bulk(session, apps, on)
-    rows = [_store_decision(session, a, rule_set, facts[a.id], rules.decide(facts[a.id], spec), actor, None)
-            for a in apps]
+    at = dt.datetime.now(dt.timezone.utc)
+    actor_id = actor.id if actor is not None else None
+    decisions, rows, moves, checks = [], [], [], []
+    for a in apps:
+        f = facts[a.id]
+        d = rules.decide(f, spec)
+        decisions.append(d)
+        rows.append({"application_id": a.id, "rule_set_id": rule_set.id, "outcome": d.outcome,
+                     "priority_tier": d.tier, "failed_rules": list(d.failed), "results": d.results_as_dicts(),
+                     "facts": {**f.to_dict(), "rule_set": d.rule_set, "missing": list(d.missing), "tier_id": d.tier_id},
+                     "decided_by_id": actor_id, "decided_at": at})
+        a.priority_tier = d.tier
+        target = _TARGET.get(d.outcome)
+        if target is not None and a.state != target.value:
+            reason = "Không đạt điều kiện " + ", ".join(d.failed) if d.outcome == rules.NOT_ELIGIBLE else None
+            moves.append((a, target, reason))
+        else:
+            checks.append({"at": at, "actor_id": actor_id, "action": "application.check", "entity_type": "application",
+                           "entity_id": a.id, "changes": {"outcome": [None, d.outcome]},
+                           "note": rules.missing_summary(d) or None})
+    workflow.move_many(session, moves, actor, at=at)
+    if rows:
+        session.execute(insert(EligibilityDecision), rows)
+    if checks:
+        session.execute(insert(AuditEntry), checks)
     session.flush()
-    return rows
+    return decisions
 
 
 def decisions_of(session: Session, application: Application) -> list[EligibilityDecision]:

@@ -6,12 +6,14 @@ the state, writes an ApplicationEvent (the history the tally counts from) and an
 from __future__ import annotations
 
 import datetime as dt
+from typing import Sequence
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
 from subsidy.domain.workflow import Move, State, check_move
-from subsidy.models import Application, ApplicationEvent, User
+from subsidy.models import Application, ApplicationEvent, AuditEntry, User
 from subsidy.services import audit
 
 
@@ -59,3 +61,43 @@ def record_received(session: Session, application: Application, actor: User | No
                              actor_id=actor.id if actor is not None else None, at=at)
     session.add(event)
     return event
+
+
+def move_many(
+    session: Session,
+    items: Sequence[tuple[Application, State | str, str | None]],
+    actor: User | None,
+    *,
+    role: str | None = None,
+    at: dt.datetime | None = None,
+) -> int:
+    """The batch form of ``move`` for use cases that move many applications at once (an
+    eligibility check of a whole queue): ``items`` are (application, target, reason).
+
+    Every move is checked against the transition table first; the first illegal one raises its
+    named WorkflowError and nothing changes (all or nothing). Then each application's state is set
+    and the same ApplicationEvent and audit rows as ``move`` writes are inserted with two
+    multi-row INSERTs (no per-row RETURNING, which the ORM would otherwise issue one row at a
+    time). Returns the number of moves. Source: domain.md §5.
+    """
+    role = role or (actor.role if actor is not None else "")
+    checked = []
+    for app, target, reason in items:
+        current = State(app.state)
+        checked.append((app, current, State(target), check_move(current, target, role, reason), reason))
+    if not checked:
+        return 0
+    at = at or utcnow()
+    actor_id = actor.id if actor is not None else None
+    events, entries = [], []
+    for app, current, target, mv, reason in checked:
+        app.state = target.value
+        app.state_changed_at = at
+        events.append({"application_id": app.id, "from_state": current.value, "to_state": target.value,
+                       "actor_id": actor_id, "at": at, "reason": reason or None})
+        entries.append({"at": at, "actor_id": actor_id, "action": f"application.{mv.name}",
+                        "entity_type": "application", "entity_id": app.id,
+                        "changes": {"state": [current.value, target.value]}, "note": reason})
+    session.execute(insert(ApplicationEvent), events)
+    session.execute(insert(AuditEntry), entries)
+    return len(checked)

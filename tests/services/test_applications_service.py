@@ -451,9 +451,36 @@ def test_allocation_validation(session, clerk):
 
 
 def test_check_many_matches_single_checks(session, clerk, household, tt14):
-    apps = [apply(session, clerk, household(**kw)) for kw in ({}, {"prior_device": "vtci_tablet"},
-                                                               {"prior_device": "unknown"}, {"meritorious": True})]
-    rows = applications.check_many(session, apps, clerk, on=ON)
-    assert [r.outcome for r in rows] == ["eligible", "not_eligible", "undecided", "eligible"]
-    assert [a.state for a in apps] == ["eligible", "not_eligible", "received", "eligible"]
-    assert [a.priority_tier for a in apps] == [3, 3, 3, 1]
+    """The batch path writes the same records as check_eligibility one by one."""
+    kinds = ({}, {"prior_device": "vtci_tablet"}, {"prior_device": "unknown"}, {"meritorious": True})
+    singles = [apply(session, clerk, household(**kw)) for kw in kinds]
+    batch = [apply(session, clerk, household(**kw)) for kw in kinds]
+    for a in singles:
+        applications.check_eligibility(session, a, clerk, on=ON)
+    decisions = applications.check_many(session, batch, clerk, on=ON)
+    assert [d.outcome for d in decisions] == ["eligible", "not_eligible", "undecided", "eligible"]
+    assert [a.state for a in batch] == [a.state for a in singles] == ["eligible", "not_eligible", "received", "eligible"]
+    assert [a.priority_tier for a in batch] == [a.priority_tier for a in singles] == [3, 3, 3, 1]
+
+    def records(app):
+        d = applications.latest_decision(session, app)
+        facts = {k: v for k, v in d.facts.items() if k not in ("tracking_code",)}
+        results = [{k: v for k, v in r.items() if k != "explanation"} for r in d.results]
+        events = [(e.from_state, e.to_state, e.actor_id, e.reason) for e in session.scalars(
+            select(ApplicationEvent).where(ApplicationEvent.application_id == app.id).order_by(ApplicationEvent.id))]
+        audits = [(e.action, e.actor_id, e.changes, e.note) for e in session.scalars(
+            select(AuditEntry).where(AuditEntry.entity_type == "application", AuditEntry.entity_id == app.id,
+                                     AuditEntry.action != "application.create").order_by(AuditEntry.id))]
+        return (d.outcome, d.priority_tier, d.failed_rules, d.rule_set_id, d.decided_by_id,
+                {k: v for k, v in facts.items() if k != "received_on"}, results, events, audits)
+
+    for one, many in zip(singles, batch):
+        assert records(one) == records(many)
+    # nothing moves when one move is illegal for the role: all or nothing
+    approver = User(username="appr2", password_hash="x", role="approver", must_change_password=False)
+    session.add(approver)
+    more = [apply(session, clerk, household()) for _ in range(2)]
+    with pytest.raises(RoleNotAllowed):
+        applications.check_many(session, more, approver, on=ON)
+    assert [a.state for a in more] == ["received", "received"]
+    assert count(session, EligibilityDecision, EligibilityDecision.application_id.in_([a.id for a in more])) == 0
