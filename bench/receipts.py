@@ -19,6 +19,7 @@ Figures are printed, not asserted (a benchmark, not a test).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import platform
 import resource
@@ -70,7 +71,7 @@ def make_receipt(i: int, kind: str) -> doc.ReceiptData:
         kind=kind, number_display=f"{i + 1:04d}/{series}", series=series, year=2026, number=i + 1,
         issuer_body_upper="", issuer_body="ỦY BAN NHÂN DÂN XÃ PHÚ TÂN", place="Phú Tân",
         giver_unit="Ủy ban nhân dân xã Phú Tân", date=day,
-        place_date=f"Phú Tân, ngày {1 + i % 28:02d} tháng {1 + i % 12} năm 2026", tracking_code=code,
+        place_date=vn.place_date_line("Phú Tân", dt.date(2026, 1 + i % 12, 1 + i % 28)), tracking_code=code,
         status_url=f"https://dichvu.phutan.gov.vn/tra-cuu?ma={code}", household_code=f"PT-{i:05d}",
         head_name=head, hamlet=HAMLETS[i % 6], address=f"Tổ {1 + i % 9}", category="Hộ nghèo" if i % 3 else "Hộ cận nghèo",
         recipient_name=name, recipient_citizen_id=f"082{i % 4}{(60 + i) % 100:02d}{i:06d}", staff_name="Lý Ngọc Ẩn",
