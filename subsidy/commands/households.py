@@ -19,6 +19,7 @@ MAX_ERRORS_SHOWN = 200
 
 
 def _print_report(report, refused: bool, dry_run: bool) -> None:
+    from subsidy.domain import vn
     from subsidy.services.importer import STATUS_LABELS
 
     counts = report.counts
@@ -29,9 +30,9 @@ def _print_report(report, refused: bool, dry_run: bool) -> None:
     width = max(len(v) for v in (*STATUS_LABELS.values(), "Tổng số hộ"))
     click.echo("┌" + "─" * (width + 2) + "┬──────────┐")
     for key in ("new", "update", "unchanged", "error", "skipped"):
-        click.echo(f"│ {STATUS_LABELS[key]:<{width}} │ {counts[key]:>8} │")
+        click.echo(f"│ {STATUS_LABELS[key]:<{width}} │ {vn.format_money(counts[key]):>8} │")
     click.echo("├" + "─" * (width + 2) + "┼──────────┤")
-    click.echo(f"│ {'Tổng số hộ':<{width}} │ {report.households:>8} │")
+    click.echo(f"│ {'Tổng số hộ':<{width}} │ {vn.format_money(report.households):>8} │")
     click.echo("└" + "─" * (width + 2) + "┴──────────┘")
     errors = report.error_rows
     if errors:

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 import json
 import re
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 from zoneinfo import ZoneInfo
@@ -450,13 +450,17 @@ class ImportReport:
         return bool(self.counts["error"]) and not self.skip_invalid
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, default=str)
+        """Compact JSON for the web preview (rows as lists; a new row's full "changes" — every
+        value of the row — is left out: the preview does not show it and the commit recomputes)."""
+        head = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "rows"}
+        rows = [[r.number, r.status, r.code, r.head_name, r.hamlet, r.category, r.messages, r.warnings,
+                 r.changes if r.status == "update" else {}, r.household_id] for r in self.rows]
+        return json.dumps({"head": head, "rows": rows}, ensure_ascii=False, default=str, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> "ImportReport":
         d = json.loads(text)
-        d["rows"] = [RowOutcome(**r) for r in d["rows"]]
-        return cls(**d)
+        return cls(**d["head"], rows=[RowOutcome(*r) for r in d["rows"]])
 
 
 _EXISTING_COLUMNS = (
@@ -564,10 +568,10 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
             out.warnings.append(values.get("citizen_id_warning") or rec.citizen_id_warning)
         if target is None:
             out.status = "new"
-            out.changes = {k: [None, v] for k, v in values.items() if v not in (None, False)}
+            out.changes = {k: [None, values[k]] for k in IMPORT_FIELDS if values.get(k) not in (None, False)}
             inserts.append(values | {"_row": out})
             continue
-        changes = {k: [target[k], v] for k, v in values.items() if target[k] != v}
+        changes = {k: [target[k], values[k]] for k in IMPORT_FIELDS if k in values and target[k] != values[k]}
         if not changes:
             out.status = "unchanged"
             continue

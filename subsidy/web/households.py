@@ -1,4 +1,172 @@
-"""Placeholder blueprint: filled in by its issue."""
-from flask import Blueprint
+"""Household registry pages: list with search and filters, view with history, add, edit, archive.
 
-bp = Blueprint("households", __name__)
+Clerks and admins edit; approvers view; the radio never sees a person (issue 2 item 6).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forms.households import ArchiveForm, HouseholdForm, RestoreForm
+from subsidy.models import Household
+from subsidy.services import households as svc
+from subsidy.services.errors import Conflict, NotFound, ServiceError
+from subsidy.web import db_session, roles_required
+from subsidy.web.pagination import page_arg, paginate
+
+bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh")
+
+VIEW_ROLES = ("clerk", "approver", "admin")
+EDIT_ROLES = ("clerk", "admin")
+PER_PAGE = 50
+
+
+def _hamlet_choices(session, current: str | None = None) -> list[tuple[str, str]]:
+    hamlets = svc.hamlets_in_use(session, current_app.config.get("HAMLETS", []))
+    if current and current not in hamlets:
+        hamlets.append(current)
+    return [("", "— Chọn ấp —")] + [(h, h) for h in hamlets]
+
+
+def _input(form: HouseholdForm) -> svc.HouseholdInput:
+    return svc.HouseholdInput(
+        code=form.code.data or "", head_name=form.head_name.data or "", hamlet=form.hamlet.data or "",
+        category=form.category.data or None, members=form.members.data,
+        head_birth_year=form.head_birth_year.data, head_gender=form.head_gender.data or None,
+        citizen_id=form.citizen_id.data, address=form.address.data, phone=form.phone.data,
+        list_year=form.list_year.data, decision_number=form.decision_number.data,
+        decision_date=form.decision_date.data, meritorious=form.meritorious.data,
+        social_policy=form.social_policy.data, prior_device=form.prior_device.data,
+        prior_device_detail=form.prior_device_detail.data, prior_device_date=form.prior_device_date.data,
+        confirm_citizen_id_warning=form.confirm_citizen_id_warning.data,
+    )
+
+
+def _save(form: HouseholdForm, household: Household | None):
+    """Validate and save; returns (household, warnings to confirm) — household None on failure."""
+    session = db_session()
+    if not form.validate_on_submit():
+        return None, []
+    try:
+        if household is None:
+            hh = svc.register_household(session, _input(form), current_user)
+        else:
+            hh = svc.update_household(session, household.id, _input(form), current_user)
+    except svc.NeedsConfirmation as err:
+        session.rollback()
+        form.confirm_citizen_id_warning.data = False
+        return None, err.warnings
+    except svc.InvalidHousehold as err:
+        session.rollback()
+        for name, message in err.field_errors.items():
+            getattr(form, name).errors = list(getattr(form, name).errors) + [message]
+        return None, []
+    except (Conflict, ServiceError) as err:
+        session.rollback()
+        flash(str(err), "error")
+        return None, []
+    session.commit()
+    return hh, []
+
+
+@bp.route("/")
+@roles_required(*VIEW_ROLES)
+def index():
+    session = db_session()
+    q = request.args.get("q", "").strip()[:100]
+    hamlet = request.args.get("hamlet", "").strip()
+    category = request.args.get("category", "").strip()
+    archived = request.args.get("archived") == "1"
+    stmt = svc.household_query(q, hamlet or None, category or None, include_archived=archived)
+    page = paginate(session, stmt, page_arg(request.args), PER_PAGE)
+    return render_template(
+        "households/index.html", page=page, q=q, hamlet=hamlet, category=category, archived=archived,
+        hamlets=svc.hamlets_in_use(session, current_app.config.get("HAMLETS", [])),
+        can_edit=current_user.has_role(*EDIT_ROLES),
+    )
+
+
+@bp.route("/them", methods=["GET", "POST"])
+@roles_required(*EDIT_ROLES)
+def new():
+    session = db_session()
+    form = HouseholdForm()
+    form.hamlet.choices = _hamlet_choices(session, form.hamlet.data)
+    hh, warnings = (None, []) if request.method == "GET" else _save(form, None)
+    if hh is not None:
+        flash(f"Đã thêm hộ {hh.head_name} (mã {hh.code}).", "success")
+        return redirect(url_for("households.show", household_id=hh.id))
+    return render_template("households/form.html", form=form, household=None, warnings=warnings)
+
+
+@bp.route("/<int:household_id>")
+@roles_required(*VIEW_ROLES)
+def show(household_id: int):
+    session = db_session()
+    try:
+        hh = svc.get_household(session, household_id)
+    except NotFound:
+        abort(404)
+    history = svc.household_history(session, hh.id)
+    return render_template("households/show.html", household=hh, history=history,
+                           can_edit=current_user.has_role(*EDIT_ROLES), archive_form=ArchiveForm(),
+                           restore_form=RestoreForm())
+
+
+@bp.route("/<int:household_id>/sua", methods=["GET", "POST"])
+@roles_required(*EDIT_ROLES)
+def edit(household_id: int):
+    session = db_session()
+    try:
+        hh = svc.get_household(session, household_id)
+    except NotFound:
+        abort(404)
+    form = HouseholdForm(obj=hh) if request.method == "GET" else HouseholdForm()
+    form.hamlet.choices = _hamlet_choices(session, hh.hamlet)
+    if request.method == "GET":
+        form.head_gender.data = hh.head_gender or ""
+        form.category.data = hh.category or ""
+    saved, warnings = (None, []) if request.method == "GET" else _save(form, hh)
+    if saved is not None:
+        flash("Đã lưu thay đổi.", "success")
+        return redirect(url_for("households.show", household_id=hh.id))
+    return render_template("households/form.html", form=form, household=hh, warnings=warnings)
+
+
+@bp.route("/<int:household_id>/luu-tru", methods=["POST"])
+@roles_required(*EDIT_ROLES)
+def archive(household_id: int):
+    session = db_session()
+    form = ArchiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        svc.archive_household(session, household_id, current_user, form.reason.data)
+    except NotFound:
+        abort(404)
+    except ServiceError as err:
+        session.rollback()
+        flash(str(err), "error")
+    else:
+        session.commit()
+        flash("Đã lưu trữ hộ này: hộ không còn hiện trong danh sách, hồ sơ và lịch sử vẫn giữ nguyên.", "success")
+    return redirect(url_for("households.show", household_id=household_id))
+
+
+@bp.route("/<int:household_id>/khoi-phuc", methods=["POST"])
+@roles_required(*EDIT_ROLES)
+def restore(household_id: int):
+    session = db_session()
+    if not RestoreForm().validate_on_submit():
+        abort(400)
+    try:
+        svc.restore_household(session, household_id, current_user)
+    except NotFound:
+        abort(404)
+    except ServiceError as err:
+        session.rollback()
+        flash(str(err), "error")
+    else:
+        session.commit()
+        flash("Đã khôi phục hộ vào danh sách.", "success")
+    return redirect(url_for("households.show", household_id=household_id))

@@ -1,4 +1,228 @@
-"""Placeholder blueprint: filled in by its issue."""
-from flask import Blueprint
+"""Import the household list from the browser: upload → preview (every row classified) → confirm.
 
-bp = Blueprint("imports", __name__)
+The uploaded file stays on the server under ``instance/imports/<random id>/`` (``IMPORT_DIR``)
+between the preview and the confirmation, so the commit imports exactly the file that was
+previewed; the browser never sends it back.  The folder is deleted after the commit, on cancel,
+or — for abandoned previews — a day later (swept at each new upload).  Only its uploader (or an
+admin) can see or commit a preview.  Both steps call services.importer.import_households, like
+the CLI.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from forms.households import CancelImportForm, ConfirmImportForm, ImportForm
+from subsidy.domain import vn
+from subsidy.services import importer
+from subsidy.services.errors import ServiceError
+from subsidy.web import db_session, roles_required
+from subsidy.web.pagination import Page
+
+bp = Blueprint("imports", __name__, url_prefix="/nhap-danh-sach")
+
+ROLES = ("clerk", "admin")
+KEEP_SECONDS = 24 * 3600
+PER_PAGE = 100
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+STATUS_ORDER = ("error", "new", "update", "unchanged", "skipped")
+
+
+def _root() -> Path:
+    root = Path(current_app.config.get("IMPORT_DIR") or Path(current_app.instance_path) / "imports")
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _sweep(root: Path) -> None:
+    """Delete previews older than a day (abandoned uploads)."""
+    limit = time.time() - KEEP_SECONDS
+    for child in root.iterdir():
+        try:
+            if child.is_dir() and child.stat().st_mtime < limit:
+                shutil.rmtree(child, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _folder(token: str) -> Path:
+    """The folder of an upload this user may use; 404 otherwise (bad id, gone, someone else's)."""
+    if not _TOKEN.match(token or ""):
+        abort(404)
+    folder = _root() / token
+    meta_path = folder / "meta.json"
+    if not meta_path.is_file():
+        abort(404)
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("user_id") != current_user.id and not current_user.has_role("admin"):
+        abort(404)
+    if time.time() - meta.get("created", 0) > KEEP_SECONDS:
+        shutil.rmtree(folder, ignore_errors=True)
+        abort(404)
+    return folder
+
+
+def _meta(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+
+
+def _run(folder: Path, *, dry_run: bool, skip_invalid: bool) -> importer.ImportReport:
+    meta = _meta(folder)
+    return importer.import_households(
+        db_session(), (folder / "upload").read_bytes(), meta["filename"], current_user,
+        year=meta.get("year"), dry_run=dry_run, skip_invalid=skip_invalid,
+        limits=importer.ImportLimits.from_config(current_app.config),
+    )
+
+
+def _save_report(folder: Path, report: importer.ImportReport) -> None:
+    tmp = folder / "preview.json.tmp"
+    tmp.write_text(report.to_json(), encoding="utf-8")
+    os.replace(tmp, folder / "preview.json")
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_err: Any):
+    limit = int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+    form = ImportForm(formdata=None)
+    msg = (f"Tệp tải lên vượt giới hạn {limit / 1048576:.0f} MB. Hãy xóa các trang tính, hình ảnh "
+           "không cần thiết hoặc chia danh sách thành nhiều tệp rồi tải lại.")
+    return render_template("imports/new.html", form=form, error=msg), 413
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(*ROLES)
+def new():
+    form = ImportForm()
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("imports/new.html", form=form, error=None), status
+    upload = form.file.data
+    filename = Path(upload.filename or "danh-sach").name[:200]
+    data = upload.read()
+    root = _root()
+    _sweep(root)
+    token = secrets.token_urlsafe(24)
+    folder = root / token
+    folder.mkdir(mode=0o700)
+    (folder / "upload").write_bytes(data)
+    meta = {"filename": filename, "year": form.year.data, "skip_invalid": bool(form.skip_invalid.data),
+            "user_id": current_user.id, "created": time.time()}
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    session = db_session()
+    try:
+        report = _run(folder, dry_run=True, skip_invalid=meta["skip_invalid"])
+    except ServiceError as err:
+        session.rollback()
+        shutil.rmtree(folder, ignore_errors=True)
+        return render_template("imports/new.html", form=form, error=str(err)), 422
+    session.rollback()
+    _save_report(folder, report)
+    return redirect(url_for("imports.preview", token=token))
+
+
+@bp.route("/<token>")
+@roles_required(*ROLES)
+def preview(token: str):
+    folder = _folder(token)
+    path = folder / "preview.json"
+    if not path.is_file():
+        abort(404)
+    report = importer.ImportReport.from_json(path.read_text(encoding="utf-8"))
+    counts = report.counts
+    status = request.args.get("status", "")
+    if status not in STATUS_ORDER:
+        status = "error" if counts["error"] and "status" not in request.args else ""
+    rows = [r for r in report.rows if not status or r.status == status]
+    try:
+        page_no = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page_no = 1
+    pages = max(1, -(-len(rows) // PER_PAGE))
+    page_no = min(page_no, pages)
+    page = Page(rows[(page_no - 1) * PER_PAGE: page_no * PER_PAGE], page_no, PER_PAGE, len(rows))
+    meta = _meta(folder)
+    confirm = ConfirmImportForm(skip_invalid=meta.get("skip_invalid", False))
+    uploaded = dt.datetime.fromtimestamp(meta.get("created", time.time()), dt.timezone.utc)
+    return render_template(
+        "imports/preview.html", report=report, counts=counts, page=page, status=status, token=token,
+        confirm=confirm, cancel=CancelImportForm(), statuses=importer.STATUS_LABELS,
+        field_labels=importer.FIELD_LABELS, order=STATUS_ORDER, uploaded=uploaded,
+        column_labels=_column_labels(report.columns),
+    )
+
+
+def _column_labels(columns: dict[str, int]) -> list[tuple[str, str]]:
+    from openpyxl.utils import get_column_letter
+
+    from subsidy.domain.household_list import COLUMN_LABELS
+
+    return [(get_column_letter(i + 1), COLUMN_LABELS.get(f, f)) for f, i in sorted(columns.items(), key=lambda kv: kv[1])]
+
+
+@bp.route("/<token>/xac-nhan", methods=["POST"])
+@roles_required(*ROLES)
+def commit(token: str):
+    folder = _folder(token)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    # Claim the upload so that a double click or a second clerk cannot import it twice.
+    claimed = folder.with_name(folder.name + ".dang-nhap")
+    try:
+        folder.rename(claimed)
+    except OSError:
+        abort(409)
+    session = db_session()
+    try:
+        report = _run(claimed, dry_run=False, skip_invalid=bool(form.skip_invalid.data))
+    except importer.ImportRefused as err:
+        session.rollback()
+        claimed.rename(folder)
+        _save_report(folder, err.report)
+        flash(str(err), "error")
+        return redirect(url_for("imports.preview", token=token, status="error"))
+    except ServiceError as err:
+        session.rollback()
+        shutil.rmtree(claimed, ignore_errors=True)
+        flash(str(err), "error")
+        return redirect(url_for("imports.new"))
+    except Exception:
+        session.rollback()
+        claimed.rename(folder)
+        raise
+    session.commit()
+    shutil.rmtree(claimed, ignore_errors=True)
+    c = {k: vn.format_money(v) for k, v in report.counts.items()}
+    if report.committed:
+        parts = [f"thêm {c['new']} hộ", f"cập nhật {c['update']} hộ"]
+        if report.counts["unchanged"]:
+            parts.append(f"{c['unchanged']} hộ không đổi")
+        if report.counts["error"]:
+            parts.append(f"bỏ qua {c['error']} dòng lỗi")
+        flash(f"Đã nhập danh sách năm {report.list_year}: {', '.join(parts)}.", "success")
+    else:
+        flash(f"Không có gì thay đổi: {c['unchanged']} hộ trong tệp đã có và giống hệt.", "success")
+    return redirect(url_for("households.index"))
+
+
+@bp.route("/<token>/huy", methods=["POST"])
+@roles_required(*ROLES)
+def cancel(token: str):
+    folder = _folder(token)
+    if not CancelImportForm().validate_on_submit():
+        abort(400)
+    shutil.rmtree(folder, ignore_errors=True)
+    flash("Đã hủy lần nhập này; tệp tải lên đã được xóa.", "success")
+    return redirect(url_for("imports.new"))

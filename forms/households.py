@@ -1,0 +1,74 @@
+"""Household and list-import forms (shape only; the services check the Vietnamese rules)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from forms.applications import VnDateField
+
+GENDER_CHOICES = [("", "— Chưa rõ —"), ("M", "Nam"), ("F", "Nữ")]
+CATEGORY_CHOICES = [("", "— Chưa có —"), ("poor", "Hộ nghèo"), ("near_poor", "Hộ cận nghèo")]
+PRIOR_DEVICE_CHOICES = [
+    ("unknown", "Chưa ghi nhận"),
+    ("none", "Chưa nhận thiết bị nào"),
+    ("vtci_tablet", "Đã nhận máy tính bảng (VTCI)"),
+    ("learning_device", "Đã nhận thiết bị học tập («Sóng và máy tính cho em»)"),
+]
+
+
+class HouseholdForm(FlaskForm):
+    """The household record. ``hamlet`` choices are set by the view (configured + on file)."""
+
+    code = StringField("Mã hộ", validators=[DataRequired("Hãy nhập mã hộ."), Length(max=32)],
+                       render_kw={"autocomplete": "off"})
+    head_name = StringField("Họ và tên chủ hộ", validators=[DataRequired("Hãy nhập họ tên chủ hộ."), Length(max=120)],
+                            render_kw={"autocomplete": "off"})
+    head_birth_year = IntegerField("Năm sinh", validators=[Optional()],
+                                   render_kw={"inputmode": "numeric", "placeholder": "ví dụ 1975"})
+    head_gender = SelectField("Giới tính", choices=GENDER_CHOICES, default="")
+    citizen_id = StringField("Số CCCD (12 chữ số)", validators=[Optional(), Length(max=40)],
+                             render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    confirm_citizen_id_warning = BooleanField(
+        "Tôi đã đối chiếu với thẻ căn cước: số CCCD, năm sinh và giới tính ghi ở trên là đúng.")
+    hamlet = SelectField("Ấp", choices=[], validate_choice=True)
+    address = StringField("Địa chỉ", validators=[Optional(), Length(max=255)])
+    members = IntegerField("Số nhân khẩu", default=1, validators=[
+        InputRequired("Hãy nhập số nhân khẩu."), NumberRange(1, 99, "Số nhân khẩu phải từ 1 đến 99.")],
+        render_kw={"inputmode": "numeric"})
+    phone = StringField("Số điện thoại", validators=[Optional(), Length(max=20)],
+                        render_kw={"inputmode": "tel", "autocomplete": "off"})
+    category = SelectField("Phân loại", choices=CATEGORY_CHOICES, default="")
+    list_year = IntegerField("Năm danh sách", validators=[Optional()], render_kw={"inputmode": "numeric"})
+    decision_number = StringField("Số quyết định công nhận", validators=[Optional(), Length(max=64)])
+    decision_date = VnDateField("Ngày quyết định", validators=[Optional()])
+    meritorious = BooleanField("Gia đình người có công với cách mạng")
+    social_policy = BooleanField("Gia đình chính sách xã hội")
+    prior_device = SelectField("Đã nhận thiết bị nào chưa", choices=PRIOR_DEVICE_CHOICES, default="unknown")
+    prior_device_detail = StringField("Thiết bị nào", validators=[Optional(), Length(max=120)])
+    prior_device_date = VnDateField("Ngày nhận thiết bị", validators=[Optional()])
+
+
+class ArchiveForm(FlaskForm):
+    reason = TextAreaField("Lý do lưu trữ", validators=[Optional(), Length(max=500)])
+
+
+class RestoreForm(FlaskForm):
+    """Empty: the CSRF token of the restore button."""
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Tệp danh sách (.xlsx hoặc .csv)", validators=[FileRequired("Hãy chọn tệp danh sách.")],
+                     render_kw={"accept": ".xlsx,.csv"})
+    year = IntegerField("Năm danh sách", validators=[Optional(), NumberRange(2000, 2100, "Năm không hợp lệ.")],
+                        render_kw={"inputmode": "numeric", "placeholder": "tự nhận từ tiêu đề"})
+    skip_invalid = BooleanField("Bỏ qua các dòng lỗi, chỉ nhập các dòng đúng")
+
+
+class ConfirmImportForm(FlaskForm):
+    skip_invalid = BooleanField("Bỏ qua các dòng lỗi, chỉ nhập các dòng đúng")
+
+
+class CancelImportForm(FlaskForm):
+    """Empty: the CSRF token of the cancel button."""

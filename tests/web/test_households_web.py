@@ -1,0 +1,327 @@
+"""Household pages and the list import in the browser: roles, search, order, forms, upload → preview → commit."""
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+
+import pytest
+from sqlalchemy import func, select
+
+from subsidy.domain import vn
+from subsidy.models import AuditEntry, Household
+from subsidy.services import households as svc
+from tests.conftest import DATA, csrf_token_from, login
+
+XLSX = DATA / "ho-ngheo-2025-phu-tan.xlsx"
+CSV = DATA / "ho-ngheo-2025-bo-sung.csv"
+
+
+@pytest.fixture(autouse=True)
+def import_dir(app, tmp_path):
+    app.config["IMPORT_DIR"] = str(tmp_path / "imports")
+    return tmp_path / "imports"
+
+
+def add(app, **kw):
+    base = dict(code="8250419218", head_name="Mai Minh Nghĩa", hamlet="Ấp Phú Hòa", category="poor", members=1,
+                head_birth_year=1938, head_gender="M", citizen_id="082038597382", phone="0386300391")
+    base.update(kw)
+    sess = app.extensions["subsidy.sessionmaker"]()
+    hh = svc.register_household(sess, svc.HouseholdInput(**base), None)
+    sess.commit()
+    hid = hh.id
+    sess.close()
+    return hid
+
+
+def text(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+def form_data(**kw):
+    base = {"code": "8277490478", "head_name": "Đinh Hồng Tư", "head_birth_year": "1994", "head_gender": "F",
+            "citizen_id": "082194184616", "hamlet": "Ấp Phú Thành", "members": "5", "phone": "0771214365",
+            "category": "near_poor", "list_year": "2025", "decision_number": "", "decision_date": "",
+            "prior_device": "unknown", "prior_device_detail": "", "prior_device_date": ""}
+    base.update(kw)
+    return base
+
+
+# ------------------------------------------------------------------------------------------------
+# roles
+# ------------------------------------------------------------------------------------------------
+
+ROUTES = [
+    ("GET", "/ho-gia-dinh/", {"clerk", "approver", "admin"}),
+    ("GET", "/ho-gia-dinh/{id}", {"clerk", "approver", "admin"}),
+    ("GET", "/ho-gia-dinh/them", {"clerk", "admin"}),
+    ("GET", "/ho-gia-dinh/{id}/sua", {"clerk", "admin"}),
+    ("POST", "/ho-gia-dinh/{id}/luu-tru", {"clerk", "admin"}),
+    ("POST", "/ho-gia-dinh/{id}/khoi-phuc", {"clerk", "admin"}),
+    ("GET", "/nhap-danh-sach/", {"clerk", "admin"}),
+    ("POST", "/nhap-danh-sach/", {"clerk", "admin"}),
+]
+
+
+@pytest.mark.parametrize("role", ["clerk", "approver", "admin", "radio"])
+def test_every_route_checks_the_role(app, client, login_as, role):
+    hid = add(app)
+    login_as(role)
+    for method, url, allowed in ROUTES:
+        resp = client.open(url.format(id=hid), method=method)
+        if role in allowed:
+            assert resp.status_code != 403, (role, url)
+        else:
+            assert resp.status_code == 403, (role, url)
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    for url in ("/ho-gia-dinh/", "/nhap-danh-sach/"):
+        resp = client.get(url)
+        assert resp.status_code == 302 and "/dang-nhap" in resp.headers["Location"]
+
+
+def test_every_endpoint_of_the_two_blueprints_is_covered_by_a_role_check(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(("households.", "imports.")):
+            roles = getattr(app.view_functions[rule.endpoint], "required_roles", None)
+            assert roles and "radio" not in roles, rule.endpoint
+
+
+# ------------------------------------------------------------------------------------------------
+# list, search, order
+# ------------------------------------------------------------------------------------------------
+
+
+def test_list_is_in_vietnamese_order_and_search_folds(app, client, login_as):
+    names = ["Trần Văn Dũng", "Lê Thị Đào", "Nguyễn Ân", "Phạm Ánh", "Võ An", "Đặng Thành Hùng",
+             unicodedata.normalize("NFD", "Nguyễn Văn Hùng")]
+    for i, name in enumerate(names):
+        add(app, code=f"C{i}", head_name=name, citizen_id=None, phone=f"09{i}1234567")
+    login_as("approver")
+    page = text(client.get("/ho-gia-dinh/"))
+    shown = re.findall(r'<span class="name">([^<]+)</span>', page)
+    assert shown == sorted([unicodedata.normalize("NFC", n) for n in names], key=vn.sort_key)
+    assert shown[:3] == ["Võ An", "Phạm Ánh", "Nguyễn Ân"]  # An < Ánh < Ân
+    assert shown[3:] == ["Trần Văn Dũng", "Lê Thị Đào", "Đặng Thành Hùng", "Nguyễn Văn Hùng"]  # Dũng < Đào
+
+    def found(q):
+        return re.findall(r'<span class="name">([^<]+)</span>', text(client.get("/ho-gia-dinh/", query_string={"q": q})))
+
+    assert found("nguyen van hung") == ["Nguyễn Văn Hùng"]
+    assert found("dang") == ["Đặng Thành Hùng"]
+    assert found("ĐẶNG") == ["Đặng Thành Hùng"]
+    assert found("hung") == ["Đặng Thành Hùng", "Nguyễn Văn Hùng"]
+    assert found("41234") == ["Võ An"]  # a phone fragment
+
+
+def test_list_filters_and_pagination(app, client, login_as):
+    for i in range(55):
+        add(app, code=f"K{i:03d}", head_name=f"Lê Văn {chr(65 + i % 26)}{i}", citizen_id=None, phone=None,
+            hamlet="Ấp Phú Xuân" if i % 5 == 0 else "Ấp Phú Hòa", category="near_poor" if i % 2 else "poor")
+    login_as("clerk")
+    first = text(client.get("/ho-gia-dinh/"))
+    assert "Trang 1/2 · 55 mục" in first
+    assert "Trang 2/2" in text(client.get("/ho-gia-dinh/?page=2"))
+    xuan = text(client.get("/ho-gia-dinh/", query_string={"hamlet": "Ấp Phú Xuân"}))
+    assert "11 mục" in xuan
+    poor_xuan = text(client.get("/ho-gia-dinh/", query_string={"hamlet": "Ấp Phú Xuân", "category": "poor"}))
+    assert "6 mục" in poor_xuan
+
+
+# ------------------------------------------------------------------------------------------------
+# household pages
+# ------------------------------------------------------------------------------------------------
+
+
+def test_create_edit_and_history(app, client, login_as):
+    login_as("clerk")
+    resp = client.post("/ho-gia-dinh/them", data=form_data())
+    assert resp.status_code == 302
+    hid = int(resp.headers["Location"].rsplit("/", 1)[1])
+    page = text(client.get(f"/ho-gia-dinh/{hid}"))
+    assert "Đinh Hồng Tư" in page and "082194184616" in page and "Tạo hồ sơ hộ" in page
+    resp = client.post(f"/ho-gia-dinh/{hid}/sua", data=form_data(members="6", decision_number="12/QĐ-UBND",
+                                                              decision_date="15/01/2025"))
+    assert resp.status_code == 302
+    page = text(client.get(f"/ho-gia-dinh/{hid}"))
+    assert "Sửa thông tin" in page and "5 → 6" in page and "12/QĐ-UBND" in page and "15/01/2025" in page
+    edit = text(client.get(f"/ho-gia-dinh/{hid}/sua"))
+    assert 'value="15/01/2025"' in edit and 'value="082194184616"' in edit
+
+
+def test_cccd_warning_must_be_ticked_before_saving(app, client, login_as):
+    login_as("clerk")
+    resp = client.post("/ho-gia-dinh/them", data=form_data(head_birth_year="1990"))
+    assert resp.status_code == 200
+    page = text(resp)
+    assert "Cần xác nhận số CCCD" in page and "năm sinh 1994" in page and "confirm_citizen_id_warning" in page
+    with app.app_context():
+        sess = app.extensions["subsidy.sessionmaker"]()
+        assert sess.scalar(select(func.count()).select_from(Household)) == 0
+        sess.close()
+    resp = client.post("/ho-gia-dinh/them", data=form_data(head_birth_year="1990", confirm_citizen_id_warning="y"))
+    assert resp.status_code == 302
+    sess = app.extensions["subsidy.sessionmaker"]()
+    hh = sess.scalar(select(Household))
+    assert hh.citizen_id_warning and "1994" in hh.citizen_id_warning
+    sess.close()
+
+
+def test_form_errors_are_shown_next_to_fields(client, login_as, app):
+    add(app)
+    login_as("clerk")
+    page = text(client.post("/ho-gia-dinh/them", data=form_data(citizen_id="12345", phone="0123")))
+    assert "Số CCCD «12345» có 5 chữ số" in page and "Số điện thoại «0123»" in page
+    page = text(client.post("/ho-gia-dinh/them", data=form_data(citizen_id="082038597382", head_birth_year="1938",
+                                                               head_gender="M")))
+    assert "đã thuộc hộ mã 8250419218" in page
+
+
+def test_archive_and_restore(app, client, login_as):
+    hid = add(app)
+    login_as("clerk")
+    assert client.post(f"/ho-gia-dinh/{hid}/luu-tru", data={"reason": "chuyển đi"}).status_code == 302
+    assert "Mai Minh Nghĩa" not in text(client.get("/ho-gia-dinh/"))
+    assert "Mai Minh Nghĩa" in text(client.get("/ho-gia-dinh/?archived=1"))
+    assert "đã được lưu trữ" in text(client.get(f"/ho-gia-dinh/{hid}"))
+    assert client.post(f"/ho-gia-dinh/{hid}/khoi-phuc").status_code == 302
+    assert "Mai Minh Nghĩa" in text(client.get("/ho-gia-dinh/"))
+    assert client.get("/ho-gia-dinh/999999").status_code == 404
+
+
+def test_approver_sees_no_edit_buttons(app, client, login_as):
+    hid = add(app)
+    login_as("approver")
+    page = text(client.get(f"/ho-gia-dinh/{hid}"))
+    assert "Mai Minh Nghĩa" in page and f"/ho-gia-dinh/{hid}/sua" not in page and "luu-tru" not in page
+    assert "+ Thêm hộ" not in text(client.get("/ho-gia-dinh/"))
+
+
+# ------------------------------------------------------------------------------------------------
+# import: upload → preview → commit
+# ------------------------------------------------------------------------------------------------
+
+
+def upload(client, path_or_bytes, name=None, **fields):
+    data = path_or_bytes.read_bytes() if hasattr(path_or_bytes, "read_bytes") else path_or_bytes
+    name = name or getattr(path_or_bytes, "name", "ds.xlsx")
+    return client.post("/nhap-danh-sach/", data={"file": (io.BytesIO(data), name), **fields},
+                       content_type="multipart/form-data")
+
+
+def test_upload_preview_commit_the_sample(app, client, login_as, import_dir):
+    login_as("clerk")
+    resp = upload(client, XLSX)
+    assert resp.status_code == 302
+    preview_url = resp.headers["Location"]
+    token = preview_url.rstrip("/").rsplit("/", 1)[1]
+    assert (import_dir / token / "upload").read_bytes() == XLSX.read_bytes()
+    page = text(client.get(preview_url))
+    assert "Thêm mới <b>180</b>" in page and "Bỏ qua <b>6</b>" in page and "năm 2025" in page
+    assert page.count('class="row-') == 100  # paginated
+    assert "Trang 1/2" in page
+    assert "Dòng 98" in text(client.get(preview_url, query_string={"status": "skipped"}))
+    sess = app.extensions["subsidy.sessionmaker"]()
+    assert sess.scalar(select(func.count()).select_from(Household)) == 0  # a preview writes nothing
+    sess.close()
+
+    resp = client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/ho-gia-dinh/")
+    assert not (import_dir / token).exists()
+    listing = text(client.get("/ho-gia-dinh/"))
+    assert "Đã nhập danh sách năm 2025: thêm 180 hộ" in listing and "180 mục" in listing
+    assert client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={}).status_code == 404  # gone after commit
+
+    # the same file again: every row unchanged, nothing written
+    resp = upload(client, XLSX)
+    page = text(client.get(resp.headers["Location"]))
+    assert "Không đổi <b>180</b>" in page and "Không có gì để ghi" in page
+    sess = app.extensions["subsidy.sessionmaker"]()
+    n_audit = sess.scalar(select(func.count()).select_from(AuditEntry))
+    sess.close()
+    token = resp.headers["Location"].rsplit("/", 1)[1]
+    client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={})
+    sess = app.extensions["subsidy.sessionmaker"]()
+    assert sess.scalar(select(func.count()).select_from(AuditEntry)) == n_audit
+    sess.close()
+
+
+def test_preview_with_errors_refuses_unless_skip_invalid(app, client, login_as):
+    bad = CSV.read_text(encoding="utf-8-sig").replace("082147383452", "8.2E+11", 1)
+    login_as("clerk")
+    resp = upload(client, bad.encode("utf-8"), "bo-sung.csv")
+    url = resp.headers["Location"]
+    page = text(client.get(url))
+    assert "Lỗi <b>1</b>" in page and "Dòng 2" in page and "số mũ" in page
+    token = url.rsplit("/", 1)[1]
+    resp = client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={})
+    assert resp.status_code == 302 and "status=error" in resp.headers["Location"]
+    assert "Không nhập tệp này" in text(client.get(resp.headers["Location"]))
+    sess = app.extensions["subsidy.sessionmaker"]()
+    assert sess.scalar(select(func.count()).select_from(Household)) == 0
+    sess.close()
+    resp = client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={"skip_invalid": "y"})
+    assert resp.status_code == 302
+    sess = app.extensions["subsidy.sessionmaker"]()
+    assert sess.scalar(select(func.count()).select_from(Household)) == 39
+    sess.close()
+
+
+@pytest.mark.parametrize("data, name, fragment", [
+    (b"", "ds.xlsx", "rỗng"),
+    (b"%PDF-1.4", "ds.pdf", "không phải tệp .xlsx hoặc .csv"),
+    (b"%PDF-1.4", "ds.xlsx", "PDF"),
+])
+def test_bad_uploads_are_explained_on_the_form(client, login_as, data, name, fragment, import_dir):
+    login_as("clerk")
+    resp = upload(client, data, name)
+    assert resp.status_code in (400, 422)
+    page = text(resp)
+    assert fragment in page or "Hãy chọn tệp" in page
+    assert not import_dir.exists() or not any(import_dir.iterdir())
+
+
+def test_oversized_upload_gets_a_vietnamese_message(app, client, login_as):
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    login_as("clerk")
+    resp = upload(client, XLSX)
+    assert resp.status_code == 413
+    assert "vượt giới hạn" in text(resp)
+
+
+def test_another_clerk_cannot_see_or_commit_my_preview(app, client, login_as, make_user):
+    login_as("clerk")
+    token = upload(client, XLSX).headers["Location"].rsplit("/", 1)[1]
+    client.post("/dang-xuat")
+    other = app.test_client()
+    make_user("clerk2", "clerk")
+    login(other, "clerk2")
+    assert other.get(f"/nhap-danh-sach/{token}").status_code == 404
+    assert other.post(f"/nhap-danh-sach/{token}/xac-nhan", data={}).status_code == 404
+    assert other.get("/nhap-danh-sach/..%2F..%2Fetc").status_code == 404
+
+
+def test_cancel_deletes_the_upload(client, login_as, import_dir):
+    login_as("clerk")
+    token = upload(client, XLSX).headers["Location"].rsplit("/", 1)[1]
+    assert (import_dir / token).exists()
+    assert client.post(f"/nhap-danh-sach/{token}/huy").status_code == 302
+    assert not (import_dir / token).exists()
+
+
+def test_import_form_needs_a_csrf_token(csrf_app, make_user, tmp_path):
+    csrf_app.config["IMPORT_DIR"] = str(tmp_path / "imp")
+    client = csrf_app.test_client()
+    make_user("lan", "clerk")
+    page = client.get("/dang-nhap")
+    client.post("/dang-nhap", data={"username": "lan", "password": "matkhau123", "csrf_token": csrf_token_from(page.data)})
+    resp = client.post("/nhap-danh-sach/", data={"file": (io.BytesIO(XLSX.read_bytes()), XLSX.name)},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 400
+    form = client.get("/nhap-danh-sach/")
+    resp = client.post("/nhap-danh-sach/", data={"file": (io.BytesIO(XLSX.read_bytes()), XLSX.name),
+                                                 "csrf_token": csrf_token_from(form.data)},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 302
