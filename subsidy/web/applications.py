@@ -17,6 +17,7 @@ from subsidy.domain.rules import OUTCOME_LABELS, STATUS_LABELS
 from subsidy.domain.workflow import STATE_LABELS, State, WorkflowError, allowed_moves
 from subsidy.models import Application, ApplicationEvent, Household, User
 from subsidy.services import applications as svc
+from subsidy.services import households as households_svc
 from subsidy.services import lists as lists_svc
 from subsidy.services.errors import ServiceError
 from subsidy.web import db_session, roles_required
@@ -79,9 +80,7 @@ def new():
     q = request.args.get("q", "").strip()
     results = []
     if q and household is None:
-        conds = [Household.search_text.like(f"%{w}%") for w in vn.fold(q).split()]
-        stmt = select(Household).where(Household.archived.is_(False), *conds).order_by(Household.sort_key, Household.id)
-        results = list(session.scalars(stmt.limit(20)))
+        results = households_svc.search_households(session, q, limit=20)
     existing = None
     if household is not None:
         existing = session.scalar(select(Application).where(Application.household_id == household.id,
