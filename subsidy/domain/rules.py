@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
-from typing import Any, Iterable, Mapping, Sequence, TypeVar
+from typing import Any, Iterable, Mapping, TypeVar
 
 PASSED = "passed"
 FAILED = "failed"
@@ -508,7 +508,3 @@ def tier_label(spec: RuleSetSpec, tier: int | None) -> str:
         return ""
     t = spec.priority[tier - 1]
     return f"{t.id} — {t.label}"
-
-
-def tiers_of(spec: RuleSetSpec) -> Sequence[Tier]:
-    return spec.priority

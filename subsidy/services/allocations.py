@@ -72,6 +72,7 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
 
 
 def allocations(session: Session) -> list[Allocation]:
+    """Every allocation recorded, oldest first."""
     return list(session.scalars(select(Allocation).order_by(Allocation.allocated_on, Allocation.id)))
 
 

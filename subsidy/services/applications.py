@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from subsidy.domain import rules, tracking
-from subsidy.domain.rules import Decision, Facts, RuleSetSpec
+from subsidy.domain.rules import Decision, Facts
 from subsidy.domain.workflow import State
 from subsidy.models import (
     Application, AuditEntry, CashPayment, EligibilityDecision, Handover, Household, ProposalList, RuleSet, User,
@@ -73,6 +73,7 @@ def _clean(text: str | None) -> str | None:
 
 
 def get(session: Session, application_id: int) -> Application:
+    """The application with this id. Raises NotFound."""
     app = session.get(Application, application_id)
     if app is None:
         raise NotFound("Không có hồ sơ này.")
@@ -387,6 +388,7 @@ def decisions_of(session: Session, application: Application) -> list[Eligibility
 
 
 def latest_decision(session: Session, application: Application) -> EligibilityDecision | None:
+    """The newest stored decision of ``application``, or None before its first check."""
     return session.scalar(select(EligibilityDecision).where(EligibilityDecision.application_id == application.id)
                           .order_by(EligibilityDecision.id.desc()).limit(1))
 
@@ -421,10 +423,3 @@ def refuse(session: Session, application: Application, reason: str, actor: User 
 def counts_by_state(session: Session) -> dict[str, int]:
     """{state: number of applications} for every state that has some."""
     return {s: n for s, n in session.execute(select(Application.state, func.count()).group_by(Application.state))}
-
-
-def households_without_application(session: Session, ids: Iterable[int], programme: str = DEFAULT_PROGRAMME) -> set[int]:
-    ids = set(ids)
-    taken = set(session.scalars(select(Application.household_id).where(Application.household_id.in_(ids),
-                                                                       Application.programme == programme)))
-    return ids - taken

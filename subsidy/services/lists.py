@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from subsidy.domain import rules, tracking
+from subsidy.domain import tracking
 from subsidy.domain.workflow import STATE_LABELS, State
 from subsidy.models import Application, ApplicationEvent, Household, ProposalList, User
 from subsidy.services import allocations, audit, rulesets, workflow
@@ -20,6 +20,7 @@ from subsidy.services.errors import Conflict, NotFound, ServiceError
 
 
 def get(session: Session, list_id: int) -> ProposalList:
+    """The proposal list with this id. Raises NotFound."""
     pl = session.get(ProposalList, list_id)
     if pl is None:
         raise NotFound("Không có danh sách này.")

@@ -122,6 +122,7 @@ def list_rule_sets(session: Session) -> list[RuleSet]:
 
 
 def get(session: Session, rule_set_id: int) -> RuleSet:
+    """The stored rule set with this id. Raises NotFound."""
     row = session.get(RuleSet, rule_set_id)
     if row is None:
         raise NotFound("Không có bộ quy tắc này.")

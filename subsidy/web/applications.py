@@ -312,8 +312,3 @@ def unpropose(application_id: int):
         lists_svc.remove_from_list(session, app, reason, current_user)
         return "Đã đưa hồ sơ ra khỏi danh sách đề nghị; hồ sơ trở lại danh sách chờ."
     return _reason_move(application_id, act)
-
-
-@bp.app_context_processor
-def _labels():
-    return {"state_labels": STATE_LABELS}

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from subsidy.domain import tracking
 from subsidy.domain.workflow import ReasonRequired, RoleNotAllowed
 from subsidy.models import (
-    Application, ApplicationEvent, AuditEntry, CashPayment, EligibilityDecision, Handover, Household, ProposalList,
+    Application, ApplicationEvent, AuditEntry, CashPayment, EligibilityDecision, Handover, Household,
     RuleSet, User,
 )
 from subsidy.services import allocations, applications, lists, rulesets

@@ -351,7 +351,7 @@ def test_rule_sets_view_and_admin_preview(app, data):
     assert v2.active is False
     s.close()
     r = admin.get(f"/bo-quy-tac/{v2.id}/xem-truoc")
-    assert r.status_code == 200 and "Phiên bản mới".encode() in r.data
+    assert r.status_code == 200 and "Bản mới".encode() in r.data and "Xem trước: TT14-2022 phiên bản 2".encode() in r.data
     admin.post(f"/bo-quy-tac/{v2.id}/ap-dung", follow_redirects=True)
     s = sessionmaker(app)()
     assert s.get(RuleSet, v2.id).active is True
