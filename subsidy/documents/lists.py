@@ -201,9 +201,13 @@ def render_pdf(doc: ListDocument) -> bytes:
                        footer_note=f"Danh sách số {doc.number} · {c['total']} hộ")
 
 
+_FORMULA_START = ("=", "+", "-", "@")
+
+
 def render_xlsx(doc: ListDocument) -> bytes:
     """The list as an XLSX workbook (bytes): title rows, a header row, one row per household.
-    CCCD, phone and tracking code are text cells ("@") so Excel keeps their zeros."""
+    CCCD, phone and tracking code are text cells ("@") so Excel keeps their zeros; user text that
+    starts like a formula (=, +, -, @) is written as text, never as a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -252,6 +256,8 @@ def render_xlsx(doc: ListDocument) -> bytes:
                 if cell.value is not None:
                     cell.value = str(cell.value)
                     cell.data_type = "s"
+            elif isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                cell.data_type = "s"  # typed text such as "=1+1" stays text, never a formula
             if col == 11 and cell.value is not None:
                 cell.number_format = "DD/MM/YYYY"
     c = doc.counts()

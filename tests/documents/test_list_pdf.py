@@ -143,3 +143,13 @@ def test_xlsx_keeps_ids_and_phones_as_text():
     assert ws.cell(header_row + 2, 12).value == NOTE
     assert ws.cell(header_row + len(ROWS) + 1, 2).value.startswith("Tổng cộng: 180 hộ")
     assert any(r["citizen_id"].startswith("0") for r in ROWS)
+
+
+def test_xlsx_never_turns_typed_text_into_a_formula():
+    d = make_doc("proposal", n=3)
+    d.rows[0] = docs.ListRow(**{**d.rows[0].__dict__, "note": '=HYPERLINK("http://x","y")', "name": "=1+1"})
+    ws = load_workbook(io.BytesIO(docs.render_xlsx(d))).active
+    header_row = next(r for r in range(1, 12) if ws.cell(r, 1).value == "STT")
+    name, note = ws.cell(header_row + 1, 2), ws.cell(header_row + 1, 12)
+    assert (name.value, name.data_type) == ("=1+1", "s")
+    assert (note.value, note.data_type) == ('=HYPERLINK("http://x","y")', "s")
