@@ -10,7 +10,7 @@ it is counted and audited (who printed which receipt, original or copy).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 
 from forms.handovers import PrintForm

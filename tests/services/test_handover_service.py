@@ -25,7 +25,7 @@ from subsidy.services import handovers as H
 from subsidy.services import receipts as R
 from subsidy.services import users
 from subsidy.services.errors import Conflict, NotFound, ServiceError
-from tests.handover_support import APPROVED_AT, handover_input, imei, make_approved, run_handovers
+from tests.handover_support import handover_input, imei, make_approved, run_handovers
 
 TODAY = dt.date(2026, 3, 20)
 IMEI_A = "490154203237518"
