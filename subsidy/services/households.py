@@ -248,11 +248,14 @@ def update_household(session: Session, household_id: int, data: HouseholdInput, 
         setattr(hh, k, v)
     after = audit.snapshot(hh, DATA_FIELDS)
     changes = audit.diff(before, after)
+    # Derived keys are rewritten on every save (not audited: they follow from the data).
+    search_text, sort_key = derived_keys(hh.head_name, hh.code, hh.citizen_id, hh.phone)
+    if (search_text, sort_key) != (hh.search_text, hh.sort_key):
+        hh.search_text, hh.sort_key = search_text, sort_key
     if changes:
-        hh.search_text, hh.sort_key = derived_keys(hh.head_name, hh.code, hh.citizen_id, hh.phone)
         hh.updated_at = utcnow()
-        session.flush()
         audit.record(session, actor, "household.update", "household", hh.id, changes)
+    session.flush()
     return hh
 
 

@@ -106,15 +106,23 @@ class ImportLimits:
     max_rows: int = 50_000
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> "ImportLimits":
-        """From app config: IMPORT_MAX_BYTES (default MAX_CONTENT_LENGTH), IMPORT_MAX_UNCOMPRESSED_BYTES,
+    def from_config(cls, config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> "ImportLimits":
+        """From the app config, else the environment (``environ``, default ``os.environ``):
+        IMPORT_MAX_BYTES (default: MAX_CONTENT_LENGTH, the web upload limit), IMPORT_MAX_UNCOMPRESSED_BYTES,
         IMPORT_MAX_COMPRESSION_RATIO, IMPORT_MAX_ROWS."""
+        import os
+
+        env = os.environ if environ is None else environ
         d = cls()
+
+        def get(key: str, default: int) -> int:
+            return int(config.get(key) or env.get(key) or default)
+
         return cls(
-            max_bytes=int(config.get("IMPORT_MAX_BYTES") or config.get("MAX_CONTENT_LENGTH") or d.max_bytes),
-            max_uncompressed_bytes=int(config.get("IMPORT_MAX_UNCOMPRESSED_BYTES") or d.max_uncompressed_bytes),
-            max_compression_ratio=int(config.get("IMPORT_MAX_COMPRESSION_RATIO") or d.max_compression_ratio),
-            max_rows=int(config.get("IMPORT_MAX_ROWS") or d.max_rows),
+            max_bytes=get("IMPORT_MAX_BYTES", int(config.get("MAX_CONTENT_LENGTH") or d.max_bytes)),
+            max_uncompressed_bytes=get("IMPORT_MAX_UNCOMPRESSED_BYTES", d.max_uncompressed_bytes),
+            max_compression_ratio=get("IMPORT_MAX_COMPRESSION_RATIO", d.max_compression_ratio),
+            max_rows=get("IMPORT_MAX_ROWS", d.max_rows),
         )
 
 

@@ -1,11 +1,11 @@
 """Import the household list from the browser: upload → preview (every row classified) → confirm.
 
-The uploaded file stays on the server under ``instance/imports/<random id>/`` (``IMPORT_DIR``)
-between the preview and the confirmation, so the commit imports exactly the file that was
-previewed; the browser never sends it back.  The folder is deleted after the commit, on cancel,
-or — for abandoned previews — a day later (swept at each new upload).  Only its uploader (or an
-admin) can see or commit a preview.  Both steps call services.importer.import_households, like
-the CLI.
+The uploaded file stays on the server under ``instance/imports/<random id>/`` (or ``IMPORT_DIR``
+from the config or the environment) between the preview and the confirmation, so the commit
+imports exactly the file that was previewed; the browser never sends it back.  The folder is
+deleted after the commit, on cancel, or — for abandoned previews — a day later (swept at each
+new upload).  Only its uploader (or an admin) can see or commit a preview.  Both steps call
+services.importer.import_households, like the CLI.
 """
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ STATUS_ORDER = ("error", "new", "update", "unchanged", "skipped")
 
 
 def _root() -> Path:
-    root = Path(current_app.config.get("IMPORT_DIR") or Path(current_app.instance_path) / "imports")
+    root = Path(current_app.config.get("IMPORT_DIR") or os.environ.get("IMPORT_DIR")
+                or Path(current_app.instance_path) / "imports")
     root.mkdir(parents=True, exist_ok=True)
     return root
 

@@ -338,9 +338,10 @@ def test_too_many_rows_is_refused(session):
 
 
 def test_limits_come_from_the_app_config():
-    limits = ImportLimits.from_config({"MAX_CONTENT_LENGTH": 5_000_000, "IMPORT_MAX_ROWS": 100})
+    limits = ImportLimits.from_config({"MAX_CONTENT_LENGTH": 5_000_000, "IMPORT_MAX_ROWS": 100}, {})
     assert (limits.max_bytes, limits.max_rows) == (5_000_000, 100)
-    assert ImportLimits.from_config({"IMPORT_MAX_BYTES": 7}).max_bytes == 7
+    assert ImportLimits.from_config({"IMPORT_MAX_BYTES": 7}, {}).max_bytes == 7
+    assert ImportLimits.from_config({}, {"IMPORT_MAX_ROWS": "9"}).max_rows == 9
 
 
 def test_progress_is_reported(session):
