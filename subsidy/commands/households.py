@@ -89,6 +89,7 @@ def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_inva
         actor = session.scalar(select(User).where(User.username == username.strip().lower()))
         if actor is None:
             fail(f"không có tài khoản «{username}».")
+        session.rollback()  # no transaction (SQLite write lock) while the file is being read
 
     bar_ctx = click.progressbar(length=1, label="Đọc danh sách", show_pos=True, file=click.get_text_stream("stderr"))
     bar = bar_ctx.__enter__()

@@ -80,8 +80,14 @@ def _meta(folder: Path) -> dict[str, Any]:
 
 def _run(folder: Path, *, dry_run: bool, skip_invalid: bool) -> importer.ImportReport:
     meta = _meta(folder)
+    session = db_session()
+    actor = current_user._get_current_object()
+    # End the read transaction opened by the sign-in check: on SQLite every transaction takes the
+    # write lock (BEGIN IMMEDIATE), and reading a large file takes seconds.  The import opens its
+    # own transaction only when it queries the database, after the file has been read.
+    session.rollback()
     return importer.import_households(
-        db_session(), (folder / "upload").read_bytes(), meta["filename"], current_user,
+        session, (folder / "upload").read_bytes(), meta["filename"], actor,
         year=meta.get("year"), dry_run=dry_run, skip_invalid=skip_invalid,
         limits=importer.ImportLimits.from_config(current_app.config),
     )

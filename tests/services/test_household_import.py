@@ -357,3 +357,12 @@ def test_report_survives_json(session):
     skipped = next(i for i, r in enumerate(report.rows) if r.status == "skipped")
     assert again.counts == report.counts and again.rows[skipped] == report.rows[skipped]
     assert (again.rows[0].number, again.rows[0].code, again.rows[0].changes) == (8, "8250419218", {})
+
+
+def test_the_file_is_read_before_any_database_transaction_starts(session):
+    # On SQLite each transaction takes the write lock: reading a big file must not hold it.
+    session.rollback()
+    seen = []
+    rows = [row(i, f"82{i:08d}", cccd=None, phone=None) for i in range(1, 1100)]
+    run(session, make_xlsx(rows), dry_run=True, progress=lambda done, total: seen.append(session.in_transaction()))
+    assert seen and not any(seen)
