@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from subsidy.domain import rules, tracking
 from subsidy.domain.rules import Decision, Facts
@@ -354,6 +355,7 @@ def check_many(session: Session, applications: Sequence[Application], actor: Use
     at = dt.datetime.now(dt.timezone.utc)
     actor_id = actor.id if actor is not None else None
     decisions, rows, moves, checks = [], [], [], []
+    by_tier: dict[int | None, list[Application]] = {}
     for a in apps:
         f = facts[a.id]
         d = rules.decide(f, spec)
@@ -362,7 +364,7 @@ def check_many(session: Session, applications: Sequence[Application], actor: Use
                      "priority_tier": d.tier, "failed_rules": list(d.failed), "results": d.results_as_dicts(),
                      "facts": {**f.to_dict(), "rule_set": d.rule_set, "missing": list(d.missing), "tier_id": d.tier_id},
                      "decided_by_id": actor_id, "decided_at": at})
-        a.priority_tier = d.tier
+        by_tier.setdefault(d.tier, []).append(a)
         target = _TARGET.get(d.outcome)
         if target is not None and a.state != target.value:
             reason = "Không đạt điều kiện " + ", ".join(d.failed) if d.outcome == rules.NOT_ELIGIBLE else None
@@ -372,10 +374,13 @@ def check_many(session: Session, applications: Sequence[Application], actor: Use
                            "entity_id": a.id, "changes": {"outcome": [None, d.outcome]},
                            "note": rules.missing_summary(d) or None})
     workflow.move_many(session, moves, actor, at=at)
-    if rows:
-        session.execute(insert(EligibilityDecision), rows)
-    if checks:
-        session.execute(insert(AuditEntry), checks)
+    for tier, group in by_tier.items():  # one UPDATE per tier, not one per application
+        session.execute(update(Application).where(Application.id.in_([a.id for a in group]))
+                        .values(priority_tier=tier).execution_options(synchronize_session=False))
+        for a in group:
+            set_committed_value(a, "priority_tier", tier)
+    workflow.insert_rows(session, EligibilityDecision, rows)
+    workflow.insert_rows(session, AuditEntry, checks)
     session.flush()
     return decisions
 
