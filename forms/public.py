@@ -8,7 +8,14 @@ from subsidy.domain.public_status import TRACKING_CODE_RE, normalize_tracking_co
 
 class StatusForm(FlaskForm):
     """``ma``: the tracking code (prefilled from the receipt's QR link ?ma=…); ``so``: the last 4
-    digits of the head's CCCD or the phone number on file. Neither is ever put in a URL."""
+    digits of the head's CCCD or the phone number on file. Neither is ever put in a URL.
+
+    No CSRF field of its own: the app-wide CSRFProtect already checks every POST before the view
+    (the template puts csrf_token() in the form), so the form would only check it a second time.
+    """
+
+    class Meta:
+        csrf = False
 
     ma = StringField("Mã tra cứu (in trên giấy biên nhận)",
                      validators=[DataRequired("Hãy nhập mã tra cứu."), Length(max=40)],

@@ -4,7 +4,9 @@ DATABASE_URL        SQLAlchemy URL; default SQLite file instance/subsidy.sqlite3
                     PostgreSQL: postgresql+psycopg://user@host:5432/db (a plain
                     postgresql:// URL is rewritten to use psycopg 3).
 SECRET_KEY          signing key; default: generated once and kept in instance/secret_key.
-RATELIMIT_STORAGE_URI   Flask-Limiter storage; default memory://, e.g. redis://127.0.0.1:6379/0.
+RATELIMIT_STORAGE_URI   Flask-Limiter storage; default memory-sweep:// (in-process, see
+                    subsidy/ratelimit_storage.py); with several workers use Redis, e.g.
+                    redis://127.0.0.1:6379/0, so they share the counters.
 TRUSTED_PROXIES     number of reverse proxies in front of the app whose X-Forwarded-* headers
                     are trusted (default 0: none; the client address is the socket's).
 STATUS_RATE_LIMIT_CLIENT, STATUS_RATE_LIMIT_CODE   public status check limits (default 10/minute per
@@ -56,7 +58,7 @@ def load_config() -> dict:
     return {
         "SECRET_KEY": _secret_key(),
         "DATABASE_URL": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory-sweep://"),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "COMMUNE_NAME": os.environ.get("COMMUNE_NAME", "xã Phú Tân"),
         "COMMUNE_BODY": os.environ.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN"),

@@ -4,6 +4,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+import subsidy.ratelimit_storage  # noqa: F401  (registers memory-sweep://, the default storage)
+
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # Client address: the socket's, or the one ProxyFix took from TRUSTED_PROXIES trusted proxies.

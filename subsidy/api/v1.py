@@ -135,8 +135,16 @@ class Params:
     def __init__(self) -> None:
         self.errors: list[dict[str, str]] = []
 
+    def _raw(self, name: str) -> str | None:
+        """The one value of ``name``; a parameter given twice is an error (which would win?)."""
+        values = request.args.getlist(name)
+        if len(values) > 1:
+            self.errors.append({"name": name, "reason": "chỉ được gửi một lần"})
+            return None
+        return values[0] if values else None
+
     def integer(self, name: str, default: int, lo: int, hi: int) -> int:
-        raw = request.args.get(name)
+        raw = self._raw(name)
         if raw is None:
             return default
         if not _DIGITS.match(raw) or not lo <= int(raw) <= hi:
@@ -145,7 +153,7 @@ class Params:
         return int(raw)
 
     def text(self, name: str, max_length: int) -> str | None:
-        raw = request.args.get(name)
+        raw = self._raw(name)
         if raw is None:
             return None
         if len(raw) > max_length:
@@ -157,8 +165,8 @@ class Params:
         return clean or None
 
     def choice(self, name: str, choices: tuple[str, ...]) -> str | None:
-        raw = request.args.get(name)
-        if raw is None or raw == "":
+        raw = self._raw(name)
+        if raw is None:
             return None
         if raw not in choices:
             self.errors.append({"name": name, "reason": "phải là một trong: " + ", ".join(choices)})
@@ -166,8 +174,8 @@ class Params:
         return raw
 
     def date(self, name: str) -> dt.date | None:
-        raw = request.args.get(name)
-        if raw is None or raw == "":
+        raw = self._raw(name)
+        if raw is None:
             return None
         try:
             if not re.match(r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$", raw, re.ASCII):

@@ -14,9 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import vn
@@ -46,13 +44,13 @@ _NO_INPUT = b"\x00-no-input"
 _NO_VALUE = b"\x01-no-value"
 
 
-def _status_query(code: str) -> Any:
-    return (
-        select(Application.tracking_code, Application.state, Application.state_changed_at,
-               Application.support_form, Household.head_name, Household.citizen_id, Household.phone)
-        .join(Household, Household.id == Application.household_id)
-        .where(Application.tracking_code == code)
-    )
+# Built once: the same statement (and its compiled form, from SQLAlchemy's cache) for every lookup.
+_STATUS_QUERY = (
+    select(Application.tracking_code, Application.state, Application.state_changed_at,
+           Application.support_form, Household.head_name, Household.citizen_id, Household.phone)
+    .join(Household, Household.id == Application.household_id)
+    .where(Application.tracking_code == bindparam("code"))
+)
 
 
 def check_status(session: Session, code: str, kind: str, value: str) -> PublicStatus | None:
@@ -65,7 +63,8 @@ def check_status(session: Session, code: str, kind: str, value: str) -> PublicSt
     None, after the same query and comparisons, whether the code or the fact was wrong.
     Read-only; raises nothing for unknown input.
     """
-    row = session.execute(_status_query(code)).first()
+    # Core execution on the session's connection: one row of plain columns, no ORM identity map.
+    row = session.connection().execute(_STATUS_QUERY, {"code": code}).first()
     found = row is not None
     tracking_code, state, changed_at, form, head_name, citizen_id, phone = row if found else _DUMMY_ROW
 

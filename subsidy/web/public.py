@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import Blueprint, current_app, g, make_response, render_template, request
+from sqlalchemy.orm import Session
 
 from forms.public import StatusForm
 from subsidy.domain.public_status import normalize_tracking_code
 from subsidy.extensions import limiter
 from subsidy.services import status as status_service
-from subsidy.web import db_session, public
+from subsidy.web import public
 
 bp = Blueprint("public", __name__)
 
@@ -25,6 +26,17 @@ NOT_FOUND_MESSAGE = (
     "Không tìm thấy hồ sơ khớp với thông tin đã nhập. Hãy kiểm tra lại mã tra cứu trên giấy biên "
     "nhận và 4 số cuối CCCD của chủ hộ (hoặc số điện thoại đã đăng ký với xã)."
 )
+
+
+def _read_session() -> Session:
+    """The request's session, opened for reading although the status check is a POST: on SQLite
+    a deferred BEGIN (not BEGIN IMMEDIATE), so lookups never queue for the write lock behind each
+    other or behind a clerk's save. Closed at teardown like db_session()'s."""
+    if "db_session" not in g:
+        maker = (current_app.extensions.get("subsidy.read_sessionmaker")
+                 or current_app.extensions["subsidy.sessionmaker"])
+        g.db_session = maker()
+    return g.db_session
 
 
 def _client_limit() -> str:
@@ -54,7 +66,7 @@ def status() -> Any:
     code = 200
     if form.validate_on_submit():
         kind, value = form.second_fact
-        result = status_service.check_status(db_session(), form.ma.data, kind, value)
+        result = status_service.check_status(_read_session(), form.ma.data, kind, value)
         if result is None:
             error, code = NOT_FOUND_MESSAGE, 404
     elif request.method == "POST":

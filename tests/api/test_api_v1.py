@@ -125,7 +125,7 @@ def test_counts_default_to_today_and_a_future_date_counts_today(client, world):
     assert got.get_json()["as_of"] == today
 
 
-@pytest.mark.parametrize("bad", ["31/03/2026", "2026-02-30", "1999-12-31", "2026-3-1", "x"])
+@pytest.mark.parametrize("bad", ["31/03/2026", "2026-02-30", "1999-12-31", "2026-3-1", "x", ""])
 def test_counts_bad_date_is_422_problem(client, world, bad):
     resp = conforms(client.get(f"/api/v1/counts?date={bad}", headers=bearer(world["tokens"]["radio"])), "/counts")
     assert resp.status_code == 422 and resp.mimetype == "application/problem+json"
@@ -263,7 +263,7 @@ def test_application_filters_and_detail(client, world):
 @pytest.mark.parametrize("query,names", [
     ("page=0", ["page"]), ("per_page=101", ["per_page"]), ("per_page=abc", ["per_page"]),
     ("page=-1", ["page"]), ("page=1.5", ["page"]), ("category=rich", ["category"]),
-    ("state=lost", ["state"]), ("q=" + "x" * 101, ["q"]), ("page=0&state=x&per_page=0", ["page", "per_page", "state"]),
+    ("state=lost", ["state"]), ("state=", ["state"]), ("page=1&page=2", ["page"]), ("q=a&q=b", ["q"]), ("category=", ["category"]), ("q=" + "x" * 101, ["q"]), ("page=0&state=x&per_page=0", ["page", "per_page", "state"]),
 ])
 def test_bad_parameters_are_one_422_naming_each(client, world, query, names):
     resp = conforms(client.get(f"/api/v1/applications?{query}", headers=bearer(world["tokens"]["clerk"])), "/applications")

@@ -186,15 +186,22 @@ def test_wrong_code_and_wrong_digits_give_identical_responses(app_config):
         event.remove(engine, "before_cursor_execute", log)
         assert unknown == known and len([s for s in known if s.lstrip().upper().startswith("SELECT")]) == 1
 
-        # Roughly the same time: medians of interleaved runs within 3 ms or 50% of each other.
-        times: dict[str, list[float]] = {"code": [], "digits": []}
-        for _ in range(40):
-            for kind, (c, s) in (("code", ("ZZZZ2222ZZ", "5678")), ("digits", (CODE, "5679"))):
-                t0 = time.perf_counter()
-                check(client, c, s)
-                times[kind].append(time.perf_counter() - t0)
-        a, b = statistics.median(times["code"]), statistics.median(times["digits"])
-        assert abs(a - b) < max(0.003, 0.5 * max(a, b)), (a, b)
+        # Roughly the same time: medians of interleaved runs within 3 ms or 50% of each other. A
+        # busy machine adds noise, so a round may be retried; a systematic gap fails every round.
+        rounds = []
+        for _ in range(3):
+            times: dict[str, list[float]] = {"code": [], "digits": []}
+            for _ in range(40):
+                for kind, (c, s) in (("code", ("ZZZZ2222ZZ", "5678")), ("digits", (CODE, "5679"))):
+                    t0 = time.perf_counter()
+                    check(client, c, s)
+                    times[kind].append(time.perf_counter() - t0)
+            a, b = statistics.median(times["code"]), statistics.median(times["digits"])
+            rounds.append((a, b))
+            if abs(a - b) < max(0.003, 0.5 * max(a, b)):
+                break
+        else:
+            pytest.fail(f"median times differ in every round: {rounds}")
     finally:
         _empty_all_tables(app.extensions["subsidy.engine"])
         app.extensions["subsidy.engine"].dispose()
@@ -339,3 +346,39 @@ def test_redis_counters_are_shared_between_two_app_instances(redis_app, app_conf
         assert resp.status_code == 429
     finally:
         other.extensions["subsidy.engine"].dispose()
+
+
+def test_default_storage_memory_sweep_limits_without_timer_threads(app_config):
+    """memory-sweep:// (the default, subsidy/ratelimit_storage.py) enforces the same limits as
+    memory:// and starts no expiry thread per hit; expired counters are swept inline."""
+    import threading
+
+    from limits import RateLimitItemPerSecond
+    from limits.storage import storage_from_string
+    from limits.strategies import FixedWindowRateLimiter
+
+    from subsidy.config import load_config
+    from subsidy.ratelimit_storage import SweepingMemoryStorage
+
+    assert load_config()["RATELIMIT_STORAGE_URI"] == "memory-sweep://"
+    storage = storage_from_string("memory-sweep://")
+    assert isinstance(storage, SweepingMemoryStorage)
+    first_timer = storage.timer  # the parent's, cancelled at once
+    first_timer.join(1)
+    limiter = FixedWindowRateLimiter(storage)
+    item = RateLimitItemPerSecond(3)
+    threads = threading.active_count()
+    assert [limiter.hit(item, "k") for _ in range(4)] == [True, True, True, False]
+    assert threading.active_count() == threads
+    assert storage.timer is first_timer and not first_timer.is_alive()
+    assert "LIMITER/k/3/1/second" in storage.storage
+    time.sleep(1.05)  # the window and the sweep interval (1 s) have passed
+    assert limiter.hit(item, "other")  # this hit sweeps inline: "k" expired and is dropped
+    assert list(storage.storage) == ["LIMITER/other/3/1/second"]
+    assert limiter.hit(item, "k")  # a fresh window
+
+    app = create_app(dict(app_config, RATELIMIT_STORAGE_URI="memory-sweep://"))
+    try:
+        assert_client_limit(app, proxies=0)
+    finally:
+        app.extensions["subsidy.engine"].dispose()
