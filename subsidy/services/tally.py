@@ -58,7 +58,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, distinct, func, literal, null, or_, select, true
+from sqlalchemy import Select, and_, case, distinct, func, null, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from subsidy.db import utcnow
@@ -362,9 +362,11 @@ def _d(day: dt.date) -> str:
 #
 # The application pipeline is one pass over the applications (a MATERIALIZED CTE, so that each
 # correlated look-up runs once per application): the latest event before the end instant, the
-# latest decision in the period, whether a "proposed" / "approved" event falls in the period. The
+# latest decision before it, whether a "proposed" / "approved" event falls in the period. The
 # look-ups are index seeks (ix_application_events_application_at, ix_eligibility_decisions_
-# application_decided); the one GROUP BY then joins the households for the cell keys.
+# application_decided), written so that no planner prefers a range scan of another index (a
+# per-application range scan would make the tally quadratic); the one GROUP BY then joins the
+# decisions (by primary key) and the households for the cell keys.
 
 _A, _H = Application, Household
 
@@ -385,11 +387,19 @@ def _no_dims() -> tuple[Any, Any, Any]:
     return (null().label("hamlet"), null().label("category"), null().label("tier"))
 
 
-def _latest_decision(p: Period, column: Any) -> Any:
-    """Correlated: ``column`` of the application's latest decision in the period (by time, id)."""
+def _latest_decision_id(p: Period) -> Any:
+    """Correlated: the id of the application's latest decision before the end of ``p`` (by time,
+    then id). The latest decision *in* the period is that one when it is not before the start.
+    (Only an upper bound here, so the planner seeks the (application_id, decided_at, id) index
+    instead of range-scanning decided_at.)"""
     d = aliased(EligibilityDecision)
-    return (select(column(d)).where(d.application_id == _A.id, _in_instants(d.decided_at, p))
+    return (select(d.id).where(d.application_id == _A.id, d.decided_at < p.end_at)
             .order_by(d.decided_at.desc(), d.id.desc()).limit(1).correlate(_A).scalar_subquery())
+
+
+def _decision_in_period(d: Any, decision_id: Any, p: Period) -> Any:
+    """Join condition: ``d`` is the latest decision and falls in ``p``."""
+    return d.id == decision_id if p.start is None else and_(d.id == decision_id, d.decided_at >= p.start_at)
 
 
 def _per_application(p: Period, materialize: bool) -> Any:
@@ -399,15 +409,18 @@ def _per_application(p: Period, materialize: bool) -> Any:
                   .order_by(e.at.desc(), e.id.desc()).limit(1).correlate(_A).scalar_subquery())
 
     def moved(cond: Any) -> Any:
+        # 1 if one of the application's events in the period matches ``cond``. The condition sits
+        # in the CASE, not the WHERE, so the look-up is a seek on (application_id, at).
         ev = aliased(ApplicationEvent)
-        found = select(literal(1)).where(ev.application_id == _A.id, cond(ev), _in_instants(ev.at, p))
-        return case((found.correlate(_A).exists(), 1), else_=0)
+        found = (select(func.max(case((cond(ev), 1), else_=0)))
+                 .where(ev.application_id == _A.id, _in_instants(ev.at, p)).correlate(_A).scalar_subquery())
+        return func.coalesce(found, 0)
 
     cte = select(
         _A.household_id.label("household_id"),
         _A.priority_tier.label("tier"),
         case((_in_dates(_A.received_on, p), 1), else_=0).label("received"),
-        _latest_decision(p, lambda d: d.outcome).label("outcome"),
+        _latest_decision_id(p).label("decision_id"),
         moved(lambda ev: ev.to_state == "proposed").label("proposed"),
         moved(lambda ev: and_(ev.to_state == "approved", ev.from_state == "proposed")).label("approved"),
         last_state.label("last_state"),
@@ -417,33 +430,34 @@ def _per_application(p: Period, materialize: bool) -> Any:
 
 def _q_pipeline(p: Period, by_cell: bool = True, materialize: bool = True) -> Select:
     pa = _per_application(p, materialize)
+    d = aliased(EligibilityDecision)
     measures = (
         func.sum(pa.c.received).label("received"),
-        _one(pa.c.outcome == "eligible").label("eligible"),
-        _one(pa.c.outcome == "not_eligible").label("not_eligible"),
+        _one(d.outcome == "eligible").label("eligible"),
+        _one(d.outcome == "not_eligible").label("not_eligible"),
         func.sum(pa.c.proposed).label("proposed"),
         func.sum(pa.c.approved).label("approved"),
         _one(pa.c.last_state == "eligible").label("waiting"),
         _one(pa.c.last_state == "proposed").label("live_proposed"),
         _one(pa.c.last_state == "approved").label("live_approved"),
     )
+    dims = ((_H.hamlet.label("hamlet"), _H.category.label("category"), pa.c.tier) if by_cell else _no_dims())
+    q = select(*dims, *measures).select_from(pa).outerjoin(d, _decision_in_period(d, pa.c.decision_id, p))
     if not by_cell:
-        return select(*_no_dims(), *measures).select_from(pa)
-    return (select(_H.hamlet.label("hamlet"), _H.category.label("category"), pa.c.tier, *measures)
-            .select_from(pa).join(_H, _H.id == pa.c.household_id)
-            .group_by(_H.hamlet, _H.category, pa.c.tier))
+        return q
+    return q.join(_H, _H.id == pa.c.household_id).group_by(_H.hamlet, _H.category, pa.c.tier)
 
 
 def _q_reasons(p: Period, dialect: str) -> Select:
     """(rule, count) from each application's latest decision in the period, when not_eligible."""
-    latest = select(_latest_decision(p, lambda d: d.id).label("decision_id")).select_from(_A).subquery("latest")
+    latest = select(_latest_decision_id(p).label("decision_id")).select_from(_A).subquery("latest")
     d = aliased(EligibilityDecision)
     if dialect == "postgresql":
         rules = func.json_array_elements_text(d.failed_rules).table_valued("value", joins_implicitly=True)
     else:
         rules = func.json_each(d.failed_rules).table_valued("value", joins_implicitly=True)
     return (select(rules.c.value.label("rule"), func.count(distinct(d.application_id)).label("n"))
-            .select_from(latest).join(d, d.id == latest.c.decision_id).join(rules, true())
+            .select_from(latest).join(d, _decision_in_period(d, latest.c.decision_id, p)).join(rules, true())
             .where(d.outcome == "not_eligible")
             .group_by(rules.c.value).order_by(rules.c.value))
 
