@@ -2,12 +2,26 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
+_QUERY = re.compile(r"\?[^ \"]*")
+
+
+class RedactQueryStrings(logging.Filter):
+    """Drop query strings from access-log lines: a search by CCCD or phone fragment travels in
+    the query string, and personal data is never written to logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and isinstance(record.args, tuple):
+            record.args = tuple(_QUERY.sub("?…", a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.msg, str):
+            record.msg = _QUERY.sub("?…", record.msg)
+        return True
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -37,7 +51,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         n = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    logging.getLogger("werkzeug").setLevel(logging.INFO)
+    werkzeug_log = logging.getLogger("werkzeug")
+    werkzeug_log.setLevel(logging.INFO)
+    if not any(isinstance(f, RedactQueryStrings) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(RedactQueryStrings())
 
     from subsidy import web
 

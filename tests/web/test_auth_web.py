@@ -182,3 +182,17 @@ def test_cli_create_user_reads_password_from_stdin(app):
     assert weak.exit_code == 1 and "ít nhất 8" in weak.output
     role = runner.invoke(args=["create-user", "tuan", "--role", "boss"], input="matkhau-2026\n")
     assert role.exit_code != 0
+
+
+def test_access_log_drops_query_strings(app, client, login_as, caplog):
+    import logging
+
+    from subsidy import RedactQueryStrings
+
+    rec = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '%s - - [%s] "%s" %s %s',
+                            ("127.0.0.1", "now", "GET /ho-gia-dinh/?q=082038597382 HTTP/1.1", "200", "-"), None)
+    RedactQueryStrings().filter(rec)
+    line = rec.getMessage()
+    assert "082038597382" not in line
+    assert "GET /ho-gia-dinh/?… HTTP/1.1" in line
+    assert any(isinstance(f, RedactQueryStrings) for f in logging.getLogger("werkzeug").filters)
