@@ -91,6 +91,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # 16 MB page cache per connection (SQLite's default is 2 MB): the tally's per-household
+            # look-ups over 100,000 households stay in memory (bench/tally.py: about 2x faster).
+            cur.execute("PRAGMA cache_size=-16000")
             cur.close()
 
         @event.listens_for(engine, "begin")

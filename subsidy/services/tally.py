@@ -5,10 +5,12 @@ dataclasses; the screen, the PDF, XLSX, CSV and JSON only render them, so they c
 ``radio_counts`` uses the very same SQL builders, so its numbers agree with the tally for the same
 date (``radio_counts(s, D).supported_total == tally_period(s, None, D).totals.supported``).
 
-Everything is SQL aggregation (GROUP BY with date filters, one query per data source, grouped by
-the finest cell hamlet × category × priority tier); Python only adds those few aggregated cells up
-into the three breakdowns. The SQL is the same on SQLite and PostgreSQL except the JSON array
-expansion of ``failed_rules`` (json_each / json_array_elements_text).
+Everything is SQL aggregation (GROUP BY with date filters, grouped by the finest cell hamlet ×
+category × priority tier): one pass over the applications for the pipeline (received, checked,
+proposed, approved, state at the end), one query each for handovers, cash payments, reasons and
+allocations. Python only adds those few aggregated cells up into the three breakdowns. The SQL is
+the same on SQLite and PostgreSQL except the JSON array expansion of ``failed_rules`` (json_each /
+json_array_elements_text). bench/tally.py measures it on 100,000 households.
 
 Definitions (settled here; domain.md §7 "Monthly tally"):
 
@@ -408,21 +410,20 @@ def _per_application(p: Period, materialize: bool) -> Any:
     last_state = (select(e.to_state).where(e.application_id == _A.id, e.at < p.end_at)
                   .order_by(e.at.desc(), e.id.desc()).limit(1).correlate(_A).scalar_subquery())
 
-    def moved(cond: Any) -> Any:
-        # 1 if one of the application's events in the period matches ``cond``. The condition sits
-        # in the CASE, not the WHERE, so the look-up is a seek on (application_id, at).
-        ev = aliased(ApplicationEvent)
-        found = (select(func.max(case((cond(ev), 1), else_=0)))
-                 .where(ev.application_id == _A.id, _in_instants(ev.at, p)).correlate(_A).scalar_subquery())
-        return func.coalesce(found, 0)
+    # 1 = proposed in the period, 2 = approved (proposed → approved) in the period, 3 = both;
+    # one look-up for both. The conditions sit in the CASEs, not the WHERE, so the look-up is a
+    # seek on (application_id, at) and never a range scan of (to_state, at).
+    ev = aliased(ApplicationEvent)
+    moved = (select(func.max(case((ev.to_state == "proposed", 1), else_=0))
+                    + 2 * func.max(case((and_(ev.to_state == "approved", ev.from_state == "proposed"), 1), else_=0)))
+             .where(ev.application_id == _A.id, _in_instants(ev.at, p)).correlate(_A).scalar_subquery())
 
     cte = select(
         _A.household_id.label("household_id"),
         _A.priority_tier.label("tier"),
         case((_in_dates(_A.received_on, p), 1), else_=0).label("received"),
         _latest_decision_id(p).label("decision_id"),
-        moved(lambda ev: ev.to_state == "proposed").label("proposed"),
-        moved(lambda ev: and_(ev.to_state == "approved", ev.from_state == "proposed")).label("approved"),
+        func.coalesce(moved, 0).label("moved"),
         last_state.label("last_state"),
     ).cte("per_application")
     return cte.prefix_with("MATERIALIZED") if materialize else cte
@@ -431,18 +432,21 @@ def _per_application(p: Period, materialize: bool) -> Any:
 def _q_pipeline(p: Period, by_cell: bool = True, materialize: bool = True) -> Select:
     pa = _per_application(p, materialize)
     d = aliased(EligibilityDecision)
+    live = ("eligible", "proposed", "approved")
     measures = (
         func.sum(pa.c.received).label("received"),
         _one(d.outcome == "eligible").label("eligible"),
         _one(d.outcome == "not_eligible").label("not_eligible"),
-        func.sum(pa.c.proposed).label("proposed"),
-        func.sum(pa.c.approved).label("approved"),
+        _one(pa.c.moved.in_((1, 3))).label("proposed"),
+        _one(pa.c.moved >= 2).label("approved"),
         _one(pa.c.last_state == "eligible").label("waiting"),
         _one(pa.c.last_state == "proposed").label("live_proposed"),
         _one(pa.c.last_state == "approved").label("live_approved"),
     )
     dims = ((_H.hamlet.label("hamlet"), _H.category.label("category"), pa.c.tier) if by_cell else _no_dims())
-    q = select(*dims, *measures).select_from(pa).outerjoin(d, _decision_in_period(d, pa.c.decision_id, p))
+    q = (select(*dims, *measures).select_from(pa).outerjoin(d, _decision_in_period(d, pa.c.decision_id, p))
+         # only the applications that count for something reach the GROUP BY
+         .where(or_(pa.c.received == 1, d.id.is_not(None), pa.c.moved > 0, pa.c.last_state.in_(live))))
     if not by_cell:
         return q
     return q.join(_H, _H.id == pa.c.household_id).group_by(_H.hamlet, _H.category, pa.c.tier)
@@ -599,7 +603,7 @@ def tally_period(
     """The tally of the local dates ``start``..``end`` (inclusive; ``start`` None = cumulative).
 
     ``hamlets``: the commune's configured hamlets (config HAMLETS), listed first, in that order,
-    even with no application; hamlets found only on households follow alphabetically. Runs nine
+    even with no application; hamlets found only on households follow alphabetically. Runs six
     aggregate queries (``tally_statements``) and never loads application rows.
     Raises ServiceError if ``start`` > ``end``. Definitions: module docstring (domain.md §7).
     """
