@@ -11,7 +11,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${PYTHON:-.venv/bin/python}
-BIN=$(dirname "$PY")
 WORK=$(mktemp -d)
 PID=""
 cleanup() {
@@ -28,7 +27,7 @@ read -r CLERK_TOKEN RADIO_TOKEN < <("$PY" tests/api/schemathesis_seed.py)
 
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # --limit-request-line 0: the app answers any query length itself (422 beyond the documented maxLength).
-"$BIN/gunicorn" --workers 2 --bind "127.0.0.1:$PORT" --limit-request-line 0 app:app >"$WORK/gunicorn.log" 2>&1 &
+"$PY" -m gunicorn --workers 2 --bind "127.0.0.1:$PORT" --limit-request-line 0 app:app >"$WORK/gunicorn.log" 2>&1 &
 PID=$!
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 1 100); do
@@ -40,11 +39,11 @@ SEED_OPT=()
 if [ -n "${ST_SEED:-}" ]; then SEED_OPT=(--seed "$ST_SEED"); fi
 status=0
 echo "== schemathesis: every operation, clerk token"
-"$BIN/schemathesis" run "$BASE/api/v1/openapi.json" --url "$BASE/api/v1" \
+"$PY" -m schemathesis.cli run "$BASE/api/v1/openapi.json" --url "$BASE/api/v1" \
   -H "Authorization: Bearer $CLERK_TOKEN" --checks all --max-examples "${ST_MAX_EXAMPLES:-100}" \
   "${SEED_OPT[@]}" "$@" || status=$?
 echo "== schemathesis: the counts operations, radio token"
-"$BIN/schemathesis" run "$BASE/api/v1/openapi.json" --url "$BASE/api/v1" \
+"$PY" -m schemathesis.cli run "$BASE/api/v1/openapi.json" --url "$BASE/api/v1" \
   -H "Authorization: Bearer $RADIO_TOKEN" --checks all --max-examples "${ST_MAX_EXAMPLES:-100}" \
   --include-path-regex '^/counts' "${SEED_OPT[@]}" "$@" || status=$?
 if [ "$status" -ne 0 ]; then
