@@ -11,8 +11,8 @@ Everything printed comes from :class:`ReceiptData`, which is stored as the recei
 (``Receipt.snapshot``) when the receipt is issued, so a reprint is identical even after the
 household's record changes; a reprint carries the stamp "BẢN SAO", a voided receipt "ĐÃ HỦY".
 
-Pure: reportlab only (no Flask, no SQLAlchemy). Source: issue 4 item 3; domain.md §6, §7;
-Thông tư 14/2022/TT-BTTTT, chương IV, mục 2.
+Pure: reportlab and segno (the QR symbol) only (no Flask, no SQLAlchemy). Source: issue 4
+item 3; domain.md §6, §7; Thông tư 14/2022/TT-BTTTT, chương IV, mục 2.
 """
 from __future__ import annotations
 
@@ -22,8 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportlab.graphics.barcode import qrencoder
-from reportlab.graphics.barcode.qr import QrCode
+import segno
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -99,94 +98,58 @@ class ReceiptData:
         return cls(**{k: v for k, v in snap.items() if k in names})
 
 
-_RUN5 = re.compile(r"0{5,}|1{5,}")
-_FINDER_LIKE = "10111010000"  # the pattern qrencoder's rule 3 looks for (one direction)
-_FINDER_RE = re.compile(_FINDER_LIKE)
-_DARK_RUN = re.compile(r"1+")
+_DARK_RUN = re.compile(rb"\x01+")
 
 
-@functools.lru_cache(maxsize=64)
-def _mask_rows(version: int, mask: int) -> tuple[int, ...]:
-    """For each row, the bits (column j → bit n-1-j) of the data modules that ``mask`` inverts."""
-    probe = qrencoder.QRCode(version, qrencoder.QRErrorCorrectLevel.M)
-    n = version * 4 + 17
-    probe.moduleCount = n
-    fn = qrencoder.QRUtil.getMask(mask)
-    rows = [0] * n
-    for col, row in probe.dataPosIterator():
-        if fn(row, col):
-            rows[row] |= 1 << (n - 1 - col)
-    return tuple(rows)
+class QrFlowable(Flowable):
+    """A QR code of ``value``, ``size`` points square: the symbol from segno (ISO/IEC 18004,
+    error correction level M, never Micro QR), its dark modules drawn as filled rectangles
+    (one per horizontal run, in one path) inside a quiet zone of ``border`` modules.
 
+    ``matrix`` is the symbol without the quiet zone: one ``bytes`` a row (0 light, 1 dark), row 0
+    at the top."""
 
-def _penalty(rows: list[int], n: int) -> int:
-    """The mask penalty of reportlab's qrencoder (QRUtil.getLostPoint), computed on row bitmasks:
-    rule 1 runs of 5+ (rows and columns), rule 2 same-colour 2×2 blocks, rule 3 finder-like
-    patterns, rule 4 dark proportion. Rule 3 is counted on rows only and not at the last
-    position of a row, as qrencoder does in effect (its column pass compares a tuple slice with a
-    list, which is never equal; its row scan stops before n - 11)."""
-    lines = [format(r, f"0{n}b") for r in rows]
-    row_text = "\n".join(lines)
-    col_text = "\n".join(map("".join, zip(*lines)))
-    score = sum(len(m) - 2 for m in _RUN5.findall(row_text)) + sum(len(m) - 2 for m in _RUN5.findall(col_text))
-    last = n - len(_FINDER_LIKE)
-    score += 40 * sum(1 for m in _FINDER_RE.finditer(row_text) if m.start() % (n + 1) < last)
-    pairs = (1 << (n - 1)) - 1
-    for a, b2 in zip(rows, rows[1:]):
-        score += 3 * (~(a ^ (a >> 1)) & ~(b2 ^ (b2 >> 1)) & ~(a ^ b2) & pairs).bit_count()
-    dark = sum(r.bit_count() for r in rows)
-    return score + 10 * (abs(100 * dark // (n * n) - 50) // 5)
+    def __init__(self, value: str, size: float = QR_SIZE, border: int = 2) -> None:
+        super().__init__()
+        self.value = value
+        self.size = size
+        self.border = border
+        self.matrix = _qr_matrix(value)
+        self.width = self.height = size
 
-
-class _FastQrCode(QrCode):
-    """reportlab.graphics.barcode.qr's QrCode flowable, made faster (same symbol).
-
-    qrencoder chooses the mask by building the symbol eight times and scoring each in pure
-    Python (≈ 6 ms a receipt, a third of the page). Here the symbol is built once with mask 0;
-    the eight candidates are derived by XOR with precomputed per-row mask bits and scored on
-    integers and strings with the same four rules; the winner gets its format (and version)
-    information from qrencoder itself — the same symbol reportlab would make
-    (tests/documents/test_receipt_pdf.py compares them). The dark runs are drawn as one path
-    in module units."""
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
 
     def draw(self) -> None:
-        qr = self.qr
-        if qr.version is None:
-            qr.version = qr.calculate_version()
-        n = qr.version * 4 + 17
-        qr.makeImpl(True, 0)
-        base = [int("".join("1" if x else "0" for x in row), 2) for row in qr.modules]
-        unmasked = [r ^ m for r, m in zip(base, _mask_rows(qr.version, 0))]
-        best, best_rows, best_score = 0, unmasked, None
-        for mask in range(8):
-            rows = [r ^ m for r, m in zip(unmasked, _mask_rows(qr.version, mask))]
-            score = _penalty(rows, n)
-            if best_score is None or score < best_score:
-                best, best_rows, best_score = mask, rows, score
-        qr.modules = [[ch == "1" for ch in format(r, f"0{n}b")] for r in best_rows]
-        qr.setupTypeInfo(False, best)
-        if qr.version >= 7:
-            qr.setupTypeNumber(False)
-        self.mask_pattern = best
-        border = self.qrBorder
+        n = len(self.matrix)
+        border = self.border
         canv = self.canv
         canv.saveState()
-        unit = self.width / (n + 2 * border)
-        canv.scale(unit, unit)
+        unit = self.size / (n + 2 * border)
+        canv.scale(unit, unit)  # module units from here on, origin bottom left of the quiet zone
         path = canv.beginPath()
-        for r, row in enumerate(qr.modules):
-            line = "".join("1" if x else "0" for x in row)
+        for r, row in enumerate(self.matrix):
             y = n + border - r - 1
-            for m in _DARK_RUN.finditer(line):
-                path.rect(m.start() + border, y, m.end() - m.start(), 1.02)
+            for run in _DARK_RUN.finditer(row):
+                # 1.02 high: rows overlap a hair so no white seam shows between them.
+                path.rect(run.start() + border, y, run.end() - run.start(), 1.02)
         canv.drawPath(path, stroke=0, fill=1)
         canv.restoreState()
 
 
+@functools.lru_cache(maxsize=32)
+def _qr_matrix(value: str) -> tuple[bytes, ...]:
+    """The QR symbol of ``value`` (segno; level M exactly, no Micro QR; segno picks the smallest
+    version and the mask by ISO/IEC 18004 §7.8.3): one ``bytes`` of 0/1 a row, no quiet zone.
+    Cached: the compact layout pass of :func:`render` draws the same link again."""
+    qr = segno.make_qr(value, error="m", boost_error=False)
+    return tuple(bytes(row) for row in qr.matrix)
+
+
 def qr_code(value: str, size: float = QR_SIZE) -> Flowable:
     """A QR code of ``value`` (error correction level M, 2-module quiet zone), ``size`` points
-    square, drawn by :class:`_FastQrCode` (reportlab.graphics.barcode.qr)."""
-    return _FastQrCode(value, width=size, height=size, qrLevel="M", qrBorder=2)
+    square (:class:`QrFlowable`)."""
+    return QrFlowable(value, size, border=2)
 
 
 def _kv_table(rows: list[tuple[str, str]], st: b.Styles, label_w: float, width: float | None = None) -> Table:
@@ -299,23 +262,38 @@ def _cash_body(d: ReceiptData, st: b.Styles) -> list[Flowable]:
 def _signatures(d: ReceiptData, st: b.Styles, sign_space: float = SIGN_SPACE) -> Flowable:
     """Three signature blocks — the receiver, the giver, the commune (TM. ỦY BAN NHÂN DÂN /
     KT. CHỦ TỊCH / PHÓ CHỦ TỊCH, with its seal) — on one row, the commune's block wider so its
-    title stays on one line; the names line up at the bottom. Kept together on one page."""
-    blocks = [
-        ("NGƯỜI NHẬN", "(Ký, ghi rõ họ tên)", d.recipient_name),
-        ("NGƯỜI GIAO", "(Ký, ghi rõ họ tên)", d.staff_name),
-        ("TM. ỦY BAN NHÂN DÂN<br/>KT. CHỦ TỊCH<br/>PHÓ CHỦ TỊCH", "(Ký, đóng dấu)", ""),
+    title stays on one line; the names line up at the bottom. Kept together on one page.
+
+    The fixed titles and hints are plain table cells (a font per cell), not Paragraphs: one
+    Paragraph less to parse, wrap and draw each (bench/receipts.py). The commune's title takes
+    three lines, so its second and third lines sit beside the others' hints and its hint a row
+    lower; only the names, which may need wrapping, are Paragraphs."""
+    role, hint = st.signature_role, st.signature_hint
+    rows = [
+        ["NGƯỜI NHẬN", "NGƯỜI GIAO", "TM. ỦY BAN NHÂN DÂN"],
+        ["(Ký, ghi rõ họ tên)", "(Ký, ghi rõ họ tên)", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"],
+        ["", "", "(Ký, đóng dấu)"],
+        [""] * 3,
+        [Paragraph(b.esc(name), st.signature_name) if name else "" for name in (d.recipient_name, d.staff_name, "")],
     ]
-    tops = [[Paragraph(role if "<br/>" in role else b.esc(role), st.signature_role),
-             Paragraph(b.esc(hint), st.signature_hint)] for role, hint, _ in blocks]
-    names = [Paragraph(b.esc(name), st.signature_name) if name else "" for *_, name in blocks]
-    tbl = Table([tops, [""] * 3, names], colWidths=b.fit_widths([0.3, 0.3, 0.4]),
-                rowHeights=[None, sign_space, None], hAlign="CENTER")
+    tbl = Table(rows, colWidths=b.fit_widths([0.3, 0.3, 0.4]), rowHeights=[None, None, None, sign_space, None],
+                hAlign="CENTER")
+
+    def font(cells: tuple[tuple[int, int], tuple[int, int]], style: ParagraphStyle) -> list[tuple]:
+        return [("FONTNAME", *cells, style.fontName), ("FONTSIZE", *cells, style.fontSize),
+                ("LEADING", *cells, style.leading)]
+
     tbl.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        *font(((0, 0), (2, 0)), role),
+        *font(((0, 1), (1, 1)), hint),
+        *font(((2, 1), (2, 1)), role),
+        *font(((2, 2), (2, 2)), hint),
     ]))
     return KeepTogether([Spacer(1, 4 * mm), tbl])
 

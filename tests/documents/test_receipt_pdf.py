@@ -3,14 +3,13 @@
 The recipient's name, the receipt number, the IMEI and the amount in words must come out of the
 PDF exactly as stored in the snapshot (NFC); a reprint is identical but for the BẢN SAO stamp,
 a voided receipt says ĐÃ HỦY; the QR code carries the public status link with the tracking
-code only (decoded with zbarimg when it is installed); the QR flowable draws the same symbol
-reportlab's own encoder makes.
+code only (decoded with zbarimg when it is installed); the QR flowable draws segno's symbol
+module for module, square, inside a white quiet zone of 2 modules.
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
-import random
 import shutil
 import subprocess
 import unicodedata
@@ -18,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from reportlab.graphics.barcode import qrencoder
 from reportlab.pdfgen import canvas
 
 from subsidy.documents import base as b
@@ -144,14 +142,14 @@ def _sample(**kw) -> doc.ReceiptData:
 
 def test_qr_code_carries_only_the_status_link():
     d = _sample()
-    qrs = [f for f in _walk(doc.story(d)) if isinstance(f, doc._FastQrCode)]
+    qrs = [f for f in _walk(doc.story(d)) if isinstance(f, doc.QrFlowable)]
     assert len(qrs) == 1
     assert qrs[0].value == "https://xa.example.vn/tra-cuu?ma=K7QX9M4TAB"
     assert "082095001234" not in qrs[0].value and "Hưởng" not in qrs[0].value
 
 
 @pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None,
-                    reason="zbarimg (zbar-tools) and pdftoppm (poppler-utils) are needed to scan the QR code")
+                    reason="zbarimg (apt-get install zbar-tools) and pdftoppm (poppler-utils) are needed to scan the QR code")
 def test_qr_code_scans(tmp_path: Path):
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(doc.render(_sample()))
@@ -159,6 +157,86 @@ def test_qr_code_scans(tmp_path: Path):
     png = sorted(tmp_path.glob("page*.png"))[0]
     out = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "https://xa.example.vn/tra-cuu?ma=K7QX9M4TAB"
+
+
+NEEDS_ZBAR = pytest.mark.skipif(
+    shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None,
+    reason="zbarimg (apt-get install zbar-tools) and pdftoppm (poppler-utils) are needed to scan the QR code")
+
+
+def _qr_alone(value: str, module_pt: int, tmp_path: Path) -> tuple[Path, int]:
+    """A page with only the QR flowable of ``value``, drawn at (0, 0) with modules of
+    ``module_pt`` points (= pixels at 72 dpi); returns (the PDF, modules per side incl. the quiet zone)."""
+    side = len(doc.qr_code(value).matrix) + 4
+    flow = doc.qr_code(value, size=side * module_pt)
+    pdf = tmp_path / "qr.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=(side * module_pt, side * module_pt))
+    flow.drawOn(c, 0, 0)
+    c.showPage()
+    c.save()
+    return pdf, side
+
+
+def _gray_pixels(pdf: Path, tmp_path: Path) -> tuple[int, int, bytes]:
+    """pdftoppm at 72 dpi, grey, antialiasing off: (width, height, one byte a pixel, rows top down)."""
+    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-aa", "no", "-aaVector", "no", "-singlefile",
+                    str(pdf), str(tmp_path / "qr")], check=True)
+    raw = (tmp_path / "qr.pgm").read_bytes()
+    magic, w, h, maxval, pixels = raw.split(maxsplit=4)
+    assert magic == b"P5" and maxval == b"255"
+    return int(w), int(h), pixels
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is needed to rasterise the QR code")
+@pytest.mark.parametrize("value", ["https://xa.example.vn/tra-cuu?ma=K7QX9M4TAB",
+                                   "http://127.0.0.1:5000/tra-cuu?ma=23456789AB" + "x" * 150])
+def test_qr_flowable_draws_every_module_in_place_with_a_quiet_zone(tmp_path: Path, value: str):
+    """Rasterised at 4 px a module, the centre pixel of every module is dark exactly where
+    segno's matrix says so (row 0 at the top, not mirrored), and the 2-module border is white."""
+    k = 4
+    pdf, side = _qr_alone(value, k, tmp_path)
+    w, h, px = _gray_pixels(pdf, tmp_path)
+    assert (w, h) == (side * k, side * k)  # square
+    matrix = doc.qr_code(value).matrix
+    n = len(matrix)
+    assert side == n + 4 and all(len(row) == n for row in matrix)
+    for r in range(side):
+        for c in range(side):
+            dark = px[(r * k + k // 2) * w + c * k + k // 2] < 128
+            inside = 2 <= r < n + 2 and 2 <= c < n + 2
+            assert dark == (inside and matrix[r - 2][c - 2] == 1), (r, c)
+    # The three finder patterns: top left, top right, bottom left (a 7×7 ring round a 3×3 core).
+    finder = [[1 if i in (0, 6) or j in (0, 6) or (2 <= i <= 4 and 2 <= j <= 4) else 0 for j in range(7)]
+              for i in range(7)]
+    for r0, c0 in ((0, 0), (0, n - 7), (n - 7, 0)):
+        assert [list(row[c0:c0 + 7]) for row in matrix[r0:r0 + 7]] == finder
+
+
+@NEEDS_ZBAR
+@pytest.mark.parametrize("value", ["https://dichvu.phutan.gov.vn/tra-cuu?ma=23456789AB",
+                                   "http://127.0.0.1:5000/tra-cuu?ma=ZZZZZZZZZZ" + "x" * 180])
+def test_qr_flowable_scans_at_several_versions(tmp_path: Path, value: str):
+    pdf, _ = _qr_alone(value, 3, tmp_path)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "scan")], check=True)
+    out = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "scan.png")],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == value
+
+
+@pytest.mark.parametrize("value", ["https://xa.example.vn/tra-cuu?ma=K7QX9M4TAB", "http://x.vn/tra-cuu?ma=K7QX9M4TAB"])
+def test_qr_symbol_is_level_m_and_never_micro(value: str):
+    """Read back from the symbol itself (ISO/IEC 18004 §7.9): the format information next to the
+    top-left finder (row 8, columns 0–5, 7; column 8, rows 8, 7, 5–0), unmasked with
+    101010000010010, starts with the level bits 00 = M; the copy along the bottom-left and
+    top-right says the same. A full QR symbol is 21 + 4k modules wide (Micro QR: 11–17)."""
+    m = doc.qr_code(value).matrix
+    n = len(m)
+    assert n >= 21 and (n - 17) % 4 == 0
+    first = [m[8][c] for c in (0, 1, 2, 3, 4, 5, 7)] + [m[r][8] for r in (8, 7, 5, 4, 3, 2, 1, 0)]
+    second = [m[r][8] for r in range(n - 1, n - 8, -1)] + [m[8][c] for c in range(n - 8, n)]
+    bits = [b_ ^ int(k) for b_, k in zip(first, "101010000010010")]
+    assert first == second
+    assert bits[:2] == [0, 0]  # L = 01, M = 00, Q = 11, H = 10
 
 
 def _walk(flowables):
@@ -173,24 +251,6 @@ def _walk(flowables):
         inner = getattr(f, "_content", None)
         if inner:
             yield from _walk(inner)
-
-
-def test_fast_qr_draws_the_symbol_reportlab_would():
-    """_FastQrCode picks the mask by the same penalty as reportlab's qrencoder, on every version
-    our links need (and a few longer ones, including version ≥ 7 with its version blocks)."""
-    rng = random.Random(14)
-    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-    for i in range(60):
-        code = "".join(rng.choice(alphabet) for _ in range(10))
-        base = rng.choice(["http://127.0.0.1:5000", "https://dichvu.phutan.gov.vn", "http://x.vn"])
-        value = f"{base}/tra-cuu?ma={code}" + ("x" * rng.randint(0, 180) if i % 4 == 0 else "")
-        ref = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-        ref.addData(value)
-        ref.make()
-        fast = doc.qr_code(value)
-        fast.canv = canvas.Canvas(io.BytesIO())
-        fast.draw()
-        assert fast.qr.modules == ref.modules, value
 
 
 def test_unknown_kind_is_refused():
