@@ -278,3 +278,18 @@ def test_actions_include(app, client, login_as, role, state, form, expected):
         html = render_template("handovers/_actions.html", application=application)
     buttons = [" ".join(b.split()) for b in re.findall(r'<a class="button[^"]*" href="[^"]+">([^<]+)</a>', html)]
     assert buttons == expected
+
+
+@pytest.mark.parametrize("form, label, endpoint", [("package", "Bàn giao điện thoại", "ban-giao"),
+                                                   ("cash", "Chi tiền hỗ trợ", "chi-tien")])
+def test_application_page_offers_the_handover_to_clerks_only(app, client, make_user, form, label, endpoint):
+    app_id, _ = committed_application(app, form=form)
+    make_user("canbo", "clerk")
+    make_user("lanhdao", "approver")
+    login(client, "canbo")
+    page = client.get(f"/ho-so/{app_id}").get_data(as_text=True)
+    assert label in page and f"/ho-so/{app_id}/{endpoint}" in page
+    client.post("/dang-xuat")
+    login(client, "lanhdao")
+    page = client.get(f"/ho-so/{app_id}").get_data(as_text=True)
+    assert f"/ho-so/{app_id}/{endpoint}" not in page
