@@ -27,6 +27,7 @@ from subsidy.extensions import limiter
 from subsidy.models import STATES, Application, ApplicationEvent, Household, User
 from subsidy.services import audit, lookup, radio, users
 from subsidy.services.errors import NotFound, ServiceError
+from subsidy.services.pagination import Page
 from subsidy.web import db_session
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -203,7 +204,7 @@ def _list_params(with_state: bool) -> tuple[lookup.Filters, int, int]:
     return f, page, per_page
 
 
-def _paged(page: lookup.ResultPage, items: list[dict[str, Any]]) -> Response:
+def _paged(page: Page, items: list[dict[str, Any]]) -> Response:
     """{"items": [...], "meta": {page, per_page, total, pages}} with an RFC 8288 Link header."""
     resp = jsonify({"items": items, "meta": {"page": page.page, "per_page": page.per_page,
                                              "total": page.total, "pages": page.pages}})

@@ -12,18 +12,20 @@ from dataclasses import dataclass
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from subsidy.domain import rules, tracking
+from subsidy.domain.public_status import normalize_tracking_code
 from subsidy.domain.rules import Decision, Facts
 from subsidy.domain.workflow import State
 from subsidy.models import (
     Application, AuditEntry, CashPayment, EligibilityDecision, Handover, Household, ProposalList, RuleSet, User,
 )
 from subsidy.services import audit, rulesets, workflow
+from subsidy.services import households as households_svc
 from subsidy.services.errors import Conflict, NotFound, ServiceError
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -423,6 +425,38 @@ def refuse(session: Session, application: Application, reason: str, actor: User 
     """Refuse an application (approver; any state before handover; a reason is required). Like
     withdraw, it frees the place it held on a draft list. Source: domain.md §5."""
     _end(session, application, State.refused, reason, actor)
+
+
+#: Queues read in priority order (tier P1–P4, then date received) rather than newest first.
+PRIORITY_QUEUES = (State.eligible.value, State.proposed.value, State.approved.value)
+
+
+def application_query(query: str = "", state: str | None = None, hamlet: str | None = None,
+                      category: str | None = None, *, priority_order: bool = False) -> Select:
+    """The SELECT of applications (household loaded with them) for a queue or a search.
+
+    ``query``: a tracking code as typed (case, spaces and dashes ignored), or a search of the
+    household as in households.search_condition with ``exact`` (folded name words, code/CCCD/phone
+    fragments, the exact household code or CCCD). ``state``: one workflow state (the caller checks
+    it). ``hamlet``, ``category``: of the household (households.household_conditions; archived
+    households included). Order: newest received first (then id), or with ``priority_order``
+    tier first (none last), then oldest received, then id. Used by the web queue and the API.
+    """
+    stmt = (select(Application).join(Household, Household.id == Application.household_id)
+            .options(contains_eager(Application.household)))
+    conds = households_svc.household_conditions(hamlet=hamlet, category=category, include_archived=True)
+    match = households_svc.search_condition(query, exact=True)
+    if match is not None:
+        code = normalize_tracking_code(query)
+        conds.append(or_(Application.tracking_code == code, match) if code else match)
+    if state:
+        conds.append(Application.state == state)
+    if conds:
+        stmt = stmt.where(*conds)
+    if priority_order:
+        return stmt.order_by(Application.priority_tier.is_(None), Application.priority_tier,
+                             Application.received_on, Application.id)
+    return stmt.order_by(Application.received_on.desc(), Application.id.desc())
 
 
 def counts_by_state(session: Session) -> dict[str, int]:

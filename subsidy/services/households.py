@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
@@ -292,22 +292,45 @@ def restore_household(session: Session, household_id: int, actor: User | None) -
     return hh
 
 
-def household_query(query: str = "", hamlet: str | None = None, category: str | None = None,
-                    include_archived: bool = False) -> Select:
-    """The SELECT of households matching a search, ordered the Vietnamese way (sort_key, id).
+def search_condition(query: str, exact: bool = False) -> ColumnElement[bool] | None:
+    """The WHERE clause of households matching a search box, or None when there is nothing to
+    search for (every household matches).
 
     ``query`` is folded (vn.fold: no case, no accents, đ → d) and split into words; every word
     must match: a word with a letter matches the start of a folded name word (``"dang"`` and
     ``"ĐẶNG"`` find "Đặng"; ``"nguyen van hung"`` finds "Nguyễn Văn Hùng"), a word of digits
     matches anywhere in the household code, CCCD or phone (a fragment).  The match is a plain
-    ``LIKE`` on the stored ASCII ``search_text``, never the database's collation, ILIKE or
-    unaccent, so SQLite and PostgreSQL return the same rows.
+    ``LIKE`` on the stored ASCII ``search_text``, never the database's lower(), collation, ILIKE
+    or unaccent, so SQLite and PostgreSQL return the same rows (issue 2 items 6–8).  A word also
+    matches at the very start of the key (a key stored without its leading space).
+
+    ``exact`` (the API and the application queue): the query as typed (outer spaces trimmed) also
+    matches a household whose code or CCCD equals it, and a query with no word to search
+    (``"%"``) matches only those, never every household.
     """
-    stmt = select(Household)
     conds = []
     for token in search_tokens(query):
-        pattern = f"%{token}%" if token.isdigit() else f"% {token}%"
-        conds.append(Household.search_text.like(pattern))
+        if token.isdigit():
+            conds.append(Household.search_text.like(f"%{token}%"))
+        else:
+            conds.append(or_(Household.search_text.like(f"% {token}%"), Household.search_text.like(f"{token}%")))
+    words = and_(*conds) if conds else None
+    typed = (query or "").strip()
+    if not exact or not typed:
+        return words
+    same = or_(Household.code == typed, Household.citizen_id == typed)
+    return same if words is None else or_(words, same)
+
+
+def household_conditions(query: str = "", hamlet: str | None = None, category: str | None = None,
+                         include_archived: bool = False, exact: bool = False) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a household list: :func:`search_condition` of ``query``, ``hamlet``
+    (exact name), ``category`` ("poor", "near_poor", or "none" for not yet classified; anything
+    else is ignored), and archived households left out unless ``include_archived``."""
+    conds = []
+    match = search_condition(query, exact)
+    if match is not None:
+        conds.append(match)
     if hamlet:
         conds.append(Household.hamlet == hamlet)
     if category in ("poor", "near_poor"):
@@ -316,6 +339,15 @@ def household_query(query: str = "", hamlet: str | None = None, category: str | 
         conds.append(Household.category.is_(None))
     if not include_archived:
         conds.append(Household.archived.is_(False))
+    return conds
+
+
+def household_query(query: str = "", hamlet: str | None = None, category: str | None = None,
+                    include_archived: bool = False, exact: bool = False) -> Select:
+    """The SELECT of households matching :func:`household_conditions`, ordered the Vietnamese
+    way (sort_key, id). Used by the household pages and the JSON API."""
+    stmt = select(Household)
+    conds = household_conditions(query, hamlet, category, include_archived, exact)
     if conds:
         stmt = stmt.where(and_(*conds))
     return stmt.order_by(Household.sort_key, Household.id)

@@ -8,8 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import and_, false, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
 from forms.applications import ApplicationForm, MoveForm, ReasonForm
 from subsidy.domain import tracking, vn
@@ -50,19 +49,9 @@ def index():
     session = db_session()
     state = request.args.get("state", "").strip()
     q = request.args.get("q", "").strip()
-    stmt = select(Application).join(Household, Household.id == Application.household_id) \
-        .options(joinedload(Application.household))
-    if state in STATE_LABELS:
-        stmt = stmt.where(Application.state == state)
-    else:
+    if state not in STATE_LABELS:
         state = ""
-    if q:
-        stmt = stmt.where(_search(q))
-    if state in ("eligible", "proposed", "approved"):
-        stmt = stmt.order_by(Application.priority_tier.is_(None), Application.priority_tier, Application.received_on,
-                             Application.id)
-    else:
-        stmt = stmt.order_by(Application.received_on.desc(), Application.id.desc())
+    stmt = svc.application_query(q, state or None, priority_order=state in svc.PRIORITY_QUEUES)
     page = paginate(session, stmt, page_arg(request.args), 30)
     counts = svc.counts_by_state(session)
     return render_template("applications/index.html", page=page, state=state, q=q, counts=counts,
@@ -114,15 +103,6 @@ def new():
         household = session.get(Household, form.household_id.data) if form.household_id.data else household
     return render_template("applications/new.html", form=form, household=household, q=q, results=results,
                            existing=existing)
-
-
-def _search(q: str):
-    """Where-clause for a search box: a tracking code (as typed), or every folded word of a
-    name, household code, CCCD or phone fragment in the household's search text."""
-    words = [Household.search_text.like(f"%{w}%") for w in vn.fold(q).split()]
-    name_match = and_(*words) if words else false()
-    code = tracking.normalize(q)
-    return or_(Application.tracking_code == code, name_match) if code else name_match
 
 
 def _load(application_id: int) -> Application:
