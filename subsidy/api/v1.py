@@ -304,48 +304,52 @@ def counts_csv() -> Response:
                     headers={"Content-Disposition": f'attachment; filename="so-lieu-{rc.as_of.isoformat()}.csv"'})
 
 
+def _listing(entity_type: str, lister: Callable[..., Page], to_json: Callable[[Any], dict[str, Any]],
+             with_state: bool) -> Response:
+    """A list endpoint: parse the filters (422 naming each bad one), read the page, audit which
+    ids were shown (``api.<entity_type>.list``), commit, answer with _paged."""
+    f, page_no, per_page = _list_params(with_state)
+    page = lister(db_session(), f, page_no, per_page)
+    _audit_read(f"api.{entity_type}.list", entity_type, None,
+                note="ids=" + ",".join(str(item.id) for item in page.items))
+    items = [to_json(item) for item in page.items]
+    db_session().commit()
+    return _paged(page, items)
+
+
+def _one(entity_type: str, entity_id: int, body: dict[str, Any]) -> Response:
+    """A read endpoint: audit the read (``api.<entity_type>.read``), commit, answer ``body``
+    (built before the commit, which expires the loaded objects)."""
+    _audit_read(f"api.{entity_type}.read", entity_type, entity_id)
+    db_session().commit()
+    return jsonify(body)
+
+
 @bp.route("/households")
 @token_required(*STAFF)
 def households() -> Response:
-    f, page_no, per_page = _list_params(with_state=False)
-    page = lookup.list_households(db_session(), f, page_no, per_page)
-    _audit_read("api.household.list", "household", None,
-                note="ids=" + ",".join(str(h.id) for h in page.items))
-    items = [household_json(h) for h in page.items]
-    db_session().commit()
-    return _paged(page, items)
+    return _listing("household", lookup.list_households, household_json, with_state=False)
 
 
 @bp.route("/households/<int:household_id>")
 @token_required(*STAFF)
 def household(household_id: int) -> Response:
     hh = lookup.get_household(db_session(), household_id)
-    _audit_read("api.household.read", "household", hh.id)
-    body = household_json(hh)
-    db_session().commit()
-    return jsonify(body)
+    return _one("household", hh.id, household_json(hh))
 
 
 @bp.route("/applications")
 @token_required(*STAFF)
 def applications() -> Response:
-    f, page_no, per_page = _list_params(with_state=True)
-    page = lookup.list_applications(db_session(), f, page_no, per_page)
-    _audit_read("api.application.list", "application", None,
-                note="ids=" + ",".join(str(a.id) for a in page.items))
-    items = [application_json(a) for a in page.items]
-    db_session().commit()
-    return _paged(page, items)
+    return _listing("application", lookup.list_applications, application_json, with_state=True)
 
 
 @bp.route("/applications/<int:application_id>")
 @token_required(*STAFF)
 def application(application_id: int) -> Response:
     appl, events = lookup.get_application(db_session(), application_id)
-    _audit_read("api.application.read", "application", appl.id)
     body = application_json(appl)
     body["evidence_note"] = appl.evidence_note
     body["note"] = appl.note
     body["events"] = [event_json(e) for e in events]
-    db_session().commit()
-    return jsonify(body)
+    return _one("application", appl.id, body)

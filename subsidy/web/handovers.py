@@ -13,9 +13,9 @@ the form again with the message on the field it concerns.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from forms.handovers import CashPaymentForm, HandoverForm, VoidForm
@@ -54,10 +54,12 @@ def _helpers() -> dict[str, Any]:
     return {"receipts_of": receipts_of, "receipt_kind_labels": receipts_svc.KIND_LABELS}
 
 
-def _load(application_id: int) -> Application:
+def _load(application_id: int) -> Application | None:
+    """The application, or None after flashing that there is none (the view goes back to the
+    receipt list)."""
     app = db_session().get(Application, application_id)
     if app is None:
-        raise NotFound("Không có hồ sơ này.")
+        flash("Không có hồ sơ này.", "error")
     return app
 
 
@@ -81,14 +83,28 @@ def _show_error(form: Any, err: ServiceError) -> None:
         flash(str(err), "error")
 
 
+def _record(form: Any, record: Callable[[], Any], message: str) -> Response | None:
+    """Run ``record()`` (svc.record_handover or svc.record_cash_payment; its result has a
+    ``receipt``), commit once, flash ``message`` (``{number}``: the receipt number) and redirect
+    to the receipt. On a ServiceError: roll back, put the message on its field, return None (the
+    view shows the form again)."""
+    try:
+        res = record()
+    except ServiceError as err:
+        _show_error(form, err)
+        return None
+    number = res.receipt.display_number
+    db_session().commit()
+    flash(message.format(number=number), "success")
+    return redirect(url_for("receipts.show", receipt_id=res.receipt.id))
+
+
 @bp.route("/ho-so/<int:application_id>/ban-giao", methods=["GET", "POST"])
 @roles_required("clerk")
 def create(application_id: int):
     session = db_session()
-    try:
-        app = _load(application_id)
-    except NotFound as err:
-        flash(str(err), "error")
+    app = _load(application_id)
+    if app is None:
         return redirect(url_for("receipts.index"))
     h = app.household
     form = HandoverForm()
@@ -105,15 +121,11 @@ def create(application_id: int):
             handed_on=form.handed_on.data, recipient_name=form.recipient_name.data,
             recipient_citizen_id=form.recipient_citizen_id.data,
         )
-        try:
-            res = svc.record_handover(session, app.id, data, current_user, telecoms=telecoms(), settings=settings())
-        except ServiceError as err:
-            _show_error(form, err)
-        else:
-            number = res.receipt.display_number
-            session.commit()
-            flash(f"Đã ghi nhận bàn giao điện thoại; biên bản số {number}. Hãy in biên bản để hai bên ký.", "success")
-            return redirect(url_for("receipts.show", receipt_id=res.receipt.id))
+        done = _record(form, lambda: svc.record_handover(session, app.id, data, current_user,
+                                                         telecoms=telecoms(), settings=settings()),
+                       "Đã ghi nhận bàn giao điện thoại; biên bản số {number}. Hãy in biên bản để hai bên ký.")
+        if done is not None:
+            return done
     status = 422 if form.is_submitted() else 200
     return render_template("handovers/create.html", app=app, h=h, form=form, blocked=blocked,
                            back_url=application_url(app.id)), status
@@ -123,10 +135,8 @@ def create(application_id: int):
 @roles_required("clerk")
 def pay(application_id: int):
     session = db_session()
-    try:
-        app = _load(application_id)
-    except NotFound as err:
-        flash(str(err), "error")
+    app = _load(application_id)
+    if app is None:
         return redirect(url_for("receipts.index"))
     h = app.household
     form = CashPaymentForm()
@@ -144,16 +154,10 @@ def pay(application_id: int):
         data = svc.CashPaymentInput(paid_on=form.paid_on.data, purchase_date=form.purchase_date.data,
                                     recipient_name=form.recipient_name.data,
                                     recipient_citizen_id=form.recipient_citizen_id.data)
-        try:
-            res = svc.record_cash_payment(session, app.id, data, current_user, settings=settings())
-        except ServiceError as err:
-            _show_error(form, err)
-        else:
-            number = res.receipt.display_number
-            session.commit()
-            flash(f"Đã ghi nhận chi tiền hỗ trợ; giấy biên nhận số {number}. Hãy in giấy biên nhận để hai bên ký.",
-                  "success")
-            return redirect(url_for("receipts.show", receipt_id=res.receipt.id))
+        done = _record(form, lambda: svc.record_cash_payment(session, app.id, data, current_user, settings=settings()),
+                       "Đã ghi nhận chi tiền hỗ trợ; giấy biên nhận số {number}. Hãy in giấy biên nhận để hai bên ký.")
+        if done is not None:
+            return done
     status = 422 if form.is_submitted() else 200
     return render_template("handovers/pay.html", app=app, h=h, form=form, blocked=blocked, amount=amount,
                            amount_words=vn.amount_in_words(amount) if amount else "",
