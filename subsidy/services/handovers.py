@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -533,6 +533,29 @@ def _void_move(session: Session, app: Application, actor: User | None, reason: s
         raise ServiceError(str(err)) from err
 
 
+def _void(session: Session, record: Handover | CashPayment, reason: str, actor: User | None, *,
+          entity: str, already_void: str, receipt_fk: Any, changes: dict[str, list[Any]]) -> None:
+    """Void a handover or a cash payment: refuse one already void, move its application back to
+    approved (the workflow checks the role, the reason and the state), mark the record and its
+    receipt void (``receipt_fk``: the Receipt column naming it), audit ``<entity>.void`` with
+    ``changes`` and the receipt number, flush. Raises ServiceError."""
+    if record.voided_at is not None:
+        raise ServiceError(already_void)
+    reason = (reason or "").strip()
+    app = _load_application(session, record.application_id)
+    _void_move(session, app, actor, reason)
+    now = utcnow()
+    record.voided_at, record.void_reason = now, reason
+    record.voided_by_id = actor.id if actor is not None else None
+    receipt = session.scalar(select(Receipt).where(receipt_fk == record.id))
+    if receipt is not None:
+        receipts.mark_void(receipt, reason, now)
+    audit.record(session, actor, f"{entity}.void", entity, record.id,
+                 {"voided": [False, True], **changes,
+                  "receipt": [None, receipt.display_number if receipt else None]}, note=reason)
+    session.flush()
+
+
 def void_handover(session: Session, handover_id: int, reason: str, actor: User | None) -> Handover:
     """Void a handover (approver, reason required): the handover and its receipt are marked void
     (a reprint says ĐÃ HỦY), its IMEIs are freed for another handover, the application returns to
@@ -542,22 +565,11 @@ def void_handover(session: Session, handover_id: int, reason: str, actor: User |
     Source: issue 4 item 5; domain/workflow.py (handed_over → approved).
     """
     handover = get_handover(session, handover_id)
-    if handover.voided_at is not None:
-        raise ServiceError("Biên bản bàn giao này đã bị hủy trước đó.")
-    reason = (reason or "").strip()
-    app = _load_application(session, handover.application_id)
-    _void_move(session, app, actor, reason)
-    now = utcnow()
-    handover.voided_at, handover.void_reason = now, reason
-    handover.voided_by_id = actor.id if actor is not None else None
+    _void(session, handover, reason, actor, entity="handover",
+          already_void="Biên bản bàn giao này đã bị hủy trước đó.", receipt_fk=Receipt.handover_id,
+          changes={"imei_live": [True, False]})
     for hi in session.scalars(select(HandoverImei).where(HandoverImei.handover_id == handover.id)):
         hi.live = False
-    receipt = session.scalar(select(Receipt).where(Receipt.handover_id == handover.id))
-    if receipt is not None:
-        receipts.mark_void(receipt, reason, now)
-    audit.record(session, actor, "handover.void", "handover", handover.id,
-                 {"voided": [False, True], "imei_live": [True, False],
-                  "receipt": [None, receipt.display_number if receipt else None]}, note=reason)
     session.flush()
     return handover
 
@@ -570,21 +582,9 @@ def void_payment(session: Session, payment_id: int, reason: str, actor: User | N
     Source: issue 4 item 5; domain/workflow.py (paid → approved).
     """
     payment = get_payment(session, payment_id)
-    if payment.voided_at is not None:
-        raise ServiceError("Khoản chi tiền hỗ trợ này đã bị hủy trước đó.")
-    reason = (reason or "").strip()
-    app = _load_application(session, payment.application_id)
-    _void_move(session, app, actor, reason)
-    now = utcnow()
-    payment.voided_at, payment.void_reason = now, reason
-    payment.voided_by_id = actor.id if actor is not None else None
-    receipt = session.scalar(select(Receipt).where(Receipt.cash_payment_id == payment.id))
-    if receipt is not None:
-        receipts.mark_void(receipt, reason, now)
-    audit.record(session, actor, "cash_payment.void", "cash_payment", payment.id,
-                 {"voided": [False, True], "receipt": [None, receipt.display_number if receipt else None]},
-                 note=reason)
-    session.flush()
+    _void(session, payment, reason, actor, entity="cash_payment",
+          already_void="Khoản chi tiền hỗ trợ này đã bị hủy trước đó.", receipt_fk=Receipt.cash_payment_id,
+          changes={})
     return payment
 
 
