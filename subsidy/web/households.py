@@ -133,15 +133,15 @@ def edit(household_id: int):
     return render_template("households/form.html", form=form, household=hh, warnings=warnings)
 
 
-@bp.route("/<int:household_id>/luu-tru", methods=["POST"])
-@roles_required(*EDIT_ROLES)
-def archive(household_id: int):
+def _archive_move(household_id: int, form, move, done: str):
+    """POST of the archive/restore buttons: CSRF (400), ``move(session)`` (a service call), commit
+    and flash ``done``; NotFound is a 404, another ServiceError is rolled back and flashed. Back to
+    the household page."""
     session = db_session()
-    form = ArchiveForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        svc.archive_household(session, household_id, current_user, form.reason.data)
+        move(session)
     except NotFound:
         abort(404)
     except ServiceError as err:
@@ -149,24 +149,23 @@ def archive(household_id: int):
         flash(str(err), "error")
     else:
         session.commit()
-        flash("Đã lưu trữ hộ này: hộ không còn hiện trong danh sách, hồ sơ và lịch sử vẫn giữ nguyên.", "success")
+        flash(done, "success")
     return redirect(url_for("households.show", household_id=household_id))
+
+
+@bp.route("/<int:household_id>/luu-tru", methods=["POST"])
+@roles_required(*EDIT_ROLES)
+def archive(household_id: int):
+    form = ArchiveForm()
+    return _archive_move(
+        household_id, form,
+        lambda session: svc.archive_household(session, household_id, current_user, form.reason.data),
+        "Đã lưu trữ hộ này: hộ không còn hiện trong danh sách, hồ sơ và lịch sử vẫn giữ nguyên.")
 
 
 @bp.route("/<int:household_id>/khoi-phuc", methods=["POST"])
 @roles_required(*EDIT_ROLES)
 def restore(household_id: int):
-    session = db_session()
-    if not RestoreForm().validate_on_submit():
-        abort(400)
-    try:
-        svc.restore_household(session, household_id, current_user)
-    except NotFound:
-        abort(404)
-    except ServiceError as err:
-        session.rollback()
-        flash(str(err), "error")
-    else:
-        session.commit()
-        flash("Đã khôi phục hộ vào danh sách.", "success")
-    return redirect(url_for("households.show", household_id=household_id))
+    return _archive_move(household_id, RestoreForm(),
+                         lambda session: svc.restore_household(session, household_id, current_user),
+                         "Đã khôi phục hộ vào danh sách.")
