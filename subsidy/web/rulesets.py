@@ -22,6 +22,14 @@ VIEWERS = ("admin", "clerk", "approver")
 MAX_DOC_BYTES = 200_000
 
 
+def _load(rule_set_id: int) -> RuleSet:
+    """The stored rule-set version, or 404."""
+    row = db_session().get(RuleSet, rule_set_id)
+    if row is None:
+        abort(404)
+    return row
+
+
 def _in_force_id(session) -> int | None:
     try:
         return svc.in_force(session, today_vn()).id
@@ -42,9 +50,7 @@ def index():
 @roles_required(*VIEWERS)
 def show(rule_set_id: int):
     session = db_session()
-    row = session.get(RuleSet, rule_set_id)
-    if row is None:
-        abort(404)
+    row = _load(rule_set_id)
     in_force_id = _in_force_id(session)
     return render_template("rulesets/show.html", row=row, spec=svc.spec_of(row), in_force_id=in_force_id,
                            rule_titles=rules.RULE_TITLES, move_form=MoveForm())
@@ -67,10 +73,7 @@ def _render_preview(spec: RuleSetSpec, *, document: dict | None = None, row=None
 @bp.route("/<int:rule_set_id>/xem-truoc")
 @roles_required("admin")
 def preview(rule_set_id: int):
-    session = db_session()
-    row = session.get(RuleSet, rule_set_id)
-    if row is None:
-        abort(404)
+    row = _load(rule_set_id)
     return _render_preview(svc.spec_of(row), row=row)
 
 
@@ -122,9 +125,7 @@ def store():
 @roles_required("admin")
 def toggle(rule_set_id: int):
     session = db_session()
-    row = session.get(RuleSet, rule_set_id)
-    if row is None:
-        abort(404)
+    row = _load(rule_set_id)
     if not MoveForm().validate_on_submit():
         abort(400)
     svc.set_active(session, row, not row.active, current_user)
