@@ -6,16 +6,18 @@ import datetime as dt
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from subsidy.domain import vn
 
-FORM_CHOICES = [("package", "Gói hỗ trợ kết hợp (nhận điện thoại)"), ("cash", "Hỗ trợ bằng tiền (hộ đã tự mua máy)")]
+FORM_CHOICES = [SelectChoice("package", "Gói hỗ trợ kết hợp (nhận điện thoại)"),
+                SelectChoice("cash", "Hỗ trợ bằng tiền (hộ đã tự mua máy)")]
 PRIOR_CHOICES = [
-    ("", "— Giữ như trong sổ —"),
-    ("none", "Chưa nhận máy tính bảng hay thiết bị học tập nào"),
-    ("vtci_tablet", "Đã nhận máy tính bảng của Chương trình VTCI"),
-    ("learning_device", "Đã nhận thiết bị học tập («Sóng và máy tính cho em»)"),
+    SelectChoice("", "— Giữ như trong sổ —"),
+    SelectChoice("none", "Chưa nhận máy tính bảng hay thiết bị học tập nào"),
+    SelectChoice("vtci_tablet", "Đã nhận máy tính bảng của Chương trình VTCI"),
+    SelectChoice("learning_device", "Đã nhận thiết bị học tập («Sóng và máy tính cho em»)"),
 ]
 
 

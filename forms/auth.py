@@ -1,13 +1,14 @@
 """Sign-in, password and account forms."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 ROLE_CHOICES = [
-    ("clerk", "Công chức VP-TK"),
-    ("approver", "Lãnh đạo xã (phê duyệt)"),
-    ("radio", "Đài truyền thanh xã"),
-    ("admin", "Quản trị"),
+    SelectChoice("clerk", "Công chức VP-TK"),
+    SelectChoice("approver", "Lãnh đạo xã (phê duyệt)"),
+    SelectChoice("radio", "Đài truyền thanh xã"),
+    SelectChoice("admin", "Quản trị"),
 ]
 
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from forms.applications import VnDateField
 
-GENDER_CHOICES = [("", "— Chưa rõ —"), ("M", "Nam"), ("F", "Nữ")]
-CATEGORY_CHOICES = [("", "— Chưa có —"), ("poor", "Hộ nghèo"), ("near_poor", "Hộ cận nghèo")]
+GENDER_CHOICES = [SelectChoice("", "— Chưa rõ —"), SelectChoice("M", "Nam"), SelectChoice("F", "Nữ")]
+CATEGORY_CHOICES = [SelectChoice("", "— Chưa có —"), SelectChoice("poor", "Hộ nghèo"),
+                    SelectChoice("near_poor", "Hộ cận nghèo")]
 PRIOR_DEVICE_CHOICES = [
-    ("unknown", "Chưa ghi nhận"),
-    ("none", "Chưa nhận thiết bị nào"),
-    ("vtci_tablet", "Đã nhận máy tính bảng (VTCI)"),
-    ("learning_device", "Đã nhận thiết bị học tập («Sóng và máy tính cho em»)"),
+    SelectChoice("unknown", "Chưa ghi nhận"),
+    SelectChoice("none", "Chưa nhận thiết bị nào"),
+    SelectChoice("vtci_tablet", "Đã nhận máy tính bảng (VTCI)"),
+    SelectChoice("learning_device", "Đã nhận thiết bị học tập («Sóng và máy tính cho em»)"),
 ]
 
 

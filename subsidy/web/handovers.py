@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from forms.handovers import CashPaymentForm, HandoverForm, VoidForm
 from subsidy.domain import vn
@@ -108,7 +109,7 @@ def create(application_id: int):
         return redirect(url_for("receipts.index"))
     h = app.household
     form = HandoverForm()
-    form.telecom.choices = [("", "— Chọn —")] + [(t, t) for t in telecoms()]
+    form.telecom.choices = [SelectChoice("", "— Chọn —")] + [SelectChoice(t, t) for t in telecoms()]
     if not form.is_submitted():
         form.handed_on.data = svc.today_vn()
         form.recipient_name.data = h.head_name

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from forms.households import ArchiveForm, HouseholdForm, RestoreForm
 from subsidy.models import Household
@@ -21,11 +22,11 @@ EDIT_ROLES = ("clerk", "admin")
 PER_PAGE = 50
 
 
-def _hamlet_choices(session, current: str | None = None) -> list[tuple[str, str]]:
+def _hamlet_choices(session, current: str | None = None) -> list[SelectChoice]:
     hamlets = svc.hamlets_in_use(session, current_app.config.get("HAMLETS", []))
     if current and current not in hamlets:
         hamlets.append(current)
-    return [("", "— Chọn ấp —")] + [(h, h) for h in hamlets]
+    return [SelectChoice("", "— Chọn ấp —")] + [SelectChoice(h, h) for h in hamlets]
 
 
 def _input(form: HouseholdForm) -> svc.HouseholdInput:
