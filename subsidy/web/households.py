@@ -29,6 +29,14 @@ def _hamlet_choices(session, current: str | None = None) -> list[SelectChoice]:
     return [SelectChoice("", "— Chọn ấp —")] + [SelectChoice(h, h) for h in hamlets]
 
 
+def _load(household_id: int) -> Household:
+    """The household (archived ones included), or 404."""
+    try:
+        return svc.get_household(db_session(), household_id)
+    except NotFound:
+        abort(404)
+
+
 def _input(form: HouseholdForm) -> svc.HouseholdInput:
     return svc.HouseholdInput(
         code=form.code.data or "", head_name=form.head_name.data or "", hamlet=form.hamlet.data or "",
@@ -104,10 +112,7 @@ def new():
 @roles_required(*VIEW_ROLES)
 def show(household_id: int):
     session = db_session()
-    try:
-        hh = svc.get_household(session, household_id)
-    except NotFound:
-        abort(404)
+    hh = _load(household_id)
     history = svc.household_history(session, hh.id)
     return render_template("households/show.html", household=hh, history=history,
                            can_edit=current_user.has_role(*EDIT_ROLES), archive_form=ArchiveForm(),
@@ -118,10 +123,7 @@ def show(household_id: int):
 @roles_required(*EDIT_ROLES)
 def edit(household_id: int):
     session = db_session()
-    try:
-        hh = svc.get_household(session, household_id)
-    except NotFound:
-        abort(404)
+    hh = _load(household_id)
     form = HouseholdForm(obj=hh) if request.method == "GET" else HouseholdForm()
     form.hamlet.choices = _hamlet_choices(session, hh.hamlet)
     if request.method == "GET":
