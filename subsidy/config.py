@@ -4,9 +4,12 @@ DATABASE_URL        SQLAlchemy URL; default SQLite file instance/subsidy.sqlite3
                     PostgreSQL: postgresql+psycopg://user@host:5432/db (a plain
                     postgresql:// URL is rewritten to use psycopg 3).
 SECRET_KEY          signing key; default: generated once and kept in instance/secret_key.
-RATELIMIT_STORAGE_URI   Flask-Limiter storage; default memory-sweep:// (in-process, see
-                    subsidy/ratelimit_storage.py); with several workers use Redis, e.g.
-                    redis://127.0.0.1:6379/0, so they share the counters.
+RATELIMIT_STORAGE_URI   Flask-Limiter storage (the `limits` library's URIs); default memory://
+                    (in-process: each worker process counts on its own). With several workers
+                    (gunicorn -w 2 …) use Redis, e.g. redis://127.0.0.1:6379/0, so that they share
+                    one budget per client and per tracking code.
+RATELIMIT_KEY_PREFIX    prefix of the rate-limit keys (default none), e.g. to keep two instances
+                    sharing one Redis apart.
 TRUSTED_PROXIES     number of reverse proxies in front of the app whose X-Forwarded-* headers
                     are trusted (default 0: none; the client address is the socket's).
 STATUS_RATE_LIMIT_CLIENT, STATUS_RATE_LIMIT_CODE   public status check limits (default 10/minute per
@@ -58,7 +61,8 @@ def load_config() -> dict:
     return {
         "SECRET_KEY": _secret_key(),
         "DATABASE_URL": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory-sweep://"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "COMMUNE_NAME": os.environ.get("COMMUNE_NAME", "xã Phú Tân"),
         "COMMUNE_BODY": os.environ.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN"),

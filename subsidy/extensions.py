@@ -4,7 +4,6 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-import subsidy.ratelimit_storage  # noqa: F401  (registers memory-sweep://, the default storage)
 
 login_manager = LoginManager()
 csrf = CSRFProtect()

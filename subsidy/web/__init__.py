@@ -6,7 +6,7 @@ from functools import wraps
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, has_request_context, render_template, request, url_for
+from flask import Flask, abort, current_app, g, has_request_context, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
@@ -88,10 +88,18 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # No eager context processor: Flask-Login's own would load the user for every rendered page;
+    # inject() below passes the lazy ``current_user`` proxy instead, loaded only where a template
+    # reads it (public pages such as the status check never do: see require_sign_in).
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "warning"
+    # "strong": a staff session cookie replayed from another address or browser (its identifier,
+    # a hash of IP and User-Agent, no longer matches) is emptied and the remember-me cookie
+    # cleared, so a stolen cookie does not sign anyone in. ("basic" would only mark it
+    # non-fresh, which protects nothing here: no view asks for a fresh login.) It acts when the
+    # user is loaded, which public views never do, so anonymous visitors are not affected.
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
@@ -133,31 +141,34 @@ def init_app(app: Flask) -> None:
     # has set its remember-me cookie.
     app.after_request_funcs.setdefault(None, []).insert(0, harden)
 
+    exempt_from_password_change = frozenset({"auth.change_password", "auth.logout"})
+
     @app.before_request
     def require_sign_in() -> Any:
-        # Every page needs sign-in unless its view is marked @public (or it is a static file).
-        if request.endpoint is None or request.endpoint == "static":
-            return None
-        view = app.view_functions.get(request.endpoint)
-        if getattr(view, "is_public", False) or current_user.is_authenticated:
-            return None
-        return login_manager.unauthorized()
+        """Every page needs sign-in unless its view is marked @public (or it is a static file);
+        a signed-in user who must change the one-time password is sent to do that first.
 
-    @app.before_request
-    def force_password_change() -> Any:
-        if (
-            current_user.is_authenticated
-            and current_user.must_change_password
-            and request.endpoint not in {"auth.change_password", "auth.logout", "static"}
-        ):
-            from flask import redirect
-
+        Public views (the status check, /healthz, the token API, the sign-in page) return before
+        ``current_user`` is touched, so their requests never load the user: with "strong" session
+        protection, loading it for a visitor whose session holds only the CSRF token would strip
+        and rewrite that session (a new signed Set-Cookie) on every request, for nothing — those
+        views do not depend on who is signed in (the sign-in page checks it itself).
+        """
+        endpoint = request.endpoint
+        if endpoint is None or endpoint == "static":
+            return None
+        if getattr(app.view_functions.get(endpoint), "is_public", False):
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.must_change_password and endpoint not in exempt_from_password_change:
             return redirect(url_for("auth.change_password"))
         return None
 
     @app.context_processor
     def inject() -> dict[str, Any]:
-        return {"has_endpoint": has_endpoint, "commune_name": app.config.get("COMMUNE_NAME")}
+        return {"has_endpoint": has_endpoint, "commune_name": app.config.get("COMMUNE_NAME"),
+                "current_user": current_user}
 
     app.jinja_env.add_extension("jinja2.ext.do")
     from subsidy.web import errors, filters

@@ -1,6 +1,7 @@
 """The public status check (/tra-cuu): happy paths, masking, indistinguishable failures, the
 second fact kept out of URLs, CSRF, and the rate limits per client and per tracking code — with
-in-memory storage, behind a trusted proxy, and against the real Redis server."""
+the default in-memory storage, behind a trusted proxy, and against the real Redis server; public
+pages never rewrite the visitor's session, while staff sessions stay protected."""
 from __future__ import annotations
 
 import datetime as dt
@@ -162,6 +163,7 @@ def test_wrong_code_and_wrong_digits_give_identical_responses(app_config):
     try:
         add_application(app)
         client = app.test_client()
+        client.get("/tra-cuu")  # as a phone does: the session (with its CSRF token) exists before the checks
         wrong_code = check(client, "ZZZZ2222ZZ", "5678")
         wrong_digits = check(client, CODE, "5679")
         wrong_phone = check(client, CODE, "0987654321")
@@ -348,37 +350,109 @@ def test_redis_counters_are_shared_between_two_app_instances(redis_app, app_conf
         other.extensions["subsidy.engine"].dispose()
 
 
-def test_default_storage_memory_sweep_limits_without_timer_threads(app_config):
-    """memory-sweep:// (the default, subsidy/ratelimit_storage.py) enforces the same limits as
-    memory:// and starts no expiry thread per hit; expired counters are swept inline."""
-    import threading
-
-    from limits import RateLimitItemPerSecond
-    from limits.storage import storage_from_string
-    from limits.strategies import FixedWindowRateLimiter
+def test_default_storage_is_the_librarys_in_memory_one(app_config, monkeypatch):
+    """Without RATELIMIT_STORAGE_URI the counters live in the limits library's memory:// storage
+    (issue 6: in-memory by default, Redis when the variable names it), and both limits hold."""
+    from limits.storage import MemoryStorage, RedisStorage
 
     from subsidy.config import load_config
-    from subsidy.ratelimit_storage import SweepingMemoryStorage
+    from subsidy.extensions import limiter
 
-    assert load_config()["RATELIMIT_STORAGE_URI"] == "memory-sweep://"
-    storage = storage_from_string("memory-sweep://")
-    assert isinstance(storage, SweepingMemoryStorage)
-    first_timer = storage.timer  # the parent's, cancelled at once
-    first_timer.join(1)
-    limiter = FixedWindowRateLimiter(storage)
-    item = RateLimitItemPerSecond(3)
-    threads = threading.active_count()
-    assert [limiter.hit(item, "k") for _ in range(4)] == [True, True, True, False]
-    assert threading.active_count() == threads
-    assert storage.timer is first_timer and not first_timer.is_alive()
-    assert "LIMITER/k/3/1/second" in storage.storage
-    time.sleep(1.05)  # the window and the sweep interval (1 s) have passed
-    assert limiter.hit(item, "other")  # this hit sweeps inline: "k" expired and is dropped
-    assert list(storage.storage) == ["LIMITER/other/3/1/second"]
-    assert limiter.hit(item, "k")  # a fresh window
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    monkeypatch.delenv("RATELIMIT_KEY_PREFIX", raising=False)
+    cfg = load_config()
+    assert cfg["RATELIMIT_STORAGE_URI"] == "memory://" and cfg["RATELIMIT_KEY_PREFIX"] == ""
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", REDIS_URL)
+    monkeypatch.setenv("RATELIMIT_KEY_PREFIX", "subsidy-a")
+    cfg = load_config()
+    assert cfg["RATELIMIT_STORAGE_URI"] == REDIS_URL and cfg["RATELIMIT_KEY_PREFIX"] == "subsidy-a"
 
-    app = create_app(dict(app_config, RATELIMIT_STORAGE_URI="memory-sweep://"))
+    settings = {k: v for k, v in app_config.items() if k != "RATELIMIT_STORAGE_URI"}
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI")
+    monkeypatch.delenv("RATELIMIT_KEY_PREFIX")
+    app = create_app(settings)
     try:
+        assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+        assert isinstance(limiter.storage, MemoryStorage) and not isinstance(limiter.storage, RedisStorage)
+        add_application(app)
         assert_client_limit(app, proxies=0)
+        assert_code_limit(app)
     finally:
+        _empty_all_tables(app.extensions["subsidy.engine"])
         app.extensions["subsidy.engine"].dispose()
+
+
+# --- the public pages leave the visitor's session alone; staff sessions stay protected -----------
+
+def _set_cookies(resp: Any) -> list[str]:
+    return resp.headers.getlist("Set-Cookie")
+
+
+def test_status_check_does_not_rewrite_the_session(csrf_app):
+    """A phone keeps the session cookie of its first GET (it holds the CSRF token); the checks it
+    then POSTs, found or not, answer without a Set-Cookie: the visitor's session is read, never
+    rewritten (no sign-in state is loaded on public pages, so session protection has nothing to do)."""
+    add_application(csrf_app)
+    client = csrf_app.test_client()
+    first = client.get(f"/tra-cuu?ma={CODE}")
+    assert any(c.startswith("session=") for c in _set_cookies(first))
+    token = csrf_token_from(first.data)
+    found = client.post("/tra-cuu", data={"ma": CODE, "so": "5678", "csrf_token": token})
+    assert found.status_code == 200 and "Nguyễn V. H***" in text(found)
+    wrong = client.post("/tra-cuu", data={"ma": CODE, "so": "5679", "csrf_token": token})
+    assert wrong.status_code == 404
+    again = client.get("/tra-cuu")
+    assert _set_cookies(found) == _set_cookies(wrong) == _set_cookies(again) == []
+    assert _set_cookies(client.get("/healthz")) == []
+    # The same token still works: the session kept its CSRF token.
+    assert client.post("/tra-cuu", data={"ma": CODE, "so": "5678", "csrf_token": token}).status_code == 200
+
+
+def test_signed_in_staff_see_the_public_page_as_anyone_does(app, client, login_as):
+    user = login_as("clerk")
+    add_application(app)
+    resp = check(client, CODE, "5678")
+    body = text(resp)
+    assert resp.status_code == 200 and "Nguyễn V. H***" in body
+    assert user.username not in body and "Đăng xuất" not in body  # no staff menu on the public page
+    assert _set_cookies(resp) == []
+    home = client.get("/")  # still signed in afterwards
+    assert home.status_code == 200 and "Đăng xuất" in text(home)
+
+
+def test_strong_session_protection_still_ends_a_replayed_staff_session(app, make_user):
+    """A staff session cookie presented from another browser (another User-Agent, so another
+    session identifier) no longer signs anyone in, on the first protected page it reaches."""
+    from tests.conftest import login
+
+    make_user("thuky", "clerk")
+    own = app.test_client()
+    own.environ_base["HTTP_USER_AGENT"] = "Mozilla/5.0 (Linux; Android 14) cán bộ"
+    assert login(own, "thuky").status_code == 302
+    assert own.get("/").status_code == 200
+    cookie = own.get_cookie("session")
+
+    thief = app.test_client()
+    thief.environ_base["HTTP_USER_AGENT"] = "curl/8.0"
+    thief.set_cookie("session", cookie.value)
+    stolen = thief.get("/")
+    assert stolen.status_code == 302 and stolen.headers["Location"].startswith("/dang-nhap")
+    assert thief.get("/").status_code == 302  # the replayed session was emptied
+    assert own.get("/").status_code == 200  # the real browser is unaffected
+
+
+def test_one_time_password_blocks_staff_pages_but_not_the_public_ones(app, client, make_user):
+    from tests.conftest import login
+
+    sess = app.extensions["subsidy.sessionmaker"]()
+    from subsidy.services import users
+
+    users.create_user(sess, "moi", "clerk", "matkhau123", None, must_change_password=True)
+    sess.commit()
+    sess.close()
+    assert login(client, "moi", "matkhau123").status_code == 302
+    resp = client.get("/")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/doi-mat-khau"
+    assert client.get("/doi-mat-khau").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/tra-cuu").status_code == 200
