@@ -18,10 +18,20 @@ from subsidy import create_app
 from subsidy.config import normalise_database_url
 from subsidy.db import Base, make_engine, upgrade_database
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-if not SHARED.exists():  # CI lays shared/ beside the clone
-    SHARED = Path(os.environ.get("SHARED_DIR", "../shared")).resolve()
-DATA = SHARED / "data"
+def _sample_data_dir() -> Path:
+    """../shared/data beside the clone (as CI lays it), else $SHARED_DIR/data, else the copies in
+    tests/data (so a clone anywhere can run the tests)."""
+    here = Path(__file__).resolve().parent
+    candidates = [here.parent.parent / "shared" / "data"]
+    if os.environ.get("SHARED_DIR"):
+        candidates.insert(0, Path(os.environ["SHARED_DIR"]) / "data")
+    for c in candidates:
+        if (c / "ho-ngheo-2025-phu-tan.xlsx").exists():
+            return c
+    return here / "data"
+
+
+DATA = _sample_data_dir()
 TEST_PASSWORD = "matkhau123"
 
 

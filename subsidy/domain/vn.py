@@ -846,7 +846,8 @@ def check_imei(raw: str) -> str:
     slashes and full-width digits accepted, NFKC).  Returns the 15 digits.
 
     Raises :class:`VnValueError` when the value is empty, has non-digit characters, is not 15
-    digits (the message says how many were found; a 16-digit IMEISV is not an IMEI), or when the
+    digits (the message says how many were found; a 16-digit IMEISV is not an IMEI), when it begins
+    with 00 (the test-IMEI range of GSMA TS.06, e.g. the placeholder 000000000000000), or when the
     last digit is not the Luhn check digit of the first 14 (a typing mistake).
 
     Source: 3GPP TS 23.003 §6.2 (IMEI = 14 digits + Luhn check digit); the handset record of the
@@ -862,6 +863,13 @@ def check_imei(raw: str) -> str:
         raise VnValueError(
             f"Số IMEI «{raw}» có {len(digits)} chữ số, nhưng IMEI phải có đúng 15 chữ số. "
             "Bấm *#06# trên máy hoặc xem trên hộp máy rồi nhập lại."
+        )
+    if digits.startswith("00"):
+        # Reporting Body Identifier 00 is reserved for test IMEIs (GSMA TS.06): no handset sold to
+        # a household carries one; 000000000000000 is the usual placeholder typed to get past a form.
+        raise VnValueError(
+            f"Số IMEI {digits} bắt đầu bằng 00: đây là số thử nghiệm hoặc số điền tạm, không phải IMEI của "
+            "một máy bán ra. Bấm *#06# trên máy hoặc xem trên hộp máy rồi nhập số thật."
         )
     if not _luhn_ok(digits):
         raise VnValueError(

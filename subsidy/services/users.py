@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 
 from sqlalchemy import func, select
@@ -30,12 +31,18 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
-def validate_password(password: str) -> None:
-    """Raise ServiceError (Vietnamese) if ``password`` is too weak."""
+USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+
+
+def validate_password(password: str, username: str | None = None) -> None:
+    """Raise ServiceError (Vietnamese) if ``password`` is too weak: shorter than
+    MIN_PASSWORD_LENGTH, only digits or only letters, or containing the username."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ServiceError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
     if password.isdigit() or password.isalpha():
         raise ServiceError("Mật khẩu phải có cả chữ và số.")
+    if username and len(username) >= 3 and username.lower() in password.lower():
+        raise ServiceError("Mật khẩu không được chứa tên đăng nhập; hãy chọn mật khẩu khác.")
 
 
 def get_user(session: Session, user_id: int) -> User:
@@ -51,11 +58,12 @@ def create_user(
 ) -> User:
     """Create an account. Raises ServiceError for a bad role/password, Conflict for a taken name."""
     username = (username or "").strip().lower()
-    if not username or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise ServiceError("Tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.")
+    if not USERNAME_RE.fullmatch(username):
+        raise ServiceError("Tên đăng nhập gồm 2–64 ký tự: chữ không dấu (a–z), số, dấu chấm, gạch dưới hoặc "
+                           "gạch ngang, bắt đầu bằng chữ hoặc số (ví dụ: thu.ha).")
     if role not in {r.value for r in Role}:
         raise ServiceError(f"Vai trò «{role}» không có; chọn một trong: admin, clerk, approver, radio.")
-    validate_password(password)
+    validate_password(password, username)
     if session.scalar(select(func.count()).select_from(User).where(User.username == username)):
         raise Conflict(f"Tên đăng nhập «{username}» đã có người dùng; hãy chọn tên khác.")
     user = User(username=username, full_name=full_name.strip(), role=role,
@@ -98,7 +106,7 @@ def authenticate(session: Session, username: str, password: str, now: dt.datetim
 
 def change_password(session: Session, user: User, new_password: str, actor: User | None) -> None:
     """Set a new password chosen by the user; clears must_change_password; ends other sessions."""
-    validate_password(new_password)
+    validate_password(new_password, user.username)
     if check_password_hash(user.password_hash, new_password):
         raise ServiceError("Mật khẩu mới phải khác mật khẩu cũ.")
     user.password_hash = hash_password(new_password)

@@ -788,3 +788,9 @@ def test_mask_id(value, expected):
 )
 def test_mask_phone(value, expected):
     assert mask_phone(value) == expected
+
+
+@pytest.mark.parametrize("raw", ["000000000000000", "001234567890128"])
+def test_check_imei_refuses_test_and_placeholder_imeis(raw):
+    with pytest.raises(vn.VnValueError, match="bắt đầu bằng 00"):
+        vn.check_imei(raw)

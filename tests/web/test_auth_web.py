@@ -196,3 +196,20 @@ def test_access_log_drops_query_strings(app, client, login_as, caplog):
     assert "082038597382" not in line
     assert "GET /ho-gia-dinh/?… HTTP/1.1" in line
     assert any(isinstance(f, RedactQueryStrings) for f in logging.getLogger("werkzeug").filters)
+
+
+@pytest.mark.parametrize("username", ["đức", "a", "thu hà", "-abc", "x" * 65, "ad<min"])
+def test_usernames_are_plain_ascii(app, username):
+    sess = app.extensions["subsidy.sessionmaker"]()
+    with pytest.raises(users.ServiceError, match="Tên đăng nhập gồm"):
+        users.create_user(sess, username, "clerk", "matkhau-2026", None)
+    sess.close()
+
+
+def test_password_may_not_contain_the_username(app):
+    sess = app.extensions["subsidy.sessionmaker"]()
+    with pytest.raises(users.ServiceError, match="không được chứa tên đăng nhập"):
+        users.create_user(sess, "admin2", "admin", "Admin2-12345", None)
+    user = users.create_user(sess, "thu.ha", "clerk", "hoa-sen-2026", None)
+    assert user.username == "thu.ha"
+    sess.close()
