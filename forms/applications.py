@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from forms.base import BaseForm
 from subsidy.domain import vn
 
 FORM_CHOICES = [SelectChoice("package", "Gói hỗ trợ kết hợp (nhận điện thoại)"),
@@ -49,7 +49,7 @@ class VnDateField(StringField):
 DateField = VnDateField
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(BaseForm):
     household_id = IntegerField("Mã số hộ (chọn từ ô tìm kiếm)", validators=[
         InputRequired("Hãy chọn hộ gia đình."), NumberRange(min=1, message="Hãy chọn hộ gia đình.")])
     received_on = DateField("Ngày nhận hồ sơ", validators=[InputRequired("Hãy nhập ngày nhận hồ sơ.")],
@@ -69,17 +69,17 @@ class ApplicationForm(FlaskForm):
             raise ValidationError("Ngày mua không hợp lệ.")
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     """A move that needs a written reason (withdraw, refuse, take off a list)."""
 
     reason = TextAreaField("Lý do", validators=[DataRequired("Hãy ghi rõ lý do."), Length(max=1000)])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     """A confirmed POST without fields (check eligibility)."""
 
 
-class AllocationForm(FlaskForm):
+class AllocationForm(BaseForm):
     quantity = IntegerField("Số máy được phân bổ", validators=[
         InputRequired("Hãy nhập số máy."), NumberRange(min=1, max=100000, message="Số máy phải từ 1 trở lên.")])
     allocated_on = DateField("Ngày phân bổ", validators=[InputRequired("Hãy nhập ngày phân bổ.")])
@@ -88,13 +88,13 @@ class AllocationForm(FlaskForm):
     note = TextAreaField("Ghi chú", validators=[Optional(), Length(max=1000)])
 
 
-class BuildListForm(FlaskForm):
+class BuildListForm(BaseForm):
     count = IntegerField("Số hộ đưa vào danh sách (để trống: hết chỉ tiêu còn lại)",
                          validators=[Optional(), NumberRange(min=1, message="Số hộ phải từ 1 trở lên.")])
     number = StringField("Số danh sách (để trống: tự đánh số)", validators=[Optional(), Length(max=64)])
 
 
-class ApproveListForm(FlaskForm):
+class ApproveListForm(BaseForm):
     decision_number = StringField("Số quyết định phê duyệt", validators=[
         DataRequired("Hãy nhập số quyết định."), Length(max=64)])
     decision_date = DateField("Ngày quyết định", validators=[InputRequired("Hãy nhập ngày quyết định.")])
@@ -102,5 +102,5 @@ class ApproveListForm(FlaskForm):
         DataRequired("Hãy nhập cơ quan phê duyệt."), Length(max=255)])
 
 
-class RuleSetUploadForm(FlaskForm):
+class RuleSetUploadForm(BaseForm):
     file = FileField("Tệp JSON của phiên bản bộ quy tắc mới", validators=[FileRequired("Hãy chọn tệp JSON.")])

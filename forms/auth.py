@@ -1,8 +1,9 @@
 """Sign-in, password and account forms."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from forms.base import BaseForm
 
 ROLE_CHOICES = [
     SelectChoice("clerk", "Công chức VP-TK"),
@@ -12,31 +13,31 @@ ROLE_CHOICES = [
 ]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     username = StringField("Tên đăng nhập", validators=[DataRequired("Hãy nhập tên đăng nhập."), Length(max=64)])
     password = PasswordField("Mật khẩu", validators=[DataRequired("Hãy nhập mật khẩu."), Length(max=256)])
     remember = BooleanField("Ghi nhớ đăng nhập trên máy này")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField("Mật khẩu hiện tại", validators=[DataRequired("Hãy nhập mật khẩu hiện tại.")])
     new = PasswordField("Mật khẩu mới", validators=[DataRequired("Hãy nhập mật khẩu mới."), Length(min=8, max=256, message="Mật khẩu mới cần ít nhất 8 ký tự.")])
     confirm = PasswordField("Nhập lại mật khẩu mới", validators=[EqualTo("new", "Hai lần nhập mật khẩu mới không khớp.")])
 
 
-class CreateUserForm(FlaskForm):
+class CreateUserForm(BaseForm):
     username = StringField("Tên đăng nhập", validators=[DataRequired("Hãy nhập tên đăng nhập."), Length(max=64)])
     full_name = StringField("Họ và tên", validators=[Length(max=120)])
     role = SelectField("Vai trò", choices=ROLE_CHOICES)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField("Vai trò", choices=ROLE_CHOICES)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """An empty form: the CSRF token of a confirmed POST (deactivate, reset, revoke…)."""
 
 
-class TokenForm(FlaskForm):
+class TokenForm(BaseForm):
     name = StringField("Tên mã (để nhớ dùng ở đâu)", validators=[DataRequired("Hãy đặt tên cho mã."), Length(max=80)])

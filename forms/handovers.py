@@ -2,12 +2,12 @@
 queries; the service checks the IMEI, the dates, the telecom list and the recipient)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 # The day-first text date field shared with the application forms (dd/mm/yyyy, vn.parse_date).
 from forms.applications import VnDateField
+from forms.base import BaseForm
 
 _DATE_MSG = "Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/11/2026."
 
@@ -20,7 +20,7 @@ class _RecipientMixin:
         render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
-class HandoverForm(_RecipientMixin, FlaskForm):
+class HandoverForm(_RecipientMixin, BaseForm):
     """Biên bản bàn giao. ``telecom.choices`` is set by the view from the TELECOMS setting."""
 
     phone_make = StringField("Hãng điện thoại", validators=[DataRequired("Hãy nhập hãng điện thoại."), Length(max=80)],
@@ -38,18 +38,18 @@ class HandoverForm(_RecipientMixin, FlaskForm):
     handed_on = VnDateField("Ngày bàn giao", validators=[InputRequired(_DATE_MSG)])
 
 
-class CashPaymentForm(_RecipientMixin, FlaskForm):
+class CashPaymentForm(_RecipientMixin, BaseForm):
     """Giấy biên nhận tiền hỗ trợ. The amount is not a field: it comes from the rule set."""
 
     paid_on = VnDateField("Ngày chi tiền", validators=[InputRequired(_DATE_MSG)])
     purchase_date = VnDateField("Ngày hộ mua điện thoại", validators=[Optional()])
 
 
-class VoidForm(FlaskForm):
+class VoidForm(BaseForm):
     """Voiding a handover or payment: the reason is required and kept in the audit log."""
 
     reason = TextAreaField("Lý do hủy", validators=[DataRequired("Hãy ghi rõ lý do hủy."), Length(max=1000)])
 
 
-class PrintForm(FlaskForm):
+class PrintForm(BaseForm):
     """A confirmed POST that prints (and counts) a receipt."""

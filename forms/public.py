@@ -1,12 +1,12 @@
 """The public status-check form (shape only: no database access)."""
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from forms.base import BaseForm
 from subsidy.domain.public_status import TRACKING_CODE_RE, normalize_tracking_code, parse_second_fact
 
 
-class StatusForm(FlaskForm):
+class StatusForm(BaseForm):
     """``ma``: the tracking code (prefilled from the receipt's QR link ?ma=…); ``so``: the last 4
     digits of the head's CCCD or the phone number on file. Neither is ever put in a URL.
 

@@ -3,13 +3,14 @@
 A GET form (the choice is in the URL, so a report can be bookmarked and its downloads linked):
 no CSRF token, as nothing is changed.
 """
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, Regexp
 
+from forms.base import BaseForm
 
-class TallyForm(FlaskForm):
+
+class TallyForm(BaseForm):
     """``ky``: "thang" (a month's tally) or "nam" (the annual report); ``thang``: the month
     (YYYY-MM, as a browser's month input sends it); ``luy_ke``: cumulative from the programme's
     start; ``nam``: the year (4 digits)."""
