@@ -24,16 +24,49 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def _revision_label(rev: str | None) -> str:
+    return f"bản {rev}" if rev else "trống (chưa có bảng nào)"
+
+
+def database_revision(url: str) -> str | None:
+    """The Alembic revision the database at ``url`` is at (None: no alembic_version table yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    from subsidy.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+
+
 @db_cli.command("upgrade", help="Nâng cơ sở dữ liệu lên bản migration mới nhất (hoặc REVISION).")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
-    from subsidy.db import upgrade_database
+    """Prints the revision before and after: "Đã nâng cấp cơ sở dữ liệu từ … lên bản …", or
+    "Cơ sở dữ liệu đã ở bản mới nhất (bản …)" when there was nothing to do."""
+    from alembic.script import ScriptDirectory
 
+    from subsidy.db import alembic_config, upgrade_database
+
+    url = current_app.config["DATABASE_URL"]
     try:
-        upgrade_database(current_app.config["DATABASE_URL"], revision)
+        before = database_revision(url)
+        upgrade_database(url, revision)
+        after = database_revision(url)
+        head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
     except Exception as err:  # noqa: BLE001 - one line for the operator, details in the traceback log
         fail(f"không nâng cấp được cơ sở dữ liệu: {err.__class__.__name__}: {str(err).splitlines()[0]}")
-    click.echo("Cơ sở dữ liệu đã ở bản mới nhất.")
+    if before != after:
+        click.echo(f"Đã nâng cấp cơ sở dữ liệu từ {_revision_label(before)} lên {_revision_label(after)}"
+                   f"{' (bản mới nhất)' if after == head else ''}.")
+    elif after == head:
+        click.echo(f"Cơ sở dữ liệu đã ở bản mới nhất ({_revision_label(after)}); không có gì để nâng cấp.")
+    else:
+        click.echo(f"Không có gì thay đổi: cơ sở dữ liệu đang ở {_revision_label(after)} "
+                   f"(bản mới nhất là {head}).")
 
 
 @db_cli.command("current", help="In bản migration hiện tại của cơ sở dữ liệu.")

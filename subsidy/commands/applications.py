@@ -6,21 +6,29 @@ from pathlib import Path
 import click
 
 from subsidy.cli import cli_session, fail
+from subsidy.domain.readable_errors import explain_os_error
 from subsidy.services.errors import ServiceError
 
 
 @click.command("load-rulesets", help="Nạp các bộ quy tắc kèm theo phần mềm (subsidy/rulesets/*.json) còn thiếu; "
                                      "chạy lại nhiều lần vẫn an toàn. --file nạp thêm một tệp JSON (phiên bản mới).")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+# The file is checked here, not by click.Path(exists=True): click's messages are English.
+@click.option("--file", "path", type=click.Path(path_type=Path), default=None,
               help="Tệp JSON của một phiên bản bộ quy tắc mới (ví dụ thông tư thay thế).")
 @click.option("--inactive", is_flag=True, help="Lưu phiên bản từ --file nhưng chưa áp dụng (để xem trước).")
 def load_rulesets(path: Path | None, inactive: bool) -> None:
     from subsidy.services import rulesets
 
+    raw = None
+    if path is not None:
+        try:
+            raw = path.read_bytes()
+        except OSError as err:
+            fail(explain_os_error(err, path))
     session = cli_session()
     try:
-        if path is not None:
-            row, created = rulesets.store(session, rulesets.read_document(path), None, active=not inactive)
+        if raw is not None:
+            row, created = rulesets.store(session, rulesets.read_document(raw), None, active=not inactive)
             new = [row] if created else []
         else:
             new = rulesets.load_shipped(session)

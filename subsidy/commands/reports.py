@@ -10,6 +10,7 @@ from flask import current_app
 from subsidy.cli import cli_session, fail
 from subsidy.documents.base import Issuer
 from subsidy.documents.tally_export import FORMATS, render
+from subsidy.domain.readable_errors import explain_os_error
 from subsidy.services import tally as svc
 from subsidy.services.errors import ServiceError
 
@@ -26,7 +27,7 @@ def _write(report: svc.Tally | svc.AnnualReport, fmt: str, output: str) -> None:
     try:
         path.write_bytes(data)
     except OSError as err:
-        fail(f"không ghi được tệp {output}: {err.strerror or err}")
+        fail(explain_os_error(err, output, writing=True))
     click.echo(f"Đã ghi {report.title} ({report.period_label}) vào {output} ({len(data):,} byte).".replace(",", "."))
 
 
