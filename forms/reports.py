@@ -3,26 +3,67 @@
 A GET form (the choice is in the URL, so a report can be bookmarked and its downloads linked):
 no CSRF token, as nothing is changed.
 """
+import re
+import unicodedata
+
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, Regexp
 
 from forms.base import BaseForm
 
+_MONTH_VN = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{4})$")   # 03/2026, 3/2026, 03-2026, 03.2026
+_MONTH_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")             # 2026-03 (links, bookmarks, old forms)
+MONTH_HINT = "Hãy nhập tháng theo dạng tháng/năm, ví dụ 03/2026."
+
+
+class MonthField(StringField):
+    """A month typed month first, "MM/YYYY" (03/2026), in a text input: every browser shows the
+    same thing, whatever its language (an <input type=month> follows the browser's locale).
+    "YYYY-MM" is read too, so the existing links and bookmarks (?thang=2026-03) keep working.
+
+    ``data``: "YYYY-MM" (what services.tally.parse_month and the download links use), "" when
+    empty; the input shows "MM/YYYY". Unreadable text: a Vietnamese error, the text kept.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"placeholder": "tháng/năm, ví dụ 03/2026", "inputmode": "numeric",
+                                        "autocomplete": "off", "maxlength": 10})
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        raw = unicodedata.normalize("NFKC", valuelist[0]).strip() if valuelist else ""
+        if not raw:
+            self.data = ""
+            return
+        iso, vn = _MONTH_ISO.match(raw), _MONTH_VN.match(raw)
+        if not (iso or vn):
+            self.data = raw
+            raise ValueError(f"Không đọc được tháng «{raw}». {MONTH_HINT}")
+        year, month = (int(iso.group(1)), int(iso.group(2))) if iso else (int(vn.group(2)), int(vn.group(1)))
+        if not 1 <= month <= 12:
+            self.data = raw
+            raise ValueError(f"Tháng «{raw}» không có: tháng phải từ 1 đến 12. {MONTH_HINT}")
+        self.data = f"{year:04d}-{month:02d}"
+
+    def _value(self) -> str:
+        if self.process_errors:
+            return self.raw_data[0] if self.raw_data else ""
+        m = _MONTH_ISO.match(self.data or "")
+        return f"{int(m.group(2)):02d}/{m.group(1)}" if m else (self.data or "")
+
 
 class TallyForm(BaseForm):
     """``ky``: "thang" (a month's tally) or "nam" (the annual report); ``thang``: the month
-    (YYYY-MM, as a browser's month input sends it); ``luy_ke``: cumulative from the programme's
-    start; ``nam``: the year (4 digits)."""
+    (typed MM/YYYY; ``data`` is YYYY-MM, see MonthField); ``luy_ke``: cumulative from the
+    programme's start; ``nam``: the year (4 digits)."""
 
     class Meta:
         csrf = False
 
     ky = RadioField("Loại báo cáo", default="thang",
                     choices=[SelectChoice("thang", "Báo cáo tháng"), SelectChoice("nam", "Báo cáo năm")])
-    thang = StringField("Tháng", render_kw={"type": "month", "placeholder": "2026-03"},
-                        validators=[Optional(), Regexp(r"^\s*\d{4}-\d{1,2}\s*$",
-                                                       message="Hãy chọn tháng theo dạng năm-tháng, ví dụ 2026-03.")])
+    thang = MonthField("Tháng (tháng/năm)", validators=[Optional()])
     luy_ke = BooleanField("Lũy kế từ đầu chương trình đến hết tháng này")
     nam = StringField("Năm", render_kw={"inputmode": "numeric", "maxlength": 4},
                       validators=[Optional(), Regexp(r"^\s*\d{4}\s*$", message="Năm gồm 4 chữ số, ví dụ 2026.")])

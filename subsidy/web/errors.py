@@ -1,6 +1,8 @@
 """Error pages in Vietnamese (HTML), or problem details for /api/ paths."""
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
@@ -12,9 +14,29 @@ MESSAGES = {
     404: ("Không tìm thấy", "Trang hoặc hồ sơ này không có. Hãy kiểm tra lại đường dẫn."),
     405: ("Không được phép", "Thao tác này không được thực hiện theo cách đó."),
     413: ("Tệp quá lớn", "Tệp tải lên vượt quá giới hạn cho phép. Hãy chia nhỏ tệp rồi tải lại."),
-    429: ("Quá nhiều lần thử", "Bạn đã thử quá nhiều lần. Hãy chờ một phút rồi thử lại."),
+    429: ("Quá nhiều lần thử", "Bạn đã thử quá nhiều lần. Hãy chờ một lát rồi thử lại."),
     500: ("Lỗi hệ thống", "Có lỗi xảy ra, dữ liệu chưa được lưu. Hãy thử lại hoặc báo cho quản trị."),
 }
+
+
+def retry_after_seconds() -> int | None:
+    """Seconds until the rate limit this request broke resets (what Flask-Limiter sends as
+    Retry-After with RATELIMIT_HEADERS_ENABLED), at least 1; None outside a limited request."""
+    from subsidy.extensions import limiter
+
+    try:
+        lim = limiter.current_limit
+        return max(1, int(lim.reset_at - time.time())) if lim is not None else None
+    except Exception:  # noqa: BLE001 - storage unreachable: the generic sentence is enough
+        return None
+
+
+def wait_sentence(seconds: int | None) -> str:
+    """ "Bạn đã thử quá nhiều lần. Hãy chờ khoảng 42 giây rồi thử lại." (minutes from 2 minutes on)."""
+    if seconds is None:
+        return MESSAGES[429][1]
+    wait = f"{seconds} giây" if seconds < 120 else f"{math.ceil(seconds / 60)} phút"
+    return f"Bạn đã thử quá nhiều lần. Hãy chờ khoảng {wait} rồi thử lại."
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +44,8 @@ def init_app(app: Flask) -> None:
     def http_error(err: HTTPException) -> Any:
         code = err.code or 500
         title, detail = MESSAGES.get(code, (err.name, err.description or ""))
+        if code == 429:
+            detail = wait_sentence(retry_after_seconds())
         if code == 400 and "CSRF" in (err.description or ""):
             detail = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (CSRF). Hãy tải lại trang rồi gửi lại."
         if request.path.startswith("/api/"):

@@ -1,12 +1,12 @@
 """The home page: what is waiting for this user."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from subsidy.models import Application, Household
-from subsidy.web import db_session
+from subsidy.web import db_session, public
 
 bp = Blueprint("main", __name__)
 
@@ -20,3 +20,14 @@ def index():
         for state, n in session.execute(select(Application.state, func.count()).group_by(Application.state)):
             counts[state] = n
     return render_template("main/index.html", counts=counts)
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """The site icon (subsidy/static/favicon.ico, 16 and 32 px), public: browsers ask for
+    /favicon.ico on every page, signed in or not (base.html also links it)."""
+    resp = current_app.send_static_file("favicon.ico")
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 7 * 24 * 3600
+    return resp

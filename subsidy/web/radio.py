@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, flash, jsonify, render_template, request
 
+from forms.radio import RadioDateForm
 from subsidy.services import radio
 from subsidy.services.errors import ServiceError
 from subsidy.web import db_session, roles_required
@@ -21,14 +22,12 @@ ROLES = ("radio", "clerk", "approver", "admin")
 
 
 def _as_of() -> dt.date | None:
-    """The optional ?ngay=YYYY-MM-DD (an <input type=date>); raises ServiceError if unreadable."""
-    raw = request.args.get("ngay", "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ServiceError("Ngày không đúng dạng: hãy chọn ngày trên lịch (năm-tháng-ngày).") from None
+    """The optional ?ngay= (dd/mm/yyyy as typed in the page, or yyyy-mm-dd in links; RadioDateForm);
+    None when empty (today). Raises ServiceError with the field's Vietnamese message if unreadable."""
+    form = RadioDateForm(request.args)
+    if not form.validate():
+        raise ServiceError(" ".join(form.ngay.errors) or "Ngày không hợp lệ.")
+    return form.ngay.data
 
 
 def _counts() -> Any:
@@ -46,7 +45,7 @@ def index() -> Any:
     commune = current_app.config.get("COMMUNE_NAME", "xã")
     counts_text, how_text = radio.announcement_parts(rc, commune, current_app.config.get("RADIO_HOW_TO_REGISTER", ""))
     return render_template("radio/index.html", rc=rc, counts_text=counts_text, how_text=how_text, fields=radio.FIELDS,
-                           ngay=rc.as_of.isoformat())
+                           ngay=rc.as_of.isoformat(), form=RadioDateForm(formdata=None, ngay=rc.as_of))
 
 
 @bp.route("/so-lieu.json")

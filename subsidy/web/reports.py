@@ -106,7 +106,9 @@ def download(fmt: str):
         reasons = "; ".join(e for errs in form.errors.values() for e in errs)
         return Response(reasons or "Lựa chọn báo cáo không hợp lệ.", status=400, mimetype="text/plain")
     data = render(report, fmt, **({"issuer": _issuer()} if fmt == "pdf" else {}))
-    resp = Response(data, mimetype=MEDIA_TYPES[fmt])
+    # content_type, not mimetype: MEDIA_TYPES["csv"] already names its charset, and Werkzeug adds
+    # "; charset=utf-8" to a text/* mimetype a second time.
+    resp = Response(data, content_type=MEDIA_TYPES[fmt])
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename(report, fmt)}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp

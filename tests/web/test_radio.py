@@ -108,8 +108,10 @@ def test_csv_download(client, login_as, history):
 
 def test_bad_date_is_refused_politely(client, login_as, history):
     login_as("radio")
-    body = page(client, "?ngay=31-03-2026")
-    assert "Ngày không đúng dạng" in body
+    body = page(client, "?ngay=03/31/2026")  # month first: month 31 does not exist
+    assert "tháng 31 không hợp lệ (tháng phải từ 1 đến 12). Ngày phải viết theo thứ tự ngày/tháng/năm" in body
+    # day first, as typed in the page's text field (dd/mm/yyyy or dd-mm-yyyy), is the same day as the ISO link
+    assert MARCH_31 in page(client, "?ngay=31-03-2026") and MARCH_31 in page(client, "?ngay=31/03/2026")
     assert client.get("/phat-thanh/so-lieu.json?ngay=x").status_code == 422
     assert client.get("/phat-thanh/so-lieu.csv?ngay=1999-01-01").status_code == 422
 

@@ -90,7 +90,7 @@ def test_downloads_carry_the_same_numbers(client, login_as, history):
 def test_bad_choices_are_explained(client, login_as):
     login_as("clerk")
     html = client.get("/bao-cao?ky=thang&thang=abc").get_data(as_text=True)
-    assert "Hãy chọn tháng theo dạng năm-tháng" in html
+    assert "Không đọc được tháng «abc». Hãy nhập tháng theo dạng tháng/năm, ví dụ 03/2026." in html
     html = client.get("/bao-cao?ky=thang&thang=2099-01").get_data(as_text=True)
     assert "chưa bắt đầu" in html
     html = client.get("/bao-cao?ky=nam&nam=20x6").get_data(as_text=True)
