@@ -32,6 +32,7 @@ def vn_money(value: int | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from subsidy.domain.audit_labels import action_label, is_view
     from subsidy.domain.workflow import STATE_LABELS
     from subsidy.models.household import CATEGORY_LABELS, PRIOR_DEVICE_LABELS
     from subsidy.models.user import ROLE_LABELS
@@ -43,3 +44,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["category_label"] = lambda c: CATEGORY_LABELS.get(c, "Chưa có") if c else "Chưa có"
     app.jinja_env.filters["prior_device_label"] = lambda p: PRIOR_DEVICE_LABELS.get(p, p or "")
     app.jinja_env.filters["role_label"] = lambda r: ROLE_LABELS.get(r, r) if not hasattr(r, "value") else ROLE_LABELS.get(r, r.value)
+    app.jinja_env.filters["audit_action_label"] = action_label  # never a raw code on a page
+    app.jinja_env.tests["audit_view"] = is_view  # a view/read of personal data, not a change

@@ -19,6 +19,7 @@ from subsidy.services import receipts as svc
 from subsidy.services.errors import NotFound
 from subsidy.web import db_session, has_endpoint, roles_required
 from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.viewlog import record_view
 
 bp = Blueprint("receipts", __name__, url_prefix="/bien-ban")
 
@@ -58,6 +59,7 @@ def show(receipt_id: int):
     if rec is not None and rec.staff_id:
         staff = session.get(User, rec.staff_id)
     app_url = url_for("applications.show", application_id=app.id) if has_endpoint("applications.show") else None
+    record_view("receipt.view", "receipt", receipt.id)  # the recipient's name and CCCD (domain.md §9)
     return render_template("receipts/show.html", receipt=receipt, d=receipt.snapshot, app=app, others=others,
                            kind_label=svc.KIND_LABELS[receipt.kind], print_form=PrintForm(), app_url=app_url,
                            voided_by=voided_by, staff=staff, next_stamp=svc.stamp_for(receipt))

@@ -1,0 +1,33 @@
+"""Logging who saw personal data on the web (domain.md §9: "keep a log of who saw or changed it").
+
+Pages that show a household's CCCD, phone or poverty status call ``record_view`` once per GET:
+one audit row ("household.view", "application.view", …) with the signed-in user as the actor.
+The API logs its reads the same way ("api.household.read", subsidy/api/v1.py).
+
+Why a separate short write session, not a write session for the whole view: GET views run on the
+read session (subsidy.web.db_session: on SQLite a deferred BEGIN, so a page never waits behind a
+save, and the page's queries never hold the write lock). Only the one INSERT needs the write
+lock: it is taken, used and released in a transaction of its own (BEGIN IMMEDIATE, INSERT, COMMIT)
+after the page's data has been read. On PostgreSQL it is one more short transaction on a pooled
+connection. The same pattern logs list downloads (lists.download, "proposal_list.export").
+
+If the row cannot be written, the error propagates (500) and the page is not shown: a view of
+personal data that could not be logged is not served.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from flask_login import current_user
+
+from subsidy.services import audit
+
+
+def record_view(action: str, entity_type: str, entity_id: int | None, note: str | None = None) -> None:
+    """Write one audit entry ``action`` on (``entity_type``, ``entity_id``) by the signed-in user,
+    committed at once in its own short write session. Call it after the page's data is loaded."""
+    writer = current_app.extensions["subsidy.sessionmaker"]()
+    try:
+        audit.record(writer, current_user, action, entity_type, entity_id, note=note)
+        writer.commit()
+    finally:
+        writer.close()
