@@ -7,8 +7,9 @@ prints those same sections, so the formats cannot disagree.
 
 Pure: imports neither Flask nor SQLAlchemy. Every function returns bytes or plain data.
 
-Formula injection: every *text* cell of the CSV goes through ``csv_safe`` (a leading = + - @ tab or
-CR gets a leading apostrophe, OWASP "CSV injection"); numbers are written as numbers. In the XLSX,
+Formula injection: every *text* cell of the CSV goes through ``csv_safe`` (subsidy.domain.csvsafe,
+shared with the household export: a leading = + - @ tab or CR gets a leading apostrophe, OWASP
+"CSV injection"); numbers are written as numbers. In the XLSX,
 text cells are stored with the string type, so a name such as ``=HYPERLINK(…)`` is never a formula.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from subsidy.domain.csvsafe import csv_safe  # one rule for every CSV (also the household export)
 from subsidy.services.tally import (
     FIGURE_COLUMNS, QUOTA_LABELS, VN_TZ, AnnualReport, Breakdown, Figures, Tally,
 )
@@ -187,20 +189,6 @@ def render_json(report: Report) -> bytes:
 
 
 # ----------------------------------------------------------------------------- CSV
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: Any) -> str:
-    """A text cell made safe for spreadsheets: a leading = + - @ tab or CR gets a leading
-    apostrophe, so Excel/LibreOffice show it as text instead of running it (OWASP CSV
-    injection). ``None`` → "". Use for text only; numbers are written as numbers.
-    """
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
 
 def _csv_cell(value: Any, kind: str) -> Any:
     if kind in ("count", "money") and isinstance(value, int):
