@@ -5,9 +5,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms.applications import VnDateField
+from subsidy.domain import vn
+from subsidy.domain.places import normalize_hamlet
 
 GENDER_CHOICES = [SelectChoice("", "— Chưa rõ —"), SelectChoice("M", "Nam"), SelectChoice("F", "Nữ")]
 CATEGORY_CHOICES = [SelectChoice("", "— Chưa có —"), SelectChoice("poor", "Hộ nghèo"),
@@ -20,8 +22,27 @@ PRIOR_DEVICE_CHOICES = [
 ]
 
 
+#: A posted hamlet that is not one of the choices the view offered (a tampered form).
+HAMLET_NOT_OFFERED = ("Hãy chọn một ấp trong danh sách. Ấp chưa có trong danh sách: nhờ quản trị viên thêm vào "
+                      "cấu hình HAMLETS, hoặc nhập hộ qua danh sách Excel.")
+
+
+def hamlet_name(form, field) -> None:  # noqa: ANN001 - wtforms validator signature
+    """Refuse a hamlet that cannot be a place name (empty, = + - @ first, control characters…)."""
+    if field.errors:  # not one of the offered choices: that message says enough
+        return
+    if not (field.data or "").strip():
+        raise ValidationError("Chưa chọn ấp. Hãy chọn ấp nơi hộ sinh sống.")
+    try:
+        normalize_hamlet(field.data)
+    except vn.VnValueError as err:
+        raise ValidationError(str(err)) from err
+
+
 class HouseholdForm(FlaskForm):
-    """The household record. ``hamlet`` choices are set by the view (configured + on file)."""
+    """The household record. ``hamlet`` choices are set by the view (configured + on file, and the
+    household's own); any other posted value is refused, and the chosen one must be a plausible
+    place name (the service checks it again)."""
 
     code = StringField("Mã hộ", validators=[DataRequired("Hãy nhập mã hộ."), Length(max=32)],
                        render_kw={"autocomplete": "off"})
@@ -34,7 +55,8 @@ class HouseholdForm(FlaskForm):
                              render_kw={"inputmode": "numeric", "autocomplete": "off"})
     confirm_citizen_id_warning = BooleanField(
         "Tôi đã đối chiếu với thẻ căn cước: số CCCD, năm sinh và giới tính ghi ở trên là đúng.")
-    hamlet = SelectField("Ấp", choices=[], validate_choice=True)
+    hamlet = SelectField("Ấp", choices=[], validate_choice=True, invalid_choice_message=HAMLET_NOT_OFFERED,
+                         validators=[hamlet_name])
     address = StringField("Địa chỉ", validators=[Optional(), Length(max=255)])
     members = IntegerField("Số nhân khẩu", default=1, validators=[
         InputRequired("Hãy nhập số nhân khẩu."), NumberRange(1, 99, "Số nhân khẩu phải từ 1 đến 99.")],

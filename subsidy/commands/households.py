@@ -43,6 +43,10 @@ def _print_report(report, refused: bool, dry_run: bool) -> None:
             click.echo(f"  Dòng {row.number}{who}: {' '.join(row.messages)}", err=True)
         if len(errors) > MAX_ERRORS_SHOWN:
             click.echo(f"  … và {len(errors) - MAX_ERRORS_SHOWN} dòng lỗi khác.", err=True)
+    for name, h in report.new_hamlets.items():
+        like = f"; gần giống «{h['like']}»" if h.get("like") else ""
+        click.echo(f"  Cảnh báo: ấp mới «{name}» ({h['rows']} hộ, từ dòng {h['first_row']}{like}): chưa có trong "
+                   "cấu hình HAMLETS và chưa có hộ nào. Nếu là lỗi chính tả, hãy sửa tệp.")
     warned = [r for r in report.rows if r.warnings and r.status in ("new", "update")]
     for row in warned[:50]:
         click.echo(f"  Cảnh báo dòng {row.number}: {' '.join(row.warnings)}")
@@ -103,7 +107,8 @@ def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_inva
     refused = False
     try:
         report = import_households(session, data, file.name, actor, year=year, dry_run=dry_run,
-                                   skip_invalid=skip_invalid, limits=limits, progress=progress)
+                                   skip_invalid=skip_invalid, limits=limits, progress=progress,
+                                   hamlets=current_app.config.get("HAMLETS", []))
     except ImportRefused as err:
         session.rollback()
         bar_ctx.__exit__(None, None, None)

@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from subsidy.domain import vn
+from subsidy.domain.places import normalize_hamlet
 
 __all__ = [
     "ListFormatError",
@@ -398,6 +399,34 @@ def id_digits(value: Any, what: str, length_hint: str) -> str:
     return text
 
 
+# Hamlet cells repeat a handful of names over thousands of rows: normalise each text once.
+_hamlet = lru_cache(maxsize=4096)(normalize_hamlet)
+
+
+def parse_phone(value: Any) -> str:
+    """A phone cell as stored: 10 digits starting 03/05/07/08/09 (:func:`vn.normalize_phone`, the
+    rule of the household form), after the ID checks of :func:`id_digits` (no float, no
+    scientific notation).
+
+    Shapes accepted: an Excel number cell (``912345678`` → its lost leading 0 is put back:
+    ``"0912345678"``; ``84912345678`` → ``"0912345678"``), and text as a person writes it:
+    ``"0912 345 678"``, ``"0912.345.678"``, ``"+84 912 345 678"``, ``"84912345678"``,
+    ``"0084912345678"``, ``"(+84) 912-345-678"``.  A value of only digits and separators that is
+    one digit short and does not start with 0 gets its 0 back (:func:`vn.restore_leading_zeros`).
+
+    Raises :class:`vn.VnValueError` with the reason (normalize_phone's messages).
+    Source: issue 2 items 7 and 9; domain.md §9 (Phone).
+    """
+    text = id_digits(value, "Số điện thoại", "đủ 10 chữ số")
+    try:
+        digits = vn.normalize_digits(text, "Số điện thoại")
+    except vn.VnValueError:
+        digits = None  # "+84 …", "(091) …": normalize_phone reads those
+    if digits is not None and len(digits) == 9:
+        text = vn.restore_leading_zeros(digits, 10)
+    return vn.normalize_phone(text)
+
+
 def _clean_place(value: Any) -> str:
     """A hamlet or address: NFC, single spaces; text in capitals becomes title case."""
     words = unicodedata.normalize("NFC", _text(value)).split()
@@ -620,11 +649,11 @@ class RowParser:
             except vn.VnValueError as err:
                 errors.append(str(err))
 
-        hamlet = _clean_place(cells.get("hamlet"))
-        if not hamlet:
-            errors.append("Chưa ghi tên ấp. Hãy ghi ấp (thôn) nơi hộ sinh sống.")
-        elif len(hamlet) > 80:
-            errors.append("Tên ấp dài quá 80 ký tự. Hãy kiểm tra lại ô ấp.")
+        hamlet = ""
+        try:
+            hamlet = _hamlet(cells.get("hamlet"))
+        except vn.VnValueError as err:
+            errors.append(str(err))
 
         members = None
         if has["members"]:
@@ -679,10 +708,7 @@ class RowParser:
         raw_phone = cells.get("phone")
         if raw_phone is not None:
             try:
-                digits = id_digits(raw_phone, "Số điện thoại", "đủ 10 chữ số")
-                if len(digits) != 10:
-                    digits = vn.restore_leading_zeros(digits, 10)
-                phone = vn.normalize_phone(digits)
+                phone = parse_phone(raw_phone)
             except vn.VnValueError as err:
                 errors.append(str(err))
 

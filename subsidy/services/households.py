@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
 from subsidy.domain import vn
+from subsidy.domain.csvsafe import csv_safe
+from subsidy.domain.places import normalize_hamlet
 from subsidy.domain.household_list import household_search_text, search_tokens
 from subsidy.models import AuditEntry, Household, User
 from subsidy.services import audit
@@ -137,12 +139,11 @@ def _validate(data: HouseholdInput, this_year: int) -> tuple[dict[str, Any], lis
         except vn.VnValueError as err:
             errors["citizen_id"] = str(err)
 
-    hamlet = _clean_text(data.hamlet, 81)
-    if not hamlet:
-        errors["hamlet"] = "Chưa chọn ấp."
-    elif len(hamlet) > 80:
-        errors["hamlet"] = "Tên ấp dài quá 80 ký tự."
-    values["hamlet"] = hamlet
+    values["hamlet"] = None
+    try:
+        values["hamlet"] = normalize_hamlet(data.hamlet)
+    except vn.VnValueError as err:
+        errors["hamlet"] = str(err)
     values["address"] = _clean_text(data.address, 255)
 
     if data.members is None or not 1 <= data.members <= 99:
@@ -183,7 +184,66 @@ def _validate(data: HouseholdInput, this_year: int) -> tuple[dict[str, Any], lis
     return values, warnings
 
 
-def _check_unique(session: Session, values: dict[str, Any], own_id: int | None) -> None:
+class HouseholdRef(Protocol):
+    """What the CCCD check needs of a household on file (a Household, a Row, the importer's dict)."""
+
+    id: int
+    code: str
+    head_name: str
+
+
+def same_head(name_on_file: str | None, name: str | None) -> bool:
+    """True when two head-of-household names are the same once case, accents and spacing are
+    folded (vn.fold: ``"NGUYỄN VĂN HÙNG"`` = ``"Nguyen Van Hung"`` = ``"Nguyễn Văn Hùng"``;
+    ``"Nguyễn Văn Hải"`` is another person).  vn.fold drops every mark, so "Hùng" and "Hưng" agree:
+    the name only confirms a CCCD match, it never makes one."""
+    return bool(name_on_file) and bool(name) and vn.fold(name_on_file) == vn.fold(name)
+
+
+def check_citizen_id_owner(citizen_id: str | None, owner: HouseholdRef | None, target: HouseholdRef | None, *,
+                           head_name: str | None = None, code: str | None = None,
+                           match_by_citizen_id: bool = False) -> HouseholdRef | None:
+    """The one rule for a CCCD already on file, shared by the household form and the importer.
+
+    ``owner``: the household on file that holds ``citizen_id`` (None if none does); ``target``: the
+    household the record is saved over (the one being edited, or the one an imported row matched
+    by household code), None for a new household.  ``head_name`` / ``code``: the record's.
+
+    Returns the household to save over: ``target``, or — only with ``match_by_citizen_id`` (the
+    importer, issue 2 item 9: "matched by household code, then CCCD") — ``owner`` when there is no
+    ``target`` and the head's name agrees with the owner's (:func:`same_head`).
+
+    Raises :class:`Conflict` (Vietnamese, naming the owner's household code and how to fix it):
+    the CCCD belongs to a household other than ``target`` (never merge two households); or there
+    is no ``target`` and the CCCD is on file (a new household cannot reuse it; an imported row with
+    another name must not overwrite that household's code, name, phone and list year).
+    Source: issue 2 items 6 and 9; domain.md §9 (one CCCD, one person).
+    """
+    if not citizen_id or owner is None or (target is not None and owner.id == target.id):
+        return target
+    if target is not None:
+        raise Conflict(
+            f"Số CCCD {citizen_id} đã thuộc hộ khác: mã {owner.code} ({owner.head_name}), không phải "
+            f"hộ mã {target.code} ({target.head_name}). Mỗi người chỉ đứng tên chủ một hộ, không gộp hai "
+            "hộ: hãy kiểm tra lại số CCCD và mã hộ."
+        )
+    if match_by_citizen_id and same_head(owner.head_name, head_name):
+        return owner
+    if match_by_citizen_id:
+        new_code = f" với mã hộ {code} (chưa có)" if code else ""
+        raise Conflict(
+            f"Số CCCD {citizen_id} đã thuộc hộ mã {owner.code} ({owner.head_name}), nhưng dòng này ghi chủ "
+            f"hộ «{head_name}»{new_code}. Không ghi đè hộ đã có: hãy kiểm tra lại số CCCD; nếu đúng là "
+            f"hộ mã {owner.code} thì ghi mã hộ {owner.code} cho dòng này."
+        )
+    raise Conflict(
+        f"Số CCCD {citizen_id} đã thuộc hộ mã {owner.code} ({owner.head_name}). Mỗi người chỉ đứng tên "
+        f"chủ một hộ: hãy kiểm tra lại số CCCD, hoặc mở hộ mã {owner.code} để sửa."
+    )
+
+
+def _check_unique(session: Session, values: dict[str, Any], own: Household | None) -> None:
+    own_id = own.id if own is not None else None
     clash = session.execute(
         select(Household.id, Household.code, Household.head_name).where(
             Household.code == values["code"], Household.id != (own_id or -1))
@@ -191,15 +251,11 @@ def _check_unique(session: Session, values: dict[str, Any], own_id: int | None) 
     if clash:
         raise Conflict(f"Mã hộ {values['code']} đã có: hộ {clash.head_name}. Hãy kiểm tra lại mã hộ.")
     if values["citizen_id"]:
-        clash = session.execute(
+        owner = session.execute(
             select(Household.id, Household.code, Household.head_name).where(
-                Household.citizen_id == values["citizen_id"], Household.id != (own_id or -1))
+                Household.citizen_id == values["citizen_id"])
         ).first()
-        if clash:
-            raise Conflict(
-                f"Số CCCD {values['citizen_id']} đã thuộc hộ mã {clash.code} ({clash.head_name}). "
-                "Mỗi người chỉ đứng tên chủ một hộ: hãy kiểm tra lại số CCCD."
-            )
+        check_citizen_id_owner(values["citizen_id"], owner, own, head_name=values["head_name"])
 
 
 def _apply_warning(values: dict[str, Any], warnings: list[str], confirmed: bool, stored: str | None) -> None:
@@ -241,7 +297,7 @@ def update_household(session: Session, household_id: int, data: HouseholdInput, 
     """
     hh = get_household(session, household_id)
     values, warnings = _validate(data, _this_year())
-    _check_unique(session, values, hh.id)
+    _check_unique(session, values, hh)
     _apply_warning(values, warnings, data.confirm_citizen_id_warning, hh.citizen_id_warning)
     before = audit.snapshot(hh, DATA_FIELDS)
     for k, v in values.items():
@@ -304,22 +360,32 @@ def search_condition(query: str, exact: bool = False) -> ColumnElement[bool] | N
     or unaccent, so SQLite and PostgreSQL return the same rows (issue 2 items 6–8).  A word also
     matches at the very start of the key (a key stored without its leading space).
 
+    Every pattern is built with ``contains``/``startswith(..., autoescape=True)``: ``%`` and ``_``
+    are matched as themselves.  A query with text but no word (``"%"``, ``"_"``, ``"-"``) is
+    looked for literally (folded) in the key — it finds a code holding it, never every household.
+
     ``exact`` (the API and the application queue): the query as typed (outer spaces trimmed) also
-    matches a household whose code or CCCD equals it, and a query with no word to search
-    (``"%"``) matches only those, never every household.
+    matches a household whose code or CCCD equals it.
     """
     conds = []
     for token in search_tokens(query):
+        # autoescape: a % or _ reaching the pattern is matched literally, never as a wildcard.
         if token.isdigit():
-            conds.append(Household.search_text.like(f"%{token}%"))
+            conds.append(Household.search_text.contains(token, autoescape=True))
         else:
-            conds.append(or_(Household.search_text.like(f"% {token}%"), Household.search_text.like(f"{token}%")))
+            conds.append(or_(Household.search_text.contains(" " + token, autoescape=True),
+                             Household.search_text.startswith(token, autoescape=True)))
     words = and_(*conds) if conds else None
     typed = (query or "").strip()
+    if words is None and typed:
+        # Only punctuation ("%", "_", "-"): no word to look for, so look for the text itself,
+        # literally (a household code may hold "_", "." or "-"); never every household.
+        folded = vn.fold(typed)
+        words = Household.search_text.contains(folded, autoescape=True) if folded else false()
     if not exact or not typed:
         return words
     same = or_(Household.code == typed, Household.citizen_id == typed)
-    return same if words is None else or_(words, same)
+    return or_(words, same)
 
 
 def household_conditions(query: str = "", hamlet: str | None = None, category: str | None = None,
@@ -369,6 +435,21 @@ def hamlets_in_use(session: Session, configured: list[str] | None = None) -> lis
     configured = list(configured or [])
     extra = sorted(found - set(configured), key=vn.sort_key)
     return configured + extra
+
+
+def hamlet_choices(session: Session, configured: list[str] | None = None) -> list[str]:
+    """The hamlets the household form offers: :func:`hamlets_in_use` normalised
+    (places.normalize_hamlet), without duplicates and without a stored value that is not a
+    plausible place name (such a value, saved before the check existed, is not offered again)."""
+    out: list[str] = []
+    for name in hamlets_in_use(session, configured):
+        try:
+            name = normalize_hamlet(name)
+        except vn.VnValueError:
+            continue
+        if name not in out:
+            out.append(name)
+    return out
 
 
 def household_history(session: Session, household_id: int) -> list[AuditEntry]:
@@ -427,10 +508,14 @@ def export_households(session: Session, include_archived: bool = False) -> list[
 def write_export_csv(rows: list[dict[str, str]], stream: Any) -> int:
     """Write ``rows`` as CSV to a text stream opened with ``encoding="utf-8", newline=""``:
     header line first, comma separated, CRLF line ends, no BOM — byte for byte the format of
-    shared/data/*.expected.csv. Returns the number of households written."""
+    shared/data/*.expected.csv. A cell starting with = + - @ (or a tab / CR) is written with a
+    leading apostrophe (subsidy.domain.csvsafe, OWASP CSV injection). Returns the number of
+    households written."""
     import csv
 
     writer = csv.DictWriter(stream, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    # Every cell is text: a name or hamlet starting with = + - @ gets a leading apostrophe
+    # (csv_safe, the tally's rule), so a spreadsheet shows it instead of running it.
+    writer.writerows({k: csv_safe(v) for k, v in row.items()} for row in rows)
     return len(rows)

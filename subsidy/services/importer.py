@@ -8,7 +8,8 @@ One use case, :func:`import_households`, serves the web upload, its preview and 
    BOM; comma or semicolon) — then find the header and parse every row with
    :mod:`subsidy.domain.household_list`;
 2. **plan** (:func:`plan_import`): with one query loading the households on file, classify each
-   row as ``new``, ``update`` (matched by household code, then by CCCD), ``unchanged``,
+   row as ``new``, ``update`` (matched by household code, then by CCCD when the head's name
+   agrees: households.check_citizen_id_owner, the form's rule), ``unchanged``,
    ``error`` (with its row number and a Vietnamese reason) or ``skipped`` (blank, total and
    signature rows).  Duplicates inside the file or against the database are errors, never merged;
    a row whose household code belongs to one household and whose CCCD to another is an error;
@@ -45,8 +46,9 @@ from subsidy.domain import household_list as hl
 from subsidy.domain import vn
 from subsidy.models import AuditEntry, Household, User
 from subsidy.services import audit
-from subsidy.services.errors import ServiceError
-from subsidy.services.households import derived_keys
+from subsidy.domain.places import close_hamlet, normalize_hamlet
+from subsidy.services.errors import Conflict, ServiceError
+from subsidy.services.households import check_citizen_id_owner, derived_keys
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 Progress = Callable[[int, int], None]
@@ -436,6 +438,9 @@ class ImportReport:
     skip_invalid: bool = False
     committed: bool = False
     batch_audit_id: int | None = None
+    #: Hamlets of rows to be written that are neither configured nor on file (a typo, or really
+    #: a new hamlet): ``{"Ấp Phú Hoà": {"rows": 3, "first_row": 12, "like": "Ấp Phú Hòa"}}``.
+    new_hamlets: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -509,8 +514,15 @@ def choose_year(year: int | None, parsed: ParsedList, filename: str) -> tuple[in
 
 
 def plan_import(session: Session, parsed: ParsedList, filename: str, year: int | None = None,
-                skip_invalid: bool = False) -> tuple[ImportReport, list[dict[str, Any]], list[dict[str, Any]]]:
+                skip_invalid: bool = False, hamlets: Sequence[str] | None = None,
+                ) -> tuple[ImportReport, list[dict[str, Any]], list[dict[str, Any]]]:
     """Classify every parsed row against the households on file (one SELECT).
+
+    A row matches a household by its code, else by its CCCD when the head's name agrees
+    (households.check_citizen_id_owner; otherwise the row is an error).  ``hamlets``: the
+    configured hamlets (config HAMLETS); a row to be written whose hamlet is neither one of them
+    nor on file is listed in ``report.new_hamlets`` (a warning, never an error: each commune
+    has its own hamlets).
 
     Returns ``(report, inserts, updates)``: the report for the clerk, and the column values to
     insert (new households) and to update (``{"_id": id, …}``) for the valid rows.
@@ -536,15 +548,15 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
             out.messages = list(r.errors)
             continue
         hit_code = by_code.get(rec.code) if rec.code else None
-        hit_cid = by_cid.get(rec.citizen_id) if rec.citizen_id else None
-        if hit_code is not None and hit_cid is not None and hit_code.id != hit_cid.id:
-            out.messages.append(
-                f"Mã hộ {rec.code} là hộ {hit_code.head_name}, nhưng số CCCD {rec.citizen_id} đã thuộc "
-                f"hộ khác: mã {hit_cid.code} ({hit_cid.head_name}). Không gộp hai hộ: hãy kiểm tra lại "
-                "mã hộ và số CCCD của dòng này."
-            )
+        try:
+            # Matched by household code, then by CCCD only when the head's name agrees; a CCCD of
+            # another household is an error (the same rule as the household form).
+            target = check_citizen_id_owner(
+                rec.citizen_id, by_cid.get(rec.citizen_id) if rec.citizen_id else None, hit_code,
+                head_name=rec.head_name, code=rec.code, match_by_citizen_id=True)
+        except Conflict as err:
+            out.messages.append(str(err))
             continue
-        target = hit_code if hit_code is not None else hit_cid
         if target is None and not rec.code:
             out.messages.append(
                 f"Không có mã hộ và số CCCD {rec.citizen_id} chưa có trong danh sách: không thêm "
@@ -595,8 +607,29 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         filename=filename, file_format=parsed.file_format, list_year=list_year, year_source=year_source,
         columns={k: v for k, v in parsed.header.columns.items()}, header_row=parsed.header.first_row,
         sheet=parsed.sheet, rows=outcomes, skip_invalid=skip_invalid,
+        new_hamlets=_new_hamlets(outcomes, hamlets or (), {h["hamlet"] for h in existing}),
     )
     return report, inserts, updates
+
+
+def _new_hamlets(outcomes: list[RowOutcome], configured: Sequence[str], on_file: set[str]) -> dict[str, dict[str, Any]]:
+    """The hamlets of the rows to be written (new / update) that are neither configured nor on
+    file, each with its row count, first row and the known hamlet it most likely misspells."""
+    known = set(on_file)
+    for name in configured:
+        try:
+            known.add(normalize_hamlet(name))
+        except vn.VnValueError:
+            continue
+    found: dict[str, dict[str, Any]] = {}
+    for out in outcomes:
+        if out.status in ("new", "update") and out.hamlet and out.hamlet not in known:
+            entry = found.setdefault(out.hamlet, {"rows": 0, "first_row": out.number, "like": None})
+            entry["rows"] += 1
+    ordered = sorted(known, key=vn.sort_key)
+    for name, entry in found.items():
+        entry["like"] = close_hamlet(name, ordered)
+    return found
 
 
 def _row_values(rec: hl.HouseholdRecord, list_year: int, target: Any) -> dict[str, Any]:
@@ -636,12 +669,15 @@ def _row_values(rec: hl.HouseholdRecord, list_year: int, target: Any) -> dict[st
 
 def import_households(session: Session, data: bytes, filename: str, actor: User | None, *,
                       year: int | None = None, dry_run: bool = False, skip_invalid: bool = False,
-                      limits: ImportLimits | None = None, progress: Progress | None = None) -> ImportReport:
+                      limits: ImportLimits | None = None, progress: Progress | None = None,
+                      hamlets: Sequence[str] | None = None) -> ImportReport:
     """Import a household list (.xlsx or .csv); with ``dry_run`` only preview it.
 
     Shapes: ``data`` the file's bytes, ``filename`` its name; ``year`` the list year (default:
-    :func:`choose_year`); ``progress(done_rows, total_rows)``.  Returns the :class:`ImportReport`
-    (``committed`` True when rows were written).
+    :func:`choose_year`); ``progress(done_rows, total_rows)``; ``hamlets`` the configured hamlets
+    (config HAMLETS: a hamlet neither configured nor on file is reported in
+    ``report.new_hamlets``, not refused).  Returns the :class:`ImportReport` (``committed`` True
+    when rows were written).
 
     Raises ImportFileError (the file is refused as a whole: type, size, zip bomb, header, rows),
     ImportRefused (rows with errors and no ``skip_invalid``: nothing written; ``.report`` has the
@@ -649,7 +685,7 @@ def import_households(session: Session, data: bytes, filename: str, actor: User 
     """
     with _gc_paused():
         parsed = read_household_list(data, filename, limits, progress)
-        report, inserts, updates = plan_import(session, parsed, filename, year, skip_invalid)
+        report, inserts, updates = plan_import(session, parsed, filename, year, skip_invalid, hamlets)
         if dry_run:
             return report
         if report.counts["error"] and not skip_invalid:

@@ -23,7 +23,9 @@ PER_PAGE = 50
 
 
 def _hamlet_choices(session, current: str | None = None) -> list[SelectChoice]:
-    hamlets = svc.hamlets_in_use(session, current_app.config.get("HAMLETS", []))
+    """The hamlets a clerk may choose: configured + on file (plausible names only), plus
+    ``current`` — the household's stored hamlet when editing, never a posted value."""
+    hamlets = svc.hamlet_choices(session, current_app.config.get("HAMLETS", []))
     if current and current not in hamlets:
         hamlets.append(current)
     return [SelectChoice("", "— Chọn ấp —")] + [SelectChoice(h, h) for h in hamlets]
@@ -100,7 +102,7 @@ def index():
 def new():
     session = db_session()
     form = HouseholdForm()
-    form.hamlet.choices = _hamlet_choices(session, form.hamlet.data)
+    form.hamlet.choices = _hamlet_choices(session)
     hh, warnings = (None, []) if request.method == "GET" else _save(form, None)
     if hh is not None:
         flash(f"Đã thêm hộ {hh.head_name} (mã {hh.code}).", "success")

@@ -6,6 +6,12 @@ imports exactly the file that was previewed; the browser never sends it back.  T
 deleted after the commit, on cancel, or — for abandoned previews — a day later (swept at each
 new upload).  Only its uploader (or an admin) can see or commit a preview.  Both steps call
 services.importer.import_households, like the CLI.
+
+After a commit the folder is replaced by a small receipt ``<id>.xong.json`` (who, when, counts),
+kept a day, so that confirming the same preview again (a double click, the back button, a second
+tab) says in Vietnamese that the file was already imported, with a link to the household list,
+instead of a bare 404.  A preview that expired, was cancelled or belongs to someone else gets
+the same kind of page ("bản xem trước không còn"), status 404.
 """
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -46,32 +52,83 @@ def _root() -> Path:
     return root
 
 
+DONE_SUFFIX = ".xong.json"
+BUSY_SUFFIX = ".dang-nhap"
+
+
 def _sweep(root: Path) -> None:
-    """Delete previews older than a day (abandoned uploads)."""
+    """Delete previews and import receipts older than a day (abandoned uploads)."""
     limit = time.time() - KEEP_SECONDS
     for child in root.iterdir():
         try:
-            if child.is_dir() and child.stat().st_mtime < limit:
+            if child.stat().st_mtime >= limit:
+                continue
+            if child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)
+            elif child.name.endswith(DONE_SUFFIX):
+                child.unlink(missing_ok=True)
         except OSError:
             continue
 
 
+def _mine(meta: dict[str, Any]) -> bool:
+    return meta.get("user_id") == current_user.id or current_user.has_role("admin")
+
+
+def _gone(token: str) -> None:
+    """Abort with a Vietnamese page saying why this preview is not there any more.
+
+    ``<id>.xong.json`` of this user (or an admin): already imported (410, when and what);
+    ``<id>.dang-nhap``: being imported right now (409); anything else (expired, cancelled, never
+    existed, someone else's): 404, the preview is no longer there.  Always links to the
+    household list and to a new import.
+    """
+    root = _root()
+    done_path = root / (token + DONE_SUFFIX)
+    state, status, done = "missing", 404, None
+    try:
+        if done_path.is_file():
+            done = json.loads(done_path.read_text(encoding="utf-8"))
+            if _mine(done) and time.time() - done.get("at", 0) <= KEEP_SECONDS:
+                state, status = "done", 410
+            else:
+                done = None
+        elif (root / (token + BUSY_SUFFIX) / "meta.json").is_file() and _mine(
+                json.loads((root / (token + BUSY_SUFFIX) / "meta.json").read_text(encoding="utf-8"))):
+            state, status = "busy", 409
+    except (OSError, ValueError):
+        state, status, done = "missing", 404, None
+    at = dt.datetime.fromtimestamp(done["at"], dt.timezone.utc) if done else None
+    abort(make_response(render_template("imports/gone.html", state=state, done=done, at=at), status))
+
+
 def _folder(token: str) -> Path:
-    """The folder of an upload this user may use; 404 otherwise (bad id, gone, someone else's)."""
+    """The folder of an upload this user may use; otherwise a Vietnamese "gone" page (404, or
+    410 when it was already imported, 409 while it is being imported: see :func:`_gone`)."""
     if not _TOKEN.match(token or ""):
         abort(404)
     folder = _root() / token
     meta_path = folder / "meta.json"
     if not meta_path.is_file():
-        abort(404)
+        _gone(token)
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if meta.get("user_id") != current_user.id and not current_user.has_role("admin"):
-        abort(404)
+    if not _mine(meta):
+        _gone(token)
     if time.time() - meta.get("created", 0) > KEEP_SECONDS:
         shutil.rmtree(folder, ignore_errors=True)
-        abort(404)
+        _gone(token)
     return folder
+
+
+def _record_done(folder: Path, token: str, report: importer.ImportReport) -> None:
+    """Leave ``<id>.xong.json`` where the preview was: who imported what, and when."""
+    meta = _meta(folder)
+    done = {"user_id": meta.get("user_id"), "at": time.time(), "filename": report.filename,
+            "list_year": report.list_year, "committed": report.committed, "counts": report.counts}
+    path = folder.parent / (token + DONE_SUFFIX)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(done, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _meta(folder: Path) -> dict[str, Any]:
@@ -90,6 +147,7 @@ def _run(folder: Path, *, dry_run: bool, skip_invalid: bool) -> importer.ImportR
         session, (folder / "upload").read_bytes(), meta["filename"], actor,
         year=meta.get("year"), dry_run=dry_run, skip_invalid=skip_invalid,
         limits=importer.ImportLimits.from_config(current_app.config),
+        hamlets=current_app.config.get("HAMLETS", []),
     )
 
 
@@ -186,11 +244,11 @@ def commit(token: str):
     if not form.validate_on_submit():
         abort(400)
     # Claim the upload so that a double click or a second clerk cannot import it twice.
-    claimed = folder.with_name(folder.name + ".dang-nhap")
+    claimed = folder.with_name(folder.name + BUSY_SUFFIX)
     try:
         folder.rename(claimed)
     except OSError:
-        abort(409)
+        _gone(token)
     session = db_session()
     try:
         report = _run(claimed, dry_run=False, skip_invalid=bool(form.skip_invalid.data))
@@ -210,6 +268,10 @@ def commit(token: str):
         claimed.rename(folder)
         raise
     session.commit()
+    try:
+        _record_done(claimed, token, report)
+    except OSError:
+        pass  # only the "already imported" page depends on it
     shutil.rmtree(claimed, ignore_errors=True)
     c = {k: vn.format_money(v) for k, v in report.counts.items()}
     if report.committed:

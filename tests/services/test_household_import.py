@@ -171,7 +171,8 @@ def test_code_of_one_household_and_cccd_of_another_is_an_error(session):
     with pytest.raises(ImportRefused) as err:
         run(session, make_xlsx([row(cccd="082041207726", birth=1941)]))
     msg = err.value.report.error_rows[0].messages[0]
-    assert "Mã hộ 8250419218 là hộ Mai Minh Nghĩa" in msg and "mã 8273300726" in msg
+    assert "Số CCCD 082041207726 đã thuộc hộ khác: mã 8273300726 (Lâm Thành Nghĩa)" in msg
+    assert "không phải hộ mã 8250419218 (Mai Minh Nghĩa)" in msg
 
 
 def test_list_year_option_title_filename_or_current(session):

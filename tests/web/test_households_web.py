@@ -232,7 +232,8 @@ def test_upload_preview_commit_the_sample(app, client, login_as, import_dir):
     assert not (import_dir / token).exists()
     listing = text(client.get("/ho-gia-dinh/"))
     assert "Đã nhập danh sách năm 2025: thêm 180 hộ" in listing and "180 mục" in listing
-    assert client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={}).status_code == 404  # gone after commit
+    again = client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={})  # a second confirmation writes nothing
+    assert again.status_code == 410 and "Tệp này đã được nhập rồi" in text(again)
 
     # the same file again: every row unchanged, nothing written
     resp = upload(client, XLSX)

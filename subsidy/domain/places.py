@@ -1,0 +1,110 @@
+"""Place names typed or imported by the commune: the hamlet (ấp, thôn) of a household.
+
+Pure Python (standard library and :mod:`subsidy.domain.vn`): no Flask, no SQLAlchemy.
+
+The list of hamlets is configuration (config ``HAMLETS``; domain.md §1): the names in the sample
+files are illustrative and every commune has its own, so a hamlet is never refused for being
+*unknown*.  It is refused when it cannot be a place name at all (:func:`normalize_hamlet`), and a
+name that is neither configured nor already on file is pointed out to the clerk
+(:func:`close_hamlet`) so that a typo ("Ấp Phú Hoà" for "Ấp Phú Hòa") is noticed before it
+splits a hamlet in two in every report.
+
+Sources: issue 2 items 6 and 9 (hamlet of every household; import); domain.md §1 (hamlets are
+configuration), §9 (names: NFC, single spaces); OWASP "CSV Injection" (a leading = + - @).
+"""
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from typing import Iterable
+
+from subsidy.domain import vn
+
+__all__ = ["HAMLET_MAX_LENGTH", "normalize_hamlet", "close_hamlet"]
+
+#: Column length of ``households.hamlet``.
+HAMLET_MAX_LENGTH = 80
+
+# Zero-width characters and the soft hyphen: pasted from Word or the web, invisible, dropped.
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+# Line breaks and tabs (Alt+Enter in an Excel cell) are spacing: they become one space.
+_SPACING = {"\t", "\n", "\r"}
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def normalize_hamlet(raw: object, what: str = "Tên ấp") -> str:
+    """The hamlet as stored: NFC, zero-width characters dropped, single spaces, trimmed; a name
+    typed entirely in capitals becomes title case word by word, as for people's names
+    (``"ẤP  PHÚ HÒA"`` → ``"Ấp Phú Hòa"``; ``"Ấp phú hòa"`` is kept as typed).
+
+    Shape: ``raw`` is the form field or the spreadsheet cell (text; a number cell such as ``3``
+    is read as ``"3"`` and then refused for having no letter).  ``what`` names the field in the
+    messages.
+
+    Raises :class:`vn.VnValueError` (Vietnamese, says how to fix it) when the value is empty;
+    starts with ``=``, ``+``, ``-`` or ``@`` (a spreadsheet would run it as a formula; full-width
+    forms such as ``＝`` too); holds a control or format character (``\\x00``, ``\\x1b``, a
+    right-to-left override…) other than a tab or line break; has no letter (``"123"``, ``"-"``);
+    or is longer than :data:`HAMLET_MAX_LENGTH` characters once spaces are normalised.
+    """
+    if raw is None:
+        text = ""
+    elif isinstance(raw, float) and raw.is_integer():
+        text = str(int(raw))
+    else:
+        text = str(raw)
+    text = unicodedata.normalize("NFC", text)
+    kept = []
+    for ch in text:
+        if ch in _INVISIBLE:
+            continue
+        if ch in _SPACING:
+            kept.append(" ")
+            continue
+        if unicodedata.category(ch)[0] == "C":  # Cc, Cf, Cs, Co, Cn
+            raise vn.VnValueError(
+                f"{what} có ký tự điều khiển hoặc ký tự ẩn (mã U+{ord(ch):04X}), không phải một tên "
+                "địa danh. Hãy gõ lại tên ấp bằng bàn phím, ví dụ «Ấp Phú Hòa»."
+            )
+        kept.append(ch)
+    words = "".join(kept).split()
+    name = " ".join(words)
+    if not name:
+        raise vn.VnValueError(f"Chưa ghi {what[0].lower() + what[1:]}. Hãy ghi ấp (thôn) nơi hộ sinh sống, ví dụ «Ấp Phú Hòa».")
+    if unicodedata.normalize("NFKC", name[0]).startswith(_FORMULA_START):
+        raise vn.VnValueError(
+            f"{what} «{name[:40]}» bắt đầu bằng ký tự «{name[0]}»: tên ấp không bắt đầu bằng = + - @ "
+            "(bảng tính sẽ hiểu là công thức). Hãy ghi đúng tên ấp, ví dụ «Ấp Phú Hòa»."
+        )
+    if not any(ch.isalpha() for ch in name):
+        raise vn.VnValueError(
+            f"{what} «{name[:40]}» không có chữ cái nào, không phải tên một ấp. Hãy ghi đầy đủ, "
+            "ví dụ «Ấp Phú Hòa» hoặc «Ấp 3»."
+        )
+    if len(name) > HAMLET_MAX_LENGTH:
+        raise vn.VnValueError(
+            f"{what} dài {len(name)} ký tự, quá {HAMLET_MAX_LENGTH} ký tự. Hãy kiểm tra lại: chỉ ghi "
+            "tên ấp (thôn), địa chỉ chi tiết ghi ở cột Địa chỉ."
+        )
+    if name.isupper():
+        name = unicodedata.normalize("NFC", " ".join(w.title() for w in words))
+    return name
+
+
+def close_hamlet(name: str, known: Iterable[str]) -> str | None:
+    """The known hamlet that ``name`` most likely misspells, or ``None``.
+
+    ``known``: the configured hamlets and those on file.  A known name with the same letters
+    once case and accents are folded (``"Ấp Phú Hoà"`` vs ``"Ấp Phú Hòa"``, ``"ap phu hoa"``) wins;
+    otherwise the closest folded name at a similarity of at least 0.85 (difflib ratio; one wrong
+    letter in a name of 12 letters is about 0.92).  ``name`` itself, if known, is never returned.
+    """
+    known = [k for k in dict.fromkeys(known) if k and k != name]
+    folded = vn.fold(name)
+    by_fold: dict[str, str] = {}
+    for k in known:
+        by_fold.setdefault(vn.fold(k), k)
+    if folded in by_fold:
+        return by_fold[folded]
+    best = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.85)
+    return by_fold[best[0]] if best else None
