@@ -67,8 +67,13 @@ def upgrade() -> None:
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', subsidy.db.UTCDateTime(), nullable=False),
+    sa.Column('voided_at', subsidy.db.UTCDateTime(), nullable=True),
+    sa.Column('voided_by_id', sa.Integer(), nullable=True),
+    sa.Column('void_reason', sa.Text(), nullable=True),
     sa.CheckConstraint('quantity > 0', name=op.f('ck_allocations_quantity')),
+    sa.CheckConstraint('voided_at IS NULL OR void_reason IS NOT NULL', name=op.f('ck_allocations_void_reason')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_allocations_created_by_id_users')),
+    sa.ForeignKeyConstraint(['voided_by_id'], ['users.id'], name=op.f('fk_allocations_voided_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_allocations'))
     )
     op.create_table('api_tokens',

@@ -137,10 +137,15 @@ class ApplicationEvent(Base):
 
 
 class Allocation(Base):
-    """Phones allocated to the commune (quota), with the source document."""
+    """Phones allocated to the commune (quota), with the source document. A mistaken allocation
+    is voided (``voided_at``, ``voided_by_id``, ``void_reason``), never deleted; a voided one
+    counts in no quota (services/allocations.py, services/tally.py)."""
 
     __tablename__ = "allocations"
-    __table_args__ = (CheckConstraint("quantity > 0", name="quantity"),)
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint("voided_at IS NULL OR void_reason IS NOT NULL", name="void_reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quantity: Mapped[int]
@@ -149,3 +154,6 @@ class Allocation(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    voided_at: Mapped[dt.datetime | None]
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    void_reason: Mapped[str | None] = mapped_column(Text)

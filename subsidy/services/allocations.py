@@ -2,8 +2,10 @@
 
 The ministry allocates phones to each province from its count of poor and near-poor households and
 the province divides them down (domain.md §3): the commune records each allocation (number, date,
-source document). Places used = applications proposed, approved, handed over, paid or closed
-(closed ones were handed over or paid); quota left = allocated − used. Eligible applications not
+source document). The total allocated may not exceed the number of poor and near-poor households
+on file (domain.md §3); a mistaken allocation is voided with a reason (never deleted) and then
+counts nowhere. Places used = applications proposed, approved, handed over, paid or closed
+(closed ones were handed over or paid); quota left = allocated (not voided) − used. Eligible applications not
 proposed form the **waiting list**, in priority order (P1–P4, then the earlier application); the
 first ``quota left`` of them are next. A withdrawal or refusal frees a place and the waiting list
 moves up; ``promote_waiting`` puts the next households on a proposal list.
@@ -16,10 +18,12 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from subsidy.db import utcnow
+from subsidy.domain import vn
 from subsidy.domain.workflow import State
-from subsidy.models import Allocation, Application, EligibilityDecision, ProposalList, User
+from subsidy.models import Allocation, Application, EligibilityDecision, Household, ProposalList, User
 from subsidy.services import audit
-from subsidy.services.errors import ServiceError
+from subsidy.services.errors import NotFound, ServiceError
 
 #: States that hold a place of the quota.
 USING_QUOTA = (State.proposed.value, State.approved.value, State.handed_over.value, State.paid.value,
@@ -47,11 +51,37 @@ class Quota:
         return self.allocated - self.used
 
 
+#: Only the allocations that count: not voided.
+LIVE = Allocation.voided_at.is_(None)
+
+
+def _n(value: int) -> str:
+    return vn.format_money(value)  # dot thousands separators (domain.md §9), no currency word
+
+
+def poor_household_count(session: Session) -> int:
+    """Households on file with a poverty category (poor or near-poor), not archived: the ceiling
+    of the total allocated (domain.md §3: the total given must not exceed the number of poor and
+    near-poor households)."""
+    return int(session.scalar(select(func.count(Household.id))
+                              .where(Household.category.is_not(None), Household.archived.is_(False))) or 0)
+
+
+def allocated_total(session: Session) -> int:
+    """Phones allocated to the commune, voided allocations left out."""
+    return int(session.scalar(select(func.coalesce(func.sum(Allocation.quantity), 0)).where(LIVE)) or 0)
+
+
 def record_allocation(session: Session, quantity: int, allocated_on: dt.date, source_document: str,
                       actor: User | None, note: str | None = None) -> Allocation:
     """Record ``quantity`` phones allocated to the commune on ``allocated_on`` by
-    ``source_document`` (e.g. "Công văn số 123/STTTT-BCVT"). Audited. Raises ServiceError for a
-    quantity below 1, a missing source document or a date in the future."""
+    ``source_document`` (e.g. "Công văn số 123/STTTT-BCVT"). Audited.
+
+    Raises ServiceError for a quantity below 1, a missing source document, a date in the future,
+    or a quantity that would bring the total allocated (voided allocations left out) above the
+    number of poor and near-poor households on file (poor_household_count; domain.md §3) — the
+    message gives both numbers.
+    """
     from subsidy.services.applications import today_vn
 
     if not isinstance(quantity, int) or quantity < 1:
@@ -61,6 +91,16 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
         raise ServiceError("Hãy ghi văn bản phân bổ (số và ngày công văn/quyết định).")
     if allocated_on > today_vn():
         raise ServiceError("Ngày phân bổ không được sau ngày hôm nay.")
+    _lock_allocations(session)
+    already = allocated_total(session)
+    ceiling = poor_household_count(session)
+    if already + quantity > ceiling:
+        total = f"tổng số máy được phân bổ sẽ là {_n(already + quantity)} (đã có {_n(already)}), " if already else ""
+        raise ServiceError(
+            f"Không ghi được phân bổ {_n(quantity)} máy: {total}vượt số hộ nghèo, hộ cận nghèo đang có trong sổ "
+            f"({_n(ceiling)} hộ). Tổng số hỗ trợ không được vượt số hộ nghèo và cận nghèo: hãy kiểm tra lại số máy "
+            "trong văn bản phân bổ, hoặc nhập đủ danh sách hộ trước."
+        )
     row = Allocation(quantity=quantity, allocated_on=allocated_on, source_document=source_document,
                      note=(note or "").strip() or None, created_by_id=actor.id if actor is not None else None)
     session.add(row)
@@ -71,18 +111,60 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
     return row
 
 
+def void_allocation(session: Session, allocation_id: int, reason: str, actor: User | None) -> Allocation:
+    """Void a mistaken allocation (approver only; a reason is required). Nothing is deleted: the
+    row keeps its figures and gets ``voided_at``, ``voided_by_id``, ``void_reason``; from then on
+    it counts in no quota (here and in services/tally.py). Audited as ``allocation.void``.
+
+    Raises NotFound; ServiceError for a role other than approver, a missing reason, an allocation
+    already voided, or when what would be left allocated is below the places already committed
+    (proposed + approved + handed over + paid + closed) — take applications off the draft list
+    first. Source: domain.md §3; issue 3 (quota correction).
+    """
+    if actor is None or actor.role != "approver":
+        raise ServiceError("Chỉ lãnh đạo phê duyệt (vai trò approver) được hủy một phân bổ.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Hãy ghi rõ lý do hủy phân bổ (ví dụ: nhập nhầm số máy).")
+    _lock_allocations(session)
+    row = session.get(Allocation, allocation_id)
+    if row is None:
+        raise NotFound("Không có phân bổ này.")
+    if row.voided_at is not None:
+        raise ServiceError(f"Phân bổ {_n(row.quantity)} máy ({row.source_document}) đã được hủy rồi.")
+    q = quota(session)
+    if q.allocated - row.quantity < q.used:
+        raise ServiceError(
+            f"Không hủy được phân bổ {_n(row.quantity)} máy: sau khi hủy chỉ còn {_n(q.allocated - row.quantity)} "
+            f"máy được phân bổ, ít hơn {_n(q.used)} chỗ đã dùng (đề nghị, phê duyệt, đã bàn giao hoặc đã chi). "
+            "Hãy đưa bớt hồ sơ ra khỏi danh sách đề nghị trước, hoặc ghi phân bổ đúng trước khi hủy phân bổ sai."
+        )
+    row.voided_at = utcnow()
+    row.voided_by_id = actor.id
+    row.void_reason = reason
+    session.flush()
+    audit.record(session, actor, "allocation.void", "allocation", row.id,
+                 {"voided_at": [None, row.voided_at], "void_reason": [None, reason]}, note=reason)
+    return row
+
+
 def allocations(session: Session) -> list[Allocation]:
-    """Every allocation recorded, oldest first."""
+    """Every allocation recorded (voided ones included: nothing is deleted), oldest first."""
     return list(session.scalars(select(Allocation).order_by(Allocation.allocated_on, Allocation.id)))
 
 
+def _lock_allocations(session: Session) -> None:
+    """Lock the allocation rows on PostgreSQL (SQLite serialises writers already: BEGIN IMMEDIATE)."""
+    session.execute(select(Allocation.id).with_for_update())
+
+
 def quota(session: Session, *, lock: bool = False) -> Quota:
-    """The quota now. ``lock=True`` (used before proposing) locks the allocation rows on
-    PostgreSQL so that two clerks proposing at once cannot both use the last place; SQLite
-    serialises writers already (BEGIN IMMEDIATE)."""
+    """The quota now (voided allocations left out). ``lock=True`` (used before proposing) locks
+    the allocation rows on PostgreSQL so that two clerks proposing at once cannot both use the
+    last place; SQLite serialises writers already (BEGIN IMMEDIATE)."""
     if lock:
-        session.execute(select(Allocation.id).with_for_update())
-    allocated = session.scalar(select(func.coalesce(func.sum(Allocation.quantity), 0))) or 0
+        _lock_allocations(session)
+    allocated = allocated_total(session)
     by_state = dict(session.execute(select(Application.state, func.count())
                                     .where(Application.state.in_(USING_QUOTA)).group_by(Application.state)).all())
     return Quota(int(allocated), by_state.get("proposed", 0), by_state.get("approved", 0),

@@ -41,7 +41,8 @@ Definitions (settled here; domain.md §7 "Monthly tally"):
 * **waiting**: applications that are eligible and not proposed at the end of the period (their
   last event up to that instant goes to "eligible").
 * **quota** (commune-level only): allocated = phones allocated (Allocation.quantity) on or before
-  the end date; used = applications proposed or approved at the end (last event) + handovers and
+  the end date, voided allocations left out (a void corrects a mistake, so it counts in no period,
+  even one before the void; domain.md §3); used = applications proposed or approved at the end (last event) + handovers and
   payments standing at the end (from the start of the programme); left = allocated − used
   (negative when over-committed: shown as such, never hidden).
 * **Breakdowns** use the household's *current* hamlet and category and the application's current
@@ -505,7 +506,10 @@ def _q_payments(p: Period, by_cell: bool = True) -> Select:
 
 
 def _q_allocated(p: Period) -> Select:
-    return select(func.coalesce(func.sum(Allocation.quantity), 0)).where(Allocation.allocated_on <= p.end)
+    # A voided allocation was a mistake (services/allocations.void_allocation): it counts in no
+    # period, not even the ones before it was voided.
+    return (select(func.coalesce(func.sum(Allocation.quantity), 0))
+            .where(Allocation.allocated_on <= p.end, Allocation.voided_at.is_(None)))
 
 
 def _q_hamlets() -> Select:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from forms.applications import AllocationForm, ApproveListForm, BuildListForm, MoveForm
+from forms.applications import AllocationForm, ApproveListForm, BuildListForm, MoveForm, ReasonForm
 from subsidy.documents import lists as docs
 from subsidy.documents.base import Issuer
 from subsidy.domain.workflow import WorkflowError
@@ -44,7 +44,8 @@ def index():
         alloc_form.allocated_on.data = today_vn()
     return render_template("lists/index.html", quota=q, waiting=waiting, lists=all_lists, sizes=sizes,
                            allocations=allocations.allocations(session), alloc_form=alloc_form,
-                           build_form=BuildListForm(), move_form=MoveForm())
+                           build_form=BuildListForm(), move_form=MoveForm(), reason_form=ReasonForm(),
+                           household_ceiling=allocations.poor_household_count(session))
 
 
 @bp.route("/phan-bo", methods=["POST"])
@@ -63,6 +64,25 @@ def allocate():
             flash(f"Đã ghi phân bổ {form.quantity.data} máy.", "success")
     else:
         _form_errors(form)
+    return redirect(url_for("lists.index"))
+
+
+@bp.route("/phan-bo/<int:allocation_id>/huy", methods=["POST"])
+@roles_required("approver")
+def void_allocation(allocation_id: int):
+    """Void a mistaken allocation with a reason (approver); it then counts in no quota."""
+    session = db_session()
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return redirect(url_for("lists.index"))
+    try:
+        row = allocations.void_allocation(session, allocation_id, form.reason.data, current_user)
+    except ServiceError as err:
+        _fail(err)
+    else:
+        session.commit()
+        flash(f"Đã hủy phân bổ {row.quantity} máy theo «{row.source_document}»; chỉ tiêu đã được tính lại.", "success")
     return redirect(url_for("lists.index"))
 
 
