@@ -3,7 +3,17 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from forms.base import BaseForm
+from subsidy.domain import tracking
 from subsidy.domain.public_status import TRACKING_CODE_RE, normalize_tracking_code, parse_second_fact
+
+
+class TrackingCodeField(StringField):
+    """A tracking code: read as typed, grouped or not ("k7qx-9m4t-ab", "K7QX9M4TAB"), shown grouped
+    as printed ("K7QX-9M4T-AB") when it is a valid code."""
+
+    def _value(self) -> str:
+        value = super()._value()
+        return tracking.display(value) if tracking.is_valid(value) else value
 
 
 class StatusForm(BaseForm):
@@ -17,7 +27,7 @@ class StatusForm(BaseForm):
     class Meta:
         csrf = False
 
-    ma = StringField("Mã tra cứu (in trên giấy biên nhận)",
+    ma = TrackingCodeField("Mã tra cứu (in trên giấy biên nhận)",
                      validators=[DataRequired("Hãy nhập mã tra cứu."), Length(max=40)],
                      filters=[normalize_tracking_code])
     so = StringField("4 số cuối CCCD của chủ hộ, hoặc số điện thoại đã đăng ký",

@@ -11,24 +11,23 @@ Everything printed comes from :class:`ReceiptData`, which is stored as the recei
 (``Receipt.snapshot``) when the receipt is issued, so a reprint is identical even after the
 household's record changes; a reprint carries the stamp "BẢN SAO", a voided receipt "ĐÃ HỦY".
 
-Pure: reportlab and segno (the QR symbol) only (no Flask, no SQLAlchemy). Source: issue 4
+Pure: reportlab, and segno for the QR symbol (subsidy/documents/qr.py); no Flask, no SQLAlchemy. Source: issue 4
 item 3; domain.md §6, §7; Thông tư 14/2022/TT-BTTTT, chương IV, mục 2.
 """
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import segno
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from subsidy.documents import base as b
+from subsidy.documents.qr import QrFlowable, qr_code  # noqa: F401 - QrFlowable re-exported (tests)
 from subsidy.domain import tracking
 
 KIND_HANDOVER = "handover"
@@ -96,60 +95,6 @@ class ReceiptData:
         """Rebuild from a stored snapshot (unknown keys are ignored, missing ones default)."""
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in snap.items() if k in names})
-
-
-_DARK_RUN = re.compile(rb"\x01+")
-
-
-class QrFlowable(Flowable):
-    """A QR code of ``value``, ``size`` points square: the symbol from segno (ISO/IEC 18004,
-    error correction level M, never Micro QR), its dark modules drawn as filled rectangles
-    (one per horizontal run, in one path) inside a quiet zone of ``border`` modules.
-
-    ``matrix`` is the symbol without the quiet zone: one ``bytes`` a row (0 light, 1 dark), row 0
-    at the top."""
-
-    def __init__(self, value: str, size: float = QR_SIZE, border: int = 2) -> None:
-        super().__init__()
-        self.value = value
-        self.size = size
-        self.border = border
-        self.matrix = _qr_matrix(value)
-        self.width = self.height = size
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return self.size, self.size
-
-    def draw(self) -> None:
-        n = len(self.matrix)
-        border = self.border
-        canv = self.canv
-        canv.saveState()
-        unit = self.size / (n + 2 * border)
-        canv.scale(unit, unit)  # module units from here on, origin bottom left of the quiet zone
-        path = canv.beginPath()
-        for r, row in enumerate(self.matrix):
-            y = n + border - r - 1
-            for run in _DARK_RUN.finditer(row):
-                # 1.02 high: rows overlap a hair so no white seam shows between them.
-                path.rect(run.start() + border, y, run.end() - run.start(), 1.02)
-        canv.drawPath(path, stroke=0, fill=1)
-        canv.restoreState()
-
-
-@functools.lru_cache(maxsize=32)
-def _qr_matrix(value: str) -> tuple[bytes, ...]:
-    """The QR symbol of ``value`` (segno; level M exactly, no Micro QR; segno picks the smallest
-    version and the mask by ISO/IEC 18004 §7.8.3): one ``bytes`` of 0/1 a row, no quiet zone.
-    Cached: the compact layout pass of :func:`render` draws the same link again."""
-    qr = segno.make_qr(value, error="m", boost_error=False)
-    return tuple(bytes(row) for row in qr.matrix)
-
-
-def qr_code(value: str, size: float = QR_SIZE) -> Flowable:
-    """A QR code of ``value`` (error correction level M, 2-module quiet zone), ``size`` points
-    square (:class:`QrFlowable`)."""
-    return QrFlowable(value, size, border=2)
 
 
 def _kv_table(rows: list[tuple[str, str]], st: b.Styles, label_w: float, width: float | None = None) -> Table:

@@ -3,7 +3,9 @@
 received (tiếp nhận) → eligible / not_eligible (checked) → proposed (on the danh sách đề nghị)
 → approved → handed_over (phone) / paid (cash) → closed. An application can be withdrawn or
 refused from any state before handover, always with a reason. A voided handover or payment
-returns the application to approved.
+returns the application to approved. A withdrawn or refused application can be reopened
+(→ received, with a reason: the household applies again, or a refusal is reconsidered), since a
+household has one application per programme; it is then checked again from the start.
 
 ``TRANSITIONS`` is the one table that says which role may make which move. ``check_move`` raises
 a named ``WorkflowError`` for an illegal move and changes nothing; services call it before they
@@ -43,7 +45,8 @@ STATE_LABELS: dict[str, str] = {
     "refused": "Bị từ chối",
 }
 
-TERMINAL = frozenset({State.closed, State.withdrawn, State.refused})
+#: States with no way out. Withdrawn and refused are not: they can be reopened (→ received).
+TERMINAL = frozenset({State.closed})
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,10 @@ TRANSITIONS: dict[tuple[State, State], Move] = {
     (State.paid, State.approved): Move("void_payment", "Hủy giấy biên nhận", APPROVER, True),
     (State.handed_over, State.closed): Move("close", "Hoàn tất hồ sơ", CLERK_OR_APPROVER),
     (State.paid, State.closed): Move("close", "Hoàn tất hồ sơ", CLERK_OR_APPROVER),
+    # reopening: one application per household per programme, so a household that withdrew applies
+    # again on the same application (clerk), and a refusal is reconsidered by an approver
+    (State.withdrawn, State.received): Move("reopen", "Mở lại hồ sơ (hộ nộp lại)", CLERK, True),
+    (State.refused, State.received): Move("reopen", "Mở lại hồ sơ bị từ chối", APPROVER, True),
 }
 for _s in _BEFORE_HANDOVER:
     TRANSITIONS[(_s, State.withdrawn)] = Move("withdraw", "Rút hồ sơ (theo đề nghị của hộ)", CLERK_OR_APPROVER, True)
@@ -109,7 +116,7 @@ def check_move(current: State | str, target: State | str, role: str, reason: str
     """Return the Move from ``current`` to ``target`` if ``role`` may make it; else raise.
 
     Raises IllegalTransition (no such move), RoleNotAllowed (wrong role), ReasonRequired
-    (withdraw, refuse, void, unpropose without a reason). Source: domain.md §5.
+    (withdraw, refuse, void, unpropose, reopen without a reason). Source: domain.md §5.
     """
     current, target = State(current), State(target)
     move = TRANSITIONS.get((current, target))

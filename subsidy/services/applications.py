@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select, update
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
-from subsidy.domain import rules, tracking
+from subsidy.domain import rules, tracking, vn
 from subsidy.domain.public_status import normalize_tracking_code
 from subsidy.domain.rules import Decision, Facts
 from subsidy.domain.workflow import State
@@ -26,7 +26,10 @@ from subsidy.models import (
 )
 from subsidy.services import audit, rulesets, workflow
 from subsidy.services import households as households_svc
-from subsidy.services.errors import Conflict, NotFound, ServiceError
+from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
+
+if TYPE_CHECKING:
+    from subsidy.documents.intake import IntakeSlipData
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_PROGRAMME = "VTCI-2025"
@@ -75,6 +78,30 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
+def check_not_future(day: dt.date | None, what: str, field: str, today: dt.date | None = None) -> None:
+    """Refuse a business date after today in Asia/Ho_Chi_Minh: raises FieldError naming ``what``
+    (e.g. "Ngày nhận hồ sơ"), the date typed and today, for the form field ``field``. None passes."""
+    today = today or today_vn()
+    if day is not None and day > today:
+        raise FieldError(f"{what} ({day:%d/%m/%Y}) không được sau ngày hôm nay ({today:%d/%m/%Y}). "
+                         "Hãy kiểm tra lại ngày (ngày/tháng/năm).", field)
+
+
+def check_received_on(session: Session, received_on: dt.date, today: dt.date | None = None) -> None:
+    """The date an application was received: not in the future, and not before the first rule
+    set took effect (Thông tư 14/2022/TT-BTTTT: 12/12/2022; rulesets.earliest) — nobody could
+    apply before the programme existed. Raises FieldError (field ``received_on``) naming the date.
+    Source: domain.md §1, §5."""
+    check_not_future(received_on, "Ngày nhận hồ sơ", "received_on", today)
+    first = rulesets.earliest(session)
+    if first is not None and received_on < first.effective_from:
+        source = (first.legal_source or first.title).split(",")[0].strip()
+        raise FieldError(
+            f"Ngày nhận hồ sơ {received_on:%d/%m/%Y} trước ngày {source} có hiệu lực "
+            f"({first.effective_from:%d/%m/%Y}): chương trình chỉ nhận hồ sơ từ ngày đó. Hãy kiểm tra lại ngày nhận.",
+            "received_on")
+
+
 def get(session: Session, application_id: int) -> Application:
     """The application with this id. Raises NotFound."""
     app = session.get(Application, application_id)
@@ -96,11 +123,10 @@ def record_prior_device(session: Session, household: Household, value: str, deta
     """Record the household's declaration of prior device support (E2): "none", "vtci_tablet"
     or "learning_device", with an optional detail and date. Audited as ``household.prior_device``
     with old and new values. Returns True when something changed. Raises ServiceError for an
-    unknown value or a date in the future."""
+    unknown value, FieldError (``prior_device_date``) for a date in the future (Việt Nam time)."""
     if value not in PRIOR_DEVICES:
         raise ServiceError("Hãy chọn: chưa nhận thiết bị nào, đã nhận máy tính bảng (VTCI) hoặc đã nhận thiết bị học tập.")
-    if date is not None and date > today_vn():
-        raise ServiceError("Ngày nhận thiết bị không được sau ngày hôm nay.")
+    check_not_future(date, "Ngày nhận thiết bị", "prior_device_date")
     if value == "none":
         detail, date = None, None
     fields = ("prior_device", "prior_device_detail", "prior_device_date")
@@ -119,10 +145,12 @@ def apply(session: Session, data: ApplicationInput, actor: User | None, *,
 
     One application per household per programme: a second raises DuplicateApplication naming the
     first (also when two clerks save at once: the unique constraint decides). Checks: the form is
-    package or cash; the date received is not in the future; a purchase date only for cash, not in
-    the future. Gives the applicant a tracking code (subsidy.domain.tracking). Records the prior
-    device declaration on the household when given. ``at`` back-dates the first event (tests).
-    Raises NotFound, ServiceError, DuplicateApplication. Source: issue 3 item 1; domain.md §5.
+    package or cash; the date received is not in the future nor before the first rule set took
+    effect (check_received_on); a purchase date only for cash, not in the future; a prior-device
+    date not in the future (today in Asia/Ho_Chi_Minh). Gives the applicant a tracking code
+    (subsidy.domain.tracking). Records the prior device declaration on the household when given.
+    ``at`` back-dates the first event (tests). Raises NotFound, ServiceError, FieldError (a date,
+    naming the form field), DuplicateApplication. Source: issue 3 item 1; domain.md §5.
     """
     household = session.get(Household, data.household_id)
     if household is None:
@@ -134,11 +162,11 @@ def apply(session: Session, data: ApplicationInput, actor: User | None, *,
         raise ServiceError("Hãy chọn hình thức hỗ trợ: gói hỗ trợ kết hợp (nhận máy) hoặc hỗ trợ bằng tiền.")
     today = today_vn()
     received_on = data.received_on or today
-    if received_on > today:
-        raise ServiceError("Ngày nhận hồ sơ không được sau ngày hôm nay.")
+    check_received_on(session, received_on, today)
     purchase = data.purchase_date if data.support_form == "cash" else None
-    if purchase is not None and purchase > today:
-        raise ServiceError("Ngày mua điện thoại không được sau ngày hôm nay.")
+    check_not_future(purchase, "Ngày mua điện thoại", "purchase_date", today)
+    if data.prior_device:
+        check_not_future(data.prior_device_date, "Ngày nhận thiết bị", "prior_device_date", today)
 
     first = session.scalar(select(Application).where(Application.household_id == household.id,
                                                      Application.programme == programme))
@@ -177,25 +205,39 @@ def apply(session: Session, data: ApplicationInput, actor: User | None, *,
     return app
 
 
+#: Ended states a household's one application can be reopened from (→ received).
+REOPENABLE = (State.withdrawn.value, State.refused.value)
+
+
+def duplicate_message(household: Household, first: Application) -> str:
+    """Why a second application is refused, and what to do: open the first one, or reopen it when
+    it was withdrawn (clerk) or refused (approver). Source: issue 3 item 1; domain.md §5."""
+    head = (f"Hộ {household.head_name} đã có hồ sơ trong chương trình này (mã {tracking.display(first.tracking_code)}, "
+            f"nhận ngày {first.received_on:%d/%m/%Y}).")
+    if first.state == State.withdrawn.value:
+        return (f"{head} Hồ sơ đó đã rút. Mỗi hộ chỉ có một hồ sơ: nếu hộ nộp lại, hãy mở hồ sơ đã có và bấm "
+                "«Mở lại hồ sơ», ghi lý do (ví dụ: hộ nộp lại hồ sơ).")
+    if first.state == State.refused.value:
+        return (f"{head} Hồ sơ đó đã bị từ chối. Mỗi hộ chỉ có một hồ sơ: nếu cần xét lại, lãnh đạo phê duyệt mở "
+                "hồ sơ đã có và bấm «Mở lại hồ sơ», ghi lý do.")
+    return f"{head} Mỗi hộ chỉ nộp một hồ sơ: hãy mở hồ sơ đã có."
+
+
 def _duplicate(household: Household, first: Application) -> DuplicateApplication:
-    return DuplicateApplication(
-        f"Hộ {household.head_name} đã có hồ sơ trong chương trình này (mã {tracking.display(first.tracking_code)}, "
-        f"nhận ngày {first.received_on:%d/%m/%Y}). Mỗi hộ chỉ nộp một hồ sơ: hãy mở hồ sơ đã có.",
-        first.id, first.tracking_code,
-    )
+    return DuplicateApplication(duplicate_message(household, first), first.id, first.tracking_code)
 
 
 def set_purchase_date(session: Session, application: Application, purchase_date: dt.date,
                       evidence_note: str | None, actor: User | None) -> None:
     """Record the day a cash applicant bought its phone (E5) and the evidence seen, while the
     application is still being checked (received / eligible / not eligible). Audited with old and
-    new values. Raises ServiceError for a package application, a later state or a future date."""
+    new values. Raises ServiceError for a package application or a later state, FieldError
+    (``purchase_date``) for a future date (Asia/Ho_Chi_Minh)."""
     if application.support_form != "cash":
         raise ServiceError("Ngày mua điện thoại chỉ ghi cho hồ sơ hỗ trợ bằng tiền.")
     if application.state not in CHECKABLE:
         raise ServiceError("Hồ sơ đã qua bước kiểm tra điều kiện; không sửa ngày mua được nữa.")
-    if purchase_date > today_vn():
-        raise ServiceError("Ngày mua điện thoại không được sau ngày hôm nay.")
+    check_not_future(purchase_date, "Ngày mua điện thoại", "purchase_date")
     fields = ("purchase_date", "evidence_note")
     before = audit.snapshot(application, fields)
     application.purchase_date = purchase_date
@@ -425,6 +467,74 @@ def refuse(session: Session, application: Application, reason: str, actor: User 
     """Refuse an application (approver; any state before handover; a reason is required). Like
     withdraw, it frees the place it held on a draft list. Source: domain.md §5."""
     _end(session, application, State.refused, reason, actor)
+
+
+def reopen(session: Session, application: Application, reason: str, actor: User | None) -> None:
+    """Reopen a withdrawn or refused application (→ received): withdrawn by a clerk (the household
+    applies again, e.g. "hộ nộp lại hồ sơ"), refused by an approver (the refusal is reconsidered);
+    a reason is required either way. The household keeps its one application (and tracking code)
+    in the programme; it must be checked again, so it is taken off any list it was left on (a
+    withdrawal or refusal after approval leaves it on the approved list's record) and joins the
+    waiting list only when a new check finds it eligible. The date received does not change.
+    Audited (the move, and the list it leaves). Raises the workflow's errors (IllegalTransition
+    from any other state, RoleNotAllowed, ReasonRequired) and ServiceError for an archived
+    household. Source: domain.md §5; issue 3 item 1 (one application per household).
+    """
+    if application.household is not None and application.household.archived:
+        raise ServiceError(f"Hộ {application.household.head_name} đã được lưu trữ; hãy khôi phục hộ trước khi mở lại hồ sơ.")
+    old_list = application.proposal_list_id
+    workflow.move(session, application, State.received, actor, reason)
+    if old_list is not None:
+        application.proposal_list_id = None
+        audit.record(session, actor, "application.reopen_list", "application", application.id,
+                     {"proposal_list_id": [old_list, None]}, note=reason)
+    session.flush()
+
+
+# --------------------------------------------------------------------------------------------
+# The intake slip (phiếu tiếp nhận hồ sơ)
+# --------------------------------------------------------------------------------------------
+
+#: The form of support as printed for the household (domain.md §4).
+FORM_LABELS = {
+    "package": "Gói hỗ trợ kết hợp (nhận điện thoại kèm gói cước)",
+    "cash": "Hỗ trợ bằng tiền (hộ đã tự mua điện thoại thông minh)",
+}
+
+
+def intake_slip_data(session: Session, application: Application, settings) -> "IntakeSlipData":
+    """What the intake slip of ``application`` prints (subsidy.documents.intake.IntakeSlipData):
+    the issuing body and place from ``settings`` (services.receipts.ReceiptSettings, built from
+    the configuration by the view or CLI), the tracking code grouped ("K7QX-9M4T-AB") as its
+    number, the place-and-date line of the day received, the head's name, the form of support, the
+    receiving clerk, and the public status link ``{PUBLIC_BASE_URL}/tra-cuu?ma=<code>`` for the QR
+    code. No CCCD, no phone number. Re-printable at any time: it is built from the application.
+    Source: domain.md §5, §7, §9."""
+    from subsidy.documents.base import Issuer
+    from subsidy.documents.intake import IntakeSlipData
+    from subsidy.services.receipts import STATUS_PATH
+
+    h = application.household
+    clerk = session.get(User, application.received_by_id) if application.received_by_id else None
+    return IntakeSlipData(
+        issuer=Issuer(body_upper=settings.body_upper, body=settings.body, place=settings.place),
+        giver_unit=settings.giver_unit,
+        tracking_code=tracking.display(application.tracking_code),
+        status_url=settings.status_url(application.tracking_code),
+        status_page=f"{settings.public_base_url.rstrip('/')}{STATUS_PATH}",
+        place_date=vn.place_date_line(settings.place, application.received_on),
+        received_on=vn.format_date(application.received_on),
+        head_name=h.head_name, household_code=h.code, hamlet=h.hamlet,
+        support_form=FORM_LABELS.get(application.support_form, application.support_form),
+        clerk_name=clerk.display_name if clerk is not None else "",
+    )
+
+
+def intake_slip_pdf(session: Session, application: Application, settings) -> bytes:
+    """The intake slip of ``application`` as PDF bytes (see intake_slip_data)."""
+    from subsidy.documents import intake
+
+    return intake.render(intake_slip_data(session, application, settings))
 
 
 #: Queues read in priority order (tier P1–P4, then date received) rather than newest first.

@@ -12,3 +12,12 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     """The request clashes with existing data (a duplicate CCCD, IMEI, application …)."""
+
+
+class FieldError(ServiceError):
+    """A value of the form is wrong; ``field`` names the form field the message belongs to (the
+    view shows the message under that field)."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field

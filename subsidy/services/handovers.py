@@ -36,14 +36,14 @@ from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
 from subsidy.documents import receipt as receipt_doc
-from subsidy.domain import vn
+from subsidy.domain import tracking, vn
 from subsidy.domain.workflow import STATE_LABELS, State, WorkflowError, check_move
 from subsidy.models import (
     Application, ApplicationEvent, CashPayment, Handover, HandoverImei, Household, Receipt, RuleSet, User,
 )
 from subsidy.models.household import CATEGORY_LABELS
 from subsidy.services import audit, receipts, workflow
-from subsidy.services.errors import Conflict, NotFound, ServiceError
+from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -59,14 +59,6 @@ DEFAULT_SUPPORT_AMOUNT = 500_000
 DEFAULT_CASH_CUTOFF = dt.date(2022, 12, 12)
 
 MAX_TEXT = 80
-
-
-class FieldError(ServiceError):
-    """A value of the form is wrong; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass
@@ -223,11 +215,11 @@ def _check_state(app: Application, target: State, form: str, actor: User | None)
         raise ServiceError("Hồ sơ này đăng ký nhận điện thoại (gói hỗ trợ kết hợp), không phải hỗ trợ "
                            "bằng tiền: hãy dùng «Bàn giao điện thoại».")
     if app.state in (State.handed_over.value, State.paid.value, State.closed.value):
-        raise Conflict(f"Hộ này đã được hỗ trợ (hồ sơ {app.tracking_code}: "
+        raise Conflict(f"Hộ này đã được hỗ trợ (hồ sơ {tracking.display(app.tracking_code)}: "
                        f"{STATE_LABELS.get(app.state, app.state)}). Mỗi hộ chỉ được hỗ trợ một lần; "
                        "nếu biên bản trước ghi nhầm, lãnh đạo xã cần hủy biên bản đó trước.")
     if app.state != State.approved.value:
-        raise ServiceError(f"Hồ sơ {app.tracking_code} chưa được phê duyệt (trạng thái: "
+        raise ServiceError(f"Hồ sơ {tracking.display(app.tracking_code)} chưa được phê duyệt (trạng thái: "
                            f"{STATE_LABELS.get(app.state, app.state)}); chỉ hỗ trợ hồ sơ đã có quyết định "
                            "phê duyệt danh sách.")
     try:
@@ -311,7 +303,7 @@ def _imei_taken_message(session: Session, imei: str) -> str:
         handover, code = row
         rec = session.scalar(select(Receipt).where(Receipt.handover_id == handover.id))
         number = f" số {rec.display_number}" if rec is not None else ""
-        where = f" (biên bản bàn giao{number}, hồ sơ {code}, ngày {handover.handed_on:%d/%m/%Y})"
+        where = f" (biên bản bàn giao{number}, hồ sơ {tracking.display(code)}, ngày {handover.handed_on:%d/%m/%Y})"
     return (f"Số IMEI {imei} đã được ghi cho một lần bàn giao khác{where}. Mỗi IMEI chỉ thuộc một "
             "lần bàn giao: hãy bấm *#06# trên máy để đọc lại IMEI; nếu biên bản cũ ghi nhầm, lãnh đạo "
             "xã cần hủy biên bản đó trước.")
@@ -336,7 +328,7 @@ def _conflict_from(session: Session, err: IntegrityError, imeis: list[str], app:
                 taken = imei
         return Conflict(f"Số IMEI {taken} vừa được một người khác ghi cho một lần bàn giao khác. Mỗi IMEI "
                         "chỉ thuộc một lần bàn giao: hãy bấm *#06# trên máy để đọc lại IMEI.")
-    return Conflict(f"Hồ sơ {app.tracking_code} vừa được một người khác ghi nhận hỗ trợ. Hãy tải lại "
+    return Conflict(f"Hồ sơ {tracking.display(app.tracking_code)} vừa được một người khác ghi nhận hỗ trợ. Hãy tải lại "
                     "trang hồ sơ để xem biên bản đã lập.")
 
 

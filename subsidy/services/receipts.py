@@ -28,13 +28,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
 from subsidy.documents import receipt as receipt_doc
-from subsidy.domain import vn
+from subsidy.domain import tracking, vn
 from subsidy.models import Receipt, ReceiptCounter, User
 from subsidy.services import audit
 from subsidy.services.errors import NotFound
@@ -217,7 +217,8 @@ def search_statement(query: str | None, kind: str | None = None, year: int | Non
     """The SELECT of receipts matching ``query``, newest first.
 
     ``query`` is read as: a receipt number ("7", "0007", "0007/BB-VTCI": exact number, series if
-    given); 7 or more digits: part of an IMEI; anything else: part of a name, tracking code or
+    given); 7 or more digits: part of an IMEI; a tracking code, grouped or not ("K7QX-9M4T-AB",
+    "k7qx9m4tab"); anything else: part of a name, tracking code or
     household code, ignoring case and diacritics (vn.fold, so "nguyen van" finds "Nguyễn Văn").
     ``kind``: "handover" / "cash" to filter; ``year``: the numbering year.
     """
@@ -235,7 +236,13 @@ def search_statement(query: str | None, kind: str | None = None, year: int | Non
             stmt = stmt.where(Receipt.search_text.contains(compact, autoescape=True))
         else:
             words = vn.fold(q).split()
-            stmt = stmt.where(*[Receipt.search_text.contains(w, autoescape=True) for w in words])
+            match = and_(*[Receipt.search_text.contains(w, autoescape=True) for w in words])
+            code = tracking.normalize(q)
+            if code:
+                # a tracking code typed grouped ("K7QX-9M4T-AB") or not; the snapshot keeps it ungrouped.
+                # Words that merely look like a code ("tran van duc") still match as words.
+                match = or_(match, Receipt.search_text.contains(vn.fold(code), autoescape=True))
+            stmt = stmt.where(match)
     if kind in SERIES:
         stmt = stmt.where(Receipt.kind == kind)
     if year:

@@ -147,6 +147,14 @@ def in_force(session: Session, on: dt.date) -> RuleSet:
     return row
 
 
+def earliest(session: Session) -> RuleSet | None:
+    """The active rule set that took effect first (earliest effective_from, then lowest version),
+    or None when none is stored: the programme's start (Thông tư 14/2022/TT-BTTTT: 12/12/2022).
+    An application cannot have been received before it (services/applications.apply)."""
+    return session.scalar(select(RuleSet).where(RuleSet.active.is_(True))
+                          .order_by(RuleSet.effective_from, RuleSet.version, RuleSet.id).limit(1))
+
+
 def set_active(session: Session, rule_set: RuleSet, active: bool, actor: User) -> None:
     """Switch a stored version on or off (admin). Audited as ``rule_set.activate`` / ``deactivate``."""
     if rule_set.active == active:

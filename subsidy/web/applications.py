@@ -5,7 +5,7 @@ ServiceError or WorkflowError rolls back and shows its Vietnamese message.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -18,7 +18,8 @@ from subsidy.models import Application, ApplicationEvent, Household, User
 from subsidy.services import applications as svc
 from subsidy.services import households as households_svc
 from subsidy.services import lists as lists_svc
-from subsidy.services.errors import ServiceError
+from subsidy.services import receipts as receipts_svc
+from subsidy.services.errors import FieldError, ServiceError
 from subsidy.web import db_session, roles_required
 from subsidy.web.pagination import page_arg, paginate
 
@@ -40,7 +41,10 @@ def _fail(err: Exception) -> None:
 
 @bp.app_template_filter("tracking")
 def tracking_filter(code: str | None) -> str:
-    return tracking.display(code) if code else ""
+    """A tracking code as a person reads it: grouped ("K7QX-9M4T-AB"); anything else as stored."""
+    if not code:
+        return ""
+    return tracking.display(code) if tracking.is_valid(code) else code
 
 
 @bp.route("/")
@@ -71,9 +75,12 @@ def new():
     if q and household is None:
         results = households_svc.search_households(session, q, limit=20)
     existing = None
+    existing_message = ""
     if household is not None:
         existing = session.scalar(select(Application).where(Application.household_id == household.id,
                                                             Application.programme == _programme()))
+        if existing is not None:
+            existing_message = svc.duplicate_message(household, existing)
     form = ApplicationForm()
     if request.method == "GET":
         form.received_on.data = form.received_on.data or svc.today_vn()
@@ -94,15 +101,26 @@ def new():
             flash(Markup('<a href="{}">Mở hồ sơ đã có ({})</a>').format(
                 url_for("applications.show", application_id=err.application_id), tracking.display(err.tracking_code)),
                 "warning")
+        except FieldError as err:
+            db_session().rollback()
+            field = getattr(form, err.field, None)
+            if field is not None:
+                field.errors = [*field.errors, str(err)]
+            else:
+                flash(str(err), "error")
         except ServiceError as err:
             _fail(err)
         else:
             session.commit()
-            flash(f"Đã nhận hồ sơ. Mã theo dõi cho người dân: {tracking.display(app.tracking_code)}.", "success")
+            flash(Markup('Đã nhận hồ sơ. Mã theo dõi cho người dân: <b>{}</b>. '
+                         '<a href="{}" target="_blank" rel="noopener">In phiếu tiếp nhận hồ sơ</a> '
+                         'để giao cho hộ (có mã tra cứu và mã QR).').format(
+                tracking.display(app.tracking_code), url_for("applications.intake_slip", application_id=app.id)),
+                "success")
             return redirect(url_for("applications.show", application_id=app.id))
         household = session.get(Household, form.household_id.data) if form.household_id.data else household
     return render_template("applications/new.html", form=form, household=household, q=q, results=results,
-                           existing=existing)
+                           existing=existing, existing_message=existing_message)
 
 
 def _load(application_id: int) -> Application:
@@ -119,6 +137,7 @@ _MOVE_VIEWS = {
     "proposed": ("applications.propose", False, False),
     "withdrawn": ("applications.withdraw", True, True),
     "refused": ("applications.refuse", True, True),
+    "received": ("applications.reopen", True, False),
 }
 
 
@@ -159,6 +178,20 @@ def show(application_id: int):
         outcome_labels=OUTCOME_LABELS, status_labels=STATUS_LABELS, tracking_display=tracking.display(app.tracking_code),
         can_edit=(role == "clerk" and app.state in svc.CHECKABLE),
     )
+
+
+@bp.route("/<int:application_id>/phieu-tiep-nhan.pdf")
+@roles_required(*VIEWERS)
+def intake_slip(application_id: int):
+    """The intake slip (phiếu tiếp nhận hồ sơ) for the household: printed when the application is
+    received, re-printable from the application page."""
+    session = db_session()
+    app = _load(application_id)
+    pdf = svc.intake_slip_pdf(session, app, receipts_svc.settings_from_config(current_app.config))
+    resp = Response(pdf, mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = f'inline; filename="phieu-tiep-nhan-{app.tracking_code}.pdf"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 @bp.route("/<int:application_id>/kiem-tra", methods=["POST"])
@@ -282,6 +315,15 @@ def refuse(application_id: int):
     def act(session, app, reason):
         svc.refuse(session, app, reason, current_user)
         return "Đã từ chối hồ sơ."
+    return _reason_move(application_id, act)
+
+
+@bp.route("/<int:application_id>/mo-lai", methods=["POST"])
+@roles_required("clerk", "approver")
+def reopen(application_id: int):
+    def act(session, app, reason):
+        svc.reopen(session, app, reason, current_user)
+        return "Đã mở lại hồ sơ (trạng thái «Đã tiếp nhận»). Hãy kiểm tra lại điều kiện của hộ."
     return _reason_move(application_id, act)
 
 

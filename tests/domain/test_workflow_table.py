@@ -41,6 +41,9 @@ EXPECTED: dict[tuple[str, str], tuple[set[str], bool]] = {
 for s in BEFORE_HANDOVER:
     EXPECTED[(s, "withdrawn")] = (CA, True)
     EXPECTED[(s, "refused")] = (A, True)
+# reopening (one application per household): the household applies again / a refusal is reconsidered
+EXPECTED[("withdrawn", "received")] = (C, True)
+EXPECTED[("refused", "received")] = (A, True)
 
 ALL = list(itertools.product(STATES, STATES, ROLES))
 
@@ -65,9 +68,18 @@ def test_table_has_exactly_the_expected_moves():
 
 
 def test_terminal_states_have_no_way_out():
-    for s in ("closed", "withdrawn", "refused"):
-        for role in ROLES:
-            assert allowed_moves(s, role) == []
+    for role in ROLES:
+        assert allowed_moves("closed", role) == []
+
+
+@pytest.mark.parametrize("src,role", [("withdrawn", "clerk"), ("refused", "approver")])
+def test_withdrawn_and_refused_only_reopen_for_their_role(src, role):
+    for r in ROLES:
+        moves = allowed_moves(src, r)
+        if r == role:
+            assert [(t.value, m.name, m.needs_reason) for t, m in moves] == [("received", "reopen", True)]
+        else:
+            assert moves == []
 
 
 @pytest.mark.parametrize("reason", [None, "   ", "Hộ đề nghị rút"])
@@ -131,6 +143,6 @@ def test_every_pair_through_the_service_changes_state_or_nothing(session):
                 session.flush()
                 assert app.state == src
                 assert counts() == before
-    # 13 + 10 moves; each legal for its roles, with and without a reason unless one is needed
+    # 13 + 10 + 2 moves; each legal for its roles, with and without a reason unless one is needed
     expected_legal = sum(len(roles) * (1 if needs else 2) for roles, needs in EXPECTED.values())
     assert legal == expected_legal

@@ -12,6 +12,7 @@ from flask import render_template
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from subsidy.domain import tracking
 from subsidy.models import Application, Handover, Receipt
 from tests.conftest import csrf_token_from, login
 from tests.handover_support import make_approved
@@ -107,7 +108,7 @@ def test_duplicate_imei_refused_by_the_form(app, client, login_as):
     dup = client.post(f"/ho-so/{second_id}/ban-giao", data=handover_form(imei="49 015420 323751 8"))
     assert dup.status_code == 422
     body = text(dup)
-    assert f"Số IMEI {IMEI_A} đã được ghi" in body and "0001/BB-VTCI" in body and first_code in body
+    assert f"Số IMEI {IMEI_A} đã được ghi" in body and "0001/BB-VTCI" in body and tracking.display(first_code) in body
     assert count(app, Handover) == 1
 
 

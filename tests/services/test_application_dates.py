@@ -1,0 +1,112 @@
+"""Dates an application carries are checked in the services, so the web form, the CLI and the API
+all get the checks (issue 3, tester's item 3): no date after today in Asia/Ho_Chi_Minh (prior
+device, received, purchase), and no application received before the first rule set took effect
+(Thông tư 14/2022/TT-BTTTT: 12/12/2022)."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from sqlalchemy import func, select
+
+from subsidy.models import Application, Household, User
+from subsidy.services import applications, rulesets
+from subsidy.services.errors import FieldError, ServiceError
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def clerk(session):
+    u = User(username="clerk-d", password_hash="x", role="clerk", must_change_password=False)
+    session.add(u)
+    session.flush()
+    return u
+
+
+@pytest.fixture
+def tt14(session):
+    [row] = rulesets.load_shipped(session)
+    return row
+
+
+@pytest.fixture
+def household(session):
+    def make(**kw):
+        n = next(_seq)
+        h = Household(code=f"DT{n:05d}", head_name="Phan Văn Tư", hamlet="Ấp Phú Hòa", category="poor",
+                      list_year=2025, **kw)
+        session.add(h)
+        session.flush()
+        return h
+    return make
+
+
+def apply(session, clerk, h, **kw):
+    kw.setdefault("support_form", "package")
+    return applications.apply(session, applications.ApplicationInput(household_id=h.id, **kw), clerk)
+
+
+def tomorrow() -> dt.date:
+    return applications.today_vn() + dt.timedelta(days=1)
+
+
+def count(session):
+    return session.scalar(select(func.count()).select_from(Application))
+
+
+@pytest.mark.parametrize("kw,field,words", [
+    ({"received_on": "tomorrow"}, "received_on", "Ngày nhận hồ sơ"),
+    ({"support_form": "cash", "purchase_date": "tomorrow"}, "purchase_date", "Ngày mua điện thoại"),
+    ({"prior_device": "vtci_tablet", "prior_device_date": "tomorrow"}, "prior_device_date", "Ngày nhận thiết bị"),
+    ({"prior_device": "learning_device", "prior_device_date": dt.date(2030, 1, 1)}, "prior_device_date",
+     "Ngày nhận thiết bị (01/01/2030)"),
+])
+def test_future_dates_are_refused_naming_the_field(session, clerk, household, tt14, kw, field, words):
+    h = household(prior_device="unknown")
+    kw = {k: (tomorrow() if v == "tomorrow" else v) for k, v in kw.items()}
+    with pytest.raises(FieldError) as err:
+        apply(session, clerk, h, **kw)
+    assert err.value.field == field
+    assert words in str(err.value) and "không được sau ngày hôm nay" in str(err.value)
+    assert count(session) == 0 and h.prior_device == "unknown"
+
+
+def test_today_in_viet_nam_is_accepted(session, clerk, household, tt14):
+    today = applications.today_vn()
+    app = apply(session, clerk, household(), received_on=today, support_form="cash", purchase_date=today,
+                prior_device="vtci_tablet", prior_device_date=today)
+    assert (app.received_on, app.purchase_date, app.household.prior_device_date) == (today, today, today)
+
+
+def test_received_before_the_rule_set_took_effect_is_refused(session, clerk, household, tt14):
+    h = household()
+    with pytest.raises(FieldError) as err:
+        apply(session, clerk, h, received_on=dt.date(2020, 1, 1))
+    msg = str(err.value)
+    assert err.value.field == "received_on"
+    assert "01/01/2020" in msg and "12/12/2022" in msg and "Thông tư 14/2022/TT-BTTTT" in msg
+    with pytest.raises(FieldError):
+        apply(session, clerk, h, received_on=dt.date(2022, 12, 11))
+    assert count(session) == 0
+    assert apply(session, clerk, h, received_on=dt.date(2022, 12, 12)).received_on == dt.date(2022, 12, 12)
+
+
+def test_an_inactive_older_version_does_not_open_earlier_dates(session, clerk, household, tt14):
+    doc = dict(tt14.definition, version=99, effective_from="2019-01-01")
+    rulesets.store(session, doc, None, active=False)
+    with pytest.raises(FieldError, match="12/12/2022"):
+        apply(session, clerk, household(), received_on=dt.date(2020, 1, 1))
+
+
+def test_recording_prior_device_and_purchase_later_checks_dates_too(session, clerk, household, tt14):
+    h = household(prior_device="unknown")
+    app = apply(session, clerk, h, support_form="cash", received_on=dt.date(2025, 3, 1))
+    with pytest.raises(FieldError, match="01/01/2030"):
+        applications.record_prior_device(session, h, "vtci_tablet", None, dt.date(2030, 1, 1), clerk)
+    assert h.prior_device == "unknown"
+    with pytest.raises(FieldError) as err:
+        applications.set_purchase_date(session, app, tomorrow(), "Hóa đơn", clerk)
+    assert err.value.field == "purchase_date" and app.purchase_date is None
+    assert isinstance(err.value, ServiceError)  # views and the CLI that catch ServiceError still do
