@@ -178,6 +178,10 @@ def _validate(data: HouseholdInput, this_year: int) -> tuple[dict[str, Any], lis
     else:
         values["prior_device_detail"] = _clean_text(data.prior_device_detail, 120)
         values["prior_device_date"] = data.prior_device_date
+        today = _today()
+        if data.prior_device_date is not None and data.prior_device_date > today:
+            errors["prior_device_date"] = (f"Ngày nhận thiết bị ({data.prior_device_date:%d/%m/%Y}) không được sau ngày "
+                                           f"hôm nay ({today:%d/%m/%Y}). Hãy kiểm tra lại ngày (ngày/tháng/năm).")
 
     if errors:
         raise InvalidHousehold(errors)
@@ -266,9 +270,14 @@ def _apply_warning(values: dict[str, Any], warnings: list[str], confirmed: bool,
 
 
 def _this_year() -> int:
+    return _today().year
+
+
+def _today() -> dt.date:
+    """Today in Asia/Ho_Chi_Minh (business dates)."""
     from zoneinfo import ZoneInfo
 
-    return dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year
+    return dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
 
 
 def register_household(session: Session, data: HouseholdInput, actor: User | None) -> Household:

@@ -110,3 +110,19 @@ def test_recording_prior_device_and_purchase_later_checks_dates_too(session, cle
         applications.set_purchase_date(session, app, tomorrow(), "Hóa đơn", clerk)
     assert err.value.field == "purchase_date" and app.purchase_date is None
     assert isinstance(err.value, ServiceError)  # views and the CLI that catch ServiceError still do
+
+
+def test_household_form_refuses_a_future_prior_device_date(session, clerk):
+    """The household registry (web form, CLI) records the prior device too: same check."""
+    from subsidy.services import households as hh_svc
+
+    def data(day):
+        return hh_svc.HouseholdInput(code="DT-PD-1", head_name="Phan Văn Tư", hamlet="Ấp Phú Hòa", category="poor",
+                                     members=2, prior_device="vtci_tablet", prior_device_detail="Máy tính bảng",
+                                     prior_device_date=day)
+    with pytest.raises(hh_svc.InvalidHousehold) as err:
+        hh_svc.register_household(session, data(dt.date(2030, 1, 1)), clerk)
+    assert "01/01/2030" in err.value.field_errors["prior_device_date"]
+    assert "không được sau ngày hôm nay" in err.value.field_errors["prior_device_date"]
+    today = applications.today_vn()
+    assert hh_svc.register_household(session, data(today), clerk).prior_device_date == today

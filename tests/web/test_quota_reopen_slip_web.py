@@ -169,3 +169,17 @@ def test_receipt_page_and_search_show_and_accept_the_grouped_code(app, data):
     for typed in (tracking.display(raw), raw.lower(), tracking.display(raw).lower()):
         assert f'href="/bien-ban/{rid}"' in html(clerk.get("/bien-ban/", query_string={"q": typed})), typed
     assert f'href="/bien-ban/{rid}"' not in html(clerk.get("/bien-ban/", query_string={"q": "ZZZZ-2222-ZZ"}))
+
+
+def test_household_form_shows_a_future_prior_device_date_under_its_field(app, data):
+    from subsidy.models import Household
+
+    clerk = client_as(app, "clerk")
+    r = clerk.post("/ho-gia-dinh/them", data={
+        "code": "8277490478", "head_name": "Đinh Hồng Tư", "head_birth_year": "1994", "head_gender": "F",
+        "citizen_id": "", "hamlet": "Ấp Phú Thành", "members": "5", "phone": "", "category": "near_poor",
+        "list_year": "2025", "decision_number": "", "decision_date": "", "prior_device": "vtci_tablet",
+        "prior_device_detail": "Máy tính bảng", "prior_device_date": "01/01/2030"})
+    assert r.status_code == 200
+    assert "01/01/2030" in _field_error(html(r), "prior_device_date")
+    assert _one(app, Household, Household.code == "8277490478") is None
