@@ -1,13 +1,13 @@
 """Household and list-import forms (shape only; the services check the Vietnamese rules)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms.applications import VnDateField
+from forms.base import BaseForm
 from subsidy.domain import vn
 from subsidy.domain.places import normalize_hamlet
 
@@ -39,7 +39,7 @@ def hamlet_name(form, field) -> None:  # noqa: ANN001 - wtforms validator signat
         raise ValidationError(str(err)) from err
 
 
-class HouseholdForm(FlaskForm):
+class HouseholdForm(BaseForm):
     """The household record. ``hamlet`` choices are set by the view (configured + on file, and the
     household's own); any other posted value is refused, and the chosen one must be a plausible
     place name (the service checks it again)."""
@@ -74,15 +74,15 @@ class HouseholdForm(FlaskForm):
     prior_device_date = VnDateField("Ngày nhận thiết bị", validators=[Optional()])
 
 
-class ArchiveForm(FlaskForm):
+class ArchiveForm(BaseForm):
     reason = TextAreaField("Lý do lưu trữ", validators=[Optional(), Length(max=500)])
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(BaseForm):
     """Empty: the CSRF token of the restore button."""
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField("Tệp danh sách (.xlsx hoặc .csv)", validators=[FileRequired("Hãy chọn tệp danh sách.")],
                      render_kw={"accept": ".xlsx,.csv"})
     year = IntegerField("Năm danh sách", validators=[Optional(), NumberRange(2000, 2100, "Năm không hợp lệ.")],
@@ -90,9 +90,9 @@ class ImportForm(FlaskForm):
     skip_invalid = BooleanField("Bỏ qua các dòng lỗi, chỉ nhập các dòng đúng")
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(BaseForm):
     skip_invalid = BooleanField("Bỏ qua các dòng lỗi, chỉ nhập các dòng đúng")
 
 
-class CancelImportForm(FlaskForm):
+class CancelImportForm(BaseForm):
     """Empty: the CSRF token of the cancel button."""

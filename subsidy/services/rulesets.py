@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import rules
+from subsidy.domain.readable_errors import explain_json_error, explain_os_error, explain_unicode_error
 from subsidy.domain.rules import RuleSetSpec
 from subsidy.models import Application, RuleSet, User
 from subsidy.services import audit
@@ -34,14 +35,20 @@ PREVIEW_STATES = ("received", "eligible", "not_eligible", "proposed", "approved"
 
 def read_document(source: str | Path | bytes) -> dict[str, Any]:
     """Parse a rule-set JSON document from a path or bytes and validate it with
-    RuleSetSpec.from_document. Raises ServiceError (Vietnamese) for unreadable or invalid JSON."""
+    RuleSetSpec.from_document. Raises ServiceError (Vietnamese) for unreadable or invalid JSON: a
+    syntax error names the line and column and says how to fix it (domain.readable_errors)."""
     try:
         if isinstance(source, (bytes, bytearray)):
             doc = json.loads(bytes(source).decode("utf-8-sig"))
         else:
             doc = json.loads(Path(source).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ServiceError(f"Không đọc được tệp bộ quy tắc (cần tệp JSON, mã UTF-8): {err}.") from err
+    except json.JSONDecodeError as err:  # where, what, how to fix (never Python's English text)
+        raise ServiceError(f"Không đọc được tệp bộ quy tắc. {explain_json_error(err)}") from err
+    except UnicodeDecodeError as err:
+        raise ServiceError(f"Không đọc được tệp bộ quy tắc. {explain_unicode_error(err)}") from err
+    except OSError as err:
+        reason = explain_os_error(err, source)
+        raise ServiceError(reason[0].upper() + reason[1:]) from err
     if not isinstance(doc, dict):
         raise ServiceError("Tệp bộ quy tắc phải là một đối tượng JSON ({...}).")
     try:
