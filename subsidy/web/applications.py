@@ -22,6 +22,7 @@ from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import FieldError, ServiceError
 from subsidy.web import db_session, roles_required
 from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.viewlog import record_view
 
 bp = Blueprint("applications", __name__, url_prefix="/ho-so")
 
@@ -172,6 +173,7 @@ def show(application_id: int):
         moves.append((target.value, view[0], move.label, view[1], view[2]))
     if role == "clerk" and app.state == "received" and not any(m[0] == "check" for m in moves):
         moves.insert(0, ("check", "applications.check", "Kiểm tra điều kiện", False, False))
+    record_view("application.view", "application", app.id)  # who saw the household's CCCD/phone (domain.md §9)
     return render_template(
         "applications/show.html", app=app, h=app.household, decisions=decisions, latest=decisions[0] if decisions else None,
         events=events, deciders=deciders, receiver=receiver, moves=moves, reason_form=ReasonForm(), move_form=MoveForm(),

@@ -14,6 +14,7 @@ from subsidy.services import households as svc
 from subsidy.services.errors import Conflict, NotFound, ServiceError
 from subsidy.web import db_session, roles_required
 from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.viewlog import record_view
 
 bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh")
 
@@ -116,6 +117,7 @@ def show(household_id: int):
     session = db_session()
     hh = _load(household_id)
     history = svc.household_history(session, hh.id)
+    record_view("household.view", "household", hh.id)  # who saw the CCCD/phone (domain.md §9)
     return render_template("households/show.html", household=hh, history=history,
                            can_edit=current_user.has_role(*EDIT_ROLES), archive_form=ArchiveForm(),
                            restore_form=RestoreForm())

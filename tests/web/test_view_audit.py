@@ -1,0 +1,102 @@
+"""Who saw personal data on the web is logged (domain.md §9): opening a household, an application or
+a receipt writes one audit entry with the signed-in user; the household page lists views apart
+from changes, with Vietnamese labels for every action code."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from subsidy.models import Application, AuditEntry, Receipt, User
+from subsidy.services import audit
+from tests.tally_history import build_history
+
+
+@pytest.fixture
+def world(app):
+    s = app.extensions["subsidy.sessionmaker"]()
+    build_history(s)
+    s.commit()
+    app1 = s.get(Application, 1)
+    out = {"application": app1.id, "household": app1.household_id}
+    s.close()
+    return out
+
+
+def _entries(app, action: str | None = None) -> list[tuple]:
+    s = app.extensions["subsidy.sessionmaker"]()
+    try:
+        stmt = select(AuditEntry.action, AuditEntry.entity_type, AuditEntry.entity_id, User.username).outerjoin(
+            User, User.id == AuditEntry.actor_id).order_by(AuditEntry.id)
+        if action:
+            stmt = stmt.where(AuditEntry.action == action)
+        return [tuple(r) for r in s.execute(stmt)]
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("role", ["clerk", "approver", "admin"])
+def test_opening_a_household_page_logs_one_view(app, client, login_as, world, role):
+    login_as(role)
+    hid = world["household"]
+    assert client.get(f"/ho-gia-dinh/{hid}").status_code == 200
+    assert _entries(app, "household.view") == [("household.view", "household", hid, role)]
+    assert client.get(f"/ho-gia-dinh/{hid}").status_code == 200
+    assert len(_entries(app, "household.view")) == 2  # every view, not only the first
+
+
+def test_a_missing_household_logs_nothing(app, client, login_as, world):
+    login_as("clerk")
+    assert client.get("/ho-gia-dinh/99999").status_code == 404
+    assert _entries(app, "household.view") == []
+
+
+@pytest.mark.parametrize("role", ["clerk", "approver"])
+def test_opening_an_application_page_logs_one_view(app, client, login_as, world, role):
+    login_as(role)
+    aid = world["application"]
+    assert client.get(f"/ho-so/{aid}").status_code == 200
+    assert _entries(app, "application.view") == [("application.view", "application", aid, role)]
+
+
+def test_opening_a_receipt_logs_one_view(app, client, login_as, world):
+    s = app.extensions["subsidy.sessionmaker"]()
+    s.add(Receipt(series="BB-VTCI", year=2026, number=1, kind="handover", application_id=world["application"],
+                  handover_id=1, snapshot={"recipient_name": "Nguyễn Văn An", "recipient_citizen_id": "082012345678"}))
+    s.commit()
+    rid = s.scalar(select(Receipt.id))
+    s.close()
+    login_as("approver")
+    assert client.get(f"/bien-ban/{rid}").status_code == 200
+    assert _entries(app, "receipt.view") == [("receipt.view", "receipt", rid, "approver")]
+
+
+def test_radio_is_refused_and_not_logged(app, client, login_as, world):
+    login_as("radio")
+    assert client.get(f"/ho-gia-dinh/{world['household']}").status_code == 403
+    assert _entries(app, "household.view") == []
+
+
+def test_household_history_shows_labels_and_views_apart(app, client, login_as, world):
+    hid = world["household"]
+    s = app.extensions["subsidy.sessionmaker"]()
+    api_user = User(username="congcu", role="approver", password_hash="x", must_change_password=False)
+    s.add(api_user)
+    s.flush()
+    audit.record(s, api_user, "api.household.read", "household", hid)
+    audit.record(s, None, "household.update", "household", hid, {"phone": ["0912345670", "0912345671"]})
+    audit.record(s, None, "household.prior_device", "household", hid, {"prior_device": ["unknown", "none"]})
+    s.commit()
+    s.close()
+    login_as("clerk")
+    client.get(f"/ho-gia-dinh/{hid}")  # logged, shown on the next load
+    page = client.get(f"/ho-gia-dinh/{hid}").get_data(as_text=True)
+    changes = page.split("Lịch sử thay đổi", 1)[1].split("Lượt xem", 1)[0]
+    views = page.split("Lượt xem", 1)[1].split("</details>", 1)[0]
+    assert "Sửa thông tin hộ" in changes and "Ghi thiết bị hộ đã nhận" in changes
+    assert "Xem" not in changes
+    assert "Xem hồ sơ hộ qua API" in views and "Xem hồ sơ hộ trên web" in views and "clerk" in views
+    assert re.search(r"<details class=\"views\">\s*<summary><h2>Lượt xem</h2> <span class=\"muted\">\(2 lượt", page)
+    # no raw action code anywhere on the page
+    assert not re.search(r"\b(?:api\.)?household\.[a-z_]+\b", page)
