@@ -7,12 +7,14 @@ Both call the same services as the web pages (subsidy.services.importer / househ
 """
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import click
 from sqlalchemy import select
 
 from subsidy.cli import cli_session, fail
+from subsidy.domain.readable_errors import explain_os_error
 from subsidy.services.errors import ServiceError
 
 MAX_ERRORS_SHOWN = 200
@@ -67,7 +69,8 @@ def _print_report(report, refused: bool, dry_run: bool) -> None:
     "Nhập danh sách hộ nghèo, hộ cận nghèo từ tệp FILE (.xlsx hoặc .csv UTF-8). Mặc định nhập tất cả "
     "hoặc không nhập gì: có dòng lỗi thì không ghi dòng nào. Thoát với mã khác 0 khi tệp bị từ chối "
     "(kể cả khi chạy thử --dry-run mà nhập thật sẽ bị từ chối)."))
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+# Checked in the command, not by click (dir_okay/exists): click's messages are English.
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--year", type=int, default=None,
               help="Năm của danh sách (mặc định: theo tiêu đề \"… NĂM 2025\", tên tệp, hoặc năm hiện tại).")
 @click.option("--dry-run", is_flag=True, help="Chỉ xem trước: phân loại từng dòng, không ghi gì.")
@@ -80,13 +83,19 @@ def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_inva
     from subsidy.services.importer import ImportLimits, ImportRefused, import_households
 
     limits = ImportLimits.from_config(current_app.config)
-    if not file.exists():
-        fail(f"không tìm thấy tệp {file}.")
-    size = file.stat().st_size
+    try:
+        size = file.stat().st_size
+        if file.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "directory", str(file))
+    except OSError as err:
+        fail(explain_os_error(err, file))
     if size > limits.max_bytes:
         fail(f"tệp {file.name} nặng {size / 1048576:.1f} MB, vượt giới hạn {limits.max_bytes / 1048576:.0f} MB "
              "(đặt IMPORT_MAX_BYTES để đổi).")
-    data = file.read_bytes()
+    try:
+        data = file.read_bytes()
+    except OSError as err:
+        fail(explain_os_error(err, file))
     session = cli_session()
     actor = None
     if username:
@@ -137,7 +146,7 @@ def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_inva
 @click.command("export-households", help=(
     "Xuất danh sách hộ ra tệp CSV (UTF-8, có dòng tiêu đề) với các cột household_code, head_name, "
     "birth_year, gender, citizen_id, hamlet, members, category, meritorious, social_policy, phone."))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
               help="Tệp CSV sẽ ghi (ghi đè nếu đã có).")
 @click.option("--include-archived", is_flag=True, help="Xuất cả các hộ đã lưu trữ.")
 def export_households_cmd(output: Path, include_archived: bool) -> None:
@@ -152,7 +161,7 @@ def export_households_cmd(output: Path, include_archived: bool) -> None:
         with output.open("w", encoding="utf-8", newline="") as fh:
             n = write_export_csv(rows, fh)
     except OSError as err:
-        fail(f"không ghi được tệp {output}: {err.strerror}.")
+        fail(explain_os_error(err, output, writing=True))
     click.echo(f"Đã xuất {n} hộ ra {output}.")
 
 

@@ -83,7 +83,7 @@ def explain_unicode_error(err: UnicodeDecodeError) -> str:
 
 # errno → (what happened, what to do). Words chosen for a clerk or an operator, not a programmer.
 _OS_REASONS: dict[int, tuple[str, str]] = {
-    errno.ENOENT: ("không có tệp hoặc thư mục này", "kiểm tra lại tên tệp và đường dẫn thư mục"),
+    errno.ENOENT: ("không tìm thấy tệp hoặc thư mục này", "kiểm tra lại tên tệp và đường dẫn thư mục"),
     errno.EACCES: ("không có quyền truy cập", "chọn tệp/thư mục mà tài khoản đang chạy lệnh được phép dùng"),
     errno.EPERM: ("không được phép thực hiện", "chọn tệp/thư mục mà tài khoản đang chạy lệnh được phép dùng"),
     errno.EISDIR: ("đây là một thư mục, không phải tệp", "ghi thêm tên tệp vào cuối đường dẫn"),
@@ -98,7 +98,7 @@ _OS_REASONS: dict[int, tuple[str, str]] = {
 
 
 def explain_os_error(err: OSError, path: str | Path | None = None, *, writing: bool = False) -> str:
-    """"không đọc được tệp «x.json»: không có tệp hoặc thư mục này — kiểm tra lại tên tệp và
+    """"không đọc được tệp «x.json»: không tìm thấy tệp hoặc thư mục này — kiểm tra lại tên tệp và
     đường dẫn thư mục." (``writing``: "không ghi được"). ``path`` defaults to the error's own
     filename. Never Python's English text (an unknown errno is named by its number)."""
     verb = "ghi" if writing else "đọc"

@@ -52,12 +52,12 @@ def test_os_errors(tmp_path):
     with pytest.raises(OSError) as info:
         (tmp_path / "khong-co.json").read_text()
     assert explain_os_error(info.value, "khong-co.json") == (
-        "không đọc được tệp «khong-co.json»: không có tệp hoặc thư mục này — kiểm tra lại tên tệp và đường dẫn "
+        "không đọc được tệp «khong-co.json»: không tìm thấy tệp hoặc thư mục này — kiểm tra lại tên tệp và đường dẫn "
         "thư mục.")
     with pytest.raises(OSError) as info:
         (tmp_path / "no-dir" / "out.csv").write_text("x")
     msg = explain_os_error(info.value, writing=True)
-    assert msg.startswith(f"không ghi được tệp «{tmp_path / 'no-dir' / 'out.csv'}»: không có tệp hoặc thư mục này")
+    assert msg.startswith(f"không ghi được tệp «{tmp_path / 'no-dir' / 'out.csv'}»: không tìm thấy tệp hoặc thư mục này")
     with pytest.raises(OSError) as info:
         tmp_path.joinpath().read_bytes()
     assert explain_os_error(info.value, "thu-muc").startswith(
