@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.households import ArchiveForm, HouseholdForm, RestoreForm
 from subsidy.models import Household
+from subsidy.services import audit
 from subsidy.services import households as svc
 from subsidy.services.errors import Conflict, NotFound, ServiceError
 from subsidy.web import db_session, roles_required
@@ -116,9 +117,10 @@ def new():
 def show(household_id: int):
     session = db_session()
     hh = _load(household_id)
-    history = svc.household_history(session, hh.id)
+    log = audit.entity_log(session, "household", hh.id)  # changes, and the latest views apart
     record_view("household.view", "household", hh.id)  # who saw the CCCD/phone (domain.md §9)
-    return render_template("households/show.html", household=hh, history=history,
+    return render_template("households/show.html", household=hh, history=log.changes, views=log.views,
+                           views_total=log.views_total,
                            can_edit=current_user.has_role(*EDIT_ROLES), archive_form=ArchiveForm(),
                            restore_form=RestoreForm())
 

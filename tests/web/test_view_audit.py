@@ -100,3 +100,36 @@ def test_household_history_shows_labels_and_views_apart(app, client, login_as, w
     assert re.search(r"<details class=\"views\">\s*<summary><h2>Lượt xem</h2> <span class=\"muted\">\(2 lượt", page)
     # no raw action code anywhere on the page
     assert not re.search(r"\b(?:api\.)?household\.[a-z_]+\b", page)
+
+
+def test_entity_log_splits_like_is_view_and_caps_the_views(app, world):
+    from subsidy.domain.audit_labels import ACTION_LABELS, is_view
+
+    hid = world["household"]
+    s = app.extensions["subsidy.sessionmaker"]()
+    for code in sorted(ACTION_LABELS):  # every known code once, on this household
+        audit.record(s, None, code, "household", hid)
+    for _ in range(60):
+        audit.record(s, None, "household.view", "household", hid)
+    s.commit()
+    log = audit.entity_log(s, "household", hid, views_shown=50)
+    s.close()
+    # the SQL condition agrees with domain.audit_labels.is_view on every code
+    assert {e.action for e in log.changes} == {c for c in ACTION_LABELS if not is_view(c)}
+    expected_views = 60 + sum(1 for c in ACTION_LABELS if is_view(c))
+    assert log.views_total == expected_views and len(log.views) == 50
+    assert [e.id for e in log.views] == sorted((e.id for e in log.views), reverse=True)
+
+
+def test_household_page_shows_the_latest_50_views_and_the_count(app, client, login_as, world):
+    hid = world["household"]
+    s = app.extensions["subsidy.sessionmaker"]()
+    for _ in range(70):
+        audit.record(s, None, "api.household.read", "household", hid)
+    s.commit()
+    s.close()
+    login_as("approver")
+    page = client.get(f"/ho-gia-dinh/{hid}").get_data(as_text=True)
+    views = page.split("Lượt xem", 1)[1].split("</details>", 1)[0]
+    assert "(70 lượt" in views and views.count("<li>") == 50
+    assert "… và 20 lượt xem trước đó" in views
