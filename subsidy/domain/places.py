@@ -38,13 +38,14 @@ def normalize_hamlet(raw: object, what: str = "Tên ấp") -> str:
     (``"ẤP  PHÚ HÒA"`` → ``"Ấp Phú Hòa"``; ``"Ấp phú hòa"`` is kept as typed).
 
     Shape: ``raw`` is the form field or the spreadsheet cell (text; a number cell such as ``3``
-    is read as ``"3"`` and then refused for having no letter).  ``what`` names the field in the
+    is read as ``"3"`` and kept: some communes' files number their thôn/khóm in a column headed
+    "Thôn", and those files must import).  ``what`` names the field in the
     messages.
 
     Raises :class:`vn.VnValueError` (Vietnamese, says how to fix it) when the value is empty;
     starts with ``=``, ``+``, ``-`` or ``@`` (a spreadsheet would run it as a formula; full-width
     forms such as ``＝`` too); holds a control or format character (``\\x00``, ``\\x1b``, a
-    right-to-left override…) other than a tab or line break; has no letter (``"123"``, ``"-"``);
+    right-to-left override…) other than a tab or line break; has neither a letter nor a digit (``"..."``, ``"-"``);
     or is longer than :data:`HAMLET_MAX_LENGTH` characters once spaces are normalised.
     """
     if raw is None:
@@ -76,9 +77,9 @@ def normalize_hamlet(raw: object, what: str = "Tên ấp") -> str:
             f"{what} «{name[:40]}» bắt đầu bằng ký tự «{name[0]}»: tên ấp không bắt đầu bằng = + - @ "
             "(bảng tính sẽ hiểu là công thức). Hãy ghi đúng tên ấp, ví dụ «Ấp Phú Hòa»."
         )
-    if not any(ch.isalpha() for ch in name):
+    if not any(ch.isalnum() for ch in name):
         raise vn.VnValueError(
-            f"{what} «{name[:40]}» không có chữ cái nào, không phải tên một ấp. Hãy ghi đầy đủ, "
+            f"{what} «{name[:40]}» không có chữ cái hay chữ số nào, không phải tên một ấp. Hãy ghi đầy đủ, "
             "ví dụ «Ấp Phú Hòa» hoặc «Ấp 3»."
         )
     if len(name) > HAMLET_MAX_LENGTH:

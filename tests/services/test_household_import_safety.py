@@ -202,7 +202,7 @@ def test_export_of_the_sample_files_equals_the_expected_files_byte_for_byte(sess
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("hamlet", ["=1+2", "@Ấp", "-Ấp", "+Ấp", "", "123", "Ấp\x00Phú", "x" * 81])
+@pytest.mark.parametrize("hamlet", ["=1+2", "@Ấp", "-Ấp", "+Ấp", "", "...", "Ấp\x00Phú", "x" * 81])
 def test_service_refuses_an_implausible_hamlet(session, clerk, hamlet):
     data = svc.HouseholdInput(code="C1", head_name="Lê Văn A", hamlet=hamlet, category="poor")
     with pytest.raises(svc.InvalidHousehold) as err:
@@ -232,8 +232,8 @@ def test_hamlet_choices_leave_out_implausible_values_on_file(session, clerk):
 
 
 @pytest.mark.parametrize("hamlet, fragment", [
-    ("=1+2", "bắt đầu bằng ký tự «=»"), ("@Ấp", "bắt đầu bằng ký tự «@»"), ("123", "không có chữ cái"),
-    (45, "không có chữ cái"), ("Ấp\x07Phú", "ký tự điều khiển"), ("x" * 81, "quá 80 ký tự"),
+    ("=1+2", "bắt đầu bằng ký tự «=»"), ("@Ấp", "bắt đầu bằng ký tự «@»"), 
+    ("Ấp\x07Phú", "ký tự điều khiển"), ("x" * 81, "quá 80 ký tự"),
 ])
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_import_refuses_an_implausible_hamlet_with_the_reason(session, hamlet, fragment, fmt):
