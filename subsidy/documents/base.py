@@ -704,3 +704,13 @@ def build_pdf(
         canvasmaker=_canvas_maker("Trang", stamp or None, stamp_colour, footer_note),
     )
     return buf.getvalue()
+
+
+# A layout table's style: cells aligned to the top, no padding (used to place blocks side by side).
+TIGHT = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ("TOPPADDING", (0, 0), (-1, -1), 0),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+]

@@ -66,14 +66,6 @@ def _styles() -> b.Styles:
     return st
 
 
-_TIGHT = [
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-    ("TOPPADDING", (0, 0), (-1, -1), 0),
-    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-]
-
 
 def _facts(d: IntakeSlipData, st: b.Styles) -> Table:
     rows = [
@@ -86,7 +78,7 @@ def _facts(d: IntakeSlipData, st: b.Styles) -> Table:
     label_w = 45 * mm
     data = [[Paragraph(k, st.normal), Paragraph(v, st.normal)] for k, v in rows]
     tbl = Table(data, colWidths=[label_w, b.frame_width() - label_w], hAlign="LEFT")
-    tbl.setStyle(TableStyle(_TIGHT))
+    tbl.setStyle(TableStyle(b.TIGHT))
     return tbl
 
 

@@ -105,7 +105,7 @@ def _kv_table(rows: list[tuple[str, str]], st: b.Styles, label_w: float, width: 
     # font with the first baseline where the value's Paragraph puts its own.
     data = [[k, Paragraph(v, style)] for k, v in rows]
     tbl = Table(data, colWidths=[label_w, width - label_w], hAlign="LEFT")
-    tbl.setStyle(TableStyle(_TIGHT + [
+    tbl.setStyle(TableStyle(b.TIGHT + [
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
         ("FONTNAME", (0, 0), (0, -1), style.fontName),
         ("FONTSIZE", (0, 0), (0, -1), style.fontSize),
@@ -113,14 +113,6 @@ def _kv_table(rows: list[tuple[str, str]], st: b.Styles, label_w: float, width: 
     ]))
     return tbl
 
-
-_TIGHT = [
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-    ("TOPPADDING", (0, 0), (-1, -1), 0),
-    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-]
 
 
 def _parties(d: ReceiptData, st: b.Styles) -> list[Flowable]:
@@ -164,7 +156,7 @@ def _receiver_with_qr(d: ReceiptData, receiver: list[tuple[str, str]], st: b.Sty
              Paragraph("Tra cứu hồ sơ, mã:", st.small_centre),
              Paragraph(f"<b>{b.esc(_tracking_display(d.tracking_code))}</b>", st.small_centre)]
     tbl = Table([[left, right]], colWidths=[left_w, qr_col], hAlign="LEFT")
-    tbl.setStyle(TableStyle(_TIGHT + [("ALIGN", (1, 0), (1, 0), "CENTER")]))
+    tbl.setStyle(TableStyle(b.TIGHT + [("ALIGN", (1, 0), (1, 0), "CENTER")]))
     return tbl
 
 
