@@ -27,7 +27,7 @@ class StatusForm(BaseForm):
     class Meta:
         csrf = False
 
-    ma = TrackingCodeField("Mã tra cứu (in trên giấy biên nhận)",
+    ma = TrackingCodeField("Mã tra cứu (in trên phiếu tiếp nhận hồ sơ)",
                      validators=[DataRequired("Hãy nhập mã tra cứu."), Length(max=40)],
                      filters=[normalize_tracking_code])
     so = StringField("4 số cuối CCCD của chủ hộ, hoặc số điện thoại đã đăng ký",
@@ -35,7 +35,7 @@ class StatusForm(BaseForm):
 
     def validate_ma(self, field: StringField) -> None:
         if not TRACKING_CODE_RE.match(field.data or ""):
-            raise ValidationError("Mã tra cứu gồm chữ in hoa và chữ số, như in trên giấy biên nhận.")
+            raise ValidationError("Mã tra cứu gồm chữ in hoa và chữ số, như in trên phiếu tiếp nhận hồ sơ.")
 
     def validate_so(self, field: StringField) -> None:
         try:

@@ -71,7 +71,8 @@ def load_config() -> dict:
         "COMMUNE_BODY_UPPER": os.environ.get("COMMUNE_BODY_UPPER", ""),
         "COMMUNE_PLACE": os.environ.get("COMMUNE_PLACE", "Phú Tân"),
         "HAMLETS": [h.strip() for h in os.environ.get("HAMLETS", DEFAULT_HAMLETS).split(";") if h.strip()],
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Empty: the address the clerk's browser used (e.g. http://192.168.1.10:5000 on the LAN).
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -20,7 +20,7 @@ from subsidy.services import households as households_svc
 from subsidy.services import lists as lists_svc
 from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import FieldError, ServiceError
-from subsidy.web import db_session, roles_required
+from subsidy.web import db_session, document_config, roles_required
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.viewlog import record_view
 
@@ -189,7 +189,7 @@ def intake_slip(application_id: int):
     received, re-printable from the application page."""
     session = db_session()
     app = _load(application_id)
-    pdf = svc.intake_slip_pdf(session, app, receipts_svc.settings_from_config(current_app.config))
+    pdf = svc.intake_slip_pdf(session, app, receipts_svc.settings_from_config(document_config()))
     resp = Response(pdf, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'inline; filename="phieu-tiep-nhan-{app.tracking_code}.pdf"'
     resp.headers["Cache-Control"] = "no-store"

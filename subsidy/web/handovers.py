@@ -26,7 +26,7 @@ from subsidy.models import Application, Receipt
 from subsidy.services import handovers as svc
 from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import NotFound, ServiceError
-from subsidy.web import db_session, has_endpoint, roles_required
+from subsidy.web import db_session, document_config, has_endpoint, roles_required
 
 bp = Blueprint("handovers", __name__)
 
@@ -37,7 +37,7 @@ def telecoms() -> list[str]:
 
 
 def settings() -> receipts_svc.ReceiptSettings:
-    return receipts_svc.settings_from_config(current_app.config)
+    return receipts_svc.settings_from_config(document_config())
 
 
 def application_url(application_id: int) -> str:

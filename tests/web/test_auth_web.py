@@ -213,3 +213,17 @@ def test_password_may_not_contain_the_username(app):
     user = users.create_user(sess, "thu.ha", "clerk", "hoa-sen-2026", None)
     assert user.username == "thu.ha"
     sess.close()
+
+
+def test_documents_link_to_the_address_the_clerk_used_unless_configured(app):
+    from subsidy.services.receipts import settings_from_config
+    from subsidy.web import document_config
+
+    app.config["PUBLIC_BASE_URL"] = ""
+    with app.test_request_context("/", base_url="http://192.168.1.10:5000/"):
+        url = settings_from_config(document_config()).status_url("K7QX9M4TAB")
+    assert url == "http://192.168.1.10:5000/tra-cuu?ma=K7QX9M4TAB"
+    app.config["PUBLIC_BASE_URL"] = "https://vtci.phutan.gov.vn"
+    with app.test_request_context("/", base_url="http://192.168.1.10:5000/"):
+        url = settings_from_config(document_config()).status_url("K7QX9M4TAB")
+    assert url == "https://vtci.phutan.gov.vn/tra-cuu?ma=K7QX9M4TAB"
