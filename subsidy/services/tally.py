@@ -33,11 +33,15 @@ Definitions (settled here; domain.md §7 "Monthly tally"):
 * **proposed / approved**: distinct applications with an event → proposed (resp. proposed →
   approved; a void's return handed_over → approved is not an approval) in the period.
 * **handed_over / paid / amount_paid**: Handover / CashPayment rows whose handed_on / paid_on
-  falls in the period, voided later or not (gross). **handovers_voided / payments_voided /
-  amount_voided**: rows whose voided_at falls in the period, whenever they were made.
-* **supported**: handovers and payments made in the period and still standing at its end (not
-  voided before the end instant); for a cumulative period: every household supported so far,
-  net of voids. One support per household (E4), so this counts households.
+  falls in the period and that still stand at the end of the period (not voided before its end
+  instant): a handover voided in a later period still counts in the period it was made, but one
+  made and voided within the same period counts in none (issue 5: "the state at the end of the
+  month"; a handover made, voided and redone in one month counts once). **handovers_voided /
+  payments_voided / amount_voided**: rows whose voided_at falls in the period, whenever they were
+  made (so a same-period void still shows here).
+* **supported**: handovers + payments made in the period and still standing at its end, i.e.
+  ``handed_over + paid``; for a cumulative period: every household supported so far, net of
+  voids. One support per household (E4), so this counts households.
 * **waiting**: applications that are eligible and not proposed at the end of the period (their
   last event up to that instant goes to "eligible").
 * **quota** (commune-level only): allocated = phones allocated (Allocation.quantity) on or before
@@ -483,10 +487,11 @@ def _support_query(p: Period, by_cell: bool, table: Any, day: Any, columns: list
 def _q_handovers(p: Period, by_cell: bool = True) -> Select:
     ho = Handover
     in_p = _in_dates(ho.handed_on, p)
+    made_and_standing = and_(in_p, _standing(ho.voided_at, p))
     return _support_query(p, by_cell, ho, ho.handed_on, [
-        _one(in_p).label("handed_over"),
+        _one(made_and_standing).label("handed_over"),
         _one(_in_instants(ho.voided_at, p)).label("handovers_voided"),
-        _one(and_(in_p, _standing(ho.voided_at, p))).label("supported_ho"),
+        _one(made_and_standing).label("supported_ho"),
         _one(_standing(ho.voided_at, p)).label("standing_ho"),
     ])
 
@@ -495,12 +500,13 @@ def _q_payments(p: Period, by_cell: bool = True) -> Select:
     cp = CashPayment
     in_p = _in_dates(cp.paid_on, p)
     voided_in_p = _in_instants(cp.voided_at, p)
+    made_and_standing = and_(in_p, _standing(cp.voided_at, p))
     return _support_query(p, by_cell, cp, cp.paid_on, [
-        _one(in_p).label("paid"),
+        _one(made_and_standing).label("paid"),
         _one(voided_in_p).label("payments_voided"),
-        func.sum(case((in_p, cp.amount), else_=0)).label("amount_paid"),
+        func.sum(case((made_and_standing, cp.amount), else_=0)).label("amount_paid"),
         func.sum(case((voided_in_p, cp.amount), else_=0)).label("amount_voided"),
-        _one(and_(in_p, _standing(cp.voided_at, p))).label("supported_cp"),
+        _one(made_and_standing).label("supported_cp"),
         _one(_standing(cp.voided_at, p)).label("standing_cp"),
     ])
 

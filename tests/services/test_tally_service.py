@@ -92,15 +92,18 @@ EXPECTED = {
         "quota": dict(allocated=5, proposed=1, approved=0, supported=3, used=4, left=1),
     },
     ("2026-03", True): {
-        "totals":   fig(8, 6, 1, 4, 4, 3, 1, 2, 1, 1_000_000, 500_000, 3, 1),
+        # A3's February handover and A5's February payment were voided in March, inside this
+        # cumulative period: neither stands at its end, so they leave handed_over / paid / amount
+        # (still shown as voided); A3's redone handover of 20/03 counts.
+        "totals":   fig(8, 6, 1, 4, 4, 2, 1, 1, 1, 500_000, 500_000, 3, 1),
         "hamlet": [fig(4, 3, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1),          # A1 A2 A7 A8
-                   fig(2, 2, 0, 2, 2, 2, 1, 1, 0, 500_000, 0, 2, 0),    # A3 (two handovers, one void) A4
-                   fig(2, 1, 1, 1, 1, 0, 0, 1, 1, 500_000, 500_000, 0, 0),  # A5 (paid, voided) A6
+                   fig(2, 2, 0, 2, 2, 1, 1, 1, 0, 500_000, 0, 2, 0),    # A3 (two handovers, one void) A4
+                   fig(2, 1, 1, 1, 1, 0, 0, 0, 1, 0, 500_000, 0, 0),    # A5 (paid, voided) A6
                    fig(*Z), fig(*Z)],
-        "category": [("poor", fig(5, 4, 0, 3, 3, 3, 1, 1, 1, 500_000, 500_000, 2, 0)),
+        "category": [("poor", fig(5, 4, 0, 3, 3, 2, 1, 0, 1, 0, 500_000, 2, 0)),
                      ("near_poor", fig(3, 2, 1, 1, 1, 0, 0, 1, 0, 500_000, 0, 1, 1))],
-        "tier": [(1, fig(1, 1, 0, 1, 1, 2, 1, 0, 0, 0, 0, 1, 0)),
-                 (2, fig(1, 1, 0, 1, 1, 0, 0, 1, 1, 500_000, 500_000, 0, 0)),
+        "tier": [(1, fig(1, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0)),
+                 (2, fig(1, 1, 0, 1, 1, 0, 0, 0, 1, 0, 500_000, 0, 0)),
                  (3, fig(2, 2, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0)),
                  (4, fig(2, 2, 0, 1, 1, 0, 0, 1, 0, 500_000, 0, 1, 1)),
                  (None, fig(2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))],
@@ -258,3 +261,61 @@ def test_future_month_and_year_refused(session):
         T.tally(session, "2026-12", today=TODAY)
     with pytest.raises(ServiceError, match="chưa bắt đầu"):
         T.annual_report(session, 2027, today=TODAY)
+
+
+def test_a_handover_made_voided_and_redone_in_the_same_month_counts_once(session, history):
+    """The tester's case (issue 5): handover 0001 made and voided in November, redone as 0002 in
+    November. At the end of November one phone is held: 1 handed over, 1 voided, 1 supported."""
+    from sqlalchemy import select
+
+    from subsidy.models import Application, EligibilityDecision, Handover, Household, RuleSet
+    from subsidy.services.workflow import move, record_received
+    from tests.tally_history import VN
+
+    def at(day: int, hour: int) -> dt.datetime:
+        return dt.datetime(2026, 11, day, hour, tzinfo=VN)
+
+    hh = Household(code="H10", head_name="Lý Văn Mười", hamlet="Ấp Phú Lợi", category="poor")
+    session.add(hh)
+    session.flush()
+    app = Application(household_id=hh.id, tracking_code="T00010", received_on=dt.date(2026, 11, 2),
+                      support_form="package", priority_tier=3)
+    session.add(app)
+    session.flush()
+    record_received(session, app, None, at=at(2, 8))
+    rule_set = session.scalars(select(RuleSet)).one()
+    session.add(EligibilityDecision(application_id=app.id, rule_set=rule_set, outcome="eligible", priority_tier=3,
+                                    failed_rules=[], decided_at=at(3, 9)))
+    move(session, app, "eligible", None, role="clerk", at=at(3, 9))
+    move(session, app, "proposed", None, role="clerk", at=at(4, 9))
+    move(session, app, "approved", None, role="approver", at=at(5, 9))
+
+    def hand_over(day: int, imei: str) -> Handover:
+        h = Handover(application_id=app.id, phone_make="Nokia", phone_model="C32", imei=imei, telecom="VNPT",
+                     subscriber_number="0912345678", handed_on=dt.date(2026, 11, day), recipient_name="Người nhận")
+        session.add(h)
+        move(session, app, "handed_over", None, role="clerk", at=at(day, 10))
+        return h
+
+    first = hand_over(10, "350000000000101")
+    first.voided_at, first.void_reason = at(12, 9), "Sai IMEI"
+    session.flush()
+    move(session, app, "approved", None, "Sai IMEI", role="approver", at=at(12, 9))
+    hand_over(14, "350000000000102")
+    session.commit()
+
+    nov = T.tally(session, "2026-11", hamlets=HAMLETS, today=TODAY)
+    assert (nov.totals.handed_over, nov.totals.handovers_voided, nov.totals.supported) == (1, 1, 1)
+    loi = next(r for r in nov.by_hamlet.rows if r.key == "Ấp Phú Lợi").figures
+    assert (loi.handed_over, loi.handovers_voided, loi.supported) == (1, 1, 1)
+    # The chart plots by_hamlet handed_over: 1 for Ấp Phú Lợi, 0 for the others in November.
+    assert [r.figures.handed_over for r in nov.by_hamlet.rows] == [0, 0, 0, 1, 0]
+    # Cumulative to November: A1, A3 (redone in March) and this one; two voids in all.
+    cum = T.tally(session, "2026-11", cumulative=True, hamlets=HAMLETS, today=TODAY)
+    assert (cum.totals.handed_over, cum.totals.handovers_voided, cum.totals.supported) == (3, 2, 4)
+    report = T.annual_report(session, 2026, hamlets=HAMLETS, today=TODAY)
+    assert (report.months[10].figures.handed_over, report.months[10].figures.handovers_voided) == (1, 1)
+    assert report.year.totals.handed_over == 3
+    rc = T.radio_counts(session, dt.date(2026, 11, 30), hamlets=HAMLETS)
+    assert (rc.supported_handed_over, rc.supported_this_month) == (3, 1)
+    assert dict(rc.per_hamlet)["Ấp Phú Lợi"] == 1
