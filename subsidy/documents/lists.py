@@ -48,7 +48,8 @@ class ListRow:
 class ListDocument:
     """A list to print. ``kind``: "proposal" | "approved". ``number``: the list's number
     ("01/DS-UBND"); ``date``: the date printed in the place-and-date line; decision fields for an
-    approved list. ``prepared_by``: the clerk's name under "NGƯỜI LẬP DANH SÁCH" ("" to sign by hand)."""
+    approved list. ``prepared_by``: the full name of the clerk who drew up the list
+    (ProposalList.created_by), printed under "NGƯỜI LẬP DANH SÁCH" ("" to sign by hand)."""
 
     kind: str
     issuer: b.Issuer
@@ -71,11 +72,14 @@ class ListDocument:
 
     @property
     def subtitle(self) -> str:
+        """The line under the title: "(Kèm theo Quyết định số … ngày … của …)" for an approved list
+        with its decision; "" for a proposal list (it is itself list "Số: …", printed in the header,
+        and attached to nothing)."""
         if self.kind == "approved" and self.decision_number:
             d = f" ngày {self.decision_date:%d/%m/%Y}" if self.decision_date else ""
             body = f" của {self.approving_body}" if self.approving_body else ""
             return f"(Kèm theo Quyết định số {self.decision_number}{d}{body})"
-        return f"(Kèm theo danh sách số {self.number} ngày {self.created_on:%d/%m/%Y})"
+        return ""
 
     def counts(self) -> dict[str, int]:
         out = {"total": len(self.rows), "poor": 0, "near_poor": 0, "cash": 0}
@@ -172,7 +176,7 @@ def render_pdf(doc: ListDocument) -> bytes:
     story = [
         *b.admin_header(doc.issuer, doc.number, _place_date(doc)),
         *b.title(doc.title, doc.programme_line),
-        Paragraph(b.esc(doc.subtitle), st.italic_centred),
+        *([Paragraph(b.esc(doc.subtitle), st.italic_centred)] if doc.subtitle else []),
         Spacer(1, 3 * mm),
     ]
     rows = [[r.stt, r.name, r.birth_year or "", r.citizen_id, r.phone, r.hamlet, r.category, r.tier, r.form,

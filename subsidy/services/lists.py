@@ -200,8 +200,12 @@ def remove_from_list(session: Session, application: Application, reason: str, ac
 
 
 def list_document(session: Session, proposal_list: ProposalList, *, kind: str, issuer, on: dt.date | None = None,
-                  prepared_by: str = ""):
+                  prepared_by: str | None = None):
     """The data of a list document (subsidy.documents.lists.ListDocument).
+
+    ``prepared_by``: the name under "NGƯỜI LẬP DANH SÁCH"; None (the default) = the full name of
+    the user who drew up the list (ProposalList.created_by_id), whoever downloads it; "" when
+    that user is unknown or has no full name (signed by hand).
 
     ``kind``: "proposal" (danh sách đề nghị: the applications on the list) or "approved" (danh sách
     được phê duyệt: only for an approved list; withdrawn or refused ones after approval stay with a
@@ -248,6 +252,9 @@ def list_document(session: Session, proposal_list: ProposalList, *, kind: str, i
             tier=tier, form=form, tracking_code=tracking.display(a.tracking_code), received_on=a.received_on,
             note="\n".join(notes), cash=a.support_form == "cash",
         ))
+    if prepared_by is None:
+        creator = session.get(User, proposal_list.created_by_id) if proposal_list.created_by_id else None
+        prepared_by = (creator.full_name or "").strip() if creator is not None else ""
     return ListDocument(
         kind=kind, issuer=issuer, number=proposal_list.number, date=on or today_vn(),
         created_on=proposal_list.created_on, decision_number=proposal_list.decision_number,

@@ -185,8 +185,8 @@ def download(list_id: int, slug: str, ext: str):
     session = db_session()
     pl = _load(list_id)
     try:
-        doc = svc.list_document(session, pl, kind=kind, issuer=_issuer(), prepared_by=current_user.display_name
-                                if current_user.role == "clerk" else "")
+        # "NGƯỜI LẬP DANH SÁCH" is the clerk who drew up the list, not whoever downloads it.
+        doc = svc.list_document(session, pl, kind=kind, issuer=_issuer())
     except ServiceError as err:
         _fail(err)
         return redirect(url_for("lists.show", list_id=pl.id))

@@ -111,7 +111,10 @@ def test_administrative_format(approved_pdf):
 def test_proposal_list_title_and_header_repeat():
     _, pages = pdf_text(docs.render_pdf(make_doc("proposal", n=60)))
     assert "DANH SÁCH HỘ ĐỀ NGHỊ HỖ TRỢ ĐIỆN THOẠI THÔNG MINH" in flat(pages[0])
-    assert "(Kèm theo danh sách số 01/DS-UBND ngày 01/07/2025)" in flat(pages[0])
+    # A proposal list is list "Số: 01/DS-UBND" itself (in the header): no "(Kèm theo …)" line
+    # pointing at itself.
+    assert "Số: 01/DS-UBND" in flat(pages[0])
+    assert "Kèm theo" not in " ".join(pages)
     assert len(pages) >= 2
     for page in pages[1:]:
         if "Họ và tên" in page:
