@@ -4,7 +4,8 @@ Landscape A4: issuing body and document number top left, motto and place-and-dat
 title in capitals, then the tables of ``subsidy.documents.tally_export.sections`` (the same tables
 as the XLSX, CSV and the screen) with their header repeated on every page and a bold totals row,
 a bar chart of phones handed over per hamlet (reportlab.graphics, no external service), notes,
-and the signature blocks (NGƯỜI LẬP BIỂU; KT. CHỦ TỊCH / PHÓ CHỦ TỊCH). Every page carries
+and the signature blocks (NGƯỜI LẬP BIỂU; TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH),
+kept on one page with the last tables and the closing note. Every page carries
 "Trang X/Y" and the "as of" line.
 
 Pure: reportlab only; ``render_pdf(report) -> bytes``.
@@ -140,7 +141,7 @@ def render_pdf(
     *,
     number: str = "\u00a0" * 8 + "/BC-UBND",
     preparer: str = "",
-    signer_role: str = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+    signer_role: str = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
     signer: str = "",
 ) -> bytes:
     """The report as PDF bytes (landscape A4; see the module docstring).
@@ -197,8 +198,6 @@ def render_pdf(
     pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-    story.append(pair)
-    story.append(Spacer(1, 4 * mm))
     note = Paragraph(
         b.esc("Ghi chú: số liệu là trạng thái đến hết kỳ báo cáo (giờ Việt Nam). Bàn giao, chi tiền tính theo "
               "ngày bàn giao, ngày chi; việc hủy biên bản, giấy biên nhận tính vào tháng hủy. «Đã hỗ trợ» là số "
@@ -207,12 +206,13 @@ def render_pdf(
         st["note"])
     signatures = b.signature_blocks([
         ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)", preparer),
-        (signer_role, "(Ký tên, đóng dấu)", signer),
-    ])
-    # Keep the closing note with the signatures. signature_blocks returns a KeepTogether, and a
-    # KeepTogether nested in another reports an infinite height (reportlab forces a split), which
-    # would push both to a new page: unwrap it.
-    story.append(KeepTogether([note, *getattr(signatures, "_content", [signatures])]))
+        (signer_role, "(Ký, ghi rõ họ tên, đóng dấu)", signer),
+    ], sign_space=20 * mm)
+    # Keep the last tables (reasons, quota), the closing note and the signatures on one page, so
+    # the signatures never stand alone on a page of their own. signature_blocks returns a
+    # KeepTogether, and a KeepTogether nested in another reports an infinite height (reportlab
+    # forces a split), which would push it to a new page alone: unwrap it.
+    story.append(KeepTogether([pair, Spacer(1, 4 * mm), note, *getattr(signatures, "_content", [signatures])]))
     footer = f"{as_of_text(report)} · {report.period_label}"
     return b.build_pdf(story, landscape=True, title=report.title, footer_note=footer,
                        subject="Báo cáo tổng hợp hỗ trợ điện thoại thông minh (VTCI)",

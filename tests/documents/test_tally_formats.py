@@ -140,8 +140,22 @@ def test_march_pdf_shows_the_hand_checked_rows_and_the_furniture(reports):
     for i, page in enumerate(pages, start=1):
         assert f"Trang {i}/{len(pages)}" in page
         assert "Số liệu tính đến 09:15 ngày 30/11/2026" in page  # the "as of" line on every page
-    assert "NGƯỜI LẬP BIỂU" in pages[-1] and "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in pages[-1]
+    assert "NGƯỜI LẬP BIỂU" in pages[-1] and "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in pages[-1]
     assert "Số điện thoại đã bàn giao theo thôn, ấp" in text  # the chart's title
+
+
+@pytest.mark.parametrize("n_hamlets", range(0, 40, 3))
+def test_signatures_never_stand_alone_on_the_last_page(session, n_hamlets):
+    """Whatever the table lengths, the signature page also carries the last tables and the note."""
+    build_history(session)
+    session.commit()
+    hamlets = HAMLETS + [f"Ấp số {i:02d}" for i in range(1, n_hamlets + 1)]
+    for report in (T.tally(session, "2026-03", hamlets=hamlets, today=TODAY, now=NOW),
+                   T.annual_report(session, 2026, hamlets=hamlets, today=TODAY, now=NOW)):
+        last = pdf_text(render_pdf(report))[-1]
+        assert "NGƯỜI LẬP BIỂU" in last and "PHÓ CHỦ TỊCH" in last
+        assert "Ghi chú: số liệu là trạng thái" in flat(last)
+        assert "Còn lại" in last and "Số hồ sơ không đủ điều kiện" in last  # the quota and reasons tables
 
 
 def test_long_table_repeats_its_header_on_every_page(session):
