@@ -120,6 +120,26 @@ def session(app: Any) -> Iterator[Session]:
 
 
 @pytest.fixture
+def clerk(session: Session) -> Any:
+    """A clerk account in ``session`` (flushed), for service tests that need an actor."""
+    from subsidy.models import User
+
+    user = User(username="canbo-test", password_hash="x", role="clerk", must_change_password=False)
+    session.add(user)
+    session.flush()
+    return user
+
+
+@pytest.fixture
+def tt14(session: Session) -> Any:
+    """The shipped Thông tư 14/2022 rule set, loaded into ``session``."""
+    from subsidy.services import rulesets
+
+    [row] = rulesets.load_shipped(session)
+    return row
+
+
+@pytest.fixture
 def client(app: Any) -> Any:
     return app.test_client()
 

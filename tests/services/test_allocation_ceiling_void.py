@@ -25,14 +25,6 @@ _seq = itertools.count(1)
 
 
 @pytest.fixture
-def clerk(session):
-    u = User(username="clerk-q", password_hash="x", role="clerk", must_change_password=False)
-    session.add(u)
-    session.flush()
-    return u
-
-
-@pytest.fixture
 def approver(session):
     u = User(username="approver-q", password_hash="x", role="approver", must_change_password=False)
     session.add(u)

@@ -10,25 +10,11 @@ import itertools
 import pytest
 from sqlalchemy import func, select
 
-from subsidy.models import Application, Household, User
+from subsidy.models import Application, Household
 from subsidy.services import applications, rulesets
 from subsidy.services.errors import FieldError, ServiceError
 
 _seq = itertools.count(1)
-
-
-@pytest.fixture
-def clerk(session):
-    u = User(username="clerk-d", password_hash="x", role="clerk", must_change_password=False)
-    session.add(u)
-    session.flush()
-    return u
-
-
-@pytest.fixture
-def tt14(session):
-    [row] = rulesets.load_shipped(session)
-    return row
 
 
 @pytest.fixture

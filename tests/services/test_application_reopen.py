@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from subsidy.domain.workflow import IllegalTransition, ReasonRequired, RoleNotAllowed
 from subsidy.models import Application, ApplicationEvent, AuditEntry, EligibilityDecision, Household, User
-from subsidy.services import allocations, applications, lists, rulesets
+from subsidy.services import allocations, applications, lists
 from subsidy.services import tally as T
 from subsidy.services.workflow import move
 from tests.tally_history import HAMLETS, VN, build_history
@@ -24,14 +24,6 @@ D = dt.date
 ON = D(2025, 6, 30)
 TODAY = D(2026, 11, 30)
 _seq = itertools.count(1)
-
-
-@pytest.fixture
-def clerk(session):
-    u = User(username="clerk-r", password_hash="x", role="clerk", must_change_password=False)
-    session.add(u)
-    session.flush()
-    return u
 
 
 @pytest.fixture
@@ -52,12 +44,6 @@ def household(session):
         session.flush()
         return h
     return make
-
-
-@pytest.fixture
-def tt14(session):
-    [row] = rulesets.load_shipped(session)
-    return row
 
 
 def apply(session, clerk, h):

@@ -39,12 +39,6 @@ def approver(session):
 
 
 @pytest.fixture
-def tt14(session):
-    [row] = rulesets.load_shipped(session)
-    return row
-
-
-@pytest.fixture
 def household(session):
     def make(name="Nguyễn Văn Hùng", category="poor", list_year=2025, prior_device="none", **kw):
         n = next(_seq)

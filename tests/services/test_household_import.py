@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from subsidy.models import AuditEntry, Household, User
+from subsidy.models import AuditEntry, Household
 from subsidy.services import households, importer
 from subsidy.services.importer import ImportFileError, ImportLimits, ImportRefused, import_households
 from tests.conftest import DATA
@@ -20,14 +20,6 @@ CSV = DATA / "ho-ngheo-2025-bo-sung.csv"
 TOP = ["STT", "Mã hộ", "Họ và tên chủ hộ", "Năm sinh", "Giới tính", "Số CCCD", "Ấp", "Số nhân khẩu",
        "Phân loại hộ", None, "Thuộc đối tượng", None, "Số điện thoại"]
 SUB = [None] * 8 + ["Nghèo", "Cận nghèo", "Người có công", "Chính sách XH", None]
-
-
-@pytest.fixture
-def clerk(session):
-    user = User(username="thuky", password_hash="x", role="clerk", must_change_password=False)
-    session.add(user)
-    session.flush()
-    return user
 
 
 def row(n=1, code="8250419218", name="Mai Minh Nghĩa", birth=1938, gender="Nam", cccd="082038597382",

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from subsidy.models import AuditEntry, Household, User
+from subsidy.models import AuditEntry, Household
 from subsidy.services import households as svc
 from subsidy.services.errors import Conflict
 from subsidy.services.importer import ImportRefused, import_households
@@ -24,14 +24,6 @@ MAI = dict(code="8250419218", name="Mai Minh Nghĩa", birth=1938, gender="Nam", 
 LAM = dict(code="8273300726", name="Lâm Thành Nghĩa", birth=1941, gender="Nam", cccd="082041207726",
            hamlet="Ấp Phú Thành", members=2, category="Hộ cận nghèo", phone="0771214365")
 HAMLETS = ["Ấp Phú Hòa", "Ấp Phú Thành", "Ấp Phú Xuân"]
-
-
-@pytest.fixture
-def clerk(session):
-    user = User(username="thuky", password_hash="x", role="clerk", must_change_password=False)
-    session.add(user)
-    session.flush()
-    return user
 
 
 def xlsx(*rows: dict, title: str = "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025") -> bytes:
