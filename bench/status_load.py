@@ -2,12 +2,15 @@
 
 Starts the app under gunicorn (2 sync workers) on a free loopback port with a seeded SQLite
 database (1,000 households with applications), then drives, from the same client processes:
-  * GET /healthz  — a bare route returning the constant "ok" (the framework's floor), and
+  * GET /healthz  — a bare route returning the constant "ok" (the framework's floor);
   * POST /tra-cuu — the status check with a valid tracking code + last 4 digits of the CCCD
-    (CSRF token and session cookie from one GET per client, as a phone does; every answer is
-    checked to be the found page).
-Both routes run through the same middleware: CSRF, the sign-in hook, the limiter's per-request
-check, the security headers.
+    (after one GET of the form page per client, as a phone does; every answer is checked to be
+    the found page);
+  * POST /bench/limiter-floor — for reference only: the same body through the same two rate
+    limits, answering a constant (bench/status_floor_app.py adds this route to the app for the
+    bench). It is the most any status check could reach with these limits on this stack.
+All routes run through the same middleware: the CSRF hook, the sign-in hook, the limiter's
+per-request check, the security headers.
 
 Rate limits: as in production with several workers, the counters are in Redis, shared by the two
 workers (in-memory counters would be per worker): RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/15
@@ -22,8 +25,8 @@ Fair and stable on a shared 2-core machine:
   * 4 client processes (--clients): two per sync worker, so each worker has the next request
     waiting in its backlog while a client reads the previous answer, without a deep queue that
     would only add latency; one connection per request (gunicorn's sync workers close it);
-  * alternating bursts (bare, status, bare, status, … --rounds 10 each), so both routes see the
-    same background load; a route's throughput = its requests / the summed wall time of its bursts;
+  * alternating bursts (bare, status, floor, bare, status, floor, … --rounds 10 each), so the
+    routes see the same background load; a route's throughput = its requests / the summed wall time of its bursts;
   * CPU time per request, which the machine's other work disturbs much less than wall time: of the
     gunicorn workers (from /proc/<pid>/schedstat, ns), of the client processes, and of the Redis
     server (INFO cpu; approximate, it may serve others too).
@@ -60,6 +63,7 @@ WORKERS = 2
 WARMUP = 200
 HIGH_LIMIT = "1000000/minute"
 FOUND = "Kết quả tra cứu".encode()
+ROUTES = ("bare", "status", "floor")
 
 
 def free_port() -> int:
@@ -118,7 +122,8 @@ def get_request(path: str, cookie: str = "") -> bytes:
 
 def post_request(path: str, form: dict[str, str], cookie: str) -> bytes:
     body = urllib.parse.urlencode(form).encode()
-    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nCookie: {cookie}\r\n"
+    extra = f"Cookie: {cookie}\r\n" if cookie else ""
+    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{extra}"
             f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n")
     return head.encode() + body
 
@@ -129,11 +134,16 @@ def client(args: tuple) -> dict:
     Returns {"lat": [s, …], "errors": n, "cookies": responses that set a cookie, "cpu": s}."""
     port, kind, n, deadline, pairs, offset = args
     cpu0 = time.process_time()
-    if kind == "status":
+    if kind in ("status", "floor"):
+        # The form page first, as a phone opens it from the QR link; it sets no cookie and carries
+        # no CSRF token (see subsidy/web/public.py), but if it ever did, the POSTs would send them.
         _, resp = http(port, get_request("/tra-cuu"))
-        cookie = re.search(rb"Set-Cookie: (session=[^;]+)", resp).group(1).decode()
-        token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', resp).group(1).decode()
-        requests = [post_request("/tra-cuu", {"csrf_token": token, "ma": c, "so": d}, cookie)
+        cookie = re.search(rb"Set-Cookie: (session=[^;]+)", resp)
+        cookie = cookie.group(1).decode() if cookie else ""
+        token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', resp)
+        extra = {"csrf_token": token.group(1).decode()} if token else {}
+        path = "/tra-cuu" if kind == "status" else "/bench/limiter-floor"
+        requests = [post_request(path, {**extra, "ma": c, "so": d}, cookie)
                     for c, d in (pairs[(offset + i) % len(pairs)] for i in range(n))]
         expect = FOUND
     else:
@@ -199,10 +209,10 @@ def drive(port: int, total: int, clients: int, max_seconds: float, pairs: list, 
     deadline = time.monotonic() + max_seconds
     acc = {k: {"lat": [], "errors": 0, "cookies": 0, "wall": 0.0, "server": 0.0, "redis": 0.0, "client": 0.0,
                "burst_rps": []}
-           for k in ("bare", "status")}
+           for k in ROUTES}
     with mp.Pool(clients) as pool:
         for r in range(rounds):
-            for kind in ("bare", "status"):
+            for kind in ROUTES:
                 if time.monotonic() > deadline:
                     break
                 args = [(port, kind, per, deadline, pairs, (r * clients + i) * per) for i in range(clients)]
@@ -225,6 +235,7 @@ def drive(port: int, total: int, clients: int, max_seconds: float, pairs: list, 
     # Each round's status/bare throughput ratio (adjacent bursts): its spread shows how steady the
     # machine was during the run.
     out["burst_ratios"] = [s / b for b, s in zip(acc["bare"]["burst_rps"], acc["status"]["burst_rps"]) if b]
+    out["floor_burst_ratios"] = [s / b for b, s in zip(acc["bare"]["burst_rps"], acc["floor"]["burst_rps"]) if b]
     return out
 
 
@@ -274,7 +285,8 @@ def main() -> int:
                    STATUS_RATE_LIMIT_CLIENT=HIGH_LIMIT, STATUS_RATE_LIMIT_CODE=HIGH_LIMIT)
         env.pop("TRUSTED_PROXIES", None)
         proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(WORKERS),
-                                 "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
+                                 "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+                                 "--pythonpath", str(ROOT / "bench"), "status_floor_app:app"],
                                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 start_new_session=True)
         for _ in range(300):
@@ -292,7 +304,7 @@ def main() -> int:
         drive(port, WARMUP, opts.clients, 30, pairs, 1, meter)
         load = os.getloadavg()[0]
         res = drive(port, opts.requests, opts.clients, opts.max_seconds, pairs, opts.rounds, meter)
-        bare, status = res["bare"], res["status"]
+        bare, status, floor = res["bare"], res["status"], res["floor"]
         if not bare["n"] or not status["n"]:
             print("no request completed within the time bound", file=sys.stderr)
             return 1
@@ -302,7 +314,8 @@ def main() -> int:
               f"(key prefix {prefix}, limits raised to {HIGH_LIMIT})")
         print(f"{'':22s} {'req':>5s} {'wall s':>7s} {'req/s':>7s} {'p50 ms':>7s} {'p95 ms':>7s} {'p99 ms':>7s} "
               f"{'max ms':>7s}  CPU ms/req: {'server':>6s} {'redis':>6s} {'client':>6s}  errors cookies")
-        for name, r in (("bare GET /healthz", bare), ("status POST /tra-cuu", status)):
+        for name, r in (("bare GET /healthz", bare), ("status POST /tra-cuu", status),
+                        ("floor (reference)", floor)):
             print(f"{name:22s} {r['n']:5d} {r['wall']:7.2f} {r['rps']:7.1f} {r['p50']:7.1f} {r['p95']:7.1f} "
                   f"{r['p99']:7.1f} {r['max']:7.1f}              {r['server_ms']:6.3f} {r['redis_ms']:6.3f} "
                   f"{r['client_ms']:6.3f}  {r['errors']:6d} {r['cookies']:7d}")
@@ -316,6 +329,12 @@ def main() -> int:
                   f"over {len(rr)} rounds")
         print(f"server CPU per request: status {status['server_ms']:.2f} ms vs bare {bare['server_ms']:.2f} ms "
               f"(bare/status = {cpu_ratio:.2f}, the same ratio without the clients' and other work's share)")
+        if floor.get("n"):
+            fr = sorted(res["floor_burst_ratios"])
+            print(f"reference: the two rate limits alone answering a constant (POST /bench/limiter-floor) reach "
+                  f"{floor['rps'] / bare['rps']:.2f} of the bare route (per-round median "
+                  f"{statistics.median(fr):.2f}), {floor['server_ms']:.2f} ms server CPU per request; the status "
+                  f"check's form, query and page add {status['server_ms'] - floor['server_ms']:.2f} ms")
         return 0
     finally:
         if proc is not None:

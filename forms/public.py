@@ -20,8 +20,7 @@ class StatusForm(BaseForm):
     """``ma``: the tracking code (prefilled from the receipt's QR link ?ma=…); ``so``: the last 4
     digits of the head's CCCD or the phone number on file. Neither is ever put in a URL.
 
-    No CSRF field of its own: the app-wide CSRFProtect already checks every POST before the view
-    (the template puts csrf_token() in the form), so the form would only check it a second time.
+    No CSRF field: the status check is exempt from CSRF (see subsidy/web/public.py for why).
     """
 
     class Meta:

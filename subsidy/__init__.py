@@ -27,7 +27,7 @@ class RedactQueryStrings(logging.Filter):
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` overrides the environment-derived settings (tests pass a dict)."""
     from subsidy.config import load_config, normalise_database_url
-    from subsidy.db import make_engine, make_sessionmaker
+    from subsidy.db import make_engine, make_sessionmaker, single_statement_engine
 
     app = Flask(
         __name__,
@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["subsidy.engine"] = engine
     app.extensions["subsidy.sessionmaker"] = make_sessionmaker(engine)
     app.extensions["subsidy.read_sessionmaker"] = make_sessionmaker(engine, readonly=True)
+    app.extensions["subsidy.single_statement_engine"] = single_statement_engine(engine)
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -63,8 +63,6 @@ def load_config() -> dict:
         "DATABASE_URL": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
-        # X-RateLimit-* headers, and Retry-After (seconds) on every 429, so a client knows how long to wait.
-        "RATELIMIT_HEADERS_ENABLED": True,
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "COMMUNE_NAME": os.environ.get("COMMUNE_NAME", "xã Phú Tân"),
         "COMMUNE_BODY": os.environ.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN"),

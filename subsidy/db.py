@@ -98,12 +98,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_on_begin(conn: Any) -> None:
-            mode = "BEGIN" if conn.get_execution_options().get("subsidy_readonly") else "BEGIN IMMEDIATE"
-            conn.exec_driver_sql(mode)
+            options = conn.get_execution_options()
+            if options.get("subsidy_single_statement"):
+                return  # see single_statement_engine(): the statement is its own transaction
+            conn.exec_driver_sql("BEGIN" if options.get("subsidy_readonly") else "BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def single_statement_engine(engine: Engine) -> Engine:
+    """``engine`` for connections that run one read-only SELECT and nothing else (the public
+    status check's lookup).
+
+    On SQLite no BEGIN is sent: the connection is in autocommit mode, so the SELECT is its own
+    transaction and reads one committed snapshot, which is all a single statement needs; this
+    saves a statement and a round through SQLAlchemy's execution on every lookup. On PostgreSQL
+    it is the plain engine (the driver opens the transaction; the pool rolls it back). Writing
+    through it, or running two statements that must agree, is a misuse: use a Session.
+    """
+    return engine.execution_options(subsidy_single_statement=True, subsidy_readonly=True)
 
 
 def make_sessionmaker(engine: Engine, readonly: bool = False) -> sessionmaker[Session]:

@@ -28,16 +28,9 @@ from subsidy.models import STATES, Application, ApplicationEvent, Household, Use
 from subsidy.services import audit, lookup, radio, users
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.services.pagination import Page
-from subsidy.web import db_session
+from subsidy.web import db_session, public_view
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
-
-
-def public(view: Callable) -> Callable:
-    """Same as subsidy.web.public (needs no cookie sign-in). Not imported from there: once the
-    blueprint module subsidy.web.public is loaded, the package attribute ``public`` is that module."""
-    view.is_public = True  # type: ignore[attr-defined]
-    return view
 
 
 OPENAPI_FILE = Path(__file__).with_name("openapi.json")
@@ -120,7 +113,7 @@ def token_required(*roles: str) -> Callable:
             return view(*args, **kwargs)
 
         wrapped.required_roles = frozenset(roles)  # type: ignore[attr-defined]
-        return public(wrapped)
+        return public_view(wrapped)
 
     return decorator
 
@@ -271,7 +264,7 @@ def _audit_read(action: str, entity_type: str, entity_id: int | None, note: str 
 # ----------------------------------------------------------------------------- routes
 
 @bp.route("/openapi.json")
-@public
+@public_view
 def openapi() -> Response:
     """The OpenAPI 3.1 document, served as shipped."""
     return Response(OPENAPI_FILE.read_bytes(), mimetype="application/json")

@@ -15,7 +15,7 @@ import datetime as dt
 import hmac
 from dataclasses import dataclass
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from subsidy.domain import vn
 from subsidy.domain.public_status import public_step
@@ -53,9 +53,11 @@ _STATUS_QUERY = (
 )
 
 
-def check_status(session: Session, code: str, kind: str, value: str) -> PublicStatus | None:
+def check_status(conn: Connection, code: str, kind: str, value: str) -> PublicStatus | None:
     """Look up the application with tracking code ``code`` and check the second fact.
 
+    ``conn``: a Connection; one SELECT is run on it (no ORM, no transaction of its own needed:
+    the web view passes one from db.single_statement_engine, as this is the hottest public path).
     ``code``: normalised tracking code (domain.public_status.normalize_tracking_code);
     ``kind``/``value`` from domain.public_status.parse_second_fact: ("id4", 4 digits) compared
     with the last 4 digits of the head's CCCD (or old CMND), or ("phone", 10 digits) compared
@@ -63,8 +65,8 @@ def check_status(session: Session, code: str, kind: str, value: str) -> PublicSt
     None, after the same query and comparisons, whether the code or the fact was wrong.
     Read-only; raises nothing for unknown input.
     """
-    # Core execution on the session's connection: one row of plain columns, no ORM identity map.
-    row = session.connection().execute(_STATUS_QUERY, {"code": code}).first()
+    # Core execution: one row of plain columns, no ORM identity map.
+    row = conn.execute(_STATUS_QUERY, {"code": code}).first()
     found = row is not None
     tracking_code, state, changed_at, form, head_name, citizen_id, phone = row if found else _DUMMY_ROW
 

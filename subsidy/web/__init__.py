@@ -61,8 +61,11 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def public(view: Callable) -> Callable:
-    """Mark a view as reachable without signing in (the status check, the API with its tokens)."""
+def public_view(view: Callable) -> Callable:
+    """Mark a view as reachable without signing in (the status check, the API with its tokens).
+
+    Not named ``public``: the blueprint module subsidy.web.public would shadow it as an attribute
+    of this package once loaded, so a later ``from subsidy.web import public`` got the module."""
     view.is_public = True  # type: ignore[attr-defined]
     return view
 
@@ -156,7 +159,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def require_sign_in() -> Any:
-        """Every page needs sign-in unless its view is marked @public (or it is a static file);
+        """Every page needs sign-in unless its view is marked @public_view (or it is a static file);
         a signed-in user who must change the one-time password is sent to do that first.
 
         Public views (the status check, /healthz, the token API, the sign-in page) return before

@@ -8,13 +8,13 @@ from forms.auth import ChangePasswordForm, LoginForm
 from subsidy.extensions import limiter
 from subsidy.services import users
 from subsidy.services.errors import ServiceError
-from subsidy.web import db_session, public, safe_next
+from subsidy.web import db_session, public_view, safe_next
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
-@public
+@public_view
 @limiter.limit("10 per minute", methods=["POST"])
 def login():
     if current_user.is_authenticated:

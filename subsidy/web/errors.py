@@ -5,7 +5,7 @@ import math
 import time
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -20,8 +20,8 @@ MESSAGES = {
 
 
 def retry_after_seconds() -> int | None:
-    """Seconds until the rate limit this request broke resets (what Flask-Limiter sends as
-    Retry-After with RATELIMIT_HEADERS_ENABLED), at least 1; None outside a limited request."""
+    """Seconds until the rate limit this request broke resets, at least 1 (sent as Retry-After,
+    RFC 9110 §10.2.3, and said in the page); None outside a limited request."""
     from subsidy.extensions import limiter
 
     try:
@@ -44,16 +44,21 @@ def init_app(app: Flask) -> None:
     def http_error(err: HTTPException) -> Any:
         code = err.code or 500
         title, detail = MESSAGES.get(code, (err.name, err.description or ""))
+        retry_after = None
         if code == 429:
-            detail = wait_sentence(retry_after_seconds())
+            retry_after = retry_after_seconds()
+            detail = wait_sentence(retry_after)
         if code == 400 and "CSRF" in (err.description or ""):
             detail = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (CSRF). Hãy tải lại trang rồi gửi lại."
         if request.path.startswith("/api/"):
             resp = jsonify({"type": "about:blank", "title": title, "status": code, "detail": detail})
             resp.status_code = code
             resp.mimetype = "application/problem+json"
-            for name, value in err.get_headers():  # keep Allow (405), Retry-After (429), …
+            for name, value in err.get_headers():  # keep Allow (405), …
                 if name.lower() != "content-type":
                     resp.headers[name] = value
-            return resp
-        return render_template("errors/error.html", code=code, title=title, detail=detail), code
+        else:
+            resp = make_response(render_template("errors/error.html", code=code, title=title, detail=detail), code)
+        if retry_after is not None:
+            resp.headers["Retry-After"] = str(retry_after)
+        return resp

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from subsidy.models import Application, Household
-from subsidy.web import db_session, public
+from subsidy.web import db_session, public_view
 
 bp = Blueprint("main", __name__)
 
@@ -23,7 +23,7 @@ def index():
 
 
 @bp.route("/favicon.ico")
-@public
+@public_view
 def favicon():
     """The site icon (subsidy/static/favicon.ico, 16 and 32 px), public: browsers ask for
     /favicon.ico on every page, signed in or not (base.html also links it)."""

@@ -6,19 +6,26 @@ the phone number on file (never in a URL). Rate limited per client address (the 
 one a trusted proxy appended: TRUSTED_PROXIES) and per tracking code, so neither one client nor a
 botnet aimed at one code can try many second facts (config STATUS_RATE_LIMIT_CLIENT,
 STATUS_RATE_LIMIT_CODE; storage RATELIMIT_STORAGE_URI, e.g. Redis, shared by all workers).
+
+No CSRF token on this form, and no session cookie for the visitor. CSRF protects a signed-in
+user's session from a request another site makes in their name; the status check changes
+nothing, needs no sign-in and answers the same whoever sends it, so a forged POST gains nothing
+the attacker could not get by sending it directly (guessing is bounded by the two rate limits,
+which a token would not change: anyone can fetch a fresh one). Without the token, a villager who
+opens the QR link, goes to find the CCCD and submits an hour later gets an answer, not a
+"session expired" page, and the public page sets no cookie at all. Every staff form keeps CSRF.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, g, make_response, render_template, request
-from sqlalchemy.orm import Session
+from flask import Blueprint, current_app, make_response, render_template, request
 
 from forms.public import StatusForm
 from subsidy.domain.public_status import normalize_tracking_code
-from subsidy.extensions import limiter
+from subsidy.extensions import csrf, limiter
 from subsidy.services import status as status_service
-from subsidy.web import public
+from subsidy.web import public_view
 
 bp = Blueprint("public", __name__)
 
@@ -26,17 +33,6 @@ NOT_FOUND_MESSAGE = (
     "Không tìm thấy hồ sơ khớp với thông tin đã nhập. Hãy kiểm tra lại mã tra cứu trên giấy biên "
     "nhận và 4 số cuối CCCD của chủ hộ (hoặc số điện thoại đã đăng ký với xã)."
 )
-
-
-def _read_session() -> Session:
-    """The request's session, opened for reading although the status check is a POST: on SQLite
-    a deferred BEGIN (not BEGIN IMMEDIATE), so lookups never queue for the write lock behind each
-    other or behind a clerk's save. Closed at teardown like db_session()'s."""
-    if "db_session" not in g:
-        maker = (current_app.extensions.get("subsidy.read_sessionmaker")
-                 or current_app.extensions["subsidy.sessionmaker"])
-        g.db_session = maker()
-    return g.db_session
 
 
 def _client_limit() -> str:
@@ -53,7 +49,8 @@ def _code_key() -> str:
 
 
 @bp.route("/tra-cuu", methods=["GET", "POST"])
-@public
+@public_view
+@csrf.exempt
 @limiter.limit(_client_limit, methods=["POST"])
 @limiter.limit(_code_limit, methods=["POST"], key_func=_code_key)
 def status() -> Any:
@@ -66,7 +63,8 @@ def status() -> Any:
     code = 200
     if form.validate_on_submit():
         kind, value = form.second_fact
-        result = status_service.check_status(_read_session(), form.ma.data, kind, value)
+        with current_app.extensions["subsidy.single_statement_engine"].connect() as conn:
+            result = status_service.check_status(conn, form.ma.data, kind, value)
         if result is None:
             error, code = NOT_FOUND_MESSAGE, 404
     elif request.method == "POST":
@@ -78,7 +76,7 @@ def status() -> Any:
 
 
 @bp.route("/healthz")
-@public
+@public_view
 def healthz() -> Any:
     """A constant answer for load balancers and monitoring (and the status-check benchmark)."""
     resp = make_response("ok")

@@ -43,10 +43,33 @@ def test_status_check_429_carries_retry_after_and_says_how_long(client):
     assert "Bạn đã thử quá nhiều lần." in page
 
 
-def test_rate_limited_answers_carry_the_limit_headers(client):
-    resp = client.post("/tra-cuu", data={"ma": "NOPE000001", "so": "5678"})
+def test_a_status_check_hits_each_limit_once_and_reads_nothing_back(app, client):
+    """Each status POST hits its two limits (per client, per code) once each and reads no counter
+    back: no X-RateLimit-* headers, whose values cost a GET and a TTL per counter on Redis."""
+    from subsidy.extensions import limiter
+
+    strategy = limiter.limiter  # the `limits` rate limiter Flask-Limiter built on its storage
+    calls: list[str] = []
+    names = ("hit", "test", "get_window_stats")
+    originals = {name: getattr(strategy, name) for name in names}
+
+    def spy(name):
+        def wrapped(*a, **k):
+            calls.append(name)
+            return originals[name](*a, **k)
+        return wrapped
+
+    for name in names:
+        setattr(strategy, name, spy(name))
+    try:
+        resp = client.post("/tra-cuu", data={"ma": "NOPE000001", "so": "5678"})
+    finally:
+        for name in names:
+            delattr(strategy, name)
     assert resp.status_code == 404
-    assert resp.headers["X-RateLimit-Limit"] in ("10", "5") and "X-RateLimit-Remaining" in resp.headers
+    assert calls == ["hit", "hit"]
+    assert not [h for h in resp.headers.keys() if h.lower().startswith("x-ratelimit")]
+    assert "Retry-After" not in resp.headers
 
 
 def test_wait_sentence():
