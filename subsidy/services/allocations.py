@@ -153,15 +153,24 @@ def allocations(session: Session) -> list[Allocation]:
     return list(session.scalars(select(Allocation).order_by(Allocation.allocated_on, Allocation.id)))
 
 
+# The key of the PostgreSQL advisory lock that serialises work on the quota: "VTCIQUOT" in ASCII.
+QUOTA_LOCK_KEY = 0x5654434951554F54
+
+
 def _lock_allocations(session: Session) -> None:
-    """Lock the allocation rows on PostgreSQL (SQLite serialises writers already: BEGIN IMMEDIATE)."""
-    session.execute(select(Allocation.id).with_for_update())
+    """Serialise the transactions that check and change the quota (record or void an allocation,
+    propose): on PostgreSQL a transaction-level advisory lock, held until commit or rollback. It
+    covers the very first allocation too, when there is no allocation row to lock: with row locks
+    (FOR UPDATE) two clerks entering the first allocation at once could both pass the ceiling.
+    SQLite serialises writers already (BEGIN IMMEDIATE), so nothing is done there."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(QUOTA_LOCK_KEY)))
 
 
 def quota(session: Session, *, lock: bool = False) -> Quota:
-    """The quota now (voided allocations left out). ``lock=True`` (used before proposing) locks
-    the allocation rows on PostgreSQL so that two clerks proposing at once cannot both use the
-    last place; SQLite serialises writers already (BEGIN IMMEDIATE)."""
+    """The quota now (voided allocations left out). ``lock=True`` (used before proposing) takes
+    the quota lock (_lock_allocations) so that two clerks proposing at once cannot both use the
+    last place."""
     if lock:
         _lock_allocations(session)
     allocated = allocated_total(session)

@@ -151,3 +151,59 @@ def test_tally_and_radio_ignore_a_voided_allocation(session, approver):
     rc = T.radio_counts(session, D(2026, 3, 31), hamlets=HAMLETS)
     assert (rc.quota_allocated, rc.quota_used, rc.quota_left) == (7, 4, 3)
     assert allocations.quota(session).allocated == 7
+
+
+# --- concurrency (PostgreSQL) ------------------------------------------------------------------
+
+def test_two_first_allocations_at_once_on_postgresql_cannot_both_pass_the_ceiling(app, database_url):
+    """The very first allocation, entered by two clerks at the same moment: the first holds its
+    transaction open after its check; the second must wait for it (the quota lock), then see its
+    row and be refused. With row locks only there was no row to lock, and both passed."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from subsidy.db import make_engine, make_sessionmaker
+    from subsidy.services import users
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL=postgresql://…): SQLite serialises writers with "
+                    "BEGIN IMMEDIATE, which tests/services/test_handover_service.py covers")
+    maker = app.extensions["subsidy.sessionmaker"]
+    with maker() as s:
+        clerk_id = users.create_user(s, "canbo-q", "clerk", "matkhau123", None).id
+        households(s, 5, "poor")
+        s.commit()
+    engine = make_engine(database_url)
+    tmaker = make_sessionmaker(engine)
+    first_checked = threading.Event()
+
+    def first():
+        with tmaker() as s:
+            allocations.record_allocation(s, 5, D(2025, 6, 1), "CV 1", s.get(User, clerk_id))
+            first_checked.set()
+            threading.Event().wait(0.8)  # the second clerk presses Save meanwhile
+            s.commit()
+            return "ok"
+
+    def second():
+        assert first_checked.wait(10)
+        with tmaker() as s:
+            try:
+                allocations.record_allocation(s, 5, D(2025, 6, 1), "CV 2", s.get(User, clerk_id))
+                s.commit()
+                return "ok"
+            except ServiceError as err:
+                s.rollback()
+                return str(err)
+
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            a, b = pool.submit(first), pool.submit(second)
+            results = [a.result(timeout=30), b.result(timeout=30)]
+    finally:
+        engine.dispose()
+    assert results[0] == "ok"
+    assert "tổng số máy được phân bổ sẽ là 10 (đã có 5)" in results[1] and "(5 hộ)" in results[1]
+    with maker() as s:
+        assert allocations.quota(s).allocated == 5
+        assert s.scalar(select(func.count()).select_from(Allocation)) == 1
