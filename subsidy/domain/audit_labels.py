@@ -58,6 +58,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.role": "Đổi vai trò tài khoản",
     "user.active": "Khóa/mở tài khoản",
     "user.locked": "Tạm khóa do sai mật khẩu nhiều lần",
+    "user.unlock": "Gỡ tạm khóa đăng nhập",
     "user.password_change": "Đổi mật khẩu",
     "user.password_reset": "Cấp lại mật khẩu",
     "api_token.create": "Tạo mã truy cập API",

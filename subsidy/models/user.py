@@ -43,9 +43,13 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=True)
+    # Unused: failed sign-ins are counted in the rate-limit storage (services.users.SignInLimits);
+    # drop it (model and 0001) at the next schema edit.
     failed_logins: Mapped[int] = mapped_column(default=0)
+    # Set by the account-wide lock-out (services.users.ACCOUNT_FAILURES); cleared by an admin.
     locked_until: Mapped[dt.datetime | None]
-    # Rotated at logout and password change: invalidates sessions and remember-me cookies.
+    # Rotated at logout, password change/reset, role/active change and unlock: invalidates
+    # sessions and remember-me cookies, and starts the failed-sign-in counters afresh.
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]

@@ -1,7 +1,22 @@
-"""Staff accounts: create, authenticate (with lock-out), change role, reset password, deactivate.
+"""Staff accounts: create, authenticate (with lock-outs), change role, reset password, unlock,
+deactivate.
 
 Passwords are hashed with scrypt through Werkzeug (a well-kept library); accounts are never
 deleted because the audit log names people.
+
+Lock-outs (rate limits on *failed* sign-ins, counted by the `limits` library under Flask-Limiter,
+on the same storage as the other rate limits, e.g. Redis):
+
+- per (username, client address): CLIENT_FAILURES = 5 failures within 15 minutes from one address
+  refuse that username from that address until the oldest of them is 15 minutes old. Other
+  addresses are not affected, so nobody on the internet can lock `admin` out of the office.
+- per account, from every address: ACCOUNT_FAILURES = 50 wrong passwords within an hour lock the
+  account for ACCOUNT_LOCK_MINUTES (users.locked_until), audited as "user.locked"; an admin lifts
+  it (and every per-address lock-out) with ``unlock`` or ``reset_password``.
+
+Every refused sign-in gives the same answer (None, the view's one message) after one scrypt check
+and the same rate-limit storage operations, whether the username is unknown, the password wrong,
+the account locked or deactivated, so neither the answer nor its timing says which.
 """
 from __future__ import annotations
 
@@ -9,7 +24,10 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 
+from limits import RateLimitItemPerHour, RateLimitItemPerMinute
+from limits.strategies import RateLimiter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,8 +37,9 @@ from subsidy.models import ApiToken, Role, User
 from subsidy.services import audit
 from subsidy.services.errors import Conflict, NotFound, ServiceError
 
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
+CLIENT_FAILURES = RateLimitItemPerMinute(5, 15)   # failed sign-ins per (username, address) in 15 minutes
+ACCOUNT_FAILURES = RateLimitItemPerHour(50)       # wrong passwords per account, all addresses, in an hour
+ACCOUNT_LOCK_MINUTES = 60
 MIN_PASSWORD_LENGTH = 8
 # A fixed hash checked when the user does not exist, so both cases take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -75,33 +94,90 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, username: str, password: str, now: dt.datetime | None = None) -> User | None:
-    """Return the user if the password is right and the account is usable, else None.
+@dataclass(frozen=True)
+class SignInLimits:
+    """The failed-sign-in counters of one client address.
 
-    After MAX_FAILED_LOGINS wrong passwords the account is locked for LOCK_MINUTES; while locked
-    even the right password is refused. Raises ServiceError with the lock message when locked.
+    ``strategy``: a `limits` MovingWindowRateLimiter on the app's rate-limit storage; ``client``:
+    the client address (Flask-Limiter's get_remote_address, after ProxyFix); ``prefix``:
+    RATELIMIT_KEY_PREFIX. A per-address key holds the address and a hash of the typed username
+    and the account's session_token (``epoch``: rotated by unlock, reset_password, logout…, so
+    those start it afresh); the per-account key a hash of the username alone (a logout must not
+    reset the bound on distributed guessing). Never a password.
+    """
+
+    strategy: RateLimiter
+    client: str
+    prefix: str = ""
+
+    def _ids(self, *scope: str, who: str) -> tuple[str, ...]:
+        head = (self.prefix,) if self.prefix else ()
+        return (*head, "sign-in", *scope, hashlib.sha256(who.encode()).hexdigest()[:32])
+
+    def _client_ids(self, username: str, epoch: str) -> tuple[str, ...]:
+        return self._ids("client", self.client, who=f"{username}\0{epoch}")
+
+    def client_allows(self, username: str, epoch: str) -> bool:
+        """False once CLIENT_FAILURES failures from this address are in the window."""
+        return self.strategy.test(CLIENT_FAILURES, *self._client_ids(username, epoch))
+
+    def failed(self, username: str, epoch: str) -> bool:
+        """Count one failure for (username, this address) and for the account; True when the
+        account's ACCOUNT_FAILURES window is now full (its counter is then started afresh)."""
+        self.strategy.hit(CLIENT_FAILURES, *self._client_ids(username, epoch))
+        ids = self._ids("account", who=username)
+        self.strategy.hit(ACCOUNT_FAILURES, *ids)
+        full = not self.strategy.test(ACCOUNT_FAILURES, *ids)
+        if full:
+            self.strategy.clear(ACCOUNT_FAILURES, *ids)
+        return full
+
+
+def authenticate(
+    session: Session, username: str, password: str, limits: SignInLimits, now: dt.datetime | None = None,
+) -> User | None:
+    """Return the user if the password is right and the account usable, else None (one answer
+    for every refusal; see the module docstring for the lock-outs and why).
+
+    Refused: an unknown username, a wrong password, CLIENT_FAILURES failures of this username from
+    ``limits.client`` within 15 minutes (even with the right password), an account locked until
+    after ``now`` (users.locked_until), a deactivated account. A wrong password, and any password
+    for an unknown username, counts one failure; the ACCOUNT_FAILURES-th wrong password within an
+    hour locks the account for ACCOUNT_LOCK_MINUTES and records "user.locked" (actor None).
+    Changes are only added to ``session``; the caller commits even a refusal (to keep a lock).
     """
     now = now or utcnow()
-    user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+    name = (username or "").strip().lower()
+    user = session.scalar(select(User).where(User.username == name))
+    # Always one scrypt check (a dummy hash for an unknown name): the time does not tell.
+    right = check_password_hash(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+    epoch = user.session_token if user is not None else ""
+    if not limits.client_allows(name, epoch):
+        return None  # this address is locked out for this name; not counted again
+    if user is None or not right:
+        if limits.failed(name, epoch) and user is not None:
+            old, user.locked_until = user.locked_until, now + dt.timedelta(minutes=ACCOUNT_LOCK_MINUTES)
+            audit.record(session, None, "user.locked", "user", user.id,
+                         {"locked_until": [old, user.locked_until]},
+                         note=f"{ACCOUNT_FAILURES.amount} lần sai mật khẩu trong 1 giờ (mọi địa chỉ)")
         return None
     if user.locked_until is not None and user.locked_until > now:
-        raise ServiceError("Tài khoản tạm khóa vì nhập sai mật khẩu nhiều lần; hãy thử lại sau "
-                           f"{LOCK_MINUTES} phút hoặc nhờ quản trị đặt lại mật khẩu.")
-    if not check_password_hash(user.password_hash, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-            audit.record(session, None, "user.locked", "user", user.id, note="sai mật khẩu nhiều lần")
         return None
     if not user.active:
         return None
-    user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     return user
+
+
+def unlock(session: Session, user: User, actor: User) -> None:
+    """Lift every sign-in lock-out of ``user``: the account-wide one (locked_until) and, by
+    rotating session_token (part of every per-address failure counter's key), the per-address
+    ones. This also signs the account out everywhere. Audited "user.unlock"."""
+    old = user.locked_until
+    user.locked_until = None
+    user.session_token = secrets.token_hex(16)
+    audit.record(session, actor, "user.unlock", "user", user.id, {"locked_until": [old, None]})
 
 
 def change_password(session: Session, user: User, new_password: str, actor: User | None) -> None:
@@ -120,8 +196,7 @@ def reset_password(session: Session, user: User, actor: User) -> str:
     password = generate_one_time_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
-    user.failed_logins = 0
-    user.locked_until = None
+    user.locked_until = None  # and the new session_token starts every failure counter afresh
     user.session_token = secrets.token_hex(16)
     audit.record(session, actor, "user.password_reset", "user", user.id)
     return password

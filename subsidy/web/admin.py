@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from forms.auth import ConfirmForm, CreateUserForm, RoleForm, TokenForm
+from subsidy.db import utcnow
 from subsidy.models import ApiToken, AuditEntry, User
 from subsidy.services import users
 from subsidy.services.errors import ServiceError
@@ -21,7 +22,7 @@ def users_index():
     session = db_session()
     accounts = list(session.scalars(select(User).order_by(User.username)))
     return render_template("admin/users.html", accounts=accounts, create_form=CreateUserForm(),
-                           confirm=ConfirmForm())
+                           confirm=ConfirmForm(), now=utcnow())
 
 
 @bp.route("/tai-khoan/tao", methods=["POST"])
@@ -65,7 +66,9 @@ def users_show(user_id: int):
         return redirect(url_for("admin.users_show", user_id=user.id))
     tokens = list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
     return render_template("admin/user.html", user=user, role_form=role_form, confirm=ConfirmForm(),
-                           token_form=TokenForm(), tokens=tokens)
+                           token_form=TokenForm(), tokens=tokens, now=utcnow(),
+                           client_failures=users.CLIENT_FAILURES, account_failures=users.ACCOUNT_FAILURES,
+                           account_lock_minutes=users.ACCOUNT_LOCK_MINUTES)
 
 
 @bp.route("/tai-khoan/<int:user_id>/dat-lai-mat-khau", methods=["POST"])
@@ -78,6 +81,20 @@ def users_reset(user_id: int):
     password = users.reset_password(session, user, current_user)
     session.commit()
     return render_template("admin/password_shown.html", user=user, password=password)
+
+
+@bp.route("/tai-khoan/<int:user_id>/go-tam-khoa", methods=["POST"])
+@roles_required("admin")
+def users_unlock(user_id: int):
+    """Lift the sign-in lock-outs (wrong passwords) of an account: users.unlock."""
+    session = db_session()
+    user = session.get(User, user_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    users.unlock(session, user, current_user)
+    session.commit()
+    flash(f"Đã gỡ tạm khóa đăng nhập của {user.username}: có thể đăng nhập lại ngay.", "success")
+    return redirect(url_for("admin.users_show", user_id=user.id))
 
 
 @bp.route("/tai-khoan/<int:user_id>/trang-thai", methods=["POST"])

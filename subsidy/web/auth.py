@@ -1,8 +1,10 @@
 """Sign-in, sign-out and password change."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
+from limits.strategies import MovingWindowRateLimiter
 
 from forms.auth import ChangePasswordForm, LoginForm
 from subsidy.extensions import limiter
@@ -11,6 +13,22 @@ from subsidy.services.errors import ServiceError
 from subsidy.web import db_session, public_view, safe_next
 
 bp = Blueprint("auth", __name__)
+
+# The one answer to every refused sign-in (unknown name, wrong password, locked or deactivated
+# account): it must not say which, but tells a real user what to do.
+SIGN_IN_REFUSED = (
+    "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa do nhập sai nhiều lần. "
+    "Hãy kiểm tra lại (chữ hoa/thường, bộ gõ tiếng Việt) rồi nhập lại; nếu đã nhập sai từ "
+    f"{users.CLIENT_FAILURES.amount} lần trở lên, hãy chờ {users.CLIENT_FAILURES.multiples} phút "
+    "hoặc nhờ quản trị gỡ tạm khóa."
+)
+
+
+def sign_in_limits() -> users.SignInLimits:
+    """This request's failed-sign-in counters: the client address as Flask-Limiter sees it (the
+    socket's, or the one ProxyFix took from TRUSTED_PROXIES), on Flask-Limiter's storage."""
+    return users.SignInLimits(MovingWindowRateLimiter(limiter.storage), get_remote_address(),
+                              current_app.config.get("RATELIMIT_KEY_PREFIX") or "")
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
@@ -23,15 +41,12 @@ def login():
     error = None
     if form.validate_on_submit():
         session = db_session()
-        try:
-            user = users.authenticate(session, form.username.data, form.password.data)
-        except ServiceError as err:
-            user, error = None, str(err)
-        session.commit()  # failed-login counters and lock-outs are kept
+        user = users.authenticate(session, form.username.data, form.password.data, sign_in_limits())
+        session.commit()  # keeps an account-wide lock-out and its audit entry
         if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("main.index")))
-        error = error or "Tên đăng nhập hoặc mật khẩu không đúng."
+        error = SIGN_IN_REFUSED
     return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
 
 
@@ -53,7 +68,7 @@ def change_password():
     if form.validate_on_submit():
         session = db_session()
         user = current_user._get_current_object()
-        if users.authenticate(session, user.username, form.current.data) is None:
+        if users.authenticate(session, user.username, form.current.data, sign_in_limits()) is None:
             session.commit()
             form.current.errors.append("Mật khẩu hiện tại không đúng.")
         else:

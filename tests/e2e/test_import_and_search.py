@@ -28,7 +28,7 @@ def test_sign_in_import_preview_commit_and_search(live_app, page):
     page.fill("#username", "canbo")
     page.fill("#password", "sai-mat-khau-1")
     page.click("button[type=submit]")
-    assert page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.").is_visible()
+    assert page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa").is_visible()
     page.fill("#username", "canbo")
     page.fill("#password", "matkhau-2026")
     page.click("button[type=submit]")
