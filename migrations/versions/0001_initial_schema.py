@@ -201,6 +201,47 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_applications_proposal_list_id'), ['proposal_list_id'], unique=False)
         batch_op.create_index('ix_applications_state_rank', ['state', 'priority_tier', 'received_on', 'id'], unique=False)
 
+    op.create_table('proposal_list_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_list_id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('added_at', subsidy.db.UTCDateTime(), nullable=False),
+    sa.Column('added_by_id', sa.Integer(), nullable=True),
+    sa.Column('removed_at', subsidy.db.UTCDateTime(), nullable=True),
+    sa.Column('removed_by_id', sa.Integer(), nullable=True),
+    sa.Column('removal_reason', sa.Text(), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=True),
+    sa.Column('frozen_at', subsidy.db.UTCDateTime(), nullable=True),
+    sa.Column('head_name', sa.String(length=120), nullable=True),
+    sa.Column('head_birth_year', sa.Integer(), nullable=True),
+    sa.Column('citizen_id', sa.String(length=12), nullable=True),
+    sa.Column('phone', sa.String(length=10), nullable=True),
+    sa.Column('hamlet', sa.String(length=80), nullable=True),
+    sa.Column('category', sa.String(length=10), nullable=True),
+    sa.Column('priority_tier', sa.Integer(), nullable=True),
+    sa.Column('tier_label', sa.Text(), nullable=True),
+    sa.Column('support_form', sa.String(length=10), nullable=True),
+    sa.Column('purchase_date', sa.Date(), nullable=True),
+    sa.Column('tracking_code', sa.String(length=16), nullable=True),
+    sa.Column('received_on', sa.Date(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.CheckConstraint("(frozen_at IS NULL AND position IS NULL) OR (frozen_at IS NOT NULL AND position IS NOT NULL AND removed_at IS NULL AND head_name IS NOT NULL AND hamlet IS NOT NULL AND support_form IS NOT NULL AND tracking_code IS NOT NULL AND received_on IS NOT NULL)", name=op.f('ck_proposal_list_entries_frozen')),
+    sa.CheckConstraint("(removed_at IS NULL AND removed_by_id IS NULL AND removal_reason IS NULL) OR (removed_at IS NOT NULL AND removal_reason IS NOT NULL)", name=op.f('ck_proposal_list_entries_removal')),
+    sa.CheckConstraint("category IS NULL OR category IN ('poor','near_poor')", name=op.f('ck_proposal_list_entries_category')),
+    sa.CheckConstraint("support_form IS NULL OR support_form IN ('package','cash')", name=op.f('ck_proposal_list_entries_support_form')),
+    sa.CheckConstraint('position IS NULL OR position >= 1', name=op.f('ck_proposal_list_entries_position')),
+    sa.CheckConstraint('priority_tier IS NULL OR priority_tier BETWEEN 1 AND 4', name=op.f('ck_proposal_list_entries_priority_tier')),
+    sa.ForeignKeyConstraint(['added_by_id'], ['users.id'], name=op.f('fk_proposal_list_entries_added_by_id_users')),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_proposal_list_entries_application_id_applications')),
+    sa.ForeignKeyConstraint(['proposal_list_id'], ['proposal_lists.id'], name=op.f('fk_proposal_list_entries_proposal_list_id_proposal_lists')),
+    sa.ForeignKeyConstraint(['removed_by_id'], ['users.id'], name=op.f('fk_proposal_list_entries_removed_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_proposal_list_entries')),
+    sa.UniqueConstraint('proposal_list_id', 'position', name=op.f('uq_proposal_list_entries_proposal_list_id_position'))
+    )
+    with op.batch_alter_table('proposal_list_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_proposal_list_entries_application_id'), ['application_id'], unique=False)
+        batch_op.create_index('uq_proposal_list_entries_live', ['proposal_list_id', 'application_id'], unique=True, sqlite_where=sa.text('removed_at IS NULL'), postgresql_where=sa.text('removed_at IS NULL'))
+
     op.create_table('application_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
@@ -358,6 +399,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_application_events_application_at')
 
     op.drop_table('application_events')
+    with op.batch_alter_table('proposal_list_entries', schema=None) as batch_op:
+        batch_op.drop_index('uq_proposal_list_entries_live', sqlite_where=sa.text('removed_at IS NULL'), postgresql_where=sa.text('removed_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_proposal_list_entries_application_id'))
+
+    op.drop_table('proposal_list_entries')
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_index('ix_applications_state_rank')
         batch_op.drop_index(batch_op.f('ix_applications_proposal_list_id'))

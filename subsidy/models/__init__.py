@@ -1,6 +1,7 @@
 """All models, imported here so Base.metadata is complete for Alembic and the tests."""
 from subsidy.models.application import (  # noqa: F401
-    STATES, Allocation, Application, ApplicationEvent, EligibilityDecision, ProposalList, RuleSet,
+    STATES, Allocation, Application, ApplicationEvent, EligibilityDecision, ProposalList, ProposalListEntry,
+    RuleSet,
 )
 from subsidy.models.audit import AuditEntry  # noqa: F401
 from subsidy.models.handover import CashPayment, Handover, HandoverImei  # noqa: F401

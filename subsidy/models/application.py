@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from subsidy.db import Base, utcnow
@@ -90,6 +90,70 @@ class Application(Base):
 
     household: Mapped[Household] = relationship()
     proposal_list: Mapped[ProposalList | None] = relationship()
+
+
+class ProposalListEntry(Base):
+    """One application's place on a proposal list: the permanent record of list membership.
+
+    Written when an application is put on a draft list (services.lists.propose). Taking it off a
+    draft list (remove_from_list, a withdrawal or refusal while on the draft, a reopening) marks
+    the entry removed (``removed_at``, ``removed_by_id``, ``removal_reason``); it is never
+    deleted, and putting the application back on the same draft writes a new entry (one live
+    entry per list and application: the partial unique index). Approving the list freezes its
+    live entries: ``position`` (the STT printed), ``frozen_at`` and a copy of what the list
+    documents print for the row as it stood at approval (head's name, birth year, CCCD, phone,
+    hamlet, category, priority tier and its label, form of support and purchase date, tracking
+    code, date received, note). The approved list's page, PDF and XLSX are built from these
+    rows only, so they do not change after the decision whatever happens to the application or
+    the household later (domain.md §5, §7). ``Application.proposal_list_id`` stays the
+    application's current list.
+    """
+
+    __tablename__ = "proposal_list_entries"
+    __table_args__ = (
+        # One live (not removed) entry per list and application; removed ones stay on record.
+        Index("uq_proposal_list_entries_live", "proposal_list_id", "application_id", unique=True,
+              sqlite_where=text("removed_at IS NULL"), postgresql_where=text("removed_at IS NULL")),
+        UniqueConstraint("proposal_list_id", "position"),
+        CheckConstraint("position IS NULL OR position >= 1", name="position"),
+        CheckConstraint("(removed_at IS NULL AND removed_by_id IS NULL AND removal_reason IS NULL)"
+                        " OR (removed_at IS NOT NULL AND removal_reason IS NOT NULL)", name="removal"),
+        # Frozen (approved) = has its place and its printed row; a frozen entry is never removed.
+        CheckConstraint("(frozen_at IS NULL AND position IS NULL) OR (frozen_at IS NOT NULL AND position IS NOT NULL"
+                        " AND removed_at IS NULL AND head_name IS NOT NULL AND hamlet IS NOT NULL"
+                        " AND support_form IS NOT NULL AND tracking_code IS NOT NULL AND received_on IS NOT NULL)",
+                        name="frozen"),
+        CheckConstraint("category IS NULL OR category IN ('poor','near_poor')", name="category"),
+        CheckConstraint("support_form IS NULL OR support_form IN ('package','cash')", name="support_form"),
+        CheckConstraint("priority_tier IS NULL OR priority_tier BETWEEN 1 AND 4", name="priority_tier"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_list_id: Mapped[int] = mapped_column(ForeignKey("proposal_lists.id"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    removed_at: Mapped[dt.datetime | None]
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    removal_reason: Mapped[str | None] = mapped_column(Text)
+    # Set at approval: the STT on the approved list, and the row as printed then.
+    position: Mapped[int | None]
+    frozen_at: Mapped[dt.datetime | None]
+    head_name: Mapped[str | None] = mapped_column(String(120))
+    head_birth_year: Mapped[int | None]
+    citizen_id: Mapped[str | None] = mapped_column(String(12))
+    phone: Mapped[str | None] = mapped_column(String(10))
+    hamlet: Mapped[str | None] = mapped_column(String(80))
+    category: Mapped[str | None] = mapped_column(String(10))
+    priority_tier: Mapped[int | None]
+    tier_label: Mapped[str | None] = mapped_column(Text)  # as printed: the rule set's tier id ("P1")
+    support_form: Mapped[str | None] = mapped_column(String(10))
+    purchase_date: Mapped[dt.date | None]
+    tracking_code: Mapped[str | None] = mapped_column(String(16))
+    received_on: Mapped[dt.date | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+    application: Mapped[Application] = relationship()
 
 
 class EligibilityDecision(Base):

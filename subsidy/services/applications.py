@@ -448,18 +448,22 @@ def latest_decision(session: Session, application: Application) -> EligibilityDe
 
 
 def _end(session: Session, app: Application, target: State, reason: str, actor: User | None) -> None:
-    on_draft = app.proposal_list is not None and app.proposal_list.status == "draft"
+    from subsidy.domain.workflow import STATE_LABELS
+    from subsidy.services import lists
+
     workflow.move(session, app, target, actor, reason)
-    if on_draft:
-        # Off the draft list: its place is free for the next household on the waiting list.
-        app.proposal_list_id = None
+    # Off a draft list (its entry marked removed, with why): its place is free for the next
+    # household on the waiting list. An approved list keeps it (its entries are frozen).
+    lists.leave_draft(session, app, f"{STATE_LABELS[target.value]}: {reason.strip()}", actor)
     session.flush()
 
 
 def withdraw(session: Session, application: Application, reason: str, actor: User | None) -> None:
     """Withdraw an application at the household's request (any state before handover; clerk or
-    approver; a reason is required). Taken off a draft proposal list, which frees a place for the
-    waiting list (allocations.promote_waiting). Raises the workflow's errors. Source: domain.md §5."""
+    approver; a reason is required). Taken off a draft proposal list (its entry marked removed,
+    reason "Đã rút hồ sơ: <reason>"), which frees a place for the waiting list
+    (allocations.promote_waiting); an approved list keeps its frozen row. Raises the workflow's
+    errors. Source: domain.md §5."""
     _end(session, application, State.withdrawn, reason, actor)
 
 
@@ -473,18 +477,23 @@ def reopen(session: Session, application: Application, reason: str, actor: User 
     """Reopen a withdrawn or refused application (→ received): withdrawn by a clerk (the household
     applies again, e.g. "hộ nộp lại hồ sơ"), refused by an approver (the refusal is reconsidered);
     a reason is required either way. The household keeps its one application (and tracking code)
-    in the programme; it must be checked again, so it is taken off any list it was left on (a
-    withdrawal or refusal after approval leaves it on the approved list's record) and joins the
-    waiting list only when a new check finds it eligible. The date received does not change.
-    Audited (the move, and the list it leaves). Raises the workflow's errors (IllegalTransition
+    in the programme; it must be checked again, so its current list (Application.proposal_list_id)
+    is cleared (a withdrawal or refusal after approval left it pointing at the approved list) and
+    it joins the waiting list only when a new check finds it eligible. The approved list's own
+    record (its frozen ProposalListEntry) is not touched: the list as approved still names it.
+    The date received does not change. Audited (the move, and the list it leaves). Raises the workflow's errors (IllegalTransition
     from any other state, RoleNotAllowed, ReasonRequired) and ServiceError for an archived
     household. Source: domain.md §5; issue 3 item 1 (one application per household).
     """
     if application.household is not None and application.household.archived:
         raise ServiceError(f"Hộ {application.household.head_name} đã được lưu trữ; hãy khôi phục hộ trước khi mở lại hồ sơ.")
+    from subsidy.services import lists
+
     old_list = application.proposal_list_id
     workflow.move(session, application, State.received, actor, reason)
     if old_list is not None:
+        # A draft list's entry is marked removed; an approved list's frozen entry stays as approved.
+        lists.leave_draft(session, application, reason, actor)
         application.proposal_list_id = None
         audit.record(session, actor, "application.reopen_list", "application", application.id,
                      {"proposal_list_id": [old_list, None]}, note=reason)

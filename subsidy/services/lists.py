@@ -4,17 +4,28 @@ build_proposal_list takes eligible applications from the waiting list in priorit
 quota left and refuses beyond it; approve_list records the approval of a whole list (decision
 number, date, approving body) and moves its applications to ``approved``. The documents of both
 lists (PDF and XLSX) are rendered from ``list_document`` by subsidy.documents.lists.
+
+Membership is kept in ``proposal_list_entries`` (models.ProposalListEntry): an entry is written
+when an application is put on a draft list, marked removed (never deleted) when it is taken off
+the draft, and frozen at approval with the row the documents print. An approved list's page,
+PDF and XLSX come from its frozen entries only: an approved list is a legal record and does not
+change when an application on it is later withdrawn, refused or reopened, or its household's
+data corrected. A draft list is still read live (``applications_on``: Application.proposal_list_id,
+the application's current list).
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from subsidy.db import utcnow
 from subsidy.domain import tracking
-from subsidy.domain.workflow import STATE_LABELS, State
-from subsidy.models import Application, ApplicationEvent, Household, ProposalList, User
+from subsidy.domain.workflow import State
+from subsidy.models import Application, Household, ProposalList, ProposalListEntry, User
 from subsidy.services import allocations, audit, rulesets, workflow
 from subsidy.services.errors import Conflict, NotFound, ServiceError
 
@@ -66,9 +77,10 @@ def new_list(session: Session, actor: User | None, *, number: str | None = None,
 
 def propose(session: Session, application: Application, proposal_list: ProposalList, actor: User | None,
             *, check_quota: bool = True) -> None:
-    """Put one eligible application on the draft ``proposal_list`` (eligible → proposed, clerk).
-    Refused (ServiceError) when the list is approved or, with ``check_quota``, when no place of the
-    quota is left. Raises the workflow's errors for an illegal move."""
+    """Put one eligible application on the draft ``proposal_list`` (eligible → proposed, clerk)
+    and write its entry (ProposalListEntry: who added it, when). Refused (ServiceError) when the
+    list is approved or, with ``check_quota``, when no place of the quota is left. Raises the
+    workflow's errors for an illegal move."""
     if proposal_list.status != "draft":
         raise ServiceError(f"Danh sách {proposal_list.number} đã được phê duyệt; không thêm hồ sơ được. Hãy lập danh sách mới.")
     if check_quota:
@@ -82,6 +94,8 @@ def propose(session: Session, application: Application, proposal_list: ProposalL
                   f"Đưa vào danh sách đề nghị {proposal_list.number}")
     application.proposal_list_id = proposal_list.id
     application.proposal_list = proposal_list
+    session.add(ProposalListEntry(proposal_list_id=proposal_list.id, application_id=application.id,
+                                  added_by_id=actor.id if actor is not None else None))
 
 
 def propose_one(session: Session, application: Application, actor: User | None) -> ProposalList:
@@ -144,7 +158,10 @@ def applications_on(session: Session, proposal_list: ProposalList) -> list[Appli
 def approve_list(session: Session, proposal_list: ProposalList, decision_number: str, decision_date: dt.date,
                  approving_body: str, actor: User | None, *, at: dt.datetime | None = None) -> list[Application]:
     """Record the approval of a whole draft list: decision number, date and approving body; every
-    application still proposed on it moves to ``approved`` (approver only; the workflow decides).
+    application still proposed on it moves to ``approved`` (approver only; the workflow decides),
+    and the list's entries are frozen in priority order (``position`` = the STT printed, with the
+    printed row as it stands now): from then on the approved list's page and documents come from
+    those entries only (see ``list_document``).
 
     Raises ServiceError for a list already approved, an empty list, a missing number or body, a
     decision date in the future or before the list was made. Source: domain.md §5 (E3: on a list
@@ -175,6 +192,7 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     proposal_list.approving_body = approving_body
     proposal_list.approved_by_id = actor.id if actor is not None else None
     proposal_list.approved_at = at or dt.datetime.now(dt.timezone.utc)
+    _freeze(session, proposal_list, apps, actor)
     audit.record(session, actor, "proposal_list.approve", "proposal_list", proposal_list.id,
                  {"status": ["draft", "approved"], "decision_number": [None, decision_number],
                   "decision_date": [None, decision_date], "approving_body": [None, approving_body],
@@ -185,13 +203,177 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
 
 def remove_from_list(session: Session, application: Application, reason: str, actor: User | None) -> None:
     """Take a proposed application off its draft list (proposed → eligible, clerk, reason needed);
-    it goes back to the waiting list in its priority place."""
+    it goes back to the waiting list in its priority place. Its entry on the list is marked
+    removed with the reason (``leave_draft``), not deleted."""
     pl = application.proposal_list
     if pl is not None and pl.status != "draft":
         raise ServiceError("Danh sách đã được phê duyệt; muốn bỏ hồ sơ thì phải rút hoặc từ chối hồ sơ.")
     workflow.move(session, application, State.eligible, actor, reason)
-    application.proposal_list_id = None
+    leave_draft(session, application, reason, actor)
     session.flush()
+
+
+def leave_draft(session: Session, application: Application, reason: str, actor: User | None) -> ProposalListEntry | None:
+    """Take ``application`` off the draft list it is on: clears Application.proposal_list_id and
+    marks its live entry removed (removed_at now, removed_by_id, removal_reason = ``reason``),
+    audited as "proposal_list.remove_entry" on the list. The entry stays on record (a list's
+    history of who was put on it and taken off, and why).
+
+    Does nothing and returns None when the application is on no list or on an approved list (an
+    approved list's entries are frozen: leaving it is the caller's business, e.g. a reopening
+    clears the pointer but the approved list keeps its row). Returns the removed entry, or None
+    when the list had no live entry for it (the pointer is still cleared). The workflow move that
+    takes the application off is the caller's (remove_from_list, applications.withdraw/refuse).
+    """
+    pl = application.proposal_list
+    if pl is None or pl.status != "draft":
+        return None
+    application.proposal_list_id = None
+    entry = session.scalar(select(ProposalListEntry).where(
+        ProposalListEntry.proposal_list_id == pl.id, ProposalListEntry.application_id == application.id,
+        ProposalListEntry.removed_at.is_(None)))
+    if entry is None:
+        return None
+    entry.removed_at = utcnow()
+    entry.removed_by_id = actor.id if actor is not None else None
+    entry.removal_reason = (reason or "").strip() or "(không ghi lý do)"
+    audit.record(session, actor, "proposal_list.remove_entry", "proposal_list", pl.id,
+                 {"application_id": [application.id, None]}, note=entry.removal_reason)
+    return entry
+
+
+# --------------------------------------------------------------------------------------------
+# Entries: the permanent record of a list
+# --------------------------------------------------------------------------------------------
+
+#: What a list document prints for one row, copied onto the entry at approval.
+SNAPSHOT_FIELDS = ("head_name", "head_birth_year", "citizen_id", "phone", "hamlet", "category", "priority_tier",
+                   "tier_label", "support_form", "purchase_date", "tracking_code", "received_on", "note")
+
+CATEGORY_PRINTED = {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo"}
+
+
+def _spec_for(session: Session, proposal_list: ProposalList):
+    try:
+        return rulesets.spec_of(rulesets.in_force(session, proposal_list.created_on))
+    except ServiceError:
+        return None
+
+
+def _tier_label(spec, tier: int | None) -> str:
+    if spec and tier and tier <= len(spec.priority):
+        return spec.priority[tier - 1].id
+    return f"P{tier}" if tier else ""
+
+
+def _row_facts(application: Application, spec) -> dict[str, Any]:
+    """The facts a list row prints for ``application`` now (SNAPSHOT_FIELDS)."""
+    h: Household = application.household
+    return {
+        "head_name": h.head_name, "head_birth_year": h.head_birth_year, "citizen_id": h.citizen_id,
+        "phone": h.phone, "hamlet": h.hamlet, "category": h.category, "priority_tier": application.priority_tier,
+        "tier_label": _tier_label(spec, application.priority_tier), "support_form": application.support_form,
+        "purchase_date": application.purchase_date, "tracking_code": application.tracking_code,
+        "received_on": application.received_on, "note": application.note,
+    }
+
+
+def _entry_facts(entry: ProposalListEntry) -> dict[str, Any]:
+    return {k: getattr(entry, k) for k in SNAPSHOT_FIELDS}
+
+
+def _freeze(session: Session, proposal_list: ProposalList, apps: list[Application], actor: User | None) -> None:
+    """Freeze the entries of ``proposal_list`` being approved with ``apps`` (priority order): each
+    gets its position and printed row. An approved application with no live entry (put on the
+    list by other means than ``propose``) gets one now; a live entry whose application is not
+    approved with the list (no longer proposed) is marked removed, so the record is exactly the
+    list the decision names."""
+    live = {e.application_id: e for e in session.scalars(select(ProposalListEntry).where(
+        ProposalListEntry.proposal_list_id == proposal_list.id, ProposalListEntry.removed_at.is_(None)))}
+    spec = _spec_for(session, proposal_list)
+    at = proposal_list.approved_at
+    approved_ids = {a.id for a in apps}
+    for app_id, entry in live.items():
+        if app_id not in approved_ids:
+            entry.removed_at = at
+            entry.removed_by_id = actor.id if actor is not None else None
+            entry.removal_reason = "Không còn ở trạng thái «Đã đưa vào danh sách đề nghị» khi danh sách được phê duyệt"
+    for position, app in enumerate(apps, start=1):
+        entry = live.get(app.id)
+        if entry is None:
+            entry = ProposalListEntry(proposal_list_id=proposal_list.id, application_id=app.id, added_at=at,
+                                      added_by_id=actor.id if actor is not None else None)
+            session.add(entry)
+        entry.position = position
+        entry.frozen_at = at
+        for k, v in _row_facts(app, spec).items():
+            setattr(entry, k, v)
+
+
+def frozen_entries(session: Session, proposal_list: ProposalList) -> list[ProposalListEntry]:
+    """The frozen entries of an approved list in their printed order (position); [] for a draft."""
+    return list(session.scalars(select(ProposalListEntry).where(
+        ProposalListEntry.proposal_list_id == proposal_list.id, ProposalListEntry.frozen_at.is_not(None))
+        .order_by(ProposalListEntry.position)))
+
+
+def removed_entries(session: Session, proposal_list: ProposalList) -> list[ProposalListEntry]:
+    """Entries taken off ``proposal_list`` while it was a draft (oldest removal first), with their
+    application and household loaded: who was removed, when, by whom and why."""
+    return list(session.scalars(
+        select(ProposalListEntry)
+        .options(joinedload(ProposalListEntry.application).joinedload(Application.household))
+        .where(ProposalListEntry.proposal_list_id == proposal_list.id, ProposalListEntry.removed_at.is_not(None))
+        .order_by(ProposalListEntry.removed_at, ProposalListEntry.id)))
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """One household on a list's page. For an approved list every field but ``state`` is as frozen
+    at approval; ``state`` is the application's state now (a withdrawal after approval shows
+    there, the row stays)."""
+
+    application_id: int
+    rank: int
+    name: str
+    tier_label: str
+    state: str
+    hamlet: str
+    category: str | None
+    cash: bool
+    received_on: dt.date | None
+
+
+def page_rows(session: Session, proposal_list: ProposalList) -> list[PageRow]:
+    """The rows of a list's page: an approved list's frozen entries in their printed order, or a
+    draft list's applications now (``applications_on``)."""
+    if proposal_list.status == "approved":
+        entries = frozen_entries(session, proposal_list)
+        states = dict(session.execute(select(Application.id, Application.state).where(
+            Application.id.in_([e.application_id for e in entries]))).all()) if entries else {}
+        return [PageRow(e.application_id, e.position, e.head_name, e.tier_label or "", states.get(e.application_id, ""),
+                        e.hamlet, e.category, e.support_form == "cash", e.received_on) for e in entries]
+    return [PageRow(a.id, i, a.household.head_name, f"P{a.priority_tier}" if a.priority_tier else "", a.state,
+                    a.household.hamlet, a.household.category, a.support_form == "cash", a.received_on)
+            for i, a in enumerate(applications_on(session, proposal_list), start=1)]
+
+
+def list_sizes(session: Session, proposal_lists: list[ProposalList]) -> dict[int, int]:
+    """{list id: households on it}: an approved list's frozen entries, a draft list's applications
+    now. Two grouped queries whatever the number of lists."""
+    approved = [pl.id for pl in proposal_lists if pl.status == "approved"]
+    drafts = [pl.id for pl in proposal_lists if pl.status != "approved"]
+    out = {pl.id: 0 for pl in proposal_lists}
+    if approved:
+        out.update(session.execute(select(ProposalListEntry.proposal_list_id, func.count())
+                                   .where(ProposalListEntry.proposal_list_id.in_(approved),
+                                          ProposalListEntry.frozen_at.is_not(None))
+                                   .group_by(ProposalListEntry.proposal_list_id)).all())
+    if drafts:
+        out.update(session.execute(select(Application.proposal_list_id, func.count())
+                                   .where(Application.proposal_list_id.in_(drafts))
+                                   .group_by(Application.proposal_list_id)).all())
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -207,63 +389,53 @@ def list_document(session: Session, proposal_list: ProposalList, *, kind: str, i
     the user who drew up the list (ProposalList.created_by_id), whoever downloads it; "" when
     that user is unknown or has no full name (signed by hand).
 
-    ``kind``: "proposal" (danh sách đề nghị: the applications on the list) or "approved" (danh sách
-    được phê duyệt: only for an approved list; withdrawn or refused ones after approval stay with a
-    note, since the decision named them). ``issuer``: subsidy.documents.base.Issuer.
-    Raises ServiceError for an approved document of a draft list.
+    ``kind``: "proposal" (danh sách đề nghị) or "approved" (danh sách được phê duyệt: only for
+    an approved list). The rows of an approved list, either kind, are its frozen entries
+    (``frozen_entries``) exactly as at approval: an application withdrawn, refused or reopened
+    later keeps its row and its STT, and a household's data corrected later does not change it;
+    the date printed defaults to the decision date (approved) or the day the list was made
+    (proposal), so a later download prints the same document. A draft list's proposal document
+    is its applications still proposed now, dated ``on`` (default today). ``issuer``:
+    subsidy.documents.base.Issuer. Raises ServiceError for an approved document of a draft list.
     """
-    from subsidy.documents.lists import ListDocument, ListRow
+    from subsidy.documents.lists import ListDocument
     from subsidy.services.applications import today_vn
 
     if kind not in ("proposal", "approved"):
         raise ValueError(kind)
     if kind == "approved" and proposal_list.status != "approved":
         raise ServiceError("Danh sách chưa được phê duyệt nên chưa có danh sách phê duyệt.")
-    apps = applications_on(session, proposal_list)
-    if kind == "proposal" and proposal_list.status == "draft":
-        apps = [a for a in apps if a.state == State.proposed.value]
-    try:
-        spec = rulesets.spec_of(rulesets.in_force(session, proposal_list.created_on))
-    except ServiceError:
-        spec = None
-    ends = {}
-    ended = [a.id for a in apps if a.state in (State.withdrawn.value, State.refused.value)]
-    if ended:
-        for ev in session.scalars(select(ApplicationEvent).where(ApplicationEvent.application_id.in_(ended),
-                                                                 ApplicationEvent.to_state.in_(("withdrawn", "refused")))):
-            ends[ev.application_id] = ev
-    rows = []
-    for i, a in enumerate(apps, start=1):
-        h: Household = a.household
-        tier = spec.priority[a.priority_tier - 1].id if spec and a.priority_tier and a.priority_tier <= len(spec.priority) \
-            else (f"P{a.priority_tier}" if a.priority_tier else "")
-        if a.support_form == "cash":
-            form = "Bằng tiền" + (f", mua máy {a.purchase_date:%d/%m/%Y}" if a.purchase_date else "")
-        else:
-            form = "Gói hỗ trợ kết hợp"
-        notes = [a.note] if a.note else []
-        if a.id in ends:
-            ev = ends[a.id]
-            notes.append(f"{STATE_LABELS[ev.to_state]} ngày {ev.at.astimezone(_vn_tz()).date():%d/%m/%Y}"
-                         + (f": {ev.reason}" if ev.reason else ""))
-        rows.append(ListRow(
-            stt=i, name=h.head_name, birth_year=h.head_birth_year, citizen_id=h.citizen_id or "",
-            phone=h.phone or "", hamlet=h.hamlet, category={"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo"}.get(h.category or "", ""),
-            tier=tier, form=form, tracking_code=tracking.display(a.tracking_code), received_on=a.received_on,
-            note="\n".join(notes), cash=a.support_form == "cash",
-        ))
+    if proposal_list.status == "approved":
+        facts = [_entry_facts(e) for e in frozen_entries(session, proposal_list)]
+        default_date = proposal_list.decision_date if kind == "approved" else proposal_list.created_on
+    else:
+        spec = _spec_for(session, proposal_list)
+        facts = [_row_facts(a, spec) for a in applications_on(session, proposal_list)
+                 if a.state == State.proposed.value]
+        default_date = None
+    rows = [_list_row(i, f) for i, f in enumerate(facts, start=1)]
     if prepared_by is None:
         creator = session.get(User, proposal_list.created_by_id) if proposal_list.created_by_id else None
         prepared_by = (creator.full_name or "").strip() if creator is not None else ""
     return ListDocument(
-        kind=kind, issuer=issuer, number=proposal_list.number, date=on or today_vn(),
+        kind=kind, issuer=issuer, number=proposal_list.number, date=on or default_date or today_vn(),
         created_on=proposal_list.created_on, decision_number=proposal_list.decision_number,
         decision_date=proposal_list.decision_date, approving_body=proposal_list.approving_body,
         rows=rows, prepared_by=prepared_by,
     )
 
 
-def _vn_tz():
-    from subsidy.services.applications import VN_TZ
+def _list_row(stt: int, f: Mapping[str, Any]):
+    """One printed row (documents.lists.ListRow) from the facts of SNAPSHOT_FIELDS, live or frozen."""
+    from subsidy.documents.lists import ListRow
 
-    return VN_TZ
+    if f["support_form"] == "cash":
+        form = "Bằng tiền" + (f", mua máy {f['purchase_date']:%d/%m/%Y}" if f["purchase_date"] else "")
+    else:
+        form = "Gói hỗ trợ kết hợp"
+    return ListRow(
+        stt=stt, name=f["head_name"], birth_year=f["head_birth_year"], citizen_id=f["citizen_id"] or "",
+        phone=f["phone"] or "", hamlet=f["hamlet"], category=CATEGORY_PRINTED.get(f["category"] or "", ""),
+        tier=f["tier_label"] or "", form=form, tracking_code=tracking.display(f["tracking_code"]),
+        received_on=f["received_on"], note=f["note"] or "", cash=f["support_form"] == "cash",
+    )

@@ -38,7 +38,7 @@ def index():
     q = allocations.quota(session)
     waiting = allocations.waiting_list(session)
     all_lists = svc.all_lists(session)
-    sizes = {pl.id: len(svc.applications_on(session, pl)) for pl in all_lists}
+    sizes = svc.list_sizes(session, all_lists)
     alloc_form = AllocationForm()
     if alloc_form.allocated_on.data is None:
         alloc_form.allocated_on.data = today_vn()
@@ -134,13 +134,14 @@ def _load(list_id: int) -> ProposalList:
 def show(list_id: int):
     session = db_session()
     pl = _load(list_id)
-    apps = svc.applications_on(session, pl)
+    rows = svc.page_rows(session, pl)
+    removed = svc.removed_entries(session, pl)
     form = ApproveListForm()
     if form.decision_date.data is None:
         form.decision_date.data = today_vn()
     if not form.approving_body.data:
         form.approving_body.data = f"Ủy ban nhân dân {current_app.config.get('COMMUNE_NAME', '')}".strip()
-    return render_template("lists/show.html", pl=pl, apps=apps, approve_form=form)
+    return render_template("lists/show.html", pl=pl, rows=rows, removed=removed, approve_form=form)
 
 
 @bp.route("/<int:list_id>/phe-duyet", methods=["POST"])
