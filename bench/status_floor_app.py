@@ -1,7 +1,7 @@
 """The app as `make run` builds it, plus one route that exists only under bench/status_load.py.
 
 POST /bench/limiter-floor goes through what the status check goes through before it does any
-work of its own (the same middleware, the form body parsed, the same two Flask-Limiter limits with
+work of its own (the same middleware, the form body parsed, the same Flask-Limiter limits with
 the same key functions and storage) and then answers a constant, the status page's heading. Its
 throughput is the ceiling any implementation of the status check on this stack could reach: the
 distance between it and the real check is what the form, the query and the page cost.

@@ -13,7 +13,8 @@ RATELIMIT_KEY_PREFIX    prefix of the rate-limit keys (default none), e.g. to ke
 TRUSTED_PROXIES     number of reverse proxies in front of the app whose X-Forwarded-* headers
                     are trusted (default 0: none; the client address is the socket's).
 STATUS_RATE_LIMIT_CLIENT, STATUS_RATE_LIMIT_CODE   public status check limits (default 10/minute per
-                    client address, 5/minute per tracking code); API_RATE_LIMIT (default 300/minute).
+                    client address; 5/minute and 30/day per tracking code: at most 30 guesses of a
+                    code's 4 digits a day, so trying all 10,000 takes months); API_RATE_LIMIT (default 300/minute).
 RADIO_HOW_TO_REGISTER   how to register, read out by the commune radio (default: a standard text).
 COMMUNE_NAME, COMMUNE_BODY, COMMUNE_BODY_UPPER, COMMUNE_PLACE, HAMLETS  the commune's names
                     (configuration, since names changed with the 2025 mergers; domain.md §1).
@@ -54,6 +55,12 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+# Per tracking code: a burst bound and a daily one. The second fact has 10,000 values (the last 4
+# CCCD digits), so a per-minute bound alone lets a patient guesser through in about a day; with
+# 30 a day, going through half of them takes about 5,000 / 30 = 167 days. A real applicant who
+# mistypes a few times is not stopped.
+STATUS_CODE_LIMIT_DEFAULT = "5/minute;30/day"
+
 def load_config() -> dict:
     """Build the Flask config dict from the environment (see the module docstring)."""
     INSTANCE.mkdir(parents=True, exist_ok=True)
@@ -81,7 +88,7 @@ def load_config() -> dict:
         "TELECOMS": [t.strip() for t in os.environ.get("TELECOMS", DEFAULT_TELECOMS).split(";") if t.strip()],
         # Public status check and API rate limits (Flask-Limiter strings, e.g. "10/minute").
         "STATUS_RATE_LIMIT_CLIENT": os.environ.get("STATUS_RATE_LIMIT_CLIENT", "10/minute"),
-        "STATUS_RATE_LIMIT_CODE": os.environ.get("STATUS_RATE_LIMIT_CODE", "5/minute"),
+        "STATUS_RATE_LIMIT_CODE": os.environ.get("STATUS_RATE_LIMIT_CODE", STATUS_CODE_LIMIT_DEFAULT),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "300/minute"),
         # How to register, read out by the commune radio after the counts (empty: a default text).
         "RADIO_HOW_TO_REGISTER": os.environ.get("RADIO_HOW_TO_REGISTER", ""),

@@ -22,6 +22,7 @@ from typing import Any
 from flask import Blueprint, current_app, make_response, render_template, request
 
 from forms.public import StatusForm
+from subsidy.config import STATUS_CODE_LIMIT_DEFAULT
 from subsidy.domain.public_status import normalize_tracking_code
 from subsidy.extensions import csrf, limiter
 from subsidy.services import status as status_service
@@ -40,7 +41,7 @@ def _client_limit() -> str:
 
 
 def _code_limit() -> str:
-    return current_app.config.get("STATUS_RATE_LIMIT_CODE") or "5/minute"
+    return current_app.config.get("STATUS_RATE_LIMIT_CODE") or STATUS_CODE_LIMIT_DEFAULT
 
 
 def _code_key() -> str:

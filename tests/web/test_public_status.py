@@ -278,6 +278,29 @@ def assert_code_limit(app: Any) -> None:
     assert check(client, "NOPE000042", "5678", environ_base={"REMOTE_ADDR": "198.51.100.99"}).status_code == 404
 
 
+def test_a_code_gets_30_tries_a_day_then_none_until_tomorrow(app, monkeypatch):
+    """The default per-code limit is 5 a minute and 30 a day: six patient minutes of 5 tries
+    (each from a fresh client) use the day's 30; the next minute's first try is refused, and
+    the next day the code is answered again. (The clock is moved forward, not waited for.)"""
+    import time as time_module
+
+    now = [time_module.time()]
+    monkeypatch.setattr(time_module, "time", lambda: now[0])
+    add_application(app)
+    client = app.test_client()
+    answered = 0
+    for minute in range(7):
+        for i in range(5):
+            resp = check(client, CODE, f"{1000 + i}", environ_base={"REMOTE_ADDR": f"198.51.{minute}.{i + 1}"})
+            answered += resp.status_code == 404
+            if minute == 6:
+                assert resp.status_code == 429
+        now[0] += 61
+    assert answered == 30
+    now[0] += 24 * 3600
+    assert check(client, CODE, "5678", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 200
+
+
 def test_eleventh_try_from_one_client_is_429(app):
     assert_client_limit(app, proxies=0)
 

@@ -43,9 +43,10 @@ def test_status_check_429_carries_retry_after_and_says_how_long(client):
     assert "Bạn đã thử quá nhiều lần." in page
 
 
-def test_a_status_check_hits_each_limit_once_and_reads_nothing_back(app, client):
-    """Each status POST hits its two limits (per client, per code) once each and reads no counter
-    back: no X-RateLimit-* headers, whose values cost a GET and a TTL per counter on Redis."""
+def test_a_status_check_hits_each_of_its_three_limits_once_and_reads_nothing_back(app, client):
+    """Each status POST hits each of its limits once (per client a minute; per code a minute and a
+    day) and reads no counter back: no X-RateLimit-* headers, whose values cost a GET and a TTL per
+    counter on Redis."""
     from subsidy.extensions import limiter
 
     strategy = limiter.limiter  # the `limits` rate limiter Flask-Limiter built on its storage
@@ -67,7 +68,7 @@ def test_a_status_check_hits_each_limit_once_and_reads_nothing_back(app, client)
         for name in names:
             delattr(strategy, name)
     assert resp.status_code == 404
-    assert calls == ["hit", "hit"]
+    assert calls == ["hit", "hit", "hit"]
     assert not [h for h in resp.headers.keys() if h.lower().startswith("x-ratelimit")]
     assert "Retry-After" not in resp.headers
 
