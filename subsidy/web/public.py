@@ -31,8 +31,8 @@ from subsidy.web import public_view
 bp = Blueprint("public", __name__)
 
 NOT_FOUND_MESSAGE = (
-    "Không tìm thấy hồ sơ khớp với thông tin đã nhập. Hãy kiểm tra lại mã tra cứu trên giấy biên "
-    "nhận và 4 số cuối CCCD của chủ hộ (hoặc số điện thoại đã đăng ký với xã)."
+    "Không tìm thấy hồ sơ khớp với thông tin đã nhập. Hãy kiểm tra lại mã tra cứu in trên phiếu "
+    "tiếp nhận hồ sơ và 4 số cuối CCCD của chủ hộ (hoặc số điện thoại đã đăng ký với xã)."
 )
 
 

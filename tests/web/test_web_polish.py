@@ -41,6 +41,9 @@ def test_status_check_429_carries_retry_after_and_says_how_long(client):
     seconds, page = _retry_after_and_page(client.post("/tra-cuu", data={"ma": "NOPE999999", "so": "5678"}))
     _says_how_long(seconds, page)
     assert "Bạn đã thử quá nhiều lần." in page
+    # A visitor is led back to the status check, not to "/" (which sends them to the staff sign-in).
+    links = re.findall(r'<a [^>]*href="([^"]+)"', page)
+    assert links == ["/tra-cuu", "/tra-cuu"], links
 
 
 def test_a_status_check_hits_each_of_its_three_limits_once_and_reads_nothing_back(app, client):
