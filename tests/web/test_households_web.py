@@ -326,3 +326,16 @@ def test_import_form_needs_a_csrf_token(csrf_app, make_user, tmp_path):
                                                  "csrf_token": csrf_token_from(form.data)},
                        content_type="multipart/form-data")
     assert resp.status_code == 302
+
+
+def test_preview_where_every_row_is_wrong_offers_nothing_to_confirm(app, client, login_as):
+    """A file whose data rows all have errors: the preview says nothing can be imported and how
+    to go on, and offers no «Xác nhận nhập» (a tester was offered to "import only 0 households")."""
+    header, first = CSV.read_text(encoding="utf-8-sig").splitlines()[:2]
+    login_as("clerk")
+    resp = upload(client, f"{header}\n{first.replace('082147383452', '8.2E+11')}\n".encode("utf-8"), "loi.csv")
+    page = text(client.get(resp.headers["Location"]))
+    assert "Lỗi <b>1</b>" in page
+    assert "Không có dòng nào nhập được: cả <b>1</b> dòng có dữ liệu đều lỗi" in page
+    assert "Xác nhận nhập" not in page and "để chỉ nhập 0 hộ" not in page and "bỏ qua các dòng lỗi" not in page
+    assert "Đóng, không nhập" in page
