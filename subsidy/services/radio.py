@@ -43,11 +43,16 @@ def counts_for(session: Session, as_of: dt.date | None, hamlets: list[str] | tup
                today: dt.date | None = None) -> RadioCounts:
     """The tally's radio counts at the end of the local day ``as_of`` (default: today, local).
 
-    A future date gives today's counts (nothing has happened after today; ``as_of`` in the result
-    says which day was counted). Raises ServiceError (Vietnamese) for a date before 2000-01-01.
+    Raises ServiceError (Vietnamese, naming the allowed range) for a date before 2000-01-01 or
+    after today: nothing can be counted for a day that has not come, and answering today's figures
+    under a date the user typed would read as if they were that day's.
     """
     today = today or local_today()
-    as_of = min(as_of or today, today)
+    as_of = as_of or today
+    if as_of > today:
+        raise ServiceError(
+            f"Ngày {as_of:%d/%m/%Y} chưa tới: số liệu chỉ có đến hôm nay ({today:%d/%m/%Y}). "
+            f"Hãy chọn một ngày từ 01/01/2000 đến hôm nay.")
     if as_of < FIRST_DATE:
         raise ServiceError(
             f"Ngày {as_of:%d/%m/%Y} không hợp lệ: chọn một ngày từ 01/01/2000 đến hôm nay ({today:%d/%m/%Y}).")

@@ -11,6 +11,7 @@ import pytest
 
 from subsidy import create_app
 from subsidy.services import radio
+from subsidy.services.errors import ServiceError
 from subsidy.services.tally import RadioCounts, local_today, tally_period
 from tests.conftest import login
 from tests.tally_history import build_history
@@ -114,6 +115,10 @@ def test_bad_date_is_refused_politely(client, login_as, history):
     assert MARCH_31 in page(client, "?ngay=31-03-2026") and MARCH_31 in page(client, "?ngay=31/03/2026")
     assert client.get("/phat-thanh/so-lieu.json?ngay=x").status_code == 422
     assert client.get("/phat-thanh/so-lieu.csv?ngay=1999-01-01").status_code == 422
+    # A day that has not come is said so (it used to be answered silently with today's figures).
+    body = page(client, "?ngay=01/01/2099")
+    assert "Ngày 01/01/2099 chưa tới: số liệu chỉ có đến hôm nay" in body
+    assert client.get("/phat-thanh/so-lieu.json?ngay=2099-01-01").status_code == 422
 
 
 def test_how_to_register_is_configurable(app_config, history):
@@ -177,6 +182,9 @@ def test_counts_outside_the_history_window(app, history):
         radio.counts_for(sess, dt.date(1999, 12, 31), today=dt.date(2026, 11, 30))
     before = radio.counts_for(sess, dt.date(2026, 1, 1), today=dt.date(2026, 11, 30))
     assert before.supported_total == 0 and before.quota_allocated == 0
-    future = radio.counts_for(sess, dt.date(2027, 1, 1), today=dt.date(2026, 11, 30))
-    assert future.as_of == dt.date(2026, 11, 30)
+    with pytest.raises(ServiceError) as err:
+        radio.counts_for(sess, dt.date(2027, 1, 1), today=dt.date(2026, 11, 30))
+    assert str(err.value) == ("Ngày 01/01/2027 chưa tới: số liệu chỉ có đến hôm nay (30/11/2026). "
+                              "Hãy chọn một ngày từ 01/01/2000 đến hôm nay.")
+    assert radio.counts_for(sess, dt.date(2026, 11, 30), today=dt.date(2026, 11, 30)).as_of == dt.date(2026, 11, 30)
     sess.close()
