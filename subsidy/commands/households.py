@@ -8,6 +8,7 @@ Both call the same services as the web pages (subsidy.services.importer / househ
 from __future__ import annotations
 
 import errno
+import sys
 from pathlib import Path
 
 import click
@@ -104,7 +105,7 @@ def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_inva
             fail(f"không có tài khoản «{username}».")
         session.rollback()  # no transaction (SQLite write lock) while the file is being read
 
-    bar_ctx = click.progressbar(length=1, label="Đọc danh sách", show_pos=True, file=click.get_text_stream("stderr"))
+    bar_ctx = click.progressbar(length=1, label="Đọc danh sách", show_pos=True, file=sys.stderr)
     bar = bar_ctx.__enter__()
     state = {"done": 0}
 
