@@ -563,11 +563,7 @@ def application_query(query: str = "", state: str | None = None, hamlet: str | N
     """
     stmt = (select(Application).join(Household, Household.id == Application.household_id)
             .options(contains_eager(Application.household)))
-    conds = households_svc.household_conditions(hamlet=hamlet, category=category, include_archived=True)
-    match = households_svc.search_condition(query, exact=True)
-    if match is not None:
-        code = normalize_tracking_code(query)
-        conds.append(or_(Application.tracking_code == code, match) if code else match)
+    conds = _search_conditions(query, hamlet, category)
     if state:
         conds.append(Application.state == state)
     if conds:
@@ -578,6 +574,20 @@ def application_query(query: str = "", state: str | None = None, hamlet: str | N
     return stmt.order_by(Application.received_on.desc(), Application.id.desc())
 
 
-def counts_by_state(session: Session) -> dict[str, int]:
-    """{state: number of applications} for every state that has some."""
-    return {s: n for s, n in session.execute(select(Application.state, func.count()).group_by(Application.state))}
+def _search_conditions(query: str = "", hamlet: str | None = None, category: str | None = None) -> list:
+    """The WHERE conditions of application_query but the state's (shared with counts_by_state)."""
+    conds = households_svc.household_conditions(hamlet=hamlet, category=category, include_archived=True)
+    match = households_svc.search_condition(query, exact=True)
+    if match is not None:
+        code = normalize_tracking_code(query)
+        conds.append(or_(Application.tracking_code == code, match) if code else match)
+    return conds
+
+
+def counts_by_state(session: Session, query: str = "") -> dict[str, int]:
+    """{state: number of applications} for every state that has some, among the applications a
+    search ``query`` finds (as application_query; all applications when empty), so the queue tabs
+    count what the search shows."""
+    stmt = (select(Application.state, func.count()).join(Household, Household.id == Application.household_id)
+            .where(*_search_conditions(query)).group_by(Application.state))
+    return {s: n for s, n in session.execute(stmt)}

@@ -58,7 +58,7 @@ def index():
         state = ""
     stmt = svc.application_query(q, state or None, priority_order=state in svc.PRIORITY_QUEUES)
     page = paginate(session, stmt, page_arg(request.args), 30)
-    counts = svc.counts_by_state(session)
+    counts = svc.counts_by_state(session, q)
     return render_template("applications/index.html", page=page, state=state, q=q, counts=counts,
                            queue_order=QUEUE_ORDER, total=sum(counts.values()))
 

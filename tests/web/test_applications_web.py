@@ -269,6 +269,11 @@ def test_queues_counts_search_and_pagination(app, data):
     assert "Lý Ngọc Ẩn".encode() in r.data and "Đặng Văn Hưởng".encode() not in r.data
     r = c.get("/ho-so/?q=tuyet")
     assert "Nguyễn Thị Ánh Tuyết".encode() in r.data and "Lý Ngọc Ẩn".encode() not in r.data
+    # The queue tabs count what the search finds (a tester saw «Tất cả 32» over an empty result).
+    assert "Tất cả <b>1</b>".encode() in r.data and "Đủ điều kiện <b>1</b>".encode() in r.data
+    assert "Đã tiếp nhận <b>0</b>".encode() in r.data
+    r = c.get("/ho-so/?q=zzzqqq")
+    assert "Tất cả <b>0</b>".encode() in r.data and "Đủ điều kiện <b>0</b>".encode() in r.data
     s = sessionmaker(app)()
     code = s.scalar(select(Application.tracking_code).join(Household).where(Household.code == "W1"))
     s.close()
