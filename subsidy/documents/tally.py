@@ -166,17 +166,21 @@ def render_pdf(
     small = {"not_eligible_by_rule", "quota"}
     numbered = [(ROMAN[i], sec) for i, sec in enumerate(secs)]
 
-    def block(num: str, sec: Section, width: float) -> list[Flowable]:
+    def block(num: str, sec: Section, width: float, keep_note: bool = False) -> list[Flowable]:
         out: list[Flowable] = [Paragraph(f"{num}. {b.esc(sec.title)}", st["section"]), _table(sec, width, st)]
         if sec.note:
-            out += [Spacer(1, 1.5 * mm), Paragraph(b.esc(sec.note), st["note"])]
+            note = [Spacer(1, 1.5 * mm), Paragraph(b.esc(sec.note), st["note"])]
+            # A long table may break across pages: its note then goes whole to the next page rather
+            # than being cut in two (a cut note reads as two unrelated sentences).
+            out += [KeepTogether(note)] if keep_note else note
         return out
 
     for num, sec in numbered:
         if sec.key in small:
             continue
-        parts = block(num, sec, frame)
-        if len(sec.rows) <= 15:  # a short table stays whole with its heading
+        short = len(sec.rows) <= 15
+        parts = block(num, sec, frame, keep_note=not short)
+        if short:  # a short table stays whole with its heading and note
             story.append(KeepTogether(parts))
         else:
             story.append(CondPageBreak(40 * mm))
@@ -200,9 +204,10 @@ def render_pdf(
                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
     note = Paragraph(
         b.esc("Ghi chú: số liệu là trạng thái đến hết kỳ báo cáo (giờ Việt Nam). Bàn giao, chi tiền tính theo "
-              "ngày bàn giao, ngày chi; việc hủy biên bản, giấy biên nhận tính vào tháng hủy. «Đã hỗ trợ» là số "
-              "hộ được bàn giao hoặc chi tiền trong kỳ và chưa bị hủy đến hết kỳ; «Đang chờ» là hồ sơ đủ điều "
-              "kiện chưa đưa vào danh sách đề nghị. Theo Thông tư 14/2022/TT-BTTTT."),
+              "ngày bàn giao, ngày chi, nếu còn hiệu lực đến hết kỳ; việc hủy biên bản, giấy biên nhận tính vào "
+              "kỳ hủy (xem ghi chú dưới bảng theo ấp). «Đã hỗ trợ» là số hộ được bàn giao hoặc chi tiền và chưa "
+              "bị hủy đến hết kỳ; «Đang chờ» là hồ sơ đủ điều kiện chưa đưa vào danh sách đề nghị. Theo Thông "
+              "tư 14/2022/TT-BTTTT."),
         st["note"])
     signatures = b.signature_blocks([
         ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)", preparer),

@@ -57,12 +57,22 @@ def _fig(f: Figures) -> tuple[int, ...]:
     return tuple(getattr(f, name) for name, _l, _k in FIGURE_COLUMNS)
 
 
-def _breakdown_section(key: str, b: Breakdown, totals_label: str = "Tổng cộng") -> Section:
+#: How voids are counted (services/tally.py), under the first table of figures: a tester read
+#: "Bàn giao điện thoại 0 · Hủy bàn giao 1" in one row as a contradiction.
+VOIDS_NOTE = ("«Bàn giao điện thoại», «Chi hỗ trợ tiền»: lần bàn giao, lần chi trong kỳ còn hiệu lực đến hết "
+              "kỳ (lập rồi hủy ngay trong kỳ thì không tính). «Hủy bàn giao», «Hủy chi tiền»: biên bản, giấy "
+              "biên nhận bị hủy trong kỳ, kể cả biên bản lập ở kỳ trước (kỳ trước vẫn giữ số đã báo cáo). "
+              "Vì vậy không lấy số bàn giao trừ số hủy của cùng dòng; số hộ đã được hỗ trợ là cột «Đã hỗ trợ "
+              "(còn hiệu lực)».")
+
+
+def _breakdown_section(key: str, b: Breakdown, totals_label: str = "Tổng cộng", note: str | None = None) -> Section:
     return Section(
         key=key, title=b.title, sheet=b.title,
         header=(b.key_title,) + _FIG_HEADER, kinds=("text",) + _FIG_KINDS,
         rows=tuple((r.label,) + _fig(r.figures) for r in b.rows),
         totals=(totals_label,) + _fig(b.total),
+        note=note,
     )
 
 
@@ -83,7 +93,7 @@ def _common_sections(t: Tally) -> list[Section]:
              "còn lại = số máy được phân bổ − đã sử dụng.",
     )
     return [
-        _breakdown_section("by_hamlet", t.by_hamlet),
+        _breakdown_section("by_hamlet", t.by_hamlet, note=VOIDS_NOTE),
         _breakdown_section("by_category", t.by_category),
         _breakdown_section("by_tier", t.by_tier),
         reasons,
@@ -108,7 +118,7 @@ def sections(report: Report) -> list[Section]:
         rows=tuple((m.label,) + _fig(m.figures) for m in report.months),
         totals=(f"Cả năm {y}",) + _fig(report.year.totals),
         note="Dòng «Cả năm» tính một lần cho cả năm: hồ sơ phát sinh ở nhiều tháng chỉ tính một lần; "
-             "«Đang chờ» là số cuối kỳ.",
+             "«Đang chờ» là số cuối kỳ. " + VOIDS_NOTE,
     )
     ytd = Section(
         key="year_to_date", title=f"Lũy kế từ đầu năm {y} đến hết từng tháng", sheet="Lũy kế trong năm",

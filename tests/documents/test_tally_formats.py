@@ -142,6 +142,7 @@ def test_march_pdf_shows_the_hand_checked_rows_and_the_furniture(reports):
         assert "Số liệu tính đến 09:15 ngày 30/11/2026" in page  # the "as of" line on every page
     assert "NGƯỜI LẬP BIỂU" in pages[-1] and "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in pages[-1]
     assert "Số điện thoại đã bàn giao theo thôn, ấp" in text  # the chart's title
+    assert "I. Theo thôn, ấp" in pages[0] and "Tổng cộng" in pages[0]  # the first page is not left empty
 
 
 @pytest.mark.parametrize("n_hamlets", range(0, 40, 3))
@@ -155,6 +156,8 @@ def test_signatures_never_stand_alone_on_the_last_page(session, n_hamlets):
         last = pdf_text(render_pdf(report))[-1]
         assert "NGƯỜI LẬP BIỂU" in last and "PHÓ CHỦ TỊCH" in last
         assert "Ghi chú: số liệu là trạng thái" in flat(last)
+        everything = flat(" ".join(pdf_text(render_pdf(report))))
+        assert "Vì vậy không lấy số bàn giao trừ số hủy của cùng dòng" in everything
         assert "Còn lại" in last and "Số hồ sơ không đủ điều kiện" in last  # the quota and reasons tables
 
 

@@ -51,6 +51,9 @@ def test_month_page_shows_the_tally_chart_and_downloads(client, login_as, histor
     assert ["Ấp Phú Thành", "0", "0", "0", "0", "1", "1", "1", "1", "0", "500.000", "0", "2", "0"] in rows
     assert ["Tổng cộng", "1", "1", "1", "0", "1", "1", "1", "1", "1", "500.000", "500.000", "2", "1"] in rows
     assert ["Còn lại", "3"] in rows
+    # Under the table: how a void is counted (a tester read «Bàn giao 0 · Hủy bàn giao 1» as a contradiction).
+    assert "kể cả biên bản lập ở kỳ trước (kỳ trước vẫn giữ số đã báo cáo)" in html
+    assert "Vì vậy không lấy số bàn giao trừ số hủy của cùng dòng" in html
     assert "<svg" in html and "Ấp Phú Thành: 1</title>" in html
     for fmt in ("pdf", "xlsx", "csv", "json"):
         assert f'/bao-cao/tai-ve.{fmt}?ky=thang&amp;thang=2026-03"' in html
