@@ -21,3 +21,15 @@ class FieldError(ServiceError):
     def __init__(self, message: str, field: str):
         super().__init__(message)
         self.field = field
+
+
+class InvalidFields(ServiceError):
+    """Several values of the form are wrong at once; ``field_errors`` maps each form field name to
+    its Vietnamese message (in form order), so the clerk sees every mistake after one submit (the
+    view shows each message under its field and lists them all at the top). ``str(err)`` joins the
+    messages. Nothing was saved. Raised by the household service (as ``InvalidHousehold``) and by
+    the handover / cash payment services."""
+
+    def __init__(self, field_errors: dict[str, str]) -> None:
+        self.field_errors = dict(field_errors)
+        super().__init__(" ".join(self.field_errors.values()))

@@ -18,9 +18,10 @@ message naming the earlier receipt, and the partial unique index ``uq_handover_i
 refuses it again when two clerks save the same IMEI at the same moment (the IntegrityError on
 flush becomes a Conflict with the same message).
 
-Every function takes (session, …, actor), flushes and never commits. Errors are ServiceError
-(FieldError names the form field), Conflict, NotFound, with a Vietnamese message saying what was
-wrong and how to fix it. Source: issue 4; domain.md §4–§7; Thông tư 14/2022/TT-BTTTT, chương IV,
+Every function takes (session, …, actor), flushes and never commits. Errors are ServiceError,
+InvalidFields (every wrong field of the form at once: ``field_errors`` maps each field name to its
+message), Conflict, NotFound, with a Vietnamese message saying what was wrong and how to fix it.
+The field checks all run before the IMEI lookup, so one submit shows every mistake of the form. Source: issue 4; domain.md §4–§7; Thông tư 14/2022/TT-BTTTT, chương IV,
 mục 2.
 """
 from __future__ import annotations
@@ -43,7 +44,7 @@ from subsidy.models import (
 )
 from subsidy.models.household import CATEGORY_LABELS
 from subsidy.services import audit, receipts, workflow
-from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
+from subsidy.services.errors import Conflict, FieldError, InvalidFields, NotFound, ServiceError
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -228,40 +229,49 @@ def _check_state(app: Application, target: State, form: str, actor: User | None)
         raise ServiceError(str(err)) from err
 
 
-def _check_date(session: Session, app: Application, day: dt.date, field: str, what: str,
-                today: dt.date) -> None:
+def _date_error(session: Session, app: Application, day: dt.date | None, what: str,
+                today: dt.date) -> str | None:
+    """The message for a handover/payment date ``day`` (None: missing or unreadable) that is in
+    the future or before the application's approval (Asia/Ho_Chi_Minh dates); None if it is right."""
     if not isinstance(day, dt.date):
-        raise FieldError(f"Hãy nhập {what} theo dạng ngày/tháng/năm.", field)
+        return f"Hãy nhập {what} theo dạng ngày/tháng/năm."
     if day > today:
-        raise FieldError(f"{what.capitalize()} ({day:%d/%m/%Y}) không được sau ngày hôm nay "
-                         f"({today:%d/%m/%Y}).", field)
+        return (f"{what.capitalize()} ({day:%d/%m/%Y}) không được sau ngày hôm nay "
+                f"({today:%d/%m/%Y}).")
     approved = approval_date(session, app)
     if approved is not None and day < approved:
-        raise FieldError(f"{what.capitalize()} ({day:%d/%m/%Y}) không được trước ngày hồ sơ được phê duyệt "
-                         f"({approved:%d/%m/%Y}).", field)
+        return (f"{what.capitalize()} ({day:%d/%m/%Y}) không được trước ngày hồ sơ được phê duyệt "
+                f"({approved:%d/%m/%Y}).")
+    return None
 
 
-def _text(raw: str | None, field: str, label: str, required: bool = True) -> str:
+def _text(raw: str | None, field: str, label: str, errors: dict[str, str], required: bool = True) -> str:
+    """``raw`` with its spaces collapsed; a missing or too long value adds its message to ``errors``."""
     value = " ".join((raw or "").split())
     if required and not value:
-        raise FieldError(f"Hãy nhập {label}.", field)
-    if len(value) > MAX_TEXT:
-        raise FieldError(f"{label.capitalize()} dài quá {MAX_TEXT} ký tự.", field)
+        errors[field] = f"Hãy nhập {label}."
+    elif len(value) > MAX_TEXT:
+        errors[field] = f"{label.capitalize()} dài quá {MAX_TEXT} ký tự."
     return value
 
 
-def _recipient(name: str, citizen_id: str) -> tuple[str, str]:
+def _recipient(name: str | None, citizen_id: str | None, errors: dict[str, str]) -> tuple[str, str]:
+    """The recipient's normalised name and CCCD; each wrong one adds its message to ``errors``
+    (fields ``recipient_name``, ``recipient_citizen_id``) and comes back as ""."""
+    clean_name = ""
     try:
-        clean_name = vn.normalize_name(name)
+        clean_name = vn.normalize_name(name or "")
     except vn.VnValueError as err:
-        raise FieldError(f"Người nhận: {err}", "recipient_name") from err
-    if len(clean_name) > 120:
-        raise FieldError("Họ tên người nhận dài quá 120 ký tự.", "recipient_name")
+        errors["recipient_name"] = f"Người nhận: {err}"
+    else:
+        if len(clean_name) > 120:
+            errors["recipient_name"] = "Họ tên người nhận dài quá 120 ký tự."
     try:
-        checked = vn.check_citizen_id(citizen_id)
+        checked = vn.check_citizen_id(citizen_id or "").value
     except vn.VnValueError as err:
-        raise FieldError(f"{err}", "recipient_citizen_id") from err
-    return clean_name, checked.value
+        errors["recipient_citizen_id"] = str(err)
+        checked = ""
+    return clean_name, checked
 
 
 def normalize_telecom(raw: str | None, telecoms: Sequence[str]) -> str:
@@ -273,22 +283,136 @@ def normalize_telecom(raw: str | None, telecoms: Sequence[str]) -> str:
     raise FieldError(f"Hãy chọn doanh nghiệp viễn thông trong danh sách: {', '.join(telecoms)}.", "telecom")
 
 
-def _check_imeis(imei: str, imei2: str | None) -> list[str]:
+def _check_imeis(imei: str | None, imei2: str | None, errors: dict[str, str]) -> list[str]:
+    """The normalised IMEIs (one, or two for a dual-SIM phone); a wrong one adds its message to
+    ``errors`` (``imei``, ``imei2``) and is left out. Both are checked even if the first is wrong."""
+    out: list[str] = []
+    first = None
     try:
-        first = vn.check_imei(imei)
+        first = vn.check_imei(imei or "")
+        out.append(first)
     except vn.VnValueError as err:
-        raise FieldError(str(err), "imei") from err
-    out = [first]
+        errors["imei"] = str(err)
     if imei2 is not None and str(imei2).strip():
         try:
             second = vn.check_imei(imei2)
         except vn.VnValueError as err:
-            raise FieldError(f"IMEI thứ hai: {err}", "imei2") from err
-        if second == first:
-            raise FieldError(f"IMEI thứ hai trùng IMEI thứ nhất ({first}). Máy hai SIM có hai số IMEI "
-                             "khác nhau (bấm *#06#); nếu máy chỉ có một IMEI thì để trống ô này.", "imei2")
-        out.append(second)
+            errors["imei2"] = f"IMEI thứ hai: {err}"
+        else:
+            if second == first:
+                errors["imei2"] = (f"IMEI thứ hai trùng IMEI thứ nhất ({first}). Máy hai SIM có hai số IMEI "
+                                   "khác nhau (bấm *#06#); nếu máy chỉ có một IMEI thì để trống ô này.")
+            else:
+                out.append(second)
     return out
+
+
+@dataclass
+class _HandoverValues:
+    make: str
+    model: str
+    imeis: list[str]
+    telecom: str
+    subscriber: str
+    name: str
+    citizen_id: str
+
+
+def _handover_values(session: Session, app: Application, data: HandoverInput, telecoms: Sequence[str],
+                     today: dt.date) -> tuple[_HandoverValues, dict[str, str]]:
+    """Check every field of ``data`` (none stops the others) and normalise them: the values, and
+    the field → message mapping of the wrong ones in the order of the form (empty if all right).
+    Reads the approval date; no IMEI lookup (that is check_imeis_free, after these checks)."""
+    errors: dict[str, str] = {}
+    make = _text(data.phone_make, "phone_make", "hãng điện thoại", errors)
+    model = _text(data.phone_model, "phone_model", "tên (model) điện thoại", errors)
+    imeis = _check_imeis(data.imei, data.imei2, errors)
+    telecom = ""
+    try:
+        telecom = normalize_telecom(data.telecom, telecoms)
+    except FieldError as err:
+        errors["telecom"] = str(err)
+    subscriber = ""
+    try:
+        subscriber = vn.normalize_phone(data.subscriber_number or "")
+    except vn.VnValueError as err:
+        errors["subscriber_number"] = f"Số thuê bao: {err}"
+    name, citizen_id = _recipient(data.recipient_name, data.recipient_citizen_id, errors)
+    date_error = _date_error(session, app, data.handed_on, "ngày bàn giao", today)
+    if date_error:
+        errors["handed_on"] = date_error
+    return _HandoverValues(make, model, imeis, telecom, subscriber, name, citizen_id), errors
+
+
+@dataclass
+class _CashValues:
+    amount: int
+    purchase: dt.date | None
+    name: str
+    citizen_id: str
+    rule_set: RuleSet | None
+
+
+def _cash_values(session: Session, app: Application, data: CashPaymentInput,
+                 today: dt.date) -> tuple[_CashValues, dict[str, str]]:
+    """Check every field of ``data`` (none stops the others): the values, and the field → message
+    mapping of the wrong ones in the order of the form. The amount and the E5 cut-off come from
+    the rule set in force on the payment date (on today's when that date is missing, for the
+    cut-off only); no rule set in force on the payment date is an error of ``paid_on``."""
+    errors: dict[str, str] = {}
+    paid = data.paid_on if isinstance(data.paid_on, dt.date) else None
+    date_error = _date_error(session, app, data.paid_on, "ngày chi tiền", today)
+    if date_error:
+        errors["paid_on"] = date_error
+    rule_set, rules_known = None, True
+    try:
+        rule_set = rule_set_for(session, paid or today)
+    except ServiceError as err:
+        rules_known = False
+        if paid is not None:
+            errors.setdefault("paid_on", str(err))
+    amount = rule_set.support_amount if rule_set is not None else DEFAULT_SUPPORT_AMOUNT
+    cutoff = rule_set.cash_cutoff if rule_set is not None else DEFAULT_CASH_CUTOFF
+    purchase = data.purchase_date or app.purchase_date
+    if purchase is None:
+        errors["purchase_date"] = "Hãy nhập ngày hộ mua điện thoại (xem hóa đơn hoặc giấy tờ mua máy)."
+    elif rules_known and purchase < cutoff:
+        errors["purchase_date"] = (f"Ngày mua máy {purchase:%d/%m/%Y} trước ngày {cutoff:%d/%m/%Y}: chỉ hỗ trợ bằng "
+                                   "tiền cho hộ tự mua điện thoại từ ngày này trở đi (điều kiện E5, Thông tư "
+                                   "14/2022/TT-BTTTT).")
+    elif paid is not None and purchase > paid:
+        errors["purchase_date"] = f"Ngày mua máy {purchase:%d/%m/%Y} không được sau ngày chi tiền {paid:%d/%m/%Y}."
+    name, citizen_id = _recipient(data.recipient_name, data.recipient_citizen_id, errors)
+    return _CashValues(amount, purchase, name, citizen_id, rule_set), errors
+
+
+def _for_checks(session: Session, application_id: int) -> Application:
+    app = session.get(Application, application_id)
+    if app is None:
+        raise NotFound("Không có hồ sơ này.")
+    return app
+
+
+def handover_field_errors(session: Session, application_id: int, data: HandoverInput, *,
+                          telecoms: Sequence[str] | None = None, today: dt.date | None = None) -> dict[str, str]:
+    """The field checks of :func:`record_handover`, saving nothing: field name → Vietnamese
+    message for every wrong field of ``data`` (form order), ``{}`` if all are right.
+
+    For a form whose own validators already refused a field (then record_handover is not
+    called): the view adds these messages to the other fields, so the clerk sees every mistake
+    after one submit. ``data.handed_on`` may be None (missing or unreadable). Reads only; no IMEI
+    lookup. Raises NotFound. Source: issue 4 item 1."""
+    app = _for_checks(session, application_id)
+    return _handover_values(session, app, data, list(telecoms or DEFAULT_TELECOMS), today or today_vn())[1]
+
+
+def cash_field_errors(session: Session, application_id: int, data: CashPaymentInput, *,
+                      today: dt.date | None = None) -> dict[str, str]:
+    """The field checks of :func:`record_cash_payment`, saving nothing (see handover_field_errors):
+    field name → Vietnamese message, ``{}`` if all are right. ``data.paid_on`` may be None.
+    Reads only. Raises NotFound. Source: issue 4 item 2; domain.md §2 (E5)."""
+    app = _for_checks(session, application_id)
+    return _cash_values(session, app, data, today or today_vn())[1]
 
 
 def _imei_taken_message(session: Session, imei: str) -> str:
@@ -394,9 +518,10 @@ def record_handover(
     prints about the commune; ``today``: the business date (default today in Asia/Ho_Chi_Minh).
 
     Raises NotFound (no application), ServiceError (not approved, wrong form, wrong role),
-    FieldError (a bad IMEI — wrong length, bad check digit —, the same IMEI twice, an unknown
-    telecom, a bad subscriber number, a date in the future or before approval, a bad name or
-    CCCD), Conflict (an IMEI already in a live handover, or the household already supported —
+    InvalidFields carrying every wrong field at once (a missing make/model, a bad IMEI — wrong
+    length, bad check digit —, the same IMEI twice, an unknown telecom, a bad subscriber number,
+    a date in the future or before approval, a bad name or CCCD), then — only when every field
+    is right — Conflict (an IMEI already in a live handover, or the household already supported —
     also when the database's unique indexes catch two clerks saving at once).
     Source: issue 4 item 1; domain.md §6.
     """
@@ -406,16 +531,11 @@ def record_handover(
     app = _load_application(session, application_id)
     _check_state(app, State.handed_over, "package", actor)
 
-    make = _text(data.phone_make, "phone_make", "hãng điện thoại")
-    model = _text(data.phone_model, "phone_model", "tên (model) điện thoại")
-    imeis = _check_imeis(data.imei, data.imei2)
-    telecom = normalize_telecom(data.telecom, telecoms)
-    try:
-        subscriber = vn.normalize_phone(data.subscriber_number)
-    except vn.VnValueError as err:
-        raise FieldError(f"Số thuê bao: {err}", "subscriber_number") from err
-    _check_date(session, app, data.handed_on, "handed_on", "ngày bàn giao", today)
-    name, citizen_id = _recipient(data.recipient_name, data.recipient_citizen_id)
+    values, errors = _handover_values(session, app, data, telecoms, today)
+    if errors:
+        raise InvalidFields(errors)
+    make, model, imeis, telecom = values.make, values.model, values.imeis, values.telecom
+    subscriber, name, citizen_id = values.subscriber, values.name, values.citizen_id
     check_imeis_free(session, imeis)
 
     handover = Handover(
@@ -463,29 +583,20 @@ def record_cash_payment(
     The purchase date must be on or after the rule set's ``cash_cutoff`` (E5: 12/12/2022), not
     after the payment date.
 
-    Raises NotFound, ServiceError (not approved, wrong form, wrong role, no rule set in force),
-    FieldError (dates, name, CCCD, missing purchase date), Conflict (already paid; also when the
+    Raises NotFound, ServiceError (not approved, wrong form, wrong role), InvalidFields carrying
+    every wrong field at once (dates — also no rule set in force on the payment date —, name,
+    CCCD, missing purchase date), Conflict (already paid; also when the
     unique index catches two clerks at once). Source: issue 4 item 2; domain.md §2 (E5), §4.
     """
     settings = settings or receipts.ReceiptSettings()
     today = today or today_vn()
     app = _load_application(session, application_id)
     _check_state(app, State.paid, "cash", actor)
-    _check_date(session, app, data.paid_on, "paid_on", "ngày chi tiền", today)
-    rule_set = rule_set_for(session, data.paid_on)
-    amount = rule_set.support_amount if rule_set is not None else DEFAULT_SUPPORT_AMOUNT
-    cutoff = rule_set.cash_cutoff if rule_set is not None else DEFAULT_CASH_CUTOFF
-    purchase = data.purchase_date or app.purchase_date
-    if purchase is None:
-        raise FieldError("Hãy nhập ngày hộ mua điện thoại (xem hóa đơn hoặc giấy tờ mua máy).", "purchase_date")
-    if purchase < cutoff:
-        raise FieldError(f"Ngày mua máy {purchase:%d/%m/%Y} trước ngày {cutoff:%d/%m/%Y}: chỉ hỗ trợ bằng tiền "
-                         "cho hộ tự mua điện thoại từ ngày này trở đi (điều kiện E5, Thông tư 14/2022/TT-BTTTT).",
-                         "purchase_date")
-    if purchase > data.paid_on:
-        raise FieldError(f"Ngày mua máy {purchase:%d/%m/%Y} không được sau ngày chi tiền {data.paid_on:%d/%m/%Y}.",
-                         "purchase_date")
-    name, citizen_id = _recipient(data.recipient_name, data.recipient_citizen_id)
+    values, errors = _cash_values(session, app, data, today)
+    if errors:
+        raise InvalidFields(errors)
+    amount, purchase, rule_set = values.amount, values.purchase, values.rule_set
+    name, citizen_id = values.name, values.citizen_id
 
     payment = CashPayment(
         application_id=app.id, amount=amount, paid_on=data.paid_on, purchase_date=purchase,

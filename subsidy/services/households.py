@@ -26,7 +26,7 @@ from subsidy.domain.places import normalize_hamlet
 from subsidy.domain.household_list import household_search_text, search_tokens
 from subsidy.models import AuditEntry, Household, User
 from subsidy.services import audit
-from subsidy.services.errors import Conflict, NotFound, ServiceError
+from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
 
 #: The household's own data, audited on every change (derived keys and timestamps are not).
 DATA_FIELDS = (
@@ -40,12 +40,9 @@ SORT_KEY_LENGTH = 600
 PRIOR_DEVICES = ("unknown", "none", "vtci_tablet", "learning_device")
 
 
-class InvalidHousehold(ServiceError):
-    """Some fields are wrong; ``field_errors`` maps a field name to its Vietnamese message."""
-
-    def __init__(self, field_errors: dict[str, str]) -> None:
-        self.field_errors = field_errors
-        super().__init__(" ".join(field_errors.values()))
+#: Some fields are wrong; ``field_errors`` maps a field name to its Vietnamese message. The
+#: multi-field error of subsidy.services.errors, shared with the handover services.
+InvalidHousehold = InvalidFields
 
 
 class NeedsConfirmation(ServiceError):

@@ -6,7 +6,10 @@ GET/POST /bien-ban/<id>/huy     handovers.void    (approver) void, with a reason
 
 Thin views: the form checks shape; subsidy.services.handovers checks the rest; the view commits
 once and redirects to the receipt (POST/redirect/GET); on a ServiceError it rolls back and shows
-the form again with the message on the field it concerns.
+the form again (status 422, with what the clerk typed) with each message on the field it
+concerns and the list of them at the top. Every wrong field shows after one submit: the service
+raises InvalidFields with all of them, and when the form's own validators refuse a field the view
+adds the service's field checks (svc.handover_field_errors / cash_field_errors) for the others.
 
 ``templates/handovers/_actions.html`` renders the buttons for an application (include it with
 ``application`` set); it calls ``receipts_of(application_id)``, registered here.
@@ -25,7 +28,7 @@ from subsidy.domain.workflow import STATE_LABELS
 from subsidy.models import Application, Receipt
 from subsidy.services import handovers as svc
 from subsidy.services import receipts as receipts_svc
-from subsidy.services.errors import NotFound, ServiceError
+from subsidy.services.errors import InvalidFields, NotFound, ServiceError
 from subsidy.web import db_session, document_config, has_endpoint, roles_required
 
 bp = Blueprint("handovers", __name__)
@@ -75,8 +78,24 @@ def _not_ready(app: Application, form: str) -> str | None:
     return None
 
 
+def _put_errors(form: Any, field_errors: dict[str, str]) -> None:
+    """Each message under its field, unless the form's own validators already put one there; a
+    message for a field the form does not have is flashed."""
+    for name, message in field_errors.items():
+        f = form._fields.get(name)
+        if f is None:
+            flash(message, "error")
+        elif not f.errors:
+            f.errors = list(f.errors or []) + [message]
+
+
 def _show_error(form: Any, err: ServiceError) -> None:
+    """Roll back; the messages of ``err`` on their fields (InvalidFields: all of them; FieldError:
+    its one field), anything else flashed."""
     db_session().rollback()
+    if isinstance(err, InvalidFields):
+        _put_errors(form, err.field_errors)
+        return
     field = getattr(err, "field", None)
     if field and field in form._fields:
         form._fields[field].errors = list(form._fields[field].errors or []) + [str(err)]
@@ -115,18 +134,21 @@ def create(application_id: int):
         form.recipient_name.data = h.head_name
         form.recipient_citizen_id.data = h.citizen_id or ""
     blocked = _not_ready(app, "package")
-    if blocked is None and form.validate_on_submit():
+    if blocked is None and form.is_submitted():
         data = svc.HandoverInput(
             phone_make=form.phone_make.data, phone_model=form.phone_model.data, imei=form.imei.data,
             imei2=form.imei2.data or None, telecom=form.telecom.data, subscriber_number=form.subscriber_number.data,
             handed_on=form.handed_on.data, recipient_name=form.recipient_name.data,
             recipient_citizen_id=form.recipient_citizen_id.data,
         )
-        done = _record(form, lambda: svc.record_handover(session, app.id, data, current_user,
-                                                         telecoms=telecoms(), settings=settings()),
-                       "Đã ghi nhận bàn giao điện thoại; biên bản số {number}. Hãy in biên bản để hai bên ký.")
-        if done is not None:
-            return done
+        if form.validate():
+            done = _record(form, lambda: svc.record_handover(session, app.id, data, current_user,
+                                                             telecoms=telecoms(), settings=settings()),
+                           "Đã ghi nhận bàn giao điện thoại; biên bản số {number}. Hãy in biên bản để hai bên ký.")
+            if done is not None:
+                return done
+        else:
+            _put_errors(form, svc.handover_field_errors(session, app.id, data, telecoms=telecoms()))
     status = 422 if form.is_submitted() else 200
     return render_template("handovers/create.html", app=app, h=h, form=form, blocked=blocked,
                            back_url=application_url(app.id)), status
@@ -147,18 +169,30 @@ def pay(application_id: int):
         form.recipient_name.data = h.head_name
         form.recipient_citizen_id.data = h.citizen_id or ""
     blocked = _not_ready(app, "cash")
-    try:
-        amount = svc.support_amount(session, form.paid_on.data or svc.today_vn())
-    except ServiceError as err:
-        amount, blocked = None, blocked or str(err)
-    if blocked is None and form.validate_on_submit():
+    # The amount shown: the rule set in force on the typed date, else today's. Only when neither
+    # has one is the form blocked (a typed date without a rule set is an error of that field).
+    amount, no_rules = None, ""
+    for day in dict.fromkeys(d for d in (form.paid_on.data, svc.today_vn()) if d is not None):
+        try:
+            amount = svc.support_amount(session, day)
+            break
+        except ServiceError as err:
+            no_rules = str(err)
+    if amount is None:
+        blocked = blocked or no_rules
+    if blocked is None and form.is_submitted():
         data = svc.CashPaymentInput(paid_on=form.paid_on.data, purchase_date=form.purchase_date.data,
                                     recipient_name=form.recipient_name.data,
                                     recipient_citizen_id=form.recipient_citizen_id.data)
-        done = _record(form, lambda: svc.record_cash_payment(session, app.id, data, current_user, settings=settings()),
-                       "Đã ghi nhận chi tiền hỗ trợ; giấy biên nhận số {number}. Hãy in giấy biên nhận để hai bên ký.")
-        if done is not None:
-            return done
+        if form.validate():
+            done = _record(form, lambda: svc.record_cash_payment(session, app.id, data, current_user,
+                                                                 settings=settings()),
+                           "Đã ghi nhận chi tiền hỗ trợ; giấy biên nhận số {number}. Hãy in giấy biên nhận để hai "
+                           "bên ký.")
+            if done is not None:
+                return done
+        else:
+            _put_errors(form, svc.cash_field_errors(session, app.id, data))
     status = 422 if form.is_submitted() else 200
     return render_template("handovers/pay.html", app=app, h=h, form=form, blocked=blocked, amount=amount,
                            amount_words=vn.amount_in_words(amount) if amount else "",

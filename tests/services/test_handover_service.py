@@ -25,7 +25,7 @@ from subsidy.models import (
 from subsidy.services import handovers as H
 from subsidy.services import receipts as R
 from subsidy.services import users
-from subsidy.services.errors import Conflict, NotFound, ServiceError
+from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
 from tests.handover_support import handover_input, imei, make_approved, run_handovers
 
 TODAY = dt.date(2026, 3, 20)
@@ -130,12 +130,91 @@ def test_handover_field_errors(session, people, field, kw, fragment):
     clerk, _, _ = people
     app = make_approved(session)
     imei_value = kw.pop("imei_value", IMEI_A)
-    with pytest.raises(H.FieldError) as exc:
+    with pytest.raises(InvalidFields) as exc:
         record(session, app, clerk, imei_value, **kw)
-    assert exc.value.field == field
-    assert fragment in str(exc.value)
+    assert list(exc.value.field_errors) == [field]  # only the wrong field
+    assert fragment in exc.value.field_errors[field]
     assert app.state == "approved"
     assert session.scalar(select(func.count()).select_from(Handover)) == 0
+
+
+# The tester's case (one submit showed only the IMEI error; four submits to fix them one by one).
+IMEI_BAD = "490154203237519"
+MSG_IMEI_BAD = ("Số IMEI 490154203237519 sai chữ số kiểm tra (chữ số cuối không khớp với 14 chữ số đầu), có thể "
+                "đã gõ nhầm một chữ số. Bấm *#06# trên máy và nhập lại cẩn thận.")
+MSG_SUBSCRIBER = ("Số thuê bao: Số điện thoại «12345» có 5 chữ số, nhưng số di động phải có đúng 10 chữ số. "
+                  "Hãy kiểm tra lại với người dân.")
+MSG_CCCD = ("Số CCCD «0821399» có 7 chữ số, nhưng số CCCD phải có đúng 12 chữ số (hoặc 9 chữ số nếu là số "
+            "CMND cũ). Hãy kiểm tra lại trên thẻ căn cước và nhập đủ 12 chữ số.")
+MSG_BEFORE_APPROVAL = "Ngày bàn giao (01/01/2020) không được trước ngày hồ sơ được phê duyệt (02/03/2026)."
+
+
+def _saved(session) -> tuple[int, int, int, int]:
+    return tuple(session.scalar(select(func.count()).select_from(m))
+                 for m in (Handover, HandoverImei, Receipt, ReceiptCounter))
+
+
+def test_every_wrong_handover_field_is_reported_at_once(session, people):
+    clerk, _, _ = people
+    app = make_approved(session)
+    with pytest.raises(InvalidFields) as exc:
+        record(session, app, clerk, IMEI_BAD, subscriber_number="12345", recipient_citizen_id="0821399",
+               handed_on=dt.date(2020, 1, 1))
+    assert exc.value.field_errors == {
+        "imei": MSG_IMEI_BAD, "subscriber_number": MSG_SUBSCRIBER, "recipient_citizen_id": MSG_CCCD,
+        "handed_on": MSG_BEFORE_APPROVAL,
+    }
+    assert isinstance(exc.value, ServiceError)  # callers catching ServiceError still catch it
+    assert _saved(session) == (0, 0, 0, 0) and app.state == "approved"
+    # Fixed in one go: the first receipt number of the year, none consumed by the refusal.
+    res = record(session, app, clerk, IMEI_A, handed_on=dt.date(2026, 3, 10))
+    assert res.receipt.display_number == "0001/BB-VTCI" and app.state == "handed_over"
+
+
+def test_all_handover_fields_wrong(session, people):
+    clerk, _, _ = people
+    app = make_approved(session)
+    data = H.HandoverInput(phone_make=" ", phone_model="M" * 81, imei="12", imei2="35693803564380", telecom="ABC",
+                           subscriber_number="", handed_on=None, recipient_name="", recipient_citizen_id="")
+    with pytest.raises(InvalidFields) as exc:
+        H.record_handover(session, app.id, data, clerk, today=TODAY)
+    errors = exc.value.field_errors
+    assert list(errors) == ["phone_make", "phone_model", "imei", "imei2", "telecom", "subscriber_number",
+                            "recipient_name", "recipient_citizen_id", "handed_on"]  # the order of the form
+    assert errors["phone_make"] == "Hãy nhập hãng điện thoại."
+    assert errors["phone_model"] == "Tên (model) điện thoại dài quá 80 ký tự."
+    assert errors["imei2"].startswith("IMEI thứ hai: ")
+    assert errors["handed_on"] == "Hãy nhập ngày bàn giao theo dạng ngày/tháng/năm."
+    assert errors["recipient_citizen_id"].startswith("Chưa nhập số CCCD")
+    assert _saved(session) == (0, 0, 0, 0)
+
+
+def test_taken_imei_is_checked_after_the_fields(session, people):
+    """The IMEI lookup (database) comes after the field checks: with other fields wrong the clerk
+    sees those first; once they are right, the Conflict naming the earlier receipt."""
+    clerk, _, _ = people
+    first, second = make_approved(session), make_approved(session)
+    record(session, first, clerk, IMEI_A)
+    with pytest.raises(InvalidFields) as exc:
+        record(session, second, clerk, IMEI_A, subscriber_number="12345")
+    assert exc.value.field_errors == {"subscriber_number": MSG_SUBSCRIBER}
+    with pytest.raises(Conflict, match=f"Số IMEI {IMEI_A} đã được ghi .*0001/BB-VTCI"):
+        record(session, second, clerk, IMEI_A)
+    assert _saved(session) == (1, 1, 1, 1)
+
+
+def test_handover_field_errors_saves_nothing(session, people):
+    app = make_approved(session)
+    data = handover_input(IMEI_BAD, subscriber_number="12345", recipient_citizen_id="0821399",
+                          handed_on=dt.date(2020, 1, 1))
+    assert H.handover_field_errors(session, app.id, data, today=TODAY) == {
+        "imei": MSG_IMEI_BAD, "subscriber_number": MSG_SUBSCRIBER, "recipient_citizen_id": MSG_CCCD,
+        "handed_on": MSG_BEFORE_APPROVAL,
+    }
+    assert H.handover_field_errors(session, app.id, handover_input(IMEI_A), today=TODAY) == {}
+    assert _saved(session) == (0, 0, 0, 0) and app.state == "approved"
+    with pytest.raises(NotFound):
+        H.handover_field_errors(session, 999_999, data, today=TODAY)
 
 
 def test_handover_on_the_approval_day_is_accepted(session, people):
@@ -148,15 +227,16 @@ def test_approval_date_is_the_local_day(session, people):
     # 01/03 20:00 UTC is 02/03 03:00 in Việt Nam: a handover on 01/03 is before approval.
     clerk, _, _ = people
     app = make_approved(session, approved_at=dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.timezone.utc))
-    with pytest.raises(H.FieldError, match="02/03/2026"):
+    with pytest.raises(InvalidFields, match="02/03/2026"):
         record(session, app, clerk, handed_on=dt.date(2026, 3, 1))
 
 
 def test_telecom_list_is_configurable(session, people):
     clerk, _, _ = people
     app = make_approved(session)
-    with pytest.raises(H.FieldError):
+    with pytest.raises(InvalidFields) as exc:
         H.record_handover(session, app.id, handover_input(IMEI_A), clerk, today=TODAY, telecoms=["Itelecom"])
+    assert exc.value.field_errors == {"telecom": "Hãy chọn doanh nghiệp viễn thông trong danh sách: Itelecom."}
     res = H.record_handover(session, app.id, handover_input(IMEI_A, telecom="ITELECOM"), clerk, today=TODAY,
                             telecoms=["Itelecom"])
     assert res.handover.telecom == "Itelecom"
@@ -262,9 +342,9 @@ def test_cash_amount_and_cutoff_come_from_the_rule_set(session, people):
     clerk, _, _ = people
     _rule_set(session, 1_250_000, cutoff=dt.date(2023, 2, 1))
     early = make_approved(session, form="cash", purchase_date=dt.date(2023, 1, 31))
-    with pytest.raises(H.FieldError, match="trước ngày 01/02/2023") as exc:
+    with pytest.raises(InvalidFields, match="trước ngày 01/02/2023") as exc:
         H.record_cash_payment(session, early.id, cash_input(), clerk, today=TODAY)
-    assert exc.value.field == "purchase_date"
+    assert list(exc.value.field_errors) == ["purchase_date"]
     app = make_approved(session, form="cash", purchase_date=dt.date(2023, 2, 1))
     rc = H.record_cash_payment(session, app.id, cash_input(), clerk, today=TODAY).receipt
     assert rc.snapshot["amount"] == 1_250_000
@@ -282,19 +362,60 @@ def test_cash_amount_and_cutoff_come_from_the_rule_set(session, people):
 def test_cash_field_errors(session, people, kw, field, fragment):
     clerk, _, _ = people
     app = make_approved(session, form="cash")
-    with pytest.raises(H.FieldError) as exc:
+    with pytest.raises(InvalidFields) as exc:
         H.record_cash_payment(session, app.id, cash_input(**kw), clerk, today=TODAY)
-    assert (exc.value.field, app.state) == (field, "approved")
-    assert fragment in str(exc.value)
+    assert (list(exc.value.field_errors), app.state) == ([field], "approved")
+    assert fragment in exc.value.field_errors[field]
 
 
 def test_cash_purchase_date_is_required(session, people):
     clerk, _, _ = people
     app = make_approved(session, form="cash", purchase_date=None)
-    with pytest.raises(H.FieldError, match="ngày hộ mua điện thoại"):
+    with pytest.raises(InvalidFields, match="ngày hộ mua điện thoại"):
         H.record_cash_payment(session, app.id, cash_input(), clerk, today=TODAY)
     res = H.record_cash_payment(session, app.id, cash_input(purchase_date=dt.date(2022, 12, 12)), clerk, today=TODAY)
     assert res.payment.purchase_date == dt.date(2022, 12, 12)
+
+
+def test_every_wrong_cash_field_is_reported_at_once(session, people):
+    clerk, _, _ = people
+    app = make_approved(session, form="cash")
+    with pytest.raises(InvalidFields) as exc:
+        H.record_cash_payment(session, app.id, cash_input(paid_on=dt.date(2026, 3, 21), purchase_date=dt.date(2022, 12, 11),
+                                                          recipient_name=" ", recipient_citizen_id="0821399"),
+                              clerk, today=TODAY)
+    assert exc.value.field_errors == {
+        "paid_on": "Ngày chi tiền (21/03/2026) không được sau ngày hôm nay (20/03/2026).",
+        "purchase_date": ("Ngày mua máy 11/12/2022 trước ngày 12/12/2022: chỉ hỗ trợ bằng tiền cho hộ tự mua điện "
+                          "thoại từ ngày này trở đi (điều kiện E5, Thông tư 14/2022/TT-BTTTT)."),
+        "recipient_name": ("Người nhận: Chưa nhập họ tên. Hãy nhập đầy đủ họ, tên đệm và tên, ví dụ "
+                           "«Nguyễn Văn Hùng»."),
+        "recipient_citizen_id": MSG_CCCD,
+    }
+    assert session.scalar(select(func.count()).select_from(CashPayment)) == 0
+    assert session.scalar(select(func.count()).select_from(ReceiptCounter)) == 0
+    assert app.state == "approved"
+    res = H.record_cash_payment(session, app.id, cash_input(), clerk, today=TODAY)
+    assert res.receipt.display_number == "0001/BN-VTCI"
+
+
+def test_cash_without_rule_set_on_the_payment_date_is_an_error_of_that_date(session, people, tt14):
+    """Rule sets loaded, none in force on the typed payment date: a message on ``paid_on`` with
+    the other wrong fields (the E5 cut-off of today's rule set still checked)."""
+    clerk, _, _ = people
+    app = make_approved(session, form="cash", approved_at=dt.datetime(2022, 1, 3, 9, tzinfo=dt.timezone.utc))
+    with pytest.raises(InvalidFields) as exc:
+        H.record_cash_payment(session, app.id, cash_input(paid_on=dt.date(2022, 6, 1), recipient_citizen_id="0821399"),
+                              clerk, today=TODAY)
+    assert list(exc.value.field_errors) == ["paid_on", "purchase_date", "recipient_citizen_id"]
+    assert exc.value.field_errors["paid_on"].startswith("Chưa có bộ quy tắc nào có hiệu lực ngày 01/06/2022.")
+    assert exc.value.field_errors["purchase_date"] == (
+        "Ngày mua máy 15/01/2023 không được sau ngày chi tiền 01/06/2022.")
+    errors = H.cash_field_errors(session, app.id, cash_input(paid_on=None, purchase_date=dt.date(2022, 12, 1)),
+                                 today=TODAY)
+    assert errors == {"paid_on": "Hãy nhập ngày chi tiền theo dạng ngày/tháng/năm.",
+                      "purchase_date": errors["purchase_date"]}
+    assert errors["purchase_date"].startswith("Ngày mua máy 01/12/2022 trước ngày 12/12/2022")
 
 
 def test_cash_refused_for_package_form(session, people):

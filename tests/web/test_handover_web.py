@@ -6,6 +6,7 @@ import io
 import itertools
 import re
 import unicodedata
+from html.parser import HTMLParser
 
 import pytest
 from flask import render_template
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from subsidy.domain import tracking
-from subsidy.models import Application, Handover, Receipt
+from subsidy.models import Application, CashPayment, Handover, HandoverImei, Receipt, ReceiptCounter
 from tests.conftest import csrf_token_from, login
 from tests.handover_support import make_approved
 
@@ -98,6 +99,181 @@ def test_handover_form_errors_are_shown_and_nothing_is_saved(app, client, login_
     missing = client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form(phone_make=""))
     assert missing.status_code == 422 and "Hãy nhập hãng điện thoại." in text(missing)
     assert count(app, Handover) == 0 and count(app, Receipt) == 0
+
+
+class FormPage(HTMLParser):
+    """What a form page shows: ``errors`` maps the id of each input/select to the messages in its
+    ``div.field``; ``values`` the value of each text input; ``summary`` the items of the error
+    list at the top as (text, link target)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.errors: dict[str, list[str]] = {}
+        self.values: dict[str, str] = {}
+        self.summary: list[tuple[str, str | None]] = []
+        self._divs: list[list[str]] = []  # classes of the open divs
+        self._field_id: str | None = None
+        self._error: list[str] | None = None  # the message being read under a field
+        self._item: list[str] | None = None  # the summary item being read
+        self._href: str | None = None
+        self.feed(html)
+
+    def _inside(self, cls: str) -> bool:
+        return any(cls in d for d in self._divs)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "div":
+            cls = (a.get("class") or "").split()
+            if "field" in cls:
+                self._field_id = None
+            if "error" in cls and self._divs and "field" in self._divs[-1] and self._field_id:
+                self._error = []
+            self._divs.append(cls)
+        elif tag in ("input", "select") and self._inside("field"):
+            self._field_id = a.get("id")
+            if tag == "input" and a.get("type", "text") == "text":
+                self.values[a["id"]] = a.get("value") or ""
+        elif tag == "li" and self._inside("error-summary"):
+            self._item, self._href = [], None
+        elif tag == "a" and self._item is not None:
+            self._href = a.get("href")
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self._divs:
+            self._divs.pop()
+            if self._error is not None:
+                self.errors.setdefault(self._field_id, []).append(" ".join("".join(self._error).split()))
+                self._error = None
+        elif tag == "li" and self._item is not None:
+            self.summary.append((" ".join("".join(self._item).split()), self._href))
+            self._item = None
+
+    def handle_data(self, data):
+        for sink in (self._error, self._item):
+            if sink is not None:
+                sink.append(data)
+
+
+# The tester's case: bad IMEI, subscriber number 12345, receiver's CCCD 0821399, date 01/01/2020.
+TESTER_CASE = {"imei": "490154203237519", "subscriber_number": "12345", "recipient_citizen_id": "0821399",
+               "handed_on": "01/01/2020"}
+TESTER_MESSAGES = {
+    "imei": ("Số IMEI 490154203237519 sai chữ số kiểm tra (chữ số cuối không khớp với 14 chữ số đầu), có thể "
+             "đã gõ nhầm một chữ số. Bấm *#06# trên máy và nhập lại cẩn thận."),
+    "subscriber_number": ("Số thuê bao: Số điện thoại «12345» có 5 chữ số, nhưng số di động phải có đúng 10 chữ "
+                          "số. Hãy kiểm tra lại với người dân."),
+    "recipient_citizen_id": ("Số CCCD «0821399» có 7 chữ số, nhưng số CCCD phải có đúng 12 chữ số (hoặc 9 chữ số "
+                             "nếu là số CMND cũ). Hãy kiểm tra lại trên thẻ căn cước và nhập đủ 12 chữ số."),
+    "handed_on": "Ngày bàn giao (01/01/2020) không được trước ngày hồ sơ được phê duyệt (02/03/2026).",
+}
+
+
+def nothing_saved(app) -> bool:
+    return (count(app, Handover), count(app, HandoverImei), count(app, CashPayment), count(app, Receipt),
+            count(app, ReceiptCounter)) == (0, 0, 0, 0, 0)
+
+
+def test_tester_case_shows_every_handover_error_in_one_response(app, client, login_as):
+    app_id, _ = committed_application(app)
+    login_as("clerk")
+    resp = client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form(**TESTER_CASE))
+    assert resp.status_code == 422
+    page = FormPage(text(resp))
+    assert page.errors == {k: [v] for k, v in TESTER_MESSAGES.items()}  # each under its own field
+    assert page.summary == [  # the list at the top, in page order, each linking to its field
+        ("Số IMEI: " + TESTER_MESSAGES["imei"], "#imei"),
+        ("Số thuê bao đã kích hoạt: " + TESTER_MESSAGES["subscriber_number"], "#subscriber_number"),
+        ("Số CCCD của người nhận: " + TESTER_MESSAGES["recipient_citizen_id"], "#recipient_citizen_id"),
+        ("Ngày bàn giao: " + TESTER_MESSAGES["handed_on"], "#handed_on"),
+    ]
+    assert "Biên bản bàn giao chưa được lưu: có 4 ô cần sửa." in text(resp)
+    # What the clerk typed is still there.
+    assert {k: page.values[k] for k in ("phone_make", "phone_model", "imei", "subscriber_number", "recipient_name",
+                                        "recipient_citizen_id", "handed_on")} == {
+        "phone_make": "Samsung", "phone_model": "Galaxy A05", "imei": "490154203237519", "subscriber_number": "12345",
+        "recipient_name": "Đặng Văn Hưởng", "recipient_citizen_id": "0821399", "handed_on": "01/01/2020"}
+    assert '<option selected value="VNPT">' in text(resp) or '<option value="VNPT" selected>' in text(resp)
+    assert nothing_saved(app)
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        assert s.get(Application, app_id).state == "approved"
+
+    ok = client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form())
+    assert ok.status_code == 302
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        assert s.scalar(select(Receipt)).display_number == "0001/BB-VTCI"  # no number was used up
+
+
+def test_form_errors_and_service_errors_show_together(app, client, login_as):
+    """A field the form itself refuses (empty make, unreadable date) does not hide the others."""
+    app_id, _ = committed_application(app)
+    login_as("clerk")
+    resp = client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form(
+        phone_make="", imei="490154203237519", telecom="", subscriber_number="12345", handed_on="31/02/2026"))
+    assert resp.status_code == 422
+    page = FormPage(text(resp))
+    assert list(page.errors) == ["phone_make", "imei", "telecom", "subscriber_number", "handed_on"]
+    assert page.errors["phone_make"] == ["Hãy nhập hãng điện thoại."]
+    assert page.errors["imei"] == [TESTER_MESSAGES["imei"]]
+    assert page.errors["telecom"] == ["Hãy chọn doanh nghiệp viễn thông."]
+    assert page.errors["subscriber_number"] == [TESTER_MESSAGES["subscriber_number"]]
+    assert len(page.errors["handed_on"]) == 1 and "31/02/2026" in page.errors["handed_on"][0]
+    assert page.values["handed_on"] == "31/02/2026" and page.values["imei"] == "490154203237519"
+    assert len(page.summary) == 5
+    assert nothing_saved(app)
+
+
+def test_cash_form_shows_every_error_in_one_response(app, client, login_as):
+    app_id, _ = committed_application(app, form="cash")
+    login_as("clerk")
+    typed = {"paid_on": "01/01/2020", "purchase_date": "11/12/2022", "recipient_name": "Huỳnh Mỹ Nhung",
+             "recipient_citizen_id": "0821399"}
+    resp = client.post(f"/ho-so/{app_id}/chi-tien", data=typed)
+    assert resp.status_code == 422
+    page = FormPage(text(resp))
+    assert page.errors == {
+        "paid_on": ["Ngày chi tiền (01/01/2020) không được trước ngày hồ sơ được phê duyệt (02/03/2026)."],
+        "purchase_date": ["Ngày mua máy 11/12/2022 trước ngày 12/12/2022: chỉ hỗ trợ bằng tiền cho hộ tự mua điện "
+                          "thoại từ ngày này trở đi (điều kiện E5, Thông tư 14/2022/TT-BTTTT)."],
+        "recipient_citizen_id": [TESTER_MESSAGES["recipient_citizen_id"]],
+    }
+    assert [href for _, href in page.summary] == ["#paid_on", "#purchase_date", "#recipient_citizen_id"]
+    assert "Giấy biên nhận chưa được lưu: có 3 ô cần sửa." in text(resp)
+    assert {k: page.values[k] for k in typed} == typed
+    assert nothing_saved(app)
+
+    # A date the form cannot read does not hide the others.
+    resp = client.post(f"/ho-so/{app_id}/chi-tien", data=dict(typed, paid_on="32/01/2026"))
+    page = FormPage(text(resp))
+    assert resp.status_code == 422 and list(page.errors) == ["paid_on", "purchase_date", "recipient_citizen_id"]
+    assert page.values["paid_on"] == "32/01/2026"
+
+    ok = client.post(f"/ho-so/{app_id}/chi-tien", data=dict(typed, paid_on="12/03/2026", purchase_date="15/01/2023",
+                                                            recipient_citizen_id="082195004321"))
+    assert ok.status_code == 302
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        assert s.scalar(select(Receipt)).display_number == "0001/BN-VTCI"
+
+
+def test_cash_date_without_rule_set_keeps_the_form(app, client, login_as):
+    """Rule sets loaded and none in force on the typed date: the form stays (with what was typed)
+    and the message is on the date, instead of the page replacing the form with it."""
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        from subsidy.services import rulesets
+
+        rulesets.load_shipped(s)
+        s.commit()
+    app_id, _ = committed_application(app, form="cash")
+    login_as("clerk")
+    resp = client.post(f"/ho-so/{app_id}/chi-tien", data={
+        "paid_on": "01/06/2022", "purchase_date": "15/01/2023", "recipient_name": "Huỳnh Mỹ Nhung",
+        "recipient_citizen_id": "082195004321"})
+    assert resp.status_code == 422
+    page = FormPage(text(resp))
+    assert page.values["paid_on"] == "01/06/2022" and page.values["recipient_name"] == "Huỳnh Mỹ Nhung"
+    assert page.errors["paid_on"][0].startswith("Ngày chi tiền (01/06/2022) không được trước ngày hồ sơ")
+    assert "500.000 đồng" in text(resp)  # the amount of the rule set in force today
+    assert nothing_saved(app)
 
 
 def test_duplicate_imei_refused_by_the_form(app, client, login_as):
