@@ -95,11 +95,22 @@ class BuildListForm(BaseForm):
 
 
 class ApproveListForm(BaseForm):
+    """The approval decision of a list. The number is checked and normalised by the service
+    (subsidy.domain.decisions): typed "Số: 12 / qđ-ubnd" it is stored "12/QĐ-UBND", so the form
+    lets a little more than the 64 stored characters through."""
+
     decision_number = StringField("Số quyết định phê duyệt", validators=[
-        DataRequired("Hãy nhập số quyết định."), Length(max=64)])
+        DataRequired("Hãy nhập số quyết định, ví dụ 123/QĐ-UBND."), Length(max=100)],
+        render_kw={"placeholder": "123/QĐ-UBND", "autocomplete": "off", "maxlength": 100})
     decision_date = DateField("Ngày quyết định", validators=[InputRequired("Hãy nhập ngày quyết định.")])
     approving_body = StringField("Cơ quan phê duyệt", validators=[
         DataRequired("Hãy nhập cơ quan phê duyệt."), Length(max=255)])
+
+
+class CorrectDecisionForm(ApproveListForm):
+    """A correction of an approved list's decision (number, date, body), with its reason."""
+
+    reason = TextAreaField("Lý do sửa", validators=[DataRequired("Hãy ghi rõ lý do sửa."), Length(max=1000)])
 
 
 class RuleSetUploadForm(BaseForm):

@@ -42,6 +42,7 @@ ACTION_LABELS: dict[str, str] = {
     "allocation.void": "Hủy phân bổ máy",
     "proposal_list.create": "Lập danh sách đề nghị",
     "proposal_list.approve": "Ghi phê duyệt danh sách",
+    "proposal_list.correct_decision": "Sửa số, ngày hoặc cơ quan của quyết định phê duyệt danh sách",
     "proposal_list.remove_entry": "Bỏ hồ sơ khỏi danh sách đề nghị đang lập",
     "proposal_list.export": "Tải danh sách (có số CCCD)",
     "handover.create": "Lập biên bản bàn giao",

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from forms.applications import AllocationForm, ApproveListForm, BuildListForm, MoveForm, ReasonForm
+from forms.applications import (AllocationForm, ApproveListForm, BuildListForm, CorrectDecisionForm, MoveForm,
+                               ReasonForm)
 from subsidy.documents import lists as docs
 from subsidy.documents.base import Issuer
 from subsidy.domain.workflow import WorkflowError
@@ -141,7 +142,10 @@ def show(list_id: int):
         form.decision_date.data = today_vn()
     if not form.approving_body.data:
         form.approving_body.data = f"Ủy ban nhân dân {current_app.config.get('COMMUNE_NAME', '')}".strip()
-    return render_template("lists/show.html", pl=pl, rows=rows, removed=removed, approve_form=form)
+    correct_form = CorrectDecisionForm(obj=pl) if pl.status == "approved" else None
+    return render_template("lists/show.html", pl=pl, rows=rows, removed=removed, approve_form=form,
+                           correct_form=correct_form, corrections=svc.decision_corrections(session, pl),
+                           receipts_issued=svc.receipts_issued(session, pl) if pl.status == "approved" else 0)
 
 
 @bp.route("/<int:list_id>/phe-duyet", methods=["POST"])
@@ -162,6 +166,33 @@ def approve(list_id: int):
         session.commit()
         flash(f"Đã ghi phê duyệt danh sách {pl.number}: {len(apps)} hồ sơ chuyển sang «Đã được phê duyệt».", "success")
     return redirect(url_for("lists.show", list_id=pl.id))
+
+
+@bp.route("/<int:list_id>/sua-quyet-dinh", methods=["POST"])
+@roles_required("approver")
+def correct_decision(list_id: int):
+    """Correct the decision number, date or approving body of an approved list (approver, with a
+    reason; audited with the old and new values)."""
+    session = db_session()
+    pl = _load(list_id)
+    form = CorrectDecisionForm()
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return redirect(url_for("lists.show", list_id=list_id))
+    try:
+        changes = svc.correct_decision(session, pl, form.decision_number.data, form.decision_date.data,
+                                       form.approving_body.data, form.reason.data, current_user)
+        issued = svc.receipts_issued(session, pl)
+    except ServiceError as err:
+        _fail(err)
+        return redirect(url_for("lists.show", list_id=list_id))
+    session.commit()
+    what = "; ".join(f"{svc.DECISION_FIELD_LABELS[f].lower()} {svc.shown_value(f, old) or '(trống)'} → "
+                     f"{svc.shown_value(f, new)}" for f, (old, new) in changes.items())
+    kept = (f" {issued} biên bản/giấy biên nhận đã lập trước đây giữ nguyên nội dung đã in." if issued else "")
+    flash(f"Đã sửa quyết định phê duyệt danh sách {pl.number}: {what}. Trang này, danh sách tải về và biên bản "
+          f"lập từ nay ghi giá trị mới.{kept}", "success")
+    return redirect(url_for("lists.show", list_id=list_id))
 
 
 def _issuer() -> Issuer:

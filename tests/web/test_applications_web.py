@@ -115,6 +115,7 @@ POSTS = [
     ("/danh-sach/lap", {"clerk"}),
     ("/danh-sach/bo-sung", {"clerk"}),
     ("/danh-sach/{lid}/phe-duyet", {"approver"}),
+    ("/danh-sach/{lid}/sua-quyet-dinh", {"approver"}),
     ("/bo-quy-tac/xem-truoc-tep", {"admin"}),
     ("/bo-quy-tac/luu", {"admin"}),
     ("/bo-quy-tac/{rid}/ap-dung", {"admin"}),

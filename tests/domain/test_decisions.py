@@ -1,0 +1,133 @@
+"""The decision number, date and approving body of a list's approval (subsidy.domain.decisions;
+Nghị định 30/2020/NĐ-CP, Phụ lục I, mục II.3)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from subsidy.domain import decisions
+from subsidy.domain.decisions import (DecisionFieldsError, DecisionValueError, check_decision, check_decision_date,
+                                      clean_approving_body, normalize_decision_number)
+from subsidy.domain.vn import VnValueError
+
+D = dt.date
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("123/QĐ-UBND", "123/QĐ-UBND"),
+    ("45/2026/QĐ-UBND", "45/2026/QĐ-UBND"),
+    ("12/QĐ-UBND-VX", "12/QĐ-UBND-VX"),
+    ("05/QĐ-UBND", "05/QĐ-UBND"),                 # the leading 0 of the decree kept …
+    ("5/QĐ-UBND", "5/QĐ-UBND"),                   # … and never added: the number stays as issued
+    ("Số: 123/QĐ-UBND", "123/QĐ-UBND"),
+    ("số 12 / qđ-ubnd", "12/QĐ-UBND"),
+    ("SỐ:12/QĐ-UBND", "12/QĐ-UBND"),
+    ("So 7/QD-UBND", "7/QĐ-UBND"),                # no Vietnamese keyboard
+    ("Quyết định số 312/QĐ-UBND", "312/QĐ-UBND"),
+    ("QĐ số 312/QĐ-UBND", "312/QĐ-UBND"),
+    ("12 / QĐ - UBND - VX", "12/QĐ-UBND-VX"),
+    ("12/qd-ubnd-vx", "12/QĐ-UBND-VX"),
+    ("12/Q\u00d0-UBND", "12/QĐ-UBND"),           # the Icelandic eth Ð typed for Đ
+    ("12/QĐ\u2013UBND", "12/QĐ-UBND"),            # en dash
+    ("１２／ＱĐ－ＵＢＮＤ", "12/QĐ-UBND"),             # full-width
+    ("12/QĐ-UB\u200bND", "12/QĐ-UBND"),           # zero-width space pasted from a web page
+    ("2269/qđ-ttg", "2269/QĐ-TTg"),               # Thủ tướng Chính phủ keeps its "TTg"
+    ("12/QĐ-UBND-KH2", "12/QĐ-UBND-KH2"),
+    ("1" + "/QĐ-UBND" + "-VX" * 18, "1/QĐ-UBND" + "-VX" * 18),  # 63 characters
+])
+def test_accepted_and_normalised(typed, stored):
+    assert normalize_decision_number(typed) == stored
+
+
+HOW = ("Số quyết định gồm số thứ tự, dấu «/» rồi ký hiệu (chữ in hoa không dấu, chữ Đ, chữ số; các nhóm nối bằng "
+       "«-»), ví dụ 123/QĐ-UBND (hoặc 45/2026/QĐ-UBND).")
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("<script>alert(1)</script>", f"Số quyết định có ký tự không dùng trong số văn bản: «<», «>», «(», «)». {HOW}"),
+    ("", "Hãy nhập số quyết định phê duyệt, ví dụ 123/QĐ-UBND (hoặc 45/2026/QĐ-UBND)."),
+    (None, "Hãy nhập số quyết định phê duyệt, ví dụ 123/QĐ-UBND (hoặc 45/2026/QĐ-UBND)."),
+    ("  \u200b ", "Hãy nhập số quyết định phê duyệt, ví dụ 123/QĐ-UBND (hoặc 45/2026/QĐ-UBND)."),
+    ("12", f"Số quyết định «12» thiếu dấu «/» và ký hiệu văn bản sau số thứ tự. {HOW}"),
+    ("12-QĐ-UBND", f"Số quyết định «12-QĐ-UBND» thiếu dấu «/» và ký hiệu văn bản sau số thứ tự. {HOW}"),
+    ("QĐ-UBND", f"Số quyết định «QĐ-UBND» phải bắt đầu bằng số thứ tự của văn bản (chữ số). {HOW}"),
+    ("QĐ 12/UBND", f"Số quyết định «QĐ 12/UBND» phải bắt đầu bằng số thứ tự của văn bản (chữ số). {HOW}"),
+    ("12/QĐ UBND",
+     f"Số quyết định «12/QĐ UBND» có khoảng trắng giữa các chữ: ký hiệu viết liền, không cách chữ. {HOW}"),
+    ("12//QĐ-UBND", f"Số quyết định «12//QĐ-UBND» có nhóm ký hiệu trống (hai dấu «/» hoặc «-» liền nhau, hay dấu ở "
+                    f"cuối). {HOW}"),
+    ("12/QĐ-UBND-", f"Số quyết định «12/QĐ-UBND-» có nhóm ký hiệu trống (hai dấu «/» hoặc «-» liền nhau, hay dấu ở "
+                    f"cuối). {HOW}"),
+    ("12/2026", "Số quyết định «12/2026» thiếu ký hiệu: sau số phải có chữ viết tắt loại văn bản và cơ quan ban hành "
+                "(QĐ-UBND …), ví dụ 123/QĐ-UBND (hoặc 45/2026/QĐ-UBND)."),
+    ("0/QĐ-UBND", "Số thứ tự của quyết định phải từ 1 trở lên, ví dụ 123/QĐ-UBND (hoặc 45/2026/QĐ-UBND)."),
+    ("1234567/QĐ-UBND", "Số thứ tự của quyết định «1234567» dài quá 6 chữ số: hãy ghi đúng số in trên quyết định, "
+                        "ví dụ 123/QĐ-UBND (hoặc 45/2026/QĐ-UBND)."),
+    ("12/QĐ-ỦBND", f"Số quyết định có ký tự không dùng trong số văn bản: «Ủ». {HOW}"),
+    ("12/QĐ-UBND\"onmouseover=x", f"Số quyết định có ký tự không dùng trong số văn bản: «\"», «=». {HOW}"),
+    ("12/QĐ-UBND\x00", f"Số quyết định có ký tự không dùng trong số văn bản: U+0000. {HOW}"),
+    ("1/QĐ-UBND" + "-VX" * 19, "Số quyết định dài 66 ký tự, quá 64 ký tự: hãy ghi đúng số và ký hiệu in trên quyết "
+                               "định, ví dụ 123/QĐ-UBND (hoặc 45/2026/QĐ-UBND)."),
+])
+def test_refused_with_what_is_wrong_and_an_example(typed, message):
+    with pytest.raises(DecisionValueError) as err:
+        normalize_decision_number(typed)
+    assert str(err.value) == message
+    assert isinstance(err.value, VnValueError)
+
+
+def test_every_accepted_number_fits_the_column_and_has_no_markup():
+    for typed in ("số 12 / qđ-ubnd", "1/QĐ-UBND" + "-VX" * 18):
+        out = normalize_decision_number(typed)
+        assert len(out) <= decisions.NUMBER_MAX_LENGTH and not set(out) & set("<>&\"' ")
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("Ủy ban nhân dân xã Phú Tân", "Ủy ban nhân dân xã Phú Tân"),
+    ("  UBND   xã\tPhú Tân ", "UBND xã Phú Tân"),
+    ("Ủy ban nhân dân tỉnh Đồng Tháp (mới)", "Ủy ban nhân dân tỉnh Đồng Tháp (mới)"),
+    ("Sở KH&CN tỉnh Đồng Tháp", "Sở KH&CN tỉnh Đồng Tháp"),
+    ("Chủ tịch UBND huyện Châu Thành, tỉnh Tiền Giang", "Chủ tịch UBND huyện Châu Thành, tỉnh Tiền Giang"),
+    ("U\u0309y ban nhân dân xã Phú Tân", "Ủy ban nhân dân xã Phú Tân"),  # typed with a combining mark: NFC
+])
+def test_approving_body_accepted(typed, stored):
+    assert clean_approving_body(typed) == stored
+
+
+@pytest.mark.parametrize("typed, part", [
+    ("<b>UBND</b>", "ký tự không dùng trong tên cơ quan: «<», «>»"),
+    ("UBND xã {{ 7*7 }}", "«{», «*», «}»"),
+    ("=HYPERLINK(\"x\")", "«=»"),
+    ("", "Hãy nhập cơ quan phê duyệt, ví dụ «Ủy ban nhân dân xã Phú Tân»."),
+    ("1", "Cơ quan phê duyệt phải là tên cơ quan, ví dụ «Ủy ban nhân dân xã Phú Tân»."),
+    ("Ủy ban " * 40, "dài 279 ký tự, quá 255 ký tự"),
+])
+def test_approving_body_refused(typed, part):
+    with pytest.raises(DecisionValueError) as err:
+        clean_approving_body(typed)
+    assert part in str(err.value)
+
+
+def test_decision_date_bounds():
+    made, today = D(2025, 7, 1), D(2025, 7, 20)
+    assert check_decision_date(D(2025, 7, 1), list_created_on=made, today=today) == D(2025, 7, 1)
+    assert check_decision_date(D(2025, 7, 20), list_created_on=made, today=today) == D(2025, 7, 20)
+    with pytest.raises(DecisionValueError, match=r"không được sau ngày hôm nay: 21/07/2025 .*hôm nay 20/07/2025"):
+        check_decision_date(D(2025, 7, 21), list_created_on=made, today=today)
+    with pytest.raises(DecisionValueError, match=r"không được trước ngày lập danh sách \(01/07/2025\)"):
+        check_decision_date(D(2025, 6, 30), list_created_on=made, today=today)
+    with pytest.raises(DecisionValueError, match=r"sau ngày đã ghi nhận phê duyệt trên hệ thống \(15/07/2025\)"):
+        check_decision_date(D(2025, 7, 16), list_created_on=made, today=today, recorded_on=D(2025, 7, 15))
+    with pytest.raises(DecisionValueError, match="Hãy nhập ngày quyết định"):
+        check_decision_date(None, list_created_on=made, today=today)
+
+
+def test_check_decision_reports_every_field():
+    d = check_decision("số 12 / qđ-ubnd", D(2025, 7, 10), " UBND xã Phú Tân", list_created_on=D(2025, 7, 1),
+                       today=D(2025, 7, 20))
+    assert d == decisions.Decision("12/QĐ-UBND", D(2025, 7, 10), "UBND xã Phú Tân")
+    with pytest.raises(DecisionFieldsError) as err:
+        check_decision("<script>", D(2025, 8, 1), "<i>", list_created_on=D(2025, 7, 1), today=D(2025, 7, 20))
+    assert list(err.value.errors) == ["decision_number", "decision_date", "approving_body"]
+    assert str(err.value) == " ".join(err.value.errors.values())
