@@ -40,6 +40,9 @@ __all__ = [
     "find_header",
     "find_list_year",
     "mark_file_duplicates",
+    "normalize_household_code",
+    "CODE_MIN_LENGTH",
+    "CODE_MAX_LENGTH",
     "household_search_text",
     "search_tokens",
 ]
@@ -345,6 +348,88 @@ def _sci_message(what: str, shown: str, length_hint: str, sure: bool = True) -> 
     )
 
 
+#: Shortest and longest household code accepted (``households.code`` is VARCHAR(32)).
+CODE_MIN_LENGTH = 4
+CODE_MAX_LENGTH = 32
+_CODE_CHAR = re.compile(r"[0-9A-Za-z./_-]")
+# Fast path (every code of a real list): the whole rule below in one match, plus a non-zero digit.
+_CODE_FAST = re.compile(r"[0-9A-Za-z][0-9A-Za-z./_-]{%d,%d}[0-9A-Za-z]" % (CODE_MIN_LENGTH - 2, CODE_MAX_LENGTH - 2))
+_NONZERO_DIGIT = re.compile(r"[1-9]")
+_CODE_HOW = (
+    "Mã hộ chỉ gồm chữ số, chữ cái không dấu (A–Z) và dấu chấm (.), gạch ngang (-), gạch chéo (/), "
+    "gạch dưới (_), từ {lo} đến {hi} ký tự, ví dụ 8250419218 hoặc PH-012. Hãy chép lại mã hộ đúng "
+    "như trong danh sách rà soát hộ nghèo, hộ cận nghèo."
+).format(lo=CODE_MIN_LENGTH, hi=CODE_MAX_LENGTH)
+
+
+def normalize_household_code(raw: str | None) -> str:
+    """Return a household code (mã hộ) as stored, after checking that it can be one.
+
+    The one rule for every path that stores a code: the household form (manual entry) calls it
+    with the text typed; the list import calls it with the cell's text after :func:`id_digits`
+    (which deals with Excel number cells and scientific notation first).
+
+    Shape: text; NFKC (full-width ``８２５`` → ``825``), every space removed (``"82 504 19218"`` →
+    ``"8250419218"``); letters keep their case.  Accepted (decided here, lenient about how other
+    communes number their households — the sample lists use 10 digits, but no format is
+    required): ASCII letters, digits, ``.`` ``-`` ``/`` ``_``; beginning and ending with a letter or
+    digit; at least one digit; :data:`CODE_MIN_LENGTH` (4) to :data:`CODE_MAX_LENGTH` (32)
+    characters; not only zeros.  So ``8250419218``, ``PH-012``, ``01/2025/PT``, ``HN.0042`` pass;
+    ``X1`` and ``123`` (too short to tell a household from a row number or a stray cell), ``<b>``
+    (a character no code has), ``Nam`` (no digit: most likely a cell from another column),
+    ``0000`` (a placeholder) and a code longer than 32 characters do not.  Letters with
+    Vietnamese marks are refused so that a code typed by hand can also be matched by next
+    year's import.
+
+    Raises :class:`vn.VnValueError` with a Vietnamese message saying what is wrong and how to
+    write a code.  Source: issue 2 item 9 (the household code is the key an import matches on);
+    shared/data/README.md (codes in the sample lists).
+    """
+    text = unicodedata.normalize("NFKC", raw or "") if isinstance(raw, str) else _text(raw)
+    code = "".join(text.split())
+    if _CODE_FAST.fullmatch(code) and _NONZERO_DIGIT.search(code):
+        return code
+    if not code:
+        raise vn.VnValueError(
+            "Chưa nhập mã hộ. Hãy chép mã hộ từ danh sách rà soát hộ nghèo, hộ cận nghèo, ví dụ 8250419218."
+        )
+    shown = code if len(code) <= 40 else code[:40] + "…"
+    bad = next((ch for ch in code if not _CODE_CHAR.fullmatch(ch)), None)
+    if bad is not None:
+        if not bad.isprintable():
+            what = f"ký tự ẩn U+{ord(bad):04X}"
+        elif bad.isalpha():
+            what = f"chữ «{bad}» (chữ có dấu hoặc không phải chữ cái A–Z)"
+        else:
+            what = f"ký tự «{bad}»"
+        raise vn.VnValueError(f"Mã hộ «{shown}» có {what}, không dùng trong mã hộ. {_CODE_HOW}")
+    if len(code) > CODE_MAX_LENGTH:
+        raise vn.VnValueError(
+            f"Mã hộ «{shown}» dài {len(code)} ký tự, quá {CODE_MAX_LENGTH} ký tự. Có thể đã dán nhầm "
+            f"nhiều ô vào một. {_CODE_HOW}"
+        )
+    if not (code[0].isalnum() and code[-1].isalnum()):
+        raise vn.VnValueError(
+            f"Mã hộ «{code}» bắt đầu hoặc kết thúc bằng dấu (. - / _): mã hộ phải bắt đầu và kết thúc "
+            f"bằng chữ số hoặc chữ cái. {_CODE_HOW}"
+        )
+    if len(code) < CODE_MIN_LENGTH:
+        raise vn.VnValueError(
+            f"Mã hộ «{code}» chỉ có {len(code)} ký tự, quá ngắn để là mã của một hộ (có thể là số thứ "
+            f"tự STT chứ không phải mã hộ). {_CODE_HOW}"
+        )
+    if not any("0" <= ch <= "9" for ch in code):
+        raise vn.VnValueError(
+            f"Mã hộ «{code}» không có chữ số nào, nên không giống một mã hộ (có thể đã ghi nhầm họ tên, "
+            f"tên ấp hay ghi chú vào ô Mã hộ). {_CODE_HOW}"
+        )
+    if set(code) <= set("0./_-"):
+        raise vn.VnValueError(
+            f"Mã hộ «{code}» toàn chữ số 0, là mã điền tạm chứ không phải mã của một hộ. {_CODE_HOW}"
+        )
+    return code
+
+
 def id_digits(value: Any, what: str, length_hint: str) -> str:
     """The text of an ID cell (CCCD, phone, household code) — never through a lossy float.
 
@@ -598,21 +683,14 @@ class RowParser:
         code: str | None = None
         if raw_code is not None:
             try:
-                code = id_digits(raw_code, "Mã hộ", "đầy đủ mã hộ").replace(" ", "") or None
-                if code is not None and (len(code) > 32 or not _CODE_OK.match(code)):
-                    errors.append(
-                        f"Mã hộ «{_text(raw_code)}» không hợp lệ: chỉ gồm chữ số, chữ cái không dấu, "
-                        "dấu chấm, gạch ngang; tối đa 32 ký tự."
-                    )
-                    code = None
+                text = id_digits(raw_code, "Mã hộ", "đầy đủ mã hộ")
+                code = normalize_household_code(text) if text.strip() else None
             except vn.VnValueError as err:
                 errors.append(str(err))
 
         name = ""
         try:
-            name = vn.normalize_name(raw_name)
-            if len(name) > 120:
-                errors.append("Họ tên chủ hộ dài quá 120 ký tự. Hãy kiểm tra lại ô họ tên.")
+            name = vn.normalize_name(raw_name)  # the rule of the household form (one place)
         except vn.VnValueError as err:
             errors.append(str(err))
 

@@ -191,14 +191,18 @@ def change_password(session: Session, user: User, new_password: str, actor: User
     audit.record(session, actor, "user.password_change", "user", user.id)
 
 
-def reset_password(session: Session, user: User, actor: User) -> str:
-    """Give the user a new one-time password (returned once); they must change it at sign-in."""
+def reset_password(session: Session, user: User, actor: User | None, note: str | None = None) -> str:
+    """Give the user a new one-time password (returned once); they must change it at sign-in.
+
+    Also lifts every sign-in lock-out (as :func:`unlock`) and signs the account out everywhere.
+    ``actor`` is None when no one signed in did it (the ``reset-password`` command); ``note`` is
+    then the audit note saying so. Audited "user.password_reset"."""
     password = generate_one_time_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
     user.locked_until = None  # and the new session_token starts every failure counter afresh
     user.session_token = secrets.token_hex(16)
-    audit.record(session, actor, "user.password_reset", "user", user.id)
+    audit.record(session, actor, "user.password_reset", "user", user.id, note=note)
     return password
 
 

@@ -375,9 +375,10 @@ def test_normalize_phone_bad(raw, fragments):
         ("ƯNG ĐÌNH ỔN", "Ưng Đình Ổn"),
         ("H'HEN NIÊ", "H'Hen Niê"),
         ("Lê Thị MỸ Hạnh", "Lê Thị MỸ Hạnh"),  # mixed case: kept as typed
-        ("nguyễn văn an", "nguyễn văn an"),  # not all capitals: kept as typed
+        ("nguyễn văn an", "Nguyễn Văn An"),  # all lower case: title case, like all capitals
+        ("h’hen niê", "H'Hen Niê"),  # typographic apostrophe stored as '
         ("McDonald Nguyễn", "McDonald Nguyễn"),
-        ("A", "A"),
+        ("Ly", "Ly"),  # one word, two letters: some ethnic-minority names are a single word
     ],
 )
 def test_normalize_name_good(raw, expected):

@@ -153,8 +153,8 @@ def test_search_folds_case_and_diacritics(session, people, query, codes):
 
 def test_search_filters_by_hamlet_and_category(session, clerk):
     svc.register_household(session, data(), clerk)
-    svc.register_household(session, data(code="1", citizen_id=None, hamlet="Ấp Phú Xuân", category="near_poor"), clerk)
-    assert [h.code for h in svc.search_households(session, hamlet="Ấp Phú Xuân")] == ["1"]
+    svc.register_household(session, data(code="PX-0001", citizen_id=None, hamlet="Ấp Phú Xuân", category="near_poor"), clerk)
+    assert [h.code for h in svc.search_households(session, hamlet="Ấp Phú Xuân")] == ["PX-0001"]
     assert [h.code for h in svc.search_households(session, category="poor")] == ["8250419218"]
     assert svc.hamlets_in_use(session, ["Ấp Phú Hòa", "Ấp Phú Lợi"]) == ["Ấp Phú Hòa", "Ấp Phú Lợi", "Ấp Phú Xuân"]
 

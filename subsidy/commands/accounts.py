@@ -1,0 +1,71 @@
+"""CLI commands for staff accounts (`flask --app app …`): the way back in for a forgotten or locked
+account, e.g. the only admin's, which `ensure-admin` cannot give once any account exists."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import click
+from sqlalchemy import select
+
+from subsidy.cli import cli_session, fail
+from subsidy.db import utcnow
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+#: The audit note of a reset made from the command line (no one is signed in: actor None).
+CLI_NOTE = "Đặt lại bằng lệnh reset-password trên máy chủ (dòng lệnh, không có người dùng đăng nhập)"
+
+
+@click.command("reset-password",
+               help="Cấp mật khẩu dùng một lần mới cho tài khoản USERNAME (in ra một lần, phải đổi khi "
+                    "đăng nhập), gỡ mọi khóa đăng nhập và đăng xuất tài khoản ở mọi nơi. Ghi nhật ký.")
+@click.argument("username")
+def reset_password(username: str) -> None:
+    """Reset USERNAME's password from the server's command line.
+
+    Calls :func:`subsidy.services.users.reset_password` with no actor (the audit entry
+    "user.password_reset" has actor none and the note :data:`CLI_NOTE`, plus the lock it lifted,
+    if any): a new one-time password, printed once; must_change_password set; locked_until
+    cleared and session_token rotated, which lifts the per-address lock-outs and ends every
+    session. A deactivated account gets its new password but stays deactivated (a warning says
+    so). Exits 1 with a Vietnamese reason for an unknown username (listing the active admins).
+    """
+    from subsidy.models import User
+    from subsidy.services import users
+
+    name = (username or "").strip().lower()
+    session = cli_session()
+    try:
+        user = session.scalar(select(User).where(User.username == name))
+        if user is None:
+            admins = list(session.scalars(select(User.username).where(User.role == "admin", User.active.is_(True))
+                                          .order_by(User.username).limit(10)))
+            known = (f" Các tài khoản quản trị đang hoạt động: {', '.join(admins)}." if admins
+                     else " Chưa có tài khoản quản trị nào đang hoạt động.")
+            fail(f"không có tài khoản «{username}». Hãy kiểm tra lại tên đăng nhập (chữ thường, không dấu).{known}")
+        until = user.locked_until
+        if until is not None and until.tzinfo is None:
+            until = until.replace(tzinfo=dt.timezone.utc)
+        note = CLI_NOTE
+        if until is not None and until > utcnow():
+            note += f"; gỡ khóa đăng nhập (đang khóa đến {until.astimezone(VN_TZ):%H:%M %d/%m/%Y})"
+        password = users.reset_password(session, user, None, note=note)
+        session.commit()
+        active, role = user.active, user.role
+    except Exception as err:  # noqa: BLE001 - one line for the operator
+        session.rollback()
+        fail(f"không đặt lại được mật khẩu: {err}")
+    finally:
+        session.close()
+    click.echo("=" * 60)
+    click.echo(f"Đã cấp lại mật khẩu cho tài khoản {name} ({role}).")
+    click.echo(f"  Mật khẩu dùng một lần: {password}")
+    click.echo("  (phải đổi mật khẩu khi đăng nhập; mọi khóa đăng nhập đã được gỡ,")
+    click.echo("   các phiên đăng nhập cũ của tài khoản này đã kết thúc)")
+    click.echo("=" * 60)
+    if not active:
+        click.echo(f"Lưu ý: tài khoản {name} đang bị vô hiệu hóa nên vẫn chưa đăng nhập được; một quản trị "
+                   "viên khác bật lại ở mục Tài khoản.", err=True)
+
+
+COMMANDS = [reset_password]

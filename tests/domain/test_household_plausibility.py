@@ -1,0 +1,130 @@
+"""What can be a head-of-household name (vn.normalize_name) and a household code
+(household_list.normalize_household_code): the one rule shared by manual entry and the list import.
+Real values from the sample lists and the tester's junk inputs."""
+from __future__ import annotations
+
+import csv
+import unicodedata
+
+import pytest
+
+from subsidy.domain import vn
+from subsidy.domain.household_list import (
+    CODE_MAX_LENGTH,
+    CODE_MIN_LENGTH,
+    id_digits,
+    normalize_household_code,
+)
+from tests.conftest import DATA
+
+# ------------------------------------------------------------------------------------------------
+# Names
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw, stored", [
+    ("Mai Minh Nghĩa", "Mai Minh Nghĩa"),
+    ("Đinh Hồng Tư", "Đinh Hồng Tư"),
+    ("Ksor H'Blơi", "Ksor H'Blơi"),            # Jrai name, apostrophe inside a word
+    ("H\u2019HEN NIÊ", "H'Hen Niê"),            # typographic apostrophe, capitals
+    ("Y Moan Ênuôl", "Y Moan Ênuôl"),           # a one-letter word is fine in a longer name
+    ("Sa-ra Lò", "Sa-ra Lò"),
+    ("Nguyễn T. Hoa", "Nguyễn T. Hoa"),         # abbreviation
+    ("Nguyễn T.Hoa", "Nguyễn T.Hoa"),
+    ("Ly", "Ly"),                               # a single-word name of two letters
+    ("Ươm", "Ươm"),
+    ("nguyễn văn hùng", "Nguyễn Văn Hùng"),     # all lower case: title case
+    ("NGUYỄN VĂN HÙNG", "Nguyễn Văn Hùng"),     # all capitals: title case
+    ("Lê Thị MỸ Hạnh", "Lê Thị MỸ Hạnh"),       # mixed: kept
+])
+def test_names_people_have_are_accepted(raw, stored):
+    assert vn.normalize_name(raw) == stored
+
+
+@pytest.mark.parametrize("raw, fragment", [
+    ("a", "chỉ có 1 chữ cái"),                          # the tester's manual entry
+    ("'; DROP TABLE--", "có ký tự «;»"),                # the tester's second one
+    ("<b>", "có ký tự «<»"),
+    ("X", "chỉ có 1 chữ cái"),
+    ("Y", "chỉ có 1 chữ cái"),
+    ("123", "không có chữ cái nào"),
+    ("Nguyễn Văn 2", "có chữ số «2»"),
+    ("Lê Văn A (chết)", "có ký tự «(»"),
+    ("Trần Thị Thu, Lê Văn Tám", "có ký tự «,»"),
+    ("nguyen_van_an", "có ký tự «_»"),
+    ("Trần@Thu", "có ký tự «@»"),
+    ("'Hen Niê", "đặt dấu sai chỗ"),
+    ("Nguyễn--Hoa", "đặt dấu sai chỗ"),
+    ("Nguyễn Văn -", "đặt dấu sai chỗ"),
+    ("Lê Văn..", "đặt dấu sai chỗ"),
+    ("Nguyễn Văn Hùng " * 8, "quá 120 ký tự"),
+])
+def test_what_cannot_be_a_name_is_refused_with_the_reason(raw, fragment):
+    with pytest.raises(vn.VnValueError) as err:
+        vn.normalize_name(raw)
+    message = str(err.value)
+    assert fragment in message, message
+    assert message.startswith("Họ tên")
+    assert "Hãy" in message  # says how to fix it
+
+
+def test_every_name_of_the_sample_lists_is_accepted_as_expected():
+    for name in ("ho-ngheo-2025-phu-tan.expected.csv", "ho-ngheo-2025-bo-sung.expected.csv"):
+        with (DATA / name).open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert len(rows) in (180, 40)
+        for row in rows:
+            assert vn.normalize_name(row["head_name"]) == row["head_name"]
+            assert vn.normalize_name(row["head_name"].upper()) == row["head_name"]
+            assert vn.normalize_name(unicodedata.normalize("NFD", row["head_name"].lower())) == row["head_name"]
+            assert normalize_household_code(row["household_code"]) == row["household_code"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Household codes
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw, stored", [
+    ("8250419218", "8250419218"),            # the sample lists: 10 digits
+    (" 82 504 19218 ", "8250419218"),
+    ("８２５０４１９２１８", "8250419218"),     # full-width digits
+    ("PH-012", "PH-012"),
+    ("01/2025/PT", "01/2025/PT"),
+    ("HN.0042", "HN.0042"),
+    ("A_01", "A_01"),
+    ("0123", "0123"),
+    ("8" * 32, "8" * 32),
+])
+def test_plausible_codes_of_any_commune_are_accepted(raw, stored):
+    assert normalize_household_code(raw) == stored
+
+
+@pytest.mark.parametrize("raw, fragment", [
+    ("X1", "chỉ có 2 ký tự"),         # the tester's manual entry
+    ("<b>", "có ký tự «<»"),           # the tester's second one
+    ("123", "chỉ có 3 ký tự"),         # the tester's import row
+    ("", "Chưa nhập mã hộ"),
+    ("   ", "Chưa nhập mã hộ"),
+    ("B-7%", "có ký tự «%»"),
+    ("Đ-0012", "chữ «Đ»"),
+    ("8250419218;", "có ký tự «;»"),
+    ("-8250", "bắt đầu hoặc kết thúc"),
+    ("8250.", "bắt đầu hoặc kết thúc"),
+    ("Nguyen", "không có chữ số nào"),
+    ("0000", "toàn chữ số 0"),
+    ("8" * (CODE_MAX_LENGTH + 1), f"quá {CODE_MAX_LENGTH} ký tự"),
+])
+def test_implausible_codes_are_refused_with_the_reason(raw, fragment):
+    with pytest.raises(vn.VnValueError) as err:
+        normalize_household_code(raw)
+    message = str(err.value)
+    assert fragment in message, message
+    assert "mã hộ" in message.lower() and "Hãy" in message
+    assert CODE_MIN_LENGTH == 4
+
+
+def test_an_excel_number_cell_goes_through_the_same_rule():
+    assert normalize_household_code(id_digits(8250419218, "Mã hộ", "đầy đủ mã hộ")) == "8250419218"
+    with pytest.raises(vn.VnValueError, match="chỉ có 3 ký tự"):
+        normalize_household_code(id_digits(123, "Mã hộ", "đầy đủ mã hộ"))
