@@ -23,7 +23,7 @@ from subsidy.db import utcnow
 from subsidy.domain import vn
 from subsidy.domain.csvsafe import csv_safe
 from subsidy.domain.places import normalize_hamlet
-from subsidy.domain.household_list import household_search_text, search_tokens
+from subsidy.domain.household_list import household_search_text, normalize_household_code, search_tokens
 from subsidy.models import AuditEntry, Household, User
 from subsidy.services import audit
 from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
@@ -96,22 +96,28 @@ def _clean_text(value: str | None, limit: int) -> str | None:
     return text[:limit] if text else None
 
 
-def _validate(data: HouseholdInput, this_year: int) -> tuple[dict[str, Any], list[str]]:
-    """Normalised column values and the CCCD warnings; raises InvalidHousehold."""
+def _validate(data: HouseholdInput, this_year: int,
+              kept_code: str | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Normalised column values and the CCCD warnings; raises InvalidHousehold.
+
+    ``kept_code``: on an edit, the household's code on file; typed again unchanged it is accepted
+    even if it breaks :func:`normalize_household_code` (stored before that rule), so the clerk can
+    still correct the other fields."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
 
-    code = "".join((data.code or "").split())
-    if not code:
-        errors["code"] = "Chưa nhập mã hộ. Mã hộ có trong danh sách rà soát hộ nghèo, hộ cận nghèo."
-    elif len(code) > 32:
-        errors["code"] = "Mã hộ dài quá 32 ký tự."
-    values["code"] = code
+    # Code and name: the same rules as the list import (household_list / vn), so a household
+    # entered by hand can be matched by next year's import and is cased the same way.
+    values["code"] = typed = "".join((data.code or "").split())
+    try:
+        values["code"] = normalize_household_code(data.code)
+    except vn.VnValueError as err:
+        if kept_code is None or typed != kept_code:
+            errors["code"] = str(err)
+        # else: an edit that keeps a code stored before these checks existed; the key stays.
 
     try:
         values["head_name"] = vn.normalize_name(data.head_name)
-        if len(values["head_name"]) > 120:
-            errors["head_name"] = "Họ tên dài quá 120 ký tự."
     except vn.VnValueError as err:
         errors["head_name"] = str(err)
 
@@ -302,7 +308,7 @@ def update_household(session: Session, household_id: int, data: HouseholdInput, 
     NotFound, InvalidHousehold, NeedsConfirmation, Conflict.
     """
     hh = get_household(session, household_id)
-    values, warnings = _validate(data, _this_year())
+    values, warnings = _validate(data, _this_year(), kept_code=hh.code)
     _check_unique(session, values, hh)
     _apply_warning(values, warnings, data.confirm_citizen_id_warning, hh.citizen_id_warning)
     before = audit.snapshot(hh, DATA_FIELDS)
