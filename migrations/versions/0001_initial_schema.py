@@ -49,13 +49,11 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
-    sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', subsidy.db.UTCDateTime(), nullable=True),
     sa.Column('session_token', sa.String(length=64), nullable=False),
     sa.Column('created_at', subsidy.db.UTCDateTime(), nullable=False),
     sa.Column('last_login_at', subsidy.db.UTCDateTime(), nullable=True),
     sa.CheckConstraint("role IN ('admin','clerk','approver','radio')", name=op.f('ck_users_role')),
-    sa.CheckConstraint('failed_logins >= 0', name=op.f('ck_users_failed_logins')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )

@@ -33,7 +33,6 @@ class User(Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('admin','clerk','approver','radio')", name="role"),
-        CheckConstraint("failed_logins >= 0", name="failed_logins"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,9 +42,6 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=True)
-    # Unused: failed sign-ins are counted in the rate-limit storage (services.users.SignInLimits);
-    # drop it (model and 0001) at the next schema edit.
-    failed_logins: Mapped[int] = mapped_column(default=0)
     # Set by the account-wide lock-out (services.users.ACCOUNT_FAILURES); cleared by an admin.
     locked_until: Mapped[dt.datetime | None]
     # Rotated at logout, password change/reset, role/active change and unlock: invalidates
