@@ -120,6 +120,18 @@ def session(app: Any) -> Iterator[Session]:
 
 
 @pytest.fixture
+def approver(session: Session) -> Any:
+    """An approver account (lãnh đạo xã) in ``session`` (flushed), named Võ Minh Duyệt."""
+    from subsidy.models import User
+
+    user = User(username="lanhdao-test", password_hash="x", role="approver", must_change_password=False,
+                full_name="Võ Minh Duyệt")
+    session.add(user)
+    session.flush()
+    return user
+
+
+@pytest.fixture
 def clerk(session: Session) -> Any:
     """A clerk account in ``session`` (flushed), for service tests that need an actor."""
     from subsidy.models import User

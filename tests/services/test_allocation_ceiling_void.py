@@ -24,14 +24,6 @@ D = dt.date
 _seq = itertools.count(1)
 
 
-@pytest.fixture
-def approver(session):
-    u = User(username="approver-q", password_hash="x", role="approver", must_change_password=False)
-    session.add(u)
-    session.flush()
-    return u
-
-
 def households(session, n, category="poor", **kw):
     for _ in range(n):
         k = next(_seq)

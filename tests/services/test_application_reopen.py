@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from subsidy.domain.workflow import IllegalTransition, ReasonRequired, RoleNotAllowed
-from subsidy.models import Application, ApplicationEvent, AuditEntry, EligibilityDecision, Household, User
+from subsidy.models import Application, ApplicationEvent, AuditEntry, EligibilityDecision, Household
 from subsidy.services import allocations, applications, lists
 from subsidy.services import tally as T
 from subsidy.services.workflow import move
@@ -24,14 +24,6 @@ D = dt.date
 ON = D(2025, 6, 30)
 TODAY = D(2026, 11, 30)
 _seq = itertools.count(1)
-
-
-@pytest.fixture
-def approver(session):
-    u = User(username="approver-r", password_hash="x", role="approver", must_change_password=False)
-    session.add(u)
-    session.flush()
-    return u
 
 
 @pytest.fixture

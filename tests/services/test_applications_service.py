@@ -31,14 +31,6 @@ def clerk(session):
 
 
 @pytest.fixture
-def approver(session):
-    u = User(username="approver1", password_hash="x", role="approver", must_change_password=False)
-    session.add(u)
-    session.flush()
-    return u
-
-
-@pytest.fixture
 def household(session):
     def make(name="Nguyễn Văn Hùng", category="poor", list_year=2025, prior_device="none", **kw):
         n = next(_seq)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from subsidy.documents import lists as docs
 from subsidy.documents import receipt as receipt_doc
 from subsidy.documents.base import DEFAULT_ISSUER
-from subsidy.models import ApplicationEvent, AuditEntry, ProposalListEntry, User
+from subsidy.models import ApplicationEvent, AuditEntry, ProposalListEntry
 from subsidy.services import allocations, applications, handovers, households, lists, receipts
 from subsidy.services.errors import ServiceError
 
@@ -30,15 +30,6 @@ PEOPLE = [  # name, CCCD, birth year, sex, hamlet, category, meritorious, phone,
     ("Nguyễn Thị Ánh Tuyết", "082175004321", 1975, "F", "Ấp Tân Xuân", "poor", True, "0912345602", D(2025, 3, 5)),
     ("Trần Văn Bốn", "082068001234", 1968, "M", "Ấp Phú Hòa", "poor", False, "0912345601", D(2025, 3, 3)),
 ]
-
-
-@pytest.fixture
-def approver(session):
-    u = User(username="lanhdao-qd", password_hash="x", role="approver", must_change_password=False,
-             full_name="Võ Minh Duyệt")
-    session.add(u)
-    session.flush()
-    return u
 
 
 @pytest.fixture

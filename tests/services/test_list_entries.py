@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from subsidy.documents import lists as docs
 from subsidy.documents.base import DEFAULT_ISSUER
-from subsidy.models import Application, AuditEntry, ProposalListEntry, User
+from subsidy.models import Application, AuditEntry, ProposalListEntry
 from subsidy.services import allocations, applications, households, lists
 
 D = dt.date
@@ -34,15 +34,6 @@ PEOPLE = [
 ]
 # priority order: P1 Ánh Tuyết, P2 Chín, P3 Bốn, P4 Năm
 APPROVED_ORDER = ["Nguyễn Thị Ánh Tuyết", "Lê Văn Chín", "Trần Văn Bốn"]
-
-
-@pytest.fixture
-def approver(session):
-    u = User(username="lanhdao-entries", password_hash="x", role="approver", must_change_password=False,
-             full_name="Võ Minh Duyệt")
-    session.add(u)
-    session.flush()
-    return u
 
 
 def _input(name, cccd, year, sex, hamlet, category, merit, social, phone, code):
