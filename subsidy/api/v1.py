@@ -275,7 +275,7 @@ def _counts() -> Any:
     as_of = p.date("date")
     p.check()
     try:
-        rc = radio.counts_for(db_session(), as_of, current_app.config.get("HAMLETS", ()))
+        rc = radio.counts_for(db_session(), as_of, current_app.config.get("HAMLETS", ()), future_as_today=True)
     except ServiceError as err:
         raise ApiProblem(422, str(err), errors=[{"name": "date", "reason": str(err)}]) from None
     db_session().commit()  # last_used_at of the token

@@ -40,15 +40,20 @@ DEFAULT_HOW_TO_REGISTER = (
 
 
 def counts_for(session: Session, as_of: dt.date | None, hamlets: list[str] | tuple[str, ...] = (),
-               today: dt.date | None = None) -> RadioCounts:
+               today: dt.date | None = None, *, future_as_today: bool = False) -> RadioCounts:
     """The tally's radio counts at the end of the local day ``as_of`` (default: today, local).
 
     Raises ServiceError (Vietnamese, naming the allowed range) for a date before 2000-01-01 or
     after today: nothing can be counted for a day that has not come, and answering today's figures
-    under a date the user typed would read as if they were that day's.
+    under a date a person typed would read as if they were that day's. ``future_as_today=True``
+    (the JSON API) counts a later date as today instead: its OpenAPI schema accepts any date of
+    2000–2099 (JSON Schema cannot say "not after today"), and ``as_of`` in the answer says which
+    day was counted.
     """
     today = today or local_today()
     as_of = as_of or today
+    if as_of > today and future_as_today:
+        as_of = today
     if as_of > today:
         raise ServiceError(
             f"Ngày {as_of:%d/%m/%Y} chưa tới: số liệu chỉ có đến hôm nay ({today:%d/%m/%Y}). "

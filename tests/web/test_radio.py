@@ -187,4 +187,6 @@ def test_counts_outside_the_history_window(app, history):
     assert str(err.value) == ("Ngày 01/01/2027 chưa tới: số liệu chỉ có đến hôm nay (30/11/2026). "
                               "Hãy chọn một ngày từ 01/01/2000 đến hôm nay.")
     assert radio.counts_for(sess, dt.date(2026, 11, 30), today=dt.date(2026, 11, 30)).as_of == dt.date(2026, 11, 30)
+    api = radio.counts_for(sess, dt.date(2027, 1, 1), today=dt.date(2026, 11, 30), future_as_today=True)
+    assert api.as_of == dt.date(2026, 11, 30)
     sess.close()
