@@ -177,7 +177,12 @@ def unlock(session: Session, user: User, actor: User) -> None:
     old = user.locked_until
     user.locked_until = None
     user.session_token = secrets.token_hex(16)
-    audit.record(session, actor, "user.unlock", "user", user.id, {"locked_until": [old, None]})
+    # The diff only when there was an account-wide lock (an empty "∅ → ∅" says nothing); the note
+    # says what was lifted either way.
+    changes = {"locked_until": [old, None]} if old is not None else None
+    note = ("gỡ khóa chung của tài khoản và các lần tạm khóa theo địa chỉ máy" if old is not None
+            else "gỡ các lần tạm khóa theo địa chỉ máy (tài khoản không bị khóa chung)")
+    audit.record(session, actor, "user.unlock", "user", user.id, changes, note=note)
 
 
 def change_password(session: Session, user: User, new_password: str, actor: User | None) -> None:

@@ -20,7 +20,7 @@ SIGN_IN_REFUSED = (
     "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa do nhập sai nhiều lần. "
     "Hãy kiểm tra lại (chữ hoa/thường, bộ gõ tiếng Việt) rồi nhập lại; nếu đã nhập sai từ "
     f"{users.CLIENT_FAILURES.amount} lần trở lên, hãy chờ {users.CLIENT_FAILURES.multiples} phút "
-    "hoặc nhờ quản trị gỡ tạm khóa."
+    f"(có khi đến {users.ACCOUNT_LOCK_MINUTES} phút) hoặc nhờ quản trị gỡ tạm khóa."
 )
 
 

@@ -32,10 +32,21 @@ def retry_after_seconds() -> int | None:
 
 
 def wait_sentence(seconds: int | None) -> str:
-    """ "Bạn đã thử quá nhiều lần. Hãy chờ khoảng 42 giây rồi thử lại." (minutes from 2 minutes on)."""
+    """ "Bạn đã thử quá nhiều lần. Hãy chờ khoảng 42 giây rồi thử lại." — seconds below 2 minutes,
+    minutes below 2 hours, hours below 20 hours; from 20 hours on (the status check's daily limit
+    per tracking code) "ngày mai", with the commune office as the way to get an answer sooner."""
     if seconds is None:
         return MESSAGES[429][1]
-    wait = f"{seconds} giây" if seconds < 120 else f"{math.ceil(seconds / 60)} phút"
+    if seconds >= 20 * 3600:
+        return ("Mã tra cứu này đã được thử quá nhiều lần trong ngày. Hãy thử lại vào ngày mai, hoặc mời "
+                "chủ hộ mang phiếu tiếp nhận hồ sơ đến Bộ phận tiếp nhận và trả kết quả của Ủy ban nhân dân "
+                "xã để hỏi trực tiếp.")
+    if seconds < 120:
+        wait = f"{seconds} giây"
+    elif seconds < 2 * 3600:
+        wait = f"{math.ceil(seconds / 60)} phút"
+    else:
+        wait = f"{math.ceil(seconds / 3600)} giờ"
     return f"Bạn đã thử quá nhiều lần. Hãy chờ khoảng {wait} rồi thử lại."
 
 

@@ -25,7 +25,7 @@ def test_login_success_and_wrong_password(client, make_user):
     assert bad.status_code == 401
     assert ("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa do nhập sai nhiều lần. "
             "Hãy kiểm tra lại (chữ hoa/thường, bộ gõ tiếng Việt) rồi nhập lại; nếu đã nhập sai từ 5 lần trở "
-            "lên, hãy chờ 15 phút hoặc nhờ quản trị gỡ tạm khóa.") in bad.get_data(as_text=True)
+            "lên, hãy chờ 15 phút (có khi đến 60 phút) hoặc nhờ quản trị gỡ tạm khóa.") in bad.get_data(as_text=True)
     ok = login(client, "lan")
     assert ok.status_code == 302 and ok.headers["Location"] == "/"
     assert client.get("/").status_code == 200

@@ -295,6 +295,7 @@ def test_a_code_gets_30_tries_a_day_then_none_until_tomorrow(app, monkeypatch):
             answered += resp.status_code == 404
             if minute == 6:
                 assert resp.status_code == 429
+                assert "Hãy thử lại vào ngày mai" in text(resp) and "phút" not in text(resp).split("Hãy thử lại")[0][-80:]
         now[0] += 61
     assert answered == 30
     now[0] += 24 * 3600

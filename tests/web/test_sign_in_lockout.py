@@ -210,6 +210,12 @@ def test_unlock_and_reset_lift_a_lock_out_from_one_address(app, client, login_as
     assert post(office, "lan", TEST_PASSWORD, "192.168.1.40").status_code == 401
     assert client.post(f"/quan-tri/tai-khoan/{lan.id}/go-tam-khoa").status_code == 302
     assert post(office, "lan", TEST_PASSWORD, "192.168.1.40").status_code == 302
+    # The audit entry says what was lifted (no account-wide lock here: no empty "∅ → ∅" diff).
+    sess = app.extensions["subsidy.read_sessionmaker"]()
+    entry = sess.scalars(select(AuditEntry).where(AuditEntry.action == "user.unlock",
+                                                  AuditEntry.entity_id == lan.id)).one()
+    assert entry.changes == {} and entry.note == "gỡ các lần tạm khóa theo địa chỉ máy (tài khoản không bị khóa chung)"
+    sess.close()
 
     hoa = make_user("hoa", "clerk")
     pc = app.test_client()

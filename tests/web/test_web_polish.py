@@ -81,6 +81,10 @@ def test_wait_sentence():
     assert wait_sentence(60) == "Bạn đã thử quá nhiều lần. Hãy chờ khoảng 60 giây rồi thử lại."
     assert wait_sentence(121) == "Bạn đã thử quá nhiều lần. Hãy chờ khoảng 3 phút rồi thử lại."
     assert wait_sentence(3600) == "Bạn đã thử quá nhiều lần. Hãy chờ khoảng 60 phút rồi thử lại."
+    assert wait_sentence(7200) == "Bạn đã thử quá nhiều lần. Hãy chờ khoảng 2 giờ rồi thử lại."
+    assert wait_sentence(5 * 3600 + 1) == "Bạn đã thử quá nhiều lần. Hãy chờ khoảng 6 giờ rồi thử lại."
+    # The status check's daily limit per code: not "1433 phút" (a tester's finding).
+    assert wait_sentence(85980).startswith("Mã tra cứu này đã được thử quá nhiều lần trong ngày. Hãy thử lại vào ngày mai")
     assert wait_sentence(None) == "Bạn đã thử quá nhiều lần. Hãy chờ một lát rồi thử lại."
 
 
