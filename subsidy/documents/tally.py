@@ -71,10 +71,14 @@ def _table(s: Section, frame: float, st: dict[str, ParagraphStyle]) -> Flowable:
                 for v, k in zip(row, s.kinds)]
 
     rows = [cells(r, "text", "num") for r in s.rows]
-    if not rows:
+    empty = not rows
+    if empty:
         rows = [[Paragraph("Không có số liệu", st["text"])] + [""] * (len(s.kinds) - 1)]
     totals = cells(s.totals, "total", "total_num") if s.totals else None
-    return b.data_table(head, rows, _widths(s, frame), totals=totals)
+    table = b.data_table(head, rows, _widths(s, frame), totals=totals)
+    if empty:  # the sentence across the whole row, not wrapped inside a narrow first column
+        table.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
+    return table
 
 
 def handover_chart(labels: Sequence[str], values: Sequence[int], width: float,

@@ -240,3 +240,12 @@ def test_render_dispatch_and_file_names(reports):
     assert X.filename(reports["annual"], "xlsx") == "bao-cao-nam-2026.xlsx"
     with pytest.raises(ValueError):
         X.render(reports["month"], "doc")
+
+
+def test_an_empty_table_says_so_across_the_row(session):
+    """A month with no ineligible application: «Không có số liệu» spans the reasons table's row,
+    on one line, instead of wrapping inside the narrow «Quy tắc» column (a tester's finding)."""
+    report = T.tally(session, "2026-03", hamlets=HAMLETS, today=TODAY, now=NOW)
+    lines = [unicodedata.normalize("NFC", line).strip()
+             for page in PdfReader(io.BytesIO(render_pdf(report))).pages for line in page.extract_text().splitlines()]
+    assert "Không có số liệu" in lines
