@@ -382,6 +382,9 @@ def _cash_values(session: Session, app: Application, data: CashPaymentInput,
                                    "14/2022/TT-BTTTT).")
     elif paid is not None and purchase > paid:
         errors["purchase_date"] = f"Ngày mua máy {purchase:%d/%m/%Y} không được sau ngày chi tiền {paid:%d/%m/%Y}."
+    elif purchase > today:  # the payment date is missing or wrong: still say this one now
+        errors["purchase_date"] = (f"Ngày mua máy {purchase:%d/%m/%Y} là một ngày sau hôm nay ({today:%d/%m/%Y}): "
+                                   "hãy kiểm tra lại ngày trên hóa đơn mua máy.")
     name, citizen_id = _recipient(data.recipient_name, data.recipient_citizen_id, errors)
     return _CashValues(amount, purchase, name, citizen_id, rule_set), errors
 

@@ -377,6 +377,20 @@ def test_cash_purchase_date_is_required(session, people):
     assert res.payment.purchase_date == dt.date(2022, 12, 12)
 
 
+def test_a_future_purchase_date_is_reported_even_without_a_payment_date(session, people):
+    """A second tester's case: payment date left blank, purchase date after today — both wrong
+    fields come back in one answer (the purchase date used to be checked only against the payment
+    date)."""
+    clerk, _, _ = people
+    app = make_approved(session, form="cash")
+    with pytest.raises(InvalidFields) as exc:
+        H.record_cash_payment(session, app.id, cash_input(paid_on=None, purchase_date=dt.date(2026, 3, 25)),
+                              clerk, today=TODAY)
+    assert list(exc.value.field_errors) == ["paid_on", "purchase_date"]
+    assert exc.value.field_errors["purchase_date"] == (
+        "Ngày mua máy 25/03/2026 là một ngày sau hôm nay (20/03/2026): hãy kiểm tra lại ngày trên hóa đơn mua máy.")
+
+
 def test_every_wrong_cash_field_is_reported_at_once(session, people):
     clerk, _, _ = people
     app = make_approved(session, form="cash")
