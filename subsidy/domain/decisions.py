@@ -16,9 +16,18 @@ Phụ lục I, phần I, mục II.3 "Số, ký hiệu của văn bản":
   separate the groups of the symbol, without spaces ("Số: 123/QĐ-UBND").
 
 Legal normative documents add the year after the number ("45/2026/QĐ-UBND"), as the decree's
-own number "30/2020/NĐ-CP" does. The approving body may be the commune, the district (before
-1/7/2025) or the province, so the symbol is not fixed here: any groups of capital letters (with
-Đ) and digits, at least one of them with a letter.
+own number "30/2020/NĐ-CP" does. So the shape accepted is::
+
+    <số: 1–6 digits, not 0> [ / <năm: 4 digits, 2000–2099> ] / <loại>-<cơ quan>[-<đơn vị>]
+
+The symbol has 2 or 3 groups, each 1–10 capital letters (with Đ) and digits. The first group is
+the type of document and must be "QĐ": a list is approved by a *quyết định* (domain.md §5), and
+the number is printed as "Quyết định số …" on the approved list and on every receipt, so a
+"12/TB-UBND" (thông báo) or "12/KH-UBND" (kế hoạch) would print a false citation; the message
+names the type such a number belongs to (OTHER_TYPE_ABBREVIATIONS, from Phụ lục III). The body
+(and unit) groups are not fixed (commune, district before 1/7/2025, province, "TTg" …) but are
+abbreviations, so a group of digits only ("12/QĐ-2026") is refused with where the year goes.
+Nothing may follow the symbol ("12/QĐ-UBND/extra" is refused, not stored "12/QĐ-UBND/EXTRA").
 
 What :func:`normalize_decision_number` puts right (typing noise only; it never changes a digit):
 a leading "Số:", "số", "So" (or "Quyết định số", "QĐ số"), spaces around "/" and "-", lower case
@@ -95,9 +104,29 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _PREFIX = re.compile(r"^(?:(?:quyết\s*định|quyet\s*dinh|qđ|qd)\s*)?(?:số|so)\s*[:.]?\s*(?=\d)", re.IGNORECASE)
 _AROUND_SEPARATORS = re.compile(r"\s*([/-])\s*")
 _ALLOWED = re.compile(r"[0-9A-Za-zĐđ/\-\s]")
-_SHAPE = re.compile(r"^(\d+)/(.*)$")
+_YEAR = re.compile(r"\d{4}")
 _GROUP = re.compile(r"^[0-9A-ZĐ]+$")
 _SPECIAL_GROUPS = {"QD": "QĐ", "TTG": "TTg"}
+#: The year part of a number ("45/2026/QĐ-UBND"): documents of this century only.
+_YEAR_MIN, _YEAR_MAX = 2000, 2099
+#: Groups of the symbol: type - issuing body [- drafting unit] ("QĐ-UBND", "QĐ-UBND-VX").
+_SYMBOL_MAX_GROUPS = 3
+#: Characters of one group of the symbol: an abbreviation ("UBND", "STTTT", "BCĐ389").
+_GROUP_MAX_LENGTH = 10
+_SYMBOL_HOW = ("Ký hiệu có 2 hoặc 3 nhóm chữ in hoa (có thể kèm chữ số) nối bằng «-», mỗi nhóm 1–10 ký tự, ví dụ "
+               "QĐ-UBND, QĐ-UBND-VX, QĐ-TTg.")
+
+#: Type abbreviations of Nghị định 30/2020/NĐ-CP, Phụ lục III (and of the legal documents' own
+#: numbers: NĐ, TT, TTLT) other than QĐ, with the type they stand for: a number starting with
+#: one of them is a real document, but not the decision approving a list (so the message names it).
+OTHER_TYPE_ABBREVIATIONS = {
+    "NQ": "nghị quyết", "CT": "chỉ thị", "QC": "quy chế", "QYĐ": "quy định", "TC": "thông cáo",
+    "TB": "thông báo", "HD": "hướng dẫn", "CTR": "chương trình", "KH": "kế hoạch", "PA": "phương án",
+    "ĐA": "đề án", "DA": "dự án", "BC": "báo cáo", "BB": "biên bản", "TTR": "tờ trình", "HĐ": "hợp đồng",
+    "CĐ": "công điện", "BGN": "bản ghi nhớ", "BTT": "bản thỏa thuận", "GUQ": "giấy ủy quyền", "GM": "giấy mời",
+    "GGT": "giấy giới thiệu", "GNP": "giấy nghỉ phép", "PG": "phiếu gửi", "PC": "phiếu chuyển", "PB": "phiếu báo",
+    "NĐ": "nghị định", "TT": "thông tư", "TTLT": "thông tư liên tịch", "CV": "công văn",
+}
 
 
 def _quote_chars(chars: list[str]) -> str:
@@ -114,14 +143,19 @@ def normalize_decision_number(raw: str | None) -> str:
     "số 12 / qđ-ubnd" → "12/QĐ-UBND", "45/2026/QĐ-UBND" unchanged, "12/QD-UBND-VX" →
     "12/QĐ-UBND-VX" (see the module docstring for what is put right and why).
 
-    Accepted shape after that: an order number of 1 to 6 digits, not 0; "/"; groups of capital
-    letters (A–Z, Đ; "TTg") and digits separated by "/" or "-", at least one group with a
+    Accepted shape after that: an order number of 1 to 6 digits, not 0; "/"; optionally a year
+    of 4 digits (2000–2099) and "/"; the symbol "QĐ-<body>[-<unit>]": 2 or 3 groups of 1–10
+    capital letters (A–Z, Đ; "TTg") and digits joined by "-", the body and unit groups with a
     letter; no more than NUMBER_MAX_LENGTH (64) characters in all.
 
     Raises DecisionValueError (Vietnamese: what is wrong, an example) for an empty value,
     characters no document number has (markup such as "<script>", letters with tone marks,
-    spaces inside the symbol), no leading number, no "/" and symbol, an empty group, a symbol
-    without letters, a number 0 or too long. Source: Nghị định 30/2020/NĐ-CP, Phụ lục I, mục II.3.
+    spaces inside the symbol), no leading number, an order number with letters ("1e3"), 0 or
+    over 6 digits, no "/" and symbol, an empty group, anything after the symbol
+    ("12/QĐ-UBND/extra"), more than one year or a year not 4 digits in 2000–2099
+    ("12/2026/2026/QĐ-UBND"), a symbol without letters, of one group ("12/A") or over 3
+    ("12/X-Y-Z-W-V-U-T"), a group over 10 characters, a type other than QĐ, a body group of
+    digits only. Source: Nghị định 30/2020/NĐ-CP, Phụ lục I, mục II.3; Phụ lục III.
     """
     text = unicodedata.normalize("NFKC", raw or "").translate(_LOOKALIKES)
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
@@ -140,33 +174,92 @@ def normalize_decision_number(raw: str | None) -> str:
     if " " in text:
         raise DecisionValueError(
             f"Số quyết định «{text}» có khoảng trắng giữa các chữ: ký hiệu viết liền, không cách chữ. {_HOW}")
+    typed_number = text.split("/")[0]
     text = "/".join("-".join(_SPECIAL_GROUPS.get(g, g) for g in part.split("-"))
                     for part in text.upper().split("/"))
     if len(text) > NUMBER_MAX_LENGTH:
         raise DecisionValueError(
             f"Số quyết định dài {len(text)} ký tự, quá {NUMBER_MAX_LENGTH} ký tự: hãy ghi đúng số và ký hiệu in "
             f"trên quyết định, ví dụ {EXAMPLE}.")
-    m = _SHAPE.match(text)
-    if m is None:
+    parts = text.split("/")
+    if len(parts) == 1:
         raise DecisionValueError(
             f"Số quyết định «{text}» thiếu dấu «/» và ký hiệu văn bản sau số thứ tự. {_HOW}")
-    number, symbol = m.groups()
+    groups = parts[-1].split("-")
+    if any(p == "" for p in parts) or any(g == "" for g in groups):
+        raise DecisionValueError(
+            f"Số quyết định «{text}» có nhóm ký hiệu trống (hai dấu «/» hoặc «-» liền nhau, hay dấu ở cuối). {_HOW}")
+    number = typed_number
+    if not number.isdigit():
+        letters = _quote_chars([c for c in number if not c.isdigit()])
+        raise DecisionValueError(
+            f"Số thứ tự của quyết định «{number}» có {letters} không phải chữ số: số thứ tự chỉ gồm chữ số, đứng "
+            f"trước dấu «/» (không viết kiểu 1e3 hay 1.000), ví dụ {EXAMPLE}.")
     if len(number) > _NUMBER_MAX_DIGITS:
         raise DecisionValueError(
             f"Số thứ tự của quyết định «{number}» dài quá {_NUMBER_MAX_DIGITS} chữ số: hãy ghi đúng số in trên "
             f"quyết định, ví dụ {EXAMPLE}.")
     if int(number) == 0:
         raise DecisionValueError(f"Số thứ tự của quyết định phải từ 1 trở lên, ví dụ {EXAMPLE}.")
-    groups = re.split(r"[/-]", symbol)
-    if any(g == "" for g in groups):
+    # The symbol is the first part after the number with a letter; nothing may follow it.
+    symbol_at = next((i for i in range(1, len(parts)) if any(c.isalpha() for c in parts[i])), None)
+    if symbol_at is not None and symbol_at < len(parts) - 1:
         raise DecisionValueError(
-            f"Số quyết định «{text}» có nhóm ký hiệu trống (hai dấu «/» hoặc «-» liền nhau, hay dấu ở cuối). {_HOW}")
-    if not all(_GROUP.match(g.upper()) for g in groups):  # "TTg" is the one mixed-case group
-        raise DecisionValueError(f"Số quyết định «{text}» có ký hiệu không đúng dạng. {_HOW}")
-    if not any(any(c.isalpha() for c in g) for g in groups):
+            f"Số quyết định «{text}» có phần thừa «/{'/'.join(parts[symbol_at + 1:])}» sau ký hiệu "
+            f"«{parts[symbol_at]}»: số văn bản kết thúc ở ký hiệu, không ghi gì thêm sau đó, ví dụ {EXAMPLE}.")
+    middle = parts[1:-1]
+    if len(middle) > 1:
+        if all(_YEAR.fullmatch(p) for p in middle):
+            raise DecisionValueError(
+                f"Số quyết định «{text}» ghi năm {len(middle)} lần ({', '.join(f'«{p}»' for p in middle)}): năm "
+                f"ban hành chỉ ghi một lần, ngay sau số thứ tự, ví dụ 45/2026/QĐ-UBND.")
+        raise DecisionValueError(
+            f"Số quyết định «{text}» có {len(parts) - 1} dấu «/»: số văn bản chỉ có dạng số/ký hiệu hoặc "
+            f"số/năm/ký hiệu, ví dụ {EXAMPLE}.")
+    if middle:
+        year = middle[0]
+        if not year.isdigit() or len(year) != 4:
+            raise DecisionValueError(
+                f"Năm ban hành «{year}» trong số quyết định «{text}» phải đủ 4 chữ số, ví dụ 45/2026/QĐ-UBND; "
+                f"quyết định không ghi năm thì bỏ phần này: 45/QĐ-UBND.")
+        if not _YEAR_MIN <= int(year) <= _YEAR_MAX:
+            raise DecisionValueError(
+                f"Năm ban hành «{year}» trong số quyết định «{text}» phải từ {_YEAR_MIN} đến {_YEAR_MAX}: hãy ghi "
+                f"đúng năm in trên quyết định, ví dụ 45/2026/QĐ-UBND.")
+    symbol = parts[-1]
+    if not any(c.isalpha() for c in symbol):
         raise DecisionValueError(
             f"Số quyết định «{text}» thiếu ký hiệu: sau số phải có chữ viết tắt loại văn bản và cơ quan ban hành "
             f"(QĐ-UBND …), ví dụ {EXAMPLE}.")
+    if not all(_GROUP.match(g.upper()) for g in groups):  # "TTg" is the one mixed-case group
+        raise DecisionValueError(f"Số quyết định «{text}» có ký hiệu không đúng dạng. {_HOW}")
+    if len(groups) == 1:
+        raise DecisionValueError(
+            f"Ký hiệu «{symbol}» của số quyết định «{text}» chỉ có một nhóm: ký hiệu gồm chữ viết tắt loại văn "
+            f"bản (QĐ), dấu «-» rồi chữ viết tắt cơ quan ban hành (UBND, TTg …), ví dụ 123/QĐ-UBND. {_SYMBOL_HOW}")
+    if len(groups) > _SYMBOL_MAX_GROUPS:
+        raise DecisionValueError(
+            f"Ký hiệu «{symbol}» của số quyết định «{text}» có {len(groups)} nhóm, nhiều nhất là "
+            f"{_SYMBOL_MAX_GROUPS}: loại văn bản (QĐ), cơ quan ban hành (UBND) và, nếu có, đơn vị soạn thảo "
+            f"(VX). {_SYMBOL_HOW}")
+    long = [g for g in groups if len(g) > _GROUP_MAX_LENGTH]
+    if long:
+        raise DecisionValueError(
+            f"Nhóm «{long[0]}» trong ký hiệu «{symbol}» dài {len(long[0])} ký tự, quá {_GROUP_MAX_LENGTH}: mỗi "
+            f"nhóm của ký hiệu là một chữ viết tắt. {_SYMBOL_HOW}")
+    kind = groups[0]
+    if kind != "QĐ":
+        named = OTHER_TYPE_ABBREVIATIONS.get(kind)
+        what = (f"«{kind}» là chữ viết tắt của {named}, không phải quyết định" if named
+                else f"ký hiệu «{symbol}» không bắt đầu bằng «QĐ»")
+        raise DecisionValueError(
+            f"Số quyết định «{text}»: {what}. Danh sách được phê duyệt bằng quyết định, nên ký hiệu bắt đầu bằng "
+            f"«QĐ» (Quyết định), ví dụ {EXAMPLE}.")
+    digits_only = [g for g in groups[1:] if g.isdigit()]
+    if digits_only:
+        raise DecisionValueError(
+            f"Nhóm «{digits_only[0]}» trong ký hiệu «{symbol}» chỉ có chữ số: sau «QĐ-» là chữ viết tắt cơ quan "
+            f"ban hành (UBND, TTg …); năm ban hành (nếu có) ghi ngay sau số thứ tự, ví dụ 45/2026/QĐ-UBND.")
     return text
 
 

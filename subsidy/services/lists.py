@@ -27,7 +27,7 @@ from subsidy.domain import decisions, tracking
 from subsidy.domain.workflow import State
 from subsidy.models import Application, AuditEntry, Household, ProposalList, ProposalListEntry, Receipt, User
 from subsidy.services import allocations, audit, rulesets, workflow
-from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
+from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
 
 
 def get(session: Session, list_id: int) -> ProposalList:
@@ -201,24 +201,77 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     return apps
 
 
-class InvalidDecision(FieldError):
-    """The decision number, date or approving body of an approval (or of its correction) is wrong.
-    ``field_errors`` maps each wrong form field ("decision_number", "decision_date",
-    "approving_body") to its Vietnamese message; ``field`` is the first of them and ``str(err)``
-    joins them all. Nothing was saved."""
+class InvalidDecision(InvalidFields):
+    """The decision number, date or approving body of an approval (or of its correction, and its
+    reason) is wrong. ``field_errors`` maps each wrong form field ("decision_number",
+    "decision_date", "approving_body", "reason") to its Vietnamese message, in form order;
+    ``field`` is the first of them and ``str(err)`` joins them all. Nothing was saved."""
 
     def __init__(self, field_errors: dict[str, str]):
-        self.field_errors = dict(field_errors)
-        super().__init__(" ".join(self.field_errors.values()), next(iter(self.field_errors)))
+        super().__init__(field_errors)
+        self.field = next(iter(self.field_errors))
+
+
+def _decision_errors(number: str | None, day: dt.date | None, body: str | None, *, list_created_on: dt.date,
+                     today: dt.date, recorded_on: dt.date | None = None) -> tuple[decisions.Decision | None,
+                                                                                    dict[str, str]]:
+    try:
+        return decisions.check_decision(number, day, body, list_created_on=list_created_on, today=today,
+                                        recorded_on=recorded_on), {}
+    except decisions.DecisionFieldsError as err:
+        return None, err.errors
 
 
 def _checked_decision(number: str | None, day: dt.date | None, body: str | None, *, list_created_on: dt.date,
                       today: dt.date, recorded_on: dt.date | None = None) -> decisions.Decision:
-    try:
-        return decisions.check_decision(number, day, body, list_created_on=list_created_on, today=today,
+    decision, errors = _decision_errors(number, day, body, list_created_on=list_created_on, today=today,
                                         recorded_on=recorded_on)
-    except decisions.DecisionFieldsError as err:
-        raise InvalidDecision(err.errors) from err
+    if errors:
+        raise InvalidDecision(errors)
+    assert decision is not None
+    return decision
+
+
+def _reason_error(reason: str | None) -> tuple[str, str | None]:
+    """The reason of a correction on one line, and what is wrong with it (None if nothing)."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        return reason, "Hãy ghi rõ lý do sửa (ví dụ: gõ nhầm số quyết định, đúng là số in trên quyết định)."
+    if len(reason) > 1000:
+        return reason, f"Lý do sửa dài {len(reason)} ký tự, quá 1000 ký tự: hãy viết ngắn lại."
+    return reason, None
+
+
+def _recorded_on(proposal_list: ProposalList, today: dt.date) -> dt.date:
+    """The day (Asia/Ho_Chi_Minh) the approval of ``proposal_list`` was entered; ``today`` if unknown."""
+    from subsidy.services.applications import VN_TZ
+
+    approved_at = proposal_list.approved_at
+    if approved_at is None:
+        return today
+    if approved_at.tzinfo is None:
+        approved_at = approved_at.replace(tzinfo=dt.timezone.utc)
+    return approved_at.astimezone(VN_TZ).date()
+
+
+def decision_field_errors(proposal_list: ProposalList, decision_number: str | None, decision_date: dt.date | None,
+                          approving_body: str | None, reason: str | None = None, *, correction: bool = False,
+                          today: dt.date | None = None) -> dict[str, str]:
+    """What approve_list (``correction=False``) or correct_decision (``correction=True``, with
+    ``reason``) would say about each field, without saving or locking anything: {form field:
+    Vietnamese message}, empty when every value is right. For a view whose form refused some
+    fields itself, so the others' mistakes show after the same submit."""
+    from subsidy.services.applications import today_vn
+
+    today = today or today_vn()
+    _decision, errors = _decision_errors(
+        decision_number, decision_date, approving_body, list_created_on=proposal_list.created_on, today=today,
+        recorded_on=_recorded_on(proposal_list, today) if correction else None)
+    if correction:
+        _reason, wrong = _reason_error(reason)
+        if wrong:
+            errors["reason"] = wrong
+    return errors
 
 
 #: The facts of an approval a correction may change, in the order the audit entry lists them.
@@ -242,34 +295,32 @@ def correct_decision(session: Session, proposal_list: ProposalList, decision_num
     Audited as "proposal_list.correct_decision" with {field: [old, new]} for the fields that
     changed and the reason as note. Returns those changes.
 
-    Raises ServiceError for a role other than approver, a list not approved, an empty reason
-    (or over 1000 characters) or no change at all; InvalidDecision for a wrong value. The list
+    Raises ServiceError for a role other than approver, a list not approved or no change at all;
+    InvalidDecision with every wrong field at once (a wrong number, date or body, an empty
+    reason or one over 1000 characters, under "reason"). The list
     row is locked (SELECT … FOR UPDATE on PostgreSQL) so two corrections at once are applied one
     after the other, each audited with the values it replaced. Source: domain.md §5 (each step
     records who did it and when; nothing is deleted).
     """
-    from subsidy.services.applications import VN_TZ, today_vn
+    from subsidy.services.applications import today_vn
 
     if actor is None or actor.role != "approver":
         raise ServiceError("Chỉ lãnh đạo phê duyệt (vai trò approver) được sửa số, ngày hoặc cơ quan của quyết định "
                            "phê duyệt danh sách.")
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise FieldError("Hãy ghi rõ lý do sửa (ví dụ: gõ nhầm số quyết định, đúng là số in trên quyết định).",
-                         "reason")
-    if len(reason) > 1000:
-        raise FieldError(f"Lý do sửa dài {len(reason)} ký tự, quá 1000 ký tự: hãy viết ngắn lại.", "reason")
     session.refresh(proposal_list, with_for_update=True)  # the values replaced are the ones stored now
     if proposal_list.status != "approved":
         raise ServiceError(f"Danh sách {proposal_list.number} chưa được phê duyệt: chưa có quyết định để sửa. "
                            "Hãy ghi nhận phê duyệt với số, ngày và cơ quan đúng.")
-    approved_at = proposal_list.approved_at
-    if approved_at is not None and approved_at.tzinfo is None:
-        approved_at = approved_at.replace(tzinfo=dt.timezone.utc)
     today = today or today_vn()
-    recorded_on = approved_at.astimezone(VN_TZ).date() if approved_at is not None else today
-    decision = _checked_decision(decision_number, decision_date, approving_body,
-                                 list_created_on=proposal_list.created_on, today=today, recorded_on=recorded_on)
+    decision, errors = _decision_errors(decision_number, decision_date, approving_body,
+                                        list_created_on=proposal_list.created_on, today=today,
+                                        recorded_on=_recorded_on(proposal_list, today))
+    reason, wrong_reason = _reason_error(reason)
+    if wrong_reason:
+        errors["reason"] = wrong_reason
+    if errors:
+        raise InvalidDecision(errors)
+    assert decision is not None
     before = {f: getattr(proposal_list, f) for f in DECISION_FIELDS}
     after = {"decision_number": decision.number, "decision_date": decision.date, "approving_body": decision.body}
     changes = {f: [before[f], after[f]] for f in DECISION_FIELDS if before[f] != after[f]}

@@ -13,7 +13,7 @@ from subsidy.models import ProposalList
 from subsidy.services import allocations, audit
 from subsidy.services import lists as svc
 from subsidy.services.applications import today_vn
-from subsidy.services.errors import ServiceError
+from subsidy.services.errors import InvalidFields, ServiceError
 from subsidy.web import db_session, roles_required
 
 bp = Blueprint("lists", __name__, url_prefix="/danh-sach")
@@ -130,41 +130,68 @@ def _load(list_id: int) -> ProposalList:
     return pl
 
 
+def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
+          correct_form: CorrectDecisionForm | None = None, status: int = 200):
+    """The list's page; a form given (submitted, with its errors) is shown as typed, with status
+    422 from the POST views."""
+    session = db_session()
+    if approve_form is None:
+        approve_form = ApproveListForm(formdata=None)
+        approve_form.decision_date.data = today_vn()
+        approve_form.approving_body.data = f"Ủy ban nhân dân {current_app.config.get('COMMUNE_NAME', '')}".strip()
+    if correct_form is None and pl.status == "approved":
+        correct_form = CorrectDecisionForm(formdata=None, obj=pl)
+    return render_template("lists/show.html", pl=pl, rows=svc.page_rows(session, pl),
+                           removed=svc.removed_entries(session, pl), approve_form=approve_form,
+                           correct_form=correct_form, corrections=svc.decision_corrections(session, pl),
+                           receipts_issued=svc.receipts_issued(session, pl) if pl.status == "approved" else 0), status
+
+
+def _put_errors(form, field_errors: dict[str, str]) -> None:
+    """Each message under its field, unless the form's own validators already put one there."""
+    for name, message in field_errors.items():
+        f = form._fields.get(name)
+        if f is None:
+            flash(message, "error")
+        elif not f.errors:
+            f.errors = list(f.errors or []) + [message]
+
+
+def _refused(form, err: Exception) -> None:
+    """Roll back; InvalidFields on their fields, any other refusal flashed above the page."""
+    db_session().rollback()
+    if isinstance(err, InvalidFields):
+        _put_errors(form, err.field_errors)
+    else:
+        flash(str(err), "error")
+
+
 @bp.route("/<int:list_id>")
 @roles_required(*VIEWERS)
 def show(list_id: int):
-    session = db_session()
-    pl = _load(list_id)
-    rows = svc.page_rows(session, pl)
-    removed = svc.removed_entries(session, pl)
-    form = ApproveListForm()
-    if form.decision_date.data is None:
-        form.decision_date.data = today_vn()
-    if not form.approving_body.data:
-        form.approving_body.data = f"Ủy ban nhân dân {current_app.config.get('COMMUNE_NAME', '')}".strip()
-    correct_form = CorrectDecisionForm(obj=pl) if pl.status == "approved" else None
-    return render_template("lists/show.html", pl=pl, rows=rows, removed=removed, approve_form=form,
-                           correct_form=correct_form, corrections=svc.decision_corrections(session, pl),
-                           receipts_issued=svc.receipts_issued(session, pl) if pl.status == "approved" else 0)
+    return _show(_load(list_id))
 
 
 @bp.route("/<int:list_id>/phe-duyet", methods=["POST"])
 @roles_required("approver")
 def approve(list_id: int):
+    """Record the approval decision of a draft list. On a mistake the page is shown again (422)
+    with what was typed, every wrong field's message under it and their list at the top."""
     session = db_session()
     pl = _load(list_id)
     form = ApproveListForm()
-    if not form.validate_on_submit():
-        _form_errors(form)
-        return redirect(url_for("lists.show", list_id=pl.id))
+    if not form.validate():
+        _put_errors(form, svc.decision_field_errors(pl, form.decision_number.data, form.decision_date.data,
+                                                    form.approving_body.data))
+        return _show(pl, approve_form=form, status=422)
     try:
         apps = svc.approve_list(session, pl, form.decision_number.data, form.decision_date.data,
                                 form.approving_body.data, current_user)
     except (ServiceError, WorkflowError) as err:
-        _fail(err)
-    else:
-        session.commit()
-        flash(f"Đã ghi phê duyệt danh sách {pl.number}: {len(apps)} hồ sơ chuyển sang «Đã được phê duyệt».", "success")
+        _refused(form, err)
+        return _show(pl, approve_form=form, status=422)
+    session.commit()
+    flash(f"Đã ghi phê duyệt danh sách {pl.number}: {len(apps)} hồ sơ chuyển sang «Đã được phê duyệt».", "success")
     return redirect(url_for("lists.show", list_id=pl.id))
 
 
@@ -172,20 +199,23 @@ def approve(list_id: int):
 @roles_required("approver")
 def correct_decision(list_id: int):
     """Correct the decision number, date or approving body of an approved list (approver, with a
-    reason; audited with the old and new values)."""
+    reason; audited with the old and new values). On a mistake the page is shown again (422)
+    with the correction form open as typed and every wrong field's message."""
     session = db_session()
     pl = _load(list_id)
     form = CorrectDecisionForm()
-    if not form.validate_on_submit():
-        _form_errors(form)
-        return redirect(url_for("lists.show", list_id=list_id))
+    if not form.validate():
+        if pl.status == "approved":
+            _put_errors(form, svc.decision_field_errors(pl, form.decision_number.data, form.decision_date.data,
+                                                        form.approving_body.data, form.reason.data, correction=True))
+        return _show(pl, correct_form=form, status=422)
     try:
         changes = svc.correct_decision(session, pl, form.decision_number.data, form.decision_date.data,
                                        form.approving_body.data, form.reason.data, current_user)
         issued = svc.receipts_issued(session, pl)
     except ServiceError as err:
-        _fail(err)
-        return redirect(url_for("lists.show", list_id=list_id))
+        _refused(form, err)
+        return _show(pl, correct_form=form, status=422)
     session.commit()
     what = "; ".join(f"{svc.DECISION_FIELD_LABELS[f].lower()} {svc.shown_value(f, old) or '(trống)'} → "
                      f"{svc.shown_value(f, new)}" for f, (old, new) in changes.items())

@@ -34,7 +34,9 @@ D = dt.date
     ("12/QĐ-UB\u200bND", "12/QĐ-UBND"),           # zero-width space pasted from a web page
     ("2269/qđ-ttg", "2269/QĐ-TTg"),               # Thủ tướng Chính phủ keeps its "TTg"
     ("12/QĐ-UBND-KH2", "12/QĐ-UBND-KH2"),
-    ("1" + "/QĐ-UBND" + "-VX" * 18, "1/QĐ-UBND" + "-VX" * 18),  # 63 characters
+    ("123456/2099/QĐ-ABCDEFGHĐ9-TTg", "123456/2099/QĐ-ABCDEFGHĐ9-TTg"),  # every part at its longest
+    ("1/2000/QĐ-UBND", "1/2000/QĐ-UBND"),
+    ("12/QĐ-STTTT", "12/QĐ-STTTT"),
 ])
 def test_accepted_and_normalised(typed, stored):
     assert normalize_decision_number(typed) == stored
@@ -77,8 +79,50 @@ def test_refused_with_what_is_wrong_and_an_example(typed, message):
     assert isinstance(err.value, VnValueError)
 
 
+SYMBOL_HOW = ("Ký hiệu có 2 hoặc 3 nhóm chữ in hoa (có thể kèm chữ số) nối bằng «-», mỗi nhóm 1–10 ký tự, ví dụ "
+              "QĐ-UBND, QĐ-UBND-VX, QĐ-TTg.")
+EX = "ví dụ 123/QĐ-UBND (hoặc 45/2026/QĐ-UBND)."
+
+
+@pytest.mark.parametrize("typed, message", [
+    # the tester's inputs
+    ("12/QĐ-UBND/extra", f"Số quyết định «12/QĐ-UBND/EXTRA» có phần thừa «/EXTRA» sau ký hiệu «QĐ-UBND»: số văn bản "
+                         f"kết thúc ở ký hiệu, không ghi gì thêm sau đó, {EX}"),
+    ("12/A", "Ký hiệu «A» của số quyết định «12/A» chỉ có một nhóm: ký hiệu gồm chữ viết tắt loại văn bản (QĐ), dấu "
+             f"«-» rồi chữ viết tắt cơ quan ban hành (UBND, TTg …), ví dụ 123/QĐ-UBND. {SYMBOL_HOW}"),
+    ("12/2026/2026/QĐ-UBND", "Số quyết định «12/2026/2026/QĐ-UBND» ghi năm 2 lần («2026», «2026»): năm ban hành "
+                             "chỉ ghi một lần, ngay sau số thứ tự, ví dụ 45/2026/QĐ-UBND."),
+    ("12/X-Y-Z-W-V-U-T", "Ký hiệu «X-Y-Z-W-V-U-T» của số quyết định «12/X-Y-Z-W-V-U-T» có 7 nhóm, nhiều nhất là 3: "
+                         "loại văn bản (QĐ), cơ quan ban hành (UBND) và, nếu có, đơn vị soạn thảo (VX). "
+                         f"{SYMBOL_HOW}"),
+    ("1e3/QĐ-UBND", "Số thứ tự của quyết định «1e3» có «e» không phải chữ số: số thứ tự chỉ gồm chữ số, đứng trước "
+                    f"dấu «/» (không viết kiểu 1e3 hay 1.000), {EX}"),
+    # the other parts of the shape
+    ("12/26/QĐ-UBND", "Năm ban hành «26» trong số quyết định «12/26/QĐ-UBND» phải đủ 4 chữ số, ví dụ "
+                      "45/2026/QĐ-UBND; quyết định không ghi năm thì bỏ phần này: 45/QĐ-UBND."),
+    ("12/1999/QĐ-UBND", "Năm ban hành «1999» trong số quyết định «12/1999/QĐ-UBND» phải từ 2000 đến 2099: hãy ghi "
+                        "đúng năm in trên quyết định, ví dụ 45/2026/QĐ-UBND."),
+    ("12/2026/QĐ/UBND", f"Số quyết định «12/2026/QĐ/UBND» có phần thừa «/UBND» sau ký hiệu «QĐ»: số văn bản kết thúc "
+                        f"ở ký hiệu, không ghi gì thêm sau đó, {EX}"),
+    ("12/2026/1/QĐ-UBND", f"Số quyết định «12/2026/1/QĐ-UBND» có 3 dấu «/»: số văn bản chỉ có dạng số/ký hiệu hoặc "
+                          f"số/năm/ký hiệu, {EX}"),
+    ("12/TB-UBND", "Số quyết định «12/TB-UBND»: «TB» là chữ viết tắt của thông báo, không phải quyết định. Danh sách "
+                   f"được phê duyệt bằng quyết định, nên ký hiệu bắt đầu bằng «QĐ» (Quyết định), {EX}"),
+    ("12/UBND-VX", "Số quyết định «12/UBND-VX»: ký hiệu «UBND-VX» không bắt đầu bằng «QĐ». Danh sách được phê duyệt "
+                   f"bằng quyết định, nên ký hiệu bắt đầu bằng «QĐ» (Quyết định), {EX}"),
+    ("12/QĐ-2026", "Nhóm «2026» trong ký hiệu «QĐ-2026» chỉ có chữ số: sau «QĐ-» là chữ viết tắt cơ quan ban hành "
+                   "(UBND, TTg …); năm ban hành (nếu có) ghi ngay sau số thứ tự, ví dụ 45/2026/QĐ-UBND."),
+    ("12/QĐ-UBNDXAPHUTAN", "Nhóm «UBNDXAPHUTAN» trong ký hiệu «QĐ-UBNDXAPHUTAN» dài 12 ký tự, quá 10: mỗi nhóm của "
+                           f"ký hiệu là một chữ viết tắt. {SYMBOL_HOW}"),
+])
+def test_malformed_numbers_are_refused_with_the_part_that_is_wrong(typed, message):
+    with pytest.raises(DecisionValueError) as err:
+        normalize_decision_number(typed)
+    assert str(err.value) == message
+
+
 def test_every_accepted_number_fits_the_column_and_has_no_markup():
-    for typed in ("số 12 / qđ-ubnd", "1/QĐ-UBND" + "-VX" * 18):
+    for typed in ("số 12 / qđ-ubnd", "123456/2099/QĐ-ABCDEFGHIJ-ABCDEFGHIJ"):
         out = normalize_decision_number(typed)
         assert len(out) <= decisions.NUMBER_MAX_LENGTH and not set(out) & set("<>&\"' ")
 

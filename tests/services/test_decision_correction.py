@@ -184,3 +184,32 @@ def test_only_an_approver_corrects_and_only_an_approved_list(session, draft, cle
     assert draft.decision_number == "312/QĐ-UBND"
     assert session.scalar(select(ProposalListEntry.frozen_at).where(
         ProposalListEntry.proposal_list_id == draft.id).limit(1)) is not None
+
+
+def test_a_correction_reports_the_reason_with_the_other_mistakes(session, draft, approver):
+    lists.approve_list(session, draft, "312/QĐ-UBND", D(2025, 7, 10), "Ủy ban nhân dân xã Phú Tân", approver)
+    with pytest.raises(lists.InvalidDecision) as err:
+        lists.correct_decision(session, draft, "12/QĐ-UBND/extra", D(2025, 6, 30), "Ủy ban nhân dân xã Phú Tân",
+                               "   ", approver)
+    assert list(err.value.field_errors) == ["decision_number", "decision_date", "reason"]
+    assert err.value.field_errors["decision_number"].startswith(
+        "Số quyết định «12/QĐ-UBND/EXTRA» có phần thừa «/EXTRA» sau ký hiệu «QĐ-UBND»")
+    assert err.value.field_errors["reason"] == (
+        "Hãy ghi rõ lý do sửa (ví dụ: gõ nhầm số quyết định, đúng là số in trên quyết định).")
+    assert err.value.field == "decision_number"
+    # the same messages without a submit, for the view whose form refused a field itself
+    assert lists.decision_field_errors(draft, "12/QĐ-UBND/extra", D(2025, 6, 30), "Ủy ban nhân dân xã Phú Tân",
+                                       "   ", correction=True) == err.value.field_errors
+    with pytest.raises(lists.InvalidDecision) as err:
+        lists.correct_decision(session, draft, "321/QĐ-UBND", D(2025, 7, 10), "UBND xã", "x" * 1001, approver)
+    assert err.value.field_errors == {"reason": "Lý do sửa dài 1001 ký tự, quá 1000 ký tự: hãy viết ngắn lại."}
+    assert draft.decision_number == "312/QĐ-UBND"
+
+
+@pytest.mark.parametrize("typed", ["12/QĐ-UBND/extra", "12/A", "12/2026/2026/QĐ-UBND", "12/X-Y-Z-W-V-U-T",
+                                   "1e3/QĐ-UBND"])
+def test_the_testers_malformed_numbers_are_not_stored(session, draft, approver, typed):
+    with pytest.raises(lists.InvalidDecision) as err:
+        lists.approve_list(session, draft, typed, D(2025, 7, 10), "Ủy ban nhân dân xã Phú Tân", approver)
+    assert list(err.value.field_errors) == ["decision_number"]
+    assert (draft.status, draft.decision_number) == ("draft", None)

@@ -80,7 +80,7 @@ def approve(client, list_id, number, day=TODAY - dt.timedelta(days=5), body="Ủ
 
 def test_the_testers_input_is_refused_with_the_message(app, list_id):
     r = approve(signed_in(app, "approver"), list_id, "<script>alert(1)</script>")
-    assert r.status_code == 200
+    assert r.status_code == 422  # the page again, with the message under the field (no redirect)
     assert "<script>alert(1)</script>" not in r.get_data(as_text=True)
     assert ("Số quyết định có ký tự không dùng trong số văn bản: «<», «>», «(», «)». Số quyết định gồm số thứ tự, "
             "dấu «/» rồi ký hiệu (chữ in hoa không dấu, chữ Đ, chữ số; các nhóm nối bằng «-»), ví dụ 123/QĐ-UBND "
@@ -165,3 +165,83 @@ def test_a_clerk_cannot_correct(app, list_id):
     assert stored(app, list_id)[1] == "312/QĐ-UBND"
     shown = plain(clerk.get(f"/danh-sach/{list_id}"))
     assert "Quyết định số 312/QĐ-UBND" in shown and "Sửa số, ngày hoặc cơ quan của quyết định" not in shown
+
+
+def field_html(text: str, name: str) -> str:
+    """The <div class="field …"> of form field ``name`` (its input and its error messages)."""
+    m = re.search(r'<div class="field [^"]*">(?:(?!<div class="field ).)*?id="' + name + r'".*?(?=<div class="field |</form>)',
+                  text, re.S)
+    assert m, name
+    return m.group(0)
+
+
+def test_approval_shows_every_mistake_at_once_and_keeps_what_was_typed(app, list_id):
+    early = MADE - dt.timedelta(days=1)
+    r = approve(signed_in(app, "approver"), list_id, "", day=early, body="UBND xã Phú Tân (tỉnh Đồng Tháp)")
+    assert r.status_code == 422
+    text = page(r)
+    assert "Việc ghi nhận phê duyệt chưa được lưu: có 2 ô cần sửa." in text
+    number = field_html(text, "decision_number")
+    assert "has-error" in number and "Hãy nhập số quyết định, ví dụ 123/QĐ-UBND." in number
+    date = field_html(text, "decision_date")
+    assert (f"Ngày quyết định không được trước ngày lập danh sách ({MADE:%d/%m/%Y}): quyết định phê duyệt ký sau "
+            f"khi có danh sách. Hãy ghi ngày ký in trên quyết định.") in date
+    assert f'value="{early:%d/%m/%Y}"' in date  # not reset to today
+    assert 'value="UBND xã Phú Tân (tỉnh Đồng Tháp)"' in field_html(text, "approving_body")
+    assert '<a href="#decision_number">Số quyết định phê duyệt</a>' in text
+    assert stored(app, list_id) == ("draft", None, None, None)
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("12/QĐ-UBND/extra", "có phần thừa «/EXTRA» sau ký hiệu «QĐ-UBND»"),
+    ("12/A", "Ký hiệu «A» của số quyết định «12/A» chỉ có một nhóm"),
+    ("12/2026/2026/QĐ-UBND", "ghi năm 2 lần («2026», «2026»)"),
+    ("12/X-Y-Z-W-V-U-T", "có 7 nhóm, nhiều nhất là 3"),
+    ("1e3/QĐ-UBND", "Số thứ tự của quyết định «1e3» có «e» không phải chữ số"),
+])
+def test_the_testers_malformed_numbers_are_refused_and_kept_in_the_field(app, list_id, typed, message):
+    r = approve(signed_in(app, "approver"), list_id, typed)
+    assert r.status_code == 422
+    number = field_html(page(r), "decision_number")
+    assert message in number and f'value="{typed}"' in number
+    assert stored(app, list_id) == ("draft", None, None, None)
+
+
+def test_a_wrong_correction_reopens_the_form_with_every_mistake_and_what_was_typed(app, list_id):
+    approver = signed_in(app, "approver")
+    approve(approver, list_id, "312/QĐ-UBND")
+    assert "<details class=\"move\">" in page(approver.get(f"/danh-sach/{list_id}"))  # folded at first
+    early = MADE - dt.timedelta(days=1)
+    r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh", data={
+        "decision_number": "12/A", "decision_date": f"{early:%d/%m/%Y}",
+        "approving_body": "Ủy ban nhân dân xã Phú Tân", "reason": "  "})
+    assert r.status_code == 422
+    text = page(r)
+    assert '<details class="move" open>' in text
+    assert "Việc sửa quyết định chưa được lưu: có 3 ô cần sửa." in text
+    number = field_html(text, "decision_number")
+    assert "Ký hiệu «A» của số quyết định «12/A» chỉ có một nhóm" in number and 'value="12/A"' in number
+    date = field_html(text, "decision_date")
+    assert "không được trước ngày lập danh sách" in date and f'value="{early:%d/%m/%Y}"' in date
+    assert "Hãy ghi rõ lý do sửa." in field_html(text, "reason")
+    assert stored(app, list_id)[1] == "312/QĐ-UBND"
+
+
+def test_a_correction_refused_by_the_service_keeps_the_reason_typed(app, list_id):
+    approver = signed_in(app, "approver")
+    approve(approver, list_id, "312/QĐ-UBND")
+    day = TODAY - dt.timedelta(days=5)
+    r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh", data={
+        "decision_number": "12/TB-UBND", "decision_date": f"{day:%d/%m/%Y}",
+        "approving_body": "Ủy ban nhân dân xã Phú Tân", "reason": "Gõ nhầm số khi ghi nhận"})
+    assert r.status_code == 422
+    text = page(r)
+    assert '<details class="move" open>' in text and "có 1 ô cần sửa" in text
+    assert "«TB» là chữ viết tắt của thông báo, không phải quyết định" in field_html(text, "decision_number")
+    assert "Gõ nhầm số khi ghi nhận</textarea>" in field_html(text, "reason")
+    # nothing to change: said above the form, which stays open
+    r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh", data={
+        "decision_number": "312/QĐ-UBND", "decision_date": f"{day:%d/%m/%Y}",
+        "approving_body": "Ủy ban nhân dân xã Phú Tân", "reason": "sửa"})
+    assert r.status_code == 422
+    assert "không có gì để sửa" in page(r) and '<details class="move" open>' not in page(r)
