@@ -403,6 +403,29 @@ def _describe_char(ch: str) -> str:
     return f"ký tự «{ch}»"
 
 
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
+_VOWELS = frozenset("aeiouy")
+
+
+def _keyboard_mash(name: str) -> str | None:
+    """What makes ``name`` typing noise rather than a name, or None. Two signs that no Vietnamese
+    name (nor an ethnic-minority name written in Latin letters, e.g. "Ksor H'Blơi", "Y Bih Niê")
+    ever shows: one letter three times in a row ("Hhhhhhh"), and a word of two or more Latin
+    letters without a vowel ("Trn", "Ksdf": every Vietnamese syllable has one). Neither catches
+    every made-up name ("asdf" passes): the clerk still reads what is typed."""
+    folded = fold(name)
+    run = re.search(r"([a-z])\1\1", folded)
+    if run:
+        return (f"Họ tên «{name}» có chữ «{run.group(1)}» viết liền ba lần, không có trong họ tên thật. "
+                "Hãy nhập lại họ tên đúng như trên thẻ căn cước.")
+    for word in re.split(r"[ '.\-]+", name):
+        plain = fold(word)
+        if _LATIN_WORD.fullmatch(plain) and not (_VOWELS & set(plain)):
+            return (f"Họ tên «{name}» có «{word}» không có nguyên âm nào (a, e, i, o, u, y…), không thể là "
+                    "một tiếng trong họ tên. Hãy nhập lại họ tên đúng như trên thẻ căn cước.")
+    return None
+
+
 def _name_problem(name: str) -> str | None:
     """Why ``name`` (NFC, single spaces, punctuation variants mapped) is not a person's name,
     or ``None``.  Checked in this order so the first message is the most useful one."""
@@ -467,7 +490,8 @@ def normalize_name(raw: str) -> str:
 
     Raises :class:`VnValueError` (Vietnamese, saying what is wrong and how to fix it) for an
     empty name, no letter, a character a name cannot contain, fewer than 2 letters, misplaced
-    punctuation, or more than 120 characters.
+    punctuation, more than 120 characters, or typing noise (:func:`_keyboard_mash`: a letter three
+    times in a row, a word without a vowel).
 
     Source: domain.md §9 (Names: store NFC, single spaces); Vietnamese names on the CCCD.
     """
@@ -480,6 +504,9 @@ def normalize_name(raw: str) -> str:
         problem = _name_problem(name)
         if problem is not None:
             raise VnValueError(problem)
+    mash = _keyboard_mash(name)
+    if mash is not None:
+        raise VnValueError(mash)
     if name.isupper() or name.islower():
         name = unicodedata.normalize("NFC", name.title())
     return name

@@ -128,3 +128,25 @@ def test_an_excel_number_cell_goes_through_the_same_rule():
     assert normalize_household_code(id_digits(8250419218, "Mã hộ", "đầy đủ mã hộ")) == "8250419218"
     with pytest.raises(vn.VnValueError, match="chỉ có 3 ký tự"):
         normalize_household_code(id_digits(123, "Mã hộ", "đầy đủ mã hộ"))
+
+
+@pytest.mark.parametrize("typed, fragment", [
+    ("Hhhhhhh", "có chữ «h» viết liền ba lần"),
+    ("aaaaaaaaaaa", "có chữ «a» viết liền ba lần"),
+    ("Nguyễn Vănnn Hùng", "có chữ «n» viết liền ba lần"),
+    ("Ksdf Trn", "có «Ksdf» không có nguyên âm nào"),
+    ("Trần Thị Bcd", "có «Bcd» không có nguyên âm nào"),
+])
+def test_typing_noise_is_refused(typed, fragment):
+    """A second tester's junk names: a letter three times in a row, a word without a vowel."""
+    with pytest.raises(vn.VnValueError) as err:
+        vn.normalize_name(typed)
+    assert fragment in str(err.value) and "Hãy nhập lại họ tên đúng như trên thẻ căn cước." in str(err.value)
+
+
+@pytest.mark.parametrize("name", [
+    "Ksor H'Blơi", "Y Bih Niê", "H'Hen Niê", "Rmah Thị Kpă", "Mlô Y Ngọc", "Lò Văn Pọm", "Nguyễn Văn A",
+    "Nguyễn T. Hoa", "Kiều Thị Đông-Hà", "Nguyễn Thị Ngoòng",
+])
+def test_real_names_pass_the_noise_checks(name):
+    assert vn.normalize_name(name) == name
