@@ -6,7 +6,7 @@ from functools import wraps
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, has_request_context, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, flash, g, has_request_context, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
@@ -79,6 +79,18 @@ def document_config() -> dict[str, Any]:
     if not config.get("PUBLIC_BASE_URL") and has_request_context():
         config["PUBLIC_BASE_URL"] = request.url_root.rstrip("/")
     return config
+
+
+def put_field_errors(form: Any, field_errors: dict[str, str]) -> None:
+    """Put each message of ``field_errors`` (field name → Vietnamese message, e.g. a service's
+    InvalidFields) under its field of the WTForms ``form``, unless the form's own validators
+    already put one there; a message for a field the form does not have is flashed as an error."""
+    for name, message in field_errors.items():
+        f = form._fields.get(name)
+        if f is None:
+            flash(message, "error")
+        elif not f.errors:
+            f.errors = list(f.errors or []) + [message]
 
 
 def has_endpoint(name: str) -> bool:

@@ -29,7 +29,7 @@ from subsidy.models import Application, Receipt
 from subsidy.services import handovers as svc
 from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import InvalidFields, NotFound, ServiceError
-from subsidy.web import db_session, document_config, has_endpoint, roles_required
+from subsidy.web import db_session, document_config, has_endpoint, put_field_errors, roles_required
 
 bp = Blueprint("handovers", __name__)
 
@@ -78,23 +78,12 @@ def _not_ready(app: Application, form: str) -> str | None:
     return None
 
 
-def _put_errors(form: Any, field_errors: dict[str, str]) -> None:
-    """Each message under its field, unless the form's own validators already put one there; a
-    message for a field the form does not have is flashed."""
-    for name, message in field_errors.items():
-        f = form._fields.get(name)
-        if f is None:
-            flash(message, "error")
-        elif not f.errors:
-            f.errors = list(f.errors or []) + [message]
-
-
 def _show_error(form: Any, err: ServiceError) -> None:
     """Roll back; the messages of ``err`` on their fields (InvalidFields: all of them; FieldError:
     its one field), anything else flashed."""
     db_session().rollback()
     if isinstance(err, InvalidFields):
-        _put_errors(form, err.field_errors)
+        put_field_errors(form, err.field_errors)
         return
     field = getattr(err, "field", None)
     if field and field in form._fields:
@@ -148,7 +137,7 @@ def create(application_id: int):
             if done is not None:
                 return done
         else:
-            _put_errors(form, svc.handover_field_errors(session, app.id, data, telecoms=telecoms()))
+            put_field_errors(form, svc.handover_field_errors(session, app.id, data, telecoms=telecoms()))
     status = 422 if form.is_submitted() else 200
     return render_template("handovers/create.html", app=app, h=h, form=form, blocked=blocked,
                            back_url=application_url(app.id)), status
@@ -192,7 +181,7 @@ def pay(application_id: int):
             if done is not None:
                 return done
         else:
-            _put_errors(form, svc.cash_field_errors(session, app.id, data))
+            put_field_errors(form, svc.cash_field_errors(session, app.id, data))
     status = 422 if form.is_submitted() else 200
     return render_template("handovers/pay.html", app=app, h=h, form=form, blocked=blocked, amount=amount,
                            amount_words=vn.amount_in_words(amount) if amount else "",

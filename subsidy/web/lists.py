@@ -14,7 +14,7 @@ from subsidy.services import allocations, audit
 from subsidy.services import lists as svc
 from subsidy.services.applications import today_vn
 from subsidy.services.errors import InvalidFields, ServiceError
-from subsidy.web import db_session, roles_required
+from subsidy.web import db_session, put_field_errors, roles_required
 
 bp = Blueprint("lists", __name__, url_prefix="/danh-sach")
 
@@ -147,21 +147,11 @@ def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
                            receipts_issued=svc.receipts_issued(session, pl) if pl.status == "approved" else 0), status
 
 
-def _put_errors(form, field_errors: dict[str, str]) -> None:
-    """Each message under its field, unless the form's own validators already put one there."""
-    for name, message in field_errors.items():
-        f = form._fields.get(name)
-        if f is None:
-            flash(message, "error")
-        elif not f.errors:
-            f.errors = list(f.errors or []) + [message]
-
-
 def _refused(form, err: Exception) -> None:
     """Roll back; InvalidFields on their fields, any other refusal flashed above the page."""
     db_session().rollback()
     if isinstance(err, InvalidFields):
-        _put_errors(form, err.field_errors)
+        put_field_errors(form, err.field_errors)
     else:
         flash(str(err), "error")
 
@@ -181,7 +171,7 @@ def approve(list_id: int):
     pl = _load(list_id)
     form = ApproveListForm()
     if not form.validate():
-        _put_errors(form, svc.decision_field_errors(pl, form.decision_number.data, form.decision_date.data,
+        put_field_errors(form, svc.decision_field_errors(pl, form.decision_number.data, form.decision_date.data,
                                                     form.approving_body.data))
         return _show(pl, approve_form=form, status=422)
     try:
@@ -206,7 +196,7 @@ def correct_decision(list_id: int):
     form = CorrectDecisionForm()
     if not form.validate():
         if pl.status == "approved":
-            _put_errors(form, svc.decision_field_errors(pl, form.decision_number.data, form.decision_date.data,
+            put_field_errors(form, svc.decision_field_errors(pl, form.decision_number.data, form.decision_date.data,
                                                         form.approving_body.data, form.reason.data, correction=True))
         return _show(pl, correct_form=form, status=422)
     try:
