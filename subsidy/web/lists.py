@@ -1,7 +1,8 @@
 """Lists: allocations (quota), the waiting list, proposal lists, their approval and downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import selectinload
 from flask_login import current_user
 
 from forms.applications import (AllocationForm, ApproveListForm, BuildListForm, CorrectDecisionForm, MoveForm,
@@ -9,12 +10,14 @@ from forms.applications import (AllocationForm, ApproveListForm, BuildListForm, 
 from subsidy.documents import lists as docs
 from subsidy.documents.base import Issuer
 from subsidy.domain.workflow import WorkflowError
-from subsidy.models import ProposalList
+from subsidy.models import Application, ProposalList
+from subsidy.services.pagination import paginate
 from subsidy.services import allocations, audit
 from subsidy.services import lists as svc
 from subsidy.services.applications import today_vn
 from subsidy.services.errors import InvalidFields, ServiceError
 from subsidy.web import db_session, put_field_errors, roles_required
+from subsidy.web.pagination import page_arg
 
 bp = Blueprint("lists", __name__, url_prefix="/danh-sach")
 
@@ -32,12 +35,17 @@ def _form_errors(form) -> None:
             flash(e, "error")
 
 
+WAITING_PER_PAGE = 50
+
+
 @bp.route("/")
 @roles_required(*VIEWERS)
 def index():
     session = db_session()
     q = allocations.quota(session)
-    waiting = allocations.waiting_list(session)
+    # 50 a page; the rank shown is the place in the whole list (page offset + position).
+    waiting = paginate(session, allocations.waiting_query().options(selectinload(Application.household)),
+                       page_arg(request.args), WAITING_PER_PAGE)
     all_lists = svc.all_lists(session)
     sizes = svc.list_sizes(session, all_lists)
     alloc_form = AllocationForm()

@@ -285,6 +285,37 @@ def test_queues_counts_search_and_pagination(app, data):
 # ------------------------------------------------------------------ lists
 
 
+def test_the_waiting_list_is_paginated_with_ranks_across_pages(app, data):
+    """55 waiting households: 50 on the first page (ranks 1-50), ranks 51-55 on the second; the
+    places the quota still covers are marked by their rank in the whole list, not on the page."""
+    from subsidy.services import allocations
+
+    s = sessionmaker(app)()
+    clerk = s.scalar(select(User).where(User.username == "clerk"))
+    for i in range(55):
+        h = Household(code=f"CHO{i:03d}", head_name=f"Trần Văn Chờ {chr(65 + i % 26)}{'aei'[i // 26]}",
+                      hamlet="Ấp Phú Hòa", category="poor", list_year=THIS_YEAR, prior_device="none",
+                      citizen_id=f"0820700{i:05d}", search_text=f" cho{i:03d}")
+        s.add(h)
+        s.flush()
+        a = applications.apply(s, applications.ApplicationInput(household_id=h.id, support_form="package"), clerk)
+        applications.check_eligibility(s, a, clerk)
+    allocations.record_allocation(s, 52, applications.today_vn(), "CV 1/STTTT", clerk)
+    s.commit()
+    s.close()
+    c = client_as(app, "clerk")
+    first = c.get("/danh-sach/").get_data(as_text=True)
+    assert "Danh sách chờ (55)" in first and "Trang 1/2 · 55 mục" in first
+    assert first.count('<span class="rank">') == 50 and '<span class="rank">50</span>' in first
+    assert first.count('class="in-quota"') == 50  # 52 places: all 50 of this page are covered
+    second = c.get("/danh-sach/?page=2").get_data(as_text=True)
+    assert second.count('<span class="rank">') == 5 and '<ol class="app-list ranked" start="51">' in second
+    assert '<span class="rank">51</span>' in second and '<span class="rank">55</span>' in second
+    assert second.count('class="in-quota"') == 2  # ranks 51 and 52
+    assert "Trang 2/2 · 55 mục" in second
+
+
+
 def test_allocate_build_approve_and_download(app, data):
     for hid in data["households"][:2]:
         make_application(app, hid)
