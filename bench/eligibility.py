@@ -20,7 +20,6 @@ import json
 import os
 import random
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -74,25 +73,12 @@ def bench_engine(n: int) -> float:
 def bench_database(n: int, batch: int) -> float:
     from sqlalchemy import func, insert, select
 
-    from subsidy.db import make_engine, make_sessionmaker, upgrade_database
+    from _fresh_db import fresh_database
+    from subsidy.db import make_engine, make_sessionmaker
     from subsidy.models import Application, EligibilityDecision, Household, User
     from subsidy.services import applications, rulesets
 
-    url = os.environ.get("BENCH_DATABASE_URL")
-    tmp = None
-    if not url:
-        tmp = tempfile.TemporaryDirectory()
-        url = f"sqlite:///{tmp.name}/bench.sqlite3"
-    elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    if url.startswith("postgresql"):
-        from sqlalchemy import text
-        eng = make_engine(url)
-        with eng.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        eng.dispose()
-    upgrade_database(url)
+    url, cleanup = fresh_database(os.environ.get("BENCH_DATABASE_URL"), "bench-eligibility-")
     engine = make_engine(url)
     Session = make_sessionmaker(engine)
 
@@ -154,8 +140,7 @@ def bench_database(n: int, batch: int) -> float:
     outcomes = dict(s.execute(select(EligibilityDecision.outcome, func.count()).group_by(EligibilityDecision.outcome)).all())
     s.close()
     engine.dispose()
-    if tmp is not None:
-        tmp.cleanup()
+    cleanup()
     rate = stored / elapsed
     print(f"database round trip (load facts → decide → store decision + event + audit, batches of {batch:,}): "
           f"{stored:,} in {elapsed:.1f} s = {rate:,.0f} decisions/s (target ≥ 1,000/s) — {outcomes}")

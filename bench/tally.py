@@ -19,16 +19,15 @@ import datetime as dt
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert, text  # noqa: E402
+from sqlalchemy import event, insert  # noqa: E402
 
-from subsidy.config import normalise_database_url  # noqa: E402
-from subsidy.db import make_engine, make_sessionmaker, upgrade_database  # noqa: E402
+from _fresh_db import fresh_database  # noqa: E402
+from subsidy.db import make_engine, make_sessionmaker  # noqa: E402
 from subsidy.models import (  # noqa: E402
     Allocation, Application, ApplicationEvent, CashPayment, EligibilityDecision, Handover, Household, RuleSet,
 )
@@ -176,19 +175,7 @@ def main() -> None:
     ap.add_argument("--database-url", default=None)
     args = ap.parse_args()
 
-    tmp = None
-    if args.database_url:
-        url = normalise_database_url(args.database_url)
-        if url.startswith("postgresql"):
-            eng = make_engine(url)
-            with eng.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-            eng.dispose()
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="bench-tally-")
-        url = f"sqlite:///{tmp.name}/bench.sqlite3"
-    upgrade_database(url)
+    url, cleanup = fresh_database(args.database_url, "bench-tally-")
     t0 = time.perf_counter()
     counts = generate(url, args.households, args.applications)
     gen = time.perf_counter() - t0
@@ -275,8 +262,7 @@ def main() -> None:
           f"radio counts: {t_radio * 1000:.1f} ms")
     session.close()
     engine.dispose()
-    if tmp is not None:
-        tmp.cleanup()
+    cleanup()
 
 
 if __name__ == "__main__":

@@ -15,35 +15,17 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from subsidy import create_app  # noqa: E402
-from subsidy.db import make_engine, upgrade_database  # noqa: E402
+from _fresh_db import fresh_database  # noqa: E402
 
 VIEW_MODULES = ("subsidy.web.households", "subsidy.web.applications", "subsidy.web.receipts")
-
-
-def _database() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url:
-        from subsidy.config import normalise_database_url
-
-        url = normalise_database_url(url)
-        engine = make_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    else:
-        url = f"sqlite:///{tempfile.mkdtemp()}/view_log.sqlite3"
-    upgrade_database(url)
-    return url
 
 
 def _seed(app) -> dict[str, int]:
@@ -89,7 +71,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=300)
     args = ap.parse_args()
-    url = _database()
+    url, cleanup = fresh_database(os.environ.get("BENCH_DATABASE_URL"), "bench-view-log-")
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "TESTING": True})
     ids = _seed(app)
     client = app.test_client()
@@ -117,6 +99,7 @@ def main() -> None:
     s.close()
     print(f"view entries written: {views}")
     app.extensions["subsidy.engine"].dispose()
+    cleanup()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,35 @@
+"""A fresh, migrated database for one bench run (shared by the bench scripts)."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from typing import Callable
+
+from sqlalchemy import text
+
+from subsidy.config import normalise_database_url
+from subsidy.db import make_engine, upgrade_database
+
+
+def fresh_database(url: str | None, prefix: str = "bench-") -> tuple[str, Callable[[], None]]:
+    """Return (url, cleanup) of an empty database migrated to the newest revision.
+
+    ``url`` None: a SQLite file in a new temporary folder, which ``cleanup()`` removes. A
+    PostgreSQL ``url`` (postgresql:// is read as psycopg 3): its ``public`` schema is dropped and
+    created again first — every table in it is lost, so point it at a database kept for benches;
+    ``cleanup()`` then does nothing.
+    """
+    if url:
+        url = normalise_database_url(url)
+        if url.startswith("postgresql"):
+            engine = make_engine(url)
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            engine.dispose()
+        upgrade_database(url)
+        return url, lambda: None
+    folder = tempfile.mkdtemp(prefix=prefix)
+    url = f"sqlite:///{folder}/bench.sqlite3"
+    upgrade_database(url)
+    return url, lambda: shutil.rmtree(folder, ignore_errors=True)
