@@ -7,7 +7,7 @@ database (1,000 households with applications), then drives, from the same client
     (after one GET of the form page per client, as a phone does; every answer is checked to be
     the found page);
   * POST /bench/limiter-floor — for reference only: the same body through the same rate
-    limits, answering a constant (bench/status_floor_app.py adds this route to the app for the
+    limits, answering a constant (bench/_status_floor_app.py adds this route to the app for the
     bench). It is the most any status check could reach with these limits on this stack.
 All routes run through the same middleware: the CSRF hook, the sign-in hook, the limiter's
 per-request check, the security headers.
@@ -288,7 +288,7 @@ def main() -> int:
         env.pop("TRUSTED_PROXIES", None)
         proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(WORKERS),
                                  "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-                                 "--pythonpath", str(ROOT / "bench"), "status_floor_app:app"],
+                                 "--pythonpath", str(ROOT / "bench"), "_status_floor_app:app"],
                                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 start_new_session=True)
         for _ in range(300):

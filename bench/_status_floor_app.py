@@ -6,7 +6,7 @@ the same key functions and storage) and then answers a constant, the status page
 throughput is the ceiling any implementation of the status check on this stack could reach: the
 distance between it and the real check is what the form, the query and the page cost.
 
-Served by gunicorn as `status_floor_app:app` (with --pythonpath bench); never part of the app.
+Served by gunicorn as `_status_floor_app:app` (with --pythonpath bench); never part of the app.
 """
 from __future__ import annotations
 
