@@ -120,6 +120,17 @@ def session(app: Any) -> Iterator[Session]:
 
 
 @pytest.fixture
+def history(app: Any) -> None:
+    """The hand-checked programme history of tests/tally_history.py, committed (for page tests)."""
+    from tests.tally_history import build_history
+
+    sess = app.extensions["subsidy.sessionmaker"]()
+    build_history(sess)
+    sess.commit()
+    sess.close()
+
+
+@pytest.fixture
 def approver(session: Session) -> Any:
     """An approver account (lãnh đạo xã) in ``session`` (flushed), named Võ Minh Duyệt."""
     from subsidy.models import User

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from subsidy.models import Household
 from subsidy.services import households as svc
 from tests.conftest import DATA, login
+from tests.web.test_households_web import form_data
 
 HAMLETS = ["Ấp Phú Hòa", "Ấp Phú Thành", "Ấp Phú Xuân"]
 XLSX = DATA / "ho-ngheo-2025-phu-tan.xlsx"
@@ -37,15 +38,6 @@ def add(app, **kw):
     sess.commit()
     sess.close()
     return hid
-
-
-def form_data(**kw):
-    base = {"code": "8277490478", "head_name": "Đinh Hồng Tư", "head_birth_year": "1994", "head_gender": "F",
-            "citizen_id": "082194184616", "hamlet": "Ấp Phú Thành", "members": "5", "phone": "0771214365",
-            "category": "near_poor", "list_year": "2025", "decision_number": "", "decision_date": "",
-            "prior_device": "unknown", "prior_device_detail": "", "prior_device_date": ""}
-    base.update(kw)
-    return base
 
 
 def count(app) -> int:

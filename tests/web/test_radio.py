@@ -14,7 +14,6 @@ from subsidy.services import radio
 from subsidy.services.errors import ServiceError
 from subsidy.services.tally import RadioCounts, local_today, tally_period
 from tests.conftest import login
-from tests.tally_history import build_history
 
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Võ Thị Giang",
          "Đặng Văn Hải", "Bùi Thị Lan", "Ngô Văn Ích"]
@@ -26,14 +25,6 @@ MARCH_31 = (
     "Ấp Phú Thành 2 hộ; Ấp Phú Xuân, Ấp Phú Lợi, Ấp Phú Thạnh, Ấp Phú Hưng chưa có hộ nào. Hiện còn 1 hộ "
     "đủ điều kiện đang chờ đến lượt. Xã được phân bổ 7 suất hỗ trợ, còn 3 suất."
 )
-
-
-@pytest.fixture
-def history(app) -> None:
-    sess = app.extensions["subsidy.sessionmaker"]()
-    build_history(sess)
-    sess.commit()
-    sess.close()
 
 
 def page(client: Any, query: str = "") -> str:

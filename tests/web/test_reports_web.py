@@ -9,17 +9,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.tally_history import build_history
 
 MARCH = "/bao-cao?ky=thang&thang=2026-03"
-
-
-@pytest.fixture
-def history(app):
-    sess = app.extensions["subsidy.sessionmaker"]()
-    build_history(sess)
-    sess.commit()
-    sess.close()
 
 
 def cells(html: str) -> list[list[str]]:

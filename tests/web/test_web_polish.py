@@ -11,7 +11,6 @@ from PIL import Image
 
 from subsidy.web.errors import wait_sentence
 from tests.conftest import login
-from tests.tally_history import build_history
 
 
 def _retry_after_and_page(resp) -> tuple[int, str]:
@@ -89,14 +88,6 @@ def test_wait_sentence():
 
 
 # --- CSV Content-Type ----------------------------------------------------------------------------
-
-@pytest.fixture
-def history(app) -> None:
-    sess = app.extensions["subsidy.sessionmaker"]()
-    build_history(sess)
-    sess.commit()
-    sess.close()
-
 
 def test_csv_downloads_name_the_charset_once(client, login_as, history):
     login_as("clerk")
