@@ -118,7 +118,7 @@ def single_statement_engine(engine: Engine) -> Engine:
     it is the plain engine (the driver opens the transaction; the pool rolls it back). Writing
     through it, or running two statements that must agree, is a misuse: use a Session.
     """
-    return engine.execution_options(subsidy_single_statement=True, subsidy_readonly=True)
+    return engine.execution_options(subsidy_single_statement=True)
 
 
 def make_sessionmaker(engine: Engine, readonly: bool = False) -> sessionmaker[Session]:
