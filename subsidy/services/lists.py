@@ -177,8 +177,11 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     if proposal_list.status != "draft":
         raise ServiceError(f"Danh sách {proposal_list.number} đã được phê duyệt rồi "
                            f"(Quyết định số {proposal_list.decision_number}).")
-    decision = _checked_decision(decision_number, decision_date, approving_body,
-                                 list_created_on=proposal_list.created_on, today=today_vn())
+    decision, _reason, errors = _decision_checks(proposal_list, decision_number, decision_date, approving_body,
+                                                 today=today_vn())
+    if errors:
+        raise InvalidDecision(errors)
+    assert decision is not None
     decision_number, decision_date, approving_body = decision.number, decision.date, decision.body
     apps = [a for a in applications_on(session, proposal_list) if a.state == State.proposed.value]
     if not apps:
@@ -212,26 +215,6 @@ class InvalidDecision(InvalidFields):
         self.field = next(iter(self.field_errors))
 
 
-def _decision_errors(number: str | None, day: dt.date | None, body: str | None, *, list_created_on: dt.date,
-                     today: dt.date, recorded_on: dt.date | None = None) -> tuple[decisions.Decision | None,
-                                                                                    dict[str, str]]:
-    try:
-        return decisions.check_decision(number, day, body, list_created_on=list_created_on, today=today,
-                                        recorded_on=recorded_on), {}
-    except decisions.DecisionFieldsError as err:
-        return None, err.errors
-
-
-def _checked_decision(number: str | None, day: dt.date | None, body: str | None, *, list_created_on: dt.date,
-                      today: dt.date, recorded_on: dt.date | None = None) -> decisions.Decision:
-    decision, errors = _decision_errors(number, day, body, list_created_on=list_created_on, today=today,
-                                        recorded_on=recorded_on)
-    if errors:
-        raise InvalidDecision(errors)
-    assert decision is not None
-    return decision
-
-
 def _reason_error(reason: str | None) -> tuple[str, str | None]:
     """The reason of a correction on one line, and what is wrong with it (None if nothing)."""
     reason = " ".join((reason or "").split())
@@ -254,6 +237,26 @@ def _recorded_on(proposal_list: ProposalList, today: dt.date) -> dt.date:
     return approved_at.astimezone(VN_TZ).date()
 
 
+def _decision_checks(proposal_list: ProposalList, number: str | None, day: dt.date | None, body: str | None, *,
+                     today: dt.date, correction: bool = False, reason: str | None = None,
+                     ) -> tuple[decisions.Decision | None, str, dict[str, str]]:
+    """Every check of an approval of ``proposal_list`` (``correction=False``) or of a correction
+    of it (``correction=True``: the date also not after the day the approval was recorded, and
+    ``reason`` checked): (the checked decision or None, the reason on one line, {form field:
+    Vietnamese message}, empty when every value is right). Saves and locks nothing."""
+    decision: decisions.Decision | None = None
+    errors: dict[str, str] = {}
+    try:
+        decision = decisions.check_decision(number, day, body, list_created_on=proposal_list.created_on, today=today,
+                                            recorded_on=_recorded_on(proposal_list, today) if correction else None)
+    except decisions.DecisionFieldsError as err:
+        errors = dict(err.errors)
+    reason, wrong_reason = _reason_error(reason) if correction else ("", None)
+    if wrong_reason:
+        errors["reason"] = wrong_reason
+    return decision, reason, errors
+
+
 def decision_field_errors(proposal_list: ProposalList, decision_number: str | None, decision_date: dt.date | None,
                           approving_body: str | None, reason: str | None = None, *, correction: bool = False,
                           today: dt.date | None = None) -> dict[str, str]:
@@ -263,15 +266,8 @@ def decision_field_errors(proposal_list: ProposalList, decision_number: str | No
     fields itself, so the others' mistakes show after the same submit."""
     from subsidy.services.applications import today_vn
 
-    today = today or today_vn()
-    _decision, errors = _decision_errors(
-        decision_number, decision_date, approving_body, list_created_on=proposal_list.created_on, today=today,
-        recorded_on=_recorded_on(proposal_list, today) if correction else None)
-    if correction:
-        _reason, wrong = _reason_error(reason)
-        if wrong:
-            errors["reason"] = wrong
-    return errors
+    return _decision_checks(proposal_list, decision_number, decision_date, approving_body,
+                            today=today or today_vn(), correction=correction, reason=reason)[2]
 
 
 #: The facts of an approval a correction may change, in the order the audit entry lists them.
@@ -311,13 +307,8 @@ def correct_decision(session: Session, proposal_list: ProposalList, decision_num
     if proposal_list.status != "approved":
         raise ServiceError(f"Danh sách {proposal_list.number} chưa được phê duyệt: chưa có quyết định để sửa. "
                            "Hãy ghi nhận phê duyệt với số, ngày và cơ quan đúng.")
-    today = today or today_vn()
-    decision, errors = _decision_errors(decision_number, decision_date, approving_body,
-                                        list_created_on=proposal_list.created_on, today=today,
-                                        recorded_on=_recorded_on(proposal_list, today))
-    reason, wrong_reason = _reason_error(reason)
-    if wrong_reason:
-        errors["reason"] = wrong_reason
+    decision, reason, errors = _decision_checks(proposal_list, decision_number, decision_date, approving_body,
+                                                today=today or today_vn(), correction=True, reason=reason)
     if errors:
         raise InvalidDecision(errors)
     assert decision is not None
