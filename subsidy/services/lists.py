@@ -536,7 +536,7 @@ def page_rows(session: Session, proposal_list: ProposalList) -> list[PageRow]:
             Application.id.in_([e.application_id for e in entries]))).all()) if entries else {}
         return [PageRow(e.application_id, e.position, e.head_name, e.tier_label or "", states.get(e.application_id, ""),
                         e.hamlet, e.category, e.support_form == "cash", e.received_on) for e in entries]
-    return [PageRow(a.id, i, a.household.head_name, f"P{a.priority_tier}" if a.priority_tier else "", a.state,
+    return [PageRow(a.id, i, a.household.head_name, _tier_label(None, a.priority_tier), a.state,
                     a.household.hamlet, a.household.category, a.support_form == "cash", a.received_on)
             for i, a in enumerate(applications_on(session, proposal_list), start=1)]
 
