@@ -174,7 +174,7 @@ def normalize_decision_number(raw: str | None) -> str:
     if " " in text:
         raise DecisionValueError(
             f"Số quyết định «{text}» có khoảng trắng giữa các chữ: ký hiệu viết liền, không cách chữ. {_HOW}")
-    typed_number = text.split("/")[0]
+    number = text.split("/")[0]  # as typed: a refusal below quotes "1e3", not "1E3"
     text = "/".join("-".join(_SPECIAL_GROUPS.get(g, g) for g in part.split("-"))
                     for part in text.upper().split("/"))
     if len(text) > NUMBER_MAX_LENGTH:
@@ -189,7 +189,6 @@ def normalize_decision_number(raw: str | None) -> str:
     if any(p == "" for p in parts) or any(g == "" for g in groups):
         raise DecisionValueError(
             f"Số quyết định «{text}» có nhóm ký hiệu trống (hai dấu «/» hoặc «-» liền nhau, hay dấu ở cuối). {_HOW}")
-    number = typed_number
     if not number.isdigit():
         letters = _quote_chars([c for c in number if not c.isdigit()])
         raise DecisionValueError(
