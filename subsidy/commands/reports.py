@@ -16,9 +16,7 @@ from subsidy.services.errors import ServiceError
 
 
 def _issuer() -> Issuer:
-    cfg = current_app.config
-    return Issuer(body_upper=cfg.get("COMMUNE_BODY_UPPER", ""), body=cfg.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ"),
-                  place=cfg.get("COMMUNE_PLACE", "") or "Phú Tân")
+    return Issuer.from_config(current_app.config)
 
 
 def _write(report: svc.Tally | svc.AnnualReport, fmt: str, output: str) -> None:

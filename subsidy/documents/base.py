@@ -336,6 +336,14 @@ class Issuer:
     body: str
     place: str
 
+    @classmethod
+    def from_config(cls, config: Any) -> "Issuer":
+        """The issuer the app is configured with: COMMUNE_BODY_UPPER, COMMUNE_BODY, COMMUNE_PLACE
+        (subsidy/config.py); the place falls back to "Phú Tân" when empty."""
+        return cls(body_upper=config.get("COMMUNE_BODY_UPPER", ""),
+                   body=config.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ"),
+                   place=config.get("COMMUNE_PLACE", "") or "Phú Tân")
+
 
 DEFAULT_ISSUER = Issuer(body_upper="", body="ỦY BAN NHÂN DÂN XÃ PHÚ TÂN", place="Phú Tân")
 

@@ -224,9 +224,7 @@ def correct_decision(list_id: int):
 
 
 def _issuer() -> Issuer:
-    cfg = current_app.config
-    return Issuer(body_upper=cfg.get("COMMUNE_BODY_UPPER", ""), body=cfg.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ"),
-                  place=cfg.get("COMMUNE_PLACE", ""))
+    return Issuer.from_config(current_app.config)
 
 
 _KIND_SLUG = {"de-nghi": "proposal", "phe-duyet": "approved"}

@@ -26,9 +26,7 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
 def _issuer() -> Issuer:
-    cfg = current_app.config
-    return Issuer(body_upper=cfg.get("COMMUNE_BODY_UPPER", ""), body=cfg.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ"),
-                  place=cfg.get("COMMUNE_PLACE", "") or "Phú Tân")
+    return Issuer.from_config(current_app.config)
 
 
 def _form() -> TallyForm:
