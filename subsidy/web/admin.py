@@ -16,6 +16,15 @@ from subsidy.web.pagination import page_arg, paginate
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
 
 
+def _confirmed(model: type, ident: int):
+    """The ``model`` row ``ident`` for a POST of a confirm button: 404 if there is none, then 400
+    if the ConfirmForm (CSRF) does not validate."""
+    obj = db_session().get(model, ident) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return obj
+
+
 @bp.route("/tai-khoan")
 @roles_required("admin")
 def users_index():
@@ -75,9 +84,7 @@ def users_show(user_id: int):
 @roles_required("admin")
 def users_reset(user_id: int):
     session = db_session()
-    user = session.get(User, user_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    user = _confirmed(User, user_id)
     password = users.reset_password(session, user, current_user)
     session.commit()
     return render_template("admin/password_shown.html", user=user, password=password)
@@ -88,9 +95,7 @@ def users_reset(user_id: int):
 def users_unlock(user_id: int):
     """Lift the sign-in lock-outs (wrong passwords) of an account: users.unlock."""
     session = db_session()
-    user = session.get(User, user_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    user = _confirmed(User, user_id)
     users.unlock(session, user, current_user)
     session.commit()
     flash(f"Đã gỡ tạm khóa đăng nhập của {user.username}: có thể đăng nhập lại ngay.", "success")
@@ -101,9 +106,7 @@ def users_unlock(user_id: int):
 @roles_required("admin")
 def users_active(user_id: int):
     session = db_session()
-    user = session.get(User, user_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    user = _confirmed(User, user_id)
     try:
         users.set_active(session, user, not user.active, current_user)
     except ServiceError as err:
@@ -133,9 +136,7 @@ def tokens_create(user_id: int):
 @roles_required("admin")
 def tokens_revoke(token_id: int):
     session = db_session()
-    tok = session.get(ApiToken, token_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    tok = _confirmed(ApiToken, token_id)
     users.revoke_api_token(session, token_id, current_user)
     session.commit()
     flash("Đã thu hồi mã truy cập.", "success")
