@@ -261,11 +261,8 @@ def _recipient(name: str | None, citizen_id: str | None, errors: dict[str, str])
     clean_name = ""
     try:
         clean_name = vn.normalize_name(name or "")
-    except vn.VnValueError as err:
+    except vn.VnValueError as err:  # also a name over vn.NAME_MAX_LENGTH (120) characters
         errors["recipient_name"] = f"Người nhận: {err}"
-    else:
-        if len(clean_name) > 120:
-            errors["recipient_name"] = "Họ tên người nhận dài quá 120 ký tự."
     try:
         checked = vn.check_citizen_id(citizen_id or "").value
     except vn.VnValueError as err:
