@@ -2,7 +2,6 @@
 account, e.g. the only admin's, which `ensure-admin` cannot give once any account exists."""
 from __future__ import annotations
 
-import datetime as dt
 from zoneinfo import ZoneInfo
 
 import click
@@ -43,9 +42,7 @@ def reset_password(username: str) -> None:
             known = (f" Các tài khoản quản trị đang hoạt động: {', '.join(admins)}." if admins
                      else " Chưa có tài khoản quản trị nào đang hoạt động.")
             fail(f"không có tài khoản «{username}». Hãy kiểm tra lại tên đăng nhập (chữ thường, không dấu).{known}")
-        until = user.locked_until
-        if until is not None and until.tzinfo is None:
-            until = until.replace(tzinfo=dt.timezone.utc)
+        until = user.locked_until  # aware UTC (db.UTCDateTime)
         note = CLI_NOTE
         if until is not None and until > utcnow():
             note += f"; gỡ khóa đăng nhập (đang khóa đến {until.astimezone(VN_TZ):%H:%M %d/%m/%Y})"
