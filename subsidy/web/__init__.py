@@ -93,6 +93,23 @@ def put_field_errors(form: Any, field_errors: dict[str, str]) -> None:
             f.errors = list(f.errors or []) + [message]
 
 
+def show_refusal(form: Any, err: Exception) -> None:
+    """Roll back this request's session and show a service's refusal ``err`` on ``form``:
+    InvalidFields' messages under their fields (put_field_errors), an error naming one ``field``
+    of the form under that field, anything else flashed above the page."""
+    from subsidy.services.errors import InvalidFields
+
+    db_session().rollback()
+    if isinstance(err, InvalidFields):
+        put_field_errors(form, err.field_errors)
+        return
+    field = getattr(err, "field", None)
+    if field and field in form._fields:
+        form._fields[field].errors = list(form._fields[field].errors or []) + [str(err)]
+    else:
+        flash(str(err), "error")
+
+
 def has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
 

@@ -28,8 +28,8 @@ from subsidy.domain.workflow import STATE_LABELS
 from subsidy.models import Application, Receipt
 from subsidy.services import handovers as svc
 from subsidy.services import receipts as receipts_svc
-from subsidy.services.errors import InvalidFields, NotFound, ServiceError
-from subsidy.web import db_session, document_config, has_endpoint, put_field_errors, roles_required
+from subsidy.services.errors import NotFound, ServiceError
+from subsidy.web import db_session, document_config, has_endpoint, put_field_errors, roles_required, show_refusal
 
 bp = Blueprint("handovers", __name__)
 
@@ -78,20 +78,6 @@ def _not_ready(app: Application, form: str) -> str | None:
     return None
 
 
-def _show_error(form: Any, err: ServiceError) -> None:
-    """Roll back; the messages of ``err`` on their fields (InvalidFields: all of them; FieldError:
-    its one field), anything else flashed."""
-    db_session().rollback()
-    if isinstance(err, InvalidFields):
-        put_field_errors(form, err.field_errors)
-        return
-    field = getattr(err, "field", None)
-    if field and field in form._fields:
-        form._fields[field].errors = list(form._fields[field].errors or []) + [str(err)]
-    else:
-        flash(str(err), "error")
-
-
 def _record(form: Any, record: Callable[[], Any], message: str) -> Response | None:
     """Run ``record()`` (svc.record_handover or svc.record_cash_payment; its result has a
     ``receipt``), commit once, flash ``message`` (``{number}``: the receipt number) and redirect
@@ -100,7 +86,7 @@ def _record(form: Any, record: Callable[[], Any], message: str) -> Response | No
     try:
         res = record()
     except ServiceError as err:
-        _show_error(form, err)
+        show_refusal(form, err)
         return None
     number = res.receipt.display_number
     db_session().commit()
@@ -205,7 +191,7 @@ def void(receipt_id: int):
         try:
             svc.void_receipt(session, receipt, form.reason.data, current_user)
         except ServiceError as err:
-            _show_error(form, err)
+            show_refusal(form, err)
         else:
             number = receipt.display_number
             session.commit()

@@ -15,8 +15,8 @@ from subsidy.services.pagination import paginate
 from subsidy.services import allocations, audit
 from subsidy.services import lists as svc
 from subsidy.services.applications import today_vn
-from subsidy.services.errors import InvalidFields, ServiceError
-from subsidy.web import db_session, put_field_errors, roles_required
+from subsidy.services.errors import ServiceError
+from subsidy.web import db_session, put_field_errors, roles_required, show_refusal
 from subsidy.web.pagination import page_arg
 
 bp = Blueprint("lists", __name__, url_prefix="/danh-sach")
@@ -155,15 +155,6 @@ def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
                            receipts_issued=svc.receipts_issued(session, pl) if pl.status == "approved" else 0), status
 
 
-def _refused(form, err: Exception) -> None:
-    """Roll back; InvalidFields on their fields, any other refusal flashed above the page."""
-    db_session().rollback()
-    if isinstance(err, InvalidFields):
-        put_field_errors(form, err.field_errors)
-    else:
-        flash(str(err), "error")
-
-
 @bp.route("/<int:list_id>")
 @roles_required(*VIEWERS)
 def show(list_id: int):
@@ -186,7 +177,7 @@ def approve(list_id: int):
         apps = svc.approve_list(session, pl, form.decision_number.data, form.decision_date.data,
                                 form.approving_body.data, current_user)
     except (ServiceError, WorkflowError) as err:
-        _refused(form, err)
+        show_refusal(form, err)
         return _show(pl, approve_form=form, status=422)
     session.commit()
     flash(f"Đã ghi phê duyệt danh sách {pl.number}: {len(apps)} hồ sơ chuyển sang «Đã được phê duyệt».", "success")
@@ -212,7 +203,7 @@ def correct_decision(list_id: int):
                                        form.approving_body.data, form.reason.data, current_user)
         issued = svc.receipts_issued(session, pl)
     except ServiceError as err:
-        _refused(form, err)
+        show_refusal(form, err)
         return _show(pl, correct_form=form, status=422)
     session.commit()
     what = "; ".join(f"{svc.DECISION_FIELD_LABELS[f].lower()} {svc.shown_value(f, old) or '(trống)'} → "
