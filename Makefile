@@ -29,8 +29,11 @@ run: db-upgrade
 	$(FLASK) load-rulesets
 	$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
 
+# One pytest-xdist worker per core, at most TEST_WORKERS (each worker has its own test database;
+# see tests/conftest.py). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 4
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q tests --ignore=tests/e2e
+	$(BIN)/python -m pytest -q tests --ignore=tests/e2e $(if $(filter 0,$(TEST_WORKERS)),,-n auto --maxprocesses $(TEST_WORKERS) --dist worksteal)
 
 test-e2e: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -q tests/e2e

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session, close_all_sessions
 
 from subsidy import create_app
@@ -38,13 +38,39 @@ TEST_PASSWORD = "matkhau123"
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if url:
-        return normalise_database_url(url)
+        url = normalise_database_url(url)
+        worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1 … under pytest-xdist
+        if worker and url.startswith("postgresql"):
+            url = _worker_database(url, worker)
+        return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """The URL of ``<database>_<worker>`` beside the named PostgreSQL database, created if missing:
+    xdist workers empty their tables between tests, so each needs a database of its own."""
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = make_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_worker_database(url: str) -> None:
+    base = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    engine = make_engine(normalise_database_url(base), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The test database, emptied and migrated to head once per run."""
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The test database, emptied and migrated to head once per run (once per xdist worker, each
+    with a database of its own; a worker's PostgreSQL database is dropped at its end)."""
     url = _database_url(tmp_path_factory)
     if url.startswith("postgresql"):
         engine = make_engine(url)
@@ -53,7 +79,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
     upgrade_database(url)
-    return url
+    yield url
+    if url.startswith("postgresql") and os.environ.get("PYTEST_XDIST_WORKER"):
+        _drop_worker_database(url)
 
 
 def _empty_all_tables(engine: Any) -> None:

@@ -82,21 +82,57 @@ def test_withdrawn_and_refused_only_reopen_for_their_role(src, role):
             assert moves == []
 
 
-@pytest.mark.parametrize("reason", [None, "   ", "Hộ đề nghị rút"])
-@pytest.mark.parametrize("src,dst,role", ALL)
-def test_check_move(src, dst, role, reason):
+def _check_move_problems(src: str, dst: str, role: str, reason: str | None) -> list[str]:
+    """What check_move and allowed_moves get wrong for one (state, move, role, reason), as readable
+    lines; [] when both agree with EXPECTED."""
+    where = f"{src} → {dst} as {role or '(no role)'!r} with reason {reason!r}"
     err = expected_error(src, dst, role, reason)
-    if err is None:
+    targets = [t.value for t, _ in allowed_moves(src, role)]
+    try:
         move = check_move(src, dst, role, reason)
-        assert move is TRANSITIONS[(State(src), State(dst))]
-        assert (State(dst), move) in allowed_moves(src, role)
-    else:
-        with pytest.raises(err) as exc:
-            check_move(src, dst, role, reason)
-        assert isinstance(exc.value, WorkflowError)
-        assert str(exc.value)  # a Vietnamese message for the clerk
-        if err is not ReasonRequired:
-            assert all(t.value != dst for t, _ in allowed_moves(src, role))
+    except WorkflowError as exc:
+        if err is None:
+            return [f"{where}: expected the move, got {type(exc).__name__}"]
+        problems = []
+        if type(exc) is not err:
+            problems.append(f"{where}: expected {err.__name__}, got {type(exc).__name__}")
+        if not str(exc):  # a Vietnamese message for the clerk
+            problems.append(f"{where}: {type(exc).__name__} without a message")
+        if err is not ReasonRequired and dst in targets:
+            problems.append(f"{where}: refused, yet allowed_moves offers {dst}")
+        return problems
+    if err is not None:
+        return [f"{where}: expected {err.__name__}, got the move {move.name!r}"]
+    problems = []
+    if move is not TRANSITIONS[(State(src), State(dst))]:
+        problems.append(f"{where}: returned {move!r}, not the table's move")
+    if (State(dst), move) not in allowed_moves(src, role):
+        problems.append(f"{where}: allowed, yet allowed_moves does not offer it")
+    return problems
+
+
+@pytest.mark.parametrize("reason", [None, "   ", "Hộ đề nghị rút"])
+def test_check_move_on_every_state_pair_and_role(reason):
+    """Every (from, to, role) triple of the hand-written table, for one kind of reason: all
+    mismatches are listed together."""
+    problems = [p for src, dst, role in ALL for p in _check_move_problems(src, dst, role, reason)]
+    assert not problems, f"{len(problems)} mismatches:\n" + "\n".join(problems)
+    assert len(ALL) == len(STATES) ** 2 * len(ROLES) == 500
+
+
+def test_the_walk_reports_a_wrong_table(monkeypatch):
+    """The walk above is able to fail: with one move's roles changed it names that triple."""
+    from subsidy.domain import workflow
+
+    key = (State.proposed, State.approved)
+    broken = dict(TRANSITIONS)
+    broken[key] = workflow.Move("approve", "Phê duyệt", frozenset({"clerk"}))
+    monkeypatch.setattr(workflow, "TRANSITIONS", broken)
+    problems = [p for src, dst, role in ALL for p in _check_move_problems(src, dst, role, None)]
+    assert problems == [
+        "proposed → approved as 'clerk' with reason None: expected RoleNotAllowed, got the move 'approve'",
+        "proposed → approved as 'approver' with reason None: expected the move, got RoleNotAllowed",
+    ]
 
 
 def test_every_pair_through_the_service_changes_state_or_nothing(session):
