@@ -28,11 +28,12 @@ from sqlalchemy import event, insert  # noqa: E402
 
 from _fresh_db import fresh_database  # noqa: E402
 from subsidy.db import make_engine, make_sessionmaker  # noqa: E402
+from subsidy.domain.calendar import VN_TZ  # noqa: E402
 from subsidy.models import (  # noqa: E402
     Allocation, Application, ApplicationEvent, CashPayment, EligibilityDecision, Handover, Household, RuleSet,
 )
 
-VN = dt.timezone(dt.timedelta(hours=7))
+VN = VN_TZ
 HAMLETS = ["Ấp Phú Hòa", "Ấp Phú Thành", "Ấp Phú Xuân", "Ấp Phú Lợi", "Ấp Phú Thạnh", "Ấp Phú Hưng",
            "Ấp Tân Long", "Ấp Tân Hòa", "Ấp Bình Thạnh", "Ấp Bình Hòa", "Ấp Mỹ Phú", "Ấp Mỹ Lợi"]
 START = dt.date(2025, 1, 1)

@@ -10,9 +10,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from forms.base import BaseForm
 from subsidy.domain import vn
+from subsidy.domain.labels import SUPPORT_FORM_LABELS
 
-FORM_CHOICES = [SelectChoice("package", "Gói hỗ trợ kết hợp (nhận điện thoại)"),
-                SelectChoice("cash", "Hỗ trợ bằng tiền (hộ đã tự mua máy)")]
+FORM_CHOICES = [SelectChoice(code, label.choice) for code, label in SUPPORT_FORM_LABELS.items()]
 PRIOR_CHOICES = [
     SelectChoice("", "— Giữ như trong sổ —"),
     SelectChoice("none", "Chưa nhận máy tính bảng hay thiết bị học tập nào"),

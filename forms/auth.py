@@ -4,13 +4,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from forms.base import BaseForm
+from subsidy.domain.labels import ROLE_LABELS
 
-ROLE_CHOICES = [
-    SelectChoice("clerk", "Công chức VP-TK"),
-    SelectChoice("approver", "Lãnh đạo xã (phê duyệt)"),
-    SelectChoice("radio", "Đài truyền thanh xã"),
-    SelectChoice("admin", "Quản trị"),
-]
+ROLE_CHOICES = [SelectChoice(code, label) for code, label in ROLE_LABELS.items()]
 
 
 class LoginForm(BaseForm):

@@ -9,17 +9,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from forms.applications import VnDateField
 from forms.base import BaseForm
 from subsidy.domain import vn
+from subsidy.domain.labels import CATEGORY_LABELS, PRIOR_DEVICE_LABELS
 from subsidy.domain.places import normalize_hamlet
 
 GENDER_CHOICES = [SelectChoice("", "— Chưa rõ —"), SelectChoice("M", "Nam"), SelectChoice("F", "Nữ")]
-CATEGORY_CHOICES = [SelectChoice("", "— Chưa có —"), SelectChoice("poor", "Hộ nghèo"),
-                    SelectChoice("near_poor", "Hộ cận nghèo")]
-PRIOR_DEVICE_CHOICES = [
-    SelectChoice("unknown", "Chưa ghi nhận"),
-    SelectChoice("none", "Chưa nhận thiết bị nào"),
-    SelectChoice("vtci_tablet", "Đã nhận máy tính bảng (VTCI)"),
-    SelectChoice("learning_device", "Đã nhận thiết bị học tập («Sóng và máy tính cho em»)"),
-]
+CATEGORY_CHOICES = [SelectChoice("", "— Chưa có —"), *(SelectChoice(c, label) for c, label in CATEGORY_LABELS.items())]
+PRIOR_DEVICE_CHOICES = [SelectChoice(code, label) for code, label in PRIOR_DEVICE_LABELS.items()]
 
 
 #: A posted hamlet that is not one of the choices the view offered (a tampered form).

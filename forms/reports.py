@@ -3,7 +3,6 @@
 A GET form (the choice is in the URL, so a report can be bookmarked and its downloads linked):
 no CSRF token, as nothing is changed.
 """
-import re
 import unicodedata
 
 from wtforms import BooleanField, RadioField, StringField
@@ -11,9 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, Regexp
 
 from forms.base import BaseForm
+from subsidy.domain.calendar import read_month
 
-_MONTH_VN = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{4})$")   # 03/2026, 3/2026, 03-2026, 03.2026
-_MONTH_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")             # 2026-03 (links, bookmarks, old forms)
 MONTH_HINT = "Hãy nhập tháng theo dạng tháng/năm, ví dụ 03/2026."
 
 
@@ -22,7 +20,7 @@ class MonthField(StringField):
     same thing, whatever its language (an <input type=month> follows the browser's locale).
     "YYYY-MM" is read too, so the existing links and bookmarks (?thang=2026-03) keep working.
 
-    ``data``: "YYYY-MM" (what services.tally.parse_month and the download links use), "" when
+    ``data``: "YYYY-MM" (what calendar.parse_month and the download links use), "" when
     empty; the input shows "MM/YYYY". Unreadable text: a Vietnamese error, the text kept.
     """
 
@@ -36,11 +34,11 @@ class MonthField(StringField):
         if not raw:
             self.data = ""
             return
-        iso, vn = _MONTH_ISO.match(raw), _MONTH_VN.match(raw)
-        if not (iso or vn):
+        ym = read_month(raw)
+        if ym is None:
             self.data = raw
             raise ValueError(f"Không đọc được tháng «{raw}». {MONTH_HINT}")
-        year, month = (int(iso.group(1)), int(iso.group(2))) if iso else (int(vn.group(2)), int(vn.group(1)))
+        year, month = ym
         if not 1 <= month <= 12:
             self.data = raw
             raise ValueError(f"Tháng «{raw}» không có: tháng phải từ 1 đến 12. {MONTH_HINT}")
@@ -49,8 +47,8 @@ class MonthField(StringField):
     def _value(self) -> str:
         if self.process_errors:
             return self.raw_data[0] if self.raw_data else ""
-        m = _MONTH_ISO.match(self.data or "")
-        return f"{int(m.group(2)):02d}/{m.group(1)}" if m else (self.data or "")
+        ym = read_month(self.data)
+        return f"{ym[1]:02d}/{ym[0]}" if ym else (self.data or "")
 
 
 class TallyForm(BaseForm):

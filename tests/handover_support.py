@@ -14,9 +14,10 @@ from typing import Any, Sequence
 
 from sqlalchemy.orm import Session
 
+from subsidy.domain.calendar import VN_TZ
 from subsidy.models import Application, ApplicationEvent, Household, User
 
-VN = dt.timezone(dt.timedelta(hours=7))
+VN = VN_TZ
 APPROVED_AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=VN)
 _seq = itertools.count(1)
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -27,16 +27,16 @@ Allocations: 5 phones on 20/01/2026, 2 more on 01/03/2026.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from subsidy.domain.calendar import VN_TZ
 from subsidy.models import (
     Allocation, Application, CashPayment, EligibilityDecision, Handover, Household, RuleSet,
 )
 from subsidy.services.workflow import move, record_received
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
+VN = VN_TZ
 HAMLETS = ["Ấp Phú Hòa", "Ấp Phú Thành", "Ấp Phú Xuân", "Ấp Phú Lợi"]
 
 

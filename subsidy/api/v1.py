@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from subsidy.domain.workflow import STATE_LABELS
+from subsidy.domain.labels import STATE_LABELS
 from subsidy.extensions import limiter
 from subsidy.models import STATES, Application, ApplicationEvent, Household, User
 from subsidy.services import audit, lookup, radio, users

@@ -2,15 +2,13 @@
 account, e.g. the only admin's, which `ensure-admin` cannot give once any account exists."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import click
 from sqlalchemy import select
 
 from subsidy.cli import cli_session, fail
 from subsidy.db import utcnow
+from subsidy.domain.calendar import VN_TZ
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The audit note of a reset made from the command line (no one is signed in: actor None).
 CLI_NOTE = "Đặt lại bằng lệnh reset-password trên máy chủ (dòng lệnh, không có người dùng đăng nhập)"
 

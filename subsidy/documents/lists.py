@@ -23,11 +23,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from subsidy.documents import base as b
+from subsidy.domain.labels import CATEGORY_LABELS
 
 
 @dataclass(frozen=True)
 class ListRow:
-    """One household on a list. ``birth_year`` int or None; ``citizen_id``/``phone`` text as stored."""
+    """One household on a list. ``birth_year`` int or None; ``citizen_id``/``phone`` text as stored;
+    ``category`` the category code ("poor", "near_poor", "" when not on file), printed as its label."""
 
     stt: int
     name: str
@@ -42,6 +44,11 @@ class ListRow:
     received_on: dt.date | None = None
     note: str = ""
     cash: bool = False
+
+    @property
+    def category_label(self) -> str:
+        """The category as printed ("Hộ nghèo"); "" when not on file."""
+        return CATEGORY_LABELS.get(self.category, "")
 
 
 @dataclass
@@ -84,10 +91,8 @@ class ListDocument:
     def counts(self) -> dict[str, int]:
         out = {"total": len(self.rows), "poor": 0, "near_poor": 0, "cash": 0}
         for r in self.rows:
-            if r.category == "Hộ nghèo":
-                out["poor"] += 1
-            elif r.category == "Hộ cận nghèo":
-                out["near_poor"] += 1
+            if r.category in ("poor", "near_poor"):
+                out[r.category] += 1
             if r.cash:
                 out["cash"] += 1
         return out
@@ -179,7 +184,7 @@ def render_pdf(doc: ListDocument) -> bytes:
         *([Paragraph(b.esc(doc.subtitle), st.italic_centred)] if doc.subtitle else []),
         Spacer(1, 3 * mm),
     ]
-    rows = [[r.stt, r.name, r.birth_year or "", r.citizen_id, r.phone, r.hamlet, r.category, r.tier, r.form,
+    rows = [[r.stt, r.name, r.birth_year or "", r.citizen_id, r.phone, r.hamlet, r.category_label, r.tier, r.form,
              r.note] for r in doc.rows]
     c = doc.counts()
     totals = ["", f"Tổng cộng: {c['total']} hộ", "", "", "", "", f"{c['poor']} nghèo\n{c['near_poor']} cận nghèo", "",
@@ -247,7 +252,7 @@ def render_xlsx(doc: ListDocument) -> bytes:
         cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
     text_cols = {4, 5, 10}  # CCCD, phone, tracking code
     for r in doc.rows:
-        values = [r.stt, r.name, r.birth_year, r.citizen_id or None, r.phone or None, r.hamlet, r.category, r.tier,
+        values = [r.stt, r.name, r.birth_year, r.citizen_id or None, r.phone or None, r.hamlet, r.category_label, r.tier,
                   r.form, r.tracking_code or None, r.received_on, r.note or None]
         ws.append([nfc(v) for v in values])
         row = ws.max_row

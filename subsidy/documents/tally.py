@@ -23,8 +23,9 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 
 from subsidy.documents import base as b
 from subsidy.documents.tally_export import Report, Section, as_of_text, sections
+from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.vn import format_money, place_date_line
-from subsidy.services.tally import VN_TZ, AnnualReport, Tally
+from subsidy.services.tally import AnnualReport, Tally
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 BAR_COLOUR = colors.HexColor("#2F5D8A")

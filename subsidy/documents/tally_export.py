@@ -21,9 +21,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.csvsafe import csv_safe  # one rule for every CSV (also the household export)
 from subsidy.services.tally import (
-    FIGURE_COLUMNS, QUOTA_LABELS, VN_TZ, AnnualReport, Breakdown, Figures, Tally,
+    FIGURE_COLUMNS, QUOTA_LABELS, AnnualReport, Breakdown, Figures, Tally,
 )
 
 Report = Tally | AnnualReport

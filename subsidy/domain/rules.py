@@ -25,6 +25,8 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping, TypeVar
 
+from subsidy.domain.labels import CATEGORY_WORDS, PRIOR_DEVICE_WORDS, rule_title
+
 PASSED = "passed"
 FAILED = "failed"
 UNKNOWN = "unknown"
@@ -33,32 +35,6 @@ NOT_APPLICABLE = "not_applicable"
 ELIGIBLE = "eligible"
 NOT_ELIGIBLE = "not_eligible"
 UNDECIDED = "undecided"
-
-OUTCOME_LABELS = {
-    ELIGIBLE: "Đủ điều kiện",
-    NOT_ELIGIBLE: "Không đủ điều kiện",
-    UNDECIDED: "Chưa đủ thông tin để kết luận",
-}
-STATUS_LABELS = {
-    PASSED: "Đạt",
-    FAILED: "Không đạt",
-    UNKNOWN: "Chưa xác định",
-    NOT_APPLICABLE: "Không áp dụng",
-}
-CATEGORY_WORDS = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo"}
-FORM_WORDS = {"package": "gói hỗ trợ kết hợp (nhận máy)", "cash": "hỗ trợ bằng tiền"}
-PRIOR_DEVICE_WORDS = {
-    "vtci_tablet": "máy tính bảng của Chương trình VTCI",
-    "learning_device": "thiết bị học tập trực tuyến của Chương trình «Sóng và máy tính cho em»",
-}
-
-RULE_TITLES = {
-    "E1": "Hộ nghèo hoặc hộ cận nghèo trong danh sách của năm",
-    "E2": "Chưa nhận máy tính bảng hoặc thiết bị học tập trực tuyến",
-    "E3": "Có nhu cầu (đã nộp hồ sơ) và có tên trong danh sách được phê duyệt",
-    "E4": "Chưa nhận hỗ trợ điện thoại thông minh (mỗi hộ một lần)",
-    "E5": "Hỗ trợ bằng tiền: tự mua điện thoại từ ngày áp dụng trở đi",
-}
 
 #: Priority criteria a rule set may name, in the words of domain.md §3.
 CRITERIA = ("meritorious", "social_policy", "poor", "near_poor")
@@ -277,7 +253,7 @@ class RuleResult:
 
     @property
     def title(self) -> str:
-        return RULE_TITLES.get(self.rule, self.rule)
+        return rule_title(self.rule)
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "status": self.status, "explanation": self.explanation,

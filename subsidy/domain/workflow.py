@@ -18,6 +18,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from subsidy.domain.labels import MOVE_LABELS, REOPEN_LABELS, STATE_LABELS
+
 
 class State(str, enum.Enum):
     received = "received"
@@ -32,18 +34,9 @@ class State(str, enum.Enum):
     refused = "refused"
 
 
-STATE_LABELS: dict[str, str] = {
-    "received": "Đã tiếp nhận",
-    "eligible": "Đủ điều kiện",
-    "not_eligible": "Không đủ điều kiện",
-    "proposed": "Đã đưa vào danh sách đề nghị",
-    "approved": "Đã được phê duyệt",
-    "handed_over": "Đã bàn giao điện thoại",
-    "paid": "Đã chi hỗ trợ bằng tiền",
-    "closed": "Đã hoàn tất",
-    "withdrawn": "Đã rút hồ sơ",
-    "refused": "Bị từ chối",
-}
+#: Every state, in the order of the life of an application (the database's check constraint, the
+#: API's filter and the queues list them in this order).
+STATES: tuple[str, ...] = tuple(s.value for s in State)
 
 #: States with no way out. Withdrawn and refused are not: they can be reopened (→ received).
 TERMINAL = frozenset({State.closed})
@@ -67,29 +60,29 @@ _BEFORE_HANDOVER = (State.received, State.eligible, State.not_eligible, State.pr
 
 TRANSITIONS: dict[tuple[State, State], Move] = {
     # checking eligibility (and re-checking after an edit)
-    (State.received, State.eligible): Move("check", "Kiểm tra điều kiện", CLERK),
-    (State.received, State.not_eligible): Move("check", "Kiểm tra điều kiện", CLERK),
-    (State.eligible, State.not_eligible): Move("recheck", "Kiểm tra lại", CLERK),
-    (State.not_eligible, State.eligible): Move("recheck", "Kiểm tra lại", CLERK),
+    (State.received, State.eligible): Move("check", MOVE_LABELS["check"], CLERK),
+    (State.received, State.not_eligible): Move("check", MOVE_LABELS["check"], CLERK),
+    (State.eligible, State.not_eligible): Move("recheck", MOVE_LABELS["recheck"], CLERK),
+    (State.not_eligible, State.eligible): Move("recheck", MOVE_LABELS["recheck"], CLERK),
     # the proposal list
-    (State.eligible, State.proposed): Move("propose", "Đưa vào danh sách đề nghị", CLERK),
-    (State.proposed, State.eligible): Move("unpropose", "Rút khỏi danh sách đề nghị", CLERK, True),
-    (State.proposed, State.approved): Move("approve", "Phê duyệt", APPROVER),
+    (State.eligible, State.proposed): Move("propose", MOVE_LABELS["propose"], CLERK),
+    (State.proposed, State.eligible): Move("unpropose", MOVE_LABELS["unpropose"], CLERK, True),
+    (State.proposed, State.approved): Move("approve", MOVE_LABELS["approve"], APPROVER),
     # the support itself
-    (State.approved, State.handed_over): Move("hand_over", "Bàn giao điện thoại", CLERK),
-    (State.approved, State.paid): Move("pay", "Chi hỗ trợ bằng tiền", CLERK),
-    (State.handed_over, State.approved): Move("void_handover", "Hủy biên bản bàn giao", APPROVER, True),
-    (State.paid, State.approved): Move("void_payment", "Hủy giấy biên nhận", APPROVER, True),
-    (State.handed_over, State.closed): Move("close", "Hoàn tất hồ sơ", CLERK_OR_APPROVER),
-    (State.paid, State.closed): Move("close", "Hoàn tất hồ sơ", CLERK_OR_APPROVER),
+    (State.approved, State.handed_over): Move("hand_over", MOVE_LABELS["hand_over"], CLERK),
+    (State.approved, State.paid): Move("pay", MOVE_LABELS["pay"], CLERK),
+    (State.handed_over, State.approved): Move("void_handover", MOVE_LABELS["void_handover"], APPROVER, True),
+    (State.paid, State.approved): Move("void_payment", MOVE_LABELS["void_payment"], APPROVER, True),
+    (State.handed_over, State.closed): Move("close", MOVE_LABELS["close"], CLERK_OR_APPROVER),
+    (State.paid, State.closed): Move("close", MOVE_LABELS["close"], CLERK_OR_APPROVER),
     # reopening: one application per household per programme, so a household that withdrew applies
     # again on the same application (clerk), and a refusal is reconsidered by an approver
-    (State.withdrawn, State.received): Move("reopen", "Mở lại hồ sơ (hộ nộp lại)", CLERK, True),
-    (State.refused, State.received): Move("reopen", "Mở lại hồ sơ bị từ chối", APPROVER, True),
+    (State.withdrawn, State.received): Move("reopen", REOPEN_LABELS["withdrawn"], CLERK, True),
+    (State.refused, State.received): Move("reopen", REOPEN_LABELS["refused"], APPROVER, True),
 }
 for _s in _BEFORE_HANDOVER:
-    TRANSITIONS[(_s, State.withdrawn)] = Move("withdraw", "Rút hồ sơ (theo đề nghị của hộ)", CLERK_OR_APPROVER, True)
-    TRANSITIONS[(_s, State.refused)] = Move("refuse", "Từ chối hồ sơ", APPROVER, True)
+    TRANSITIONS[(_s, State.withdrawn)] = Move("withdraw", MOVE_LABELS["withdraw"], CLERK_OR_APPROVER, True)
+    TRANSITIONS[(_s, State.refused)] = Move("refuse", MOVE_LABELS["refuse"], APPROVER, True)
 
 
 class WorkflowError(Exception):

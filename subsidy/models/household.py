@@ -17,9 +17,6 @@ class Category(str, enum.Enum):
     near_poor = "near_poor"
 
 
-CATEGORY_LABELS = {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo"}
-
-
 class PriorDevice(str, enum.Enum):
     """Prior device support (domain.md E2): unknown until the clerk records it."""
 
@@ -27,14 +24,6 @@ class PriorDevice(str, enum.Enum):
     none = "none"
     vtci_tablet = "vtci_tablet"
     learning_device = "learning_device"
-
-
-PRIOR_DEVICE_LABELS = {
-    "unknown": "Chưa ghi nhận",
-    "none": "Chưa nhận thiết bị nào",
-    "vtci_tablet": "Đã nhận máy tính bảng (VTCI)",
-    "learning_device": "Đã nhận thiết bị học tập (Sóng và máy tính cho em)",
-}
 
 
 class Household(Base):

@@ -21,14 +21,6 @@ class Role(str, enum.Enum):
     radio = "radio"
 
 
-ROLE_LABELS = {
-    Role.admin: "Quản trị",
-    Role.clerk: "Công chức VP-TK",
-    Role.approver: "Lãnh đạo xã (phê duyệt)",
-    Role.radio: "Đài truyền thanh xã",
-}
-
-
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
 from subsidy.domain import vn
+from subsidy.domain.calendar import today_vn
 from subsidy.domain.workflow import State
 from subsidy.models import Allocation, Application, EligibilityDecision, Household, ProposalList, User
 from subsidy.services import audit
@@ -82,7 +83,6 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
     number of poor and near-poor households on file (poor_household_count; domain.md §3) — the
     message gives both numbers.
     """
-    from subsidy.services.applications import today_vn
 
     if not isinstance(quantity, int) or quantity < 1:
         raise ServiceError("Số máy được phân bổ phải là số nguyên từ 1 trở lên.")

@@ -10,7 +10,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +17,8 @@ from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from subsidy.domain import rules, tracking, vn
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.labels import STATE_LABELS, SUPPORT_FORM_LABELS
 from subsidy.domain.public_status import normalize_tracking_code
 from subsidy.domain.rules import Decision, Facts
 from subsidy.domain.workflow import State
@@ -31,7 +32,6 @@ from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
 if TYPE_CHECKING:
     from subsidy.documents.intake import IntakeSlipData
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_PROGRAMME = "VTCI-2025"
 FORMS = ("package", "cash")
 PRIOR_DEVICES = ("none", "vtci_tablet", "learning_device")
@@ -39,11 +39,6 @@ PRIOR_DEVICES = ("none", "vtci_tablet", "learning_device")
 CHECKABLE = (State.received.value, State.eligible.value, State.not_eligible.value)
 #: States of an application whose household has been supported (E4).
 SUPPORTED = (State.handed_over.value, State.paid.value, State.closed.value)
-
-
-def today_vn() -> dt.date:
-    """Today's date in Asia/Ho_Chi_Minh (business dates; briefing conventions)."""
-    return dt.datetime.now(VN_TZ).date()
 
 
 class DuplicateApplication(Conflict):
@@ -448,7 +443,6 @@ def latest_decision(session: Session, application: Application) -> EligibilityDe
 
 
 def _end(session: Session, app: Application, target: State, reason: str, actor: User | None) -> None:
-    from subsidy.domain.workflow import STATE_LABELS
     from subsidy.services import lists
 
     workflow.move(session, app, target, actor, reason)
@@ -504,13 +498,6 @@ def reopen(session: Session, application: Application, reason: str, actor: User 
 # The intake slip (phiếu tiếp nhận hồ sơ)
 # --------------------------------------------------------------------------------------------
 
-#: The form of support as printed for the household (domain.md §4).
-FORM_LABELS = {
-    "package": "Gói hỗ trợ kết hợp (nhận điện thoại kèm gói cước)",
-    "cash": "Hỗ trợ bằng tiền (hộ đã tự mua điện thoại thông minh)",
-}
-
-
 def intake_slip_data(session: Session, application: Application, settings) -> "IntakeSlipData":
     """What the intake slip of ``application`` prints (subsidy.documents.intake.IntakeSlipData):
     the issuing body and place from ``settings`` (services.receipts.ReceiptSettings, built from
@@ -534,7 +521,8 @@ def intake_slip_data(session: Session, application: Application, settings) -> "I
         place_date=vn.place_date_line(settings.place, application.received_on),
         received_on=vn.format_date(application.received_on),
         head_name=h.head_name, household_code=h.code, hamlet=h.hamlet,
-        support_form=FORM_LABELS.get(application.support_form, application.support_form),
+        support_form=(SUPPORT_FORM_LABELS[application.support_form].printed
+                      if application.support_form in SUPPORT_FORM_LABELS else application.support_form),
         clerk_name=clerk.display_name if clerk is not None else "",
     )
 

@@ -65,7 +65,7 @@ class EntityLog:
 
 
 def _view_condition() -> Any:
-    """SQL form of domain.audit_labels.is_view: "*.view", "api.*.read", "api.*.list"."""
+    """SQL form of domain.labels.is_view: "*.view", "api.*.read", "api.*.list"."""
     action = AuditEntry.action
     return or_(action.like("%.view"), and_(action.like("api.%"), or_(action.like("%.read"), action.like("%.list"))))
 

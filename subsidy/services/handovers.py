@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -38,15 +37,14 @@ from sqlalchemy.orm import Session
 from subsidy.db import utcnow
 from subsidy.documents import receipt as receipt_doc
 from subsidy.domain import tracking, vn
-from subsidy.domain.workflow import STATE_LABELS, State, WorkflowError, check_move
+from subsidy.domain.calendar import local_date, today_vn
+from subsidy.domain.labels import CATEGORY_LABELS, STATE_LABELS
+from subsidy.domain.workflow import State, WorkflowError, check_move
 from subsidy.models import (
     Application, ApplicationEvent, CashPayment, Handover, HandoverImei, Household, Receipt, RuleSet, User,
 )
-from subsidy.models.household import CATEGORY_LABELS
 from subsidy.services import audit, receipts, workflow
 from subsidy.services.errors import Conflict, FieldError, InvalidFields, NotFound, ServiceError
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 #: Telecom enterprises offered by default (config key TELECOMS overrides; domain.md §4).
 DEFAULT_TELECOMS: tuple[str, ...] = ("VNPT", "Viettel", "MobiFone", "Vietnamobile", "Gmobile")
@@ -108,11 +106,6 @@ class CashPaymentResult:
     receipt: Receipt
 
 
-def today_vn() -> dt.date:
-    """Today in Asia/Ho_Chi_Minh (business dates)."""
-    return dt.datetime.now(VN_TZ).date()
-
-
 # --------------------------------------------------------------------------------------------
 # Lookups
 # --------------------------------------------------------------------------------------------
@@ -148,7 +141,7 @@ def approval_date(session: Session, application: Application) -> dt.date | None:
                 ApplicationEvent.to_state == State.approved.value,
             )
         )
-    day = at.astimezone(VN_TZ).date() if at is not None else None
+    day = local_date(at) if at is not None else None
     pl = application.proposal_list
     decision = pl.decision_date if pl is not None and pl.status == "approved" else None
     if decision is not None and (day is None or decision < day):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
 from subsidy.domain import vn
+from subsidy.domain.calendar import today_vn
 from subsidy.domain.csvsafe import csv_safe
 from subsidy.domain.places import normalize_hamlet
 from subsidy.domain.household_list import household_search_text, normalize_household_code, search_tokens
@@ -181,7 +182,7 @@ def _validate(data: HouseholdInput, this_year: int,
     else:
         values["prior_device_detail"] = _clean_text(data.prior_device_detail, 120)
         values["prior_device_date"] = data.prior_device_date
-        today = _today()
+        today = today_vn()
         if data.prior_device_date is not None and data.prior_device_date > today:
             errors["prior_device_date"] = (f"Ngày nhận thiết bị ({data.prior_device_date:%d/%m/%Y}) không được sau ngày "
                                            f"hôm nay ({today:%d/%m/%Y}). Hãy kiểm tra lại ngày (ngày/tháng/năm).")
@@ -273,14 +274,7 @@ def _apply_warning(values: dict[str, Any], warnings: list[str], confirmed: bool,
 
 
 def _this_year() -> int:
-    return _today().year
-
-
-def _today() -> dt.date:
-    """Today in Asia/Ho_Chi_Minh (business dates)."""
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    return today_vn().year
 
 
 def register_household(session: Session, data: HouseholdInput, actor: User | None) -> Household:

@@ -36,7 +36,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -44,13 +43,13 @@ from sqlalchemy.orm import Session
 from subsidy.db import utcnow
 from subsidy.domain import household_list as hl
 from subsidy.domain import vn
+from subsidy.domain.calendar import today_vn
 from subsidy.models import AuditEntry, Household, User
 from subsidy.services import audit
 from subsidy.domain.places import close_hamlet, normalize_hamlet
 from subsidy.services.errors import Conflict, ServiceError
 from subsidy.services.households import check_citizen_id_owner, derived_keys
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 Progress = Callable[[int, int], None]
 
 #: Fields an imported row may set, in the order shown in previews and audit entries.
@@ -283,7 +282,7 @@ def _csv_delimiter(text: str) -> str:
 
 
 def _this_year() -> int:
-    return dt.datetime.now(VN_TZ).year
+    return today_vn().year
 
 
 def read_household_list(data: bytes, filename: str, limits: ImportLimits | None = None,

@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from subsidy.db import utcnow
 from subsidy.domain import decisions, tracking
+from subsidy.domain.calendar import local_date, today_vn
+from subsidy.domain.labels import SUPPORT_FORM_LABELS
 from subsidy.domain.workflow import State
 from subsidy.models import Application, AuditEntry, Household, ProposalList, ProposalListEntry, Receipt, User
 from subsidy.services import allocations, audit, rulesets, workflow
@@ -62,8 +64,6 @@ def new_list(session: Session, actor: User | None, *, number: str | None = None,
              created_on: dt.date | None = None) -> ProposalList:
     """A new, empty draft list. ``number`` defaults to the next "NN/DS-UBND" (NN counts every list
     ever made, so numbers never repeat). Raises Conflict for a number already used."""
-    from subsidy.services.applications import today_vn
-
     number = (number or "").strip() or _next_number(session)
     if session.scalar(select(ProposalList.id).where(ProposalList.number == number)) is not None:
         raise Conflict(f"Đã có danh sách số {number}. Hãy chọn số khác hoặc để trống để hệ thống tự đánh số.")
@@ -172,8 +172,6 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     ServiceError; ``field_errors`` per form field) for a wrong number, date or body. Source:
     domain.md §5 (E3: on a list approved by the competent authority); issue 3 item 8.
     """
-    from subsidy.services.applications import today_vn
-
     if proposal_list.status != "draft":
         raise ServiceError(f"Danh sách {proposal_list.number} đã được phê duyệt rồi "
                            f"(Quyết định số {proposal_list.decision_number}).")
@@ -227,14 +225,12 @@ def _reason_error(reason: str | None) -> tuple[str, str | None]:
 
 def _recorded_on(proposal_list: ProposalList, today: dt.date) -> dt.date:
     """The day (Asia/Ho_Chi_Minh) the approval of ``proposal_list`` was entered; ``today`` if unknown."""
-    from subsidy.services.applications import VN_TZ
-
     approved_at = proposal_list.approved_at
     if approved_at is None:
         return today
     if approved_at.tzinfo is None:
         approved_at = approved_at.replace(tzinfo=dt.timezone.utc)
-    return approved_at.astimezone(VN_TZ).date()
+    return local_date(approved_at)
 
 
 def _decision_checks(proposal_list: ProposalList, number: str | None, day: dt.date | None, body: str | None, *,
@@ -264,8 +260,6 @@ def decision_field_errors(proposal_list: ProposalList, decision_number: str | No
     ``reason``) would say about each field, without saving or locking anything: {form field:
     Vietnamese message}, empty when every value is right. For a view whose form refused some
     fields itself, so the others' mistakes show after the same submit."""
-    from subsidy.services.applications import today_vn
-
     return _decision_checks(proposal_list, decision_number, decision_date, approving_body,
                             today=today or today_vn(), correction=correction, reason=reason)[2]
 
@@ -298,8 +292,6 @@ def correct_decision(session: Session, proposal_list: ProposalList, decision_num
     after the other, each audited with the values it replaced. Source: domain.md §5 (each step
     records who did it and when; nothing is deleted).
     """
-    from subsidy.services.applications import today_vn
-
     if actor is None or actor.role != "approver":
         raise ServiceError("Chỉ lãnh đạo phê duyệt (vai trò approver) được sửa số, ngày hoặc cơ quan của quyết định "
                            "phê duyệt danh sách.")
@@ -433,7 +425,6 @@ def leave_draft(session: Session, application: Application, reason: str, actor: 
 SNAPSHOT_FIELDS = ("head_name", "head_birth_year", "citizen_id", "phone", "hamlet", "category", "priority_tier",
                    "tier_label", "support_form", "purchase_date", "tracking_code", "received_on", "note")
 
-CATEGORY_PRINTED = {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo"}
 
 
 def _spec_for(session: Session, proposal_list: ProposalList):
@@ -582,8 +573,6 @@ def list_document(session: Session, proposal_list: ProposalList, *, kind: str, i
     subsidy.documents.base.Issuer. Raises ServiceError for an approved document of a draft list.
     """
     from subsidy.documents.lists import ListDocument
-    from subsidy.services.applications import today_vn
-
     if kind not in ("proposal", "approved"):
         raise ValueError(kind)
     if kind == "approved" and proposal_list.status != "approved":
@@ -613,12 +602,13 @@ def _list_row(stt: int, f: Mapping[str, Any]):
     from subsidy.documents.lists import ListRow
 
     if f["support_form"] == "cash":
-        form = "Bằng tiền" + (f", mua máy {f['purchase_date']:%d/%m/%Y}" if f["purchase_date"] else "")
+        form = SUPPORT_FORM_LABELS["cash"].column + (
+            f", mua máy {f['purchase_date']:%d/%m/%Y}" if f["purchase_date"] else "")
     else:
-        form = "Gói hỗ trợ kết hợp"
+        form = SUPPORT_FORM_LABELS["package"].column
     return ListRow(
         stt=stt, name=f["head_name"], birth_year=f["head_birth_year"], citizen_id=f["citizen_id"] or "",
-        phone=f["phone"] or "", hamlet=f["hamlet"], category=CATEGORY_PRINTED.get(f["category"] or "", ""),
+        phone=f["phone"] or "", hamlet=f["hamlet"], category=f["category"] or "",
         tier=f["tier_label"] or "", form=form, tracking_code=tracking.display(f["tracking_code"]),
         received_on=f["received_on"], note=f["note"] or "", cash=f["support_form"] == "cash",
     )

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from subsidy.domain.calendar import today_vn
 from subsidy.services.errors import ServiceError
-from subsidy.services.tally import RadioCounts, local_today, radio_counts
+from subsidy.services.tally import RadioCounts, radio_counts
 
 #: Dates the counts may be asked for (the API's ``date`` parameter, the page's ``ngay``).
 FIRST_DATE = dt.date(2000, 1, 1)
@@ -50,7 +51,7 @@ def counts_for(session: Session, as_of: dt.date | None, hamlets: list[str] | tup
     2000–2099 (JSON Schema cannot say "not after today"), and ``as_of`` in the answer says which
     day was counted.
     """
-    today = today or local_today()
+    today = today or today_vn()
     as_of = as_of or today
     if as_of > today and future_as_today:
         as_of = today

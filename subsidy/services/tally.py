@@ -58,23 +58,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, case, distinct, func, null, or_, select, text, true
 from sqlalchemy.orm import Session, aliased
 
 from subsidy.db import utcnow
+from subsidy.domain import calendar
+from subsidy.domain.calendar import local_midnight, month_bounds, today_vn
+from subsidy.domain.labels import CATEGORY_LABELS, NO_CATEGORY, TIER_LABELS, rule_failed_label
 from subsidy.models import (
     Allocation, Application, ApplicationEvent, CashPayment, EligibilityDecision, Handover, Household,
 )
 from subsidy.services.errors import ServiceError
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # ----------------------------------------------------------------------------- labels
 
@@ -95,25 +93,6 @@ FIGURE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("waiting", "Đang chờ (cuối kỳ)", "count"),
 )
 
-CATEGORY_LABELS: dict[str | None, str] = {
-    "poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo", None: "Chưa xác định",
-}
-TIER_LABELS: dict[int | None, str] = {
-    1: "P1 - Hộ có công với cách mạng",
-    2: "P2 - Gia đình chính sách xã hội",
-    3: "P3 - Hộ nghèo",
-    4: "P4 - Hộ cận nghèo",
-    None: "Chưa xếp nhóm ưu tiên",
-}
-#: Short labels of the eligibility rules (domain.md §2; Thông tư 14/2022/TT-BTTTT ch. IV sec. 2).
-#: A rule id not listed (a newer rule set) is shown by its id.
-RULE_LABELS: dict[str, str] = {
-    "E1": "Không thuộc hộ nghèo, hộ cận nghèo",
-    "E2": "Đã nhận máy tính bảng hoặc thiết bị học tập trực tuyến",
-    "E3": "Chưa đăng ký hoặc không có trong danh sách được phê duyệt",
-    "E4": "Đã được hỗ trợ điện thoại thông minh",
-    "E5": "Mua máy trước ngày 12/12/2022 (hỗ trợ bằng tiền)",
-}
 QUOTA_LABELS: tuple[tuple[str, str], ...] = (
     ("allocated", "Số máy được phân bổ"),
     ("proposed", "Đang trong danh sách đề nghị"),
@@ -315,46 +294,13 @@ class RadioCounts:
 # ----------------------------------------------------------------------------- dates
 
 
-def local_midnight(day: dt.date) -> dt.datetime:
-    """00:00 of ``day`` in Asia/Ho_Chi_Minh, as an aware UTC datetime."""
-    return dt.datetime(day.year, day.month, day.day, tzinfo=VN_TZ).astimezone(dt.timezone.utc)
-
-
-def local_today(now: dt.datetime | None = None) -> dt.date:
-    """Today's date in Asia/Ho_Chi_Minh."""
-    return (now or utcnow()).astimezone(VN_TZ).date()
-
-
-def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    """(first day, last day) of a month."""
-    first = dt.date(year, month, 1)
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return first, nxt - dt.timedelta(days=1)
-
-
-_MONTH_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-_MONTH_VN = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
-
-
 def parse_month(raw: str) -> tuple[int, int]:
-    """Read a month written "YYYY-MM" (or "MM/YYYY") → (year, month).
-
-    Raises ServiceError with a Vietnamese message for anything else.
-    """
-    text = unicodedata.normalize("NFKC", raw or "")
-    m = _MONTH_ISO.match(text)
-    if m:
-        year, month = int(m.group(1)), int(m.group(2))
-    else:
-        m = _MONTH_VN.match(text)
-        if not m:
-            raise ServiceError(f"Không đọc được tháng «{raw}». Hãy ghi tháng theo dạng NNNN-TT, ví dụ 2026-03.")
-        month, year = int(m.group(1)), int(m.group(2))
-    if not 1 <= month <= 12:
-        raise ServiceError(f"Tháng «{raw}» không hợp lệ: tháng phải từ 1 đến 12 (ví dụ 2026-03).")
-    if not 2000 <= year <= 2100:
-        raise ServiceError(f"Năm trong «{raw}» không hợp lệ (phải từ 2000 đến 2100).")
-    return year, month
+    """calendar.parse_month, refused as a ServiceError (same Vietnamese message) for the views and
+    the CLI, which show a ServiceError to the user."""
+    try:
+        return calendar.parse_month(raw)
+    except calendar.MonthError as err:
+        raise ServiceError(str(err)) from None
 
 
 def _d(day: dt.date) -> str:
@@ -627,7 +573,7 @@ def tally_period(
     p = Period(start, end)
     st = _statements(session, p)
     cells = _cells(session, [st["pipeline"], st["handovers"], st["payments"]])
-    reasons = tuple(RuleCount(str(r), RULE_LABELS.get(str(r), str(r)), int(n))
+    reasons = tuple(RuleCount(str(r), rule_failed_label(str(r)), int(n))
                     for r, n in session.execute(st["reasons"]))
     allocated = int(session.execute(st["allocated"]).scalar_one())
     hamlet_names = [h for (h,) in session.execute(st["hamlets"])]
@@ -647,7 +593,7 @@ def tally_period(
         generated_at=generated_at,
         totals=_figures(all_cells),
         by_hamlet=_breakdown(cells, 0, "hamlet", "Theo thôn, ấp", "Thôn, ấp", hamlet_keys, {}),
-        by_category=_breakdown(cells, 1, "category", "Theo diện hộ", "Diện hộ", cat_keys, CATEGORY_LABELS),
+        by_category=_breakdown(cells, 1, "category", "Theo diện hộ", "Diện hộ", cat_keys, {**CATEGORY_LABELS, None: NO_CATEGORY}),
         by_tier=_breakdown(cells, 2, "tier", "Theo nhóm ưu tiên", "Nhóm ưu tiên", tier_keys, TIER_LABELS),
         not_eligible_by_rule=reasons,
         quota=quota,
@@ -671,7 +617,7 @@ def tally(
     Returns a Tally (kind "month" or "cumulative"); definitions in the module docstring.
     """
     year, mon = parse_month(month) if isinstance(month, str) else month
-    today = today or local_today(now)
+    today = today or today_vn(now)
     first, last = month_bounds(year, mon)
     if first > today:
         raise ServiceError(
@@ -716,7 +662,7 @@ def annual_report(
     """
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ServiceError(f"Năm «{year}» không hợp lệ (phải từ 2000 đến 2100).")
-    today = today or local_today(now)
+    today = today or today_vn(now)
     if dt.date(year, 1, 1) > today:
         raise ServiceError(f"Năm {year} chưa bắt đầu: chỉ lập báo cáo năm cho năm nay hoặc các năm trước.")
     generated_at = now or utcnow()

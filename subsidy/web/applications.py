@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from forms.applications import ApplicationForm, MoveForm, ReasonForm
 from subsidy.domain import tracking, vn
-from subsidy.domain.rules import OUTCOME_LABELS, STATUS_LABELS
-from subsidy.domain.workflow import STATE_LABELS, State, WorkflowError, allowed_moves
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.labels import OUTCOME_LABELS, RULE_STATUS_LABELS, STATE_LABELS
+from subsidy.domain.workflow import State, WorkflowError, allowed_moves
 from subsidy.models import Application, ApplicationEvent, Household, User
 from subsidy.services import applications as svc
 from subsidy.services import households as households_svc
@@ -84,7 +85,7 @@ def new():
             existing_message = svc.duplicate_message(household, existing)
     form = ApplicationForm()
     if request.method == "GET":
-        form.received_on.data = form.received_on.data or svc.today_vn()
+        form.received_on.data = form.received_on.data or today_vn()
         if household is not None:
             form.household_id.data = household.id
     if form.validate_on_submit():
@@ -177,7 +178,7 @@ def show(application_id: int):
     return render_template(
         "applications/show.html", app=app, h=app.household, decisions=decisions, latest=decisions[0] if decisions else None,
         events=events, deciders=deciders, receiver=receiver, moves=moves, reason_form=ReasonForm(), move_form=MoveForm(),
-        outcome_labels=OUTCOME_LABELS, status_labels=STATUS_LABELS, tracking_display=tracking.display(app.tracking_code),
+        outcome_labels=OUTCOME_LABELS, status_labels=RULE_STATUS_LABELS, tracking_display=tracking.display(app.tracking_code),
         can_edit=(role == "clerk" and app.state in svc.CHECKABLE),
     )
 

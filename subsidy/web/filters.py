@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from subsidy.domain.calendar import VN_TZ, local_date
 
 
 def vn_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = value.astimezone(VN_TZ).date() if value.tzinfo else value.date()
+        value = local_date(value)
     return value.strftime("%d/%m/%Y")
 
 
@@ -32,10 +31,9 @@ def vn_money(value: int | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from subsidy.domain.audit_labels import action_label, is_view
-    from subsidy.domain.workflow import STATE_LABELS
-    from subsidy.models.household import CATEGORY_LABELS, PRIOR_DEVICE_LABELS
-    from subsidy.models.user import ROLE_LABELS
+    from subsidy.domain.labels import (
+        CATEGORY_LABELS, PRIOR_DEVICE_LABELS, ROLE_LABELS, STATE_LABELS, SUPPORT_FORM_LABELS, action_label, is_view,
+    )
 
     app.jinja_env.filters["vn_date"] = vn_date
     app.jinja_env.filters["vn_datetime"] = vn_datetime
@@ -43,6 +41,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["state_label"] = lambda s: STATE_LABELS.get(s, s or "")
     app.jinja_env.filters["category_label"] = lambda c: CATEGORY_LABELS.get(c, "Chưa có") if c else "Chưa có"
     app.jinja_env.filters["prior_device_label"] = lambda p: PRIOR_DEVICE_LABELS.get(p, p or "")
-    app.jinja_env.filters["role_label"] = lambda r: ROLE_LABELS.get(r, r) if not hasattr(r, "value") else ROLE_LABELS.get(r, r.value)
+    app.jinja_env.filters["role_label"] = lambda r: ROLE_LABELS.get(getattr(r, "value", r), getattr(r, "value", r))
+    app.jinja_env.filters["support_form_label"] = (
+        lambda f: SUPPORT_FORM_LABELS[f].choice if f in SUPPORT_FORM_LABELS else (f or ""))
     app.jinja_env.filters["audit_action_label"] = action_label  # never a raw code on a page
     app.jinja_env.tests["audit_view"] = is_view  # a view/read of personal data, not a change

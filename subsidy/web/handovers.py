@@ -24,7 +24,8 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.handovers import CashPaymentForm, HandoverForm, VoidForm
 from subsidy.domain import vn
-from subsidy.domain.workflow import STATE_LABELS
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.labels import STATE_LABELS
 from subsidy.models import Application, Receipt
 from subsidy.services import handovers as svc
 from subsidy.services import receipts as receipts_svc
@@ -105,7 +106,7 @@ def create(application_id: int):
     form = HandoverForm()
     form.telecom.choices = [SelectChoice("", "— Chọn —")] + [SelectChoice(t, t) for t in telecoms()]
     if not form.is_submitted():
-        form.handed_on.data = svc.today_vn()
+        form.handed_on.data = today_vn()
         form.recipient_name.data = h.head_name
         form.recipient_citizen_id.data = h.citizen_id or ""
     blocked = _not_ready(app, "package")
@@ -139,7 +140,7 @@ def pay(application_id: int):
     h = app.household
     form = CashPaymentForm()
     if not form.is_submitted():
-        form.paid_on.data = svc.today_vn()
+        form.paid_on.data = today_vn()
         form.purchase_date.data = app.purchase_date
         form.recipient_name.data = h.head_name
         form.recipient_citizen_id.data = h.citizen_id or ""
@@ -147,7 +148,7 @@ def pay(application_id: int):
     # The amount shown: the rule set in force on the typed date, else today's. Only when neither
     # has one is the form blocked (a typed date without a rule set is an error of that field).
     amount, no_rules = None, ""
-    for day in dict.fromkeys(d for d in (form.paid_on.data, svc.today_vn()) if d is not None):
+    for day in dict.fromkeys(d for d in (form.paid_on.data, today_vn()) if d is not None):
         try:
             amount = svc.support_amount(session, day)
             break

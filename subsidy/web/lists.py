@@ -9,12 +9,12 @@ from forms.applications import (AllocationForm, ApproveListForm, BuildListForm, 
                                ReasonForm)
 from subsidy.documents import lists as docs
 from subsidy.documents.base import Issuer
+from subsidy.domain.calendar import today_vn
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Application, ProposalList
 from subsidy.services.pagination import paginate
 from subsidy.services import allocations, audit
 from subsidy.services import lists as svc
-from subsidy.services.applications import today_vn
 from subsidy.services.errors import ServiceError
 from subsidy.web import db_session, put_field_errors, roles_required, show_refusal
 from subsidy.web.pagination import page_arg

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from forms.reports import TallyForm
 from subsidy.documents.base import Issuer
 from subsidy.documents.tally_export import FORMATS, MEDIA_TYPES, as_of_text, filename, render, sections
+from subsidy.domain.calendar import today_vn
 from subsidy.services import tally as svc
 from subsidy.services.errors import ServiceError
 from subsidy.web import db_session, roles_required
@@ -32,7 +33,7 @@ def _issuer() -> Issuer:
 def _form() -> TallyForm:
     """The chooser, filled from the query string; this month / this year by default."""
     form = TallyForm(request.args)
-    today = svc.local_today()
+    today = today_vn()
     if not form.ky.data or form.ky.data not in ("thang", "nam"):
         form.ky.data = "thang"
     if not (form.thang.data or "").strip():

@@ -8,11 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from forms.applications import MoveForm, RuleSetUploadForm
-from subsidy.domain import rules
+from subsidy.domain import labels
+from subsidy.domain.calendar import today_vn
 from subsidy.domain.rules import RuleSetSpec
 from subsidy.models import RuleSet
 from subsidy.services import rulesets as svc
-from subsidy.services.applications import today_vn
 from subsidy.services.errors import ServiceError
 from subsidy.web import db_session, roles_required
 
@@ -53,7 +53,7 @@ def show(rule_set_id: int):
     row = _load(rule_set_id)
     in_force_id = _in_force_id(session)
     return render_template("rulesets/show.html", row=row, spec=svc.spec_of(row), in_force_id=in_force_id,
-                           rule_titles=rules.RULE_TITLES, move_form=MoveForm())
+                           rule_titles=labels.RULE_TITLES, move_form=MoveForm())
 
 
 def _render_preview(spec: RuleSetSpec, *, document: dict | None = None, row=None):
@@ -67,7 +67,7 @@ def _render_preview(spec: RuleSetSpec, *, document: dict | None = None, row=None
     result = svc.preview(session, spec, on, svc.spec_of(current))
     return render_template("rulesets/preview.html", preview=result, spec=spec, current=current, row=row,
                            document_json=json.dumps(document, ensure_ascii=False) if document else None,
-                           outcome_labels=rules.OUTCOME_LABELS, move_form=MoveForm())
+                           outcome_labels=labels.OUTCOME_LABELS, move_form=MoveForm())
 
 
 @bp.route("/<int:rule_set_id>/xem-truoc")

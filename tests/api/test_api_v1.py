@@ -119,9 +119,9 @@ def test_counts_csv_carries_the_same_numbers(client, world):
 def test_counts_default_to_today_and_a_future_date_counts_today(client, world):
     """The schema accepts any date of 2000–2099, so a later day is answered, as of today (the web
     page refuses it with a message instead: tests/web/test_radio.py)."""
-    from subsidy.services.tally import local_today
+    from subsidy.domain.calendar import today_vn
 
-    today = local_today().isoformat()
+    today = today_vn().isoformat()
     assert client.get("/api/v1/counts", headers=bearer(world["tokens"]["radio"])).get_json()["as_of"] == today
     got = conforms(client.get("/api/v1/counts?date=2099-12-31", headers=bearer(world["tokens"]["radio"])), "/counts")
     assert got.status_code == 200 and got.get_json()["as_of"] == today

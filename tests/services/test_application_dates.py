@@ -10,6 +10,7 @@ import itertools
 import pytest
 from sqlalchemy import func, select
 
+from subsidy.domain.calendar import today_vn
 from subsidy.models import Application, Household
 from subsidy.services import applications, rulesets
 from subsidy.services.errors import FieldError, ServiceError
@@ -35,7 +36,7 @@ def apply(session, clerk, h, **kw):
 
 
 def tomorrow() -> dt.date:
-    return applications.today_vn() + dt.timedelta(days=1)
+    return today_vn() + dt.timedelta(days=1)
 
 
 def count(session):
@@ -60,7 +61,7 @@ def test_future_dates_are_refused_naming_the_field(session, clerk, household, tt
 
 
 def test_today_in_viet_nam_is_accepted(session, clerk, household, tt14):
-    today = applications.today_vn()
+    today = today_vn()
     app = apply(session, clerk, household(), received_on=today, support_form="cash", purchase_date=today,
                 prior_device="vtci_tablet", prior_device_date=today)
     assert (app.received_on, app.purchase_date, app.household.prior_device_date) == (today, today, today)
@@ -110,5 +111,5 @@ def test_household_form_refuses_a_future_prior_device_date(session, clerk):
         hh_svc.register_household(session, data(dt.date(2030, 1, 1)), clerk)
     assert "01/01/2030" in err.value.field_errors["prior_device_date"]
     assert "không được sau ngày hôm nay" in err.value.field_errors["prior_device_date"]
-    today = applications.today_vn()
+    today = today_vn()
     assert hh_svc.register_household(session, data(today), clerk).prior_device_date == today

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from subsidy.documents import lists as docs
 from subsidy.documents import receipt as receipt_doc
 from subsidy.documents.base import DEFAULT_ISSUER
+from subsidy.domain.calendar import local_date
 from subsidy.models import ApplicationEvent, AuditEntry, ProposalListEntry
 from subsidy.services import allocations, applications, handovers, households, lists, receipts
 from subsidy.services.errors import ServiceError
@@ -162,7 +163,7 @@ def test_a_correction_is_checked_like_an_approval(session, draft, approver):
     with pytest.raises(lists.InvalidDecision, match="trước ngày lập danh sách"):
         lists.correct_decision(session, draft, "312/QĐ-UBND", D(2025, 6, 30), "UBND xã", "sửa", approver)
     # the approval was entered today: a decision dated after that day cannot be the one entered
-    recorded = draft.approved_at.astimezone(applications.VN_TZ).date()
+    recorded = local_date(draft.approved_at)
     with pytest.raises(lists.InvalidDecision, match="sau ngày đã ghi nhận phê duyệt"):
         lists.correct_decision(session, draft, "312/QĐ-UBND", recorded + dt.timedelta(days=1), "UBND xã", "sửa",
                                approver, today=recorded + dt.timedelta(days=5))

@@ -133,7 +133,7 @@ def test_household_corrected_after_approval_does_not_change_the_approved_documen
     after = the_documents(session, pl)
     assert after["approved"].rows == before["approved"].rows
     row = after["approved"].rows[2]
-    assert (row.name, row.hamlet, row.category, row.phone) == ("Trần Văn Bốn", "Ấp Phú Hòa", "Hộ nghèo", "0912345601")
+    assert (row.name, row.hamlet, row.category_label, row.phone) == ("Trần Văn Bốn", "Ấp Phú Hòa", "Hộ nghèo", "0912345601")
     text = pdf_text(after["approved"])
     assert text == text_before and "Trần Văn Bổn" not in text
     assert lists.page_rows(session, pl)[2].name == "Trần Văn Bốn"

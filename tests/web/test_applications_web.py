@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from subsidy.domain import tracking
+from subsidy.domain.calendar import today_vn
 from werkzeug.security import generate_password_hash
 
 from subsidy.models import Application, AuditEntry, Household, ProposalList, RuleSet, User
@@ -19,7 +20,7 @@ from subsidy.services import applications, rulesets
 from tests.conftest import TEST_PASSWORD, csrf_token_from, login
 
 ROLES = ["clerk", "approver", "admin", "radio"]
-THIS_YEAR = applications.today_vn().year
+THIS_YEAR = today_vn().year
 
 
 def sessionmaker(app):
@@ -300,7 +301,7 @@ def test_the_waiting_list_is_paginated_with_ranks_across_pages(app, data):
         s.flush()
         a = applications.apply(s, applications.ApplicationInput(household_id=h.id, support_form="package"), clerk)
         applications.check_eligibility(s, a, clerk)
-    allocations.record_allocation(s, 52, applications.today_vn(), "CV 1/STTTT", clerk)
+    allocations.record_allocation(s, 52, today_vn(), "CV 1/STTTT", clerk)
     s.commit()
     s.close()
     c = client_as(app, "clerk")
@@ -339,7 +340,7 @@ def test_allocate_build_approve_and_download(app, data):
     assert clerk.post(f"/danh-sach/{lid}/phe-duyet", data={}).status_code == 403
     approver = client_as(app, "approver")
     r = approver.post(f"/danh-sach/{lid}/phe-duyet", data={"decision_number": "312/QĐ-UBND",
-                                                          "decision_date": f"{applications.today_vn():%d/%m/%Y}",
+                                                          "decision_date": f"{today_vn():%d/%m/%Y}",
                                                           "approving_body": "Ủy ban nhân dân xã Phú Tân"},
                       follow_redirects=True)
     assert "1 hồ sơ chuyển sang «Đã được phê duyệt»".encode() in r.data

@@ -13,11 +13,12 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from subsidy.domain.calendar import today_vn
 from subsidy.models import AuditEntry, ProposalList, User
 from subsidy.services import allocations, applications, households, lists, rulesets
 from tests.conftest import login
 
-TODAY = applications.today_vn()
+TODAY = today_vn()
 MADE = TODAY - dt.timedelta(days=10)
 
 

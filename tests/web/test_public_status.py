@@ -17,7 +17,8 @@ from sqlalchemy import event
 
 from subsidy import create_app
 from subsidy.domain.public_status import PUBLIC_STEPS, normalize_tracking_code, parse_second_fact, public_step
-from subsidy.domain.workflow import STATE_LABELS, State
+from subsidy.domain.labels import STATE_LABELS
+from subsidy.domain.workflow import State
 from subsidy.models import Application, Household
 from tests.conftest import _empty_all_tables, csrf_token_from
 

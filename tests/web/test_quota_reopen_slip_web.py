@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from subsidy.domain import tracking
+from subsidy.domain.calendar import today_vn
 from subsidy.models import Allocation, Application
-from subsidy.services import applications
 from subsidy.services import handovers as H
 from tests.handover_support import handover_input, make_approved
 from tests.web.test_applications_web import client_as, data, make_application, sessionmaker, state_of  # noqa: F401
@@ -118,7 +118,7 @@ def test_date_errors_are_shown_under_their_field(app, data):
     assert r.status_code == 200
     msg = _field_error(html(r), "received_on")
     assert "01/01/2020" in msg and "12/12/2022" in msg
-    tomorrow = (applications.today_vn() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    tomorrow = (today_vn() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
     r = clerk.post("/ho-so/moi", data={"household_id": hid, "received_on": "05/11/2026", "support_form": "package",
                                        "prior_device": "vtci_tablet", "prior_device_date": "01/01/2030"})
     assert "không được sau ngày hôm nay" in _field_error(html(r), "prior_device_date")

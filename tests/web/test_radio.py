@@ -12,7 +12,8 @@ import pytest
 from subsidy import create_app
 from subsidy.services import radio
 from subsidy.services.errors import ServiceError
-from subsidy.services.tally import RadioCounts, local_today, tally_period
+from subsidy.domain.calendar import today_vn
+from subsidy.services.tally import RadioCounts, tally_period
 from tests.conftest import login
 
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Võ Thị Giang",
@@ -44,7 +45,7 @@ def test_page_reads_out_the_counts_of_a_given_day(client, login_as, history):
 
 def test_page_defaults_to_today_with_the_date_dd_mm_yyyy(app, client, login_as, history):
     login_as("radio")
-    today = local_today()
+    today = today_vn()
     body = page(client)
     assert f"Tính đến ngày {today:%d/%m/%Y}, toàn xã Phú Tân đã có 3 hộ" in body
     sess = app.extensions["subsidy.sessionmaker"]()

@@ -94,9 +94,9 @@ def test_bad_choices_are_explained(client, login_as):
 
 
 def test_default_is_this_month(client, login_as):
-    from subsidy.services.tally import local_today
+    from subsidy.domain.calendar import today_vn
 
     login_as("admin")
-    today = local_today()
+    today = today_vn()
     html = client.get("/bao-cao").get_data(as_text=True)
     assert f"tháng {today:%m/%Y}" in html

@@ -103,7 +103,7 @@ def test_household_history_shows_labels_and_views_apart(app, client, login_as, w
 
 
 def test_entity_log_splits_like_is_view_and_caps_the_views(app, world):
-    from subsidy.domain.audit_labels import ACTION_LABELS, is_view
+    from subsidy.domain.labels import ACTION_LABELS, is_view
 
     hid = world["household"]
     s = app.extensions["subsidy.sessionmaker"]()
@@ -114,7 +114,7 @@ def test_entity_log_splits_like_is_view_and_caps_the_views(app, world):
     s.commit()
     log = audit.entity_log(s, "household", hid, views_shown=50)
     s.close()
-    # the SQL condition agrees with domain.audit_labels.is_view on every code
+    # the SQL condition agrees with domain.labels.is_view on every code
     assert {e.action for e in log.changes} == {c for c in ACTION_LABELS if not is_view(c)}
     expected_views = 60 + sum(1 for c in ACTION_LABELS if is_view(c))
     assert log.views_total == expected_views and len(log.views) == 50

@@ -1,0 +1,291 @@
+"""Every Vietnamese label the product shows for a code: household category, prior device, priority
+tier, eligibility rule (E1–E5) and its outcome, application state and workflow step, form of
+support, staff role, audit action.
+
+One table per kind of code, so a page, a PDF, a spreadsheet, the JSON API and the audit log name a
+thing the same way, and a change of wording is made once. Where one code is worded differently on
+purpose (a rule's condition and the reason a household failed it; a form of support on a form, on
+the intake slip and in a list's narrow column), the wordings sit side by side in one entry.
+
+A label table maps the stored code (a ``str``) to its label; an unknown code is the caller's to
+show (most callers fall back to the code itself, never to a blank).
+
+Pure Python: imports nothing (no Flask, no SQLAlchemy, no other domain module), so every layer,
+the workflow table included, can import it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --------------------------------------------------------------------------------------------
+# Households (domain.md §2 E1, E2)
+# --------------------------------------------------------------------------------------------
+
+#: Poverty category from the annual review (Nghị định 07/2021/NĐ-CP), as a title.
+CATEGORY_LABELS: dict[str, str] = {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo"}
+#: The same words inside a sentence ("Là hộ nghèo trong danh sách năm 2026").
+CATEGORY_WORDS: dict[str, str] = {code: label[0].lower() + label[1:] for code, label in CATEGORY_LABELS.items()}
+#: A report row for households whose category is not on file.
+NO_CATEGORY = "Chưa xác định"
+
+#: Prior device support as recorded on the household (E2).
+PRIOR_DEVICE_LABELS: dict[str, str] = {
+    "unknown": "Chưa ghi nhận",
+    "none": "Chưa nhận thiết bị nào",
+    "vtci_tablet": "Đã nhận máy tính bảng (VTCI)",
+    "learning_device": "Đã nhận thiết bị học tập («Sóng và máy tính cho em»)",
+}
+#: The device received, as the object of a sentence ("Hộ đã nhận …" in an E2 result).
+PRIOR_DEVICE_WORDS: dict[str, str] = {
+    "vtci_tablet": "máy tính bảng của Chương trình VTCI",
+    "learning_device": "thiết bị học tập trực tuyến của Chương trình «Sóng và máy tính cho em»",
+}
+
+# --------------------------------------------------------------------------------------------
+# Priority tiers (domain.md §3)
+# --------------------------------------------------------------------------------------------
+
+#: The tiers as the tally's rows name them (tier number → label; None: no tier yet). A rule set's
+#: own wording of its tiers is data of that rule set (rules.tier_label), not a label of this table.
+TIER_LABELS: dict[int | None, str] = {
+    1: "P1 - Hộ có công với cách mạng",
+    2: "P2 - Gia đình chính sách xã hội",
+    3: "P3 - Hộ nghèo",
+    4: "P4 - Hộ cận nghèo",
+    None: "Chưa xếp nhóm ưu tiên",
+}
+
+# --------------------------------------------------------------------------------------------
+# Eligibility rules (domain.md §2; Thông tư 14/2022/TT-BTTTT, Chương IV, Mục 2)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleLabel:
+    """The two wordings of one eligibility rule. ``title``: the condition a household must meet,
+    in the words of domain.md §2 (the rule set page, each result of a check). ``failed``: why a
+    household that failed it is not eligible (the tally's "Không đủ điều kiện theo lý do" rows).
+    They read as opposites on purpose: E2's title is "Chưa nhận …", its reason "Đã nhận …"."""
+
+    title: str
+    failed: str
+
+
+RULE_LABELS: dict[str, RuleLabel] = {
+    "E1": RuleLabel("Hộ nghèo hoặc hộ cận nghèo trong danh sách của năm",
+                    "Không thuộc hộ nghèo, hộ cận nghèo"),
+    "E2": RuleLabel("Chưa nhận máy tính bảng hoặc thiết bị học tập trực tuyến",
+                    "Đã nhận máy tính bảng hoặc thiết bị học tập trực tuyến"),
+    "E3": RuleLabel("Có nhu cầu (đã nộp hồ sơ) và có tên trong danh sách được phê duyệt",
+                    "Chưa đăng ký hoặc không có trong danh sách được phê duyệt"),
+    "E4": RuleLabel("Chưa nhận hỗ trợ điện thoại thông minh (mỗi hộ một lần)",
+                    "Đã được hỗ trợ điện thoại thông minh"),
+    "E5": RuleLabel("Hỗ trợ bằng tiền: tự mua điện thoại từ ngày áp dụng trở đi",
+                    "Mua máy trước ngày 12/12/2022 (hỗ trợ bằng tiền)"),
+}
+#: rule id → its condition (``RuleLabel.title``), in rule order, for pages that list the rules.
+RULE_TITLES: dict[str, str] = {rule: label.title for rule, label in RULE_LABELS.items()}
+
+
+def rule_title(rule: str) -> str:
+    """The condition of rule ``rule`` ("E2" → "Chưa nhận máy tính bảng …"); a rule id this table
+    does not know (a newer rule set) is shown as itself."""
+    label = RULE_LABELS.get(rule)
+    return label.title if label else rule
+
+
+def rule_failed_label(rule: str) -> str:
+    """Why a household failed rule ``rule`` ("E2" → "Đã nhận máy tính bảng …"); an unknown rule id
+    is shown as itself."""
+    label = RULE_LABELS.get(rule)
+    return label.failed if label else rule
+
+
+#: Outcome of an eligibility check (rules.Decision.outcome).
+OUTCOME_LABELS: dict[str, str] = {
+    "eligible": "Đủ điều kiện",
+    "not_eligible": "Không đủ điều kiện",
+    "undecided": "Chưa đủ thông tin để kết luận",
+}
+#: Status of one rule in a check (rules.RuleResult.status).
+RULE_STATUS_LABELS: dict[str, str] = {
+    "passed": "Đạt",
+    "failed": "Không đạt",
+    "unknown": "Chưa xác định",
+    "not_applicable": "Không áp dụng",
+}
+
+# --------------------------------------------------------------------------------------------
+# Applications: states and workflow steps (domain.md §5)
+# --------------------------------------------------------------------------------------------
+
+#: Application state (workflow.State) → label.
+STATE_LABELS: dict[str, str] = {
+    "received": "Đã tiếp nhận",
+    "eligible": "Đủ điều kiện",
+    "not_eligible": "Không đủ điều kiện",
+    "proposed": "Đã đưa vào danh sách đề nghị",
+    "approved": "Đã được phê duyệt",
+    "handed_over": "Đã bàn giao điện thoại",
+    "paid": "Đã chi hỗ trợ bằng tiền",
+    "closed": "Đã hoàn tất",
+    "withdrawn": "Đã rút hồ sơ",
+    "refused": "Bị từ chối",
+}
+
+#: A workflow step (workflow.Move.name) as its button and the workflow's messages name it.
+#: Reopening reads differently by where it starts: see REOPEN_LABELS.
+MOVE_LABELS: dict[str, str] = {
+    "check": "Kiểm tra điều kiện",
+    "recheck": "Kiểm tra lại",
+    "propose": "Đưa vào danh sách đề nghị",
+    "unpropose": "Rút khỏi danh sách đề nghị",
+    "approve": "Phê duyệt",
+    "hand_over": "Bàn giao điện thoại",
+    "pay": "Chi hỗ trợ bằng tiền",
+    "void_handover": "Hủy biên bản bàn giao",
+    "void_payment": "Hủy giấy biên nhận",
+    "close": "Hoàn tất hồ sơ",
+    "withdraw": "Rút hồ sơ (theo đề nghị của hộ)",
+    "refuse": "Từ chối hồ sơ",
+}
+#: The "reopen" step by the state it starts from (the household applies again; a refusal is
+#: reconsidered).
+REOPEN_LABELS: dict[str, str] = {
+    "withdrawn": "Mở lại hồ sơ (hộ nộp lại)",
+    "refused": "Mở lại hồ sơ bị từ chối",
+}
+
+# --------------------------------------------------------------------------------------------
+# Forms of support (domain.md §4)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupportFormLabel:
+    """One form of support in the words of each place it is shown. ``choice``: the application
+    form and page; ``printed``: the intake slip the household keeps; ``column``: a printed list's
+    narrow "Hình thức" column."""
+
+    choice: str
+    printed: str
+    column: str
+
+
+SUPPORT_FORM_LABELS: dict[str, SupportFormLabel] = {
+    "package": SupportFormLabel(choice="Gói hỗ trợ kết hợp (nhận điện thoại)",
+                                printed="Gói hỗ trợ kết hợp (nhận điện thoại kèm gói cước)",
+                                column="Gói hỗ trợ kết hợp"),
+    "cash": SupportFormLabel(choice="Hỗ trợ bằng tiền (hộ đã tự mua máy)",
+                             printed="Hỗ trợ bằng tiền (hộ đã tự mua điện thoại thông minh)",
+                             column="Bằng tiền"),
+}
+
+# --------------------------------------------------------------------------------------------
+# Staff roles
+# --------------------------------------------------------------------------------------------
+
+#: Staff role (models.user.Role) → label, in the order the account forms offer them.
+ROLE_LABELS: dict[str, str] = {
+    "clerk": "Công chức VP-TK",
+    "approver": "Lãnh đạo xã (phê duyệt)",
+    "radio": "Đài truyền thanh xã",
+    "admin": "Quản trị",
+}
+
+# --------------------------------------------------------------------------------------------
+# The audit log (domain.md §9: who saw or changed personal data)
+# --------------------------------------------------------------------------------------------
+# Changes ("household.update"), views on the web ("household.view", "application.view") and reads
+# through the API ("api.household.read") are logged; ``is_view`` tells the two apart, so a page can
+# list views apart from changes, and ``action_label`` names every code so a page never shows one.
+
+#: Actions that only read (who saw personal data); everything else changed something.
+VIEW_ACTIONS = frozenset({
+    "household.view", "application.view", "receipt.view",
+    "api.household.read", "api.household.list", "api.application.read", "api.application.list",
+})
+
+ACTION_LABELS: dict[str, str] = {
+    # households
+    "household.create": "Tạo hồ sơ hộ",
+    "household.update": "Sửa thông tin hộ",
+    "household.archive": "Lưu trữ hộ",
+    "household.restore": "Khôi phục hộ",
+    "household.import": "Nhập danh sách hộ từ tệp",
+    "household.prior_device": "Ghi thiết bị hộ đã nhận",
+    "household.view": "Xem hồ sơ hộ trên web",
+    # applications (the other workflow steps are named by MOVE_LABELS, below)
+    "application.create": "Tiếp nhận hồ sơ đề nghị",
+    "application.check": "Kiểm tra điều kiện",
+    "application.recheck": "Kiểm tra lại điều kiện",
+    "application.purchase_date": "Sửa ngày hộ mua điện thoại",
+    "application.reopen_list": "Mở lại hồ sơ sau khi danh sách bị hủy",
+    "application.reopen": "Mở lại hồ sơ",
+    "application.view": "Xem hồ sơ đề nghị trên web",
+    # the API (per-account tokens)
+    "api.household.read": "Xem hồ sơ hộ qua API",
+    "api.household.list": "Tra danh sách hộ qua API",
+    "api.application.read": "Xem hồ sơ đề nghị qua API",
+    "api.application.list": "Tra danh sách hồ sơ qua API",
+    # allocations, lists, handovers, payments, receipts
+    "allocation.create": "Ghi phân bổ máy",
+    "allocation.void": "Hủy phân bổ máy",
+    "proposal_list.create": "Lập danh sách đề nghị",
+    "proposal_list.approve": "Ghi phê duyệt danh sách",
+    "proposal_list.correct_decision": "Sửa số, ngày hoặc cơ quan của quyết định phê duyệt danh sách",
+    "proposal_list.remove_entry": "Bỏ hồ sơ khỏi danh sách đề nghị đang lập",
+    "proposal_list.export": "Tải danh sách (có số CCCD)",
+    "handover.create": "Lập biên bản bàn giao",
+    "handover.void": "Hủy biên bản bàn giao",
+    "cash_payment.create": "Lập giấy biên nhận tiền hỗ trợ",
+    "cash_payment.void": "Hủy giấy biên nhận tiền hỗ trợ",
+    "receipt.print": "In biên bản/giấy biên nhận",
+    "receipt.view": "Xem biên bản/giấy biên nhận trên web",
+    # rule sets
+    "rule_set.load": "Nạp bộ quy tắc",
+    "rule_set.activate": "Áp dụng bộ quy tắc",
+    "rule_set.deactivate": "Ngừng áp dụng bộ quy tắc",
+    # accounts
+    "user.create": "Tạo tài khoản",
+    "user.role": "Đổi vai trò tài khoản",
+    "user.active": "Khóa/mở tài khoản",
+    "user.locked": "Tạm khóa do sai mật khẩu nhiều lần",
+    "user.unlock": "Gỡ tạm khóa đăng nhập",
+    "user.password_change": "Đổi mật khẩu",
+    "user.password_reset": "Cấp lại mật khẩu",
+    "api_token.create": "Tạo mã truy cập API",
+    "api_token.revoke": "Thu hồi mã truy cập API",
+}
+# Every workflow step is audited as "application.<move name>" (services.workflow.move): the log
+# names it as its button does, unless the table above words it for the log.
+for _name, _label in MOVE_LABELS.items():
+    ACTION_LABELS.setdefault(f"application.{_name}", _label)
+
+#: The kind of record an action code starts with, for a code added later without a label.
+ENTITY_LABELS: dict[str, str] = {
+    "household": "hộ gia đình", "application": "hồ sơ đề nghị", "allocation": "phân bổ",
+    "proposal_list": "danh sách", "handover": "biên bản bàn giao", "cash_payment": "giấy biên nhận tiền",
+    "receipt": "biên bản", "rule_set": "bộ quy tắc", "user": "tài khoản", "api_token": "mã truy cập API",
+    "import": "lần nhập danh sách",
+}
+
+
+def is_view(action: str) -> bool:
+    """True for an audit action that only read personal data (a page view, an API read or list)."""
+    return action in VIEW_ACTIONS or action.endswith(".view") or (
+        action.startswith("api.") and action.endswith((".read", ".list")))
+
+
+def action_label(action: str) -> str:
+    """The Vietnamese label of an audit action code ("household.update" → "Sửa thông tin hộ"). An
+    unknown code (added later without a label) gets a generic phrase naming its kind of record
+    ("Thay đổi hộ gia đình", "Xem biên bản bàn giao qua API"), never the code itself."""
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    parts = action.split(".")
+    entity = parts[1] if parts[0] == "api" and len(parts) > 1 else parts[0]
+    what = ENTITY_LABELS.get(entity, "hồ sơ")
+    if is_view(action):
+        return f"Xem {what}" + (" qua API" if action.startswith("api.") else "")
+    return f"Thay đổi {what}"

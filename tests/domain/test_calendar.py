@@ -1,0 +1,77 @@
+"""domain.calendar: Việt Nam's time zone, today, local dates and midnights, months (domain.md §7)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from subsidy.domain import calendar
+from subsidy.domain.calendar import (
+    MonthError, local_date, local_midnight, month_bounds, parse_month, read_month, today_vn,
+)
+
+UTC = dt.timezone.utc
+
+
+def test_the_time_zone_is_utc_plus_seven_all_year():
+    for month in (1, 7):  # no daylight saving time
+        assert dt.datetime(2026, month, 1, tzinfo=calendar.VN_TZ).utcoffset() == dt.timedelta(hours=7)
+
+
+@pytest.mark.parametrize("now, today", [
+    (dt.datetime(2026, 11, 20, 16, 59, tzinfo=UTC), dt.date(2026, 11, 20)),   # 23:59 in Việt Nam
+    (dt.datetime(2026, 11, 20, 17, 0, tzinfo=UTC), dt.date(2026, 11, 21)),    # 00:00 the next day
+    (dt.datetime(2026, 12, 31, 17, 30, tzinfo=UTC), dt.date(2027, 1, 1)),     # already next year
+])
+def test_today_in_viet_nam(now, today):
+    assert today_vn(now) == today
+    assert local_date(now) == today
+
+
+def test_today_without_an_instant_reads_the_clock():
+    before = dt.datetime.now(UTC)
+    got = today_vn()
+    after = dt.datetime.now(UTC)
+    assert got in {(before + dt.timedelta(hours=7)).date(), (after + dt.timedelta(hours=7)).date()}
+
+
+def test_a_naive_datetime_is_taken_as_already_local():
+    assert local_date(dt.datetime(2026, 11, 20, 23, 30)) == dt.date(2026, 11, 20)
+
+
+def test_local_midnight_is_five_pm_utc_the_day_before():
+    assert local_midnight(dt.date(2026, 3, 1)) == dt.datetime(2026, 2, 28, 17, 0, tzinfo=UTC)
+    assert local_midnight(dt.date(2026, 3, 1)).tzinfo is not None
+
+
+@pytest.mark.parametrize("year, month, first, last", [
+    (2026, 2, dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
+    (2028, 2, dt.date(2028, 2, 1), dt.date(2028, 2, 29)),
+    (2026, 12, dt.date(2026, 12, 1), dt.date(2026, 12, 31)),
+    (2026, 4, dt.date(2026, 4, 1), dt.date(2026, 4, 30)),
+])
+def test_month_bounds(year, month, first, last):
+    assert month_bounds(year, month) == (first, last)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("2026-03", (2026, 3)), ("03/2026", (2026, 3)), (" 2026-3 ", (2026, 3)), ("3.2026", (2026, 3)),
+    ("１２/２０２６", (2026, 12)),  # full-width digits (NFKC)
+])
+def test_parse_month(raw, expected):
+    assert parse_month(raw) == expected
+
+
+@pytest.mark.parametrize("raw, words", [
+    ("2026-13", "từ 1 đến 12"), ("2026", "Không đọc được"), ("tháng 3", "Không đọc được"), ("", "Không đọc được"),
+    (None, "Không đọc được"), ("1999-01", "2000 đến 2100"),
+])
+def test_parse_month_refuses_with_a_vietnamese_reason(raw, words):
+    with pytest.raises(MonthError, match=words):
+        parse_month(raw)
+
+
+def test_read_month_reads_the_shape_only():
+    assert read_month("2026-13") == (2026, 13)
+    assert read_month("13/2026") == (2026, 13)
+    assert read_month("2026/03") is None and read_month("") is None and read_month(None) is None
