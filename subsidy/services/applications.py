@@ -7,38 +7,31 @@ Every function takes (session, …, actor), flushes and never commits.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
-from subsidy.domain import rules, tracking, vn
+from subsidy.domain import rules, tracking
 from subsidy.domain.calendar import today_vn
-from subsidy.domain.labels import STATE_LABELS, SUPPORT_FORM_LABELS
+from subsidy.domain.labels import STATE_LABELS
 from subsidy.domain.public_status import normalize_tracking_code
 from subsidy.domain.rules import Decision, Facts
 from subsidy.domain.workflow import State
-from subsidy.models import (
-    Application, AuditEntry, CashPayment, EligibilityDecision, Handover, Household, ProposalList, RuleSet, User,
-)
+from subsidy.models import Application, AuditEntry, EligibilityDecision, Household, RuleSet, User
 from subsidy.services import audit, rulesets, workflow
 from subsidy.services import households as households_svc
+from subsidy.services.facts import load_facts, load_facts_bulk
 from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
-
-if TYPE_CHECKING:
-    from subsidy.documents.intake import IntakeSlipData
 
 DEFAULT_PROGRAMME = "VTCI-2025"
 FORMS = ("package", "cash")
 PRIOR_DEVICES = ("none", "vtci_tablet", "learning_device")
 #: States from which an eligibility check (or re-check) may run.
 CHECKABLE = (State.received.value, State.eligible.value, State.not_eligible.value)
-#: States of an application whose household has been supported (E4).
-SUPPORTED = (State.handed_over.value, State.paid.value, State.closed.value)
 
 
 class DuplicateApplication(Conflict):
@@ -245,79 +238,6 @@ def set_purchase_date(session: Session, application: Application, purchase_date:
 
 
 # --------------------------------------------------------------------------------------------
-# Facts
-# --------------------------------------------------------------------------------------------
-
-
-def _decision_text(number: str | None, date: dt.date | None) -> str | None:
-    if not number and not date:
-        return None
-    parts = ["Quyết định"]
-    if number:
-        parts.append(f"số {number}")
-    if date:
-        parts.append(f"ngày {date:%d/%m/%Y}")
-    return " ".join(parts)
-
-
-def _facts(app: Application, h: Household, on: dt.date, handovers: int, cash: int,
-           others: Sequence[str], approved_list: str | None) -> Facts:
-    return Facts(
-        check_date=on, category=h.category, list_year=h.list_year,
-        list_decision=_decision_text(h.decision_number, h.decision_date),
-        meritorious=bool(h.meritorious), social_policy=bool(h.social_policy),
-        prior_device=h.prior_device or "unknown", prior_device_detail=h.prior_device_detail,
-        prior_device_date=h.prior_device_date, has_applied=True,
-        tracking_code=tracking.display(app.tracking_code), received_on=app.received_on,
-        support_form=app.support_form, purchase_date=app.purchase_date, approved_list=approved_list,
-        live_handovers=handovers, live_cash_payments=cash, other_supported_applications=tuple(others),
-    )
-
-
-def load_facts_bulk(session: Session, applications: Sequence[Application], on: dt.date) -> dict[int, Facts]:
-    """Facts of each application as of ``on`` ({application id: Facts}), in five queries whatever
-    the number of applications: households, live handovers and live cash payments per household
-    (voided_at IS NULL), the household's other supported applications, approved lists."""
-    if not applications:
-        return {}
-    hh_ids = {a.household_id for a in applications}
-    households = {h.id: h for h in session.scalars(select(Household).where(Household.id.in_(hh_ids)))}
-    handovers: dict[int, int] = defaultdict(int)
-    cash: dict[int, int] = defaultdict(int)
-    for model, into in ((Handover, handovers), (CashPayment, cash)):
-        rows = session.execute(
-            select(Application.household_id, func.count(model.id))
-            .join(Application, Application.id == model.application_id)
-            .where(model.voided_at.is_(None), Application.household_id.in_(hh_ids))
-            .group_by(Application.household_id))
-        for hid, n in rows:
-            into[hid] = n
-    supported: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for aid, hid, code in session.execute(
-            select(Application.id, Application.household_id, Application.tracking_code)
-            .where(Application.household_id.in_(hh_ids), Application.state.in_(SUPPORTED))):
-        supported[hid].append((aid, code))
-    list_ids = {a.proposal_list_id for a in applications if a.proposal_list_id}
-    approved: dict[int, str] = {}
-    if list_ids:
-        for pl in session.scalars(select(ProposalList).where(ProposalList.id.in_(list_ids),
-                                                             ProposalList.status == "approved")):
-            approved[pl.id] = _decision_text(pl.decision_number, pl.decision_date) or pl.number
-    out = {}
-    for a in applications:
-        h = households[a.household_id]
-        others = [tracking.display(c) for aid, c in supported.get(a.household_id, []) if aid != a.id]
-        out[a.id] = _facts(a, h, on, handovers.get(a.household_id, 0), cash.get(a.household_id, 0), others,
-                           approved.get(a.proposal_list_id) if a.proposal_list_id else None)
-    return out
-
-
-def load_facts(session: Session, application: Application, on: dt.date) -> Facts:
-    """Facts of one application as of ``on`` (see load_facts_bulk)."""
-    return load_facts_bulk(session, [application], on)[application.id]
-
-
-# --------------------------------------------------------------------------------------------
 # Checking eligibility
 # --------------------------------------------------------------------------------------------
 
@@ -492,46 +412,6 @@ def reopen(session: Session, application: Application, reason: str, actor: User 
         audit.record(session, actor, "application.reopen_list", "application", application.id,
                      {"proposal_list_id": [old_list, None]}, note=reason)
     session.flush()
-
-
-# --------------------------------------------------------------------------------------------
-# The intake slip (phiếu tiếp nhận hồ sơ)
-# --------------------------------------------------------------------------------------------
-
-def intake_slip_data(session: Session, application: Application, settings) -> "IntakeSlipData":
-    """What the intake slip of ``application`` prints (subsidy.documents.intake.IntakeSlipData):
-    the issuing body and place from ``settings`` (services.receipts.ReceiptSettings, built from
-    the configuration by the view or CLI), the tracking code grouped ("K7QX-9M4T-AB") as its
-    number, the place-and-date line of the day received, the head's name, the form of support, the
-    receiving clerk, and the public status link ``{PUBLIC_BASE_URL}/tra-cuu?ma=<code>`` for the QR
-    code. No CCCD, no phone number. Re-printable at any time: it is built from the application.
-    Source: domain.md §5, §7, §9."""
-    from subsidy.documents.base import Issuer
-    from subsidy.documents.intake import IntakeSlipData
-    from subsidy.services.receipts import STATUS_PATH
-
-    h = application.household
-    clerk = session.get(User, application.received_by_id) if application.received_by_id else None
-    return IntakeSlipData(
-        issuer=Issuer(body_upper=settings.body_upper, body=settings.body, place=settings.place),
-        giver_unit=settings.giver_unit,
-        tracking_code=tracking.display(application.tracking_code),
-        status_url=settings.status_url(application.tracking_code),
-        status_page=f"{settings.public_base_url.rstrip('/')}{STATUS_PATH}",
-        place_date=vn.place_date_line(settings.place, application.received_on),
-        received_on=vn.format_date(application.received_on),
-        head_name=h.head_name, household_code=h.code, hamlet=h.hamlet,
-        support_form=(SUPPORT_FORM_LABELS[application.support_form].printed
-                      if application.support_form in SUPPORT_FORM_LABELS else application.support_form),
-        clerk_name=clerk.display_name if clerk is not None else "",
-    )
-
-
-def intake_slip_pdf(session: Session, application: Application, settings) -> bytes:
-    """The intake slip of ``application`` as PDF bytes (see intake_slip_data)."""
-    from subsidy.documents import intake
-
-    return intake.render(intake_slip_data(session, application, settings))
 
 
 #: Queues read in priority order (tier P1–P4, then date received) rather than newest first.

@@ -24,6 +24,7 @@ from subsidy.domain.readable_errors import explain_json_error, explain_os_error,
 from subsidy.domain.rules import RuleSetSpec
 from subsidy.models import Application, RuleSet, User
 from subsidy.services import audit
+from subsidy.services.facts import load_facts_bulk
 from subsidy.services.errors import Conflict, NotFound, ServiceError
 
 RULESETS_DIR = Path(__file__).resolve().parent.parent / "rulesets"
@@ -202,8 +203,6 @@ def preview(session: Session, candidate: RuleSetSpec, on: dt.date, current: Rule
     """How many current applications (states PREVIEW_STATES) ``candidate`` would make eligible,
     not eligible or undecided, beside the version in force on ``on`` (or ``current``). Reads only;
     stores nothing. Source: issue 3 item 9."""
-    from subsidy.services.applications import load_facts_bulk
-
     if current is None:
         current = spec_of(in_force(session, on))
     apps = list(session.scalars(select(Application).where(Application.state.in_(PREVIEW_STATES))

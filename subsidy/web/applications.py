@@ -18,6 +18,7 @@ from subsidy.domain.workflow import State, WorkflowError, allowed_moves
 from subsidy.models import Application, ApplicationEvent, Household, User
 from subsidy.services import applications as svc
 from subsidy.services import households as households_svc
+from subsidy.services import intake as intake_svc
 from subsidy.services import lists as lists_svc
 from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import FieldError, ServiceError
@@ -190,7 +191,7 @@ def intake_slip(application_id: int):
     received, re-printable from the application page."""
     session = db_session()
     app = _load(application_id)
-    pdf = svc.intake_slip_pdf(session, app, receipts_svc.settings_from_config(document_config()))
+    pdf = intake_svc.intake_slip_pdf(session, app, receipts_svc.settings_from_config(document_config()))
     resp = Response(pdf, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'inline; filename="phieu-tiep-nhan-{app.tracking_code}.pdf"'
     resp.headers["Cache-Control"] = "no-store"

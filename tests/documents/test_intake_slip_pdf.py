@@ -19,6 +19,7 @@ from subsidy.documents.qr import QrFlowable
 from subsidy.domain import tracking
 from subsidy.models import Household, User
 from subsidy.services import applications
+from subsidy.services import intake as intake_svc
 from subsidy.services.receipts import ReceiptSettings
 
 NFD_NAME = unicodedata.normalize("NFD", "Lê Thị Ỷ Lan Ưng Hưởng")
@@ -48,7 +49,7 @@ def received(session):
 
 
 def test_slip_text_has_name_code_date_and_how_to_check(session, received):
-    pdf = applications.intake_slip_pdf(session, received, SETTINGS)
+    pdf = intake_svc.intake_slip_pdf(session, received, SETTINGS)
     text = text_of(pdf)
     code = tracking.display(received.tracking_code)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
@@ -70,14 +71,14 @@ def test_slip_text_has_name_code_date_and_how_to_check(session, received):
 
 
 def test_slip_qr_carries_only_the_status_link(session, received):
-    d = applications.intake_slip_data(session, received, SETTINGS)
+    d = intake_svc.intake_slip_data(session, received, SETTINGS)
     qrs = [f for f in _walk(intake.story(d)) if isinstance(f, QrFlowable)]
     assert [q.value for q in qrs] == [f"https://xa.example.vn/tra-cuu?ma={received.tracking_code}"]
 
 
 def test_slip_escapes_what_people_typed(session, received):
     received.household.head_name = "Nguyễn <b>Văn</b> & Ba"
-    text = text_of(applications.intake_slip_pdf(session, received, SETTINGS))
+    text = text_of(intake_svc.intake_slip_pdf(session, received, SETTINGS))
     assert "Nguyễn <b>Văn</b> & Ba" in text
 
 
@@ -85,7 +86,7 @@ def test_slip_escapes_what_people_typed(session, received):
                     reason="zbarimg (zbar-tools) and pdftoppm (poppler-utils) are needed to scan the QR code")
 def test_slip_qr_scans(session, received, tmp_path: Path):
     pdf = tmp_path / "slip.pdf"
-    pdf.write_bytes(applications.intake_slip_pdf(session, received, SETTINGS))
+    pdf.write_bytes(intake_svc.intake_slip_pdf(session, received, SETTINGS))
     subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True)
     png = sorted(tmp_path.glob("page*.png"))[0]
     out = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True, check=True).stdout

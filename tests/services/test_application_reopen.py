@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from subsidy.domain.workflow import IllegalTransition, ReasonRequired, RoleNotAllowed
 from subsidy.models import Application, ApplicationEvent, AuditEntry, EligibilityDecision, Household
-from subsidy.services import allocations, applications, lists
+from subsidy.services import allocations, applications, facts, lists
 from subsidy.services import tally as T
 from subsidy.services.workflow import move
 from tests.tally_history import HAMLETS, VN, build_history
@@ -105,7 +105,7 @@ def test_reopened_after_approval_leaves_the_approved_list(session, clerk, approv
     assert a.proposal_list_id == pl.id and allocations.quota(session).used == 1
     applications.reopen(session, a, "Hộ nộp lại hồ sơ", clerk)
     assert a.proposal_list_id is None
-    assert applications.load_facts(session, a, ON).approved_list is None  # E3 must not claim the old approval
+    assert facts.load_facts(session, a, ON).approved_list is None  # E3 must not claim the old approval
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "application.reopen_list")).one()
     assert entry.changes == {"proposal_list_id": [pl.id, None]}
     applications.check_eligibility(session, a, clerk, on=ON)

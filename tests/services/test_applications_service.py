@@ -15,7 +15,7 @@ from subsidy.models import (
     Application, ApplicationEvent, AuditEntry, CashPayment, EligibilityDecision, Handover, Household,
     RuleSet, User,
 )
-from subsidy.services import allocations, applications, lists, rulesets
+from subsidy.services import allocations, applications, facts, lists, rulesets
 from subsidy.services.errors import Conflict, NotFound, ServiceError
 
 ON = dt.date(2025, 6, 30)
@@ -420,7 +420,7 @@ def test_approve_whole_list(session, clerk, approver, household, tt14):
     ev = session.scalars(select(ApplicationEvent).where(ApplicationEvent.to_state == "approved")).first()
     assert ev.reason == "Quyết định số 12/QĐ-UBND ngày 10/07/2025 của UBND xã Phú Tân"
     # E3 now names the approval when the facts are loaded again
-    f = applications.load_facts(session, apps[0], ON)
+    f = facts.load_facts(session, apps[0], ON)
     assert f.approved_list == "Quyết định số 12/QĐ-UBND ngày 10/07/2025"
 
 
