@@ -8,7 +8,7 @@ counts nowhere. Places used = applications proposed, approved, handed over, paid
 (closed ones were handed over or paid); quota left = allocated (not voided) − used. Eligible applications not
 proposed form the **waiting list**, in priority order (P1–P4, then the earlier application); the
 first ``quota left`` of them are next. A withdrawal or refusal frees a place and the waiting list
-moves up; ``promote_waiting`` puts the next households on a proposal list.
+moves up; services.lists.promote_waiting puts the next households on a proposal list.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from subsidy.db import utcnow
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.workflow import State
-from subsidy.models import Allocation, Application, EligibilityDecision, Household, ProposalList, User
+from subsidy.models import Allocation, Application, EligibilityDecision, Household, User
 from subsidy.services import audit
 from subsidy.services.errors import NotFound, ServiceError
 
@@ -201,28 +201,3 @@ def waiting_list(session: Session, limit: int | None = None) -> list[Application
     if limit is not None:
         q = q.limit(limit)
     return list(session.scalars(q))
-
-
-def promote_waiting(session: Session, actor: User | None, proposal_list: ProposalList | None = None) -> list[Application]:
-    """Fill the free places from the head of the waiting list: propose the first ``quota left``
-    waiting applications on ``proposal_list`` (default: the newest draft list, or a new one).
-
-    Returns the applications proposed. Raises ServiceError when no place is free or nobody waits;
-    the workflow's errors for a role that may not propose (clerk only). Source: domain.md §3.
-    """
-    from subsidy.services import lists
-
-    q = quota(session, lock=True)
-    if q.left <= 0:
-        raise ServiceError(f"Không còn chỉ tiêu trống (đã phân bổ {q.allocated}, đã dùng {q.used}).")
-    nxt = waiting_list(session, q.left)
-    if not nxt:
-        raise ServiceError("Không có hồ sơ đủ điều kiện nào đang chờ.")
-    if proposal_list is None:
-        proposal_list = lists.open_draft(session)
-    if proposal_list is None:
-        proposal_list = lists.new_list(session, actor)
-    for app in nxt:
-        lists.propose(session, app, proposal_list, actor, check_quota=False)
-    session.flush()
-    return nxt

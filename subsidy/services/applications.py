@@ -376,7 +376,7 @@ def withdraw(session: Session, application: Application, reason: str, actor: Use
     """Withdraw an application at the household's request (any state before handover; clerk or
     approver; a reason is required). Taken off a draft proposal list (its entry marked removed,
     reason "Đã rút hồ sơ: <reason>"), which frees a place for the waiting list
-    (allocations.promote_waiting); an approved list keeps its frozen row. Raises the workflow's
+    (lists.promote_waiting); an approved list keeps its frozen row. Raises the workflow's
     errors. Source: domain.md §5."""
     _end(session, application, State.withdrawn, reason, actor)
 

@@ -146,6 +146,29 @@ def build_proposal_list(session: Session, actor: User | None, *, count: int | No
     return pl
 
 
+def promote_waiting(session: Session, actor: User | None, proposal_list: ProposalList | None = None) -> list[Application]:
+    """Fill the free places from the head of the waiting list: propose the first ``quota left``
+    waiting applications on ``proposal_list`` (default: the newest draft list, or a new one).
+
+    Returns the applications proposed. Raises ServiceError when no place is free or nobody waits;
+    the workflow's errors for a role that may not propose (clerk only). Source: domain.md §3.
+    """
+    q = allocations.quota(session, lock=True)
+    if q.left <= 0:
+        raise ServiceError(f"Không còn chỉ tiêu trống (đã phân bổ {q.allocated}, đã dùng {q.used}).")
+    nxt = allocations.waiting_list(session, q.left)
+    if not nxt:
+        raise ServiceError("Không có hồ sơ đủ điều kiện nào đang chờ.")
+    if proposal_list is None:
+        proposal_list = open_draft(session)
+    if proposal_list is None:
+        proposal_list = new_list(session, actor)
+    for app in nxt:
+        propose(session, app, proposal_list, actor, check_quota=False)
+    session.flush()
+    return nxt
+
+
 def applications_on(session: Session, proposal_list: ProposalList) -> list[Application]:
     """The applications on a list in priority order (tier, date received, id), households loaded."""
     return list(session.scalars(

@@ -121,7 +121,7 @@ def promote():
     if not MoveForm().validate_on_submit():
         abort(400)
     try:
-        moved = allocations.promote_waiting(session, current_user)
+        moved = svc.promote_waiting(session, current_user)
     except (ServiceError, WorkflowError) as err:
         _fail(err)
         return redirect(url_for("lists.index"))

@@ -346,7 +346,7 @@ def test_quota_exhaustion_and_refusal_beyond_it(session, clerk, household, tt14)
         lists.propose_one(session, nxt, clerk)
     assert nxt.state == "eligible"
     with pytest.raises(ServiceError, match="Không còn chỉ tiêu"):
-        allocations.promote_waiting(session, clerk)
+        lists.promote_waiting(session, clerk)
 
 
 def test_propose_one_keeps_priority_order(session, clerk, household, tt14):
@@ -371,7 +371,7 @@ def test_withdrawal_frees_a_place_and_the_waiting_list_moves_up(session, clerk, 
     applications.withdraw(session, on_list[1], "Hộ chuyển đi nơi khác", clerk)
     assert on_list[1].state == "withdrawn" and on_list[1].proposal_list_id is None
     assert allocations.quota(session).left == 1
-    promoted = allocations.promote_waiting(session, clerk)
+    promoted = lists.promote_waiting(session, clerk)
     assert names(promoted) == ["Trần Văn Bốn"]
     assert promoted[0].proposal_list_id == pl.id  # same draft list
     assert names(lists.applications_on(session, pl)) == ["Đỗ Thị Bảy", "Phạm Thị Năm", "Trần Văn Bốn"]
@@ -381,7 +381,7 @@ def test_withdrawal_frees_a_place_and_the_waiting_list_moves_up(session, clerk, 
     assert len(approved) == 3
     applications.refuse(session, approved[0], "Hộ không còn cư trú tại xã", approver)
     assert approved[0].proposal_list_id == pl.id  # stays on the approved list's record
-    promoted = allocations.promote_waiting(session, clerk)
+    promoted = lists.promote_waiting(session, clerk)
     assert names(promoted) == ["Lê Thị Ba"]
     assert promoted[0].proposal_list_id != pl.id
     assert promoted[0].proposal_list.status == "draft" and promoted[0].proposal_list.number == "02/DS-UBND"

@@ -179,7 +179,7 @@ def test_draft_removal_marks_the_entry_and_a_readded_application_gets_a_new_one(
     assert [r.name for r in lists.list_document(session, pl, kind="proposal", issuer=DEFAULT_ISSUER).rows] == [
         "Nguyễn Thị Ánh Tuyết"]
     # two places free: Bốn (eligible again, P3) and Năm (P4) come onto the same draft
-    promoted = allocations.promote_waiting(session, clerk)
+    promoted = lists.promote_waiting(session, clerk)
     assert [a.household.head_name for a in promoted] == ["Trần Văn Bốn", "Phạm Thị Năm"]
     bon_entries = session.scalars(select(ProposalListEntry).where(ProposalListEntry.application_id == bon.id)
                                   .order_by(ProposalListEntry.id)).all()
