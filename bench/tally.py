@@ -30,7 +30,8 @@ from _fresh_db import fresh_database  # noqa: E402
 from subsidy.db import make_engine, make_sessionmaker  # noqa: E402
 from subsidy.domain.calendar import VN_TZ  # noqa: E402
 from subsidy.models import (  # noqa: E402
-    Allocation, Application, ApplicationEvent, CashPayment, EligibilityDecision, Handover, Household, RuleSet,
+    Allocation, Application, ApplicationEvent, CashPayment, EligibilityDecision, Handover, HandoverImei, Household,
+    RuleSet,
 )
 
 VN = VN_TZ
@@ -76,7 +77,7 @@ def generate(url: str, n_households: int, n_applications: int, seed: int = 42) -
                                 for k, (q, d) in enumerate([(20_000, dt.date(2025, 2, 1)), (25_000, dt.date(2025, 9, 1)),
                                                             (15_000, dt.date(2026, 5, 1))], 1)])
 
-        apps, events, decisions, handovers, payments = [], [], [], [], []
+        apps, events, decisions, handovers, handover_imeis, payments = [], [], [], [], [], []
         span = (CUTOFF.date() - START).days - 60
         hh_ids = rnd.sample(range(1, n_households + 1), n_applications)
         imei = 350_000_000_000_000
@@ -122,10 +123,12 @@ def generate(url: str, n_households: int, n_applications: int, seed: int = 42) -
                                 voided = vt
                         if target == "handed_over":
                             imei += 1
-                            handovers.append(dict(application_id=a_id, phone_make="Nokia", phone_model="C32",
-                                                  imei=str(imei), telecom="VNPT", subscriber_number="0912345678",
+                            handovers.append(dict(id=len(handovers) + 1, application_id=a_id, phone_make="Nokia",
+                                                  phone_model="C32", telecom="VNPT", subscriber_number="0912345678",
                                                   handed_on=day, recipient_name="Người nhận",
                                                   voided_at=voided))
+                            handover_imeis.append(dict(handover_id=len(handovers), position=1, imei=str(imei),
+                                                       live=voided is None))
                         else:
                             payments.append(dict(application_id=a_id, amount=500_000, paid_on=day,
                                                  purchase_date=dt.date(2025, 1, 2), recipient_name="Người nhận",
@@ -141,6 +144,7 @@ def generate(url: str, n_households: int, n_applications: int, seed: int = 42) -
         bulk(conn, ApplicationEvent, events)
         bulk(conn, EligibilityDecision, decisions)
         bulk(conn, Handover, handovers)
+        bulk(conn, HandoverImei, handover_imeis)
         bulk(conn, CashPayment, payments)
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:

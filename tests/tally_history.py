@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.domain.calendar import VN_TZ
 from subsidy.models import (
-    Allocation, Application, CashPayment, EligibilityDecision, Handover, Household, RuleSet,
+    Allocation, Application, CashPayment, EligibilityDecision, Handover, HandoverImei, Household, RuleSet,
 )
 from subsidy.services.workflow import move, record_received
 
@@ -90,8 +90,8 @@ def build_history(session: Session, *, a1_name: str = "Nguyễn Văn An") -> dic
         move(session, apps[key], target, None, reason, role=role, at=when)
 
     def hand_over(key: str, day: dt.date, n: int) -> Handover:
-        h = Handover(application_id=apps[key].id, phone_make="Nokia", phone_model="C32", imei=f"35000000000000{n}",
-                     telecom="VNPT", subscriber_number="0912345678", handed_on=day, recipient_name="Người nhận")
+        h = Handover(application_id=apps[key].id, phone_make="Nokia", phone_model="C32",
+                     imeis=[HandoverImei(position=1, imei=f"35000000000000{n}")], telecom="VNPT", subscriber_number="0912345678", handed_on=day, recipient_name="Người nhận")
         session.add(h)
         go(key, "handed_over", dt.datetime.combine(day, dt.time(10), tzinfo=VN))
         return h

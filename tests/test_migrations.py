@@ -21,3 +21,211 @@ def test_migrations_reach_single_head():
 
     heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
     assert len(heads) == 1, f"several migration heads: {heads}"
+
+
+# --------------------------------------------------------------------------------------------
+# 0002: the IMEIs of handovers stored once (handover_imeis rows with a position)
+# --------------------------------------------------------------------------------------------
+
+import datetime as dt  # noqa: E402
+import os  # noqa: E402
+import uuid  # noqa: E402
+
+import pytest  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+from sqlalchemy.exc import IntegrityError  # noqa: E402
+
+from subsidy.config import normalise_database_url  # noqa: E402
+from subsidy.db import upgrade_database  # noqa: E402
+
+IMEI_A, IMEI_B, IMEI_C, IMEI_D = "490154203237518", "356938035643809", "350000000000011", "350000000000029"
+IMEI_E, IMEI_F, IMEI_G = "350000000000037", "350000000000045", "350000000000052"
+NOW = dt.datetime(2026, 3, 2, 8, 0)
+VOIDED = dt.datetime(2026, 3, 5, 9, 0)
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    return normalise_database_url(url) if url and url.startswith("postgres") else None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request, tmp_path):
+    """A database with no table at all: a new SQLite file, or a new schema of the PostgreSQL test
+    database (search_path set in the URL), dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    base = _postgres_url()
+    if base is None:
+        pytest.skip("no PostgreSQL test database (TEST_DATABASE_URL)")
+    schema = f"mig_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+def _tables(engine) -> dict[str, sa.Table]:
+    md = sa.MetaData()
+    md.reflect(engine)
+    return md.tables
+
+
+def _history_at_0001(url: str) -> None:
+    """Six handovers as the code before 0002 left them: IMEIs in handovers.imei/imei2, with or
+    without their handover_imeis rows, voided or not; and the receipt of the first."""
+    upgrade_database(url, "0001")
+    engine = make_engine(url)
+    t = _tables(engine)
+    with engine.begin() as conn:
+        for n in range(1, 7):
+            conn.execute(t["households"].insert().values(
+                id=n, code=f"PT-{n:04d}", head_name=f"Hộ {n}", hamlet="Ấp Phú Hòa", members=1, meritorious=False,
+                social_policy=False, prior_device="none", search_text="", sort_key="", archived=False,
+                created_at=NOW, updated_at=NOW))
+            conn.execute(t["applications"].insert().values(
+                id=n, household_id=n, programme="VTCI-2025", tracking_code=f"K7QX9M4T{n:02d}",
+                received_on=dt.date(2026, 1, 5), support_form="package", state="handed_over",
+                state_changed_at=NOW, created_at=NOW))
+
+        def handover(n: int, imei: str, imei2: str | None = None, voided: bool = False) -> None:
+            conn.execute(t["handovers"].insert().values(
+                id=n, application_id=n, phone_make="Samsung", phone_model="Galaxy A05", imei=imei, imei2=imei2,
+                telecom="VNPT", subscriber_number="0912345678", handed_on=dt.date(2026, 3, 2),
+                recipient_name=f"Hộ {n}", created_at=NOW, voided_at=VOIDED if voided else None))
+
+        def rows(n: int, *imeis_live: tuple[str, bool]) -> None:
+            for imei, live in imeis_live:
+                conn.execute(t["handover_imeis"].insert().values(handover_id=n, imei=imei, live=live))
+
+        handover(1, IMEI_A, IMEI_B)                  # recorded by the service: both rows, in IMEI order
+        rows(1, (IMEI_B, True), (IMEI_A, True))
+        handover(2, IMEI_C)                          # written without rows (fixtures, bulk loads)
+        handover(3, IMEI_D, voided=True)             # voided by the service: its row freed
+        rows(3, (IMEI_D, False))
+        handover(4, IMEI_E, IMEI_F, voided=True)     # voided, no rows
+        handover(5, IMEI_D)                          # the freed IMEI used again
+        rows(5, (IMEI_D, True))
+        handover(6, IMEI_G, voided=True)             # voided by hand: its row still live
+        rows(6, (IMEI_G, True))
+        conn.execute(t["receipts"].insert().values(
+            series="BB-VTCI", year=2026, number=1, kind="handover", application_id=1, handover_id=1,
+            snapshot={"imei": IMEI_A, "imei2": IMEI_B, "head_name": "Hộ 1"}, search_text="", issued_at=NOW,
+            print_count=1))
+    engine.dispose()
+
+
+def test_0002_moves_every_imei_into_handover_imeis(empty_database):
+    url = empty_database
+    _history_at_0001(url)
+    upgrade_database(url, "0002")
+    engine = make_engine(url)
+    t = _tables(engine)
+    assert "imei" not in t["handovers"].c and "imei2" not in t["handovers"].c
+    hi = t["handover_imeis"]
+    with engine.connect() as conn:
+        got = {tuple(r) for r in conn.execute(sa.select(hi.c.handover_id, hi.c.position, hi.c.imei, hi.c.live))}
+        snapshot = conn.execute(sa.select(t["receipts"].c.snapshot)).scalar_one()
+    assert got == {
+        (1, 1, IMEI_A, True), (1, 2, IMEI_B, True),
+        (2, 1, IMEI_C, True),
+        (3, 1, IMEI_D, False),
+        (4, 1, IMEI_E, False), (4, 2, IMEI_F, False),
+        (5, 1, IMEI_D, True),
+        (6, 1, IMEI_G, False),
+    }
+    assert snapshot == {"imei": IMEI_A, "imei2": IMEI_B, "head_name": "Hộ 1"}  # the printed copy stays
+
+    from sqlalchemy.orm import Session
+
+    from subsidy.models import Handover
+
+    with Session(engine) as s:
+        assert [(h.id, h.imei, h.imei2) for h in s.query(Handover).order_by(Handover.id)] == [
+            (1, IMEI_A, IMEI_B), (2, IMEI_C, None), (3, IMEI_D, None), (4, IMEI_E, IMEI_F), (5, IMEI_D, None),
+            (6, IMEI_G, None)]
+
+    def refused(**row) -> bool:
+        with engine.connect() as conn:
+            try:
+                conn.execute(hi.insert().values(**row))
+            except IntegrityError:
+                return True
+            finally:
+                conn.rollback()
+        return False
+
+    assert refused(handover_id=2, position=1, imei=IMEI_F, live=True)    # one IMEI per position
+    assert refused(handover_id=2, position=3, imei=IMEI_F, live=True)    # positions 1 and 2 only
+    assert refused(handover_id=2, position=2, imei=IMEI_A, live=True)    # A is live in handover 1
+    assert refused(handover_id=2, position=2, imei=IMEI_D, live=True)    # D is live in handover 5
+    assert not refused(handover_id=2, position=2, imei=IMEI_E, live=True)  # freed when 4 was voided
+    assert not refused(handover_id=2, position=2, imei=IMEI_G, live=True)  # freed: 6 is voided
+    engine.dispose()
+
+
+def test_0002_downgrade_puts_the_columns_back(empty_database):
+    url = empty_database
+    _history_at_0001(url)
+    upgrade_database(url, "0002")
+    from alembic import command
+
+    from subsidy.db import alembic_config
+
+    command.downgrade(alembic_config(url), "0001")
+    engine = make_engine(url)
+    t = _tables(engine)
+    assert "position" not in t["handover_imeis"].c
+    assert t["handovers"].c.imei.nullable is False and t["handovers"].c.imei2.nullable is True
+    ho = t["handovers"]
+    with engine.connect() as conn:
+        got = [tuple(r) for r in conn.execute(sa.select(ho.c.id, ho.c.imei, ho.c.imei2).order_by(ho.c.id))]
+        receipts = conn.execute(sa.select(sa.func.count()).select_from(t["receipts"])
+                                .where(t["receipts"].c.handover_id == 1)).scalar_one()
+        if engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+            index_sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'uq_handover_imeis_live_imei'"
+                                             ).scalar_one()
+            assert index_sql.endswith("WHERE live")
+    assert got == [(1, IMEI_A, IMEI_B), (2, IMEI_C, None), (3, IMEI_D, None), (4, IMEI_E, IMEI_F),
+                   (5, IMEI_D, None), (6, IMEI_G, None)]
+    assert receipts == 1
+    engine.dispose()
+    upgrade_database(url)  # and up again
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM handover_imeis")).scalar_one() == 8
+    engine.dispose()
+
+
+def test_0002_stops_on_an_imei_held_by_two_live_handovers(empty_database):
+    url = empty_database
+    _history_at_0001(url)
+    engine = make_engine(url)
+    with engine.begin() as conn:  # handover 2's IMEI C, in no row yet, is also live as handover 5's second IMEI
+        conn.execute(sa.text("UPDATE handovers SET imei2 = :imei WHERE id = 5"), {"imei": IMEI_C})
+        conn.execute(sa.text("INSERT INTO handover_imeis (handover_id, imei, live) VALUES (5, :imei, true)"),
+                     {"imei": IMEI_C})
+    engine.dispose()
+    with pytest.raises(RuntimeError, match=r"already held by another live handover \(handover id 2\)"):
+        upgrade_database(url, "0002")
+
+
+def test_0002_stops_on_an_imei_row_its_handover_does_not_name(empty_database):
+    url = empty_database
+    _history_at_0001(url)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO handover_imeis (handover_id, imei, live) VALUES (5, :imei, false)"),
+                     {"imei": IMEI_C})
+    engine.dispose()
+    with pytest.raises(RuntimeError, match=r"matches neither IMEI column of its handover \(handover id 5\)"):
+        upgrade_database(url, "0002")

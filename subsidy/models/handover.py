@@ -1,9 +1,15 @@
-"""The handover of a phone (bàn giao) and the cash payment (hỗ trợ bằng tiền)."""
+"""The handover of a phone (bàn giao) and the cash payment (hỗ trợ bằng tiền).
+
+A handover's IMEIs are stored once, as HandoverImei rows (position 1, and 2 for a dual-SIM
+phone): the partial unique index on the live ones is what makes "one IMEI belongs to one live
+handover" hold in the database (domain.md §6). ``Handover.imei``/``imei2`` read them. The receipt
+keeps its own printed copy in its snapshot, which never changes after it is issued.
+"""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from subsidy.db import Base, utcnow
@@ -21,8 +27,6 @@ class Handover(Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     phone_make: Mapped[str] = mapped_column(String(80))
     phone_model: Mapped[str] = mapped_column(String(80))
-    imei: Mapped[str] = mapped_column(String(15))
-    imei2: Mapped[str | None] = mapped_column(String(15))
     telecom: Mapped[str] = mapped_column(String(40))
     subscriber_number: Mapped[str] = mapped_column(String(10))
     handed_on: Mapped[dt.date]
@@ -34,21 +38,40 @@ class Handover(Base):
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     void_reason: Mapped[str | None] = mapped_column(Text)
 
-    imeis: Mapped[list["HandoverImei"]] = relationship(back_populates="handover")
+    imeis: Mapped[list["HandoverImei"]] = relationship(back_populates="handover", order_by="HandoverImei.position")
+
+    def _imei_at(self, position: int) -> str | None:
+        return next((row.imei for row in self.imeis if row.position == position), None)
+
+    @property
+    def imei(self) -> str | None:
+        """The phone's (first) IMEI, 15 digits; None only before its HandoverImei rows exist."""
+        return self._imei_at(1)
+
+    @property
+    def imei2(self) -> str | None:
+        """The second IMEI of a dual-SIM phone, or None."""
+        return self._imei_at(2)
 
 
 class HandoverImei(Base):
-    """Each IMEI of a handover (one, or two for dual-SIM). A live IMEI is unique in the database,
-    so two clerks saving the same IMEI at once cannot both succeed; voiding sets live = false."""
+    """Each IMEI of a handover: ``position`` 1, and 2 for the second IMEI of a dual-SIM phone (the
+    order the clerk typed them, which the receipt prints). A live IMEI is unique in the database,
+    so two clerks saving the same IMEI at once cannot both succeed; voiding the handover sets
+    ``live`` = false, which frees the IMEI for another handover. ``live`` repeats "the handover
+    is not voided" because a partial index can only read its own table."""
 
     __tablename__ = "handover_imeis"
     __table_args__ = (
         Index("uq_handover_imeis_live_imei", "imei", unique=True,
               sqlite_where=text("live"), postgresql_where=text("live")),
+        UniqueConstraint("handover_id", "position"),
+        CheckConstraint("position IN (1, 2)", name="position"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     handover_id: Mapped[int] = mapped_column(ForeignKey("handovers.id"), index=True)
+    position: Mapped[int]
     imei: Mapped[str] = mapped_column(String(15))
     live: Mapped[bool] = mapped_column(default=True)
 

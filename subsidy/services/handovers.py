@@ -532,8 +532,7 @@ def record_handover(
     check_imeis_free(session, imeis)
 
     handover = Handover(
-        application_id=app.id, phone_make=make, phone_model=model, imei=imeis[0],
-        imei2=imeis[1] if len(imeis) > 1 else None, telecom=telecom, subscriber_number=subscriber,
+        application_id=app.id, phone_make=make, phone_model=model, telecom=telecom, subscriber_number=subscriber,
         handed_on=data.handed_on, recipient_name=name, recipient_citizen_id=citizen_id,
         staff_id=actor.id if actor is not None else None,
     )
@@ -541,9 +540,10 @@ def record_handover(
         with session.begin_nested():
             session.add(handover)
             session.flush()
-            # Sorted, so two dual-SIM handovers sharing IMEIs lock the index entries in the same
-            # order on PostgreSQL (a unique violation for one of them, never a deadlock).
-            session.add_all([HandoverImei(handover_id=handover.id, imei=i, live=True) for i in sorted(imeis)])
+            # Inserted in IMEI order, so two dual-SIM handovers sharing IMEIs lock the index
+            # entries in the same order on PostgreSQL (a unique violation for one, never a deadlock).
+            session.add_all([HandoverImei(handover=handover, position=position, imei=imei, live=True)
+                             for position, imei in sorted(enumerate(imeis, start=1), key=lambda p: p[1])])
             session.flush()
     except IntegrityError as err:
         raise _conflict_from(session, err, imeis, app) from err
@@ -556,7 +556,7 @@ def record_handover(
     receipt = receipts.issue(session, receipt_doc.KIND_HANDOVER, app.id, rd, handover_id=handover.id)
     audit.record(session, actor, "handover.create", "handover", handover.id, {
         "application_id": [None, app.id], "phone": [None, f"{make} {model}"], "imei": [None, imeis[0]],
-        "imei2": [None, handover.imei2], "telecom": [None, telecom], "subscriber_number": [None, subscriber],
+        "imei2": [None, imeis[1] if len(imeis) > 1 else None], "telecom": [None, telecom], "subscriber_number": [None, subscriber],
         "handed_on": [None, data.handed_on], "recipient_name": [None, name],
         "recipient_citizen_id": [None, _mask(citizen_id)], "receipt": [None, receipt.display_number],
     })

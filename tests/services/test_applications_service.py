@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from subsidy.domain import tracking
 from subsidy.domain.workflow import ReasonRequired, RoleNotAllowed
 from subsidy.models import (
-    Application, ApplicationEvent, AuditEntry, CashPayment, EligibilityDecision, Handover, Household,
+    Application, ApplicationEvent, AuditEntry, CashPayment, EligibilityDecision, Handover, HandoverImei, Household,
     RuleSet, User,
 )
 from subsidy.services import allocations, applications, facts, lists, rulesets
@@ -194,7 +194,8 @@ def test_support_once_per_household_e4(session, clerk, household, tt14):
     h = household()
     earlier = applications.apply(session, applications.ApplicationInput(household_id=h.id, support_form="package"),
                                  clerk, programme="VTCI-2023")
-    ho = Handover(application_id=earlier.id, phone_make="X", phone_model="Y", imei="490154203237518", telecom="VNPT",
+    ho = Handover(application_id=earlier.id, phone_make="X", phone_model="Y",
+                  imeis=[HandoverImei(position=1, imei="490154203237518")], telecom="VNPT",
                   subscriber_number="0912345678", handed_on=dt.date(2024, 1, 5), recipient_name=h.head_name)
     session.add(ho)
     session.flush()

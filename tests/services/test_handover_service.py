@@ -258,11 +258,11 @@ def test_duplicate_live_imei_refused_by_the_database_index(session, people):
     clerk, _, _ = people
     a1, a2 = make_approved(session), make_approved(session)
     record(session, a1, clerk, IMEI_A)
-    h2 = Handover(application_id=a2.id, phone_make="X", phone_model="Y", imei=IMEI_A, telecom="VNPT",
+    h2 = Handover(application_id=a2.id, phone_make="X", phone_model="Y", telecom="VNPT",
                   subscriber_number="0912345678", handed_on=TODAY, recipient_name="A")
     session.add(h2)
     session.flush()
-    session.add(HandoverImei(handover_id=h2.id, imei=IMEI_A, live=True))
+    session.add(HandoverImei(handover_id=h2.id, position=1, imei=IMEI_A, live=True))
     with pytest.raises(IntegrityError):
         session.flush()
     session.rollback()

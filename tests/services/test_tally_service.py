@@ -268,7 +268,7 @@ def test_a_handover_made_voided_and_redone_in_the_same_month_counts_once(session
     November. At the end of November one phone is held: 1 handed over, 1 voided, 1 supported."""
     from sqlalchemy import select
 
-    from subsidy.models import Application, EligibilityDecision, Handover, Household, RuleSet
+    from subsidy.models import Application, EligibilityDecision, Handover, HandoverImei, Household, RuleSet
     from subsidy.services.workflow import move, record_received
     from tests.tally_history import VN
 
@@ -291,7 +291,8 @@ def test_a_handover_made_voided_and_redone_in_the_same_month_counts_once(session
     move(session, app, "approved", None, role="approver", at=at(5, 9))
 
     def hand_over(day: int, imei: str) -> Handover:
-        h = Handover(application_id=app.id, phone_make="Nokia", phone_model="C32", imei=imei, telecom="VNPT",
+        h = Handover(application_id=app.id, phone_make="Nokia", phone_model="C32",
+                     imeis=[HandoverImei(position=1, imei=imei)], telecom="VNPT",
                      subscriber_number="0912345678", handed_on=dt.date(2026, 11, day), recipient_name="Người nhận")
         session.add(h)
         move(session, app, "handed_over", None, role="clerk", at=at(day, 10))
