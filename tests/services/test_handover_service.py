@@ -23,6 +23,7 @@ from subsidy.models import (
     Application, ApplicationEvent, AuditEntry, CashPayment, Handover, HandoverImei, Receipt, ReceiptCounter, RuleSet,
 )
 from subsidy.services import handovers as H
+from subsidy.services.handovers import recording as H_recording
 from subsidy.services import receipts as R
 from subsidy.services import users
 from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
@@ -274,7 +275,7 @@ def test_integrity_error_on_flush_becomes_conflict(session, people, monkeypatch)
     clerk, _, _ = people
     a1, a2 = make_approved(session), make_approved(session)
     record(session, a1, clerk, IMEI_A)
-    monkeypatch.setattr(H, "check_imeis_free", lambda s, imeis: None)
+    monkeypatch.setattr(H_recording, "check_imeis_free", lambda s, imeis: None)
     with pytest.raises(Conflict, match=f"Số IMEI {IMEI_A} vừa được một người khác ghi"):
         record(session, a2, clerk, IMEI_A)
     assert session.scalar(select(func.count()).select_from(Handover)) == 1
@@ -602,7 +603,7 @@ def test_same_imei_saved_at_once_on_postgresql_only_one_wins(app, pg_url, monkey
         original(session, imeis)
         both_checked.wait()
 
-    monkeypatch.setattr(H, "check_imeis_free", check_then_wait)
+    monkeypatch.setattr(H_recording, "check_imeis_free", check_then_wait)
 
     def one(k):
         with maker() as s:

@@ -1,0 +1,242 @@
+"""The field checks of the handover and cash forms: every wrong field reported at once, in form
+order (``{field: Vietnamese message}``), before any IMEI lookup; and the state and role check of
+the application. Reads only (the approval date, the rule set in force)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Sequence
+
+from sqlalchemy.orm import Session
+
+from subsidy.domain import tracking, vn
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.labels import STATE_LABELS
+from subsidy.domain.workflow import State, WorkflowError, check_move
+from subsidy.models import Application, RuleSet, User
+from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
+from subsidy.services.handovers.inputs import DEFAULT_TELECOMS, CashPaymentInput, HandoverInput
+from subsidy.services.handovers.lookups import (
+    DEFAULT_CASH_CUTOFF, DEFAULT_SUPPORT_AMOUNT, approval_date, rule_set_for,
+)
+
+#: The longest phone make or model accepted (characters; the handovers columns hold 80).
+MAX_TEXT = 80
+
+
+def _role(actor: User | None) -> str:
+    return actor.role if actor is not None else ""
+
+
+def check_state(app: Application, target: State, form: str, actor: User | None) -> None:
+    """The application must be approved and of ``form`` ("package" | "cash"); the actor's role
+    must allow the move to ``target``. Raises ServiceError (wrong form, not approved, role),
+    Conflict (the household already supported). Source: domain.md §5 (E4), §6."""
+    if app.support_form != form:
+        if form == "package":
+            raise ServiceError("Hồ sơ này đăng ký hỗ trợ bằng tiền, không phải nhận điện thoại: "
+                               "hãy dùng «Chi tiền hỗ trợ».")
+        raise ServiceError("Hồ sơ này đăng ký nhận điện thoại (gói hỗ trợ kết hợp), không phải hỗ trợ "
+                           "bằng tiền: hãy dùng «Bàn giao điện thoại».")
+    if app.state in (State.handed_over.value, State.paid.value, State.closed.value):
+        raise Conflict(f"Hộ này đã được hỗ trợ (hồ sơ {tracking.display(app.tracking_code)}: "
+                       f"{STATE_LABELS.get(app.state, app.state)}). Mỗi hộ chỉ được hỗ trợ một lần; "
+                       "nếu biên bản trước ghi nhầm, lãnh đạo xã cần hủy biên bản đó trước.")
+    if app.state != State.approved.value:
+        raise ServiceError(f"Hồ sơ {tracking.display(app.tracking_code)} chưa được phê duyệt (trạng thái: "
+                           f"{STATE_LABELS.get(app.state, app.state)}); chỉ hỗ trợ hồ sơ đã có quyết định "
+                           "phê duyệt danh sách.")
+    try:
+        check_move(app.state, target, _role(actor))
+    except WorkflowError as err:
+        raise ServiceError(str(err)) from err
+
+
+def _date_error(session: Session, app: Application, day: dt.date | None, what: str,
+                today: dt.date) -> str | None:
+    """The message for a handover/payment date ``day`` (None: missing or unreadable) that is in
+    the future or before the application's approval (Asia/Ho_Chi_Minh dates); None if it is right."""
+    if not isinstance(day, dt.date):
+        return f"Hãy nhập {what} theo dạng ngày/tháng/năm."
+    if day > today:
+        return (f"{what.capitalize()} ({day:%d/%m/%Y}) không được sau ngày hôm nay "
+                f"({today:%d/%m/%Y}).")
+    approved = approval_date(session, app)
+    if approved is not None and day < approved:
+        return (f"{what.capitalize()} ({day:%d/%m/%Y}) không được trước ngày hồ sơ được phê duyệt "
+                f"({approved:%d/%m/%Y}).")
+    return None
+
+
+def _text(raw: str | None, field: str, label: str, errors: dict[str, str], required: bool = True) -> str:
+    """``raw`` with its spaces collapsed; a missing or too long value adds its message to ``errors``."""
+    value = " ".join((raw or "").split())
+    if required and not value:
+        errors[field] = f"Hãy nhập {label}."
+    elif len(value) > MAX_TEXT:
+        errors[field] = f"{label.capitalize()} dài quá {MAX_TEXT} ký tự."
+    return value
+
+
+def _recipient(name: str | None, citizen_id: str | None, errors: dict[str, str]) -> tuple[str, str]:
+    """The recipient's normalised name and CCCD; each wrong one adds its message to ``errors``
+    (fields ``recipient_name``, ``recipient_citizen_id``) and comes back as ""."""
+    clean_name = ""
+    try:
+        clean_name = vn.normalize_name(name or "")
+    except vn.VnValueError as err:  # also a name over vn.NAME_MAX_LENGTH (120) characters
+        errors["recipient_name"] = f"Người nhận: {err}"
+    try:
+        checked = vn.check_citizen_id(citizen_id or "").value
+    except vn.VnValueError as err:
+        errors["recipient_citizen_id"] = str(err)
+        checked = ""
+    return clean_name, checked
+
+
+def normalize_telecom(raw: str | None, telecoms: Sequence[str]) -> str:
+    """The configured telecom matching ``raw`` (case and spaces ignored); raises FieldError."""
+    key = "".join((raw or "").split()).casefold()
+    for t in telecoms:
+        if "".join(t.split()).casefold() == key:
+            return t
+    raise FieldError(f"Hãy chọn doanh nghiệp viễn thông trong danh sách: {', '.join(telecoms)}.", "telecom")
+
+
+def _check_imeis(imei: str | None, imei2: str | None, errors: dict[str, str]) -> list[str]:
+    """The normalised IMEIs (one, or two for a dual-SIM phone); a wrong one adds its message to
+    ``errors`` (``imei``, ``imei2``) and is left out. Both are checked even if the first is wrong."""
+    out: list[str] = []
+    first = None
+    try:
+        first = vn.check_imei(imei or "")
+        out.append(first)
+    except vn.VnValueError as err:
+        errors["imei"] = str(err)
+    if imei2 is not None and str(imei2).strip():
+        try:
+            second = vn.check_imei(imei2)
+        except vn.VnValueError as err:
+            errors["imei2"] = f"IMEI thứ hai: {err}"
+        else:
+            if second == first:
+                errors["imei2"] = (f"IMEI thứ hai trùng IMEI thứ nhất ({first}). Máy hai SIM có hai số IMEI "
+                                   "khác nhau (bấm *#06#); nếu máy chỉ có một IMEI thì để trống ô này.")
+            else:
+                out.append(second)
+    return out
+
+
+@dataclass
+class HandoverValues:
+    """The handover form's fields once checked and normalised (IMEIs: one or two, in form order)."""
+
+    make: str
+    model: str
+    imeis: list[str]
+    telecom: str
+    subscriber: str
+    name: str
+    citizen_id: str
+
+
+def handover_values(session: Session, app: Application, data: HandoverInput, telecoms: Sequence[str],
+                     today: dt.date) -> tuple[HandoverValues, dict[str, str]]:
+    """Check every field of ``data`` (none stops the others) and normalise them: the values, and
+    the field → message mapping of the wrong ones in the order of the form (empty if all right).
+    Reads the approval date; no IMEI lookup (that is check_imeis_free, after these checks)."""
+    errors: dict[str, str] = {}
+    make = _text(data.phone_make, "phone_make", "hãng điện thoại", errors)
+    model = _text(data.phone_model, "phone_model", "tên (model) điện thoại", errors)
+    imeis = _check_imeis(data.imei, data.imei2, errors)
+    telecom = ""
+    try:
+        telecom = normalize_telecom(data.telecom, telecoms)
+    except FieldError as err:
+        errors["telecom"] = str(err)
+    subscriber = ""
+    try:
+        subscriber = vn.normalize_phone(data.subscriber_number or "")
+    except vn.VnValueError as err:
+        errors["subscriber_number"] = f"Số thuê bao: {err}"
+    name, citizen_id = _recipient(data.recipient_name, data.recipient_citizen_id, errors)
+    date_error = _date_error(session, app, data.handed_on, "ngày bàn giao", today)
+    if date_error:
+        errors["handed_on"] = date_error
+    return HandoverValues(make, model, imeis, telecom, subscriber, name, citizen_id), errors
+
+
+@dataclass
+class CashValues:
+    """The cash form's fields once checked, with the amount (đồng) and the rule set in force."""
+
+    amount: int
+    purchase: dt.date | None
+    name: str
+    citizen_id: str
+    rule_set: RuleSet | None
+
+
+def cash_values(session: Session, app: Application, data: CashPaymentInput,
+                 today: dt.date) -> tuple[CashValues, dict[str, str]]:
+    """Check every field of ``data`` (none stops the others): the values, and the field → message
+    mapping of the wrong ones in the order of the form. The amount and the E5 cut-off come from
+    the rule set in force on the payment date (on today's when that date is missing, for the
+    cut-off only); no rule set in force on the payment date is an error of ``paid_on``."""
+    errors: dict[str, str] = {}
+    paid = data.paid_on if isinstance(data.paid_on, dt.date) else None
+    date_error = _date_error(session, app, data.paid_on, "ngày chi tiền", today)
+    if date_error:
+        errors["paid_on"] = date_error
+    rule_set, rules_known = None, True
+    try:
+        rule_set = rule_set_for(session, paid or today)
+    except ServiceError as err:
+        rules_known = False
+        if paid is not None:
+            errors.setdefault("paid_on", str(err))
+    amount = rule_set.support_amount if rule_set is not None else DEFAULT_SUPPORT_AMOUNT
+    cutoff = rule_set.cash_cutoff if rule_set is not None else DEFAULT_CASH_CUTOFF
+    purchase = data.purchase_date or app.purchase_date
+    if purchase is None:
+        errors["purchase_date"] = "Hãy nhập ngày hộ mua điện thoại (xem hóa đơn hoặc giấy tờ mua máy)."
+    elif rules_known and purchase < cutoff:
+        errors["purchase_date"] = (f"Ngày mua máy {purchase:%d/%m/%Y} trước ngày {cutoff:%d/%m/%Y}: chỉ hỗ trợ bằng "
+                                   "tiền cho hộ tự mua điện thoại từ ngày này trở đi (điều kiện E5, Thông tư "
+                                   "14/2022/TT-BTTTT).")
+    elif paid is not None and purchase > paid:
+        errors["purchase_date"] = f"Ngày mua máy {purchase:%d/%m/%Y} không được sau ngày chi tiền {paid:%d/%m/%Y}."
+    elif purchase > today:  # the payment date is missing or wrong: still say this one now
+        errors["purchase_date"] = (f"Ngày mua máy {purchase:%d/%m/%Y} là một ngày sau hôm nay ({today:%d/%m/%Y}): "
+                                   "hãy kiểm tra lại ngày trên hóa đơn mua máy.")
+    name, citizen_id = _recipient(data.recipient_name, data.recipient_citizen_id, errors)
+    return CashValues(amount, purchase, name, citizen_id, rule_set), errors
+
+
+def _for_checks(session: Session, application_id: int) -> Application:
+    app = session.get(Application, application_id)
+    if app is None:
+        raise NotFound("Không có hồ sơ này.")
+    return app
+
+
+def handover_field_errors(session: Session, application_id: int, data: HandoverInput, *,
+                          telecoms: Sequence[str] | None = None, today: dt.date | None = None) -> dict[str, str]:
+    """The field checks of :func:`record_handover`, saving nothing: field name → Vietnamese
+    message for every wrong field of ``data`` (form order), ``{}`` if all are right.
+
+    For a form whose own validators already refused a field (then record_handover is not
+    called): the view adds these messages to the other fields, so the clerk sees every mistake
+    after one submit. ``data.handed_on`` may be None (missing or unreadable). Reads only; no IMEI
+    lookup. Raises NotFound. Source: issue 4 item 1."""
+    app = _for_checks(session, application_id)
+    return handover_values(session, app, data, list(telecoms or DEFAULT_TELECOMS), today or today_vn())[1]
+
+
+def cash_field_errors(session: Session, application_id: int, data: CashPaymentInput, *,
+                      today: dt.date | None = None) -> dict[str, str]:
+    """The field checks of :func:`record_cash_payment`, saving nothing (see handover_field_errors):
+    field name → Vietnamese message, ``{}`` if all are right. ``data.paid_on`` may be None.
+    Reads only. Raises NotFound. Source: issue 4 item 2; domain.md §2 (E5)."""
+    app = _for_checks(session, application_id)
+    return cash_values(session, app, data, today or today_vn())[1]

@@ -1,0 +1,52 @@
+"""What a handover's or a payment's receipt prints about the application, the household, the
+commune and the legal basis (subsidy.documents.receipt.ReceiptData; the phone or the amount is
+filled in by the caller)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from subsidy.documents import receipt as receipt_doc
+from subsidy.domain import vn
+from subsidy.domain.labels import CATEGORY_LABELS
+from subsidy.models import Application, Household, RuleSet, User
+from subsidy.services import receipts
+
+
+def _decision_text(app: Application) -> str:
+    pl = app.proposal_list
+    if pl is None or pl.status != "approved" or not pl.decision_number:
+        return ""
+    text = f"Quyết định số {pl.decision_number}"
+    if pl.decision_date:
+        text += f" ngày {pl.decision_date:%d/%m/%Y}"
+    if pl.approving_body:
+        text += f" của {pl.approving_body}"
+    return text + " phê duyệt danh sách hộ được hỗ trợ"
+
+
+def _legal_basis(rule_set: RuleSet | None) -> str:
+    if rule_set is None or rule_set.code.upper().startswith("TT14-2022") or not rule_set.legal_source:
+        return receipts.LEGAL_BASIS_DEFAULT
+    return rule_set.legal_source
+
+
+def receipt_data(kind: str, app: Application, household: Household, day: dt.date, recipient_name: str,
+                  recipient_citizen_id: str, actor: User | None, settings: receipts.ReceiptSettings,
+                 rule_set: RuleSet | None) -> receipt_doc.ReceiptData:
+    """The receipt data of ``kind`` (receipt_doc.KIND_HANDOVER | KIND_CASH) dated ``day``, not yet
+    numbered (receipts.issue numbers it): issuer and place from ``settings``, the household, the
+    recipient, the staff member (``actor``), the legal basis (``rule_set``'s, or Thông tư
+    14/2022's) and the approving decision. Source: domain.md §7."""
+    staff = ""
+    if actor is not None:
+        staff = (actor.full_name or "").strip() or actor.username
+    return receipt_doc.ReceiptData(
+        kind=kind, number_display="", series="", year=day.year, number=0,
+        issuer_body_upper=settings.body_upper, issuer_body=settings.body, place=settings.place,
+        giver_unit=settings.giver_unit, date=vn.format_date(day), place_date=vn.place_date_line(settings.place, day),
+        tracking_code=app.tracking_code, status_url=settings.status_url(app.tracking_code),
+        household_code=household.code, head_name=household.head_name, hamlet=household.hamlet or "",
+        address=household.address or "", category=CATEGORY_LABELS.get(household.category or "", ""),
+        recipient_name=recipient_name, recipient_citizen_id=recipient_citizen_id, staff_name=staff,
+        legal_basis=_legal_basis(rule_set), decision=_decision_text(app),
+    )
