@@ -1,0 +1,238 @@
+"""Approving a proposal list (decision number, date, approving body) and correcting that
+decision afterwards, with every check of the three facts (see the package docstring)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from subsidy.domain import decisions
+from subsidy.domain.calendar import local_date, today_vn
+from subsidy.domain.workflow import State
+from subsidy.models import Application, AuditEntry, ProposalList, ProposalListEntry, Receipt, User
+from subsidy.services import audit, workflow
+from subsidy.services.errors import InvalidFields, ServiceError
+from subsidy.services.lists.drafting import applications_on
+from subsidy.services.lists.entries import freeze
+
+
+def approve_list(session: Session, proposal_list: ProposalList, decision_number: str, decision_date: dt.date,
+                 approving_body: str, actor: User | None, *, at: dt.datetime | None = None) -> list[Application]:
+    """Record the approval of a whole draft list: decision number, date and approving body; every
+    application still proposed on it moves to ``approved`` (approver only; the workflow decides),
+    and the list's entries are frozen in priority order (``position`` = the STT printed, with the
+    printed row as it stands now): from then on the approved list's page and documents come from
+    those entries only (see ``list_document``).
+
+    The three facts are checked and normalised by subsidy.domain.decisions.check_decision: the
+    number as Nghị định 30/2020/NĐ-CP writes it ("số 12 / qđ-ubnd" is stored "12/QĐ-UBND",
+    "<script>…" is refused), the body as plain text, the date not in the future nor before the
+    list was made.
+
+    Raises ServiceError for a list already approved or an empty list; InvalidDecision (a
+    ServiceError; ``field_errors`` per form field) for a wrong number, date or body. Source:
+    domain.md §5 (E3: on a list approved by the competent authority); issue 3 item 8.
+    """
+    if proposal_list.status != "draft":
+        raise ServiceError(f"Danh sách {proposal_list.number} đã được phê duyệt rồi "
+                           f"(Quyết định số {proposal_list.decision_number}).")
+    decision, _reason, errors = _decision_checks(proposal_list, decision_number, decision_date, approving_body,
+                                                 today=today_vn())
+    if errors:
+        raise InvalidDecision(errors)
+    assert decision is not None
+    decision_number, decision_date, approving_body = decision.number, decision.date, decision.body
+    apps = [a for a in applications_on(session, proposal_list) if a.state == State.proposed.value]
+    if not apps:
+        raise ServiceError("Danh sách không còn hồ sơ nào để phê duyệt.")
+    reason = f"Quyết định số {decision_number} ngày {decision_date:%d/%m/%Y} của {approving_body}"
+    for app in apps:
+        workflow.move(session, app, State.approved, actor, reason, at=at)
+    proposal_list.status = "approved"
+    proposal_list.decision_number = decision_number
+    proposal_list.decision_date = decision_date
+    proposal_list.approving_body = approving_body
+    proposal_list.approved_by_id = actor.id if actor is not None else None
+    proposal_list.approved_at = at or dt.datetime.now(dt.timezone.utc)
+    freeze(session, proposal_list, apps, actor)
+    audit.record(session, actor, "proposal_list.approve", "proposal_list", proposal_list.id,
+                 {"status": ["draft", "approved"], "decision_number": [None, decision_number],
+                  "decision_date": [None, decision_date], "approving_body": [None, approving_body],
+                  "applications": [None, len(apps)]})
+    session.flush()
+    return apps
+
+
+class InvalidDecision(InvalidFields):
+    """The decision number, date or approving body of an approval (or of its correction, and its
+    reason) is wrong. ``field_errors`` maps each wrong form field ("decision_number",
+    "decision_date", "approving_body", "reason") to its Vietnamese message, in form order;
+    ``field`` is the first of them and ``str(err)`` joins them all. Nothing was saved."""
+
+    def __init__(self, field_errors: dict[str, str]):
+        super().__init__(field_errors)
+        self.field = next(iter(self.field_errors))
+
+
+def _reason_error(reason: str | None) -> tuple[str, str | None]:
+    """The reason of a correction on one line, and what is wrong with it (None if nothing)."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        return reason, "Hãy ghi rõ lý do sửa (ví dụ: gõ nhầm số quyết định, đúng là số in trên quyết định)."
+    if len(reason) > 1000:
+        return reason, f"Lý do sửa dài {len(reason)} ký tự, quá 1000 ký tự: hãy viết ngắn lại."
+    return reason, None
+
+
+def _recorded_on(proposal_list: ProposalList, today: dt.date) -> dt.date:
+    """The day (Asia/Ho_Chi_Minh) the approval of ``proposal_list`` was entered; ``today`` if unknown."""
+    approved_at = proposal_list.approved_at
+    if approved_at is None:
+        return today
+    if approved_at.tzinfo is None:
+        approved_at = approved_at.replace(tzinfo=dt.timezone.utc)
+    return local_date(approved_at)
+
+
+def _decision_checks(proposal_list: ProposalList, number: str | None, day: dt.date | None, body: str | None, *,
+                     today: dt.date, correction: bool = False, reason: str | None = None,
+                     ) -> tuple[decisions.Decision | None, str, dict[str, str]]:
+    """Every check of an approval of ``proposal_list`` (``correction=False``) or of a correction
+    of it (``correction=True``: the date also not after the day the approval was recorded, and
+    ``reason`` checked): (the checked decision or None, the reason on one line, {form field:
+    Vietnamese message}, empty when every value is right). Saves and locks nothing."""
+    decision: decisions.Decision | None = None
+    errors: dict[str, str] = {}
+    try:
+        decision = decisions.check_decision(number, day, body, list_created_on=proposal_list.created_on, today=today,
+                                            recorded_on=_recorded_on(proposal_list, today) if correction else None)
+    except decisions.DecisionFieldsError as err:
+        errors = dict(err.errors)
+    reason, wrong_reason = _reason_error(reason) if correction else ("", None)
+    if wrong_reason:
+        errors["reason"] = wrong_reason
+    return decision, reason, errors
+
+
+def decision_field_errors(proposal_list: ProposalList, decision_number: str | None, decision_date: dt.date | None,
+                          approving_body: str | None, reason: str | None = None, *, correction: bool = False,
+                          today: dt.date | None = None) -> dict[str, str]:
+    """What approve_list (``correction=False``) or correct_decision (``correction=True``, with
+    ``reason``) would say about each field, without saving or locking anything: {form field:
+    Vietnamese message}, empty when every value is right. For a view whose form refused some
+    fields itself, so the others' mistakes show after the same submit."""
+    return _decision_checks(proposal_list, decision_number, decision_date, approving_body,
+                            today=today or today_vn(), correction=correction, reason=reason)[2]
+
+#: The facts of an approval a correction may change, in the order the audit entry lists them.
+DECISION_FIELDS = ("decision_number", "decision_date", "approving_body")
+
+
+def correct_decision(session: Session, proposal_list: ProposalList, decision_number: str, decision_date: dt.date,
+                     approving_body: str, reason: str, actor: User | None, *,
+                     today: dt.date | None = None) -> dict[str, list[Any]]:
+    """Correct the decision number, date and/or approving body of an approved list (a number or
+    date typed wrong at approval), approver only, with a written reason.
+
+    The new values are checked as at approval (subsidy.domain.decisions.check_decision); the
+    date may also not be after the day the approval was recorded (``approved_at``, Asia/Ho_Chi_Minh).
+    Only ``proposal_lists`` changes: the frozen entries, the applications' states and their
+    history (the approval event's reason keeps the number as it was then) are untouched. The
+    list's page and every document built afterwards (list PDF/XLSX, receipts issued from now on)
+    print the corrected values; a receipt already issued keeps its stored snapshot, and a reprint
+    of it prints what it printed before.
+
+    Audited as "proposal_list.correct_decision" with {field: [old, new]} for the fields that
+    changed and the reason as note. Returns those changes.
+
+    Raises ServiceError for a role other than approver, a list not approved or no change at all;
+    InvalidDecision with every wrong field at once (a wrong number, date or body, an empty
+    reason or one over 1000 characters, under "reason"). The list
+    row is locked (SELECT … FOR UPDATE on PostgreSQL) so two corrections at once are applied one
+    after the other, each audited with the values it replaced. Source: domain.md §5 (each step
+    records who did it and when; nothing is deleted).
+    """
+    if actor is None or actor.role != "approver":
+        raise ServiceError("Chỉ lãnh đạo phê duyệt (vai trò approver) được sửa số, ngày hoặc cơ quan của quyết định "
+                           "phê duyệt danh sách.")
+    session.refresh(proposal_list, with_for_update=True)  # the values replaced are the ones stored now
+    if proposal_list.status != "approved":
+        raise ServiceError(f"Danh sách {proposal_list.number} chưa được phê duyệt: chưa có quyết định để sửa. "
+                           "Hãy ghi nhận phê duyệt với số, ngày và cơ quan đúng.")
+    decision, reason, errors = _decision_checks(proposal_list, decision_number, decision_date, approving_body,
+                                                today=today or today_vn(), correction=True, reason=reason)
+    if errors:
+        raise InvalidDecision(errors)
+    assert decision is not None
+    before = {f: getattr(proposal_list, f) for f in DECISION_FIELDS}
+    after = {"decision_number": decision.number, "decision_date": decision.date, "approving_body": decision.body}
+    changes = {f: [before[f], after[f]] for f in DECISION_FIELDS if before[f] != after[f]}
+    if not changes:
+        raise ServiceError("Các giá trị mới giống hệt quyết định đang ghi: không có gì để sửa. "
+                           "Hãy sửa số, ngày hoặc cơ quan phê duyệt.")
+    for f, (_old, new) in changes.items():
+        setattr(proposal_list, f, new)
+    audit.record(session, actor, "proposal_list.correct_decision", "proposal_list", proposal_list.id,
+                 changes, note=reason)
+    session.flush()
+    return changes
+
+DECISION_FIELD_LABELS = {"decision_number": "Số quyết định", "decision_date": "Ngày quyết định",
+                         "approving_body": "Cơ quan phê duyệt"}
+
+
+@dataclass(frozen=True)
+class DecisionCorrection:
+    """One correction of a list's decision, for its page: ``changes`` = (label, old, new) per field
+    changed, dates dd/mm/yyyy; ``actor`` = the approver's full name (or username)."""
+
+    at: dt.datetime
+    actor: str
+    changes: tuple[tuple[str, str, str], ...]
+    reason: str
+
+
+def shown_value(field: str, value: Any) -> str:
+    """A decision field's value as a page shows it: a date (object or ISO text, as the audit log
+    keeps it) dd/mm/yyyy, None as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    if field == "decision_date":
+        try:
+            return f"{dt.date.fromisoformat(str(value)):%d/%m/%Y}"
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def decision_corrections(session: Session, proposal_list: ProposalList) -> list[DecisionCorrection]:
+    """The corrections of ``proposal_list``'s decision, oldest first, from the audit log (entries
+    "proposal_list.correct_decision"): what each changed, who, when, why."""
+    entries = session.scalars(
+        select(AuditEntry).options(joinedload(AuditEntry.actor))
+        .where(AuditEntry.entity_type == "proposal_list", AuditEntry.entity_id == proposal_list.id,
+               AuditEntry.action == "proposal_list.correct_decision")
+        .order_by(AuditEntry.id))
+    out = []
+    for e in entries:
+        changes = tuple((DECISION_FIELD_LABELS[f], shown_value(f, e.changes[f][0]), shown_value(f, e.changes[f][1]))
+                        for f in DECISION_FIELDS if f in (e.changes or {}))
+        who = ((e.actor.full_name or "").strip() or e.actor.username) if e.actor is not None else ""
+        out.append(DecisionCorrection(e.at, who, changes, e.note or ""))
+    return out
+
+
+def receipts_issued(session: Session, proposal_list: ProposalList) -> int:
+    """How many receipts (biên bản bàn giao, giấy biên nhận; void ones excluded) were issued for
+    the applications of an approved list: they keep the decision they printed (their snapshot)
+    whatever is corrected afterwards. 0 for a draft."""
+    return session.scalar(
+        select(func.count()).select_from(Receipt)
+        .join(ProposalListEntry, ProposalListEntry.application_id == Receipt.application_id)
+        .where(ProposalListEntry.proposal_list_id == proposal_list.id, ProposalListEntry.frozen_at.is_not(None),
+               Receipt.voided_at.is_(None))) or 0

@@ -1,0 +1,203 @@
+"""Drafting a proposal list: a new list, proposing applications on it (one, a whole list from
+the waiting list, or the next ones when places free), taking them off a draft (see the package
+docstring)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from subsidy.db import utcnow
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.workflow import State
+from subsidy.models import Application, ProposalList, ProposalListEntry, User
+from subsidy.services import allocations, audit, workflow
+from subsidy.services.errors import Conflict, NotFound, ServiceError
+
+
+def get(session: Session, list_id: int) -> ProposalList:
+    """The proposal list with this id. Raises NotFound."""
+    pl = session.get(ProposalList, list_id)
+    if pl is None:
+        raise NotFound("Không có danh sách này.")
+    return pl
+
+
+def all_lists(session: Session) -> list[ProposalList]:
+    """Every proposal list, newest first."""
+    return list(session.scalars(select(ProposalList).order_by(ProposalList.id.desc())))
+
+
+def open_draft(session: Session) -> ProposalList | None:
+    """The newest draft list, if any."""
+    return session.scalar(select(ProposalList).where(ProposalList.status == "draft")
+                          .order_by(ProposalList.id.desc()).limit(1))
+
+
+def _next_number(session: Session) -> str:
+    n = (session.scalar(select(func.count()).select_from(ProposalList)) or 0) + 1
+    while True:
+        number = f"{n:02d}/DS-UBND"
+        if session.scalar(select(ProposalList.id).where(ProposalList.number == number)) is None:
+            return number
+        n += 1
+
+
+def new_list(session: Session, actor: User | None, *, number: str | None = None,
+             created_on: dt.date | None = None) -> ProposalList:
+    """A new, empty draft list. ``number`` defaults to the next "NN/DS-UBND" (NN counts every list
+    ever made, so numbers never repeat). Raises Conflict for a number already used."""
+    number = (number or "").strip() or _next_number(session)
+    if session.scalar(select(ProposalList.id).where(ProposalList.number == number)) is not None:
+        raise Conflict(f"Đã có danh sách số {number}. Hãy chọn số khác hoặc để trống để hệ thống tự đánh số.")
+    pl = ProposalList(number=number, created_on=created_on or today_vn(),
+                      created_by_id=actor.id if actor is not None else None, status="draft")
+    session.add(pl)
+    session.flush()
+    audit.record(session, actor, "proposal_list.create", "proposal_list", pl.id, {"number": [None, number]})
+    return pl
+
+
+def propose(session: Session, application: Application, proposal_list: ProposalList, actor: User | None,
+            *, check_quota: bool = True) -> None:
+    """Put one eligible application on the draft ``proposal_list`` (eligible → proposed, clerk)
+    and write its entry (ProposalListEntry: who added it, when). Refused (ServiceError) when the
+    list is approved or, with ``check_quota``, when no place of the quota is left. Raises the
+    workflow's errors for an illegal move."""
+    if proposal_list.status != "draft":
+        raise ServiceError(f"Danh sách {proposal_list.number} đã được phê duyệt; không thêm hồ sơ được. Hãy lập danh sách mới.")
+    if check_quota:
+        q = allocations.quota(session, lock=True)
+        if q.left <= 0:
+            raise ServiceError(
+                f"Vượt chỉ tiêu: đã phân bổ {q.allocated} máy và đã dùng {q.used} chỗ. Hồ sơ vẫn ở danh sách chờ "
+                "và sẽ được xét khi có thêm phân bổ hoặc có hộ rút hồ sơ."
+            )
+    workflow.move(session, application, State.proposed, actor,
+                  f"Đưa vào danh sách đề nghị {proposal_list.number}")
+    application.proposal_list_id = proposal_list.id
+    application.proposal_list = proposal_list
+    session.add(ProposalListEntry(proposal_list_id=proposal_list.id, application_id=application.id,
+                                  added_by_id=actor.id if actor is not None else None))
+
+
+def propose_one(session: Session, application: Application, actor: User | None) -> ProposalList:
+    """Propose one eligible application now, on the open draft list (or a new one), keeping the
+    priority order: refused (ServiceError) when no place is left, or when the application is not
+    among the first ``quota left`` of the waiting list (higher-priority households wait before it)."""
+    q = allocations.quota(session, lock=True)
+    if q.left <= 0:
+        raise ServiceError(f"Vượt chỉ tiêu: đã phân bổ {q.allocated} máy và đã dùng {q.used} chỗ. Hồ sơ ở danh sách chờ.")
+    head = allocations.waiting_list(session, q.left)
+    if application not in head:
+        raise ServiceError(
+            f"Còn {q.left} chỗ nhưng có hộ ưu tiên hơn (hoặc nộp trước) đang chờ; hồ sơ này chưa đến lượt. "
+            "Hãy lập danh sách từ danh sách chờ để giữ đúng thứ tự ưu tiên."
+        )
+    pl = open_draft(session) or new_list(session, actor)
+    propose(session, application, pl, actor, check_quota=False)
+    session.flush()
+    return pl
+
+
+def build_proposal_list(session: Session, actor: User | None, *, count: int | None = None,
+                        number: str | None = None, created_on: dt.date | None = None) -> ProposalList:
+    """Build a draft proposal list from the waiting list in priority order, up to the quota left.
+
+    ``count``: how many to propose (default: as many as the quota allows); asking for more than
+    the quota left is refused, as is building with no place left or nobody waiting (ServiceError).
+    Returns the list with its applications proposed. Source: domain.md §3; issue 3 items 7–8.
+    """
+    q = allocations.quota(session, lock=True)
+    if q.allocated == 0:
+        raise ServiceError("Chưa ghi nhận phân bổ máy nào cho xã. Hãy ghi phân bổ (số máy, văn bản) trước khi lập danh sách.")
+    if q.left <= 0:
+        raise ServiceError(f"Đã hết chỉ tiêu: đã phân bổ {q.allocated} máy, đã dùng {q.used} chỗ. "
+                           "Các hộ đủ điều kiện còn lại ở danh sách chờ.")
+    if count is not None:
+        if count < 1:
+            raise ServiceError("Số hộ đưa vào danh sách phải từ 1 trở lên.")
+        if count > q.left:
+            raise ServiceError(f"Vượt chỉ tiêu: chỉ còn {q.left} chỗ, không đưa được {count} hộ vào danh sách.")
+    waiting = allocations.waiting_list(session, count or q.left)
+    if not waiting:
+        raise ServiceError("Không có hồ sơ đủ điều kiện nào đang chờ. Hãy kiểm tra điều kiện các hồ sơ mới nhận trước.")
+    pl = new_list(session, actor, number=number, created_on=created_on)
+    for app in waiting:
+        propose(session, app, pl, actor, check_quota=False)
+    session.flush()
+    return pl
+
+
+def promote_waiting(session: Session, actor: User | None, proposal_list: ProposalList | None = None) -> list[Application]:
+    """Fill the free places from the head of the waiting list: propose the first ``quota left``
+    waiting applications on ``proposal_list`` (default: the newest draft list, or a new one).
+
+    Returns the applications proposed. Raises ServiceError when no place is free or nobody waits;
+    the workflow's errors for a role that may not propose (clerk only). Source: domain.md §3.
+    """
+    q = allocations.quota(session, lock=True)
+    if q.left <= 0:
+        raise ServiceError(f"Không còn chỉ tiêu trống (đã phân bổ {q.allocated}, đã dùng {q.used}).")
+    nxt = allocations.waiting_list(session, q.left)
+    if not nxt:
+        raise ServiceError("Không có hồ sơ đủ điều kiện nào đang chờ.")
+    if proposal_list is None:
+        proposal_list = open_draft(session)
+    if proposal_list is None:
+        proposal_list = new_list(session, actor)
+    for app in nxt:
+        propose(session, app, proposal_list, actor, check_quota=False)
+    session.flush()
+    return nxt
+
+
+def applications_on(session: Session, proposal_list: ProposalList) -> list[Application]:
+    """The applications on a list in priority order (tier, date received, id), households loaded."""
+    return list(session.scalars(
+        select(Application).options(joinedload(Application.household))
+        .where(Application.proposal_list_id == proposal_list.id)
+        .order_by(Application.priority_tier.is_(None), Application.priority_tier, Application.received_on,
+                  Application.id)))
+
+
+def remove_from_list(session: Session, application: Application, reason: str, actor: User | None) -> None:
+    """Take a proposed application off its draft list (proposed → eligible, clerk, reason needed);
+    it goes back to the waiting list in its priority place. Its entry on the list is marked
+    removed with the reason (``leave_draft``), not deleted."""
+    pl = application.proposal_list
+    if pl is not None and pl.status != "draft":
+        raise ServiceError("Danh sách đã được phê duyệt; muốn bỏ hồ sơ thì phải rút hoặc từ chối hồ sơ.")
+    workflow.move(session, application, State.eligible, actor, reason)
+    leave_draft(session, application, reason, actor)
+    session.flush()
+
+
+def leave_draft(session: Session, application: Application, reason: str, actor: User | None) -> ProposalListEntry | None:
+    """Take ``application`` off the draft list it is on: clears Application.proposal_list_id and
+    marks its live entry removed (removed_at now, removed_by_id, removal_reason = ``reason``),
+    audited as "proposal_list.remove_entry" on the list. The entry stays on record (a list's
+    history of who was put on it and taken off, and why).
+
+    Does nothing and returns None when the application is on no list or on an approved list (an
+    approved list's entries are frozen: leaving it is the caller's business, e.g. a reopening
+    clears the pointer but the approved list keeps its row). Returns the removed entry, or None
+    when the list had no live entry for it (the pointer is still cleared). The workflow move that
+    takes the application off is the caller's (remove_from_list, applications.withdraw/refuse).
+    """
+    pl = application.proposal_list
+    if pl is None or pl.status != "draft":
+        return None
+    application.proposal_list_id = None
+    entry = session.scalar(select(ProposalListEntry).where(
+        ProposalListEntry.proposal_list_id == pl.id, ProposalListEntry.application_id == application.id,
+        ProposalListEntry.removed_at.is_(None)))
+    if entry is None:
+        return None
+    entry.removed_at = utcnow()
+    entry.removed_by_id = actor.id if actor is not None else None
+    entry.removal_reason = (reason or "").strip() or "(không ghi lý do)"
+    audit.record(session, actor, "proposal_list.remove_entry", "proposal_list", pl.id,
+                 {"application_id": [application.id, None]}, note=entry.removal_reason)
+    return entry
