@@ -83,9 +83,9 @@ def downgrade() -> None:
         op.execute("BEGIN IMMEDIATE")
     op.add_column('handovers', sa.Column('imei', sa.String(length=15), nullable=True))
     op.add_column('handovers', sa.Column('imei2', sa.String(length=15), nullable=True))
-    op.execute("UPDATE handovers SET "
-               "imei = (SELECT hi.imei FROM handover_imeis hi WHERE hi.handover_id = handovers.id AND hi.position = 1), "
-               "imei2 = (SELECT hi.imei FROM handover_imeis hi WHERE hi.handover_id = handovers.id AND hi.position = 2)")
+    for position, column in ((1, 'imei'), (2, 'imei2')):
+        op.execute(f"UPDATE handovers SET {column} = (SELECT hi.imei FROM handover_imeis hi "
+                   f"WHERE hi.handover_id = handovers.id AND hi.position = {position})")
     with op.batch_alter_table('handovers', schema=None) as batch_op:
         batch_op.alter_column('imei', existing_type=sa.String(length=15), nullable=False)
     op.drop_index(LIVE_IMEI_INDEX, table_name='handover_imeis')

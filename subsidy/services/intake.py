@@ -14,6 +14,7 @@ from subsidy.domain.labels import SUPPORT_FORM_LABELS
 from subsidy.models import Application, User
 from subsidy.services.receipts import STATUS_PATH, ReceiptSettings
 
+
 def intake_slip_data(session: Session, application: Application, settings: ReceiptSettings) -> IntakeSlipData:
     """What the intake slip of ``application`` prints (subsidy.documents.intake.IntakeSlipData):
     the issuing body and place from ``settings`` (services.receipts.ReceiptSettings, built from

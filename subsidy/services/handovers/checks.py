@@ -141,7 +141,7 @@ class HandoverValues:
 
 
 def handover_values(session: Session, app: Application, data: HandoverInput, telecoms: Sequence[str],
-                     today: dt.date) -> tuple[HandoverValues, dict[str, str]]:
+                    today: dt.date) -> tuple[HandoverValues, dict[str, str]]:
     """Check every field of ``data`` (none stops the others) and normalise them: the values, and
     the field → message mapping of the wrong ones in the order of the form (empty if all right).
     Reads the approval date; no IMEI lookup (that is check_imeis_free, after these checks)."""
@@ -178,7 +178,7 @@ class CashValues:
 
 
 def cash_values(session: Session, app: Application, data: CashPaymentInput,
-                 today: dt.date) -> tuple[CashValues, dict[str, str]]:
+                today: dt.date) -> tuple[CashValues, dict[str, str]]:
     """Check every field of ``data`` (none stops the others): the values, and the field → message
     mapping of the wrong ones in the order of the form. The amount and the E5 cut-off come from
     the rule set in force on the payment date (on today's when that date is missing, for the

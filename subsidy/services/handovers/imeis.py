@@ -36,7 +36,7 @@ def check_imeis_free(session: Session, imeis: Iterable[str]) -> None:
     """Raise Conflict (naming the earlier receipt) if one of ``imeis`` is in a live handover."""
     imeis = list(imeis)
     taken = session.scalar(select(HandoverImei.imei).where(HandoverImei.imei.in_(imeis),
-                                                            HandoverImei.live.is_(True)).limit(1))
+                                                           HandoverImei.live.is_(True)).limit(1))
     if taken is not None:
         raise Conflict(_imei_taken_message(session, taken))
 

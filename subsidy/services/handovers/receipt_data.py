@@ -31,7 +31,7 @@ def _legal_basis(rule_set: RuleSet | None) -> str:
 
 
 def receipt_data(kind: str, app: Application, household: Household, day: dt.date, recipient_name: str,
-                  recipient_citizen_id: str, actor: User | None, settings: receipts.ReceiptSettings,
+                 recipient_citizen_id: str, actor: User | None, settings: receipts.ReceiptSettings,
                  rule_set: RuleSet | None) -> receipt_doc.ReceiptData:
     """The receipt data of ``kind`` (receipt_doc.KIND_HANDOVER | KIND_CASH) dated ``day``, not yet
     numbered (receipts.issue numbers it): issuer and place from ``settings``, the household, the

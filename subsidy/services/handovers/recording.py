@@ -79,13 +79,14 @@ def record_handover(
 
     workflow.move(session, app, State.handed_over, actor)
     rd = receipt_data(receipt_doc.KIND_HANDOVER, app, app.household, data.handed_on, name, citizen_id,
-                       actor, settings, None)
+                      actor, settings, None)
     rd.phone_make, rd.phone_model, rd.telecom, rd.subscriber_number = make, model, telecom, subscriber
     rd.imei, rd.imei2 = imeis[0], (imeis[1] if len(imeis) > 1 else "")
     receipt = receipts.issue(session, receipt_doc.KIND_HANDOVER, app.id, rd, handover_id=handover.id)
     audit.record(session, actor, "handover.create", "handover", handover.id, {
         "application_id": [None, app.id], "phone": [None, f"{make} {model}"], "imei": [None, imeis[0]],
-        "imei2": [None, imeis[1] if len(imeis) > 1 else None], "telecom": [None, telecom], "subscriber_number": [None, subscriber],
+        "imei2": [None, imeis[1] if len(imeis) > 1 else None], "telecom": [None, telecom],
+        "subscriber_number": [None, subscriber],
         "handed_on": [None, data.handed_on], "recipient_name": [None, name],
         "recipient_citizen_id": [None, _mask(citizen_id)], "receipt": [None, receipt.display_number],
     })
@@ -133,7 +134,7 @@ def record_cash_payment(
 
     workflow.move(session, app, State.paid, actor)
     rd = receipt_data(receipt_doc.KIND_CASH, app, app.household, data.paid_on, name, citizen_id, actor,
-                       settings, rule_set)
+                      settings, rule_set)
     rd.amount, rd.amount_figures, rd.amount_words = amount, vn.format_money(amount), vn.amount_in_words(amount)
     rd.purchase_date = vn.format_date(purchase)
     receipt = receipts.issue(session, receipt_doc.KIND_CASH, app.id, rd, cash_payment_id=payment.id)

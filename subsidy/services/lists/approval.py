@@ -127,6 +127,7 @@ def decision_field_errors(proposal_list: ProposalList, decision_number: str | No
     return _decision_checks(proposal_list, decision_number, decision_date, approving_body,
                             today=today or today_vn(), correction=correction, reason=reason)[2]
 
+
 #: The facts of an approval a correction may change, in the order the audit entry lists them.
 DECISION_FIELDS = ("decision_number", "decision_date", "approving_body")
 
@@ -179,6 +180,7 @@ def correct_decision(session: Session, proposal_list: ProposalList, decision_num
                  changes, note=reason)
     session.flush()
     return changes
+
 
 DECISION_FIELD_LABELS = {"decision_number": "Số quyết định", "decision_date": "Ngày quyết định",
                          "approving_body": "Cơ quan phê duyệt"}
