@@ -31,11 +31,11 @@ def test_db_upgrade_prints_revisions_before_and_after(tmp_path):
         assert database_revision(url) is None
         res = run(app, "db", "upgrade")
         assert res.exit_code == 0, res.output
-        assert res.output.strip() == "Đã nâng cấp cơ sở dữ liệu từ trống (chưa có bảng nào) lên bản 0001 (bản mới nhất)."
-        assert database_revision(url) == "0001"
+        assert res.output.strip() == "Đã nâng cấp cơ sở dữ liệu từ trống (chưa có bảng nào) lên bản 0002 (bản mới nhất)."
+        assert database_revision(url) == "0002"
         res = run(app, "db", "upgrade")
         assert res.exit_code == 0, res.output
-        assert res.output.strip() == "Cơ sở dữ liệu đã ở bản mới nhất (bản 0001); không có gì để nâng cấp."
+        assert res.output.strip() == "Cơ sở dữ liệu đã ở bản mới nhất (bản 0002); không có gì để nâng cấp."
     finally:
         app.extensions["subsidy.engine"].dispose()
 
