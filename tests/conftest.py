@@ -5,6 +5,7 @@ Between tests every table is emptied (not dropped), so tests that commit see a c
 """
 from __future__ import annotations
 
+import copy
 import os
 import re
 from pathlib import Path
@@ -99,7 +100,7 @@ def _empty_all_tables(engine: Any) -> None:
 
 
 @pytest.fixture
-def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+def app_config(database_url: str) -> dict[str, Any]:
     return {
         "TESTING": True,
         "DATABASE_URL": database_url,
@@ -111,23 +112,54 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[Any]:
-    app = create_app(app_config)
-    yield app
+# (app, its config as create_app left it) per distinct config, in this process (xdist worker).
+_APPS: dict[str, tuple[Any, dict[str, Any]]] = {}
+
+
+def fresh_app(config: dict[str, Any]) -> Any:
+    """An app for ``config`` in the state create_app leaves it.
+
+    Built once per process and config, then handed out again with its config restored and its
+    rate-limit counters started afresh: building an app compiles every URL rule (about 0.1 s),
+    which done for each test was the largest single cost of the suite. The database is emptied by
+    the fixtures that hand the app out. A test that needs to change the app itself (register a
+    blueprint) builds its own with create_app.
+    """
+    from subsidy.extensions import limiter
+
+    key = repr(sorted(config.items()))
+    if key not in _APPS:
+        app = create_app(config)
+        _APPS[key] = (app, copy.deepcopy(dict(app.config)))
+        return app
+    app, pristine = _APPS[key]
+    app.config.clear()
+    app.config.update(copy.deepcopy(pristine))
+    # The Limiter is one object for every app of the process, bound to the last app built: bind it
+    # to this one again, with a new in-memory storage (no counter survives from an earlier test).
+    limiter.init_app(app)
+    return app
+
+
+def _release(app: Any) -> None:
     engine = app.extensions["subsidy.engine"]
     _empty_all_tables(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Any]:
+    app = fresh_app(app_config)
+    yield app
+    _release(app)
 
 
 @pytest.fixture
 def csrf_app(app_config: dict[str, Any]) -> Iterator[Any]:
     """An app with CSRF protection on, as in production."""
-    app = create_app(dict(app_config, WTF_CSRF_ENABLED=True))
+    app = fresh_app(dict(app_config, WTF_CSRF_ENABLED=True))
     yield app
-    engine = app.extensions["subsidy.engine"]
-    _empty_all_tables(engine)
-    engine.dispose()
+    _release(app)
 
 
 @pytest.fixture
