@@ -5,6 +5,7 @@ Between tests every table is emptied (not dropped), so tests that commit see a c
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, close_all_sessions
 
 from subsidy import create_app
 from subsidy.config import normalise_database_url
-from subsidy.db import Base, make_engine, upgrade_database
+from subsidy.db import Base, make_engine, make_sessionmaker, upgrade_database
 
 def _sample_data_dir() -> Path:
     """../shared/data beside the clone (as CI lays it), else $SHARED_DIR/data, else the copies in
@@ -97,6 +98,20 @@ def _empty_all_tables(engine: Any) -> None:
                 conn.execute(text(f"DELETE FROM {t}"))
             conn.execute(text("DELETE FROM sqlite_sequence")) if conn.execute(
                 text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first() else None
+
+
+@contextlib.contextmanager
+def scratch_session(database_url: str) -> Iterator[Session]:
+    """A Session on the test database for a module-scoped fixture that computes data once (e.g.
+    reports to render); every table is emptied when it closes, so each test still starts empty."""
+    engine = make_engine(database_url)
+    sess = make_sessionmaker(engine)()
+    try:
+        yield sess
+    finally:
+        sess.close()
+        _empty_all_tables(engine)
+        engine.dispose()
 
 
 @pytest.fixture

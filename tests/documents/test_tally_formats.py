@@ -3,6 +3,7 @@ cells are safe against formula injection."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -17,6 +18,7 @@ from subsidy.documents.tally import render_pdf
 from subsidy.models import Application, Household
 from subsidy.services import tally as T
 from subsidy.services.workflow import record_received
+from tests.conftest import scratch_session
 from tests.tally_history import HAMLETS, VN, build_history
 
 TODAY = dt.date(2026, 11, 30)
@@ -41,15 +43,45 @@ def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
-@pytest.fixture
-def reports(session):
+@pytest.fixture(scope="module")
+def reports(database_url):
+    """The three reports of the hand-checked history, built once for the module (they are frozen
+    dataclasses: the tests below only render them)."""
+    with scratch_session(database_url) as session:
+        build_history(session)
+        session.commit()
+        return {
+            "month": T.tally(session, "2026-03", hamlets=HAMLETS, today=TODAY, now=NOW),
+            "cumulative": T.tally(session, "2026-03", True, hamlets=HAMLETS, today=TODAY, now=NOW),
+            "annual": T.annual_report(session, 2026, hamlets=HAMLETS, today=dt.date(2026, 4, 30), now=NOW),
+            "annual_november": T.annual_report(session, 2026, hamlets=HAMLETS, today=TODAY, now=NOW),
+        }
+
+
+def more_hamlets(n: int) -> list[str]:
+    return [f"Ấp số {i:02d}" for i in range(1, n + 1)]
+
+
+def widened(report, extra: list[str]):
+    """``report`` as the tally would be with ``extra`` configured hamlets after HAMLETS, none of
+    them with a household: a zero row each, after the configured ones (checked against the
+    database by test_widened_reports_are_what_the_tally_gives)."""
+    if isinstance(report, T.AnnualReport):
+        return dataclasses.replace(report, year=widened(report.year, extra))
+    rows = report.by_hamlet.rows
+    zeros = tuple(T.Row(name, name, T.Figures()) for name in extra)
+    by_hamlet = dataclasses.replace(report.by_hamlet, rows=rows[:len(HAMLETS)] + zeros + rows[len(HAMLETS):])
+    return dataclasses.replace(report, by_hamlet=by_hamlet)
+
+
+def test_widened_reports_are_what_the_tally_gives(session, reports):
     build_history(session)
     session.commit()
-    return {
-        "month": T.tally(session, "2026-03", hamlets=HAMLETS, today=TODAY, now=NOW),
-        "cumulative": T.tally(session, "2026-03", True, hamlets=HAMLETS, today=TODAY, now=NOW),
-        "annual": T.annual_report(session, 2026, hamlets=HAMLETS, today=dt.date(2026, 4, 30), now=NOW),
-    }
+    hamlets = HAMLETS + more_hamlets(4)
+    assert widened(reports["month"], more_hamlets(4)) == T.tally(
+        session, "2026-03", hamlets=hamlets, today=TODAY, now=NOW)
+    assert widened(reports["annual_november"], more_hamlets(4)) == T.annual_report(
+        session, 2026, hamlets=hamlets, today=TODAY, now=NOW)
 
 
 # The March tally's hamlet table, written out by hand (see tests/services/test_tally_service.py).
@@ -146,17 +178,15 @@ def test_march_pdf_shows_the_hand_checked_rows_and_the_furniture(reports):
 
 
 @pytest.mark.parametrize("n_hamlets", range(0, 40, 3))
-def test_signatures_never_stand_alone_on_the_last_page(session, n_hamlets):
+def test_signatures_never_stand_alone_on_the_last_page(reports, n_hamlets):
     """Whatever the table lengths, the signature page also carries the last tables and the note."""
-    build_history(session)
-    session.commit()
-    hamlets = HAMLETS + [f"Ấp số {i:02d}" for i in range(1, n_hamlets + 1)]
-    for report in (T.tally(session, "2026-03", hamlets=hamlets, today=TODAY, now=NOW),
-                   T.annual_report(session, 2026, hamlets=hamlets, today=TODAY, now=NOW)):
-        last = pdf_text(render_pdf(report))[-1]
+    for report in (widened(reports["month"], more_hamlets(n_hamlets)),
+                   widened(reports["annual_november"], more_hamlets(n_hamlets))):
+        pages = pdf_text(render_pdf(report))
+        last = pages[-1]
         assert "NGƯỜI LẬP BIỂU" in last and "PHÓ CHỦ TỊCH" in last
         assert "Ghi chú: số liệu là trạng thái" in flat(last)
-        everything = flat(" ".join(pdf_text(render_pdf(report))))
+        everything = flat(" ".join(pages))
         assert "Vì vậy không lấy số bàn giao trừ số hủy của cùng dòng" in everything
         assert "Còn lại" in last and "Số hồ sơ không đủ điều kiện" in last  # the quota and reasons tables
 
