@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, close_all_sessions
 from subsidy import create_app
 from subsidy.config import normalise_database_url
 from subsidy.db import Base, make_engine, make_sessionmaker, upgrade_database
+from tests import factories
+from tests.factories import TEST_PASSWORD  # noqa: F401  (tests import it from here too)
 
 def _sample_data_dir() -> Path:
     """../shared/data beside the clone (as CI lays it), else $SHARED_DIR/data, else the copies in
@@ -34,7 +36,6 @@ def _sample_data_dir() -> Path:
 
 
 DATA = _sample_data_dir()
-TEST_PASSWORD = "matkhau123"
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -207,25 +208,20 @@ def history(app: Any) -> None:
 
 @pytest.fixture
 def approver(session: Session) -> Any:
-    """An approver account (lãnh đạo xã) in ``session`` (flushed), named Võ Minh Duyệt."""
-    from subsidy.models import User
-
-    user = User(username="lanhdao-test", password_hash="x", role="approver", must_change_password=False,
-                full_name="Võ Minh Duyệt")
-    session.add(user)
-    session.flush()
-    return user
+    """An approver account (lãnh đạo xã) in ``session`` (a row, flushed), named Võ Minh Duyệt."""
+    return factories.user(session, "approver", "lanhdao-test", full_name="Võ Minh Duyệt", row=True)
 
 
 @pytest.fixture
 def clerk(session: Session) -> Any:
-    """A clerk account in ``session`` (flushed), for service tests that need an actor."""
-    from subsidy.models import User
+    """A clerk account in ``session`` (a row, flushed), for service tests that need an actor."""
+    return factories.user(session, "clerk", "canbo-test", row=True)
 
-    user = User(username="canbo-test", password_hash="x", role="clerk", must_change_password=False)
-    session.add(user)
-    session.flush()
-    return user
+
+@pytest.fixture
+def household(session: Session) -> Callable[..., Any]:
+    """household(**fields) -> a household row in ``session`` (factories.household)."""
+    return lambda **fields: factories.household(session, **fields)
 
 
 @pytest.fixture
@@ -244,12 +240,12 @@ def client(app: Any) -> Any:
 
 @pytest.fixture
 def make_user(app: Any) -> Callable[..., Any]:
-    """make_user(username, role) -> User committed, password TEST_PASSWORD, no forced change."""
-    from subsidy.services import users
+    """make_user(username, role) -> User committed (made by the users service), password
+    TEST_PASSWORD, no forced change."""
 
     def _make(username: str, role: str, **kw: Any) -> Any:
         sess = app.extensions["subsidy.sessionmaker"]()
-        user = users.create_user(sess, username, role, TEST_PASSWORD, None, must_change_password=False, **kw)
+        user = factories.user(sess, role, username, **kw)
         sess.commit()
         sess.close()
         return user

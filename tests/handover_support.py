@@ -1,26 +1,14 @@
-"""Factories and workers for the handover / receipt tests (issue 4).
-
-``make_approved`` builds a Household + an approved Application (with its history: received →
-eligible → proposed → approved) directly with the models, so these tests do not depend on the
-application services. ``run_handovers`` is a process entry point for the multi-process tests:
-it opens its own engine on a database URL and records handovers for the application ids given.
+"""Helpers of the handover / receipt tests: valid IMEIs, a handover form's input, and
+``run_handovers``, a process entry point for the multi-process tests (it opens its own engine on a
+database URL and records handovers for the application ids given). Approved applications to hand
+over come from tests.factories.approved.
 """
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import uuid
 from typing import Any, Sequence
 
-from sqlalchemy.orm import Session
-
-from subsidy.domain.calendar import VN_TZ
-from subsidy.models import Application, ApplicationEvent, Household, User
-
-VN = VN_TZ
-APPROVED_AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=VN)
-_seq = itertools.count(1)
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+from subsidy.models import User
 
 
 def luhn_digit(body14: str) -> str:
@@ -40,38 +28,6 @@ def imei(n: int) -> str:
     """A valid IMEI number ``n`` (35 + 12 digits of n + check digit)."""
     body = f"35{n:012d}"
     return body + luhn_digit(body)
-
-
-def tracking_code(n: int) -> str:
-    out = []
-    for _ in range(10):
-        n, r = divmod(n, len(ALPHABET))
-        out.append(ALPHABET[r])
-    return "".join(reversed(out))
-
-
-def make_approved(
-    session: Session, *, form: str = "package", head_name: str = "Nguyễn Thị Ánh Tuyết",
-    hamlet: str = "Ấp Phú Thạnh", approved_at: dt.datetime = APPROVED_AT,
-    purchase_date: dt.date | None = dt.date(2023, 1, 15), category: str = "poor",
-    citizen_id: str | None = None,
-) -> Application:
-    """A household and its approved application (flushed, not committed)."""
-    h = Household(code=f"HT-{next(_seq):05d}-{uuid.uuid4().hex[:8]}", head_name=head_name, hamlet=hamlet, members=3, category=category,
-                  list_year=2026, citizen_id=citizen_id, address="Tổ 3")
-    session.add(h)
-    session.flush()
-    app = Application(household_id=h.id, tracking_code=tracking_code(h.id * 7919 + 17), received_on=dt.date(2026, 1, 5),
-                      support_form=form, state="approved", purchase_date=purchase_date if form == "cash" else None)
-    session.add(app)
-    session.flush()
-    t0 = approved_at - dt.timedelta(days=40)
-    for i, (a, b) in enumerate([(None, "received"), ("received", "eligible"), ("eligible", "proposed"),
-                                ("proposed", "approved")]):
-        at = approved_at if b == "approved" else t0 + dt.timedelta(days=i)
-        session.add(ApplicationEvent(application_id=app.id, from_state=a, to_state=b, at=at))
-    session.flush()
-    return app
 
 
 def handover_input(imei_value: str, **kw: Any):

@@ -25,7 +25,8 @@ from subsidy.models import Household, RuleSet
 from subsidy.services import handovers as H
 from subsidy.services import receipts as R
 from subsidy.services import users
-from tests.handover_support import handover_input, make_approved
+from tests import factories
+from tests.handover_support import handover_input
 
 TODAY = dt.date(2026, 3, 20)
 # Typed in decomposed form (NFD), as some keyboards and editors send it; stored NFC.
@@ -53,7 +54,7 @@ def clerk(session):
 
 
 def test_handover_receipt_text_matches_the_snapshot(session, clerk):
-    app = make_approved(session, head_name="Nguyễn Thị Ánh Tuyết")
+    app = factories.approved(session, head_name="Nguyễn Thị Ánh Tuyết")
     res = H.record_handover(session, app.id, handover_input("49 0154 2032 3751 8", imei2="356938035643809",
                                                             recipient_name=NFD_NAME), clerk, today=TODAY)
     snap = res.receipt.snapshot
@@ -87,7 +88,7 @@ def test_cash_receipt_amount_in_figures_and_words(session, clerk, amount, words)
                             effective_from=dt.date(2022, 12, 12), eligible_categories=["poor", "near_poor"],
                             support_amount=amount, cash_cutoff=dt.date(2022, 12, 12), priority_order=["P1"]))
         session.flush()
-    app = make_approved(session, form="cash")
+    app = factories.approved(session, form="cash")
     res = H.record_cash_payment(session, app.id, H.CashPaymentInput(
         paid_on=dt.date(2026, 3, 12), recipient_name="Huỳnh Mỹ Nhung", recipient_citizen_id="082195004321"),
         clerk, today=TODAY)
@@ -103,7 +104,7 @@ def test_cash_receipt_amount_in_figures_and_words(session, clerk, amount, words)
 
 
 def test_reprint_is_identical_and_says_copy_even_after_the_household_changes(session, clerk):
-    app = make_approved(session, head_name="Nguyễn Thị Ánh Tuyết")
+    app = factories.approved(session, head_name="Nguyễn Thị Ánh Tuyết")
     res = H.record_handover(session, app.id, handover_input("490154203237518"), clerk, today=TODAY)
     original = pdf_pages(R.print_pdf(session, res.receipt, clerk))[0]
     household = session.get(Household, app.household_id)
@@ -119,7 +120,7 @@ def test_reprint_is_identical_and_says_copy_even_after_the_household_changes(ses
 
 def test_voided_receipt_says_void(session, clerk):
     approver = users.create_user(session, "lanhdao", "approver", "matkhau123", None)
-    app = make_approved(session)
+    app = factories.approved(session)
     res = H.record_handover(session, app.id, handover_input("490154203237518"), clerk, today=TODAY)
     H.void_handover(session, res.handover.id, "Ghi nhầm", approver)
     text = pdf_pages(R.print_pdf(session, res.receipt, approver))[0]

@@ -8,13 +8,12 @@ application must count once as received and join the waiting list only after a n
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pytest
 from sqlalchemy import select
 
 from subsidy.domain.workflow import IllegalTransition, ReasonRequired, RoleNotAllowed
-from subsidy.models import Application, ApplicationEvent, AuditEntry, EligibilityDecision, Household
+from subsidy.models import Application, ApplicationEvent, AuditEntry, EligibilityDecision
 from subsidy.services import allocations, applications, facts, lists
 from subsidy.services import tally as T
 from subsidy.services.workflow import move
@@ -23,19 +22,6 @@ from tests.tally_history import HAMLETS, VN, build_history
 D = dt.date
 ON = D(2025, 6, 30)
 TODAY = D(2026, 11, 30)
-_seq = itertools.count(1)
-
-
-@pytest.fixture
-def household(session):
-    def make(name="Nguyễn Văn Hùng", **kw):
-        n = next(_seq)
-        h = Household(code=f"R{n:05d}", head_name=name, hamlet="Ấp Phú Hòa", category="poor", list_year=2025,
-                      prior_device="none", citizen_id=f"0820611{n:05d}", head_birth_year=1970, **kw)
-        session.add(h)
-        session.flush()
-        return h
-    return make
 
 
 def apply(session, clerk, h):

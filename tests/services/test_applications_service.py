@@ -3,7 +3,6 @@ withdraw/refuse, quota, waiting list and promotion, proposal lists and approval,
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 
 import pytest
@@ -12,34 +11,18 @@ from sqlalchemy import func, select
 from subsidy.domain import tracking
 from subsidy.domain.workflow import ReasonRequired, RoleNotAllowed
 from subsidy.models import (
-    Application, ApplicationEvent, AuditEntry, CashPayment, EligibilityDecision, Handover, HandoverImei, Household,
-    RuleSet, User,
+    Application, ApplicationEvent, AuditEntry, CashPayment, EligibilityDecision, Handover, HandoverImei, RuleSet,
 )
 from subsidy.services import allocations, applications, facts, lists, rulesets
 from subsidy.services.errors import Conflict, NotFound, ServiceError
+from tests import factories
 
 ON = dt.date(2025, 6, 30)
-_seq = itertools.count(1)
 
 
 @pytest.fixture
 def clerk(session):
-    u = User(username="clerk1", password_hash="x", role="clerk", must_change_password=False, full_name="Trần Văn Lập")
-    session.add(u)
-    session.flush()
-    return u
-
-
-@pytest.fixture
-def household(session):
-    def make(name="Nguyễn Văn Hùng", category="poor", list_year=2025, prior_device="none", **kw):
-        n = next(_seq)
-        h = Household(code=f"HH{n:05d}", head_name=name, hamlet="Ấp Phú Hòa", category=category, list_year=list_year,
-                      prior_device=prior_device, citizen_id=f"0820600{n:05d}", head_birth_year=1970, **kw)
-        session.add(h)
-        session.flush()
-        return h
-    return make
+    return factories.user(session, "clerk", "clerk1", full_name="Trần Văn Lập", row=True)
 
 
 def apply(session, clerk, h, form="package", received=dt.date(2025, 3, 1), **kw):
@@ -301,7 +284,7 @@ def eligible_apps(session, clerk, household, specs):
     """specs: list of (name, household kwargs, received_on); returns the applications, checked."""
     out = []
     for name, kw, received in specs:
-        app = apply(session, clerk, household(name=name, **kw), received=received)
+        app = apply(session, clerk, household(head_name=name, **kw), received=received)
         assert applications.check_eligibility(session, app, clerk, on=ON).outcome == "eligible"
         out.append(app)
     return out
@@ -466,8 +449,7 @@ def test_check_many_matches_single_checks(session, clerk, household, tt14):
     for one, many in zip(singles, batch):
         assert records(one) == records(many)
     # nothing moves when one move is illegal for the role: all or nothing
-    approver = User(username="appr2", password_hash="x", role="approver", must_change_password=False)
-    session.add(approver)
+    approver = factories.user(session, "approver", "appr2", row=True)
     more = [apply(session, clerk, household()) for _ in range(2)]
     with pytest.raises(RoleNotAllowed):
         applications.check_many(session, more, approver, on=ON)

@@ -25,9 +25,9 @@ from subsidy.models import (
 from subsidy.services import handovers as H
 from subsidy.services.handovers import recording as H_recording
 from subsidy.services import receipts as R
-from subsidy.services import users
 from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
-from tests.handover_support import handover_input, imei, make_approved, run_handovers
+from tests import factories
+from tests.handover_support import handover_input, imei, run_handovers
 
 TODAY = dt.date(2026, 3, 20)
 IMEI_A = "490154203237518"
@@ -36,11 +36,9 @@ IMEI_B = "356938035643809"
 
 @pytest.fixture
 def people(session):
-    clerk = users.create_user(session, "canbo", "clerk", "matkhau123", None, full_name="Lý Ngọc Ẩn")
-    approver = users.create_user(session, "lanhdao", "approver", "matkhau123", None, full_name="Trần Văn Bình")
-    radio = users.create_user(session, "dai", "radio", "matkhau123", None)
-    session.flush()
-    return clerk, approver, radio
+    return (factories.user(session, "clerk", "canbo", full_name="Lý Ngọc Ẩn"),
+            factories.user(session, "approver", "lanhdao", full_name="Trần Văn Bình"),
+            factories.user(session, "radio", "dai"))
 
 
 def record(session, app, clerk, imei_value=IMEI_A, **kw):
@@ -60,7 +58,7 @@ def cash_input(**kw):
 
 def test_record_handover_moves_state_numbers_receipt_and_audits(session, people):
     clerk, _, _ = people
-    app = make_approved(session)
+    app = factories.approved(session)
     res = H.record_handover(session, app.id, handover_input(" 49-015420-323751-8 ", imei2="３５６９３８０３５６４３８０９",
                                                             telecom="viettel", subscriber_number="+84 912 345 678",
                                                             recipient_name="  ĐẶNG   VĂN HƯỞNG "),
@@ -89,7 +87,7 @@ def test_record_handover_moves_state_numbers_receipt_and_audits(session, people)
 
 def test_second_receipt_of_the_year_is_number_two_and_series_are_separate(session, people):
     clerk, _, _ = people
-    a1, a2, c1 = make_approved(session), make_approved(session), make_approved(session, form="cash")
+    a1, a2, c1 = factories.approved(session), factories.approved(session), factories.approved(session, form="cash")
     r1 = record(session, a1, clerk, imei(1)).receipt
     r2 = record(session, a2, clerk, imei(2)).receipt
     r3 = H.record_cash_payment(session, c1.id, cash_input(), clerk, today=TODAY).receipt
@@ -100,8 +98,8 @@ def test_second_receipt_of_the_year_is_number_two_and_series_are_separate(sessio
 
 def test_numbering_restarts_each_year(session, people):
     clerk, _, _ = people
-    old = make_approved(session, approved_at=dt.datetime(2025, 12, 1, 9, tzinfo=dt.timezone.utc))
-    new = make_approved(session, approved_at=dt.datetime(2025, 12, 1, 9, tzinfo=dt.timezone.utc))
+    old = factories.approved(session, approved_at=dt.datetime(2025, 12, 1, 9, tzinfo=dt.timezone.utc))
+    new = factories.approved(session, approved_at=dt.datetime(2025, 12, 1, 9, tzinfo=dt.timezone.utc))
     r_old = record(session, old, clerk, imei(3), handed_on=dt.date(2025, 12, 30)).receipt
     r_new = record(session, new, clerk, imei(4), handed_on=dt.date(2026, 1, 2)).receipt
     assert (r_old.year, r_old.number) == (2025, 1)
@@ -129,7 +127,7 @@ def test_numbering_restarts_each_year(session, people):
 ])
 def test_handover_field_errors(session, people, field, kw, fragment):
     clerk, _, _ = people
-    app = make_approved(session)
+    app = factories.approved(session)
     imei_value = kw.pop("imei_value", IMEI_A)
     with pytest.raises(InvalidFields) as exc:
         record(session, app, clerk, imei_value, **kw)
@@ -157,7 +155,7 @@ def _saved(session) -> tuple[int, int, int, int]:
 
 def test_every_wrong_handover_field_is_reported_at_once(session, people):
     clerk, _, _ = people
-    app = make_approved(session)
+    app = factories.approved(session)
     with pytest.raises(InvalidFields) as exc:
         record(session, app, clerk, IMEI_BAD, subscriber_number="12345", recipient_citizen_id="0821399",
                handed_on=dt.date(2020, 1, 1))
@@ -174,7 +172,7 @@ def test_every_wrong_handover_field_is_reported_at_once(session, people):
 
 def test_all_handover_fields_wrong(session, people):
     clerk, _, _ = people
-    app = make_approved(session)
+    app = factories.approved(session)
     data = H.HandoverInput(phone_make=" ", phone_model="M" * 81, imei="12", imei2="35693803564380", telecom="ABC",
                            subscriber_number="", handed_on=None, recipient_name="", recipient_citizen_id="")
     with pytest.raises(InvalidFields) as exc:
@@ -194,7 +192,7 @@ def test_taken_imei_is_checked_after_the_fields(session, people):
     """The IMEI lookup (database) comes after the field checks: with other fields wrong the clerk
     sees those first; once they are right, the Conflict naming the earlier receipt."""
     clerk, _, _ = people
-    first, second = make_approved(session), make_approved(session)
+    first, second = factories.approved(session), factories.approved(session)
     record(session, first, clerk, IMEI_A)
     with pytest.raises(InvalidFields) as exc:
         record(session, second, clerk, IMEI_A, subscriber_number="12345")
@@ -205,7 +203,7 @@ def test_taken_imei_is_checked_after_the_fields(session, people):
 
 
 def test_handover_field_errors_saves_nothing(session, people):
-    app = make_approved(session)
+    app = factories.approved(session)
     data = handover_input(IMEI_BAD, subscriber_number="12345", recipient_citizen_id="0821399",
                           handed_on=dt.date(2020, 1, 1))
     assert H.handover_field_errors(session, app.id, data, today=TODAY) == {
@@ -220,21 +218,21 @@ def test_handover_field_errors_saves_nothing(session, people):
 
 def test_handover_on_the_approval_day_is_accepted(session, people):
     clerk, _, _ = people
-    app = make_approved(session)
+    app = factories.approved(session)
     assert record(session, app, clerk, handed_on=dt.date(2026, 3, 2)).handover.handed_on == dt.date(2026, 3, 2)
 
 
 def test_approval_date_is_the_local_day(session, people):
     # 01/03 20:00 UTC is 02/03 03:00 in Việt Nam: a handover on 01/03 is before approval.
     clerk, _, _ = people
-    app = make_approved(session, approved_at=dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.timezone.utc))
+    app = factories.approved(session, approved_at=dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.timezone.utc))
     with pytest.raises(InvalidFields, match="02/03/2026"):
         record(session, app, clerk, handed_on=dt.date(2026, 3, 1))
 
 
 def test_telecom_list_is_configurable(session, people):
     clerk, _, _ = people
-    app = make_approved(session)
+    app = factories.approved(session)
     with pytest.raises(InvalidFields) as exc:
         H.record_handover(session, app.id, handover_input(IMEI_A), clerk, today=TODAY, telecoms=["Itelecom"])
     assert exc.value.field_errors == {"telecom": "Hãy chọn doanh nghiệp viễn thông trong danh sách: Itelecom."}
@@ -245,7 +243,7 @@ def test_telecom_list_is_configurable(session, people):
 
 def test_duplicate_live_imei_refused_by_the_service(session, people):
     clerk, _, _ = people
-    first, second = make_approved(session), make_approved(session)
+    first, second = factories.approved(session), factories.approved(session)
     r1 = record(session, first, clerk, IMEI_A).receipt
     with pytest.raises(Conflict) as exc:
         record(session, second, clerk, IMEI_B, imei2=IMEI_A)  # as the second IMEI of a dual-SIM phone
@@ -257,7 +255,7 @@ def test_duplicate_live_imei_refused_by_the_service(session, people):
 def test_duplicate_live_imei_refused_by_the_database_index(session, people):
     """The partial unique index alone (no service check) refuses a second live row."""
     clerk, _, _ = people
-    a1, a2 = make_approved(session), make_approved(session)
+    a1, a2 = factories.approved(session), factories.approved(session)
     record(session, a1, clerk, IMEI_A)
     h2 = Handover(application_id=a2.id, phone_make="X", phone_model="Y", telecom="VNPT",
                   subscriber_number="0912345678", handed_on=TODAY, recipient_name="A")
@@ -273,7 +271,7 @@ def test_integrity_error_on_flush_becomes_conflict(session, people, monkeypatch)
     """If the service check is passed (a concurrent clerk), the index's IntegrityError becomes
     the Conflict with a Vietnamese message, and the session stays usable (savepoint)."""
     clerk, _, _ = people
-    a1, a2 = make_approved(session), make_approved(session)
+    a1, a2 = factories.approved(session), factories.approved(session)
     record(session, a1, clerk, IMEI_A)
     monkeypatch.setattr(H_recording, "check_imeis_free", lambda s, imeis: None)
     with pytest.raises(Conflict, match=f"Số IMEI {IMEI_A} vừa được một người khác ghi"):
@@ -285,7 +283,7 @@ def test_integrity_error_on_flush_becomes_conflict(session, people, monkeypatch)
 @pytest.mark.parametrize("state", ["received", "eligible", "proposed", "withdrawn"])
 def test_handover_needs_an_approved_application(session, people, state):
     clerk, _, _ = people
-    app = make_approved(session)
+    app = factories.approved(session)
     app.state = state
     with pytest.raises(ServiceError, match="chưa được phê duyệt"):
         record(session, app, clerk)
@@ -293,10 +291,10 @@ def test_handover_needs_an_approved_application(session, people, state):
 
 def test_handover_refused_for_cash_form_and_second_handover(session, people):
     clerk, _, _ = people
-    cash_app = make_approved(session, form="cash")
+    cash_app = factories.approved(session, form="cash")
     with pytest.raises(ServiceError, match="Chi tiền hỗ trợ"):
         record(session, cash_app, clerk)
-    app = make_approved(session)
+    app = factories.approved(session)
     record(session, app, clerk, IMEI_A)
     with pytest.raises(Conflict, match="đã được hỗ trợ"):
         record(session, app, clerk, IMEI_B)
@@ -304,7 +302,7 @@ def test_handover_refused_for_cash_form_and_second_handover(session, people):
 
 def test_only_a_clerk_records(session, people):
     _, approver, radio = people
-    app = make_approved(session)
+    app = factories.approved(session)
     for actor in (approver, radio):
         with pytest.raises(ServiceError, match="không được thực hiện bước «Bàn giao điện thoại»"):
             record(session, app, actor)
@@ -319,7 +317,7 @@ def test_only_a_clerk_records(session, people):
 
 def test_cash_payment_default_amount_without_rule_set(session, people):
     clerk, _, _ = people
-    app = make_approved(session, form="cash")
+    app = factories.approved(session, form="cash")
     assert session.scalar(select(func.count()).select_from(RuleSet)) == 0
     res = H.record_cash_payment(session, app.id, cash_input(), clerk, today=TODAY)
     p, rc = res.payment, res.receipt
@@ -342,11 +340,11 @@ def _rule_set(session, amount, cutoff=dt.date(2022, 12, 12), active=True):
 def test_cash_amount_and_cutoff_come_from_the_rule_set(session, people):
     clerk, _, _ = people
     _rule_set(session, 1_250_000, cutoff=dt.date(2023, 2, 1))
-    early = make_approved(session, form="cash", purchase_date=dt.date(2023, 1, 31))
+    early = factories.approved(session, form="cash", purchase_date=dt.date(2023, 1, 31))
     with pytest.raises(InvalidFields, match="trước ngày 01/02/2023") as exc:
         H.record_cash_payment(session, early.id, cash_input(), clerk, today=TODAY)
     assert list(exc.value.field_errors) == ["purchase_date"]
-    app = make_approved(session, form="cash", purchase_date=dt.date(2023, 2, 1))
+    app = factories.approved(session, form="cash", purchase_date=dt.date(2023, 2, 1))
     rc = H.record_cash_payment(session, app.id, cash_input(), clerk, today=TODAY).receipt
     assert rc.snapshot["amount"] == 1_250_000
     assert rc.snapshot["amount_words"] == "Một triệu hai trăm năm mươi nghìn đồng"
@@ -362,7 +360,7 @@ def test_cash_amount_and_cutoff_come_from_the_rule_set(session, people):
 ])
 def test_cash_field_errors(session, people, kw, field, fragment):
     clerk, _, _ = people
-    app = make_approved(session, form="cash")
+    app = factories.approved(session, form="cash")
     with pytest.raises(InvalidFields) as exc:
         H.record_cash_payment(session, app.id, cash_input(**kw), clerk, today=TODAY)
     assert (list(exc.value.field_errors), app.state) == ([field], "approved")
@@ -371,7 +369,7 @@ def test_cash_field_errors(session, people, kw, field, fragment):
 
 def test_cash_purchase_date_is_required(session, people):
     clerk, _, _ = people
-    app = make_approved(session, form="cash", purchase_date=None)
+    app = factories.approved(session, form="cash", purchase_date=None)
     with pytest.raises(InvalidFields, match="ngày hộ mua điện thoại"):
         H.record_cash_payment(session, app.id, cash_input(), clerk, today=TODAY)
     res = H.record_cash_payment(session, app.id, cash_input(purchase_date=dt.date(2022, 12, 12)), clerk, today=TODAY)
@@ -383,7 +381,7 @@ def test_a_future_purchase_date_is_reported_even_without_a_payment_date(session,
     fields come back in one answer (the purchase date used to be checked only against the payment
     date)."""
     clerk, _, _ = people
-    app = make_approved(session, form="cash")
+    app = factories.approved(session, form="cash")
     with pytest.raises(InvalidFields) as exc:
         H.record_cash_payment(session, app.id, cash_input(paid_on=None, purchase_date=dt.date(2026, 3, 25)),
                               clerk, today=TODAY)
@@ -394,7 +392,7 @@ def test_a_future_purchase_date_is_reported_even_without_a_payment_date(session,
 
 def test_every_wrong_cash_field_is_reported_at_once(session, people):
     clerk, _, _ = people
-    app = make_approved(session, form="cash")
+    app = factories.approved(session, form="cash")
     with pytest.raises(InvalidFields) as exc:
         H.record_cash_payment(session, app.id, cash_input(paid_on=dt.date(2026, 3, 21), purchase_date=dt.date(2022, 12, 11),
                                                           recipient_name=" ", recipient_citizen_id="0821399"),
@@ -418,7 +416,7 @@ def test_cash_without_rule_set_on_the_payment_date_is_an_error_of_that_date(sess
     """Rule sets loaded, none in force on the typed payment date: a message on ``paid_on`` with
     the other wrong fields (the E5 cut-off of today's rule set still checked)."""
     clerk, _, _ = people
-    app = make_approved(session, form="cash", approved_at=dt.datetime(2022, 1, 3, 9, tzinfo=dt.timezone.utc))
+    app = factories.approved(session, form="cash", approved_at=dt.datetime(2022, 1, 3, 9, tzinfo=dt.timezone.utc))
     with pytest.raises(InvalidFields) as exc:
         H.record_cash_payment(session, app.id, cash_input(paid_on=dt.date(2022, 6, 1), recipient_citizen_id="0821399"),
                               clerk, today=TODAY)
@@ -435,7 +433,7 @@ def test_cash_without_rule_set_on_the_payment_date_is_an_error_of_that_date(sess
 
 def test_cash_refused_for_package_form(session, people):
     clerk, _, _ = people
-    app = make_approved(session)
+    app = factories.approved(session)
     with pytest.raises(ServiceError, match="Bàn giao điện thoại"):
         H.record_cash_payment(session, app.id, cash_input(), clerk, today=TODAY)
 
@@ -447,7 +445,7 @@ def test_cash_refused_for_package_form(session, people):
 
 def test_void_handover_frees_imei_keeps_everything_and_allows_rehandover(session, people):
     clerk, approver, _ = people
-    app = make_approved(session)
+    app = factories.approved(session)
     first = record(session, app, clerk, IMEI_A, imei2=IMEI_B)
     with pytest.raises(ServiceError, match="không được thực hiện"):
         H.void_handover(session, first.handover.id, "Ghi nhầm IMEI", clerk)
@@ -481,7 +479,7 @@ def test_void_handover_frees_imei_keeps_everything_and_allows_rehandover(session
 
 def test_void_payment_and_pay_again(session, people):
     clerk, approver, _ = people
-    app = make_approved(session, form="cash")
+    app = factories.approved(session, form="cash")
     first = H.record_cash_payment(session, app.id, cash_input(), clerk, today=TODAY)
     H.void_payment(session, first.payment.id, "Chi nhầm người nhận", approver)
     assert (app.state, first.payment.void_reason) == ("approved", "Chi nhầm người nhận")
@@ -493,7 +491,7 @@ def test_void_payment_and_pay_again(session, people):
 
 def test_void_of_a_closed_application_is_refused(session, people):
     clerk, approver, _ = people
-    app = make_approved(session)
+    app = factories.approved(session)
     res = record(session, app, clerk)
     app.state = "closed"
     with pytest.raises(ServiceError, match="Không thể chuyển hồ sơ"):
@@ -507,8 +505,8 @@ def test_void_of_a_closed_application_is_refused(session, people):
 
 def test_print_counts_copies_and_search(session, people):
     clerk, approver, _ = people
-    a1 = make_approved(session, head_name="Nguyễn Thị Ánh Tuyết")
-    a2 = make_approved(session, head_name="Trần Văn Đức", form="cash")
+    a1 = factories.approved(session, head_name="Nguyễn Thị Ánh Tuyết")
+    a2 = factories.approved(session, head_name="Trần Văn Đức", form="cash")
     r1 = record(session, a1, clerk, IMEI_A, recipient_name="Đặng Văn Hưởng").receipt
     r2 = H.record_cash_payment(session, a2.id, cash_input(recipient_name="Trần Văn Đức"), clerk, today=TODAY).receipt
     assert R.stamp_for(r1) is None
@@ -553,8 +551,8 @@ def _committed_setup(app, n, form="package"):
     """n approved applications and a clerk, committed (other sessions must see them)."""
     maker = app.extensions["subsidy.sessionmaker"]
     with maker() as s:
-        clerk = users.create_user(s, "canbo", "clerk", "matkhau123", None, full_name="Lý Ngọc Ẩn")
-        apps = [make_approved(s, form=form) for _ in range(n)]
+        clerk = factories.user(s, "clerk", "canbo", full_name="Lý Ngọc Ẩn")
+        apps = [factories.approved(s, form=form) for _ in range(n)]
         s.commit()
         return clerk.id, [a.id for a in apps]
 
@@ -639,8 +637,8 @@ def test_fifty_handovers_from_two_processes_on_sqlite(tmp_path: Path):
     engine = make_engine(url)
     maker = make_sessionmaker(engine)
     with maker() as s:
-        clerk = users.create_user(s, "canbo", "clerk", "matkhau123", None)
-        app_ids = [make_approved(s).id for _ in range(50)]
+        clerk = factories.user(s, "clerk", "canbo")
+        app_ids = [factories.approved(s).id for _ in range(50)]
         s.commit()
         clerk_id = clerk.id
     engine.dispose()

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from subsidy.domain import tracking
 from subsidy.models import Application, CashPayment, Handover, HandoverImei, Receipt, ReceiptCounter
 from tests.conftest import csrf_token_from, login
-from tests.handover_support import make_approved
+from tests import factories
 
 IMEI_A = "490154203237518"
 IMEI_B = "356938035643809"
@@ -28,7 +28,7 @@ _cccd = itertools.count(1234)
 def committed_application(app, **kw) -> tuple[int, str]:
     """An approved application (committed), its head with a CCCD of its own."""
     with app.extensions["subsidy.sessionmaker"]() as s:
-        a = make_approved(s, citizen_id=f"082095{next(_cccd):06d}", **kw)
+        a = factories.approved(s, citizen_id=f"082095{next(_cccd):06d}", **kw)
         s.commit()
         return a.id, a.tracking_code
 
@@ -381,7 +381,7 @@ def test_who_may_do_what(app, client, login_as, role, create, index, void):
         from tests.handover_support import handover_input
 
         clerk = users.create_user(s, "nguoighi", "clerk", "matkhau123", None)
-        other = make_approved(s)
+        other = factories.approved(s)
         res = H.record_handover(s, other.id, handover_input(IMEI_B), clerk)
         s.commit()
         rid = res.receipt.id

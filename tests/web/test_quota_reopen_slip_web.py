@@ -15,7 +15,8 @@ from subsidy.domain import tracking
 from subsidy.domain.calendar import today_vn
 from subsidy.models import Allocation, Application
 from subsidy.services import handovers as H
-from tests.handover_support import handover_input, make_approved
+from tests import factories
+from tests.handover_support import handover_input
 from tests.web.test_applications_web import client_as, data, make_application, sessionmaker, state_of  # noqa: F401
 
 
@@ -155,7 +156,7 @@ def test_intake_slip_after_receiving_and_from_the_application_page(app, data):
 
 def test_receipt_page_and_search_show_and_accept_the_grouped_code(app, data):
     s = sessionmaker(app)()
-    a = make_approved(s, head_name="Võ Thị Mai")
+    a = factories.approved(s, head_name="Võ Thị Mai")
     from subsidy.models import User
 
     clerk_user = s.scalar(select(User).where(User.username == "clerk"))
