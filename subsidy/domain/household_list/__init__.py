@@ -1,0 +1,54 @@
+"""Reading the commune's poor / near-poor household list as it arrives (Excel or CSV).
+
+Pure Python (standard library and :mod:`subsidy.domain.vn` only): no Flask, no SQLAlchemy, no
+file I/O.  The importer (``subsidy.services.importer``) opens the file and feeds the rows here as
+tuples of cell values (``None``, ``str``, ``int``, ``float``, ``datetime``, …).  One module per job:
+
+* :mod:`.header` finds the table header, even two rows deep with merged group cells ("Phân loại
+  hộ" over "Nghèo" / "Cận nghèo"), by matching folded column names and their usual variants
+  (:func:`find_header`), and reads the list year from a title such as "DANH SÁCH HỘ NGHÈO … NĂM
+  2025" (:func:`find_list_year`);
+* :mod:`.cells` reads one cell as the value stored (household code, ID digits never through a
+  lossy float, phone, birth year, sex, members, x marks, places);
+* :mod:`.rows` turns each row under the header into a normalised :class:`HouseholdRecord`, a list
+  of Vietnamese error messages, or a skip reason for blank, total and signature rows
+  (:class:`RowParser`), and flags duplicate household codes and CCCDs inside the file
+  (:func:`mark_file_duplicates`);
+* :mod:`.search` holds the folded search key of a household and the words of a search query.
+
+Sources: shared/data/README.md (what real lists look like); domain.md §9 (CCCD, phone, names,
+dates dd/mm/yyyy); Nghị định 07/2021/NĐ-CP (poor / near-poor categories).
+"""
+from __future__ import annotations
+
+from subsidy.domain.household_list.cells import (
+    CODE_MAX_LENGTH, CODE_MIN_LENGTH, id_digits, normalize_household_code, parse_birth_year, parse_phone,
+)
+from subsidy.domain.household_list.header import (
+    COLUMN_LABELS, HEADER_SEARCH_ROWS, Header, ListFormatError, find_header, find_list_year, normalize_label,
+)
+from subsidy.domain.household_list.rows import BLANK_ROW, HouseholdRecord, RowParser, RowResult, mark_file_duplicates
+from subsidy.domain.household_list.search import household_search_text, search_tokens
+
+__all__ = [
+    "ListFormatError",
+    "Header",
+    "HouseholdRecord",
+    "RowResult",
+    "RowParser",
+    "BLANK_ROW",
+    "COLUMN_LABELS",
+    "HEADER_SEARCH_ROWS",
+    "normalize_label",
+    "find_header",
+    "find_list_year",
+    "mark_file_duplicates",
+    "normalize_household_code",
+    "id_digits",
+    "parse_phone",
+    "parse_birth_year",
+    "CODE_MIN_LENGTH",
+    "CODE_MAX_LENGTH",
+    "household_search_text",
+    "search_tokens",
+]

@@ -1,0 +1,319 @@
+"""One cell of a list row → the value stored: household code, ID digits, phone, birth year,
+sex, members, x marks, hamlet and address.
+
+Cells arrive as openpyxl / csv give them (``None``, ``str``, ``int``, ``float``, ``Decimal``,
+``datetime``).  Every reader raises :class:`vn.VnValueError` with a Vietnamese message that says
+what is wrong and how to fix it in the file.  Source: domain.md §9 (CCCD, phone, names, dates
+dd/mm/yyyy); shared/data/README.md (number cells, scientific notation in real lists).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from subsidy.domain import vn
+from subsidy.domain.household_list.header import normalize_label
+from subsidy.domain.places import normalize_hamlet
+
+_GENDER = {
+    "nam": "M", "m": "M", "male": "M", "trai": "M",
+    "nu": "F", "f": "F", "female": "F", "gai": "F",
+}
+_MARKS = {"x", "X", "\u00d7"}  # x, X and the × that autocorrect makes of an x
+
+_SCI_TEXT = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]+$")
+_DECIMAL_TEXT = re.compile(r"^([0-9]+)[.,]([0-9]{1,2}|[0-9]{4,})$")
+
+
+def blank(value: Any) -> bool:
+    """True for an empty cell: ``None`` or text of only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: Any) -> str:
+    """A cell as display text (for messages and folded tests): ``None`` → ``""``, a whole float
+    without its ``.0`` (``1950.0`` → ``"1950"``), anything else ``str()`` and stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _sci_message(what: str, shown: str, length_hint: str, sure: bool = True) -> str:
+    how = "đã bị Excel đổi sang dạng số mũ" if sure else "có vẻ đã qua dạng số mũ của Excel"
+    lost = "đã mất" if sure else "có thể đã mất"
+    return (
+        f"{what} «{shown}» {how} (số thực) nên {lost} các chữ số cuối; không nhận số này. Hãy "
+        f"định dạng cột {what} là Văn bản (Text) và nhập lại {length_hint} theo giấy tờ gốc."
+    )
+
+
+#: Shortest and longest household code accepted (``households.code`` is VARCHAR(32)).
+CODE_MIN_LENGTH = 4
+CODE_MAX_LENGTH = 32
+_CODE_CHAR = re.compile(r"[0-9A-Za-z./_-]")
+# Fast path (every code of a real list): the whole rule below in one match, plus a non-zero digit.
+_CODE_FAST = re.compile(r"[0-9A-Za-z][0-9A-Za-z./_-]{%d,%d}[0-9A-Za-z]" % (CODE_MIN_LENGTH - 2, CODE_MAX_LENGTH - 2))
+_NONZERO_DIGIT = re.compile(r"[1-9]")
+_CODE_HOW = (
+    "Mã hộ chỉ gồm chữ số, chữ cái không dấu (A–Z) và dấu chấm (.), gạch ngang (-), gạch chéo (/), "
+    "gạch dưới (_), từ {lo} đến {hi} ký tự, ví dụ 8250419218 hoặc PH-012. Hãy chép lại mã hộ đúng "
+    "như trong danh sách rà soát hộ nghèo, hộ cận nghèo."
+).format(lo=CODE_MIN_LENGTH, hi=CODE_MAX_LENGTH)
+
+
+def normalize_household_code(raw: str | None) -> str:
+    """Return a household code (mã hộ) as stored, after checking that it can be one.
+
+    The one rule for every path that stores a code: the household form (manual entry) calls it
+    with the text typed; the list import calls it with the cell's text after :func:`id_digits`
+    (which deals with Excel number cells and scientific notation first).
+
+    Shape: text; NFKC (full-width ``８２５`` → ``825``), every space removed (``"82 504 19218"`` →
+    ``"8250419218"``); letters keep their case.  Accepted (decided here, lenient about how other
+    communes number their households — the sample lists use 10 digits, but no format is
+    required): ASCII letters, digits, ``.`` ``-`` ``/`` ``_``; beginning and ending with a letter or
+    digit; at least one digit; :data:`CODE_MIN_LENGTH` (4) to :data:`CODE_MAX_LENGTH` (32)
+    characters; not only zeros.  So ``8250419218``, ``PH-012``, ``01/2025/PT``, ``HN.0042`` pass;
+    ``X1`` and ``123`` (too short to tell a household from a row number or a stray cell), ``<b>``
+    (a character no code has), ``Nam`` (no digit: most likely a cell from another column),
+    ``0000`` (a placeholder) and a code longer than 32 characters do not.  Letters with
+    Vietnamese marks are refused so that a code typed by hand can also be matched by next
+    year's import.
+
+    Raises :class:`vn.VnValueError` with a Vietnamese message saying what is wrong and how to
+    write a code.  Source: the household code is the key an import matches on;
+    shared/data/README.md (codes in the sample lists).
+    """
+    text = unicodedata.normalize("NFKC", raw or "") if isinstance(raw, str) else cell_text(raw)
+    code = "".join(text.split())
+    if _CODE_FAST.fullmatch(code) and _NONZERO_DIGIT.search(code):
+        return code
+    if not code:
+        raise vn.VnValueError(
+            "Chưa nhập mã hộ. Hãy chép mã hộ từ danh sách rà soát hộ nghèo, hộ cận nghèo, ví dụ 8250419218."
+        )
+    shown = code if len(code) <= 40 else code[:40] + "…"
+    bad = next((ch for ch in code if not _CODE_CHAR.fullmatch(ch)), None)
+    if bad is not None:
+        if not bad.isprintable():
+            what = f"ký tự ẩn U+{ord(bad):04X}"
+        elif bad.isalpha():
+            what = f"chữ «{bad}» (chữ có dấu hoặc không phải chữ cái A–Z)"
+        else:
+            what = f"ký tự «{bad}»"
+        raise vn.VnValueError(f"Mã hộ «{shown}» có {what}, không dùng trong mã hộ. {_CODE_HOW}")
+    if len(code) > CODE_MAX_LENGTH:
+        raise vn.VnValueError(
+            f"Mã hộ «{shown}» dài {len(code)} ký tự, quá {CODE_MAX_LENGTH} ký tự. Có thể đã dán nhầm "
+            f"nhiều ô vào một. {_CODE_HOW}"
+        )
+    if not (code[0].isalnum() and code[-1].isalnum()):
+        raise vn.VnValueError(
+            f"Mã hộ «{code}» bắt đầu hoặc kết thúc bằng dấu (. - / _): mã hộ phải bắt đầu và kết thúc "
+            f"bằng chữ số hoặc chữ cái. {_CODE_HOW}"
+        )
+    if len(code) < CODE_MIN_LENGTH:
+        raise vn.VnValueError(
+            f"Mã hộ «{code}» chỉ có {len(code)} ký tự, quá ngắn để là mã của một hộ (có thể là số thứ "
+            f"tự STT chứ không phải mã hộ). {_CODE_HOW}"
+        )
+    if not any("0" <= ch <= "9" for ch in code):
+        raise vn.VnValueError(
+            f"Mã hộ «{code}» không có chữ số nào, nên không giống một mã hộ (có thể đã ghi nhầm họ tên, "
+            f"tên ấp hay ghi chú vào ô Mã hộ). {_CODE_HOW}"
+        )
+    if set(code) <= set("0./_-"):
+        raise vn.VnValueError(
+            f"Mã hộ «{code}» toàn chữ số 0, là mã điền tạm chứ không phải mã của một hộ. {_CODE_HOW}"
+        )
+    return code
+
+
+def id_digits(value: Any, what: str, length_hint: str) -> str:
+    """The text of an ID cell (CCCD, phone, household code) — never through a lossy float.
+
+    * ``int`` (an Excel number cell): its digits, unless it ends in five or more zeros, the mark
+      of a number that went through scientific notation (8.2E+11 → 820000000000).
+    * ``float`` / ``Decimal``: accepted only when whole (``82038597382.0``), with the same
+      trailing-zero test; a fraction is refused.
+    * text: ``"8.2E+11"`` / ``"8,2E+11"`` refused; ``"82038597382.0"`` read as its whole part;
+      ``"82038597382.5"`` refused; anything else is returned stripped for the caller's checks.
+
+    Raises :class:`vn.VnValueError` with a Vietnamese reason.  Source: domain.md §9 (CCCD: 12 digits, kept as text).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise vn.VnValueError(f"{what} «{value}» không phải là một dãy chữ số.")
+    if isinstance(value, (float, Decimal)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise vn.VnValueError(f"{what} «{value}» không phải là một dãy chữ số.")
+        if value != int(value):
+            raise vn.VnValueError(
+                f"{what} «{value}» là số thực có phần thập phân, không phải một dãy chữ số; "
+                f"không nhận số này. Hãy định dạng cột {what} là Văn bản (Text) và nhập lại "
+                f"{length_hint}."
+            )
+        value = int(value)
+    if isinstance(value, int):
+        if value < 0:
+            raise vn.VnValueError(f"{what} «{value}» không phải là một dãy chữ số.")
+        digits = str(value)
+        if len(digits) >= 7 and digits.endswith("00000"):
+            shown = f"{value:.6G}".replace("E+0", "E+")
+            raise vn.VnValueError(_sci_message(what, shown, length_hint, sure=False))
+        return digits
+    if isinstance(value, (dt.date, dt.datetime)):
+        raise vn.VnValueError(
+            f"{what} «{cell_text(value)}» đang ở dạng ngày tháng. Hãy định dạng cột {what} là Văn bản "
+            f"(Text) và nhập lại {length_hint}."
+        )
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    compact = text.replace(" ", "")
+    if _SCI_TEXT.match(compact):
+        raise vn.VnValueError(_sci_message(what, text, length_hint))
+    m = _DECIMAL_TEXT.match(compact)
+    if m:
+        if set(m.group(2)) != {"0"}:
+            raise vn.VnValueError(
+                f"{what} «{text}» là số thực có phần thập phân, không phải một dãy chữ số; không "
+                f"nhận số này. Hãy định dạng cột {what} là Văn bản (Text) và nhập lại {length_hint}."
+            )
+        return m.group(1)
+    return text
+
+
+# A hamlet cell as stored (places.normalize_hamlet; raises vn.VnValueError).  Hamlet cells repeat
+# a handful of names over thousands of rows: normalise each text once.
+parse_hamlet = lru_cache(maxsize=4096)(normalize_hamlet)
+
+
+def parse_phone(value: Any) -> str:
+    """A phone cell as stored: 10 digits starting 03/05/07/08/09 (:func:`vn.normalize_phone`, the
+    rule of the household form), after the ID checks of :func:`id_digits` (no float, no
+    scientific notation).
+
+    Shapes accepted: an Excel number cell (``912345678`` → its lost leading 0 is put back:
+    ``"0912345678"``; ``84912345678`` → ``"0912345678"``), and text as a person writes it:
+    ``"0912 345 678"``, ``"0912.345.678"``, ``"+84 912 345 678"``, ``"84912345678"``,
+    ``"0084912345678"``, ``"(+84) 912-345-678"``.  A value of only digits and separators that is
+    one digit short and does not start with 0 gets its 0 back (:func:`vn.restore_leading_zeros`).
+
+    Raises :class:`vn.VnValueError` with the reason (normalize_phone's messages).
+    Source: domain.md §9 (Phone).
+    """
+    text = id_digits(value, "Số điện thoại", "đủ 10 chữ số")
+    try:
+        digits = vn.normalize_digits(text, "Số điện thoại")
+    except vn.VnValueError:
+        digits = None  # "+84 …", "(091) …": normalize_phone reads those
+    if digits is not None and len(digits) == 9:
+        text = vn.restore_leading_zeros(digits, 10)
+    return vn.normalize_phone(text)
+
+
+def clean_place(value: Any) -> str:
+    """A hamlet or address: NFC, single spaces; text in capitals becomes title case."""
+    words = unicodedata.normalize("NFC", cell_text(value)).split()
+    text = " ".join(words)
+    if text.isupper():
+        text = unicodedata.normalize("NFC", " ".join(w.title() for w in words))
+    return text
+
+
+def parse_birth_year(value: Any, this_year: int) -> int | None:
+    """Birth year from a year (1950, "1950", 1950.0) or a date (a date cell, "22/04/1964",
+    "1964-04-22"; day first, never month first).  Empty gives ``None``.
+
+    Raises :class:`vn.VnValueError` for anything else or a year outside 1880–``this_year``.
+    Source: domain.md §9 (dates dd/mm/yyyy).
+    """
+    if blank(value):
+        return None
+    year: int | None = None
+    if isinstance(value, (dt.date, dt.datetime)):
+        year = value.year
+    elif isinstance(value, bool):
+        year = None
+    elif isinstance(value, int):
+        year = value
+    elif isinstance(value, (float, Decimal)):
+        if value == int(value):
+            year = int(value)
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        if re.fullmatch(r"[0-9]{4}", text):
+            year = int(text)
+        elif re.fullmatch(r"[0-9]{4}\.0", text):
+            year = int(text[:4])
+        else:
+            try:
+                year = vn.parse_date(text).year
+            except vn.VnValueError as err:
+                raise vn.VnValueError(
+                    f"Năm sinh: {err} Cũng có thể ghi năm 4 chữ số, ví dụ 1975.") from err
+    if year is None or not 1880 <= year <= this_year:
+        raise vn.VnValueError(
+            f"Năm sinh «{cell_text(value)}» không hợp lệ: ghi năm 4 chữ số (ví dụ 1975) hoặc ngày "
+            f"sinh dạng ngày/tháng/năm (ví dụ 22/04/1964), năm từ 1880 đến {this_year}."
+        )
+    return year
+
+
+def parse_gender(value: Any) -> str | None:
+    """``"M"``, ``"F"`` or ``None`` (empty cell) from "Nam" / "Nữ" and their usual spellings
+    (folded: "NỮ", "nu", "Male", "gái" …).  Raises :class:`vn.VnValueError` for anything else."""
+    if blank(value):
+        return None
+    key = normalize_label(cell_text(value))
+    if key in _GENDER:
+        return _GENDER[key]
+    raise vn.VnValueError(f"Giới tính «{cell_text(value)}» không rõ: ghi Nam hoặc Nữ.")
+
+
+def parse_members(value: Any) -> int:
+    """The number of people in the household, a whole number 1–99 (a number cell, ``3.0`` or
+    ``"3"``).  Raises :class:`vn.VnValueError` when empty or anything else."""
+    if blank(value):
+        raise vn.VnValueError("Chưa ghi số nhân khẩu. Hãy ghi số người trong hộ (ít nhất 1).")
+    n: int | None = None
+    if isinstance(value, bool):
+        n = None
+    elif isinstance(value, int):
+        n = value
+    elif isinstance(value, (float, Decimal)):
+        n = int(value) if value == int(value) else None
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        if re.fullmatch(r"[0-9]{1,3}(\.0)?", text):
+            n = int(float(text))
+    if n is None or not 1 <= n <= 99:
+        raise vn.VnValueError(
+            f"Số nhân khẩu «{cell_text(value)}» không hợp lệ: phải là số nguyên từ 1 đến 99."
+        )
+    return n
+
+
+def parse_mark(value: Any, column: str) -> bool:
+    """A mark column (Nghèo, Cận nghèo, Người có công …): True for ``x``, ``X`` or ``×``, False
+    for an empty cell.  ``column`` names the column in the message.  Raises
+    :class:`vn.VnValueError` for any other content."""
+    if value is None:
+        return False
+    if value in _MARKS:
+        return True
+    if blank(value):
+        return False
+    if isinstance(value, str) and value.strip() in _MARKS:
+        return True
+    raise vn.VnValueError(
+        f"Dấu «{cell_text(value)}» ở cột {column} không hợp lệ: đánh dấu bằng chữ x, hoặc để trống."
+    )
+

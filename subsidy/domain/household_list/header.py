@@ -1,0 +1,216 @@
+"""The header of a household list: which row names the columns, which column holds which field,
+and the list year written in the title above the table.
+
+Column names are matched folded (no case, no accents, đ → d, text in parentheses dropped) against
+the usual names and their variants (shared/data/README.md: what real lists look like), even two
+rows deep with merged group cells ("Phân loại hộ" over "Nghèo" / "Cận nghèo").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from subsidy.domain import vn
+
+#: How far down the sheet the header may sit (title blocks, blank lines…).
+HEADER_SEARCH_ROWS = 30
+
+
+class ListFormatError(ValueError):
+    """The file as a whole cannot be read as a household list; the message is Vietnamese."""
+
+
+# --------------------------------------------------------------------------------------------
+# Column names
+# --------------------------------------------------------------------------------------------
+
+#: Field -> the folded column names that mean it (accents, case and punctuation ignored).
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "stt": ("stt", "tt", "so tt", "so thu tu", "thu tu"),
+    "code": ("ma ho", "ma so ho", "ma ho gia dinh", "ma hgd", "ma ho ngheo", "ma so ho gia dinh"),
+    "head_name": (
+        "ho va ten chu ho", "ho ten chu ho", "ten chu ho", "chu ho", "ho va ten", "ho ten",
+        "ho va ten chu ho gia dinh", "ho ten chu ho gia dinh",
+    ),
+    "birth_year": (
+        "nam sinh", "ngay sinh", "ngay thang nam sinh", "nam sinh chu ho", "ngay sinh chu ho",
+        "ngay thang nam sinh chu ho",
+    ),
+    "gender": ("gioi tinh", "gioi", "nam nu", "gioi tinh nam nu"),
+    "citizen_id": (
+        "so cccd", "cccd", "so dinh danh", "so dinh danh ca nhan", "so cccd cmnd", "cccd cmnd",
+        "so cmnd cccd", "cmnd cccd", "so can cuoc", "so can cuoc cong dan", "so the can cuoc",
+        "so cccd chu ho", "so dinh danh ca nhan chu ho",
+    ),
+    "hamlet": (
+        "ap", "thon", "ap khu pho", "khu pho", "ap thon", "thon ap", "to dan pho", "thon xom",
+        "xom", "ap to", "ten ap", "ten thon", "thon to dan pho",
+    ),
+    "address": ("dia chi", "noi o", "noi o hien nay", "dia chi thuong tru"),
+    "members": ("so nhan khau", "nhan khau", "so khau", "so thanh vien", "so nguoi", "so nguoi trong ho"),
+    "category": ("phan loai ho", "phan loai", "loai ho", "phan loai ho ngheo can ngheo"),
+    "poor": ("ngheo", "ho ngheo"),
+    "near_poor": ("can ngheo", "ho can ngheo"),
+    "meritorious": (
+        "nguoi co cong", "co cong", "gia dinh nguoi co cong", "ho co nguoi co cong",
+        "nguoi co cong voi cach mang", "gia dinh co cong", "gd nguoi co cong", "ncc",
+    ),
+    "social_policy": (
+        "chinh sach xh", "chinh sach xa hoi", "gia dinh chinh sach", "gia dinh chinh sach xa hoi",
+        "chinh sach", "gd chinh sach", "ho chinh sach", "gd chinh sach xh", "csxh",
+    ),
+    "phone": ("so dien thoai", "dien thoai", "sdt", "so dt", "dt", "dien thoai lien he", "so dien thoai lien he"),
+}
+_LABEL_TO_FIELD: dict[str, str] = {alias: f for f, aliases in _ALIASES.items() for alias in aliases}
+
+#: Field -> the name the clerk knows, for messages and the preview.
+COLUMN_LABELS: dict[str, str] = {
+    "stt": "STT",
+    "code": "Mã hộ",
+    "head_name": "Họ và tên chủ hộ",
+    "birth_year": "Năm sinh",
+    "gender": "Giới tính",
+    "citizen_id": "Số CCCD",
+    "hamlet": "Ấp",
+    "address": "Địa chỉ",
+    "members": "Số nhân khẩu",
+    "category": "Phân loại hộ",
+    "poor": "Nghèo",
+    "near_poor": "Cận nghèo",
+    "meritorious": "Người có công",
+    "social_policy": "Chính sách XH",
+    "phone": "Số điện thoại",
+}
+
+_PARENS = re.compile(r"\([^)]*\)")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def normalize_label(value: Any) -> str:
+    """A header cell as a comparable key: folded (no case, no accents, đ → d), text in
+    parentheses dropped, punctuation as spaces.  ``"Ấp, khu phố"`` → ``"ap khu pho"``;
+    ``"Số CCCD (12 số)"`` → ``"so cccd"``.  Non-text cells give ``""``."""
+    if not isinstance(value, str):
+        return ""
+    text = vn.fold(value)
+    text = _PARENS.sub(" ", text)
+    return " ".join(_NON_ALNUM.sub(" ", text).split())
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where the table starts and which column holds which field.
+
+    ``first_row`` / ``last_row``: 1-based row numbers of the header (equal for a one-row header);
+    ``columns``: field name -> 0-based column index; ``category_mode``: ``"marks"`` (two mark
+    columns Nghèo / Cận nghèo) or ``"text"`` (one column "Phân loại hộ").
+    """
+
+    first_row: int
+    last_row: int
+    columns: dict[str, int]
+    category_mode: str
+
+
+def _label_fields(row: Sequence[Any]) -> tuple[dict[int, str], int]:
+    """{column index: field} for the cells of ``row`` that are known column names, and the count
+    of non-empty cells that are not."""
+    found: dict[int, str] = {}
+    unknown = 0
+    for i, cell in enumerate(row):
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        f = _LABEL_TO_FIELD.get(normalize_label(cell))
+        if f is None:
+            unknown += 1
+        else:
+            found[i] = f
+    return found, unknown
+
+
+def find_header(rows: Sequence[Sequence[Any]], first_row_number: int = 1) -> Header:
+    """Find the table header among ``rows`` (the first rows of the sheet, top to bottom).
+
+    A header row names the head of household and at least three other known columns.  The row
+    under it is a second header row when every non-empty cell in it is a known column name
+    (e.g. "Nghèo", "Cận nghèo", "Người có công", "Chính sách XH" under merged group cells); its
+    names win over the group name above them.  ``first_row_number`` is the sheet row number of
+    ``rows[0]``.
+
+    Raises :class:`ListFormatError` (Vietnamese) when no header is found, or when a required
+    column is missing: head's name, hamlet, the category (one text column or the two mark
+    columns), and the household code or the CCCD (at least one, to match existing households).
+    """
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found, _unknown = _label_fields(row)
+        fields = set(found.values())
+        if "head_name" not in fields or len(fields) < 4:
+            continue
+        columns: dict[str, int] = {}
+        for col, f in sorted(found.items()):
+            columns.setdefault(f, col)
+        last = i
+        if i + 1 < len(rows):
+            sub, sub_unknown = _label_fields(rows[i + 1])
+            if sub and not sub_unknown:
+                last = i + 1
+                for col, f in sorted(sub.items()):
+                    # The sub-header's name wins over a group name above it.
+                    for k in [k for k, c in columns.items() if c == col]:
+                        del columns[k]
+                    if f not in columns:
+                        columns[f] = col
+        if "poor" in columns or "near_poor" in columns:
+            mode = "marks"
+            columns.pop("category", None)
+        else:
+            mode = "text"
+        missing = []
+        if "head_name" not in columns:
+            missing.append(COLUMN_LABELS["head_name"])
+        if "hamlet" not in columns:
+            missing.append(COLUMN_LABELS["hamlet"] + " (hoặc Thôn)")
+        if mode == "marks" and not ("poor" in columns and "near_poor" in columns):
+            missing.append("cả hai cột Nghèo và Cận nghèo")
+        if mode == "text" and "category" not in columns:
+            missing.append("Phân loại hộ (hoặc hai cột Nghèo / Cận nghèo)")
+        if "code" not in columns and "citizen_id" not in columns:
+            missing.append("Mã hộ hoặc Số CCCD")
+        if missing:
+            raise ListFormatError(
+                f"Dòng tiêu đề (dòng {first_row_number + i}) thiếu cột: {', '.join(missing)}. "
+                "Hãy thêm các cột này vào bảng (tên cột như trong mẫu danh sách) rồi nhập lại."
+            )
+        return Header(first_row_number + i, first_row_number + last, columns, mode)
+    raise ListFormatError(
+        f"Không tìm thấy dòng tiêu đề của bảng trong {HEADER_SEARCH_ROWS} dòng đầu của tệp. "
+        "Bảng cần có các cột: Mã hộ, Họ và tên chủ hộ, Năm sinh, Giới tính, Số CCCD, Ấp, "
+        "Số nhân khẩu, Phân loại hộ (hoặc hai cột Nghèo / Cận nghèo), Số điện thoại."
+    )
+
+
+_YEAR_IN_TEXT = re.compile(r"\bnam (\d{4})\b")
+
+
+def find_list_year(rows: Iterable[Sequence[Any]]) -> int | None:
+    """The list year written in the title above the table ("… NĂM 2025"), or ``None``.
+
+    A cell that also says "danh sách" wins; otherwise the first "năm YYYY" that is not part of a
+    date line ("ngày … tháng … năm …").  Years outside 2000–2100 are ignored.
+    """
+    fallback: int | None = None
+    for row in rows:
+        for cell in row:
+            if not isinstance(cell, str):
+                continue
+            folded = vn.fold(cell)
+            m = _YEAR_IN_TEXT.search(folded)
+            if not m or not 2000 <= int(m.group(1)) <= 2100:
+                continue
+            if "danh sach" in folded:
+                return int(m.group(1))
+            if fallback is None and "ngay" not in folded and "thang" not in folded:
+                fallback = int(m.group(1))
+    return fallback
+
