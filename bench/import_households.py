@@ -11,7 +11,7 @@ usage: .venv/bin/python bench/import_households.py [--rows 20000] [--keep DIR]
    built by the migrations, and commits;
 4. imports it again (every row must come back unchanged) and times a web-style preview (dry run);
 5. prints rows/s, the ratio to the bare pass, and the peak RSS of this process
-   (resource.getrusage).  Targets (issue 2): ≥ 2,000 rows/s, peak < 300 MB, import speed at
+   (resource.getrusage).  Targets: ≥ 2,000 rows/s, peak < 300 MB, import speed at
    least half the bare pass.  Figures, not pass/fail.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""CLI: import the household list from .xlsx / .csv, export the registry to CSV (issue 2 item 4).
+"""CLI: import the household list from .xlsx / .csv, export the registry to CSV.
 
     flask --app app import-households FILE [--year YYYY] [--dry-run] [--skip-invalid] [--user NAME]
     flask --app app export-households --output FILE.csv

@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from subsidy.db import utcnow
 from subsidy.models import AuditEntry, User
 
 
@@ -51,6 +52,33 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_many(
+    session: Session,
+    actor: User | None,
+    action: str,
+    entity_type: str,
+    entries: Sequence[tuple[int | None, dict[str, Any], str | None]],
+    at: dt.datetime | None = None,
+) -> None:
+    """Add many entries of one ``action`` at once, in one bulk INSERT (the list import writes one
+    per household, thousands at a time; never committed here).
+
+    ``entries``: ``(entity_id, changes, note)`` each; ``changes`` must already be JSON-ready
+    (``{"field": [old, new]}`` of str, int, bool or None: unlike :func:`record`, nothing is
+    converted, for speed).  ``at``: the time of every entry (aware UTC; default now).  No
+    entries, no INSERT.
+    """
+    if not entries:
+        return
+    common = {"at": at or utcnow(), "actor_id": actor.id if actor is not None else None,
+              "action": action, "entity_type": entity_type}
+    # A Core INSERT of the table: one executemany, without the ORM's per-row bookkeeping.
+    session.execute(insert(AuditEntry.__table__), [
+        common | {"entity_id": entity_id, "changes": changes, "note": note}
+        for entity_id, changes, note in entries
+    ])
 
 
 @dataclass(frozen=True)

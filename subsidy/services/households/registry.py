@@ -1,11 +1,11 @@
-"""The household registry: register, edit, view, archive, search and list households.
+"""The household registry: register, edit, view, archive and restore one household.
 
-Every save writes the derived keys (``search_text`` from :func:`household_search_text`,
-``sort_key`` from :func:`vn.sort_key_text`) and an audit entry naming each changed field with its
-old and new value.  Nothing is hard-deleted: :func:`archive_household` only hides a household
-from lists.  Search and sort work on those stored ASCII keys with plain ``LIKE`` and ``ORDER BY``,
-so SQLite and PostgreSQL answer identically whatever their collation (issue 2 items 6–8;
-domain.md §9).
+Every save stores the row :func:`~subsidy.services.households.columns.household_row` builds (the
+facts, the derived search and sort keys and, for a new household, the column defaults: the same
+function the list import's bulk writer calls) and an audit entry naming each changed field with
+its old and new value.  Nothing is hard-deleted: :func:`archive_household` only hides a household
+from lists.  The rule for a CCCD already on file (:func:`check_citizen_id_owner`) is shared with
+the list import.
 
 Functions take ``(session, …, actor)``, flush, never commit; they raise :class:`ServiceError`
 subclasses with a Vietnamese message.
@@ -16,28 +16,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
-from subsidy.domain.csvsafe import csv_safe
+from subsidy.domain.household_list import normalize_household_code
 from subsidy.domain.places import normalize_hamlet
-from subsidy.domain.household_list import household_search_text, normalize_household_code, search_tokens
 from subsidy.models import AuditEntry, Household, User
 from subsidy.services import audit
 from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
+from subsidy.services.households.columns import DATA_FIELDS, household_row
 
-#: The household's own data, audited on every change (derived keys and timestamps are not).
-DATA_FIELDS = (
-    "code", "head_name", "head_birth_year", "head_gender", "citizen_id", "citizen_id_kind",
-    "citizen_id_warning", "hamlet", "address", "members", "phone", "category", "list_year",
-    "decision_number", "decision_date", "meritorious", "social_policy", "prior_device",
-    "prior_device_detail", "prior_device_date",
-)
-#: Column length of ``households.sort_key`` (a longer key is cut: see vn.sort_key_text).
-SORT_KEY_LENGTH = 600
 PRIOR_DEVICES = ("unknown", "none", "vtci_tablet", "learning_device")
 
 
@@ -85,11 +76,6 @@ class HouseholdInput:
     confirm_citizen_id_warning: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
-
-def derived_keys(head_name: str, code: str | None, citizen_id: str | None, phone: str | None) -> tuple[str, str]:
-    """``(search_text, sort_key)`` of a household, as stored (shared with the importer)."""
-    return (household_search_text(head_name, code, citizen_id, phone),
-            vn.sort_key_text(head_name)[:SORT_KEY_LENGTH])
 
 
 def _clean_text(value: str | None, limit: int) -> str | None:
@@ -218,14 +204,14 @@ def check_citizen_id_owner(citizen_id: str | None, owner: HouseholdRef | None, t
     by household code), None for a new household.  ``head_name`` / ``code``: the record's.
 
     Returns the household to save over: ``target``, or — only with ``match_by_citizen_id`` (the
-    importer, issue 2 item 9: "matched by household code, then CCCD") — ``owner`` when there is no
+    importer: "matched by household code, then CCCD") — ``owner`` when there is no
     ``target`` and the head's name agrees with the owner's (:func:`same_head`).
 
     Raises :class:`Conflict` (Vietnamese, naming the owner's household code and how to fix it):
     the CCCD belongs to a household other than ``target`` (never merge two households); or there
     is no ``target`` and the CCCD is on file (a new household cannot reuse it; an imported row with
     another name must not overwrite that household's code, name, phone and list year).
-    Source: issue 2 items 6 and 9; domain.md §9 (one CCCD, one person).
+    Source: domain.md §9 (one CCCD, one person).
     """
     if not citizen_id or owner is None or (target is not None and owner.id == target.id):
         return target
@@ -286,8 +272,7 @@ def register_household(session: Session, data: HouseholdInput, actor: User | Non
     values, warnings = _validate(data, _this_year())
     _check_unique(session, values, None)
     _apply_warning(values, warnings, data.confirm_citizen_id_warning, None)
-    hh = Household(**values, created_by_id=actor.id if actor is not None else None)
-    hh.search_text, hh.sort_key = derived_keys(hh.head_name, hh.code, hh.citizen_id, hh.phone)
+    hh = Household(**household_row(values, new=True), created_by_id=actor.id if actor is not None else None)
     session.add(hh)
     session.flush()
     audit.record(session, actor, "household.create", "household", hh.id,
@@ -306,14 +291,12 @@ def update_household(session: Session, household_id: int, data: HouseholdInput, 
     _check_unique(session, values, hh)
     _apply_warning(values, warnings, data.confirm_citizen_id_warning, hh.citizen_id_warning)
     before = audit.snapshot(hh, DATA_FIELDS)
-    for k, v in values.items():
+    # The form holds every field, so the keys derive from the values as saved; they are
+    # rewritten on every save and not audited (they follow from the data).
+    for k, v in household_row(values, new=False).items():
         setattr(hh, k, v)
     after = audit.snapshot(hh, DATA_FIELDS)
     changes = audit.diff(before, after)
-    # Derived keys are rewritten on every save (not audited: they follow from the data).
-    search_text, sort_key = derived_keys(hh.head_name, hh.code, hh.citizen_id, hh.phone)
-    if (search_text, sort_key) != (hh.search_text, hh.sort_key):
-        hh.search_text, hh.sort_key = search_text, sort_key
     if changes:
         hh.updated_at = utcnow()
         audit.record(session, actor, "household.update", "household", hh.id, changes)
@@ -354,109 +337,6 @@ def restore_household(session: Session, household_id: int, actor: User | None) -
     return hh
 
 
-def search_condition(query: str, exact: bool = False) -> ColumnElement[bool] | None:
-    """The WHERE clause of households matching a search box, or None when there is nothing to
-    search for (every household matches).
-
-    ``query`` is folded (vn.fold: no case, no accents, đ → d) and split into words; every word
-    must match: a word with a letter matches the start of a folded name word (``"dang"`` and
-    ``"ĐẶNG"`` find "Đặng"; ``"nguyen van hung"`` finds "Nguyễn Văn Hùng"), a word of digits
-    matches anywhere in the household code, CCCD or phone (a fragment).  The match is a plain
-    ``LIKE`` on the stored ASCII ``search_text``, never the database's lower(), collation, ILIKE
-    or unaccent, so SQLite and PostgreSQL return the same rows (issue 2 items 6–8).  A word also
-    matches at the very start of the key (a key stored without its leading space).
-
-    Every pattern is built with ``contains``/``startswith(..., autoescape=True)``: ``%`` and ``_``
-    are matched as themselves.  A query with text but no word (``"%"``, ``"_"``, ``"-"``) is
-    looked for literally (folded) in the key — it finds a code holding it, never every household.
-
-    ``exact`` (the API and the application queue): the query as typed (outer spaces trimmed) also
-    matches a household whose code or CCCD equals it.
-    """
-    conds = []
-    for token in search_tokens(query):
-        # autoescape: a % or _ reaching the pattern is matched literally, never as a wildcard.
-        if token.isdigit():
-            conds.append(Household.search_text.contains(token, autoescape=True))
-        else:
-            conds.append(or_(Household.search_text.contains(" " + token, autoescape=True),
-                             Household.search_text.startswith(token, autoescape=True)))
-    words = and_(*conds) if conds else None
-    typed = (query or "").strip()
-    if words is None and typed:
-        # Only punctuation ("%", "_", "-"): no word to look for, so look for the text itself,
-        # literally (a household code may hold "_", "." or "-"); never every household.
-        folded = vn.fold(typed)
-        words = Household.search_text.contains(folded, autoescape=True) if folded else false()
-    if not exact or not typed:
-        return words
-    same = or_(Household.code == typed, Household.citizen_id == typed)
-    return or_(words, same)
-
-
-def household_conditions(query: str = "", hamlet: str | None = None, category: str | None = None,
-                         include_archived: bool = False, exact: bool = False) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of a household list: :func:`search_condition` of ``query``, ``hamlet``
-    (exact name), ``category`` ("poor", "near_poor", or "none" for not yet classified; anything
-    else is ignored), and archived households left out unless ``include_archived``."""
-    conds = []
-    match = search_condition(query, exact)
-    if match is not None:
-        conds.append(match)
-    if hamlet:
-        conds.append(Household.hamlet == hamlet)
-    if category in ("poor", "near_poor"):
-        conds.append(Household.category == category)
-    elif category == "none":
-        conds.append(Household.category.is_(None))
-    if not include_archived:
-        conds.append(Household.archived.is_(False))
-    return conds
-
-
-def household_query(query: str = "", hamlet: str | None = None, category: str | None = None,
-                    include_archived: bool = False, exact: bool = False) -> Select:
-    """The SELECT of households matching :func:`household_conditions`, ordered the Vietnamese
-    way (sort_key, id). Used by the household pages and the JSON API."""
-    stmt = select(Household)
-    conds = household_conditions(query, hamlet, category, include_archived, exact)
-    if conds:
-        stmt = stmt.where(and_(*conds))
-    return stmt.order_by(Household.sort_key, Household.id)
-
-
-def search_households(session: Session, query: str = "", hamlet: str | None = None,
-                      category: str | None = None, include_archived: bool = False,
-                      limit: int | None = None) -> list[Household]:
-    """Households matching :func:`household_query`, in Vietnamese list order."""
-    stmt = household_query(query, hamlet, category, include_archived)
-    if limit:
-        stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
-
-
-def hamlets_in_use(session: Session, configured: list[str] | None = None) -> list[str]:
-    """The configured hamlets followed by any other hamlet found on file, Vietnamese order."""
-    found = set(session.scalars(select(Household.hamlet).distinct()))
-    configured = list(configured or [])
-    extra = sorted(found - set(configured), key=vn.sort_key)
-    return configured + extra
-
-
-def hamlet_choices(session: Session, configured: list[str] | None = None) -> list[str]:
-    """The hamlets the household form offers: :func:`hamlets_in_use` normalised
-    (places.normalize_hamlet), without duplicates and without a stored value that is not a
-    plausible place name (such a value, saved before the check existed, is not offered again)."""
-    out: list[str] = []
-    for name in hamlets_in_use(session, configured):
-        try:
-            name = normalize_hamlet(name)
-        except vn.VnValueError:
-            continue
-        if name not in out:
-            out.append(name)
-    return out
-
 
 def household_history(session: Session, household_id: int) -> list[AuditEntry]:
     """The audit entries of one household, newest first."""
@@ -465,63 +345,3 @@ def household_history(session: Session, household_id: int) -> list[AuditEntry]:
         .order_by(AuditEntry.id.desc())
     ))
 
-
-def count_households(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Household).where(Household.archived.is_(False))) or 0
-
-
-# --------------------------------------------------------------------------------------------
-# Export (issue 2 item 4): the columns of shared/data/*.expected.csv
-# --------------------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = ("household_code", "head_name", "birth_year", "gender", "citizen_id", "hamlet",
-                  "members", "category", "meritorious", "social_policy", "phone")
-
-
-def export_households(session: Session, include_archived: bool = False) -> list[dict[str, str]]:
-    """Every household as a row of text in the export format, in the order they were entered.
-
-    Shape: ``[{"household_code": "8250419218", "head_name": "Mai Minh Nghĩa", "birth_year":
-    "1938", "gender": "M", "citizen_id": "082038597382", "hamlet": "Ấp Phú Hòa", "members": "1",
-    "category": "poor", "meritorious": "0", "social_policy": "1", "phone": "0386300391"}, …]``;
-    an unknown value is ``""``.  Source: shared/data/README.md (the expected files' format).
-    """
-    stmt = select(
-        Household.code, Household.head_name, Household.head_birth_year, Household.head_gender,
-        Household.citizen_id, Household.hamlet, Household.members, Household.category,
-        Household.meritorious, Household.social_policy, Household.phone,
-    ).order_by(Household.id)
-    if not include_archived:
-        stmt = stmt.where(Household.archived.is_(False))
-    rows = []
-    for r in session.execute(stmt):
-        rows.append({
-            "household_code": r.code,
-            "head_name": r.head_name,
-            "birth_year": "" if r.head_birth_year is None else str(r.head_birth_year),
-            "gender": r.head_gender or "",
-            "citizen_id": r.citizen_id or "",
-            "hamlet": r.hamlet,
-            "members": str(r.members),
-            "category": r.category or "",
-            "meritorious": "1" if r.meritorious else "0",
-            "social_policy": "1" if r.social_policy else "0",
-            "phone": r.phone or "",
-        })
-    return rows
-
-
-def write_export_csv(rows: list[dict[str, str]], stream: Any) -> int:
-    """Write ``rows`` as CSV to a text stream opened with ``encoding="utf-8", newline=""``:
-    header line first, comma separated, CRLF line ends, no BOM — byte for byte the format of
-    shared/data/*.expected.csv. A cell starting with = + - @ (or a tab / CR) is written with a
-    leading apostrophe (subsidy.domain.csvsafe, OWASP CSV injection). Returns the number of
-    households written."""
-    import csv
-
-    writer = csv.DictWriter(stream, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    # Every cell is text: a name or hamlet starting with = + - @ gets a leading apostrophe
-    # (csv_safe, the tally's rule), so a spreadsheet shows it instead of running it.
-    writer.writerows({k: csv_safe(v) for k, v in row.items()} for row in rows)
-    return len(rows)

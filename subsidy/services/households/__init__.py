@@ -1,0 +1,36 @@
+"""Households on the commune's poor / near-poor list, one module per job:
+
+* :mod:`.columns` — validated facts → the values stored in a row (derived search and sort keys,
+  defaults of a new household): the one place every write path calls, the form's and the list
+  import's bulk writer alike;
+* :mod:`.registry` — register, edit, view, archive and restore one household (audited), and the
+  rule for a CCCD already on file, shared with the import;
+* :mod:`.search` — the search box, list filters and Vietnamese order (read-only);
+* :mod:`.export` — the registry as CSV in the format of shared/data/*.expected.csv.
+
+The names callers use are importable from here (``from subsidy.services import households``).
+"""
+from __future__ import annotations
+
+from subsidy.services.households.columns import (
+    DATA_FIELDS, SORT_KEY_LENGTH, derived_keys, household_row, new_household_facts,
+)
+from subsidy.services.households.export import EXPORT_COLUMNS, export_households, write_export_csv
+from subsidy.services.households.registry import (
+    PRIOR_DEVICES, HouseholdInput, HouseholdRef, InvalidHousehold, NeedsConfirmation, archive_household,
+    check_citizen_id_owner, get_household, household_history, register_household, restore_household, same_head,
+    update_household,
+)
+from subsidy.services.households.search import (
+    hamlet_choices, hamlets_in_use, household_conditions, household_query, search_condition, search_households,
+)
+
+__all__ = [
+    "DATA_FIELDS", "SORT_KEY_LENGTH", "derived_keys", "household_row", "new_household_facts",
+    "EXPORT_COLUMNS", "export_households", "write_export_csv",
+    "PRIOR_DEVICES", "HouseholdInput", "HouseholdRef", "InvalidHousehold", "NeedsConfirmation",
+    "archive_household", "check_citizen_id_owner", "get_household", "household_history",
+    "register_household", "restore_household", "same_head", "update_household",
+    "hamlet_choices", "hamlets_in_use", "household_conditions", "household_query", "search_condition",
+    "search_households",
+]

@@ -1,0 +1,122 @@
+"""Finding households: the search box, the list filters, the Vietnamese list order, the hamlets
+offered.
+
+Search and sort work on the stored ASCII keys (``search_text``, ``sort_key``: see
+:mod:`subsidy.services.households.columns`) with plain ``LIKE`` and ``ORDER BY``, so SQLite and
+PostgreSQL answer identically whatever their collation (domain.md §9: search folds, sorting does
+not).  Read-only: nothing here writes.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy.orm import Session
+
+from subsidy.domain import vn
+from subsidy.domain.household_list import search_tokens
+from subsidy.domain.places import normalize_hamlet
+from subsidy.models import Household
+
+
+def search_condition(query: str, exact: bool = False) -> ColumnElement[bool] | None:
+    """The WHERE clause of households matching a search box, or None when there is nothing to
+    search for (every household matches).
+
+    ``query`` is folded (vn.fold: no case, no accents, đ → d) and split into words; every word
+    must match: a word with a letter matches the start of a folded name word (``"dang"`` and
+    ``"ĐẶNG"`` find "Đặng"; ``"nguyen van hung"`` finds "Nguyễn Văn Hùng"), a word of digits
+    matches anywhere in the household code, CCCD or phone (a fragment).  The match is a plain
+    ``LIKE`` on the stored ASCII ``search_text``, never the database's lower(), collation, ILIKE
+    or unaccent, so SQLite and PostgreSQL return the same rows.  A word also
+    matches at the very start of the key (a key stored without its leading space).
+
+    Every pattern is built with ``contains``/``startswith(..., autoescape=True)``: ``%`` and ``_``
+    are matched as themselves.  A query with text but no word (``"%"``, ``"_"``, ``"-"``) is
+    looked for literally (folded) in the key — it finds a code holding it, never every household.
+
+    ``exact`` (the API and the application queue): the query as typed (outer spaces trimmed) also
+    matches a household whose code or CCCD equals it.
+    """
+    conds = []
+    for token in search_tokens(query):
+        # autoescape: a % or _ reaching the pattern is matched literally, never as a wildcard.
+        if token.isdigit():
+            conds.append(Household.search_text.contains(token, autoescape=True))
+        else:
+            conds.append(or_(Household.search_text.contains(" " + token, autoescape=True),
+                             Household.search_text.startswith(token, autoescape=True)))
+    words = and_(*conds) if conds else None
+    typed = (query or "").strip()
+    if words is None and typed:
+        # Only punctuation ("%", "_", "-"): no word to look for, so look for the text itself,
+        # literally (a household code may hold "_", "." or "-"); never every household.
+        folded = vn.fold(typed)
+        words = Household.search_text.contains(folded, autoescape=True) if folded else false()
+    if not exact or not typed:
+        return words
+    same = or_(Household.code == typed, Household.citizen_id == typed)
+    return or_(words, same)
+
+
+def household_conditions(query: str = "", hamlet: str | None = None, category: str | None = None,
+                         include_archived: bool = False, exact: bool = False) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a household list: :func:`search_condition` of ``query``, ``hamlet``
+    (exact name), ``category`` ("poor", "near_poor", or "none" for not yet classified; anything
+    else is ignored), and archived households left out unless ``include_archived``."""
+    conds = []
+    match = search_condition(query, exact)
+    if match is not None:
+        conds.append(match)
+    if hamlet:
+        conds.append(Household.hamlet == hamlet)
+    if category in ("poor", "near_poor"):
+        conds.append(Household.category == category)
+    elif category == "none":
+        conds.append(Household.category.is_(None))
+    if not include_archived:
+        conds.append(Household.archived.is_(False))
+    return conds
+
+
+def household_query(query: str = "", hamlet: str | None = None, category: str | None = None,
+                    include_archived: bool = False, exact: bool = False) -> Select:
+    """The SELECT of households matching :func:`household_conditions`, ordered the Vietnamese
+    way (sort_key, id). Used by the household pages and the JSON API."""
+    stmt = select(Household)
+    conds = household_conditions(query, hamlet, category, include_archived, exact)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    return stmt.order_by(Household.sort_key, Household.id)
+
+
+def search_households(session: Session, query: str = "", hamlet: str | None = None,
+                      category: str | None = None, include_archived: bool = False,
+                      limit: int | None = None) -> list[Household]:
+    """Households matching :func:`household_query`, in Vietnamese list order."""
+    stmt = household_query(query, hamlet, category, include_archived)
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def hamlets_in_use(session: Session, configured: list[str] | None = None) -> list[str]:
+    """The configured hamlets followed by any other hamlet found on file, Vietnamese order."""
+    found = set(session.scalars(select(Household.hamlet).distinct()))
+    configured = list(configured or [])
+    extra = sorted(found - set(configured), key=vn.sort_key)
+    return configured + extra
+
+
+def hamlet_choices(session: Session, configured: list[str] | None = None) -> list[str]:
+    """The hamlets the household form offers: :func:`hamlets_in_use` normalised
+    (places.normalize_hamlet), without duplicates and without a stored value that is not a
+    plausible place name (such a value, saved before the check existed, is not offered again)."""
+    out: list[str] = []
+    for name in hamlets_in_use(session, configured):
+        try:
+            name = normalize_hamlet(name)
+        except vn.VnValueError:
+            continue
+        if name not in out:
+            out.append(name)
+    return out
+

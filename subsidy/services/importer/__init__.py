@@ -1,0 +1,120 @@
+"""Importing the year's poor / near-poor household list from Excel (.xlsx) or CSV.
+
+One use case, :func:`import_households`, serves the web upload, its preview and the CLI, in
+three steps, one module each:
+
+1. **read** (:mod:`.reader`, never touches the database): check the file — not empty, not too
+   large, a real .xlsx (zip magic, workbook inside, uncompressed size and compression ratio
+   checked from the zip directory *before* openpyxl inflates anything) or a UTF-8 CSV — then find
+   the header and parse every row with :mod:`subsidy.domain.household_list`;
+2. **plan** (:mod:`.plan`): with one query loading the households on file, classify each row as
+   ``new``, ``update`` (matched by household code, then by CCCD when the head's name agrees),
+   ``unchanged``, ``error`` (with its row number and a Vietnamese reason) or ``skipped``;
+3. **write** (:mod:`.bulk_write`, the one bulk write path for households) unless ``dry_run``:
+   all or nothing by default (any error refuses the whole file, :class:`ImportRefused`), or only
+   the valid rows with ``skip_invalid``.  Importing the same file again finds every row unchanged
+   and writes nothing (no audit entry either).
+
+Sources: shared/data/README.md; domain.md §9.  The use case flushes, never commits; the caller
+commits once.
+"""
+from __future__ import annotations
+
+import gc
+import threading
+from contextlib import contextmanager
+from typing import Iterator, Sequence
+
+from sqlalchemy.orm import Session
+
+from subsidy.models import User
+from subsidy.services.errors import ServiceError
+from subsidy.services.importer.bulk_write import write_import
+from subsidy.services.importer.plan import (
+    FIELD_LABELS, IMPORT_FIELDS, STATUS_LABELS, ImportPlan, ImportReport, RowOutcome, choose_year, plan_import,
+)
+from subsidy.services.importer.reader import (
+    ImportFileError, ImportLimits, ParsedList, Progress, check_xlsx_container, read_household_list, sniff_format,
+)
+
+__all__ = [
+    "import_households", "ImportRefused",
+    "ImportFileError", "ImportLimits", "ParsedList", "Progress", "check_xlsx_container", "read_household_list",
+    "sniff_format",
+    "FIELD_LABELS", "IMPORT_FIELDS", "STATUS_LABELS", "ImportPlan", "ImportReport", "RowOutcome", "choose_year",
+    "plan_import",
+]
+
+
+class ImportRefused(ServiceError):
+    """Some rows have errors and ``skip_invalid`` was not asked: nothing was written.
+    ``report`` holds every row with its status and reason."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        n = report.counts.get("error", 0)
+        super().__init__(
+            f"Không nhập tệp này: có {n} dòng lỗi nên chưa ghi dòng nào (nhập tất cả hoặc không "
+            "nhập gì). Hãy sửa các dòng lỗi trong tệp rồi nhập lại, hoặc chọn «Bỏ qua các dòng "
+            "lỗi» để chỉ nhập các dòng đúng."
+        )
+
+
+def import_households(session: Session, data: bytes, filename: str, actor: User | None, *,
+                      year: int | None = None, dry_run: bool = False, skip_invalid: bool = False,
+                      limits: ImportLimits | None = None, progress: Progress | None = None,
+                      hamlets: Sequence[str] | None = None) -> ImportReport:
+    """Import a household list (.xlsx or .csv); with ``dry_run`` only preview it.
+
+    Shapes: ``data`` the file's bytes, ``filename`` its name; ``year`` the list year (default:
+    :func:`choose_year`); ``progress(done_rows, total_rows)``; ``hamlets`` the configured hamlets
+    (config HAMLETS: a hamlet neither configured nor on file is reported in
+    ``report.new_hamlets``, not refused).  Returns the :class:`ImportReport` (``committed`` True
+    when rows were written).
+
+    Raises ImportFileError (the file is refused as a whole: type, size, zip bomb, header, rows),
+    ImportRefused (rows with errors and no ``skip_invalid``: nothing written; ``.report`` has the
+    rows).  Flushes, never commits.
+    """
+    with _gc_paused():
+        parsed = read_household_list(data, filename, limits, progress)
+        plan = plan_import(session, parsed, filename, year, skip_invalid, hamlets)
+        report = plan.report
+        if dry_run:
+            return report
+        if report.counts["error"] and not skip_invalid:
+            raise ImportRefused(report)
+        if not plan.inserts and not plan.updates:
+            return report
+        write_import(session, plan, actor)
+        report.committed = True
+        return report
+
+
+_gc_lock = threading.Lock()
+_gc_depth = 0
+_gc_was_enabled = True
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while an import runs (bounded: max_rows rows).
+
+    Reading a list allocates a few hundred thousand small objects that all stay alive until the
+    import ends; the collector would walk them again and again for nothing (about a quarter of
+    the import's time).  Reference counting still frees everything as usual.  Nested or
+    concurrent imports share one pause; the collector is re-enabled when the last one ends.
+    """
+    global _gc_depth, _gc_was_enabled
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0 and _gc_was_enabled:
+                gc.enable()

@@ -1,0 +1,322 @@
+"""Planning an import: every parsed row classified against the households on file, before
+anything is written.
+
+One query loads the households on file; each row is then ``new``, ``update`` (matched by
+household code, then by CCCD when the head's name agrees: households.check_citizen_id_owner, the
+form's rule), ``unchanged``, ``error`` (with its row number and a Vietnamese reason) or
+``skipped`` (blank, total and signature rows).  Duplicates inside the file or against the
+database are errors, never merged; a row whose household code belongs to one household and whose
+CCCD to another is an error.  The :class:`ImportReport` is what the preview shows and what the
+commit writes from.
+
+Source: shared/data/README.md; domain.md §9.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from subsidy.domain import household_list as hl
+from subsidy.domain import vn
+from subsidy.domain.places import close_hamlet, normalize_hamlet
+from subsidy.models import Household
+from subsidy.services.errors import Conflict
+from subsidy.services.households import check_citizen_id_owner, new_household_facts
+from subsidy.services.importer.reader import ImportFileError, ParsedList, this_year
+
+#: Fields an imported row may set, in the order shown in previews and audit entries.
+IMPORT_FIELDS = (
+    "code", "head_name", "head_birth_year", "head_gender", "citizen_id", "citizen_id_kind",
+    "citizen_id_warning", "hamlet", "address", "members", "phone", "category", "list_year",
+    "meritorious", "social_policy", "archived",
+)
+FIELD_LABELS = {
+    "code": "Mã hộ", "head_name": "Chủ hộ", "head_birth_year": "Năm sinh", "head_gender": "Giới tính",
+    "citizen_id": "Số CCCD", "citizen_id_kind": "Loại giấy tờ", "citizen_id_warning": "Cảnh báo CCCD",
+    "hamlet": "Ấp", "address": "Địa chỉ", "members": "Số nhân khẩu", "phone": "Số điện thoại",
+    "category": "Phân loại", "list_year": "Năm danh sách", "meritorious": "Người có công",
+    "social_policy": "Chính sách XH", "archived": "Lưu trữ",
+}
+STATUS_LABELS = {
+    "new": "Thêm mới", "update": "Cập nhật", "unchanged": "Không đổi", "error": "Lỗi",
+    "skipped": "Bỏ qua",
+}
+
+
+@dataclass(slots=True)
+class RowOutcome:
+    """One row of the preview: its number in the file, what will happen, and why."""
+
+    number: int
+    status: str  # new | update | unchanged | error | skipped
+    code: str | None = None
+    head_name: str | None = None
+    hamlet: str | None = None
+    category: str | None = None
+    messages: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    household_id: int | None = None
+
+
+@dataclass
+class ImportReport:
+    """What an import found (and, when committed, did)."""
+
+    filename: str
+    file_format: str
+    list_year: int
+    year_source: str  # option | title | filename | current
+    columns: dict[str, int]
+    header_row: int
+    sheet: str | None
+    rows: list[RowOutcome]
+    skip_invalid: bool = False
+    committed: bool = False
+    batch_audit_id: int | None = None
+    #: Hamlets of rows to be written that are neither configured nor on file (a typo, or really
+    #: a new hamlet): ``{"Ấp Phú Hoà": {"rows": 3, "first_row": 12, "like": "Ấp Phú Hòa"}}``.
+    new_hamlets: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        c = {k: 0 for k in STATUS_LABELS}
+        for r in self.rows:
+            c[r.status] += 1
+        return c
+
+    @property
+    def households(self) -> int:
+        """Rows that are households (everything but skipped rows)."""
+        return sum(1 for r in self.rows if r.status != "skipped")
+
+    @property
+    def error_rows(self) -> list[RowOutcome]:
+        return [r for r in self.rows if r.status == "error"]
+
+    @property
+    def would_refuse(self) -> bool:
+        return bool(self.counts["error"]) and not self.skip_invalid
+
+    def to_json(self) -> str:
+        """Compact JSON for the web preview (rows as lists; a new row's full "changes" — every
+        value of the row — is left out: the preview does not show it and the commit recomputes)."""
+        head = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "rows"}
+        rows = [[r.number, r.status, r.code, r.head_name, r.hamlet, r.category, r.messages, r.warnings,
+                 r.changes if r.status == "update" else {}, r.household_id] for r in self.rows]
+        return json.dumps({"head": head, "rows": rows}, ensure_ascii=False, default=str, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "ImportReport":
+        d = json.loads(text)
+        return cls(**d["head"], rows=[RowOutcome(*r) for r in d["rows"]])
+
+
+@dataclass
+class ImportPlan:
+    """What an import would write: ``report`` (every row's outcome, for the clerk), ``inserts``
+    (``(row, facts)`` of each new household, every column present, defaults filled) and
+    ``updates`` (``(row, household id, facts)``: the household's imported fields as they will be
+    once the row is saved)."""
+
+    report: ImportReport
+    inserts: list[tuple[RowOutcome, dict[str, Any]]]
+    updates: list[tuple[RowOutcome, int, dict[str, Any]]]
+
+
+_EXISTING_COLUMNS = (
+    Household.id, Household.code, Household.head_name, Household.head_birth_year, Household.head_gender,
+    Household.citizen_id, Household.citizen_id_kind, Household.citizen_id_warning, Household.hamlet,
+    Household.address, Household.members, Household.phone, Household.category, Household.list_year,
+    Household.meritorious, Household.social_policy, Household.archived,
+)
+
+
+class _Existing(dict):
+    """A household on file as loaded for planning: a dict that also answers ``h.field``."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+_YEAR_IN_NAME = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])")
+
+
+def choose_year(year: int | None, parsed: ParsedList, filename: str) -> tuple[int, str]:
+    """The list year: the one asked for, else the title's ("… NĂM 2025"), else a year in the file
+    name ("ho-ngheo-2025-bo-sung.csv"), else the current year (Asia/Ho_Chi_Minh).
+
+    Returns ``(year, source)``, source one of ``"option"``, ``"title"``, ``"filename"``,
+    ``"current"``.  Raises ImportFileError for an asked year outside 2000–next year."""
+    current = this_year()
+    if year is not None:
+        if not 2000 <= year <= current + 1:
+            raise ImportFileError(f"Năm danh sách {year} không hợp lệ: phải từ 2000 đến {current + 1}.")
+        return year, "option"
+    if parsed.title_year is not None:
+        return parsed.title_year, "title"
+    m = _YEAR_IN_NAME.search(Path(filename or "").name)
+    if m and 2000 <= int(m.group(1)) <= current + 1:
+        return int(m.group(1)), "filename"
+    return current, "current"
+
+
+def plan_import(session: Session, parsed: ParsedList, filename: str, year: int | None = None,
+                skip_invalid: bool = False, hamlets: Sequence[str] | None = None,
+                ) -> ImportPlan:
+    """Classify every parsed row against the households on file (one SELECT).
+
+    A row matches a household by its code, else by its CCCD when the head's name agrees
+    (households.check_citizen_id_owner; otherwise the row is an error).  ``hamlets``: the
+    configured hamlets (config HAMLETS); a row to be written whose hamlet is neither one of them
+    nor on file is listed in ``report.new_hamlets`` (a warning, never an error: each commune
+    has its own hamlets).
+
+    Returns the :class:`ImportPlan`.  Raises ImportFileError for an asked year out of range
+    (:func:`choose_year`).  Reads only: nothing is written.
+    """
+    list_year, year_source = choose_year(year, parsed, filename)
+    result = session.execute(select(*_EXISTING_COLUMNS))
+    keys = tuple(result.keys())
+    existing = [_Existing(zip(keys, r)) for r in result]
+    by_code = {h["code"]: h for h in existing}
+    by_cid = {h["citizen_id"]: h for h in existing if h["citizen_id"]}
+
+    outcomes: list[RowOutcome] = []
+    planned: list[tuple[RowOutcome, hl.HouseholdRecord, Any]] = []
+    claims: dict[int, list[RowOutcome]] = {}
+    for r in parsed.results:
+        if r.skip_reason is not None:
+            outcomes.append(RowOutcome(r.number, "skipped", messages=[r.skip_reason]))
+            continue
+        rec = r.record
+        out = RowOutcome(r.number, "error", code=r.code or r.raw_code,
+                         head_name=rec.head_name if rec else r.raw_name,
+                         hamlet=rec.hamlet if rec else None, category=rec.category if rec else None)
+        outcomes.append(out)
+        if rec is None:
+            out.messages = list(r.errors)
+            continue
+        hit_code = by_code.get(rec.code) if rec.code else None
+        try:
+            # Matched by household code, then by CCCD only when the head's name agrees; a CCCD of
+            # another household is an error (the same rule as the household form).
+            target = check_citizen_id_owner(
+                rec.citizen_id, by_cid.get(rec.citizen_id) if rec.citizen_id else None, hit_code,
+                head_name=rec.head_name, code=rec.code, match_by_citizen_id=True)
+        except Conflict as err:
+            out.messages.append(str(err))
+            continue
+        if target is None and not rec.code:
+            out.messages.append(
+                f"Không có mã hộ và số CCCD {rec.citizen_id} chưa có trong danh sách: không thêm "
+                "được hộ mới khi thiếu mã hộ. Hãy ghi mã hộ."
+            )
+            continue
+        if target is not None:
+            claims.setdefault(target.id, []).append(out)
+            out.household_id = target.id
+        planned.append((out, rec, target))
+
+    # Two rows of the file landing on the same household: report, don't merge.
+    for rows in claims.values():
+        if len(rows) > 1:
+            for out in rows:
+                others = ", ".join(str(o.number) for o in rows if o is not out)
+                out.messages.append(
+                    f"Dòng này và dòng {others} cùng khớp một hộ đã có (theo mã hộ hoặc số CCCD). "
+                    "Không gộp: hãy kiểm tra lại và chỉ giữ một dòng cho hộ này."
+                )
+
+    inserts: list[tuple[RowOutcome, dict[str, Any]]] = []
+    updates: list[tuple[RowOutcome, int, dict[str, Any]]] = []
+    for out, rec, target in planned:
+        if out.messages:
+            continue
+        values = _row_values(rec, list_year, target)
+        if rec.citizen_id_warning or values.get("citizen_id_warning"):
+            out.warnings.append(values.get("citizen_id_warning") or rec.citizen_id_warning)
+        if target is None:
+            out.status = "new"
+            out.changes = {k: [None, values[k]] for k in IMPORT_FIELDS if values.get(k) not in (None, False)}
+            inserts.append((out, values))
+            continue
+        changes = {k: [target[k], values[k]] for k in IMPORT_FIELDS if k in values and target[k] != values[k]}
+        if not changes:
+            out.status = "unchanged"
+            continue
+        out.status = "update"
+        out.changes = changes
+        merged = {k: target[k] for k in IMPORT_FIELDS} | values
+        updates.append((out, target.id, merged))
+    for out in outcomes:
+        if out.status == "error" and not out.messages:  # not reachable; keeps the report honest
+            out.messages.append("Dòng lỗi.")
+
+    report = ImportReport(
+        filename=filename, file_format=parsed.file_format, list_year=list_year, year_source=year_source,
+        columns={k: v for k, v in parsed.header.columns.items()}, header_row=parsed.header.first_row,
+        sheet=parsed.sheet, rows=outcomes, skip_invalid=skip_invalid,
+        new_hamlets=_new_hamlets(outcomes, hamlets or (), {h["hamlet"] for h in existing}),
+    )
+    return ImportPlan(report, inserts, updates)
+
+
+def _new_hamlets(outcomes: list[RowOutcome], configured: Sequence[str], on_file: set[str]) -> dict[str, dict[str, Any]]:
+    """The hamlets of the rows to be written (new / update) that are neither configured nor on
+    file, each with its row count, first row and the known hamlet it most likely misspells."""
+    known = set(on_file)
+    for name in configured:
+        try:
+            known.add(normalize_hamlet(name))
+        except vn.VnValueError:
+            continue
+    found: dict[str, dict[str, Any]] = {}
+    for out in outcomes:
+        if out.status in ("new", "update") and out.hamlet and out.hamlet not in known:
+            entry = found.setdefault(out.hamlet, {"rows": 0, "first_row": out.number, "like": None})
+            entry["rows"] += 1
+    ordered = sorted(known, key=vn.sort_key)
+    for name, entry in found.items():
+        entry["like"] = close_hamlet(name, ordered)
+    return found
+
+
+def _row_values(rec: hl.HouseholdRecord, list_year: int, target: Any) -> dict[str, Any]:
+    """Column values an imported row sets.  An empty optional cell (birth year, sex, CCCD,
+    phone, address) or a missing optional column leaves the stored value alone; the category,
+    the policy marks of a present column and the list year always come from the file.  A new
+    household (no ``target``) gets every column, defaults filled (households.new_household_facts)."""
+    v: dict[str, Any] = {"head_name": rec.head_name, "hamlet": rec.hamlet, "category": rec.category,
+                         "list_year": list_year}
+    if rec.code:
+        v["code"] = rec.code
+    for f in ("head_birth_year", "head_gender", "phone", "address", "members", "meritorious", "social_policy"):
+        value = getattr(rec, f)
+        if value is not None:
+            v[f] = value
+    if rec.citizen_id:
+        v["citizen_id"], v["citizen_id_kind"] = rec.citizen_id, rec.citizen_id_kind
+        warning = rec.citizen_id_warning
+        if target is not None and (rec.head_birth_year is None or rec.head_gender is None):
+            # Compare the CCCD with what will be on file once the row is saved.
+            check = vn.check_citizen_id(rec.citizen_id, v.get("head_birth_year", target.head_birth_year),
+                                        v.get("head_gender", target.head_gender))
+            warning = " ".join(check.warnings) or None
+        v["citizen_id_warning"] = warning
+    if target is None:
+        return new_household_facts(v)
+    if target.archived:
+        v["archived"] = False
+    return v

@@ -1,0 +1,341 @@
+"""Reading a household list file: check it, find the header, parse every row.  Never touches the
+database.
+
+First the file itself (:func:`sniff_format`, :func:`check_xlsx_container`): not empty, not too
+large, a real .xlsx (zip magic, workbook inside, uncompressed size and compression ratio checked
+from the zip directory *before* openpyxl inflates anything) or a UTF-8 CSV (with or without BOM;
+comma or semicolon).  Then the rows, through :mod:`subsidy.domain.household_list`: the header on
+the first sheet that has one, the list year from the title, and one :class:`hl.RowResult` per row
+under the header (:func:`read_household_list`).  Every refusal of the file as a whole is an
+:class:`ImportFileError` with a Vietnamese message saying how to fix the file.
+
+Source: shared/data/README.md (what real lists look like).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from subsidy.domain import household_list as hl
+from subsidy.domain.calendar import today_vn
+from subsidy.services.errors import ServiceError
+
+#: ``progress(done_rows, total_rows)``, called now and then while the rows are read.
+Progress = Callable[[int, int], None]
+
+# Once this many blank rows follow each other after the header, the table is over.
+BLANK_RUN_END = 1000
+
+
+class ImportFileError(ServiceError):
+    """The file as a whole was refused (type, size, zip bomb, no header, too many rows…)."""
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """Limits on what an import will read (each breach is refused with a Vietnamese message).
+
+    ``max_bytes``: the file itself; ``max_uncompressed_bytes``: the sum of the sizes inside an
+    .xlsx (a zip); ``max_compression_ratio``: uncompressed / compressed size of any member larger
+    than 1 MB (zip bombs reach 1000:1; real sheets about 10:1); ``max_rows``: rows that hold
+    something under the header.
+    """
+
+    max_bytes: int = 10 * 1024 * 1024
+    max_uncompressed_bytes: int = 200 * 1024 * 1024
+    max_compression_ratio: int = 100
+    max_rows: int = 50_000
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> "ImportLimits":
+        """From the app config, else the environment (``environ``, default ``os.environ``):
+        IMPORT_MAX_BYTES (default: MAX_CONTENT_LENGTH, the web upload limit), IMPORT_MAX_UNCOMPRESSED_BYTES,
+        IMPORT_MAX_COMPRESSION_RATIO, IMPORT_MAX_ROWS."""
+        env = os.environ if environ is None else environ
+        d = cls()
+
+        def get(key: str, default: int) -> int:
+            return int(config.get(key) or env.get(key) or default)
+
+        return cls(
+            max_bytes=get("IMPORT_MAX_BYTES", int(config.get("MAX_CONTENT_LENGTH") or d.max_bytes)),
+            max_uncompressed_bytes=get("IMPORT_MAX_UNCOMPRESSED_BYTES", d.max_uncompressed_bytes),
+            max_compression_ratio=get("IMPORT_MAX_COMPRESSION_RATIO", d.max_compression_ratio),
+            max_rows=get("IMPORT_MAX_ROWS", d.max_rows),
+        )
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f}".replace(".", ",").replace(",0", "") + " MB"
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OTHER_MAGIC = {
+    b"%PDF": "PDF",
+    b"\x89PNG": "ảnh PNG",
+    b"\xff\xd8\xff": "ảnh JPEG",
+    b"GIF8": "ảnh GIF",
+    b"Rar!": "RAR",
+    b"\x1f\x8b": "gzip",
+    b"7z\xbc\xaf": "7z",
+}
+_ALLOWED_EXT = (".xlsx", ".csv", ".txt")
+_FIX_HINT = "Hãy mở danh sách bằng Excel và lưu lại dạng «Excel Workbook (.xlsx)» hoặc «CSV UTF-8»."
+
+
+def sniff_format(data: bytes, filename: str, limits: ImportLimits) -> str:
+    """``"xlsx"`` or ``"csv"`` from the file's content (its magic bytes), not only its name.
+
+    Raises ImportFileError: empty file, too large, a name that is neither .xlsx nor .csv, an
+    old .xls, a PDF or picture, or a name that disagrees with the content.
+    """
+    name = (filename or "").strip()
+    ext = Path(name.lower()).suffix
+    if not data:
+        raise ImportFileError(f"Tệp «{name}» rỗng (0 byte). Hãy chọn đúng tệp danh sách hộ.")
+    if len(data) > limits.max_bytes:
+        raise ImportFileError(
+            f"Tệp «{name}» nặng {_mb(len(data))}, vượt giới hạn {_mb(limits.max_bytes)}. Hãy xóa các "
+            "trang tính, hình ảnh không cần thiết, hoặc chia danh sách thành nhiều tệp."
+        )
+    if ext not in _ALLOWED_EXT:
+        raise ImportFileError(
+            f"Tệp «{name}» không phải tệp .xlsx hoặc .csv nên không nhập được. {_FIX_HINT}"
+        )
+    if data.startswith(_ZIP_MAGIC):
+        if ext != ".xlsx":
+            raise ImportFileError(
+                f"Tệp «{name}» có đuôi {ext} nhưng nội dung là tệp nén (Excel .xlsx?). Hãy đổi "
+                "tên cho đúng đuôi .xlsx, hoặc lưu lại dạng CSV UTF-8."
+            )
+        return "xlsx"
+    if data.startswith(_OLE_MAGIC):
+        raise ImportFileError(
+            f"Tệp «{name}» là tệp Excel cũ (.xls, Excel 97–2003), chưa đọc được. {_FIX_HINT}"
+        )
+    for magic, what in _OTHER_MAGIC.items():
+        if data.startswith(magic):
+            raise ImportFileError(f"Tệp «{name}» là tệp {what}, không phải danh sách Excel hay CSV. {_FIX_HINT}")
+    if ext == ".xlsx":
+        raise ImportFileError(
+            f"Tệp «{name}» có đuôi .xlsx nhưng nội dung không phải tệp Excel (có thể đã bị đổi "
+            f"tên hoặc hỏng). {_FIX_HINT}"
+        )
+    if b"\x00" in data[:65536]:
+        raise ImportFileError(
+            f"Tệp «{name}» không phải tệp văn bản CSV (có ký tự nhị phân; có thể là tệp UTF-16 "
+            f"hoặc tệp khác bị đổi tên). {_FIX_HINT}"
+        )
+    return "csv"
+
+
+def check_xlsx_container(data: bytes, filename: str, limits: ImportLimits) -> None:
+    """Inspect the .xlsx zip directory before anything is inflated.
+
+    Refuses (ImportFileError): a broken zip; a zip that is not an Excel workbook (no
+    ``xl/workbook.xml``: a .docx, .ods, …); more than 10 000 members; a total uncompressed size
+    above ``limits.max_uncompressed_bytes``; a member over 1 MB whose compression ratio is above
+    ``limits.max_compression_ratio`` (a zip bomb).  The sizes come from the zip directory;
+    ``zipfile`` never inflates a member past its declared size, so the check bounds the work.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as err:
+        raise ImportFileError(f"Tệp «{filename}» bị hỏng, không mở được như tệp Excel (.xlsx). {_FIX_HINT}") from err
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        what = "OpenDocument (.ods)" if "content.xml" in names else "một tệp nén khác"
+        raise ImportFileError(f"Tệp «{filename}» là {what}, không phải tệp Excel .xlsx. {_FIX_HINT}")
+    if len(infos) > 10_000:
+        raise ImportFileError(f"Tệp «{filename}» chứa quá nhiều thành phần ({len(infos)}); không phải một danh sách bình thường.")
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_uncompressed_bytes:
+        raise ImportFileError(
+            f"Tệp «{filename}» khi giải nén nặng {_mb(total)}, vượt giới hạn "
+            f"{_mb(limits.max_uncompressed_bytes)}. Hãy xóa các trang tính, định dạng, hình ảnh "
+            "không cần thiết, hoặc chia danh sách thành nhiều tệp."
+        )
+    for i in infos:
+        if i.file_size > 1024 * 1024 and i.file_size > limits.max_compression_ratio * max(i.compress_size, 1):
+            raise ImportFileError(
+                f"Tệp «{filename}» có thành phần «{i.filename}» nén bất thường (tỉ lệ "
+                f"{i.file_size // max(i.compress_size, 1)}:1, giải nén ra {_mb(i.file_size)}): có thể "
+                "là tệp độc hại (zip bomb). Không mở tệp này; hãy lấy lại danh sách từ nguồn tin cậy."
+            )
+
+
+@dataclass
+class ParsedList:
+    """The rows of a list file, parsed (before any database lookup)."""
+
+    file_format: str
+    header: hl.Header
+    title_year: int | None
+    sheet: str | None
+    results: list[hl.RowResult]
+
+
+def _xlsx_rows(data: bytes, filename: str) -> tuple[Any, list[tuple[str, Any]]]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as err:
+        raise ImportFileError(f"Không đọc được tệp Excel «{filename}» ({err.__class__.__name__}). {_FIX_HINT}") from err
+    sheets = [wb.active] + [ws for ws in wb.worksheets if ws is not wb.active]
+    return wb, [(ws.title, ws) for ws in sheets if ws is not None and hasattr(ws, "iter_rows")]
+
+
+def _csv_text(data: bytes, filename: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ImportFileError(
+            f"Tệp CSV «{filename}» không ở mã UTF-8 nên chữ tiếng Việt sẽ bị lỗi (dòng có byte lỗi ở "
+            f"vị trí {err.start}). Trong Excel hãy chọn Lưu thành → «CSV UTF-8 (Comma delimited)»."
+        ) from err
+
+
+def _csv_delimiter(text: str) -> str:
+    sample = text[:20000].splitlines()[:40]
+    best, best_n = ",", -1
+    for d in (",", ";", "\t"):
+        n = sum(line.count(d) for line in sample)
+        if n > best_n:
+            best, best_n = d, n
+    return best
+
+
+def this_year() -> int:
+    """The current year in Việt Nam (the latest acceptable birth year, the default list year)."""
+    return today_vn().year
+
+
+def read_household_list(data: bytes, filename: str, limits: ImportLimits | None = None,
+                        progress: Progress | None = None) -> ParsedList:
+    """Check and parse a list file (no database access).
+
+    Shapes: ``data`` the file's bytes; ``filename`` its name as uploaded (for the type check and
+    messages); ``progress(done_rows, total_rows)`` called now and then.  Returns a
+    :class:`ParsedList` with one :class:`hl.RowResult` per row under the header.
+
+    Raises ImportFileError for every file-level problem (see :func:`sniff_format`,
+    :func:`check_xlsx_container`; no header; no household row; more than ``limits.max_rows``).
+    """
+    limits = limits or ImportLimits()
+    fmt = sniff_format(data, filename, limits)
+    current_year = this_year()
+    wb = None
+    if fmt == "xlsx":
+        check_xlsx_container(data, filename, limits)
+        wb, sheets = _xlsx_rows(data, filename)
+        candidates = [(title, ws.max_row or 0, (lambda ws=ws: ws.iter_rows(values_only=True))) for title, ws in sheets]
+    else:
+        text = _csv_text(data, filename)
+        delimiter = _csv_delimiter(text)
+        total = text.count("\n") + 1
+        candidates = [(None, total, (lambda: csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))]
+    try:
+        header_error: hl.ListFormatError | None = None
+        for title, total, make_rows in candidates:
+            rows_iter = iter(make_rows())
+            head: list[Sequence[Any]] = []
+            try:
+                for row in rows_iter:
+                    head.append(row)
+                    if len(head) >= hl.HEADER_SEARCH_ROWS:
+                        break
+            except Exception as err:  # noqa: BLE001 - a broken sheet XML, a CSV quoting error
+                raise ImportFileError(f"Không đọc được nội dung tệp «{filename}»: {err}. {_FIX_HINT}") from err
+            try:
+                header = hl.find_header(head)
+            except hl.ListFormatError as err:
+                header_error = header_error or err
+                continue
+            results = _parse_rows(header, head, rows_iter, current_year, limits, total, progress, filename)
+            if not any(r.skip_reason is None for r in results):
+                raise ImportFileError(
+                    f"Tệp «{filename}» có dòng tiêu đề (dòng {header.last_row}) nhưng không có dòng hộ "
+                    "nào bên dưới. Hãy kiểm tra lại tệp."
+                )
+            year = hl.find_list_year(head[: header.first_row - 1])
+            return ParsedList(fmt, header, year, title, results)
+        if header_error is not None and not _has_content(candidates):
+            raise ImportFileError(f"Tệp «{filename}» không có dữ liệu nào. Hãy chọn đúng tệp danh sách hộ.")
+        raise ImportFileError(str(header_error))
+    finally:
+        if wb is not None:
+            wb.close()
+
+
+def _has_content(candidates: list) -> bool:
+    for _title, _total, make_rows in candidates:
+        for i, row in enumerate(make_rows()):
+            if any(c is not None and str(c).strip() for c in row):
+                return True
+            if i > hl.HEADER_SEARCH_ROWS:
+                break
+    return False
+
+
+def _parse_rows(header: hl.Header, head: list[Sequence[Any]], rest: Iterator[Sequence[Any]], this_year: int,
+                limits: ImportLimits, total: int, progress: Progress | None, filename: str) -> list[hl.RowResult]:
+    parser = hl.RowParser(header, this_year)
+    results: list[hl.RowResult] = []
+    number = header.last_row
+    filled = 0  # rows with something in them
+    households = 0  # rows that are households (valid or not)
+    blank_run = 0
+
+    def rows() -> Iterator[Sequence[Any]]:
+        yield from head[header.last_row:]
+        yield from rest
+
+    parse = parser.parse
+    try:
+        for row in rows():
+            number += 1
+            r = parse(number, row)
+            if r.skip_reason == hl.BLANK_ROW:
+                blank_run += 1
+                if blank_run >= BLANK_RUN_END:
+                    break
+                if blank_run > 1:
+                    continue  # a run of blank rows is reported once
+            else:
+                blank_run = 0
+                filled += 1
+                households += r.skip_reason is None
+                if households > limits.max_rows or filled > 2 * limits.max_rows + 1000:
+                    raise ImportFileError(
+                        f"Tệp «{filename}» có hơn {_thousands(limits.max_rows)} dòng dữ liệu, vượt giới "
+                        "hạn cho một lần nhập. Hãy chia danh sách thành nhiều tệp nhỏ hơn."
+                    )
+            results.append(r)
+            if progress is not None and number % 1000 == 0:
+                progress(number, total)
+    except ImportFileError:
+        raise
+    except Exception as err:  # noqa: BLE001 - a broken sheet XML, a CSV quoting error
+        raise ImportFileError(f"Không đọc được tệp «{filename}» ở dòng {number}: {err}. {_FIX_HINT}") from err
+    # Trailing blank rows say nothing.
+    while results and results[-1].skip_reason == hl.BLANK_ROW:
+        results.pop()
+    hl.mark_file_duplicates(results)
+    if progress is not None:
+        progress(number, max(total, number))
+    return results
