@@ -1,7 +1,7 @@
 """The tally and annual report as a PDF (domain.md §7; Nghị định 30/2020/NĐ-CP layout).
 
 Landscape A4: issuing body and document number top left, motto and place-and-date top right, the
-title in capitals, then the tables of ``subsidy.documents.tally_export.sections`` (the same tables
+title in capitals, then the tables of ``subsidy.documents.tally_tables.sections`` (the same tables
 as the XLSX, CSV and the screen) with their header repeated on every page and a bold totals row,
 a bar chart of phones handed over per hamlet (reportlab.graphics, no external service), notes,
 and the signature blocks (NGƯỜI LẬP BIỂU; TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH),
@@ -22,10 +22,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from subsidy.documents import base as b
-from subsidy.documents.tally_export import Report, Section, as_of_text, sections
+from subsidy.documents.tally_tables import Report, Section, as_of_text, sections
 from subsidy.domain.calendar import VN_TZ
+from subsidy.domain.reports import AnnualReport, Tally
 from subsidy.domain.vn import format_money, place_date_line
-from subsidy.services.tally import AnnualReport, Tally
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 BAR_COLOUR = colors.HexColor("#2F5D8A")

@@ -1,9 +1,10 @@
-"""Renderers of the tally and the annual report: the table model, JSON, CSV and XLSX.
+"""Renderers of the tally and the annual report: JSON, CSV and XLSX, and ``render`` choosing the
+format (the PDF is subsidy.documents.tally).
 
-One dataclass, many renderers (architecture.md "Reports"): ``sections(report)`` turns a
-``Tally`` or an ``AnnualReport`` (subsidy.services.tally) into a list of ``Section`` tables, and
-every renderer — this module's JSON/CSV/XLSX, the PDF (subsidy.documents.tally) and the screen —
-prints those same sections, so the formats cannot disagree.
+One dataclass, many renderers (architecture.md "Reports"): ``sections(report)``
+(subsidy.documents.tally_tables) turns a ``Tally`` or an ``AnnualReport`` (subsidy.domain.reports)
+into a list of ``Section`` tables, and every renderer — this module's CSV/XLSX, the PDF and the
+screen — prints those same sections, so the formats cannot disagree.
 
 Pure: imports neither Flask nor SQLAlchemy. Every function returns bytes or plain data.
 
@@ -18,127 +19,13 @@ import csv
 import datetime as dt
 import io
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from subsidy.domain.calendar import VN_TZ
+from subsidy.documents.tally import render_pdf
+from subsidy.documents.tally_tables import Report, meta_lines, sections
+from subsidy.documents.tally_tables import as_of_text  # noqa: F401 - the report page imports it from here
 from subsidy.domain.csvsafe import csv_safe  # one rule for every CSV (also the household export)
-from subsidy.services.tally import (
-    FIGURE_COLUMNS, QUOTA_LABELS, AnnualReport, Breakdown, Figures, Tally,
-)
-
-Report = Tally | AnnualReport
-
-
-@dataclass(frozen=True)
-class Section:
-    """One table: ``kinds`` per column is "text", "count" or "money" (int đồng).
-
-    ``rows`` and ``totals`` hold raw values (str / int / None); renderers format them.
-    ``sheet``: a short sheet name (≤ 31 characters, Excel's limit).
-    """
-
-    key: str
-    title: str
-    sheet: str
-    header: tuple[str, ...]
-    kinds: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
-    totals: tuple[Any, ...] | None = None
-    note: str | None = None
-
-
-# ----------------------------------------------------------------------------- the table model
-
-_FIG_HEADER = tuple(label for _f, label, _k in FIGURE_COLUMNS)
-_FIG_KINDS = tuple(kind for _f, _l, kind in FIGURE_COLUMNS)
-
-
-def _fig(f: Figures) -> tuple[int, ...]:
-    return tuple(getattr(f, name) for name, _l, _k in FIGURE_COLUMNS)
-
-
-#: How voids are counted (services/tally.py), under the first table of figures: a tester read
-#: "Bàn giao điện thoại 0 · Hủy bàn giao 1" in one row as a contradiction.
-VOIDS_NOTE = ("«Bàn giao điện thoại», «Chi hỗ trợ tiền»: lần bàn giao, lần chi trong kỳ còn hiệu lực đến hết "
-              "kỳ (lập rồi hủy ngay trong kỳ thì không tính). «Hủy bàn giao», «Hủy chi tiền»: biên bản, giấy "
-              "biên nhận bị hủy trong kỳ, kể cả biên bản lập ở kỳ trước (kỳ trước vẫn giữ số đã báo cáo). "
-              "Vì vậy không lấy số bàn giao trừ số hủy của cùng dòng; số hộ đã được hỗ trợ là cột «Đã hỗ trợ "
-              "(còn hiệu lực)».")
-
-
-def _breakdown_section(key: str, b: Breakdown, totals_label: str = "Tổng cộng", note: str | None = None) -> Section:
-    return Section(
-        key=key, title=b.title, sheet=b.title,
-        header=(b.key_title,) + _FIG_HEADER, kinds=("text",) + _FIG_KINDS,
-        rows=tuple((r.label,) + _fig(r.figures) for r in b.rows),
-        totals=(totals_label,) + _fig(b.total),
-        note=note,
-    )
-
-
-def _common_sections(t: Tally) -> list[Section]:
-    reasons = Section(
-        key="not_eligible_by_rule", title="Không đủ điều kiện theo lý do", sheet="Lý do không đủ điều kiện",
-        header=("Quy tắc", "Nội dung", "Số hồ sơ"), kinds=("text", "text", "count"),
-        rows=tuple((r.rule, r.label, r.count) for r in t.not_eligible_by_rule),
-        totals=("", "Số hồ sơ không đủ điều kiện", t.totals.not_eligible),
-        note="Một hồ sơ không đạt nhiều điều kiện được tính ở mỗi điều kiện không đạt.",
-    )
-    q = t.quota.as_dict()
-    quota = Section(
-        key="quota", title=f"Chỉ tiêu phân bổ (đến hết ngày {t.period.end:%d/%m/%Y})", sheet="Chỉ tiêu phân bổ",
-        header=("Chỉ tiêu", "Số lượng"), kinds=("text", "count"),
-        rows=tuple((label, q[k]) for k, label in QUOTA_LABELS),
-        note="Đã sử dụng = đang trong danh sách đề nghị + đã phê duyệt chưa hỗ trợ + đã hỗ trợ; "
-             "còn lại = số máy được phân bổ − đã sử dụng.",
-    )
-    return [
-        _breakdown_section("by_hamlet", t.by_hamlet, note=VOIDS_NOTE),
-        _breakdown_section("by_category", t.by_category),
-        _breakdown_section("by_tier", t.by_tier),
-        reasons,
-        quota,
-    ]
-
-
-def sections(report: Report) -> list[Section]:
-    """The tables of a tally or an annual report, in printing order.
-
-    Tally: by hamlet, by category, by priority tier (each with its "Tổng cộng" row), not
-    eligible by reason, quota. AnnualReport: per month (totals row "Cả năm" = the year computed as
-    one period), year to date per month (totals row = since the programme's start), then the
-    year's breakdowns, reasons and quota.
-    """
-    if isinstance(report, Tally):
-        return _common_sections(report)
-    y = report.year_number
-    months = Section(
-        key="months", title=f"Theo tháng năm {y}", sheet="Theo tháng",
-        header=("Tháng",) + _FIG_HEADER, kinds=("text",) + _FIG_KINDS,
-        rows=tuple((m.label,) + _fig(m.figures) for m in report.months),
-        totals=(f"Cả năm {y}",) + _fig(report.year.totals),
-        note="Dòng «Cả năm» tính một lần cho cả năm: hồ sơ phát sinh ở nhiều tháng chỉ tính một lần; "
-             "«Đang chờ» là số cuối kỳ. " + VOIDS_NOTE,
-    )
-    ytd = Section(
-        key="year_to_date", title=f"Lũy kế từ đầu năm {y} đến hết từng tháng", sheet="Lũy kế trong năm",
-        header=("Đến hết",) + _FIG_HEADER, kinds=("text",) + _FIG_KINDS,
-        rows=tuple((m.label,) + _fig(m.year_to_date) for m in report.months),
-        totals=("Lũy kế từ đầu chương trình",) + _fig(report.cumulative),
-    )
-    return [months, ytd] + _common_sections(report.year)
-
-
-def as_of_text(report: Report) -> str:
-    """"Số liệu tính đến 09:15 ngày 30/11/2026" (local time of ``generated_at``)."""
-    local = report.generated_at.astimezone(VN_TZ)
-    return f"Số liệu tính đến {local:%H:%M} ngày {local:%d/%m/%Y}"
-
-
-def meta_lines(report: Report) -> list[str]:
-    """Title, period and "as of" lines printed above the tables in every format."""
-    return [report.title, report.period_label, as_of_text(report)]
+from subsidy.domain.reports import FIGURE_COLUMNS, AnnualReport, Breakdown, Figures, Tally
 
 
 # ----------------------------------------------------------------------------- JSON
@@ -323,8 +210,6 @@ def render(report: Report, fmt: str, **pdf_options: Any) -> bytes:
     if fmt == "xlsx":
         return render_xlsx(report)
     if fmt == "pdf":
-        from subsidy.documents.tally import render_pdf
-
         return render_pdf(report, **pdf_options)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from subsidy.domain.calendar import today_vn
 from subsidy.services.errors import ServiceError
-from subsidy.services.tally import RadioCounts, radio_counts
+from subsidy.domain.reports import RadioCounts
+from subsidy.services.tally import radio_counts
 
 #: Dates the counts may be asked for (the API's ``date`` parameter, the page's ``ngay``).
 FIRST_DATE = dt.date(2000, 1, 1)
