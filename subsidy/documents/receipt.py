@@ -7,7 +7,7 @@ two parties, the phone (make, model, IMEI, telecom, subscriber number) or the am
 and in Vietnamese words, signature blocks for the receiver, the giver and the commune, and a QR
 code carrying only the public status link (``…/tra-cuu?ma=<tracking code>``: no name, no CCCD).
 
-Everything printed comes from :class:`ReceiptData`, which is stored as the receipt's snapshot
+Everything printed comes from subsidy.domain.receipt.ReceiptData, which is stored as the receipt's snapshot
 (``Receipt.snapshot``) when the receipt is issued, so a reprint is identical even after the
 household's record changes; a reprint carries the stamp "BẢN SAO", a voided receipt "ĐÃ HỦY".
 
@@ -16,10 +16,7 @@ item 3; domain.md §6, §7; Thông tư 14/2022/TT-BTTTT, chương IV, mục 2.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass, field
-from typing import Any
 
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
@@ -29,72 +26,13 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from subsidy.documents import base as b
 from subsidy.documents.qr import QrFlowable, qr_code  # noqa: F401 - QrFlowable re-exported (tests)
 from subsidy.domain import tracking
-
-KIND_HANDOVER = "handover"
-KIND_CASH = "cash"
+from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
 
 STAMP_COPY = "BẢN SAO"
 STAMP_VOID = "ĐÃ HỦY"
 
 QR_SIZE = 26 * mm
 SIGN_SPACE = 18 * mm
-
-
-@dataclass
-class ReceiptData:
-    """Everything a receipt prints (also its stored snapshot: ``dataclasses.asdict``).
-
-    Strings are plain text (NFC; escaped at render). Money in whole đồng; dates already
-    formatted dd/mm/yyyy. ``kind`` is ``"handover"`` (biên bản bàn giao) or ``"cash"``
-    (giấy biên nhận). Handover-only fields are empty for cash and vice versa.
-    """
-
-    kind: str
-    number_display: str  # "0007/BB-VTCI"
-    series: str
-    year: int
-    number: int
-    issuer_body_upper: str
-    issuer_body: str
-    place: str
-    giver_unit: str  # "Ủy ban nhân dân xã Phú Tân" (Bên giao; where the receipt is made)
-    date: str  # dd/mm/yyyy: the handover or payment date
-    place_date: str  # "Phú Tân, ngày 05 tháng 11 năm 2026"
-    tracking_code: str
-    status_url: str  # the QR code's content: public status link with the tracking code only
-    household_code: str
-    head_name: str
-    hamlet: str
-    address: str
-    category: str  # "Hộ nghèo" / "Hộ cận nghèo" / ""
-    recipient_name: str
-    recipient_citizen_id: str
-    staff_name: str
-    legal_basis: str
-    decision: str = ""  # "Quyết định số … ngày … của …" approving the list, when known
-    # handover
-    phone_make: str = ""
-    phone_model: str = ""
-    imei: str = ""
-    imei2: str = ""
-    telecom: str = ""
-    subscriber_number: str = ""
-    # cash
-    amount: int = 0
-    amount_figures: str = ""  # "500.000"
-    amount_words: str = ""  # "Năm trăm nghìn đồng"
-    purchase_date: str = ""  # dd/mm/yyyy
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_snapshot(self) -> dict[str, Any]:
-        """The JSON-ready dict stored in ``Receipt.snapshot``."""
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_snapshot(cls, snap: dict[str, Any]) -> "ReceiptData":
-        """Rebuild from a stored snapshot (unknown keys are ignored, missing ones default)."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in snap.items() if k in names})
 
 
 def _kv_table(rows: list[tuple[str, str]], st: b.Styles, label_w: float, width: float | None = None) -> Table:
@@ -112,7 +50,6 @@ def _kv_table(rows: list[tuple[str, str]], st: b.Styles, label_w: float, width: 
         ("LEADING", (0, 0), (0, -1), style.leading),
     ]))
     return tbl
-
 
 
 def _parties(d: ReceiptData, st: b.Styles) -> list[Flowable]:

@@ -35,14 +35,15 @@ from sqlalchemy.orm import Session
 from subsidy.db import utcnow
 from subsidy.documents import receipt as receipt_doc
 from subsidy.domain import tracking, vn
+from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
 from subsidy.models import Receipt, ReceiptCounter, User
 from subsidy.services import audit
 from subsidy.services.errors import NotFound
 
 SERIES_HANDOVER = "BB-VTCI"
 SERIES_CASH = "BN-VTCI"
-SERIES = {receipt_doc.KIND_HANDOVER: SERIES_HANDOVER, receipt_doc.KIND_CASH: SERIES_CASH}
-KIND_LABELS = {receipt_doc.KIND_HANDOVER: "Biên bản bàn giao", receipt_doc.KIND_CASH: "Giấy biên nhận"}
+SERIES = {KIND_HANDOVER: SERIES_HANDOVER, KIND_CASH: SERIES_CASH}
+KIND_LABELS = {KIND_HANDOVER: "Biên bản bàn giao", KIND_CASH: "Giấy biên nhận"}
 
 LEGAL_BASIS_DEFAULT = "Thông tư số 14/2022/TT-BTTTT ngày 28/10/2022 của Bộ Thông tin và Truyền thông"
 STATUS_PATH = "/tra-cuu"
@@ -126,7 +127,7 @@ def allocate_number(session: Session, series: str, year: int) -> int:
     return number
 
 
-def issue(session: Session, kind: str, application_id: int, data: receipt_doc.ReceiptData, *,
+def issue(session: Session, kind: str, application_id: int, data: ReceiptData, *,
           handover_id: int | None = None, cash_payment_id: int | None = None) -> Receipt:
     """Number ``data`` (series of ``kind``, year ``data.year``), store it as the snapshot of a new
     Receipt and flush. ``data.number``/``number_display`` are filled in here.
@@ -149,7 +150,7 @@ def issue(session: Session, kind: str, application_id: int, data: receipt_doc.Re
     return receipt
 
 
-def search_text_of(data: receipt_doc.ReceiptData) -> str:
+def search_text_of(data: ReceiptData) -> str:
     """The folded search key of a receipt: number, IMEIs, recipient and head names, tracking code
     (no CCCD: the list search does not need it)."""
     parts = [data.number_display, data.imei, data.imei2, data.recipient_name, data.head_name,
@@ -176,9 +177,9 @@ def for_application(session: Session, application_id: int) -> list[Receipt]:
         select(Receipt).where(Receipt.application_id == application_id).order_by(Receipt.id.desc())))
 
 
-def data_of(receipt: Receipt) -> receipt_doc.ReceiptData:
+def data_of(receipt: Receipt) -> ReceiptData:
     """The ReceiptData stored in the receipt's snapshot."""
-    return receipt_doc.ReceiptData.from_snapshot(receipt.snapshot)
+    return ReceiptData.from_snapshot(receipt.snapshot)
 
 
 def stamp_for(receipt: Receipt) -> str | None:

@@ -1,13 +1,13 @@
 """What a handover's or a payment's receipt prints about the application, the household, the
-commune and the legal basis (subsidy.documents.receipt.ReceiptData; the phone or the amount is
+commune and the legal basis (subsidy.domain.receipt.ReceiptData; the phone or the amount is
 filled in by the caller)."""
 from __future__ import annotations
 
 import datetime as dt
 
-from subsidy.documents import receipt as receipt_doc
 from subsidy.domain import vn
 from subsidy.domain.labels import CATEGORY_LABELS
+from subsidy.domain.receipt import ReceiptData
 from subsidy.models import Application, Household, RuleSet, User
 from subsidy.services import receipts
 
@@ -32,15 +32,15 @@ def _legal_basis(rule_set: RuleSet | None) -> str:
 
 def receipt_data(kind: str, app: Application, household: Household, day: dt.date, recipient_name: str,
                  recipient_citizen_id: str, actor: User | None, settings: receipts.ReceiptSettings,
-                 rule_set: RuleSet | None) -> receipt_doc.ReceiptData:
-    """The receipt data of ``kind`` (receipt_doc.KIND_HANDOVER | KIND_CASH) dated ``day``, not yet
+                 rule_set: RuleSet | None) -> ReceiptData:
+    """The receipt data of ``kind`` (domain.receipt.KIND_HANDOVER | KIND_CASH) dated ``day``, not yet
     numbered (receipts.issue numbers it): issuer and place from ``settings``, the household, the
     recipient, the staff member (``actor``), the legal basis (``rule_set``'s, or Thông tư
     14/2022's) and the approving decision. Source: domain.md §7."""
     staff = ""
     if actor is not None:
         staff = (actor.full_name or "").strip() or actor.username
-    return receipt_doc.ReceiptData(
+    return ReceiptData(
         kind=kind, number_display="", series="", year=day.year, number=0,
         issuer_body_upper=settings.body_upper, issuer_body=settings.body, place=settings.place,
         giver_unit=settings.giver_unit, date=vn.format_date(day), place_date=vn.place_date_line(settings.place, day),

@@ -8,9 +8,9 @@ from typing import Sequence
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from subsidy.documents import receipt as receipt_doc
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
+from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER
 from subsidy.domain.workflow import State
 from subsidy.models import CashPayment, Handover, HandoverImei, User
 from subsidy.services import audit, receipts, workflow
@@ -78,11 +78,11 @@ def record_handover(
         raise conflict_from(session, err, imeis, app) from err
 
     workflow.move(session, app, State.handed_over, actor)
-    rd = receipt_data(receipt_doc.KIND_HANDOVER, app, app.household, data.handed_on, name, citizen_id,
+    rd = receipt_data(KIND_HANDOVER, app, app.household, data.handed_on, name, citizen_id,
                       actor, settings, None)
     rd.phone_make, rd.phone_model, rd.telecom, rd.subscriber_number = make, model, telecom, subscriber
     rd.imei, rd.imei2 = imeis[0], (imeis[1] if len(imeis) > 1 else "")
-    receipt = receipts.issue(session, receipt_doc.KIND_HANDOVER, app.id, rd, handover_id=handover.id)
+    receipt = receipts.issue(session, KIND_HANDOVER, app.id, rd, handover_id=handover.id)
     audit.record(session, actor, "handover.create", "handover", handover.id, {
         "application_id": [None, app.id], "phone": [None, f"{make} {model}"], "imei": [None, imeis[0]],
         "imei2": [None, imeis[1] if len(imeis) > 1 else None], "telecom": [None, telecom],
@@ -133,11 +133,11 @@ def record_cash_payment(
         raise conflict_from(session, err, [], app) from err
 
     workflow.move(session, app, State.paid, actor)
-    rd = receipt_data(receipt_doc.KIND_CASH, app, app.household, data.paid_on, name, citizen_id, actor,
+    rd = receipt_data(KIND_CASH, app, app.household, data.paid_on, name, citizen_id, actor,
                       settings, rule_set)
     rd.amount, rd.amount_figures, rd.amount_words = amount, vn.format_money(amount), vn.amount_in_words(amount)
     rd.purchase_date = vn.format_date(purchase)
-    receipt = receipts.issue(session, receipt_doc.KIND_CASH, app.id, rd, cash_payment_id=payment.id)
+    receipt = receipts.issue(session, KIND_CASH, app.id, rd, cash_payment_id=payment.id)
     audit.record(session, actor, "cash_payment.create", "cash_payment", payment.id, {
         "application_id": [None, app.id], "amount": [None, amount], "paid_on": [None, data.paid_on],
         "purchase_date": [None, purchase], "recipient_name": [None, name],
