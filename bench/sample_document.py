@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from subsidy.documents import base as b  # noqa: E402
+from subsidy.domain.documents import Issuer  # noqa: E402
 
 NAMES = [
     "Nguyễn Thị Ánh Tuyết", "Đặng Văn Hưởng", "Lý Ngọc Ẩn", "Huỳnh Mỹ Nhung",
@@ -24,7 +25,7 @@ HAMLETS = ["Ấp Phú Thạnh", "Ấp Phú Lợi", "Ấp Tân Hòa Đông", "Ấ
 def sample_story(landscape: bool, rows: int) -> list:
     story = [
         *b.admin_header(
-            b.Issuer(body_upper="UBND TỈNH ĐỒNG THÁP", body="ỦY BAN NHÂN DÂN XÃ PHÚ TÂN", place="Phú Tân"),
+            Issuer(body_upper="UBND TỈNH ĐỒNG THÁP", body="ỦY BAN NHÂN DÂN XÃ PHÚ TÂN", place="Phú Tân"),
             "15/DS-UBND",
             "Phú Tân, ngày 05 tháng 11 năm 2026",
         ),

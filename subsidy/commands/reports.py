@@ -8,7 +8,7 @@ import click
 from flask import current_app
 
 from subsidy.cli import cli_session, fail
-from subsidy.documents.base import Issuer
+from subsidy.domain.documents import Issuer
 from subsidy.documents.tally_export import FORMATS, render
 from subsidy.domain.readable_errors import explain_os_error
 from subsidy.services import tally as svc

@@ -16,8 +16,6 @@ domain.md §5, §7, §9.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -25,37 +23,12 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from subsidy.documents import base as b
 from subsidy.documents.qr import qr_code
+from subsidy.domain.documents import IntakeSlipData
 
 TITLE = "Phiếu tiếp nhận hồ sơ"
 SUBTITLE = "Đề nghị hỗ trợ điện thoại thông minh (Chương trình VTCI)"
 QR_SIZE = 34 * mm
 CODE_SIZE = 26.0  # points: the tracking code, read aloud over the phone or typed on /tra-cuu
-
-
-@dataclass(frozen=True)
-class IntakeSlipData:
-    """Everything the slip prints (plain text, NFC; escaped at render).
-
-    ``tracking_code``: grouped as on screen ("K7QX-9M4T-AB"); ``status_url``: the QR code's content
-    (``{PUBLIC_BASE_URL}/tra-cuu?ma=<code>``); ``status_page``: the address written out for the
-    household (``{PUBLIC_BASE_URL}/tra-cuu``); ``place_date``: "Phú Tân, ngày 05 tháng 11 năm
-    2026" (the day received); ``received_on``: dd/mm/yyyy; ``support_form``: its Vietnamese label;
-    ``clerk_name``: the clerk who received it ("" leaves the line to write by hand).
-    """
-
-    issuer: b.Issuer
-    giver_unit: str  # "Ủy ban nhân dân xã Phú Tân"
-    tracking_code: str
-    status_url: str
-    status_page: str
-    place_date: str
-    received_on: str
-    head_name: str
-    household_code: str
-    hamlet: str
-    support_form: str
-    clerk_name: str
-    legal_basis: str = ""
 
 
 def _styles() -> b.Styles:
@@ -64,7 +37,6 @@ def _styles() -> b.Styles:
                                 alignment=TA_CENTER, spaceAfter=0)
     st["small_centre"] = ParagraphStyle("vn-small-centre", parent=st.small, alignment=TA_CENTER)
     return st
-
 
 
 def _facts(d: IntakeSlipData, st: b.Styles) -> Table:

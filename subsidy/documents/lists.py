@@ -13,90 +13,15 @@ Pure rendering: ListDocument in, bytes out (no Flask, no database).
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import unicodedata
-from dataclasses import dataclass, field
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from subsidy.documents import base as b
-from subsidy.domain.labels import CATEGORY_LABELS
-
-
-@dataclass(frozen=True)
-class ListRow:
-    """One household on a list. ``birth_year`` int or None; ``citizen_id``/``phone`` text as stored;
-    ``category`` the category code ("poor", "near_poor", "" when not on file), printed as its label."""
-
-    stt: int
-    name: str
-    birth_year: int | None
-    citizen_id: str
-    phone: str
-    hamlet: str
-    category: str
-    tier: str
-    form: str
-    tracking_code: str = ""
-    received_on: dt.date | None = None
-    note: str = ""
-    cash: bool = False
-
-    @property
-    def category_label(self) -> str:
-        """The category as printed ("Hộ nghèo"); "" when not on file."""
-        return CATEGORY_LABELS.get(self.category, "")
-
-
-@dataclass
-class ListDocument:
-    """A list to print. ``kind``: "proposal" | "approved". ``number``: the list's number
-    ("01/DS-UBND"); ``date``: the date printed in the place-and-date line; decision fields for an
-    approved list. ``prepared_by``: the full name of the clerk who drew up the list
-    (ProposalList.created_by), printed under "NGƯỜI LẬP DANH SÁCH" ("" to sign by hand)."""
-
-    kind: str
-    issuer: b.Issuer
-    number: str
-    date: dt.date
-    created_on: dt.date
-    rows: list[ListRow] = field(default_factory=list)
-    decision_number: str | None = None
-    decision_date: dt.date | None = None
-    approving_body: str | None = None
-    prepared_by: str = ""
-    programme_line: str = ("Chương trình cung cấp dịch vụ viễn thông công ích đến năm 2025 "
-                           "(Thông tư số 14/2022/TT-BTTTT)")
-
-    @property
-    def title(self) -> str:
-        if self.kind == "approved":
-            return "Danh sách hộ được phê duyệt hỗ trợ điện thoại thông minh"
-        return "Danh sách hộ đề nghị hỗ trợ điện thoại thông minh"
-
-    @property
-    def subtitle(self) -> str:
-        """The line under the title: "(Kèm theo Quyết định số … ngày … của …)" for an approved list
-        with its decision; "" for a proposal list (it is itself list "Số: …", printed in the header,
-        and attached to nothing)."""
-        if self.kind == "approved" and self.decision_number:
-            d = f" ngày {self.decision_date:%d/%m/%Y}" if self.decision_date else ""
-            body = f" của {self.approving_body}" if self.approving_body else ""
-            return f"(Kèm theo Quyết định số {self.decision_number}{d}{body})"
-        return ""
-
-    def counts(self) -> dict[str, int]:
-        out = {"total": len(self.rows), "poor": 0, "near_poor": 0, "cash": 0}
-        for r in self.rows:
-            if r.category in ("poor", "near_poor"):
-                out[r.category] += 1
-            if r.cash:
-                out["cash"] += 1
-        return out
-
+from subsidy.domain.documents import ListDocument
 
 HEADER = ["STT", "Họ và tên chủ hộ", "Năm sinh", "Số CCCD", "Số điện thoại", "Ấp", "Phân loại hộ",
           "Mức ưu tiên", "Hình thức hỗ trợ", "Ghi chú"]

@@ -26,6 +26,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from subsidy.documents import base as b
 from subsidy.documents.qr import QrFlowable, qr_code  # noqa: F401 - QrFlowable re-exported (tests)
 from subsidy.domain import tracking
+from subsidy.domain.documents import Issuer
 from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
 
 STAMP_COPY = "BẢN SAO"
@@ -190,7 +191,7 @@ def story(d: ReceiptData, compact: bool = False) -> list[Flowable]:
             style.leading = style.fontSize * 1.2
             style.spaceAfter = min(style.spaceAfter, 1)
     st["small_centre"] = ParagraphStyle("vn-small-centre", parent=st.small, alignment=TA_CENTER)
-    issuer = b.Issuer(body_upper=d.issuer_body_upper, body=d.issuer_body, place=d.place)
+    issuer = Issuer(body_upper=d.issuer_body_upper, body=d.issuer_body, place=d.place)
     if d.kind == KIND_HANDOVER:
         heading = b.title("Biên bản bàn giao", "Điện thoại thông minh hỗ trợ từ Chương trình VTCI")
     else:

@@ -24,6 +24,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 from subsidy.documents import base as b
 from subsidy.documents.tally_tables import Report, Section, as_of_text, sections
 from subsidy.domain.calendar import VN_TZ
+from subsidy.domain.documents import DEFAULT_ISSUER, Issuer
 from subsidy.domain.reports import AnnualReport, Tally
 from subsidy.domain.vn import format_money, place_date_line
 
@@ -142,7 +143,7 @@ def _nice_step(top: int) -> int:
 
 def render_pdf(
     report: Report,
-    issuer: b.Issuer = b.DEFAULT_ISSUER,
+    issuer: Issuer = DEFAULT_ISSUER,
     *,
     number: str = "\u00a0" * 8 + "/BC-UBND",
     preparer: str = "",

@@ -7,16 +7,15 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from subsidy.documents import intake
-from subsidy.documents.base import Issuer
-from subsidy.documents.intake import IntakeSlipData
 from subsidy.domain import tracking, vn
+from subsidy.domain.documents import IntakeSlipData, Issuer
 from subsidy.domain.labels import SUPPORT_FORM_LABELS
 from subsidy.models import Application, User
 from subsidy.services.receipts import STATUS_PATH, ReceiptSettings
 
 
 def intake_slip_data(session: Session, application: Application, settings: ReceiptSettings) -> IntakeSlipData:
-    """What the intake slip of ``application`` prints (subsidy.documents.intake.IntakeSlipData):
+    """What the intake slip of ``application`` prints (subsidy.domain.documents.IntakeSlipData):
     the issuing body and place from ``settings`` (services.receipts.ReceiptSettings, built from
     the configuration by the view or CLI), the tracking code grouped ("K7QX-9M4T-AB") as its
     number, the place-and-date line of the day received, the head's name, the form of support, the

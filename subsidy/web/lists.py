@@ -8,7 +8,7 @@ from flask_login import current_user
 from forms.applications import (AllocationForm, ApproveListForm, BuildListForm, CorrectDecisionForm, MoveForm,
                                ReasonForm)
 from subsidy.documents import lists as docs
-from subsidy.documents.base import Issuer
+from subsidy.domain.documents import Issuer
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Application, ProposalList

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from forms.reports import TallyForm
-from subsidy.documents.base import Issuer
+from subsidy.domain.documents import Issuer
 from subsidy.documents.tally_export import FORMATS, MEDIA_TYPES, as_of_text, filename, render, sections
 from subsidy.domain.calendar import today_vn
 from subsidy.services import tally as svc

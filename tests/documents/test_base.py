@@ -13,6 +13,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph
 
 from subsidy.documents import base as b
+from subsidy.domain.documents import DEFAULT_ISSUER, Issuer
 
 NAMES = "Nguyễn Thị Ánh Tuyết, Đặng Văn Hưởng, Lý Ngọc Ẩn, Huỳnh Mỹ Nhung"
 # Every Vietnamese vowel with every tone mark, lower and upper case, plus đ/Đ.
@@ -21,7 +22,7 @@ ALL_DIACRITICS = (
 )
 NOTE = "0.1 <A <0.9"
 HEADER = ["STT", "Họ và tên chủ hộ", "Ấp", "Ghi chú"]
-ISSUER = b.Issuer(body_upper="UBND TỈNH ĐỒNG THÁP", body="ỦY BAN NHÂN DÂN XÃ PHÚ TÂN", place="Phú Tân")
+ISSUER = Issuer(body_upper="UBND TỈNH ĐỒNG THÁP", body="ỦY BAN NHÂN DÂN XÃ PHÚ TÂN", place="Phú Tân")
 
 # Rows are one line each (except row 0).  These counts sit mid-way in the ranges
 # that give three pages with the table reaching page 3 (portrait 70–98 rows,
@@ -213,7 +214,7 @@ def test_bold_and_italic_markup_in_paragraphs():
 
 
 def test_header_without_upper_body_or_number_and_fixed_width():
-    flows = b.admin_header(b.DEFAULT_ISSUER, None, "Phú Tân, ngày 01 tháng 01 năm 2027", width=b.frame_width())
+    flows = b.admin_header(DEFAULT_ISSUER, None, "Phú Tân, ngày 01 tháng 01 năm 2027", width=b.frame_width())
     pdf = b.build_pdf(flows, title="x")
     text = flat(pages_text(pdf)[0])
     assert "Số:" not in text
@@ -252,3 +253,30 @@ def test_base_is_pure():
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
     assert not imported & {"flask", "sqlalchemy", "subsidy"}
+
+
+def test_documents_import_only_the_domain():
+    """Every module of subsidy/documents imports the standard library, the rendering libraries and
+    subsidy.domain (or another documents module), never Flask, SQLAlchemy or the services."""
+    import sys
+
+    allowed_third_party = {"reportlab", "segno", "openpyxl"}
+    root = Path(b.__file__).resolve().parent.parent
+    bad = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                mods = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                mods = [node.module]
+            else:
+                continue
+            for mod in mods:
+                top = mod.split(".")[0]
+                if top == "subsidy":
+                    ok = mod.startswith(("subsidy.domain", "subsidy.documents"))
+                else:
+                    ok = top in sys.stdlib_module_names or top in allowed_third_party or top == "__future__"
+                if not ok:
+                    bad.append(f"{path.relative_to(root)}: {mod}")
+    assert bad == []

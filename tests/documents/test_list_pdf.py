@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from subsidy.documents import lists as docs
-from subsidy.documents.base import Issuer
+from subsidy.domain.documents import Issuer, ListDocument, ListRow
 from tests.conftest import DATA
 
 ISSUER = Issuer(body_upper="", body="ỦY BAN NHÂN DÂN XÃ PHÚ TÂN", place="Phú Tân")
@@ -24,18 +24,18 @@ def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
-def make_doc(kind: str = "approved", n: int = len(ROWS), nfd_first: bool = False) -> docs.ListDocument:
+def make_doc(kind: str = "approved", n: int = len(ROWS), nfd_first: bool = False) -> ListDocument:
     rows = []
     for i, r in enumerate(ROWS[:n], start=1):
         name = unicodedata.normalize("NFD", r["head_name"]) if (nfd_first and i == 1) else r["head_name"]
-        rows.append(docs.ListRow(
+        rows.append(ListRow(
             stt=i, name=name, birth_year=int(r["birth_year"]), citizen_id=r["citizen_id"], phone=r["phone"],
             hamlet=r["hamlet"], category=r["category"],
             tier="P3" if r["category"] == "poor" else "P4",
             form="Bằng tiền, mua máy 15/01/2023" if i % 7 == 0 else "Gói hỗ trợ kết hợp", cash=i % 7 == 0,
             tracking_code="K7QX-9M4T-AB", received_on=dt.date(2025, 3, 3), note=NOTE if i == 2 else "",
         ))
-    return docs.ListDocument(kind=kind, issuer=ISSUER, number="01/DS-UBND", date=dt.date(2025, 7, 10),
+    return ListDocument(kind=kind, issuer=ISSUER, number="01/DS-UBND", date=dt.date(2025, 7, 10),
                              created_on=dt.date(2025, 7, 1), rows=rows, decision_number="312/QĐ-UBND",
                              decision_date=dt.date(2025, 7, 10), approving_body="Ủy ban nhân dân xã Phú Tân",
                              prepared_by="Trần Văn Lập")
@@ -152,7 +152,7 @@ def test_xlsx_keeps_ids_and_phones_as_text():
 
 def test_xlsx_never_turns_typed_text_into_a_formula():
     d = make_doc("proposal", n=3)
-    d.rows[0] = docs.ListRow(**{**d.rows[0].__dict__, "note": '=HYPERLINK("http://x","y")', "name": "=1+1"})
+    d.rows[0] = ListRow(**{**d.rows[0].__dict__, "note": '=HYPERLINK("http://x","y")', "name": "=1+1"})
     ws = load_workbook(io.BytesIO(docs.render_xlsx(d))).active
     header_row = next(r for r in range(1, 12) if ws.cell(r, 1).value == "STT")
     name, note = ws.cell(header_row + 1, 2), ws.cell(header_row + 1, 12)

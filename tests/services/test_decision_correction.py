@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from subsidy.documents import lists as docs
 from subsidy.documents import receipt as receipt_doc
-from subsidy.documents.base import DEFAULT_ISSUER
+from subsidy.domain.documents import DEFAULT_ISSUER
 from subsidy.domain.calendar import local_date
 from subsidy.models import ApplicationEvent, AuditEntry, ProposalListEntry
 from subsidy.services import allocations, applications, handovers, households, lists, receipts

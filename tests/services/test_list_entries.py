@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from subsidy.documents import lists as docs
-from subsidy.documents.base import DEFAULT_ISSUER
+from subsidy.domain.documents import DEFAULT_ISSUER
 from subsidy.models import Application, AuditEntry, ProposalListEntry
 from subsidy.services import allocations, applications, households, lists
 

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from subsidy.documents import lists as list_docs
-from subsidy.documents.base import DEFAULT_ISSUER
+from subsidy.domain.documents import DEFAULT_ISSUER
 from subsidy.models import Application, EligibilityDecision, Household, User
 from subsidy.services import allocations, applications, importer, lists, rulesets
 from tests.conftest import DATA

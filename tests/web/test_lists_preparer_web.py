@@ -42,7 +42,7 @@ def test_list_pdf_prints_its_creator_for_every_downloader(app, make_user):
 
 
 def test_list_document_of_a_list_with_no_known_creator_leaves_the_name_blank(session):
-    from subsidy.documents.base import DEFAULT_ISSUER
+    from subsidy.domain.documents import DEFAULT_ISSUER
 
     pl = svc.new_list(session, None, number="02/DS-UBND")
     session.flush()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.domain import tracking
 from subsidy.domain.calendar import today_vn
+from subsidy.domain.documents import Issuer, ListDocument, ListRow
 from subsidy.domain.labels import SUPPORT_FORM_LABELS
 from subsidy.domain.workflow import State
 from subsidy.models import ProposalList, User
@@ -17,9 +18,9 @@ from subsidy.services.lists.drafting import applications_on
 from subsidy.services.lists.entries import entry_facts, frozen_entries, row_facts, spec_for
 
 
-def list_document(session: Session, proposal_list: ProposalList, *, kind: str, issuer, on: dt.date | None = None,
-                  prepared_by: str | None = None):
-    """The data of a list document (subsidy.documents.lists.ListDocument).
+def list_document(session: Session, proposal_list: ProposalList, *, kind: str, issuer: Issuer,
+                  on: dt.date | None = None, prepared_by: str | None = None) -> ListDocument:
+    """The data of a list document (subsidy.domain.documents.ListDocument).
 
     ``prepared_by``: the name under "NGƯỜI LẬP DANH SÁCH"; None (the default) = the full name of
     the user who drew up the list (ProposalList.created_by_id), whoever downloads it; "" when
@@ -32,9 +33,8 @@ def list_document(session: Session, proposal_list: ProposalList, *, kind: str, i
     the date printed defaults to the decision date (approved) or the day the list was made
     (proposal), so a later download prints the same document. A draft list's proposal document
     is its applications still proposed now, dated ``on`` (default today). ``issuer``:
-    subsidy.documents.base.Issuer. Raises ServiceError for an approved document of a draft list.
+    subsidy.domain.documents.Issuer. Raises ServiceError for an approved document of a draft list.
     """
-    from subsidy.documents.lists import ListDocument
     if kind not in ("proposal", "approved"):
         raise ValueError(kind)
     if kind == "approved" and proposal_list.status != "approved":
@@ -59,10 +59,8 @@ def list_document(session: Session, proposal_list: ProposalList, *, kind: str, i
     )
 
 
-def _list_row(stt: int, f: Mapping[str, Any]):
-    """One printed row (documents.lists.ListRow) from the facts of SNAPSHOT_FIELDS, live or frozen."""
-    from subsidy.documents.lists import ListRow
-
+def _list_row(stt: int, f: Mapping[str, Any]) -> ListRow:
+    """One printed row (domain.documents.ListRow) from the facts of SNAPSHOT_FIELDS, live or frozen."""
     if f["support_form"] == "cash":
         form = SUPPORT_FORM_LABELS["cash"].column + (
             f", mua máy {f['purchase_date']:%d/%m/%Y}" if f["purchase_date"] else "")
