@@ -10,7 +10,7 @@ usage: .venv/bin/python bench/receipts.py [--n 1000] [--kind mixed|handover|cash
   signature blocks and the QR code, fonts embedded (subset).
 * "bare page": a reportlab canvas with the same lines of text drawn with drawString in the same
   font (no layout, no table, no QR): what the text alone costs.
-Target (issue 4): ≥ 50 receipts/s on one core; the process is pinned to one CPU unless
+Target (README, benchmarks): ≥ 50 receipts/s on one core; the process is pinned to one CPU unless
 --all-cores. Rates are computed from the process's CPU time (time.process_time), so a busy
 machine (other processes on the same core) does not distort them; the wall-clock rate is printed
 too. Peak memory is the process's maximum resident set size (getrusage).

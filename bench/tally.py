@@ -1,4 +1,4 @@
-"""Benchmark of the monthly tally (issue 5): 100,000 households, 80,000 applications with histories.
+"""Benchmark of the monthly tally (docs/tally.md): 100,000 households, 80,000 applications with histories.
 
 Generates the data (bulk inserts), then measures in the same run:
   * the tally (subsidy.services.tally.tally: SQL + roll-up + dataclasses) for one month and

@@ -11,8 +11,7 @@ phone number on file), and the receiving clerk's signature.
 
 So a household can follow its application from the day it applies, not only from the handover
 receipt. The slip prints no CCCD and no phone number. Pure: reportlab (and segno through
-subsidy/documents/qr.py) only; no Flask, no SQLAlchemy. Source: issue 3 (tester's item 4);
-domain.md §5, §7, §9.
+subsidy/documents/qr.py) and the domain only; no Flask, no SQLAlchemy. Source: domain.md §5, §7, §9.
 """
 from __future__ import annotations
 

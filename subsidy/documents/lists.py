@@ -101,7 +101,7 @@ class _TailWithSignature(Flowable):
 
 
 def render_pdf(doc: ListDocument) -> bytes:
-    """The list as a landscape A4 PDF (bytes). Source: domain.md §7; issue 3 item 8."""
+    """The list as a landscape A4 PDF (bytes). Source: domain.md §5, §7."""
     st = b.styles()
     story = [
         *b.admin_header(doc.issuer, doc.number, _place_date(doc)),

@@ -7,12 +7,13 @@ two parties, the phone (make, model, IMEI, telecom, subscriber number) or the am
 and in Vietnamese words, signature blocks for the receiver, the giver and the commune, and a QR
 code carrying only the public status link (``…/tra-cuu?ma=<tracking code>``: no name, no CCCD).
 
-Everything printed comes from subsidy.domain.receipt.ReceiptData, which is stored as the receipt's snapshot
-(``Receipt.snapshot``) when the receipt is issued, so a reprint is identical even after the
-household's record changes; a reprint carries the stamp "BẢN SAO", a voided receipt "ĐÃ HỦY".
+Everything printed comes from subsidy.domain.receipt.ReceiptData, which is stored as the
+receipt's snapshot (``Receipt.snapshot``) when the receipt is issued, so a reprint is identical
+even after the household's record changes; a reprint carries the stamp "BẢN SAO", a voided
+receipt "ĐÃ HỦY".
 
-Pure: reportlab, and segno for the QR symbol (subsidy/documents/qr.py); no Flask, no SQLAlchemy. Source: issue 4
-item 3; domain.md §6, §7; Thông tư 14/2022/TT-BTTTT, chương IV, mục 2.
+Pure: reportlab, and segno for the QR symbol (subsidy/documents/qr.py); no Flask, no SQLAlchemy.
+Source: domain.md §6, §7; Thông tư 14/2022/TT-BTTTT, chương IV, mục 2.
 """
 from __future__ import annotations
 

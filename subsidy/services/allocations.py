@@ -119,7 +119,7 @@ def void_allocation(session: Session, allocation_id: int, reason: str, actor: Us
     Raises NotFound; ServiceError for a role other than approver, a missing reason, an allocation
     already voided, or when what would be left allocated is below the places already committed
     (proposed + approved + handed over + paid + closed) — take applications off the draft list
-    first. Source: domain.md §3; issue 3 (quota correction).
+    first. Source: domain.md §3.
     """
     if actor is None or actor.role != "approver":
         raise ServiceError("Chỉ lãnh đạo phê duyệt (vai trò approver) được hủy một phân bổ.")

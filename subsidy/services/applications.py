@@ -138,7 +138,7 @@ def apply(session: Session, data: ApplicationInput, actor: User | None, *,
     date not in the future (today in Asia/Ho_Chi_Minh). Gives the applicant a tracking code
     (subsidy.domain.tracking). Records the prior device declaration on the household when given.
     ``at`` back-dates the first event (tests). Raises NotFound, ServiceError, FieldError (a date,
-    naming the form field), DuplicateApplication. Source: issue 3 item 1; domain.md §5.
+    naming the form field), DuplicateApplication. Source: domain.md §5 (one application per household per programme).
     """
     household = session.get(Household, data.household_id)
     if household is None:
@@ -199,7 +199,7 @@ REOPENABLE = (State.withdrawn.value, State.refused.value)
 
 def duplicate_message(household: Household, first: Application) -> str:
     """Why a second application is refused, and what to do: open the first one, or reopen it when
-    it was withdrawn (clerk) or refused (approver). Source: issue 3 item 1; domain.md §5."""
+    it was withdrawn (clerk) or refused (approver). Source: domain.md §5."""
     head = (f"Hộ {household.head_name} đã có hồ sơ trong chương trình này (mã {tracking.display(first.tracking_code)}, "
             f"nhận ngày {first.received_on:%d/%m/%Y}).")
     if first.state == State.withdrawn.value:
@@ -282,7 +282,7 @@ def check_eligibility(session: Session, application: Application, actor: User | 
     and the stored decision names what is missing. A re-check adds a new decision; old ones stay.
     Raises ServiceError when the application is past checking (proposed or later) or no rule set
     is in force; the workflow's errors (RoleNotAllowed …) for a role that may not check.
-    Source: domain.md §2; issue 3 items 3–5.
+    Source: domain.md §2 (E1–E5).
     """
     if application.state not in CHECKABLE:
         raise ServiceError(
@@ -397,7 +397,7 @@ def reopen(session: Session, application: Application, reason: str, actor: User 
     record (its frozen ProposalListEntry) is not touched: the list as approved still names it.
     The date received does not change. Audited (the move, and the list it leaves). Raises the workflow's errors (IllegalTransition
     from any other state, RoleNotAllowed, ReasonRequired) and ServiceError for an archived
-    household. Source: domain.md §5; issue 3 item 1 (one application per household).
+    household. Source: domain.md §5 (one application per household).
     """
     if application.household is not None and application.household.archived:
         raise ServiceError(f"Hộ {application.household.head_name} đã được lưu trữ; hãy khôi phục hộ trước khi mở lại hồ sơ.")

@@ -1,6 +1,6 @@
 """Receipts: gapless numbering per series and year, the printed snapshot, printing, search.
 
-Two series (issue 4 item 3; domain.md §6): ``BB-VTCI`` for the biên bản bàn giao of a phone and
+Two series (domain.md §6): ``BB-VTCI`` for the biên bản bàn giao of a phone and
 ``BN-VTCI`` for the giấy biên nhận of a cash payment, each numbered 1, 2, 3 … within a calendar
 year (the year of the handover or payment date printed on the receipt), shown as
 ``"0007/BB-VTCI"``.

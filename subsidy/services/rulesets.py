@@ -5,7 +5,7 @@ A rule set is a versioned document (``subsidy/rulesets/*.json``; Thông tư 14/2
 ``tt14-2022.json``, version 1) stored in ``rule_sets``. A later circular is added as a new file or
 a new version (``flask --app app load-rulesets --file NEW.json``) without a code change. A stored
 version is never edited: decisions keep a reference to the version they were made under.
-Source: issue 3 item 2 and 9; domain.md §1 ("the rule set must be changeable without a code change").
+Source: domain.md §1 ("the rule set must be changeable without a code change").
 """
 from __future__ import annotations
 
@@ -202,7 +202,7 @@ class Preview:
 def preview(session: Session, candidate: RuleSetSpec, on: dt.date, current: RuleSetSpec | None = None) -> Preview:
     """How many current applications (states PREVIEW_STATES) ``candidate`` would make eligible,
     not eligible or undecided, beside the version in force on ``on`` (or ``current``). Reads only;
-    stores nothing. Source: issue 3 item 9."""
+    stores nothing: a new version is judged before it is loaded."""
     if current is None:
         current = spec_of(in_force(session, on))
     apps = list(session.scalars(select(Application).where(Application.state.in_(PREVIEW_STATES))

@@ -1,5 +1,5 @@
 """The proposal and approved list documents: read the PDF back with pypdf and the XLSX with
-openpyxl, and compare with the data (domain.md §7, §9; issue 3 item 8)."""
+openpyxl, and compare with the data (domain.md §7, §9)."""
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,4 @@
-"""Receipt PDFs (issue 4 item 3): open them with pypdf and read back what the receipt stored.
+"""Receipt PDFs (domain.md §6, §7): open them with pypdf and read back what the receipt stored.
 
 The recipient's name, the receipt number, the IMEI and the amount in words must come out of the
 PDF exactly as stored in the snapshot (NFC); a reprint is identical but for the BẢN SAO stamp,

@@ -1,4 +1,4 @@
-"""Allocations (quota) have a ceiling and can be corrected (domain.md §3; issue 3, tester's item 1).
+"""Allocations (quota) have a ceiling and can be corrected (domain.md §3).
 
 The total allocated may not exceed the number of households on file with a poverty category (not
 archived); a mistaken allocation is voided by an approver with a reason — nothing is deleted — and

@@ -1,5 +1,5 @@
 """Dates an application carries are checked in the services, so the web form, the CLI and the API
-all get the checks (issue 3, tester's item 3): no date after today in Asia/Ho_Chi_Minh (prior
+all get the checks: no date after today in Asia/Ho_Chi_Minh (prior
 device, received, purchase), and no application received before the first rule set took effect
 (Thông tư 14/2022/TT-BTTTT: 12/12/2022)."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reopening a withdrawn or refused application (issue 3, tester's item 2; domain.md §5).
+"""Reopening a withdrawn or refused application (domain.md §5).
 
 One application per household per programme stays (the unique constraint), so a household that
 withdrew applies again on the same application: withdrawn → received (clerk, reason), and a refusal

@@ -1,4 +1,4 @@
-"""Services of issue 3 on a real database: apply, check (decisions kept, snapshots, versions),
+"""The application services on a real database: apply, check (decisions kept, snapshots, versions),
 withdraw/refuse, quota, waiting list and promotion, proposal lists and approval, rule sets."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Handover and cash payment services (issue 4): checks, duplicate IMEIs (service and database,
+"""Handover and cash payment services (domain.md §4–§7): checks, duplicate IMEIs (service and database,
 also under concurrency), gapless receipt numbers under concurrency, voiding and re-handover.
 
 The concurrency tests on PostgreSQL need TEST_DATABASE_URL naming a PostgreSQL database (they are

@@ -1,4 +1,4 @@
-"""End to end on the sample list (issue 3, "Done when"): import ../shared/data/ho-ngheo-2025-phu-tan.xlsx,
+"""End to end on the sample list: import ../shared/data/ho-ngheo-2025-phu-tan.xlsx,
 apply for 60 households (some with prior tablets or learning devices, some cash bought before or
 after the 12/12/2022 cut-off, two whose prior devices are not known), check them, record a quota
 of 40, build the proposal list, approve it; then compare the exact counts and the exact order of
@@ -80,7 +80,7 @@ def expected_outcomes(rows: list[dict]) -> dict:
 
 
 def import_sample(session, actor) -> None:
-    """The real importer of issue 2 (subsidy.services.importer), as a clerk runs it."""
+    """The real importer (subsidy.services.importer), as a clerk runs it."""
     report = importer.import_households(session, XLSX.read_bytes(), XLSX.name, actor)
     assert report.committed and report.list_year == 2025  # the year from the list's title
 

@@ -264,7 +264,7 @@ def test_future_month_and_year_refused(session):
 
 
 def test_a_handover_made_voided_and_redone_in_the_same_month_counts_once(session, history):
-    """The tester's case (issue 5): handover 0001 made and voided in November, redone as 0002 in
+    """A tester's case: handover 0001 made and voided in November, redone as 0002 in
     November. At the end of November one phone is held: 1 handed over, 1 voided, 1 supported."""
     from sqlalchemy import select
 

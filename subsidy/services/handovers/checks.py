@@ -228,7 +228,7 @@ def handover_field_errors(session: Session, application_id: int, data: HandoverI
     For a form whose own validators already refused a field (then record_handover is not
     called): the view adds these messages to the other fields, so the clerk sees every mistake
     after one submit. ``data.handed_on`` may be None (missing or unreadable). Reads only; no IMEI
-    lookup. Raises NotFound. Source: issue 4 item 1."""
+    lookup. Raises NotFound. Source: domain.md §6."""
     app = _for_checks(session, application_id)
     return handover_values(session, app, data, list(telecoms or DEFAULT_TELECOMS), today or today_vn())[1]
 
@@ -237,6 +237,6 @@ def cash_field_errors(session: Session, application_id: int, data: CashPaymentIn
                       today: dt.date | None = None) -> dict[str, str]:
     """The field checks of :func:`record_cash_payment`, saving nothing (see handover_field_errors):
     field name → Vietnamese message, ``{}`` if all are right. ``data.paid_on`` may be None.
-    Reads only. Raises NotFound. Source: issue 4 item 2; domain.md §2 (E5)."""
+    Reads only. Raises NotFound. Source: domain.md §2 (E5), §4."""
     app = _for_checks(session, application_id)
     return cash_values(session, app, data, today or today_vn())[1]

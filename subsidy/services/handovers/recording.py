@@ -45,7 +45,7 @@ def record_handover(
     a date in the future or before approval, a bad name or CCCD), then — only when every field
     is right — Conflict (an IMEI already in a live handover, or the household already supported —
     also when the database's unique indexes catch two clerks saving at once).
-    Source: issue 4 item 1; domain.md §6.
+    Source: domain.md §6.
     """
     telecoms = list(telecoms or DEFAULT_TELECOMS)
     settings = settings or receipts.ReceiptSettings()
@@ -109,7 +109,7 @@ def record_cash_payment(
     Raises NotFound, ServiceError (not approved, wrong form, wrong role), InvalidFields carrying
     every wrong field at once (dates — also no rule set in force on the payment date —, name,
     CCCD, missing purchase date), Conflict (already paid; also when the
-    unique index catches two clerks at once). Source: issue 4 item 2; domain.md §2 (E5), §4.
+    unique index catches two clerks at once). Source: domain.md §2 (E5), §4.
     """
     settings = settings or receipts.ReceiptSettings()
     today = today or today_vn()

@@ -52,7 +52,7 @@ def void_handover(session: Session, handover_id: int, reason: str, actor: User |
     approved. Nothing is deleted; the audit log keeps the handover and the void.
 
     Raises NotFound, ServiceError (already void, wrong role, no reason, application closed).
-    Source: issue 4 item 5; domain/workflow.py (handed_over → approved).
+    Source: domain.md §5; domain/workflow.py (handed_over → approved).
     """
     handover = get_handover(session, handover_id)
     _void(session, handover, reason, actor, entity="handover",
@@ -69,7 +69,7 @@ def void_payment(session: Session, payment_id: int, reason: str, actor: User | N
     marked void, the application returns to approved. Nothing is deleted.
 
     Raises NotFound, ServiceError (already void, wrong role, no reason, application closed).
-    Source: issue 4 item 5; domain/workflow.py (paid → approved).
+    Source: domain.md §5; domain/workflow.py (paid → approved).
     """
     payment = get_payment(session, payment_id)
     _void(session, payment, reason, actor, entity="cash_payment",

@@ -34,7 +34,7 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
 
     Raises ServiceError for a list already approved or an empty list; InvalidDecision (a
     ServiceError; ``field_errors`` per form field) for a wrong number, date or body. Source:
-    domain.md §5 (E3: on a list approved by the competent authority); issue 3 item 8.
+    domain.md §5 (E3: on a list approved by the competent authority).
     """
     if proposal_list.status != "draft":
         raise ServiceError(f"Danh sách {proposal_list.number} đã được phê duyệt rồi "

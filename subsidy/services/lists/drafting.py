@@ -107,7 +107,7 @@ def build_proposal_list(session: Session, actor: User | None, *, count: int | No
 
     ``count``: how many to propose (default: as many as the quota allows); asking for more than
     the quota left is refused, as is building with no place left or nobody waiting (ServiceError).
-    Returns the list with its applications proposed. Source: domain.md §3; issue 3 items 7–8.
+    Returns the list with its applications proposed. Source: domain.md §3, §5.
     """
     q = allocations.quota(session, lock=True)
     if q.allocated == 0:
