@@ -60,6 +60,7 @@ __all__ = [
     "check_decision_date",
     "Decision",
     "check_decision",
+    "citation",
 ]
 
 #: The column proposal_lists.decision_number (String(64)).
@@ -337,6 +338,29 @@ class Decision:
     number: str
     date: dt.date
     body: str
+
+    @property
+    def citation(self) -> str:
+        """The decision as cited: see :func:`citation`."""
+        return citation(self.number, self.date, self.body)
+
+
+def citation(number: str | None, day: dt.date | None = None, body: str | None = None) -> str:
+    """How a document cites a decision: "Quyết định số 312/QĐ-UBND ngày 10/07/2025 của Ủy ban nhân
+    dân xã Phú Tân". ``number`` as stored; ``day`` printed dd/mm/yyyy; each of the "số …", "ngày …"
+    and "của …" parts is left out when its value is None or empty ("Quyết định ngày 05/01/2026" for
+    a household list's decision known by its date only). The approved list ("Kèm theo …"), every
+    receipt, the audit reason of an approval, the list pages and an E1 result all cite so. Never
+    raises. Source: domain.md §5, §7; Nghị định 30/2020/NĐ-CP (a document is cited by its type,
+    number, date and issuing body)."""
+    parts = ["Quyết định"]
+    if number:
+        parts.append(f"số {number}")
+    if day:
+        parts.append(f"ngày {day:%d/%m/%Y}")
+    if body:
+        parts.append(f"của {body}")
+    return " ".join(parts)
 
 
 def check_decision(number: str | None, day: dt.date | None, body: str | None, *, list_created_on: dt.date,

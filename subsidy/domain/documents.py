@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from subsidy.domain.decisions import citation
 from subsidy.domain.labels import CATEGORY_LABELS
 
 
@@ -121,9 +122,7 @@ class ListDocument:
         with its decision; "" for a proposal list (it is itself list "Số: …", printed in the header,
         and attached to nothing)."""
         if self.kind == "approved" and self.decision_number:
-            d = f" ngày {self.decision_date:%d/%m/%Y}" if self.decision_date else ""
-            body = f" của {self.approving_body}" if self.approving_body else ""
-            return f"(Kèm theo Quyết định số {self.decision_number}{d}{body})"
+            return f"(Kèm theo {citation(self.decision_number, self.decision_date, self.approving_body)})"
         return ""
 
     def counts(self) -> dict[str, int]:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import tracking
+from subsidy.domain.decisions import citation as decision_citation
 from subsidy.domain.rules import Facts
 from subsidy.domain.workflow import State
 from subsidy.models import Application, CashPayment, Handover, Household, ProposalList
@@ -25,12 +26,7 @@ SUPPORTED = (State.handed_over.value, State.paid.value, State.closed.value)
 def _decision_text(number: str | None, date: dt.date | None) -> str | None:
     if not number and not date:
         return None
-    parts = ["Quyết định"]
-    if number:
-        parts.append(f"số {number}")
-    if date:
-        parts.append(f"ngày {date:%d/%m/%Y}")
-    return " ".join(parts)
+    return decision_citation(number, date)
 
 
 def _facts(app: Application, h: Household, on: dt.date, handovers: int, cash: int,

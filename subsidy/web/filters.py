@@ -31,6 +31,7 @@ def vn_money(value: int | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from subsidy.domain.decisions import citation
     from subsidy.domain.labels import (
         CATEGORY_LABELS, PRIOR_DEVICE_LABELS, ROLE_LABELS, STATE_LABELS, SUPPORT_FORM_LABELS, action_label, is_view,
     )
@@ -44,5 +45,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = lambda r: ROLE_LABELS.get(getattr(r, "value", r), getattr(r, "value", r))
     app.jinja_env.filters["support_form_label"] = (
         lambda f: SUPPORT_FORM_LABELS[f].choice if f in SUPPORT_FORM_LABELS else (f or ""))
+    app.jinja_env.globals["decision_citation"] = citation  # "Quyết định số … ngày … của …"
     app.jinja_env.filters["audit_action_label"] = action_label  # never a raw code on a page
     app.jinja_env.tests["audit_view"] = is_view  # a view/read of personal data, not a change

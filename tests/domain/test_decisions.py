@@ -8,7 +8,7 @@ import pytest
 
 from subsidy.domain import decisions
 from subsidy.domain.decisions import (DecisionFieldsError, DecisionValueError, check_decision, check_decision_date,
-                                      clean_approving_body, normalize_decision_number)
+                                      citation, clean_approving_body, normalize_decision_number)
 from subsidy.domain.vn import VnValueError
 
 D = dt.date
@@ -175,3 +175,25 @@ def test_check_decision_reports_every_field():
         check_decision("<script>", D(2025, 8, 1), "<i>", list_created_on=D(2025, 7, 1), today=D(2025, 7, 20))
     assert list(err.value.errors) == ["decision_number", "decision_date", "approving_body"]
     assert str(err.value) == " ".join(err.value.errors.values())
+
+
+# ------------------------------------------------------------------------------------------------
+# The citation, as every document and page prints it
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("number, day, body, text", [
+    ("312/QĐ-UBND", dt.date(2025, 7, 10), "Ủy ban nhân dân xã Phú Tân",
+     "Quyết định số 312/QĐ-UBND ngày 10/07/2025 của Ủy ban nhân dân xã Phú Tân"),
+    ("312/QĐ-UBND", dt.date(2025, 7, 10), None, "Quyết định số 312/QĐ-UBND ngày 10/07/2025"),
+    ("312/QĐ-UBND", None, "", "Quyết định số 312/QĐ-UBND"),
+    (None, dt.date(2026, 1, 5), None, "Quyết định ngày 05/01/2026"),
+])
+def test_citation(number, day, body, text):
+    assert citation(number, day, body) == text
+
+
+def test_a_checked_decision_cites_itself():
+    d = check_decision("số 12/qđ-ubnd", dt.date(2025, 7, 10), "UBND xã  Phú Tân", list_created_on=dt.date(2025, 7, 1),
+                       today=dt.date(2025, 8, 1))
+    assert d.citation == "Quyết định số 12/QĐ-UBND ngày 10/07/2025 của UBND xã Phú Tân"

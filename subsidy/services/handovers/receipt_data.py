@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from subsidy.domain import vn
+from subsidy.domain import decisions, vn
 from subsidy.domain.labels import CATEGORY_LABELS
 from subsidy.domain.receipt import ReceiptData
 from subsidy.models import Application, Household, RuleSet, User
@@ -16,12 +16,8 @@ def _decision_text(app: Application) -> str:
     pl = app.proposal_list
     if pl is None or pl.status != "approved" or not pl.decision_number:
         return ""
-    text = f"Quyết định số {pl.decision_number}"
-    if pl.decision_date:
-        text += f" ngày {pl.decision_date:%d/%m/%Y}"
-    if pl.approving_body:
-        text += f" của {pl.approving_body}"
-    return text + " phê duyệt danh sách hộ được hỗ trợ"
+    cited = decisions.citation(pl.decision_number, pl.decision_date, pl.approving_body)
+    return f"{cited} phê duyệt danh sách hộ được hỗ trợ"
 
 
 def _legal_basis(rule_set: RuleSet | None) -> str:

@@ -38,7 +38,7 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     """
     if proposal_list.status != "draft":
         raise ServiceError(f"Danh sách {proposal_list.number} đã được phê duyệt rồi "
-                           f"(Quyết định số {proposal_list.decision_number}).")
+                           f"({decisions.citation(proposal_list.decision_number)}).")
     decision, _reason, errors = _decision_checks(proposal_list, decision_number, decision_date, approving_body,
                                                  today=today_vn())
     if errors:
@@ -48,7 +48,7 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     apps = [a for a in applications_on(session, proposal_list) if a.state == State.proposed.value]
     if not apps:
         raise ServiceError("Danh sách không còn hồ sơ nào để phê duyệt.")
-    reason = f"Quyết định số {decision_number} ngày {decision_date:%d/%m/%Y} của {approving_body}"
+    reason = decision.citation
     for app in apps:
         workflow.move(session, app, State.approved, actor, reason, at=at)
     proposal_list.status = "approved"
