@@ -9,12 +9,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from subsidy.db import Base, utcnow
+from subsidy.domain.workflow import STATES
 from subsidy.models.household import Household
 
-STATES = (
-    "received", "eligible", "not_eligible", "proposed", "approved",
-    "handed_over", "paid", "closed", "withdrawn", "refused",
-)
 _STATES_SQL = ",".join(f"'{s}'" for s in STATES)
 
 

@@ -14,7 +14,7 @@ from forms.applications import ApplicationForm, MoveForm, ReasonForm
 from subsidy.domain import tracking, vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import OUTCOME_LABELS, RULE_STATUS_LABELS, STATE_LABELS
-from subsidy.domain.workflow import State, WorkflowError, allowed_moves
+from subsidy.domain.workflow import STATES, State, WorkflowError, allowed_moves
 from subsidy.models import Application, ApplicationEvent, Household, User
 from subsidy.services import applications as svc
 from subsidy.services import households as households_svc
@@ -29,8 +29,7 @@ from subsidy.web.viewlog import record_view
 bp = Blueprint("applications", __name__, url_prefix="/ho-so")
 
 VIEWERS = ("clerk", "approver", "admin")
-QUEUE_ORDER = ["received", "eligible", "not_eligible", "proposed", "approved", "handed_over", "paid", "closed",
-               "withdrawn", "refused"]
+QUEUE_ORDER = list(STATES)
 
 
 def _programme() -> str:
