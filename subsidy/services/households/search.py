@@ -102,7 +102,7 @@ def hamlets_in_use(session: Session, configured: list[str] | None = None) -> lis
     """The configured hamlets followed by any other hamlet found on file, Vietnamese order."""
     found = set(session.scalars(select(Household.hamlet).distinct()))
     configured = list(configured or [])
-    extra = sorted(found - set(configured), key=vn.sort_key)
+    extra = sorted(found - set(configured), key=vn.sort_key_text)
     return configured + extra
 
 

@@ -287,7 +287,7 @@ def _new_hamlets(outcomes: list[RowOutcome], configured: Sequence[str], on_file:
         if out.status in ("new", "update") and out.hamlet and out.hamlet not in known:
             entry = found.setdefault(out.hamlet, {"rows": 0, "first_row": out.number, "like": None})
             entry["rows"] += 1
-    ordered = sorted(known, key=vn.sort_key)
+    ordered = sorted(known, key=vn.sort_key_text)
     for name, entry in found.items():
         entry["like"] = close_hamlet(name, ordered)
     return found

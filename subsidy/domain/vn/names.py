@@ -1,0 +1,145 @@
+"""People's names: what a name may contain, its casing, and how it is stored (domain.md §9: store
+NFC, single spaces; the names on the CCCD)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import VnValueError
+from .search import fold
+from .words import _clean_words
+
+#: Longest stored name (``households.head_name`` is VARCHAR(120)).
+NAME_MAX_LENGTH = 120
+#: Fewest letters a person's name can have ("Ly", "Y Ka"); "a" or "X" is not a name.
+NAME_MIN_LETTERS = 2
+# Apostrophes and hyphens as word processors and phones type them, stored as ASCII ' and -.
+_NAME_PUNCT_VARIANTS = str.maketrans({
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
+    "\u2010": "-", "\u2011": "-",
+})
+# A letter is [^\W\d_] (a Unicode letter: Vietnamese, other Latin, other scripts).  A word is
+# letters, optionally joined by ' - . ("H'Hen", "Sa-ra", "T.Hoa") and optionally ended by "."
+# (an abbreviation, "Nguyễn T. Hoa").  The fast path of normalize_name; anything else is
+# diagnosed character by character for the message.
+_NAME_OK = re.compile(
+    r"[^\W\d_]+(?:['.\-][^\W\d_]+)*\.?(?: [^\W\d_]+(?:['.\-][^\W\d_]+)*\.?)*"
+)
+
+
+def _describe_char(ch: str) -> str:
+    """``«;»`` for a visible character, ``U+0009`` style for an invisible one; digits say so."""
+    if "0" <= ch <= "9" or unicodedata.category(ch) == "Nd":
+        return f"chữ số «{ch}»"
+    if not ch.isprintable() or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return f"ký tự ẩn U+{ord(ch):04X}"
+    return f"ký tự «{ch}»"
+
+
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
+_VOWELS = frozenset("aeiouy")
+
+
+def _keyboard_mash(name: str) -> str | None:
+    """What makes ``name`` typing noise rather than a name, or None. Two signs that no Vietnamese
+    name (nor an ethnic-minority name written in Latin letters, e.g. "Ksor H'Blơi", "Y Bih Niê")
+    ever shows: one letter three times in a row ("Hhhhhhh"), and a word of two or more Latin
+    letters without a vowel ("Trn", "Ksdf": every Vietnamese syllable has one). Neither catches
+    every made-up name ("asdf" passes): the clerk still reads what is typed."""
+    folded = fold(name)
+    run = re.search(r"([a-z])\1\1", folded)
+    if run:
+        return (f"Họ tên «{name}» có chữ «{run.group(1)}» viết liền ba lần, không có trong họ tên thật. "
+                "Hãy nhập lại họ tên đúng như trên thẻ căn cước.")
+    for word in re.split(r"[ '.\-]+", name):
+        plain = fold(word)
+        if _LATIN_WORD.fullmatch(plain) and not (_VOWELS & set(plain)):
+            return (f"Họ tên «{name}» có «{word}» không có nguyên âm nào (a, e, i, o, u, y…), không thể là "
+                    "một tiếng trong họ tên. Hãy nhập lại họ tên đúng như trên thẻ căn cước.")
+    return None
+
+
+def _name_problem(name: str) -> str | None:
+    """Why ``name`` (NFC, single spaces, punctuation variants mapped) is not a person's name,
+    or ``None``.  Checked in this order so the first message is the most useful one."""
+    letters = sum(1 for ch in name if ch.isalpha())
+    if letters == 0:
+        return (f"Họ tên «{name}» không có chữ cái nào. Hãy nhập đầy đủ họ, tên đệm và tên, "
+                "ví dụ «Nguyễn Văn Hùng».")
+    for ch in name:
+        if ch.isalpha() or ch in " '-.":
+            continue
+        if unicodedata.category(ch) == "Mn":
+            continue  # a combining mark; where it may stand is checked with the words below
+        return (f"Họ tên «{name}» có {_describe_char(ch)}, không dùng trong họ tên. Họ tên chỉ gồm "
+                "chữ cái (kể cả chữ có dấu tiếng Việt) và dấu cách; dấu nháy ' và gạch nối - chỉ "
+                "dùng giữa hai chữ cái (như «H'Hen Niê»), dấu chấm chỉ sau chữ viết tắt. Hãy nhập "
+                "lại họ tên đúng như trên thẻ căn cước (ghi chú, nếu có, để ở cột khác).")
+    if letters < NAME_MIN_LETTERS:
+        return (f"Họ tên «{name}» chỉ có {letters} chữ cái, không thể là họ tên của một người. Hãy "
+                "nhập đầy đủ họ, tên đệm và tên như trên thẻ căn cước, ví dụ «Nguyễn Văn Hùng».")
+    for word in name.split(" "):
+        body = word[:-1] if word.endswith(".") else word
+        parts = re.split(r"['.\-]", body)
+        if not all(p and p[0].isalpha() and all(c.isalpha() or unicodedata.category(c) == "Mn"
+                                                for c in p) for p in parts):
+            return (f"Họ tên «{name}»: chữ «{word}» đặt dấu sai chỗ. Dấu nháy ' và gạch nối - phải "
+                    "nằm giữa hai chữ cái (như «H'Hen», «Sa-ra»), dấu chấm chỉ đứng sau chữ viết "
+                    "tắt (như «T.»), không đứng đầu chữ, không đứng liền nhau. Hãy sửa lại họ tên.")
+    if len(name) > NAME_MAX_LENGTH:
+        return (f"Họ tên dài {len(name)} ký tự, quá {NAME_MAX_LENGTH} ký tự. Hãy kiểm tra lại ô "
+                "họ tên (có thể đã dán nhầm cả ghi chú hoặc nhiều người vào một ô).")
+    return None
+
+
+def normalize_name(raw: str) -> str:
+    """Return a person's name as stored, after checking that it can be a person's name.
+
+    Shape: ``raw`` text as typed or pasted (NFD from some editors, non-breaking or repeated
+    spaces, zero-width characters are all handled).  Returns NFC text, trimmed, single spaces;
+    typographic apostrophes (’ ‘ ʼ ´ `) become ``'`` and Unicode hyphens (‐ ‑) become ``-``.
+
+    What a name may contain (decided here, for the head of household and every other person
+    typed in the app — manual entry, the list import and the handover form all call this):
+
+    * Unicode letters (Vietnamese with every tone mark, other Latin letters such as f j w z,
+      other scripts) and spaces;
+    * ``'`` and ``-`` only between two letters of a word, as in ethnic-minority names written
+      with an apostrophe or hyphen (``"H'Hen Niê"``, ``"Ksor H'Blơi"``, ``"Sa-ra"``);
+    * ``.`` after a letter, for an abbreviation some lists use (``"Nguyễn T. Hoa"``, ``"T.Hoa"``);
+    * at least :data:`NAME_MIN_LETTERS` (2) letters in all; a **one-word name is accepted** (some
+      ethnic-minority people have a single name on their ID), but a single letter is not;
+    * at most :data:`NAME_MAX_LENGTH` (120) characters.
+
+    Digits, ``; < > " ( ) , / @ _`` and any other symbol are refused (a name on a CCCD has none;
+    a note in brackets belongs in another column), as is punctuation at the start of a word or
+    doubled (``"'; DROP TABLE--"``, ``"--"``).
+
+    Casing (one rule for every path): a name typed entirely in capitals **or entirely in lower
+    case** becomes title case word by word, Vietnamese-aware (``"NGUYỄN VĂN ĐẶNG"`` and
+    ``"nguyễn văn đặng"`` → ``"Nguyễn Văn Đặng"``; letters after ``'`` ``-`` ``.`` are
+    capitalised too: ``"h'hen niê"`` → ``"H'Hen Niê"``).  A name in mixed case was cased on
+    purpose and is kept as typed (``"Lê Thị MỸ Hạnh"``, ``"McDonald"``).
+
+    Raises :class:`VnValueError` (Vietnamese, saying what is wrong and how to fix it) for an
+    empty name, no letter, a character a name cannot contain, fewer than 2 letters, misplaced
+    punctuation, more than 120 characters, or typing noise (:func:`_keyboard_mash`: a letter three
+    times in a row, a word without a vowel).
+
+    Source: domain.md §9 (Names: store NFC, single spaces); Vietnamese names on the CCCD.
+    """
+    words = _clean_words(raw)
+    if not words:
+        raise VnValueError("Chưa nhập họ tên. Hãy nhập đầy đủ họ, tên đệm và tên, ví dụ «Nguyễn Văn Hùng».")
+    name = " ".join(words).translate(_NAME_PUNCT_VARIANTS)
+    if not (_NAME_OK.fullmatch(name) and len(name) <= NAME_MAX_LENGTH
+            and (len(name) > NAME_MIN_LETTERS + 1 or sum(ch.isalpha() for ch in name) >= NAME_MIN_LETTERS)):
+        problem = _name_problem(name)
+        if problem is not None:
+            raise VnValueError(problem)
+    mash = _keyboard_mash(name)
+    if mash is not None:
+        raise VnValueError(mash)
+    if name.isupper() or name.islower():
+        name = unicodedata.normalize("NFC", name.title())
+    return name
