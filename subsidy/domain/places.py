@@ -9,8 +9,9 @@ name that is neither configured nor already on file is pointed out to the clerk
 (:func:`close_hamlet`) so that a typo ("Ấp Phú Hoà" for "Ấp Phú Hòa") is noticed before it
 splits a hamlet in two in every report.
 
-Sources: issue 2 items 6 and 9 (hamlet of every household; import); domain.md §1 (hamlets are
-configuration), §9 (names: NFC, single spaces); OWASP "CSV Injection" (a leading = + - @).
+Every household has a hamlet, typed on the form or read from an imported list, and the reports
+break down by it. Sources: domain.md §1 (hamlets are configuration), §9 (names: NFC, single
+spaces); OWASP "CSV Injection" (a leading = + - @).
 """
 from __future__ import annotations
 

@@ -10,7 +10,9 @@ Stored without separators ("K7QX9M4TAB"); shown as "K7QX-9M4T-AB" (:func:`displa
 by a person is read back with :func:`normalize` (case, spaces and dashes ignored).
 
 Uniqueness is enforced by the database (unique ``applications.tracking_code``); the service
-draws again on a clash. Source: issue 3 item 1; domain.md §9 (personal data protection).
+draws again on a clash. The code is what the household keeps (on the intake slip) to look up its
+application on the public status page without showing who it is. Source: domain.md §9 (personal
+data protection).
 
 Pure Python: imports neither Flask nor SQLAlchemy.
 """

@@ -1,4 +1,4 @@
-"""check_imei against an independent Luhn computation (issue 4: IMEI good and bad).
+"""check_imei against an independent Luhn computation (IMEIs typed right and wrong).
 
 For random 14-digit bodies, the body followed by its Luhn digit (computed here) is accepted —
 also typed with full-width digits, spaces or dashes — and the body followed by any other digit
