@@ -217,7 +217,6 @@ ACTION_LABELS: dict[str, str] = {
     "household.view": "Xem hồ sơ hộ trên web",
     # applications (the other workflow steps are named by MOVE_LABELS, below)
     "application.create": "Tiếp nhận hồ sơ đề nghị",
-    "application.check": "Kiểm tra điều kiện",
     "application.recheck": "Kiểm tra lại điều kiện",
     "application.purchase_date": "Sửa ngày hộ mua điện thoại",
     "application.reopen_list": "Mở lại hồ sơ sau khi danh sách bị hủy",

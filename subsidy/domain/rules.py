@@ -25,6 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping, TypeVar
 
+from subsidy.domain import vn
 from subsidy.domain.labels import CATEGORY_WORDS, PRIOR_DEVICE_WORDS, rule_title
 
 PASSED = "passed"
@@ -57,14 +58,6 @@ def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
-
-
-def _vn(d: dt.date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
-
-
-def _money(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 # --------------------------------------------------------------------------------------------
@@ -303,7 +296,7 @@ def rule_e1(f: Facts, rs: RuleSetSpec) -> RuleResult:
         seen = f"danh sách năm {f.list_year}" if f.list_year else "danh sách không rõ năm"
         return RuleResult("E1", UNKNOWN,
                           f"Hộ có tên trong {seen}; chưa có tình trạng hộ nghèo/cận nghèo của năm {year} "
-                          f"(ngày kiểm tra {_vn(f.check_date)}).",
+                          f"(ngày kiểm tra {vn.format_date(f.check_date)}).",
                           cite, "list_year", f"tình trạng hộ nghèo/cận nghèo năm {year} (danh sách rà soát năm {year})")
     decision = f" theo {f.list_decision}" if f.list_decision else ""
     if f.category not in rs.eligible_categories:
@@ -323,7 +316,7 @@ def rule_e2(f: Facts, rs: RuleSetSpec) -> RuleResult:
                           "Hộ khai chưa nhận máy tính bảng của Chương trình hay thiết bị học tập trực tuyến.",
                           cite, "prior_device")
     if f.prior_device in PRIOR_DEVICE_WORDS:
-        when = f" ngày {_vn(f.prior_device_date)}" if f.prior_device_date else ""
+        when = f" ngày {vn.format_date(f.prior_device_date)}" if f.prior_device_date else ""
         detail = f" ({f.prior_device_detail})" if f.prior_device_detail else ""
         return RuleResult("E2", FAILED,
                           f"Hộ đã nhận {PRIOR_DEVICE_WORDS[f.prior_device]}{when}{detail}.", cite, "prior_device")
@@ -345,7 +338,7 @@ def rule_e3(f: Facts, rs: RuleSetSpec) -> RuleResult:
     cite = rs.citation("E3")
     if not f.has_applied:
         return RuleResult("E3", FAILED, "Hộ chưa nộp hồ sơ đề nghị hỗ trợ.", cite, "has_applied")
-    when = f" ngày {_vn(f.received_on)}" if f.received_on else ""
+    when = f" ngày {vn.format_date(f.received_on)}" if f.received_on else ""
     code = f" (mã {f.tracking_code})" if f.tracking_code else ""
     if f.approved_list:
         return RuleResult("E3", PASSED,
@@ -382,7 +375,7 @@ def rule_e5(f: Facts, rs: RuleSetSpec) -> RuleResult:
     cut-off (12/12/2022 under Thông tư 14/2022; domain.md §2, §4). Package form → not applicable;
     cash without a purchase date → unknown; before the cut-off → failed; on or after → passed."""
     cite = rs.citation("E5")
-    cutoff = _vn(rs.cash_cutoff)
+    cutoff = vn.format_date(rs.cash_cutoff)
     if f.support_form != "cash":
         return RuleResult("E5", NOT_APPLICABLE,
                           "Hộ đề nghị gói hỗ trợ kết hợp (nhận máy), nên điều kiện về ngày tự mua máy không áp dụng.",
@@ -393,11 +386,11 @@ def rule_e5(f: Facts, rs: RuleSetSpec) -> RuleResult:
                           cite, "purchase_date", "ngày hộ tự mua điện thoại (hỗ trợ bằng tiền)")
     if f.purchase_date < rs.cash_cutoff:
         return RuleResult("E5", FAILED,
-                          f"Hộ mua điện thoại ngày {_vn(f.purchase_date)}, trước ngày {cutoff}; "
-                          f"không được hỗ trợ {_money(rs.support_amount)} đồng.", cite, "purchase_date")
+                          f"Hộ mua điện thoại ngày {vn.format_date(f.purchase_date)}, trước ngày {cutoff}; "
+                          f"không được hỗ trợ {vn.format_money(rs.support_amount)} đồng.", cite, "purchase_date")
     return RuleResult("E5", PASSED,
-                      f"Hộ tự mua điện thoại ngày {_vn(f.purchase_date)}, từ ngày {cutoff} trở đi; "
-                      f"mức hỗ trợ {_money(rs.support_amount)} đồng.", cite, "purchase_date")
+                      f"Hộ tự mua điện thoại ngày {vn.format_date(f.purchase_date)}, từ ngày {cutoff} trở đi; "
+                      f"mức hỗ trợ {vn.format_money(rs.support_amount)} đồng.", cite, "purchase_date")
 
 
 RULES = (rule_e1, rule_e2, rule_e3, rule_e4, rule_e5)
