@@ -1,6 +1,6 @@
 """Every Vietnamese label the product shows for a code: household category, prior device, priority
 tier, eligibility rule (E1–E5) and its outcome, application state and workflow step, form of
-support, staff role, audit action.
+support and its receipt, staff role, audit action.
 
 One table per kind of code, so a page, a PDF, a spreadsheet, the JSON API and the audit log name a
 thing the same way, and a change of wording is made once. Where one code is worded differently on
@@ -180,6 +180,9 @@ SUPPORT_FORM_LABELS: dict[str, SupportFormLabel] = {
                              printed="Hỗ trợ bằng tiền (hộ đã tự mua điện thoại thông minh)",
                              column="Bằng tiền"),
 }
+
+#: The two receipts (domain.receipt.KIND_HANDOVER / KIND_CASH), as the pages and messages name them.
+RECEIPT_KIND_LABELS: dict[str, str] = {"handover": "Biên bản bàn giao", "cash": "Giấy biên nhận"}
 
 # --------------------------------------------------------------------------------------------
 # Staff roles

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from subsidy.db import utcnow
 from subsidy.documents import receipt as receipt_doc
 from subsidy.domain import tracking, vn
+from subsidy.domain.labels import RECEIPT_KIND_LABELS as KIND_LABELS  # re-exported for the views
 from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
 from subsidy.models import Receipt, ReceiptCounter, User
 from subsidy.services import audit
@@ -43,7 +44,6 @@ from subsidy.services.errors import NotFound
 SERIES_HANDOVER = "BB-VTCI"
 SERIES_CASH = "BN-VTCI"
 SERIES = {KIND_HANDOVER: SERIES_HANDOVER, KIND_CASH: SERIES_CASH}
-KIND_LABELS = {KIND_HANDOVER: "Biên bản bàn giao", KIND_CASH: "Giấy biên nhận"}
 
 LEGAL_BASIS_DEFAULT = "Thông tư số 14/2022/TT-BTTTT ngày 28/10/2022 của Bộ Thông tin và Truyền thông"
 STATUS_PATH = "/tra-cuu"

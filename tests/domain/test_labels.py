@@ -100,3 +100,9 @@ def test_rule_wordings_condition_and_reason():
 def test_tier_labels_cover_the_four_tiers_and_no_tier():
     assert [labels.TIER_LABELS[t][:2] for t in (1, 2, 3, 4)] == ["P1", "P2", "P3", "P4"]
     assert labels.TIER_LABELS[None] == "Chưa xếp nhóm ưu tiên"
+
+
+def test_receipt_kinds_are_the_receipt_module_kinds():
+    from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER
+
+    assert labels.RECEIPT_KIND_LABELS == {KIND_HANDOVER: "Biên bản bàn giao", KIND_CASH: "Giấy biên nhận"}
