@@ -30,10 +30,13 @@ run: db-upgrade
 	$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
 
 # One pytest-xdist worker per core, at most TEST_WORKERS (each worker has its own test database;
-# see tests/conftest.py). TEST_WORKERS=0 runs in one process.
+# see tests/conftest.py). TEST_WORKERS=0 runs in one process. Only the plugins the suite uses are
+# loaded: autoloading also loads (and assertion-rewrites, in every worker) the pytest plugins that
+# come with schemathesis and hypothesis, a few seconds per process for nothing.
 TEST_WORKERS ?= 4
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q tests --ignore=tests/e2e $(if $(filter 0,$(TEST_WORKERS)),,-n auto --maxprocesses $(TEST_WORKERS) --dist worksteal)
+	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -q tests --ignore=tests/e2e \
+	  $(if $(filter 0,$(TEST_WORKERS)),,-p xdist.plugin -n auto --maxprocesses $(TEST_WORKERS) --dist worksteal)
 
 test-e2e: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -q tests/e2e

@@ -24,7 +24,6 @@ from subsidy.documents import receipt as doc
 from subsidy.models import Household, RuleSet
 from subsidy.services import handovers as H
 from subsidy.services import receipts as R
-from subsidy.services import users
 from tests import factories
 from tests.handover_support import handover_input
 
@@ -48,7 +47,7 @@ def lines(data: bytes) -> list[str]:
 
 @pytest.fixture
 def clerk(session):
-    user = users.create_user(session, "canbo", "clerk", "matkhau123", None, full_name="Đặng Văn Hưởng")
+    user = factories.user(session, "clerk", "canbo", full_name="Đặng Văn Hưởng", must_change_password=True)
     session.flush()
     return user
 
@@ -119,7 +118,7 @@ def test_reprint_is_identical_and_says_copy_even_after_the_household_changes(ses
 
 
 def test_voided_receipt_says_void(session, clerk):
-    approver = users.create_user(session, "lanhdao", "approver", "matkhau123", None)
+    approver = factories.user(session, "approver", "lanhdao", must_change_password=True)
     app = factories.approved(session)
     res = H.record_handover(session, app.id, handover_input("490154203237518"), clerk, today=TODAY)
     H.void_handover(session, res.handover.id, "Ghi nhầm", approver)

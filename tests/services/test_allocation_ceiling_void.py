@@ -18,6 +18,7 @@ from subsidy.models import Allocation, Application, AuditEntry, Household, User
 from subsidy.services import allocations
 from subsidy.services import tally as T
 from subsidy.services.errors import NotFound, ServiceError
+from tests import factories
 from tests.tally_history import HAMLETS, build_history
 
 D = dt.date
@@ -155,14 +156,13 @@ def test_two_first_allocations_at_once_on_postgresql_cannot_both_pass_the_ceilin
     from concurrent.futures import ThreadPoolExecutor
 
     from subsidy.db import make_engine, make_sessionmaker
-    from subsidy.services import users
 
     if not database_url.startswith("postgresql"):
         pytest.skip("needs PostgreSQL (TEST_DATABASE_URL=postgresql://…): SQLite serialises writers with "
                     "BEGIN IMMEDIATE, which tests/services/test_handover_service.py covers")
     maker = app.extensions["subsidy.sessionmaker"]
     with maker() as s:
-        clerk_id = users.create_user(s, "canbo-q", "clerk", "matkhau123", None).id
+        clerk_id = factories.user(s, "clerk", "canbo-q", must_change_password=True).id
         households(s, 5, "poor")
         s.commit()
     engine = make_engine(database_url)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from subsidy.models import AuditEntry, User
 from subsidy.services import users
+from tests import factories
 from tests.conftest import TEST_PASSWORD, csrf_token_from, login
 
 
@@ -74,10 +75,8 @@ def test_logout_ends_session_and_remember_cookie(app, make_user):
 
 def test_csrf_enforced_on_forms(csrf_app, make_user):
     c = csrf_app.test_client()
-    from subsidy.services import users as svc
-
     sess = csrf_app.extensions["subsidy.sessionmaker"]()
-    svc.create_user(sess, "lan", "clerk", TEST_PASSWORD, None, must_change_password=False)
+    factories.user(sess, "clerk", "lan")
     sess.commit()
     no_token = c.post("/dang-nhap", data={"username": "lan", "password": TEST_PASSWORD})
     assert no_token.status_code == 400

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from subsidy.domain import tracking
 from subsidy.models import Application, CashPayment, Handover, HandoverImei, Receipt, ReceiptCounter
-from tests.conftest import csrf_token_from, login
 from tests import factories
+from tests.conftest import csrf_token_from, login
 
 IMEI_A = "490154203237518"
 IMEI_B = "356938035643809"
@@ -377,10 +377,9 @@ def test_who_may_do_what(app, client, login_as, role, create, index, void):
     app_id, _ = committed_application(app)
     with app.extensions["subsidy.sessionmaker"]() as s:
         from subsidy.services import handovers as H
-        from subsidy.services import users
         from tests.handover_support import handover_input
 
-        clerk = users.create_user(s, "nguoighi", "clerk", "matkhau123", None)
+        clerk = factories.user(s, "clerk", "nguoighi", must_change_password=True)
         other = factories.approved(s)
         res = H.record_handover(s, other.id, handover_input(IMEI_B), clerk)
         s.commit()
@@ -434,10 +433,9 @@ def test_actions_include(app, client, login_as, role, state, form, expected):
     if state == "handed_over":
         with app.extensions["subsidy.sessionmaker"]() as s:
             from subsidy.services import handovers as H
-            from subsidy.services import users
             from tests.handover_support import handover_input
 
-            clerk = users.create_user(s, "nguoighi", "clerk", "matkhau123", None)
+            clerk = factories.user(s, "clerk", "nguoighi", must_change_password=True)
             H.record_handover(s, app_id, handover_input(IMEI_A), clerk)
             s.commit()
     login_as(role)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from subsidy.models import Household
 from subsidy.services import households as svc
+from tests import factories
 from tests.conftest import DATA, login
 from tests.web.test_households_web import form_data
 
@@ -176,9 +177,8 @@ def test_confirming_twice_says_the_file_was_already_imported(app, client, login_
     # someone else learns nothing about it
     client.post("/dang-xuat")
     other = app.test_client()
-    from subsidy.services import users
     sess = app.extensions["subsidy.sessionmaker"]()
-    users.create_user(sess, "clerk2", "clerk", "matkhau123", None, must_change_password=False)
+    factories.user(sess, "clerk", "clerk2")
     sess.commit()
     sess.close()
     login(other, "clerk2")

@@ -20,6 +20,7 @@ from subsidy.domain.public_status import PUBLIC_STEPS, normalize_tracking_code, 
 from subsidy.domain.labels import STATE_LABELS
 from subsidy.domain.workflow import State
 from subsidy.models import Application, Household
+from tests import factories
 from tests.conftest import _empty_all_tables, csrf_token_from
 
 CODE = "K7QX9M4TAB"
@@ -484,9 +485,7 @@ def test_one_time_password_blocks_staff_pages_but_not_the_public_ones(app, clien
     from tests.conftest import login
 
     sess = app.extensions["subsidy.sessionmaker"]()
-    from subsidy.services import users
-
-    users.create_user(sess, "moi", "clerk", "matkhau123", None, must_change_password=True)
+    factories.user(sess, "clerk", "moi", must_change_password=True)
     sess.commit()
     sess.close()
     assert login(client, "moi", "matkhau123").status_code == 302

@@ -14,6 +14,7 @@ from subsidy.services import radio
 from subsidy.services.errors import ServiceError
 from subsidy.domain.calendar import today_vn
 from subsidy.services.tally import RadioCounts, tally_period
+from tests import factories
 from tests.conftest import login
 
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Võ Thị Giang",
@@ -117,10 +118,8 @@ def test_how_to_register_is_configurable(app_config, history):
     app = create_app(dict(app_config, RADIO_HOW_TO_REGISTER="Đăng ký tại nhà văn hóa ấp vào sáng thứ Hai."))
     try:
         client = app.test_client()
-        from subsidy.services import users
-
         sess = app.extensions["subsidy.sessionmaker"]()
-        users.create_user(sess, "dai", "radio", "matkhau123", None, must_change_password=False)
+        factories.user(sess, "radio", "dai")
         sess.commit()
         sess.close()
         assert login(client, "dai").status_code == 302

@@ -13,6 +13,7 @@ from subsidy.db import utcnow
 from subsidy.models import AuditEntry, User
 from subsidy.services import users
 from subsidy.web.auth import SIGN_IN_REFUSED
+from tests import factories
 from tests.conftest import TEST_PASSWORD, csrf_token_from
 
 WRONG = "saimatkhau1"
@@ -56,7 +57,7 @@ def test_every_refusal_gives_the_same_page_and_status(csrf_app):
     normalised, all 401."""
     sess = csrf_app.extensions["subsidy.sessionmaker"]()
     for name in ("lan", "khoa", "nghi", "dung"):
-        users.create_user(sess, name, "clerk", TEST_PASSWORD, None, must_change_password=False)
+        factories.user(sess, "clerk", name)
     sess.flush()
     sess.scalar(select(User).where(User.username == "khoa")).locked_until = utcnow() + dt.timedelta(minutes=30)
     sess.scalar(select(User).where(User.username == "nghi")).active = False
