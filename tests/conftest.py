@@ -220,8 +220,9 @@ def clerk(session: Session) -> Any:
 
 @pytest.fixture
 def household(session: Session) -> Callable[..., Any]:
-    """household(**fields) -> a household row in ``session`` (factories.household)."""
-    return lambda **fields: factories.household(session, **fields)
+    """household(**fields) -> a household row in ``session`` that can apply in 2025
+    (factories.applicant)."""
+    return lambda **fields: factories.applicant(session, **fields)
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ proposal lists.
 
 Two kinds of helpers, and the name says which:
 
-- rows written directly with the models (``household``, ``application``, ``approved``,
-  ``allocation_row``; ``user(..., row=True)``), for tests that only need data to be there;
+- rows written directly with the models (``household``, ``applicant``, ``application``,
+  ``approved``, ``allocation_row``; ``user(..., row=True)``), for tests that only need data;
 - data made through the services (``user``, ``eligible``, ``allocation``, ``proposal_list``),
   for tests whose meaning is that the rules ran: checks, audit entries, events.
 
@@ -89,30 +89,31 @@ def user(session: Session, role: str = "clerk", username: str | None = None, *, 
 
 
 def household(session: Session, *, code: str | None = None, head_name: str = "Nguyễn Văn Hùng",
-              hamlet: str = "Ấp Phú Hòa", category: str | None = "poor", list_year: int | None = 2025,
-              prior_device: str = "none", citizen_id: str | None = "", head_birth_year: int | None = 1970,
-              **fields: Any) -> Household:
+              hamlet: str = "Ấp Phú Hòa", category: str | None = "poor", **fields: Any) -> Household:
     """A household row (flushed), as the register would hold it: its search and sort keys derived
-    as the household service derives them.
-
-    Defaults make a household that passes E1–E2 for 2025: poor, on the 2025 list, no prior device.
-    ``code`` defaults to a unique ``F00001``…; ``citizen_id`` to a unique CCCD of a man born in
-    1970 (pass None for a household without one). Other Household columns go in ``fields``.
-    """
+    as the household service derives them. ``code`` defaults to a unique ``F00001``…; every other
+    column keeps the model's default unless given in ``fields``."""
     from subsidy.services.households import derived_keys
 
-    n = next(_seq)
-    code = code or f"F{n:05d}"
-    if citizen_id == "":
-        citizen_id = f"082070{n:06d}"
-    search_text, sort_key = derived_keys(head_name, code, citizen_id, fields.get("phone"))
+    code = code or f"F{next(_seq):05d}"
+    search_text, sort_key = derived_keys(head_name, code, fields.get("citizen_id"), fields.get("phone"))
     fields.setdefault("search_text", search_text)
     fields.setdefault("sort_key", sort_key)
-    h = Household(code=code, head_name=head_name, hamlet=hamlet, category=category, list_year=list_year,
-                  prior_device=prior_device, citizen_id=citizen_id, head_birth_year=head_birth_year, **fields)
+    h = Household(code=code, head_name=head_name, hamlet=hamlet, category=category, **fields)
     session.add(h)
     session.flush()
     return h
+
+
+def applicant(session: Session, **fields: Any) -> Household:
+    """A household row that passes E1–E2 for 2025 (poor, on the 2025 list, no prior device) with a
+    unique CCCD of a man born in 1970; any of these can be overridden in ``fields`` (citizen_id=None
+    for one without a CCCD)."""
+    fields.setdefault("list_year", 2025)
+    fields.setdefault("prior_device", "none")
+    fields.setdefault("citizen_id", f"082070{next(_seq):06d}")
+    fields.setdefault("head_birth_year", 1970)
+    return household(session, **fields)
 
 
 # --------------------------------------------------------------------------------- applications
@@ -141,7 +142,7 @@ def approved(
     approved (the last event at ``approved_at``), written as rows so that handover and receipt
     tests do not depend on the application services. Flushed."""
     h = household(session, head_name=head_name, hamlet=hamlet, members=3, category=category, list_year=2026,
-                  citizen_id=citizen_id, head_birth_year=None, prior_device="unknown", address="Tổ 3")
+                  citizen_id=citizen_id, address="Tổ 3")
     app = application(session, h, state="approved", support_form=form, received_on=dt.date(2026, 1, 5),
                       purchase_date=purchase_date if form == "cash" else None)
     t0 = approved_at - dt.timedelta(days=40)
@@ -160,7 +161,7 @@ def eligible(session: Session, clerk: User, h: Household | None = None, *, suppo
     AssertionError if the check does not find it eligible."""
     from subsidy.services import applications
 
-    h = h if h is not None else household(session)
+    h = h if h is not None else applicant(session)
     app = applications.apply(session, applications.ApplicationInput(
         household_id=h.id, support_form=support_form, received_on=received_on, **fields), clerk)
     decision = applications.check_eligibility(session, app, clerk, **({"on": on} if on else {}))

@@ -32,9 +32,10 @@ from sqlalchemy.orm import Session
 
 from subsidy.domain.calendar import VN_TZ
 from subsidy.models import (
-    Allocation, Application, CashPayment, EligibilityDecision, Handover, HandoverImei, Household, RuleSet,
+    Allocation, Application, CashPayment, EligibilityDecision, Handover, HandoverImei, RuleSet,
 )
 from subsidy.services.workflow import move, record_received
+from tests import factories
 
 VN = VN_TZ
 HAMLETS = ["Ấp Phú Hòa", "Ấp Phú Thành", "Ấp Phú Xuân", "Ấp Phú Lợi"]
@@ -65,16 +66,12 @@ def build_history(session: Session, *, a1_name: str = "Nguyễn Văn An") -> dic
         "A7": ("Đặng Văn Hải", "Ấp Phú Hòa", "poor", None, "package", dt.date(2026, 3, 3)),
         "A8": ("Bùi Thị Lan", "Ấp Phú Hòa", "poor", 3, "package", dt.date(2026, 2, 14)),
     }
-    session.add(Household(code="H9", head_name="Ngô Văn Ích", hamlet="Ấp Phú Thạnh", category="poor"))
+    factories.household(session, code="H9", head_name="Ngô Văn Ích", hamlet="Ấp Phú Thạnh")
     apps: dict[str, Application] = {}
     for i, (key, (name, hamlet, cat, tier, form, recv)) in enumerate(spec.items(), start=1):
-        hh = Household(code=f"H{i}", head_name=name, hamlet=hamlet, category=cat)
-        session.add(hh)
-        session.flush()
-        app = Application(household_id=hh.id, tracking_code=f"T{i:05d}", received_on=recv, support_form=form,
-                          priority_tier=tier, purchase_date=dt.date(2026, 1, 2) if form == "cash" else None)
-        session.add(app)
-        session.flush()
+        hh = factories.household(session, code=f"H{i}", head_name=name, hamlet=hamlet, category=cat)
+        app = factories.application(session, hh, code=f"T{i:05d}", received_on=recv, support_form=form,
+                                    priority_tier=tier, purchase_date=dt.date(2026, 1, 2) if form == "cash" else None)
         record_received(session, app, None, at=dt.datetime.combine(recv, dt.time(8), tzinfo=VN))
         apps[key] = app
     session.flush()

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from subsidy.db import utcnow
-from subsidy.models import Allocation, Application, AuditEntry, Household, User
+from subsidy.models import Allocation, AuditEntry, User
 from subsidy.services import allocations
 from subsidy.services import tally as T
 from subsidy.services.errors import NotFound, ServiceError
@@ -27,9 +27,7 @@ _seq = itertools.count(1)
 
 def households(session, n, category="poor", **kw):
     for _ in range(n):
-        k = next(_seq)
-        session.add(Household(code=f"Q{k:05d}", head_name=f"Hộ {k}", hamlet="Ấp Phú Hòa", category=category, **kw))
-    session.flush()
+        factories.household(session, head_name=f"Hộ {next(_seq)}", category=category, **kw)
 
 
 def test_ceiling_counts_poor_and_near_poor_households_not_archived(session):
@@ -92,12 +90,8 @@ def test_approver_voids_a_mistaken_allocation_with_a_reason(session, clerk, appr
 def _committed(session, n):
     """n applications holding a place of the quota (proposed), on households of their own."""
     for _ in range(n):
-        k = next(_seq)
-        h = Household(code=f"C{k:05d}", head_name=f"Hộ {k}", hamlet="Ấp Phú Hòa", category="poor")
-        session.add(h)
-        session.flush()
-        session.add(Application(household_id=h.id, tracking_code=f"QC{k:08d}", received_on=D(2025, 3, 1),
-                                support_form="package", state="proposed"))
+        factories.application(session, factories.household(session, head_name=f"Hộ {next(_seq)}"),
+                              state="proposed", received_on=D(2025, 3, 1))
     session.flush()
 
 

@@ -12,6 +12,7 @@ import pytest
 from subsidy.documents.tally_export import tally_to_dict
 from subsidy.services import tally as T
 from subsidy.services.errors import ServiceError
+from tests import factories
 from tests.tally_history import HAMLETS, build_history
 
 TODAY = dt.date(2026, 11, 30)
@@ -268,20 +269,15 @@ def test_a_handover_made_voided_and_redone_in_the_same_month_counts_once(session
     November. At the end of November one phone is held: 1 handed over, 1 voided, 1 supported."""
     from sqlalchemy import select
 
-    from subsidy.models import Application, EligibilityDecision, Handover, HandoverImei, Household, RuleSet
+    from subsidy.models import EligibilityDecision, Handover, HandoverImei, RuleSet
     from subsidy.services.workflow import move, record_received
     from tests.tally_history import VN
 
     def at(day: int, hour: int) -> dt.datetime:
         return dt.datetime(2026, 11, day, hour, tzinfo=VN)
 
-    hh = Household(code="H10", head_name="Lý Văn Mười", hamlet="Ấp Phú Lợi", category="poor")
-    session.add(hh)
-    session.flush()
-    app = Application(household_id=hh.id, tracking_code="T00010", received_on=dt.date(2026, 11, 2),
-                      support_form="package", priority_tier=3)
-    session.add(app)
-    session.flush()
+    hh = factories.household(session, code="H10", head_name="Lý Văn Mười", hamlet="Ấp Phú Lợi")
+    app = factories.application(session, hh, code="T00010", received_on=dt.date(2026, 11, 2), priority_tier=3)
     record_received(session, app, None, at=at(2, 8))
     rule_set = session.scalars(select(RuleSet)).one()
     session.add(EligibilityDecision(application_id=app.id, rule_set=rule_set, outcome="eligible", priority_tier=3,
