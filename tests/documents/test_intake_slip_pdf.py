@@ -17,10 +17,10 @@ from pypdf import PdfReader
 from subsidy.documents import intake
 from subsidy.documents.qr import QrFlowable
 from subsidy.domain import tracking
-from subsidy.models import Household, User
 from subsidy.services import applications
 from subsidy.services import intake as intake_svc
 from subsidy.services.receipts import ReceiptSettings
+from tests import factories
 
 NFD_NAME = unicodedata.normalize("NFD", "Lê Thị Ỷ Lan Ưng Hưởng")
 NFC_NAME = unicodedata.normalize("NFC", NFD_NAME)
@@ -36,12 +36,9 @@ def text_of(pdf: bytes) -> str:
 
 @pytest.fixture
 def received(session):
-    clerk = User(username="tiepnhan", password_hash="x", role="clerk", must_change_password=False,
-                 full_name="Trần Văn Lập")
-    h = Household(code="PT-0042", head_name=NFC_NAME, hamlet="Ấp Phú Hòa", category="poor", list_year=2025,
-                  citizen_id="082095001234", phone="0912345678", prior_device="none")
-    session.add_all([clerk, h])
-    session.flush()
+    clerk = factories.user(session, "clerk", "tiepnhan", full_name="Trần Văn Lập", row=True)
+    h = factories.household(session, code="PT-0042", head_name=NFC_NAME, list_year=2025, citizen_id="082095001234",
+                            phone="0912345678", prior_device="none")
     app = applications.apply(session, applications.ApplicationInput(
         household_id=h.id, support_form="cash", received_on=dt.date(2026, 3, 5), purchase_date=dt.date(2026, 1, 2)),
         clerk)

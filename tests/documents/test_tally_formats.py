@@ -15,9 +15,9 @@ from pypdf import PdfReader
 
 from subsidy.documents import tally_export as X
 from subsidy.documents.tally import render_pdf
-from subsidy.models import Application, Household
 from subsidy.services import tally as T
 from subsidy.services.workflow import record_received
+from tests import factories
 from tests.conftest import scratch_session
 from tests.tally_history import HAMLETS, VN, build_history
 
@@ -231,13 +231,8 @@ def test_csv_safe(raw, expected):
 
 def test_csv_and_xlsx_escape_a_formula_in_a_name(session):
     build_history(session)
-    hh = Household(code="HX", head_name=PAYLOAD, hamlet=PAYLOAD, category="poor")
-    session.add(hh)
-    session.flush()
-    app = Application(household_id=hh.id, tracking_code="TX0001", received_on=dt.date(2026, 3, 9),
-                      support_form="package", priority_tier=3)
-    session.add(app)
-    session.flush()
+    hh = factories.household(session, code="HX", head_name=PAYLOAD, hamlet=PAYLOAD)
+    app = factories.application(session, hh, code="TX0001", received_on=dt.date(2026, 3, 9), priority_tier=3)
     record_received(session, app, None, at=dt.datetime(2026, 3, 9, 8, tzinfo=VN))
     session.commit()
     hamlets = HAMLETS + ["-Ấp Mới", "@Ấp", "+Ấp"]

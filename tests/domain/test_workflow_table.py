@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from subsidy.domain.workflow import (
     IllegalTransition, ReasonRequired, RoleNotAllowed, State, TRANSITIONS, WorkflowError, allowed_moves, check_move,
 )
+from tests import factories
 
 STATES = [s.value for s in State]
 ROLES = ["clerk", "approver", "admin", "radio", ""]
@@ -137,21 +138,12 @@ def test_the_walk_reports_a_wrong_table(monkeypatch):
 
 def test_every_pair_through_the_service_changes_state_or_nothing(session):
     """workflow.move on a real application for every role × pair × (no reason, a reason)."""
-    from subsidy.models import Application, ApplicationEvent, AuditEntry, Household, User
+    from subsidy.models import ApplicationEvent, AuditEntry
     from subsidy.services import workflow
 
-    users = {}
-    for role in ROLES[:-1]:
-        u = User(username=f"u-{role}", password_hash="x", role=role, must_change_password=False)
-        session.add(u)
-        users[role] = u
-    h = Household(code="WF1", head_name="Lê Văn Tám", hamlet="Ấp Phú Hòa", category="poor", list_year=2025)
-    session.add(h)
-    session.flush()
-    app = Application(household_id=h.id, tracking_code="WFTABLE234", received_on=dt.date(2025, 1, 2),
-                      support_form="package", state="received")
-    session.add(app)
-    session.flush()
+    users = {role: factories.user(session, role, f"u-{role}", row=True) for role in ROLES[:-1]}
+    h = factories.household(session, code="WF1", head_name="Lê Văn Tám", list_year=2025)
+    app = factories.application(session, h, code="WFTABLE234", received_on=dt.date(2025, 1, 2))
 
     def counts():
         return (session.scalar(select(func.count()).select_from(ApplicationEvent)),

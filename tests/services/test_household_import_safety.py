@@ -15,6 +15,7 @@ from subsidy.models import AuditEntry, Household
 from subsidy.services import households as svc
 from subsidy.services.errors import Conflict
 from subsidy.services.importer import ImportRefused, import_households
+from tests import factories
 from tests.conftest import DATA
 
 HEADER = ["STT", "Mã hộ", "Họ và tên chủ hộ", "Năm sinh", "Giới tính", "Số CCCD", "Ấp", "Số nhân khẩu",
@@ -162,11 +163,8 @@ PAYLOAD = '=HYPERLINK("http://evil","x")'
 
 def test_export_escapes_formulas_in_every_text_cell(session, clerk):
     # Values saved before the checks existed (or by a future path) must still come out inert.
-    session.add(Household(code="HX1", head_name=PAYLOAD, hamlet="@Ấp", category="poor", members=1,
-                          search_text=" x ", sort_key="0"))
-    session.add(Household(code="HX2", head_name="+Lê Văn A", hamlet="-Ấp", category="poor", members=1,
-                          search_text=" y ", sort_key="1"))
-    session.flush()
+    factories.household(session, code="HX1", head_name=PAYLOAD, hamlet="@Ấp", search_text=" x ", sort_key="0")
+    factories.household(session, code="HX2", head_name="+Lê Văn A", hamlet="-Ấp", search_text=" y ", sort_key="1")
     out = io.StringIO(newline="")
     svc.write_export_csv(svc.export_households(session), out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
@@ -217,9 +215,7 @@ def test_service_normalises_the_hamlet_and_accepts_a_new_one(session, clerk):
 def test_hamlet_choices_leave_out_implausible_values_on_file(session, clerk):
     svc.register_household(session, svc.HouseholdInput(code="PT-0001", head_name="Lê Văn A", hamlet="Ấp Mới",
                                                        category="poor"), clerk)
-    session.add(Household(code="OLD", head_name="Lê Văn B", hamlet="=1+2", category="poor", members=1,
-                          search_text=" b ", sort_key="0"))
-    session.flush()
+    factories.household(session, code="OLD", head_name="Lê Văn B", hamlet="=1+2", search_text=" b ", sort_key="0")
     assert svc.hamlet_choices(session, HAMLETS) == HAMLETS + ["Ấp Mới"]
 
 
@@ -309,10 +305,7 @@ def searchable(session, clerk):
                                                            category="poor"), clerk)
     # A code with a % can no longer be typed (normalize_household_code), but one stored before
     # that rule can still be searched for, so the search must still escape the wildcard.
-    search_text, sort_key = svc.derived_keys("Lê Văn Tám", "B-7%", None, None)
-    session.add(Household(code="B-7%", head_name="Lê Văn Tám", hamlet="Ấp Phú Hòa", category="poor", members=1,
-                          search_text=search_text, sort_key=sort_key))
-    session.flush()
+    factories.household(session, code="B-7%", head_name="Lê Văn Tám")  # keys derived as the service does
 
 
 @pytest.mark.parametrize("query, codes", [

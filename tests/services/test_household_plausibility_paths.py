@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from subsidy.models import AuditEntry, Household
 from subsidy.services import households as svc
 from subsidy.services.importer import ImportRefused
+from tests import factories
 from tests.services.test_household_import_safety import LAM, MAI, as_csv, hh, rows_of, run, xlsx
 
 
@@ -50,9 +51,7 @@ def test_a_real_household_is_still_created_as_typed(session, clerk):
 
 
 def test_an_edit_keeps_a_code_stored_before_the_rule_but_not_a_new_bad_one(session, clerk):
-    session.add(Household(code="C1", head_name="Lê Văn Tám", hamlet="Ấp Phú Hòa", category="poor", members=1,
-                          search_text=" le van tam c1 ", sort_key="0"))
-    session.flush()
+    factories.household(session, code="C1", head_name="Lê Văn Tám", search_text=" le van tam c1 ", sort_key="0")
     old = hh(session, "C1")
     svc.update_household(session, old.id, form(code="C1", head_name="Lê Văn Tám", citizen_id=None, members=3), clerk)
     assert (hh(session, "C1").members, hh(session, "C1").code) == (3, "C1")

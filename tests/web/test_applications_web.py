@@ -13,11 +13,10 @@ from sqlalchemy import func, select
 
 from subsidy.domain import tracking
 from subsidy.domain.calendar import today_vn
-from werkzeug.security import generate_password_hash
-
 from subsidy.models import Application, AuditEntry, Household, ProposalList, RuleSet, User
 from subsidy.services import applications, rulesets
-from tests.conftest import TEST_PASSWORD, csrf_token_from, login
+from tests import factories
+from tests.conftest import csrf_token_from, login
 
 ROLES = ["clerk", "approver", "admin", "radio"]
 THIS_YEAR = today_vn().year
@@ -27,16 +26,8 @@ def sessionmaker(app):
     return app.extensions["subsidy.sessionmaker"]
 
 
-# One cheap hash for the whole module (scrypt per user and per test would dominate the run time).
-FAST_HASH = generate_password_hash(TEST_PASSWORD, method="pbkdf2:sha256:1000")
-
-
 def add_users(s, roles):
-    users = {r: User(username=r, full_name=f"Người dùng {r}", role=r, password_hash=FAST_HASH,
-                     must_change_password=False) for r in roles}
-    s.add_all(users.values())
-    s.flush()
-    return users
+    return {r: factories.user(s, r, r, full_name=f"Người dùng {r}", row=True) for r in roles}
 
 
 @pytest.fixture
@@ -48,11 +39,10 @@ def data(app):
     hh = []
     for i, (name, kw) in enumerate([("Nguyễn Thị Ánh Tuyết", {}), ("Đặng Văn Hưởng", {"meritorious": True}),
                                     ("Lý Ngọc Ẩn", {"category": "near_poor", "prior_device": "unknown"})]):
-        h = Household(code=f"W{i}", head_name=name, hamlet="Ấp Phú Hòa", category=kw.pop("category", "poor"),
-                      list_year=THIS_YEAR, prior_device=kw.pop("prior_device", "none"), citizen_id=f"08206000000{i}",
-                      phone=f"091234567{i}", search_text=f" w{i} nguyen thi anh tuyet" if i == 0 else f" w{i}", **kw)
-        s.add(h)
-        hh.append(h)
+        hh.append(factories.household(
+            s, code=f"W{i}", head_name=name, category=kw.pop("category", "poor"), list_year=THIS_YEAR,
+            prior_device=kw.pop("prior_device", "none"), citizen_id=f"08206000000{i}", phone=f"091234567{i}",
+            search_text=f" w{i} nguyen thi anh tuyet" if i == 0 else f" w{i}", **kw))
     s.commit()
     ids = [h.id for h in hh]
     s.close()
@@ -294,11 +284,9 @@ def test_the_waiting_list_is_paginated_with_ranks_across_pages(app, data):
     s = sessionmaker(app)()
     clerk = s.scalar(select(User).where(User.username == "clerk"))
     for i in range(55):
-        h = Household(code=f"CHO{i:03d}", head_name=f"Trần Văn Chờ {chr(65 + i % 26)}{'aei'[i // 26]}",
-                      hamlet="Ấp Phú Hòa", category="poor", list_year=THIS_YEAR, prior_device="none",
-                      citizen_id=f"0820700{i:05d}", search_text=f" cho{i:03d}")
-        s.add(h)
-        s.flush()
+        h = factories.household(s, code=f"CHO{i:03d}", head_name=f"Trần Văn Chờ {chr(65 + i % 26)}{'aei'[i // 26]}",
+                                list_year=THIS_YEAR, prior_device="none", citizen_id=f"0820700{i:05d}",
+                                search_text=f" cho{i:03d}")
         a = applications.apply(s, applications.ApplicationInput(household_id=h.id, support_form="package"), clerk)
         applications.check_eligibility(s, a, clerk)
     allocations.record_allocation(s, 52, today_vn(), "CV 1/STTTT", clerk)
@@ -413,9 +401,7 @@ def test_forms_need_the_csrf_token(csrf_app):
     s = csrf_app.extensions["subsidy.sessionmaker"]()
     add_users(s, ["clerk"])
     rulesets.load_shipped(s)
-    h = Household(code="C1", head_name="Lê Văn Tám", hamlet="Ấp Phú Hòa", category="poor", list_year=THIS_YEAR,
-                  prior_device="none")
-    s.add(h)
+    h = factories.household(s, code="C1", head_name="Lê Văn Tám", list_year=THIS_YEAR, prior_device="none")
     s.commit()
     hid = h.id
     s.close()

@@ -90,9 +90,8 @@ def test_a_tampered_hamlet_is_not_saved(app, client, login_as, hamlet):
 
 def test_an_implausible_hamlet_on_file_is_not_offered_and_must_be_changed(app, client, login_as):
     sess = app.extensions["subsidy.sessionmaker"]()
-    bad = Household(code="OLD1", head_name="Lê Văn Cũ", hamlet="=1+2", category="poor", members=1,
-                    search_text=" le van cu old1 ", sort_key="0")
-    sess.add(bad)
+    bad = factories.household(sess, code="OLD1", head_name="Lê Văn Cũ", hamlet="=1+2", search_text=" le van cu old1 ",
+                              sort_key="0")
     sess.commit()
     hid = bad.id
     sess.close()

@@ -19,7 +19,6 @@ from subsidy import create_app
 from subsidy.domain.public_status import PUBLIC_STEPS, normalize_tracking_code, parse_second_fact, public_step
 from subsidy.domain.labels import STATE_LABELS
 from subsidy.domain.workflow import State
-from subsidy.models import Application, Household
 from tests import factories
 from tests.conftest import _empty_all_tables, csrf_token_from
 
@@ -37,13 +36,10 @@ def add_application(app: Any, *, code: str = CODE, name: str = NAME, cccd: str |
                     category: str = "poor", hh_code: str = "PT-0001") -> int:
     """A household and its application, written with the models directly (committed)."""
     sess = app.extensions["subsidy.sessionmaker"]()
-    hh = Household(code=hh_code, head_name=name, citizen_id=cccd, citizen_id_kind="cccd" if cccd else None,
-                   hamlet="Ấp Phú Hòa", phone=phone, category=category, members=4)
-    sess.add(hh)
-    sess.flush()
-    appl = Application(household_id=hh.id, tracking_code=code, received_on=dt.date(2026, 11, 2),
-                       support_form=form, state=state, state_changed_at=CHANGED_AT)
-    sess.add(appl)
+    hh = factories.household(sess, code=hh_code, head_name=name, citizen_id=cccd,
+                             citizen_id_kind="cccd" if cccd else None, phone=phone, category=category, members=4)
+    appl = factories.application(sess, hh, code=code, received_on=dt.date(2026, 11, 2), support_form=form,
+                                 state=state, state_changed_at=CHANGED_AT)
     sess.commit()
     appl_id = appl.id
     sess.close()
