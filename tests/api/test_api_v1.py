@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 import schemathesis
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from subsidy import create_app
 from subsidy.db import utcnow
@@ -18,14 +17,13 @@ from subsidy.domain import vn
 from subsidy.models import ApiToken, AuditEntry, Household, User
 from subsidy.services import users
 from subsidy.services.tally import tally_period
-from tests.conftest import TEST_PASSWORD, login
+from tests import factories
+from tests.conftest import login
 from tests.tally_history import build_history
 
 OPENAPI = Path(__file__).resolve().parents[2] / "subsidy" / "api" / "openapi.json"
 DOC = json.loads(OPENAPI.read_text(encoding="utf-8"))
 SCHEMA = schemathesis.openapi.from_dict(DOC)
-# A cheap hash of TEST_PASSWORD (scrypt takes ~0.1 s per account; these tests need four).
-CHEAP_HASH = generate_password_hash(TEST_PASSWORD, method="pbkdf2:sha256:1000")
 
 
 def conforms(resp: Any, path: str, method: str = "GET") -> Any:
@@ -45,10 +43,7 @@ def world(app) -> dict[str, Any]:
     for hh in sess.scalars(select(Household)):
         hh.search_text = vn.fold(f"{hh.head_name} {hh.code}")
     tokens = {}
-    accounts = {role: User(username=role, role=role, password_hash=CHEAP_HASH, must_change_password=False)
-                for role in ("admin", "radio", "clerk", "approver")}
-    sess.add_all(accounts.values())
-    sess.flush()
+    accounts = {role: factories.user(sess, role, role, row=True) for role in ("admin", "radio", "clerk", "approver")}
     for role, user in accounts.items():
         tokens[role] = users.create_api_token(sess, user, f"{role} tool", accounts["admin"])
     sess.commit()

@@ -9,17 +9,15 @@ import pytest
 from sqlalchemy import select, text
 
 from subsidy.domain import vn
-from subsidy.models import AuditEntry, Household, User
+from subsidy.models import AuditEntry, Household
 from subsidy.services import households as svc
 from subsidy.services.errors import Conflict, NotFound, ServiceError
+from tests import factories
 
 
 @pytest.fixture
 def clerk(session):
-    user = User(username="thuky", password_hash="x", role="clerk", must_change_password=False, full_name="Lê Thư Ký")
-    session.add(user)
-    session.flush()
-    return user
+    return factories.user(session, "clerk", "thuky", full_name="Lê Thư Ký", row=True)
 
 
 def data(**kw) -> svc.HouseholdInput:

@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 
 from subsidy.documents import lists as list_docs
 from subsidy.domain.documents import DEFAULT_ISSUER
-from subsidy.models import Application, EligibilityDecision, Household, User
+from subsidy.models import Application, EligibilityDecision, Household
 from subsidy.services import allocations, applications, importer, lists, rulesets
+from tests import factories
 from tests.conftest import DATA
 
 XLSX = DATA / "ho-ngheo-2025-phu-tan.xlsx"
@@ -86,10 +87,8 @@ def import_sample(session, actor) -> None:
 
 
 def test_sample_list_end_to_end(session):
-    clerk = User(username="clerk", password_hash="x", role="clerk", must_change_password=False, full_name="Trần Văn Lập")
-    approver = User(username="approver", password_hash="x", role="approver", must_change_password=False)
-    session.add_all([clerk, approver])
-    session.flush()
+    clerk = factories.user(session, "clerk", "clerk", full_name="Trần Văn Lập", row=True)
+    approver = factories.user(session, "approver", "approver", row=True)
     rulesets.load_shipped(session)
     import_sample(session, clerk)
     session.commit()

@@ -21,8 +21,8 @@ from subsidy.models import (
     Allocation, ApiToken, Application, CashPayment, Handover, Household, ProposalList, Receipt, RuleSet, User,
 )
 from subsidy.services import users
+from tests import factories
 from tests.conftest import login
-from tests.factories import TEST_PASSWORD_HASH
 from tests.tally_history import build_history
 
 #: endpoint → why it shows no person. Everything else must refuse the radio role.
@@ -57,9 +57,7 @@ STRING_VALUES = ["1", "csv", "json", "pdf", "xlsx", "T00001"]
 
 def _seed(app: Any) -> dict[str, Any]:
     sess = app.extensions["subsidy.sessionmaker"]()
-    admin = User(username="quantri", role="admin", password_hash="x", must_change_password=False)
-    sess.add(admin)
-    sess.flush()
+    admin = factories.user(sess, "admin", "quantri", row=True)
     build_history(sess)
     a1 = sess.get(Application, 1)
     hh = sess.get(Household, a1.household_id)
@@ -102,11 +100,9 @@ def _values(rule: Any) -> list[dict[str, Any]]:
 
 
 def _radio_account(app: Any, username: str) -> str:
-    """A radio account (cheap password hash) with an API token; returns the token."""
+    """A radio account with an API token; returns the token."""
     sess = app.extensions["subsidy.sessionmaker"]()
-    user = User(username=username, role="radio", must_change_password=False, password_hash=TEST_PASSWORD_HASH)
-    sess.add(user)
-    sess.flush()
+    user = factories.user(sess, "radio", username, row=True)
     token = users.create_api_token(sess, user, "radio tool", user)
     sess.commit()
     sess.close()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from subsidy.models import Application, AuditEntry, Receipt, User
 from subsidy.services import audit
+from tests import factories
 from tests.tally_history import build_history
 
 
@@ -81,9 +82,7 @@ def test_radio_is_refused_and_not_logged(app, client, login_as, world):
 def test_household_history_shows_labels_and_views_apart(app, client, login_as, world):
     hid = world["household"]
     s = app.extensions["subsidy.sessionmaker"]()
-    api_user = User(username="congcu", role="approver", password_hash="x", must_change_password=False)
-    s.add(api_user)
-    s.flush()
+    api_user = factories.user(s, "approver", "congcu", row=True)
     audit.record(s, api_user, "api.household.read", "household", hid)
     audit.record(s, None, "household.update", "household", hid, {"phone": ["0912345670", "0912345671"]})
     audit.record(s, None, "household.prior_device", "household", hid, {"prior_device": ["unknown", "none"]})
