@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from subsidy import create_app
 from subsidy.extensions import csrf, limiter
-from subsidy.web import public_view
+from subsidy.request_scope import public_view
 from subsidy.web.public import _client_limit, _code_key, _code_limit
 
 app = create_app()

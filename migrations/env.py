@@ -1,4 +1,10 @@
-"""Alembic environment: target metadata is subsidy.db.Base.metadata; batch mode for SQLite."""
+"""Alembic environment: target metadata is subsidy.db.Base.metadata.
+
+Autogenerate (`flask --app app db revision -m MSG`) compares column types too and always renders
+batch operations (``with op.batch_alter_table(...)``): SQLite cannot ALTER most things in place and
+needs them, and on PostgreSQL a batch is plain ALTER statements, so one migration runs on both
+whichever database it was generated against.
+"""
 from __future__ import annotations
 
 from alembic import context
@@ -32,7 +38,7 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+                      render_as_batch=True, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -57,11 +57,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not any(isinstance(f, RedactQueryStrings) for f in werkzeug_log.filters):
         werkzeug_log.addFilter(RedactQueryStrings())
 
-    from subsidy import web
+    from subsidy import api, cli, request_scope, web
 
+    request_scope.init_app(app)
     web.init_app(app)
-
-    from subsidy import cli
-
+    api.init_app(app)
     cli.init_app(app)
     return app

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import Flask
 
+from subsidy.api import v1
+from subsidy.extensions import csrf
+
 
 def init_app(app: Flask) -> None:
     """Register API v1 and exempt it from CSRF (it authenticates with bearer tokens, not cookies)."""
-    from subsidy.api import v1
-    from subsidy.extensions import csrf
-
     csrf.exempt(v1.bp)
     app.register_blueprint(v1.bp)

@@ -25,10 +25,10 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from subsidy.domain.labels import STATE_LABELS
 from subsidy.extensions import limiter
 from subsidy.models import STATES, Application, ApplicationEvent, Household, User
+from subsidy.request_scope import db_session, public_view, use_write_session
 from subsidy.services import audit, lookup, radio, users
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.services.pagination import Page
-from subsidy.web import db_session, public_view
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -92,8 +92,7 @@ def token_required(*roles: str) -> Callable:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             # API GETs write (the token's last use, the audit of personal-data reads): use a
             # writing session for the request (on SQLite: BEGIN IMMEDIATE), not a read one.
-            if "db_session" not in g:
-                g.db_session = current_app.extensions["subsidy.sessionmaker"]()
+            use_write_session()
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.strip().partition(" ")
             token = token.strip()

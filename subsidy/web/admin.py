@@ -10,7 +10,7 @@ from subsidy.db import utcnow
 from subsidy.models import ApiToken, AuditEntry, User
 from subsidy.services import users
 from subsidy.services.errors import ServiceError
-from subsidy.web import db_session, roles_required
+from subsidy.request_scope import db_session, roles_required
 from subsidy.web.pagination import page_arg, paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")

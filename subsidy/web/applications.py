@@ -22,7 +22,8 @@ from subsidy.services import intake as intake_svc
 from subsidy.services import lists as lists_svc
 from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import FieldError, ServiceError
-from subsidy.web import db_session, document_config, roles_required
+from subsidy.request_scope import db_session, roles_required
+from subsidy.web.printing import document_config
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.viewlog import record_view
 

@@ -10,7 +10,8 @@ from forms.auth import ChangePasswordForm, LoginForm
 from subsidy.extensions import limiter
 from subsidy.services import users
 from subsidy.services.errors import ServiceError
-from subsidy.web import db_session, public_view, safe_next
+from subsidy.request_scope import db_session, public_view
+from subsidy.web.urls import safe_next
 
 bp = Blueprint("auth", __name__)
 

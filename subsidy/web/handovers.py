@@ -30,7 +30,10 @@ from subsidy.models import Application, Receipt
 from subsidy.services import handovers as svc
 from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import NotFound, ServiceError
-from subsidy.web import db_session, document_config, has_endpoint, put_field_errors, roles_required, show_refusal
+from subsidy.request_scope import db_session, roles_required
+from subsidy.web.printing import document_config
+from subsidy.web.refusals import put_field_errors, show_refusal
+from subsidy.web.urls import has_endpoint
 
 bp = Blueprint("handovers", __name__)
 

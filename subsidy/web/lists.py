@@ -16,7 +16,8 @@ from subsidy.services.pagination import paginate
 from subsidy.services import allocations, audit
 from subsidy.services import lists as svc
 from subsidy.services.errors import ServiceError
-from subsidy.web import db_session, put_field_errors, roles_required, show_refusal
+from subsidy.request_scope import db_session, roles_required
+from subsidy.web.refusals import put_field_errors, show_refusal
 from subsidy.web.pagination import page_arg
 
 bp = Blueprint("lists", __name__, url_prefix="/danh-sach")

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from subsidy.models import Application, Household
-from subsidy.web import db_session, public_view
+from subsidy.request_scope import db_session, public_view
 
 bp = Blueprint("main", __name__)
 

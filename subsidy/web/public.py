@@ -26,7 +26,7 @@ from subsidy.config import STATUS_CODE_LIMIT_DEFAULT
 from subsidy.domain.public_status import normalize_tracking_code
 from subsidy.extensions import csrf, limiter
 from subsidy.services import status as status_service
-from subsidy.web import public_view
+from subsidy.request_scope import public_view
 
 bp = Blueprint("public", __name__)
 

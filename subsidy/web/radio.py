@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, flash, jsonify, render_templ
 from forms.radio import RadioDateForm
 from subsidy.services import radio
 from subsidy.services.errors import ServiceError
-from subsidy.web import db_session, roles_required
+from subsidy.request_scope import db_session, roles_required
 
 bp = Blueprint("radio", __name__, url_prefix="/phat-thanh")
 

@@ -17,7 +17,8 @@ from forms.handovers import PrintForm
 from subsidy.models import Application, CashPayment, Handover, User
 from subsidy.services import receipts as svc
 from subsidy.services.errors import NotFound
-from subsidy.web import db_session, has_endpoint, roles_required
+from subsidy.request_scope import db_session, roles_required
+from subsidy.web.urls import has_endpoint
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.viewlog import record_view
 

@@ -17,7 +17,7 @@ from subsidy.documents.tally_export import FORMATS, MEDIA_TYPES, as_of_text, fil
 from subsidy.domain.calendar import today_vn
 from subsidy.services import tally as svc
 from subsidy.services.errors import ServiceError
-from subsidy.web import db_session, roles_required
+from subsidy.request_scope import db_session, roles_required
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
 

@@ -14,7 +14,7 @@ from subsidy.domain.rules import RuleSetSpec
 from subsidy.models import RuleSet
 from subsidy.services import rulesets as svc
 from subsidy.services.errors import ServiceError
-from subsidy.web import db_session, roles_required
+from subsidy.request_scope import db_session, roles_required
 
 bp = Blueprint("rulesets", __name__, url_prefix="/bo-quy-tac")
 

@@ -23,7 +23,7 @@ def _one_vietnamese_line(res) -> str:
 
 
 def test_db_upgrade_prints_revisions_before_and_after(tmp_path):
-    from subsidy.cli import database_revision
+    from subsidy.cli.db import database_revision
 
     url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x"})

@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import select
 
-from subsidy.commands.accounts import CLI_NOTE
+from subsidy.cli.accounts import CLI_NOTE
 from subsidy.db import utcnow
 from subsidy.models import AuditEntry, User
 from subsidy.services import users

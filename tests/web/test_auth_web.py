@@ -197,7 +197,7 @@ def test_password_may_not_contain_the_username(app):
 
 def test_documents_link_to_the_address_the_clerk_used_unless_configured(app):
     from subsidy.services.receipts import settings_from_config
-    from subsidy.web import document_config
+    from subsidy.web.printing import document_config
 
     app.config["PUBLIC_BASE_URL"] = ""
     with app.test_request_context("/", base_url="http://192.168.1.10:5000/"):

@@ -443,7 +443,7 @@ def test_actions_include(app, client, login_as, role, state, form, expected):
         from flask_login import login_user
 
         from subsidy.models import User
-        from subsidy.web import db_session
+        from subsidy.request_scope import db_session
 
         sess = db_session()
         user = sess.scalar(select(User).where(User.username == role))

@@ -171,7 +171,7 @@ def test_the_walk_catches_a_route_added_without_a_role_check(app_config):
 
     @leaky.route("/lo-ra/<int:household_id>")
     def show(household_id: int) -> str:
-        from subsidy.web import db_session
+        from subsidy.request_scope import db_session
 
         return db_session().get(Household, household_id).head_name
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
-from subsidy.cli import cli_session, fail
-from subsidy.domain.documents import Issuer
+from subsidy.cli.common import cli_session, fail
 from subsidy.documents.tally_export import FORMATS, render
+from subsidy.domain.documents import Issuer
 from subsidy.domain.readable_errors import explain_os_error
 from subsidy.services import tally as svc
 from subsidy.services.errors import ServiceError
@@ -39,6 +40,7 @@ _OUTPUT = click.option("--output", required=True, metavar="FILE", help="Tệp s�
 @click.option("--cumulative", is_flag=True, help="Lũy kế từ đầu chương trình đến hết tháng.")
 @_FORMAT
 @_OUTPUT
+@with_appcontext
 def tally_command(month: str, cumulative: bool, fmt: str, output: str) -> None:
     session = cli_session()
     try:
@@ -55,6 +57,7 @@ def tally_command(month: str, cumulative: bool, fmt: str, output: str) -> None:
 @click.option("--year", required=True, type=click.IntRange(2000, 2100), metavar="YYYY", help="Năm báo cáo, ví dụ 2026.")
 @_FORMAT
 @_OUTPUT
+@with_appcontext
 def annual_report_command(year: int, fmt: str, output: str) -> None:
     session = cli_session()
     try:
@@ -65,5 +68,3 @@ def annual_report_command(year: int, fmt: str, output: str) -> None:
         session.close()
     _write(report, fmt, output)
 
-
-COMMANDS = [tally_command, annual_report_command]

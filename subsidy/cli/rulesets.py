@@ -1,11 +1,14 @@
-"""CLI commands for rule sets and applications (`flask --app app …`)."""
+"""Rule sets from the command line (`flask --app app …`): load the shipped or a new rule set
+(`load-rulesets`), and check every received application against the rule set in force
+(`check-applications`)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
-from subsidy.cli import cli_session, fail
+from subsidy.cli.common import cli_session, fail
 from subsidy.domain.readable_errors import explain_os_error
 from subsidy.services.errors import ServiceError
 
@@ -16,6 +19,7 @@ from subsidy.services.errors import ServiceError
 @click.option("--file", "path", type=click.Path(path_type=Path), default=None,
               help="Tệp JSON của một phiên bản bộ quy tắc mới (ví dụ thông tư thay thế).")
 @click.option("--inactive", is_flag=True, help="Lưu phiên bản từ --file nhưng chưa áp dụng (để xem trước).")
+@with_appcontext
 def load_rulesets(path: Path | None, inactive: bool) -> None:
     from subsidy.services import rulesets
 
@@ -49,6 +53,7 @@ def load_rulesets(path: Path | None, inactive: bool) -> None:
 @click.command("check-applications", help="Kiểm tra điều kiện mọi hồ sơ đang ở trạng thái «Đã tiếp nhận» "
                                           "(theo bộ quy tắc có hiệu lực hôm nay), với tư cách tài khoản USERNAME (công chức).")
 @click.argument("username")
+@with_appcontext
 def check_applications(username: str) -> None:
     from sqlalchemy import select
 
@@ -75,5 +80,3 @@ def check_applications(username: str) -> None:
     click.echo(f"Đã kiểm tra {len(decisions)} hồ sơ: {counts.get('eligible', 0)} đủ điều kiện, "
                f"{counts.get('not_eligible', 0)} không đủ điều kiện, {counts.get('undecided', 0)} chưa đủ thông tin.")
 
-
-COMMANDS = [load_rulesets, check_applications]

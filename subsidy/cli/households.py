@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from subsidy.cli import cli_session, fail
+from subsidy.cli.common import cli_session, fail
 from subsidy.domain.readable_errors import explain_os_error
 from subsidy.services.errors import ServiceError
 
@@ -77,6 +78,7 @@ def _print_report(report, refused: bool, dry_run: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Chỉ xem trước: phân loại từng dòng, không ghi gì.")
 @click.option("--skip-invalid", is_flag=True, help="Bỏ qua các dòng lỗi, chỉ nhập các dòng đúng.")
 @click.option("--user", "username", default=None, help="Tên đăng nhập ghi vào nhật ký (mặc định: hệ thống).")
+@with_appcontext
 def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_invalid: bool, username: str | None) -> None:
     from flask import current_app
 
@@ -150,6 +152,7 @@ def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_inva
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
               help="Tệp CSV sẽ ghi (ghi đè nếu đã có).")
 @click.option("--include-archived", is_flag=True, help="Xuất cả các hộ đã lưu trữ.")
+@with_appcontext
 def export_households_cmd(output: Path, include_archived: bool) -> None:
     from subsidy.services.households import export_households, write_export_csv
 
@@ -165,5 +168,3 @@ def export_households_cmd(output: Path, include_archived: bool) -> None:
         fail(explain_os_error(err, output, writing=True))
     click.echo(f"Đã xuất {n} hộ ra {output}.")
 
-
-COMMANDS = [import_households_cmd, export_households_cmd]

@@ -1,13 +1,19 @@
-"""CLI commands for staff accounts (`flask --app app …`): the way back in for a forgotten or locked
-account, e.g. the only admin's, which `ensure-admin` cannot give once any account exists."""
+"""Staff accounts from the server's command line (`flask --app app …`): the first admin
+(`ensure-admin`), a new account (`create-user`), and the way back in for a forgotten or locked
+account (`reset-password`), e.g. the only admin's, which `ensure-admin` cannot give once any
+account exists."""
 from __future__ import annotations
 
+import sys
+
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from subsidy.cli import cli_session, fail
+from subsidy.cli.common import cli_session, fail
 from subsidy.db import utcnow
 from subsidy.domain.calendar import VN_TZ
+from subsidy.services.errors import ServiceError
 
 #: The audit note of a reset made from the command line (no one is signed in: actor None).
 CLI_NOTE = "Đặt lại bằng lệnh reset-password trên máy chủ (dòng lệnh, không có người dùng đăng nhập)"
@@ -17,6 +23,7 @@ CLI_NOTE = "Đặt lại bằng lệnh reset-password trên máy chủ (dòng l�
                help="Cấp mật khẩu dùng một lần mới cho tài khoản USERNAME (in ra một lần, phải đổi khi "
                     "đăng nhập), gỡ mọi khóa đăng nhập và đăng xuất tài khoản ở mọi nơi. Ghi nhật ký.")
 @click.argument("username")
+@with_appcontext
 def reset_password(username: str) -> None:
     """Reset USERNAME's password from the server's command line.
 
@@ -63,4 +70,44 @@ def reset_password(username: str) -> None:
                    "viên khác bật lại ở mục Tài khoản.", err=True)
 
 
-COMMANDS = [reset_password]
+@click.command("ensure-admin", help="Nếu chưa có tài khoản nào, tạo 'admin' và in mật khẩu dùng một lần.")
+@with_appcontext
+def ensure_admin() -> None:
+    from subsidy.services import users
+
+    session = cli_session()
+    try:
+        password = users.ensure_admin(session)
+        session.commit()
+    except Exception as err:  # noqa: BLE001
+        session.rollback()
+        fail(f"không tạo được tài khoản quản trị: {err}")
+    if password:
+        click.echo("=" * 60)
+        click.echo("Đã tạo tài khoản quản trị đầu tiên.")
+        click.echo("  Tên đăng nhập: admin")
+        click.echo(f"  Mật khẩu dùng một lần: {password}")
+        click.echo("  (phải đổi mật khẩu khi đăng nhập lần đầu)")
+        click.echo("=" * 60)
+
+
+@click.command("create-user", help="Tạo tài khoản NAME với vai trò ROLE; mật khẩu hỏi tại dấu nhắc hoặc đọc từ stdin.")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["admin", "clerk", "approver", "radio"]), help="Vai trò.")
+@click.option("--full-name", default="", help="Họ và tên.")
+@with_appcontext
+def create_user(name: str, role: str, full_name: str) -> None:
+    from subsidy.services import users
+
+    if sys.stdin.isatty():
+        password = click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    session = cli_session()
+    try:
+        users.create_user(session, name, role, password, None, full_name=full_name, must_change_password=False)
+        session.commit()
+    except ServiceError as err:
+        session.rollback()
+        fail(str(err))
+    click.echo(f"Đã tạo tài khoản {name.strip().lower()} ({role}).")

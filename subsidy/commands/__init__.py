@@ -1,1 +1,0 @@
-"""CLI commands per area; each module lists its click commands in COMMANDS."""

@@ -1,0 +1,104 @@
+"""Sign-in and browser protections for the web pages: the session cookie, Flask-Login, CSRF, rate
+limits, security headers, and the rule that every page needs sign-in unless marked public."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, has_request_context, redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
+
+from subsidy.request_scope import db_session, is_public
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure exactly when the request came over HTTPS (directly or through a
+    trusted proxy), so it is protected on the internet and still works over plain http on a LAN."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(has_request_context() and request.is_secure) or bool(app.config.get("SESSION_COOKIE_SECURE"))
+
+
+def _harden(response: Any) -> Any:
+    # The remember-me cookie (set by flask-login before this hook) gets Secure over HTTPS too.
+    if request.is_secure:
+        cookies = response.headers.getlist("Set-Cookie")
+        if cookies:
+            response.headers.remove("Set-Cookie")
+            for c in cookies:
+                response.headers.add("Set-Cookie", c if "; Secure" in c else c + "; Secure")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; frame-ancestors 'none'",
+    )
+    return response
+
+
+_EXEMPT_FROM_PASSWORD_CHANGE = frozenset({"auth.change_password", "auth.logout"})
+
+
+def init_app(app: Flask) -> None:
+    """Install the session cookie policy, CSRF, the rate limiter, Flask-Login, the security
+    headers and the sign-in requirement on ``app``."""
+    from subsidy.extensions import csrf, limiter, login_manager
+    from subsidy.models import User
+
+    app.session_interface = _SessionInterface()
+
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    # No eager context processor: Flask-Login's own would load the user for every rendered page;
+    # subsidy.web passes the lazy ``current_user`` proxy instead, loaded only where a template
+    # reads it (public pages such as the status check never do: see require_sign_in).
+    login_manager.init_app(app, add_context_processor=False)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "warning"
+    # "strong": a staff session cookie replayed from another address or browser (its identifier,
+    # a hash of IP and User-Agent, no longer matches) is emptied and the remember-me cookie
+    # cleared, so a stolen cookie does not sign anyone in. ("basic" would only mark it
+    # non-fresh, which protects nothing here: no view asks for a fresh login.) It acts when the
+    # user is loaded, which public views never do, so anonymous visitors are not affected.
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        try:
+            uid, token = user_id.split(":", 1)
+            user = db_session().get(User, int(uid))
+        except (ValueError, TypeError):
+            return None
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+    # First in the list = run last (Flask runs after_request hooks in reverse), after flask-login
+    # has set its remember-me cookie.
+    app.after_request_funcs.setdefault(None, []).insert(0, _harden)
+
+    @app.before_request
+    def require_sign_in() -> Any:
+        """Every page needs sign-in unless its view is marked @public_view (or it is a static file);
+        a signed-in user who must change the one-time password is sent to do that first.
+
+        Public views (the status check, /healthz, the token API, the sign-in page) return before
+        ``current_user`` is touched, so their requests never load the user: with "strong" session
+        protection, loading it for a visitor whose session holds only the CSRF token would strip
+        and rewrite that session (a new signed Set-Cookie) on every request, for nothing — those
+        views do not depend on who is signed in (the sign-in page checks it itself).
+        """
+        endpoint = request.endpoint
+        if endpoint is None or endpoint == "static":
+            return None
+        if is_public(app.view_functions.get(endpoint)):
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.must_change_password and endpoint not in _EXEMPT_FROM_PASSWORD_CHANGE:
+            return redirect(url_for("auth.change_password"))
+        return None

@@ -1,0 +1,24 @@
+"""URL helpers for views and templates: safe redirect targets, endpoint checks."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """``target`` if it is a path inside this app, else ``default`` (no open redirects)."""
+    if not target:
+        return default
+    target = target.strip()
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def has_endpoint(name: str) -> bool:
+    """True when the app has a view for endpoint ``name`` (e.g. "applications.show")."""
+    return name in current_app.view_functions
