@@ -8,9 +8,9 @@ from sqlalchemy import select
 from forms.auth import ConfirmForm, CreateUserForm, RoleForm, TokenForm
 from subsidy.db import utcnow
 from subsidy.models import ApiToken, AuditEntry, User
+from subsidy.request_scope import db_session, roles_required
 from subsidy.services import users
 from subsidy.services.errors import ServiceError
-from subsidy.request_scope import db_session, roles_required
 from subsidy.web.pagination import page_arg, paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")

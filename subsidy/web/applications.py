@@ -16,15 +16,15 @@ from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import OUTCOME_LABELS, RULE_STATUS_LABELS, STATE_LABELS
 from subsidy.domain.workflow import STATES, State, WorkflowError, allowed_moves
 from subsidy.models import Application, ApplicationEvent, Household, User
+from subsidy.request_scope import db_session, roles_required
 from subsidy.services import applications as svc
 from subsidy.services import households as households_svc
 from subsidy.services import intake as intake_svc
 from subsidy.services import lists as lists_svc
 from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import FieldError, ServiceError
-from subsidy.request_scope import db_session, roles_required
-from subsidy.web.printing import document_config
 from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.printing import document_config
 from subsidy.web.viewlog import record_view
 
 bp = Blueprint("applications", __name__, url_prefix="/ho-so")

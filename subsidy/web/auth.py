@@ -8,9 +8,9 @@ from limits.strategies import MovingWindowRateLimiter
 
 from forms.auth import ChangePasswordForm, LoginForm
 from subsidy.extensions import limiter
+from subsidy.request_scope import db_session, public_view
 from subsidy.services import users
 from subsidy.services.errors import ServiceError
-from subsidy.request_scope import db_session, public_view
 from subsidy.web.urls import safe_next
 
 bp = Blueprint("auth", __name__)

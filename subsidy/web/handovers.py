@@ -27,10 +27,10 @@ from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import STATE_LABELS
 from subsidy.models import Application, Receipt
+from subsidy.request_scope import db_session, roles_required
 from subsidy.services import handovers as svc
 from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import NotFound, ServiceError
-from subsidy.request_scope import db_session, roles_required
 from subsidy.web.printing import document_config
 from subsidy.web.refusals import put_field_errors, show_refusal
 from subsidy.web.urls import has_endpoint

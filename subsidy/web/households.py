@@ -10,10 +10,10 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.households import ArchiveForm, HouseholdForm, RestoreForm
 from subsidy.models import Household
+from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
 from subsidy.services import households as svc
 from subsidy.services.errors import Conflict, NotFound, ServiceError
-from subsidy.request_scope import db_session, roles_required
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.viewlog import record_view
 

@@ -31,9 +31,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from forms.households import CancelImportForm, ConfirmImportForm, ImportForm
 from subsidy.domain import vn
+from subsidy.request_scope import db_session, roles_required
 from subsidy.services import importer
 from subsidy.services.errors import ServiceError
-from subsidy.request_scope import db_session, roles_required
 from subsidy.web.pagination import Page
 
 bp = Blueprint("imports", __name__, url_prefix="/nhap-danh-sach")

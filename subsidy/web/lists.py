@@ -12,13 +12,13 @@ from subsidy.domain.documents import Issuer
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Application, ProposalList
-from subsidy.services.pagination import paginate
+from subsidy.request_scope import db_session, roles_required
 from subsidy.services import allocations, audit
 from subsidy.services import lists as svc
 from subsidy.services.errors import ServiceError
-from subsidy.request_scope import db_session, roles_required
-from subsidy.web.refusals import put_field_errors, show_refusal
+from subsidy.services.pagination import paginate
 from subsidy.web.pagination import page_arg
+from subsidy.web.refusals import put_field_errors, show_refusal
 
 bp = Blueprint("lists", __name__, url_prefix="/danh-sach")
 

@@ -25,8 +25,8 @@ from forms.public import StatusForm
 from subsidy.config import STATUS_CODE_LIMIT_DEFAULT
 from subsidy.domain.public_status import normalize_tracking_code
 from subsidy.extensions import csrf, limiter
-from subsidy.services import status as status_service
 from subsidy.request_scope import public_view
+from subsidy.services import status as status_service
 
 bp = Blueprint("public", __name__)
 

@@ -12,9 +12,9 @@ from typing import Any
 from flask import Blueprint, Response, current_app, flash, jsonify, render_template, request
 
 from forms.radio import RadioDateForm
+from subsidy.request_scope import db_session, roles_required
 from subsidy.services import radio
 from subsidy.services.errors import ServiceError
-from subsidy.request_scope import db_session, roles_required
 
 bp = Blueprint("radio", __name__, url_prefix="/phat-thanh")
 

@@ -15,11 +15,11 @@ from flask_login import current_user
 
 from forms.handovers import PrintForm
 from subsidy.models import Application, CashPayment, Handover, User
+from subsidy.request_scope import db_session, roles_required
 from subsidy.services import receipts as svc
 from subsidy.services.errors import NotFound
-from subsidy.request_scope import db_session, roles_required
-from subsidy.web.urls import has_endpoint
 from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.urls import has_endpoint
 from subsidy.web.viewlog import record_view
 
 bp = Blueprint("receipts", __name__, url_prefix="/bien-ban")

@@ -15,9 +15,9 @@ from forms.reports import TallyForm
 from subsidy.domain.documents import Issuer
 from subsidy.documents.tally_export import FORMATS, MEDIA_TYPES, as_of_text, filename, render, sections
 from subsidy.domain.calendar import today_vn
+from subsidy.request_scope import db_session, roles_required
 from subsidy.services import tally as svc
 from subsidy.services.errors import ServiceError
-from subsidy.request_scope import db_session, roles_required
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
 

@@ -12,9 +12,9 @@ from subsidy.domain import labels
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.rules import RuleSetSpec
 from subsidy.models import RuleSet
+from subsidy.request_scope import db_session, roles_required
 from subsidy.services import rulesets as svc
 from subsidy.services.errors import ServiceError
-from subsidy.request_scope import db_session, roles_required
 
 bp = Blueprint("rulesets", __name__, url_prefix="/bo-quy-tac")
 
