@@ -62,7 +62,7 @@ def record_many(
     entries: Sequence[tuple[int | None, dict[str, Any], str | None]],
     at: dt.datetime | None = None,
 ) -> None:
-    """Add many entries of one ``action`` at once, in one bulk INSERT (the list import writes one
+    """Add many entries of one ``action`` at once, in bulk INSERTs (the list import writes one
     per household, thousands at a time; never committed here).
 
     ``entries``: ``(entity_id, changes, note)`` each; ``changes`` must already be JSON-ready
@@ -74,11 +74,12 @@ def record_many(
         return
     common = {"at": at or utcnow(), "actor_id": actor.id if actor is not None else None,
               "action": action, "entity_type": entity_type}
-    # A Core INSERT of the table: one executemany, without the ORM's per-row bookkeeping.
-    session.execute(insert(AuditEntry.__table__), [
-        common | {"entity_id": entity_id, "changes": changes, "note": note}
-        for entity_id, changes, note in entries
-    ])
+    # Core INSERTs of the table (no ORM bookkeeping per row), a thousand rows per executemany so
+    # that the parameter dicts of a whole import are never all alive at once.
+    stmt = insert(AuditEntry.__table__)
+    for start in range(0, len(entries), 1000):
+        session.execute(stmt, [common | {"entity_id": entity_id, "changes": changes, "note": note}
+                               for entity_id, changes, note in entries[start:start + 1000]])
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""Defects of issue 2 found by the tester, at the service level (SQLite and PostgreSQL):
-matching by CCCD only when the head's name agrees (one rule with the form), formula injection in
-the household export, hamlet validation and "ấp mới" warnings, one phone rule for the form and the
-importer, LIKE wildcards in the household search."""
+"""Defects of the household registry and import found in testing, at the service level (SQLite
+and PostgreSQL): matching by CCCD only when the head's name agrees (one rule with the form),
+formula injection in the household export, hamlet validation and "ấp mới" warnings, one phone
+rule for the form and the importer, LIKE wildcards in the household search."""
 from __future__ import annotations
 
 import csv

@@ -1,6 +1,6 @@
-"""Defects of issue 2 found by the tester, through the browser pages: hamlet choices and tampered
-hamlets, phones in international form, "ấp mới" in the import preview, confirming an import twice,
-LIKE wildcards in the household search."""
+"""Defects of the household registry and import found in testing, through the browser pages:
+hamlet choices and tampered hamlets, phones in international form, "ấp mới" in the import
+preview, confirming an import twice, LIKE wildcards in the household search."""
 from __future__ import annotations
 
 import io

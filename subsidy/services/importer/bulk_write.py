@@ -3,13 +3,16 @@
 A list brings up to tens of thousands of households at once, so they are not saved one ORM
 object at a time.  The values of every row still come from the one place the household form uses
 too, :func:`subsidy.services.households.household_row` (the facts, the derived search and sort
-keys, the defaults of a new household); only the statements differ: one executemany INSERT for
-the new households, one executemany UPDATE (by id) for the changed ones, one bulk INSERT of their
-audit entries (:func:`audit.record_many`), and one audit entry for the batch with its counts.
+keys, the defaults of a new household); only the statements differ: executemany INSERTs for the
+new households, executemany UPDATEs (by id) for the changed ones, a thousand rows each, bulk
+INSERTs of their audit entries (:func:`audit.record_many`), and one audit entry for the batch with
+its counts.
 Flushes, never commits; objects already loaded in the session are expired so that they show the
 new values.
 """
 from __future__ import annotations
+
+from typing import Any, Iterator
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -24,10 +27,21 @@ from subsidy.services.importer.plan import IMPORT_FIELDS, ImportPlan
 # and, by default, splits a bulk INSERT by which values are None (one statement per pattern of
 # empty CCCD, phone, birth year…: thousands for a real list); Core sends one executemany.
 _TABLE = Household.__table__
+_INSERT = insert(_TABLE)
 # The columns an import's UPDATE sets: the imported fields, the derived keys and the time.
 _UPDATE_COLUMNS = (*IMPORT_FIELDS, "search_text", "sort_key", "updated_at")
 _UPDATE = (update(_TABLE).where(_TABLE.c.id == bindparam("_id"))
            .values({k: bindparam(f"v_{k}") for k in _UPDATE_COLUMNS}))
+
+
+# Rows per executemany: the column values of a chunk are built just before it is sent, so a
+# 20,000-row list never holds them all at once (tens of MB); a chunk costs one statement call.
+_CHUNK = 1000
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]
 
 
 def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None:
@@ -46,10 +60,11 @@ def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None
 
     if plan.inserts:
         stamp = {"created_at": now, "updated_at": now, "created_by_id": created_by}
-        rows = [household_row(facts, new=True) for _out, facts in plan.inserts]
-        for row in rows:
-            row.update(stamp)
-        session.execute(insert(_TABLE), rows)
+        for chunk in _chunks(plan.inserts):
+            rows = [household_row(facts, new=True) for _out, facts in chunk]
+            for row in rows:
+                row.update(stamp)
+            session.execute(_INSERT, rows)
         # The new ids in one SELECT (codes are unique): cheaper than INSERT … RETURNING here.
         new_codes = {facts["code"] for _out, facts in plan.inserts}
         ids = {code: hid for hid, code in session.execute(select(_TABLE.c.id, _TABLE.c.code))
@@ -61,11 +76,12 @@ def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None
                           at=now)
 
     if plan.updates:
-        params = []
-        for _out, household_id, facts in plan.updates:
-            row = household_row(facts, new=False) | {"updated_at": now}
-            params.append({f"v_{k}": row[k] for k in _UPDATE_COLUMNS} | {"_id": household_id})
-        session.execute(_UPDATE, params)
+        for chunk in _chunks(plan.updates):
+            params = []
+            for _out, household_id, facts in chunk:
+                row = household_row(facts, new=False) | {"updated_at": now}
+                params.append({f"v_{k}": row[k] for k in _UPDATE_COLUMNS} | {"_id": household_id})
+            session.execute(_UPDATE, params)
         audit.record_many(session, actor, "household.update", "household",
                           [(household_id, out.changes, note.format(out.number))
                            for out, household_id, _facts in plan.updates],

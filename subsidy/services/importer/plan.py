@@ -121,7 +121,7 @@ class ImportReport:
 @dataclass
 class ImportPlan:
     """What an import would write: ``report`` (every row's outcome, for the clerk), ``inserts``
-    (``(row, facts)`` of each new household, every column present, defaults filled) and
+    (``(row, facts)`` of each new household, as read: the writer fills in the defaults) and
     ``updates`` (``(row, household id, facts)``: the household's imported fields as they will be
     once the row is saved)."""
 
@@ -249,7 +249,9 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
             out.warnings.append(values.get("citizen_id_warning") or rec.citizen_id_warning)
         if target is None:
             out.status = "new"
-            out.changes = {k: [None, values[k]] for k in IMPORT_FIELDS if values.get(k) not in (None, False)}
+            # Shown and audited as the household will be stored: the column defaults count too.
+            stored = new_household_facts(values)
+            out.changes = {k: [None, stored[k]] for k in IMPORT_FIELDS if stored[k] not in (None, False)}
             inserts.append((out, values))
             continue
         changes = {k: [target[k], values[k]] for k in IMPORT_FIELDS if k in values and target[k] != values[k]}
@@ -296,8 +298,7 @@ def _new_hamlets(outcomes: list[RowOutcome], configured: Sequence[str], on_file:
 def _row_values(rec: hl.HouseholdRecord, list_year: int, target: Any) -> dict[str, Any]:
     """Column values an imported row sets.  An empty optional cell (birth year, sex, CCCD,
     phone, address) or a missing optional column leaves the stored value alone; the category,
-    the policy marks of a present column and the list year always come from the file.  A new
-    household (no ``target``) gets every column, defaults filled (households.new_household_facts)."""
+    the policy marks of a present column and the list year always come from the file."""
     v: dict[str, Any] = {"head_name": rec.head_name, "hamlet": rec.hamlet, "category": rec.category,
                          "list_year": list_year}
     if rec.code:
@@ -315,8 +316,6 @@ def _row_values(rec: hl.HouseholdRecord, list_year: int, target: Any) -> dict[st
                                         v.get("head_gender", target.head_gender))
             warning = " ".join(check.warnings) or None
         v["citizen_id_warning"] = warning
-    if target is None:
-        return new_household_facts(v)
-    if target.archived:
+    if target is not None and target.archived:
         v["archived"] = False
     return v

@@ -1,0 +1,59 @@
+"""The bulk write path past one batch: a list of more rows than the writer sends per statement
+(1,000) is inserted, then updated, entirely and correctly, with the defaults and keys a household
+saved through the form gets."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from subsidy.models import AuditEntry, Household
+from subsidy.services.importer import import_households
+
+ROWS = 1_050  # two batches, the second one partial
+HEADER = "Mã hộ,Họ và tên chủ hộ,Năm sinh,Giới tính,Ấp,Phân loại hộ,Số điện thoại"
+# Given names with their folded search words, in Vietnamese list order (d < h; o < u; l < n; â < h).
+GIVEN = (("Dũng", "dung"), ("Hoa", "hoa"), ("Hùng", "hung"), ("Lan", "lan"), ("Nghĩa", "nghia"),
+         ("Tâm", "tam"), ("Thu", "thu"))
+
+
+def list_csv(phone_prefix: str) -> bytes:
+    lines = [HEADER]
+    for i in range(ROWS):
+        lines.append(f"82{i:08d},Nguyễn Văn {GIVEN[i % 7][0]},{1950 + i % 50},Nam,Ấp Phú Hòa,Hộ nghèo,"
+                     f"{phone_prefix}{i:08d}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_more_rows_than_one_batch_are_inserted_then_updated(session, clerk):
+    report = import_households(session, list_csv("09"), "ho-ngheo-2025.csv", clerk)
+    session.commit()
+    assert report.counts["new"] == ROWS and report.counts["error"] == 0
+
+    stored = {h.code: h for h in session.scalars(select(Household))}
+    assert len(stored) == ROWS
+    for i in (0, 999, 1000, ROWS - 1):
+        h = stored[f"82{i:08d}"]
+        given, folded = GIVEN[i % 7]
+        assert (h.head_name, h.head_birth_year, h.phone) == (f"Nguyễn Văn {given}", 1950 + i % 50, f"09{i:08d}")
+        # The defaults a household typed in the form gets (members 1, no marks, device unknown).
+        assert (h.members, h.meritorious, h.social_policy, h.prior_device, h.archived, h.list_year) == (
+            1, False, False, "unknown", False, 2025)
+        assert h.search_text == f" nguyen van {folded} 82{i:08d} 09{i:08d} "
+        assert h.created_by_id == clerk.id
+    ordered = [name for (name,) in session.execute(select(Household.head_name)
+                                                   .order_by(Household.sort_key, Household.id))]
+    assert list(dict.fromkeys(ordered)) == [f"Nguyễn Văn {given}" for given, _ in GIVEN]
+    creates = session.scalar(select(func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "household.create"))
+    assert creates == ROWS
+
+    report = import_households(session, list_csv("03"), "ho-ngheo-2025.csv", clerk)
+    session.commit()
+    assert report.counts["update"] == ROWS
+    phones = dict(session.execute(select(Household.code, Household.phone)).all())
+    assert phones == {f"82{i:08d}": f"03{i:08d}" for i in range(ROWS)}
+    texts = dict(session.execute(select(Household.code, Household.search_text)).all())
+    assert texts["8200001020"] == " nguyen van tam 8200001020 0300001020 "
+    updates = session.scalars(select(AuditEntry).where(AuditEntry.action == "household.update")).all()
+    assert len(updates) == ROWS
+    assert [e.changes for e in updates if e.entity_id == stored["8200001001"].id] == [
+        {"phone": ["0900001001", "0300001001"]}]
