@@ -259,17 +259,13 @@ def _apply_warning(values: dict[str, Any], warnings: list[str], confirmed: bool,
     values["citizen_id_warning"] = text
 
 
-def _this_year() -> int:
-    return today_vn().year
-
-
 def register_household(session: Session, data: HouseholdInput, actor: User | None) -> Household:
     """Create a household from the form. Returns it flushed (with its id).
 
     Raises InvalidHousehold (field messages), NeedsConfirmation (a CCCD/birth year/sex
     mismatch not yet confirmed), Conflict (household code or CCCD already on file).
     """
-    values, warnings = _validate(data, _this_year())
+    values, warnings = _validate(data, today_vn().year)
     _check_unique(session, values, None)
     _apply_warning(values, warnings, data.confirm_citizen_id_warning, None)
     hh = Household(**household_row(values, new=True), created_by_id=actor.id if actor is not None else None)
@@ -287,7 +283,7 @@ def update_household(session: Session, household_id: int, data: HouseholdInput, 
     NotFound, InvalidHousehold, NeedsConfirmation, Conflict.
     """
     hh = get_household(session, household_id)
-    values, warnings = _validate(data, _this_year(), kept_code=hh.code)
+    values, warnings = _validate(data, today_vn().year, kept_code=hh.code)
     _check_unique(session, values, hh)
     _apply_warning(values, warnings, data.confirm_citizen_id_warning, hh.citizen_id_warning)
     before = audit.snapshot(hh, DATA_FIELDS)

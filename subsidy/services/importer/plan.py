@@ -24,11 +24,12 @@ from sqlalchemy.orm import Session
 
 from subsidy.domain import household_list as hl
 from subsidy.domain import vn
+from subsidy.domain.calendar import today_vn
 from subsidy.domain.places import close_hamlet, normalize_hamlet
 from subsidy.models import Household
 from subsidy.services.errors import Conflict
 from subsidy.services.households import check_citizen_id_owner, new_household_facts
-from subsidy.services.importer.reader import ImportFileError, ParsedList, this_year
+from subsidy.services.importer.reader import ImportFileError, ParsedList
 
 #: Fields an imported row may set, in the order shown in previews and audit entries.
 IMPORT_FIELDS = (
@@ -159,7 +160,7 @@ def choose_year(year: int | None, parsed: ParsedList, filename: str) -> tuple[in
 
     Returns ``(year, source)``, source one of ``"option"``, ``"title"``, ``"filename"``,
     ``"current"``.  Raises ImportFileError for an asked year outside 2000–next year."""
-    current = this_year()
+    current = today_vn().year
     if year is not None:
         if not 2000 <= year <= current + 1:
             raise ImportFileError(f"Năm danh sách {year} không hợp lệ: phải từ 2000 đến {current + 1}.")

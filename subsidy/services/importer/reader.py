@@ -220,11 +220,6 @@ def _csv_delimiter(text: str) -> str:
     return best
 
 
-def this_year() -> int:
-    """The current year in Việt Nam (the latest acceptable birth year, the default list year)."""
-    return today_vn().year
-
-
 def read_household_list(data: bytes, filename: str, limits: ImportLimits | None = None,
                         progress: Progress | None = None) -> ParsedList:
     """Check and parse a list file (no database access).
@@ -238,7 +233,7 @@ def read_household_list(data: bytes, filename: str, limits: ImportLimits | None 
     """
     limits = limits or ImportLimits()
     fmt = sniff_format(data, filename, limits)
-    current_year = this_year()
+    current_year = today_vn().year  # the latest acceptable birth year
     wb = None
     if fmt == "xlsx":
         check_xlsx_container(data, filename, limits)
