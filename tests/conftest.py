@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 import pytest
 from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session, close_all_sessions
+from werkzeug.security import generate_password_hash
 
 from subsidy import create_app
 from subsidy.config import normalise_database_url
@@ -99,6 +100,22 @@ def _empty_all_tables(engine: Any) -> None:
                 conn.execute(text(f"DELETE FROM {t}"))
             conn.execute(text("DELETE FROM sqlite_sequence")) if conn.execute(
                 text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first() else None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_dummy_hash() -> Iterator[None]:
+    """Sign-in checks an unknown name against a fixed dummy hash so that it costs what a wrong
+    password costs. The test accounts carry a cheap hash (factories.TEST_PASSWORD_HASH), so the
+    dummy is made as cheap for the run: the same balance, without a 0.2 s scrypt check for each of
+    the suite's many refused sign-ins. What the tests check (one check per refusal, the same
+    answer) does not depend on the hash's cost."""
+    from subsidy.services import users
+
+    assert hasattr(users, "_DUMMY_HASH"), "users._DUMMY_HASH is gone: update this fixture"
+    real = users._DUMMY_HASH
+    users._DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+    yield
+    users._DUMMY_HASH = real
 
 
 @contextlib.contextmanager
