@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from subsidy.domain.workflow import (
     IllegalTransition, ReasonRequired, RoleNotAllowed, State, TRANSITIONS, WorkflowError, allowed_moves, check_move,
@@ -145,32 +145,34 @@ def test_every_pair_through_the_service_changes_state_or_nothing(session):
     h = factories.household(session, code="WF1", head_name="Lê Văn Tám", list_year=2025)
     app = factories.application(session, h, code="WFTABLE234", received_on=dt.date(2025, 1, 2))
 
-    def counts():
-        return (session.scalar(select(func.count()).select_from(ApplicationEvent)),
-                session.scalar(select(func.count()).select_from(AuditEntry)))
+    both = (f"SELECT (SELECT count(*) FROM {ApplicationEvent.__tablename__}), "
+            f"(SELECT count(*) FROM {AuditEntry.__tablename__})")
 
+    def counts():
+        # One plain statement for both tables: 1,000 moves are checked, each right after it is made.
+        session.flush()
+        return tuple(session.connection().exec_driver_sql(both).one())
+
+    expected = counts()  # events and audit entries so far; each legal move adds one of each
     legal = 0
     for src, dst, role in ALL:
         for reason in (None, "Lý do ghi rõ"):
             app.state = src
-            session.flush()
-            before = counts()
             err = expected_error(src, dst, role, reason)
             actor = users.get(role)
             if err is None:
                 workflow.move(session, app, dst, actor, reason, role=role or None)
-                session.flush()
+                expected = (expected[0] + 1, expected[1] + 1)
                 assert app.state == dst
-                assert counts() == (before[0] + 1, before[1] + 1)
+                assert counts() == expected
                 ev = session.scalars(select(ApplicationEvent).order_by(ApplicationEvent.id.desc())).first()
                 assert (ev.from_state, ev.to_state, ev.reason) == (src, dst, reason)
                 legal += 1
             else:
                 with pytest.raises(err):
                     workflow.move(session, app, dst, actor, reason, role=role or None)
-                session.flush()
                 assert app.state == src
-                assert counts() == before
+                assert counts() == expected
     # 13 + 10 + 2 moves; each legal for its roles, with and without a reason unless one is needed
     expected_legal = sum(len(roles) * (1 if needs else 2) for roles, needs in EXPECTED.values())
     assert legal == expected_legal
