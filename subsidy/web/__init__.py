@@ -29,7 +29,8 @@ from subsidy.web import (
     rulesets,
     security,
 )
-from subsidy.web.urls import has_endpoint
+from subsidy.web.menu import menu_for
+from subsidy.web.permissions import may
 
 BLUEPRINTS = (
     main.bp, auth.bp, admin.bp, households.bp, imports.bp, applications.bp, lists.bp, rulesets.bp,
@@ -44,7 +45,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict[str, Any]:
-        return {"has_endpoint": has_endpoint, "commune_name": app.config.get("COMMUNE_NAME"),
+        return {"menu_for": menu_for, "may": may, "commune_name": app.config.get("COMMUNE_NAME"),
                 "current_user": current_user}
 
     app.jinja_env.add_extension("jinja2.ext.do")

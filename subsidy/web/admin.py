@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from forms.auth import ConfirmForm, CreateUserForm, RoleForm, TokenForm
 from subsidy.db import utcnow
-from subsidy.models import ApiToken, AuditEntry, User
+from subsidy.models import ApiToken, User
 from subsidy.request_scope import db_session, roles_required
-from subsidy.services import users
+from subsidy.services import pages, users
 from subsidy.services.errors import ServiceError
 from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.refusals import flash_form_errors, show_refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
 
@@ -29,7 +29,7 @@ def _confirmed(model: type, ident: int):
 @roles_required("admin")
 def users_index():
     session = db_session()
-    accounts = list(session.scalars(select(User).order_by(User.username)))
+    accounts = pages.accounts(session)
     return render_template("admin/users.html", accounts=accounts, create_form=CreateUserForm(),
                            confirm=ConfirmForm(), now=utcnow())
 
@@ -45,15 +45,12 @@ def users_create():
             user = users.create_user(session, form.username.data, form.role.data, password,
                                      current_user, full_name=form.full_name.data or "")
         except ServiceError as err:
-            session.rollback()
-            flash(str(err), "error")
+            show_refusal(err)
         else:
             session.commit()
             return render_template("admin/password_shown.html", user=user, password=password)
     else:
-        for errs in form.errors.values():
-            for e in errs:
-                flash(e, "error")
+        flash_form_errors(form)
     return redirect(url_for("admin.users_index"))
 
 
@@ -67,13 +64,12 @@ def users_show(user_id: int):
         try:
             users.set_role(session, user, role_form.role.data, current_user)
         except ServiceError as err:
-            session.rollback()
-            flash(str(err), "error")
+            show_refusal(err)
         else:
             session.commit()
             flash("Đã đổi vai trò.", "success")
         return redirect(url_for("admin.users_show", user_id=user.id))
-    tokens = list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+    tokens = pages.api_tokens_of(session, user)
     return render_template("admin/user.html", user=user, role_form=role_form, confirm=ConfirmForm(),
                            token_form=TokenForm(), tokens=tokens, now=utcnow(),
                            client_failures=users.CLIENT_FAILURES, account_failures=users.ACCOUNT_FAILURES,
@@ -110,8 +106,7 @@ def users_active(user_id: int):
     try:
         users.set_active(session, user, not user.active, current_user)
     except ServiceError as err:
-        session.rollback()
-        flash(str(err), "error")
+        show_refusal(err)
     else:
         session.commit()
         flash("Đã mở khóa tài khoản." if user.active else "Đã khóa tài khoản.", "success")
@@ -147,15 +142,8 @@ def tokens_revoke(token_id: int):
 @roles_required("admin")
 def audit_log():
     session = db_session()
-    stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
     entity = request.args.get("entity_type", "").strip()
     entity_id = request.args.get("entity_id", "").strip()
     action = request.args.get("action", "").strip()
-    if entity:
-        stmt = stmt.where(AuditEntry.entity_type == entity)
-    if entity_id.isdigit():
-        stmt = stmt.where(AuditEntry.entity_id == int(entity_id))
-    if action:
-        stmt = stmt.where(AuditEntry.action.startswith(action))
-    page = paginate(session, stmt, page_arg(request.args), 50)
+    page = paginate(session, pages.audit_log_query(entity, entity_id, action), page_arg(request.args), 50)
     return render_template("admin/audit.html", page=page, entity_type=entity, entity_id=entity_id, action=action)

@@ -8,38 +8,34 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 
 from forms.applications import ApplicationForm, MoveForm, ReasonForm
 from subsidy.domain import tracking, vn
 from subsidy.domain.calendar import today_vn
-from subsidy.domain.labels import OUTCOME_LABELS, RULE_STATUS_LABELS, STATE_LABELS
-from subsidy.domain.workflow import STATES, State, WorkflowError, allowed_moves
-from subsidy.models import Application, ApplicationEvent, Household, User
+from subsidy.domain.labels import OUTCOME_LABELS, RULE_STATUS_LABELS
+from subsidy.domain.workflow import STATES, WorkflowError
+from subsidy.models import Application
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import applications as svc
 from subsidy.services import households as households_svc
 from subsidy.services import intake as intake_svc
 from subsidy.services import lists as lists_svc
+from subsidy.services import pages
 from subsidy.services import receipts as receipts_svc
-from subsidy.services.errors import FieldError, ServiceError
+from subsidy.services.errors import ServiceError
+from subsidy.web import buttons
 from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.permissions import may
 from subsidy.web.printing import document_config
+from subsidy.web.refusals import show_refusal
 from subsidy.web.viewlog import record_view
 
 bp = Blueprint("applications", __name__, url_prefix="/ho-so")
 
 VIEWERS = ("clerk", "approver", "admin")
-QUEUE_ORDER = list(STATES)
-
 
 def _programme() -> str:
     return current_app.config.get("PROGRAMME", svc.DEFAULT_PROGRAMME)
-
-
-def _fail(err: Exception) -> None:
-    db_session().rollback()
-    flash(str(err), "error")
 
 
 @bp.app_template_filter("tracking")
@@ -56,23 +52,20 @@ def index():
     session = db_session()
     state = request.args.get("state", "").strip()
     q = request.args.get("q", "").strip()
-    if state not in STATE_LABELS:
+    if state not in STATES:
         state = ""
     stmt = svc.application_query(q, state or None, priority_order=state in svc.PRIORITY_QUEUES)
     page = paginate(session, stmt, page_arg(request.args), 30)
     counts = svc.counts_by_state(session, q)
     return render_template("applications/index.html", page=page, state=state, q=q, counts=counts,
-                           queue_order=QUEUE_ORDER, total=sum(counts.values()))
+                           queue_order=STATES, total=sum(counts.values()))
 
 
 @bp.route("/moi", methods=["GET", "POST"])
 @roles_required("clerk")
 def new():
     session = db_session()
-    household = None
-    hid = request.values.get("household_id", type=int)
-    if hid:
-        household = session.get(Household, hid)
+    household = pages.household_or_none(session, request.values.get("household_id", type=int))
     q = request.args.get("q", "").strip()
     results = []
     if q and household is None:
@@ -80,8 +73,7 @@ def new():
     existing = None
     existing_message = ""
     if household is not None:
-        existing = session.scalar(select(Application).where(Application.household_id == household.id,
-                                                            Application.programme == _programme()))
+        existing = pages.application_of(session, household.id, _programme())
         if existing is not None:
             existing_message = svc.duplicate_message(household, existing)
     form = ApplicationForm()
@@ -100,19 +92,12 @@ def new():
         try:
             app = svc.apply(session, data, current_user, programme=_programme())
         except svc.DuplicateApplication as err:
-            _fail(err)
+            show_refusal(err)
             flash(Markup('<a href="{}">Mở hồ sơ đã có ({})</a>').format(
                 url_for("applications.show", application_id=err.application_id), tracking.display(err.tracking_code)),
                 "warning")
-        except FieldError as err:
-            db_session().rollback()
-            field = getattr(form, err.field, None)
-            if field is not None:
-                field.errors = [*field.errors, str(err)]
-            else:
-                flash(str(err), "error")
         except ServiceError as err:
-            _fail(err)
+            show_refusal(err, form)
         else:
             session.commit()
             flash(Markup('Đã nhận hồ sơ. Mã theo dõi cho người dân: <b>{}</b>. '
@@ -121,7 +106,8 @@ def new():
                 tracking.display(app.tracking_code), url_for("applications.intake_slip", application_id=app.id)),
                 "success")
             return redirect(url_for("applications.show", application_id=app.id))
-        household = session.get(Household, form.household_id.data) if form.household_id.data else household
+        if form.household_id.data:
+            household = pages.household_or_none(session, form.household_id.data)
     return render_template("applications/new.html", form=form, household=household, q=q, results=results,
                            existing=existing, existing_message=existing_message)
 
@@ -133,54 +119,23 @@ def _load(application_id: int) -> Application:
     return app
 
 
-# Which form each move needs on the decision page (target state → (endpoint, needs reason, destructive)).
-_MOVE_VIEWS = {
-    "eligible": ("applications.check", False, False),
-    "not_eligible": ("applications.check", False, False),
-    "proposed": ("applications.propose", False, False),
-    "withdrawn": ("applications.withdraw", True, True),
-    "refused": ("applications.refuse", True, True),
-    "received": ("applications.reopen", True, False),
-}
-
-
 @bp.route("/<int:application_id>")
 @roles_required(*VIEWERS)
 def show(application_id: int):
     session = db_session()
     app = _load(application_id)
-    decisions = svc.decisions_of(session, app)
-    events = list(session.execute(
-        select(ApplicationEvent, User.username, User.full_name).outerjoin(User, User.id == ApplicationEvent.actor_id)
-        .where(ApplicationEvent.application_id == app.id).order_by(ApplicationEvent.at, ApplicationEvent.id)))
-    deciders = {u.id: u.display_name for u in session.scalars(
-        select(User).where(User.id.in_({d.decided_by_id for d in decisions if d.decided_by_id})))}
-    receiver = session.get(User, app.received_by_id) if app.received_by_id else None
     role = current_user.role
-    moves = []
-    seen = set()
-    for target, move in allowed_moves(app.state, role):
-        view = _MOVE_VIEWS.get(target.value)
-        if target is State.eligible and app.state == "proposed":
-            view = ("applications.unpropose", True, False)
-        if view is None or (view[0], target.value) in seen:
-            continue
-        if view[0] == "applications.check":
-            if "check" in {m[0] for m in moves}:
-                continue
-            moves.append(("check", view[0], "Kiểm tra lại điều kiện" if decisions else "Kiểm tra điều kiện",
-                          False, False))
-            continue
-        seen.add((view[0], target.value))
-        moves.append((target.value, view[0], move.label, view[1], view[2]))
-    if role == "clerk" and app.state == "received" and not any(m[0] == "check" for m in moves):
-        moves.insert(0, ("check", "applications.check", "Kiểm tra điều kiện", False, False))
+    page = pages.application_page(session, app, with_receipts=may("receipts.show"))
+    moves = buttons.application_moves(app, role, checked=bool(page.decisions))
+    support = buttons.support_actions(app, role, page.receipts, receipts_svc.KIND_LABELS)
     record_view("application.view", "application", app.id)  # who saw the household's CCCD/phone (domain.md §9)
     return render_template(
-        "applications/show.html", app=app, h=app.household, decisions=decisions, latest=decisions[0] if decisions else None,
-        events=events, deciders=deciders, receiver=receiver, moves=moves, reason_form=ReasonForm(), move_form=MoveForm(),
-        outcome_labels=OUTCOME_LABELS, status_labels=RULE_STATUS_LABELS, tracking_display=tracking.display(app.tracking_code),
-        can_edit=(role == "clerk" and app.state in svc.CHECKABLE),
+        "applications/show.html", app=app, h=app.household, decisions=page.decisions,
+        latest=page.decisions[0] if page.decisions else None, events=page.events, deciders=page.deciders,
+        receiver=page.receiver, moves=moves, support=support, approve_on_list=buttons.approve_on_list(app, role),
+        reason_form=ReasonForm(), move_form=MoveForm(), outcome_labels=OUTCOME_LABELS,
+        status_labels=RULE_STATUS_LABELS, tracking_display=tracking.display(app.tracking_code),
+        can_edit=buttons.may_edit_facts(moves),
     )
 
 
@@ -208,7 +163,7 @@ def check(application_id: int):
     try:
         decision = svc.check_eligibility(session, app, current_user)
     except (ServiceError, WorkflowError) as err:
-        _fail(err)
+        show_refusal(err)
     else:
         session.commit()
         msg = f"Kết quả kiểm tra: {OUTCOME_LABELS[decision.outcome]}."
@@ -233,7 +188,7 @@ def prior_device(application_id: int):
                                 request.form.get("prior_device_detail"), date, current_user)
         decision = svc.check_eligibility(session, app, current_user) if app.state in svc.CHECKABLE else None
     except (ServiceError, WorkflowError, vn.VnValueError) as err:
-        _fail(err)
+        show_refusal(err)
     else:
         session.commit()
         flash("Đã ghi nhận khai báo thiết bị của hộ" +
@@ -256,7 +211,7 @@ def purchase_date(application_id: int):
         svc.set_purchase_date(session, app, date, request.form.get("evidence_note"), current_user)
         decision = svc.check_eligibility(session, app, current_user)
     except (ServiceError, WorkflowError, vn.VnValueError) as err:
-        _fail(err)
+        show_refusal(err)
     else:
         session.commit()
         flash(f"Đã ghi ngày mua; kết quả kiểm tra lại: {OUTCOME_LABELS[decision.outcome]}.", "success")
@@ -280,7 +235,7 @@ def propose(application_id: int):
     try:
         pl = lists_svc.propose_one(session, app, current_user)
     except (ServiceError, WorkflowError) as err:
-        _fail(err)
+        show_refusal(err)
     else:
         session.commit()
         flash(f"Đã đưa hồ sơ vào danh sách đề nghị số {pl.number}.", "success")
@@ -297,7 +252,7 @@ def _reason_move(application_id: int, action) -> object:
     try:
         message = action(session, app, form.reason.data.strip())
     except (ServiceError, WorkflowError) as err:
-        _fail(err)
+        show_refusal(err)
     else:
         session.commit()
         flash(message, "success")

@@ -11,8 +11,8 @@ concerns and the list of them at the top. Every wrong field shows after one subm
 raises InvalidFields with all of them, and when the form's own validators refuse a field the view
 adds the service's field checks (svc.handover_field_errors / cash_field_errors) for the others.
 
-``templates/handovers/_actions.html`` renders the buttons for an application (include it with
-``application`` set); it calls ``receipts_of(application_id)``, registered here.
+``templates/handovers/_actions.html`` renders an application's handover/payment buttons, which
+subsidy.web.buttons.support_actions asks of the transition table.
 """
 from __future__ import annotations
 
@@ -26,14 +26,14 @@ from forms.handovers import CashPaymentForm, HandoverForm, VoidForm
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import STATE_LABELS
-from subsidy.models import Application, Receipt
+from subsidy.models import Application
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import handovers as svc
 from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import NotFound, ServiceError
+from subsidy.web import buttons
 from subsidy.web.printing import document_config
 from subsidy.web.refusals import put_field_errors, show_refusal
-from subsidy.web.urls import has_endpoint
 
 bp = Blueprint("handovers", __name__)
 
@@ -47,19 +47,9 @@ def settings() -> receipts_svc.ReceiptSettings:
     return receipts_svc.settings_from_config(document_config())
 
 
-def application_url(application_id: int) -> str:
-    """The application page if the applications blueprint has one, else the receipt list."""
-    if has_endpoint("applications.show"):
-        return url_for("applications.show", application_id=application_id)
-    return url_for("receipts.index")
-
-
 @bp.app_context_processor
-def _helpers() -> dict[str, Any]:
-    def receipts_of(application_id: int) -> list[Receipt]:
-        return receipts_svc.for_application(db_session(), application_id)
-
-    return {"receipts_of": receipts_of, "receipt_kind_labels": receipts_svc.KIND_LABELS}
+def _labels() -> dict[str, Any]:
+    return {"receipt_kind_labels": receipts_svc.KIND_LABELS}
 
 
 def _load(application_id: int) -> Application | None:
@@ -76,7 +66,7 @@ def _not_ready(app: Application, form: str) -> str | None:
     if app.support_form != form:
         return ("Hồ sơ này đăng ký hỗ trợ bằng tiền: dùng «Chi tiền hỗ trợ»." if form == "package"
                 else "Hồ sơ này đăng ký nhận điện thoại: dùng «Bàn giao điện thoại».")
-    if app.state != "approved":
+    if not buttons.may_record_support(app, current_user.role):
         return (f"Hồ sơ đang ở trạng thái «{STATE_LABELS.get(app.state, app.state)}»: chỉ ghi nhận hỗ trợ cho hồ sơ "
                 "đã được phê duyệt (và chưa được hỗ trợ).")
     return None
@@ -90,7 +80,7 @@ def _record(form: Any, record: Callable[[], Any], message: str) -> Response | No
     try:
         res = record()
     except ServiceError as err:
-        show_refusal(form, err)
+        show_refusal(err, form)
         return None
     number = res.receipt.display_number
     db_session().commit()
@@ -130,7 +120,7 @@ def create(application_id: int):
             put_field_errors(form, svc.handover_field_errors(session, app.id, data, telecoms=telecoms()))
     status = 422 if form.is_submitted() else 200
     return render_template("handovers/create.html", app=app, h=h, form=form, blocked=blocked,
-                           back_url=application_url(app.id)), status
+                           back_url=url_for("applications.show", application_id=app.id)), status
 
 
 @bp.route("/ho-so/<int:application_id>/chi-tien", methods=["GET", "POST"])
@@ -175,7 +165,7 @@ def pay(application_id: int):
     status = 422 if form.is_submitted() else 200
     return render_template("handovers/pay.html", app=app, h=h, form=form, blocked=blocked, amount=amount,
                            amount_words=vn.amount_in_words(amount) if amount else "",
-                           back_url=application_url(app.id)), status
+                           back_url=url_for("applications.show", application_id=app.id)), status
 
 
 @bp.route("/bien-ban/<int:receipt_id>/huy", methods=["GET", "POST"])
@@ -185,7 +175,7 @@ def void(receipt_id: int):
     try:
         receipt = receipts_svc.get(session, receipt_id)
     except NotFound as err:
-        flash(str(err), "error")
+        show_refusal(err)
         return redirect(url_for("receipts.index"))
     if receipt.voided_at is not None:
         flash("Biên bản này đã bị hủy trước đó.", "warning")
@@ -195,7 +185,7 @@ def void(receipt_id: int):
         try:
             svc.void_receipt(session, receipt, form.reason.data, current_user)
         except ServiceError as err:
-            show_refusal(form, err)
+            show_refusal(err, form)
         else:
             number = receipt.display_number
             session.commit()

@@ -1,6 +1,6 @@
 """Household registry pages: list with search and filters, view with history, add, edit, archive.
 
-Clerks and admins edit; approvers view; the radio never sees a person (issue 2 item 6).
+Clerks and admins edit; approvers view; the radio never sees a person.
 """
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from subsidy.models import Household
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
 from subsidy.services import households as svc
-from subsidy.services.errors import Conflict, NotFound, ServiceError
+from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.refusals import show_refusal
 from subsidy.web.viewlog import record_view
 
 bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh")
@@ -70,13 +71,10 @@ def _save(form: HouseholdForm, household: Household | None):
         form.confirm_citizen_id_warning.data = False
         return None, err.warnings
     except svc.InvalidHousehold as err:
-        session.rollback()
-        for name, message in err.field_errors.items():
-            getattr(form, name).errors = list(getattr(form, name).errors) + [message]
+        show_refusal(err, form)
         return None, []
-    except (Conflict, ServiceError) as err:
-        session.rollback()
-        flash(str(err), "error")
+    except ServiceError as err:
+        show_refusal(err)
         return None, []
     session.commit()
     return hh, []
@@ -95,7 +93,6 @@ def index():
     return render_template(
         "households/index.html", page=page, q=q, hamlet=hamlet, category=category, archived=archived,
         hamlets=svc.hamlets_in_use(session, current_app.config.get("HAMLETS", [])),
-        can_edit=current_user.has_role(*EDIT_ROLES),
     )
 
 
@@ -121,7 +118,7 @@ def show(household_id: int):
     record_view("household.view", "household", hh.id)  # who saw the CCCD/phone (domain.md §9)
     return render_template("households/show.html", household=hh, history=log.changes, views=log.views,
                            views_total=log.views_total,
-                           can_edit=current_user.has_role(*EDIT_ROLES), archive_form=ArchiveForm(),
+                           archive_form=ArchiveForm(),
                            restore_form=RestoreForm())
 
 
@@ -154,8 +151,7 @@ def _archive_move(household_id: int, form, move, done: str):
     except NotFound:
         abort(404)
     except ServiceError as err:
-        session.rollback()
-        flash(str(err), "error")
+        show_refusal(err)
     else:
         session.commit()
         flash(done, "success")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy.orm import selectinload
 from flask_login import current_user
 
 from forms.applications import (AllocationForm, ApproveListForm, BuildListForm, CorrectDecisionForm, MoveForm,
@@ -11,29 +10,20 @@ from subsidy.documents import lists as docs
 from subsidy.domain.documents import Issuer
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.workflow import WorkflowError
-from subsidy.models import Application, ProposalList
+from subsidy.models import ProposalList
 from subsidy.request_scope import db_session, roles_required
-from subsidy.services import allocations, audit
+from subsidy.services import allocations
 from subsidy.services import lists as svc
+from subsidy.services import pages
 from subsidy.services.errors import ServiceError
-from subsidy.services.pagination import paginate
+from subsidy.web import buttons
 from subsidy.web.pagination import page_arg
-from subsidy.web.refusals import put_field_errors, show_refusal
+from subsidy.web.refusals import flash_form_errors, put_field_errors, show_refusal
+from subsidy.web.viewlog import record_view
 
 bp = Blueprint("lists", __name__, url_prefix="/danh-sach")
 
 VIEWERS = ("clerk", "approver")
-
-
-def _fail(err: Exception) -> None:
-    db_session().rollback()
-    flash(str(err), "error")
-
-
-def _form_errors(form) -> None:
-    for errs in form.errors.values():
-        for e in errs:
-            flash(e, "error")
 
 
 WAITING_PER_PAGE = 50
@@ -45,14 +35,14 @@ def index():
     session = db_session()
     q = allocations.quota(session)
     # 50 a page; the rank shown is the place in the whole list (page offset + position).
-    waiting = paginate(session, allocations.waiting_query().options(selectinload(Application.household)),
-                       page_arg(request.args), WAITING_PER_PAGE)
+    waiting = pages.waiting_list_page(session, page_arg(request.args), WAITING_PER_PAGE)
     all_lists = svc.all_lists(session)
     sizes = svc.list_sizes(session, all_lists)
     alloc_form = AllocationForm()
     if alloc_form.allocated_on.data is None:
         alloc_form.allocated_on.data = today_vn()
     return render_template("lists/index.html", quota=q, waiting=waiting, lists=all_lists, sizes=sizes,
+                           draft_open=svc.open_draft(session) is not None,
                            allocations=allocations.allocations(session), alloc_form=alloc_form,
                            build_form=BuildListForm(), move_form=MoveForm(), reason_form=ReasonForm(),
                            household_ceiling=allocations.poor_household_count(session))
@@ -68,12 +58,12 @@ def allocate():
             allocations.record_allocation(session, form.quantity.data, form.allocated_on.data,
                                           form.source_document.data, current_user, note=form.note.data)
         except ServiceError as err:
-            _fail(err)
+            show_refusal(err)
         else:
             session.commit()
             flash(f"Đã ghi phân bổ {form.quantity.data} máy.", "success")
     else:
-        _form_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("lists.index"))
 
 
@@ -84,12 +74,12 @@ def void_allocation(allocation_id: int):
     session = db_session()
     form = ReasonForm()
     if not form.validate_on_submit():
-        _form_errors(form)
+        flash_form_errors(form)
         return redirect(url_for("lists.index"))
     try:
         row = allocations.void_allocation(session, allocation_id, form.reason.data, current_user)
     except ServiceError as err:
-        _fail(err)
+        show_refusal(err)
     else:
         session.commit()
         flash(f"Đã hủy phân bổ {row.quantity} máy theo «{row.source_document}»; chỉ tiêu đã được tính lại.", "success")
@@ -102,12 +92,12 @@ def build():
     session = db_session()
     form = BuildListForm()
     if not form.validate_on_submit():
-        _form_errors(form)
+        flash_form_errors(form)
         return redirect(url_for("lists.index"))
     try:
         pl = svc.build_proposal_list(session, current_user, count=form.count.data, number=form.number.data)
     except (ServiceError, WorkflowError) as err:
-        _fail(err)
+        show_refusal(err)
         return redirect(url_for("lists.index"))
     n = len(svc.applications_on(session, pl))
     session.commit()
@@ -124,7 +114,7 @@ def promote():
     try:
         moved = svc.promote_waiting(session, current_user)
     except (ServiceError, WorkflowError) as err:
-        _fail(err)
+        show_refusal(err)
         return redirect(url_for("lists.index"))
     pl = moved[0].proposal_list
     session.commit()
@@ -153,6 +143,7 @@ def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
     return render_template("lists/show.html", pl=pl, rows=svc.page_rows(session, pl),
                            removed=svc.removed_entries(session, pl), approve_form=approve_form,
                            correct_form=correct_form, corrections=svc.decision_corrections(session, pl),
+                           may_approve=buttons.may_approve_list(pl.status, current_user.role),
                            receipts_issued=svc.receipts_issued(session, pl) if pl.status == "approved" else 0), status
 
 
@@ -178,7 +169,7 @@ def approve(list_id: int):
         apps = svc.approve_list(session, pl, form.decision_number.data, form.decision_date.data,
                                 form.approving_body.data, current_user)
     except (ServiceError, WorkflowError) as err:
-        show_refusal(form, err)
+        show_refusal(err, form)
         return _show(pl, approve_form=form, status=422)
     session.commit()
     flash(f"Đã ghi phê duyệt danh sách {pl.number}: {len(apps)} hồ sơ chuyển sang «Đã được phê duyệt».", "success")
@@ -204,7 +195,7 @@ def correct_decision(list_id: int):
                                        form.approving_body.data, form.reason.data, current_user)
         issued = svc.receipts_issued(session, pl)
     except ServiceError as err:
-        show_refusal(form, err)
+        show_refusal(err, form)
         return _show(pl, correct_form=form, status=422)
     session.commit()
     what = "; ".join(f"{svc.DECISION_FIELD_LABELS[f].lower()} {svc.shown_value(f, old) or '(trống)'} → "
@@ -238,16 +229,10 @@ def download(list_id: int, slug: str, ext: str):
         # "NGƯỜI LẬP DANH SÁCH" is the clerk who drew up the list, not whoever downloads it.
         doc = svc.list_document(session, pl, kind=kind, issuer=_issuer())
     except ServiceError as err:
-        _fail(err)
+        show_refusal(err)
         return redirect(url_for("lists.show", list_id=pl.id))
     body = docs.render_pdf(doc) if ext == "pdf" else docs.render_xlsx(doc)
-    # A GET runs on a read session; the log of who exported personal data goes through a write one.
-    writer = current_app.extensions["subsidy.sessionmaker"]()
-    try:
-        audit.record(writer, current_user, "proposal_list.export", "proposal_list", pl.id, note=f"{slug}.{ext}")
-        writer.commit()
-    finally:
-        writer.close()
+    record_view("proposal_list.export", "proposal_list", pl.id, note=f"{slug}.{ext}")  # who took the personal data
     safe_number = "".join(c if c.isalnum() else "-" for c in pl.number).strip("-")
     filename = f"danh-sach-{slug}-{safe_number}.{ext}"
     return Response(body, mimetype=_TYPES[ext],

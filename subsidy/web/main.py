@@ -2,23 +2,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
-from flask_login import current_user
-from sqlalchemy import func, select
 
-from subsidy.models import Application, Household
 from subsidy.request_scope import db_session, public_view
+from subsidy.services import pages
+from subsidy.web.permissions import may
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
 def index():
-    session = db_session()
-    counts: dict[str, int] = {}
-    if not current_user.has_role("radio"):
-        counts["households"] = session.scalar(select(func.count()).select_from(Household).where(Household.archived.is_(False))) or 0
-        for state, n in session.execute(select(Application.state, func.count()).group_by(Application.state)):
-            counts[state] = n
+    # The tiles link to the household and application pages: only for the roles that may open them.
+    counts = pages.home_counts(db_session()) if may("households.index") else {}
     return render_template("main/index.html", counts=counts)
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, current_app, flash, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from forms.radio import RadioDateForm
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import radio
 from subsidy.services.errors import ServiceError
+from subsidy.web.refusals import show_refusal
 
 bp = Blueprint("radio", __name__, url_prefix="/phat-thanh")
 
@@ -40,7 +41,7 @@ def index() -> Any:
     try:
         rc = _counts()
     except ServiceError as err:
-        flash(str(err), "error")
+        show_refusal(err)
         rc = radio.counts_for(db_session(), None, current_app.config.get("HAMLETS", ()))
     commune = current_app.config.get("COMMUNE_NAME", "xã")
     counts_text, how_text = radio.announcement_parts(rc, commune, current_app.config.get("RADIO_HOW_TO_REGISTER", ""))

@@ -14,12 +14,12 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 
 from forms.handovers import PrintForm
-from subsidy.models import Application, CashPayment, Handover, User
 from subsidy.request_scope import db_session, roles_required
+from subsidy.services import pages
 from subsidy.services import receipts as svc
 from subsidy.services.errors import NotFound
+from subsidy.web import buttons
 from subsidy.web.pagination import page_arg, paginate
-from subsidy.web.urls import has_endpoint
 from subsidy.web.viewlog import record_view
 
 bp = Blueprint("receipts", __name__, url_prefix="/bien-ban")
@@ -47,23 +47,14 @@ def show(receipt_id: int):
         receipt = svc.get(session, receipt_id)
     except NotFound:
         abort(404)
-    app = session.get(Application, receipt.application_id)
-    others = [r for r in svc.for_application(session, receipt.application_id) if r.id != receipt.id]
-    staff = None
-    voided_by = None
-    if receipt.handover_id is not None:
-        rec = session.get(Handover, receipt.handover_id)
-    else:
-        rec = session.get(CashPayment, receipt.cash_payment_id)
-    if rec is not None and rec.voided_by_id:
-        voided_by = session.get(User, rec.voided_by_id)
-    if rec is not None and rec.staff_id:
-        staff = session.get(User, rec.staff_id)
-    app_url = url_for("applications.show", application_id=app.id) if has_endpoint("applications.show") else None
+    page = pages.receipt_page(session, receipt)
+    kind_label = svc.KIND_LABELS[receipt.kind]
+    void = buttons.void_button(receipt, page.application, current_user.role, f"Hủy {kind_label.lower()}…")
     record_view("receipt.view", "receipt", receipt.id)  # the recipient's name and CCCD (domain.md §9)
-    return render_template("receipts/show.html", receipt=receipt, d=receipt.snapshot, app=app, others=others,
-                           kind_label=svc.KIND_LABELS[receipt.kind], print_form=PrintForm(), app_url=app_url,
-                           voided_by=voided_by, staff=staff, next_stamp=svc.stamp_for(receipt))
+    return render_template("receipts/show.html", receipt=receipt, d=receipt.snapshot, app=page.application,
+                           others=page.others, kind_label=kind_label, print_form=PrintForm(),
+                           app_url=url_for("applications.show", application_id=page.application.id),
+                           voided_by=page.voided_by, staff=page.staff, next_stamp=svc.stamp_for(receipt), void=void)
 
 
 @bp.route("/<int:receipt_id>.pdf", methods=["POST"])

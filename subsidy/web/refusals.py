@@ -1,4 +1,12 @@
-"""Showing a service's refusal on the page the user submitted: the one way views do it."""
+"""Showing a refusal on the page: the one way views do it.
+
+A service (or the workflow) refused what the user asked: :func:`show_refusal` rolls back the
+request's Session (nothing of the attempt is saved) and shows the Vietnamese message, under the
+form field it concerns when there is a form, else flashed above the page. :func:`put_field_errors`
+adds a service's field checks to a form its own validators refused, and
+:func:`flash_form_errors` flashes a form's validation messages when the view redirects instead of
+showing the form again.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -21,16 +29,28 @@ def put_field_errors(form: Any, field_errors: dict[str, str]) -> None:
             f.errors = list(f.errors or []) + [message]
 
 
-def show_refusal(form: Any, err: Exception) -> None:
-    """Roll back this request's session and show a service's refusal ``err`` on ``form``:
-    InvalidFields' messages under their fields (put_field_errors), an error naming one ``field``
-    of the form under that field, anything else flashed above the page."""
+def show_refusal(err: Exception, form: Any = None) -> None:
+    """Roll back this request's Session and show the refusal ``err`` (a ServiceError or a
+    WorkflowError; ``str(err)`` is its Vietnamese message).
+
+    With a WTForms ``form`` shown again: InvalidFields' messages go under their fields
+    (put_field_errors), an error naming one ``field`` of the form (FieldError) under that field;
+    anything else, and every refusal when there is no form (the view redirects), is flashed as an
+    error above the page."""
     db_session().rollback()
-    if isinstance(err, InvalidFields):
+    if form is not None and isinstance(err, InvalidFields):
         put_field_errors(form, err.field_errors)
         return
     field = getattr(err, "field", None)
-    if field and field in form._fields:
+    if form is not None and field and field in form._fields:
         form._fields[field].errors = list(form._fields[field].errors or []) + [str(err)]
     else:
         flash(str(err), "error")
+
+
+def flash_form_errors(form: Any) -> None:
+    """Flash every validation message of ``form`` as an error (for a POST that redirects back to
+    the page holding the form instead of rendering it again)."""
+    for messages in form.errors.values():
+        for message in messages:
+            flash(message, "error")

@@ -1,4 +1,4 @@
-"""The monthly tally and the annual report on screen, with their downloads (issue 5).
+"""The monthly tally and the annual report on screen, with their downloads.
 
 GET /bao-cao?ky=thang&thang=2026-03[&luy_ke=y] or ?ky=nam&nam=2026 shows the report (the same
 tables as the files, the chart of handovers per hamlet as inline SVG); GET

@@ -1,5 +1,5 @@
 """Rule sets: view the stored versions (admin, clerk, approver); preview a new version against the
-current applications, store it and switch it on or off (admin). Source: issue 3 items 2 and 9."""
+current applications, store it and switch it on or off (admin)."""
 from __future__ import annotations
 
 import json
@@ -15,6 +15,7 @@ from subsidy.models import RuleSet
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import rulesets as svc
 from subsidy.services.errors import ServiceError
+from subsidy.web.refusals import flash_form_errors, show_refusal
 
 bp = Blueprint("rulesets", __name__, url_prefix="/bo-quy-tac")
 
@@ -62,7 +63,7 @@ def _render_preview(spec: RuleSetSpec, *, document: dict | None = None, row=None
     try:
         current = svc.in_force(session, on)
     except ServiceError as err:
-        flash(str(err), "error")
+        show_refusal(err)
         return redirect(url_for("rulesets.index"))
     result = svc.preview(session, spec, on, svc.spec_of(current))
     return render_template("rulesets/preview.html", preview=result, spec=spec, current=current, row=row,
@@ -83,9 +84,7 @@ def preview_upload():
     """Preview a rule-set file before storing it (nothing is saved)."""
     form = RuleSetUploadForm()
     if not form.validate_on_submit():
-        for errs in form.errors.values():
-            for e in errs:
-                flash(e, "error")
+        flash_form_errors(form)
         return redirect(url_for("rulesets.index"))
     raw = form.file.data.read(MAX_DOC_BYTES + 1)
     if len(raw) > MAX_DOC_BYTES:
@@ -94,7 +93,7 @@ def preview_upload():
     try:
         doc = svc.read_document(raw)
     except ServiceError as err:
-        flash(str(err), "error")
+        show_refusal(err)
         return redirect(url_for("rulesets.index"))
     return _render_preview(RuleSetSpec.from_document(doc), document=doc)
 
@@ -112,8 +111,7 @@ def store():
     try:
         row, created = svc.store(session, svc.read_document(raw), current_user, active=False)
     except ServiceError as err:
-        session.rollback()
-        flash(str(err), "error")
+        show_refusal(err)
         return redirect(url_for("rulesets.index"))
     session.commit()
     flash(f"Đã lưu {row.code} phiên bản {row.version} (chưa áp dụng)." if created

@@ -1,9 +1,7 @@
-"""URL helpers for views and templates: safe redirect targets, endpoint checks."""
+"""Where a view may send the browser next."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
-
-from flask import current_app
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -18,7 +16,3 @@ def safe_next(target: str | None, default: str) -> str:
         return default
     return target
 
-
-def has_endpoint(name: str) -> bool:
-    """True when the app has a view for endpoint ``name`` (e.g. "applications.show")."""
-    return name in current_app.view_functions

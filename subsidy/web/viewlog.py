@@ -9,7 +9,7 @@ read session (subsidy.web.db_session: on SQLite a deferred BEGIN, so a page neve
 save, and the page's queries never hold the write lock). Only the one INSERT needs the write
 lock: it is taken, used and released in a transaction of its own (BEGIN IMMEDIATE, INSERT, COMMIT)
 after the page's data has been read. On PostgreSQL it is one more short transaction on a pooled
-connection. The same pattern logs list downloads (lists.download, "proposal_list.export").
+connection. List downloads are logged the same way (lists.download, "proposal_list.export").
 
 If the row cannot be written, the error propagates (500) and the page is not shown: a view of
 personal data that could not be logged is not served.

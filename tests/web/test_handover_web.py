@@ -428,7 +428,7 @@ def test_print_and_record_need_csrf(csrf_app, make_user):
     ("radio", "handed_over", "package", []),
 ])
 def test_actions_include(app, client, login_as, role, state, form, expected):
-    """templates/handovers/_actions.html renders the right buttons for the role and state."""
+    """templates/handovers/_actions.html renders the buttons subsidy.web.buttons asks of the table."""
     app_id, _ = committed_application(app, form=form)
     if state == "handed_over":
         with app.extensions["subsidy.sessionmaker"]() as s:
@@ -444,13 +444,19 @@ def test_actions_include(app, client, login_as, role, state, form, expected):
 
         from subsidy.models import User
         from subsidy.request_scope import db_session
+        from subsidy.services import pages
+        from subsidy.services.receipts import KIND_LABELS
+        from subsidy.web.buttons import support_actions
+        from subsidy.web.permissions import may
 
         sess = db_session()
         user = sess.scalar(select(User).where(User.username == role))
         application = sess.get(Application, app_id)
         application.state = state
         login_user(user)
-        html = render_template("handovers/_actions.html", application=application)
+        page = pages.application_page(sess, application, with_receipts=may("receipts.show"))
+        support = support_actions(application, role, page.receipts, KIND_LABELS)
+        html = render_template("handovers/_actions.html", support=support)
     buttons = [" ".join(b.split()) for b in re.findall(r'<a class="button[^"]*" href="[^"]+">([^<]+)</a>', html)]
     assert buttons == expected
 
