@@ -26,8 +26,8 @@ from subsidy.domain.calendar import VN_TZ
 from subsidy.models import Allocation, Application, ApplicationEvent, Household, ProposalList, User
 
 TEST_PASSWORD = "matkhau123"
-# A cheap hash of TEST_PASSWORD, made once: scrypt (the service's hash) takes about 0.1 s for each
-# account created and each sign-in checked, which over the suite cost more than most tests.
+# A cheap hash of TEST_PASSWORD, made once: scrypt (the service's hash) takes about 0.2 s of CPU for
+# each account created and each sign-in checked, which over the suite cost more than most tests.
 TEST_PASSWORD_HASH = generate_password_hash(TEST_PASSWORD, method="pbkdf2:sha256:1000")
 
 APPROVED_AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=VN_TZ)

@@ -20,8 +20,9 @@ from subsidy.documents import receipt as receipt_doc
 from subsidy.domain.documents import DEFAULT_ISSUER
 from subsidy.domain.calendar import local_date
 from subsidy.models import ApplicationEvent, AuditEntry, ProposalListEntry
-from subsidy.services import allocations, applications, handovers, households, lists, receipts
+from subsidy.services import handovers, households, lists, receipts
 from subsidy.services.errors import ServiceError
+from tests import factories
 
 D = dt.date
 ON = D(2025, 6, 30)
@@ -41,11 +42,9 @@ def draft(session, clerk, tt14):
             code=f"QD{i:03d}", head_name=name, hamlet=hamlet, category=category, head_birth_year=year,
             head_gender=sex, citizen_id=cccd, phone=phone, list_year=2025, meritorious=merit,
             social_policy=False, prior_device="none"), clerk)
-        app = applications.apply(session, applications.ApplicationInput(
-            household_id=h.id, support_form="package", received_on=received), clerk)
-        assert applications.check_eligibility(session, app, clerk, on=ON).outcome == "eligible"
-    allocations.record_allocation(session, 2, D(2025, 6, 1), "Công văn số 215/STTTT-BCVT", clerk)
-    return lists.build_proposal_list(session, clerk, created_on=D(2025, 7, 1))
+        factories.eligible(session, clerk, h, received_on=received, on=ON)
+    factories.allocation(session, clerk, 2, D(2025, 6, 1))
+    return factories.proposal_list(session, clerk, created_on=D(2025, 7, 1))[0]
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -21,6 +21,7 @@ from subsidy.documents import lists as docs
 from subsidy.domain.documents import DEFAULT_ISSUER
 from subsidy.models import Application, AuditEntry, ProposalListEntry
 from subsidy.services import allocations, applications, households, lists
+from tests import factories
 
 D = dt.date
 ON = D(2025, 6, 30)
@@ -48,18 +49,14 @@ def people(session, clerk, tt14):
     out = {}
     for i, p in enumerate(PEOPLE):
         h = households.register_household(session, _input(*p[:9], code=f"PT{i:03d}"), clerk)
-        app = applications.apply(session, applications.ApplicationInput(
-            household_id=h.id, support_form="package", received_on=p[9]), clerk)
-        assert applications.check_eligibility(session, app, clerk, on=ON).outcome == "eligible"
-        out[p[0]] = app
+        out[p[0]] = factories.eligible(session, clerk, h, received_on=p[9], on=ON)
     return out
 
 
 def approved_list(session, clerk, approver, n=3):
-    allocations.record_allocation(session, n, D(2025, 6, 1), "Công văn số 215/STTTT-BCVT", clerk)
-    pl = lists.build_proposal_list(session, clerk, created_on=D(2025, 7, 1))
-    lists.approve_list(session, pl, "312/QĐ-UBND", D(2025, 7, 10), "Ủy ban nhân dân xã Phú Tân", approver)
-    return pl
+    factories.allocation(session, clerk, n, D(2025, 6, 1))
+    return factories.proposal_list(session, clerk, created_on=D(2025, 7, 1), approver=approver,
+                                   decision=("312/QĐ-UBND", D(2025, 7, 10), "Ủy ban nhân dân xã Phú Tân"))[0]
 
 
 def pdf_text(doc) -> str:

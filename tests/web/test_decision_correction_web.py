@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from subsidy.domain.calendar import today_vn
 from subsidy.models import AuditEntry, ProposalList, User
-from subsidy.services import allocations, applications, households, lists, rulesets
+from subsidy.services import households, rulesets
+from tests import factories
 from tests.conftest import login
 
 TODAY = today_vn()
@@ -38,11 +39,9 @@ def list_id(app, make_user):
         code="QW001", head_name="Nguyễn Thị Ánh Tuyết", hamlet="Ấp Phú Hòa", category="poor",
         head_birth_year=1975, head_gender="F", citizen_id="082175004321", phone="0912345602",
         list_year=TODAY.year, meritorious=False, social_policy=False, prior_device="none"), clerk)
-    a = applications.apply(s, applications.ApplicationInput(household_id=h.id, support_form="package",
-                                                            received_on=MADE - dt.timedelta(days=5)), clerk)
-    assert applications.check_eligibility(s, a, clerk).outcome == "eligible"
-    allocations.record_allocation(s, 1, MADE - dt.timedelta(days=1), "Công văn số 215/STTTT-BCVT", clerk)
-    pl = lists.build_proposal_list(s, clerk, created_on=MADE)
+    factories.eligible(s, clerk, h, received_on=MADE - dt.timedelta(days=5))
+    factories.allocation(s, clerk, 1, MADE - dt.timedelta(days=1))
+    pl, _ = factories.proposal_list(s, clerk, created_on=MADE)
     s.commit()
     out = pl.id
     s.close()
