@@ -25,7 +25,8 @@ from subsidy.services.importer.plan import IMPORT_FIELDS, ImportPlan
 
 # Core statements on the table rather than ORM bulk operations: the ORM adds bookkeeping per row
 # and, by default, splits a bulk INSERT by which values are None (one statement per pattern of
-# empty CCCD, phone, birth year…: thousands for a real list); Core sends one executemany.
+# empty CCCD, phone, birth year…: thousands for a real list); Core sends each chunk below as one
+# executemany.
 _TABLE = Household.__table__
 _INSERT = insert(_TABLE)
 # The columns an import's UPDATE sets: the imported fields, the derived keys and the time.
