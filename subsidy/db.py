@@ -18,8 +18,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import JSON, ColumnElement, DateTime, MetaData, create_engine, event, literal_column
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -60,6 +60,21 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> dt.datetime:
     """The current time, aware, in UTC."""
     return dt.datetime.now(dt.timezone.utc)
+
+
+def shared_value(column: ColumnElement[Any], value: Any, dialect: Dialect) -> ColumnElement[Any]:
+    """``value`` written into a statement as a literal of ``column``'s type, for a value every row
+    of a bulk INSERT or UPDATE shares (the time of an import): an executemany then converts it
+    once, through the type's own literal rendering (a :class:`UTCDateTime` gives
+    ``'2026-12-05 12:22:30.481197'``, naive UTC, as its bind processing would), instead of once per
+    row (a third of a 20,000-row INSERT's time).  ``dialect``: the session's
+    (``session.get_bind().dialect``).  Raises NotImplementedError for a type that has no literal
+    rendering.
+    """
+    render = column.type.literal_processor(dialect)
+    if render is None:
+        raise NotImplementedError(f"no literal rendering for {column.type!r} on {dialect.name}")
+    return literal_column(render(value), column.type)
 
 
 class Base(DeclarativeBase):

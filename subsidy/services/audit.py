@@ -9,7 +9,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from subsidy.db import utcnow
+from subsidy.db import shared_value, utcnow
 from subsidy.models import AuditEntry, User
 
 
@@ -72,11 +72,12 @@ def record_many(
     """
     if not entries:
         return
-    common = {"at": at or utcnow(), "actor_id": actor.id if actor is not None else None,
-              "action": action, "entity_type": entity_type}
+    table = AuditEntry.__table__
+    common = {"actor_id": actor.id if actor is not None else None, "action": action, "entity_type": entity_type}
     # Core INSERTs of the table (no ORM bookkeeping per row), a thousand rows per executemany so
-    # that the parameter dicts of a whole import are never all alive at once.
-    stmt = insert(AuditEntry.__table__)
+    # that the parameter dicts of a whole import are never all alive at once; the shared time is
+    # written once into the statement (db.shared_value).
+    stmt = insert(table).values(at=shared_value(table.c.at, at or utcnow(), session.get_bind().dialect))
     for start in range(0, len(entries), 1000):
         session.execute(stmt, [common | {"entity_id": entity_id, "changes": changes, "note": note}
                                for entity_id, changes, note in entries[start:start + 1000]])

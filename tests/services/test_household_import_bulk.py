@@ -3,6 +3,8 @@
 saved through the form gets."""
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 
 from subsidy.models import AuditEntry, Household
@@ -23,8 +25,14 @@ def list_csv(phone_prefix: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def test_more_rows_than_one_batch_are_inserted_then_updated(session, clerk):
+    before = now()
     report = import_households(session, list_csv("09"), "ho-ngheo-2025.csv", clerk)
+    after = now()
     session.commit()
     assert report.counts["new"] == ROWS and report.counts["error"] == 0
 
@@ -39,14 +47,21 @@ def test_more_rows_than_one_batch_are_inserted_then_updated(session, clerk):
             1, False, False, "unknown", False, 2025)
         assert h.search_text == f" nguyen van {folded} 82{i:08d} 09{i:08d} "
         assert h.created_by_id == clerk.id
+        assert before <= h.created_at == h.updated_at <= after
     ordered = [name for (name,) in session.execute(select(Household.head_name)
                                                    .order_by(Household.sort_key, Household.id))]
     assert list(dict.fromkeys(ordered)) == [f"Nguyễn Văn {given}" for given, _ in GIVEN]
     creates = session.scalar(select(func.count()).select_from(AuditEntry)
                              .where(AuditEntry.action == "household.create"))
     assert creates == ROWS
+    created_at = stored["8200001001"].created_at
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "household.create",
+                                                     AuditEntry.entity_id == stored["8200001001"].id)).one()
+    assert entry.at == created_at
 
+    before = now()
     report = import_households(session, list_csv("03"), "ho-ngheo-2025.csv", clerk)
+    after = now()
     session.commit()
     assert report.counts["update"] == ROWS
     phones = dict(session.execute(select(Household.code, Household.phone)).all())
@@ -57,3 +72,6 @@ def test_more_rows_than_one_batch_are_inserted_then_updated(session, clerk):
     assert len(updates) == ROWS
     assert [e.changes for e in updates if e.entity_id == stored["8200001001"].id] == [
         {"phone": ["0900001001", "0300001001"]}]
+    times = session.execute(select(Household.created_at, Household.updated_at)
+                            .where(Household.code == "8200001001")).one()
+    assert times.created_at == created_at and before <= times.updated_at <= after

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from subsidy.db import utcnow
+from subsidy.db import shared_value, utcnow
 from subsidy.models import Household, User
 from subsidy.services import audit
 from subsidy.services.households import household_row
@@ -28,11 +28,8 @@ from subsidy.services.importer.plan import IMPORT_FIELDS, ImportPlan
 # empty CCCD, phone, birth year…: thousands for a real list); Core sends each chunk below as one
 # executemany.
 _TABLE = Household.__table__
-_INSERT = insert(_TABLE)
-# The columns an import's UPDATE sets: the imported fields, the derived keys and the time.
-_UPDATE_COLUMNS = (*IMPORT_FIELDS, "search_text", "sort_key", "updated_at")
-_UPDATE = (update(_TABLE).where(_TABLE.c.id == bindparam("_id"))
-           .values({k: bindparam(f"v_{k}") for k in _UPDATE_COLUMNS}))
+# The columns an import's UPDATE sets from each row: the imported fields and the derived keys.
+_UPDATE_COLUMNS = (*IMPORT_FIELDS, "search_text", "sort_key")
 
 
 # Rows per executemany: the column values of a chunk are built just before it is sent, so a
@@ -56,16 +53,18 @@ def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None
     """
     report = plan.report
     now = utcnow()
-    created_by = actor.id if actor is not None else None
+    # The time every row shares, written once into the statements (db.shared_value).
+    stamp = shared_value(_TABLE.c.updated_at, now, session.get_bind().dialect)
+    created_by = {"created_by_id": actor.id if actor is not None else None}
     note = f"Nhập danh sách «{report.filename}» (năm {report.list_year}), dòng {{}}"
 
     if plan.inserts:
-        stamp = {"created_at": now, "updated_at": now, "created_by_id": created_by}
+        stmt = insert(_TABLE).values(created_at=stamp, updated_at=stamp)
         for chunk in _chunks(plan.inserts):
             rows = [household_row(facts, new=True) for _out, facts in chunk]
             for row in rows:
-                row.update(stamp)
-            session.execute(_INSERT, rows)
+                row.update(created_by)
+            session.execute(stmt, rows)
         # The new ids in one SELECT (codes are unique): cheaper than INSERT … RETURNING here.
         new_codes = {facts["code"] for _out, facts in plan.inserts}
         ids = {code: hid for hid, code in session.execute(select(_TABLE.c.id, _TABLE.c.code))
@@ -77,12 +76,14 @@ def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None
                           at=now)
 
     if plan.updates:
+        stmt = (update(_TABLE).where(_TABLE.c.id == bindparam("_id"))
+                .values({k: bindparam(f"v_{k}") for k in _UPDATE_COLUMNS} | {"updated_at": stamp}))
         for chunk in _chunks(plan.updates):
             params = []
             for _out, household_id, facts in chunk:
-                row = household_row(facts, new=False) | {"updated_at": now}
+                row = household_row(facts, new=False)
                 params.append({f"v_{k}": row[k] for k in _UPDATE_COLUMNS} | {"_id": household_id})
-            session.execute(_UPDATE, params)
+            session.execute(stmt, params)
         audit.record_many(session, actor, "household.update", "household",
                           [(household_id, out.changes, note.format(out.number))
                            for out, household_id, _facts in plan.updates],
