@@ -148,6 +148,8 @@ def id_digits(value: Any, what: str, length_hint: str) -> str:
 
     Raises :class:`vn.VnValueError` with a Vietnamese reason.  Source: domain.md §9 (CCCD: 12 digits, kept as text).
     """
+    if value.__class__ is str and value.isascii() and value.isdigit():
+        return value  # the usual text cell, already only digits: every check below would pass it
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -60,10 +60,16 @@ def new_household_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
     ``prior_device`` "unknown", ``archived`` False), else ``None``.
 
     Shape: ``{"code": "8250419218", "head_name": "Mai Minh Nghĩa", …}`` → the same with every
-    name of :data:`DATA_FIELDS` plus ``archived``.  Cheap (no key derived): the import's
-    preview calls it for every new row.  Never raises.
+    name of :data:`DATA_FIELDS` plus ``archived`` (and ``search_text`` / ``sort_key`` empty until
+    :func:`household_row` derives them).  Cheap (no key derived): the import's preview calls it
+    for every new row.  Never raises.
     """
-    return _EMPTY_ROW | {k: v for k, v in facts.items() if v is not None}
+    row = dict(_EMPTY_ROW)
+    row.update(facts)
+    for key, default in _COLUMN_DEFAULTS.items():
+        if row[key] is None:
+            row[key] = default
+    return row
 
 
 def household_row(facts: Mapping[str, Any], *, new: bool) -> dict[str, Any]:
