@@ -1,7 +1,7 @@
 """The intake slip (phiếu tiếp nhận hồ sơ) handed to the household when its application is received.
 
 ``render(data) -> bytes`` lays out one A4 page in the administrative format of Nghị định
-30/2020/NĐ-CP (domain.md §7) with subsidy/documents/base.py: the issuing body top left with the
+30/2020/NĐ-CP (domain.md §7) with subsidy/documents/base: the issuing body top left with the
 number under it (the number *is* the tracking code), the motto and the place-and-date line top
 right, the title in capitals, who applied and for which form of support, the date received, the
 tracking code in large type grouped as on screen ("K7QX-9M4T-AB") beside the QR code of the public

@@ -200,7 +200,7 @@ class ApplicationEvent(Base):
 class Allocation(Base):
     """Phones allocated to the commune (quota), with the source document. A mistaken allocation
     is voided (``voided_at``, ``voided_by_id``, ``void_reason``), never deleted; a voided one
-    counts in no quota (services/allocations.py, services/tally.py)."""
+    counts in no quota (services/allocations.py, services/tally/)."""
 
     __tablename__ = "allocations"
     __table_args__ = (

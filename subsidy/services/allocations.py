@@ -114,7 +114,7 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
 def void_allocation(session: Session, allocation_id: int, reason: str, actor: User | None) -> Allocation:
     """Void a mistaken allocation (approver only; a reason is required). Nothing is deleted: the
     row keeps its figures and gets ``voided_at``, ``voided_by_id``, ``void_reason``; from then on
-    it counts in no quota (here and in services/tally.py). Audited as ``allocation.void``.
+    it counts in no quota (here and in services/tally/). Audited as ``allocation.void``.
 
     Raises NotFound; ServiceError for a role other than approver, a missing reason, an allocation
     already voided, or when what would be left allocated is below the places already committed

@@ -2,7 +2,7 @@
 
 The total allocated may not exceed the number of households on file with a poverty category (not
 archived); a mistaken allocation is voided by an approver with a reason — nothing is deleted — and
-then counts in no quota: services/allocations.py and services/tally.py (tally, radio counts).
+then counts in no quota: services/allocations.py and services/tally/ (tally, radio counts).
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The monthly tally, the annual report and the radio counts on a known three-month history.
 
 The history is in tests/tally_history.py (A1–A8, January–March 2026); every number below was
-worked out by hand from it, following the definitions in subsidy/services/tally.py.
+worked out by hand from it, following the definitions in docs/tally.md.
 """
 from __future__ import annotations
 
