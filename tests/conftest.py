@@ -2,6 +2,9 @@
 TEST_DATABASE_URL or DATABASE_URL names one), an app, a client, users of every role.
 
 Between tests every table is emptied (not dropped), so tests that commit see a clean database.
+Under pytest-xdist each worker has a database of its own (a SQLite file, or ``<db>_gw0`` … beside
+the PostgreSQL database named) and builds one app per config, handed to each test afresh (see
+fresh_app). Test data comes from tests/factories.py.
 """
 from __future__ import annotations
 
