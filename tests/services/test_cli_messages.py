@@ -22,20 +22,30 @@ def _one_vietnamese_line(res) -> str:
     return lines[0]
 
 
+def _newest_migration_file() -> str:
+    """The revision id of the highest-numbered file in migrations/versions ("0002_….py" → "0002"):
+    read from the folder, not from Alembic, so the test follows each new migration on its own."""
+    from pathlib import Path
+
+    versions = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+    return max(p.name.split("_", 1)[0] for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
 def test_db_upgrade_prints_revisions_before_and_after(tmp_path):
     from subsidy.cli.db import database_revision
 
+    head = _newest_migration_file()
     url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x"})
     try:
         assert database_revision(url) is None
         res = run(app, "db", "upgrade")
         assert res.exit_code == 0, res.output
-        assert res.output.strip() == "Đã nâng cấp cơ sở dữ liệu từ trống (chưa có bảng nào) lên bản 0002 (bản mới nhất)."
-        assert database_revision(url) == "0002"
+        assert res.output.strip() == f"Đã nâng cấp cơ sở dữ liệu từ trống (chưa có bảng nào) lên bản {head} (bản mới nhất)."
+        assert database_revision(url) == head
         res = run(app, "db", "upgrade")
         assert res.exit_code == 0, res.output
-        assert res.output.strip() == "Cơ sở dữ liệu đã ở bản mới nhất (bản 0002); không có gì để nâng cấp."
+        assert res.output.strip() == f"Cơ sở dữ liệu đã ở bản mới nhất (bản {head}); không có gì để nâng cấp."
     finally:
         app.extensions["subsidy.engine"].dispose()
 
