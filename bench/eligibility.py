@@ -1,4 +1,4 @@
-"""Eligibility throughput (issue 3): 100,000 generated applications.
+"""Eligibility throughput: 100,000 generated applications.
 
 1. The pure engine (subsidy.domain.rules.decide over plain Facts, one core): decisions/s.
    Target ≥ 5,000/s.

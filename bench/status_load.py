@@ -30,7 +30,7 @@ Fair and stable on a shared 2-core machine:
   * CPU time per request, which the machine's other work disturbs much less than wall time: of the
     gunicorn workers (from /proc/<pid>/schedstat, ns), of the client processes, and of the Redis
     server (INFO cpu; approximate, it may serve others too).
-Prints both throughputs, their ratio, p50/p95/p99 latency and CPU per request. Targets (issue 6):
+Prints both throughputs, their ratio, p50/p95/p99 latency and CPU per request. Targets:
 the status check ≥ 50 % of the bare route's throughput, p99 latency < 50 ms.
 
 usage: .venv/bin/python bench/status_load.py [--requests 2000] [--clients 4] [--rounds 10]

@@ -1,4 +1,4 @@
-"""Screens of issue 3: applications, lists, rule sets — every route for every role, the main
+"""Screens for applications, lists, rule sets — every route for every role, the main
 flows through the forms, and one suite with CSRF on."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Screens of issue 4: record a handover / payment, the receipt list with search, print and
+"""Handover screens: record a handover / payment, the receipt list with search, print and
 reprint, void with a reason; who may do what; the form errors; CSRF."""
 from __future__ import annotations
 

@@ -388,7 +388,7 @@ def test_redis_counters_are_shared_between_two_app_instances(redis_app, app_conf
 
 def test_default_storage_is_the_librarys_in_memory_one(app_config, monkeypatch):
     """Without RATELIMIT_STORAGE_URI the counters live in the limits library's memory:// storage
-    (issue 6: in-memory by default, Redis when the variable names it), and both limits hold."""
+    (in-memory by default, Redis when the variable names it), and both limits hold."""
     from limits.storage import MemoryStorage, RedisStorage
 
     from subsidy.config import load_config

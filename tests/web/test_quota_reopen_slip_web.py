@@ -1,4 +1,4 @@
-"""Screens for the tester's findings on issue 3: the allocation ceiling and voiding an allocation,
+"""Screens for the allocation ceiling and voiding an allocation,
 reopening a withdrawn or refused application, date errors shown on the form, the intake slip
 linked after receiving an application and from its page, and tracking codes shown grouped."""
 from __future__ import annotations
