@@ -35,7 +35,6 @@ from sqlalchemy.orm import Session
 from subsidy.db import utcnow
 from subsidy.documents import receipt as receipt_doc
 from subsidy.domain import tracking, vn
-from subsidy.domain.labels import RECEIPT_KIND_LABELS as KIND_LABELS  # re-exported for the views
 from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
 from subsidy.models import Receipt, ReceiptCounter, User
 from subsidy.services import audit
@@ -263,7 +262,7 @@ def search(session: Session, query: str | None, kind: str | None = None, year: i
 
 
 __all__ = [
-    "KIND_LABELS", "ReceiptSettings", "SERIES", "SERIES_CASH", "SERIES_HANDOVER", "allocate_number",
+    "ReceiptSettings", "SERIES", "SERIES_CASH", "SERIES_HANDOVER", "allocate_number",
     "data_of", "for_application", "format_number", "get", "issue", "mark_void", "print_pdf", "search",
     "search_statement", "settings_from_config", "stamp_for",
 ]

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from forms.applications import ApplicationForm, MoveForm, ReasonForm
 from subsidy.domain import tracking, vn
 from subsidy.domain.calendar import today_vn
-from subsidy.domain.labels import OUTCOME_LABELS, RULE_STATUS_LABELS
+from subsidy.domain.labels import OUTCOME_LABELS, RECEIPT_KIND_LABELS, RULE_STATUS_LABELS
 from subsidy.domain.workflow import STATES, WorkflowError
 from subsidy.models import Application
 from subsidy.request_scope import db_session, roles_required
@@ -127,7 +127,7 @@ def show(application_id: int):
     role = current_user.role
     page = pages.application_page(session, app, with_receipts=may("receipts.show"))
     moves = buttons.application_moves(app, role, checked=bool(page.decisions))
-    support = buttons.support_actions(app, role, page.receipts, receipts_svc.KIND_LABELS)
+    support = buttons.support_actions(app, role, page.receipts, RECEIPT_KIND_LABELS)
     record_view("application.view", "application", app.id)  # who saw the household's CCCD/phone (domain.md §9)
     return render_template(
         "applications/show.html", app=app, h=app.household, decisions=page.decisions,

@@ -6,17 +6,20 @@ import datetime as dt
 from flask import Flask
 
 from subsidy.domain.calendar import VN_TZ, local_date
+from subsidy.domain.vn import format_date, format_money
 
 
 def vn_date(value: dt.date | dt.datetime | None) -> str:
+    """A date as dd/mm/yyyy (a datetime is first taken to Việt Nam's date); "" for None."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         value = local_date(value)
-    return value.strftime("%d/%m/%Y")
+    return format_date(value)
 
 
 def vn_datetime(value: dt.datetime | None) -> str:
+    """A moment as dd/mm/yyyy HH:MM in Việt Nam's time (an aware value is converted); "" for None."""
     if value is None:
         return ""
     if value.tzinfo:
@@ -25,9 +28,10 @@ def vn_datetime(value: dt.datetime | None) -> str:
 
 
 def vn_money(value: int | None) -> str:
+    """Whole đồng with dot thousands separators (500.000); "" for None."""
     if value is None:
         return ""
-    return f"{value:,}".replace(",", ".")
+    return format_money(value)
 
 
 def init_app(app: Flask) -> None:

@@ -23,6 +23,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forms.handovers import CashPaymentForm, HandoverForm, VoidForm
+from subsidy.domain.labels import RECEIPT_KIND_LABELS
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import STATE_LABELS
@@ -49,7 +50,7 @@ def settings() -> receipts_svc.ReceiptSettings:
 
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
-    return {"receipt_kind_labels": receipts_svc.KIND_LABELS}
+    return {"receipt_kind_labels": RECEIPT_KIND_LABELS}
 
 
 def _load(application_id: int) -> Application | None:
@@ -189,9 +190,9 @@ def void(receipt_id: int):
         else:
             number = receipt.display_number
             session.commit()
-            flash(f"Đã hủy {receipts_svc.KIND_LABELS[receipt.kind].lower()} số {number}; hồ sơ trở lại "
+            flash(f"Đã hủy {RECEIPT_KIND_LABELS[receipt.kind].lower()} số {number}; hồ sơ trở lại "
                   "«Đã được phê duyệt».", "success")
             return redirect(url_for("receipts.show", receipt_id=receipt.id))
     status = 422 if form.is_submitted() else 200
     return render_template("handovers/void.html", receipt=receipt, d=receipt.snapshot, form=form,
-                           kind_label=receipts_svc.KIND_LABELS[receipt.kind]), status
+                           kind_label=RECEIPT_KIND_LABELS[receipt.kind]), status

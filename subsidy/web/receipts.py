@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 
 from forms.handovers import PrintForm
+from subsidy.domain.labels import RECEIPT_KIND_LABELS
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import pages
 from subsidy.services import receipts as svc
@@ -36,7 +37,7 @@ def index():
     kind = request.args.get("loai", "").strip()
     kind = kind if kind in svc.SERIES else ""
     page = paginate(session, svc.search_statement(q, kind or None), page_arg(request.args), PER_PAGE)
-    return render_template("receipts/index.html", page=page, q=q, kind=kind, kind_labels=svc.KIND_LABELS)
+    return render_template("receipts/index.html", page=page, q=q, kind=kind, kind_labels=RECEIPT_KIND_LABELS)
 
 
 @bp.route("/<int:receipt_id>")
@@ -48,7 +49,7 @@ def show(receipt_id: int):
     except NotFound:
         abort(404)
     page = pages.receipt_page(session, receipt)
-    kind_label = svc.KIND_LABELS[receipt.kind]
+    kind_label = RECEIPT_KIND_LABELS[receipt.kind]
     void = buttons.void_button(receipt, page.application, current_user.role, f"Hủy {kind_label.lower()}…")
     record_view("receipt.view", "receipt", receipt.id)  # the recipient's name and CCCD (domain.md §9)
     return render_template("receipts/show.html", receipt=receipt, d=receipt.snapshot, app=page.application,

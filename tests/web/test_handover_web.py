@@ -445,7 +445,7 @@ def test_actions_include(app, client, login_as, role, state, form, expected):
         from subsidy.models import User
         from subsidy.request_scope import db_session
         from subsidy.services import pages
-        from subsidy.services.receipts import KIND_LABELS
+        from subsidy.domain.labels import RECEIPT_KIND_LABELS as KIND_LABELS
         from subsidy.web.buttons import support_actions
         from subsidy.web.permissions import may
 
