@@ -3,7 +3,10 @@
 DATABASE_URL        SQLAlchemy URL; default SQLite file instance/subsidy.sqlite3.
                     PostgreSQL: postgresql+psycopg://user@host:5432/db (a plain
                     postgresql:// URL is rewritten to use psycopg 3).
-SECRET_KEY          signing key; default: generated once and kept in instance/secret_key.
+SECRET_KEY          signing key; default: generated once and kept in SECRET_KEY_FILE
+                    (instance/secret_key). Backups carry it; a restore puts it back there.
+BACKUP_KEY_FILE     the key that encrypts backups (default instance/backup.key, made by the first
+                    backup): keep a copy away from the backups, without it no backup can be read.
 RATELIMIT_STORAGE_URI   Flask-Limiter storage (the `limits` library's URIs); default memory://
                     (in-process: each worker process counts on its own). With several workers
                     (gunicorn -w 2 …) use Redis, e.g. redis://127.0.0.1:6379/0, so that they share
@@ -67,6 +70,10 @@ def load_config() -> dict:
     default_db = f"sqlite:///{INSTANCE / 'subsidy.sqlite3'}"
     return {
         "SECRET_KEY": _secret_key(),
+        # Where a restore writes the archived secret key back (None: SECRET_KEY comes from the
+        # environment, and the operator sets it there).
+        "SECRET_KEY_FILE": None if os.environ.get("SECRET_KEY") else str(INSTANCE / "secret_key"),
+        "BACKUP_KEY_FILE": os.environ.get("BACKUP_KEY_FILE", str(INSTANCE / "backup.key")),
         "DATABASE_URL": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
