@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from subsidy.domain.labels import ACTION_LABELS, MOVE_LABELS
 from subsidy.domain.workflow import State, allowed_moves
 
 
@@ -70,8 +71,8 @@ def application_moves(application: Any, role: str, checked: bool) -> list[Button
         endpoint, destructive = view
         if endpoint == "applications.check":
             if not any(b.endpoint == endpoint for b in buttons):
-                buttons.append(Button("check", "Kiểm tra lại điều kiện" if checked else "Kiểm tra điều kiện",
-                                      endpoint, args))
+                label = ACTION_LABELS["application.recheck"] if checked else MOVE_LABELS["check"]
+                buttons.append(Button("check", label, endpoint, args))
             continue
         buttons.append(Button(target.value, move.label, endpoint, args, move.needs_reason, destructive))
     return buttons
