@@ -10,14 +10,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from forms.base import BaseForm
 from subsidy.domain import vn
-from subsidy.domain.labels import SUPPORT_FORM_LABELS
+from subsidy.domain.labels import PRIOR_DEVICE_CHOICES, SUPPORT_FORM_LABELS
 
 FORM_CHOICES = [SelectChoice(code, label.choice) for code, label in SUPPORT_FORM_LABELS.items()]
 PRIOR_CHOICES = [
     SelectChoice("", "— Giữ như trong sổ —"),
-    SelectChoice("none", "Chưa nhận máy tính bảng hay thiết bị học tập nào"),
-    SelectChoice("vtci_tablet", "Đã nhận máy tính bảng của Chương trình VTCI"),
-    SelectChoice("learning_device", "Đã nhận thiết bị học tập («Sóng và máy tính cho em»)"),
+    *(SelectChoice(code, label) for code, label in PRIOR_DEVICE_CHOICES.items()),
 ]
 
 

@@ -35,6 +35,13 @@ PRIOR_DEVICE_LABELS: dict[str, str] = {
     "vtci_tablet": "Đã nhận máy tính bảng (VTCI)",
     "learning_device": "Đã nhận thiết bị học tập («Sóng và máy tính cho em»)",
 }
+#: The same values as answers to "has the household received a tablet or learning device before?"
+#: (the choice on the application page); "unknown" is not an answer one can choose.
+PRIOR_DEVICE_CHOICES: dict[str, str] = {
+    "none": "Chưa nhận máy tính bảng hay thiết bị học tập nào",
+    "vtci_tablet": "Đã nhận máy tính bảng của Chương trình VTCI",
+    "learning_device": "Đã nhận thiết bị học tập («Sóng và máy tính cho em»)",
+}
 #: The device received, as the object of a sentence ("Hộ đã nhận …" in an E2 result).
 PRIOR_DEVICE_WORDS: dict[str, str] = {
     "vtci_tablet": "máy tính bảng của Chương trình VTCI",
@@ -106,6 +113,12 @@ OUTCOME_LABELS: dict[str, str] = {
     "eligible": "Đủ điều kiện",
     "not_eligible": "Không đủ điều kiện",
     "undecided": "Chưa đủ thông tin để kết luận",
+}
+#: The same outcomes in a table's narrow column (the rule-set preview).
+OUTCOME_SHORT_LABELS: dict[str, str] = {
+    "eligible": "Đủ điều kiện",
+    "not_eligible": "Không đủ",
+    "undecided": "Chưa kết luận",
 }
 #: Status of one rule in a check (rules.RuleResult.status).
 RULE_STATUS_LABELS: dict[str, str] = {

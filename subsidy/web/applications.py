@@ -12,7 +12,7 @@ from markupsafe import Markup
 from forms.applications import ApplicationForm, MoveForm, ReasonForm
 from subsidy.domain import tracking, vn
 from subsidy.domain.calendar import today_vn
-from subsidy.domain.labels import OUTCOME_LABELS, RECEIPT_KIND_LABELS, RULE_STATUS_LABELS
+from subsidy.domain.labels import OUTCOME_LABELS, PRIOR_DEVICE_CHOICES, RECEIPT_KIND_LABELS, RULE_STATUS_LABELS
 from subsidy.domain.workflow import STATES, WorkflowError
 from subsidy.models import Application
 from subsidy.request_scope import db_session, roles_required
@@ -133,7 +133,7 @@ def show(application_id: int):
         "applications/show.html", app=app, h=app.household, decisions=page.decisions,
         latest=page.decisions[0] if page.decisions else None, events=page.events, deciders=page.deciders,
         receiver=page.receiver, moves=moves, support=support, approve_on_list=buttons.approve_on_list(app, role),
-        reason_form=ReasonForm(), move_form=MoveForm(), outcome_labels=OUTCOME_LABELS,
+        reason_form=ReasonForm(), move_form=MoveForm(), outcome_labels=OUTCOME_LABELS, prior_device_choices=PRIOR_DEVICE_CHOICES,
         status_labels=RULE_STATUS_LABELS, tracking_display=tracking.display(app.tracking_code),
         can_edit=buttons.may_edit_facts(moves),
     )

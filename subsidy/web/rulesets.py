@@ -68,7 +68,7 @@ def _render_preview(spec: RuleSetSpec, *, document: dict | None = None, row=None
     result = svc.preview(session, spec, on, svc.spec_of(current))
     return render_template("rulesets/preview.html", preview=result, spec=spec, current=current, row=row,
                            document_json=json.dumps(document, ensure_ascii=False) if document else None,
-                           outcome_labels=labels.OUTCOME_LABELS, move_form=MoveForm())
+                           outcome_labels=labels.OUTCOME_LABELS, outcome_short_labels=labels.OUTCOME_SHORT_LABELS, move_form=MoveForm())
 
 
 @bp.route("/<int:rule_set_id>/xem-truoc")
