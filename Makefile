@@ -24,10 +24,12 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 db-upgrade: $(VENV)/.runtime-installed
 	$(FLASK) db upgrade
 
+# gunicorn (subsidy/gunicorn_conf.py: threads; more processes only with the rate limits on Redis).
 run: db-upgrade
 	$(FLASK) ensure-admin
 	$(FLASK) load-rulesets
-	$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
+	@echo "Phần mềm chạy tại http://$(HOST):$(PORT) (gunicorn; Ctrl+C để dừng)"
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c python:subsidy.gunicorn_conf app:app
 
 # One pytest-xdist worker per core, at most TEST_WORKERS (each worker has its own test database;
 # see tests/conftest.py). TEST_WORKERS=0 runs in one process. Only the plugins the suite uses are

@@ -1,4 +1,7 @@
-"""The app as `make run` builds it, plus one route that exists only under bench/status_load.py.
+"""The app as `make run` builds it, plus two routes that exist only under bench/status_load.py.
+
+GET /bench/bare answers the constant "ok" and does nothing else: the framework's floor (it was
+/healthz until /healthz began to check the database).
 
 POST /bench/limiter-floor goes through what the status check goes through before it does any
 work of its own (the same middleware, the form body parsed, the same Flask-Limiter limits with
@@ -25,3 +28,9 @@ app = create_app()
 @limiter.limit(_code_limit, methods=["POST"], key_func=_code_key)
 def limiter_floor() -> str:
     return "Kết quả tra cứu"
+
+
+@app.route("/bench/bare")
+@public_view
+def bare() -> str:
+    return "ok"

@@ -2,7 +2,8 @@
 
 Starts the app under gunicorn (2 sync workers) on a free loopback port with a seeded SQLite
 database (1,000 households with applications), then drives, from the same client processes:
-  * GET /healthz  — a bare route returning the constant "ok" (the framework's floor);
+  * GET /bench/bare — a bare route returning the constant "ok" (the framework's floor; added by
+    bench/_status_floor_app.py);
   * POST /tra-cuu — the status check with a valid tracking code + last 4 digits of the CCCD
     (after one GET of the form page per client, as a phone does; every answer is checked to be
     the found page);
@@ -149,7 +150,7 @@ def client(args: tuple) -> dict:
                     for c, d in (pairs[(offset + i) % len(pairs)] for i in range(n))]
         expect = FOUND
     else:
-        requests = [get_request("/healthz")] * n
+        requests = [get_request("/bench/bare")] * n
         expect = b"\r\n\r\nok"
     lat, errors, cookies = [], 0, 0
     for raw in requests:
@@ -316,7 +317,7 @@ def main() -> int:
               f"(key prefix {prefix}, limits raised to {HIGH_LIMIT} and {HIGH_CODE_LIMIT})")
         print(f"{'':22s} {'req':>5s} {'wall s':>7s} {'req/s':>7s} {'p50 ms':>7s} {'p95 ms':>7s} {'p99 ms':>7s} "
               f"{'max ms':>7s}  CPU ms/req: {'server':>6s} {'redis':>6s} {'client':>6s}  errors cookies")
-        for name, r in (("bare GET /healthz", bare), ("status POST /tra-cuu", status),
+        for name, r in (("bare GET /bench/bare", bare), ("status POST /tra-cuu", status),
                         ("floor (reference)", floor)):
             print(f"{name:22s} {r['n']:5d} {r['wall']:7.2f} {r['rps']:7.1f} {r['p50']:7.1f} {r['p95']:7.1f} "
                   f"{r['p99']:7.1f} {r['max']:7.1f}              {r['server_ms']:6.3f} {r['redis_ms']:6.3f} "

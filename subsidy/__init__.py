@@ -2,26 +2,14 @@
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from subsidy.log_redaction import RedactQueryStrings
+
 ROOT = Path(__file__).resolve().parent.parent
-_QUERY = re.compile(r"\?[^ \"]*")
-
-
-class RedactQueryStrings(logging.Filter):
-    """Drop query strings from access-log lines: a search by CCCD or phone fragment travels in
-    the query string, and personal data is never written to logs."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.args and isinstance(record.args, tuple):
-            record.args = tuple(_QUERY.sub("?…", a) if isinstance(a, str) else a for a in record.args)
-        elif isinstance(record.msg, str):
-            record.msg = _QUERY.sub("?…", record.msg)
-        return True
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

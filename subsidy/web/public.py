@@ -79,7 +79,16 @@ def status() -> Any:
 @bp.route("/healthz")
 @public_view
 def healthz() -> Any:
-    """A constant answer for load balancers and monitoring (and the status-check benchmark)."""
-    resp = make_response("ok")
+    """For load balancers and monitoring: "ok" (200) when the database answers a ``SELECT 1``,
+    "database unavailable" (503) when it does not. Sets no cookie and loads no user."""
+    try:
+        with current_app.extensions["subsidy.single_statement_engine"].connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        body, code = "ok", 200
+    except Exception:  # noqa: BLE001 - any failure to reach the database is "unavailable"
+        current_app.logger.exception("healthz: database unavailable")
+        body, code = "database unavailable", 503
+    resp = make_response(body, code)
     resp.mimetype = "text/plain"
+    resp.headers["Cache-Control"] = "no-store"
     return resp

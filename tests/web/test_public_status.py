@@ -230,9 +230,15 @@ def test_status_check_needs_no_csrf_token_while_staff_forms_do(csrf_app):
     assert staff.post("/dang-nhap", data={"username": "lan", "password": "x", "csrf_token": token}).status_code != 400
 
 
-def test_healthz_is_public_and_constant(client):
+def test_healthz_is_public_and_checks_the_database(client, app_config, tmp_path):
     resp = client.get("/healthz")
     assert resp.status_code == 200 and resp.data == b"ok" and resp.mimetype == "text/plain"
+    from subsidy import create_app
+
+    # A SQLite file in a folder that does not exist cannot be opened: the database is unavailable.
+    down = create_app(dict(app_config, DATABASE_URL=f"sqlite:///{tmp_path / 'no-such-folder' / 'db.sqlite3'}"))
+    resp = down.test_client().get("/healthz")
+    assert resp.status_code == 503 and resp.data == b"database unavailable"
 
 
 # --- rate limits ---------------------------------------------------------------------------------

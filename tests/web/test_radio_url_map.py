@@ -34,7 +34,7 @@ ALLOWED: dict[str, str] = {
     "auth.logout": "signs out (not requested: it would end the walk's session)",
     "auth.change_password": "the radio account's own password",
     "public.status": "the public status check (anyone, masked name only with code + second fact)",
-    "public.healthz": "constant 'ok'",
+    "public.healthz": "'ok' when the database answers",
     "radio.index": "the radio's counts page (aggregates only)",
     "radio.counts_json": "counts download (aggregates only)",
     "radio.counts_csv": "counts download (aggregates only)",
