@@ -58,3 +58,6 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" %(M)sms
 # Long imports run inside a request until they move to background jobs: do not kill the worker.
 timeout = int(os.environ.get("WEB_TIMEOUT", "300"))
 graceful_timeout = 30
+# gunicorn's control socket is one path per user (~/.gunicorn/gunicorn.ctl): two servers on one
+# machine (a second instance, the tests) would fight over it, and nothing here uses it.
+control_socket_disable = True
