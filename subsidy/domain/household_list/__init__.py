@@ -14,6 +14,8 @@ tuples of cell values (``None``, ``str``, ``int``, ``float``, ``datetime``, …)
   of Vietnamese error messages, or a skip reason for blank, total and signature rows
   (:class:`RowParser`), and flags duplicate household codes and CCCDs inside the file
   (:func:`mark_file_duplicates`);
+* :mod:`.members` reads a per-person list's member rows (relation to the head, birth, sex, ID),
+  attached to the head's row above them (:func:`attach_members`, through :func:`finish_rows`);
 * :mod:`.search` holds the folded search key of a household and the words of a search query.
 
 Sources: shared/data/README.md (what real lists look like); domain.md §9 (CCCD, phone, names,
@@ -22,12 +24,19 @@ dates dd/mm/yyyy); Nghị định 07/2021/NĐ-CP (poor / near-poor categories).
 from __future__ import annotations
 
 from subsidy.domain.household_list.cells import (
-    CODE_MAX_LENGTH, CODE_MIN_LENGTH, id_digits, normalize_household_code, parse_birth_year, parse_phone,
+    CODE_MAX_LENGTH, CODE_MIN_LENGTH, id_digits, normalize_household_code, parse_birth, parse_birth_year,
+    parse_person_id, parse_phone,
 )
 from subsidy.domain.household_list.header import (
-    COLUMN_LABELS, HEADER_SEARCH_ROWS, Header, ListFormatError, find_header, find_list_year, normalize_label,
+    COLUMN_LABELS, HEADER_SEARCH_ROWS, Header, ListFormatError, find_header, find_list_year, looks_like_header,
+    normalize_label,
 )
-from subsidy.domain.household_list.rows import BLANK_ROW, HouseholdRecord, RowParser, RowResult, mark_file_duplicates
+from subsidy.domain.household_list.members import (
+    RELATION_MAX_LENGTH, MemberRecord, attach_members, is_head_relation, parse_member, tidy_relation,
+)
+from subsidy.domain.household_list.rows import (
+    BLANK_ROW, REPEATED_HEADER, HouseholdRecord, RowParser, RowResult, finish_rows, mark_file_duplicates,
+)
 from subsidy.domain.household_list.search import household_search_text, search_tokens
 
 __all__ = [
@@ -43,6 +52,17 @@ __all__ = [
     "find_header",
     "find_list_year",
     "mark_file_duplicates",
+    "finish_rows",
+    "REPEATED_HEADER",
+    "looks_like_header",
+    "MemberRecord",
+    "RELATION_MAX_LENGTH",
+    "attach_members",
+    "is_head_relation",
+    "parse_member",
+    "tidy_relation",
+    "parse_birth",
+    "parse_person_id",
     "normalize_household_code",
     "id_digits",
     "parse_phone",

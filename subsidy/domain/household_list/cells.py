@@ -269,6 +269,37 @@ def parse_birth_year(value: Any, this_year: int) -> int | None:
     return year
 
 
+def parse_birth(value: Any, this_year: int) -> tuple[dt.date | None, int | None]:
+    """A person's birth as ``(date, year)``: a date cell or a written date ("22/04/2015") gives
+    both, a year (2015, "2015", 2015.0) only the year, an empty cell ``(None, None)``.
+
+    Raises :class:`vn.VnValueError` as :func:`parse_birth_year` does.  Source: domain.md §9
+    (dates dd/mm/yyyy)."""
+    year = parse_birth_year(value, this_year)
+    if year is None:
+        return None, None
+    if isinstance(value, dt.datetime):
+        return value.date(), year
+    if isinstance(value, dt.date):
+        return value, year
+    if isinstance(value, str) and not re.fullmatch(r"\s*[0-9]{4}(\.0)?\s*", unicodedata.normalize("NFKC", value)):
+        return vn.parse_date(unicodedata.normalize("NFKC", value).strip()), year
+    return None, year
+
+
+def parse_person_id(value: Any, birth_year: int | None, gender: str | None) -> tuple[str, str, str | None]:
+    """A personal ID cell (CCCD, or a legacy 9-digit CMND) as ``(digits, kind, warning)``: read
+    through :func:`id_digits` (no lossy float), a leading zero Excel dropped put back, then
+    checked by :func:`vn.check_citizen_id` against the person's birth year and sex (a mismatch is
+    the ``warning`` the clerk confirms, ``None`` when there is none).  The same rule for the head
+    and every member.  Raises :class:`vn.VnValueError`.  Source: domain.md §9 (CCCD)."""
+    digits = id_digits(value, "Số CCCD", "đủ 12 chữ số")
+    if len(digits) != 12:
+        digits = vn.restore_leading_zeros(digits, 12)
+    check = vn.check_citizen_id(digits, birth_year, gender)
+    return check.value, check.kind, " ".join(check.warnings) or None
+
+
 def parse_gender(value: Any) -> str | None:
     """``"M"``, ``"F"`` or ``None`` (empty cell) from "Nam" / "Nữ" and their usual spellings
     (folded: "NỮ", "nu", "Male", "gái" …).  Raises :class:`vn.VnValueError` for anything else."""

@@ -61,6 +61,17 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "chinh sach", "gd chinh sach", "ho chinh sach", "gd chinh sach xh", "csxh",
     ),
     "phone": ("so dien thoai", "dien thoai", "sdt", "so dt", "dt", "dien thoai lien he", "so dien thoai lien he"),
+    # One row per person (the review's export): each person's relation to the head, and a
+    # member-name column beside the head's.
+    "relation": (
+        "quan he voi chu ho", "quan he", "quan he voi chu ho gia dinh", "moi quan he voi chu ho", "qh voi chu ho",
+        "quan he chu ho", "qh voi ch", "quan he voi ch",
+    ),
+    "member_name": (
+        "ho va ten thanh vien", "ho ten thanh vien", "ten thanh vien", "thanh vien", "thanh vien trong ho",
+        "ho va ten thanh vien trong ho", "ho ten thanh vien trong ho", "ho va ten thanh vien ho",
+        "ho va ten nhan khau", "ho ten nhan khau", "ho va ten nguoi trong ho",
+    ),
 }
 _LABEL_TO_FIELD: dict[str, str] = {alias: f for f, aliases in _ALIASES.items() for alias in aliases}
 
@@ -81,7 +92,12 @@ COLUMN_LABELS: dict[str, str] = {
     "meritorious": "Người có công",
     "social_policy": "Chính sách XH",
     "phone": "Số điện thoại",
+    "relation": "Quan hệ với chủ hộ",
+    "member_name": "Họ và tên thành viên",
 }
+
+#: Fields that belong to the household, written on the head's row only in a per-person list.
+HOUSEHOLD_FACTS = ("code", "hamlet", "members", "category", "poor", "near_poor")
 
 _PARENS = re.compile(r"\([^)]*\)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -104,13 +120,22 @@ class Header:
 
     ``first_row`` / ``last_row``: 1-based row numbers of the header (equal for a one-row header);
     ``columns``: field name -> 0-based column index; ``category_mode``: ``"marks"`` (two mark
-    columns Nghèo / Cận nghèo) or ``"text"`` (one column "Phân loại hộ").
+    columns Nghèo / Cận nghèo) or ``"text"`` (one column "Phân loại hộ"); ``labels``: the header
+    cells' texts as written (a copy of the header further down is recognised by them).
     """
 
     first_row: int
     last_row: int
     columns: dict[str, int]
     category_mode: str
+    labels: frozenset[str] = frozenset()
+
+    @property
+    def layout(self) -> str:
+        """``"person"`` (one row per person: a head row with the household's facts, then its
+        members' rows) when the header has a relation column ("Quan hệ với chủ hộ") or a
+        member-name column beside the head's; else ``"household"`` (one row per household)."""
+        return "person" if ("relation" in self.columns or "member_name" in self.columns) else "household"
 
 
 def _label_fields(row: Sequence[Any]) -> tuple[dict[int, str], int]:
@@ -127,6 +152,14 @@ def _label_fields(row: Sequence[Any]) -> tuple[dict[int, str], int]:
         else:
             found[i] = f
     return found, unknown
+
+
+def looks_like_header(row: Sequence[Any]) -> bool:
+    """True when ``row`` is a (repeated) header row: at least two known column names and nothing
+    else ("Nghèo" / "Cận nghèo" of a second header row), or at least four known column names
+    (a copy of the header, printed again on every page or pasted between two lists)."""
+    found, unknown = _label_fields(row)
+    return (len(found) >= 2 and not unknown) or len(set(found.values())) >= 4
 
 
 def find_header(rows: Sequence[Sequence[Any]], first_row_number: int = 1) -> Header:
@@ -149,6 +182,13 @@ def find_header(rows: Sequence[Sequence[Any]], first_row_number: int = 1) -> Hea
             continue
         columns: dict[str, int] = {}
         for col, f in sorted(found.items()):
+            if f == "head_name" and f in columns and "member_name" not in columns:
+                # Two name columns: the one that says "chủ hộ" is the head's, the other the member's.
+                if "chu ho" in normalize_label(row[col]):
+                    columns["member_name"], columns[f] = columns[f], col
+                else:
+                    columns["member_name"] = col
+                continue
             columns.setdefault(f, col)
         last = i
         if i + 1 < len(rows):
@@ -182,7 +222,8 @@ def find_header(rows: Sequence[Sequence[Any]], first_row_number: int = 1) -> Hea
                 f"Dòng tiêu đề (dòng {first_row_number + i}) thiếu cột: {', '.join(missing)}. "
                 "Hãy thêm các cột này vào bảng (tên cột như trong mẫu danh sách) rồi nhập lại."
             )
-        return Header(first_row_number + i, first_row_number + last, columns, mode)
+        labels = frozenset(c.strip() for r in rows[i:last + 1] for c in r if isinstance(c, str) and c.strip())
+        return Header(first_row_number + i, first_row_number + last, columns, mode, labels)
     raise ListFormatError(
         f"Không tìm thấy dòng tiêu đề của bảng trong {HEADER_SEARCH_ROWS} dòng đầu của tệp. "
         "Bảng cần có các cột: Mã hộ, Họ và tên chủ hộ, Năm sinh, Giới tính, Số CCCD, Ấp, "

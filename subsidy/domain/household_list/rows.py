@@ -14,9 +14,14 @@ from typing import Any, Sequence
 from subsidy.domain import vn
 from subsidy.domain.household_list.cells import (
     blank, cell_text, clean_place, id_digits, normalize_household_code, parse_birth_year,
-    parse_gender, parse_hamlet, parse_mark, parse_members, parse_phone,
+    parse_gender, parse_hamlet, parse_mark, parse_members, parse_person_id, parse_phone,
 )
-from subsidy.domain.household_list.header import COLUMN_LABELS, Header, normalize_label
+from subsidy.domain.household_list.header import (
+    COLUMN_LABELS, HOUSEHOLD_FACTS, Header, looks_like_header, normalize_label,
+)
+from subsidy.domain.household_list.members import (
+    MemberRecord, attach_members, is_head_relation, member_row_reason, parse_member, person_fields,
+)
 
 
 @dataclass(slots=True)
@@ -25,6 +30,8 @@ class HouseholdRecord:
 
     ``meritorious`` / ``social_policy`` are ``None`` when the file has no such column (the
     stored value is then left alone); ``members`` is ``None`` when the file has no such column.
+    ``people``: in a per-person list, the household's members as read from the rows under the
+    head's (the head not included); ``None`` in a per-household list (members not listed).
     """
 
     code: str | None
@@ -41,11 +48,16 @@ class HouseholdRecord:
     social_policy: bool | None
     phone: str | None
     address: str | None
+    people: tuple[MemberRecord, ...] | None = None
 
 
 @dataclass(slots=True)
 class RowResult:
-    """What one row of the file is: a household (``record``), an error, or a skipped row."""
+    """What one row of the file is: a household (``record``), an error, or a skipped row; in a
+    per-person list also a member's row (``member``, with ``head`` the row number of its head's
+    row, ``None`` when no head row came before it), and on a head's row its members' rows
+    (``member_rows``).  ``warnings``: what the clerk confirms by importing (e.g. a member count
+    that disagrees with "Số nhân khẩu")."""
 
     number: int
     record: HouseholdRecord | None = None
@@ -58,14 +70,23 @@ class RowResult:
     # duplicates are found among every row, not only the valid ones).
     code: str | None = None
     citizen_id: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    member: MemberRecord | None = None
+    head: int | None = None
+    member_rows: list["RowResult"] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.record is not None and not self.errors
 
+    @property
+    def is_member(self) -> bool:
+        """A member's row of a per-person list (its household is its head's row)."""
+        return self.member is not None or self.head is not None
+
 
 # "Tổng cộng: 180 hộ", "Tổng số", "Tổng:", "Cộng:", "Cộng ấp Phú Hòa" (not the surname Tống).
-_TOTAL = re.compile(r"^(tong cong|tong so|tong\s*[:.]|cong\s*[:.]|cong\s+(ap|thon|khu|to|xom)\b)")
+_TOTAL = re.compile(r"^(tong cong\b|tong so\b|tong\s*[:.]|cong\s*[:.]|cong\s+(ap|thon|khu|to|xom)\b)")
 _SIGNATURE_MARKERS = (
     "nguoi lap", "chu tich", "ky ten", "ghi ro ho ten", "xac nhan", "truong ap", "truong thon",
     "can bo", "thu truong", "nguoi duyet", "ke toan", "cong chuc", "uy ban nhan dan", "ubnd",
@@ -81,7 +102,10 @@ _CATEGORY_TEXT = {
 _CODE_OK = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./_-]*$")
 
 _ALL_FIELDS = ("stt", "code", "head_name", "birth_year", "gender", "citizen_id", "hamlet", "address",
-               "members", "category", "poor", "near_poor", "meritorious", "social_policy", "phone")
+               "members", "category", "poor", "near_poor", "meritorious", "social_policy", "phone",
+               "relation", "member_name")
+#: The skip reason of a header row repeated inside the table (a page break, two lists pasted).
+REPEATED_HEADER = "Dòng tiêu đề lặp lại."
 _GENDER_FAST = {"Nam": "M", "nam": "M", "NAM": "M", "Nữ": "F", "nữ": "F", "NỮ": "F", "M": "M", "F": "F"}
 #: The skip reason of an empty row (the reader counts runs of them to find the end of the table).
 BLANK_ROW = "Dòng trống."
@@ -101,10 +125,14 @@ class RowParser:
         self.this_year = this_year
         self.in_footer = False
         self._seen_data = False
+        self._after_header = True  # column numbers may follow a header (the first or a repeat)
         self._col = header.columns
         self._fields = [(f, header.columns[f]) for f in _ALL_FIELDS if f in header.columns]
         self._marks = header.category_mode == "marks"
         self._has = {f: f in header.columns for f in _ALL_FIELDS}
+        self._labels = header.labels
+        self._person = header.layout == "person"
+        self._head: RowResult | None = None  # per-person list: the last head row read
 
     def _cells(self, row: Sequence[Any]) -> dict[str, Any]:
         n = len(row)
@@ -122,36 +150,90 @@ class RowParser:
         keyed = cells.get("citizen_id") is not None or (
             code is not None and (code.__class__ is not str or bool(_CODE_OK.match(code.replace(" ", ""))))
         )
-        if keyed and not self.in_footer and self._seen_data:
+        name = cells.get("head_name")
+        if name.__class__ is str and name in self._labels:
+            self._after_header = True
+            return REPEATED_HEADER
+        if keyed and not self.in_footer and not self._after_header:
             return None
         texts = [c for c in row if not blank(c)]
         if not texts:
             return BLANK_ROW
         if self.in_footer:
             return "Phần ký tên dưới bảng."
-        if not self._seen_data and len(texts) >= 3:
+        if self._after_header and len(texts) >= 3:
             nums = [_COLUMN_NUMBER.match(cell_text(c)) for c in texts]
             if all(nums) and [int(m.group(1)) for m in nums] == sorted(int(m.group(1)) for m in nums):
                 return "Dòng đánh số thứ tự cột."
         if keyed:
             return None
+        if looks_like_header(texts):
+            self._after_header = True
+            return REPEATED_HEADER
         folded = [vn.fold(c) for c in texts if isinstance(c, str)]
         if any(_TOTAL.match(f) for f in folded):
             return "Dòng tổng cộng."
         if any(_DATE_LINE.search(f) or any(m in f for m in _SIGNATURE_MARKERS) for f in folded):
             self.in_footer = True
             return "Phần ký tên dưới bảng."
-        if cells.get("head_name") is None:
+        if name is None and cells.get("member_name") is None:
             return "Dòng không có mã hộ, họ tên hay số CCCD: không phải một hộ."
         return None
 
     def parse(self, number: int, row: Sequence[Any]) -> RowResult:
-        """Read one row (``number`` is its row number in the file, shown to the clerk)."""
+        """Read one row (``number`` is its row number in the file, shown to the clerk).
+
+        In a per-person list (:attr:`Header.layout` ``"person"``) a member's row (its relation is
+        not "Chủ hộ", or only the member-name column is filled) is read as a
+        :class:`MemberRecord` and attached to the head's row above it; :func:`finish_rows` then
+        completes each household."""
         cells = self._cells(row)
         reason = self._non_record_reason(row, cells)
         if reason is not None:
             return RowResult(number, skip_reason=reason)
         self._seen_data = True
+        self._after_header = False
+        if self._person:
+            relation = cells.get("relation")
+            if not (relation is None or is_head_relation(relation)) or (
+                    cells.get("head_name") is None and cells.get("member_name") is not None):
+                return self._member_row(number, cells)
+            result = self._household(number, cells)
+            self._head = result
+            if not any(cells.get(f) is not None for f in HOUSEHOLD_FACTS):
+                shown = cell_text(cells.get("head_name")) or cell_text(cells.get("member_name"))
+                result.record = None
+                result.errors = [member_row_reason("no_facts", name=shown, relation=cell_text(relation))]
+            return result
+        return self._household(number, cells)
+
+    def _member_row(self, number: int, cells: dict[str, Any]) -> RowResult:
+        """A member's row: the person read, attached to the head row above (or an error)."""
+        head = self._head
+        member, errors = parse_member(person_fields(cells), self.this_year)
+        raw_name = cells.get("member_name") or cells.get("head_name")
+        result = RowResult(number, None, errors, None, cell_text(raw_name) or None, None, None,
+                           member.citizen_id if member is not None else None)
+        result.member = member
+        if head is None:
+            result.errors.insert(0, member_row_reason("orphan", name=cell_text(raw_name),
+                                                     relation=cell_text(cells.get("relation"))))
+            result.member = None
+            return result
+        raw_code = cells.get("code")
+        if raw_code is not None and head.code is not None:
+            try:
+                code = normalize_household_code(id_digits(raw_code, "Mã hộ", "đầy đủ mã hộ"))
+            except vn.VnValueError:
+                code = cell_text(raw_code)
+            if code != head.code:
+                result.errors.append(member_row_reason("other_code", code=code, head_code=head.code,
+                                                       head_row=head.number))
+        result.head = head.number
+        head.member_rows.append(result)
+        return result
+
+    def _household(self, number: int, cells: dict[str, Any]) -> RowResult:
         has = self._has
         errors: list[str] = []
         raw_name = cells.get("head_name")
@@ -195,12 +277,7 @@ class RowParser:
         raw_id = cells.get("citizen_id")
         if raw_id is not None:
             try:
-                digits = id_digits(raw_id, "Số CCCD", "đủ 12 chữ số")
-                if len(digits) != 12:
-                    digits = vn.restore_leading_zeros(digits, 12)
-                check = vn.check_citizen_id(digits, birth_year, gender)
-                citizen_id, kind = check.value, check.kind
-                warning = " ".join(check.warnings) or None
+                citizen_id, kind, warning = parse_person_id(raw_id, birth_year, gender)
             except vn.VnValueError as err:
                 errors.append(str(err))
 
@@ -211,7 +288,8 @@ class RowParser:
             errors.append(str(err))
 
         members = None
-        if has["members"]:
+        # A per-person list may leave "Số nhân khẩu" empty: the people listed are counted.
+        if has["members"] and not (self._person and cells["members"] is None):
             raw_members = cells["members"]
             if raw_members.__class__ is int and 1 <= raw_members <= 99:
                 members = raw_members
@@ -313,3 +391,12 @@ def mark_file_duplicates(results: Sequence[RowResult]) -> None:
             r.record = None
 
 
+
+
+def finish_rows(results: Sequence[RowResult], header: Header) -> None:
+    """Everything that needs the whole file, once its rows are read: duplicates inside the file
+    (:func:`mark_file_duplicates`, members' IDs included), then, in a per-person list, each
+    household completed from its members' rows (:func:`~.members.attach_members`)."""
+    mark_file_duplicates(results)
+    if header.layout == "person":
+        attach_members(results)

@@ -64,6 +64,8 @@ class RowOutcome:
     warnings: list[str] = field(default_factory=list)
     changes: dict[str, list[Any]] = field(default_factory=dict)
     household_id: int | None = None
+    #: Per-person list: the household's members as read, ``[row number, name, relation, birth year]``.
+    people: list[list[Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -110,7 +112,7 @@ class ImportReport:
         value of the row — is left out: the preview does not show it and the commit recomputes)."""
         head = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "rows"}
         rows = [[r.number, r.status, r.code, r.head_name, r.hamlet, r.category, r.messages, r.warnings,
-                 r.changes if r.status == "update" else {}, r.household_id] for r in self.rows]
+                 r.changes if r.status == "update" else {}, r.household_id, r.people] for r in self.rows]
         return json.dumps({"head": head, "rows": rows}, ensure_ascii=False, default=str, separators=(",", ":"))
 
     @classmethod
@@ -201,10 +203,16 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         if r.skip_reason is not None:
             outcomes.append(RowOutcome(r.number, "skipped", messages=[r.skip_reason]))
             continue
+        if r.is_member:
+            continue  # a member's row of a per-person list: shown and judged with its head's row
         rec = r.record
         out = RowOutcome(r.number, "error", code=r.code or r.raw_code,
                          head_name=rec.head_name if rec else r.raw_name,
-                         hamlet=rec.hamlet if rec else None, category=rec.category if rec else None)
+                         hamlet=rec.hamlet if rec else None, category=rec.category if rec else None,
+                         warnings=list(r.warnings),
+                         people=[[m.number, m.raw_name if m.member is None else m.member.name,
+                                  m.member.relation if m.member else None,
+                                  m.member.birth_year if m.member else None] for m in r.member_rows])
         outcomes.append(out)
         if rec is None:
             out.messages = list(r.errors)

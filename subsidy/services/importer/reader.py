@@ -330,7 +330,7 @@ def _parse_rows(header: hl.Header, head: list[Sequence[Any]], rest: Iterator[Seq
     # Trailing blank rows say nothing.
     while results and results[-1].skip_reason == hl.BLANK_ROW:
         results.pop()
-    hl.mark_file_duplicates(results)
+    hl.finish_rows(results, header)
     if progress is not None:
         progress(number, max(total, number))
     return results
