@@ -38,6 +38,13 @@ def _print_report(report, refused: bool, dry_run: bool) -> None:
     click.echo("├" + "─" * (width + 2) + "┼──────────┤")
     click.echo(f"│ {'Tổng số hộ':<{width}} │ {vn.format_money(report.households):>8} │")
     click.echo("└" + "─" * (width + 2) + "┴──────────┘")
+    if report.left_sheets:
+        from subsidy.domain.labels import LEFT_OUTCOME_LABELS, SHEET_KIND_LABELS
+
+        for sheet in report.left_sheets:
+            said = f": {sheet['error']}" if sheet["error"] else ""
+            click.echo(f"Trang «{sheet['title']}» ({SHEET_KIND_LABELS[sheet['kind']]}): {sheet['rows']} hộ{said}")
+        click.echo("  " + "; ".join(f"{LEFT_OUTCOME_LABELS[k]}: {n}" for k, n in report.left_counts.items() if n))
     errors = report.error_rows
     if errors:
         click.echo(f"Các dòng lỗi ({len(errors)}):", err=True)

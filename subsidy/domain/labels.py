@@ -28,6 +28,18 @@ CATEGORY_WORDS: dict[str, str] = {code: label[0].lower() + label[1:] for code, l
 #: A report row for households whose category is not on file.
 NO_CATEGORY = "Chưa xác định"
 
+#: What a sheet of the annual review's workbook holds (domain.household_list.sheet_kind).
+SHEET_KIND_LABELS: dict[str, str] = {
+    "list": "Danh sách hộ nghèo, hộ cận nghèo", "left_poor": "Hộ thoát nghèo", "left_near_poor": "Hộ thoát cận nghèo",
+}
+#: What an import does with a household listed on a "left poverty" sheet.
+LEFT_OUTCOME_LABELS: dict[str, str] = {
+    "still_listed": "Vẫn có trong danh sách năm này (loại khác)",
+    "leaves": "Không còn trong danh sách năm này",
+    "not_on_file": "Chưa có trong hệ thống",
+    "error": "Lỗi",
+}
+
 #: Prior device support as recorded on the household (E2).
 PRIOR_DEVICE_LABELS: dict[str, str] = {
     "unknown": "Chưa ghi nhận",

@@ -31,6 +31,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from forms.households import CancelImportForm, ConfirmImportForm, ImportForm
 from subsidy.domain import vn
+from subsidy.domain.labels import LEFT_OUTCOME_LABELS, SHEET_KIND_LABELS
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import importer
 from subsidy.services.errors import ServiceError
@@ -224,7 +225,7 @@ def preview(token: str):
         "imports/preview.html", report=report, counts=counts, page=page, status=status, token=token,
         confirm=confirm, cancel=CancelImportForm(), statuses=importer.STATUS_LABELS,
         field_labels=importer.FIELD_LABELS, order=STATUS_ORDER, uploaded=uploaded,
-        column_labels=_column_labels(report.columns),
+        column_labels=_column_labels(report.columns), sheet_kinds=SHEET_KIND_LABELS, left_labels=LEFT_OUTCOME_LABELS,
     )
 
 

@@ -28,8 +28,8 @@ from subsidy.domain.household_list.cells import (
     parse_person_id, parse_phone,
 )
 from subsidy.domain.household_list.header import (
-    COLUMN_LABELS, HEADER_SEARCH_ROWS, Header, ListFormatError, find_header, find_list_year, looks_like_header,
-    normalize_label,
+    COLUMN_LABELS, HEADER_SEARCH_ROWS, LEFT_NEAR_POOR, LEFT_POOR, LIST_SHEET, Header,
+    ListFormatError, find_header, find_list_year, looks_like_header, normalize_label, sheet_kind,
 )
 from subsidy.domain.household_list.members import (
     RELATION_MAX_LENGTH, MemberRecord, attach_members, is_head_relation, parse_member, tidy_relation,
@@ -55,6 +55,10 @@ __all__ = [
     "finish_rows",
     "REPEATED_HEADER",
     "looks_like_header",
+    "sheet_kind",
+    "LIST_SHEET",
+    "LEFT_POOR",
+    "LEFT_NEAR_POOR",
     "MemberRecord",
     "RELATION_MAX_LENGTH",
     "attach_members",

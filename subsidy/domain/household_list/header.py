@@ -162,7 +162,29 @@ def looks_like_header(row: Sequence[Any]) -> bool:
     return (len(found) >= 2 and not unknown) or len(set(found.values())) >= 4
 
 
-def find_header(rows: Sequence[Sequence[Any]], first_row_number: int = 1) -> Header:
+#: What a sheet of a review workbook holds: the year's list, or the households that left it.
+LIST_SHEET, LEFT_POOR, LEFT_NEAR_POOR = "list", "left_poor", "left_near_poor"
+_LEFT_NEAR = re.compile(r"\bthoat (khoi )?(ho )?can ngheo\b")
+_LEFT_POOR = re.compile(r"\bthoat (khoi )?(ho )?ngheo\b")
+
+
+def sheet_kind(name: str | None, heading_rows: Iterable[Sequence[Any]] = ()) -> str:
+    """What a sheet holds, from its name ("Hộ thoát nghèo", "Thoat can ngheo") or else the title
+    above its table ("DANH SÁCH HỘ THOÁT NGHÈO NĂM 2025"): :data:`LEFT_POOR`,
+    :data:`LEFT_NEAR_POOR`, or :data:`LIST_SHEET` (the year's list)."""
+    texts = [name] + [c for r in heading_rows for c in r]
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        folded = " ".join(_NON_ALNUM.sub(" ", vn.fold(text)).split())
+        if _LEFT_NEAR.search(folded):
+            return LEFT_NEAR_POOR
+        if _LEFT_POOR.search(folded):
+            return LEFT_POOR
+    return LIST_SHEET
+
+
+def find_header(rows: Sequence[Sequence[Any]], first_row_number: int = 1, *, left: bool = False) -> Header:
     """Find the table header among ``rows`` (the first rows of the sheet, top to bottom).
 
     A header row names the head of household and at least three other known columns.  The row
@@ -174,6 +196,10 @@ def find_header(rows: Sequence[Sequence[Any]], first_row_number: int = 1) -> Hea
     Raises :class:`ListFormatError` (Vietnamese) when no header is found, or when a required
     column is missing: head's name, hamlet, the category (one text column or the two mark
     columns), and the household code or the CCCD (at least one, to match existing households).
+
+    ``left``: the header of a sheet of households that left the list ("hộ thoát nghèo"): only
+    the head's name and the household code or CCCD are required (the households are matched,
+    not imported), and its category columns are ignored (``category_mode`` ``"none"``).
     """
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         found, _unknown = _label_fields(row)
@@ -201,7 +227,11 @@ def find_header(rows: Sequence[Sequence[Any]], first_row_number: int = 1) -> Hea
                         del columns[k]
                     if f not in columns:
                         columns[f] = col
-        if "poor" in columns or "near_poor" in columns:
+        if left:
+            mode = "none"
+            for k in ("category", "poor", "near_poor"):
+                columns.pop(k, None)
+        elif "poor" in columns or "near_poor" in columns:
             mode = "marks"
             columns.pop("category", None)
         else:
@@ -209,7 +239,7 @@ def find_header(rows: Sequence[Sequence[Any]], first_row_number: int = 1) -> Hea
         missing = []
         if "head_name" not in columns:
             missing.append(COLUMN_LABELS["head_name"])
-        if "hamlet" not in columns:
+        if "hamlet" not in columns and not left:
             missing.append(COLUMN_LABELS["hamlet"] + " (hoặc Thôn)")
         if mode == "marks" and not ("poor" in columns and "near_poor" in columns):
             missing.append("cả hai cột Nghèo và Cận nghèo")

@@ -132,6 +132,8 @@ class RowParser:
         self._has = {f: f in header.columns for f in _ALL_FIELDS}
         self._labels = header.labels
         self._person = header.layout == "person"
+        # A sheet of households that left the list: identity only (no category; hamlet optional).
+        self._left = header.category_mode == "none"
         self._head: RowResult | None = None  # per-person list: the last head row read
 
     def _cells(self, row: Sequence[Any]) -> dict[str, Any]:
@@ -282,10 +284,11 @@ class RowParser:
                 errors.append(str(err))
 
         hamlet = ""
-        try:
-            hamlet = parse_hamlet(cells.get("hamlet"))
-        except vn.VnValueError as err:
-            errors.append(str(err))
+        if not (self._left and cells.get("hamlet") is None):
+            try:
+                hamlet = parse_hamlet(cells.get("hamlet"))
+            except vn.VnValueError as err:
+                errors.append(str(err))
 
         members = None
         # A per-person list may leave "Số nhân khẩu" empty: the people listed are counted.
@@ -301,7 +304,9 @@ class RowParser:
 
         category = ""
         try:
-            if self._marks:
+            if self._left:
+                pass  # the sheet says which list the household left
+            elif self._marks:
                 poor = parse_mark(cells["poor"], "Nghèo")
                 near = parse_mark(cells["near_poor"], "Cận nghèo")
                 if poor and near:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from subsidy.domain import household_list as hl
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
+from subsidy.domain.labels import LEFT_OUTCOME_LABELS
 from subsidy.domain.places import close_hamlet, normalize_hamlet
 from subsidy.models import Household
 from subsidy.services.errors import Conflict
@@ -86,6 +87,20 @@ class ImportReport:
     #: Hamlets of rows to be written that are neither configured nor on file (a typo, or really
     #: a new hamlet): ``{"Ấp Phú Hoà": {"rows": 3, "first_row": 12, "like": "Ấp Phú Hòa"}}``.
     new_hamlets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The workbook's sheets of households that left the list: ``{"title", "kind", "rows", "error"}``.
+    left_sheets: list[dict[str, Any]] = field(default_factory=list)
+    #: Their households: ``{"sheet", "kind", "row", "code", "head_name", "outcome", "category",
+    #: "household_id", "message"}``; outcome ``still_listed`` (on this list in another category),
+    #: ``leaves`` (on file, not on this list), ``not_on_file`` or ``error``.
+    left: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def left_counts(self) -> dict[str, int]:
+        """Households of the "left" sheets by outcome (every key of LEFT_OUTCOME_LABELS)."""
+        c = {k: 0 for k in LEFT_OUTCOME_LABELS}
+        for entry in self.left:
+            c[entry["outcome"]] += 1
+        return c
 
     @property
     def counts(self) -> dict[str, int]:
@@ -275,13 +290,54 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         if out.status == "error" and not out.messages:  # not reachable; keeps the report honest
             out.messages.append("Dòng lỗi.")
 
+    left_sheets, left = _left_households(parsed, by_code, by_cid)
     report = ImportReport(
         filename=filename, file_format=parsed.file_format, list_year=list_year, year_source=year_source,
         columns={k: v for k, v in parsed.header.columns.items()}, header_row=parsed.header.first_row,
         sheet=parsed.sheet, rows=outcomes, skip_invalid=skip_invalid,
         new_hamlets=_new_hamlets(outcomes, hamlets or (), {h["hamlet"] for h in existing}),
+        left_sheets=left_sheets, left=left,
     )
     return ImportPlan(report, inserts, updates)
+
+
+def _left_households(parsed: ParsedList, by_code: dict[str, Any], by_cid: dict[str, Any],
+                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The "left poverty" sheets' households, each matched (by code, then CCCD) against this
+    list first (one that left poverty may now be near-poor: ``still_listed``), then the
+    households on file (``leaves``: not on this list any more), else ``not_on_file``."""
+    listed: dict[tuple[str, str], hl.HouseholdRecord] = {}
+    for r in parsed.results:
+        if r.record is not None and not r.is_member:
+            if r.record.code:
+                listed[("code", r.record.code)] = r.record
+            if r.record.citizen_id:
+                listed[("cid", r.record.citizen_id)] = r.record
+    sheets: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    for sheet in parsed.other_sheets:
+        households = [r for r in sheet.results if r.skip_reason is None and not r.is_member]
+        sheets.append({"title": sheet.title, "kind": sheet.kind, "rows": len(households), "error": sheet.error})
+        for r in households:
+            rec = r.record
+            entry = {"sheet": sheet.title, "kind": sheet.kind, "row": r.number, "code": r.code or r.raw_code,
+                     "head_name": rec.head_name if rec else r.raw_name, "outcome": "error", "category": None,
+                     "household_id": None, "message": " ".join(r.errors) or None}
+            entries.append(entry)
+            if rec is None:
+                continue
+            same = (listed.get(("code", rec.code)) if rec.code else None) or (
+                listed.get(("cid", rec.citizen_id)) if rec.citizen_id else None)
+            on_file = (by_code.get(rec.code) if rec.code else None) or (
+                by_cid.get(rec.citizen_id) if rec.citizen_id else None)
+            entry["household_id"] = on_file["id"] if on_file is not None else None
+            if same is not None:
+                entry["outcome"], entry["category"] = "still_listed", same.category
+            elif on_file is not None:
+                entry["outcome"] = "leaves"
+            else:
+                entry["outcome"] = "not_on_file"
+    return sheets, entries
 
 
 def _new_hamlets(outcomes: list[RowOutcome], configured: Sequence[str], on_file: set[str]) -> dict[str, dict[str, Any]]:

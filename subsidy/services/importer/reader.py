@@ -17,7 +17,7 @@ import csv
 import io
 import os
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
@@ -176,14 +176,28 @@ def check_xlsx_container(data: bytes, filename: str, limits: ImportLimits) -> No
 
 
 @dataclass
+class OtherSheet:
+    """A sheet of the same workbook listing households that left the list ("hộ thoát nghèo",
+    "hộ thoát cận nghèo"): ``kind`` (:data:`hl.LEFT_POOR` / :data:`hl.LEFT_NEAR_POOR`), its rows
+    read for their identity (code, head's name, CCCD), or ``error`` when it cannot be read."""
+
+    title: str
+    kind: str
+    results: list[hl.RowResult]
+    error: str | None = None
+
+
+@dataclass
 class ParsedList:
-    """The rows of a list file, parsed (before any database lookup)."""
+    """The rows of a list file, parsed (before any database lookup); ``other_sheets``: the
+    workbook's sheets of households that left the list."""
 
     file_format: str
     header: hl.Header
     title_year: int | None
     sheet: str | None
     results: list[hl.RowResult]
+    other_sheets: list[OtherSheet] = field(default_factory=list)
 
 
 def _xlsx_rows(data: bytes, filename: str) -> tuple[Any, list[tuple[str, Any]]]:
@@ -261,6 +275,8 @@ def read_household_list(data: bytes, filename: str, limits: ImportLimits | None 
             except hl.ListFormatError as err:
                 header_error = header_error or err
                 continue
+            if len(candidates) > 1 and hl.sheet_kind(title, head[:header.first_row - 1]) != hl.LIST_SHEET:
+                continue  # households that left the list: read by _other_sheets, never as the list
             results = _parse_rows(header, head, rows_iter, current_year, limits, total, progress, filename)
             if not any(r.skip_reason is None for r in results):
                 raise ImportFileError(
@@ -268,13 +284,40 @@ def read_household_list(data: bytes, filename: str, limits: ImportLimits | None 
                     "nào bên dưới. Hãy kiểm tra lại tệp."
                 )
             year = hl.find_list_year(head[: header.first_row - 1])
-            return ParsedList(fmt, header, year, title, results)
+            others = list(_other_sheets(candidates, title, current_year, limits, filename))
+            return ParsedList(fmt, header, year, title, results, others)
         if header_error is not None and not _has_content(candidates):
             raise ImportFileError(f"Tệp «{filename}» không có dữ liệu nào. Hãy chọn đúng tệp danh sách hộ.")
         raise ImportFileError(str(header_error))
     finally:
         if wb is not None:
             wb.close()
+
+
+def _other_sheets(candidates: list, chosen: str | None, this_year: int, limits: ImportLimits,
+                  filename: str) -> Iterator[OtherSheet]:
+    """The workbook's sheets of households that left the list (by the sheet's name or the title
+    above its table), other than the list's own sheet, each read with the same row rules for the
+    households' identity (:func:`hl.find_header` with ``left=True``)."""
+    for title, total, make_rows in candidates:
+        if title == chosen or title is None:
+            continue
+        rows_iter = iter(make_rows())
+        head: list[Sequence[Any]] = []
+        for row in rows_iter:
+            head.append(row)
+            if len(head) >= hl.HEADER_SEARCH_ROWS:
+                break
+        try:
+            header = hl.find_header(head, left=True)
+        except hl.ListFormatError as err:
+            if hl.sheet_kind(title) != hl.LIST_SHEET:
+                yield OtherSheet(title, hl.sheet_kind(title), [], str(err))
+            continue
+        kind = hl.sheet_kind(title, head[:header.first_row - 1])
+        if kind == hl.LIST_SHEET:
+            continue
+        yield OtherSheet(title, kind, _parse_rows(header, head, rows_iter, this_year, limits, total, None, filename))
 
 
 def _has_content(candidates: list) -> bool:
