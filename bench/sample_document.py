@@ -71,7 +71,6 @@ def main(argv: list[str] | None = None) -> int:
         landscape=args.landscape,
         title="Danh sách hộ được hỗ trợ (mẫu)",
         stamp=args.stamp,
-        footer_note="Số liệu tính đến 30/11/2026 14:05",
     )
     Path(args.out).write_bytes(pdf)
     print(f"wrote {args.out} ({len(pdf)} bytes)")

@@ -45,6 +45,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not any(isinstance(f, RedactQueryStrings) for f in werkzeug_log.filters):
         werkzeug_log.addFilter(RedactQueryStrings())
 
+    # The documents' font: Times New Roman from PDF_FONT_DIR when usable, else the shipped Liberation
+    # Serif; every face is checked for every Vietnamese letter now, at start-up, not at the first print.
+    from subsidy.documents.base import fonts
+
+    fonts.configure(app.config.get("PDF_FONT_DIR") or None)
+    fonts.register_fonts()
+
     from subsidy import api, cli, request_scope, web
 
     request_scope.init_app(app)

@@ -21,6 +21,14 @@ STATUS_RATE_LIMIT_CLIENT, STATUS_RATE_LIMIT_CODE   public status check limits (d
 RADIO_HOW_TO_REGISTER   how to register, read out by the commune radio (default: a standard text).
 COMMUNE_NAME, COMMUNE_BODY, COMMUNE_BODY_UPPER, COMMUNE_PLACE, HAMLETS  the commune's names
                     (configuration, since names changed with the 2025 mergers; domain.md §1).
+COMMUNE_ABBREVIATION    the issuing body's part of a ký hiệu (default UBND: "07/BB-UBND").
+SIGNER_AUTHORITY, SIGNER_DEPUTY, SIGNER_TITLE, SIGNER_NAME   who signs for the commune (defaults
+                    "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "" = a line to sign over).
+DOC_RECIPIENTS, DOC_ARCHIVE   the "Nơi nhận" of lists and reports, ";"-separated, and the archive line
+                    (default "VT, VP-TK": "- Lưu: VT, VP-TK.").
+DOC_KIND_CODES      abbreviation per document kind, e.g. "handover=BB;cash=BN;list=DS;report=BC".
+PDF_FONT_DIR        a directory holding Times New Roman (times.ttf, timesbd.ttf, timesi.ttf, timesbi.ttf)
+                    for the PDFs; empty: the shipped Liberation Serif (same metrics).
 TELECOMS            telecom enterprises offered on the handover form, ";"-separated
                     (default VNPT;Viettel;MobiFone;Vietnamobile;Gmobile).
 """
@@ -82,6 +90,15 @@ def load_config() -> dict:
         "COMMUNE_BODY": os.environ.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN"),
         "COMMUNE_BODY_UPPER": os.environ.get("COMMUNE_BODY_UPPER", ""),
         "COMMUNE_PLACE": os.environ.get("COMMUNE_PLACE", "Phú Tân"),
+        "COMMUNE_ABBREVIATION": os.environ.get("COMMUNE_ABBREVIATION", "UBND"),
+        "SIGNER_AUTHORITY": os.environ.get("SIGNER_AUTHORITY", "TM. ỦY BAN NHÂN DÂN"),
+        "SIGNER_DEPUTY": os.environ.get("SIGNER_DEPUTY", "KT. CHỦ TỊCH"),
+        "SIGNER_TITLE": os.environ.get("SIGNER_TITLE", "PHÓ CHỦ TỊCH"),
+        "SIGNER_NAME": os.environ.get("SIGNER_NAME", ""),
+        "DOC_RECIPIENTS": os.environ.get("DOC_RECIPIENTS", "Sở Khoa học và Công nghệ;Chủ tịch, các Phó Chủ tịch UBND xã"),
+        "DOC_ARCHIVE": os.environ.get("DOC_ARCHIVE", "VT, VP-TK"),
+        "DOC_KIND_CODES": os.environ.get("DOC_KIND_CODES", ""),
+        "PDF_FONT_DIR": os.environ.get("PDF_FONT_DIR", ""),
         "HAMLETS": [h.strip() for h in os.environ.get("HAMLETS", DEFAULT_HAMLETS).split(";") if h.strip()],
         # Empty: the address the clerk's browser used (e.g. http://192.168.1.10:5000 on the LAN).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),

@@ -1,8 +1,8 @@
 """The intake slip (phiếu tiếp nhận hồ sơ) handed to the household when its application is received.
 
 ``render(data) -> bytes`` lays out one A4 page in the administrative format of Nghị định
-30/2020/NĐ-CP (domain.md §7) with subsidy/documents/base: the issuing body top left with the
-number under it (the number *is* the tracking code), the motto and the place-and-date line top
+30/2020/NĐ-CP (domain.md §7) with subsidy/documents/base: the issuing body top left (no "Số:": a
+slip is not a numbered document, and the tracking code is not a number), the motto and the place-and-date line top
 right, the title in capitals, who applied and for which form of support, the date received, the
 tracking code in large type grouped as on screen ("K7QX-9M4T-AB") beside the QR code of the public
 status link (``{PUBLIC_BASE_URL}/tra-cuu?ma=<code>``: the code only, no name, no CCCD), how to
@@ -55,7 +55,9 @@ def _facts(d: IntakeSlipData, st: b.Styles) -> Table:
 
 def _code_box(d: IntakeSlipData, st: b.Styles) -> Table:
     """The tracking code in large type, boxed, with the QR code of the status link beside it."""
-    qr_col = QR_SIZE + 6 * mm
+    # the QR symbol plus the cell's paddings (4 mm left, 3 mm right) and 1 mm to spare: the box stays
+    # inside the frame, 15 mm from the right edge
+    qr_col = QR_SIZE + 8 * mm
     left_w = b.frame_width() - qr_col
     left = [
         Paragraph("<b>MÃ TRA CỨU HỒ SƠ</b>", st.centred),
@@ -95,7 +97,7 @@ def _how_to_check(d: IntakeSlipData, st: b.Styles) -> list[Flowable]:
 def story(d: IntakeSlipData) -> list[Flowable]:
     """The flowables of the slip (used by :func:`render`)."""
     st = _styles()
-    out: list[Flowable] = [*b.admin_header(d.issuer, d.tracking_code, d.place_date), *b.title(TITLE, SUBTITLE)]
+    out: list[Flowable] = [*b.admin_header(d.issuer, None, d.place_date), *b.title(TITLE, SUBTITLE)]
     if d.legal_basis:
         out.append(Paragraph(f"<i>Căn cứ {b.esc(d.legal_basis)};</i>", st.normal))
     out.append(Paragraph(f"{b.esc(d.giver_unit)} đã tiếp nhận hồ sơ đề nghị hỗ trợ điện thoại thông minh của:",
@@ -115,5 +117,4 @@ def document_title(d: IntakeSlipData) -> str:
 def render(d: IntakeSlipData) -> bytes:
     """The intake slip as PDF bytes (one A4 page). Source: domain.md §7; Nghị định 30/2020/NĐ-CP."""
     return b.build_pdf(story(d), title=document_title(d),
-                       footer_note=f"Tra cứu tình trạng hồ sơ: {d.status_page}",
                        subject="Chương trình VTCI - Thông tư 14/2022/TT-BTTTT")

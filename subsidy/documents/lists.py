@@ -16,29 +16,36 @@ from __future__ import annotations
 import io
 import unicodedata
 
-from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table
 
 from subsidy.documents import base as b
 from subsidy.domain.documents import ListDocument
+from subsidy.domain.vn import place_date_line
+
 
 HEADER = ["STT", "Họ và tên chủ hộ", "Năm sinh", "Số CCCD", "Số điện thoại", "Ấp", "Phân loại hộ",
           "Mức ưu tiên", "Hình thức hỗ trợ", "Ghi chú"]
-# Column widths in mm (sum 252 = the landscape frame): the longest sample name, a hamlet, "Hộ cận nghèo" and
-# "Gói hỗ trợ kết hợp" each fit on one line at 10 pt, so a household takes one line.
-WEIGHTS = [10, 42, 12, 29.5, 25, 28, 27, 11, 35, 32.5]
+# Column widths in mm (sum 252 = the landscape frame): the longest sample name, a CCCD, a phone number, a
+# hamlet, "Hộ cận nghèo" and "Gói hỗ trợ kết hợp" each fit on one line at 12 pt.
+WEIGHTS = [11, 42, 14, 28, 24, 27, 26, 13, 35, 32]
 ALIGN = ["C", "L", "C", "C", "C", "L", "L", "C", "L", "L"]
 
 
 def _place_date(doc: ListDocument) -> str:
-    d = doc.date
-    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
-    return f"{doc.issuer.place}, ngày {d.day:02d} tháng {month} năm {d.year}"
+    return place_date_line(doc.issuer.place, doc.date)
 
 
 #: The last rows of a list are kept on the page of the signatures, so they never stand alone.
 TAIL_ROWS = 2
+
+
+#: A row with more characters than this may be too tall to keep on the signatures' page.
+TALL_ROW_CHARS = 300
+
+
+def _tall(rows: list[list]) -> bool:
+    return any(sum(len(str(v)) for v in row) > TALL_ROW_CHARS for row in rows)
 
 
 def _parts(flowable: Flowable) -> list[Flowable]:
@@ -49,22 +56,7 @@ def _parts(flowable: Flowable) -> list[Flowable]:
 def _rows_table(rows: list[list], widths: list[float], totals: list) -> Table:
     """Body rows and totals drawn exactly like base.data_table's, without the header row: the
     continuation of the table above it on the same page."""
-    st = b.styles()
-    style_of = {"L": st.cell, "C": st.cell_centre, "R": st.cell_right}
-    total_of = {"L": st.total, "C": st.total_centre, "R": st.total_right}
-    data = [[Paragraph(b.esc(v, br=True), style_of[a]) for v, a in zip(row, ALIGN)] for row in rows]
-    data.append([Paragraph(b.esc(v, br=True), total_of[a]) for v, a in zip(totals, ALIGN)])
-    tbl = Table(data, colWidths=list(widths), hAlign="CENTER")
-    tbl.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")),
-    ]))
-    return tbl
+    return b.data_table(HEADER, rows, widths, totals=totals, align=ALIGN, show_header=False)
 
 
 class _TailWithSignature(Flowable):
@@ -103,24 +95,30 @@ class _TailWithSignature(Flowable):
 def render_pdf(doc: ListDocument) -> bytes:
     """The list as a landscape A4 PDF (bytes). Source: domain.md §5, §7."""
     st = b.styles()
-    story = [
-        *b.admin_header(doc.issuer, doc.number, _place_date(doc)),
-        *b.title(doc.title, doc.programme_line),
-        *([Paragraph(b.esc(doc.subtitle), st.italic_centred)] if doc.subtitle else []),
-        Spacer(1, 3 * mm),
-    ]
+    approved = doc.kind == "approved"
+    if approved:  # the attachment of its decision: no number, date or Nơi nhận of its own
+        story = [*b.admin_header(doc.issuer, None, ""),
+                 *b.title(doc.title, doc.programme_line, attachment=doc.subtitle or None)]
+    else:
+        story = [*b.admin_header(doc.issuer, doc.number, _place_date(doc)), *b.title(doc.title, doc.programme_line)]
     rows = [[r.stt, r.name, r.birth_year or "", r.citizen_id, r.phone, r.hamlet, r.category_label, r.tier, r.form,
              r.note] for r in doc.rows]
     c = doc.counts()
     totals = ["", f"Tổng cộng: {c['total']} hộ", "", "", "", "", f"{c['poor']} nghèo\n{c['near_poor']} cận nghèo", "",
               f"{c['cash']} hộ nhận tiền", ""]
     widths = b.fit_widths(WEIGHTS, landscape=True)
-    signature = b.signature_blocks([
-        ("NGƯỜI LẬP DANH SÁCH", "(Ký, ghi rõ họ tên)", doc.prepared_by),
-        ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "(Ký, ghi rõ họ tên, đóng dấu)", ""),
-    ], sign_space=20 * mm)
+    signer = b.signer_block(doc.issuer.signer)
+    if approved:
+        signature = b.signature_blocks([signer], sign_space=20 * mm)
+    else:
+        signature = b.signature_blocks([("NGƯỜI LẬP DANH SÁCH", "(Ký, ghi rõ họ tên)", doc.prepared_by), signer],
+                                       sign_space=20 * mm, recipients=doc.issuer.recipient_lines())
     if not doc.rows:
         story += [Paragraph("Danh sách chưa có hộ nào.", st.italic), signature]
+    elif _tall(rows[-TAIL_ROWS:]):
+        # last rows with long texts may not fit on one page with the signatures: they flow like the
+        # rest of the table (cut into continuation rows), the signatures kept together after them
+        story += [b.data_table(HEADER, rows, widths, totals=totals, align=ALIGN), signature]
     elif len(rows) <= TAIL_ROWS:
         story.append(KeepTogether([b.data_table(HEADER, rows, widths, totals=totals, align=ALIGN), signature]))
     else:
@@ -130,9 +128,8 @@ def render_pdf(doc: ListDocument) -> bytes:
             plain=[_rows_table(tail, widths, totals), *_parts(signature)],
             headed=[b.data_table(HEADER, tail, widths, totals=totals, align=ALIGN), *_parts(signature)],
         ))
-    title = f"{doc.title} — số {doc.number}"
-    return b.build_pdf(story, landscape=True, title=title, subject=doc.programme_line,
-                       footer_note=f"Danh sách số {doc.number} · {c['total']} hộ")
+    title = f"{doc.title} — {doc.subtitle.strip('()')}" if approved else f"{doc.title} — số {doc.number}"
+    return b.build_pdf(story, landscape=True, title=title, subject=doc.programme_line)
 
 
 _FORMULA_START = ("=", "+", "-", "@")

@@ -9,8 +9,9 @@ code carrying only the public status link (``…/tra-cuu?ma=<tracking code>``: n
 
 Everything printed comes from subsidy.domain.receipt.ReceiptData, which is stored as the
 receipt's snapshot (``Receipt.snapshot``) when the receipt is issued, so a reprint is identical
-even after the household's record changes; a reprint carries the stamp "BẢN SAO", a voided
-receipt "ĐÃ HỦY".
+even after the household's record changes. Marks: a preview is watermarked "BẢN XEM TRƯỚC"; a
+print after the original is labelled "IN LẠI" with its time (not "bản sao", which Nghị định 30
+reserves for its sao y / sao lục / trích sao forms); a voided receipt "ĐÃ HỦY".
 
 Pure: reportlab, and segno for the QR symbol (subsidy/documents/qr.py); no Flask, no SQLAlchemy.
 Source: domain.md §6, §7; Thông tư 14/2022/TT-BTTTT, chương IV, mục 2.
@@ -27,11 +28,18 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from subsidy.documents import base as b
 from subsidy.documents.qr import QrFlowable, qr_code  # noqa: F401 - QrFlowable re-exported (tests)
 from subsidy.domain import tracking
-from subsidy.domain.documents import Issuer
+from subsidy.domain.documents import Issuer, address_line
 from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
 
-STAMP_COPY = "BẢN SAO"
 STAMP_VOID = "ĐÃ HỦY"
+STAMP_PREVIEW = "BẢN XEM TRƯỚC"
+REPRINT = "IN LẠI"
+
+
+def reprint_label(at: str) -> str:
+    """The label of a print after the original: ``reprint_label("14:05 05/11/2026")`` →
+    ``"IN LẠI 14:05 05/11/2026"`` (``at``: the local time of this print, formatted by the caller)."""
+    return f"{REPRINT} {at}".strip()
 
 QR_SIZE = 26 * mm
 SIGN_SPACE = 18 * mm
@@ -62,7 +70,7 @@ def _parties(d: ReceiptData, st: b.Styles) -> list[Flowable]:
     household = f"{b.esc(d.head_name)} (mã hộ {b.esc(d.household_code)})"
     if d.category:
         household += f", {b.esc(d.category.lower())}"
-    where = ", ".join(x for x in (d.address, d.hamlet) if x)
+    where = address_line(d.address, d.hamlet)
     receiver = [
         ("Ông/Bà:", f"<b>{b.esc(d.recipient_name)}</b>"),
         ("Số CCCD:", b.esc(d.recipient_citizen_id) or "." * 30),
@@ -136,8 +144,9 @@ def _cash_body(d: ReceiptData, st: b.Styles) -> list[Flowable]:
 
 
 def _signatures(d: ReceiptData, st: b.Styles, sign_space: float = SIGN_SPACE) -> Flowable:
-    """Three signature blocks — the receiver, the giver, the commune (TM. ỦY BAN NHÂN DÂN /
-    KT. CHỦ TỊCH / PHÓ CHỦ TỊCH, with its seal) — on one row, the commune's block wider so its
+    """Three signature blocks — the receiver, the giver, the commune (its signer's authority and title
+    from the snapshot, e.g. TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH, with its seal, and the
+    typed name) — on one row, the commune's block wider so its
     title stays on one line; the names line up at the bottom. Kept together on one page.
 
     The fixed titles and hints are plain table cells (a font per cell), not Paragraphs: one
@@ -145,12 +154,14 @@ def _signatures(d: ReceiptData, st: b.Styles, sign_space: float = SIGN_SPACE) ->
     three lines, so its second and third lines sit beside the others' hints and its hint a row
     lower; only the names, which may need wrapping, are Paragraphs."""
     role, hint = st.signature_role, st.signature_hint
+    signer = [line for line in d.signer_role.split("\n") if line.strip()] or [""]
     rows = [
-        ["NGƯỜI NHẬN", "NGƯỜI GIAO", "TM. ỦY BAN NHÂN DÂN"],
-        ["(Ký, ghi rõ họ tên)", "(Ký, ghi rõ họ tên)", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"],
-        ["", "", "(Ký, đóng dấu)"],
+        ["NGƯỜI NHẬN", "NGƯỜI GIAO", signer[0]],
+        ["(Ký, ghi rõ họ tên)", "(Ký, ghi rõ họ tên)", "\n".join(signer[1:]) or "(Ký, đóng dấu)"],
+        ["", "", "(Ký, đóng dấu)" if len(signer) > 1 else ""],
         [""] * 3,
-        [Paragraph(b.esc(name), st.signature_name) if name else "" for name in (d.recipient_name, d.staff_name, "")],
+        [Paragraph(b.esc(name), st.signature_name) if name else ""
+         for name in (d.recipient_name, d.staff_name, d.signer_name)],
     ]
     tbl = Table(rows, colWidths=b.fit_widths([0.3, 0.3, 0.4]), rowHeights=[None, None, None, sign_space, None],
                 hAlign="CENTER")
@@ -168,7 +179,7 @@ def _signatures(d: ReceiptData, st: b.Styles, sign_space: float = SIGN_SPACE) ->
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         *font(((0, 0), (2, 0)), role),
         *font(((0, 1), (1, 1)), hint),
-        *font(((2, 1), (2, 1)), role),
+        *font(((2, 1), (2, 1)), role if len(signer) > 1 else hint),
         *font(((2, 2), (2, 2)), hint),
     ]))
     return KeepTogether([Spacer(1, 4 * mm), tbl])
@@ -210,15 +221,17 @@ def story(d: ReceiptData, compact: bool = False) -> list[Flowable]:
 
 
 def document_title(d: ReceiptData) -> str:
-    """The PDF title metadata, e.g. "Biên bản bàn giao số 0007/BB-VTCI"."""
+    """The PDF title metadata, e.g. "Biên bản bàn giao số 07/BB-UBND"."""
     name = "Biên bản bàn giao" if d.kind == KIND_HANDOVER else "Giấy biên nhận"
     return f"{name} số {d.number_display}"
 
 
-def render(d: ReceiptData, stamp: str | None = None) -> bytes:
+def render(d: ReceiptData, stamp: str | None = None, watermark: str | None = None) -> bytes:
     """The receipt as PDF bytes, on one A4 page (re-laid out compact if the normal layout takes
-    two pages; a receipt with extremely long texts may still take two). ``stamp``: None (the original), ``STAMP_COPY``
-    ("BẢN SAO", a reprint) or ``STAMP_VOID`` ("ĐÃ HỦY", a voided receipt).
+    two pages; a receipt with extremely long texts may still take two). ``stamp``: the label in the
+    top-right margin — None (the original), :func:`reprint_label` (a later print) or
+    ``STAMP_VOID``; ``watermark``: ``STAMP_PREVIEW`` for a preview, ``STAMP_VOID`` for a voided
+    receipt, None otherwise.
 
     Raises ValueError for an unknown ``d.kind``. Source: domain.md §7; Nghị định 30/2020/NĐ-CP.
     """
@@ -226,8 +239,7 @@ def render(d: ReceiptData, stamp: str | None = None) -> bytes:
         raise ValueError(f"unknown receipt kind {d.kind!r}")
     pdf = b""
     for compact in (False, True):
-        pdf = b.build_pdf(story(d, compact), title=document_title(d), stamp=stamp,
-                          footer_note=f"Tra cứu tình trạng hồ sơ: {d.status_url}",
+        pdf = b.build_pdf(story(d, compact), title=document_title(d), stamp=stamp, watermark=watermark,
                           subject="Chương trình VTCI - Thông tư 14/2022/TT-BTTTT")
         if page_count(pdf) == 1:
             break

@@ -5,8 +5,8 @@ title in capitals, then the tables of ``subsidy.documents.tally_tables.sections`
 as the XLSX, CSV and the screen) with their header repeated on every page and a bold totals row,
 a bar chart of phones handed over per hamlet (reportlab.graphics, no external service), notes,
 and the signature blocks (NGƯỜI LẬP BIỂU; TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH),
-kept on one page with the last tables and the closing note. Every page carries
-"Trang X/Y" and the "as of" line.
+kept on one page with the last tables and the closing note, with the Nơi nhận bottom left. From
+page 2 on, the page number is centred in the top margin (Nghị định 30/2020/NĐ-CP, Phụ lục I).
 
 Pure: reportlab only; ``render_pdf(report) -> bytes``.
 """
@@ -19,6 +19,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from subsidy.documents import base as b
@@ -30,6 +31,8 @@ from subsidy.domain.vn import format_money, place_date_line
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 BAR_COLOUR = colors.HexColor("#2F5D8A")
+#: A table of at most this many rows is kept whole on one page with its heading.
+SHORT_TABLE_ROWS = 10
 
 
 def _num(value: Any) -> str:
@@ -37,25 +40,27 @@ def _num(value: Any) -> str:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
+    """The report's styles: figures tables at DENSE_CELL_SIZE (11: 14 columns on landscape A4), section
+    headings bold at the body size (13), notes italic 11, the period lines italic 13."""
     st = b.styles()
-    size = 8.5
+    size = b.DENSE_CELL_SIZE
+    lead = round(size * 1.15, 2)
     return {
-        "head": ParagraphStyle("t-head", parent=st.header, fontSize=size, leading=size * 1.18),
-        "text": ParagraphStyle("t-text", parent=st.cell, fontSize=size + 0.5, leading=(size + 0.5) * 1.2),
-        "num": ParagraphStyle("t-num", parent=st.cell_right, fontSize=size + 0.5, leading=(size + 0.5) * 1.2),
-        "total": ParagraphStyle("t-total", parent=st.total, fontSize=size + 0.5, leading=(size + 0.5) * 1.2),
-        "total_num": ParagraphStyle("t-total-num", parent=st.total_right, fontSize=size + 0.5,
-                                    leading=(size + 0.5) * 1.2),
-        "section": ParagraphStyle("t-section", parent=st.bold, fontSize=11.5, leading=15, spaceBefore=4, spaceAfter=4),
-        "note": ParagraphStyle("t-note", parent=st.italic, fontSize=9, leading=11.5),
-        "meta": ParagraphStyle("t-meta", parent=st.italic_centred, fontSize=11, leading=14, spaceAfter=0),
+        "head": ParagraphStyle("t-head", parent=st.header, fontSize=size, leading=lead),
+        "text": ParagraphStyle("t-text", parent=st.cell, fontSize=size, leading=lead),
+        "num": ParagraphStyle("t-num", parent=st.cell_right, fontSize=size, leading=lead),
+        "total": ParagraphStyle("t-total", parent=st.total, fontSize=size, leading=lead),
+        "total_num": ParagraphStyle("t-total-num", parent=st.total_right, fontSize=size, leading=lead),
+        "section": ParagraphStyle("t-section", parent=st.bold, spaceBefore=4, spaceAfter=4),
+        "note": ParagraphStyle("t-note", parent=st.italic, fontSize=b.SMALL_SIZE, leading=b.SMALL_SIZE * 1.2),
+        "meta": ParagraphStyle("t-meta", parent=st.italic_centred, spaceAfter=0),
     }
 
 
 def _widths(s: Section, frame: float) -> list[float]:
     kinds = s.kinds
     if len(kinds) > 4:  # a figures table: label column, count columns, two money columns
-        label_w, money_w = 100.0, 64.0
+        label_w, money_w = 100.0, 70.0
         n_money = sum(k == "money" for k in kinds)
         n_count = len(kinds) - 1 - n_money
         count_w = (frame - label_w - n_money * money_w) / n_count
@@ -102,7 +107,9 @@ def handover_chart(labels: Sequence[str], values: Sequence[int], width: float,
     chart.width, chart.height = width - 160, plot_h
     # reportlab draws the first category at the bottom: reverse so the table's order reads down.
     chart.data = [list(reversed(list(values))) or [0]]
-    chart.categoryAxis.categoryNames = list(reversed(list(labels))) or [""]
+    # the labels sit left of the plot (120 pt): a long hamlet name is shortened here with "…" (the
+    # table above the chart prints it in full) rather than drawn off the page
+    chart.categoryAxis.categoryNames = [_fit(lab, 112, font) for lab in reversed(list(labels))] or [""]
     chart.categoryAxis.labels.fontName = b.FONT
     chart.categoryAxis.labels.fontSize = font
     chart.categoryAxis.labels.boxAnchor = "e"
@@ -129,6 +136,15 @@ def handover_chart(labels: Sequence[str], values: Sequence[int], width: float,
     return d
 
 
+def _fit(label: str, width: float, size: float) -> str:
+    """``label`` shortened with "…" to at most ``width`` points in the body font at ``size``."""
+    if stringWidth(label, b.FONT, size) <= width:
+        return label
+    while label and stringWidth(label + "…", b.FONT, size) > width:
+        label = label[:-1]
+    return label.rstrip() + "…"
+
+
 def _nice_step(top: int) -> int:
     """A round axis step giving about five ticks up to ``top``."""
     if top <= 5:
@@ -145,17 +161,17 @@ def render_pdf(
     report: Report,
     issuer: Issuer = DEFAULT_ISSUER,
     *,
-    number: str = "\u00a0" * 8 + "/BC-UBND",
+    number: str | None = None,
     preparer: str = "",
-    signer_role: str = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
-    signer: str = "",
 ) -> bytes:
     """The report as PDF bytes (landscape A4; see the module docstring).
 
-    ``issuer``: the commune (configuration); ``number``: the document number (blank by default,
-    filled in by hand); ``preparer`` / ``signer``: names under the two signature blocks (blank
-    for handwriting); ``signer_role``: the signer's role, "\\n" between lines.
+    ``issuer``: the commune, its signer (authority, title, typed name) and its Nơi nhận;
+    ``number``: the document number, None = a blank to fill in by hand before the ký hiệu
+    ("      /BC-UBND"); ``preparer``: the name under NGƯỜI LẬP BIỂU ("" = blank for handwriting).
     """
+    if number is None:
+        number = "\u00a0" * 8 + "/" + issuer.symbol("report")
     st = _styles()
     frame = b.frame_width(landscape=True)
     tally = report if isinstance(report, Tally) else report.year
@@ -176,7 +192,7 @@ def render_pdf(
         out: list[Flowable] = [Paragraph(f"{num}. {b.esc(sec.title)}", st["section"]), _table(sec, width, st)]
         if sec.note:
             note = [Spacer(1, 1.5 * mm), Paragraph(b.esc(sec.note), st["note"])]
-            # A long table may break across pages: its note then goes whole to the next page rather
+            # A table may break across pages: its note then goes whole to the next page rather
             # than being cut in two (a cut note reads as two unrelated sentences).
             out += [KeepTogether(note)] if keep_note else note
         return out
@@ -184,13 +200,15 @@ def render_pdf(
     for num, sec in numbered:
         if sec.key in small:
             continue
-        short = len(sec.rows) <= 15
-        parts = block(num, sec, frame, keep_note=not short)
-        if short:  # a short table stays whole with its heading and note
-            story.append(KeepTogether(parts))
+        # The sections flow one after another, each starting where the last one ended: a short
+        # table (a few categories or tiers) stays whole with its heading, so it is never cut into a
+        # page of two rows; a long one starts there when its heading, header and a few rows fit
+        # (else on the next page) and breaks across pages with its header repeated.
+        if len(sec.rows) <= SHORT_TABLE_ROWS:
+            story.append(KeepTogether(block(num, sec, frame)))
         else:
-            story.append(CondPageBreak(40 * mm))
-            story.extend(parts)
+            story.append(CondPageBreak(45 * mm))
+            story.extend(block(num, sec, frame, keep_note=True))
         story.append(Spacer(1, 4 * mm))
         if sec.key == "by_hamlet":
             rows = tally.by_hamlet.rows
@@ -217,15 +235,15 @@ def render_pdf(
         st["note"])
     signatures = b.signature_blocks([
         ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)", preparer),
-        (signer_role, "(Ký, ghi rõ họ tên, đóng dấu)", signer),
-    ], sign_space=20 * mm)
-    # Keep the last tables (reasons, quota), the closing note and the signatures on one page, so
-    # the signatures never stand alone on a page of their own. signature_blocks returns a
-    # KeepTogether, and a KeepTogether nested in another reports an infinite height (reportlab
-    # forces a split), which would push it to a new page alone: unwrap it.
-    story.append(KeepTogether([pair, Spacer(1, 4 * mm), note, *getattr(signatures, "_content", [signatures])]))
-    footer = f"{as_of_text(report)} · {report.period_label}"
-    return b.build_pdf(story, landscape=True, title=report.title, footer_note=footer,
+        b.signer_block(issuer.signer),
+    ], sign_space=20 * mm, recipients=issuer.recipient_lines())
+    # The last tables (reasons, quota) side by side, then the closing note kept with the signatures,
+    # so the signatures never stand alone on a page of their own, and the tables do not wait for a
+    # page on which all of it fits. signature_blocks returns a KeepTogether, and a KeepTogether
+    # nested in another reports an infinite height (reportlab forces a split): unwrap it.
+    story.append(KeepTogether([pair, Spacer(1, 4 * mm)]))
+    story.append(KeepTogether([note, *getattr(signatures, "_content", [signatures])]))
+    return b.build_pdf(story, landscape=True, title=report.title,
                        subject="Báo cáo tổng hợp hỗ trợ điện thoại thông minh (VTCI)",
                        author=issuer.body.replace("\n", " "))
 

@@ -9,31 +9,141 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from subsidy.domain import vn
 from subsidy.domain.decisions import citation
 from subsidy.domain.labels import CATEGORY_LABELS
 
 
+#: The abbreviation of each document kind in a ký hiệu (Nghị định 30/2020/NĐ-CP, Phụ lục III: BB biên
+#: bản, BC báo cáo, QĐ quyết định; "BN" giấy biên nhận and "DS" danh sách are the commune's own, as
+#: ND30 lets a body name kinds it does not list). Configurable per kind (DOC_KIND_CODES).
+DEFAULT_KIND_CODES: tuple[tuple[str, str], ...] = (
+    ("handover", "BB"), ("cash", "BN"), ("list", "DS"), ("report", "BC"), ("decision", "QĐ"),
+)
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs for the issuing body (Nghị định 30/2020/NĐ-CP, Phụ lục I, "quyền hạn, chức vụ, họ tên
+    của người ký"): printed bold capitals, then the typed name (bold) under the space to sign.
+
+    ``authority``: "TM. ỦY BAN NHÂN DÂN" (thay mặt the collective body) or "" when the holder signs in
+    their own right; ``deputy``: "KT. CHỦ TỊCH" when a vice-chairman signs for the chairman (ký thay),
+    "" otherwise; ``title``: "PHÓ CHỦ TỊCH"; ``name``: the full name, "" leaves a line to sign over.
+    """
+
+    authority: str = "TM. ỦY BAN NHÂN DÂN"
+    deputy: str = "KT. CHỦ TỊCH"
+    title: str = "PHÓ CHỦ TỊCH"
+    name: str = ""
+
+    @property
+    def role_lines(self) -> tuple[str, ...]:
+        """The capitals above the signature, one a line: ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH"); empty parts left out."""
+        return tuple(x.strip() for x in (self.authority, self.deputy, self.title) if x and x.strip())
+
+    @property
+    def role(self) -> str:
+        """:attr:`role_lines` joined with "\\n"."""
+        return "\n".join(self.role_lines)
+
+
 @dataclass(frozen=True)
 class Issuer:
-    """The issuing body printed top left of a document (configuration, domain.md §1).
+    """The issuing body printed top left of a document, and who signs for it (configuration today;
+    the commune's record once communes are data; domain.md §1, §10).
 
     ``body_upper``: the superior body, upper case, e.g. ``"UBND TỈNH ĐỒNG THÁP"``,
     or ``""`` when there is none (two-tier local government since 1/7/2025).
     ``body``: the issuing body, upper case, e.g. ``"ỦY BAN NHÂN DÂN XÃ PHÚ TÂN"``.
     ``place``: the place name used in the place-and-date line, e.g. ``"Phú Tân"``.
+    ``abbreviation``: the body's part of a ký hiệu ("UBND": "07/BB-UBND").
+    ``signer``: who signs for the body (:class:`Signer`).
+    ``recipients``: the "Nơi nhận" entries of lists and reports, before the archive line
+    (e.g. ``("Sở Khoa học và Công nghệ", "Chủ tịch, các PCT UBND xã")``);
+    ``archive``: the units keeping a copy, printed last as "- Lưu: VT, VP-TK.".
+    ``kind_codes``: (document kind, abbreviation) pairs, see :data:`DEFAULT_KIND_CODES`.
     """
 
     body_upper: str
     body: str
     place: str
+    abbreviation: str = "UBND"
+    signer: Signer = field(default_factory=Signer)
+    recipients: tuple[str, ...] = ("Sở Khoa học và Công nghệ", "Chủ tịch, các Phó Chủ tịch UBND xã")
+    archive: str = "VT, VP-TK"
+    kind_codes: tuple[tuple[str, str], ...] = DEFAULT_KIND_CODES
+
+    def symbol(self, kind: str) -> str:
+        """The ký hiệu of a document of ``kind`` issued by this body: ``symbol("handover")`` →
+        ``"BB-UBND"`` (Nghị định 30/2020/NĐ-CP, Phụ lục I: kind abbreviation, hyphen, body
+        abbreviation). Raises KeyError for a kind with no abbreviation."""
+        return f"{dict(self.kind_codes)[kind]}-{self.abbreviation}"
+
+    def recipient_lines(self, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """The "Nơi nhận" entries as printed: "- X;" each, then "- Lưu: VT, VP-TK." (Phụ lục I:
+        each entry on its own line starting with a hyphen, ending with ";", the last with ".")."""
+        lines = [f"- {r.strip().rstrip(';.')};" for r in (*extra, *self.recipients) if r and r.strip()]
+        return (*lines, f"- Lưu: {self.archive.strip().rstrip('.')}.")
 
     @classmethod
     def from_config(cls, config: Any) -> "Issuer":
-        """The issuer the app is configured with: COMMUNE_BODY_UPPER, COMMUNE_BODY, COMMUNE_PLACE
-        (subsidy/config.py); the place falls back to "Phú Tân" when empty."""
-        return cls(body_upper=config.get("COMMUNE_BODY_UPPER", ""),
-                   body=config.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ"),
-                   place=config.get("COMMUNE_PLACE", "") or "Phú Tân")
+        """The issuer the app is configured with (subsidy/config.py): COMMUNE_BODY_UPPER,
+        COMMUNE_BODY, COMMUNE_PLACE (falls back to "Phú Tân" when empty), COMMUNE_ABBREVIATION,
+        SIGNER_AUTHORITY / SIGNER_DEPUTY / SIGNER_TITLE / SIGNER_NAME, DOC_RECIPIENTS and
+        DOC_ARCHIVE (";"-separated entries), DOC_KIND_CODES ("handover=BB;cash=BN;…", merged
+        over the defaults). Missing keys keep the defaults."""
+        d = cls(body_upper="", body="ỦY BAN NHÂN DÂN XÃ", place="Phú Tân")
+        ds = d.signer
+
+        def get(key: str, default: str) -> str:
+            value = config.get(key)
+            return default if value is None else str(value)
+
+        signer = Signer(authority=get("SIGNER_AUTHORITY", ds.authority), deputy=get("SIGNER_DEPUTY", ds.deputy),
+                        title=get("SIGNER_TITLE", ds.title), name=get("SIGNER_NAME", ds.name).strip())
+        recipients = config.get("DOC_RECIPIENTS")
+        if isinstance(recipients, str):
+            recipients = tuple(r.strip() for r in recipients.split(";") if r.strip())
+        return cls(body_upper=config.get("COMMUNE_BODY_UPPER", "") or "",
+                   body=config.get("COMMUNE_BODY", d.body) or d.body,
+                   place=config.get("COMMUNE_PLACE", "") or d.place,
+                   abbreviation=config.get("COMMUNE_ABBREVIATION") or d.abbreviation,
+                   signer=signer,
+                   recipients=tuple(recipients) if recipients is not None else d.recipients,
+                   archive=config.get("DOC_ARCHIVE") or d.archive,
+                   kind_codes=parse_kind_codes(config.get("DOC_KIND_CODES") or ""))
+
+
+def parse_kind_codes(text: str) -> tuple[tuple[str, str], ...]:
+    """``"handover=BB;cash=BN"`` merged over :data:`DEFAULT_KIND_CODES` (unknown kinds added;
+    malformed parts ignored): the configurable abbreviation per document kind."""
+    codes = dict(DEFAULT_KIND_CODES)
+    for part in text.split(";"):
+        kind, sep, code = part.partition("=")
+        if sep and kind.strip() and code.strip():
+            codes[kind.strip()] = code.strip().upper()
+    return tuple(codes.items())
+
+
+def document_number(number: int, symbol: str) -> str:
+    """The number and ký hiệu as Nghị định 30/2020/NĐ-CP writes them (Phụ lục I: a number below 10
+    takes one leading zero): ``document_number(7, "BB-UBND")`` → ``"07/BB-UBND"``,
+    ``document_number(123, "BB-UBND")`` → ``"123/BB-UBND"``. Raises ValueError for a number < 1."""
+    if number < 1:
+        raise ValueError(f"document number must be ≥ 1, got {number}")
+    return f"{number:02d}/{symbol}"
+
+
+def address_line(address: str, hamlet: str) -> str:
+    """The address as printed: ``address`` then ``hamlet``, the hamlet left out when the address
+    already names it, ignoring case, tone marks and spacing ("Tổ 3, Ấp Phú Lợi" + "Ấp Phú Lợi" →
+    "Tổ 3, Ấp Phú Lợi", not "…, Ấp Phú Lợi, Ấp Phú Lợi"). Either may be ""."""
+    address, hamlet = (address or "").strip(), (hamlet or "").strip()
+    if hamlet and address and vn.fold(hamlet) in vn.fold(address):
+        return address
+    return ", ".join(x for x in (address, hamlet) if x)
 
 
 DEFAULT_ISSUER = Issuer(body_upper="", body="ỦY BAN NHÂN DÂN XÃ PHÚ TÂN", place="Phú Tân")

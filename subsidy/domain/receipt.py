@@ -25,7 +25,7 @@ class ReceiptData:
     """
 
     kind: str
-    number_display: str  # "0007/BB-VTCI"
+    number_display: str  # "07/BB-UBND" (receipts issued before: "0007/BB-VTCI", kept as printed)
     series: str
     year: int
     number: int
@@ -59,6 +59,10 @@ class ReceiptData:
     amount_figures: str = ""  # "500.000"
     amount_words: str = ""  # "Năm trăm nghìn đồng"
     purchase_date: str = ""  # dd/mm/yyyy
+    # who signs for the commune (Signer.role, "\n" between lines) and the typed name ("" = a line to
+    # sign over); the defaults are what receipts issued before these fields printed
+    signer_role: str = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+    signer_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_snapshot(self) -> dict[str, Any]:

@@ -46,5 +46,6 @@ class Receipt(Base):
 
     @property
     def display_number(self) -> str:
-        """E.g. '0007/BB-VTCI'."""
-        return f"{self.number:04d}/{self.series}"
+        """The number and ký hiệu the receipt printed (its snapshot), e.g. '07/BB-UBND'; receipts
+        without one in their snapshot: '0007/BB-VTCI' as they were numbered then."""
+        return (self.snapshot or {}).get("number_display") or f"{self.number:04d}/{self.series}"

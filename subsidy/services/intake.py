@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.documents import intake
 from subsidy.domain import tracking, vn
-from subsidy.domain.documents import IntakeSlipData, Issuer
+from subsidy.domain.documents import IntakeSlipData
 from subsidy.domain.labels import SUPPORT_FORM_LABELS
 from subsidy.models import Application, User
 from subsidy.services.receipts import STATUS_PATH, ReceiptSettings
@@ -25,7 +25,7 @@ def intake_slip_data(session: Session, application: Application, settings: Recei
     h = application.household
     clerk = session.get(User, application.received_by_id) if application.received_by_id else None
     return IntakeSlipData(
-        issuer=Issuer(body_upper=settings.body_upper, body=settings.body, place=settings.place),
+        issuer=settings.issuer,
         giver_unit=settings.giver_unit,
         tracking_code=tracking.display(application.tracking_code),
         status_url=settings.status_url(application.tracking_code),
@@ -35,7 +35,8 @@ def intake_slip_data(session: Session, application: Application, settings: Recei
         head_name=h.head_name, household_code=h.code, hamlet=h.hamlet,
         support_form=(SUPPORT_FORM_LABELS[application.support_form].printed
                       if application.support_form in SUPPORT_FORM_LABELS else application.support_form),
-        clerk_name=clerk.display_name if clerk is not None else "",
+        # the full name, never the login name: blank (to write by hand) when none is on file
+        clerk_name=(clerk.full_name or "").strip() if clerk is not None else "",
     )
 
 

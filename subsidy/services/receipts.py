@@ -2,8 +2,10 @@
 
 Two series (domain.md §6): ``BB-VTCI`` for the biên bản bàn giao of a phone and
 ``BN-VTCI`` for the giấy biên nhận of a cash payment, each numbered 1, 2, 3 … within a calendar
-year (the year of the handover or payment date printed on the receipt), shown as
-``"0007/BB-VTCI"``.
+year (the year of the handover or payment date printed on the receipt). The series names are the
+counters' keys only: the receipt prints its number and ký hiệu as Nghị định 30/2020/NĐ-CP writes them,
+built from the kind and the issuing body (``"07/BB-UBND"``; :func:`format_number`). Receipts issued
+before keep the number they printed (``"0007/BB-VTCI"``) in their snapshot.
 
 No gaps, no duplicates, even when many clerks save at once: the number is taken from the
 ``receipt_counters`` row of (series, year) **inside the same transaction** as the handover or
@@ -35,6 +37,8 @@ from sqlalchemy.orm import Session
 from subsidy.db import utcnow
 from subsidy.documents import receipt as receipt_doc
 from subsidy.domain import tracking, vn
+from subsidy.domain.calendar import VN_TZ
+from subsidy.domain.documents import DEFAULT_KIND_CODES, Issuer, Signer, document_number
 from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
 from subsidy.models import Receipt, ReceiptCounter, User
 from subsidy.services import audit
@@ -63,6 +67,15 @@ class ReceiptSettings:
     place: str = "Phú Tân"
     commune_name: str = "xã Phú Tân"
     public_base_url: str = "http://127.0.0.1:5000"
+    abbreviation: str = "UBND"
+    signer: Signer = Signer()
+    kind_codes: tuple[tuple[str, str], ...] = DEFAULT_KIND_CODES
+
+    @property
+    def issuer(self) -> Issuer:
+        """The issuing body these settings describe (subsidy.domain.documents.Issuer)."""
+        return Issuer(body_upper=self.body_upper, body=self.body, place=self.place,
+                      abbreviation=self.abbreviation, signer=self.signer, kind_codes=self.kind_codes)
 
     @property
     def giver_unit(self) -> str:
@@ -78,18 +91,21 @@ def settings_from_config(config: Mapping[str, Any]) -> ReceiptSettings:
     """ReceiptSettings from a Flask config (or any mapping): COMMUNE_BODY_UPPER, COMMUNE_BODY,
     COMMUNE_PLACE, COMMUNE_NAME, PUBLIC_BASE_URL (subsidy/config.py); defaults where missing."""
     d = ReceiptSettings()
+    issuer = Issuer.from_config(config)
     return ReceiptSettings(
         body_upper=config.get("COMMUNE_BODY_UPPER") or "",
         body=config.get("COMMUNE_BODY") or d.body,
         place=config.get("COMMUNE_PLACE") or d.place,
         commune_name=config.get("COMMUNE_NAME") or d.commune_name,
         public_base_url=config.get("PUBLIC_BASE_URL") or d.public_base_url,
+        abbreviation=issuer.abbreviation, signer=issuer.signer, kind_codes=issuer.kind_codes,
     )
 
 
-def format_number(number: int, series: str) -> str:
-    """The printed number: ``format_number(7, "BB-VTCI")`` → ``"0007/BB-VTCI"``."""
-    return f"{number:04d}/{series}"
+def format_number(number: int, kind: str, issuer: Issuer) -> str:
+    """The printed number and ký hiệu of a receipt of ``kind`` (Nghị định 30/2020/NĐ-CP, Phụ lục I):
+    ``format_number(7, "handover", issuer)`` → ``"07/BB-UBND"``; 123 → ``"123/BB-UBND"``."""
+    return document_number(number, issuer.symbol(kind))
 
 
 # --------------------------------------------------------------------------------------------
@@ -127,9 +143,11 @@ def allocate_number(session: Session, series: str, year: int) -> int:
 
 
 def issue(session: Session, kind: str, application_id: int, data: ReceiptData, *,
-          handover_id: int | None = None, cash_payment_id: int | None = None) -> Receipt:
+          handover_id: int | None = None, cash_payment_id: int | None = None,
+          issuer: Issuer | None = None) -> Receipt:
     """Number ``data`` (series of ``kind``, year ``data.year``), store it as the snapshot of a new
-    Receipt and flush. ``data.number``/``number_display`` are filled in here.
+    Receipt and flush. ``data.number``/``number_display`` are filled in here, the ký hiệu from
+    ``issuer`` (default: the issuing body of ReceiptSettings()).
 
     ``kind``: "handover" or "cash". Raises ValueError for another kind.
     """
@@ -138,7 +156,7 @@ def issue(session: Session, kind: str, application_id: int, data: ReceiptData, *
     series = SERIES[kind]
     number = allocate_number(session, series, data.year)
     data.series, data.number = series, number
-    data.number_display = format_number(number, series)
+    data.number_display = format_number(number, kind, issuer or ReceiptSettings().issuer)
     receipt = Receipt(
         series=series, year=data.year, number=number, kind=kind, application_id=application_id,
         handover_id=handover_id, cash_payment_id=cash_payment_id, snapshot=data.to_snapshot(),
@@ -182,20 +200,28 @@ def data_of(receipt: Receipt) -> ReceiptData:
 
 
 def stamp_for(receipt: Receipt) -> str | None:
-    """"ĐÃ HỦY" for a voided receipt, "BẢN SAO" once the original has been printed, else None."""
+    """What the next print of the receipt is marked: "ĐÃ HỦY" for a voided receipt, "IN LẠI" once
+    the original has been printed (with the time, added at print), None for the original itself."""
     if receipt.voided_at is not None:
         return receipt_doc.STAMP_VOID
     if receipt.print_count > 0:
-        return receipt_doc.STAMP_COPY
+        return receipt_doc.REPRINT
     return None
 
 
-def print_pdf(session: Session, receipt: Receipt, actor: User | None) -> bytes:
-    """Render the receipt from its snapshot and count the print: the first print is the original,
-    every later one says BẢN SAO, a voided receipt says ĐÃ HỦY. Audited as ``receipt.print``
-    (who printed what, and whether it was a copy). Returns the PDF bytes."""
+def print_pdf(session: Session, receipt: Receipt, actor: User | None, now: dt.datetime | None = None) -> bytes:
+    """Render the receipt from its snapshot and count the print: the first print is the original;
+    every later one is labelled "IN LẠI hh:mm dd/mm/yyyy" (the local time of that print: a reprint,
+    not a "bản sao" in the sense of Nghị định 30/2020/NĐ-CP); a voided receipt says ĐÃ HỦY. Audited as
+    ``receipt.print`` (who printed what, and whether it was the original). Returns the PDF bytes."""
     stamp = stamp_for(receipt)
-    pdf = receipt_doc.render(data_of(receipt), stamp=stamp)
+    watermark = None
+    if stamp == receipt_doc.STAMP_VOID:
+        watermark = stamp
+    elif stamp == receipt_doc.REPRINT:
+        local = (now or utcnow()).astimezone(VN_TZ)
+        stamp = receipt_doc.reprint_label(f"{local:%H:%M %d/%m/%Y}")
+    pdf = receipt_doc.render(data_of(receipt), stamp=stamp, watermark=watermark)
     receipt.print_count += 1
     audit.record(session, actor, "receipt.print", "receipt", receipt.id,
                  {"print_count": [receipt.print_count - 1, receipt.print_count]},
@@ -230,8 +256,8 @@ def search_statement(query: str | None, kind: str | None = None, year: int | Non
         if m:
             stmt = stmt.where(Receipt.number == int(m.group(1)))
             if m.group(2):
-                series = m.group(2).upper()
-                stmt = stmt.where(Receipt.series.startswith(series))
+                # the kind's letters ("BB" of "07/BB-UBND"): the counters' series start with them
+                stmt = stmt.where(Receipt.series.startswith(m.group(2).upper()[:2]))
         elif compact.isdigit() and len(compact) >= 7:
             stmt = stmt.where(Receipt.search_text.contains(compact, autoescape=True))
         else:

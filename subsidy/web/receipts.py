@@ -3,7 +3,7 @@
 GET  /bien-ban               receipts.index  search by number ("7", "0007/BB-VTCI"), IMEI, name
 GET  /bien-ban/<id>          receipts.show   what the receipt printed (its snapshot), its state
 POST /bien-ban/<id>.pdf      receipts.pdf    print: the first print is the original, later ones
-                                             say BẢN SAO, a voided receipt says ĐÃ HỦY
+                                             say IN LẠI with their time, a voided receipt says ĐÃ HỦY
 
 Clerk and approver only (the receipts carry names and CCCD numbers). Printing is a POST because
 it is counted and audited (who printed which receipt, original or copy).

@@ -85,29 +85,33 @@ def test_administrative_format(approved_pdf):
     assert float(box.width) > float(box.height)  # landscape A4
     assert round(float(box.width)) == 842 and round(float(box.height)) == 595
     for s in ("ỦY BAN NHÂN DÂN XÃ PHÚ TÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-              "Số: 01/DS-UBND", "Phú Tân, ngày 10 tháng 7 năm 2025",
               "DANH SÁCH HỘ ĐƯỢC PHÊ DUYỆT HỖ TRỢ ĐIỆN THOẠI THÔNG MINH",
               "(Kèm theo Quyết định số 312/QĐ-UBND ngày 10/07/2025 của Ủy ban nhân dân xã Phú Tân)",
               "STT", "Họ và tên chủ hộ", "Năm sinh", "Số CCCD", "Ấp", "Phân loại hộ", "Mức ưu tiên", "Hình thức hỗ trợ"):
         assert s in first, s
     n = len(pages)
     assert n >= 3
-    for i, page in enumerate(pages, start=1):
-        assert f"Trang {i}/{n}" in page
+    # the attachment of its decision: no number or date of its own; page numbers from page 2
+    assert "Số:" not in first and "Phú Tân, ngày" not in first
+    assert first.split()[0] != "1"
+    for i, page in enumerate(pages[1:], start=2):
+        assert page.split()[0] == str(i)
     assert "Tổng cộng: 180 hộ" in last
     assert f"{180 // 7} hộ nhận tiền" in last
     poor = sum(r["category"] == "poor" for r in ROWS)
     assert f"{poor} nghèo {180 - poor} cận nghèo" in last
     # the category code is printed as its label in the table
     assert "Hộ nghèo" in " ".join(pages) and "Hộ cận nghèo" in " ".join(pages)
-    for s in ("NGƯỜI LẬP DANH SÁCH", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn Lập"):
+    # the attachment is signed for the commune only; no preparer, no Nơi nhận (the decision has them)
+    for s in ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"):
         assert s in last
+    assert "NGƯỜI LẬP DANH SÁCH" not in last and "Nơi nhận" not in last
     fonts = set()
     for page in reader.pages:
         for f in page["/Resources"]["/Font"].values():
             fonts.add(str(f.get_object()["/BaseFont"]).split("+")[-1])
     # the Vietnamese serif, embedded (subset) in its three faces; reportlab also lists its idle default font
-    assert {"DejaVuSerif", "DejaVuSerif-Bold", "DejaVuSerif-Italic"} <= fonts, fonts
+    assert {"LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic"} <= fonts, fonts
 
 
 def test_proposal_list_title_and_header_repeat():
@@ -117,6 +121,9 @@ def test_proposal_list_title_and_header_repeat():
     # pointing at itself.
     assert "Số: 01/DS-UBND" in flat(pages[0])
     assert "Kèm theo" not in " ".join(pages)
+    last = flat(pages[-1])
+    for s in ("Nơi nhận:", "- Lưu: VT, VP-TK.", "NGƯỜI LẬP DANH SÁCH", "TM. ỦY BAN NHÂN DÂN"):
+        assert s in last, s
     assert len(pages) >= 2
     for page in pages[1:]:
         if "Họ và tên" in page:

@@ -1,7 +1,7 @@
 """Receipt PDFs (domain.md §6, §7): open them with pypdf and read back what the receipt stored.
 
 The recipient's name, the receipt number, the IMEI and the amount in words must come out of the
-PDF exactly as stored in the snapshot (NFC); a reprint is identical but for the BẢN SAO stamp,
+PDF exactly as stored in the snapshot (NFC); a reprint is identical but for the IN LẠI label,
 a voided receipt says ĐÃ HỦY; the QR code carries the public status link with the tracking
 code only (decoded with zbarimg when it is installed); the QR flowable draws segno's symbol
 module for module, square, inside a white quiet zone of 2 modules.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -62,17 +63,18 @@ def test_handover_receipt_text_matches_the_snapshot(session, clerk):
     pages = pdf_pages(pdf)
     assert len(pages) == 1
     text_lines = lines(pdf)
-    assert f"Số: {snap['number_display']}" in text_lines  # "Số: 0001/BB-VTCI", top left
-    assert snap["number_display"] == "0001/BB-VTCI"
+    assert f"Số: {snap['number_display']}" in text_lines  # "Số: 01/BB-UBND", top left
+    assert snap["number_display"] == "01/BB-UBND"
     assert NFC_NAME in text_lines  # the value cell after "Ông/Bà:" (Bên B): a line of its own, as stored
     flat = " ".join(" ".join(pages).split())
     assert flat.count(NFC_NAME) == 2  # Bên B and under the receiver's signature
     for value in (snap["imei"], snap["imei2"], snap["subscriber_number"], snap["place_date"], "BIÊN BẢN BÀN GIAO",
                   "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ỦY BAN NHÂN DÂN",
-                  "NGƯỜI NHẬN", "NGƯỜI GIAO", "TM. ỦY BAN NHÂN DÂN", "Samsung Galaxy A05", "Nguyễn Thị Ánh Tuyết"):
+                  "NGƯỜI NHẬN", "NGƯỜI GIAO", "TM. ỦY BAN NHÂN DÂN", "Nguyễn Thị Ánh Tuyết"):
         assert value in pages[0], value
+    assert "Samsung Galaxy A05" in flat  # wraps in its cell
     assert snap["imei"] == "490154203237518"
-    assert "BẢN SAO" not in pages[0] and "ĐÃ HỦY" not in pages[0]
+    assert "IN LẠI" not in pages[0] and "ĐÃ HỦY" not in pages[0]
 
 
 @pytest.mark.parametrize("amount, words", [
@@ -97,7 +99,7 @@ def test_cash_receipt_amount_in_figures_and_words(session, clerk, amount, words)
     text_lines = lines(pdf)
     assert f"(Bằng chữ: {snap['amount_words']})" in text_lines  # one line, exactly as stored
     assert any(f"số tiền hỗ trợ: {snap['amount_figures']} đồng" in ln for ln in text_lines)
-    assert f"Số: {snap['number_display']}" in text_lines and snap["number_display"] == "0001/BN-VTCI"
+    assert f"Số: {snap['number_display']}" in text_lines and snap["number_display"] == "01/BN-UBND"
     assert "GIẤY BIÊN NHẬN" in pdf_pages(pdf)[0]
     assert len(pdf_pages(pdf)) == 1
 
@@ -111,9 +113,10 @@ def test_reprint_is_identical_and_says_copy_even_after_the_household_changes(ses
     household.hamlet = "Ấp Khác"
     session.flush()
     copy = pdf_pages(R.print_pdf(session, res.receipt, clerk))[0]
-    assert "BẢN SAO" in copy and "BẢN SAO" not in original
+    label = re.search(r"IN LẠI (\d\d):(\d\d) (\d\d)/(\d\d)/(\d{4})", copy)
+    assert label and "IN LẠI" not in original and "BẢN SAO" not in copy
     assert "Tên Đã Đổi" not in copy and "Nguyễn Thị Ánh Tuyết" in copy
-    assert copy.replace("BẢN SAO", "").split() == original.split()
+    assert copy.replace(label.group(0), "").split() == original.split()
     assert res.receipt.print_count == 2
 
 
@@ -123,11 +126,11 @@ def test_voided_receipt_says_void(session, clerk):
     res = H.record_handover(session, app.id, handover_input("490154203237518"), clerk, today=TODAY)
     H.void_handover(session, res.handover.id, "Ghi nhầm", approver)
     text = pdf_pages(R.print_pdf(session, res.receipt, approver))[0]
-    assert "ĐÃ HỦY" in text and "BẢN SAO" not in text and "490154203237518" in text
+    assert "ĐÃ HỦY" in text and "IN LẠI" not in text and "490154203237518" in text
 
 
 def _sample(**kw) -> doc.ReceiptData:
-    data = dict(kind="handover", number_display="0007/BB-VTCI", series="BB-VTCI", year=2026, number=7,
+    data = dict(kind="handover", number_display="07/BB-UBND", series="BB-VTCI", year=2026, number=7,
                 issuer_body_upper="", issuer_body="ỦY BAN NHÂN DÂN XÃ PHÚ TÂN", place="Phú Tân",
                 giver_unit="Ủy ban nhân dân xã Phú Tân", date="05/11/2026",
                 place_date="Phú Tân, ngày 05 tháng 11 năm 2026", tracking_code="K7QX9M4TAB",
@@ -268,7 +271,7 @@ def test_long_names_still_fit_one_page(tmp_path):
                          "tỉnh Đồng Tháp về việc phê duyệt danh sách hộ nghèo, hộ cận nghèo được hỗ trợ điện thoại "
                          "thông minh năm 2026 (đợt 2)", imei2="356938035643809",
                 phone_make="Samsung Electronics Việt Nam", phone_model="Galaxy A05s 4GB/128GB (bản hai SIM)")
-    pdf = doc.render(d, stamp=doc.STAMP_COPY)
+    pdf = doc.render(d, stamp=doc.reprint_label("14:05 05/11/2026"))
     pages = pdf_pages(pdf)
     assert len(pages) == 1 and doc.page_count(pdf) == 1
     assert "NGƯỜI NHẬN" in pages[0] and "Tôn Nữ Thị Hoàng Phương Thảo Nguyên Khánh Linh" in " ".join(pages[0].split())

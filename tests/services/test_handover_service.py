@@ -68,9 +68,9 @@ def test_record_handover_moves_state_numbers_receipt_and_audits(session, people)
     assert h.recipient_name == "Đặng Văn Hưởng"
     assert app.state == "handed_over"
     assert sorted(session.scalars(select(HandoverImei.imei).where(HandoverImei.live.is_(True)))) == [IMEI_B, IMEI_A]
-    assert (rc.series, rc.year, rc.number, rc.display_number) == ("BB-VTCI", 2026, 1, "0001/BB-VTCI")
+    assert (rc.series, rc.year, rc.number, rc.display_number) == ("BB-VTCI", 2026, 1, "01/BB-UBND")
     snap = rc.snapshot
-    assert snap["number_display"] == "0001/BB-VTCI"
+    assert snap["number_display"] == "01/BB-UBND"
     assert snap["imei"] == IMEI_A and snap["imei2"] == IMEI_B
     assert snap["recipient_name"] == "Đặng Văn Hưởng" and snap["staff_name"] == "Lý Ngọc Ẩn"
     assert snap["place_date"] == "Phú Tân, ngày 10 tháng 3 năm 2026"
@@ -91,7 +91,7 @@ def test_second_receipt_of_the_year_is_number_two_and_series_are_separate(sessio
     r1 = record(session, a1, clerk, imei(1)).receipt
     r2 = record(session, a2, clerk, imei(2)).receipt
     r3 = H.record_cash_payment(session, c1.id, cash_input(), clerk, today=TODAY).receipt
-    assert [r1.display_number, r2.display_number, r3.display_number] == ["0001/BB-VTCI", "0002/BB-VTCI", "0001/BN-VTCI"]
+    assert [r1.display_number, r2.display_number, r3.display_number] == ["01/BB-UBND", "02/BB-UBND", "01/BN-UBND"]
     counters = {(c.series, c.year): c.last_number for c in session.scalars(select(ReceiptCounter))}
     assert counters == {("BB-VTCI", 2026): 2, ("BN-VTCI", 2026): 1}
 
@@ -167,7 +167,7 @@ def test_every_wrong_handover_field_is_reported_at_once(session, people):
     assert _saved(session) == (0, 0, 0, 0) and app.state == "approved"
     # Fixed in one go: the first receipt number of the year, none consumed by the refusal.
     res = record(session, app, clerk, IMEI_A, handed_on=dt.date(2026, 3, 10))
-    assert res.receipt.display_number == "0001/BB-VTCI" and app.state == "handed_over"
+    assert res.receipt.display_number == "01/BB-UBND" and app.state == "handed_over"
 
 
 def test_all_handover_fields_wrong(session, people):
@@ -197,7 +197,7 @@ def test_taken_imei_is_checked_after_the_fields(session, people):
     with pytest.raises(InvalidFields) as exc:
         record(session, second, clerk, IMEI_A, subscriber_number="12345")
     assert exc.value.field_errors == {"subscriber_number": MSG_SUBSCRIBER}
-    with pytest.raises(Conflict, match=f"Số IMEI {IMEI_A} đã được ghi .*0001/BB-VTCI"):
+    with pytest.raises(Conflict, match=f"Số IMEI {IMEI_A} đã được ghi .*01/BB-UBND"):
         record(session, second, clerk, IMEI_A)
     assert _saved(session) == (1, 1, 1, 1)
 
@@ -322,7 +322,7 @@ def test_cash_payment_default_amount_without_rule_set(session, people):
     res = H.record_cash_payment(session, app.id, cash_input(), clerk, today=TODAY)
     p, rc = res.payment, res.receipt
     assert (p.amount, p.purchase_date, app.state) == (500_000, dt.date(2023, 1, 15), "paid")
-    assert rc.display_number == "0001/BN-VTCI"
+    assert rc.display_number == "01/BN-UBND"
     assert (rc.snapshot["amount"], rc.snapshot["amount_figures"], rc.snapshot["amount_words"]) == (
         500_000, "500.000", "Năm trăm nghìn đồng")
     assert rc.snapshot["purchase_date"] == "15/01/2023"
@@ -409,7 +409,7 @@ def test_every_wrong_cash_field_is_reported_at_once(session, people):
     assert session.scalar(select(func.count()).select_from(ReceiptCounter)) == 0
     assert app.state == "approved"
     res = H.record_cash_payment(session, app.id, cash_input(), clerk, today=TODAY)
-    assert res.receipt.display_number == "0001/BN-VTCI"
+    assert res.receipt.display_number == "01/BN-UBND"
 
 
 def test_cash_without_rule_set_on_the_payment_date_is_an_error_of_that_date(session, people, tt14):
@@ -465,7 +465,7 @@ def test_void_handover_frees_imei_keeps_everything_and_allows_rehandover(session
     # The same IMEI may now be handed over again (to this household or another one).
     second = record(session, app, clerk, IMEI_A, handed_on=dt.date(2026, 3, 15))
     assert app.state == "handed_over"
-    assert second.receipt.display_number == "0002/BB-VTCI"  # number 1 stays with the voided receipt
+    assert second.receipt.display_number == "02/BB-UBND"  # number 1 stays with the voided receipt
     assert session.scalar(select(func.count()).select_from(Handover)) == 2
     assert session.scalar(select(func.count()).select_from(Receipt)) == 2
     moves = list(session.scalars(select(ApplicationEvent.to_state).where(ApplicationEvent.application_id == app.id)
@@ -485,7 +485,7 @@ def test_void_payment_and_pay_again(session, people):
     assert (app.state, first.payment.void_reason) == ("approved", "Chi nhầm người nhận")
     assert first.receipt.voided_at is not None
     again = H.record_cash_payment(session, app.id, cash_input(recipient_name="Nguyễn Văn An"), clerk, today=TODAY)
-    assert again.receipt.display_number == "0002/BN-VTCI"
+    assert again.receipt.display_number == "02/BN-UBND"
     assert session.scalar(select(func.count()).select_from(CashPayment)) == 2
 
 
@@ -511,13 +511,13 @@ def test_print_counts_copies_and_search(session, people):
     r2 = H.record_cash_payment(session, a2.id, cash_input(recipient_name="Trần Văn Đức"), clerk, today=TODAY).receipt
     assert R.stamp_for(r1) is None
     R.print_pdf(session, r1, clerk)
-    assert (r1.print_count, R.stamp_for(r1)) == (1, "BẢN SAO")
+    assert (r1.print_count, R.stamp_for(r1)) == (1, "IN LẠI")
 
     def ids(q, **kw):
         return [r.id for r in R.search(session, q, **kw)]
 
     assert ids("1") == [r2.id, r1.id]
-    assert ids("0001/BB-VTCI") == [r1.id]
+    assert ids("01/BB-UBND") == [r1.id]
     assert ids("0001/bn-vtci") == [r2.id]
     assert ids("2") == []
     assert ids("4901 5420 3237") == [r1.id]          # part of an IMEI

@@ -71,19 +71,19 @@ def test_clerk_records_a_handover_then_prints_and_reprints(app, client, login_as
     with app.extensions["subsidy.sessionmaker"]() as s:
         r = s.scalar(select(Receipt))
         assert resp.headers["Location"].endswith(f"/bien-ban/{r.id}")
-        assert (r.display_number, s.get(Application, app_id).state) == ("0001/BB-VTCI", "handed_over")
+        assert (r.display_number, s.get(Application, app_id).state) == ("01/BB-UBND", "handed_over")
         rid = r.id
     show = client.get(f"/bien-ban/{rid}")
-    assert show.status_code == 200 and "0001/BB-VTCI" in text(show) and IMEI_A in text(show)
+    assert show.status_code == 200 and "01/BB-UBND" in text(show) and IMEI_A in text(show)
 
     first = client.post(f"/bien-ban/{rid}.pdf")
     assert first.status_code == 200 and first.mimetype == "application/pdf"
     t1 = pdf_text(first.data)
-    assert "0001/BB-VTCI" in t1 and IMEI_A in t1 and "BẢN SAO" not in t1
+    assert "01/BB-UBND" in t1 and IMEI_A in t1 and "IN LẠI" not in t1 and "BẢN SAO" not in t1
     second = client.post(f"/bien-ban/{rid}.pdf")
     t2 = pdf_text(second.data)
-    assert "BẢN SAO" in t2 and t2.replace("BẢN SAO", "").split() != []
-    assert "In lại (bản sao)" in text(client.get(f"/bien-ban/{rid}"))
+    assert "IN LẠI" in t2 and "BẢN SAO" not in t2 and t2.replace("IN LẠI", "").split() != []
+    assert "In lại (có dấu «IN LẠI»)" in text(client.get(f"/bien-ban/{rid}"))
 
 
 def test_handover_form_errors_are_shown_and_nothing_is_saved(app, client, login_as):
@@ -201,7 +201,7 @@ def test_tester_case_shows_every_handover_error_in_one_response(app, client, log
     ok = client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form())
     assert ok.status_code == 302
     with app.extensions["subsidy.sessionmaker"]() as s:
-        assert s.scalar(select(Receipt)).display_number == "0001/BB-VTCI"  # no number was used up
+        assert s.scalar(select(Receipt)).display_number == "01/BB-UBND"  # no number was used up
 
 
 def test_form_errors_and_service_errors_show_together(app, client, login_as):
@@ -252,7 +252,7 @@ def test_cash_form_shows_every_error_in_one_response(app, client, login_as):
                                                             recipient_citizen_id="082195004321"))
     assert ok.status_code == 302
     with app.extensions["subsidy.sessionmaker"]() as s:
-        assert s.scalar(select(Receipt)).display_number == "0001/BN-VTCI"
+        assert s.scalar(select(Receipt)).display_number == "01/BN-UBND"
 
 
 def test_cash_date_without_rule_set_keeps_the_form(app, client, login_as):
@@ -284,7 +284,7 @@ def test_duplicate_imei_refused_by_the_form(app, client, login_as):
     dup = client.post(f"/ho-so/{second_id}/ban-giao", data=handover_form(imei="49 015420 323751 8"))
     assert dup.status_code == 422
     body = text(dup)
-    assert f"Số IMEI {IMEI_A} đã được ghi" in body and "0001/BB-VTCI" in body and tracking.display(first_code) in body
+    assert f"Số IMEI {IMEI_A} đã được ghi" in body and "01/BB-UBND" in body and tracking.display(first_code) in body
     assert count(app, Handover) == 1
 
 
@@ -303,7 +303,7 @@ def test_cash_payment_screen(app, client, login_as):
     assert ok.status_code == 302
     rid = int(ok.headers["Location"].rsplit("/", 1)[1])
     t = pdf_text(client.post(f"/bien-ban/{rid}.pdf").data)
-    assert "0001/BN-VTCI" in t and "Năm trăm nghìn đồng" in t and "Huỳnh Mỹ Nhung" in t
+    assert "01/BN-UBND" in t and "Năm trăm nghìn đồng" in t and "Huỳnh Mỹ Nhung" in t
     # The package form is not offered for a cash application.
     assert "dùng «Chi tiền hỗ trợ»" in text(client.get(f"/ho-so/{app_id}/ban-giao"))
 
@@ -347,22 +347,22 @@ def test_receipt_list_search_and_pagination(app, client, login_as):
 
     def numbers(**q):
         body = text(client.get("/bien-ban/", query_string=q))
-        return re.findall(r'<span class="no">(\d{4}/BB-VTCI)</span>', body)
+        return re.findall(r'<span class="no">(\d{2,}/BB-UBND)</span>', body)
 
-    assert numbers() == ["0003/BB-VTCI", "0002/BB-VTCI", "0001/BB-VTCI"]
-    assert numbers(q="2") == ["0002/BB-VTCI"]
-    assert numbers(q="0003/BB-VTCI") == ["0003/BB-VTCI"]
-    assert numbers(q="356938035643809") == ["0002/BB-VTCI"]
-    assert numbers(q="tran van duc") == ["0003/BB-VTCI"]
-    assert numbers(q="HỒNG") == ["0002/BB-VTCI"]
+    assert numbers() == ["03/BB-UBND", "02/BB-UBND", "01/BB-UBND"]
+    assert numbers(q="2") == ["02/BB-UBND"]
+    assert numbers(q="03/BB-UBND") == ["03/BB-UBND"]
+    assert numbers(q="356938035643809") == ["02/BB-UBND"]
+    assert numbers(q="tran van duc") == ["03/BB-UBND"]
+    assert numbers(q="HỒNG") == ["02/BB-UBND"]
     assert numbers(loai="cash") == []
     import subsidy.web.receipts as rv
 
     old = rv.PER_PAGE
     rv.PER_PAGE = 2
     try:
-        assert numbers() == ["0003/BB-VTCI", "0002/BB-VTCI"]
-        assert numbers(page=2) == ["0001/BB-VTCI"]
+        assert numbers() == ["03/BB-UBND", "02/BB-UBND"]
+        assert numbers(page=2) == ["01/BB-UBND"]
     finally:
         rv.PER_PAGE = old
 
@@ -423,8 +423,8 @@ def test_print_and_record_need_csrf(csrf_app, make_user):
     ("clerk", "approved", "cash", ["Chi tiền hỗ trợ"]),
     ("approver", "approved", "package", []),
     ("clerk", "proposed", "package", []),
-    ("clerk", "handed_over", "package", ["Biên bản bàn giao 0001/BB-VTCI"]),
-    ("approver", "handed_over", "package", ["Biên bản bàn giao 0001/BB-VTCI", "Hủy biên bản bàn giao…"]),
+    ("clerk", "handed_over", "package", ["Biên bản bàn giao 01/BB-UBND"]),
+    ("approver", "handed_over", "package", ["Biên bản bàn giao 01/BB-UBND", "Hủy biên bản bàn giao…"]),
     ("radio", "handed_over", "package", []),
 ])
 def test_actions_include(app, client, login_as, role, state, form, expected):

@@ -13,9 +13,10 @@ Units: every length is in PDF points (1 pt = 1/72 inch); use
 Unicode strings (not markup) unless stated otherwise: they are NFC-normalised
 and escaped here, so a note such as ``"0.1 <A <0.9"`` prints exactly as typed.
 
-The modules, one job each: ``fonts`` (VNSerif), ``page`` (margins, sizes, widths), ``text``
-(escaping, styles), ``parts`` (header, title, signatures), ``tables`` (the data table), ``build``
-(page numbers, stamps, the PDF). Everything is importable from here; the issuing body is
+The modules, one job each: ``fonts`` (VNSerif: Times New Roman from PDF_FONT_DIR, else the shipped
+Liberation Serif), ``page`` (margins and sizes of Phụ lục I, each with its clause; widths), ``text``
+(escaping, styles), ``parts`` (header, title, signatures, Nơi nhận), ``tables`` (the data table),
+``build`` (page numbers, marks, the PDF). Everything is importable from here; the issuing body is
 subsidy.domain.documents.Issuer.
 
 Typical use::
@@ -36,14 +37,19 @@ Typical use::
 from .build import build_pdf
 from .fonts import FONT, FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, register_fonts
 from .page import (
-    BODY_SIZE, BOTTOM_MARGIN, CELL_SIZE, HEADER_SIZE, LEFT_MARGIN, RIGHT_MARGIN, SMALL_SIZE, TIGHT, TOP_MARGIN,
+    BODY_SIZE, BOTTOM_MARGIN, CELL_SIZE, DENSE_CELL_SIZE, HEADER_SIZE, ISSUER_SIZE, LEFT_MARGIN, MOTTO_SIZE,
+    NATIONAL_TITLE_SIZE, NUMBER_SIZE, PAGE_NUMBER_FROM_TOP, PAGE_NUMBER_SIZE, PLACE_DATE_SIZE,
+    RECIPIENTS_HEADING_SIZE, RECIPIENTS_SIZE, RIGHT_MARGIN, SIGNER_SIZE, SMALL_SIZE, TIGHT, TITLE_SIZE, TOP_MARGIN,
     fit_widths, frame_width,
 )
-from .parts import MOTTO_1, MOTTO_2, admin_header, signature_blocks, title
+from .parts import MOTTO_1, MOTTO_2, admin_header, recipients_block, signature_blocks, signer_block, title
 from .tables import data_table
 from .text import Styles, esc, plain, styles
 
 __all__ = [
+    "DENSE_CELL_SIZE", "ISSUER_SIZE", "MOTTO_SIZE", "NATIONAL_TITLE_SIZE", "NUMBER_SIZE", "PAGE_NUMBER_FROM_TOP",
+    "PAGE_NUMBER_SIZE", "PLACE_DATE_SIZE", "RECIPIENTS_HEADING_SIZE", "RECIPIENTS_SIZE", "SIGNER_SIZE", "TITLE_SIZE",
+    "recipients_block", "signer_block",
     "BODY_SIZE", "BOTTOM_MARGIN", "CELL_SIZE", "FONT", "FONT_BOLD", "FONT_BOLD_ITALIC", "FONT_ITALIC", "HEADER_SIZE",
     "LEFT_MARGIN", "MOTTO_1", "MOTTO_2", "RIGHT_MARGIN", "SMALL_SIZE", "TIGHT", "TOP_MARGIN", "Styles",
     "admin_header", "build_pdf", "data_table", "esc", "fit_widths", "frame_width", "plain", "register_fonts",

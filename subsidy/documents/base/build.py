@@ -1,21 +1,22 @@
-"""Building the PDF: A4 with the ND30 margins, "Trang X/Y" on every page (drawn once the page
-count is known), an optional stamp (BẢN SAO, ĐÃ HỦY) and footer note."""
+"""Building the PDF: A4 with the margins of Nghị định 30/2020/NĐ-CP, the page number centred in the top
+margin from page 2 on (none on page 1), and optional marks: a boxed label in the top-right margin
+("IN LẠI 14:05 05/11/2026", "ĐÃ HỦY") and a large translucent diagonal watermark ("BẢN XEM TRƯỚC",
+"ĐÃ HỦY")."""
 from __future__ import annotations
 
 import io
 import math
 from collections.abc import Iterable
-from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape as _landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen import canvas as _canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from .fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
-from .page import BOTTOM_MARGIN, LEFT_MARGIN, RIGHT_MARGIN, SMALL_SIZE, TOP_MARGIN
+from .fonts import FONT, FONT_BOLD, register_fonts
+from .page import BOTTOM_MARGIN, LEFT_MARGIN, PAGE_NUMBER_FROM_TOP, PAGE_NUMBER_SIZE, RIGHT_MARGIN, TOP_MARGIN
 from .text import plain
 
 _STAMP_RED = colors.Color(0.80, 0.05, 0.05)
@@ -26,72 +27,37 @@ def _stamp_colour(stamp: str) -> colors.Color:
     return _STAMP_RED if "HỦY" in stamp.upper() or "HUỶ" in stamp.upper() else _STAMP_GREY
 
 
-def _canvas_maker(total_label: str, stamp: str | None, stamp_colour: colors.Color | None, footer_note: str | None):
-    """A Canvas class that defers page furniture until the page count is known."""
+def _draw_watermark(canv: Canvas, text: str, colour: colors.Color) -> None:
+    """A large translucent diagonal across the page (under the content: the text stays legible)."""
+    page_w, page_h = canv._pagesize
+    angle = math.degrees(math.atan2(page_h, page_w))
+    unit_w = pdfmetrics.stringWidth(text, FONT_BOLD, 1) or 1
+    size = min(110.0, 0.6 * math.hypot(page_w, page_h) / unit_w)
+    canv.saveState()
+    canv.setFillColor(colour)
+    canv.setFillAlpha(0.15)
+    canv.translate(page_w / 2, page_h / 2)
+    canv.rotate(angle)
+    canv.setFont(FONT_BOLD, size)
+    canv.drawCentredString(0, -size * 0.35, text)
+    canv.restoreState()
 
-    class NumberedCanvas(_canvas.Canvas):
-        def __init__(self, *args: Any, **kwargs: Any):
-            super().__init__(*args, **kwargs)
-            self._page_states: list[dict] = []
 
-        def showPage(self) -> None:  # noqa: N802 (reportlab API)
-            self._page_states.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._page_states)
-            for state in self._page_states:
-                self.__dict__.update(state)
-                self._furniture(total)
-                super().showPage()
-            super().save()
-
-        def _furniture(self, total: int) -> None:
-            page_w, page_h = self._pagesize
-            self.saveState()
-            self.setFillColor(colors.black)
-            self.setFont(FONT, SMALL_SIZE)
-            self.drawCentredString(page_w / 2, 10 * mm, f"{total_label} {self._pageNumber}/{total}")
-            if footer_note:
-                self.setFont(FONT_ITALIC, SMALL_SIZE - 1)
-                self.drawString(LEFT_MARGIN, 14.5 * mm, plain(footer_note))
-            self.restoreState()
-            if stamp:
-                self._stamp(page_w, page_h)
-
-        def _stamp(self, page_w: float, page_h: float) -> None:
-            text = plain(stamp)
-            colour = stamp_colour or _stamp_colour(text)
-            # 1. Large translucent diagonal across the page, drawn over the content.
-            angle = math.degrees(math.atan2(page_h, page_w))
-            diag = math.hypot(page_w, page_h)
-            unit_w = pdfmetrics.stringWidth(text, FONT_BOLD, 1) or 1
-            size = min(110.0, 0.6 * diag / unit_w)
-            self.saveState()
-            self.setFillColor(colour)
-            self.setFillAlpha(0.18)
-            self.translate(page_w / 2, page_h / 2)
-            self.rotate(angle)
-            self.setFont(FONT_BOLD, size)
-            self.drawCentredString(0, -size * 0.35, text)
-            self.restoreState()
-            # 2. A boxed label in the top-right margin: survives photocopying and
-            #    stays in the text layer in reading orientation.
-            self.saveState()
-            fs = 11
-            tw = pdfmetrics.stringWidth(text, FONT_BOLD, fs)
-            x1 = page_w - RIGHT_MARGIN
-            y0 = page_h - TOP_MARGIN + 4 * mm
-            box_h = fs + 6
-            self.setStrokeColor(colour)
-            self.setFillColor(colour)
-            self.setLineWidth(1.2)
-            self.rect(x1 - tw - 10, y0, tw + 10, box_h, stroke=1, fill=0)
-            self.setFont(FONT_BOLD, fs)
-            self.drawString(x1 - tw - 5, y0 + 4.5, text)
-            self.restoreState()
-
-    return NumberedCanvas
+def _draw_label(canv: Canvas, text: str, colour: colors.Color) -> None:
+    """A boxed label in the top-right margin: survives photocopying, and reads in the text layer."""
+    page_w, page_h = canv._pagesize
+    fs = 11
+    tw = pdfmetrics.stringWidth(text, FONT_BOLD, fs)
+    x1 = page_w - RIGHT_MARGIN
+    y0 = page_h - TOP_MARGIN + 4 * mm
+    canv.saveState()
+    canv.setStrokeColor(colour)
+    canv.setFillColor(colour)
+    canv.setLineWidth(1.2)
+    canv.rect(x1 - tw - 10, y0, tw + 10, fs + 6, stroke=1, fill=0)
+    canv.setFont(FONT_BOLD, fs)
+    canv.drawString(x1 - tw - 5, y0 + 4.5, text)
+    canv.restoreState()
 
 
 def build_pdf(
@@ -100,28 +66,26 @@ def build_pdf(
     landscape: bool = False,
     title: str,
     stamp: str | None = None,
-    footer_note: str | None = None,
+    watermark: str | None = None,
     author: str = "",
     subject: str = "",
     stamp_colour: colors.Color | None = None,
 ) -> bytes:
-    """Lay out ``flowables`` on A4 with the ND30 margins and return the PDF bytes.
+    """Lay out ``flowables`` on A4 with the margins of Nghị định 30/2020/NĐ-CP and return the PDF bytes.
 
-    ``landscape``: A4 landscape (297 × 210 mm) instead of portrait.
-    ``title`` (required), ``author``, ``subject``: PDF metadata.
-    Every page gets "Trang X/Y" centred 10 mm above the bottom edge (Y is the
-    real page count: furniture is drawn after layout).  ``stamp``, e.g.
-    ``"BẢN SAO"`` or ``"ĐÃ HỦY"``, is drawn on every page as a large translucent
-    diagonal watermark plus a boxed label in the top-right margin; red when it
-    contains "HỦY", grey otherwise, unless ``stamp_colour`` is given.
-    ``footer_note`` (plain text, one line, e.g. "Số liệu tính đến 30/11/2026
-    14:05") is printed small, in italics, bottom left above the page number.
-    Margins: top 20, bottom 20, left 30, right 15 mm.
+    ``landscape``: A4 landscape (297 × 210 mm) instead of portrait. ``title`` (required), ``author``,
+    ``subject``: PDF metadata. Margins: top 20, bottom 20, left 30, right 15 mm (Phụ lục I, mục I.3).
+    From page 2 on, the page number (13 pt) is centred in the top margin, its baseline 12 mm below
+    the top edge; page 1 has none (Phụ lục I: "không hiển thị số trang thứ nhất").
+
+    ``stamp``, e.g. ``"IN LẠI 14:05 05/11/2026"`` or ``"ĐÃ HỦY"``: a boxed label in the top-right
+    margin of every page. ``watermark``, e.g. ``"BẢN XEM TRƯỚC"``: a large translucent diagonal on
+    every page. Both red when they contain "HỦY", grey otherwise, unless ``stamp_colour`` is given.
     """
     register_fonts()
     pagesize = _landscape(A4) if landscape else A4
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = BaseDocTemplate(
         buf,
         pagesize=pagesize,
         leftMargin=LEFT_MARGIN,
@@ -133,8 +97,30 @@ def build_pdf(
         subject=plain(subject),
         creator="subsidy case manager (VTCI)",
     )
-    doc.build(
-        list(flowables),
-        canvasmaker=_canvas_maker("Trang", stamp or None, stamp_colour, footer_note),
-    )
+    stamp_text, mark_text = plain(stamp), plain(watermark)
+
+    def marks(canv: Canvas, _doc: BaseDocTemplate) -> None:
+        if mark_text:
+            _draw_watermark(canv, mark_text, stamp_colour or _stamp_colour(mark_text))
+        if stamp_text:
+            _draw_label(canv, stamp_text, stamp_colour or _stamp_colour(stamp_text))
+
+    def numbered(canv: Canvas, doc_: BaseDocTemplate) -> None:
+        page_w, page_h = canv._pagesize
+        canv.saveState()
+        canv.setFillColor(colors.black)
+        canv.setFont(FONT, PAGE_NUMBER_SIZE)
+        canv.drawCentredString(page_w / 2, page_h - PAGE_NUMBER_FROM_TOP, str(canv.getPageNumber()))
+        canv.restoreState()
+        marks(canv, doc_)
+
+    # The frame has no padding of its own: the text starts exactly at the margins (a SimpleDocTemplate
+    # frame pads 6 pt, which put tables as wide as the frame 2.1 mm into the right margin).
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="normal",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([
+        PageTemplate(id="first", frames=[frame], onPage=marks, autoNextPageTemplate="later"),
+        PageTemplate(id="later", frames=[frame], onPage=numbered),
+    ])
+    doc.build(list(flowables))
     return buf.getvalue()

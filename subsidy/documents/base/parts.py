@@ -10,10 +10,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from subsidy.domain.documents import Issuer
+from subsidy.domain.documents import Issuer, Signer
 
 from .fonts import FONT_BOLD
-from .page import HEADER_SIZE
+from .page import ISSUER_SIZE, MOTTO_SIZE, NATIONAL_TITLE_SIZE, TITLE_SIZE
 from .text import esc, plain, styles
 
 
@@ -86,7 +86,7 @@ def _body_lines(body: str, width: float) -> list[str]:
     out: list[str] = []
     for line in lines:
         m = _BODY_BREAK.match(line.strip())
-        if m and pdfmetrics.stringWidth(line, FONT_BOLD, HEADER_SIZE) > width:
+        if m and pdfmetrics.stringWidth(line, FONT_BOLD, ISSUER_SIZE) > width:
             out.extend([m.group(1), m.group(2)])
         else:
             out.append(line)
@@ -104,50 +104,47 @@ def admin_header(
     *,
     width: float | None = None,
 ) -> list[Flowable]:
-    """The two-column header of an administrative document (ND30 layout).
+    """The two-column header of an administrative document (Nghị định 30/2020/NĐ-CP, Phụ lục I, ô 1–4).
 
-    Left column: ``issuer.body_upper`` (regular, if not empty), ``issuer.body``
-    (bold) with a short centred rule under it, then ``"Số: {number}"`` if
-    ``number`` is given.  Right column: the motto (bold) with a rule as long as
-    its second line, then ``place_date`` in italics — prepared by the caller,
-    e.g. ``"Phú Tân, ngày 05 tháng 11 năm 2026"``; ``""`` leaves it out.
+    Left column: ``issuer.body_upper`` (capitals, regular, 13, if not empty), ``issuer.body`` (bold
+    capitals, 13) with a centred rule 40 % as long as its longest line (1/3 to 1/2), then
+    ``"Số: {number}"`` (13) if ``number`` is given (None or "": no "Số" line, for a slip or an
+    attachment that has no number of its own). Right column: the quốc hiệu (bold capitals 12) and the
+    tiêu ngữ (bold 13) with a rule exactly as long as it, then ``place_date`` in italics 13 —
+    prepared by the caller, e.g. ``"Phú Tân, ngày 05 tháng 11 năm 2026"``; ``""`` leaves it out.
     "Số" and the date share a row, so they sit on the same line.
 
-    ``width`` (points) fixes the total width; by default the header spans the
-    frame it is drawn in, so it fits portrait and landscape A4 alike.
-    Returns ``[header, spacer]``.
+    ``width`` (points) fixes the total width; by default the header spans the frame it is drawn in,
+    so it fits portrait and landscape A4 alike. Returns ``[header, spacer]``.
     """
     st = styles()
-    body_style = st.header_body
-    body_bold = st.motto
-    motto_1_w = pdfmetrics.stringWidth(MOTTO_1, FONT_BOLD, HEADER_SIZE)
-    motto_2_w = pdfmetrics.stringWidth(MOTTO_2, FONT_BOLD, HEADER_SIZE)
+    national_w = pdfmetrics.stringWidth(MOTTO_1, FONT_BOLD, NATIONAL_TITLE_SIZE)
+    motto_w = pdfmetrics.stringWidth(MOTTO_2, FONT_BOLD, MOTTO_SIZE)
     body_text = plain(issuer.body)
     pad = 2.0
 
     def make(avail: float) -> Flowable:
-        # Right column just wide enough for the motto (never < half the width on
-        # wide pages: keeps the usual look of landscape reports); left gets the rest.
-        right_w = min(avail * 0.66, max(motto_1_w + 2 * pad + 6, avail * 0.5))
+        # Right column just wide enough for the quốc hiệu on one line (never < half the width on
+        # wide pages: the usual look of landscape reports); the issuing body gets the rest.
+        right_w = min(avail * 0.66, max(national_w + 2 * pad + 6, avail * 0.5))
         left_w = avail - right_w
         left_inner = left_w - 2 * pad
-        # ND30: rule under the agency name = 1/3 to 1/2 of the line above it.
         body_line_w = min(
-            max(pdfmetrics.stringWidth(line, FONT_BOLD, HEADER_SIZE) for line in _body_lines(body_text, left_inner)),
+            max(pdfmetrics.stringWidth(line, FONT_BOLD, ISSUER_SIZE) for line in _body_lines(body_text, left_inner)),
             left_inner,
         )
         left: list[Flowable] = []
         if issuer.body_upper:
-            left.append(Paragraph(esc(issuer.body_upper, br=True), body_style))
-        left.append(Paragraph(_body_markup(body_text, left_inner), body_bold))
-        left.append(_CentredRule(max(body_line_w * 0.4, 20 * mm)))
+            left.append(Paragraph(esc(issuer.body_upper, br=True), st.issuer_upper))
+        left.append(Paragraph(_body_markup(body_text, left_inner), st.issuer_body))
+        left.append(_CentredRule(body_line_w * 0.4))
         right: list[Flowable] = [
-            Paragraph(esc(MOTTO_1), body_bold),
-            Paragraph(esc(MOTTO_2), body_bold),
-            _CentredRule(motto_2_w),
+            Paragraph(esc(MOTTO_1), st.national_title),
+            Paragraph(esc(MOTTO_2), st.motto),
+            _CentredRule(motto_w),
         ]
-        number_cell = Paragraph(f"Số: {esc(number)}", st.centred) if number else ""
-        date_cell = Paragraph(esc(place_date), st.italic_centred) if place_date else ""
+        number_cell = Paragraph(f"Số: {esc(number)}", st.number) if number else ""
+        date_cell = Paragraph(esc(place_date), st.place_date) if place_date else ""
         tbl = Table(
             [[left, right], [number_cell, date_cell]],
             colWidths=[left_w, right_w],
@@ -161,6 +158,7 @@ def admin_header(
                     ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 1), (-1, 1), 2),
                 ]
             )
         )
@@ -171,35 +169,68 @@ def admin_header(
     return [_WidthAdaptive(make), Spacer(1, 6 * mm)]
 
 
-def title(text: str, subtitle: str | None = None) -> list[Flowable]:
-    """The document title: capitals, bold, centred, with an optional subtitle.
+def title(text: str, subtitle: str | None = None, *, attachment: str | None = None) -> list[Flowable]:
+    """The kind of document and its trích yếu (Nghị định 30/2020/NĐ-CP, Phụ lục I, ô 5).
 
-    ``text`` is upper-cased here (Vietnamese-aware, ``"biên bản"`` → ``"BIÊN BẢN"``), 13 pt;
-    ``subtitle`` (the "trích yếu") is printed bold, centred, as given.  Both are
-    plain text (escaped).  Returns ``[title, (subtitle,) spacer]``.
+    ``text`` is upper-cased here (Vietnamese-aware, ``"biên bản"`` → ``"BIÊN BẢN"``), bold 14;
+    ``subtitle`` (the trích yếu) bold 14, as given; ``attachment`` (an attachment's "(Kèm theo
+    Quyết định số … ngày … của …)") italic 13. A rule 1/3 of the frame long closes the block (the
+    decree's rule under the trích yếu, 1/3 to 1/2 of its line). All plain text (escaped).
+    Returns the flowables, ending with a spacer.
     """
     st = styles()
     out: list[Flowable] = [Paragraph(esc(plain(text).upper()), st.title)]
     if subtitle:
         out.append(Paragraph(esc(subtitle), st.subtitle))
-    out.append(Spacer(1, 4 * mm))
+    if attachment:
+        out.append(Paragraph(esc(attachment), st.attachment))
+    lines = [plain(subtitle or text)]
+    line_w = max(pdfmetrics.stringWidth(x, FONT_BOLD, TITLE_SIZE) for x in lines)
+    out.append(_RelativeRule(line_w, space_before=3.0))
+    out.append(Spacer(1, 3 * mm))
     return out
+
+
+class _RelativeRule(_CentredRule):
+    """The rule under the trích yếu: 40 % of its line, never more than 40 % of the frame."""
+
+    def draw(self) -> None:
+        length = min(self.length, self._aw) * 0.4
+        x0 = (self._aw - length) / 2
+        y = self.space_after + self.thickness / 2
+        self.canv.setLineWidth(self.thickness)
+        self.canv.line(x0, y, x0 + length, y)
+
+
+def signer_block(signer: Signer, hint: str = "(Ký, ghi rõ họ tên, đóng dấu)") -> tuple[str, str, str]:
+    """The issuing body's signature block for :func:`signature_blocks`: its authority, title and
+    typed name (Nghị định 30/2020/NĐ-CP, Phụ lục I, ô 7) — ``("TM. ỦY BAN NHÂN DÂN\\nKT. CHỦ
+    TỊCH\\nPHÓ CHỦ TỊCH", hint, "Nguyễn Văn A")``; a signer with no name leaves the line blank."""
+    return (signer.role, hint, signer.name)
+
+
+def recipients_block(lines: Sequence[str]) -> list[Flowable]:
+    """"Nơi nhận:" (bold italic 12) and its entries (11), one a line, as printed bottom left
+    (Nghị định 30/2020/NĐ-CP, Phụ lục I, ô 9); ``lines`` as Issuer.recipient_lines gives them."""
+    st = styles()
+    return [Paragraph("Nơi nhận:", st.recipients_heading),
+            *[Paragraph(esc(line), st.recipients) for line in lines]]
 
 
 def signature_blocks(
     blocks: Sequence[tuple[str, str, str]],
     *,
     sign_space: float = 24 * mm,
+    recipients: Sequence[str] | None = None,
 ) -> Flowable:
-    """Signature blocks side by side, kept together on one page.
+    """Signature blocks side by side, kept together on one page, with the "Nơi nhận" bottom left.
 
-    Each block is ``(role, hint, name)``: ``role`` in bold, as given (capitals
-    by convention); ``"\\n"``
-    starts a new line (``"KT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH"``); ``hint`` in italics,
-    e.g. ``"(Ký, ghi rõ họ tên)"`` or ``""``; then ``sign_space`` points
-    (default 24 mm) of blank space to sign in; then ``name`` in bold, or ``""``
-    to leave it blank for handwriting.  The blocks share the frame width
-    equally; a single block goes in the right half, as ND30 puts the signer.
+    Each block is ``(role, hint, name)``: ``role`` bold capitals (13), as given, ``"\\n"`` starting a
+    new line (``"KT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH"``); ``hint`` in italics (11), e.g.
+    ``"(Ký, ghi rõ họ tên)"`` or ``""``; then ``sign_space`` points (default 24 mm) to sign in;
+    then ``name`` in bold (13), or ``""`` to leave it blank for handwriting. ``recipients``: the
+    Nơi nhận entries (see :func:`recipients_block`), in a first column on the left; None = none.
+    Without recipients a single block goes in the right half, as the decree puts the signer.
     Returns a KeepTogether, so the blocks never split across pages.
     """
     st = styles()
@@ -215,32 +246,36 @@ def signature_blocks(
     def bottom(block: tuple[str, str, str]) -> Any:
         return Paragraph(esc(block[2]), st.signature_name) if block[2] else ""
 
-    # Three rows — role and hint / space to sign / name — so that the names line
-    # up even when one role takes two lines ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH").
+    # Three rows — role and hint / space to sign / name — so that the names line up even when one
+    # role takes two lines ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"). The Nơi nhận spans all three.
     tops: list[Any] = [top(b) for b in blocks]
     names: list[Any] = [bottom(b) for b in blocks]
-    if len(blocks) == 1:
-        tops, names = ["", tops[0]], ["", names[0]]
+    weights = [1.0] * len(blocks)
+    if recipients is not None:
+        tops, names = [recipients_block(recipients), *tops], ["", *names]
+        weights = [1.0, *weights] if len(blocks) > 1 else [1.0, 1.0]
+    elif len(blocks) == 1:
+        tops, names, weights = ["", tops[0]], ["", names[0]], [1.0, 1.0]
     n = max(len(tops), 1)
 
     def make(avail: float) -> Flowable:
+        total = sum(weights)
+        cmds = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]
+        if recipients is not None:
+            cmds += [("SPAN", (0, 0), (0, 2)), ("LEFTPADDING", (0, 0), (0, 2), 0)]
         tbl = Table(
             [tops, [""] * n, names],
-            colWidths=[avail / n] * n,
+            colWidths=[avail * w / total for w in weights],
             rowHeights=[None, sign_space, None],
             hAlign="CENTER",
         )
-        tbl.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ]
-            )
-        )
+        tbl.setStyle(TableStyle(cmds))
         return tbl
 
     return KeepTogether([Spacer(1, 6 * mm), _WidthAdaptive(make)])

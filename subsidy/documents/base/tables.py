@@ -11,6 +11,53 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from .text import esc, styles
 
 _ALIGN_STYLE = {"L": "cell", "C": "cell_centre", "R": "cell_right"}
+
+#: The tallest a body row may be, in points (about a fifth of a landscape page's frame): a taller row
+#: (a note of 1,000 characters in a narrow column) is cut into continuation rows of at most this
+#: height, drawn without a rule between them, so the table can break between them like between rows.
+MAX_ROW_HEIGHT = 100.0
+#: Rows with fewer characters than this are never measured (they cannot be that tall): keeps lists cheap.
+_MEASURE_FROM = 150
+
+
+def _cut(cell: Flowable, width: float, max_h: float) -> list[Flowable]:
+    """``cell`` cut into pieces at most ``max_h`` high (lines are never cut); a cell that is not a
+    Paragraph, or fits, is one piece."""
+    if not isinstance(cell, Paragraph):
+        return [cell]
+    pieces: list[Flowable] = []
+    rest: Flowable = cell
+    while True:
+        _w, h = rest.wrap(width, max_h)
+        if h <= max_h:
+            return pieces + [rest]
+        parts = rest.split(width, max_h)
+        if len(parts) < 2:  # one line taller than max_h (cannot happen with our sizes): keep it whole
+            return pieces + [rest]
+        pieces.append(parts[0])
+        rest = parts[1]
+
+
+def _split_tall_rows(data: list[list[Flowable]], widths: Sequence[float], first: int,
+                     last: int, max_h: float) -> tuple[list[list[Any]], list[int]]:
+    """Body rows ``first``..``last - 1`` of ``data`` with each row taller than ``max_h`` cut into
+    continuation rows. Returns the new rows and the indexes (in them) of rows that continue the row
+    above (no rule is drawn above those)."""
+    out: list[list[Any]] = data[:first]
+    continued: list[int] = []
+    for row in data[first:last]:
+        if sum(len(getattr(c, "text", "")) for c in row) < _MEASURE_FROM:
+            out.append(row)
+            continue
+        pad = 6  # left + right padding of a cell
+        pieces = [_cut(c, w - pad, max_h) for c, w in zip(row, widths)]
+        n = max(len(p) for p in pieces)
+        for k in range(n):
+            if k:
+                continued.append(len(out))
+            out.append([p[k] if k < len(p) else "" for p in pieces])
+    out.extend(data[last:])
+    return out, continued
 _ALIGN_TOTAL = {"L": "total", "C": "total_centre", "R": "total_right"}
 
 
@@ -22,6 +69,8 @@ def data_table(
     repeat_header: bool = True,
     *,
     align: Sequence[str] | None = None,
+    max_row_height: float = MAX_ROW_HEIGHT,
+    show_header: bool = True,
 ) -> Table:
     """A gridded table whose every cell is a Paragraph (text wraps inside cells).
 
@@ -31,10 +80,11 @@ def data_table(
     or a ready Flowable (used as is).  ``col_widths``: points, one per column,
     normally summing to :func:`frame_width` (see :func:`fit_widths`).
     ``totals``: an optional last row printed in bold, kept on the same page as
-    the last body row.  ``align``: optional
+    the last body row. ``show_header=False`` leaves the header row out (a table continuing one above it).  ``align``: optional
     per-column ``"L"``/``"C"``/``"R"`` for body and totals cells (default
     ``"L"``).  Plain text is escaped; over-long words are split to stay inside
-    their cell.
+    their cell. A row taller than ``max_row_height`` points is cut into continuation rows (no rule
+    between them), so text of any length prints and the table breaks across pages, never fails.
     """
     st = styles()
     ncol = len(col_widths)
@@ -59,9 +109,19 @@ def data_table(
             raise ValueError(f"totals has {len(totals)} cells, expected {ncol}")
         data.append([para(v, st[_ALIGN_TOTAL[a]]) for v, a in zip(totals, aligns)])
 
+    # A row taller than a page (a note of 1,000 characters in a narrow column) would stop reportlab with
+    # a LayoutError: cut it into continuation rows that break across pages like rows do.
+    body_end = len(data) - (1 if totals is not None else 0)
+    data, continued = _split_tall_rows(data, col_widths, 1, body_end, max_row_height)
     tbl = Table(data, colWidths=list(col_widths), repeatRows=1 if repeat_header else 0, hAlign="CENTER")
+    skip = set(continued)
+    rules: list[tuple] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if not skip else [
+        ("BOX", (0, 0), (-1, -1), 0.5, colors.black),
+        ("LINEAFTER", (0, 0), (-2, -1), 0.5, colors.black),
+        *[("LINEBELOW", (0, r), (-1, r), 0.5, colors.black) for r in range(len(data) - 1) if r + 1 not in skip],
+    ]
     cmds: list[tuple] = [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        *rules,
         ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
         ("VALIGN", (0, 1), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6E6E6")),
@@ -69,10 +129,24 @@ def data_table(
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        # the table's part on each page is closed by a rule, even inside a cut row
+        ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 0.5, colors.black),
     ]
+    for r in continued:  # a continuation row reads on from the row above: no gap between them
+        cmds += [("TOPPADDING", (0, r), (-1, r), 0), ("BOTTOMPADDING", (0, r - 1), (-1, r - 1), 0)]
     if totals is not None:
         cmds.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")))
         if len(data) > 2:  # never leave the totals row alone under a repeated header
             cmds.append(("NOSPLIT", (0, -2), (-1, -1)))
+    if not show_header:  # the continuation of a table above it on the same page: same widths, no header
+        data = data[1:]
+        tbl = Table(data, colWidths=list(col_widths), hAlign="CENTER")
+        cmds = [(c[0], (c[1][0], _shift(c[1][1])), (c[2][0], _shift(c[2][1])), *c[3:]) for c in cmds
+                if not (isinstance(c[1][1], int) and c[1][1] == 0 and c[2][1] == 0)]
     tbl.setStyle(TableStyle(cmds))
     return tbl
+
+
+def _shift(row: Any) -> Any:
+    """A style command's row index once the header row is dropped (negative and named rows stay)."""
+    return row - 1 if isinstance(row, int) and row > 0 else row

@@ -9,8 +9,11 @@ from typing import Any
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
-from .fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
-from .page import BODY_SIZE, CELL_SIZE, HEADER_SIZE, SMALL_SIZE
+from .fonts import FONT, FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, register_fonts
+from .page import (
+    BODY_SIZE, CELL_SIZE, ISSUER_SIZE, MOTTO_SIZE, NATIONAL_TITLE_SIZE, NUMBER_SIZE, PARAGRAPH_SPACE, PLACE_DATE_SIZE,
+    RECIPIENTS_HEADING_SIZE, RECIPIENTS_SIZE, SIGNER_SIZE, SMALL_SIZE, TITLE_SIZE,
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -53,57 +56,53 @@ class Styles(dict):
 
 
 def styles() -> Styles:
-    """Return a fresh set of ParagraphStyles in the VNSerif family.
+    """Return a fresh set of ParagraphStyles in the VNSerif family, sized per Nghị định 30/2020/NĐ-CP,
+    Phụ lục I (the constants of :mod:`.page`, in points).
 
-    Keys (also attributes): ``normal`` (12 pt, justified-free left), ``small``
-    (9 pt), ``bold``, ``italic``, ``centred``, ``italic_centred``, ``title``
-    (13 pt bold centred; pass upper-case text — :func:`title` does),
-    ``subtitle`` (12 pt bold centred), ``cell`` (10 pt, left), ``cell_centre``,
-    ``cell_right``, ``header`` (table header: 10 pt bold centred), ``total``
-    (bold cell), ``total_right``, ``header_body`` / ``motto`` (11 pt
-    centred, used by :func:`admin_header`), ``signature_role``,
-    ``signature_hint``, ``signature_name``.  Sizes are in points.  The objects
-    are new on every call, so callers may modify them freely.
+    Keys (also attributes): ``normal`` (body, 13), ``small`` (11), ``bold``, ``italic``, ``centred``,
+    ``italic_centred``, ``title`` (kind of document: bold 14, pass upper-case text — :func:`title`
+    does), ``subtitle`` (trích yếu: bold 14), ``attachment`` ("(Kèm theo Quyết định …)": italic 13),
+    ``cell`` (12, left), ``cell_centre``, ``cell_right``, ``header`` (table header: bold 12 centred),
+    ``total`` (bold cell), ``total_right``, ``total_centre``; the header's ``issuer_upper`` (13),
+    ``issuer_body`` (bold 13), ``national_title`` (bold 12), ``motto`` (bold 13), ``number`` (13),
+    ``place_date`` (italic 13); ``signature_role`` (bold 13), ``signature_hint`` (italic 11),
+    ``signature_name`` (bold 13); ``recipients_heading`` (bold italic 12), ``recipients`` (11).
+    Leading is 1.2 × the size (single spacing). The objects are new on every call, so callers may
+    modify them freely.
     """
     register_fonts()
     s = Styles()
-    s["normal"] = ParagraphStyle(
-        "vn-normal", fontName=FONT, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.3,
-        alignment=TA_LEFT, spaceAfter=3,
-    )
-    s["small"] = ParagraphStyle("vn-small", parent=s["normal"], fontSize=SMALL_SIZE, leading=SMALL_SIZE * 1.25, spaceAfter=0)
+
+    def style(name: str, size: float, font: str = FONT, align: int = TA_LEFT, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(f"vn-{name}", fontName=font, fontSize=size, leading=round(size * 1.2, 2),
+                              alignment=align, **kw)
+
+    s["normal"] = style("normal", BODY_SIZE, spaceAfter=PARAGRAPH_SPACE / 2)
+    s["small"] = style("small", SMALL_SIZE)
     s["bold"] = ParagraphStyle("vn-bold", parent=s["normal"], fontName=FONT_BOLD)
     s["italic"] = ParagraphStyle("vn-italic", parent=s["normal"], fontName=FONT_ITALIC)
     s["centred"] = ParagraphStyle("vn-centred", parent=s["normal"], alignment=TA_CENTER)
     s["italic_centred"] = ParagraphStyle("vn-italic-centred", parent=s["centred"], fontName=FONT_ITALIC)
-    s["title"] = ParagraphStyle(
-        "vn-title", parent=s["centred"], fontName=FONT_BOLD, fontSize=13, leading=17,
-        spaceBefore=6, spaceAfter=2,
-    )
-    s["subtitle"] = ParagraphStyle(
-        "vn-subtitle", parent=s["centred"], fontName=FONT_BOLD, fontSize=BODY_SIZE,
-        leading=BODY_SIZE * 1.3, spaceAfter=2,
-    )
-    s["cell"] = ParagraphStyle(
-        "vn-cell", fontName=FONT, fontSize=CELL_SIZE, leading=CELL_SIZE * 1.2, alignment=TA_LEFT,
-    )
+    s["title"] = style("title", TITLE_SIZE, FONT_BOLD, TA_CENTER, spaceBefore=6, spaceAfter=0)
+    s["subtitle"] = style("subtitle", TITLE_SIZE, FONT_BOLD, TA_CENTER, spaceAfter=0)
+    s["attachment"] = style("attachment", BODY_SIZE, FONT_ITALIC, TA_CENTER, spaceAfter=0)
+    s["cell"] = style("cell", CELL_SIZE)
     s["cell_centre"] = ParagraphStyle("vn-cell-centre", parent=s["cell"], alignment=TA_CENTER)
     s["cell_right"] = ParagraphStyle("vn-cell-right", parent=s["cell"], alignment=TA_RIGHT)
     s["header"] = ParagraphStyle("vn-header", parent=s["cell"], fontName=FONT_BOLD, alignment=TA_CENTER)
     s["total"] = ParagraphStyle("vn-total", parent=s["cell"], fontName=FONT_BOLD)
     s["total_right"] = ParagraphStyle("vn-total-right", parent=s["total"], alignment=TA_RIGHT)
     s["total_centre"] = ParagraphStyle("vn-total-centre", parent=s["total"], alignment=TA_CENTER)
-    s["header_body"] = ParagraphStyle(
-        "vn-header-body", fontName=FONT, fontSize=HEADER_SIZE, leading=HEADER_SIZE * 1.25,
-        alignment=TA_CENTER,
-    )
-    s["motto"] = ParagraphStyle("vn-motto", parent=s["header_body"], fontName=FONT_BOLD)
-    s["signature_role"] = ParagraphStyle(
-        "vn-sig-role", fontName=FONT_BOLD, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.3, alignment=TA_CENTER,
-    )
-    s["signature_hint"] = ParagraphStyle(
-        "vn-sig-hint", parent=s["signature_role"], fontName=FONT_ITALIC, fontSize=SMALL_SIZE + 1,
-        leading=(SMALL_SIZE + 1) * 1.3,
-    )
-    s["signature_name"] = ParagraphStyle("vn-sig-name", parent=s["signature_role"])
+    s["issuer_upper"] = style("issuer-upper", ISSUER_SIZE, FONT, TA_CENTER)
+    s["issuer_body"] = style("issuer-body", ISSUER_SIZE, FONT_BOLD, TA_CENTER)
+    s["national_title"] = style("national-title", NATIONAL_TITLE_SIZE, FONT_BOLD, TA_CENTER)
+    s["motto"] = style("motto", MOTTO_SIZE, FONT_BOLD, TA_CENTER)
+    s["number"] = style("number", NUMBER_SIZE, FONT, TA_CENTER)
+    s["place_date"] = style("place-date", PLACE_DATE_SIZE, FONT_ITALIC, TA_CENTER)
+    s["header_body"] = s["issuer_upper"]  # the old name
+    s["signature_role"] = style("sig-role", SIGNER_SIZE, FONT_BOLD, TA_CENTER)
+    s["signature_hint"] = style("sig-hint", SMALL_SIZE, FONT_ITALIC, TA_CENTER)
+    s["signature_name"] = style("sig-name", SIGNER_SIZE, FONT_BOLD, TA_CENTER)
+    s["recipients_heading"] = style("recipients-heading", RECIPIENTS_HEADING_SIZE, FONT_BOLD_ITALIC)
+    s["recipients"] = style("recipients", RECIPIENTS_SIZE)
     return s

@@ -31,11 +31,12 @@ def receipt_data(kind: str, app: Application, household: Household, day: dt.date
                  rule_set: RuleSet | None) -> ReceiptData:
     """The receipt data of ``kind`` (domain.receipt.KIND_HANDOVER | KIND_CASH) dated ``day``, not yet
     numbered (receipts.issue numbers it): issuer and place from ``settings``, the household, the
-    recipient, the staff member (``actor``), the legal basis (``rule_set``'s, or Thông tư
+    recipient, the staff member (``actor``'s full name; blank when none is on file), the commune's
+    signer (``settings.signer``), the legal basis (``rule_set``'s, or Thông tư
     14/2022's) and the approving decision. Source: domain.md §7."""
-    staff = ""
-    if actor is not None:
-        staff = (actor.full_name or "").strip() or actor.username
+    # The giver's typed name is the staff member's full name, never the login name: with no full name
+    # on file the line stays blank to be written by hand.
+    staff = (actor.full_name or "").strip() if actor is not None else ""
     return ReceiptData(
         kind=kind, number_display="", series="", year=day.year, number=0,
         issuer_body_upper=settings.body_upper, issuer_body=settings.body, place=settings.place,
@@ -45,4 +46,5 @@ def receipt_data(kind: str, app: Application, household: Household, day: dt.date
         address=household.address or "", category=CATEGORY_LABELS.get(household.category or "", ""),
         recipient_name=recipient_name, recipient_citizen_id=recipient_citizen_id, staff_name=staff,
         legal_basis=_legal_basis(rule_set), decision=_decision_text(app),
+        signer_role=settings.signer.role, signer_name=settings.signer.name,
     )

@@ -82,7 +82,7 @@ def record_handover(
                       actor, settings, None)
     rd.phone_make, rd.phone_model, rd.telecom, rd.subscriber_number = make, model, telecom, subscriber
     rd.imei, rd.imei2 = imeis[0], (imeis[1] if len(imeis) > 1 else "")
-    receipt = receipts.issue(session, KIND_HANDOVER, app.id, rd, handover_id=handover.id)
+    receipt = receipts.issue(session, KIND_HANDOVER, app.id, rd, handover_id=handover.id, issuer=settings.issuer)
     audit.record(session, actor, "handover.create", "handover", handover.id, {
         "application_id": [None, app.id], "phone": [None, f"{make} {model}"], "imei": [None, imeis[0]],
         "imei2": [None, imeis[1] if len(imeis) > 1 else None], "telecom": [None, telecom],
@@ -137,7 +137,7 @@ def record_cash_payment(
                       settings, rule_set)
     rd.amount, rd.amount_figures, rd.amount_words = amount, vn.format_money(amount), vn.amount_in_words(amount)
     rd.purchase_date = vn.format_date(purchase)
-    receipt = receipts.issue(session, KIND_CASH, app.id, rd, cash_payment_id=payment.id)
+    receipt = receipts.issue(session, KIND_CASH, app.id, rd, cash_payment_id=payment.id, issuer=settings.issuer)
     audit.record(session, actor, "cash_payment.create", "cash_payment", payment.id, {
         "application_id": [None, app.id], "amount": [None, amount], "paid_on": [None, data.paid_on],
         "purchase_date": [None, purchase], "recipient_name": [None, name],
