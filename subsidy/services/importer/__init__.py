@@ -5,7 +5,9 @@ three steps, one module each:
 
 1. **read** (:mod:`.reader`, never touches the database): check the file — not empty, not too
    large, a real .xlsx (zip magic, workbook inside, uncompressed size and compression ratio
-   checked from the zip directory *before* openpyxl inflates anything) or a UTF-8 CSV — then find
+   checked from the zip directory *before* openpyxl inflates anything, every XML part streamed once
+   through :mod:`.xml_guard` so no hidden token can make the parse take minutes, the sheet's
+   declared dimension ignored so its real rows are read) or a UTF-8 CSV — then find
    the header and parse every row with :mod:`subsidy.domain.household_list`;
 2. **plan** (:mod:`.plan`): with one query loading the households on file, classify each row as
    ``new``, ``update`` (matched by household code, then by CCCD when the head's name agrees),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from subsidy.domain import household_list as hl
 from subsidy.domain.calendar import today_vn
 from subsidy.services.errors import ServiceError
+from subsidy.services.importer.xml_guard import UnsafeXml, scan_xml_parts
 
 #: ``progress(done_rows, total_rows)``, called now and then while the rows are read.
 Progress = Callable[[int, int], None]
@@ -43,19 +45,21 @@ class ImportLimits:
     ``max_bytes``: the file itself; ``max_uncompressed_bytes``: the sum of the sizes inside an
     .xlsx (a zip); ``max_compression_ratio``: uncompressed / compressed size of any member larger
     than 1 MB (zip bombs reach 1000:1; real sheets about 10:1); ``max_rows``: rows that hold
-    something under the header.
+    something under the header; ``max_seconds``: time to read the rows (a file that takes longer
+    is refused: reading 50,000 rows takes about 8 s).
     """
 
     max_bytes: int = 10 * 1024 * 1024
     max_uncompressed_bytes: int = 200 * 1024 * 1024
     max_compression_ratio: int = 100
     max_rows: int = 50_000
+    max_seconds: int = 120
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> "ImportLimits":
         """From the app config, else the environment (``environ``, default ``os.environ``):
         IMPORT_MAX_BYTES (default: MAX_CONTENT_LENGTH, the web upload limit), IMPORT_MAX_UNCOMPRESSED_BYTES,
-        IMPORT_MAX_COMPRESSION_RATIO, IMPORT_MAX_ROWS."""
+        IMPORT_MAX_COMPRESSION_RATIO, IMPORT_MAX_ROWS, IMPORT_MAX_SECONDS."""
         env = os.environ if environ is None else environ
         d = cls()
 
@@ -67,6 +71,7 @@ class ImportLimits:
             max_uncompressed_bytes=get("IMPORT_MAX_UNCOMPRESSED_BYTES", d.max_uncompressed_bytes),
             max_compression_ratio=get("IMPORT_MAX_COMPRESSION_RATIO", d.max_compression_ratio),
             max_rows=get("IMPORT_MAX_ROWS", d.max_rows),
+            max_seconds=get("IMPORT_MAX_SECONDS", d.max_seconds),
         )
 
 
@@ -147,6 +152,9 @@ def check_xlsx_container(data: bytes, filename: str, limits: ImportLimits) -> No
     above ``limits.max_uncompressed_bytes``; a member over 1 MB whose compression ratio is above
     ``limits.max_compression_ratio`` (a zip bomb).  The sizes come from the zip directory;
     ``zipfile`` never inflates a member past its declared size, so the check bounds the work.
+    Then every XML part is streamed once through :func:`.xml_guard.scan_xml_parts` (refused:
+    comments, CDATA, DOCTYPE, over-long tokens, which make the XML parser's work grow with the
+    square of their size).
     """
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -173,6 +181,16 @@ def check_xlsx_container(data: bytes, filename: str, limits: ImportLimits) -> No
                 f"{i.file_size // max(i.compress_size, 1)}:1, giải nén ra {_mb(i.file_size)}): có thể "
                 "là tệp độc hại (zip bomb). Không mở tệp này; hãy lấy lại danh sách từ nguồn tin cậy."
             )
+    try:
+        scan_xml_parts(zf)
+    except UnsafeXml as err:
+        raise ImportFileError(
+            f"Tệp «{filename}» có nội dung mà Excel không tạo ra ({err.what} trong {err.part}), có thể làm "
+            "máy chủ treo khi đọc nên không nhập. Hãy mở tệp bằng Excel (hoặc LibreOffice) và lưu lại dạng "
+            "«Excel Workbook (.xlsx)» thông thường rồi nhập lại."
+        ) from err
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as err:  # a member that does not inflate
+        raise ImportFileError(f"Tệp «{filename}» bị hỏng, không mở được như tệp Excel (.xlsx). {_FIX_HINT}") from err
 
 
 @dataclass
@@ -210,6 +228,19 @@ def _xlsx_rows(data: bytes, filename: str) -> tuple[Any, list[tuple[str, Any]]]:
         raise ImportFileError(f"Không đọc được tệp Excel «{filename}» ({err.__class__.__name__}). {_FIX_HINT}") from err
     sheets = [wb.active] + [ws for ws in wb.worksheets if ws is not wb.active]
     return wb, [(ws.title, ws) for ws in sheets if ws is not None and hasattr(ws, "iter_rows")]
+
+
+def _real_rows(ws: Any) -> tuple[int, Callable[[], Iterator[Sequence[Any]]]]:
+    """(rows the sheet declares, or 0 when it declares one cell; a function iterating its rows).
+
+    Read-only openpyxl trusts the sheet's declared dimension: a sheet declaring ``A1`` (some
+    writers do) would be read as one cell, one declaring more rows than it has padded with empty
+    ones. The declared size is forgotten (``reset_dimensions``), so the rows are the ones really
+    in the file, streamed as before (rows of different lengths: the row parser pads them)."""
+    declared = (ws.max_row or 0) if (ws.max_column or 0) > 1 else 0
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()
+    return declared, (lambda: ws.iter_rows(values_only=True))
 
 
 def _csv_text(data: bytes, filename: str) -> str:
@@ -252,7 +283,7 @@ def read_household_list(data: bytes, filename: str, limits: ImportLimits | None 
     if fmt == "xlsx":
         check_xlsx_container(data, filename, limits)
         wb, sheets = _xlsx_rows(data, filename)
-        candidates = [(title, ws.max_row or 0, (lambda ws=ws: ws.iter_rows(values_only=True))) for title, ws in sheets]
+        candidates = [(title, *_real_rows(ws)) for title, ws in sheets]
     else:
         text = _csv_text(data, filename)
         delimiter = _csv_delimiter(text)
@@ -344,6 +375,7 @@ def _parse_rows(header: hl.Header, head: list[Sequence[Any]], rest: Iterator[Seq
         yield from rest
 
     parse = parser.parse
+    deadline = time.monotonic() + limits.max_seconds
     try:
         for row in rows():
             number += 1
@@ -364,8 +396,14 @@ def _parse_rows(header: hl.Header, head: list[Sequence[Any]], rest: Iterator[Seq
                         "hạn cho một lần nhập. Hãy chia danh sách thành nhiều tệp nhỏ hơn."
                     )
             results.append(r)
-            if progress is not None and number % 1000 == 0:
-                progress(number, total)
+            if number % 1000 == 0:
+                if time.monotonic() > deadline:
+                    raise ImportFileError(
+                        f"Đọc tệp «{filename}» quá {limits.max_seconds} giây (mới đến dòng {_thousands(number)}) nên "
+                        "dừng lại. Hãy mở tệp bằng Excel, xóa các trang tính và định dạng không cần thiết, lưu lại "
+                        "dạng «Excel Workbook (.xlsx)» thông thường, hoặc chia danh sách thành nhiều tệp.")
+                if progress is not None:
+                    progress(number, total)
     except ImportFileError:
         raise
     except Exception as err:  # noqa: BLE001 - a broken sheet XML, a CSV quoting error
