@@ -35,7 +35,7 @@ def _seed(app) -> dict[str, int]:
 
     s = app.extensions["subsidy.sessionmaker"]()
     build_history(s)
-    users.create_user(s, "canbo", "clerk", "matkhau123", None, must_change_password=False)
+    users.create_user(s, "canbo", "clerk", "Lua-chin-vang-2026", None, must_change_password=False)
     app1 = s.get(Application, 1)
     s.add(Receipt(series="BB-VTCI", year=2026, number=1, kind="handover", application_id=app1.id, handover_id=1,
                   snapshot={"recipient_name": "Nguyễn Văn An", "recipient_citizen_id": "082012345678"}))
@@ -75,7 +75,7 @@ def main() -> None:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "TESTING": True})
     ids = _seed(app)
     client = app.test_client()
-    assert client.post("/dang-nhap", data={"username": "canbo", "password": "matkhau123"}).status_code == 302
+    assert client.post("/dang-nhap", data={"username": "canbo", "password": "Lua-chin-vang-2026"}).status_code == 302
     pages = {"hộ gia đình": f"/ho-gia-dinh/{ids['household']}", "hồ sơ": f"/ho-so/{ids['application']}",
              "biên bản": f"/bien-ban/{ids['receipt']}"}
     saved: dict = {}

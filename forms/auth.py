@@ -17,7 +17,7 @@ class LoginForm(BaseForm):
 
 class ChangePasswordForm(BaseForm):
     current = PasswordField("Mật khẩu hiện tại", validators=[DataRequired("Hãy nhập mật khẩu hiện tại.")])
-    new = PasswordField("Mật khẩu mới", validators=[DataRequired("Hãy nhập mật khẩu mới."), Length(min=8, max=256, message="Mật khẩu mới cần ít nhất 8 ký tự.")])
+    new = PasswordField("Mật khẩu mới", validators=[DataRequired("Hãy nhập mật khẩu mới."), Length(min=10, max=256, message="Mật khẩu mới cần ít nhất 10 ký tự (hoặc một câu gồm 4 từ trở lên).")])
     confirm = PasswordField("Nhập lại mật khẩu mới", validators=[EqualTo("new", "Hai lần nhập mật khẩu mới không khớp.")])
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from flask import g, has_request_context
 from flask_wtf import FlaskForm
 
 #: WTForms message id → Vietnamese (same %-placeholders). Plural ids are keyed by the singular:
@@ -98,3 +99,9 @@ class BaseForm(FlaskForm):
     class Meta:
         def get_translations(self, form):  # noqa: ANN001, ANN201 - WTForms hook
             return TRANSLATIONS
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - WTForms' signature
+        super().__init__(*args, **kwargs)
+        # The request's forms, so that a page re-rendered with errors answers 422 (web.security).
+        if has_request_context():
+            g.setdefault("subsidy_forms", []).append(self)

@@ -34,6 +34,7 @@ TELECOMS            telecom enterprises offered on the handover form, ";"-separa
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -106,6 +107,9 @@ def load_config() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # "Ghi nhớ đăng nhập" lasts 30 days at most; the cookie holds the account's session token
+        # (User.get_id), so a password change, an admin's reset or a sign-out ends it everywhere.
+        "REMEMBER_COOKIE_DURATION": dt.timedelta(days=30),
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "PROGRAMME": os.environ.get("PROGRAMME", "VTCI-2025"),

@@ -25,7 +25,7 @@ from werkzeug.security import generate_password_hash
 from subsidy.domain.calendar import VN_TZ
 from subsidy.models import Allocation, Application, ApplicationEvent, Household, ProposalList, User
 
-TEST_PASSWORD = "matkhau123"
+TEST_PASSWORD = "Lua-chin-vang-2026"
 # A cheap hash of TEST_PASSWORD, made once: scrypt (the service's hash) takes about 0.2 s of CPU for
 # each account created and each sign-in checked, which over the suite cost more than most tests.
 TEST_PASSWORD_HASH = generate_password_hash(TEST_PASSWORD, method="pbkdf2:sha256:1000")

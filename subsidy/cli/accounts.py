@@ -7,12 +7,14 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from subsidy.cli.common import cli_session, fail
 from subsidy.db import utcnow
 from subsidy.domain.calendar import VN_TZ
+from subsidy.domain.passwords import local_names
 from subsidy.services.errors import ServiceError
 
 #: The audit note of a reset made from the command line (no one is signed in: actor None).
@@ -105,7 +107,8 @@ def create_user(name: str, role: str, full_name: str) -> None:
         password = sys.stdin.readline().rstrip("\r\n")
     session = cli_session()
     try:
-        users.create_user(session, name, role, password, None, full_name=full_name, must_change_password=False)
+        users.create_user(session, name, role, password, None, full_name=full_name, must_change_password=False,
+                          context=local_names(current_app.config))
         session.commit()
     except ServiceError as err:
         session.rollback()

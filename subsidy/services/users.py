@@ -25,6 +25,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Sequence
 
 from limits import RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.strategies import RateLimiter
@@ -33,6 +34,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from subsidy.db import utcnow
+from subsidy.domain.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
+from subsidy.domain.passwords import weakness
 from subsidy.models import ApiToken, Role, User
 from subsidy.services import audit
 from subsidy.services.errors import Conflict, NotFound, ServiceError
@@ -40,7 +43,6 @@ from subsidy.services.errors import Conflict, NotFound, ServiceError
 CLIENT_FAILURES = RateLimitItemPerMinute(5, 15)   # failed sign-ins per (username, address) in 15 minutes
 ACCOUNT_FAILURES = RateLimitItemPerHour(50)       # wrong passwords per account, all addresses, in an hour
 ACCOUNT_LOCK_MINUTES = 60
-MIN_PASSWORD_LENGTH = 8
 # A fixed hash checked when the user does not exist, so both cases take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -53,15 +55,13 @@ def hash_password(password: str) -> str:
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 
 
-def validate_password(password: str, username: str | None = None) -> None:
-    """Raise ServiceError (Vietnamese) if ``password`` is too weak: shorter than
-    MIN_PASSWORD_LENGTH, only digits or only letters, or containing the username."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
-    if password.isdigit() or password.isalpha():
-        raise ServiceError("Mật khẩu phải có cả chữ và số.")
-    if username and len(username) >= 3 and username.lower() in password.lower():
-        raise ServiceError("Mật khẩu không được chứa tên đăng nhập; hãy chọn mật khẩu khác.")
+def validate_password(password: str, username: str | None = None, context: Sequence[str] = ()) -> None:
+    """Raise ServiceError (Vietnamese, saying what to do) if ``password`` is too weak: see
+    :func:`subsidy.domain.passwords.weakness` (length, repeats, runs, common and Vietnamese
+    passwords, the username, ``context``: the commune's and hamlets' names)."""
+    reason = weakness(password, username, context)
+    if reason:
+        raise ServiceError(reason)
 
 
 def get_user(session: Session, user_id: int) -> User:
@@ -73,16 +73,17 @@ def get_user(session: Session, user_id: int) -> User:
 
 def create_user(
     session: Session, username: str, role: str, password: str, actor: User | None,
-    full_name: str = "", must_change_password: bool = True,
+    full_name: str = "", must_change_password: bool = True, context: Sequence[str] = (),
 ) -> User:
-    """Create an account. Raises ServiceError for a bad role/password, Conflict for a taken name."""
+    """Create an account. Raises ServiceError for a bad role/password (``context``: see
+    :func:`validate_password`), Conflict for a taken name."""
     username = (username or "").strip().lower()
     if not USERNAME_RE.fullmatch(username):
         raise ServiceError("Tên đăng nhập gồm 2–64 ký tự: chữ không dấu (a–z), số, dấu chấm, gạch dưới hoặc "
                            "gạch ngang, bắt đầu bằng chữ hoặc số (ví dụ: thu.ha).")
     if role not in {r.value for r in Role}:
         raise ServiceError(f"Vai trò «{role}» không có; chọn một trong: admin, clerk, approver, radio.")
-    validate_password(password, username)
+    validate_password(password, username, context)
     if session.scalar(select(func.count()).select_from(User).where(User.username == username)):
         raise Conflict(f"Tên đăng nhập «{username}» đã có người dùng; hãy chọn tên khác.")
     user = User(username=username, full_name=full_name.strip(), role=role,
@@ -135,6 +136,7 @@ class SignInLimits:
 
 def authenticate(
     session: Session, username: str, password: str, limits: SignInLimits, now: dt.datetime | None = None,
+    context: Sequence[str] = (),
 ) -> User | None:
     """Return the user if the password is right and the account usable, else None (one answer
     for every refusal; see the module docstring for the lock-outs and why).
@@ -145,6 +147,8 @@ def authenticate(
     for an unknown username, counts one failure; the ACCOUNT_FAILURES-th wrong password within an
     hour locks the account for ACCOUNT_LOCK_MINUTES and records "user.locked" (actor None).
     Changes are only added to ``session``; the caller commits even a refusal (to keep a lock).
+    A right password that the policy now refuses (:func:`validate_password`, with ``context``)
+    sets must_change_password: the user is asked to choose a new one before anything else.
     """
     now = now or utcnow()
     name = (username or "").strip().lower()
@@ -167,6 +171,8 @@ def authenticate(
         return None
     user.locked_until = None
     user.last_login_at = now
+    if not user.must_change_password and weakness(password, user.username, context):
+        user.must_change_password = True
     return user
 
 
@@ -185,9 +191,12 @@ def unlock(session: Session, user: User, actor: User) -> None:
     audit.record(session, actor, "user.unlock", "user", user.id, changes, note=note)
 
 
-def change_password(session: Session, user: User, new_password: str, actor: User | None) -> None:
-    """Set a new password chosen by the user; clears must_change_password; ends other sessions."""
-    validate_password(new_password, user.username)
+def change_password(session: Session, user: User, new_password: str, actor: User | None,
+                    context: Sequence[str] = ()) -> None:
+    """Set a new password chosen by the user; clears must_change_password; ends other sessions
+    (and every remember-me cookie: they hold the session token). Raises ServiceError for a weak
+    password (:func:`validate_password` with ``context``) or the old one again."""
+    validate_password(new_password, user.username, context)
     if check_password_hash(user.password_hash, new_password):
         raise ServiceError("Mật khẩu mới phải khác mật khẩu cũ.")
     user.password_hash = hash_password(new_password)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from limits.strategies import MovingWindowRateLimiter
 
 from forms.auth import ChangePasswordForm, LoginForm
+from subsidy.domain.passwords import local_names
 from subsidy.extensions import limiter
 from subsidy.request_scope import db_session, public_view
 from subsidy.services import users
@@ -23,6 +24,11 @@ SIGN_IN_REFUSED = (
     f"{users.CLIENT_FAILURES.amount} lần trở lên, hãy chờ {users.CLIENT_FAILURES.multiples} phút "
     f"(có khi đến {users.ACCOUNT_LOCK_MINUTES} phút) hoặc nhờ quản trị gỡ tạm khóa."
 )
+
+
+def password_context() -> list[str]:
+    """Names anyone could guess a password from: the commune's and its hamlets' (config)."""
+    return local_names(current_app.config)
 
 
 def sign_in_limits() -> users.SignInLimits:
@@ -42,10 +48,15 @@ def login():
     error = None
     if form.validate_on_submit():
         session = db_session()
-        user = users.authenticate(session, form.username.data, form.password.data, sign_in_limits())
+        user = users.authenticate(session, form.username.data, form.password.data, sign_in_limits(),
+                                  context=password_context())
         session.commit()  # keeps an account-wide lock-out and its audit entry
         if user is not None:
             login_user(user, remember=form.remember.data)
+            if user.must_change_password:
+                flash("Hãy chọn mật khẩu mới: mật khẩu hiện tại là mật khẩu dùng một lần, hoặc không còn đủ mạnh "
+                      f"theo quy định (ít nhất {users.MIN_PASSWORD_LENGTH} ký tự, không phổ biến, không dựa trên tên).",
+                      "warning")
             return redirect(safe_next(request.args.get("next"), url_for("main.index")))
         error = SIGN_IN_REFUSED
     return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
@@ -74,7 +85,7 @@ def change_password():
             form.current.errors.append("Mật khẩu hiện tại không đúng.")
         else:
             try:
-                users.change_password(session, user, form.new.data, user)
+                users.change_password(session, user, form.new.data, user, context=password_context())
             except ServiceError as err:
                 session.rollback()
                 form.new.errors.append(str(err))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, has_request_context, redirect, request, url_for
+from flask import Flask, g, has_request_context, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
@@ -19,9 +19,22 @@ class _SessionInterface(SecureCookieSessionInterface):
         return bool(has_request_context() and request.is_secure) or bool(app.config.get("SESSION_COOKIE_SECURE"))
 
 
+#: How long browsers keep to HTTPS once they saw the app over HTTPS (one year).
+HSTS = "max-age=31536000"
+
+
 def _harden(response: Any) -> Any:
+    # A form sent back with its errors is "422 Unprocessable Content", not a success.
+    if (request.method == "POST" and response.status_code == 200 and response.mimetype == "text/html"
+            and any(f.errors for f in g.get("subsidy_forms", ()))):
+        response.status_code = 422
+    # Staff pages, downloads and the status check may show CCCDs and phones: never stored by a
+    # browser or a proxy (the back button asks the server again, which checks the sign-in).
+    if request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-store")
     # The remember-me cookie (set by flask-login before this hook) gets Secure over HTTPS too.
     if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
         cookies = response.headers.getlist("Set-Cookie")
         if cookies:
             response.headers.remove("Set-Cookie")

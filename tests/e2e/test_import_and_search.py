@@ -12,7 +12,7 @@ SAMPLE = DATA / "ho-ngheo-2025-phu-tan.xlsx"
 
 def _make_clerk(app) -> None:
     sess = app.extensions["subsidy.sessionmaker"]()
-    users.create_user(sess, "canbo", "clerk", "matkhau-2026", None, full_name="Lê Thu Hà",
+    users.create_user(sess, "canbo", "clerk", "Trau-cau-ruong-2026", None, full_name="Lê Thu Hà",
                       must_change_password=False)
     sess.commit()
     sess.close()
@@ -30,7 +30,7 @@ def test_sign_in_import_preview_commit_and_search(live_app, page):
     page.click("button[type=submit]")
     assert page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa").is_visible()
     page.fill("#username", "canbo")
-    page.fill("#password", "matkhau-2026")
+    page.fill("#password", "Trau-cau-ruong-2026")
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
     assert page.get_by_text("Xin chào, Lê Thu Hà").is_visible()

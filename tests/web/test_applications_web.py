@@ -212,7 +212,7 @@ def test_form_errors_are_shown(app, data):
     c = client_as(app, "clerk")
     r = c.post("/ho-so/moi", data={"household_id": data["households"][0], "received_on": "31/02/2026",
                                    "support_form": "package"})
-    assert r.status_code == 200 and "chỉ có 28 ngày".encode() in r.data
+    assert r.status_code == 422 and "chỉ có 28 ngày".encode() in r.data
 
 
 def test_undecided_then_record_prior_device_and_recheck(app, data):
@@ -407,7 +407,7 @@ def test_forms_need_the_csrf_token(csrf_app):
     s.close()
     c = csrf_app.test_client()
     page = c.get("/dang-nhap")
-    r = c.post("/dang-nhap", data={"username": "clerk", "password": "matkhau123", "csrf_token": csrf_token_from(page.data)})
+    r = c.post("/dang-nhap", data={"username": "clerk", "password": "Lua-chin-vang-2026", "csrf_token": csrf_token_from(page.data)})
     assert r.status_code == 302
     form = {"household_id": hid, "received_on": "05/11/2026", "support_form": "package"}
     assert c.post("/ho-so/moi", data=form).status_code == 400  # refused, nothing saved

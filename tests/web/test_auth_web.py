@@ -112,7 +112,7 @@ def test_one_time_password_must_be_changed(app, client):
     assert resp.status_code == 302 and resp.headers["Location"] == "/doi-mat-khau"
     weak = client.post("/doi-mat-khau", data={"current": password, "new": "12345678", "confirm": "12345678"})
     assert "cả chữ và số" in weak.get_data(as_text=True)
-    ok = client.post("/doi-mat-khau", data={"current": password, "new": "moi-matkhau-9", "confirm": "moi-matkhau-9"})
+    ok = client.post("/doi-mat-khau", data={"current": password, "new": "Cay-lua-moi-9x", "confirm": "Cay-lua-moi-9x"})
     assert ok.status_code == 302
     assert client.get("/quan-tri/tai-khoan").status_code == 200
 
@@ -154,13 +154,13 @@ def test_admin_creates_changes_resets_and_deactivates_accounts(app, client, logi
 
 def test_cli_create_user_reads_password_from_stdin(app):
     runner = app.test_cli_runner()
-    res = runner.invoke(args=["create-user", "Minh", "--role", "approver"], input="matkhau-2026\n")
+    res = runner.invoke(args=["create-user", "Minh", "--role", "approver"], input="Trau-cau-ruong-2026\n")
     assert res.exit_code == 0, res.output
-    bad = runner.invoke(args=["create-user", "minh", "--role", "approver"], input="matkhau-2026\n")
+    bad = runner.invoke(args=["create-user", "minh", "--role", "approver"], input="Trau-cau-ruong-2026\n")
     assert bad.exit_code == 1 and "đã có người dùng" in bad.output
     weak = runner.invoke(args=["create-user", "tuan", "--role", "clerk"], input="short\n")
-    assert weak.exit_code == 1 and "ít nhất 8" in weak.output
-    role = runner.invoke(args=["create-user", "tuan", "--role", "boss"], input="matkhau-2026\n")
+    assert weak.exit_code == 1 and "ít nhất 10" in weak.output
+    role = runner.invoke(args=["create-user", "tuan", "--role", "boss"], input="Trau-cau-ruong-2026\n")
     assert role.exit_code != 0
 
 
@@ -182,14 +182,14 @@ def test_access_log_drops_query_strings(app, client, login_as, caplog):
 def test_usernames_are_plain_ascii(app, username):
     sess = app.extensions["subsidy.sessionmaker"]()
     with pytest.raises(users.ServiceError, match="Tên đăng nhập gồm"):
-        users.create_user(sess, username, "clerk", "matkhau-2026", None)
+        users.create_user(sess, username, "clerk", "Trau-cau-ruong-2026", None)
     sess.close()
 
 
 def test_password_may_not_contain_the_username(app):
     sess = app.extensions["subsidy.sessionmaker"]()
     with pytest.raises(users.ServiceError, match="không được chứa tên đăng nhập"):
-        users.create_user(sess, "admin2", "admin", "Admin2-12345", None)
+        users.create_user(sess, "lanthu", "admin", "Lanthu-2026-xyz", None)
     user = users.create_user(sess, "thu.ha", "clerk", "hoa-sen-2026", None)
     assert user.username == "thu.ha"
     sess.close()

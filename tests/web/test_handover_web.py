@@ -404,7 +404,7 @@ def test_print_and_record_need_csrf(csrf_app, make_user):
     client = csrf_app.test_client()
     app_id, _ = committed_application(csrf_app)
     page = client.get("/dang-nhap")
-    client.post("/dang-nhap", data={"username": make_user("clerk", "clerk").username, "password": "matkhau123",
+    client.post("/dang-nhap", data={"username": make_user("clerk", "clerk").username, "password": "Lua-chin-vang-2026",
                                     "csrf_token": csrf_token_from(page.data)})
     assert client.post(f"/ho-so/{app_id}/ban-giao", data=handover_form()).status_code == 400  # no CSRF token
     assert count(csrf_app, Handover) == 0

@@ -317,7 +317,7 @@ def test_import_form_needs_a_csrf_token(csrf_app, make_user, tmp_path):
     client = csrf_app.test_client()
     make_user("lan", "clerk")
     page = client.get("/dang-nhap")
-    client.post("/dang-nhap", data={"username": "lan", "password": "matkhau123", "csrf_token": csrf_token_from(page.data)})
+    client.post("/dang-nhap", data={"username": "lan", "password": "Lua-chin-vang-2026", "csrf_token": csrf_token_from(page.data)})
     resp = client.post("/nhap-danh-sach/", data={"file": (io.BytesIO(XLSX.read_bytes()), XLSX.name)},
                        content_type="multipart/form-data")
     assert resp.status_code == 400

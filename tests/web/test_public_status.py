@@ -490,7 +490,7 @@ def test_one_time_password_blocks_staff_pages_but_not_the_public_ones(app, clien
     factories.user(sess, "clerk", "moi", must_change_password=True)
     sess.commit()
     sess.close()
-    assert login(client, "moi", "matkhau123").status_code == 302
+    assert login(client, "moi", "Lua-chin-vang-2026").status_code == 302
     resp = client.get("/")
     assert resp.status_code == 302 and resp.headers["Location"] == "/doi-mat-khau"
     assert client.get("/doi-mat-khau").status_code == 200

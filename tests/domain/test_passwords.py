@@ -1,0 +1,42 @@
+"""The password policy (subsidy.domain.passwords.weakness): the probe's accepted passwords and the
+common Vietnamese patterns are refused; long or passphrase passwords pass."""
+from __future__ import annotations
+
+import pytest
+
+from subsidy.domain.passwords import local_names, weakness
+
+PLACES = ["xã Phú Tân", "Phú Tân", "Ấp Phú Hòa"]
+
+
+@pytest.mark.parametrize("password, reason", [
+    ("password1", "ít nhất 10 ký tự"),          # accepted before: the probe
+    ("aaaaaaa1", "ít nhất 10 ký tự"),           # accepted before: the probe
+    ("aaaaaaaaa1", "ít ký tự khác nhau"),
+    ("matkhau123", "quá phổ biến"),
+    ("MatKhau@2026", "quá phổ biến"),
+    ("mật khẩu 123", "quá phổ biến"),
+    ("password2026", "quá phổ biến"),
+    ("anhyeuem1990", "quá phổ biến"),
+    ("1234567890", "dãy phím"),
+    ("qwertyuiop", "dãy phím"),
+    ("0987654321", "dãy phím"),
+    ("nguyenvan2026", "tên đăng nhập"),
+    ("PhuTan@2026", "tên địa phương"),
+    ("xaphutan123", "tên địa phương"),
+    ("phuhoa-12345", "tên địa phương"),
+    ("congchucxa", "câu gồm 4 từ"),
+    ("concocuoiruong", "câu gồm 4 từ"),
+])
+def test_weak_passwords_are_refused(password, reason):
+    assert reason in (weakness(password, "nguyenvan", PLACES) or "accepted")
+
+
+@pytest.mark.parametrize("password", ["Lua-chin-vang-2026", "trâu cày ruộng sâu", "hoacuc7-nang", "Bến Tre 1975 xanh"])
+def test_strong_passwords_pass(password):
+    assert weakness(password, "nguyenvan", PLACES) is None
+
+
+def test_local_names_come_from_the_config():
+    config = {"COMMUNE_NAME": "xã Phú Tân", "COMMUNE_PLACE": "Phú Tân", "HAMLETS": ["Ấp Phú Hòa", "Ấp Phú Xuân"]}
+    assert local_names(config) == ["xã Phú Tân", "Phú Tân", "Ấp Phú Hòa", "Ấp Phú Xuân"]
