@@ -230,7 +230,7 @@ ROLE_LABELS: dict[str, str] = {
 
 #: Actions that only read (who saw personal data); everything else changed something.
 VIEW_ACTIONS = frozenset({
-    "household.view", "application.view", "receipt.view",
+    "household.view", "household.list.view", "application.view", "receipt.view",
     "api.household.read", "api.household.list", "api.application.read", "api.application.list",
 })
 
@@ -243,6 +243,7 @@ ACTION_LABELS: dict[str, str] = {
     "household.import": "Nhập danh sách hộ từ tệp",
     "household.prior_device": "Ghi thiết bị hộ đã nhận",
     "household.view": "Xem hồ sơ hộ trên web",
+    "household.list.view": "Xem danh sách hộ trên web (CCCD, số điện thoại)",
     # applications (the other workflow steps are named by MOVE_LABELS, below)
     "application.create": "Tiếp nhận hồ sơ đề nghị",
     "application.recheck": "Kiểm tra lại điều kiện",

@@ -90,6 +90,12 @@ def index():
     archived = request.args.get("archived") == "1"
     stmt = svc.household_query(q, hamlet or None, category or None, include_archived=archived)
     page = paginate(session, stmt, page_arg(request.args), PER_PAGE)
+    if page.items:
+        # One entry per page shown (who, which page, how many people), never the search text: it
+        # may be a CCCD or a phone number.
+        record_view("household.list.view", "household", None,
+                    note=f"trang {page.page}/{page.pages}: {len(page.items)} hộ"
+                         + ("; có tìm kiếm hoặc lọc" if q or hamlet or category else ""))
     return render_template(
         "households/index.html", page=page, q=q, hamlet=hamlet, category=category, archived=archived,
         hamlets=svc.hamlets_in_use(session, current_app.config.get("HAMLETS", [])),
@@ -132,6 +138,8 @@ def edit(household_id: int):
     if request.method == "GET":
         form.head_gender.data = hh.head_gender or ""
         form.category.data = hh.category or ""
+    if request.method == "GET":
+        record_view("household.view", "household", hh.id, note="mở biểu mẫu sửa")  # it shows the CCCD/phone
     saved, warnings = (None, []) if request.method == "GET" else _save(form, hh)
     if saved is not None:
         flash("Đã lưu thay đổi.", "success")

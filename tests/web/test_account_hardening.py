@@ -65,3 +65,26 @@ def test_hsts_only_over_https_and_no_store_on_staff_pages(app, client, login_as)
     secure = client.get("/ho-gia-dinh/", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert client.get("/static/favicon.ico").status_code == 200 and client.get("/static/favicon.ico").headers.get("Cache-Control") != "no-store"
+
+
+def test_list_pages_and_the_edit_form_are_logged_as_views(app, client, login_as):
+    from sqlalchemy import select
+
+    from subsidy.models import AuditEntry
+    from tests import factories
+
+    sess = app.extensions["subsidy.sessionmaker"]()
+    hh = [factories.household(sess, head_name=f"Lê Văn {c}", citizen_id=f"07918501234{i}") for i, c in enumerate("ABC")]
+    sess.commit()
+    clerk = login_as("clerk")
+    assert client.get("/ho-gia-dinh/").status_code == 200
+    assert client.get("/ho-gia-dinh/?q=079185012341").status_code == 200
+    assert client.get(f"/ho-gia-dinh/{hh[0].id}/sua").status_code == 200
+    rows = sess.execute(select(AuditEntry.action, AuditEntry.actor_id, AuditEntry.entity_id, AuditEntry.note)
+                        .where(AuditEntry.action.like("household.%")).order_by(AuditEntry.id)).all()
+    sess.close()
+    assert [tuple(r) for r in rows] == [
+        ("household.list.view", clerk.id, None, "trang 1/1: 3 hộ"),
+        ("household.list.view", clerk.id, None, "trang 1/1: 1 hộ; có tìm kiếm hoặc lọc"),
+        ("household.view", clerk.id, hh[0].id, "mở biểu mẫu sửa"),
+    ]
