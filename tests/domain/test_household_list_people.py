@@ -243,3 +243,11 @@ def test_duplicate_codes_in_one_file_are_reported_not_merged():
     assert first.record is None and second.record is None
     assert "Mã hộ 8236925220 trùng với dòng 3" in first.errors[0]
     assert "Mã hộ 8236925220 trùng với dòng 2" in second.errors[0]
+
+
+def test_signature_lines_under_a_per_person_table_are_not_members():
+    rows = layout_a() + [[None, None, "Người lập biểu", None, None, None, None, None, None, "KT. CHỦ TỊCH"],
+                         [None, None, None, "Chủ tịch", None, None, None, None, None, None]]
+    results = read(HEADER_A, rows)
+    assert [r.skip_reason for r in results[-2:]] == ["Phần ký tên dưới bảng."] * 2
+    assert [len(r.record.people) for r in households(results)] == [3, 1]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
 from subsidy.domain import vn
@@ -26,6 +27,13 @@ from subsidy.domain.household_list.header import normalize_label
 #: Longest relation kept ("Con dâu", "Cháu nội", "Em ruột" …); ``household_members.relation``.
 RELATION_MAX_LENGTH = 40
 
+# Not "chu" / "co" / "nguoi": "Chủ tịch", "Cơ quan", "Người lập biểu" start signature lines (rows
+# with those relations still read as members, through the slower checks).
+_KIN_WORDS = frozenset({
+    "vo", "chong", "con", "cha", "me", "bo", "ong", "ba", "chau", "anh", "chi", "em", "di", "bac",
+    "cau", "mo", "thim", "mu", "cu", "chat", "chut",
+})
+_GENDER_FAST = {"Nam": "M", "nam": "M", "NAM": "M", "Nữ": "F", "nữ": "F", "NỮ": "F"}
 # How the head's own row names its relation to the head.
 _HEAD_RELATIONS = frozenset({"chu ho", "ch", "chu ho gia dinh", "ban than", "la chu ho", "chuho"})
 
@@ -54,7 +62,23 @@ class MemberRecord:
 def is_head_relation(value: Any) -> bool:
     """True when a "Quan hệ với chủ hộ" cell says the row is the head's own ("Chủ hộ", "CH",
     "Bản thân"); an empty cell is not decided here."""
+    if value.__class__ is str:
+        return _is_head_text(value)
     return normalize_label(cell_text(value)) in _HEAD_RELATIONS
+
+
+@lru_cache(maxsize=1024)
+def is_kin_relation(text: str) -> bool:
+    """True when a relation cell's text starts with a kinship word ("Vợ", "Con dâu", "Cháu nội",
+    "Mẹ vợ", "Em ruột" …): the row is surely a member's, not a total or signature line."""
+    words = normalize_label(text).split()
+    return bool(words) and words[0] in _KIN_WORDS
+
+
+@lru_cache(maxsize=1024)
+def _is_head_text(text: str) -> bool:
+    # A list repeats a dozen relation words over thousands of rows: each is folded once.
+    return normalize_label(text) in _HEAD_RELATIONS
 
 
 def tidy_relation(value: Any) -> str | None:
@@ -73,6 +97,9 @@ def tidy_relation(value: Any) -> str | None:
     if text.isupper() or text.islower():
         text = text[0].upper() + text[1:].lower()
     return text
+
+
+_tidy_relation_text = lru_cache(maxsize=1024)(tidy_relation)
 
 
 def person_fields(cells: Mapping[str, Any]) -> dict[str, Any]:
@@ -96,8 +123,9 @@ def parse_member(fields: Mapping[str, Any], this_year: int) -> tuple[MemberRecor
     except vn.VnValueError as err:
         errors.append(f"Thành viên: {err}")
     relation = None
+    raw_relation = fields.get("relation")
     try:
-        relation = tidy_relation(fields.get("relation"))
+        relation = _tidy_relation_text(raw_relation) if raw_relation.__class__ is str else tidy_relation(raw_relation)
     except vn.VnValueError as err:
         errors.append(str(err))
     birth_date = birth_year = None
@@ -105,11 +133,13 @@ def parse_member(fields: Mapping[str, Any], this_year: int) -> tuple[MemberRecor
         birth_date, birth_year = parse_birth(fields.get("birth"), this_year)
     except vn.VnValueError as err:
         errors.append(str(err))
-    gender = None
-    try:
-        gender = parse_gender(fields.get("gender"))
-    except vn.VnValueError as err:
-        errors.append(str(err))
+    raw_gender = fields.get("gender")
+    gender = _GENDER_FAST.get(raw_gender) if raw_gender.__class__ is str else None
+    if gender is None:
+        try:
+            gender = parse_gender(raw_gender)
+        except vn.VnValueError as err:
+            errors.append(str(err))
     citizen_id = kind = warning = None
     raw_id = fields.get("citizen_id")
     if raw_id is not None and cell_text(raw_id):

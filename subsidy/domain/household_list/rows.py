@@ -20,7 +20,7 @@ from subsidy.domain.household_list.header import (
     COLUMN_LABELS, HOUSEHOLD_FACTS, Header, looks_like_header, normalize_label,
 )
 from subsidy.domain.household_list.members import (
-    MemberRecord, attach_members, is_head_relation, member_row_reason, parse_member, person_fields,
+    MemberRecord, attach_members, is_head_relation, is_kin_relation, member_row_reason, parse_member, person_fields,
 )
 
 
@@ -156,6 +156,10 @@ class RowParser:
         if name.__class__ is str and name in self._labels:
             self._after_header = True
             return REPEATED_HEADER
+        if not keyed and self._person:
+            # A child's row has no ID and no code: its kinship word says it is a member's row.
+            relation = cells.get("relation")
+            keyed = relation.__class__ is str and is_kin_relation(relation)
         if keyed and not self.in_footer and not self._after_header:
             return None
         texts = [c for c in row if not blank(c)]

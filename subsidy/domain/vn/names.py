@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .errors import VnValueError
 from .search import fold
@@ -40,19 +41,26 @@ _LATIN_WORD = re.compile(r"[a-z]{2,}")
 _VOWELS = frozenset("aeiouy")
 
 
+_WORD_SPLIT = re.compile(r"[ '.\-]+")
+_TRIPLE = re.compile(r"([a-z])\1\1")
+_fold_word = lru_cache(maxsize=16384)(fold)
+
+
 def _keyboard_mash(name: str) -> str | None:
     """What makes ``name`` typing noise rather than a name, or None. Two signs that no Vietnamese
     name (nor an ethnic-minority name written in Latin letters, e.g. "Ksor H'Blơi", "Y Bih Niê")
     ever shows: one letter three times in a row ("Hhhhhhh"), and a word of two or more Latin
     letters without a vowel ("Trn", "Ksdf": every Vietnamese syllable has one). Neither catches
     every made-up name ("asdf" passes): the clerk still reads what is typed."""
-    folded = fold(name)
-    run = re.search(r"([a-z])\1\1", folded)
+    words = _WORD_SPLIT.split(name)
+    plains = [_fold_word(w) for w in words]
+    # A run of letters never crosses a separator, so the words folded one by one (each folded
+    # once per list: names repeat their words) find the same runs as the whole name folded.
+    run = _TRIPLE.search(" ".join(plains))
     if run:
         return (f"Họ tên «{name}» có chữ «{run.group(1)}» viết liền ba lần, không có trong họ tên thật. "
                 "Hãy nhập lại họ tên đúng như trên thẻ căn cước.")
-    for word in re.split(r"[ '.\-]+", name):
-        plain = fold(word)
+    for word, plain in zip(words, plains):
         if _LATIN_WORD.fullmatch(plain) and not (_VOWELS & set(plain)):
             return (f"Họ tên «{name}» có «{word}» không có nguyên âm nào (a, e, i, o, u, y…), không thể là "
                     "một tiếng trong họ tên. Hãy nhập lại họ tên đúng như trên thẻ căn cước.")

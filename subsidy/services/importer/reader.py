@@ -44,8 +44,9 @@ class ImportLimits:
 
     ``max_bytes``: the file itself; ``max_uncompressed_bytes``: the sum of the sizes inside an
     .xlsx (a zip); ``max_compression_ratio``: uncompressed / compressed size of any member larger
-    than 1 MB (zip bombs reach 1000:1; real sheets about 10:1); ``max_rows``: rows that hold
-    something under the header; ``max_seconds``: time to read the rows (a file that takes longer
+    than 1 MB (zip bombs reach 1000:1; real sheets about 10:1); ``max_rows``: households under
+    the header (a per-person list's member rows not counted; rows that hold anything, at most
+    twice as many plus 1,000); ``max_seconds``: time to read the rows (a file that takes longer
     is refused: reading 50,000 rows takes about 8 s).
     """
 
@@ -389,7 +390,7 @@ def _parse_rows(header: hl.Header, head: list[Sequence[Any]], rest: Iterator[Seq
             else:
                 blank_run = 0
                 filled += 1
-                households += r.skip_reason is None
+                households += r.skip_reason is None and r.head is None  # members are not households
                 if households > limits.max_rows or filled > 2 * limits.max_rows + 1000:
                     raise ImportFileError(
                         f"Tệp «{filename}» có hơn {_thousands(limits.max_rows)} dòng dữ liệu, vượt giới "
