@@ -93,15 +93,18 @@ class RuleLabel:
 RULE_LABELS: dict[str, RuleLabel] = {
     "E1": RuleLabel("Hộ nghèo hoặc hộ cận nghèo trong danh sách của năm",
                     "Không thuộc hộ nghèo, hộ cận nghèo"),
-    "E2": RuleLabel("Chưa nhận máy tính bảng hoặc thiết bị học tập trực tuyến",
-                    "Đã nhận máy tính bảng hoặc thiết bị học tập trực tuyến"),
+    "E2": RuleLabel("Chưa nhận máy tính bảng hoặc thiết bị học tập trực tuyến trước khi phân bổ điện thoại",
+                    "Đã nhận máy tính bảng hoặc thiết bị học tập trực tuyến trước khi phân bổ điện thoại"),
     "E3": RuleLabel("Có nhu cầu (đã nộp hồ sơ) và có tên trong danh sách được phê duyệt",
                     "Chưa đăng ký hoặc không có trong danh sách được phê duyệt"),
     "E4": RuleLabel("Chưa nhận hỗ trợ điện thoại thông minh (mỗi hộ một lần)",
                     "Đã được hỗ trợ điện thoại thông minh"),
     "E5": RuleLabel("Hỗ trợ bằng tiền: tự mua điện thoại từ ngày áp dụng trở đi",
-                    "Mua máy trước ngày 12/12/2022 (hỗ trợ bằng tiền)"),
+                    "Mua máy trước ngày áp dụng (hỗ trợ bằng tiền)"),
 }
+#: E5's reason when the cut-off of the rule set in force is known: the date comes from the rule
+#: set's data (``cash_cutoff``), never from this table.
+E5_FAILED_BEFORE = "Mua máy trước ngày {cutoff} (hỗ trợ bằng tiền)"
 #: rule id → its condition (``RuleLabel.title``), in rule order, for pages that list the rules.
 RULE_TITLES: dict[str, str] = {rule: label.title for rule, label in RULE_LABELS.items()}
 
@@ -113,9 +116,12 @@ def rule_title(rule: str) -> str:
     return label.title if label else rule
 
 
-def rule_failed_label(rule: str) -> str:
+def rule_failed_label(rule: str, cash_cutoff: str | None = None) -> str:
     """Why a household failed rule ``rule`` ("E2" → "Đã nhận máy tính bảng …"); an unknown rule id
-    is shown as itself."""
+    is shown as itself. ``cash_cutoff``: the E5 cut-off of the rule set in force, as printed
+    ("12/12/2022"), for "Mua máy trước ngày 12/12/2022 …"; without it E5 says "ngày áp dụng"."""
+    if rule == "E5" and cash_cutoff:
+        return E5_FAILED_BEFORE.format(cutoff=cash_cutoff)
     label = RULE_LABELS.get(rule)
     return label.failed if label else rule
 

@@ -27,6 +27,9 @@ from typing import Any, Iterable, Mapping, TypeVar
 
 from subsidy.domain import vn
 from subsidy.domain.labels import CATEGORY_WORDS, PRIOR_DEVICE_WORDS, rule_title
+from subsidy.domain.ruleset import (  # noqa: F401 - the rule set's types, re-exported for callers of rules
+    CRITERIA, DEFAULT_PRIORITY, PovertyStandard, RuleSetSpec, Tier, as_date,
+)
 
 PASSED = "passed"
 FAILED = "failed"
@@ -36,132 +39,6 @@ NOT_APPLICABLE = "not_applicable"
 ELIGIBLE = "eligible"
 NOT_ELIGIBLE = "not_eligible"
 UNDECIDED = "undecided"
-
-#: Priority criteria a rule set may name, in the words of domain.md §3.
-CRITERIA = ("meritorious", "social_policy", "poor", "near_poor")
-
-#: Default tier definitions of Thông tư 14/2022 (domain.md §3), used when a rule-set document
-#: does not spell them out.
-DEFAULT_PRIORITY: dict[str, dict[str, str]] = {
-    "P1": {"criterion": "meritorious", "label": "Hộ nghèo/cận nghèo có người có công với cách mạng"},
-    "P2": {"criterion": "social_policy", "label": "Hộ nghèo/cận nghèo thuộc gia đình chính sách xã hội"},
-    "P3": {"criterion": "poor", "label": "Hộ nghèo"},
-    "P4": {"criterion": "near_poor", "label": "Hộ cận nghèo"},
-}
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
-
-
-# --------------------------------------------------------------------------------------------
-# Rule set
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Tier:
-    """One priority tier: its id ("P1"), the criterion it tests (one of CRITERIA), a label."""
-
-    id: str
-    criterion: str
-    label: str
-
-
-@dataclass(frozen=True)
-class RuleSetSpec:
-    """The legal parameters of one rule-set version (the ``rule_sets`` row, as plain data).
-
-    ``eligible_categories``: poverty categories that pass E1 (``"poor"``, ``"near_poor"``).
-    ``support_amount``: cash support per household, in đồng (int). ``cash_cutoff``: E5 — a phone
-    bought on or after this date qualifies. ``priority``: the tiers in order, highest first; a
-    household's tier number is the 1-based position of the first tier whose criterion it meets.
-    ``citations``: rule id → citation text printed with the rule's result.
-    """
-
-    code: str
-    version: int
-    title: str
-    legal_source: str
-    effective_from: dt.date
-    effective_to: dt.date | None
-    eligible_categories: tuple[str, ...]
-    support_amount: int
-    cash_cutoff: dt.date
-    priority: tuple[Tier, ...]
-    citations: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def priority_order(self) -> tuple[str, ...]:
-        return tuple(t.id for t in self.priority)
-
-    @property
-    def label(self) -> str:
-        return f"{self.code} v{self.version}"
-
-    def citation(self, rule: str) -> str:
-        return self.citations.get(rule) or self.legal_source
-
-    @classmethod
-    def from_document(cls, doc: Mapping[str, Any]) -> "RuleSetSpec":
-        """Build from a rule-set document (the shipped JSON; see subsidy/rulesets/tt14-2022.json).
-
-        Required keys: id, version, title, legal_source, effective_from (ISO date),
-        eligible_categories, support_amount (int đồng > 0), cash_cutoff (ISO date),
-        priority_order (e.g. ["P1","P2","P3","P4"]). Optional: effective_to, priority
-        ({tier id: {criterion, label}}; defaults to DEFAULT_PRIORITY), citations ({rule id: text}).
-        Raises ValueError (message in Vietnamese) naming the first bad or missing key.
-        """
-        missing = [k for k in ("id", "version", "title", "legal_source", "effective_from",
-                               "eligible_categories", "support_amount", "cash_cutoff", "priority_order")
-                   if k not in doc or doc[k] in (None, "")]
-        if missing:
-            raise ValueError(f"Tệp bộ quy tắc thiếu trường: {', '.join(missing)}.")
-        try:
-            version = int(doc["version"])
-            amount = doc["support_amount"]
-            if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-                raise ValueError("support_amount")
-            effective_from = _date(doc["effective_from"])
-            effective_to = _date(doc.get("effective_to"))
-            cutoff = _date(doc["cash_cutoff"])
-        except (TypeError, ValueError) as err:
-            raise ValueError(
-                "Tệp bộ quy tắc có giá trị không hợp lệ (version là số nguyên, support_amount là số đồng "
-                f"nguyên dương, ngày theo dạng YYYY-MM-DD): {err}."
-            ) from err
-        if version < 1:
-            raise ValueError("Phiên bản (version) của bộ quy tắc phải từ 1 trở lên.")
-        if effective_to is not None and effective_from is not None and effective_to < effective_from:
-            raise ValueError("Ngày hết hiệu lực (effective_to) phải sau ngày có hiệu lực (effective_from).")
-        categories = tuple(doc["eligible_categories"])
-        bad = [c for c in categories if c not in CATEGORY_WORDS]
-        if not categories or bad:
-            raise ValueError(f"Loại hộ không hợp lệ trong eligible_categories: {bad or '(trống)'}; "
-                             "chỉ dùng poor, near_poor.")
-        defs = {**DEFAULT_PRIORITY, **(doc.get("priority") or {})}
-        tiers = []
-        for tid in doc["priority_order"]:
-            d = defs.get(tid)
-            if not d or d.get("criterion") not in CRITERIA:
-                raise ValueError(f"Mức ưu tiên «{tid}» chưa có tiêu chí hợp lệ ({', '.join(CRITERIA)}).")
-            tiers.append(Tier(str(tid), d["criterion"], d.get("label") or str(tid)))
-        if not tiers or len({t.id for t in tiers}) != len(tiers) or len(tiers) > 4:
-            raise ValueError("priority_order phải có từ 1 đến 4 mức ưu tiên khác nhau.")
-        return cls(
-            code=str(doc["id"]), version=version, title=str(doc["title"]),
-            legal_source=str(doc["legal_source"]), effective_from=effective_from,  # type: ignore[arg-type]
-            effective_to=effective_to, eligible_categories=categories, support_amount=amount,
-            cash_cutoff=cutoff,  # type: ignore[arg-type]
-            priority=tuple(tiers), citations=dict(doc.get("citations") or {}),
-        )
-
 
 # --------------------------------------------------------------------------------------------
 # Facts and results
@@ -176,6 +53,8 @@ class Facts:
     year of the list it is on), ``list_decision`` (the commune chairman's decision, text),
     ``meritorious``, ``social_policy``, ``prior_device`` ("unknown" / "none" / "vtci_tablet" /
     "learning_device") with ``prior_device_detail`` and ``prior_device_date``.
+    Allocation (E2): ``phones_allocated_on``, the date of the allocation the commune's phones
+    came from (None while no phone has been allocated).
     Application: ``has_applied``, ``tracking_code``, ``received_on``, ``support_form``
     ("package" / "cash"), ``purchase_date`` (cash), ``approved_list`` (decision number and date of
     the approved list it is on, when there is one).
@@ -193,6 +72,7 @@ class Facts:
     prior_device: str = "unknown"
     prior_device_detail: str | None = None
     prior_device_date: dt.date | None = None
+    phones_allocated_on: dt.date | None = None
     has_applied: bool = True
     tracking_code: str | None = None
     received_on: dt.date | None = None
@@ -220,9 +100,9 @@ class Facts:
         """Inverse of :meth:`to_dict` (unknown keys are ignored)."""
         names = cls.__dataclass_fields__.keys()
         kw = {k: v for k, v in d.items() if k in names}
-        for k in ("check_date", "prior_device_date", "received_on", "purchase_date"):
+        for k in ("check_date", "prior_device_date", "phones_allocated_on", "received_on", "purchase_date"):
             if k in kw:
-                kw[k] = _date(kw[k])
+                kw[k] = as_date(kw[k])
         if "other_supported_applications" in kw:
             kw["other_supported_applications"] = tuple(kw["other_supported_applications"] or ())
         return cls(**kw)
@@ -284,9 +164,10 @@ class Decision:
 def rule_e1(f: Facts, rs: RuleSetSpec) -> RuleResult:
     """E1 — poor or near-poor household on the list in force for the year of the check
     (domain.md §2; Nghị định 07/2021/NĐ-CP standard). No category, or a list of another year →
-    unknown ("no poverty status for this year"); a category the rule set does not cover → failed."""
-    cite = rs.citation("E1")
+    unknown ("no poverty status for this year"); a category the rule set does not cover → failed.
+    The citation names the list of that year and its poverty standard (RuleSetSpec.e1_citation)."""
     year = f.check_date.year
+    cite = rs.e1_citation(year)
     allowed = " hoặc ".join(CATEGORY_WORDS[c] for c in rs.eligible_categories)
     if f.category is None:
         return RuleResult("E1", UNKNOWN,
@@ -308,21 +189,38 @@ def rule_e1(f: Facts, rs: RuleSetSpec) -> RuleResult:
 
 def rule_e2(f: Facts, rs: RuleSetSpec) -> RuleResult:
     """E2 — no tablet from the programme and no online-learning device from «Sóng và máy tính cho
-    em» (domain.md §2). Not recorded → unknown; either device → failed (citing its date and detail
-    when recorded)."""
+    em», counted up to the allocation of phones to the locality (domain.md §2): a device received
+    **before** ``phones_allocated_on`` counts (failed); one received on or after that date does not
+    (passed); while no phone has been allocated every device received so far counts (failed).
+    Not recorded, or a device whose date is not known → unknown (the date decides)."""
     cite = rs.citation("E2")
     if f.prior_device == "none":
         return RuleResult("E2", PASSED,
                           "Hộ khai chưa nhận máy tính bảng của Chương trình hay thiết bị học tập trực tuyến.",
                           cite, "prior_device")
-    if f.prior_device in PRIOR_DEVICE_WORDS:
-        when = f" ngày {vn.format_date(f.prior_device_date)}" if f.prior_device_date else ""
-        detail = f" ({f.prior_device_detail})" if f.prior_device_detail else ""
+    if f.prior_device not in PRIOR_DEVICE_WORDS:
+        return RuleResult("E2", UNKNOWN,
+                          "Chưa ghi nhận hộ đã từng nhận máy tính bảng hoặc thiết bị học tập trực tuyến hay chưa.",
+                          cite, "prior_device", "việc hộ đã nhận máy tính bảng/thiết bị học tập trực tuyến hay chưa")
+    device = PRIOR_DEVICE_WORDS[f.prior_device] + (f" ({f.prior_device_detail})" if f.prior_device_detail else "")
+    allocated = (f"ngày phân bổ điện thoại cho địa phương ({vn.format_date(f.phones_allocated_on)})"
+                 if f.phones_allocated_on else "")
+    if f.prior_device_date is None:
+        return RuleResult("E2", UNKNOWN,
+                          f"Hộ đã nhận {device} nhưng chưa ghi ngày nhận; thiết bị chỉ được tính nếu nhận trước "
+                          f"{allocated or 'ngày phân bổ điện thoại cho địa phương'}.",
+                          cite, "prior_device_date", "ngày hộ nhận máy tính bảng/thiết bị học tập trực tuyến")
+    when = vn.format_date(f.prior_device_date)
+    if f.phones_allocated_on is None:
         return RuleResult("E2", FAILED,
-                          f"Hộ đã nhận {PRIOR_DEVICE_WORDS[f.prior_device]}{when}{detail}.", cite, "prior_device")
-    return RuleResult("E2", UNKNOWN,
-                      "Chưa ghi nhận hộ đã từng nhận máy tính bảng hoặc thiết bị học tập trực tuyến hay chưa.",
-                      cite, "prior_device", "việc hộ đã nhận máy tính bảng/thiết bị học tập trực tuyến hay chưa")
+                          f"Hộ đã nhận {device} ngày {when}; địa phương chưa được phân bổ điện thoại nên thiết bị "
+                          "này được tính.", cite, "prior_device_date")
+    if f.prior_device_date < f.phones_allocated_on:
+        return RuleResult("E2", FAILED, f"Hộ đã nhận {device} ngày {when}, trước {allocated}.",
+                          cite, "prior_device_date")
+    return RuleResult("E2", PASSED,
+                      f"Hộ nhận {device} ngày {when}, không trước {allocated}, nên thiết bị này không được tính.",
+                      cite, "prior_device_date")
 
 
 def rule_e3(f: Facts, rs: RuleSetSpec) -> RuleResult:

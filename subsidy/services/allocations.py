@@ -3,7 +3,8 @@
 The ministry allocates phones to each province from its count of poor and near-poor households and
 the province divides them down (domain.md §3): the commune records each allocation (number, date,
 source document). The total allocated may not exceed the number of poor and near-poor households
-on file (domain.md §3); a mistaken allocation is voided with a reason (never deleted) and then
+on file, counted together with the earlier tablets and learning devices those households received
+(domain.md §3); a mistaken allocation is voided with a reason (never deleted) and then
 counts nowhere. Places used = applications proposed, approved, handed over, paid or closed
 (closed ones were handed over or paid); quota left = allocated (not voided) − used. Eligible applications not
 proposed form the **waiting list**, in priority order (P1–P4, then the earlier application); the
@@ -23,7 +24,8 @@ from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.workflow import State
 from subsidy.models import Allocation, Application, EligibilityDecision, Household, User
-from subsidy.services import audit
+from subsidy.domain.ruleset import DEFAULT_QUOTA_DEVICES
+from subsidy.services import audit, rulesets
 from subsidy.services.errors import NotFound, ServiceError
 
 #: States that hold a place of the quota.
@@ -68,6 +70,22 @@ def poor_household_count(session: Session) -> int:
                               .where(Household.category.is_not(None), Household.archived.is_(False))) or 0)
 
 
+def other_devices_count(session: Session, on: dt.date | None = None) -> int:
+    """Poor and near-poor households on file (not archived) recorded as having received one of the
+    devices that count with the phones against the ceiling (domain.md §3: programme tablets and
+    «Sóng và máy tính cho em» learning devices; the rule set in force on ``on`` — default today —
+    names them in ``quota_devices``)."""
+    try:
+        devices = rulesets.spec_of(rulesets.in_force(session, on or today_vn())).quota_devices
+    except ServiceError:
+        devices = DEFAULT_QUOTA_DEVICES
+    if not devices:
+        return 0
+    return int(session.scalar(select(func.count(Household.id)).where(
+        Household.category.is_not(None), Household.archived.is_(False),
+        Household.prior_device.in_(devices))) or 0)
+
+
 def allocated_total(session: Session) -> int:
     """Phones allocated to the commune, voided allocations left out."""
     return int(session.scalar(select(func.coalesce(func.sum(Allocation.quantity), 0)).where(LIVE)) or 0)
@@ -79,9 +97,10 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
     ``source_document`` (e.g. "Công văn số 123/STTTT-BCVT"). Audited.
 
     Raises ServiceError for a quantity below 1, a missing source document, a date in the future,
-    or a quantity that would bring the total allocated (voided allocations left out) above the
-    number of poor and near-poor households on file (poor_household_count; domain.md §3) — the
-    message gives both numbers.
+    or a quantity that would bring the devices given — phones allocated (voided allocations left
+    out) plus the earlier tablets and learning devices recorded on poor and near-poor households
+    (other_devices_count) — above the number of poor and near-poor households on file
+    (poor_household_count; domain.md §3); the message gives every number.
     """
 
     if not isinstance(quantity, int) or quantity < 1:
@@ -93,13 +112,17 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
         raise ServiceError("Ngày phân bổ không được sau ngày hôm nay.")
     _lock_allocations(session)
     already = allocated_total(session)
+    devices = other_devices_count(session, allocated_on)
     ceiling = poor_household_count(session)
-    if already + quantity > ceiling:
-        total = f"tổng số máy được phân bổ sẽ là {_n(already + quantity)} (đã có {_n(already)}), " if already else ""
+    if already + quantity + devices > ceiling:
+        parts = [f"{_n(quantity)} máy này"] + ([f"{_n(already)} máy đã phân bổ"] if already else [])
+        if devices:
+            parts.append(f"{_n(devices)} hộ đã nhận máy tính bảng hoặc thiết bị học tập trực tuyến")
+        total = f"tổng số thiết bị hỗ trợ sẽ là {_n(already + quantity + devices)} ({', '.join(parts)}), "
         raise ServiceError(
             f"Không ghi được phân bổ {_n(quantity)} máy: {total}vượt số hộ nghèo, hộ cận nghèo đang có trong sổ "
-            f"({_n(ceiling)} hộ). Tổng số hỗ trợ không được vượt số hộ nghèo và cận nghèo: hãy kiểm tra lại số máy "
-            "trong văn bản phân bổ, hoặc nhập đủ danh sách hộ trước."
+            f"({_n(ceiling)} hộ). Tổng số điện thoại, máy tính bảng và thiết bị học tập được hỗ trợ không được vượt "
+            "số hộ nghèo và cận nghèo: hãy kiểm tra lại số máy trong văn bản phân bổ, hoặc nhập đủ danh sách hộ trước."
         )
     row = Allocation(quantity=quantity, allocated_on=allocated_on, source_document=source_document,
                      note=(note or "").strip() or None, created_by_id=actor.id if actor is not None else None)

@@ -17,7 +17,7 @@ from subsidy.domain import tracking
 from subsidy.domain.decisions import citation as decision_citation
 from subsidy.domain.rules import Facts
 from subsidy.domain.workflow import State
-from subsidy.models import Application, CashPayment, Handover, Household, ProposalList
+from subsidy.models import Allocation, Application, CashPayment, Handover, Household, ProposalList
 
 #: States of an application whose household has been supported (E4).
 SUPPORTED = (State.handed_over.value, State.paid.value, State.closed.value)
@@ -30,24 +30,32 @@ def _decision_text(number: str | None, date: dt.date | None) -> str | None:
 
 
 def _facts(app: Application, h: Household, on: dt.date, handovers: int, cash: int,
-           others: Sequence[str], approved_list: str | None) -> Facts:
+           others: Sequence[str], approved_list: str | None, allocated_on: dt.date | None) -> Facts:
     return Facts(
         check_date=on, category=h.category, list_year=h.list_year,
         list_decision=_decision_text(h.decision_number, h.decision_date),
         meritorious=bool(h.meritorious), social_policy=bool(h.social_policy),
         prior_device=h.prior_device or "unknown", prior_device_detail=h.prior_device_detail,
-        prior_device_date=h.prior_device_date, has_applied=True,
+        prior_device_date=h.prior_device_date, phones_allocated_on=allocated_on, has_applied=True,
         tracking_code=tracking.display(app.tracking_code), received_on=app.received_on,
         support_form=app.support_form, purchase_date=app.purchase_date, approved_list=approved_list,
         live_handovers=handovers, live_cash_payments=cash, other_supported_applications=tuple(others),
     )
 
 
+def phones_allocated_on(session: Session) -> dt.date | None:
+    """The date phones were allocated to the locality, up to which an earlier tablet or learning
+    device counts (E2, domain.md §2): the earliest allocation not voided, or None while there is
+    none."""
+    return session.scalar(select(func.min(Allocation.allocated_on)).where(Allocation.voided_at.is_(None)))
+
+
 def load_facts_bulk(session: Session, applications: Sequence[Application], on: dt.date) -> dict[int, Facts]:
     """Facts of each application as of ``on`` ({application id: Facts}; E1–E5 and P1–P4 read
-    them), in five queries whatever the number of applications: households, live handovers and
+    them), in six queries whatever the number of applications: households, live handovers and
     live cash payments per household (voided_at IS NULL), the household's other supported
-    applications (SUPPORTED states), approved lists. ``{}`` for no applications."""
+    applications (SUPPORTED states), approved lists, the allocation date (phones_allocated_on).
+    ``{}`` for no applications."""
     if not applications:
         return {}
     hh_ids = {a.household_id for a in applications}
@@ -73,12 +81,13 @@ def load_facts_bulk(session: Session, applications: Sequence[Application], on: d
         for pl in session.scalars(select(ProposalList).where(ProposalList.id.in_(list_ids),
                                                              ProposalList.status == "approved")):
             approved[pl.id] = _decision_text(pl.decision_number, pl.decision_date) or pl.number
+    allocated_on = phones_allocated_on(session)
     out = {}
     for a in applications:
         h = households[a.household_id]
         others = [tracking.display(c) for aid, c in supported.get(a.household_id, []) if aid != a.id]
         out[a.id] = _facts(a, h, on, handovers.get(a.household_id, 0), cash.get(a.household_id, 0), others,
-                           approved.get(a.proposal_list_id) if a.proposal_list_id else None)
+                           approved.get(a.proposal_list_id) if a.proposal_list_id else None, allocated_on)
     return out
 
 

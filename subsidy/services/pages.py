@@ -23,7 +23,9 @@ from subsidy.models import (
     Receipt,
     User,
 )
-from subsidy.services import allocations
+from subsidy.domain.calendar import today_vn
+from subsidy.services import allocations, recheck, rulesets
+from subsidy.services.errors import ServiceError
 from subsidy.services import applications as applications_svc
 from subsidy.services import receipts as receipts_svc
 from subsidy.services.pagination import Page, paginate
@@ -38,6 +40,28 @@ def home_counts(session: Session) -> dict[str, int]:
     for state, n in session.execute(select(Application.state, func.count()).group_by(Application.state)):
         counts[state] = n
     return counts
+
+
+@dataclass(frozen=True)
+class RuleSetNotice:
+    """What the home page says about the rules: the rule set in force today (None when none is),
+    its effective period in words, and the applications refused under the earlier E2 to check
+    again (services.recheck)."""
+
+    label: str | None
+    legal_source: str | None
+    period: str | None
+    rechecks: list
+
+
+def rule_set_notice(session: Session) -> RuleSetNotice:
+    """The home page's rule-set line and the E2 re-check list (at most 20)."""
+    try:
+        row = rulesets.in_force(session, today_vn())
+    except ServiceError:
+        return RuleSetNotice(None, None, None, [])
+    return RuleSetNotice(f"{row.code} phiên bản {row.version}", row.legal_source, rulesets.period(session, row),
+                         recheck.e2_recheck(session, limit=20))
 
 
 def household_or_none(session: Session, household_id: int | None) -> Household | None:

@@ -2,7 +2,7 @@
 new version against the current applications.
 
 A rule set is a versioned document (``subsidy/rulesets/*.json``; Thông tư 14/2022/TT-BTTTT is
-``tt14-2022.json``, version 1) stored in ``rule_sets``. A later circular is added as a new file or
+``tt14-2022.json``, version 2: E2 by date, the quota ceiling with the other devices, E1 cited per list year) stored in ``rule_sets``. A later circular is added as a new file or
 a new version (``flask --app app load-rulesets --file NEW.json``) without a code change. A stored
 version is never edited: decisions keep a reference to the version they were made under.
 Source: domain.md §1 ("the rule set must be changeable without a code change").
@@ -19,7 +19,7 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from subsidy.domain import rules
+from subsidy.domain import rules, ruleset
 from subsidy.domain.readable_errors import explain_json_error, explain_os_error, explain_unicode_error
 from subsidy.domain.rules import RuleSetSpec
 from subsidy.models import Application, RuleSet, User
@@ -153,6 +153,17 @@ def in_force(session: Session, on: dt.date) -> RuleSet:
             "(lệnh flask --app app load-rulesets) hoặc bật phiên bản phù hợp."
         )
     return row
+
+
+def loaded_specs(session: Session) -> list[RuleSetSpec]:
+    """The engine's specs of every active stored rule set (the candidates for a date)."""
+    return [spec_of(r) for r in session.scalars(select(RuleSet).where(RuleSet.active.is_(True)))]
+
+
+def period(session: Session, rule_set: RuleSet) -> str:
+    """The effective period of ``rule_set`` as staff read it, given every active rule set loaded
+    (domain.ruleset.period_text): in force until its successor takes over, or with no end yet."""
+    return ruleset.period_text(spec_of(rule_set), loaded_specs(session))
 
 
 def earliest(session: Session) -> RuleSet | None:

@@ -13,8 +13,10 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 def index():
     # The tiles link to the household and application pages: only for the roles that may open them.
-    counts = pages.home_counts(db_session()) if may("households.index") else {}
-    return render_template("main/index.html", counts=counts)
+    session = db_session()
+    counts = pages.home_counts(session) if may("households.index") else {}
+    rules = pages.rule_set_notice(session) if may("applications.index") else None
+    return render_template("main/index.html", counts=counts, rules=rules)
 
 
 @bp.route("/favicon.ico")

@@ -10,6 +10,7 @@ from flask_login import current_user
 from forms.applications import MoveForm, RuleSetUploadForm
 from subsidy.domain import labels
 from subsidy.domain.calendar import today_vn
+from subsidy.domain import ruleset
 from subsidy.domain.rules import RuleSetSpec
 from subsidy.models import RuleSet
 from subsidy.request_scope import db_session, roles_required
@@ -43,7 +44,9 @@ def _in_force_id(session) -> int | None:
 def index():
     session = db_session()
     rows = svc.list_rule_sets(session)
-    return render_template("rulesets/index.html", rows=rows, in_force_id=_in_force_id(session),
+    specs = svc.loaded_specs(session)
+    periods = {r.id: ruleset.period_text(svc.spec_of(r), specs) for r in rows}
+    return render_template("rulesets/index.html", rows=rows, in_force_id=_in_force_id(session), periods=periods,
                            upload_form=RuleSetUploadForm(), specs={r.id: svc.spec_of(r) for r in rows})
 
 
@@ -53,8 +56,13 @@ def show(rule_set_id: int):
     session = db_session()
     row = _load(rule_set_id)
     in_force_id = _in_force_id(session)
-    return render_template("rulesets/show.html", row=row, spec=svc.spec_of(row), in_force_id=in_force_id,
-                           rule_titles=labels.RULE_TITLES, move_form=MoveForm())
+    spec = svc.spec_of(row)
+    year = today_vn().year
+    citations = {rid: spec.e1_citation(year) if rid == "E1" else spec.citation(rid) for rid in labels.RULE_TITLES}
+    return render_template("rulesets/show.html", row=row, spec=spec, in_force_id=in_force_id,
+                           period=svc.period(session, row), citations=citations, year=year,
+                           rule_titles=labels.RULE_TITLES, move_form=MoveForm(),
+                           device_words=[labels.PRIOR_DEVICE_WORDS[d] for d in spec.quota_devices])
 
 
 def _render_preview(spec: RuleSetSpec, *, document: dict | None = None, row=None):

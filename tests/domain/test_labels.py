@@ -89,10 +89,17 @@ def test_every_role_category_form_and_prior_device_code_has_a_label():
 def test_rule_wordings_condition_and_reason():
     # domain.md §2 E2: "it has not already received a tablet …" is the condition; a household that
     # failed it *has* received one, which is the reason the tally prints.
-    assert labels.rule_title("E2") == "Chưa nhận máy tính bảng hoặc thiết bị học tập trực tuyến"
-    assert labels.rule_failed_label("E2") == "Đã nhận máy tính bảng hoặc thiết bị học tập trực tuyến"
+    # counted up to the allocation of phones to the locality
+    assert labels.rule_title("E2") == ("Chưa nhận máy tính bảng hoặc thiết bị học tập trực tuyến trước khi "
+                                       "phân bổ điện thoại")
+    assert labels.rule_failed_label("E2") == ("Đã nhận máy tính bảng hoặc thiết bị học tập trực tuyến trước khi "
+                                              "phân bổ điện thoại")
     assert labels.rule_failed_label("E1") == "Không thuộc hộ nghèo, hộ cận nghèo"
     assert list(labels.RULE_TITLES) == ["E1", "E2", "E3", "E4", "E5"]
+    # E5's reason takes the cut-off date from the rule set in force, never a date of its own
+    assert labels.rule_failed_label("E5") == "Mua máy trước ngày áp dụng (hỗ trợ bằng tiền)"
+    assert labels.rule_failed_label("E5", "01/07/2027") == "Mua máy trước ngày 01/07/2027 (hỗ trợ bằng tiền)"
+    assert not any(ch.isdigit() for label in labels.RULE_LABELS.values() for ch in label.title + label.failed)
     # a rule of a newer rule set that this table does not know is shown as its id
     assert labels.rule_title("E9") == labels.rule_failed_label("E9") == "E9"
 

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from subsidy.domain import rules, tracking
+from subsidy.domain import rules, ruleset, tracking
 from subsidy.domain.rules import FAILED, NOT_APPLICABLE, PASSED, UNKNOWN, Facts, RuleSetSpec, decide
 
 SHIPPED = Path(__file__).resolve().parents[2] / "subsidy" / "rulesets" / "tt14-2022.json"
 DOC = json.loads(SHIPPED.read_text(encoding="utf-8"))
 TT14 = RuleSetSpec.from_document(DOC)
 CHECK = dt.date(2025, 6, 30)
+ALLOC = dt.date(2023, 3, 1)  # phones allocated to the locality
 
 # A household that passes everything (package form).
 GOOD = Facts(check_date=CHECK, category="poor", list_year=2025, list_decision="Quyết định số 45/QĐ-UBND ngày 10/01/2025",
@@ -29,7 +30,9 @@ def result(facts: Facts, rule: str, spec: RuleSetSpec = TT14) -> rules.RuleResul
 
 
 def test_shipped_rule_set_is_thong_tu_14():
-    assert TT14.code == "TT14-2022" and TT14.version == 1
+    assert TT14.code == "TT14-2022" and TT14.version == 2
+    assert TT14.effective_to is None  # no end date: in force until a successor is loaded
+    assert TT14.quota_devices == ("vtci_tablet", "learning_device")
     assert TT14.legal_source == "Thông tư 14/2022/TT-BTTTT, Chương IV, Mục 2"
     assert TT14.effective_from == dt.date(2022, 12, 12)
     assert TT14.cash_cutoff == dt.date(2022, 12, 12)
@@ -51,12 +54,24 @@ CASES = [
     ("E1 next year's list", "E1", {"list_year": 2026}, UNKNOWN, ["năm 2026", "năm 2025"]),
     ("E2 none", "E2", {}, PASSED, ["chưa nhận"]),
     ("E2 not recorded", "E2", {"prior_device": "unknown"}, UNKNOWN, ["Chưa ghi nhận"]),
-    ("E2 VTCI tablet with date", "E2", {"prior_device": "vtci_tablet", "prior_device_date": dt.date(2021, 9, 5),
-                                        "prior_device_detail": "Máy tính bảng Masstel"}, FAILED,
-     ["máy tính bảng của Chương trình VTCI", "05/09/2021", "Masstel"]),
-    ("E2 VTCI tablet, no date", "E2", {"prior_device": "vtci_tablet"}, FAILED, ["máy tính bảng"]),
-    ("E2 learning device", "E2", {"prior_device": "learning_device", "prior_device_date": dt.date(2022, 1, 20)},
-     FAILED, ["Sóng và máy tính cho em", "20/01/2022"]),
+    # E2 counts a device received before the phones were allocated to the locality (ALLOC below)
+    ("E2 tablet before the allocation", "E2", {"prior_device": "vtci_tablet", "prior_device_date": dt.date(2021, 9, 5),
+                                               "prior_device_detail": "Máy tính bảng Masstel",
+                                               "phones_allocated_on": ALLOC}, FAILED,
+     ["máy tính bảng của Chương trình VTCI", "05/09/2021", "Masstel", "trước", "01/03/2023"]),
+    ("E2 tablet the day before", "E2", {"prior_device": "vtci_tablet", "prior_device_date": dt.date(2023, 2, 28),
+                                        "phones_allocated_on": ALLOC}, FAILED, ["28/02/2023", "01/03/2023"]),
+    ("E2 tablet on the allocation day", "E2", {"prior_device": "vtci_tablet", "prior_device_date": ALLOC,
+                                               "phones_allocated_on": ALLOC}, PASSED, ["không được tính"]),
+    ("E2 learning device after", "E2", {"prior_device": "learning_device", "prior_device_date": dt.date(2024, 1, 20),
+                                        "phones_allocated_on": ALLOC}, PASSED,
+     ["Sóng và máy tính cho em", "20/01/2024", "không được tính"]),
+    ("E2 learning device, no allocation yet", "E2", {"prior_device": "learning_device",
+                                                     "prior_device_date": dt.date(2024, 1, 20)},
+     FAILED, ["Sóng và máy tính cho em", "20/01/2024", "chưa được phân bổ"]),
+    ("E2 tablet, no date", "E2", {"prior_device": "vtci_tablet", "phones_allocated_on": ALLOC}, UNKNOWN,
+     ["máy tính bảng", "chưa ghi ngày nhận", "01/03/2023"]),
+    ("E2 tablet, no date, no allocation", "E2", {"prior_device": "vtci_tablet"}, UNKNOWN, ["chưa ghi ngày nhận"]),
     ("E3 applied", "E3", {}, PASSED, ["đã nộp hồ sơ ngày 02/03/2025", "K7QX-9M4T-AB", "bước tiếp theo"]),
     ("E3 on approved list", "E3", {"approved_list": "Quyết định số 12/QĐ-UBND ngày 01/07/2025"}, PASSED,
      ["12/QĐ-UBND"]),
@@ -85,7 +100,8 @@ def test_each_rule_each_outcome(name, rule, changes, status, words):
     assert r.status == status
     for w in words:
         assert w in r.explanation, (w, r.explanation)
-    assert r.citation == DOC["citations"][rule]
+    assert r.citation.startswith(DOC["citations"][rule])
+    assert (r.citation == DOC["citations"][rule]) == (rule != "E1")  # E1 adds the list's year and standard
     assert "Thông tư 14/2022/TT-BTTTT" in r.citation
     assert r.fact in Facts.__dataclass_fields__
     assert (r.missing is not None) == (status == UNKNOWN)
@@ -98,10 +114,16 @@ OUTCOMES = [
     ("no poverty status this year", {"list_year": 2024}, "undecided", (), "tình trạng hộ nghèo/cận nghèo năm 2025"),
     ("prior devices not recorded", {"prior_device": "unknown"}, "undecided", (), "máy tính bảng"),
     ("cash without purchase date", {"support_form": "cash"}, "undecided", (), "ngày hộ tự mua điện thoại"),
-    ("tablet", {"prior_device": "vtci_tablet"}, "not_eligible", ("E2",), None),
+    ("tablet before the allocation", {"prior_device": "vtci_tablet", "prior_device_date": dt.date(2022, 1, 1),
+                                      "phones_allocated_on": ALLOC}, "not_eligible", ("E2",), None),
+    ("tablet after the allocation", {"prior_device": "vtci_tablet", "prior_device_date": dt.date(2024, 1, 1),
+                                     "phones_allocated_on": ALLOC}, "eligible", (), None),
+    ("tablet of unknown date", {"prior_device": "vtci_tablet"}, "undecided", (), "ngày hộ nhận máy tính bảng"),
     ("cash before cut-off", {"support_form": "cash", "purchase_date": dt.date(2022, 12, 11)}, "not_eligible", ("E5",), None),
-    ("failure beats unknown", {"prior_device": "learning_device", "list_year": None}, "not_eligible", ("E2",), "năm 2025"),
-    ("two failures", {"live_handovers": 1, "prior_device": "vtci_tablet"}, "not_eligible", ("E2", "E4"), None),
+    ("failure beats unknown", {"prior_device": "learning_device", "prior_device_date": dt.date(2022, 1, 1),
+                               "list_year": None}, "not_eligible", ("E2",), "năm 2025"),
+    ("two failures", {"live_handovers": 1, "prior_device": "vtci_tablet", "prior_device_date": dt.date(2022, 1, 1)},
+     "not_eligible", ("E2", "E4"), None),
 ]
 
 
@@ -185,6 +207,86 @@ def test_new_version_changes_decisions_without_code():
     assert d2.rule_set == "TT14-2022 v2"
 
 
+# ------------------------------------------------------------------ E1's citation follows the list year
+
+E1_BASE = "Thông tư 14/2022/TT-BTTTT, Chương IV, Mục 2 (đối tượng: hộ nghèo, hộ cận nghèo)"
+STANDARD = "chuẩn nghèo đa chiều giai đoạn 2022–2025 (Nghị định 07/2021/NĐ-CP)"
+E1_CITATIONS = [
+    # (year of the check and of the list, the citation E1 prints)
+    (2023, f"{E1_BASE}; danh sách hộ nghèo, hộ cận nghèo năm 2023 theo {STANDARD}"),
+    (2025, f"{E1_BASE}; danh sách hộ nghèo, hộ cận nghèo năm 2025 theo {STANDARD}"),
+    (2026, f"{E1_BASE}; danh sách hộ nghèo, hộ cận nghèo năm 2026 theo {STANDARD}, giữ nguyên cho năm 2026 "
+           "theo Nghị định 351/2025/NĐ-CP"),
+    # a new standard from 2027 that this rule set does not know: said plainly, no standard claimed
+    (2027, f"{E1_BASE}; danh sách hộ nghèo, hộ cận nghèo năm 2027 (bộ quy tắc TT14-2022 v2 chưa ghi chuẩn nghèo "
+           "áp dụng cho năm 2027)"),
+]
+
+
+@pytest.mark.parametrize("year,citation", E1_CITATIONS)
+def test_e1_citation_names_the_list_year_and_its_standard(year, citation):
+    f = replace(GOOD, check_date=dt.date(year, 3, 1), list_year=year)
+    r = result(f, "E1")
+    assert r.status == PASSED and f"năm {year}" in r.explanation
+    assert r.citation == citation
+    # the same citation when the list of that year is missing (E1 cannot decide)
+    assert result(replace(f, list_year=year - 1), "E1").citation == citation
+
+
+def test_a_version_without_poverty_standards_keeps_its_single_e1_citation():
+    old = RuleSetSpec.from_document({k: v for k, v in DOC.items() if k != "poverty_standards"})
+    assert result(GOOD, "E1", old).citation == E1_BASE
+
+
+# ------------------------------------------------------------------ the period: in force until a successor
+
+def spec(code, start, end=None, version=1, **changes):
+    return RuleSetSpec.from_document(dict(DOC, id=code, version=version, effective_from=start, effective_to=end,
+                                          **changes))
+
+
+V1 = spec("TT14-2022", "2022-12-12")
+NEXT = spec("ND-2027", "2027-01-01", support_amount=600000, legal_source="Nghị định 999/2026/NĐ-CP")
+ENDED = spec("TT14-2022", "2022-12-12", "2026-12-31")
+PERIODS = [
+    # (loaded rule sets, date, code in force or None)
+    ((V1,), dt.date(2022, 12, 11), None),            # before the programme
+    ((V1,), dt.date(2022, 12, 12), "TT14-2022"),
+    ((V1,), dt.date(2031, 5, 1), "TT14-2022"),       # no end date: still in force years later
+    ((V1, NEXT), dt.date(2026, 12, 31), "TT14-2022"),
+    ((V1, NEXT), dt.date(2027, 1, 1), "ND-2027"),    # the successor takes over by date
+    ((NEXT, V1), dt.date(2030, 1, 1), "ND-2027"),    # whatever the order they were loaded in
+    ((ENDED,), dt.date(2027, 1, 1), None),           # an end date and no successor: nothing covers it
+    ((ENDED, NEXT), dt.date(2027, 1, 1), "ND-2027"),
+]
+
+
+@pytest.mark.parametrize("loaded,on,code", PERIODS)
+def test_the_rule_set_in_force_is_picked_by_date(loaded, on, code):
+    picked = ruleset.pick_in_force(loaded, on)
+    assert (picked.code if picked else None) == code
+
+
+PERIOD_TEXTS = [
+    ((V1,), V1, None, "Từ ngày 12/12/2022, chưa có ngày hết hiệu lực (áp dụng cho đến khi nạp bộ quy tắc thay thế)"),
+    ((V1, NEXT), V1, dt.date(2026, 12, 31), "Từ ngày 12/12/2022 đến hết ngày 31/12/2026; từ ngày 01/01/2027 áp dụng "
+                                            "ND-2027 v1 (Nghị định 999/2026/NĐ-CP)"),
+    ((V1, NEXT), NEXT, None, "Từ ngày 01/01/2027, chưa có ngày hết hiệu lực (áp dụng cho đến khi nạp bộ quy tắc "
+                             "thay thế)"),
+    ((ENDED,), ENDED, dt.date(2026, 12, 31), "Từ ngày 12/12/2022 đến hết ngày 31/12/2026; sau ngày đó chưa có bộ "
+                                             "quy tắc nào được nạp"),
+    # a second version of the same rule set is not its successor
+    ((V1, spec("TT14-2022", "2023-01-01", version=3)), V1, None, "Từ ngày 12/12/2022, chưa có ngày hết hiệu lực "
+                                                                 "(áp dụng cho đến khi nạp bộ quy tắc thay thế)"),
+]
+
+
+@pytest.mark.parametrize("loaded,one,until,text", PERIOD_TEXTS)
+def test_effective_period_as_staff_read_it(loaded, one, until, text):
+    assert ruleset.effective_until(one, loaded) == until
+    assert ruleset.period_text(one, loaded) == text
+
+
 BAD_DOCS = [
     ({"version": None}, "version"),
     ({"support_amount": 0}, "support_amount"),
@@ -194,6 +296,11 @@ BAD_DOCS = [
     ({"priority_order": ["P1", "P1"]}, "priority_order"),
     ({"effective_from": "12/12/2022"}, "YYYY-MM-DD"),
     ({"effective_to": "2020-01-01"}, "effective_to"),
+    ({"quota_devices": ["phone"]}, "quota_devices"),
+    ({"poverty_standards": [{"from_year": 2022, "to_year": 2025}]}, "poverty_standards"),
+    ({"poverty_standards": [{"from_year": 2022, "to_year": 2025, "text": "A"},
+                            {"from_year": 2025, "to_year": None, "text": "B"}]}, "cùng áp dụng"),
+    ({"poverty_standards": [{"from_year": 2026, "to_year": 2025, "text": "A"}]}, "to_year"),
 ]
 
 

@@ -45,11 +45,33 @@ def test_allocation_above_the_households_on_file_is_refused_with_the_numbers(ses
     with pytest.raises(ServiceError) as err:
         allocations.record_allocation(session, 3, D(2025, 6, 2), "CV 2", clerk)
     msg = str(err.value)
-    assert "tổng số máy được phân bổ sẽ là 6" in msg and "(đã có 3)" in msg and "(5 hộ)" in msg
+    assert "tổng số thiết bị hỗ trợ sẽ là 6 (3 máy này, 3 máy đã phân bổ)" in msg and "(5 hộ)" in msg
     assert allocations.quota(session).allocated == 3
     allocations.record_allocation(session, 2, D(2025, 6, 2), "CV 2", clerk)  # exactly the ceiling
     assert allocations.quota(session).allocated == 5
     assert session.scalar(select(func.count()).select_from(Allocation)) == 2
+
+
+@pytest.mark.parametrize("devices,allowed", [
+    # (prior devices of 6 poor households, the most phones that can still be allocated)
+    (("none",) * 6, 6),
+    (("vtci_tablet", "learning_device", "none", "none", "unknown", "none"), 4),
+    (("vtci_tablet",) * 6, 0),
+])
+def test_ceiling_counts_tablets_and_learning_devices_with_the_phones(session, clerk, devices, allowed):
+    for device in devices:
+        factories.household(session, head_name=f"Hộ {next(_seq)}", category="poor", prior_device=device)
+    # a household with no poverty category and a tablet is not under the ceiling at all
+    factories.household(session, head_name=f"Hộ {next(_seq)}", category=None, prior_device="vtci_tablet")
+    counted = sum(d in ("vtci_tablet", "learning_device") for d in devices)
+    assert allocations.other_devices_count(session) == counted
+    with pytest.raises(ServiceError) as err:
+        allocations.record_allocation(session, allowed + 1, D(2025, 6, 1), "CV 1", clerk)
+    msg = str(err.value)
+    assert f"tổng số thiết bị hỗ trợ sẽ là {allowed + 1 + counted}" in msg and "(6 hộ)" in msg
+    assert (f"{counted} hộ đã nhận máy tính bảng" in msg) == bool(counted)
+    if allowed:
+        assert allocations.record_allocation(session, allowed, D(2025, 6, 1), "CV 1", clerk).quantity == allowed
 
 
 def test_the_testers_case_5000_phones_for_232_households(session, clerk):

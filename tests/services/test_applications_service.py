@@ -109,7 +109,7 @@ def test_check_stores_decision_with_snapshot_and_moves(session, clerk, household
     assert all(r["citation"].startswith("Thông tư 14/2022/TT-BTTTT") for r in d.results)
     assert d.facts["category"] == "poor" and d.facts["list_year"] == 2025 and d.facts["check_date"] == "2025-06-30"
     assert d.facts["list_decision"] == "Quyết định số 45/QĐ-UBND ngày 10/01/2025"
-    assert d.facts["rule_set"] == "TT14-2022 v1" and d.facts["tier_id"] == "P1"
+    assert d.facts["rule_set"] == "TT14-2022 v2" and d.facts["tier_id"] == "P1"
     ev = session.scalars(select(ApplicationEvent).where(ApplicationEvent.application_id == app.id)
                          .order_by(ApplicationEvent.id.desc())).first()
     assert (ev.from_state, ev.to_state) == ("received", "eligible")
@@ -134,6 +134,7 @@ def test_a_later_household_edit_does_not_rewrite_an_old_decision(session, clerk,
     d1 = applications.check_eligibility(session, app, clerk, on=ON)
     session.commit()
     h.prior_device = "learning_device"
+    h.prior_device_date = dt.date(2022, 9, 1)  # no phone allocated yet: the device counts (E2)
     h.category = "near_poor"
     session.commit()
     d2 = applications.check_eligibility(session, app, clerk, on=ON)
@@ -217,7 +218,7 @@ def test_no_rule_set_in_force(session, clerk, household, tt14):
 
 def v2_document(**changes):
     doc = json.loads((rulesets.RULESETS_DIR / "tt14-2022.json").read_text(encoding="utf-8"))
-    doc.update({"version": 2, "effective_from": "2025-01-01", "cash_cutoff": "2023-06-01", "support_amount": 600000})
+    doc.update({"version": doc["version"] + 1, "effective_from": "2025-01-01", "cash_cutoff": "2023-06-01", "support_amount": 600000})
     doc.update(changes)
     return doc
 
@@ -235,7 +236,7 @@ def test_decision_under_version_1_keeps_its_record_when_version_2_arrives(sessio
     session.commit()
     session.expire_all()
     old = session.get(EligibilityDecision, d1.id)
-    assert (old.outcome, old.rule_set_id, old.rule_set.version) == ("eligible", tt14.id, 1)
+    assert (old.outcome, old.rule_set_id, old.rule_set.version) == ("eligible", tt14.id, 2)
     assert "12/12/2022" in old.results[4]["explanation"]
 
 
@@ -424,7 +425,8 @@ def test_allocation_validation(session, clerk, household):
 
 def test_check_many_matches_single_checks(session, clerk, household, tt14):
     """The batch path writes the same records as check_eligibility one by one."""
-    kinds = ({}, {"prior_device": "vtci_tablet"}, {"prior_device": "unknown"}, {"meritorious": True})
+    kinds = ({}, {"prior_device": "vtci_tablet", "prior_device_date": dt.date(2021, 9, 5)}, {"prior_device": "unknown"},
+             {"meritorious": True})
     singles = [apply(session, clerk, household(**kw)) for kw in kinds]
     batch = [apply(session, clerk, household(**kw)) for kw in kinds]
     for a in singles:

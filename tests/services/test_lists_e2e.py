@@ -109,7 +109,8 @@ def test_sample_list_end_to_end(session):
         data = applications.ApplicationInput(
             household_id=by_code[r["household_code"]].id, support_form=s["form"], received_on=s["received"],
             purchase_date=s["purchase"], evidence_note="Hóa đơn mua máy" if s["form"] == "cash" else None,
-            prior_device=s["prior"], prior_device_date=dt.date(2021, 10, 1) if s["prior"] == "vtci_tablet" else None)
+            prior_device=s["prior"], prior_device_date={"vtci_tablet": dt.date(2021, 10, 1),
+                                                          "learning_device": dt.date(2022, 2, 14)}.get(s["prior"]))
         apps[r["household_code"]] = applications.apply(session, data, clerk)
     session.commit()
 

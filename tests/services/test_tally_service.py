@@ -119,7 +119,7 @@ CATEGORY_LABELS = {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo"}
 TIER_LABELS = {1: "P1 - Hộ có công với cách mạng", 2: "P2 - Gia đình chính sách xã hội", 3: "P3 - Hộ nghèo",
                4: "P4 - Hộ cận nghèo", None: "Chưa xếp nhóm ưu tiên"}
 RULE_TEXT = {"E1": "Không thuộc hộ nghèo, hộ cận nghèo",
-             "E2": "Đã nhận máy tính bảng hoặc thiết bị học tập trực tuyến"}
+             "E2": "Đã nhận máy tính bảng hoặc thiết bị học tập trực tuyến trước khi phân bổ điện thoại"}
 
 
 def expected_json(month: str, cumulative: bool) -> dict:

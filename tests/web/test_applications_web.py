@@ -365,22 +365,22 @@ def test_rule_sets_view_and_admin_preview(app, data):
     assert b"xem-truoc-tep" not in r.data
     admin = client_as(app, "admin")
     doc = json.loads((rulesets.RULESETS_DIR / "tt14-2022.json").read_text(encoding="utf-8"))
-    doc.update({"version": 2, "cash_cutoff": "2023-06-01"})
+    doc.update({"version": 3, "cash_cutoff": "2023-06-01"})
     r = admin.post("/bo-quy-tac/xem-truoc-tep", data={"file": (io.BytesIO(json.dumps(doc).encode()), "v2.json")},
                    content_type="multipart/form-data")
     assert r.status_code == 200
-    assert "TT14-2022 v2".encode() in r.data and "1 hồ sơ đổi kết quả".encode() in r.data
+    assert "TT14-2022 v3".encode() in r.data and "1 hồ sơ đổi kết quả".encode() in r.data
     s = sessionmaker(app)()
     assert s.scalar(select(func.count()).select_from(RuleSet)) == 1  # a preview stores nothing
     s.close()
     r = admin.post("/bo-quy-tac/luu", data={"document": json.dumps(doc)}, follow_redirects=True)
-    assert "Đã lưu TT14-2022 phiên bản 2 (chưa áp dụng)".encode() in r.data
+    assert "Đã lưu TT14-2022 phiên bản 3 (chưa áp dụng)".encode() in r.data
     s = sessionmaker(app)()
-    v2 = s.scalar(select(RuleSet).where(RuleSet.version == 2))
+    v2 = s.scalar(select(RuleSet).where(RuleSet.version == 3))
     assert v2.active is False
     s.close()
     r = admin.get(f"/bo-quy-tac/{v2.id}/xem-truoc")
-    assert r.status_code == 200 and "Bản mới".encode() in r.data and "Xem trước: TT14-2022 phiên bản 2".encode() in r.data
+    assert r.status_code == 200 and "Bản mới".encode() in r.data and "Xem trước: TT14-2022 phiên bản 3".encode() in r.data
     admin.post(f"/bo-quy-tac/{v2.id}/ap-dung", follow_redirects=True)
     s = sessionmaker(app)()
     assert s.get(RuleSet, v2.id).active is True
@@ -388,7 +388,7 @@ def test_rule_sets_view_and_admin_preview(app, data):
     # the application checked under v1 keeps that decision; a re-check uses v2
     clerk.post(f"/ho-so/{aid}/kiem-tra")
     page = clerk.get(f"/ho-so/{aid}").data
-    assert "TT14-2022 phiên bản 1".encode() in page and "TT14-2022 phiên bản 2".encode() in page
+    assert "TT14-2022 phiên bản 2".encode() in page and "TT14-2022 phiên bản 3".encode() in page
     bad = admin.post("/bo-quy-tac/xem-truoc-tep", data={"file": (io.BytesIO(b"{oops"), "x.json")},
                      content_type="multipart/form-data", follow_redirects=True)
     assert "Không đọc được tệp bộ quy tắc".encode() in bad.data
@@ -424,3 +424,29 @@ def test_forms_need_the_csrf_token(csrf_app):
     s = csrf_app.extensions["subsidy.sessionmaker"]()
     assert s.get(Application, aid).state == "eligible"
     s.close()
+
+
+def test_staff_see_the_rule_set_in_force_its_period_and_the_e2_rechecks(app, data):
+    aid = make_application(app, data["households"][0])
+    s = sessionmaker(app)()
+    h = s.get(Household, data["households"][0])
+    a = s.get(Application, aid)
+    # refused under the earlier E2 (any device, whatever its date); the device's date is not known
+    h.prior_device = "vtci_tablet"
+    a.state = "not_eligible"
+    d = applications.latest_decision(s, a)
+    d.outcome, d.failed_rules = "not_eligible", ["E2"]
+    s.commit()
+    code = tracking.display(a.tracking_code)
+    s.close()
+    page = client_as(app, "clerk").get("/").get_data(as_text=True)
+    assert "Bộ quy tắc đang áp dụng: <b>TT14-2022 phiên bản 2</b>" in page
+    assert "Từ ngày 12/12/2022, chưa có ngày hết hiệu lực (áp dụng cho đến khi nạp bộ quy tắc thay thế)" in page
+    assert "Hồ sơ cần kiểm tra lại điều kiện E2" in page and code in page and "chưa ghi ngày nhận" in page
+    assert "Bộ quy tắc đang áp dụng" not in client_as(app, "radio").get("/").get_data(as_text=True)
+    s = sessionmaker(app)()
+    rid = s.scalar(select(RuleSet.id))
+    s.close()
+    show = client_as(app, "clerk").get(f"/bo-quy-tac/{rid}").get_data(as_text=True)
+    assert f"danh sách hộ nghèo, hộ cận nghèo năm {THIS_YEAR}" in show
+    assert "máy tính bảng của Chương trình VTCI" in show  # counted with the phones under the ceiling

@@ -15,6 +15,7 @@ from subsidy.db import utcnow
 from subsidy.domain.labels import CATEGORY_LABELS, NO_CATEGORY, TIER_LABELS, rule_failed_label
 from subsidy.domain.reports import FIGURE_FIELDS, Breakdown, Figures, Period, Quota, Row, RuleCount, Tally
 from subsidy.domain.vn import fold, format_date
+from subsidy.services import rulesets
 from subsidy.services.errors import ServiceError
 from subsidy.services.tally.queries import statements
 
@@ -80,6 +81,16 @@ def _label_period(p: Period) -> str:
     return f"Từ ngày {format_date(p.start)} đến hết ngày {format_date(p.end)}"
 
 
+def _cash_cutoff(session: Session, on: dt.date) -> str | None:
+    """E5's cut-off of the rule set in force on ``on`` as printed ("12/12/2022"), for the reason
+    row "Mua máy trước ngày …"; None when no rule set covers ``on`` (the row then says "ngày áp
+    dụng")."""
+    try:
+        return format_date(rulesets.in_force(session, on).cash_cutoff)
+    except ServiceError:
+        return None
+
+
 def tally_period(
     session: Session,
     start: dt.date | None,
@@ -106,7 +117,8 @@ def tally_period(
     p = Period(start, end)
     st = statements(session, p)
     cells = cells_of(session, [st["pipeline"], st["handovers"], st["payments"]])
-    reasons = tuple(RuleCount(str(r), rule_failed_label(str(r)), int(n))
+    cutoff = _cash_cutoff(session, end)
+    reasons = tuple(RuleCount(str(r), rule_failed_label(str(r), cutoff), int(n))
                     for r, n in session.execute(st["reasons"]))
     allocated = int(session.execute(st["allocated"]).scalar_one())
     hamlet_names = [h for (h,) in session.execute(st["hamlets"])]

@@ -1,0 +1,101 @@
+"""A rule set that stays true after 2025 (domain.md §1): Thông tư 14/2022/TT-BTTTT names no end
+date, so it stays in force until a successor rule set is loaded; the successor is picked by date
+and the whole flow — eligibility, proposal list, approval, cash payment and its giấy biên nhận —
+runs under it with no code change: another amount (in words on the receipt), another cut-off,
+other citations. The successor here is made up for the test."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from subsidy.services import applications, handovers as H, lists, rulesets
+from subsidy.services.errors import ServiceError
+from tests import factories
+
+D = dt.date
+START = D(2026, 7, 1)  # the made-up successor takes over on this day
+SUCCESSOR = {
+    "id": "KE-TIEP-2026", "version": 1,
+    "title": "Hỗ trợ thiết bị đầu cuối (bộ quy tắc thay thế, dùng để kiểm thử)",
+    "legal_source": "Thông tư 99/2026/TT-BKHCN (giả định), Điều 7",
+    "receipt_legal_basis": "Thông tư số 99/2026/TT-BKHCN ngày 15/06/2026 của Bộ Khoa học và Công nghệ (giả định)",
+    "effective_from": START.isoformat(), "effective_to": None,
+    "eligible_categories": ["poor", "near_poor"], "support_amount": 750_000, "cash_cutoff": "2026-07-01",
+    "priority_order": ["P1", "P2", "P3", "P4"],
+    "poverty_standards": [{"from_year": 2026, "to_year": 2030, "text": "chuẩn nghèo giả định giai đoạn 2026–2030"}],
+    "citations": {rule: f"Thông tư 99/2026/TT-BKHCN (giả định), điều kiện {rule}" for rule in
+                  ("E1", "E2", "E3", "E4", "E5")},
+}
+
+
+@pytest.fixture
+def both(session, tt14):
+    row, created = rulesets.store(session, SUCCESSOR, None)
+    assert created
+    return tt14, row
+
+
+def test_the_rule_set_in_force_is_picked_by_date(session, both):
+    tt14, successor = both
+    assert rulesets.in_force(session, D(2026, 6, 30)).id == tt14.id
+    assert rulesets.in_force(session, START).id == successor.id
+    assert rulesets.in_force(session, D(2031, 1, 1)).id == successor.id
+    with pytest.raises(ServiceError, match="Chưa có bộ quy tắc nào có hiệu lực ngày 11/12/2022"):
+        rulesets.in_force(session, D(2022, 12, 11))
+    assert rulesets.period(session, tt14) == (
+        "Từ ngày 12/12/2022 đến hết ngày 30/06/2026; từ ngày 01/07/2026 áp dụng KE-TIEP-2026 v1 "
+        "(Thông tư 99/2026/TT-BKHCN (giả định), Điều 7)")
+    assert rulesets.period(session, successor) == (
+        "Từ ngày 01/07/2026, chưa có ngày hết hiệu lực (áp dụng cho đến khi nạp bộ quy tắc thay thế)")
+
+
+def test_thong_tu_14_alone_stays_in_force_with_no_end(session, tt14):
+    assert rulesets.in_force(session, D(2029, 5, 1)).id == tt14.id
+    assert rulesets.period(session, tt14).endswith("chưa có ngày hết hiệu lực (áp dụng cho đến khi nạp bộ quy tắc "
+                                                   "thay thế)")
+
+
+def test_the_whole_flow_runs_under_the_successor(session, both, clerk, approver):
+    _, successor = both
+    bought = {"after": D(2026, 7, 20), "between": D(2026, 3, 1)}  # the second: after TT14's cut-off only
+    apps = {}
+    for name, purchase in bought.items():
+        h = factories.applicant(session, list_year=2026)
+        apps[name] = applications.apply(session, applications.ApplicationInput(
+            household_id=h.id, support_form="cash", received_on=D(2026, 7, 25), purchase_date=purchase), clerk)
+    on = D(2026, 8, 1)
+    decision = applications.check_eligibility(session, apps["after"], clerk, on=on)
+    assert (decision.outcome, decision.rule_set_id) == ("eligible", successor.id)
+    by_rule = {r["rule"]: r for r in decision.results}
+    assert by_rule["E1"]["citation"] == ("Thông tư 99/2026/TT-BKHCN (giả định), điều kiện E1; danh sách hộ nghèo, "
+                                      "hộ cận nghèo năm 2026 theo chuẩn nghèo giả định giai đoạn 2026–2030")
+    assert "750.000 đồng" in by_rule["E5"]["explanation"] and "01/07/2026" in by_rule["E5"]["explanation"]
+    refused = applications.check_eligibility(session, apps["between"], clerk, on=on)
+    assert (refused.outcome, refused.failed_rules) == ("not_eligible", ["E5"])
+    assert "trước ngày 01/07/2026" in {r["rule"]: r for r in refused.results}["E5"]["explanation"]
+    # the same purchase was eligible under Thông tư 14 (cut-off 12/12/2022) the day before
+    assert applications.check_eligibility(session, apps["between"], clerk, on=D(2026, 6, 30)).outcome == "eligible"
+    applications.check_eligibility(session, apps["between"], clerk, on=on)
+
+    factories.allocation(session, clerk, 1, D(2026, 8, 2))
+    pl, on_list = factories.proposal_list(session, clerk, created_on=D(2026, 8, 3), approver=approver,
+                                          decision=("21/QĐ-UBND", D(2026, 8, 5), "Ủy ban nhân dân xã Phú Tân"))
+    assert [a.id for a in on_list] == [apps["after"].id]
+    result = H.record_cash_payment(session, apps["after"].id, H.CashPaymentInput(
+        paid_on=D(2026, 8, 10), recipient_name="Nguyễn Văn Hùng", recipient_citizen_id="082070000001"),
+        clerk, today=D(2026, 8, 10))
+    snap = result.receipt.snapshot
+    assert result.payment.amount == 750_000 == successor.support_amount
+    assert (snap["amount_figures"], snap["amount_words"]) == ("750.000", "Bảy trăm năm mươi nghìn đồng")
+    assert snap["legal_basis"] == SUCCESSOR["receipt_legal_basis"]
+    assert pl.status == "approved"
+
+
+def test_a_successor_document_round_trips_through_the_loader(tmp_path, session, tt14):
+    path = tmp_path / "ke-tiep.json"
+    path.write_text(json.dumps(SUCCESSOR, ensure_ascii=False), encoding="utf-8")
+    created = rulesets.load_shipped(session, None, tmp_path)
+    assert [r.code for r in created] == ["KE-TIEP-2026"]
+    assert rulesets.spec_of(created[0]).poverty_standard(2027).text == "chuẩn nghèo giả định giai đoạn 2026–2030"
