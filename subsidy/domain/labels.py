@@ -215,6 +215,30 @@ SUPPORT_FORM_LABELS: dict[str, SupportFormLabel] = {
 #: The two receipts (domain.receipt.KIND_HANDOVER / KIND_CASH), as the pages and messages name them.
 RECEIPT_KIND_LABELS: dict[str, str] = {"handover": "Biên bản bàn giao", "cash": "Giấy biên nhận"}
 
+#: A receipt's standing, as the receipts list filters and prints it.
+RECEIPT_STATUS_LABELS: dict[str, str] = {"valid": "Còn hiệu lực", "voided": "Đã hủy"}
+
+# --------------------------------------------------------------------------------------------
+# Lists people take away (export to Excel, print as PDF)
+# --------------------------------------------------------------------------------------------
+
+#: Each list page that exports, by its key: the title printed on its PDF and XLSX (and named in
+#: the audit log's "Tải danh sách" entries).
+EXPORT_LIST_LABELS: dict[str, str] = {
+    "households": "Danh sách hộ nghèo, hộ cận nghèo",
+    "applications": "Danh sách hồ sơ đề nghị hỗ trợ điện thoại thông minh",
+    "waiting": "Danh sách chờ hỗ trợ (theo thứ tự ưu tiên)",
+    "receipts": "Danh sách biên bản bàn giao và giấy biên nhận",
+    "handover_sheet": "Danh sách bàn giao điện thoại thông minh",
+}
+#: The two formats of an export, as its link and its audit entry name them.
+EXPORT_FORMAT_LABELS: dict[str, str] = {"xlsx": "Excel", "pdf": "PDF"}
+#: The names of a list's filters, as the line under a printed list's title states them.
+FILTER_LABELS: dict[str, str] = {
+    "q": "Tìm", "hamlet": "Ấp", "category": "Phân loại", "form": "Hình thức", "tier": "Mức ưu tiên",
+    "state": "Trạng thái", "archived": "Gồm hộ đã lưu trữ",
+}
+
 # --------------------------------------------------------------------------------------------
 # Staff roles
 # --------------------------------------------------------------------------------------------
@@ -238,6 +262,7 @@ ROLE_LABELS: dict[str, str] = {
 VIEW_ACTIONS = frozenset({
     "household.view", "household.list.view", "application.view", "receipt.view",
     "api.household.read", "api.household.list", "api.application.read", "api.application.list",
+    "list.export", "proposal_list.export",
 })
 
 ACTION_LABELS: dict[str, str] = {
@@ -269,7 +294,8 @@ ACTION_LABELS: dict[str, str] = {
     "proposal_list.approve": "Ghi phê duyệt danh sách",
     "proposal_list.correct_decision": "Sửa số, ngày hoặc cơ quan của quyết định phê duyệt danh sách",
     "proposal_list.remove_entry": "Bỏ hồ sơ khỏi danh sách đề nghị đang lập",
-    "proposal_list.export": "Tải danh sách (có số CCCD)",
+    "proposal_list.export": "Tải danh sách đề nghị (có số CCCD)",
+    "list.export": "Tải danh sách về máy (Excel/PDF)",
     "handover.create": "Lập biên bản bàn giao",
     "handover.void": "Hủy biên bản bàn giao",
     "cash_payment.create": "Lập giấy biên nhận tiền hỗ trợ",
@@ -301,13 +327,14 @@ ENTITY_LABELS: dict[str, str] = {
     "household": "hộ gia đình", "application": "hồ sơ đề nghị", "allocation": "phân bổ",
     "proposal_list": "danh sách", "handover": "biên bản bàn giao", "cash_payment": "giấy biên nhận tiền",
     "receipt": "biên bản", "rule_set": "bộ quy tắc", "user": "tài khoản", "api_token": "mã truy cập API",
-    "import": "lần nhập danh sách",
+    "import": "lần nhập danh sách", "list": "danh sách",
 }
 
 
 def is_view(action: str) -> bool:
-    """True for an audit action that only read personal data (a page view, an API read or list)."""
-    return action in VIEW_ACTIONS or action.endswith(".view") or (
+    """True for an audit action that only read personal data (a page view, a list taken away as a
+    file, an API read or list)."""
+    return action in VIEW_ACTIONS or action.endswith((".view", ".export")) or (
         action.startswith("api.") and action.endswith((".read", ".list")))
 
 

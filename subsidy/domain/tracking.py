@@ -62,6 +62,31 @@ def normalize(raw: str | None) -> str | None:
     return text if is_valid(text) else None
 
 
+#: The shortest part of a code the search looks for (three characters find a handful of codes
+#: among thousands; fewer would find too many to read).
+FRAGMENT_MIN = 3
+
+
+def fragment(raw: str | None) -> str | None:
+    """Part of a tracking code as typed in a search box, in the stored form, or None when the
+    text does not read as one.
+
+    ``"fj6y"`` → ``"FJ6Y"``, ``"FJ6Y-4B"`` → ``"FJ6Y4B"``. It reads as a code when, separators
+    (spaces, dashes, dots) removed, it has :data:`FRAGMENT_MIN` to :data:`LENGTH` characters of
+    :data:`ALPHABET` and holds a digit or a dash or was typed in capitals: so a name typed in a
+    search ("hung", "Nguyen") is searched as a name only, never as a code that happens to hold
+    its letters.
+    """
+    if not raw:
+        return None
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    compact = re.sub(r"[\s\-‐-―.]+", "", text).upper()
+    if not FRAGMENT_MIN <= len(compact) <= LENGTH or any(c not in ALPHABET for c in compact):
+        return None
+    looks_like_code = any(c.isdigit() for c in compact) or "-" in text or text == text.upper()
+    return compact if looks_like_code else None
+
+
 def _digit_runs(value: str, min_len: int) -> set[str]:
     digits = re.sub(r"\D", "", value)
     return {digits[i:i + min_len] for i in range(0, max(0, len(digits) - min_len + 1))}

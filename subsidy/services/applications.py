@@ -419,19 +419,22 @@ PRIORITY_QUEUES = (State.eligible.value, State.proposed.value, State.approved.va
 
 
 def application_query(query: str = "", state: str | None = None, hamlet: str | None = None,
-                      category: str | None = None, *, priority_order: bool = False) -> Select:
+                      category: str | None = None, *, form: str | None = None, tier: int | None = None,
+                      priority_order: bool = False) -> Select:
     """The SELECT of applications (household loaded with them) for a queue or a search.
 
-    ``query``: a tracking code as typed (case, spaces and dashes ignored), or a search of the
-    household as in households.search_condition with ``exact`` (folded name words, code/CCCD/phone
-    fragments, the exact household code or CCCD). ``state``: one workflow state (the caller checks
-    it). ``hamlet``, ``category``: of the household (households.household_conditions; archived
-    households included). Order: newest received first (then id), or with ``priority_order``
-    tier first (none last), then oldest received, then id. Used by the web queue and the API.
+    ``query``: a tracking code as typed (case, spaces and dashes ignored) or a part of one
+    (tracking.fragment: "FJ6Y", "fj6y-4b"), or a search of the household as in
+    households.search_condition with ``exact`` (folded name words, code/CCCD/phone fragments, the
+    exact household code or CCCD). ``state``: one workflow state (the caller checks it).
+    ``hamlet``, ``category``: of the household (households.household_conditions; archived
+    households included). ``form``: "package" | "cash"; ``tier``: a priority tier 1–4. Order:
+    newest received first (then id), or with ``priority_order`` tier first (none last), then
+    oldest received, then id. Used by the web queue, its Excel and PDF copies, and the API.
     """
     stmt = (select(Application).join(Household, Household.id == Application.household_id)
             .options(contains_eager(Application.household)))
-    conds = _search_conditions(query, hamlet, category)
+    conds = _search_conditions(query, hamlet, category, form, tier)
     if state:
         conds.append(Application.state == state)
     if conds:
@@ -442,20 +445,31 @@ def application_query(query: str = "", state: str | None = None, hamlet: str | N
     return stmt.order_by(Application.received_on.desc(), Application.id.desc())
 
 
-def _search_conditions(query: str = "", hamlet: str | None = None, category: str | None = None) -> list:
+def _search_conditions(query: str = "", hamlet: str | None = None, category: str | None = None,
+                       form: str | None = None, tier: int | None = None) -> list:
     """The WHERE conditions of application_query but the state's (shared with counts_by_state)."""
     conds = households_svc.household_conditions(hamlet=hamlet, category=category, include_archived=True)
     match = households_svc.search_condition(query, exact=True)
     if match is not None:
         code = normalize_tracking_code(query)
-        conds.append(or_(Application.tracking_code == code, match) if code else match)
+        part = tracking.fragment(query)
+        if code and tracking.is_valid(code):
+            match = or_(Application.tracking_code == code, match)
+        elif part:
+            match = or_(Application.tracking_code.contains(part, autoescape=True), match)
+        conds.append(match)
+    if form:
+        conds.append(Application.support_form == form)
+    if tier:
+        conds.append(Application.priority_tier == tier)
     return conds
 
 
-def counts_by_state(session: Session, query: str = "") -> dict[str, int]:
-    """{state: number of applications} for every state that has some, among the applications a
-    search ``query`` finds (as application_query; all applications when empty), so the queue tabs
-    count what the search shows."""
+def counts_by_state(session: Session, query: str = "", hamlet: str | None = None, category: str | None = None,
+                    form: str | None = None, tier: int | None = None) -> dict[str, int]:
+    """{state: number of applications} for every state that has some, among the applications the
+    other filters find (as application_query; all applications when none is given), so the queue
+    tabs count what the filtered list shows."""
     stmt = (select(Application.state, func.count()).join(Household, Household.id == Application.household_id)
-            .where(*_search_conditions(query)).group_by(Application.state))
+            .where(*_search_conditions(query, hamlet, category, form, tier)).group_by(Application.state))
     return {s: n for s, n in session.execute(stmt)}

@@ -95,9 +95,9 @@ class EntityLog:
 
 
 def _view_condition() -> Any:
-    """SQL form of domain.labels.is_view: "*.view", "api.*.read", "api.*.list"."""
+    """SQL form of domain.labels.is_view: "*.view", "*.export", "api.*.read", "api.*.list"."""
     action = AuditEntry.action
-    return or_(action.like("%.view"), and_(action.like("api.%"), or_(action.like("%.read"), action.like("%.list"))))
+    return or_(action.like("%.view"), action.like("%.export"), and_(action.like("api.%"), or_(action.like("%.read"), action.like("%.list"))))
 
 
 def entity_log(session: Session, entity_type: str, entity_id: int, *, views_shown: int = 50) -> EntityLog:

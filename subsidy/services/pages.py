@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from subsidy.models import (
@@ -24,11 +24,10 @@ from subsidy.models import (
     User,
 )
 from subsidy.domain.calendar import today_vn
-from subsidy.services import allocations, recheck, rulesets
+from subsidy.services import recheck, rulesets
 from subsidy.services.errors import ServiceError
 from subsidy.services import applications as applications_svc
 from subsidy.services import receipts as receipts_svc
-from subsidy.services.pagination import Page, paginate
 
 
 def home_counts(session: Session) -> dict[str, int]:
@@ -73,13 +72,6 @@ def application_of(session: Session, household_id: int, programme: str) -> Appli
     """The household's application in ``programme`` (one per household per programme), or None."""
     return session.scalar(select(Application).where(Application.household_id == household_id,
                                                     Application.programme == programme))
-
-
-def waiting_list_page(session: Session, page: int, per_page: int) -> Page:
-    """Page ``page`` (1-based) of the waiting list (allocations.waiting_query: priority order),
-    ``per_page`` applications with their households loaded."""
-    stmt = allocations.waiting_query().options(selectinload(Application.household))
-    return paginate(session, stmt, page, per_page)
 
 
 @dataclass(frozen=True)

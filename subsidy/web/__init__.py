@@ -16,6 +16,7 @@ from subsidy.web import (
     applications,
     auth,
     errors,
+    exports,
     filters,
     handovers,
     households,
@@ -34,7 +35,7 @@ from subsidy.web.permissions import may
 
 BLUEPRINTS = (
     main.bp, auth.bp, admin.bp, households.bp, imports.bp, applications.bp, lists.bp, rulesets.bp,
-    handovers.bp, receipts.bp, reports.bp, public.bp, radio.bp,
+    handovers.bp, receipts.bp, reports.bp, public.bp, radio.bp, exports.bp,
 )
 
 

@@ -19,11 +19,13 @@ from subsidy.request_scope import db_session, roles_required
 from subsidy.services import applications as svc
 from subsidy.services import households as households_svc
 from subsidy.services import intake as intake_svc
+from subsidy.services import list_exports
 from subsidy.services import lists as lists_svc
 from subsidy.services import pages
 from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import ServiceError
 from subsidy.web import buttons
+from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.permissions import may
 from subsidy.web.printing import document_config
@@ -49,16 +51,14 @@ def tracking_filter(code: str | None) -> str:
 @bp.route("/")
 @roles_required(*VIEWERS)
 def index():
+    """The applications, filtered by state (the tabs), hamlet, category, form, tier and the search
+    box; the tabs count what the other filters find. Excel and PDF copies: exports.applications."""
     session = db_session()
-    state = request.args.get("state", "").strip()
-    q = request.args.get("q", "").strip()
-    if state not in STATES:
-        state = ""
-    stmt = svc.application_query(q, state or None, priority_order=state in svc.PRIORITY_QUEUES)
-    page = paginate(session, stmt, page_arg(request.args), 30)
-    counts = svc.counts_by_state(session, q)
-    return render_template("applications/index.html", page=page, state=state, q=q, counts=counts,
-                           queue_order=STATES, total=sum(counts.values()))
+    f = list_filters()
+    page = paginate(session, list_exports.application_stmt(f), page_arg(request.args), 30)
+    counts = svc.counts_by_state(session, f.q, f.hamlet or None, f.category or None, f.form or None, f.tier)
+    return render_template("applications/index.html", page=page, f=f, state=f.state, q=f.q, counts=counts,
+                           queue_order=STATES, total=sum(counts.values()), hamlets=hamlet_options(session))
 
 
 @bp.route("/moi", methods=["GET", "POST"])

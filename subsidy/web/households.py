@@ -13,7 +13,9 @@ from subsidy.models import Household
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
 from subsidy.services import households as svc
+from subsidy.services import list_exports
 from subsidy.services.errors import NotFound, ServiceError
+from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.refusals import show_refusal
 from subsidy.web.viewlog import record_view
@@ -83,23 +85,19 @@ def _save(form: HouseholdForm, household: Household | None):
 @bp.route("/")
 @roles_required(*VIEW_ROLES)
 def index():
+    """The households, filtered by the search box, hamlet, category and archived; Excel and PDF
+    copies of the same rows: exports.households."""
     session = db_session()
-    q = request.args.get("q", "").strip()[:100]
-    hamlet = request.args.get("hamlet", "").strip()
-    category = request.args.get("category", "").strip()
-    archived = request.args.get("archived") == "1"
-    stmt = svc.household_query(q, hamlet or None, category or None, include_archived=archived)
-    page = paginate(session, stmt, page_arg(request.args), PER_PAGE)
+    f = list_filters()
+    page = paginate(session, list_exports.household_stmt(f), page_arg(request.args), PER_PAGE)
     if page.items:
         # One entry per page shown (who, which page, how many people), never the search text: it
         # may be a CCCD or a phone number.
         record_view("household.list.view", "household", None,
                     note=f"trang {page.page}/{page.pages}: {len(page.items)} hộ"
-                         + ("; có tìm kiếm hoặc lọc" if q or hamlet or category else ""))
-    return render_template(
-        "households/index.html", page=page, q=q, hamlet=hamlet, category=category, archived=archived,
-        hamlets=svc.hamlets_in_use(session, current_app.config.get("HAMLETS", [])),
-    )
+                         + ("; có tìm kiếm hoặc lọc" if f.active else ""))
+    return render_template("households/index.html", page=page, f=f, q=f.q, hamlet=f.hamlet, category=f.category,
+                           archived=f.archived, hamlets=hamlet_options(session))
 
 
 @bp.route("/them", methods=["GET", "POST"])

@@ -9,15 +9,17 @@ from forms.applications import (AllocationForm, ApproveListForm, BuildListForm, 
 from subsidy.documents import lists as docs
 from subsidy.domain.documents import Issuer
 from subsidy.domain.calendar import today_vn
+from subsidy.domain.list_views import ListFilters
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import ProposalList
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import allocations
 from subsidy.services import lists as svc
-from subsidy.services import pages
+from subsidy.services import list_exports
 from subsidy.services.errors import ServiceError
 from subsidy.web import buttons
-from subsidy.web.pagination import page_arg
+from subsidy.web.exports import hamlet_options, list_filters
+from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.refusals import flash_form_errors, put_field_errors, show_refusal
 from subsidy.web.viewlog import record_view
 
@@ -35,13 +37,17 @@ def index():
     session = db_session()
     q = allocations.quota(session)
     # 50 a page; the rank shown is the place in the whole list (page offset + position).
-    waiting = pages.waiting_list_page(session, page_arg(request.args), WAITING_PER_PAGE)
+    f = list_filters()
+    waiting = paginate(session, list_exports.waiting_stmt(f), page_arg(request.args), WAITING_PER_PAGE)
+    waiting_total = waiting.total if not f.active else list_exports.count(session, list_exports.waiting_stmt(
+        ListFilters()))
     all_lists = svc.all_lists(session)
     sizes = svc.list_sizes(session, all_lists)
     alloc_form = AllocationForm()
     if alloc_form.allocated_on.data is None:
         alloc_form.allocated_on.data = today_vn()
-    return render_template("lists/index.html", quota=q, waiting=waiting, lists=all_lists, sizes=sizes,
+    return render_template("lists/index.html", quota=q, waiting=waiting, waiting_total=waiting_total, f=f,
+                           hamlets=hamlet_options(session), lists=all_lists, sizes=sizes,
                            draft_open=svc.open_draft(session) is not None,
                            allocations=allocations.allocations(session), alloc_form=alloc_form,
                            build_form=BuildListForm(), move_form=MoveForm(), reason_form=ReasonForm(),

@@ -10,16 +10,20 @@ it is counted and audited (who printed which receipt, original or copy).
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 
 from forms.handovers import PrintForm
-from subsidy.domain.labels import RECEIPT_KIND_LABELS
+from subsidy.domain.labels import RECEIPT_KIND_LABELS, RECEIPT_STATUS_LABELS
+from subsidy.domain.list_views import RECEIPT_STATES
 from subsidy.request_scope import db_session, roles_required
-from subsidy.services import pages
+from subsidy.services import list_exports, pages
 from subsidy.services import receipts as svc
 from subsidy.services.errors import NotFound
 from subsidy.web import buttons
+from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.viewlog import record_view
 
@@ -32,12 +36,17 @@ PER_PAGE = 30
 @bp.route("/")
 @roles_required(*VIEWERS)
 def index():
+    """The receipts, filtered by the search box, kind (form of support), standing, hamlet and tier;
+    Excel and PDF copies of the same rows: exports.receipts. ``loai`` (handover / cash), the
+    kind filter's older name, is still read."""
     session = db_session()
-    q = request.args.get("q", "").strip()[:100]
-    kind = request.args.get("loai", "").strip()
-    kind = kind if kind in svc.SERIES else ""
-    page = paginate(session, svc.search_statement(q, kind or None), page_arg(request.args), PER_PAGE)
-    return render_template("receipts/index.html", page=page, q=q, kind=kind, kind_labels=RECEIPT_KIND_LABELS)
+    f = list_filters(RECEIPT_STATES)
+    legacy = {"handover": "package", "cash": "cash"}.get(request.args.get("loai", ""))
+    if legacy and not f.form:
+        f = replace(f, form=legacy)
+    page = paginate(session, list_exports.receipt_stmt(f), page_arg(request.args), PER_PAGE)
+    return render_template("receipts/index.html", page=page, f=f, q=f.q, kind_labels=RECEIPT_KIND_LABELS,
+                           receipt_states=RECEIPT_STATUS_LABELS, hamlets=hamlet_options(session))
 
 
 @bp.route("/<int:receipt_id>")

@@ -22,12 +22,15 @@ from flask_login import current_user
 from subsidy.services import audit
 
 
-def record_view(action: str, entity_type: str, entity_id: int | None, note: str | None = None) -> None:
+def record_view(action: str, entity_type: str, entity_id: int | None, note: str | None = None,
+                changes: dict | None = None) -> None:
     """Write one audit entry ``action`` on (``entity_type``, ``entity_id``) by the signed-in user,
-    committed at once in its own short write session. Call it after the page's data is loaded."""
+    committed at once in its own short write session. Call it after the page's data is loaded.
+    ``changes``: what was seen, for a view that is not of one record (a list exported: which
+    list, format, how many rows)."""
     writer = current_app.extensions["subsidy.sessionmaker"]()
     try:
-        audit.record(writer, current_user, action, entity_type, entity_id, note=note)
+        audit.record(writer, current_user, action, entity_type, entity_id, changes=changes, note=note)
         writer.commit()
     finally:
         writer.close()

@@ -1,0 +1,134 @@
+"""A list page taken away: the same rows as an Excel workbook or as a PDF in the administrative format.
+
+XLSX (openpyxl's write-only mode, so rows are written as they come and a workbook of thousands of
+households never sits in memory as cell objects): the issuing body, the title, the filters and
+the date, a header row, one row per household; columns of kind "text" (CCCD, phone, codes,
+numbers of documents) are text cells (number format "@"), so Excel keeps their leading zeros;
+text that starts like a formula (=, +, -, @) is written as text, never as a formula.
+
+PDF (subsidy.documents.base, Nghị định 30/2020/NĐ-CP): landscape A4, issuing body top left and
+national motto top right with the place-and-date line, the title in capitals with the filters as
+its trích yếu, the table, the total, and the preparer's signature block.
+
+Pure rendering: ExportTable in, bytes out (no Flask, no database).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import IO, Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Spacer
+
+from subsidy.documents import base as b
+from subsidy.domain.documents import Issuer
+from subsidy.domain.list_views import ExportTable
+from subsidy.domain.vn import format_date, place_date_line
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FORMULA_START = ("=", "+", "-", "@")
+#: Excel's column width unit is about one digit of its default font: roughly 2 mm of print.
+XLSX_CHARS_PER_MM = 0.5
+
+
+def _nfc(value: Any) -> Any:
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def _total_line(table: ExportTable) -> str:
+    return f"Tổng cộng: {table.count} dòng"
+
+
+def write_xlsx(table: ExportTable, issuer: Issuer, out: IO[bytes]) -> int:
+    """Write ``table`` as an XLSX workbook into the binary file ``out``; returns the number of
+    data rows written (``table.rows`` is read once, as it comes)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Danh sách")
+    for i, col in enumerate(table.columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = round(col.width * XLSX_CHARS_PER_MM, 1)
+    ws.freeze_panes = "A7"
+    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="E6E6E6")
+    wrap = Alignment(vertical="center", horizontal="center", wrap_text=True)
+
+    def cell(value: Any, **style: Any) -> WriteOnlyCell:
+        c = WriteOnlyCell(ws, value=_nfc(value))
+        for k, v in style.items():
+            setattr(c, k, v)
+        return c
+
+    ws.append([cell(issuer.body, font=bold)])
+    ws.append([cell(table.title.upper(), font=Font(bold=True, size=13))])
+    ws.append([cell(table.filters or "Toàn bộ danh sách", font=Font(italic=True))])
+    ws.append([cell(f"{place_date_line(issuer.place, table.date)} · {_total_line(table)}")])
+    ws.append([])
+    ws.append([cell(c.title, font=bold, fill=head_fill, alignment=wrap) for c in table.columns])
+    written = 0
+    for row in table.rows:
+        cells = []
+        for col, value in zip(table.columns, row):
+            value = _nfc(value)
+            if value is None or value == "":
+                cells.append(None)
+            elif col.kind == "text":
+                c = cell(str(value), number_format="@")
+                c.data_type = "s"  # an ID or a phone stays text, and "=…" never becomes a formula
+                cells.append(c)
+            elif col.kind == "date" and isinstance(value, dt.date):
+                cells.append(cell(value, number_format="DD/MM/YYYY"))
+            elif isinstance(value, str) and value.startswith(_FORMULA_START):
+                c = cell(value)
+                c.data_type = "s"
+                cells.append(c)
+            else:
+                cells.append(cell(value))
+        ws.append(cells)
+        written += 1
+    ws.append([])
+    ws.append([None, cell(f"Tổng cộng: {written} dòng", font=bold)])
+    wb.save(out)
+    return written
+
+
+#: Most rows a PDF is made of: beyond it (about 150 pages) the page asks to filter the list first.
+PDF_MAX_ROWS = 3000
+#: The height of a row's blank to fill in by hand (an IMEI of 15 digits, a signature).
+BLANK_ROW_HEIGHT = 10 * mm
+
+
+def render_pdf(table: ExportTable, issuer: Issuer) -> bytes:
+    """``table`` as a landscape A4 PDF in the administrative format (bytes). Raises ValueError
+    when it has more than :data:`PDF_MAX_ROWS` rows (the caller checks ``table.count`` first)."""
+    st = b.styles()
+    blank = [c.kind == "blank" for c in table.columns]
+    rows = []
+    for row in table.rows:
+        # a column to fill in by hand (IMEI, signature) gets room to write in
+        rows.append([Spacer(1, BLANK_ROW_HEIGHT) if empty else format_date(v) if isinstance(v, dt.date) else v
+                     for empty, v in zip(blank, row)])
+        if len(rows) > PDF_MAX_ROWS:
+            raise ValueError(f"more than {PDF_MAX_ROWS} rows")
+    widths = b.fit_widths([c.width for c in table.columns], landscape=True)
+    align = ["C" if c.kind in ("int", "date") or c.title == "STT" else "L" for c in table.columns]
+    story = [*b.admin_header(issuer, None, place_date_line(issuer.place, table.date)),
+             *b.title(table.title, table.filters or "Toàn bộ danh sách")]
+    for note in table.notes:
+        story.append(Paragraph(b.esc(note), st.italic))
+    if rows:
+        totals = [""] * len(table.columns)
+        # the total goes in the widest column that is printed (not one left blank to write in)
+        widest = max(range(len(table.columns)),
+                     key=lambda i: (table.columns[i].kind != "blank", table.columns[i].width))
+        totals[widest] = _total_line(table)
+        story.append(b.data_table(table.headers, rows, widths, totals=totals, align=align))
+    else:
+        story.append(Paragraph("Không có dòng nào khớp bộ lọc.", st.italic))
+    signers = table.signers or (("NGƯỜI LẬP DANH SÁCH", "(Ký, ghi rõ họ tên)", table.prepared_by),)
+    story.append(b.signature_blocks(list(signers), sign_space=20 * mm))
+    return b.build_pdf(story, landscape=True, title=f"{table.title} — {table.filters}" if table.filters
+                       else table.title)

@@ -1,0 +1,131 @@
+"""Lists people take away: every list page as Excel (XLSX) or as a PDF in the administrative format,
+with the page's own filters, and the handover-day sheet of a hamlet.
+
+GET /tai-ve/ho-gia-dinh.<xlsx|pdf>   exports.households    the household list (clerk, approver, admin)
+GET /tai-ve/ho-so.<xlsx|pdf>         exports.applications  the applications (clerk, approver, admin)
+GET /tai-ve/danh-sach-cho.<xlsx|pdf> exports.waiting       the waiting list (clerk, approver)
+GET /tai-ve/bien-ban.<xlsx|pdf>      exports.receipts      the receipts (clerk, approver)
+GET /tai-ve/ban-giao.<xlsx|pdf>      exports.handover_sheet  a hamlet's handover-day sheet (clerk, approver)
+
+Each takes the query string of its page (domain.list_views.ListFilters), so the copy holds the
+rows the page shows, every page of them, in the same order. The lists carry names, CCCD numbers
+and phones: each export writes one audit entry ("list.export": who, which list, which format,
+how many rows, which filters; domain.md §9) once the file is made.
+
+XLSX is written in openpyxl's write-only mode into a spooled temporary file (in memory up to
+SPOOL_BYTES, on disk beyond) and sent from there; the rows are read from the database CHUNK at a
+time, so memory stays bounded however long the list. A PDF is refused above PDF_MAX_ROWS rows
+(the page says to filter first).
+"""
+from __future__ import annotations
+
+import tempfile
+from typing import Callable
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, send_file, url_for
+from flask_login import current_user
+
+from subsidy.documents import exports as docs
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.documents import Issuer
+from subsidy.domain.labels import EXPORT_FORMAT_LABELS
+from subsidy.domain.list_views import RECEIPT_STATES, ExportTable, ListFilters
+from subsidy.request_scope import db_session, roles_required
+from subsidy.services import households as households_svc
+from subsidy.services import list_exports as svc
+from subsidy.web.viewlog import record_view
+
+bp = Blueprint("exports", __name__, url_prefix="/tai-ve")
+
+#: An XLSX stays in memory up to this size, then goes to a temporary file.
+SPOOL_BYTES = 8 * 1024 * 1024
+_SLUGS = {"households": "ho-gia-dinh", "applications": "ho-so", "waiting": "danh-sach-cho",
+          "receipts": "bien-ban", "handover_sheet": "ban-giao"}
+#: The page each list comes from (where a refusal sends the user back).
+_PAGES = {"households": "households.index", "applications": "applications.index", "waiting": "lists.index",
+          "receipts": "receipts.index", "handover_sheet": "lists.index"}
+
+
+def issuer() -> Issuer:
+    """The issuing body printed on the copies (the commune's)."""
+    return Issuer.from_config(current_app.config)
+
+
+def hamlet_options(session) -> list[str]:
+    """The hamlets a list's filter offers: the commune's, then any other found on file."""
+    return households_svc.hamlets_in_use(session, current_app.config.get("HAMLETS", []))
+
+
+def list_filters(states=None) -> ListFilters:
+    """The filters of this request's query string (ListFilters.from_args)."""
+    return ListFilters.from_args(request.args, **({"states": states} if states is not None else {}))
+
+
+def _send(table: ExportTable, fmt: str, back: Callable[[], str]) -> Response:
+    """Render ``table`` as ``fmt``, write the export's audit entry, and send the file."""
+    if fmt not in EXPORT_FORMAT_LABELS:
+        abort(404)
+    if fmt == "pdf" and table.count > docs.PDF_MAX_ROWS:
+        flash(f"Danh sách có {table.count} dòng, quá nhiều để in ({docs.PDF_MAX_ROWS} dòng trở xuống): "
+              "hãy lọc theo ấp, trạng thái… hoặc tải bản Excel.", "error")
+        return redirect(back())
+    name = f"{_SLUGS[table.key]}-{table.date:%Y%m%d}.{fmt}"
+    if fmt == "pdf":
+        body = docs.render_pdf(table, issuer())
+        resp = Response(body, mimetype="application/pdf")
+        resp.headers["Content-Disposition"] = f'inline; filename="{name}"'
+        rows = table.count
+    else:
+        out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        rows = docs.write_xlsx(table, issuer(), out)
+        out.seek(0)
+        resp = send_file(out, mimetype=docs.XLSX_TYPE, as_attachment=True, download_name=name,
+                         max_age=0)
+    record_view("list.export", "list", None, note=table.filters or None,
+                changes={"list": table.key, "format": fmt, "rows": rows})
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _export(key: str, ext: str, states=None) -> Response:
+    f = list_filters(states)
+    table = svc.list_table(db_session(), key, f, on=today_vn(), prepared_by=current_user.full_name or "")
+    return _send(table, ext, lambda: url_for(_PAGES[key], **f.args()))
+
+
+@bp.route("/ho-gia-dinh.<ext>")
+@roles_required("clerk", "approver", "admin")
+def households(ext: str):
+    return _export("households", ext)
+
+
+@bp.route("/ho-so.<ext>")
+@roles_required("clerk", "approver", "admin")
+def applications(ext: str):
+    return _export("applications", ext)
+
+
+@bp.route("/danh-sach-cho.<ext>")
+@roles_required("clerk", "approver")
+def waiting(ext: str):
+    return _export("waiting", ext)
+
+
+@bp.route("/bien-ban.<ext>")
+@roles_required("clerk", "approver")
+def receipts(ext: str):
+    return _export("receipts", ext, states=RECEIPT_STATES)
+
+
+@bp.route("/ban-giao.<ext>")
+@roles_required("clerk", "approver")
+def handover_sheet(ext: str):
+    """The handover-day sheet of the hamlet ``?hamlet=``: its approved households receiving a
+    phone, with blanks for the phone, the IMEI and the recipient's signature."""
+    hamlet = request.args.get("hamlet", "").strip()
+    if not hamlet:
+        flash("Hãy chọn ấp để in danh sách bàn giao.", "error")
+        return redirect(url_for("lists.index"))
+    table = svc.handover_sheet(db_session(), hamlet, on=today_vn(), prepared_by=current_user.full_name or "",
+                               giver_unit=f"Ủy ban nhân dân {current_app.config.get('COMMUNE_NAME', '')}".strip())
+    return _send(table, ext, lambda: url_for("lists.index"))
