@@ -453,10 +453,10 @@ def _search_conditions(query: str = "", hamlet: str | None = None, category: str
     if match is not None:
         code = normalize_tracking_code(query)
         part = tracking.fragment(query)
-        if code and tracking.is_valid(code):
-            match = or_(Application.tracking_code == code, match)
-        elif part:
+        if part and part != code:
             match = or_(Application.tracking_code.contains(part, autoescape=True), match)
+        if code:
+            match = or_(Application.tracking_code == code, match)
         conds.append(match)
     if form:
         conds.append(Application.support_form == form)
