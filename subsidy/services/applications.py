@@ -453,7 +453,7 @@ def _search_conditions(query: str = "", hamlet: str | None = None, category: str
     if match is not None:
         code = normalize_tracking_code(query)
         part = tracking.fragment(query)
-        if part and part != code:
+        if part:
             match = or_(Application.tracking_code.contains(part, autoescape=True), match)
         if code:
             match = or_(Application.tracking_code == code, match)

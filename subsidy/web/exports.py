@@ -20,6 +20,7 @@ time, so memory stays bounded however long the list. A PDF is refused above PDF_
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from typing import Callable
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, send_file, url_for
@@ -61,8 +62,16 @@ def list_filters(states=None) -> ListFilters:
     return ListFilters.from_args(request.args, **({"states": states} if states is not None else {}))
 
 
-def _send(table: ExportTable, fmt: str, back: Callable[[], str]) -> Response:
-    """Render ``table`` as ``fmt``, write the export's audit entry, and send the file."""
+def _audit_note(f: ListFilters) -> str | None:
+    """The filters of an export as its audit entry notes them: never the search text, which may
+    be a CCCD or a phone number (only that there was one)."""
+    words = [x for x in (replace(f, q="").describe(), "có tìm kiếm" if f.q else "") if x]
+    return "; ".join(words) or None
+
+
+def _send(table: ExportTable, fmt: str, back: Callable[[], str], note: str | None) -> Response:
+    """Render ``table`` as ``fmt``, write the export's audit entry (``note``: its filters), and
+    send the file."""
     if fmt not in EXPORT_FORMAT_LABELS:
         abort(404)
     if fmt == "pdf" and table.count > docs.PDF_MAX_ROWS:
@@ -81,7 +90,7 @@ def _send(table: ExportTable, fmt: str, back: Callable[[], str]) -> Response:
         out.seek(0)
         resp = send_file(out, mimetype=docs.XLSX_TYPE, as_attachment=True, download_name=name,
                          max_age=0)
-    record_view("list.export", "list", None, note=table.filters or None,
+    record_view("list.export", "list", None, note=note,
                 changes={"list": table.key, "format": fmt, "rows": rows})
     resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -90,7 +99,7 @@ def _send(table: ExportTable, fmt: str, back: Callable[[], str]) -> Response:
 def _export(key: str, ext: str, states=None) -> Response:
     f = list_filters(states)
     table = svc.list_table(db_session(), key, f, on=today_vn(), prepared_by=current_user.full_name or "")
-    return _send(table, ext, lambda: url_for(_PAGES[key], **f.args()))
+    return _send(table, ext, lambda: url_for(_PAGES[key], **f.args()), _audit_note(f))
 
 
 @bp.route("/ho-gia-dinh.<ext>")
@@ -128,4 +137,4 @@ def handover_sheet(ext: str):
         return redirect(url_for("lists.index"))
     table = svc.handover_sheet(db_session(), hamlet, on=today_vn(), prepared_by=current_user.full_name or "",
                                giver_unit=f"Ủy ban nhân dân {current_app.config.get('COMMUNE_NAME', '')}".strip())
-    return _send(table, ext, lambda: url_for("lists.index"))
+    return _send(table, ext, lambda: url_for("lists.index"), table.filters)

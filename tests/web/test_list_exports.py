@@ -158,6 +158,14 @@ def test_handover_sheet_lists_the_hamlets_approved_phone_households(client, logi
     assert [c["list"] for c, _n, _u in _exports(app)] == ["handover_sheet", "handover_sheet"]
 
 
+def test_an_exports_audit_entry_never_holds_the_search_text(client, login_as, world, app):
+    login_as("clerk")
+    assert client.get("/tai-ve/ho-gia-dinh.xlsx", query_string={"q": "082070000101", "hamlet": HOA}).status_code == 200
+    [(changes, note, who)] = _exports(app)
+    assert changes == {"list": "households", "format": "xlsx", "rows": 1} and who == "clerk"
+    assert note == "Ấp: Ấp Phú Hòa; có tìm kiếm" and "082070000101" not in str(changes)
+
+
 @pytest.mark.parametrize("typed", ["first6", "lower4"])
 def test_tracking_code_search_accepts_a_fragment(client, login_as, world, typed):
     login_as("clerk")
