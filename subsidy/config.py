@@ -7,6 +7,8 @@ SECRET_KEY          signing key; default: generated once and kept in SECRET_KEY_
                     (instance/secret_key). Backups carry it; a restore puts it back there.
 BACKUP_KEY_FILE     the key that encrypts backups (default instance/backup.key, made by the first
                     backup): keep a copy away from the backups, without it no backup can be read.
+VIEW_LOG_RETENTION_YEARS  how long entries saying who saw personal data are kept (default 5 years);
+                    `flask prune-view-log` (and `backup --prune-views`) removes older ones. Changes are kept.
 RATELIMIT_STORAGE_URI   Flask-Limiter storage (the `limits` library's URIs); default memory://
                     (in-process: each worker process counts on its own). With several workers
                     (gunicorn -w 2 …) use Redis, e.g. redis://127.0.0.1:6379/0, so that they share
@@ -83,6 +85,7 @@ def load_config() -> dict:
         # environment, and the operator sets it there).
         "SECRET_KEY_FILE": None if os.environ.get("SECRET_KEY") else str(INSTANCE / "secret_key"),
         "BACKUP_KEY_FILE": os.environ.get("BACKUP_KEY_FILE", str(INSTANCE / "backup.key")),
+        "VIEW_LOG_RETENTION_YEARS": int(os.environ.get("VIEW_LOG_RETENTION_YEARS", "5")),
         "DATABASE_URL": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),

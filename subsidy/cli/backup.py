@@ -1,7 +1,7 @@
 """Backups from the server's command line (`flask --app app …`): an encrypted copy of the whole
 database with the secret key (`backup`), and putting one back into an empty database (`restore`).
 
-    flask --app app backup --output FILE|DIR [--keep N]
+    flask --app app backup --output FILE|DIR [--keep N] [--prune-views]
     flask --app app restore FILE
 
 Both call subsidy.services.backup; the README's operations section says how to schedule backups
@@ -48,24 +48,28 @@ def _rotate(folder: Path, keep: int) -> list[Path]:
     "Sao lưu toàn bộ cơ sở dữ liệu (cả khi phần mềm đang chạy) cùng khóa bí mật vào một tệp mã hóa. "
     "--output là tệp, hoặc thư mục (tệp vtci-NGÀY-GIỜ.vtcibak được tạo trong đó). Khóa mã hóa ở "
     "BACKUP_KEY_FILE (mặc định instance/backup.key, tạo ở lần sao lưu đầu)."))
-@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
+@click.option("--output", "-o", required=True, type=click.Path(),
               help="Tệp sao lưu sẽ ghi, hoặc thư mục chứa các bản sao lưu.")
 @click.option("--keep", type=click.IntRange(1, None), default=None,
               help="Khi --output là thư mục: chỉ giữ N bản mới nhất, xóa các bản cũ hơn.")
+@click.option("--prune-views", is_flag=True,
+              help="Sau khi sao lưu xong, xóa nhật ký xem dữ liệu cá nhân quá thời hạn lưu (như lệnh prune-view-log).")
 @with_appcontext
-def backup_cmd(output: Path, keep: int | None) -> None:
+def backup_cmd(output: str, keep: int | None, prune_views: bool) -> None:
     import datetime as dt
 
     from subsidy.services.backup import SUFFIX, BackupError, make_backup
 
-    folder = output if output.is_dir() or str(output).endswith("/") else None
+    # A trailing "/" names a folder even before it exists (the first scheduled run makes it).
+    folder = Path(output) if Path(output).is_dir() or output.endswith("/") else None
     if keep is not None and folder is None:
         fail("--keep chỉ dùng khi --output là một thư mục.")
+    target = Path(output)
     if folder is not None:
-        output = folder / f"vtci-{dt.datetime.now(VN_TZ):%Y%m%d-%H%M%S}{SUFFIX}"
+        target = folder / f"vtci-{dt.datetime.now(VN_TZ):%Y%m%d-%H%M%S}{SUFFIX}"
     try:
         key = _key(create=True)
-        result = make_backup(current_app.config["DATABASE_URL"], output, key, current_app.config["SECRET_KEY"],
+        result = make_backup(current_app.config["DATABASE_URL"], target, key, current_app.config["SECRET_KEY"],
                              current_app.config)
     except BackupError as err:
         fail(f"không sao lưu được: {err}")
@@ -76,6 +80,11 @@ def backup_cmd(output: Path, keep: int | None) -> None:
     if keep is not None and folder is not None:
         for p in _rotate(folder, keep):
             click.echo(f"Đã xóa bản sao lưu cũ {p.name} (giữ {keep} bản mới nhất).")
+    if prune_views:
+        from subsidy.cli.retention import prune_view_log
+
+        # After the backup: the entries removed are still in tonight's archive.
+        prune_view_log()
 
 
 @click.command("restore", help=(

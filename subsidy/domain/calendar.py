@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 __all__ = [
     "VN_TZ", "MonthError", "today_vn", "local_date", "local_midnight", "month_bounds", "read_month",
-    "parse_month",
+    "parse_month", "years_before",
 ]
 
 #: Việt Nam's time zone (UTC+7 all year).
@@ -44,6 +44,17 @@ def local_midnight(day: dt.date) -> dt.datetime:
     """00:00 of ``day`` in Việt Nam, as an aware UTC datetime (17:00 UTC the day before): the
     instant a local day, month or period starts, to compare stored UTC timestamps with."""
     return dt.datetime(day.year, day.month, day.day, tzinfo=VN_TZ).astimezone(dt.timezone.utc)
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` whole years before ``day`` (29/02 → 28/02 when that year has no 29/02):
+    years_before(05/03/2026, 5) → 05/03/2021. ``years`` ≥ 0; raises ValueError below year 1."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        if day.month == 2 and day.day == 29:
+            return dt.date(day.year - years, 2, 28)
+        raise
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:

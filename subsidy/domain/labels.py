@@ -316,6 +316,8 @@ ACTION_LABELS: dict[str, str] = {
     "user.password_reset": "Cấp lại mật khẩu",
     "api_token.create": "Tạo mã truy cập API",
     "api_token.revoke": "Thu hồi mã truy cập API",
+    # the log itself
+    "audit.prune_views": "Xóa nhật ký xem dữ liệu cá nhân đã quá thời hạn lưu",
 }
 # Every workflow step is audited as "application.<move name>" (services.workflow.move): the log
 # names it as its button does, unless the table above words it for the log.
@@ -327,7 +329,7 @@ ENTITY_LABELS: dict[str, str] = {
     "household": "hộ gia đình", "application": "hồ sơ đề nghị", "allocation": "phân bổ",
     "proposal_list": "danh sách", "handover": "biên bản bàn giao", "cash_payment": "giấy biên nhận tiền",
     "receipt": "biên bản", "rule_set": "bộ quy tắc", "user": "tài khoản", "api_token": "mã truy cập API",
-    "import": "lần nhập danh sách", "list": "danh sách",
+    "import": "lần nhập danh sách", "list": "danh sách", "audit": "nhật ký",
 }
 
 

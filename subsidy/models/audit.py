@@ -1,4 +1,5 @@
-"""The audit log: who changed what, when, with old and new values. Append-only."""
+"""The audit log: who changed what, when, with old and new values. Append-only, except that view
+entries older than the retention period are removed (services.audit.prune_views)."""
 from __future__ import annotations
 
 import datetime as dt

@@ -6,10 +6,11 @@ import enum
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from subsidy.db import shared_value, utcnow
+from subsidy.domain.calendar import VN_TZ
 from subsidy.models import AuditEntry, User
 
 
@@ -111,3 +112,46 @@ def entity_log(session: Session, entity_type: str, entity_id: int, *, views_show
                                  .limit(views_shown)))
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*where, views)) or 0
     return EntityLog(changes, shown, total)
+
+
+#: The action of the entry a pruning leaves behind (one entry per pruning, with the count).
+PRUNE_ACTION = "audit.prune_views"
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    """What a pruning of the view log found (and removed, unless ``dry_run``): ``count`` view
+    entries dated before ``before`` (aware UTC), the oldest and newest of them (None when none)."""
+
+    count: int
+    before: dt.datetime
+    oldest: dt.datetime | None
+    newest: dt.datetime | None
+    dry_run: bool
+
+
+def prune_views(session: Session, before: dt.datetime, actor: User | None, *, dry_run: bool = False,
+                years: int | None = None) -> PruneResult:
+    """Remove every view entry (pages and API reads of personal data, lists taken away: the
+    actions :func:`_view_condition` matches) dated before ``before`` (an aware datetime, e.g.
+    ``local_midnight(years_before(today, 5))``). Changes are never removed, whatever their age.
+
+    Audited as one ``audit.prune_views`` entry by ``actor`` (None: the server, from a command or
+    the scheduled backup) holding the number removed, the cut-off and ``years`` (the retention
+    period, for the reader), written even when nothing was old enough. ``dry_run``: count only,
+    nothing removed and nothing written. Flushes, never commits. domain.md §9: view entries are kept
+    for the configured period (VIEW_LOG_RETENTION_YEARS, default 5 years), then removed.
+    """
+    old = (AuditEntry.at < before, _view_condition())
+    count, oldest, newest = session.execute(
+        select(func.count(), func.min(AuditEntry.at), func.max(AuditEntry.at)).where(*old)).one()
+    result = PruneResult(int(count or 0), before, oldest, newest, dry_run)
+    if dry_run:
+        return result
+    if result.count:
+        session.execute(delete(AuditEntry).where(*old).execution_options(synchronize_session=False))
+    record(session, actor, PRUNE_ACTION, "audit_log", None,
+           changes={"removed": result.count, "before": before, "years": years},
+           note=f"Xóa {result.count} lượt xem dữ liệu cá nhân ghi trước {before.astimezone(VN_TZ):%d/%m/%Y}")
+    session.flush()
+    return result
