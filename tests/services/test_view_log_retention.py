@@ -30,6 +30,7 @@ def _seed(session, years: int) -> dict[str, int]:
         "old_api_read": ("api.household.read", _at(before_edge, 8)),
         "old_api_list": ("api.application.list", _at(before_edge, 8)),
         "old_receipt_view": ("receipt.view", _at(edge - dt.timedelta(days=3000), 8)),
+        "old_export": ("list.export", _at(before_edge, 16)),
         "old_change": ("household.update", _at(edge - dt.timedelta(days=3000), 8)),
         "old_print": ("receipt.print", _at(before_edge, 10)),
         "edge_view": ("application.view", _at(edge, 0, 1)),
@@ -66,20 +67,20 @@ def test_prune_removes_old_views_keeps_changes_and_logs_the_count(app, session):
 
     dry = runner.invoke(args=["prune-view-log", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "có 5 lượt xem" in dry.output and "không xóa gì" in dry.output
+    assert "có 6 lượt xem" in dry.output and "không xóa gì" in dry.output
     assert _left(session) == set(ids.values())  # nothing removed, nothing logged
 
     result = runner.invoke(args=["prune-view-log"])
     assert result.exit_code == 0, result.output
-    assert "Đã xóa 5 lượt xem" in result.output
+    assert "Đã xóa 6 lượt xem" in result.output
     left = _left(session)
-    gone = {"old_page_view", "old_list_view", "old_api_read", "old_api_list", "old_receipt_view"}
+    gone = {"old_page_view", "old_list_view", "old_api_read", "old_api_list", "old_receipt_view", "old_export"}
     assert {n for n, i in ids.items() if i not in left} == gone
     log = session.execute(select(AuditEntry.actor_id, AuditEntry.changes)
                           .where(AuditEntry.action == "audit.prune_views")).all()
     session.rollback()
     assert len(log) == 1 and log[0].actor_id is None
-    assert log[0].changes["removed"] == 5 and log[0].changes["years"] == 5
+    assert log[0].changes["removed"] == 6 and log[0].changes["years"] == 5
     today = dt.datetime.now(VN).date()
     cut = dt.datetime.fromisoformat(log[0].changes["before"]).astimezone(VN)
     assert (cut.date(), cut.hour, cut.minute) == (years_before(today, 5), 0, 0)
@@ -95,7 +96,7 @@ def test_a_shorter_period_on_the_command_line_and_in_the_settings(app, session):
     # recent one (today) stay.
     result = app.test_cli_runner().invoke(args=["prune-view-log", "--older-than-years", "1"])
     assert result.exit_code == 0, result.output
-    assert "Đã xóa 6 lượt xem" in result.output and "giữ 1 năm" in result.output
+    assert "Đã xóa 7 lượt xem" in result.output and "giữ 1 năm" in result.output
     assert ids["recent_view"] in _left(session) and ids["edge_view"] not in _left(session)
     app.config["VIEW_LOG_RETENTION_YEARS"] = 0
     refused = app.test_cli_runner().invoke(args=["prune-view-log"])
@@ -107,9 +108,9 @@ def test_the_scheduled_backup_prunes_after_backing_up(app, session, tmp_path):
     app.config["BACKUP_KEY_FILE"] = str(tmp_path / "backup.key")
     result = app.test_cli_runner().invoke(args=["backup", "--output", f"{tmp_path}/b/", "--keep", "3", "--prune-views"])
     assert result.exit_code == 0, result.output
-    assert "Đã sao lưu" in result.output and "Đã xóa 5 lượt xem" in result.output
+    assert "Đã sao lưu" in result.output and "Đã xóa 6 lượt xem" in result.output
     assert ids["old_page_view"] not in _left(session) and ids["old_change"] in _left(session)
-    # The archive was made before the pruning: it still counts all 10 entries.
+    # The archive was made before the pruning: it still counts all 11 entries.
     from subsidy.services.backup import read_manifest
     from subsidy.services.backup.archive import load_key
 
@@ -118,4 +119,4 @@ def test_the_scheduled_backup_prunes_after_backing_up(app, session, tmp_path):
     work.mkdir()
     manifest, zf = read_manifest(archive, load_key(tmp_path / "backup.key"), work)
     zf.close()
-    assert manifest["tables"]["audit_entries"] == 10
+    assert manifest["tables"]["audit_entries"] == 11
