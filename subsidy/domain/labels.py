@@ -300,7 +300,9 @@ ACTION_LABELS: dict[str, str] = {
     "handover.void": "Hủy biên bản bàn giao",
     "cash_payment.create": "Lập giấy biên nhận tiền hỗ trợ",
     "cash_payment.void": "Hủy giấy biên nhận tiền hỗ trợ",
-    "receipt.print": "In biên bản/giấy biên nhận",
+    "receipt.print": "In biên bản/giấy biên nhận",  # entries written before the original and reprints were apart
+    "receipt.print_original": "In bản chính biên bản/giấy biên nhận",
+    "receipt.reprint": "In lại biên bản/giấy biên nhận",
     "receipt.view": "Xem biên bản/giấy biên nhận trên web",
     # rule sets
     "rule_set.load": "Nạp bộ quy tắc",

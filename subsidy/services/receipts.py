@@ -42,7 +42,7 @@ from subsidy.domain.documents import DEFAULT_KIND_CODES, Issuer, Signer, documen
 from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
 from subsidy.models import Receipt, ReceiptCounter, User
 from subsidy.services import audit
-from subsidy.services.errors import NotFound
+from subsidy.services.errors import NotFound, ServiceError
 
 SERIES_HANDOVER = "BB-VTCI"
 SERIES_CASH = "BN-VTCI"
@@ -209,25 +209,63 @@ def stamp_for(receipt: Receipt) -> str | None:
     return None
 
 
-def print_pdf(session: Session, receipt: Receipt, actor: User | None, now: dt.datetime | None = None) -> bytes:
-    """Render the receipt from its snapshot and count the print: the first print is the original;
-    every later one is labelled "IN LẠI hh:mm dd/mm/yyyy" (the local time of that print: a reprint,
-    not a "bản sao" in the sense of Nghị định 30/2020/NĐ-CP); a voided receipt says ĐÃ HỦY. Audited as
-    ``receipt.print`` (who printed what, and whether it was the original). Returns the PDF bytes."""
-    stamp = stamp_for(receipt)
-    watermark = None
-    if stamp == receipt_doc.STAMP_VOID:
-        watermark = stamp
-    elif stamp == receipt_doc.REPRINT:
-        local = (now or utcnow()).astimezone(VN_TZ)
-        stamp = receipt_doc.reprint_label(f"{local:%H:%M %d/%m/%Y}")
-    pdf = receipt_doc.render(data_of(receipt), stamp=stamp, watermark=watermark)
-    receipt.print_count += 1
-    audit.record(session, actor, "receipt.print", "receipt", receipt.id,
-                 {"print_count": [receipt.print_count - 1, receipt.print_count]},
-                 note=stamp or "bản gốc")
+def _reprint_stamp(receipt: Receipt, now: dt.datetime | None) -> tuple[str, str | None]:
+    """(stamp, watermark) of a print after the original: "IN LẠI hh:mm dd/mm/yyyy" (the local time of
+    this print), or ĐÃ HỦY for a voided receipt."""
+    if receipt.voided_at is not None:
+        return receipt_doc.STAMP_VOID, receipt_doc.STAMP_VOID
+    local = (now or utcnow()).astimezone(VN_TZ)
+    return receipt_doc.reprint_label(f"{local:%H:%M %d/%m/%Y}"), None
+
+
+def preview_pdf(receipt: Receipt) -> bytes:
+    """The receipt to look at on screen: rendered from its snapshot with the watermark «BẢN XEM
+    TRƯỚC» (ĐÃ HỦY for a voided one) and **not counted**: looking at a receipt never uses up its
+    original. The caller logs the view (it shows the recipient's CCCD). Returns PDF bytes."""
+    watermark = receipt_doc.STAMP_VOID if receipt.voided_at is not None else receipt_doc.STAMP_PREVIEW
+    stamp = receipt_doc.STAMP_VOID if receipt.voided_at is not None else None
+    return receipt_doc.render(data_of(receipt), stamp=stamp, watermark=watermark)
+
+
+def print_original(session: Session, receipt: Receipt, actor: User | None) -> bytes:
+    """Print the original (bản chính) of the receipt, once: no stamp, no watermark; the print is
+    counted and audited as ``receipt.print_original``. Raises ServiceError for a voided receipt or
+    when the original was already printed (every later print is a reprint: :func:`reprint`)."""
+    if receipt.voided_at is not None:
+        raise ServiceError("Biên bản này đã bị hủy nên không in bản chính được.")
+    if receipt.print_count > 0:
+        raise ServiceError("Bản chính của biên bản này đã được in. Nếu cần in thêm, hãy dùng «In lại»: bản in "
+                           "có dấu «IN LẠI» kèm giờ in.")
+    pdf = receipt_doc.render(data_of(receipt))
+    receipt.print_count = 1
+    audit.record(session, actor, "receipt.print_original", "receipt", receipt.id,
+                 {"print_count": [0, 1]}, note="bản chính")
     session.flush()
     return pdf
+
+
+def reprint(session: Session, receipt: Receipt, actor: User | None, now: dt.datetime | None = None) -> bytes:
+    """Print the receipt again after its original: marked "IN LẠI hh:mm dd/mm/yyyy" (a reprint, not a
+    "bản sao" in the sense of Nghị định 30/2020/NĐ-CP), or ĐÃ HỦY for a voided receipt. Counted
+    and audited as ``receipt.reprint`` with the stamp printed. Raises ServiceError while the
+    original has not been printed (print it first: :func:`print_original`)."""
+    if receipt.print_count == 0 and receipt.voided_at is None:
+        raise ServiceError("Chưa in bản chính của biên bản này: hãy bấm «In bản chính» trước.")
+    stamp, watermark = _reprint_stamp(receipt, now)
+    pdf = receipt_doc.render(data_of(receipt), stamp=stamp, watermark=watermark)
+    receipt.print_count += 1
+    audit.record(session, actor, "receipt.reprint", "receipt", receipt.id,
+                 {"print_count": [receipt.print_count - 1, receipt.print_count]}, note=stamp)
+    session.flush()
+    return pdf
+
+
+def print_pdf(session: Session, receipt: Receipt, actor: User | None, now: dt.datetime | None = None) -> bytes:
+    """Print the next copy, whichever it is (the command line and older callers): the original
+    the first time (print_original), a reprint after (reprint); a voided receipt says ĐÃ HỦY."""
+    if receipt.print_count == 0 and receipt.voided_at is None:
+        return print_original(session, receipt, actor)
+    return reprint(session, receipt, actor, now)
 
 
 def mark_void(receipt: Receipt, reason: str, at: dt.datetime | None = None) -> None:
@@ -289,6 +327,7 @@ def search(session: Session, query: str | None, kind: str | None = None, year: i
 
 __all__ = [
     "ReceiptSettings", "SERIES", "SERIES_CASH", "SERIES_HANDOVER", "allocate_number",
-    "data_of", "for_application", "format_number", "get", "issue", "mark_void", "print_pdf", "search",
+    "data_of", "for_application", "format_number", "get", "issue", "mark_void", "preview_pdf", "print_original",
+    "print_pdf", "reprint", "search",
     "search_statement", "settings_from_config", "stamp_for",
 ]

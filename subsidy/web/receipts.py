@@ -2,17 +2,20 @@
 
 GET  /bien-ban               receipts.index  search by number ("7", "0007/BB-VTCI"), IMEI, name
 GET  /bien-ban/<id>          receipts.show   what the receipt printed (its snapshot), its state
-POST /bien-ban/<id>.pdf      receipts.pdf    print: the first print is the original, later ones
-                                             say IN LẠI with their time, a voided receipt says ĐÃ HỦY
+GET  /bien-ban/<id>/xem-truoc.pdf  receipts.preview   to look at: watermarked BẢN XEM TRƯỚC, not counted
+POST /bien-ban/<id>/ban-chinh.pdf  receipts.original  the original (bản chính), once
+POST /bien-ban/<id>/in-lai.pdf     receipts.reprint   later prints: IN LẠI with their time (ĐÃ HỦY
+                                                      for a voided receipt)
 
-Clerk and approver only (the receipts carry names and CCCD numbers). Printing is a POST because
-it is counted and audited (who printed which receipt, original or copy).
+Clerk and approver only (the receipts carry names and CCCD numbers). Looking never uses up the
+original, so a jammed printer or a curious click leaves it to print; printing is a POST because
+it is counted and audited (who printed the original, who reprinted when).
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forms.handovers import PrintForm
@@ -21,7 +24,7 @@ from subsidy.domain.list_views import RECEIPT_STATES
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import list_exports, pages
 from subsidy.services import receipts as svc
-from subsidy.services.errors import NotFound
+from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import page_arg, paginate
@@ -64,23 +67,57 @@ def show(receipt_id: int):
     return render_template("receipts/show.html", receipt=receipt, d=receipt.snapshot, app=page.application,
                            others=page.others, kind_label=kind_label, print_form=PrintForm(),
                            app_url=url_for("applications.show", application_id=page.application.id),
-                           voided_by=page.voided_by, staff=page.staff, next_stamp=svc.stamp_for(receipt), void=void)
+                           voided_by=page.voided_by, staff=page.staff, void=void)
 
 
-@bp.route("/<int:receipt_id>.pdf", methods=["POST"])
-@roles_required(*VIEWERS)
-def pdf(receipt_id: int):
-    session = db_session()
-    if not PrintForm().validate_on_submit():
-        abort(400)
-    try:
-        receipt = svc.get(session, receipt_id)
-    except NotFound:
-        abort(404)
-    pdf_bytes = svc.print_pdf(session, receipt, current_user)
-    session.commit()
-    name = f"{'bien-ban-ban-giao' if receipt.kind == 'handover' else 'giay-bien-nhan'}-{receipt.number:04d}-{receipt.year}.pdf"
+def _pdf_response(receipt, pdf_bytes: bytes, suffix: str = "") -> Response:
+    name = (f"{'bien-ban-ban-giao' if receipt.kind == 'handover' else 'giay-bien-nhan'}-{receipt.number:04d}-"
+            f"{receipt.year}{suffix}.pdf")
     resp = Response(pdf_bytes, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'inline; filename="{name}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+def _receipt_or_404(receipt_id: int):
+    try:
+        return svc.get(db_session(), receipt_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/<int:receipt_id>/xem-truoc.pdf")
+@roles_required(*VIEWERS)
+def preview(receipt_id: int):
+    receipt = _receipt_or_404(receipt_id)
+    pdf_bytes = svc.preview_pdf(receipt)
+    # the recipient's name and CCCD (domain.md §9): a view like the page's, said to be the preview
+    record_view("receipt.view", "receipt", receipt.id, note="bản xem trước (PDF)")
+    return _pdf_response(receipt, pdf_bytes, "-xem-truoc")
+
+
+def _print(receipt_id: int, action) -> Response:
+    if not PrintForm().validate_on_submit():
+        abort(400)
+    session = db_session()
+    receipt = _receipt_or_404(receipt_id)
+    try:
+        pdf_bytes = action(session, receipt, current_user)
+    except ServiceError as err:
+        session.rollback()
+        flash(str(err), "error")
+        return redirect(url_for("receipts.show", receipt_id=receipt_id))
+    session.commit()
+    return _pdf_response(receipt, pdf_bytes)
+
+
+@bp.route("/<int:receipt_id>/ban-chinh.pdf", methods=["POST"])
+@roles_required(*VIEWERS)
+def original(receipt_id: int):
+    return _print(receipt_id, svc.print_original)
+
+
+@bp.route("/<int:receipt_id>/in-lai.pdf", methods=["POST"])
+@roles_required(*VIEWERS)
+def reprint(receipt_id: int):
+    return _print(receipt_id, svc.reprint)

@@ -25,6 +25,7 @@ from subsidy.documents import receipt as doc
 from subsidy.models import Household, RuleSet
 from subsidy.services import handovers as H
 from subsidy.services import receipts as R
+from subsidy.services.errors import ServiceError
 from tests import factories
 from tests.handover_support import handover_input
 
@@ -277,3 +278,21 @@ def test_long_names_still_fit_one_page(tmp_path):
     assert "NGƯỜI NHẬN" in pages[0] and "Tôn Nữ Thị Hoàng Phương Thảo Nguyên Khánh Linh" in " ".join(pages[0].split())
     normal = b.build_pdf(doc.story(d), title="x")
     assert doc.page_count(normal) == 2  # this case does need the compact layout
+
+
+
+def test_preview_is_watermarked_and_never_counts_then_the_original_prints_once(session, clerk):
+    app = factories.approved(session)
+    receipt = H.record_handover(session, app.id, handover_input("490154203237518"), clerk, today=TODAY).receipt
+    for _ in range(3):
+        assert "BẢN XEM TRƯỚC" in pdf_pages(R.preview_pdf(receipt))[0]
+    assert receipt.print_count == 0
+    with pytest.raises(ServiceError, match="Chưa in bản chính"):
+        R.reprint(session, receipt, clerk)
+    original = pdf_pages(R.print_original(session, receipt, clerk))[0]
+    assert "XEM TRƯỚC" not in original and "IN LẠI" not in original and receipt.print_count == 1
+    with pytest.raises(ServiceError, match="đã được in"):
+        R.print_original(session, receipt, clerk)
+    at = dt.datetime(2026, 3, 10, 2, 5, tzinfo=dt.timezone.utc)  # 09:05 in Việt Nam
+    again = pdf_pages(R.reprint(session, receipt, clerk, now=at))[0]
+    assert "IN LẠI 09:05 10/03/2026" in again and "BẢN SAO" not in again and receipt.print_count == 2

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from subsidy.domain import tracking
-from subsidy.models import Application, CashPayment, Handover, HandoverImei, Receipt, ReceiptCounter
+from subsidy.models import Application, AuditEntry, CashPayment, Handover, HandoverImei, Receipt, ReceiptCounter
 from tests import factories
 from tests.conftest import csrf_token_from, login
 
@@ -76,14 +76,34 @@ def test_clerk_records_a_handover_then_prints_and_reprints(app, client, login_as
     show = client.get(f"/bien-ban/{rid}")
     assert show.status_code == 200 and "01/BB-UBND" in text(show) and IMEI_A in text(show)
 
-    first = client.post(f"/bien-ban/{rid}.pdf")
+    # looking at it, as often as one likes, does not use up the original
+    assert "In bản chính" in text(show) and "Xem trước" in text(show)
+    for _ in range(2):
+        look = client.get(f"/bien-ban/{rid}/xem-truoc.pdf")
+        assert look.status_code == 200 and look.mimetype == "application/pdf"
+        assert "BẢN XEM TRƯỚC" in pdf_text(look.data) and IMEI_A in pdf_text(look.data)
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        assert s.get(Receipt, rid).print_count == 0
+    assert count(app, AuditEntry, AuditEntry.note == "bản xem trước (PDF)") == 2
+    # no reprint before the original
+    early = client.post(f"/bien-ban/{rid}/in-lai.pdf", follow_redirects=True)
+    assert "Chưa in bản chính" in text(early)
+    first = client.post(f"/bien-ban/{rid}/ban-chinh.pdf")
     assert first.status_code == 200 and first.mimetype == "application/pdf"
     t1 = pdf_text(first.data)
     assert "01/BB-UBND" in t1 and IMEI_A in t1 and "IN LẠI" not in t1 and "BẢN SAO" not in t1
-    second = client.post(f"/bien-ban/{rid}.pdf")
+    assert "XEM TRƯỚC" not in t1
+    again = client.post(f"/bien-ban/{rid}/ban-chinh.pdf", follow_redirects=True)  # the original is printed once
+    assert again.mimetype == "text/html" and "Bản chính của biên bản này đã được in" in text(again)
+    second = client.post(f"/bien-ban/{rid}/in-lai.pdf")
     t2 = pdf_text(second.data)
     assert "IN LẠI" in t2 and "BẢN SAO" not in t2 and t2.replace("IN LẠI", "").split() != []
-    assert "In lại (có dấu «IN LẠI»)" in text(client.get(f"/bien-ban/{rid}"))
+    page = text(client.get(f"/bien-ban/{rid}"))
+    assert "In lại (có dấu «IN LẠI» và giờ in)" in page and "bản chính đã in, in lại 1 lần" in page
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        actions = [a for (a,) in s.execute(select(AuditEntry.action).where(
+            AuditEntry.entity_type == "receipt", AuditEntry.action.like("receipt.%print%")).order_by(AuditEntry.id))]
+        assert actions == ["receipt.print_original", "receipt.reprint"]
 
 
 def test_handover_form_errors_are_shown_and_nothing_is_saved(app, client, login_as):
@@ -302,7 +322,7 @@ def test_cash_payment_screen(app, client, login_as):
         "recipient_citizen_id": "082195004321"})
     assert ok.status_code == 302
     rid = int(ok.headers["Location"].rsplit("/", 1)[1])
-    t = pdf_text(client.post(f"/bien-ban/{rid}.pdf").data)
+    t = pdf_text(client.post(f"/bien-ban/{rid}/ban-chinh.pdf").data)
     assert "01/BN-UBND" in t and "Năm trăm nghìn đồng" in t and "Huỳnh Mỹ Nhung" in t
     # The package form is not offered for a cash application.
     assert "dùng «Chi tiền hỗ trợ»" in text(client.get(f"/ho-so/{app_id}/ban-giao"))
@@ -327,7 +347,8 @@ def test_approver_voids_with_reason_then_clerk_hands_over_again(app, client, mak
     assert done.status_code == 302
     show = text(client.get(f"/bien-ban/{rid}"))
     assert "ĐÃ HỦY" in show and "Ghi nhầm IMEI" in show
-    assert "ĐÃ HỦY" in pdf_text(client.post(f"/bien-ban/{rid}.pdf").data)
+    assert "ĐÃ HỦY" in pdf_text(client.post(f"/bien-ban/{rid}/in-lai.pdf").data)
+    assert "ĐÃ HỦY" in pdf_text(client.get(f"/bien-ban/{rid}/xem-truoc.pdf").data)
     with app.extensions["subsidy.sessionmaker"]() as s:
         assert s.get(Application, app_id).state == "approved"
     client.post("/dang-xuat")
@@ -389,7 +410,8 @@ def test_who_may_do_what(app, client, login_as, role, create, index, void):
     assert client.get(f"/ho-so/{app_id}/chi-tien").status_code == create
     assert client.get("/bien-ban/").status_code == index
     assert client.get(f"/bien-ban/{rid}").status_code == index
-    assert client.post(f"/bien-ban/{rid}.pdf").status_code == (200 if index == 200 else 403)
+    assert client.get(f"/bien-ban/{rid}/xem-truoc.pdf").status_code == (200 if index == 200 else 403)
+    assert client.post(f"/bien-ban/{rid}/ban-chinh.pdf").status_code == (200 if index == 200 else 403)
     assert client.get(f"/bien-ban/{rid}/huy").status_code == void
 
 
@@ -412,9 +434,9 @@ def test_print_and_record_need_csrf(csrf_app, make_user):
     ok = client.post(f"/ho-so/{app_id}/ban-giao", data=dict(handover_form(), csrf_token=csrf_token_from(form_page.data)))
     assert ok.status_code == 302
     rid = int(ok.headers["Location"].rsplit("/", 1)[1])
-    assert client.post(f"/bien-ban/{rid}.pdf").status_code == 400
+    assert client.post(f"/bien-ban/{rid}/ban-chinh.pdf").status_code == 400
     show = client.get(f"/bien-ban/{rid}")
-    printed = client.post(f"/bien-ban/{rid}.pdf", data={"csrf_token": csrf_token_from(show.data)})
+    printed = client.post(f"/bien-ban/{rid}/ban-chinh.pdf", data={"csrf_token": csrf_token_from(show.data)})
     assert printed.status_code == 200 and printed.mimetype == "application/pdf"
 
 
