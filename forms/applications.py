@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -61,6 +61,23 @@ class ApplicationForm(BaseForm):
     prior_device_detail = StringField("Chi tiết thiết bị đã nhận", validators=[Optional(), Length(max=120)])
     prior_device_date = DateField("Ngày nhận thiết bị", validators=[Optional()])
     note = TextAreaField("Ghi chú", validators=[Optional(), Length(max=1000)])
+
+    def validate_purchase_date(self, field):  # noqa: D401 - WTForms hook
+        if field.data and field.data < dt.date(2000, 1, 1):
+            raise ValidationError("Ngày mua không hợp lệ.")
+
+
+class CorrectionForm(BaseForm):
+    """A correction of an application's facts (date received, form, purchase date, evidence),
+    with its reason; the service checks the dates and shows every mistake at once."""
+
+    received_on = DateField("Ngày nhận hồ sơ", validators=[InputRequired("Hãy nhập ngày nhận hồ sơ.")])
+    support_form = RadioField("Hình thức hỗ trợ", choices=FORM_CHOICES,
+                              validators=[InputRequired("Hãy chọn hình thức hỗ trợ.")])
+    purchase_date = DateField("Ngày hộ mua điện thoại (hỗ trợ bằng tiền)", validators=[Optional()])
+    evidence_note = TextAreaField("Giấy tờ đã xem (hóa đơn, phiếu bảo hành…)", validators=[Optional(), Length(max=1000)])
+    reason = TextAreaField("Lý do sửa", validators=[DataRequired("Hãy ghi rõ lý do sửa."), Length(max=1000)])
+    recheck = BooleanField("Kiểm tra lại điều kiện ngay sau khi sửa", default=True)
 
     def validate_purchase_date(self, field):  # noqa: D401 - WTForms hook
         if field.data and field.data < dt.date(2000, 1, 1):

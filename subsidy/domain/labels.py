@@ -179,6 +179,7 @@ MOVE_LABELS: dict[str, str] = {
     "close": "Hoàn tất hồ sơ",
     "withdraw": "Rút hồ sơ (theo đề nghị của hộ)",
     "refuse": "Từ chối hồ sơ",
+    "correct": "Sửa thông tin hồ sơ (kiểm tra lại từ đầu)",
 }
 #: The "reopen" step by the state it starts from (the household applies again; a refusal is
 #: reconsidered).
@@ -210,6 +211,15 @@ SUPPORT_FORM_LABELS: dict[str, SupportFormLabel] = {
     "cash": SupportFormLabel(choice="Hỗ trợ bằng tiền (hộ đã tự mua máy)",
                              printed="Hỗ trợ bằng tiền (hộ đã tự mua điện thoại thông minh)",
                              column="Bằng tiền"),
+}
+
+#: The facts of an application a clerk may correct (with a reason), as the correction form and
+#: its messages name them.
+APPLICATION_FIELD_LABELS: dict[str, str] = {
+    "received_on": "Ngày nhận hồ sơ",
+    "support_form": "Hình thức hỗ trợ",
+    "purchase_date": "Ngày hộ mua điện thoại",
+    "evidence_note": "Giấy tờ đã xem",
 }
 
 #: The two receipts (domain.receipt.KIND_HANDOVER / KIND_CASH), as the pages and messages name them.
@@ -279,6 +289,8 @@ ACTION_LABELS: dict[str, str] = {
     "application.create": "Tiếp nhận hồ sơ đề nghị",
     "application.recheck": "Kiểm tra lại điều kiện",
     "application.purchase_date": "Sửa ngày hộ mua điện thoại",
+    "application.correction": "Sửa thông tin hồ sơ (có lý do)",
+    "application.correct_list": "Đưa hồ sơ ra khỏi danh sách vì sửa thông tin",
     "application.reopen_list": "Mở lại hồ sơ sau khi danh sách bị hủy",
     "application.reopen": "Mở lại hồ sơ",
     "application.view": "Xem hồ sơ đề nghị trên web",

@@ -6,6 +6,11 @@ refused from any state before handover, always with a reason. A voided handover 
 returns the application to approved. A withdrawn or refused application can be reopened
 (→ received, with a reason: the household applies again, or a refusal is reconsidered), since a
 household has one application per programme; it is then checked again from the start.
+A correction of the facts the check read (date received, form of support, purchase date, evidence)
+invalidates the check: from eligible, not eligible, proposed or approved the application goes back
+to received (clerk, with a reason), off any list it was on, so an approved decision is never
+changed silently: it goes back through a new check, a new list and the approver. After handover
+or payment a correction is refused (void first).
 
 ``TRANSITIONS`` is the one table that says which role may make which move. ``check_move`` raises
 a named ``WorkflowError`` for an illegal move and changes nothing; services call it before they
@@ -80,6 +85,13 @@ TRANSITIONS: dict[tuple[State, State], Move] = {
     (State.withdrawn, State.received): Move("reopen", REOPEN_LABELS["withdrawn"], CLERK, True),
     (State.refused, State.received): Move("reopen", REOPEN_LABELS["refused"], APPROVER, True),
 }
+#: States from which a correction of the checked facts sends the application back to received.
+CORRECTABLE_BACK = (State.eligible, State.not_eligible, State.proposed, State.approved)
+for _s in CORRECTABLE_BACK:
+    TRANSITIONS[(_s, State.received)] = Move("correct", MOVE_LABELS["correct"], CLERK, True)
+#: States in which the facts may be corrected: received (no move: nothing was decided yet) and
+#: those that go back to received. Handed over, paid and closed are refused (void first).
+CORRECTABLE = frozenset({State.received, *CORRECTABLE_BACK})
 for _s in _BEFORE_HANDOVER:
     TRANSITIONS[(_s, State.withdrawn)] = Move("withdraw", MOVE_LABELS["withdraw"], CLERK_OR_APPROVER, True)
     TRANSITIONS[(_s, State.refused)] = Move("refuse", MOVE_LABELS["refuse"], APPROVER, True)

@@ -5,18 +5,23 @@ ServiceError or WorkflowError rolls back and shows its Vietnamese message.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from forms.applications import ApplicationForm, MoveForm, ReasonForm
+from forms.applications import ApplicationForm, CorrectionForm, MoveForm, ReasonForm
 from subsidy.domain import tracking, vn
 from subsidy.domain.calendar import today_vn
-from subsidy.domain.labels import OUTCOME_LABELS, PRIOR_DEVICE_CHOICES, RECEIPT_KIND_LABELS, RULE_STATUS_LABELS
+from subsidy.domain.labels import (APPLICATION_FIELD_LABELS, OUTCOME_LABELS, PRIOR_DEVICE_CHOICES, RECEIPT_KIND_LABELS,
+                                   RULE_STATUS_LABELS, SUPPORT_FORM_LABELS)
 from subsidy.domain.workflow import STATES, WorkflowError
 from subsidy.models import Application
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import applications as svc
+from subsidy.services import audit
+from subsidy.services import corrections as corrections_svc
 from subsidy.services import households as households_svc
 from subsidy.services import intake as intake_svc
 from subsidy.services import list_exports
@@ -122,13 +127,32 @@ def _load(application_id: int) -> Application:
 @bp.route("/<int:application_id>")
 @roles_required(*VIEWERS)
 def show(application_id: int):
+    return _show(_load(application_id))
+
+
+def _correction_form(app: Application) -> CorrectionForm:
+    """The correction form filled with the application's facts as stored."""
+    form = CorrectionForm(formdata=None, obj=app)
+    form.recheck.data = True
+    return form
+
+
+def _show(app: Application, *, correction_form: CorrectionForm | None = None, status: int = 200):
+    """The application's page; a correction form given (submitted, with its errors) is shown open
+    as typed, with status 422."""
     session = db_session()
-    app = _load(application_id)
     role = current_user.role
     page = pages.application_page(session, app, with_receipts=may("receipts.show"))
     moves = buttons.application_moves(app, role, checked=bool(page.decisions))
     support = buttons.support_actions(app, role, page.receipts, RECEIPT_KIND_LABELS)
-    record_view("application.view", "application", app.id)  # who saw the household's CCCD/phone (domain.md §9)
+    if request.method == "GET":
+        record_view("application.view", "application", app.id)  # who saw the household's CCCD/phone (domain.md §9)
+    else:
+        # A form shown again after a refusal: this request holds the write session (nothing of the
+        # refused attempt is in it), so the view is logged there rather than in a second writer.
+        session.rollback()
+        audit.record(session, current_user, "application.view", "application", app.id)
+        session.commit()
     return render_template(
         "applications/show.html", app=app, h=app.household, decisions=page.decisions,
         latest=page.decisions[0] if page.decisions else None, events=page.events, deciders=page.deciders,
@@ -136,7 +160,55 @@ def show(application_id: int):
         reason_form=ReasonForm(), move_form=MoveForm(), outcome_labels=OUTCOME_LABELS, prior_device_choices=PRIOR_DEVICE_CHOICES,
         status_labels=RULE_STATUS_LABELS, tracking_display=tracking.display(app.tracking_code),
         can_edit=buttons.may_edit_facts(moves),
-    )
+        may_correct=role == "clerk" and corrections_svc.refusal(app) is None,
+        correction_form=correction_form or _correction_form(app), correction_open=correction_form is not None,
+    ), status
+
+
+@bp.route("/<int:application_id>/sua", methods=["POST"])
+@roles_required("clerk")
+def correct(application_id: int):
+    """Correct the date received, form of support, purchase date or evidence with a reason
+    (services.corrections: off any list and back to «received»; re-checked at once when asked).
+    On a mistake the page is shown again (422) with the form open as typed and every message."""
+    session = db_session()
+    app = _load(application_id)
+    form = CorrectionForm()
+    if not form.validate():
+        return _show(app, correction_form=form, status=422)
+    data = corrections_svc.CorrectionInput(
+        received_on=form.received_on.data, support_form=form.support_form.data,
+        purchase_date=form.purchase_date.data, evidence_note=form.evidence_note.data, reason=form.reason.data or "")
+    try:
+        result = corrections_svc.correct_application(session, app, data, current_user, recheck=form.recheck.data)
+    except (ServiceError, WorkflowError) as err:
+        show_refusal(err, form)
+        if not form.errors:
+            return redirect(url_for("applications.show", application_id=app.id))
+        return _show(_load(application_id), correction_form=form, status=422)
+    session.commit()
+    what = "; ".join(f"{APPLICATION_FIELD_LABELS[f].lower()}: {_shown(f, old)} → {_shown(f, new)}"
+                     for f, (old, new) in result.changes.items())
+    msg = f"Đã sửa {what}."
+    if result.left_list:
+        msg += f" Hồ sơ đã ra khỏi danh sách {result.left_list}; sau khi kiểm tra lại phải đưa vào danh sách mới và trình phê duyệt lại."
+    if result.decision is not None:
+        msg += f" Kết quả kiểm tra lại: {OUTCOME_LABELS[result.decision.outcome]}."
+    elif result.moved or app.state == "received":
+        msg += " Hãy bấm «Kiểm tra lại điều kiện»."
+    flash(msg, "success")
+    return redirect(url_for("applications.show", application_id=app.id))
+
+
+def _shown(field: str, value) -> str:
+    """A corrected value as the clerk reads it (dates dd/mm/yyyy, the form of support in words)."""
+    if value in (None, ""):
+        return "(trống)"
+    if field in ("received_on", "purchase_date"):
+        return vn.format_date(dt.date.fromisoformat(value))
+    if field == "support_form":
+        return SUPPORT_FORM_LABELS[value].column
+    return str(value)
 
 
 @bp.route("/<int:application_id>/phieu-tiep-nhan.pdf")

@@ -45,6 +45,9 @@ for s in BEFORE_HANDOVER:
 # reopening (one application per household): the household applies again / a refusal is reconsidered
 EXPECTED[("withdrawn", "received")] = (C, True)
 EXPECTED[("refused", "received")] = (A, True)
+# correcting the checked facts: back to received, off any list (an approved decision is not changed silently)
+for s in ["eligible", "not_eligible", "proposed", "approved"]:
+    EXPECTED[(s, "received")] = (C, True)
 
 ALL = list(itertools.product(STATES, STATES, ROLES))
 

@@ -70,10 +70,10 @@ def test_menu_roles_are_among_the_roles_each_page_admits(app):
 MOVE_ADDRESS = {
     "check": "kiem-tra", "recheck": "kiem-tra", "propose": "de-nghi", "unpropose": "bo-khoi-danh-sach",
     "withdraw": "rut", "refuse": "tu-choi", "reopen": "mo-lai", "hand_over": "ban-giao", "pay": "chi-tien",
-    "void_handover": "huy", "void_payment": "huy", "approve": "list", "close": None,
+    "void_handover": "huy", "void_payment": "huy", "approve": "list", "close": None, "correct": "sua",
 }
 _MOVES_RE = re.compile(r'(?:action|href)="/ho-so/(\d+)/(kiem-tra|de-nghi|bo-khoi-danh-sach|rut|tu-choi|mo-lai|'
-                       r'ban-giao|chi-tien|thiet-bi)"|href="/bien-ban/\d+/(huy)"')
+                       r'ban-giao|chi-tien|thiet-bi|sua)"|href="/bien-ban/\d+/(huy)"')
 
 #: (state, form of support) of each application built below: every state once, with the cash
 #: form for "paid" and an approved cash application besides.
@@ -89,6 +89,8 @@ def _expected(state: str, form: str, role: str) -> set[str]:
     out = {MOVE_ADDRESS[n] for n in names if MOVE_ADDRESS[n]}
     if "kiem-tra" in out:
         out.add("thiet-bi")
+    if state == "received" and role == "clerk":
+        out.add("sua")  # a correction before any check moves nothing, but the form is there
     return out
 
 
@@ -137,11 +139,11 @@ def applications_in_every_state(app):
 
 #: A few cases written out by hand: role → {(state, form): what the page offers}.
 BY_HAND = {
-    "clerk": {("received", "package"): {"kiem-tra", "thiet-bi", "rut"},
-              ("eligible", "package"): {"kiem-tra", "thiet-bi", "de-nghi", "rut"},
-              ("proposed", "package"): {"bo-khoi-danh-sach", "rut"},
-              ("approved", "package"): {"ban-giao", "rut"},
-              ("approved", "cash"): {"chi-tien", "rut"},
+    "clerk": {("received", "package"): {"kiem-tra", "thiet-bi", "rut", "sua"},
+              ("eligible", "package"): {"kiem-tra", "thiet-bi", "de-nghi", "rut", "sua"},
+              ("proposed", "package"): {"bo-khoi-danh-sach", "rut", "sua"},
+              ("approved", "package"): {"ban-giao", "rut", "sua"},
+              ("approved", "cash"): {"chi-tien", "rut", "sua"},
               ("handed_over", "package"): set(),
               ("withdrawn", "package"): {"mo-lai"},
               ("refused", "package"): set()},
