@@ -29,7 +29,10 @@ run: db-upgrade
 	$(FLASK) ensure-admin
 	$(FLASK) load-rulesets
 	@echo "Phần mềm chạy tại http://$(HOST):$(PORT) (gunicorn; Ctrl+C để dừng)"
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c python:subsidy.gunicorn_conf app:app
+	@# The job worker (bulk checks …: subsidy/jobs, Huey) runs beside the web server and stops with it.
+	$(BIN)/huey_consumer jobs_worker.huey --workers 1 --quiet & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c python:subsidy.gunicorn_conf app:app
 
 # One pytest-xdist worker per core, at most TEST_WORKERS (each worker has its own test database;
 # see tests/conftest.py). TEST_WORKERS=0 runs in one process. Only the plugins the suite uses are

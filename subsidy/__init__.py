@@ -52,9 +52,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     fonts.configure(app.config.get("PDF_FONT_DIR") or None)
     fonts.register_fonts()
 
-    from subsidy import api, cli, request_scope, web
+    from subsidy import api, cli, jobs, request_scope, web
 
     request_scope.init_app(app)
+    jobs.init_app(app)
     web.init_app(app)
     api.init_app(app)
     cli.init_app(app)

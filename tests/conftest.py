@@ -145,6 +145,7 @@ def app_config(database_url: str) -> dict[str, Any]:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        "JOBS_IMMEDIATE": True,
     }
 
 

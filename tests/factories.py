@@ -202,3 +202,10 @@ def proposal_list(session: Session, clerk: User, *, created_on: dt.date, count: 
     if approver is not None and decision is not None:
         lists.approve_list(session, pl, *decision, approver)
     return pl, lists.applications_on(session, pl)
+
+
+def tracking_display(application: Application) -> str:
+    """The application's tracking code as pages print it (grouped)."""
+    from subsidy.domain import tracking
+
+    return tracking.display(application.tracking_code)

@@ -229,3 +229,32 @@ def test_0002_stops_on_an_imei_row_its_handover_does_not_name(empty_database):
     engine.dispose()
     with pytest.raises(RuntimeError, match=r"matches neither IMEI column of its handover \(handover id 5\)"):
         upgrade_database(url, "0002")
+
+
+# --------------------------------------------------------------------------------------------
+# 0003: background jobs (progress and outcome in the database)
+# --------------------------------------------------------------------------------------------
+
+
+def test_0003_adds_jobs_beside_the_data_and_downgrades(empty_database):
+    _history_at_0001(empty_database)
+    upgrade_database(empty_database, "0002")
+    upgrade_database(empty_database, "0003")
+    engine = make_engine(empty_database)
+    t = _tables(engine)
+    with engine.begin() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(t["handovers"])).scalar() == 6  # data kept
+        conn.execute(t["jobs"].insert().values(kind="bulk_check", status="running", params={"ids": [1, 2]},
+                                               total=2, done=1, summary={}, created_at=NOW))
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(t["jobs"].insert().values(kind="bulk_check", status="running", params={}, total=1, done=2,
+                                               summary={}, created_at=NOW))
+    engine.dispose()
+    from alembic import command
+
+    from subsidy.db import alembic_config
+
+    command.downgrade(alembic_config(empty_database), "0002")
+    engine = make_engine(empty_database)
+    assert "jobs" not in _tables(engine) and "handovers" in _tables(engine)
+    engine.dispose()

@@ -316,6 +316,8 @@ ACTION_LABELS: dict[str, str] = {
     "receipt.print_original": "In bản chính biên bản/giấy biên nhận",
     "receipt.reprint": "In lại biên bản/giấy biên nhận",
     "receipt.view": "Xem biên bản/giấy biên nhận trên web",
+    # background jobs (a bulk check …)
+    "job.create": "Bắt đầu công việc chạy nền (kiểm tra hàng loạt…)",
     # rule sets
     "rule_set.load": "Nạp bộ quy tắc",
     "rule_set.activate": "Áp dụng bộ quy tắc",
@@ -343,7 +345,7 @@ ENTITY_LABELS: dict[str, str] = {
     "household": "hộ gia đình", "application": "hồ sơ đề nghị", "allocation": "phân bổ",
     "proposal_list": "danh sách", "handover": "biên bản bàn giao", "cash_payment": "giấy biên nhận tiền",
     "receipt": "biên bản", "rule_set": "bộ quy tắc", "user": "tài khoản", "api_token": "mã truy cập API",
-    "import": "lần nhập danh sách", "list": "danh sách", "audit": "nhật ký",
+    "import": "lần nhập danh sách", "list": "danh sách", "audit": "nhật ký", "job": "công việc chạy nền",
 }
 
 

@@ -21,6 +21,7 @@ from subsidy.web import (
     handovers,
     households,
     imports,
+    jobs,
     lists,
     main,
     public,
@@ -35,7 +36,7 @@ from subsidy.web.permissions import may
 
 BLUEPRINTS = (
     main.bp, auth.bp, admin.bp, households.bp, imports.bp, applications.bp, lists.bp, rulesets.bp,
-    handovers.bp, receipts.bp, reports.bp, public.bp, radio.bp, exports.bp,
+    handovers.bp, receipts.bp, reports.bp, public.bp, radio.bp, exports.bp, jobs.bp,
 )
 
 

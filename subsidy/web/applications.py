@@ -6,14 +6,17 @@ ServiceError or WorkflowError rolls back and shows its Vietnamese message.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from forms.applications import ApplicationForm, CorrectionForm, MoveForm, ReasonForm
+from subsidy import jobs
 from subsidy.domain import tracking, vn
 from subsidy.domain.calendar import today_vn
+from subsidy.domain.list_views import ListFilters
 from subsidy.domain.labels import (APPLICATION_FIELD_LABELS, OUTCOME_LABELS, PRIOR_DEVICE_CHOICES, RECEIPT_KIND_LABELS,
                                    RULE_STATUS_LABELS, SUPPORT_FORM_LABELS)
 from subsidy.domain.workflow import STATES, WorkflowError
@@ -21,7 +24,9 @@ from subsidy.models import Application
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import applications as svc
 from subsidy.services import audit
+from subsidy.services import bulk_check as bulk_svc
 from subsidy.services import corrections as corrections_svc
+from subsidy.services import jobs as jobs_svc
 from subsidy.services import households as households_svc
 from subsidy.services import intake as intake_svc
 from subsidy.services import list_exports
@@ -63,7 +68,26 @@ def index():
     page = paginate(session, list_exports.application_stmt(f), page_arg(request.args), 30)
     counts = svc.counts_by_state(session, f.q, f.hamlet or None, f.category or None, f.form or None, f.tier)
     return render_template("applications/index.html", page=page, f=f, state=f.state, q=f.q, counts=counts,
-                           queue_order=STATES, total=sum(counts.values()), hamlets=hamlet_options(session))
+                           queue_order=STATES, total=sum(counts.values()), hamlets=hamlet_options(session),
+                           move_form=MoveForm())
+
+@bp.route("/kiem-tra-hang-loat", methods=["POST"])
+@roles_required("clerk")
+def bulk_check():
+    """Check every received application the queue's filter shows, as a background job (progress
+    and summary on the job's page). The job is committed before it is queued (the worker reads it)."""
+    session = db_session()
+    if not MoveForm().validate_on_submit():
+        abort(400)
+    f = replace(ListFilters.from_args(request.form), state="received")
+    ids = bulk_svc.select_ids(session, f)
+    if not ids:
+        flash("Không có hồ sơ «Đã tiếp nhận» nào để kiểm tra.", "warning")
+        return redirect(url_for("applications.index", **f.args()))
+    job = jobs_svc.create_job(session, "bulk_check", {"ids": ids, "filters": f.describe()}, len(ids), current_user)
+    session.commit()
+    jobs.enqueue(job.id)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/moi", methods=["GET", "POST"])

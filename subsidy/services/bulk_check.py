@@ -1,0 +1,91 @@
+"""Checking the eligibility of many received applications at once, in steps (a background job).
+
+``select_ids`` takes the applications the clerk's filter shows in the «received» queue;
+``check_step`` checks one step of them with applications.check_many (the same decisions, events
+and audit entries as one check each) and says what changed and what was refused, with reasons;
+``merge`` adds a step's outcome into the job's summary. Nothing here commits: the job worker
+commits each step with the job's progress.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from subsidy.domain import rules, tracking
+from subsidy.domain.labels import STATE_LABELS
+from subsidy.domain.list_views import ListFilters
+from subsidy.domain.workflow import State
+from subsidy.models import Application, User
+from subsidy.services import applications, list_exports
+
+#: Applications a bulk check takes per transaction.
+STEP = 500
+#: At most this many refusals are kept with their reason in a summary (the count is always exact).
+REFUSALS_KEPT = 200
+
+
+def select_ids(session: Session, filters: ListFilters) -> list[int]:
+    """Ids of the received applications the queue shows for ``filters`` (search, hamlet, category,
+    form, tier: list_exports.application_stmt with the state «received»), in the queue's order."""
+    stmt = list_exports.application_stmt(replace(filters, state=State.received.value))
+    return list(session.scalars(stmt.with_only_columns(Application.id)))
+
+
+@dataclass
+class StepOutcome:
+    """One step: ``outcomes`` {eligible/not_eligible/undecided: count}, ``failed`` {rule: count}
+    (why not eligible), ``missing`` {what is missing: count} (why undecided), ``refused``
+    [(application id, tracking code, reason)] for applications not checked."""
+
+    outcomes: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, int] = field(default_factory=dict)
+    missing: dict[str, int] = field(default_factory=dict)
+    refused: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def check_step(session: Session, ids: list[int], actor: User | None, *, on: dt.date | None = None) -> StepOutcome:
+    """Check the applications ``ids`` (a step of a bulk check) as ``actor``; an application no
+    longer received (someone checked, withdrew or corrected it since the job started), archived
+    or gone is not checked and is reported as refused with the reason. Raises like
+    applications.check_many (no rule set in force; RoleNotAllowed). Source: domain.md §2, §5."""
+    apps = {a.id: a for a in session.scalars(select(Application).options(joinedload(Application.household))
+                                              .where(Application.id.in_(ids)))}
+    out = StepOutcome()
+    todo = []
+    for i in ids:
+        a = apps.get(i)
+        if a is None:
+            out.refused.append((i, "", "Hồ sơ không còn trong sổ."))
+        elif a.state != State.received.value:
+            out.refused.append((i, tracking.display(a.tracking_code),
+                                f"Hồ sơ đã chuyển sang «{STATE_LABELS[a.state]}» trong lúc chạy; không kiểm tra lại."))
+        elif a.household.archived:
+            out.refused.append((i, tracking.display(a.tracking_code),
+                                f"Hộ {a.household.head_name} đã được lưu trữ; hãy khôi phục hộ trước."))
+        else:
+            todo.append(a)
+    for d in applications.check_many(session, todo, actor, on=on):
+        out.outcomes[d.outcome] = out.outcomes.get(d.outcome, 0) + 1
+        for rule in d.failed:
+            out.failed[rule] = out.failed.get(rule, 0) + 1
+        if d.outcome == rules.UNDECIDED:
+            for what in d.missing:
+                out.missing[what] = out.missing.get(what, 0) + 1
+    return out
+
+
+def merge(summary: dict, step: StepOutcome) -> dict:
+    """``summary`` (the job's JSON so far) with ``step`` added: {"outcomes", "failed", "missing":
+    {key: count}, "refused_total": n, "refused": [{"id", "code", "reason"}] (the first REFUSALS_KEPT)}."""
+    out = {k: dict(summary.get(k, {})) for k in ("outcomes", "failed", "missing")}
+    for key, counts in (("outcomes", step.outcomes), ("failed", step.failed), ("missing", step.missing)):
+        for k, n in counts.items():
+            out[key][k] = out[key].get(k, 0) + n
+    refused = list(summary.get("refused", []))
+    refused += [{"id": i, "code": c, "reason": r} for i, c, r in step.refused][:max(0, REFUSALS_KEPT - len(refused))]
+    out["refused"] = refused
+    out["refused_total"] = summary.get("refused_total", 0) + len(step.refused)
+    return out

@@ -1,0 +1,83 @@
+"""A bulk eligibility check from the «received» queue: one confirmed POST starts a background job
+(on the job queue; immediate in the tests), whose page shows the progress and a summary that adds
+up: eligible, not eligible by rule, undecided by what is missing, and the refused with reasons."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from sqlalchemy import func, select
+
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.list_views import ListFilters
+from subsidy.models import Application, AuditEntry, EligibilityDecision, Job, User
+from subsidy.services import bulk_check, rulesets
+from tests import factories
+
+TODAY = today_vn()
+
+
+def _queue(app, n_ok=3, n_unknown=2, n_cash_early=1):
+    """Received applications: n_ok that pass, n_unknown with prior device unknown (E2 undecided),
+    n_cash_early cash ones bought before 12/12/2022 (E5 fails). Returns their ids."""
+    s = app.extensions["subsidy.sessionmaker"]()
+    rulesets.load_shipped(s)
+    ids = []
+    for i in range(n_ok + n_unknown + n_cash_early):
+        h = factories.applicant(s, list_year=TODAY.year, prior_device="unknown" if n_ok <= i < n_ok + n_unknown else "none",
+                                head_name=f"Trần Văn Thử {i}")
+        cash = i >= n_ok + n_unknown
+        ids.append(factories.application(s, h, received_on=TODAY - dt.timedelta(days=30 - i),
+                                         support_form="cash" if cash else "package",
+                                         purchase_date=dt.date(2022, 1, 1) if cash else None).id)
+    s.commit()
+    s.close()
+    return ids
+
+
+def test_bulk_check_of_the_filtered_queue_with_a_summary_that_adds_up(app, client, login_as, read_session):
+    login_as("clerk")
+    ids = _queue(app)
+    page = html.unescape(client.get("/ho-so/?state=received").get_data(as_text=True))
+    assert "Kiểm tra điều kiện cả 6 hồ sơ" in page and "data-confirm" in page
+
+    resp = client.post("/ho-so/kiem-tra-hang-loat", data={"q": ""})
+    assert resp.status_code == 302 and "/cong-viec/" in resp.headers["Location"]
+    job = read_session.scalars(select(Job)).one()
+    assert (job.kind, job.status, job.total, job.done) == ("bulk_check", "done", 6, 6)
+    assert job.summary["outcomes"] == {"eligible": 3, "undecided": 2, "not_eligible": 1}
+    assert job.summary["failed"] == {"E5": 1} and job.summary["refused_total"] == 0
+    states = dict(read_session.execute(select(Application.id, Application.state).where(Application.id.in_(ids))).all())
+    assert sorted(states.values()) == ["eligible"] * 3 + ["not_eligible"] + ["received"] * 2
+    assert read_session.scalar(select(func.count()).select_from(EligibilityDecision)) == 6
+
+    body = html.unescape(client.get(resp.headers["Location"]).get_data(as_text=True))
+    assert "Đã xong:" in body and "E5: 1 hồ sơ" in body and 'http-equiv="refresh"' not in body
+    assert client.get(resp.headers["Location"] + ".json").get_json()["done"] == 6
+
+
+def test_filter_narrows_the_bulk_check_and_changed_states_are_refused_with_a_reason(app, session, clerk, tt14):
+    s = session
+    a = factories.application(s, factories.applicant(s, head_name="Lê Thị Hoa"), received_on=dt.date(2025, 3, 1))
+    b = factories.application(s, factories.applicant(s, head_name="Phạm Văn Nam"), received_on=dt.date(2025, 3, 2))
+    assert bulk_check.select_ids(s, ListFilters(q="hoa")) == [a.id]
+    assert set(bulk_check.select_ids(s, ListFilters())) == {a.id, b.id}
+    b.state = "withdrawn"
+    s.flush()
+    step = bulk_check.check_step(s, [a.id, b.id], clerk, on=dt.date(2025, 6, 30))
+    assert step.outcomes == {"eligible": 1}
+    assert step.refused == [(b.id, factories.tracking_display(b), "Hồ sơ đã chuyển sang «Đã rút hồ sơ» trong lúc chạy; "
+                             "không kiểm tra lại.")]
+    total = bulk_check.merge(bulk_check.merge({}, step), step)
+    assert total["outcomes"] == {"eligible": 2} and total["refused_total"] == 2 and len(total["refused"]) == 2
+
+
+def test_only_the_starter_sees_a_job(app, client, login_as, make_user):
+    login_as("clerk")
+    _queue(app, 1, 0, 0)
+    loc = client.post("/ho-so/kiem-tra-hang-loat", data={"q": ""}).headers["Location"]
+    make_user("other", "clerk")
+    client.post("/dang-xuat")
+    from tests.conftest import login
+    login(client, "other")
+    assert client.get(loc).status_code == 404
