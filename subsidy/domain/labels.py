@@ -246,7 +246,14 @@ EXPORT_FORMAT_LABELS: dict[str, str] = {"xlsx": "Excel", "pdf": "PDF"}
 #: The names of a list's filters, as the line under a printed list's title states them.
 FILTER_LABELS: dict[str, str] = {
     "q": "Tìm", "hamlet": "Ấp", "category": "Phân loại", "form": "Hình thức", "tier": "Mức ưu tiên",
-    "state": "Trạng thái", "archived": "Gồm hộ đã lưu trữ",
+    "state": "Trạng thái", "archived": "Gồm hộ đã lưu trữ", "prior": "Thiết bị đã nhận",
+}
+#: The household list's "Thiết bị đã nhận" (E2) filter: value → its words (services.prior_devices
+#: says which stored answers each shows).
+PRIOR_FILTER_LABELS: dict[str, str] = {
+    "unknown": "Chưa ghi thiết bị đã nhận",
+    "none": "Chưa nhận thiết bị nào",
+    "received": "Đã nhận máy tính bảng/thiết bị học tập",
 }
 
 # --------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
+from subsidy.domain.labels import PRIOR_FILTER_LABELS
 from subsidy.domain.labels import (
     CATEGORY_LABELS, FILTER_LABELS, RECEIPT_STATUS_LABELS, STATE_LABELS, SUPPORT_FORM_LABELS, TIER_LABELS,
 )
@@ -47,6 +48,7 @@ class ListFilters:
     tier: int | None = None
     state: str = ""
     archived: bool = False
+    prior: str = ""  # households: the prior-device (E2) answer, a key of PRIOR_FILTER_LABELS
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any], *, states: Sequence[str] = STATES) -> "ListFilters":
@@ -64,14 +66,16 @@ class ListFilters:
         return cls(q=text("q")[:MAX_QUERY], hamlet=text("hamlet")[:100],
                    category=category if category in CATEGORIES else "",
                    form=form if form in SUPPORT_FORM_LABELS else "", tier=tier,
-                   state=state if state in states else "", archived=text("archived") == "1")
+                   state=state if state in states else "", archived=text("archived") == "1",
+                   prior=text("prior") if text("prior") in PRIOR_FILTER_LABELS else "")
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """The query-string arguments these filters come from (unused ones left out), with
         ``changes`` applied first: ``url_for(endpoint, **filters.args(state="approved"))``."""
         f = replace(self, **changes) if changes else self
         out: dict[str, Any] = {"q": f.q, "hamlet": f.hamlet, "category": f.category, "form": f.form,
-                               "tier": f.tier, "state": f.state, "archived": "1" if f.archived else ""}
+                               "tier": f.tier, "state": f.state, "archived": "1" if f.archived else "",
+                               "prior": f.prior}
         return {k: v for k, v in out.items() if v not in ("", None)}
 
     @property
@@ -94,6 +98,8 @@ class ListFilters:
         if self.state:
             label = STATE_LABELS.get(self.state) or RECEIPT_STATUS_LABELS.get(self.state, self.state)
             parts.append(f"{FILTER_LABELS['state']}: {label}")
+        if self.prior:
+            parts.append(f"{FILTER_LABELS['prior']}: {PRIOR_FILTER_LABELS[self.prior]}")
         if self.q:
             parts.append(f"{FILTER_LABELS['q']}: «{self.q}»")
         if self.archived:

@@ -27,6 +27,7 @@ from subsidy.domain.labels import (
 from subsidy.domain.list_views import Column, ExportTable, ListFilters, tier_short
 from subsidy.domain.workflow import State
 from subsidy.models import Application, Household, Receipt
+from subsidy.services import prior_devices
 from subsidy.services import allocations
 from subsidy.services import applications as applications_svc
 from subsidy.services import households as households_svc
@@ -41,8 +42,9 @@ FORM_KIND = {"package": "handover", "cash": "cash"}
 # --- the lists' queries ----------------------------------------------------------------------
 
 def household_stmt(f: ListFilters) -> Select:
-    """Households matching ``f`` (q, hamlet, category, archived), Vietnamese list order."""
-    return households_svc.household_query(f.q, f.hamlet or None, f.category or None, include_archived=f.archived)
+    """Households matching ``f`` (q, hamlet, category, archived, prior device), Vietnamese list order."""
+    return prior_devices.with_prior_filter(
+        households_svc.household_query(f.q, f.hamlet or None, f.category or None, include_archived=f.archived), f.prior)
 
 
 def application_stmt(f: ListFilters) -> Select:

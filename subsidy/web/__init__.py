@@ -31,6 +31,7 @@ from subsidy.web import (
     rulesets,
     security,
 )
+from subsidy.domain.labels import PRIOR_FILTER_LABELS
 from subsidy.web.menu import menu_for
 from subsidy.web.permissions import may
 
@@ -48,7 +49,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict[str, Any]:
         return {"menu_for": menu_for, "may": may, "commune_name": app.config.get("COMMUNE_NAME"),
-                "current_user": current_user}
+                "current_user": current_user, "prior_filter_labels": PRIOR_FILTER_LABELS}
 
     app.jinja_env.add_extension("jinja2.ext.do")
     errors.init_app(app)

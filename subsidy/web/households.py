@@ -8,16 +8,19 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from forms.applications import ReasonForm
 from forms.households import ArchiveForm, HouseholdForm, RestoreForm
 from subsidy.models import Household
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
 from subsidy.services import households as svc
 from subsidy.services import list_exports
+from subsidy.services import prior_devices as prior_svc
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import page_arg, paginate
-from subsidy.web.refusals import show_refusal
+from subsidy.web.permissions import may
+from subsidy.web.refusals import flash_form_errors, show_refusal
 from subsidy.web.viewlog import record_view
 
 bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh")
@@ -97,7 +100,35 @@ def index():
                     note=f"trang {page.page}/{page.pages}: {len(page.items)} hộ"
                          + ("; có tìm kiếm hoặc lọc" if f.active else ""))
     return render_template("households/index.html", page=page, f=f, q=f.q, hamlet=f.hamlet, category=f.category,
-                           archived=f.archived, hamlets=hamlet_options(session))
+                           archived=f.archived, hamlets=hamlet_options(session),
+                           unrecorded=prior_svc.count_unrecorded(session, f.q, f.hamlet or None, f.category or None)
+                           if may("households.mark_no_prior_device") else 0, bulk_form=ReasonForm())
+
+
+@bp.route("/chua-nhan-thiet-bi", methods=["POST"])
+@roles_required("clerk")
+def mark_no_prior_device():
+    """Record "no prior device received" (E2) for every household the list's filter shows whose
+    answer is not recorded, after the clerk confirmed the number (services.prior_devices)."""
+    session = db_session()
+    form = ReasonForm()
+    q, hamlet, category = (request.form.get(k, "").strip() for k in ("q", "hamlet", "category"))
+    back = url_for("households.index", q=q or None, hamlet=hamlet or None, category=category or None, prior="unknown")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(back)
+    try:
+        n = prior_svc.mark_no_prior_device(session, current_user, expected=request.form.get("expected", type=int) or 0,
+                                           reason=form.reason.data, query=q, hamlet=hamlet or None,
+                                           category=category or None)
+    except ServiceError as err:
+        show_refusal(err)
+        return redirect(back)
+    session.commit()
+    flash(f"Đã ghi «chưa nhận thiết bị nào» cho {n} hộ. Hồ sơ của các hộ này kiểm tra lại sẽ xét được điều kiện E2; "
+          "hãy kiểm tra lại các hồ sơ «Đã tiếp nhận».", "success")
+    return redirect(url_for("households.index", q=q or None, hamlet=hamlet or None, category=category or None,
+                            prior="none"))
 
 
 @bp.route("/them", methods=["GET", "POST"])

@@ -67,6 +67,12 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "quan he voi chu ho", "quan he", "quan he voi chu ho gia dinh", "moi quan he voi chu ho", "qh voi chu ho",
         "quan he chu ho", "qh voi ch", "quan he voi ch",
     ),
+    # Optional: prior device support (E2), when the commune's file records it.
+    "prior_device": (
+        "thiet bi da nhan", "da nhan thiet bi", "da nhan may tinh bang", "da nhan thiet bi hoc tap",
+        "may tinh bang thiet bi hoc tap da nhan", "da nhan may tinh bang thiet bi hoc tap", "thiet bi hoc tap da nhan",
+    ),
+    "prior_device_date": ("ngay nhan thiet bi", "ngay nhan may tinh bang", "ngay nhan thiet bi hoc tap"),
     "member_name": (
         "ho va ten thanh vien", "ho ten thanh vien", "ten thanh vien", "thanh vien", "thanh vien trong ho",
         "ho va ten thanh vien trong ho", "ho ten thanh vien trong ho", "ho va ten thanh vien ho",
@@ -94,6 +100,8 @@ COLUMN_LABELS: dict[str, str] = {
     "phone": "Số điện thoại",
     "relation": "Quan hệ với chủ hộ",
     "member_name": "Họ và tên thành viên",
+    "prior_device": "Thiết bị đã nhận",
+    "prior_device_date": "Ngày nhận thiết bị",
 }
 
 #: Fields that belong to the household, written on the head's row only in a per-person list.

@@ -7,6 +7,7 @@ Source: shared/data/README.md (what real lists look like); domain.md §9; Nghị
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -19,6 +20,7 @@ from subsidy.domain.household_list.cells import (
 from subsidy.domain.household_list.header import (
     COLUMN_LABELS, HOUSEHOLD_FACTS, Header, looks_like_header, normalize_label,
 )
+from subsidy.domain.household_list.prior_device import parse_prior_device, parse_prior_device_date
 from subsidy.domain.household_list.members import (
     MemberRecord, attach_members, is_head_relation, is_kin_relation, member_row_reason, parse_member, person_fields,
 )
@@ -49,6 +51,9 @@ class HouseholdRecord:
     phone: str | None
     address: str | None
     people: tuple[MemberRecord, ...] | None = None
+    # Optional columns (E2): None when the file has no such column or the cell is empty.
+    prior_device: str | None = None
+    prior_device_date: dt.date | None = None
 
 
 @dataclass(slots=True)
@@ -103,7 +108,7 @@ _CODE_OK = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./_-]*$")
 
 _ALL_FIELDS = ("stt", "code", "head_name", "birth_year", "gender", "citizen_id", "hamlet", "address",
                "members", "category", "poor", "near_poor", "meritorious", "social_policy", "phone",
-               "relation", "member_name")
+               "relation", "member_name", "prior_device", "prior_device_date")
 #: The skip reason of a header row repeated inside the table (a page break, two lists pasted).
 REPEATED_HEADER = "Dòng tiêu đề lặp lại."
 _GENDER_FAST = {"Nam": "M", "nam": "M", "NAM": "M", "Nữ": "F", "nữ": "F", "NỮ": "F", "M": "M", "F": "F"}
@@ -361,6 +366,17 @@ class RowParser:
                 errors.append("Địa chỉ dài quá 255 ký tự.")
                 address = None
 
+        prior_device = prior_device_date = None
+        if has["prior_device"] or has["prior_device_date"]:
+            try:
+                prior_device = parse_prior_device(cells.get("prior_device"))
+            except vn.VnValueError as err:
+                errors.append(str(err))
+            try:
+                prior_device_date = parse_prior_device_date(cells.get("prior_device_date"), dt.date(self.this_year, 12, 31))
+            except vn.VnValueError as err:
+                errors.append(str(err))
+
         if code is None and citizen_id is None and not errors:
             errors.append("Dòng không có mã hộ và số CCCD: không biết đây là hộ nào. Hãy ghi mã hộ.")
 
@@ -369,7 +385,7 @@ class RowParser:
         if not errors:
             result.record = HouseholdRecord(
                 code, name, birth_year, gender, citizen_id, kind, warning, hamlet, members, category,
-                meritorious, social_policy, phone, address,
+                meritorious, social_policy, phone, address, None, prior_device, prior_device_date,
             )
         return result
 

@@ -13,6 +13,8 @@ Source: shared/data/README.md; domain.md §9.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 import re
 from dataclasses import dataclass, field
@@ -36,14 +38,15 @@ from subsidy.services.importer.reader import ImportFileError, ParsedList
 IMPORT_FIELDS = (
     "code", "head_name", "head_birth_year", "head_gender", "citizen_id", "citizen_id_kind",
     "citizen_id_warning", "hamlet", "address", "members", "phone", "category", "list_year",
-    "meritorious", "social_policy", "archived",
+    "meritorious", "social_policy", "prior_device", "prior_device_date", "archived",
 )
 FIELD_LABELS = {
     "code": "Mã hộ", "head_name": "Chủ hộ", "head_birth_year": "Năm sinh", "head_gender": "Giới tính",
     "citizen_id": "Số CCCD", "citizen_id_kind": "Loại giấy tờ", "citizen_id_warning": "Cảnh báo CCCD",
     "hamlet": "Ấp", "address": "Địa chỉ", "members": "Số nhân khẩu", "phone": "Số điện thoại",
     "category": "Phân loại", "list_year": "Năm danh sách", "meritorious": "Người có công",
-    "social_policy": "Chính sách XH", "archived": "Lưu trữ",
+    "social_policy": "Chính sách XH", "prior_device": "Thiết bị đã nhận", "prior_device_date": "Ngày nhận thiết bị",
+    "archived": "Lưu trữ",
 }
 STATUS_LABELS = {
     "new": "Thêm mới", "update": "Cập nhật", "unchanged": "Không đổi", "error": "Lỗi",
@@ -152,7 +155,8 @@ _EXISTING_COLUMNS = (
     Household.id, Household.code, Household.head_name, Household.head_birth_year, Household.head_gender,
     Household.citizen_id, Household.citizen_id_kind, Household.citizen_id_warning, Household.hamlet,
     Household.address, Household.members, Household.phone, Household.category, Household.list_year,
-    Household.meritorious, Household.social_policy, Household.archived,
+    Household.meritorious, Household.social_policy, Household.prior_device, Household.prior_device_date,
+    Household.archived,
 )
 
 
@@ -275,10 +279,11 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
             out.status = "new"
             # Shown and audited as the household will be stored: the column defaults count too.
             stored = new_household_facts(values)
-            out.changes = {k: [None, stored[k]] for k in IMPORT_FIELDS if stored[k] not in (None, False)}
+            out.changes = {k: [None, _json(stored[k])] for k in IMPORT_FIELDS if stored[k] not in (None, False)}
             inserts.append((out, values))
             continue
-        changes = {k: [target[k], values[k]] for k in IMPORT_FIELDS if k in values and target[k] != values[k]}
+        changes = {k: [_json(target[k]), _json(values[k])] for k in IMPORT_FIELDS
+                   if k in values and target[k] != values[k]}
         if not changes:
             out.status = "unchanged"
             continue
@@ -360,6 +365,11 @@ def _new_hamlets(outcomes: list[RowOutcome], configured: Sequence[str], on_file:
     return found
 
 
+def _json(value: Any) -> Any:
+    """A value as the audit log's JSON holds it (a date as ISO text: the prior-device date)."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def _row_values(rec: hl.HouseholdRecord, list_year: int, target: Any) -> dict[str, Any]:
     """Column values an imported row sets.  An empty optional cell (birth year, sex, CCCD,
     phone, address) or a missing optional column leaves the stored value alone; the category,
@@ -372,6 +382,9 @@ def _row_values(rec: hl.HouseholdRecord, list_year: int, target: Any) -> dict[st
         value = getattr(rec, f)
         if value is not None:
             v[f] = value
+    if rec.prior_device is not None:  # the optional E2 column: an empty cell leaves the answer alone
+        v["prior_device"] = rec.prior_device
+        v["prior_device_date"] = rec.prior_device_date if rec.prior_device != "none" else None
     if rec.citizen_id:
         v["citizen_id"], v["citizen_id_kind"] = rec.citizen_id, rec.citizen_id_kind
         warning = rec.citizen_id_warning
