@@ -30,17 +30,6 @@ from subsidy.services import applications as applications_svc
 from subsidy.services import receipts as receipts_svc
 
 
-def home_counts(session: Session) -> dict[str, int]:
-    """The home page's tiles: {"households": households not archived, <state>: applications in
-    that state} (states with no application are absent)."""
-    counts: dict[str, int] = {
-        "households": session.scalar(select(func.count()).select_from(Household)
-                                     .where(Household.archived.is_(False))) or 0}
-    for state, n in session.execute(select(Application.state, func.count()).group_by(Application.state)):
-        counts[state] = n
-    return counts
-
-
 @dataclass(frozen=True)
 class RuleSetNotice:
     """What the home page says about the rules: the rule set in force today (None when none is),

@@ -145,7 +145,13 @@ def announcement_parts(rc: RadioCounts, commune: str, how_to_register: str = "")
         if rc.quota_left > 0:
             parts.append(f"Xã được phân bổ {_n(rc.quota_allocated)} suất hỗ trợ, còn {_n(rc.quota_left)} suất.")
         else:
-            parts.append(f"Xã được phân bổ {_n(rc.quota_allocated)} suất hỗ trợ và đã dùng hết; "
-                         "các hộ đủ điều kiện sẽ được xét khi có thêm suất.")
+            pending = rc.quota_used - rc.supported_total  # proposed or approved, not yet handed over/paid
+            if pending > 0:
+                parts.append(f"Xã được phân bổ {_n(rc.quota_allocated)} suất hỗ trợ và đã xét chọn đủ số hộ; "
+                             f"{_n(pending)} hộ đã được chọn đang chờ nhận hỗ trợ. Các hộ đủ điều kiện khác sẽ "
+                             "được xét khi có thêm suất.")
+            else:
+                parts.append(f"Xã được phân bổ {_n(rc.quota_allocated)} suất hỗ trợ và đã dùng hết; "
+                             "các hộ đủ điều kiện sẽ được xét khi có thêm suất.")
     how = (how_to_register or DEFAULT_HOW_TO_REGISTER).replace("{commune}", commune)
     return " ".join(parts), how

@@ -72,6 +72,28 @@ def _sweep(root: Path) -> None:
             continue
 
 
+def pending_previews(limit: int = 10) -> list[dict[str, Any]]:
+    """The signed-in user's uploads left in preview (not confirmed nor cancelled, not yet swept),
+    newest first: [{"token", "filename", "created" (epoch seconds)}] (the home page's to-do list)."""
+    root = Path(current_app.config.get("IMPORT_DIR") or os.environ.get("IMPORT_DIR")
+                or Path(current_app.instance_path) / "imports")
+    found = []
+    if not root.is_dir():
+        return found
+    limit_time = time.time() - KEEP_SECONDS
+    for child in root.iterdir():
+        try:
+            if not child.is_dir() or not (child / "preview.json").is_file():
+                continue
+            meta = _meta(child)
+        except (OSError, ValueError):
+            continue
+        if meta.get("user_id") == current_user.id and meta.get("created", 0) >= limit_time:
+            found.append({"token": child.name, "filename": meta.get("filename", ""), "created": meta.get("created", 0)})
+    found.sort(key=lambda m: -m["created"])
+    return found[:limit]
+
+
 def _mine(meta: dict[str, Any]) -> bool:
     return meta.get("user_id") == current_user.id or current_user.has_role("admin")
 

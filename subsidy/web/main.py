@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
+from flask_login import current_user
 
 from subsidy.request_scope import db_session, public_view
-from subsidy.services import pages
+from subsidy.services import pages, todo
+from subsidy.web import imports
 from subsidy.web.permissions import may
 
 bp = Blueprint("main", __name__)
@@ -14,9 +16,11 @@ bp = Blueprint("main", __name__)
 def index():
     # The tiles link to the household and application pages: only for the roles that may open them.
     session = db_session()
-    counts = pages.home_counts(session) if may("households.index") else {}
+    board = todo.dashboard(session) if may("households.index") else None
+    tasks = todo.tasks_for(session, current_user.role, board) if board is not None else []
+    previews = imports.pending_previews() if may("imports.new") else []
     rules = pages.rule_set_notice(session) if may("applications.index") else None
-    return render_template("main/index.html", counts=counts, rules=rules)
+    return render_template("main/index.html", board=board, tasks=tasks, previews=previews, rules=rules)
 
 
 @bp.route("/favicon.ico")

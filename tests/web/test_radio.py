@@ -153,8 +153,17 @@ def test_paragraph_with_large_numbers_and_quota_used_up():
         "Tính đến ngày 30/11/2026, toàn xã Phú Tân đã có 1.250 hộ nghèo, hộ cận nghèo được hỗ trợ điện thoại "
         "thông minh từ Chương trình cung cấp dịch vụ viễn thông công ích, gồm 1.250 hộ nhận điện thoại. "
         "Trong tháng 11/2026 chưa có thêm hộ nào được hỗ trợ. Theo từng ấp: Ấp A 1.250 hộ; Ấp B chưa có hộ nào. "
-        "Hiện còn 12 hộ đủ điều kiện đang chờ đến lượt. Xã được phân bổ 1.250 suất hỗ trợ và đã dùng hết; "
-        "các hộ đủ điều kiện sẽ được xét khi có thêm suất. Mời đăng ký.")
+        "Hiện còn 12 hộ đủ điều kiện đang chờ đến lượt. Xã được phân bổ 1.250 suất hỗ trợ và đã xét chọn đủ số hộ; "
+        "12 hộ đã được chọn đang chờ nhận hỗ trợ. Các hộ đủ điều kiện khác sẽ được xét khi có thêm suất. Mời đăng ký.")
+
+
+def test_used_up_only_when_every_place_is_handed_over():
+    done = radio.announcement(_rc(supported_total=5, supported_handed_over=5, per_hamlet=(("Ấp A", 5),),
+                                  quota_allocated=5, quota_used=5, quota_left=0), "xã Phú Tân", "")
+    assert "5 suất hỗ trợ và đã dùng hết" in done
+    pending = radio.announcement(_rc(supported_total=4, supported_handed_over=4, per_hamlet=(("Ấp A", 4),),
+                                     quota_allocated=5, quota_used=5, quota_left=0), "xã Phú Tân", "")
+    assert "dùng hết" not in pending and "1 hộ đã được chọn đang chờ nhận hỗ trợ" in pending
 
 
 def test_csv_cells_never_start_like_a_formula():

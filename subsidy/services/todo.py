@@ -1,0 +1,89 @@
+"""«Việc cần làm»: what is waiting for each role, counted for the home page (domain.md §5).
+
+Counts only, each with the queue that shows the cases: applications to check (received), eligible
+households waiting while places are free (to propose), lists waiting for the approver, approved
+households not yet given their phone or cash, and for the dashboard the applications in every
+state (the tiles add up to the total, not eligible, withdrawn and refused included).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from subsidy.domain.workflow import STATES, State
+from subsidy.models import Application, Household, ProposalList
+from subsidy.services import allocations
+
+
+@dataclass(frozen=True)
+class Task:
+    """One line of the to-do list: ``key`` (names it in the page), ``count``, ``text`` (Vietnamese,
+    with the count), ``endpoint`` + ``args`` of the page that shows the cases."""
+
+    key: str
+    count: int
+    text: str
+    endpoint: str
+    args: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The tiles: households not archived, applications per state (every state of the workflow,
+    zeros included, in its order) and their total (the sum of the states)."""
+
+    households: int
+    by_state: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_state.values())
+
+
+def dashboard(session: Session) -> Dashboard:
+    """Households on the list and applications in each state (two grouped queries)."""
+    households = session.scalar(select(func.count()).select_from(Household).where(Household.archived.is_(False))) or 0
+    counts = dict(session.execute(select(Application.state, func.count()).group_by(Application.state)).all())
+    return Dashboard(households, {s: counts.get(s, 0) for s in STATES})
+
+
+def _draft_lists_with_entries(session: Session) -> list[ProposalList]:
+    """Draft lists holding at least one application (what the approver has to decide)."""
+    return list(session.scalars(
+        select(ProposalList).where(ProposalList.status == "draft",
+                                   select(Application.id).where(Application.proposal_list_id == ProposalList.id)
+                                   .exists()).order_by(ProposalList.id)))
+
+
+def tasks_for(session: Session, role: str, board: Dashboard | None = None) -> list[Task]:
+    """The to-do list of ``role`` ("clerk", "approver"; others get []), in the order of the work.
+    Lines with nothing to do are left out."""
+    board = board or dashboard(session)
+    st = board.by_state
+    out: list[Task] = []
+    drafts = _draft_lists_with_entries(session) if role in ("clerk", "approver") else []
+    if role == "clerk":
+        if st[State.received.value]:
+            out.append(Task("check", st["received"], f"{st['received']} hồ sơ mới nhận cần kiểm tra điều kiện",
+                            "applications.index", {"state": "received"}))
+        q = allocations.quota(session)
+        waiting = st[State.eligible.value]
+        if waiting and q.left > 0:
+            n = min(waiting, q.left)
+            out.append(Task("propose", n, f"{n} hộ đủ điều kiện có thể đưa vào danh sách đề nghị (còn {q.left} chỉ tiêu)",
+                            "lists.index"))
+        elif waiting and q.allocated == 0:
+            out.append(Task("allocate", waiting, f"{waiting} hộ đủ điều kiện đang chờ: chưa ghi phân bổ máy cho xã",
+                            "lists.index"))
+        for pl in drafts:
+            out.append(Task("draft", 1, f"Danh sách {pl.number} đang chờ lãnh đạo phê duyệt", "lists.show",
+                            {"list_id": pl.id}))
+    if role == "approver":
+        for pl in drafts:
+            out.append(Task("approve", 1, f"Danh sách {pl.number} chờ phê duyệt", "lists.show", {"list_id": pl.id}))
+    if role in ("clerk", "approver") and st[State.approved.value]:
+        out.append(Task("serve", st["approved"], f"{st['approved']} hộ đã được phê duyệt chưa nhận điện thoại hoặc tiền hỗ trợ",
+                        "applications.index", {"state": "approved"}))
+    return out
