@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from subsidy.domain.labels import STATE_LABELS
+from subsidy.domain.labels import ROLE_LABELS, STATE_LABELS
 from subsidy.extensions import limiter
 from subsidy.models import STATES, Application, ApplicationEvent, Household, User
 from subsidy.request_scope import db_session, public_view, use_write_session
@@ -106,8 +106,9 @@ def token_required(*roles: str) -> Callable:
                                  {"WWW-Authenticate": 'Bearer realm="api", error="invalid_token"'})
             if not user.has_role(*roles):
                 db_session().commit()  # keep last_used_at
-                raise ApiProblem(403, f"Tài khoản «{user.username}» (vai trò {user.role}) không được dùng "
-                                      f"chức năng này; chỉ dành cho: {', '.join(roles)}.")
+                raise ApiProblem(403, f"Tài khoản «{user.username}» (vai trò {ROLE_LABELS.get(user.role, user.role)}) "
+                                      "không được dùng chức năng này; chỉ dành cho: "
+                                      f"{', '.join(ROLE_LABELS.get(r, r) for r in roles)}.")
             g.api_user = user
             return view(*args, **kwargs)
 

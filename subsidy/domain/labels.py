@@ -240,6 +240,7 @@ EXPORT_LIST_LABELS: dict[str, str] = {
     "waiting": "Danh sách chờ hỗ trợ (theo thứ tự ưu tiên)",
     "receipts": "Danh sách biên bản bàn giao và giấy biên nhận",
     "handover_sheet": "Danh sách bàn giao điện thoại thông minh",
+    "audit": "Nhật ký thao tác",
 }
 #: The two formats of an export, as its link and its audit entry name them.
 EXPORT_FORMAT_LABELS: dict[str, str] = {"xlsx": "Excel", "pdf": "PDF"}
@@ -375,3 +376,94 @@ def action_label(action: str) -> str:
     if is_view(action):
         return f"Xem {what}" + (" qua API" if action.startswith("api.") else "")
     return f"Thay đổi {what}"
+
+
+# --------------------------------------------------------------------------------------------
+# The audit log read by a person: objects, fields and values in words
+# --------------------------------------------------------------------------------------------
+
+#: How the log names one record, by its kind; ``{…}`` are filled from the record (services.audit_log).
+OBJECT_TITLES: dict[str, str] = {
+    "household": "Hộ {name} (mã hộ {code})",
+    "application": "Hồ sơ {code} của hộ {name}",
+    "receipt": "{kind} số {number} của hộ {name}",
+    "handover": "Biên bản bàn giao điện thoại của hộ {name}",
+    "cash_payment": "Giấy biên nhận tiền hỗ trợ của hộ {name}",
+    "proposal_list": "Danh sách đề nghị số {number}",
+    "allocation": "Phân bổ {quantity} máy theo {source}",
+    "user": "Tài khoản {username}",
+    "api_token": "Mã truy cập API «{name}»",
+    "rule_set": "Bộ quy tắc {code} phiên bản {version}",
+}
+#: A record of that kind that is no longer on file (or an entry about no single record).
+OBJECT_GONE = "{kind} (không còn trong hệ thống)"
+
+#: A changed field (audit entry ``changes``) → its name in the log.
+FIELD_LABELS: dict[str, str] = {
+    # households
+    "code": "Mã", "head_name": "Họ tên chủ hộ", "head_birth_year": "Năm sinh chủ hộ", "head_gender": "Giới tính",
+    "citizen_id": "Số CCCD", "citizen_id_kind": "Loại giấy tờ", "citizen_id_warning": "Cảnh báo số CCCD",
+    "hamlet": "Ấp", "address": "Địa chỉ", "members": "Số khẩu", "phone": "Số điện thoại", "category": "Phân loại hộ",
+    "list_year": "Năm của danh sách", "decision_number": "Số quyết định", "decision_date": "Ngày quyết định",
+    "meritorious": "Gia đình người có công", "social_policy": "Gia đình chính sách xã hội",
+    "prior_device": "Thiết bị đã nhận trước", "prior_device_detail": "Chi tiết thiết bị đã nhận",
+    "prior_device_date": "Ngày nhận thiết bị", "archived": "Đã lưu trữ",
+    # applications, lists, allocations
+    "state": "Trạng thái", "status": "Tình trạng danh sách", "support_form": "Hình thức hỗ trợ",
+    "received_on": "Ngày nhận hồ sơ", "purchase_date": "Ngày mua điện thoại", "evidence_note": "Chứng từ mua máy",
+    "priority_tier": "Mức ưu tiên", "outcome": "Kết quả kiểm tra", "note": "Ghi chú", "reason": "Lý do",
+    "application_id": "Hồ sơ", "household_id": "Hộ", "proposal_list_id": "Danh sách đề nghị",
+    "applications": "Số hồ sơ", "number": "Số", "approving_body": "Cơ quan phê duyệt",
+    "quantity": "Số máy", "allocated_on": "Ngày phân bổ", "source_document": "Văn bản phân bổ",
+    # handovers, payments, receipts
+    "imei": "Số IMEI", "imei2": "Số IMEI thứ hai", "telecom": "Doanh nghiệp viễn thông",
+    "subscriber_number": "Số thuê bao", "recipient_name": "Người nhận", "recipient_citizen_id": "Số CCCD người nhận",
+    "amount": "Số tiền (đồng)", "paid_on": "Ngày chi", "voided": "Đã hủy", "voided_at": "Lúc hủy",
+    "void_reason": "Lý do hủy", "receipt": "Biên bản", "print_count": "Số lần in",
+    # accounts, rule sets, imports, exports
+    "username": "Tên đăng nhập", "full_name": "Họ tên", "role": "Vai trò", "active": "Đang hoạt động",
+    "locked_until": "Tạm khóa đến", "token_name": "Tên mã truy cập", "version": "Phiên bản", "file": "Tệp",
+    "new": "Hộ mới", "update": "Hộ cập nhật", "unchanged": "Hộ không đổi", "error": "Dòng lỗi",
+    "list": "Danh sách", "format": "Định dạng", "rows": "Số dòng",
+}
+#: The proposal list's status (ProposalList.status) in words.
+LIST_STATUS_LABELS: dict[str, str] = {"draft": "Đang lập, chờ phê duyệt", "approved": "Đã phê duyệt"}
+GENDER_LABELS: dict[str, str] = {"M": "Nam", "F": "Nữ"}
+YES_NO = ("Có", "Không")
+EMPTY_VALUE = "(trống)"
+#: The log's kinds of entries, for its filter: changes (the default) or views of personal data.
+AUDIT_KIND_LABELS: dict[str, str] = {"changes": "Thay đổi", "views": "Lượt xem, tải danh sách", "all": "Tất cả"}
+
+#: Fields whose stored code is named by a label table.
+_CODED_FIELDS: dict[str, dict] = {
+    "state": STATE_LABELS, "category": CATEGORY_LABELS, "prior_device": PRIOR_DEVICE_LABELS,
+    "role": ROLE_LABELS, "outcome": OUTCOME_LABELS, "status": LIST_STATUS_LABELS, "head_gender": GENDER_LABELS,
+    "list": EXPORT_LIST_LABELS, "format": EXPORT_FORMAT_LABELS, "priority_tier": TIER_LABELS,
+}
+
+
+def field_label(field: str) -> str:
+    """The name of a changed field in the log ("citizen_id" → "Số CCCD"); an unknown field is
+    shown as itself with its underscores as spaces."""
+    return FIELD_LABELS.get(field) or field.replace("_", " ")
+
+
+def value_words(field: str, value: object) -> str:
+    """A stored value of ``field`` in words, as the log shows it: codes by their label ("paid" →
+    "Đã chi hỗ trợ bằng tiền"), True/False as "Có"/"Không", ISO dates as dd/mm/yyyy and moments as
+    dd/mm/yyyy HH:MM (UTC as stored), None or "" as "(trống)", a list joined with commas."""
+    if value is None or value == "":
+        return EMPTY_VALUE
+    if isinstance(value, bool):
+        return YES_NO[0] if value else YES_NO[1]
+    table = _CODED_FIELDS.get(field)
+    if table is not None and value in table:
+        return str(table[value])
+    if field == "support_form" and value in SUPPORT_FORM_LABELS:
+        return SUPPORT_FORM_LABELS[str(value)].choice
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value_words(field, v) for v in value) or EMPTY_VALUE
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-" and value[:4].isdigit():
+        day = f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+        return day + (f" {value[11:16]}" if len(value) >= 16 and value[10:11] in "T " else "")
+    return str(value)

@@ -95,7 +95,7 @@ class EntityLog:
     views_total: int
 
 
-def _view_condition() -> Any:
+def view_condition() -> Any:
     """SQL form of domain.labels.is_view: "*.view", "*.export", "api.*.read", "api.*.list"."""
     action = AuditEntry.action
     return or_(action.like("%.view"), action.like("%.export"), and_(action.like("api.%"), or_(action.like("%.read"), action.like("%.list"))))
@@ -106,7 +106,7 @@ def entity_log(session: Session, entity_type: str, entity_id: int, *, views_show
     (ix_audit_entries_entity): a page viewed thousands of times loads only ``views_shown`` views.
     Who saw or changed personal data: domain.md §9."""
     where = (AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
-    views = _view_condition()
+    views = view_condition()
     changes = list(session.scalars(select(AuditEntry).where(*where, ~views).order_by(AuditEntry.id.desc())))
     shown = list(session.scalars(select(AuditEntry).where(*where, views).order_by(AuditEntry.id.desc())
                                  .limit(views_shown)))

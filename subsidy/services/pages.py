@@ -9,13 +9,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
 
 from subsidy.models import (
     ApiToken,
     Application,
     ApplicationEvent,
-    AuditEntry,
     CashPayment,
     EligibilityDecision,
     Handover,
@@ -127,16 +125,3 @@ def accounts(session: Session) -> list[User]:
 def api_tokens_of(session: Session, user: User) -> list[ApiToken]:
     """The API tokens of ``user`` (revoked ones included), oldest first."""
     return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
-
-
-def audit_log_query(entity_type: str = "", entity_id: str = "", action: str = "") -> Select:
-    """The audit log, newest first, narrowed to ``entity_type`` (exact), ``entity_id`` (when it
-    is digits) and actions starting with ``action``; blank filters are ignored."""
-    stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
-    if entity_type:
-        stmt = stmt.where(AuditEntry.entity_type == entity_type)
-    if entity_id.isdigit():
-        stmt = stmt.where(AuditEntry.entity_id == int(entity_id))
-    if action:
-        stmt = stmt.where(AuditEntry.action.startswith(action))
-    return stmt

@@ -1,17 +1,25 @@
-"""Account management and the audit log (admin only)."""
+"""Account management (admin only) and the audit log (admin and the commune's leader)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import tempfile
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from forms.auth import ConfirmForm, CreateUserForm, RoleForm, TokenForm
 from subsidy.db import utcnow
+from subsidy.documents import exports as docs
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.labels import ACTION_LABELS, AUDIT_KIND_LABELS, ENTITY_LABELS
 from subsidy.models import ApiToken, User
 from subsidy.request_scope import db_session, roles_required
-from subsidy.services import pages, users
+from subsidy.services import audit_log as audit_log_svc
+from subsidy.services import list_exports, pages, users
 from subsidy.services.errors import ServiceError
 from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.exports import SPOOL_BYTES, issuer
 from subsidy.web.refusals import flash_form_errors, show_refusal
+from subsidy.web.viewlog import record_view
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
 
@@ -139,11 +147,33 @@ def tokens_revoke(token_id: int):
 
 
 @bp.route("/nhat-ky")
-@roles_required("admin")
+@roles_required("admin", "approver")
 def audit_log():
+    """The audit log for the commune's leader and the admin: filtered by person, dates, kind
+    (changes by default; views of personal data apart), record and action, told in words."""
     session = db_session()
-    entity = request.args.get("entity_type", "").strip()
-    entity_id = request.args.get("entity_id", "").strip()
-    action = request.args.get("action", "").strip()
-    page = paginate(session, pages.audit_log_query(entity, entity_id, action), page_arg(request.args), 50)
-    return render_template("admin/audit.html", page=page, entity_type=entity, entity_id=entity_id, action=action)
+    f = audit_log_svc.AuditFilters.from_args(request.args)
+    page = paginate(session, audit_log_svc.log_query(f), page_arg(request.args), 50)
+    return render_template("admin/audit.html", page=page, rows=audit_log_svc.describe(session, page.items), f=f,
+                           staff=audit_log_svc.staff(session), kinds=AUDIT_KIND_LABELS, entities=ENTITY_LABELS,
+                           actions=ACTION_LABELS)
+
+
+@bp.route("/nhat-ky.xlsx")
+@roles_required("admin", "approver")
+def audit_export():
+    """The filtered audit log as an Excel workbook (every entry, newest first); itself audited."""
+    session = db_session()
+    f = audit_log_svc.AuditFilters.from_args(request.args)
+    text = audit_log_svc.filters_text(session, f)
+    count = list_exports.count(session, audit_log_svc.log_query(f))
+    table = audit_log_svc.log_table(session, f, on=today_vn(), prepared_by=current_user.full_name or "",
+                                    filters_text=text, count=count)
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    rows = docs.write_xlsx(table, issuer(), out)
+    out.seek(0)
+    record_view("list.export", "list", None, note=text, changes={"list": "audit", "format": "xlsx", "rows": rows})
+    resp = send_file(out, mimetype=docs.XLSX_TYPE, as_attachment=True,
+                     download_name=f"nhat-ky-{today_vn():%Y%m%d}.xlsx", max_age=0)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp

@@ -35,7 +35,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("Số liệu phát thanh", "radio.index", ALL_STAFF),
     MenuEntry("Bộ quy tắc", "rulesets.index", frozenset({"admin", "clerk", "approver"})),
     MenuEntry("Tài khoản", "admin.users_index", frozenset({"admin"})),
-    MenuEntry("Nhật ký", "admin.audit_log", frozenset({"admin"})),
+    MenuEntry("Nhật ký", "admin.audit_log", frozenset({"admin", "approver"})),
 )
 
 

@@ -2,6 +2,8 @@
 problem details, and every response checked against the shipped OpenAPI 3.1 document."""
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import json
 from pathlib import Path
@@ -150,6 +152,10 @@ def test_every_endpoint_for_every_role(client, world, role):
         assert resp.status_code == expected, (role, path, resp.get_json())
         if expected == 403:
             assert resp.get_json()["title"] == "Không có quyền"
+            detail = resp.get_json()["detail"]
+            # roles named in Vietnamese, never by their codes
+            assert "Đài truyền thanh xã" in detail or "Công chức VP-TK" in detail, detail
+            assert not re.search(r"\b(clerk|approver|admin|radio)\b", detail.replace(f"«{role}»", "")), detail
 
 
 @pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer ", "Basic dXNlcjpwdw==", "Bearer vtci_wrong",

@@ -24,7 +24,8 @@ ROLES = ("clerk", "approver", "admin", "radio")
 MENU_BY_HAND = {
     "clerk": ["Hộ gia đình", "Nhập danh sách", "Hồ sơ", "Danh sách", "Biên bản", "Báo cáo", "Số liệu phát thanh",
               "Bộ quy tắc"],
-    "approver": ["Hộ gia đình", "Hồ sơ", "Danh sách", "Biên bản", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc"],
+    "approver": ["Hộ gia đình", "Hồ sơ", "Danh sách", "Biên bản", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc",
+                 "Nhật ký"],
     "admin": ["Hộ gia đình", "Nhập danh sách", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc", "Tài khoản", "Nhật ký"],
     "radio": ["Số liệu phát thanh"],
 }
