@@ -133,7 +133,7 @@ class PruneResult:
 def prune_views(session: Session, before: dt.datetime, actor: User | None, *, dry_run: bool = False,
                 years: int | None = None) -> PruneResult:
     """Remove every view entry (pages and API reads of personal data, lists taken away: the
-    actions :func:`_view_condition` matches) dated before ``before`` (an aware datetime, e.g.
+    actions :func:`view_condition` matches) dated before ``before`` (an aware datetime, e.g.
     ``local_midnight(years_before(today, 5))``). Changes are never removed, whatever their age.
 
     Audited as one ``audit.prune_views`` entry by ``actor`` (None: the server, from a command or
@@ -142,7 +142,7 @@ def prune_views(session: Session, before: dt.datetime, actor: User | None, *, dr
     nothing removed and nothing written. Flushes, never commits. domain.md §9: view entries are kept
     for the configured period (VIEW_LOG_RETENTION_YEARS, default 5 years), then removed.
     """
-    old = (AuditEntry.at < before, _view_condition())
+    old = (AuditEntry.at < before, view_condition())
     count, oldest, newest = session.execute(
         select(func.count(), func.min(AuditEntry.at), func.max(AuditEntry.at)).where(*old)).one()
     result = PruneResult(int(count or 0), before, oldest, newest, dry_run)
