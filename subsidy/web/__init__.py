@@ -34,6 +34,7 @@ from subsidy.web import (
 from subsidy.domain.labels import PRIOR_FILTER_LABELS
 from subsidy.web.menu import menu_for
 from subsidy.web.permissions import may
+from subsidy.web.printing import public_address_warning
 
 BLUEPRINTS = (
     main.bp, auth.bp, admin.bp, households.bp, imports.bp, applications.bp, lists.bp, rulesets.bp,
@@ -49,7 +50,8 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict[str, Any]:
         return {"menu_for": menu_for, "may": may, "commune_name": app.config.get("COMMUNE_NAME"),
-                "current_user": current_user, "prior_filter_labels": PRIOR_FILTER_LABELS}
+                "current_user": current_user, "prior_filter_labels": PRIOR_FILTER_LABELS,
+                "public_address_warning": public_address_warning}
 
     app.jinja_env.add_extension("jinja2.ext.do")
     errors.init_app(app)

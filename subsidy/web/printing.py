@@ -5,6 +5,8 @@ from typing import Any
 
 from flask import current_app, has_request_context, request
 
+from subsidy.domain.public_address import public_address_problem
+
 
 def document_config() -> dict[str, Any]:
     """The app config for documents printed in this request: PUBLIC_BASE_URL, when not configured,
@@ -15,3 +17,22 @@ def document_config() -> dict[str, Any]:
     if not config.get("PUBLIC_BASE_URL") and has_request_context():
         config["PUBLIC_BASE_URL"] = request.url_root.rstrip("/")
     return config
+
+
+def public_address_warning() -> str | None:
+    """The warning staff see on the home page and before printing while the address printed in
+    QR codes and links (PUBLIC_BASE_URL, or this request's address when it is unset) cannot be
+    opened by a citizen's phone: unset, the machine itself or a LAN address
+    (domain.public_address). None when it can."""
+    configured = (current_app.config.get("PUBLIC_BASE_URL") or "").strip()
+    problem = public_address_problem(configured) if configured else None
+    if configured and problem is None:
+        return None
+    if not configured:
+        effective = document_config().get("PUBLIC_BASE_URL") or ""
+        problem = (f"Chưa đặt địa chỉ công khai của trang tra cứu: mã QR và đường dẫn trên phiếu, biên bản "
+                   f"đang in theo địa chỉ «{effective}»"
+                   + (", điện thoại của người dân có thể không mở được." if public_address_problem(effective) is None
+                      else ", điện thoại của người dân không mở được."))
+    return (f"{problem} Quản trị cần đặt PUBLIC_BASE_URL là địa chỉ trang web trên Internet (ví dụ "
+            "https://vtci.example.gov.vn) rồi khởi động lại ứng dụng.")

@@ -450,3 +450,23 @@ def test_staff_see_the_rule_set_in_force_its_period_and_the_e2_rechecks(app, dat
     show = client_as(app, "clerk").get(f"/bo-quy-tac/{rid}").get_data(as_text=True)
     assert f"danh sách hộ nghèo, hộ cận nghèo năm {THIS_YEAR}" in show
     assert "máy tính bảng của Chương trình VTCI" in show  # counted with the phones under the ceiling
+
+
+@pytest.mark.parametrize("configured,warned,word", [
+    ("", True, "Chưa đặt địa chỉ công khai"),             # the test client's http://localhost/
+    ("http://192.168.1.10:5000", True, "mạng nội bộ"),
+    ("https://vtci.example.gov.vn", False, None),
+])
+def test_staff_are_warned_while_qr_codes_would_print_an_address_phones_cannot_open(app, data, configured, warned,
+                                                                                 word):
+    app.config["PUBLIC_BASE_URL"] = configured
+    aid = make_application(app, data["households"][0])
+    clerk = client_as(app, "clerk")
+    for url in ("/", f"/ho-so/{aid}"):
+        page = clerk.get(url).get_data(as_text=True)
+        assert ("PUBLIC_BASE_URL" in page) == warned
+        if word:
+            assert word in page and "điện thoại của người dân" in page
+    assert "PUBLIC_BASE_URL" not in client_as(app, "radio").get("/").get_data(as_text=True)
+    admin_page = client_as(app, "admin").get("/quan-tri/tai-khoan").get_data(as_text=True)
+    assert "Địa chỉ công khai cho mã QR" in admin_page and (configured or "chưa đặt") in admin_page
