@@ -31,6 +31,11 @@ class RoleForm(BaseForm):
     role = SelectField("Vai trò", choices=ROLE_CHOICES)
 
 
+class FullNameForm(BaseForm):
+    full_name = StringField("Họ và tên (in trên biên bản, danh sách)", validators=[
+        DataRequired("Hãy nhập họ và tên đầy đủ."), Length(max=120)])
+
+
 class ConfirmForm(BaseForm):
     """An empty form: the CSRF token of a confirmed POST (deactivate, reset, revoke…)."""
 

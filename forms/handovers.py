@@ -2,7 +2,7 @@
 queries; the service checks the IMEI, the dates, the telecom list and the recipient)."""
 from __future__ import annotations
 
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 # The day-first text date field shared with the application forms (dd/mm/yyyy, vn.parse_date).
@@ -36,6 +36,7 @@ class HandoverForm(_RecipientMixin, BaseForm):
     subscriber_number = StringField("Số thuê bao đã kích hoạt", validators=[
         DataRequired("Hãy nhập số thuê bao."), Length(max=20)], render_kw={"inputmode": "tel"})
     handed_on = VnDateField("Ngày bàn giao", validators=[InputRequired(_DATE_MSG)])
+    confirm_subscriber = BooleanField("Tôi đã kiểm tra: số thuê bao này đúng (dùng chung với hộ khác)")
 
 
 class CashPaymentForm(_RecipientMixin, BaseForm):

@@ -33,8 +33,9 @@ def imei(n: int) -> str:
 def handover_input(imei_value: str, **kw: Any):
     from subsidy.services.handovers import HandoverInput
 
+    # The SIM number follows the IMEI: two handovers share a SIM only when a test says so.
     data = dict(phone_make="Samsung", phone_model="Galaxy A05", imei=imei_value, telecom="VNPT",
-                subscriber_number="0912345678", handed_on=dt.date(2026, 3, 10),
+                subscriber_number="09" + "".join(c for c in imei_value if c.isdigit())[-8:], handed_on=dt.date(2026, 3, 10),
                 recipient_name="Đặng Văn Hưởng", recipient_citizen_id="082095001234")
     data.update(kw)
     return HandoverInput(**data)

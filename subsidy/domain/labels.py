@@ -333,6 +333,7 @@ ACTION_LABELS: dict[str, str] = {
     # accounts
     "user.create": "Tạo tài khoản",
     "user.role": "Đổi vai trò tài khoản",
+    "user.full_name": "Sửa họ tên người dùng",
     "user.active": "Khóa/mở tài khoản",
     "user.locked": "Tạm khóa do sai mật khẩu nhiều lần",
     "user.unlock": "Gỡ tạm khóa đăng nhập",

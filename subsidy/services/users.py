@@ -38,7 +38,14 @@ from subsidy.domain.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from subsidy.domain.passwords import weakness
 from subsidy.models import ApiToken, Role, User
 from subsidy.services import audit
-from subsidy.services.errors import Conflict, NotFound, ServiceError
+from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
+
+
+class TakenUsername(Conflict, FieldError):
+    """The user name is taken (a Conflict, shown under the form's ``username`` field)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        FieldError.__init__(self, message, field)
 
 CLIENT_FAILURES = RateLimitItemPerMinute(5, 15)   # failed sign-ins per (username, address) in 15 minutes
 ACCOUNT_FAILURES = RateLimitItemPerHour(50)       # wrong passwords per account, all addresses, in an hour
@@ -79,13 +86,13 @@ def create_user(
     :func:`validate_password`), Conflict for a taken name."""
     username = (username or "").strip().lower()
     if not USERNAME_RE.fullmatch(username):
-        raise ServiceError("Tên đăng nhập gồm 2–64 ký tự: chữ không dấu (a–z), số, dấu chấm, gạch dưới hoặc "
-                           "gạch ngang, bắt đầu bằng chữ hoặc số (ví dụ: thu.ha).")
+        raise FieldError("Tên đăng nhập gồm 2–64 ký tự: chữ không dấu (a–z), số, dấu chấm, gạch dưới hoặc "
+                         "gạch ngang, bắt đầu bằng chữ hoặc số (ví dụ: thu.ha).", "username")
     if role not in {r.value for r in Role}:
         raise ServiceError(f"Vai trò «{role}» không có; chọn một trong: admin, clerk, approver, radio.")
     validate_password(password, username, context)
     if session.scalar(select(func.count()).select_from(User).where(User.username == username)):
-        raise Conflict(f"Tên đăng nhập «{username}» đã có người dùng; hãy chọn tên khác.")
+        raise TakenUsername(f"Tên đăng nhập «{username}» đã có người dùng; hãy chọn tên khác.", "username")
     user = User(username=username, full_name=full_name.strip(), role=role,
                 password_hash=hash_password(password), must_change_password=must_change_password)
     session.add(user)
@@ -229,6 +236,25 @@ def set_role(session: Session, user: User, role: str, actor: User) -> None:
     user.role = role
     user.session_token = secrets.token_hex(16)
     audit.record(session, actor, "user.role", "user", user.id, {"role": [old, role]})
+
+
+def set_full_name(session: Session, user: User, full_name: str, actor: User | None) -> bool:
+    """Correct a staff member's full name (printed on every slip, receipt and list they make:
+    receipts already issued keep the name they printed). Single spaces, at most 120 characters;
+    audited as "user.full_name" with the old and new name. Returns True when it changed. Raises
+    FieldError (``full_name``) for an empty name."""
+    name = " ".join((full_name or "").split())
+    if not name:
+        raise FieldError("Hãy nhập họ và tên đầy đủ (in trên biên bản, danh sách), ví dụ: Nguyễn Thị Thu Hà.",
+                         "full_name")
+    if len(name) > 120:
+        raise FieldError("Họ và tên dài quá 120 ký tự.", "full_name")
+    old = user.full_name
+    if old == name:
+        return False
+    user.full_name = name
+    audit.record(session, actor, "user.full_name", "user", user.id, {"full_name": [old, name]})
+    return True
 
 
 def set_active(session: Session, user: User, active: bool, actor: User) -> None:

@@ -6,7 +6,7 @@ import tempfile
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from forms.auth import ConfirmForm, CreateUserForm, RoleForm, TokenForm
+from forms.auth import ConfirmForm, CreateUserForm, FullNameForm, RoleForm, TokenForm
 from subsidy.db import utcnow
 from subsidy.documents import exports as docs
 from subsidy.domain.calendar import today_vn
@@ -18,7 +18,7 @@ from subsidy.services import list_exports, pages, users
 from subsidy.services.errors import ServiceError
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.exports import SPOOL_BYTES, issuer
-from subsidy.web.refusals import flash_form_errors, show_refusal
+from subsidy.web.refusals import show_refusal
 from subsidy.web.viewlog import record_view
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
@@ -36,9 +36,14 @@ def _confirmed(model: type, ident: int):
 @bp.route("/tai-khoan")
 @roles_required("admin")
 def users_index():
+    return _users_page(CreateUserForm(formdata=None))
+
+
+def _users_page(create_form: CreateUserForm):
+    """The accounts page; a create form given back with its errors keeps what was typed (422)."""
     session = db_session()
     accounts = pages.accounts(session)
-    return render_template("admin/users.html", accounts=accounts, create_form=CreateUserForm(),
+    return render_template("admin/users.html", accounts=accounts, create_form=create_form,
                            confirm=ConfirmForm(), now=utcnow())
 
 
@@ -53,13 +58,11 @@ def users_create():
             user = users.create_user(session, form.username.data, form.role.data, password,
                                      current_user, full_name=form.full_name.data or "")
         except ServiceError as err:
-            show_refusal(err)
+            show_refusal(err, form)
         else:
             session.commit()
             return render_template("admin/password_shown.html", user=user, password=password)
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("admin.users_index"))
+    return _users_page(form)
 
 
 @bp.route("/tai-khoan/<int:user_id>", methods=["GET", "POST"])
@@ -77,8 +80,34 @@ def users_show(user_id: int):
             session.commit()
             flash("Đã đổi vai trò.", "success")
         return redirect(url_for("admin.users_show", user_id=user.id))
+    return _user_page(user, role_form)
+
+
+@bp.route("/tai-khoan/<int:user_id>/ho-ten", methods=["POST"])
+@roles_required("admin")
+def users_full_name(user_id: int):
+    """Correct a staff member's full name (audited; receipts already printed keep theirs)."""
+    session = db_session()
+    user = session.get(User, user_id) or abort(404)
+    form = FullNameForm()
+    if form.validate_on_submit():
+        try:
+            changed = users.set_full_name(session, user, form.full_name.data, current_user)
+        except ServiceError as err:
+            show_refusal(err, form)
+        else:
+            session.commit()
+            flash("Đã sửa họ tên." if changed else "Họ tên không đổi.", "success")
+            return redirect(url_for("admin.users_show", user_id=user.id))
+    return _user_page(session.get(User, user_id), RoleForm(formdata=None, role=user.role), name_form=form)
+
+
+def _user_page(user: User, role_form: RoleForm, *, name_form: FullNameForm | None = None):
+    session = db_session()
     tokens = pages.api_tokens_of(session, user)
-    return render_template("admin/user.html", user=user, role_form=role_form, confirm=ConfirmForm(),
+    if name_form is None:
+        name_form = FullNameForm(formdata=None, full_name=user.full_name)
+    return render_template("admin/user.html", user=user, role_form=role_form, name_form=name_form, confirm=ConfirmForm(),
                            token_form=TokenForm(), tokens=tokens, now=utcnow(),
                            client_failures=users.CLIENT_FAILURES, account_failures=users.ACCOUNT_FAILURES,
                            account_lock_minutes=users.ACCOUNT_LOCK_MINUTES)

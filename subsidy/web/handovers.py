@@ -109,7 +109,7 @@ def create(application_id: int):
             phone_make=form.phone_make.data, phone_model=form.phone_model.data, imei=form.imei.data,
             imei2=form.imei2.data or None, telecom=form.telecom.data, subscriber_number=form.subscriber_number.data,
             handed_on=form.handed_on.data, recipient_name=form.recipient_name.data,
-            recipient_citizen_id=form.recipient_citizen_id.data,
+            recipient_citizen_id=form.recipient_citizen_id.data, confirm_subscriber=bool(form.confirm_subscriber.data),
         )
         if form.validate():
             done = _record(form, lambda: svc.record_handover(session, app.id, data, current_user,

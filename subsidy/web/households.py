@@ -20,7 +20,7 @@ from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.permissions import may
-from subsidy.web.refusals import flash_form_errors, show_refusal
+from subsidy.web.refusals import flash_form_errors, put_field_errors, show_refusal
 from subsidy.web.viewlog import record_view
 
 bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh")
@@ -64,8 +64,16 @@ def _input(form: HouseholdForm) -> svc.HouseholdInput:
 def _save(form: HouseholdForm, household: Household | None):
     """Validate and save; returns (household, warnings to confirm) — household None on failure."""
     session = db_session()
-    if not form.validate_on_submit():
-        return None, []
+    valid = form.validate_on_submit()
+    # Every mistake after one submit: the form's own checks (dates, numbers) and the service's
+    # (code, name, CCCD, phone, a code or CCCD on file), with the CCCD warnings to confirm beside.
+    errors, warnings = svc.check_household(session, _input(form), household.id if household is not None else None,
+                                           form_errors=form.errors.keys())
+    if not valid or errors:
+        put_field_errors(form, errors)
+        for message in form.errors.get("csrf_token", []):  # no field of its own to show it under
+            flash(message, "error")
+        return None, warnings
     try:
         if household is None:
             hh = svc.register_household(session, _input(form), current_user)

@@ -34,6 +34,12 @@ WAITING_PER_PAGE = 50
 @bp.route("/")
 @roles_required(*VIEWERS)
 def index():
+    return _index()
+
+
+def _index(alloc_form: AllocationForm | None = None):
+    """The lists page; an allocation form given back with its errors keeps what was typed (422)
+    and opens where it is."""
     session = db_session()
     q = allocations.quota(session)
     # 50 a page; the rank shown is the place in the whole list (page offset + position).
@@ -43,8 +49,8 @@ def index():
         ListFilters()))
     all_lists = svc.all_lists(session)
     sizes = svc.list_sizes(session, all_lists)
-    alloc_form = AllocationForm()
-    if alloc_form.allocated_on.data is None:
+    if alloc_form is None:
+        alloc_form = AllocationForm(formdata=None)
         alloc_form.allocated_on.data = today_vn()
     return render_template("lists/index.html", quota=q, waiting=waiting, waiting_total=waiting_total, f=f,
                            hamlets=hamlet_options(session), lists=all_lists, sizes=sizes,
@@ -64,13 +70,14 @@ def allocate():
             allocations.record_allocation(session, form.quantity.data, form.allocated_on.data,
                                           form.source_document.data, current_user, note=form.note.data)
         except ServiceError as err:
-            show_refusal(err)
+            if getattr(err, "field", None) is None:
+                err.field = "quantity"  # type: ignore[attr-defined]  # the ceiling: too many phones
+            show_refusal(err, form)
         else:
             session.commit()
             flash(f"Đã ghi phân bổ {form.quantity.data} máy.", "success")
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("lists.index"))
+            return redirect(url_for("lists.index"))
+    return _index(form)
 
 
 @bp.route("/phan-bo/<int:allocation_id>/huy", methods=["POST"])

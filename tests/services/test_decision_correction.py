@@ -59,7 +59,7 @@ def approved_pdf(session, pl) -> str:
 def handover(session, clerk, application, imei: str):
     h = application.household
     return handovers.record_handover(session, application.id, handovers.HandoverInput(
-        phone_make="Samsung", phone_model="Galaxy A05", imei=imei, telecom="VNPT", subscriber_number="0912345678",
+        phone_make="Samsung", phone_model="Galaxy A05", imei=imei, telecom="VNPT", subscriber_number="09" + imei[-8:],
         handed_on=D(2025, 7, 20), recipient_name=h.head_name, recipient_citizen_id=h.citizen_id), clerk)
 
 

@@ -275,7 +275,7 @@ def test_integrity_error_on_flush_becomes_conflict(session, people, monkeypatch)
     record(session, a1, clerk, IMEI_A)
     monkeypatch.setattr(H_recording, "check_imeis_free", lambda s, imeis: None)
     with pytest.raises(Conflict, match=f"Số IMEI {IMEI_A} vừa được một người khác ghi"):
-        record(session, a2, clerk, IMEI_A)
+        record(session, a2, clerk, IMEI_A, confirm_subscriber=True)
     assert session.scalar(select(func.count()).select_from(Handover)) == 1
     assert a2.state == "approved"
 
@@ -656,3 +656,18 @@ def test_fifty_handovers_from_two_processes_on_sqlite(tmp_path: Path):
         by_process = [[int(n.split("/")[0]) for _, n in h] for h in halves]
         assert all(seq == sorted(seq) for seq in by_process)
     engine.dispose()
+
+
+def test_a_shared_sim_is_a_warning_confirmed_not_a_refusal(session, people):
+    from subsidy.services.handovers.imeis import SubscriberInUse
+
+    clerk, _, _ = people
+    a1, a2 = factories.approved(session), factories.approved(session)
+    record(session, a1, clerk, IMEI_A, subscriber_number="0912345678")
+    with pytest.raises(SubscriberInUse) as err:
+        record(session, a2, clerk, IMEI_B, subscriber_number="+84912345678")
+    assert err.value.field == "confirm_subscriber" and "0912345678" in str(err.value)
+    assert H.handover_field_errors(session, a2.id, handover_input(IMEI_B, subscriber_number="0912345678"),
+                                   today=TODAY)["confirm_subscriber"] == str(err.value)
+    res = record(session, a2, clerk, IMEI_B, subscriber_number="0912345678", confirm_subscriber=True)
+    assert res.handover.subscriber_number == "0912345678"

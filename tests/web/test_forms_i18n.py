@@ -77,7 +77,7 @@ def test_allocation_page_shows_vietnamese_integer_error(client, login_as):
     resp = client.post("/danh-sach/phan-bo", data={"quantity": "abc", "allocated_on": "01/03/2026",
                                                    "source_document": "QĐ 12/UBND"}, follow_redirects=True)
     page = resp.get_data(as_text=True)
-    assert resp.status_code == 200
+    assert resp.status_code == 422  # the form shown again with what was typed
     assert "Phải là số nguyên, chỉ gồm chữ số (ví dụ 12)." in page
     assert "Not a valid" not in page
 

@@ -34,10 +34,12 @@ def committed_application(app, **kw) -> tuple[int, str]:
 
 
 def handover_form(**kw):
+    """The handover form's fields; the SIM number follows the IMEI (one SIM per phone), so two
+    handovers never share a SIM unless a test says so (that asks the clerk to confirm)."""
     data = {"phone_make": "Samsung", "phone_model": "Galaxy A05", "imei": IMEI_A, "imei2": "", "telecom": "VNPT",
-            "subscriber_number": "0912345678", "handed_on": "10/03/2026", "recipient_name": "Đặng Văn Hưởng",
-            "recipient_citizen_id": "082095001234"}
+            "handed_on": "10/03/2026", "recipient_name": "Đặng Văn Hưởng", "recipient_citizen_id": "082095001234"}
     data.update(kw)
+    data.setdefault("subscriber_number", "09" + "".join(c for c in data["imei"] if c.isdigit())[-8:])
     return data
 
 
@@ -496,3 +498,33 @@ def test_application_page_offers_the_handover_to_clerks_only(app, client, make_u
     login(client, "lanhdao")
     page = client.get(f"/ho-so/{app_id}").get_data(as_text=True)
     assert f"/ho-so/{app_id}/{endpoint}" not in page
+
+
+def test_taken_imei_is_under_the_imei_field_with_the_other_mistakes(app, client, login_as):
+    first_id, _ = committed_application(app)
+    second_id, _ = committed_application(app)
+    login_as("clerk")
+    assert client.post(f"/ho-so/{first_id}/ban-giao", data=handover_form()).status_code == 302
+    # a taken IMEI and a missing model: both under their fields after one submit
+    dup = client.post(f"/ho-so/{second_id}/ban-giao", data=handover_form(phone_model="", subscriber_number="0987654321"))
+    page = FormPage(text(dup))
+    assert dup.status_code == 422
+    assert page.errors["imei"][0].startswith(f"Số IMEI {IMEI_A} đã được ghi") and page.errors["phone_model"]
+    assert count(app, Handover) == 1
+
+
+def test_a_sim_on_a_live_handover_asks_the_clerk_to_confirm(app, client, login_as):
+    first_id, first_code = committed_application(app)
+    second_id, _ = committed_application(app)
+    login_as("clerk")
+    assert client.post(f"/ho-so/{first_id}/ban-giao", data=handover_form(subscriber_number="0912345678")).status_code == 302
+    other = "356938035643809"
+    asked = client.post(f"/ho-so/{second_id}/ban-giao", data=handover_form(imei=other, subscriber_number="0912 345 678"))
+    assert asked.status_code == 422
+    body = text(asked)
+    assert "Số thuê bao 0912345678 đã được ghi cho lần bàn giao ngày 10/03/2026" in body
+    assert tracking.display(first_code) in body and 'name="confirm_subscriber"' in body
+    assert count(app, Handover) == 1
+    done = client.post(f"/ho-so/{second_id}/ban-giao", data=handover_form(imei=other, subscriber_number="0912345678",
+                                                                         confirm_subscriber="y"))
+    assert done.status_code == 302 and count(app, Handover) == 2

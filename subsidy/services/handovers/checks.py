@@ -15,6 +15,7 @@ from subsidy.domain.labels import STATE_LABELS
 from subsidy.domain.workflow import State, WorkflowError, check_move
 from subsidy.models import Application, RuleSet, User
 from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
+from subsidy.services.handovers.imeis import subscriber_warning, taken_imei_errors
 from subsidy.services.handovers.inputs import DEFAULT_TELECOMS, CashPaymentInput, HandoverInput
 from subsidy.services.handovers.lookups import (
     DEFAULT_CASH_CUTOFF, DEFAULT_SUPPORT_AMOUNT, approval_date, rule_set_for,
@@ -227,10 +228,20 @@ def handover_field_errors(session: Session, application_id: int, data: HandoverI
 
     For a form whose own validators already refused a field (then record_handover is not
     called): the view adds these messages to the other fields, so the clerk sees every mistake
-    after one submit. ``data.handed_on`` may be None (missing or unreadable). Reads only; no IMEI
-    lookup. Raises NotFound. Source: domain.md §6."""
+    after one submit. ``data.handed_on`` may be None (missing or unreadable). Reads only; an IMEI
+    read right is looked up too (already in a live handover: under its field), and a SIM number on
+    another live handover gives the ``confirm_subscriber`` warning unless confirmed. Raises
+    NotFound. Source: domain.md §6."""
     app = _for_checks(session, application_id)
-    return handover_values(session, app, data, list(telecoms or DEFAULT_TELECOMS), today or today_vn())[1]
+    values, errors = handover_values(session, app, data, list(telecoms or DEFAULT_TELECOMS), today or today_vn())
+    if "imei" not in errors and "imei2" not in errors:
+        for field, message in taken_imei_errors(session, values.imeis).items():
+            errors.setdefault(field, message)
+    if "subscriber_number" not in errors and not data.confirm_subscriber:
+        warning = subscriber_warning(session, values.subscriber, app.id)
+        if warning:
+            errors["confirm_subscriber"] = warning
+    return errors
 
 
 def cash_field_errors(session: Session, application_id: int, data: CashPaymentInput, *,

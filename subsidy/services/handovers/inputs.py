@@ -19,6 +19,8 @@ class HandoverInput:
     enterprises. ``subscriber_number``: the SIM activated (10-digit Vietnamese mobile number).
     ``handed_on``: the handover date (not in the future, not before approval). ``recipient_name``
     and ``recipient_citizen_id``: the head or a member of the household who receives the phone.
+    ``confirm_subscriber``: the clerk confirmed the SIM number although it is already on a live
+    handover (record_handover asks first).
     """
 
     phone_make: str
@@ -30,6 +32,8 @@ class HandoverInput:
     recipient_name: str
     recipient_citizen_id: str
     imei2: str | None = None
+    #: The clerk confirmed a SIM number already on another live handover (a shared family SIM…).
+    confirm_subscriber: bool = False
 
 
 @dataclass

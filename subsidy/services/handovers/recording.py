@@ -16,7 +16,7 @@ from subsidy.models import CashPayment, Handover, HandoverImei, User
 from subsidy.services import audit, receipts, workflow
 from subsidy.services.errors import InvalidFields
 from subsidy.services.handovers.checks import cash_values, check_state, handover_values
-from subsidy.services.handovers.imeis import check_imeis_free, conflict_from
+from subsidy.services.handovers.imeis import SubscriberInUse, check_imeis_free, conflict_from, subscriber_warning
 from subsidy.services.handovers.inputs import (
     DEFAULT_TELECOMS, CashPaymentInput, CashPaymentResult, HandoverInput, HandoverResult,
 )
@@ -43,8 +43,10 @@ def record_handover(
     InvalidFields carrying every wrong field at once (a missing make/model, a bad IMEI — wrong
     length, bad check digit —, the same IMEI twice, an unknown telecom, a bad subscriber number,
     a date in the future or before approval, a bad name or CCCD), then — only when every field
-    is right — Conflict (an IMEI already in a live handover, or the household already supported —
-    also when the database's unique indexes catch two clerks saving at once).
+    is right — ImeiTaken (a Conflict under the IMEI's field: an IMEI already in a live handover),
+    SubscriberInUse (the SIM number is on another live handover and ``data.confirm_subscriber``
+    is not set: a warning to confirm), Conflict (the household already supported — also when the
+    database's unique indexes catch two clerks saving at once).
     Source: domain.md §6.
     """
     telecoms = list(telecoms or DEFAULT_TELECOMS)
@@ -59,6 +61,9 @@ def record_handover(
     make, model, imeis, telecom = values.make, values.model, values.imeis, values.telecom
     subscriber, name, citizen_id = values.subscriber, values.name, values.citizen_id
     check_imeis_free(session, imeis)
+    warning = subscriber_warning(session, subscriber, app.id)
+    if warning and not data.confirm_subscriber:
+        raise SubscriberInUse(warning, "confirm_subscriber")
 
     handover = Handover(
         application_id=app.id, phone_make=make, phone_model=model, telecom=telecom, subscriber_number=subscriber,

@@ -17,7 +17,7 @@ from subsidy.services.households.columns import (
 )
 from subsidy.services.households.export import EXPORT_COLUMNS, export_households, write_export_csv
 from subsidy.services.households.registry import (
-    PRIOR_DEVICES, HouseholdInput, HouseholdRef, InvalidHousehold, NeedsConfirmation, archive_household,
+    PRIOR_DEVICES, HouseholdInput, HouseholdRef, InvalidHousehold, NeedsConfirmation, archive_household, check_household,
     check_citizen_id_owner, get_household, household_history, register_household, restore_household, same_head,
     update_household,
 )
@@ -29,7 +29,7 @@ __all__ = [
     "DATA_FIELDS", "SORT_KEY_LENGTH", "derived_keys", "household_row", "new_household_facts",
     "EXPORT_COLUMNS", "export_households", "write_export_csv",
     "PRIOR_DEVICES", "HouseholdInput", "HouseholdRef", "InvalidHousehold", "NeedsConfirmation",
-    "archive_household", "check_citizen_id_owner", "get_household", "household_history",
+    "archive_household", "check_citizen_id_owner", "check_household", "get_household", "household_history",
     "register_household", "restore_household", "same_head", "update_household",
     "hamlet_choices", "hamlets_in_use", "household_conditions", "household_query", "search_condition",
     "search_households",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -174,7 +174,10 @@ def _validate(data: HouseholdInput, this_year: int,
                                            f"hôm nay ({today:%d/%m/%Y}). Hãy kiểm tra lại ngày (ngày/tháng/năm).")
 
     if errors:
-        raise InvalidHousehold(errors)
+        refused = InvalidHousehold(errors)
+        # What could be read all the same (check_household checks a code or CCCD on file with it).
+        refused.values, refused.warnings = values, warnings  # type: ignore[attr-defined]
+        raise refused
     return values, warnings
 
 
@@ -257,6 +260,36 @@ def _apply_warning(values: dict[str, Any], warnings: list[str], confirmed: bool,
     if text and text != stored and not confirmed:
         raise NeedsConfirmation(warnings)
     values["citizen_id_warning"] = text
+
+
+def check_household(session: Session, data: HouseholdInput, household_id: int | None = None,
+                    *, form_errors: Iterable[str] = ()) -> tuple[dict[str, str], list[str]]:
+    """Every mistake of the household form at once, without saving: (field name → Vietnamese
+    message, the CCCD/birth year/sex warnings to confirm). Reads the household code and CCCD on
+    file (a clash is an error under its field). ``form_errors``: the fields the form's own
+    validators refused (e.g. a date that is not one), left out of the checks here; the view shows
+    their messages. ``household_id``: the household being edited (None for a new one)."""
+    own = session.get(Household, household_id) if household_id is not None else None
+    skip = set(form_errors)
+    try:
+        values, warnings = _validate(data, today_vn().year, kept_code=own.code if own is not None else None)
+        errors: dict[str, str] = {}
+    except InvalidHousehold as err:
+        errors = {k: v for k, v in err.field_errors.items() if k not in skip}
+        values, warnings = err.values, err.warnings  # type: ignore[attr-defined]
+    # A code or CCCD on file, each checked when it could be read.
+    checks = [("code", {**values, "citizen_id": None}), ("citizen_id", {**values, "code": None})]
+    for field_name, partial in checks:
+        if field_name in errors or not partial.get(field_name) or (field_name == "citizen_id"
+                                                                    and not values.get("head_name")):
+            continue
+        try:
+            _check_unique(session, partial, own)
+        except Conflict as err:
+            errors[field_name] = str(err)
+    if own is not None and " ".join(warnings) == (own.citizen_id_warning or ""):
+        warnings = []  # confirmed before for this household
+    return errors, warnings
 
 
 def register_household(session: Session, data: HouseholdInput, actor: User | None) -> Household:
