@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from subsidy.cli import accounts, backup, db, households, reports, retention, rulesets
+from subsidy.cli import accounts, backup, db, households, reports, retention, rulesets, samples
 
 #: Command groups (`flask --app app db upgrade`, …).
 GROUPS = (db.db_cli,)
@@ -17,7 +17,7 @@ COMMANDS = (
     accounts.ensure_admin, accounts.create_user, accounts.reset_password,
     households.import_households_cmd, households.export_households_cmd,
     rulesets.load_rulesets, rulesets.check_applications,
-    reports.tally_command, reports.annual_report_command,
+    reports.tally_command, reports.annual_report_command, samples.sample_documents_cmd,
     backup.backup_cmd, backup.restore_cmd, retention.prune_view_log_cmd,
 )
 

@@ -2,7 +2,7 @@
 the font and size of each block, the margins of every character, the page numbers, the Nơi nhận; and
 every kind rendered with every text field at the longest the forms accept, all of it printed.
 
-The seven kinds are built from dataclasses (tests/documents/kinds.py): no database.
+The seven kinds are built from dataclasses (subsidy/documents/samples.py): no database.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from subsidy.documents.base import fonts
-from tests.documents import kinds
+from subsidy.documents import samples as kinds
 
 MM = 72 / 25.4
 

@@ -1,7 +1,8 @@
-"""The seven document kinds built from dataclasses (no database): the phone handover biên bản, the
-cash giấy biên nhận, the intake slip, the proposal list, the approved list, the monthly tally and
-the annual report, each with every text field at the longest the forms and columns accept (or at
-ordinary lengths), so the PDF tests can render every kind cheaply.
+"""Sample documents of every kind, built from dataclasses (no database): the phone handover biên
+bản, the cash giấy biên nhận, the intake slip, the proposal list, the approved list, the monthly
+tally and the annual report, each at ordinary lengths or with every text field at the longest the
+forms and columns accept. ``flask --app app sample-documents`` writes them so that anyone can look
+at them; the PDF tests render them cheaply.
 
 The lengths come from the forms (forms/*.py: names 120, address 255, note 1,000, decision number
 100, approving body 255, phone make/model 80, IMEI 40) and the columns (hamlet 80, household code 32).

@@ -1,0 +1,45 @@
+"""`flask sample-documents`: every document kind written as a PDF someone can open and look at."""
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from subsidy.documents import samples
+
+
+def test_writes_every_kind_as_a_readable_pdf(app, tmp_path):
+    out = tmp_path / "mau" / "van-ban"  # a folder that does not exist yet
+    res = app.test_cli_runner().invoke(args=["sample-documents", "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(["bien-ban-ban-giao.pdf", "giay-bien-nhan.pdf", "phieu-tiep-nhan.pdf",
+                            "danh-sach-de-nghi.pdf", "danh-sach-phe-duyet.pdf", "bao-cao-thang.pdf",
+                            "bao-cao-nam.pdf"])
+    pages = {p.name: len(PdfReader(io.BytesIO(p.read_bytes())).pages) for p in out.iterdir()}
+    assert pages["bien-ban-ban-giao.pdf"] == pages["giay-bien-nhan.pdf"] == pages["phieu-tiep-nhan.pdf"] == 1
+    # lists and reports long enough to show the page numbers and the repeated table headers
+    assert all(pages[n] >= 3 for n in ("danh-sach-de-nghi.pdf", "danh-sach-phe-duyet.pdf", "bao-cao-nam.pdf"))
+    for name, count in pages.items():
+        assert f"{out / name} ({count} trang)" in res.output
+    text = PdfReader(io.BytesIO((out / "giay-bien-nhan.pdf").read_bytes())).pages[0].extract_text()
+    assert "Năm trăm nghìn đồng" in text
+
+
+def test_an_output_that_is_a_file_is_refused_in_vietnamese(app, tmp_path):
+    blocker = tmp_path / "tep"
+    blocker.write_text("x")
+    res = app.test_cli_runner().invoke(args=["sample-documents", "--output", str(blocker)])
+    assert res.exit_code != 0
+    assert "Lỗi: không ghi được" in res.output and "Traceback" not in res.output
+
+
+def test_the_samples_import_no_database_or_web_layer():
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(samples))
+    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert all(m.startswith(("subsidy.domain", "subsidy.documents", "__future__", "datetime", "collections"))
+               for m in modules), modules
