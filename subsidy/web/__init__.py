@@ -19,6 +19,7 @@ from subsidy.web import (
     exports,
     filters,
     handovers,
+    guide,
     households,
     imports,
     jobs,
@@ -38,7 +39,7 @@ from subsidy.web.printing import public_address_warning
 
 BLUEPRINTS = (
     main.bp, auth.bp, admin.bp, households.bp, imports.bp, applications.bp, lists.bp, rulesets.bp,
-    handovers.bp, receipts.bp, reports.bp, public.bp, radio.bp, exports.bp, jobs.bp,
+    handovers.bp, receipts.bp, reports.bp, public.bp, radio.bp, exports.bp, guide.bp, jobs.bp,
 )
 
 
@@ -49,9 +50,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict[str, Any]:
-        return {"menu_for": menu_for, "may": may, "commune_name": app.config.get("COMMUNE_NAME"),
-                "current_user": current_user, "prior_filter_labels": PRIOR_FILTER_LABELS,
-                "public_address_warning": public_address_warning}
+        return {"menu_for": menu_for, "help_topic": guide.topic_for, "may": may,
+                "commune_name": app.config.get("COMMUNE_NAME"), "current_user": current_user,
+                "prior_filter_labels": PRIOR_FILTER_LABELS, "public_address_warning": public_address_warning}
 
     app.jinja_env.add_extension("jinja2.ext.do")
     errors.init_app(app)
