@@ -41,6 +41,8 @@ ALLOWED: dict[str, str] = {
     "api_v1.openapi": "the API description",
     "api_v1.counts": "counts (aggregates only)",
     "api_v1.counts_csv": "counts (aggregates only)",
+    "help.index": "the user guide (fixed text, no record)",
+    "help.show": "the user guide's pages (fixed text and screenshots of sample data)",
 }
 NOT_REQUESTED = {"auth.logout"}
 REFUSED = {403, 404, 405}
