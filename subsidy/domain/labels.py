@@ -242,6 +242,11 @@ EXPORT_LIST_LABELS: dict[str, str] = {
     "handover_sheet": "Danh sách bàn giao điện thoại thông minh",
     "audit": "Nhật ký thao tác",
 }
+#: Each page (or search) listing people, as its "list.view" audit entries name it.
+LIST_PAGE_LABELS: dict[str, str] = {
+    "households": "Danh sách hộ", "applications": "Danh sách hồ sơ", "waiting": "Danh sách chờ",
+    "receipts": "Danh sách biên bản", "household_search": "Tìm hộ khi nhận hồ sơ",
+}
 #: The two formats of an export, as its link and its audit entry name them.
 EXPORT_FORMAT_LABELS: dict[str, str] = {"xlsx": "Excel", "pdf": "PDF"}
 #: The names of a list's filters, as the line under a printed list's title states them.
@@ -278,7 +283,7 @@ ROLE_LABELS: dict[str, str] = {
 
 #: Actions that only read (who saw personal data); everything else changed something.
 VIEW_ACTIONS = frozenset({
-    "household.view", "household.list.view", "application.view", "receipt.view",
+    "household.view", "household.list.view", "list.view", "application.view", "receipt.view",
     "api.household.read", "api.household.list", "api.application.read", "api.application.list",
     "list.export", "proposal_list.export",
 })
@@ -293,6 +298,7 @@ ACTION_LABELS: dict[str, str] = {
     "household.prior_device": "Ghi thiết bị hộ đã nhận",
     "household.view": "Xem hồ sơ hộ trên web",
     "household.list.view": "Xem danh sách hộ trên web (CCCD, số điện thoại)",
+    "list.view": "Xem danh sách trên web (họ tên, CCCD, số điện thoại, diện hộ)",
     # applications (the other workflow steps are named by MOVE_LABELS, below)
     "application.create": "Tiếp nhận hồ sơ đề nghị",
     "application.recheck": "Kiểm tra lại điều kiện",
@@ -314,6 +320,7 @@ ACTION_LABELS: dict[str, str] = {
     "proposal_list.approve": "Ghi phê duyệt danh sách",
     "proposal_list.correct_decision": "Sửa số, ngày hoặc cơ quan của quyết định phê duyệt danh sách",
     "proposal_list.remove_entry": "Bỏ hồ sơ khỏi danh sách đề nghị đang lập",
+    "proposal_list.view": "Xem danh sách đề nghị trên web",
     "proposal_list.export": "Tải danh sách đề nghị (có số CCCD)",
     "list.export": "Tải danh sách về máy (Excel/PDF)",
     "handover.create": "Lập biên bản bàn giao",

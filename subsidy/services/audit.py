@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import and_, delete, func, insert, or_, select
@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from subsidy.db import shared_value, utcnow
 from subsidy.domain.calendar import VN_TZ
+from subsidy.domain.labels import LIST_PAGE_LABELS
+from subsidy.domain.list_views import ListFilters
 from subsidy.models import AuditEntry, User
 
 
@@ -82,6 +84,38 @@ def record_many(
     for start in range(0, len(entries), 1000):
         session.execute(stmt, [common | {"entity_id": entity_id, "changes": changes, "note": note}
                                for entity_id, changes, note in entries[start:start + 1000]])
+
+
+#: The action of a page (or a search) listing people: one entry per page shown.
+LIST_VIEW_ACTION = "list.view"
+
+
+def filters_note(f: ListFilters | None) -> str | None:
+    """A list's filters as an audit entry notes them ("Ấp: Ấp Phú Hòa; có tìm kiếm"), or None:
+    never the search text, which may be a CCCD or a phone number, only that there was one."""
+    if f is None:
+        return None
+    words = [x for x in (replace(f, q="").describe(), "có tìm kiếm" if f.q else "") if x]
+    return "; ".join(words) or None
+
+
+def record_list_view(session: Session, actor: User | None, list_key: str, rows: int, *,
+                     page: int | None = None, pages: int | None = None,
+                     filters: ListFilters | None = None) -> AuditEntry | None:
+    """Log that ``actor`` was shown ``rows`` people (households, applications, receipts) on one
+    page of the list ``list_key`` (a key of domain.labels.LIST_PAGE_LABELS): one ``list.view``
+    entry, with {"list", "rows", "page", "pages"} and a note naming the page and the filters but
+    never the search text. No rows shown, no entry (None). Flushed with the caller's transaction,
+    never committed here. domain.md §9: who saw personal data (names with CCCDs, phones or the
+    poverty category), page by page, so paging through every ID leaves a trace.
+    """
+    if rows <= 0:
+        return None
+    where = f"trang {page}/{pages}: " if page is not None else ""
+    note = "; ".join(x for x in (f"{LIST_PAGE_LABELS.get(list_key, list_key)}, {where}{rows} dòng",
+                                 filters_note(filters)) if x)
+    return record(session, actor, LIST_VIEW_ACTION, "list", None,
+                  changes={"list": list_key, "rows": rows, "page": page, "pages": pages}, note=note)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.permissions import may
 from subsidy.web.printing import document_config
 from subsidy.web.refusals import show_refusal
-from subsidy.web.viewlog import record_view
+from subsidy.web.viewlog import record_list_view, record_view
 
 bp = Blueprint("applications", __name__, url_prefix="/ho-so")
 
@@ -67,6 +67,7 @@ def index():
     f = list_filters()
     page = paginate(session, list_exports.application_stmt(f), page_arg(request.args), 30)
     counts = svc.counts_by_state(session, f.q, f.hamlet or None, f.category or None, f.form or None, f.tier)
+    record_list_view("applications", page, f)  # names and poverty category, found by CCCD or phone
     return render_template("applications/index.html", page=page, f=f, state=f.state, q=f.q, counts=counts,
                            queue_order=STATES, total=sum(counts.values()), hamlets=hamlet_options(session),
                            move_form=MoveForm())
@@ -99,6 +100,8 @@ def new():
     results = []
     if q and household is None:
         results = households_svc.search_households(session, q, limit=20)
+        if request.method == "GET":  # a POST's own write session holds SQLite's lock
+            record_list_view("household_search", results)  # a search by CCCD or phone answers with names
     existing = None
     existing_message = ""
     if household is not None:

@@ -20,7 +20,6 @@ time, so memory stays bounded however long the list. A PDF is refused above PDF_
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
 from typing import Callable
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, send_file, url_for
@@ -32,6 +31,7 @@ from subsidy.domain.documents import Issuer
 from subsidy.domain.labels import EXPORT_FORMAT_LABELS
 from subsidy.domain.list_views import RECEIPT_STATES, ExportTable, ListFilters
 from subsidy.request_scope import db_session, roles_required
+from subsidy.services import audit
 from subsidy.services import households as households_svc
 from subsidy.services import list_exports as svc
 from subsidy.web.viewlog import record_view
@@ -60,13 +60,6 @@ def hamlet_options(session) -> list[str]:
 def list_filters(states=None) -> ListFilters:
     """The filters of this request's query string (ListFilters.from_args)."""
     return ListFilters.from_args(request.args, **({"states": states} if states is not None else {}))
-
-
-def _audit_note(f: ListFilters) -> str | None:
-    """The filters of an export as its audit entry notes them: never the search text, which may
-    be a CCCD or a phone number (only that there was one)."""
-    words = [x for x in (replace(f, q="").describe(), "có tìm kiếm" if f.q else "") if x]
-    return "; ".join(words) or None
 
 
 def _send(table: ExportTable, fmt: str, back: Callable[[], str], note: str | None) -> Response:
@@ -99,7 +92,7 @@ def _send(table: ExportTable, fmt: str, back: Callable[[], str], note: str | Non
 def _export(key: str, ext: str, states=None) -> Response:
     f = list_filters(states)
     table = svc.list_table(db_session(), key, f, on=today_vn(), prepared_by=current_user.full_name or "")
-    return _send(table, ext, lambda: url_for(_PAGES[key], **f.args()), _audit_note(f))
+    return _send(table, ext, lambda: url_for(_PAGES[key], **f.args()), audit.filters_note(f))
 
 
 @bp.route("/ho-gia-dinh.<ext>")

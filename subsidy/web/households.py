@@ -21,7 +21,7 @@ from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.permissions import may
 from subsidy.web.refusals import flash_form_errors, put_field_errors, show_refusal
-from subsidy.web.viewlog import record_view
+from subsidy.web.viewlog import record_list_view, record_view
 
 bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh")
 
@@ -101,12 +101,7 @@ def index():
     session = db_session()
     f = list_filters()
     page = paginate(session, list_exports.household_stmt(f), page_arg(request.args), PER_PAGE)
-    if page.items:
-        # One entry per page shown (who, which page, how many people), never the search text: it
-        # may be a CCCD or a phone number.
-        record_view("household.list.view", "household", None,
-                    note=f"trang {page.page}/{page.pages}: {len(page.items)} hộ"
-                         + ("; có tìm kiếm hoặc lọc" if f.active else ""))
+    record_list_view("households", page, f)  # names, CCCDs and phones: one entry per page shown
     return render_template("households/index.html", page=page, f=f, q=f.q, hamlet=f.hamlet, category=f.category,
                            archived=f.archived, hamlets=hamlet_options(session),
                            unrecorded=prior_svc.count_unrecorded(session, f.q, f.hamlet or None, f.category or None)

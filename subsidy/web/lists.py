@@ -21,7 +21,7 @@ from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.refusals import flash_form_errors, put_field_errors, show_refusal
-from subsidy.web.viewlog import record_view
+from subsidy.web.viewlog import record_list_view, record_view
 
 bp = Blueprint("lists", __name__, url_prefix="/danh-sach")
 
@@ -47,6 +47,7 @@ def _index(alloc_form: AllocationForm | None = None):
     waiting = paginate(session, list_exports.waiting_stmt(f), page_arg(request.args), WAITING_PER_PAGE)
     waiting_total = waiting.total if not f.active else list_exports.count(session, list_exports.waiting_stmt(
         ListFilters()))
+    record_list_view("waiting", waiting, f)  # names and priority tiers (from the poverty category)
     all_lists = svc.all_lists(session)
     sizes = svc.list_sizes(session, all_lists)
     if alloc_form is None:
@@ -163,7 +164,10 @@ def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
 @bp.route("/<int:list_id>")
 @roles_required(*VIEWERS)
 def show(list_id: int):
-    return _show(_load(list_id))
+    pl = _load(list_id)
+    page = _show(pl)
+    record_view("proposal_list.view", "proposal_list", pl.id)  # its households' names and categories
+    return page
 
 
 @bp.route("/<int:list_id>/phe-duyet", methods=["POST"])
