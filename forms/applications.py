@@ -106,7 +106,6 @@ class AllocationForm(BaseForm):
 class BuildListForm(BaseForm):
     count = IntegerField("Số hộ đưa vào danh sách (để trống: hết chỉ tiêu còn lại)",
                          validators=[Optional(), NumberRange(min=1, message="Số hộ phải từ 1 trở lên.")])
-    number = StringField("Số danh sách (để trống: tự đánh số)", validators=[Optional(), Length(max=64)])
 
 
 class ApproveListForm(BaseForm):

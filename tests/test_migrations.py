@@ -258,3 +258,33 @@ def test_0003_adds_jobs_beside_the_data_and_downgrades(empty_database):
     engine = make_engine(empty_database)
     assert "jobs" not in _tables(engine) and "handovers" in _tables(engine)
     engine.dispose()
+
+
+# --------------------------------------------------------------------------------------------
+# 0004: lists numbered at submission; cancelled drafts
+# --------------------------------------------------------------------------------------------
+
+
+def test_0004_keeps_numbered_lists_and_allows_unnumbered_drafts(empty_database):
+    upgrade_database(empty_database, "0003")
+    engine = make_engine(empty_database)
+    t = _tables(engine)
+    with engine.begin() as conn:
+        conn.execute(t["proposal_lists"].insert().values(id=1, number="01/DS-UBND", created_on=dt.date(2026, 1, 5),
+                                                         status="approved", created_at=NOW))
+        conn.execute(t["proposal_lists"].insert().values(id=2, number="02/DS-UBND", created_on=dt.date(2026, 2, 5),
+                                                         status="draft", created_at=NOW))
+    engine.dispose()
+    upgrade_database(empty_database, "0004")
+    engine = make_engine(empty_database)
+    t = _tables(engine)
+    with engine.begin() as conn:
+        rows = conn.execute(sa.select(t["proposal_lists"].c.id, t["proposal_lists"].c.number,
+                                      t["proposal_lists"].c.status).order_by(t["proposal_lists"].c.id)).all()
+        assert [tuple(r) for r in rows] == [(1, "01/DS-UBND", "approved"), (2, "02/DS-UBND", "draft")]
+        conn.execute(t["proposal_lists"].insert().values(id=3, number=None, created_on=dt.date(2026, 3, 5),
+                                                         status="cancelled", created_at=NOW))
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # a submitted list has a number
+        conn.execute(t["proposal_lists"].insert().values(id=4, number=None, created_on=dt.date(2026, 3, 5),
+                                                         status="submitted", created_at=NOW))
+    engine.dispose()

@@ -319,6 +319,9 @@ ACTION_LABELS: dict[str, str] = {
     "proposal_list.create": "Lập danh sách đề nghị",
     "proposal_list.approve": "Ghi phê duyệt danh sách",
     "proposal_list.correct_decision": "Sửa số, ngày hoặc cơ quan của quyết định phê duyệt danh sách",
+    "proposal_list.submit": "Trình phê duyệt danh sách (cấp số)",
+    "proposal_list.empty": "Bỏ hết hồ sơ khỏi danh sách chưa phê duyệt",
+    "proposal_list.cancel": "Hủy danh sách chưa phê duyệt",
     "proposal_list.remove_entry": "Bỏ hồ sơ khỏi danh sách đề nghị đang lập",
     "proposal_list.view": "Xem danh sách đề nghị trên web",
     "proposal_list.export": "Tải danh sách đề nghị (có số CCCD)",
@@ -435,7 +438,8 @@ FIELD_LABELS: dict[str, str] = {
     "list": "Danh sách", "format": "Định dạng", "rows": "Số dòng",
 }
 #: The proposal list's status (ProposalList.status) in words.
-LIST_STATUS_LABELS: dict[str, str] = {"draft": "Đang lập, chờ phê duyệt", "approved": "Đã phê duyệt"}
+LIST_STATUS_LABELS: dict[str, str] = {"draft": "Đang lập (dự thảo)", "submitted": "Đã trình, chờ phê duyệt",
+                                      "approved": "Đã phê duyệt", "cancelled": "Đã hủy"}
 GENDER_LABELS: dict[str, str] = {"M": "Nam", "F": "Nữ"}
 YES_NO = ("Có", "Không")
 EMPTY_VALUE = "(trống)"

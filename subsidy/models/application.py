@@ -41,22 +41,42 @@ class RuleSet(Base):
 
 
 class ProposalList(Base):
-    """A commune proposal list (danh sách đề nghị) and, once approved, its approval decision."""
+    """A commune proposal list (danh sách đề nghị) and, once approved, its approval decision.
+
+    Life: ``draft`` (the clerk fills it; it can be emptied or cancelled) → ``submitted`` (sent to
+    the approver: it gets its document number now, the next in the register, so a cancelled draft
+    leaves no gap) → ``approved``; or ``cancelled`` (a draft given up: kept on record with its
+    removed entries, never numbered). ``register_number`` is the stored number (column "number";
+    None before submission); ``number`` is how pages name the list either way."""
 
     __tablename__ = "proposal_lists"
-    __table_args__ = (CheckConstraint("status IN ('draft','approved')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('draft','submitted','approved','cancelled')", name="status"),
+        CheckConstraint("status IN ('draft','cancelled') OR number IS NOT NULL", name="numbered"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(64), unique=True)
+    register_number: Mapped[str | None] = mapped_column("number", String(64), unique=True)
     created_on: Mapped[dt.date]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(10), default="draft")
+    submitted_at: Mapped[dt.datetime | None]
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decision_number: Mapped[str | None] = mapped_column(String(64))
     decision_date: Mapped[dt.date | None]
     approving_body: Mapped[str | None] = mapped_column(String(255))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @property
+    def number(self) -> str:
+        """The list's document number, or for a draft not yet submitted "chưa có số (dự thảo N)"."""
+        return self.register_number or f"chưa có số (dự thảo {self.id})"
+
+    @number.setter
+    def number(self, value: str | None) -> None:
+        self.register_number = value
 
 
 class Application(Base):

@@ -154,7 +154,7 @@ def _leave_list(session: Session, application: Application, reason: str, actor: 
     if pl is None:
         return None
     number = pl.number
-    if pl.status == "draft":
+    if pl.status in lists.OPEN_STATUSES:
         lists.leave_draft(session, application, f"Sửa thông tin hồ sơ: {reason}", actor)
     else:
         application.proposal_list_id = None

@@ -49,10 +49,10 @@ def dashboard(session: Session) -> Dashboard:
     return Dashboard(households, {s: counts.get(s, 0) for s in STATES})
 
 
-def _draft_lists_with_entries(session: Session) -> list[ProposalList]:
-    """Draft lists holding at least one application (what the approver has to decide)."""
+def _lists_with_entries(session: Session, status: str) -> list[ProposalList]:
+    """Lists in ``status`` holding at least one application (drafts to submit, lists to approve)."""
     return list(session.scalars(
-        select(ProposalList).where(ProposalList.status == "draft",
+        select(ProposalList).where(ProposalList.status == status,
                                    select(Application.id).where(Application.proposal_list_id == ProposalList.id)
                                    .exists()).order_by(ProposalList.id)))
 
@@ -63,7 +63,7 @@ def tasks_for(session: Session, role: str, board: Dashboard | None = None) -> li
     board = board or dashboard(session)
     st = board.by_state
     out: list[Task] = []
-    drafts = _draft_lists_with_entries(session) if role in ("clerk", "approver") else []
+    submitted = _lists_with_entries(session, "submitted") if role in ("clerk", "approver") else []
     if role == "clerk":
         if st[State.received.value]:
             out.append(Task("check", st["received"], f"{st['received']} hồ sơ mới nhận cần kiểm tra điều kiện",
@@ -77,11 +77,14 @@ def tasks_for(session: Session, role: str, board: Dashboard | None = None) -> li
         elif waiting and q.allocated == 0:
             out.append(Task("allocate", waiting, f"{waiting} hộ đủ điều kiện đang chờ: chưa ghi phân bổ máy cho xã",
                             "lists.index"))
-        for pl in drafts:
-            out.append(Task("draft", 1, f"Danh sách {pl.number} đang chờ lãnh đạo phê duyệt", "lists.show",
+        for pl in _lists_with_entries(session, "draft"):
+            out.append(Task("draft", 1, f"Danh sách {pl.number} đang lập: xem lại rồi trình phê duyệt", "lists.show",
+                            {"list_id": pl.id}))
+        for pl in submitted:
+            out.append(Task("submitted", 1, f"Danh sách {pl.number} đang chờ lãnh đạo phê duyệt", "lists.show",
                             {"list_id": pl.id}))
     if role == "approver":
-        for pl in drafts:
+        for pl in submitted:
             out.append(Task("approve", 1, f"Danh sách {pl.number} chờ phê duyệt", "lists.show", {"list_id": pl.id}))
     if role in ("clerk", "approver") and st[State.approved.value]:
         out.append(Task("serve", st["approved"], f"{st['approved']} hộ đã được phê duyệt chưa nhận điện thoại hoặc tiền hỗ trợ",

@@ -32,7 +32,7 @@ from subsidy.web import (
     rulesets,
     security,
 )
-from subsidy.domain.labels import PRIOR_FILTER_LABELS
+from subsidy.domain.labels import LIST_STATUS_LABELS, PRIOR_FILTER_LABELS
 from subsidy.web.menu import menu_for
 from subsidy.web.permissions import may
 from subsidy.web.printing import public_address_warning
@@ -52,7 +52,8 @@ def init_app(app: Flask) -> None:
     def inject() -> dict[str, Any]:
         return {"menu_for": menu_for, "help_topic": guide.topic_for, "may": may,
                 "commune_name": app.config.get("COMMUNE_NAME"), "current_user": current_user,
-                "prior_filter_labels": PRIOR_FILTER_LABELS, "public_address_warning": public_address_warning}
+                "prior_filter_labels": PRIOR_FILTER_LABELS, "public_address_warning": public_address_warning,
+                "list_status_labels": LIST_STATUS_LABELS}
 
     app.jinja_env.add_extension("jinja2.ext.do")
     errors.init_app(app)

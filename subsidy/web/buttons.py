@@ -92,9 +92,9 @@ def approve_on_list(application: Any, role: str) -> bool:
 
 def may_approve_list(list_status: str, role: str) -> bool:
     """True when ``role`` may record the approval of a proposal list whose status is
-    ``list_status`` ("draft" or "approved"): a draft list holds proposed applications, and
-    approving it is the "approve" move for each of them."""
-    return list_status == "draft" and "approve" in _move_names(State.proposed.value, role)
+    ``list_status``: a list submitted for approval holds proposed applications, and approving it
+    is the "approve" move for each of them (a draft is submitted first, by the clerk)."""
+    return list_status == "submitted" and "approve" in _move_names(State.proposed.value, role)
 
 
 @dataclass(frozen=True)

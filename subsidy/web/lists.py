@@ -109,13 +109,14 @@ def build():
         flash_form_errors(form)
         return redirect(url_for("lists.index"))
     try:
-        pl = svc.build_proposal_list(session, current_user, count=form.count.data, number=form.number.data)
+        pl = svc.build_proposal_list(session, current_user, count=form.count.data)
     except (ServiceError, WorkflowError) as err:
         show_refusal(err)
         return redirect(url_for("lists.index"))
     n = len(svc.applications_on(session, pl))
     session.commit()
-    flash(f"Đã lập danh sách đề nghị số {pl.number} gồm {n} hộ theo thứ tự ưu tiên.", "success")
+    flash(f"Đã lập dự thảo danh sách đề nghị gồm {n} hộ theo thứ tự ưu tiên. Xem lại rồi bấm «Trình phê duyệt»: "
+          "số danh sách được cấp lúc trình.", "success")
     return redirect(url_for("lists.show", list_id=pl.id))
 
 
@@ -134,6 +135,57 @@ def promote():
     session.commit()
     flash(f"Đã bổ sung {len(moved)} hộ đầu danh sách chờ vào danh sách đề nghị số {pl.number}.", "success")
     return redirect(url_for("lists.show", list_id=pl.id))
+
+
+def _list_move(list_id: int, act, needs_reason: bool):
+    """POST of a list's own step (submit, empty, cancel): ``act(session, pl, reason)`` returns the
+    message to flash; a refusal is flashed; back to the list's page either way."""
+    session = db_session()
+    pl = _load(list_id)
+    form = ReasonForm() if needs_reason else MoveForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("lists.show", list_id=pl.id))
+    try:
+        message = act(session, pl, form.reason.data if needs_reason else "")
+    except (ServiceError, WorkflowError) as err:
+        show_refusal(err)
+    else:
+        session.commit()
+        flash(message, "success")
+    return redirect(url_for("lists.show", list_id=pl.id))
+
+
+@bp.route("/<int:list_id>/trinh", methods=["POST"])
+@roles_required("clerk")
+def submit(list_id: int):
+    """Submit a draft list to the approver: it gets its document number now (no gap for drafts
+    given up)."""
+    def act(session, pl, _reason):
+        number = svc.submit_list(session, pl, current_user)
+        return f"Đã trình phê duyệt danh sách số {number}; lãnh đạo sẽ thấy trong «Việc cần làm»."
+    return _list_move(list_id, act, needs_reason=False)
+
+
+@bp.route("/<int:list_id>/bo-het", methods=["POST"])
+@roles_required("clerk")
+def empty(list_id: int):
+    """Take every application off a list not yet approved (reason; confirmed; audited)."""
+    def act(session, pl, reason):
+        n = svc.empty_list(session, pl, reason, current_user)
+        return f"Đã bỏ {n} hồ sơ khỏi danh sách {pl.number}; các hộ trở lại danh sách chờ theo thứ tự ưu tiên."
+    return _list_move(list_id, act, needs_reason=True)
+
+
+@bp.route("/<int:list_id>/huy", methods=["POST"])
+@roles_required("clerk")
+def cancel(list_id: int):
+    """Cancel a list not yet approved (reason; confirmed; audited): emptied, kept on record."""
+    def act(session, pl, reason):
+        n = svc.cancel_list(session, pl, reason, current_user)
+        return (f"Đã hủy danh sách {pl.number}; {n} hộ trở lại danh sách chờ. Danh sách vẫn lưu trong sổ"
+                + (" (chưa từng được cấp số)." if pl.register_number is None else "."))
+    return _list_move(list_id, act, needs_reason=True)
 
 
 def _load(list_id: int) -> ProposalList:
@@ -158,6 +210,7 @@ def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
                            removed=svc.removed_entries(session, pl), approve_form=approve_form,
                            correct_form=correct_form, corrections=svc.decision_corrections(session, pl),
                            may_approve=buttons.may_approve_list(pl.status, current_user.role),
+                           move_form=MoveForm(), reason_form=ReasonForm(),
                            receipts_issued=svc.receipts_issued(session, pl) if pl.status == "approved" else 0), status
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from subsidy.domain.calendar import today_vn
 from subsidy.models import AuditEntry, ProposalList, User
-from subsidy.services import households, rulesets
+from subsidy.services import households, lists, rulesets
 from tests import factories
 from tests.conftest import login
 
@@ -29,7 +29,8 @@ def maker(app):
 
 @pytest.fixture
 def list_id(app, make_user):
-    """A draft list made 10 days ago with one eligible household; users clerk and approver."""
+    """A list made 10 days ago with one eligible household, submitted for approval; users clerk and
+    approver."""
     make_user("clerk", "clerk")
     make_user("approver", "approver", full_name="Võ Minh Duyệt")
     s = maker(app)()
@@ -42,6 +43,7 @@ def list_id(app, make_user):
     factories.eligible(s, clerk, h, received_on=MADE - dt.timedelta(days=5))
     factories.allocation(s, clerk, 1, MADE - dt.timedelta(days=1))
     pl, _ = factories.proposal_list(s, clerk, created_on=MADE)
+    lists.submit_list(s, pl, clerk)  # the approver decides lists submitted to them
     s.commit()
     out = pl.id
     s.close()
@@ -85,7 +87,7 @@ def test_the_testers_input_is_refused_with_the_message(app, list_id):
     assert ("Số quyết định có ký tự không dùng trong số văn bản: «<», «>», «(», «)». Số quyết định gồm số thứ tự, "
             "dấu «/» rồi ký hiệu (chữ in hoa không dấu, chữ Đ, chữ số; các nhóm nối bằng «-»), ví dụ 123/QĐ-UBND "
             "(hoặc 45/2026/QĐ-UBND).") in page(r)
-    assert stored(app, list_id) == ("draft", None, None, None)
+    assert stored(app, list_id) == ("submitted", None, None, None)
 
 
 def test_a_loosely_typed_number_is_stored_as_printed(app, list_id):
@@ -189,7 +191,7 @@ def test_approval_shows_every_mistake_at_once_and_keeps_what_was_typed(app, list
     assert f'value="{early:%d/%m/%Y}"' in date  # not reset to today
     assert 'value="UBND xã Phú Tân (tỉnh Đồng Tháp)"' in field_html(text, "approving_body")
     assert '<a href="#decision_number">Số quyết định phê duyệt</a>' in text
-    assert stored(app, list_id) == ("draft", None, None, None)
+    assert stored(app, list_id) == ("submitted", None, None, None)
 
 
 @pytest.mark.parametrize("typed, message", [
@@ -204,7 +206,7 @@ def test_the_testers_malformed_numbers_are_refused_and_kept_in_the_field(app, li
     assert r.status_code == 422
     number = field_html(page(r), "decision_number")
     assert message in number and f'value="{typed}"' in number
-    assert stored(app, list_id) == ("draft", None, None, None)
+    assert stored(app, list_id) == ("submitted", None, None, None)
 
 
 def test_a_wrong_correction_reopens_the_form_with_every_mistake_and_what_was_typed(app, list_id):

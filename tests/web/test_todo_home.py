@@ -10,14 +10,19 @@ from tests import factories
 
 
 def _data(app):
-    """2 received, 1 not eligible, 1 eligible, 1 approved, 1 withdrawn; a draft list with 1 proposed."""
+    """2 received, 1 not eligible, 1 eligible, 1 approved, 1 withdrawn; a submitted list with 1
+    proposed and a draft list with 1 proposed."""
     s = app.extensions["subsidy.sessionmaker"]()
     for state in ("received", "received", "not_eligible", "eligible", "approved", "withdrawn"):
         factories.application(s, state=state)
-    pl = ProposalList(number="07/DS-UBND", created_on=dt.date(2026, 2, 1), status="draft")
+    pl = ProposalList(number="07/DS-UBND", created_on=dt.date(2026, 2, 1), status="submitted")
     s.add(pl)
     s.flush()
     factories.application(s, state="proposed", proposal_list_id=pl.id)
+    draft = ProposalList(created_on=dt.date(2026, 2, 2), status="draft")
+    s.add(draft)
+    s.flush()
+    factories.application(s, state="proposed", proposal_list_id=draft.id)
     s.commit()
     s.close()
 
@@ -33,13 +38,14 @@ def test_clerk_sees_what_to_do_and_tiles_that_add_up(app, client, login_as):
     todo = re.search(r'id="viec-can-lam">(.*?)</section>', page, re.S).group(1)
     assert "2 hồ sơ mới nhận cần kiểm tra điều kiện" in todo
     assert "Danh sách 07/DS-UBND đang chờ lãnh đạo phê duyệt" in todo
+    assert re.search(r"Danh sách chưa có số \(dự thảo \d+\) đang lập: xem lại rồi trình phê duyệt", todo)
     assert "1 hộ đã được phê duyệt chưa nhận điện thoại hoặc tiền hỗ trợ" in todo
     assert "1 hộ đủ điều kiện đang chờ: chưa ghi phân bổ máy cho xã" in todo
     tiles = _tiles(page)
     assert tiles["Không đủ điều kiện"] == 1 and tiles["Đã rút hồ sơ"] == 1
     total = tiles.pop("hồ sơ (tổng các ô bên cạnh)")
     tiles.pop("hộ trong danh sách")
-    assert total == 7 == sum(tiles.values())
+    assert total == 8 == sum(tiles.values())
 
 
 def test_approver_sees_lists_waiting_for_approval(app, client, login_as):
@@ -47,3 +53,4 @@ def test_approver_sees_lists_waiting_for_approval(app, client, login_as):
     _data(app)
     todo = html.unescape(client.get("/").get_data(as_text=True)).split('id="viec-can-lam">')[1].split("</section>")[0]
     assert "Danh sách 07/DS-UBND chờ phê duyệt" in todo and "cần kiểm tra điều kiện" not in todo
+    assert "dự thảo" not in todo  # a draft is the clerk's until submitted

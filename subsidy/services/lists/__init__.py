@@ -13,7 +13,8 @@ change when an application on it is later withdrawn, refused or reopened, or its
 data corrected. A draft list is still read live (``applications_on``: Application.proposal_list_id,
 the application's current list).
 
-The modules, one job each: ``drafting`` (lists, proposing, taking off a draft), ``approval``
+The modules, one job each: ``drafting`` (lists, proposing, taking off a draft), ``lifecycle``
+(submitting a draft to the approver, which numbers it; emptying or cancelling one), ``approval``
 (approving, correcting the decision), ``entries`` (the rows frozen at approval, a list's page
 rows and sizes), ``document`` (the data the list documents print). The names callers use are
 importable from this package.
@@ -25,9 +26,10 @@ from subsidy.services.lists.approval import (
 )
 from subsidy.services.lists.document import list_document
 from subsidy.services.lists.drafting import (
-    all_lists, applications_on, build_proposal_list, get, leave_draft, new_list, open_draft, promote_waiting,
-    propose, propose_one, remove_from_list,
+    OPEN_STATUSES, all_lists, applications_on, build_proposal_list, get, leave_draft, new_list, next_number, open_draft,
+    promote_waiting, propose, propose_one, remove_from_list,
 )
+from subsidy.services.lists.lifecycle import cancel_list, empty_list, submit_list
 from subsidy.services.lists.entries import (
     SNAPSHOT_FIELDS, PageRow, frozen_entries, list_sizes, page_rows, removed_entries,
 )
@@ -38,4 +40,5 @@ __all__ = [
     "decision_corrections", "decision_field_errors", "frozen_entries", "get", "leave_draft", "list_document",
     "list_sizes", "new_list", "open_draft", "page_rows", "promote_waiting", "propose", "propose_one",
     "receipts_issued", "remove_from_list", "removed_entries", "shown_value",
+    "OPEN_STATUSES", "next_number", "submit_list", "empty_list", "cancel_list",
 ]

@@ -15,13 +15,14 @@ from subsidy.domain.workflow import State
 from subsidy.models import Application, AuditEntry, ProposalList, ProposalListEntry, Receipt, User
 from subsidy.services import audit, workflow
 from subsidy.services.errors import InvalidFields, ServiceError
-from subsidy.services.lists.drafting import applications_on
+from subsidy.services.lists.drafting import applications_on, next_number
 from subsidy.services.lists.entries import freeze
 
 
 def approve_list(session: Session, proposal_list: ProposalList, decision_number: str, decision_date: dt.date,
                  approving_body: str, actor: User | None, *, at: dt.datetime | None = None) -> list[Application]:
-    """Record the approval of a whole draft list: decision number, date and approving body; every
+    """Record the approval of a whole list (submitted, or a draft: numbered then): decision number,
+    date and approving body; every
     application still proposed on it moves to ``approved`` (approver only; the workflow decides),
     and the list's entries are frozen in priority order (``position`` = the STT printed, with the
     printed row as it stands now): from then on the approved list's page and documents come from
@@ -36,9 +37,11 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     ServiceError; ``field_errors`` per form field) for a wrong number, date or body. Source:
     domain.md §5 (E3: on a list approved by the competent authority).
     """
-    if proposal_list.status != "draft":
+    if proposal_list.status == "approved":
         raise ServiceError(f"Danh sách {proposal_list.number} đã được phê duyệt rồi "
                            f"({decisions.citation(proposal_list.decision_number)}).")
+    if proposal_list.status == "cancelled":
+        raise ServiceError(f"Danh sách {proposal_list.number} đã hủy; không phê duyệt được.")
     decision, _reason, errors = _decision_checks(proposal_list, decision_number, decision_date, approving_body,
                                                  today=today_vn())
     if errors:
@@ -51,6 +54,10 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     reason = decision.citation
     for app in apps:
         workflow.move(session, app, State.approved, actor, reason, at=at)
+    old_status = proposal_list.status
+    if proposal_list.register_number is None:
+        # Approved straight from a draft (the decision taken on paper): numbered now, as at submission.
+        proposal_list.register_number = next_number(session)
     proposal_list.status = "approved"
     proposal_list.decision_number = decision_number
     proposal_list.decision_date = decision_date
@@ -59,7 +66,7 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     proposal_list.approved_at = at or dt.datetime.now(dt.timezone.utc)
     freeze(session, proposal_list, apps, actor)
     audit.record(session, actor, "proposal_list.approve", "proposal_list", proposal_list.id,
-                 {"status": ["draft", "approved"], "decision_number": [None, decision_number],
+                 {"status": [old_status, "approved"], "decision_number": [None, decision_number],
                   "decision_date": [None, decision_date], "approving_body": [None, approving_body],
                   "applications": [None, len(apps)]})
     session.flush()

@@ -16,6 +16,10 @@ from subsidy.services import allocations, audit, workflow
 from subsidy.services.errors import Conflict, NotFound, ServiceError
 
 
+#: Lists not yet decided: their entries are live (not frozen), so an application can leave them.
+OPEN_STATUSES = ("draft", "submitted")
+
+
 def get(session: Session, list_id: int) -> ProposalList:
     """The proposal list with this id. Raises NotFound."""
     pl = session.get(ProposalList, list_id)
@@ -35,28 +39,43 @@ def open_draft(session: Session) -> ProposalList | None:
                           .order_by(ProposalList.id.desc()).limit(1))
 
 
-def _next_number(session: Session) -> str:
-    n = (session.scalar(select(func.count()).select_from(ProposalList)) or 0) + 1
+def next_number(session: Session) -> str:
+    """The next document number of the register, "NN/DS-UBND": NN counts the lists numbered so far
+    (submitted, approved, or cancelled after submission), so numbers follow each other with no gap;
+    a number already taken (typed by hand) is skipped."""
+    n = (session.scalar(select(func.count()).select_from(ProposalList)
+                        .where(ProposalList.register_number.is_not(None))) or 0) + 1
     while True:
         number = f"{n:02d}/DS-UBND"
-        if session.scalar(select(ProposalList.id).where(ProposalList.number == number)) is None:
+        if session.scalar(select(ProposalList.id).where(ProposalList.register_number == number)) is None:
             return number
         n += 1
 
 
 def new_list(session: Session, actor: User | None, *, number: str | None = None,
              created_on: dt.date | None = None) -> ProposalList:
-    """A new, empty draft list. ``number`` defaults to the next "NN/DS-UBND" (NN counts every list
-    ever made, so numbers never repeat). Raises Conflict for a number already used."""
-    number = (number or "").strip() or _next_number(session)
-    if session.scalar(select(ProposalList.id).where(ProposalList.number == number)) is not None:
-        raise Conflict(f"Đã có danh sách số {number}. Hãy chọn số khác hoặc để trống để hệ thống tự đánh số.")
-    pl = ProposalList(number=number, created_on=created_on or today_vn(),
+    """A new, empty draft list. It has no document number until it is submitted for approval
+    (lifecycle.submit_list gives it the next one), unless ``number`` is given (a number the
+    commune already uses). Raises Conflict for a number already used."""
+    number = (number or "").strip() or None
+    if number is not None and session.scalar(select(ProposalList.id).where(ProposalList.register_number == number)):
+        raise Conflict(f"Đã có danh sách số {number}. Hãy chọn số khác hoặc để trống: số được cấp khi trình phê duyệt.")
+    pl = ProposalList(register_number=number, created_on=created_on or today_vn(),
                       created_by_id=actor.id if actor is not None else None, status="draft")
     session.add(pl)
     session.flush()
     audit.record(session, actor, "proposal_list.create", "proposal_list", pl.id, {"number": [None, number]})
     return pl
+
+
+def _closed_message(proposal_list: ProposalList) -> str:
+    """Why nothing can be added to a list that is not a draft."""
+    if proposal_list.status == "submitted":
+        return (f"Danh sách {proposal_list.number} đã trình phê duyệt; không thêm hồ sơ được. Hãy lập danh sách mới "
+                "(hoặc chờ lãnh đạo phê duyệt).")
+    if proposal_list.status == "cancelled":
+        return f"Danh sách {proposal_list.number} đã hủy; không thêm hồ sơ được. Hãy lập danh sách mới."
+    return f"Danh sách {proposal_list.number} đã được phê duyệt; không thêm hồ sơ được. Hãy lập danh sách mới."
 
 
 def propose(session: Session, application: Application, proposal_list: ProposalList, actor: User | None,
@@ -66,7 +85,7 @@ def propose(session: Session, application: Application, proposal_list: ProposalL
     list is approved or, with ``check_quota``, when no place of the quota is left. Raises the
     workflow's errors for an illegal move."""
     if proposal_list.status != "draft":
-        raise ServiceError(f"Danh sách {proposal_list.number} đã được phê duyệt; không thêm hồ sơ được. Hãy lập danh sách mới.")
+        raise ServiceError(_closed_message(proposal_list))
     if check_quota:
         q = allocations.quota(session, lock=True)
         if q.left <= 0:
@@ -167,7 +186,7 @@ def remove_from_list(session: Session, application: Application, reason: str, ac
     it goes back to the waiting list in its priority place. Its entry on the list is marked
     removed with the reason (``leave_draft``), not deleted."""
     pl = application.proposal_list
-    if pl is not None and pl.status != "draft":
+    if pl is not None and pl.status not in OPEN_STATUSES:
         raise ServiceError("Danh sách đã được phê duyệt; muốn bỏ hồ sơ thì phải rút hoặc từ chối hồ sơ.")
     workflow.move(session, application, State.eligible, actor, reason)
     leave_draft(session, application, reason, actor)
@@ -187,7 +206,7 @@ def leave_draft(session: Session, application: Application, reason: str, actor: 
     takes the application off is the caller's (remove_from_list, applications.withdraw/refuse).
     """
     pl = application.proposal_list
-    if pl is None or pl.status != "draft":
+    if pl is None or pl.status not in OPEN_STATUSES:
         return None
     application.proposal_list_id = None
     entry = session.scalar(select(ProposalListEntry).where(
