@@ -320,7 +320,8 @@ def test_quota_exhaustion_and_refusal_beyond_it(session, clerk, household, tt14)
         lists.build_proposal_list(session, clerk, count=4)
     pl = lists.build_proposal_list(session, clerk, created_on=D(2025, 7, 1))
     assert names(lists.applications_on(session, pl)) == RANKED[:3]
-    assert pl.number == "01/DS-UBND" and pl.status == "draft"
+    assert pl.register_number is None and pl.status == "draft"  # numbered when submitted
+    assert lists.submit_list(session, pl, clerk) == "01/DS-UBND"
     q = allocations.quota(session)
     assert (q.allocated, q.proposed, q.left) == (3, 3, 0)
     assert names(allocations.waiting_list(session)) == RANKED[3:]
@@ -369,7 +370,8 @@ def test_withdrawal_frees_a_place_and_the_waiting_list_moves_up(session, clerk, 
     promoted = lists.promote_waiting(session, clerk)
     assert names(promoted) == ["Lê Thị Ba"]
     assert promoted[0].proposal_list_id != pl.id
-    assert promoted[0].proposal_list.status == "draft" and promoted[0].proposal_list.number == "02/DS-UBND"
+    assert promoted[0].proposal_list.status == "draft" and promoted[0].proposal_list.register_number is None
+    assert lists.submit_list(session, promoted[0].proposal_list, clerk) == "02/DS-UBND"
 
 
 def test_remove_from_draft_list_goes_back_to_waiting(session, clerk, household, tt14):

@@ -119,7 +119,7 @@ def test_the_filtered_log_as_excel(client, login_as, log, app):
     ("decision_date", "2026-02-01", "01/02/2026"), ("phone", None, "(trống)"), ("role", "approver",
                                                                                   "Lãnh đạo xã (phê duyệt)"),
     ("head_gender", "F", "Nữ"), ("priority_tier", 2, "P2 - Gia đình chính sách xã hội"),
-    ("members", 4, "4"), ("status", "draft", "Đang lập, chờ phê duyệt"),
+    ("members", 4, "4"), ("status", "draft", "Đang lập (dự thảo)"), ("status", "submitted", "Đã trình, chờ phê duyệt"),
 ])
 def test_values_in_words(field, value, words):
     assert value_words(field, value) == words
