@@ -19,11 +19,16 @@ MESSAGES = {
 }
 
 
-def retry_after_seconds() -> int | None:
+def retry_after_seconds(err: HTTPException | None = None) -> int | None:
     """Seconds until the rate limit this request broke resets, at least 1 (sent as Retry-After,
-    RFC 9110 §10.2.3, and said in the page); None outside a limited request."""
+    RFC 9110 §10.2.3, and said in the page); None outside a limited request. A 429 raised with
+    its own ``retry_after`` (the status check's limits, web/status_limits.py) says it itself;
+    otherwise Flask-Limiter's current limit is asked."""
     from subsidy.extensions import limiter
 
+    own = getattr(err, "retry_after", None)
+    if isinstance(own, int):
+        return max(1, own)
     try:
         lim = limiter.current_limit
         return max(1, int(lim.reset_at - time.time())) if lim is not None else None
@@ -57,7 +62,7 @@ def init_app(app: Flask) -> None:
         title, detail = MESSAGES.get(code, (err.name, err.description or ""))
         retry_after = None
         if code == 429:
-            retry_after = retry_after_seconds()
+            retry_after = retry_after_seconds(err)
             detail = wait_sentence(retry_after)
         if code == 400 and "CSRF" in (err.description or ""):
             detail = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (CSRF). Hãy tải lại trang rồi gửi lại."

@@ -20,13 +20,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, make_response, render_template, request
+from flask_limiter.util import get_remote_address
 
 from forms.public import StatusForm
-from subsidy.config import STATUS_CODE_LIMIT_DEFAULT
 from subsidy.domain.public_status import normalize_tracking_code
 from subsidy.extensions import csrf, limiter
 from subsidy.request_scope import public_view
 from subsidy.services import status as status_service
+from subsidy.web import status_limits
 
 bp = Blueprint("public", __name__)
 
@@ -36,15 +37,7 @@ NOT_FOUND_MESSAGE = (
 )
 
 
-def _client_limit() -> str:
-    return current_app.config.get("STATUS_RATE_LIMIT_CLIENT") or "10/minute"
-
-
-def _code_limit() -> str:
-    return current_app.config.get("STATUS_RATE_LIMIT_CODE") or STATUS_CODE_LIMIT_DEFAULT
-
-
-def _code_key() -> str:
+def code_key() -> str:
     """The per-code limit's key: the normalised code typed (bounded length; never the 2nd fact)."""
     return "code:" + (normalize_tracking_code(request.form.get("ma", ""))[:40] or "-")
 
@@ -52,9 +45,16 @@ def _code_key() -> str:
 @bp.route("/tra-cuu", methods=["GET", "POST"])
 @public_view
 @csrf.exempt
-@limiter.limit(_client_limit, methods=["POST"])
-@limiter.limit(_code_limit, methods=["POST"], key_func=_code_key)
+@limiter.exempt  # counted by status_limits below: every window in one round trip, once
 def status() -> Any:
+    if request.method == "POST":
+        # Before the form is even parsed: a refused try costs no query (429, Retry-After).
+        status_limits.check(get_remote_address(), code_key())
+    return status_page()
+
+
+def status_page() -> Any:
+    """The status check's work once the limits let it through: form, query, page."""
     if request.method == "POST":
         form = StatusForm()
     else:

@@ -9,6 +9,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from subsidy.request_scope import db_session, is_public
+from subsidy.web import status_limits
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -65,6 +66,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
+    status_limits.init_app(app)
     # No eager context processor: Flask-Login's own would load the user for every rendered page;
     # subsidy.web passes the lazy ``current_user`` proxy instead, loaded only where a template
     # reads it (public pages such as the status check never do: see require_sign_in).

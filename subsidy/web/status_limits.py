@@ -1,0 +1,139 @@
+"""The public status check's rate limits, checked once per request in one storage round trip.
+
+Two limits guard the check (config STATUS_RATE_LIMIT_CLIENT, default 10/minute per client
+address; STATUS_RATE_LIMIT_CODE, default 5/minute and 30/day per tracking code). Through
+Flask-Limiter's decorators they cost one Redis round trip per window (three) plus the extension's
+per-request bookkeeping, about half of the whole check's server time (bench/status_load.py).
+Here all windows are counted at once:
+
+* on Redis (RATELIMIT_STORAGE_URI ``redis://`` / ``rediss://`` / ``redis+unix://``, the
+  production setting with several workers) by one Lua script run with EVALSHA: it increments
+  every window in order and stops at the first one over its limit, returning that window and its
+  time to live — the fixed-window semantics of Flask-Limiter's default strategy (``limits``'
+  FixedWindowRateLimiter: increment, then compare; stop at the first breach);
+* on any other storage (``memory://``, the default for a single process, and the tests) or
+  another strategy than fixed-window, through the ``limits`` library's public API on
+  Flask-Limiter's own storage (``limiter.limiter.hit``), window by window, as before.
+
+The counters' keys are the ones Flask-Limiter wrote for the same limits (``RateLimitItem.key_for``
+of the key prefix, the key and the endpoint, under the ``limits`` Redis prefix ``LIMITS:``), so
+both ways count in the same place and the operator's tools see the same keys.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from flask import Flask, current_app
+from limits import RateLimitItem, parse_many
+from limits.storage import RedisStorage
+from werkzeug.exceptions import TooManyRequests
+
+from subsidy.config import STATUS_CODE_LIMIT_DEFAULT
+from subsidy.extensions import limiter
+
+EXTENSION = "subsidy.status_limits"
+ENDPOINT = "public.status"
+
+# KEYS[i]: the counter of window i; ARGV[2i-1]: its limit, ARGV[2i]: its length in seconds.
+# Increment in order; a new counter gets its window's expiry; the first window over its limit
+# ends the script (later windows are not counted, as with Flask-Limiter's fail-on-first-breach)
+# and its number and time to live (seconds) are returned. {0, 0}: every window had room.
+_LUA = """
+for i = 1, #KEYS do
+  local n = redis.call('INCR', KEYS[i])
+  if n == 1 then redis.call('EXPIRE', KEYS[i], ARGV[2 * i]) end
+  if n > tonumber(ARGV[2 * i - 1]) then
+    return {i, redis.call('TTL', KEYS[i])}
+  end
+end
+return {0, 0}
+"""
+_REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://")
+
+
+@dataclass(frozen=True)
+class _Window:
+    item: RateLimitItem
+    key: str  # client address or "code:<code>"
+
+
+class StatusLimits:
+    """The status check's windows for one app: ``check(client, code_key)`` counts one try."""
+
+    def __init__(self, app: Flask) -> None:
+        cfg = app.config
+        self.enabled = bool(cfg.get("RATELIMIT_ENABLED", True))
+        self.prefix = cfg.get("RATELIMIT_KEY_PREFIX") or ""
+        uri = cfg.get("RATELIMIT_STORAGE_URI") or "memory://"
+        fixed = (cfg.get("RATELIMIT_STRATEGY") or "fixed-window") == "fixed-window"
+        self._script = None
+        if fixed and uri.startswith(_REDIS_SCHEMES):
+            import redis
+
+            options = cfg.get("RATELIMIT_STORAGE_OPTIONS") or {}
+            client = redis.Redis.from_url(uri.replace("redis+unix://", "unix://", 1), **options)
+            self._script = client.register_script(_LUA)
+
+    def windows(self, client: str, code_key: str) -> list[_Window]:
+        """Every window in the order they are counted: shortest first, the code's before the
+        client's for the same length (Flask-Limiter's order for the decorators they replace)."""
+        return [_Window(item, code_key if of_code else client)
+                for item, of_code in _ordered(code_limit(), client_limit())]
+
+    def _identifiers(self, window: _Window) -> list[str]:
+        ids = [window.key, ENDPOINT]
+        return [self.prefix, *ids] if self.prefix else ids
+
+    def check(self, client: str, code_key: str) -> None:
+        """Count one try of ``client`` (its address) on ``code_key`` in every window; raise
+        werkzeug's TooManyRequests (429) with ``retry_after`` (seconds until the broken window
+        resets, at least 1) when one is over its limit. Storage errors propagate (a 500), as
+        with Flask-Limiter's defaults: the check never runs unguarded."""
+        if not self.enabled:
+            return
+        windows = self.windows(client, code_key)
+        if self._script is not None:
+            keys = [f"{RedisStorage.PREFIX}:{w.item.key_for(*self._identifiers(w))}" for w in windows]
+            args: list[Any] = []
+            for w in windows:
+                args += [w.item.amount, w.item.get_expiry()]
+            broken, ttl = self._script(keys=keys, args=args)
+            if broken:
+                raise TooManyRequests(retry_after=max(1, int(ttl)))
+            return
+        strategy = limiter.limiter
+        for w in windows:
+            ids = self._identifiers(w)
+            if not strategy.hit(w.item, *ids):
+                reset = strategy.get_window_stats(w.item, *ids).reset_time
+                raise TooManyRequests(retry_after=max(1, int(reset - time.time())))
+
+
+def client_limit() -> str:
+    """The per-client limit string (config STATUS_RATE_LIMIT_CLIENT, e.g. "10/minute")."""
+    return current_app.config.get("STATUS_RATE_LIMIT_CLIENT") or "10/minute"
+
+
+def code_limit() -> str:
+    """The per-code limit string (config STATUS_RATE_LIMIT_CODE, e.g. "5/minute;30/day")."""
+    return current_app.config.get("STATUS_RATE_LIMIT_CODE") or STATUS_CODE_LIMIT_DEFAULT
+
+
+@lru_cache(maxsize=16)
+def _ordered(code: str, client: str) -> tuple[tuple[RateLimitItem, bool], ...]:
+    """(item, is a per-code window) for both limit strings, shortest window first (stable)."""
+    both = [(i, True) for i in parse_many(code)] + [(i, False) for i in parse_many(client)]
+    return tuple(sorted(both, key=lambda p: p[0].GRANULARITY.seconds * p[0].multiples))
+
+
+def init_app(app: Flask) -> None:
+    """Build the app's StatusLimits (after Flask-Limiter's init_app, whose storage it may use)."""
+    app.extensions[EXTENSION] = StatusLimits(app)
+
+
+def check(client: str, code_key: str) -> None:
+    """Count one status check try for the current app; see :meth:`StatusLimits.check`."""
+    current_app.extensions[EXTENSION].check(client, code_key)

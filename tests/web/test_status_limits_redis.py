@@ -1,0 +1,135 @@
+"""The status check's limits on the real Redis server (127.0.0.1:6379): every window counted in one
+round trip (one EVALSHA, the Lua script of web/status_limits.py), the broken window's time to live
+sent as Retry-After, and the same answers as the library's memory storage for the same tries."""
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import pytest
+
+from subsidy import create_app
+from tests.conftest import _empty_all_tables
+from tests.web.test_public_status import REDIS_URL, check
+
+redis = pytest.importorskip("redis")
+
+
+@pytest.fixture
+def redis_conn() -> Any:
+    conn = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        conn.ping()
+    except redis.exceptions.ConnectionError as err:
+        pytest.skip(f"Redis is not reachable at 127.0.0.1:6379 ({err}); CI runs these tests with Redis")
+    yield conn
+    conn.close()
+
+
+def _app(app_config: dict, **extra: Any) -> Any:
+    from subsidy.extensions import limiter
+
+    limiter._key_prefix = ""  # the shared Limiter keeps the first prefix it saw; start clean
+    return create_app(dict(app_config, **extra))
+
+
+@pytest.fixture
+def limited(app_config: dict, redis_conn: Any) -> Any:
+    """A factory of apps counting in Redis under a key prefix unique to the test (keys removed)."""
+    prefix = f"subsidy-test-{uuid.uuid4().hex}"
+    apps = []
+
+    def make(**extra: Any) -> Any:
+        app = _app(app_config, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix, **extra)
+        apps.append(app)
+        return app
+
+    yield make, prefix
+    from subsidy.extensions import limiter
+
+    for key in redis_conn.scan_iter(match=f"*{prefix}*"):
+        redis_conn.delete(key)
+    limiter._key_prefix = ""
+    for app in apps:
+        _empty_all_tables(app.extensions["subsidy.engine"])
+        app.extensions["subsidy.engine"].dispose()
+
+
+def test_one_round_trip_per_status_check(limited, redis_conn):
+    """MONITOR shows every command the server runs: for one status check, the commands naming this
+    test's keys that a client sent (not the script) are exactly one EVALSHA, carrying all three
+    windows' keys (per client a minute; per code a minute and a day)."""
+    make, prefix = limited
+    app = make()
+    client = app.test_client()
+    check(client, "NOPE000001", "5678")  # loads the script (SCRIPT LOAD / EVAL) once, not counted
+    seen: list[str] = []
+    sentinel = f"end-{prefix}"
+    ready = threading.Event()
+
+    def listen() -> None:
+        with redis_conn.monitor() as mon:
+            ready.set()
+            for cmd in mon.listen():
+                if sentinel in cmd["command"]:
+                    return
+                if prefix in cmd["command"] and cmd.get("client_type") != "lua":
+                    seen.append(cmd["command"])
+
+    t = threading.Thread(target=listen, daemon=True)
+    t.start()
+    ready.wait(5)
+    other = redis.Redis.from_url(REDIS_URL)
+    other.ping()  # MONITOR starts listening only once its reply came back: give it a moment
+    assert check(client, "NOPE000002", "5678").status_code == 404
+    other.echo(sentinel)
+    t.join(10)
+    other.close()
+    assert len(seen) == 1, seen
+    assert seen[0].upper().startswith("EVALSHA")
+    assert seen[0].count(prefix) == 3
+    assert "code:NOPE000002" in seen[0] and "/1/minute" in seen[0] and "/1/day" in seen[0]
+
+
+def test_a_broken_day_window_says_tomorrow_and_its_retry_after(limited):
+    """3 tries a day on one code (from fresh clients, 5 a minute): the 4th is refused with the
+    day window's time to live, more than 20 hours, as Retry-After and the "ngày mai" sentence."""
+    make, _ = limited
+    app = make(STATUS_RATE_LIMIT_CODE="5/minute;3/day")
+    client = app.test_client()
+    statuses = [check(client, "NOPE000003", "5678", environ_base={"REMOTE_ADDR": f"198.51.100.{i + 1}"}).status_code
+                for i in range(3)]
+    assert statuses == [404, 404, 404]
+    resp = check(client, "NOPE000003", "5678", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert resp.status_code == 429
+    assert 20 * 3600 < int(resp.headers["Retry-After"]) <= 86400
+    assert "Hãy thử lại vào ngày mai" in resp.get_data(as_text=True)
+
+
+def test_a_broken_minute_window_retry_after_is_at_most_a_minute(limited):
+    make, _ = limited
+    app = make(STATUS_RATE_LIMIT_CLIENT="2/minute")
+    client = app.test_client()
+    assert [check(client, f"NOPE00001{i}", "5678").status_code for i in range(3)] == [404, 404, 429]
+    resp = check(client, "NOPE000019", "5678")
+    assert resp.status_code == 429 and 1 <= int(resp.headers["Retry-After"]) <= 60
+
+
+def test_redis_and_memory_storage_answer_the_same_tries(limited, app_config):
+    """The same 40 tries (4 clients × 4 codes, interleaved) against Redis and against the limits
+    library's memory storage give the same statuses; with 3/minute per client and 2/minute per
+    code, worked out by hand: each code is answered twice, then refused."""
+    make, _ = limited
+    tries = [(f"198.51.100.{1 + (i % 4)}", f"NOPE00002{(i // 2) % 4}") for i in range(40)]
+    results = []
+    for app in (make(STATUS_RATE_LIMIT_CLIENT="3/minute", STATUS_RATE_LIMIT_CODE="2/minute"),
+                _app(app_config, STATUS_RATE_LIMIT_CLIENT="3/minute", STATUS_RATE_LIMIT_CODE="2/minute")):
+        client = app.test_client()
+        results.append([check(client, code, "5678", environ_base={"REMOTE_ADDR": addr}).status_code
+                        for addr, code in tries])
+        if app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+            app.extensions["subsidy.engine"].dispose()
+    assert results[0] == results[1]
+    # Codes NOPE000020..23 each get tries 2k, 2k+1 first (answered), every later try refused.
+    assert results[0][:8] == [404] * 8 and set(results[0][8:]) == {429}
