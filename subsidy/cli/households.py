@@ -1,7 +1,7 @@
-"""CLI: import the household list from .xlsx / .csv, export the registry to CSV.
+"""CLI: import the household list from .xlsx / .csv, export the registry to CSV or XLSX.
 
     flask --app app import-households FILE [--year YYYY] [--dry-run] [--skip-invalid] [--user NAME]
-    flask --app app export-households --output FILE.csv
+    flask --app app export-households --output FILE.csv|FILE.xlsx
 
 Both call the same services as the web pages (subsidy.services.importer / households).
 """
@@ -154,24 +154,29 @@ def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_inva
 
 
 @click.command("export-households", help=(
-    "Xuất danh sách hộ ra tệp CSV (UTF-8, có dòng tiêu đề) với các cột household_code, head_name, "
-    "birth_year, gender, citizen_id, hamlet, members, category, meritorious, social_policy, phone."))
+    "Xuất danh sách hộ ra tệp CSV (UTF-8, có dòng tiêu đề) hoặc Excel (.xlsx, theo đuôi tên tệp) với "
+    "các cột household_code, head_name, birth_year, gender, citizen_id, hamlet, members, category, "
+    "meritorious, social_policy, phone."))
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
-              help="Tệp CSV sẽ ghi (ghi đè nếu đã có).")
+              help="Tệp .csv hoặc .xlsx sẽ ghi (ghi đè nếu đã có).")
 @click.option("--include-archived", is_flag=True, help="Xuất cả các hộ đã lưu trữ.")
 @with_appcontext
 def export_households_cmd(output: Path, include_archived: bool) -> None:
-    from subsidy.services.households import export_households, write_export_csv
+    from subsidy.services.households import iter_export_households, write_export_csv, write_export_xlsx
 
     session = cli_session()
     try:
-        rows = export_households(session, include_archived=include_archived)
-    finally:
-        session.close()
-    try:
-        with output.open("w", encoding="utf-8", newline="") as fh:
-            n = write_export_csv(rows, fh)
+        # Rows are written as they are read (the session stays open until the last one).
+        rows = iter_export_households(session, include_archived=include_archived)
+        if output.suffix.lower() == ".xlsx":
+            with output.open("wb") as fh:
+                n = write_export_xlsx(rows, fh)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as fh:
+                n = write_export_csv(rows, fh)
     except OSError as err:
         fail(explain_os_error(err, output, writing=True))
+    finally:
+        session.close()
     click.echo(f"Đã xuất {n} hộ ra {output}.")
 

@@ -248,7 +248,7 @@ LIST_PAGE_LABELS: dict[str, str] = {
     "receipts": "Danh sách biên bản", "household_search": "Tìm hộ khi nhận hồ sơ",
 }
 #: The two formats of an export, as its link and its audit entry name them.
-EXPORT_FORMAT_LABELS: dict[str, str] = {"xlsx": "Excel", "pdf": "PDF"}
+EXPORT_FORMAT_LABELS: dict[str, str] = {"xlsx": "Excel", "csv": "CSV", "pdf": "PDF"}
 #: The names of a list's filters, as the line under a printed list's title states them.
 FILTER_LABELS: dict[str, str] = {
     "q": "Tìm", "hamlet": "Ấp", "category": "Phân loại", "form": "Hình thức", "tier": "Mức ưu tiên",

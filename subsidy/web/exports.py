@@ -1,11 +1,11 @@
 """Lists people take away: every list page as Excel (XLSX) or as a PDF in the administrative format,
 with the page's own filters, and the handover-day sheet of a hamlet.
 
-GET /tai-ve/ho-gia-dinh.<xlsx|pdf>   exports.households    the household list (clerk, approver, admin)
-GET /tai-ve/ho-so.<xlsx|pdf>         exports.applications  the applications (clerk, approver, admin)
-GET /tai-ve/danh-sach-cho.<xlsx|pdf> exports.waiting       the waiting list (clerk, approver)
-GET /tai-ve/bien-ban.<xlsx|pdf>      exports.receipts      the receipts (clerk, approver)
-GET /tai-ve/ban-giao.<xlsx|pdf>      exports.handover_sheet  a hamlet's handover-day sheet (clerk, approver)
+GET /tai-ve/ho-gia-dinh.<xlsx|csv|pdf>   exports.households    the household list (clerk, approver, admin)
+GET /tai-ve/ho-so.<xlsx|csv|pdf>         exports.applications  the applications (clerk, approver, admin)
+GET /tai-ve/danh-sach-cho.<xlsx|csv|pdf> exports.waiting       the waiting list (clerk, approver)
+GET /tai-ve/bien-ban.<xlsx|csv|pdf>      exports.receipts      the receipts (clerk, approver)
+GET /tai-ve/ban-giao.<xlsx|csv|pdf>      exports.handover_sheet  a hamlet's handover-day sheet (clerk, approver)
 
 Each takes the query string of its page (domain.list_views.ListFilters), so the copy holds the
 rows the page shows, every page of them, in the same order. The lists carry names, CCCD numbers
@@ -14,7 +14,9 @@ how many rows, which filters; domain.md §9) once the file is made.
 
 XLSX is written in openpyxl's write-only mode into a spooled temporary file (in memory up to
 SPOOL_BYTES, on disk beyond) and sent from there; the rows are read from the database CHUNK at a
-time, so memory stays bounded however long the list. A PDF is refused above PDF_MAX_ROWS rows
+time, so memory stays bounded however long the list. CSV is streamed to the response as it is
+written (documents.exports.iter_csv, the request's session kept open by stream_with_context until
+the last row). A PDF is refused above PDF_MAX_ROWS rows
 (the page says to filter first).
 """
 from __future__ import annotations
@@ -22,7 +24,9 @@ from __future__ import annotations
 import tempfile
 from typing import Callable
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import (
+    Blueprint, Response, abort, current_app, flash, redirect, request, send_file, stream_with_context, url_for,
+)
 from flask_login import current_user
 
 from subsidy.documents import exports as docs
@@ -77,6 +81,10 @@ def _send(table: ExportTable, fmt: str, back: Callable[[], str], note: str | Non
         resp = Response(body, mimetype="application/pdf")
         resp.headers["Content-Disposition"] = f'inline; filename="{name}"'
         rows = table.count
+    elif fmt == "csv":
+        resp = Response(stream_with_context(docs.iter_csv(table)), mimetype=docs.CSV_TYPE)
+        resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        rows = table.count  # counted with the filter's query before the first row is sent
     else:
         out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         rows = docs.write_xlsx(table, issuer(), out)

@@ -40,6 +40,19 @@ def test_import_dry_run_import_again_and_export(app, tmp_path):
     assert lines[:181] == expected_xlsx[:181]
     assert lines[181:] == expected_csv[1:]
 
+    # The same registry as XLSX: the expected file's cells, every one a text cell (leading zeros).
+    book = tmp_path / "ho.xlsx"
+    result = runner.invoke(args=["export-households", "--output", str(book)])
+    assert result.exit_code == 0 and "Đã xuất 220 hộ" in result.output
+    ws = openpyxl.load_workbook(book).active
+    cells = [[("" if c.value is None else c.value) for c in row] for row in ws.iter_rows()]
+    import csv
+    import io
+    expected = list(csv.reader(io.StringIO((DATA / "ho-ngheo-2025-phu-tan.expected.csv").read_text("utf-8"))))
+    assert cells[:181] == expected[:181]
+    assert len(cells) == 221
+    assert all(c.data_type == "s" for row in ws.iter_rows(min_row=2, max_row=3) for c in row if c.value)
+
 
 def test_refused_import_exits_non_zero_and_lists_error_rows(app, tmp_path):
     wb = openpyxl.load_workbook(XLSX)

@@ -109,6 +109,38 @@ def test_applications_pdf_holds_the_filtered_rows_only(client, login_as, world, 
     assert [c for c, _n, u in _exports(app)] == [{"list": "applications", "format": "pdf", "rows": 3}]
 
 
+def test_filtered_applications_csv_holds_the_pages_rows_as_text(client, login_as, world, app):
+    """The CSV copy: a byte order mark (Excel reads UTF-8), the column titles, then the page's rows
+    in its order; CCCDs and phones as typed (leading zeros kept), dates dd/mm/yyyy; audited once."""
+    import csv
+
+    login_as("clerk")
+    resp = client.get("/tai-ve/ho-so.csv", query_string=FILTER)
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    assert resp.headers["Content-Disposition"].startswith('attachment; filename="ho-so-')
+    assert resp.data.startswith(b"\xef\xbb\xbf")
+    lines = list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig"), newline="")))
+    header, rows = lines[0], lines[1:]
+    assert header[:3] == ["STT", "Mã hồ sơ", "Họ và tên chủ hộ"]
+    assert [r[1] for r in rows] == [world[n][0] for n in ("Phạm Văn Dũng", "Lê Thị Cúc", "Trần Văn Bảy")]
+    assert [r[0] for r in rows] == ["1", "2", "3"]
+    cccd, phone, day = header.index("Số CCCD"), header.index("Số điện thoại"), header.index("Ngày nhận")
+    assert [(r[cccd], r[phone], r[day]) for r in rows] == [
+        ("082070000103", "0912000103", "02/02/2026"), ("082170000102", "0382000102", "03/02/2026"),
+        ("082070000101", "0912000101", "01/02/2026")]
+    assert [c for c, _n, _u in _exports(app)] == [{"list": "applications", "format": "csv", "rows": 3}]
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(client, login_as, app):
+    s = app.extensions["subsidy.sessionmaker"]()
+    factories.household(s, head_name='=HYPERLINK("http://x","Bấm")', hamlet=HOA)
+    s.commit()
+    s.close()
+    login_as("clerk")
+    body = client.get("/tai-ve/ho-gia-dinh.csv").data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body and ',=HYPERLINK' not in body
+
+
 def test_households_xlsx_equals_the_filtered_page(client, login_as, world):
     login_as("admin")
     q = {"hamlet": THANH}
@@ -189,7 +221,8 @@ def test_a_pdf_too_long_is_refused_with_a_message(client, login_as, world, monke
 @pytest.mark.parametrize("role,url,status", [
     ("radio", "/tai-ve/ho-gia-dinh.xlsx", 403), ("radio", "/tai-ve/ho-so.pdf", 403),
     ("admin", "/tai-ve/bien-ban.xlsx", 403), ("admin", "/tai-ve/danh-sach-cho.xlsx", 403),
-    ("approver", "/tai-ve/bien-ban.xlsx", 200), ("clerk", "/tai-ve/ho-so.csv", 404),
+    ("approver", "/tai-ve/bien-ban.xlsx", 200), ("clerk", "/tai-ve/ho-so.ods", 404),
+    ("clerk", "/tai-ve/ho-so.csv", 200), ("radio", "/tai-ve/ho-so.csv", 403),
 ])
 def test_who_may_take_which_list(client, login_as, role, url, status):
     login_as(role)

@@ -15,7 +15,9 @@ from __future__ import annotations
 from subsidy.services.households.columns import (
     DATA_FIELDS, SORT_KEY_LENGTH, derived_keys, household_row, new_household_facts,
 )
-from subsidy.services.households.export import EXPORT_COLUMNS, export_households, write_export_csv
+from subsidy.services.households.export import (
+    EXPORT_COLUMNS, export_households, iter_export_households, write_export_csv, write_export_xlsx,
+)
 from subsidy.services.households.registry import (
     PRIOR_DEVICES, HouseholdInput, HouseholdRef, InvalidHousehold, NeedsConfirmation, archive_household, check_household,
     check_citizen_id_owner, get_household, household_history, register_household, restore_household, same_head,
@@ -27,7 +29,7 @@ from subsidy.services.households.search import (
 
 __all__ = [
     "DATA_FIELDS", "SORT_KEY_LENGTH", "derived_keys", "household_row", "new_household_facts",
-    "EXPORT_COLUMNS", "export_households", "write_export_csv",
+    "EXPORT_COLUMNS", "export_households", "iter_export_households", "write_export_csv", "write_export_xlsx",
     "PRIOR_DEVICES", "HouseholdInput", "HouseholdRef", "InvalidHousehold", "NeedsConfirmation",
     "archive_household", "check_citizen_id_owner", "check_household", "get_household", "household_history",
     "register_household", "restore_household", "same_head", "update_household",
