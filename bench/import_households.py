@@ -251,7 +251,8 @@ def main() -> None:
     engine = make_engine(url)
     Session = make_sessionmaker(engine)
     data = xlsx.read_bytes()
-    limits = ImportLimits(max_bytes=50 * 1024 * 1024)
+    # the bench may go beyond the default 50,000-row limit of one import (--rows)
+    limits = ImportLimits(max_bytes=50 * 1024 * 1024, max_rows=max(50_000, args.rows), max_seconds=3600)
     rss_before = peak_rss_mb()
 
     bare, bare_rows = bare_pass(xlsx)
