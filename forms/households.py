@@ -34,6 +34,10 @@ def hamlet_name(form, field) -> None:  # noqa: ANN001 - wtforms validator signat
         raise ValidationError(str(err)) from err
 
 
+# The hamlet must be chosen: the form marks it required (*) like the other required fields.
+hamlet_name.field_flags = {"required": True}  # type: ignore[attr-defined]
+
+
 class HouseholdForm(BaseForm):
     """The household record. ``hamlet`` choices are set by the view (configured + on file, and the
     household's own); any other posted value is refused, and the chosen one must be a plausible

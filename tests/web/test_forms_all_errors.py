@@ -91,3 +91,10 @@ def test_allocation_form_keeps_what_was_typed(app, client, login_as):
                                                     "source_document": "CV 12/STTTT"})
     body = html.unescape(resp.get_data(as_text=True))
     assert resp.status_code == 422 and 'value="CV 12/STTTT"' in body and len(_errors(body)) == 1
+
+
+def test_required_fields_are_marked(app, client, login_as):
+    login_as("clerk")
+    page = client.get("/ho-gia-dinh/them").get_data(as_text=True)
+    marked = re.findall(r'<label for="([a-z_]+)">[^<]*<span class="req">\*</span>', page)
+    assert set(marked) == {"code", "head_name", "hamlet", "members"}
