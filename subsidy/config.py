@@ -7,6 +7,8 @@ SECRET_KEY          signing key; default: generated once and kept in SECRET_KEY_
                     (instance/secret_key). Backups carry it; a restore puts it back there.
 BACKUP_KEY_FILE     the key that encrypts backups (default instance/backup.key, made by the first
                     backup): keep a copy away from the backups, without it no backup can be read.
+BACKUP_DIR          where the admin page's backups are kept and listed (default instance/backups; the
+                    scheduled backup should write to the same folder: `backup --output $BACKUP_DIR/`).
 VIEW_LOG_RETENTION_YEARS  how long entries saying who saw personal data are kept (default 5 years);
                     `flask prune-view-log` (and `backup --prune-views`) removes older ones. Changes are kept.
 RATELIMIT_STORAGE_URI   Flask-Limiter storage (the `limits` library's URIs); default memory://
@@ -85,6 +87,7 @@ def load_config() -> dict:
         # environment, and the operator sets it there).
         "SECRET_KEY_FILE": None if os.environ.get("SECRET_KEY") else str(INSTANCE / "secret_key"),
         "BACKUP_KEY_FILE": os.environ.get("BACKUP_KEY_FILE", str(INSTANCE / "backup.key")),
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(INSTANCE / "backups")),
         "VIEW_LOG_RETENTION_YEARS": int(os.environ.get("VIEW_LOG_RETENTION_YEARS", "5")),
         "DATABASE_URL": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

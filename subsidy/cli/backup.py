@@ -16,7 +16,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from subsidy.cli.common import fail
-from subsidy.domain.calendar import VN_TZ
 
 
 def _key(create: bool) -> bytes:
@@ -34,16 +33,6 @@ def _key(create: bool) -> bytes:
     return key
 
 
-def _rotate(folder: Path, keep: int) -> list[Path]:
-    from subsidy.services.backup import SUFFIX
-
-    files = sorted(folder.glob(f"vtci-*{SUFFIX}"), key=lambda p: p.name, reverse=True)
-    removed = files[keep:]
-    for p in removed:
-        p.unlink()
-    return removed
-
-
 @click.command("backup", help=(
     "Sao lưu toàn bộ cơ sở dữ liệu (cả khi phần mềm đang chạy) cùng khóa bí mật vào một tệp mã hóa. "
     "--output là tệp, hoặc thư mục (tệp vtci-NGÀY-GIỜ.vtcibak được tạo trong đó). Khóa mã hóa ở "
@@ -56,9 +45,8 @@ def _rotate(folder: Path, keep: int) -> list[Path]:
               help="Sau khi sao lưu xong, xóa nhật ký xem dữ liệu cá nhân quá thời hạn lưu (như lệnh prune-view-log).")
 @with_appcontext
 def backup_cmd(output: str, keep: int | None, prune_views: bool) -> None:
-    import datetime as dt
-
-    from subsidy.services.backup import SUFFIX, BackupError, make_backup
+    from subsidy.services.backup import BackupError, make_backup
+    from subsidy.services.backup.folder import new_name
 
     # A trailing "/" names a folder even before it exists (the first scheduled run makes it).
     folder = Path(output) if Path(output).is_dir() or output.endswith("/") else None
@@ -66,7 +54,7 @@ def backup_cmd(output: str, keep: int | None, prune_views: bool) -> None:
         fail("--keep chỉ dùng khi --output là một thư mục.")
     target = Path(output)
     if folder is not None:
-        target = folder / f"vtci-{dt.datetime.now(VN_TZ):%Y%m%d-%H%M%S}{SUFFIX}"
+        target = new_name(folder)
     try:
         key = _key(create=True)
         result = make_backup(current_app.config["DATABASE_URL"], target, key, current_app.config["SECRET_KEY"],
@@ -78,7 +66,9 @@ def backup_cmd(output: str, keep: int | None, prune_views: bool) -> None:
     click.echo(f"Đã sao lưu vào {result.path} ({result.size:,} byte, mã hóa): {len(m['tables'])} bảng, "
                f"{rows:,} dòng, migration {m['revision']}, phiên bản {m['app_version']}.".replace(",", "."))
     if keep is not None and folder is not None:
-        for p in _rotate(folder, keep):
+        from subsidy.services.backup.folder import rotate
+
+        for p in rotate(folder, keep):
             click.echo(f"Đã xóa bản sao lưu cũ {p.name} (giữ {keep} bản mới nhất).")
     if prune_views:
         from subsidy.cli.retention import prune_view_log

@@ -353,6 +353,9 @@ ACTION_LABELS: dict[str, str] = {
     "api_token.revoke": "Thu hồi mã truy cập API",
     # the log itself
     "audit.prune_views": "Xóa nhật ký xem dữ liệu cá nhân đã quá thời hạn lưu",
+    # backups
+    "backup.create": "Sao lưu cơ sở dữ liệu",
+    "backup.download": "Tải bản sao lưu (đã mã hóa) về máy",
 }
 # Every workflow step is audited as "application.<move name>" (services.workflow.move): the log
 # names it as its button does, unless the table above words it for the log.
@@ -364,7 +367,7 @@ ENTITY_LABELS: dict[str, str] = {
     "household": "hộ gia đình", "application": "hồ sơ đề nghị", "allocation": "phân bổ",
     "proposal_list": "danh sách", "handover": "biên bản bàn giao", "cash_payment": "giấy biên nhận tiền",
     "receipt": "biên bản", "rule_set": "bộ quy tắc", "user": "tài khoản", "api_token": "mã truy cập API",
-    "import": "lần nhập danh sách", "list": "danh sách", "audit": "nhật ký", "job": "công việc chạy nền",
+    "import": "lần nhập danh sách", "list": "danh sách", "audit": "nhật ký", "backup": "bản sao lưu", "job": "công việc chạy nền",
 }
 
 
@@ -435,7 +438,10 @@ FIELD_LABELS: dict[str, str] = {
     "username": "Tên đăng nhập", "full_name": "Họ tên", "role": "Vai trò", "active": "Đang hoạt động",
     "locked_until": "Tạm khóa đến", "token_name": "Tên mã truy cập", "version": "Phiên bản", "file": "Tệp",
     "new": "Hộ mới", "update": "Hộ cập nhật", "unchanged": "Hộ không đổi", "error": "Dòng lỗi",
-    "list": "Danh sách", "format": "Định dạng", "rows": "Số dòng",
+    "list": "Danh sách", "format": "Định dạng", "rows": "Số dòng", "page": "Trang", "pages": "Số trang",
+    # the log's retention, backups
+    "removed": "Số lượt xem đã xóa", "before": "Ghi trước lúc", "years": "Thời hạn lưu (năm)",
+    "size": "Dung lượng (byte)",
 }
 #: The proposal list's status (ProposalList.status) in words.
 LIST_STATUS_LABELS: dict[str, str] = {"draft": "Đang lập (dự thảo)", "submitted": "Đã trình, chờ phê duyệt",
@@ -450,7 +456,7 @@ AUDIT_KIND_LABELS: dict[str, str] = {"changes": "Thay đổi", "views": "Lượt
 _CODED_FIELDS: dict[str, dict] = {
     "state": STATE_LABELS, "category": CATEGORY_LABELS, "prior_device": PRIOR_DEVICE_LABELS,
     "role": ROLE_LABELS, "outcome": OUTCOME_LABELS, "status": LIST_STATUS_LABELS, "head_gender": GENDER_LABELS,
-    "list": EXPORT_LIST_LABELS, "format": EXPORT_FORMAT_LABELS, "priority_tier": TIER_LABELS,
+    "list": {**LIST_PAGE_LABELS, **EXPORT_LIST_LABELS}, "format": EXPORT_FORMAT_LABELS, "priority_tier": TIER_LABELS,
 }
 
 

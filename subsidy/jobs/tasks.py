@@ -23,7 +23,13 @@ def _bulk_check(session: Session, job: Job, actor: User | None) -> None:
         session.commit()
 
 
-RUNNERS = {"bulk_check": _bulk_check}
+def _backup(session: Session, job: Job, actor: User | None) -> None:
+    from subsidy.services.backup.job import run_backup
+
+    run_backup(session, job, actor, bound_app().config)
+
+
+RUNNERS = {"bulk_check": _bulk_check, "backup": _backup}
 
 
 def run(job_id: int) -> None:

@@ -18,6 +18,7 @@ from subsidy.services.errors import NotFound
 #: Job kind → what the page calls it.
 JOB_LABELS: dict[str, str] = {
     "bulk_check": "Kiểm tra điều kiện hàng loạt",
+    "backup": "Sao lưu cơ sở dữ liệu",
 }
 
 

@@ -15,6 +15,7 @@ from subsidy.web import (
     admin,
     applications,
     auth,
+    backups,
     errors,
     exports,
     filters,
@@ -40,6 +41,7 @@ from subsidy.web.printing import public_address_warning
 BLUEPRINTS = (
     main.bp, auth.bp, admin.bp, households.bp, imports.bp, applications.bp, lists.bp, rulesets.bp,
     handovers.bp, receipts.bp, reports.bp, public.bp, radio.bp, exports.bp, guide.bp, jobs.bp,
+    backups.bp,
 )
 
 

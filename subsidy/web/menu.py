@@ -36,6 +36,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("Bộ quy tắc", "rulesets.index", frozenset({"admin", "clerk", "approver"})),
     MenuEntry("Tài khoản", "admin.users_index", frozenset({"admin"})),
     MenuEntry("Nhật ký", "admin.audit_log", frozenset({"admin", "approver"})),
+    MenuEntry("Sao lưu", "backups.index", frozenset({"admin"})),
 )
 
 

@@ -183,6 +183,8 @@ def test_backup_into_a_folder_keeps_the_newest(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["backup", "--output", str(folder), "--keep", "2"])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in folder.iterdir())
-    assert len(names) == 3 and names[0] == "notes.txt" and names[1] == "vtci-20240102-000000.vtcibak"
-    assert names[2].startswith("vtci-20") and names[2].endswith(".vtcibak") and "Đã xóa bản sao lưu cũ" in result.output
+    # The new backup comes with its manifest copy (the admin page lists it without decrypting).
+    assert len(names) == 4 and names[0] == "notes.txt" and names[1] == "vtci-20240102-000000.vtcibak"
+    assert names[2].startswith("vtci-20") and names[2].endswith(".vtcibak") and names[3] == names[2] + ".json"
+    assert "Đã xóa bản sao lưu cũ" in result.output
 

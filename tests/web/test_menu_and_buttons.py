@@ -26,7 +26,7 @@ MENU_BY_HAND = {
               "Bộ quy tắc"],
     "approver": ["Hộ gia đình", "Hồ sơ", "Danh sách", "Biên bản", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc",
                  "Nhật ký"],
-    "admin": ["Hộ gia đình", "Nhập danh sách", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc", "Tài khoản", "Nhật ký"],
+    "admin": ["Hộ gia đình", "Nhập danh sách", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc", "Tài khoản", "Nhật ký", "Sao lưu"],
     "radio": ["Số liệu phát thanh"],
 }
 

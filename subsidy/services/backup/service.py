@@ -32,6 +32,7 @@ from subsidy.db import alembic_config, make_engine, upgrade_database
 from subsidy.domain.calendar import VN_TZ
 from subsidy.services.backup import databases
 from subsidy.services.backup.archive import BackupError, decrypt_stream, encrypt_stream, load_key
+from subsidy.services.backup.folder import write_sidecar
 from subsidy.version import APP_VERSION
 
 FORMAT = 1
@@ -86,7 +87,8 @@ def make_backup(url: str, output: Path, key: bytes, secret_key: str, settings: M
     ``key``: the 32-byte backup key (:func:`.archive.load_key`); ``settings``: the app's config
     (the names of :data:`SETTINGS` are copied into the manifest). The file is written beside
     ``output`` under a temporary name and renamed when complete, so an interrupted backup never
-    leaves a file that looks whole. Works while the app runs. Raises BackupError.
+    leaves a file that looks whole; a copy of the manifest is written beside it (``<name>.json``,
+    :mod:`.folder`). Works while the app runs. Raises BackupError.
     """
     dialect = databases.dialect_of(url)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -120,6 +122,7 @@ def make_backup(url: str, output: Path, key: bytes, secret_key: str, settings: M
                 encrypt_stream(key, src, dst)
             partial.chmod(0o600)
             partial.replace(output)
+            write_sidecar(output, manifest)
         except OSError as err:
             partial.unlink(missing_ok=True)
             raise BackupError(f"không ghi được {output}: {err.strerror or err}") from err
