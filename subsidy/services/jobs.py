@@ -6,6 +6,7 @@ far it is from the database. These functions flush and never commit.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -40,6 +41,16 @@ def get_job(session: Session, job_id: int, actor: User | None = None) -> Job:
     if job is None or (actor is not None and actor.role != "admin" and job.created_by_id != actor.id):
         raise NotFound("Không có công việc này.")
     return job
+
+
+#: A job queued longer than this without starting: the worker is probably not running.
+STALL_AFTER = dt.timedelta(minutes=1)
+
+
+def stalled(job: Job, now: dt.datetime | None = None) -> bool:
+    """True when ``job`` is still queued STALL_AFTER after it was created (its page then says the
+    job worker may not be running)."""
+    return job.status == "queued" and (now or utcnow()) - job.created_at > STALL_AFTER
 
 
 def mark_running(job: Job) -> None:

@@ -25,7 +25,8 @@ def _job(job_id: int):
 def show(job_id: int):
     job = _job(job_id)
     return render_template("jobs/show.html", job=job, label=svc.JOB_LABELS.get(job.kind, job.kind),
-                           outcome_labels=OUTCOME_LABELS, running=job.status in ("queued", "running"))
+                           outcome_labels=OUTCOME_LABELS, running=job.status in ("queued", "running"),
+                           stalled=svc.stalled(job))
 
 
 @bp.route("/<int:job_id>.json")

@@ -81,3 +81,13 @@ def test_only_the_starter_sees_a_job(app, client, login_as, make_user):
     from tests.conftest import login
     login(client, "other")
     assert client.get(loc).status_code == 404
+
+
+def test_a_job_waiting_too_long_says_the_worker_may_be_off(session, clerk):
+    from subsidy.services import jobs as jobs_svc
+
+    job = jobs_svc.create_job(session, "bulk_check", {"ids": [1]}, 1, clerk)
+    assert not jobs_svc.stalled(job, now=job.created_at + dt.timedelta(seconds=30))
+    assert jobs_svc.stalled(job, now=job.created_at + dt.timedelta(minutes=2))
+    jobs_svc.mark_running(job)
+    assert not jobs_svc.stalled(job, now=job.created_at + dt.timedelta(minutes=2))
