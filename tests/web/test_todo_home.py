@@ -54,3 +54,21 @@ def test_approver_sees_lists_waiting_for_approval(app, client, login_as):
     todo = html.unescape(client.get("/").get_data(as_text=True)).split('id="viec-can-lam">')[1].split("</section>")[0]
     assert "Danh sách 07/DS-UBND chờ phê duyệt" in todo and "cần kiểm tra điều kiện" not in todo
     assert "dự thảo" not in todo  # a draft is the clerk's until submitted
+
+
+def test_an_upload_left_in_preview_is_on_the_uploaders_list_only(app, client, login_as, make_user, tmp_path):
+    from tests.web.test_households_web import CSV, upload
+
+    app.config["IMPORT_DIR"] = str(tmp_path)
+    try:
+        login_as("clerk")
+        token = upload(client, CSV.read_bytes(), "bo-sung.csv").headers["Location"].rsplit("/", 1)[1]
+        todo = html.unescape(client.get("/").get_data(as_text=True)).split('id="viec-can-lam">')[1].split("</section>")[0]
+        assert "Tệp «bo-sung.csv» đã tải lên nhưng chưa xác nhận nhập" in todo and token in todo
+        make_user("clerk2", "clerk")
+        client.post("/dang-xuat")
+        from tests.conftest import login
+        login(client, "clerk2")
+        assert "bo-sung.csv" not in client.get("/").get_data(as_text=True)
+    finally:
+        app.config.pop("IMPORT_DIR", None)
