@@ -2,8 +2,10 @@
 starts it, 2 worker processes, the counters in the real Redis (RATELIMIT_STORAGE_URI=redis://…).
 
 Which process takes a connection is the kernel's choice, so the test does not hope for it: each
-worker process is replaced after 3 requests (gunicorn --max-requests), so one code's 7 tries are
-answered by at least 3 different processes (the access log names each one's pid). The status
+worker process is replaced after about 3 requests (gunicorn --max-requests; a process may finish
+what it already accepted), so one code's 7 tries are answered by several processes (the access log
+names each one's pid; --preload forks each new process from the loaded app, so replacing one is
+cheap). The status
 check's per-code limit (5 a minute here) still refuses the 6th and 7th try. The same server with
 the counters in memory lets every try through: what Redis is there for."""
 from __future__ import annotations
@@ -65,7 +67,7 @@ def _tries(database_url: str, log: Path, storage: str, prefix: str) -> tuple[dic
                RATELIMIT_STORAGE_URI=storage, RATELIMIT_KEY_PREFIX=prefix, WEB_WORKERS="2", WEB_THREADS="2",
                STATUS_RATE_LIMIT_CODE="5/minute", STATUS_RATE_LIMIT_CLIENT="1000/minute", ACCESS_LOG=str(log))
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:subsidy.gunicorn_conf",
-                             "--max-requests", "3", "--access-logformat", '%(p)s "%(r)s" %(s)s', "app:app"],
+                             "--preload", "--max-requests", "3", "--access-logformat", '%(p)s "%(r)s" %(s)s', "app:app"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -92,7 +94,7 @@ def _tries(database_url: str, log: Path, storage: str, prefix: str) -> tuple[dic
 def test_per_code_limit_holds_across_gunicorn_worker_processes_on_redis(app, database_url, tmp_path, redis_prefix):
     conn, prefix = redis_prefix
     answers, pids = _tries(database_url, tmp_path / "redis.log", REDIS_URL, prefix)
-    assert len(pids) >= 3, pids  # 7 tries, a process answers at most 3
+    assert len(pids) >= 2, pids  # 7 tries, no process lives for them all
     for code in CODES:
         # 5 tries answered (not found: no such application), then refused, whichever process.
         assert answers[code] == [404] * 5 + [429] * 2, (code, answers[code])
@@ -101,4 +103,4 @@ def test_per_code_limit_holds_across_gunicorn_worker_processes_on_redis(app, dat
 
     # In memory each process counts on its own, and a new one starts from nothing.
     answers, pids = _tries(database_url, tmp_path / "memory.log", "memory://", prefix)
-    assert len(pids) >= 3 and all(a.count(404) > 5 for a in answers.values()), answers
+    assert len(pids) >= 2 and all(a.count(404) > 5 for a in answers.values()), (answers, pids)
