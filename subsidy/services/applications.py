@@ -127,6 +127,28 @@ def record_prior_device(session: Session, household: Household, value: str, deta
     return bool(changes)
 
 
+def field_errors(session: Session, data: ApplicationInput, today: dt.date | None = None) -> dict[str, str]:
+    """The date checks of :func:`apply`, saving nothing: {form field: Vietnamese message} for the
+    date received (future, before the programme), the purchase date (future, cash only) and the
+    prior-device date (future). A view whose form refused other fields adds these, so the clerk
+    sees every mistake after one submit. A None date is skipped (the form says it is missing)."""
+    today = today or today_vn()
+    errors: dict[str, str] = {}
+    checks = [(lambda: check_received_on(session, data.received_on, today)) if data.received_on else None,
+              (lambda: check_not_future(data.purchase_date if data.support_form == "cash" else None,
+                                        "Ngày mua điện thoại", "purchase_date", today)),
+              (lambda: check_not_future(data.prior_device_date if data.prior_device else None,
+                                        "Ngày nhận thiết bị", "prior_device_date", today))]
+    for check in checks:
+        if check is None:
+            continue
+        try:
+            check()
+        except FieldError as err:
+            errors.setdefault(err.field, str(err))
+    return errors
+
+
 def apply(session: Session, data: ApplicationInput, actor: User | None, *,
           programme: str = DEFAULT_PROGRAMME, at: dt.datetime | None = None) -> Application:
     """Receive an application (state ``received``) for household ``data.household_id``.

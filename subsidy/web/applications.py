@@ -39,7 +39,7 @@ from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.permissions import may
 from subsidy.web.printing import document_config
-from subsidy.web.refusals import show_refusal
+from subsidy.web.refusals import put_field_errors, show_refusal
 from subsidy.web.viewlog import record_list_view, record_view
 
 bp = Blueprint("applications", __name__, url_prefix="/ho-so")
@@ -113,7 +113,9 @@ def new():
         form.received_on.data = form.received_on.data or today_vn()
         if household is not None:
             form.household_id.data = household.id
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    date_errors: dict[str, str] = {}
+    if form.is_submitted():
         data = svc.ApplicationInput(
             household_id=form.household_id.data, support_form=form.support_form.data,
             received_on=form.received_on.data, purchase_date=form.purchase_date.data,
@@ -121,6 +123,10 @@ def new():
             prior_device=form.prior_device.data or None, prior_device_detail=form.prior_device_detail.data,
             prior_device_date=form.prior_device_date.data,
         )
+        # Every date mistake with the form's own, after one submit (nothing saved).
+        date_errors = svc.field_errors(session, data)
+        put_field_errors(form, date_errors)
+    if valid and not date_errors:
         try:
             app = svc.apply(session, data, current_user, programme=_programme())
         except svc.DuplicateApplication as err:

@@ -98,3 +98,23 @@ def test_required_fields_are_marked(app, client, login_as):
     page = client.get("/ho-gia-dinh/them").get_data(as_text=True)
     marked = re.findall(r'<label for="([a-z_]+)">[^<]*<span class="req">\*</span>', page)
     assert set(marked) == {"code", "head_name", "hamlet", "members"}
+
+
+def test_application_form_shows_every_date_mistake_at_once(app, client, login_as):
+    from subsidy.services import rulesets
+
+    login_as("clerk")
+    s = app.extensions["subsidy.sessionmaker"]()
+    rulesets.load_shipped(s)
+    h = factories.applicant(s, prior_device="unknown")  # the form asks for the prior device then
+    s.commit()
+    hid = h.id
+    s.close()
+    resp = client.post("/ho-so/moi", data={"household_id": str(hid), "support_form": "cash", "received_on": "01/01/2022",
+                                            "purchase_date": "01/01/2099", "prior_device": "vtci_tablet",
+                                            "prior_device_date": "31/02/2024"})
+    body = html.unescape(resp.get_data(as_text=True))
+    assert resp.status_code == 422
+    errs = " | ".join(_errors(body))
+    assert "01/01/2022" in errs and "01/01/2099" in errs and "không có ngày 31" in errs
+    assert 'value="01/01/2099"' in body
