@@ -18,7 +18,7 @@ from __future__ import annotations
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from subsidy.documents import base as b
 from subsidy.documents.qr import qr_code
@@ -103,9 +103,12 @@ def story(d: IntakeSlipData) -> list[Flowable]:
     out.append(Paragraph(f"{b.esc(d.giver_unit)} đã tiếp nhận hồ sơ đề nghị hỗ trợ điện thoại thông minh của:",
                          st.normal))
     out += [Spacer(1, 1 * mm), _facts(d, st), Spacer(1, 5 * mm), _code_box(d, st), Spacer(1, 5 * mm)]
-    out += _how_to_check(d, st)
-    out.append(b.signature_blocks([("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký, ghi rõ họ tên)", d.clerk_name)],
-                                  sign_space=20 * mm))
+    how = _how_to_check(d, st)
+    signature = b.signature_blocks([("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký, ghi rõ họ tên)", d.clerk_name)],
+                                   sign_space=20 * mm)
+    # the last sentence stays with the signature: never a page holding the signature alone
+    out += how[:-1]
+    out.append(KeepTogether([how[-1], *signature._content]))
     return out
 
 

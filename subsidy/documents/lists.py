@@ -17,7 +17,7 @@ import io
 import unicodedata
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table
+from reportlab.platypus import Paragraph
 
 from subsidy.documents import base as b
 from subsidy.domain.documents import ListDocument
@@ -27,17 +27,18 @@ from subsidy.domain.vn import place_date_line
 HEADER = ["STT", "Họ và tên chủ hộ", "Năm sinh", "Số CCCD", "Số điện thoại", "Ấp", "Phân loại hộ",
           "Mức ưu tiên", "Hình thức hỗ trợ", "Ghi chú"]
 # Column widths in mm (sum 252 = the landscape frame): the longest sample name, a CCCD, a phone number, a
-# hamlet, "Hộ cận nghèo" and "Gói hỗ trợ kết hợp" each fit on one line at 12 pt.
-WEIGHTS = [11, 42, 14, 28, 24, 27, 26, 13, 35, 32]
+# hamlet, "Hộ cận nghèo" and "Gói hỗ trợ kết hợp" each fit on one line at 12 pt, and no header takes
+# more than two lines ("Mức ưu tiên" is "Mức ưu / tiên"), so a short list and its signatures share a page.
+WEIGHTS = [11, 42, 14, 28, 24, 27, 26, 16, 35, 29]
+#: The space to sign (and stamp) in: as on the receipts.
+SIGN_SPACE = 18 * mm
+#: Between the totals row and the signatures (and the Nơi nhận).
+SIGN_GAP = 4 * mm
 ALIGN = ["C", "L", "C", "C", "C", "L", "L", "C", "L", "L"]
 
 
 def _place_date(doc: ListDocument) -> str:
     return place_date_line(doc.issuer.place, doc.date)
-
-
-#: The last rows of a list are kept on the page of the signatures, so they never stand alone.
-TAIL_ROWS = 2
 
 
 #: A row with more characters than this may be too tall to keep on the signatures' page.
@@ -48,48 +49,11 @@ def _tall(rows: list[list]) -> bool:
     return any(sum(len(str(v)) for v in row) > TALL_ROW_CHARS for row in rows)
 
 
-def _parts(flowable: Flowable) -> list[Flowable]:
-    """The flowables inside a KeepTogether (signature_blocks returns one), or the flowable itself."""
-    return list(getattr(flowable, "_content", None) or [flowable])
-
-
-def _rows_table(rows: list[list], widths: list[float], totals: list) -> Table:
-    """Body rows and totals drawn exactly like base.data_table's, without the header row: the
-    continuation of the table above it on the same page."""
-    return b.data_table(HEADER, rows, widths, totals=totals, align=ALIGN, show_header=False)
-
-
-class _TailWithSignature(Flowable):
-    """The last rows, the totals and the signatures as one block that never splits.
-
-    Where it fits under the table it continues the table (``plain``: no header); otherwise it goes
-    to the next page whole, with the table header repeated (``headed``). So the signature page
-    always carries the end of the list, as an administrative document should.
-    """
-
-    def __init__(self, plain: list[Flowable], headed: list[Flowable]):
-        super().__init__()
-        self._variants = {False: plain, True: headed}
-        self._headed = False
-        self._sizes: list[tuple[float, float]] = []
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        parts = self._variants[self._headed]
-        self._sizes = [p.wrapOn(self.canv, availWidth, availHeight) for p in parts]
-        self.width = availWidth
-        self.height = sum(h for _, h in self._sizes)
-        return self.width, self.height
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        self._headed = True  # not enough room here: start the next page, header first
-        return []
-
-    def draw(self) -> None:
-        y = self.height
-        for part, (w, h) in zip(self._variants[self._headed], self._sizes):
-            y -= h
-            # _sW as the frame passes it, so a centred table lands where base.data_table's does
-            part.drawOn(self.canv, 0, y, _sW=self.width - w)
+def totals_text(counts: dict[str, int]) -> str:
+    """The totals line, as the XLSX writes it: "Tổng cộng: 8 hộ (6 hộ nghèo, 2 hộ cận nghèo; 1 hộ
+    nhận tiền)" (``counts`` as ListDocument.counts gives them)."""
+    return (f"Tổng cộng: {counts['total']} hộ ({counts['poor']} hộ nghèo, {counts['near_poor']} hộ cận nghèo; "
+            f"{counts['cash']} hộ nhận tiền)")
 
 
 def render_pdf(doc: ListDocument) -> bytes:
@@ -103,31 +67,28 @@ def render_pdf(doc: ListDocument) -> bytes:
         story = [*b.admin_header(doc.issuer, doc.number, _place_date(doc)), *b.title(doc.title, doc.programme_line)]
     rows = [[r.stt, r.name, r.birth_year or "", r.citizen_id, r.phone, r.hamlet, r.category_label, r.tier, r.form,
              r.note] for r in doc.rows]
-    c = doc.counts()
-    totals = ["", f"Tổng cộng: {c['total']} hộ", "", "", "", "", f"{c['poor']} nghèo\n{c['near_poor']} cận nghèo", "",
-              f"{c['cash']} hộ nhận tiền", ""]
+    # one line across the columns after STT: the totals never make the last row two lines tall
+    totals = ["", totals_text(doc.counts())] + [""] * (len(HEADER) - 2)
     widths = b.fit_widths(WEIGHTS, landscape=True)
     signer = b.signer_block(doc.issuer.signer)
     if approved:
-        signature = b.signature_blocks([signer], sign_space=20 * mm)
+        signature = b.signature_blocks([signer], sign_space=SIGN_SPACE, space_before=SIGN_GAP)
     else:
         signature = b.signature_blocks([("NGƯỜI LẬP DANH SÁCH", "(Ký, ghi rõ họ tên)", doc.prepared_by), signer],
-                                       sign_space=20 * mm, recipients=doc.issuer.recipient_lines())
+                                       sign_space=SIGN_SPACE, recipients=doc.issuer.recipient_lines(),
+                                       space_before=SIGN_GAP)
+    table = {"align": ALIGN, "totals": totals, "totals_span": (1, len(HEADER) - 1)}
     if not doc.rows:
         story += [Paragraph("Danh sách chưa có hộ nào.", st.italic), signature]
-    elif _tall(rows[-TAIL_ROWS:]):
+    elif _tall(rows[-b.TAIL_ROWS:]):
         # last rows with long texts may not fit on one page with the signatures: they flow like the
         # rest of the table (cut into continuation rows), the signatures kept together after them
-        story += [b.data_table(HEADER, rows, widths, totals=totals, align=ALIGN), signature]
-    elif len(rows) <= TAIL_ROWS:
-        story.append(KeepTogether([b.data_table(HEADER, rows, widths, totals=totals, align=ALIGN), signature]))
+        story += [b.data_table(HEADER, rows, widths, **table), signature]
     else:
-        body, tail = rows[:-TAIL_ROWS], rows[-TAIL_ROWS:]
-        story.append(b.data_table(HEADER, body, widths, align=ALIGN))
-        story.append(_TailWithSignature(
-            plain=[_rows_table(tail, widths, totals), *_parts(signature)],
-            headed=[b.data_table(HEADER, tail, widths, totals=totals, align=ALIGN), *_parts(signature)],
-        ))
+        # the last rows, the totals and the signatures on one page: the signature page always
+        # carries the end of the list, as an administrative document should
+        story += b.table_with_end(HEADER, rows, widths, after=[signature],
+                                  frame_height=b.frame_height(landscape=True), **table)
     title = f"{doc.title} — {doc.subtitle.strip('()')}" if approved else f"{doc.title} — số {doc.number}"
     return b.build_pdf(story, landscape=True, title=title, subject=doc.programme_line)
 
@@ -191,9 +152,7 @@ def render_xlsx(doc: ListDocument) -> bytes:
                 cell.data_type = "s"  # typed text such as "=1+1" stays text, never a formula
             if col == 11 and cell.value is not None:
                 cell.number_format = "DD/MM/YYYY"
-    c = doc.counts()
-    ws.append([None, f"Tổng cộng: {c['total']} hộ ({c['poor']} hộ nghèo, {c['near_poor']} hộ cận nghèo; "
-                     f"{c['cash']} hộ nhận tiền)"])
+    ws.append([None, totals_text(doc.counts())])
     ws.cell(ws.max_row, 2).font = Font(bold=True)
     for i, w in enumerate([6, 26, 9, 15, 13, 16, 13, 9, 26, 14, 12, 30], start=1):
         ws.column_dimensions[get_column_letter(i)].width = w

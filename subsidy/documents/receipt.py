@@ -215,8 +215,13 @@ def story(d: ReceiptData, compact: bool = False) -> list[Flowable]:
     out.append(Paragraph(f"Hôm nay, ngày {b.esc(d.date)}, chúng tôi gồm:", st.normal))
     out.append(Spacer(1, 2 * mm))
     out.extend(_parties(d, st))
-    out.extend(_handover_body(d, st) if d.kind == KIND_HANDOVER else _cash_body(d, st))
-    out.append(_signatures(d, st, SIGN_SPACE * (0.8 if compact else 1)))
+    body = _handover_body(d, st) if d.kind == KIND_HANDOVER else _cash_body(d, st)
+    signatures = _signatures(d, st, SIGN_SPACE * (0.8 if compact else 1))
+    # the closing sentence (how many copies, who keeps them) stays with the signatures: a page of
+    # signatures alone is not part of the document it signs (a KeepTogether is unwrapped, nested ones
+    # report an infinite height)
+    out.extend(body[:-1])
+    out.append(KeepTogether([body[-1], *signatures._content]))
     return out
 
 

@@ -81,8 +81,8 @@ def list_document(kind: str, n_rows: int = 60, long: bool = False) -> ListDocume
         rows.append(ListRow(
             stt=i, name=text(120) if long else NAMES[i % len(NAMES)], birth_year=1950 + i % 50,
             citizen_id="082190000123", phone="0912345678", hamlet=text(80) if long else HAMLETS[i % len(HAMLETS)],
-            category="poor" if i % 3 else "near_poor", tier=str(1 + i % 4),
-            form="Nhận tiền, mua máy 20/10/2026" if i % 5 == 0 else "Gói hỗ trợ kết hợp",
+            category="poor" if i % 3 else "near_poor", tier=f"P{1 + i % 4}",
+            form="Bằng tiền, mua máy 20/10/2026" if i % 5 == 0 else "Gói hỗ trợ kết hợp",
             tracking_code="K7QX-9M4T-AB", received_on=dt.date(2026, 10, 1), cash=i % 5 == 0,
             note=text(1000) if long else ("Nhà xa, cần báo trước" if i % 7 == 0 else ""),
         ))

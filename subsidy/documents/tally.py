@@ -5,7 +5,9 @@ title in capitals, then the tables of ``subsidy.documents.tally_tables.sections`
 as the XLSX, CSV and the screen) with their header repeated on every page and a bold totals row,
 a bar chart of phones handed over per hamlet (reportlab.graphics, no external service), notes,
 and the signature blocks (NGƯỜI LẬP BIỂU; TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH),
-kept on one page with the last tables and the closing note, with the Nơi nhận bottom left. From
+kept on one page with the last tables and the closing note, with the Nơi nhận bottom left. The
+pages are used: tables longer than a few rows break across pages (their heading with the first rows,
+their last rows with their totals and note), only the short ones are kept whole. From
 page 2 on, the page number is centred in the top margin (Nghị định 30/2020/NĐ-CP, Phụ lục I).
 
 Pure: reportlab only; ``render_pdf(report) -> bytes``.
@@ -31,8 +33,14 @@ from subsidy.domain.vn import format_money, place_date_line
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 BAR_COLOUR = colors.HexColor("#2F5D8A")
-#: A table of at most this many rows is kept whole on one page with its heading.
-SHORT_TABLE_ROWS = 10
+#: Cell padding (top, bottom) of the figures tables, in points: one line of 11 pt a row, so a year of
+#: months with its heading, header and note fits on the first page under the document's header.
+PADDING = (1.5, 2.0)
+#: Between one section and the next, in points.
+SECTION_GAP = 3 * mm
+#: A table of at most this many rows (categories, tiers) is kept whole on one page with its heading;
+#: a longer one (months, hamlets) breaks across pages, its first and last rows kept with it.
+SHORT_TABLE_ROWS = 2 * b.TAIL_ROWS
 
 
 def _num(value: Any) -> str:
@@ -60,7 +68,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 def _widths(s: Section, frame: float) -> list[float]:
     kinds = s.kinds
     if len(kinds) > 4:  # a figures table: label column, count columns, two money columns
-        label_w, money_w = 100.0, 70.0
+        label_w, money_w = 80.0, 60.0  # the headers take at most four lines of 11 pt
         n_money = sum(k == "money" for k in kinds)
         n_count = len(kinds) - 1 - n_money
         count_w = (frame - label_w - n_money * money_w) / n_count
@@ -70,7 +78,8 @@ def _widths(s: Section, frame: float) -> list[float]:
     return [frame - 80.0, 80.0]
 
 
-def _table(s: Section, frame: float, st: dict[str, ParagraphStyle]) -> Flowable:
+def _cells(s: Section, st: dict[str, ParagraphStyle]) -> tuple[list, list[list], list | None]:
+    """The section's header, body rows and totals row as Paragraphs in the report's styles."""
     head = [Paragraph(b.esc(h), st["head"]) for h in s.header]
 
     def cells(row: Sequence[Any], text_style: str, num_style: str) -> list[Flowable]:
@@ -78,11 +87,16 @@ def _table(s: Section, frame: float, st: dict[str, ParagraphStyle]) -> Flowable:
                 for v, k in zip(row, s.kinds)]
 
     rows = [cells(r, "text", "num") for r in s.rows]
+    totals = cells(s.totals, "total", "total_num") if s.totals else None
+    return head, rows, totals
+
+
+def _table(s: Section, frame: float, st: dict[str, ParagraphStyle]) -> Flowable:
+    head, rows, totals = _cells(s, st)
     empty = not rows
     if empty:
         rows = [[Paragraph("Không có số liệu", st["text"])] + [""] * (len(s.kinds) - 1)]
-    totals = cells(s.totals, "total", "total_num") if s.totals else None
-    table = b.data_table(head, rows, _widths(s, frame), totals=totals)
+    table = b.data_table(head, rows, _widths(s, frame), totals=totals, padding=PADDING)
     if empty:  # the sentence across the whole row, not wrapped inside a narrow first column
         table.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
     return table
@@ -163,12 +177,16 @@ def render_pdf(
     *,
     number: str | None = None,
     preparer: str = "",
+    legal_basis: str = "",
 ) -> bytes:
     """The report as PDF bytes (landscape A4; see the module docstring).
 
     ``issuer``: the commune, its signer (authority, title, typed name) and its Nơi nhận;
     ``number``: the document number, None = a blank to fill in by hand before the ký hiệu
-    ("      /BC-UBND"); ``preparer``: the name under NGƯỜI LẬP BIỂU ("" = blank for handwriting).
+    ("      /BC-UBND"); ``preparer``: the name under NGƯỜI LẬP BIỂU ("" = blank for handwriting);
+    ``legal_basis``: the text the figures are reported under, e.g. "Thông tư số 14/2022/TT-BTTTT ngày
+    28/10/2022 của Bộ Thông tin và Truyền thông" (the rule set in force), printed at the end of the
+    closing note ("" = not printed).
     """
     if number is None:
         number = "\u00a0" * 8 + "/" + issuer.symbol("report")
@@ -182,20 +200,32 @@ def render_pdf(
     story += b.title("Báo cáo", subtitle)[:-1]
     story.append(Paragraph(b.esc(report.period_label), st["meta"]))
     story.append(Paragraph(b.esc(as_of_text(report)), st["meta"]))
-    story.append(Spacer(1, 5 * mm))
+    story.append(Spacer(1, 3 * mm))
 
     secs = sections(report)
     small = {"not_eligible_by_rule", "quota"}
     numbered = [(ROMAN[i], sec) for i, sec in enumerate(secs)]
 
-    def block(num: str, sec: Section, width: float, keep_note: bool = False) -> list[Flowable]:
-        out: list[Flowable] = [Paragraph(f"{num}. {b.esc(sec.title)}", st["section"]), _table(sec, width, st)]
-        if sec.note:
-            note = [Spacer(1, 1.5 * mm), Paragraph(b.esc(sec.note), st["note"])]
-            # A table may break across pages: its note then goes whole to the next page rather
-            # than being cut in two (a cut note reads as two unrelated sentences).
-            out += [KeepTogether(note)] if keep_note else note
-        return out
+    def heading(num: str, sec: Section) -> Paragraph:
+        return Paragraph(f"{num}. {b.esc(sec.title)}", st["section"])
+
+    def note(sec: Section) -> list[Flowable]:
+        return [Spacer(1, 1.5 * mm), Paragraph(b.esc(sec.note), st["note"])] if sec.note else []
+
+    def block(num: str, sec: Section, width: float) -> list[Flowable]:
+        return [heading(num, sec), _table(sec, width, st), *note(sec)]
+
+    def flowing(num: str, sec: Section) -> list[Flowable]:
+        """A long table that breaks across pages with its header repeated: it starts here when its
+        heading, header and first rows fit (else on the next page), and its last rows stay with its
+        totals and its note (never a note alone at the top of a page)."""
+        head, rows, totals = _cells(sec, st)
+        widths = _widths(sec, frame)
+        first = [heading(num, sec), b.data_table(head, rows[:b.TAIL_ROWS], widths, padding=PADDING)]
+        need = sum(f.wrap(frame, b.frame_height(landscape=True))[1] for f in first)
+        return [CondPageBreak(need + 2 * mm), first[0],
+                *b.table_with_end(head, rows, widths, totals=totals, after=note(sec) or [Spacer(1, 0)],
+                                  frame_height=b.frame_height(landscape=True), padding=PADDING)]
 
     for num, sec in numbered:
         if sec.key in small:
@@ -207,42 +237,37 @@ def render_pdf(
         if len(sec.rows) <= SHORT_TABLE_ROWS:
             story.append(KeepTogether(block(num, sec, frame)))
         else:
-            story.append(CondPageBreak(45 * mm))
-            story.extend(block(num, sec, frame, keep_note=True))
-        story.append(Spacer(1, 4 * mm))
+            story.extend(flowing(num, sec))
+        story.append(Spacer(1, SECTION_GAP))
         if sec.key == "by_hamlet":
             rows = tally.by_hamlet.rows
             chart = handover_chart([r.label for r in rows], [r.figures.handed_over for r in rows], frame * 0.75)
-            story.append(KeepTogether([chart, Spacer(1, 4 * mm)]))
+            story.append(KeepTogether([chart, Spacer(1, SECTION_GAP)]))
 
-    # The two small tables side by side: reasons (left), quota (right).
+    closing = ("Ghi chú: số liệu là trạng thái đến hết kỳ báo cáo (giờ Việt Nam). Bàn giao, chi tiền tính theo ngày "
+               "bàn giao, ngày chi, nếu còn hiệu lực đến hết kỳ; việc hủy biên bản, giấy biên nhận tính vào kỳ hủy "
+               "(xem ghi chú dưới bảng theo ấp). «Đã hỗ trợ» là số hộ được bàn giao hoặc chi tiền và chưa bị hủy "
+               "đến hết kỳ; «Đang chờ» là hồ sơ đủ điều kiện chưa đưa vào danh sách đề nghị.")
+    if legal_basis.strip():
+        closing += f" Theo {legal_basis.strip().rstrip('.')}."
+    # The two small tables side by side, reasons (left) and quota (right), the closing note under the
+    # reasons (the shorter of the two), so that they and the signatures share the last page more
+    # often: the signature page carries the report's last tables, never a note and signatures alone.
     left_w, gap = frame * 0.56, 8 * mm
     right_w = frame - left_w - gap
     side = {sec.key: (num, sec) for num, sec in numbered if sec.key in small}
-    pair = Table(
-        [[block(*side["not_eligible_by_rule"], left_w), "", block(*side["quota"], right_w)]],
-        colWidths=[left_w, gap, right_w],
-    )
+    left = [*block(*side["not_eligible_by_rule"], left_w), Spacer(1, SECTION_GAP), Paragraph(b.esc(closing), st["note"])]
+    pair = Table([[left, "", block(*side["quota"], right_w)]], colWidths=[left_w, gap, right_w])
     pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-    note = Paragraph(
-        b.esc("Ghi chú: số liệu là trạng thái đến hết kỳ báo cáo (giờ Việt Nam). Bàn giao, chi tiền tính theo "
-              "ngày bàn giao, ngày chi, nếu còn hiệu lực đến hết kỳ; việc hủy biên bản, giấy biên nhận tính vào "
-              "kỳ hủy (xem ghi chú dưới bảng theo ấp). «Đã hỗ trợ» là số hộ được bàn giao hoặc chi tiền và chưa "
-              "bị hủy đến hết kỳ; «Đang chờ» là hồ sơ đủ điều kiện chưa đưa vào danh sách đề nghị. Theo Thông "
-              "tư 14/2022/TT-BTTTT."),
-        st["note"])
     signatures = b.signature_blocks([
         ("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)", preparer),
         b.signer_block(issuer.signer),
-    ], sign_space=20 * mm, recipients=issuer.recipient_lines())
-    # The last tables (reasons, quota) side by side, then the closing note kept with the signatures,
-    # so the signatures never stand alone on a page of their own, and the tables do not wait for a
-    # page on which all of it fits. signature_blocks returns a KeepTogether, and a KeepTogether
-    # nested in another reports an infinite height (reportlab forces a split): unwrap it.
-    story.append(KeepTogether([pair, Spacer(1, 4 * mm)]))
-    story.append(KeepTogether([note, *getattr(signatures, "_content", [signatures])]))
+    ], sign_space=18 * mm, recipients=issuer.recipient_lines(), space_before=4 * mm)
+    # signature_blocks returns a KeepTogether, and a KeepTogether nested in another reports an
+    # infinite height (reportlab forces a split): unwrap it.
+    story.append(KeepTogether([pair, *getattr(signatures, "_content", [signatures])]))
     return b.build_pdf(story, landscape=True, title=report.title,
                        subject="Báo cáo tổng hợp hỗ trợ điện thoại thông minh (VTCI)",
                        author=issuer.body.replace("\n", " "))

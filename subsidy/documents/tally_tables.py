@@ -101,8 +101,9 @@ def sections(report: Report) -> list[Section]:
         header=("Tháng",) + _FIG_HEADER, kinds=("text",) + _FIG_KINDS,
         rows=tuple((m.label,) + _fig(m.figures) for m in report.months),
         totals=(f"Cả năm {y}",) + _fig(report.year.totals),
+        # short: how voids are counted is said once, under the table by hamlet (VOIDS_NOTE)
         note="Dòng «Cả năm» tính một lần cho cả năm: hồ sơ phát sinh ở nhiều tháng chỉ tính một lần; "
-             "«Đang chờ» là số cuối kỳ. " + VOIDS_NOTE,
+             "«Đang chờ» là số cuối kỳ. Cách tính bàn giao, chi tiền và việc hủy: xem ghi chú dưới bảng theo ấp.",
     )
     ytd = Section(
         key="year_to_date", title=f"Lũy kế từ đầu năm {y} đến hết từng tháng", sheet="Lũy kế trong năm",

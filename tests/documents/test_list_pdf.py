@@ -99,7 +99,7 @@ def test_administrative_format(approved_pdf):
     assert "Tổng cộng: 180 hộ" in last
     assert f"{180 // 7} hộ nhận tiền" in last
     poor = sum(r["category"] == "poor" for r in ROWS)
-    assert f"{poor} nghèo {180 - poor} cận nghèo" in last
+    assert f"Tổng cộng: 180 hộ ({poor} hộ nghèo, {180 - poor} hộ cận nghèo; {180 // 7} hộ nhận tiền)" in last
     # the category code is printed as its label in the table
     assert "Hộ nghèo" in " ".join(pages) and "Hộ cận nghèo" in " ".join(pages)
     # the attachment is signed for the commune only; no preparer, no Nơi nhận (the decision has them)

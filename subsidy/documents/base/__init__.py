@@ -40,10 +40,10 @@ from .page import (
     BODY_SIZE, BOTTOM_MARGIN, CELL_SIZE, DENSE_CELL_SIZE, HEADER_SIZE, ISSUER_SIZE, LEFT_MARGIN, MOTTO_SIZE,
     NATIONAL_TITLE_SIZE, NUMBER_SIZE, PAGE_NUMBER_FROM_TOP, PAGE_NUMBER_SIZE, PLACE_DATE_SIZE,
     RECIPIENTS_HEADING_SIZE, RECIPIENTS_SIZE, RIGHT_MARGIN, SIGNER_SIZE, SMALL_SIZE, TIGHT, TITLE_SIZE, TOP_MARGIN,
-    fit_widths, frame_width,
+    fit_widths, frame_height, frame_width,
 )
 from .parts import MOTTO_1, MOTTO_2, admin_header, recipients_block, signature_blocks, signer_block, title
-from .tables import data_table
+from .tables import TAIL_ROWS, TableEnd, data_table, table_with_end
 from .text import Styles, esc, plain, styles
 
 __all__ = [
@@ -53,5 +53,5 @@ __all__ = [
     "BODY_SIZE", "BOTTOM_MARGIN", "CELL_SIZE", "FONT", "FONT_BOLD", "FONT_BOLD_ITALIC", "FONT_ITALIC", "HEADER_SIZE",
     "LEFT_MARGIN", "MOTTO_1", "MOTTO_2", "RIGHT_MARGIN", "SMALL_SIZE", "TIGHT", "TOP_MARGIN", "Styles",
     "admin_header", "build_pdf", "data_table", "esc", "fit_widths", "frame_width", "plain", "register_fonts",
-    "signature_blocks", "styles", "title",
+    "signature_blocks", "styles", "title", "frame_height", "TAIL_ROWS", "TableEnd", "table_with_end",
 ]

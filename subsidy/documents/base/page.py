@@ -64,6 +64,15 @@ def frame_width(landscape: bool = False) -> float:
     return page_w - LEFT_MARGIN - RIGHT_MARGIN
 
 
+def frame_height(landscape: bool = False) -> float:
+    """Height in points of the text frame of an A4 page with the ND30 margins.
+
+    Portrait: 257 mm ≈ 728.5 pt; landscape: 170 mm ≈ 481.9 pt.
+    """
+    page_h = (_landscape(A4) if landscape else A4)[1]
+    return page_h - TOP_MARGIN - BOTTOM_MARGIN
+
+
 def fit_widths(weights: Sequence[float], total: float | None = None, *, landscape: bool = False) -> list[float]:
     """Scale relative column weights to absolute widths (points) summing to ``total``.
 

@@ -222,6 +222,7 @@ def signature_blocks(
     *,
     sign_space: float = 24 * mm,
     recipients: Sequence[str] | None = None,
+    space_before: float = 6 * mm,
 ) -> Flowable:
     """Signature blocks side by side, kept together on one page, with the "Nơi nhận" bottom left.
 
@@ -231,6 +232,7 @@ def signature_blocks(
     then ``name`` in bold (13), or ``""`` to leave it blank for handwriting. ``recipients``: the
     Nơi nhận entries (see :func:`recipients_block`), in a first column on the left; None = none.
     Without recipients a single block goes in the right half, as the decree puts the signer.
+    ``space_before``: points between the text above and the blocks (default 6 mm).
     Returns a KeepTogether, so the blocks never split across pages.
     """
     st = styles()
@@ -278,4 +280,4 @@ def signature_blocks(
         tbl.setStyle(TableStyle(cmds))
         return tbl
 
-    return KeepTogether([Spacer(1, 6 * mm), _WidthAdaptive(make)])
+    return KeepTogether([Spacer(1, space_before), _WidthAdaptive(make)])

@@ -71,6 +71,8 @@ def data_table(
     align: Sequence[str] | None = None,
     max_row_height: float = MAX_ROW_HEIGHT,
     show_header: bool = True,
+    totals_span: tuple[int, int] | None = None,
+    padding: tuple[float, float] = (2.5, 3.0),
 ) -> Table:
     """A gridded table whose every cell is a Paragraph (text wraps inside cells).
 
@@ -82,7 +84,9 @@ def data_table(
     ``totals``: an optional last row printed in bold, kept on the same page as
     the last body row. ``show_header=False`` leaves the header row out (a table continuing one above it).  ``align``: optional
     per-column ``"L"``/``"C"``/``"R"`` for body and totals cells (default
-    ``"L"``).  Plain text is escaped; over-long words are split to stay inside
+    ``"L"``). ``totals_span``: (first, last) columns the totals row's cell at ``first`` spans (one
+line across them). ``padding``: (top, bottom) of each cell in points (dense report tables use
+less).  Plain text is escaped; over-long words are split to stay inside
     their cell. A row taller than ``max_row_height`` points is cut into continuation rows (no rule
     between them), so text of any length prints and the table breaks across pages, never fails.
     """
@@ -127,8 +131,8 @@ def data_table(
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6E6E6")),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), padding[0]),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding[1]),
         # the table's part on each page is closed by a rule, even inside a cut row
         ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 0.5, colors.black),
     ]
@@ -138,6 +142,8 @@ def data_table(
         cmds.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2")))
         if len(data) > 2:  # never leave the totals row alone under a repeated header
             cmds.append(("NOSPLIT", (0, -2), (-1, -1)))
+        if totals_span is not None:
+            cmds.append(("SPAN", (totals_span[0], -1), (totals_span[1], -1)))
     if not show_header:  # the continuation of a table above it on the same page: same widths, no header
         data = data[1:]
         tbl = Table(data, colWidths=list(col_widths), hAlign="CENTER")
@@ -150,3 +156,70 @@ def data_table(
 def _shift(row: Any) -> Any:
     """A style command's row index once the header row is dropped (negative and named rows stay)."""
     return row - 1 if isinstance(row, int) and row > 0 else row
+
+
+#: How many of a table's last rows stay on the page of what follows the table (its note, the
+#: signatures): never a note or a signature block on a page without the rows it belongs to.
+TAIL_ROWS = 2
+
+
+class TableEnd(Flowable):
+    """The last rows of a table and what must follow them (its totals, a note, the signatures) as
+    one block that does not split.
+
+    Where it fits under the rows above it continues their table (``plain``: no header row);
+    otherwise it goes to the next page whole, with the table's header repeated (``headed``). A block
+    taller than a whole page (rows holding texts of thousands of characters) then flows like any
+    other content rather than stopping the PDF. ``frame_height``: the page frame's height (points).
+    """
+
+    def __init__(self, plain: list[Flowable], headed: list[Flowable], frame_height: float):
+        super().__init__()
+        self._variants = {False: plain, True: headed}
+        self._headed = False
+        self._sizes: list[tuple[float, float]] = []
+        self._frame_height = frame_height
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        parts = self._variants[self._headed]
+        self._sizes = [p.wrapOn(self.canv, availWidth, availHeight) for p in parts]
+        self.width = availWidth
+        self.height = sum(h for _, h in self._sizes)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        if self._headed or availHeight >= self._frame_height - 1:  # a whole page is not enough: flow
+            return list(self._variants[True])
+        self._headed = True  # not enough room here: start the next page, header first
+        return []
+
+    def draw(self) -> None:
+        y = self.height
+        for part, (w, h) in zip(self._variants[self._headed], self._sizes):
+            y -= h
+            # _sW as the frame passes it, so a centred table lands where data_table's does
+            part.drawOn(self.canv, 0, y, _sW=self.width - w)
+
+
+def table_with_end(header: Sequence[str], rows: Sequence[Sequence[Any]], col_widths: Sequence[float], *,
+                   after: Sequence[Flowable], frame_height: float, tail_rows: int = TAIL_ROWS,
+                   **options: Any) -> list[Flowable]:
+    """:func:`data_table` of ``rows`` followed by ``after`` (a note, the signature blocks), with the
+    last ``tail_rows`` rows and the totals kept on the page of ``after`` (:class:`TableEnd`).
+
+    ``options``: :func:`data_table`'s keyword arguments (totals, align, totals_span, padding);
+    ``frame_height``: the page frame's height in points. Returns the flowables to add to the story.
+    A table of at most ``tail_rows`` rows is kept whole with ``after``.
+    """
+    after = [p for f in after for p in (getattr(f, "_content", None) or [f])]  # a KeepTogether unwrapped
+    if len(rows) <= tail_rows:
+        whole = data_table(header, rows, col_widths, **options)
+        return [TableEnd([whole, *after], [whole, *after], frame_height)]
+    body, tail = list(rows[:-tail_rows]), list(rows[-tail_rows:])
+    body_options = {k: v for k, v in options.items() if k not in ("totals", "totals_span")}
+    return [
+        data_table(header, body, col_widths, **body_options),
+        TableEnd(plain=[data_table(header, tail, col_widths, show_header=False, **options), *after],
+                 headed=[data_table(header, tail, col_widths, **options), *after],
+                 frame_height=frame_height),
+    ]
