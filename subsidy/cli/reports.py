@@ -10,8 +10,10 @@ from flask.cli import with_appcontext
 
 from subsidy.cli.common import cli_session, fail
 from subsidy.documents.tally_export import FORMATS, render
+from subsidy.documents.tally_tables import period_end
 from subsidy.domain.documents import Issuer
 from subsidy.domain.readable_errors import explain_os_error
+from subsidy.services import rulesets
 from subsidy.services import tally as svc
 from subsidy.services.errors import ServiceError
 
@@ -20,8 +22,9 @@ def _issuer() -> Issuer:
     return Issuer.from_config(current_app.config)
 
 
-def _write(report: svc.Tally | svc.AnnualReport, fmt: str, output: str) -> None:
-    data = render(report, fmt, **({"issuer": _issuer()} if fmt == "pdf" else {}))
+def _write(report: svc.Tally | svc.AnnualReport, fmt: str, output: str, legal_basis: str) -> None:
+    # from the command line nobody is signed in: NGƯỜI LẬP BIỂU is left blank to sign over
+    data = render(report, fmt, **({"issuer": _issuer(), "legal_basis": legal_basis} if fmt == "pdf" else {}))
     path = Path(output)
     try:
         path.write_bytes(data)
@@ -45,11 +48,12 @@ def tally_command(month: str, cumulative: bool, fmt: str, output: str) -> None:
     session = cli_session()
     try:
         report = svc.tally(session, month, cumulative, hamlets=current_app.config.get("HAMLETS", []))
+        basis = rulesets.legal_basis_on(session, period_end(report))
     except ServiceError as err:
         fail(str(err))
     finally:
         session.close()
-    _write(report, fmt, output)
+    _write(report, fmt, output, basis)
 
 
 @click.command("annual-report", help="Báo cáo năm (gửi trước ngày 10/11): từng tháng, lũy kế trong năm, theo thôn/ấp, "
@@ -62,9 +66,10 @@ def annual_report_command(year: int, fmt: str, output: str) -> None:
     session = cli_session()
     try:
         report = svc.annual_report(session, year, hamlets=current_app.config.get("HAMLETS", []))
+        basis = rulesets.legal_basis_on(session, period_end(report))
     except ServiceError as err:
         fail(str(err))
     finally:
         session.close()
-    _write(report, fmt, output)
+    _write(report, fmt, output, basis)
 

@@ -120,4 +120,4 @@ def document_title(d: IntakeSlipData) -> str:
 def render(d: IntakeSlipData) -> bytes:
     """The intake slip as PDF bytes (one A4 page). Source: domain.md §7; Nghị định 30/2020/NĐ-CP."""
     return b.build_pdf(story(d), title=document_title(d),
-                       subject="Chương trình VTCI - Thông tư 14/2022/TT-BTTTT")
+                       subject=b.document_subject(d.legal_basis))

@@ -245,7 +245,7 @@ def render(d: ReceiptData, stamp: str | None = None, watermark: str | None = Non
     pdf = b""
     for compact in (False, True):
         pdf = b.build_pdf(story(d, compact), title=document_title(d), stamp=stamp, watermark=watermark,
-                          subject="Chương trình VTCI - Thông tư 14/2022/TT-BTTTT")
+                          subject=b.document_subject(d.legal_basis))
         if page_count(pdf) == 1:
             break
     return pdf

@@ -47,7 +47,7 @@ def receipt_data(kind: str, long: bool = False) -> ReceiptData:
         head_name=n(120, "Nguyễn Thị Ánh Tuyết"), hamlet=n(80, "Ấp Phú Lợi"),
         address=n(255, "Tổ 3, Ấp Phú Lợi"), category="Hộ nghèo", recipient_name=n(120, "Lê Thị Ỷ Lan"),
         recipient_citizen_id="082190000123", staff_name=n(120, "Đặng Văn Hưởng"),
-        legal_basis="Thông tư số 14/2022/TT-BTTTT ngày 28/10/2022 của Bộ Thông tin và Truyền thông",
+        legal_basis=LEGAL_BASIS,
         decision=(f"Quyết định số {text(100)} ngày 01/11/2026 của {text(255)} phê duyệt danh sách hộ được hỗ trợ"
                   if long else "Quyết định số 12/QĐ-UBND ngày 01/11/2026 của Ủy ban nhân dân xã Phú Tân "
                                "phê duyệt danh sách hộ được hỗ trợ"),
@@ -66,7 +66,7 @@ def intake_data(long: bool = False) -> IntakeSlipData:
         place_date="Phú Tân, ngày 05 tháng 11 năm 2026", received_on="05/11/2026",
         head_name=n(120, "Nguyễn Thị Ánh Tuyết"), household_code=n(32, "PT-0042"), hamlet=n(80, "Ấp Phú Lợi"),
         support_form="Gói hỗ trợ kết hợp (nhận máy và gói cước)", clerk_name=n(120, "Đặng Văn Hưởng"),
-        legal_basis="Thông tư số 14/2022/TT-BTTTT ngày 28/10/2022 của Bộ Thông tin và Truyền thông",
+        legal_basis=LEGAL_BASIS,
     )
 
 
@@ -134,6 +134,14 @@ def annual_report(long: bool = False) -> AnnualReport:
                         months=months, year=year, cumulative=year.totals)
 
 
+LEGAL_BASIS = "Thông tư số 14/2022/TT-BTTTT ngày 28/10/2022 của Bộ Thông tin và Truyền thông"
+
+
+def _report_options(long: bool) -> dict[str, str]:
+    """NGƯỜI LẬP BIỂU (the signed-in clerk) and the legal basis of a report."""
+    return {"preparer": text(120) if long else "Đặng Văn Hưởng", "legal_basis": LEGAL_BASIS}
+
+
 #: Every kind: name → render(long) → PDF bytes.
 KINDS: dict[str, Callable[[bool], bytes]] = {
     "bien-ban-ban-giao": lambda long: receipt.render(receipt_data(KIND_HANDOVER, long)),
@@ -141,6 +149,6 @@ KINDS: dict[str, Callable[[bool], bytes]] = {
     "phieu-tiep-nhan": lambda long: intake.render(intake_data(long)),
     "danh-sach-de-nghi": lambda long: lists.render_pdf(list_document("proposal", 8 if long else 60, long)),
     "danh-sach-phe-duyet": lambda long: lists.render_pdf(list_document("approved", 8 if long else 60, long)),
-    "bao-cao-thang": lambda long: tally.render_pdf(tally_report(long), issuer(long)),
-    "bao-cao-nam": lambda long: tally.render_pdf(annual_report(long), issuer(long)),
+    "bao-cao-thang": lambda long: tally.render_pdf(tally_report(long), issuer(long), **_report_options(long)),
+    "bao-cao-nam": lambda long: tally.render_pdf(annual_report(long), issuer(long), **_report_options(long)),
 }

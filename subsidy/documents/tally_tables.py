@@ -5,6 +5,7 @@ of subsidy.domain.reports in, plain data out.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,6 +113,11 @@ def sections(report: Report) -> list[Section]:
         totals=("Lũy kế từ đầu chương trình",) + _fig(report.cumulative),
     )
     return [months, ytd] + _common_sections(report.year)
+
+
+def period_end(report: Report) -> dt.date:
+    """The last day a tally or an annual report covers (the date its rule set is looked up on)."""
+    return report.period.end if isinstance(report, Tally) else report.year.period.end
 
 
 def as_of_text(report: Report) -> str:

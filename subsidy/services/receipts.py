@@ -41,14 +41,14 @@ from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.documents import DEFAULT_KIND_CODES, Issuer, Signer, document_number
 from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
 from subsidy.models import Receipt, ReceiptCounter, User
-from subsidy.services import audit
+from subsidy.services import audit, rulesets
 from subsidy.services.errors import NotFound, ServiceError
 
 SERIES_HANDOVER = "BB-VTCI"
 SERIES_CASH = "BN-VTCI"
 SERIES = {KIND_HANDOVER: SERIES_HANDOVER, KIND_CASH: SERIES_CASH}
 
-LEGAL_BASIS_DEFAULT = "Thông tư số 14/2022/TT-BTTTT ngày 28/10/2022 của Bộ Thông tin và Truyền thông"
+LEGAL_BASIS_DEFAULT = rulesets.LEGAL_BASIS_DEFAULT  # one wording: services.rulesets
 STATUS_PATH = "/tra-cuu"
 
 

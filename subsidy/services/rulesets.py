@@ -155,6 +155,34 @@ def in_force(session: Session, on: dt.date) -> RuleSet:
     return row
 
 
+#: Thông tư 14/2022/TT-BTTTT as a document cites it, when no rule set says otherwise.
+LEGAL_BASIS_DEFAULT = "Thông tư số 14/2022/TT-BTTTT ngày 28/10/2022 của Bộ Thông tin và Truyền thông"
+
+
+def legal_basis(rule_set: RuleSet | None) -> str:
+    """What a receipt or a report cites as its basis: the rule set's ``receipt_legal_basis`` (the text
+    as a document words it: number, date and issuing ministry), else its legal source; Thông tư
+    14/2022/TT-BTTTT's wording (LEGAL_BASIS_DEFAULT) when there is no rule set or for its first
+    version, which had no such field."""
+    if rule_set is None:
+        return LEGAL_BASIS_DEFAULT
+    worded = (rule_set.definition or {}).get("receipt_legal_basis")
+    if worded:
+        return str(worded)
+    if rule_set.code.upper().startswith("TT14-2022") or not rule_set.legal_source:
+        return LEGAL_BASIS_DEFAULT
+    return rule_set.legal_source
+
+
+def legal_basis_on(session: Session, on: dt.date) -> str:
+    """:func:`legal_basis` of the rule set in force on ``on``; LEGAL_BASIS_DEFAULT when no active rule
+    set is loaded or none covers ``on`` (a report of a past period still prints)."""
+    try:
+        return legal_basis(in_force(session, on))
+    except ServiceError:
+        return LEGAL_BASIS_DEFAULT
+
+
 def loaded_specs(session: Session) -> list[RuleSetSpec]:
     """The engine's specs of every active stored rule set (the candidates for a date)."""
     return [spec_of(r) for r in session.scalars(select(RuleSet).where(RuleSet.active.is_(True)))]

@@ -162,7 +162,7 @@ def submit(list_id: int):
     """Submit a draft list to the approver: it gets its document number now (no gap for drafts
     given up)."""
     def act(session, pl, _reason):
-        number = svc.submit_list(session, pl, current_user)
+        number = svc.submit_list(session, pl, current_user, symbol=_issuer().symbol("list"))
         return f"Đã trình phê duyệt danh sách số {number}; lãnh đạo sẽ thấy trong «Việc cần làm»."
     return _list_move(list_id, act, needs_reason=False)
 
@@ -237,7 +237,7 @@ def approve(list_id: int):
         return _show(pl, approve_form=form, status=422)
     try:
         apps = svc.approve_list(session, pl, form.decision_number.data, form.decision_date.data,
-                                form.approving_body.data, current_user)
+                                form.approving_body.data, current_user, symbol=_issuer().symbol("list"))
     except (ServiceError, WorkflowError) as err:
         show_refusal(err, form)
         return _show(pl, approve_form=form, status=422)

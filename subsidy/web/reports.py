@@ -10,12 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user
 
 from forms.reports import TallyForm
 from subsidy.domain.documents import Issuer
 from subsidy.documents.tally_export import FORMATS, MEDIA_TYPES, as_of_text, filename, render, sections
+from subsidy.documents.tally_tables import period_end
 from subsidy.domain.calendar import today_vn
 from subsidy.request_scope import db_session, roles_required
+from subsidy.services import rulesets
 from subsidy.services import tally as svc
 from subsidy.services.errors import ServiceError
 
@@ -104,7 +107,11 @@ def download(fmt: str):
     if report is None:
         reasons = "; ".join(e for errs in form.errors.values() for e in errs)
         return Response(reasons or "Lựa chọn báo cáo không hợp lệ.", status=400, mimetype="text/plain")
-    data = render(report, fmt, **({"issuer": _issuer()} if fmt == "pdf" else {}))
+    options: dict[str, Any] = {}
+    if fmt == "pdf":  # NGƯỜI LẬP BIỂU: whoever takes the report away signs it as its preparer
+        options = {"issuer": _issuer(), "preparer": (current_user.full_name or "").strip(),
+                   "legal_basis": rulesets.legal_basis_on(db_session(), period_end(report))}
+    data = render(report, fmt, **options)
     # content_type, not mimetype: MEDIA_TYPES["csv"] already names its charset, and Werkzeug adds
     # "; charset=utf-8" to a text/* mimetype a second time.
     resp = Response(data, content_type=MEDIA_TYPES[fmt])

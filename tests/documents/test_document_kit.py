@@ -149,3 +149,20 @@ def test_a_font_dir_without_times_falls_back_to_the_shipped_font(tmp_path):
     finally:
         fonts.configure(None)
         fonts.register_fonts()
+
+
+@pytest.mark.parametrize("kind", ["bien-ban-ban-giao", "giay-bien-nhan", "phieu-tiep-nhan"])
+def test_the_pdf_subject_cites_the_legal_basis_it_was_given(kind):
+    """The subject metadata names the rule set in force's basis, not a hard-coded Thông tư 14."""
+    import dataclasses
+
+    from subsidy.documents import intake, receipt
+
+    basis = "Thông tư số 99/2027/TT-BKHCN ngày 01/03/2027 của Bộ Khoa học và Công nghệ"
+    if kind == "phieu-tiep-nhan":
+        pdf = intake.render(dataclasses.replace(kinds.intake_data(), legal_basis=basis))
+    else:
+        data = kinds.receipt_data("handover" if kind == "bien-ban-ban-giao" else "cash")
+        pdf = receipt.render(dataclasses.replace(data, legal_basis=basis))
+    subject = unicodedata.normalize("NFC", PdfReader(io.BytesIO(pdf)).metadata.subject)
+    assert subject == f"Chương trình VTCI - {basis}"

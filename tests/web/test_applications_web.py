@@ -306,6 +306,7 @@ def test_the_waiting_list_is_paginated_with_ranks_across_pages(app, data):
 
 
 def test_allocate_build_approve_and_download(app, data):
+    app.config["DOC_KIND_CODES"] = "list=DSHT"  # the list's ký hiệu from the kind codes, as receipts'
     for hid in data["households"][:2]:
         make_application(app, hid)
     clerk = client_as(app, "clerk")
@@ -332,6 +333,7 @@ def test_allocate_build_approve_and_download(app, data):
                                                           "approving_body": "Ủy ban nhân dân xã Phú Tân"},
                       follow_redirects=True)
     assert "1 hồ sơ chuyển sang «Đã được phê duyệt»".encode() in r.data
+    assert "Đã ghi phê duyệt danh sách 01/DSHT-UBND".encode() in r.data  # numbered with DOC_KIND_CODES' ký hiệu
     pdf = approver.get(f"/danh-sach/{lid}/phe-duyet.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert "attachment" in pdf.headers["Content-Disposition"]

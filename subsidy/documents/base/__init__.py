@@ -34,7 +34,7 @@ Typical use::
 
 # Relative imports: the package's modules import reportlab and each other only (no Flask, no
 # SQLAlchemy); parts.py alone reads the Issuer dataclass of subsidy.domain.
-from .build import build_pdf
+from .build import build_pdf, document_subject
 from .fonts import FONT, FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, register_fonts
 from .page import (
     BODY_SIZE, BOTTOM_MARGIN, CELL_SIZE, DENSE_CELL_SIZE, HEADER_SIZE, ISSUER_SIZE, LEFT_MARGIN, MOTTO_SIZE,
@@ -53,5 +53,5 @@ __all__ = [
     "BODY_SIZE", "BOTTOM_MARGIN", "CELL_SIZE", "FONT", "FONT_BOLD", "FONT_BOLD_ITALIC", "FONT_ITALIC", "HEADER_SIZE",
     "LEFT_MARGIN", "MOTTO_1", "MOTTO_2", "RIGHT_MARGIN", "SMALL_SIZE", "TIGHT", "TOP_MARGIN", "Styles",
     "admin_header", "build_pdf", "data_table", "esc", "fit_widths", "frame_width", "plain", "register_fonts",
-    "signature_blocks", "styles", "title", "frame_height", "TAIL_ROWS", "TableEnd", "table_with_end",
+    "signature_blocks", "styles", "title", "document_subject", "frame_height", "TAIL_ROWS", "TableEnd", "table_with_end",
 ]

@@ -60,6 +60,14 @@ def _draw_label(canv: Canvas, text: str, colour: colors.Color) -> None:
     canv.restoreState()
 
 
+def document_subject(legal_basis: str) -> str:
+    """The PDF's subject metadata: "Chương trình VTCI - <legal basis>", the basis as the rule set in
+    force words it (e.g. "Thông tư số 14/2022/TT-BTTTT ngày 28/10/2022 của Bộ Thông tin và Truyền
+    thông"); "Chương trình VTCI" alone when there is none."""
+    basis = (legal_basis or "").strip()
+    return f"Chương trình VTCI - {basis}" if basis else "Chương trình VTCI"
+
+
 def build_pdf(
     flowables: Iterable[Flowable],
     *,

@@ -9,7 +9,7 @@ from subsidy.domain import decisions, vn
 from subsidy.domain.labels import CATEGORY_LABELS
 from subsidy.domain.receipt import ReceiptData
 from subsidy.models import Application, Household, RuleSet, User
-from subsidy.services import receipts
+from subsidy.services import receipts, rulesets
 
 
 def _decision_text(app: Application) -> str:
@@ -21,18 +21,8 @@ def _decision_text(app: Application) -> str:
 
 
 def _legal_basis(rule_set: RuleSet | None) -> str:
-    """What the receipt cites as its basis: the rule set's ``receipt_legal_basis`` (the text as a
-    receipt words it: number, date and issuing ministry), else its legal source; Thông tư
-    14/2022/TT-BTTTT's wording when no rule set is loaded or for its first version, which had no
-    such field."""
-    if rule_set is None:
-        return receipts.LEGAL_BASIS_DEFAULT
-    worded = (rule_set.definition or {}).get("receipt_legal_basis")
-    if worded:
-        return str(worded)
-    if rule_set.code.upper().startswith("TT14-2022") or not rule_set.legal_source:
-        return receipts.LEGAL_BASIS_DEFAULT
-    return rule_set.legal_source
+    """What the receipt cites as its basis (services.rulesets.legal_basis)."""
+    return rulesets.legal_basis(rule_set)
 
 
 def receipt_data(kind: str, app: Application, household: Household, day: dt.date, recipient_name: str,

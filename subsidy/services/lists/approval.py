@@ -15,14 +15,15 @@ from subsidy.domain.workflow import State
 from subsidy.models import Application, AuditEntry, ProposalList, ProposalListEntry, Receipt, User
 from subsidy.services import audit, workflow
 from subsidy.services.errors import InvalidFields, ServiceError
-from subsidy.services.lists.drafting import applications_on, next_number
+from subsidy.services.lists.drafting import LIST_SYMBOL, applications_on, next_number
 from subsidy.services.lists.entries import freeze
 
 
 def approve_list(session: Session, proposal_list: ProposalList, decision_number: str, decision_date: dt.date,
-                 approving_body: str, actor: User | None, *, at: dt.datetime | None = None) -> list[Application]:
-    """Record the approval of a whole list (submitted, or a draft: numbered then): decision number,
-    date and approving body; every
+                 approving_body: str, actor: User | None, *, at: dt.datetime | None = None,
+                 symbol: str = LIST_SYMBOL) -> list[Application]:
+    """Record the approval of a whole list (submitted, or a draft: numbered then, its ký hiệu
+    ``symbol``, see drafting.next_number): decision number, date and approving body; every
     application still proposed on it moves to ``approved`` (approver only; the workflow decides),
     and the list's entries are frozen in priority order (``position`` = the STT printed, with the
     printed row as it stands now): from then on the approved list's page and documents come from
@@ -57,7 +58,7 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     old_status = proposal_list.status
     if proposal_list.register_number is None:
         # Approved straight from a draft (the decision taken on paper): numbered now, as at submission.
-        proposal_list.register_number = next_number(session)
+        proposal_list.register_number = next_number(session, symbol)
     proposal_list.status = "approved"
     proposal_list.decision_number = decision_number
     proposal_list.decision_date = decision_date

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from subsidy.db import utcnow
 from subsidy.domain.calendar import today_vn
+from subsidy.domain.documents import DEFAULT_ISSUER, document_number
 from subsidy.domain.workflow import State
 from subsidy.models import Application, ProposalList, ProposalListEntry, User
 from subsidy.services import allocations, audit, workflow
@@ -39,14 +40,20 @@ def open_draft(session: Session) -> ProposalList | None:
                           .order_by(ProposalList.id.desc()).limit(1))
 
 
-def next_number(session: Session) -> str:
-    """The next document number of the register, "NN/DS-UBND": NN counts the lists numbered so far
-    (submitted, approved, or cancelled after submission), so numbers follow each other with no gap;
-    a number already taken (typed by hand) is skipped."""
+#: The ký hiệu of a list when the caller gives none: the default Issuer's ("DS-UBND").
+LIST_SYMBOL = DEFAULT_ISSUER.symbol("list")
+
+
+def next_number(session: Session, symbol: str = LIST_SYMBOL) -> str:
+    """The next document number of the register, "NN/<symbol>" as Nghị định 30 writes it (e.g.
+    "07/DS-UBND"; ``symbol``: the commune's Issuer.symbol("list"), from DOC_KIND_CODES and
+    COMMUNE_ABBREVIATION): NN counts the lists numbered so far (submitted, approved, or cancelled
+    after submission), so numbers follow each other with no gap; a number already taken (typed by
+    hand) is skipped."""
     n = (session.scalar(select(func.count()).select_from(ProposalList)
                         .where(ProposalList.register_number.is_not(None))) or 0) + 1
     while True:
-        number = f"{n:02d}/DS-UBND"
+        number = document_number(n, symbol)
         if session.scalar(select(ProposalList.id).where(ProposalList.register_number == number)) is None:
             return number
         n += 1

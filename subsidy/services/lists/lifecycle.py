@@ -16,7 +16,7 @@ from subsidy.domain.workflow import State
 from subsidy.models import Application, ProposalList, User
 from subsidy.services import audit, workflow
 from subsidy.services.errors import ServiceError
-from subsidy.services.lists.drafting import OPEN_STATUSES, applications_on, leave_draft, next_number
+from subsidy.services.lists.drafting import LIST_SYMBOL, OPEN_STATUSES, applications_on, leave_draft, next_number
 
 
 def _live_count(session: Session, proposal_list: ProposalList) -> int:
@@ -24,17 +24,19 @@ def _live_count(session: Session, proposal_list: ProposalList) -> int:
                           .where(Application.proposal_list_id == proposal_list.id)) or 0
 
 
-def submit_list(session: Session, proposal_list: ProposalList, actor: User | None) -> str:
+def submit_list(session: Session, proposal_list: ProposalList, actor: User | None, *,
+                symbol: str = LIST_SYMBOL) -> str:
     """Send the draft ``proposal_list`` to the approver: status «submitted», its document number
     given now (the next of the register, drafting.next_number, unless it already has one), who and
     when; audited "proposal_list.submit". Returns the number. Raises ServiceError for a list that
-    is not a draft or holds no application. Source: domain.md §5, §7 (document numbers)."""
+    is not a draft or holds no application. ``symbol``: the list's ký hiệu (drafting.next_number).
+    Source: domain.md §5, §7 (document numbers)."""
     if proposal_list.status != "draft":
         raise ServiceError(f"Danh sách {proposal_list.number} không còn là dự thảo; không trình lại được.")
     if not _live_count(session, proposal_list):
         raise ServiceError("Danh sách chưa có hồ sơ nào: hãy đưa hồ sơ vào trước khi trình phê duyệt.")
     old = proposal_list.register_number
-    number = old or next_number(session)
+    number = old or next_number(session, symbol)
     proposal_list.register_number = number
     proposal_list.status = "submitted"
     proposal_list.submitted_at = utcnow()
