@@ -244,10 +244,10 @@ def render_pdf(
             chart = handover_chart([r.label for r in rows], [r.figures.handed_over for r in rows], frame * 0.75)
             story.append(KeepTogether([chart, Spacer(1, SECTION_GAP)]))
 
-    closing = ("Ghi chú: số liệu là trạng thái đến hết kỳ báo cáo (giờ Việt Nam). Bàn giao, chi tiền tính theo ngày "
-               "bàn giao, ngày chi, nếu còn hiệu lực đến hết kỳ; việc hủy biên bản, giấy biên nhận tính vào kỳ hủy "
-               "(xem ghi chú dưới bảng theo ấp). «Đã hỗ trợ» là số hộ được bàn giao hoặc chi tiền và chưa bị hủy "
-               "đến hết kỳ; «Đang chờ» là hồ sơ đủ điều kiện chưa đưa vào danh sách đề nghị.")
+    # how handovers, payments and voids are counted is said once, under the table by hamlet
+    closing = ("Ghi chú: số liệu là trạng thái đến hết kỳ báo cáo (giờ Việt Nam); «Đã hỗ trợ» là số hộ được bàn "
+               "giao hoặc chi tiền và chưa bị hủy đến hết kỳ; «Đang chờ» là hồ sơ đủ điều kiện chưa đưa vào danh "
+               "sách đề nghị.")
     if legal_basis.strip():
         closing += f" Theo {legal_basis.strip().rstrip('.')}."
     # The two small tables side by side, reasons (left) and quota (right), the closing note under the
