@@ -30,9 +30,12 @@ run: db-upgrade
 	$(FLASK) load-rulesets
 	@echo "Phần mềm chạy tại http://$(HOST):$(PORT) (gunicorn; Ctrl+C để dừng)"
 	@# The job worker (bulk checks …: subsidy/jobs, Huey) runs beside the web server and stops with it.
+	@# Both run in the background and the shell waits: a TERM or INT to it (Ctrl+C, a service manager,
+	@# a script stopping make) stops both at once; with gunicorn in the foreground it would outlive make.
 	$(BIN)/huey_consumer jobs_worker.huey --workers 1 --quiet & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c python:subsidy.gunicorn_conf app:app
+	  HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c python:subsidy.gunicorn_conf app:app & web=$$!; \
+	  trap 'kill $$web $$worker 2>/dev/null' EXIT INT TERM; \
+	  wait $$web
 
 # One pytest-xdist worker per core, at most TEST_WORKERS (each worker has its own test database;
 # see tests/conftest.py). TEST_WORKERS=0 runs in one process. Only the plugins the suite uses are
