@@ -25,10 +25,13 @@ class CreateUserForm(BaseForm):
     username = StringField("Tên đăng nhập", validators=[DataRequired("Hãy nhập tên đăng nhập."), Length(max=64)])
     full_name = StringField("Họ và tên", validators=[Length(max=120)])
     role = SelectField("Vai trò", choices=ROLE_CHOICES)
+    # Choices set by the view (the communes there are); "" for admin and the province's roles.
+    commune = SelectField("Xã (cho công chức, lãnh đạo xã, đài truyền thanh)", choices=[], validate_choice=False)
 
 
 class RoleForm(BaseForm):
     role = SelectField("Vai trò", choices=ROLE_CHOICES)
+    commune = SelectField("Xã (cho công chức, lãnh đạo xã, đài truyền thanh)", choices=[], validate_choice=False)
 
 
 class FullNameForm(BaseForm):

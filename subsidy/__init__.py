@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` overrides the environment-derived settings (tests pass a dict)."""
-    from subsidy.config import load_config, normalise_database_url
+    from subsidy.config import commune_defaults_of, load_config, normalise_database_url
     from subsidy.db import make_engine, make_sessionmaker, single_statement_engine
 
     app = Flask(
@@ -30,8 +30,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["subsidy.engine"] = engine
-    app.extensions["subsidy.sessionmaker"] = make_sessionmaker(engine)
-    app.extensions["subsidy.read_sessionmaker"] = make_sessionmaker(engine, readonly=True)
+    # The first commune, when a command or page has to make it, takes this app's settings as they
+    # are then (read when needed, not now).
+    info = {"subsidy.commune_defaults": lambda: commune_defaults_of(app.config)}
+    app.extensions["subsidy.sessionmaker"] = make_sessionmaker(engine, info=info)
+    app.extensions["subsidy.read_sessionmaker"] = make_sessionmaker(engine, readonly=True, info=info)
     app.extensions["subsidy.single_statement_engine"] = single_statement_engine(engine)
 
     if app.config.get("TRUSTED_PROXIES"):

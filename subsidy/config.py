@@ -23,8 +23,10 @@ STATUS_RATE_LIMIT_CLIENT, STATUS_RATE_LIMIT_CODE   public status check limits (d
                     client address; 5/minute and 30/day per tracking code: at most 30 guesses of a
                     code's 4 digits a day, so trying all 10,000 takes months); API_RATE_LIMIT (default 300/minute).
 RADIO_HOW_TO_REGISTER   how to register, read out by the commune radio (default: a standard text).
-COMMUNE_NAME, COMMUNE_BODY, COMMUNE_BODY_UPPER, COMMUNE_PLACE, HAMLETS  the commune's names
-                    (configuration, since names changed with the 2025 mergers; domain.md §1).
+COMMUNE_CODE, COMMUNE_NAME, COMMUNE_BODY, COMMUNE_BODY_UPPER, COMMUNE_PLACE, COMMUNE_PROVINCE,
+COMMUNE_SIGNER_TITLE, COMMUNE_SIGNER_NAME, HAMLETS   the defaults of the first commune only (made
+                    by the first command or page that needs one); afterwards communes and their
+                    hamlets are data, edited by admin (domain.md §10).
 COMMUNE_ABBREVIATION    the issuing body's part of a ký hiệu (default UBND: "07/BB-UBND").
 SIGNER_AUTHORITY, SIGNER_DEPUTY, SIGNER_TITLE, SIGNER_NAME   who signs for the commune (defaults
                     "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "" = a line to sign over).
@@ -42,6 +44,7 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -77,6 +80,34 @@ def _secret_key() -> str:
 # mistypes a few times is not stopped.
 STATUS_CODE_LIMIT_DEFAULT = "5/minute;30/day"
 
+def commune_defaults(env: dict[str, str] | None = None) -> dict:
+    """The first commune's values from the environment (COMMUNE_* and HAMLETS; see the module
+    docstring): {code, name, issuing_body, issuing_body_parent, place_name, province, signer_title,
+    signer_name, hamlets (list)}."""
+    env = os.environ if env is None else env
+    return {
+        "code": env.get("COMMUNE_CODE", "PHUTAN"),
+        "name": env.get("COMMUNE_NAME", "xã Phú Tân"),
+        "issuing_body": env.get("COMMUNE_BODY", "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN"),
+        "issuing_body_parent": env.get("COMMUNE_BODY_UPPER", ""),
+        "place_name": env.get("COMMUNE_PLACE", "Phú Tân"),
+        "province": env.get("COMMUNE_PROVINCE", ""),
+        "signer_title": env.get("COMMUNE_SIGNER_TITLE", ""),
+        "signer_name": env.get("COMMUNE_SIGNER_NAME", ""),
+        "hamlets": [h.strip() for h in env.get("HAMLETS", DEFAULT_HAMLETS).split(";") if h.strip()],
+    }
+
+
+def commune_defaults_of(config: Any) -> dict:
+    """commune_defaults() from an app's config (its COMMUNE_* values and HAMLETS list), the
+    environment for anything the config lacks."""
+    env = dict(os.environ)
+    env.update({k: str(v) for k, v in config.items() if k.startswith("COMMUNE_") and v is not None})
+    if config.get("HAMLETS") is not None:
+        env["HAMLETS"] = ";".join(config["HAMLETS"])
+    return commune_defaults(env)
+
+
 def load_config() -> dict:
     """Build the Flask config dict from the environment (see the module docstring)."""
     INSTANCE.mkdir(parents=True, exist_ok=True)
@@ -106,6 +137,7 @@ def load_config() -> dict:
         "DOC_ARCHIVE": os.environ.get("DOC_ARCHIVE", "VT, VP-TK"),
         "DOC_KIND_CODES": os.environ.get("DOC_KIND_CODES", ""),
         "PDF_FONT_DIR": os.environ.get("PDF_FONT_DIR", ""),
+        "COMMUNE_CODE": os.environ.get("COMMUNE_CODE", "PHUTAN"),
         "HAMLETS": [h.strip() for h in os.environ.get("HAMLETS", DEFAULT_HAMLETS).split(";") if h.strip()],
         # Empty: the address the clerk's browser used (e.g. http://192.168.1.10:5000 on the LAN).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),

@@ -136,15 +136,17 @@ def single_statement_engine(engine: Engine) -> Engine:
     return engine.execution_options(subsidy_single_statement=True)
 
 
-def make_sessionmaker(engine: Engine, readonly: bool = False) -> sessionmaker[Session]:
+def make_sessionmaker(engine: Engine, readonly: bool = False, info: dict[str, Any] | None = None
+                      ) -> sessionmaker[Session]:
     """A sessionmaker whose objects stay readable after commit (views render after committing).
 
     ``readonly=True``: on SQLite its transactions start with a deferred BEGIN (see the module
     docstring); it can still write, but a concurrent writer may then make it fail, so use it only
-    for reads. On PostgreSQL the two are the same.
+    for reads. On PostgreSQL the two are the same. ``info``: copied into every Session's
+    ``info`` (the app puts the first commune's defaults there, subsidy.models.scoping).
     """
     bind = engine.execution_options(subsidy_readonly=True) if readonly else engine
-    return sessionmaker(bind=bind, expire_on_commit=False, autoflush=True)
+    return sessionmaker(bind=bind, expire_on_commit=False, autoflush=True, info=dict(info or {}))
 
 
 def alembic_config(url: str):

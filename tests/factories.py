@@ -64,17 +64,19 @@ def cheap_test_password() -> Iterator[None]:
 
 
 def user(session: Session, role: str = "clerk", username: str | None = None, *, full_name: str = "",
-         must_change_password: bool = False, actor: User | None = None, row: bool = False) -> User:
+         must_change_password: bool = False, actor: User | None = None, row: bool = False,
+         commune_id: int | None = None) -> User:
     """A staff account with password TEST_PASSWORD (flushed).
 
     By default made by ``users.create_user`` (its checks and its "user.create" audit entry);
     ``row=True`` writes the row only (no audit entry), for tests that count audit entries.
-    ``username`` defaults to ``<role>-<n>``.
+    ``username`` defaults to ``<role>-<n>``; ``commune_id``: a commune role's commune (default:
+    the instance's only one).
     """
     username = username or f"{role}-{next(_seq)}"
     if row:
         account = User(username=username, password_hash=TEST_PASSWORD_HASH, role=role, full_name=full_name,
-                       must_change_password=must_change_password)
+                       must_change_password=must_change_password, commune_id=commune_id)
         session.add(account)
         session.flush()
         return account
@@ -82,7 +84,7 @@ def user(session: Session, role: str = "clerk", username: str | None = None, *, 
 
     with cheap_test_password():
         return users.create_user(session, username, role, TEST_PASSWORD, actor, full_name=full_name,
-                                 must_change_password=must_change_password)
+                                 must_change_password=must_change_password, commune_id=commune_id)
 
 
 # ----------------------------------------------------------------------------------- households

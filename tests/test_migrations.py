@@ -147,6 +147,7 @@ def test_0002_moves_every_imei_into_handover_imeis(empty_database):
 
     from subsidy.models import Handover
 
+    upgrade_database(url)  # the models describe the newest schema: read them there
     with Session(engine) as s:
         assert [(h.id, h.imei, h.imei2) for h in s.query(Handover).order_by(Handover.id)] == [
             (1, IMEI_A, IMEI_B), (2, IMEI_C, None), (3, IMEI_D, None), (4, IMEI_E, IMEI_F), (5, IMEI_D, None),
@@ -288,3 +289,150 @@ def test_0004_keeps_numbered_lists_and_allows_unnumbered_drafts(empty_database):
         conn.execute(t["proposal_lists"].insert().values(id=4, number=None, created_on=dt.date(2026, 3, 5),
                                                          status="submitted", created_at=NOW))
     engine.dispose()
+
+
+# --------------------------------------------------------------------------------------------
+# 0005: communes; every row of a single-commune database goes to one commune
+# --------------------------------------------------------------------------------------------
+
+
+def _history_at_0004(url: str) -> dict[str, int]:
+    """A single-commune database as the code before 0005 left it (at 0004): three households (one in a
+    hamlet not configured), their applications, an approved list, a handover and a cash payment
+    with their receipts (numbers 7 and 3 of 2026), an allocation, a clerk, an admin, audit entries.
+    Returns the row counts per table."""
+    upgrade_database(url, "0004")
+    engine = make_engine(url)
+    t = _tables(engine)
+    with engine.begin() as conn:
+        conn.execute(t["users"].insert().values(id=1, username="admin", full_name="", password_hash="x", role="admin",
+                                                active=True, must_change_password=False, session_token="a",
+                                                created_at=NOW))
+        conn.execute(t["users"].insert().values(id=2, username="canbo", full_name="", password_hash="x", role="clerk",
+                                                active=True, must_change_password=False, session_token="b",
+                                                created_at=NOW))
+        conn.execute(t["proposal_lists"].insert().values(
+            id=1, number="01/2026", created_on=dt.date(2026, 2, 1), status="approved", decision_number="12/QĐ-UBND",
+            decision_date=dt.date(2026, 2, 10), approving_body="UBND xã Phú Tân", created_at=NOW))
+        for n, hamlet in ((1, "Ấp Phú Hòa"), (2, "Ấp Phú Lợi"), (3, "Ấp Mới Lập")):
+            conn.execute(t["households"].insert().values(
+                id=n, code=f"PT-{n:04d}", head_name=f"Hộ {n}", hamlet=hamlet, members=1, meritorious=False,
+                citizen_id=f"08207000000{n}", social_policy=False, prior_device="none", search_text="",
+                sort_key="", archived=False, created_at=NOW, updated_at=NOW))
+            conn.execute(t["applications"].insert().values(
+                id=n, household_id=n, programme="VTCI-2025", tracking_code=f"K7QX9M4T{n:02d}",
+                received_on=dt.date(2026, 1, 5), support_form="cash" if n == 2 else "package",
+                state={1: "handed_over", 2: "paid", 3: "approved"}[n], proposal_list_id=1,
+                state_changed_at=NOW, created_at=NOW))
+        conn.execute(t["handovers"].insert().values(
+            id=1, application_id=1, phone_make="Samsung", phone_model="Galaxy A05", telecom="VNPT",
+            subscriber_number="0912345678", handed_on=dt.date(2026, 3, 2), recipient_name="Hộ 1", created_at=NOW))
+        conn.execute(t["handover_imeis"].insert().values(handover_id=1, position=1, imei=IMEI_A, live=True))
+        conn.execute(t["cash_payments"].insert().values(
+            id=1, application_id=2, amount=500000, paid_on=dt.date(2026, 3, 3), purchase_date=dt.date(2023, 1, 1),
+            recipient_name="Hộ 2", created_at=NOW))
+        conn.execute(t["receipts"].insert().values(
+            series="BB-VTCI", year=2026, number=7, kind="handover", application_id=1, handover_id=1,
+            snapshot={"head_name": "Hộ 1"}, search_text="", issued_at=NOW, print_count=1))
+        conn.execute(t["receipts"].insert().values(
+            series="BN-VTCI", year=2026, number=3, kind="cash", application_id=2, cash_payment_id=1,
+            snapshot={"head_name": "Hộ 2"}, search_text="", issued_at=NOW, print_count=1))
+        conn.execute(t["receipt_counters"].insert().values(series="BB-VTCI", year=2026, last_number=7))
+        conn.execute(t["receipt_counters"].insert().values(series="BN-VTCI", year=2026, last_number=3))
+        conn.execute(t["allocations"].insert().values(quantity=5, allocated_on=dt.date(2026, 1, 20),
+                                                      source_document="QĐ 12", created_at=NOW))
+        conn.execute(t["audit_entries"].insert().values(at=NOW, actor_id=2, action="household.create",
+                                                        entity_type="household", entity_id=1, changes={}))
+        counts = {name: conn.execute(sa.select(sa.func.count()).select_from(t[name])).scalar_one()
+                  for name in ("households", "applications", "proposal_lists", "handovers", "cash_payments",
+                               "receipts", "receipt_counters", "allocations", "audit_entries", "users")}
+    engine.dispose()
+    return counts
+
+
+def test_0005_puts_every_row_of_a_single_commune_database_in_one_commune(empty_database, monkeypatch):
+    monkeypatch.setenv("COMMUNE_CODE", "PHUTAN")
+    monkeypatch.setenv("COMMUNE_NAME", "xã Phú Tân")
+    monkeypatch.setenv("COMMUNE_PLACE", "Phú Tân")
+    monkeypatch.setenv("HAMLETS", "Ấp Phú Hòa;Ấp Phú Lợi")
+    url = empty_database
+    before = _history_at_0004(url)
+    upgrade_database(url)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        communes = conn.execute(sa.text("SELECT id, code, name, place_name, approval_level FROM communes")).all()
+        assert [tuple(c)[1:] for c in communes] == [("PHUTAN", "xã Phú Tân", "Phú Tân", "commune")]
+        cid = communes[0][0]
+        # The configured hamlets first, in order, then the one found only on file.
+        assert conn.execute(sa.text("SELECT name FROM hamlets WHERE commune_id = :c ORDER BY position"),
+                            {"c": cid}).scalars().all() == ["Ấp Phú Hòa", "Ấp Phú Lợi", "Ấp Mới Lập"]
+        for table, n in before.items():
+            assert conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one() == n, table
+            if table != "users":
+                assert conn.execute(sa.text(f"SELECT count(*) FROM {table} WHERE commune_id = :c"),
+                                    {"c": cid}).scalar_one() == n, table
+        assert conn.execute(sa.text("SELECT username, commune_id FROM users ORDER BY id")).all() == [
+            ("admin", None), ("canbo", cid)]
+        assert conn.execute(sa.text("SELECT series, year, number FROM receipts ORDER BY id")).all() == [
+            ("BB-VTCI", 2026, 7), ("BN-VTCI", 2026, 3)]
+        assert conn.execute(sa.text("SELECT commune_id, series, year, last_number FROM receipt_counters "
+                                    "ORDER BY series")).all() == [(cid, "BB-VTCI", 2026, 7), (cid, "BN-VTCI", 2026, 3)]
+        if engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+
+    def refused(sql: str) -> bool:
+        with engine.connect() as conn:
+            try:
+                conn.execute(sa.text(sql))
+            except IntegrityError:
+                return True
+            finally:
+                conn.rollback()
+        return False
+
+    # A clerk needs a commune; admin has none. A CCCD stays unique across communes; a code per commune.
+    assert refused("INSERT INTO users (username, full_name, password_hash, role, active, must_change_password, "
+                   "session_token, created_at) VALUES ('x', '', 'x', 'clerk', true, false, 'c', '2026-01-01')")
+    assert refused(f"INSERT INTO users (username, full_name, password_hash, role, active, must_change_password, "
+                   f"session_token, created_at, commune_id) VALUES ('y', '', 'x', 'admin', true, false, 'd', "
+                   f"'2026-01-01', {cid})")
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO communes (code, name, issuing_body, issuing_body_parent, place_name, province, "
+                             "signer_title, signer_name, approval_level, active, created_at) VALUES ('PHUMY', 'xã Phú Mỹ', "
+                             "'UBND', '', 'Phú Mỹ', '', '', '', 'commune', true, '2026-01-01')"))
+        other = conn.execute(sa.text("SELECT id FROM communes WHERE code = 'PHUMY'")).scalar_one()
+    ids = iter(range(100, 110))  # explicit ids: the rows above set theirs, so a sequence would collide
+    household = ("INSERT INTO households (id, commune_id, code, head_name, hamlet, members, meritorious, social_policy, "
+                 "prior_device, search_text, sort_key, archived, created_at, updated_at, citizen_id) VALUES "
+                 "({id}, {c}, '{code}', 'X', 'Ấp', 1, false, false, 'none', '', '', false, '2026-01-01', '2026-01-01', {cid})")
+    assert refused(household.format(id=next(ids), c=other, code="PM-1", cid="'082070000001'"))   # CCCD of Phú Tân's Hộ 1
+    assert not refused(household.format(id=next(ids), c=other, code="PT-0001", cid="NULL"))      # same code, other commune
+    assert refused(household.format(id=next(ids), c=cid, code="PT-0001", cid="NULL"))            # same code, same commune
+    engine.dispose()
+
+
+def test_0005_makes_no_commune_in_an_empty_database(empty_database):
+    upgrade_database(empty_database)
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM communes")).scalar_one() == 0
+    engine.dispose()
+
+
+def test_0005_downgrade_and_up_again(empty_database):
+    url = empty_database
+    _history_at_0004(url)
+    upgrade_database(url)
+    from alembic import command
+
+    from subsidy.db import alembic_config
+
+    command.downgrade(alembic_config(url), "0004")
+    engine = make_engine(url)
+    t = _tables(engine)
+    assert "communes" not in t and "commune_id" not in t["households"].c
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT number FROM receipts ORDER BY id")).scalars().all() == [7, 3]
+    engine.dispose()
+    upgrade_database(url)

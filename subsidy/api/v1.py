@@ -25,8 +25,9 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from subsidy.domain.labels import ROLE_LABELS, STATE_LABELS
 from subsidy.extensions import limiter
 from subsidy.models import STATES, Application, ApplicationEvent, Household, User
+from subsidy.models.scoping import set_commune
 from subsidy.request_scope import db_session, public_view, use_write_session
-from subsidy.services import audit, lookup, radio, users
+from subsidy.services import audit, communes, lookup, radio, users
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.services.pagination import Page
 
@@ -110,6 +111,8 @@ def token_required(*roles: str) -> Callable:
                                       "không được dùng chức năng này; chỉ dành cho: "
                                       f"{', '.join(ROLE_LABELS.get(r, r) for r in roles)}.")
             g.api_user = user
+            # A token acts for its account's commune (the province's accounts: every commune).
+            set_commune(db_session(), user.commune_id)
             return view(*args, **kwargs)
 
         wrapped.required_roles = frozenset(roles)  # type: ignore[attr-defined]
@@ -275,7 +278,8 @@ def _counts() -> Any:
     as_of = p.date("date")
     p.check()
     try:
-        rc = radio.counts_for(db_session(), as_of, current_app.config.get("HAMLETS", ()), future_as_today=True)
+        rc = radio.counts_for(db_session(), as_of, communes.hamlet_names(db_session(), g.api_user.commune_id),
+                              future_as_today=True)
     except ServiceError as err:
         raise ApiProblem(422, str(err), errors=[{"name": "date", "reason": str(err)}]) from None
     db_session().commit()  # last_used_at of the token

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from subsidy.cli import accounts, backup, db, households, reports, retention, rulesets, samples
+from subsidy.cli import accounts, backup, communes, db, households, reports, retention, rulesets, samples
 
 #: Command groups (`flask --app app db upgrade`, …).
 GROUPS = (db.db_cli,)
 
 #: Top-level commands, by topic.
 COMMANDS = (
-    accounts.ensure_admin, accounts.create_user, accounts.reset_password,
+    accounts.ensure_admin, accounts.create_user, accounts.reset_password, communes.create_commune,
     households.import_households_cmd, households.export_households_cmd,
     rulesets.load_rulesets, rulesets.check_applications,
     reports.tally_command, reports.annual_report_command, samples.sample_documents_cmd,

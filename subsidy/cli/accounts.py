@@ -11,7 +11,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from subsidy.cli.common import cli_session, fail
+from subsidy.cli.common import cli_session, commune_session, fail
+from subsidy.domain.scope import ALL_ROLES
 from subsidy.db import utcnow
 from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.passwords import local_names
@@ -95,20 +96,31 @@ def ensure_admin() -> None:
 
 @click.command("create-user", help="Tạo tài khoản NAME với vai trò ROLE; mật khẩu hỏi tại dấu nhắc hoặc đọc từ stdin.")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(["admin", "clerk", "approver", "radio"]), help="Vai trò.")
+@click.option("--role", required=True, type=click.Choice(list(ALL_ROLES)), help="Vai trò.")
 @click.option("--full-name", default="", help="Họ và tên.")
+@click.option("--commune", "commune_code", default=None, metavar="MÃ_XÃ",
+              help="Xã của tài khoản clerk/approver/radio (không cần khi hệ thống chỉ có một xã; "
+                   "admin và cán bộ tỉnh không thuộc xã nào).")
 @with_appcontext
-def create_user(name: str, role: str, full_name: str) -> None:
+def create_user(name: str, role: str, full_name: str, commune_code: str | None) -> None:
+    from subsidy.domain.scope import role_needs_commune
     from subsidy.services import users
 
     if sys.stdin.isatty():
         password = click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu")
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    session = cli_session()
+    if commune_code and not role_needs_commune(role):
+        fail(f"vai trò {role} không thuộc xã nào: bỏ --commune.")
+    commune_id = None
+    if role_needs_commune(role):
+        session, commune = commune_session(commune_code)
+        commune_id = commune.id
+    else:
+        session = cli_session()
     try:
         users.create_user(session, name, role, password, None, full_name=full_name, must_change_password=False,
-                          context=local_names(current_app.config))
+                          context=local_names(current_app.config), commune_id=commune_id)
         session.commit()
     except ServiceError as err:
         session.rollback()

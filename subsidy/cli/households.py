@@ -15,7 +15,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from subsidy.cli.common import cli_session, fail
+from subsidy.cli.common import COMMUNE_OPTION, commune_session, fail
 from subsidy.domain.readable_errors import explain_os_error
 from subsidy.services.errors import ServiceError
 
@@ -85,8 +85,10 @@ def _print_report(report, refused: bool, dry_run: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Chỉ xem trước: phân loại từng dòng, không ghi gì.")
 @click.option("--skip-invalid", is_flag=True, help="Bỏ qua các dòng lỗi, chỉ nhập các dòng đúng.")
 @click.option("--user", "username", default=None, help="Tên đăng nhập ghi vào nhật ký (mặc định: hệ thống).")
+@COMMUNE_OPTION
 @with_appcontext
-def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_invalid: bool, username: str | None) -> None:
+def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_invalid: bool, username: str | None,
+                          commune_code: str | None) -> None:
     from flask import current_app
 
     from subsidy.models import User
@@ -106,7 +108,8 @@ def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_inva
         data = file.read_bytes()
     except OSError as err:
         fail(explain_os_error(err, file))
-    session = cli_session()
+    session, commune = commune_session(commune_code)
+    commune_id, hamlets = commune.id, commune.hamlet_names
     actor = None
     if username:
         actor = session.scalar(select(User).where(User.username == username.strip().lower()))
@@ -127,7 +130,7 @@ def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_inva
     try:
         report = import_households(session, data, file.name, actor, year=year, dry_run=dry_run,
                                    skip_invalid=skip_invalid, limits=limits, progress=progress,
-                                   hamlets=current_app.config.get("HAMLETS", []))
+                                   hamlets=hamlets, commune_id=commune_id)
     except ImportRefused as err:
         session.rollback()
         bar_ctx.__exit__(None, None, None)
@@ -160,11 +163,12 @@ def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_inva
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
               help="Tệp .csv hoặc .xlsx sẽ ghi (ghi đè nếu đã có).")
 @click.option("--include-archived", is_flag=True, help="Xuất cả các hộ đã lưu trữ.")
+@COMMUNE_OPTION
 @with_appcontext
-def export_households_cmd(output: Path, include_archived: bool) -> None:
+def export_households_cmd(output: Path, include_archived: bool, commune_code: str | None) -> None:
     from subsidy.services.households import iter_export_households, write_export_csv, write_export_xlsx
 
-    session = cli_session()
+    session, _commune = commune_session(commune_code, persist=False)
     try:
         # Rows are written as they are read (the session stays open until the last one).
         rows = iter_export_households(session, include_archived=include_archived)

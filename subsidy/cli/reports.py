@@ -8,23 +8,19 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from subsidy.cli.common import cli_session, fail
+from subsidy.cli.common import COMMUNE_OPTION, commune_session, fail
 from subsidy.documents.tally_export import FORMATS, render
 from subsidy.documents.tally_tables import period_end
 from subsidy.domain.documents import Issuer
 from subsidy.domain.readable_errors import explain_os_error
-from subsidy.services import rulesets
+from subsidy.services import communes, rulesets
 from subsidy.services import tally as svc
 from subsidy.services.errors import ServiceError
 
 
-def _issuer() -> Issuer:
-    return Issuer.from_config(current_app.config)
-
-
-def _write(report: svc.Tally | svc.AnnualReport, fmt: str, output: str, legal_basis: str) -> None:
+def _write(report: svc.Tally | svc.AnnualReport, fmt: str, output: str, legal_basis: str, issuer: Issuer) -> None:
     # from the command line nobody is signed in: NGƯỜI LẬP BIỂU is left blank to sign over
-    data = render(report, fmt, **({"issuer": _issuer(), "legal_basis": legal_basis} if fmt == "pdf" else {}))
+    data = render(report, fmt, **({"issuer": issuer, "legal_basis": legal_basis} if fmt == "pdf" else {}))
     path = Path(output)
     try:
         path.write_bytes(data)
@@ -43,17 +39,19 @@ _OUTPUT = click.option("--output", required=True, metavar="FILE", help="Tệp s�
 @click.option("--cumulative", is_flag=True, help="Lũy kế từ đầu chương trình đến hết tháng.")
 @_FORMAT
 @_OUTPUT
+@COMMUNE_OPTION
 @with_appcontext
-def tally_command(month: str, cumulative: bool, fmt: str, output: str) -> None:
-    session = cli_session()
+def tally_command(month: str, cumulative: bool, fmt: str, output: str, commune_code: str | None) -> None:
+    session, commune = commune_session(commune_code, persist=False)
     try:
-        report = svc.tally(session, month, cumulative, hamlets=current_app.config.get("HAMLETS", []))
+        issuer = communes.issuer_of(commune, current_app.config)
+        report = svc.tally(session, month, cumulative, hamlets=commune.hamlet_names)
         basis = rulesets.legal_basis_on(session, period_end(report))
     except ServiceError as err:
         fail(str(err))
     finally:
         session.close()
-    _write(report, fmt, output, basis)
+    _write(report, fmt, output, basis, issuer)
 
 
 @click.command("annual-report", help="Báo cáo năm (gửi trước ngày 10/11): từng tháng, lũy kế trong năm, theo thôn/ấp, "
@@ -61,15 +59,17 @@ def tally_command(month: str, cumulative: bool, fmt: str, output: str) -> None:
 @click.option("--year", required=True, type=click.IntRange(2000, 2100), metavar="YYYY", help="Năm báo cáo, ví dụ 2026.")
 @_FORMAT
 @_OUTPUT
+@COMMUNE_OPTION
 @with_appcontext
-def annual_report_command(year: int, fmt: str, output: str) -> None:
-    session = cli_session()
+def annual_report_command(year: int, fmt: str, output: str, commune_code: str | None) -> None:
+    session, commune = commune_session(commune_code, persist=False)
     try:
-        report = svc.annual_report(session, year, hamlets=current_app.config.get("HAMLETS", []))
+        issuer = communes.issuer_of(commune, current_app.config)
+        report = svc.annual_report(session, year, hamlets=commune.hamlet_names)
         basis = rulesets.legal_basis_on(session, period_end(report))
     except ServiceError as err:
         fail(str(err))
     finally:
         session.close()
-    _write(report, fmt, output, basis)
+    _write(report, fmt, output, basis, issuer)
 

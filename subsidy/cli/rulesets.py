@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from subsidy.cli.common import cli_session, fail
+from subsidy.cli.common import COMMUNE_OPTION, cli_session, fail
 from subsidy.domain.readable_errors import explain_os_error
 from subsidy.services.errors import ServiceError
 
@@ -53,19 +53,31 @@ def load_rulesets(path: Path | None, inactive: bool) -> None:
 @click.command("check-applications", help="Kiểm tra điều kiện mọi hồ sơ đang ở trạng thái «Đã tiếp nhận» "
                                           "(theo bộ quy tắc có hiệu lực hôm nay), với tư cách tài khoản USERNAME (công chức).")
 @click.argument("username")
+@COMMUNE_OPTION
 @with_appcontext
-def check_applications(username: str) -> None:
+def check_applications(username: str, commune_code: str | None) -> None:
+    """The received applications of USERNAME's commune (a commune account works only in its own;
+    --commune, if given, must be that commune)."""
     from sqlalchemy import select
 
     from subsidy.domain.workflow import WorkflowError
     from subsidy.models import Application, User
-    from subsidy.services import applications
+    from subsidy.models.scoping import set_commune
+    from subsidy.services import applications, communes
 
     session = cli_session()
     try:
         actor = session.scalar(select(User).where(User.username == username.strip().lower()))
         if actor is None or not actor.active:
             fail(f"không có tài khoản đang dùng tên «{username}».")
+        if actor.commune_id is None:
+            fail(f"tài khoản «{actor.username}» ({actor.role}) không thuộc xã nào: kiểm tra hồ sơ là việc của "
+                 "công chức xã.")
+        if commune_code:
+            chosen = communes.by_code(session, commune_code)
+            if chosen.id != actor.commune_id:
+                fail(f"tài khoản «{actor.username}» thuộc xã khác, không làm việc được với {chosen.name}.")
+        set_commune(session, actor.commune_id)
         apps = list(session.scalars(select(Application).where(Application.state == "received").order_by(Application.id)))
         decisions = applications.check_many(session, apps, actor)
         session.commit()

@@ -271,6 +271,8 @@ ROLE_LABELS: dict[str, str] = {
     "clerk": "Công chức VP-TK",
     "approver": "Lãnh đạo xã (phê duyệt)",
     "radio": "Đài truyền thanh xã",
+    "province_officer": "Cán bộ tỉnh (Sở KH&CN)",
+    "province_approver": "Lãnh đạo tỉnh (phê duyệt)",
     "admin": "Quản trị",
 }
 
@@ -356,6 +358,13 @@ ACTION_LABELS: dict[str, str] = {
     # backups
     "backup.create": "Sao lưu cơ sở dữ liệu",
     "backup.download": "Tải bản sao lưu (đã mã hóa) về máy",
+    # communes, hamlets and the province's allocations
+    "commune.create": "Thêm xã",
+    "commune.update": "Sửa thông tin xã",
+    "commune.active": "Ngừng/mở lại hoạt động của xã",
+    "hamlet.create": "Thêm ấp/thôn", "hamlet.update": "Sửa ấp/thôn",
+    "province_allocation.create": "Ghi số máy tỉnh được phân bổ",
+    "province_allocation.void": "Hủy số máy tỉnh được phân bổ",
 }
 # Every workflow step is audited as "application.<move name>" (services.workflow.move): the log
 # names it as its button does, unless the table above words it for the log.
@@ -368,7 +377,11 @@ ENTITY_LABELS: dict[str, str] = {
     "proposal_list": "danh sách", "handover": "biên bản bàn giao", "cash_payment": "giấy biên nhận tiền",
     "receipt": "biên bản", "rule_set": "bộ quy tắc", "user": "tài khoản", "api_token": "mã truy cập API",
     "import": "lần nhập danh sách", "list": "danh sách", "audit": "nhật ký", "backup": "bản sao lưu", "job": "công việc chạy nền",
+    "commune": "xã", "hamlet": "ấp/thôn", "province_allocation": "phân bổ của tỉnh",
 }
+
+#: A commune's approval level (domain.md §5: who approves the lists is a setting).
+APPROVAL_LEVEL_LABELS: dict[str, str] = {"commune": "Lãnh đạo xã phê duyệt", "province": "Tỉnh phê duyệt"}
 
 
 def is_view(action: str) -> bool:

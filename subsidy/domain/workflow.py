@@ -60,6 +60,10 @@ class Move:
 CLERK = frozenset({"clerk"})
 APPROVER = frozenset({"approver"})
 CLERK_OR_APPROVER = frozenset({"clerk", "approver"})
+#: Who records a list's approval: the commune's leadership, or the province where the commune's
+#: lists are approved by the province (domain.md §5; which one applies is the commune's
+#: approval_level, checked by services.lists.approve_list).
+LIST_APPROVERS = frozenset({"approver", "province_approver"})
 
 _BEFORE_HANDOVER = (State.received, State.eligible, State.not_eligible, State.proposed, State.approved)
 
@@ -72,7 +76,7 @@ TRANSITIONS: dict[tuple[State, State], Move] = {
     # the proposal list
     (State.eligible, State.proposed): Move("propose", MOVE_LABELS["propose"], CLERK),
     (State.proposed, State.eligible): Move("unpropose", MOVE_LABELS["unpropose"], CLERK, True),
-    (State.proposed, State.approved): Move("approve", MOVE_LABELS["approve"], APPROVER),
+    (State.proposed, State.approved): Move("approve", MOVE_LABELS["approve"], LIST_APPROVERS),
     # the support itself
     (State.approved, State.handed_over): Move("hand_over", MOVE_LABELS["hand_over"], CLERK),
     (State.approved, State.paid): Move("pay", MOVE_LABELS["pay"], CLERK),

@@ -9,3 +9,5 @@ from subsidy.models.job import Job  # noqa: F401
 from subsidy.models.household import Category, Household, PriorDevice  # noqa: F401
 from subsidy.models.receipt import Receipt, ReceiptCounter  # noqa: F401
 from subsidy.models.user import ApiToken, Role, User  # noqa: F401
+from subsidy.models.commune import Commune, Hamlet, InstanceSetting, ProvinceAllocation  # noqa: F401
+from subsidy.models import scoping  # noqa: F401,E402  (the commune listeners)

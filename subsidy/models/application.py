@@ -53,10 +53,13 @@ class ProposalList(Base):
     __table_args__ = (
         CheckConstraint("status IN ('draft','submitted','approved','cancelled')", name="status"),
         CheckConstraint("status IN ('draft','cancelled') OR number IS NOT NULL", name="numbered"),
+        # Numbered per commune (each commune's documents have their own numbers, domain.md §10).
+        UniqueConstraint("commune_id", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    register_number: Mapped[str | None] = mapped_column("number", String(64), unique=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    register_number: Mapped[str | None] = mapped_column("number", String(64))
     created_on: Mapped[dt.date]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(10), default="draft")
@@ -86,10 +89,12 @@ class Application(Base):
         CheckConstraint(f"state IN ({_STATES_SQL})", name="state"),
         CheckConstraint("support_form IN ('package','cash')", name="support_form"),
         CheckConstraint("priority_tier IS NULL OR priority_tier BETWEEN 1 AND 4", name="priority_tier"),
-        Index("ix_applications_state_rank", "state", "priority_tier", "received_on", "id"),
+        # The commune's queue (state, then priority, then date received): one seek in its commune.
+        Index("ix_applications_commune_state_rank", "commune_id", "state", "priority_tier", "received_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
     programme: Mapped[str] = mapped_column(String(40), default="VTCI-2025")
     tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
@@ -218,7 +223,7 @@ class ApplicationEvent(Base):
 
 
 class Allocation(Base):
-    """Phones allocated to the commune (quota), with the source document. A mistaken allocation
+    """Phones allocated to a commune (its quota, its share of a province allocation), with the source document. A mistaken allocation
     is voided (``voided_at``, ``voided_by_id``, ``void_reason``), never deleted; a voided one
     counts in no quota (services/allocations.py, services/tally/)."""
 
@@ -226,9 +231,14 @@ class Allocation(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity"),
         CheckConstraint("voided_at IS NULL OR void_reason IS NOT NULL", name="void_reason"),
+        Index("ix_allocations_commune_allocated_on", "commune_id", "allocated_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    # The province's allocation this commune's share came from (None: recorded by the commune
+    # itself, as a single-commune instance does).
+    province_allocation_id: Mapped[int | None] = mapped_column(ForeignKey("province_allocations.id"), index=True)
     quantity: Mapped[int]
     allocated_on: Mapped[dt.date]
     source_document: Mapped[str] = mapped_column(String(255))

@@ -14,9 +14,15 @@ from subsidy.models.user import User
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_entries_entity", "entity_type", "entity_id"),
+        Index("ix_audit_entries_commune_at", "commune_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The commune whose data the action touched; None for instance-level actions (accounts,
+    # communes, rule sets done by admin).
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(64))

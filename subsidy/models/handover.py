@@ -21,9 +21,13 @@ class Handover(Base):
         # One live handover per application; a voided one stays on record.
         Index("uq_handovers_live_application", "application_id", unique=True,
               sqlite_where=text("voided_at IS NULL"), postgresql_where=text("voided_at IS NULL")),
+        # The commune's tally reads its handovers by date: a seek within the commune.
+        Index("ix_handovers_commune_handed_on", "commune_id", "handed_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Repeats the application's commune: the tally and the handover pages seek by it.
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     phone_make: Mapped[str] = mapped_column(String(80))
     phone_model: Mapped[str] = mapped_column(String(80))
@@ -84,9 +88,12 @@ class CashPayment(Base):
         CheckConstraint("amount > 0", name="amount"),
         Index("uq_cash_payments_live_application", "application_id", unique=True,
               sqlite_where=text("voided_at IS NULL"), postgresql_where=text("voided_at IS NULL")),
+        Index("ix_cash_payments_commune_paid_on", "commune_id", "paid_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Repeats the application's commune: the tally and the payment pages seek by it.
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     amount: Mapped[int]  # đồng
     paid_on: Mapped[dt.date]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from subsidy.db import Base, utcnow
@@ -37,19 +37,26 @@ class Household(Base):
         ),
         CheckConstraint("citizen_id_kind IS NULL OR citizen_id_kind IN ('cccd','cmnd')", name="citizen_id_kind"),
         CheckConstraint("head_birth_year IS NULL OR (head_birth_year BETWEEN 1880 AND 2100)", name="head_birth_year"),
+        # A household code is the commune's own (its list's numbering); a CCCD is one person
+        # across the province (domain.md §10), so it stays unique instance-wide.
+        UniqueConstraint("commune_id", "code"),
+        # The commune's list in name order, and by hamlet: seeks within the commune.
+        Index("ix_households_commune_sort_key", "commune_id", "sort_key"),
+        Index("ix_households_commune_hamlet", "commune_id", "hamlet"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    code: Mapped[str] = mapped_column(String(32))
     head_name: Mapped[str] = mapped_column(String(120))
     head_birth_year: Mapped[int | None]
     head_gender: Mapped[str | None] = mapped_column(String(1))
-    # CCCD (12 digits) or a legacy CMND (9 digits); unique across households.
+    # CCCD (12 digits) or a legacy CMND (9 digits); unique across every commune's households.
     citizen_id: Mapped[str | None] = mapped_column(String(12), unique=True)
     citizen_id_kind: Mapped[str | None] = mapped_column(String(4))
     # A CCCD/birth-year/sex mismatch the clerk confirmed (kept with the record).
     citizen_id_warning: Mapped[str | None] = mapped_column(Text)
-    hamlet: Mapped[str] = mapped_column(String(80), index=True)
+    hamlet: Mapped[str] = mapped_column(String(80))
     address: Mapped[str | None] = mapped_column(String(255))
     members: Mapped[int] = mapped_column(default=1)
     phone: Mapped[str | None] = mapped_column(String(10))
@@ -64,7 +71,7 @@ class Household(Base):
     prior_device_date: Mapped[dt.date | None]
     # Derived keys, written by the service on every save (vn.fold / vn.sort_key_text).
     search_text: Mapped[str] = mapped_column(Text, default="")
-    sort_key: Mapped[str] = mapped_column(String(600), default="", index=True)
+    sort_key: Mapped[str] = mapped_column(String(600), default="")
     archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,4 +1,4 @@
-"""Receipts (biên bản bàn giao, giấy biên nhận) and their gapless per-series, per-year counters."""
+"""Receipts (biên bản bàn giao, giấy biên nhận) and their gapless per-commune, per-series, per-year counters."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,6 +16,8 @@ class ReceiptCounter(Base):
 
     __tablename__ = "receipt_counters"
 
+    # Each commune numbers its own receipts (domain.md §10): 1, 2, 3 … per commune, series, year.
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), primary_key=True)
     series: Mapped[str] = mapped_column(String(20), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last_number: Mapped[int] = mapped_column(default=0)
@@ -24,12 +26,13 @@ class ReceiptCounter(Base):
 class Receipt(Base):
     __tablename__ = "receipts"
     __table_args__ = (
-        UniqueConstraint("series", "year", "number"),
+        UniqueConstraint("commune_id", "series", "year", "number"),
         CheckConstraint("kind IN ('handover','cash')", name="kind"),
         CheckConstraint("number >= 1", name="number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     series: Mapped[str] = mapped_column(String(20))
     year: Mapped[int]
     number: Mapped[int]

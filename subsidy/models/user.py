@@ -12,26 +12,34 @@ from subsidy.db import Base, utcnow
 
 
 class Role(str, enum.Enum):
-    """Staff roles. admin: accounts and rule sets; clerk: households, applications, handovers;
-    approver: approves lists and voids; radio: counts only, never a person."""
+    """Staff roles. admin: communes, accounts and rule sets; clerk: households, applications,
+    handovers; approver: approves lists and voids; radio: counts only, never a person (these three
+    belong to one commune); province_officer: every commune read-only, allocations, reports;
+    province_approver: the province's approval of lists (domain/scope.py)."""
 
     admin = "admin"
     clerk = "clerk"
     approver = "approver"
     radio = "radio"
+    province_officer = "province_officer"
+    province_approver = "province_approver"
 
 
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('admin','clerk','approver','radio')", name="role"),
+        CheckConstraint("role IN ('admin','clerk','approver','radio','province_officer','province_approver')",
+                        name="role"),
+        # Commune staff belong to exactly one commune; the province's roles and admin to none.
+        CheckConstraint("(commune_id IS NOT NULL) = (role IN ('clerk','approver','radio'))", name="role_commune"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(20))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=True)
     # Set by the account-wide lock-out (services.users.ACCOUNT_FAILURES); cleared by an admin.

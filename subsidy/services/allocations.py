@@ -1,4 +1,5 @@
-"""Allocations of phones to the commune (quota), the waiting list, promotion when a place frees.
+"""Allocations of phones to a commune (its quota), the waiting list, promotion when a place frees.
+Every figure is one commune's (its own households, allocations and applications; domain.md §10).
 
 The ministry allocates phones to each province from its count of poor and near-poor households and
 the province divides them down (domain.md §3): the commune records each allocation (number, date,
@@ -23,8 +24,10 @@ from subsidy.db import utcnow
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.workflow import State
+from subsidy.domain.scope import CommuneRequired
 from subsidy.models import Allocation, Application, EligibilityDecision, Household, User
 from subsidy.domain.ruleset import DEFAULT_QUOTA_DEVICES
+from subsidy.models.scoping import default_commune_id
 from subsidy.services import audit, rulesets
 from subsidy.services.errors import NotFound, ServiceError
 
@@ -62,37 +65,59 @@ def _n(value: int) -> str:
     return vn.format_money(value)  # dot thousands separators (domain.md §9), no currency word
 
 
-def poor_household_count(session: Session) -> int:
-    """Households on file with a poverty category (poor or near-poor), not archived: the ceiling
-    of the total allocated (domain.md §3: the total given must not exceed the number of poor and
-    near-poor households)."""
+def commune_of(session: Session, commune_id: int | None) -> int | None:
+    """The commune a quota question is about: ``commune_id``, else the Session's or the instance's
+    only commune; None (every commune: the province's sums) when there are several and none is
+    chosen, or none at all yet."""
+    if commune_id is not None:
+        return commune_id
+    try:
+        return default_commune_id(session, create=False)
+    except CommuneRequired:
+        return None
+
+
+def _in(model: type, commune_id: int | None) -> tuple:
+    return () if commune_id is None else (model.commune_id == commune_id,)  # type: ignore[attr-defined]
+
+
+def poor_household_count(session: Session, commune_id: int | None = None) -> int:
+    """Households of the commune (default: see commune_of) with a poverty category (poor or
+    near-poor), not archived: the ceiling of the commune's total allocated (domain.md §3: the
+    total given must not exceed the number of poor and near-poor households)."""
+    commune_id = commune_of(session, commune_id)
     return int(session.scalar(select(func.count(Household.id))
-                              .where(Household.category.is_not(None), Household.archived.is_(False))) or 0)
+                              .where(*_in(Household, commune_id), Household.category.is_not(None),
+                                     Household.archived.is_(False))) or 0)
 
 
-def other_devices_count(session: Session, on: dt.date | None = None) -> int:
-    """Poor and near-poor households on file (not archived) recorded as having received one of the
-    devices that count with the phones against the ceiling (domain.md §3: programme tablets and
-    «Sóng và máy tính cho em» learning devices; the rule set in force on ``on`` — default today —
-    names them in ``quota_devices``)."""
+def other_devices_count(session: Session, on: dt.date | None = None, commune_id: int | None = None) -> int:
+    """Poor and near-poor households of the commune (default: see commune_of; not archived)
+    recorded as having received one of the devices that count with the phones against the ceiling
+    (domain.md §3: programme tablets and «Sóng và máy tính cho em» learning devices; the rule set
+    in force on ``on`` — default today — names them in ``quota_devices``)."""
     try:
         devices = rulesets.spec_of(rulesets.in_force(session, on or today_vn())).quota_devices
     except ServiceError:
         devices = DEFAULT_QUOTA_DEVICES
     if not devices:
         return 0
+    commune_id = commune_of(session, commune_id)
     return int(session.scalar(select(func.count(Household.id)).where(
-        Household.category.is_not(None), Household.archived.is_(False),
+        *_in(Household, commune_id), Household.category.is_not(None), Household.archived.is_(False),
         Household.prior_device.in_(devices))) or 0)
 
 
-def allocated_total(session: Session) -> int:
-    """Phones allocated to the commune, voided allocations left out."""
-    return int(session.scalar(select(func.coalesce(func.sum(Allocation.quantity), 0)).where(LIVE)) or 0)
+def allocated_total(session: Session, commune_id: int | None = None) -> int:
+    """Phones allocated to the commune (default: see commune_of), voided allocations left out."""
+    commune_id = commune_of(session, commune_id)
+    return int(session.scalar(select(func.coalesce(func.sum(Allocation.quantity), 0))
+                              .where(LIVE, *_in(Allocation, commune_id))) or 0)
 
 
 def record_allocation(session: Session, quantity: int, allocated_on: dt.date, source_document: str,
-                      actor: User | None, note: str | None = None) -> Allocation:
+                      actor: User | None, note: str | None = None, commune_id: int | None = None,
+                      province_allocation_id: int | None = None) -> Allocation:
     """Record ``quantity`` phones allocated to the commune on ``allocated_on`` by
     ``source_document`` (e.g. "Công văn số 123/STTTT-BCVT"). Audited.
 
@@ -110,10 +135,11 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
         raise ServiceError("Hãy ghi văn bản phân bổ (số và ngày công văn/quyết định).")
     if allocated_on > today_vn():
         raise ServiceError("Ngày phân bổ không được sau ngày hôm nay.")
-    _lock_allocations(session)
-    already = allocated_total(session)
-    devices = other_devices_count(session, allocated_on)
-    ceiling = poor_household_count(session)
+    commune_id = commune_id if commune_id is not None else default_commune_id(session)
+    lock_quota(session, commune_id)
+    already = allocated_total(session, commune_id)
+    devices = other_devices_count(session, allocated_on, commune_id)
+    ceiling = poor_household_count(session, commune_id)
     if already + quantity + devices > ceiling:
         parts = [f"{_n(quantity)} máy này"] + ([f"{_n(already)} máy đã phân bổ"] if already else [])
         if devices:
@@ -124,7 +150,8 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
             f"({_n(ceiling)} hộ). Tổng số điện thoại, máy tính bảng và thiết bị học tập được hỗ trợ không được vượt "
             "số hộ nghèo và cận nghèo: hãy kiểm tra lại số máy trong văn bản phân bổ, hoặc nhập đủ danh sách hộ trước."
         )
-    row = Allocation(quantity=quantity, allocated_on=allocated_on, source_document=source_document,
+    row = Allocation(commune_id=commune_id, province_allocation_id=province_allocation_id,
+                     quantity=quantity, allocated_on=allocated_on, source_document=source_document,
                      note=(note or "").strip() or None, created_by_id=actor.id if actor is not None else None)
     session.add(row)
     session.flush()
@@ -149,13 +176,13 @@ def void_allocation(session: Session, allocation_id: int, reason: str, actor: Us
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Hãy ghi rõ lý do hủy phân bổ (ví dụ: nhập nhầm số máy).")
-    _lock_allocations(session)
     row = session.get(Allocation, allocation_id)
     if row is None:
         raise NotFound("Không có phân bổ này.")
+    lock_quota(session, row.commune_id)
     if row.voided_at is not None:
         raise ServiceError(f"Phân bổ {_n(row.quantity)} máy ({row.source_document}) đã được hủy rồi.")
-    q = quota(session)
+    q = quota(session, commune_id=row.commune_id)
     if q.allocated - row.quantity < q.used:
         raise ServiceError(
             f"Không hủy được phân bổ {_n(row.quantity)} máy: sau khi hủy chỉ còn {_n(q.allocated - row.quantity)} "
@@ -171,34 +198,40 @@ def void_allocation(session: Session, allocation_id: int, reason: str, actor: Us
     return row
 
 
-def allocations(session: Session) -> list[Allocation]:
-    """Every allocation recorded (voided ones included: nothing is deleted), oldest first."""
-    return list(session.scalars(select(Allocation).order_by(Allocation.allocated_on, Allocation.id)))
+def allocations(session: Session, commune_id: int | None = None) -> list[Allocation]:
+    """Every allocation of the commune (default: see commune_of) recorded (voided ones included:
+    nothing is deleted), oldest first."""
+    commune_id = commune_of(session, commune_id)
+    return list(session.scalars(select(Allocation).where(*_in(Allocation, commune_id))
+                                .order_by(Allocation.allocated_on, Allocation.id)))
 
 
-# The key of the PostgreSQL advisory lock that serialises work on the quota: "VTCIQUOT" in ASCII.
-QUOTA_LOCK_KEY = 0x5654434951554F54
+# The PostgreSQL advisory lock that serialises work on a commune's quota: the two-key form, "VTCI"
+# in ASCII and the commune's id (0: the province's own allocations).
+QUOTA_LOCK_KEY = 0x56544349
 
 
-def _lock_allocations(session: Session) -> None:
+def lock_quota(session: Session, commune_id: int | None) -> None:
     """Serialise the transactions that check and change the quota (record or void an allocation,
     propose): on PostgreSQL a transaction-level advisory lock, held until commit or rollback. It
     covers the very first allocation too, when there is no allocation row to lock: with row locks
     (FOR UPDATE) two clerks entering the first allocation at once could both pass the ceiling.
     SQLite serialises writers already (BEGIN IMMEDIATE), so nothing is done there."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(QUOTA_LOCK_KEY)))
+        session.execute(select(func.pg_advisory_xact_lock(QUOTA_LOCK_KEY, commune_id or 0)))
 
 
-def quota(session: Session, *, lock: bool = False) -> Quota:
-    """The quota now (voided allocations left out). ``lock=True`` (used before proposing) takes
-    the quota lock (_lock_allocations) so that two clerks proposing at once cannot both use the
-    last place."""
+def quota(session: Session, *, lock: bool = False, commune_id: int | None = None) -> Quota:
+    """The commune's quota now (default commune: see commune_of; voided allocations left out).
+    ``lock=True`` (used before proposing) takes the commune's quota lock (lock_quota) so
+    that two clerks proposing at once cannot both use the last place."""
+    commune_id = commune_of(session, commune_id)
     if lock:
-        _lock_allocations(session)
-    allocated = allocated_total(session)
+        lock_quota(session, commune_id)
+    allocated = allocated_total(session, commune_id)
     by_state = dict(session.execute(select(Application.state, func.count())
-                                    .where(Application.state.in_(USING_QUOTA)).group_by(Application.state)).all())
+                                    .where(*_in(Application, commune_id), Application.state.in_(USING_QUOTA))
+                                    .group_by(Application.state)).all())
     return Quota(int(allocated), by_state.get("proposed", 0), by_state.get("approved", 0),
                  by_state.get("handed_over", 0), by_state.get("paid", 0), by_state.get("closed", 0))
 
@@ -209,18 +242,21 @@ def _latest_outcome():
     return select(EligibilityDecision.outcome).where(EligibilityDecision.id == latest).scalar_subquery()
 
 
-def waiting_query() -> Select:
-    """SELECT of the waiting list: applications in state ``eligible`` whose latest decision is
-    eligible, in priority order (tier, date received, id). Source: domain.md §3."""
+def waiting_query(commune_id: int | None = None) -> Select:
+    """SELECT of the waiting list of ``commune_id`` (None: as the Session's scope allows):
+    applications in state ``eligible`` whose latest decision is eligible, in priority order
+    (tier, date received, id). Source: domain.md §3."""
     return (select(Application)
-            .where(Application.state == State.eligible.value, _latest_outcome() == "eligible")
+            .where(*_in(Application, commune_id), Application.state == State.eligible.value,
+                   _latest_outcome() == "eligible")
             .order_by(Application.priority_tier.is_(None), Application.priority_tier, Application.received_on,
                       Application.id))
 
 
-def waiting_list(session: Session, limit: int | None = None) -> list[Application]:
-    """The waiting list (see waiting_query), the first ``limit`` when given."""
-    q = waiting_query()
+def waiting_list(session: Session, limit: int | None = None, commune_id: int | None = None) -> list[Application]:
+    """The commune's waiting list (default commune: see commune_of; see waiting_query), the first
+    ``limit`` when given."""
+    q = waiting_query(commune_of(session, commune_id))
     if limit is not None:
         q = q.limit(limit)
     return list(session.scalars(q))

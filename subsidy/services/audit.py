@@ -14,6 +14,7 @@ from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.labels import LIST_PAGE_LABELS
 from subsidy.domain.list_views import ListFilters
 from subsidy.models import AuditEntry, User
+from subsidy.models.scoping import session_commune
 
 
 def _plain(value: Any) -> Any:
@@ -64,19 +65,22 @@ def record_many(
     entity_type: str,
     entries: Sequence[tuple[int | None, dict[str, Any], str | None]],
     at: dt.datetime | None = None,
+    commune_id: int | None = None,
 ) -> None:
     """Add many entries of one ``action`` at once, in bulk INSERTs (the list import writes one
     per household, thousands at a time; never committed here).
 
     ``entries``: ``(entity_id, changes, note)`` each; ``changes`` must already be JSON-ready
     (``{"field": [old, new]}`` of str, int, bool or None: unlike :func:`record`, nothing is
-    converted, for speed).  ``at``: the time of every entry (aware UTC; default now).  No
+    converted, for speed).  ``at``: the time of every entry (aware UTC; default now).
+    ``commune_id``: the commune whose data they touch (default: the Session's commune).  No
     entries, no INSERT.
     """
     if not entries:
         return
     table = AuditEntry.__table__
-    common = {"actor_id": actor.id if actor is not None else None, "action": action, "entity_type": entity_type}
+    common = {"actor_id": actor.id if actor is not None else None, "action": action, "entity_type": entity_type,
+              "commune_id": commune_id if commune_id is not None else session_commune(session)}
     # Core INSERTs of the table (no ORM bookkeeping per row), a thousand rows per executemany so
     # that the parameter dicts of a whole import are never all alive at once; the shared time is
     # written once into the statement (db.shared_value).

@@ -8,7 +8,7 @@ built from the kind and the issuing body (``"07/BB-UBND"``; :func:`format_number
 before keep the number they printed (``"0007/BB-VTCI"``) in their snapshot.
 
 No gaps, no duplicates, even when many clerks save at once: the number is taken from the
-``receipt_counters`` row of (series, year) **inside the same transaction** as the handover or
+``receipt_counters`` row of (commune, series, year) **inside the same transaction** as the handover or
 payment, so a transaction that fails or is rolled back takes its number back with it.
 
 * PostgreSQL: ``INSERT … ON CONFLICT DO NOTHING`` creates the counter row the first time, then
@@ -18,7 +18,7 @@ payment, so a transaction that fails or is rolled back takes its number back wit
   already holds the database write lock; the same statements run (FOR UPDATE is omitted there).
 
 A voided receipt keeps its number (it is marked, never deleted), so voiding makes no gap either.
-The unique constraint (series, year, number) of ``receipts`` is the last line of defence.
+The unique constraint (commune, series, year, number) of ``receipts`` is the last line of defence.
 
 Every function takes (session, …), flushes and never commits.
 """
@@ -40,7 +40,7 @@ from subsidy.domain import tracking, vn
 from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.documents import DEFAULT_KIND_CODES, Issuer, Signer, document_number
 from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
-from subsidy.models import Receipt, ReceiptCounter, User
+from subsidy.models import Application, Receipt, ReceiptCounter, User
 from subsidy.services import audit, rulesets
 from subsidy.services.errors import NotFound, ServiceError
 
@@ -113,30 +113,31 @@ def format_number(number: int, kind: str, issuer: Issuer) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def allocate_number(session: Session, series: str, year: int) -> int:
-    """Take the next number of ``series`` in ``year`` inside the caller's transaction: 1 for the
-    first receipt of the year, then 2, 3 … with no gap and no duplicate (see the module docstring
-    for the locking on PostgreSQL and SQLite). The counter row stays locked until the caller's
+def allocate_number(session: Session, series: str, year: int, commune_id: int) -> int:
+    """Take the next number of ``series`` in ``year`` of commune ``commune_id`` inside the caller's
+    transaction: 1 for the commune's first receipt of the year, then 2, 3 … with no gap and no
+    duplicate (see the module docstring for the locking on PostgreSQL and SQLite). Each commune
+    numbers its own documents (domain.md §10). The counter row stays locked until the caller's
     transaction ends, so call this as late as possible in the use case.
     """
     dialect = session.get_bind().dialect.name
-    values = {"series": series, "year": year, "last_number": 0}
+    values = {"commune_id": commune_id, "series": series, "year": year, "last_number": 0}
     if dialect == "postgresql":
         session.execute(postgresql.insert(ReceiptCounter).values(**values).on_conflict_do_nothing())
     elif dialect == "sqlite":
         session.execute(sqlite.insert(ReceiptCounter).values(**values).on_conflict_do_nothing())
     else:  # pragma: no cover - only PostgreSQL and SQLite are supported
-        if session.get(ReceiptCounter, (series, year)) is None:
+        if session.get(ReceiptCounter, (commune_id, series, year)) is None:
             session.add(ReceiptCounter(**values))
             session.flush()
-    where = (ReceiptCounter.series == series, ReceiptCounter.year == year)
+    where = (ReceiptCounter.commune_id == commune_id, ReceiptCounter.series == series, ReceiptCounter.year == year)
     last = session.execute(
         select(ReceiptCounter.last_number).where(*where).with_for_update()
     ).scalar_one()
     number = last + 1
     session.execute(ReceiptCounter.__table__.update().where(*where).values(last_number=number))
     # Objects loaded earlier in this session must not hide the new value.
-    counter = session.identity_map.get(session.identity_key(ReceiptCounter, (series, year)))  # type: ignore[arg-type]
+    counter = session.identity_map.get(session.identity_key(ReceiptCounter, (commune_id, series, year)))  # type: ignore[arg-type]
     if counter is not None:
         session.expire(counter)
     return number
@@ -154,11 +155,12 @@ def issue(session: Session, kind: str, application_id: int, data: ReceiptData, *
     if kind not in SERIES:
         raise ValueError(kind)
     series = SERIES[kind]
-    number = allocate_number(session, series, data.year)
+    commune_id = session.execute(select(Application.commune_id).where(Application.id == application_id)).scalar_one()
+    number = allocate_number(session, series, data.year, commune_id)
     data.series, data.number = series, number
     data.number_display = format_number(number, kind, issuer or ReceiptSettings().issuer)
     receipt = Receipt(
-        series=series, year=data.year, number=number, kind=kind, application_id=application_id,
+        commune_id=commune_id, series=series, year=data.year, number=number, kind=kind, application_id=application_id,
         handover_id=handover_id, cash_payment_id=cash_payment_id, snapshot=data.to_snapshot(),
         search_text=search_text_of(data),
     )

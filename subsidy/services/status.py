@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from subsidy.domain import vn
 from subsidy.domain.public_status import public_step
-from subsidy.models import Application, Household
+from subsidy.models import Application, Commune, Household
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,15 @@ class PublicStatus:
     headline: str
     next_step: str
     last_step_at: dt.datetime
+    #: The application's commune ("xã Phú Tân"): whom the household asks (one address serves every
+    #: commune of the province).
+    commune_name: str = ""
 
 
 # Stands in for the row when the code does not exist, so both failures do the same work.
 _DUMMY_ROW = (
     "", "received", dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc), "package",
-    "Không Có Ai", "000000000000", "0900000000",
+    "Không Có Ai", "000000000000", "0900000000", "",
 )
 # Sentinels that can never equal each other or a real value (an absent fact on either side).
 _NO_INPUT = b"\x00-no-input"
@@ -47,8 +50,9 @@ _NO_VALUE = b"\x01-no-value"
 # Built once: the same statement (and its compiled form, from SQLAlchemy's cache) for every lookup.
 _STATUS_QUERY = (
     select(Application.tracking_code, Application.state, Application.state_changed_at,
-           Application.support_form, Household.head_name, Household.citizen_id, Household.phone)
+           Application.support_form, Household.head_name, Household.citizen_id, Household.phone, Commune.name)
     .join(Household, Household.id == Application.household_id)
+    .join(Commune, Commune.id == Application.commune_id)
     .where(Application.tracking_code == bindparam("code"))
 )
 
@@ -68,7 +72,7 @@ def check_status(conn: Connection, code: str, kind: str, value: str) -> PublicSt
     # Core execution: one row of plain columns, no ORM identity map.
     row = conn.execute(_STATUS_QUERY, {"code": code}).first()
     found = row is not None
-    tracking_code, state, changed_at, form, head_name, citizen_id, phone = row if found else _DUMMY_ROW
+    tracking_code, state, changed_at, form, head_name, citizen_id, phone, commune = row if found else _DUMMY_ROW
 
     given_id4 = value.encode() if kind == "id4" else _NO_INPUT
     given_phone = value.encode() if kind == "phone" else _NO_INPUT
@@ -82,6 +86,6 @@ def check_status(conn: Connection, code: str, kind: str, value: str) -> PublicSt
     step = public_step(state, form)
     result = PublicStatus(
         tracking_code=tracking_code, masked_name=vn.mask_name(head_name), state=state,
-        headline=step.headline, next_step=step.next_step, last_step_at=changed_at,
+        headline=step.headline, next_step=step.next_step, last_step_at=changed_at, commune_name=commune,
     )
     return result if matched else None

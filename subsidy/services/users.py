@@ -25,7 +25,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 from limits import RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.strategies import RateLimiter
@@ -36,7 +36,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from subsidy.db import utcnow
 from subsidy.domain.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from subsidy.domain.passwords import weakness
+from subsidy.domain.labels import ROLE_LABELS
+from subsidy.domain.scope import ALL_ROLES, CommuneRequired, role_needs_commune
 from subsidy.models import ApiToken, Role, User
+from subsidy.models.scoping import default_commune_id
 from subsidy.services import audit
 from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
 
@@ -81,25 +84,45 @@ def get_user(session: Session, user_id: int) -> User:
 def create_user(
     session: Session, username: str, role: str, password: str, actor: User | None,
     full_name: str = "", must_change_password: bool = True, context: Sequence[str] = (),
+    commune_id: int | None = None,
 ) -> User:
     """Create an account. Raises ServiceError for a bad role/password (``context``: see
-    :func:`validate_password`), Conflict for a taken name."""
+    :func:`validate_password`), Conflict for a taken name. ``commune_id``: the commune of a clerk,
+    approver or radio account (default: the instance's only commune); ignored for admin and the
+    province's roles, which belong to none (domain/scope.py); ServiceError for a commune role
+    without a commune on an instance with several."""
     username = (username or "").strip().lower()
     if not USERNAME_RE.fullmatch(username):
         raise FieldError("Tên đăng nhập gồm 2–64 ký tự: chữ không dấu (a–z), số, dấu chấm, gạch dưới hoặc "
                          "gạch ngang, bắt đầu bằng chữ hoặc số (ví dụ: thu.ha).", "username")
     if role not in {r.value for r in Role}:
-        raise ServiceError(f"Vai trò «{role}» không có; chọn một trong: admin, clerk, approver, radio.")
+        raise ServiceError(f"Vai trò «{role}» không có; chọn một trong: {', '.join(ALL_ROLES)}.")
+    commune_id = _commune_for_role(session, role, commune_id)
     validate_password(password, username, context)
     if session.scalar(select(func.count()).select_from(User).where(User.username == username)):
         raise TakenUsername(f"Tên đăng nhập «{username}» đã có người dùng; hãy chọn tên khác.", "username")
-    user = User(username=username, full_name=full_name.strip(), role=role,
+    user = User(username=username, full_name=full_name.strip(), role=role, commune_id=commune_id,
                 password_hash=hash_password(password), must_change_password=must_change_password)
     session.add(user)
     session.flush()
     audit.record(session, actor, "user.create", "user", user.id,
-                 {"username": [None, username], "role": [None, role], "full_name": [None, user.full_name]})
+                 {"username": [None, username], "role": [None, role], "full_name": [None, user.full_name]}
+                 | ({"commune_id": [None, commune_id]} if commune_id is not None else {}))
     return user
+
+
+def _commune_for_role(session: Session, role: str, commune_id: int | None) -> int | None:
+    """The commune an account of ``role`` belongs to: ``commune_id`` or the only commune for the
+    commune roles, None for the others. Raises ServiceError when a commune role has none."""
+    if not role_needs_commune(role):
+        return None
+    if commune_id is not None:
+        return commune_id
+    try:
+        return default_commune_id(session)
+    except CommuneRequired:
+        raise ServiceError(f"Vai trò {ROLE_LABELS.get(role, role)} thuộc một xã: hãy chọn xã cho tài khoản "
+                           "(hệ thống có nhiều xã).") from None
 
 
 @dataclass(frozen=True)
@@ -227,15 +250,21 @@ def reset_password(session: Session, user: User, actor: User | None, note: str |
     return password
 
 
-def set_role(session: Session, user: User, role: str, actor: User) -> None:
+def set_role(session: Session, user: User, role: str, actor: User, commune_id: int | None = None) -> None:
+    """Change an account's role (and, for a commune role, its commune: ``commune_id``, else the
+    one it had, else the only one); ends its sessions. Audited."""
     if role not in {r.value for r in Role}:
         raise ServiceError(f"Vai trò «{role}» không có.")
     if user.id == actor.id and role != "admin":
         raise ServiceError("Không thể tự bỏ quyền quản trị của chính mình.")
-    old = user.role
+    old, old_commune = user.role, user.commune_id
+    user.commune_id = _commune_for_role(session, role, commune_id if commune_id is not None else user.commune_id)
     user.role = role
     user.session_token = secrets.token_hex(16)
-    audit.record(session, actor, "user.role", "user", user.id, {"role": [old, role]})
+    changes: dict[str, Any] = {"role": [old, role]}
+    if user.commune_id != old_commune:
+        changes["commune_id"] = [old_commune, user.commune_id]
+    audit.record(session, actor, "user.role", "user", user.id, changes)
 
 
 def set_full_name(session: Session, user: User, full_name: str, actor: User | None) -> bool:

@@ -16,6 +16,7 @@ from subsidy.web import (
     applications,
     auth,
     backups,
+    communes,
     errors,
     exports,
     filters,
@@ -26,6 +27,7 @@ from subsidy.web import (
     jobs,
     lists,
     main,
+    province,
     public,
     radio,
     receipts,
@@ -34,13 +36,14 @@ from subsidy.web import (
     security,
 )
 from subsidy.domain.labels import LIST_STATUS_LABELS, PRIOR_FILTER_LABELS
+from subsidy.web import commune_scope
 from subsidy.web.menu import menu_for
 from subsidy.web.permissions import may
 from subsidy.web.printing import public_address_warning
 
 BLUEPRINTS = (
-    main.bp, auth.bp, admin.bp, households.bp, imports.bp, applications.bp, lists.bp, rulesets.bp,
-    handovers.bp, receipts.bp, reports.bp, public.bp, radio.bp, exports.bp, guide.bp, jobs.bp,
+    main.bp, auth.bp, admin.bp, communes.bp, households.bp, imports.bp, applications.bp, lists.bp, rulesets.bp,
+    handovers.bp, receipts.bp, reports.bp, province.bp, public.bp, radio.bp, exports.bp, guide.bp, jobs.bp,
     backups.bp,
 )
 
@@ -53,7 +56,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict[str, Any]:
         return {"menu_for": menu_for, "help_topic": guide.topic_for, "may": may,
-                "commune_name": app.config.get("COMMUNE_NAME"), "current_user": current_user,
+                "commune_name": commune_scope.commune_name(), "current_user": current_user,
                 "prior_filter_labels": PRIOR_FILTER_LABELS, "public_address_warning": public_address_warning,
                 "list_status_labels": LIST_STATUS_LABELS}
 

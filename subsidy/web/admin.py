@@ -14,7 +14,7 @@ from subsidy.domain.labels import ACTION_LABELS, AUDIT_KIND_LABELS, ENTITY_LABEL
 from subsidy.models import ApiToken, User
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit_log as audit_log_svc
-from subsidy.services import list_exports, pages, users
+from subsidy.services import communes, list_exports, pages, users
 from subsidy.services.errors import ServiceError
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.exports import SPOOL_BYTES, issuer
@@ -33,6 +33,19 @@ def _confirmed(model: type, ident: int):
     return obj
 
 
+def _commune_choices(form) -> dict[int, str]:
+    """Fill ``form.commune``'s choices with the communes (and "" for none); returns {id: name}."""
+    names = {c.id: c.name for c in communes.list_communes(db_session())}
+    form.commune.choices = [("", "— Không thuộc xã nào (quản trị, cán bộ tỉnh) —")] + [
+        (str(i), n) for i, n in names.items()]
+    return names
+
+
+def _chosen_commune(form) -> int | None:
+    raw = (form.commune.data or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
 @bp.route("/tai-khoan")
 @roles_required("admin")
 def users_index():
@@ -43,8 +56,9 @@ def _users_page(create_form: CreateUserForm):
     """The accounts page; a create form given back with its errors keeps what was typed (422)."""
     session = db_session()
     accounts = pages.accounts(session)
+    names = _commune_choices(create_form)
     return render_template("admin/users.html", accounts=accounts, create_form=create_form,
-                           confirm=ConfirmForm(), now=utcnow())
+                           confirm=ConfirmForm(), now=utcnow(), commune_names=names)
 
 
 @bp.route("/tai-khoan/tao", methods=["POST"])
@@ -52,11 +66,13 @@ def _users_page(create_form: CreateUserForm):
 def users_create():
     form = CreateUserForm()
     session = db_session()
+    _commune_choices(form)
     if form.validate_on_submit():
         password = users.generate_one_time_password()
         try:
             user = users.create_user(session, form.username.data, form.role.data, password,
-                                     current_user, full_name=form.full_name.data or "")
+                                     current_user, full_name=form.full_name.data or "",
+                                     commune_id=_chosen_commune(form))
         except ServiceError as err:
             show_refusal(err, form)
         else:
@@ -70,10 +86,11 @@ def users_create():
 def users_show(user_id: int):
     session = db_session()
     user = session.get(User, user_id) or abort(404)
-    role_form = RoleForm(role=user.role)
+    role_form = RoleForm(role=user.role, commune=str(user.commune_id or ""))
+    _commune_choices(role_form)
     if role_form.validate_on_submit():
         try:
-            users.set_role(session, user, role_form.role.data, current_user)
+            users.set_role(session, user, role_form.role.data, current_user, commune_id=_chosen_commune(role_form))
         except ServiceError as err:
             show_refusal(err)
         else:
@@ -99,15 +116,18 @@ def users_full_name(user_id: int):
             session.commit()
             flash("Đã sửa họ tên." if changed else "Họ tên không đổi.", "success")
             return redirect(url_for("admin.users_show", user_id=user.id))
-    return _user_page(session.get(User, user_id), RoleForm(formdata=None, role=user.role), name_form=form)
+    return _user_page(session.get(User, user_id),
+                      RoleForm(formdata=None, role=user.role, commune=str(user.commune_id or "")), name_form=form)
 
 
 def _user_page(user: User, role_form: RoleForm, *, name_form: FullNameForm | None = None):
     session = db_session()
     tokens = pages.api_tokens_of(session, user)
+    names = _commune_choices(role_form)
     if name_form is None:
         name_form = FullNameForm(formdata=None, full_name=user.full_name)
     return render_template("admin/user.html", user=user, role_form=role_form, name_form=name_form, confirm=ConfirmForm(),
+                           commune_names=names,
                            token_form=TokenForm(), tokens=tokens, now=utcnow(),
                            client_failures=users.CLIENT_FAILURES, account_failures=users.ACCOUNT_FAILURES,
                            account_lock_minutes=users.ACCOUNT_LOCK_MINUTES)

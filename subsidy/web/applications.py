@@ -38,13 +38,15 @@ from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.permissions import may
-from subsidy.web.printing import document_config
 from subsidy.web.refusals import put_field_errors, show_refusal
 from subsidy.web.viewlog import record_list_view, record_view
+from subsidy.web import commune_scope
 
 bp = Blueprint("applications", __name__, url_prefix="/ho-so")
 
 VIEWERS = ("clerk", "approver", "admin")
+#: Who reads the applications list and an application's page (the province's roles follow progress).
+READERS = VIEWERS + ("province_officer", "province_approver")
 
 def _programme() -> str:
     return current_app.config.get("PROGRAMME", svc.DEFAULT_PROGRAMME)
@@ -59,7 +61,7 @@ def tracking_filter(code: str | None) -> str:
 
 
 @bp.route("/")
-@roles_required(*VIEWERS)
+@roles_required(*READERS)
 def index():
     """The applications, filtered by state (the tabs), hamlet, category, form, tier and the search
     box; the tabs count what the other filters find. Excel and PDF copies: exports.applications."""
@@ -158,7 +160,7 @@ def _load(application_id: int) -> Application:
 
 
 @bp.route("/<int:application_id>")
-@roles_required(*VIEWERS)
+@roles_required(*READERS)
 def show(application_id: int):
     return _show(_load(application_id))
 
@@ -251,7 +253,7 @@ def intake_slip(application_id: int):
     received, re-printable from the application page."""
     session = db_session()
     app = _load(application_id)
-    pdf = intake_svc.intake_slip_pdf(session, app, receipts_svc.settings_from_config(document_config()))
+    pdf = intake_svc.intake_slip_pdf(session, app, commune_scope.receipt_settings(app.commune_id))
     resp = Response(pdf, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'inline; filename="phieu-tiep-nhan-{app.tracking_code}.pdf"'
     resp.headers["Cache-Control"] = "no-store"

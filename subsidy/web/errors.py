@@ -56,6 +56,21 @@ def wait_sentence(seconds: int | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from subsidy.domain.scope import CommuneRequired
+
+    @app.errorhandler(CommuneRequired)
+    def commune_required(err: CommuneRequired) -> Any:
+        """Work that belongs to one commune, asked by an account of none (admin) on an instance of
+        several: say so instead of guessing a commune."""
+        detail = ("Việc này thuộc về một xã, nhưng tài khoản của bạn không thuộc xã nào và hệ thống có nhiều xã. "
+                  "Hãy để công chức của xã làm việc này.")
+        if request.path.startswith("/api/"):
+            resp = jsonify({"type": "about:blank", "title": "Yêu cầu không hợp lệ", "status": 400, "detail": detail})
+            resp.status_code = 400
+            resp.mimetype = "application/problem+json"
+            return resp
+        return make_response(render_template("errors/error.html", code=400, title="Cần chọn xã", detail=detail), 400)
+
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException) -> Any:
         code = err.code or 500

@@ -39,6 +39,7 @@ from subsidy.services import audit
 from subsidy.services import households as households_svc
 from subsidy.services import list_exports as svc
 from subsidy.web.viewlog import record_view
+from subsidy.web import commune_scope
 
 bp = Blueprint("exports", __name__, url_prefix="/tai-ve")
 
@@ -52,13 +53,13 @@ _PAGES = {"households": "households.index", "applications": "applications.index"
 
 
 def issuer() -> Issuer:
-    """The issuing body printed on the copies (the commune's)."""
-    return Issuer.from_config(current_app.config)
+    """The issuing body printed on the copies (the commune's row; subsidy.web.commune_scope)."""
+    return commune_scope.issuer()
 
 
 def hamlet_options(session) -> list[str]:
     """The hamlets a list's filter offers: the commune's, then any other found on file."""
-    return households_svc.hamlets_in_use(session, current_app.config.get("HAMLETS", []))
+    return households_svc.hamlets_in_use(session, commune_scope.hamlets())
 
 
 def list_filters(states=None) -> ListFilters:
@@ -137,5 +138,5 @@ def handover_sheet(ext: str):
         flash("Hãy chọn ấp để in danh sách bàn giao.", "error")
         return redirect(url_for("lists.index"))
     table = svc.handover_sheet(db_session(), hamlet, on=today_vn(), prepared_by=current_user.full_name or "",
-                               giver_unit=f"Ủy ban nhân dân {current_app.config.get('COMMUNE_NAME', '')}".strip())
+                               giver_unit=f"Ủy ban nhân dân {commune_scope.commune_name()}".strip())
     return _send(table, ext, lambda: url_for("lists.index"), table.filters)

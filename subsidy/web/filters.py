@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Callable
 
 from flask import Flask
+from flask_login import current_user
 
 from subsidy.domain.calendar import VN_TZ, local_date
-from subsidy.domain.vn import format_date, format_money
+from subsidy.domain.scope import PROVINCE_ROLES
+from subsidy.domain.vn import format_date, format_money, mask_id, mask_phone
 
 
 def vn_date(value: dt.date | dt.datetime | None) -> str:
@@ -34,10 +37,20 @@ def vn_money(value: int | None) -> str:
     return format_money(value)
 
 
+def masked_for_province(mask: Callable[[str], str]) -> Callable[[Any], Any]:
+    """A filter showing a CCCD or phone as stored to commune staff and masked (``mask``) to the
+    province's roles, who follow progress and need no one's ID (domain.md §10)."""
+    def show(value: Any) -> Any:
+        if value and current_user.is_authenticated and current_user.role in PROVINCE_ROLES:
+            return mask(str(value))
+        return value
+    return show
+
+
 def init_app(app: Flask) -> None:
     from subsidy.domain.decisions import citation
     from subsidy.domain.labels import (
-        CATEGORY_LABELS, PRIOR_DEVICE_LABELS, ROLE_LABELS, STATE_LABELS, SUPPORT_FORM_LABELS, action_label, is_view,
+        APPROVAL_LEVEL_LABELS, CATEGORY_LABELS, PRIOR_DEVICE_LABELS, ROLE_LABELS, STATE_LABELS, SUPPORT_FORM_LABELS, action_label, is_view,
     )
 
     app.jinja_env.filters["vn_date"] = vn_date
@@ -46,6 +59,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["state_label"] = lambda s: STATE_LABELS.get(s, s or "")
     app.jinja_env.filters["category_label"] = lambda c: CATEGORY_LABELS.get(c, "Chưa có") if c else "Chưa có"
     app.jinja_env.filters["prior_device_label"] = lambda p: PRIOR_DEVICE_LABELS.get(p, p or "")
+    app.jinja_env.filters["pid"] = masked_for_province(mask_id)
+    app.jinja_env.filters["pphone"] = masked_for_province(mask_phone)
+    app.jinja_env.filters["approval_level_label"] = lambda v: APPROVAL_LEVEL_LABELS.get(v, v)
     app.jinja_env.filters["role_label"] = lambda r: ROLE_LABELS.get(getattr(r, "value", r), getattr(r, "value", r))
     app.jinja_env.filters["support_form_label"] = (
         lambda f: SUPPORT_FORM_LABELS[f].choice if f in SUPPORT_FORM_LABELS else (f or ""))

@@ -33,8 +33,8 @@ from subsidy.services import handovers as svc
 from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web import buttons
-from subsidy.web.printing import document_config
 from subsidy.web.refusals import put_field_errors, show_refusal
+from subsidy.web import commune_scope
 
 bp = Blueprint("handovers", __name__)
 
@@ -44,8 +44,9 @@ def telecoms() -> list[str]:
     return list(current_app.config.get("TELECOMS") or svc.DEFAULT_TELECOMS)
 
 
-def settings() -> receipts_svc.ReceiptSettings:
-    return receipts_svc.settings_from_config(document_config())
+def settings(commune_id: int | None = None) -> receipts_svc.ReceiptSettings:
+    """What receipts print about the commune of the record (its row; the request's public URL)."""
+    return commune_scope.receipt_settings(commune_id)
 
 
 @bp.app_context_processor
@@ -113,7 +114,7 @@ def create(application_id: int):
         )
         if form.validate():
             done = _record(form, lambda: svc.record_handover(session, app.id, data, current_user,
-                                                             telecoms=telecoms(), settings=settings()),
+                                                             telecoms=telecoms(), settings=settings(app.commune_id)),
                            "Đã ghi nhận bàn giao điện thoại; biên bản số {number}. Hãy in biên bản để hai bên ký.")
             if done is not None:
                 return done
@@ -156,7 +157,7 @@ def pay(application_id: int):
                                     recipient_citizen_id=form.recipient_citizen_id.data)
         if form.validate():
             done = _record(form, lambda: svc.record_cash_payment(session, app.id, data, current_user,
-                                                                 settings=settings()),
+                                                                 settings=settings(app.commune_id)),
                            "Đã ghi nhận chi tiền hỗ trợ; giấy biên nhận số {number}. Hãy in giấy biên nhận để hai "
                            "bên ký.")
             if done is not None:

@@ -22,10 +22,12 @@ from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.permissions import may
 from subsidy.web.refusals import flash_form_errors, put_field_errors, show_refusal
 from subsidy.web.viewlog import record_list_view, record_view
+from subsidy.web import commune_scope
 
 bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh")
 
-VIEW_ROLES = ("clerk", "approver", "admin")
+#: The province's roles read a commune's households too (IDs and phones masked: filters.pid/pphone).
+VIEW_ROLES = ("clerk", "approver", "admin", "province_officer", "province_approver")
 EDIT_ROLES = ("clerk", "admin")
 PER_PAGE = 50
 
@@ -33,7 +35,7 @@ PER_PAGE = 50
 def _hamlet_choices(session, current: str | None = None) -> list[SelectChoice]:
     """The hamlets a clerk may choose: configured + on file (plausible names only), plus
     ``current`` — the household's stored hamlet when editing, never a posted value."""
-    hamlets = svc.hamlet_choices(session, current_app.config.get("HAMLETS", []))
+    hamlets = svc.hamlet_choices(session, commune_scope.hamlets())
     if current and current not in hamlets:
         hamlets.append(current)
     return [SelectChoice("", "— Chọn ấp —")] + [SelectChoice(h, h) for h in hamlets]

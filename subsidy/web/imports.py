@@ -36,6 +36,7 @@ from subsidy.request_scope import db_session, roles_required
 from subsidy.services import importer
 from subsidy.services.errors import ServiceError
 from subsidy.web.pagination import Page
+from subsidy.web import commune_scope
 
 bp = Blueprint("imports", __name__, url_prefix="/nhap-danh-sach")
 
@@ -170,7 +171,8 @@ def _run(folder: Path, *, dry_run: bool, skip_invalid: bool) -> importer.ImportR
         session, (folder / "upload").read_bytes(), meta["filename"], actor,
         year=meta.get("year"), dry_run=dry_run, skip_invalid=skip_invalid,
         limits=importer.ImportLimits.from_config(current_app.config),
-        hamlets=current_app.config.get("HAMLETS", []),
+        hamlets=commune_scope.hamlets(commune_scope.commune_of(meta.get("commune_id"))),
+        commune_id=meta.get("commune_id"),
     )
 
 
@@ -206,7 +208,7 @@ def new():
     folder.mkdir(mode=0o700)
     (folder / "upload").write_bytes(data)
     meta = {"filename": filename, "year": form.year.data, "skip_invalid": bool(form.skip_invalid.data),
-            "user_id": current_user.id, "created": time.time()}
+            "user_id": current_user.id, "commune_id": current_user.commune_id, "created": time.time()}
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     session = db_session()
     try:

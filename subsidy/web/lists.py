@@ -22,17 +22,20 @@ from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.refusals import flash_form_errors, put_field_errors, show_refusal
 from subsidy.web.viewlog import record_list_view, record_view
+from subsidy.web import commune_scope
 
 bp = Blueprint("lists", __name__, url_prefix="/danh-sach")
 
 VIEWERS = ("clerk", "approver")
+#: Who reads the lists and a list's page (the province's roles follow progress and approve).
+READERS = VIEWERS + ("province_officer", "province_approver")
 
 
 WAITING_PER_PAGE = 50
 
 
 @bp.route("/")
-@roles_required(*VIEWERS)
+@roles_required(*READERS)
 def index():
     return _index()
 
@@ -162,7 +165,7 @@ def submit(list_id: int):
     """Submit a draft list to the approver: it gets its document number now (no gap for drafts
     given up)."""
     def act(session, pl, _reason):
-        number = svc.submit_list(session, pl, current_user, symbol=_issuer().symbol("list"))
+        number = svc.submit_list(session, pl, current_user, symbol=_issuer(pl.commune_id).symbol("list"))
         return f"Đã trình phê duyệt danh sách số {number}; lãnh đạo sẽ thấy trong «Việc cần làm»."
     return _list_move(list_id, act, needs_reason=False)
 
@@ -203,19 +206,25 @@ def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
     if approve_form is None:
         approve_form = ApproveListForm(formdata=None)
         approve_form.decision_date.data = today_vn()
-        approve_form.approving_body.data = f"Ủy ban nhân dân {current_app.config.get('COMMUNE_NAME', '')}".strip()
+        commune = commune_scope.commune_of(pl.commune_id)
+        # The body that approves: the commune's people's committee, or the province's where the
+        # province approves this commune's lists.
+        body = (commune.province or "tỉnh") if commune is not None and commune.approval_level == "province" \
+            else commune_scope.commune_name(commune)
+        approve_form.approving_body.data = f"Ủy ban nhân dân {body}".strip()
     if correct_form is None and pl.status == "approved":
         correct_form = CorrectDecisionForm(formdata=None, obj=pl)
     return render_template("lists/show.html", pl=pl, rows=svc.page_rows(session, pl),
                            removed=svc.removed_entries(session, pl), approve_form=approve_form,
                            correct_form=correct_form, corrections=svc.decision_corrections(session, pl),
-                           may_approve=buttons.may_approve_list(pl.status, current_user.role),
+                           may_approve=buttons.may_approve_list(pl.status, current_user.role)
+                           and _approver_of_level(pl),
                            move_form=MoveForm(), reason_form=ReasonForm(),
                            receipts_issued=svc.receipts_issued(session, pl) if pl.status == "approved" else 0), status
 
 
 @bp.route("/<int:list_id>")
-@roles_required(*VIEWERS)
+@roles_required(*READERS)
 def show(list_id: int):
     pl = _load(list_id)
     page = _show(pl)
@@ -224,7 +233,7 @@ def show(list_id: int):
 
 
 @bp.route("/<int:list_id>/phe-duyet", methods=["POST"])
-@roles_required("approver")
+@roles_required("approver", "province_approver")
 def approve(list_id: int):
     """Record the approval decision of a draft list. On a mistake the page is shown again (422)
     with what was typed, every wrong field's message under it and their list at the top."""
@@ -237,7 +246,7 @@ def approve(list_id: int):
         return _show(pl, approve_form=form, status=422)
     try:
         apps = svc.approve_list(session, pl, form.decision_number.data, form.decision_date.data,
-                                form.approving_body.data, current_user, symbol=_issuer().symbol("list"))
+                                form.approving_body.data, current_user, symbol=_issuer(pl.commune_id).symbol("list"))
     except (ServiceError, WorkflowError) as err:
         show_refusal(err, form)
         return _show(pl, approve_form=form, status=422)
@@ -276,8 +285,15 @@ def correct_decision(list_id: int):
     return redirect(url_for("lists.show", list_id=list_id))
 
 
-def _issuer() -> Issuer:
-    return Issuer.from_config(current_app.config)
+def _approver_of_level(pl: ProposalList) -> bool:
+    """True when the signed-in approver is of the level that approves this list's commune
+    (its leadership, or the province's approver where the province approves)."""
+    level = svc.approving_level(db_session(), pl)
+    return current_user.role == ("province_approver" if level == "province" else "approver")
+
+
+def _issuer(commune_id: int | None = None) -> Issuer:
+    return commune_scope.issuer(commune_scope.commune_of(commune_id))
 
 
 _KIND_SLUG = {"de-nghi": "proposal", "phe-duyet": "approved"}
@@ -297,7 +313,7 @@ def download(list_id: int, slug: str, ext: str):
     pl = _load(list_id)
     try:
         # "NGƯỜI LẬP DANH SÁCH" is the clerk who drew up the list, not whoever downloads it.
-        doc = svc.list_document(session, pl, kind=kind, issuer=_issuer())
+        doc = svc.list_document(session, pl, kind=kind, issuer=_issuer(pl.commune_id))
     except ServiceError as err:
         show_refusal(err)
         return redirect(url_for("lists.show", list_id=pl.id))

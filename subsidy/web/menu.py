@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ALL_STAFF = frozenset({"clerk", "approver", "admin", "radio"})
+PROVINCE = frozenset({"province_officer", "province_approver"})
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,16 @@ class MenuEntry:
 
 
 MENU: tuple[MenuEntry, ...] = (
-    MenuEntry("Hộ gia đình", "households.index", frozenset({"clerk", "approver", "admin"})),
+    MenuEntry("Tỉnh", "province.index", PROVINCE),
+    MenuEntry("Hộ gia đình", "households.index", frozenset({"clerk", "approver", "admin"}) | PROVINCE),
     MenuEntry("Nhập danh sách", "imports.new", frozenset({"clerk", "admin"})),
-    MenuEntry("Hồ sơ", "applications.index", frozenset({"clerk", "approver"})),
-    MenuEntry("Danh sách", "lists.index", frozenset({"clerk", "approver"})),
+    MenuEntry("Hồ sơ", "applications.index", frozenset({"clerk", "approver"}) | PROVINCE),
+    MenuEntry("Danh sách", "lists.index", frozenset({"clerk", "approver"}) | PROVINCE),
     MenuEntry("Biên bản", "receipts.index", frozenset({"clerk", "approver"})),
-    MenuEntry("Báo cáo", "reports.tally", frozenset({"clerk", "approver", "admin"})),
+    MenuEntry("Báo cáo", "reports.tally", frozenset({"clerk", "approver", "admin"}) | PROVINCE),
     MenuEntry("Số liệu phát thanh", "radio.index", ALL_STAFF),
     MenuEntry("Bộ quy tắc", "rulesets.index", frozenset({"admin", "clerk", "approver"})),
+    MenuEntry("Xã", "communes.index", frozenset({"admin"})),
     MenuEntry("Tài khoản", "admin.users_index", frozenset({"admin"})),
     MenuEntry("Nhật ký", "admin.audit_log", frozenset({"admin", "approver"})),
     MenuEntry("Sao lưu", "backups.index", frozenset({"admin"})),

@@ -16,6 +16,7 @@ from subsidy.request_scope import db_session, roles_required
 from subsidy.services import radio
 from subsidy.services.errors import ServiceError
 from subsidy.web.refusals import show_refusal
+from subsidy.web import commune_scope
 
 bp = Blueprint("radio", __name__, url_prefix="/phat-thanh")
 
@@ -32,7 +33,7 @@ def _as_of() -> dt.date | None:
 
 
 def _counts() -> Any:
-    return radio.counts_for(db_session(), _as_of(), current_app.config.get("HAMLETS", ()))
+    return radio.counts_for(db_session(), _as_of(), commune_scope.hamlets())
 
 
 @bp.route("/")
@@ -42,8 +43,8 @@ def index() -> Any:
         rc = _counts()
     except ServiceError as err:
         show_refusal(err)
-        rc = radio.counts_for(db_session(), None, current_app.config.get("HAMLETS", ()))
-    commune = current_app.config.get("COMMUNE_NAME", "xã")
+        rc = radio.counts_for(db_session(), None, commune_scope.hamlets())
+    commune = commune_scope.commune_name()
     counts_text, how_text = radio.announcement_parts(rc, commune, current_app.config.get("RADIO_HOW_TO_REGISTER", ""))
     return render_template("radio/index.html", rc=rc, counts_text=counts_text, how_text=how_text, fields=radio.FIELDS,
                            ngay=rc.as_of.isoformat(), form=RadioDateForm(formdata=None, ngay=rc.as_of))

@@ -21,16 +21,17 @@ from subsidy.request_scope import db_session, roles_required
 from subsidy.services import rulesets
 from subsidy.services import tally as svc
 from subsidy.services.errors import ServiceError
+from subsidy.web import commune_scope
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
 
-ROLES = ("clerk", "approver", "admin")
+ROLES = ("clerk", "approver", "admin", "province_officer", "province_approver")
 DOWNLOADS = (("pdf", "Tải PDF"), ("xlsx", "Tải Excel (XLSX)"), ("csv", "Tải CSV"), ("json", "Tải JSON"))
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
 def _issuer() -> Issuer:
-    return Issuer.from_config(current_app.config)
+    return commune_scope.issuer()
 
 
 def _form() -> TallyForm:
@@ -53,7 +54,7 @@ def _report(form: TallyForm) -> svc.Tally | svc.AnnualReport | None:
     if not all([f.validate(form) for f in chosen]):
         return None
     session = db_session()
-    hamlets = current_app.config.get("HAMLETS", [])
+    hamlets = commune_scope.hamlets()
     if form.ky.data == "nam":
         return svc.annual_report(session, int(form.nam.data), hamlets=hamlets)
     return svc.tally(session, form.thang.data, bool(form.luy_ke.data), hamlets=hamlets)

@@ -8,8 +8,10 @@ from flask import Flask, g, has_request_context, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
+from subsidy.models.scoping import set_commune
 from subsidy.request_scope import db_session, is_public
 from subsidy.web import status_limits
+from subsidy.web.commune_scope import ensure_first_commune
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -90,6 +92,9 @@ def init_app(app: Flask) -> None:
             return None
         if user is None or not user.active or user.session_token != token:
             return None
+        # Every ORM query of this request is limited to the account's commune (None: the
+        # province's roles and admin reach every commune).
+        set_commune(db_session(), user.commune_id)
         return user
 
     # First in the list = run last (Flask runs after_request hooks in reverse), after flask-login
@@ -116,4 +121,5 @@ def init_app(app: Flask) -> None:
             return login_manager.unauthorized()
         if current_user.must_change_password and endpoint not in _EXEMPT_FROM_PASSWORD_CHANGE:
             return redirect(url_for("auth.change_password"))
+        ensure_first_commune()
         return None

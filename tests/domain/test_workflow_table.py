@@ -19,8 +19,9 @@ from subsidy.domain.workflow import (
 from tests import factories
 
 STATES = [s.value for s in State]
-ROLES = ["clerk", "approver", "admin", "radio", ""]
+ROLES = ["clerk", "approver", "admin", "radio", "province_officer", "province_approver", ""]
 C, A, CA = {"clerk"}, {"approver"}, {"clerk", "approver"}
+LIST = {"approver", "province_approver"}  # a list's approval: the commune's or the province's
 BEFORE_HANDOVER = ["received", "eligible", "not_eligible", "proposed", "approved"]
 
 # (from, to): (roles allowed, reason required)
@@ -31,7 +32,7 @@ EXPECTED: dict[tuple[str, str], tuple[set[str], bool]] = {
     ("not_eligible", "eligible"): (C, False),
     ("eligible", "proposed"): (C, False),
     ("proposed", "eligible"): (C, True),
-    ("proposed", "approved"): (A, False),
+    ("proposed", "approved"): (LIST, False),
     ("approved", "handed_over"): (C, False),
     ("approved", "paid"): (C, False),
     ("handed_over", "approved"): (A, True),
@@ -121,7 +122,7 @@ def test_check_move_on_every_state_pair_and_role(reason):
     mismatches are listed together."""
     problems = [p for src, dst, role in ALL for p in _check_move_problems(src, dst, role, reason)]
     assert not problems, f"{len(problems)} mismatches:\n" + "\n".join(problems)
-    assert len(ALL) == len(STATES) ** 2 * len(ROLES) == 500
+    assert len(ALL) == len(STATES) ** 2 * len(ROLES) == 700
 
 
 def test_the_walk_reports_a_wrong_table(monkeypatch):
@@ -136,6 +137,7 @@ def test_the_walk_reports_a_wrong_table(monkeypatch):
     assert problems == [
         "proposed → approved as 'clerk' with reason None: expected RoleNotAllowed, got the move 'approve'",
         "proposed → approved as 'approver' with reason None: expected the move, got RoleNotAllowed",
+        "proposed → approved as 'province_approver' with reason None: expected the move, got RoleNotAllowed",
     ]
 
 

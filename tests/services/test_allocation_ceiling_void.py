@@ -211,7 +211,7 @@ def test_two_first_allocations_at_once_on_postgresql_cannot_both_pass_the_ceilin
     finally:
         engine.dispose()
     assert results[0] == "ok"
-    assert "tổng số máy được phân bổ sẽ là 10 (đã có 5)" in results[1] and "(5 hộ)" in results[1]
+    assert "tổng số thiết bị hỗ trợ sẽ là 10 (5 máy này, 5 máy đã phân bổ)" in results[1] and "(5 hộ)" in results[1]
     with maker() as s:
         assert allocations.quota(s).allocated == 5
         assert s.scalar(select(func.count()).select_from(Allocation)) == 1

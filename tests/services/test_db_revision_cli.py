@@ -55,7 +55,7 @@ def test_revision_writes_nothing_at_head_and_the_next_number_for_a_difference(sc
 
     # The database loses an index the models declare: the next migration puts it back.
     with sqlite3.connect(db_file) as conn:
-        conn.execute("DROP INDEX ix_households_hamlet")
+        conn.execute("DROP INDEX ix_receipts_application_id")
     written = run(app, "db", "revision", "-m", "Sửa chỉ mục thôn/ấp")
     assert written.exit_code == 0, written.output
     name = f"{following}_sua_chi_muc_thon_ap.py"
@@ -63,15 +63,15 @@ def test_revision_writes_nothing_at_head_and_the_next_number_for_a_difference(sc
     text = (versions / name).read_text(encoding="utf-8")
     assert text.startswith('"""Sửa chỉ mục thôn/ấp\n')
     assert f"revision = '{following}'" in text and f"down_revision = '{last}'" in text
-    assert "with op.batch_alter_table('households', schema=None) as batch_op:" in text
-    assert "batch_op.create_index(batch_op.f('ix_households_hamlet'), ['hamlet'], unique=False)" in text
+    assert "with op.batch_alter_table('receipts', schema=None) as batch_op:" in text
+    assert "batch_op.create_index(batch_op.f('ix_receipts_application_id'), ['application_id'], unique=False)" in text
     assert f"Đã viết migration {versions / name} (bản {following}, sau bản {last})" in written.output
 
     assert run(app, "db", "upgrade").exit_code == 0
     assert database_revision(url) == following
     with sqlite3.connect(db_file) as conn:
         assert conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index' "
-                            "AND name = 'ix_households_hamlet'").fetchone() == (1,)
+                            "AND name = 'ix_receipts_application_id'").fetchone() == (1,)
 
 
 def test_empty_revision_is_written_without_comparing(scratch):

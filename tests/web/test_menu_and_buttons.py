@@ -17,7 +17,7 @@ from tests.conftest import login
 from tests import factories
 from tests.handover_support import handover_input, imei
 
-ROLES = ("clerk", "approver", "admin", "radio")
+ROLES = ("clerk", "approver", "admin", "radio", "province_officer", "province_approver")
 
 # ------------------------------------------------------------------------------------------ menu
 
@@ -26,8 +26,11 @@ MENU_BY_HAND = {
               "Bộ quy tắc"],
     "approver": ["Hộ gia đình", "Hồ sơ", "Danh sách", "Biên bản", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc",
                  "Nhật ký"],
-    "admin": ["Hộ gia đình", "Nhập danh sách", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc", "Tài khoản", "Nhật ký", "Sao lưu"],
+    "admin": ["Hộ gia đình", "Nhập danh sách", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc", "Xã", "Tài khoản",
+              "Nhật ký", "Sao lưu"],
     "radio": ["Số liệu phát thanh"],
+    "province_officer": ["Tỉnh", "Hộ gia đình", "Hồ sơ", "Danh sách", "Báo cáo"],
+    "province_approver": ["Tỉnh", "Hộ gia đình", "Hồ sơ", "Danh sách", "Báo cáo"],
 }
 
 

@@ -20,7 +20,8 @@ from subsidy.services.households.export import (
 )
 from subsidy.services.households.registry import (
     PRIOR_DEVICES, HouseholdInput, HouseholdRef, InvalidHousehold, NeedsConfirmation, archive_household, check_household,
-    check_citizen_id_owner, get_household, household_history, register_household, restore_household, same_head,
+    check_citizen_id_owner, citizen_id_elsewhere_message, get_household, held_elsewhere, household_history,
+    register_household, restore_household, same_head,
     update_household,
 )
 from subsidy.services.households.search import (
@@ -31,7 +32,8 @@ __all__ = [
     "DATA_FIELDS", "SORT_KEY_LENGTH", "derived_keys", "household_row", "new_household_facts",
     "EXPORT_COLUMNS", "export_households", "iter_export_households", "write_export_csv", "write_export_xlsx",
     "PRIOR_DEVICES", "HouseholdInput", "HouseholdRef", "InvalidHousehold", "NeedsConfirmation",
-    "archive_household", "check_citizen_id_owner", "check_household", "get_household", "household_history",
+    "archive_household", "check_citizen_id_owner", "check_household", "citizen_id_elsewhere_message",
+    "get_household", "held_elsewhere", "household_history",
     "register_household", "restore_household", "same_head", "update_household",
     "hamlet_choices", "hamlets_in_use", "household_conditions", "household_query", "search_condition",
     "search_households",

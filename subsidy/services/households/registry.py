@@ -24,7 +24,8 @@ from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.household_list import normalize_household_code
 from subsidy.domain.places import normalize_hamlet
-from subsidy.models import AuditEntry, Household, User
+from subsidy.models import AuditEntry, Commune, Household, User
+from subsidy.models.scoping import ALL_COMMUNES, default_commune_id
 from subsidy.services import audit
 from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
 from subsidy.services.households.columns import DATA_FIELDS, household_row
@@ -239,18 +240,45 @@ def check_citizen_id_owner(citizen_id: str | None, owner: HouseholdRef | None, t
     )
 
 
+def citizen_id_elsewhere_message(citizen_id: str, commune_name: str) -> str:
+    """The refusal for a CCCD held by a household of another commune: it names the commune, never
+    that household's data (domain.md §10: a person is one person across the province, so support
+    once per household, E4, holds across communes)."""
+    return (f"Số CCCD {citizen_id} đã thuộc một hộ trong danh sách của {commune_name}. Mỗi người chỉ "
+            f"thuộc một hộ trong toàn tỉnh (hộ chuyển đến chỉ được hỗ trợ một lần): hãy liên hệ "
+            f"{commune_name} để chuyển hộ ra trước khi thêm vào xã mình.")
+
+
+def held_elsewhere(session: Session, commune_id: int, citizen_ids: list[str]) -> dict[str, str]:
+    """{CCCD: name of the other commune} for each of ``citizen_ids`` held by a household of a
+    commune other than ``commune_id`` (looks across every commune; chunks of 500)."""
+    out: dict[str, str] = {}
+    ids = sorted(set(citizen_ids))
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(Household.citizen_id, Commune.name).join(Commune, Commune.id == Household.commune_id)
+            .where(Household.commune_id != commune_id, Household.citizen_id.in_(ids[start:start + 500])),
+            execution_options={ALL_COMMUNES: True})
+        out.update({cid: name for cid, name in rows})
+    return out
+
+
 def _check_unique(session: Session, values: dict[str, Any], own: Household | None) -> None:
     own_id = own.id if own is not None else None
+    commune_id = own.commune_id if own is not None else default_commune_id(session)
     clash = session.execute(
         select(Household.id, Household.code, Household.head_name).where(
-            Household.code == values["code"], Household.id != (own_id or -1))
+            Household.commune_id == commune_id, Household.code == values["code"], Household.id != (own_id or -1))
     ).first()
     if clash:
         raise Conflict(f"Mã hộ {values['code']} đã có: hộ {clash.head_name}. Hãy kiểm tra lại mã hộ.")
     if values["citizen_id"]:
+        elsewhere = held_elsewhere(session, commune_id, [values["citizen_id"]])
+        if elsewhere:
+            raise Conflict(citizen_id_elsewhere_message(values["citizen_id"], elsewhere[values["citizen_id"]]))
         owner = session.execute(
             select(Household.id, Household.code, Household.head_name).where(
-                Household.citizen_id == values["citizen_id"])
+                Household.commune_id == commune_id, Household.citizen_id == values["citizen_id"])
         ).first()
         check_citizen_id_owner(values["citizen_id"], owner, own, head_name=values["head_name"])
 

@@ -55,7 +55,7 @@ def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None
     now = utcnow()
     # The time every row shares, written once into the statements (db.shared_value).
     stamp = shared_value(_TABLE.c.updated_at, now, session.get_bind().dialect)
-    created_by = {"created_by_id": actor.id if actor is not None else None}
+    created_by = {"created_by_id": actor.id if actor is not None else None, "commune_id": plan.commune_id}
     note = f"Nhập danh sách «{report.filename}» (năm {report.list_year}), dòng {{}}"
 
     if plan.inserts:
@@ -65,15 +65,15 @@ def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None
             for row in rows:
                 row.update(created_by)
             session.execute(stmt, rows)
-        # The new ids in one SELECT (codes are unique): cheaper than INSERT … RETURNING here.
+        # The new ids in one SELECT (codes are unique in the commune): cheaper than INSERT … RETURNING here.
         new_codes = {facts["code"] for _out, facts in plan.inserts}
-        ids = {code: hid for hid, code in session.execute(select(_TABLE.c.id, _TABLE.c.code))
-               if code in new_codes}
+        ids = {code: hid for hid, code in session.execute(
+            select(_TABLE.c.id, _TABLE.c.code).where(_TABLE.c.commune_id == plan.commune_id)) if code in new_codes}
         for out, facts in plan.inserts:
             out.household_id = ids[facts["code"]]
         audit.record_many(session, actor, "household.create", "household",
                           [(out.household_id, out.changes, note.format(out.number)) for out, _facts in plan.inserts],
-                          at=now)
+                          at=now, commune_id=plan.commune_id)
 
     if plan.updates:
         stmt = (update(_TABLE).where(_TABLE.c.id == bindparam("_id"))
@@ -87,7 +87,7 @@ def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None
         audit.record_many(session, actor, "household.update", "household",
                           [(household_id, out.changes, note.format(out.number))
                            for out, household_id, _facts in plan.updates],
-                          at=now)
+                          at=now, commune_id=plan.commune_id)
 
     counts = report.counts
     entry = audit.record(
@@ -97,6 +97,7 @@ def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None
          "skipped_rows": counts["skipped"], "skip_invalid": report.skip_invalid},
         note=f"Nhập danh sách hộ từ tệp «{report.filename}»",
     )
+    entry.commune_id = plan.commune_id
     session.flush()
     report.batch_audit_id = entry.id
     # Objects already loaded in this session must not hide the new values.

@@ -31,7 +31,10 @@ from subsidy.domain.labels import LEFT_OUTCOME_LABELS
 from subsidy.domain.places import close_hamlet, normalize_hamlet
 from subsidy.models import Household
 from subsidy.services.errors import Conflict
-from subsidy.services.households import check_citizen_id_owner, new_household_facts
+from subsidy.models.scoping import default_commune_id
+from subsidy.services.households import (
+    check_citizen_id_owner, citizen_id_elsewhere_message, held_elsewhere, new_household_facts,
+)
 from subsidy.services.importer.reader import ImportFileError, ParsedList
 
 #: Fields an imported row may set, in the order shown in previews and audit entries.
@@ -149,6 +152,8 @@ class ImportPlan:
     report: ImportReport
     inserts: list[tuple[RowOutcome, dict[str, Any]]]
     updates: list[tuple[RowOutcome, int, dict[str, Any]]]
+    #: The commune the list belongs to (its households are the ones matched and written).
+    commune_id: int = 0
 
 
 _EXISTING_COLUMNS = (
@@ -196,7 +201,7 @@ def choose_year(year: int | None, parsed: ParsedList, filename: str) -> tuple[in
 
 def plan_import(session: Session, parsed: ParsedList, filename: str, year: int | None = None,
                 skip_invalid: bool = False, hamlets: Sequence[str] | None = None,
-                ) -> ImportPlan:
+                commune_id: int | None = None) -> ImportPlan:
     """Classify every parsed row against the households on file (one SELECT).
 
     A row matches a household by its code, else by its CCCD when the head's name agrees
@@ -205,11 +210,19 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     nor on file is listed in ``report.new_hamlets`` (a warning, never an error: each commune
     has its own hamlets).
 
+    ``commune_id``: the commune whose list this is (default: the Session's, or the instance's only
+    one, made from the defaults when there is none yet); rows match only its households, and a
+    CCCD already held by a household of another commune is an error naming that commune (a
+    person is one person across the province, domain.md §10).
+
     Returns the :class:`ImportPlan`.  Raises ImportFileError for an asked year out of range
-    (:func:`choose_year`).  Reads only: nothing is written.
+    (:func:`choose_year`), CommuneRequired when the instance has several communes and none is
+    given.  Reads only (except making the first commune of an empty instance).
     """
     list_year, year_source = choose_year(year, parsed, filename)
-    result = session.execute(select(*_EXISTING_COLUMNS))
+    if commune_id is None:
+        commune_id = default_commune_id(session)
+    result = session.execute(select(*_EXISTING_COLUMNS).where(Household.commune_id == commune_id))
     keys = tuple(result.keys())
     existing = [_Existing(zip(keys, r)) for r in result]
     by_code = {h["code"]: h for h in existing}
@@ -218,6 +231,8 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     outcomes: list[RowOutcome] = []
     planned: list[tuple[RowOutcome, hl.HouseholdRecord, Any]] = []
     claims: dict[int, list[RowOutcome]] = {}
+    elsewhere = held_elsewhere(session, commune_id, [r.record.citizen_id for r in parsed.results
+                                                      if r.record is not None and r.record.citizen_id])
     for r in parsed.results:
         if r.skip_reason is not None:
             outcomes.append(RowOutcome(r.number, "skipped", messages=[r.skip_reason]))
@@ -237,6 +252,9 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
             out.messages = list(r.errors)
             continue
         hit_code = by_code.get(rec.code) if rec.code else None
+        if rec.citizen_id and rec.citizen_id in elsewhere:
+            out.messages.append(citizen_id_elsewhere_message(rec.citizen_id, elsewhere[rec.citizen_id]))
+            continue
         try:
             # Matched by household code, then by CCCD only when the head's name agrees; a CCCD of
             # another household is an error (the same rule as the household form).
@@ -303,7 +321,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         new_hamlets=_new_hamlets(outcomes, hamlets or (), {h["hamlet"] for h in existing}),
         left_sheets=left_sheets, left=left,
     )
-    return ImportPlan(report, inserts, updates)
+    return ImportPlan(report, inserts, updates, commune_id)
 
 
 def _left_households(parsed: ParsedList, by_code: dict[str, Any], by_cid: dict[str, Any],

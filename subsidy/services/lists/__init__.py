@@ -21,8 +21,8 @@ importable from this package.
 """
 
 from subsidy.services.lists.approval import (
-    DECISION_FIELD_LABELS, DECISION_FIELDS, DecisionCorrection, InvalidDecision, approve_list, correct_decision,
-    decision_corrections, decision_field_errors, receipts_issued, shown_value,
+    DECISION_FIELD_LABELS, DECISION_FIELDS, DecisionCorrection, InvalidDecision, approve_list, approving_level,
+    check_approving_level, correct_decision, decision_corrections, decision_field_errors, receipts_issued, shown_value,
 )
 from subsidy.services.lists.document import list_document
 from subsidy.services.lists.drafting import (
@@ -36,7 +36,8 @@ from subsidy.services.lists.entries import (
 
 __all__ = [
     "DECISION_FIELDS", "DECISION_FIELD_LABELS", "SNAPSHOT_FIELDS", "DecisionCorrection", "InvalidDecision",
-    "PageRow", "all_lists", "applications_on", "approve_list", "build_proposal_list", "correct_decision",
+    "PageRow", "all_lists", "applications_on", "approve_list", "approving_level", "build_proposal_list",
+    "check_approving_level", "correct_decision",
     "decision_corrections", "decision_field_errors", "frozen_entries", "get", "leave_draft", "list_document",
     "list_sizes", "new_list", "open_draft", "page_rows", "promote_waiting", "propose", "propose_one",
     "receipts_issued", "remove_from_list", "removed_entries", "shown_value",

@@ -12,11 +12,33 @@ from sqlalchemy.orm import Session, joinedload
 from subsidy.domain import decisions
 from subsidy.domain.calendar import local_date, today_vn
 from subsidy.domain.workflow import State
-from subsidy.models import Application, AuditEntry, ProposalList, ProposalListEntry, Receipt, User
+from subsidy.domain.scope import APPROVAL_COMMUNE, APPROVAL_PROVINCE
+from subsidy.models import Application, AuditEntry, Commune, ProposalList, ProposalListEntry, Receipt, User
+from subsidy.models.scoping import ALL_COMMUNES
 from subsidy.services import audit, workflow
 from subsidy.services.errors import InvalidFields, ServiceError
 from subsidy.services.lists.drafting import LIST_SYMBOL, applications_on, next_number
 from subsidy.services.lists.entries import freeze
+
+
+def approving_level(session: Session, proposal_list: ProposalList) -> str:
+    """Who approves this list: "commune" (the commune's leadership) or "province" (the
+    commune's approval_level; domain.md §5)."""
+    return session.scalar(select(Commune.approval_level).where(Commune.id == proposal_list.commune_id),
+                          execution_options={ALL_COMMUNES: True}) or APPROVAL_COMMUNE
+
+
+def check_approving_level(session: Session, proposal_list: ProposalList, actor: User | None) -> None:
+    """Refuse (ServiceError) an approver of the other level: a commune approver where the province
+    approves the commune's lists, a province approver where the commune does."""
+    if actor is None:
+        return
+    level = approving_level(session, proposal_list)
+    if level == APPROVAL_PROVINCE and actor.role == "approver":
+        raise ServiceError("Danh sách của xã này do tỉnh phê duyệt: lãnh đạo tỉnh (vai trò province_approver) "
+                           "ghi quyết định phê duyệt.")
+    if level == APPROVAL_COMMUNE and actor.role == "province_approver":
+        raise ServiceError("Danh sách của xã này do lãnh đạo xã phê duyệt, không phải tỉnh.")
 
 
 def approve_list(session: Session, proposal_list: ProposalList, decision_number: str, decision_date: dt.date,
@@ -43,6 +65,7 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
                            f"({decisions.citation(proposal_list.decision_number)}).")
     if proposal_list.status == "cancelled":
         raise ServiceError(f"Danh sách {proposal_list.number} đã hủy; không phê duyệt được.")
+    check_approving_level(session, proposal_list, actor)
     decision, _reason, errors = _decision_checks(proposal_list, decision_number, decision_date, approving_body,
                                                  today=today_vn())
     if errors:
@@ -58,7 +81,7 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     old_status = proposal_list.status
     if proposal_list.register_number is None:
         # Approved straight from a draft (the decision taken on paper): numbered now, as at submission.
-        proposal_list.register_number = next_number(session, symbol)
+        proposal_list.register_number = next_number(session, symbol, commune_id=proposal_list.commune_id)
     proposal_list.status = "approved"
     proposal_list.decision_number = decision_number
     proposal_list.decision_date = decision_date

@@ -13,6 +13,7 @@ from subsidy.domain.calendar import today_vn
 from subsidy.domain.documents import DEFAULT_ISSUER, document_number
 from subsidy.domain.workflow import State
 from subsidy.models import Application, ProposalList, ProposalListEntry, User
+from subsidy.models.scoping import default_commune_id
 from subsidy.services import allocations, audit, workflow
 from subsidy.services.errors import Conflict, NotFound, ServiceError
 
@@ -34,9 +35,11 @@ def all_lists(session: Session) -> list[ProposalList]:
     return list(session.scalars(select(ProposalList).order_by(ProposalList.id.desc())))
 
 
-def open_draft(session: Session) -> ProposalList | None:
-    """The newest draft list, if any."""
-    return session.scalar(select(ProposalList).where(ProposalList.status == "draft")
+def open_draft(session: Session, commune_id: int | None = None) -> ProposalList | None:
+    """The commune's newest draft list, if any (``commune_id`` None: as the Session's scope
+    allows)."""
+    where = () if commune_id is None else (ProposalList.commune_id == commune_id,)
+    return session.scalar(select(ProposalList).where(*where, ProposalList.status == "draft")
                           .order_by(ProposalList.id.desc()).limit(1))
 
 
@@ -44,30 +47,45 @@ def open_draft(session: Session) -> ProposalList | None:
 LIST_SYMBOL = DEFAULT_ISSUER.symbol("list")
 
 
-def next_number(session: Session, symbol: str = LIST_SYMBOL) -> str:
-    """The next document number of the register, "NN/<symbol>" as Nghị định 30 writes it (e.g.
-    "07/DS-UBND"; ``symbol``: the commune's Issuer.symbol("list"), from DOC_KIND_CODES and
-    COMMUNE_ABBREVIATION): NN counts the lists numbered so far (submitted, approved, or cancelled
-    after submission), so numbers follow each other with no gap; a number already taken (typed by
-    hand) is skipped."""
+def actor_commune(session: Session, actor: User | None) -> int:
+    """The commune a list is made for: the actor's (a clerk's own), else the Session's or the
+    instance's only one. Raises CommuneRequired when neither says."""
+    if actor is not None and actor.commune_id is not None:
+        return actor.commune_id
+    return default_commune_id(session)
+
+
+def next_number(session: Session, symbol: str = LIST_SYMBOL, commune_id: int | None = None) -> str:
+    """The next document number of the commune's register, "NN/<symbol>" as Nghị định 30 writes it
+    (e.g. "07/DS-UBND"; ``symbol``: the commune's Issuer.symbol("list"), from DOC_KIND_CODES and
+    COMMUNE_ABBREVIATION): NN counts the commune's lists numbered so far (submitted, approved, or
+    cancelled after submission), so numbers follow each other with no gap; each commune numbers its
+    own (domain.md §10; ``commune_id`` default: the Session's or the only one); a number already
+    taken (typed by hand) is skipped."""
+    commune_id = commune_id if commune_id is not None else default_commune_id(session)
     n = (session.scalar(select(func.count()).select_from(ProposalList)
-                        .where(ProposalList.register_number.is_not(None))) or 0) + 1
+                        .where(ProposalList.commune_id == commune_id, ProposalList.register_number.is_not(None)))
+         or 0) + 1
     while True:
         number = document_number(n, symbol)
-        if session.scalar(select(ProposalList.id).where(ProposalList.register_number == number)) is None:
+        if session.scalar(select(ProposalList.id).where(ProposalList.commune_id == commune_id,
+                                                        ProposalList.register_number == number)) is None:
             return number
         n += 1
 
 
 def new_list(session: Session, actor: User | None, *, number: str | None = None,
-             created_on: dt.date | None = None) -> ProposalList:
-    """A new, empty draft list. It has no document number until it is submitted for approval
-    (lifecycle.submit_list gives it the next one), unless ``number`` is given (a number the
-    commune already uses). Raises Conflict for a number already used."""
+             created_on: dt.date | None = None, commune_id: int | None = None) -> ProposalList:
+    """A new, empty draft list of ``commune_id`` (default: actor_commune). It has no document
+    number until it is submitted for approval (lifecycle.submit_list gives it the commune's next
+    one), unless ``number`` is given (a number the commune already uses). Raises Conflict for a
+    number the commune already used."""
+    commune_id = commune_id if commune_id is not None else actor_commune(session, actor)
     number = (number or "").strip() or None
-    if number is not None and session.scalar(select(ProposalList.id).where(ProposalList.register_number == number)):
+    if number is not None and session.scalar(select(ProposalList.id).where(
+            ProposalList.commune_id == commune_id, ProposalList.register_number == number)):
         raise Conflict(f"Đã có danh sách số {number}. Hãy chọn số khác hoặc để trống: số được cấp khi trình phê duyệt.")
-    pl = ProposalList(register_number=number, created_on=created_on or today_vn(),
+    pl = ProposalList(commune_id=commune_id, register_number=number, created_on=created_on or today_vn(),
                       created_by_id=actor.id if actor is not None else None, status="draft")
     session.add(pl)
     session.flush()
@@ -94,7 +112,7 @@ def propose(session: Session, application: Application, proposal_list: ProposalL
     if proposal_list.status != "draft":
         raise ServiceError(_closed_message(proposal_list))
     if check_quota:
-        q = allocations.quota(session, lock=True)
+        q = allocations.quota(session, lock=True, commune_id=proposal_list.commune_id)
         if q.left <= 0:
             raise ServiceError(
                 f"Vượt chỉ tiêu: đã phân bổ {q.allocated} máy và đã dùng {q.used} chỗ. Hồ sơ vẫn ở danh sách chờ "
@@ -112,16 +130,17 @@ def propose_one(session: Session, application: Application, actor: User | None) 
     """Propose one eligible application now, on the open draft list (or a new one), keeping the
     priority order: refused (ServiceError) when no place is left, or when the application is not
     among the first ``quota left`` of the waiting list (higher-priority households wait before it)."""
-    q = allocations.quota(session, lock=True)
+    commune_id = application.commune_id
+    q = allocations.quota(session, lock=True, commune_id=commune_id)
     if q.left <= 0:
         raise ServiceError(f"Vượt chỉ tiêu: đã phân bổ {q.allocated} máy và đã dùng {q.used} chỗ. Hồ sơ ở danh sách chờ.")
-    head = allocations.waiting_list(session, q.left)
+    head = allocations.waiting_list(session, q.left, commune_id=commune_id)
     if application not in head:
         raise ServiceError(
             f"Còn {q.left} chỗ nhưng có hộ ưu tiên hơn (hoặc nộp trước) đang chờ; hồ sơ này chưa đến lượt. "
             "Hãy lập danh sách từ danh sách chờ để giữ đúng thứ tự ưu tiên."
         )
-    pl = open_draft(session) or new_list(session, actor)
+    pl = open_draft(session, commune_id) or new_list(session, actor, commune_id=commune_id)
     propose(session, application, pl, actor, check_quota=False)
     session.flush()
     return pl
@@ -135,7 +154,8 @@ def build_proposal_list(session: Session, actor: User | None, *, count: int | No
     the quota left is refused, as is building with no place left or nobody waiting (ServiceError).
     Returns the list with its applications proposed. Source: domain.md §3, §5.
     """
-    q = allocations.quota(session, lock=True)
+    commune_id = actor_commune(session, actor)
+    q = allocations.quota(session, lock=True, commune_id=commune_id)
     if q.allocated == 0:
         raise ServiceError("Chưa ghi nhận phân bổ máy nào cho xã. Hãy ghi phân bổ (số máy, văn bản) trước khi lập danh sách.")
     if q.left <= 0:
@@ -146,10 +166,10 @@ def build_proposal_list(session: Session, actor: User | None, *, count: int | No
             raise ServiceError("Số hộ đưa vào danh sách phải từ 1 trở lên.")
         if count > q.left:
             raise ServiceError(f"Vượt chỉ tiêu: chỉ còn {q.left} chỗ, không đưa được {count} hộ vào danh sách.")
-    waiting = allocations.waiting_list(session, count or q.left)
+    waiting = allocations.waiting_list(session, count or q.left, commune_id=commune_id)
     if not waiting:
         raise ServiceError("Không có hồ sơ đủ điều kiện nào đang chờ. Hãy kiểm tra điều kiện các hồ sơ mới nhận trước.")
-    pl = new_list(session, actor, number=number, created_on=created_on)
+    pl = new_list(session, actor, number=number, created_on=created_on, commune_id=commune_id)
     for app in waiting:
         propose(session, app, pl, actor, check_quota=False)
     session.flush()
@@ -163,16 +183,17 @@ def promote_waiting(session: Session, actor: User | None, proposal_list: Proposa
     Returns the applications proposed. Raises ServiceError when no place is free or nobody waits;
     the workflow's errors for a role that may not propose (clerk only). Source: domain.md §3.
     """
-    q = allocations.quota(session, lock=True)
+    commune_id = proposal_list.commune_id if proposal_list is not None else actor_commune(session, actor)
+    q = allocations.quota(session, lock=True, commune_id=commune_id)
     if q.left <= 0:
         raise ServiceError(f"Không còn chỉ tiêu trống (đã phân bổ {q.allocated}, đã dùng {q.used}).")
-    nxt = allocations.waiting_list(session, q.left)
+    nxt = allocations.waiting_list(session, q.left, commune_id=commune_id)
     if not nxt:
         raise ServiceError("Không có hồ sơ đủ điều kiện nào đang chờ.")
     if proposal_list is None:
-        proposal_list = open_draft(session)
+        proposal_list = open_draft(session, commune_id)
     if proposal_list is None:
-        proposal_list = new_list(session, actor)
+        proposal_list = new_list(session, actor, commune_id=commune_id)
     for app in nxt:
         propose(session, app, proposal_list, actor, check_quota=False)
     session.flush()

@@ -36,7 +36,7 @@ def submit_list(session: Session, proposal_list: ProposalList, actor: User | Non
     if not _live_count(session, proposal_list):
         raise ServiceError("Danh sách chưa có hồ sơ nào: hãy đưa hồ sơ vào trước khi trình phê duyệt.")
     old = proposal_list.register_number
-    number = old or next_number(session, symbol)
+    number = old or next_number(session, symbol, commune_id=proposal_list.commune_id)
     proposal_list.register_number = number
     proposal_list.status = "submitted"
     proposal_list.submitted_at = utcnow()

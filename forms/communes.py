@@ -1,0 +1,40 @@
+"""Commune and hamlet forms (admin): shape only; the communes service checks the rest."""
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from forms.base import BaseForm
+from subsidy.domain.labels import APPROVAL_LEVEL_LABELS
+
+APPROVAL_CHOICES = [SelectChoice(code, label) for code, label in APPROVAL_LEVEL_LABELS.items()]
+
+
+class CommuneForm(BaseForm):
+    code = StringField("Mã xã", validators=[DataRequired("Hãy nhập mã xã (ví dụ PHUTAN)."), Length(max=20)])
+    name = StringField("Tên xã", validators=[DataRequired("Hãy nhập tên xã (ví dụ: xã Phú Tân)."), Length(max=120)])
+    issuing_body = StringField("Cơ quan ban hành (in trên văn bản)", validators=[Length(max=255)])
+    issuing_body_parent = StringField("Cơ quan cấp trên (dòng trên, nếu có)", validators=[Length(max=255)])
+    place_name = StringField("Địa danh ở dòng ngày tháng", validators=[Length(max=120)])
+    province = StringField("Tỉnh", validators=[Length(max=120)])
+    signer_title = StringField("Chức danh người ký", validators=[Length(max=120)])
+    signer_name = StringField("Họ tên người ký", validators=[Length(max=120)])
+    approval_level = SelectField("Cấp phê duyệt danh sách", choices=APPROVAL_CHOICES)
+
+
+class HamletForm(BaseForm):
+    name = StringField("Tên ấp / thôn", validators=[DataRequired("Hãy nhập tên ấp / thôn."), Length(max=80)])
+
+
+class HamletEditForm(BaseForm):
+    name = StringField("Tên ấp / thôn", validators=[DataRequired("Hãy nhập tên ấp / thôn."), Length(max=80)])
+    active = BooleanField("Đang dùng")
+
+
+class ShareForm(BaseForm):
+    """Give phones of one province allocation to a commune (choices set by the view)."""
+
+    province_allocation = SelectField("Văn bản phân bổ của tỉnh", choices=[], validate_choice=False)
+    commune = SelectField("Xã", choices=[], validate_choice=False)
+    quantity = IntegerField("Số máy chia cho xã", validators=[
+        InputRequired("Hãy nhập số máy."), NumberRange(min=1, max=1000000, message="Số máy phải từ 1 trở lên.")])
+    allocated_on = DateField("Ngày chia", validators=[InputRequired("Hãy nhập ngày chia.")])

@@ -1,0 +1,89 @@
+"""Communes and their hamlets (data, domain.md §10), the instance's settings, and the phones the
+province receives from the ministry (province_allocations), which it divides among communes."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from subsidy.db import Base, utcnow
+
+
+class Commune(Base):
+    """A commune of the province: what its documents print (issuing body, place for the date line,
+    signer) and who approves its lists (``approval_level``: 'commune' or 'province')."""
+
+    __tablename__ = "communes"
+    __table_args__ = (
+        CheckConstraint("approval_level IN ('commune','province')", name="approval_level"),
+        CheckConstraint("length(code) >= 1", name="code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(120))                  # "xã Phú Tân"
+    issuing_body: Mapped[str] = mapped_column(String(255))          # "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN"
+    issuing_body_parent: Mapped[str] = mapped_column(String(255), default="")  # optional upper line
+    place_name: Mapped[str] = mapped_column(String(120))            # "Phú Tân" (the date line)
+    province: Mapped[str] = mapped_column(String(120), default="")  # "tỉnh Đồng Tháp"
+    signer_title: Mapped[str] = mapped_column(String(120), default="")
+    signer_name: Mapped[str] = mapped_column(String(120), default="")
+    approval_level: Mapped[str] = mapped_column(String(10), default="commune")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    hamlets: Mapped[list["Hamlet"]] = relationship(back_populates="commune", order_by="Hamlet.position")
+
+    @property
+    def hamlet_names(self) -> list[str]:
+        """The active hamlets' names in their order."""
+        return [h.name for h in self.hamlets if h.active]
+
+
+class Hamlet(Base):
+    """A hamlet (ấp, thôn, tổ dân phố) of a commune, in the order lists and reports show them."""
+
+    __tablename__ = "hamlets"
+    __table_args__ = (UniqueConstraint("commune_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    commune: Mapped[Commune] = relationship(back_populates="hamlets")
+
+
+class InstanceSetting(Base):
+    """One setting of the instance (key → text value), e.g. the province's name, the default
+    approval level of new communes."""
+
+    __tablename__ = "instance_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProvinceAllocation(Base):
+    """Phones the ministry allocated to the province (domain.md §3), with its source document; the
+    province divides it among communes (allocations.province_allocation_id). Voided, never deleted."""
+
+    __tablename__ = "province_allocations"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint("voided_at IS NULL OR void_reason IS NOT NULL", name="void_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quantity: Mapped[int]
+    received_on: Mapped[dt.date]
+    source_document: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    voided_at: Mapped[dt.datetime | None]
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    void_reason: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,274 @@
+"""Communes and their hamlets as data (domain.md §10): create, edit, deactivate, look up; the
+first commune of an instance made from the environment defaults; what documents print about a
+commune (issuing body, place, signer) built from its row.
+
+Every function takes (session, …, actor), flushes and never commits. Managing communes and
+hamlets is an instance-level action (admin): audited with no commune of its own.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from subsidy.domain.documents import Issuer
+from subsidy.domain.scope import APPROVAL_COMMUNE, APPROVAL_LEVELS, CommuneRequired
+from subsidy.models import Commune, Hamlet, User
+from subsidy.models.scoping import ALL_COMMUNES, CREATED_KEY, DEFAULTS_KEY, default_commune_id
+from subsidy.services import audit
+from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
+
+CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
+#: The fields of a commune, in form order (what the audit entries record).
+FIELDS = ("code", "name", "issuing_body", "issuing_body_parent", "place_name", "province", "signer_title",
+          "signer_name", "approval_level")
+_UNIT_PREFIX = re.compile(r"^(xã|phường|thị trấn|đặc khu)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CommuneInput:
+    """A commune as the form or the CLI gives it. ``code``: short ASCII (e.g. "PHUTAN" or the
+    official 5-digit code), stored upper case; ``name``: "xã Phú Tân"; ``issuing_body`` (default
+    "ỦY BAN NHÂN DÂN" + the name in capitals); ``place_name`` (default: the name without "xã");
+    ``approval_level``: "commune" or "province"."""
+
+    code: str
+    name: str
+    issuing_body: str = ""
+    issuing_body_parent: str = ""
+    place_name: str = ""
+    province: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
+    approval_level: str = APPROVAL_COMMUNE
+
+
+def _clean(text: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def _values(data: CommuneInput) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    code = _clean(data.code).upper()
+    if not CODE_RE.fullmatch(code):
+        errors["code"] = ("Mã xã gồm 2–20 ký tự: chữ in không dấu (A–Z), số, gạch dưới hoặc gạch ngang "
+                          "(ví dụ: PHUTAN hoặc mã đơn vị hành chính 5 số 28753).")
+    name = _clean(data.name)
+    if not name:
+        errors["name"] = "Hãy ghi tên xã (ví dụ: xã Phú Tân)."
+    if data.approval_level not in APPROVAL_LEVELS:
+        errors["approval_level"] = "Cấp phê duyệt là «commune» (lãnh đạo xã) hoặc «province» (tỉnh)."
+    if errors:
+        raise InvalidFields(errors)
+    place = _clean(data.place_name) or _UNIT_PREFIX.sub("", name)
+    return {
+        "code": code, "name": name,
+        "issuing_body": _clean(data.issuing_body).upper() or f"ỦY BAN NHÂN DÂN {name.upper()}",
+        "issuing_body_parent": _clean(data.issuing_body_parent).upper(), "place_name": place,
+        "province": _clean(data.province), "signer_title": _clean(data.signer_title),
+        "signer_name": _clean(data.signer_name), "approval_level": data.approval_level,
+    }
+
+
+def list_communes(session: Session, active_only: bool = False) -> list[Commune]:
+    """Every commune, by name (folded order is the admin list's concern; here: as stored)."""
+    stmt = select(Commune).order_by(Commune.name, Commune.id)
+    if active_only:
+        stmt = stmt.where(Commune.active.is_(True))
+    return list(session.scalars(stmt))
+
+
+def get_commune(session: Session, commune_id: int) -> Commune:
+    """The commune ``commune_id``; raises NotFound."""
+    commune = session.get(Commune, commune_id)
+    if commune is None:
+        raise NotFound("Không tìm thấy xã này.")
+    return commune
+
+
+def by_code(session: Session, code: str) -> Commune:
+    """The commune with ``code`` (any case); raises NotFound naming the codes there are."""
+    commune = session.scalar(select(Commune).where(Commune.code == _clean(code).upper()))
+    if commune is None:
+        codes = list(session.scalars(select(Commune.code).order_by(Commune.code).limit(20)))
+        known = f" Các mã xã đang có: {', '.join(codes)}." if codes else " Chưa có xã nào."
+        raise NotFound(f"Không có xã mã «{code}».{known}")
+    return commune
+
+
+def count(session: Session) -> int:
+    """How many communes the instance has (active or not)."""
+    return session.scalar(select(func.count()).select_from(Commune)) or 0
+
+
+def create_commune(session: Session, data: CommuneInput, actor: User | None,
+                   hamlets: Sequence[str] = ()) -> Commune:
+    """Add a commune (and its ``hamlets``, in order). Raises InvalidFields, Conflict (code taken)."""
+    values = _values(data)
+    if session.scalar(select(Commune.id).where(Commune.code == values["code"])):
+        raise Conflict(f"Mã xã {values['code']} đã có; hãy chọn mã khác.")
+    commune = Commune(**values, active=True)
+    session.add(commune)
+    session.flush()
+    for name in hamlets:
+        add_hamlet(session, commune, name, actor, audited=False)
+    audit.record(session, actor, "commune.create", "commune", commune.id,
+                 {k: [None, v] for k, v in values.items() if v} | ({"hamlets": [None, list(hamlets)]} if hamlets else {}))
+    return commune
+
+
+def update_commune(session: Session, commune: Commune, data: CommuneInput, actor: User | None) -> Commune:
+    """Save ``data`` over ``commune``; audits each changed field. Raises InvalidFields, Conflict."""
+    values = _values(data)
+    if values["code"] != commune.code and session.scalar(select(Commune.id).where(Commune.code == values["code"])):
+        raise Conflict(f"Mã xã {values['code']} đã có; hãy chọn mã khác.")
+    before = audit.snapshot(commune, FIELDS)
+    for k, v in values.items():
+        setattr(commune, k, v)
+    changes = audit.diff(before, audit.snapshot(commune, FIELDS))
+    if changes:
+        audit.record(session, actor, "commune.update", "commune", commune.id, changes)
+    session.flush()
+    return commune
+
+
+def set_active(session: Session, commune: Commune, active: bool, actor: User | None) -> None:
+    """Deactivate (or reactivate) a commune: its data stays; nothing is deleted. Audited."""
+    if commune.active == active:
+        return
+    commune.active = active
+    audit.record(session, actor, "commune.active", "commune", commune.id, {"active": [not active, active]})
+    session.flush()
+
+
+# --------------------------------------------------------------------------------------------
+# Hamlets
+# --------------------------------------------------------------------------------------------
+
+
+def add_hamlet(session: Session, commune: Commune, name: str, actor: User | None, audited: bool = True) -> Hamlet:
+    """Add hamlet ``name`` at the end of the commune's list. Raises FieldError-like ServiceError
+    for an empty name, Conflict for a name the commune has."""
+    name = _clean(name)
+    if not name:
+        raise ServiceError("Hãy ghi tên ấp / thôn.")
+    if session.scalar(select(Hamlet.id).where(Hamlet.commune_id == commune.id, Hamlet.name == name)):
+        raise Conflict(f"{commune.name} đã có «{name}».")
+    last = session.scalar(select(func.max(Hamlet.position)).where(Hamlet.commune_id == commune.id)) or 0
+    hamlet = Hamlet(commune_id=commune.id, name=name, position=last + 1, active=True)
+    session.add(hamlet)
+    session.flush()
+    session.expire(commune, ["hamlets"])
+    if audited:
+        audit.record(session, actor, "hamlet.create", "commune", commune.id, {"hamlet": [None, name]})
+    return hamlet
+
+
+def get_hamlet(session: Session, commune: Commune, hamlet_id: int) -> Hamlet:
+    """The hamlet ``hamlet_id`` of ``commune``; raises NotFound (also for another commune's)."""
+    hamlet = session.get(Hamlet, hamlet_id)
+    if hamlet is None or hamlet.commune_id != commune.id:
+        raise NotFound("Không tìm thấy ấp / thôn này.")
+    return hamlet
+
+
+def update_hamlet(session: Session, hamlet: Hamlet, name: str, active: bool, actor: User | None) -> None:
+    """Rename and/or (de)activate a hamlet (households keep the name they were stored with)."""
+    name = _clean(name)
+    if not name:
+        raise ServiceError("Hãy ghi tên ấp / thôn.")
+    if name != hamlet.name and session.scalar(
+            select(Hamlet.id).where(Hamlet.commune_id == hamlet.commune_id, Hamlet.name == name)):
+        raise Conflict(f"Xã đã có «{name}».")
+    before = {"name": hamlet.name, "active": hamlet.active}
+    hamlet.name, hamlet.active = name, active
+    changes = audit.diff(before, {"name": name, "active": active})
+    if changes:
+        audit.record(session, actor, "hamlet.update", "commune", hamlet.commune_id, changes)
+    session.flush()
+
+
+def hamlet_names(session: Session, commune_id: int | None) -> list[str]:
+    """The active hamlets of ``commune_id`` in order ([] for None: the province has none)."""
+    if commune_id is None:
+        return []
+    return list(session.scalars(select(Hamlet.name).where(Hamlet.commune_id == commune_id, Hamlet.active.is_(True))
+                                .order_by(Hamlet.position, Hamlet.id)))
+
+
+# --------------------------------------------------------------------------------------------
+# The first commune, and the commune a command or page works for
+# --------------------------------------------------------------------------------------------
+
+
+def the_only_commune(session: Session) -> Commune | None:
+    """The instance's commune when it has exactly one, else None."""
+    rows = list(session.scalars(select(Commune).order_by(Commune.id).limit(2),
+                                execution_options={ALL_COMMUNES: True}))
+    return rows[0] if len(rows) == 1 else None
+
+
+def ensure_default_commune(session: Session, defaults: Mapping[str, Any] | None = None) -> tuple[Commune | None, bool]:
+    """The instance's only commune, made from ``defaults`` (subsidy.config.commune_defaults: the
+    environment COMMUNE_* settings) when there is none yet. Returns (commune, created); (None,
+    False) when there are several."""
+    if defaults is not None:
+        session.info[DEFAULTS_KEY] = dict(defaults)
+    n = count(session)
+    if n > 1:
+        return None, False
+    if n == 1:
+        return the_only_commune(session), False
+    commune_id = default_commune_id(session, create=True)
+    session.info.pop(CREATED_KEY, None)
+    return session.get(Commune, commune_id), True
+
+
+def resolve(session: Session, code: str | None) -> tuple[Commune, bool]:
+    """The commune a command works for: the one with ``code``, else the only one (made from the
+    defaults when there is none yet). Returns (commune, created). Raises NotFound (unknown code),
+    CommuneRequired (several communes and no code)."""
+    if code:
+        return by_code(session, code), False
+    commune, created = ensure_default_commune(session)
+    if commune is None:
+        codes = ", ".join(session.scalars(select(Commune.code).order_by(Commune.code).limit(20)))
+        raise CommuneRequired(f"Hệ thống có nhiều xã: hãy ghi --commune MÃ_XÃ (một trong: {codes}).")
+    return commune, created
+
+
+def created_message(commune: Commune) -> str:
+    """What a command or page says when it made the first commune from the defaults."""
+    return (f"Chưa có xã nào: đã tạo {commune.name} (mã {commune.code}) từ cấu hình mặc định "
+            f"(COMMUNE_NAME, COMMUNE_BODY, COMMUNE_PLACE, HAMLETS). Quản trị viên sửa được ở mục «Xã».")
+
+
+# --------------------------------------------------------------------------------------------
+# What documents print about a commune
+# --------------------------------------------------------------------------------------------
+
+
+def issuer_of(commune: Commune, config: Mapping[str, Any] | None = None) -> Issuer:
+    """The Issuer of the commune's documents: its issuing body, upper line, place of the date line
+    and signer's title and name from its row, the rest (abbreviation, signing authority, Nơi nhận,
+    kind codes) from ``config`` (the app's settings, subsidy/config.py), through the one reader
+    documents have, Issuer.from_config."""
+    return Issuer.from_config({**(config or {}), **document_values(commune)})
+
+
+def document_values(commune: Commune) -> dict[str, str]:
+    """The commune's values in the keys documents were configured with (COMMUNE_NAME,
+    COMMUNE_BODY, COMMUNE_BODY_UPPER, COMMUNE_PLACE; SIGNER_TITLE and SIGNER_NAME when the commune
+    has them), so a config-shaped reader (Issuer.from_config, receipt settings) takes them
+    unchanged."""
+    values = {"COMMUNE_NAME": commune.name, "COMMUNE_BODY": commune.issuing_body,
+              "COMMUNE_BODY_UPPER": commune.issuing_body_parent or "", "COMMUNE_PLACE": commune.place_name}
+    if commune.signer_title:
+        values["SIGNER_TITLE"] = commune.signer_title
+    if commune.signer_name:
+        values["SIGNER_NAME"] = commune.signer_name
+    return values

@@ -1,0 +1,196 @@
+"""The quota flowing down (domain.md §3, §10): the phones the ministry allocates to the province
+(province_allocations), divided among the communes (each commune's allocation points to the
+province allocation it came from), and the province's view of received / given out / used / left
+per commune.
+
+Rules: what is given out of a province allocation never exceeds it; a commune's total never
+exceeds its own poor and near-poor households (with the tablets and learning devices that count,
+services.allocations.record_allocation), so the province's total never exceeds the province's sum.
+Recording and dividing are the province officer's; every function flushes and never commits.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from subsidy.db import utcnow
+from subsidy.domain import vn
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.scope import APPROVAL_PROVINCE
+from subsidy.models import Allocation, Application, Commune, Household, ProposalList, ProvinceAllocation, User
+from subsidy.models.scoping import ALL_COMMUNES
+from subsidy.services import allocations, audit
+from subsidy.services.errors import NotFound, ServiceError
+
+#: Who records and divides the province's allocations.
+OFFICER = "province_officer"
+
+
+def _n(value: int) -> str:
+    return vn.format_money(value)
+
+
+def _officer(actor: User | None) -> None:
+    if actor is None or actor.role != OFFICER:
+        raise ServiceError("Chỉ cán bộ tỉnh (vai trò province_officer) được ghi và chia số máy của tỉnh.")
+
+
+def record_received(session: Session, quantity: int, received_on: dt.date, source_document: str,
+                    actor: User | None, note: str | None = None) -> ProvinceAllocation:
+    """Record ``quantity`` phones the ministry allocated to the province on ``received_on`` by
+    ``source_document``. Audited. Raises ServiceError for a quantity below 1, no document, a
+    date in the future, or an actor who is not the province officer."""
+    _officer(actor)
+    if not isinstance(quantity, int) or quantity < 1:
+        raise ServiceError("Số máy tỉnh được phân bổ phải là số nguyên từ 1 trở lên.")
+    source_document = (source_document or "").strip()
+    if not source_document:
+        raise ServiceError("Hãy ghi văn bản phân bổ của Bộ (số và ngày).")
+    if received_on > today_vn():
+        raise ServiceError("Ngày phân bổ không được sau ngày hôm nay.")
+    row = ProvinceAllocation(quantity=quantity, received_on=received_on, source_document=source_document,
+                             note=(note or "").strip() or None, created_by_id=actor.id if actor else None)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "province_allocation.create", "province_allocation", row.id,
+                 {"quantity": [None, quantity], "received_on": [None, received_on],
+                  "source_document": [None, source_document]})
+    return row
+
+
+def given_from(session: Session, province_allocation_id: int) -> int:
+    """Phones given out to communes from one province allocation (voided shares left out)."""
+    return int(session.scalar(
+        select(func.coalesce(func.sum(Allocation.quantity), 0)).where(
+            Allocation.province_allocation_id == province_allocation_id, allocations.LIVE),
+        execution_options={ALL_COMMUNES: True}) or 0)
+
+
+def give_to_commune(session: Session, province_allocation_id: int, commune_id: int, quantity: int,
+                    allocated_on: dt.date, actor: User | None) -> Allocation:
+    """Give ``quantity`` phones of province allocation ``province_allocation_id`` to commune
+    ``commune_id`` (its allocation, pointing to the province's). Refused (ServiceError) beyond
+    what is left of the province allocation, or beyond the commune's ceiling (its poor and
+    near-poor households, record_allocation); NotFound for an unknown allocation or commune."""
+    _officer(actor)
+    pa = session.get(ProvinceAllocation, province_allocation_id)
+    if pa is None or pa.voided_at is not None:
+        raise NotFound("Không có số máy tỉnh được phân bổ này.")
+    commune = session.get(Commune, commune_id)
+    if commune is None or not commune.active:
+        raise NotFound("Không có xã này (hoặc xã đã ngừng hoạt động).")
+    # The province's own lock, then the commune's (record_allocation): two officers dividing the
+    # same allocation at once cannot both give its last phones.
+    allocations.lock_quota(session, None)
+    left = pa.quantity - given_from(session, pa.id)
+    if quantity > left:
+        raise ServiceError(f"Không chia được {_n(quantity)} máy cho {commune.name}: văn bản «{pa.source_document}» "
+                           f"còn {_n(left)} máy chưa chia (đã nhận {_n(pa.quantity)}).")
+    if allocated_on < pa.received_on:
+        raise ServiceError("Ngày chia cho xã không được trước ngày tỉnh được phân bổ.")
+    return allocations.record_allocation(session, quantity, allocated_on, pa.source_document, actor,
+                                         commune_id=commune.id, province_allocation_id=pa.id)
+
+
+@dataclass(frozen=True)
+class CommuneQuota:
+    """One commune's line of the province view: ``ceiling`` (its poor and near-poor households on
+    file), ``given`` (phones allocated to it, voided left out), ``used`` (places taken: proposed,
+    approved, handed over, paid, closed), ``left`` = given − used, ``waiting`` (eligible, not yet
+    proposed)."""
+
+    commune_id: int
+    code: str
+    name: str
+    approval_level: str
+    ceiling: int
+    given: int
+    used: int
+    left: int
+    waiting: int
+
+
+@dataclass(frozen=True)
+class ProvinceQuota:
+    """The province's quota: ``received`` from the ministry (voided left out), ``given`` to
+    communes, ``undivided`` = received − given, ``used`` and ``left`` summed over communes,
+    ``communes`` one line each (by name), ``allocations`` the province allocations with what
+    each has given out: (row, given)."""
+
+    received: int
+    given: int
+    used: int
+    left: int
+    communes: tuple[CommuneQuota, ...]
+    allocations: tuple[tuple[ProvinceAllocation, int], ...]
+
+    @property
+    def undivided(self) -> int:
+        return self.received - self.given
+
+
+def overview(session: Session) -> ProvinceQuota:
+    """The province view (four grouped queries, whatever the number of communes)."""
+    opts = {ALL_COMMUNES: True}
+    ceiling = dict(session.execute(
+        select(Household.commune_id, func.count()).where(Household.category.is_not(None),
+                                                         Household.archived.is_(False))
+        .group_by(Household.commune_id), execution_options=opts).all())
+    given = dict(session.execute(
+        select(Allocation.commune_id, func.sum(Allocation.quantity)).where(allocations.LIVE)
+        .group_by(Allocation.commune_id), execution_options=opts).all())
+    used = dict(session.execute(
+        select(Application.commune_id, func.count()).where(Application.state.in_(allocations.USING_QUOTA))
+        .group_by(Application.commune_id), execution_options=opts).all())
+    waiting = dict(session.execute(
+        select(Application.commune_id, func.count()).where(Application.state == "eligible")
+        .group_by(Application.commune_id), execution_options=opts).all())
+    lines = []
+    for c in session.scalars(select(Commune).order_by(Commune.name, Commune.id)):
+        g, u = int(given.get(c.id, 0) or 0), int(used.get(c.id, 0) or 0)
+        lines.append(CommuneQuota(c.id, c.code, c.name, c.approval_level, int(ceiling.get(c.id, 0)), g, u, g - u,
+                                  int(waiting.get(c.id, 0))))
+    pas = list(session.scalars(select(ProvinceAllocation).order_by(ProvinceAllocation.received_on,
+                                                                    ProvinceAllocation.id)))
+    shares = dict(session.execute(
+        select(Allocation.province_allocation_id, func.sum(Allocation.quantity))
+        .where(allocations.LIVE, Allocation.province_allocation_id.is_not(None))
+        .group_by(Allocation.province_allocation_id), execution_options=opts).all())
+    received = sum(p.quantity for p in pas if p.voided_at is None)
+    return ProvinceQuota(received=received, given=sum(x.given for x in lines), used=sum(x.used for x in lines),
+                         left=sum(x.left for x in lines), communes=tuple(lines),
+                         allocations=tuple((p, int(shares.get(p.id, 0) or 0)) for p in pas))
+
+
+def void_received(session: Session, province_allocation_id: int, reason: str, actor: User | None) -> None:
+    """Void a mistaken province allocation (never deleted); refused while any of it is given out
+    (void the communes' shares first). Audited."""
+    _officer(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Hãy ghi rõ lý do hủy.")
+    pa = session.get(ProvinceAllocation, province_allocation_id)
+    if pa is None or pa.voided_at is not None:
+        raise NotFound("Không có số máy tỉnh được phân bổ này (hoặc đã hủy).")
+    if given_from(session, pa.id):
+        raise ServiceError("Số máy này đã chia cho xã: hãy hủy các phần đã chia trước.")
+    pa.voided_at, pa.voided_by_id, pa.void_reason = utcnow(), actor.id if actor else None, reason
+    audit.record(session, actor, "province_allocation.void", "province_allocation", pa.id,
+                 {"void_reason": [None, reason]}, note=reason)
+    session.flush()
+
+
+def approval_queue(session: Session) -> list[tuple[ProposalList, Commune, int]]:
+    """The province approver's queue: draft lists of the communes whose lists the province
+    approves, with the number of applications proposed on each, oldest first."""
+    count = (select(func.count()).where(Application.proposal_list_id == ProposalList.id,
+                                        Application.state == "proposed")
+             .correlate(ProposalList).scalar_subquery())
+    rows = session.execute(
+        select(ProposalList, Commune, count).join(Commune, Commune.id == ProposalList.commune_id)
+        .where(ProposalList.status == "draft", Commune.approval_level == APPROVAL_PROVINCE)
+        .order_by(ProposalList.created_on, ProposalList.id), execution_options={ALL_COMMUNES: True})
+    return [(pl, c, int(n or 0)) for pl, c, n in rows if n]

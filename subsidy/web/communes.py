@@ -1,0 +1,115 @@
+"""Communes and their hamlets (admin): list, create, edit, deactivate; hamlets added, renamed,
+deactivated. Thin views over subsidy.services.communes."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from forms.auth import ConfirmForm
+from forms.communes import CommuneForm, HamletEditForm, HamletForm
+from subsidy.models import Commune
+from subsidy.request_scope import db_session, roles_required
+from subsidy.services import communes as svc
+from subsidy.services.errors import ServiceError
+from subsidy.web.refusals import flash_form_errors, show_refusal
+
+bp = Blueprint("communes", __name__, url_prefix="/quan-tri/xa")
+
+
+def _input(form: CommuneForm) -> svc.CommuneInput:
+    return svc.CommuneInput(**{f: (getattr(form, f).data or "") for f in svc.FIELDS})
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required("admin")
+def index():
+    session = db_session()
+    form = CommuneForm()
+    if form.validate_on_submit():
+        try:
+            commune = svc.create_commune(session, _input(form), current_user)
+        except ServiceError as err:
+            show_refusal(err, form)
+        else:
+            session.commit()
+            flash(f"Đã thêm {commune.name} (mã {commune.code}). Hãy thêm các ấp / thôn của xã.", "success")
+            return redirect(url_for("communes.show", commune_id=commune.id))
+    elif not form.is_submitted():
+        form.approval_level.data = "commune"
+    return render_template("communes/index.html", communes=svc.list_communes(session), form=form,
+                           confirm=ConfirmForm())
+
+
+@bp.route("/<int:commune_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def show(commune_id: int):
+    session = db_session()
+    commune = session.get(Commune, commune_id) or abort(404)
+    form = CommuneForm(obj=commune)
+    if form.validate_on_submit():
+        try:
+            svc.update_commune(session, commune, _input(form), current_user)
+        except ServiceError as err:
+            show_refusal(err, form)
+        else:
+            session.commit()
+            flash("Đã lưu thông tin xã.", "success")
+            return redirect(url_for("communes.show", commune_id=commune.id))
+    return render_template("communes/show.html", commune=commune, form=form, hamlet_form=HamletForm(formdata=None),
+                           confirm=ConfirmForm())
+
+
+@bp.route("/<int:commune_id>/trang-thai", methods=["POST"])
+@roles_required("admin")
+def toggle_active(commune_id: int):
+    session = db_session()
+    commune = session.get(Commune, commune_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    svc.set_active(session, commune, not commune.active, current_user)
+    session.commit()
+    flash(f"Đã mở lại {commune.name}." if commune.active else
+          f"Đã ngừng hoạt động {commune.name}: dữ liệu của xã vẫn giữ nguyên.", "success")
+    return redirect(url_for("communes.show", commune_id=commune.id))
+
+
+@bp.route("/<int:commune_id>/ap", methods=["POST"])
+@roles_required("admin")
+def add_hamlet(commune_id: int):
+    session = db_session()
+    commune = session.get(Commune, commune_id) or abort(404)
+    form = HamletForm()
+    if form.validate_on_submit():
+        try:
+            svc.add_hamlet(session, commune, form.name.data, current_user)
+        except ServiceError as err:
+            show_refusal(err)
+        else:
+            session.commit()
+            flash(f"Đã thêm «{form.name.data.strip()}».", "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("communes.show", commune_id=commune.id))
+
+
+@bp.route("/<int:commune_id>/ap/<int:hamlet_id>", methods=["POST"])
+@roles_required("admin")
+def edit_hamlet(commune_id: int, hamlet_id: int):
+    session = db_session()
+    commune = session.get(Commune, commune_id) or abort(404)
+    try:
+        hamlet = svc.get_hamlet(session, commune, hamlet_id)
+    except ServiceError:
+        abort(404)
+    form = HamletEditForm()
+    if form.validate_on_submit():
+        try:
+            svc.update_hamlet(session, hamlet, form.name.data, bool(form.active.data), current_user)
+        except ServiceError as err:
+            show_refusal(err)
+        else:
+            session.commit()
+            flash("Đã lưu ấp / thôn.", "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("communes.show", commune_id=commune.id))

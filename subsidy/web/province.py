@@ -1,0 +1,103 @@
+"""The province's pages (/tinh): the phones received from the ministry and their division among
+communes, received / given / used / left per commune, and the province approver's queue. Thin
+views over subsidy.services.province."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from forms.applications import AllocationForm, ReasonForm
+from forms.communes import ShareForm
+from subsidy.domain.calendar import today_vn
+from subsidy.request_scope import db_session, roles_required
+from subsidy.services import province as svc
+from subsidy.services.errors import ServiceError
+from subsidy.web.refusals import flash_form_errors, show_refusal
+
+bp = Blueprint("province", __name__, url_prefix="/tinh")
+
+READERS = ("province_officer", "province_approver", "admin")
+
+
+def _share_form(quota: svc.ProvinceQuota, form: ShareForm | None = None) -> ShareForm:
+    form = form or ShareForm(formdata=None, allocated_on=today_vn())
+    form.province_allocation.choices = [
+        (str(p.id), f"{p.source_document} ({p.received_on:%d/%m/%Y}): còn {p.quantity - given} máy")
+        for p, given in quota.allocations if p.voided_at is None and p.quantity > given]
+    form.commune.choices = [(str(c.commune_id), c.name) for c in quota.communes]
+    return form
+
+
+@bp.route("/")
+@roles_required(*READERS)
+def index():
+    quota = svc.overview(db_session())
+    return render_template("province/index.html", quota=quota, received_form=AllocationForm(formdata=None),
+                           share_form=_share_form(quota), void_form=ReasonForm(formdata=None),
+                           queue=svc.approval_queue(db_session()))
+
+
+@bp.route("/nhan", methods=["POST"])
+@roles_required("province_officer")
+def receive():
+    session = db_session()
+    form = AllocationForm()
+    if form.validate_on_submit():
+        try:
+            row = svc.record_received(session, form.quantity.data, form.allocated_on.data, form.source_document.data,
+                                      current_user, note=form.note.data)
+        except ServiceError as err:
+            show_refusal(err)
+        else:
+            session.commit()
+            flash(f"Đã ghi {row.quantity} máy tỉnh được phân bổ theo «{row.source_document}».", "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("province.index"))
+
+
+@bp.route("/chia", methods=["POST"])
+@roles_required("province_officer")
+def share():
+    session = db_session()
+    form = ShareForm()
+    if form.validate_on_submit() and form.province_allocation.data.isdigit() and form.commune.data.isdigit():
+        try:
+            row = svc.give_to_commune(session, int(form.province_allocation.data), int(form.commune.data),
+                                      form.quantity.data, form.allocated_on.data, current_user)
+        except ServiceError as err:
+            show_refusal(err)
+        else:
+            session.commit()
+            flash(f"Đã chia {row.quantity} máy cho xã.", "success")
+    else:
+        flash_form_errors(form)
+        if not form.errors:
+            flash("Hãy chọn văn bản phân bổ của tỉnh và xã.", "error")
+    return redirect(url_for("province.index"))
+
+
+@bp.route("/nhan/<int:province_allocation_id>/huy", methods=["POST"])
+@roles_required("province_officer")
+def void(province_allocation_id: int):
+    session = db_session()
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("province.index"))
+    try:
+        svc.void_received(session, province_allocation_id, form.reason.data, current_user)
+    except ServiceError as err:
+        show_refusal(err)
+    else:
+        session.commit()
+        flash("Đã hủy số máy tỉnh được phân bổ.", "success")
+    return redirect(url_for("province.index"))
+
+
+@bp.route("/phe-duyet")
+@roles_required(*READERS)
+def queue():
+    return render_template("province/queue.html", queue=svc.approval_queue(db_session()))
+
+

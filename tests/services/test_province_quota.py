@@ -1,0 +1,118 @@
+"""The quota flows down (domain.md §3, §10): received by the province, divided among communes
+within what was received and within each commune's poor and near-poor households; received /
+given / used / left per commune; who approves a commune's list (its leadership or the province)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from subsidy.services import allocations, communes, lists, province
+from subsidy.services.errors import NotFound, ServiceError
+from tests import factories
+
+D = dt.date
+
+
+@pytest.fixture
+def setup(session, tt14):
+    """Communes A (4 poor households) and B (2), a province officer and approver, a clerk and an
+    approver of each commune."""
+    a = communes.create_commune(session, communes.CommuneInput(code="XAA", name="xã An"), None)
+    b = communes.create_commune(session, communes.CommuneInput(code="XAB", name="xã Bình", approval_level="province",
+                                                               province="tỉnh Đồng Tháp"), None)
+    for commune, n in ((a, 4), (b, 2)):
+        for _ in range(n):
+            factories.applicant(session, commune_id=commune.id, list_year=2026)
+    factories.household(session, commune_id=a.id, category=None)  # not poor: not in the ceiling
+    people = {
+        "officer": factories.user(session, "province_officer", "so-khcn", row=True),
+        "p_approver": factories.user(session, "province_approver", "lanhdao-tinh", row=True),
+        "clerk_a": factories.user(session, "clerk", "canbo-a", row=True, commune_id=a.id),
+        "clerk_b": factories.user(session, "clerk", "canbo-b", row=True, commune_id=b.id),
+        "approver_a": factories.user(session, "approver", "lanhdao-a", row=True, commune_id=a.id),
+        "approver_b": factories.user(session, "approver", "lanhdao-b", row=True, commune_id=b.id),
+    }
+    return a, b, people
+
+
+def test_received_given_used_left_per_commune(session, setup):
+    a, b, p = setup
+    first = province.record_received(session, 5, D(2026, 1, 10), "QĐ 100/QĐ-BKHCN", p["officer"])
+    second = province.record_received(session, 3, D(2026, 2, 10), "QĐ 200/QĐ-BKHCN", p["officer"])
+    province.give_to_commune(session, first.id, a.id, 3, D(2026, 1, 20), p["officer"])
+    province.give_to_commune(session, first.id, b.id, 2, D(2026, 1, 20), p["officer"])
+    province.give_to_commune(session, second.id, a.id, 1, D(2026, 2, 20), p["officer"])
+    # A uses two places: three eligible applications, two of them proposed by its clerk
+    apps = [factories.eligible(session, p["clerk_a"], h, received_on=D(2026, 1, 5), on=D(2026, 2, 1))
+            for h in _poor(session, a.id)[:3]]
+    lists.build_proposal_list(session, p["clerk_a"], count=2, created_on=D(2026, 2, 2))
+    view = province.overview(session)
+    assert (view.received, view.given, view.undivided, view.used, view.left) == (8, 6, 2, 2, 4)
+    lines = {c.code: (c.ceiling, c.given, c.used, c.left, c.waiting) for c in view.communes}
+    assert lines == {"XAA": (4, 4, 2, 2, 1), "XAB": (2, 2, 0, 2, 0)}
+    assert [(pa.source_document, given) for pa, given in view.allocations] == [("QĐ 100/QĐ-BKHCN", 5),
+                                                                              ("QĐ 200/QĐ-BKHCN", 1)]
+    assert len(apps) == 3
+    # each commune's quota is its own share
+    assert allocations.quota(session, commune_id=a.id).left == 2
+    assert allocations.quota(session, commune_id=b.id).allocated == 2
+
+
+def _poor(session, commune_id):
+    from sqlalchemy import select
+
+    from subsidy.models import Household
+
+    return list(session.scalars(select(Household).where(Household.commune_id == commune_id,
+                                                        Household.category.is_not(None)).order_by(Household.id)))
+
+
+def test_dividing_is_refused_beyond_what_was_received_and_beyond_a_communes_ceiling(session, setup):
+    a, b, p = setup
+    pa = province.record_received(session, 10, D(2026, 1, 10), "QĐ 100", p["officer"])
+    with pytest.raises(ServiceError, match="2 hộ"):  # B has 2 poor or near-poor households
+        province.give_to_commune(session, pa.id, b.id, 3, D(2026, 1, 20), p["officer"])
+    province.give_to_commune(session, pa.id, a.id, 4, D(2026, 1, 20), p["officer"])
+    province.give_to_commune(session, pa.id, b.id, 2, D(2026, 1, 20), p["officer"])
+    small = province.record_received(session, 1, D(2026, 1, 11), "QĐ 101", p["officer"])
+    with pytest.raises(ServiceError, match="còn 1 máy chưa chia"):
+        province.give_to_commune(session, small.id, a.id, 2, D(2026, 1, 20), p["officer"])
+    with pytest.raises(ServiceError, match="vượt số hộ nghèo"):  # A is at its ceiling of 4
+        province.give_to_commune(session, small.id, a.id, 1, D(2026, 1, 20), p["officer"])
+    assert province.overview(session).given == 6
+
+
+def test_only_the_province_officer_records_and_divides(session, setup):
+    a, b, p = setup
+    for who in ("clerk_a", "approver_a", "p_approver"):
+        with pytest.raises(ServiceError, match="province_officer"):
+            province.record_received(session, 1, D(2026, 1, 10), "QĐ 1", p[who])
+    pa = province.record_received(session, 1, D(2026, 1, 10), "QĐ 1", p["officer"])
+    with pytest.raises(NotFound):
+        province.give_to_commune(session, pa.id + 99, a.id, 1, D(2026, 1, 20), p["officer"])
+    with pytest.raises(ServiceError, match="trước ngày"):
+        province.give_to_commune(session, pa.id, a.id, 1, D(2026, 1, 1), p["officer"])
+
+
+def test_the_approving_level_decides_who_approves_a_list(session, setup):
+    a, b, p = setup
+    pa = province.record_received(session, 6, D(2026, 1, 10), "QĐ 100", p["officer"])
+    province.give_to_commune(session, pa.id, a.id, 2, D(2026, 1, 20), p["officer"])
+    province.give_to_commune(session, pa.id, b.id, 2, D(2026, 1, 20), p["officer"])
+    for commune, clerk in ((a, p["clerk_a"]), (b, p["clerk_b"])):
+        for h in _poor(session, commune.id)[:2]:
+            factories.eligible(session, clerk, h, received_on=D(2026, 1, 5), on=D(2026, 2, 1))
+    list_a = lists.build_proposal_list(session, p["clerk_a"], created_on=D(2026, 2, 2))
+    list_b = lists.build_proposal_list(session, p["clerk_b"], created_on=D(2026, 2, 2))
+    # B's lists go to the province's queue, A's do not
+    assert [(pl.id, c.code, n) for pl, c, n in province.approval_queue(session)] == [(list_b.id, "XAB", 2)]
+    decision = ("15/QĐ-UBND", D(2026, 2, 5))
+    with pytest.raises(ServiceError, match="do tỉnh phê duyệt"):
+        lists.approve_list(session, list_b, *decision, "Ủy ban nhân dân xã Bình", p["approver_b"])
+    with pytest.raises(ServiceError, match="lãnh đạo xã phê duyệt"):
+        lists.approve_list(session, list_a, *decision, "Ủy ban nhân dân xã An", p["p_approver"])
+    approved_b = lists.approve_list(session, list_b, *decision, "Ủy ban nhân dân tỉnh Đồng Tháp", p["p_approver"])
+    approved_a = lists.approve_list(session, list_a, *decision, "Ủy ban nhân dân xã An", p["approver_a"])
+    assert [x.state for x in approved_a + approved_b] == ["approved"] * 4
+    assert list_b.approved_by_id == p["p_approver"].id and province.approval_queue(session) == []

@@ -1,0 +1,87 @@
+"""The province's pages and the admin's commune pages, through the browser's requests."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from subsidy.models import Allocation, Commune, Hamlet, User
+from subsidy.services import communes
+from tests import factories
+
+
+def _text(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+def test_admin_creates_a_commune_its_hamlets_and_a_clerk_of_it(app, client, login_as):
+    login_as("admin")
+    resp = client.post("/quan-tri/xa/", data={"code": "tanan", "name": "xã Tân An", "province": "tỉnh Long An",
+                                              "approval_level": "commune"})
+    assert resp.status_code == 302
+    s = app.extensions["subsidy.sessionmaker"]()
+    commune = s.scalar(select(Commune).where(Commune.code == "TANAN"))
+    assert (commune.name, commune.issuing_body, commune.place_name) == ("xã Tân An", "ỦY BAN NHÂN DÂN XÃ TÂN AN",
+                                                                       "Tân An")
+    s.close()
+    for name in ("Ấp 1", "Ấp 2", "Ấp 1"):
+        client.post(f"/quan-tri/xa/{commune.id}/ap", data={"name": name})
+    page = _text(client.get(f"/quan-tri/xa/{commune.id}"))
+    assert "Ấp 1" in page and "Ấp 2" in page and "đã có «Ấp 1»" in page
+    s = app.extensions["subsidy.sessionmaker"]()
+    hamlet = s.scalar(select(Hamlet).where(Hamlet.commune_id == commune.id, Hamlet.name == "Ấp 2"))
+    s.close()
+    client.post(f"/quan-tri/xa/{commune.id}/ap/{hamlet.id}", data={"name": "Ấp Hai"})  # renamed, unticked
+    s = app.extensions["subsidy.sessionmaker"]()
+    assert communes.hamlet_names(s, commune.id) == ["Ấp 1"]
+    s.close()
+    resp = client.post("/quan-tri/tai-khoan/tao", data={"username": "canbo.tanan", "role": "clerk",
+                                                       "commune": str(commune.id)})
+    assert resp.status_code == 200
+    s = app.extensions["subsidy.sessionmaker"]()
+    assert s.scalar(select(User.commune_id).where(User.username == "canbo.tanan")) == commune.id
+    s.close()
+    # a refused code says what is wrong, in Vietnamese
+    resp = client.post("/quan-tri/xa/", data={"code": "x", "name": "xã X", "approval_level": "commune"})
+    assert "Mã xã gồm 2–20 ký tự" in _text(resp)
+
+
+def test_the_province_officer_records_and_divides_phones(app, client, login_as):
+    s = app.extensions["subsidy.sessionmaker"]()
+    a = communes.create_commune(s, communes.CommuneInput(code="XAA", name="xã An"), None)
+    for _ in range(3):
+        factories.household(s, commune_id=a.id)
+    s.commit()
+    s.close()
+    login_as("province_officer")
+    resp = client.post("/tinh/nhan", data={"quantity": "10", "allocated_on": "2026-01-10",
+                                          "source_document": "QĐ 100/QĐ-BKHCN"})
+    assert resp.status_code == 302
+    page = _text(client.get("/tinh/"))
+    assert "QĐ 100/QĐ-BKHCN" in page and "còn 10 máy" in page
+    pa_id = re.search(r'<option value="(\d+)">QĐ 100', page).group(1)
+    resp = client.post("/tinh/chia", data={"province_allocation": pa_id, "commune": str(a.id), "quantity": "4",
+                                          "allocated_on": "2026-01-20"}, follow_redirects=True)
+    assert "vượt số hộ nghèo" in _text(resp)  # xã An has 3 poor households
+    client.post("/tinh/chia", data={"province_allocation": pa_id, "commune": str(a.id), "quantity": "3",
+                                   "allocated_on": "2026-01-20"})
+    s = app.extensions["subsidy.sessionmaker"]()
+    assert [(x.commune_id, x.quantity) for x in s.scalars(select(Allocation))] == [(a.id, 3)]
+    s.close()
+    assert "còn 7 máy" in _text(client.get("/tinh/"))
+
+
+def test_commune_staff_cannot_open_the_province_pages(client, login_as):
+    login_as("clerk")
+    assert client.get("/tinh/").status_code == 403
+    assert client.post("/tinh/nhan", data={}).status_code == 403
+
+
+def test_the_first_page_makes_the_first_commune_and_says_so(app, client, login_as):
+    login_as("admin")
+    page = _text(client.get("/", follow_redirects=True))
+    assert "Chưa có xã nào: đã tạo xã Phú Tân (mã PHUTAN)" in page
+    assert "Chưa có xã nào" not in _text(client.get("/"))
+    s = app.extensions["subsidy.sessionmaker"]()
+    assert s.scalar(select(Commune.code)) == "PHUTAN" and communes.hamlet_names(s, s.scalar(select(Commune.id)))
+    s.close()
