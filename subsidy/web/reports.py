@@ -17,9 +17,13 @@ from subsidy.domain.documents import Issuer
 from subsidy.documents.tally_export import FORMATS, MEDIA_TYPES, as_of_text, filename, render, sections
 from subsidy.documents.tally_tables import period_end
 from subsidy.domain.calendar import today_vn
+from subsidy.models import Commune
+from subsidy.models.scoping import set_commune
 from subsidy.request_scope import db_session, roles_required
+from subsidy.services import communes as communes_svc
 from subsidy.services import rulesets
 from subsidy.services import tally as svc
+from subsidy.services.tally import province as province_svc
 from subsidy.services.errors import ServiceError
 from subsidy.web import commune_scope
 
@@ -30,8 +34,25 @@ DOWNLOADS = (("pdf", "Tải PDF"), ("xlsx", "Tải Excel (XLSX)"), ("csv", "Tả
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
+def _chosen_commune() -> Commune | None:
+    """The commune the report is about: the account's (commune staff), the instance's only one, or
+    for the province's roles and admin the one chosen with ``?xa=CODE`` (the drill-down); None: the
+    whole province. An unknown code answers 404."""
+    commune = commune_scope.current_commune()
+    code = (request.args.get("xa") or "").strip()
+    if commune is None and code:
+        try:
+            commune = communes_svc.by_code(db_session(), code)
+        except ServiceError:
+            abort(404)
+    return commune
+
+
 def _issuer() -> Issuer:
-    return commune_scope.issuer()
+    commune = _chosen_commune()
+    if commune is not None:
+        return commune_scope.issuer(commune)
+    return province_svc.province_issuer(db_session(), current_app.config)
 
 
 def _form() -> TallyForm:
@@ -54,20 +75,27 @@ def _report(form: TallyForm) -> svc.Tally | svc.AnnualReport | None:
     if not all([f.validate(form) for f in chosen]):
         return None
     session = db_session()
-    hamlets = commune_scope.hamlets()
+    commune = _chosen_commune()
+    if commune is None:  # the whole province, by commune
+        if form.ky.data == "nam":
+            return province_svc.province_annual_report(session, int(form.nam.data))[0]
+        return province_svc.province_tally(session, form.thang.data, bool(form.luy_ke.data))[0]
+    set_commune(session, commune.id)
+    hamlets = commune_scope.hamlets(commune)
     if form.ky.data == "nam":
         return svc.annual_report(session, int(form.nam.data), hamlets=hamlets)
     return svc.tally(session, form.thang.data, bool(form.luy_ke.data), hamlets=hamlets)
 
 
 def _query(form: TallyForm) -> dict[str, Any]:
+    xa = {"xa": request.args["xa"].strip()} if (request.args.get("xa") or "").strip() else {}
     if form.ky.data == "nam":
-        return {"ky": "nam", "nam": form.nam.data.strip()}
+        return {"ky": "nam", "nam": form.nam.data.strip(), **xa}
     year, month = svc.parse_month(form.thang.data)
     args = {"ky": "thang", "thang": f"{year:04d}-{month:02d}"}
     if form.luy_ke.data:
         args["luy_ke"] = "y"
-    return args
+    return {**args, **xa}
 
 
 def chart_rows(report: svc.Tally | svc.AnnualReport) -> list[dict[str, Any]]:
@@ -92,7 +120,16 @@ def tally():
         sections=sections(report) if report else [], roman=ROMAN,
         as_of=as_of_text(report) if report else "", chart=chart_rows(report) if report else [],
         query=_query(form) if report else {}, downloads=DOWNLOADS,
+        province_communes=_drill_down(),
     )
+
+
+def _drill_down() -> list[tuple[str, str]]:
+    """(code, name) of the communes a province report drills down to; [] for commune staff and on
+    an instance of one commune."""
+    if commune_scope.current_commune() is not None:
+        return []
+    return [(c.code, c.name) for c in communes_svc.list_communes(db_session())]
 
 
 @bp.route("/tai-ve.<fmt>")

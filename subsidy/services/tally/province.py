@@ -1,0 +1,143 @@
+"""The province's reports (domain.md §10): the monthly tally and the annual report of every commune
+added up, with a breakdown by commune, in the same dataclasses (subsidy.domain.reports) as a
+commune's, so every format (page, PDF, XLSX, CSV, JSON) renders them unchanged.
+
+Each commune's report is the commune's own (computed in a Session set to that commune, with its
+hamlets): the figures are counts and amounts of disjoint sets of households, so the province's are
+their sums. The breakdown by commune takes the place of the breakdown by hamlet (``name``
+"commune", its title «Theo xã»); the drill-down to a commune is that commune's own report.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from functools import reduce
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from subsidy.domain.documents import Issuer
+from subsidy.domain.reports import AnnualReport, Breakdown, Figures, MonthRow, Quota, Row, RuleCount, Tally
+from subsidy.models import Commune
+from subsidy.models.scoping import session_commune, set_commune
+from subsidy.services import communes as communes_svc
+from subsidy.services.tally.periods import annual_report, tally
+
+#: The province's name in report titles when the communes do not say it.
+PROVINCE_DEFAULT = "tỉnh"
+
+
+def _sum(figures: Sequence[Figures]) -> Figures:
+    return reduce(lambda a, b: a + b, figures, Figures())
+
+
+def _merge_breakdown(parts: Sequence[Breakdown]) -> Breakdown:
+    """The same breakdown (category or tier) of several communes, row by row (rows keyed by key,
+    in the order they first appear)."""
+    order: dict[object, Row] = {}
+    sums: dict[object, Figures] = {}
+    for b in parts:
+        for r in b.rows:
+            order.setdefault(r.key, r)
+            sums[r.key] = sums.get(r.key, Figures()) + r.figures
+    first = parts[0]
+    return Breakdown(first.name, first.title, first.key_title,
+                     tuple(Row(k, order[k].label, sums[k]) for k in order), _sum([b.total for b in parts]))
+
+
+def _merge_reasons(parts: Sequence[Sequence[RuleCount]]) -> tuple[RuleCount, ...]:
+    counts: dict[str, RuleCount] = {}
+    for rcs in parts:
+        for rc in rcs:
+            known = counts.get(rc.rule)
+            counts[rc.rule] = RuleCount(rc.rule, rc.label, rc.count + (known.count if known else 0))
+    return tuple(counts[k] for k in sorted(counts))
+
+
+def _by_commune(names: Sequence[str], codes: Sequence[str], tallies: Sequence[Tally]) -> Breakdown:
+    rows = tuple(Row(code, name, t.totals) for code, name, t in zip(codes, names, tallies))
+    return Breakdown("commune", "Theo xã", "Xã", rows, _sum([t.totals for t in tallies]))
+
+
+def combine_tallies(parts: Sequence[tuple[Commune, Tally]], province: str) -> Tally:
+    """The province's Tally from each commune's (same period): totals, category, tier, reasons and
+    quota summed; the breakdown by commune in the place of the one by hamlet. Raises ValueError
+    for no commune."""
+    if not parts:
+        raise ValueError("no commune")
+    communes = [c for c, _ in parts]
+    tallies = [t for _, t in parts]
+    first = tallies[0]
+    quota = Quota(**{f.name: sum(getattr(t.quota, f.name) for t in tallies) for f in dataclasses.fields(Quota)})
+    return dataclasses.replace(
+        first, title=f"{first.title} — {province} (theo xã)", generated_at=max(t.generated_at for t in tallies),
+        totals=_sum([t.totals for t in tallies]),
+        by_hamlet=_by_commune([c.name for c in communes], [c.code for c in communes], tallies),
+        by_category=_merge_breakdown([t.by_category for t in tallies]),
+        by_tier=_merge_breakdown([t.by_tier for t in tallies]),
+        not_eligible_by_rule=_merge_reasons([t.not_eligible_by_rule for t in tallies]), quota=quota)
+
+
+def combine_annual(parts: Sequence[tuple[Commune, AnnualReport]], province: str) -> AnnualReport:
+    """The province's AnnualReport from each commune's (same year): months and year to date
+    summed month by month, the year's Tally combined (combine_tallies), the cumulative totals
+    summed."""
+    if not parts:
+        raise ValueError("no commune")
+    reports = [r for _, r in parts]
+    first = reports[0]
+    months = tuple(MonthRow(m.month, m.label, m.period, _sum([r.months[i].figures for r in reports]),
+                            _sum([r.months[i].year_to_date for r in reports])) for i, m in enumerate(first.months))
+    year = combine_tallies([(c, r.year) for c, r in parts], province)
+    return dataclasses.replace(first, title=f"{first.title} — {province} (theo xã)", months=months, year=year,
+                               cumulative=_sum([r.cumulative for r in reports]),
+                               generated_at=max(r.generated_at for r in reports))
+
+
+def _each_commune(session: Session, make: Callable[[Commune], object]) -> list[tuple[Commune, object]]:
+    """``make(commune)`` for every commune, in name order, the Session set to that commune meanwhile
+    (its reads limited to it), then set back as it was."""
+    before = session_commune(session)
+    out = []
+    try:
+        for commune in list(session.scalars(select(Commune).order_by(Commune.name, Commune.id))):
+            set_commune(session, commune.id)
+            out.append((commune, make(commune)))
+    finally:
+        set_commune(session, before)
+    return out
+
+
+def province_name(session: Session) -> str:
+    """The province's name as the communes record it ("tỉnh Đồng Tháp"), else "tỉnh"."""
+    names = {c.province for c in communes_svc.list_communes(session) if c.province}
+    return names.pop() if len(names) == 1 else PROVINCE_DEFAULT
+
+
+def province_issuer(session: Session, config: Mapping[str, Any]) -> Issuer:
+    """The issuing body of the province's reports: the province's people's committee, the rest
+    (signer, Nơi nhận, ký hiệu) from ``config`` (Issuer.from_config)."""
+    province = province_name(session)
+    return Issuer.from_config({**config, "COMMUNE_BODY": f"ỦY BAN NHÂN DÂN {province.upper()}",
+                               "COMMUNE_BODY_UPPER": "", "COMMUNE_PLACE": province.removeprefix("tỉnh ").strip()})
+
+
+def province_tally(session: Session, month: str | tuple[int, int], cumulative: bool = False, *,
+                   today: dt.date | None = None, now: dt.datetime | None = None
+                   ) -> tuple[Tally, list[tuple[Commune, Tally]]]:
+    """The province's monthly tally (see services.tally.tally for ``month``, ``cumulative``,
+    ``today``, ``now``) and each commune's own, for the drill-down. Raises ServiceError as tally
+    does (a month not begun), ValueError with no commune."""
+    parts = _each_commune(session, lambda c: tally(session, month, cumulative, hamlets=c.hamlet_names,
+                                                   today=today, now=now))
+    return combine_tallies(parts, province_name(session)), parts  # type: ignore[arg-type]
+
+
+def province_annual_report(session: Session, year: int, *, today: dt.date | None = None,
+                           now: dt.datetime | None = None) -> tuple[AnnualReport, list[tuple[Commune, AnnualReport]]]:
+    """The province's annual report for ``year`` and each commune's own."""
+    parts = _each_commune(session, lambda c: annual_report(session, year, hamlets=c.hamlet_names,
+                                                           today=today, now=now))
+    return combine_annual(parts, province_name(session)), parts  # type: ignore[arg-type]
