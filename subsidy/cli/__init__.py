@@ -14,7 +14,8 @@ GROUPS = (db.db_cli,)
 
 #: Top-level commands, by topic.
 COMMANDS = (
-    accounts.ensure_admin, accounts.create_user, accounts.reset_password, communes.create_commune,
+    accounts.ensure_admin, accounts.create_user, accounts.reset_password,
+    communes.create_commune, communes.import_commune_db,
     households.import_households_cmd, households.export_households_cmd,
     rulesets.load_rulesets, rulesets.check_applications,
     reports.tally_command, reports.annual_report_command, samples.sample_documents_cmd,

@@ -1,5 +1,8 @@
-"""Communes from the server's command line: `create-commune CODE --name NAME [--province NAME]`."""
+"""Communes from the server's command line: `create-commune CODE --name NAME [--province NAME]`, and
+`import-commune-db FILE --commune CODE [--dry-run]` (a commune's own database joins the province)."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
@@ -38,3 +41,36 @@ def create_commune(code: str, name: str, province: str, body: str, place: str, h
     finally:
         session.close()
     click.echo(said)
+
+
+@click.command("import-commune-db", help="Gộp cơ sở dữ liệu SQLite của một xã đã chạy bản riêng (FILE, mọi phiên bản "
+                                         "cũ: nâng cấp trên bản sao tạm) vào xã CODE của hệ thống tỉnh. --dry-run chỉ "
+                                         "đếm và liệt kê xung đột; còn xung đột thì không ghi gì.")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--commune", "commune_code", required=True, metavar="MÃ_XÃ", help="Xã nhận dữ liệu (tạo trước bằng create-commune).")
+@click.option("--dry-run", is_flag=True, help="Chỉ xem trước: số dòng và xung đột, không ghi gì.")
+@with_appcontext
+def import_commune_db(file: Path, commune_code: str, dry_run: bool) -> None:
+    from subsidy.services import commune_merge, communes
+
+    session = cli_session()
+    try:
+        commune = communes.by_code(session, commune_code)
+        if dry_run:
+            plan, _read = commune_merge.plan_merge(session, file, commune)
+        else:
+            plan = commune_merge.merge(session, file, commune, None)
+            session.commit()
+    except ServiceError as err:
+        session.rollback()
+        fail(str(err))
+    finally:
+        session.close()
+    click.echo(("Xem trước: " if dry_run else "Đã gộp: ")
+               + ", ".join(f"{name} {n}" for name, n in plan.counts.items() if n) + ".")
+    for note in plan.notes:
+        click.echo(f"Lưu ý: {note}")
+    if plan.conflicts:
+        for line in plan.conflicts:
+            click.echo(f"Xung đột: {line}")
+        fail(f"có {len(plan.conflicts)} xung đột: gộp thật sẽ không ghi gì cho đến khi sửa hết.")

@@ -362,7 +362,7 @@ ACTION_LABELS: dict[str, str] = {
     "commune.create": "Thêm xã",
     "commune.update": "Sửa thông tin xã",
     "commune.active": "Ngừng/mở lại hoạt động của xã",
-    "hamlet.create": "Thêm ấp/thôn", "hamlet.update": "Sửa ấp/thôn",
+    "hamlet.create": "Thêm ấp/thôn", "hamlet.update": "Sửa ấp/thôn", "commune.merge": "Gộp dữ liệu xã từ bản riêng",
     "province_allocation.create": "Ghi số máy tỉnh được phân bổ",
     "province_allocation.void": "Hủy số máy tỉnh được phân bổ",
 }

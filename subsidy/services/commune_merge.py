@@ -1,0 +1,205 @@
+"""A commune that ran its own copy joins the province: its single-commune SQLite database (any
+earlier migration head, upgraded first in a temporary copy) merged into the province's database
+as one commune's data (domain.md §10).
+
+Everything is copied with new ids: accounts (bound to the commune, passwords kept; the copy's
+admins become deactivated approver accounts of the commune, since an instance has one set of
+administrators), households, applications with their decisions and history, proposal lists and
+their entries, allocations, handovers with their IMEIs, cash payments, receipts with their
+numbers and counters, the audit log. Rule sets are matched by (code, version) and copied when the
+province has not loaded one. API tokens and background jobs are not copied.
+
+:func:`plan_merge` reads only and lists every conflict (a CCCD already in the province, a
+household code already in the commune, a username, a tracking code, a live IMEI, a receipt number
+the commune already used); :func:`merge` writes nothing when any is left. Flushes, never commits.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from subsidy.db import Base, make_engine, upgrade_database
+from subsidy.models import Commune, Hamlet, User
+from subsidy.models.scoping import ALL_COMMUNES
+from subsidy.services import audit
+from subsidy.services.errors import ServiceError
+
+#: Tables copied, parents first; the commune's own columns point at the target commune.
+COPIED = ("users", "rule_sets", "households", "proposal_lists", "allocations", "applications",
+          "application_events", "cash_payments", "eligibility_decisions", "handovers", "proposal_list_entries",
+          "handover_imeis", "receipts", "receipt_counters", "audit_entries")
+#: An audit entry's entity_type → the table its entity_id points into (remapped to the new ids).
+ENTITY_TABLES = {"household": "households", "application": "applications", "proposal_list": "proposal_lists",
+                 "allocation": "allocations", "handover": "handovers", "cash_payment": "cash_payments",
+                 "receipt": "receipts", "user": "users"}
+
+
+@dataclass
+class MergePlan:
+    """What a merge would copy: ``counts`` rows per table, ``conflicts`` (Vietnamese, one a line:
+    nothing is written while any is left), ``notes`` (what changes on the way, e.g. admins)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _source(path: Path) -> tuple[Path, Any]:
+    """A temporary copy of the SQLite file ``path``, upgraded to the newest migration."""
+    if not path.is_file():
+        raise ServiceError(f"Không có tệp {path}.")
+    folder = Path(tempfile.mkdtemp(prefix="vtci-merge-"))
+    copy = folder / "source.sqlite3"
+    shutil.copyfile(path, copy)
+    url = f"sqlite:///{copy}"
+    try:
+        upgrade_database(url)
+    except Exception as err:  # noqa: BLE001 - any failure: the file is not a database of this app
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ServiceError(f"Tệp {path.name} không phải cơ sở dữ liệu của phần mềm này, hoặc không nâng cấp được: "
+                           f"{err}") from None
+    return folder, make_engine(url)
+
+
+def _rows(conn: Connection, table: Table) -> list[dict[str, Any]]:
+    order = list(table.primary_key.columns)
+    return [dict(r._mapping) for r in conn.execute(select(table).order_by(*order))]
+
+
+def _read(path: Path) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    folder, engine = _source(path)
+    # Read through the models' tables (the copy is at the newest migration, so they match): values
+    # come back as the app stores them (aware UTC timestamps, JSON).
+    tables = Base.metadata.tables
+    try:
+        with engine.connect() as conn:
+            data = {name: _rows(conn, tables[name]) for name in COPIED}
+            hamlets = [r["name"] for r in _rows(conn, tables["hamlets"])]
+    finally:
+        engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+    return data, hamlets
+
+
+def _taken(session: Session, column: Any, values: list[Any], *where: Any) -> set[Any]:
+    found: set[Any] = set()
+    values = sorted({v for v in values if v is not None})
+    for start in range(0, len(values), 500):
+        found.update(session.scalars(select(column).where(column.in_(values[start:start + 500]), *where),
+                                     execution_options={ALL_COMMUNES: True}))
+    return found
+
+
+def plan_merge(session: Session, path: Path, commune: Commune) -> tuple[MergePlan, dict[str, Any]]:
+    """Read the database ``path`` and check it against the province: returns the plan and the rows
+    read (for :func:`merge`). Raises ServiceError for a file that is not this app's database."""
+    data, hamlets = _read(path)
+    plan = MergePlan(counts={name: len(rows) for name, rows in data.items()})
+    t = Base.metadata.tables
+    checks = (
+        ("Số CCCD", t["households"].c.citizen_id, [r["citizen_id"] for r in data["households"]], ()),
+        ("Mã hộ (đã có trong xã)", t["households"].c.code, [r["code"] for r in data["households"]],
+         (t["households"].c.commune_id == commune.id,)),
+        ("Tên đăng nhập", t["users"].c.username, [r["username"] for r in data["users"]], ()),
+        ("Mã tra cứu", t["applications"].c.tracking_code, [r["tracking_code"] for r in data["applications"]], ()),
+        ("IMEI đang dùng", t["handover_imeis"].c.imei, [r["imei"] for r in data["handover_imeis"] if r["live"]],
+         (t["handover_imeis"].c.live.is_(True),)),
+    )
+    for label, column, values, where in checks:
+        for value in sorted(_taken(session, column, values, *where)):
+            plan.conflicts.append(f"{label} {value} đã có trong hệ thống của tỉnh.")
+    numbers = {(r["series"], r["year"], r["number"]) for r in data["receipts"]}
+    used = session.execute(select(t["receipts"].c.series, t["receipts"].c.year, t["receipts"].c.number)
+                           .where(t["receipts"].c.commune_id == commune.id)).all()
+    for series, year, number in sorted(numbers & {tuple(u) for u in used}):
+        plan.conflicts.append(f"Biên bản số {number:04d}/{series} năm {year} đã có ở {commune.name}.")
+    admins = [r["username"] for r in data["users"] if r["role"] not in ("clerk", "approver", "radio")]
+    if admins:
+        plan.notes.append(f"Tài khoản quản trị của bản cũ ({', '.join(admins)}) trở thành tài khoản lãnh đạo xã "
+                          f"đã khóa của {commune.name}: hệ thống của tỉnh có quản trị riêng.")
+    return plan, {"data": data, "hamlets": hamlets}
+
+
+def merge(session: Session, path: Path, commune: Commune, actor: User | None) -> MergePlan:
+    """Copy the database ``path`` into ``commune`` (see the module docstring). Raises ServiceError
+    listing the conflicts when there is any (nothing written). Flushes."""
+    plan, read = plan_merge(session, path, commune)
+    if plan.conflicts:
+        raise ServiceError("Không gộp được: " + " ".join(plan.conflicts[:20])
+                           + (f" … (còn {len(plan.conflicts) - 20})" if len(plan.conflicts) > 20 else ""))
+    data: dict[str, list[dict[str, Any]]] = read["data"]
+    t = Base.metadata.tables
+    ids: dict[str, dict[Any, Any]] = {name: {} for name in COPIED}
+    ids["communes"] = _AnyTo(commune.id)
+    known_rules = {(r.code, r.version): r.id for r in session.execute(select(t["rule_sets"]))}
+    for row in data.get("rule_sets", []):
+        key = (row["code"], row["version"])
+        if key not in known_rules:
+            known_rules[key] = session.execute(insert(t["rule_sets"]).values(
+                {k: v for k, v in row.items() if k != "id"}).returning(t["rule_sets"].c.id)).scalar_one()
+        ids["rule_sets"][row["id"]] = known_rules[key]
+    for name in COPIED:
+        if name == "rule_sets":
+            continue
+        table = t[name]
+        fks = {c.name: next(iter(c.foreign_keys)).column.table.name for c in table.columns if c.foreign_keys}
+        for row in data.get(name, []):
+            values = {k: v for k, v in row.items() if k in table.c and k != "id"}
+            for column, parent in fks.items():
+                if values.get(column) is not None:
+                    values[column] = ids[parent][values[column]]
+            if name == "users" and row["role"] not in ("clerk", "approver", "radio"):
+                values.update(role="approver", active=False)
+            if "commune_id" in table.c and name != "users" or (name == "users" and values["role"] in (
+                    "clerk", "approver", "radio")):
+                values["commune_id"] = commune.id
+            if name == "audit_entries" and values.get("entity_id") is not None:
+                values["entity_id"] = ids.get(ENTITY_TABLES.get(values["entity_type"], ""), {}).get(
+                    values["entity_id"], values["entity_id"])
+            if name == "receipt_counters":
+                _counter(session, table, values)
+            elif "id" in table.c:
+                ids[name][row["id"]] = session.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
+            else:
+                session.execute(insert(table).values(values))
+    for name in read["hamlets"]:
+        if name not in commune.hamlet_names:
+            session.add(Hamlet(commune_id=commune.id, name=name, position=len(commune.hamlet_names) + 1))
+            session.flush()
+            session.expire(commune, ["hamlets"])
+    audit.record(session, actor, "commune.merge", "commune", commune.id, {"file": [None, path.name]},
+                 note="; ".join(f"{k}: {v}" for k, v in plan.counts.items()))
+    session.flush()
+    return plan
+
+
+def _counter(session: Session, table: Table, values: dict[str, Any]) -> None:
+    """The commune's counter of (series, year): the copy's last number, or the larger of the two."""
+    where = (table.c.commune_id == values["commune_id"], table.c.series == values["series"],
+             table.c.year == values["year"])
+    last = session.scalar(select(table.c.last_number).where(*where))
+    if last is None:
+        session.execute(insert(table).values(values))
+    elif values["last_number"] > last:
+        session.execute(table.update().where(*where).values(last_number=values["last_number"]))
+
+
+class _AnyTo(dict):
+    """Every commune id of the copy maps to the one target commune."""
+
+    def __init__(self, target: int) -> None:
+        super().__init__()
+        self.target = target
+
+    def __getitem__(self, _key: Any) -> int:
+        return self.target
+
+
+__all__ = ["COPIED", "MergePlan", "merge", "plan_merge"]
