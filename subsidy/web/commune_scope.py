@@ -18,6 +18,7 @@ from subsidy.models import Commune
 from subsidy.request_scope import db_session, is_public
 from subsidy.services import communes as communes_svc
 from subsidy.services import receipts as receipts_svc
+from subsidy.services.tally.province import province_name
 from subsidy.web.printing import document_config
 
 
@@ -56,6 +57,9 @@ def commune_name(commune: Commune | None = None) -> str:
     commune = commune or current_commune()
     if commune is not None:
         return commune.name
+    if current_user.is_authenticated and communes_svc.count(db_session()) > 1:
+        # the province's accounts and admin on an instance of several communes
+        return province_name(db_session())
     return current_app.config.get("COMMUNE_NAME") or "xã"
 
 
