@@ -11,8 +11,28 @@ from subsidy.config import normalise_database_url
 from subsidy.db import make_engine, upgrade_database
 
 
+#: The commune every bench row belongs to (made by fresh_database: the first commune, id 1).
+BENCH_COMMUNE = 1
+
+
+def _first_commune(url: str) -> None:
+    """Make the first commune (from the environment defaults), id BENCH_COMMUNE, as the first
+    command on a new instance would: bench rows written in bulk name it as their commune_id."""
+    from subsidy.db import make_sessionmaker
+    from subsidy.services import communes
+
+    engine = make_engine(url)
+    session = make_sessionmaker(engine)()
+    commune, _created = communes.ensure_default_commune(session)
+    assert commune is not None and commune.id == BENCH_COMMUNE, commune
+    session.commit()
+    session.close()
+    engine.dispose()
+
+
 def fresh_database(url: str | None, prefix: str = "bench-") -> tuple[str, Callable[[], None]]:
-    """Return (url, cleanup) of an empty database migrated to the newest revision.
+    """Return (url, cleanup) of an empty database migrated to the newest revision, holding the
+    bench's commune (BENCH_COMMUNE) and nothing else.
 
     ``url`` None: a SQLite file in a new temporary folder, which ``cleanup()`` removes. A
     PostgreSQL ``url`` (postgresql:// is read as psycopg 3): its ``public`` schema is dropped and
@@ -28,8 +48,10 @@ def fresh_database(url: str | None, prefix: str = "bench-") -> tuple[str, Callab
                 conn.execute(text("CREATE SCHEMA public"))
             engine.dispose()
         upgrade_database(url)
+        _first_commune(url)
         return url, lambda: None
     folder = tempfile.mkdtemp(prefix=prefix)
     url = f"sqlite:///{folder}/bench.sqlite3"
     upgrade_database(url)
+    _first_commune(url)
     return url, lambda: shutil.rmtree(folder, ignore_errors=True)

@@ -53,7 +53,7 @@ def _fill(url: str, n: int, list_year: int) -> None:
         hh.append({"code": f"B{i:07d}", "head_name": f"Nguyễn Văn Thử {i}", "hamlet": "Ấp Phú Hòa", "members": 3,
                    "category": g["category"], "list_year": g["list_year"], "meritorious": g["meritorious"],
                    "social_policy": g["social_policy"], "prior_device": g["prior_device"],
-                   "search_text": "", "sort_key": "", "archived": False})
+                   "search_text": "", "sort_key": "", "archived": False, "commune_id": 1})
     ids = s.execute(insert(Household).returning(Household.id, sort_by_parameter_order=True), hh).scalars().all()
     now = dt.datetime.now(dt.timezone.utc)
     codes: set[str] = set()
@@ -66,7 +66,7 @@ def _fill(url: str, n: int, list_year: int) -> None:
         apps.append({"household_id": hid, "programme": "VTCI-2025", "tracking_code": code,
                      "received_on": dt.date(2025, 3, 1) + (g["received_on"] - dt.date(2025, 3, 1)),
                      "support_form": g["support_form"], "purchase_date": g["purchase_date"], "state": "received",
-                     "state_changed_at": now, "created_at": now})
+                     "state_changed_at": now, "created_at": now, "commune_id": 1})
     s.execute(insert(Application), apps)
     s.commit()
     s.close()

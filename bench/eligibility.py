@@ -100,7 +100,7 @@ def bench_database(n: int, batch: int) -> float:
             hh.append({"code": f"B{i:07d}", "head_name": f"Nguyễn Văn Thử {i}", "hamlet": "Ấp Phú Hòa", "members": 3,
                        "category": g["category"], "list_year": g["list_year"], "meritorious": g["meritorious"],
                        "social_policy": g["social_policy"], "prior_device": g["prior_device"],
-                       "search_text": "", "sort_key": "", "archived": False})
+                       "search_text": "", "sort_key": "", "archived": False, "commune_id": 1})
         ids = s.execute(insert(Household).returning(Household.id, sort_by_parameter_order=True), hh).scalars().all()
         apps = []
         for hid, g in zip(ids, gens):
@@ -112,7 +112,7 @@ def bench_database(n: int, batch: int) -> float:
                          "received_on": g["received_on"], "support_form": g["support_form"],
                          "purchase_date": g["purchase_date"], "state": "received",
                          "state_changed_at": dt.datetime.now(dt.timezone.utc),
-                         "created_at": dt.datetime.now(dt.timezone.utc)})
+                         "created_at": dt.datetime.now(dt.timezone.utc), "commune_id": 1})
         s.execute(insert(Application), apps)
         s.commit()
     s.close()

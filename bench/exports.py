@@ -63,11 +63,11 @@ def generate(url: str, n: int) -> None:
                                hamlet=rnd.choice(HAMLETS), members=1 + i % 6,
                                category="poor" if i % 3 else "near_poor", prior_device="unknown",
                                search_text=search_text, sort_key=sort_key, archived=False,
-                               meritorious=i % 17 == 0, social_policy=i % 11 == 0))
+                               meritorious=i % 17 == 0, social_policy=i % 11 == 0, commune_id=1))
                 apps.append(dict(id=i, household_id=i, programme="VTCI-2025", tracking_code=f"B{i:08d}",
                                  received_on=dt.date(2026, 1, 1) + dt.timedelta(days=i % 300),
                                  support_form="package", state="received",
-                                 state_changed_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)))
+                                 state_changed_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), commune_id=1))
             conn.execute(insert(Household), hh)
             conn.execute(insert(Application), apps)
     engine.dispose()

@@ -71,9 +71,9 @@ def generate(url: str, n_households: int, n_applications: int, seed: int = 42) -
                 id=i, code=f"H{i:06d}", head_name=f"Chủ hộ {i}", hamlet=rnd.choice(HAMLETS),
                 category="poor" if r < 0.55 else ("near_poor" if r < 0.95 else None),
                 members=1, prior_device="unknown", search_text="", sort_key="", archived=False,
-                meritorious=False, social_policy=False))
+                meritorious=False, social_policy=False, commune_id=1))
         bulk(conn, Household, households)
-        bulk(conn, Allocation, [dict(quantity=q, allocated_on=d, source_document=f"CV {k}")
+        bulk(conn, Allocation, [dict(quantity=q, allocated_on=d, source_document=f"CV {k}", commune_id=1)
                                 for k, (q, d) in enumerate([(20_000, dt.date(2025, 2, 1)), (25_000, dt.date(2025, 9, 1)),
                                                             (15_000, dt.date(2026, 5, 1))], 1)])
 
@@ -126,19 +126,19 @@ def generate(url: str, n_households: int, n_applications: int, seed: int = 42) -
                             handovers.append(dict(id=len(handovers) + 1, application_id=a_id, phone_make="Nokia",
                                                   phone_model="C32", telecom="VNPT", subscriber_number="0912345678",
                                                   handed_on=day, recipient_name="Người nhận",
-                                                  voided_at=voided))
+                                                  voided_at=voided, commune_id=1))
                             handover_imeis.append(dict(handover_id=len(handovers), position=1, imei=str(imei),
                                                        live=voided is None))
                         else:
                             payments.append(dict(application_id=a_id, amount=500_000, paid_on=day,
                                                  purchase_date=dt.date(2025, 1, 2), recipient_name="Người nhận",
-                                                 voided_at=voided))
+                                                 voided_at=voided, commune_id=1))
                         if voided is not None:
                             history.append((state, "approved", voided))
                             t, state = voided, "approved"
             apps.append(dict(id=a_id, household_id=hh, programme="VTCI-2025", tracking_code=f"B{a_id:07d}",
                              received_on=recv, support_form=form, state=state, state_changed_at=t, priority_tier=tier,
-                             purchase_date=dt.date(2025, 1, 2) if form == "cash" else None))
+                             purchase_date=dt.date(2025, 1, 2) if form == "cash" else None, commune_id=1))
             events.extend(dict(application_id=a_id, from_state=f, to_state=to, at=at) for f, to, at in history)
         bulk(conn, Application, apps)
         bulk(conn, ApplicationEvent, events)
