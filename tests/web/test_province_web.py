@@ -85,3 +85,42 @@ def test_the_first_page_makes_the_first_commune_and_says_so(app, client, login_a
     s = app.extensions["subsidy.sessionmaker"]()
     assert s.scalar(select(Commune.code)) == "PHUTAN" and communes.hamlet_names(s, s.scalar(select(Commune.id)))
     s.close()
+
+
+def test_the_province_approver_approves_a_list_of_a_commune_the_province_approves(app, client, login_as):
+    """xã Bình's lists are approved by the province: its draft is in the province approver's queue,
+    the approval form is the province approver's, and a commune approver is refused."""
+    import datetime as dt
+
+    from subsidy.services import lists, rulesets
+    from subsidy.services.lists import submit_list
+
+    s = app.extensions["subsidy.sessionmaker"]()
+    rulesets.load_shipped(s)
+    b = communes.create_commune(s, communes.CommuneInput(code="XAB", name="xã Bình", approval_level="province",
+                                                         province="tỉnh Đồng Tháp"), None)
+    clerk = factories.user(s, "clerk", "canbo-b", row=True, commune_id=b.id)
+    factories.allocation_row(s, 2, commune_id=b.id)
+    for _ in range(2):
+        factories.eligible(s, clerk, factories.applicant(s, commune_id=b.id, list_year=2026),
+                           received_on=dt.date(2026, 1, 5), on=dt.date(2026, 2, 1))
+    pl = lists.build_proposal_list(s, clerk, created_on=dt.date(2026, 2, 2))
+    submit_list(s, pl, clerk)
+    factories.user(s, "approver", "lanhdao-b", row=True, commune_id=b.id)
+    s.commit()
+    list_id = pl.id
+    s.close()
+    login_as("province_approver")
+    assert "xã Bình" in _text(client.get("/tinh/phe-duyet"))
+    page = _text(client.get(f"/danh-sach/{list_id}"))
+    assert "Ủy ban nhân dân tỉnh Đồng Tháp" in page  # the approving body offered
+    resp = client.post(f"/danh-sach/{list_id}/phe-duyet", data={
+        "decision_number": "15/QĐ-UBND", "decision_date": "05/02/2026",
+        "approving_body": "Ủy ban nhân dân tỉnh Đồng Tháp"}, follow_redirects=True)
+    assert resp.status_code == 200
+    s = app.extensions["subsidy.sessionmaker"]()
+    from subsidy.models import ProposalList
+
+    assert s.get(ProposalList, list_id).status == "approved"
+    s.close()
+    assert "Không có danh sách nào đang chờ" in _text(client.get("/tinh/phe-duyet"))
