@@ -3,8 +3,10 @@ the signed-in user's role. Templates render these lists and decide nothing thems
 
 Each move of the table is made on one page: the application page posts check, propose, unpropose,
 withdraw, refuse and reopen; the handover pages record hand_over and pay and void them. "approve" is
-made for a whole proposal list on the list page (the application page links there); "close" has
-no page. A move the role may not make from the application's state has no button.
+made for a whole proposal list on the list page (the application page links there); "correct" is
+made by the application page's correction form (services.corrections, which may also correct
+without a move while the application is received); "close" has no page. A move the role may not
+make from the application's state has no button.
 """
 from __future__ import annotations
 
