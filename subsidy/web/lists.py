@@ -116,9 +116,17 @@ def build():
     except (ServiceError, WorkflowError) as err:
         show_refusal(err)
         return redirect(url_for("lists.index"))
-    n = len(svc.applications_on(session, pl))
+    on_list = svc.applications_on(session, pl)
+    n = len(on_list)
+    tiers: dict[str, int] = {}
+    for a in on_list:
+        key = f"P{a.priority_tier}" if a.priority_tier else "chưa xếp mức"
+        tiers[key] = tiers.get(key, 0) + 1
     session.commit()
-    flash(f"Đã lập dự thảo danh sách đề nghị gồm {n} hộ theo thứ tự ưu tiên. Xem lại rồi bấm «Trình phê duyệt»: "
+    short = (f" Chỉ có {n} hộ đủ điều kiện đang chờ, ít hơn {form.count.data} hộ đã chọn."
+             if form.count.data and n < form.count.data else "")
+    flash(f"Đã lập dự thảo danh sách đề nghị gồm {n} hộ theo thứ tự ưu tiên ("
+          + ", ".join(f"{k}: {v}" for k, v in sorted(tiers.items())) + f").{short} Xem lại rồi bấm «Trình phê duyệt»: "
           "số danh sách được cấp lúc trình.", "success")
     return redirect(url_for("lists.show", list_id=pl.id))
 

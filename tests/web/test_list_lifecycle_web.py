@@ -36,6 +36,7 @@ def test_draft_then_submit_then_the_approver_decides(app, client, login_as, make
     resp = client.post("/danh-sach/lap", data={"count": "2"})
     list_id = int(resp.headers["Location"].rsplit("/", 1)[1])
     page = html.unescape(client.get(f"/danh-sach/{list_id}").get_data(as_text=True))
+    assert "gồm 2 hộ theo thứ tự ưu tiên (P3: 2)" in page  # the summary: how many, of which tiers
     assert "Dự thảo danh sách đề nghị" in page and "chưa có số" in page and "Trình phê duyệt (2 hộ)" in page
     assert read_session.get(ProposalList, list_id).register_number is None
 
