@@ -297,6 +297,7 @@ ACTION_LABELS: dict[str, str] = {
     "household.archive": "Lưu trữ hộ",
     "household.restore": "Khôi phục hộ",
     "household.import": "Nhập danh sách hộ từ tệp",
+    "household.status": "Ghi tình trạng hộ nghèo/cận nghèo của năm",
     "household.prior_device": "Ghi thiết bị hộ đã nhận",
     "household.view": "Xem hồ sơ hộ trên web",
     "household.list.view": "Xem danh sách hộ trên web (CCCD, số điện thoại)",

@@ -51,6 +51,8 @@ class Facts:
 
     Household (from the registry): ``category`` ("poor" / "near_poor" / None), ``list_year`` (the
     year of the list it is on), ``list_decision`` (the commune chairman's decision, text),
+    ``list_status`` ("not_listed" when the household's record of ``list_year`` says it is not on
+    that year's list, with ``list_note`` the recorded reason; else None),
     ``meritorious``, ``social_policy``, ``prior_device`` ("unknown" / "none" / "vtci_tablet" /
     "learning_device") with ``prior_device_detail`` and ``prior_device_date``.
     Allocation (E2): ``phones_allocated_on``, the date of the allocation the commune's phones
@@ -67,6 +69,8 @@ class Facts:
     category: str | None = None
     list_year: int | None = None
     list_decision: str | None = None
+    list_status: str | None = None
+    list_note: str | None = None
     meritorious: bool = False
     social_policy: bool = False
     prior_device: str = "unknown"
@@ -164,11 +168,17 @@ class Decision:
 def rule_e1(f: Facts, rs: RuleSetSpec) -> RuleResult:
     """E1 — poor or near-poor household on the list in force for the year of the check
     (domain.md §2; Nghị định 07/2021/NĐ-CP standard). No category, or a list of another year →
-    unknown ("no poverty status for this year"); a category the rule set does not cover → failed.
+    unknown ("no poverty status for this year"); recorded as not on the year's list (left
+    poverty, or absent from the commune's complete list of the year) → failed with the recorded
+    reason; a category the rule set does not cover → failed.
     The citation names the list of that year and its poverty standard (RuleSetSpec.e1_citation)."""
     year = f.check_date.year
     cite = rs.e1_citation(year)
     allowed = " hoặc ".join(CATEGORY_WORDS[c] for c in rs.eligible_categories)
+    if f.list_status == "not_listed" and f.list_year == year:
+        why = f" {f.list_note}" if f.list_note else ""
+        return RuleResult("E1", FAILED,
+                          f"Hộ không có tên trong danh sách hộ nghèo, hộ cận nghèo năm {year}.{why}", cite, "list_status")
     if f.category is None:
         return RuleResult("E1", UNKNOWN,
                           "Chưa có phân loại hộ (nghèo/cận nghèo) của hộ trong sổ; chưa kết luận được.",

@@ -7,6 +7,7 @@ from subsidy.models.audit import AuditEntry  # noqa: F401
 from subsidy.models.handover import CashPayment, Handover, HandoverImei  # noqa: F401
 from subsidy.models.job import Job  # noqa: F401
 from subsidy.models.household import Category, Household, PriorDevice  # noqa: F401
+from subsidy.models.members_status import LIST_STATUSES, HouseholdMember, HouseholdStatus  # noqa: F401
 from subsidy.models.receipt import Receipt, ReceiptCounter  # noqa: F401
 from subsidy.models.user import ApiToken, Role, User  # noqa: F401
 from subsidy.models.commune import Commune, Hamlet, InstanceSetting, ProvinceAllocation  # noqa: F401

@@ -17,7 +17,7 @@ from subsidy.domain import tracking
 from subsidy.domain.decisions import citation as decision_citation
 from subsidy.domain.rules import Facts
 from subsidy.domain.workflow import State
-from subsidy.models import Allocation, Application, CashPayment, Handover, Household, ProposalList
+from subsidy.models import Allocation, Application, CashPayment, Handover, Household, HouseholdStatus, ProposalList
 
 #: States of an application whose household has been supported (E4).
 SUPPORTED = (State.handed_over.value, State.paid.value, State.closed.value)
@@ -30,10 +30,21 @@ def _decision_text(number: str | None, date: dt.date | None) -> str | None:
 
 
 def _facts(app: Application, h: Household, on: dt.date, handovers: int, cash: int,
-           others: Sequence[str], approved_list: str | None, allocated_on: dt.date | None) -> Facts:
+           others: Sequence[str], approved_list: str | None, allocated_on: dt.date | None,
+           status: HouseholdStatus | None = None) -> Facts:
+    # The status recorded for the year of the check wins over the household's latest list (so a
+    # check keeps its year's status when a later list arrives); none recorded: the latest list.
+    if status is not None:
+        category = status.status if status.status != "not_listed" else None
+        list_year, list_status, note = status.year, status.status if category is None else None, status.note
+        decision = (_decision_text(status.decision_number, status.decision_date)
+                    or (_decision_text(h.decision_number, h.decision_date) if h.list_year == status.year else None))
+    else:
+        category, list_year, list_status, note = h.category, h.list_year, None, None
+        decision = _decision_text(h.decision_number, h.decision_date)
     return Facts(
-        check_date=on, category=h.category, list_year=h.list_year,
-        list_decision=_decision_text(h.decision_number, h.decision_date),
+        check_date=on, category=category, list_year=list_year, list_status=list_status, list_note=note,
+        list_decision=decision,
         meritorious=bool(h.meritorious), social_policy=bool(h.social_policy),
         prior_device=h.prior_device or "unknown", prior_device_detail=h.prior_device_detail,
         prior_device_date=h.prior_device_date, phones_allocated_on=allocated_on, has_applied=True,
@@ -54,8 +65,8 @@ def load_facts_bulk(session: Session, applications: Sequence[Application], on: d
     """Facts of each application as of ``on`` ({application id: Facts}; E1–E5 and P1–P4 read
     them), in six queries whatever the number of applications: households, live handovers and
     live cash payments per household (voided_at IS NULL), the household's other supported
-    applications (SUPPORTED states), approved lists, the allocation date (phones_allocated_on).
-    ``{}`` for no applications."""
+    applications (SUPPORTED states), approved lists, the allocation date (phones_allocated_on),
+    the households' status records of ``on``'s year. ``{}`` for no applications."""
     if not applications:
         return {}
     hh_ids = {a.household_id for a in applications}
@@ -82,12 +93,15 @@ def load_facts_bulk(session: Session, applications: Sequence[Application], on: d
                                                              ProposalList.status == "approved")):
             approved[pl.id] = _decision_text(pl.decision_number, pl.decision_date) or pl.number
     allocated_on = phones_allocated_on(session)
+    statuses = {s.household_id: s for s in session.scalars(select(HouseholdStatus).where(
+        HouseholdStatus.household_id.in_(hh_ids), HouseholdStatus.year == on.year))}
     out = {}
     for a in applications:
         h = households[a.household_id]
         others = [tracking.display(c) for aid, c in supported.get(a.household_id, []) if aid != a.id]
         out[a.id] = _facts(a, h, on, handovers.get(a.household_id, 0), cash.get(a.household_id, 0), others,
-                           approved.get(a.proposal_list_id) if a.proposal_list_id else None, allocated_on)
+                           approved.get(a.proposal_list_id) if a.proposal_list_id else None, allocated_on,
+                           statuses.get(a.household_id))
     return out
 
 

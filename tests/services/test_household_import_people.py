@@ -25,8 +25,19 @@ def test_both_layouts_with_the_same_households_give_the_same_export(session, cle
     # The same households, one row per person (codes as floats, as the review's export writes them).
     second = import_households(session, lf.person_xlsx(houses, code_as_float=True), "ho-ngheo-2025-nk.xlsx", clerk)
     session.commit()
-    assert (second.counts["unchanged"], second.counts["error"], second.counts["new"]) == (25, 0, 0)
+    with_members = [h for h in houses if h.members]
+    assert (second.counts["update"], second.counts["unchanged"], second.counts["error"]) == (
+        len(with_members), 25 - len(with_members), 0)
+    # Only the members are new: every household fact is the same.
+    assert {k for r in second.rows if r.status == "update" for k in r.changes} == {"people"}
     assert households.export_households(session) == before
+    stored = households.members_of(session, [r.household_id for r in second.rows if r.household_id])
+    by_code = {r.code: r.household_id for r in second.rows}
+    for h in houses:
+        assert [(m.name, m.relation, m.birth_year, m.gender, m.citizen_id) for m in stored.get(by_code[h.code], [])] == [
+            (m.name, m.relation, m.birth_year, m.gender, m.citizen_id) for m in h.members]
+    third = import_households(session, lf.person_xlsx(houses), "ho-ngheo-2025-nk.xlsx", clerk)
+    assert third.counts["unchanged"] == 25 and not third.committed
 
 
 def test_a_260_household_per_person_list_imports_whole(session, clerk):
@@ -65,7 +76,8 @@ def test_the_three_sheet_workbook_is_read_and_its_left_households_reported(sessi
     report = import_households(session, data, "ds-2026.xlsx", clerk, dry_run=True)
     # the list year moves to 2026 for all three; c changes category too
     assert (report.counts["update"], report.counts["error"]) == (3, 0)
-    assert {r.code: set(r.changes) for r in report.rows if r.status == "update"}[c.code] == {"list_year", "category"}
+    assert {r.code: set(r.changes) - {"people"} for r in report.rows if r.status == "update"}[c.code] == {
+        "list_year", "category"}
     assert [(s["title"], s["kind"], s["rows"], s["error"]) for s in report.left_sheets] == [
         ("Hộ thoát nghèo", "left_poor", 2, None), ("Hộ thoát cận nghèo", "left_near_poor", 2, None)]
     got = [(x["sheet"], x["code"], x["outcome"], x["category"]) for x in report.left]
@@ -73,6 +85,9 @@ def test_the_three_sheet_workbook_is_read_and_its_left_households_reported(sessi
                    ("Hộ thoát cận nghèo", e.code, "leaves", None),
                    ("Hộ thoát cận nghèo", stranger.code, "not_on_file", None)]
     assert report.left_counts == {"still_listed": 1, "leaves": 2, "not_on_file": 1, "error": 0}
+    # The title names 2026: a complete list by default. d and e leave by the left sheets, f by absence.
+    assert report.complete is True
+    assert report.year_counts == {"previous_year": 2025, "join": 0, "leave": 3, "change": 1, "absent": 1}
 
 
 def test_a_left_sheet_active_first_and_without_category_columns_is_not_taken_for_the_list(session, clerk):
@@ -84,3 +99,41 @@ def test_a_left_sheet_active_first_and_without_category_columns_is_not_taken_for
     report = import_households(session, lf._bytes(wb), "ds.xlsx", clerk, dry_run=True)
     assert report.sheet == "DS 2026" and report.counts["new"] == 2
     assert [(x["code"], x["outcome"]) for x in report.left] == [(houses[2].code, "not_on_file")]
+
+
+def test_a_second_years_complete_list_marks_the_absent_and_e1_fails_for_them_with_a_citation(session, clerk, tt14):
+    import datetime as dt
+
+    from subsidy.services import applications
+    from tests import factories
+
+    houses = lf.make_households(4, seed=31, members=(0, 1))
+    import_households(session, lf.household_xlsx(houses, 2025), "ds-2025.xlsx", clerk)
+    session.commit()
+    stayed, gone = houses[:3], houses[3]
+    report = import_households(session, lf.household_xlsx(stayed, 2026), "ds-2026.xlsx", clerk)
+    session.commit()
+    assert report.complete and report.year_counts["absent"] == 1 and report.year_counts["leave"] == 1
+    ids = {r.code: r.household_id for r in report.rows}
+    from sqlalchemy import select
+
+    from subsidy.models import Household
+
+    gone_id = session.scalar(select(Household.id).where(Household.code == gone.code))
+    hist = households.status_history(session, gone_id)
+    assert [(s.year, s.status, s.source) for s in hist] == [(2026, "not_listed", "replaced"), (2025, gone.category,
+                                                                                                 "import")]
+    # A check in 2026 fails E1 with the recorded reason; a check in 2025 still sees the 2025 list.
+    h = session.get(Household, gone_id)
+    app = factories.application(session, h, received_on=dt.date(2026, 2, 1))
+    d2026 = applications.check_eligibility(session, app, clerk, on=dt.date(2026, 3, 1))
+    e1 = next(r for r in d2026.results if r["rule"] == "E1")
+    assert e1["status"] == "failed" and "14/2022/TT-BTTTT" in e1["citation"]
+    assert "không có tên trong danh sách hộ nghèo, hộ cận nghèo năm 2026" in e1["explanation"]
+    assert "ds-2026.xlsx" in e1["explanation"] and "thay cho danh sách năm 2025" in e1["explanation"]
+    d2025 = applications.check_eligibility(session, app, clerk, on=dt.date(2025, 12, 1))
+    e1_2025 = next(r for r in d2025.results if r["rule"] == "E1")
+    assert e1_2025["status"] == "passed"
+    # The households that stayed are on the 2026 list.
+    kept = households.statuses_in(session, [ids[h.code] for h in stayed], 2026)
+    assert {hid: s.status for hid, s in kept.items()} == {ids[h.code]: h.category for h in stayed}

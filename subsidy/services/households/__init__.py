@@ -5,6 +5,7 @@
   import's bulk writer alike;
 * :mod:`.registry` — register, edit, view, archive and restore one household (audited), and the
   rule for a CCCD already on file, shared with the import;
+* :mod:`.people` — members and the poverty status per year (read; the form's status of its year);
 * :mod:`.search` — the search box, list filters and Vietnamese order (read-only);
 * :mod:`.export` — the registry as CSV in the format of shared/data/*.expected.csv.
 
@@ -24,6 +25,10 @@ from subsidy.services.households.registry import (
     register_household, restore_household, same_head,
     update_household,
 )
+from subsidy.services.households.people import (
+    MEMBER_FIELDS, IdOwner, birth_text, id_owners, member_summary, members_of, record_form_status, status_history,
+    statuses_in,
+)
 from subsidy.services.households.search import (
     hamlet_choices, hamlets_in_use, household_conditions, household_query, search_condition, search_households,
 )
@@ -35,6 +40,8 @@ __all__ = [
     "archive_household", "check_citizen_id_owner", "check_household", "citizen_id_elsewhere_message",
     "get_household", "held_elsewhere", "household_history",
     "register_household", "restore_household", "same_head", "update_household",
+    "MEMBER_FIELDS", "IdOwner", "birth_text", "id_owners", "member_summary", "members_of", "record_form_status",
+    "status_history", "statuses_in",
     "hamlet_choices", "hamlets_in_use", "household_conditions", "household_query", "search_condition",
     "search_households",
 ]

@@ -65,14 +65,17 @@ class ImportRefused(ServiceError):
 def import_households(session: Session, data: bytes, filename: str, actor: User | None, *,
                       year: int | None = None, dry_run: bool = False, skip_invalid: bool = False,
                       limits: ImportLimits | None = None, progress: Progress | None = None,
-                      hamlets: Sequence[str] | None = None, commune_id: int | None = None) -> ImportReport:
+                      hamlets: Sequence[str] | None = None, commune_id: int | None = None,
+                      complete: bool | None = None) -> ImportReport:
     """Import a household list (.xlsx or .csv); with ``dry_run`` only preview it.
 
     Shapes: ``data`` the file's bytes, ``filename`` its name; ``year`` the list year (default:
     :func:`choose_year`); ``progress(done_rows, total_rows)``; ``hamlets`` the configured hamlets
     (config HAMLETS: a hamlet neither configured nor on file is reported in
     ``report.new_hamlets``, not refused); ``commune_id`` the commune whose list it is (default: the
-    Session's, or the instance's only commune).  Returns the :class:`ImportReport` (``committed`` True
+    Session's, or the instance's only commune); ``complete``: the list replaces that commune's
+    previous one (None: the default of :func:`year_plan.default_complete`).  Returns the
+    :class:`ImportReport` (``committed`` True
     when rows were written).
 
     Raises ImportFileError (the file is refused as a whole: type, size, zip bomb, header, rows),
@@ -81,13 +84,13 @@ def import_households(session: Session, data: bytes, filename: str, actor: User 
     """
     with _gc_paused():
         parsed = read_household_list(data, filename, limits, progress)
-        plan = plan_import(session, parsed, filename, year, skip_invalid, hamlets, commune_id)
+        plan = plan_import(session, parsed, filename, year, skip_invalid, hamlets, commune_id, complete)
         report = plan.report
         if dry_run:
             return report
         if report.counts["error"] and not skip_invalid:
             raise ImportRefused(report)
-        if not plan.inserts and not plan.updates:
+        if not plan.writes_anything:
             return report
         write_import(session, plan, actor)
         report.committed = True

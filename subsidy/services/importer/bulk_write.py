@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from subsidy.db import shared_value, utcnow
-from subsidy.models import Household, User
+from subsidy.models import Household, HouseholdMember, HouseholdStatus, User
 from subsidy.services import audit
 from subsidy.services.households import household_row
 from subsidy.services.importer.plan import IMPORT_FIELDS, ImportPlan
@@ -89,12 +89,16 @@ def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None
                            for out, household_id, _facts in plan.updates],
                           at=now, commune_id=plan.commune_id)
 
+    _write_members(session, plan, stamp)
+    _write_statuses(session, plan, actor, stamp, now)
+
     counts = report.counts
     entry = audit.record(
         session, actor, "household.import", "import", None,
         {"file": report.filename, "list_year": report.list_year, "new": counts["new"],
          "update": counts["update"], "unchanged": counts["unchanged"], "error": counts["error"],
-         "skipped_rows": counts["skipped"], "skip_invalid": report.skip_invalid},
+         "skipped_rows": counts["skipped"], "skip_invalid": report.skip_invalid, "complete": report.complete,
+         **{f"year_{k}": v for k, v in report.year_counts.items()}},
         note=f"Nhập danh sách hộ từ tệp «{report.filename}»",
     )
     entry.commune_id = plan.commune_id
@@ -102,3 +106,44 @@ def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None
     report.batch_audit_id = entry.id
     # Objects already loaded in this session must not hide the new values.
     session.expire_all()
+
+
+def _write_members(session: Session, plan: ImportPlan, stamp: Any) -> None:
+    """Replace the members of every household whose list of members changed: all the old rows
+    go first (a person may move from one household to another within the same list), then the
+    new ones, a thousand per statement.  Audited with the household's own entry (``people``)."""
+    if not plan.members:
+        return
+    table = HouseholdMember.__table__
+    ids = [hid for _out, hid, _ms in plan.members if hid is not None]
+    for start in range(0, len(ids), _CHUNK):
+        session.execute(delete(table).where(table.c.household_id.in_(ids[start:start + _CHUNK])))
+    rows = [dict(m, household_id=out.household_id if hid is None else hid, position=i)
+            for out, hid, members in plan.members for i, m in enumerate(members, 1)]
+    stmt = insert(table).values(created_at=stamp)
+    for chunk in _chunks(rows):
+        session.execute(stmt, chunk)
+
+
+def _write_statuses(session: Session, plan: ImportPlan, actor: User | None, stamp: Any, now: Any) -> None:
+    """Write the list year's status records (replacing a record of the same year), and audit
+    each household recorded as not on the list (``household.status``: E1 will fail for it)."""
+    if not plan.statuses:
+        return
+    table = HouseholdStatus.__table__
+    year = plan.statuses[0].year
+    rows = []
+    for w in plan.statuses:
+        hid = w.household_id if w.household_id is not None else w.outcome.household_id
+        rows.append({"household_id": hid, "year": w.year, "status": w.status, "source": w.source, "note": w.note,
+                     "recorded_by_id": actor.id if actor is not None else None})
+    replaced = [r["household_id"] for r, w in zip(rows, plan.statuses) if w.before is not None]
+    for start in range(0, len(replaced), _CHUNK):
+        session.execute(delete(table).where(table.c.year == year,
+                                            table.c.household_id.in_(replaced[start:start + _CHUNK])))
+    stmt = insert(table).values(recorded_at=stamp)
+    for chunk in _chunks(rows):
+        session.execute(stmt, chunk)
+    audit.record_many(session, actor, "household.status", "household",
+                      [(w.household_id, {f"status_{w.year}": [w.before, w.status]}, w.note)
+                       for w in plan.statuses if w.status == "not_listed"], at=now)

@@ -35,7 +35,9 @@ from subsidy.models.scoping import default_commune_id
 from subsidy.services.households import (
     check_citizen_id_owner, citizen_id_elsewhere_message, held_elsewhere, new_household_facts,
 )
+from subsidy.services.importer.members_plan import check_person_ids, existing_members, member_change, member_values
 from subsidy.services.importer.reader import ImportFileError, ParsedList
+from subsidy.services.importer.year_plan import StatusWrite, default_complete, plan_year
 
 #: Fields an imported row may set, in the order shown in previews and audit entries.
 IMPORT_FIELDS = (
@@ -49,7 +51,7 @@ FIELD_LABELS = {
     "hamlet": "Ấp", "address": "Địa chỉ", "members": "Số nhân khẩu", "phone": "Số điện thoại",
     "category": "Phân loại", "list_year": "Năm danh sách", "meritorious": "Người có công",
     "social_policy": "Chính sách XH", "prior_device": "Thiết bị đã nhận", "prior_device_date": "Ngày nhận thiết bị",
-    "archived": "Lưu trữ",
+    "archived": "Lưu trữ", "people": "Thành viên",
 }
 STATUS_LABELS = {
     "new": "Thêm mới", "update": "Cập nhật", "unchanged": "Không đổi", "error": "Lỗi",
@@ -95,6 +97,11 @@ class ImportReport:
     new_hamlets: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: The workbook's sheets of households that left the list: ``{"title", "kind", "rows", "error"}``.
     left_sheets: list[dict[str, Any]] = field(default_factory=list)
+    #: The list replaces the commune's previous one (absent households recorded as not on it).
+    complete: bool = False
+    #: Compared with the previous list year: ``{"previous_year", "join", "leave", "change",
+    #: "absent"}`` (absent: households of the previous list missing from a complete new one).
+    year_counts: dict[str, Any] = field(default_factory=dict)
     #: Their households: ``{"sheet", "kind", "row", "code", "head_name", "outcome", "category",
     #: "household_id", "message"}``; outcome ``still_listed`` (on this list in another category),
     #: ``leaves`` (on file, not on this list), ``not_on_file`` or ``error``.
@@ -154,6 +161,15 @@ class ImportPlan:
     updates: list[tuple[RowOutcome, int, dict[str, Any]]]
     #: The commune the list belongs to (its households are the ones matched and written).
     commune_id: int = 0
+    #: Households whose members are replaced: ``(row, household id or None for a new one,
+    #: [member columns in list order])``.
+    members: list[tuple[RowOutcome, int | None, list[dict[str, Any]]]] = field(default_factory=list)
+    #: Status records of the list year to write (year_plan.StatusWrite).
+    statuses: list[StatusWrite] = field(default_factory=list)
+
+    @property
+    def writes_anything(self) -> bool:
+        return bool(self.inserts or self.updates or self.members or self.statuses)
 
 
 _EXISTING_COLUMNS = (
@@ -201,7 +217,7 @@ def choose_year(year: int | None, parsed: ParsedList, filename: str) -> tuple[in
 
 def plan_import(session: Session, parsed: ParsedList, filename: str, year: int | None = None,
                 skip_invalid: bool = False, hamlets: Sequence[str] | None = None,
-                commune_id: int | None = None) -> ImportPlan:
+                commune_id: int | None = None, complete: bool | None = None) -> ImportPlan:
     """Classify every parsed row against the households on file (one SELECT).
 
     A row matches a household by its code, else by its CCCD when the head's name agrees
@@ -214,6 +230,11 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     one, made from the defaults when there is none yet); rows match only its households, and a
     CCCD already held by a household of another commune is an error naming that commune (a
     person is one person across the province, domain.md §10).
+
+    ``complete``: the list replaces that commune's previous one (its households only); None
+    takes :func:`year_plan.default_complete`.  A per-person list's members are checked
+    (:mod:`.members_plan`) and compared with those on file; the status of the list year is
+    planned by :func:`year_plan.plan_year`.
 
     Returns the :class:`ImportPlan`.  Raises ImportFileError for an asked year out of range
     (:func:`choose_year`), CommuneRequired when the instance has several communes and none is
@@ -285,23 +306,36 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
                     "Không gộp: hãy kiểm tra lại và chỉ giữ một dòng cho hộ này."
                 )
 
+    check_person_ids(session, planned)
+    on_file_members = existing_members(session, planned)
     inserts: list[tuple[RowOutcome, dict[str, Any]]] = []
     updates: list[tuple[RowOutcome, int, dict[str, Any]]] = []
+    member_writes: list[tuple[RowOutcome, int | None, list[dict[str, Any]]]] = []
+    year_rows: list[tuple[RowOutcome, str, int | None]] = []
     for out, rec, target in planned:
         if out.messages:
             continue
         values = _row_values(rec, list_year, target)
         if rec.citizen_id_warning or values.get("citizen_id_warning"):
             out.warnings.append(values.get("citizen_id_warning") or rec.citizen_id_warning)
+        people = member_change(rec, on_file_members.get(target.id) if target is not None else None)
+        if people is not None:
+            member_writes.append((out, target.id if target is not None else None,
+                                  [member_values(m) for m in rec.people]))
+        year_rows.append((out, rec.category, target.id if target is not None else None))
         if target is None:
             out.status = "new"
             # Shown and audited as the household will be stored: the column defaults count too.
             stored = new_household_facts(values)
             out.changes = {k: [None, _json(stored[k])] for k in IMPORT_FIELDS if stored[k] not in (None, False)}
+            if people is not None:
+                out.changes["people"] = people
             inserts.append((out, values))
             continue
         changes = {k: [_json(target[k]), _json(values[k])] for k in IMPORT_FIELDS
                    if k in values and target[k] != values[k]}
+        if people is not None:
+            changes["people"] = people
         if not changes:
             out.status = "unchanged"
             continue
@@ -314,14 +348,25 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
             out.messages.append("Dòng lỗi.")
 
     left_sheets, left = _left_households(parsed, by_code, by_cid)
+    if complete is None:
+        complete = default_complete(year_source, filename, parsed.sheet)
+    present = {o.household_id for o in outcomes if o.household_id is not None}
+    for r in parsed.results:  # a wrong row still names its household: it is not absent
+        for hit in ((by_code.get(r.code) if r.code else None), (by_cid.get(r.citizen_id) if r.citizen_id else None)):
+            if hit is not None and not r.is_member:
+                present.add(hit["id"])
+    year = plan_year(session, commune_id, [(o, c, h) for o, c, h in year_rows if o.status != "error"], present,
+                     left, list_year, complete, filename)
     report = ImportReport(
         filename=filename, file_format=parsed.file_format, list_year=list_year, year_source=year_source,
         columns={k: v for k, v in parsed.header.columns.items()}, header_row=parsed.header.first_row,
         sheet=parsed.sheet, rows=outcomes, skip_invalid=skip_invalid,
         new_hamlets=_new_hamlets(outcomes, hamlets or (), {h["hamlet"] for h in existing}),
-        left_sheets=left_sheets, left=left,
+        left_sheets=left_sheets, left=left, complete=complete,
+        year_counts={"previous_year": year.previous_year, "join": year.join, "leave": year.leave,
+                     "change": year.change, "absent": year.absent},
     )
-    return ImportPlan(report, inserts, updates, commune_id)
+    return ImportPlan(report, inserts, updates, commune_id, member_writes, year.writes)
 
 
 def _left_households(parsed: ParsedList, by_code: dict[str, Any], by_cid: dict[str, Any],

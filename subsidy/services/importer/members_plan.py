@@ -1,0 +1,75 @@
+"""Planning a per-person list's members: whose personal ID is already another household's, and
+which households' member lists change.
+
+A member's ID that belongs to another household's head or member (across the instance: a person
+is one person, domain.md §10) makes its row an error, as does a head's ID that is another
+household's member's.  A household whose members as read differ from those on file has them
+replaced (``ImportPlan.members``); the preview and the audit entry show the change as
+``people`` (names, relation, birth year: never the IDs).  Reads only.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from sqlalchemy.orm import Session
+
+from subsidy.domain import household_list as hl
+from subsidy.domain import vn
+from subsidy.services.households.people import MEMBER_FIELDS, id_owners, member_summary, members_of
+
+
+def member_values(m: hl.MemberRecord) -> dict[str, Any]:
+    """The columns of a member as stored (``position`` is the caller's)."""
+    return {f: getattr(m, f) for f in MEMBER_FIELDS}
+
+
+def check_person_ids(session: Session, planned: Sequence[tuple[Any, hl.HouseholdRecord, Any]]) -> None:
+    """Add a Vietnamese message to each planned row (``(outcome, record, target)``) whose member's
+    ID belongs to a household other than the row's, or whose head's ID belongs to another
+    household's member.  One query per thousand IDs."""
+    wanted = [m.citizen_id for _out, rec, _t in planned if rec.people for m in rec.people if m.citizen_id]
+    heads = [rec.citizen_id for _out, rec, _t in planned if rec.citizen_id]
+    if not wanted and not heads:
+        return
+    owners = id_owners(session, wanted + heads)
+    for out, rec, target in planned:
+        own_id = target.id if target is not None else None
+        if rec.citizen_id:
+            owner = owners.get(rec.citizen_id)
+            if owner is not None and owner.role == "member" and owner.household_id != own_id:
+                out.messages.append(
+                    f"Số CCCD {rec.citizen_id} của chủ hộ đã là của {owner.describe()}. Mỗi người chỉ thuộc một "
+                    "hộ: hãy kiểm tra lại số CCCD, hoặc sửa danh sách thành viên của hộ kia trước.")
+        for m in rec.people or ():
+            owner = owners.get(m.citizen_id) if m.citizen_id else None
+            if owner is not None and owner.household_id != own_id:
+                out.messages.append(
+                    f"Số CCCD {m.citizen_id} của thành viên {m.name} đã là của {owner.describe()}. Mỗi người chỉ "
+                    "thuộc một hộ: hãy kiểm tra lại số CCCD của thành viên này.")
+
+
+def existing_members(session: Session, planned: Sequence[tuple[Any, hl.HouseholdRecord, Any]]
+                     ) -> dict[int, list[tuple]]:
+    """``{household id: [member as a tuple of MEMBER_FIELDS]}`` for the planned rows matched to a
+    household on file that list members (a per-person list)."""
+    ids = [t.id for _out, rec, t in planned if t is not None and rec.people is not None]
+    return {hid: [tuple(getattr(m, f) for f in MEMBER_FIELDS) for m in ms]
+            for hid, ms in members_of(session, ids).items()}
+
+
+def member_change(rec: hl.HouseholdRecord, on_file: list[tuple] | None) -> list[Any] | None:
+    """``[before, after]`` (lists of member summaries) when the row's members differ from those on
+    file, else None.  A per-household list (``rec.people is None``) never changes members."""
+    if rec.people is None:
+        return None
+    new = [tuple(getattr(m, f) for f in MEMBER_FIELDS) for m in rec.people]
+    old = on_file or []
+    if new == old:
+        return None
+    as_dict = [dict(zip(MEMBER_FIELDS, t)) for t in old]
+    return [[member_summary(d) for d in as_dict] or None, [member_summary(member_values(m)) for m in rec.people]]
+
+
+def masked_ids(rec: hl.HouseholdRecord) -> list[str]:
+    """The members' IDs as the audit log keeps them (masked: vn.mask_id)."""
+    return [vn.mask_id(m.citizen_id) for m in rec.people or () if m.citizen_id]
