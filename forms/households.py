@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -91,6 +91,15 @@ class ImportForm(BaseForm):
 
 class ConfirmImportForm(BaseForm):
     skip_invalid = BooleanField("Bỏ qua các dòng lỗi, chỉ nhập các dòng đúng")
+    # "yes": the year's complete list (households of the previous list missing from it are
+    # recorded as not on this year's list); "no": a supplement; missing: the file's default.
+    complete = RadioField("Loại danh sách", choices=[SelectChoice("yes", "Danh sách đầy đủ của năm"),
+                                                           SelectChoice("no", "Danh sách bổ sung")],
+                          validate_choice=False)
+
+    def complete_choice(self) -> bool | None:
+        """True / False as chosen, None when the form did not say (the file's default)."""
+        return {"yes": True, "no": False}.get(self.complete.data or "")
 
 
 class CancelImportForm(BaseForm):

@@ -258,6 +258,42 @@ def test_0003_adds_jobs_beside_the_data_and_downgrades(empty_database):
     command.downgrade(alembic_config(empty_database), "0002")
     engine = make_engine(empty_database)
     assert "jobs" not in _tables(engine) and "handovers" in _tables(engine)
+
+# household members and the status per year: today's list year becomes that year's record
+# --------------------------------------------------------------------------------------------
+
+MEMBERS_REVISION = "0004"  # the revision that adds household_members / household_statuses
+
+
+def test_members_status_migration_turns_the_list_year_into_a_status_record(empty_database):
+    url = empty_database
+    from alembic.script import ScriptDirectory
+
+    from subsidy.db import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config(url))
+    previous = script.get_revision(MEMBERS_REVISION).down_revision
+    upgrade_database(url, previous)
+    engine = make_engine(url)
+    t = _tables(engine)
+    rows = [(1, 2025, "poor", "12/QĐ-UBND", dt.date(2025, 1, 10)), (2, 2024, "near_poor", None, None),
+            (3, None, "poor", None, None), (4, 2025, None, None, None)]
+    with engine.begin() as conn:
+        for n, year, cat, number, date in rows:
+            conn.execute(t["households"].insert().values(
+                id=n, code=f"PT-{n:04d}", head_name=f"Hộ {n}", hamlet="Ấp Phú Hòa", members=1, meritorious=False,
+                social_policy=False, prior_device="none", search_text="", sort_key="", archived=False,
+                list_year=year, category=cat, decision_number=number, decision_date=date,
+                created_at=NOW, updated_at=NOW))
+    engine.dispose()
+    upgrade_database(url, MEMBERS_REVISION)
+    engine = make_engine(url)
+    st = _tables(engine)["household_statuses"]
+    with engine.connect() as conn:
+        got = sorted(tuple(r) for r in conn.execute(sa.select(
+            st.c.household_id, st.c.year, st.c.status, st.c.decision_number, st.c.decision_date, st.c.source)))
+    assert got == [(1, 2025, "poor", "12/QĐ-UBND", dt.date(2025, 1, 10), "migration"),
+                   (2, 2024, "near_poor", None, None, "migration")]
     engine.dispose()
 
 

@@ -22,12 +22,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
+from subsidy.domain import vn
 from subsidy.domain.labels import ROLE_LABELS, STATE_LABELS
 from subsidy.extensions import limiter
 from subsidy.models import STATES, Application, ApplicationEvent, Household, User
 from subsidy.models.scoping import set_commune
 from subsidy.request_scope import db_session, public_view, use_write_session
 from subsidy.services import audit, communes, lookup, radio, users
+from subsidy.services import households as households_svc
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.services.pagination import Page
 
@@ -37,6 +39,8 @@ bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 OPENAPI_FILE = Path(__file__).with_name("openapi.json")
 STAFF = ("clerk", "approver", "admin")
 COUNTS_ROLES = ("radio", "clerk", "approver", "admin")
+#: The commune's staff, who read members' IDs in full (others read them masked).
+MEMBER_ID_ROLES = ("clerk", "approver")
 
 TITLES = {
     401: "Chưa xác thực",
@@ -331,8 +335,21 @@ def households() -> Response:
 @bp.route("/households/<int:household_id>")
 @token_required(*STAFF)
 def household(household_id: int) -> Response:
-    hh = lookup.get_household(db_session(), household_id)
-    return _one("household", hh.id, household_json(hh))
+    session = db_session()
+    hh = lookup.get_household(session, household_id)
+    body = household_json(hh)
+    # Members' IDs are personal data: in full for the commune's staff only, masked for others.
+    full_ids = g.api_user.role in MEMBER_ID_ROLES
+    body["people"] = [
+        {"name": m.name, "relation": m.relation, "birth_date": _iso(m.birth_date), "birth_year": m.birth_year,
+         "gender": m.gender, "citizen_id": (m.citizen_id if full_ids else vn.mask_id(m.citizen_id))
+         if m.citizen_id else None, "citizen_id_kind": m.citizen_id_kind}
+        for m in households_svc.members_of(session, [hh.id]).get(hh.id, [])]
+    body["statuses"] = [
+        {"year": st.year, "status": st.status, "decision_number": st.decision_number,
+         "decision_date": _iso(st.decision_date), "source": st.source, "note": st.note}
+        for st in households_svc.status_history(session, hh.id)]
+    return _one("household", hh.id, body)
 
 
 @bp.route("/applications")

@@ -17,7 +17,10 @@ from subsidy.domain import tracking
 from subsidy.domain.decisions import citation as decision_citation
 from subsidy.domain.rules import Facts
 from subsidy.domain.workflow import State
-from subsidy.models import Allocation, Application, CashPayment, Handover, Household, HouseholdStatus, ProposalList
+from subsidy.models import (
+    Allocation, Application, CashPayment, Handover, Household, HouseholdMember, HouseholdStatus, ProposalList,
+)
+from subsidy.models.scoping import ALL_COMMUNES
 
 #: States of an application whose household has been supported (E4).
 SUPPORTED = (State.handed_over.value, State.paid.value, State.closed.value)
@@ -63,9 +66,10 @@ def phones_allocated_on(session: Session) -> dt.date | None:
 
 def load_facts_bulk(session: Session, applications: Sequence[Application], on: dt.date) -> dict[int, Facts]:
     """Facts of each application as of ``on`` ({application id: Facts}; E1–E5 and P1–P4 read
-    them), in six queries whatever the number of applications: households, live handovers and
+    them), in a few queries whatever the number of applications: households, live handovers and
     live cash payments per household (voided_at IS NULL), the household's other supported
-    applications (SUPPORTED states), approved lists, the allocation date (phones_allocated_on),
+    applications (SUPPORTED states) and those of other households sharing a person with it
+    (:func:`_supported_elsewhere`), approved lists, the allocation date (phones_allocated_on),
     the households' status records of ``on``'s year. ``{}`` for no applications."""
     if not applications:
         return {}
@@ -93,16 +97,60 @@ def load_facts_bulk(session: Session, applications: Sequence[Application], on: d
                                                              ProposalList.status == "approved")):
             approved[pl.id] = _decision_text(pl.decision_number, pl.decision_date) or pl.number
     allocated_on = phones_allocated_on(session)
+    shared = _supported_elsewhere(session, households)
     statuses = {s.household_id: s for s in session.scalars(select(HouseholdStatus).where(
         HouseholdStatus.household_id.in_(hh_ids), HouseholdStatus.year == on.year))}
     out = {}
     for a in applications:
         h = households[a.household_id]
         others = [tracking.display(c) for aid, c in supported.get(a.household_id, []) if aid != a.id]
+        others += shared.get(a.household_id, [])
         out[a.id] = _facts(a, h, on, handovers.get(a.household_id, 0), cash.get(a.household_id, 0), others,
                            approved.get(a.proposal_list_id) if a.proposal_list_id else None, allocated_on,
                            statuses.get(a.household_id))
     return out
+
+
+def _supported_elsewhere(session: Session, households: dict[int, Household]) -> dict[int, list[str]]:
+    """For each household, the supported applications (SUPPORTED states) of **other** households
+    that share a person with it: a head's or member's personal ID of one is the head's or a
+    member's of the other (a household that moved or was registered twice; E4, domain.md §10:
+    a person is one person across the instance).  ``{household id: ["T-… (hộ mã …)", …]}``."""
+    ids = set(households)
+    person: dict[str, set[int]] = defaultdict(set)  # personal ID -> the households it appears in
+    for h in households.values():
+        if h.citizen_id:
+            person[h.citizen_id].add(h.id)
+    opts = {ALL_COMMUNES: True}
+    for hid, cid in session.execute(select(HouseholdMember.household_id, HouseholdMember.citizen_id).where(
+            HouseholdMember.household_id.in_(ids), HouseholdMember.citizen_id.is_not(None)), execution_options=opts):
+        person[cid].add(hid)
+    if not person:
+        return {}
+    cids = list(person)
+    related: dict[int, set[int]] = defaultdict(set)  # household -> other households sharing a person
+    for start in range(0, len(cids), 1000):
+        chunk = cids[start:start + 1000]
+        for other, cid in session.execute(select(Household.id, Household.citizen_id).where(
+                Household.citizen_id.in_(chunk)), execution_options=opts):
+            for hid in person[cid]:
+                if other != hid:
+                    related[hid].add(other)
+        for other, cid in session.execute(select(HouseholdMember.household_id, HouseholdMember.citizen_id).where(
+                HouseholdMember.citizen_id.in_(chunk)), execution_options=opts):
+            for hid in person[cid]:
+                if other != hid:
+                    related[hid].add(other)
+    if not related:
+        return {}
+    others = set().union(*related.values())
+    found: dict[int, list[str]] = defaultdict(list)
+    for hid, code, hcode in session.execute(
+            select(Application.household_id, Application.tracking_code, Household.code)
+            .join(Household, Household.id == Application.household_id)
+            .where(Application.household_id.in_(others), Application.state.in_(SUPPORTED)), execution_options=opts):
+        found[hid].append(f"{tracking.display(code)} (hộ mã {hcode}, có chung người)")
+    return {hid: [t for o in sorted(rel) for t in found.get(o, [])] for hid, rel in related.items()}
 
 
 def load_facts(session: Session, application: Application, on: dt.date) -> Facts:

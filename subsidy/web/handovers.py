@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -28,6 +28,7 @@ from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import STATE_LABELS
 from subsidy.models import Application
+from subsidy.services import households as households_svc
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import handovers as svc
 from subsidy.services import receipts as receipts_svc
@@ -90,6 +91,23 @@ def _record(form: Any, record: Callable[[], Any], message: str) -> Response | No
     return redirect(url_for("receipts.show", receipt_id=res.receipt.id))
 
 
+def _recipients(h: Any) -> list[dict[str, Any]]:
+    """Who may receive for the household: the head (key "0"), then each member as listed (key:
+    the member's id), with name, relation and ID (domain.md §6: the head or a member)."""
+    out = [{"key": "0", "name": h.head_name, "relation": "Chủ hộ", "citizen_id": h.citizen_id or ""}]
+    for m in households_svc.members_of(db_session(), [h.id]).get(h.id, []):
+        out.append({"key": str(m.id), "name": m.name, "relation": m.relation or "Thành viên",
+                    "citizen_id": m.citizen_id or ""})
+    return out
+
+
+def _prefill_recipient(form: Any, people: list[dict[str, Any]]) -> None:
+    """The recipient the clerk chose (``?nguoi_nhan=<key>``), else the head."""
+    chosen = next((p for p in people if p["key"] == request.args.get("nguoi_nhan", "0")), people[0])
+    form.recipient_name.data = chosen["name"]
+    form.recipient_citizen_id.data = chosen["citizen_id"]
+
+
 @bp.route("/ho-so/<int:application_id>/ban-giao", methods=["GET", "POST"])
 @roles_required("clerk")
 def create(application_id: int):
@@ -100,10 +118,10 @@ def create(application_id: int):
     h = app.household
     form = HandoverForm()
     form.telecom.choices = [SelectChoice("", "— Chọn —")] + [SelectChoice(t, t) for t in telecoms()]
+    people = _recipients(h)
     if not form.is_submitted():
         form.handed_on.data = today_vn()
-        form.recipient_name.data = h.head_name
-        form.recipient_citizen_id.data = h.citizen_id or ""
+        _prefill_recipient(form, people)
     blocked = _not_ready(app, "package")
     if blocked is None and form.is_submitted():
         data = svc.HandoverInput(
@@ -121,7 +139,7 @@ def create(application_id: int):
         else:
             put_field_errors(form, svc.handover_field_errors(session, app.id, data, telecoms=telecoms()))
     status = 422 if form.is_submitted() else 200
-    return render_template("handovers/create.html", app=app, h=h, form=form, blocked=blocked,
+    return render_template("handovers/create.html", app=app, h=h, form=form, blocked=blocked, people=people,
                            back_url=url_for("applications.show", application_id=app.id)), status
 
 
@@ -134,11 +152,11 @@ def pay(application_id: int):
         return redirect(url_for("receipts.index"))
     h = app.household
     form = CashPaymentForm()
+    people = _recipients(h)
     if not form.is_submitted():
         form.paid_on.data = today_vn()
         form.purchase_date.data = app.purchase_date
-        form.recipient_name.data = h.head_name
-        form.recipient_citizen_id.data = h.citizen_id or ""
+        _prefill_recipient(form, people)
     blocked = _not_ready(app, "cash")
     # The amount shown: the rule set in force on the typed date, else today's. Only when neither
     # has one is the form blocked (a typed date without a rule set is an error of that field).
@@ -165,7 +183,7 @@ def pay(application_id: int):
         else:
             put_field_errors(form, svc.cash_field_errors(session, app.id, data))
     status = 422 if form.is_submitted() else 200
-    return render_template("handovers/pay.html", app=app, h=h, form=form, blocked=blocked, amount=amount,
+    return render_template("handovers/pay.html", app=app, h=h, form=form, blocked=blocked, amount=amount, people=people,
                            amount_words=vn.amount_in_words(amount) if amount else "",
                            back_url=url_for("applications.show", application_id=app.id)), status
 

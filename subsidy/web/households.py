@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.applications import ReasonForm
 from forms.households import ArchiveForm, HouseholdForm, RestoreForm
+from subsidy.domain import vn
 from subsidy.models import Household
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
@@ -29,6 +30,8 @@ bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh")
 #: The province's roles read a commune's households too (IDs and phones masked: filters.pid/pphone).
 VIEW_ROLES = ("clerk", "approver", "admin", "province_officer", "province_approver")
 EDIT_ROLES = ("clerk", "admin")
+#: The commune's staff, who see members' IDs in full (others see them masked).
+MEMBER_ID_ROLES = ("clerk", "approver")
 PER_PAGE = 50
 
 
@@ -155,9 +158,19 @@ def show(household_id: int):
     session = db_session()
     hh = _load(household_id)
     log = audit.entity_log(session, "household", hh.id)  # changes, and the latest views apart
-    record_view("household.view", "household", hh.id)  # who saw the CCCD/phone (domain.md §9)
+    people = svc.members_of(session, [hh.id]).get(hh.id, [])
+    # Members' IDs are personal data: in full for the commune's staff only, masked for others.
+    full_ids = current_user.role in MEMBER_ID_ROLES
+    shown = sum(1 for m in people if m.citizen_id) if full_ids else 0
+    # Who saw the CCCD/phone (domain.md §9), the members' IDs included.
+    record_view("household.view", "household", hh.id,
+                note=f"kèm số CCCD của {shown} thành viên" if shown else None)
+    members = [{"name": m.name, "relation": m.relation, "birth": svc.birth_text(m.birth_date, m.birth_year),
+                "gender": m.gender, "citizen_id": (m.citizen_id if full_ids else vn.mask_id(m.citizen_id))
+                if m.citizen_id else None, "warning": m.citizen_id_warning if full_ids else None} for m in people]
     return render_template("households/show.html", household=hh, history=log.changes, views=log.views,
-                           views_total=log.views_total,
+                           views_total=log.views_total, people=members,
+                           statuses=svc.status_history(session, hh.id),
                            archive_form=ArchiveForm(),
                            restore_form=RestoreForm())
 

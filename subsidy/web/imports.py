@@ -159,7 +159,7 @@ def _meta(folder: Path) -> dict[str, Any]:
     return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
 
 
-def _run(folder: Path, *, dry_run: bool, skip_invalid: bool) -> importer.ImportReport:
+def _run(folder: Path, *, dry_run: bool, skip_invalid: bool, complete: bool | None = None) -> importer.ImportReport:
     meta = _meta(folder)
     session = db_session()
     actor = current_user._get_current_object()
@@ -172,7 +172,7 @@ def _run(folder: Path, *, dry_run: bool, skip_invalid: bool) -> importer.ImportR
         year=meta.get("year"), dry_run=dry_run, skip_invalid=skip_invalid,
         limits=importer.ImportLimits.from_config(current_app.config),
         hamlets=commune_scope.hamlets(commune_scope.commune_of(meta.get("commune_id"))),
-        commune_id=meta.get("commune_id"),
+        commune_id=meta.get("commune_id"), complete=complete,
     )
 
 
@@ -243,7 +243,8 @@ def preview(token: str):
     page_no = min(page_no, pages)
     page = Page(rows[(page_no - 1) * PER_PAGE: page_no * PER_PAGE], page_no, PER_PAGE, len(rows))
     meta = _meta(folder)
-    confirm = ConfirmImportForm(skip_invalid=meta.get("skip_invalid", False))
+    confirm = ConfirmImportForm(skip_invalid=meta.get("skip_invalid", False),
+                                complete="yes" if report.complete else "no")
     uploaded = dt.datetime.fromtimestamp(meta.get("created", time.time()), dt.timezone.utc)
     return render_template(
         "imports/preview.html", report=report, counts=counts, page=page, status=status, token=token,
@@ -276,7 +277,8 @@ def commit(token: str):
         _gone(token)
     session = db_session()
     try:
-        report = _run(claimed, dry_run=False, skip_invalid=bool(form.skip_invalid.data))
+        report = _run(claimed, dry_run=False, skip_invalid=bool(form.skip_invalid.data),
+                      complete=form.complete_choice())
     except importer.ImportRefused as err:
         session.rollback()
         claimed.rename(folder)
@@ -305,6 +307,9 @@ def commit(token: str):
             parts.append(f"{c['unchanged']} hộ không đổi")
         if report.counts["error"]:
             parts.append(f"bỏ qua {c['error']} dòng lỗi")
+        if report.year_counts.get("leave"):
+            parts.append(f"{vn.format_money(report.year_counts['leave'])} hộ ghi là không còn trong danh sách năm "
+                         f"{report.list_year}")
         flash(f"Đã nhập danh sách năm {report.list_year}: {', '.join(parts)}.", "success")
     else:
         flash(f"Không có gì thay đổi: {c['unchanged']} hộ trong tệp đã có và giống hệt.", "success")

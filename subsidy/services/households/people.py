@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from subsidy.db import utcnow
 from subsidy.domain import vn
 from subsidy.models import Household, HouseholdMember, HouseholdStatus, User
+from subsidy.models.scoping import ALL_COMMUNES
 
 #: Fields of a member compared and audited (what the list says about the person).
 MEMBER_FIELDS = ("name", "relation", "birth_date", "birth_year", "gender", "citizen_id", "citizen_id_kind",
@@ -56,7 +57,7 @@ def id_owners(session: Session, citizen_ids: Iterable[str]) -> dict[str, IdOwner
     ``{cccd: IdOwner}``; IDs nobody holds are absent.  Looks across communes (domain.md §10)."""
     ids = [c for c in set(citizen_ids) if c]
     out: dict[str, IdOwner] = {}
-    opts = {"subsidy_all_communes": True}
+    opts = {ALL_COMMUNES: True}
     for start in range(0, len(ids), 1000):
         chunk = ids[start:start + 1000]
         for hid, code, name, cid in session.execute(

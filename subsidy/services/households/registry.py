@@ -24,11 +24,12 @@ from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.household_list import normalize_household_code
 from subsidy.domain.places import normalize_hamlet
-from subsidy.models import AuditEntry, Commune, Household, User
+from subsidy.models import AuditEntry, Commune, Household, HouseholdMember, User
 from subsidy.models.scoping import ALL_COMMUNES, default_commune_id
 from subsidy.services import audit
 from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
 from subsidy.services.households.columns import DATA_FIELDS, household_row
+from subsidy.services.households.people import record_form_status
 
 PRIOR_DEVICES = ("unknown", "none", "vtci_tablet", "learning_device")
 
@@ -281,6 +282,16 @@ def _check_unique(session: Session, values: dict[str, Any], own: Household | Non
                 Household.commune_id == commune_id, Household.citizen_id == values["citizen_id"])
         ).first()
         check_citizen_id_owner(values["citizen_id"], owner, own, head_name=values["head_name"])
+        member = session.execute(
+            select(HouseholdMember.household_id, HouseholdMember.name, Household.code)
+            .join(Household, Household.id == HouseholdMember.household_id)
+            .where(HouseholdMember.citizen_id == values["citizen_id"], HouseholdMember.household_id != (own_id or -1)),
+            execution_options={ALL_COMMUNES: True}).first()
+        if member is not None:
+            raise Conflict(
+                f"Số CCCD {values['citizen_id']} đã là của thành viên {member.name} trong hộ mã {member.code}. Mỗi "
+                f"người chỉ thuộc một hộ: hãy kiểm tra lại số CCCD, hoặc sửa danh sách thành viên của hộ mã "
+                f"{member.code} trước.")
 
 
 def _apply_warning(values: dict[str, Any], warnings: list[str], confirmed: bool, stored: str | None) -> None:
@@ -332,6 +343,7 @@ def register_household(session: Session, data: HouseholdInput, actor: User | Non
     hh = Household(**household_row(values, new=True), created_by_id=actor.id if actor is not None else None)
     session.add(hh)
     session.flush()
+    record_form_status(session, hh, actor)
     audit.record(session, actor, "household.create", "household", hh.id,
                  {k: [None, v] for k, v in audit.snapshot(hh, DATA_FIELDS).items() if v not in (None, False)})
     return hh
@@ -354,6 +366,7 @@ def update_household(session: Session, household_id: int, data: HouseholdInput, 
         setattr(hh, k, v)
     after = audit.snapshot(hh, DATA_FIELDS)
     changes = audit.diff(before, after)
+    record_form_status(session, hh, actor)
     if changes:
         hh.updated_at = utcnow()
         audit.record(session, actor, "household.update", "household", hh.id, changes)

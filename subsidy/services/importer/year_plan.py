@@ -42,7 +42,8 @@ class StatusWrite:
 @dataclass
 class YearPlan:
     """The status records to write and the counts the preview shows (``previous_year`` None when
-    no earlier list is on file)."""
+    no earlier list is on file; ``absent``: households of the previous list the file does not
+    name, counted in ``leave`` only when the list is complete)."""
 
     writes: list[StatusWrite] = field(default_factory=list)
     previous_year: int | None = None
@@ -100,10 +101,12 @@ def plan_year(session: Session, commune_id: int, rows: Sequence[tuple[Any, str, 
         note = (f"Có tên trong trang «{entry['sheet']}» (hộ thoát nghèo, thoát cận nghèo) của danh sách năm {year}, "
                 f"tệp «{filename}» nhập ngày {day}.")
         leaving[hid] = StatusWrite(year, "not_listed", "left_sheet", hid, note=note, before=now_y.get(hid))
-    if complete and prev is not None:
+    if prev is not None:
         for hid, was in before.items():
             if was in LISTED and hid not in present and hid not in leaving:
-                plan.absent += 1
+                plan.absent += 1  # counted either way: the preview says what "complete" would do
+                if not complete:
+                    continue
                 note = (f"Không có tên trong danh sách năm {year} của xã (danh sách đầy đủ, tệp «{filename}» nhập "
                         f"ngày {day}, thay cho danh sách năm {prev}).")
                 leaving[hid] = StatusWrite(year, "not_listed", "replaced", hid, note=note, before=now_y.get(hid))
