@@ -25,7 +25,7 @@ MEMBER_FIELDS = ("name", "relation", "birth_date", "birth_year", "gender", "citi
                  "citizen_id_warning")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IdOwner:
     """Who holds a personal ID on file: ``household_id``, its ``code``, the person's ``name`` and
     ``role`` ("head" or "member")."""

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import household_list as hl
 from subsidy.domain import vn
-from subsidy.services.households.people import MEMBER_FIELDS, id_owners, member_summary, members_of
+from subsidy.models import HouseholdMember
+from subsidy.services.households.people import MEMBER_FIELDS, id_owners, member_summary
 
 
 def member_values(m: hl.MemberRecord) -> dict[str, Any]:
@@ -29,8 +31,8 @@ def check_person_ids(session: Session, planned: Sequence[tuple[Any, hl.Household
     household's member.  One query per thousand IDs."""
     wanted = [m.citizen_id for _out, rec, _t in planned if rec.people for m in rec.people if m.citizen_id]
     heads = [rec.citizen_id for _out, rec, _t in planned if rec.citizen_id]
-    if not wanted and not heads:
-        return
+    if not wanted and not (heads and session.scalar(select(HouseholdMember.id).limit(1)) is not None):
+        return  # no member anywhere: a head's ID can only clash with a head's (plan_import's check)
     owners = id_owners(session, wanted + heads)
     for out, rec, target in planned:
         own_id = target.id if target is not None else None
@@ -53,8 +55,14 @@ def existing_members(session: Session, planned: Sequence[tuple[Any, hl.Household
     """``{household id: [member as a tuple of MEMBER_FIELDS]}`` for the planned rows matched to a
     household on file that list members (a per-person list)."""
     ids = [t.id for _out, rec, t in planned if t is not None and rec.people is not None]
-    return {hid: [tuple(getattr(m, f) for f in MEMBER_FIELDS) for m in ms]
-            for hid, ms in members_of(session, ids).items()}
+    out: dict[int, list[tuple]] = {}
+    columns = [HouseholdMember.household_id, *(getattr(HouseholdMember, f) for f in MEMBER_FIELDS)]
+    # Plain rows, not ORM objects: a commune's list holds tens of thousands of members.
+    for start in range(0, len(ids), 1000):
+        for row in session.execute(select(*columns).where(HouseholdMember.household_id.in_(ids[start:start + 1000]))
+                                   .order_by(HouseholdMember.household_id, HouseholdMember.position)):
+            out.setdefault(row[0], []).append(tuple(row[1:]))
+    return out
 
 
 def member_change(rec: hl.HouseholdRecord, on_file: list[tuple] | None) -> list[Any] | None:
