@@ -38,6 +38,12 @@ def _print_report(report, refused: bool, dry_run: bool) -> None:
     click.echo("├" + "─" * (width + 2) + "┼──────────┤")
     click.echo(f"│ {'Tổng số hộ':<{width}} │ {vn.format_money(report.households):>8} │")
     click.echo("└" + "─" * (width + 2) + "┴──────────┘")
+    yc = report.year_counts
+    if yc.get("previous_year"):
+        kind = "đầy đủ" if report.complete else "bổ sung"
+        click.echo(f"So với danh sách năm {yc['previous_year']} (danh sách {kind}): {yc['join']} hộ vào, "
+                   f"{yc['change']} hộ đổi phân loại, {yc['leave']} hộ ra khỏi danh sách năm {report.list_year}"
+                   + (f" ({yc['absent']} hộ không có trong tệp)" if yc["absent"] else "") + ".")
     if report.left_sheets:
         from subsidy.domain.labels import LEFT_OUTCOME_LABELS, SHEET_KIND_LABELS
 
@@ -84,11 +90,15 @@ def _print_report(report, refused: bool, dry_run: bool) -> None:
               help="Năm của danh sách (mặc định: theo tiêu đề \"… NĂM 2025\", tên tệp, hoặc năm hiện tại).")
 @click.option("--dry-run", is_flag=True, help="Chỉ xem trước: phân loại từng dòng, không ghi gì.")
 @click.option("--skip-invalid", is_flag=True, help="Bỏ qua các dòng lỗi, chỉ nhập các dòng đúng.")
+@click.option("--complete/--supplement", "complete", default=None,
+              help="Danh sách đầy đủ của năm (các hộ của danh sách năm trước không có trong tệp được ghi là không còn "
+                   "trong danh sách năm này) hoặc danh sách bổ sung. Mặc định: đầy đủ khi năm lấy từ tiêu đề và tên "
+                   "tệp không có «bổ sung».")
 @click.option("--user", "username", default=None, help="Tên đăng nhập ghi vào nhật ký (mặc định: hệ thống).")
 @COMMUNE_OPTION
 @with_appcontext
-def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_invalid: bool, username: str | None,
-                          commune_code: str | None) -> None:
+def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_invalid: bool, complete: bool | None,
+                          username: str | None, commune_code: str | None) -> None:
     from flask import current_app
 
     from subsidy.models import User
@@ -130,7 +140,7 @@ def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_inva
     try:
         report = import_households(session, data, file.name, actor, year=year, dry_run=dry_run,
                                    skip_invalid=skip_invalid, limits=limits, progress=progress,
-                                   hamlets=hamlets, commune_id=commune_id)
+                                   hamlets=hamlets, commune_id=commune_id, complete=complete)
     except ImportRefused as err:
         session.rollback()
         bar_ctx.__exit__(None, None, None)
