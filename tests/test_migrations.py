@@ -262,7 +262,7 @@ def test_0003_adds_jobs_beside_the_data_and_downgrades(empty_database):
 # household members and the status per year: today's list year becomes that year's record
 # --------------------------------------------------------------------------------------------
 
-MEMBERS_REVISION = "0004"  # the revision that adds household_members / household_statuses
+MEMBERS_REVISION = "0006"  # the revision that adds household_members / household_statuses
 
 
 def test_members_status_migration_turns_the_list_year_into_a_status_record(empty_database):

@@ -10,8 +10,8 @@ Data: every household with a list year and a category gets the status record of 
 the status it used when a later year's list arrives. households.category / list_year stay as
 the latest list the household is on.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-05
 """
 from alembic import op
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 import subsidy.db
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
