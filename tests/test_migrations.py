@@ -279,9 +279,12 @@ def test_members_status_migration_turns_the_list_year_into_a_status_record(empty
     rows = [(1, 2025, "poor", "12/QĐ-UBND", dt.date(2025, 1, 10)), (2, 2024, "near_poor", None, None),
             (3, None, "poor", None, None), (4, 2025, None, None, None)]
     with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO communes (id, code, name, issuing_body, issuing_body_parent, place_name, "
+                             "province, signer_title, signer_name, approval_level, active, created_at) VALUES (1, "
+                             "'PHUTAN', 'xã Phú Tân', 'UBND', '', 'Phú Tân', '', '', '', 'commune', true, '2026-01-01')"))
         for n, year, cat, number, date in rows:
             conn.execute(t["households"].insert().values(
-                id=n, code=f"PT-{n:04d}", head_name=f"Hộ {n}", hamlet="Ấp Phú Hòa", members=1, meritorious=False,
+                id=n, commune_id=1, code=f"PT-{n:04d}", head_name=f"Hộ {n}", hamlet="Ấp Phú Hòa", members=1, meritorious=False,
                 social_policy=False, prior_device="none", search_text="", sort_key="", archived=False,
                 list_year=year, category=cat, decision_number=number, decision_date=date,
                 created_at=NOW, updated_at=NOW))

@@ -34,11 +34,8 @@ SHEET_KIND_LABELS: dict[str, str] = {
 }
 #: What an import does with a household listed on a "left poverty" sheet.
 LEFT_OUTCOME_LABELS: dict[str, str] = {
-    "still_listed": "Vẫn có trong danh sách năm này (loại khác)",
-    "leaves": "Không còn trong danh sách năm này",
-    "not_on_file": "Chưa có trong hệ thống",
-    "error": "Lỗi",
-}
+    "still_listed": "Vẫn có trong danh sách năm này (loại khác)", "leaves": "Không còn trong danh sách năm này",
+    "not_on_file": "Chưa có trong hệ thống", "error": "Lỗi"}
 
 #: Prior device support as recorded on the household (E2).
 PRIOR_DEVICE_LABELS: dict[str, str] = {

@@ -137,3 +137,26 @@ def test_a_second_years_complete_list_marks_the_absent_and_e1_fails_for_them_wit
     # The households that stayed are on the 2026 list.
     kept = households.statuses_in(session, [ids[h.code] for h in stayed], 2026)
     assert {hid: s.status for hid, s in kept.items()} == {ids[h.code]: h.category for h in stayed}
+
+
+def test_a_complete_list_replaces_only_its_own_communes_list(session, clerk):
+    from subsidy.models import HouseholdStatus
+    from subsidy.services import communes
+    from sqlalchemy import select
+
+    a = communes.create_commune(session, communes.CommuneInput(code="PHUDONG", name="xã Phú Đông"), None,
+                                hamlets=lf.HAMLETS)
+    b = communes.create_commune(session, communes.CommuneInput(code="PHUMY", name="xã Phú Mỹ"), None,
+                                hamlets=lf.HAMLETS)
+    mine, theirs = lf.make_households(3, seed=51), lf.make_households(2, seed=52)
+    for i, h in enumerate(theirs):  # another commune's own codes and people
+        h.code, h.head.citizen_id, h.head.birth_year = f"82{55512345 + i:08d}", f"0820{70 + i}55512{i}", 1970 + i
+    import_households(session, lf.household_xlsx(mine, 2025), "ds-2025.xlsx", clerk, commune_id=a.id)
+    import_households(session, lf.household_xlsx(theirs, 2025), "ds-2025.xlsx", clerk, commune_id=b.id)
+    session.commit()
+    report = import_households(session, lf.household_xlsx(mine[:2], 2026), "ds-2026.xlsx", clerk, commune_id=a.id)
+    session.commit()
+    assert report.complete and report.year_counts["absent"] == 1
+    rows = session.execute(select(HouseholdStatus.year, HouseholdStatus.status)
+                           .where(HouseholdStatus.year == 2026)).all()
+    assert sorted(s for _y, s in rows) == sorted([mine[0].category, mine[1].category, "not_listed"])

@@ -146,4 +146,4 @@ def _write_statuses(session: Session, plan: ImportPlan, actor: User | None, stam
         session.execute(stmt, chunk)
     audit.record_many(session, actor, "household.status", "household",
                       [(w.household_id, {f"status_{w.year}": [w.before, w.status]}, w.note)
-                       for w in plan.statuses if w.status == "not_listed"], at=now)
+                       for w in plan.statuses if w.status == "not_listed"], at=now, commune_id=plan.commune_id)
