@@ -75,6 +75,7 @@ class HouseholdForm(BaseForm):
 
 class ArchiveForm(BaseForm):
     reason = TextAreaField("Lý do lưu trữ", validators=[Optional(), Length(max=500)])
+    withdraw_live = BooleanField("Tôi hiểu: hồ sơ đang xử lý của hộ sẽ bị rút cùng lúc")
 
 
 class RestoreForm(BaseForm):

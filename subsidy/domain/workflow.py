@@ -65,7 +65,8 @@ CLERK_OR_APPROVER = frozenset({"clerk", "approver"})
 #: approval_level, checked by services.lists.approve_list).
 LIST_APPROVERS = frozenset({"approver", "province_approver"})
 
-_BEFORE_HANDOVER = (State.received, State.eligible, State.not_eligible, State.proposed, State.approved)
+#: States before handover or payment: an application in one can still be withdrawn or refused.
+BEFORE_HANDOVER = (State.received, State.eligible, State.not_eligible, State.proposed, State.approved)
 
 TRANSITIONS: dict[tuple[State, State], Move] = {
     # checking eligibility (and re-checking after an edit)
@@ -96,7 +97,7 @@ for _s in CORRECTABLE_BACK:
 #: States in which the facts may be corrected: received (no move: nothing was decided yet) and
 #: those that go back to received. Handed over, paid and closed are refused (void first).
 CORRECTABLE = frozenset({State.received, *CORRECTABLE_BACK})
-for _s in _BEFORE_HANDOVER:
+for _s in BEFORE_HANDOVER:
     TRANSITIONS[(_s, State.withdrawn)] = Move("withdraw", MOVE_LABELS["withdraw"], CLERK_OR_APPROVER, True)
     TRANSITIONS[(_s, State.refused)] = Move("refuse", MOVE_LABELS["refuse"], APPROVER, True)
 

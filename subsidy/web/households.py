@@ -14,6 +14,7 @@ from subsidy.domain import vn
 from subsidy.models import Household
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
+from subsidy.services import archiving
 from subsidy.services import households as svc
 from subsidy.services import list_exports
 from subsidy.services import prior_devices as prior_svc
@@ -172,6 +173,7 @@ def show(household_id: int):
                            views_total=log.views_total, people=members,
                            statuses=svc.status_history(session, hh.id),
                            archive_form=ArchiveForm(),
+                           archive_preview=None if hh.archived else archiving.archive_preview(session, hh),
                            restore_form=RestoreForm())
 
 
@@ -219,8 +221,10 @@ def archive(household_id: int):
     form = ArchiveForm()
     return _archive_move(
         household_id, form,
-        lambda session: svc.archive_household(session, household_id, current_user, form.reason.data),
-        "Đã lưu trữ hộ này: hộ không còn hiện trong danh sách, hồ sơ và lịch sử vẫn giữ nguyên.")
+        lambda session: archiving.archive_household(session, household_id, current_user, form.reason.data,
+                                                    withdraw_live=bool(form.withdraw_live.data)),
+        "Đã lưu trữ hộ này: hộ không còn hiện trong danh sách, hồ sơ và lịch sử vẫn giữ nguyên "
+        "(hồ sơ đang xử lý, nếu có, đã được rút).")
 
 
 @bp.route("/<int:household_id>/khoi-phuc", methods=["POST"])

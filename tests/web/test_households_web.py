@@ -191,6 +191,36 @@ def test_archive_and_restore(app, client, login_as):
     assert client.get("/ho-gia-dinh/999999").status_code == 404
 
 
+def test_archiving_a_household_with_a_live_application_asks_first(app, client, login_as):
+    """The page names the application and the ceiling change; without the box ticked nothing
+    changes; with it the application is withdrawn and the household archived (domain.md §3, §5)."""
+    from subsidy.models import Application
+    from tests import factories
+
+    def state() -> tuple[bool, str]:
+        sess = app.extensions["subsidy.sessionmaker"]()
+        try:
+            return (sess.get(Household, hid).archived,
+                    sess.query(Application).filter_by(household_id=hid).one().state)
+        finally:
+            sess.close()
+
+    hid = add(app)
+    sess = app.extensions["subsidy.sessionmaker"]()
+    code = factories.application(sess, sess.get(Household, hid), state="eligible").tracking_code
+    sess.commit()
+    sess.close()
+    login_as("clerk")
+    page = text(client.get(f"/ho-gia-dinh/{hid}"))
+    assert f">{code}</a> («Đủ điều kiện»)" in page and "giảm từ 1 còn 0" in page
+    client.post(f"/ho-gia-dinh/{hid}/luu-tru", data={"reason": "chuyển đi"})
+    assert state() == (False, "eligible")
+    assert "Hãy đánh dấu ô xác nhận" in text(client.get(f"/ho-gia-dinh/{hid}"))
+    assert client.post(f"/ho-gia-dinh/{hid}/luu-tru",
+                       data={"reason": "chuyển đi", "withdraw_live": "y"}).status_code == 302
+    assert state() == (True, "withdrawn")
+
+
 def test_approver_sees_no_edit_buttons(app, client, login_as):
     hid = add(app)
     login_as("approver")

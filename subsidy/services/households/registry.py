@@ -24,7 +24,8 @@ from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.household_list import normalize_household_code
 from subsidy.domain.places import normalize_hamlet
-from subsidy.models import AuditEntry, Commune, Household, HouseholdMember, User
+from subsidy.domain.workflow import BEFORE_HANDOVER
+from subsidy.models import Application, AuditEntry, Commune, Household, HouseholdMember, User
 from subsidy.models.scoping import ALL_COMMUNES, default_commune_id
 from subsidy.services import audit
 from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
@@ -383,10 +384,19 @@ def get_household(session: Session, household_id: int) -> Household:
 
 
 def archive_household(session: Session, household_id: int, actor: User | None, reason: str | None = None) -> Household:
-    """Hide a household from lists (soft; the record and its history stay). Audited."""
+    """Hide a household from lists (soft; the record and its history stay). Audited.
+
+    Refused (ServiceError) while the household has an application before handover: archive it
+    through :func:`subsidy.services.archiving.archive_household`, which withdraws it first."""
     hh = get_household(session, household_id)
     if hh.archived:
         raise ServiceError("Hộ này đã được lưu trữ rồi.")
+    # A live application would keep its place on the waiting list: services.archiving withdraws it
+    # first, with the clerk's confirmation; here it is only refused, so no path skips that step.
+    live = session.scalar(select(Application.tracking_code).where(
+        Application.household_id == hh.id, Application.state.in_([s.value for s in BEFORE_HANDOVER])).limit(1))
+    if live is not None:
+        raise ServiceError(f"Hộ này còn hồ sơ {live} đang xử lý: hãy rút hồ sơ trước khi lưu trữ hộ.")
     hh.archived = True
     hh.updated_at = utcnow()
     audit.record(session, actor, "household.archive", "household", hh.id, {"archived": [False, True]},
