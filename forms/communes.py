@@ -1,5 +1,5 @@
 """Commune and hamlet forms (admin): shape only; the communes service checks the rest."""
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
@@ -16,8 +16,14 @@ class CommuneForm(BaseForm):
     issuing_body_parent = StringField("Cơ quan cấp trên (dòng trên, nếu có)", validators=[Length(max=255)])
     place_name = StringField("Địa danh ở dòng ngày tháng", validators=[Length(max=120)])
     province = StringField("Tỉnh", validators=[Length(max=120)])
-    signer_title = StringField("Chức danh người ký", validators=[Length(max=120)])
-    signer_name = StringField("Họ tên người ký", validators=[Length(max=120)])
+    signer_authority = StringField("Thẩm quyền ký (ví dụ: TM. ỦY BAN NHÂN DÂN)", validators=[Length(max=120)])
+    signer_deputy = StringField("Ký thay (ví dụ: KT. CHỦ TỊCH; để trống khi Chủ tịch ký)", validators=[Length(max=120)])
+    signer_title = StringField("Chức vụ người ký", validators=[Length(max=120)])
+    signer_name = StringField("Họ tên người ký (để trống: ký tay)", validators=[Length(max=120)])
+    abbreviation = StringField("Chữ viết tắt cơ quan trong ký hiệu (ví dụ: UBND)", validators=[Length(max=20)])
+    kind_codes = StringField("Mã loại văn bản khác mặc định (ví dụ: list=DSHT)", validators=[Length(max=255)])
+    recipients = TextAreaField("Nơi nhận của danh sách, báo cáo (mỗi dòng một nơi)", validators=[Length(max=2000)])
+    archive = StringField("Lưu (ví dụ: VT, VP-TK)", validators=[Length(max=120)])
     approval_level = SelectField("Cấp phê duyệt danh sách", choices=APPROVAL_CHOICES)
 
 

@@ -27,6 +27,8 @@ COMMUNE_CODE, COMMUNE_NAME, COMMUNE_BODY, COMMUNE_BODY_UPPER, COMMUNE_PLACE, COM
 COMMUNE_SIGNER_TITLE, COMMUNE_SIGNER_NAME, HAMLETS   the defaults of the first commune only (made
                     by the first command or page that needs one); afterwards communes and their
                     hamlets are data, edited by admin (domain.md §10).
+The next ones too are only the first commune's defaults (document_defaults); each commune's
+documents print its own row's values, edited under «Xã»:
 COMMUNE_ABBREVIATION    the issuing body's part of a ký hiệu (default UBND: "07/BB-UBND").
 SIGNER_AUTHORITY, SIGNER_DEPUTY, SIGNER_TITLE, SIGNER_NAME   who signs for the commune (defaults
                     "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "" = a line to sign over).
@@ -44,12 +46,13 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
 DEFAULT_TELECOMS = "VNPT;Viettel;MobiFone;Vietnamobile;Gmobile"
+DEFAULT_RECIPIENTS = "Sở Khoa học và Công nghệ;Chủ tịch, các Phó Chủ tịch UBND xã"
 DEFAULT_HAMLETS = "Ấp Phú Hòa;Ấp Phú Thành;Ấp Phú Xuân;Ấp Phú Lợi;Ấp Phú Thạnh;Ấp Phú Hưng"
 
 
@@ -85,6 +88,7 @@ def commune_defaults(env: dict[str, str] | None = None) -> dict:
     docstring): {code, name, issuing_body, issuing_body_parent, place_name, province, signer_title,
     signer_name, hamlets (list)}."""
     env = os.environ if env is None else env
+    d = document_defaults(env)
     return {
         "code": env.get("COMMUNE_CODE", "PHUTAN"),
         "name": env.get("COMMUNE_NAME", "xã Phú Tân"),
@@ -92,9 +96,32 @@ def commune_defaults(env: dict[str, str] | None = None) -> dict:
         "issuing_body_parent": env.get("COMMUNE_BODY_UPPER", ""),
         "place_name": env.get("COMMUNE_PLACE", "Phú Tân"),
         "province": env.get("COMMUNE_PROVINCE", ""),
-        "signer_title": env.get("COMMUNE_SIGNER_TITLE", ""),
-        "signer_name": env.get("COMMUNE_SIGNER_NAME", ""),
+        "signer_title": env.get("COMMUNE_SIGNER_TITLE") or d["title"],
+        "signer_name": env.get("COMMUNE_SIGNER_NAME") or d["name"],
+        "signer_authority": d["authority"], "signer_deputy": d["deputy"], "abbreviation": d["abbreviation"],
+        "kind_codes": d["kind_codes"], "recipients": d["recipients"], "archive": d["archive"],
         "hamlets": [h.strip() for h in env.get("HAMLETS", DEFAULT_HAMLETS).split(";") if h.strip()],
+    }
+
+
+def document_defaults(env: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """What the first commune's documents print besides its names, from the environment (or a
+    config): {authority (SIGNER_AUTHORITY, "TM. ỦY BAN NHÂN DÂN"), deputy (SIGNER_DEPUTY, "KT. CHỦ
+    TỊCH"; "" when the chairman signs), title (SIGNER_TITLE, "PHÓ CHỦ TỊCH"), name (SIGNER_NAME,
+    ""), abbreviation (COMMUNE_ABBREVIATION, "UBND"), kind_codes (DOC_KIND_CODES, ""), recipients
+    (DOC_RECIPIENTS, ";"-separated), archive (DOC_ARCHIVE, "VT, VP-TK")}. Only defaults: each
+    commune's row holds its own (services.communes)."""
+    env = os.environ if env is None else env
+
+    def get(key: str, default: str) -> str:
+        value = env.get(key)
+        return default if value is None else str(value).strip()
+
+    return {
+        "authority": get("SIGNER_AUTHORITY", "TM. ỦY BAN NHÂN DÂN"), "deputy": get("SIGNER_DEPUTY", "KT. CHỦ TỊCH"),
+        "title": get("SIGNER_TITLE", "PHÓ CHỦ TỊCH"), "name": get("SIGNER_NAME", ""),
+        "abbreviation": get("COMMUNE_ABBREVIATION", "") or "UBND", "kind_codes": get("DOC_KIND_CODES", ""),
+        "recipients": get("DOC_RECIPIENTS", DEFAULT_RECIPIENTS), "archive": get("DOC_ARCHIVE", "") or "VT, VP-TK",
     }
 
 
@@ -102,7 +129,8 @@ def commune_defaults_of(config: Any) -> dict:
     """commune_defaults() from an app's config (its COMMUNE_* values and HAMLETS list), the
     environment for anything the config lacks."""
     env = dict(os.environ)
-    env.update({k: str(v) for k, v in config.items() if k.startswith("COMMUNE_") and v is not None})
+    env.update({k: str(v) for k, v in config.items()
+                if k.startswith(("COMMUNE_", "SIGNER_", "DOC_")) and v is not None})
     if config.get("HAMLETS") is not None:
         env["HAMLETS"] = ";".join(config["HAMLETS"])
     return commune_defaults(env)
@@ -133,7 +161,7 @@ def load_config() -> dict:
         "SIGNER_DEPUTY": os.environ.get("SIGNER_DEPUTY", "KT. CHỦ TỊCH"),
         "SIGNER_TITLE": os.environ.get("SIGNER_TITLE", "PHÓ CHỦ TỊCH"),
         "SIGNER_NAME": os.environ.get("SIGNER_NAME", ""),
-        "DOC_RECIPIENTS": os.environ.get("DOC_RECIPIENTS", "Sở Khoa học và Công nghệ;Chủ tịch, các Phó Chủ tịch UBND xã"),
+        "DOC_RECIPIENTS": os.environ.get("DOC_RECIPIENTS", DEFAULT_RECIPIENTS),
         "DOC_ARCHIVE": os.environ.get("DOC_ARCHIVE", "VT, VP-TK"),
         "DOC_KIND_CODES": os.environ.get("DOC_KIND_CODES", ""),
         "PDF_FONT_DIR": os.environ.get("PDF_FONT_DIR", ""),

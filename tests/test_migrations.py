@@ -475,3 +475,50 @@ def test_0005_downgrade_and_up_again(empty_database):
         assert conn.execute(sa.text("SELECT number FROM receipts ORDER BY id")).scalars().all() == [7, 3]
     engine.dispose()
     upgrade_database(url)
+
+
+# --------------------------------------------------------------------------------------------
+# 0006: what a commune's documents print, from its row (filled from today's settings)
+# --------------------------------------------------------------------------------------------
+
+
+def test_0006_fills_existing_communes_from_the_configured_document_settings(empty_database, monkeypatch):
+    monkeypatch.setenv("SIGNER_DEPUTY", "")          # the chairman signs himself
+    monkeypatch.setenv("SIGNER_TITLE", "CHỦ TỊCH")
+    monkeypatch.setenv("SIGNER_NAME", "Lê Văn Tám")
+    monkeypatch.setenv("COMMUNE_ABBREVIATION", "UBND")
+    monkeypatch.setenv("DOC_KIND_CODES", "list=DSHT")
+    monkeypatch.setenv("DOC_RECIPIENTS", "Sở Khoa học và Công nghệ;Thường trực HĐND xã")
+    monkeypatch.setenv("DOC_ARCHIVE", "VT, VHXH")
+    monkeypatch.delenv("COMMUNE_SIGNER_TITLE", raising=False)
+    monkeypatch.delenv("COMMUNE_SIGNER_NAME", raising=False)
+    url = empty_database
+    _history_at_0004(url)
+    upgrade_database(url, "0005")
+    engine = make_engine(url)
+    with engine.begin() as conn:   # a second commune whose title was set by hand keeps it
+        conn.execute(sa.text("INSERT INTO communes (code, name, issuing_body, issuing_body_parent, place_name, province, "
+                             "signer_title, signer_name, approval_level, active, created_at) VALUES ('PHUMY', 'xã Phú Mỹ', "
+                             "'ỦY BAN NHÂN DÂN XÃ PHÚ MỸ', '', 'Phú Mỹ', '', 'PHÓ CHỦ TỊCH', 'Trần Thị Ba', 'commune', "
+                             "true, '2026-01-01')"))
+    upgrade_database(url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT code, signer_authority, signer_deputy, signer_title, signer_name, abbreviation, kind_codes, "
+            "recipients, archive FROM communes ORDER BY code")).all()
+    assert [tuple(r) for r in rows] == [
+        ("PHUMY", "TM. ỦY BAN NHÂN DÂN", "", "PHÓ CHỦ TỊCH", "Trần Thị Ba", "UBND", "list=DSHT",
+         "Sở Khoa học và Công nghệ;Thường trực HĐND xã", "VT, VHXH"),
+        ("PHUTAN", "TM. ỦY BAN NHÂN DÂN", "", "CHỦ TỊCH", "Lê Văn Tám", "UBND", "list=DSHT",
+         "Sở Khoa học và Công nghệ;Thường trực HĐND xã", "VT, VHXH"),
+    ]
+    from alembic import command
+
+    from subsidy.db import alembic_config
+
+    command.downgrade(alembic_config(url), "0005")
+    assert "abbreviation" not in _tables(engine)["communes"].c
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM communes")).scalar_one() == 2
+    engine.dispose()
+    upgrade_database(url)

@@ -49,10 +49,10 @@ def _one_or_province(commune_code: str | None, one: Callable[[Session, Any], Any
         session, commune = commune_session(commune_code, persist=False)
     try:
         if whole_province:
-            report, issuer = whole(session), province.province_issuer(session, current_app.config)
+            report, issuer = whole(session), province.province_issuer(session)
         else:
             report = one(session, commune)
-            issuer = communes.issuer_of(commune, current_app.config)
+            issuer = communes.issuer_of(commune)
         basis = rulesets.legal_basis_on(session, period_end(report))
     except ServiceError as err:
         fail(str(err))

@@ -27,8 +27,19 @@ class Commune(Base):
     issuing_body_parent: Mapped[str] = mapped_column(String(255), default="")  # optional upper line
     place_name: Mapped[str] = mapped_column(String(120))            # "Phú Tân" (the date line)
     province: Mapped[str] = mapped_column(String(120), default="")  # "tỉnh Đồng Tháp"
+    # Who signs (Nghị định 30/2020, Phụ lục I: quyền hạn, chức vụ, họ tên): "TM. ỦY BAN NHÂN DÂN",
+    # "KT. CHỦ TỊCH" ("" when the chairman signs), "PHÓ CHỦ TỊCH", the typed name ("": sign by hand).
+    signer_authority: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    signer_deputy: Mapped[str] = mapped_column(String(120), default="", server_default="")
     signer_title: Mapped[str] = mapped_column(String(120), default="")
     signer_name: Mapped[str] = mapped_column(String(120), default="")
+    # The body's part of a ký hiệu ("UBND": "07/BB-UBND") and the kind codes over the defaults
+    # ("list=DSHT;handover=BB", domain.documents.parse_kind_codes).
+    abbreviation: Mapped[str] = mapped_column(String(20), default="UBND", server_default="UBND")
+    kind_codes: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    # "Nơi nhận" of lists and reports (";"-separated) and the archive line ("VT, VP-TK").
+    recipients: Mapped[str] = mapped_column(Text, default="", server_default="")
+    archive: Mapped[str] = mapped_column(String(120), default="VT, VP-TK", server_default="VT, VP-TK")
     approval_level: Mapped[str] = mapped_column(String(10), default="commune")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -39,6 +39,8 @@ SCOPED: tuple[type, ...] = (Household, Application, Allocation, ProposalList, Re
 COMMUNE_KEY = "subsidy.commune_id"
 DEFAULTS_KEY = "subsidy.commune_defaults"
 CREATED_KEY = "subsidy.commune_created"
+#: The first commune's document values taken from the defaults when they name them.
+DOCUMENT_KEYS = ("signer_authority", "signer_deputy", "abbreviation", "kind_codes", "recipients", "archive")
 ALL_COMMUNES = "subsidy_all_communes"
 
 
@@ -96,6 +98,7 @@ def _create_first_commune(session: Session) -> int:
         issuing_body_parent=d.get("issuing_body_parent", ""), place_name=d["place_name"],
         province=d.get("province", ""), signer_title=d.get("signer_title", ""),
         signer_name=d.get("signer_name", ""), approval_level="commune", active=True,
+        **{k: d[k] for k in DOCUMENT_KEYS if k in d},
     ).returning(Commune.id)).scalar_one()
     for position, name in enumerate(d.get("hamlets", ()), start=1):
         session.execute(insert(Hamlet).values(commune_id=commune_id, name=name, position=position, active=True))

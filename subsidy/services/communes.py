@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from subsidy.domain.documents import Issuer
+from subsidy.domain.documents import DEFAULT_ISSUER, DEFAULT_KIND_CODES, Issuer, Signer, parse_kind_codes
 from subsidy.domain.scope import APPROVAL_COMMUNE, APPROVAL_LEVELS, CommuneRequired
 from subsidy.models import Commune, Hamlet, User
 from subsidy.models.scoping import ALL_COMMUNES, CREATED_KEY, DEFAULTS_KEY, default_commune_id
@@ -24,8 +24,11 @@ from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceEr
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
 #: The fields of a commune, in form order (what the audit entries record).
-FIELDS = ("code", "name", "issuing_body", "issuing_body_parent", "place_name", "province", "signer_title",
-          "signer_name", "approval_level")
+FIELDS = ("code", "name", "issuing_body", "issuing_body_parent", "place_name", "province", "signer_authority",
+          "signer_deputy", "signer_title", "signer_name", "abbreviation", "kind_codes", "recipients", "archive",
+          "approval_level")
+ABBREVIATION_RE = re.compile(r"^[A-ZĐ0-9][A-ZĐ0-9&.-]{0,19}$")
+_KINDS = dict(DEFAULT_KIND_CODES)
 _UNIT_PREFIX = re.compile(r"^(xã|phường|thị trấn|đặc khu)\s+", re.IGNORECASE)
 
 
@@ -34,7 +37,12 @@ class CommuneInput:
     """A commune as the form or the CLI gives it. ``code``: short ASCII (e.g. "PHUTAN" or the
     official 5-digit code), stored upper case; ``name``: "xã Phú Tân"; ``issuing_body`` (default
     "ỦY BAN NHÂN DÂN" + the name in capitals); ``place_name`` (default: the name without "xã");
-    ``approval_level``: "commune" or "province"."""
+    ``approval_level``: "commune" or "province". The signer (``signer_authority`` "TM. ỦY BAN NHÂN
+    DÂN", ``signer_deputy`` "KT. CHỦ TỊCH" or "" when the chairman signs, ``signer_title``,
+    ``signer_name`` "" to sign by hand), ``abbreviation`` ("UBND" when empty), ``kind_codes``
+    ("list=DSHT;…" over domain.documents.DEFAULT_KIND_CODES), ``recipients`` (the «Nơi nhận»,
+    ";"-separated or one a line) and ``archive`` ("VT, VP-TK" when empty): what its documents print
+    (Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
 
     code: str
     name: str
@@ -42,8 +50,14 @@ class CommuneInput:
     issuing_body_parent: str = ""
     place_name: str = ""
     province: str = ""
-    signer_title: str = ""
+    signer_authority: str = Signer().authority
+    signer_deputy: str = Signer().deputy
+    signer_title: str = Signer().title
     signer_name: str = ""
+    abbreviation: str = DEFAULT_ISSUER.abbreviation
+    kind_codes: str = ""
+    recipients: str = ";".join(DEFAULT_ISSUER.recipients)
+    archive: str = DEFAULT_ISSUER.archive
     approval_level: str = APPROVAL_COMMUNE
 
 
@@ -62,6 +76,14 @@ def _values(data: CommuneInput) -> dict[str, Any]:
         errors["name"] = "Hãy ghi tên xã (ví dụ: xã Phú Tân)."
     if data.approval_level not in APPROVAL_LEVELS:
         errors["approval_level"] = "Cấp phê duyệt là «commune» (lãnh đạo xã) hoặc «province» (tỉnh)."
+    abbreviation = _clean(data.abbreviation).upper() or DEFAULT_ISSUER.abbreviation
+    if not ABBREVIATION_RE.fullmatch(abbreviation):
+        errors["abbreviation"] = ("Chữ viết tắt của cơ quan (phần sau dấu gạch ngang của ký hiệu) gồm tối đa 20 chữ in, "
+                                  "số, không dấu cách, không dấu «/» (ví dụ: UBND).")
+    kind_codes, bad = _kind_codes(data.kind_codes)
+    if bad:
+        errors["kind_codes"] = (f"Không hiểu «{bad}»: mỗi mục có dạng loại=MÃ, cách nhau bằng dấu «;», loại là một trong "
+                                f"{', '.join(_KINDS)} (ví dụ: list=DSHT;handover=BB).")
     if errors:
         raise InvalidFields(errors)
     place = _clean(data.place_name) or _UNIT_PREFIX.sub("", name)
@@ -69,9 +91,32 @@ def _values(data: CommuneInput) -> dict[str, Any]:
         "code": code, "name": name,
         "issuing_body": _clean(data.issuing_body).upper() or f"ỦY BAN NHÂN DÂN {name.upper()}",
         "issuing_body_parent": _clean(data.issuing_body_parent).upper(), "place_name": place,
-        "province": _clean(data.province), "signer_title": _clean(data.signer_title),
-        "signer_name": _clean(data.signer_name), "approval_level": data.approval_level,
+        "province": _clean(data.province), "signer_authority": _clean(data.signer_authority).upper(),
+        "signer_deputy": _clean(data.signer_deputy).upper(), "signer_title": _clean(data.signer_title).upper(),
+        "signer_name": _clean(data.signer_name), "abbreviation": abbreviation, "kind_codes": kind_codes,
+        "recipients": ";".join(_entries(data.recipients)),
+        "archive": _clean(data.archive).rstrip(".") or DEFAULT_ISSUER.archive,
+        "approval_level": data.approval_level,
     }
+
+
+def _entries(text: str | None) -> list[str]:
+    """The «Nơi nhận» entries of ``text`` (";" or one a line), without the printed "- " and ";"."""
+    parts = re.split(r"[;\n]", unicodedata.normalize("NFC", text or ""))
+    return [e for e in (_clean(p).lstrip("-+• ").rstrip(";.").strip() for p in parts) if e]
+
+
+def _kind_codes(text: str | None) -> tuple[str, str]:
+    """(the kind codes as stored "list=DSHT;handover=BB", the first part not understood or "")."""
+    out = []
+    for part in (p.strip() for p in _clean(text).split(";")):
+        if not part:
+            continue
+        kind, sep, code = (x.strip() for x in part.partition("="))
+        if not sep or kind not in _KINDS or not ABBREVIATION_RE.fullmatch(code.upper()):
+            return "", part
+        out.append(f"{kind}={code.upper()}")
+    return ";".join(out), ""
 
 
 def list_communes(session: Session, active_only: bool = False) -> list[Commune]:
@@ -200,6 +245,18 @@ def hamlet_names(session: Session, commune_id: int | None) -> list[str]:
                                 .order_by(Hamlet.position, Hamlet.id)))
 
 
+def filter_hamlets(session: Session, commune_id: int | None) -> list[str]:
+    """The hamlets a list's filter offers for ``commune_id``: its active hamlets in order, then
+    its deactivated ones (records made before still name them). For None (the province's
+    accounts, working across communes) every commune's, each name once, in commune then hamlet
+    order. Read from the hamlets table, never from the households."""
+    stmt = (select(Hamlet.name).join(Commune, Commune.id == Hamlet.commune_id)
+            .order_by(Hamlet.active.desc(), Commune.name, Hamlet.position, Hamlet.id))
+    if commune_id is not None:
+        stmt = stmt.where(Hamlet.commune_id == commune_id)
+    return list(dict.fromkeys(session.scalars(stmt)))
+
+
 # --------------------------------------------------------------------------------------------
 # The first commune, and the commune a command or page works for
 # --------------------------------------------------------------------------------------------
@@ -252,23 +309,15 @@ def created_message(commune: Commune) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def issuer_of(commune: Commune, config: Mapping[str, Any] | None = None) -> Issuer:
-    """The Issuer of the commune's documents: its issuing body, upper line, place of the date line
-    and signer's title and name from its row, the rest (abbreviation, signing authority, Nơi nhận,
-    kind codes) from ``config`` (the app's settings, subsidy/config.py), through the one reader
-    documents have, Issuer.from_config."""
-    return Issuer.from_config({**(config or {}), **document_values(commune)})
-
-
-def document_values(commune: Commune) -> dict[str, str]:
-    """The commune's values in the keys documents were configured with (COMMUNE_NAME,
-    COMMUNE_BODY, COMMUNE_BODY_UPPER, COMMUNE_PLACE; SIGNER_TITLE and SIGNER_NAME when the commune
-    has them), so a config-shaped reader (Issuer.from_config, receipt settings) takes them
-    unchanged."""
-    values = {"COMMUNE_NAME": commune.name, "COMMUNE_BODY": commune.issuing_body,
-              "COMMUNE_BODY_UPPER": commune.issuing_body_parent or "", "COMMUNE_PLACE": commune.place_name}
-    if commune.signer_title:
-        values["SIGNER_TITLE"] = commune.signer_title
-    if commune.signer_name:
-        values["SIGNER_NAME"] = commune.signer_name
-    return values
+def issuer_of(commune: Commune) -> Issuer:
+    """The Issuer of the commune's documents, all from its row: issuing body and upper line, place
+    of the date line, ký hiệu abbreviation and kind codes, signer (authority, «ký thay» line,
+    title, typed name) and «Nơi nhận» (Nghị định 30/2020/NĐ-CP, Phụ lục I). The configuration is
+    only the first commune's defaults (subsidy.config.commune_defaults)."""
+    return Issuer(
+        body_upper=commune.issuing_body_parent or "", body=commune.issuing_body, place=commune.place_name,
+        abbreviation=commune.abbreviation or DEFAULT_ISSUER.abbreviation,
+        signer=Signer(authority=commune.signer_authority or "", deputy=commune.signer_deputy or "",
+                      title=commune.signer_title or "", name=(commune.signer_name or "").strip()),
+        recipients=tuple(_entries(commune.recipients)), archive=commune.archive or DEFAULT_ISSUER.archive,
+        kind_codes=parse_kind_codes(commune.kind_codes or ""))

@@ -41,7 +41,7 @@ from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.documents import DEFAULT_KIND_CODES, Issuer, Signer, document_number
 from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
 from subsidy.models import Application, Receipt, ReceiptCounter, User
-from subsidy.services import audit, rulesets
+from subsidy.services import audit, communes, rulesets
 from subsidy.services.errors import NotFound, ServiceError
 
 SERIES_HANDOVER = "BB-VTCI"
@@ -100,6 +100,23 @@ def settings_from_config(config: Mapping[str, Any]) -> ReceiptSettings:
         public_base_url=config.get("PUBLIC_BASE_URL") or d.public_base_url,
         abbreviation=issuer.abbreviation, signer=issuer.signer, kind_codes=issuer.kind_codes,
     )
+
+
+def settings_for(issuer: Issuer, commune_name: str, public_base_url: str = "") -> ReceiptSettings:
+    """ReceiptSettings printing ``issuer`` (services.communes.issuer_of: the commune's row) for the
+    commune named ``commune_name`` ("xã Phú Tân"), status links under ``public_base_url`` (the
+    default's when empty)."""
+    return ReceiptSettings(
+        body_upper=issuer.body_upper, body=issuer.body, place=issuer.place, commune_name=commune_name,
+        public_base_url=public_base_url or ReceiptSettings().public_base_url, abbreviation=issuer.abbreviation,
+        signer=issuer.signer, kind_codes=issuer.kind_codes)
+
+
+def settings_of_commune(session: Session, commune_id: int, public_base_url: str = "") -> ReceiptSettings:
+    """The ReceiptSettings of commune ``commune_id`` from its row (what a command or a service
+    called without settings prints). Raises NotFound for an unknown commune."""
+    commune = communes.get_commune(session, commune_id)
+    return settings_for(communes.issuer_of(commune), commune.name, public_base_url)
 
 
 def format_number(number: int, kind: str, issuer: Issuer) -> str:
@@ -331,5 +348,5 @@ __all__ = [
     "ReceiptSettings", "SERIES", "SERIES_CASH", "SERIES_HANDOVER", "allocate_number",
     "data_of", "for_application", "format_number", "get", "issue", "mark_void", "preview_pdf", "print_original",
     "print_pdf", "reprint", "search",
-    "search_statement", "settings_from_config", "stamp_for",
+    "search_statement", "settings_for", "settings_from_config", "settings_of_commune", "stamp_for",
 ]

@@ -64,22 +64,22 @@ def commune_name(commune: Commune | None = None) -> str:
 
 
 def issuer(commune: Commune | None = None) -> Issuer:
-    """The issuing body and place of ``commune`` (default: current_commune()); the configured
-    defaults before any commune exists."""
+    """What the documents of ``commune`` (default: current_commune()) print about their issuer: its
+    row (services.communes.issuer_of); the configured defaults only before any commune exists."""
     commune = commune or current_commune()
     if commune is None:
         return Issuer.from_config(current_app.config)
-    return communes_svc.issuer_of(commune, current_app.config)
+    return communes_svc.issuer_of(commune)
 
 
 def receipt_settings(commune_id: int | None = None) -> receipts_svc.ReceiptSettings:
-    """The receipt and intake-slip settings for a record of ``commune_id``: the commune's names
-    from its row, the public base URL from the request (subsidy.web.printing)."""
+    """The receipt and intake-slip settings for a record of ``commune_id``: the commune's row, the
+    public base URL of this request (subsidy.web.printing)."""
     config: dict[str, Any] = document_config()
     commune = commune_of(commune_id)
-    if commune is not None:
-        config.update(communes_svc.document_values(commune))
-    return receipts_svc.settings_from_config(config)
+    if commune is None:
+        return receipts_svc.settings_from_config(config)
+    return receipts_svc.settings_for(communes_svc.issuer_of(commune), commune.name, config.get("PUBLIC_BASE_URL") or "")
 
 
 def ensure_first_commune() -> None:

@@ -35,7 +35,11 @@ def index():
             flash(f"Đã thêm {commune.name} (mã {commune.code}). Hãy thêm các ấp / thôn của xã.", "success")
             return redirect(url_for("communes.show", commune_id=commune.id))
     elif not form.is_submitted():
-        form.approval_level.data = "commune"
+        # What a new commune prints until the admin says otherwise (services.communes.CommuneInput).
+        d = svc.CommuneInput(code="", name="")
+        for f in ("signer_authority", "signer_deputy", "signer_title", "abbreviation", "archive", "approval_level"):
+            getattr(form, f).data = getattr(d, f)
+        form.recipients.data = d.recipients.replace(";", "\n")
     return render_template("communes/index.html", communes=svc.list_communes(session), form=form,
                            confirm=ConfirmForm())
 
@@ -46,6 +50,8 @@ def show(commune_id: int):
     session = db_session()
     commune = session.get(Commune, commune_id) or abort(404)
     form = CommuneForm(obj=commune)
+    if not form.is_submitted():
+        form.recipients.data = (commune.recipients or "").replace(";", "\n")
     if form.validate_on_submit():
         try:
             svc.update_commune(session, commune, _input(form), current_user)

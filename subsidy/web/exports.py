@@ -36,7 +36,7 @@ from subsidy.domain.labels import EXPORT_FORMAT_LABELS
 from subsidy.domain.list_views import RECEIPT_STATES, ExportTable, ListFilters
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
-from subsidy.services import households as households_svc
+from subsidy.services import communes as communes_svc
 from subsidy.services import list_exports as svc
 from subsidy.web.viewlog import record_view
 from subsidy.web import commune_scope
@@ -58,8 +58,10 @@ def issuer() -> Issuer:
 
 
 def hamlet_options(session) -> list[str]:
-    """The hamlets a list's filter offers: the commune's, then any other found on file."""
-    return households_svc.hamlets_in_use(session, commune_scope.hamlets())
+    """The hamlets a list's filter offers: the commune's (active, then deactivated), or every
+    commune's for the province's accounts (services.communes.filter_hamlets)."""
+    commune = commune_scope.current_commune()
+    return communes_svc.filter_hamlets(session, commune.id if commune is not None else None)
 
 
 def list_filters(states=None) -> ListFilters:

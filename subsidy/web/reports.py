@@ -52,7 +52,7 @@ def _issuer() -> Issuer:
     commune = _chosen_commune()
     if commune is not None:
         return commune_scope.issuer(commune)
-    return province_svc.province_issuer(db_session(), current_app.config)
+    return province_svc.province_issuer(db_session())
 
 
 def _form() -> TallyForm:

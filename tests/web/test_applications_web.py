@@ -306,7 +306,12 @@ def test_the_waiting_list_is_paginated_with_ranks_across_pages(app, data):
 
 
 def test_allocate_build_approve_and_download(app, data):
-    app.config["DOC_KIND_CODES"] = "list=DSHT"  # the list's ký hiệu from the kind codes, as receipts'
+    # The list's ký hiệu from the commune's kind codes (its row, edited under «Xã»), as receipts'.
+    from subsidy.models import Commune
+    s = app.extensions["subsidy.sessionmaker"]()
+    s.scalars(select(Commune)).one().kind_codes = "list=DSHT"
+    s.commit()
+    s.close()
     for hid in data["households"][:2]:
         make_application(app, hid)
     clerk = client_as(app, "clerk")
@@ -333,7 +338,7 @@ def test_allocate_build_approve_and_download(app, data):
                                                           "approving_body": "Ủy ban nhân dân xã Phú Tân"},
                       follow_redirects=True)
     assert "1 hồ sơ chuyển sang «Đã được phê duyệt»".encode() in r.data
-    assert "Đã ghi phê duyệt danh sách 01/DSHT-UBND".encode() in r.data  # numbered with DOC_KIND_CODES' ký hiệu
+    assert "Đã ghi phê duyệt danh sách 01/DSHT-UBND".encode() in r.data  # numbered with the commune's kind codes
     pdf = approver.get(f"/danh-sach/{lid}/phe-duyet.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert "attachment" in pdf.headers["Content-Disposition"]

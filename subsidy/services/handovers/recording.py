@@ -50,9 +50,9 @@ def record_handover(
     Source: domain.md §6.
     """
     telecoms = list(telecoms or DEFAULT_TELECOMS)
-    settings = settings or receipts.ReceiptSettings()
     today = today or today_vn()
     app = load_application_locked(session, application_id)
+    settings = settings or receipts.settings_of_commune(session, app.commune_id)
     check_state(app, State.handed_over, "package", actor)
 
     values, errors = handover_values(session, app, data, telecoms, today)
@@ -116,9 +116,9 @@ def record_cash_payment(
     CCCD, missing purchase date), Conflict (already paid; also when the
     unique index catches two clerks at once). Source: domain.md §2 (E5), §4.
     """
-    settings = settings or receipts.ReceiptSettings()
     today = today or today_vn()
     app = load_application_locked(session, application_id)
+    settings = settings or receipts.settings_of_commune(session, app.commune_id)
     check_state(app, State.paid, "cash", actor)
     values, errors = cash_values(session, app, data, today)
     if errors:

@@ -23,6 +23,7 @@ from subsidy.domain.reports import AnnualReport, Breakdown, Figures, MonthRow, Q
 from subsidy.models import Commune
 from subsidy.models.scoping import session_commune, set_commune
 from subsidy.services import communes as communes_svc
+from subsidy.services import instance_settings
 from subsidy.services.tally.periods import annual_report, tally
 
 #: The province's name in report titles when the communes do not say it.
@@ -116,12 +117,10 @@ def province_name(session: Session) -> str:
     return names.pop() if len(names) == 1 else PROVINCE_DEFAULT
 
 
-def province_issuer(session: Session, config: Mapping[str, Any]) -> Issuer:
-    """The issuing body of the province's reports: the province's people's committee, the rest
-    (signer, Nơi nhận, ký hiệu) from ``config`` (Issuer.from_config)."""
-    province = province_name(session)
-    return Issuer.from_config({**config, "COMMUNE_BODY": f"ỦY BAN NHÂN DÂN {province.upper()}",
-                               "COMMUNE_BODY_UPPER": "", "COMMUNE_PLACE": province.removeprefix("tỉnh ").strip()})
+def province_issuer(session: Session) -> Issuer:
+    """The issuing body of the province's reports: the province's body (instance setting,
+    services.instance_settings.province_issuer), not any commune's."""
+    return instance_settings.province_issuer(session, province_name(session))
 
 
 def province_tally(session: Session, month: str | tuple[int, int], cumulative: bool = False, *,
