@@ -478,11 +478,11 @@ def test_0005_downgrade_and_up_again(empty_database):
 
 
 # --------------------------------------------------------------------------------------------
-# 0006: what a commune's documents print, from its row (filled from today's settings)
+# 0007: what a commune's documents print, from its row (filled from today's settings)
 # --------------------------------------------------------------------------------------------
 
 
-def test_0006_fills_existing_communes_from_the_configured_document_settings(empty_database, monkeypatch):
+def test_0007_fills_existing_communes_from_the_configured_document_settings(empty_database, monkeypatch):
     monkeypatch.setenv("SIGNER_DEPUTY", "")          # the chairman signs himself
     monkeypatch.setenv("SIGNER_TITLE", "CHỦ TỊCH")
     monkeypatch.setenv("SIGNER_NAME", "Lê Văn Tám")
@@ -494,7 +494,7 @@ def test_0006_fills_existing_communes_from_the_configured_document_settings(empt
     monkeypatch.delenv("COMMUNE_SIGNER_NAME", raising=False)
     url = empty_database
     _history_at_0004(url)
-    upgrade_database(url, "0005")
+    upgrade_database(url, "0006")
     engine = make_engine(url)
     with engine.begin() as conn:   # a second commune whose title was set by hand keeps it
         conn.execute(sa.text("INSERT INTO communes (code, name, issuing_body, issuing_body_parent, place_name, province, "
@@ -516,7 +516,7 @@ def test_0006_fills_existing_communes_from_the_configured_document_settings(empt
 
     from subsidy.db import alembic_config
 
-    command.downgrade(alembic_config(url), "0005")
+    command.downgrade(alembic_config(url), "0006")
     assert "abbreviation" not in _tables(engine)["communes"].c
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM communes")).scalar_one() == 2

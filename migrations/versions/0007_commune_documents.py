@@ -9,16 +9,16 @@ SIGNER_AUTHORITY, SIGNER_DEPUTY, SIGNER_TITLE and SIGNER_NAME where the commune 
 DOC_KIND_CODES, DOC_RECIPIENTS, DOC_ARCHIVE: subsidy.config.document_defaults), so what they print
 does not change; afterwards each commune's row is what its documents print.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-08
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
