@@ -10,13 +10,17 @@ Pure Python (standard library only): imports neither Flask nor SQLAlchemy.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
 from zoneinfo import ZoneInfo
 
 __all__ = [
     "VN_TZ", "MonthError", "today_vn", "local_date", "local_midnight", "month_bounds", "read_month",
-    "parse_month", "years_before",
+    "parse_month", "years_before", "Holiday", "WorkingCalendar", "shipped_holidays",
 ]
 
 #: Việt Nam's time zone (UTC+7 all year).
@@ -98,3 +102,102 @@ def parse_month(raw: str | None) -> tuple[int, int]:
     if not 2000 <= year <= 2100:
         raise MonthError(f"Năm trong «{raw}» không hợp lệ (phải từ 2000 đến 2100).")
     return year, month
+
+
+# --------------------------------------------------------------------------------------------
+# Working days: Saturdays, Sundays and public holidays are not (Bộ luật Lao động 2019, Điều 111,
+# 112; Nghị định 124/2020/NĐ-CP counts the complaint procedure's short periods in working days).
+# --------------------------------------------------------------------------------------------
+
+_HOLIDAYS_JSON = Path(__file__).resolve().parent / "data" / "vn-public-holidays.json"
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """One day off: ``day`` (a date), ``name`` (Vietnamese), ``source`` (the text it comes from),
+    ``uncertain`` True while the date was not checked against the year's official notice."""
+
+    day: dt.date
+    name: str
+    source: str = ""
+    uncertain: bool = False
+
+
+def _is_weekend(day: dt.date) -> bool:
+    return day.weekday() >= 5
+
+
+def shipped_holidays(years: Iterable[int], data: dict | None = None) -> list[Holiday]:
+    """The holidays shipped in ``data/vn-public-holidays.json`` (or ``data``, same shape) for
+    ``years``: each fixed-date holiday of each year, plus the next working day off when it falls on
+    a Saturday or Sunday (Bộ luật Lao động 2019, Điều 112 khoản 3), plus the dated entries of those
+    years (Tết, Giỗ Tổ Hùng Vương, the second day of Quốc khánh, with their own compensatory days).
+    Sorted by day; one Holiday per day (the first name wins)."""
+    if data is None:
+        data = json.loads(_HOLIDAYS_JSON.read_text("utf-8"))
+    wanted = set(years)
+    out: dict[dt.date, Holiday] = {}
+    for entry in data.get("dated", []):
+        day = dt.date.fromisoformat(entry["date"])
+        if day.year in wanted:
+            out.setdefault(day, Holiday(day, entry["name"], entry.get("source", ""), bool(entry.get("uncertain"))))
+    for year in sorted(wanted):
+        fixed = [Holiday(dt.date(year, e["month"], e["day"]), e["name"], e.get("source", ""))
+                 for e in data.get("fixed", [])]
+        for h in fixed:
+            out.setdefault(h.day, h)
+        for h in fixed:
+            if _is_weekend(h.day):
+                comp = h.day + dt.timedelta(days=1)
+                while _is_weekend(comp) or comp in out:
+                    comp += dt.timedelta(days=1)
+                out[comp] = Holiday(comp, f"Nghỉ bù {h.name}", "Bộ luật Lao động 2019, Điều 112 khoản 3")
+    return [out[d] for d in sorted(out)]
+
+
+class WorkingCalendar:
+    """Working-day arithmetic over a set of holidays (dates). Periods are counted as the Bộ luật
+    Dân sự 2015 counts them (Điều 147: the day of the event is not counted; Điều 148 khoản 5: a
+    period in days whose last day is a day off ends on the next working day)."""
+
+    def __init__(self, holidays: Iterable[dt.date | Holiday] = ()) -> None:
+        self.holidays = frozenset(h.day if isinstance(h, Holiday) else h for h in holidays)
+
+    @classmethod
+    def shipped(cls, start_year: int, end_year: int, extra: Iterable[dt.date | Holiday] = ()) -> "WorkingCalendar":
+        """The shipped holidays of ``start_year``..``end_year`` (inclusive) plus ``extra`` (the
+        admin's rows)."""
+        return cls([*shipped_holidays(range(start_year, end_year + 1)), *extra])
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """True Monday–Friday unless ``day`` is a holiday."""
+        return not _is_weekend(day) and day not in self.holidays
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """``day`` itself when it is a working day, else the first working day after it."""
+        while not self.is_working_day(day):
+            day += dt.timedelta(days=1)
+        return day
+
+    def add_working_days(self, start: dt.date, days: int) -> dt.date:
+        """The ``days``-th working day after ``start`` (``start`` not counted): Friday 09/01/2026
+        + 1 → Monday 12/01/2026. ``days`` ≥ 0 (0 → ``start``). Raises ValueError below 0."""
+        if days < 0:
+            raise ValueError("days must be ≥ 0")
+        day = start
+        for _ in range(days):
+            day = self.next_working_day(day + dt.timedelta(days=1))
+        return day
+
+    def add_days(self, start: dt.date, days: int) -> dt.date:
+        """``start`` + ``days`` calendar days, moved to the next working day when that day is off
+        (Bộ luật Dân sự 2015, Điều 148 khoản 5)."""
+        return self.next_working_day(start + dt.timedelta(days=days))
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 when ``end`` ≤ ``start``)."""
+        count, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            count += self.is_working_day(day)
+        return count

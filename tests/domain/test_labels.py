@@ -20,7 +20,7 @@ LITERAL = re.compile(r'"((?:%s)\.[a-z_]+)"' % "|".join(sorted(ENTITY_LABELS, key
 def _codes_in_source() -> set[str]:
     codes: set[str] = set()
     for path in SOURCE.rglob("*.py"):
-        if path.name == "labels.py":
+        if path.name == "labels.py" or path.parent.name == "labels":
             continue
         text = path.read_text("utf-8")
         if "audit" not in text:

@@ -1,6 +1,6 @@
 """Every Vietnamese label the product shows for a code: household category, prior device, priority
 tier, eligibility rule (E1–E5) and its outcome, application state and workflow step, form of
-support and its receipt, staff role, audit action.
+support and its receipt, staff role, audit action; complaints' labels in labels/complaints.py.
 
 One table per kind of code, so a page, a PDF, a spreadsheet, the JSON API and the audit log name a
 thing the same way, and a change of wording is made once. Where one code is worded differently on
@@ -16,6 +16,7 @@ the workflow table included, can import it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from subsidy.domain.labels.complaints import *  # noqa: F401,F403  (complaints' labels: labels/complaints.py)
 
 # --------------------------------------------------------------------------------------------
 # Households (domain.md §2 E1, E2)
@@ -85,7 +86,6 @@ class RuleLabel:
 
     title: str
     failed: str
-
 
 RULE_LABELS: dict[str, RuleLabel] = {
     "E1": RuleLabel("Hộ nghèo hoặc hộ cận nghèo trong danh sách của năm",
