@@ -33,7 +33,6 @@ _KIN_WORDS = frozenset({
     "vo", "chong", "con", "cha", "me", "bo", "ong", "ba", "chau", "anh", "chi", "em", "di", "bac",
     "cau", "mo", "thim", "mu", "cu", "chat", "chut",
 })
-_GENDER_FAST = {"Nam": "M", "nam": "M", "NAM": "M", "Nữ": "F", "nữ": "F", "NỮ": "F"}
 # How the head's own row names its relation to the head.
 _HEAD_RELATIONS = frozenset({"chu ho", "ch", "chu ho gia dinh", "ban than", "la chu ho", "chuho"})
 
@@ -134,12 +133,11 @@ def parse_member(fields: Mapping[str, Any], this_year: int) -> tuple[MemberRecor
     except vn.VnValueError as err:
         errors.append(str(err))
     raw_gender = fields.get("gender")
-    gender = _GENDER_FAST.get(raw_gender) if raw_gender.__class__ is str else None
-    if gender is None:
-        try:
-            gender = parse_gender(raw_gender)
-        except vn.VnValueError as err:
-            errors.append(str(err))
+    gender = None
+    try:
+        gender = parse_gender(raw_gender)
+    except vn.VnValueError as err:
+        errors.append(str(err))
     citizen_id = kind = warning = None
     raw_id = fields.get("citizen_id")
     if raw_id is not None and cell_text(raw_id):

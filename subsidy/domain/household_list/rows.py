@@ -111,7 +111,6 @@ _ALL_FIELDS = ("stt", "code", "head_name", "birth_year", "gender", "citizen_id",
                "relation", "member_name", "prior_device", "prior_device_date")
 #: The skip reason of a header row repeated inside the table (a page break, two lists pasted).
 REPEATED_HEADER = "Dòng tiêu đề lặp lại."
-_GENDER_FAST = {"Nam": "M", "nam": "M", "NAM": "M", "Nữ": "F", "nữ": "F", "NỮ": "F", "M": "M", "F": "F"}
 #: The skip reason of an empty row (the reader counts runs of them to find the end of the table).
 BLANK_ROW = "Dòng trống."
 
@@ -277,12 +276,10 @@ class RowParser:
         gender = None
         raw_gender = cells.get("gender")
         if raw_gender is not None:
-            gender = _GENDER_FAST.get(raw_gender) if raw_gender.__class__ is str else None
-            if gender is None:
-                try:
-                    gender = parse_gender(raw_gender)
-                except vn.VnValueError as err:
-                    errors.append(str(err))
+            try:
+                gender = parse_gender(raw_gender)
+            except vn.VnValueError as err:
+                errors.append(str(err))
 
         citizen_id = kind = warning = None
         raw_id = cells.get("citizen_id")
