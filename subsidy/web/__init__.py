@@ -34,6 +34,7 @@ from subsidy.web import (
     reports,
     rulesets,
     security,
+    settings,
 )
 from subsidy.domain.labels import LIST_STATUS_LABELS, PRIOR_FILTER_LABELS
 from subsidy.web import commune_scope
@@ -44,7 +45,7 @@ from subsidy.web.printing import public_address_warning
 BLUEPRINTS = (
     main.bp, auth.bp, admin.bp, communes.bp, households.bp, imports.bp, applications.bp, lists.bp, rulesets.bp,
     handovers.bp, receipts.bp, reports.bp, province.bp, public.bp, radio.bp, exports.bp, guide.bp, jobs.bp,
-    backups.bp,
+    backups.bp, settings.bp,
 )
 
 

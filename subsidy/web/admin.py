@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from forms.auth import ConfirmForm, CreateUserForm, FullNameForm, RoleForm, TokenForm
@@ -14,7 +14,7 @@ from subsidy.domain.labels import ACTION_LABELS, AUDIT_KIND_LABELS, ENTITY_LABEL
 from subsidy.models import ApiToken, User
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit_log as audit_log_svc
-from subsidy.services import communes, list_exports, pages, users
+from subsidy.services import communes, instance_settings, list_exports, pages, users
 from subsidy.services.errors import ServiceError
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.exports import SPOOL_BYTES, issuer
@@ -58,7 +58,8 @@ def _users_page(create_form: CreateUserForm):
     accounts = pages.accounts(session)
     names = _commune_choices(create_form)
     return render_template("admin/users.html", accounts=accounts, create_form=create_form,
-                           confirm=ConfirmForm(), now=utcnow(), commune_names=names)
+                           confirm=ConfirmForm(), now=utcnow(), commune_names=names,
+                           public_base_url=instance_settings.public_base_url(db_session(), current_app.config))
 
 
 @bp.route("/tai-khoan/tao", methods=["POST"])

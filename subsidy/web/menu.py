@@ -40,6 +40,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("Tài khoản", "admin.users_index", frozenset({"admin"})),
     MenuEntry("Nhật ký", "admin.audit_log", frozenset({"admin", "approver"})),
     MenuEntry("Sao lưu", "backups.index", frozenset({"admin"})),
+    MenuEntry("Cài đặt", "settings.edit", frozenset({"admin"})),
 )
 
 

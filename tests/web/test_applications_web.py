@@ -471,9 +471,9 @@ def test_staff_are_warned_while_qr_codes_would_print_an_address_phones_cannot_op
     clerk = client_as(app, "clerk")
     for url in ("/", f"/ho-so/{aid}"):
         page = clerk.get(url).get_data(as_text=True)
-        assert ("PUBLIC_BASE_URL" in page) == warned
+        assert ("Quản trị cần đặt địa chỉ trang web trên Internet" in page) == warned
         if word:
             assert word in page and "điện thoại của người dân" in page
-    assert "PUBLIC_BASE_URL" not in client_as(app, "radio").get("/").get_data(as_text=True)
+    assert "Quản trị cần đặt địa chỉ" not in client_as(app, "radio").get("/").get_data(as_text=True)
     admin_page = client_as(app, "admin").get("/quan-tri/tai-khoan").get_data(as_text=True)
     assert "Địa chỉ công khai cho mã QR" in admin_page and (configured or "chưa đặt") in admin_page

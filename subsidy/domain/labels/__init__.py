@@ -358,7 +358,7 @@ ACTION_LABELS: dict[str, str] = {
     "backup.download": "Tải bản sao lưu (đã mã hóa) về máy",
     # communes, hamlets and the province's allocations
     "commune.create": "Thêm xã",
-    "commune.update": "Sửa thông tin xã",
+    "commune.update": "Sửa thông tin xã", "instance_setting.update": "Sửa cài đặt hệ thống",
     "commune.active": "Ngừng/mở lại hoạt động của xã",
     "hamlet.create": "Thêm ấp/thôn", "hamlet.update": "Sửa ấp/thôn", "commune.merge": "Gộp dữ liệu xã từ bản riêng",
     "province_allocation.create": "Ghi số máy tỉnh được phân bổ",
@@ -375,7 +375,7 @@ ENTITY_LABELS: dict[str, str] = {
     "proposal_list": "danh sách", "handover": "biên bản bàn giao", "cash_payment": "giấy biên nhận tiền",
     "receipt": "biên bản", "rule_set": "bộ quy tắc", "user": "tài khoản", "api_token": "mã truy cập API",
     "import": "lần nhập danh sách", "list": "danh sách", "audit": "nhật ký", "backup": "bản sao lưu", "job": "công việc chạy nền",
-    "commune": "xã", "hamlet": "ấp/thôn", "province_allocation": "phân bổ của tỉnh",
+    "commune": "xã", "instance_setting": "cài đặt hệ thống", "hamlet": "ấp/thôn", "province_allocation": "phân bổ của tỉnh",
 }
 
 #: A commune's approval level (domain.md §5: who approves the lists is a setting).
