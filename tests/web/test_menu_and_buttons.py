@@ -27,7 +27,7 @@ MENU_BY_HAND = {
     "approver": ["Hộ gia đình", "Hồ sơ", "Danh sách", "Biên bản", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc",
                  "Nhật ký"],
     "admin": ["Hộ gia đình", "Nhập danh sách", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc", "Xã", "Tài khoản",
-              "Nhật ký", "Sao lưu"],
+              "Nhật ký", "Sao lưu", "Cài đặt"],
     "radio": ["Số liệu phát thanh"],
     "province_officer": ["Tỉnh", "Hộ gia đình", "Hồ sơ", "Danh sách", "Báo cáo"],
     "province_approver": ["Tỉnh", "Hộ gia đình", "Hồ sơ", "Danh sách", "Báo cáo"],
