@@ -5,13 +5,13 @@ Builds ``--communes`` communes of ``--households`` households each (default 100 
 history per 100 households: 80 applications, 70 checked (60 eligible, 10 not eligible), 50
 proposed, 40 approved, 30 handed over, 5 paid in cash, 2 handovers voided (back to approved), and
 an allocation per commune. Then builds commune 1 alone, with the same rows, in a second database,
-and measures in the same run, for commune 1 (a clerk's Session: set_commune), median of ``--runs``:
+and measures in the same run, for commune 1 (a clerk's Session: set_commune), median of ``--runs``, the two databases timed in turns:
 the household list (first page of 50 and its count), a search ("nguyen van"), the waiting list
 (first 50) and the monthly tally; prints each timing in the province and alone and their ratio
 (target ≤ 1.2).
 
 usage: .venv/bin/python bench/province.py --database-url postgresql://postgres@127.0.0.1:5432/DB
-       [--communes 100] [--households 1500] [--runs 7]
+       [--communes 100] [--households 1500] [--runs 15] [--reuse]
        (DB and DB_alone are emptied first: give it databases of their own)
 """
 from __future__ import annotations
@@ -82,7 +82,7 @@ def _commune_rows(c: int, n: int, first_id: int) -> dict[str, list[dict]]:
         if r < 70:
             outcome = "eligible" if r < 60 else "not_eligible"
             step(outcome, 3)
-            out["decisions"].append(dict(application_id=i, rule_set_id=1, outcome=outcome,
+            out["decisions"].append(dict(application_id=i, commune_id=c, rule_set_id=1, outcome=outcome,
                                          failed_rules=[] if outcome == "eligible" else ["E2"], results=[], facts={},
                                          decided_at=t, priority_tier=3 if outcome == "eligible" else None))
         if r < 50:
@@ -147,38 +147,45 @@ def generate(url: str, communes: range, n: int) -> float:
     return time.perf_counter() - t0
 
 
-def measure(url: str, runs: int) -> dict[str, float]:
-    """Median seconds of each of commune 1's reads in a clerk's Session."""
+def measure(urls: dict[str, str], runs: int) -> dict[str, dict[str, float]]:
+    """Median seconds of each of commune 1's reads in a clerk's Session, per database; the two
+    databases are timed in turns (alone, province, alone, …) so a busy machine weighs on both alike."""
     from subsidy.models.scoping import set_commune
     from subsidy.services import allocations
     from subsidy.services.households import household_query
     from subsidy.services.pagination import paginate
     from subsidy.services.tally import tally
 
-    engine = make_engine(url)
-    session = make_sessionmaker(engine, readonly=True)()
-    set_commune(session, 1)
-    cases = {
-        "list": lambda: paginate(session, household_query(), 1, 50),
-        "search": lambda: paginate(session, household_query("nguyen van"), 1, 50),
-        "queue": lambda: allocations.waiting_list(session, 50, commune_id=1),
-        "tally": lambda: tally(session, MONTH, hamlets=HAMLETS, today=TODAY),
-    }
-    out = {}
-    for name, fn in cases.items():
-        fn()
-        session.rollback()
-        times = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
+    engines = {k: make_engine(u) for k, u in urls.items()}
+    sessions = {k: make_sessionmaker(e, readonly=True)() for k, e in engines.items()}
+
+    def cases(session):
+        return {
+            "list": lambda: paginate(session, household_query(), 1, 50),
+            "search": lambda: paginate(session, household_query("nguyen van"), 1, 50),
+            "queue": lambda: allocations.waiting_list(session, 50, commune_id=1),
+            "tally": lambda: tally(session, MONTH, hamlets=HAMLETS, today=TODAY),
+        }
+
+    for session in sessions.values():
+        set_commune(session, 1)
+        for fn in cases(session).values():  # warm up: plans cached, pages in memory
             fn()
-            times.append(time.perf_counter() - t0)
             session.rollback()
-        out[name] = statistics.median(times)
-    assert session.scalar(select(func.count()).select_from(Household)) > 0
-    session.close()
-    engine.dispose()
-    return out
+    times: dict[str, dict[str, list[float]]] = {k: {} for k in urls}
+    for _ in range(runs):
+        for name in ("list", "search", "queue", "tally"):
+            for k, session in sessions.items():
+                fn = cases(session)[name]
+                t0 = time.perf_counter()
+                fn()
+                times[k].setdefault(name, []).append(time.perf_counter() - t0)
+                session.rollback()
+    for k, session in sessions.items():
+        assert session.scalar(select(func.count()).select_from(Household)) > 0, k
+        session.close()
+        engines[k].dispose()
+    return {k: {name: statistics.median(v) for name, v in t.items()} for k, t in times.items()}
 
 
 def main() -> None:
@@ -186,8 +193,17 @@ def main() -> None:
     ap.add_argument("--database-url", required=True, help="PostgreSQL database to empty and use (and DB_alone)")
     ap.add_argument("--communes", type=int, default=100)
     ap.add_argument("--households", type=int, default=1500)
-    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--reuse", action="store_true", help="measure the databases a previous run built")
     args = ap.parse_args()
+    if args.reuse:
+        from subsidy.config import normalise_database_url
+
+        big_url = normalise_database_url(args.database_url)
+        base = make_url(big_url)
+        alone_url = base.set(database=f"{base.database}_alone").render_as_string(hide_password=False)
+        report(measure({"alone": alone_url, "province": big_url}, args.runs))
+        return
     big_url, _ = fresh_database(args.database_url, "bench-province-")
     base = make_url(big_url)
     admin = make_engine(big_url, isolation_level="AUTOCOMMIT")
@@ -201,7 +217,11 @@ def main() -> None:
     g_alone = generate(alone_url, range(1, 2), args.households)
     print(f"province: {args.communes} communes × {args.households:,} households generated in {g_big:.1f} s; "
           f"commune 1 alone in {g_alone:.1f} s (PostgreSQL)")
-    alone, big = measure(alone_url, args.runs), measure(big_url, args.runs)
+    report(measure({"alone": alone_url, "province": big_url}, args.runs))
+
+
+def report(medians: dict[str, dict[str, float]]) -> None:
+    alone, big = medians["alone"], medians["province"]
     for name in big:
         ratio = big[name] / alone[name] if alone[name] else float("nan")
         print(f"  {name:7s} province {big[name] * 1000:8.1f} ms   alone {alone[name] * 1000:8.1f} ms   "

@@ -134,7 +134,7 @@ def generate(url: str, n_households: int, n_applications: int, seed: int = 42,
                 if outcome == "undecided":
                     history.pop()
                 failed = [] if outcome != "not_eligible" else rnd.sample(["E1", "E2", "E4"], rnd.choice((1, 1, 2)))
-                decisions.append(dict(application_id=a_id, rule_set_id=1, outcome=outcome, failed_rules=failed,
+                decisions.append(dict(application_id=a_id, commune_id=1, rule_set_id=1, outcome=outcome, failed_rules=failed,
                                       results=[], facts={}, decided_at=t,
                                       priority_tier=tier if outcome == "eligible" else None))
                 if outcome != "eligible":

@@ -522,3 +522,48 @@ def test_0007_fills_existing_communes_from_the_configured_document_settings(empt
         assert conn.execute(sa.text("SELECT count(*) FROM communes")).scalar_one() == 2
     engine.dispose()
     upgrade_database(url)
+
+
+# --------------------------------------------------------------------------------------------
+# 0008: eligibility decisions carry their application's commune
+# --------------------------------------------------------------------------------------------
+
+
+def test_0008_gives_each_decision_its_applications_commune(empty_database):
+    url = empty_database
+    _history_at_0004(url)
+    upgrade_database(url, "0007")
+    engine = make_engine(url)
+    t = _tables(engine)
+    with engine.begin() as conn:
+        first = conn.execute(sa.select(t["communes"].c.id)).scalar_one()
+        conn.execute(t["communes"].insert().values(
+            code="PHUMY", name="xã Phú Mỹ", issuing_body="UBND", issuing_body_parent="", place_name="Phú Mỹ",
+            province="", signer_title="", signer_name="", approval_level="commune", active=True, created_at=NOW))
+        other = conn.execute(sa.select(t["communes"].c.id).where(t["communes"].c.code == "PHUMY")).scalar_one()
+        conn.execute(t["households"].insert().values(
+            id=50, commune_id=other, code="PM-1", head_name="Hộ Mỹ", hamlet="Ấp", members=1, meritorious=False,
+            social_policy=False, prior_device="none", search_text="", sort_key="", archived=False,
+            created_at=NOW, updated_at=NOW))
+        conn.execute(t["applications"].insert().values(
+            id=50, commune_id=other, household_id=50, programme="VTCI-2025", tracking_code="K7QX9M4T50",
+            received_on=dt.date(2026, 1, 5), support_form="package", state="eligible", state_changed_at=NOW,
+            created_at=NOW))
+        conn.execute(t["rule_sets"].insert().values(
+            id=1, code="TT14-2022", version=1, title="TT14", legal_source="TT14", effective_from=dt.date(2022, 12, 12),
+            eligible_categories=["poor"], support_amount=500000, cash_cutoff=dt.date(2022, 12, 12),
+            priority_order=["P1"], definition={}, active=True, created_at=NOW))
+        for app_id in (1, 50):
+            conn.execute(t["eligibility_decisions"].insert().values(
+                application_id=app_id, rule_set_id=1, outcome="eligible", failed_rules=[], results=[], facts={},
+                decided_at=NOW))
+    engine.dispose()
+    upgrade_database(url, "0008")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT application_id, commune_id FROM eligibility_decisions "
+                                    "ORDER BY application_id")).all()
+        if engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert [tuple(r) for r in rows] == [(1, first), (50, other)]
+    engine.dispose()

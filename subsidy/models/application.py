@@ -187,9 +187,13 @@ class EligibilityDecision(Base):
         CheckConstraint("priority_tier IS NULL OR priority_tier BETWEEN 1 AND 4", name="priority_tier"),
         # An application's latest decision in a period (the tally) is one seek.
         Index("ix_eligibility_decisions_application_decided", "application_id", "decided_at", "id"),
+        # The commune's decisions of a period (the tally's reasons) without reading the province's.
+        Index("ix_eligibility_decisions_commune_decided", "commune_id", "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Repeats the application's commune: the tally's reasons seek the commune's decisions by date.
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
     rule_set_id: Mapped[int] = mapped_column(ForeignKey("rule_sets.id"))
     outcome: Mapped[str] = mapped_column(String(16))

@@ -11,7 +11,7 @@ quota, reports, the queue); these listeners are the safety net and the default:
   True)`` lifts it for the checks that must look across communes (a CCCD, E4; domain.md §10).
   Core statements on tables (the bulk writers) are not touched: they set ``commune_id`` themselves.
 * ``before_flush``: a new scoped row without ``commune_id`` takes its parent's (a handover, a cash
-  payment or a receipt its application's, an application its household's), else the Session's
+  payment, a receipt or an eligibility decision its application's, an application its household's), else the Session's
   commune, else the instance's only commune; with no commune yet it is created from the
   defaults (environment COMMUNE_* settings) and ``session.info[CREATED_KEY]`` says so, so the
   command or page can tell the user. With several communes and none chosen it raises
@@ -25,7 +25,7 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from subsidy.domain.scope import COMMUNE_ROLES, CommuneRequired
-from subsidy.models.application import Allocation, Application, ProposalList
+from subsidy.models.application import Allocation, Application, EligibilityDecision, ProposalList
 from subsidy.models.audit import AuditEntry
 from subsidy.models.commune import Commune, Hamlet
 from subsidy.models.handover import CashPayment, Handover
@@ -36,6 +36,11 @@ from subsidy.models.user import User
 #: Models with a commune_id whose reads are limited to the Session's commune.
 SCOPED: tuple[type, ...] = (Household, Application, Allocation, ProposalList, Receipt, ReceiptCounter,
                             Handover, CashPayment, AuditEntry)
+#: Models with a commune_id that new rows take from their parent but that get no criteria: their
+#: queries join them as aliases in ON clauses, where with_loader_criteria renders the table's own
+#: name instead of the alias; the queries that need their commune filter it explicitly (the
+#: tally's reasons).
+STAMPED_ONLY: tuple[type, ...] = (EligibilityDecision,)
 COMMUNE_KEY = "subsidy.commune_id"
 DEFAULTS_KEY = "subsidy.commune_defaults"
 CREATED_KEY = "subsidy.commune_created"
@@ -108,7 +113,7 @@ def _create_first_commune(session: Session) -> int:
 
 def _parent_commune(session: Session, obj: Any) -> int | None:
     parent: tuple[Any, Any] | None = None
-    if isinstance(obj, (Handover, CashPayment, Receipt)):
+    if isinstance(obj, (Handover, CashPayment, Receipt, EligibilityDecision)):
         parent = (Application, obj.application_id)
     elif isinstance(obj, Application):
         parent = (Household, obj.household_id)
@@ -138,7 +143,7 @@ def _stamp_commune(session: Session, _context: Any, _instances: Any) -> None:
             if obj.commune_id is None and obj.role in COMMUNE_ROLES:
                 obj.commune_id = fallback()
             continue
-        if not isinstance(obj, SCOPED) or obj.commune_id is not None:
+        if not isinstance(obj, SCOPED + STAMPED_ONLY) or obj.commune_id is not None:
             continue
         if isinstance(obj, AuditEntry):
             # Instance-level actions (accounts, communes, rule sets) belong to no commune unless

@@ -341,7 +341,8 @@ def check_many(session: Session, applications: Sequence[Application], actor: Use
         f = facts[a.id]
         d = rules.decide(f, spec)
         decisions.append(d)
-        rows.append({"application_id": a.id, "rule_set_id": rule_set.id, "outcome": d.outcome,
+        rows.append({"application_id": a.id, "commune_id": a.commune_id, "rule_set_id": rule_set.id,
+                     "outcome": d.outcome,
                      "priority_tier": d.tier, "failed_rules": list(d.failed), "results": d.results_as_dicts(),
                      "facts": {**f.to_dict(), "rule_set": d.rule_set, "missing": list(d.missing), "tier_id": d.tier_id},
                      "decided_by_id": actor_id, "decided_at": at})
@@ -352,7 +353,7 @@ def check_many(session: Session, applications: Sequence[Application], actor: Use
             moves.append((a, target, reason))
         else:
             checks.append({"at": at, "actor_id": actor_id, "action": "application.check", "entity_type": "application",
-                           "entity_id": a.id, "changes": {"outcome": [None, d.outcome]},
+                           "entity_id": a.id, "commune_id": a.commune_id, "changes": {"outcome": [None, d.outcome]},
                            "note": rules.missing_summary(d) or None})
     workflow.move_many(session, moves, actor, at=at)
     for tier, group in by_tier.items():  # one UPDATE per tier, not one per application

@@ -97,7 +97,7 @@ def move_many(
         events.append({"application_id": app.id, "from_state": current.value, "to_state": target.value,
                        "actor_id": actor_id, "at": at, "reason": reason or None})
         entries.append({"at": at, "actor_id": actor_id, "action": f"application.{mv.name}",
-                        "entity_type": "application", "entity_id": app.id,
+                        "entity_type": "application", "entity_id": app.id, "commune_id": app.commune_id,
                         "changes": {"state": [current.value, target.value]}, "note": reason})
     # One UPDATE per target state (not one per row), then the objects are told what is stored.
     for target_value, ids in by_target.items():

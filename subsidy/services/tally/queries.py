@@ -22,6 +22,7 @@ from sqlalchemy import Select, and_, case, distinct, func, null, or_, select, te
 from sqlalchemy.orm import Session, aliased
 
 from subsidy.domain.reports import Period
+from subsidy.models.scoping import session_commune
 from subsidy.models import (
     Allocation, Application, ApplicationEvent, CashPayment, EligibilityDecision, Handover, Household,
 )
@@ -108,8 +109,9 @@ def _q_pipeline(p: Period, by_cell: bool = True, materialize: bool = True) -> Se
     return q.join(_H, _H.id == pa.c.household_id).group_by(_H.hamlet, _H.category, pa.c.tier)
 
 
-def _q_reasons(p: Period, dialect: str) -> Select:
-    """(rule, count) from each application's latest decision in the period, when not_eligible."""
+def _q_reasons(p: Period, dialect: str, commune_id: int | None = None) -> Select:
+    """(rule, count) from each application's latest decision in the period, when not_eligible;
+    ``commune_id``: the commune's decisions only (a seek on its own, not the province's)."""
     latest = select(_latest_decision_id(p).label("decision_id")).select_from(_A).subquery("latest")
     d = aliased(EligibilityDecision)
     if dialect == "postgresql":
@@ -118,7 +120,7 @@ def _q_reasons(p: Period, dialect: str) -> Select:
         rules = func.json_each(d.failed_rules).table_valued("value", joins_implicitly=True)
     return (select(rules.c.value.label("rule"), func.count(distinct(d.application_id)).label("n"))
             .select_from(latest).join(d, _decision_in_period(d, latest.c.decision_id, p)).join(rules, true())
-            .where(d.outcome == "not_eligible")
+            .where(d.outcome == "not_eligible", *(() if commune_id is None else (d.commune_id == commune_id,)))
             .group_by(rules.c.value).order_by(rules.c.value))
 
 
@@ -177,20 +179,22 @@ def statements(session: Session, p: Period, by_cell: bool = True) -> dict[str, S
     """``tally_statements`` for this session's database. MATERIALIZED CTEs need PostgreSQL ≥ 12 or
     SQLite ≥ 3.35 (older ones get a plain CTE). On PostgreSQL, JIT compilation is switched off for
     the current transaction (SET LOCAL): these short aggregates spent a third of their time being
-    compiled."""
+    compiled. A Session working for one commune (models.scoping) gets that commune's statements:
+    the scoped models through its criteria, the decisions of the reasons explicitly."""
     dialect = session.get_bind().dialect
     version = tuple(dialect.server_version_info or ())
     if dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
     materialize = version >= ((3, 35) if dialect.name == "sqlite" else (12,))
-    return tally_statements(p, dialect.name, materialize=materialize, by_cell=by_cell)
+    return tally_statements(p, dialect.name, materialize=materialize, by_cell=by_cell,
+                            commune_id=session_commune(session))
 
 
-def tally_statements(p: Period, dialect: str, *, materialize: bool = True, by_cell: bool = True
-                     ) -> dict[str, Select]:
+def tally_statements(p: Period, dialect: str, *, materialize: bool = True, by_cell: bool = True,
+                     commune_id: int | None = None) -> dict[str, Select]:
     """The SQL statements one tally runs (the bench times them bare): name → Select."""
     return {
-        "pipeline": _q_pipeline(p, by_cell, materialize), "reasons": _q_reasons(p, dialect),
+        "pipeline": _q_pipeline(p, by_cell, materialize), "reasons": _q_reasons(p, dialect, commune_id),
         "handovers": _q_handovers(p, by_cell), "payments": _q_payments(p, by_cell),
         "allocated": _q_allocated(p), "hamlets": _q_hamlets(),
     }
