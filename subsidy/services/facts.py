@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Sequence
+from typing import Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import tracking
@@ -19,6 +19,7 @@ from subsidy.domain.rules import Facts
 from subsidy.domain.workflow import State
 from subsidy.models import (
     Allocation, Application, CashPayment, Handover, Household, HouseholdMember, HouseholdStatus, ProposalList,
+    ProvinceAllocation,
 )
 from subsidy.models.scoping import ALL_COMMUNES
 
@@ -57,11 +58,33 @@ def _facts(app: Application, h: Household, on: dt.date, handovers: int, cash: in
     )
 
 
-def phones_allocated_on(session: Session) -> dt.date | None:
-    """The date phones were allocated to the locality, up to which an earlier tablet or learning
-    device counts (E2, domain.md §2): the earliest allocation not voided, or None while there is
-    none."""
-    return session.scalar(select(func.min(Allocation.allocated_on)).where(Allocation.voided_at.is_(None)))
+def phones_allocated_on(session: Session, commune_id: int) -> dt.date | None:
+    """The date phones were allocated to commune ``commune_id``, up to which an earlier tablet or
+    learning device counts (E2, domain.md §2 and §10), or None while it has none: see
+    :func:`allocation_dates`."""
+    return allocation_dates(session, [commune_id]).get(commune_id)
+
+
+def allocation_dates(session: Session, commune_ids: Iterable[int]) -> dict[int, dt.date]:
+    """{commune id: the date phones were first allocated to it} for the communes that have a live
+    allocation (E2: "the time the ministry allocates phones to the locality", domain.md §2). A
+    commune's share of a province allocation dates from the province allocation it came from
+    (province_allocations.received_on: when the ministry's phones reached the province, §10), an
+    allocation the commune recorded itself from its own date (allocations.allocated_on); the
+    earliest of its allocations not voided (nor taken from a voided province allocation) wins.
+    Each commune has its own: never another commune's."""
+    ids = sorted(set(commune_ids))
+    if not ids:
+        return {}
+    day = case((Allocation.province_allocation_id.is_not(None), ProvinceAllocation.received_on),
+               else_=Allocation.allocated_on)
+    rows = session.execute(
+        select(Allocation.commune_id, func.min(day))
+        .outerjoin(ProvinceAllocation, ProvinceAllocation.id == Allocation.province_allocation_id)
+        .where(Allocation.voided_at.is_(None), ProvinceAllocation.voided_at.is_(None),
+               Allocation.commune_id.in_(ids))
+        .group_by(Allocation.commune_id), execution_options={ALL_COMMUNES: True})
+    return {cid: day for cid, day in rows if day is not None}
 
 
 def load_facts_bulk(session: Session, applications: Sequence[Application], on: dt.date) -> dict[int, Facts]:
@@ -69,7 +92,7 @@ def load_facts_bulk(session: Session, applications: Sequence[Application], on: d
     them), in a few queries whatever the number of applications: households, live handovers and
     live cash payments per household (voided_at IS NULL), the household's other supported
     applications (SUPPORTED states) and those of other households sharing a person with it
-    (:func:`_supported_elsewhere`), approved lists, the allocation date (phones_allocated_on),
+    (:func:`_supported_elsewhere`), approved lists, each commune's allocation date (allocation_dates),
     the households' status records of ``on``'s year. ``{}`` for no applications."""
     if not applications:
         return {}
@@ -96,7 +119,7 @@ def load_facts_bulk(session: Session, applications: Sequence[Application], on: d
         for pl in session.scalars(select(ProposalList).where(ProposalList.id.in_(list_ids),
                                                              ProposalList.status == "approved")):
             approved[pl.id] = _decision_text(pl.decision_number, pl.decision_date) or pl.number
-    allocated_on = phones_allocated_on(session)
+    allocated_on = allocation_dates(session, {a.commune_id for a in applications})
     shared = _supported_elsewhere(session, households)
     statuses = {s.household_id: s for s in session.scalars(select(HouseholdStatus).where(
         HouseholdStatus.household_id.in_(hh_ids), HouseholdStatus.year == on.year))}
@@ -106,7 +129,8 @@ def load_facts_bulk(session: Session, applications: Sequence[Application], on: d
         others = [tracking.display(c) for aid, c in supported.get(a.household_id, []) if aid != a.id]
         others += shared.get(a.household_id, [])
         out[a.id] = _facts(a, h, on, handovers.get(a.household_id, 0), cash.get(a.household_id, 0), others,
-                           approved.get(a.proposal_list_id) if a.proposal_list_id else None, allocated_on,
+                           approved.get(a.proposal_list_id) if a.proposal_list_id else None,
+                           allocated_on.get(a.commune_id),
                            statuses.get(a.household_id))
     return out
 
