@@ -29,7 +29,25 @@ def _backup(session: Session, job: Job, actor: User | None) -> None:
     run_backup(session, job, actor, bound_app().config)
 
 
-RUNNERS = {"bulk_check": _bulk_check, "backup": _backup}
+def _import_preview(session: Session, job: Job, actor: User | None) -> None:
+    from subsidy.services import import_job
+
+    import_job.run_preview(session, job, actor, bound_app().config, session.commit)
+
+
+def _import_commit(session: Session, job: Job, actor: User | None) -> None:
+    from subsidy.services import import_job
+
+    # One transaction for the whole list: progress is committed only while the file is read
+    # (before the import touches the database); the rows are committed with the job's end.
+    import_job.run_commit(session, job, actor, bound_app().config, session.commit)
+    jobs_svc.finish(job)
+    session.commit()
+    import_job.after_commit(job)
+
+
+RUNNERS = {"bulk_check": _bulk_check, "backup": _backup, "import_preview": _import_preview,
+           "import_commit": _import_commit}
 
 
 def run(job_id: int) -> None:
@@ -53,9 +71,12 @@ def run(job_id: int) -> None:
             except Exception:
                 session.rollback()
                 log.exception("job %s failed", job_id)
-                jobs_svc.fail(job, "Công việc dừng vì lỗi hệ thống; phần đã làm được giữ nguyên. Hãy báo quản trị.")
+                kept = ("chưa ghi gì vào sổ hộ" if job.kind.startswith("import_")
+                        else "phần đã làm được giữ nguyên")
+                jobs_svc.fail(job, f"Công việc dừng vì lỗi hệ thống; {kept}. Hãy báo quản trị.")
             else:
-                jobs_svc.finish(job)
+                if job.status != "done":
+                    jobs_svc.finish(job)
             session.commit()
         finally:
             session.close()

@@ -20,6 +20,17 @@ from subsidy.services.errors import NotFound
 JOB_LABELS: dict[str, str] = {
     "bulk_check": "Kiểm tra điều kiện hàng loạt",
     "backup": "Sao lưu cơ sở dữ liệu",
+    "import_preview": "Đọc và xem trước danh sách hộ",
+    "import_commit": "Nhập danh sách hộ",
+}
+
+
+#: Job kind → what its ``total``/``done`` count (the progress line: "120/500 hồ sơ").
+JOB_UNITS: dict[str, str] = {
+    "bulk_check": "hồ sơ",
+    "backup": "tệp",
+    "import_preview": "dòng",
+    "import_commit": "dòng",
 }
 
 

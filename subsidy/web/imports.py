@@ -4,8 +4,12 @@ The uploaded file stays on the server under ``instance/imports/<random id>/`` (o
 from the config or the environment) between the preview and the confirmation, so the commit
 imports exactly the file that was previewed; the browser never sends it back.  The folder is
 deleted after the commit, on cancel, or — for abandoned previews — a day later (swept at each
-new upload).  Only its uploader (or an admin) can see or commit a preview.  Both steps call
-services.importer.import_households, like the CLI.
+new upload).  Only its uploader (or an admin) can see or commit a preview.  Both steps run as
+background jobs (services/import_job.py on the job worker, calling
+services.importer.import_households like the CLI): the upload answers at once, the preview page
+shows the rows read so far (reloading itself every 2 seconds) until the preview is ready, and the
+confirmation leads to the commit job's page (progress, then the summary).  Only the cheap check
+of the file's type (its first bytes) is made in the request.
 
 After a commit the folder is replaced by a small receipt ``<id>.xong.json`` (who, when, counts),
 kept a day, so that confirming the same preview again (a double click, the back button, a second
@@ -30,11 +34,12 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from forms.households import CancelImportForm, ConfirmImportForm, ImportForm
-from subsidy.domain import vn
 from subsidy.domain.labels import LEFT_OUTCOME_LABELS, SHEET_KIND_LABELS
 from subsidy.request_scope import db_session, roles_required
-from subsidy.services import importer
-from subsidy.services.errors import ServiceError
+from subsidy import jobs
+from subsidy.services import import_job, importer
+from subsidy.services import jobs as jobs_svc
+from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web.pagination import Page
 from subsidy.web import commune_scope
 
@@ -54,8 +59,8 @@ def _root() -> Path:
     return root
 
 
-DONE_SUFFIX = ".xong.json"
-BUSY_SUFFIX = ".dang-nhap"
+DONE_SUFFIX = import_job.DONE_SUFFIX
+BUSY_SUFFIX = import_job.BUSY_SUFFIX
 
 
 def _sweep(root: Path) -> None:
@@ -144,42 +149,8 @@ def _folder(token: str) -> Path:
     return folder
 
 
-def _record_done(folder: Path, token: str, report: importer.ImportReport) -> None:
-    """Leave ``<id>.xong.json`` where the preview was: who imported what, and when."""
-    meta = _meta(folder)
-    done = {"user_id": meta.get("user_id"), "at": time.time(), "filename": report.filename,
-            "list_year": report.list_year, "committed": report.committed, "counts": report.counts}
-    path = folder.parent / (token + DONE_SUFFIX)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(done, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def _meta(folder: Path) -> dict[str, Any]:
-    return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-
-
-def _run(folder: Path, *, dry_run: bool, skip_invalid: bool, complete: bool | None = None) -> importer.ImportReport:
-    meta = _meta(folder)
-    session = db_session()
-    actor = current_user._get_current_object()
-    # End the read transaction opened by the sign-in check: on SQLite every transaction takes the
-    # write lock (BEGIN IMMEDIATE), and reading a large file takes seconds.  The import opens its
-    # own transaction only when it queries the database, after the file has been read.
-    session.rollback()
-    return importer.import_households(
-        session, (folder / "upload").read_bytes(), meta["filename"], actor,
-        year=meta.get("year"), dry_run=dry_run, skip_invalid=skip_invalid,
-        limits=importer.ImportLimits.from_config(current_app.config),
-        hamlets=commune_scope.hamlets(commune_scope.commune_of(meta.get("commune_id"))),
-        commune_id=meta.get("commune_id"), complete=complete,
-    )
-
-
-def _save_report(folder: Path, report: importer.ImportReport) -> None:
-    tmp = folder / "preview.json.tmp"
-    tmp.write_text(report.to_json(), encoding="utf-8")
-    os.replace(tmp, folder / "preview.json")
+    return import_job.read_meta(folder)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -201,34 +172,49 @@ def new():
     upload = form.file.data
     filename = Path(upload.filename or "danh-sach").name[:200]
     data = upload.read()
+    try:  # the file's type and size from its first bytes: a wrong file is told at once
+        importer.sniff_format(data, filename, importer.ImportLimits.from_config(current_app.config))
+    except ServiceError as err:
+        return render_template("imports/new.html", form=form, error=str(err)), 422
     root = _root()
     _sweep(root)
     token = secrets.token_urlsafe(24)
     folder = root / token
     folder.mkdir(mode=0o700)
-    (folder / "upload").write_bytes(data)
-    meta = {"filename": filename, "year": form.year.data, "skip_invalid": bool(form.skip_invalid.data),
-            "user_id": current_user.id, "commune_id": current_user.commune_id, "created": time.time()}
-    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    (folder / import_job.UPLOAD).write_bytes(data)
     session = db_session()
-    try:
-        report = _run(folder, dry_run=True, skip_invalid=meta["skip_invalid"])
-    except ServiceError as err:
-        session.rollback()
-        shutil.rmtree(folder, ignore_errors=True)
-        return render_template("imports/new.html", form=form, error=str(err)), 422
-    session.rollback()
-    _save_report(folder, report)
+    job = jobs_svc.create_job(session, "import_preview", {"folder": str(folder), "token": token}, 0, current_user)
+    meta = {"filename": filename, "year": form.year.data, "skip_invalid": bool(form.skip_invalid.data),
+            "user_id": current_user.id, "commune_id": current_user.commune_id, "created": time.time(),
+            "job_id": job.id}
+    import_job.write_json(folder / import_job.META, meta)
+    session.commit()
+    jobs.enqueue(job.id)
     return redirect(url_for("imports.preview", token=token))
+
+
+def _reading(folder: Path, token: str):
+    """The page of an upload whose preview is not ready: the preview job's progress (reloading
+    itself), or why it failed (422, the upload already deleted)."""
+    meta = _meta(folder)
+    try:
+        job = jobs_svc.get_job(db_session(), int(meta.get("job_id") or 0))
+    except NotFound:
+        abort(404)
+    running = job.status in ("queued", "running")
+    page = render_template("imports/reading.html", job=job, meta=meta, token=token, running=running,
+                           stalled=jobs_svc.stalled(job), unit=jobs_svc.JOB_UNITS[job.kind],
+                           cancel=CancelImportForm())
+    return page, (422 if job.status == "failed" else 200)
 
 
 @bp.route("/<token>")
 @roles_required(*ROLES)
 def preview(token: str):
     folder = _folder(token)
-    path = folder / "preview.json"
+    path = folder / import_job.PREVIEW
     if not path.is_file():
-        abort(404)
+        return _reading(folder, token)
     report = importer.ImportReport.from_json(path.read_text(encoding="utf-8"))
     counts = report.counts
     status = request.args.get("status", "")
@@ -276,44 +262,17 @@ def commit(token: str):
     except OSError:
         _gone(token)
     session = db_session()
+    job = jobs_svc.create_job(session, "import_commit", {"folder": str(claimed), "token": token,
+                                                         "skip_invalid": bool(form.skip_invalid.data),
+                                                         "complete": form.complete_choice()},
+                              0, current_user)
     try:
-        report = _run(claimed, dry_run=False, skip_invalid=bool(form.skip_invalid.data),
-                      complete=form.complete_choice())
-    except importer.ImportRefused as err:
-        session.rollback()
-        claimed.rename(folder)
-        _save_report(folder, err.report)
-        flash(str(err), "error")
-        return redirect(url_for("imports.preview", token=token, status="error"))
-    except ServiceError as err:
-        session.rollback()
-        shutil.rmtree(claimed, ignore_errors=True)
-        flash(str(err), "error")
-        return redirect(url_for("imports.new"))
+        session.commit()
     except Exception:
-        session.rollback()
         claimed.rename(folder)
         raise
-    session.commit()
-    try:
-        _record_done(claimed, token, report)
-    except OSError:
-        pass  # only the "already imported" page depends on it
-    shutil.rmtree(claimed, ignore_errors=True)
-    c = {k: vn.format_money(v) for k, v in report.counts.items()}
-    if report.committed:
-        parts = [f"thêm {c['new']} hộ", f"cập nhật {c['update']} hộ"]
-        if report.counts["unchanged"]:
-            parts.append(f"{c['unchanged']} hộ không đổi")
-        if report.counts["error"]:
-            parts.append(f"bỏ qua {c['error']} dòng lỗi")
-        if report.year_counts.get("leave"):
-            parts.append(f"{vn.format_money(report.year_counts['leave'])} hộ ghi là không còn trong danh sách năm "
-                         f"{report.list_year}")
-        flash(f"Đã nhập danh sách năm {report.list_year}: {', '.join(parts)}.", "success")
-    else:
-        flash(f"Không có gì thay đổi: {c['unchanged']} hộ trong tệp đã có và giống hệt.", "success")
-    return redirect(url_for("households.index"))
+    jobs.enqueue(job.id)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/<token>/huy", methods=["POST"])

@@ -1,5 +1,6 @@
 """A background job's page: its progress while it runs (the page reloads itself every 2 seconds,
-no script needed) and, when it is done, the summary of what changed and what was refused."""
+no script needed) and, when it is done, each kind's own summary (templates/jobs/_summary_<kind>.html:
+a bulk check's outcomes and refusals, a backup's file, an import's counts); a failed job says why."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template
@@ -26,7 +27,7 @@ def show(job_id: int):
     job = _job(job_id)
     return render_template("jobs/show.html", job=job, label=svc.JOB_LABELS.get(job.kind, job.kind),
                            outcome_labels=OUTCOME_LABELS, running=job.status in ("queued", "running"),
-                           stalled=svc.stalled(job))
+                           stalled=svc.stalled(job), unit=svc.JOB_UNITS.get(job.kind, ""))
 
 
 @bp.route("/<int:job_id>.json")

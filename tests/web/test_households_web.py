@@ -258,10 +258,12 @@ def test_upload_preview_commit_the_sample(app, client, login_as, import_dir):
     sess.close()
 
     resp = client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={})
-    assert resp.status_code == 302 and resp.headers["Location"].endswith("/ho-gia-dinh/")
+    assert resp.status_code == 302 and "/cong-viec/" in resp.headers["Location"]  # the commit job's page
     assert not (import_dir / token).exists()
-    listing = text(client.get("/ho-gia-dinh/"))
-    assert "Đã nhập danh sách năm 2025: thêm 180 hộ" in listing and "180 mục" in listing
+    done = text(client.get(resp.headers["Location"]))
+    assert "Đã xong:" in done and "Đã nhập danh sách năm 2025 («ho-ngheo-2025-phu-tan.xlsx»): thêm 180 hộ" in done
+    assert 'http-equiv="refresh"' not in done and 'href="/ho-gia-dinh/"' in done
+    assert "180 mục" in text(client.get("/ho-gia-dinh/"))
     again = client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={})  # a second confirmation writes nothing
     assert again.status_code == 410 and "Tệp này đã được nhập rồi" in text(again)
 
@@ -273,9 +275,12 @@ def test_upload_preview_commit_the_sample(app, client, login_as, import_dir):
     n_audit = sess.scalar(select(func.count()).select_from(AuditEntry))
     sess.close()
     token = resp.headers["Location"].rsplit("/", 1)[1]
-    client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={})
+    job_page = text(client.get(client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={}).headers["Location"]))
+    assert "Không có gì thay đổi: 180 hộ trong tệp đã có và giống hệt" in job_page
     sess = app.extensions["subsidy.sessionmaker"]()
-    assert sess.scalar(select(func.count()).select_from(AuditEntry)) == n_audit
+    # only the commit job's own entry ("job.create"): no household entry, no batch entry
+    assert sess.scalar(select(func.count()).select_from(AuditEntry)) == n_audit + 1
+    assert sess.scalars(select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1)).one() == "job.create"
     sess.close()
 
 
@@ -288,8 +293,11 @@ def test_preview_with_errors_refuses_unless_skip_invalid(app, client, login_as):
     assert "Lỗi <b>1</b>" in page and "Dòng 2" in page and "số mũ" in page
     token = url.rsplit("/", 1)[1]
     resp = client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={})
-    assert resp.status_code == 302 and "status=error" in resp.headers["Location"]
-    assert "Không nhập tệp này" in text(client.get(resp.headers["Location"]))
+    assert resp.status_code == 302 and "/cong-viec/" in resp.headers["Location"]
+    failed = text(client.get(resp.headers["Location"]))
+    assert "Không nhập tệp này: có 1 dòng lỗi" in failed and "Chưa có hộ nào được ghi" in failed
+    assert f"/nhap-danh-sach/{token}?status=error" in failed  # back to the preview, which is still there
+    assert "Lỗi <b>1</b>" in text(client.get(f"/nhap-danh-sach/{token}?status=error"))
     sess = app.extensions["subsidy.sessionmaker"]()
     assert sess.scalar(select(func.count()).select_from(Household)) == 0
     sess.close()
