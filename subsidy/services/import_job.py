@@ -79,12 +79,14 @@ def _import(session: Session, job: Job, actor: User | None, folder: Path, config
         job.summary = {"rows_known": total >= done and total > 0}
         commit_progress()
 
-    return importer.import_households(
+    report = importer.import_households(
         session, (folder / UPLOAD).read_bytes(), meta["filename"], actor,
         year=meta.get("year"), dry_run=dry_run, skip_invalid=skip_invalid,
         limits=importer.ImportLimits.from_config(config), progress=progress,
         hamlets=hamlets, commune_id=meta.get("commune_id"),
     )
+    job.total = job.done = max(job.done, 1)  # the whole file was read: the last row's number
+    return report
 
 
 def run_preview(session: Session, job: Job, actor: User | None, config: Mapping[str, Any],

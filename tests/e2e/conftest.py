@@ -27,7 +27,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, st
     url = f"sqlite:///{db}"
     upgrade_database(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "e2e", "TESTING": False,
-                      "RATELIMIT_STORAGE_URI": "memory://"})
+                      "RATELIMIT_STORAGE_URI": "memory://",
+                      # no job worker beside this server: the import preview and commit jobs run in the request
+                      "JOBS_IMMEDIATE": True})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
