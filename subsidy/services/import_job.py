@@ -10,10 +10,11 @@ twice); the commit job imports that file in one transaction and, once it is comm
 receipt ``<token>.xong.json`` in its place (:func:`after_commit`). A refused commit (rows with
 errors and no «bỏ qua») puts the folder back with the new report, so the preview shows why.
 
-Job params: ``{"folder": absolute path, "token": str}`` (and ``"skip_invalid": bool`` for the
-commit). Job summary: ``{"rows_known": bool}`` while the file is read (``done``/``total`` are rows
+Job params: ``{"folder": absolute path, "token": str}`` (and for the commit ``"skip_invalid": bool``,
+``"complete": bool | None``: the list replaces the commune's list of its year, None for the file's default). Job summary: ``{"rows_known": bool}`` while the file is read (``done``/``total`` are rows
 read / rows the sheet declares; ``rows_known`` False when it declares none, e.g. dimension ``A1``),
-then for the commit ``{"filename", "list_year", "committed", "counts": {status: rows}}``.
+then for the commit ``{"filename", "list_year", "committed", "counts": {status: rows}, "left": households
+written as no longer on the year's list}``.
 These functions never commit: the job worker commits (subsidy/jobs/tasks.py).
 """
 from __future__ import annotations
@@ -83,7 +84,7 @@ def _import(session: Session, job: Job, actor: User | None, folder: Path, config
         session, (folder / UPLOAD).read_bytes(), meta["filename"], actor,
         year=meta.get("year"), dry_run=dry_run, skip_invalid=skip_invalid,
         limits=importer.ImportLimits.from_config(config), progress=progress,
-        hamlets=hamlets, commune_id=meta.get("commune_id"),
+        hamlets=hamlets, commune_id=meta.get("commune_id"), complete=job.params.get("complete"),
     )
     job.total = job.done = max(job.done, 1)  # the whole file was read: the last row's number
     return report
@@ -133,7 +134,8 @@ def run_commit(session: Session, job: Job, actor: User | None, config: Mapping[s
         raise
     jobs_svc.add_progress(job, 0, {"rows_known": job.summary.get("rows_known", True),
                                    "filename": report.filename, "list_year": report.list_year,
-                                   "committed": report.committed, "counts": report.counts})
+                                   "committed": report.committed, "counts": report.counts,
+                                   "left": report.year_counts.get("leave", 0)})
     return report
 
 

@@ -41,7 +41,6 @@ from subsidy.services import import_job, importer
 from subsidy.services import jobs as jobs_svc
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web.pagination import Page
-from subsidy.web import commune_scope
 
 bp = Blueprint("imports", __name__, url_prefix="/nhap-danh-sach")
 
