@@ -28,8 +28,12 @@ def enqueue(job_id: int) -> None:
     this process's current app when jobs are immediate (the tests)."""
     from flask import current_app, has_app_context
 
-    from subsidy.jobs.tasks import run_job
+    from subsidy.jobs.tasks import run, run_job
 
-    if huey.immediate and has_app_context():
+    # Decided by the current app, not only by the one Huey of the process: in a process holding
+    # several apps (the tests), the last app built would otherwise decide for all of them.
+    if has_app_context() and current_app.config.get("JOBS_IMMEDIATE"):
         bind_app(current_app._get_current_object())  # type: ignore[attr-defined]
+        run(job_id)
+        return
     run_job(job_id)
