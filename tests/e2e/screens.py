@@ -52,7 +52,8 @@ def serve() -> tuple[str, object]:
     url = f"sqlite:///{db}"
     upgrade_database(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "screens", "TESTING": False,
-                      "RATELIMIT_STORAGE_URI": "memory://"})
+                      "RATELIMIT_STORAGE_URI": "memory://",
+                      "JOBS_IMMEDIATE": True})  # no job worker beside this server: imports run in the request
     s = app.extensions["subsidy.sessionmaker"]()
     build_history(s)
     for role, (name, full) in ACCOUNTS.items():

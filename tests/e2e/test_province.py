@@ -28,7 +28,8 @@ def province_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any
     url = f"sqlite:///{db}"
     upgrade_database(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "e2e-province", "TESTING": False,
-                      "RATELIMIT_STORAGE_URI": "memory://"})
+                      "RATELIMIT_STORAGE_URI": "memory://",
+                      "JOBS_IMMEDIATE": True})  # no job worker beside this server: imports run in the request
     s = app.extensions["subsidy.sessionmaker"]()
     users.create_user(s, "quantri", "admin", PASSWORD, None, full_name="Quản Trị", must_change_password=False)
     users.create_user(s, "so.khcn", "province_officer", PASSWORD, None, full_name="Cán Bộ Sở",
