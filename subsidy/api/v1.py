@@ -5,7 +5,11 @@ clerk tools. Documented by the static OpenAPI 3.1 file beside this module (serve
 * Authentication: ``Authorization: Bearer <token>`` with a per-account token an admin creates and
   revokes (services.users.create_api_token / revoke_api_token). No cookies, so no CSRF.
 * Roles: /counts for radio, clerk, approver, admin; households and applications for clerk,
-  approver, admin only (personal data; every read is audited, domain.md §9).
+  approver, admin and the province's roles (personal data; every read is audited, domain.md §9).
+* Scope (docs/province.md): a token acts for its account's commune (another commune's household
+  or application answers 404, as if it did not exist); a province_officer / province_approver
+  token reads every commune, read-only (any other method: 403), with IDs and phones masked as on
+  their pages; lists take ``?commune=CODE``.
 * Errors: RFC 9457 problem details (application/problem+json: type, title, status, detail; 422
   adds ``errors: [{name, reason}]``).
 * Rate limit: API_RATE_LIMIT per client address (default 300/minute), 429 when exceeded.
@@ -23,9 +27,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from subsidy.domain import vn
+from subsidy.domain.scope import PROVINCE_ROLES
 from subsidy.domain.labels import ROLE_LABELS, STATE_LABELS
 from subsidy.extensions import limiter
-from subsidy.models import STATES, Application, ApplicationEvent, Household, User
+from sqlalchemy import select
+
+from subsidy.models import STATES, Application, ApplicationEvent, Commune, Household, User
 from subsidy.models.scoping import set_commune
 from subsidy.request_scope import db_session, public_view, use_write_session
 from subsidy.services import audit, communes, lookup, radio, users
@@ -38,6 +45,11 @@ bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
 OPENAPI_FILE = Path(__file__).with_name("openapi.json")
 STAFF = ("clerk", "approver", "admin")
+#: Who reads households and applications: the commune's staff, admin, the province's roles.
+READERS = STAFF + tuple(sorted(PROVINCE_ROLES))
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+PROVINCE_READ_ONLY = ("Tài khoản cấp tỉnh chỉ được xem dữ liệu qua API (chỉ đọc): không được thêm, sửa hay xóa "
+                      "dữ liệu của xã.")
 COUNTS_ROLES = ("radio", "clerk", "approver", "admin")
 #: The commune's staff, who read members' IDs in full (others read them masked).
 MEMBER_ID_ROLES = ("clerk", "approver")
@@ -87,6 +99,42 @@ def _not_found(err: NotFound) -> Response:
     return problem(404, str(err))
 
 
+def _token_user() -> User:
+    """The account of the request's bearer token; ApiProblem 401 if missing, unknown or revoked."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    challenge = {"WWW-Authenticate": 'Bearer realm="api"'}
+    if scheme.lower() != "bearer" or not token:
+        raise ApiProblem(401, "Thiếu mã truy cập: gửi tiêu đề «Authorization: Bearer <mã>» "
+                              "với mã do quản trị cấp.", challenge)
+    user = users.user_for_token(db_session(), token[:200])
+    if user is None:
+        raise ApiProblem(401, "Mã truy cập không đúng hoặc đã bị thu hồi; hãy nhờ quản trị cấp mã mới.",
+                         {"WWW-Authenticate": 'Bearer realm="api", error="invalid_token"'})
+    return user
+
+
+@bp.before_app_request
+def _province_tokens_never_write() -> Response | None:
+    """A province token's request that is not a read (any method but GET/HEAD/OPTIONS, on any
+    /api/v1 address, even one with no such method) answers 403: the province reads, the
+    communes write."""
+    if request.method in SAFE_METHODS or not request.path.startswith((bp.url_prefix or "") + "/"):
+        return None
+    if not request.headers.get("Authorization", "").strip().lower().startswith("bearer "):
+        return None
+    use_write_session()
+    try:
+        user = _token_user()
+    except ApiProblem:
+        return None  # the route answers as it would (405 or 401)
+    if user.role in PROVINCE_ROLES:
+        db_session().commit()  # keep last_used_at
+        return problem(403, PROVINCE_READ_ONLY)
+    return None
+
+
 def token_required(*roles: str) -> Callable:
     """Authenticate the bearer token (401 if missing, unknown or revoked) and check the role of
     its account (403). The account is in ``g.api_user``. Marks the view public: it needs no
@@ -98,17 +146,10 @@ def token_required(*roles: str) -> Callable:
             # API GETs write (the token's last use, the audit of personal-data reads): use a
             # writing session for the request (on SQLite: BEGIN IMMEDIATE), not a read one.
             use_write_session()
-            header = request.headers.get("Authorization", "")
-            scheme, _, token = header.strip().partition(" ")
-            token = token.strip()
-            challenge = {"WWW-Authenticate": 'Bearer realm="api"'}
-            if scheme.lower() != "bearer" or not token:
-                raise ApiProblem(401, "Thiếu mã truy cập: gửi tiêu đề «Authorization: Bearer <mã>» "
-                                      "với mã do quản trị cấp.", challenge)
-            user = users.user_for_token(db_session(), token[:200])
-            if user is None:
-                raise ApiProblem(401, "Mã truy cập không đúng hoặc đã bị thu hồi; hãy nhờ quản trị cấp mã mới.",
-                                 {"WWW-Authenticate": 'Bearer realm="api", error="invalid_token"'})
+            user = _token_user()
+            if user.role in PROVINCE_ROLES and request.method not in SAFE_METHODS:
+                db_session().commit()  # keep last_used_at
+                raise ApiProblem(403, PROVINCE_READ_ONLY)
             if not user.has_role(*roles):
                 db_session().commit()  # keep last_used_at
                 raise ApiProblem(403, f"Tài khoản «{user.username}» (vai trò {ROLE_LABELS.get(user.role, user.role)}) "
@@ -186,6 +227,10 @@ class Params:
             self.errors.append({"name": name, "reason": "phải là ngày dạng YYYY-MM-DD, năm 2000–2099"})
             return None
 
+    def commune(self) -> str | None:
+        """``commune``: a commune's code (checked by _narrow_to_commune once the rest is valid)."""
+        return self.text("commune", 20)
+
     def check(self) -> None:
         if self.errors:
             names = ", ".join(e["name"] for e in self.errors)
@@ -200,8 +245,25 @@ def _list_params(with_state: bool) -> tuple[lookup.Filters, int, int]:
         q=p.text("q", 100), hamlet=p.text("hamlet", 80), category=p.choice("category", lookup.CATEGORIES),
         state=p.choice("state", STATES) if with_state else None,
     )
+    code = p.commune()
     p.check()
+    _narrow_to_commune(code)
     return f, page, per_page
+
+
+def _narrow_to_commune(code: str | None) -> None:
+    """A province token's list narrowed to the commune ``code``; a commune token may name only its
+    own commune (every other is unknown to it). 404 for a code the token cannot see, as for a
+    record that does not exist."""
+    if code is None:
+        return
+    session = db_session()
+    found = session.scalar(select(Commune).where(Commune.code == code.upper()))
+    user: User = g.api_user
+    if found is None or (user.commune_id is not None and found.id != user.commune_id):
+        raise ApiProblem(404, f"Không có xã mã «{code}».")
+    if user.commune_id is None:
+        set_commune(session, found.id)
 
 
 def _paged(page: Page, items: list[dict[str, Any]]) -> Response:
@@ -234,11 +296,28 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat()
 
 
+def _masked() -> bool:
+    """IDs and phones are masked for the province's roles, as on their pages (domain.md §10)."""
+    return g.api_user.role in PROVINCE_ROLES
+
+
+def _commune_code(commune_id: int | None) -> str | None:
+    cache: dict[int, str] = g.setdefault("api_commune_codes", {})
+    if commune_id is None:
+        return None
+    if commune_id not in cache:
+        cache[commune_id] = db_session().scalar(select(Commune.code).where(Commune.id == commune_id))
+    return cache[commune_id]
+
+
 def household_json(h: Household) -> dict[str, Any]:
+    masked = _masked()
     return {
-        "id": h.id, "code": h.code, "head_name": h.head_name, "head_birth_year": h.head_birth_year,
-        "head_gender": h.head_gender, "citizen_id": h.citizen_id, "citizen_id_kind": h.citizen_id_kind,
-        "hamlet": h.hamlet, "address": h.address, "members": h.members, "phone": h.phone,
+        "id": h.id, "commune": _commune_code(h.commune_id), "code": h.code, "head_name": h.head_name,
+        "head_birth_year": h.head_birth_year, "head_gender": h.head_gender,
+        "citizen_id": vn.mask_id(h.citizen_id) if masked and h.citizen_id else h.citizen_id,
+        "citizen_id_kind": h.citizen_id_kind, "hamlet": h.hamlet, "address": h.address, "members": h.members,
+        "phone": vn.mask_phone(h.phone) if masked and h.phone else h.phone,
         "category": h.category, "list_year": h.list_year, "decision_number": h.decision_number,
         "decision_date": _iso(h.decision_date), "meritorious": bool(h.meritorious),
         "social_policy": bool(h.social_policy), "prior_device": h.prior_device, "archived": bool(h.archived),
@@ -249,7 +328,8 @@ def household_json(h: Household) -> dict[str, Any]:
 def application_json(a: Application) -> dict[str, Any]:
     h = a.household
     return {
-        "id": a.id, "tracking_code": a.tracking_code, "programme": a.programme,
+        "id": a.id, "commune": _commune_code(a.commune_id), "tracking_code": a.tracking_code,
+        "programme": a.programme,
         "household": {"id": h.id, "code": h.code, "head_name": h.head_name, "hamlet": h.hamlet,
                       "category": h.category},
         "received_on": _iso(a.received_on), "support_form": a.support_form,
@@ -327,13 +407,13 @@ def _one(entity_type: str, entity_id: int, body: dict[str, Any]) -> Response:
 
 
 @bp.route("/households")
-@token_required(*STAFF)
+@token_required(*READERS)
 def households() -> Response:
     return _listing("household", lookup.list_households, household_json, with_state=False)
 
 
 @bp.route("/households/<int:household_id>")
-@token_required(*STAFF)
+@token_required(*READERS)
 def household(household_id: int) -> Response:
     session = db_session()
     hh = lookup.get_household(session, household_id)
@@ -353,13 +433,13 @@ def household(household_id: int) -> Response:
 
 
 @bp.route("/applications")
-@token_required(*STAFF)
+@token_required(*READERS)
 def applications() -> Response:
     return _listing("application", lookup.list_applications, application_json, with_state=True)
 
 
 @bp.route("/applications/<int:application_id>")
-@token_required(*STAFF)
+@token_required(*READERS)
 def application(application_id: int) -> Response:
     appl, events = lookup.get_application(db_session(), application_id)
     body = application_json(appl)

@@ -145,8 +145,9 @@ def test_commune_b_staff_reach_nothing_of_commune_a(app, role):
     assert NAME_A not in page
 
 
-@pytest.mark.parametrize("role", COMMUNE_B + ("province_officer", "province_approver"))
+@pytest.mark.parametrize("role", COMMUNE_B)
 def test_api_tokens_act_for_their_accounts_commune(app, role):
+    """(The province's tokens read every commune, masked: tests/api/test_api_province.py.)"""
     seeded = _seed(app)
     client = app.test_client()
     auth = {"Authorization": f"Bearer {seeded['tokens'][role]}"}
