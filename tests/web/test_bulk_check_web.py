@@ -91,3 +91,16 @@ def test_a_job_waiting_too_long_says_the_worker_may_be_off(session, clerk):
     assert jobs_svc.stalled(job, now=job.created_at + dt.timedelta(minutes=2))
     jobs_svc.mark_running(job)
     assert not jobs_svc.stalled(job, now=job.created_at + dt.timedelta(minutes=2))
+
+
+def test_the_received_queue_alone_is_not_called_filtered(app, client, login_as):
+    """The «Đã tiếp nhận» tab is itself a state filter: its button and question say "đang lọc"
+    only when the clerk narrows it further (a search, a hamlet …)."""
+    login_as("clerk")
+    _queue(app, 2, 0, 0)
+    page = html.unescape(client.get("/ho-so/?state=received").get_data(as_text=True))
+    assert "Kiểm tra điều kiện cả 2 hồ sơ</button>" in page
+    assert 'data-confirm="Kiểm tra điều kiện cả 2 hồ sơ «Đã tiếp nhận»?"' in page
+    page = html.unescape(client.get("/ho-so/?state=received&q=Th%E1%BB%AD+1").get_data(as_text=True))
+    assert "Kiểm tra điều kiện cả 1 hồ sơ đang lọc</button>" in page
+    assert 'data-confirm="Kiểm tra điều kiện cả 1 hồ sơ «Đã tiếp nhận» đang lọc?"' in page
