@@ -114,10 +114,11 @@ def test_1_clerk_imports_checks_corrects_and_submits_a_list(served, clerk):
     pg.set_input_files("input[type=file]", str(DATA / "ho-ngheo-2025-phu-tan.xlsx"))
     pg.fill("input[name=year]", str(TODAY.year))
     pg.get_by_role("button", name="Tải lên và xem trước").click()
-    pg.wait_for_selector("form.confirm-import")
+    pg.wait_for_selector("form.confirm-import", timeout=60_000)  # the preview job's page reloads itself
     assert re.search(r"Thêm mới\D{0,40}180", text(pg))
-    pg.get_by_role("button", name="Xác nhận nhập").click()
-    pg.wait_for_load_state()
+    pg.get_by_role("button", name="Xác nhận nhập").click()  # a background job, as the preview was
+    pg.get_by_text("Đã xong").first.wait_for(timeout=60_000)
+    assert f"Đã nhập danh sách năm {TODAY.year} («ho-ngheo-2025-phu-tan.xlsx»): thêm 180 hộ" in text(pg), text(pg)
 
     # «no prior device» for the whole hamlet, in one confirmed action
     n_hamlet = len(DAY.hamlet_rows)
