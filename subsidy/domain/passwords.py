@@ -23,6 +23,9 @@ from subsidy.domain.vn import fold
 MIN_LENGTH = 10
 MIN_DISTINCT = 5
 PASSPHRASE_WORDS = 4
+#: The rule as the password forms state it under the field.
+POLICY_HINT = (f"Ít nhất {MIN_LENGTH} ký tự, hoặc một câu gồm {PASSPHRASE_WORDS} từ trở lên; không dùng tên đăng "
+               "nhập, tên xã, tên ấp hay mật khẩu phổ biến (như matkhau123).")
 
 #: Common passwords, folded to lowercase ASCII letters (digits and symbols are stripped before the
 #: comparison, so "password1", "P@ssword2026" and "matkhau@123" all fall on an entry here).

@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from limits.strategies import MovingWindowRateLimiter
 
 from forms.auth import ChangePasswordForm, LoginForm
-from subsidy.domain.passwords import local_names
+from subsidy.domain.passwords import POLICY_HINT, local_names
 from subsidy.extensions import limiter
 from subsidy.request_scope import db_session, public_view
 from subsidy.services import users
@@ -94,4 +94,4 @@ def change_password():
                 login_user(user)  # the session token rotated: sign in again with the new one
                 flash("Đã đổi mật khẩu.", "success")
                 return redirect(url_for("main.index"))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form, password_hint=POLICY_HINT)
