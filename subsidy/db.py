@@ -159,6 +159,18 @@ def alembic_config(url: str):
     return cfg
 
 
+def database_revision(url: str) -> str | None:
+    """The Alembic revision the database at ``url`` is at (None: no alembic_version table yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+
+
 def upgrade_database(url: str, revision: str = "head") -> None:
     """Run the Alembic migrations on ``url`` up to ``revision``."""
     from alembic import command

@@ -15,6 +15,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from subsidy.cli.common import fail
+from subsidy.db import database_revision
 
 db_cli = AppGroup("db", help="Cơ sở dữ liệu: nâng cấp theo migration (Alembic), viết migration mới.")
 
@@ -24,20 +25,6 @@ SLUG_LENGTH = 40
 
 def _revision_label(rev: str | None) -> str:
     return f"bản {rev}" if rev else "trống (chưa có bảng nào)"
-
-
-def database_revision(url: str) -> str | None:
-    """The Alembic revision the database at ``url`` is at (None: no alembic_version table yet)."""
-    from alembic.runtime.migration import MigrationContext
-
-    from subsidy.db import make_engine
-
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
-    finally:
-        engine.dispose()
 
 
 @db_cli.command("upgrade", help="Nâng cơ sở dữ liệu lên bản migration mới nhất (hoặc REVISION).")

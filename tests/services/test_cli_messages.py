@@ -32,7 +32,7 @@ def _newest_migration_file() -> str:
 
 
 def test_db_upgrade_prints_revisions_before_and_after(tmp_path):
-    from subsidy.cli.db import database_revision
+    from subsidy.db import database_revision
 
     head = _newest_migration_file()
     url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"

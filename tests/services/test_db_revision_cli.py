@@ -11,7 +11,8 @@ import pytest
 
 import subsidy.db
 from subsidy import create_app
-from subsidy.cli.db import database_revision, next_revision_id, revision_slug
+from subsidy.cli.db import next_revision_id, revision_slug
+from subsidy.db import database_revision
 
 
 def run(app, *args):

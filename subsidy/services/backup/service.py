@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from subsidy.db import alembic_config, make_engine, upgrade_database
+from subsidy.db import alembic_config, database_revision, upgrade_database
 from subsidy.domain.calendar import VN_TZ
 from subsidy.services.backup import databases
 from subsidy.services.backup.archive import BackupError, decrypt_stream, encrypt_stream, load_key
@@ -70,17 +70,6 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _revision(url: str) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
-    finally:
-        engine.dispose()
-
-
 def make_backup(url: str, output: Path, key: bytes, secret_key: str, settings: Mapping[str, Any]) -> BackupResult:
     """Back up the database at ``url`` with ``secret_key`` into the encrypted file ``output``.
 
@@ -96,7 +85,7 @@ def make_backup(url: str, output: Path, key: bytes, secret_key: str, settings: M
         work = Path(tmp)
         db_name = "database.sqlite3" if dialect == "sqlite" else "database.pgdump"
         db_copy = work / db_name
-        revision = _revision(url)
+        revision = database_revision(url)
         counts = databases.dump(url, db_copy)
         manifest = {
             "format": FORMAT,
@@ -221,7 +210,7 @@ def restore_backup(url: str, archive: Path, key: bytes, secret_key_path: Path | 
     archived = manifest.get("settings") or {}
     differ = {k: (archived.get(k), settings.get(k)) for k in SETTINGS
               if k in archived and archived.get(k) != settings.get(k)}
-    return RestoreResult(manifest, _revision(url), written, differ)
+    return RestoreResult(manifest, database_revision(url), written, differ)
 
 
 def backup_key(path: Path, create: bool) -> tuple[bytes, bool]:
