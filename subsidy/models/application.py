@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from subsidy.db import Base, utcnow
 from subsidy.domain.workflow import STATES
 from subsidy.models.household import Household
+from subsidy.models.voidable import RecordedAllocation
 
 _STATES_SQL = ",".join(f"'{s}'" for s in STATES)
 
@@ -226,7 +227,7 @@ class ApplicationEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
-class Allocation(Base):
+class Allocation(RecordedAllocation, Base):
     """Phones allocated to a commune (its quota, its share of a province allocation), with the source document. A mistaken allocation
     is voided (``voided_at``, ``voided_by_id``, ``void_reason``), never deleted; a voided one
     counts in no quota (services/allocations.py, services/tally/)."""
@@ -245,10 +246,3 @@ class Allocation(Base):
     province_allocation_id: Mapped[int | None] = mapped_column(ForeignKey("province_allocations.id"), index=True)
     quantity: Mapped[int]
     allocated_on: Mapped[dt.date]
-    source_document: Mapped[str] = mapped_column(String(255))
-    note: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    voided_at: Mapped[dt.datetime | None]
-    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    void_reason: Mapped[str | None] = mapped_column(Text)

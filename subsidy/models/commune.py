@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from subsidy.db import Base, utcnow
+from subsidy.models.voidable import RecordedAllocation
 
 
 class Commune(Base):
@@ -78,7 +79,7 @@ class InstanceSetting(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class ProvinceAllocation(Base):
+class ProvinceAllocation(RecordedAllocation, Base):
     """Phones the ministry allocated to the province (domain.md §3), with its source document; the
     province divides it among communes (allocations.province_allocation_id). Voided, never deleted."""
 
@@ -91,10 +92,3 @@ class ProvinceAllocation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     quantity: Mapped[int]
     received_on: Mapped[dt.date]
-    source_document: Mapped[str] = mapped_column(String(255))
-    note: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    voided_at: Mapped[dt.datetime | None]
-    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    void_reason: Mapped[str | None] = mapped_column(Text)
