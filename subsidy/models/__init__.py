@@ -10,5 +10,6 @@ from subsidy.models.household import Category, Household, PriorDevice  # noqa: F
 from subsidy.models.members_status import LIST_STATUSES, HouseholdMember, HouseholdStatus  # noqa: F401
 from subsidy.models.receipt import Receipt, ReceiptCounter  # noqa: F401
 from subsidy.models.user import ApiToken, Role, User  # noqa: F401
+from subsidy.models.complaint import Complaint, ComplaintEvent  # noqa: F401
 from subsidy.models.commune import Commune, Hamlet, InstanceSetting, ProvinceAllocation  # noqa: F401
 from subsidy.models import scoping  # noqa: F401,E402  (the commune listeners)

@@ -11,7 +11,8 @@ quota, reports, the queue); these listeners are the safety net and the default:
   True)`` lifts it for the checks that must look across communes (a CCCD, E4; domain.md §10).
   Core statements on tables (the bulk writers) are not touched: they set ``commune_id`` themselves.
 * ``before_flush``: a new scoped row without ``commune_id`` takes its parent's (a handover, a cash
-  payment, a receipt or an eligibility decision its application's, an application its household's), else the Session's
+  payment, a receipt or an eligibility decision its application's, an application or a complaint its
+  household's), else the Session's
   commune, else the instance's only commune; with no commune yet it is created from the
   defaults (environment COMMUNE_* settings) and ``session.info[CREATED_KEY]`` says so, so the
   command or page can tell the user. With several communes and none chosen it raises
@@ -28,6 +29,7 @@ from subsidy.domain.scope import COMMUNE_ROLES, CommuneRequired
 from subsidy.models.application import Allocation, Application, EligibilityDecision, ProposalList
 from subsidy.models.audit import AuditEntry
 from subsidy.models.commune import Commune, Hamlet
+from subsidy.models.complaint import Complaint
 from subsidy.models.handover import CashPayment, Handover
 from subsidy.models.household import Household
 from subsidy.models.receipt import Receipt, ReceiptCounter
@@ -35,7 +37,7 @@ from subsidy.models.user import User
 
 #: Models with a commune_id whose reads are limited to the Session's commune.
 SCOPED: tuple[type, ...] = (Household, Application, Allocation, ProposalList, Receipt, ReceiptCounter,
-                            Handover, CashPayment, AuditEntry)
+                            Handover, CashPayment, AuditEntry, Complaint)
 #: Models with a commune_id that new rows take from their parent but that get no criteria: their
 #: queries join them as aliases in ON clauses, where with_loader_criteria renders the table's own
 #: name instead of the alias; the queries that need their commune filter it explicitly (the
@@ -115,7 +117,7 @@ def _parent_commune(session: Session, obj: Any) -> int | None:
     parent: tuple[Any, Any] | None = None
     if isinstance(obj, (Handover, CashPayment, Receipt, EligibilityDecision)):
         parent = (Application, obj.application_id)
-    elif isinstance(obj, Application):
+    elif isinstance(obj, (Application, Complaint)):
         parent = (Household, obj.household_id)
     if parent is None or parent[1] is None:
         return None
