@@ -23,6 +23,9 @@ RULES_JSON = Path(__file__).resolve().parents[2] / "rulesets" / "complaints" / "
 
 #: Timeliness of one deadline.
 ON_TIME, DUE_SOON, OVERDUE, MET, LATE = "on_time", "due_soon", "overdue", "met", "late"
+#: A window that is the complainant's to use (the second complaint's) and has passed unused: it
+#: is not the authority's delay, so never "overdue".
+EXPIRED = "expired"
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ TIMELINESS_LABELS: dict[str, str] = {
     "overdue": "Quá hạn",
     "met": "Đúng hạn",
     "late": "Trễ hạn",
+    "expired": "Đã hết thời hạn",
 }
 #: The deadlines of a case, named.
 DEADLINE_LABELS: dict[str, str] = {

@@ -1,0 +1,231 @@
+"""Reading the register: the filtered list, one case with its deadlines and history, the cases
+due soon or overdue (the to-do list), and the province's open and overdue cases per commune.
+
+Whether a case is on time, due soon or overdue depends on working days and holidays, which SQL
+cannot count: the open cases (a commune has tens, the province hundreds) are read and their
+deadlines computed here; the list's other filters stay in SQL. Read-only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Select, false, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.complaints import deadlines as dl
+from subsidy.domain.complaints.states import OPEN_STATES, allowed_moves, may_handle
+from subsidy.domain.labels import COMPLAINT_STATE_LABELS, COMPLAINT_KIND_LABELS, COMPLAINT_CATEGORY_LABELS
+from subsidy.models import Commune, Complaint, ComplaintEvent, Household, User
+from subsidy.services.complaints.deadlines import CaseDates, case_deadlines, standing
+from subsidy.services.households.search import search_condition
+
+STANDINGS = ("overdue", "due_soon", "on_time")
+#: Filters a list can be narrowed by, and the words of each.
+STANDING_LABELS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn", "on_time": "Còn hạn"}
+
+
+@dataclass(frozen=True)
+class ComplaintFilters:
+    """The list's filters: ``q`` (case number, or the household head's name / code / CCCD /
+    phone as the household search reads them), ``kind``, ``state``, ``category``, ``standing``
+    (overdue | due_soon | on_time: open cases only), ``open_only``. Unknown values are ignored."""
+
+    q: str = ""
+    kind: str = ""
+    state: str = ""
+    category: str = ""
+    standing: str = ""
+    open_only: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.kind or self.state or self.category or self.standing or self.open_only)
+
+    def describe(self) -> str:
+        """The filters in words («Khiếu nại · Quá hạn · “hùng”»)."""
+        parts = [COMPLAINT_KIND_LABELS.get(self.kind, ""), COMPLAINT_STATE_LABELS.get(self.state, ""),
+                 COMPLAINT_CATEGORY_LABELS.get(self.category, ""), STANDING_LABELS.get(self.standing, ""),
+                 "đang mở" if self.open_only else "", f"“{self.q}”" if self.q else ""]
+        return " · ".join(p for p in parts if p)
+
+    def args(self) -> dict[str, str]:
+        """The filters as query-string arguments (for links that keep them)."""
+        out = {"q": self.q, "loai": self.kind, "trang_thai": self.state, "noi_dung": self.category,
+               "han": self.standing, "mo": "1" if self.open_only else ""}
+        return {k: v for k, v in out.items() if v}
+
+
+def _case_dates_columns():
+    appeal = aliased(Complaint)
+    cols = (Complaint.id, Complaint.kind, Complaint.filer, Complaint.state, Complaint.received_on,
+            Complaint.contested_on, Complaint.accepted_on, Complaint.decided_on, Complaint.refusal_reason,
+            Complaint.appeal_of_id, Complaint.complex_case, Complaint.remote, appeal.received_on)
+    return appeal, cols
+
+
+def _dates(row) -> CaseDates:
+    return CaseDates(row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8] is not None, row[9] is not None,
+                     bool(row[10]), bool(row[11]), row[12])
+
+
+def open_standings(session: Session, today: dt.date, commune_id: int | None = None) -> dict[int, tuple[int, str]]:
+    """{case id: (commune id, standing)} of the open cases (received, accepted, in review) whose
+    deadlines run for the authority, as of ``today``; ``commune_id`` narrows to one commune
+    (else the Session's scope)."""
+    appeal, cols = _case_dates_columns()
+    stmt = (select(*cols, Complaint.commune_id)
+            .join(appeal, appeal.appeal_of_id == Complaint.id, isouter=True)
+            .where(Complaint.state.in_(sorted(OPEN_STATES))))
+    if commune_id is not None:
+        stmt = stmt.where(Complaint.commune_id == commune_id)
+    out: dict[int, tuple[int, str]] = {}
+    for row in session.execute(stmt):
+        s = standing(case_deadlines(_dates(row), today))
+        if s is not None:
+            out[row[0]] = (row[-1], s)
+    return out
+
+
+def list_stmt(session: Session, f: ComplaintFilters, today: dt.date | None = None) -> Select:
+    """The SELECT of the cases matching ``f``, newest received first (Complaint rows, each with
+    its household loaded by the caller's page as needed)."""
+    stmt = select(Complaint).outerjoin(Household, Household.id == Complaint.household_id)
+    if f.kind in COMPLAINT_KIND_LABELS:
+        stmt = stmt.where(Complaint.kind == f.kind)
+    if f.state in COMPLAINT_STATE_LABELS:
+        stmt = stmt.where(Complaint.state == f.state)
+    if f.category in COMPLAINT_CATEGORY_LABELS:
+        stmt = stmt.where(Complaint.category == f.category)
+    if f.open_only:
+        stmt = stmt.where(Complaint.state.in_(sorted(OPEN_STATES)))
+    if f.q.strip():
+        typed = f.q.strip()
+        cond = search_condition(typed)
+        stmt = stmt.where(or_(Complaint.case_number.startswith(typed, autoescape=True),
+                              cond if cond is not None else false()))
+    if f.standing in STANDINGS:
+        ids = [i for i, (_, s) in open_standings(session, today or today_vn()).items() if s == f.standing]
+        stmt = stmt.where(Complaint.id.in_(ids) if ids else false())
+    return stmt.order_by(Complaint.received_on.desc(), Complaint.id.desc())
+
+
+@dataclass(frozen=True)
+class MoveOption:
+    """One move the signed-in user may make now: ``target`` state, ``name`` (the move), ``label``,
+    whether it needs a reason / an outcome / a refusal reason."""
+
+    target: str
+    name: str
+    label: str
+    needs_reason: bool
+    needs_outcome: bool
+    needs_refusal_reason: bool
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One event of the case: when (aware UTC), from, to, who (name or username), the reason."""
+
+    at: dt.datetime
+    from_state: str | None
+    to_state: str
+    actor: str
+    reason: str | None
+
+
+@dataclass
+class CasePage:
+    """What the case page shows: the case, its deadlines and standing, its history, the moves the
+    user may make, whether they may record a second complaint, the first / second case linked,
+    the staff member a denunciation names (and whether the user is that person)."""
+
+    case: Complaint
+    deadlines: list[dl.Deadline]
+    standing: str | None
+    history: list[HistoryLine]
+    moves: list[MoveOption]
+    may_appeal: bool
+    first: Complaint | None = None
+    second: Complaint | None = None
+    named_user: User | None = None
+    is_named: bool = False
+    recorded_by: str = ""
+
+
+def case_page(session: Session, c: Complaint, user: User, today: dt.date | None = None) -> CasePage:
+    """The read model of case ``c`` for ``user`` as of ``today`` (default today in Việt Nam)."""
+    today = today or today_vn()
+    second = session.scalar(select(Complaint).where(Complaint.appeal_of_id == c.id))
+    first = session.get(Complaint, c.appeal_of_id) if c.appeal_of_id else None
+    dates = CaseDates(c.kind, c.filer, c.state, c.received_on, c.contested_on, c.accepted_on, c.decided_on,
+                      c.refusal_reason is not None, c.appeal_of_id is not None, bool(c.complex_case), bool(c.remote),
+                      second.received_on if second else None)
+    deadlines = case_deadlines(dates, today)
+    names = dict(session.execute(select(User.id, User.full_name)).all())
+    usernames = dict(session.execute(select(User.id, User.username)).all())
+
+    def who(uid: int | None) -> str:
+        return (names.get(uid) or usernames.get(uid) or "hệ thống") if uid else "hệ thống"
+
+    history = [HistoryLine(e.at, e.from_state, e.to_state, who(e.actor_id), e.reason) for e in session.scalars(
+        select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.at, ComplaintEvent.id))]
+    is_named = not may_handle(user.id, c.named_user_id)
+    moves: list[MoveOption] = []
+    may_appeal = False
+    if not is_named:
+        for target, mv in allowed_moves(c.kind, c.state, user.role, c.level):
+            if target == "appealed":
+                if c.appeal_of_id is None and (not mv.only_when_overdue or any(
+                        d.key == "first_decision" and d.status == dl.OVERDUE for d in deadlines)):
+                    may_appeal = True
+                continue
+            moves.append(MoveOption(target, mv.name, mv.label, mv.needs_reason, mv.needs_outcome, target == "refused"))
+    return CasePage(c, deadlines, standing(deadlines) if c.state in OPEN_STATES else None, history, moves, may_appeal,
+                    first, second, session.get(User, c.named_user_id) if c.named_user_id else None, is_named,
+                    who(c.recorded_by_id))
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    """Open cases due soon and overdue (as of a day)."""
+
+    due_soon: int
+    overdue: int
+
+
+def due_counts(session: Session, today: dt.date | None = None) -> DueCounts:
+    """How many open cases of the Session's commune are due soon and overdue as of ``today``."""
+    s = [v for _, v in open_standings(session, today or today_vn()).values()]
+    return DueCounts(s.count(dl.DUE_SOON), s.count(dl.OVERDUE))
+
+
+@dataclass(frozen=True)
+class CommuneCases:
+    """One commune's line in the province view: open cases, of which due soon and overdue."""
+
+    commune_id: int
+    code: str
+    name: str
+    open: int
+    due_soon: int
+    overdue: int
+
+
+def province_summary(session: Session, today: dt.date | None = None) -> list[CommuneCases]:
+    """Open, due-soon and overdue cases of every active commune (zeros included), in the
+    communes' code order, as of ``today``."""
+    today = today or today_vn()
+    by_commune: dict[int, list[str]] = {}
+    for cid, s in open_standings(session, today).values():
+        by_commune.setdefault(cid, []).append(s)
+    open_counts: dict[int, int] = {}
+    for cid, in session.execute(select(Complaint.commune_id).where(Complaint.state.in_(sorted(OPEN_STATES)))):
+        open_counts[cid] = open_counts.get(cid, 0) + 1
+    out = []
+    for c in session.scalars(select(Commune).where(Commune.active.is_(True)).order_by(Commune.code)):
+        s = by_commune.get(c.id, [])
+        out.append(CommuneCases(c.id, c.code, c.name, open_counts.get(c.id, 0), s.count(dl.DUE_SOON),
+                                s.count(dl.OVERDUE)))
+    return out
