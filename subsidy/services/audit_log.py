@@ -23,8 +23,8 @@ from subsidy.domain.labels import (
 )
 from subsidy.domain.list_views import Column, ExportTable
 from subsidy.models import (
-    Allocation, ApiToken, Application, AuditEntry, CashPayment, Handover, Household, ProposalList, Receipt, RuleSet,
-    User,
+    Allocation, ApiToken, Application, AuditEntry, CashPayment, Commune, Handover, Household, ProposalList, Receipt,
+    RuleSet, User,
 )
 from subsidy.services.audit import view_condition
 
@@ -136,16 +136,22 @@ def _moment(value: Any) -> Any:
     return value
 
 
+#: A changed field that holds a record's id → the kind of record it names (shown by its title).
+ID_KINDS = {"application_id": "application", "household_id": "household", "proposal_list_id": "proposal_list",
+            "commune_id": "commune"}
+
+
 def _changes(changes: Mapping[str, Any] | None, titles: Mapping[tuple[str, int], str]) -> list[Change]:
     out = []
-    id_kinds = {"application_id": "application", "household_id": "household", "proposal_list_id": "proposal_list"}
     for name, value in (changes or {}).items():
         def words(v: Any) -> str:
-            if name in id_kinds and isinstance(v, int):
-                return titles.get((id_kinds[name], v), value_words(name, v))
+            if name in ID_KINDS and isinstance(v, int):
+                return titles.get((ID_KINDS[name], v), value_words(name, v))
             return value_words(name, _moment(v))
         if isinstance(value, list) and len(value) == 2:
-            out.append(Change(field_label(name), words(value[0]), words(value[1])))
+            old, new = words(value[0]), words(value[1])
+            if old != new:  # a field written empty on creation (no second IMEI…) changed nothing
+                out.append(Change(field_label(name), old, new))
         else:
             out.append(Change(field_label(name), None, words(value)))
     return out
@@ -196,6 +202,7 @@ def _titles(session: Session, wanted: dict[str, set[int]]) -> tuple[dict[tuple[s
         ("api_token", ApiToken, lambda o: {"name": o.name}, lambda o: ("admin.users_show", {"user_id": o.user_id})),
         ("rule_set", RuleSet, lambda o: {"code": o.code, "version": o.version},
          lambda o: ("rulesets.show", {"rule_set_id": o.id})),
+        ("commune", Commune, lambda o: {"name": o.name}, None),
     ]
     for kind, model, fill, link in simple:
         if wanted.get(kind):
@@ -219,8 +226,7 @@ def describe(session: Session, entries: Iterable[AuditEntry]) -> list[LogRow]:
     for e in entries:
         if e.entity_id is not None:
             wanted.setdefault(e.entity_type, set()).add(e.entity_id)
-        for name, kind in (("application_id", "application"), ("household_id", "household"),
-                           ("proposal_list_id", "proposal_list")):
+        for name, kind in ID_KINDS.items():
             for v in _flat((e.changes or {}).get(name)):
                 if isinstance(v, int):
                     wanted.setdefault(kind, set()).add(v)

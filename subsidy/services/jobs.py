@@ -12,17 +12,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
+from subsidy.domain.labels import JOB_LABELS
 from subsidy.models import Job, User
 from subsidy.services import audit
 from subsidy.services.errors import NotFound
 
-#: Job kind → what the page calls it.
-JOB_LABELS: dict[str, str] = {
-    "bulk_check": "Kiểm tra điều kiện hàng loạt",
-    "backup": "Sao lưu cơ sở dữ liệu",
-    "import_preview": "Đọc và xem trước danh sách hộ",
-    "import_commit": "Nhập danh sách hộ",
-}
+__all__ = ["JOB_LABELS", "JOB_UNITS", "create_job", "get_job", "stalled", "mark_running", "add_progress", "finish"]
+
 
 
 #: Job kind → what its ``total``/``done`` count (the progress line: "120/500 hồ sơ").

@@ -19,11 +19,27 @@ class MenuEntry:
     label: str
     endpoint: str
     roles: frozenset[str]
+    #: The endpoints the entry stands for (highlighted on them): this prefix, by default the whole
+    #: blueprint of ``endpoint``. Two entries of one blueprint (the admin's accounts and the log)
+    #: each name their own; the longest matching prefix wins.
+    pages: str = ""
 
     @property
     def blueprint(self) -> str:
-        """The blueprint of ``endpoint``: the entry is highlighted on every page of it."""
+        """The blueprint of ``endpoint``."""
         return self.endpoint.split(".")[0]
+
+    @property
+    def prefix(self) -> str:
+        return self.pages or self.blueprint + "."
+
+    def is_on(self, endpoint: str | None) -> bool:
+        """True when the page ``endpoint`` ("admin.audit_log") is this entry's and no other entry
+        names it more closely."""
+        if not endpoint or not endpoint.startswith(self.prefix):
+            return False
+        return not any(e is not self and endpoint.startswith(e.prefix) and len(e.prefix) > len(self.prefix)
+                       for e in MENU)
 
 
 MENU: tuple[MenuEntry, ...] = (
@@ -38,7 +54,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("Bộ quy tắc", "rulesets.index", frozenset({"admin", "clerk", "approver"})),
     MenuEntry("Xã", "communes.index", frozenset({"admin"})),
     MenuEntry("Tài khoản", "admin.users_index", frozenset({"admin"})),
-    MenuEntry("Nhật ký", "admin.audit_log", frozenset({"admin", "approver"})),
+    MenuEntry("Nhật ký", "admin.audit_log", frozenset({"admin", "approver"}), pages="admin.audit_log"),
     MenuEntry("Sao lưu", "backups.index", frozenset({"admin"})),
     MenuEntry("Cài đặt", "settings.edit", frozenset({"admin"})),
 )

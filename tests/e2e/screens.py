@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 
 from subsidy import create_app
 from subsidy.db import upgrade_database
+from subsidy.domain.calendar import today_vn
 from subsidy.services import users
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.tally_history import build_history
@@ -47,6 +48,26 @@ HELP_DIR = Path(__file__).resolve().parents[2] / "subsidy" / "static" / "help"
 HELP_SHOTS = {"import", "households", "applications", "application", "lists", "receipts", "tally", "radio", "audit"}
 
 
+def add_list_and_receipts(session, apps: dict, staff: dict) -> None:
+    """The pages of a proposal list and of a receipt need both in the history: A2 (eligible, waiting)
+    goes on list 1 through the list services (built, submitted, approved) and is handed over
+    through the handover service (receipt 1)."""
+    import datetime as dt
+
+    from subsidy.services import lists
+    from subsidy.services.handovers import HandoverInput, record_handover
+
+    clerk, approver = staff["clerk"], staff["approver"]
+    first = lists.build_proposal_list(session, clerk, count=1)
+    lists.submit_list(session, first, clerk)
+    lists.approve_list(session, first, "12/QĐ-UBND", today_vn(), "UBND xã Phú Tân", approver)
+    record_handover(session, apps["A2"].id, HandoverInput(
+        phone_make="Nokia", phone_model="C32", imei="356938035643809", telecom="VNPT",
+        subscriber_number="0912 000 111", handed_on=today_vn(), recipient_name=apps["A2"].household.head_name,
+        recipient_citizen_id="082070000123"), clerk)
+    session.flush()
+
+
 def serve() -> tuple[str, object]:
     db = Path(tempfile.mkdtemp()) / "screens.sqlite3"
     url = f"sqlite:///{db}"
@@ -55,9 +76,10 @@ def serve() -> tuple[str, object]:
                       "RATELIMIT_STORAGE_URI": "memory://",
                       "JOBS_IMMEDIATE": True})  # no job worker beside this server: imports run in the request
     s = app.extensions["subsidy.sessionmaker"]()
-    build_history(s)
-    for role, (name, full) in ACCOUNTS.items():
-        users.create_user(s, name, role, PASSWORD, None, full_name=full, must_change_password=False)
+    apps = build_history(s)
+    staff = {role: users.create_user(s, name, role, PASSWORD, None, full_name=full, must_change_password=False)
+             for role, (name, full) in ACCOUNTS.items()}
+    add_list_and_receipts(s, apps, staff)
     s.commit()
     s.close()
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -123,3 +123,26 @@ def test_the_filtered_log_as_excel(client, login_as, log, app):
 ])
 def test_values_in_words(field, value, words):
     assert value_words(field, value) == words
+
+
+def test_dates_communes_and_job_kinds_in_words_and_unchanged_fields_left_out(app, client, login_as):
+    from subsidy.models import Commune
+    from subsidy.models.scoping import default_commune_id
+
+    login_as("admin")
+    s = app.extensions["subsidy.sessionmaker"]()
+    commune = s.get(Commune, default_commune_id(s))
+    audit.record(s, None, "user.create", "user", 999, {"username": [None, "nguoimoi"], "commune_id": [None, commune.id]})
+    audit.record(s, None, "handover.create", "handover", 998,
+                 {"handed_on": [None, "2026-03-05"], "imei2": [None, None], "telecom": [None, "VNPT"]})
+    audit.record(s, None, "job.create", "job", 997, {"kind": [None, "bulk_check"], "total": [None, 12]})
+    name = commune.name
+    s.commit()
+    s.close()
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get("/quan-tri/nhat-ky").get_data(as_text=True)).split())
+    assert f"Xã: (trống) → {name}" in text
+    assert "Ngày bàn giao: (trống) → 05/03/2026" in text
+    assert "Loại công việc: (trống) → Kiểm tra điều kiện hàng loạt" in text and "Số mục cần làm: (trống) → 12" in text
+    assert "IMEI thứ hai" not in text  # written empty on creation: nothing changed
+    for code in ("commune id", "handed on", "bulk_check"):
+        assert code not in text

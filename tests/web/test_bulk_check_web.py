@@ -53,6 +53,8 @@ def test_bulk_check_of_the_filtered_queue_with_a_summary_that_adds_up(app, clien
 
     body = html.unescape(client.get(resp.headers["Location"]).get_data(as_text=True))
     assert "Đã xong:" in body and "E5: 1 hồ sơ" in body and 'http-equiv="refresh"' not in body
+    main = body.split("<main", 1)[-1]
+    assert main.count("Kết quả") == 1 and "<h2>Kết quả kiểm tra</h2>" in main  # one heading, not «Kết quả» twice
     assert client.get(resp.headers["Location"] + ".json").get_json()["done"] == 6
 
 

@@ -60,6 +60,13 @@ def test_the_open_page_is_highlighted(client, login_as):
     assert re.findall(r'class="on">([^<]+)</a>', nav.group(1)) == ["Hồ sơ"]
 
 
+@pytest.mark.parametrize("path, entry", [("/quan-tri/tai-khoan", "Tài khoản"), ("/quan-tri/nhat-ky", "Nhật ký")])
+def test_two_entries_of_one_blueprint_are_highlighted_apart(client, login_as, path, entry):
+    login_as("admin")
+    nav = re.search(r'<nav class="menu">(.*?)</nav>', client.get(path).get_data(as_text=True), re.S)
+    assert re.findall(r'class="on">([^<]+)</a>', nav.group(1)) == [entry]
+
+
 def test_menu_roles_are_among_the_roles_each_page_admits(app):
     for entry in MENU:
         admitted = app.view_functions[entry.endpoint].required_roles

@@ -419,6 +419,14 @@ OBJECT_TITLES: dict[str, str] = {
     "user": "Tài khoản {username}",
     "api_token": "Mã truy cập API «{name}»",
     "rule_set": "Bộ quy tắc {code} phiên bản {version}",
+    "commune": "{name}",
+}
+#: A background job's kind (models.Job.kind) → what its page and the log call it.
+JOB_LABELS: dict[str, str] = {
+    "bulk_check": "Kiểm tra điều kiện hàng loạt",
+    "backup": "Sao lưu cơ sở dữ liệu",
+    "import_preview": "Đọc và xem trước danh sách hộ",
+    "import_commit": "Nhập danh sách hộ",
 }
 #: A record of that kind that is no longer on file (or an entry about no single record).
 OBJECT_GONE = "{kind} (không còn trong hệ thống)"
@@ -444,7 +452,7 @@ FIELD_LABELS: dict[str, str] = {
     "imei": "Số IMEI", "imei2": "Số IMEI thứ hai", "telecom": "Doanh nghiệp viễn thông",
     "subscriber_number": "Số thuê bao", "recipient_name": "Người nhận", "recipient_citizen_id": "Số CCCD người nhận",
     "amount": "Số tiền (đồng)", "paid_on": "Ngày chi", "voided": "Đã hủy", "voided_at": "Lúc hủy",
-    "void_reason": "Lý do hủy", "receipt": "Biên bản", "print_count": "Số lần in",
+    "void_reason": "Lý do hủy", "receipt": "Biên bản", "print_count": "Số lần in", "handed_on": "Ngày bàn giao",
     # accounts, rule sets, imports, exports
     "username": "Tên đăng nhập", "full_name": "Họ tên", "role": "Vai trò", "active": "Đang hoạt động",
     "locked_until": "Tạm khóa đến", "token_name": "Tên mã truy cập", "version": "Phiên bản", "file": "Tệp",
@@ -453,6 +461,8 @@ FIELD_LABELS: dict[str, str] = {
     # the log's retention, backups
     "removed": "Số lượt xem đã xóa", "before": "Ghi trước lúc", "years": "Thời hạn lưu (năm)",
     "size": "Dung lượng (byte)",
+    # communes, background jobs
+    "commune_id": "Xã", "hamlets": "Các ấp/thôn", "kind": "Loại công việc", "total": "Số mục cần làm",
 }
 #: The proposal list's status (ProposalList.status) in words.
 LIST_STATUS_LABELS: dict[str, str] = {"draft": "Đang lập (dự thảo)", "submitted": "Đã trình, chờ phê duyệt",
@@ -468,6 +478,7 @@ _CODED_FIELDS: dict[str, dict] = {
     "state": STATE_LABELS, "category": CATEGORY_LABELS, "prior_device": PRIOR_DEVICE_LABELS,
     "role": ROLE_LABELS, "outcome": OUTCOME_LABELS, "status": LIST_STATUS_LABELS, "head_gender": GENDER_LABELS,
     "list": {**LIST_PAGE_LABELS, **EXPORT_LIST_LABELS}, "format": EXPORT_FORMAT_LABELS, "priority_tier": TIER_LABELS,
+    "kind": JOB_LABELS,
 }
 
 
