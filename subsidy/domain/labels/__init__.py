@@ -1,6 +1,6 @@
 """Every Vietnamese label the product shows for a code: household category, prior device, priority
 tier, eligibility rule (E1–E5) and its outcome, application state and workflow step, form of
-support and its receipt, staff role, audit action; complaints' labels in labels/complaints.py.
+support and its receipt, staff role, audit action; complaints' labels in labels/complaints.py, jobs' in jobs.py.
 
 One table per kind of code, so a page, a PDF, a spreadsheet, the JSON API and the audit log name a
 thing the same way, and a change of wording is made once. Where one code is worded differently on
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from subsidy.domain.labels.complaints import *  # noqa: F401,F403  (complaints' labels: labels/complaints.py)
+from subsidy.domain.labels.jobs import JOB_LABELS
 
 # --------------------------------------------------------------------------------------------
 # Households (domain.md §2 E1, E2)
@@ -418,15 +419,7 @@ OBJECT_TITLES: dict[str, str] = {
     "allocation": "Phân bổ {quantity} máy theo {source}",
     "user": "Tài khoản {username}",
     "api_token": "Mã truy cập API «{name}»",
-    "rule_set": "Bộ quy tắc {code} phiên bản {version}",
-    "commune": "{name}",
-}
-#: A background job's kind (models.Job.kind) → what its page and the log call it.
-JOB_LABELS: dict[str, str] = {
-    "bulk_check": "Kiểm tra điều kiện hàng loạt",
-    "backup": "Sao lưu cơ sở dữ liệu",
-    "import_preview": "Đọc và xem trước danh sách hộ",
-    "import_commit": "Nhập danh sách hộ",
+    "rule_set": "Bộ quy tắc {code} phiên bản {version}", "commune": "{name}",
 }
 #: A record of that kind that is no longer on file (or an entry about no single record).
 OBJECT_GONE = "{kind} (không còn trong hệ thống)"
@@ -459,10 +452,8 @@ FIELD_LABELS: dict[str, str] = {
     "new": "Hộ mới", "update": "Hộ cập nhật", "unchanged": "Hộ không đổi", "error": "Dòng lỗi",
     "list": "Danh sách", "format": "Định dạng", "rows": "Số dòng", "page": "Trang", "pages": "Số trang",
     # the log's retention, backups
-    "removed": "Số lượt xem đã xóa", "before": "Ghi trước lúc", "years": "Thời hạn lưu (năm)",
-    "size": "Dung lượng (byte)",
-    # communes, background jobs
-    "commune_id": "Xã", "hamlets": "Các ấp/thôn", "kind": "Loại công việc", "total": "Số mục cần làm",
+    "removed": "Số lượt xem đã xóa", "before": "Ghi trước lúc", "years": "Thời hạn lưu (năm)", "total": "Số mục cần làm",
+    "size": "Dung lượng (byte)", "commune_id": "Xã", "hamlets": "Các ấp/thôn", "kind": "Loại công việc",
 }
 #: The proposal list's status (ProposalList.status) in words.
 LIST_STATUS_LABELS: dict[str, str] = {"draft": "Đang lập (dự thảo)", "submitted": "Đã trình, chờ phê duyệt",
@@ -475,10 +466,9 @@ AUDIT_KIND_LABELS: dict[str, str] = {"changes": "Thay đổi", "views": "Lượt
 
 #: Fields whose stored code is named by a label table.
 _CODED_FIELDS: dict[str, dict] = {
-    "state": STATE_LABELS, "category": CATEGORY_LABELS, "prior_device": PRIOR_DEVICE_LABELS,
+    "state": STATE_LABELS, "category": CATEGORY_LABELS, "prior_device": PRIOR_DEVICE_LABELS, "kind": JOB_LABELS,
     "role": ROLE_LABELS, "outcome": OUTCOME_LABELS, "status": LIST_STATUS_LABELS, "head_gender": GENDER_LABELS,
     "list": {**LIST_PAGE_LABELS, **EXPORT_LIST_LABELS}, "format": EXPORT_FORMAT_LABELS, "priority_tier": TIER_LABELS,
-    "kind": JOB_LABELS,
 }
 
 
