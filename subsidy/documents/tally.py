@@ -28,7 +28,7 @@ from subsidy.documents import base as b
 from subsidy.documents.tally_tables import Report, Section, as_of_text, sections
 from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.documents import DEFAULT_ISSUER, Issuer
-from subsidy.domain.reports import AnnualReport, Tally
+from subsidy.domain.reports import AnnualReport, Breakdown, Tally
 from subsidy.domain.vn import format_money, place_date_line
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
@@ -100,6 +100,13 @@ def _table(s: Section, frame: float, st: dict[str, ParagraphStyle]) -> Flowable:
     if empty:  # the sentence across the whole row, not wrapped inside a narrow first column
         table.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
     return table
+
+
+def chart_title(breakdown: Breakdown) -> str:
+    """The chart's title after the breakdown it draws: "Số điện thoại đã bàn giao theo thôn, ấp" for a
+    commune's hamlets, "… theo xã" for the province's communes (the breakdown's title, "Theo xã")."""
+    words = breakdown.title.strip()
+    return f"Số điện thoại đã bàn giao {words[:1].lower()}{words[1:]}"
 
 
 def handover_chart(labels: Sequence[str], values: Sequence[int], width: float,
@@ -241,7 +248,8 @@ def render_pdf(
         story.append(Spacer(1, SECTION_GAP))
         if sec.key == "by_hamlet":
             rows = tally.by_hamlet.rows
-            chart = handover_chart([r.label for r in rows], [r.figures.handed_over for r in rows], frame * 0.75)
+            chart = handover_chart([r.label for r in rows], [r.figures.handed_over for r in rows], frame * 0.75,
+                                   title=chart_title(tally.by_hamlet))
             story.append(KeepTogether([chart, Spacer(1, SECTION_GAP)]))
 
     # how handovers, payments and voids are counted is said once, under the table by hamlet

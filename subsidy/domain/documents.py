@@ -205,7 +205,9 @@ class ListDocument:
     """A list to print. ``kind``: "proposal" | "approved". ``number``: the list's number
     ("01/DS-UBND"); ``date``: the date printed in the place-and-date line; decision fields for an
     approved list. ``prepared_by``: the full name of the clerk who drew up the list
-    (ProposalList.created_by), printed under "NGƯỜI LẬP DANH SÁCH" ("" to sign by hand)."""
+    (ProposalList.created_by), printed under "NGƯỜI LẬP DANH SÁCH" ("" to sign by hand).
+    ``programme_line``: the line under the title naming the programme and its legal text, from the rule
+    set in force when the list was made (RuleSetSpec.programme_line); "" prints none."""
 
     kind: str
     issuer: Issuer
@@ -217,8 +219,7 @@ class ListDocument:
     decision_date: dt.date | None = None
     approving_body: str | None = None
     prepared_by: str = ""
-    programme_line: str = ("Chương trình cung cấp dịch vụ viễn thông công ích đến năm 2025 "
-                           "(Thông tư số 14/2022/TT-BTTTT)")
+    programme_line: str = ""
 
     @property
     def title(self) -> str:

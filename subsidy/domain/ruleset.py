@@ -80,6 +80,27 @@ class PovertyStandard:
 #: cho em» learning devices.
 DEFAULT_QUOTA_DEVICES: tuple[str, ...] = ("vtci_tablet", "learning_device")
 
+#: How documents and pages name the programme and its legal text, for the stored versions of Thông tư
+#: 14/2022/TT-BTTTT written before the documents carried ``short_name`` and ``programme_line`` (a stored
+#: version is never rewritten). A successor rule set states its own.
+TT14_WORDING: dict[str, str] = {
+    "short_name": "Thông tư 14/2022/TT-BTTTT",
+    "programme_line": ("Chương trình cung cấp dịch vụ viễn thông công ích đến năm 2025 "
+                       "(Thông tư số 14/2022/TT-BTTTT)"),
+}
+
+
+def _wording(doc: Mapping[str, Any]) -> tuple[str, str]:
+    """(short_name, programme_line) of a rule-set document: its own, else Thông tư 14/2022's for its
+    versions stored without them, else the legal source up to its first comma and a programme line
+    naming it."""
+    fallback = TT14_WORDING if str(doc.get("id", "")).upper().startswith("TT14-2022") else {}
+    short = str(doc.get("short_name") or fallback.get("short_name")
+                or str(doc.get("legal_source") or "").split(",")[0]).strip()
+    line = str(doc.get("programme_line") or fallback.get("programme_line")
+               or f"Chương trình cung cấp dịch vụ viễn thông công ích ({short})").strip()
+    return short, line
+
 
 @dataclass(frozen=True)
 class RuleSetSpec:
@@ -92,7 +113,10 @@ class RuleSetSpec:
     ``citations``: rule id → citation text printed with the rule's result. ``poverty_standards``:
     the standard of each list year, added to E1's citation (:meth:`e1_citation`).
     ``quota_devices``: the prior devices (``Household.prior_device`` codes) that count with the
-    phones against the quota ceiling (domain.md §3).
+    phones against the quota ceiling (domain.md §3). ``short_name``: the legal text as pages and
+    notes name it ("Thông tư 14/2022/TT-BTTTT"); ``programme_line``: the line under a list's title
+    naming the programme and its text ("Chương trình cung cấp dịch vụ viễn thông công ích đến năm 2025
+    (Thông tư số 14/2022/TT-BTTTT)").
     """
 
     code: str
@@ -108,6 +132,8 @@ class RuleSetSpec:
     citations: Mapping[str, str] = field(default_factory=dict)
     poverty_standards: tuple[PovertyStandard, ...] = ()
     quota_devices: tuple[str, ...] = DEFAULT_QUOTA_DEVICES
+    short_name: str = ""
+    programme_line: str = ""
 
     @property
     def priority_order(self) -> tuple[str, ...]:
@@ -149,7 +175,8 @@ class RuleSetSpec:
         Required keys: id, version, title, legal_source, effective_from (ISO date),
         eligible_categories, support_amount (int đồng > 0), cash_cutoff (ISO date),
         priority_order (e.g. ["P1","P2","P3","P4"]). Optional: effective_to, priority
-        ({tier id: {criterion, label}}; defaults to DEFAULT_PRIORITY), citations ({rule id: text}).
+        ({tier id: {criterion, label}}; defaults to DEFAULT_PRIORITY), citations ({rule id: text}),
+        short_name and programme_line (defaults: :func:`_wording`).
         Raises ValueError (message in Vietnamese) naming the first bad or missing key.
         """
         missing = [k for k in ("id", "version", "title", "legal_source", "effective_from",
@@ -201,6 +228,7 @@ class RuleSetSpec:
             cash_cutoff=cutoff,  # type: ignore[arg-type]
             priority=tuple(tiers), citations=dict(doc.get("citations") or {}),
             poverty_standards=standards, quota_devices=devices,
+            short_name=_wording(doc)[0], programme_line=_wording(doc)[1],
         )
 
 

@@ -183,6 +183,15 @@ def legal_basis_on(session: Session, on: dt.date) -> str:
         return LEGAL_BASIS_DEFAULT
 
 
+def short_name_on(session: Session, on: dt.date) -> str:
+    """The legal text in force on ``on`` as pages name it (RuleSetSpec.short_name, e.g. "Thông tư
+    14/2022/TT-BTTTT"); "" when no active rule set covers ``on``."""
+    try:
+        return spec_of(in_force(session, on)).short_name
+    except ServiceError:
+        return ""
+
+
 def loaded_specs(session: Session) -> list[RuleSetSpec]:
     """The engine's specs of every active stored rule set (the candidates for a date)."""
     return [spec_of(r) for r in session.scalars(select(RuleSet).where(RuleSet.active.is_(True)))]

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from subsidy.web import (
     admin,
@@ -36,7 +37,10 @@ from subsidy.web import (
     security,
     settings,
 )
+from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import LIST_STATUS_LABELS, PRIOR_FILTER_LABELS
+from subsidy.request_scope import db_session
+from subsidy.services import rulesets as rulesets_svc
 from subsidy.web import commune_scope
 from subsidy.web.menu import menu_for
 from subsidy.web.permissions import may
@@ -54,12 +58,21 @@ def init_app(app: Flask) -> None:
     blueprint of BLUEPRINTS on ``app``."""
     security.init_app(app)
 
+    def programme_source() -> str:
+        """The legal text in force today as the page footer names it (from the rule set, so a
+        successor rule set renames it); called by base.html only. "" when the database cannot
+        answer: an error page must still render."""
+        try:
+            return rulesets_svc.short_name_on(db_session(), today_vn())
+        except SQLAlchemyError:
+            return ""
+
     @app.context_processor
     def inject() -> dict[str, Any]:
         return {"menu_for": menu_for, "help_topic": guide.topic_for, "may": may,
                 "commune_name": commune_scope.commune_name(), "current_user": current_user,
                 "prior_filter_labels": PRIOR_FILTER_LABELS, "public_address_warning": public_address_warning,
-                "list_status_labels": LIST_STATUS_LABELS}
+                "list_status_labels": LIST_STATUS_LABELS, "programme_source": programme_source}
 
     app.jinja_env.add_extension("jinja2.ext.do")
     errors.init_app(app)

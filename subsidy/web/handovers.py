@@ -160,14 +160,15 @@ def pay(application_id: int):
     blocked = _not_ready(app, "cash")
     # The amount shown: the rule set in force on the typed date, else today's. Only when neither
     # has one is the form blocked (a typed date without a rule set is an error of that field).
-    amount, no_rules = None, ""
+    terms, no_rules = None, ""
     for day in dict.fromkeys(d for d in (form.paid_on.data, today_vn()) if d is not None):
         try:
-            amount = svc.support_amount(session, day)
+            terms = svc.cash_terms(session, day)
             break
         except ServiceError as err:
             no_rules = str(err)
-    if amount is None:
+    amount = terms.amount if terms is not None else None
+    if terms is None:
         blocked = blocked or no_rules
     if blocked is None and form.is_submitted():
         data = svc.CashPaymentInput(paid_on=form.paid_on.data, purchase_date=form.purchase_date.data,
@@ -183,7 +184,8 @@ def pay(application_id: int):
         else:
             put_field_errors(form, svc.cash_field_errors(session, app.id, data))
     status = 422 if form.is_submitted() else 200
-    return render_template("handovers/pay.html", app=app, h=h, form=form, blocked=blocked, amount=amount, people=people,
+    return render_template("handovers/pay.html", app=app, h=h, form=form, blocked=blocked, amount=amount, terms=terms,
+                           people=people,
                            amount_words=vn.amount_in_words(amount) if amount else "",
                            back_url=url_for("applications.show", application_id=app.id)), status
 

@@ -287,3 +287,12 @@ def test_an_empty_table_says_so_across_the_row(session):
     lines = [unicodedata.normalize("NFC", line).strip()
              for page in PdfReader(io.BytesIO(render_pdf(report))).pages for line in page.extract_text().splitlines()]
     assert "Không có số liệu" in lines
+
+
+def test_the_province_chart_is_titled_by_commune(reports):
+    """The province's report breaks down by commune («Theo xã»): its chart says so, not «thôn, ấp»."""
+    month = reports["month"]
+    by_commune = dataclasses.replace(month.by_hamlet, name="commune", title="Theo xã", key_title="Xã")
+    text = " ".join(pdf_text(render_pdf(dataclasses.replace(month, by_hamlet=by_commune))))
+    assert "Số điện thoại đã bàn giao theo xã" in text
+    assert "theo thôn, ấp" not in text

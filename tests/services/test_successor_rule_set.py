@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from subsidy.domain.documents import DEFAULT_ISSUER
 from subsidy.services import applications, handovers as H, lists, rulesets
 from subsidy.services.errors import ServiceError
 from tests import factories
@@ -21,6 +22,8 @@ SUCCESSOR = {
     "title": "Hỗ trợ thiết bị đầu cuối (bộ quy tắc thay thế, dùng để kiểm thử)",
     "legal_source": "Thông tư 99/2026/TT-BKHCN (giả định), Điều 7",
     "receipt_legal_basis": "Thông tư số 99/2026/TT-BKHCN ngày 15/06/2026 của Bộ Khoa học và Công nghệ (giả định)",
+    "short_name": "Thông tư 99/2026/TT-BKHCN (giả định)",
+    "programme_line": "Chương trình giả định giai đoạn 2026–2030 (Thông tư số 99/2026/TT-BKHCN)",
     "effective_from": START.isoformat(), "effective_to": None,
     "eligible_categories": ["poor", "near_poor"], "support_amount": 750_000, "cash_cutoff": "2026-07-01",
     "priority_order": ["P1", "P2", "P3", "P4"],
@@ -55,6 +58,9 @@ def test_thong_tu_14_alone_stays_in_force_with_no_end(session, tt14):
     assert rulesets.in_force(session, D(2029, 5, 1)).id == tt14.id
     assert rulesets.period(session, tt14).endswith("chưa có ngày hết hiệu lực (áp dụng cho đến khi nạp bộ quy tắc "
                                                    "thay thế)")
+    # its stored versions carry no programme line: documents print Thông tư 14's own wording
+    assert rulesets.spec_of(tt14).programme_line == ("Chương trình cung cấp dịch vụ viễn thông công ích đến năm 2025 "
+                                                     "(Thông tư số 14/2022/TT-BTTTT)")
 
 
 def test_the_whole_flow_runs_under_the_successor(session, both, clerk, approver):
@@ -91,6 +97,12 @@ def test_the_whole_flow_runs_under_the_successor(session, both, clerk, approver)
     assert (snap["amount_figures"], snap["amount_words"]) == ("750.000", "Bảy trăm năm mươi nghìn đồng")
     assert snap["legal_basis"] == SUCCESSOR["receipt_legal_basis"]
     assert pl.status == "approved"
+    # the list names the programme and the cash form its legal text from the rule set, not from code
+    doc = lists.list_document(session, pl, kind="approved", issuer=DEFAULT_ISSUER)
+    assert doc.programme_line == SUCCESSOR["programme_line"]
+    assert H.cash_terms(session, D(2026, 8, 10)) == H.CashTerms(750_000, START, SUCCESSOR["short_name"])
+    assert rulesets.short_name_on(session, D(2026, 6, 30)) == "Thông tư 14/2022/TT-BTTTT"
+    assert H.cash_terms(session, D(2026, 6, 30)) == H.CashTerms(500_000, D(2022, 12, 12), "Thông tư 14/2022/TT-BTTTT")
 
 
 def test_a_successor_document_round_trips_through_the_loader(tmp_path, session, tt14):

@@ -38,7 +38,7 @@ from subsidy.services.handovers.inputs import (
 )
 from subsidy.services.handovers.lookups import (
     DEFAULT_CASH_CUTOFF, DEFAULT_SUPPORT_AMOUNT, approval_date, get_handover, get_payment, live_handover,
-    live_payment, rule_set_for, support_amount,
+    CashTerms, cash_terms, live_payment, rule_set_for, support_amount,
 )
 from subsidy.services.handovers.recording import record_cash_payment, record_handover
 from subsidy.services.handovers.voiding import void_handover, void_payment, void_receipt
@@ -47,6 +47,6 @@ __all__ = [
     "DEFAULT_CASH_CUTOFF", "DEFAULT_SUPPORT_AMOUNT", "DEFAULT_TELECOMS", "CashPaymentInput", "CashPaymentResult",
     "HandoverInput", "HandoverResult", "approval_date", "cash_field_errors", "check_imeis_free", "get_handover",
     "get_payment", "handover_field_errors", "live_handover", "live_payment", "normalize_telecom",
-    "record_cash_payment", "record_handover", "rule_set_for", "support_amount", "void_handover",
+    "CashTerms", "cash_terms", "record_cash_payment", "record_handover", "rule_set_for", "support_amount", "void_handover",
     "void_payment", "void_receipt",
 ]

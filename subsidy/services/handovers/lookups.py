@@ -3,6 +3,7 @@ approved, the rule set in force (amount, E5 cut-off), the live handover or payme
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -74,6 +75,26 @@ def support_amount(session: Session, on: dt.date) -> int:
     Thông tư 14/2022/TT-BTTTT); DEFAULT_SUPPORT_AMOUNT only if no rule set is loaded."""
     rs = rule_set_for(session, on)
     return rs.support_amount if rs is not None else DEFAULT_SUPPORT_AMOUNT
+
+
+@dataclass(frozen=True)
+class CashTerms:
+    """What the cash form tells the clerk on a day: ``amount`` in đồng, ``cutoff`` (E5: a phone bought
+    on or after it), ``source`` the legal text naming them ("Thông tư 14/2022/TT-BTTTT"; "" when no
+    rule set is loaded)."""
+
+    amount: int
+    cutoff: dt.date
+    source: str
+
+
+def cash_terms(session: Session, on: dt.date) -> CashTerms:
+    """The cash terms of the rule set in force on ``on`` (the defaults when none is loaded at all).
+    Raises ServiceError when rule sets are loaded but none is in force on ``on``."""
+    rs = rule_set_for(session, on)
+    if rs is None:
+        return CashTerms(DEFAULT_SUPPORT_AMOUNT, DEFAULT_CASH_CUTOFF, "")
+    return CashTerms(rs.support_amount, rs.cash_cutoff, rulesets.spec_of(rs).short_name)
 
 
 def live_handover(session: Session, application_id: int) -> Handover | None:

@@ -39,11 +39,11 @@ def list_document(session: Session, proposal_list: ProposalList, *, kind: str, i
         raise ValueError(kind)
     if kind == "approved" and proposal_list.status != "approved":
         raise ServiceError("Danh sách chưa được phê duyệt nên chưa có danh sách phê duyệt.")
+    spec = spec_for(session, proposal_list)
     if proposal_list.status == "approved":
         facts = [entry_facts(e) for e in frozen_entries(session, proposal_list)]
         default_date = proposal_list.decision_date if kind == "approved" else proposal_list.created_on
     else:
-        spec = spec_for(session, proposal_list)
         facts = [row_facts(a, spec) for a in applications_on(session, proposal_list)
                  if a.state == State.proposed.value]
         default_date = None
@@ -55,7 +55,7 @@ def list_document(session: Session, proposal_list: ProposalList, *, kind: str, i
         kind=kind, issuer=issuer, number=proposal_list.number, date=on or default_date or today_vn(),
         created_on=proposal_list.created_on, decision_number=proposal_list.decision_number,
         decision_date=proposal_list.decision_date, approving_body=proposal_list.approving_body,
-        rows=rows, prepared_by=prepared_by,
+        rows=rows, prepared_by=prepared_by, programme_line=spec.programme_line if spec is not None else "",
     )
 
 
