@@ -6,6 +6,7 @@ explicit list below, in this order.
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Flask
@@ -52,20 +53,32 @@ BLUEPRINTS = (
     backups.bp, settings.bp,
 )
 
+#: How long a process keeps the footer's legal text before reading the rule set in force again.
+FOOTER_SOURCE_SECONDS = 300.0
+
 
 def init_app(app: Flask) -> None:
     """Install sign-in and protections, error pages, template filters and globals, and every
     blueprint of BLUEPRINTS on ``app``."""
     security.init_app(app)
 
+    footer_cache: dict[str, Any] = {}
+
     def programme_source() -> str:
         """The legal text in force today as the page footer names it (from the rule set, so a
-        successor rule set renames it); called by base.html only. "" when the database cannot
-        answer: an error page must still render."""
+        successor rule set renames it); called by base.html only. Read at most once every
+        FOOTER_SOURCE_SECONDS per process (a page does not pay a query for its footer, and the
+        public status check keeps its single query); "" when the database cannot answer: an error
+        page must still render."""
+        now, day = time.monotonic(), today_vn()
+        if footer_cache.get("day") == day and footer_cache.get("until", 0.0) > now:
+            return footer_cache["source"]
         try:
-            return rulesets_svc.short_name_on(db_session(), today_vn())
+            source = rulesets_svc.short_name_on(db_session(), day)
         except SQLAlchemyError:
             return ""
+        footer_cache.update(day=day, until=now + FOOTER_SOURCE_SECONDS, source=source)
+        return source
 
     @app.context_processor
     def inject() -> dict[str, Any]:
