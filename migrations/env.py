@@ -12,6 +12,7 @@ from sqlalchemy import pool
 
 import subsidy.models  # noqa: F401  (fills the metadata)
 from subsidy.db import Base, make_engine
+from subsidy.models.search_index import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -38,7 +39,7 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 

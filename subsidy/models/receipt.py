@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from subsidy.db import Base, utcnow
@@ -29,6 +29,7 @@ class Receipt(Base):
         UniqueConstraint("commune_id", "series", "year", "number"),
         CheckConstraint("kind IN ('handover','cash')", name="kind"),
         CheckConstraint("number >= 1", name="number"),
+        Index("ix_receipts_commune_issued", "commune_id", "issued_at", "id"),  # the list, newest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

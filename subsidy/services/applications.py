@@ -12,7 +12,7 @@ from typing import Sequence
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from subsidy.domain import rules, tracking
@@ -455,8 +455,7 @@ def application_query(query: str = "", state: str | None = None, hamlet: str | N
     newest received first (then id), or with ``priority_order`` tier first (none last), then
     oldest received, then id. Used by the web queue, its Excel and PDF copies, and the API.
     """
-    stmt = (select(Application).join(Household, Household.id == Application.household_id)
-            .options(contains_eager(Application.household)))
+    stmt = with_household(select(Application), needs_household(query, hamlet, category))
     conds = _search_conditions(query, hamlet, category, form, tier)
     if state:
         conds.append(Application.state == state)
@@ -466,6 +465,22 @@ def application_query(query: str = "", state: str | None = None, hamlet: str | N
         return stmt.order_by(Application.priority_tier.is_(None), Application.priority_tier,
                              Application.received_on, Application.id)
     return stmt.order_by(Application.received_on.desc(), Application.id.desc())
+
+
+def needs_household(query: str = "", hamlet: str | None = None, category: str | None = None) -> bool:
+    """True when a filter reads the household's columns (the search box, hamlet, category): only
+    then does a list of applications join households."""
+    return bool((query or "").strip() or hamlet or category)
+
+
+def with_household(stmt: Select, join: bool) -> Select:
+    """``stmt`` (a SELECT of applications) with each application's household loaded: joined
+    (``join``: a filter reads it) or fetched by id for the rows of the page only (selectinload:
+    one more query for the page, none over the whole table)."""
+    if join:
+        return stmt.join(Household, Household.id == Application.household_id).options(
+            contains_eager(Application.household))
+    return stmt.options(selectinload(Application.household))
 
 
 def _search_conditions(query: str = "", hamlet: str | None = None, category: str | None = None,
@@ -493,6 +508,8 @@ def counts_by_state(session: Session, query: str = "", hamlet: str | None = None
     """{state: number of applications} for every state that has some, among the applications the
     other filters find (as application_query; all applications when none is given), so the queue
     tabs count what the filtered list shows."""
-    stmt = (select(Application.state, func.count()).join(Household, Household.id == Application.household_id)
-            .where(*_search_conditions(query, hamlet, category, form, tier)).group_by(Application.state))
+    stmt = select(Application.state, func.count())
+    if needs_household(query, hamlet, category):
+        stmt = stmt.join(Household, Household.id == Application.household_id)
+    stmt = stmt.where(*_search_conditions(query, hamlet, category, form, tier)).group_by(Application.state)
     return {s: n for s, n in session.execute(stmt)}

@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 
 from subsidy.domain import tracking
 from subsidy.domain.labels import (
@@ -59,8 +59,8 @@ def application_stmt(f: ListFilters) -> Select:
 def waiting_stmt(f: ListFilters) -> Select:
     """The waiting list (allocations.waiting_query: priority order) narrowed by ``f``'s hamlet,
     category, form, tier and search; households loaded."""
-    stmt = (allocations.waiting_query().join(Household, Household.id == Application.household_id)
-            .options(contains_eager(Application.household)))
+    stmt = applications_svc.with_household(allocations.waiting_query(),
+                                           applications_svc.needs_household(f.q, f.hamlet, f.category))
     conds = households_svc.household_conditions(f.q, f.hamlet or None, f.category or None,
                                                 include_archived=True, exact=True)
     if f.form:

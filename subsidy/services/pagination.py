@@ -1,47 +1,86 @@
-"""Pagination of a SELECT: one COUNT and one LIMIT/OFFSET query.
+"""Pagination of a SELECT.
 
-Shared by the web lists (subsidy.web.pagination re-exports it) and the JSON API (services.lookup).
+Two ways, one :class:`Page`:
+
+* :func:`keyset` (the lists that grow with the commune: households, applications, the waiting
+  list, receipts, and the JSON API): the page after (or before) a *cursor* — the sort values of
+  the last (first) row shown — found with ``WHERE (sort values) > (cursor)`` on the list's own
+  order, so a page costs the same at the first and at the ten-thousandth row (no OFFSET), and a
+  count capped at :data:`COUNT_CAP` (beyond it the page says «hơn 10.000»).
+* :func:`paginate` (short lists: the audit log, an import's preview rows): COUNT and
+  LIMIT/OFFSET on a 1-based page number.
+
+A cursor is opaque to its reader (URL-safe base64 of the sort values as JSON); a cursor that does
+not decode to values of the list's sort columns raises :class:`BadCursor`. Shared by the web lists
+(subsidy.web.pagination) and the JSON API (services.lookup).
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
+import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, true
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
+
+#: The most rows a list counts exactly; beyond it the count is "more than" this.
+COUNT_CAP = 10_000
+#: The deepest page an old ``?page=N`` link reaches by OFFSET (N × per_page rows at most).
+MAX_OFFSET_PAGE = 200
+
+
+class BadCursor(ValueError):
+    """A cursor that is not one of this list's (edited, cut, or of another list)."""
 
 
 @dataclass
 class Page:
     """One page: ``items`` (model objects, or rows when ``scalars=False``), 1-based ``page``,
-    ``per_page`` and the ``total`` number of rows of the whole query."""
+    ``per_page`` and the ``total`` rows of the whole query (at most COUNT_CAP when
+    ``total_capped``: there are more). Keyset pages also carry ``next_cursor`` / ``prev_cursor``
+    (None when there is no such page); OFFSET pages leave them None and use ``page``."""
 
     items: list[Any]
     page: int
     per_page: int
     total: int
+    total_capped: bool = False
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
+    keyset: bool = False
 
     @property
     def pages(self) -> int:
-        """Number of pages, at least 1 (an empty result still has one, empty, page)."""
+        """Number of pages, at least 1 (an empty result still has one, empty, page); with a capped
+        total, the pages of COUNT_CAP rows (the true number is larger)."""
         return max(1, -(-self.total // self.per_page))
 
     @property
+    def total_text(self) -> str:
+        """The total as the page prints it: "1234", or "hơn 10.000" when the count stopped at the cap."""
+        return f"hơn {self.total:,}".replace(",", ".") if self.total_capped else str(self.total)
+
+    @property
     def has_prev(self) -> bool:
-        return self.page > 1
+        return self.prev_cursor is not None if self.keyset else self.page > 1
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.next_cursor is not None if self.keyset else self.page < self.pages
 
 
 def paginate(session: Session, stmt: Select, page: int, per_page: int = 50, scalars: bool = True,
              clamp: bool = True) -> Page:
-    """Run ``stmt`` for page ``page`` (1-based) of ``per_page`` rows.
+    """Run ``stmt`` for page ``page`` (1-based) of ``per_page`` rows (COUNT, LIMIT/OFFSET).
 
-    ``clamp`` (the web lists): a page below 1 or beyond the last is moved to the first or last
-    page. Without it (the API), ``page`` is kept as asked and a page beyond the last is empty.
-    ``scalars=False`` returns Row objects (several columns) instead of the first column.
+    ``clamp``: a page below 1 or beyond the last is moved to the first or last page. Without it,
+    ``page`` is kept as asked and a page beyond the last is empty. ``scalars=False`` returns Row
+    objects (several columns) instead of the first column.
     """
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     if clamp:
@@ -49,3 +88,175 @@ def paginate(session: Session, stmt: Select, page: int, per_page: int = 50, scal
     q = stmt.limit(per_page).offset((page - 1) * per_page)
     items = list(session.scalars(q)) if scalars else list(session.execute(q))
     return Page(items, page, per_page, total)
+
+
+# --- keyset ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Key:
+    expr: ColumnElement[Any]
+    desc: bool
+
+
+def _keys(stmt: Select) -> list[_Key]:
+    """The ORDER BY of ``stmt`` as (expression, descending) pairs. The statement's order must end
+    with a unique column (the id) so that every row has its own place."""
+    keys = []
+    for clause in stmt._order_by_clauses:  # noqa: SLF001 — SQLAlchemy keeps the ORDER BY only here
+        if isinstance(clause, UnaryExpression) and clause.modifier in (operators.desc_op, operators.asc_op):
+            keys.append(_Key(clause.element, clause.modifier is operators.desc_op))
+        else:
+            keys.append(_Key(clause, False))
+    if not keys:
+        raise ValueError("keyset pagination needs an ORDER BY ending with a unique column")
+    return keys
+
+
+def _encode(values: Sequence[Any]) -> str:
+    def enc(v: Any) -> Any:
+        if isinstance(v, dt.datetime):
+            return {"t": v.isoformat()}
+        if isinstance(v, dt.date):
+            return {"d": v.isoformat()}
+        return v
+    raw = json.dumps([enc(v) for v in values], separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, keys: list[_Key]) -> list[Any]:
+    """The sort values a cursor holds, each checked against its column's type; BadCursor else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError) as err:
+        raise BadCursor("con trỏ trang không đọc được") from err
+    if not isinstance(values, list) or len(values) != len(keys):
+        raise BadCursor("con trỏ trang không thuộc danh sách này")
+    out = []
+    for v, key in zip(values, keys):
+        try:
+            kind = key.expr.type.python_type
+        except NotImplementedError:
+            kind = object
+        if v is None:
+            out.append(None)
+            continue
+        if isinstance(v, dict) and len(v) == 1 and kind in (dt.date, dt.datetime):
+            (tag, text), = v.items()
+            try:
+                if tag == "t" and kind is dt.datetime:
+                    out.append(dt.datetime.fromisoformat(text))
+                    continue
+                if tag == "d" and kind is dt.date:
+                    out.append(dt.date.fromisoformat(text))
+                    continue
+            except (TypeError, ValueError) as err:
+                raise BadCursor("con trỏ trang có ngày không đúng") from err
+            raise BadCursor("con trỏ trang không thuộc danh sách này")
+        if kind is bool and isinstance(v, (bool, int)):
+            out.append(bool(v))
+        elif kind is int and isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2 ** 63:
+            out.append(v)
+        elif kind is str and isinstance(v, str) and len(v) <= 2000:
+            out.append(v)
+        else:
+            raise BadCursor("con trỏ trang không thuộc danh sách này")
+    return out
+
+
+def _eq(expr: ColumnElement[Any], v: Any) -> ColumnElement[bool]:
+    return expr.is_(None) if v is None else expr == literal(v, expr.type)
+
+
+def _beyond(expr: ColumnElement[Any], v: Any, desc: bool) -> ColumnElement[bool]:
+    """Rows strictly after value ``v`` in this key's direction. A NULL value has nothing after it
+    within its key: the lists put an ``x IS NULL`` key before a nullable one, which orders the
+    NULLs as a group on both databases."""
+    if v is None:
+        return false()
+    value = literal(v, expr.type)  # a bound value even for True/False (an "x IS NULL" key)
+    return expr < value if desc else expr > value
+
+
+def _after(keys: list[_Key], values: list[Any], reverse: bool) -> ColumnElement[bool]:
+    """The rows after the row with sort ``values`` in the list's order (before it when
+    ``reverse``): (k1 > v1) OR (k1 = v1 AND k2 > v2) OR …, with a leading ``k1 >= v1`` so the
+    database can seek on the first key's index."""
+    terms = []
+    for i, (key, v) in enumerate(zip(keys, values)):
+        same = [_eq(k.expr, x) for k, x in zip(keys[:i], values[:i])]
+        terms.append(and_(*same, _beyond(key.expr, v, key.desc != reverse)))
+    first, v0 = keys[0], values[0]
+    bound = literal(v0, first.expr.type)
+    seek = true() if v0 is None else (first.expr <= bound if first.desc != reverse else first.expr >= bound)
+    return and_(seek, or_(*terms))
+
+
+def capped_count(session: Session, stmt: Select, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """(rows of ``stmt``, True when there are more than ``cap``: the count stops at ``cap``).
+    Counts ``SELECT 1 … LIMIT cap+1`` of the statement's own FROM and WHERE (no ORDER BY, no
+    loaded columns), so the database reads the narrowest index the filter allows."""
+    inner = _without_options(stmt.with_only_columns(*stmt.selected_columns[:1]).order_by(None).limit(cap + 1))
+    n = session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+    return (cap, True) if n > cap else (n, False)
+
+
+def _without_options(stmt: Select) -> Select:
+    # the loader options of the page's SELECT (contains_eager, selectinload) mean nothing in a count
+    stmt = stmt._generate()  # noqa: SLF001
+    stmt._with_options = ()  # noqa: SLF001
+    return stmt
+
+
+def keyset(session: Session, stmt: Select, *, per_page: int = 50, after: str | None = None,
+           before: str | None = None, page: int = 1, count_stmt: Select | None = None,
+           scalars: bool = True, count: bool = True) -> Page:
+    """One page of ``stmt`` (ordered; its ORDER BY ends with a unique column) by keyset.
+
+    ``after``: the next page's cursor (rows after it); ``before``: the previous page's (rows
+    before it, shown in the list's order); neither: the first page, or — for an old ``?page=N``
+    link — page ``page`` read once by OFFSET (up to MAX_OFFSET_PAGE, else the first page).
+    ``page`` is carried only as the number to show. ``count_stmt``: the SELECT to count (default
+    ``stmt``): a narrower one (the application queue without its household join) counts faster;
+    ``count=False`` counts nothing (total = rows seen so far). Raises BadCursor for a cursor that
+    is not this list's.
+    """
+    keys = _keys(stmt)
+    n_keys = len(keys)
+    cols = [k.expr.label(f"_k{i}") for i, k in enumerate(keys)]
+    q = stmt.add_columns(*cols)
+    reverse = False
+    if after:
+        q = q.where(_after(keys, _decode(after, keys), False))
+    elif before:
+        reverse = True
+        q = q.where(_after(keys, _decode(before, keys), True)).order_by(None).order_by(
+            *[(k.expr.asc() if k.desc else k.expr.desc()) for k in keys])
+    elif page > 1:
+        if page > MAX_OFFSET_PAGE:
+            page = 1
+        else:
+            q = q.offset((page - 1) * per_page)
+    rows = list(session.execute(q.limit(per_page + 1)))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if reverse:
+        rows.reverse()
+    items = [(r[0] if scalars else tuple(r[:-n_keys])) for r in rows]
+    first_vals = list(rows[0][-n_keys:]) if rows else None
+    last_vals = list(rows[-1][-n_keys:]) if rows else None
+    if reverse:
+        has_prev, has_next = more, True
+    else:
+        has_prev, has_next = bool(after) or (page > 1 and not before), more
+    if not rows:
+        has_prev, has_next = bool(after or before or page > 1), False
+    page_no = max(1, page) if has_prev else 1
+    if count:
+        total, capped = capped_count(session, count_stmt if count_stmt is not None else stmt)
+    else:
+        total, capped = (page_no - 1) * per_page + len(items), has_next
+    return Page(items, page_no, per_page, total, capped,
+                next_cursor=_encode(last_vals) if has_next and last_vals else None,
+                prev_cursor=_encode(first_vals) if has_prev and first_vals else None,
+                keyset=True)

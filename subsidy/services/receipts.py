@@ -41,6 +41,7 @@ from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.documents import DEFAULT_KIND_CODES, Issuer, Signer, document_number
 from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
 from subsidy.models import Application, Receipt, ReceiptCounter, User
+from subsidy.models.search_index import trigram_prefilter
 from subsidy.services import audit, communes, rulesets
 from subsidy.services.errors import NotFound, ServiceError
 
@@ -316,10 +317,15 @@ def search_statement(query: str | None, kind: str | None = None, year: int | Non
                 # the kind's letters ("BB" of "07/BB-UBND"): the counters' series start with them
                 stmt = stmt.where(Receipt.series.startswith(m.group(2).upper()[:2]))
         elif compact.isdigit() and len(compact) >= 7:
-            stmt = stmt.where(Receipt.search_text.contains(compact, autoescape=True))
+            stmt = stmt.where(trigram_prefilter("receipts", Receipt.id, [compact]),
+                              Receipt.search_text.contains(compact, autoescape=True))
         else:
             words = vn.fold(q).split()
             match = and_(*[Receipt.search_text.contains(w, autoescape=True) for w in words])
+            candidates = trigram_prefilter("receipts", Receipt.id, words)
+            if candidates is not None:
+                # the index's candidates for the words (models.search_index); the LIKE decides
+                match = and_(candidates, match)
             code = tracking.normalize(q)
             if code:
                 # a tracking code typed grouped ("K7QX-9M4T-AB") or not; the snapshot keeps it ungrouped.

@@ -36,7 +36,7 @@ from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import ServiceError
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
-from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.pagination import list_page
 from subsidy.web.permissions import may
 from subsidy.web.refusals import put_field_errors, show_refusal
 from subsidy.web.viewlog import record_list_view, record_view
@@ -67,7 +67,7 @@ def index():
     box; the tabs count what the other filters find. Excel and PDF copies: exports.applications."""
     session = db_session()
     f = list_filters()
-    page = paginate(session, list_exports.application_stmt(f), page_arg(request.args), 30)
+    page = list_page(session, list_exports.application_stmt(f), request.args, 30)
     counts = svc.counts_by_state(session, f.q, f.hamlet or None, f.category or None, f.form or None, f.tier)
     record_list_view("applications", page, f)  # names and poverty category, found by CCCD or phone
     return render_template("applications/index.html", page=page, f=f, state=f.state, q=f.q, counts=counts,

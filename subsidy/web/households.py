@@ -20,7 +20,7 @@ from subsidy.services import list_exports
 from subsidy.services import prior_devices as prior_svc
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web.exports import hamlet_options, list_filters
-from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.pagination import list_page
 from subsidy.web.permissions import may
 from subsidy.web.refusals import flash_form_errors, put_field_errors, show_refusal
 from subsidy.web.viewlog import record_list_view, record_view
@@ -106,7 +106,7 @@ def index():
     copies of the same rows: exports.households."""
     session = db_session()
     f = list_filters()
-    page = paginate(session, list_exports.household_stmt(f), page_arg(request.args), PER_PAGE)
+    page = list_page(session, list_exports.household_stmt(f), request.args, PER_PAGE)
     record_list_view("households", page, f)  # names, CCCDs and phones: one entry per page shown
     return render_template("households/index.html", page=page, f=f, q=f.q, hamlet=f.hamlet, category=f.category,
                            archived=f.archived, hamlets=hamlet_options(session),

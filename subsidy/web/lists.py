@@ -19,7 +19,7 @@ from subsidy.services import list_exports
 from subsidy.services.errors import ServiceError
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
-from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.pagination import list_page
 from subsidy.web.refusals import flash_form_errors, put_field_errors, show_refusal
 from subsidy.web.viewlog import record_list_view, record_view
 from subsidy.web import commune_scope
@@ -47,7 +47,7 @@ def _index(alloc_form: AllocationForm | None = None):
     q = allocations.quota(session)
     # 50 a page; the rank shown is the place in the whole list (page offset + position).
     f = list_filters()
-    waiting = paginate(session, list_exports.waiting_stmt(f), page_arg(request.args), WAITING_PER_PAGE)
+    waiting = list_page(session, list_exports.waiting_stmt(f), request.args, WAITING_PER_PAGE)
     waiting_total = waiting.total if not f.active else list_exports.count(session, list_exports.waiting_stmt(
         ListFilters()))
     record_list_view("waiting", waiting, f)  # names and priority tiers (from the poverty category)

@@ -27,7 +27,7 @@ from subsidy.services import receipts as svc
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
-from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.pagination import list_page
 from subsidy.web.viewlog import record_list_view, record_view
 
 bp = Blueprint("receipts", __name__, url_prefix="/bien-ban")
@@ -47,7 +47,7 @@ def index():
     legacy = {"handover": "package", "cash": "cash"}.get(request.args.get("loai", ""))
     if legacy and not f.form:
         f = replace(f, form=legacy)
-    page = paginate(session, list_exports.receipt_stmt(f), page_arg(request.args), PER_PAGE)
+    page = list_page(session, list_exports.receipt_stmt(f), request.args, PER_PAGE)
     record_list_view("receipts", page, f)  # recipients' names, IMEIs and amounts
     return render_template("receipts/index.html", page=page, f=f, q=f.q, kind_labels=RECEIPT_KIND_LABELS,
                            receipt_states=RECEIPT_STATUS_LABELS, hamlets=hamlet_options(session))

@@ -15,6 +15,7 @@ from subsidy.domain import vn
 from subsidy.domain.household_list import search_tokens
 from subsidy.domain.places import normalize_hamlet
 from subsidy.models import Household
+from subsidy.models.search_index import trigram_prefilter
 
 
 def search_condition(query: str, exact: bool = False) -> ColumnElement[bool] | None:
@@ -26,7 +27,9 @@ def search_condition(query: str, exact: bool = False) -> ColumnElement[bool] | N
     ``"ĐẶNG"`` find "Đặng"; ``"nguyen van hung"`` finds "Nguyễn Văn Hùng"), a word of digits
     matches anywhere in the household code, CCCD or phone (a fragment).  The match is a plain
     ``LIKE`` on the stored ASCII ``search_text``, never the database's lower(), collation, ILIKE
-    or unaccent, so SQLite and PostgreSQL return the same rows.  A word also
+    or unaccent, so SQLite and PostgreSQL return the same rows; a trigram index finds the
+    candidates first (models.search_index: pg_trgm on PostgreSQL, FTS5 on SQLite; words of 3
+    characters or more, shorter ones are left to the LIKE).  A word also
     matches at the very start of the key (a key stored without its leading space).
 
     Every pattern is built with ``contains``/``startswith(..., autoescape=True)``: ``%`` and ``_``
@@ -45,6 +48,12 @@ def search_condition(query: str, exact: bool = False) -> ColumnElement[bool] | N
             conds.append(or_(Household.search_text.contains(" " + token, autoescape=True),
                              Household.search_text.startswith(token, autoescape=True)))
     words = and_(*conds) if conds else None
+    if conds:
+        # the index's candidates (SQLite's FTS5 trigram table; PostgreSQL's trigram index serves
+        # the LIKE itself): every token is a substring of a matching key, so nothing is lost
+        candidates = trigram_prefilter("households", Household.id, search_tokens(query))
+        if candidates is not None:
+            words = and_(candidates, words)
     typed = (query or "").strip()
     if words is None and typed:
         # Only punctuation ("%", "_", "-"): no word to look for, so look for the text itself,

@@ -1,0 +1,133 @@
+"""Search through the trigram indexes (models/search_index.py; migration 0009): the households and
+receipts a search finds are the ones the folding rule says (domain.md §9), computed here
+independently, on the suite's database; the FTS5 table stays in step with every write on SQLite;
+and SQLite and PostgreSQL find the same households for the same queries (when the suite runs on
+PostgreSQL: CI's second pass, or TEST_DATABASE_URL)."""
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+
+import pytest
+from sqlalchemy import insert, text
+
+from subsidy.db import make_engine, make_sessionmaker, upgrade_database
+from subsidy.models import Commune, Household
+from subsidy.services import households as svc
+from tests import factories as f
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Đặng", "Võ", "Ngô", "Lý", "Hồ"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Ngọc", "Đức"]
+GIVEN = ["An", "Hùng", "Hưng", "Đăng", "Lan", "Yến", "Ánh", "Nga", "Ngân", "Uyên", "Ý"]
+QUERIES = ["nguyen", "NGUYỄN văn", "ng", "an", "y", "hung", "hưng", "đang", "dang", "van an", "le", "ho",
+           "ngan", "uyen", "0820", "12", "82504001", "903", "444", "xyz", "nga", "ly van", "van", "ngo duc"]
+
+
+def _fold(s: str) -> str:
+    """Independent of domain.vn: NFD, drop combining marks, đ → d, lower."""
+    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
+def _rows(n: int = 240) -> list[dict]:
+    rnd = random.Random(12)
+    out = []
+    for i in range(n):
+        name = f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}"
+        code, cccd, phone = f"82504{i:05d}", f"0820{rnd.randrange(10**8):08d}", f"09{rnd.randrange(10**8):08d}"
+        search_text, sort_key = svc.derived_keys(name, code, cccd, phone)
+        out.append(dict(code=code, head_name=name, citizen_id=cccd, phone=phone, hamlet="Ấp Một",
+                        search_text=search_text, sort_key=sort_key))
+    return out
+
+
+def expected(rows: list[dict], query: str) -> set[str]:
+    """The codes the rule finds: every query word starts a name word, or (digits) is inside the
+    code, CCCD or phone."""
+    words = re.findall(r"[a-z0-9]+", _fold(query))
+    found = set()
+    for r in rows:
+        name_words = re.findall(r"[a-z0-9]+", _fold(r["head_name"]))
+        numbers = [r["code"], r["citizen_id"], r["phone"]]
+        if all(any(w.startswith(q) for w in name_words + [r["code"]]) or (q.isdigit() and any(q in n for n in numbers))
+               for q in words):
+            found.add(r["code"])
+    return found
+
+
+def _fill(session, rows):
+    commune_id = session.scalar(text("SELECT id FROM communes ORDER BY id LIMIT 1"))
+    session.execute(insert(Household), [dict(r, commune_id=commune_id) for r in rows])  # a bulk write, as the importer's
+    session.commit()
+
+
+@pytest.fixture
+def rows(session):
+    f.household(session)  # makes the commune
+    session.execute(text("DELETE FROM households"))
+    data = _rows()
+    _fill(session, data)
+    return data
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_search_finds_what_the_folding_rule_says(session, rows, query):
+    assert {h.code for h in svc.search_households(session, query)} == expected(rows, query)
+
+
+def test_the_queries_find_something_and_not_everything(rows):
+    sizes = [len(expected(rows, q)) for q in QUERIES]
+    assert sum(1 for n in sizes if 0 < n < len(rows)) >= len(QUERIES) - 3
+
+
+def test_the_index_follows_every_write(session, clerk):
+    """A renamed, a bulk-inserted and a deleted household: the search finds the new name at once
+    and never the old one (SQLite: the FTS5 triggers; PostgreSQL: the GIN index)."""
+    h = f.household(session, head_name="Phùng Thị Xuyến")
+    session.commit()
+    assert [x.id for x in svc.search_households(session, "xuyen")] == [h.id]
+    h.head_name = "Phùng Thị Khuyên"
+    h.search_text, h.sort_key = svc.derived_keys(h.head_name, h.code, None, None)
+    session.commit()
+    assert svc.search_households(session, "xuyen") == []
+    assert [x.id for x in svc.search_households(session, "khuyen")] == [h.id]
+    session.delete(h)
+    session.commit()
+    assert svc.search_households(session, "khuyen") == []
+
+
+def test_the_search_uses_the_index(session, rows):
+    """PostgreSQL: the trigram index exists on the column; SQLite: the FTS5 table holds every row."""
+    if session.bind.dialect.name == "postgresql":
+        defs = session.scalars(text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_households_search_trgm'")).all()
+        assert len(defs) == 1 and "gin_trgm_ops" in defs[0]
+    else:
+        assert session.scalar(text("SELECT count(*) FROM households_fts WHERE households_fts MATCH '\"nguyen\"'")) == \
+            sum(1 for r in rows if "nguyen" in r["search_text"])
+        plan = " ".join(str(r) for r in session.execute(text(
+            "EXPLAIN QUERY PLAN " + str(svc.household_query("nguyen van").compile(
+                session.bind, compile_kwargs={"literal_binds": True})))))
+        assert "households_fts" in plan
+
+
+def test_sqlite_and_postgresql_find_the_same(session, rows, tmp_path):
+    """The same rows in a new SQLite file and in the suite's PostgreSQL database: every query finds
+    the same households on both."""
+    if session.bind.dialect.name != "postgresql":
+        pytest.skip("the suite runs on SQLite: CI's PostgreSQL pass compares the two")
+    url = f"sqlite:///{tmp_path / 'same.sqlite3'}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    lite = make_sessionmaker(engine)()
+    try:
+        lite.execute(insert(Commune).values(id=session.scalar(text("SELECT id FROM communes ORDER BY id LIMIT 1")),
+                                            **{k: v for k, v in session.execute(text(
+                                                "SELECT code, name, issuing_body, issuing_body_parent, place_name, "
+                                                "approval_level, active FROM communes ORDER BY id LIMIT 1")).mappings().one().items()}))
+        _fill(lite, rows)
+        for q in QUERIES:
+            assert [h.code for h in svc.search_households(lite, q)] == [h.code for h in svc.search_households(session, q)], q
+    finally:
+        lite.close()
+        engine.dispose()
