@@ -1,5 +1,5 @@
 """The search indexes on the folded ``search_text`` of households and receipts, which the models do
-not describe (migration 0009 builds them):
+not describe (migration 0010 builds them):
 
 * PostgreSQL: ``pg_trgm`` GIN indexes (:data:`TRIGRAM_INDEXES`); the planner uses them for the
   very ``LIKE '%…%'`` the searches already send, so nothing changes in the query.

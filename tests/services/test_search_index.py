@@ -1,4 +1,4 @@
-"""Search through the trigram indexes (models/search_index.py; migration 0009): the households and
+"""Search through the trigram indexes (models/search_index.py; migration 0010): the households and
 receipts a search finds are the ones the folding rule says (domain.md §9), computed here
 independently, on the suite's database; the FTS5 table stays in step with every write on SQLite;
 and SQLite and PostgreSQL find the same households for the same queries (when the suite runs on

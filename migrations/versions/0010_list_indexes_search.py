@@ -11,16 +11,16 @@ Search on the folded ``search_text`` of households and receipts uses an index:
   filled from the rows on file and kept in step by triggers on every write, whichever code writes
   (models/search_index.py; the searches add its MATCH as a prefilter).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-05
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
