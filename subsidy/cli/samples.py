@@ -15,7 +15,8 @@ from subsidy.domain.readable_errors import explain_os_error
 
 
 @click.command("sample-documents", help="Ghi mẫu mọi loại văn bản (biên bản bàn giao, giấy biên nhận, phiếu tiếp "
-                                        "nhận, danh sách đề nghị, danh sách phê duyệt, báo cáo tháng, báo cáo năm) "
+                                        "nhận, danh sách đề nghị, danh sách phê duyệt, báo cáo tháng, báo cáo năm, "
+                                        "thông báo thụ lý và quyết định giải quyết khiếu nại) "
                                         "ra thư mục, từ dữ liệu mẫu (không dùng cơ sở dữ liệu).")
 @click.option("--output", required=True, metavar="DIR", help="Thư mục sẽ ghi (tạo nếu chưa có; ghi đè tệp cùng tên).")
 @click.option("--long", "long_", is_flag=True, help="Mọi ô chữ dài tối đa mà biểu mẫu cho phép.")

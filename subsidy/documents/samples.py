@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from subsidy.documents import intake, lists, receipt, tally
+from subsidy.documents import complaint_samples, complaints, intake, lists, receipt, tally
 from subsidy.domain.documents import IntakeSlipData, Issuer, ListDocument, ListRow, Signer
 from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
 from subsidy.domain.reports import (
@@ -151,4 +151,7 @@ KINDS: dict[str, Callable[[bool], bytes]] = {
     "danh-sach-phe-duyet": lambda long: lists.render_pdf(list_document("approved", 8 if long else 60, long)),
     "bao-cao-thang": lambda long: tally.render_pdf(tally_report(long), issuer(long), **_report_options(long)),
     "bao-cao-nam": lambda long: tally.render_pdf(annual_report(long), issuer(long), **_report_options(long)),
+    "thong-bao-thu-ly-khieu-nai": lambda long: complaints.render_acceptance_notice(
+        complaint_samples.acceptance_notice(long)),
+    "quyet-dinh-giai-quyet-khieu-nai": lambda long: complaints.render_decision(complaint_samples.decision(long)),
 }

@@ -15,10 +15,10 @@ from subsidy.domain.labels import CATEGORY_LABELS
 
 
 #: The abbreviation of each document kind in a ký hiệu (Nghị định 30/2020/NĐ-CP, Phụ lục III: BB biên
-#: bản, BC báo cáo, QĐ quyết định; "BN" giấy biên nhận and "DS" danh sách are the commune's own, as
+#: bản, BC báo cáo, QĐ quyết định, TB thông báo; "BN" giấy biên nhận and "DS" danh sách are the commune's own, as
 #: ND30 lets a body name kinds it does not list). Configurable per kind (DOC_KIND_CODES).
 DEFAULT_KIND_CODES: tuple[tuple[str, str], ...] = (
-    ("handover", "BB"), ("cash", "BN"), ("list", "DS"), ("report", "BC"), ("decision", "QĐ"),
+    ("handover", "BB"), ("cash", "BN"), ("list", "DS"), ("report", "BC"), ("decision", "QĐ"), ("notice", "TB"),
 )
 
 
