@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from functools import reduce
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from subsidy.domain.documents import Issuer
-from subsidy.domain.reports import AnnualReport, Breakdown, Figures, MonthRow, Quota, Row, RuleCount, Tally
+from subsidy.domain.reports import AnnualReport, Breakdown, Figures, MonthRow, Period, Quota, Row, RuleCount, Tally
 from subsidy.models import Commune
-from subsidy.models.scoping import session_commune, set_commune
+from subsidy.db import utcnow
+from subsidy.models.scoping import ALL_COMMUNES
 from subsidy.services import communes as communes_svc
 from subsidy.services import instance_settings
-from subsidy.services.tally.periods import annual_report, tally
+from subsidy.services.tally.periods import annual_of, check_year, month_spec, year_buckets
+from subsidy.services.tally.rollup import cash_cutoff, period_buckets, run_pass, tally_of
 
 #: The province's name in report titles when the communes do not say it.
 PROVINCE_DEFAULT = "tỉnh"
@@ -97,18 +97,10 @@ def combine_annual(parts: Sequence[tuple[Commune, AnnualReport]], province: str)
                                generated_at=max(r.generated_at for r in reports))
 
 
-def _each_commune(session: Session, make: Callable[[Commune], object]) -> list[tuple[Commune, object]]:
-    """``make(commune)`` for every commune, in name order, the Session set to that commune meanwhile
-    (its reads limited to it), then set back as it was."""
-    before = session_commune(session)
-    out = []
-    try:
-        for commune in list(session.scalars(select(Commune).order_by(Commune.name, Commune.id))):
-            set_commune(session, commune.id)
-            out.append((commune, make(commune)))
-    finally:
-        set_commune(session, before)
-    return out
+def _communes(session: Session) -> list[Commune]:
+    """Every commune, in name order (read past the Session's own commune, if it has one)."""
+    return list(session.scalars(select(Commune).order_by(Commune.name, Commune.id),
+                                execution_options={ALL_COMMUNES: True}))
 
 
 def province_name(session: Session) -> str:
@@ -127,16 +119,31 @@ def province_tally(session: Session, month: str | tuple[int, int], cumulative: b
                    today: dt.date | None = None, now: dt.datetime | None = None
                    ) -> tuple[Tally, list[tuple[Commune, Tally]]]:
     """The province's monthly tally (see services.tally.tally for ``month``, ``cumulative``,
-    ``today``, ``now``) and each commune's own, for the drill-down. Raises ServiceError as tally
-    does (a month not begun), ValueError with no commune."""
-    parts = _each_commune(session, lambda c: tally(session, month, cumulative, hamlets=c.hamlet_names,
-                                                   today=today, now=now))
-    return combine_tallies(parts, province_name(session)), parts  # type: ignore[arg-type]
+    ``today``, ``now``) and each commune's own, for the drill-down: one grouped pass over every
+    commune (rollup.run_pass), split by commune. Raises ServiceError as tally does (a month not
+    begun), ValueError with no commune."""
+    spec = month_spec(month, cumulative, today=today, now=now)
+    generated_at = now or utcnow()
+    bk, span = period_buckets(spec.start, spec.end)
+    one = run_pass(session, bk, (), span, None)
+    cutoff = cash_cutoff(session, spec.end)
+    parts = [(c, tally_of(Period(spec.start, spec.end), one.cells.get(c.id, {}), one.reasons.get(c.id, {}),
+                          one.allocated.get(c.id, 0), one.hamlets.get(c.id, []), cutoff=cutoff,
+                          hamlets=c.hamlet_names, kind=spec.kind, month=spec.key, title=spec.title,
+                          period_label=spec.label, generated_at=generated_at))
+             for c in _communes(session)]
+    return combine_tallies(parts, province_name(session)), parts
 
 
 def province_annual_report(session: Session, year: int, *, today: dt.date | None = None,
                            now: dt.datetime | None = None) -> tuple[AnnualReport, list[tuple[Commune, AnnualReport]]]:
-    """The province's annual report for ``year`` and each commune's own."""
-    parts = _each_commune(session, lambda c: annual_report(session, year, hamlets=c.hamlet_names,
-                                                           today=today, now=now))
-    return combine_annual(parts, province_name(session)), parts  # type: ignore[arg-type]
+    """The province's annual report for ``year`` and each commune's own, from one grouped pass
+    over every commune (see services.tally.annual_report)."""
+    today = check_year(year, today, now)
+    generated_at = now or utcnow()
+    bk, totals, detail = year_buckets(year, today)
+    one = run_pass(session, bk, totals, detail, None)
+    cutoff = cash_cutoff(session, bk.bounds[-1] - dt.timedelta(days=1))
+    parts = [(c, annual_of(one, c.id, year, bk, hamlets=c.hamlet_names, cutoff=cutoff, generated_at=generated_at))
+             for c in _communes(session)]
+    return combine_annual(parts, province_name(session)), parts

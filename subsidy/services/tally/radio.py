@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
 from subsidy.domain.reports import Period, Quota, RadioCounts
-from subsidy.services.tally.queries import statements
-from subsidy.services.tally.rollup import cells_of, hamlet_order, sum_cells
+from subsidy.models.scoping import session_commune
+from subsidy.services.tally.rollup import hamlet_order, period_buckets, run_pass, sum_cells
 
 
 def radio_counts(
@@ -29,12 +29,12 @@ def radio_counts(
     ``tally_period(session, as_of.replace(day=1), as_of).totals.supported``.
     ``hamlets``: configured hamlets, listed first and kept with a zero. Shapes: RadioCounts.
     """
-    p = Period(as_of.replace(day=1), as_of)
-    st = statements(session, p)
-    cells = cells_of(session, [st["handovers"], st["payments"], st["pipeline"]])
+    bk, span = period_buckets(as_of.replace(day=1), as_of)
+    one = run_pass(session, bk, (), span, session_commune(session)).merged()
+    cells = one.cells[0]
     total = sum_cells(cells.values())
-    allocated = int(session.execute(st["allocated"]).scalar_one())
-    hamlet_names = [h for (h,) in session.execute(st["hamlets"])]
+    allocated = one.allocated[0]
+    hamlet_names = one.hamlets[0]
     per: dict[str, int] = {}
     for (hamlet, _c, _t), v in cells.items():
         per[hamlet] = per.get(hamlet, 0) + v["standing_ho"] + v["standing_cp"]

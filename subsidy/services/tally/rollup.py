@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
@@ -16,8 +16,9 @@ from subsidy.domain.labels import CATEGORY_LABELS, NO_CATEGORY, TIER_LABELS, rul
 from subsidy.domain.reports import FIGURE_FIELDS, Breakdown, Figures, Period, Quota, Row, RuleCount, Tally
 from subsidy.domain.vn import fold, format_date
 from subsidy.services import rulesets
+from subsidy.models.scoping import ALL_COMMUNES, session_commune
 from subsidy.services.errors import ServiceError
-from subsidy.services.tally.queries import statements
+from subsidy.services.tally.queries import Buckets, Span, statements
 
 #: What a cell adds up: the figures, and the standing / live counts the quota and the radio read.
 _CELL_MEASURES = FIGURE_FIELDS + ("supported_ho", "supported_cp", "standing_ho", "standing_cp",
@@ -26,21 +27,94 @@ _CELL_MEASURES = FIGURE_FIELDS + ("supported_ho", "supported_cp", "standing_ho",
 Cell = tuple[str, str | None, int | None]
 
 
-def cells_of(session: Session, stmts: Iterable[Select]) -> dict[Cell, dict[str, int]]:
-    """Run ``stmts`` (queries.statements' cell queries: three key columns, then named measures)
-    and add their rows up per cell: {(hamlet, category, tier): {measure: int}}, with
-    ``supported`` = supported_ho + supported_cp. One cell of None keys for totals-only queries."""
-    cells: dict[Cell, dict[str, int]] = {}
-    for stmt in stmts:
-        result = session.execute(stmt)
-        names = list(result.keys())[3:]
+def _blank() -> dict[str, int]:
+    return dict.fromkeys(_CELL_MEASURES + ("supported",), 0)
+
+
+def _add(into: dict[str, int], values: dict[str, int]) -> None:
+    for k, v in values.items():
+        into[k] += v
+
+
+@dataclass
+class Pass:
+    """One report's figures as read by one run of its statements (queries.tally_statements).
+
+    ``totals[commune][i]``: the measures of the period ``totals[i]`` asked; ``cells[commune]``:
+    {(hamlet, category, tier): measures} of the detail period; ``reasons[commune]``: {rule: n};
+    ``allocated[commune]``: phones allocated up to the end; ``hamlets[commune]``: the hamlets its
+    households name. Every measures dict holds every measure (0 for none) and ``supported`` =
+    supported_ho + supported_cp.
+    """
+
+    totals: dict[int, list[dict[str, int]]] = field(default_factory=dict)
+    cells: dict[int, dict[Cell, dict[str, int]]] = field(default_factory=dict)
+    reasons: dict[int, dict[str, int]] = field(default_factory=dict)
+    allocated: dict[int, int] = field(default_factory=dict)
+    hamlets: dict[int, list[str]] = field(default_factory=dict)
+    n_periods: int = 0
+
+    def period(self, commune: int, i: int) -> dict[str, int]:
+        """The measures of period ``i`` for ``commune`` (zeros when it has no row)."""
+        periods = self.totals.get(commune)
+        return periods[i] if periods else _blank()
+
+    def merged(self) -> "Pass":
+        """Every commune's figures as one (key 0): an instance read without a commune."""
+        out = Pass(totals={0: [_blank() for _ in range(self.n_periods)]}, n_periods=self.n_periods, cells={0: {}}, reasons={0: {}}, allocated={0: sum(self.allocated.values())},
+                   hamlets={0: [h for names in self.hamlets.values() for h in names]})
+        for periods in self.totals.values():
+            for into, values in zip(out.totals[0], periods):
+                _add(into, values)
+        for cells in self.cells.values():
+            for cell, values in cells.items():
+                _add(out.cells[0].setdefault(cell, _blank()), values)
+        for reasons in self.reasons.values():
+            for rule, n in reasons.items():
+                out.reasons[0][rule] = out.reasons[0].get(rule, 0) + n
+        return out
+
+
+def run_pass(session: Session, bk: Buckets, totals: Sequence[Span], detail: Span | None,
+             commune_id: int | None) -> Pass:
+    """Run a report's statements (queries.statements) and add their rows up per commune. The
+    statements filter by commune themselves (``commune_id``, None: every commune, grouped by
+    commune), so they run past the Session's own commune criteria."""
+    out = Pass(n_periods=len(totals))
+    opts = {ALL_COMMUNES: True}
+    n_totals = len(totals)
+    for name, stmt in statements(session, bk, totals, detail, commune_id).items():
+        result = session.execute(stmt, execution_options=opts)
+        if name == "reasons":
+            for commune, rule, n in result:
+                reasons = out.reasons.setdefault(commune, {})
+                reasons[str(rule)] = reasons.get(str(rule), 0) + int(n)
+            continue
+        if name == "allocated":
+            out.allocated.update((commune, int(n)) for commune, n in result)
+            continue
+        if name == "hamlets":
+            for commune, hamlet in result:
+                out.hamlets.setdefault(commune, []).append(hamlet)
+            continue
+        keys = list(result.keys())[5:]
+        fields = [k.rsplit("__", 1) for k in keys]
         for row in result:
-            cell = cells.setdefault((row[0], row[1], row[2]), dict.fromkeys(_CELL_MEASURES, 0))
-            for name, value in zip(names, row[3:]):
-                cell[name] += int(value or 0)
-    for c in cells.values():
-        c["supported"] = c["supported_ho"] + c["supported_cp"]
-    return cells
+            level, commune = row[0], row[1]
+            if level == 0:
+                periods = out.totals.setdefault(commune, [_blank() for _ in range(n_totals)])
+                for (measure, i), value in zip(fields, row[5:]):
+                    if i != "d":
+                        periods[int(i)][measure] += int(value or 0)
+            else:
+                cell = out.cells.setdefault(commune, {}).setdefault((row[2], row[3], row[4]), _blank())
+                for (measure, i), value in zip(fields, row[5:]):
+                    if i == "d":
+                        cell[measure] += int(value or 0)
+    for values in [v for periods in out.totals.values() for v in periods] + [
+            v for cells in out.cells.values() for v in cells.values()]:
+        values["supported"] = values["supported_ho"] + values["supported_cp"]
+    return out
 
 
 def figures_of(values: dict[str, int]) -> Figures:
@@ -81,7 +155,7 @@ def _label_period(p: Period) -> str:
     return f"Từ ngày {format_date(p.start)} đến hết ngày {format_date(p.end)}"
 
 
-def _cash_cutoff(session: Session, on: dt.date) -> str | None:
+def cash_cutoff(session: Session, on: dt.date) -> str | None:
     """E5's cut-off of the rule set in force on ``on`` as printed ("12/12/2022"), for the reason
     row "Mua máy trước ngày …"; None when no rule set covers ``on`` (the row then says "ngày áp
     dụng")."""
@@ -89,6 +163,48 @@ def _cash_cutoff(session: Session, on: dt.date) -> str | None:
         return format_date(rulesets.in_force(session, on).cash_cutoff)
     except ServiceError:
         return None
+
+
+def tally_of(
+    p: Period, cells: dict[Cell, dict[str, int]], reasons: dict[str, int], allocated: int,
+    hamlet_names: Sequence[str], *, cutoff: str | None, hamlets: Sequence[str] = (), kind: str = "period",
+    month: str | None = None, title: str | None = None, period_label: str | None = None,
+    generated_at: dt.datetime,
+) -> Tally:
+    """The Tally of one period from its cells (Pass.cells of one commune, or merged), reasons,
+    allocations and the hamlets the households name (see tally_period for ``hamlets``)."""
+    rule_counts = tuple(RuleCount(r, rule_failed_label(r, cutoff), reasons[r]) for r in sorted(reasons))
+    all_cells = sum_cells(cells.values())
+    quota = Quota(allocated=allocated, proposed=all_cells["live_proposed"],
+                  approved=all_cells["live_approved"],
+                  supported=all_cells["standing_ho"] + all_cells["standing_cp"])
+    hamlet_keys = hamlet_order(list(hamlet_names) + [c[0] for c in cells], hamlets)
+    # The "missing" rows (no category, no tier) are shown only when they hold a figure.
+    shown = [c for c, v in cells.items() if any(v.values())]
+    cat_keys = ["poor", "near_poor"] + ([None] if any(c[1] not in ("poor", "near_poor") for c in shown) else [])
+    tier_keys = [1, 2, 3, 4] + ([None] if any(c[2] not in (1, 2, 3, 4) for c in shown) else [])
+    return Tally(
+        kind=kind, month=month, period=p,
+        title=title or "Báo cáo tổng hợp hỗ trợ điện thoại thông minh",
+        period_label=period_label or _label_period(p),
+        generated_at=generated_at,
+        totals=figures_of(all_cells),
+        by_hamlet=_breakdown(cells, 0, "hamlet", "Theo thôn, ấp", "Thôn, ấp", hamlet_keys, {}),
+        by_category=_breakdown(cells, 1, "category", "Theo diện hộ", "Diện hộ", cat_keys,
+                               {**CATEGORY_LABELS, None: NO_CATEGORY}),
+        by_tier=_breakdown(cells, 2, "tier", "Theo nhóm ưu tiên", "Nhóm ưu tiên", tier_keys, TIER_LABELS),
+        not_eligible_by_rule=rule_counts,
+        quota=quota,
+    )
+
+
+def period_buckets(start: dt.date | None, end: dt.date) -> tuple[Buckets, Span]:
+    """One period as Buckets and its span: bucket 1 = start..end, or bucket 0 = up to end
+    (cumulative, ``start`` None)."""
+    after = end + dt.timedelta(days=1)
+    if start is None:
+        return Buckets((after,), before=True), (0, 0)
+    return Buckets((start, after), before=False), (1, 1)
 
 
 def tally_period(
@@ -106,48 +222,17 @@ def tally_period(
     """The tally of the local dates ``start``..``end`` (inclusive; ``start`` None = cumulative).
 
     ``hamlets``: the commune's configured hamlets (config HAMLETS), listed first, in that order,
-    even with no application; hamlets found only on households follow alphabetically. Runs six
-    aggregate queries (``tally_statements``) and never loads application rows.
-    Raises ServiceError if ``start`` > ``end``. Definitions: docs/tally.md (domain.md §7).
+    even with no application; hamlets found only on households follow alphabetically. The
+    Session's commune (models.scoping) only, or every commune's rows as one when it has none.
+    Runs one grouped query per figure (queries.tally_statements) and never loads application
+    rows. Raises ServiceError if ``start`` > ``end``. Definitions: docs/tally.md (domain.md §7).
     """
     if start is not None and start > end:
         raise ServiceError(f"Kỳ báo cáo không hợp lệ: ngày bắt đầu {format_date(start)} "
                            f"sau ngày kết thúc {format_date(end)}.")
     generated_at = now or utcnow()
-    p = Period(start, end)
-    st = statements(session, p)
-    cells = cells_of(session, [st["pipeline"], st["handovers"], st["payments"]])
-    cutoff = _cash_cutoff(session, end)
-    reasons = tuple(RuleCount(str(r), rule_failed_label(str(r), cutoff), int(n))
-                    for r, n in session.execute(st["reasons"]))
-    allocated = int(session.execute(st["allocated"]).scalar_one())
-    hamlet_names = [h for (h,) in session.execute(st["hamlets"])]
-    all_cells = sum_cells(cells.values())
-    quota = Quota(allocated=allocated, proposed=all_cells["live_proposed"],
-                  approved=all_cells["live_approved"],
-                  supported=all_cells["standing_ho"] + all_cells["standing_cp"])
-    hamlet_keys = hamlet_order(hamlet_names + [c[0] for c in cells], hamlets)
-    # The "missing" rows (no category, no tier) are shown only when they hold a figure.
-    shown = [c for c, v in cells.items() if any(v.values())]
-    cat_keys = ["poor", "near_poor"] + ([None] if any(c[1] not in ("poor", "near_poor") for c in shown) else [])
-    tier_keys = [1, 2, 3, 4] + ([None] if any(c[2] not in (1, 2, 3, 4) for c in shown) else [])
-    return Tally(
-        kind=kind, month=month, period=p,
-        title=title or "Báo cáo tổng hợp hỗ trợ điện thoại thông minh",
-        period_label=period_label or _label_period(p),
-        generated_at=generated_at,
-        totals=figures_of(all_cells),
-        by_hamlet=_breakdown(cells, 0, "hamlet", "Theo thôn, ấp", "Thôn, ấp", hamlet_keys, {}),
-        by_category=_breakdown(cells, 1, "category", "Theo diện hộ", "Diện hộ", cat_keys,
-                               {**CATEGORY_LABELS, None: NO_CATEGORY}),
-        by_tier=_breakdown(cells, 2, "tier", "Theo nhóm ưu tiên", "Nhóm ưu tiên", tier_keys, TIER_LABELS),
-        not_eligible_by_rule=reasons,
-        quota=quota,
-    )
-
-
-def totals_only(session: Session, p: Period) -> Figures:
-    """The totals of a period (the same builders as the tally, without the reasons)."""
-    st = statements(session, p, by_cell=False)
-    cells = cells_of(session, [st["pipeline"], st["handovers"], st["payments"]])
-    return figures_of(sum_cells(cells.values()))
+    bk, span = period_buckets(start, end)
+    one = run_pass(session, bk, (), span, session_commune(session)).merged()
+    return tally_of(Period(start, end), one.cells[0], one.reasons[0], one.allocated[0], one.hamlets[0],
+                    cutoff=cash_cutoff(session, end), hamlets=hamlets, kind=kind, month=month, title=title,
+                    period_label=period_label, generated_at=generated_at)
