@@ -92,7 +92,8 @@ class Application(Base):
         CheckConstraint("priority_tier IS NULL OR priority_tier BETWEEN 1 AND 4", name="priority_tier"),
         # The commune's queue (state, then priority, then date received): one seek in its commune.
         Index("ix_applications_commune_state_rank", "commune_id", "state", "priority_tier", "received_on", "id"),
-        # the queue's orders (newest first, all states or one): keyset pages seek on them
+        # the queue's orders (newest first, all states or one): keyset pages seek on them; the
+        # tally's applications received in a period seek on the first one too
         Index("ix_applications_commune_received", "commune_id", "received_on", "id"),
         Index("ix_applications_commune_state_received", "commune_id", "state", "received_on", "id"),
     )

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from functools import reduce
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from subsidy.domain.documents import Issuer
 from subsidy.domain.reports import AnnualReport, Breakdown, Figures, MonthRow, Period, Quota, Row, RuleCount, Tally
@@ -99,8 +99,8 @@ def combine_annual(parts: Sequence[tuple[Commune, AnnualReport]], province: str)
 
 def _communes(session: Session) -> list[Commune]:
     """Every commune, in name order (read past the Session's own commune, if it has one)."""
-    return list(session.scalars(select(Commune).order_by(Commune.name, Commune.id),
-                                execution_options={ALL_COMMUNES: True}))
+    return list(session.scalars(select(Commune).options(selectinload(Commune.hamlets))
+                                .order_by(Commune.name, Commune.id), execution_options={ALL_COMMUNES: True}))
 
 
 def province_name(session: Session) -> str:

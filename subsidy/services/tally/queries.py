@@ -316,4 +316,6 @@ def statements(session: Session, bk: Buckets, totals: Sequence[Span], detail: Sp
     if dialect.name == "postgresql":
         # These short aggregates spent a third of their time being JIT-compiled.
         session.execute(text("SET LOCAL jit = off"))
+        # The windows and joins of a province's pass hash a few hundred thousand rows: in memory.
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
     return tally_statements(bk, totals, detail, dialect.name, commune_id=commune_id, materialize=materialize)
