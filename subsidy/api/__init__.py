@@ -1,9 +1,10 @@
-"""The JSON API (bearer tokens, problem details, OpenAPI 3.1 document): see subsidy/api/v1.py."""
+"""The JSON API (bearer tokens, problem details, OpenAPI 3.1 document): see subsidy/api/v1.py (reads)
+and subsidy/api/actions.py (corrections, bulk checks, jobs)."""
 from __future__ import annotations
 
 from flask import Flask
 
-from subsidy.api import v1
+from subsidy.api import actions, v1  # noqa: F401  (actions: the writes, routes on v1's blueprint)
 from subsidy.extensions import csrf
 
 

@@ -18,8 +18,9 @@ from subsidy.domain import rules, tracking
 from subsidy.domain.labels import STATE_LABELS
 from subsidy.domain.list_views import ListFilters
 from subsidy.domain.workflow import State
-from subsidy.models import Application, User
-from subsidy.services import applications, list_exports
+from subsidy.models import Application, Job, User
+from subsidy.services import applications, jobs, list_exports
+from subsidy.services.errors import ServiceError
 
 #: Applications a bulk check takes per transaction.
 STEP = 500
@@ -32,6 +33,42 @@ def select_ids(session: Session, filters: ListFilters) -> list[int]:
     form, tier: list_exports.application_stmt with the state «received»), in the queue's order."""
     stmt = list_exports.application_stmt(replace(filters, state=State.received.value))
     return list(session.scalars(stmt.with_only_columns(Application.id)))
+
+
+NOTHING_TO_CHECK = "Không có hồ sơ «Đã tiếp nhận» nào để kiểm tra."
+
+
+@dataclass
+class Started:
+    """A bulk check queued: its ``job`` (committed by the caller, then handed to the job queue) and
+    the ``skipped`` hand-picked ids it will not check (not on file for this commune, or no longer
+    «received»)."""
+
+    job: Job
+    skipped: list[int] = field(default_factory=list)
+
+
+def start_filtered(session: Session, filters: ListFilters, actor: User | None) -> Started:
+    """Queue a bulk check of every received application ``filters`` find (select_ids), as
+    ``actor``. Raises ServiceError when there is none."""
+    ids = select_ids(session, filters)
+    if not ids:
+        raise ServiceError(NOTHING_TO_CHECK)
+    return Started(jobs.create_job(session, "bulk_check", {"ids": ids, "filters": filters.describe()}, len(ids), actor))
+
+
+def start_picked(session: Session, picked: list[int], actor: User | None) -> Started:
+    """Queue a bulk check of the hand-picked applications ``picked`` (ids; repeats ignored) that
+    are «received» and on file for the session's commune, in the queue's order; the others are
+    returned as ``skipped``. Raises ServiceError when none is left to check."""
+    wanted = list(dict.fromkeys(picked))
+    stmt = list_exports.application_stmt(ListFilters(state=State.received.value))
+    ids = list(session.scalars(stmt.with_only_columns(Application.id).where(Application.id.in_(wanted))))
+    if not ids:
+        raise ServiceError(NOTHING_TO_CHECK + " Các hồ sơ đã chọn không còn ở trạng thái «Đã tiếp nhận».")
+    found = set(ids)
+    job = jobs.create_job(session, "bulk_check", {"ids": ids, "filters": f"{len(ids)} hồ sơ được chọn"}, len(ids), actor)
+    return Started(job, [i for i in wanted if i not in found])
 
 
 @dataclass

@@ -26,7 +26,6 @@ from subsidy.services import applications as svc
 from subsidy.services import audit
 from subsidy.services import bulk_check as bulk_svc
 from subsidy.services import corrections as corrections_svc
-from subsidy.services import jobs as jobs_svc
 from subsidy.services import households as households_svc
 from subsidy.services import intake as intake_svc
 from subsidy.services import list_exports
@@ -77,20 +76,27 @@ def index():
 @bp.route("/kiem-tra-hang-loat", methods=["POST"])
 @roles_required("clerk")
 def bulk_check():
-    """Check every received application the queue's filter shows, as a background job (progress
-    and summary on the job's page). The job is committed before it is queued (the worker reads it)."""
+    """Check, as a background job (progress and summary on the job's page), either the received
+    applications ticked on the queue (``picked``: the «ids» boxes) or every one the queue's filter
+    shows. The job is committed before it is queued (the worker reads it)."""
     session = db_session()
     if not MoveForm().validate_on_submit():
         abort(400)
     f = replace(ListFilters.from_args(request.form), state="received")
-    ids = bulk_svc.select_ids(session, f)
-    if not ids:
-        flash("Không có hồ sơ «Đã tiếp nhận» nào để kiểm tra.", "warning")
+    try:
+        if request.form.get("picked"):
+            picked = [int(v) for v in request.form.getlist("ids") if v.isdigit() and len(v) < 10]
+            if not picked:
+                raise ServiceError("Chưa đánh dấu hồ sơ nào: hãy đánh dấu các hồ sơ cần kiểm tra rồi bấm lại.")
+            started = bulk_svc.start_picked(session, picked, current_user)
+        else:
+            started = bulk_svc.start_filtered(session, f, current_user)
+    except ServiceError as err:
+        flash(str(err), "warning")
         return redirect(url_for("applications.index", **f.args()))
-    job = jobs_svc.create_job(session, "bulk_check", {"ids": ids, "filters": f.describe()}, len(ids), current_user)
     session.commit()
-    jobs.enqueue(job.id)
-    return redirect(url_for("jobs.show", job_id=job.id))
+    jobs.enqueue(started.job.id)
+    return redirect(url_for("jobs.show", job_id=started.job.id))
 
 
 @bp.route("/moi", methods=["GET", "POST"])

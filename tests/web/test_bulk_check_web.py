@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 from sqlalchemy import func, select
 
@@ -106,3 +107,32 @@ def test_the_received_queue_alone_is_not_called_filtered(app, client, login_as):
     page = html.unescape(client.get("/ho-so/?state=received&q=Tr%E1%BA%A7n").get_data(as_text=True))
     assert "Kiểm tra điều kiện cả 2 hồ sơ đang lọc</button>" in page
     assert 'data-confirm="Kiểm tra điều kiện cả 2 hồ sơ «Đã tiếp nhận» đang lọc?"' in page
+
+
+def test_a_bulk_check_of_hand_picked_applications(app, client, login_as, read_session):
+    """Each row of the «Đã tiếp nhận» queue has a box belonging to the «đã đánh dấu» form; the job
+    checks the ticked ones only (the same background job as the filtered set)."""
+    login_as("clerk")
+    ids = _queue(app, 2, 1, 1)  # ok, ok, undecided (E2), cash bought too early (E5)
+    page = html.unescape(client.get("/ho-so/?state=received").get_data(as_text=True))
+    boxes = re.findall(r'<input type="checkbox" name="ids" value="(\d+)" form="bulk-picked"', page)
+    assert sorted(map(int, boxes)) == sorted(ids)
+    assert 'id="bulk-picked"' in page and 'name="picked"' in page
+    assert "ids" not in html.unescape(client.get("/ho-so/?state=eligible").get_data(as_text=True)).split("<main", 1)[1]
+
+    picked = [ids[0], ids[3]]
+    resp = client.post("/ho-so/kiem-tra-hang-loat", data={"picked": "1", "ids": [str(i) for i in picked]})
+    assert resp.status_code == 302 and "/cong-viec/" in resp.headers["Location"]
+    job = read_session.scalars(select(Job)).one()
+    assert (job.total, job.done, sorted(job.params["ids"])) == (2, 2, sorted(picked))  # in the queue's order
+    assert job.summary["outcomes"] == {"eligible": 1, "not_eligible": 1} and job.summary["failed"] == {"E5": 1}
+    states = dict(read_session.execute(select(Application.id, Application.state)).all())
+    assert [states[i] for i in ids] == ["eligible", "received", "received", "not_eligible"]
+
+    # ticking nothing (or only what is no longer received) starts nothing and says why
+    resp = client.post("/ho-so/kiem-tra-hang-loat", data={"picked": "1"}, follow_redirects=True)
+    assert "Chưa đánh dấu hồ sơ nào" in html.unescape(resp.get_data(as_text=True))
+    resp = client.post("/ho-so/kiem-tra-hang-loat", data={"picked": "1", "ids": [str(ids[0])]}, follow_redirects=True)
+    assert "không còn ở trạng thái «Đã tiếp nhận»" in html.unescape(resp.get_data(as_text=True))
+    read_session.expire_all()
+    assert read_session.scalar(select(func.count()).select_from(Job)) == 1

@@ -1,0 +1,123 @@
+"""JSON API v1 writes for a clerk's tool: a correction with a reason (services.corrections), a bulk
+check started as a background job (hand-picked ids or the queue's filters) and the job's progress;
+every response checked against the shipped OpenAPI document (tests/api/test_api_v1.conforms)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from subsidy.domain.calendar import today_vn
+from subsidy.models import Application, AuditEntry, EligibilityDecision
+from subsidy.services import rulesets, users
+from tests import factories
+from tests.api.test_api_v1 import bearer, conforms
+
+TODAY = today_vn()
+
+
+@pytest.fixture
+def desk(app) -> dict[str, Any]:
+    """Four received applications on this year's list (the shipped rule sets loaded): ``cash``
+    bought on 01/12/2022 (before 12/12/2022: E5 fails), ``ok1``/``ok2`` passing, ``unknown`` with
+    the prior device not recorded (E2 undecided); and one token per role."""
+    s = app.extensions["subsidy.sessionmaker"]()
+    rulesets.load_shipped(s)
+    made = {}
+    for key, prior, form, bought in (("cash", "none", "cash", dt.date(2022, 12, 1)), ("ok1", "none", "package", None),
+                                     ("ok2", "none", "package", None), ("unknown", "unknown", "package", None)):
+        h = factories.applicant(s, list_year=TODAY.year, prior_device=prior, head_name=f"Hộ {key}")
+        made[key] = factories.application(s, h, received_on=TODAY - dt.timedelta(days=10), support_form=form,
+                                          purchase_date=bought).id
+    accounts = {role: factories.user(s, role, f"api{role}", row=True) for role in ("admin", "clerk", "approver", "radio")}
+    tokens = {role: users.create_api_token(s, u, "tool", accounts["admin"]) for role, u in accounts.items()}
+    s.commit()
+    s.close()
+    return {"apps": made, "tokens": tokens}
+
+
+def _post(client, path: str, token: str, body: Any):
+    return client.post("/api/v1" + path, json=body, headers=bearer(token))
+
+
+def test_a_corrected_purchase_date_turns_e5_from_failed_to_passed(app, client, desk, read_session):
+    tok = desk["tokens"]["clerk"]
+    cash = desk["apps"]["cash"]
+    first = _post(client, f"/applications/{cash}/corrections", tok, {"support_form": "cash", "reason": "x", "recheck": True})
+    assert conforms(first, "/applications/{application_id}/corrections", "POST").status_code == 409  # nothing changed
+    resp = _post(client, f"/applications/{cash}/corrections", tok,
+                 {"purchase_date": "2023-12-01", "reason": "Gõ nhầm năm mua máy 2022, đúng là 2023"})
+    conforms(resp, "/applications/{application_id}/corrections", "POST")
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert body["changes"] == {"purchase_date": ["2022-12-01", "2023-12-01"]}
+    assert body["decision"]["outcome"] == "eligible" and body["decision"]["failed_rules"] == []
+    assert body["application"]["state"] == "eligible" and body["application"]["purchase_date"] == "2023-12-01"
+    entry = read_session.scalars(select(AuditEntry).where(AuditEntry.action == "application.correction")).one()
+    assert entry.changes == {"purchase_date": ["2022-12-01", "2023-12-01"]}
+    assert entry.note == "Gõ nhầm năm mua máy 2022, đúng là 2023"
+
+
+def test_correction_errors_say_each_field(client, desk):
+    tok = desk["tokens"]["clerk"]
+    cash = desk["apps"]["cash"]
+    resp = _post(client, f"/applications/{cash}/corrections", tok, {"purchase_date": "01/12/2023", "recheck": "yes"})
+    conforms(resp, "/applications/{application_id}/corrections", "POST")
+    assert resp.status_code == 422
+    assert {e["name"] for e in resp.get_json()["errors"]} == {"purchase_date", "recheck"}
+    resp = _post(client, f"/applications/{cash}/corrections", tok, {"received_on": "2099-01-01", "reason": ""})
+    assert resp.status_code == 422 and {e["name"] for e in resp.get_json()["errors"]} == {"received_on", "reason"}
+    assert _post(client, f"/applications/{cash}/corrections", tok, ["not", "an", "object"]).status_code == 422
+    assert _post(client, f"/applications/{cash}/corrections", tok, {"reason": "x", "note": "y"}).status_code == 422
+    assert _post(client, "/applications/999999/corrections", tok, {"reason": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["approver", "admin", "radio"])
+def test_only_a_clerk_corrects_and_starts_bulk_checks(client, desk, role):
+    tok = desk["tokens"][role]
+    r1 = _post(client, f"/applications/{desk['apps']['cash']}/corrections", tok, {"reason": "x"})
+    r2 = _post(client, "/bulk-checks", tok, {})
+    for r, path in ((r1, "/applications/{application_id}/corrections"), (r2, "/bulk-checks")):
+        conforms(r, path, "POST")
+        assert r.status_code == 403 and "Công chức VP-TK" in r.get_json()["detail"]
+
+
+def test_a_bulk_check_of_hand_picked_applications_and_its_progress(client, desk, read_session):
+    tok, a = desk["tokens"]["clerk"], desk["apps"]
+    resp = _post(client, "/bulk-checks", tok, {"ids": [a["cash"], a["unknown"], a["cash"], 999999]})
+    conforms(resp, "/bulk-checks", "POST")
+    assert resp.status_code == 202, resp.get_json()
+    body = resp.get_json()
+    assert body["skipped"] == [999999] and body["job"]["total"] == 2
+    got = client.get(resp.headers["Location"], headers=bearer(tok))
+    conforms(got, "/jobs/{job_id}")
+    job = got.get_json()
+    assert (job["status"], job["done"], job["kind_label"]) == ("done", 2, "Kiểm tra điều kiện hàng loạt")
+    assert job["summary"]["outcomes"] == {"not_eligible": 1, "undecided": 1} and job["summary"]["failed"] == {"E5": 1}
+    states = dict(read_session.execute(select(Application.id, Application.state)).all())
+    assert (states[a["cash"]], states[a["unknown"]], states[a["ok1"]], states[a["ok2"]]) == (
+        "not_eligible", "received", "received", "received")  # the two not picked stay unchecked
+    # the job is the starter's (and an admin's), nobody else's
+    assert client.get(resp.headers["Location"], headers=bearer(desk["tokens"]["approver"])).status_code == 404
+    assert client.get(resp.headers["Location"], headers=bearer(desk["tokens"]["admin"])).status_code == 200
+    # nothing left to check among those ids: 422, no job
+    again = _post(client, "/bulk-checks", tok, {"ids": [a["cash"]]})
+    assert conforms(again, "/bulk-checks", "POST").status_code == 422
+
+
+def test_a_bulk_check_of_the_filtered_queue(client, desk, read_session):
+    tok = desk["tokens"]["clerk"]
+    resp = _post(client, "/bulk-checks", tok, {"q": "Hộ ok"})
+    assert resp.status_code == 202 and resp.get_json()["job"]["total"] == 2
+    assert read_session.scalar(select(EligibilityDecision.id).limit(1)) is not None
+    resp = _post(client, "/bulk-checks", tok, {"ids": [1], "q": "x"})
+    assert resp.status_code == 422 and resp.get_json()["errors"][0]["name"] == "ids"
+    for bad in ({"ids": []}, {"ids": [True]}, {"ids": "1,2"}, {"tier": 5}):
+        assert _post(client, "/bulk-checks", tok, bad).status_code == 422, bad
+
+
+def test_a_job_id_beyond_any_key_is_404(client, desk):
+    resp = client.get("/api/v1/jobs/25196301029891981312", headers=bearer(desk["tokens"]["clerk"]))
+    assert conforms(resp, "/jobs/{job_id}").status_code == 404
