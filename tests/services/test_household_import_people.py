@@ -160,3 +160,88 @@ def test_a_complete_list_replaces_only_its_own_communes_list(session, clerk):
     rows = session.execute(select(HouseholdStatus.year, HouseholdStatus.status)
                            .where(HouseholdStatus.year == 2026)).all()
     assert sorted(s for _y, s in rows) == sorted([mine[0].category, mine[1].category, "not_listed"])
+
+
+def _with_id(houses):
+    """The first household with a member who has a CCCD, and that member."""
+    for h in houses:
+        for m in h.members:
+            if m.citizen_id:
+                return h, m
+    raise AssertionError("no member with a CCCD")
+
+
+def test_a_member_who_moves_to_another_household_in_the_same_file_is_a_move_not_a_clash(session, clerk):
+    import copy
+
+    houses = lf.make_households(4, seed=21, members=(2, 3))
+    assert import_households(session, lf.person_xlsx(houses), "ds.xlsx", clerk).counts["new"] == 4
+    session.commit()
+    src, mover = _with_id(houses)
+    dest = next(h for h in houses if h is not src)
+    moved = copy.deepcopy(houses)
+    msrc, mdest = moved[houses.index(src)], moved[houses.index(dest)]
+    msrc.members = [m for m in msrc.members if m.citizen_id != mover.citizen_id]
+    mdest.members.append(copy.deepcopy(mover))
+
+    # The person still on the old household's row of the file: a clash, as before.
+    kept = copy.deepcopy(houses)
+    kept[houses.index(dest)].members.append(copy.deepcopy(mover))
+    clash = import_households(session, lf.person_xlsx(kept), "ds.xlsx", clerk, dry_run=True)
+    assert {r.code for r in clash.error_rows} == {src.code, dest.code}  # one person on two rows of the file
+    assert all(not r.warnings or "chuyển từ" not in " ".join(r.warnings) for r in clash.rows)
+
+    report = import_households(session, lf.person_xlsx(moved), "ds.xlsx", clerk)
+    assert report.counts["error"] == 0 and report.counts["update"] == 2, [r.messages for r in report.error_rows]
+    by_code = {r.code: r for r in report.rows}
+    assert by_code[dest.code].warnings == [
+        f"Thành viên {mover.name} (CCCD {mover.citizen_id}) chuyển từ hộ mã {src.code} sang hộ này: trong cùng tệp, "
+        f"hộ mã {src.code} không còn ghi người này. Khi nhập, người này được chuyển sang hộ này."]
+    session.commit()
+    stored = households.members_of(session, [by_code[src.code].household_id, by_code[dest.code].household_id])
+    assert mover.citizen_id not in {m.citizen_id for m in stored[by_code[src.code].household_id]}
+    assert [m.citizen_id for m in stored[by_code[dest.code].household_id]][-1] == mover.citizen_id
+
+
+def test_a_move_out_of_a_household_whose_row_is_refused_is_refused(session, clerk):
+    import copy
+
+    houses = lf.make_households(4, seed=21, members=(2, 3))
+    import_households(session, lf.person_xlsx(houses), "ds.xlsx", clerk)
+    session.commit()
+    src, mover = _with_id(houses)
+    dest = next(h for h in houses if h is not src)
+    moved = copy.deepcopy(houses)
+    moved[houses.index(src)].members = [m for m in src.members if m.citizen_id != mover.citizen_id]
+    moved[houses.index(dest)].members.append(copy.deepcopy(mover))
+    rows = lf.person_rows(moved)
+    src_row = next(i for i, r in enumerate(rows) if r[1] == src.code)
+    rows[src_row][8] = "nhiều"  # the old household's own row is wrong: its số nhân khẩu is not a number
+    wb = lf._book("DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025", lf.PERSON_HEADER, rows)
+    report = import_households(session, lf._bytes(wb), "ds.xlsx", clerk, dry_run=True)
+    by_code = {r.code: r for r in report.rows}
+    # The old household's row is refused, so the person stays there: the new household's row is
+    # refused too (the person cannot be in both), naming the old household.
+    assert by_code[src.code].status == "error" and by_code[dest.code].status == "error"
+    assert any(mover.citizen_id in m and src.code in m for m in by_code[dest.code].messages)
+
+
+def test_a_move_out_of_a_household_refused_for_its_own_clash_is_refused(session, clerk):
+    import copy
+
+    houses = lf.make_households(5, seed=21, members=(2, 3))
+    import_households(session, lf.person_xlsx(houses), "ds.xlsx", clerk)
+    session.commit()
+    src, mover = _with_id(houses[:4])
+    dest = next(h for h in houses[:4] if h is not src)
+    _fifth, someone = _with_id(houses[4:])
+    moved = copy.deepcopy(houses[:4])  # the fifth household is not in this file
+    msrc = moved[houses.index(src)]
+    msrc.members = [m for m in msrc.members if m.citizen_id != mover.citizen_id] + [copy.deepcopy(someone)]
+    moved[houses.index(dest)].members.append(copy.deepcopy(mover))
+    report = import_households(session, lf.person_xlsx(moved), "ds.xlsx", clerk, dry_run=True)
+    by_code = {r.code: r for r in report.rows}
+    assert any(someone.citizen_id in m for m in by_code[src.code].messages)  # its own clash
+    assert by_code[dest.code].status == "error"
+    assert any(f"chuyển từ hộ mã {src.code}, nhưng dòng của hộ mã {src.code} có lỗi" in m
+               for m in by_code[dest.code].messages)

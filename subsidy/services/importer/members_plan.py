@@ -3,7 +3,8 @@ which households' member lists change.
 
 A member's ID that belongs to another household's head or member (across the instance: a person
 is one person, domain.md §10) makes its row an error, as does a head's ID that is another
-household's member's.  A household whose members as read differ from those on file has them
+household's member's, unless the person moves within the file (the household on file that holds
+the ID is in the same file and no longer lists it): a warning then names the move.  A household whose members as read differ from those on file has them
 replaced (``ImportPlan.members``); the preview and the audit entry show the change as
 ``people`` (names, relation, birth year: never the IDs).  Reads only.
 """
@@ -28,26 +29,63 @@ def member_values(m: hl.MemberRecord) -> dict[str, Any]:
 def check_person_ids(session: Session, planned: Sequence[tuple[Any, hl.HouseholdRecord, Any]]) -> None:
     """Add a Vietnamese message to each planned row (``(outcome, record, target)``) whose member's
     ID belongs to a household other than the row's, or whose head's ID belongs to another
-    household's member.  One query per thousand IDs."""
+    household's member.  One query per thousand IDs.
+
+    A person who moves within the file is not a clash: when the household on file that holds the
+    ID is itself in this per-person file and no longer lists the ID (its head's row names another
+    person, its members' rows leave the person out), the row gets a warning saying who moves from
+    which household, and the write replaces both households' members (bulk_write).  Should the
+    household the person leaves be refused (an error on its row), the move is refused too."""
     wanted = [m.citizen_id for _out, rec, _t in planned if rec.people for m in rec.people if m.citizen_id]
     heads = [rec.citizen_id for _out, rec, _t in planned if rec.citizen_id]
     if not wanted and not (heads and session.scalar(select(HouseholdMember.id).limit(1)) is not None):
         return  # no member anywhere: a head's ID can only clash with a head's (plan_import's check)
     owners = id_owners(session, wanted + heads)
+    # The IDs each household of this file will hold once written, and its row (per-person rows only:
+    # a per-household row says nothing about members).
+    holds: dict[int, set[str]] = {}
+    row_of: dict[int, Any] = {}
+    for out, rec, target in planned:
+        if target is not None and rec.people is not None:
+            holds[target.id] = {rec.citizen_id or ""} | {m.citizen_id for m in rec.people if m.citizen_id}
+            row_of[target.id] = out
+    moves: list[tuple[Any, Any, str]] = []  # (destination row, source row, message if refused)
+
+    def moved(out: Any, cid: str, owner: Any, own_id: int | None, who: str) -> bool:
+        if owner.household_id not in holds or cid in holds[owner.household_id] or owner.household_id == own_id:
+            return False
+        out.warnings.append(
+            f"{who} (CCCD {cid}) chuyển từ hộ mã {owner.code} sang hộ này: trong cùng tệp, hộ mã {owner.code} "
+            "không còn ghi người này. Khi nhập, người này được chuyển sang hộ này.")
+        moves.append((out, row_of[owner.household_id],
+                      f"{who} (CCCD {cid}) chuyển từ hộ mã {owner.code}, nhưng dòng của hộ mã {owner.code} có lỗi "
+                      "nên không nhập được: hãy sửa dòng đó trước (hoặc bỏ người này khỏi hộ này)."))
+        return True
+
     for out, rec, target in planned:
         own_id = target.id if target is not None else None
         if rec.citizen_id:
             owner = owners.get(rec.citizen_id)
-            if owner is not None and owner.role == "member" and owner.household_id != own_id:
+            if owner is not None and owner.role == "member" and owner.household_id != own_id and not moved(
+                    out, rec.citizen_id, owner, own_id, f"Chủ hộ {rec.head_name}"):
                 out.messages.append(
                     f"Số CCCD {rec.citizen_id} của chủ hộ đã là của {owner.describe()}. Mỗi người chỉ thuộc một "
                     "hộ: hãy kiểm tra lại số CCCD, hoặc sửa danh sách thành viên của hộ kia trước.")
         for m in rec.people or ():
             owner = owners.get(m.citizen_id) if m.citizen_id else None
-            if owner is not None and owner.household_id != own_id:
+            if owner is not None and owner.household_id != own_id and not moved(
+                    out, m.citizen_id, owner, own_id, f"Thành viên {m.name}"):
                 out.messages.append(
                     f"Số CCCD {m.citizen_id} của thành viên {m.name} đã là của {owner.describe()}. Mỗi người chỉ "
                     "thuộc một hộ: hãy kiểm tra lại số CCCD của thành viên này.")
+    # A move out of a household whose own row is refused would leave the person in two households.
+    changed = True
+    while changed:
+        changed = False
+        for dest, source, refusal in moves:
+            if source.messages and refusal not in dest.messages:
+                dest.messages.append(refusal)
+                changed = True
 
 
 def existing_members(session: Session, planned: Sequence[tuple[Any, hl.HouseholdRecord, Any]]
