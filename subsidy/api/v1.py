@@ -38,7 +38,7 @@ from subsidy.request_scope import db_session, public_view, use_write_session
 from subsidy.services import audit, communes, lookup, radio, users
 from subsidy.services import households as households_svc
 from subsidy.services.errors import NotFound, ServiceError
-from subsidy.services.pagination import Page
+from subsidy.services.pagination import BadCursor, Page
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -237,9 +237,13 @@ class Params:
             raise ApiProblem(422, f"Tham số không hợp lệ: {names}.", errors=self.errors)
 
 
-def _list_params(with_state: bool) -> tuple[lookup.Filters, int, int]:
+def _list_params(with_state: bool) -> tuple[lookup.Filters, str | None, int]:
     p = Params()
-    page = p.integer("page", 1, 1, lookup.MAX_PAGE)
+    if "page" in request.args:
+        # page numbers gave way to cursors: a number read by OFFSET costs more the deeper it goes
+        p.errors.append({"name": "page", "reason": "không còn dùng: trang sau đọc bằng cursor "
+                                                   "(meta.next_cursor hoặc liên kết next)"})
+    cursor = p.text("cursor", lookup.MAX_CURSOR)
     per_page = p.integer("per_page", 20, 1, lookup.MAX_PER_PAGE)
     f = lookup.Filters(
         q=p.text("q", 100), hamlet=p.text("hamlet", 80), category=p.choice("category", lookup.CATEGORIES),
@@ -248,7 +252,7 @@ def _list_params(with_state: bool) -> tuple[lookup.Filters, int, int]:
     code = p.commune()
     p.check()
     _narrow_to_commune(code)
-    return f, page, per_page
+    return f, cursor, per_page
 
 
 def _narrow_to_commune(code: str | None) -> None:
@@ -266,22 +270,17 @@ def _narrow_to_commune(code: str | None) -> None:
         set_commune(session, found.id)
 
 
-def _paged(page: Page, items: list[dict[str, Any]]) -> Response:
-    """{"items": [...], "meta": {page, per_page, total, pages}} with an RFC 8288 Link header."""
-    resp = jsonify({"items": items, "meta": {"page": page.page, "per_page": page.per_page,
-                                             "total": page.total, "pages": page.pages}})
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    links = []
-
-    def link(n: int, rel: str) -> None:
-        links.append(f'<{request.base_url}?{urlencode(dict(args, page=n))}>; rel="{rel}"')
-
-    link(1, "first")
-    if page.page > 1:
-        link(min(page.page - 1, page.pages), "prev")
-    if page.page < page.pages:
-        link(page.page + 1, "next")
-    link(page.pages, "last")
+def _paged(page: Page, items: list[dict[str, Any]], first: bool) -> Response:
+    """{"items": [...], "meta": {per_page, next_cursor, next, total, total_capped}} with an RFC 8288
+    Link header (first; next while there are more). ``total`` (capped at COUNT_CAP, then
+    ``total_capped``) on the first page only (``first``): the pages after it are not counted again."""
+    args = {k: v for k, v in request.args.items() if k != "cursor"}
+    first_url = f"{request.base_url}?{urlencode(args)}" if args else request.base_url
+    next_url = f"{request.base_url}?{urlencode(dict(args, cursor=page.next_cursor))}" if page.next_cursor else None
+    resp = jsonify({"items": items, "meta": {
+        "per_page": page.per_page, "next_cursor": page.next_cursor, "next": next_url,
+        "total": page.total if first else None, "total_capped": page.total_capped if first else None}})
+    links = [f'<{first_url}>; rel="first"'] + ([f'<{next_url}>; rel="next"'] if next_url else [])
     resp.headers["Link"] = ", ".join(links)
     return resp
 
@@ -389,13 +388,17 @@ def _listing(entity_type: str, lister: Callable[..., Page], to_json: Callable[[A
              with_state: bool) -> Response:
     """A list endpoint: parse the filters (422 naming each bad one), read the page, audit which
     ids were shown (``api.<entity_type>.list``), commit, answer with _paged."""
-    f, page_no, per_page = _list_params(with_state)
-    page = lister(db_session(), f, page_no, per_page)
+    f, cursor, per_page = _list_params(with_state)
+    try:
+        page = lister(db_session(), f, cursor, per_page)
+    except BadCursor:
+        raise ApiProblem(422, "Tham số không hợp lệ: cursor.", errors=[{
+            "name": "cursor", "reason": "không phải con trỏ của danh sách này: dùng đúng meta.next_cursor đã nhận"}])
     _audit_read(f"api.{entity_type}.list", entity_type, None,
                 note="ids=" + ",".join(str(item.id) for item in page.items))
     items = [to_json(item) for item in page.items]
     db_session().commit()
-    return _paged(page, items)
+    return _paged(page, items, first=cursor is None)
 
 
 def _one(entity_type: str, entity_id: int, body: dict[str, Any]) -> Response:

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from subsidy.models import STATES, Application, ApplicationEvent, Household
 from subsidy.services import applications, households
 from subsidy.services.errors import NotFound
-from subsidy.services.pagination import Page, paginate
+from subsidy.services.pagination import Page, keyset
 
 MAX_PER_PAGE = 100
-MAX_PAGE = 100_000
+MAX_CURSOR = 2000  # characters of a cursor (services.pagination: URL-safe base64 of the sort values)
 MAX_ID = 2_147_483_647  # a 32-bit INTEGER primary key (PostgreSQL would error beyond it)
 CATEGORIES = ("poor", "near_poor")
 
@@ -32,12 +32,13 @@ class Filters:
     state: str | None = None
 
 
-def list_households(session: Session, f: Filters, page: int = 1, per_page: int = 20) -> Page:
+def list_households(session: Session, f: Filters, cursor: str | None = None, per_page: int = 20) -> Page:
     """Households (archived included, flagged) in list order (Vietnamese sort key, then id),
     searched as households.household_query with ``exact`` (the web list's search, plus the exact
-    household code or CCCD). ``page`` beyond the last gives an empty page (no clamping)."""
+    household code or CCCD). ``cursor``: the previous page's ``next_cursor`` (None: the first
+    page, the only one counted). Raises pagination.BadCursor for a cursor not of this list."""
     stmt = households.household_query(f.q or "", f.hamlet, f.category, include_archived=True, exact=True)
-    return paginate(session, stmt, page, per_page, clamp=False)
+    return keyset(session, stmt, per_page=per_page, after=cursor, count=cursor is None)
 
 
 def get_household(session: Session, household_id: int) -> Household:
@@ -48,12 +49,12 @@ def get_household(session: Session, household_id: int) -> Household:
     return hh
 
 
-def list_applications(session: Session, f: Filters, page: int = 1, per_page: int = 20) -> Page:
+def list_applications(session: Session, f: Filters, cursor: str | None = None, per_page: int = 20) -> Page:
     """Applications with their household, newest received first (then id): the query of the web
-    queue (applications.application_query). ``page`` beyond the last gives an empty page."""
+    queue (applications.application_query). ``cursor`` as list_households."""
     assert f.state is None or f.state in STATES
     stmt = applications.application_query(f.q or "", f.state, f.hamlet, f.category)
-    return paginate(session, stmt, page, per_page, clamp=False)
+    return keyset(session, stmt, per_page=per_page, after=cursor, count=cursor is None)
 
 
 def get_application(session: Session, application_id: int) -> tuple[Application, list[ApplicationEvent]]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, true
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -196,9 +197,19 @@ def capped_count(session: Session, stmt: Select, cap: int = COUNT_CAP) -> tuple[
     """(rows of ``stmt``, True when there are more than ``cap``: the count stops at ``cap``).
     Counts ``SELECT 1 … LIMIT cap+1`` of the statement's own FROM and WHERE (no ORDER BY, no
     loaded columns), so the database reads the narrowest index the filter allows."""
-    inner = _without_options(stmt.with_only_columns(*stmt.selected_columns[:1]).order_by(None).limit(cap + 1))
+    inner = _without_options(stmt.with_only_columns(_first_key(stmt)).order_by(None).limit(cap + 1))
     n = session.scalar(select(func.count()).select_from(inner.subquery())) or 0
     return (cap, True) if n > cap else (n, False)
+
+
+def _first_key(stmt: Select) -> ColumnElement[Any]:
+    """The primary key of the statement's first entity as an ORM attribute (``Household.id``), so
+    the count stays an ORM statement: the Session's commune criteria (models.scoping) apply to it
+    as to the page. A statement of plain columns keeps its first column."""
+    entity = stmt.column_descriptions[0].get("entity")
+    if entity is not None:
+        return getattr(entity, sa_inspect(entity).primary_key[0].key)
+    return stmt.selected_columns[0]
 
 
 def _without_options(stmt: Select) -> Select:

@@ -205,20 +205,33 @@ def test_token_use_is_recorded(app, client, world):
 # --- households and applications ------------------------------------------------------------------
 
 def test_households_pagination_meta_and_link(client, world):
+    """Page by page with the cursor: the first page counted, each page's next link followed to the
+    end visits the 9 households once, in list order (the order of one page of 100)."""
     tok = bearer(world["tokens"]["clerk"])
-    resp = conforms(client.get("/api/v1/households?per_page=4&page=2", headers=tok), "/households")
+    everything = [h["id"] for h in client.get("/api/v1/households?per_page=100", headers=tok).get_json()["items"]]
+    assert len(everything) == 9  # 8 applicants + H9
+    resp = conforms(client.get("/api/v1/households?per_page=4", headers=tok), "/households")
     body = resp.get_json()
-    assert body["meta"] == {"page": 2, "per_page": 4, "total": 9, "pages": 3}  # 8 applicants + H9
-    assert len(body["items"]) == 4
-    link = resp.headers["Link"]
-    assert 'page=1>; rel="first"' in link and 'page=1>; rel="prev"' in link
-    assert 'page=3>; rel="next"' in link and 'page=3>; rel="last"' in link and "per_page=4" in link
-    seen = set()
-    for n in (1, 2, 3):
-        seen |= {h["id"] for h in client.get(f"/api/v1/households?per_page=4&page={n}", headers=tok).get_json()["items"]}
-    assert len(seen) == 9
-    beyond = conforms(client.get("/api/v1/households?per_page=4&page=9", headers=tok), "/households").get_json()
-    assert beyond["items"] == [] and beyond["meta"]["total"] == 9
+    assert body["meta"]["total"] == 9 and body["meta"]["total_capped"] is False and body["meta"]["per_page"] == 4
+    seen, pages = [], 0
+    while True:
+        pages += 1
+        seen += [h["id"] for h in body["items"]]
+        link = resp.headers["Link"]
+        assert '<http://localhost/api/v1/households?per_page=4>; rel="first"' in link
+        if body["meta"]["next"] is None:
+            assert body["meta"]["next_cursor"] is None and 'rel="next"' not in link
+            break
+        assert f'<{body["meta"]["next"]}>; rel="next"' in link and "per_page=4" in body["meta"]["next"]
+        resp = conforms(client.get(body["meta"]["next"], headers=tok), "/households")
+        body = resp.get_json()
+        assert body["meta"]["total"] is None  # counted on the first page only
+    assert seen == everything and pages == 3
+    bad = conforms(client.get("/api/v1/households?cursor=bm90LWEtY3Vyc29y", headers=tok), "/households")
+    assert bad.status_code == 422 and [e["name"] for e in bad.get_json()["errors"]] == ["cursor"]
+    # an application's cursor (a date first) is not a household list's
+    app_cursor = client.get("/api/v1/applications?per_page=1", headers=tok).get_json()["meta"]["next_cursor"]
+    assert client.get(f"/api/v1/households?cursor={app_cursor}", headers=tok).status_code == 422
 
 
 def test_household_filters(client, world):

@@ -103,3 +103,23 @@ def test_the_count_stops_at_the_cap(session, queue):
     assert capped_count(session, stmt, cap=30) == (23, False)
     assert capped_count(session, stmt, cap=23) == (23, False)
     assert capped_count(session, stmt, cap=22) == (22, True)
+
+
+def test_the_count_and_the_page_keep_to_the_sessions_commune(session, queue):
+    """A commune's Session counts and pages its own rows only (models.scoping), never the province's."""
+    from subsidy.models import Commune
+    from subsidy.models.scoping import set_commune
+
+    other = Commune(code="XKHAC", name="xã Khác", issuing_body="ỦY BAN NHÂN DÂN XÃ KHÁC", place_name="Khác",
+                    issuing_body_parent="ỦY BAN NHÂN DÂN HUYỆN", approval_level="commune", active=True)
+    session.add(other)
+    session.flush()
+    f.household(session, head_name="Ở Xã Khác", commune_id=other.id)
+    session.commit()
+    stmt = list_exports.household_stmt(ListFilters())
+    set_commune(session, other.id)
+    page = keyset(session, stmt, per_page=5)
+    assert [h.head_name for h in page.items] == ["Ở Xã Khác"] and page.total == 1
+    assert capped_count(session, list_exports.application_stmt(ListFilters()))[0] == 0
+    set_commune(session, queue[0].commune_id)
+    assert keyset(session, stmt, per_page=5).total == 23
