@@ -392,8 +392,9 @@ def _listing(entity_type: str, lister: Callable[..., Page], to_json: Callable[[A
     try:
         page = lister(db_session(), f, cursor, per_page)
     except BadCursor:
-        raise ApiProblem(422, "Tham số không hợp lệ: cursor.", errors=[{
-            "name": "cursor", "reason": "không phải con trỏ của danh sách này: dùng đúng meta.next_cursor đã nhận"}])
+        # a cursor names a page as an id names a record: one this list never gave out is not found
+        raise ApiProblem(404, "Không có trang ứng với cursor này: đọc lại từ trang đầu (không gửi cursor) "
+                              "rồi đi tiếp theo meta.next_cursor đã nhận.")
     _audit_read(f"api.{entity_type}.list", entity_type, None,
                 note="ids=" + ",".join(str(item.id) for item in page.items))
     items = [to_json(item) for item in page.items]

@@ -18,6 +18,7 @@ from typing import Any, Sequence
 
 from sqlalchemy import Boolean, ColumnElement, bindparam, true
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 #: SQLite: the FTS5 table of each searched table (its rowid is the row's id).
 FTS_TABLES = {"households": "households_fts", "receipts": "receipts_fts"}
@@ -45,7 +46,12 @@ class TrigramPrefilter(ColumnElement[bool]):
     (PostgreSQL's trigram index serves the LIKE itself)."""
 
     type = Boolean()
-    inherit_cache = False  # the FTS table name is not part of a cache key: such statements are not cached
+    inherit_cache = True
+    # the statement cache keys on these (the pattern as a bound value, so one compiled form serves
+    # every search of the same shape)
+    _traverse_internals = [("id_column", InternalTraversal.dp_clauseelement),
+                           ("fts_table", InternalTraversal.dp_string),
+                           ("pattern", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, id_column: ColumnElement[Any], fts_table: str, pattern: str) -> None:
         self.id_column = id_column
