@@ -23,7 +23,8 @@ class ChangePasswordForm(BaseForm):
 
 class CreateUserForm(BaseForm):
     username = StringField("Tên đăng nhập", validators=[DataRequired("Hãy nhập tên đăng nhập."), Length(max=64)])
-    full_name = StringField("Họ và tên", validators=[Length(max=120)])
+    full_name = StringField("Họ và tên (in trên văn bản; bắt buộc với vai trò ký tên)",
+                            validators=[Length(max=120)])
     role = SelectField("Vai trò", choices=ROLE_CHOICES)
     # Choices set by the view (the communes there are); "" for admin and the province's roles.
     commune = SelectField("Xã (cho công chức, lãnh đạo xã, đài truyền thanh)", choices=[], validate_choice=False)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from subsidy.domain.calendar import VN_TZ
+from subsidy.domain.scope import role_signs
 from subsidy.models import Allocation, Application, ApplicationEvent, Household, ProposalList, User
 
 TEST_PASSWORD = "Lua-chin-vang-2026"
@@ -63,7 +64,7 @@ def cheap_test_password() -> Iterator[None]:
         users.hash_password = real
 
 
-def user(session: Session, role: str = "clerk", username: str | None = None, *, full_name: str = "",
+def user(session: Session, role: str = "clerk", username: str | None = None, *, full_name: str | None = None,
          must_change_password: bool = False, actor: User | None = None, row: bool = False,
          commune_id: int | None = None) -> User:
     """A staff account with password TEST_PASSWORD (flushed).
@@ -71,9 +72,13 @@ def user(session: Session, role: str = "clerk", username: str | None = None, *, 
     By default made by ``users.create_user`` (its checks and its "user.create" audit entry);
     ``row=True`` writes the row only (no audit entry), for tests that count audit entries.
     ``username`` defaults to ``<role>-<n>``; ``commune_id``: a commune role's commune (default:
-    the instance's only one).
+    the instance's only one). ``full_name``: None gives a role that signs documents (clerk,
+    approvers, province officer: domain.scope.SIGNING_ROLES) a name of its own, "Cán bộ <username>",
+    and the others none.
     """
     username = username or f"{role}-{next(_seq)}"
+    if full_name is None:
+        full_name = f"Cán bộ {username}" if role_signs(role) else ""
     if row:
         account = User(username=username, password_hash=TEST_PASSWORD_HASH, role=role, full_name=full_name,
                        must_change_password=must_change_password, commune_id=commune_id)

@@ -569,3 +569,40 @@ def test_0008_gives_each_decision_its_applications_commune(empty_database):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert [tuple(r) for r in rows] == [(1, first), (50, other)]
     engine.dispose()
+
+
+# --------------------------------------------------------------------------------------------
+# 0011: staff who sign documents need a full name
+# --------------------------------------------------------------------------------------------
+
+
+def test_0011_tidies_names_and_names_the_signing_accounts_without_one(empty_database, caplog):
+    url = empty_database
+    upgrade_database(url, "0010")
+    engine = make_engine(url)
+    t = _tables(engine)
+    with engine.begin() as conn:
+        conn.execute(t["communes"].insert().values(
+            code="PHUTAN", name="xã Phú Tân", issuing_body="UBND", issuing_body_parent="", place_name="Phú Tân",
+            province="", signer_title="", signer_name="", approval_level="commune", active=True, created_at=NOW))
+        commune = conn.execute(sa.select(t["communes"].c.id)).scalar_one()
+        for uid, username, role, name, active in (
+                (1, "admin", "admin", "", True), (2, "thu.ha", "clerk", "  Nguyễn   Thị Thu Hà ", True),
+                (3, "canbo", "clerk", "   ", True), (4, "lanhdao", "approver", "", True),
+                (5, "nghiviec", "clerk", "", False), (6, "dai", "radio", "", True),
+                (7, "so.tinh", "province_officer", "", True)):
+            conn.execute(t["users"].insert().values(
+                id=uid, username=username, full_name=name, password_hash="x", role=role, active=active,
+                must_change_password=False, session_token=f"t{uid}", created_at=NOW,
+                commune_id=commune if role in ("clerk", "approver", "radio") else None))
+    engine.dispose()
+    with caplog.at_level("WARNING", logger="alembic.runtime.migration"):
+        upgrade_database(url, "0011")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        names = dict(conn.execute(sa.text("SELECT username, full_name FROM users")).all())
+    engine.dispose()
+    assert names["thu.ha"] == "Nguyễn Thị Thu Hà" and names["canbo"] == ""
+    # active accounts of the roles that sign, without a name, by username (not the admin, the radio, a
+    # deactivated clerk)
+    assert ("Các tài khoản ký tên trên văn bản chưa có họ và tên: canbo, lanhdao, so.tinh." in caplog.text)

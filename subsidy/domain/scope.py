@@ -13,6 +13,12 @@ from dataclasses import dataclass
 COMMUNE_ROLES: frozenset[str] = frozenset({"clerk", "approver", "radio"})
 #: Roles of the province's department (Sở KH&CN): every commune, no commune of their own.
 PROVINCE_ROLES: frozenset[str] = frozenset({"province_officer", "province_approver"})
+#: Roles whose holders' names print on documents, so their accounts need a full name: the clerk gives
+#: the phones and the cash and signs slips, receipts and lists («NGƯỜI GIAO», «NGƯỜI LẬP DANH SÁCH»);
+#: the approvers approve lists; the province officer draws up the province's reports («NGƯỜI LẬP
+#: BIỂU»). A document never prints a login name instead (Nghị định 30/2020/NĐ-CP, Phụ lục I: the
+#: signer's full name).
+SIGNING_ROLES: frozenset[str] = frozenset({"clerk", "approver", "province_officer", "province_approver"})
 #: Every staff role, in the order the account forms offer them.
 ALL_ROLES: tuple[str, ...] = ("clerk", "approver", "radio", "province_officer", "province_approver", "admin")
 
@@ -20,6 +26,11 @@ ALL_ROLES: tuple[str, ...] = ("clerk", "approver", "radio", "province_officer", 
 APPROVAL_COMMUNE = "commune"
 APPROVAL_PROVINCE = "province"
 APPROVAL_LEVELS: tuple[str, ...] = (APPROVAL_COMMUNE, APPROVAL_PROVINCE)
+
+
+def role_signs(role: str) -> bool:
+    """True for the roles of :data:`SIGNING_ROLES` (their accounts need a full name)."""
+    return role in SIGNING_ROLES
 
 
 def role_needs_commune(role: str) -> bool:

@@ -37,7 +37,7 @@ from subsidy.db import utcnow
 from subsidy.domain.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from subsidy.domain.passwords import weakness
 from subsidy.domain.labels import ROLE_LABELS
-from subsidy.domain.scope import ALL_ROLES, CommuneRequired, role_needs_commune
+from subsidy.domain.scope import ALL_ROLES, SIGNING_ROLES, CommuneRequired, role_needs_commune, role_signs
 from subsidy.models import ApiToken, Role, User
 from subsidy.models.scoping import default_commune_id
 from subsidy.services import audit
@@ -98,6 +98,7 @@ def create_user(
     if role not in {r.value for r in Role}:
         raise ServiceError(f"Vai trò «{role}» không có; chọn một trong: {', '.join(ALL_ROLES)}.")
     commune_id = _commune_for_role(session, role, commune_id)
+    full_name = _name_for_role(role, full_name)
     validate_password(password, username, context)
     if session.scalar(select(func.count()).select_from(User).where(User.username == username)):
         raise TakenUsername(f"Tên đăng nhập «{username}» đã có người dùng; hãy chọn tên khác.", "username")
@@ -109,6 +110,27 @@ def create_user(
                  {"username": [None, username], "role": [None, role], "full_name": [None, user.full_name]}
                  | ({"commune_id": [None, commune_id]} if commune_id is not None else {}))
     return user
+
+
+def _name_for_role(role: str, full_name: str | None) -> str:
+    """``full_name`` with single spaces; raises FieldError (``full_name``) when a role that signs
+    documents (domain.scope.SIGNING_ROLES) has none, or when it is longer than 120 characters."""
+    name = " ".join((full_name or "").split())
+    if not name and role_signs(role):
+        raise FieldError(f"Vai trò {ROLE_LABELS.get(role, role)} ký tên trên biên bản, danh sách, báo cáo: hãy "
+                         "nhập họ và tên đầy đủ, ví dụ: Nguyễn Thị Thu Hà.", "full_name")
+    if len(name) > 120:
+        raise FieldError("Họ và tên dài quá 120 ký tự.", "full_name")
+    return name
+
+
+def unnamed_signers(session: Session) -> list[User]:
+    """Active accounts of a role that signs documents (domain.scope.SIGNING_ROLES) with no full name,
+    by username: the admin's «Việc cần làm» asks for their names (accounts made before the name was
+    required; their documents leave the line blank to sign by hand meanwhile)."""
+    return list(session.scalars(
+        select(User).where(User.active.is_(True), User.role.in_(sorted(SIGNING_ROLES)),
+                           func.trim(User.full_name) == "").order_by(User.username)))
 
 
 def _commune_for_role(session: Session, role: str, commune_id: int | None) -> int | None:
@@ -258,6 +280,9 @@ def set_role(session: Session, user: User, role: str, actor: User, commune_id: i
     if user.id == actor.id and role != "admin":
         raise ServiceError("Không thể tự bỏ quyền quản trị của chính mình.")
     old, old_commune = user.role, user.commune_id
+    if role_signs(role) and not (user.full_name or "").strip():
+        raise ServiceError(f"Tài khoản «{user.username}» chưa có họ và tên, mà vai trò {ROLE_LABELS.get(role, role)} "
+                           "ký tên trên văn bản: hãy lưu họ và tên (ô «Họ và tên» trên trang này) rồi đổi vai trò.")
     user.commune_id = _commune_for_role(session, role, commune_id if commune_id is not None else user.commune_id)
     user.role = role
     user.session_token = secrets.token_hex(16)
@@ -276,8 +301,7 @@ def set_full_name(session: Session, user: User, full_name: str, actor: User | No
     if not name:
         raise FieldError("Hãy nhập họ và tên đầy đủ (in trên biên bản, danh sách), ví dụ: Nguyễn Thị Thu Hà.",
                          "full_name")
-    if len(name) > 120:
-        raise FieldError("Họ và tên dài quá 120 ký tự.", "full_name")
+    name = _name_for_role(user.role, name)
     old = user.full_name
     if old == name:
         return False

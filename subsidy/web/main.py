@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from subsidy.request_scope import db_session, public_view
-from subsidy.services import pages, todo
+from subsidy.services import pages, todo, users
 from subsidy.web import imports
 from subsidy.web.permissions import may
 
@@ -20,7 +20,9 @@ def index():
     tasks = todo.tasks_for(session, current_user.role, board) if board is not None else []
     previews = imports.pending_previews() if may("imports.new") else []
     rules = pages.rule_set_notice(session) if may("applications.index") else None
-    return render_template("main/index.html", board=board, tasks=tasks, previews=previews, rules=rules)
+    unnamed = users.unnamed_signers(session) if current_user.role == "admin" else []
+    return render_template("main/index.html", board=board, tasks=tasks, previews=previews, rules=rules,
+                           unnamed=unnamed)
 
 
 @bp.route("/favicon.ico")

@@ -160,7 +160,8 @@ def test_the_commands_work_per_commune(app, tmp_path):
     s.commit()
     s.close()
     password = factories.TEST_PASSWORD + "\n"
-    assert run("create-user", "canbo.b", "--role", "clerk", "--commune", "xab", input=password).exit_code == 0
+    assert run("create-user", "canbo.b", "--role", "clerk", "--commune", "xab", "--full-name", "Trần Thị Bích",
+               input=password).exit_code == 0
     refused = run("create-user", "canbo.x", "--role", "clerk", input=password)
     assert refused.exit_code == 1 and refused.output.count("\n") == 1 and "--commune" in refused.output
     out = tmp_path / "b.csv"

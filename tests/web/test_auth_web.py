@@ -157,11 +157,15 @@ def test_admin_creates_changes_resets_and_deactivates_accounts(app, client, logi
 
 def test_cli_create_user_reads_password_from_stdin(app):
     runner = app.test_cli_runner()
-    res = runner.invoke(args=["create-user", "Minh", "--role", "approver"], input="Trau-cau-ruong-2026\n")
+    unnamed = runner.invoke(args=["create-user", "minh", "--role", "approver"], input="Trau-cau-ruong-2026\n")
+    assert unnamed.exit_code == 1 and "hãy nhập họ và tên đầy đủ" in unnamed.output  # an approver signs
+    res = runner.invoke(args=["create-user", "Minh", "--role", "approver", "--full-name", "Lê Văn Minh"],
+                        input="Trau-cau-ruong-2026\n")
     assert res.exit_code == 0, res.output
-    bad = runner.invoke(args=["create-user", "minh", "--role", "approver"], input="Trau-cau-ruong-2026\n")
+    bad = runner.invoke(args=["create-user", "minh", "--role", "approver", "--full-name", "Lê Minh"],
+                        input="Trau-cau-ruong-2026\n")
     assert bad.exit_code == 1 and "đã có người dùng" in bad.output
-    weak = runner.invoke(args=["create-user", "tuan", "--role", "clerk"], input="short\n")
+    weak = runner.invoke(args=["create-user", "tuan", "--role", "clerk", "--full-name", "Võ Tuấn"], input="short\n")
     assert weak.exit_code == 1 and "ít nhất 10" in weak.output
     role = runner.invoke(args=["create-user", "tuan", "--role", "boss"], input="Trau-cau-ruong-2026\n")
     assert role.exit_code != 0
@@ -193,7 +197,7 @@ def test_password_may_not_contain_the_username(app):
     sess = app.extensions["subsidy.sessionmaker"]()
     with pytest.raises(users.ServiceError, match="không được chứa tên đăng nhập"):
         users.create_user(sess, "lanthu", "admin", "Lanthu-2026-xyz", None)
-    user = users.create_user(sess, "thu.ha", "clerk", "hoa-sen-2026", None)
+    user = users.create_user(sess, "thu.ha", "clerk", "hoa-sen-2026", None, full_name="Nguyễn Thị Thu Hà")
     assert user.username == "thu.ha"
     sess.close()
 

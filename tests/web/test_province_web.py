@@ -36,6 +36,7 @@ def test_admin_creates_a_commune_its_hamlets_and_a_clerk_of_it(app, client, logi
     assert communes.hamlet_names(s, commune.id) == ["Ấp 1"]
     s.close()
     resp = client.post("/quan-tri/tai-khoan/tao", data={"username": "canbo.tanan", "role": "clerk",
+                                                       "full_name": "Phan Văn Tân",
                                                        "commune": str(commune.id)})
     assert resp.status_code == 200
     s = app.extensions["subsidy.sessionmaker"]()
