@@ -2,7 +2,8 @@
 
 Counts only, each with the queue that shows the cases: applications to check (received), eligible
 households waiting while places are free (to propose), lists waiting for the approver, approved
-households not yet given their phone or cash, and for the dashboard the applications in every
+households not yet given their phone or cash, complaints and petitions overdue or due soon (their
+legal time limits, services.complaints), and for the dashboard the applications in every
 state (the tiles add up to the total, not eligible, withdrawn and refused included).
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.domain.workflow import STATES, State
 from subsidy.models import Application, Household, ProposalList
-from subsidy.services import allocations
+from subsidy.services import allocations, complaints
 
 
 @dataclass(frozen=True)
@@ -89,4 +90,12 @@ def tasks_for(session: Session, role: str, board: Dashboard | None = None) -> li
     if role in ("clerk", "approver") and st[State.approved.value]:
         out.append(Task("serve", st["approved"], f"{st['approved']} hộ đã được phê duyệt chưa nhận điện thoại hoặc tiền hỗ trợ",
                         "applications.index", {"state": "approved"}))
+    if role in ("clerk", "approver"):
+        due = complaints.due_counts(session)
+        if due.overdue:
+            out.append(Task("complaints_overdue", due.overdue, f"{due.overdue} đơn khiếu nại, kiến nghị, tố cáo đã quá hạn "
+                            "xử lý theo luật", "complaints.index", {"han": "overdue"}))
+        if due.due_soon:
+            out.append(Task("complaints_due_soon", due.due_soon, f"{due.due_soon} đơn khiếu nại, kiến nghị, tố cáo sắp đến "
+                            "hạn xử lý", "complaints.index", {"han": "due_soon"}))
     return out

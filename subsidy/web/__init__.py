@@ -19,6 +19,7 @@ from subsidy.web import (
     auth,
     backups,
     communes,
+    complaints,
     errors,
     exports,
     filters,
@@ -49,7 +50,7 @@ from subsidy.web.printing import public_address_warning
 
 BLUEPRINTS = (
     main.bp, auth.bp, admin.bp, communes.bp, households.bp, imports.bp, applications.bp, lists.bp, rulesets.bp,
-    handovers.bp, receipts.bp, reports.bp, province.bp, public.bp, radio.bp, exports.bp, guide.bp, jobs.bp,
+    handovers.bp, receipts.bp, complaints.bp, reports.bp, province.bp, public.bp, radio.bp, exports.bp, guide.bp, jobs.bp,
     backups.bp, settings.bp,
 )
 

@@ -46,10 +46,10 @@ bp = Blueprint("exports", __name__, url_prefix="/tai-ve")
 #: An XLSX stays in memory up to this size, then goes to a temporary file.
 SPOOL_BYTES = 8 * 1024 * 1024
 _SLUGS = {"households": "ho-gia-dinh", "applications": "ho-so", "waiting": "danh-sach-cho",
-          "receipts": "bien-ban", "handover_sheet": "ban-giao"}
+          "receipts": "bien-ban", "handover_sheet": "ban-giao", "complaints": "don-khieu-nai"}
 #: The page each list comes from (where a refusal sends the user back).
 _PAGES = {"households": "households.index", "applications": "applications.index", "waiting": "lists.index",
-          "receipts": "receipts.index", "handover_sheet": "lists.index"}
+          "receipts": "receipts.index", "handover_sheet": "lists.index", "complaints": "complaints.index"}
 
 
 def issuer() -> Issuer:
@@ -98,6 +98,10 @@ def _send(table: ExportTable, fmt: str, back: Callable[[], str], note: str | Non
                 changes={"list": table.key, "format": fmt, "rows": rows})
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+#: The one way a list page outside this module (the complaints register) sends its ExportTable.
+send_table = _send
 
 
 def _export(key: str, ext: str, states=None) -> Response:

@@ -49,6 +49,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("Hồ sơ", "applications.index", frozenset({"clerk", "approver"}) | PROVINCE),
     MenuEntry("Danh sách", "lists.index", frozenset({"clerk", "approver"}) | PROVINCE),
     MenuEntry("Biên bản", "receipts.index", frozenset({"clerk", "approver"})),
+    MenuEntry("Khiếu nại", "complaints.index", frozenset({"clerk", "approver"}) | PROVINCE),
     MenuEntry("Báo cáo", "reports.tally", frozenset({"clerk", "approver", "admin"}) | PROVINCE),
     MenuEntry("Số liệu phát thanh", "radio.index", ALL_STAFF),
     MenuEntry("Bộ quy tắc", "rulesets.index", frozenset({"admin", "clerk", "approver"})),

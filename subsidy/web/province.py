@@ -95,6 +95,15 @@ def void(province_allocation_id: int):
     return redirect(url_for("province.index"))
 
 
+@bp.route("/khieu-nai")
+@roles_required(*READERS)
+def complaints():
+    """Open complaints, petitions and denunciations per commune: how many, due soon, overdue."""
+    from subsidy.services import complaints as complaints_svc
+
+    return render_template("province/complaints.html", lines=complaints_svc.province_summary(db_session()))
+
+
 @bp.route("/phe-duyet")
 @roles_required(*READERS)
 def queue():

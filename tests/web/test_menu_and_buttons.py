@@ -22,15 +22,15 @@ ROLES = ("clerk", "approver", "admin", "radio", "province_officer", "province_ap
 # ------------------------------------------------------------------------------------------ menu
 
 MENU_BY_HAND = {
-    "clerk": ["Hộ gia đình", "Nhập danh sách", "Hồ sơ", "Danh sách", "Biên bản", "Báo cáo", "Số liệu phát thanh",
+    "clerk": ["Hộ gia đình", "Nhập danh sách", "Hồ sơ", "Danh sách", "Biên bản", "Khiếu nại", "Báo cáo", "Số liệu phát thanh",
               "Bộ quy tắc"],
-    "approver": ["Hộ gia đình", "Hồ sơ", "Danh sách", "Biên bản", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc",
+    "approver": ["Hộ gia đình", "Hồ sơ", "Danh sách", "Biên bản", "Khiếu nại", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc",
                  "Nhật ký"],
     "admin": ["Hộ gia đình", "Nhập danh sách", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc", "Xã", "Tài khoản",
               "Nhật ký", "Sao lưu", "Cài đặt"],
     "radio": ["Số liệu phát thanh"],
-    "province_officer": ["Tỉnh", "Hộ gia đình", "Hồ sơ", "Danh sách", "Báo cáo"],
-    "province_approver": ["Tỉnh", "Hộ gia đình", "Hồ sơ", "Danh sách", "Báo cáo"],
+    "province_officer": ["Tỉnh", "Hộ gia đình", "Hồ sơ", "Danh sách", "Khiếu nại", "Báo cáo"],
+    "province_approver": ["Tỉnh", "Hộ gia đình", "Hồ sơ", "Danh sách", "Khiếu nại", "Báo cáo"],
 }
 
 

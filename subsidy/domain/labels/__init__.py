@@ -238,12 +238,12 @@ EXPORT_LIST_LABELS: dict[str, str] = {
     "waiting": "Danh sách chờ hỗ trợ (theo thứ tự ưu tiên)",
     "receipts": "Danh sách biên bản bàn giao và giấy biên nhận",
     "handover_sheet": "Danh sách bàn giao điện thoại thông minh",
-    "audit": "Nhật ký thao tác",
+    "audit": "Nhật ký thao tác", "complaints": "Sổ theo dõi đơn khiếu nại, kiến nghị, phản ánh, tố cáo",
 }
 #: Each page (or search) listing people, as its "list.view" audit entries name it.
 LIST_PAGE_LABELS: dict[str, str] = {
     "households": "Danh sách hộ", "applications": "Danh sách hồ sơ", "waiting": "Danh sách chờ",
-    "receipts": "Danh sách biên bản", "household_search": "Tìm hộ khi nhận hồ sơ",
+    "receipts": "Danh sách biên bản", "household_search": "Tìm hộ khi nhận hồ sơ", "complaints": "Sổ đơn khiếu nại",
 }
 #: The two formats of an export, as its link and its audit entry name them.
 EXPORT_FORMAT_LABELS: dict[str, str] = {"xlsx": "Excel", "csv": "CSV", "pdf": "PDF"}
@@ -369,6 +369,7 @@ ACTION_LABELS: dict[str, str] = {
 # names it as its button does, unless the table above words it for the log.
 for _name, _label in MOVE_LABELS.items():
     ACTION_LABELS.setdefault(f"application.{_name}", _label)
+ACTION_LABELS.update(COMPLAINT_ACTION_LABELS)  # the complaints register's (labels/complaints.py)
 
 #: The kind of record an action code starts with, for a code added later without a label.
 ENTITY_LABELS: dict[str, str] = {
@@ -377,7 +378,7 @@ ENTITY_LABELS: dict[str, str] = {
     "receipt": "biên bản", "rule_set": "bộ quy tắc", "user": "tài khoản", "api_token": "mã truy cập API",
     "import": "lần nhập danh sách", "list": "danh sách", "audit": "nhật ký", "backup": "bản sao lưu", "job": "công việc chạy nền",
     "commune": "xã", "instance_setting": "cài đặt hệ thống", "hamlet": "ấp/thôn", "province_allocation": "phân bổ của tỉnh",
-}
+    "complaint": "đơn khiếu nại, kiến nghị, tố cáo"}
 
 #: A commune's approval level (domain.md §5: who approves the lists is a setting).
 APPROVAL_LEVEL_LABELS: dict[str, str] = {"commune": "Lãnh đạo xã phê duyệt", "province": "Tỉnh phê duyệt"}
@@ -454,7 +455,7 @@ FIELD_LABELS: dict[str, str] = {
     # the log's retention, backups
     "removed": "Số lượt xem đã xóa", "before": "Ghi trước lúc", "years": "Thời hạn lưu (năm)", "total": "Số mục cần làm",
     "size": "Dung lượng (byte)", "commune_id": "Xã", "hamlets": "Các ấp/thôn", "kind": "Loại công việc",
-}
+    **COMPLAINT_FIELD_LABELS}  # the complaints register's (labels/complaints.py)
 #: The proposal list's status (ProposalList.status) in words.
 LIST_STATUS_LABELS: dict[str, str] = {"draft": "Đang lập (dự thảo)", "submitted": "Đã trình, chờ phê duyệt",
                                       "approved": "Đã phê duyệt", "cancelled": "Đã hủy"}

@@ -110,3 +110,22 @@ DEADLINE_LABELS: dict[str, str] = {
     "petition_answer": "Hạn trả lời kiến nghị, phản ánh",
     "denunciation_forward": "Hạn chuyển đơn tố cáo",
 }
+#: The audit log's words for the register's actions: each step "complaint.<move>"
+#: (services.complaints.move_case) as its button, and the others.
+COMPLAINT_ACTION_LABELS: dict[str, str] = {
+    **{f"complaint.{name}": label for name, label in COMPLAINT_MOVE_LABELS.items()},
+    "complaint.record": "Ghi đơn khiếu nại, kiến nghị, tố cáo",
+    "complaint.view": "Xem đơn khiếu nại, kiến nghị, tố cáo trên web",
+    "complaint.link_correction": "Gắn đơn với lần xét lại hồ sơ do quyết định giải quyết",
+    "api.complaint.read": "Xem đơn khiếu nại qua API",
+    "api.complaint.list": "Xem sổ đơn khiếu nại qua API",
+}
+#: The register's fields as the audit log names them.
+COMPLAINT_FIELD_LABELS: dict[str, str] = {
+    "case_number": "Số đơn", "case_kind": "Loại đơn", "filer": "Người gửi đơn", "channel": "Cách tiếp nhận",
+    "contested_on": "Ngày quyết định, hành vi bị khiếu nại", "level": "Cấp giải quyết",
+    "accepted_on": "Ngày thụ lý", "decided_on": "Ngày giải quyết", "closed_on": "Ngày kết thúc",
+    "refusal_reason": "Lý do không thụ lý", "reasons": "Căn cứ, lý do", "named_user_id": "Cán bộ bị tố cáo",
+    "appeal_of_id": "Đơn lần đầu", "second_case": "Đơn khiếu nại lần hai", "receipt_id": "Biên bản",
+    "correction_decision_id": "Lần xét lại hồ sơ",
+}

@@ -88,10 +88,13 @@ def open_standings(session: Session, today: dt.date, commune_id: int | None = No
     return out
 
 
-def list_stmt(session: Session, f: ComplaintFilters, today: dt.date | None = None) -> Select:
-    """The SELECT of the cases matching ``f``, newest received first (Complaint rows, each with
-    its household loaded by the caller's page as needed)."""
+def list_stmt(session: Session, f: ComplaintFilters, today: dt.date | None = None, viewer_id: int | None = None) -> Select:
+    """The SELECT of the cases matching ``f``, newest received first (Complaint rows). ``viewer_id``:
+    the staff account reading; denunciations naming it are left out (the denouncer is protected,
+    Luật Tố cáo 2018, Điều 47–48: the person denounced never sees the denunciation)."""
     stmt = select(Complaint).outerjoin(Household, Household.id == Complaint.household_id)
+    if viewer_id is not None:
+        stmt = stmt.where(or_(Complaint.named_user_id.is_(None), Complaint.named_user_id != viewer_id))
     if f.kind in COMPLAINT_KIND_LABELS:
         stmt = stmt.where(Complaint.kind == f.kind)
     if f.state in COMPLAINT_STATE_LABELS:

@@ -184,7 +184,9 @@ def record_case(session: Session, data: CaseInput, actor: User | None, today: dt
     session.add(c)
     session.flush()
     _event(session, c, None, c.state, actor, "Đơn nặc danh: lưu, không xử lý" if anonymous else None, now)
-    audit.record(session, actor, "complaint.record", "complaint", c.id, audit.snapshot(c, RECORDED_FIELDS))
+    recorded = audit.snapshot(c, RECORDED_FIELDS)
+    recorded["case_kind"] = recorded.pop("kind")  # "kind" names a job's kind in the log's words
+    audit.record(session, actor, "complaint.record", "complaint", c.id, recorded)
     return c
 
 
@@ -299,3 +301,18 @@ def link_correction(session: Session, c: Complaint, decision_id: int, actor: Use
     c.correction_decision_id = d.id
     audit.record(session, actor, "complaint.link_correction", "complaint", c.id,
                  {"correction_decision_id": [before, d.id]})
+
+
+def household_for_intake(session: Session, code: str) -> tuple[Household, Application | None]:
+    """The household whose code or CCCD is ``code`` (exactly as typed, spaces trimmed) within the
+    Session's commune, and its latest application (None when it never applied). Raises
+    InvalidFields {"household_code": …} when there is none."""
+    typed = (code or "").strip()
+    h = session.scalar(select(Household).where((Household.code == typed) | (Household.citizen_id == typed))
+                       .order_by(Household.id).limit(1)) if typed else None
+    if h is None:
+        raise InvalidFields({"household_code": "Không tìm thấy hộ có mã hộ hoặc số CCCD này trong danh sách của xã: "
+                                               "kiểm tra lại, hoặc tìm hộ ở trang «Hộ gia đình»."})
+    application = session.scalar(select(Application).where(Application.household_id == h.id)
+                                 .order_by(Application.received_on.desc(), Application.id.desc()).limit(1))
+    return h, application

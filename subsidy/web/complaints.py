@@ -1,0 +1,199 @@
+"""The register of complaints, petitions and denunciations (Luật Khiếu nại 2011, Luật Tiếp công
+dân 2013, Luật Tố cáo 2018). Thin views over subsidy.services.complaints.
+
+GET       /khieu-nai/              complaints.index   the list: filters, search, pages, Excel/CSV/PDF
+GET       /khieu-nai/tai-ve.<ext>  complaints.export  the list as a file (the page's filters)
+GET, POST /khieu-nai/moi           complaints.new     a new case (clerk)
+GET       /khieu-nai/<id>          complaints.show    the case: deadlines with their clause, history,
+                                                      the steps the user may take
+POST      /khieu-nai/<id>/buoc/<target>  complaints.move    one step (who may: the state table)
+POST      /khieu-nai/<id>/lan-hai        complaints.appeal  the second complaint (clerk)
+
+Commune staff see their commune's cases (the Session's scope); the province's roles every
+commune's (they decide the cases heard at the province). A case names people: every page and
+file shown is logged (viewlog). A denunciation is never shown to the person it names (404, left out of the list and its file).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from forms.complaints import AppealForm, CaseForm, CaseMoveForm
+from subsidy.domain import labels as L
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.complaints.states import STATES
+from subsidy.domain.list_views import Column, ExportTable
+from subsidy.domain.workflow import WorkflowError
+from subsidy.models import Complaint, Household, User
+from subsidy.request_scope import db_session, roles_required
+from subsidy.services import complaints as svc
+from subsidy.services.complaints.queries import STANDING_LABELS
+from subsidy.services.errors import NotFound, ServiceError
+from subsidy.web import exports
+from subsidy.web.pagination import page_arg, paginate
+from subsidy.web.refusals import flash_form_errors, show_refusal
+from subsidy.web.viewlog import record_list_view, record_view
+
+bp = Blueprint("complaints", __name__, url_prefix="/khieu-nai")
+
+VIEWERS = ("clerk", "approver", "province_officer", "province_approver")
+#: Who may take a step (the state table says which step: the deciding level's role for a decision).
+HANDLERS = VIEWERS
+PER_PAGE = 30
+
+
+def _filters() -> svc.ComplaintFilters:
+    a = request.args
+    return svc.ComplaintFilters(q=a.get("q", "").strip()[:100], kind=a.get("loai", ""), state=a.get("trang_thai", ""),
+                                category=a.get("noi_dung", ""), standing=a.get("han", ""), open_only=a.get("mo") == "1")
+
+
+@bp.route("/")
+@roles_required(*VIEWERS)
+def index():
+    """The cases, newest received first, each with its standing (on time, due soon, overdue)."""
+    session = db_session()
+    f = _filters()
+    today = today_vn()
+    page = paginate(session, svc.list_stmt(session, f, today, current_user.id), page_arg(request.args), PER_PAGE)
+    standings = {i: s for i, (_, s) in svc.open_standings(session, today).items()}
+    heads = dict(session.execute(select(Household.id, Household.head_name).where(
+        Household.id.in_([c.household_id for c in page.items if c.household_id]))).all()) if page.items else {}
+    record_list_view("complaints", page)
+    return render_template("complaints/index.html", page=page, f=f, standings=standings, heads=heads,
+                           standing_labels=STANDING_LABELS, states=STATES, L=L)
+
+
+_COLUMNS = (
+    Column("STT", "int", 10), Column("Số đơn", "text", 16), Column("Loại", "text", 20), Column("Ngày nhận", "date", 20),
+    Column("Chủ hộ", "text", 34), Column("Nội dung", "text", 26), Column("Cấp giải quyết", "text", 22),
+    Column("Trạng thái", "text", 28), Column("Hạn", "text", 16),
+)
+
+
+@bp.route("/tai-ve.<ext>")
+@roles_required(*VIEWERS)
+def export(ext: str):
+    """The list of the page's filters as Excel, CSV or PDF (every page of it), logged."""
+    session = db_session()
+    f = _filters()
+    today = today_vn()
+    stmt = svc.list_stmt(session, f, today, current_user.id)
+    standings = {i: s for i, (_, s) in svc.open_standings(session, today).items()}
+    cases = list(session.scalars(stmt))
+    ids = sorted({c.household_id for c in cases if c.household_id})
+    heads = dict(session.execute(select(Household.id, Household.head_name).where(Household.id.in_(ids))).all())
+    rows = [[i, c.case_number, L.COMPLAINT_KIND_LABELS[c.kind], c.received_on, heads.get(c.household_id, "(nặc danh)"),
+             L.COMPLAINT_CATEGORY_LABELS[c.category], L.DECIDER_LEVEL_LABELS[c.level], L.COMPLAINT_STATE_LABELS[c.state],
+             STANDING_LABELS.get(standings.get(c.id, ""), "")] for i, c in enumerate(cases, start=1)]
+    table = ExportTable(key="complaints", title=L.EXPORT_LIST_LABELS["complaints"], filters=f.describe(),
+                        columns=_COLUMNS, rows=rows, count=len(rows), date=today,
+                        prepared_by=current_user.full_name or "")
+    return exports.send_table(table, ext, lambda: url_for("complaints.index", **f.args()), f.describe() or None)
+
+
+def _named_user_choices(session) -> list[SelectChoice]:
+    users = session.scalars(select(User).where(User.active.is_(True), User.role.in_(("clerk", "approver")))
+                            .order_by(User.full_name, User.username))
+    return [SelectChoice("", "— Không nêu tên cán bộ —")] + [SelectChoice(str(u.id), u.display_name) for u in users]
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+@roles_required("clerk")
+def new():
+    """The intake form: the household by its code or CCCD (?ho= prefills it), who brought the case
+    and how, what about, the dates the law counts from."""
+    session = db_session()
+    form = CaseForm(household_code=request.args.get("ho", ""), received_on=today_vn())
+    form.named_user.choices = _named_user_choices(session)
+    if form.validate_on_submit():
+        try:
+            household_id = application_id = None
+            if form.filer.data != "anonymous" or (form.household_code.data or "").strip():
+                household, application = svc.register.household_for_intake(session, form.household_code.data)
+                household_id, application_id = household.id, application.id if application else None
+            case = svc.record_case(session, svc.CaseInput(
+                kind=form.kind.data, filer=form.filer.data, channel=form.channel.data, category=form.category.data,
+                text=form.text.data, received_on=form.received_on.data, household_id=household_id,
+                application_id=application_id, filer_name=form.filer_name.data,
+                attachments_note=form.attachments_note.data, contested_on=form.contested_on.data,
+                complex_case=form.complex_case.data, remote=form.remote.data,
+                named_user_id=int(form.named_user.data) if (form.named_user.data or "").isdigit() else None,
+            ), current_user)
+        except (ServiceError, WorkflowError) as err:
+            show_refusal(err, form)
+        else:
+            session.commit()
+            flash(f"Đã ghi đơn số {case.case_number}.", "success")
+            return redirect(url_for("complaints.show", complaint_id=case.id))
+    elif request.method == "POST" and not form.errors:
+        flash("Không lưu được: hãy tải lại trang rồi gửi lại.", "error")
+    return render_template("complaints/new.html", form=form)
+
+
+def _case_or_404(complaint_id: int) -> Complaint:
+    """The case, or 404 — also for the staff member a denunciation names: they never see it (Luật
+    Tố cáo 2018, Điều 47–48: the denouncer is protected), as if it did not exist."""
+    try:
+        case = svc.get(db_session(), complaint_id)
+    except NotFound:
+        abort(404)
+    if case.named_user_id is not None and case.named_user_id == current_user.id:
+        abort(404)
+    return case
+
+
+@bp.route("/<int:complaint_id>")
+@roles_required(*VIEWERS)
+def show(complaint_id: int):
+    session = db_session()
+    case = _case_or_404(complaint_id)
+    page = svc.case_page(session, case, current_user)
+    household = session.get(Household, case.household_id) if case.household_id else None
+    record_view("complaint.view", "complaint", case.id)
+    return render_template("complaints/show.html", p=page, c=case, household=household, move_form=CaseMoveForm(
+        formdata=None, on=today_vn()), appeal_form=AppealForm(formdata=None, received_on=today_vn()), L=L,
+        standing_labels=STANDING_LABELS)
+
+
+@bp.route("/<int:complaint_id>/buoc/<target>", methods=["POST"])
+@roles_required(*HANDLERS)
+def move(complaint_id: int, target: str):
+    session = db_session()
+    case = _case_or_404(complaint_id)
+    form = CaseMoveForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("complaints.show", complaint_id=complaint_id))
+    try:
+        svc.move_case(session, case, target, current_user, reason=form.reason.data, outcome=form.outcome.data or None,
+                      refusal_reason=form.refusal_reason.data or None, on=form.on.data)
+    except (ServiceError, WorkflowError) as err:
+        show_refusal(err)
+    else:
+        session.commit()
+        flash(f"Đơn số {case.case_number}: {L.COMPLAINT_STATE_LABELS[case.state]}.", "success")
+    return redirect(url_for("complaints.show", complaint_id=complaint_id))
+
+
+@bp.route("/<int:complaint_id>/lan-hai", methods=["POST"])
+@roles_required("clerk")
+def appeal(complaint_id: int):
+    session = db_session()
+    case = _case_or_404(complaint_id)
+    form = AppealForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("complaints.show", complaint_id=complaint_id))
+    try:
+        second = svc.appeal(session, case, current_user, text=form.text.data, channel=form.channel.data,
+                            received_on=form.received_on.data)
+    except (ServiceError, WorkflowError) as err:
+        show_refusal(err)
+    else:
+        session.commit()
+        flash(f"Đã ghi khiếu nại lần hai: đơn số {second.case_number}.", "success")
+        return redirect(url_for("complaints.show", complaint_id=second.id))
+    return redirect(url_for("complaints.show", complaint_id=complaint_id))

@@ -1,0 +1,154 @@
+"""The complaints register on the web: intake by the clerk, the case page with its deadlines and
+the steps each role may take, the denunciation's named person, the list's filters and export, the
+to-do entry and the province's view per commune. Dates are set relative to today (the pages
+compute deadlines as of today); the exact due dates are checked in tests/services/test_complaints.py."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from sqlalchemy import select
+
+from subsidy.domain.calendar import today_vn
+from subsidy.models import AuditEntry, Complaint
+from subsidy.services import complaints as svc
+from tests import factories
+
+
+def _household(app, **kw):
+    s = app.extensions["subsidy.sessionmaker"]()
+    h = factories.applicant(s, head_name=kw.pop("head_name", "Lê Văn Khánh"), **kw)
+    s.commit()
+    s.close()
+    return h
+
+
+def _case(app, actor_username: str, h, days_ago: int = 0, **kw):
+    """A case recorded through the service ``days_ago`` calendar days before today (committed)."""
+    s = app.extensions["subsidy.sessionmaker"]()
+    from subsidy.models import User
+
+    actor = s.scalar(select(User).where(User.username == actor_username))
+    received = today_vn() - dt.timedelta(days=days_ago)
+    data = dict(kind="complaint", filer="head", channel="in_person", category="eligibility", text="Xét sai",
+                household_id=h.id, received_on=received, contested_on=received - dt.timedelta(days=5))
+    data.update(kw)
+    c = svc.record_case(s, svc.CaseInput(**data), actor)
+    s.commit()
+    s.close()
+    return c
+
+
+def _text(resp) -> str:
+    return html.unescape(resp.get_data(as_text=True))
+
+
+def test_clerk_records_a_complaint_and_sees_its_deadlines(app, client, login_as):
+    login_as("clerk")
+    h = _household(app)
+    resp = client.post("/khieu-nai/moi", data={
+        "kind": "complaint", "household_code": h.code, "filer": "head", "channel": "radio_hotline",
+        "category": "priority", "text": "Hộ hàng xóm được nhận trước", "contested_on": (today_vn() - dt.timedelta(days=4)).strftime("%d/%m/%Y"),
+        "received_on": today_vn().strftime("%d/%m/%Y"), "named_user": ""})
+    assert resp.status_code == 302, _text(resp)[:2000]
+    page = _text(client.get(resp.headers["Location"]))
+    number = f"001/{today_vn().year}"
+    assert f"Khiếu nại số {number}" in page and "Lê Văn Khánh" in page
+    assert "Hạn thụ lý" in page and "Luật Khiếu nại 2011, Điều 27" in page
+    assert "Thụ lý…" in page                     # the clerk's step
+    assert "Ra quyết định giải quyết" not in page  # the approver's
+    c = app.extensions["subsidy.sessionmaker"]().scalar(select(Complaint))
+    assert (c.case_number, c.channel, c.category, c.application_id) == (number, "radio_hotline", "priority", None)
+
+
+def test_intake_errors_are_shown_under_their_fields(app, client, login_as):
+    login_as("clerk")
+    resp = client.post("/khieu-nai/moi", data={"kind": "complaint", "household_code": "KHONG-CO", "filer": "head",
+                                               "channel": "letter", "category": "quota", "text": "x"})
+    page = _text(resp)
+    assert resp.status_code == 422 and "Không tìm thấy hộ có mã hộ hoặc số CCCD này" in page
+    resp = client.post("/khieu-nai/moi", data={"kind": "complaint", "household_code": "", "filer": "head",
+                                               "channel": "letter", "category": "quota", "text": ""})
+    assert "Ghi nội dung đơn" in _text(resp)
+
+
+def test_roles_steps_and_audit(app, client, login_as, make_user):
+    clerk = login_as("clerk")
+    make_user("approver", "approver")
+    h = _household(app)
+    c = _case(app, "clerk", h)
+    assert client.get("/khieu-nai/moi").status_code == 200
+    resp = client.post(f"/khieu-nai/{c.id}/buoc/accepted", data={"on": "", "reason": ""})
+    assert resp.status_code == 302
+    resp = client.post(f"/khieu-nai/{c.id}/buoc/decided", data={"outcome": "upheld", "reason": "x"},
+                       follow_redirects=True)
+    assert "dành cho: approver" in _text(resp)
+    client.post("/dang-xuat")
+    from tests.conftest import login
+
+    login(client, "approver")
+    assert client.get("/khieu-nai/moi").status_code == 403
+    page = _text(client.get(f"/khieu-nai/{c.id}"))
+    assert "Ra quyết định giải quyết…" in page and "Bắt đầu xác minh" not in page
+    resp = client.post(f"/khieu-nai/{c.id}/buoc/decided", data={"outcome": "partly_upheld", "reason": "Xét lại E1"},
+                       follow_redirects=True)
+    assert "Đã giải quyết" in _text(resp)
+    s = app.extensions["subsidy.sessionmaker"]()
+    row = s.get(Complaint, c.id)
+    assert (row.state, row.outcome, row.decided_on) == ("decided", "partly_upheld", today_vn())
+    actions = s.scalars(select(AuditEntry.action).where(AuditEntry.entity_type == "complaint",
+                                                        AuditEntry.action != "complaint.view")
+                        .order_by(AuditEntry.id)).all()
+    assert actions == ["complaint.record", "complaint.accept", "complaint.decide"]
+    assert row.recorded_by_id == clerk.id
+
+
+def test_pages_refused_to_roles_outside_the_register(client, login_as):
+    for role in ("radio", "admin"):
+        login_as(role)
+        assert client.get("/khieu-nai/").status_code == 403
+        client.post("/dang-xuat")
+
+
+def test_a_denunciation_is_hidden_from_the_person_it_names(app, client, login_as, make_user):
+    make_user("clerk", "clerk")
+    approver = login_as("approver")
+    h = _household(app)
+    t = _case(app, "clerk", h, kind="denunciation", category="staff_conduct", contested_on=None,
+              named_user_id=approver.id)
+    other = _case(app, "clerk", h, kind="petition", category="quota", contested_on=None)
+    page = _text(client.get("/khieu-nai/"))
+    assert other.case_number in page and t.case_number not in page
+    assert client.get(f"/khieu-nai/{t.id}").status_code == 404
+    assert client.post(f"/khieu-nai/{t.id}/buoc/forwarded", data={"reason": "Thanh tra"}).status_code == 404
+    assert t.case_number not in client.get("/khieu-nai/tai-ve.csv").get_data(as_text=True)
+    s = app.extensions["subsidy.sessionmaker"]()
+    assert s.get(Complaint, t.id).state == "received"
+    s.close()
+
+
+def test_list_filters_export_todo_and_province_view(app, client, login_as, make_user):
+    login_as("clerk")
+    h = _household(app, head_name="Phạm Thị Hoa")
+    late = _case(app, "clerk", h, days_ago=30)   # 30 calendar days hold more than 10 working days
+    fresh = _case(app, "clerk", _household(app), days_ago=0)
+    page = _text(client.get("/khieu-nai/?han=overdue"))
+    assert late.case_number in page and fresh.case_number not in page and "Quá hạn" in page
+    page = _text(client.get("/khieu-nai/?q=pham+thi"))
+    assert late.case_number in page and fresh.case_number not in page
+    csv = client.get("/khieu-nai/tai-ve.csv?han=overdue")
+    body = csv.get_data(as_text=True)
+    assert csv.status_code == 200 and late.case_number in body and "Phạm Thị Hoa" in body and fresh.case_number not in body
+    s = app.extensions["subsidy.sessionmaker"]()
+    assert s.scalar(select(AuditEntry).where(AuditEntry.action == "list.export")).changes["list"] == "complaints"
+    s.close()
+    home = _text(client.get("/"))
+    assert "1 đơn khiếu nại, kiến nghị, tố cáo đã quá hạn xử lý theo luật" in home
+    client.post("/dang-xuat")
+    from tests.conftest import login
+
+    make_user("tinh", "province_officer")
+    login(client, "tinh")
+    page = _text(client.get("/tinh/khieu-nai"))
+    row = page.split("<tbody>")[1].split("</tr>")[0]
+    assert ">2<" in row.replace(" ", "") and "badge bad\">1<" in row
