@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from dataclasses import dataclass
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Connection
 
 from subsidy.domain import vn
 from subsidy.domain.public_status import public_step
-from subsidy.models import Application, Commune, Household
+from subsidy.models import Application, Commune, Complaint, Household
 
 
 @dataclass(frozen=True)
@@ -35,12 +35,16 @@ class PublicStatus:
     #: The application's commune ("xã Phú Tân"): whom the household asks (one address serves every
     #: commune of the province).
     commune_name: str = ""
+    #: The household's complaints and petitions about the programme: (case number, state code),
+    #: oldest first — their state and nothing else (no text, outcome, reasons or names);
+    #: denunciations are never shown here (Luật Tố cáo 2018 protects the denouncer).
+    cases: tuple[tuple[str, str], ...] = ()
 
 
 # Stands in for the row when the code does not exist, so both failures do the same work.
 _DUMMY_ROW = (
     "", "received", dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc), "package",
-    "Không Có Ai", "000000000000", "0900000000", "",
+    "Không Có Ai", "000000000000", "0900000000", "", None, None,
 )
 # Sentinels that can never equal each other or a real value (an absent fact on either side).
 _NO_INPUT = b"\x00-no-input"
@@ -50,10 +54,15 @@ _NO_VALUE = b"\x01-no-value"
 # Built once: the same statement (and its compiled form, from SQLAlchemy's cache) for every lookup.
 _STATUS_QUERY = (
     select(Application.tracking_code, Application.state, Application.state_changed_at,
-           Application.support_form, Household.head_name, Household.citizen_id, Household.phone, Commune.name)
+           Application.support_form, Household.head_name, Household.citizen_id, Household.phone, Commune.name,
+           Complaint.case_number, Complaint.state)
     .join(Household, Household.id == Application.household_id)
     .join(Commune, Commune.id == Application.commune_id)
+    # The household's complaints and petitions (never denunciations), one row each, oldest first;
+    # an application without any gives one row with NULLs here.
+    .outerjoin(Complaint, and_(Complaint.household_id == Household.id, Complaint.kind.in_(("complaint", "petition"))))
     .where(Application.tracking_code == bindparam("code"))
+    .order_by(Complaint.received_on, Complaint.id)
 )
 
 
@@ -67,12 +76,14 @@ def check_status(conn: Connection, code: str, kind: str, value: str) -> PublicSt
     with the last 4 digits of the head's CCCD (or old CMND), or ("phone", 10 digits) compared
     with the household's phone. Returns the PublicStatus when both match, else None — the same
     None, after the same query and comparisons, whether the code or the fact was wrong.
-    Read-only; raises nothing for unknown input.
+    The same row carries the household's complaints and petitions (one row each): returned, their
+    number and state only, when the fact matched. Read-only; raises nothing for unknown input.
     """
-    # Core execution: one row of plain columns, no ORM identity map.
-    row = conn.execute(_STATUS_QUERY, {"code": code}).first()
-    found = row is not None
-    tracking_code, state, changed_at, form, head_name, citizen_id, phone, commune = row if found else _DUMMY_ROW
+    # Core execution: plain columns, no ORM identity map; the application once per complaint.
+    rows = conn.execute(_STATUS_QUERY, {"code": code}).all()
+    found = bool(rows)
+    row = rows[0] if found else _DUMMY_ROW
+    tracking_code, state, changed_at, form, head_name, citizen_id, phone, commune = row[:8]
 
     given_id4 = value.encode() if kind == "id4" else _NO_INPUT
     given_phone = value.encode() if kind == "phone" else _NO_INPUT
@@ -82,10 +93,12 @@ def check_status(conn: Connection, code: str, kind: str, value: str) -> PublicSt
     phone_ok = hmac.compare_digest(given_phone, on_file_phone)
     # Bitwise, not short-circuit: both comparisons always run.
     matched = found & (id_ok | phone_ok)
+    cases = tuple((r[8], r[9]) for r in rows if r[8] is not None) if matched else ()
 
     step = public_step(state, form)
     result = PublicStatus(
         tracking_code=tracking_code, masked_name=vn.mask_name(head_name), state=state,
         headline=step.headline, next_step=step.next_step, last_step_at=changed_at, commune_name=commune,
+        cases=cases,
     )
     return result if matched else None

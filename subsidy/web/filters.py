@@ -50,13 +50,15 @@ def masked_for_province(mask: Callable[[str], str]) -> Callable[[Any], Any]:
 def init_app(app: Flask) -> None:
     from subsidy.domain.decisions import citation
     from subsidy.domain.labels import (
-        APPROVAL_LEVEL_LABELS, CATEGORY_LABELS, PRIOR_DEVICE_LABELS, ROLE_LABELS, STATE_LABELS, SUPPORT_FORM_LABELS, action_label, is_view,
+        APPROVAL_LEVEL_LABELS, CATEGORY_LABELS, COMPLAINT_STATE_LABELS, PRIOR_DEVICE_LABELS, ROLE_LABELS, STATE_LABELS,
+        SUPPORT_FORM_LABELS, action_label, is_view,
     )
 
     app.jinja_env.filters["vn_date"] = vn_date
     app.jinja_env.filters["vn_datetime"] = vn_datetime
     app.jinja_env.filters["vn_money"] = vn_money
     app.jinja_env.filters["state_label"] = lambda s: STATE_LABELS.get(s, s or "")
+    app.jinja_env.filters["complaint_state_label"] = lambda s: COMPLAINT_STATE_LABELS.get(s, s or "")
     app.jinja_env.filters["category_label"] = lambda c: CATEGORY_LABELS.get(c, "Chưa có") if c else "Chưa có"
     app.jinja_env.filters["prior_device_label"] = lambda p: PRIOR_DEVICE_LABELS.get(p, p or "")
     app.jinja_env.filters["pid"] = masked_for_province(mask_id)
