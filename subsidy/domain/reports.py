@@ -146,6 +146,18 @@ class Period:
 
 
 @dataclass(frozen=True)
+class ComplaintCounts:
+    """Complaints, petitions and denunciations of a period (services.tally.complaints): ``received``
+    (received in the period), ``resolved`` (decided, answered, refused or forwarded in it) and
+    ``overdue`` (cases with a legal time limit of the authority's falling in the period and missed:
+    done after it, or not done by the period's end)."""
+
+    received: int
+    resolved: int
+    overdue: int
+
+
+@dataclass(frozen=True)
 class Tally:
     """The tally of one period: totals, three breakdowns, reasons, quota (domain.md §7).
 
@@ -166,6 +178,8 @@ class Tally:
     by_tier: Breakdown
     not_eligible_by_rule: tuple[RuleCount, ...]
     quota: Quota
+    #: The complaints register's counts of the period (None: not counted, e.g. a province sum).
+    complaints: ComplaintCounts | None = None
 
     @property
     def breakdowns(self) -> tuple[Breakdown, Breakdown, Breakdown]:

@@ -271,3 +271,24 @@ def test_list_filters_due_counts_and_province_view(session, clerk, household):
     assert [c.id for c in session.scalars(svc.list_stmt(session, f, today))] == [b.id]
     [line] = svc.province_summary(session, today)
     assert (line.open, line.due_soon, line.overdue) == (3, 2, 1)
+
+
+def test_tally_counts_received_resolved_and_overdue_of_the_month(session, clerk, approver, household):
+    from subsidy.services.tally import tally
+
+    h = household()
+    a = _case(session, clerk, h)                                             # 24/04: acceptance due 13/05
+    svc.move_case(session, a, "accepted", clerk, on=D(2026, 5, 14), today=D(2026, 5, 14))   # a day late
+    b = _case(session, clerk, h, received_on=D(2026, 5, 4), contested_on=D(2026, 5, 1))
+    svc.move_case(session, b, "accepted", clerk, on=D(2026, 5, 5), today=D(2026, 5, 5))
+    svc.move_case(session, b, "decided", approver, outcome="rejected", reason="Đúng", on=D(2026, 5, 6),
+                  today=D(2026, 5, 6))                                       # decision due 04/06: met
+    svc.record_case(session, svc.CaseInput(kind="petition", filer="head", channel="phone", category="other", text="x",
+                                           household_id=h.id, received_on=D(2026, 5, 4)), clerk,
+                    today=D(2026, 5, 4))                                     # answer due 18/05, none
+    svc.record_case(session, svc.CaseInput(kind="petition", filer="anonymous", channel="letter", category="other",
+                                           text="y", received_on=D(2026, 5, 5)), clerk, today=D(2026, 5, 5))
+    may = tally(session, "2026-05", today=D(2026, 5, 31)).complaints
+    assert (may.received, may.resolved, may.overdue) == (3, 1, 2)
+    april = tally(session, "2026-04", today=D(2026, 5, 31)).complaints
+    assert (april.received, april.resolved, april.overdue) == (1, 0, 0)

@@ -57,15 +57,19 @@ class ComplaintFilters:
         return {k: v for k, v in out.items() if v}
 
 
-def _case_dates_columns():
+def case_dates_select() -> Select:
+    """SELECT of what the deadlines of each case need (id first, commune last; read them with
+    :func:`row_dates`), its second complaint's day received joined; narrow it with .where()."""
     appeal = aliased(Complaint)
-    cols = (Complaint.id, Complaint.kind, Complaint.filer, Complaint.state, Complaint.received_on,
-            Complaint.contested_on, Complaint.accepted_on, Complaint.decided_on, Complaint.refusal_reason,
-            Complaint.appeal_of_id, Complaint.complex_case, Complaint.remote, appeal.received_on)
-    return appeal, cols
+    return (select(Complaint.id, Complaint.kind, Complaint.filer, Complaint.state, Complaint.received_on,
+                   Complaint.contested_on, Complaint.accepted_on, Complaint.decided_on, Complaint.refusal_reason,
+                   Complaint.appeal_of_id, Complaint.complex_case, Complaint.remote, appeal.received_on,
+                   Complaint.commune_id)
+            .join(appeal, appeal.appeal_of_id == Complaint.id, isouter=True))
 
 
-def _dates(row) -> CaseDates:
+def row_dates(row) -> CaseDates:
+    """The CaseDates of a row of :func:`case_dates_select`."""
     return CaseDates(row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8] is not None, row[9] is not None,
                      bool(row[10]), bool(row[11]), row[12])
 
@@ -74,15 +78,12 @@ def open_standings(session: Session, today: dt.date, commune_id: int | None = No
     """{case id: (commune id, standing)} of the open cases (received, accepted, in review) whose
     deadlines run for the authority, as of ``today``; ``commune_id`` narrows to one commune
     (else the Session's scope)."""
-    appeal, cols = _case_dates_columns()
-    stmt = (select(*cols, Complaint.commune_id)
-            .join(appeal, appeal.appeal_of_id == Complaint.id, isouter=True)
-            .where(Complaint.state.in_(sorted(OPEN_STATES))))
+    stmt = case_dates_select().where(Complaint.state.in_(sorted(OPEN_STATES)))
     if commune_id is not None:
         stmt = stmt.where(Complaint.commune_id == commune_id)
     out: dict[int, tuple[int, str]] = {}
     for row in session.execute(stmt):
-        s = standing(case_deadlines(_dates(row), today))
+        s = standing(case_deadlines(row_dates(row), today))
         if s is not None:
             out[row[0]] = (row[-1], s)
     return out

@@ -3,6 +3,7 @@ titles, then tally_period (rollup). Definitions: docs/tally.md.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from subsidy.domain.reports import AnnualReport, MonthRow, Period, Tally
 from subsidy.domain.vn import format_date
 from subsidy.models.scoping import session_commune
 from subsidy.services.errors import ServiceError
+from subsidy.services.tally.complaints import complaint_counts
 from subsidy.services.tally.queries import Buckets, Span
 from subsidy.services.tally.rollup import Pass, cash_cutoff, figures_of, run_pass, tally_of, tally_period
 
@@ -79,8 +81,10 @@ def tally(
     Returns a Tally (kind "month" or "cumulative"); definitions in docs/tally.md.
     """
     spec = month_spec(month, cumulative, today=today, now=now)
-    return tally_period(session, spec.start, spec.end, hamlets=hamlets, kind=spec.kind, month=spec.key,
-                        title=spec.title, period_label=spec.label, now=now)
+    t = tally_period(session, spec.start, spec.end, hamlets=hamlets, kind=spec.kind, month=spec.key,
+                     title=spec.title, period_label=spec.label, now=now)
+    # The complaints register's counts: a small query of their own (services.tally.complaints).
+    return dataclasses.replace(t, complaints=complaint_counts(session, t.period))
 
 
 def check_year(year: int, today: dt.date | None = None, now: dt.datetime | None = None) -> dt.date:
