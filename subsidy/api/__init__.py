@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from subsidy.api import actions, v1  # noqa: F401  (actions: the writes, routes on v1's blueprint)
+from subsidy.api import complaints  # noqa: F401  (the complaints register, routes on v1's blueprint)
 from subsidy.extensions import csrf
 
 

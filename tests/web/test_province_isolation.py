@@ -43,6 +43,12 @@ def _seed(app: Any) -> dict[str, Any]:
     pl = lists.build_proposal_list(s, clerk_a, count=1, created_on=dt.date(2026, 2, 2))
     lists.approve_list(s, pl, "12/QĐ-UBND", dt.date(2026, 2, 5), "Ủy ban nhân dân xã An", approver_a)
     done = record_handover(s, app_a.id, handover_input(imei(7)), clerk_a, today=dt.date(2026, 3, 10))
+    from subsidy.services import complaints as complaints_svc
+
+    case_a = complaints_svc.record_case(s, complaints_svc.CaseInput(
+        kind="complaint", filer="head", channel="in_person", category="priority", text="Xếp thứ tự sai",
+        household_id=h.id, application_id=app_a.id, received_on=dt.date(2026, 3, 11),
+        contested_on=dt.date(2026, 2, 5)), clerk_a, today=dt.date(2026, 3, 11))
     factories.household(s, head_name="Lê Văn Bình", hamlet="Ấp B1", commune_id=b.id)
     accounts = {role: factories.user(s, role, f"{role}-b", row=True, commune_id=b.id)
                 for role in ("clerk", "approver", "radio")}
@@ -51,7 +57,7 @@ def _seed(app: Any) -> dict[str, Any]:
     tokens = {role: users.create_api_token(s, acc, "t", acc) for role, acc in accounts.items()}
     ids = {"household_id": h.id, "application_id": app_a.id, "list_id": pl.id, "receipt_id": done.receipt.id,
            "commune_id": a.id, "user_id": clerk_a.id, "hamlet_id": a.hamlets[0].id, "rule_set_id": 1,
-           "allocation_id": 1, "token_id": 1}
+           "allocation_id": 1, "token_id": 1, "complaint_id": case_a.id}
     s.commit()
     s.close()
     return {"ids": ids, "accounts": {r: a.username for r, a in accounts.items()}, "tokens": tokens}
