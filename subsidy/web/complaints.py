@@ -8,6 +8,8 @@ GET       /khieu-nai/<id>          complaints.show    the case: deadlines with t
                                                       the steps the user may take
 POST      /khieu-nai/<id>/buoc/<target>  complaints.move    one step (who may: the state table)
 POST      /khieu-nai/<id>/lan-hai        complaints.appeal  the second complaint (clerk)
+GET       /khieu-nai/<id>/thong-bao-thu-ly.pdf  complaints.notice_pdf    the acceptance notice (accepted)
+GET       /khieu-nai/<id>/quyet-dinh.pdf        complaints.decision_pdf  the decision (decided)
 
 Commune staff see their commune's cases (the Session's scope); the province's roles every
 commune's (they decide the cases heard at the province). A case names people: every page and
@@ -15,7 +17,7 @@ file shown is logged (viewlog). A denunciation is never shown to the person it n
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -29,6 +31,7 @@ from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Complaint, Household, User
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import complaints as svc
+from subsidy.services.complaints import documents as complaint_documents
 from subsidy.services.complaints.queries import STANDING_LABELS
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web import exports
@@ -156,6 +159,35 @@ def show(complaint_id: int):
     return render_template("complaints/show.html", p=page, c=case, household=household, move_form=CaseMoveForm(
         formdata=None, on=today_vn()), appeal_form=AppealForm(formdata=None, received_on=today_vn()), L=L,
         standing_labels=STANDING_LABELS)
+
+
+def _pdf(complaint_id: int, make, slug: str, what: str):
+    session = db_session()
+    case = _case_or_404(complaint_id)
+    try:
+        body = make(session, case)
+    except ServiceError as err:
+        flash(str(err), "error")
+        return redirect(url_for("complaints.show", complaint_id=complaint_id))
+    record_view("complaint.view", "complaint", case.id, note=f"in {what} (PDF)")  # the complainant's name and address
+    resp = Response(body, mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = f'inline; filename="{slug}-{case.case_number.replace("/", "-")}.pdf"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.route("/<int:complaint_id>/thong-bao-thu-ly.pdf")
+@roles_required(*VIEWERS)
+def notice_pdf(complaint_id: int):
+    """«Thông báo về việc thụ lý giải quyết khiếu nại» (Luật Khiếu nại 2011, Điều 27), to print and sign."""
+    return _pdf(complaint_id, complaint_documents.acceptance_notice_pdf, "thong-bao-thu-ly", "thông báo thụ lý")
+
+
+@bp.route("/<int:complaint_id>/quyet-dinh.pdf")
+@roles_required(*VIEWERS)
+def decision_pdf(complaint_id: int):
+    """«Quyết định về việc giải quyết khiếu nại» (Điều 31), to print and sign."""
+    return _pdf(complaint_id, complaint_documents.decision_pdf, "quyet-dinh-giai-quyet-khieu-nai", "quyết định")
 
 
 @bp.route("/<int:complaint_id>/buoc/<target>", methods=["POST"])

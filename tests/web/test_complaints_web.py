@@ -152,3 +152,41 @@ def test_list_filters_export_todo_and_province_view(app, client, login_as, make_
     page = _text(client.get("/tinh/khieu-nai"))
     row = page.split("<tbody>")[1].split("</tr>")[0]
     assert ">2<" in row.replace(" ", "") and "badge bad\">1<" in row
+
+
+def test_the_two_documents_print_from_the_case(app, client, login_as, make_user):
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    login_as("clerk")
+    make_user("approver", "approver")
+    h = _household(app, head_name="Huỳnh Thị Mười")
+    c = _case(app, "clerk", h, days_ago=3, text="Hộ tôi bị xếp sau hộ nộp muộn hơn")
+    assert client.get(f"/khieu-nai/{c.id}/thong-bao-thu-ly.pdf").status_code == 302  # not accepted yet
+    client.post(f"/khieu-nai/{c.id}/buoc/accepted", data={})
+    page = _text(client.get(f"/khieu-nai/{c.id}"))
+    assert "In thông báo thụ lý" in page and "In quyết định" not in page
+
+    def pdf_text(url: str) -> str:
+        resp = client.get(url)
+        assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.data)).pages)
+        return unicodedata.normalize("NFC", " ".join(text.split()))
+
+    notice = pdf_text(f"/khieu-nai/{c.id}/thong-bao-thu-ly.pdf")
+    s = app.extensions["subsidy.sessionmaker"]()
+    row = s.get(Complaint, c.id)
+    due = svc.case_deadlines(svc.dates_of(row), today_vn())[-1]
+    s.close()
+    assert "Huỳnh Thị Mười" in notice and "Hộ tôi bị xếp sau hộ nộp muộn hơn" in notice
+    assert due.key == "first_decision" and due.due.strftime("%d/%m/%Y") in notice
+    client.post("/dang-xuat")
+    from tests.conftest import login
+
+    login(client, "approver")
+    client.post(f"/khieu-nai/{c.id}/buoc/decided", data={"outcome": "rejected", "reason": "Hai hộ cùng nhóm P3, xét theo ngày nộp"})
+    decision = pdf_text(f"/khieu-nai/{c.id}/quyet-dinh.pdf")
+    assert "Hai hộ cùng nhóm P3, xét theo ngày nộp" in decision
+    assert "Nội dung khiếu nại của ông (bà) Huỳnh Thị Mười là không đúng" in decision
