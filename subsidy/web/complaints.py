@@ -10,6 +10,7 @@ POST      /khieu-nai/<id>/buoc/<target>  complaints.move    one step (who may: t
 POST      /khieu-nai/<id>/lan-hai        complaints.appeal  the second complaint (clerk)
 GET       /khieu-nai/<id>/thong-bao-thu-ly.pdf  complaints.notice_pdf    the acceptance notice (accepted)
 GET       /khieu-nai/<id>/quyet-dinh.pdf        complaints.decision_pdf  the decision (decided)
+POST      /khieu-nai/<id>/xet-lai        complaints.link_recheck  link the re-check the decision caused
 
 Commune staff see their commune's cases (the Session's scope); the province's roles every
 commune's (they decide the cases heard at the province). A case names people: every page and
@@ -156,7 +157,9 @@ def show(complaint_id: int):
     page = svc.case_page(session, case, current_user)
     household = session.get(Household, case.household_id) if case.household_id else None
     record_view("complaint.view", "complaint", case.id)
-    return render_template("complaints/show.html", p=page, c=case, household=household, move_form=CaseMoveForm(
+    recheck = svc.recheck_after_decision(session, case) if current_user.role in ("clerk", "approver") else None
+    return render_template("complaints/show.html", p=page, c=case, household=household, recheck=recheck,
+                           move_form=CaseMoveForm(
         formdata=None, on=today_vn()), appeal_form=AppealForm(formdata=None, received_on=today_vn()), L=L,
         standing_labels=STANDING_LABELS)
 
@@ -207,6 +210,28 @@ def move(complaint_id: int, target: str):
     else:
         session.commit()
         flash(f"Đơn số {case.case_number}: {L.COMPLAINT_STATE_LABELS[case.state]}.", "success")
+    return redirect(url_for("complaints.show", complaint_id=complaint_id))
+
+
+@bp.route("/<int:complaint_id>/xet-lai", methods=["POST"])
+@roles_required("clerk", "approver")
+def link_recheck(complaint_id: int):
+    """Link the decided case to the re-check of its application that the decision caused."""
+    session = db_session()
+    case = _case_or_404(complaint_id)
+    if not CaseMoveForm().validate_on_submit():
+        abort(400)
+    recheck = svc.recheck_after_decision(session, case)
+    try:
+        if recheck is None:
+            raise ServiceError("Chưa có lần kiểm tra lại điều kiện nào của hồ sơ sau ngày quyết định: "
+                               "mở hồ sơ, sửa thông tin và kiểm tra lại trước.")
+        svc.link_correction(session, case, recheck, current_user)
+    except ServiceError as err:
+        show_refusal(err)
+    else:
+        session.commit()
+        flash("Đã gắn đơn với lần kiểm tra lại điều kiện của hồ sơ.", "success")
     return redirect(url_for("complaints.show", complaint_id=complaint_id))
 
 

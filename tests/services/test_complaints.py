@@ -292,3 +292,31 @@ def test_tally_counts_received_resolved_and_overdue_of_the_month(session, clerk,
     assert (may.received, may.resolved, may.overdue) == (3, 1, 2)
     april = tally(session, "2026-04", today=D(2026, 5, 31)).complaints
     assert (april.received, april.resolved, april.overdue) == (1, 0, 0)
+
+
+def test_an_upheld_decision_links_the_recheck_it_caused(session, clerk, approver, household, tt14):
+    import datetime as _dt
+
+    from subsidy.domain.calendar import VN_TZ
+    from subsidy.models import EligibilityDecision
+
+    h = household()
+    appl = factories.application(session, h, state="not_eligible")
+    c = _case(session, clerk, h, application_id=appl.id)
+    svc.move_case(session, c, "accepted", clerk, on=D(2026, 5, 4), today=D(2026, 5, 4))
+    before = EligibilityDecision(application_id=appl.id, rule_set_id=tt14.id, outcome="not_eligible",
+                                 decided_at=_dt.datetime(2026, 5, 5, 23, 0, tzinfo=VN_TZ))
+    session.add(before)
+    svc.move_case(session, c, "decided", approver, outcome="upheld", reason="E2 đọc sai", on=D(2026, 5, 6),
+                  today=D(2026, 5, 6))
+    session.flush()
+    assert svc.recheck_after_decision(session, c) is None          # the check of 05/05 came before
+    with pytest.raises(ServiceError):
+        svc.link_correction(session, c, before.id, approver)
+    after = EligibilityDecision(application_id=appl.id, rule_set_id=tt14.id, outcome="eligible",
+                                decided_at=_dt.datetime(2026, 5, 6, 0, 30, tzinfo=VN_TZ))
+    session.add(after)
+    session.flush()
+    assert svc.recheck_after_decision(session, c) == after.id
+    svc.link_correction(session, c, after.id, approver)
+    assert c.correction_decision_id == after.id and svc.recheck_after_decision(session, c) is None

@@ -7,5 +7,5 @@ from subsidy.services.complaints.queries import (  # noqa: F401
     ComplaintFilters, case_page, due_counts, list_stmt, open_standings, province_summary,
 )
 from subsidy.services.complaints.register import (  # noqa: F401
-    CaseInput, NamedPersonMayNotHandle, appeal, get, link_correction, move_case, record_case,
+    CaseInput, NamedPersonMayNotHandle, appeal, get, link_correction, move_case, recheck_after_decision, record_case,
 )

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
-from subsidy.domain.calendar import today_vn
+from subsidy.domain.calendar import local_date, local_midnight, today_vn
 from subsidy.domain.complaints import deadlines as dl
 from subsidy.domain.complaints import states as st
 from subsidy.domain.labels import (
@@ -295,8 +295,9 @@ def link_correction(session: Session, c: Complaint, decision_id: int, actor: Use
     if c.state not in ("decided", "closed", "appealed") or c.outcome not in ("upheld", "partly_upheld"):
         raise ServiceError("Chỉ đơn đã giải quyết «khiếu nại đúng» (hoặc đúng một phần) mới gắn với lần xét lại.")
     d = session.get(EligibilityDecision, decision_id)
-    if d is None or d.application_id != c.application_id:
-        raise ServiceError("Lần xét lại được chọn không phải của hồ sơ gắn với đơn này.")
+    if d is None or d.application_id != c.application_id or local_date(d.decided_at) < c.decided_on:
+        raise ServiceError("Lần xét lại được chọn không phải của hồ sơ gắn với đơn này, "
+                           "hoặc đã có trước quyết định giải quyết.")
     before = c.correction_decision_id
     c.correction_decision_id = d.id
     audit.record(session, actor, "complaint.link_correction", "complaint", c.id,
@@ -316,3 +317,18 @@ def household_for_intake(session: Session, code: str) -> tuple[Household, Applic
     application = session.scalar(select(Application).where(Application.household_id == h.id)
                                  .order_by(Application.received_on.desc(), Application.id.desc()).limit(1))
     return h, application
+
+
+def recheck_after_decision(session: Session, c: Complaint) -> int | None:
+    """The id of the latest eligibility check of the case's application made on or after the day
+    the case was decided (upheld or partly upheld, not yet linked): the re-check to link; None
+    when there is none to link."""
+    from subsidy.models import EligibilityDecision
+
+    if (c.application_id is None or c.decided_on is None or c.correction_decision_id is not None
+            or c.outcome not in ("upheld", "partly_upheld")):
+        return None
+    return session.scalar(select(EligibilityDecision.id).where(
+        EligibilityDecision.application_id == c.application_id,
+        EligibilityDecision.decided_at >= local_midnight(c.decided_on))
+        .order_by(EligibilityDecision.decided_at.desc(), EligibilityDecision.id.desc()).limit(1))
