@@ -9,3 +9,4 @@ class InstanceSettingsForm(BaseForm):
     public_base_url = StringField("Địa chỉ công khai của trang tra cứu (in trong mã QR)", validators=[Length(max=255)])
     province_body = StringField("Cơ quan ban hành báo cáo của tỉnh", validators=[Length(max=255)])
     province_recipients = TextAreaField("Nơi nhận báo cáo của tỉnh (mỗi dòng một nơi)", validators=[Length(max=2000)])
+    extra_holidays = TextAreaField("Ngày nghỉ bổ sung (mỗi dòng: ngày/tháng/năm rồi tên)", validators=[Length(max=4000)])

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 __all__ = [
     "VN_TZ", "MonthError", "today_vn", "local_date", "local_midnight", "month_bounds", "read_month",
-    "parse_month", "years_before", "Holiday", "WorkingCalendar", "shipped_holidays",
+    "parse_month", "years_before", "Holiday", "WorkingCalendar", "shipped_holidays", "parse_extra_holidays",
 ]
 
 #: Việt Nam's time zone (UTC+7 all year).
@@ -152,6 +152,30 @@ def shipped_holidays(years: Iterable[int], data: dict | None = None) -> list[Hol
                 while _is_weekend(comp) or comp in out:
                     comp += dt.timedelta(days=1)
                 out[comp] = Holiday(comp, f"Nghỉ bù {h.name}", "Bộ luật Lao động 2019, Điều 112 khoản 3")
+    return [out[d] for d in sorted(out)]
+
+
+_EXTRA_LINE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*(.*)$")
+
+
+def parse_extra_holidays(text: str) -> list[Holiday]:
+    """The days off the admin adds to the shipped table (a change of the year's notice, a day
+    swapped), one a line: "dd/mm/yyyy name" ("02/01/2027 Nghỉ bù Tết Dương lịch"); blank lines
+    skipped. Sorted by day, one per day. Raises ValueError naming the line (Vietnamese) for a line
+    without a valid date first."""
+    out: dict[dt.date, Holiday] = {}
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        m = _EXTRA_LINE.match(unicodedata.normalize("NFC", line))
+        try:
+            if not m:
+                raise ValueError
+            day = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            raise ValueError(f"Dòng {n} («{line.strip()}»): hãy ghi ngày nghỉ theo dạng ngày/tháng/năm rồi tên ngày "
+                             "nghỉ, ví dụ 02/01/2027 Nghỉ bù Tết Dương lịch.") from None
+        out.setdefault(day, Holiday(day, " ".join(m.group(4).split()) or "Ngày nghỉ", "Quản trị bổ sung"))
     return [out[d] for d in sorted(out)]
 
 

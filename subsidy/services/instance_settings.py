@@ -7,11 +7,14 @@ never commits; a change is audited ("instance_setting.update", with the old and 
 """
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from typing import Mapping
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
+
+from subsidy.domain.calendar import parse_extra_holidays
 
 from subsidy.domain.documents import DEFAULT_ISSUER, Issuer, Signer
 from subsidy.models import InstanceSetting, User
@@ -21,8 +24,10 @@ from subsidy.services.errors import InvalidFields
 PUBLIC_BASE_URL = "public_base_url"
 PROVINCE_BODY = "province_body"
 PROVINCE_RECIPIENTS = "province_recipients"
+#: Days off added to the shipped holiday table (domain.calendar.parse_extra_holidays), one a line.
+EXTRA_HOLIDAYS = "extra_holidays"
 #: The keys the admin's form edits, in its order.
-KEYS = (PUBLIC_BASE_URL, PROVINCE_BODY, PROVINCE_RECIPIENTS)
+KEYS = (PUBLIC_BASE_URL, PROVINCE_BODY, PROVINCE_RECIPIENTS, EXTRA_HOLIDAYS)
 #: The «Nơi nhận» of the province's reports until the admin sets them.
 PROVINCE_RECIPIENTS_DEFAULT = "Bộ Khoa học và Công nghệ;Chủ tịch, các Phó Chủ tịch UBND tỉnh"
 
@@ -67,6 +72,22 @@ def check_base_url(value: str) -> str:
     return url
 
 
+def check_extra_holidays(value: str) -> str:
+    """The admin's added days off as stored: one "dd/mm/yyyy name" a line, sorted by day. Raises
+    InvalidFields (field extra_holidays) naming the line that has no valid date."""
+    try:
+        days = parse_extra_holidays(value or "")
+    except ValueError as err:
+        raise InvalidFields({EXTRA_HOLIDAYS: str(err)}) from None
+    return "\n".join(f"{h.day:%d/%m/%Y} {h.name}" for h in days)
+
+
+def extra_holidays(session: Session) -> tuple[dt.date, ...]:
+    """The days off the admin added (the working-day counts of the complaint deadlines skip them
+    besides the shipped table); () when none."""
+    return tuple(h.day for h in parse_extra_holidays(get(session, EXTRA_HOLIDAYS)))
+
+
 def update(session: Session, values: Mapping[str, str], actor: User | None) -> dict[str, list[str]]:
     """Store ``values`` (keys of :data:`KEYS`; "" clears a setting back to its default), checked
     first (nothing saved when one is wrong). Audits the changes ({key: [old, new]}) and returns
@@ -74,7 +95,7 @@ def update(session: Session, values: Mapping[str, str], actor: User | None) -> d
     unknown = sorted(set(values) - set(KEYS))
     if unknown:
         raise InvalidFields({k: "Không có thiết lập này." for k in unknown})
-    clean = {k: (check_base_url(v) if k == PUBLIC_BASE_URL else
+    clean = {k: (check_base_url(v) if k == PUBLIC_BASE_URL else check_extra_holidays(v) if k == EXTRA_HOLIDAYS else
                  ";".join(e for e in (_clean(x) for x in (v or "").replace("\n", ";").split(";")) if e)
                  if k == PROVINCE_RECIPIENTS else _clean(v).upper())
              for k, v in values.items()}

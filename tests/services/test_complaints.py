@@ -320,3 +320,18 @@ def test_an_upheld_decision_links_the_recheck_it_caused(session, clerk, approver
     assert svc.recheck_after_decision(session, c) == after.id
     svc.link_correction(session, c, after.id, approver)
     assert c.correction_decision_id == after.id and svc.recheck_after_decision(session, c) is None
+
+
+def test_a_day_off_the_admin_adds_moves_the_working_day_deadlines(session, clerk, household):
+    from subsidy.services import instance_settings
+
+    c = _case(session, clerk, household())             # received Friday 24/04: acceptance due 13/05
+    admin = factories.user(session, "admin", row=True)
+    with pytest.raises(InvalidFields) as err:
+        instance_settings.update(session, {"extra_holidays": "12/05/2026 Nghỉ\n31/02/2026 Sai"}, admin)
+    assert "Dòng 2" in err.value.field_errors["extra_holidays"]
+    instance_settings.update(session, {"extra_holidays": " 12/5/2026   Nghỉ bù\n\n"}, admin)
+    assert instance_settings.get(session, "extra_holidays") == "12/05/2026 Nghỉ bù"
+    # 12/05 off: the tenth working day after 24/04 is now Thursday 14/05
+    page = svc.case_page(session, c, clerk, today=D(2026, 5, 14))
+    assert [(d.key, d.due, d.status) for d in page.deadlines][1] == ("acceptance", D(2026, 5, 14), "due_soon")

@@ -27,11 +27,12 @@ from subsidy.domain.complaints.states import OPEN_STATES
 _RANK = {dl.OVERDUE: 0, dl.DUE_SOON: 1, dl.ON_TIME: 2}
 
 
-@lru_cache(maxsize=8)
-def working_calendar(year: int) -> WorkingCalendar:
+@lru_cache(maxsize=16)
+def working_calendar(year: int, extra: tuple[dt.date, ...] = ()) -> WorkingCalendar:
     """The shipped working calendar from ``year`` − 1 to ``year`` + 2 (a case received in a year
-    can run into the next; a filing window starts up to 90 days before)."""
-    return WorkingCalendar.shipped(year - 1, year + 2)
+    can run into the next; a filing window starts up to 90 days before), plus the ``extra`` days
+    off the admin added (services.instance_settings.extra_holidays)."""
+    return WorkingCalendar.shipped(year - 1, year + 2, extra=extra)
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,14 @@ def dates_of(c, appeal_received_on: dt.date | None = None) -> CaseDates:
                      appeal_received_on)
 
 
-def case_deadlines(d: CaseDates, today: dt.date) -> list[dl.Deadline]:
+def case_deadlines(d: CaseDates, today: dt.date, extra: tuple[dt.date, ...] = ()) -> list[dl.Deadline]:
     """The deadlines of the case ``d`` as of ``today``, in the order of its life (see the module
-    docstring for which apply). The rule book is the one in force on the day received."""
+    docstring for which apply). The rule book is the one in force on the day received; ``extra``:
+    the admin's added days off."""
     if d.state == "filed" or d.filer == "anonymous":
         return []
     book = dl.rulebook_for(d.received_on)
-    cal = working_calendar(d.received_on.year)
+    cal = working_calendar(d.received_on.year, extra)
     out: list[dl.Deadline] = []
 
     def add(key: str, start: dt.date, done: dt.date | None, variants: bool = False) -> None:
@@ -111,8 +113,8 @@ def standing(deadlines: list[dl.Deadline]) -> str | None:
     return min(open_, key=_RANK.__getitem__) if open_ else None
 
 
-def decision_overdue(d: CaseDates, today: dt.date) -> bool:
+def decision_overdue(d: CaseDates, today: dt.date, extra: tuple[dt.date, ...] = ()) -> bool:
     """True when the first (or second) decision of an accepted case is past its due date with no
     decision: the complainant may then complain again (Luật Khiếu nại 2011, Điều 33)."""
     return any(x.key in ("first_decision", "second_decision") and x.status == dl.OVERDUE
-               for x in case_deadlines(d, today))
+               for x in case_deadlines(d, today, extra))

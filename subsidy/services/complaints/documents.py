@@ -92,7 +92,7 @@ def acceptance_notice(session: Session, c: Complaint) -> AcceptanceNotice:
     book = dl.rulebook_for(c.received_on)
     key = "second_decision" if c.appeal_of_id else "first_decision"
     rule = book.rule(key)
-    due = dl.due_date(rule, c.accepted_on, working_calendar(c.received_on.year), bool(c.complex_case), bool(c.remote))
+    due = dl.due_date(rule, c.accepted_on, working_calendar(c.received_on.year, instance_settings.extra_holidays(session)), bool(c.complex_case), bool(c.remote))
     return AcceptanceNotice(
         issuer=issuer, number="", date=c.accepted_on, complainant=_complainant(session, c),
         resolver=_resolver(c.level, commune_name, province), subject=c.text,

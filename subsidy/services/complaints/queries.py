@@ -18,6 +18,7 @@ from subsidy.domain.complaints import deadlines as dl
 from subsidy.domain.complaints.states import OPEN_STATES, allowed_moves, may_handle
 from subsidy.domain.labels import COMPLAINT_STATE_LABELS, COMPLAINT_KIND_LABELS, COMPLAINT_CATEGORY_LABELS
 from subsidy.models import Commune, Complaint, ComplaintEvent, Household, User
+from subsidy.services import instance_settings
 from subsidy.services.complaints.deadlines import CaseDates, case_deadlines, standing
 from subsidy.services.households.search import search_condition
 
@@ -82,8 +83,9 @@ def open_standings(session: Session, today: dt.date, commune_id: int | None = No
     if commune_id is not None:
         stmt = stmt.where(Complaint.commune_id == commune_id)
     out: dict[int, tuple[int, str]] = {}
+    extra = instance_settings.extra_holidays(session)
     for row in session.execute(stmt):
-        s = standing(case_deadlines(row_dates(row), today))
+        s = standing(case_deadlines(row_dates(row), today, extra))
         if s is not None:
             out[row[0]] = (row[-1], s)
     return out
@@ -166,7 +168,7 @@ def case_page(session: Session, c: Complaint, user: User, today: dt.date | None 
     dates = CaseDates(c.kind, c.filer, c.state, c.received_on, c.contested_on, c.accepted_on, c.decided_on,
                       c.refusal_reason is not None, c.appeal_of_id is not None, bool(c.complex_case), bool(c.remote),
                       second.received_on if second else None)
-    deadlines = case_deadlines(dates, today)
+    deadlines = case_deadlines(dates, today, instance_settings.extra_holidays(session))
     names = dict(session.execute(select(User.id, User.full_name)).all())
     usernames = dict(session.execute(select(User.id, User.username)).all())
 

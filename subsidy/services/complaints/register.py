@@ -23,7 +23,7 @@ from subsidy.domain.labels import (
 )
 from subsidy.models import Application, Commune, Complaint, ComplaintEvent, Household, ProposalList, Receipt, User
 from subsidy.models.scoping import ALL_COMMUNES, default_commune_id
-from subsidy.services import audit
+from subsidy.services import audit, instance_settings
 from subsidy.services.complaints.deadlines import dates_of, decision_overdue, working_calendar
 from subsidy.services.errors import InvalidFields, NotFound, ServiceError
 
@@ -254,13 +254,14 @@ def appeal(session: Session, first: Complaint, actor: User, *, text: str, channe
     subclasses, ServiceError (outside the window, with its last day and clause) or InvalidFields."""
     today = today or today_vn()
     received = received_on or today
-    overdue = decision_overdue(dates_of(first), received)
+    extra = instance_settings.extra_holidays(session)
+    overdue = decision_overdue(dates_of(first), received, extra)
     st.check_move(first.kind, first.state, "appealed", actor.role, first.level, overdue=overdue)
     if first.appeal_of_id is not None:
         raise ServiceError("Đây đã là khiếu nại lần hai: không ghi khiếu nại lần ba trong hệ thống "
                            "(người khiếu nại có thể khởi kiện ra Tòa án).")
     book = dl.rulebook_for(first.received_on)
-    cal = working_calendar(first.received_on.year)
+    cal = working_calendar(first.received_on.year, extra)
     if first.decided_on is not None:
         start = first.decided_on
     else:  # no decision in time: the window runs from the day the first decision was due

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from subsidy.domain.complaints import deadlines as dl
 from subsidy.domain.reports import ComplaintCounts, Period
 from subsidy.models import Complaint
+from subsidy.services import instance_settings
 from subsidy.services.complaints.deadlines import case_deadlines
 from subsidy.services.complaints.queries import case_dates_select, row_dates
 
@@ -37,8 +38,9 @@ def complaint_counts(session: Session, p: Period) -> ComplaintCounts:
     if p.start is not None:
         stmt = stmt.where(or_(Complaint.received_on >= p.start - _LOOK_BACK, Complaint.accepted_on >= p.start - _LOOK_BACK))
     overdue = 0
+    extra = instance_settings.extra_holidays(session)
     for row in session.execute(stmt):
-        for d in case_deadlines(row_dates(row), p.end):
+        for d in case_deadlines(row_dates(row), p.end, extra):
             if d.key in _AUTHORITY and (p.start is None or d.due >= p.start) and d.due <= p.end and \
                     d.status in (dl.OVERDUE, dl.LATE):
                 overdue += 1
