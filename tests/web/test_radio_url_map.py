@@ -41,6 +41,7 @@ ALLOWED: dict[str, str] = {
     "api_v1.openapi": "the API description",
     "api_v1.counts": "counts (aggregates only)",
     "api_v1.counts_csv": "counts (aggregates only)",
+    "api_v1.complaint_counts_view": "complaint counts (aggregates only, never a case or a name)",
     "help.index": "the user guide (fixed text, no record)",
     "help.show": "the user guide's pages (fixed text and screenshots of sample data)",
 }
