@@ -1,7 +1,7 @@
 """JSON API v1: the complaints register for staff tokens, and its counts for the radio.
 
 GET  /api/v1/complaints              the list (filters: kind, state, category, standing, q, commune;
-                                     page, per_page), each case with its standing
+                                     cursor, per_page), each case with its standing
 GET  /api/v1/complaints/{id}         one case: its deadlines (due date, status, clause) and history
 POST /api/v1/complaints              record a case (clerk; the same service as the web form)
 GET  /api/v1/counts/complaints       counts only (received this month, open, due soon, overdue):
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from flask import Response, g, jsonify, request
@@ -31,14 +32,17 @@ from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Complaint, ComplaintEvent
 from subsidy.request_scope import db_session
 from subsidy.services import complaints as svc
+from subsidy.services import lookup
 from subsidy.services.complaints.queries import STANDINGS
 from subsidy.services.errors import InvalidFields, NotFound, ServiceError
-from subsidy.services.pagination import paginate
+from subsidy.services.pagination import BadCursor, keyset
 from subsidy.services.tally.complaints import complaint_counts
 
 #: Who reads the register: the commune's staff who handle it and the province's roles.
 READERS = ("clerk", "approver") + tuple(sorted(PROVINCE_ROLES))
 MAX_PER_PAGE = 100
+#: The longest cursor accepted (the lists' own: services.lookup).
+MAX_CURSOR = lookup.MAX_CURSOR
 
 
 def complaint_json(c: Complaint, standing: str | None) -> dict[str, Any]:
@@ -66,7 +70,10 @@ def _visible(c: Complaint | None) -> Complaint:
 @token_required(*READERS)
 def complaints() -> Response:
     p = Params()
-    page_no = p.integer("page", 1, 1, 100000)
+    if "page" in request.args:  # as the other lists: pages are read by cursor
+        p.errors.append({"name": "page", "reason": "không dùng: trang sau đọc bằng cursor (meta.next_cursor hoặc "
+                                                   "liên kết next)"})
+    cursor = p.text("cursor", MAX_CURSOR)
     per_page = p.integer("per_page", 20, 1, MAX_PER_PAGE)
     f = svc.ComplaintFilters(q=p.text("q", 100) or "", kind=p.choice("kind", KINDS) or "",
                              state=p.choice("state", STATES) or "",
@@ -77,12 +84,17 @@ def complaints() -> Response:
     _narrow_to_commune(code)
     session = db_session()
     today = today_vn()
-    page = paginate(session, svc.list_stmt(session, f, today, g.api_user.id), page_no, per_page, clamp=False)
+    try:
+        page = keyset(session, svc.list_stmt(session, f, today, g.api_user.id), per_page=per_page, after=cursor,
+                      count=cursor is None)
+    except BadCursor:
+        raise ApiProblem(404, "Không có trang ứng với cursor này: đọc lại từ trang đầu (không gửi cursor) "
+                              "rồi đi tiếp theo meta.next_cursor đã nhận.") from None
     standings = {i: s for i, (_, s) in svc.open_standings(session, today).items()}
     _audit_read("api.complaint.list", "complaint", None, note="ids=" + ",".join(str(c.id) for c in page.items))
     items = [complaint_json(c, standings.get(c.id)) for c in page.items]
     session.commit()
-    return _paged(page, items)
+    return _paged(page, items, first=cursor is None)
 
 
 @bp.route("/complaints/<int:complaint_id>")
@@ -134,7 +146,11 @@ def create_complaint() -> Response:
         if not isinstance(raw, str) or len(raw) > limit:
             errors.append({"name": name, "reason": f"phải là chuỗi tối đa {limit} ký tự"})
             return None
-        return raw
+        # Control characters (NUL …) and lone surrogates cannot be stored; line breaks stay.
+        clean = "".join(c for c in raw if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs")).strip()
+        if not clean and required:
+            errors.append({"name": name, "reason": "bắt buộc"})
+        return clean or None
 
     def choice(name: str, choices, default: str | None = None) -> str | None:
         raw = body.get(name, default)
