@@ -29,6 +29,7 @@ from subsidy.models import Allocation, Application, EligibilityDecision, Househo
 from subsidy.domain.ruleset import DEFAULT_QUOTA_DEVICES
 from subsidy.models.scoping import default_commune_id
 from subsidy.services import audit, rulesets
+from subsidy.services.households import listed_in_force
 from subsidy.services.errors import NotFound, ServiceError
 
 #: States that hold a place of the quota.
@@ -82,12 +83,12 @@ def _in(model: type, commune_id: int | None) -> tuple:
 
 
 def poor_household_count(session: Session, commune_id: int | None = None) -> int:
-    """Households of the commune (default: see commune_of) with a poverty category (poor or
-    near-poor), not archived: the ceiling of the commune's total allocated (domain.md §3: the
+    """Households of the commune (default: see commune_of) poor or near-poor on the list in force
+    (households.listed_in_force: not off the list since), not archived: the ceiling of the commune's total allocated (domain.md §3: the
     total given must not exceed the number of poor and near-poor households)."""
     commune_id = commune_of(session, commune_id)
     return int(session.scalar(select(func.count(Household.id))
-                              .where(*_in(Household, commune_id), Household.category.is_not(None),
+                              .where(*_in(Household, commune_id), listed_in_force(),
                                      Household.archived.is_(False))) or 0)
 
 
@@ -104,7 +105,7 @@ def other_devices_count(session: Session, on: dt.date | None = None, commune_id:
         return 0
     commune_id = commune_of(session, commune_id)
     return int(session.scalar(select(func.count(Household.id)).where(
-        *_in(Household, commune_id), Household.category.is_not(None), Household.archived.is_(False),
+        *_in(Household, commune_id), listed_in_force(), Household.archived.is_(False),
         Household.prior_device.in_(devices))) or 0)
 
 

@@ -23,6 +23,7 @@ from subsidy.domain.scope import APPROVAL_PROVINCE
 from subsidy.models import Allocation, Application, Commune, Household, ProposalList, ProvinceAllocation, User
 from subsidy.models.scoping import ALL_COMMUNES
 from subsidy.services import allocations, audit
+from subsidy.services.households import listed_in_force
 from subsidy.services.errors import NotFound, ServiceError
 
 #: Who records and divides the province's allocations.
@@ -136,8 +137,7 @@ def overview(session: Session) -> ProvinceQuota:
     """The province view (four grouped queries, whatever the number of communes)."""
     opts = {ALL_COMMUNES: True}
     ceiling = dict(session.execute(
-        select(Household.commune_id, func.count()).where(Household.category.is_not(None),
-                                                         Household.archived.is_(False))
+        select(Household.commune_id, func.count()).where(listed_in_force(), Household.archived.is_(False))
         .group_by(Household.commune_id), execution_options=opts).all())
     given = dict(session.execute(
         select(Allocation.commune_id, func.sum(Allocation.quantity)).where(allocations.LIVE)

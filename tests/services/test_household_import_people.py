@@ -245,3 +245,38 @@ def test_a_move_out_of_a_household_refused_for_its_own_clash_is_refused(session,
     assert by_code[dest.code].status == "error"
     assert any(f"chuyển từ hộ mã {src.code}, nhưng dòng của hộ mã {src.code} có lỗi" in m
                for m in by_code[dest.code].messages)
+
+
+def test_a_household_off_the_new_list_leaves_the_category_filters_and_the_quota_ceiling(session, clerk):
+    """Its category column keeps the 2025 list's (past tallies count by it), but the list filters
+    and the quota ceiling read the category in force: not on the 2026 list."""
+    from sqlalchemy import func, select
+
+    from subsidy.models import Household
+    from subsidy.services import allocations, list_exports
+    from subsidy.domain.list_views import ListFilters
+
+    houses = lf.make_households(4, seed=31, members=(0, 1))
+    import_households(session, lf.household_xlsx(houses, 2025), "ds-2025.xlsx", clerk)
+    session.commit()
+    gone = houses[3]
+
+    def codes(category: str) -> set[str]:
+        stmt = list_exports.household_stmt(ListFilters(category=category))
+        return {h.code for h in session.scalars(stmt)}
+
+    by_cat = {c: {h.code for h in houses if h.category == c} for c in ("poor", "near_poor")}
+    assert (codes("poor"), codes("near_poor"), codes("none")) == (by_cat["poor"], by_cat["near_poor"], set())
+    assert allocations.poor_household_count(session) == 4
+
+    import_households(session, lf.household_xlsx(houses[:3], 2026), "ds-2026.xlsx", clerk)
+    session.commit()
+    assert session.scalar(select(Household.category).where(Household.code == gone.code)) == gone.category
+    assert codes(gone.category) == by_cat[gone.category] - {gone.code}
+    assert codes("none") == {gone.code}
+    assert allocations.poor_household_count(session) == 3
+    # Back on a later complete list: in force again.
+    import_households(session, lf.household_xlsx(houses, 2027), "ds-2027.xlsx", clerk)
+    session.commit()
+    assert codes(gone.category) == by_cat[gone.category] and codes("none") == set()
+    assert allocations.poor_household_count(session) == 4 == session.scalar(select(func.count(Household.id)))

@@ -30,7 +30,8 @@ from subsidy.services.households.people import (
     statuses_in,
 )
 from subsidy.services.households.search import (
-    hamlet_choices, hamlets_in_use, household_conditions, household_query, search_condition, search_households,
+    hamlet_choices, hamlets_in_use, household_conditions, household_query, listed_in_force, off_the_list,
+    search_condition, search_households,
 )
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "register_household", "restore_household", "same_head", "update_household",
     "MEMBER_FIELDS", "IdOwner", "birth_text", "id_owners", "member_summary", "members_of", "record_form_status",
     "status_history", "statuses_in",
-    "hamlet_choices", "hamlets_in_use", "household_conditions", "household_query", "search_condition",
+    "hamlet_choices", "hamlets_in_use", "household_conditions", "household_query", "listed_in_force", "off_the_list",
+    "search_condition",
     "search_households",
 ]

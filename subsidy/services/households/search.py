@@ -8,13 +8,13 @@ not).  Read-only: nothing here writes.
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import vn
 from subsidy.domain.household_list import search_tokens
 from subsidy.domain.places import normalize_hamlet
-from subsidy.models import Household
+from subsidy.models import Household, HouseholdStatus
 from subsidy.models.search_index import trigram_prefilter
 
 
@@ -66,21 +66,39 @@ def search_condition(query: str, exact: bool = False) -> ColumnElement[bool] | N
     return or_(words, same)
 
 
+def off_the_list() -> ColumnElement[bool]:
+    """True for a household recorded as not on the list of a year at or after its own list year
+    (a commune's complete new list left it out, or a «hộ thoát nghèo» sheet named it: records
+    ``not_listed`` in household_statuses, domain.md E1).  Its ``category`` column keeps the
+    category of the list it was last on, which past tallies and decisions count by; what is in
+    force now is «not on the list»."""
+    return exists().where(HouseholdStatus.household_id == Household.id, HouseholdStatus.status == "not_listed",
+                          HouseholdStatus.year >= func.coalesce(Household.list_year, 0))
+
+
+def listed_in_force() -> ColumnElement[bool]:
+    """Households poor or near-poor on the list in force (a category, not off the list since):
+    what the list filters and the quota ceiling (domain.md §3) count."""
+    return and_(Household.category.is_not(None), not_(off_the_list()))
+
+
 def household_conditions(query: str = "", hamlet: str | None = None, category: str | None = None,
                          include_archived: bool = False, exact: bool = False) -> list[ColumnElement[bool]]:
     """The WHERE clauses of a household list: :func:`search_condition` of ``query``, ``hamlet``
-    (exact name), ``category`` ("poor", "near_poor", or "none" for not yet classified; anything
-    else is ignored), and archived households left out unless ``include_archived``."""
+    (exact name), ``category`` ("poor", "near_poor" — on the list in force —, or "none" for not yet
+    classified or off the list since; anything else is ignored), and archived households left out unless ``include_archived``."""
     conds = []
     match = search_condition(query, exact)
     if match is not None:
         conds.append(match)
     if hamlet:
         conds.append(Household.hamlet == hamlet)
+    # The category in force: a household off the list of a later year is no longer poor or
+    # near-poor, whatever its last list said (off_the_list).
     if category in ("poor", "near_poor"):
-        conds.append(Household.category == category)
+        conds.append(and_(Household.category == category, not_(off_the_list())))
     elif category == "none":
-        conds.append(Household.category.is_(None))
+        conds.append(or_(Household.category.is_(None), off_the_list()))
     if not include_archived:
         conds.append(Household.archived.is_(False))
     return conds
