@@ -66,6 +66,8 @@ def normalize_digits(raw: str, what: str = "Số") -> str:
 
     Source: domain.md §9 (IDs and phones are digit strings; leading zeros matter).
     """
+    if raw.__class__ is str and raw.isascii() and raw.isdigit():
+        return raw  # the usual cell, only ASCII digits: every step below would return it as it is
     text = _coerce_text(raw, what)
     text = unicodedata.normalize("NFKC", text).strip()
     m = _FLOAT_TEXT.match(text)

@@ -21,11 +21,10 @@ _NAME_PUNCT_VARIANTS = str.maketrans({
 })
 # A letter is [^\W\d_] (a Unicode letter: Vietnamese, other Latin, other scripts).  A word is
 # letters, optionally joined by ' - . ("H'Hen", "Sa-ra", "T.Hoa") and optionally ended by "."
-# (an abbreviation, "Nguyễn T. Hoa").  The fast path of normalize_name; anything else is
-# diagnosed character by character for the message.
-_NAME_OK = re.compile(
-    r"[^\W\d_]+(?:['.\-][^\W\d_]+)*\.?(?: [^\W\d_]+(?:['.\-][^\W\d_]+)*\.?)*"
-)
+# (an abbreviation, "Nguyễn T. Hoa"); a name is such words joined by single spaces.  The fast path
+# of normalize_name (word by word: _word_checks); anything else is diagnosed character by
+# character for the message.
+_WORD_OK = re.compile(r"[^\W\d_]+(?:['.\-][^\W\d_]+)*\.?")
 
 
 def _describe_char(ch: str) -> str:
@@ -65,6 +64,22 @@ def _keyboard_mash(name: str) -> str | None:
             return (f"Họ tên «{name}» có «{word}» không có nguyên âm nào (a, e, i, o, u, y…), không thể là "
                     "một tiếng trong họ tên. Hãy nhập lại họ tên đúng như trên thẻ căn cước.")
     return None
+
+
+@lru_cache(maxsize=16384)
+def _word_checks(word: str) -> tuple[bool, bool]:
+    """``(shape ok, maybe noise)`` of one space-separated word of a name: whether it matches a
+    word (``_WORD_OK``), and whether :func:`_keyboard_mash` could object to it (a letter three
+    times in a row, a Latin word without a vowel).  A name is the same few thousand syllables over
+    and over, so a list's names are checked word by word from this cache; the name as a whole is
+    looked at again only when a word is wrong (for the message)."""
+    noisy = False
+    for part in _WORD_SPLIT.split(word):
+        plain = _fold_word(part)
+        if _TRIPLE.search(plain) or (_LATIN_WORD.fullmatch(plain) and not (_VOWELS & set(plain))):
+            noisy = True
+            break
+    return bool(_WORD_OK.fullmatch(word)), noisy
 
 
 def _name_problem(name: str) -> str | None:
@@ -140,14 +155,21 @@ def normalize_name(raw: str) -> str:
     if not words:
         raise VnValueError("Chưa nhập họ tên. Hãy nhập đầy đủ họ, tên đệm và tên, ví dụ «Nguyễn Văn Hùng».")
     name = " ".join(words).translate(_NAME_PUNCT_VARIANTS)
-    if not (_NAME_OK.fullmatch(name) and len(name) <= NAME_MAX_LENGTH
+    # Word by word (cached): the same verdict as the whole name checked at once, since a name is
+    # words joined by single spaces and a run of letters never crosses a separator.
+    shape_ok, noisy = True, False
+    for word in name.split(" "):
+        ok, maybe_noise = _word_checks(word)
+        shape_ok, noisy = shape_ok and ok, noisy or maybe_noise
+    if not (shape_ok and len(name) <= NAME_MAX_LENGTH
             and (len(name) > NAME_MIN_LETTERS + 1 or sum(ch.isalpha() for ch in name) >= NAME_MIN_LETTERS)):
         problem = _name_problem(name)
         if problem is not None:
             raise VnValueError(problem)
-    mash = _keyboard_mash(name)
-    if mash is not None:
-        raise VnValueError(mash)
+    if noisy:
+        mash = _keyboard_mash(name)
+        if mash is not None:
+            raise VnValueError(mash)
     if name.isupper() or name.islower():
         name = unicodedata.normalize("NFC", name.title())
     return name
