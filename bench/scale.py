@@ -14,13 +14,20 @@ page, the monthly tally (month and cumulative), the annual report, the tally PDF
 CSV and XLSX exports (--exports; one run each, with the process's peak RSS) and the public status
 check (POST, limits in memory).
 
-Communes: every household is generated into the bench's one commune (bench/_fresh_db.py's first
-commune); spreading them over K communes (--communes) is still to do.
+Communes: with --communes 1 (the default) every household is generated into the bench's one
+commune (bench/_fresh_db.py's first commune) with bench/tally.py's history. With --communes K > 1
+the households are spread over K communes of N/K each with bench/province.py's history mix (per
+100 households: 80 applications, 70 checked, 60 eligible, 50 proposed, 40 approved, 30 handed
+over, 5 paid, 2 handovers voided; January–July 2026), written in chunks of communes (COPY on
+PostgreSQL, executemany on SQLite); the pages are then also timed for a province officer: the
+province's monthly tally (month and cumulative), annual report and tally PDF, one grouped pass over
+every commune (services/tally/province.py).
 
-usage: .venv/bin/python bench/scale.py [--households 3000] [--runs 10] [--database-url URL]
-       [--exports] [--only NAME,NAME]
+usage: .venv/bin/python bench/scale.py [--households 3000] [--communes 1] [--runs 10] [--database-url URL]
+       [--reuse] [--exports] [--only NAME,NAME]
        (default: a new SQLite file; a PostgreSQL URL is emptied first: give it a database of its own,
-        e.g. postgresql://postgres@127.0.0.1:5432/sub_scale_bench)
+        e.g. postgresql://postgres@127.0.0.1:5432/bench_scale; --reuse times the database a previous
+        run generated there, without emptying it)
 """
 from __future__ import annotations
 
@@ -111,13 +118,21 @@ def pct(values: list[float], q: int) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--households", type=int, default=3000)
-    ap.add_argument("--communes", type=int, default=1, help="(recorded; every row is in commune 1 for now)")
+    ap.add_argument("--communes", type=int, default=1, help="spread the households over this many communes")
+    ap.add_argument("--reuse", action="store_true", help="time the database a previous run generated (--database-url)")
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--exports", action="store_true", help="also the household CSV and XLSX exports (one run)")
     ap.add_argument("--only", default="", help="comma-separated page names")
     opts = ap.parse_args()
 
+    if opts.reuse:
+        from subsidy.config import normalise_database_url
+
+        if not opts.database_url:
+            ap.error("--reuse needs --database-url")
+        url, cleanup = normalise_database_url(opts.database_url), (lambda: None)
+        return run(url, opts)
     url, cleanup = fresh_database(opts.database_url, prefix="scale-bench-")
     try:
         return run(url, opts)
@@ -125,14 +140,86 @@ def main() -> int:
         cleanup()
 
 
+def generate_communes(url: str, communes: int, per_commune: int, chunk: int = 20) -> dict[str, int]:
+    """``communes`` communes (ids 1..K, the first one replacing the bench's) of ``per_commune``
+    households each with bench/province.py's rows, ``chunk`` communes at a time (COPY on
+    PostgreSQL, executemany on SQLite). Returns row counts per table."""
+    import province as prov
+    from sqlalchemy import insert, text
+
+    from subsidy.db import make_engine
+    from subsidy.models import (
+        Allocation, Application, ApplicationEvent, CashPayment, Commune, EligibilityDecision, Hamlet, Handover,
+        HandoverImei, Household, RuleSet,
+    )
+
+    engine = make_engine(url)
+    counts: dict[str, int] = {}
+    models = ((Household, "households"), (Application, "applications"), (ApplicationEvent, "events"),
+              (EligibilityDecision, "decisions"), (Handover, "handovers"), (HandoverImei, "imeis"),
+              (CashPayment, "payments"))
+
+    def utc(row: dict) -> dict:  # COPY would keep an aware time's local clock in a naive column
+        return {k: (v.astimezone(dt.timezone.utc).replace(tzinfo=None) if isinstance(v, dt.datetime) and v.tzinfo
+                    else v) for k, v in row.items()}
+
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM hamlets"))
+        conn.execute(text("DELETE FROM communes"))
+        conn.execute(insert(RuleSet), [dict(
+            id=1, code="TT14-2022", version=1, title="Thông tư 14/2022/TT-BTTTT", legal_source="TT14",
+            effective_from=dt.date(2022, 12, 12), eligible_categories=["poor", "near_poor"], support_amount=500_000,
+            cash_cutoff=dt.date(2022, 12, 12), priority_order=["P1", "P2", "P3", "P4"], definition={}, active=True)])
+    for first in range(1, communes + 1, chunk):
+        ids = range(first, min(communes, first + chunk - 1) + 1)
+        rows: dict[str, list[dict]] = {key: [] for _m, key in models}
+        with engine.begin() as conn:
+            for c in ids:
+                conn.execute(insert(Commune).values(id=c, code=f"X{c:03d}", name=f"xã Số {c}",
+                                                    issuing_body=f"ỦY BAN NHÂN DÂN XÃ SỐ {c}", place_name=f"Số {c}",
+                                                    province="tỉnh Bench", approval_level="commune", active=True))
+                conn.execute(insert(Hamlet), [dict(commune_id=c, name=h, position=p)
+                                              for p, h in enumerate(prov.HAMLETS)])
+                conn.execute(insert(Allocation), [dict(commune_id=c, quantity=per_commune // 2,
+                                                       allocated_on=dt.date(2026, 1, 2), source_document="CV 1")])
+                for key, values in prov._commune_rows(c, per_commune, (c - 1) * per_commune + 1).items():
+                    rows[key].extend(values)
+            for model, key in models:
+                if not rows[key]:
+                    continue
+                if conn.dialect.name == "postgresql":
+                    tally_bench.copy_rows(conn, model, [utc(r) for r in rows[key]])
+                else:
+                    for i in range(0, len(rows[key]), tally_bench.CHUNK):
+                        conn.execute(insert(model), rows[key][i:i + tally_bench.CHUNK])
+                counts[key] = counts.get(key, 0) + len(rows[key])
+        print(f"  communes {ids.start}–{ids.stop - 1} written", flush=True)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('communes', 'id'), (SELECT max(id) FROM communes))"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
+    engine.dispose()
+    return counts
+
+
 def run(url: str, opts) -> int:
     n = opts.households
     t = time.perf_counter()
-    counts = tally_bench.generate(url, n, int(n * 0.8), household=household)
-    print(f"generated {n:,} households, {counts.get('applications', 0):,} applications, "
-          f"{counts.get('application_events', 0):,} events, {counts.get('handovers', 0):,} handovers, "
-          f"{counts.get('cash_payments', 0):,} payments in {time.perf_counter() - t:.0f} s "
-          f"({url.split(':')[0]}; {opts.communes} commune(s) asked, 1 in the schema)", flush=True)
+    if opts.reuse:
+        print(f"reusing the database generated before ({url.split(':')[0]})", flush=True)
+    elif opts.communes > 1:
+        counts = generate_communes(url, opts.communes, n // opts.communes)
+        print(f"generated {n:,} households in {opts.communes} communes, {counts.get('applications', 0):,} "
+              f"applications, {counts.get('events', 0):,} events, {counts.get('handovers', 0):,} handovers, "
+              f"{counts.get('payments', 0):,} payments in {time.perf_counter() - t:.0f} s ({url.split(':')[0]})",
+              flush=True)
+    else:
+        counts = tally_bench.generate(url, n, int(n * 0.8), household=household)
+        print(f"generated {n:,} households, {counts.get('applications', 0):,} applications, "
+              f"{counts.get('application_events', 0):,} events, {counts.get('handovers', 0):,} handovers, "
+              f"{counts.get('cash_payments', 0):,} payments in {time.perf_counter() - t:.0f} s "
+              f"({url.split(':')[0]}; one commune)", flush=True)
 
     from subsidy import create_app
     from subsidy.services import users
@@ -141,7 +228,13 @@ def run(url: str, opts) -> int:
                       "RATELIMIT_STORAGE_URI": "memory://", "STATUS_RATE_LIMIT_CLIENT": "1000000/minute",
                       "STATUS_RATE_LIMIT_CODE": "1000000/minute;1000000/day"})
     s = app.extensions["subsidy.sessionmaker"]()
-    users.create_user(s, "bench-clerk", "clerk", PASSWORD, None, full_name="Cán bộ Bench", must_change_password=False, commune_id=1)
+    from subsidy.models import User
+
+    if s.query(User).filter_by(username="bench-clerk").first() is None:  # --reuse: made by the first run
+        users.create_user(s, "bench-clerk", "clerk", PASSWORD, None, full_name="Cán bộ Bench",
+                          must_change_password=False, commune_id=1)
+        users.create_user(s, "bench-province", "province_officer", PASSWORD, None, full_name="Sở Bench",
+                          must_change_password=False)
     codes = [r[0] for r in s.execute(__import__("sqlalchemy").text(
         "SELECT tracking_code FROM applications ORDER BY id LIMIT 200"))]
     cccd = dict(s.execute(__import__("sqlalchemy").text(
@@ -156,14 +249,18 @@ def run(url: str, opts) -> int:
     client = app.test_client()
     resp = client.post("/dang-nhap", data={"username": "bench-clerk", "password": PASSWORD})
     assert resp.status_code == 302, resp.data[:300]
+    province = app.test_client()
+    resp = province.post("/dang-nhap", data={"username": "bench-province", "password": PASSWORD})
+    assert resp.status_code == 302, resp.data[:300]
     rnd = random.Random(5)
 
-    month = tally_bench.MONTH
+    month = tally_bench.MONTH  # June 2026 in both histories
+    hamlet = "Ấp Tân Hòa" if opts.communes == 1 else "Ấp Hai"
     year = month[:4]
     pages = [
         ("households p1", lambda: client.get("/ho-gia-dinh/")),
         ("households last", lambda: client.get("/ho-gia-dinh/?page=999999")),
-        ("households hamlet", lambda: client.get("/ho-gia-dinh/", query_string={"hamlet": "Ấp Tân Hòa"})),
+        ("households hamlet", lambda: client.get("/ho-gia-dinh/", query_string={"hamlet": hamlet})),
         ("households search", lambda: client.get("/ho-gia-dinh/", query_string={
             "q": f"{rnd.choice(GIVEN).lower()} {rnd.choice(FAMILY)}"})),
         ("applications p1", lambda: client.get("/ho-so/")),
@@ -178,6 +275,12 @@ def run(url: str, opts) -> int:
                                                                             "luy_ke": "y"})),
         ("annual report", lambda: client.get("/bao-cao", query_string={"ky": "nam", "nam": year})),
         ("tally PDF", lambda: client.get("/bao-cao/tai-ve.pdf", query_string={"ky": "thang", "thang": month})),
+        ("province tally month", lambda: province.get("/bao-cao", query_string={"ky": "thang", "thang": month})),
+        ("province tally cumul.", lambda: province.get("/bao-cao", query_string={
+            "ky": "thang", "thang": month, "luy_ke": "y"})),
+        ("province annual report", lambda: province.get("/bao-cao", query_string={"ky": "nam", "nam": year})),
+        ("province tally PDF", lambda: province.get("/bao-cao/tai-ve.pdf", query_string={
+            "ky": "thang", "thang": month})),
         ("status check", lambda: (lambda c: client.post("/tra-cuu", data={"ma": c, "so": cccd[c][-4:]}))(
             rnd.choice(codes))),
     ]
