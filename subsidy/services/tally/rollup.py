@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
@@ -84,8 +85,9 @@ def run_pass(session: Session, bk: Buckets, totals: Sequence[Span], detail: Span
     out = Pass(n_periods=len(totals))
     n_totals = len(totals)
     conn = session.connection()
-    for name, stmt in statements(session, bk, totals, detail, commune_id).items():
-        result = conn.execute(stmt)
+    stmts, params = statements(session, bk, totals, detail, commune_id)
+    for name, stmt in stmts.items():
+        result = conn.execute(stmt, params)  # (a statement ignores the parameters it does not read)
         if name == "reasons":
             for commune, rule, n in result:
                 reasons = out.reasons.setdefault(commune, {})
@@ -112,6 +114,8 @@ def run_pass(session: Session, bk: Buckets, totals: Sequence[Span], detail: Span
                 for (measure, i), value in zip(fields, row[5:]):
                     if i == "d":
                         cell[measure] += int(value or 0)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL enable_sort = on"))  # queries.statements switched it off
     for values in [v for periods in out.totals.values() for v in periods] + [
             v for cells in out.cells.values() for v in cells.values()]:
         values["supported"] = values["supported_ho"] + values["supported_cp"]
