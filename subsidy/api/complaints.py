@@ -101,7 +101,7 @@ def complaints() -> Response:
 @token_required(*READERS)
 def complaint(complaint_id: int) -> Response:
     session = db_session()
-    c = _visible(session.get(Complaint, complaint_id))
+    c = _visible(session.get(Complaint, complaint_id) if 0 < complaint_id <= lookup.MAX_ID else None)
     page = svc.case_page(session, c, g.api_user)
     body = complaint_json(c, page.standing)
     body["deadlines"] = [{"key": d.key, "due": _iso(d.due), "status": d.status, "done_on": _iso(d.done_on),
@@ -131,7 +131,8 @@ def _body_date(body: dict[str, Any], name: str, errors: list[dict[str, str]]) ->
 @token_required("clerk")
 def create_complaint() -> Response:
     """Record a case from a JSON body (the web form's fields; ``household_id`` or, for an
-    anonymous case, none). 201 with the case; 422 naming each bad field."""
+    anonymous case, none). 201 with the case; 422 naming each badly formed field; 409 naming each
+    field the register refuses (services.complaints.record_case's checks)."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiProblem(422, "Thân yêu cầu phải là một đối tượng JSON.", errors=[{"name": "body", "reason": "không đọc được"}])
@@ -147,10 +148,8 @@ def create_complaint() -> Response:
             errors.append({"name": name, "reason": f"phải là chuỗi tối đa {limit} ký tự"})
             return None
         # Control characters (NUL …) and lone surrogates cannot be stored; line breaks stay.
-        clean = "".join(c for c in raw if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs")).strip()
-        if not clean and required:
-            errors.append({"name": name, "reason": "bắt buộc"})
-        return clean or None
+        # Left empty, a required text is the register's refusal (409), as a text of spaces is.
+        return "".join(c for c in raw if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs")).strip() or None
 
     def choice(name: str, choices, default: str | None = None) -> str | None:
         raw = body.get(name, default)
@@ -163,7 +162,9 @@ def create_complaint() -> Response:
         raw = body.get(name)
         if raw is None:
             return None
-        if not isinstance(raw, int) or isinstance(raw, bool) or not 1 <= raw <= 2**31 - 1:
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)  # 438.0 is an integer to JSON Schema
+        if not isinstance(raw, int) or isinstance(raw, bool) or not 1 <= raw <= lookup.MAX_ID:
             errors.append({"name": name, "reason": "phải là số nguyên dương"})
             return None
         return raw
@@ -190,11 +191,13 @@ def create_complaint() -> Response:
     try:
         c = svc.record_case(session, data, g.api_user)
     except InvalidFields as err:
+        # Well-formed but refused by the register (a day after today, a record of another household,
+        # a complaint without its contested date): 409, as the other writes answer a refusal.
         session.rollback()
-        raise ApiProblem(422, str(err), errors=[{"name": k, "reason": v} for k, v in err.field_errors.items()]) from None
+        raise ApiProblem(409, str(err), errors=[{"name": k, "reason": v} for k, v in err.field_errors.items()]) from None
     except (ServiceError, WorkflowError) as err:
         session.rollback()
-        raise ApiProblem(422, str(err), errors=[{"name": "body", "reason": str(err)}]) from None
+        raise ApiProblem(409, str(err)) from None
     out = complaint_json(c, None)
     session.commit()
     resp = jsonify(out)

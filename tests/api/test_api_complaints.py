@@ -95,11 +95,13 @@ def test_clerk_records_a_case_and_errors_are_named(app, client, world):
     assert {e["name"] for e in bad.get_json()["errors"]} == {"kind", "channel", "category", "text", "remote"}
     missing = conforms(client.post("/api/v1/complaints", headers=auth, json={
         "kind": "complaint", "channel": "phone", "category": "eligibility", "text": "x"}), "/complaints", "POST")
+    assert missing.status_code == 409
     assert {e["name"] for e in missing.get_json()["errors"]} == {"household_id", "contested_on"}
     blank = conforms(client.post("/api/v1/complaints", headers=auth, json={
         "kind": "petition", "channel": "phone", "category": "other", "text": "\u0000\ud800 ",
         "household_id": world["household_id"]}), "/complaints", "POST")
-    assert blank.status_code == 422 and [e["name"] for e in blank.get_json()["errors"]] == ["text"]
+    assert blank.status_code == 409 and [e["name"] for e in blank.get_json()["errors"]] == ["text"]
+    assert conforms(client.get(f"/api/v1/complaints/{2**80}", headers=auth), "/complaints/{complaint_id}").status_code == 404
     with app.extensions["subsidy.sessionmaker"]() as s:
         assert len(s.scalars(select(Complaint)).all()) == 4
 
