@@ -42,6 +42,7 @@ class Household(Base):
         UniqueConstraint("commune_id", "code"),
         # The commune's list in name order, and by hamlet: seeks within the commune.
         Index("ix_households_commune_sort_key", "commune_id", "sort_key"),
+        Index("ix_households_sort_key", "sort_key", "id"),  # the province's list: every commune, in name order
         Index("ix_households_commune_hamlet", "commune_id", "hamlet"),
     )
 

@@ -1,8 +1,9 @@
 """The search indexes on the folded ``search_text`` of households and receipts, which the models do
-not describe (migration 0010 builds them):
+not describe (migrations 0010 and 0012 build them):
 
-* PostgreSQL: ``pg_trgm`` GIN indexes (:data:`TRIGRAM_INDEXES`); the planner uses them for the
-  very ``LIKE '%…%'`` the searches already send, so nothing changes in the query.
+* PostgreSQL: GIN indexes of the commune and the ``pg_trgm`` trigrams of the text
+  (:data:`TRIGRAM_INDEXES`, with ``btree_gin``); the planner uses them for the very
+  ``LIKE '%…%'`` the searches already send, so nothing changes in the query.
 * SQLite: an FTS5 ``trigram`` table per searched table (:data:`FTS_TABLES`, external content, kept
   in step by triggers on every INSERT, UPDATE of ``search_text`` and DELETE, whichever code
   writes: the form, the importer's bulk rows, a merge). A search adds :func:`trigram_prefilter`:
@@ -22,8 +23,11 @@ from sqlalchemy.sql.visitors import InternalTraversal
 
 #: SQLite: the FTS5 table of each searched table (its rowid is the row's id).
 FTS_TABLES = {"households": "households_fts", "receipts": "receipts_fts"}
-#: PostgreSQL: the trigram GIN index of each searched table.
-TRIGRAM_INDEXES = {"households": "ix_households_search_trgm", "receipts": "ix_receipts_search_trgm"}
+#: PostgreSQL: the GIN index of each searched table, (commune_id, search_text trigrams): a commune's
+#: search reads the commune's entries only (btree_gin holds the commune in the GIN index).
+TRIGRAM_INDEXES = {"households": "ix_households_commune_search_trgm", "receipts": "ix_receipts_commune_search_trgm"}
+#: Their names before migration 0012 (trigrams alone).
+OLD_TRIGRAM_INDEXES = ("ix_households_search_trgm", "ix_receipts_search_trgm")
 #: The shortest word a trigram index can find.
 MIN_WORD = 3
 
@@ -33,7 +37,7 @@ def unmodelled(name: str | None) -> bool:
     models with migrations (alembic's include_object) leaves them out."""
     if not name:
         return False
-    return name in TRIGRAM_INDEXES.values() or any(name == t or name.startswith(t + "_") for t in FTS_TABLES.values())
+    return name in TRIGRAM_INDEXES.values() or name in OLD_TRIGRAM_INDEXES or any(name == t or name.startswith(t + "_") for t in FTS_TABLES.values())
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:

@@ -100,8 +100,9 @@ def test_the_index_follows_every_write(session, clerk):
 def test_the_search_uses_the_index(session, rows):
     """PostgreSQL: the trigram index exists on the column; SQLite: the FTS5 table holds every row."""
     if session.bind.dialect.name == "postgresql":
-        defs = session.scalars(text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_households_search_trgm'")).all()
-        assert len(defs) == 1 and "gin_trgm_ops" in defs[0]
+        defs = session.scalars(text("SELECT indexdef FROM pg_indexes WHERE indexname = "
+                                    "'ix_households_commune_search_trgm'")).all()
+        assert len(defs) == 1 and "gin (commune_id, search_text" in defs[0] and "gin_trgm_ops" in defs[0]
     else:
         assert session.scalar(text("SELECT count(*) FROM households_fts WHERE households_fts MATCH '\"nguyen\"'")) == \
             sum(1 for r in rows if "nguyen" in r["search_text"])
