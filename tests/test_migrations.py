@@ -606,3 +606,49 @@ def test_0011_tidies_names_and_names_the_signing_accounts_without_one(empty_data
     # active accounts of the roles that sign, without a name, by username (not the admin, the radio, a
     # deactivated clerk)
     assert ("Các tài khoản ký tên trên văn bản chưa có họ và tên: canbo, lanhdao, so.tinh." in caplog.text)
+
+
+# --------------------------------------------------------------------------------------------
+# 0012: «hộ mới thoát nghèo» (left_poor) is a category the database accepts
+# --------------------------------------------------------------------------------------------
+
+
+def test_0012_admits_left_poor_and_its_downgrade_waits_for_the_rows(empty_database):
+    url = empty_database
+
+    def household(conn, t, hid: int, category: str) -> None:
+        commune = conn.execute(sa.select(t["communes"].c.id)).scalar_one()
+        conn.execute(t["households"].insert().values(
+            id=hid, commune_id=commune, code=f"H-{hid}", head_name="Hộ thử", hamlet="Ấp", members=1,
+            meritorious=False, social_policy=False, prior_device="none", search_text="", sort_key="", archived=False,
+            category=category, created_at=NOW, updated_at=NOW))
+
+    upgrade_database(url, "0011")
+    engine = make_engine(url)
+    t = _tables(engine)
+    with engine.begin() as conn:
+        conn.execute(t["communes"].insert().values(
+            code="PHUTAN", name="xã Phú Tân", issuing_body="UBND", issuing_body_parent="", place_name="Phú Tân",
+            province="", signer_title="", signer_name="", approval_level="commune", active=True, created_at=NOW))
+        household(conn, t, 1, "poor")
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        household(conn, t, 2, "left_poor")
+    engine.dispose()
+    upgrade_database(url, "0012")
+    engine = make_engine(url)
+    t = _tables(engine)
+    with engine.begin() as conn:
+        household(conn, t, 2, "left_poor")
+        conn.execute(t["household_statuses"].insert().values(household_id=2, year=2026, status="left_poor",
+                                                             source="form", recorded_at=NOW))
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        household(conn, t, 3, "other")  # still only the categories named
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM households")).scalar() == 2  # the rows kept
+    engine.dispose()
+    with pytest.raises(RuntimeError, match="holds left_poor"):
+        from alembic import command
+
+        from subsidy.db import alembic_config
+
+        command.downgrade(alembic_config(url), "0011")

@@ -20,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from subsidy.documents import base as b
+from subsidy.domain.labels import CATEGORY_WORDS
 from subsidy.domain.documents import ListDocument
 from subsidy.domain.vn import place_date_line
 
@@ -51,8 +52,11 @@ def _tall(rows: list[list]) -> bool:
 
 def totals_text(counts: dict[str, int]) -> str:
     """The totals line, as the XLSX writes it: "Tổng cộng: 8 hộ (6 hộ nghèo, 2 hộ cận nghèo; 1 hộ
-    nhận tiền)" (``counts`` as ListDocument.counts gives them)."""
-    return (f"Tổng cộng: {counts['total']} hộ ({counts['poor']} hộ nghèo, {counts['near_poor']} hộ cận nghèo; "
+    nhận tiền)" (``counts`` as ListDocument.counts gives them); a rule set's other category is named
+    when the list holds one ("…, 2 hộ cận nghèo, 1 hộ mới thoát nghèo; …")."""
+    extra = "".join(f", {counts[k]} {CATEGORY_WORDS[k]}" for k in CATEGORY_WORDS
+                    if k not in ("poor", "near_poor") and counts.get(k))
+    return (f"Tổng cộng: {counts['total']} hộ ({counts['poor']} hộ nghèo, {counts['near_poor']} hộ cận nghèo{extra}; "
             f"{counts['cash']} hộ nhận tiền)")
 
 

@@ -237,9 +237,9 @@ class ListDocument:
         return ""
 
     def counts(self) -> dict[str, int]:
-        out = {"total": len(self.rows), "poor": 0, "near_poor": 0, "cash": 0}
+        out = {"total": len(self.rows), **{k: 0 for k in CATEGORY_LABELS}, "cash": 0}
         for r in self.rows:
-            if r.category in ("poor", "near_poor"):
+            if r.category in CATEGORY_LABELS:
                 out[r.category] += 1
             if r.cash:
                 out["cash"] += 1

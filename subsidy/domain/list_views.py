@@ -24,8 +24,8 @@ from subsidy.domain.workflow import STATES
 
 #: The longest search text a list keeps (a longer one is cut: nobody types more into a search box).
 MAX_QUERY = 100
-#: Category values a list filters by: the two categories and "none" (not yet classified).
-CATEGORIES = ("poor", "near_poor", "none")
+#: Category values a list filters by: the categories and "none" (not yet classified).
+CATEGORIES = (*CATEGORY_LABELS, "none")
 #: A receipt's standing (RECEIPT_STATUS_LABELS): the receipts list's "state".
 RECEIPT_STATES = tuple(RECEIPT_STATUS_LABELS)
 

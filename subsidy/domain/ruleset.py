@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from subsidy.domain import vn
-from subsidy.domain.labels import CATEGORY_WORDS, PRIOR_DEVICE_WORDS
+from subsidy.domain.labels import CATEGORY_LABELS, CATEGORY_WORDS, PRIOR_DEVICE_WORDS
 
-#: Priority criteria a rule set may name, in the words of domain.md §3.
-CRITERIA = ("meritorious", "social_policy", "poor", "near_poor")
+#: Priority criteria a rule set may name, in the words of domain.md §3: the two family criteria, then
+#: each poverty category (a tier of the households of that category).
+CRITERIA = ("meritorious", "social_policy", *CATEGORY_LABELS)
 
 #: Default tier definitions of Thông tư 14/2022 (domain.md §3), used when a rule-set document
 #: does not spell them out.
@@ -205,7 +206,7 @@ class RuleSetSpec:
         bad = [c for c in categories if c not in CATEGORY_WORDS]
         if not categories or bad:
             raise ValueError(f"Loại hộ không hợp lệ trong eligible_categories: {bad or '(trống)'}; "
-                             "chỉ dùng poor, near_poor.")
+                             f"chỉ dùng {', '.join(CATEGORY_WORDS)}.")
         defs = {**DEFAULT_PRIORITY, **(doc.get("priority") or {})}
         tiers = []
         for tid in doc["priority_order"]:

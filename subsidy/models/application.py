@@ -150,7 +150,7 @@ class ProposalListEntry(Base):
                         " AND removed_at IS NULL AND head_name IS NOT NULL AND hamlet IS NOT NULL"
                         " AND support_form IS NOT NULL AND tracking_code IS NOT NULL AND received_on IS NOT NULL)",
                         name="frozen"),
-        CheckConstraint("category IS NULL OR category IN ('poor','near_poor')", name="category"),
+        CheckConstraint("category IS NULL OR category IN ('poor','near_poor','left_poor')", name="category"),
         CheckConstraint("support_form IS NULL OR support_form IN ('package','cash')", name="support_form"),
         CheckConstraint("priority_tier IS NULL OR priority_tier BETWEEN 1 AND 4", name="priority_tier"),
     )

@@ -15,6 +15,7 @@ class Category(str, enum.Enum):
 
     poor = "poor"
     near_poor = "near_poor"
+    left_poor = "left_poor"
 
 
 class PriorDevice(str, enum.Enum):
@@ -31,7 +32,7 @@ class Household(Base):
     __table_args__ = (
         CheckConstraint("members >= 1", name="members"),
         CheckConstraint("head_gender IS NULL OR head_gender IN ('M','F')", name="head_gender"),
-        CheckConstraint("category IS NULL OR category IN ('poor','near_poor')", name="category"),
+        CheckConstraint("category IS NULL OR category IN ('poor','near_poor','left_poor')", name="category"),
         CheckConstraint(
             "prior_device IN ('unknown','none','vtci_tablet','learning_device')", name="prior_device"
         ),

@@ -15,7 +15,7 @@ from subsidy.db import Base, utcnow
 
 #: The poverty status a household has for a year: on the list as poor or near-poor, or recorded
 #: as not on that year's list (left poverty, or absent from a complete new list).
-LIST_STATUSES = ("poor", "near_poor", "not_listed")
+LIST_STATUSES = ("poor", "near_poor", "left_poor", "not_listed")
 
 
 class HouseholdMember(Base):
@@ -57,7 +57,7 @@ class HouseholdStatus(Base):
 
     __tablename__ = "household_statuses"
     __table_args__ = (
-        CheckConstraint("status IN ('poor','near_poor','not_listed')", name="status"),
+        CheckConstraint("status IN ('poor','near_poor','left_poor','not_listed')", name="status"),
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year"),
         CheckConstraint("source IN ('migration','import','form','left_sheet','replaced')", name="source"),
         UniqueConstraint("household_id", "year"),

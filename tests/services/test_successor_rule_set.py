@@ -6,9 +6,11 @@ other citations. The successor here is made up for the test."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pytest
+from pypdf import PdfReader
 
 from subsidy.domain.documents import DEFAULT_ISSUER
 from subsidy.services import applications, handovers as H, lists, rulesets
@@ -111,3 +113,53 @@ def test_a_successor_document_round_trips_through_the_loader(tmp_path, session, 
     created = rulesets.load_shipped(session, None, tmp_path)
     assert [r.code for r in created] == ["KE-TIEP-2026"]
     assert rulesets.spec_of(created[0]).poverty_standard(2027).text == "chuẩn nghèo giả định giai đoạn 2026–2030"
+
+
+#: The made-up successor with one more eligible category, «hộ mới thoát nghèo» (left_poor), and a tier
+#: of its own after the near-poor: a rule-set document only, no code change.
+WIDER = {**SUCCESSOR, "id": "KE-TIEP-RONG-2026",
+         "eligible_categories": ["poor", "near_poor", "left_poor"],
+         "priority_order": ["P1", "P2", "P3", "P4"],
+         "priority": {"P1": {"criterion": "meritorious", "label": "Hộ có người có công với cách mạng"},
+                      "P2": {"criterion": "poor", "label": "Hộ nghèo"},
+                      "P3": {"criterion": "near_poor", "label": "Hộ cận nghèo"},
+                      "P4": {"criterion": "left_poor", "label": "Hộ mới thoát nghèo"}}}
+
+
+def test_a_successor_with_one_more_category_runs_the_whole_flow(session, tt14, clerk, approver):
+    from subsidy.documents.lists import render_pdf
+    from subsidy.services import tally as T
+
+    wider, created = rulesets.store(session, WIDER, None)
+    assert created
+    h = factories.applicant(session, list_year=2026, category="left_poor", head_name="Trương Văn Thoát")
+    app = applications.apply(session, applications.ApplicationInput(
+        household_id=h.id, support_form="cash", received_on=D(2026, 7, 25), purchase_date=D(2026, 7, 20)), clerk)
+    # the day before the successor, Thông tư 14 does not cover the category
+    before = applications.check_eligibility(session, app, clerk, on=D(2026, 6, 30))
+    assert (before.outcome, before.failed_rules) == ("not_eligible", ["E1"])
+    assert "chỉ hỗ trợ hộ nghèo hoặc hộ cận nghèo" in {r["rule"]: r for r in before.results}["E1"]["explanation"]
+    decision = applications.check_eligibility(session, app, clerk, on=D(2026, 8, 1))
+    assert (decision.outcome, decision.rule_set_id, decision.priority_tier) == ("eligible", wider.id, 4)
+    assert {r["rule"]: r for r in decision.results}["E1"]["explanation"].startswith(
+        "Là hộ mới thoát nghèo trong danh sách năm 2026")
+
+    factories.allocation(session, clerk, 1, D(2026, 8, 2))
+    pl, on_list = factories.proposal_list(session, clerk, created_on=D(2026, 8, 3), approver=approver,
+                                          decision=("22/QĐ-UBND", D(2026, 8, 5), "Ủy ban nhân dân xã Phú Tân"))
+    assert [a.id for a in on_list] == [app.id] and pl.status == "approved"
+    doc = lists.list_document(session, pl, kind="approved", issuer=DEFAULT_ISSUER)
+    assert [(r.category_label, r.tier) for r in doc.rows] == [("Hộ mới thoát nghèo", "P4")]
+    printed = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(render_pdf(doc))).pages)
+    assert "Hộ mới thoát nghèo" in printed
+    assert "Tổng cộng: 1 hộ (0 hộ nghèo, 0 hộ cận nghèo, 1 hộ mới thoát nghèo; 1 hộ nhận tiền)" in printed
+    result = H.record_cash_payment(session, app.id, H.CashPaymentInput(
+        paid_on=D(2026, 8, 10), recipient_name="Trương Văn Thoát", recipient_citizen_id=h.citizen_id),
+        clerk, today=D(2026, 8, 10))
+    snap = result.receipt.snapshot
+    assert (snap["amount_figures"], snap["category"]) == ("750.000", "Hộ mới thoát nghèo")
+    # the tally counts it under its own category
+    t = T.tally(session, "2026-08", today=D(2026, 8, 31))
+    rows = {r.key: r for r in t.by_category.rows}
+    assert rows["left_poor"].label == "Hộ mới thoát nghèo" and rows["left_poor"].figures.paid == 1
+    assert None not in rows  # not counted as «Chưa xác định»

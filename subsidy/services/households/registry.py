@@ -23,6 +23,7 @@ from subsidy.db import utcnow
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.household_list import normalize_household_code
+from subsidy.domain.labels import CATEGORY_LABELS
 from subsidy.domain.places import normalize_hamlet
 from subsidy.domain.workflow import BEFORE_HANDOVER
 from subsidy.models import Application, AuditEntry, Commune, Household, HouseholdMember, User
@@ -151,8 +152,8 @@ def _validate(data: HouseholdInput, this_year: int,
             errors["phone"] = str(err)
 
     category = data.category or None
-    if category not in (None, "poor", "near_poor"):
-        errors["category"] = "Phân loại chỉ là Hộ nghèo hoặc Hộ cận nghèo."
+    if category is not None and category not in CATEGORY_LABELS:
+        errors["category"] = f"Phân loại chỉ là {' hoặc '.join(CATEGORY_LABELS.values())}."
     values["category"] = category
     if data.list_year is not None and not 2000 <= data.list_year <= this_year + 1:
         errors["list_year"] = f"Năm danh sách {data.list_year} không hợp lệ."

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.domain import vn
 from subsidy.domain.household_list import search_tokens
+from subsidy.domain.labels import CATEGORY_LABELS
 from subsidy.domain.places import normalize_hamlet
 from subsidy.models import Household, HouseholdStatus
 from subsidy.models.search_index import trigram_prefilter
@@ -95,7 +96,7 @@ def household_conditions(query: str = "", hamlet: str | None = None, category: s
         conds.append(Household.hamlet == hamlet)
     # The category in force: a household off the list of a later year is no longer poor or
     # near-poor, whatever its last list said (off_the_list).
-    if category in ("poor", "near_poor"):
+    if category in CATEGORY_LABELS:
         conds.append(and_(Household.category == category, not_(off_the_list())))
     elif category == "none":
         conds.append(or_(Household.category.is_(None), off_the_list()))

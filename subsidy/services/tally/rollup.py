@@ -186,7 +186,9 @@ def tally_of(
     hamlet_keys = hamlet_order(list(hamlet_names) + [c[0] for c in cells], hamlets)
     # The "missing" rows (no category, no tier) are shown only when they hold a figure.
     shown = [c for c, v in cells.items() if any(v.values())]
-    cat_keys = ["poor", "near_poor"] + ([None] if any(c[1] not in ("poor", "near_poor") for c in shown) else [])
+    # poor and near-poor always; another category (a rule set's extra one) when it holds a figure
+    extra = [k for k in CATEGORY_LABELS if k not in ("poor", "near_poor") and any(c[1] == k for c in shown)]
+    cat_keys = ["poor", "near_poor", *extra] + ([None] if any(c[1] not in CATEGORY_LABELS for c in shown) else [])
     tier_keys = [1, 2, 3, 4] + ([None] if any(c[2] not in (1, 2, 3, 4) for c in shown) else [])
     return Tally(
         kind=kind, month=month, period=p,
