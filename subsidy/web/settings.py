@@ -12,7 +12,7 @@ from forms.settings import InstanceSettingsForm
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import instance_settings as svc
 from subsidy.services.errors import ServiceError
-from subsidy.services.tally.province import province_issuer
+from subsidy.services.tally.province import PROVINCE_DEFAULT, province_issuer, province_name
 from subsidy.web.refusals import show_refusal
 
 bp = Blueprint("settings", __name__, url_prefix="/quan-tri/cai-dat")
@@ -44,4 +44,8 @@ def edit():
     return render_template("admin/settings.html", form=form,
                            default_base_url=current_app.config.get("PUBLIC_BASE_URL") or "",
                            effective_base_url=svc.public_base_url(session, current_app.config),
-                           province=province_issuer(session)), status
+                           province=province_issuer(session),
+                           # no body set and no single province name among the communes: the reports
+                           # would print «ỦY BAN NHÂN DÂN TỈNH» with no name
+                           province_unnamed=(not svc.stored(session).get("province_body")
+                                             and province_name(session) == PROVINCE_DEFAULT)), status

@@ -68,3 +68,15 @@ def test_the_stored_address_wins_over_the_default(session):
     instance_settings.update(session, {"public_base_url": "http://vtci.tinh.gov.vn:8080/app"}, None)
     assert instance_settings.public_base_url(session, {"PUBLIC_BASE_URL": "https://mac-dinh.vn"}) == \
         "http://vtci.tinh.gov.vn:8080/app"
+
+
+def test_the_settings_page_warns_while_the_province_reports_print_no_province_name(app, client, login_as):
+    """With no province body set and no province recorded by the communes, the province's reports
+    would print «ỦY BAN NHÂN DÂN TỈNH» alone: the page says so; once the body is set, it does not."""
+    login_as("admin")
+    page = client.get("/quan-tri/cai-dat/").get_data(as_text=True)
+    assert "Các xã chưa ghi tên tỉnh" in page and "<b>ỦY BAN NHÂN DÂN TỈNH</b>" in page
+    assert client.post("/quan-tri/cai-dat/", data={"public_base_url": "",
+                                                   "province_body": "Ủy ban nhân dân tỉnh Đồng Tháp"}).status_code == 302
+    page = client.get("/quan-tri/cai-dat/").get_data(as_text=True)
+    assert "Các xã chưa ghi tên tỉnh" not in page
