@@ -620,7 +620,8 @@ def test_0012_admits_left_poor_and_its_downgrade_waits_for_the_rows(empty_databa
         commune = conn.execute(sa.select(t["communes"].c.id)).scalar_one()
         conn.execute(t["households"].insert().values(
             id=hid, commune_id=commune, code=f"H-{hid}", head_name="Hộ thử", hamlet="Ấp", members=1,
-            meritorious=False, social_policy=False, prior_device="none", search_text="", sort_key="", archived=False,
+            meritorious=False, social_policy=False, prior_device="none", search_text=f"ho thu nghiem {hid}", sort_key="",
+            archived=False,
             category=category, created_at=NOW, updated_at=NOW))
 
     upgrade_database(url, "0011")
@@ -645,6 +646,11 @@ def test_0012_admits_left_poor_and_its_downgrade_waits_for_the_rows(empty_databa
         household(conn, t, 3, "other")  # still only the categories named
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM households")).scalar() == 2  # the rows kept
+        if engine.dialect.name == "sqlite":  # the rebuilt table keeps the search index in step (0010)
+            triggers = conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                                            "tbl_name = 'households'")).scalars().all()
+            assert sorted(triggers) == ["households_fts_ad", "households_fts_ai", "households_fts_au"]
+            assert conn.execute(sa.text("SELECT rowid FROM households_fts WHERE search_text MATCH 'nghiem'")).all()
     engine.dispose()
     with pytest.raises(RuntimeError, match="holds left_poor"):
         from alembic import command

@@ -51,6 +51,23 @@ def _fk_on(bind, step: str) -> None:
         op.execute("BEGIN IMMEDIATE")
 
 
+def _search_triggers(bind) -> None:
+    """SQLite's rebuild of households drops the triggers that keep its search index (0010,
+    households_fts) in step: put them back as 0010 made them, and rebuild the index."""
+    if bind.dialect.name != 'sqlite' or not bind.execute(
+            sa.text("SELECT 1 FROM sqlite_master WHERE name = 'households_fts'")).first():
+        return
+    table, fts = "households", "households_fts"
+    op.execute(f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+               f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END")
+    op.execute(f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+               f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END")
+    op.execute(f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF search_text ON {table} BEGIN "
+               f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+               f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END")
+    op.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+
+
 def _recheck(categories: tuple[str, ...]) -> None:
     bind = op.get_bind()
     _fk_off(bind)
@@ -58,6 +75,7 @@ def _recheck(categories: tuple[str, ...]) -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f(name), type_='check')
             batch_op.create_check_constraint(batch_op.f(name), _condition(column, nullable, (*categories, *others)))
+    _search_triggers(bind)
     _fk_on(bind, "upgrade")
 
 

@@ -80,8 +80,8 @@ def test_every_state_and_every_move_has_a_label():
 
 def test_every_role_category_form_and_prior_device_code_has_a_label():
     assert list(labels.ROLE_LABELS) == ["clerk", "approver", "radio", "province_officer", "province_approver", "admin"]
-    assert labels.CATEGORY_LABELS == {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo"}
-    assert labels.CATEGORY_WORDS == {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo"}
+    assert labels.CATEGORY_LABELS == {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo", "left_poor": "Hộ mới thoát nghèo"}
+    assert labels.CATEGORY_WORDS == {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo", "left_poor": "hộ mới thoát nghèo"}
     assert set(labels.SUPPORT_FORM_LABELS) == {"package", "cash"}
     assert set(labels.PRIOR_DEVICE_LABELS) == {"unknown", "none", "vtci_tablet", "learning_device"}
     assert set(labels.PRIOR_DEVICE_WORDS) == {"vtci_tablet", "learning_device"}
