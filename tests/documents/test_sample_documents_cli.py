@@ -26,6 +26,21 @@ def test_writes_every_kind_as_a_readable_pdf(app, tmp_path):
         assert f"{out / name} ({count} trang)" in res.output
     text = PdfReader(io.BytesIO((out / "giay-bien-nhan.pdf").read_bytes())).pages[0].extract_text()
     assert "Năm trăm nghìn đồng" in text
+    # made through the services from the sample list (66 applicants, the last 6 bought their own phone;
+    # 40 phones handed over and the 6 payments in November 2025), not from hand-made data
+    assert "Dựng cơ sở dữ liệu tạm từ" in res.output and "ho-ngheo-2025-phu-tan.xlsx" in res.output
+
+    def words(name: str) -> str:
+        pages = PdfReader(io.BytesIO((out / name).read_bytes())).pages
+        return " ".join(" ".join(p.extract_text().split()) for p in pages)
+
+    listed = words("danh-sach-phe-duyet.pdf")
+    assert "Tổng cộng: 66 hộ (" in listed and "; 6 hộ nhận tiền)" in listed
+    assert "(Kèm theo Quyết định số 25/QĐ-UBND ngày 24/10/2025" in listed
+    assert "Nguyễn Thị Thu Hà" in words("danh-sach-de-nghi.pdf")  # the clerk who drew it up, by full name
+    month = words("bao-cao-thang.pdf")
+    assert "tháng 11/2025" in month and "Tổng cộng 0 0 0 0 0 40 0 6 0 3.000.000 0 46 0" in month
+    assert "Nguyễn Thị Thu Hà" in words("bien-ban-ban-giao.pdf") and "IN LẠI" not in words("bien-ban-ban-giao.pdf")
 
 
 def test_an_output_that_is_a_file_is_refused_in_vietnamese(app, tmp_path):
