@@ -17,8 +17,7 @@ import secrets
 from pathlib import Path
 from typing import Callable
 
-from subsidy import create_app
-from subsidy.db import upgrade_database
+from subsidy.db import make_engine, make_sessionmaker, upgrade_database
 from subsidy.documents import complaint_samples, complaints, lists as list_pdf, tally as tally_pdf
 from subsidy.models import Application, Household
 from subsidy.models.scoping import set_commune
@@ -65,71 +64,69 @@ def build(directory: Path, source: Path) -> dict[str, bytes]:
 
     url = f"sqlite:///{directory / 'mau.sqlite3'}"
     upgrade_database(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "RATELIMIT_STORAGE_URI": "memory://",
-                      "JOBS_IMMEDIATE": True, "PUBLIC_BASE_URL": "https://vtci.example.gov.vn"})
+    engine = make_engine(url)  # the services need no app: a Session on the throwaway database
     out: dict[str, bytes] = {}
-    with app.app_context():
-        session = app.extensions["subsidy.sessionmaker"]()
-        try:
-            rulesets.load_shipped(session)
-            commune, _ = communes.resolve(session, None)
-            set_commune(session, commune.id)
-            password = f"Mau-{secrets.token_hex(8)}-2025"
-            clerk = users.create_user(session, "canbo", "clerk", password, None, full_name="Nguyễn Thị Thu Hà",
-                                      must_change_password=False)
-            approver = users.create_user(session, "lanhdao", "approver", password, None,
-                                         full_name="Trần Văn Bình", must_change_password=False)
-            import_households(session, source.read_bytes(), source.name, clerk, year=2025)
-            prior_devices.mark_no_prior_device(session, clerk, expected=prior_devices.count_unrecorded(session),
-                                               reason="Hỏi tại bộ phận một cửa: hộ chưa nhận thiết bị nào")
-            settings = receipts.settings_of_commune(session, commune.id, "https://vtci.example.gov.vn")
-            households = session.query(Household).order_by(Household.sort_key, Household.id).limit(APPLICANTS).all()
-            apps: list[Application] = []
-            for i, h in enumerate(households):
-                cash = i >= APPLICANTS - CASH
-                apps.append(applications.apply(session, applications.ApplicationInput(
-                    household_id=h.id, support_form="cash" if cash else "package",
-                    received_on=RECEIVED + dt.timedelta(days=i % 10),
-                    purchase_date=D(2025, 9, 15) if cash else None), clerk))
-            for a in apps:
-                applications.check_eligibility(session, a, clerk, on=CHECKED)
-            allocations.record_allocation(session, 70, ALLOCATED, "Quyết định số 15/QĐ-SKHCN ngày 01/10/2025", clerk)
-            pl = lists.build_proposal_list(session, clerk, created_on=LISTED)
-            lists.submit_list(session, pl, clerk)
-            lists.approve_list(session, pl, "25/QĐ-UBND", APPROVED, "Ủy ban nhân dân xã Phú Tân", approver)
-            on_list = lists.applications_on(session, pl)
-            handed = [a for a in on_list if a.support_form == "package"][:40]
-            paid = [a for a in on_list if a.support_form == "cash"]
-            results = []
-            for n, a in enumerate(handed):
-                day = HANDED + dt.timedelta(days=n % 20)
-                h = a.household
-                results.append(handovers.record_handover(session, a.id, handovers.HandoverInput(
-                    phone_make="Viettel", phone_model="Sumo 4G T2", imei=_imei(n), telecom="Viettel",
-                    subscriber_number=f"0962{n:06d}", handed_on=day, recipient_name=h.head_name,
-                    recipient_citizen_id=h.citizen_id or ""), clerk, settings=settings, today=day))
-            for n, a in enumerate(paid):
-                h = a.household
-                results.append(handovers.record_cash_payment(session, a.id, handovers.CashPaymentInput(
-                    paid_on=D(2025, 11, 12), purchase_date=D(2025, 9, 15), recipient_name=h.head_name,
-                    recipient_citizen_id=h.citizen_id or ""), clerk, settings=settings, today=D(2025, 11, 12)))
-            session.flush()
-            out["bien-ban-ban-giao"] = receipts.print_original(session, results[0].receipt, clerk)
-            out["giay-bien-nhan"] = receipts.print_original(session, results[-1].receipt, clerk)
-            out["phieu-tiep-nhan"] = intake.intake_slip_pdf(session, apps[0], settings)
-            issuer = settings.issuer
-            for kind, name in (("proposal", "danh-sach-de-nghi"), ("approved", "danh-sach-phe-duyet")):
-                out[name] = list_pdf.render_pdf(lists.list_document(session, pl, kind=kind, issuer=issuer))
-            now = dt.datetime(2025, 11, 30, 2, 15, tzinfo=dt.timezone.utc)
-            basis = rulesets.legal_basis_on(session, REPORT_DAY)
-            month = tally.tally(session, "2025-11", today=REPORT_DAY, now=now)
-            year = tally.annual_report(session, 2025, today=REPORT_DAY, now=now)
-            for name, report in (("bao-cao-thang", month), ("bao-cao-nam", year)):
-                out[name] = tally_pdf.render_pdf(report, issuer, preparer=clerk.full_name, legal_basis=basis)
-            session.commit()
-        finally:
-            session.close()
-            app.extensions["subsidy.engine"].dispose()
+    session = make_sessionmaker(engine)()
+    try:
+        rulesets.load_shipped(session)
+        commune, _ = communes.resolve(session, None)
+        set_commune(session, commune.id)
+        password = f"Mau-{secrets.token_hex(8)}-2025"
+        clerk = users.create_user(session, "canbo", "clerk", password, None, full_name="Nguyễn Thị Thu Hà",
+                                  must_change_password=False)
+        approver = users.create_user(session, "lanhdao", "approver", password, None,
+                                     full_name="Trần Văn Bình", must_change_password=False)
+        import_households(session, source.read_bytes(), source.name, clerk, year=2025)
+        prior_devices.mark_no_prior_device(session, clerk, expected=prior_devices.count_unrecorded(session),
+                                           reason="Hỏi tại bộ phận một cửa: hộ chưa nhận thiết bị nào")
+        settings = receipts.settings_of_commune(session, commune.id, "https://vtci.example.gov.vn")
+        households = session.query(Household).order_by(Household.sort_key, Household.id).limit(APPLICANTS).all()
+        apps: list[Application] = []
+        for i, h in enumerate(households):
+            cash = i >= APPLICANTS - CASH
+            apps.append(applications.apply(session, applications.ApplicationInput(
+                household_id=h.id, support_form="cash" if cash else "package",
+                received_on=RECEIVED + dt.timedelta(days=i % 10),
+                purchase_date=D(2025, 9, 15) if cash else None), clerk))
+        for a in apps:
+            applications.check_eligibility(session, a, clerk, on=CHECKED)
+        allocations.record_allocation(session, 70, ALLOCATED, "Quyết định số 15/QĐ-SKHCN ngày 01/10/2025", clerk)
+        pl = lists.build_proposal_list(session, clerk, created_on=LISTED)
+        lists.submit_list(session, pl, clerk)
+        lists.approve_list(session, pl, "25/QĐ-UBND", APPROVED, "Ủy ban nhân dân xã Phú Tân", approver)
+        on_list = lists.applications_on(session, pl)
+        handed = [a for a in on_list if a.support_form == "package"][:40]
+        paid = [a for a in on_list if a.support_form == "cash"]
+        results = []
+        for n, a in enumerate(handed):
+            day = HANDED + dt.timedelta(days=n % 20)
+            h = a.household
+            results.append(handovers.record_handover(session, a.id, handovers.HandoverInput(
+                phone_make="Viettel", phone_model="Sumo 4G T2", imei=_imei(n), telecom="Viettel",
+                subscriber_number=f"0962{n:06d}", handed_on=day, recipient_name=h.head_name,
+                recipient_citizen_id=h.citizen_id or ""), clerk, settings=settings, today=day))
+        for n, a in enumerate(paid):
+            h = a.household
+            results.append(handovers.record_cash_payment(session, a.id, handovers.CashPaymentInput(
+                paid_on=D(2025, 11, 12), purchase_date=D(2025, 9, 15), recipient_name=h.head_name,
+                recipient_citizen_id=h.citizen_id or ""), clerk, settings=settings, today=D(2025, 11, 12)))
+        session.flush()
+        out["bien-ban-ban-giao"] = receipts.print_original(session, results[0].receipt, clerk)
+        out["giay-bien-nhan"] = receipts.print_original(session, results[-1].receipt, clerk)
+        out["phieu-tiep-nhan"] = intake.intake_slip_pdf(session, apps[0], settings)
+        issuer = settings.issuer
+        for kind, name in (("proposal", "danh-sach-de-nghi"), ("approved", "danh-sach-phe-duyet")):
+            out[name] = list_pdf.render_pdf(lists.list_document(session, pl, kind=kind, issuer=issuer))
+        now = dt.datetime(2025, 11, 30, 2, 15, tzinfo=dt.timezone.utc)
+        basis = rulesets.legal_basis_on(session, REPORT_DAY)
+        month = tally.tally(session, "2025-11", today=REPORT_DAY, now=now)
+        year = tally.annual_report(session, 2025, today=REPORT_DAY, now=now)
+        for name, report in (("bao-cao-thang", month), ("bao-cao-nam", year)):
+            out[name] = tally_pdf.render_pdf(report, issuer, preparer=clerk.full_name, legal_basis=basis)
+        session.commit()
+    finally:
+        session.close()
+        engine.dispose()
     complaint_kinds: dict[str, Callable[[], bytes]] = {
         "thong-bao-thu-ly-khieu-nai": lambda: complaints.render_acceptance_notice(complaint_samples.acceptance_notice()),
         "quyet-dinh-giai-quyet-khieu-nai": lambda: complaints.render_decision(complaint_samples.decision()),

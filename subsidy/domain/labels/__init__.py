@@ -23,10 +23,7 @@ from subsidy.domain.labels.jobs import JOB_LABELS
 # Households (domain.md §2 E1, E2)
 # --------------------------------------------------------------------------------------------
 
-#: Poverty category from the annual review (Nghị định 07/2021/NĐ-CP), as a title. «Hộ mới thoát nghèo»
-#: (a household that left poverty at the year's review) is a category the database and the forms
-#: know, so that a rule set may make it eligible (eligible_categories) without a code change; Thông tư
-#: 14/2022/TT-BTTTT does not.
+#: Poverty category (Nghị định 07/2021/NĐ-CP); left_poor: for a rule set that makes it eligible (TT14 does not).
 CATEGORY_LABELS: dict[str, str] = {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo", "left_poor": "Hộ mới thoát nghèo"}
 #: The same words inside a sentence ("Là hộ nghèo trong danh sách năm 2026").
 CATEGORY_WORDS: dict[str, str] = {code: label[0].lower() + label[1:] for code, label in CATEGORY_LABELS.items()}
