@@ -71,6 +71,10 @@ def build(directory: Path, source: Path) -> dict[str, bytes]:
         rulesets.load_shipped(session)
         commune, _ = communes.resolve(session, None)
         set_commune(session, commune.id)
+        # the commune's leader who signs, and its province, as an admin types them under «Xã»
+        communes.update_commune(session, commune, communes.CommuneInput(
+            code=commune.code, name=commune.name, issuing_body=commune.issuing_body, place_name=commune.place_name,
+            province="tỉnh Đồng Tháp", signer_name="Lê Văn Tám", approval_level=commune.approval_level), None)
         password = f"Mau-{secrets.token_hex(8)}-2025"
         clerk = users.create_user(session, "canbo", "clerk", password, None, full_name="Nguyễn Thị Thu Hà",
                                   must_change_password=False)
