@@ -609,11 +609,11 @@ def test_0011_tidies_names_and_names_the_signing_accounts_without_one(empty_data
 
 
 # --------------------------------------------------------------------------------------------
-# 0012: «hộ mới thoát nghèo» (left_poor) is a category the database accepts
+# 0013: «hộ mới thoát nghèo» (left_poor) is a category the database accepts
 # --------------------------------------------------------------------------------------------
 
 
-def test_0012_admits_left_poor_and_its_downgrade_waits_for_the_rows(empty_database):
+def test_0013_admits_left_poor_and_its_downgrade_waits_for_the_rows(empty_database):
     url = empty_database
 
     def household(conn, t, hid: int, category: str) -> None:
@@ -624,7 +624,7 @@ def test_0012_admits_left_poor_and_its_downgrade_waits_for_the_rows(empty_databa
             archived=False,
             category=category, created_at=NOW, updated_at=NOW))
 
-    upgrade_database(url, "0011")
+    upgrade_database(url, "0012")
     engine = make_engine(url)
     t = _tables(engine)
     with engine.begin() as conn:
@@ -635,7 +635,7 @@ def test_0012_admits_left_poor_and_its_downgrade_waits_for_the_rows(empty_databa
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
         household(conn, t, 2, "left_poor")
     engine.dispose()
-    upgrade_database(url, "0012")
+    upgrade_database(url, "0013")
     engine = make_engine(url)
     t = _tables(engine)
     with engine.begin() as conn:
@@ -657,4 +657,4 @@ def test_0012_admits_left_poor_and_its_downgrade_waits_for_the_rows(empty_databa
 
         from subsidy.db import alembic_config
 
-        command.downgrade(alembic_config(url), "0011")
+        command.downgrade(alembic_config(url), "0012")

@@ -7,16 +7,16 @@ household_statuses.status admit ``left_poor`` beside poor and near_poor. Nothing
 Thông tư 14/2022/TT-BTTTT still names only poor and near_poor. The downgrade is refused while a
 row holds left_poor.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-05
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
@@ -45,7 +45,7 @@ def _fk_on(bind, step: str) -> None:
     if bind.dialect.name == 'sqlite':
         broken = bind.execute(sa.text("PRAGMA foreign_key_check")).fetchall()
         if broken:
-            raise RuntimeError(f"0012 {step}: foreign keys broken by the table rebuild: {broken[:5]}")
+            raise RuntimeError(f"0013 {step}: foreign keys broken by the table rebuild: {broken[:5]}")
         op.execute("COMMIT")
         op.execute("PRAGMA foreign_keys=ON")
         op.execute("BEGIN IMMEDIATE")
@@ -87,5 +87,5 @@ def downgrade() -> None:
     bind = op.get_bind()
     for table, _name, column, _nullable, _others in CHECKS:
         if bind.execute(sa.text(f"SELECT 1 FROM {table} WHERE {column} = 'left_poor'")).first():
-            raise RuntimeError(f"0012 downgrade: {table}.{column} holds left_poor; change those rows first.")
+            raise RuntimeError(f"0013 downgrade: {table}.{column} holds left_poor; change those rows first.")
     _recheck(("poor", "near_poor"))
