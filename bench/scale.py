@@ -8,8 +8,11 @@ and prints p50 / p95 (wall ms), the SQL statements the request sent, and the pag
 the very statements and parameters it sent, captured once, replayed on a raw DB-API connection
 (fetchall, rolled back) in the same run — so "ratio" is what the app adds to its own queries.
 
-Pages: the household list (first page, last page, a hamlet, a name search), the applications
-(all, the eligible queue first and last page, a search), the lists page, the receipts, the radio
+Pages: the household list (first page, the next page by its cursor — keyset pages cost the same at
+any depth, so there is no last page to time —, a hamlet, a name search, a 2-letter search the
+trigram index cannot serve, a digits search), the applications (all, the eligible queue first and
+next page, a search), the lists page, the receipts (and a search), the province officer's household
+list (first and next page, a search across every commune), the radio
 page, the monthly tally (month and cumulative), the annual report, the tally PDF, the household
 CSV and XLSX exports (--exports; one run each, with the process's peak RSS) and the public status
 check (POST, limits in memory).
@@ -32,11 +35,13 @@ usage: .venv/bin/python bench/scale.py [--households 3000] [--communes 1] [--run
 from __future__ import annotations
 
 import argparse
+import re
 import datetime as dt
 import random
 import statistics
 import sys
 import time
+from html import unescape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -257,24 +262,44 @@ def run(url: str, opts) -> int:
     month = tally_bench.MONTH  # June 2026 in both histories
     hamlet = "Ấp Tân Hòa" if opts.communes == 1 else "Ấp Hai"
     year = month[:4]
+    def next_page(path: str, who=None) -> str:
+        """The «Sau ›» link of a list's first page: the next page read by its cursor (keyset pages
+        cost the same at any depth: there is no last-page link to time). Found once per path."""
+        key = (path, id(who))
+        if key not in next_links:
+            html = (who or client).get(path).get_data(as_text=True)
+            found = re.search(r'href="([^"]+)" rel="next"', html)
+            next_links[key] = unescape(found.group(1)) if found else path
+        return next_links[key]
+
+    next_links: dict = {}
     pages = [
         ("households p1", lambda: client.get("/ho-gia-dinh/")),
-        ("households last", lambda: client.get("/ho-gia-dinh/?page=999999")),
+        ("households next", lambda: client.get(next_page("/ho-gia-dinh/"))),
         ("households hamlet", lambda: client.get("/ho-gia-dinh/", query_string={"hamlet": hamlet})),
         ("households search", lambda: client.get("/ho-gia-dinh/", query_string={
             "q": f"{rnd.choice(GIVEN).lower()} {rnd.choice(FAMILY)}"})),
+        ("households search short", lambda: client.get("/ho-gia-dinh/", query_string={
+            "q": rnd.choice(["an", "le", "vo", "ly"])})),
+        ("households search nums", lambda: client.get("/ho-gia-dinh/", query_string={
+            "q": f"{rnd.randrange(10**5):05d}"})),
         ("applications p1", lambda: client.get("/ho-so/")),
         ("queue eligible p1", lambda: client.get("/ho-so/", query_string={"state": "eligible"})),
-        ("queue eligible last", lambda: client.get("/ho-so/", query_string={"state": "eligible", "page": 999999})),
+        ("queue eligible next", lambda: client.get(next_page("/ho-so/?state=eligible"))),
         ("applications search", lambda: client.get("/ho-so/", query_string={"q": rnd.choice(FAMILY)})),
         ("lists", lambda: client.get("/danh-sach/")),
         ("receipts", lambda: client.get("/bien-ban/")),
+        ("receipts search", lambda: client.get("/bien-ban/", query_string={"q": rnd.choice(FAMILY)})),
         ("radio", lambda: client.get("/phat-thanh/")),
         ("tally month", lambda: client.get("/bao-cao", query_string={"ky": "thang", "thang": month})),
         ("tally cumulative", lambda: client.get("/bao-cao", query_string={"ky": "thang", "thang": month,
                                                                             "luy_ke": "y"})),
         ("annual report", lambda: client.get("/bao-cao", query_string={"ky": "nam", "nam": year})),
         ("tally PDF", lambda: client.get("/bao-cao/tai-ve.pdf", query_string={"ky": "thang", "thang": month})),
+        ("province households p1", lambda: province.get("/ho-gia-dinh/")),
+        ("province households next", lambda: province.get(next_page("/ho-gia-dinh/", province))),
+        ("province search", lambda: province.get("/ho-gia-dinh/", query_string={
+            "q": f"{rnd.choice(GIVEN).lower()} {rnd.choice(FAMILY)}"})),
         ("province tally month", lambda: province.get("/bao-cao", query_string={"ky": "thang", "thang": month})),
         ("province tally cumul.", lambda: province.get("/bao-cao", query_string={
             "ky": "thang", "thang": month, "luy_ke": "y"})),
