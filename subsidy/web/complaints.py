@@ -35,7 +35,8 @@ from subsidy.services import complaints as svc
 from subsidy.services.complaints import documents as complaint_documents
 from subsidy.services.complaints.queries import STANDING_LABELS
 from subsidy.services.errors import NotFound, ServiceError
-from subsidy.web import exports
+from subsidy.services import communes as communes_svc
+from subsidy.web import commune_scope, exports
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.refusals import flash_form_errors, show_refusal
 from subsidy.web.viewlog import record_list_view, record_view
@@ -51,7 +52,8 @@ PER_PAGE = 30
 def _filters() -> svc.ComplaintFilters:
     a = request.args
     return svc.ComplaintFilters(q=a.get("q", "").strip()[:100], kind=a.get("loai", ""), state=a.get("trang_thai", ""),
-                                category=a.get("noi_dung", ""), standing=a.get("han", ""), open_only=a.get("mo") == "1")
+                                category=a.get("noi_dung", ""), standing=a.get("han", ""), open_only=a.get("mo") == "1",
+                                commune=a.get("xa", "").strip()[:20])
 
 
 @bp.route("/")
@@ -66,8 +68,10 @@ def index():
     heads = dict(session.execute(select(Household.id, Household.head_name).where(
         Household.id.in_([c.household_id for c in page.items if c.household_id]))).all()) if page.items else {}
     record_list_view("complaints", page)
+    # The province's accounts see every commune: a commune filter and each case's commune.
+    communes = {c.id: c for c in communes_svc.list_communes(session)} if commune_scope.current_commune() is None else {}
     return render_template("complaints/index.html", page=page, f=f, standings=standings, heads=heads,
-                           standing_labels=STANDING_LABELS, states=STATES, L=L)
+                           standing_labels=STANDING_LABELS, states=STATES, L=L, communes=communes)
 
 
 _COLUMNS = (

@@ -151,7 +151,15 @@ def test_list_filters_export_todo_and_province_view(app, client, login_as, make_
     login(client, "tinh")
     page = _text(client.get("/tinh/khieu-nai"))
     row = page.split("<tbody>")[1].split("</tr>")[0]
-    assert ">2<" in row.replace(" ", "") and "badge bad\">1<" in row
+    from subsidy.models import Commune
+
+    s = app.extensions["subsidy.sessionmaker"]()
+    code = s.scalar(select(Commune.code))
+    s.close()
+    assert "<td>2</td>" in row and f'han=overdue">1</a>' in row and f"xa={code}" in row
+    listed = _text(client.get(f"/khieu-nai/?xa={code}&han=overdue"))
+    assert late.case_number in listed and fresh.case_number not in listed
+    assert late.case_number not in _text(client.get("/khieu-nai/?xa=KHONGCO"))
 
 
 def test_the_two_documents_print_from_the_case(app, client, login_as, make_user):

@@ -39,22 +39,26 @@ class ComplaintFilters:
     category: str = ""
     standing: str = ""
     open_only: bool = False
+    #: A commune's code (the province's accounts narrow the register to one commune).
+    commune: str = ""
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.kind or self.state or self.category or self.standing or self.open_only)
+        return bool(self.q or self.kind or self.state or self.category or self.standing or self.open_only
+                    or self.commune)
 
     def describe(self) -> str:
         """The filters in words («Khiếu nại · Quá hạn · “hùng”»)."""
         parts = [COMPLAINT_KIND_LABELS.get(self.kind, ""), COMPLAINT_STATE_LABELS.get(self.state, ""),
                  COMPLAINT_CATEGORY_LABELS.get(self.category, ""), STANDING_LABELS.get(self.standing, ""),
-                 "đang mở" if self.open_only else "", f"“{self.q}”" if self.q else ""]
+                 "đang mở" if self.open_only else "", f"xã {self.commune}" if self.commune else "",
+                 f"“{self.q}”" if self.q else ""]
         return " · ".join(p for p in parts if p)
 
     def args(self) -> dict[str, str]:
         """The filters as query-string arguments (for links that keep them)."""
         out = {"q": self.q, "loai": self.kind, "trang_thai": self.state, "noi_dung": self.category,
-               "han": self.standing, "mo": "1" if self.open_only else ""}
+               "han": self.standing, "mo": "1" if self.open_only else "", "xa": self.commune}
         return {k: v for k, v in out.items() if v}
 
 
@@ -106,6 +110,8 @@ def list_stmt(session: Session, f: ComplaintFilters, today: dt.date | None = Non
         stmt = stmt.where(Complaint.category == f.category)
     if f.open_only:
         stmt = stmt.where(Complaint.state.in_(sorted(OPEN_STATES)))
+    if f.commune:
+        stmt = stmt.where(Complaint.commune_id.in_(select(Commune.id).where(Commune.code == f.commune.upper())))
     if f.q.strip():
         typed = f.q.strip()
         cond = search_condition(typed)
