@@ -365,6 +365,9 @@ def statements(session: Session, bk: Buckets, totals: Sequence[Span], detail: Sp
         # The planner expects a group per fact row (no statistics on the union) and would sort
         # half a million rows to group them; the groups are a tenth of that: hash them.
         session.execute(text("SET LOCAL enable_sort = off"))  # until rollup.run_pass is done
+        # psycopg prepares a statement run five times on a connection, and PostgreSQL may then
+        # keep a generic plan, blind to the report's dates: plan each run for its own.
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     key = (bk.n, bk.before, tuple(totals), detail, dialect.name, commune_id is None, materialize)
     stmts = _CACHE.get(key)
     if stmts is None:
