@@ -364,7 +364,8 @@ def statements(session: Session, bk: Buckets, totals: Sequence[Span], detail: Sp
         session.execute(text("SET LOCAL work_mem = '64MB'"))
         # The planner expects a group per fact row (no statistics on the union) and would sort
         # half a million rows to group them; the groups are a tenth of that: hash them.
-        session.execute(text("SET LOCAL enable_sort = off"))  # until rollup.run_pass is done
+        if commune_id is None:  # (one commune's few rows: its plan may sort them)
+            session.execute(text("SET LOCAL enable_sort = off"))  # until rollup.run_pass is done
         # psycopg prepares a statement run five times on a connection, and PostgreSQL may then
         # keep a generic plan, blind to the report's dates: plan each run for its own.
         session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
