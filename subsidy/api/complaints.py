@@ -214,8 +214,9 @@ def complaint_counts_view() -> Response:
     today = today_vn()
     first, _ = month_bounds(today.year, today.month)
     month = complaint_counts(session, Period(first, today))
-    due = svc.due_counts(session, today)
-    open_now = len(svc.open_standings(session, today))
+    # A denunciation naming the token's account is not counted, as its list leaves it out.
+    due = svc.due_counts(session, today, viewer_id=g.api_user.id)
+    open_now = len(svc.open_standings(session, today, viewer_id=g.api_user.id))
     session.commit()  # last_used_at of the token
     return jsonify({"as_of": today.isoformat(), "received_this_month": month.received,
                     "resolved_this_month": month.resolved, "open": open_now, "due_soon": due.due_soon,

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 from subsidy.domain import tracking
 from subsidy.domain.calendar import VN_TZ, local_midnight
 from subsidy.domain.labels import (
-    AUDIT_KIND_LABELS, ENTITY_LABELS, EXPORT_LIST_LABELS, OBJECT_GONE, OBJECT_TITLES, RECEIPT_KIND_LABELS, action_label, field_label,
-    is_view, value_words,
+    AUDIT_KIND_LABELS, COMPLAINT_KIND_LABELS, ENTITY_LABELS, EXPORT_LIST_LABELS, OBJECT_GONE, OBJECT_TITLES,
+    RECEIPT_KIND_LABELS, action_label, field_label, is_view, value_words,
 )
 from subsidy.domain.list_views import Column, ExportTable
 from subsidy.models import (
-    Allocation, ApiToken, Application, AuditEntry, CashPayment, Commune, Handover, Household, ProposalList, Receipt,
-    RuleSet, User,
+    Allocation, ApiToken, Application, AuditEntry, CashPayment, Commune, Complaint, Handover, Household, ProposalList,
+    Receipt, RuleSet, User,
 )
 from subsidy.services.audit import view_condition
 
@@ -138,22 +138,25 @@ def _moment(value: Any) -> Any:
 
 #: A changed field that holds a record's id → the kind of record it names (shown by its title).
 ID_KINDS = {"application_id": "application", "household_id": "household", "proposal_list_id": "proposal_list",
-            "commune_id": "commune"}
+            "commune_id": "commune", "named_user_id": "user", "appeal_of_id": "complaint"}
 
 
-def _changes(changes: Mapping[str, Any] | None, titles: Mapping[tuple[str, int], str]) -> list[Change]:
+def _changes(changes: Mapping[str, Any] | None, titles: Mapping[tuple[str, int], str],
+             entity_type: str = "") -> list[Change]:
+    # A field is named and its codes worded as the kind of record it belongs to has them: a
+    # complaint's "state" and "outcome" are not an application's.
     out = []
     for name, value in (changes or {}).items():
         def words(v: Any) -> str:
             if name in ID_KINDS and isinstance(v, int):
-                return titles.get((ID_KINDS[name], v), value_words(name, v))
-            return value_words(name, _moment(v))
+                return titles.get((ID_KINDS[name], v), value_words(name, v, entity_type))
+            return value_words(name, _moment(v), entity_type)
         if isinstance(value, list) and len(value) == 2:
             old, new = words(value[0]), words(value[1])
             if old != new:  # a field written empty on creation (no second IMEI…) changed nothing
-                out.append(Change(field_label(name), old, new))
+                out.append(Change(field_label(name, entity_type), old, new))
         else:
-            out.append(Change(field_label(name), None, words(value)))
+            out.append(Change(field_label(name, entity_type), None, words(value)))
     return out
 
 
@@ -203,6 +206,8 @@ def _titles(session: Session, wanted: dict[str, set[int]]) -> tuple[dict[tuple[s
         ("rule_set", RuleSet, lambda o: {"code": o.code, "version": o.version},
          lambda o: ("rulesets.show", {"rule_set_id": o.id})),
         ("commune", Commune, lambda o: {"name": o.name}, None),
+        ("complaint", Complaint, lambda o: {"kind": COMPLAINT_KIND_LABELS.get(o.kind, o.kind), "number": o.case_number},
+         lambda o: ("complaints.show", {"complaint_id": o.id})),
     ]
     for kind, model, fill, link in simple:
         if wanted.get(kind):
@@ -243,7 +248,7 @@ def describe(session: Session, entries: Iterable[AuditEntry]) -> list[LogRow]:
             title = titles.get(key) or _gone(e.entity_type)
         rows.append(LogRow(id=e.id, at=e.at, actor=actors.get(e.actor_id, "Hệ thống") if e.actor_id else "Hệ thống",
                            action=action_label(e.action), view=is_view(e.action), title=title,
-                           link=links.get(key) if key else None, changes=_changes(e.changes, titles),
+                           link=links.get(key) if key else None, changes=_changes(e.changes, titles, e.entity_type),
                            note=e.note or ""))
     return rows
 

@@ -58,9 +58,10 @@ def _lists_with_entries(session: Session, status: str) -> list[ProposalList]:
                                    .exists()).order_by(ProposalList.id)))
 
 
-def tasks_for(session: Session, role: str, board: Dashboard | None = None) -> list[Task]:
+def tasks_for(session: Session, role: str, board: Dashboard | None = None, user_id: int | None = None) -> list[Task]:
     """The to-do list of ``role`` ("clerk", "approver"; others get []), in the order of the work.
-    Lines with nothing to do are left out."""
+    Lines with nothing to do are left out. ``user_id``: the staff account reading; a denunciation
+    naming it is not counted (Luật Tố cáo 2018, Điều 47–48, as the register's list hides it)."""
     board = board or dashboard(session)
     st = board.by_state
     out: list[Task] = []
@@ -91,7 +92,7 @@ def tasks_for(session: Session, role: str, board: Dashboard | None = None) -> li
         out.append(Task("serve", st["approved"], f"{st['approved']} hộ đã được phê duyệt chưa nhận điện thoại hoặc tiền hỗ trợ",
                         "applications.index", {"state": "approved"}))
     if role in ("clerk", "approver"):
-        due = complaints.due_counts(session)
+        due = complaints.due_counts(session, viewer_id=user_id)
         if due.overdue:
             out.append(Task("complaints_overdue", due.overdue, f"{due.overdue} đơn khiếu nại, kiến nghị, tố cáo đã quá hạn "
                             "xử lý theo luật", "complaints.index", {"han": "overdue"}))

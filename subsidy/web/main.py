@@ -17,7 +17,7 @@ def index():
     # The tiles link to the household and application pages: only for the roles that may open them.
     session = db_session()
     board = todo.dashboard(session) if may("households.index") else None
-    tasks = todo.tasks_for(session, current_user.role, board) if board is not None else []
+    tasks = todo.tasks_for(session, current_user.role, board, current_user.id) if board is not None else []
     previews = imports.pending_previews() if may("imports.new") else []
     rules = pages.rule_set_notice(session) if may("applications.index") else None
     unnamed = users.unnamed_signers(session) if current_user.role == "admin" else []

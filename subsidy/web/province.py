@@ -101,7 +101,8 @@ def complaints():
     """Open complaints, petitions and denunciations per commune: how many, due soon, overdue."""
     from subsidy.services import complaints as complaints_svc
 
-    return render_template("province/complaints.html", lines=complaints_svc.province_summary(db_session()))
+    lines = complaints_svc.province_summary(db_session(), viewer_id=current_user.id)
+    return render_template("province/complaints.html", lines=lines)
 
 
 @bp.route("/phe-duyet")

@@ -19,6 +19,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from subsidy.domain.labels import STATE_LABELS, field_label, value_words
 from subsidy.domain.workflow import RoleNotAllowed, WorkflowError
 from subsidy.models import AuditEntry, Commune, Complaint, ComplaintEvent
 from subsidy.services import complaints as svc
@@ -335,3 +336,54 @@ def test_a_day_off_the_admin_adds_moves_the_working_day_deadlines(session, clerk
     # 12/05 off: the tenth working day after 24/04 is now Thursday 14/05
     page = svc.case_page(session, c, clerk, today=D(2026, 5, 14))
     assert [(d.key, d.due, d.status) for d in page.deadlines][1] == ("acceptance", D(2026, 5, 14), "due_soon")
+
+
+def test_a_denunciation_is_not_counted_for_the_person_it_names(session, clerk, approver, household):
+    # Luật Tố cáo 2018, Điều 47–48: the person denounced never sees the denunciation, not even as
+    # a count on the home page. Received Wednesday 29/04, forwarding due 08/05 → overdue on 11/05.
+    from subsidy.services import todo
+
+    svc.record_case(session, svc.CaseInput(kind="denunciation", filer="head", channel="letter",
+                                           category="staff_conduct", text="Cán bộ đòi tiền khi bàn giao máy",
+                                           household_id=household().id, received_on=D(2026, 4, 29),
+                                           named_user_id=approver.id), clerk, today=D(2026, 4, 29))
+    today = D(2026, 5, 11)
+    assert svc.due_counts(session, today, viewer_id=clerk.id) == svc.queries.DueCounts(0, 1)
+    assert svc.due_counts(session, today, viewer_id=approver.id) == svc.queries.DueCounts(0, 0)
+    assert len(svc.open_standings(session, today, viewer_id=approver.id)) == 0
+    [line] = svc.province_summary(session, today, viewer_id=approver.id)
+    assert (line.open, line.due_soon, line.overdue) == (0, 0, 0)
+    [line] = svc.province_summary(session, today, viewer_id=clerk.id)
+    assert (line.open, line.overdue) == (1, 1)
+    # The to-do list counts as of today in Việt Nam (the case is overdue from 11/05/2026 on): the
+    # named approver's list has no complaints line, the clerk's has one.
+    keys = {t.key for t in todo.tasks_for(session, "approver", user_id=approver.id)}
+    assert not keys & {"complaints_overdue", "complaints_due_soon"}
+    keys = {t.key for t in todo.tasks_for(session, "clerk", user_id=clerk.id)}
+    assert keys & {"complaints_overdue", "complaints_due_soon"}
+
+
+def test_the_audit_log_words_a_complaint_with_the_registers_labels(session, clerk, approver, household):
+    # A complaint's "state" and "outcome" share their names with an application's: the log must
+    # word them as the register does (labels/complaints.py), not as the application's workflow.
+    from subsidy.services import audit_log
+
+    c = _case(session, clerk, household())
+    svc.move_case(session, c, "accepted", clerk, on=D(2026, 5, 6), today=D(2026, 5, 6))
+    svc.move_case(session, c, "decided", approver, outcome="partly_upheld", reason="Hộ đủ điều kiện E1, xét lại",
+                  on=D(2026, 5, 6), today=D(2026, 5, 6))
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "complaint")
+                              .order_by(AuditEntry.id)).all()
+    record, accept, decide = audit_log.describe(session, entries)
+    assert record.title == f"Khiếu nại số {c.case_number}" and record.link == ("complaints.show", {"complaint_id": c.id})
+    recorded = {ch.field: ch.new for ch in record.changes}
+    assert recorded["Loại đơn"] == "Khiếu nại" and recorded["Nội dung đơn"] == "Kết quả xét điều kiện"
+    assert recorded["Trạng thái đơn"] == "Đã tiếp nhận" and recorded["Cách tiếp nhận"] == "Trực tiếp"
+    assert recorded["Người gửi đơn"] == "Chủ hộ" and recorded["Cấp giải quyết"] == "Chủ tịch UBND xã (lãnh đạo xã)"
+    changed = {ch.field: (ch.old, ch.new) for ch in decide.changes}
+    assert changed["Trạng thái đơn"] == ("Đã thụ lý", "Đã giải quyết")
+    assert changed["Kết quả giải quyết"] == ("(trống)", "Khiếu nại đúng một phần")
+    # An application's entry keeps the workflow's words for the same field names.
+    assert value_words("state", "decided") == "decided" and value_words("state", "decided", "complaint") == "Đã giải quyết"
+    assert value_words("state", "approved") == STATE_LABELS["approved"]
+    assert field_label("outcome") == "Kết quả kiểm tra" and field_label("outcome", "complaint") == "Kết quả giải quyết"

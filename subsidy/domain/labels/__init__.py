@@ -420,8 +420,7 @@ OBJECT_TITLES: dict[str, str] = {
     "allocation": "Phân bổ {quantity} máy theo {source}",
     "user": "Tài khoản {username}",
     "api_token": "Mã truy cập API «{name}»",
-    "rule_set": "Bộ quy tắc {code} phiên bản {version}", "commune": "{name}",
-}
+    "rule_set": "Bộ quy tắc {code} phiên bản {version}", "commune": "{name}", "complaint": "{kind} số {number}"}
 #: A record of that kind that is no longer on file (or an entry about no single record).
 OBJECT_GONE = "{kind} (không còn trong hệ thống)"
 
@@ -460,40 +459,41 @@ FIELD_LABELS: dict[str, str] = {
 LIST_STATUS_LABELS: dict[str, str] = {"draft": "Đang lập (dự thảo)", "submitted": "Đã trình, chờ phê duyệt",
                                       "approved": "Đã phê duyệt", "cancelled": "Đã hủy"}
 GENDER_LABELS: dict[str, str] = {"M": "Nam", "F": "Nữ"}
-YES_NO = ("Có", "Không")
-EMPTY_VALUE = "(trống)"
+YES_NO, EMPTY_VALUE = ("Có", "Không"), "(trống)"
 #: The log's kinds of entries, for its filter: changes (the default) or views of personal data.
 AUDIT_KIND_LABELS: dict[str, str] = {"changes": "Thay đổi", "views": "Lượt xem, tải danh sách", "all": "Tất cả"}
-
 #: Fields whose stored code is named by a label table.
 _CODED_FIELDS: dict[str, dict] = {
     "state": STATE_LABELS, "category": CATEGORY_LABELS, "prior_device": PRIOR_DEVICE_LABELS, "kind": JOB_LABELS,
     "role": ROLE_LABELS, "outcome": OUTCOME_LABELS, "status": LIST_STATUS_LABELS, "head_gender": GENDER_LABELS,
-    "list": {**LIST_PAGE_LABELS, **EXPORT_LIST_LABELS}, "format": EXPORT_FORMAT_LABELS, "priority_tier": TIER_LABELS,
-}
+    "list": {**LIST_PAGE_LABELS, **EXPORT_LIST_LABELS}, "format": EXPORT_FORMAT_LABELS, "priority_tier": TIER_LABELS}
+#: Kinds of record whose fields share a name with another's but not its meaning: (names, value tables).
+_BY_ENTITY = {"complaint": (COMPLAINT_AUDIT_FIELD_LABELS, COMPLAINT_CODED_FIELDS)}
 
 
-def field_label(field: str) -> str:
-    """The name of a changed field in the log ("citizen_id" → "Số CCCD"); an unknown field is
-    shown as itself with its underscores as spaces."""
-    return FIELD_LABELS.get(field) or field.replace("_", " ")
+def field_label(field: str, entity_type: str = "") -> str:
+    """The name of a changed field of a record of kind ``entity_type`` in the log ("citizen_id" → "Số CCCD";
+    a complaint's "outcome" → "Kết quả giải quyết"); an unknown field as itself, underscores as spaces."""
+    own = _BY_ENTITY.get(entity_type, ({}, {}))[0]
+    return own.get(field) or FIELD_LABELS.get(field) or field.replace("_", " ")
 
 
-def value_words(field: str, value: object) -> str:
-    """A stored value of ``field`` in words, as the log shows it: codes by their label ("paid" →
-    "Đã chi hỗ trợ bằng tiền"), True/False as "Có"/"Không", ISO dates as dd/mm/yyyy and moments as
-    dd/mm/yyyy HH:MM (UTC as stored), None or "" as "(trống)", a list joined with commas."""
+def value_words(field: str, value: object, entity_type: str = "") -> str:
+    """A stored value of ``field`` of a record of kind ``entity_type`` in the log's words: codes by their label
+    ("paid" → "Đã chi hỗ trợ bằng tiền"; a complaint's "decided" → "Đã giải quyết"), True/False as "Có"/"Không",
+    ISO dates as dd/mm/yyyy, moments as dd/mm/yyyy HH:MM (UTC), None or "" as "(trống)", a list joined by commas."""
     if value is None or value == "":
         return EMPTY_VALUE
     if isinstance(value, bool):
         return YES_NO[0] if value else YES_NO[1]
-    table = _CODED_FIELDS.get(field)
+    own = _BY_ENTITY.get(entity_type, ({}, {}))[1]
+    table = own.get(field) if field in own else _CODED_FIELDS.get(field)
     if table is not None and value in table:
         return str(table[value])
     if field == "support_form" and value in SUPPORT_FORM_LABELS:
         return SUPPORT_FORM_LABELS[str(value)].choice
     if isinstance(value, (list, tuple)):
-        return ", ".join(value_words(field, v) for v in value) or EMPTY_VALUE
+        return ", ".join(value_words(field, v, entity_type) for v in value) or EMPTY_VALUE
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-" and value[:4].isdigit():
         day = f"{value[8:10]}/{value[5:7]}/{value[:4]}"
         return day + (f" {value[11:16]}" if len(value) >= 16 and value[10:11] in "T " else "")

@@ -129,3 +129,16 @@ COMPLAINT_FIELD_LABELS: dict[str, str] = {
     "appeal_of_id": "Đơn lần đầu", "second_case": "Đơn khiếu nại lần hai", "receipt_id": "Biên bản",
     "correction_decision_id": "Lần xét lại hồ sơ",
 }
+#: The audit log's names of a complaint's fields where the application's field of the same name
+#: means something else ("outcome" is a check's result there, "kind" a job's kind).
+COMPLAINT_AUDIT_FIELD_LABELS: dict[str, str] = {
+    "kind": "Loại đơn", "case_kind": "Loại đơn", "category": "Nội dung đơn", "outcome": "Kết quả giải quyết",
+    "received_on": "Ngày nhận đơn", "state": "Trạng thái đơn",
+}
+#: A complaint's coded fields → the table naming their values in the audit log.
+COMPLAINT_CODED_FIELDS: dict[str, dict[str, str]] = {
+    "state": COMPLAINT_STATE_LABELS, "kind": COMPLAINT_KIND_LABELS, "case_kind": COMPLAINT_KIND_LABELS,
+    "outcome": {**PETITION_OUTCOME_LABELS, **COMPLAINT_OUTCOME_LABELS}, "category": COMPLAINT_CATEGORY_LABELS,
+    "channel": COMPLAINT_CHANNEL_LABELS, "filer": COMPLAINT_FILER_LABELS, "level": DECIDER_LEVEL_LABELS,
+    "refusal_reason": REFUSAL_REASON_LABELS,
+}

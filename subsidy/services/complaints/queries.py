@@ -79,13 +79,25 @@ def row_dates(row) -> CaseDates:
                      bool(row[10]), bool(row[11]), row[12])
 
 
-def open_standings(session: Session, today: dt.date, commune_id: int | None = None) -> dict[int, tuple[int, str]]:
+def not_naming(viewer_id: int | None):
+    """The condition that leaves out the denunciations naming staff account ``viewer_id`` (None:
+    no condition). The person denounced never sees the denunciation, not even as a count (the
+    denouncer is protected, Luật Tố cáo 2018, Điều 47–48)."""
+    if viewer_id is None:
+        return None
+    return or_(Complaint.named_user_id.is_(None), Complaint.named_user_id != viewer_id)
+
+
+def open_standings(session: Session, today: dt.date, commune_id: int | None = None,
+                   viewer_id: int | None = None) -> dict[int, tuple[int, str]]:
     """{case id: (commune id, standing)} of the open cases (received, accepted, in review) whose
     deadlines run for the authority, as of ``today``; ``commune_id`` narrows to one commune
-    (else the Session's scope)."""
+    (else the Session's scope); ``viewer_id`` leaves out the denunciations naming that account."""
     stmt = case_dates_select().where(Complaint.state.in_(sorted(OPEN_STATES)))
     if commune_id is not None:
         stmt = stmt.where(Complaint.commune_id == commune_id)
+    if viewer_id is not None:
+        stmt = stmt.where(not_naming(viewer_id))
     out: dict[int, tuple[int, str]] = {}
     extra = instance_settings.extra_holidays(session)
     for row in session.execute(stmt):
@@ -101,7 +113,7 @@ def list_stmt(session: Session, f: ComplaintFilters, today: dt.date | None = Non
     Luật Tố cáo 2018, Điều 47–48: the person denounced never sees the denunciation)."""
     stmt = select(Complaint).outerjoin(Household, Household.id == Complaint.household_id)
     if viewer_id is not None:
-        stmt = stmt.where(or_(Complaint.named_user_id.is_(None), Complaint.named_user_id != viewer_id))
+        stmt = stmt.where(not_naming(viewer_id))
     if f.kind in COMPLAINT_KIND_LABELS:
         stmt = stmt.where(Complaint.kind == f.kind)
     if f.state in COMPLAINT_STATE_LABELS:
@@ -118,7 +130,8 @@ def list_stmt(session: Session, f: ComplaintFilters, today: dt.date | None = Non
         stmt = stmt.where(or_(Complaint.case_number.startswith(typed, autoescape=True),
                               cond if cond is not None else false()))
     if f.standing in STANDINGS:
-        ids = [i for i, (_, s) in open_standings(session, today or today_vn()).items() if s == f.standing]
+        ids = [i for i, (_, s) in open_standings(session, today or today_vn(), viewer_id=viewer_id).items()
+               if s == f.standing]
         stmt = stmt.where(Complaint.id.in_(ids) if ids else false())
     return stmt.order_by(Complaint.received_on.desc(), Complaint.id.desc())
 
@@ -207,9 +220,10 @@ class DueCounts:
     overdue: int
 
 
-def due_counts(session: Session, today: dt.date | None = None) -> DueCounts:
-    """How many open cases of the Session's commune are due soon and overdue as of ``today``."""
-    s = [v for _, v in open_standings(session, today or today_vn()).values()]
+def due_counts(session: Session, today: dt.date | None = None, viewer_id: int | None = None) -> DueCounts:
+    """How many open cases of the Session's commune are due soon and overdue as of ``today``;
+    ``viewer_id``: the staff account reading (denunciations naming it are not counted)."""
+    s = [v for _, v in open_standings(session, today or today_vn(), viewer_id=viewer_id).values()]
     return DueCounts(s.count(dl.DUE_SOON), s.count(dl.OVERDUE))
 
 
@@ -225,15 +239,19 @@ class CommuneCases:
     overdue: int
 
 
-def province_summary(session: Session, today: dt.date | None = None) -> list[CommuneCases]:
+def province_summary(session: Session, today: dt.date | None = None, viewer_id: int | None = None) -> list[CommuneCases]:
     """Open, due-soon and overdue cases of every active commune (zeros included), in the
-    communes' code order, as of ``today``."""
+    communes' code order, as of ``today``; ``viewer_id``: the staff account reading
+    (denunciations naming it are not counted)."""
     today = today or today_vn()
     by_commune: dict[int, list[str]] = {}
-    for cid, s in open_standings(session, today).values():
+    for cid, s in open_standings(session, today, viewer_id=viewer_id).values():
         by_commune.setdefault(cid, []).append(s)
     open_counts: dict[int, int] = {}
-    for cid, in session.execute(select(Complaint.commune_id).where(Complaint.state.in_(sorted(OPEN_STATES)))):
+    opened = select(Complaint.commune_id).where(Complaint.state.in_(sorted(OPEN_STATES)))
+    if viewer_id is not None:
+        opened = opened.where(not_naming(viewer_id))
+    for cid, in session.execute(opened):
         open_counts[cid] = open_counts.get(cid, 0) + 1
     out = []
     for c in session.scalars(select(Commune).where(Commune.active.is_(True)).order_by(Commune.code)):
