@@ -19,6 +19,7 @@ TOPICS: dict[str, str] = {
     "handovers": "Bàn giao điện thoại, chi tiền",
     "receipts": "Biên bản và giấy biên nhận",
     "reports": "Báo cáo tháng và báo cáo năm",
+    "complaints": "Khiếu nại, kiến nghị, tố cáo",
     "radio": "Số liệu cho Đài truyền thanh",
     "admin": "Tài khoản và nhật ký thao tác",
 }

@@ -15,6 +15,7 @@ STATIC = Path(__file__).resolve().parents[2] / "subsidy" / "static"
 @pytest.mark.parametrize("path,topic", [
     ("/ho-gia-dinh/", "households"), ("/ho-so/", "applications"), ("/danh-sach/", "lists"),
     ("/bien-ban/", "receipts"), ("/bao-cao", "reports"), ("/phat-thanh/", "radio"), ("/nhap-danh-sach/", "imports"),
+    ("/khieu-nai/", "complaints"),
 ])
 def test_each_screen_links_to_its_guide_page(client, login_as, path, topic):
     login_as("clerk")
