@@ -10,6 +10,8 @@ quota, reports, the queue); these listeners are the safety net and the default:
   page answers 404, as if the object did not exist). ``execution_options(subsidy_all_communes=
   True)`` lifts it for the checks that must look across communes (a CCCD, E4; domain.md §10).
   Core statements on tables (the bulk writers) are not touched: they set ``commune_id`` themselves.
+  A search in such a Session leaves out SQLite's FTS5 prefilter (search_index.without_prefilters):
+  the commune's index finds the commune's rows sooner than FTS5 finds every commune's matches.
 * ``before_flush``: a new scoped row without ``commune_id`` takes its parent's (a handover, a cash
   payment, a receipt or an eligibility decision its application's, an application or a complaint its
   household's), else the Session's
@@ -33,6 +35,7 @@ from subsidy.models.complaint import Complaint
 from subsidy.models.handover import CashPayment, Handover
 from subsidy.models.household import Household
 from subsidy.models.receipt import Receipt, ReceiptCounter
+from subsidy.models.search_index import without_prefilters
 from subsidy.models.user import User
 
 #: Models with a commune_id whose reads are limited to the Session's commune.
@@ -71,7 +74,8 @@ def _limit_to_commune(state: ORMExecuteState) -> None:
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    state.statement = state.statement.options(*(
+    statement = without_prefilters(state.statement) if state.is_select else state.statement
+    state.statement = statement.options(*(
         with_loader_criteria(model, model.commune_id == commune_id, include_aliases=True)  # type: ignore[attr-defined]
         for model in SCOPED))
 

@@ -1,6 +1,8 @@
 """Search through the trigram indexes (models/search_index.py; migration 0010): the households and
 receipts a search finds are the ones the folding rule says (domain.md §9), computed here
-independently, on the suite's database; the FTS5 table stays in step with every write on SQLite;
+independently, on the suite's database, both in a Session working for one commune (SQLite: the
+commune's index, no FTS5) and in one across communes (SQLite: through FTS5); the FTS5 table stays
+in step with every write on SQLite;
 and SQLite and PostgreSQL find the same households for the same queries (when the suite runs on
 PostgreSQL: CI's second pass, or TEST_DATABASE_URL)."""
 from __future__ import annotations
@@ -10,10 +12,11 @@ import re
 import unicodedata
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import event, insert, text
 
 from subsidy.db import make_engine, make_sessionmaker, upgrade_database
 from subsidy.models import Commune, Household
+from subsidy.models.scoping import set_commune
 from subsidy.services import households as svc
 from tests import factories as f
 
@@ -30,8 +33,8 @@ def _fold(s: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
 
 
-def _rows(n: int = 240) -> list[dict]:
-    rnd = random.Random(12)
+def _rows(n: int = 240, seed: int = 12) -> list[dict]:
+    rnd = random.Random(seed)
     out = []
     for i in range(n):
         name = f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}"
@@ -56,8 +59,9 @@ def expected(rows: list[dict], query: str) -> set[str]:
     return found
 
 
-def _fill(session, rows):
-    commune_id = session.scalar(text("SELECT id FROM communes ORDER BY id LIMIT 1"))
+def _fill(session, rows, commune_id=None):
+    if commune_id is None:
+        commune_id = session.scalar(text("SELECT id FROM communes ORDER BY id LIMIT 1"))
     session.execute(insert(Household), [dict(r, commune_id=commune_id) for r in rows])  # a bulk write, as the importer's
     session.commit()
 
@@ -71,9 +75,50 @@ def rows(session):
     return data
 
 
+@pytest.fixture
+def two_communes(session, rows):
+    """``rows`` in the first commune and as many other households in a second one (codes
+    «82599…», names drawn afresh): (first commune's id, its rows, every row)."""
+    first = session.scalar(text("SELECT id FROM communes ORDER BY id LIMIT 1"))
+    second = session.execute(insert(Commune).values(
+        code="99999", name="Xã Thử Hai", issuing_body="UBND xã Thử Hai", issuing_body_parent="", place_name="Thử Hai",
+        approval_level="commune", active=True).returning(Commune.id)).scalar_one()
+    others = [dict(r, code="82599" + r["code"][5:]) for r in _rows(seed=34)]
+    for r in others:
+        r["search_text"], r["sort_key"] = svc.derived_keys(r["head_name"], r["code"], r["citizen_id"], r["phone"])
+    _fill(session, others, second)
+    yield first, rows, rows + others
+    set_commune(session, None)
+
+
+def _sql_sent(session, call):
+    """(what ``call(session)`` returns, the SQL statements it sent)."""
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        return call(session), sent
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
 @pytest.mark.parametrize("query", QUERIES)
-def test_a_search_finds_what_the_folding_rule_says(session, rows, query):
-    assert {h.code for h in svc.search_households(session, query)} == expected(rows, query)
+def test_a_search_finds_what_the_folding_rule_says(session, two_communes, query):
+    """Across communes (the province's roles: SQLite searches through FTS5) and in one commune
+    (its staff: the commune's rows by its index, no FTS5), the households the rule says."""
+    commune_id, mine, everyone = two_communes
+    found, sent = _sql_sent(session, lambda s: {h.code for h in svc.search_households(s, query)})
+    assert found == expected(everyone, query)
+    set_commune(session, commune_id)
+    found_here, sent_here = _sql_sent(session, lambda s: {h.code for h in svc.search_households(s, query)})
+    assert found_here == expected(mine, query)
+    assert not any("households_fts" in q for q in sent_here)
+    long_word = any(len(w) >= 3 for w in re.findall(r"[a-z0-9]+", _fold(query)))
+    assert any("households_fts" in q for q in sent) == (long_word and session.bind.dialect.name == "sqlite")
 
 
 def test_the_queries_find_something_and_not_everything(rows):
