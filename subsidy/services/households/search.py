@@ -29,8 +29,9 @@ def search_condition(query: str, exact: bool = False) -> ColumnElement[bool] | N
     matches anywhere in the household code, CCCD or phone (a fragment).  The match is a plain
     ``LIKE`` on the stored ASCII ``search_text``, never the database's lower(), collation, ILIKE
     or unaccent, so SQLite and PostgreSQL return the same rows; a trigram index finds the
-    candidates first (models.search_index: pg_trgm on PostgreSQL, FTS5 on SQLite; words of 3
-    characters or more, shorter ones are left to the LIKE).  A word also
+    candidates first (models.search_index: pg_trgm on PostgreSQL, FTS5 on SQLite — on SQLite
+    only across communes: a Session working for one commune leaves FTS5 out, its commune's index
+    bounds the LIKE; words of 3 characters or more, shorter ones are left to the LIKE).  A word also
     matches at the very start of the key (a key stored without its leading space).
 
     Every pattern is built with ``contains``/``startswith(..., autoescape=True)``: ``%`` and ``_``
