@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -202,7 +203,7 @@ def audit_log():
     """The audit log for the commune's leader and the admin: filtered by person, dates, kind
     (changes by default; views of personal data apart), record and action, told in words."""
     session = db_session()
-    f = audit_log_svc.AuditFilters.from_args(request.args)
+    f = replace(audit_log_svc.AuditFilters.from_args(request.args), viewer_id=current_user.id)
     page = paginate(session, audit_log_svc.log_query(f), page_arg(request.args), 50)
     return render_template("admin/audit.html", page=page, rows=audit_log_svc.describe(session, page.items), f=f,
                            staff=audit_log_svc.staff(session), kinds=AUDIT_KIND_LABELS, entities=ENTITY_LABELS,
@@ -214,7 +215,7 @@ def audit_log():
 def audit_export():
     """The filtered audit log as an Excel workbook (every entry, newest first); itself audited."""
     session = db_session()
-    f = audit_log_svc.AuditFilters.from_args(request.args)
+    f = replace(audit_log_svc.AuditFilters.from_args(request.args), viewer_id=current_user.id)
     text = audit_log_svc.filters_text(session, f)
     count = list_exports.count(session, audit_log_svc.log_query(f))
     table = audit_log_svc.log_table(session, f, on=today_vn(), prepared_by=current_user.full_name or "",

@@ -387,3 +387,23 @@ def test_the_audit_log_words_a_complaint_with_the_registers_labels(session, cler
     assert value_words("state", "decided") == "decided" and value_words("state", "decided", "complaint") == "Đã giải quyết"
     assert value_words("state", "approved") == STATE_LABELS["approved"]
     assert field_label("outcome") == "Kết quả kiểm tra" and field_label("outcome", "complaint") == "Kết quả giải quyết"
+
+
+def test_the_audit_log_leaves_out_a_denunciation_for_the_person_it_names(session, clerk, approver, household):
+    # The commune's leader reads the audit log; a denunciation naming them is not in it for them
+    # (Luật Tố cáo 2018, Điều 47–48), while the complaint beside it is, and the admin sees both.
+    from subsidy.services import audit_log
+
+    h = household()
+    c = _case(session, clerk, h)
+    t = svc.record_case(session, svc.CaseInput(kind="denunciation", filer="head", channel="letter",
+                                               category="staff_conduct", text="Đòi tiền", household_id=h.id,
+                                               named_user_id=approver.id), clerk, today=D(2026, 4, 24))
+    svc.move_case(session, t, "forwarded", clerk, reason="Thanh tra huyện", today=D(2026, 4, 24))
+
+    def cases(viewer_id):
+        f = audit_log.AuditFilters(entity_type="complaint", viewer_id=viewer_id)
+        return sorted({e.entity_id for e in session.scalars(audit_log.log_query(f))})
+
+    assert cases(approver.id) == [c.id]
+    assert cases(clerk.id) == sorted([c.id, t.id]) and cases(None) == sorted([c.id, t.id])
