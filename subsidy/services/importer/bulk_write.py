@@ -21,7 +21,7 @@ from subsidy.db import shared_value, utcnow
 from subsidy.models import Household, HouseholdMember, HouseholdStatus, User
 from subsidy.services import audit
 from subsidy.services.households import household_row
-from subsidy.services.importer.plan import IMPORT_FIELDS, ImportPlan
+from subsidy.services.importer.plan import IMPORT_FIELDS, ImportPlan, created_changes
 
 # Core statements on the table rather than ORM bulk operations: the ORM adds bookkeeping per row
 # and, by default, splits a bulk INSERT by which values are None (one statement per pattern of
@@ -61,19 +61,22 @@ def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None
     if plan.inserts:
         stmt = insert(_TABLE).values(created_at=stamp, updated_at=stamp)
         for chunk in _chunks(plan.inserts):
-            rows = [household_row(facts, new=True) for _out, facts in chunk]
+            rows = [household_row(facts, new=True) for _out, facts, _people in chunk]
             for row in rows:
                 row.update(created_by)
             session.execute(stmt, rows)
         # The new ids in one SELECT (codes are unique in the commune): cheaper than INSERT … RETURNING here.
-        new_codes = {facts["code"] for _out, facts in plan.inserts}
+        new_codes = {facts["code"] for _out, facts, _people in plan.inserts}
         ids = {code: hid for hid, code in session.execute(
             select(_TABLE.c.id, _TABLE.c.code).where(_TABLE.c.commune_id == plan.commune_id)) if code in new_codes}
-        for out, facts in plan.inserts:
+        for out, facts, _people in plan.inserts:
             out.household_id = ids[facts["code"]]
-        audit.record_many(session, actor, "household.create", "household",
-                          [(out.household_id, out.changes, note.format(out.number)) for out, _facts in plan.inserts],
-                          at=now, commune_id=plan.commune_id)
+        # Each new household's changes are built a chunk at a time, never all at once.
+        for chunk in _chunks(plan.inserts):
+            audit.record_many(session, actor, "household.create", "household",
+                              [(out.household_id, created_changes(facts, people), note.format(out.number))
+                               for out, facts, people in chunk],
+                              at=now, commune_id=plan.commune_id)
 
     if plan.updates:
         stmt = (update(_TABLE).where(_TABLE.c.id == bindparam("_id"))

@@ -152,12 +152,13 @@ class ImportReport:
 @dataclass
 class ImportPlan:
     """What an import would write: ``report`` (every row's outcome, for the clerk), ``inserts``
-    (``(row, facts)`` of each new household, as read: the writer fills in the defaults) and
+    (``(row, facts, people)`` of each new household, as read: the writer fills in the defaults;
+    ``people`` its members' change for the audit, or None) and
     ``updates`` (``(row, household id, facts)``: the household's imported fields as they will be
     once the row is saved)."""
 
     report: ImportReport
-    inserts: list[tuple[RowOutcome, dict[str, Any]]]
+    inserts: list[tuple[RowOutcome, dict[str, Any], list[Any] | None]]
     updates: list[tuple[RowOutcome, int, dict[str, Any]]]
     #: The commune the list belongs to (its households are the ones matched and written).
     commune_id: int = 0
@@ -181,14 +182,24 @@ _EXISTING_COLUMNS = (
 )
 
 
-class _Existing(dict):
-    """A household on file as loaded for planning: a dict that also answers ``h.field``."""
+_EXISTING_INDEX = {c.key: i for i, c in enumerate(_EXISTING_COLUMNS)}
+
+
+class _Existing(tuple):
+    """A household on file as loaded for planning: a tuple of :data:`_EXISTING_COLUMNS` that
+    answers ``h["field"]`` and ``h.field`` (a commune's whole list is loaded: a tuple costs a
+    fifth of a dict per household)."""
 
     __slots__ = ()
 
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, _EXISTING_INDEX[key])
+        return tuple.__getitem__(self, key)
+
     def __getattr__(self, name: str) -> Any:
         try:
-            return self[name]
+            return tuple.__getitem__(self, _EXISTING_INDEX[name])
         except KeyError:
             raise AttributeError(name) from None
 
@@ -244,8 +255,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     if commune_id is None:
         commune_id = default_commune_id(session)
     result = session.execute(select(*_EXISTING_COLUMNS).where(Household.commune_id == commune_id))
-    keys = tuple(result.keys())
-    existing = [_Existing(zip(keys, r)) for r in result]
+    existing = [_Existing(r) for r in result]
     by_code = {h["code"]: h for h in existing}
     by_cid = {h["citizen_id"]: h for h in existing if h["citizen_id"]}
 
@@ -308,7 +318,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
 
     check_person_ids(session, planned)
     on_file_members = existing_members(session, planned)
-    inserts: list[tuple[RowOutcome, dict[str, Any]]] = []
+    inserts: list[tuple[RowOutcome, dict[str, Any], list[Any] | None]] = []
     updates: list[tuple[RowOutcome, int, dict[str, Any]]] = []
     member_writes: list[tuple[RowOutcome, int | None, list[dict[str, Any]]]] = []
     year_rows: list[tuple[RowOutcome, str, int | None]] = []
@@ -325,12 +335,9 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         year_rows.append((out, rec.category, target.id if target is not None else None))
         if target is None:
             out.status = "new"
-            # Shown and audited as the household will be stored: the column defaults count too.
-            stored = new_household_facts(values)
-            out.changes = {k: [None, _json(stored[k])] for k in IMPORT_FIELDS if stored[k] not in (None, False)}
-            if people is not None:
-                out.changes["people"] = people
-            inserts.append((out, values))
+            # A new row's changes (every value it stores) are built only when it is written
+            # (created_changes): kept for every row of a large list they were most of its memory.
+            inserts.append((out, values, people))
             continue
         changes = {k: [_json(target[k]), _json(values[k])] for k in IMPORT_FIELDS
                    if k in values and target[k] != values[k]}
@@ -426,6 +433,17 @@ def _new_hamlets(outcomes: list[RowOutcome], configured: Sequence[str], on_file:
     for name, entry in found.items():
         entry["like"] = close_hamlet(name, ordered)
     return found
+
+
+def created_changes(values: dict[str, Any], people: list[Any] | None) -> dict[str, list[Any]]:
+    """The audit changes of a new household from an imported row: ``{field: [None, value]}`` of
+    every value it will be stored with (the column defaults count too; empty and False values
+    left out), plus ``"people"`` (members_plan.member_change) when the row lists members."""
+    stored = new_household_facts(values)
+    changes = {k: [None, _json(stored[k])] for k in IMPORT_FIELDS if stored[k] not in (None, False)}
+    if people is not None:
+        changes["people"] = people
+    return changes
 
 
 def _json(value: Any) -> Any:
