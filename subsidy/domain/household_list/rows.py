@@ -139,6 +139,9 @@ class RowParser:
         # A sheet of households that left the list: identity only (no category; hamlet optional).
         self._left = header.category_mode == "none"
         self._head: RowResult | None = None  # per-person list: the last head row read
+        # One string per hamlet name, shared by every row of that hamlet (a list of 100,000
+        # households has a few dozen hamlets: one copy each instead of one per row).
+        self._hamlets: dict[str, str] = {}
 
     def _cells(self, row: Sequence[Any]) -> dict[str, Any]:
         n = len(row)
@@ -293,6 +296,7 @@ class RowParser:
         if not (self._left and cells.get("hamlet") is None):
             try:
                 hamlet = parse_hamlet(cells.get("hamlet"))
+                hamlet = self._hamlets.setdefault(hamlet, hamlet)
             except vn.VnValueError as err:
                 errors.append(str(err))
 

@@ -204,6 +204,30 @@ class _Existing(tuple):
             raise AttributeError(name) from None
 
 
+#: Columns with few distinct values (hamlet, category, list year…): one shared object per value.
+_SHARED_COLUMNS = tuple(_EXISTING_INDEX[k] for k in (
+    "head_gender", "citizen_id_kind", "hamlet", "category", "list_year", "prior_device", "meritorious",
+    "social_policy", "archived", "members", "head_birth_year"))
+
+
+def _load_existing(result: Any) -> list[_Existing]:
+    """The rows of the SELECT of :data:`_EXISTING_COLUMNS` as :class:`_Existing` tuples, each
+    value of :data:`_SHARED_COLUMNS` one object shared by every household that has it (the
+    database driver makes a new string per row: a commune of 100,000 households would hold
+    100,000 copies of a few dozen hamlet names)."""
+    shared: dict[Any, Any] = {}
+    keep = shared.setdefault
+    out = []
+    for r in result:
+        row = list(r)
+        for i in _SHARED_COLUMNS:
+            v = row[i]
+            if v is not None:
+                row[i] = keep((i, v), v) if v.__class__ is not str else keep(v, v)
+        out.append(_Existing(row))
+    return out
+
+
 _YEAR_IN_NAME = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])")
 
 
@@ -255,7 +279,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     if commune_id is None:
         commune_id = default_commune_id(session)
     result = session.execute(select(*_EXISTING_COLUMNS).where(Household.commune_id == commune_id))
-    existing = [_Existing(r) for r in result]
+    existing = _load_existing(result)
     by_code = {h["code"]: h for h in existing}
     by_cid = {h["citizen_id"]: h for h in existing if h["citizen_id"]}
 
