@@ -85,7 +85,7 @@ def import_households(session: Session, data: bytes, filename: str, actor: User 
     with _gc_paused():
         parsed = read_household_list(data, filename, limits, progress)
         plan = plan_import(session, parsed, filename, year, skip_invalid, hamlets, commune_id, complete)
-        del parsed  # the plan keeps what it writes: the rows as read (tens of MB) can go now
+        del parsed  # plan_import emptied its rows; the plan keeps what it writes
         report = plan.report
         if dry_run:
             return report

@@ -36,7 +36,7 @@ from subsidy.services.households import (
     check_citizen_id_owner, citizen_id_elsewhere_message, held_elsewhere, new_household_facts,
 )
 from subsidy.services.importer.members_plan import check_person_ids, existing_members, member_change, member_values
-from subsidy.services.importer.reader import ImportFileError, ParsedList
+from subsidy.services.importer.reader import ImportFileError, OtherSheet, ParsedList
 from subsidy.services.importer.year_plan import StatusWrite, default_complete, plan_year
 
 #: Fields an imported row may set, in the order shown in previews and audit entries.
@@ -271,6 +271,10 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     (:mod:`.members_plan`) and compared with those on file; the status of the list year is
     planned by :func:`year_plan.plan_year`.
 
+    ``parsed.results`` is emptied once every row is classified (what the plan needs of a row is in
+    its outcome and record: the rest of the rows as read would stay alive to the end of the
+    import for nothing).
+
     Returns the :class:`ImportPlan`.  Raises ImportFileError for an asked year out of range
     (:func:`choose_year`), CommuneRequired when the instance has several communes and none is
     given.  Reads only (except making the first commune of an empty instance).
@@ -288,7 +292,21 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     claims: dict[int, list[RowOutcome]] = {}
     elsewhere = held_elsewhere(session, commune_id, [r.record.citizen_id for r in parsed.results
                                                       if r.record is not None and r.record.citizen_id])
+    # What the later steps need of every row, gathered in this one pass so that the rows as read
+    # can go once they are planned: the households on file a row names (even a wrong row names
+    # its household: it is not absent) and this list's households for the "left" sheets.
+    named: set[int] = set()
+    listed: dict[tuple[str, str], hl.HouseholdRecord] = {}
     for r in parsed.results:
+        if not r.is_member:
+            for hit in ((by_code.get(r.code) if r.code else None), (by_cid.get(r.citizen_id) if r.citizen_id else None)):
+                if hit is not None:
+                    named.add(hit["id"])
+            if r.record is not None:
+                if r.record.code:
+                    listed[("code", r.record.code)] = r.record
+                if r.record.citizen_id:
+                    listed[("cid", r.record.citizen_id)] = r.record
         if r.skip_reason is not None:
             outcomes.append(RowOutcome(r.number, "skipped", messages=[r.skip_reason]))
             continue
@@ -340,6 +358,9 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
                     "Không gộp: hãy kiểm tra lại và chỉ giữ một dòng cho hộ này."
                 )
 
+    sheet, other_sheets = parsed.sheet, parsed.other_sheets
+    file_format, columns, header_row = parsed.file_format, dict(parsed.header.columns), parsed.header.first_row
+    parsed.results = []  # the planned rows keep their records; the rest of each row read can go
     check_person_ids(session, planned)
     on_file_members = existing_members(session, planned)
     inserts: list[tuple[RowOutcome, dict[str, Any], list[Any] | None]] = []
@@ -378,20 +399,17 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         if out.status == "error" and not out.messages:  # not reachable; keeps the report honest
             out.messages.append("Dòng lỗi.")
 
-    left_sheets, left = _left_households(parsed, by_code, by_cid)
+    left_sheets, left = _left_households(other_sheets, listed, by_code, by_cid)
+    del listed
     if complete is None:
-        complete = default_complete(year_source, filename, parsed.sheet)
-    present = {o.household_id for o in outcomes if o.household_id is not None}
-    for r in parsed.results:  # a wrong row still names its household: it is not absent
-        for hit in ((by_code.get(r.code) if r.code else None), (by_cid.get(r.citizen_id) if r.citizen_id else None)):
-            if hit is not None and not r.is_member:
-                present.add(hit["id"])
+        complete = default_complete(year_source, filename, sheet)
+    present = {o.household_id for o in outcomes if o.household_id is not None} | named
     year = plan_year(session, commune_id, [(o, c, h) for o, c, h in year_rows if o.status != "error"], present,
                      left, list_year, complete, filename)
     report = ImportReport(
-        filename=filename, file_format=parsed.file_format, list_year=list_year, year_source=year_source,
-        columns={k: v for k, v in parsed.header.columns.items()}, header_row=parsed.header.first_row,
-        sheet=parsed.sheet, rows=outcomes, skip_invalid=skip_invalid,
+        filename=filename, file_format=file_format, list_year=list_year, year_source=year_source,
+        columns=columns, header_row=header_row,
+        sheet=sheet, rows=outcomes, skip_invalid=skip_invalid,
         new_hamlets=_new_hamlets(outcomes, hamlets or (), {h["hamlet"] for h in existing}),
         left_sheets=left_sheets, left=left, complete=complete,
         year_counts={"previous_year": year.previous_year, "join": year.join, "leave": year.leave,
@@ -400,21 +418,16 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     return ImportPlan(report, inserts, updates, commune_id, member_writes, year.writes)
 
 
-def _left_households(parsed: ParsedList, by_code: dict[str, Any], by_cid: dict[str, Any],
+def _left_households(other_sheets: Sequence[OtherSheet], listed: dict[tuple[str, str], hl.HouseholdRecord],
+                     by_code: dict[str, Any], by_cid: dict[str, Any],
                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The "left poverty" sheets' households, each matched (by code, then CCCD) against this
-    list first (one that left poverty may now be near-poor: ``still_listed``), then the
-    households on file (``leaves``: not on this list any more), else ``not_on_file``."""
-    listed: dict[tuple[str, str], hl.HouseholdRecord] = {}
-    for r in parsed.results:
-        if r.record is not None and not r.is_member:
-            if r.record.code:
-                listed[("code", r.record.code)] = r.record
-            if r.record.citizen_id:
-                listed[("cid", r.record.citizen_id)] = r.record
+    list first (``listed``: its records by ``("code", code)`` and ``("cid", CCCD)``; one that
+    left poverty may now be near-poor: ``still_listed``), then the households on file
+    (``leaves``: not on this list any more), else ``not_on_file``."""
     sheets: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
-    for sheet in parsed.other_sheets:
+    for sheet in other_sheets:
         households = [r for r in sheet.results if r.skip_reason is None and not r.is_member]
         sheets.append({"title": sheet.title, "kind": sheet.kind, "rows": len(households), "error": sheet.error})
         for r in households:
