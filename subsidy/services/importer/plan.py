@@ -36,7 +36,8 @@ from subsidy.services.households import (
     check_citizen_id_owner, citizen_id_elsewhere_message, held_elsewhere, new_household_facts,
 )
 from subsidy.services.importer.members_plan import check_person_ids, existing_members, member_change, member_values
-from subsidy.services.importer.reader import ImportFileError, OtherSheet, ParsedList
+from subsidy.services.importer.left_plan import left_households
+from subsidy.services.importer.reader import ImportFileError, ParsedList
 from subsidy.services.importer.year_plan import StatusWrite, default_complete, plan_year
 
 #: Fields an imported row may set, in the order shown in previews and audit entries.
@@ -399,7 +400,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         if out.status == "error" and not out.messages:  # not reachable; keeps the report honest
             out.messages.append("Dòng lỗi.")
 
-    left_sheets, left = _left_households(other_sheets, listed, by_code, by_cid)
+    left_sheets, left = left_households(other_sheets, listed, by_code, by_cid)
     del listed
     if complete is None:
         complete = default_complete(year_source, filename, sheet)
@@ -416,40 +417,6 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
                      "change": year.change, "absent": year.absent},
     )
     return ImportPlan(report, inserts, updates, commune_id, member_writes, year.writes)
-
-
-def _left_households(other_sheets: Sequence[OtherSheet], listed: dict[tuple[str, str], hl.HouseholdRecord],
-                     by_code: dict[str, Any], by_cid: dict[str, Any],
-                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The "left poverty" sheets' households, each matched (by code, then CCCD) against this
-    list first (``listed``: its records by ``("code", code)`` and ``("cid", CCCD)``; one that
-    left poverty may now be near-poor: ``still_listed``), then the households on file
-    (``leaves``: not on this list any more), else ``not_on_file``."""
-    sheets: list[dict[str, Any]] = []
-    entries: list[dict[str, Any]] = []
-    for sheet in other_sheets:
-        households = [r for r in sheet.results if r.skip_reason is None and not r.is_member]
-        sheets.append({"title": sheet.title, "kind": sheet.kind, "rows": len(households), "error": sheet.error})
-        for r in households:
-            rec = r.record
-            entry = {"sheet": sheet.title, "kind": sheet.kind, "row": r.number, "code": r.code or r.raw_code,
-                     "head_name": rec.head_name if rec else r.raw_name, "outcome": "error", "category": None,
-                     "household_id": None, "message": " ".join(r.errors) or None}
-            entries.append(entry)
-            if rec is None:
-                continue
-            same = (listed.get(("code", rec.code)) if rec.code else None) or (
-                listed.get(("cid", rec.citizen_id)) if rec.citizen_id else None)
-            on_file = (by_code.get(rec.code) if rec.code else None) or (
-                by_cid.get(rec.citizen_id) if rec.citizen_id else None)
-            entry["household_id"] = on_file["id"] if on_file is not None else None
-            if same is not None:
-                entry["outcome"], entry["category"] = "still_listed", same.category
-            elif on_file is not None:
-                entry["outcome"] = "leaves"
-            else:
-                entry["outcome"] = "not_on_file"
-    return sheets, entries
 
 
 def _new_hamlets(outcomes: list[RowOutcome], configured: Sequence[str], on_file: set[str]) -> dict[str, dict[str, Any]]:
