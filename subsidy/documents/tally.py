@@ -65,14 +65,49 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _widths(s: Section, frame: float) -> list[float]:
+#: Left + right padding of a table cell (subsidy.documents.base.tables.data_table), in points.
+CELL_PADDING = 6.0
+#: The narrowest column of money (đồng) and the label column of a figures table, in points.
+MIN_MONEY_WIDTH, LABEL_WIDTH = 60.0, 80.0
+
+
+def _fit_width(texts: Sequence[str], style: ParagraphStyle) -> float:
+    """Points a column needs so that none of ``texts`` wraps in ``style`` (padding included)."""
+    return max((stringWidth(t, style.fontName, style.fontSize) for t in texts), default=0.0) + CELL_PADDING + 0.5
+
+
+def _widths(s: Section, frame: float, st: dict[str, ParagraphStyle]) -> list[float]:
+    """Column widths in points summing to ``frame``.
+
+    A figures table (label, counts, money): every number column is at least as wide as its widest
+    formatted value (bold in the totals row) and its header's longest word, so that no amount wraps
+    onto two lines («693.500.00 / 0»); a money column is also never narrower than MIN_MONEY_WIDTH.
+    The width left over is shared evenly by the count columns that need less than their share.
+    """
     kinds = s.kinds
     if len(kinds) > 4:  # a figures table: label column, count columns, two money columns
-        label_w, money_w = 80.0, 60.0  # the headers take at most four lines of 11 pt
-        n_money = sum(k == "money" for k in kinds)
-        n_count = len(kinds) - 1 - n_money
-        count_w = (frame - label_w - n_money * money_w) / n_count
-        return [label_w] + [money_w if k == "money" else count_w for k in kinds[1:]]
+        need = [LABEL_WIDTH]
+        for i, kind in enumerate(kinds[1:], start=1):
+            values = [_num(r[i]) for r in s.rows]
+            totals = [_num(s.totals[i])] if s.totals else []
+            words = s.header[i].split()
+            width = max(_fit_width(values, st["num"]), _fit_width(totals, st["total_num"]),
+                        _fit_width(words, st["head"]))
+            need.append(max(width, MIN_MONEY_WIDTH) if kind == "money" else width)
+        widths = list(need)
+        flexible = [i for i, k in enumerate(kinds) if k == "count"]
+        # share what is left among the count columns; one that needs more than the even share keeps
+        # its need and the others share the rest (water-filling)
+        while flexible:
+            fixed = sum(w for i, w in enumerate(widths) if i not in flexible)
+            share = (frame - fixed) / len(flexible)
+            wider = [i for i in flexible if need[i] > share]
+            if not wider:
+                for i in flexible:
+                    widths[i] = share
+                break
+            flexible = [i for i in flexible if i not in wider]
+        return widths
     if kinds == ("text", "text", "count"):
         return [45.0, frame - 45.0 - 70.0, 70.0]
     return [frame - 80.0, 80.0]
@@ -96,7 +131,7 @@ def _table(s: Section, frame: float, st: dict[str, ParagraphStyle]) -> Flowable:
     empty = not rows
     if empty:
         rows = [[Paragraph("Không có số liệu", st["text"])] + [""] * (len(s.kinds) - 1)]
-    table = b.data_table(head, rows, _widths(s, frame), totals=totals, padding=PADDING)
+    table = b.data_table(head, rows, _widths(s, frame, st), totals=totals, padding=PADDING)
     if empty:  # the sentence across the whole row, not wrapped inside a narrow first column
         table.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
     return table
@@ -227,7 +262,7 @@ def render_pdf(
         heading, header and first rows fit (else on the next page), and its last rows stay with its
         totals and its note (never a note alone at the top of a page)."""
         head, rows, totals = _cells(sec, st)
-        widths = _widths(sec, frame)
+        widths = _widths(sec, frame, st)
         first = [heading(num, sec), b.data_table(head, rows[:b.TAIL_ROWS], widths, padding=PADDING)]
         need = sum(f.wrap(frame, b.frame_height(landscape=True))[1] for f in first)
         return [CondPageBreak(need + 2 * mm), first[0],
