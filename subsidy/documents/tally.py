@@ -192,6 +192,61 @@ def handover_chart(labels: Sequence[str], values: Sequence[int], width: float,
     return d
 
 
+#: The thinnest bar (points) the chart is shrunk to, to fit the space left on a page: its hamlet
+#: labels are drawn at 1.08 × the bar's thickness, so 7 pt bars still carry 7.5 pt names.
+MIN_BAR = 7.0
+#: The chart's height (points) besides its bars: the title above, the value axis below.
+CHART_FURNITURE = 40.0
+
+
+class ChartInSpaceLeft(Flowable):
+    """The chart per hamlet placed so that pages are filled rather than left half empty.
+
+    Where it comes in the story it takes the height left on the page when that holds its bars at
+    full size or shrunk down to MIN_BAR; when it does not, the short tables that follow it
+    (``following``: each a list of flowables kept together, e.g. the tables by category and by
+    tier) go first as long as they fit there, and the chart comes after them, else at the top of
+    the next page at full size (at most one page). Always split (like reportlab's KeepTogether):
+    its ``wrap`` reports more than the space offered, and ``split`` returns what to place.
+    """
+
+    def __init__(self, labels: Sequence[str], values: Sequence[int], width: float, title: str) -> None:
+        super().__init__()
+        self.labels, self.values, self.chart_width, self.title = list(labels), list(values), width, title
+        self.following: list[list[Flowable]] = []
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return aw, ah + 1  # force a split: what fits is decided there
+
+    def _chart(self, max_height: float = 440.0) -> Drawing:
+        return handover_chart(self.labels, self.values, self.chart_width, title=self.title, max_height=max_height)
+
+    def _rest(self) -> list[Flowable]:
+        out: list[Flowable] = []
+        for unit in self.following:
+            out += [KeepTogether(unit), Spacer(1, SECTION_GAP)]
+        return out
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        full = self._chart()
+        if full.height <= ah:
+            return [full, Spacer(1, SECTION_GAP), *self._rest()]
+        bars = max(len(self.labels), 1) * 1.35  # the chart's height per point of bar thickness
+        if (ah - CHART_FURNITURE) / bars >= MIN_BAR:
+            shrunk = self._chart(max_height=(ah - CHART_FURNITURE) / 0.85 - 0.01)
+            if shrunk.height <= ah:
+                return [shrunk, Spacer(1, SECTION_GAP), *self._rest()]
+        if self.following:
+            first = self.following[0]
+            height = SECTION_GAP + sum(f.wrap(aw, ah)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in first)
+            if height <= ah:
+                later = ChartInSpaceLeft(self.labels, self.values, self.chart_width, self.title)
+                later.following = self.following[1:]
+                return [KeepTogether(first), Spacer(1, SECTION_GAP), later]
+        # nothing fits here: the next page (where the full chart always fits, at most 440 pt)
+        return [] if ah < 440.0 else [full, Spacer(1, SECTION_GAP), *self._rest()]
+
+
 def _fit(label: str, width: float, size: float) -> str:
     """``label`` shortened with "…" to at most ``width`` points in the body font at ``size``."""
     if stringWidth(label, b.FONT, size) <= width:
@@ -269,6 +324,7 @@ def render_pdf(
                 *b.table_with_end(head, rows, widths, totals=totals, after=note(sec) or [Spacer(1, 0)],
                                   frame_height=b.frame_height(landscape=True), padding=PADDING)]
 
+    chart: ChartInSpaceLeft | None = None
     for num, sec in numbered:
         if sec.key in small:
             continue
@@ -276,16 +332,24 @@ def render_pdf(
         # table (a few categories or tiers) stays whole with its heading, so it is never cut into a
         # page of two rows; a long one starts there when its heading, header and a few rows fit
         # (else on the next page) and breaks across pages with its header repeated.
-        if len(sec.rows) <= SHORT_TABLE_ROWS:
+        short = len(sec.rows) <= SHORT_TABLE_ROWS
+        if chart is not None and short:  # the chart may let this table go first (ChartInSpaceLeft)
+            chart.following.append(block(num, sec, frame))
+            continue
+        if chart is not None:
+            story.append(chart)
+            chart = None
+        if short:
             story.append(KeepTogether(block(num, sec, frame)))
         else:
             story.extend(flowing(num, sec))
         story.append(Spacer(1, SECTION_GAP))
         if sec.key == "by_hamlet":
             rows = tally.by_hamlet.rows
-            chart = handover_chart([r.label for r in rows], [r.figures.handed_over for r in rows], frame * 0.75,
-                                   title=chart_title(tally.by_hamlet))
-            story.append(KeepTogether([chart, Spacer(1, SECTION_GAP)]))
+            chart = ChartInSpaceLeft([r.label for r in rows], [r.figures.handed_over for r in rows], frame * 0.75,
+                                     chart_title(tally.by_hamlet))
+    if chart is not None:
+        story.append(chart)
 
     # how handovers, payments and voids are counted is said once, under the table by hamlet
     closing = ("Ghi chú: số liệu là trạng thái đến hết kỳ báo cáo (giờ Việt Nam); «Đã hỗ trợ» là số hộ được bàn "

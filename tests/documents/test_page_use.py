@@ -10,7 +10,7 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from subsidy.documents import lists, samples
+from subsidy.documents import lists, samples, tally
 from tests.documents.test_document_kit import MM, runs
 
 
@@ -74,3 +74,35 @@ def test_signatures_of_a_long_slip_are_never_alone_on_their_page(kind, closing):
     pages = texts(samples.KINDS[kind](True))
     assert len(pages) == 2
     assert closing in pages[-1] and "(Ký, ghi rõ họ tên)" in pages[-1]
+
+
+@pytest.mark.parametrize("n_hamlets", [4, 5, 20])
+def test_the_chart_shrinks_into_the_space_left_rather_than_leave_it_empty(n_hamlets):
+    # 4–5 hamlets: the chart at full size (12 pt bars) does not fit under the table by hamlet on page
+    # 1 (it used to move to page 2, leaving page 1 ending 58–64 mm above the bottom); 20 hamlets: the
+    # same under the table's end on page 2 (5 pages before, now 4)
+    pdf = tally.render_pdf(samples.tally_report(False, n_hamlets), samples.issuer(), preparer="Đặng Văn Hưởng")
+    pages, words = runs(pdf), texts(pdf)
+    chart_page = next(i for i, w in enumerate(words) if "Số điện thoại đã bàn giao theo ấp" in w)
+    assert "Tổng cộng" in words[chart_page]  # under its table's totals row, on the same page
+    assert len(pages) == (3 if n_hamlets < 20 else 4)
+    assert lowest(pages[chart_page]) < 30, [round(lowest(p)) for p in pages]
+
+
+def test_the_chart_lets_a_short_table_go_first_when_even_its_thinnest_bars_do_not_fit():
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.platypus import KeepTogether, Paragraph
+
+    from subsidy.documents.tally import CHART_FURNITURE, MIN_BAR, ChartInSpaceLeft
+    from subsidy.documents import base as b
+
+    labels = [f"Ấp {i}" for i in range(10)]
+    chart = ChartInSpaceLeft(labels, list(range(10)), 500.0, "Số điện thoại đã bàn giao theo ấp")
+    chart.following = [[Paragraph("II. Theo phân loại hộ", b.styles().bold)]]
+    thinnest = CHART_FURNITURE + 10 * 1.35 * MIN_BAR  # 134.5 pt
+    placed = chart.split(700.0, thinnest + 5)  # shrunk to the space: bars of about 7.4 pt, not 12
+    assert isinstance(placed[0], Drawing) and thinnest <= placed[0].height <= thinnest + 5
+    placed = chart.split(700.0, thinnest - 5)  # the next short table first, the chart after it
+    assert isinstance(placed[0], KeepTogether) and isinstance(placed[-1], ChartInSpaceLeft)
+    assert placed[-1].following == []
+    assert chart.split(700.0, 10.0) == []  # nothing fits: all of it on the next page
