@@ -242,7 +242,9 @@ class ChartInSpaceLeft(Flowable):
             if height <= ah:
                 later = ChartInSpaceLeft(self.labels, self.values, self.chart_width, self.title)
                 later.following = self.following[1:]
-                return [KeepTogether(first), Spacer(1, SECTION_GAP), later]
+                # its flowables themselves, not a KeepTogether: reportlab places the first part of a
+                # split at once, and a KeepTogether always asks to be split (they fit: measured above)
+                return [*first, Spacer(1, SECTION_GAP), later]
         # nothing fits here: the next page (where the full chart always fits, at most 440 pt)
         return [] if ah < 440.0 else [full, Spacer(1, SECTION_GAP), *self._rest()]
 

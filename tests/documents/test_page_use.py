@@ -91,7 +91,7 @@ def test_the_chart_shrinks_into_the_space_left_rather_than_leave_it_empty(n_haml
 
 def test_the_chart_lets_a_short_table_go_first_when_even_its_thinnest_bars_do_not_fit():
     from reportlab.graphics.shapes import Drawing
-    from reportlab.platypus import KeepTogether, Paragraph
+    from reportlab.platypus import Paragraph
 
     from subsidy.documents.tally import CHART_FURNITURE, MIN_BAR, ChartInSpaceLeft
     from subsidy.documents import base as b
@@ -103,6 +103,6 @@ def test_the_chart_lets_a_short_table_go_first_when_even_its_thinnest_bars_do_no
     placed = chart.split(700.0, thinnest + 5)  # shrunk to the space: bars of about 7.4 pt, not 12
     assert isinstance(placed[0], Drawing) and thinnest <= placed[0].height <= thinnest + 5
     placed = chart.split(700.0, thinnest - 5)  # the next short table first, the chart after it
-    assert isinstance(placed[0], KeepTogether) and isinstance(placed[-1], ChartInSpaceLeft)
+    assert isinstance(placed[0], Paragraph) and isinstance(placed[-1], ChartInSpaceLeft)
     assert placed[-1].following == []
     assert chart.split(700.0, 10.0) == []  # nothing fits: all of it on the next page
