@@ -2,12 +2,14 @@
 
 usage: .venv/bin/python bench/sample_document.py OUT.pdf [--landscape] [--stamp "BẢN SAO"] [--rows N]
 then:  /work/shared/bin/pdf-look OUT.pdf
+Without OUT.pdf (as ``make bench`` runs it) the PDF is built, timed and not written.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -61,19 +63,25 @@ def sample_story(landscape: bool, rows: int) -> list:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("out")
+    ap.add_argument("out", nargs="?", default=None, help="PDF to write; none = build and time it only")
     ap.add_argument("--landscape", action="store_true")
     ap.add_argument("--stamp", default=None)
     ap.add_argument("--rows", type=int, default=60)
     args = ap.parse_args(argv)
+    t0 = time.perf_counter()
     pdf = b.build_pdf(
         sample_story(args.landscape, args.rows),
         landscape=args.landscape,
         title="Danh sách hộ được hỗ trợ (mẫu)",
         stamp=args.stamp,
     )
+    seconds = time.perf_counter() - t0
+    if args.out is None:
+        print(f"sample list of {args.rows} rows built in {seconds * 1000:.0f} ms ({len(pdf)} bytes; give OUT.pdf "
+              "to write it and look at it)")
+        return 0
     Path(args.out).write_bytes(pdf)
-    print(f"wrote {args.out} ({len(pdf)} bytes)")
+    print(f"wrote {args.out} ({len(pdf)} bytes, {seconds * 1000:.0f} ms)")
     return 0
 
 
