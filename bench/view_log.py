@@ -35,7 +35,8 @@ def _seed(app) -> dict[str, int]:
 
     s = app.extensions["subsidy.sessionmaker"]()
     build_history(s)
-    users.create_user(s, "canbo", "clerk", "Lua-chin-vang-2026", None, must_change_password=False)
+    users.create_user(s, "canbo", "clerk", "Lua-chin-vang-2026", None, full_name="Lê Thị Cán Bộ",
+                      must_change_password=False)
     app1 = s.get(Application, 1)
     s.add(Receipt(series="BB-VTCI", year=2026, number=1, kind="handover", application_id=app1.id, handover_id=1,
                   snapshot={"recipient_name": "Nguyễn Văn An", "recipient_citizen_id": "082012345678"}))
