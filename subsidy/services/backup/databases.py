@@ -7,7 +7,8 @@ table added by a later migration is backed up, counted and checked like the othe
   while the app keeps reading and writing; the copy is switched out of WAL so it is one file.
 - PostgreSQL: ``pg_dump -Fc`` in the snapshot of a REPEATABLE READ transaction that also counted
   the rows (``--snapshot``), so the counts in the manifest are those of the dump; restored with
-  ``pg_restore`` after the (empty) ``public`` schema is dropped: the dump makes it again.
+  ``pg_restore`` after the (empty) ``public`` schema is dropped: the dump makes it again, with the
+  extensions that live in it (pg_trgm, btree_gin for the search indexes).
 """
 from __future__ import annotations
 
@@ -100,8 +101,14 @@ def dump(url: str, out: Path) -> dict[str, int]:
         with engine.connect() as conn:
             snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             counts = count_rows(conn)
+            # --schema leaves out extensions, yet the search indexes need pg_trgm and btree_gin, and
+            # restoring drops public (and the extensions living in it) first: name them explicitly.
+            extensions = conn.execute(text(
+                "SELECT e.extname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                "WHERE n.nspname = 'public' ORDER BY e.extname")).scalars().all()
             # The transaction stays open (the snapshot lives as long as it) while pg_dump runs.
-            _run([pg_dump, "-Fc", "--no-owner", "--no-privileges", "--schema=public", f"--snapshot={snapshot}",
+            _run([pg_dump, "-Fc", "--no-owner", "--no-privileges", "--schema=public",
+                  *(f"--extension={name}" for name in extensions), f"--snapshot={snapshot}",
                   "-f", str(out), "-d", libpq_url(url)], "pg_dump")
             conn.rollback()
         return counts
