@@ -272,9 +272,9 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     (:mod:`.members_plan`) and compared with those on file; the status of the list year is
     planned by :func:`year_plan.plan_year`.
 
-    ``parsed.results`` is emptied once every row is classified (what the plan needs of a row is in
-    its outcome and record: the rest of the rows as read would stay alive to the end of the
-    import for nothing).
+    ``parsed.results`` is emptied, each row released as soon as it is classified (what the plan
+    needs of a row is in its outcome and record: the rest of the rows as read would stay alive to
+    the end of the import for nothing).
 
     Returns the :class:`ImportPlan`.  Raises ImportFileError for an asked year out of range
     (:func:`choose_year`), CommuneRequired when the instance has several communes and none is
@@ -298,7 +298,9 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     # its household: it is not absent) and this list's households for the "left" sheets.
     named: set[int] = set()
     listed: dict[tuple[str, str], hl.HouseholdRecord] = {}
-    for r in parsed.results:
+    rows_read, parsed.results = parsed.results, []
+    for i, r in enumerate(rows_read):
+        rows_read[i] = None  # each row read goes once classified (its outcome and record stay)
         if not r.is_member:
             for hit in ((by_code.get(r.code) if r.code else None), (by_cid.get(r.citizen_id) if r.citizen_id else None)):
                 if hit is not None:
@@ -361,7 +363,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
 
     sheet, other_sheets = parsed.sheet, parsed.other_sheets
     file_format, columns, header_row = parsed.file_format, dict(parsed.header.columns), parsed.header.first_row
-    parsed.results = []  # the planned rows keep their records; the rest of each row read can go
+    del rows_read
     check_person_ids(session, planned)
     on_file_members = existing_members(session, planned)
     inserts: list[tuple[RowOutcome, dict[str, Any], list[Any] | None]] = []
