@@ -116,17 +116,23 @@ def _commune_rows(c: int, n: int, first_id: int) -> dict[str, list[dict]]:
     return out
 
 
+def start_over(conn) -> None:
+    """Empty the communes and hamlets the migrations' first run made and write the TT14 rule set
+    (version 1) that every generated application refers to (also used by bench/scale.py)."""
+    conn.execute(text("DELETE FROM hamlets"))
+    conn.execute(text("DELETE FROM communes"))
+    conn.execute(insert(RuleSet), [dict(
+        id=1, code="TT14-2022", version=1, title="Thông tư 14/2022/TT-BTTTT", legal_source="TT14",
+        effective_from=dt.date(2022, 12, 12), eligible_categories=["poor", "near_poor"], support_amount=500_000,
+        cash_cutoff=dt.date(2022, 12, 12), priority_order=["P1", "P2", "P3", "P4"], definition={}, active=True)])
+
+
 def generate(url: str, communes: range, n: int) -> float:
     """Write ``communes`` (commune ids) of ``n`` households each; returns the seconds taken."""
     t0 = time.perf_counter()
     engine = make_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("DELETE FROM hamlets"))
-        conn.execute(text("DELETE FROM communes"))
-        conn.execute(insert(RuleSet), [dict(
-            id=1, code="TT14-2022", version=1, title="Thông tư 14/2022/TT-BTTTT", legal_source="TT14",
-            effective_from=dt.date(2022, 12, 12), eligible_categories=["poor", "near_poor"], support_amount=500_000,
-            cash_cutoff=dt.date(2022, 12, 12), priority_order=["P1", "P2", "P3", "P4"], definition={}, active=True)])
+        start_over(conn)
         for c in communes:
             conn.execute(insert(Commune).values(id=c, code=f"X{c:03d}", name=f"xã Số {c}",
                                                 issuing_body=f"ỦY BAN NHÂN DÂN XÃ SỐ {c}", place_name=f"Số {c}",

@@ -156,7 +156,7 @@ def generate_communes(url: str, communes: int, per_commune: int, chunk: int = 20
     from subsidy.db import make_engine
     from subsidy.models import (
         Allocation, Application, ApplicationEvent, CashPayment, Commune, EligibilityDecision, Hamlet, Handover,
-        HandoverImei, Household, RuleSet,
+        HandoverImei, Household,
     )
 
     engine = make_engine(url)
@@ -170,12 +170,7 @@ def generate_communes(url: str, communes: int, per_commune: int, chunk: int = 20
                     else v) for k, v in row.items()}
 
     with engine.begin() as conn:
-        conn.execute(text("DELETE FROM hamlets"))
-        conn.execute(text("DELETE FROM communes"))
-        conn.execute(insert(RuleSet), [dict(
-            id=1, code="TT14-2022", version=1, title="Thông tư 14/2022/TT-BTTTT", legal_source="TT14",
-            effective_from=dt.date(2022, 12, 12), eligible_categories=["poor", "near_poor"], support_amount=500_000,
-            cash_cutoff=dt.date(2022, 12, 12), priority_order=["P1", "P2", "P3", "P4"], definition={}, active=True)])
+        prov.start_over(conn)
     for first in range(1, communes + 1, chunk):
         ids = range(first, min(communes, first + chunk - 1) + 1)
         rows: dict[str, list[dict]] = {key: [] for _m, key in models}
