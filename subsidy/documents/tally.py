@@ -359,6 +359,10 @@ def render_pdf(
                "sách đề nghị.")
     if legal_basis.strip():
         closing += f" Theo {legal_basis.strip().rstrip('.')}."
+    c = getattr(report, "complaints", None)       # the monthly tally counts them; the annual report not yet
+    if c is not None:
+        closing += (f" Đơn khiếu nại, kiến nghị, phản ánh, tố cáo trong kỳ: nhận {_num(c.received)}, đã giải quyết "
+                    f"{_num(c.resolved)}, quá hạn {_num(c.overdue)}.")
     # The two small tables side by side, reasons (left) and quota (right), the closing note under the
     # reasons (the shorter of the two), so that they and the signatures share the last page more
     # often: the signature page carries the report's last tables, never a note and signatures alone.

@@ -289,10 +289,17 @@ def test_tally_counts_received_resolved_and_overdue_of_the_month(session, clerk,
                     today=D(2026, 5, 4))                                     # answer due 18/05, none
     svc.record_case(session, svc.CaseInput(kind="petition", filer="anonymous", channel="letter", category="other",
                                            text="y", received_on=D(2026, 5, 5)), clerk, today=D(2026, 5, 5))
-    may = tally(session, "2026-05", today=D(2026, 5, 31)).complaints
+    may_report = tally(session, "2026-05", today=D(2026, 5, 31))
+    may = may_report.complaints
     assert (may.received, may.resolved, may.overdue) == (3, 1, 2)
     april = tally(session, "2026-04", today=D(2026, 5, 31)).complaints
     assert (april.received, april.resolved, april.overdue) == (1, 0, 0)
+    # the printed tally carries the same three counts under its tables
+    from subsidy.documents.tally import render_pdf
+    from tests.documents.test_tally_formats import pdf_text
+
+    printed = " ".join(" ".join(pdf_text(render_pdf(may_report))).split())
+    assert "tố cáo trong kỳ: nhận 3, đã giải quyết 1, quá hạn 2." in printed
 
 
 def test_an_upheld_decision_links_the_recheck_it_caused(session, clerk, approver, household, tt14):
