@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from subsidy.cli.common import cli_session, commune_session, fail
 from subsidy.domain.scope import ALL_ROLES
+from subsidy.domain.labels import ROLE_LABELS
 from subsidy.db import utcnow
 from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.passwords import local_names
@@ -125,4 +126,4 @@ def create_user(name: str, role: str, full_name: str, commune_code: str | None) 
     except ServiceError as err:
         session.rollback()
         fail(str(err))
-    click.echo(f"Đã tạo tài khoản {name.strip().lower()} ({role}).")
+    click.echo(f"Đã tạo tài khoản {name.strip().lower()} ({ROLE_LABELS.get(role, role)}).")

@@ -85,7 +85,7 @@ def _send(table: ExportTable, fmt: str, back: Callable[[], str], note: str | Non
         resp.headers["Content-Disposition"] = f'inline; filename="{name}"'
         rows = table.count
     elif fmt == "csv":
-        resp = Response(stream_with_context(docs.iter_csv(table)), mimetype=docs.CSV_TYPE)
+        resp = Response(stream_with_context(docs.iter_csv(table)), content_type=docs.CSV_TYPE)
         resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         rows = table.count  # counted with the filter's query before the first row is sent
     else:
