@@ -24,7 +24,7 @@ from subsidy.domain.labels import (
 from subsidy.domain.list_views import Column, ExportTable
 from subsidy.models import (
     Allocation, ApiToken, Application, AuditEntry, CashPayment, Commune, Complaint, Handover, Household, ProposalList,
-    Receipt, RuleSet, User,
+    ProvinceAllocation, Receipt, RuleSet, User,
 )
 from subsidy.services.audit import view_condition
 
@@ -206,6 +206,8 @@ def _titles(session: Session, wanted: dict[str, set[int]]) -> tuple[dict[tuple[s
     simple: list[tuple[str, Any, Any, Any]] = [
         ("proposal_list", ProposalList, lambda o: {"number": o.number}, lambda o: ("lists.show", {"list_id": o.id})),
         ("allocation", Allocation, lambda o: {"quantity": o.quantity, "source": o.source_document}, None),
+        ("province_allocation", ProvinceAllocation, lambda o: {"quantity": o.quantity, "source": o.source_document},
+         None),
         ("user", User, lambda o: {"username": o.username + (f" ({o.full_name})" if o.full_name else "")},
          lambda o: ("admin.users_show", {"user_id": o.id})),
         ("api_token", ApiToken, lambda o: {"name": o.name}, lambda o: ("admin.users_show", {"user_id": o.user_id})),

@@ -116,3 +116,21 @@ def test_the_approving_level_decides_who_approves_a_list(session, setup):
     approved_a = lists.approve_list(session, list_a, *decision, "Ủy ban nhân dân xã An", p["approver_a"])
     assert [x.state for x in approved_a + approved_b] == ["approved"] * 4
     assert list_b.approved_by_id == p["p_approver"].id and province.approval_queue(session) == []
+
+
+def test_the_audit_log_names_a_province_allocation_still_on_file(session, setup):
+    # The log once said «Phân bổ của tỉnh (không còn trong hệ thống)» for a row still there, and
+    # named its date «Ngày nhận hồ sơ» (an application's received date).
+    from sqlalchemy import select
+
+    from subsidy.models import AuditEntry
+    from subsidy.services import audit_log
+
+    _a, _b, p = setup
+    pa = province.record_received(session, 100, D(2026, 1, 10), "QĐ 100/QĐ-BKHCN", p["officer"])
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "province_allocation",
+                                                     AuditEntry.entity_id == pa.id)).one()
+    (row,) = audit_log.describe(session, [entry])
+    assert row.title == "Tỉnh nhận 100 máy theo QĐ 100/QĐ-BKHCN"
+    changed = {ch.field: ch.new for ch in row.changes}
+    assert changed["Ngày tỉnh nhận phân bổ"] == "10/01/2026" and "Ngày nhận hồ sơ" not in changed

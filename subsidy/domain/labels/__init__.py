@@ -417,7 +417,7 @@ OBJECT_TITLES: dict[str, str] = {
     "handover": "Biên bản bàn giao điện thoại của hộ {name}",
     "cash_payment": "Giấy biên nhận tiền hỗ trợ của hộ {name}",
     "proposal_list": "Danh sách đề nghị số {number}",
-    "allocation": "Phân bổ {quantity} máy theo {source}",
+    "allocation": "Phân bổ {quantity} máy theo {source}", "province_allocation": "Tỉnh nhận {quantity} máy theo {source}",
     "user": "Tài khoản {username}",
     "api_token": "Mã truy cập API «{name}»",
     "rule_set": "Bộ quy tắc {code} phiên bản {version}", "commune": "{name}", "complaint": "{kind} số {number}"}
@@ -458,8 +458,7 @@ FIELD_LABELS: dict[str, str] = {
 #: The proposal list's status (ProposalList.status) in words.
 LIST_STATUS_LABELS: dict[str, str] = {"draft": "Đang lập (dự thảo)", "submitted": "Đã trình, chờ phê duyệt",
                                       "approved": "Đã phê duyệt", "cancelled": "Đã hủy"}
-GENDER_LABELS: dict[str, str] = {"M": "Nam", "F": "Nữ"}
-YES_NO, EMPTY_VALUE = ("Có", "Không"), "(trống)"
+GENDER_LABELS, YES_NO, EMPTY_VALUE = {"M": "Nam", "F": "Nữ"}, ("Có", "Không"), "(trống)"
 #: The log's kinds of entries, for its filter: changes (the default) or views of personal data.
 AUDIT_KIND_LABELS: dict[str, str] = {"changes": "Thay đổi", "views": "Lượt xem, tải danh sách", "all": "Tất cả"}
 #: Fields whose stored code is named by a label table.
@@ -468,7 +467,8 @@ _CODED_FIELDS: dict[str, dict] = {
     "role": ROLE_LABELS, "outcome": OUTCOME_LABELS, "status": LIST_STATUS_LABELS, "head_gender": GENDER_LABELS,
     "list": {**LIST_PAGE_LABELS, **EXPORT_LIST_LABELS}, "format": EXPORT_FORMAT_LABELS, "priority_tier": TIER_LABELS}
 #: Kinds of record whose fields share a name with another's but not its meaning: (names, value tables).
-_BY_ENTITY = {"complaint": (COMPLAINT_AUDIT_FIELD_LABELS, COMPLAINT_CODED_FIELDS)}
+_BY_ENTITY = {"complaint": (COMPLAINT_AUDIT_FIELD_LABELS, COMPLAINT_CODED_FIELDS),
+              "province_allocation": ({"received_on": "Ngày tỉnh nhận phân bổ"}, {})}
 
 
 def field_label(field: str, entity_type: str = "") -> str:
