@@ -170,7 +170,7 @@ def test_confirming_twice_says_the_file_was_already_imported(app, client, login_
         assert resp.status_code == 410
         page = text(resp)
         assert "Tệp này đã được nhập rồi" in page and "thêm 180 hộ" in page
-        assert "Lần xác nhận này không ghi thêm gì" in page
+        assert "Bấm «Xác nhận nhập» hay «Hủy» lúc này không thay đổi gì" in page  # also after «Hủy»
         assert 'href="/ho-gia-dinh/"' in page and 'href="/nhap-danh-sach/"' in page
     assert count(app) == 180
     # someone else learns nothing about it
