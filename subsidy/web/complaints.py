@@ -200,6 +200,8 @@ def decision_pdf(complaint_id: int):
 @bp.route("/<int:complaint_id>/buoc/<target>", methods=["POST"])
 @roles_required(*HANDLERS)
 def move(complaint_id: int, target: str):
+    if target not in STATES:  # a step name not in the state table: no such page
+        abort(404)
     session = db_session()
     case = _case_or_404(complaint_id)
     form = CaseMoveForm()

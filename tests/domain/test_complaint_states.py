@@ -71,3 +71,13 @@ def test_levels_and_the_named_person():
     assert st.second_level("commune") == "province" and st.second_level("province") == "ministry"
     assert st.decider_role("ministry") == "province_officer"
     assert not st.may_handle(7, 7) and st.may_handle(7, 8) and st.may_handle(7, None)
+
+
+def test_refusals_name_roles_in_vietnamese_and_never_echo_an_unknown_step():
+    with pytest.raises(RoleNotAllowed) as err:
+        st.check_move("complaint", "accepted", "in_review", "approver", "commune")
+    assert str(err.value) == ("Bước «Bắt đầu xác minh» dành cho: Công chức VP-TK; tài khoản «Lãnh đạo xã (phê duyệt)» "
+                              "không được thực hiện bước này.")
+    with pytest.raises(IllegalTransition) as err:
+        st.check_move("complaint", "received", "bogus", "clerk", "commune")
+    assert "bogus" not in str(err.value)

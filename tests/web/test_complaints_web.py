@@ -82,7 +82,12 @@ def test_roles_steps_and_audit(app, client, login_as, make_user):
     assert resp.status_code == 302
     resp = client.post(f"/khieu-nai/{c.id}/buoc/decided", data={"outcome": "upheld", "reason": "x"},
                        follow_redirects=True)
-    assert "dành cho: approver" in _text(resp)
+    # The refusal names the roles in Vietnamese (domain.labels.ROLE_LABELS), never their codes.
+    assert "dành cho: Lãnh đạo xã (phê duyệt); tài khoản «Công chức VP-TK» không được" in _text(resp)
+    assert "approver" not in _text(resp) and "«clerk»" not in _text(resp)
+    # A tampered step name is no page, and is never echoed back.
+    resp = client.post(f"/khieu-nai/{c.id}/buoc/bogus", data={"on": "", "reason": ""})
+    assert resp.status_code == 404 and "bogus" not in _text(resp)
     client.post("/dang-xuat")
     from tests.conftest import login
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from subsidy.domain.labels import (
     COMPLAINT_MOVE_LABELS, COMPLAINT_OUTCOME_LABELS, COMPLAINT_STATE_LABELS, PETITION_OUTCOME_LABELS,
-    REFUSAL_REASON_LABELS,
+    REFUSAL_REASON_LABELS, ROLE_LABELS,
 )
 from subsidy.domain.workflow import IllegalTransition, ReasonRequired, RoleNotAllowed, WorkflowError
 
@@ -135,13 +135,17 @@ def check_move(kind: str, current: str, target: str, role: str, level: str, *, r
     heard at ``level``; raises IllegalTransition, RoleNotAllowed, ReasonRequired, OutcomeRequired
     or AppealNotYetAllowed (Vietnamese messages). ``overdue``: the first decision's deadline has
     passed (an appeal before a decision needs it)."""
+    if target not in COMPLAINT_STATE_LABELS:
+        # A step name not in the table (a tampered form): never echo it back.
+        raise IllegalTransition("Không có bước này cho đơn: hãy chọn một bước trên trang của đơn.")
     move = TRANSITIONS.get((kind, current, target))
     if move is None:
         raise IllegalTransition(f"Không thể chuyển đơn từ «{_state_label(current)}» sang «{_state_label(target)}».")
     allowed = {decider_role(level) if r == DECIDER else r for r in move.roles}
     if role not in allowed:
-        raise RoleNotAllowed(f"Bước «{move.label}» dành cho: {', '.join(sorted(allowed))}; "
-                             f"tài khoản vai trò «{role}» không được thực hiện.")
+        who = ", ".join(sorted(ROLE_LABELS.get(r, r) for r in allowed))
+        raise RoleNotAllowed(f"Bước «{move.label}» dành cho: {who}; tài khoản «{ROLE_LABELS.get(role, role)}» "
+                             f"không được thực hiện bước này.")
     if move.needs_reason and not (reason or "").strip():
         raise ReasonRequired(f"Bước «{move.label}» cần ghi rõ lý do (hoặc nơi chuyển đơn).")
     if move.needs_outcome:
