@@ -17,6 +17,7 @@ EXPECTED = {
     ("complaint", "decided", "closed"): {"commune": {"clerk", "approver"}, "province": {"clerk", "province_approver"}},
     ("complaint", "refused", "closed"): {"commune": {"clerk", "approver"}, "province": {"clerk", "province_approver"}},
     ("complaint", "decided", "appealed"): {"commune": {"clerk"}, "province": {"clerk"}},
+    ("complaint", "closed", "appealed"): {"commune": {"clerk"}, "province": {"clerk"}},
     ("complaint", "accepted", "appealed"): {"commune": {"clerk"}, "province": {"clerk"}},
     ("complaint", "in_review", "appealed"): {"commune": {"clerk"}, "province": {"clerk"}},
     ("petition", "received", "decided"): {"commune": {"clerk", "approver"}, "province": {"clerk", "approver"}},
@@ -27,7 +28,8 @@ EXPECTED = {
 
 
 def _args(kind, target):
-    return {"reason": "Điều 11 khoản 5", "outcome": "answered" if kind == "petition" else "upheld", "overdue": True}
+    return {"reason": "Điều 11 khoản 5", "outcome": "answered" if kind == "petition" else "upheld", "overdue": True,
+            "decided": True}
 
 
 @pytest.mark.parametrize("level", ["commune", "province"])
@@ -45,11 +47,17 @@ def test_every_pair_of_states_for_every_role(level):
                             st.check_move(kind, src, dst, role, level, **_args(kind, dst))
 
 
-def test_nothing_leaves_an_anonymous_filed_petition_or_a_closed_case():
+def test_nothing_leaves_an_anonymous_filed_petition_or_a_closed_case_but_a_second_complaint():
     for kind in st.KINDS:
         for role in ROLES:
             assert st.allowed_moves(kind, "filed", role, "commune") == []
-            assert st.allowed_moves(kind, "closed", role, "commune") == []
+            closed = [t for t, _ in st.allowed_moves(kind, "closed", role, "commune")]
+            assert closed == (["appealed"] if (kind, role) == ("complaint", "clerk") else [])
+    with pytest.raises(st.NoDecisionToAppeal):
+        st.check_move("complaint", "closed", "appealed", "clerk", "commune", decided=False)
+    assert [st.appealable_decision(o, False) for o in ("upheld", "partly_upheld", "rejected", "withdrawn")] == \
+        [True, True, True, False]
+    assert not st.appealable_decision(None, True)
 
 
 def test_reason_outcome_and_overdue_checks():

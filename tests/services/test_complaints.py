@@ -242,6 +242,42 @@ def test_appeal_within_30_days_goes_to_the_level_above_and_links(session, clerk,
         svc.appeal(session, second, clerk, text="Lần ba", today=D(2026, 7, 7))
 
 
+def test_closing_a_decided_case_keeps_the_second_complaint_window(session, clerk, approver, household):
+    """Closing the file right after the decision does not take the household's 30 days (45 in a
+    remote area) to complain again (Luật Khiếu nại 2011, Điều 33)."""
+    first = _decided(session, clerk, approver, household())
+    svc.move_case(session, first, "closed", clerk, on=D(2026, 6, 4), today=D(2026, 6, 4))
+    # decided Wednesday 03/06 + 30 days = Friday 03/07, still shown on the closed case
+    page = svc.case_page(session, first, clerk, today=D(2026, 6, 10))
+    assert page.may_appeal and (_by_key(page.deadlines)["second_filing"].due == D(2026, 7, 3))
+    assert not svc.case_page(session, first, clerk, today=D(2026, 7, 4)).may_appeal  # the window has passed
+    with pytest.raises(ServiceError, match="03/07/2026"):
+        svc.appeal(session, first, clerk, text="Không đồng ý", received_on=D(2026, 7, 6), today=D(2026, 7, 6))
+    second = svc.appeal(session, first, clerk, text="Không đồng ý", received_on=D(2026, 7, 3), today=D(2026, 7, 3))
+    assert (first.state, second.appeal_of_id, second.level) == ("appealed", first.id, "province")
+
+    # remote: 03/06 + 45 days = Saturday 18/07 → Monday 20/07
+    remote = _case(session, clerk, household(), remote=True)
+    svc.move_case(session, remote, "accepted", clerk, on=D(2026, 5, 4), today=D(2026, 5, 4))
+    svc.move_case(session, remote, "decided", approver, outcome="upheld", reason="Đúng", on=D(2026, 6, 3),
+                  today=D(2026, 6, 3))
+    svc.move_case(session, remote, "closed", approver, on=D(2026, 6, 3), today=D(2026, 6, 3))
+    assert svc.case_page(session, remote, clerk, today=D(2026, 7, 20)).may_appeal
+    with pytest.raises(ServiceError, match="20/07/2026"):
+        svc.appeal(session, remote, clerk, text="Không đồng ý", received_on=D(2026, 7, 21), today=D(2026, 7, 21))
+    assert svc.appeal(session, remote, clerk, text="Không đồng ý", received_on=D(2026, 7, 20),
+                      today=D(2026, 7, 20)).appeal_of_id == remote.id
+
+    # refused then closed: no decision to complain about
+    refused = _case(session, clerk, household())
+    svc.move_case(session, refused, "refused", clerk, refusal_reason="other_reason", reason="Không thuộc thẩm quyền",
+                  on=D(2026, 4, 27), today=D(2026, 4, 27))
+    svc.move_case(session, refused, "closed", clerk, on=D(2026, 4, 28), today=D(2026, 4, 28))
+    assert not svc.case_page(session, refused, clerk, today=D(2026, 5, 4)).may_appeal
+    with pytest.raises(WorkflowError, match="không có quyết định"):
+        svc.appeal(session, refused, clerk, text="Không đồng ý", received_on=D(2026, 5, 4), today=D(2026, 5, 4))
+
+
 def test_appeal_before_a_decision_only_once_it_is_overdue(session, clerk, household):
     c = _case(session, clerk, household())
     svc.move_case(session, c, "accepted", clerk, on=D(2026, 5, 4), today=D(2026, 5, 4))

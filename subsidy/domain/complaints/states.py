@@ -52,13 +52,16 @@ STAFF_HANDLERS = frozenset({"clerk", "approver"})
 class ComplaintMove:
     """One allowed move: ``name`` (audit action complaint.<name>), ``roles`` (DECIDER = the case's
     deciding role), ``needs_reason`` (a written reason or recipient), ``needs_outcome``,
-    ``only_when_overdue`` (an appeal before a decision: only once the decision is overdue)."""
+    ``only_when_overdue`` (an appeal before a decision: only once the decision is overdue),
+    ``only_after_decision`` (an appeal of a closed case: only when it was closed after a decision
+    on the merits, not after a refusal or a withdrawal)."""
 
     name: str
     roles: frozenset[str]
     needs_reason: bool = False
     needs_outcome: bool = False
     only_when_overdue: bool = False
+    only_after_decision: bool = False
 
     @property
     def label(self) -> str:
@@ -74,6 +77,8 @@ TRANSITIONS: dict[tuple[str, str, str], ComplaintMove] = {
     ("complaint", "decided", "closed"): ComplaintMove("close", CLERK_OR_DECIDER),
     ("complaint", "refused", "closed"): ComplaintMove("close", CLERK_OR_DECIDER),
     ("complaint", "decided", "appealed"): ComplaintMove("appeal", CLERK),
+    # Closing the file does not shorten the household's time to complain again (Điều 33).
+    ("complaint", "closed", "appealed"): ComplaintMove("appeal", CLERK, only_after_decision=True),
     ("complaint", "accepted", "appealed"): ComplaintMove("appeal", CLERK, only_when_overdue=True),
     ("complaint", "in_review", "appealed"): ComplaintMove("appeal", CLERK, only_when_overdue=True),
     ("petition", "received", "decided"): ComplaintMove("answer", STAFF_HANDLERS, needs_outcome=True),
@@ -89,6 +94,10 @@ class NamedPersonMayNotHandle(WorkflowError):
 
 class AppealNotYetAllowed(WorkflowError):
     """An appeal before the first decision, while that decision is not yet overdue."""
+
+
+class NoDecisionToAppeal(WorkflowError):
+    """A second complaint about a closed case that was never decided on the merits."""
 
 
 class OutcomeRequired(WorkflowError):
@@ -130,11 +139,12 @@ def _state_label(state: str) -> str:
 
 
 def check_move(kind: str, current: str, target: str, role: str, level: str, *, reason: str | None = None,
-               outcome: str | None = None, overdue: bool = False) -> ComplaintMove:
+               outcome: str | None = None, overdue: bool = False, decided: bool = False) -> ComplaintMove:
     """The move of a case of ``kind`` from ``current`` to ``target`` by ``role`` when the case is
     heard at ``level``; raises IllegalTransition, RoleNotAllowed, ReasonRequired, OutcomeRequired
-    or AppealNotYetAllowed (Vietnamese messages). ``overdue``: the first decision's deadline has
-    passed (an appeal before a decision needs it)."""
+    AppealNotYetAllowed or NoDecisionToAppeal (Vietnamese messages). ``overdue``: the first
+    decision's deadline has passed (an appeal before a decision needs it); ``decided``: the case
+    had a decision on the merits (upheld, partly upheld, rejected; an appeal of a closed case needs it)."""
     if target not in COMPLAINT_STATE_LABELS:
         # A step name not in the table (a tampered form): never echo it back.
         raise IllegalTransition("Không có bước này cho đơn: hãy chọn một bước trên trang của đơn.")
@@ -155,7 +165,17 @@ def check_move(kind: str, current: str, target: str, role: str, level: str, *, r
     if move.only_when_overdue and not overdue:
         raise AppealNotYetAllowed("Chỉ được khiếu nại lần hai trước khi có quyết định lần đầu khi đã hết thời hạn "
                                   "giải quyết lần đầu (Luật Khiếu nại 2011, Điều 33).")
+    if move.only_after_decision and not decided:
+        raise NoDecisionToAppeal("Đơn này được đóng mà không có quyết định giải quyết lần đầu (không thụ lý hoặc "
+                                 "rút đơn): không có quyết định để khiếu nại lần hai (Luật Khiếu nại 2011, Điều 33).")
     return move
+
+
+def appealable_decision(outcome: str | None, refused: bool) -> bool:
+    """True when a first complaint's ``outcome`` is a decision on the merits that a second
+    complaint can contest (Luật Khiếu nại 2011, Điều 33): upheld, partly upheld or rejected — not
+    a refusal to accept (``refused``), a withdrawal or a transfer."""
+    return not refused and outcome in ("upheld", "partly_upheld", "rejected")
 
 
 def allowed_moves(kind: str, current: str, role: str, level: str) -> list[tuple[str, ComplaintMove]]:

@@ -6,8 +6,8 @@ Which limits a case has:
 
 * a first complaint: the filing window (Luật Khiếu nại 2011, Điều 9; from the contested date,
   done on the day received), acceptance (Điều 27; done on the day accepted, or refused), the
-  first decision once accepted (Điều 28), and once decided the window for a second complaint
-  (Điều 33; done on the day the second complaint was received);
+  first decision once accepted (Điều 28), and once decided (closed or not) the window for a second
+  complaint (Điều 33; done on the day the second complaint was received);
 * a second complaint (``appeal_of_id``): its own acceptance and decision (Điều 36, 37);
 * a petition: the answer (Luật Tiếp công dân 2013, Điều 28);
 * a denunciation: forwarding to the competent authority (Luật Tố cáo 2018, Điều 24);
@@ -96,7 +96,7 @@ def case_deadlines(d: CaseDates, today: dt.date, extra: tuple[dt.date, ...] = ()
         if decided is None and d.state not in OPEN_STATES:
             decided = d.appeal_received_on  # appealed before a decision: the first one stopped
         add("second_decision" if d.second else "first_decision", d.accepted_on, decided, variants=True)
-    if not d.second and d.decided_on is not None and d.accepted_on is not None and d.state in ("decided", "appealed"):
+    if not d.second and d.decided_on is not None and d.accepted_on is not None and d.state in ("decided", "closed", "appealed"):
         add("second_filing", d.decided_on, d.appeal_received_on, variants=True)
         # The window to complain again is the household's time, not the commune's: never "overdue"
         # for the commune (only shown as running or closed).

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.complaints import deadlines as dl
-from subsidy.domain.complaints.states import OPEN_STATES, allowed_moves, may_handle
+from subsidy.domain.complaints.states import OPEN_STATES, allowed_moves, appealable_decision, may_handle
 from subsidy.domain.labels import COMPLAINT_STATE_LABELS, COMPLAINT_KIND_LABELS, COMPLAINT_CATEGORY_LABELS
 from subsidy.models import Commune, Complaint, ComplaintEvent, Household, User
 from subsidy.services import instance_settings
@@ -203,7 +203,10 @@ def case_page(session: Session, c: Complaint, user: User, today: dt.date | None 
         for target, mv in allowed_moves(c.kind, c.state, user.role, c.level):
             if target == "appealed":
                 if c.appeal_of_id is None and (not mv.only_when_overdue or any(
-                        d.key == "first_decision" and d.status == dl.OVERDUE for d in deadlines)):
+                        d.key == "first_decision" and d.status == dl.OVERDUE for d in deadlines)) and (
+                        not mv.only_after_decision or (appealable_decision(c.outcome, c.refusal_reason is not None)
+                                                       and any(d.key == "second_filing" and d.status != dl.EXPIRED
+                                                               for d in deadlines))):
                     may_appeal = True
                 continue
             moves.append(MoveOption(target, mv.name, mv.label, mv.needs_reason, mv.needs_outcome, target == "refused"))

@@ -249,14 +249,16 @@ def appeal(session: Session, first: Complaint, actor: User, *, text: str, channe
     the level above (commune → province, province → ministry), linked to ``first`` (which becomes
     "appealed"), same household, application, receipt and category, its contested date the first
     decision's date. Allowed after the first decision within the second window (30 days, 45 in a
-    remote area, from the decision), or before a decision once the first decision is overdue
+    remote area, from the decision) — also once that case was closed, when it was closed after a
+    decision on the merits —, or before a decision once the first decision is overdue
     (the window then runs from the first decision's due date). Raises the domain's WorkflowError
     subclasses, ServiceError (outside the window, with its last day and clause) or InvalidFields."""
     today = today or today_vn()
     received = received_on or today
     extra = instance_settings.extra_holidays(session)
     overdue = decision_overdue(dates_of(first), received, extra)
-    st.check_move(first.kind, first.state, "appealed", actor.role, first.level, overdue=overdue)
+    st.check_move(first.kind, first.state, "appealed", actor.role, first.level, overdue=overdue,
+                  decided=st.appealable_decision(first.outcome, first.refusal_reason is not None))
     if first.appeal_of_id is not None:
         raise ServiceError("Đây đã là khiếu nại lần hai: không ghi khiếu nại lần ba trong hệ thống "
                            "(người khiếu nại có thể khởi kiện ra Tòa án).")
