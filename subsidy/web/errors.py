@@ -80,7 +80,7 @@ def init_app(app: Flask) -> None:
             retry_after = retry_after_seconds(err)
             detail = wait_sentence(retry_after)
         if code == 400 and "CSRF" in (err.description or ""):
-            detail = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (CSRF). Hãy tải lại trang rồi gửi lại."
+            detail = "Trang này đã mở quá lâu hoặc được gửi từ một trang cũ nên không được nhận. Hãy tải lại trang rồi gửi lại."
         if request.path.startswith("/api/"):
             resp = jsonify({"type": "about:blank", "title": title, "status": code, "detail": detail})
             resp.status_code = code

@@ -132,6 +132,14 @@ def _drill_down() -> list[tuple[str, str]]:
     return [(c.code, c.name) for c in communes_svc.list_communes(db_session())]
 
 
+def _refused(reason: str) -> Response:
+    """A download that cannot be made (a month not begun, a bad year …): the app's error page with
+    the reason and what to do, not a bare text answer (a link or bookmark lands here, not the form)."""
+    detail = f"{reason} Hãy mở trang Báo cáo, chọn lại kỳ báo cáo rồi tải về."
+    return Response(render_template("errors/error.html", code=400, title="Không lập được báo cáo", detail=detail),
+                    status=400)
+
+
 @bp.route("/tai-ve.<fmt>")
 @roles_required(*ROLES)
 def download(fmt: str):
@@ -141,10 +149,10 @@ def download(fmt: str):
     try:
         report = _report(form)
     except ServiceError as err:
-        return Response(str(err), status=400, mimetype="text/plain")
+        return _refused(str(err))
     if report is None:
-        reasons = "; ".join(e for errs in form.errors.values() for e in errs)
-        return Response(reasons or "Lựa chọn báo cáo không hợp lệ.", status=400, mimetype="text/plain")
+        return _refused("; ".join(e for errs in form.errors.values() for e in errs)
+                        or "Lựa chọn báo cáo không hợp lệ.")
     options: dict[str, Any] = {}
     if fmt == "pdf":  # NGƯỜI LẬP BIỂU: whoever takes the report away signs it as its preparer
         options = {"issuer": _issuer(), "preparer": (current_user.full_name or "").strip(),

@@ -80,7 +80,7 @@ def test_csrf_enforced_on_forms(csrf_app, make_user):
     sess.commit()
     no_token = c.post("/dang-nhap", data={"username": "lan", "password": TEST_PASSWORD})
     assert no_token.status_code == 400
-    assert "CSRF" in no_token.get_data(as_text=True)
+    assert "đã mở quá lâu hoặc được gửi từ một trang cũ" in no_token.get_data(as_text=True)
     page = c.get("/dang-nhap")
     token = csrf_token_from(page.data)
     ok = c.post("/dang-nhap", data={"username": "lan", "password": TEST_PASSWORD, "csrf_token": token})

@@ -100,3 +100,12 @@ def test_default_is_this_month(client, login_as):
     today = today_vn()
     html = client.get("/bao-cao").get_data(as_text=True)
     assert f"tháng {today:%m/%Y}" in html
+
+
+def test_a_download_that_cannot_be_made_answers_with_the_apps_page(client, login_as):
+    # a bookmark or a link with a bad period lands on the download itself: the app's page, not bare text
+    login_as("clerk")
+    resp = client.get("/bao-cao/tai-ve.pdf?ky=thang&thang=2026-13")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and resp.mimetype == "text/html"
+    assert "Không lập được báo cáo" in page and "Hãy mở trang Báo cáo, chọn lại kỳ báo cáo rồi tải về." in page
