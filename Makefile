@@ -28,6 +28,8 @@ db-upgrade: $(VENV)/.runtime-installed
 run: db-upgrade
 	$(FLASK) ensure-admin
 	$(FLASK) load-rulesets
+	@# A server already answering on the port: say so in Vietnamese before printing an address that is not ours.
+	@$(BIN)/python -c "import socket, sys; s = socket.socket(); s.settimeout(1); busy = s.connect_ex(('$(HOST)', $(PORT))) == 0; sys.exit('Cổng $(PORT) trên $(HOST) đang có chương trình khác dùng (có thể phần mềm đã chạy rồi: hãy mở http://$(HOST):$(PORT)). Muốn chạy thêm một bản, hãy chọn cổng khác: make run PORT=5001' if busy else 0)"
 	@echo "Phần mềm chạy tại http://$(HOST):$(PORT) (gunicorn; Ctrl+C để dừng)"
 	@# The job worker (bulk checks …: subsidy/jobs, Huey) runs beside the web server and stops with it.
 	@# Both run in the background and the shell waits: a TERM or INT to it (Ctrl+C, a service manager,
