@@ -19,7 +19,7 @@ PRIOR_DEVICE_CHOICES = [SelectChoice(code, label) for code, label in PRIOR_DEVIC
 
 #: A posted hamlet that is not one of the choices the view offered (a tampered form).
 HAMLET_NOT_OFFERED = ("Hãy chọn một ấp trong danh sách. Ấp chưa có trong danh sách: nhờ quản trị viên thêm vào "
-                      "cấu hình HAMLETS, hoặc nhập hộ qua danh sách Excel.")
+                      "danh sách ấp của xã ở trang «Xã» (phần «Ấp / thôn»), hoặc nhập hộ qua danh sách Excel.")
 
 
 def hamlet_name(form, field) -> None:  # noqa: ANN001 - wtforms validator signature

@@ -62,8 +62,10 @@ def _print_report(report, refused: bool, dry_run: bool) -> None:
             click.echo(f"  … và {len(errors) - MAX_ERRORS_SHOWN} dòng lỗi khác.", err=True)
     for name, h in report.new_hamlets.items():
         like = f"; gần giống «{h['like']}»" if h.get("like") else ""
+        then = ("nhập thật sẽ thêm ấp này vào danh sách ấp của xã" if h.get("added", True)
+                else "cùng tên đã có nhưng viết khác chữ hoa hoặc dấu: sẽ không thêm vào danh sách ấp")
         click.echo(f"  Cảnh báo: ấp mới «{name}» ({h['rows']} hộ, từ dòng {h['first_row']}{like}): chưa có trong "
-                   "cấu hình HAMLETS và chưa có hộ nào. Nếu là lỗi chính tả, hãy sửa tệp.")
+                   f"danh sách ấp của xã; {then}. Nếu là lỗi chính tả, hãy sửa tệp.")
     warned = [r for r in report.rows if r.warnings and r.status in ("new", "update")]
     for row in warned[:50]:
         click.echo(f"  Cảnh báo dòng {row.number}: {' '.join(row.warnings)}")

@@ -21,7 +21,7 @@ from typing import Iterable
 
 from subsidy.domain import vn
 
-__all__ = ["HAMLET_MAX_LENGTH", "normalize_hamlet", "close_hamlet"]
+__all__ = ["HAMLET_MAX_LENGTH", "normalize_hamlet", "close_hamlet", "same_hamlet"]
 
 #: Column length of ``households.hamlet``.
 HAMLET_MAX_LENGTH = 80
@@ -35,8 +35,10 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 def normalize_hamlet(raw: object, what: str = "Tên ấp") -> str:
     """The hamlet as stored: NFC, zero-width characters dropped, single spaces, trimmed; a name
-    typed entirely in capitals becomes title case word by word, as for people's names
-    (``"ẤP  PHÚ HÒA"`` → ``"Ấp Phú Hòa"``; ``"Ấp phú hòa"`` is kept as typed).
+    typed entirely in capitals or entirely in small letters becomes title case word by word, as
+    for people's names (vn.normalize_name: ``"ẤP  PHÚ HÒA"`` and ``"ấp phú hòa"`` → ``"Ấp Phú
+    Hòa"``; ``"Ấp phú hòa"`` is kept as typed).  The one normaliser of every entry point: the
+    household form, the import, the admin's hamlet list (services.communes).
 
     Shape: ``raw`` is the form field or the spreadsheet cell (text; a number cell such as ``3``
     is read as ``"3"`` and kept: some communes' files number their thôn/khóm in a column headed
@@ -88,7 +90,7 @@ def normalize_hamlet(raw: object, what: str = "Tên ấp") -> str:
             f"{what} dài {len(name)} ký tự, quá {HAMLET_MAX_LENGTH} ký tự. Hãy kiểm tra lại: chỉ ghi "
             "tên ấp (thôn), địa chỉ chi tiết ghi ở cột Địa chỉ."
         )
-    if name.isupper():
+    if name.isupper() or name.islower():
         name = unicodedata.normalize("NFC", " ".join(w.title() for w in words))
     return name
 
@@ -110,3 +112,11 @@ def close_hamlet(name: str, known: Iterable[str]) -> str | None:
         return by_fold[folded]
     best = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.85)
     return by_fold[best[0]] if best else None
+
+
+def same_hamlet(name: str, known: Iterable[str]) -> str | None:
+    """The name in ``known`` that is ``name`` once case and accents are folded (vn.fold:
+    ``"ấp cồn cống"``, ``"Ap Con Cong"`` and ``"Ấp Cồn Cống"`` are one hamlet), else ``None``.
+    What refuses a second spelling of a hamlet the commune has (domain.md §1)."""
+    folded = vn.fold(name)
+    return next((k for k in known if vn.fold(k) == folded), None)

@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from subsidy.domain.documents import DEFAULT_ISSUER, DEFAULT_KIND_CODES, Issuer, Signer, parse_kind_codes
+from subsidy.domain.places import normalize_hamlet, same_hamlet
 from subsidy.domain.scope import APPROVAL_COMMUNE, APPROVAL_LEVELS, CommuneRequired
+from subsidy.domain.vn import VnValueError
 from subsidy.models import Commune, Hamlet, User
 from subsidy.models.scoping import ALL_COMMUNES, CREATED_KEY, DEFAULTS_KEY, default_commune_id
 from subsidy.services import audit
@@ -195,14 +197,29 @@ def set_active(session: Session, commune: Commune, active: bool, actor: User | N
 # --------------------------------------------------------------------------------------------
 
 
+def _hamlet_name(session: Session, commune_id: int, raw: str, hamlet_id: int | None = None) -> str:
+    """``raw`` as stored (places.normalize_hamlet, as on the household form and in the import);
+    raises ServiceError (Vietnamese) for a name that cannot be a hamlet, Conflict for one the
+    commune has under any case or accents (places.same_hamlet) other than hamlet ``hamlet_id``."""
+    try:
+        name = normalize_hamlet(raw)
+    except VnValueError as e:
+        raise ServiceError(str(e)) from e
+    others = session.execute(select(Hamlet.id, Hamlet.name).where(Hamlet.commune_id == commune_id)).all()
+    same = same_hamlet(name, [n for i, n in others if i != hamlet_id])
+    if same is not None:
+        commune = session.get(Commune, commune_id)
+        where = commune.name if commune is not None else "Xã"
+        raise Conflict(f"{where[0].upper() + where[1:]} đã có «{same}»: «{name}» là cùng tên đó (không tính chữ hoa, "
+                       "chữ thường và dấu). Không thêm lần nữa; muốn đổi cách viết thì sửa tên ấp đang có.")
+    return name
+
+
 def add_hamlet(session: Session, commune: Commune, name: str, actor: User | None, audited: bool = True) -> Hamlet:
-    """Add hamlet ``name`` at the end of the commune's list. Raises FieldError-like ServiceError
-    for an empty name, Conflict for a name the commune has."""
-    name = _clean(name)
-    if not name:
-        raise ServiceError("Hãy ghi tên ấp / thôn.")
-    if session.scalar(select(Hamlet.id).where(Hamlet.commune_id == commune.id, Hamlet.name == name)):
-        raise Conflict(f"{commune.name} đã có «{name}».")
+    """Add hamlet ``name`` (normalised: places.normalize_hamlet) at the end of the commune's list.
+    Raises ServiceError for a name that cannot be a hamlet, Conflict for a name the commune has
+    under any case or accents (domain.md §1)."""
+    name = _hamlet_name(session, commune.id, name)
     last = session.scalar(select(func.max(Hamlet.position)).where(Hamlet.commune_id == commune.id)) or 0
     hamlet = Hamlet(commune_id=commune.id, name=name, position=last + 1, active=True)
     session.add(hamlet)
@@ -211,6 +228,27 @@ def add_hamlet(session: Session, commune: Commune, name: str, actor: User | None
     if audited:
         audit.record(session, actor, "hamlet.create", "commune", commune.id, {"hamlet": [None, name]})
     return hamlet
+
+
+def add_missing_hamlets(session: Session, commune_id: int, names: Sequence[str], actor: User | None) -> list[str]:
+    """Add to commune ``commune_id``'s list the hamlets of ``names`` (a confirmed household list's:
+    importer.hamlets_plan) it has under no spelling (places.same_hamlet), in order; each audited
+    as «hamlet.create» from the import. Returns the names added (as stored)."""
+    commune = get_commune(session, commune_id)
+    listed = list(session.scalars(select(Hamlet.name).where(Hamlet.commune_id == commune_id)))
+    added: list[str] = []
+    for raw in names:
+        try:
+            name = normalize_hamlet(raw)
+        except VnValueError:
+            continue
+        if same_hamlet(name, listed) is None:
+            add_hamlet(session, commune, name, actor, audited=False)
+            audit.record(session, actor, "hamlet.create", "commune", commune_id,
+                         {"hamlet": [None, name], "source": [None, "import"]})
+            listed.append(name)
+            added.append(name)
+    return added
 
 
 def get_hamlet(session: Session, commune: Commune, hamlet_id: int) -> Hamlet:
@@ -222,13 +260,9 @@ def get_hamlet(session: Session, commune: Commune, hamlet_id: int) -> Hamlet:
 
 
 def update_hamlet(session: Session, hamlet: Hamlet, name: str, active: bool, actor: User | None) -> None:
-    """Rename and/or (de)activate a hamlet (households keep the name they were stored with)."""
-    name = _clean(name)
-    if not name:
-        raise ServiceError("Hãy ghi tên ấp / thôn.")
-    if name != hamlet.name and session.scalar(
-            select(Hamlet.id).where(Hamlet.commune_id == hamlet.commune_id, Hamlet.name == name)):
-        raise Conflict(f"Xã đã có «{name}».")
+    """Rename and/or (de)activate a hamlet (households keep the name they were stored with). The
+    name is normalised and checked as in add_hamlet (ServiceError, Conflict)."""
+    name = _hamlet_name(session, hamlet.commune_id, name, hamlet_id=hamlet.id)
     before = {"name": hamlet.name, "active": hamlet.active}
     hamlet.name, hamlet.active = name, active
     changes = audit.diff(before, {"name": name, "active": active})
@@ -300,8 +334,9 @@ def resolve(session: Session, code: str | None) -> tuple[Commune, bool]:
 
 def created_message(commune: Commune) -> str:
     """What a command or page says when it made the first commune from the defaults."""
-    return (f"Chưa có xã nào: đã tạo {commune.name} (mã {commune.code}) từ cấu hình mặc định "
-            f"(COMMUNE_NAME, COMMUNE_BODY, COMMUNE_PLACE, HAMLETS). Quản trị viên sửa được ở mục «Xã».")
+    return (f"Đây là lần đầu dùng hệ thống: đã tạo sẵn {commune.name} (mã {commune.code}) với tên cơ quan, "
+            "nơi ban hành và danh sách ấp / thôn mặc định lúc cài đặt. Quản trị viên hãy kiểm tra và sửa cho đúng "
+            "ở trang «Xã» trên thanh menu trước khi nhập hộ.")
 
 
 # --------------------------------------------------------------------------------------------

@@ -87,12 +87,12 @@ def add_hamlet(commune_id: int):
     form = HamletForm()
     if form.validate_on_submit():
         try:
-            svc.add_hamlet(session, commune, form.name.data, current_user)
+            hamlet = svc.add_hamlet(session, commune, form.name.data, current_user)
         except ServiceError as err:
             show_refusal(err)
         else:
             session.commit()
-            flash(f"Đã thêm «{form.name.data.strip()}».", "success")
+            flash(f"Đã thêm «{hamlet.name}».", "success")
     else:
         flash_form_errors(form)
     return redirect(url_for("communes.show", commune_id=commune.id))

@@ -25,7 +25,8 @@ from subsidy.domain.places import HAMLET_MAX_LENGTH, close_hamlet, normalize_ham
     ("Ấp\u200bPhú Hòa", "ẤpPhú Hòa"),                           # zero-width space dropped
     ("Ấp Giả", "Ấp Giả"),                                       # unknown but plausible: accepted
     ("Thôn 3", "Thôn 3"),
-    ("a" * HAMLET_MAX_LENGTH, "a" * HAMLET_MAX_LENGTH),
+    ("ấp cồn cống", "Ấp Cồn Cống"),                             # all small letters -> title case
+    ("a" * HAMLET_MAX_LENGTH, "A" + "a" * (HAMLET_MAX_LENGTH - 1)),
 ])
 def test_hamlet_is_normalised(raw, expected):
     assert normalize_hamlet(raw) == expected

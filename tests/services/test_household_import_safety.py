@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from subsidy.models import AuditEntry, Household
+from subsidy.services import communes
 from subsidy.services import households as svc
 from subsidy.services.errors import Conflict
 from subsidy.services.importer import ImportRefused, import_households
@@ -248,8 +249,9 @@ def test_import_normalises_hamlets_and_flags_new_ones_without_refusing(session, 
     assert [r.status for r in rows_of(preview)] == ["new", "unchanged", "new", "new", "new"]
     assert preview.rows[0].hamlet == "Ấp Phú Hòa"
     assert preview.new_hamlets == {
-        "Ấp Giả": {"rows": 2, "first_row": 6, "like": None},
-        "Ấp Phú Hoà": {"rows": 1, "first_row": 8, "like": "Ấp Phú Hòa"},
+        "Ấp Giả": {"rows": 2, "first_row": 6, "like": None, "added": True},
+        # the same hamlet as the listed "Ấp Phú Hòa" once accents are folded: not added to the list
+        "Ấp Phú Hoà": {"rows": 1, "first_row": 8, "like": "Ấp Phú Hòa", "added": False},
     }
     again = type(preview).from_json(preview.to_json())
     assert again.new_hamlets == preview.new_hamlets
@@ -257,7 +259,13 @@ def test_import_normalises_hamlets_and_flags_new_ones_without_refusing(session, 
     session.commit()
     assert report.committed and hh(session, "8250419218").hamlet == "Ấp Phú Hòa"
     assert hh(session, "8200000001").hamlet == "Ấp Giả"
-    # now on file: no longer new
+    # the confirmed imports added their new hamlets to the commune's list, once each, audited
+    listed = communes.filter_hamlets(session, hh(session, "8200000001").commune_id)
+    assert listed[-2:] == ["Ấp Cồn Cống", "Ấp Giả"] and "Ấp Phú Hoà" not in listed
+    added = session.scalars(select(AuditEntry).where(AuditEntry.action == "hamlet.create")).all()
+    assert sorted((a.changes["hamlet"][1], a.changes["source"][1], a.actor_id) for a in added) == [
+        ("Ấp Cồn Cống", "import", clerk.id), ("Ấp Giả", "import", clerk.id)]
+    # now on the list: no longer new
     assert run(session, xlsx(dict(MAI, code="8200000009", name="Lê Văn D", cccd=None, hamlet="Ấp Giả")),
                dry_run=True, hamlets=HAMLETS).new_hamlets == {}
 

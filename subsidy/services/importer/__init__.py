@@ -30,8 +30,10 @@ from typing import Iterator, Sequence
 from sqlalchemy.orm import Session
 
 from subsidy.models import User
+from subsidy.services.communes import add_missing_hamlets
 from subsidy.services.errors import ServiceError
 from subsidy.services.importer.bulk_write import write_import
+from subsidy.services.importer.hamlets_plan import hamlets_to_add
 from subsidy.services.importer.plan import (
     FIELD_LABELS, IMPORT_FIELDS, STATUS_LABELS, ImportPlan, ImportReport, RowOutcome, choose_year, plan_import,
 )
@@ -71,8 +73,8 @@ def import_households(session: Session, data: bytes, filename: str, actor: User 
 
     Shapes: ``data`` the file's bytes, ``filename`` its name; ``year`` the list year (default:
     :func:`choose_year`); ``progress(done_rows, total_rows)``; ``hamlets`` the configured hamlets
-    (config HAMLETS: a hamlet neither configured nor on file is reported in
-    ``report.new_hamlets``, not refused); ``commune_id`` the commune whose list it is (default: the
+    (a hamlet not on the commune's hamlets table is reported in ``report.new_hamlets``, not
+    refused, and the confirmed import adds it to the table, audited: hamlets_plan); ``commune_id`` the commune whose list it is (default: the
     Session's, or the instance's only commune); ``complete``: the list replaces that commune's
     previous one (None: the default of :func:`year_plan.default_complete`).  Returns the
     :class:`ImportReport` (``committed`` True
@@ -94,6 +96,7 @@ def import_households(session: Session, data: bytes, filename: str, actor: User 
         if not plan.writes_anything:
             return report
         write_import(session, plan, actor)
+        add_missing_hamlets(session, plan.commune_id, hamlets_to_add(report.new_hamlets), actor)
         report.committed = True
         return report
 

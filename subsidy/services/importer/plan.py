@@ -28,14 +28,15 @@ from subsidy.domain import household_list as hl
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import LEFT_OUTCOME_LABELS
-from subsidy.domain.places import close_hamlet, normalize_hamlet
 from subsidy.models import Household
+from subsidy.services.communes import filter_hamlets
 from subsidy.services.errors import Conflict
 from subsidy.models.scoping import default_commune_id
 from subsidy.services.households import (
     check_citizen_id_owner, citizen_id_elsewhere_message, held_elsewhere, new_household_facts,
 )
 from subsidy.services.importer.members_plan import check_person_ids, existing_members, member_change, member_values
+from subsidy.services.importer.hamlets_plan import new_hamlets
 from subsidy.services.importer.left_plan import left_households
 from subsidy.services.importer.reader import ImportFileError, ParsedList
 from subsidy.services.importer.year_plan import StatusWrite, default_complete, plan_year
@@ -258,9 +259,9 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
 
     A row matches a household by its code, else by its CCCD when the head's name agrees
     (households.check_citizen_id_owner; otherwise the row is an error).  ``hamlets``: the
-    configured hamlets (config HAMLETS); a row to be written whose hamlet is neither one of them
-    nor on file is listed in ``report.new_hamlets`` (a warning, never an error: each commune
-    has its own hamlets).
+    configured hamlets; a row to be written whose hamlet is not on the commune's hamlets table (nor
+    in ``hamlets``) is listed in ``report.new_hamlets`` (hamlets_plan.new_hamlets: never an
+    error; the confirmed import adds it to the table).
 
     ``commune_id``: the commune whose list this is (default: the Session's, or the instance's only
     one, made from the defaults when there is none yet); rows match only its households, and a
@@ -413,32 +414,13 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         filename=filename, file_format=file_format, list_year=list_year, year_source=year_source,
         columns=columns, header_row=header_row,
         sheet=sheet, rows=outcomes, skip_invalid=skip_invalid,
-        new_hamlets=_new_hamlets(outcomes, hamlets or (), {h["hamlet"] for h in existing}),
+        new_hamlets=new_hamlets(outcomes, [*filter_hamlets(session, commune_id), *(hamlets or ())],
+                                {h["hamlet"] for h in existing}),
         left_sheets=left_sheets, left=left, complete=complete,
         year_counts={"previous_year": year.previous_year, "join": year.join, "leave": year.leave,
                      "change": year.change, "absent": year.absent},
     )
     return ImportPlan(report, inserts, updates, commune_id, member_writes, year.writes)
-
-
-def _new_hamlets(outcomes: list[RowOutcome], configured: Sequence[str], on_file: set[str]) -> dict[str, dict[str, Any]]:
-    """The hamlets of the rows to be written (new / update) that are neither configured nor on
-    file, each with its row count, first row and the known hamlet it most likely misspells."""
-    known = set(on_file)
-    for name in configured:
-        try:
-            known.add(normalize_hamlet(name))
-        except vn.VnValueError:
-            continue
-    found: dict[str, dict[str, Any]] = {}
-    for out in outcomes:
-        if out.status in ("new", "update") and out.hamlet and out.hamlet not in known:
-            entry = found.setdefault(out.hamlet, {"rows": 0, "first_row": out.number, "like": None})
-            entry["rows"] += 1
-    ordered = sorted(known, key=vn.sort_key_text)
-    for name, entry in found.items():
-        entry["like"] = close_hamlet(name, ordered)
-    return found
 
 
 def created_changes(values: dict[str, Any], people: list[Any] | None) -> dict[str, list[Any]]:
