@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from subsidy.domain.documents import DEFAULT_ISSUER, DEFAULT_KIND_CODES, Issuer, Signer, parse_kind_codes
 from subsidy.domain.places import normalize_hamlet, same_hamlet
 from subsidy.domain.scope import APPROVAL_COMMUNE, APPROVAL_LEVELS, CommuneRequired
-from subsidy.domain.vn import VnValueError
-from subsidy.models import Commune, Hamlet, User
+from subsidy.domain.vn import VnValueError, sort_key_text
+from subsidy.models import Commune, Hamlet, Household, User
 from subsidy.models.scoping import ALL_COMMUNES, CREATED_KEY, DEFAULTS_KEY, default_commune_id
 from subsidy.services import audit
 from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
@@ -249,6 +249,17 @@ def add_missing_hamlets(session: Session, commune_id: int, names: Sequence[str],
             listed.append(name)
             added.append(name)
     return added
+
+
+def unlisted_hamlets(session: Session, commune_id: int) -> list[tuple[str, int, str | None]]:
+    """The hamlets the commune's households are stored under that its list does not hold (saved
+    before imports added their hamlets, or under a list's hamlet renamed since), in Vietnamese
+    order: ``[(name, households, the listed hamlet it is another spelling of or None)]``."""
+    listed = list(session.scalars(select(Hamlet.name).where(Hamlet.commune_id == commune_id)))
+    rows = session.execute(select(Household.hamlet, func.count()).where(Household.commune_id == commune_id)
+                           .group_by(Household.hamlet), execution_options={ALL_COMMUNES: True}).all()
+    out = [(name, int(n), same_hamlet(name, listed)) for name, n in rows if name and name not in listed]
+    return sorted(out, key=lambda r: sort_key_text(r[0]))
 
 
 def get_hamlet(session: Session, commune: Commune, hamlet_id: int) -> Hamlet:

@@ -62,7 +62,7 @@ def show(commune_id: int):
             flash("Đã lưu thông tin xã.", "success")
             return redirect(url_for("communes.show", commune_id=commune.id))
     return render_template("communes/show.html", commune=commune, form=form, hamlet_form=HamletForm(formdata=None),
-                           confirm=ConfirmForm())
+                           confirm=ConfirmForm(), unlisted=svc.unlisted_hamlets(session, commune.id))
 
 
 @bp.route("/<int:commune_id>/trang-thai", methods=["POST"])

@@ -85,3 +85,19 @@ def test_a_hamlet_not_on_the_list_points_to_the_commune_page_not_to_a_setting(ap
     page = text(resp)
     assert resp.status_code == 422
     assert "thêm vào danh sách ấp của xã ở trang «Xã»" in page and "HAMLETS" not in page
+
+
+def test_the_commune_page_names_households_stored_under_hamlets_off_its_list(app, client, login_as):
+    from tests.web.test_households_web_safety import add
+
+    login_as("admin")
+    client.get("/")  # makes the first commune from the defaults
+    commune_id, before = _commune_and_hamlets(app)
+    add(app, hamlet="Ấp Cồn Cống")                            # saved before imports added hamlets
+    add(app, code="8200000009", citizen_id="", hamlet="Ấp Phú Hoà")  # a spelling of a listed hamlet
+    page = text(client.get(f"/quan-tri/xa/{commune_id}"))
+    assert "«Ấp Cồn Cống»: 1 hộ" in page and "«Ấp Phú Hoà»: 1 hộ (là «Ấp Phú Hòa» viết khác" in page
+    client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": "Ấp Cồn Cống"})  # its «Thêm vào danh sách»
+    assert _commune_and_hamlets(app)[1] == [*before, "Ấp Cồn Cống"]
+    page = text(client.get(f"/quan-tri/xa/{commune_id}"))
+    assert "«Ấp Cồn Cống»: 1 hộ" not in page and "«Ấp Phú Hoà»: 1 hộ" in page
