@@ -184,13 +184,15 @@ def void_received(session: Session, province_allocation_id: int, reason: str, ac
 
 
 def approval_queue(session: Session) -> list[tuple[ProposalList, Commune, int]]:
-    """The province approver's queue: draft lists of the communes whose lists the province
-    approves, with the number of applications proposed on each, oldest first."""
+    """The province approver's queue: the open lists (draft, or submitted «Trình phê duyệt») of the
+    communes whose lists the province approves, with the number of applications proposed on each,
+    oldest first. A submitted list is what the commune sends; a draft is shown too, as approve_list
+    accepts one. Source: domain.md §10 (the approving level)."""
     count = (select(func.count()).where(Application.proposal_list_id == ProposalList.id,
                                         Application.state == "proposed")
              .correlate(ProposalList).scalar_subquery())
     rows = session.execute(
         select(ProposalList, Commune, count).join(Commune, Commune.id == ProposalList.commune_id)
-        .where(ProposalList.status == "draft", Commune.approval_level == APPROVAL_PROVINCE)
+        .where(ProposalList.status.in_(("draft", "submitted")), Commune.approval_level == APPROVAL_PROVINCE)
         .order_by(ProposalList.created_on, ProposalList.id), execution_options={ALL_COMMUNES: True})
     return [(pl, c, int(n or 0)) for pl, c, n in rows if n]

@@ -107,6 +107,9 @@ def test_the_approving_level_decides_who_approves_a_list(session, setup):
     list_b = lists.build_proposal_list(session, p["clerk_b"], created_on=D(2026, 2, 2))
     # B's lists go to the province's queue, A's do not
     assert [(pl.id, c.code, n) for pl, c, n in province.approval_queue(session)] == [(list_b.id, "XAB", 2)]
+    # and stay there once the commune submits them (the queue once showed drafts only)
+    lists.submit_list(session, list_b, p["clerk_b"])
+    assert [(pl.id, pl.status, n) for pl, c, n in province.approval_queue(session)] == [(list_b.id, "submitted", 2)]
     decision = ("15/QĐ-UBND", D(2026, 2, 5))
     with pytest.raises(ServiceError, match="do tỉnh phê duyệt"):
         lists.approve_list(session, list_b, *decision, "Ủy ban nhân dân xã Bình", p["approver_b"])
