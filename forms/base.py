@@ -105,3 +105,13 @@ class BaseForm(FlaskForm):
         # The request's forms, so that a page re-rendered with errors answers 422 (web.security).
         if has_request_context():
             g.setdefault("subsidy_forms", []).append(self)
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001 - WTForms' signature
+        """WTForms' validation, then a field whose typed value could not be read at all (``1e3`` or
+        ``abc`` for a number, a date not in dd/mm/yyyy) keeps only that message: the range or
+        required checks that ran on its empty value would only contradict it."""
+        ok = super().validate(extra_validators)
+        for field in self:
+            if field.process_errors and len(field.errors) > 1:
+                field.errors = list(field.process_errors[:1])
+        return ok

@@ -1,8 +1,9 @@
 """Commune and hamlet forms (admin): shape only; the communes service checks the rest."""
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from forms.applications import VnDateField
 from forms.base import BaseForm
 from subsidy.domain.labels import APPROVAL_LEVEL_LABELS
 
@@ -43,4 +44,4 @@ class ShareForm(BaseForm):
     commune = SelectField("Xã", choices=[], validate_choice=False)
     quantity = IntegerField("Số máy chia cho xã", validators=[
         InputRequired("Hãy nhập số máy."), NumberRange(min=1, max=1000000, message="Số máy phải từ 1 trở lên.")])
-    allocated_on = DateField("Ngày chia", validators=[InputRequired("Hãy nhập ngày chia.")])
+    allocated_on = VnDateField("Ngày chia", validators=[InputRequired("Hãy nhập ngày chia.")])

@@ -31,6 +31,7 @@ from subsidy.domain.list_views import Column, ExportTable
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Complaint, Household, User
 from subsidy.request_scope import db_session, roles_required
+from subsidy.services import audit
 from subsidy.services import complaints as svc
 from subsidy.services.complaints import documents as complaint_documents
 from subsidy.services.complaints.queries import STANDING_LABELS
@@ -156,16 +157,29 @@ def _case_or_404(complaint_id: int) -> Complaint:
 @bp.route("/<int:complaint_id>")
 @roles_required(*VIEWERS)
 def show(complaint_id: int):
+    return _show(_case_or_404(complaint_id))
+
+
+def _show(case: Complaint, status: int = 200, move_form: CaseMoveForm | None = None,
+          appeal_form: AppealForm | None = None):
+    """The case page; a step or second complaint refused is shown again here with status 422 (the
+    appeal form as typed, its messages under its fields, open)."""
     session = db_session()
-    case = _case_or_404(complaint_id)
     page = svc.case_page(session, case, current_user)
     household = session.get(Household, case.household_id) if case.household_id else None
-    record_view("complaint.view", "complaint", case.id)
     recheck = svc.recheck_after_decision(session, case) if current_user.role in ("clerk", "approver") else None
+    if request.method == "GET":
+        record_view("complaint.view", "complaint", case.id)
+    else:
+        # A form shown again after a refusal: this request holds the write session (nothing of the
+        # refused attempt is in it), so the view is logged there rather than in a second writer.
+        session.rollback()
+        audit.record(session, current_user, "complaint.view", "complaint", case.id)
+        session.commit()
     return render_template("complaints/show.html", p=page, c=case, household=household, recheck=recheck,
-                           move_form=CaseMoveForm(
-        formdata=None, on=today_vn()), appeal_form=AppealForm(formdata=None, received_on=today_vn()), L=L,
-        standing_labels=STANDING_LABELS)
+                           move_form=move_form or CaseMoveForm(formdata=None, on=today_vn()),
+                           appeal_form=appeal_form or AppealForm(formdata=None, received_on=today_vn()), L=L,
+                           standing_labels=STANDING_LABELS), status
 
 
 def _pdf(complaint_id: int, make, slug: str, what: str):
@@ -207,15 +221,15 @@ def move(complaint_id: int, target: str):
     form = CaseMoveForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return redirect(url_for("complaints.show", complaint_id=complaint_id))
+        return _show(case, 422, move_form=form)
     try:
         svc.move_case(session, case, target, current_user, reason=form.reason.data, outcome=form.outcome.data or None,
                       refusal_reason=form.refusal_reason.data or None, on=form.on.data)
     except (ServiceError, WorkflowError) as err:
         show_refusal(err)
-    else:
-        session.commit()
-        flash(f"Đơn số {case.case_number}: {L.COMPLAINT_STATE_LABELS[case.state]}.", "success")
+        return _show(_case_or_404(complaint_id), 422, move_form=form)
+    session.commit()
+    flash(f"Đơn số {case.case_number}: {L.COMPLAINT_STATE_LABELS[case.state]}.", "success")
     return redirect(url_for("complaints.show", complaint_id=complaint_id))
 
 
@@ -248,15 +262,13 @@ def appeal(complaint_id: int):
     case = _case_or_404(complaint_id)
     form = AppealForm()
     if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("complaints.show", complaint_id=complaint_id))
+        return _show(case, 422, appeal_form=form)
     try:
         second = svc.appeal(session, case, current_user, text=form.text.data, channel=form.channel.data,
                             received_on=form.received_on.data)
     except (ServiceError, WorkflowError) as err:
-        show_refusal(err)
-    else:
-        session.commit()
-        flash(f"Đã ghi khiếu nại lần hai: đơn số {second.case_number}.", "success")
-        return redirect(url_for("complaints.show", complaint_id=second.id))
-    return redirect(url_for("complaints.show", complaint_id=complaint_id))
+        show_refusal(err, form)
+        return _show(_case_or_404(complaint_id), 422, appeal_form=form)
+    session.commit()
+    flash(f"Đã ghi khiếu nại lần hai: đơn số {second.case_number}.", "success")
+    return redirect(url_for("complaints.show", complaint_id=second.id))

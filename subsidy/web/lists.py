@@ -13,6 +13,7 @@ from subsidy.domain.list_views import ListFilters
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import ProposalList
 from subsidy.request_scope import db_session, roles_required
+from subsidy.services import audit
 from subsidy.services import allocations
 from subsidy.services import lists as svc
 from subsidy.services import list_exports
@@ -40,7 +41,7 @@ def index():
     return _index()
 
 
-def _index(alloc_form: AllocationForm | None = None):
+def _index(alloc_form: AllocationForm | None = None, build_form: BuildListForm | None = None, status: int = 200):
     """The lists page; an allocation form given back with its errors keeps what was typed (422)
     and opens where it is."""
     session = db_session()
@@ -50,7 +51,15 @@ def _index(alloc_form: AllocationForm | None = None):
     waiting = list_page(session, list_exports.waiting_stmt(f), request.args, WAITING_PER_PAGE)
     waiting_total = waiting.total if not f.active else list_exports.count(session, list_exports.waiting_stmt(
         ListFilters()))
-    record_list_view("waiting", waiting, f)  # names and priority tiers (from the poverty category)
+    if request.method == "GET":
+        record_list_view("waiting", waiting, f)  # names and priority tiers (from the poverty category)
+    elif waiting.items:
+        # A form shown again after a refusal: this request holds the write session (nothing of the
+        # refused attempt is in it), so the view is logged there rather than in a second writer.
+        session.rollback()
+        audit.record_list_view(session, current_user, "waiting", len(waiting.items), filters=f, page=waiting.page,
+                               pages=waiting.pages)
+        session.commit()
     all_lists = svc.all_lists(session)
     sizes = svc.list_sizes(session, all_lists)
     if alloc_form is None:
@@ -60,8 +69,8 @@ def _index(alloc_form: AllocationForm | None = None):
                            hamlets=hamlet_options(session), lists=all_lists, sizes=sizes,
                            draft_open=svc.open_draft(session) is not None,
                            allocations=allocations.allocations(session), alloc_form=alloc_form,
-                           build_form=BuildListForm(), move_form=MoveForm(), reason_form=ReasonForm(),
-                           household_ceiling=allocations.poor_household_count(session))
+                           build_form=build_form or BuildListForm(), move_form=MoveForm(), reason_form=ReasonForm(),
+                           household_ceiling=allocations.poor_household_count(session)), status
 
 
 @bp.route("/phan-bo", methods=["POST"])
@@ -109,13 +118,12 @@ def build():
     session = db_session()
     form = BuildListForm()
     if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("lists.index"))
+        return _index(build_form=form, status=422)
     try:
         pl = svc.build_proposal_list(session, current_user, count=form.count.data)
     except (ServiceError, WorkflowError) as err:
-        show_refusal(err)
-        return redirect(url_for("lists.index"))
+        show_refusal(err, form)
+        return _index(build_form=form, status=422)
     on_list = svc.applications_on(session, pl)
     n = len(on_list)
     tiers: dict[str, int] = {}

@@ -31,10 +31,17 @@ def _share_form(quota: svc.ProvinceQuota, form: ShareForm | None = None) -> Shar
 @bp.route("/")
 @roles_required(*READERS)
 def index():
+    return _index()
+
+
+def _index(received_form: AllocationForm | None = None, share_form: ShareForm | None = None, status: int = 200):
+    """The province page; a form given back with its errors (or refused by the service) keeps what
+    was typed, with its messages, and answers 422."""
     quota = svc.overview(db_session())
-    return render_template("province/index.html", quota=quota, received_form=AllocationForm(formdata=None),
-                           share_form=_share_form(quota), void_form=ReasonForm(formdata=None),
-                           queue=svc.approval_queue(db_session()))
+    return render_template("province/index.html", quota=quota,
+                           received_form=received_form or AllocationForm(formdata=None),
+                           share_form=_share_form(quota, share_form), void_form=ReasonForm(formdata=None),
+                           queue=svc.approval_queue(db_session())), status
 
 
 @bp.route("/nhan", methods=["POST"])
@@ -47,13 +54,12 @@ def receive():
             row = svc.record_received(session, form.quantity.data, form.allocated_on.data, form.source_document.data,
                                       current_user, note=form.note.data)
         except ServiceError as err:
-            show_refusal(err)
-        else:
-            session.commit()
-            flash(f"Đã ghi {row.quantity} máy tỉnh được phân bổ theo «{row.source_document}».", "success")
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("province.index"))
+            show_refusal(err, form)
+            return _index(received_form=form, status=422)
+        session.commit()
+        flash(f"Đã ghi {row.quantity} máy tỉnh được phân bổ theo «{row.source_document}».", "success")
+        return redirect(url_for("province.index"))
+    return _index(received_form=form, status=422)
 
 
 @bp.route("/chia", methods=["POST"])
@@ -66,15 +72,14 @@ def share():
             row = svc.give_to_commune(session, int(form.province_allocation.data), int(form.commune.data),
                                       form.quantity.data, form.allocated_on.data, current_user)
         except ServiceError as err:
-            show_refusal(err)
-        else:
-            session.commit()
-            flash(f"Đã chia {row.quantity} máy cho xã.", "success")
-    else:
-        flash_form_errors(form)
-        if not form.errors:
-            flash("Hãy chọn văn bản phân bổ của tỉnh và xã.", "error")
-    return redirect(url_for("province.index"))
+            show_refusal(err, form)
+            return _index(share_form=form, status=422)
+        session.commit()
+        flash(f"Đã chia {row.quantity} máy cho xã.", "success")
+        return redirect(url_for("province.index"))
+    if not form.errors:
+        flash("Hãy chọn văn bản phân bổ của tỉnh và xã.", "error")
+    return _index(share_form=form, status=422)
 
 
 @bp.route("/nhan/<int:province_allocation_id>/huy", methods=["POST"])

@@ -321,8 +321,11 @@ def test_allocate_build_approve_and_download(app, data):
     r = clerk.get("/danh-sach/")
     assert "Danh sách chờ (2)".encode() in r.data
     assert r.data.index("Đặng Văn Hưởng".encode()) < r.data.index("Nguyễn Thị Ánh Tuyết".encode())  # P1 first
-    r = clerk.post("/danh-sach/lap", data={"count": "2"}, follow_redirects=True)
-    assert "Vượt chỉ tiêu".encode() in r.data
+    r = clerk.post("/danh-sach/lap", data={"count": "2"})
+    assert r.status_code == 422 and "Vượt chỉ tiêu".encode() in r.data
+    r = clerk.post("/danh-sach/lap", data={"count": "abc"})
+    assert r.status_code == 422 and "Phải là số nguyên".encode() in r.data
+    assert "Số hộ phải từ 1 trở lên".encode() not in r.data
     r = clerk.post("/danh-sach/lap", data={}, follow_redirects=False)
     assert r.status_code == 302
     s = sessionmaker(app)()

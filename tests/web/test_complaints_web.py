@@ -85,6 +85,9 @@ def test_roles_steps_and_audit(app, client, login_as, make_user):
     # The refusal names the roles in Vietnamese (domain.labels.ROLE_LABELS), never their codes.
     assert "dành cho: Lãnh đạo xã (phê duyệt); tài khoản «Công chức VP-TK» không được" in _text(resp)
     assert "approver" not in _text(resp) and "«clerk»" not in _text(resp)
+    assert resp.status_code == 422  # the case page shown again with the refusal (README: 422)
+    resp = client.post(f"/khieu-nai/{c.id}/buoc/in_review", data={"on": "31/02/2026", "reason": ""})
+    assert resp.status_code == 422 and f"Khiếu nại số {c.case_number}" in _text(resp)
     # A tampered step name is no page, and is never echoed back.
     resp = client.post(f"/khieu-nai/{c.id}/buoc/bogus", data={"on": "", "reason": ""})
     assert resp.status_code == 404 and "bogus" not in _text(resp)

@@ -62,10 +62,21 @@ def test_the_province_officer_records_and_divides_phones(app, client, login_as):
     assert "QĐ 100/QĐ-BKHCN" in page and "còn 10 máy" in page
     pa_id = re.search(r'<option value="(\d+)">QĐ 100', page).group(1)
     resp = client.post("/tinh/chia", data={"province_allocation": pa_id, "commune": str(a.id), "quantity": "4",
-                                          "allocated_on": "2026-01-20"}, follow_redirects=True)
-    assert "vượt số hộ nghèo" in _text(resp)  # xã An has 3 poor households
-    client.post("/tinh/chia", data={"province_allocation": pa_id, "commune": str(a.id), "quantity": "3",
-                                   "allocated_on": "2026-01-20"})
+                                          "allocated_on": "20/01/2026"})
+    # a refusal shows the page again, as typed, with 422 (README: a form with errors)
+    assert resp.status_code == 422 and "vượt số hộ nghèo" in _text(resp)  # xã An has 3 poor households
+    assert 'value="20/01/2026"' in _text(resp)
+    for typed in ("1e3", "abc"):  # one message, not a second "from 1" one on the unread value
+        page = _text(client.post("/tinh/chia", data={"province_allocation": pa_id, "commune": str(a.id),
+                                                     "quantity": typed, "allocated_on": "20/01/2026"}))
+        assert "Phải là số nguyên" in page and "Số máy phải từ 1 trở lên" not in page
+    resp = client.post("/tinh/nhan", data={"quantity": "abc", "allocated_on": "31/02/2026", "source_document": ""})
+    page = _text(resp)
+    assert resp.status_code == 422 and "Phải là số nguyên" in page and "Số máy phải từ 1 trở lên" not in page
+    assert "Hãy ghi văn bản phân bổ." in page
+    resp = client.post("/tinh/chia", data={"province_allocation": pa_id, "commune": str(a.id), "quantity": "3",
+                                          "allocated_on": "20/01/2026"})
+    assert resp.status_code == 302
     s = app.extensions["subsidy.sessionmaker"]()
     assert [(x.commune_id, x.quantity) for x in s.scalars(select(Allocation))] == [(a.id, 3)]
     s.close()
