@@ -7,6 +7,7 @@ import datetime as dt
 
 from subsidy.domain.complaints.documents import AcceptanceNotice, Complainant, ComplaintDecision, personal_signer
 from subsidy.domain.documents import Issuer, Signer, document_number
+from subsidy.domain.labels import CLERK_TITLE
 
 D = dt.date
 
@@ -49,7 +50,7 @@ def acceptance_notice(long: bool = False) -> AcceptanceNotice:
         subject=_text(2000) if long else SUBJECT, contested=_text(500) if long else CONTESTED,
         received_on=D(2026, 11, 10), accepted_on=D(2026, 11, 17), complaint_dated=D(2026, 11, 9),
         decide_by=D(2026, 12, 17), signer=personal_signer(issuer.signer),
-        recipients=("Như trên", "Thanh tra tỉnh Đồng Tháp", "Công chức Văn hóa - Xã hội") if not long
+        recipients=("Như trên", "Thanh tra tỉnh Đồng Tháp", CLERK_TITLE) if not long
         else tuple(_text(120) for _ in range(4)),
     )
 
@@ -81,11 +82,11 @@ def decision(long: bool = False) -> ComplaintDecision:
             "chờ và vị trí của hộ là chưa đầy đủ: khiếu nại đúng một phần."),
         articles=(_text(1000), _text(1000)) if long else (
             "Giữ nguyên Quyết định số 12/QĐ-UBND ngày 05/11/2026 của Chủ tịch Ủy ban nhân dân xã Phú Tân.",
-            "Giao Công chức Văn hóa - Xã hội thông báo bằng văn bản cho hộ bà Lê Thị Hồng vị trí của hộ trong danh "
+            "Giao công chức Văn phòng - thống kê thông báo bằng văn bản cho hộ bà Lê Thị Hồng vị trí của hộ trong danh "
             "sách chờ và đưa hộ vào danh sách đề nghị kế tiếp khi xã được phân bổ thêm điện thoại.",
         ),
         second_level="Chủ tịch Ủy ban nhân dân tỉnh Đồng Tháp",
-        executors=("Công chức Văn hóa - Xã hội", f"{c.named}") if not long else (_text(120), c.named),
+        executors=(CLERK_TITLE, f"{c.named}") if not long else (_text(120), c.named),
         signer=personal_signer(issuer.signer),
         recipients=("Chủ tịch Ủy ban nhân dân tỉnh Đồng Tháp", "Thanh tra tỉnh Đồng Tháp") if not long
         else tuple(_text(120) for _ in range(4)),

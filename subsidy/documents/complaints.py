@@ -92,8 +92,10 @@ def acceptance_notice_story(d: AcceptanceNotice) -> list[Flowable]:
         Paragraph(f"Kính gửi: {b.esc(c.named[:1].upper() + c.named[1:])}.", st.to),
     ]
     body: list[Flowable] = [
+        # The day received opens the sentence: the letter's own date only when it bears one.
         Paragraph(b.esc(f"Ngày {format_date(d.received_on)}, {d.resolver} đã nhận được đơn khiếu nại "
-                        f"{_dated(d.complaint_dated, d.received_on)} của {c.particulars}."), st.text),
+                        + (f"đề ngày {format_date(d.complaint_dated)} " if d.complaint_dated else "")
+                        + f"của {c.particulars}."), st.text),
         *_paragraphs(_sentence(d.subject), st.text, "<b>Nội dung khiếu nại:</b>"),
     ]
     if d.contested.strip():

@@ -35,7 +35,7 @@ def test_the_notice_says_who_complained_about_what_and_when_it_was_accepted():
     assert "căn cứ Điều 27 Luật Khiếu nại ngày 11 tháng 11 năm 2011, đơn khiếu nại đủ điều kiện thụ lý" in text
     assert "Ngày 17/11/2026, Chủ tịch Ủy ban nhân dân xã Phú Tân thụ lý giải quyết khiếu nại (lần đầu)." in text
     assert "không quá 30 ngày, kể từ ngày thụ lý (Luật Khiếu nại, Điều 28), tức là đến hết ngày 17/12/2026." in text
-    assert "- Như trên; - Thanh tra tỉnh Đồng Tháp; - Công chức Văn hóa - Xã hội; - Lưu: VT, hồ sơ." in text
+    assert "- Như trên; - Thanh tra tỉnh Đồng Tháp; - Công chức Văn phòng - thống kê; - Lưu: VT, hồ sơ." in text
     # signed by the chairman's deputy for him, not "TM. ỦY BAN NHÂN DÂN" (Luật Khiếu nại, Điều 18)
     assert "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in text and "TM." not in text and text.endswith("Trần Văn Bình")
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
@@ -63,11 +63,11 @@ def test_the_decision_has_its_parts_in_the_order_of_article_31():
              "I. Nội dung khiếu nại", "II. Kết quả xác minh nội dung khiếu nại", "III. Kết luận",
              "Từ những nhận định và căn cứ trên,", "QUYẾT ĐỊNH:",
              "Điều 1. Giữ nguyên Quyết định số 12/QĐ-UBND",
-             "Điều 2. Giao Công chức Văn hóa - Xã hội",
+             "Điều 2. Giao công chức Văn phòng - thống kê",
              "Điều 3. Trong thời hạn 30 ngày, kể từ ngày nhận được Quyết định này, nếu không đồng ý với việc giải "
              "quyết khiếu nại thì bà Lê Thị Hồng có quyền khiếu nại đến Chủ tịch Ủy ban nhân dân tỉnh Đồng Tháp hoặc "
              "khởi kiện vụ án hành chính tại Tòa án",
-             "Điều 4. Công chức Văn hóa - Xã hội, bà Lê Thị Hồng chịu trách nhiệm thi hành Quyết định này./.",
+             "Điều 4. Công chức Văn phòng - thống kê, bà Lê Thị Hồng chịu trách nhiệm thi hành Quyết định này./.",
              "Nơi nhận: - Như Điều 4; - Chủ tịch Ủy ban nhân dân tỉnh Đồng Tháp; - Thanh tra tỉnh Đồng Tháp; "
              "- Lưu: VT, hồ sơ.", "Trần Văn Bình"]
     at = [text.find(x) for x in order]
@@ -125,3 +125,11 @@ def test_complainant_particulars_leave_out_what_is_empty():
 def test_undated_complaint_cites_the_day_received():
     d = dataclasses.replace(samples.decision(), complaint_dated=None, received_on=dt.date(2026, 11, 12))
     assert "Xét đơn khiếu nại nhận ngày 12/11/2026 của bà Lê Thị Hồng" in text_of(render_decision(d))
+
+
+def test_an_undated_complaint_is_named_once_by_the_day_received_in_the_notice():
+    d = dataclasses.replace(samples.acceptance_notice(), complaint_dated=None)
+    text = text_of(render_acceptance_notice(d))
+    assert ("Ngày 10/11/2026, Chủ tịch Ủy ban nhân dân xã Phú Tân đã nhận được đơn khiếu nại của bà Lê Thị Hồng, "
+            "địa chỉ:") in text
+    assert "nhận ngày" not in text

@@ -198,6 +198,8 @@ def test_the_two_documents_print_from_the_case(app, client, login_as, make_user)
     s.close()
     assert "Huỳnh Thị Mười" in notice and "Hộ tôi bị xếp sau hộ nộp muộn hơn" in notice
     assert due.key == "first_decision" and due.due.strftime("%d/%m/%Y") in notice
+    received = (today_vn() - dt.timedelta(days=3)).strftime("%d/%m/%Y")  # the day received, said once
+    assert f"Ngày {received}," in notice and "nhận ngày" not in notice
     client.post("/dang-xuat")
     from tests.conftest import login
 
@@ -205,4 +207,7 @@ def test_the_two_documents_print_from_the_case(app, client, login_as, make_user)
     client.post(f"/khieu-nai/{c.id}/buoc/decided", data={"outcome": "rejected", "reason": "Hai hộ cùng nhóm P3, xét theo ngày nộp"})
     decision = pdf_text(f"/khieu-nai/{c.id}/quyet-dinh.pdf")
     assert "Hai hộ cùng nhóm P3, xét theo ngày nộp" in decision
+    # who carries the decision out: the clerk as the app names them (domain.md §1), not another office
+    assert "Công chức Văn phòng - thống kê, ông (bà) Huỳnh Thị Mười chịu trách nhiệm thi hành" in decision
+    assert "Văn hóa" not in decision
     assert "Nội dung khiếu nại của ông (bà) Huỳnh Thị Mười là không đúng" in decision

@@ -174,7 +174,7 @@ class ComplaintDecision:
     one text without "Điều N." (keep, change or annul the contested decision; what is to be done; any
     compensation); the article on the right to a second complaint or to sue (``second_level``: who hears
     a second complaint, "Chủ tịch Ủy ban nhân dân tỉnh Đồng Tháp"; ``appeal_days``: :data:`APPEAL_DAYS`)
-    and the article naming who carries it out (``executors``: e.g. ("Công chức Văn hóa - Xã hội",
+    and the article naming who carries it out (``executors``: e.g. ("Công chức Văn phòng - thống kê",
     "ông (bà) Nguyễn Văn Hùng")) are added after them. Nơi nhận starts with "Như Điều N" (the executors).
     """
 

@@ -16,7 +16,7 @@ from subsidy.documents.complaints import render_acceptance_notice, render_decisi
 from subsidy.domain.complaints import deadlines as dl
 from subsidy.domain.complaints.documents import AcceptanceNotice, Complainant, ComplaintDecision, personal_signer
 from subsidy.domain.documents import Issuer
-from subsidy.domain.labels import COMPLAINT_OUTCOME_LABELS
+from subsidy.domain.labels import CLERK_TITLE, COMPLAINT_OUTCOME_LABELS
 from subsidy.domain.vn import format_date
 from subsidy.models import Application, Commune, Complaint, Household, ProposalList
 from subsidy.services import communes as communes_svc
@@ -120,7 +120,7 @@ def decision(session: Session, c: Complaint) -> ComplaintDecision:
         accepted_on=c.accepted_on, content=c.text, findings=grounds,
         conclusion=f"{COMPLAINT_OUTCOME_LABELS[c.outcome]}.",
         articles=(article,), second_level=_resolver(_NEXT[c.level], commune_name, province),
-        executors=("Công chức Văn hóa - Xã hội", who.named), signer=personal_signer(issuer.signer),
+        executors=(CLERK_TITLE, who.named), signer=personal_signer(issuer.signer),
         round=2 if c.appeal_of_id else 1,
         appeal_days=dl.rulebook_for(c.received_on).rule("second_filing").days_for(remote=bool(c.remote)),
     )
