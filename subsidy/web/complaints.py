@@ -34,9 +34,10 @@ from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
 from subsidy.services import complaints as svc
 from subsidy.services.complaints import documents as complaint_documents
-from subsidy.services.complaints.queries import STANDING_LABELS
+from subsidy.services.complaints.queries import FILED_LATE_LABEL, STANDING_LABELS
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.services import communes as communes_svc
+from subsidy.services import instance_settings
 from subsidy.web import commune_scope, exports
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.refusals import flash_form_errors, show_refusal
@@ -68,11 +69,14 @@ def index():
     standings = {i: s for i, (_, s) in svc.open_standings(session, today).items()}
     heads = dict(session.execute(select(Household.id, Household.head_name).where(
         Household.id.in_([c.household_id for c in page.items if c.household_id]))).all()) if page.items else {}
+    extra = instance_settings.extra_holidays(session)
+    late = {c.id for c in page.items if svc.filed_late(svc.dates_of(c), extra)}
     record_list_view("complaints", page)
     # The province's accounts see every commune: a commune filter and each case's commune.
     communes = {c.id: c for c in communes_svc.list_communes(session)} if commune_scope.current_commune() is None else {}
     return render_template("complaints/index.html", page=page, f=f, standings=standings, heads=heads,
-                           standing_labels=STANDING_LABELS, states=STATES, L=L, communes=communes)
+                           standing_labels=STANDING_LABELS, states=STATES, L=L, communes=communes, late=late,
+                           late_label=FILED_LATE_LABEL)
 
 
 _COLUMNS = (
@@ -80,6 +84,11 @@ _COLUMNS = (
     Column("Chủ hộ", "text", 34), Column("Nội dung", "text", 26), Column("Cấp giải quyết", "text", 22),
     Column("Trạng thái", "text", 28), Column("Hạn", "text", 16),
 )
+
+
+def _standing_words(standing: str, late: bool) -> str:
+    """The «Hạn» column: the standing of the commune's deadlines, and «Quá thời hiệu» beside it."""
+    return " · ".join(w for w in (STANDING_LABELS.get(standing, ""), FILED_LATE_LABEL if late else "") if w)
 
 
 @bp.route("/tai-ve.<ext>")
@@ -94,9 +103,11 @@ def export(ext: str):
     cases = list(session.scalars(stmt))
     ids = sorted({c.household_id for c in cases if c.household_id})
     heads = dict(session.execute(select(Household.id, Household.head_name).where(Household.id.in_(ids))).all())
+    extra = instance_settings.extra_holidays(session)
     rows = [[i, c.case_number, L.COMPLAINT_KIND_LABELS[c.kind], c.received_on, heads.get(c.household_id, "(nặc danh)"),
              L.COMPLAINT_CATEGORY_LABELS[c.category], L.DECIDER_LEVEL_LABELS[c.level], L.COMPLAINT_STATE_LABELS[c.state],
-             STANDING_LABELS.get(standings.get(c.id, ""), "")] for i, c in enumerate(cases, start=1)]
+             _standing_words(standings.get(c.id, ""), svc.filed_late(svc.dates_of(c), extra))]
+            for i, c in enumerate(cases, start=1)]
     table = ExportTable(key="complaints", title=L.EXPORT_LIST_LABELS["complaints"], filters=f.describe(),
                         columns=_COLUMNS, rows=rows, count=len(rows), date=today,
                         prepared_by=current_user.full_name or "")
@@ -179,7 +190,7 @@ def _show(case: Complaint, status: int = 200, move_form: CaseMoveForm | None = N
     return render_template("complaints/show.html", p=page, c=case, household=household, recheck=recheck,
                            move_form=move_form or CaseMoveForm(formdata=None, on=today_vn()),
                            appeal_form=appeal_form or AppealForm(formdata=None, received_on=today_vn()), L=L,
-                           standing_labels=STANDING_LABELS), status
+                           standing_labels=STANDING_LABELS, late_label=FILED_LATE_LABEL), status
 
 
 def _pdf(complaint_id: int, make, slug: str, what: str):

@@ -96,6 +96,10 @@ def test_filing_window_ends_on_the_next_working_day_and_a_late_one_shows(session
     assert _by_key(svc.case_deadlines(svc.dates_of(on_time), D(2026, 5, 5)))["filing"].status == "met"
     f = _by_key(svc.case_deadlines(svc.dates_of(late), D(2026, 5, 5)))["filing"]
     assert (f.due, f.status) == (D(2026, 5, 4), "late")
+    # the late filing is its own mark (Điều 9), beside the commune's running deadlines
+    assert (svc.filed_late(svc.dates_of(on_time)), svc.filed_late(svc.dates_of(late))) == (False, True)
+    assert svc.case_page(session, late, clerk, today=D(2026, 5, 5)).filed_late
+    assert not svc.case_page(session, on_time, clerk, today=D(2026, 5, 5)).filed_late
 
 
 @pytest.mark.parametrize("complex_case, remote, due", [

@@ -2,7 +2,7 @@
 2011, Luật Tiếp công dân 2013, Luật Tố cáo 2018): recording and moving cases
 (:mod:`.register`), their deadlines from the stored dates (:mod:`.deadlines`) and the list, the
 case page, the to-do counts and the province view (:mod:`.queries`)."""
-from subsidy.services.complaints.deadlines import CaseDates, case_deadlines, dates_of, standing  # noqa: F401
+from subsidy.services.complaints.deadlines import CaseDates, case_deadlines, dates_of, filed_late, standing  # noqa: F401
 from subsidy.services.complaints.queries import (  # noqa: F401
     ComplaintFilters, case_page, due_counts, list_stmt, open_standings, province_summary,
 )

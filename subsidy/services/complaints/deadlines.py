@@ -113,6 +113,20 @@ def standing(deadlines: list[dl.Deadline]) -> str | None:
     return min(open_, key=_RANK.__getitem__) if open_ else None
 
 
+def filed_late(d: CaseDates, extra: tuple[dt.date, ...] = ()) -> bool:
+    """True when the first complaint ``d`` was received after its filing window (Luật Khiếu nại
+    2011, Điều 9: 90 days from the contested decision or act; a ground not to accept it, Điều 11).
+    A fact of the case, apart from the commune's own deadlines (:func:`standing`): the clerk sees
+    it beside them as «Quá thời hiệu». False without a contested date, for a second complaint, a
+    petition, a denunciation or an anonymous case."""
+    if d.kind != "complaint" or d.second or d.contested_on is None or d.filer == "anonymous" or d.state == "filed":
+        return False
+    cal = working_calendar(d.received_on.year, extra)
+    inside, _, _ = dl.filing_window_open(dl.rulebook_for(d.received_on), d.contested_on, d.received_on, cal,
+                                         remote=d.remote)
+    return not inside
+
+
 def decision_overdue(d: CaseDates, today: dt.date, extra: tuple[dt.date, ...] = ()) -> bool:
     """True when the first (or second) decision of an accepted case is past its due date with no
     decision: the complainant may then complain again (Luật Khiếu nại 2011, Điều 33)."""

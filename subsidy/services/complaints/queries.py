@@ -19,12 +19,14 @@ from subsidy.domain.complaints.states import OPEN_STATES, allowed_moves, appeala
 from subsidy.domain.labels import COMPLAINT_STATE_LABELS, COMPLAINT_KIND_LABELS, COMPLAINT_CATEGORY_LABELS
 from subsidy.models import Commune, Complaint, ComplaintEvent, Household, User
 from subsidy.services import instance_settings
-from subsidy.services.complaints.deadlines import CaseDates, case_deadlines, standing
+from subsidy.services.complaints.deadlines import CaseDates, case_deadlines, filed_late, standing
 from subsidy.services.households.search import search_condition
 
 STANDINGS = ("overdue", "due_soon", "on_time")
 #: Filters a list can be narrowed by, and the words of each.
 STANDING_LABELS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn", "on_time": "Còn hạn"}
+#: Beside the standing: a first complaint received after its 90 days (Luật Khiếu nại 2011, Điều 9).
+FILED_LATE_LABEL = "Quá thời hiệu"
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,7 @@ class CasePage:
     named_user: User | None = None
     is_named: bool = False
     recorded_by: str = ""
+    filed_late: bool = False  # received after the filing window (Điều 9): «Quá thời hiệu»
 
 
 def case_page(session: Session, c: Complaint, user: User, today: dt.date | None = None) -> CasePage:
@@ -187,7 +190,8 @@ def case_page(session: Session, c: Complaint, user: User, today: dt.date | None 
     dates = CaseDates(c.kind, c.filer, c.state, c.received_on, c.contested_on, c.accepted_on, c.decided_on,
                       c.refusal_reason is not None, c.appeal_of_id is not None, bool(c.complex_case), bool(c.remote),
                       second.received_on if second else None)
-    deadlines = case_deadlines(dates, today, instance_settings.extra_holidays(session))
+    extra = instance_settings.extra_holidays(session)
+    deadlines = case_deadlines(dates, today, extra)
     names = dict(session.execute(select(User.id, User.full_name)).all())
     usernames = dict(session.execute(select(User.id, User.username)).all())
 
@@ -212,7 +216,7 @@ def case_page(session: Session, c: Complaint, user: User, today: dt.date | None 
             moves.append(MoveOption(target, mv.name, mv.label, mv.needs_reason, mv.needs_outcome, target == "refused"))
     return CasePage(c, deadlines, standing(deadlines) if c.state in OPEN_STATES else None, history, moves, may_appeal,
                     first, second, session.get(User, c.named_user_id) if c.named_user_id else None, is_named,
-                    who(c.recorded_by_id))
+                    who(c.recorded_by_id), filed_late(dates, extra))
 
 
 @dataclass(frozen=True)
