@@ -274,10 +274,6 @@ ROLE_LABELS: dict[str, str] = {
     "admin": "Quản trị",
 }
 
-#: The clerk's title written out, as documents name who carries a decision out (ROLE_LABELS
-#: abbreviates it «VP-TK»; domain.md §1: công chức Văn phòng - thống kê).
-CLERK_TITLE = "Công chức Văn phòng - thống kê"
-
 # --------------------------------------------------------------------------------------------
 # The audit log (domain.md §9: who saw or changed personal data)
 # --------------------------------------------------------------------------------------------

@@ -142,3 +142,7 @@ COMPLAINT_CODED_FIELDS: dict[str, dict[str, str]] = {
     "channel": COMPLAINT_CHANNEL_LABELS, "filer": COMPLAINT_FILER_LABELS, "level": DECIDER_LEVEL_LABELS,
     "refusal_reason": REFUSAL_REASON_LABELS,
 }
+
+#: The clerk's title written out, as the complaint documents name who carries a decision out and
+#: who gets a copy (ROLE_LABELS abbreviates it «VP-TK»; domain.md §1: công chức Văn phòng - thống kê).
+CLERK_TITLE = "Công chức Văn phòng - thống kê"
