@@ -231,3 +231,22 @@ def test_a_complaint_past_its_filing_window_is_marked_on_the_list_and_the_case(a
     assert ".case-details{overflow-wrap:anywhere}" in css
     text = client.get("/khieu-nai/tai-ve.csv").get_data(as_text=True)
     assert "Còn hạn · Quá thời hiệu" in text
+
+
+def test_a_second_complaint_sent_back_answers_422_with_its_form_open(app, client, login_as, make_user):
+    login_as("clerk")
+    make_user("approver", "approver")
+    c = _case(app, "clerk", _household(app), days_ago=2)
+    s = app.extensions["subsidy.sessionmaker"]()
+    from subsidy.models import User
+
+    row = s.get(Complaint, c.id)
+    svc.move_case(s, row, "accepted", s.scalar(select(User).where(User.username == "clerk")))
+    svc.move_case(s, row, "decided", s.scalar(select(User).where(User.username == "approver")), outcome="rejected",
+                  reason="Đúng quy định")
+    s.commit()
+    s.close()
+    resp = client.post(f"/khieu-nai/{c.id}/lan-hai", data={"text": "", "channel": "in_person", "received_on": ""})
+    page = _text(resp)
+    assert resp.status_code == 422 and "Ghi nội dung khiếu nại lần hai." in page
+    assert '<details class="move" open>' in page
