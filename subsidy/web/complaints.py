@@ -34,7 +34,7 @@ from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
 from subsidy.services import complaints as svc
 from subsidy.services.complaints import documents as complaint_documents
-from subsidy.services.complaints.queries import FILED_LATE_LABEL, STANDING_LABELS
+from subsidy.services.complaints.queries import STANDING_LABELS
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.services import communes as communes_svc
 from subsidy.services import instance_settings
@@ -76,7 +76,7 @@ def index():
     communes = {c.id: c for c in communes_svc.list_communes(session)} if commune_scope.current_commune() is None else {}
     return render_template("complaints/index.html", page=page, f=f, standings=standings, heads=heads,
                            standing_labels=STANDING_LABELS, states=STATES, L=L, communes=communes, late=late,
-                           late_label=FILED_LATE_LABEL)
+                           late_label=L.FILED_LATE_LABEL)
 
 
 _COLUMNS = (
@@ -88,7 +88,7 @@ _COLUMNS = (
 
 def _standing_words(standing: str, late: bool) -> str:
     """The «Hạn» column: the standing of the commune's deadlines, and «Quá thời hiệu» beside it."""
-    return " · ".join(w for w in (STANDING_LABELS.get(standing, ""), FILED_LATE_LABEL if late else "") if w)
+    return " · ".join(w for w in (STANDING_LABELS.get(standing, ""), L.FILED_LATE_LABEL if late else "") if w)
 
 
 @bp.route("/tai-ve.<ext>")
@@ -190,7 +190,7 @@ def _show(case: Complaint, status: int = 200, move_form: CaseMoveForm | None = N
     return render_template("complaints/show.html", p=page, c=case, household=household, recheck=recheck,
                            move_form=move_form or CaseMoveForm(formdata=None, on=today_vn()),
                            appeal_form=appeal_form or AppealForm(formdata=None, received_on=today_vn()), L=L,
-                           standing_labels=STANDING_LABELS, late_label=FILED_LATE_LABEL), status
+                           standing_labels=STANDING_LABELS, late_label=L.FILED_LATE_LABEL), status
 
 
 def _pdf(complaint_id: int, make, slug: str, what: str):

@@ -99,6 +99,9 @@ TIMELINESS_LABELS: dict[str, str] = {
     "late": "Trễ hạn",
     "expired": "Đã hết thời hạn",
 }
+#: Beside a case's standing: a first complaint received after its 90-day filing window (Luật
+#: Khiếu nại 2011, Điều 9).
+FILED_LATE_LABEL = "Quá thời hiệu"
 #: The deadlines of a case, named.
 DEADLINE_LABELS: dict[str, str] = {
     "filing": "Thời hiệu khiếu nại",

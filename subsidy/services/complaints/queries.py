@@ -16,17 +16,17 @@ from sqlalchemy.orm import Session, aliased
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.complaints import deadlines as dl
 from subsidy.domain.complaints.states import OPEN_STATES, allowed_moves, appealable_decision, may_handle
-from subsidy.domain.labels import COMPLAINT_STATE_LABELS, COMPLAINT_KIND_LABELS, COMPLAINT_CATEGORY_LABELS
+from subsidy.domain.labels import (
+    COMPLAINT_CATEGORY_LABELS, COMPLAINT_KIND_LABELS, COMPLAINT_STATE_LABELS, FILED_LATE_LABEL, TIMELINESS_LABELS,  # noqa: F401
+)
 from subsidy.models import Commune, Complaint, ComplaintEvent, Household, User
 from subsidy.services import instance_settings
 from subsidy.services.complaints.deadlines import CaseDates, case_deadlines, filed_late, standing
 from subsidy.services.households.search import search_condition
 
 STANDINGS = ("overdue", "due_soon", "on_time")
-#: Filters a list can be narrowed by, and the words of each.
-STANDING_LABELS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn", "on_time": "Còn hạn"}
-#: Beside the standing: a first complaint received after its 90 days (Luật Khiếu nại 2011, Điều 9).
-FILED_LATE_LABEL = "Quá thời hiệu"
+#: Filters a list can be narrowed by, and the words of each (the deadlines' own words).
+STANDING_LABELS = {s: TIMELINESS_LABELS[s] for s in STANDINGS}
 
 
 @dataclass(frozen=True)
