@@ -21,7 +21,7 @@ from subsidy.domain.labels import (
 )
 from subsidy.models import Commune, Complaint, ComplaintEvent, Household, User
 from subsidy.services import instance_settings
-from subsidy.services.complaints.deadlines import CaseDates, case_deadlines, filed_late, standing
+from subsidy.services.complaints.deadlines import CaseDates, case_deadlines, dates_of, filed_late, standing
 from subsidy.services.households.search import search_condition
 
 STANDINGS = ("overdue", "due_soon", "on_time")
@@ -187,16 +187,14 @@ def case_page(session: Session, c: Complaint, user: User, today: dt.date | None 
     today = today or today_vn()
     second = session.scalar(select(Complaint).where(Complaint.appeal_of_id == c.id))
     first = session.get(Complaint, c.appeal_of_id) if c.appeal_of_id else None
-    dates = CaseDates(c.kind, c.filer, c.state, c.received_on, c.contested_on, c.accepted_on, c.decided_on,
-                      c.refusal_reason is not None, c.appeal_of_id is not None, bool(c.complex_case), bool(c.remote),
-                      second.received_on if second else None)
+    dates = dates_of(c, second.received_on if second else None)
     extra = instance_settings.extra_holidays(session)
     deadlines = case_deadlines(dates, today, extra)
-    names = dict(session.execute(select(User.id, User.full_name)).all())
-    usernames = dict(session.execute(select(User.id, User.username)).all())
+    names = {uid: full_name or username
+             for uid, full_name, username in session.execute(select(User.id, User.full_name, User.username))}
 
     def who(uid: int | None) -> str:
-        return (names.get(uid) or usernames.get(uid) or "hệ thống") if uid else "hệ thống"
+        return (names.get(uid) or "hệ thống") if uid else "hệ thống"
 
     history = [HistoryLine(e.at, e.from_state, e.to_state, who(e.actor_id), e.reason) for e in session.scalars(
         select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.at, ComplaintEvent.id))]
