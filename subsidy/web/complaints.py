@@ -37,7 +37,6 @@ from subsidy.services.complaints import documents as complaint_documents
 from subsidy.services.complaints.queries import STANDING_LABELS
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.services import communes as communes_svc
-from subsidy.services import instance_settings
 from subsidy.web import commune_scope, exports
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.refusals import flash_form_errors, show_refusal
@@ -66,16 +65,12 @@ def index():
     f = _filters()
     today = today_vn()
     page = paginate(session, svc.list_stmt(session, f, today, current_user.id), page_arg(request.args), PER_PAGE)
-    standings = {i: s for i, (_, s) in svc.open_standings(session, today).items()}
-    heads = dict(session.execute(select(Household.id, Household.head_name).where(
-        Household.id.in_([c.household_id for c in page.items if c.household_id]))).all()) if page.items else {}
-    extra = instance_settings.extra_holidays(session)
-    late = {c.id for c in page.items if svc.filed_late(svc.dates_of(c), extra)}
+    notes = svc.list_notes(session, list(page.items), today)
     record_list_view("complaints", page)
     # The province's accounts see every commune: a commune filter and each case's commune.
     communes = {c.id: c for c in communes_svc.list_communes(session)} if commune_scope.current_commune() is None else {}
-    return render_template("complaints/index.html", page=page, f=f, standings=standings, heads=heads,
-                           standing_labels=STANDING_LABELS, states=STATES, L=L, communes=communes, late=late,
+    return render_template("complaints/index.html", page=page, f=f, standings=notes.standings, heads=notes.heads,
+                           standing_labels=STANDING_LABELS, states=STATES, L=L, communes=communes, late=notes.late,
                            late_label=L.FILED_LATE_LABEL)
 
 
@@ -98,15 +93,12 @@ def export(ext: str):
     session = db_session()
     f = _filters()
     today = today_vn()
-    stmt = svc.list_stmt(session, f, today, current_user.id)
-    standings = {i: s for i, (_, s) in svc.open_standings(session, today).items()}
-    cases = list(session.scalars(stmt))
-    ids = sorted({c.household_id for c in cases if c.household_id})
-    heads = dict(session.execute(select(Household.id, Household.head_name).where(Household.id.in_(ids))).all())
-    extra = instance_settings.extra_holidays(session)
-    rows = [[i, c.case_number, L.COMPLAINT_KIND_LABELS[c.kind], c.received_on, heads.get(c.household_id, "(nặc danh)"),
-             L.COMPLAINT_CATEGORY_LABELS[c.category], L.DECIDER_LEVEL_LABELS[c.level], L.COMPLAINT_STATE_LABELS[c.state],
-             _standing_words(standings.get(c.id, ""), svc.filed_late(svc.dates_of(c), extra))]
+    cases = list(session.scalars(svc.list_stmt(session, f, today, current_user.id)))
+    notes = svc.list_notes(session, cases, today)
+    rows = [[i, c.case_number, L.COMPLAINT_KIND_LABELS[c.kind], c.received_on,
+             notes.heads.get(c.household_id, "(nặc danh)"), L.COMPLAINT_CATEGORY_LABELS[c.category],
+             L.DECIDER_LEVEL_LABELS[c.level], L.COMPLAINT_STATE_LABELS[c.state],
+             _standing_words(notes.standings.get(c.id, ""), c.id in notes.late)]
             for i, c in enumerate(cases, start=1)]
     table = ExportTable(key="complaints", title=L.EXPORT_LIST_LABELS["complaints"], filters=f.describe(),
                         columns=_COLUMNS, rows=rows, count=len(rows), date=today,

@@ -139,6 +139,28 @@ def list_stmt(session: Session, f: ComplaintFilters, today: dt.date | None = Non
 
 
 @dataclass(frozen=True)
+class ListNotes:
+    """What the list (page or file) shows beside its cases: ``standings`` {case id: standing} of
+    the open cases, ``heads`` {household id: head's name} of the cases' households, ``late`` the
+    ids of the cases received after their filing window (Điều 9)."""
+
+    standings: dict[int, str]
+    heads: dict[int, str]
+    late: set[int]
+
+
+def list_notes(session: Session, cases: list[Complaint], today: dt.date) -> ListNotes:
+    """The :class:`ListNotes` of ``cases`` (Complaint rows) as of ``today``: one query for the
+    open cases' deadlines, one for the households' heads."""
+    standings = {i: s for i, (_, s) in open_standings(session, today).items()}
+    ids = sorted({c.household_id for c in cases if c.household_id})
+    heads = dict(session.execute(select(Household.id, Household.head_name).where(Household.id.in_(ids))).all()) \
+        if ids else {}
+    extra = instance_settings.extra_holidays(session)
+    return ListNotes(standings, heads, {c.id for c in cases if filed_late(dates_of(c), extra)})
+
+
+@dataclass(frozen=True)
 class MoveOption:
     """One move the signed-in user may make now: ``target`` state, ``name`` (the move), ``label``,
     whether it needs a reason / an outcome / a refusal reason."""
