@@ -15,13 +15,12 @@ A refusal by the state (handed over: void first; nothing changed) is 409; a wron
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from flask import Response, g, jsonify, request
 
 from subsidy import jobs as job_queue
-from subsidy.api.v1 import ApiProblem, _iso, application_json, bp, token_required
+from subsidy.api.v1 import ISO_DAY_REASON, ApiProblem, _iso, application_json, bp, iso_day, token_required
 from subsidy.domain.labels import JOB_LABELS, OUTCOME_LABELS
 from subsidy.domain.list_views import ListFilters
 from subsidy.domain.workflow import WorkflowError
@@ -37,7 +36,6 @@ WRITERS = ("clerk",)
 JOB_READERS = ("clerk", "approver", "admin")
 #: At most this many ids in one hand-picked bulk check.
 MAX_PICKED = 5000
-_ISO_DAY = re.compile(r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$", re.ASCII)
 
 
 def _body(allowed: set[str]) -> dict[str, Any]:
@@ -60,11 +58,9 @@ def _day(body: dict[str, Any], name: str, errors: list[dict[str, str]], default:
     if raw is None:
         return None
     try:
-        if not isinstance(raw, str) or not _ISO_DAY.match(raw):
-            raise ValueError
-        return dt.date.fromisoformat(raw)
+        return iso_day(raw)
     except ValueError:
-        errors.append({"name": name, "reason": "phải là ngày dạng YYYY-MM-DD, năm 2000–2099"})
+        errors.append({"name": name, "reason": ISO_DAY_REASON})
         return default
 
 

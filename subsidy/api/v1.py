@@ -169,6 +169,17 @@ def token_required(*roles: str) -> Callable:
 # ----------------------------------------------------------------------------- query parameters
 
 _DIGITS = re.compile(r"^[0-9]{1,9}$", re.ASCII)
+_ISO_DAY = re.compile(r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$", re.ASCII)
+#: The 422 reason of a day that iso_day refuses (query parameters and JSON bodies alike).
+ISO_DAY_REASON = "phải là ngày dạng YYYY-MM-DD, năm 2000–2099"
+
+
+def iso_day(raw: object) -> dt.date:
+    """A day written ``YYYY-MM-DD`` with a year 2000–2099; ValueError for anything else (not a
+    string, another shape, a day that does not exist)."""
+    if not isinstance(raw, str) or not _ISO_DAY.match(raw):
+        raise ValueError(raw)
+    return dt.date.fromisoformat(raw)
 
 
 class Params:
@@ -220,11 +231,9 @@ class Params:
         if raw is None:
             return None
         try:
-            if not re.match(r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$", raw, re.ASCII):
-                raise ValueError
-            return dt.date.fromisoformat(raw)
+            return iso_day(raw)
         except ValueError:
-            self.errors.append({"name": name, "reason": "phải là ngày dạng YYYY-MM-DD, năm 2000–2099"})
+            self.errors.append({"name": name, "reason": ISO_DAY_REASON})
             return None
 
     def commune(self) -> str | None:
