@@ -271,7 +271,10 @@ def _narrow_to_commune(code: str | None) -> None:
     if code is None:
         return
     session = db_session()
-    found = session.scalar(select(Commune).where(Commune.code == code.upper()))
+    try:
+        found = communes.by_code(session, code)
+    except NotFound:
+        found = None  # by_code's message names the codes there are: not for a commune's token
     user: User = g.api_user
     if found is None or (user.commune_id is not None and found.id != user.commune_id):
         raise ApiProblem(404, f"Không có xã mã «{code}».")
