@@ -14,15 +14,16 @@ cases is audited (api.complaint.read / api.complaint.list). Registered on v1's b
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from typing import Any
 
 from flask import Response, g, jsonify, request
 from sqlalchemy import select
 
-from subsidy.api.v1 import COUNTS_ROLES, ApiProblem, Params, _audit_read, _iso, _narrow_to_commune, _paged, bp, token_required
-
+from subsidy.api.v1 import (
+    COUNTS_ROLES, ISO_DAY_REASON, ApiProblem, Params, _audit_read, _iso, _narrow_to_commune, _paged, bp, iso_day,
+    token_required,
+)
 from subsidy.domain.calendar import month_bounds, today_vn
 from subsidy.domain.complaints.states import KINDS, STATES
 from subsidy.domain.labels import COMPLAINT_CATEGORY_LABELS, COMPLAINT_CHANNEL_LABELS, COMPLAINT_FILER_LABELS
@@ -119,11 +120,9 @@ def _body_date(body: dict[str, Any], name: str, errors: list[dict[str, str]]) ->
     if raw is None:
         return None
     try:
-        if not isinstance(raw, str) or not re.match(r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$", raw, re.ASCII):
-            raise ValueError(raw)
-        return dt.date.fromisoformat(raw)
+        return iso_day(raw)
     except ValueError:
-        errors.append({"name": name, "reason": "phải là ngày dạng YYYY-MM-DD, năm 2000–2099"})
+        errors.append({"name": name, "reason": ISO_DAY_REASON})
         return None
 
 
