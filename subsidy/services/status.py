@@ -37,7 +37,8 @@ class PublicStatus:
     commune_name: str = ""
     #: The household's complaints and petitions about the programme: (case number, state code),
     #: oldest first — their state and nothing else (no text, outcome, reasons or names);
-    #: denunciations are never shown here (Luật Tố cáo 2018 protects the denouncer).
+    #: denunciations and anonymous letters are never shown here (Luật Tố cáo 2018 protects the
+    #: denouncer; an anonymous letter about the household need not come from it).
     cases: tuple[tuple[str, str], ...] = ()
 
 
@@ -58,9 +59,11 @@ _STATUS_QUERY = (
            Complaint.case_number, Complaint.state)
     .join(Household, Household.id == Application.household_id)
     .join(Commune, Commune.id == Application.commune_id)
-    # The household's complaints and petitions (never denunciations), one row each, oldest first;
-    # an application without any gives one row with NULLs here.
-    .outerjoin(Complaint, and_(Complaint.household_id == Household.id, Complaint.kind.in_(("complaint", "petition"))))
+    # The household's complaints and petitions (never denunciations, never an anonymous letter, which
+    # someone else may have sent about the household), one row each, oldest first; an application
+    # without any gives one row with NULLs here.
+    .outerjoin(Complaint, and_(Complaint.household_id == Household.id, Complaint.kind.in_(("complaint", "petition")),
+                               Complaint.filer != "anonymous"))
     .where(Application.tracking_code == bindparam("code"))
     .order_by(Complaint.received_on, Complaint.id)
 )

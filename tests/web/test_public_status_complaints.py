@@ -33,19 +33,22 @@ def _cases(app):
     t = svc.record_case(s, svc.CaseInput(kind="denunciation", filer="head", channel="letter",
                                          category="staff_conduct", text="Cán bộ đòi tiền", household_id=h.id,
                                          received_on=day, named_user_id=approver.id), clerk, today=day)
+    a = svc.record_case(s, svc.CaseInput(kind="petition", filer="anonymous", channel="letter", category="other",
+                                         text="Thư không ký tên", household_id=h.id, received_on=day), clerk, today=day)
     s.commit()
-    numbers = (c.case_number, p.case_number, t.case_number)
+    numbers = (c.case_number, p.case_number, t.case_number, a.case_number)
     s.close()
     return numbers
 
 
 def test_the_status_check_shows_each_case_by_number_and_state_only(app, client):
     add_application(app)
-    complaint, petition, denunciation = _cases(app)
+    complaint, petition, denunciation, anonymous = _cases(app)
     body = text(check(client, CODE, "5678"))
     assert f"Đơn số {complaint}</dt><dd>Đã giải quyết</dd>" in body
     assert f"Đơn số {petition}</dt><dd>Đã tiếp nhận</dd>" in body
     assert denunciation not in body  # a denunciation is never shown (the denouncer is protected)
+    assert anonymous not in body  # nor an anonymous letter: someone else may have sent it about the household
     for secret in (TEXT, "Trần Văn Bảy", "Thứ tự ưu tiên", "Khiếu nại đúng một phần", "Xét lại", "P2", "Đặng Thị Tư",
                    "Giấy ủy quyền", "Đường dây nóng", "Võ Minh Duyệt", "Lê Thu Hà", "Hỏi chỉ tiêu", "đòi tiền",
                    "23/11/2026", "25/11/2026", "Khiếu nại", "Kiến nghị", "Tố cáo"):
@@ -54,7 +57,7 @@ def test_the_status_check_shows_each_case_by_number_and_state_only(app, client):
 
 def test_a_wrong_second_fact_shows_no_case(app, client):
     add_application(app)
-    complaint, petition, _ = _cases(app)
+    complaint, petition, *_ = _cases(app)
     resp = check(client, CODE, "0000")
     assert resp.status_code == 404 and complaint not in text(resp) and petition not in text(resp)
 
