@@ -27,6 +27,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from subsidy.domain import vn
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.list_standing import Standing
 from subsidy.domain.scope import PROVINCE_ROLES
 from subsidy.domain.labels import ROLE_LABELS, STATE_LABELS
 from subsidy.extensions import limiter
@@ -321,7 +323,21 @@ def _commune_code(commune_id: int | None) -> str | None:
     return cache[commune_id]
 
 
-def household_json(h: Household) -> dict[str, Any]:
+def _standings(households: list[Household]) -> dict[int, Standing]:
+    """The households' poverty status in force for the current year (households.standings)."""
+    return households_svc.standings(db_session(), households, today_vn().year)
+
+
+def standing_json(st: Standing) -> dict[str, Any]:
+    """The ``status_in_force`` object (openapi.json StatusInForce)."""
+    return {"year": st.year, "status": st.status, "label": st.text, "list_year": st.list_year,
+            "last_category": st.last_category, "last_list_year": st.last_year}
+
+
+def household_json(h: Household, standing: Standing | None = None) -> dict[str, Any]:
+    """A household as openapi.json's Household (without people and statuses); ``standing``: its
+    status in force (read here when not given)."""
+    standing = standing or _standings([h])[h.id]
     masked = _masked()
     return {
         "id": h.id, "commune": _commune_code(h.commune_id), "code": h.code, "head_name": h.head_name,
@@ -333,16 +349,20 @@ def household_json(h: Household) -> dict[str, Any]:
         "decision_date": _iso(h.decision_date), "meritorious": bool(h.meritorious),
         "social_policy": bool(h.social_policy), "prior_device": h.prior_device, "archived": bool(h.archived),
         "created_at": _iso(h.created_at), "updated_at": _iso(h.updated_at),
+        "status_in_force": standing_json(standing),
     }
 
 
-def application_json(a: Application) -> dict[str, Any]:
+def application_json(a: Application, standing: Standing | None = None) -> dict[str, Any]:
+    """An application as openapi.json's Application; ``standing``: its household's status in
+    force (read here when not given)."""
     h = a.household
+    standing = standing or _standings([h])[h.id]
     return {
         "id": a.id, "commune": _commune_code(a.commune_id), "tracking_code": a.tracking_code,
         "programme": a.programme,
         "household": {"id": h.id, "code": h.code, "head_name": h.head_name, "hamlet": h.hamlet,
-                      "category": h.category},
+                      "category": h.category, "status_in_force": standing_json(standing)},
         "received_on": _iso(a.received_on), "support_form": a.support_form,
         "purchase_date": _iso(a.purchase_date), "state": a.state, "state_label": STATE_LABELS.get(a.state, a.state),
         "state_changed_at": _iso(a.state_changed_at), "priority_tier": a.priority_tier,
@@ -396,8 +416,8 @@ def counts_csv() -> Response:
                     headers={"Content-Disposition": f'attachment; filename="so-lieu-{rc.as_of.isoformat()}.csv"'})
 
 
-def _listing(entity_type: str, lister: Callable[..., Page], to_json: Callable[[Any], dict[str, Any]],
-             with_state: bool) -> Response:
+def _listing(entity_type: str, lister: Callable[..., Page], to_json: Callable[[Any, Standing], dict[str, Any]],
+             household_of: Callable[[Any], Household], with_state: bool) -> Response:
     """A list endpoint: parse the filters (422 naming each bad one), read the page, audit which
     ids were shown (``api.<entity_type>.list``), commit, answer with _paged."""
     f, cursor, per_page = _list_params(with_state)
@@ -409,7 +429,8 @@ def _listing(entity_type: str, lister: Callable[..., Page], to_json: Callable[[A
                               "rồi đi tiếp theo meta.next_cursor đã nhận.")
     _audit_read(f"api.{entity_type}.list", entity_type, None,
                 note="ids=" + ",".join(str(item.id) for item in page.items))
-    items = [to_json(item) for item in page.items]
+    standings = _standings(list({household_of(item) for item in page.items}))
+    items = [to_json(item, standings[household_of(item).id]) for item in page.items]
     db_session().commit()
     return _paged(page, items, first=cursor is None)
 
@@ -425,7 +446,7 @@ def _one(entity_type: str, entity_id: int, body: dict[str, Any]) -> Response:
 @bp.route("/households")
 @token_required(*READERS)
 def households() -> Response:
-    return _listing("household", lookup.list_households, household_json, with_state=False)
+    return _listing("household", lookup.list_households, household_json, lambda h: h, with_state=False)
 
 
 @bp.route("/households/<int:household_id>")
@@ -451,7 +472,8 @@ def household(household_id: int) -> Response:
 @bp.route("/applications")
 @token_required(*READERS)
 def applications() -> Response:
-    return _listing("application", lookup.list_applications, application_json, with_state=True)
+    return _listing("application", lookup.list_applications, application_json, lambda a: a.household,
+                    with_state=True)
 
 
 @bp.route("/applications/<int:application_id>")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from subsidy.domain.labels import PRIOR_FILTER_LABELS
+from subsidy.domain.labels.standing import OFF_LIST_FILTER_LABEL
 from subsidy.domain.labels import (
     CATEGORY_LABELS, FILTER_LABELS, RECEIPT_STATUS_LABELS, STATE_LABELS, SUPPORT_FORM_LABELS, TIER_LABELS,
 )
@@ -90,7 +91,7 @@ class ListFilters:
         if self.hamlet:
             parts.append(f"{FILTER_LABELS['hamlet']}: {self.hamlet}")
         if self.category:
-            parts.append(f"{FILTER_LABELS['category']}: {CATEGORY_LABELS.get(self.category, 'Chưa phân loại')}")
+            parts.append(f"{FILTER_LABELS['category']}: {CATEGORY_LABELS.get(self.category, OFF_LIST_FILTER_LABEL)}")
         if self.tier:
             parts.append(f"{FILTER_LABELS['tier']}: {TIER_LABELS[self.tier]}")
         if self.form:

@@ -15,13 +15,15 @@ from sqlalchemy.orm import Session
 
 from subsidy.domain import tracking
 from subsidy.domain.decisions import citation as decision_citation
+from subsidy.domain.list_standing import Standing, standing_for_year
 from subsidy.domain.rules import Facts
 from subsidy.domain.workflow import State
 from subsidy.models import (
-    Allocation, Application, CashPayment, Handover, Household, HouseholdMember, HouseholdStatus, ProposalList,
+    Allocation, Application, CashPayment, Handover, Household, HouseholdMember, ProposalList,
     ProvinceAllocation,
 )
 from subsidy.models.scoping import ALL_COMMUNES
+from subsidy.services.households.people import year_records
 
 #: States of an application whose household has been supported (E4).
 SUPPORTED = (State.handed_over.value, State.paid.value, State.closed.value)
@@ -35,17 +37,21 @@ def _decision_text(number: str | None, date: dt.date | None) -> str | None:
 
 def _facts(app: Application, h: Household, on: dt.date, handovers: int, cash: int,
            others: Sequence[str], approved_list: str | None, allocated_on: dt.date | None,
-           status: HouseholdStatus | None = None) -> Facts:
-    # The status recorded for the year of the check wins over the household's latest list (so a
-    # check keeps its year's status when a later list arrives); none recorded: the latest list.
-    if status is not None:
-        category = status.status if status.status != "not_listed" else None
-        list_year, list_status, note = status.year, status.status if category is None else None, status.note
-        decision = (_decision_text(status.decision_number, status.decision_date)
-                    or (_decision_text(h.decision_number, h.decision_date) if h.list_year == status.year else None))
+           standing: Standing) -> Facts:
+    # E1 asks about the year of the check: the status in force for it (list_standing), so a check
+    # keeps its year's status when a later list arrives. Recorded as not on that year's list:
+    # E1 fails with the recorded reason; not on an earlier year's list: the last list it was on
+    # (E1 cannot decide for this year).
+    if standing.not_listed and standing.list_year == on.year:
+        category, list_year, list_status = None, standing.list_year, standing.status
+        note = standing.record.note if standing.record else None
+    elif standing.not_listed:
+        category, list_year, list_status, note = standing.last_category, standing.last_year, None, None
     else:
-        category, list_year, list_status, note = h.category, h.list_year, None, None
-        decision = _decision_text(h.decision_number, h.decision_date)
+        category, list_year, list_status, note = standing.status, standing.list_year, None, None
+    rec = standing.record
+    decision = ((_decision_text(rec.decision_number, rec.decision_date) if rec is not None else None)
+                or (_decision_text(h.decision_number, h.decision_date) if h.list_year == list_year else None))
     return Facts(
         check_date=on, category=category, list_year=list_year, list_status=list_status, list_note=note,
         list_decision=decision,
@@ -93,7 +99,7 @@ def load_facts_bulk(session: Session, applications: Sequence[Application], on: d
     live cash payments per household (voided_at IS NULL), the household's other supported
     applications (SUPPORTED states) and those of other households sharing a person with it
     (:func:`_supported_elsewhere`), approved lists, each commune's allocation date (allocation_dates),
-    the households' status records of ``on``'s year. ``{}`` for no applications."""
+    the households' status in force for ``on``'s year (list_standing). ``{}`` for no applications."""
     if not applications:
         return {}
     hh_ids = {a.household_id for a in applications}
@@ -121,8 +127,7 @@ def load_facts_bulk(session: Session, applications: Sequence[Application], on: d
             approved[pl.id] = _decision_text(pl.decision_number, pl.decision_date) or pl.number
     allocated_on = allocation_dates(session, {a.commune_id for a in applications})
     shared = _supported_elsewhere(session, households)
-    statuses = {s.household_id: s for s in session.scalars(select(HouseholdStatus).where(
-        HouseholdStatus.household_id.in_(hh_ids), HouseholdStatus.year == on.year))}
+    records = year_records(session, hh_ids, on.year)
     out = {}
     for a in applications:
         h = households[a.household_id]
@@ -131,7 +136,7 @@ def load_facts_bulk(session: Session, applications: Sequence[Application], on: d
         out[a.id] = _facts(a, h, on, handovers.get(a.household_id, 0), cash.get(a.household_id, 0), others,
                            approved.get(a.proposal_list_id) if a.proposal_list_id else None,
                            allocated_on.get(a.commune_id),
-                           statuses.get(a.household_id))
+                           standing_for_year(h.category, h.list_year, records.get(h.id, ()), on.year))
     return out
 
 

@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from subsidy.domain import tracking
 from subsidy.domain.labels import (
-    CATEGORY_LABELS, EXPORT_LIST_LABELS, PRIOR_DEVICE_LABELS, RECEIPT_KIND_LABELS, RECEIPT_STATUS_LABELS,
+    EXPORT_LIST_LABELS, PRIOR_DEVICE_LABELS, RECEIPT_KIND_LABELS, RECEIPT_STATUS_LABELS,
     STATE_LABELS, SUPPORT_FORM_LABELS,
 )
+from subsidy.domain.list_standing import Standing
 from subsidy.domain.list_views import Column, ExportTable, ListFilters, tier_short
 from subsidy.domain.workflow import State
 from subsidy.models import Application, Household, Receipt
@@ -98,10 +99,18 @@ def count(session: Session, stmt: Select) -> int:
     return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
-def _stream(session: Session, stmt: Select, row: Callable[[int, Any], list[Any]]) -> Iterator[list[Any]]:
-    """``row(stt, obj)`` for every object of ``stmt``, numbered from 1, read CHUNK at a time."""
-    for i, obj in enumerate(session.scalars(stmt.execution_options(yield_per=CHUNK)), start=1):
-        yield row(i, obj)
+def _stream(session: Session, stmt: Select, row: Callable[..., list[Any]],
+            household_of: Callable[[Any], Household] | None = None, year: int | None = None) -> Iterator[list[Any]]:
+    """``row(stt, obj)`` for every object of ``stmt``, numbered from 1, read CHUNK at a time; with
+    ``household_of``, ``row(stt, obj, standing)``: the poverty status in force for ``year`` of the
+    object's household (households.standings, one query per CHUNK rows)."""
+    i = 0
+    for chunk in session.scalars(stmt.execution_options(yield_per=CHUNK)).partitions(CHUNK):
+        standings = (households_svc.standings(session, {household_of(o) for o in chunk}, year)
+                     if household_of is not None else None)
+        for obj in chunk:
+            i += 1
+            yield row(i, obj) if standings is None else row(i, obj, standings[household_of(obj).id])
 
 
 # --- the tables ------------------------------------------------------------------------------
@@ -114,10 +123,10 @@ HOUSEHOLD_COLUMNS = (
 )
 
 
-def _household_row(i: int, h: Household) -> list[Any]:
+def _household_row(i: int, h: Household, standing: Standing) -> list[Any]:
     extra = "; ".join(x for x, on in (("Người có công", h.meritorious), ("Chính sách XH", h.social_policy)) if on)
     return [i, h.code, h.head_name, h.head_birth_year, h.citizen_id, h.phone, h.hamlet,
-            CATEGORY_LABELS.get(h.category or "", "Chưa phân loại"), h.members, extra,
+            standing.text, h.members, extra,
             PRIOR_DEVICE_LABELS.get(h.prior_device, h.prior_device)]
 
 
@@ -129,10 +138,10 @@ APPLICATION_COLUMNS = (
 )
 
 
-def _application_row(i: int, a: Application) -> list[Any]:
+def _application_row(i: int, a: Application, standing: Standing) -> list[Any]:
     h = a.household
     return [i, tracking.display(a.tracking_code), h.head_name, h.citizen_id, h.phone, h.hamlet,
-            CATEGORY_LABELS.get(h.category or "", "Chưa phân loại"), tier_short(a.priority_tier),
+            standing.text, tier_short(a.priority_tier),
             SUPPORT_FORM_LABELS[a.support_form].column if a.support_form in SUPPORT_FORM_LABELS else a.support_form,
             STATE_LABELS.get(a.state, a.state), a.received_on]
 
@@ -154,24 +163,35 @@ def _receipt_row(i: int, r: Receipt) -> list[Any]:
             RECEIPT_STATUS_LABELS["voided" if r.voided_at else "valid"]]
 
 
-#: Each exporting list: (its SELECT, its columns, its row).
-LISTS: dict[str, tuple[Callable[[ListFilters], Select], tuple[Column, ...], Callable[[int, Any], list[Any]]]] = {
-    "households": (household_stmt, HOUSEHOLD_COLUMNS, _household_row),
-    "applications": (application_stmt, APPLICATION_COLUMNS, _application_row),
-    "waiting": (waiting_stmt, APPLICATION_COLUMNS, _application_row),
-    "receipts": (receipt_stmt, RECEIPT_COLUMNS, _receipt_row),
+def _own(h: Household) -> Household:
+    return h
+
+
+def _applicant(a: Application) -> Household:
+    return a.household
+
+
+#: Each exporting list: (its SELECT, its columns, its row, the household whose status in force
+#: its row shows — None for a list without one).
+LISTS: dict[str, tuple[Callable[[ListFilters], Select], tuple[Column, ...], Callable[..., list[Any]],
+                       Callable[[Any], Household] | None]] = {
+    "households": (household_stmt, HOUSEHOLD_COLUMNS, _household_row, _own),
+    "applications": (application_stmt, APPLICATION_COLUMNS, _application_row, _applicant),
+    "waiting": (waiting_stmt, APPLICATION_COLUMNS, _application_row, _applicant),
+    "receipts": (receipt_stmt, RECEIPT_COLUMNS, _receipt_row, None),
 }
 
 
 def list_table(session: Session, key: str, f: ListFilters, *, on: dt.date, prepared_by: str = "") -> ExportTable:
     """The list ``key`` (one of :data:`LISTS`) filtered by ``f`` as an ExportTable: counted now,
     its rows read from ``session`` when they are written out (so the caller writes them before
-    the session closes). ``on``: the date printed; ``prepared_by``: under "NGƯỜI LẬP DANH SÁCH".
+    the session closes). ``on``: the date printed, whose year is the one the households' status
+    in force is shown for; ``prepared_by``: under "NGƯỜI LẬP DANH SÁCH".
     Raises KeyError for an unknown list."""
-    stmt_of, columns, row = LISTS[key]
+    stmt_of, columns, row, household_of = LISTS[key]
     stmt = stmt_of(f)
     return ExportTable(key=key, title=EXPORT_LIST_LABELS[key], filters=f.describe(), columns=columns,
-                       rows=_stream(session, stmt, row), count=count(session, stmt), date=on,
+                       rows=_stream(session, stmt, row, household_of, on.year), count=count(session, stmt), date=on,
                        prepared_by=prepared_by)
 
 

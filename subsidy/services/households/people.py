@@ -1,9 +1,11 @@
 """A household's members and its poverty status per year: reading them, the form's status of a
 year, and who owns a personal ID (a head or a member of which household).
 
-Statuses: one record per household per year (models.HouseholdStatus); E1 reads the record of the
-year of the check (services.facts), so a decision keeps the status of its own year when a later
-list arrives.  Functions take ``(session, …)``, flush, never commit.  Sources: domain.md E1 (the
+Statuses: one record per household per year (models.HouseholdStatus); the status in force for a
+year is domain.list_standing.standing_for_year of the household's columns and its records up to
+that year (:func:`standings`), which E1 (services.facts), the household pages, the list exports
+and the JSON API all read, so a decision keeps the status of its own year when a later list
+arrives and every page says the same thing.  Functions take ``(session, …)``, flush, never commit.  Sources: domain.md E1 (the
 list in force for the year), §10 (a person is one person across the instance).
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
 from subsidy.domain import vn
+from subsidy.domain.list_standing import Standing, YearRecord, standing_for_year
 from subsidy.models import Household, HouseholdMember, HouseholdStatus, User
 from subsidy.models.scoping import ALL_COMMUNES
 
@@ -81,6 +84,27 @@ def statuses_in(session: Session, household_ids: Iterable[int], year: int) -> di
                 HouseholdStatus.household_id.in_(ids[start:start + 1000]), HouseholdStatus.year == year)):
             out[s.household_id] = s
     return out
+
+
+def year_records(session: Session, household_ids: Iterable[int], up_to: int) -> dict[int, list[YearRecord]]:
+    """``{household id: its status records of years <= up_to, as YearRecord}`` (households with
+    none are absent); read 1,000 households at a time."""
+    ids = list(set(household_ids))
+    out: dict[int, list[YearRecord]] = {}
+    for start in range(0, len(ids), 1000):
+        for s in session.scalars(select(HouseholdStatus).where(
+                HouseholdStatus.household_id.in_(ids[start:start + 1000]), HouseholdStatus.year <= up_to)):
+            out.setdefault(s.household_id, []).append(
+                YearRecord(s.year, s.status, s.note, s.decision_number, s.decision_date))
+    return out
+
+
+def standings(session: Session, households: Iterable[Household], year: int) -> dict[int, Standing]:
+    """``{household id: its poverty status in force for year}`` (standing_for_year of its
+    columns and records; one query per 1,000 households). ``year``: usually today's (today_vn)."""
+    households = list(households)
+    records = year_records(session, [h.id for h in households], year)
+    return {h.id: standing_for_year(h.category, h.list_year, records.get(h.id, ()), year) for h in households}
 
 
 def status_history(session: Session, household_id: int) -> list[HouseholdStatus]:

@@ -1,0 +1,16 @@
+"""The words for a household's poverty status in force for a year (domain.list_standing): the
+badge the pages show, the cell the exports write, the API's ``label``. Pure Python, imports nothing."""
+from __future__ import annotations
+
+#: A household with no category on file (none imported or typed yet).
+UNCLASSIFIED_LABEL = "Chưa phân loại"
+#: Recorded as not on the list of ``year`` (left poverty, or absent from the commune's complete list).
+NOT_LISTED_LABEL = "Không có trong danh sách năm {year}"
+#: Beside a listed category: the year of the list it is on.
+LISTED_DETAIL = "danh sách năm {year}"
+#: Beside «not on the list»: the last list the household was on and its category there.
+LAST_LISTED_DETAIL = "lần cuối có tên: {category}, danh sách năm {year}"
+#: Beside «not on the list» when no earlier list on file named it.
+NEVER_LISTED_DETAIL = "chưa có tên trong danh sách năm nào trước đó"
+#: The list filters' choice "none": not classified, or not on the list in force (households.search).
+OFF_LIST_FILTER_LABEL = "Chưa phân loại hoặc không còn trong danh sách"

@@ -1,0 +1,90 @@
+"""A household that the year's complete list left out is shown as not on the list in force, with
+the last list it was on, in the same words on its page, the household list, the list's Excel and
+CSV copies, the application list's copy and the JSON API (domain.list_standing)."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.labels import CATEGORY_LABELS
+from subsidy.services import users
+from subsidy.services.importer import import_households
+from tests import factories
+from tests import list_files as lf
+from tests.conftest import login
+
+YEAR = today_vn().year
+
+
+@pytest.fixture
+def lists(app):
+    """Last year's list of three households, then this year's complete list without the third."""
+    s = app.extensions["subsidy.sessionmaker"]()
+    clerk = factories.user(s, "clerk", "canbo", row=True)
+    houses = lf.make_households(3, seed=41, members=(0, 0))
+    import_households(s, lf.household_xlsx(houses, YEAR - 1), f"ds-{YEAR - 1}.xlsx", clerk)
+    s.commit()
+    report = import_households(s, lf.household_xlsx(houses[:2], YEAR), f"ds-{YEAR}.xlsx", clerk)
+    s.commit()
+    assert report.complete and report.year_counts["leave"] == 1
+    from subsidy.models import Household
+    from sqlalchemy import select
+    ids = {h.code: h.id for h in s.scalars(select(Household))}
+    gone = houses[2]
+    hh = s.get(Household, ids[gone.code])
+    factories.application(s, hh)
+    admin = factories.user(s, "admin", "quantri", row=True)
+    token = users.create_api_token(s, clerk, "tool", admin)
+    s.commit()
+    s.close()
+    return {"gone": gone, "gone_id": ids[gone.code], "stayed": houses[:2], "token": token}
+
+
+def expected_words(gone) -> tuple[str, str]:
+    """The badge and the last list, built here from the household's own category and the years."""
+    cat = CATEGORY_LABELS[gone.category]
+    return (f"Không có trong danh sách năm {YEAR}",
+            f"lần cuối có tên: {cat[0].lower() + cat[1:]}, danh sách năm {YEAR - 1}")
+
+
+def test_page_and_list_say_not_on_the_list_of_this_year(app, client, lists):
+    login(client, "canbo")
+    badge, last = expected_words(lists["gone"])
+    page = client.get(f"/ho-gia-dinh/{lists['gone_id']}").get_data(as_text=True)
+    assert f'<span class="badge cat-off">{badge}</span> · {last}' in page
+    assert f"Phân loại năm {YEAR}" in page
+    listing = client.get("/ho-gia-dinh/").get_data(as_text=True)
+    assert listing.count("badge cat-off") == 1
+    assert f'<span class="badge cat-off">{badge}</span>' in listing and f"khẩu · {last}" in listing
+    for h in lists["stayed"]:
+        assert f'<span class="badge cat-{h.category}">{CATEGORY_LABELS[h.category]}</span>' in listing
+
+
+def test_exports_and_api_say_the_same(app, client, lists):
+    login(client, "canbo")
+    badge, last = expected_words(lists["gone"])
+    cell = f"{badge} ({last})"
+    gone = lists["gone"]
+    rows = list(csv.reader(io.StringIO(client.get("/tai-ve/ho-gia-dinh.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    header = next(r for r in rows if r and r[0] == "STT")
+    at = header.index("Phân loại hộ")
+    by_code = {r[1]: r[at] for r in rows[rows.index(header) + 1:] if r and r[0].isdigit()}
+    assert by_code[gone.code] == cell
+    assert {by_code[h.code] for h in lists["stayed"]} == {CATEGORY_LABELS[h.category] for h in lists["stayed"]}
+    ws = load_workbook(io.BytesIO(client.get("/tai-ve/ho-gia-dinh.xlsx").data)).active
+    assert cell in [c for r in ws.iter_rows(values_only=True) for c in r]
+    ws = load_workbook(io.BytesIO(client.get("/tai-ve/ho-so.xlsx").data)).active
+    assert cell in [c for r in ws.iter_rows(values_only=True) for c in r]
+
+    auth = {"Authorization": f"Bearer {lists['token']}"}
+    want = {"year": YEAR, "status": "not_listed", "label": cell, "list_year": YEAR,
+            "last_category": gone.category, "last_list_year": YEAR - 1}
+    assert client.get(f"/api/v1/households/{lists['gone_id']}", headers=auth).get_json()["status_in_force"] == want
+    items = client.get("/api/v1/households", headers=auth).get_json()["items"]
+    assert [i["status_in_force"] for i in items if i["code"] == gone.code] == [want]
+    [a] = client.get("/api/v1/applications", headers=auth).get_json()["items"]
+    assert a["household"]["status_in_force"] == want
