@@ -1,7 +1,7 @@
 """CLI: import the household list from .xlsx / .csv, export the registry to CSV or XLSX.
 
     flask --app app import-households FILE [--year YYYY] [--dry-run] [--skip-invalid] [--user NAME]
-    flask --app app export-households --output FILE.csv|FILE.xlsx
+    flask --app app export-households --output FILE.csv|FILE.xlsx [--machine]
 
 Both call the same services as the web pages (subsidy.services.importer / households).
 """
@@ -169,27 +169,48 @@ def import_households_cmd(file: Path, year: int | None, dry_run: bool, skip_inva
 
 
 @click.command("export-households", help=(
-    "Xuất danh sách hộ ra tệp CSV (UTF-8, có dòng tiêu đề) hoặc Excel (.xlsx, theo đuôi tên tệp) với "
-    "các cột household_code, head_name, birth_year, gender, citizen_id, hamlet, members, category, "
-    "meritorious, social_policy, phone."))
+    "Xuất danh sách hộ ra tệp CSV hoặc Excel (.xlsx, theo đuôi tên tệp), giống tệp «Tải Excel»/«Tải CSV» của trang "
+    "Hộ gia đình: tiêu đề cột tiếng Việt, phân loại hộ theo danh sách đang áp dụng năm nay. Với --machine: các cột "
+    "household_code, head_name, birth_year, gender, citizen_id, hamlet, members, category, meritorious, "
+    "social_policy, phone như tệp mẫu *.expected.csv (để đối chiếu bằng máy)."))
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
               help="Tệp .csv hoặc .xlsx sẽ ghi (ghi đè nếu đã có).")
 @click.option("--include-archived", is_flag=True, help="Xuất cả các hộ đã lưu trữ.")
+@click.option("--machine", is_flag=True,
+              help="Cột và mã của tệp mẫu *.expected.csv (poor/near_poor, M/F, 1/0; CSV không có BOM) thay cho "
+                   "tiêu đề và chữ tiếng Việt.")
 @COMMUNE_OPTION
 @with_appcontext
-def export_households_cmd(output: Path, include_archived: bool, commune_code: str | None) -> None:
+def export_households_cmd(output: Path, include_archived: bool, machine: bool, commune_code: str | None) -> None:
+    from subsidy.documents import exports as docs
+    from subsidy.domain.calendar import today_vn
+    from subsidy.domain.list_views import ListFilters
+    from subsidy.services import communes, list_exports
     from subsidy.services.households import iter_export_households, write_export_csv, write_export_xlsx
 
-    session, _commune = commune_session(commune_code, persist=False)
+    session, commune = commune_session(commune_code, persist=False)
+    xlsx = output.suffix.lower() == ".xlsx"
     try:
         # Rows are written as they are read (the session stays open until the last one).
-        rows = iter_export_households(session, include_archived=include_archived)
-        if output.suffix.lower() == ".xlsx":
-            with output.open("wb") as fh:
-                n = write_export_xlsx(rows, fh)
+        if machine:
+            rows = iter_export_households(session, include_archived=include_archived)
+            if xlsx:
+                with output.open("wb") as fh:
+                    n = write_export_xlsx(rows, fh)
+            else:
+                with output.open("w", encoding="utf-8", newline="") as fh:
+                    n = write_export_csv(rows, fh)
         else:
-            with output.open("w", encoding="utf-8", newline="") as fh:
-                n = write_export_csv(rows, fh)
+            # The web page's copy (exports.households), every household of the commune.
+            table = list_exports.list_table(session, "households", ListFilters(archived=include_archived),
+                                            on=today_vn())
+            with output.open("wb") as fh:
+                if xlsx:
+                    n = docs.write_xlsx(table, communes.issuer_of(commune), fh)
+                else:
+                    for chunk in docs.iter_csv(table):
+                        fh.write(chunk)
+                    n = table.count
     except OSError as err:
         fail(explain_os_error(err, output, writing=True))
     finally:

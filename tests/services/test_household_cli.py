@@ -32,7 +32,7 @@ def test_import_dry_run_import_again_and_export(app, tmp_path):
     assert "Không có gì thay đổi" in again.output
 
     out = tmp_path / "ho.csv"
-    result = runner.invoke(args=["export-households", "--output", str(out)])
+    result = runner.invoke(args=["export-households", "--output", str(out), "--machine"])
     assert result.exit_code == 0 and "Đã xuất 220 hộ" in result.output
     lines = out.read_bytes().split(b"\r\n")
     expected_xlsx = (DATA / "ho-ngheo-2025-phu-tan.expected.csv").read_bytes().split(b"\r\n")
@@ -42,7 +42,7 @@ def test_import_dry_run_import_again_and_export(app, tmp_path):
 
     # The same registry as XLSX: the expected file's cells, every one a text cell (leading zeros).
     book = tmp_path / "ho.xlsx"
-    result = runner.invoke(args=["export-households", "--output", str(book)])
+    result = runner.invoke(args=["export-households", "--output", str(book), "--machine"])
     assert result.exit_code == 0 and "Đã xuất 220 hộ" in result.output
     ws = openpyxl.load_workbook(book).active
     cells = [[("" if c.value is None else c.value) for c in row] for row in ws.iter_rows()]
@@ -52,6 +52,46 @@ def test_import_dry_run_import_again_and_export(app, tmp_path):
     assert cells[:181] == expected[:181]
     assert len(cells) == 221
     assert all(c.data_type == "s" for row in ws.iter_rows(min_row=2, max_row=3) for c in row if c.value)
+
+
+#: The column titles a clerk sees in Excel: the household list page's «Tải Excel» / «Tải CSV».
+VIETNAMESE_HEADER = ["STT", "Mã hộ", "Họ và tên chủ hộ", "Năm sinh", "Số CCCD", "Số điện thoại", "Ấp",
+                     "Phân loại hộ", "Số khẩu", "Diện ưu tiên", "Thiết bị đã nhận"]
+
+
+def test_export_for_a_clerk_is_the_web_pages_copy_with_vietnamese_headers(app, client, tmp_path):
+    from tests.conftest import login
+    from tests import factories
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["import-households", str(XLSX)]).exit_code == 0
+    s = app.extensions["subsidy.sessionmaker"]()
+    factories.user(s, "clerk", "canbo", row=True)
+    s.commit()
+    s.close()
+    out = tmp_path / "ho.csv"
+    result = runner.invoke(args=["export-households", "--output", str(out)])
+    assert result.exit_code == 0 and "Đã xuất 180 hộ" in result.output
+    body = out.read_bytes()
+    assert body.startswith("\ufeff".encode())  # Excel reads the accents as UTF-8
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == VIETNAMESE_HEADER
+    first = next(r for r in csv.DictReader((DATA / "ho-ngheo-2025-phu-tan.expected.csv").open(encoding="utf-8")))
+    got = next(r for r in rows[1:] if r[1] == first["household_code"])
+    assert got[7] == {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo"}[first["category"]]
+    # the same bytes as the page's «Tải CSV» of the same day
+    login(client, "canbo")
+    assert client.get("/tai-ve/ho-gia-dinh.csv").data == body
+
+    book = tmp_path / "ho.xlsx"
+    assert runner.invoke(args=["export-households", "--output", str(book)]).exit_code == 0
+    cells = [list(r) for r in openpyxl.load_workbook(book).active.iter_rows(values_only=True)]
+    assert VIETNAMESE_HEADER in cells
+    web = [list(r) for r in openpyxl.load_workbook(io.BytesIO(client.get("/tai-ve/ho-gia-dinh.xlsx").data))
+           .active.iter_rows(values_only=True)]
+    assert cells == web
 
 
 def test_refused_import_exits_non_zero_and_lists_error_rows(app, tmp_path):
