@@ -77,17 +77,23 @@ def index():
 @roles_required("clerk")
 def bulk_check():
     """Check, as a background job (progress and summary on the job's page), either the received
-    applications ticked on the queue (``picked``: the «ids» boxes) or every one the queue's filter
-    shows. The job is committed before it is queued (the worker reads it)."""
+    applications ticked on the queue (``picked``: the «ids» boxes; any ``ids`` sent count as
+    picked, so a form without ``picked`` never checks more than it names) or every one the
+    queue's filter shows (no ``ids``). The job is committed before it is queued (the worker reads it)."""
     session = db_session()
     if not MoveForm().validate_on_submit():
         abort(400)
     f = replace(ListFilters.from_args(request.form), state="received")
     try:
-        if request.form.get("picked"):
-            picked = [int(v) for v in request.form.getlist("ids") if v.isdigit() and len(v) < 10]
+        sent = request.form.getlist("ids")
+        # Ids sent mean a choice by hand, «picked» or not: never widened to the whole filter.
+        if request.form.get("picked") or sent:
+            picked = [int(v) for v in sent if v.isdigit() and len(v) < 10]
             if not picked:
                 raise ServiceError("Chưa đánh dấu hồ sơ nào: hãy đánh dấu các hồ sơ cần kiểm tra rồi bấm lại.")
+            if len(picked) != len(sent):
+                raise ServiceError("Có mã hồ sơ không đọc được trong các hồ sơ đã đánh dấu: hãy tải lại trang, "
+                                   "đánh dấu lại rồi bấm «Kiểm tra điều kiện các hồ sơ đã đánh dấu».")
             started = bulk_svc.start_picked(session, picked, current_user)
         else:
             started = bulk_svc.start_filtered(session, f, current_user)

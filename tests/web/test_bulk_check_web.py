@@ -136,3 +136,22 @@ def test_a_bulk_check_of_hand_picked_applications(app, client, login_as, read_se
     assert "không còn ở trạng thái «Đã tiếp nhận»" in html.unescape(resp.get_data(as_text=True))
     read_session.expire_all()
     assert read_session.scalar(select(func.count()).select_from(Job)) == 1
+
+
+def test_ids_sent_without_picked_check_only_those(app, client, login_as, read_session):
+    """A POST naming applications but not «picked» (a form made by hand) checks the ones it names,
+    never the whole filtered queue; an id that is not a number refuses the lot and says why."""
+    login_as("clerk")
+    ids = _queue(app, 3, 0, 0)
+    resp = client.post("/ho-so/kiem-tra-hang-loat", data={"ids": [str(ids[1])]})
+    assert resp.status_code == 302 and "/cong-viec/" in resp.headers["Location"]
+    job = read_session.scalars(select(Job)).one()
+    assert (job.total, job.params["ids"]) == (1, [ids[1]])
+    states = dict(read_session.execute(select(Application.id, Application.state)).all())
+    assert [states[i] for i in ids] == ["received", "eligible", "received"]
+
+    resp = client.post("/ho-so/kiem-tra-hang-loat", data={"ids": [str(ids[0]), "abc"]}, follow_redirects=True)
+    assert "Có mã hồ sơ không đọc được" in html.unescape(resp.get_data(as_text=True))
+    read_session.expire_all()
+    assert read_session.scalar(select(func.count()).select_from(Job)) == 1
+    assert read_session.get(Application, ids[0]).state == "received"
