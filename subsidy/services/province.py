@@ -117,9 +117,12 @@ class CommuneQuota:
 @dataclass(frozen=True)
 class ProvinceQuota:
     """The province's quota: ``received`` from the ministry (voided left out), ``given`` to
-    communes, ``undivided`` = received − given, ``used`` and ``left`` summed over communes,
-    ``communes`` one line each (by name), ``allocations`` the province allocations with what
-    each has given out: (row, given)."""
+    communes (every live allocation of theirs), of which ``divided`` came from the province's
+    allocations and ``own`` (= given − divided) the communes recorded themselves; ``undivided`` =
+    received − divided (what the province has still to divide, never below 0), ``over`` = how far
+    the communes' total exceeds what the province received (0 when it does not); ``used`` and
+    ``left`` summed over communes, ``communes`` one line each (by name), ``allocations`` the
+    province allocations with what each has given out: (row, given)."""
 
     received: int
     given: int
@@ -127,10 +130,19 @@ class ProvinceQuota:
     left: int
     communes: tuple[CommuneQuota, ...]
     allocations: tuple[tuple[ProvinceAllocation, int], ...]
+    divided: int = 0
+
+    @property
+    def own(self) -> int:
+        return self.given - self.divided
 
     @property
     def undivided(self) -> int:
-        return self.received - self.given
+        return max(0, self.received - self.divided)
+
+    @property
+    def over(self) -> int:
+        return max(0, self.given - self.received)
 
 
 def overview(session: Session) -> ProvinceQuota:
@@ -162,6 +174,7 @@ def overview(session: Session) -> ProvinceQuota:
     received = sum(p.quantity for p in pas if p.voided_at is None)
     return ProvinceQuota(received=received, given=sum(x.given for x in lines), used=sum(x.used for x in lines),
                          left=sum(x.left for x in lines), communes=tuple(lines),
+                         divided=sum(int(v or 0) for v in shares.values()),
                          allocations=tuple((p, int(shares.get(p.id, 0) or 0)) for p in pas))
 
 

@@ -139,3 +139,30 @@ def test_the_province_approver_approves_a_list_of_a_commune_the_province_approve
     assert s.get(ProposalList, list_id).status == "approved"
     s.close()
     assert "Không có danh sách nào đang chờ" in _text(client.get("/tinh/phe-duyet"))
+
+
+def test_a_commune_recording_more_than_the_province_divided_is_said_in_words(app, client, login_as):
+    """8 received and 3 divided to xã An, which records 10 more of its own: the province page says
+    5 undivided, 10 recorded by the commune itself, and 13 − 8 = 5 beyond what the province
+    received (never «chưa chia: -5»)."""
+    import datetime as dt
+
+    from subsidy.services import allocations, province
+
+    s = app.extensions["subsidy.sessionmaker"]()
+    a = communes.create_commune(s, communes.CommuneInput(code="XAA", name="xã An"), None)
+    for _ in range(20):
+        factories.household(s, commune_id=a.id)
+    officer = factories.user(s, "province_officer", "so-khcn", row=True)
+    pa = province.record_received(s, 8, dt.date(2026, 1, 10), "QĐ 100/QĐ-BKHCN", officer)
+    province.give_to_commune(s, pa.id, a.id, 3, dt.date(2026, 1, 20), officer)
+    allocations.record_allocation(s, 10, dt.date(2026, 2, 1), "CV 5/UBND xã", None, commune_id=a.id)
+    s.commit()
+    view = province.overview(s)
+    assert (view.received, view.divided, view.undivided, view.own, view.given, view.over) == (8, 3, 5, 10, 13, 5)
+    s.close()
+    login_as("province_officer", "so-khcn-2")
+    page = re.sub(r"\s+", " ", _text(client.get("/tinh/")))
+    assert "-5" not in page
+    assert "<div><b>5</b>tỉnh chưa chia</div>" in page and "<div><b>10</b>xã tự ghi thêm</div>" in page
+    assert "Các xã đang có tổng cộng 13 máy, vượt 5 so với số máy tỉnh được phân bổ (8)" in page
