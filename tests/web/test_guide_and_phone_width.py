@@ -40,3 +40,28 @@ def test_pages_load_the_scroll_cue(client, login_as):
     login_as("clerk")
     assert '<script src="/static/js/scrollcue.js"></script>' in client.get("/ho-so/").get_data(as_text=True)
     assert (STATIC / "js" / "scrollcue.js").exists()
+
+
+@pytest.mark.parametrize("role", ["province_officer", "province_approver"])
+def test_the_province_roles_read_the_guide_with_their_own_pages(client, login_as, role):
+    """The province's roles open the guide (it was refused them); its first page speaks of the
+    province's work and its pages are those of the screens their menu opens, the province's first;
+    the province page's «Hướng dẫn» opens the province's guide page."""
+    login_as(role)
+    index = client.get("/huong-dan/")
+    assert index.status_code == 200
+    html = index.get_data(as_text=True)
+    assert "Ghi số máy tỉnh được phân bổ" in html and "Danh sách chờ tỉnh phê duyệt" in html
+    nav = re.search(r'<nav class="queues help-topics".*?</nav>', html, re.S).group(0)
+    assert re.findall(r'href="/huong-dan/([a-z]+)"', nav) == [
+        "province", "households", "applications", "lists", "reports", "complaints"]
+    assert 'href="/huong-dan/province" class="help-link"' in client.get("/tinh/").get_data(as_text=True)
+    page = client.get("/huong-dan/province").get_data(as_text=True)
+    assert f"<h1>{TOPICS['province']}</h1>" in page and "Chia máy cho xã" in page
+
+
+def test_commune_roles_are_not_offered_the_province_page(client, login_as):
+    login_as("clerk")
+    nav = re.search(r'<nav class="queues help-topics".*?</nav>', client.get("/huong-dan/").get_data(as_text=True),
+                    re.S).group(0)
+    assert "/huong-dan/province" not in nav and "/huong-dan/imports" in nav
