@@ -9,6 +9,7 @@ Pure Python (standard library only): imports neither Flask nor SQLAlchemy.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import re
@@ -158,24 +159,43 @@ def shipped_holidays(years: Iterable[int], data: dict | None = None) -> list[Hol
 _EXTRA_LINE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*(.*)$")
 
 
-def parse_extra_holidays(text: str) -> list[Holiday]:
+def parse_extra_holidays(text: str, *, require_name: bool = False) -> list[Holiday]:
     """The days off the admin adds to the shipped table (a change of the year's notice, a day
     swapped), one a line: "dd/mm/yyyy name" ("02/01/2027 Nghỉ bù Tết Dương lịch"); blank lines
-    skipped. Sorted by day, one per day. Raises ValueError naming the line (Vietnamese) for a line
-    without a valid date first."""
+    skipped. Sorted by day, one per day. Raises ValueError naming each wrong line (Vietnamese, one
+    sentence a line, in order): a line without a date in that form, a date that does not exist (naming it: "31/02/2026
+    không có: tháng 2 năm 2026 có 28 ngày"), or — with ``require_name`` (what the admin types) —
+    a date with no name. A stored line without a name (saved before names were required) reads
+    as «Ngày nghỉ»."""
     out: dict[dt.date, Holiday] = {}
+    wrong: list[str] = []
+    example = "ví dụ 02/01/2027 Nghỉ bù Tết Dương lịch"
     for n, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
         m = _EXTRA_LINE.match(unicodedata.normalize("NFC", line))
-        try:
-            if not m:
-                raise ValueError
-            day = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        except ValueError:
-            raise ValueError(f"Dòng {n} («{line.strip()}»): hãy ghi ngày nghỉ theo dạng ngày/tháng/năm rồi tên ngày "
-                             "nghỉ, ví dụ 02/01/2027 Nghỉ bù Tết Dương lịch.") from None
-        out.setdefault(day, Holiday(day, " ".join(m.group(4).split()) or "Ngày nghỉ", "Quản trị bổ sung"))
+        where = f"Dòng {n} («{line.strip()}»)"
+        if not m:
+            wrong.append(f"{where}: hãy ghi ngày nghỉ theo dạng ngày/tháng/năm rồi tên ngày nghỉ, {example}.")
+            continue
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        typed = f"{d:02d}/{mo:02d}/{y}"
+        if not 1 <= mo <= 12:
+            wrong.append(f"{where}: ngày {typed} không có: tháng phải từ 1 đến 12. Hãy sửa lại ngày, {example}.")
+            continue
+        if not 1 <= y <= 9999 or not 1 <= d <= calendar.monthrange(y, mo)[1]:
+            last = calendar.monthrange(y, mo)[1] if 1 <= y <= 9999 else 31
+            wrong.append(f"{where}: ngày {typed} không có: tháng {mo} năm {y} có {last} ngày. "
+                         f"Hãy sửa lại ngày, {example}.")
+            continue
+        name = " ".join(m.group(4).split())
+        if require_name and not name:
+            wrong.append(f"{where}: thiếu tên ngày nghỉ. Ghi tên sau ngày, {example}.")
+            continue
+        day = dt.date(y, mo, d)
+        out.setdefault(day, Holiday(day, name or "Ngày nghỉ", "Quản trị bổ sung"))
+    if wrong:
+        raise ValueError("\n".join(wrong))
     return [out[d] for d in sorted(out)]
 
 

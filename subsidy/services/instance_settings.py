@@ -74,9 +74,10 @@ def check_base_url(value: str) -> str:
 
 def check_extra_holidays(value: str) -> str:
     """The admin's added days off as stored: one "dd/mm/yyyy name" a line, sorted by day. Raises
-    InvalidFields (field extra_holidays) naming the line that has no valid date."""
+    InvalidFields (field extra_holidays) naming the line that has no valid date (the date itself
+    when it does not exist, 31/02) or no name."""
     try:
-        days = parse_extra_holidays(value or "")
+        days = parse_extra_holidays(value or "", require_name=True)
     except ValueError as err:
         raise InvalidFields({EXTRA_HOLIDAYS: str(err)}) from None
     return "\n".join(f"{h.day:%d/%m/%Y} {h.name}" for h in days)

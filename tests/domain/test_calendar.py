@@ -75,3 +75,21 @@ def test_read_month_reads_the_shape_only():
     assert read_month("2026-13") == (2026, 13)
     assert read_month("13/2026") == (2026, 13)
     assert read_month("2026/03") is None and read_month("") is None and read_month(None) is None
+
+
+def test_extra_holidays_name_the_date_that_does_not_exist_and_ask_for_a_name():
+    from subsidy.domain.calendar import parse_extra_holidays
+
+    with pytest.raises(ValueError) as err:
+        parse_extra_holidays("12/05/2026 Nghỉ\n31/02/2026 Nghỉ bù")
+    assert str(err.value).startswith("Dòng 2 («31/02/2026 Nghỉ bù»): ngày 31/02/2026 không có: "
+                                     "tháng 2 năm 2026 có 28 ngày.")
+    with pytest.raises(ValueError, match="ngày 29/02/2027 không có: tháng 2 năm 2027 có 28 ngày"):
+        parse_extra_holidays("29/2/2027 Nghỉ")
+    assert [h.day for h in parse_extra_holidays("29/2/2028 Nghỉ")] == [dt.date(2028, 2, 29)]  # a leap year
+    with pytest.raises(ValueError, match=r"ngày 01/13/2026 không có: tháng phải từ 1 đến 12"):
+        parse_extra_holidays("1/13/2026 Nghỉ")
+    with pytest.raises(ValueError, match=r"Dòng 1 \(«02/01/2027»\): thiếu tên ngày nghỉ"):
+        parse_extra_holidays("02/01/2027", require_name=True)
+    # a line stored without a name still reads (as «Ngày nghỉ»)
+    assert [h.name for h in parse_extra_holidays("02/01/2027")] == ["Ngày nghỉ"]

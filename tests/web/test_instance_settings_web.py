@@ -80,3 +80,20 @@ def test_the_settings_page_warns_while_the_province_reports_print_no_province_na
                                                    "province_body": "Ủy ban nhân dân tỉnh Đồng Tháp"}).status_code == 302
     page = client.get("/quan-tri/cai-dat/").get_data(as_text=True)
     assert "Các xã chưa ghi tên tỉnh" not in page
+
+
+def test_the_admins_extra_holidays_need_a_name_and_a_date_that_exists(app, client, make_user):
+    make_user("admin1", "admin")
+    login(client, "admin1")
+    resp = client.post("/quan-tri/cai-dat/", data={"extra_holidays": "31/02/2026 Nghỉ bù"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "ngày 31/02/2026 không có: tháng 2 năm 2026 có 28 ngày" in page
+    resp = client.post("/quan-tri/cai-dat/", data={"extra_holidays": "02/01/2027\n31/4/2026 Nghỉ"})
+    page = resp.get_data(as_text=True)  # every wrong line at once
+    assert resp.status_code == 422 and "Dòng 1 («02/01/2027»): thiếu tên ngày nghỉ" in page
+    assert "Dòng 2 («31/4/2026 Nghỉ»): ngày 31/04/2026 không có: tháng 4 năm 2026 có 30 ngày" in page
+    assert _settings(app) == {}
+    resp = client.post("/quan-tri/cai-dat/", data={"extra_holidays": "2/1/2027 Nghỉ bù Tết Dương lịch"})
+    assert resp.status_code == 302
+    assert _settings(app) == {"extra_holidays": "02/01/2027 Nghỉ bù Tết Dương lịch"}
