@@ -250,3 +250,22 @@ def test_a_second_complaint_sent_back_answers_422_with_its_form_open(app, client
     page = _text(resp)
     assert resp.status_code == 422 and "Ghi nội dung khiếu nại lần hai." in page
     assert '<details class="move" open>' in page
+
+
+def test_an_empty_household_code_says_what_to_type_and_anonymous_goes_without(app, client, login_as, read_session):
+    """Only an anonymous case has no household: an empty code on another case asks for the code or
+    CCCD (not «không tìm thấy»); the anonymous one is recorded without a household."""
+    login_as("clerk")
+    data = {"kind": "petition", "household_code": "  ", "filer": "head", "channel": "letter", "category": "quota",
+            "text": "Đề nghị xem lại chỉ tiêu của ấp."}
+    resp = client.post("/khieu-nai/moi", data=data)
+    page = _text(resp)
+    assert resp.status_code == 422 and "Không tìm thấy" not in page
+    assert ("Hãy nhập mã hộ hoặc số CCCD của chủ hộ gửi đơn (tìm ở trang «Hộ gia đình» nếu chưa biết). Chỉ đơn nặc "
+            "danh mới để trống ô này: khi đó chọn «Nặc danh (không rõ họ tên, địa chỉ)» ở ô Người gửi đơn.") in page
+    assert read_session.scalar(select(Complaint)) is None
+    read_session.rollback()
+    resp = client.post("/khieu-nai/moi", data={**data, "filer": "anonymous"})
+    assert resp.status_code == 302
+    c = read_session.scalar(select(Complaint))
+    assert (c.filer, c.household_id) == ("anonymous", None)

@@ -310,10 +310,16 @@ def link_correction(session: Session, c: Complaint, decision_id: int, actor: Use
 def household_for_intake(session: Session, code: str) -> tuple[Household, Application | None]:
     """The household whose code or CCCD is ``code`` (exactly as typed, spaces trimmed) within the
     Session's commune, and its latest application (None when it never applied). Raises
-    InvalidFields {"household_code": …} when there is none."""
+    InvalidFields {"household_code": …} when there is none, or when ``code`` is empty (saying what
+    to type, and that only an anonymous case goes without a household)."""
     typed = (code or "").strip()
+    if not typed:
+        # Only an anonymous case has no household (record_case): say what to type, not «not found».
+        raise InvalidFields({"household_code": (
+            "Hãy nhập mã hộ hoặc số CCCD của chủ hộ gửi đơn (tìm ở trang «Hộ gia đình» nếu chưa biết). Chỉ đơn "
+            f"nặc danh mới để trống ô này: khi đó chọn «{COMPLAINT_FILER_LABELS['anonymous']}» ở ô Người gửi đơn.")})
     h = session.scalar(select(Household).where((Household.code == typed) | (Household.citizen_id == typed))
-                       .order_by(Household.id).limit(1)) if typed else None
+                       .order_by(Household.id).limit(1))
     if h is None:
         raise InvalidFields({"household_code": "Không tìm thấy hộ có mã hộ hoặc số CCCD này trong danh sách của xã: "
                                                "kiểm tra lại, hoặc tìm hộ ở trang «Hộ gia đình»."})
