@@ -22,14 +22,25 @@ from subsidy.domain.readable_errors import explain_os_error
                                         "thông báo thụ lý và quyết định giải quyết khiếu nại) ra thư mục: dựng một "
                                         "cơ sở dữ liệu tạm từ danh sách mẫu qua đúng các nghiệp vụ của ứng dụng rồi "
                                         "in từ đó.")
-@click.option("--output", required=True, metavar="DIR", help="Thư mục sẽ ghi (tạo nếu chưa có; ghi đè tệp cùng tên).")
+@click.option("--output", required=True, metavar="DIR",
+              help="Thư mục sẽ ghi (tạo nếu chưa có). Thư mục đã có tệp bị từ chối, trừ khi thêm --overwrite.")
+@click.option("--overwrite", is_flag=True, help="Ghi vào thư mục đã có tệp, ghi đè các tệp cùng tên.")
 @click.option("--long", "long_", is_flag=True, help="Mọi ô chữ dài tối đa mà biểu mẫu cho phép (dữ liệu mẫu dựng "
                                                     "sẵn, không qua cơ sở dữ liệu).")
-def sample_documents_cmd(output: str, long_: bool) -> None:
+def sample_documents_cmd(output: str, long_: bool, overwrite: bool) -> None:
     from subsidy.cli import sample_database
 
     out = Path(output)
     suffix = "-dai-toi-da" if long_ else ""
+    # Checked before the slow build: a folder that already holds files is someone's work.
+    if out.is_dir() and not overwrite:
+        try:
+            held = sum(1 for _ in out.iterdir())
+        except OSError as err:
+            fail(explain_os_error(err, writing=True))
+        if held:
+            fail(f"thư mục «{out}» đã có {held} tệp/thư mục; không ghi đè. Chọn một thư mục trống hoặc chưa có, "
+                 "hoặc thêm --overwrite để ghi vào đó (các tệp cùng tên bị ghi đè).")
     try:
         out.mkdir(parents=True, exist_ok=True)
         if long_:

@@ -60,3 +60,23 @@ def test_the_samples_import_no_database_or_web_layer():
     modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert all(m.startswith(("subsidy.domain", "subsidy.documents", "__future__", "datetime", "collections"))
                for m in modules), modules
+
+
+def test_a_folder_that_holds_files_is_refused_unless_overwrite(app, tmp_path):
+    out = tmp_path / "cua-toi"
+    out.mkdir()
+    (out / "ghi-chu.txt").write_text("của người khác")
+    (out / "bien-ban-ban-giao-dai-toi-da.pdf").write_bytes(b"cu")
+    runner = app.test_cli_runner()
+    res = runner.invoke(args=["sample-documents", "--output", str(out), "--long"])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.output.strip() == (f"Lỗi: thư mục «{out}» đã có 2 tệp/thư mục; không ghi đè. Chọn một thư mục "
+                                  "trống hoặc chưa có, hoặc thêm --overwrite để ghi vào đó (các tệp cùng tên bị ghi đè).")
+    assert (out / "bien-ban-ban-giao-dai-toi-da.pdf").read_bytes() == b"cu"
+    res = runner.invoke(args=["sample-documents", "--output", str(out), "--long", "--overwrite"])
+    assert res.exit_code == 0, res.output
+    assert (out / "bien-ban-ban-giao-dai-toi-da.pdf").read_bytes().startswith(b"%PDF")
+    assert (out / "ghi-chu.txt").read_text() == "của người khác"
+    empty = tmp_path / "trong"
+    empty.mkdir()
+    assert runner.invoke(args=["sample-documents", "--output", str(empty), "--long"]).exit_code == 0
