@@ -64,8 +64,7 @@ def status_page() -> Any:
     code = 200
     if form.validate_on_submit():
         kind, value = form.second_fact
-        with current_app.extensions["subsidy.single_statement_engine"].connect() as conn:
-            result = status_service.check_status(conn, form.ma.data, kind, value)
+        result = status_service.check_status(current_app.extensions["subsidy.engine"], form.ma.data, kind, value)
         if result is None:
             error, code = NOT_FOUND_MESSAGE, 404
     elif request.method == "POST":

@@ -12,6 +12,9 @@ import time
 import uuid
 from typing import Any
 
+import contextlib
+from collections.abc import Iterator
+
 import pytest
 from sqlalchemy import event
 
@@ -152,6 +155,45 @@ def test_badly_shaped_input_is_refused_without_a_lookup(app, client):
 
 # --- wrong code and wrong second fact are indistinguishable --------------------------------------
 
+@contextlib.contextmanager
+def driver_statements(engine: Any) -> Iterator[list[str]]:
+    """The statements the database driver runs, on any connection checked out of ``engine``'s pool
+    meanwhile, as it runs them: SQLite's trace callback (parameters written in), psycopg's cursors
+    (the query, then its parameters). The status check's SELECT runs on a DB-API cursor, below
+    SQLAlchemy's execution events, so it is watched here, where every statement passes."""
+    seen: list[str] = []
+    touched: list[Any] = []
+    if engine.dialect.name == "sqlite":
+        def watch(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+            dbapi_conn.set_trace_callback(seen.append)
+            touched.append(dbapi_conn)
+
+        def unwatch(dbapi_conn: Any) -> None:
+            dbapi_conn.set_trace_callback(None)
+    else:
+        import psycopg
+
+        class Recording(psycopg.Cursor):
+            def execute(self, query: Any, params: Any = None, **kw: Any) -> Any:  # noqa: ANN401
+                seen.append(f"{query} {params!r}")
+                return super().execute(query, params, **kw)
+
+        def watch(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+            dbapi_conn.cursor_factory = Recording
+            touched.append(dbapi_conn)
+
+        def unwatch(dbapi_conn: Any) -> None:
+            dbapi_conn.cursor_factory = psycopg.Cursor
+
+    event.listen(engine, "checkout", watch)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "checkout", watch)
+        for c in touched:
+            unwatch(c)
+
+
 def _normalised(resp: Any, typed_code: str) -> str:
     from subsidy.domain import tracking
 
@@ -173,21 +215,17 @@ def test_wrong_code_and_wrong_digits_give_identical_responses(app_config):
         assert "Không tìm thấy hồ sơ khớp với thông tin đã nhập." in text(wrong_code)
         assert {k for k, _ in wrong_code.headers} == {k for k, _ in wrong_digits.headers}
 
-        # The same SQL in both branches (one query; no early return for an unknown code).
-        statements: list[str] = []
+        # The same SQL in both branches (one query; no early return for an unknown code), as the
+        # driver ran it: the same text and parameters but the code typed.
         engine = app.extensions["subsidy.engine"]
-
-        def log(conn, cursor, statement, *a):  # noqa: ANN001
-            statements.append(statement)
-
-        event.listen(engine, "before_cursor_execute", log)
-        check(client, "ZZZZ2222ZZ", "5678")
-        unknown = list(statements)
-        statements.clear()
-        check(client, CODE, "5679")
-        known = list(statements)
-        event.remove(engine, "before_cursor_execute", log)
+        with driver_statements(engine) as statements:
+            check(client, "ZZZZ2222ZZ", "5678")
+        unknown = [st.replace("ZZZZ2222ZZ", "<CODE>") for st in statements]
+        with driver_statements(engine) as statements:
+            check(client, CODE, "5679")
+        known = [st.replace(CODE, "<CODE>") for st in statements]
         assert unknown == known and len([s for s in known if s.lstrip().upper().startswith("SELECT")]) == 1
+        assert "'<CODE>'" in known[0] and "applications.tracking_code" in known[0]
 
         # Roughly the same time: medians of interleaved runs within 3 ms or 50% of each other. A
         # busy machine adds noise, so a round may be retried; a systematic gap fails every round.

@@ -66,3 +66,21 @@ def test_an_application_without_cases_still_answers_once(app, client):
     add_application(app)
     body = text(check(client, CODE, "5678"))
     assert "Hồ sơ đã được duyệt, chờ nhận điện thoại." in body and "Đơn số" not in body
+
+
+def test_the_lookup_on_a_driver_cursor_returns_what_sqlalchemy_returns(app):
+    """The status query runs on a DB-API cursor (services.status._status_rows); its rows equal
+    SQLAlchemy's own execution of the same statement, conversions included (the aware UTC
+    datetime; SQLite stores it as text), for a household with cases and for an unknown code."""
+    from subsidy.services import status as status_svc
+
+    add_application(app)
+    _cases(app)
+    engine = app.extensions["subsidy.engine"]
+    for code in (CODE, "ZZZZ2222ZZ"):
+        with engine.connect() as conn:
+            expected = [tuple(r) for r in conn.execute(status_svc._STATUS_QUERY, {"code": code})]
+        assert status_svc._status_rows(engine, code) == expected
+    rows = status_svc._status_rows(engine, CODE)
+    assert len(rows) == 2 and [r[9] for r in rows] == ["decided", "received"]
+    assert rows[0][2] == dt.datetime(2026, 11, 20, 20, 0, tzinfo=dt.timezone.utc)
