@@ -22,7 +22,7 @@ from typing import Any
 from flask import Blueprint, current_app, make_response, render_template, request
 from flask_limiter.util import get_remote_address
 
-from forms.public import StatusForm
+from forms.public import StatusForm, accepted_submission
 from subsidy.domain.public_status import normalize_tracking_code
 from subsidy.extensions import csrf, limiter
 from subsidy.request_scope import public_view
@@ -54,22 +54,30 @@ def status() -> Any:
 
 
 def status_page() -> Any:
-    """The status check's work once the limits let it through: form, query, page."""
-    if request.method == "POST":
-        form = StatusForm()
-    else:
-        form = StatusForm(ma=request.args.get("ma", "")[:40])
+    """The status check's work once the limits let it through: form, query, page.
+
+    A valid POST (the common answer) is read by forms.public.accepted_submission without
+    building the WTForms form, which the result page does not show; the form is built when the
+    page shows it (the first visit, an input to correct, no match)."""
+    form = None
+    submitted = accepted_submission() if request.method == "POST" else None
+    if submitted is None:
+        form = StatusForm() if request.method == "POST" else StatusForm(ma=request.args.get("ma", "")[:40])
+        if form.validate_on_submit():
+            submitted = (form.ma.data, *form.second_fact)
     result = None
     error = None
     code = 200
-    if form.validate_on_submit():
-        kind, value = form.second_fact
-        result = status_service.check_status(current_app.extensions["subsidy.engine"], form.ma.data, kind, value)
+    if submitted is not None:
+        result = status_service.check_status(current_app.extensions["subsidy.engine"], *submitted)
         if result is None:
             error, code = NOT_FOUND_MESSAGE, 404
+            # The form again, with the code as typed (valid, so without a message).
+            form = form or StatusForm()
     elif request.method == "POST":
         code = 422
-    form.so.data = ""  # never echo the second fact back into the page
+    if form is not None:
+        form.so.data = ""  # never echo the second fact back into the page
     resp = make_response(render_template("public/status.html", form=form, result=result, error=error), code)
     resp.headers["Cache-Control"] = "no-store"
     return resp
