@@ -22,6 +22,7 @@ from subsidy.models import Household, HouseholdMember, HouseholdStatus, User
 from subsidy.services import audit
 from subsidy.services.households import household_row
 from subsidy.services.importer.plan import IMPORT_FIELDS, ImportPlan, created_changes
+from subsidy.services.importer.search_bulk import BulkIndex, bulk_index
 
 # Core statements on the table rather than ORM bulk operations: the ORM adds bookkeeping per row
 # and, by default, splits a bulk INSERT by which values are None (one statement per pattern of
@@ -55,43 +56,10 @@ def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None
     now = utcnow()
     # The time every row shares, written once into the statements (db.shared_value).
     stamp = shared_value(_TABLE.c.updated_at, now, session.get_bind().dialect)
-    created_by = {"created_by_id": actor.id if actor is not None else None, "commune_id": plan.commune_id}
     note = f"Nhập danh sách «{report.filename}» (năm {report.list_year}), dòng {{}}"
 
-    if plan.inserts:
-        stmt = insert(_TABLE).values(created_at=stamp, updated_at=stamp)
-        for chunk in _chunks(plan.inserts):
-            rows = [household_row(facts, new=True) for _out, facts, _people in chunk]
-            for row in rows:
-                row.update(created_by)
-            session.execute(stmt, rows)
-        # The new ids in one SELECT (codes are unique in the commune): cheaper than INSERT … RETURNING here.
-        new_codes = {facts["code"] for _out, facts, _people in plan.inserts}
-        ids = {code: hid for hid, code in session.execute(
-            select(_TABLE.c.id, _TABLE.c.code).where(_TABLE.c.commune_id == plan.commune_id)) if code in new_codes}
-        for out, facts, _people in plan.inserts:
-            out.household_id = ids[facts["code"]]
-        # Each new household's changes are built a chunk at a time, never all at once.
-        for chunk in _chunks(plan.inserts):
-            audit.record_many(session, actor, "household.create", "household",
-                              [(out.household_id, created_changes(facts, people), note.format(out.number))
-                               for out, facts, people in chunk],
-                              at=now, commune_id=plan.commune_id)
-
-    if plan.updates:
-        stmt = (update(_TABLE).where(_TABLE.c.id == bindparam("_id"))
-                .values({k: bindparam(f"v_{k}") for k in _UPDATE_COLUMNS} | {"updated_at": stamp}))
-        for chunk in _chunks(plan.updates):
-            params = []
-            for _out, household_id, facts in chunk:
-                row = household_row(facts, new=False)
-                params.append({f"v_{k}": row[k] for k in _UPDATE_COLUMNS} | {"_id": household_id})
-            session.execute(stmt, params)
-        audit.record_many(session, actor, "household.update", "household",
-                          [(household_id, out.changes, note.format(out.number))
-                           for out, household_id, _facts in plan.updates],
-                          at=now, commune_id=plan.commune_id)
-
+    with bulk_index(session) as index:
+        _write_households(session, plan, actor, now, stamp, note, index)
     _write_members(session, plan, stamp)
     _write_statuses(session, plan, actor, stamp, now)
 
@@ -109,6 +77,50 @@ def write_import(session: Session, plan: ImportPlan, actor: User | None) -> None
     report.batch_audit_id = entry.id
     # Objects already loaded in this session must not hide the new values.
     session.expire_all()
+
+
+def _write_households(session: Session, plan: ImportPlan, actor: User | None, now: Any, stamp: Any, note: str,
+                      index: BulkIndex) -> None:
+    """The new and changed households with their audit entries, and their search index entries
+    (search_bulk: in bulk, as the triggers would have written them)."""
+    created_by = {"created_by_id": actor.id if actor is not None else None, "commune_id": plan.commune_id}
+    if plan.inserts:
+        stmt = insert(_TABLE).values(created_at=stamp, updated_at=stamp)
+        for chunk in _chunks(plan.inserts):
+            rows = [household_row(facts, new=True) for _out, facts, _people in chunk]
+            for row in rows:
+                row.update(created_by)
+            session.execute(stmt, rows)
+        # The new ids in one SELECT (codes are unique in the commune): cheaper than INSERT … RETURNING here.
+        new_codes = {facts["code"] for _out, facts, _people in plan.inserts}
+        ids = {code: hid for hid, code in session.execute(
+            select(_TABLE.c.id, _TABLE.c.code).where(_TABLE.c.commune_id == plan.commune_id)) if code in new_codes}
+        for out, facts, _people in plan.inserts:
+            out.household_id = ids[facts["code"]]
+        index.added(sorted(ids.values()))
+        # Each new household's changes are built a chunk at a time, never all at once.
+        for chunk in _chunks(plan.inserts):
+            audit.record_many(session, actor, "household.create", "household",
+                              [(out.household_id, created_changes(facts, people), note.format(out.number))
+                               for out, facts, people in chunk],
+                              at=now, commune_id=plan.commune_id)
+
+    if plan.updates:
+        stmt = (update(_TABLE).where(_TABLE.c.id == bindparam("_id"))
+                .values({k: bindparam(f"v_{k}") for k in _UPDATE_COLUMNS} | {"updated_at": stamp}))
+        updated = sorted(household_id for _out, household_id, _facts in plan.updates)
+        index.before_update(updated)
+        for chunk in _chunks(plan.updates):
+            params = []
+            for _out, household_id, facts in chunk:
+                row = household_row(facts, new=False)
+                params.append({f"v_{k}": row[k] for k in _UPDATE_COLUMNS} | {"_id": household_id})
+            session.execute(stmt, params)
+        index.after_update(updated)
+        audit.record_many(session, actor, "household.update", "household",
+                          [(household_id, out.changes, note.format(out.number))
+                           for out, household_id, _facts in plan.updates],
+                          at=now, commune_id=plan.commune_id)
 
 
 def _write_members(session: Session, plan: ImportPlan, stamp: Any) -> None:
