@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from subsidy.db import shared_value, utcnow
@@ -15,6 +15,7 @@ from subsidy.domain.labels import LIST_PAGE_LABELS
 from subsidy.domain.list_views import ListFilters
 from subsidy.models import AuditEntry, User
 from subsidy.models.scoping import session_commune
+from subsidy.services.bulk_insert import RowInserter
 
 
 def _plain(value: Any) -> Any:
@@ -79,15 +80,16 @@ def record_many(
     if not entries:
         return
     table = AuditEntry.__table__
-    common = {"actor_id": actor.id if actor is not None else None, "action": action, "entity_type": entity_type,
-              "commune_id": commune_id if commune_id is not None else session_commune(session)}
-    # Core INSERTs of the table (no ORM bookkeeping per row), a thousand rows per executemany so
-    # that the parameter dicts of a whole import are never all alive at once; the shared time is
-    # written once into the statement (db.shared_value).
-    stmt = insert(table).values(at=shared_value(table.c.at, at or utcnow(), session.get_bind().dialect))
+    common = (actor.id if actor is not None else None, action, entity_type,
+              commune_id if commune_id is not None else session_commune(session))
+    # Tuple INSERTs of the table (bulk_insert: no ORM bookkeeping, no per-row dict), a thousand
+    # rows per executemany so that the parameters of a whole import are never all alive at once;
+    # the shared time is written once into the statement (db.shared_value).
+    inserter = RowInserter(session, table, ("actor_id", "action", "entity_type", "commune_id", "entity_id", "changes",
+                                            "note"),
+                           {"at": shared_value(table.c.at, at or utcnow(), session.get_bind().dialect)})
     for start in range(0, len(entries), 1000):
-        session.execute(stmt, [common | {"entity_id": entity_id, "changes": changes, "note": note}
-                               for entity_id, changes, note in entries[start:start + 1000]])
+        inserter([(*common, entity_id, changes, note) for entity_id, changes, note in entries[start:start + 1000]])
 
 
 #: The action of a page (or a search) listing people: one entry per page shown.

@@ -12,16 +12,19 @@ new values.
 """
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, Iterator
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from subsidy.db import shared_value, utcnow
 from subsidy.models import Household, HouseholdMember, HouseholdStatus, User
 from subsidy.services import audit
 from subsidy.services.households import household_row
-from subsidy.services.importer.plan import IMPORT_FIELDS, ImportPlan, created_changes
+from subsidy.services.households.people import MEMBER_FIELDS
+from subsidy.services.bulk_insert import RowInserter
+from subsidy.services.importer.plan import IMPORT_FIELDS, ImportPlan, created_changes, row_values
 from subsidy.services.importer.search_bulk import BulkIndex, bulk_index
 
 # Core statements on the table rather than ORM bulk operations: the ORM adds bookkeeping per row
@@ -83,26 +86,31 @@ def _write_households(session: Session, plan: ImportPlan, actor: User | None, no
                       index: BulkIndex) -> None:
     """The new and changed households with their audit entries, and their search index entries
     (search_bulk: in bulk, as the triggers would have written them)."""
+    report = plan.report
     created_by = {"created_by_id": actor.id if actor is not None else None, "commune_id": plan.commune_id}
     if plan.inserts:
-        stmt = insert(_TABLE).values(created_at=stamp, updated_at=stamp)
+        inserter: RowInserter | None = None
+        values: Any = None
+        extra = (created_by["created_by_id"], created_by["commune_id"])
+        select_ids = select(_TABLE.c.code, _TABLE.c.id).where(_TABLE.c.commune_id == plan.commune_id,
+                                                              _TABLE.c.code.in_(bindparam("codes", expanding=True)))
+        # A chunk at a time: its rows' values, the INSERT, their new ids (codes are unique in the
+        # commune), their index entries and audit entries; nothing of a chunk outlives it.
         for chunk in _chunks(plan.inserts):
-            rows = [household_row(facts, new=True) for _out, facts, _people in chunk]
-            for row in rows:
-                row.update(created_by)
-            session.execute(stmt, rows)
-        # The new ids in one SELECT (codes are unique in the commune): cheaper than INSERT … RETURNING here.
-        new_codes = {facts["code"] for _out, facts, _people in plan.inserts}
-        ids = {code: hid for hid, code in session.execute(
-            select(_TABLE.c.id, _TABLE.c.code).where(_TABLE.c.commune_id == plan.commune_id)) if code in new_codes}
-        for out, facts, _people in plan.inserts:
-            out.household_id = ids[facts["code"]]
-        index.added(sorted(ids.values()))
-        # Each new household's changes are built a chunk at a time, never all at once.
-        for chunk in _chunks(plan.inserts):
+            rows = [household_row(row_values(rec, report.list_year, None), new=True) for _out, rec, _people in chunk]
+            if inserter is None:
+                columns = tuple(rows[0])  # every row has the same columns (household_row)
+                inserter = RowInserter(session, _TABLE, (*columns, *created_by),
+                                       {"created_at": stamp, "updated_at": stamp})
+                values = itemgetter(*columns)
+            inserter([values(row) + extra for row in rows])
+            ids = dict(session.execute(select_ids, {"codes": [row["code"] for row in rows]}).all())
+            for (out, _rec, _people), row in zip(chunk, rows):
+                out.household_id = ids[row["code"]]
+            index.added(sorted(ids.values()))
             audit.record_many(session, actor, "household.create", "household",
-                              [(out.household_id, created_changes(facts, people), note.format(out.number))
-                               for out, facts, people in chunk],
+                              [(out.household_id, created_changes(row, people), note.format(out.number))
+                               for (out, _rec, people), row in zip(chunk, rows)],
                               at=now, commune_id=plan.commune_id)
 
     if plan.updates:
@@ -133,11 +141,11 @@ def _write_members(session: Session, plan: ImportPlan, stamp: Any) -> None:
     ids = [hid for _out, hid, _ms in plan.members if hid is not None]
     for start in range(0, len(ids), _CHUNK):
         session.execute(delete(table).where(table.c.household_id.in_(ids[start:start + _CHUNK])))
-    rows = [dict(m, household_id=out.household_id if hid is None else hid, position=i)
-            for out, hid, members in plan.members for i, m in enumerate(members, 1)]
-    stmt = insert(table).values(created_at=stamp)
-    for chunk in _chunks(rows):
-        session.execute(stmt, chunk)
+    inserter = RowInserter(session, table, (*MEMBER_FIELDS, "household_id", "position"), {"created_at": stamp})
+    values = itemgetter(*MEMBER_FIELDS)
+    for chunk in _chunks(plan.members):
+        inserter([(*values(m), out.household_id if hid is None else hid, i)
+                  for out, hid, members in chunk for i, m in enumerate(members, 1)])
 
 
 def _write_statuses(session: Session, plan: ImportPlan, actor: User | None, stamp: Any, now: Any) -> None:
@@ -147,18 +155,17 @@ def _write_statuses(session: Session, plan: ImportPlan, actor: User | None, stam
         return
     table = HouseholdStatus.__table__
     year = plan.statuses[0].year
-    rows = []
-    for w in plan.statuses:
-        hid = w.household_id if w.household_id is not None else w.outcome.household_id
-        rows.append({"household_id": hid, "year": w.year, "status": w.status, "source": w.source, "note": w.note,
-                     "recorded_by_id": actor.id if actor is not None else None})
-    replaced = [r["household_id"] for r, w in zip(rows, plan.statuses) if w.before is not None]
+    by = actor.id if actor is not None else None
+    rows = [(w.household_id if w.household_id is not None else w.outcome.household_id, w.year, w.status, w.source,
+             w.note, by) for w in plan.statuses]
+    replaced = [r[0] for r, w in zip(rows, plan.statuses) if w.before is not None]
     for start in range(0, len(replaced), _CHUNK):
         session.execute(delete(table).where(table.c.year == year,
                                             table.c.household_id.in_(replaced[start:start + _CHUNK])))
-    stmt = insert(table).values(recorded_at=stamp)
+    inserter = RowInserter(session, table, ("household_id", "year", "status", "source", "note", "recorded_by_id"),
+                           {"recorded_at": stamp})
     for chunk in _chunks(rows):
-        session.execute(stmt, chunk)
+        inserter(chunk)
     audit.record_many(session, actor, "household.status", "household",
                       [(w.household_id, {f"status_{w.year}": [w.before, w.status]}, w.note)
                        for w in plan.statuses if w.status == "not_listed"], at=now, commune_id=plan.commune_id)

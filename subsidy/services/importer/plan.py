@@ -19,7 +19,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,7 +33,7 @@ from subsidy.services.communes import filter_hamlets
 from subsidy.services.errors import Conflict
 from subsidy.models.scoping import default_commune_id
 from subsidy.services.households import (
-    check_citizen_id_owner, citizen_id_elsewhere_message, held_elsewhere, new_household_facts,
+    check_citizen_id_owner, citizen_id_elsewhere_message, held_elsewhere,
 )
 from subsidy.services.importer.members_plan import check_person_ids, existing_members, member_change, member_values
 from subsidy.services.importer.hamlets_plan import new_hamlets
@@ -154,13 +154,14 @@ class ImportReport:
 @dataclass
 class ImportPlan:
     """What an import would write: ``report`` (every row's outcome, for the clerk), ``inserts``
-    (``(row, facts, people)`` of each new household, as read: the writer fills in the defaults;
-    ``people`` its members' change for the audit, or None) and
+    (``(row, record, people)`` of each new household, its record as read: the writer makes its
+    values (:func:`row_values`) and fills in the defaults; ``people`` its members' change for the
+    audit, or None) and
     ``updates`` (``(row, household id, facts)``: the household's imported fields as they will be
     once the row is saved)."""
 
     report: ImportReport
-    inserts: list[tuple[RowOutcome, dict[str, Any], list[Any] | None]]
+    inserts: list[tuple[RowOutcome, hl.HouseholdRecord, list[Any] | None]]
     updates: list[tuple[RowOutcome, int, dict[str, Any]]]
     #: The commune the list belongs to (its households are the ones matched and written).
     commune_id: int = 0
@@ -367,16 +368,13 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     del rows_read
     check_person_ids(session, planned)
     on_file_members = existing_members(session, planned)
-    inserts: list[tuple[RowOutcome, dict[str, Any], list[Any] | None]] = []
+    inserts: list[tuple[RowOutcome, hl.HouseholdRecord, list[Any] | None]] = []
     updates: list[tuple[RowOutcome, int, dict[str, Any]]] = []
     member_writes: list[tuple[RowOutcome, int | None, list[dict[str, Any]]]] = []
     year_rows: list[tuple[RowOutcome, str, int | None]] = []
     for out, rec, target in planned:
         if out.messages:
             continue
-        values = _row_values(rec, list_year, target)
-        if rec.citizen_id_warning or values.get("citizen_id_warning"):
-            out.warnings.append(values.get("citizen_id_warning") or rec.citizen_id_warning)
         people = member_change(rec, on_file_members.get(target.id) if target is not None else None)
         if people is not None:
             member_writes.append((out, target.id if target is not None else None,
@@ -384,10 +382,16 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         year_rows.append((out, rec.category, target.id if target is not None else None))
         if target is None:
             out.status = "new"
-            # A new row's changes (every value it stores) are built only when it is written
-            # (created_changes): kept for every row of a large list they were most of its memory.
-            inserts.append((out, values, people))
+            if rec.citizen_id_warning:
+                out.warnings.append(rec.citizen_id_warning)
+            # A new row's values (row_values) and audit changes (created_changes) are built only
+            # when it is written, a chunk at a time: kept for every row of a large list they were
+            # most of its memory.  The record read from the file is all it needs until then.
+            inserts.append((out, rec, people))
             continue
+        values = row_values(rec, list_year, target)
+        if rec.citizen_id_warning or values.get("citizen_id_warning"):
+            out.warnings.append(values.get("citizen_id_warning") or rec.citizen_id_warning)
         changes = {k: [_json(target[k]), _json(values[k])] for k in IMPORT_FIELDS
                    if k in values and target[k] != values[k]}
         if people is not None:
@@ -423,11 +427,11 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     return ImportPlan(report, inserts, updates, commune_id, member_writes, year.writes)
 
 
-def created_changes(values: dict[str, Any], people: list[Any] | None) -> dict[str, list[Any]]:
+def created_changes(stored: Mapping[str, Any], people: list[Any] | None) -> dict[str, list[Any]]:
     """The audit changes of a new household from an imported row: ``{field: [None, value]}`` of
-    every value it will be stored with (the column defaults count too; empty and False values
-    left out), plus ``"people"`` (members_plan.member_change) when the row lists members."""
-    stored = new_household_facts(values)
+    every value it is stored with (``stored``: the row as households.household_row(new=True)
+    made it, the column defaults included; empty and False values left out), plus ``"people"``
+    (members_plan.member_change) when the row lists members."""
     changes = {k: [None, _json(stored[k])] for k in IMPORT_FIELDS if stored[k] not in (None, False)}
     if people is not None:
         changes["people"] = people
@@ -439,7 +443,7 @@ def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _row_values(rec: hl.HouseholdRecord, list_year: int, target: Any) -> dict[str, Any]:
+def row_values(rec: hl.HouseholdRecord, list_year: int, target: Any) -> dict[str, Any]:
     """Column values an imported row sets.  An empty optional cell (birth year, sex, CCCD,
     phone, address) or a missing optional column leaves the stored value alone; the category,
     the policy marks of a present column and the list year always come from the file."""
