@@ -54,7 +54,7 @@ def check_person_ids(session: Session, planned: Sequence[tuple[Any, hl.Household
     def moved(out: Any, cid: str, owner: Any, own_id: int | None, who: str) -> bool:
         if owner.household_id not in holds or cid in holds[owner.household_id] or owner.household_id == own_id:
             return False
-        out.warnings.append(
+        out.add_warning(
             f"{who} (CCCD {cid}) chuyển từ hộ mã {owner.code} sang hộ này: trong cùng tệp, hộ mã {owner.code} "
             "không còn ghi người này. Khi nhập, người này được chuyển sang hộ này.")
         moves.append((out, row_of[owner.household_id],
@@ -68,14 +68,14 @@ def check_person_ids(session: Session, planned: Sequence[tuple[Any, hl.Household
             owner = owners.get(rec.citizen_id)
             if owner is not None and owner.role == "member" and owner.household_id != own_id and not moved(
                     out, rec.citizen_id, owner, own_id, f"Chủ hộ {rec.head_name}"):
-                out.messages.append(
+                out.add_message(
                     f"Số CCCD {rec.citizen_id} của chủ hộ đã là của {owner.describe()}. Mỗi người chỉ thuộc một "
                     "hộ: hãy kiểm tra lại số CCCD, hoặc sửa danh sách thành viên của hộ kia trước.")
         for m in rec.people or ():
             owner = owners.get(m.citizen_id) if m.citizen_id else None
             if owner is not None and owner.household_id != own_id and not moved(
                     out, m.citizen_id, owner, own_id, f"Thành viên {m.name}"):
-                out.messages.append(
+                out.add_message(
                     f"Số CCCD {m.citizen_id} của thành viên {m.name} đã là của {owner.describe()}. Mỗi người chỉ "
                     "thuộc một hộ: hãy kiểm tra lại số CCCD của thành viên này.")
     # A move out of a household whose own row is refused would leave the person in two households.
@@ -84,7 +84,7 @@ def check_person_ids(session: Session, planned: Sequence[tuple[Any, hl.Household
         changed = False
         for dest, source, refusal in moves:
             if source.messages and refusal not in dest.messages:
-                dest.messages.append(refusal)
+                dest.add_message(refusal)
                 changed = True
 
 

@@ -19,6 +19,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import select
@@ -61,9 +62,17 @@ STATUS_LABELS = {
 }
 
 
+#: The empty messages, warnings, people and changes every row starts with, shared: a list of
+#: 100,000 rows made four empty containers per row (23 MB) that most rows never fill.
+_NO_CHANGES: Mapping[str, list[Any]] = MappingProxyType({})
+
+
 @dataclass(slots=True)
 class RowOutcome:
-    """One row of the preview: its number in the file, what will happen, and why."""
+    """One row of the preview: its number in the file, what will happen, and why.
+
+    ``messages`` and ``warnings`` are sequences (an empty tuple until the first one is added by
+    :meth:`add_message` / :meth:`add_warning`); ``changes`` a mapping, ``people`` a sequence."""
 
     number: int
     status: str  # new | update | unchanged | error | skipped
@@ -71,12 +80,20 @@ class RowOutcome:
     head_name: str | None = None
     hamlet: str | None = None
     category: str | None = None
-    messages: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    changes: dict[str, list[Any]] = field(default_factory=dict)
+    messages: Sequence[str] = ()
+    warnings: Sequence[str] = ()
+    changes: Mapping[str, list[Any]] = field(default_factory=lambda: _NO_CHANGES)
     household_id: int | None = None
     #: Per-person list: the household's members as read, ``[row number, name, relation, birth year]``.
-    people: list[list[Any]] = field(default_factory=list)
+    people: Sequence[list[Any]] = ()
+
+    def add_message(self, message: str) -> None:
+        """Add a reason (Vietnamese) to the row's messages."""
+        self.messages = [*self.messages, message]
+
+    def add_warning(self, warning: str) -> None:
+        """Add a warning (Vietnamese) the clerk confirms by importing."""
+        self.warnings = [*self.warnings, warning]
 
 
 @dataclass
@@ -148,7 +165,8 @@ class ImportReport:
     @classmethod
     def from_json(cls, text: str) -> "ImportReport":
         d = json.loads(text)
-        return cls(**d["head"], rows=[RowOutcome(*r) for r in d["rows"]])
+        return cls(**d["head"], rows=[RowOutcome(*r[:6], r[6] or (), r[7] or (), r[8] or _NO_CHANGES, r[9], r[10] or ())
+                                      for r in d["rows"]])
 
 
 @dataclass
@@ -285,13 +303,19 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     list_year, year_source = choose_year(year, parsed, filename)
     if commune_id is None:
         commune_id = default_commune_id(session)
-    result = session.execute(select(*_EXISTING_COLUMNS).where(Household.commune_id == commune_id))
+    # Streamed (yield_per): without it the ORM fetches every row before the first is read, a second
+    # copy of the commune's households alive while _load_existing builds its tuples.
+    result = session.execute(select(*_EXISTING_COLUMNS).where(Household.commune_id == commune_id),
+                             execution_options={"yield_per": 2000})
     existing = _load_existing(result)
     by_code = {h["code"]: h for h in existing}
     by_cid = {h["citizen_id"]: h for h in existing if h["citizen_id"]}
 
     outcomes: list[RowOutcome] = []
     planned: list[tuple[RowOutcome, hl.HouseholdRecord, Any]] = []
+    # The first row naming each household on file, and every row of a household named twice or more
+    # (a list per household only where there is a clash: a list each was 9 MB for 100,000 rows).
+    claimed: dict[int, RowOutcome] = {}
     claims: dict[int, list[RowOutcome]] = {}
     elsewhere = held_elsewhere(session, commune_id, [r.record.citizen_id for r in parsed.results
                                                       if r.record is not None and r.record.citizen_id])
@@ -300,6 +324,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     # its household: it is not absent) and this list's households for the "left" sheets.
     named: set[int] = set()
     listed: dict[tuple[str, str], hl.HouseholdRecord] = {}
+    keep_listed = bool(parsed.other_sheets)  # only the "left" sheets look households up in it
     rows_read, parsed.results = parsed.results, []
     for i, r in enumerate(rows_read):
         rows_read[i] = None  # each row read goes once classified (its outcome and record stay)
@@ -307,7 +332,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
             for hit in ((by_code.get(r.code) if r.code else None), (by_cid.get(r.citizen_id) if r.citizen_id else None)):
                 if hit is not None:
                     named.add(hit["id"])
-            if r.record is not None:
+            if r.record is not None and keep_listed:
                 if r.record.code:
                     listed[("code", r.record.code)] = r.record
                 if r.record.citizen_id:
@@ -321,17 +346,17 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         out = RowOutcome(r.number, "error", code=r.code or r.raw_code,
                          head_name=rec.head_name if rec else r.raw_name,
                          hamlet=rec.hamlet if rec else None, category=rec.category if rec else None,
-                         warnings=list(r.warnings),
+                         warnings=list(r.warnings) if r.warnings else (),
                          people=[[m.number, m.raw_name if m.member is None else m.member.name,
                                   m.member.relation if m.member else None,
-                                  m.member.birth_year if m.member else None] for m in r.member_rows])
+                                  m.member.birth_year if m.member else None] for m in r.member_rows] or ())
         outcomes.append(out)
         if rec is None:
-            out.messages = list(r.errors)
+            out.messages = list(r.errors) or ()
             continue
         hit_code = by_code.get(rec.code) if rec.code else None
         if rec.citizen_id and rec.citizen_id in elsewhere:
-            out.messages.append(citizen_id_elsewhere_message(rec.citizen_id, elsewhere[rec.citizen_id]))
+            out.add_message(citizen_id_elsewhere_message(rec.citizen_id, elsewhere[rec.citizen_id]))
             continue
         try:
             # Matched by household code, then by CCCD only when the head's name agrees; a CCCD of
@@ -340,25 +365,28 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
                 rec.citizen_id, by_cid.get(rec.citizen_id) if rec.citizen_id else None, hit_code,
                 head_name=rec.head_name, code=rec.code, match_by_citizen_id=True)
         except Conflict as err:
-            out.messages.append(str(err))
+            out.add_message(str(err))
             continue
         if target is None and not rec.code:
-            out.messages.append(
+            out.add_message(
                 f"Không có mã hộ và số CCCD {rec.citizen_id} chưa có trong danh sách: không thêm "
                 "được hộ mới khi thiếu mã hộ. Hãy ghi mã hộ."
             )
             continue
         if target is not None:
-            claims.setdefault(target.id, []).append(out)
+            first = claimed.setdefault(target.id, out)
+            if first is not out:
+                claims.setdefault(target.id, [first]).append(out)
             out.household_id = target.id
         planned.append((out, rec, target))
 
     # Two rows of the file landing on the same household: report, don't merge.
+    del claimed
     for rows in claims.values():
         if len(rows) > 1:
             for out in rows:
                 others = ", ".join(str(o.number) for o in rows if o is not out)
-                out.messages.append(
+                out.add_message(
                     f"Dòng này và dòng {others} cùng khớp một hộ đã có (theo mã hộ hoặc số CCCD). "
                     "Không gộp: hãy kiểm tra lại và chỉ giữ một dòng cho hộ này."
                 )
@@ -383,7 +411,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         if target is None:
             out.status = "new"
             if rec.citizen_id_warning:
-                out.warnings.append(rec.citizen_id_warning)
+                out.add_warning(rec.citizen_id_warning)
             # A new row's values (row_values) and audit changes (created_changes) are built only
             # when it is written, a chunk at a time: kept for every row of a large list they were
             # most of its memory.  The record read from the file is all it needs until then.
@@ -391,7 +419,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
             continue
         values = row_values(rec, list_year, target)
         if rec.citizen_id_warning or values.get("citizen_id_warning"):
-            out.warnings.append(values.get("citizen_id_warning") or rec.citizen_id_warning)
+            out.add_warning(values.get("citizen_id_warning") or rec.citizen_id_warning)
         changes = {k: [_json(target[k]), _json(values[k])] for k in IMPORT_FIELDS
                    if k in values and target[k] != values[k]}
         if people is not None:
@@ -405,7 +433,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         updates.append((out, target.id, merged))
     for out in outcomes:
         if out.status == "error" and not out.messages:  # not reachable; keeps the report honest
-            out.messages.append("Dòng lỗi.")
+            out.add_message("Dòng lỗi.")
 
     left_sheets, left = left_households(other_sheets, listed, by_code, by_cid)
     del listed

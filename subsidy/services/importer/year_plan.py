@@ -26,7 +26,7 @@ from subsidy.models import Household, HouseholdStatus
 LISTED = ("poor", "near_poor")
 
 
-@dataclass
+@dataclass(slots=True)
 class StatusWrite:
     """A status record to write: for ``household_id`` (or the new household of ``outcome``)."""
 
