@@ -35,6 +35,7 @@ from sqlalchemy import func, insert, make_url, select, text  # noqa: E402
 from _fresh_db import fresh_database  # noqa: E402
 from subsidy.db import make_engine, make_sessionmaker  # noqa: E402
 from subsidy.domain.calendar import VN_TZ  # noqa: E402
+from subsidy.models.state_spans import refresh_spans  # noqa: E402
 from subsidy.models import (  # noqa: E402
     Allocation, Application, ApplicationEvent, CashPayment, Commune, EligibilityDecision, Hamlet, Handover,
     HandoverImei, Household, RuleSet,
@@ -146,6 +147,7 @@ def generate(url: str, communes: range, n: int) -> float:
                                (Handover, "handovers"), (HandoverImei, "imeis"), (CashPayment, "payments")):
                 if rows[key]:
                     conn.execute(insert(model), rows[key])
+        refresh_spans(conn)  # the spans of states the tally reads (the app's flushes write them)
         if engine.dialect.name == "postgresql":
             for seq_table in ("communes", "households", "applications", "handovers"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{seq_table}', 'id'), "

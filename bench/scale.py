@@ -154,6 +154,7 @@ def generate_communes(url: str, communes: int, per_commune: int, chunk: int = 20
     from sqlalchemy import insert, text
 
     from subsidy.db import make_engine
+    from subsidy.models.state_spans import refresh_spans
     from subsidy.models import (
         Allocation, Application, ApplicationEvent, CashPayment, Commune, EligibilityDecision, Hamlet, Handover,
         HandoverImei, Household,
@@ -196,6 +197,7 @@ def generate_communes(url: str, communes: int, per_commune: int, chunk: int = 20
                 counts[key] = counts.get(key, 0) + len(rows[key])
         print(f"  communes {ids.start}–{ids.stop - 1} written", flush=True)
     with engine.begin() as conn:
+        refresh_spans(conn)  # the spans of states the tally reads (the app's flushes write them, not COPY)
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT setval(pg_get_serial_sequence('communes', 'id'), (SELECT max(id) FROM communes))"))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -29,6 +29,7 @@ from sqlalchemy import event, insert  # noqa: E402
 from _fresh_db import fresh_database  # noqa: E402
 from subsidy.db import make_engine, make_sessionmaker  # noqa: E402
 from subsidy.domain.calendar import VN_TZ  # noqa: E402
+from subsidy.models.state_spans import refresh_spans  # noqa: E402
 from subsidy.models import (  # noqa: E402
     Allocation, Application, ApplicationEvent, CashPayment, EligibilityDecision, Handover, HandoverImei, Household,
     RuleSet,
@@ -176,6 +177,7 @@ def generate(url: str, n_households: int, n_applications: int, seed: int = 42,
         bulk(conn, Handover, handovers)
         bulk(conn, HandoverImei, handover_imeis)
         bulk(conn, CashPayment, payments)
+        refresh_spans(conn)  # the spans of states the tally reads (written by the app's flushes, not by COPY)
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")

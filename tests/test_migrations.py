@@ -658,3 +658,48 @@ def test_0013_admits_left_poor_and_its_downgrade_waits_for_the_rows(empty_databa
         from subsidy.db import alembic_config
 
         command.downgrade(alembic_config(url), "0012")
+
+
+# --------------------------------------------------------------------------------------------
+# 0014: each application's state through time as spans, filled from the history
+# --------------------------------------------------------------------------------------------
+
+
+def test_0014_fills_the_spans_of_states_from_the_history_and_downgrades(empty_database):
+    url = empty_database
+    _history_at_0004(url)
+    upgrade_database(url, "0013")
+    engine = make_engine(url)
+    t = _tables(engine)
+    first, second = dt.datetime(2026, 2, 1, 2, 0), dt.datetime(2026, 2, 9, 3, 0)
+    with engine.begin() as conn:
+        apps = [r[0] for r in conn.execute(sa.select(t["applications"].c.id).order_by(t["applications"].c.id))]
+        a, b = apps[0], apps[1]
+        # a: received, eligible, then two moves at the same instant (the later id is the state after)
+        for state, at in (("received", first), ("eligible", second), ("proposed", VOIDED), ("eligible", VOIDED)):
+            conn.execute(t["application_events"].insert().values(application_id=a, to_state=state, at=at))
+        # b: one event, inserted after a's, dated before them
+        conn.execute(t["application_events"].insert().values(application_id=b, to_state="received", at=NOW))
+        ids = [r[0] for r in conn.execute(sa.select(t["application_events"].c.id)
+                                          .order_by(t["application_events"].c.id))]
+    engine.dispose()
+    upgrade_database(url, "0014")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(sa.text(
+            "SELECT event_id, application_id, state, since, until FROM application_state_spans ORDER BY event_id"))]
+    ts = [r[3:] for r in rows]
+    assert [r[:3] for r in rows] == [(ids[0], a, "received"), (ids[1], a, "eligible"), (ids[2], a, "proposed"),
+                                     (ids[3], a, "eligible"), (ids[4], b, "received")]
+    assert [tuple(str(v)[:19] if v is not None else None for v in pair) for pair in ts] == [
+        ("2026-02-01 02:00:00", "2026-02-09 03:00:00"), ("2026-02-09 03:00:00", "2026-03-05 09:00:00"),
+        ("2026-03-05 09:00:00", "2026-03-05 09:00:00"), ("2026-03-05 09:00:00", None),
+        ("2026-03-02 08:00:00", None)]
+    engine.dispose()
+    from alembic import command
+
+    from subsidy.db import alembic_config
+    command.downgrade(alembic_config(url), "0013")
+    engine = make_engine(url)
+    assert "application_state_spans" not in _tables(engine)
+    engine.dispose()

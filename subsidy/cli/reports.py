@@ -1,5 +1,6 @@
 """`flask --app app tally …` and `flask --app app annual-report …`: the monthly tally and the annual
-report written to a file (PDF, XLSX, CSV or JSON), from the same service and renderers as the page."""
+report written to a file (PDF, XLSX, CSV or JSON), from the same service and renderers as the page;
+`flask --app app rebuild-state-spans`: the spans of states those reports read, rebuilt from the history."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,6 +19,7 @@ from subsidy.domain.readable_errors import explain_os_error
 from subsidy.services import communes, rulesets
 from subsidy.services import tally as svc
 from subsidy.services.tally import province
+from subsidy.services.tally.spans import rebuild_state_spans
 from subsidy.services.errors import ServiceError
 
 
@@ -89,3 +91,17 @@ def annual_report_command(year: int, fmt: str, output: str, commune_code: str | 
         commune_code, lambda s, c: svc.annual_report(s, year, hamlets=c.hamlet_names),
         lambda s: province.province_annual_report(s, year)[0])
     _write(report, fmt, output, basis, issuer)
+
+
+@click.command("rebuild-state-spans", help="Tính lại bảng trạng thái theo thời gian của hồ sơ (báo cáo tổng hợp đọc "
+                                           "bảng này) từ lịch sử chuyển trạng thái; dùng sau khi lịch sử được ghi "
+                                           "ngoài ứng dụng.")
+@with_appcontext
+def rebuild_state_spans_command() -> None:
+    session = cli_session()
+    try:
+        rows = rebuild_state_spans(session)
+        session.commit()
+    finally:
+        session.close()
+    click.echo(f"Đã tính lại {rows:,} dòng trạng thái theo thời gian từ lịch sử hồ sơ.".replace(",", "."))

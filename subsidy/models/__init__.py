@@ -12,4 +12,5 @@ from subsidy.models.receipt import Receipt, ReceiptCounter  # noqa: F401
 from subsidy.models.user import ApiToken, Role, User  # noqa: F401
 from subsidy.models.complaint import Complaint, ComplaintEvent  # noqa: F401
 from subsidy.models.commune import Commune, Hamlet, InstanceSetting, ProvinceAllocation  # noqa: F401
+from subsidy.models.state_spans import ApplicationStateSpan  # noqa: F401
 from subsidy.models import scoping  # noqa: F401,E402  (the commune listeners)

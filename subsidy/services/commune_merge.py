@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from subsidy.db import Base, make_engine, upgrade_database
 from subsidy.models import Commune, Hamlet, User
 from subsidy.models.scoping import ALL_COMMUNES
+from subsidy.models.state_spans import refresh_spans
 from subsidy.services import audit
 from subsidy.services.errors import ServiceError
 
@@ -169,6 +170,8 @@ def merge(session: Session, path: Path, commune: Commune, actor: User | None) ->
                 ids[name][row["id"]] = session.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
             else:
                 session.execute(insert(table).values(values))
+    # the spans of states are derived from the events copied: computed here, not copied
+    refresh_spans(session, ids["applications"].values())
     for name in read["hamlets"]:
         if name not in commune.hamlet_names:
             session.add(Hamlet(commune_id=commune.id, name=name, position=len(commune.hamlet_names) + 1))

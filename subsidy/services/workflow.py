@@ -1,7 +1,8 @@
 """Moving an application through the state machine of domain/workflow.py, with its history.
 
 Every state change in the product goes through ``move``: it asks the transition table, changes
-the state, writes an ApplicationEvent (the history the tally counts from) and an audit entry.
+the state, writes an ApplicationEvent (the history the tally counts from) and an audit entry; the
+spans of states the tally reads (models.state_spans) follow the events at the flush.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from subsidy.db import utcnow
 from subsidy.domain.workflow import Move, State, check_move
 from subsidy.models import Application, ApplicationEvent, AuditEntry, User
+from subsidy.models.state_spans import refresh_spans
 from subsidy.services import audit
 
 
@@ -108,6 +110,8 @@ def move_many(
         set_committed_value(app, "state", target.value)
         set_committed_value(app, "state_changed_at", at)
     insert_rows(session, ApplicationEvent, events)
+    # Core rows pass no flush: the spans of states the tally reads are refreshed here.
+    refresh_spans(session, [app.id for app, *_rest in checked])
     insert_rows(session, AuditEntry, entries)
     return len(checked)
 

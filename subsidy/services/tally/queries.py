@@ -17,8 +17,9 @@ buckets x and y, an amount:
 * moves to "proposed" / "proposed → approved" (tag): per application and kind, the first event
   of its bucket x and the bucket of the previous one of that kind (y): counted once in a..b when
   a ≤ x ≤ b and y < a;
-* states at the end: per application and bucket, the state its last event entered (tag) and the
-  next event's bucket (y): the state at the end of b is the one with x ≤ b < y;
+* states at the end: per span of a state (models.state_spans, kept from the event history), the
+  state (tag), the bucket it starts in (x) and the one it ends in (y): the state at the end of b
+  is the one with x ≤ b < y;
 * handovers / payments: x the bucket made (``handed_on`` / ``paid_on``), y the bucket voided.
 
 The facts of every figure are joined once to their application and household (the cell: hamlet ×
@@ -26,7 +27,8 @@ category × priority tier) and counted per commune, cell and fact (one CTE, a fe
 then summed per period with conditions on x and y, as one UNION ALL: per commune for every period
 asked (``totals``), and per commune and cell for the one period whose breakdowns are shown
 (``detail``). The windows (LEAD / LAG) read the date indexes: (commune_id, received_on),
-(commune_id, decided_at), (to_state, at) and (application_id, at, id).
+(commune_id, decided_at), (to_state, at) and (application_id, at, id); a commune's spans through
+(application_id, since).
 """
 from __future__ import annotations
 
@@ -44,7 +46,8 @@ from sqlalchemy.orm import Session
 from subsidy.db import UTCDateTime
 from subsidy.domain.calendar import local_midnight
 from subsidy.models import (
-    Allocation, Application, ApplicationEvent, CashPayment, EligibilityDecision, Handover, Household,
+    Allocation, Application, ApplicationEvent, ApplicationStateSpan, CashPayment, EligibilityDecision, Handover,
+    Household,
 )
 
 _A, _H = Application, Household
@@ -192,18 +195,21 @@ def _moves(bk: Buckets, commune_id: int | None) -> tuple[Any, list[Measure]]:
 
 
 def _states(bk: Buckets, commune_id: int | None) -> tuple[Any, list[Measure]]:
-    """tag: the state entered by the last event of its bucket x; y: the next event's bucket. Every
-    event before the end counts (a state lasts), each application's through the
-    (application_id, at, id) index."""
-    e = ApplicationEvent
-    bucket = bk.of_instant(e.at)
-    w = select(e.application_id, e.to_state, bucket.label("b"),
-               func.lead(bucket).over(partition_by=e.application_id, order_by=(e.at, e.id)).label("nb"))
-    if commune_id is not None:
-        w = w.join(_A, _A.id == e.application_id).where(*_commune(_A.commune_id, commune_id))
-    w = w.where(e.at < bk.instant(bk.n)).subquery("states")
-    facts = (select(*_facts(w.c.application_id, "state", w.c.to_state, w.c.b, w.c.nb))
-             .where(w.c.to_state.in_(tuple(LIVE_STATES)), or_(w.c.nb.is_(None), w.c.nb != w.c.b)))
+    """From the spans of states (models.state_spans: one per event, the state it entered held from
+    ``since`` until the next event): tag the state, x the bucket of ``since``, y the bucket of
+    ``until`` (NULL: still held). The state at the end of bucket b is the span's with x ≤ b < y;
+    a span starting and ending in one bucket is nobody's state at a bucket's end and is left out,
+    as are the spans ended before the first bucket's end (y = 0 ≤ every b)."""
+    s = ApplicationStateSpan
+    until = case((s.until.is_(None), null()), else_=bk.of_instant(s.until))
+    w = select(s.application_id, s.state, bk.of_instant(s.since).label("b"), until.label("nb"))
+    if commune_id is not None:  # one commune: its applications' spans through (application_id, since)
+        w = w.join(_A, _A.id == s.application_id).where(*_commune(_A.commune_id, commune_id))
+    w = (w.where(s.state.in_(tuple(LIVE_STATES)), s.since < bk.instant(bk.n),
+                 or_(s.until.is_(None), s.until >= bk.instant(0)))
+         .subquery("states"))
+    facts = (select(*_facts(w.c.application_id, "state", w.c.state, w.c.b, w.c.nb))
+             .where(or_(w.c.nb.is_(None), w.c.nb != w.c.b)))
 
     def at_end(state: str) -> Callable[[Any, int, int], Any]:
         return lambda c, a, b: and_(c.tag == state, c.x <= b, _after(c.y, b))
