@@ -19,6 +19,7 @@ from typing import Any, Sequence
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -113,13 +114,50 @@ def _widths(s: Section, frame: float, st: dict[str, ParagraphStyle]) -> list[flo
     return [frame - 80.0, 80.0]
 
 
-def _cells(s: Section, st: dict[str, ParagraphStyle]) -> tuple[list, list[list], list | None]:
-    """The section's header, body rows and totals row as Paragraphs in the report's styles."""
+class OneLine(Flowable):
+    """A table cell's text that fits on one line, drawn as a one-line Paragraph in ``style`` draws it
+    (same baseline, alignment and height) without parsing markup and breaking lines: a province's
+    tally has a hundred communes' rows of fourteen cells, and reportlab's Paragraphs were most of
+    the time spent drawing it. Only for text known to fit (``fits``); anything longer stays a
+    Paragraph, which wraps."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text, self.style = text, style
+        self.text_width = stringWidth(text, style.fontName, style.fontSize)
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        return aw, self.style.leading
+
+    def draw(self) -> None:
+        st, canv = self.style, self.canv
+        left = st.leftIndent
+        room = self.width - left - st.rightIndent - self.text_width
+        x = left + {TA_RIGHT: room, TA_CENTER: room / 2}.get(st.alignment, 0.0)
+        canv.setFillColor(st.textColor)
+        canv.setFont(st.fontName, st.fontSize)
+        # Paragraph's first baseline (reportlab's paraFontSizeHeightOffset): one font size down
+        canv.drawString(x, self.style.leading - st.fontSize, self.text)
+
+
+def _cell(text: str, style: ParagraphStyle, width: float) -> Flowable:
+    """``text`` in a cell of ``width`` points (padding included): a OneLine when it fits on one
+    line there (whitespace collapsed as a Paragraph collapses it), else a Paragraph."""
+    plain = " ".join(text.split())
+    if stringWidth(plain, style.fontName, style.fontSize) <= width - CELL_PADDING - style.leftIndent - style.rightIndent:
+        return OneLine(plain, style)
+    return Paragraph(b.esc(text), style)
+
+
+def _cells(s: Section, st: dict[str, ParagraphStyle], widths: Sequence[float]) -> tuple[list, list[list], list | None]:
+    """The section's header (Paragraphs: titles wrap), body rows and totals row (one-line cells,
+    or Paragraphs for a text too long for its column of ``widths``) in the report's styles."""
     head = [Paragraph(b.esc(h), st["head"]) for h in s.header]
 
     def cells(row: Sequence[Any], text_style: str, num_style: str) -> list[Flowable]:
-        return [Paragraph(b.esc(_num(v)), st[num_style if k != "text" else text_style])
-                for v, k in zip(row, s.kinds)]
+        return [_cell(_num(v), st[num_style if k != "text" else text_style], w)
+                for v, k, w in zip(row, s.kinds, widths)]
 
     rows = [cells(r, "text", "num") for r in s.rows]
     totals = cells(s.totals, "total", "total_num") if s.totals else None
@@ -127,11 +165,12 @@ def _cells(s: Section, st: dict[str, ParagraphStyle]) -> tuple[list, list[list],
 
 
 def _table(s: Section, frame: float, st: dict[str, ParagraphStyle]) -> Flowable:
-    head, rows, totals = _cells(s, st)
+    widths = _widths(s, frame, st)
+    head, rows, totals = _cells(s, st, widths)
     empty = not rows
     if empty:
         rows = [[Paragraph("Không có số liệu", st["text"])] + [""] * (len(s.kinds) - 1)]
-    table = b.data_table(head, rows, _widths(s, frame, st), totals=totals, padding=PADDING)
+    table = b.data_table(head, rows, widths, totals=totals, padding=PADDING)
     if empty:  # the sentence across the whole row, not wrapped inside a narrow first column
         table.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
     return table
@@ -318,8 +357,8 @@ def render_pdf(
         """A long table that breaks across pages with its header repeated: it starts here when its
         heading, header and first rows fit (else on the next page), and its last rows stay with its
         totals and its note (never a note alone at the top of a page)."""
-        head, rows, totals = _cells(sec, st)
         widths = _widths(sec, frame, st)
+        head, rows, totals = _cells(sec, st, widths)
         first = [heading(num, sec), b.data_table(head, rows[:b.TAIL_ROWS], widths, padding=PADDING)]
         need = sum(f.wrap(frame, b.frame_height(landscape=True))[1] for f in first)
         return [CondPageBreak(need + 2 * mm), first[0],
