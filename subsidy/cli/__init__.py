@@ -18,7 +18,8 @@ COMMANDS = (
     communes.create_commune, communes.import_commune_db,
     households.import_households_cmd, households.export_households_cmd,
     rulesets.load_rulesets, rulesets.check_applications,
-    reports.tally_command, reports.annual_report_command, reports.rebuild_state_spans_command, samples.sample_documents_cmd,
+    reports.tally_command, reports.annual_report_command, reports.rebuild_state_spans_command,
+    samples.sample_documents_cmd,
     backup.backup_cmd, backup.restore_cmd, retention.prune_view_log_cmd,
 )
 

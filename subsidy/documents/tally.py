@@ -118,8 +118,8 @@ class OneLine(Flowable):
     """A table cell's text that fits on one line, drawn as a one-line Paragraph in ``style`` draws it
     (same baseline, alignment and height) without parsing markup and breaking lines: a province's
     tally has a hundred communes' rows of fourteen cells, and reportlab's Paragraphs were most of
-    the time spent drawing it. Only for text known to fit (``fits``); anything longer stays a
-    Paragraph, which wraps."""
+    the time spent drawing it. Only for text known to fit (``_cell`` measures it); anything longer
+    stays a Paragraph, which wraps."""
 
     def __init__(self, text: str, style: ParagraphStyle) -> None:
         super().__init__()
@@ -145,7 +145,8 @@ def _cell(text: str, style: ParagraphStyle, width: float) -> Flowable:
     """``text`` in a cell of ``width`` points (padding included): a OneLine when it fits on one
     line there (whitespace collapsed as a Paragraph collapses it), else a Paragraph."""
     plain = " ".join(text.split())
-    if stringWidth(plain, style.fontName, style.fontSize) <= width - CELL_PADDING - style.leftIndent - style.rightIndent:
+    room = width - CELL_PADDING - style.leftIndent - style.rightIndent
+    if stringWidth(plain, style.fontName, style.fontSize) <= room:
         return OneLine(plain, style)
     return Paragraph(b.esc(text), style)
 
