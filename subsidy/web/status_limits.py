@@ -21,6 +21,7 @@ both ways count in the same place and the operator's tools see the same keys.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -69,13 +70,15 @@ class StatusLimits:
         self.prefix = cfg.get("RATELIMIT_KEY_PREFIX") or ""
         uri = cfg.get("RATELIMIT_STORAGE_URI") or "memory://"
         fixed = (cfg.get("RATELIMIT_STRATEGY") or "fixed-window") == "fixed-window"
-        self._script = None
+        self._pool = None
         if fixed and uri.startswith(_REDIS_SCHEMES):
             import redis
 
             options = cfg.get("RATELIMIT_STORAGE_OPTIONS") or {}
-            client = redis.Redis.from_url(uri.replace("redis+unix://", "unix://", 1), **options)
-            self._script = client.register_script(_LUA)
+            # The client is kept (dropping it would close its pool); commands go to the pool directly.
+            self._redis = redis.Redis.from_url(uri.replace("redis+unix://", "unix://", 1), **options)
+            self._pool = self._redis.connection_pool
+            self._sha = hashlib.sha1(_LUA.encode(), usedforsecurity=False).hexdigest()
 
     def windows(self, client: str, code_key: str) -> list[_Window]:
         """Every window in the order they are counted: shortest first, the code's before the
@@ -95,12 +98,12 @@ class StatusLimits:
         if not self.enabled:
             return
         windows = self.windows(client, code_key)
-        if self._script is not None:
+        if self._pool is not None:
             keys = [f"{RedisStorage.PREFIX}:{w.item.key_for(*self._identifiers(w))}" for w in windows]
             args: list[Any] = []
             for w in windows:
                 args += [w.item.amount, w.item.get_expiry()]
-            broken, ttl = self._script(keys=keys, args=args)
+            broken, ttl = self._evalsha(keys, args)
             if broken:
                 raise TooManyRequests(retry_after=max(1, int(ttl)))
             return
@@ -110,6 +113,40 @@ class StatusLimits:
             if not strategy.hit(w.item, *ids):
                 reset = strategy.get_window_stats(w.item, *ids).reset_time
                 raise TooManyRequests(retry_after=max(1, int(reset - time.time())))
+
+
+    def _evalsha(self, keys: list[str], args: list[Any]) -> list[int]:
+        """Run the script (EVALSHA) on a connection of the pool and return its reply. A server that
+        does not know the script (restarted, SCRIPT FLUSH) gets it loaded first; a broken
+        connection (Redis restarted, a timeout) is dropped and the command sent once more on a new
+        one; any other error propagates. Sent on the pool's connection directly: redis-py's client
+        layer around one command (retries with back-off, operation metrics) costs about as much
+        as the round trip itself (bench/status_load.py, the floor route)."""
+        from redis.exceptions import ConnectionError, TimeoutError  # noqa: A004
+
+        try:
+            return self._evalsha_once(keys, args)
+        except (ConnectionError, TimeoutError):
+            return self._evalsha_once(keys, args)
+
+    def _evalsha_once(self, keys: list[str], args: list[Any]) -> list[int]:
+        from redis.exceptions import ConnectionError, NoScriptError, TimeoutError  # noqa: A004
+
+        conn = self._pool.get_connection()
+        try:
+            try:
+                conn.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
+                return conn.read_response()
+            except NoScriptError:
+                conn.send_command("SCRIPT", "LOAD", _LUA)
+                conn.read_response()
+                conn.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
+                return conn.read_response()
+        except (ConnectionError, TimeoutError):
+            conn.disconnect()  # not given back to the pool open: its next user gets a new socket
+            raise
+        finally:
+            self._pool.release(conn)
 
 
 def client_limit() -> str:

@@ -133,3 +133,59 @@ def test_redis_and_memory_storage_answer_the_same_tries(limited, app_config):
     assert results[0] == results[1]
     # Codes NOPE000020..23 each get tries 2k, 2k+1 first (answered), every later try refused.
     assert results[0][:8] == [404] * 8 and set(results[0][8:]) == {429}
+
+
+def _counter(redis_conn: Any, prefix: str, code: str) -> int:
+    """The per-code minute counter of ``code`` as stored in Redis."""
+    keys = [k for k in redis_conn.scan_iter(match=f"*{prefix}*code:{code}*/1/minute")]
+    assert len(keys) == 1, keys
+    return int(redis_conn.get(keys[0]))
+
+
+def test_a_server_that_lost_the_script_gets_it_again(limited, redis_conn):
+    """After SCRIPT FLUSH (as after a Redis restart) the next check loads the script and counts
+    the try once: the server's counter goes 1, 2."""
+    make, prefix = limited
+    client = make().test_client()
+    assert check(client, "NOPE000030", "5678").status_code == 404
+    assert _counter(redis_conn, prefix, "NOPE000030") == 1
+    redis_conn.script_flush()
+    assert check(client, "NOPE000030", "5678").status_code == 404
+    assert _counter(redis_conn, prefix, "NOPE000030") == 2
+
+
+def test_a_connection_the_server_closed_is_replaced(limited, redis_conn):
+    """The server closes the app's pooled connection between two checks (CLIENT KILL of its
+    address, as a Redis restart or an idle timeout would): the next check is answered on a new
+    connection and counted once."""
+    make, prefix = limited
+    app = make()
+    client = app.test_client()
+    assert check(client, "NOPE000031", "5678").status_code == 404
+    pool = app.extensions["subsidy.status_limits"]._pool
+    conn = pool.get_connection()
+    local = "%s:%s" % conn._sock.getsockname()[:2]
+    pool.release(conn)
+    assert redis_conn.client_kill(local)
+    assert check(client, "NOPE000031", "5678").status_code == 404
+    assert _counter(redis_conn, prefix, "NOPE000031") == 2
+
+
+def test_a_connection_closed_during_the_command_is_retried_once(limited, redis_conn):
+    """The server closes the connection just as the EVALSHA is sent (the connection class, a
+    documented redis-py option, has the server kill it first): the check is sent again on a new
+    connection and answered, the try counted once."""
+    killed: list[str] = []
+
+    class ClosedBeforeTheCommand(redis.Connection):
+        def send_command(self, *args: Any, **kwargs: Any) -> None:
+            if args and args[0] == "EVALSHA" and not killed:
+                killed.append("%s:%s" % self._sock.getsockname()[:2])
+                redis_conn.client_kill(killed[0])
+            super().send_command(*args, **kwargs)
+
+    make, prefix = limited
+    app = make(RATELIMIT_STORAGE_OPTIONS={"connection_class": ClosedBeforeTheCommand})
+    assert check(app.test_client(), "NOPE000032", "5678").status_code == 404
+    assert len(killed) == 1
+    assert _counter(redis_conn, prefix, "NOPE000032") == 1
