@@ -41,7 +41,6 @@ from subsidy.services.tally.complaints import complaint_counts
 
 #: Who reads the register: the commune's staff who handle it and the province's roles.
 READERS = ("clerk", "approver") + tuple(sorted(PROVINCE_ROLES))
-MAX_PER_PAGE = 100
 #: The longest cursor accepted (the lists' own: services.lookup).
 MAX_CURSOR = lookup.MAX_CURSOR
 
@@ -75,7 +74,7 @@ def complaints() -> Response:
         p.errors.append({"name": "page", "reason": "không dùng: trang sau đọc bằng cursor (meta.next_cursor hoặc "
                                                    "liên kết next)"})
     cursor = p.text("cursor", MAX_CURSOR)
-    per_page = p.integer("per_page", 20, 1, MAX_PER_PAGE)
+    per_page = p.page_size()
     f = svc.ComplaintFilters(q=p.text("q", 100) or "", kind=p.choice("kind", KINDS) or "",
                              state=p.choice("state", STATES) or "",
                              category=p.choice("category", tuple(COMPLAINT_CATEGORY_LABELS)) or "",

@@ -207,6 +207,13 @@ class Params:
             return default
         return int(raw)
 
+    def page_size(self, default: int = 20) -> int:
+        """Items per page: ``per_page`` or its synonym ``limit`` (1..lookup.MAX_PER_PAGE each; when
+        both are sent, the smaller: never more than either asked for)."""
+        sizes = [self.integer(k, default, 1, lookup.MAX_PER_PAGE)
+                 for k in ("per_page", "limit") if k in request.args]
+        return min(sizes, default=default)
+
     def text(self, name: str, max_length: int) -> str | None:
         raw = self._raw(name)
         if raw is None:
@@ -255,7 +262,7 @@ def _list_params(with_state: bool) -> tuple[lookup.Filters, str | None, int]:
         p.errors.append({"name": "page", "reason": "không còn dùng: trang sau đọc bằng cursor "
                                                    "(meta.next_cursor hoặc liên kết next)"})
     cursor = p.text("cursor", lookup.MAX_CURSOR)
-    per_page = p.integer("per_page", 20, 1, lookup.MAX_PER_PAGE)
+    per_page = p.page_size()
     f = lookup.Filters(
         q=p.text("q", 100), hamlet=p.text("hamlet", 80), category=p.choice("category", lookup.CATEGORIES),
         state=p.choice("state", STATES) if with_state else None,

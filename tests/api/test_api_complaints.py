@@ -125,3 +125,14 @@ def test_the_radio_reads_counts_only(client, world):
     assert body == {"as_of": today_vn().isoformat(), "received_this_month": 2 + old_in_month,
                     "resolved_this_month": 0, "open": 3, "due_soon": 0, "overdue": 1}
     assert "Đỗ" not in resp.get_data(as_text=True)
+
+
+def test_limit_is_the_page_size_of_the_register(client, world):
+    auth = bearer(world["tokens"]["clerk"])
+    body = conforms(client.get("/api/v1/complaints?limit=2", headers=auth), "/complaints").get_json()
+    assert [i["id"] for i in body["items"]] == [world["named"], world["fresh"]] and body["meta"]["per_page"] == 2
+    rest = client.get(body["meta"]["next"], headers=auth).get_json()
+    assert "limit=2" in body["meta"]["next"] and [i["id"] for i in rest["items"]] == [world["late"]]
+    bad = conforms(client.get("/api/v1/complaints?limit=500", headers=auth), "/complaints")
+    assert bad.status_code == 422 and bad.get_json()["errors"] == [
+        {"name": "limit", "reason": "phải là số nguyên từ 1 đến 100"}]

@@ -280,11 +280,34 @@ def test_application_filters_and_detail(client, world):
     ("page=0", ["page"]), ("per_page=101", ["per_page"]), ("per_page=abc", ["per_page"]),
     ("page=-1", ["page"]), ("page=1.5", ["page"]), ("category=rich", ["category"]),
     ("state=lost", ["state"]), ("state=", ["state"]), ("page=1&page=2", ["page"]), ("q=a&q=b", ["q"]), ("category=", ["category"]), ("q=" + "x" * 101, ["q"]), ("page=0&state=x&per_page=0", ["page", "per_page", "state"]),
+    ("limit=101", ["limit"]), ("limit=0", ["limit"]), ("limit=-1", ["limit"]), ("limit=2.5", ["limit"]),
+    ("limit=1&limit=2", ["limit"]), ("limit=101&per_page=500", ["limit", "per_page"]),
 ])
 def test_bad_parameters_are_one_422_naming_each(client, world, query, names):
     resp = conforms(client.get(f"/api/v1/applications?{query}", headers=bearer(world["tokens"]["clerk"])), "/applications")
     assert resp.status_code == 422 and resp.mimetype == "application/problem+json"
     assert sorted(e["name"] for e in resp.get_json()["errors"]) == sorted(names)
+
+
+@pytest.mark.parametrize("path", ["/households", "/applications"])
+def test_limit_is_the_page_size_on_every_list(client, world, path):
+    """``?limit=`` is honoured as ``per_page`` is (1–100, 422 in Vietnamese beyond); with both, the
+    smaller; the next link keeps it."""
+    tok = bearer(world["tokens"]["clerk"])
+    everything = client.get(f"/api/v1{path}?per_page=100", headers=tok).get_json()["items"]
+    resp = conforms(client.get(f"/api/v1{path}?limit=2", headers=tok), path)
+    body = resp.get_json()
+    assert len(everything) > 4 and body["meta"]["per_page"] == 2
+    assert [i["id"] for i in body["items"]] == [i["id"] for i in everything[:2]]
+    assert "limit=2" in body["meta"]["next"]
+    following = client.get(body["meta"]["next"], headers=tok).get_json()["items"]
+    assert [i["id"] for i in following] == [i["id"] for i in everything[2:4]]
+    both = client.get(f"/api/v1{path}?limit=3&per_page=1", headers=tok).get_json()
+    assert [i["id"] for i in both["items"]] == [everything[0]["id"]] and both["meta"]["per_page"] == 1
+    bad = conforms(client.get(f"/api/v1{path}?limit=101", headers=tok), path)
+    assert bad.status_code == 422 and bad.get_json()["errors"] == [
+        {"name": "limit", "reason": "phải là số nguyên từ 1 đến 100"}]
+    assert "Tham số không hợp lệ: limit." in bad.get_json()["detail"]
 
 
 def test_control_characters_in_text_filters_do_not_break_the_query(client, world):
