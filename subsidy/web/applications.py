@@ -70,6 +70,7 @@ def index():
     counts = svc.counts_by_state(session, f.q, f.hamlet or None, f.category or None, f.form or None, f.tier)
     record_list_view("applications", page, f)  # names and poverty category, found by CCCD or phone
     return render_template("applications/index.html", page=page, f=f, state=f.state, q=f.q, counts=counts,
+                           standings=_standings([a.household for a in page.items]),
                            queue_order=STATES, total=sum(counts.values()), hamlets=hamlet_options(session),
                            move_form=MoveForm())
 
@@ -161,7 +162,13 @@ def new():
         if form.household_id.data:
             household = pages.household_or_none(session, form.household_id.data)
     return render_template("applications/new.html", form=form, household=household, q=q, results=results,
+                           standings=_standings([*results, *([household] if household is not None else [])]),
                            existing=existing, existing_message=existing_message)
+
+
+def _standings(households) -> dict:
+    """{household id: its poverty status in force this year} (households.standings)."""
+    return households_svc.standings(db_session(), set(households), today_vn().year)
 
 
 def _load(application_id: int) -> Application:
@@ -201,7 +208,8 @@ def _show(app: Application, *, correction_form: CorrectionForm | None = None, st
         audit.record(session, current_user, "application.view", "application", app.id)
         session.commit()
     return render_template(
-        "applications/show.html", app=app, h=app.household, decisions=page.decisions,
+        "applications/show.html", app=app, h=app.household, standing=_standings([app.household])[app.household_id],
+        decisions=page.decisions,
         latest=page.decisions[0] if page.decisions else None, events=page.events, deciders=page.deciders,
         receiver=page.receiver, moves=moves, support=support, approve_on_list=buttons.approve_on_list(app, role),
         reason_form=ReasonForm(), move_form=MoveForm(), outcome_labels=OUTCOME_LABELS, prior_device_choices=PRIOR_DEVICE_CHOICES,

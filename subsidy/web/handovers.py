@@ -55,6 +55,11 @@ def _labels() -> dict[str, Any]:
     return {"receipt_kind_labels": RECEIPT_KIND_LABELS}
 
 
+def _standing(h):
+    """The household's poverty status in force this year (households.standings)."""
+    return households_svc.standings(db_session(), [h], today_vn().year)[h.id]
+
+
 def _load(application_id: int) -> Application | None:
     """The application, or None after flashing that there is none (the view goes back to the
     receipt list)."""
@@ -140,6 +145,7 @@ def create(application_id: int):
             put_field_errors(form, svc.handover_field_errors(session, app.id, data, telecoms=telecoms()))
     status = 422 if form.is_submitted() else 200
     return render_template("handovers/create.html", app=app, h=h, form=form, blocked=blocked, people=people,
+                           standing=_standing(h),
                            back_url=url_for("applications.show", application_id=app.id)), status
 
 
@@ -185,6 +191,7 @@ def pay(application_id: int):
             put_field_errors(form, svc.cash_field_errors(session, app.id, data))
     status = 422 if form.is_submitted() else 200
     return render_template("handovers/pay.html", app=app, h=h, form=form, blocked=blocked, amount=amount, terms=terms,
+                           standing=_standing(h),
                            people=people,
                            amount_words=vn.amount_in_words(amount) if amount else "",
                            back_url=url_for("applications.show", application_id=app.id)), status

@@ -36,12 +36,12 @@ def lists(app):
     ids = {h.code: h.id for h in s.scalars(select(Household))}
     gone = houses[2]
     hh = s.get(Household, ids[gone.code])
-    factories.application(s, hh)
+    app_id = factories.application(s, hh).id
     admin = factories.user(s, "admin", "quantri", row=True)
     token = users.create_api_token(s, clerk, "tool", admin)
     s.commit()
     s.close()
-    return {"gone": gone, "gone_id": ids[gone.code], "stayed": houses[:2], "token": token}
+    return {"gone": gone, "gone_id": ids[gone.code], "stayed": houses[:2], "token": token, "app_id": app_id}
 
 
 def expected_words(gone) -> tuple[str, str]:
@@ -62,6 +62,17 @@ def test_page_and_list_say_not_on_the_list_of_this_year(app, client, lists):
     assert f'<span class="badge cat-off">{badge}</span>' in listing and f"khẩu · {last}" in listing
     for h in lists["stayed"]:
         assert f'<span class="badge cat-{h.category}">{CATEGORY_LABELS[h.category]}</span>' in listing
+
+
+def test_application_pages_say_the_same(app, client, lists):
+    login(client, "canbo")
+    badge, last = expected_words(lists["gone"])
+    shown = f'<span class="badge cat-off">{badge}</span> · {last}'
+    assert shown in client.get(f"/ho-so/{lists['app_id']}").get_data(as_text=True)
+    assert shown in client.get(f"/ho-so/moi?household_id={lists['gone_id']}").get_data(as_text=True)
+    found = client.get(f"/ho-so/moi?q={lists['gone'].code}").get_data(as_text=True)
+    assert f'<span class="badge cat-off">{badge}</span>' in found
+    assert f"· {badge}" in client.get("/ho-so/").get_data(as_text=True)
 
 
 def test_exports_and_api_say_the_same(app, client, lists):
