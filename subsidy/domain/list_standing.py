@@ -107,6 +107,9 @@ def standing_for_year(category: str | None, list_year: int | None, records: Iter
     list of another year, or none: E1 then cannot decide for ``year``).
     Never raises.
     """
+    records = tuple(records)
+    if not records:  # the columns decide as they are, dated before the year or not
+        return Standing(year, category, list_year)
     dated: dict[int, YearRecord] = {}
     columns = YearRecord(list_year, category) if category is not None and list_year is not None else None
     if columns is not None:

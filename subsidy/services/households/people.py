@@ -91,11 +91,13 @@ def year_records(session: Session, household_ids: Iterable[int], up_to: int) -> 
     none are absent); read 1,000 households at a time."""
     ids = list(set(household_ids))
     out: dict[int, list[YearRecord]] = {}
+    # plain rows, not ORM objects: the exports read this for every row they write
+    cols = (HouseholdStatus.household_id, HouseholdStatus.year, HouseholdStatus.status, HouseholdStatus.note,
+            HouseholdStatus.decision_number, HouseholdStatus.decision_date)
     for start in range(0, len(ids), 1000):
-        for s in session.scalars(select(HouseholdStatus).where(
+        for hid, *rec in session.execute(select(*cols).where(
                 HouseholdStatus.household_id.in_(ids[start:start + 1000]), HouseholdStatus.year <= up_to)):
-            out.setdefault(s.household_id, []).append(
-                YearRecord(s.year, s.status, s.note, s.decision_number, s.decision_date))
+            out.setdefault(hid, []).append(YearRecord(*rec))
     return out
 
 
