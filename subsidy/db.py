@@ -124,8 +124,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def single_statement_engine(engine: Engine) -> Engine:
-    """``engine`` for connections that run one read-only SELECT and nothing else (the public
-    status check's lookup).
+    """``engine`` for connections that run one read-only SELECT and nothing else (the health
+    probe's; the public status check runs its lookup on a DB-API cursor, services.status).
 
     On SQLite no BEGIN is sent: the connection is in autocommit mode, so the SELECT is its own
     transaction and reads one committed snapshot, which is all a single statement needs; this
