@@ -12,7 +12,8 @@ errors and no «bỏ qua») puts the folder back with the new report, so the pre
 
 Job params: ``{"folder": absolute path, "token": str}`` (and for the commit ``"skip_invalid": bool``,
 ``"complete": bool | None``: the list replaces the commune's list of its year, None for the file's default). Job summary: ``{"rows_known": bool}`` while the file is read (``done``/``total`` are rows
-read / rows the sheet declares; ``rows_known`` False when it declares none, e.g. dimension ``A1``),
+read / rows the sheet declares; ``rows_known`` False when it declares none, e.g. dimension ``A1``;
+once read, both are the rows the preview lists, as its «Tất cả» counts them),
 then for the commit ``{"filename", "list_year", "committed", "counts": {status: rows}, "left": households
 written as no longer on the year's list}``.
 These functions never commit: the job worker commits (subsidy/jobs/tasks.py).
@@ -86,7 +87,11 @@ def _import(session: Session, job: Job, actor: User | None, folder: Path, config
         limits=importer.ImportLimits.from_config(config), progress=progress,
         hamlets=hamlets, commune_id=meta.get("commune_id"), complete=job.params.get("complete"),
     )
-    job.total = job.done = max(job.done, 1)  # the whole file was read: the last row's number
+    # Done: the rows the preview lists (its «Tất cả»: every household row and every skipped row,
+    # a run of blank rows once, a per-person list's members with their household), not the last
+    # row number read, which also counted the title and header rows above the table.
+    job.total = job.done = max(len(report.rows), 1)
+    job.summary = {**job.summary, "rows_known": True}
     return report
 
 

@@ -171,8 +171,8 @@ def new():
     upload = form.file.data
     filename = Path(upload.filename or "danh-sach").name[:200]
     data = upload.read()
-    try:  # the file's type and size from its first bytes: a wrong file is told at once
-        importer.sniff_format(data, filename, importer.ImportLimits.from_config(current_app.config))
+    try:  # the file's type and size from its first bytes, a text file's header: a wrong file is told at once
+        importer.check_upload(data, filename, importer.ImportLimits.from_config(current_app.config))
     except ServiceError as err:
         return render_template("imports/new.html", form=form, error=str(err)), 422
     root = _root()

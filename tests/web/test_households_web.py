@@ -262,6 +262,8 @@ def test_upload_preview_commit_the_sample(app, client, login_as, import_dir):
     assert not (import_dir / token).exists()
     done = text(client.get(resp.headers["Location"]))
     assert "Đã xong:" in done and "Đã nhập danh sách năm 2025 («ho-ngheo-2025-phu-tan.xlsx»): thêm 180 hộ" in done
+    # The same rows as the preview's «Tất cả» (180 households and 6 skipped rows), not the sheet's last row (193).
+    assert "<b>Đã xong:</b> 186/186 dòng" in done and "Tất cả <b>186</b>" in page
     assert 'http-equiv="refresh"' not in done and 'href="/ho-gia-dinh/"' in done
     assert "180 mục" in text(client.get("/ho-gia-dinh/"))
     again = client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={})  # a second confirmation writes nothing

@@ -108,7 +108,9 @@ def test_progress_of_a_preview_is_seen_from_another_app(app, make_user, tmp_path
     assert partial, f"no partial progress seen from the other app: {seen[:3]}…{seen[-3:]}"
     assert all(t >= n + 1 for _d, t in partial)  # the file's lines: header + n rows (+ the end)
     assert [d for d, _t in partial] == sorted(d for d, _t in partial)
-    assert (final["status"], final["done"], final["total"]) == ("done", n + 1, n + 1)
+    # Once read, the job counts the rows the preview lists (n households), as its «Tất cả» does.
+    assert (final["status"], final["done"], final["total"]) == ("done", n, n)
+    assert f"Tất cả <b>{n:,}</b>".replace(",", ".") in page
     assert final["summary"]["counts"]["new"] == n
     assert f"Thêm mới <b>{n:,}</b>".replace(",", ".") in page
     assert count(app) == 0
@@ -186,6 +188,24 @@ def test_a_commit_failing_while_writing_writes_nothing_and_can_be_confirmed_agai
     job_url = client.post(f"/nhap-danh-sach/{token}/xac-nhan", data={}).headers["Location"]
     page = text(client.get(job_url))
     assert "Đã nhập danh sách năm 2025 («ds-2025.csv»): thêm 30 hộ, cập nhật 0 hộ." in page
-    assert "<b>Đã xong:</b> 31/31 dòng" in page
+    assert "<b>Đã xong:</b> 30/30 dòng" in page
     assert count(app) == 30
     assert client.get(job_url + ".json").get_json()["summary"]["counts"]["new"] == 30
+
+
+def test_a_text_file_that_is_no_list_is_refused_at_upload(app, client, login_as, import_dir):
+    """A .txt (or .csv) without a table header among its first rows is told at once, in Vietnamese,
+    with the message the preview would give; no job, no folder."""
+    login_as("clerk")
+    notes = "Biên bản họp thôn Phú Hòa\nNgày 12/3: bàn việc sửa đường, đóng góp quỹ khuyến học.\n".encode("utf-8")
+    resp = upload(client, notes, "ghi-chu.txt")
+    assert resp.status_code == 422
+    body = text(resp)
+    assert "tiêu đề" in body and "Mã hộ" in body
+    assert not any(import_dir.glob("*")) if import_dir.exists() else True
+    s = app.extensions["subsidy.sessionmaker"]()
+    assert s.scalar(select(func.count()).select_from(Job)) == 0
+    s.close()
+    assert "không có dữ liệu nào" in text(upload(client, b"\n\n ; ;\n", "trong.txt"))
+    # A list kept as .txt is accepted as before: its preview job reads it.
+    assert upload(client, households_csv(3), "ds-2025.txt").status_code == 302

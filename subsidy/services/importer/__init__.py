@@ -38,13 +38,14 @@ from subsidy.services.importer.plan import (
     FIELD_LABELS, IMPORT_FIELDS, STATUS_LABELS, ImportPlan, ImportReport, RowOutcome, choose_year, plan_import,
 )
 from subsidy.services.importer.reader import (
-    ImportFileError, ImportLimits, ParsedList, Progress, check_xlsx_container, read_household_list, sniff_format,
+    ImportFileError, ImportLimits, ParsedList, Progress, check_upload, check_xlsx_container, read_household_list,
+    sniff_format,
 )
 
 __all__ = [
     "import_households", "ImportRefused",
-    "ImportFileError", "ImportLimits", "ParsedList", "Progress", "check_xlsx_container", "read_household_list",
-    "sniff_format",
+    "ImportFileError", "ImportLimits", "ParsedList", "Progress", "check_upload", "check_xlsx_container",
+    "read_household_list", "sniff_format",
     "FIELD_LABELS", "IMPORT_FIELDS", "STATUS_LABELS", "ImportPlan", "ImportReport", "RowOutcome", "choose_year",
     "plan_import",
 ]

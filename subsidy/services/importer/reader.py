@@ -264,6 +264,43 @@ def _csv_delimiter(text: str) -> str:
     return best
 
 
+def _csv_candidates(data: bytes, filename: str) -> list[tuple[None, int, Callable[[], Iterator[Sequence[Any]]]]]:
+    """The one "sheet" of a CSV file: (no title, its lines, a function iterating its rows)."""
+    text = _csv_text(data, filename)
+    delimiter = _csv_delimiter(text)
+    total = text.count("\n") + 1
+    return [(None, total, (lambda: csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))]
+
+
+def check_upload(data: bytes, filename: str, limits: ImportLimits) -> str:
+    """What an upload is told at once, before its preview job reads it: :func:`sniff_format`
+    (type, size, content against name) and, for a text file (.csv, .txt), its encoding and a table
+    header among its first rows (:func:`hl.find_header`), which costs a few milliseconds; a text
+    that is no list (notes, a letter) is refused here with the message the preview would give.
+    An .xlsx is checked by the preview job (its container and XML checks read the whole file).
+
+    Returns ``"xlsx"`` or ``"csv"``.  Raises ImportFileError (Vietnamese: what is wrong, how to fix)."""
+    fmt = sniff_format(data, filename, limits)
+    if fmt != "csv":
+        return fmt
+    candidates = _csv_candidates(data, filename)
+    head: list[Sequence[Any]] = []
+    try:
+        for row in candidates[0][2]():
+            head.append(row)
+            if len(head) >= hl.HEADER_SEARCH_ROWS:
+                break
+    except csv.Error as err:
+        raise ImportFileError(f"Không đọc được nội dung tệp «{filename}»: {err}. {_FIX_HINT}") from err
+    try:
+        hl.find_header(head)
+    except hl.ListFormatError as err:
+        if not _has_content(candidates):
+            raise ImportFileError(f"Tệp «{filename}» không có dữ liệu nào. Hãy chọn đúng tệp danh sách hộ.") from err
+        raise ImportFileError(str(err)) from err
+    return fmt
+
+
 def read_household_list(data: bytes, filename: str, limits: ImportLimits | None = None,
                         progress: Progress | None = None) -> ParsedList:
     """Check and parse a list file (no database access).
@@ -284,10 +321,7 @@ def read_household_list(data: bytes, filename: str, limits: ImportLimits | None 
         wb, sheets = _xlsx_rows(data, filename)
         candidates = [(title, *_real_rows(ws)) for title, ws in sheets]
     else:
-        text = _csv_text(data, filename)
-        delimiter = _csv_delimiter(text)
-        total = text.count("\n") + 1
-        candidates = [(None, total, (lambda: csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))]
+        candidates = _csv_candidates(data, filename)
     try:
         header_error: hl.ListFormatError | None = None
         for title, total, make_rows in candidates:
