@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from subsidy.services.importer import ImportFileError, read_household_list
+from subsidy.services.importer.xml_guard import CHUNK, MAX_RUN, UnsafeXml, scan_xml_parts
 from tests.conftest import DATA
 
 XLSX = DATA / "ho-ngheo-2025-phu-tan.xlsx"
@@ -110,3 +111,33 @@ def test_a_sheet_declaring_dimension_a1_is_read_by_its_real_rows(app, tmp_path):
     assert sum(1 for r in parsed.results if r.skip_reason is None) == expected == 180
     result = app.test_cli_runner().invoke(args=["import-households", str(path)])
     assert result.exit_code == 0 and f"Đã nhập: thêm {expected} hộ" in result.output, result.output
+
+
+@pytest.mark.parametrize(("where", "length", "refused"), [
+    ("inside a chunk", MAX_RUN, False), ("inside a chunk", MAX_RUN + 1, True),
+    ("across two chunks", MAX_RUN, False), ("across two chunks", MAX_RUN + 1, True),
+    ("at the end", MAX_RUN + 1, True), ("at the start", MAX_RUN + 1, True),
+])
+def test_the_longest_run_without_a_tag_is_measured_exactly(where, length, refused):
+    """A run of bytes without "<" is refused past MAX_RUN wherever it lies: between two tags of one
+    1 MiB chunk, across the boundary of two chunks, at the end or the start of a part; one byte
+    shorter passes (the guard's block test and its exact measure agree)."""
+    tags = b"<c>1</c>" * 4000
+    run = b"9" * length  # the bytes after a "<" up to the next one (what the guard measures)
+    if where == "inside a chunk":
+        xml = b"<a>" + tags + b"<" + run + tags + b"</a>"
+    elif where == "across two chunks":
+        xml = b"<a>" + b"<b/>" * ((CHUNK - length // 2) // 4) + b"<" + run + tags + b"</a>"
+    elif where == "at the end":
+        xml = b"<a>" + tags + b"<" + run
+    else:
+        xml = run + b"<a>" + tags + b"</a>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", xml)
+    zf = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    if refused:
+        with pytest.raises(UnsafeXml, match="không có thẻ nào"):
+            scan_xml_parts(zf)
+    else:
+        scan_xml_parts(zf)

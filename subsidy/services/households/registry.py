@@ -257,6 +257,9 @@ def held_elsewhere(session: Session, commune_id: int, citizen_ids: list[str]) ->
     commune other than ``commune_id`` (looks across every commune; chunks of 500)."""
     out: dict[str, str] = {}
     ids = sorted(set(citizen_ids))
+    if ids and session.execute(select(Household.id).where(Household.commune_id != commune_id).limit(1),
+                               execution_options={ALL_COMMUNES: True}).first() is None:
+        return out  # no household in any other commune (one commune, or the first list of a province)
     for start in range(0, len(ids), 500):
         rows = session.execute(
             select(Household.citizen_id, Commune.name).join(Commune, Commune.id == Household.commune_id)

@@ -203,50 +203,43 @@ _EXISTING_COLUMNS = (
 )
 
 
-_EXISTING_INDEX = {c.key: i for i, c in enumerate(_EXISTING_COLUMNS)}
+def _row_class(columns: Sequence[Any], doc: str) -> type:
+    """A tuple subclass for rows of ``columns`` answering ``h["field"]`` and ``h.field``."""
+    index = {c.key: i for i, c in enumerate(columns)}
+
+    class Row(tuple):
+        __slots__ = ()
+        __doc__ = doc
+
+        def __getitem__(self, key: Any) -> Any:
+            if isinstance(key, str):
+                return tuple.__getitem__(self, index[key])
+            return tuple.__getitem__(self, key)
+
+        def __getattr__(self, name: str) -> Any:
+            try:
+                return tuple.__getitem__(self, index[name])
+            except KeyError:
+                raise AttributeError(name) from None
+
+    return Row
 
 
-class _Existing(tuple):
-    """A household on file as loaded for planning: a tuple of :data:`_EXISTING_COLUMNS` that
-    answers ``h["field"]`` and ``h.field`` (a commune's whole list is loaded: a tuple costs a
-    fifth of a dict per household)."""
-
-    __slots__ = ()
-
-    def __getitem__(self, key: Any) -> Any:
-        if isinstance(key, str):
-            return tuple.__getitem__(self, _EXISTING_INDEX[key])
-        return tuple.__getitem__(self, key)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return tuple.__getitem__(self, _EXISTING_INDEX[name])
-        except KeyError:
-            raise AttributeError(name) from None
+#: What matching needs of each household on file: the whole commune's are loaded (100,000
+#: households: about 25 MB as these tuples, twice that with every imported field).
+_MATCH_COLUMNS = (Household.id, Household.code, Household.citizen_id, Household.head_name)
+_Match = _row_class(_MATCH_COLUMNS, "A household on file as matching sees it (id, code, CCCD, head's name).")
+_Existing = _row_class(_EXISTING_COLUMNS, "A household on file with every imported field, loaded a chunk of matched "
+                                          "rows at a time to compare with the file.")
+#: Matched rows whose households on file are loaded at once.
+_FULL_CHUNK = 1000
 
 
-#: Columns with few distinct values (hamlet, category, list year…): one shared object per value.
-_SHARED_COLUMNS = tuple(_EXISTING_INDEX[k] for k in (
-    "head_gender", "citizen_id_kind", "hamlet", "category", "list_year", "prior_device", "meritorious",
-    "social_policy", "archived", "members", "head_birth_year"))
-
-
-def _load_existing(result: Any) -> list[_Existing]:
-    """The rows of the SELECT of :data:`_EXISTING_COLUMNS` as :class:`_Existing` tuples, each
-    value of :data:`_SHARED_COLUMNS` one object shared by every household that has it (the
-    database driver makes a new string per row: a commune of 100,000 households would hold
-    100,000 copies of a few dozen hamlet names)."""
-    shared: dict[Any, Any] = {}
-    keep = shared.setdefault
-    out = []
-    for r in result:
-        row = list(r)
-        for i in _SHARED_COLUMNS:
-            v = row[i]
-            if v is not None:
-                row[i] = keep((i, v), v) if v.__class__ is not str else keep(v, v)
-        out.append(_Existing(row))
-    return out
+def _full_rows(session: Session, ids: list[int]) -> dict[int, Any]:
+    """``{id: _Existing}`` of the households ``ids`` (one SELECT)."""
+    if not ids:
+        return {}
+    return {r[0]: _Existing(r) for r in session.execute(select(*_EXISTING_COLUMNS).where(Household.id.in_(ids)))}
 
 
 _YEAR_IN_NAME = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])")
@@ -304,12 +297,17 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     if commune_id is None:
         commune_id = default_commune_id(session)
     # Streamed (yield_per): without it the ORM fetches every row before the first is read, a second
-    # copy of the commune's households alive while _load_existing builds its tuples.
-    result = session.execute(select(*_EXISTING_COLUMNS).where(Household.commune_id == commune_id),
+    # copy of the commune's households alive while the matching keys are built.
+    result = session.execute(select(*_MATCH_COLUMNS).where(Household.commune_id == commune_id),
                              execution_options={"yield_per": 2000})
-    existing = _load_existing(result)
-    by_code = {h["code"]: h for h in existing}
-    by_cid = {h["citizen_id"]: h for h in existing if h["citizen_id"]}
+    by_code: dict[str, Any] = {}
+    by_cid: dict[str, Any] = {}
+    for r in result:
+        h = _Match(r)
+        by_code[h[1]] = h
+        if h[2]:
+            by_cid[h[2]] = h
+    del result
 
     outcomes: list[RowOutcome] = []
     planned: list[tuple[RowOutcome, hl.HouseholdRecord, Any]] = []
@@ -400,9 +398,15 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     updates: list[tuple[RowOutcome, int, dict[str, Any]]] = []
     member_writes: list[tuple[RowOutcome, int | None, list[dict[str, Any]]]] = []
     year_rows: list[tuple[RowOutcome, str, int | None]] = []
-    for out, rec, target in planned:
+    full: dict[int, Any] = {}
+    for i, (out, rec, match) in enumerate(planned):
+        if i % _FULL_CHUNK == 0:  # the households on file of the next chunk of rows, with every field
+            full = _full_rows(session, [t.id for o, _r, t in planned[i:i + _FULL_CHUNK] if t is not None
+                                        and not o.messages])
+        planned[i] = None  # type: ignore[call-overload]  # each row's record goes once it is planned
         if out.messages:
             continue
+        target = full[match.id] if match is not None else None
         people = member_change(rec, on_file_members.get(target.id) if target is not None else None)
         if people is not None:
             member_writes.append((out, target.id if target is not None else None,
@@ -447,7 +451,8 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         columns=columns, header_row=header_row,
         sheet=sheet, rows=outcomes, skip_invalid=skip_invalid,
         new_hamlets=new_hamlets(outcomes, [*filter_hamlets(session, commune_id), *(hamlets or ())],
-                                {h["hamlet"] for h in existing}),
+                                set(session.scalars(select(Household.hamlet).distinct()
+                                                    .where(Household.commune_id == commune_id)))),
         left_sheets=left_sheets, left=left, complete=complete,
         year_counts={"previous_year": year.previous_year, "join": year.join, "leave": year.leave,
                      "change": year.change, "absent": year.absent},

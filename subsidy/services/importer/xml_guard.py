@@ -51,20 +51,34 @@ def _scan(fh: BinaryIO, part: str, max_run: int) -> None:
                 if not (marker == b"<?" and at in (0, 3) and (chunk[i:i + 5] == b"<?xml")):
                     raise UnsafeXml(part, "phần chú thích, CDATA, DOCTYPE hoặc chỉ thị XML")
                 i = chunk.find(marker, i + 1)
-        pieces = chunk.split(b"<")
-        if len(pieces) == 1:
+        first = chunk.find(b"<")
+        if first < 0:
             run += len(chunk)
         else:
-            run = max(run + len(pieces[0]), max(map(len, pieces[1:-1]), default=0))
-            if run > max_run:
+            run += first
+            if run > max_run or _long_run_inside(chunk, max_run):
+                run = max_run + 1
                 break
-            run = len(pieces[-1])
+            run = len(chunk) - chunk.rfind(b"<") - 1
         if run > max_run:
             break
         offset += len(chunk)
         last = chunk[-1:]
     if run > max_run:
         raise UnsafeXml(part, f"một đoạn dài hơn {max_run // 1024} KB không có thẻ nào")
+
+
+def _long_run_inside(chunk: bytes, max_run: int) -> bool:
+    """True when ``chunk`` holds more than ``max_run`` bytes without "<" between two of its "<".
+
+    Any such run covers a whole aligned block of ``max_run // 2`` bytes: when every block holds a
+    "<" (one ``find`` each, C speed) there is none, and the runs are measured one by one (a split,
+    which makes an object per tag) only for a chunk where some block has no "<"."""
+    block = max(max_run // 2, 1)
+    if all(chunk.find(b"<", start, start + block) >= 0 for start in range(0, len(chunk) - block + 1, block)):
+        return False
+    pieces = chunk.split(b"<")
+    return max(map(len, pieces[1:-1]), default=0) > max_run
 
 
 def scan_xml_parts(zf: zipfile.ZipFile, max_run: int = MAX_RUN) -> None:
