@@ -22,7 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Date, select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import household_list as hl
@@ -465,10 +465,17 @@ def created_changes(stored: Mapping[str, Any], people: list[Any] | None) -> dict
     every value it is stored with (``stored``: the row as households.household_row(new=True)
     made it, the column defaults included; empty and False values left out), plus ``"people"``
     (members_plan.member_change) when the row lists members."""
-    changes = {k: [None, _json(stored[k])] for k in IMPORT_FIELDS if stored[k] not in (None, False)}
+    changes = {k: [None, stored[k]] for k in IMPORT_FIELDS if stored[k] not in (None, False)}
+    for k in _DATE_FIELDS:  # the only values the audit log's JSON cannot hold as they are
+        if k in changes:
+            changes[k][1] = _json(changes[k][1])
     if people is not None:
         changes["people"] = people
     return changes
+
+
+#: The imported fields holding dates.
+_DATE_FIELDS = tuple(k for k in IMPORT_FIELDS if isinstance(Household.__table__.c[k].type, Date))
 
 
 def _json(value: Any) -> Any:
