@@ -6,7 +6,9 @@ not describe (migrations 0010 and 0012 build them):
   ``LIKE '%…%'`` the searches already send, so nothing changes in the query.
 * SQLite: an FTS5 ``trigram`` table per searched table (:data:`FTS_TABLES`, external content, kept
   in step by triggers on every INSERT, UPDATE of ``search_text`` and DELETE, whichever code
-  writes: the form, the importer's bulk rows, a merge). A search adds :func:`trigram_prefilter`:
+  writes: the form, a merge; the list import, inside its transaction, drops the INSERT and UPDATE
+  triggers of households and writes the same entries a thousand rows per statement,
+  services/importer/search_bulk.py). A search adds :func:`trigram_prefilter`:
   ``id IN (SELECT rowid FROM <table>_fts WHERE … MATCH '"word" AND …')``, the candidates the
   index finds; the LIKE conditions still decide, so both databases return the same rows.
   A Session working for one commune drops the prefilter (:func:`without_prefilters`, called by

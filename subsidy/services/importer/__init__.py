@@ -9,7 +9,7 @@ three steps, one module each:
    through :mod:`.xml_guard` so no hidden token can make the parse take minutes, the sheet's
    declared dimension ignored so its real rows are read) or a UTF-8 CSV — then find
    the header and parse every row with :mod:`subsidy.domain.household_list`;
-2. **plan** (:mod:`.plan`): with one query loading the households on file, classify each row as
+2. **plan** (:mod:`.plan`): with the households on file matched by their keys (:mod:`.on_file`), classify each row as
    ``new``, ``update`` (matched by household code, then by CCCD when the head's name agrees),
    ``unchanged``, ``error`` (with its row number and a Vietnamese reason) or ``skipped``;
 3. **write** (:mod:`.bulk_write`, the one bulk write path for households) unless ``dry_run``:

@@ -36,6 +36,7 @@ from subsidy.models.scoping import default_commune_id
 from subsidy.services.households import (
     check_citizen_id_owner, citizen_id_elsewhere_message, held_elsewhere,
 )
+from subsidy.services.importer.on_file import FULL_CHUNK, full_rows, load_matches
 from subsidy.services.importer.members_plan import check_person_ids, existing_members, member_change, member_values
 from subsidy.services.importer.hamlets_plan import new_hamlets
 from subsidy.services.importer.left_plan import left_households
@@ -194,54 +195,6 @@ class ImportPlan:
         return bool(self.inserts or self.updates or self.members or self.statuses)
 
 
-_EXISTING_COLUMNS = (
-    Household.id, Household.code, Household.head_name, Household.head_birth_year, Household.head_gender,
-    Household.citizen_id, Household.citizen_id_kind, Household.citizen_id_warning, Household.hamlet,
-    Household.address, Household.members, Household.phone, Household.category, Household.list_year,
-    Household.meritorious, Household.social_policy, Household.prior_device, Household.prior_device_date,
-    Household.archived,
-)
-
-
-def _row_class(columns: Sequence[Any], doc: str) -> type:
-    """A tuple subclass for rows of ``columns`` answering ``h["field"]`` and ``h.field``."""
-    index = {c.key: i for i, c in enumerate(columns)}
-
-    class Row(tuple):
-        __slots__ = ()
-        __doc__ = doc
-
-        def __getitem__(self, key: Any) -> Any:
-            if isinstance(key, str):
-                return tuple.__getitem__(self, index[key])
-            return tuple.__getitem__(self, key)
-
-        def __getattr__(self, name: str) -> Any:
-            try:
-                return tuple.__getitem__(self, index[name])
-            except KeyError:
-                raise AttributeError(name) from None
-
-    return Row
-
-
-#: What matching needs of each household on file: the whole commune's are loaded (100,000
-#: households: about 25 MB as these tuples, twice that with every imported field).
-_MATCH_COLUMNS = (Household.id, Household.code, Household.citizen_id, Household.head_name)
-_Match = _row_class(_MATCH_COLUMNS, "A household on file as matching sees it (id, code, CCCD, head's name).")
-_Existing = _row_class(_EXISTING_COLUMNS, "A household on file with every imported field, loaded a chunk of matched "
-                                          "rows at a time to compare with the file.")
-#: Matched rows whose households on file are loaded at once.
-_FULL_CHUNK = 1000
-
-
-def _full_rows(session: Session, ids: list[int]) -> dict[int, Any]:
-    """``{id: _Existing}`` of the households ``ids`` (one SELECT)."""
-    if not ids:
-        return {}
-    return {r[0]: _Existing(r) for r in session.execute(select(*_EXISTING_COLUMNS).where(Household.id.in_(ids)))}
-
-
 _YEAR_IN_NAME = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])")
 
 
@@ -296,18 +249,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     list_year, year_source = choose_year(year, parsed, filename)
     if commune_id is None:
         commune_id = default_commune_id(session)
-    # Streamed (yield_per): without it the ORM fetches every row before the first is read, a second
-    # copy of the commune's households alive while the matching keys are built.
-    result = session.execute(select(*_MATCH_COLUMNS).where(Household.commune_id == commune_id),
-                             execution_options={"yield_per": 2000})
-    by_code: dict[str, Any] = {}
-    by_cid: dict[str, Any] = {}
-    for r in result:
-        h = _Match(r)
-        by_code[h[1]] = h
-        if h[2]:
-            by_cid[h[2]] = h
-    del result
+    by_code, by_cid = load_matches(session, commune_id)
 
     outcomes: list[RowOutcome] = []
     planned: list[tuple[RowOutcome, hl.HouseholdRecord, Any]] = []
@@ -400,8 +342,8 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     year_rows: list[tuple[RowOutcome, str, int | None]] = []
     full: dict[int, Any] = {}
     for i, (out, rec, match) in enumerate(planned):
-        if i % _FULL_CHUNK == 0:  # the households on file of the next chunk of rows, with every field
-            full = _full_rows(session, [t.id for o, _r, t in planned[i:i + _FULL_CHUNK] if t is not None
+        if i % FULL_CHUNK == 0:  # the households on file of the next chunk of rows, with every field
+            full = full_rows(session, [t.id for o, _r, t in planned[i:i + FULL_CHUNK] if t is not None
                                         and not o.messages])
         planned[i] = None  # type: ignore[call-overload]  # each row's record goes once it is planned
         if out.messages:
