@@ -9,6 +9,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from forms.applications import VnDateField
 from forms.base import BaseForm
 from subsidy.domain import vn
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.household_list import list_year_problem
 from subsidy.domain.labels import CATEGORY_LABELS, PRIOR_DEVICE_LABELS
 from subsidy.domain.places import normalize_hamlet
 
@@ -82,11 +84,34 @@ class RestoreForm(BaseForm):
     """Empty: the CSRF token of the restore button."""
 
 
+class ListYearField(IntegerField):
+    """The list year: digits only, said in Vietnamese with a year as the example."""
+
+    def process_formdata(self, valuelist):  # noqa: ANN001 - wtforms signature
+        if not valuelist or not (valuelist[0] or "").strip():
+            self.data = None
+            return
+        text = valuelist[0].strip()
+        if not (text.isascii() and text.isdigit()):
+            self.data = None
+            raise ValueError(f"Năm danh sách «{text[:20]}» không hợp lệ: hãy nhập năm bằng 4 chữ số, "
+                             f"ví dụ {today_vn().year} (hoặc để trống để lấy năm ghi trong tiêu đề danh sách).")
+        self.data = int(text)
+
+
+def list_year_in_range(form, field) -> None:  # noqa: ANN001 - wtforms validator signature
+    """Refuse a list year the import would refuse (household_list.list_year_problem)."""
+    if field.data is not None and not field.errors:
+        problem = list_year_problem(field.data, today_vn().year)
+        if problem:
+            raise ValidationError(problem)
+
+
 class ImportForm(BaseForm):
     file = FileField("Tệp danh sách (.xlsx hoặc .csv)", validators=[FileRequired("Hãy chọn tệp danh sách.")],
                      render_kw={"accept": ".xlsx,.csv"})
-    year = IntegerField("Năm danh sách", validators=[Optional(), NumberRange(2000, 2100, "Năm không hợp lệ.")],
-                        render_kw={"inputmode": "numeric", "placeholder": "tự nhận từ tiêu đề"})
+    year = ListYearField("Năm danh sách", validators=[Optional(), list_year_in_range],
+                         render_kw={"inputmode": "numeric", "placeholder": "tự nhận từ tiêu đề"})
     skip_invalid = BooleanField("Bỏ qua các dòng lỗi, chỉ nhập các dòng đúng")
 
 

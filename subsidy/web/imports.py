@@ -166,7 +166,8 @@ def too_large(_err: Any):
 def new():
     form = ImportForm()
     if not form.validate_on_submit():
-        status = 400 if request.method == "POST" else 200
+        # A stale form (CSRF) is a bad request; a wrong file or year is told on the form again.
+        status = (400 if "csrf_token" in form.errors else 422) if request.method == "POST" else 200
         return render_template("imports/new.html", form=form, error=None), status
     upload = form.file.data
     filename = Path(upload.filename or "danh-sach").name[:200]

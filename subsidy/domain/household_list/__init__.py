@@ -29,7 +29,8 @@ from subsidy.domain.household_list.cells import (
 )
 from subsidy.domain.household_list.header import (
     COLUMN_LABELS, HEADER_SEARCH_ROWS, LEFT_NEAR_POOR, LEFT_POOR, LIST_SHEET, Header,
-    ListFormatError, find_header, find_list_year, looks_like_header, normalize_label, sheet_kind,
+    FIRST_LIST_YEAR, ListFormatError, find_header, find_list_year, list_year_problem, list_year_range,
+    looks_like_header, normalize_label, sheet_kind, title_year_mismatch,
 )
 from subsidy.domain.household_list.members import (
     RELATION_MAX_LENGTH, MemberRecord, attach_members, is_head_relation, parse_member, tidy_relation,
@@ -51,6 +52,10 @@ __all__ = [
     "normalize_label",
     "find_header",
     "find_list_year",
+    "FIRST_LIST_YEAR",
+    "list_year_range",
+    "list_year_problem",
+    "title_year_mismatch",
     "mark_file_duplicates",
     "finish_rows",
     "REPEATED_HEADER",

@@ -271,6 +271,36 @@ def find_header(rows: Sequence[Sequence[Any]], first_row_number: int = 1, *, lef
 
 _YEAR_IN_TEXT = re.compile(r"\bnam (\d{4})\b")
 
+#: The earliest list year an import takes; the latest is next year (a list drawn up in December).
+FIRST_LIST_YEAR = 2000
+
+
+def list_year_range(today_year: int) -> tuple[int, int]:
+    """The list years an import takes, ``(first, last)`` inclusive: 2000 to the year after
+    ``today_year`` (the current year in Asia/Ho_Chi_Minh, given by the caller)."""
+    return FIRST_LIST_YEAR, today_year + 1
+
+
+def list_year_problem(year: int, today_year: int) -> str | None:
+    """Why ``year`` cannot be the list year (Vietnamese, naming the accepted range and an
+    example), or ``None`` when it is in :func:`list_year_range`."""
+    first, last = list_year_range(today_year)
+    if first <= year <= last:
+        return None
+    return (f"Năm danh sách {year} không hợp lệ: phải từ {first} đến {last}, ví dụ {today_year} "
+            "(để trống để lấy năm ghi trong tiêu đề danh sách).")
+
+
+def title_year_mismatch(asked: int, title_year: int | None) -> str | None:
+    """A warning (Vietnamese) when the year the clerk typed differs from the one the list's title
+    names ("… NĂM 2026"), else ``None``: the import still takes the typed year (the clerk may mean
+    it, e.g. last year's list carried over), but the clerk should check before confirming."""
+    if title_year is None or asked == title_year:
+        return None
+    return (f"Năm bạn nhập ({asked}) khác với năm ghi trong tiêu đề danh sách (NĂM {title_year}). "
+            f"Danh sách sẽ được ghi là năm {asked}. Nếu nhập nhầm, hãy hủy bản xem trước này và tải tệp lên "
+            f"lại với năm {title_year} (hoặc để trống ô «Năm danh sách»).")
+
 
 def find_list_year(rows: Iterable[Sequence[Any]]) -> int | None:
     """The list year written in the title above the table ("… NĂM 2025"), or ``None``.

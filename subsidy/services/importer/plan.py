@@ -126,6 +126,8 @@ class ImportReport:
     #: "household_id", "message"}``; outcome ``still_listed`` (on this list in another category),
     #: ``leaves`` (on file, not on this list), ``not_on_file`` or ``error``.
     left: list[dict[str, Any]] = field(default_factory=list)
+    #: The year typed differs from the title's (hl.title_year_mismatch: a Vietnamese warning), else None.
+    year_warning: str | None = None
 
     @property
     def left_counts(self) -> dict[str, int]:
@@ -206,13 +208,14 @@ def choose_year(year: int | None, parsed: ParsedList, filename: str) -> tuple[in
     ``"current"``.  Raises ImportFileError for an asked year outside 2000–next year."""
     current = today_vn().year
     if year is not None:
-        if not 2000 <= year <= current + 1:
-            raise ImportFileError(f"Năm danh sách {year} không hợp lệ: phải từ 2000 đến {current + 1}.")
+        problem = hl.list_year_problem(year, current)
+        if problem:
+            raise ImportFileError(problem)
         return year, "option"
     if parsed.title_year is not None:
         return parsed.title_year, "title"
     m = _YEAR_IN_NAME.search(Path(filename or "").name)
-    if m and 2000 <= int(m.group(1)) <= current + 1:
+    if m and hl.list_year_problem(int(m.group(1)), current) is None:
         return int(m.group(1)), "filename"
     return current, "current"
 
@@ -396,6 +399,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
                                 set(session.scalars(select(Household.hamlet).distinct()
                                                     .where(Household.commune_id == commune_id)))),
         left_sheets=left_sheets, left=left, complete=complete,
+        year_warning=hl.title_year_mismatch(list_year, parsed.title_year) if year_source == "option" else None,
         year_counts={"previous_year": year.previous_year, "join": year.join, "leave": year.leave,
                      "change": year.change, "absent": year.absent},
     )
