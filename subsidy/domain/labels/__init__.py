@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from subsidy.domain.labels.complaints import *  # noqa: F401,F403  (complaints' labels: labels/complaints.py)
 from subsidy.domain.labels.jobs import JOB_LABELS
+from subsidy.domain.labels.standing import UNCLASSIFIED_LABEL
 
 # --------------------------------------------------------------------------------------------
 # Households (domain.md §2 E1, E2)
@@ -27,8 +28,7 @@ from subsidy.domain.labels.jobs import JOB_LABELS
 CATEGORY_LABELS: dict[str, str] = {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo", "left_poor": "Hộ mới thoát nghèo"}
 #: The same words inside a sentence ("Là hộ nghèo trong danh sách năm 2026").
 CATEGORY_WORDS: dict[str, str] = {code: label[0].lower() + label[1:] for code, label in CATEGORY_LABELS.items()}
-#: A report row for households whose category is not on file.
-NO_CATEGORY = "Chưa xác định"
+NO_CATEGORY = UNCLASSIFIED_LABEL  #: a report row for households with no category on file (the one label: labels.standing)
 
 #: What a sheet of the annual review's workbook holds (domain.household_list.sheet_kind).
 SHEET_KIND_LABELS: dict[str, str] = {

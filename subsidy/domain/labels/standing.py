@@ -2,7 +2,8 @@
 badge the pages show, the cell the exports write, the API's ``label``. Pure Python, imports nothing."""
 from __future__ import annotations
 
-#: A household with no category on file (none imported or typed yet).
+#: A household with no category on file (none imported or typed yet): the one label for it, on
+#: badges, exports, the category filter's words and the tally's row (labels.NO_CATEGORY is this).
 UNCLASSIFIED_LABEL = "Chưa phân loại"
 #: Recorded as not on the list of ``year`` (left poverty, or absent from the commune's complete list).
 NOT_LISTED_LABEL = "Không có trong danh sách năm {year}"
