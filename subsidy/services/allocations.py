@@ -82,13 +82,14 @@ def _in(model: type, commune_id: int | None) -> tuple:
     return () if commune_id is None else (model.commune_id == commune_id,)  # type: ignore[attr-defined]
 
 
-def poor_household_count(session: Session, commune_id: int | None = None) -> int:
+def poor_household_count(session: Session, commune_id: int | None = None, year: int | None = None) -> int:
     """Households of the commune (default: see commune_of) poor or near-poor on the list in force
-    (households.listed_in_force: not off the list since), not archived: the ceiling of the commune's total allocated (domain.md §3: the
-    total given must not exceed the number of poor and near-poor households)."""
+    for ``year`` (default today's; households.listed_in_force, the rule of
+    list_standing.standing_for_year), not archived: the ceiling of the commune's total allocated
+    (domain.md §3: the total given must not exceed the number of poor and near-poor households)."""
     commune_id = commune_of(session, commune_id)
     return int(session.scalar(select(func.count(Household.id))
-                              .where(*_in(Household, commune_id), listed_in_force(),
+                              .where(*_in(Household, commune_id), listed_in_force(year),
                                      Household.archived.is_(False))) or 0)
 
 

@@ -249,11 +249,15 @@ def test_a_move_out_of_a_household_refused_for_its_own_clash_is_refused(session,
 
 def test_a_household_off_the_new_list_leaves_the_category_filters_and_the_quota_ceiling(session, clerk):
     """Its category column keeps the 2025 list's (past tallies count by it), but the list filters
-    and the quota ceiling read the category in force: not on the 2026 list."""
+    and the quota ceiling read the category in force for the year: not on the 2026 list; a 2027
+    list naming it again puts it back for 2027, not for 2026 (domain.list_standing: a later
+    year's list does not decide an earlier year)."""
     from sqlalchemy import func, select
 
     from subsidy.models import Household
     from subsidy.services import allocations, list_exports
+    from subsidy.services import households as households_svc
+    from subsidy.domain.calendar import today_vn
     from subsidy.domain.list_views import ListFilters
 
     houses = lf.make_households(4, seed=31, members=(0, 1))
@@ -261,22 +265,28 @@ def test_a_household_off_the_new_list_leaves_the_category_filters_and_the_quota_
     session.commit()
     gone = houses[3]
 
-    def codes(category: str) -> set[str]:
-        stmt = list_exports.household_stmt(ListFilters(category=category))
-        return {h.code for h in session.scalars(stmt)}
+    def codes(category: str, year: int) -> set[str]:
+        return {h.code for h in session.scalars(households_svc.household_query(category=category, year=year))}
 
     by_cat = {c: {h.code for h in houses if h.category == c} for c in ("poor", "near_poor")}
-    assert (codes("poor"), codes("near_poor"), codes("none")) == (by_cat["poor"], by_cat["near_poor"], set())
-    assert allocations.poor_household_count(session) == 4
+    assert (codes("poor", 2025), codes("near_poor", 2025), codes("none", 2025)) == (
+        by_cat["poor"], by_cat["near_poor"], set())
+    assert allocations.poor_household_count(session, year=2025) == 4
 
     import_households(session, lf.household_xlsx(houses[:3], 2026), "ds-2026.xlsx", clerk)
     session.commit()
     assert session.scalar(select(Household.category).where(Household.code == gone.code)) == gone.category
-    assert codes(gone.category) == by_cat[gone.category] - {gone.code}
-    assert codes("none") == {gone.code}
-    assert allocations.poor_household_count(session) == 3
-    # Back on a later complete list: in force again.
+    assert codes(gone.category, 2026) == by_cat[gone.category] - {gone.code}
+    assert codes("none", 2026) == {gone.code}
+    assert allocations.poor_household_count(session, year=2026) == 3
+    # The list page and its copies filter for today's year.
+    this = today_vn().year
+    assert {h.code for h in session.scalars(list_exports.household_stmt(ListFilters(category="none")))} == codes(
+        "none", this)
+    # Back on the 2027 complete list: in force again for 2027; 2026 keeps its own answer.
     import_households(session, lf.household_xlsx(houses, 2027), "ds-2027.xlsx", clerk)
     session.commit()
-    assert codes(gone.category) == by_cat[gone.category] and codes("none") == set()
-    assert allocations.poor_household_count(session) == 4 == session.scalar(select(func.count(Household.id)))
+    assert codes(gone.category, 2027) == by_cat[gone.category] and codes("none", 2027) == set()
+    assert codes("none", 2026) == {gone.code}
+    assert allocations.poor_household_count(session, year=2026) == 3
+    assert allocations.poor_household_count(session, year=2027) == 4 == session.scalar(select(func.count(Household.id)))

@@ -30,7 +30,7 @@ from subsidy.services.households.people import (
     statuses_in, year_records,
 )
 from subsidy.services.households.search import (
-    hamlet_choices, hamlets_in_use, household_conditions, household_query, listed_in_force, off_the_list,
+    hamlet_choices, hamlets_in_use, household_conditions, household_query, listed_in_force, off_the_list, status_in_force,
     search_condition, search_households,
 )
 
@@ -43,7 +43,7 @@ __all__ = [
     "register_household", "restore_household", "same_head", "update_household",
     "MEMBER_FIELDS", "IdOwner", "birth_text", "id_owners", "member_summary", "members_of", "record_form_status",
     "standings", "status_history", "statuses_in", "year_records",
-    "hamlet_choices", "hamlets_in_use", "household_conditions", "household_query", "listed_in_force", "off_the_list",
+    "hamlet_choices", "hamlets_in_use", "household_conditions", "household_query", "listed_in_force", "off_the_list", "status_in_force",
     "search_condition",
     "search_households",
 ]

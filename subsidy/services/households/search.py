@@ -8,12 +8,14 @@ not).  Read-only: nothing here writes.
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import vn
+from subsidy.domain.calendar import today_vn
 from subsidy.domain.household_list import search_tokens
 from subsidy.domain.labels import CATEGORY_LABELS
+from subsidy.domain.list_standing import NOT_LISTED
 from subsidy.domain.places import normalize_hamlet
 from subsidy.models import Household, HouseholdStatus
 from subsidy.models.search_index import trigram_prefilter
@@ -68,50 +70,76 @@ def search_condition(query: str, exact: bool = False) -> ColumnElement[bool] | N
     return or_(words, same)
 
 
-def off_the_list() -> ColumnElement[bool]:
-    """True for a household recorded as not on the list of a year at or after its own list year
-    (a commune's complete new list left it out, or a «hộ thoát nghèo» sheet named it: records
-    ``not_listed`` in household_statuses, domain.md E1).  Its ``category`` column keeps the
-    category of the list it was last on, which past tallies and decisions count by; what is in
-    force now is «not on the list»."""
-    return exists().where(HouseholdStatus.household_id == Household.id, HouseholdStatus.status == "not_listed",
-                          HouseholdStatus.year >= func.coalesce(Household.list_year, 0))
+def status_in_force(year: int | None = None) -> ColumnElement[str | None]:
+    """The household's poverty status in force for ``year`` (default: today's, calendar.today_vn)
+    as one SQL expression: a category code, "not_listed", or NULL (no category on file).
+
+    The same rule as domain.list_standing.standing_for_year, written for the database: the latest
+    of the household's status records dated at or before ``year`` decides, unless the household's
+    own list (``category`` with ``list_year`` at or before ``year``) is later than it (a record
+    wins over the columns for the same year); with no such record, the columns decide as they
+    are (a list imported ahead, for a later year, included). One correlated subquery on
+    household_statuses (household_id, year), served by its unique index."""
+    year = today_vn().year if year is None else year
+    # the columns' year when it counts as dated at or before ``year``: records before it lose
+    columns_year = case((and_(Household.category.is_not(None), Household.list_year <= year), Household.list_year),
+                        else_=0)
+    deciding_record = (select(HouseholdStatus.status)
+                       .where(HouseholdStatus.household_id == Household.id, HouseholdStatus.year <= year,
+                              HouseholdStatus.year >= columns_year)
+                       .order_by(HouseholdStatus.year.desc()).limit(1).correlate(Household).scalar_subquery())
+    return func.coalesce(deciding_record, Household.category)
 
 
-def listed_in_force() -> ColumnElement[bool]:
-    """Households poor or near-poor on the list in force (a category, not off the list since):
-    what the list filters and the quota ceiling (domain.md §3) count."""
-    return and_(Household.category.is_not(None), not_(off_the_list()))
+def off_the_list(year: int | None = None) -> ColumnElement[bool]:
+    """True for a household recorded as not on the list in force for ``year`` (default: today's):
+    :func:`status_in_force` is "not_listed" (a commune's complete list of that year or an earlier
+    one left it out, or a «hộ thoát nghèo» sheet named it, and no later list named it again up to
+    ``year``).  A record for a later year than ``year`` does not count.  Its ``category`` column
+    keeps the category of the list it was last on, which past tallies and decisions count by."""
+    return status_in_force(year) == NOT_LISTED
+
+
+def listed_in_force(year: int | None = None) -> ColumnElement[bool]:
+    """Households with a category in force for ``year`` (default: today's; poor, near-poor, …
+    per :func:`status_in_force`, not "not_listed", not NULL): what the list filters and the quota
+    ceiling (domain.md §3) count."""
+    status = status_in_force(year)
+    return and_(status.is_not(None), status != NOT_LISTED)
 
 
 def household_conditions(query: str = "", hamlet: str | None = None, category: str | None = None,
-                         include_archived: bool = False, exact: bool = False) -> list[ColumnElement[bool]]:
+                         include_archived: bool = False, exact: bool = False,
+                         year: int | None = None) -> list[ColumnElement[bool]]:
     """The WHERE clauses of a household list: :func:`search_condition` of ``query``, ``hamlet``
-    (exact name), ``category`` ("poor", "near_poor" — on the list in force —, or "none" for not yet
-    classified or off the list since; anything else is ignored), and archived households left out unless ``include_archived``."""
+    (exact name), ``category`` ("poor", "near_poor" — in force for ``year``, default today's —, or
+    "none" for not classified or not on the list in force; anything else is ignored), and archived
+    households left out unless ``include_archived``."""
     conds = []
     match = search_condition(query, exact)
     if match is not None:
         conds.append(match)
     if hamlet:
         conds.append(Household.hamlet == hamlet)
-    # The category in force: a household off the list of a later year is no longer poor or
-    # near-poor, whatever its last list said (off_the_list).
+    # The category in force this year (status_in_force, the rule of domain.list_standing): a
+    # household off this year's list is no longer poor or near-poor, whatever its last list said.
     if category in CATEGORY_LABELS:
-        conds.append(and_(Household.category == category, not_(off_the_list())))
+        conds.append(status_in_force(year) == category)
     elif category == "none":
-        conds.append(or_(Household.category.is_(None), off_the_list()))
+        status = status_in_force(year)
+        conds.append(or_(status.is_(None), status == NOT_LISTED))
     if not include_archived:
         conds.append(Household.archived.is_(False))
     return conds
 
 
 def household_query(query: str = "", hamlet: str | None = None, category: str | None = None,
-                    include_archived: bool = False, exact: bool = False) -> Select:
-    """The SELECT of households matching :func:`household_conditions`, ordered the Vietnamese
-    way (sort_key, id). Used by the household pages and the JSON API."""
+                    include_archived: bool = False, exact: bool = False, year: int | None = None) -> Select:
+    """The SELECT of households matching :func:`household_conditions` (``year``: the category
+    filter's year, default today's), ordered the Vietnamese way (sort_key, id). Used by the
+    household pages and the JSON API."""
     stmt = select(Household)
-    conds = household_conditions(query, hamlet, category, include_archived, exact)
+    conds = household_conditions(query, hamlet, category, include_archived, exact, year)
     if conds:
         stmt = stmt.where(and_(*conds))
     return stmt.order_by(Household.sort_key, Household.id)
