@@ -59,11 +59,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_money"] = vn_money
     app.jinja_env.filters["state_label"] = lambda s: STATE_LABELS.get(s, s or "")
     app.jinja_env.filters["complaint_state_label"] = lambda s: COMPLAINT_STATE_LABELS.get(s, s or "")
-    from subsidy.domain.labels.standing import OFF_LIST_FILTER_LABEL, UNCLASSIFIED_LABEL
+    from subsidy.domain.labels.standing import ALL_CATEGORIES_FILTER_LABEL, OFF_LIST_FILTER_LABEL, UNCLASSIFIED_LABEL
 
     # "none": the list filters' choice of households not classified or not on the list in force
     app.jinja_env.filters["category_label"] = lambda c: CATEGORY_LABELS.get(c) or (
         OFF_LIST_FILTER_LABEL if c == "none" else UNCLASSIFIED_LABEL)
+    app.jinja_env.globals["all_categories_label"] = ALL_CATEGORIES_FILTER_LABEL  # the category filter's "" choice
     app.jinja_env.filters["prior_device_label"] = lambda p: PRIOR_DEVICE_LABELS.get(p, p or "")
     app.jinja_env.filters["pid"] = masked_for_province(mask_id)
     app.jinja_env.filters["pphone"] = masked_for_province(mask_phone)

@@ -15,3 +15,6 @@ LAST_LISTED_DETAIL = "lần cuối có tên: {category}, danh sách năm {year}"
 NEVER_LISTED_DETAIL = "chưa có tên trong danh sách năm nào trước đó"
 #: The list filters' choice "none": not classified, or not on the list in force (households.search).
 OFF_LIST_FILTER_LABEL = "Chưa phân loại hoặc không còn trong danh sách"
+#: The list filters' category choice with no value: every household, whatever its status (the
+#: register is browsed whole by default: a household off the list or not classified is still found).
+ALL_CATEGORIES_FILTER_LABEL = "Mọi phân loại"
