@@ -14,7 +14,8 @@ from typing import Iterable
 
 from subsidy.domain.labels import CATEGORY_LABELS
 from subsidy.domain.labels.standing import (
-    LAST_LISTED_DETAIL, LISTED_DETAIL, NEVER_LISTED_DETAIL, NOT_LISTED_LABEL, UNCLASSIFIED_LABEL,
+    LAST_LISTED_CELL, LAST_LISTED_DETAIL, LISTED_DETAIL, NEVER_LISTED_DETAIL, NOT_LISTED_LABEL, NOT_LISTED_SHORT,
+    UNCLASSIFIED_LABEL,
 )
 
 NOT_LISTED = "not_listed"
@@ -86,6 +87,21 @@ class Standing:
         "Không có trong danh sách năm 2026 (lần cuối có tên: hộ nghèo, danh sách năm 2025)";
         "Hộ nghèo"; "Chưa phân loại"."""
         return f"{self.badge} ({self.detail})" if self.not_listed else self.badge
+
+    @property
+    def short(self) -> str:
+        """The badge in a narrow cell (the lists' copies): "Ngoài danh sách 2026" for "not_listed"
+        (labels.standing.NOT_LISTED_NOTE says what it means), else the badge."""
+        return NOT_LISTED_SHORT.format(year=self.list_year) if self.not_listed else self.badge
+
+    @property
+    def last_listed(self) -> str:
+        """The exports' «Lần cuối có tên» cell: for "not_listed", the category and year of the
+        last list that named the household ("Hộ nghèo (2025)"); "" otherwise or when none did."""
+        if not self.not_listed or self.last_year is None:
+            return ""
+        return LAST_LISTED_CELL.format(category=CATEGORY_LABELS.get(self.last_category or "", self.last_category or ""),
+                                       year=self.last_year)
 
     @property
     def css(self) -> str:

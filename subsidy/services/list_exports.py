@@ -24,6 +24,7 @@ from subsidy.domain.labels import (
     EXPORT_LIST_LABELS, PRIOR_DEVICE_LABELS, RECEIPT_KIND_LABELS, RECEIPT_STATUS_LABELS,
     STATE_LABELS, SUPPORT_FORM_LABELS,
 )
+from subsidy.domain.labels.standing import LAST_LISTED_COLUMN, NOT_LISTED_NOTE
 from subsidy.domain.list_standing import Standing
 from subsidy.domain.list_views import Column, ExportTable, ListFilters, tier_short
 from subsidy.domain.workflow import State
@@ -116,24 +117,24 @@ def _stream(session: Session, stmt: Select, row: Callable[..., list[Any]],
 # --- the tables ------------------------------------------------------------------------------
 
 HOUSEHOLD_COLUMNS = (
-    Column("STT", "int", 12), Column("Mã hộ", "text", 20), Column("Họ và tên chủ hộ", "text", 40),
+    Column("STT", "int", 10), Column("Mã hộ", "text", 24), Column("Họ và tên chủ hộ", "text", 32),
     Column("Năm sinh", "int", 14), Column("Số CCCD", "text", 28), Column("Số điện thoại", "text", 24),
-    Column("Ấp", "text", 24), Column("Phân loại hộ", "text", 22), Column("Số khẩu", "int", 12),
-    Column("Diện ưu tiên", "text", 24), Column("Thiết bị đã nhận", "text", 30),
+    Column("Ấp", "text", 22), Column("Phân loại hộ", "text", 22), Column(LAST_LISTED_COLUMN, "text", 20),
+    Column("Số khẩu", "int", 12), Column("Diện ưu tiên", "text", 16), Column("Thiết bị đã nhận", "text", 24),
 )
 
 
 def _household_row(i: int, h: Household, standing: Standing) -> list[Any]:
     extra = "; ".join(x for x, on in (("Người có công", h.meritorious), ("Chính sách XH", h.social_policy)) if on)
     return [i, h.code, h.head_name, h.head_birth_year, h.citizen_id, h.phone, h.hamlet,
-            standing.text, h.members, extra,
+            standing.short, standing.last_listed, h.members, extra,
             PRIOR_DEVICE_LABELS.get(h.prior_device, h.prior_device)]
 
 
 APPLICATION_COLUMNS = (
     Column("STT", "int", 12), Column("Mã hồ sơ", "text", 30), Column("Họ và tên chủ hộ", "text", 38),
     Column("Số CCCD", "text", 28), Column("Số điện thoại", "text", 24), Column("Ấp", "text", 22),
-    Column("Phân loại hộ", "text", 21), Column("Mức ưu tiên", "text", 13), Column("Hình thức hỗ trợ", "text", 22),
+    Column("Phân loại hộ", "text", 21), Column(LAST_LISTED_COLUMN, "text", 20), Column("Mức ưu tiên", "text", 13), Column("Hình thức hỗ trợ", "text", 22),
     Column("Trạng thái", "text", 24), Column("Ngày nhận", "date", 23),
 )
 
@@ -141,7 +142,7 @@ APPLICATION_COLUMNS = (
 def _application_row(i: int, a: Application, standing: Standing) -> list[Any]:
     h = a.household
     return [i, tracking.display(a.tracking_code), h.head_name, h.citizen_id, h.phone, h.hamlet,
-            standing.text, tier_short(a.priority_tier),
+            standing.short, standing.last_listed, tier_short(a.priority_tier),
             SUPPORT_FORM_LABELS[a.support_form].column if a.support_form in SUPPORT_FORM_LABELS else a.support_form,
             STATE_LABELS.get(a.state, a.state), a.received_on]
 
@@ -190,9 +191,11 @@ def list_table(session: Session, key: str, f: ListFilters, *, on: dt.date, prepa
     Raises KeyError for an unknown list."""
     stmt_of, columns, row, household_of = LISTS[key]
     stmt = stmt_of(f)
+    # a list showing households' status says what its short «Ngoài danh sách …» cell means
+    notes = (NOT_LISTED_NOTE.format(year=on.year),) if household_of is not None else ()
     return ExportTable(key=key, title=EXPORT_LIST_LABELS[key], filters=f.describe(), columns=columns,
                        rows=_stream(session, stmt, row, household_of, on.year), count=count(session, stmt), date=on,
-                       prepared_by=prepared_by)
+                       prepared_by=prepared_by, notes=notes)
 
 
 # --- the handover day ------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def test_import_dry_run_import_again_and_export(app, tmp_path):
 
 #: The column titles a clerk sees in Excel: the household list page's «Tải Excel» / «Tải CSV».
 VIETNAMESE_HEADER = ["STT", "Mã hộ", "Họ và tên chủ hộ", "Năm sinh", "Số CCCD", "Số điện thoại", "Ấp",
-                     "Phân loại hộ", "Số khẩu", "Diện ưu tiên", "Thiết bị đã nhận"]
+                     "Phân loại hộ", "Lần cuối có tên", "Số khẩu", "Diện ưu tiên", "Thiết bị đã nhận"]
 
 
 def test_export_for_a_clerk_is_the_web_pages_copy_with_vietnamese_headers(app, client, tmp_path):

@@ -80,16 +80,17 @@ def test_exports_and_api_say_the_same(app, client, lists):
     badge, last = expected_words(lists["gone"])
     cell = f"{badge} ({last})"
     gone = lists["gone"]
+    # the copies' narrow cell is short; the last list has its own column
+    short, last_cell = f"Ngoài danh sách {YEAR}", f"{CATEGORY_LABELS[gone.category]} ({YEAR - 1})"
     rows = list(csv.reader(io.StringIO(client.get("/tai-ve/ho-gia-dinh.csv").get_data(as_text=True).lstrip("\ufeff"))))
     header = next(r for r in rows if r and r[0] == "STT")
-    at = header.index("Phân loại hộ")
-    by_code = {r[1]: r[at] for r in rows[rows.index(header) + 1:] if r and r[0].isdigit()}
-    assert by_code[gone.code] == cell
-    assert {by_code[h.code] for h in lists["stayed"]} == {CATEGORY_LABELS[h.category] for h in lists["stayed"]}
-    ws = load_workbook(io.BytesIO(client.get("/tai-ve/ho-gia-dinh.xlsx").data)).active
-    assert cell in [c for r in ws.iter_rows(values_only=True) for c in r]
-    ws = load_workbook(io.BytesIO(client.get("/tai-ve/ho-so.xlsx").data)).active
-    assert cell in [c for r in ws.iter_rows(values_only=True) for c in r]
+    at, at_last = header.index("Phân loại hộ"), header.index("Lần cuối có tên")
+    by_code = {r[1]: (r[at], r[at_last]) for r in rows[rows.index(header) + 1:] if r and r[0].isdigit()}
+    assert by_code[gone.code] == (short, last_cell)
+    assert {by_code[h.code] for h in lists["stayed"]} == {(CATEGORY_LABELS[h.category], "") for h in lists["stayed"]}
+    for url in ("/tai-ve/ho-gia-dinh.xlsx", "/tai-ve/ho-so.xlsx"):
+        ws = load_workbook(io.BytesIO(client.get(url).data)).active
+        assert [r[r.index(short) + 1] for r in ws.iter_rows(values_only=True) if short in r] == [last_cell]
 
     auth = {"Authorization": f"Bearer {lists['token']}"}
     want = {"year": YEAR, "status": "not_listed", "label": cell, "list_year": YEAR,
@@ -99,3 +100,17 @@ def test_exports_and_api_say_the_same(app, client, lists):
     assert [i["status_in_force"] for i in items if i["code"] == gone.code] == [want]
     [a] = client.get("/api/v1/applications", headers=auth).get_json()["items"]
     assert a["household"]["status_in_force"] == want
+
+
+def test_pdf_copy_has_the_short_cell_the_last_list_and_the_note(app, client, lists):
+    from pypdf import PdfReader
+
+    login(client, "canbo")
+    gone = lists["gone"]
+    resp = client.get("/tai-ve/ho-gia-dinh.pdf")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(resp.data)).pages)
+    assert f"«Ngoài danh sách {YEAR}»: không có trong danh sách hộ nghèo, hộ cận nghèo năm {YEAR}" in text
+    assert f"Ngoài danh sách {YEAR}" in text.split("Thiết bị đã nhận", 1)[1]  # in the table, not only the note
+    assert f"({YEAR - 1})" in text and gone.code in text
+    assert "lần cuối có tên:" not in text  # the long words stay on the pages and in the API

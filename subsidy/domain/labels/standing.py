@@ -18,3 +18,13 @@ OFF_LIST_FILTER_LABEL = "Chưa phân loại hoặc không còn trong danh sách"
 #: The list filters' category choice with no value: every household, whatever its status (the
 #: register is browsed whole by default: a household off the list or not classified is still found).
 ALL_CATEGORIES_FILTER_LABEL = "Mọi phân loại"
+#: «Not on the list» in a narrow cell (the lists' PDF, Excel and CSV copies): the long words and the
+#: last list go in NOT_LISTED_NOTE and the LAST_LISTED_COLUMN column.
+NOT_LISTED_SHORT = "Ngoài danh sách {year}"
+#: The exports' column beside the category: the last list that named a household off the list.
+LAST_LISTED_COLUMN = "Lần cuối có tên"
+#: Its cell: "Hộ nghèo (2025)".
+LAST_LISTED_CELL = "{category} ({year})"
+#: Printed under an export's title: what the short words and the column mean.
+NOT_LISTED_NOTE = ("«Ngoài danh sách {year}»: không có trong danh sách hộ nghèo, hộ cận nghèo năm {year}; "
+                   "cột «Lần cuối có tên»: loại hộ và năm của danh sách gần nhất có tên hộ.")
