@@ -90,7 +90,7 @@ def complaints() -> Response:
     except BadCursor:
         raise ApiProblem(404, "Không có trang ứng với cursor này: đọc lại từ trang đầu (không gửi cursor) "
                               "rồi đi tiếp theo meta.next_cursor đã nhận.") from None
-    standings = {i: s for i, (_, s) in svc.open_standings(session, today).items()}
+    standings = svc.standings_of(session, page.items, today)
     _audit_read("api.complaint.list", "complaint", None, note="ids=" + ",".join(str(c.id) for c in page.items))
     items = [complaint_json(c, standings.get(c.id)) for c in page.items]
     session.commit()
@@ -213,8 +213,7 @@ def complaint_counts_view() -> Response:
     first, _ = month_bounds(today.year, today.month)
     month = complaint_counts(session, Period(first, today))
     # A denunciation naming the token's account is not counted, as its list leaves it out.
-    due = svc.due_counts(session, today, viewer_id=g.api_user.id)
-    open_now = len(svc.open_standings(session, today, viewer_id=g.api_user.id))
+    open_now, due = svc.due_summary(session, today, viewer_id=g.api_user.id)
     session.commit()  # last_used_at of the token
     return jsonify({"as_of": today.isoformat(), "received_this_month": month.received,
                     "resolved_this_month": month.resolved, "open": open_now, "due_soon": due.due_soon,

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from forms.complaints import AppealForm, CaseForm, CaseMoveForm
@@ -29,7 +28,7 @@ from subsidy.domain.calendar import today_vn
 from subsidy.domain.complaints.states import STATES
 from subsidy.domain.list_views import Column, ExportTable
 from subsidy.domain.workflow import WorkflowError
-from subsidy.models import Complaint, Household, User
+from subsidy.models import Complaint, Household
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
 from subsidy.services import complaints as svc
@@ -106,12 +105,6 @@ def export(ext: str):
     return exports.send_table(table, ext, lambda: url_for("complaints.index", **f.args()), f.describe() or None)
 
 
-def _named_user_choices(session) -> list[SelectChoice]:
-    users = session.scalars(select(User).where(User.active.is_(True), User.role.in_(("clerk", "approver")))
-                            .order_by(User.full_name, User.username))
-    return [SelectChoice("", "— Không nêu tên cán bộ —")] + [SelectChoice(str(u.id), u.display_name) for u in users]
-
-
 @bp.route("/moi", methods=["GET", "POST"])
 @roles_required("clerk")
 def new():
@@ -119,21 +112,17 @@ def new():
     and how, what about, the dates the law counts from."""
     session = db_session()
     form = CaseForm(household_code=request.args.get("ho", ""), received_on=today_vn())
-    form.named_user.choices = _named_user_choices(session)
+    form.named_user.choices = [SelectChoice("", "— Không nêu tên cán bộ —")] + [
+        SelectChoice(str(uid), name) for uid, name in svc.staff_who_may_be_named(session)]
     if form.validate_on_submit():
         try:
-            household_id = application_id = None
-            if form.filer.data != "anonymous" or (form.household_code.data or "").strip():
-                household, application = svc.register.household_for_intake(session, form.household_code.data)
-                household_id, application_id = household.id, application.id if application else None
-            case = svc.record_case(session, svc.CaseInput(
+            case = svc.record_intake(session, svc.CaseInput(
                 kind=form.kind.data, filer=form.filer.data, channel=form.channel.data, category=form.category.data,
-                text=form.text.data, received_on=form.received_on.data, household_id=household_id,
-                application_id=application_id, filer_name=form.filer_name.data,
+                text=form.text.data, received_on=form.received_on.data, filer_name=form.filer_name.data,
                 attachments_note=form.attachments_note.data, contested_on=form.contested_on.data,
                 complex_case=form.complex_case.data, remote=form.remote.data,
                 named_user_id=int(form.named_user.data) if (form.named_user.data or "").isdigit() else None,
-            ), current_user)
+            ), form.household_code.data, current_user)
         except (ServiceError, WorkflowError) as err:
             show_refusal(err, form)
         else:

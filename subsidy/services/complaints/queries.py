@@ -8,9 +8,11 @@ deadlines computed here; the list's other filters stay in SQL. Read-only.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
+from typing import Iterable
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from subsidy.domain.calendar import today_vn
@@ -25,6 +27,8 @@ from subsidy.services.complaints.deadlines import CaseDates, case_deadlines, dat
 from subsidy.services.households.search import search_condition
 
 STANDINGS = ("overdue", "due_soon", "on_time")
+#: Case ids per IN (...) when the standings of given cases are read (open_standings ``ids``).
+IDS_PER_QUERY = 500
 #: Filters a list can be narrowed by, and the words of each (the deadlines' own words).
 STANDING_LABELS = {s: TIMELINESS_LABELS[s] for s in STANDINGS}
 
@@ -91,21 +95,33 @@ def not_naming(viewer_id: int | None):
 
 
 def open_standings(session: Session, today: dt.date, commune_id: int | None = None,
-                   viewer_id: int | None = None) -> dict[int, tuple[int, str]]:
+                   viewer_id: int | None = None, ids: Iterable[int] | None = None) -> dict[int, tuple[int, str]]:
     """{case id: (commune id, standing)} of the open cases (received, accepted, in review) whose
     deadlines run for the authority, as of ``today``; ``commune_id`` narrows to one commune
-    (else the Session's scope); ``viewer_id`` leaves out the denunciations naming that account."""
+    (else the Session's scope); ``viewer_id`` leaves out the denunciations naming that account;
+    ``ids`` (when given) to those cases only, so a page's standings cost its own cases, not every
+    open case (read :data:`IDS_PER_QUERY` at a time). The deadlines count working days and
+    holidays, so they are computed here, once per case read."""
     stmt = case_dates_select().where(Complaint.state.in_(sorted(OPEN_STATES)))
     if commune_id is not None:
         stmt = stmt.where(Complaint.commune_id == commune_id)
     if viewer_id is not None:
         stmt = stmt.where(not_naming(viewer_id))
+    if ids is None:
+        stmts = [stmt]
+    else:
+        wanted = sorted(set(ids))
+        stmts = [stmt.where(Complaint.id.in_(wanted[i:i + IDS_PER_QUERY]))
+                 for i in range(0, len(wanted), IDS_PER_QUERY)]
     out: dict[int, tuple[int, str]] = {}
+    if not stmts:
+        return out
     extra = instance_settings.extra_holidays(session)
-    for row in session.execute(stmt):
-        s = standing(case_deadlines(row_dates(row), today, extra))
-        if s is not None:
-            out[row[0]] = (row[-1], s)
+    for one in stmts:
+        for row in session.execute(one):
+            s = standing(case_deadlines(row_dates(row), today, extra))
+            if s is not None:
+                out[row[0]] = (row[-1], s)
     return out
 
 
@@ -149,10 +165,17 @@ class ListNotes:
     late: set[int]
 
 
+def standings_of(session: Session, cases: Iterable[Complaint], today: dt.date) -> dict[int, str]:
+    """{case id: standing} of the open ones among ``cases`` (Complaint rows) as of ``today``: their
+    own deadlines only (:func:`open_standings` with ``ids``), never every open case's."""
+    return {i: s for i, (_, s) in open_standings(session, today, ids=[c.id for c in cases
+                                                                      if c.state in OPEN_STATES]).items()}
+
+
 def list_notes(session: Session, cases: list[Complaint], today: dt.date) -> ListNotes:
     """The :class:`ListNotes` of ``cases`` (Complaint rows) as of ``today``: one query for the
-    open cases' deadlines, one for the households' heads."""
-    standings = {i: s for i, (_, s) in open_standings(session, today).items()}
+    deadlines of the open ones among them, one for the households' heads."""
+    standings = standings_of(session, cases, today)
     ids = sorted({c.household_id for c in cases if c.household_id})
     heads = dict(session.execute(select(Household.id, Household.head_name).where(Household.id.in_(ids))).all()) \
         if ids else {}
@@ -250,8 +273,16 @@ class DueCounts:
 def due_counts(session: Session, today: dt.date | None = None, viewer_id: int | None = None) -> DueCounts:
     """How many open cases of the Session's commune are due soon and overdue as of ``today``;
     ``viewer_id``: the staff account reading (denunciations naming it are not counted)."""
-    s = [v for _, v in open_standings(session, today or today_vn(), viewer_id=viewer_id).values()]
-    return DueCounts(s.count(dl.DUE_SOON), s.count(dl.OVERDUE))
+    return due_summary(session, today, viewer_id)[1]
+
+
+def due_summary(session: Session, today: dt.date | None = None,
+                viewer_id: int | None = None) -> tuple[int, DueCounts]:
+    """(open cases whose deadlines run for the authority, :class:`DueCounts` of them) of the
+    Session's commune as of ``today``, from one pass over the open cases (:func:`open_standings`);
+    ``viewer_id`` as in :func:`due_counts`."""
+    s = Counter(v for _, v in open_standings(session, today or today_vn(), viewer_id=viewer_id).values())
+    return sum(s.values()), DueCounts(s[dl.DUE_SOON], s[dl.OVERDUE])
 
 
 @dataclass(frozen=True)
@@ -271,18 +302,17 @@ def province_summary(session: Session, today: dt.date | None = None, viewer_id: 
     communes' code order, as of ``today``; ``viewer_id``: the staff account reading
     (denunciations naming it are not counted)."""
     today = today or today_vn()
-    by_commune: dict[int, list[str]] = {}
+    # due soon / overdue need working days (Python, one pass); the open cases are counted by SQL
+    by_commune: dict[int, Counter[str]] = {}
     for cid, s in open_standings(session, today, viewer_id=viewer_id).values():
-        by_commune.setdefault(cid, []).append(s)
-    open_counts: dict[int, int] = {}
-    opened = select(Complaint.commune_id).where(Complaint.state.in_(sorted(OPEN_STATES)))
+        by_commune.setdefault(cid, Counter())[s] += 1
+    opened = (select(Complaint.commune_id, func.count()).where(Complaint.state.in_(sorted(OPEN_STATES)))
+              .group_by(Complaint.commune_id))
     if viewer_id is not None:
         opened = opened.where(not_naming(viewer_id))
-    for cid, in session.execute(opened):
-        open_counts[cid] = open_counts.get(cid, 0) + 1
+    open_counts: dict[int, int] = {cid: n for cid, n in session.execute(opened).all()}
     out = []
     for c in session.scalars(select(Commune).where(Commune.active.is_(True)).order_by(Commune.code)):
-        s = by_commune.get(c.id, [])
-        out.append(CommuneCases(c.id, c.code, c.name, open_counts.get(c.id, 0), s.count(dl.DUE_SOON),
-                                s.count(dl.OVERDUE)))
+        s = by_commune.get(c.id, Counter())
+        out.append(CommuneCases(c.id, c.code, c.name, open_counts.get(c.id, 0), s[dl.DUE_SOON], s[dl.OVERDUE]))
     return out

@@ -9,7 +9,7 @@ with the old and new values.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -326,6 +326,30 @@ def household_for_intake(session: Session, code: str) -> tuple[Household, Applic
     application = session.scalar(select(Application).where(Application.household_id == h.id)
                                  .order_by(Application.received_on.desc(), Application.id.desc()).limit(1))
     return h, application
+
+
+def record_intake(session: Session, data: CaseInput, household_code: str | None, actor: User | None,
+                  today: dt.date | None = None) -> Complaint:
+    """Record a case from the intake form (:func:`record_case`), its household found by the code or
+    CCCD the clerk typed (:func:`household_for_intake`; its latest application attached). An
+    anonymous case is the only one that may go without: with nothing typed it has no household;
+    with a code typed, that household is looked for like any other. ``data``'s household and
+    application are replaced by what is found. Raises InvalidFields (the household_code field:
+    empty for a named filer, or no such household), and whatever record_case raises."""
+    if data.filer != "anonymous" or (household_code or "").strip():
+        household, application = household_for_intake(session, household_code or "")
+        data = replace(data, household_id=household.id, application_id=application.id if application else None)
+    else:
+        data = replace(data, household_id=None, application_id=None)
+    return record_case(session, data, actor, today)
+
+
+def staff_who_may_be_named(session: Session) -> list[tuple[int, str]]:
+    """(account id, name shown) of the staff a denunciation may name: the active clerks and
+    approvers in the Session's scope, by full name then username."""
+    users = session.scalars(select(User).where(User.active.is_(True), User.role.in_(("clerk", "approver")))
+                            .order_by(User.full_name, User.username))
+    return [(u.id, u.display_name) for u in users]
 
 
 def recheck_after_decision(session: Session, c: Complaint) -> int | None:
