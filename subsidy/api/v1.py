@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
+from subsidy.api.serializers import iso as _iso, people_and_statuses_json  # _iso: actions and complaints import it from here
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.list_standing import Standing
@@ -308,14 +309,6 @@ def _paged(page: Page, items: list[dict[str, Any]], first: bool) -> Response:
 
 # ----------------------------------------------------------------------------- representations
 
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
-    return value.isoformat()
-
-
 def _masked() -> bool:
     """IDs and phones are masked for the province's roles, as on their pages (domain.md §10)."""
     return g.api_user.role in PROVINCE_ROLES
@@ -463,16 +456,9 @@ def household(household_id: int) -> Response:
     hh = lookup.get_household(session, household_id)
     body = household_json(hh)
     # Members' IDs are personal data: in full for the commune's staff only, masked for others.
-    full_ids = g.api_user.role in MEMBER_ID_ROLES
-    body["people"] = [
-        {"name": m.name, "relation": m.relation, "birth_date": _iso(m.birth_date), "birth_year": m.birth_year,
-         "gender": m.gender, "citizen_id": (m.citizen_id if full_ids else vn.mask_id(m.citizen_id))
-         if m.citizen_id else None, "citizen_id_kind": m.citizen_id_kind}
-        for m in households_svc.members_of(session, [hh.id]).get(hh.id, [])]
-    body["statuses"] = [
-        {"year": st.year, "status": st.status, "decision_number": st.decision_number,
-         "decision_date": _iso(st.decision_date), "source": st.source, "note": st.note}
-        for st in households_svc.status_history(session, hh.id)]
+    body.update(people_and_statuses_json(households_svc.members_of(session, [hh.id]).get(hh.id, []),
+                                         households_svc.status_history(session, hh.id),
+                                         full_ids=g.api_user.role in MEMBER_ID_ROLES))
     return _one("household", hh.id, body)
 
 
