@@ -226,3 +226,34 @@ def test_search_text_and_tokens_are_folded_ascii():
     assert hl.search_tokens("ĐẶNG  Văn") == ["dang", "van"]
     assert hl.search_tokens("nguyen van hung") == ["nguyen", "van", "hung"]
     assert hl.search_tokens("%_'") == []
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("0386300391", "0386300391"), ("0912345678", "0912345678"), (386300391, "0386300391"),
+    (912345678, "0912345678"), (" 0912345678 ", "0912345678"), ("0912 345 678", "0912345678"),
+    ("84912345678", "0912345678"), (84912345678, "0912345678"), ("+84 912 345 678", "0912345678"),
+    ("912345678", "0912345678"), (912345678.0, "0912345678"),
+])
+def test_parse_phone_the_usual_cells(value, expected):
+    from subsidy.domain.household_list import parse_phone
+
+    assert parse_phone(value) == expected
+
+
+@pytest.mark.parametrize("value, message", [
+    ("0212345678", "Số điện thoại «0212345678» không đúng dạng: số di động phải bắt đầu bằng 03, 05, 07, 08 "
+                   "hoặc 09. Hãy kiểm tra lại với người dân."),
+    (212345678, "Số điện thoại «0212345678» không đúng dạng: số di động phải bắt đầu bằng 03, 05, 07, 08 "
+                "hoặc 09. Hãy kiểm tra lại với người dân."),
+    ("0012345678", "Số điện thoại «0012345678» không đúng dạng: số di động phải bắt đầu bằng 03, 05, 07, 08 "
+                   "hoặc 09. Hãy kiểm tra lại với người dân."),
+    ("091234567", "Số điện thoại «091234567» có 9 chữ số, nhưng số di động phải có đúng 10 chữ số. "
+                  "Hãy kiểm tra lại với người dân."),
+])
+def test_parse_phone_refuses_what_is_no_mobile_number(value, message):
+    from subsidy.domain import vn
+    from subsidy.domain.household_list import parse_phone
+
+    with pytest.raises(vn.VnValueError) as err:
+        parse_phone(value)
+    assert str(err.value) == message

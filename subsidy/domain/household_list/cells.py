@@ -197,6 +197,10 @@ def id_digits(value: Any, what: str, length_hint: str) -> str:
 parse_hamlet = lru_cache(maxsize=4096)(normalize_hamlet)
 
 
+#: The second digit of a Vietnamese mobile number (vn.normalize_phone: 03, 05, 07, 08, 09).
+_MOBILE_SECOND = "35789"
+
+
 def parse_phone(value: Any) -> str:
     """A phone cell as stored: 10 digits starting 03/05/07/08/09 (:func:`vn.normalize_phone`, the
     rule of the household form), after the ID checks of :func:`id_digits` (no float, no
@@ -211,6 +215,16 @@ def parse_phone(value: Any) -> str:
     Raises :class:`vn.VnValueError` with the reason (normalize_phone's messages).
     Source: domain.md §9 (Phone).
     """
+    # The two shapes nearly every cell has, answered at once (the checks below would return them
+    # unchanged): ten ASCII digits 0[35789]…, and a number cell that lost its leading 0.
+    cls = value.__class__
+    if cls is str:
+        if len(value) == 10 and value[0] == "0" and value[1] in _MOBILE_SECOND and value.isascii() and value.isdigit():
+            return value
+    elif cls is int and 300_000_000 <= value < 1_000_000_000 and value % 100_000:
+        text = str(value)
+        if text[0] in _MOBILE_SECOND:
+            return "0" + text
     text = id_digits(value, "Số điện thoại", "đủ 10 chữ số")
     try:
         digits = vn.normalize_digits(text, "Số điện thoại")
