@@ -56,7 +56,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     fonts.register_fonts()
 
     from subsidy import api, cli, jobs, request_scope, web
+    from subsidy.web import ids
 
+    ids.init_app(app)  # before any route is added: every <int:…> is a row id
     request_scope.init_app(app)
     jobs.init_app(app)
     web.init_app(app)

@@ -36,6 +36,7 @@ from subsidy.services.errors import ServiceError
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import list_page
+from subsidy.web.ids import row_id
 from subsidy.web.permissions import may
 from subsidy.web.refusals import put_field_errors, show_refusal
 from subsidy.web.viewlog import record_list_view, record_view
@@ -110,7 +111,7 @@ def bulk_check():
 @roles_required("clerk")
 def new():
     session = db_session()
-    household = pages.household_or_none(session, request.values.get("household_id", type=int))
+    household = pages.household_or_none(session, row_id(request.values.get("household_id")))
     q = request.args.get("q", "").strip()
     results = []
     if q and household is None:

@@ -1,0 +1,47 @@
+"""Row ids in addresses: the ``<int:…>`` URL converter of the whole app (web and API) and the one
+parse helper for ids that come in a query string or form.
+
+A row id is a positive 32-bit integer (the primary keys are INTEGER, which PostgreSQL stores in 32
+bits and SQLite checks against 64). A larger number in an address names no row: it answers 404
+before any query is made, instead of failing in the database driver (SQLite raises OverflowError
+at 2**63, PostgreSQL rejects the parameter as out of range for integer)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+#: The largest id any table can hold (PostgreSQL INTEGER: 2**31 - 1).
+MAX_ROW_ID = 2**31 - 1
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:name>``: digits from 0 to MAX_ROW_ID; anything larger does not match the rule, so
+    the request answers 404 like any id with no row."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - werkzeug's names
+                 max: int | None = None, signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min,
+                         max=MAX_ROW_ID if max is None else min_of(max, MAX_ROW_ID), signed=signed)
+
+
+def min_of(a: int, b: int) -> int:
+    """The smaller of two ints (``min`` is shadowed by werkzeug's argument name above)."""
+    return a if a <= b else b
+
+
+def row_id(value: Any) -> int | None:
+    """``value`` (a query-string or form field) as a row id, or None when it is missing, not a
+    whole number, below 1 or above MAX_ROW_ID (such an id names no row)."""
+    try:
+        n = int(str(value).strip()) if value is not None else None
+    except ValueError:
+        return None
+    return n if n is not None and 1 <= n <= MAX_ROW_ID else None
+
+
+def init_app(app: Flask) -> None:
+    """Make ``int`` in every route of ``app`` mean RowIdConverter; must run before any blueprint
+    is registered (a rule binds its converter when it is added)."""
+    app.url_map.converters["int"] = RowIdConverter

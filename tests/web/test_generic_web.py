@@ -1,0 +1,78 @@
+"""Behaviour every page shares: ids too large for any table answer 404 before a query."""
+from __future__ import annotations
+
+import pytest
+from werkzeug.routing import IntegerConverter
+
+from subsidy.web.ids import MAX_ROW_ID, row_id
+
+# PostgreSQL INTEGER is 32 bits; SQLite raised OverflowError from 2**63.
+HUGE = (2**31, 2**63, 2**64, 99999999999999999999)
+
+
+def _int_rules(app):
+    for rule in app.url_map.iter_rules():
+        ints = [name for name, conv in rule._converters.items() if isinstance(conv, IntegerConverter)]
+        if ints:
+            yield rule, ints
+
+
+def _url(rule, ints, value: int) -> str:
+    """The rule's address with ``value`` for each int and a plain word for the other parts."""
+    path = rule.rule
+    for name in ints:
+        path = path.replace(f"<int:{name}>", str(value))
+    others = {"<slug>": "danh-sach", "<ext>": "pdf", "<target>": "thu-ly", "<path:filename>": "x.css"}
+    for k, v in others.items():
+        path = path.replace(k, v)
+    assert "<" not in path, path
+    return path
+
+
+def test_every_int_route_uses_the_row_id_bound(app):
+    rules = list(_int_rules(app))
+    assert len(rules) >= 50  # web and API together
+    for rule, ints in rules:
+        for name in ints:
+            assert rule._converters[name].max == 2**31 - 1, rule.rule
+
+
+@pytest.mark.parametrize("role", ["admin", "clerk", "approver"])
+def test_every_int_route_answers_404_to_a_huge_id(app, client, login_as, role):
+    login_as(role)
+    checked = 0
+    for rule, ints in _int_rules(app):
+        for value in HUGE:
+            url = _url(rule, ints, value)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                resp = client.open(url, method=method)
+                assert resp.status_code == 404, (method, url, resp.status_code)
+                checked += 1
+    assert checked >= 4 * 50
+
+
+def test_the_api_answers_problem_json_404(client, make_user):
+    resp = client.get(f"/api/v1/households/{2**63}")
+    assert resp.status_code == 404
+    assert resp.mimetype == "application/problem+json"
+
+
+def test_the_largest_id_is_still_an_id_that_names_no_row(client, login_as):
+    login_as("clerk")
+    assert client.get(f"/ho-gia-dinh/{MAX_ROW_ID}").status_code == 404
+
+
+@pytest.mark.parametrize("value", [str(2**63), str(2**64), "99999999999999999999", "-3", "0", "abc", "", " 7x"])
+def test_query_string_household_id_names_no_household(client, login_as, value):
+    login_as("clerk")
+    resp = client.get(f"/ho-so/moi?household_id={value}")
+    assert resp.status_code == 200
+    assert row_id(value) is None
+
+
+def test_row_id_parses_plain_ids():
+    assert row_id("42") == 42
+    assert row_id(" 42 ") == 42
+    assert row_id(MAX_ROW_ID) == MAX_ROW_ID
+    assert row_id(MAX_ROW_ID + 1) is None
+    assert row_id(None) is None
