@@ -75,7 +75,7 @@ def _urls(app: Any, ids: dict[str, int]) -> list[tuple[str, str, str]]:
         for arg in sorted(rule.arguments):
             if arg in ids:
                 choices.append([(arg, ids[arg])])
-            elif type(rule._converters[arg]).__name__ == "IntegerConverter":
+            elif type(rule._converters[arg]).__name__ in ("IntegerConverter", "RowIdConverter"):
                 choices.append([(arg, 1)])  # a record of no commune (the province's), or none
             else:
                 choices.append([(arg, v) for v in strings.get(arg, ["x"])])
@@ -94,7 +94,7 @@ def _own_lists(app: Any, ids: dict[str, int]) -> set[str]:
     ``/tai-ve/ho-gia-dinh.xlsx``): they answer, and their content is checked by
     test_exports_hold_only_the_accounts_commune."""
     return {r.endpoint for r in app.url_map.iter_rules()
-            if r.arguments and not any(type(r._converters[a]).__name__ == "IntegerConverter" for a in r.arguments)}
+            if r.arguments and not any(type(r._converters[a]).__name__ in ("IntegerConverter", "RowIdConverter") for a in r.arguments)}
 
 
 def _a_state(app: Any, commune_id: int) -> tuple:

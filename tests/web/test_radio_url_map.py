@@ -88,7 +88,7 @@ def _values(rule: Any) -> list[dict[str, Any]]:
     choices = []
     for arg in sorted(rule.arguments):
         conv = type(rule._converters[arg]).__name__
-        if conv == "IntegerConverter":
+        if conv in ("IntegerConverter", "RowIdConverter"):  # RowIdConverter: the app's <int:>
             choices.append([(arg, v) for v in INT_VALUES])
         elif conv in ("UnicodeConverter", "PathConverter", "AnyConverter"):
             opts = getattr(rule._converters[arg], "items", None) or STRING_VALUES
