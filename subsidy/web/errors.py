@@ -4,9 +4,13 @@ from __future__ import annotations
 import math
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, flash, jsonify, make_response, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+from subsidy.web.urls import safe_next
 
 MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không đúng. Hãy quay lại, kiểm tra và gửi lại."),
@@ -55,6 +59,55 @@ def wait_sentence(seconds: int | None) -> str:
     return f"Bạn đã thử quá nhiều lần. Hãy chờ khoảng {wait} rồi thử lại."
 
 
+#: Said when an address that only a button may send (a POST action) is opened or reloaded.
+ACTION_BY_BUTTON = ("Địa chỉ này là một thao tác, chỉ thực hiện được bằng nút trên trang của nó, không mở trực tiếp "
+                    "(ví dụ khi tải lại trang). Chưa có gì thay đổi. Nếu vẫn cần làm, hãy bấm lại nút trên trang.")
+
+
+def owning_page(path: str) -> str | None:
+    """The nearest page above ``path`` that answers GET: ``/danh-sach/7`` for
+    ``/danh-sach/7/trinh``, ``/danh-sach`` for ``/danh-sach/phan-bo``; None when only the home
+    page is above it. Used when a POST-only action's address is opened with GET."""
+    adapter = current_app.url_map.bind("localhost")
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 2:
+        parts.pop()
+        parent = "/".join(parts)
+        try:
+            adapter.match(parent, method="GET")
+        except RequestRedirect as moved:  # the section's list is at "/danh-sach/"
+            return urlsplit(moved.new_url).path
+        except HTTPException:  # no page there (404), or not one for GET (405)
+            continue
+        return parent
+    return None
+
+
+def action_by_button(err: HTTPException) -> Any:
+    """GET (a reload, a bookmark) on an address that only accepts POST: back to the page the
+    action belongs to with ACTION_BY_BUTTON said there (303), or, with no such page, a 405 page
+    saying it and linking to the page the browser came from."""
+    target = owning_page(request.path)
+    if target is not None:
+        flash(ACTION_BY_BUTTON, "warning")
+        return redirect(target, code=303)
+    back = safe_next(request.referrer and _path_of(request.referrer), "")
+    resp = make_response(render_template("errors/error.html", code=405, title=MESSAGES[405][0],
+                                         detail=ACTION_BY_BUTTON, back=back), 405)
+    for name, value in err.get_headers():
+        if name.lower() == "allow":
+            resp.headers[name] = value
+    return resp
+
+
+def _path_of(url: str) -> str:
+    """The path and query of ``url`` on this site (a Referer is absolute)."""
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.host:
+        return ""
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def init_app(app: Flask) -> None:
     from subsidy.domain.scope import CommuneRequired
 
@@ -74,6 +127,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException) -> Any:
         code = err.code or 500
+        if code == 405 and request.method in ("GET", "HEAD") and not request.path.startswith("/api/"):
+            return action_by_button(err)
         title, detail = MESSAGES.get(code, (err.name, err.description or ""))
         retry_after = None
         if code == 429:

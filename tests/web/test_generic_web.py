@@ -76,3 +76,46 @@ def test_row_id_parses_plain_ids():
     assert row_id(MAX_ROW_ID) == MAX_ROW_ID
     assert row_id(MAX_ROW_ID + 1) is None
     assert row_id(None) is None
+
+
+# --- GET on an action that only a button may send --------------------------------------------
+
+from subsidy.web.errors import ACTION_BY_BUTTON  # noqa: E402
+
+
+@pytest.mark.parametrize("action, owner", [
+    ("/danh-sach/1/trinh", "/danh-sach/1"),
+    ("/danh-sach/phan-bo", "/danh-sach/"),
+    ("/ho-so/3/kiem-tra", "/ho-so/3"),
+    ("/ho-gia-dinh/4/luu-tru", "/ho-gia-dinh/4"),
+])
+def test_reloading_an_action_goes_back_to_its_page_and_says_why(client, login_as, action, owner):
+    login_as("clerk")
+    resp = client.get(action)
+    assert resp.status_code == 303
+    assert resp.headers["Location"] == owner
+    page = client.get("/danh-sach/").get_data(as_text=True)  # the flash is shown on the next page
+    assert "chỉ thực hiện được bằng nút trên trang" in page
+
+
+def test_an_action_with_no_page_above_it_says_so_and_links_back(client, login_as):
+    login_as("clerk")
+    resp = client.get("/dang-xuat", headers={"Referer": "http://localhost/ho-so"})
+    assert resp.status_code == 405
+    assert "POST" in resp.headers["Allow"]
+    page = resp.get_data(as_text=True)
+    assert "chỉ thực hiện được bằng nút trên trang" in page
+    assert 'href="/ho-so">Quay lại trang trước' in page
+    # a referrer on another site is not linked
+    other = client.get("/dang-xuat", headers={"Referer": "https://example.com/x"}).get_data(as_text=True)
+    assert "Quay lại trang trước" not in other
+
+
+def test_the_api_keeps_its_plain_405(client):
+    resp = client.get("/api/v1/applications/1/corrections")
+    assert resp.status_code == 405
+    assert resp.mimetype == "application/problem+json"
+
+
+def test_the_message_says_what_and_how():
+    assert "Chưa có gì thay đổi" in ACTION_BY_BUTTON and "hãy bấm lại nút" in ACTION_BY_BUTTON
