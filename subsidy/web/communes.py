@@ -61,8 +61,13 @@ def show(commune_id: int):
             session.commit()
             flash("Đã lưu thông tin xã.", "success")
             return redirect(url_for("communes.show", commune_id=commune.id))
-    return render_template("communes/show.html", commune=commune, form=form, hamlet_form=HamletForm(formdata=None),
-                           confirm=ConfirmForm(), unlisted=svc.unlisted_hamlets(session, commune.id))
+    return _show(commune, form, HamletForm(formdata=None))
+
+
+def _show(commune: Commune, form: CommuneForm, hamlet_form: HamletForm):
+    """The commune's page with its two forms (either may be one given back with its errors: 422)."""
+    return render_template("communes/show.html", commune=commune, form=form, hamlet_form=hamlet_form,
+                           confirm=ConfirmForm(), unlisted=svc.unlisted_hamlets(db_session(), commune.id))
 
 
 @bp.route("/<int:commune_id>/trang-thai", methods=["POST"])
@@ -89,13 +94,15 @@ def add_hamlet(commune_id: int):
         try:
             hamlet = svc.add_hamlet(session, commune, form.name.data, current_user)
         except ServiceError as err:
-            show_refusal(err)
+            show_refusal(err, form)
         else:
             session.commit()
             flash(f"Đã thêm «{hamlet.name}».", "success")
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("communes.show", commune_id=commune.id))
+            return redirect(url_for("communes.show", commune_id=commune.id))
+    # given back with what was typed and why (422); the commune's own form as it is stored
+    edit = CommuneForm(formdata=None, obj=commune)
+    edit.recipients.data = (commune.recipients or "").replace(";", "\n")
+    return _show(commune, edit, form)
 
 
 @bp.route("/<int:commune_id>/ap/<int:hamlet_id>", methods=["POST"])

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash
+from flask import flash, g
 
 from subsidy.request_scope import db_session
 from subsidy.services.errors import InvalidFields
+
+
+def refused_here() -> None:
+    """Mark this request's page as a refusal shown again (a form given back, a report that could not
+    be made): web.security answers it 422 instead of 200, as a form with errors is."""
+    g.subsidy_refused = True
 
 
 def put_field_errors(form: Any, field_errors: dict[str, str]) -> None:
@@ -38,6 +44,8 @@ def show_refusal(err: Exception, form: Any = None) -> None:
     anything else, and every refusal when there is no form (the view redirects), is flashed as an
     error above the page."""
     db_session().rollback()
+    if form is not None:
+        refused_here()
     if form is not None and isinstance(err, InvalidFields):
         put_field_errors(form, err.field_errors)
         return

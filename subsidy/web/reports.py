@@ -26,6 +26,7 @@ from subsidy.services import tally as svc
 from subsidy.services.tally import province as province_svc
 from subsidy.services.errors import ServiceError
 from subsidy.web import commune_scope
+from subsidy.web.refusals import refused_here
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
 
@@ -115,6 +116,7 @@ def tally():
         report = _report(form)
     except ServiceError as err:
         report, error = None, str(err)
+        refused_here()
     return render_template(
         "reports/tally.html", form=form, report=report, error=error,
         sections=sections(report) if report else [], roman=ROMAN,

@@ -27,9 +27,12 @@ HSTS = "max-age=31536000"
 
 
 def _harden(response: Any) -> Any:
-    # A form sent back with its errors is "422 Unprocessable Content", not a success.
-    if (request.method == "POST" and response.status_code == 200 and response.mimetype == "text/html"
-            and any(f.errors for f in g.get("subsidy_forms", ()))):
+    # A form sent back with its errors (or a refusal shown with it: refusals.refused_here) is "422
+    # Unprocessable Content", not a success; a form read from the query string (the report chooser)
+    # too. Every form re-rendered this way goes through here.
+    if (response.status_code == 200 and response.mimetype == "text/html"
+            and (request.method == "POST" or request.args)
+            and (g.get("subsidy_refused") or any(f.errors for f in g.get("subsidy_forms", ())))):
         response.status_code = 422
     # Staff pages, downloads and the status check may show CCCDs and phones: never stored by a
     # browser or a proxy (the back button asks the server again, which checks the sign-in).

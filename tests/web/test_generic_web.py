@@ -119,3 +119,50 @@ def test_the_api_keeps_its_plain_405(client):
 
 def test_the_message_says_what_and_how():
     assert "Chưa có gì thay đổi" in ACTION_BY_BUTTON and "hãy bấm lại nút" in ACTION_BY_BUTTON
+
+
+# --- a form given back with its errors answers 422 ----------------------------------------------
+
+def test_add_hamlet_refused_is_given_back_with_422(app, client, login_as):
+    from sqlalchemy import select
+
+    from subsidy.models import Commune
+
+    login_as("admin")
+    client.get("/")  # makes the first commune from the defaults
+    s = app.extensions["subsidy.sessionmaker"]()
+    commune_id = s.scalar(select(Commune.id))
+    s.close()
+    empty = client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": ""})
+    assert empty.status_code == 422
+    assert 'action="/quan-tri/xa/%d/ap"' % commune_id in empty.get_data(as_text=True)
+    formula = client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": "=1+2"})
+    assert formula.status_code == 422
+    assert "bắt đầu bằng ký tự «=»" in formula.get_data(as_text=True)
+    assert 'value="=1+2"' in formula.get_data(as_text=True)  # what was typed is kept
+    ok = client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": "Ấp Mới"})
+    assert ok.status_code == 302
+
+
+def test_a_commune_role_without_a_commune_is_given_back_with_422(app, client, login_as):
+    from subsidy.services import communes
+
+    s = app.extensions["subsidy.sessionmaker"]()
+    communes.create_commune(s, communes.CommuneInput(code="XAA", name="xã An"), None)
+    communes.create_commune(s, communes.CommuneInput(code="XAB", name="xã Bình"), None)
+    s.commit()
+    s.close()
+    login_as("admin")
+    resp = client.post("/quan-tri/tai-khoan/tao", data={"username": "thuha", "full_name": "Lê Thu Hà",
+                                                         "role": "clerk", "commune": ""})
+    assert resp.status_code == 422
+    page = resp.get_data(as_text=True)
+    assert 'value="thuha"' in page
+
+
+@pytest.mark.parametrize("query", ["ky=thang&thang=abc", "ky=nam&nam=abc", "ky=thang&thang=2099-01"])
+def test_the_report_chooser_with_a_mistake_answers_422(client, login_as, query):
+    login_as("clerk")
+    assert client.get(f"/bao-cao?{query}").status_code == 422
+    assert client.get("/bao-cao").status_code == 200
+    assert client.get("/bao-cao?ky=nam&nam=2026").status_code == 200

@@ -24,10 +24,11 @@ def test_admin_creates_a_commune_its_hamlets_and_a_clerk_of_it(app, client, logi
     assert (commune.name, commune.issuing_body, commune.place_name) == ("xã Tân An", "ỦY BAN NHÂN DÂN XÃ TÂN AN",
                                                                        "Tân An")
     s.close()
-    for name in ("Ấp 1", "Ấp 2", "Ấp 1"):
-        client.post(f"/quan-tri/xa/{commune.id}/ap", data={"name": name})
+    codes = [client.post(f"/quan-tri/xa/{commune.id}/ap", data={"name": name}) for name in ("Ấp 1", "Ấp 2", "Ấp 1")]
+    assert [r.status_code for r in codes] == [302, 302, 422]  # the second «Ấp 1» is given back, saying why
+    assert "đã có «Ấp 1»" in _text(codes[2])
     page = _text(client.get(f"/quan-tri/xa/{commune.id}"))
-    assert "Ấp 1" in page and "Ấp 2" in page and "đã có «Ấp 1»" in page
+    assert "Ấp 1" in page and "Ấp 2" in page
     s = app.extensions["subsidy.sessionmaker"]()
     hamlet = s.scalar(select(Hamlet).where(Hamlet.commune_id == commune.id, Hamlet.name == "Ấp 2"))
     s.close()

@@ -29,9 +29,9 @@ MARCH_31 = (
 )
 
 
-def page(client: Any, query: str = "") -> str:
+def page(client: Any, query: str = "", status: int = 200) -> str:
     resp = client.get("/phat-thanh/" + query)
-    assert resp.status_code == 200, resp.status_code
+    assert resp.status_code == status, resp.status_code
     return html.unescape(resp.get_data(as_text=True))
 
 
@@ -102,7 +102,7 @@ def test_csv_download(client, login_as, history):
 
 def test_bad_date_is_refused_politely(client, login_as, history):
     login_as("radio")
-    body = page(client, "?ngay=03/31/2026")  # month first: month 31 does not exist
+    body = page(client, "?ngay=03/31/2026", 422)  # month first: month 31 does not exist
     assert "tháng 31 không hợp lệ (tháng phải từ 1 đến 12). Ngày phải viết theo thứ tự ngày/tháng/năm" in body
     # day first, as typed in the page's text field (dd/mm/yyyy or dd-mm-yyyy), is the same day as the ISO link
     assert MARCH_31 in page(client, "?ngay=31-03-2026") and MARCH_31 in page(client, "?ngay=31/03/2026")
