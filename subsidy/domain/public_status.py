@@ -67,7 +67,11 @@ PUBLIC_STEPS: dict[str, PublicStep] = {
     ),
     State.refused.value: PublicStep(
         "Hồ sơ không được chấp thuận.",
-        f"Để biết lý do, mời chủ hộ đến {_OFFICE}.",
+        # the right to complain (Luật Khiếu nại 2011, Điều 9: 90 days from knowing the decision;
+        # the same figure as rulesets/complaints/deadlines.json "filing")
+        f"Để biết lý do, mời chủ hộ đến {_OFFICE}. Nếu không đồng ý, chủ hộ có quyền khiếu nại: nộp đơn "
+        f"hoặc đến trình bày trực tiếp tại {_OFFICE} trong vòng 90 ngày kể từ ngày biết hồ sơ không được "
+        "chấp thuận; xã ghi nhận đơn và trả lời theo Luật Khiếu nại.",
     ),
 }
 

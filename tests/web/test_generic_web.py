@@ -166,3 +166,19 @@ def test_the_report_chooser_with_a_mistake_answers_422(client, login_as, query):
     assert client.get(f"/bao-cao?{query}").status_code == 422
     assert client.get("/bao-cao").status_code == 200
     assert client.get("/bao-cao?ky=nam&nam=2026").status_code == 200
+
+
+# --- the public status check of a refused application --------------------------------------------
+
+def test_a_refused_application_s_status_says_how_to_complain(app, client):
+    import html
+
+    from tests.web.test_public_status import CODE, add_application, check
+
+    add_application(app, state="refused")
+    resp = check(client, CODE, "5678")
+    assert resp.status_code == 200
+    page = " ".join(html.unescape(resp.get_data(as_text=True)).split())
+    assert "Hồ sơ không được chấp thuận." in page
+    assert ("Nếu không đồng ý, chủ hộ có quyền khiếu nại: nộp đơn hoặc đến trình bày trực tiếp tại Bộ phận "
+            "tiếp nhận và trả kết quả của Ủy ban nhân dân xã trong vòng 90 ngày") in page
