@@ -40,3 +40,15 @@ def test_every_listed_command_shows_its_required_arguments_and_options(app):
                 assert param.human_readable_name in words, f"{entry!r} does not show {param.human_readable_name}"
             else:
                 assert words & set(param.opts), f"{entry!r} does not show {param.opts[0]}"
+
+
+def test_the_walkthrough_uses_sample_files_of_the_repository():
+    """A clone outside the workplace has no ../shared/data: every sample file the README names is one
+    of tests/data, and the supplement is imported into the same year as the list it adds to (E1)."""
+    text = README.read_text(encoding="utf-8")
+    named = re.findall(r"(?<![\w/.])((?:\.\./shared/data|tests/data)/[\w.-]+\.(?:xlsx|csv))", text)
+    assert "tests/data/ho-ngheo-2025-phu-tan.xlsx" in named and "tests/data/ho-ngheo-2025-bo-sung.csv" in named
+    for path in named:
+        assert path.startswith("tests/data/") and (README.parent / path).is_file(), path
+    assert "import-households tests/data/ho-ngheo-2025-bo-sung.csv --year 2026 --supplement" in text
+    assert "«Phân bổ máy cho xã»" in text and "«Ghi phân bổ mới…»" in text
