@@ -182,3 +182,10 @@ def test_a_refused_application_s_status_says_how_to_complain(app, client):
     assert "Hồ sơ không được chấp thuận." in page
     assert ("Nếu không đồng ý, chủ hộ có quyền khiếu nại: nộp đơn hoặc đến trình bày trực tiếp tại Bộ phận "
             "tiếp nhận và trả kết quả của Ủy ban nhân dân xã trong vòng 90 ngày") in page
+
+
+def test_list_filters_take_the_whole_line_on_a_phone(client):
+    """At 390 px a select shrunk to share a line cut its choice («Thiết bị đã nhậ»): below 700 px
+    each select of the list filters takes the whole width (tests/e2e/screens shows it)."""
+    css = client.get("/static/css/app.css").get_data(as_text=True)
+    assert "@media (max-width:699px){.list-filters select,.hh-filters select{flex:1 1 100%}}" in css
