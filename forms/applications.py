@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms.base import BaseForm
+from subsidy.domain.quantities import MAX_PHONES, PHONES_RANGE_MESSAGE
 from subsidy.domain import vn
 from subsidy.domain.labels import PRIOR_DEVICE_CHOICES, SUPPORT_FORM_LABELS
 
@@ -96,7 +97,7 @@ class MoveForm(BaseForm):
 
 class AllocationForm(BaseForm):
     quantity = IntegerField("Số máy được phân bổ", validators=[
-        InputRequired("Hãy nhập số máy."), NumberRange(min=1, max=100000, message="Số máy phải từ 1 trở lên.")])
+        InputRequired("Hãy nhập số máy."), NumberRange(min=1, max=MAX_PHONES, message=PHONES_RANGE_MESSAGE)])
     allocated_on = DateField("Ngày phân bổ", validators=[InputRequired("Hãy nhập ngày phân bổ.")])
     source_document = StringField("Văn bản phân bổ (số, ngày, cơ quan)", validators=[
         DataRequired("Hãy ghi văn bản phân bổ."), Length(max=255)])

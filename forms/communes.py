@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from forms.applications import VnDateField
 from forms.base import BaseForm
+from subsidy.domain.quantities import MAX_PHONES, PHONES_RANGE_MESSAGE
 from subsidy.domain.labels import APPROVAL_LEVEL_LABELS
 
 APPROVAL_CHOICES = [SelectChoice(code, label) for code, label in APPROVAL_LEVEL_LABELS.items()]
@@ -43,5 +44,5 @@ class ShareForm(BaseForm):
     province_allocation = SelectField("Văn bản phân bổ của tỉnh", choices=[], validate_choice=False)
     commune = SelectField("Xã", choices=[], validate_choice=False)
     quantity = IntegerField("Số máy chia cho xã", validators=[
-        InputRequired("Hãy nhập số máy."), NumberRange(min=1, max=1000000, message="Số máy phải từ 1 trở lên.")])
+        InputRequired("Hãy nhập số máy."), NumberRange(min=1, max=MAX_PHONES, message=PHONES_RANGE_MESSAGE)])
     allocated_on = VnDateField("Ngày chia", validators=[InputRequired("Hãy nhập ngày chia.")])

@@ -20,7 +20,7 @@ from typing import Any
 from flask import Response, g, jsonify, request
 
 from subsidy import jobs as job_queue
-from subsidy.api.v1 import ISO_DAY_REASON, ApiProblem, _iso, application_json, bp, iso_day, token_required
+from subsidy.api.v1 import ApiProblem, _iso, application_json, bp, iso_day, iso_day_reason, token_required
 from subsidy.domain.labels import JOB_LABELS, OUTCOME_LABELS
 from subsidy.domain.list_views import ListFilters
 from subsidy.domain.workflow import WorkflowError
@@ -59,8 +59,8 @@ def _day(body: dict[str, Any], name: str, errors: list[dict[str, str]], default:
         return None
     try:
         return iso_day(raw)
-    except ValueError:
-        errors.append({"name": name, "reason": ISO_DAY_REASON})
+    except ValueError as err:
+        errors.append({"name": name, "reason": iso_day_reason(err)})
         return default
 
 

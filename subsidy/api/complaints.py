@@ -21,7 +21,7 @@ from flask import Response, g, jsonify, request
 from sqlalchemy import select
 
 from subsidy.api.v1 import (
-    COUNTS_ROLES, ISO_DAY_REASON, ApiProblem, Params, _audit_read, _iso, _narrow_to_commune, _paged, bp, iso_day,
+    COUNTS_ROLES, ApiProblem, Params, _audit_read, _iso, _narrow_to_commune, _paged, bp, iso_day, iso_day_reason,
     token_required,
 )
 from subsidy.domain.calendar import month_bounds, today_vn
@@ -120,8 +120,8 @@ def _body_date(body: dict[str, Any], name: str, errors: list[dict[str, str]]) ->
         return None
     try:
         return iso_day(raw)
-    except ValueError:
-        errors.append({"name": name, "reason": ISO_DAY_REASON})
+    except ValueError as err:
+        errors.append({"name": name, "reason": iso_day_reason(err)})
         return None
 
 

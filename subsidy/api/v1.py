@@ -178,11 +178,17 @@ ISO_DAY_REASON = "phải là ngày dạng YYYY-MM-DD, năm 2000–2099"
 
 
 def iso_day(raw: object) -> dt.date:
-    """A day written ``YYYY-MM-DD`` with a year 2000–2099; ValueError for anything else (not a
-    string, another shape, a day that does not exist)."""
+    """A ``YYYY-MM-DD`` day, year 2000–2099; ValueError (vn.VnValueError saying why: "2025-02-31")."""
     if not isinstance(raw, str) or not _ISO_DAY.match(raw):
         raise ValueError(raw)
+    if missing := vn.missing_day(*(int(part) for part in raw.split("-"))):
+        raise vn.VnValueError(f"ngày «{raw}» không có: {missing}; hãy kiểm tra lại ngày, viết dạng YYYY-MM-DD")
     return dt.date.fromisoformat(raw)
+
+
+def iso_day_reason(err: ValueError) -> str:
+    """The 422 reason of ``err`` from iso_day: why the day does not exist, else ISO_DAY_REASON."""
+    return str(err) if isinstance(err, vn.VnValueError) else ISO_DAY_REASON
 
 
 class Params:
@@ -242,8 +248,8 @@ class Params:
             return None
         try:
             return iso_day(raw)
-        except ValueError:
-            self.errors.append({"name": name, "reason": ISO_DAY_REASON})
+        except ValueError as err:
+            self.errors.append({"name": name, "reason": iso_day_reason(err)})
             return None
 
     def commune(self) -> str | None:

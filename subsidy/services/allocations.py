@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from subsidy.db import utcnow
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
+from subsidy.domain.quantities import phones_error
 from subsidy.domain.workflow import State
 from subsidy.domain.scope import CommuneRequired
 from subsidy.models import Allocation, Application, EligibilityDecision, Household, User
@@ -123,15 +124,15 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
     """Record ``quantity`` phones allocated to the commune on ``allocated_on`` by
     ``source_document`` (e.g. "Công văn số 123/STTTT-BCVT"). Audited.
 
-    Raises ServiceError for a quantity below 1, a missing source document, a date in the future,
+    Raises ServiceError for a quantity outside 1 … quantities.MAX_PHONES, a missing source document, a date in the future,
     or a quantity that would bring the devices given — phones allocated (voided allocations left
     out) plus the earlier tablets and learning devices recorded on poor and near-poor households
     (other_devices_count) — above the number of poor and near-poor households on file
     (poor_household_count; domain.md §3); the message gives every number.
     """
 
-    if not isinstance(quantity, int) or quantity < 1:
-        raise ServiceError("Số máy được phân bổ phải là số nguyên từ 1 trở lên.")
+    if phones_error(quantity):
+        raise ServiceError(phones_error(quantity))
     source_document = (source_document or "").strip()
     if not source_document:
         raise ServiceError("Hãy ghi văn bản phân bổ (số và ngày công văn/quyết định).")

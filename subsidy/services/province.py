@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from subsidy.db import utcnow
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
+from subsidy.domain.quantities import phones_error
 from subsidy.domain.scope import APPROVAL_PROVINCE
 from subsidy.models import Allocation, Application, Commune, Household, ProposalList, ProvinceAllocation, User
 from subsidy.models.scoping import ALL_COMMUNES
@@ -42,11 +43,11 @@ def _officer(actor: User | None) -> None:
 def record_received(session: Session, quantity: int, received_on: dt.date, source_document: str,
                     actor: User | None, note: str | None = None) -> ProvinceAllocation:
     """Record ``quantity`` phones the ministry allocated to the province on ``received_on`` by
-    ``source_document``. Audited. Raises ServiceError for a quantity below 1, no document, a
+    ``source_document``. Audited. Raises ServiceError for a quantity outside 1 … quantities.MAX_PHONES, no document, a
     date in the future, or an actor who is not the province officer."""
     _officer(actor)
-    if not isinstance(quantity, int) or quantity < 1:
-        raise ServiceError("Số máy tỉnh được phân bổ phải là số nguyên từ 1 trở lên.")
+    if phones_error(quantity):
+        raise ServiceError(phones_error(quantity))
     source_document = (source_document or "").strip()
     if not source_document:
         raise ServiceError("Hãy ghi văn bản phân bổ của Bộ (số và ngày).")

@@ -74,6 +74,23 @@ def test_correction_errors_say_each_field(client, desk):
     assert _post(client, "/applications/999999/corrections", tok, {"reason": "x"}).status_code == 404
 
 
+def test_a_day_of_the_right_form_that_does_not_exist_is_said_so(client, desk):
+    tok = desk["tokens"]["clerk"]
+    cash = desk["apps"]["cash"]
+    resp = _post(client, f"/applications/{cash}/corrections", tok, {"purchase_date": "2025-02-31", "reason": "x"})
+    conforms(resp, "/applications/{application_id}/corrections", "POST")
+    assert resp.status_code == 422
+    assert resp.get_json()["errors"] == [{"name": "purchase_date", "reason": (
+        "ngày «2025-02-31» không có: tháng 2 năm 2025 chỉ có 28 ngày, không có ngày 31; hãy kiểm tra lại ngày, "
+        "viết dạng YYYY-MM-DD")}]
+    resp = _post(client, f"/applications/{cash}/corrections", tok, {"received_on": "2024-13-01", "reason": "x"})
+    assert resp.get_json()["errors"] == [{"name": "received_on", "reason": (
+        "ngày «2024-13-01» không có: không có tháng 13 (tháng phải từ 1 đến 12); hãy kiểm tra lại ngày, "
+        "viết dạng YYYY-MM-DD")}]
+    resp = _post(client, f"/applications/{cash}/corrections", tok, {"purchase_date": "31/01/2025", "reason": "x"})
+    assert resp.get_json()["errors"] == [{"name": "purchase_date", "reason": "phải là ngày dạng YYYY-MM-DD, năm 2000–2099"}]
+
+
 @pytest.mark.parametrize("role", ["approver", "admin", "radio"])
 def test_only_a_clerk_corrects_and_starts_bulk_checks(client, desk, role):
     tok = desk["tokens"][role]

@@ -30,7 +30,7 @@ wrong and how to fix it.  Every error raised by this package is a :class:`VnValu
 """
 from __future__ import annotations
 
-from .dates import format_date, parse_date, place_date_line
+from .dates import format_date, missing_day, parse_date, place_date_line
 from .digits import normalize_digits, restore_leading_zeros
 from .errors import VnValueError
 from .ids import PROVINCE_CODES, IdCheck, check_citizen_id
@@ -43,6 +43,7 @@ from .search import fold
 from .sorting import sort_key_text
 
 __all__ = [
+    "missing_day",
     "VnValueError",
     "PROVINCE_CODES",
     "normalize_digits",

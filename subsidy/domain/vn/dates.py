@@ -86,13 +86,25 @@ def parse_date(raw: object) -> date:
             f"Ngày «{raw}»: tháng {month} không hợp lệ (tháng phải từ 1 đến 12). Ngày phải viết theo "
             "thứ tự ngày/tháng/năm, ví dụ 05/11/2026 là ngày 5 tháng 11."
         )
-    last = month_bounds(year, month)[1].day
-    if not 1 <= day <= last:
+    missing = missing_day(year, month, day)
+    if missing:
         raise VnValueError(
-            f"Ngày «{raw}»: tháng {month} năm {year} chỉ có {last} ngày, không có ngày {day}. "
-            "Hãy kiểm tra lại ngày (viết theo thứ tự ngày/tháng/năm)."
+            f"Ngày «{raw}»: {missing}. Hãy kiểm tra lại ngày (viết theo thứ tự ngày/tháng/năm)."
         )
     return date(year, month, day)
+
+
+def missing_day(year: int, month: int, day: int) -> str | None:
+    """Why day ``day`` of month ``month`` of ``year`` does not exist, as a clause to put in a
+    sentence — ``"tháng 2 năm 2025 chỉ có 28 ngày, không có ngày 31"``, ``"không có tháng 13
+    (tháng phải từ 1 đến 12)"`` — or None if it exists. The one wording of a day that does not
+    exist (forms, imports and the JSON API)."""
+    if not 1 <= month <= 12:
+        return f"không có tháng {month} (tháng phải từ 1 đến 12)"
+    last = month_bounds(year, month)[1].day
+    if not 1 <= day <= last:
+        return f"tháng {month} năm {year} chỉ có {last} ngày, không có ngày {day}"
+    return None
 
 
 def place_date_line(place: str, d: date) -> str:

@@ -68,6 +68,7 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     check_approving_level(session, proposal_list, actor)
     decision, _reason, errors = _decision_checks(proposal_list, decision_number, decision_date, approving_body,
                                                  today=today_vn())
+    errors = errors or _number_taken(session, proposal_list, decision)
     if errors:
         raise InvalidDecision(errors)
     assert decision is not None
@@ -95,6 +96,28 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
                   "applications": [None, len(apps)]})
     session.flush()
     return apps
+
+
+def _number_taken(session: Session, proposal_list: ProposalList,
+                  decision: decisions.Decision | None) -> dict[str, str]:
+    """Rule R5-QĐ (Nghị định 30/2020/NĐ-CP, Điều 15: a document's number runs per issuing body
+    and year): ``{"decision_number": message}`` when another list of the same commune already
+    carries ``decision.number`` with a decision date in the same calendar year, else ``{}``.
+    Reads only (the commune's lists, any state)."""
+    if decision is None:
+        return {}
+    year = decision.date.year
+    other = session.scalars(select(ProposalList).where(
+        ProposalList.commune_id == proposal_list.commune_id, ProposalList.id != proposal_list.id,
+        ProposalList.decision_number == decision.number,
+        ProposalList.decision_date >= dt.date(year, 1, 1), ProposalList.decision_date <= dt.date(year, 12, 31),
+    ).order_by(ProposalList.id), execution_options={ALL_COMMUNES: True}).first()
+    if other is None:
+        return {}
+    return {"decision_number": (
+        f"Số quyết định {decision.number} năm {year} đã được ghi cho danh sách {other.number} "
+        f"(ngày {other.decision_date:%d/%m/%Y}). Mỗi quyết định của xã có một số riêng trong năm: hãy kiểm tra "
+        "lại số in trên quyết định phê duyệt danh sách này.")}
 
 
 class InvalidDecision(InvalidFields):
@@ -196,6 +219,7 @@ def correct_decision(session: Session, proposal_list: ProposalList, decision_num
                            "Hãy ghi nhận phê duyệt với số, ngày và cơ quan đúng.")
     decision, reason, errors = _decision_checks(proposal_list, decision_number, decision_date, approving_body,
                                                 today=today or today_vn(), correction=True, reason=reason)
+    errors = errors or _number_taken(session, proposal_list, decision)
     if errors:
         raise InvalidDecision(errors)
     assert decision is not None
