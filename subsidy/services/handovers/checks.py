@@ -13,8 +13,9 @@ from subsidy.domain import tracking, vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import STATE_LABELS
 from subsidy.domain.workflow import State, WorkflowError, check_move
-from subsidy.models import Application, RuleSet, User
+from subsidy.models import Application, Household, RuleSet, User
 from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
+from subsidy.services.households.people import id_owners, members_of
 from subsidy.services.handovers.imeis import subscriber_warning, taken_imei_errors
 from subsidy.services.handovers.inputs import DEFAULT_TELECOMS, CashPaymentInput, HandoverInput
 from subsidy.services.handovers.lookups import (
@@ -95,6 +96,66 @@ def _recipient(name: str | None, citizen_id: str | None, errors: dict[str, str])
     return clean_name, checked
 
 
+def _recipient_of_household(session: Session, household: Household, name: str, citizen_id: str,
+                            errors: dict[str, str]) -> str:
+    """Rule R6 (domain.md §6 "the household head or a member, with ID number"; §10 "a CCCD belongs
+    to one household in the instance"): a recipient the registry knows must be this household's
+    head or one of its listed members, under their own name and CCCD. Adds to ``errors`` when not:
+
+    * ``recipient_citizen_id``: the CCCD is on file for a person of another household (head or
+      member, any commune) — said without naming that person or household;
+    * ``recipient_name``: the CCCD is this household's head's or a member's, but the name (folded:
+      case, diacritics, đ and spaces ignored — vn.fold) is not that person's;
+    * ``recipient_citizen_id``: the name is this household's head's or a member's whose CCCD on
+      file is another one.
+
+    A person who is on file nowhere (a CCCD no household holds, a name that is not this
+    household's head or member) is accepted: a per-household list names no members, so the
+    member on the day may be someone the registry has never seen; what is refused is a person the
+    registry knows to be someone else. Returns the name as on file for the person matched (the
+    receipt prints it with its diacritics even when typed without), else ``name``. Reads only; ``name``/``citizen_id``
+    already normalised (the checks of their form are done)."""
+    owner = id_owners(session, [citizen_id]).get(citizen_id)
+    people = [(household.head_name, household.citizen_id)] + [
+        (m.name, m.citizen_id) for m in members_of(session, [household.id]).get(household.id, [])]
+    if owner is not None and owner.household_id != household.id:
+        errors["recipient_citizen_id"] = (
+            f"Số định danh {citizen_id} là của một người thuộc hộ khác trong hệ thống, không phải của chủ hộ hay "
+            "thành viên của hộ này. Hãy kiểm tra lại CCCD trên giấy tờ của người nhận: người nhận phải là chủ hộ "
+            "hoặc thành viên của hộ này.")
+        return name
+    wanted = vn.fold(name)
+    if owner is not None:
+        if vn.fold(owner.name) != wanted:
+            who = "chủ hộ" if owner.role == "head" else "thành viên"
+            errors["recipient_name"] = (
+                f"Họ tên người nhận «{name}» không khớp với người có số định danh {citizen_id} trong hộ này "
+                f"({who} {owner.name}). Hãy nhập đúng họ tên trên CCCD, hoặc chọn lại người nhận trong danh sách.")
+            return name
+        return owner.name
+    # A person of the household whose CCCD is not on file yet.
+    without_id = next((n for n, cid in people if vn.fold(n) == wanted and not cid), None)
+    if without_id:
+        return without_id
+    same_name = next((cid for n, cid in people if vn.fold(n) == wanted), None)
+    if same_name:
+        errors["recipient_citizen_id"] = (
+            f"Số định danh {citizen_id} không khớp với số định danh đã ghi của {name} trong hộ này "
+            f"({vn.mask_id(same_name)}). Hãy kiểm tra lại CCCD trên giấy tờ của người nhận.")
+        return name
+    return name
+
+
+def recipient_errors(session: Session, app: Application, raw_name: str | None, raw_citizen_id: str | None,
+                     errors: dict[str, str]) -> tuple[str, str]:
+    """The recipient's name (as on file once matched) and CCCD (see _recipient), then rule R6
+    (_recipient_of_household) when both read right; messages go into ``errors``."""
+    name, citizen_id = _recipient(raw_name, raw_citizen_id, errors)
+    if name and citizen_id:
+        name = _recipient_of_household(session, app.household, name, citizen_id, errors)
+    return name, citizen_id
+
+
 def normalize_telecom(raw: str | None, telecoms: Sequence[str]) -> str:
     """The configured telecom matching ``raw`` (case and spaces ignored); raises FieldError."""
     key = "".join((raw or "").split()).casefold()
@@ -160,7 +221,7 @@ def handover_values(session: Session, app: Application, data: HandoverInput, tel
         subscriber = vn.normalize_phone(data.subscriber_number or "")
     except vn.VnValueError as err:
         errors["subscriber_number"] = f"Số thuê bao: {err}"
-    name, citizen_id = _recipient(data.recipient_name, data.recipient_citizen_id, errors)
+    name, citizen_id = recipient_errors(session, app, data.recipient_name, data.recipient_citizen_id, errors)
     date_error = _date_error(session, app, data.handed_on, "ngày bàn giao", today)
     if date_error:
         errors["handed_on"] = date_error
@@ -210,7 +271,7 @@ def cash_values(session: Session, app: Application, data: CashPaymentInput,
     elif purchase > today:  # the payment date is missing or wrong: still say this one now
         errors["purchase_date"] = (f"Ngày mua máy {purchase:%d/%m/%Y} là một ngày sau hôm nay ({today:%d/%m/%Y}): "
                                    "hãy kiểm tra lại ngày trên hóa đơn mua máy.")
-    name, citizen_id = _recipient(data.recipient_name, data.recipient_citizen_id, errors)
+    name, citizen_id = recipient_errors(session, app, data.recipient_name, data.recipient_citizen_id, errors)
     return CashValues(amount, purchase, name, citizen_id, rule_set), errors
 
 
