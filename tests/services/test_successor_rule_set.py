@@ -92,7 +92,7 @@ def test_the_whole_flow_runs_under_the_successor(session, both, clerk, approver)
                                           decision=("21/QĐ-UBND", D(2026, 8, 5), "Ủy ban nhân dân xã Phú Tân"))
     assert [a.id for a in on_list] == [apps["after"].id]
     result = H.record_cash_payment(session, apps["after"].id, H.CashPaymentInput(
-        paid_on=D(2026, 8, 10), recipient_name="Nguyễn Văn Hùng", recipient_citizen_id="082070000001"),
+        paid_on=D(2026, 8, 10), recipient_name="Nguyễn Văn Hùng", recipient_citizen_id=apps["after"].household.citizen_id),
         clerk, today=D(2026, 8, 10))
     snap = result.receipt.snapshot
     assert result.payment.amount == 750_000 == successor.support_amount

@@ -35,9 +35,11 @@ def committed_application(app, **kw) -> tuple[int, str]:
 
 def handover_form(**kw):
     """The handover form's fields; the SIM number follows the IMEI (one SIM per phone), so two
-    handovers never share a SIM unless a test says so (that asks the clerk to confirm)."""
+    handovers never share a SIM unless a test says so (that asks the clerk to confirm). The
+    recipient is a relative the registry does not know: a CCCD no household here holds (the heads'
+    run from 082095001234 up, and a head's CCCD under another name is refused)."""
     data = {"phone_make": "Samsung", "phone_model": "Galaxy A05", "imei": IMEI_A, "imei2": "", "telecom": "VNPT",
-            "handed_on": "10/03/2026", "recipient_name": "Đặng Văn Hưởng", "recipient_citizen_id": "082095001234"}
+            "handed_on": "10/03/2026", "recipient_name": "Đặng Văn Hưởng", "recipient_citizen_id": "082096001234"}
     data.update(kw)
     data.setdefault("subscriber_number", "09" + "".join(c for c in data["imei"] if c.isdigit())[-8:])
     return data
