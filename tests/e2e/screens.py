@@ -64,7 +64,7 @@ def add_list_and_receipts(session, apps: dict, staff: dict) -> None:
     record_handover(session, apps["A2"].id, HandoverInput(
         phone_make="Nokia", phone_model="C32", imei="356938035643809", telecom="VNPT",
         subscriber_number="0912 000 111", handed_on=today_vn(), recipient_name=apps["A2"].household.head_name,
-        recipient_citizen_id="082070000123"), clerk)
+        recipient_citizen_id=apps["A2"].household.citizen_id or "082070000123"), clerk)
     session.flush()
 
 
