@@ -116,8 +116,6 @@ def _recipient_of_household(session: Session, household: Household, name: str, c
     receipt prints it with its diacritics even when typed without), else ``name``. Reads only; ``name``/``citizen_id``
     already normalised (the checks of their form are done)."""
     owner = id_owners(session, [citizen_id]).get(citizen_id)
-    people = [(household.head_name, household.citizen_id)] + [
-        (m.name, m.citizen_id) for m in members_of(session, [household.id]).get(household.id, [])]
     if owner is not None and owner.household_id != household.id:
         errors["recipient_citizen_id"] = (
             f"Số định danh {citizen_id} là của một người thuộc hộ khác trong hệ thống, không phải của chủ hộ hay "
@@ -133,7 +131,9 @@ def _recipient_of_household(session: Session, household: Household, name: str, c
                 f"({who} {owner.name}). Hãy nhập đúng họ tên trên CCCD, hoặc chọn lại người nhận trong danh sách.")
             return name
         return owner.name
-    # A person of the household whose CCCD is not on file yet.
+    # The CCCD is nobody's: a person of the household whose CCCD is not on file yet, or a stranger.
+    people = [(household.head_name, household.citizen_id)] + [
+        (m.name, m.citizen_id) for m in members_of(session, [household.id]).get(household.id, [])]
     without_id = next((n for n, cid in people if vn.fold(n) == wanted and not cid), None)
     if without_id:
         return without_id
