@@ -80,6 +80,14 @@ def _tables(engine) -> dict[str, sa.Table]:
     return md.tables
 
 
+def _insert_commune(conn, t, code: str, name: str) -> int:
+    """A commune row as the schema of 0005 onwards holds it (no hamlets, no signer); its id."""
+    conn.execute(t["communes"].insert().values(
+        code=code, name=f"xã {name}", issuing_body="UBND", issuing_body_parent="", place_name=name,
+        province="", signer_title="", signer_name="", approval_level="commune", active=True, created_at=NOW))
+    return conn.execute(sa.select(t["communes"].c.id).where(t["communes"].c.code == code)).scalar_one()
+
+
 def _history_at_0001(url: str) -> None:
     """Six handovers as the code before 0002 left them: IMEIs in handovers.imei/imei2, with or
     without their handover_imeis rows, voided or not; and the receipt of the first."""
@@ -539,10 +547,7 @@ def test_0008_gives_each_decision_its_applications_commune(empty_database):
     t = _tables(engine)
     with engine.begin() as conn:
         first = conn.execute(sa.select(t["communes"].c.id)).scalar_one()
-        conn.execute(t["communes"].insert().values(
-            code="PHUMY", name="xã Phú Mỹ", issuing_body="UBND", issuing_body_parent="", place_name="Phú Mỹ",
-            province="", signer_title="", signer_name="", approval_level="commune", active=True, created_at=NOW))
-        other = conn.execute(sa.select(t["communes"].c.id).where(t["communes"].c.code == "PHUMY")).scalar_one()
+        other = _insert_commune(conn, t, "PHUMY", "Phú Mỹ")
         conn.execute(t["households"].insert().values(
             id=50, commune_id=other, code="PM-1", head_name="Hộ Mỹ", hamlet="Ấp", members=1, meritorious=False,
             social_policy=False, prior_device="none", search_text="", sort_key="", archived=False,
@@ -582,10 +587,7 @@ def test_0011_tidies_names_and_names_the_signing_accounts_without_one(empty_data
     engine = make_engine(url)
     t = _tables(engine)
     with engine.begin() as conn:
-        conn.execute(t["communes"].insert().values(
-            code="PHUTAN", name="xã Phú Tân", issuing_body="UBND", issuing_body_parent="", place_name="Phú Tân",
-            province="", signer_title="", signer_name="", approval_level="commune", active=True, created_at=NOW))
-        commune = conn.execute(sa.select(t["communes"].c.id)).scalar_one()
+        commune = _insert_commune(conn, t, "PHUTAN", "Phú Tân")
         for uid, username, role, name, active in (
                 (1, "admin", "admin", "", True), (2, "thu.ha", "clerk", "  Nguyễn   Thị Thu Hà ", True),
                 (3, "canbo", "clerk", "   ", True), (4, "lanhdao", "approver", "", True),
@@ -628,9 +630,7 @@ def test_0013_admits_left_poor_and_its_downgrade_waits_for_the_rows(empty_databa
     engine = make_engine(url)
     t = _tables(engine)
     with engine.begin() as conn:
-        conn.execute(t["communes"].insert().values(
-            code="PHUTAN", name="xã Phú Tân", issuing_body="UBND", issuing_body_parent="", place_name="Phú Tân",
-            province="", signer_title="", signer_name="", approval_level="commune", active=True, created_at=NOW))
+        _insert_commune(conn, t, "PHUTAN", "Phú Tân")
         household(conn, t, 1, "poor")
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
         household(conn, t, 2, "left_poor")
