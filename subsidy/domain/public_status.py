@@ -9,10 +9,13 @@ Pure Python: imports neither Flask nor SQLAlchemy.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from subsidy.domain.calendar import today_vn
+from subsidy.domain.complaints.deadlines import rulebook_for
 from subsidy.domain.workflow import State
 
 
@@ -67,11 +70,11 @@ PUBLIC_STEPS: dict[str, PublicStep] = {
     ),
     State.refused.value: PublicStep(
         "Hồ sơ không được chấp thuận.",
-        # the right to complain (Luật Khiếu nại 2011, Điều 9: 90 days from knowing the decision;
-        # the same figure as rulesets/complaints/deadlines.json "filing")
+        # the right to complain (Luật Khiếu nại 2011, Điều 9); {filing_days} is filled by public_step
+        # from rulesets/complaints/deadlines.json "filing", the one home of that figure
         f"Để biết lý do, mời chủ hộ đến {_OFFICE}. Nếu không đồng ý, chủ hộ có quyền khiếu nại: nộp đơn "
-        f"hoặc đến trình bày trực tiếp tại {_OFFICE} trong vòng 90 ngày kể từ ngày biết hồ sơ không được "
-        "chấp thuận; xã ghi nhận đơn và trả lời theo Luật Khiếu nại.",
+        f"hoặc đến trình bày trực tiếp tại {_OFFICE} trong vòng {{filing_days}} ngày kể từ ngày biết hồ sơ "
+        "không được chấp thuận; xã ghi nhận đơn và trả lời theo Luật Khiếu nại.",
     ),
 }
 
@@ -83,16 +86,22 @@ _APPROVED_CASH = PublicStep(
 )
 
 
-def public_step(state: str, support_form: str | None = None) -> PublicStep:
+def public_step(state: str, support_form: str | None = None, on: dt.date | None = None) -> PublicStep:
     """The headline and next-step sentence for ``state`` (a workflow state value).
 
     ``support_form`` ("package" | "cash") only changes the approved state's wording (a phone to
-    collect vs money to collect). Raises ValueError for an unknown state. Source: domain.md §5.
+    collect vs money to collect). A refusal's sentence names the filing window (days) of the
+    complaint rules in force on ``on`` (default today in Việt Nam; Luật Khiếu nại 2011, Điều 9). Raises
+    ValueError for an unknown state. Source: domain.md §5.
     """
     state = State(state).value
     if state == State.approved.value and support_form == "cash":
         return _APPROVED_CASH
-    return PUBLIC_STEPS[state]
+    step = PUBLIC_STEPS[state]
+    if state == State.refused.value:
+        days = rulebook_for(on or today_vn()).rule("filing").days
+        step = replace(step, next_step=step.next_step.format(filing_days=days))
+    return step
 
 
 # Tracking codes are printed on the receipt in groups ("K7QX-9M4T-AB", domain/tracking.py) and

@@ -6,10 +6,12 @@ staff sessions stay protected."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import statistics
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import contextlib
@@ -91,6 +93,15 @@ def test_nothing_personal_beyond_the_masked_name(app, client):
     body = text(check(client, CODE, "5678"))
     for secret in (NAME, "Hùng", "Văn", CCCD, "5678", PHONE, "345 678", "Hộ nghèo", "nghèo", "Ấp Phú Hòa", "PT-0001"):
         assert secret not in body, secret
+
+
+def test_a_refusal_names_the_filing_window_of_the_complaint_rules():
+    rules = json.loads((Path(__file__).resolve().parents[2] / "subsidy" / "rulesets" / "complaints"
+                        / "deadlines.json").read_text("utf-8"))
+    days = rules["versions"][0]["rules"]["filing"]["days"]
+    step = public_step("refused", on=dt.date(2026, 6, 1))
+    assert f"trong vòng {days} ngày kể từ ngày biết hồ sơ" in step.next_step
+    assert "{" not in step.next_step and "}" not in step.next_step
 
 
 def test_every_state_has_a_headline_and_a_next_step():

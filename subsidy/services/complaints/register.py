@@ -113,8 +113,9 @@ def _validate(session: Session, data: CaseInput, today: dt.date) -> tuple[dict[s
     if data.contested_on is not None and data.contested_on > received:
         errors["contested_on"] = "Ngày của quyết định, hành vi bị khiếu nại phải trước hoặc bằng ngày nhận đơn."
     if data.kind == "complaint" and data.filer != "anonymous" and data.contested_on is None:
+        filing_days = dl.rulebook_for(received).rule("filing").days
         errors["contested_on"] = ("Ghi ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại "
-                                  "(thời hiệu 90 ngày tính từ ngày này).")
+                                  f"(thời hiệu {filing_days} ngày tính từ ngày này).")
     if data.named_user_id is not None and data.kind != "denunciation":
         errors["named_user_id"] = "Chỉ đơn tố cáo mới nêu tên cán bộ bị tố cáo."
     household = application = None
