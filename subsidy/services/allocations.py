@@ -131,8 +131,8 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
     (poor_household_count; domain.md §3); the message gives every number.
     """
 
-    if phones_error(quantity):
-        raise ServiceError(phones_error(quantity))
+    if error := phones_error(quantity):
+        raise ServiceError(error)
     source_document = (source_document or "").strip()
     if not source_document:
         raise ServiceError("Hãy ghi văn bản phân bổ (số và ngày công văn/quyết định).")

@@ -46,8 +46,8 @@ def record_received(session: Session, quantity: int, received_on: dt.date, sourc
     ``source_document``. Audited. Raises ServiceError for a quantity outside 1 … quantities.MAX_PHONES, no document, a
     date in the future, or an actor who is not the province officer."""
     _officer(actor)
-    if phones_error(quantity):
-        raise ServiceError(phones_error(quantity))
+    if error := phones_error(quantity):
+        raise ServiceError(error)
     source_document = (source_document or "").strip()
     if not source_document:
         raise ServiceError("Hãy ghi văn bản phân bổ của Bộ (số và ngày).")
