@@ -19,7 +19,7 @@ from subsidy.domain.calendar import today_vn
 from subsidy.domain.complaints import deadlines as dl
 from subsidy.domain.complaints.states import OPEN_STATES, allowed_moves, appealable_decision, may_handle
 from subsidy.domain.labels import (
-    COMPLAINT_CATEGORY_LABELS, COMPLAINT_KIND_LABELS, COMPLAINT_STATE_LABELS, FILED_LATE_LABEL, TIMELINESS_LABELS,  # noqa: F401
+    COMPLAINT_CATEGORY_LABELS, COMPLAINT_KIND_LABELS, COMPLAINT_STATE_LABELS, TIMELINESS_LABELS,
 )
 from subsidy.models import Commune, Complaint, ComplaintEvent, Household, User
 from subsidy.services import instance_settings
