@@ -23,7 +23,6 @@ from subsidy.domain.workflow import STATES, WorkflowError
 from subsidy.models import Application
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import applications as svc
-from subsidy.services import audit
 from subsidy.services import bulk_check as bulk_svc
 from subsidy.services import corrections as corrections_svc
 from subsidy.services import households as households_svc
@@ -39,7 +38,7 @@ from subsidy.web.pagination import list_page
 from subsidy.web.ids import row_id
 from subsidy.web.permissions import may
 from subsidy.web.refusals import put_field_errors, show_refusal
-from subsidy.web.viewlog import record_list_view, record_view
+from subsidy.web.viewlog import record_list_view, record_page_view, record_view
 from subsidy.web import commune_scope
 
 bp = Blueprint("applications", __name__, url_prefix="/ho-so")
@@ -200,14 +199,7 @@ def _show(app: Application, *, correction_form: CorrectionForm | None = None, st
     page = pages.application_page(session, app, with_receipts=may("receipts.show"))
     moves = buttons.application_moves(app, role, checked=bool(page.decisions))
     support = buttons.support_actions(app, role, page.receipts, RECEIPT_KIND_LABELS)
-    if request.method == "GET":
-        record_view("application.view", "application", app.id)  # who saw the household's CCCD/phone (domain.md §9)
-    else:
-        # A form shown again after a refusal: this request holds the write session (nothing of the
-        # refused attempt is in it), so the view is logged there rather than in a second writer.
-        session.rollback()
-        audit.record(session, current_user, "application.view", "application", app.id)
-        session.commit()
+    record_page_view("application.view", "application", app.id)  # who saw the household's CCCD/phone (domain.md §9)
     return render_template(
         "applications/show.html", app=app, h=app.household, standing=_standings([app.household])[app.household_id],
         decisions=page.decisions,

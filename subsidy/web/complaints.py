@@ -30,7 +30,6 @@ from subsidy.domain.list_views import Column, ExportTable
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Complaint, Household
 from subsidy.request_scope import db_session, roles_required
-from subsidy.services import audit
 from subsidy.services import complaints as svc
 from subsidy.services.complaints import documents as complaint_documents
 from subsidy.services.complaints.queries import STANDING_LABELS
@@ -39,7 +38,7 @@ from subsidy.services import communes as communes_svc
 from subsidy.web import commune_scope, exports
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.refusals import flash_form_errors, show_refusal
-from subsidy.web.viewlog import record_list_view, record_view
+from subsidy.web.viewlog import record_list_view, record_page_view, record_view
 
 bp = Blueprint("complaints", __name__, url_prefix="/khieu-nai")
 
@@ -160,14 +159,7 @@ def _show(case: Complaint, status: int = 200, move_form: CaseMoveForm | None = N
     page = svc.case_page(session, case, current_user)
     household = session.get(Household, case.household_id) if case.household_id else None
     recheck = svc.recheck_after_decision(session, case) if current_user.role in ("clerk", "approver") else None
-    if request.method == "GET":
-        record_view("complaint.view", "complaint", case.id)
-    else:
-        # A form shown again after a refusal: this request holds the write session (nothing of the
-        # refused attempt is in it), so the view is logged there rather than in a second writer.
-        session.rollback()
-        audit.record(session, current_user, "complaint.view", "complaint", case.id)
-        session.commit()
+    record_page_view("complaint.view", "complaint", case.id)
     return render_template("complaints/show.html", p=page, c=case, household=household, recheck=recheck,
                            move_form=move_form or CaseMoveForm(formdata=None, on=today_vn()),
                            appeal_form=appeal_form or AppealForm(formdata=None, received_on=today_vn()), L=L,

@@ -13,7 +13,6 @@ from subsidy.domain.list_views import ListFilters
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import ProposalList
 from subsidy.request_scope import db_session, roles_required
-from subsidy.services import audit
 from subsidy.services import allocations
 from subsidy.services import lists as svc
 from subsidy.services import list_exports
@@ -22,7 +21,7 @@ from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import list_page
 from subsidy.web.refusals import flash_form_errors, put_field_errors, show_refusal
-from subsidy.web.viewlog import record_list_view, record_view
+from subsidy.web.viewlog import record_list_page_view, record_view
 from subsidy.web import commune_scope
 
 bp = Blueprint("lists", __name__, url_prefix="/danh-sach")
@@ -51,15 +50,7 @@ def _index(alloc_form: AllocationForm | None = None, build_form: BuildListForm |
     waiting = list_page(session, list_exports.waiting_stmt(f), request.args, WAITING_PER_PAGE)
     waiting_total = waiting.total if not f.active else list_exports.count(session, list_exports.waiting_stmt(
         ListFilters()))
-    if request.method == "GET":
-        record_list_view("waiting", waiting, f)  # names and priority tiers (from the poverty category)
-    elif waiting.items:
-        # A form shown again after a refusal: this request holds the write session (nothing of the
-        # refused attempt is in it), so the view is logged there rather than in a second writer.
-        session.rollback()
-        audit.record_list_view(session, current_user, "waiting", len(waiting.items), filters=f, page=waiting.page,
-                               pages=waiting.pages)
-        session.commit()
+    record_list_page_view("waiting", waiting, f)  # names and priority tiers (from the poverty category)
     all_lists = svc.all_lists(session)
     sizes = svc.list_sizes(session, all_lists)
     if alloc_form is None:
