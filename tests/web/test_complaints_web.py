@@ -269,3 +269,17 @@ def test_an_empty_household_code_says_what_to_type_and_anonymous_goes_without(ap
     assert resp.status_code == 302
     c = read_session.scalar(select(Complaint))
     assert (c.filer, c.household_id) == ("anonymous", None)
+
+
+def test_a_case_page_shown_again_after_a_refusal_logs_the_view_once(app, client, login_as):
+    """The case page a refused step gives back (422) shows the household's name: the view is logged
+    for the clerk once, in the request's own transaction, and nothing of the refused step stays."""
+    clerk = login_as("clerk")
+    c = _case(app, "clerk", _household(app))
+    resp = client.post(f"/khieu-nai/{c.id}/buoc/in_review", data={"on": "31/02/2026", "reason": ""})
+    assert resp.status_code == 422
+    s = app.extensions["subsidy.sessionmaker"]()
+    views = s.scalars(select(AuditEntry).where(AuditEntry.entity_type == "complaint",
+                                               AuditEntry.action == "complaint.view")).all()
+    assert [(v.entity_id, v.actor_id) for v in views] == [(c.id, clerk.id)]
+    assert s.get(Complaint, c.id).state == "received"
