@@ -33,10 +33,12 @@ def imei(n: int) -> str:
 def handover_input(imei_value: str, **kw: Any):
     from subsidy.services.handovers import HandoverInput
 
-    # The SIM number follows the IMEI: two handovers share a SIM only when a test says so.
+    # The SIM number follows the IMEI: two handovers share a SIM only when a test says so. The recipient
+    # is a relative the registry does not know (a CCCD that no test household holds; the web tests' heads
+    # run from 082095001234 up).
     data = dict(phone_make="Samsung", phone_model="Galaxy A05", imei=imei_value, telecom="VNPT",
                 subscriber_number="09" + "".join(c for c in imei_value if c.isdigit())[-8:], handed_on=dt.date(2026, 3, 10),
-                recipient_name="Đặng Văn Hưởng", recipient_citizen_id="082095001234")
+                recipient_name="Đặng Văn Hưởng", recipient_citizen_id="082096001234")
     data.update(kw)
     return HandoverInput(**data)
 

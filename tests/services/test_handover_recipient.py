@@ -114,8 +114,8 @@ def test_the_heads_name_with_another_cccd_is_refused_on_the_cccd(session, home, 
 def test_someone_the_registry_does_not_know_receives_as_typed(session, home, clerk):
     """A per-household list names no members: a relative the registry has never seen, with a CCCD
     no household holds, may receive; the receipt prints the name as typed."""
-    res = _handover(session, home, clerk, "Đặng Văn Hưởng", "082095001234")
-    assert (res.handover.recipient_name, res.handover.recipient_citizen_id) == ("Đặng Văn Hưởng", "082095001234")
+    res = _handover(session, home, clerk, "Đặng Văn Hưởng", "082096001234")
+    assert (res.handover.recipient_name, res.handover.recipient_citizen_id) == ("Đặng Văn Hưởng", "082096001234")
     assert res.receipt.snapshot["recipient_name"] == "Đặng Văn Hưởng"
 
 

@@ -75,14 +75,14 @@ def test_record_handover_moves_state_numbers_receipt_and_audits(session, people)
     assert snap["recipient_name"] == "Đặng Văn Hưởng" and snap["staff_name"] == "Lý Ngọc Ẩn"
     assert snap["place_date"] == "Phú Tân, ngày 10 tháng 3 năm 2026"
     assert snap["status_url"] == f"http://127.0.0.1:5000/tra-cuu?ma={app.tracking_code}"
-    assert "082095001234" not in snap["status_url"]
+    assert "082096001234" not in snap["status_url"]
     event = session.scalars(select(ApplicationEvent).where(ApplicationEvent.application_id == app.id)
                             .order_by(ApplicationEvent.id.desc())).first()
     assert (event.from_state, event.to_state, event.actor_id) == ("approved", "handed_over", clerk.id)
     actions = set(session.scalars(select(AuditEntry.action)))
     assert {"handover.create", "application.hand_over"} <= actions
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "handover.create"))
-    assert "082095001234" not in str(entry.changes)  # CCCD masked in the audit entry
+    assert "082096001234" not in str(entry.changes)  # CCCD masked in the audit entry
 
 
 def test_second_receipt_of_the_year_is_number_two_and_series_are_separate(session, people):
