@@ -102,6 +102,18 @@ def test_a_made_up_name_with_the_heads_cccd_is_refused_naming_the_head(session, 
     _nothing_saved(session)
 
 
+def test_a_name_typed_with_other_diacritics_is_another_name(session, home, clerk):
+    """«Ánh» and «Anh» are two names: typed with diacritics, they must be the head's; typed with none
+    at all (above: "nguyen thi anh tuyet"), the folded name is enough."""
+    with pytest.raises(InvalidFields) as err:
+        _handover(session, home, clerk, "Nguyễn Thị Anh Tuyết", HEAD_ID)
+    assert list(err.value.field_errors) == ["recipient_name"]
+    assert "chủ hộ Nguyễn Thị Ánh Tuyết" in err.value.field_errors["recipient_name"]
+    _nothing_saved(session)
+    res = _handover(session, home, clerk, "NGUYỄN  THỊ ÁNH TUYẾT", HEAD_ID)
+    assert res.receipt.snapshot["recipient_name"] == "Nguyễn Thị Ánh Tuyết"
+
+
 def test_the_heads_name_with_another_cccd_is_refused_on_the_cccd(session, home, clerk):
     with pytest.raises(InvalidFields) as err:
         _handover(session, home, clerk, "Nguyễn Thị Ánh Tuyết", "082301000555")

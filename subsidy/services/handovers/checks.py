@@ -96,6 +96,18 @@ def _recipient(name: str | None, citizen_id: str | None, errors: dict[str, str])
     return clean_name, checked
 
 
+def _same_person_name(typed: str, on_file: str) -> bool:
+    """Whether the recipient's name as typed is the name on file: case and spacing never matter;
+    a name typed without any diacritics (a keyboard without Vietnamese input) is compared folded
+    (vn.fold), but a name typed with diacritics must carry the same ones, since «Ánh» and «Anh»
+    are two names (domain.md §9: search folds, names do not)."""
+    if vn.fold(typed) != vn.fold(on_file):
+        return False
+    if vn.fold(typed) == " ".join(typed.lower().split()):
+        return True
+    return " ".join(typed.lower().split()) == " ".join(on_file.lower().split())
+
+
 def _recipient_of_household(session: Session, household: Household, name: str, citizen_id: str,
                             errors: dict[str, str]) -> str:
     """Rule R6 (domain.md §6 "the household head or a member, with ID number"; §10 "a CCCD belongs
@@ -104,8 +116,8 @@ def _recipient_of_household(session: Session, household: Household, name: str, c
 
     * ``recipient_citizen_id``: the CCCD is on file for a person of another household (head or
       member, any commune) — said without naming that person or household;
-    * ``recipient_name``: the CCCD is this household's head's or a member's, but the name (folded:
-      case, diacritics, đ and spaces ignored — vn.fold) is not that person's;
+    * ``recipient_name``: the CCCD is this household's head's or a member's, but the name is not
+      that person's (_same_person_name: case and spaces ignored, diacritics only when none typed);
     * ``recipient_citizen_id``: the name is this household's head's or a member's whose CCCD on
       file is another one.
 
@@ -122,9 +134,8 @@ def _recipient_of_household(session: Session, household: Household, name: str, c
             "thành viên của hộ này. Hãy kiểm tra lại CCCD trên giấy tờ của người nhận: người nhận phải là chủ hộ "
             "hoặc thành viên của hộ này.")
         return name
-    wanted = vn.fold(name)
     if owner is not None:
-        if vn.fold(owner.name) != wanted:
+        if not _same_person_name(name, owner.name):
             who = "chủ hộ" if owner.role == "head" else "thành viên"
             errors["recipient_name"] = (
                 f"Họ tên người nhận «{name}» không khớp với người có số định danh {citizen_id} trong hộ này "
@@ -134,10 +145,10 @@ def _recipient_of_household(session: Session, household: Household, name: str, c
     # The CCCD is nobody's: a person of the household whose CCCD is not on file yet, or a stranger.
     people = [(household.head_name, household.citizen_id)] + [
         (m.name, m.citizen_id) for m in members_of(session, [household.id]).get(household.id, [])]
-    without_id = next((n for n, cid in people if vn.fold(n) == wanted and not cid), None)
+    without_id = next((n for n, cid in people if _same_person_name(name, n) and not cid), None)
     if without_id:
         return without_id
-    same_name = next((cid for n, cid in people if vn.fold(n) == wanted), None)
+    same_name = next((cid for n, cid in people if _same_person_name(name, n)), None)
     if same_name:
         errors["recipient_citizen_id"] = (
             f"Số định danh {citizen_id} không khớp với số định danh đã ghi của {name} trong hộ này "
