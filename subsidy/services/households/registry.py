@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from subsidy.db import utcnow
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
-from subsidy.domain.household_list import normalize_household_code
+from subsidy.domain.household_list import list_year_range, normalize_household_code
 from subsidy.domain.labels import CATEGORY_LABELS
 from subsidy.domain.places import normalize_hamlet
 from subsidy.domain.workflow import BEFORE_HANDOVER
@@ -155,7 +155,8 @@ def _validate(data: HouseholdInput, this_year: int,
     if category is not None and category not in CATEGORY_LABELS:
         errors["category"] = f"Phân loại chỉ là {' hoặc '.join(CATEGORY_LABELS.values())}."
     values["category"] = category
-    if data.list_year is not None and not 2000 <= data.list_year <= this_year + 1:
+    first_year, last_year = list_year_range(this_year)  # the years the list import takes
+    if data.list_year is not None and not first_year <= data.list_year <= last_year:
         errors["list_year"] = f"Năm danh sách {data.list_year} không hợp lệ."
     values["list_year"] = data.list_year
     values["decision_number"] = _clean_text(data.decision_number, 64)
