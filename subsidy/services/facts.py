@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.domain import tracking
 from subsidy.domain.decisions import citation as decision_citation
-from subsidy.domain.list_standing import Standing, standing_for_year
+from subsidy.domain.list_standing import Standing
 from subsidy.domain.rules import Facts
 from subsidy.domain.workflow import State
 from subsidy.models import (
@@ -23,7 +23,7 @@ from subsidy.models import (
     ProvinceAllocation,
 )
 from subsidy.models.scoping import ALL_COMMUNES
-from subsidy.services.households.people import year_records
+from subsidy.services.households.people import standings
 
 #: States of an application whose household has been supported (E4).
 SUPPORTED = (State.handed_over.value, State.paid.value, State.closed.value)
@@ -127,7 +127,7 @@ def load_facts_bulk(session: Session, applications: Sequence[Application], on: d
             approved[pl.id] = _decision_text(pl.decision_number, pl.decision_date) or pl.number
     allocated_on = allocation_dates(session, {a.commune_id for a in applications})
     shared = _supported_elsewhere(session, households)
-    records = year_records(session, hh_ids, on.year)
+    in_force = standings(session, households.values(), on.year)
     out = {}
     for a in applications:
         h = households[a.household_id]
@@ -136,7 +136,7 @@ def load_facts_bulk(session: Session, applications: Sequence[Application], on: d
         out[a.id] = _facts(a, h, on, handovers.get(a.household_id, 0), cash.get(a.household_id, 0), others,
                            approved.get(a.proposal_list_id) if a.proposal_list_id else None,
                            allocated_on.get(a.commune_id),
-                           standing_for_year(h.category, h.list_year, records.get(h.id, ()), on.year))
+                           in_force[h.id])
     return out
 
 
