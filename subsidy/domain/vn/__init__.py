@@ -38,7 +38,7 @@ from .imei import check_imei
 from .masking import mask_id, mask_name, mask_phone
 from .money import amount_in_words, format_money
 from .names import NAME_MAX_LENGTH, NAME_MIN_LETTERS, normalize_name
-from .phone import normalize_phone
+from .phone import MOBILE_SECOND_DIGITS, normalize_phone
 from .search import fold
 from .sorting import sort_key_text
 
@@ -51,6 +51,7 @@ __all__ = [
     "check_citizen_id",
     "restore_leading_zeros",
     "normalize_phone",
+    "MOBILE_SECOND_DIGITS",
     "NAME_MAX_LENGTH",
     "NAME_MIN_LETTERS",
     "normalize_name",

@@ -9,6 +9,9 @@ from .errors import VnValueError
 
 _PHONE_STRIP = re.compile(r"[()\[\]]")
 
+#: The second digit of a Vietnamese mobile number: 03, 05, 07, 08, 09 (domain.md §9).
+MOBILE_SECOND_DIGITS = "35789"
+
 
 def normalize_phone(raw: str) -> str:
     """Return a Vietnamese mobile number as 10 ASCII digits, ``0`` then 3, 5, 7, 8 or 9.
@@ -56,7 +59,7 @@ def normalize_phone(raw: str) -> str:
         else:
             msg += " Hãy kiểm tra lại với người dân."
         raise VnValueError(msg)
-    if digits[0] != "0" or digits[1] not in "35789":
+    if digits[0] != "0" or digits[1] not in MOBILE_SECOND_DIGITS:
         raise VnValueError(
             f"Số điện thoại «{raw}» không đúng dạng: số di động phải bắt đầu bằng 03, 05, 07, 08 "
             "hoặc 09. Hãy kiểm tra lại với người dân."
