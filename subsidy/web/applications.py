@@ -89,7 +89,7 @@ def bulk_check():
         sent = request.form.getlist("ids")
         # Ids sent mean a choice by hand, «picked» or not: never widened to the whole filter.
         if request.form.get("picked") or sent:
-            picked = [int(v) for v in sent if v.isdigit() and len(v) < 10]
+            picked = [n for n in map(row_id, sent) if n is not None]
             if not picked:
                 raise ServiceError("Chưa đánh dấu hồ sơ nào: hãy đánh dấu các hồ sơ cần kiểm tra rồi bấm lại.")
             if len(picked) != len(sent):

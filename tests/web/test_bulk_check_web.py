@@ -152,6 +152,11 @@ def test_ids_sent_without_picked_check_only_those(app, client, login_as, read_se
 
     resp = client.post("/ho-so/kiem-tra-hang-loat", data={"ids": [str(ids[0]), "abc"]}, follow_redirects=True)
     assert "Có mã hồ sơ không đọc được" in html.unescape(resp.get_data(as_text=True))
+    # A superscript digit (str.isdigit says yes, int() says no) and an id past INTEGER's range
+    # are unreadable the same way, never a server error.
+    for bad in ("\u00b2", str(2**31)):
+        resp = client.post("/ho-so/kiem-tra-hang-loat", data={"ids": [str(ids[0]), bad]}, follow_redirects=True)
+        assert resp.status_code == 200 and "Có mã hồ sơ không đọc được" in html.unescape(resp.get_data(as_text=True))
     read_session.expire_all()
     assert read_session.scalar(select(func.count()).select_from(Job)) == 1
     assert read_session.get(Application, ids[0]).state == "received"
