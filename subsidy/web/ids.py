@@ -7,6 +7,7 @@ before any query is made, instead of failing in the database driver (SQLite rais
 at 2**63, PostgreSQL rejects the parameter as out of range for integer)."""
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from flask import Flask
@@ -23,12 +24,8 @@ class RowIdConverter(IntegerConverter):
     def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - werkzeug's names
                  max: int | None = None, signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min,
-                         max=MAX_ROW_ID if max is None else min_of(max, MAX_ROW_ID), signed=signed)
-
-
-def min_of(a: int, b: int) -> int:
-    """The smaller of two ints (``min`` is shadowed by werkzeug's argument name above)."""
-    return a if a <= b else b
+                         # builtins.min: ``min`` here is werkzeug's argument
+                         max=MAX_ROW_ID if max is None else builtins.min(max, MAX_ROW_ID), signed=signed)
 
 
 def row_id(value: Any) -> int | None:
