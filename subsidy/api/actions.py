@@ -51,11 +51,14 @@ def _body(allowed: set[str]) -> dict[str, Any]:
     return body
 
 
-def _day(body: dict[str, Any], name: str, errors: list[dict[str, str]], default: dt.date | None) -> dt.date | None:
+def _day(body: dict[str, Any], name: str, errors: list[dict[str, str]], default: dt.date | None,
+         *, nullable: bool = False) -> dt.date | None:
+    """The ISO date ``body[name]`` (``default`` when left out); null only where the OpenAPI schema
+    allows it (``nullable``: the date is cleared), otherwise a reason is appended to ``errors``."""
     if name not in body:
         return default
     raw = body[name]
-    if raw is None:
+    if raw is None and nullable:
         return None
     try:
         return iso_day(raw)
@@ -65,11 +68,15 @@ def _day(body: dict[str, Any], name: str, errors: list[dict[str, str]], default:
 
 
 def _text(body: dict[str, Any], name: str, errors: list[dict[str, str]], default: str | None,
-          max_length: int) -> str | None:
+          max_length: int, *, nullable: bool = False) -> str | None:
+    """The string ``body[name]`` (``default`` when left out); null only where the OpenAPI schema
+    allows it (``nullable``: the field is cleared), otherwise a reason is appended to ``errors``."""
     if name not in body:
         return default
     raw = body[name]
-    if raw is not None and (not isinstance(raw, str) or len(raw) > max_length):
+    if raw is None and nullable:
+        return None
+    if not isinstance(raw, str) or len(raw) > max_length:
         errors.append({"name": name, "reason": f"phải là chuỗi, tối đa {max_length} ký tự"})
         return default
     return raw
@@ -93,8 +100,8 @@ def correct_application(application_id: int) -> Response:
     data = corrections.CorrectionInput(
         received_on=_day(body, "received_on", errors, appl.received_on),
         support_form=_text(body, "support_form", errors, appl.support_form, 20) or "",
-        purchase_date=_day(body, "purchase_date", errors, appl.purchase_date),
-        evidence_note=_text(body, "evidence_note", errors, appl.evidence_note, 500),
+        purchase_date=_day(body, "purchase_date", errors, appl.purchase_date, nullable=True),
+        evidence_note=_text(body, "evidence_note", errors, appl.evidence_note, 500, nullable=True),
         reason=_text(body, "reason", errors, "", 500) or "",
     )
     recheck = body.get("recheck", True)
@@ -153,7 +160,7 @@ def start_bulk_check() -> Response:
     body = _body({"ids", "q", "hamlet", "category", "form", "tier"})
     errors: list[dict[str, str]] = []
     ids = body.get("ids")
-    if ids is not None and (not isinstance(ids, list) or not 1 <= len(ids) <= MAX_PICKED
+    if "ids" in body and (not isinstance(ids, list) or not 1 <= len(ids) <= MAX_PICKED
                             or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31 for i in ids)):
         errors.append({"name": "ids", "reason": f"phải là danh sách 1–{MAX_PICKED} số hồ sơ (số nguyên dương)"})
     args = {}
@@ -161,7 +168,7 @@ def start_bulk_check() -> Response:
         value = _text(body, name, errors, "", 100)
         args[name] = value or ""
     tier = body.get("tier")
-    if tier is not None and (not isinstance(tier, int) or isinstance(tier, bool) or tier not in (1, 2, 3, 4)):
+    if "tier" in body and (not isinstance(tier, int) or isinstance(tier, bool) or tier not in (1, 2, 3, 4)):
         errors.append({"name": "tier", "reason": "phải là 1, 2, 3 hoặc 4"})
     elif tier is not None:
         args["tier"] = str(tier)

@@ -74,6 +74,22 @@ def test_correction_errors_say_each_field(client, desk):
     assert _post(client, "/applications/999999/corrections", tok, {"reason": "x"}).status_code == 404
 
 
+@pytest.mark.parametrize("name", ["reason", "received_on", "support_form"])
+def test_a_null_where_the_schema_has_no_null_is_422_naming_the_field(client, desk, name):
+    body = {"reason": "Sửa lỗi gõ", name: None}
+    resp = _post(client, f"/applications/{desk['apps']['cash']}/corrections", desk["tokens"]["clerk"], body)
+    assert conforms(resp, "/applications/{application_id}/corrections", "POST").status_code == 422
+    assert name in {e["name"] for e in resp.get_json()["errors"]}
+
+
+def test_null_clears_the_purchase_date_and_evidence_the_schema_lets_be_null(client, desk):
+    resp = _post(client, f"/applications/{desk['apps']['cash']}/corrections", desk["tokens"]["clerk"],
+                 {"purchase_date": None, "evidence_note": None, "reason": "Chưa có hoá đơn"})
+    assert conforms(resp, "/applications/{application_id}/corrections", "POST").status_code == 200, resp.get_json()
+    assert resp.get_json()["changes"]["purchase_date"] == ["2022-12-01", None]
+    assert resp.get_json()["application"]["purchase_date"] is None
+
+
 def test_a_day_of_the_right_form_that_does_not_exist_is_said_so(client, desk):
     tok = desk["tokens"]["clerk"]
     cash = desk["apps"]["cash"]
@@ -133,6 +149,11 @@ def test_a_bulk_check_of_the_filtered_queue(client, desk, read_session):
     assert resp.status_code == 422 and resp.get_json()["errors"][0]["name"] == "ids"
     for bad in ({"ids": []}, {"ids": [True]}, {"ids": "1,2"}, {"tier": 5}):
         assert _post(client, "/bulk-checks", tok, bad).status_code == 422, bad
+    # The schema gives every field one type, null not among them: null is not "no filter".
+    for name in ("ids", "q", "hamlet", "category", "form", "tier"):
+        resp = _post(client, "/bulk-checks", tok, {name: None})
+        assert conforms(resp, "/bulk-checks", "POST").status_code == 422, name
+        assert [e["name"] for e in resp.get_json()["errors"]] == [name]
 
 
 def test_a_job_id_beyond_any_key_is_404(client, desk):
