@@ -28,7 +28,6 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from subsidy.api.serializers import iso as _iso, people_and_statuses_json  # _iso: actions and complaints import it from here
 from subsidy.domain import vn
-from subsidy.domain.calendar import today_vn
 from subsidy.domain.list_standing import Standing
 from subsidy.domain.scope import PROVINCE_ROLES
 from subsidy.domain.labels import ROLE_LABELS, STATE_LABELS
@@ -330,8 +329,8 @@ def _commune_code(commune_id: int | None) -> str | None:
 
 
 def _standings(households: list[Household]) -> dict[int, Standing]:
-    """The households' poverty status in force for the current year (households.standings)."""
-    return households_svc.standings(db_session(), households, today_vn().year)
+    """The households' poverty status in force for the current year (households.standings_now)."""
+    return households_svc.standings_now(db_session(), households)
 
 
 def standing_json(st: Standing) -> dict[str, Any]:

@@ -167,8 +167,8 @@ def new():
 
 
 def _standings(households) -> dict:
-    """{household id: its poverty status in force this year} (households.standings)."""
-    return households_svc.standings(db_session(), set(households), today_vn().year)
+    """{household id: its poverty status in force this year} (households.standings_now)."""
+    return households_svc.standings_now(db_session(), set(households))
 
 
 def _load(application_id: int) -> Application:

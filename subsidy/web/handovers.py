@@ -56,8 +56,8 @@ def _labels() -> dict[str, Any]:
 
 
 def _standing(h):
-    """The household's poverty status in force this year (households.standings)."""
-    return households_svc.standings(db_session(), [h], today_vn().year)[h.id]
+    """The household's poverty status in force this year (households.standings_now)."""
+    return households_svc.standings_now(db_session(), [h])[h.id]
 
 
 def _load(application_id: int) -> Application | None:

@@ -11,7 +11,6 @@ from wtforms.fields.choices import SelectChoice
 from forms.applications import ReasonForm
 from forms.households import ArchiveForm, HouseholdForm, RestoreForm
 from subsidy.domain import vn
-from subsidy.domain.calendar import today_vn
 from subsidy.models import Household
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
@@ -110,7 +109,7 @@ def index():
     page = list_page(session, list_exports.household_stmt(f), request.args, PER_PAGE)
     record_list_view("households", page, f)  # names, CCCDs and phones: one entry per page shown
     return render_template("households/index.html", page=page, f=f, q=f.q, hamlet=f.hamlet, category=f.category,
-                           standings=svc.standings(session, page.items, today_vn().year),
+                           standings=svc.standings_now(session, page.items),
                            archived=f.archived, hamlets=hamlet_options(session),
                            unrecorded=prior_svc.count_unrecorded(session, f.q, f.hamlet or None, f.category or None)
                            if may("households.mark_no_prior_device") else 0, bulk_form=ReasonForm())
@@ -174,7 +173,7 @@ def show(household_id: int):
     return render_template("households/show.html", household=hh, history=log.changes, views=log.views,
                            views_total=log.views_total, people=members,
                            statuses=svc.status_history(session, hh.id),
-                           standing=svc.standings(session, [hh], today_vn().year)[hh.id],
+                           standing=svc.standings_now(session, [hh])[hh.id],
                            archive_form=ArchiveForm(),
                            archive_preview=None if hh.archived else archiving.archive_preview(session, hh),
                            restore_form=RestoreForm())

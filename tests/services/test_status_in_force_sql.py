@@ -80,3 +80,20 @@ def test_quota_ceiling_counts_the_households_in_force_today(session):
     factories.household(session, category="poor", list_year=this - 1)
     session.flush()
     assert allocations.poor_household_count(session) == 2  # kept and the last one
+
+
+def test_standings_now_reads_this_year_in_viet_nam(session):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    this = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year
+    gone = factories.household(session, category="poor", list_year=this - 1)
+    session.add(HouseholdStatus(household_id=gone.id, year=this, status="not_listed", source="replaced"))
+    kept = factories.household(session, category="near_poor", list_year=this)
+    session.add(HouseholdStatus(household_id=kept.id, year=this + 1, status="not_listed", source="replaced"))
+    session.flush()
+    now = svc.standings_now(session, [gone, kept])
+    assert (now[gone.id].status, now[gone.id].list_year, now[gone.id].last_category, now[gone.id].last_year) == (
+        "not_listed", this, "poor", this - 1)
+    # next year's record does not count yet: this year's list decides
+    assert (now[kept.id].status, now[kept.id].list_year, now[kept.id].record) == ("near_poor", this, None)

@@ -26,8 +26,8 @@ from subsidy.services.households.registry import (
     update_household,
 )
 from subsidy.services.households.people import (
-    MEMBER_FIELDS, IdOwner, birth_text, id_owners, member_summary, members_of, record_form_status, standings, status_history,
-    statuses_in, year_records,
+    MEMBER_FIELDS, IdOwner, birth_text, id_owners, member_summary, members_of, record_form_status, standings, standings_now,
+    status_history, statuses_in,
 )
 from subsidy.services.households.search import (
     hamlet_choices, hamlets_in_use, household_conditions, household_query, listed_in_force, off_the_list, status_in_force,
@@ -42,7 +42,7 @@ __all__ = [
     "get_household", "held_elsewhere", "household_history",
     "register_household", "restore_household", "same_head", "update_household",
     "MEMBER_FIELDS", "IdOwner", "birth_text", "id_owners", "member_summary", "members_of", "record_form_status",
-    "standings", "status_history", "statuses_in", "year_records",
+    "standings", "standings_now", "status_history", "statuses_in",
     "hamlet_choices", "hamlets_in_use", "household_conditions", "household_query", "listed_in_force", "off_the_list", "status_in_force",
     "search_condition",
     "search_households",

@@ -3,7 +3,7 @@ year, and who owns a personal ID (a head or a member of which household).
 
 Statuses: one record per household per year (models.HouseholdStatus); the status in force for a
 year is domain.list_standing.standing_for_year of the household's columns and its records up to
-that year (:func:`standings`), which E1 (services.facts), the household pages, the list exports
+that year (:func:`standings`; this year's: :func:`standings_now`), which E1 (services.facts), the household pages, the list exports
 and the JSON API all read, so a decision keeps the status of its own year when a later list
 arrives and every page says the same thing.  Functions take ``(session, …)``, flush, never commit.  Sources: domain.md E1 (the
 list in force for the year), §10 (a person is one person across the instance).
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
 from subsidy.domain import vn
+from subsidy.domain.calendar import today_vn
 from subsidy.domain.list_standing import Standing, YearRecord, standing_for_year
 from subsidy.models import Household, HouseholdMember, HouseholdStatus, User
 from subsidy.models.scoping import ALL_COMMUNES
@@ -86,7 +87,7 @@ def statuses_in(session: Session, household_ids: Iterable[int], year: int) -> di
     return out
 
 
-def year_records(session: Session, household_ids: Iterable[int], up_to: int) -> dict[int, list[YearRecord]]:
+def _year_records(session: Session, household_ids: Iterable[int], up_to: int) -> dict[int, list[YearRecord]]:
     """``{household id: its status records of years <= up_to, as YearRecord}`` (households with
     none are absent); read 1,000 households at a time."""
     ids = list(set(household_ids))
@@ -105,8 +106,15 @@ def standings(session: Session, households: Iterable[Household], year: int) -> d
     """``{household id: its poverty status in force for year}`` (standing_for_year of its
     columns and records; one query per 1,000 households). ``year``: usually today's (today_vn)."""
     households = list(households)
-    records = year_records(session, [h.id for h in households], year)
+    records = _year_records(session, [h.id for h in households], year)
     return {h.id: standing_for_year(h.category, h.list_year, records.get(h.id, ()), year) for h in households}
+
+
+def standings_now(session: Session, households: Iterable[Household]) -> dict[int, Standing]:
+    """``{household id: its poverty status in force this year}``: :func:`standings` for the year
+    of today's date in Việt Nam (calendar.today_vn), what every page, the receipts and the JSON API
+    show beside a household."""
+    return standings(session, households, today_vn().year)
 
 
 def status_history(session: Session, household_id: int) -> list[HouseholdStatus]:
