@@ -14,12 +14,13 @@ from flask import current_app, flash, g, has_request_context, request
 from flask_login import current_user
 
 from subsidy.domain.documents import Issuer
+from subsidy.domain.labels.places import province_header
 from subsidy.domain.scope import PROVINCE_ROLES
 from subsidy.models import Commune
 from subsidy.request_scope import db_session, is_public
 from subsidy.services import communes as communes_svc
 from subsidy.services import receipts as receipts_svc
-from subsidy.services.tally.province import PROVINCE_DEFAULT, province_name
+from subsidy.services.tally.province import province_name
 from subsidy.web.printing import document_config
 
 
@@ -67,12 +68,11 @@ def commune_name(commune: Commune | None = None) -> str:
 def header_name() -> str:
     """What the page header and title name after «Hỗ trợ ĐTTM ·»: the province's name for a
     province account (it belongs to no commune, even on an instance of one commune: services.
-    tally.province.province_name, «Cấp tỉnh» when the communes do not record it), else
-    :func:`commune_name`."""
+    tally.province.province_name, through labels.places.province_header: «Cấp tỉnh» when the
+    communes do not record it), else :func:`commune_name`."""
     if (has_request_context() and not is_public(current_app.view_functions.get(request.endpoint or ""))
             and current_user.is_authenticated and getattr(current_user, "role", None) in PROVINCE_ROLES):
-        name = province_name(db_session())
-        return "Cấp tỉnh" if name == PROVINCE_DEFAULT else name
+        return province_header(province_name(db_session()))
     return commune_name()
 
 

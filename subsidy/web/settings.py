@@ -9,10 +9,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 
 from forms.settings import InstanceSettingsForm
+from subsidy.domain.labels.places import PROVINCE_DEFAULT
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import instance_settings as svc
 from subsidy.services.errors import ServiceError
-from subsidy.services.tally.province import PROVINCE_DEFAULT, province_issuer, province_name
+from subsidy.services.tally.province import province_issuer, province_name
 from subsidy.web.refusals import show_refusal
 
 bp = Blueprint("settings", __name__, url_prefix="/quan-tri/cai-dat")

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from subsidy.domain.documents import Issuer
+from subsidy.domain.labels.places import PROVINCE_DEFAULT
 from subsidy.domain.reports import AnnualReport, Breakdown, Figures, MonthRow, Period, Quota, Row, RuleCount, Tally
 from subsidy.models import Commune
 from subsidy.db import utcnow
@@ -25,10 +26,6 @@ from subsidy.services import communes as communes_svc
 from subsidy.services import instance_settings
 from subsidy.services.tally.periods import annual_of, check_year, month_spec, year_buckets
 from subsidy.services.tally.rollup import cash_cutoff, period_buckets, run_pass, tally_of
-
-#: The province's name in report titles when the communes do not say it.
-PROVINCE_DEFAULT = "tỉnh"
-
 
 def _sum(figures: Sequence[Figures]) -> Figures:
     return reduce(lambda a, b: a + b, figures, Figures())
