@@ -26,12 +26,12 @@ from forms.complaints import AppealForm, CaseForm, CaseMoveForm
 from subsidy.domain import labels as L
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.complaints.states import STATES
-from subsidy.domain.list_views import Column, ExportTable
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Complaint, Household
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import complaints as svc
 from subsidy.services.complaints import documents as complaint_documents
+from subsidy.services.complaints import export as complaints_export
 from subsidy.services.complaints.queries import STANDING_LABELS
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.services import communes as communes_svc
@@ -72,35 +72,13 @@ def index():
                            late_label=L.FILED_LATE_LABEL)
 
 
-_COLUMNS = (
-    Column("STT", "int", 10), Column("Số đơn", "text", 16), Column("Loại", "text", 20), Column("Ngày nhận", "date", 20),
-    Column("Chủ hộ", "text", 34), Column("Nội dung", "text", 26), Column("Cấp giải quyết", "text", 22),
-    Column("Trạng thái", "text", 28), Column("Hạn", "text", 16),
-)
-
-
-def _standing_words(standing: str, late: bool) -> str:
-    """The «Hạn» column: the standing of the commune's deadlines, and «Quá thời hiệu» beside it."""
-    return " · ".join(w for w in (STANDING_LABELS.get(standing, ""), L.FILED_LATE_LABEL if late else "") if w)
-
-
 @bp.route("/tai-ve.<ext>")
 @roles_required(*VIEWERS)
 def export(ext: str):
     """The list of the page's filters as Excel, CSV or PDF (every page of it), logged."""
     session = db_session()
     f = _filters()
-    today = today_vn()
-    cases = list(session.scalars(svc.list_stmt(session, f, today, current_user.id)))
-    notes = svc.list_notes(session, cases, today)
-    rows = [[i, c.case_number, L.COMPLAINT_KIND_LABELS[c.kind], c.received_on,
-             notes.heads.get(c.household_id, "(nặc danh)"), L.COMPLAINT_CATEGORY_LABELS[c.category],
-             L.DECIDER_LEVEL_LABELS[c.level], L.COMPLAINT_STATE_LABELS[c.state],
-             _standing_words(notes.standings.get(c.id, ""), c.id in notes.late)]
-            for i, c in enumerate(cases, start=1)]
-    table = ExportTable(key="complaints", title=L.EXPORT_LIST_LABELS["complaints"], filters=f.describe(),
-                        columns=_COLUMNS, rows=rows, count=len(rows), date=today,
-                        prepared_by=current_user.full_name or "")
+    table = complaints_export.register_table(session, f, today_vn(), current_user.id, current_user.full_name or "")
     return exports.send_table(table, ext, lambda: url_for("complaints.index", **f.args()), f.describe() or None)
 
 

@@ -454,3 +454,28 @@ def test_the_audit_log_leaves_out_a_denunciation_for_the_person_it_names(session
 
     assert cases(approver.id) == [c.id]
     assert cases(clerk.id) == sorted([c.id, t.id]) and cases(None) == sorted([c.id, t.id])
+
+
+def test_the_registers_file_has_one_row_per_case_in_the_lists_order(session, clerk, household):
+    from subsidy.services.complaints.export import register_table
+
+    h = household(head_name="Lê Văn Tám")
+    # received Friday 24/04, not accepted: acceptance due 13/05 (10 working days), overdue on 20/05
+    open_case = _case(session, clerk, h)
+    # contested 01/01: received past the 90-day filing window (Điều 9)
+    late = _case(session, clerk, h, received_on=D(2026, 4, 28), contested_on=D(2026, 1, 1))
+    anonymous = _case(session, clerk, h, kind="petition", filer="anonymous", household_id=None, category="quota",
+                      contested_on=None, received_on=D(2026, 5, 4))
+    table = register_table(session, svc.ComplaintFilters(), D(2026, 5, 20), clerk.id, "Trần Thị Lan")
+    assert table.headers == ["STT", "Số đơn", "Loại", "Ngày nhận", "Chủ hộ", "Nội dung", "Cấp giải quyết",
+                             "Trạng thái", "Hạn"]
+    assert [list(r) for r in table.rows] == [
+        [1, anonymous.case_number, "Kiến nghị, phản ánh", D(2026, 5, 4), "(nặc danh)", "Chỉ tiêu, danh sách chờ",
+         "Chủ tịch UBND xã (lãnh đạo xã)", "Lưu đơn, không xử lý (đơn nặc danh)", ""],
+        [2, late.case_number, "Khiếu nại", D(2026, 4, 28), "Lê Văn Tám", "Kết quả xét điều kiện",
+         "Chủ tịch UBND xã (lãnh đạo xã)", "Đã tiếp nhận", "Quá hạn · Quá thời hiệu"],
+        [3, open_case.case_number, "Khiếu nại", D(2026, 4, 24), "Lê Văn Tám", "Kết quả xét điều kiện",
+         "Chủ tịch UBND xã (lãnh đạo xã)", "Đã tiếp nhận", "Quá hạn"],
+    ]
+    assert (table.count, table.date, table.prepared_by, table.filters) == (3, D(2026, 5, 20), "Trần Thị Lan", "")
+    assert table.title == "Sổ theo dõi đơn khiếu nại, kiến nghị, phản ánh, tố cáo"

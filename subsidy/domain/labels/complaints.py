@@ -102,6 +102,9 @@ TIMELINESS_LABELS: dict[str, str] = {
 #: Beside a case's standing: a first complaint received after its 90-day filing window (Luật
 #: Khiếu nại 2011, Điều 9).
 FILED_LATE_LABEL = "Quá thời hiệu"
+#: Where a case's filer or head of household is named (the register's file, the documents): a
+#: case brought anonymously, which names no one.
+ANONYMOUS_FILER_CELL = "(nặc danh)"
 #: The deadlines of a case, named.
 DEADLINE_LABELS: dict[str, str] = {
     "filing": "Thời hiệu khiếu nại",

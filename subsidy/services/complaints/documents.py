@@ -16,7 +16,7 @@ from subsidy.documents.complaints import render_acceptance_notice, render_decisi
 from subsidy.domain.complaints import deadlines as dl
 from subsidy.domain.complaints.documents import AcceptanceNotice, Complainant, ComplaintDecision, personal_signer
 from subsidy.domain.documents import Issuer
-from subsidy.domain.labels import CLERK_TITLE, COMPLAINT_OUTCOME_LABELS
+from subsidy.domain.labels import ANONYMOUS_FILER_CELL, CLERK_TITLE, COMPLAINT_OUTCOME_LABELS
 from subsidy.domain.vn import format_date
 from subsidy.models import Application, Commune, Complaint, Household, ProposalList
 from subsidy.services import communes as communes_svc
@@ -60,7 +60,7 @@ def _resolver(level: str, commune: str, province: str) -> str:
 def _complainant(session: Session, c: Complaint) -> Complainant:
     h = session.get(Household, c.household_id) if c.household_id else None
     head = h.head_name if h else ""
-    name = c.filer_name or head or "(nặc danh)"
+    name = c.filer_name or head or ANONYMOUS_FILER_CELL
     commune = session.get(Commune, c.commune_id)
     address = ", ".join(x for x in ((h.address if h else None), (h.hamlet if h else None), commune.name) if x)
     behalf = f"hộ ông (bà) {head}" if c.filer != "head" and head else ""
