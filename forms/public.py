@@ -1,9 +1,16 @@
 """The public status-check form (shape only: no database access), and the same checks without
-building the form for the common answer (:func:`accepted_submission`)."""
+building the form for the common answer (:func:`accepted_submission`).
+
+Each box's rules are written once, as data (:class:`Box`: required message, longest input, the
+filter, the reading that says what is wrong): :class:`StatusForm` builds its fields from them and
+:func:`accepted_submission` applies them to the POST directly, so the two cannot disagree."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Callable
+
 from flask import request
-from wtforms import StringField
+from wtforms import Field, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from forms.base import BaseForm
@@ -20,13 +27,68 @@ class TrackingCodeField(StringField):
         return tracking.display(value) if tracking.is_valid(value) else value
 
 
-#: The second box's longest input as typed (a phone number with spaces and +84 fits).
-FACT_MAX_LENGTH = 30
+def _read_code(code: str) -> str:
+    """The normalised code when it has a tracking code's shape, else ValueError (Vietnamese)."""
+    if not TRACKING_CODE_RE.match(code):
+        raise ValueError("Mã tra cứu gồm chữ in hoa và chữ số, như in trên phiếu tiếp nhận hồ sơ.")
+    return code
+
+
+@dataclass(frozen=True)
+class Box:
+    """One box of the status check, its rules as data.
+
+    ``label``: the words above it; ``required``: the message when it is empty (or only spaces);
+    ``max_length``: the longest input, in characters after ``filter``; ``filter``: what is done
+    to the text as typed before any check (None: nothing); ``read``: the box's value as the
+    lookup takes it from the filtered text, raising ValueError with a Vietnamese message when the
+    text is wrong. The checks run in that order: required, length, read."""
+
+    label: str
+    required: str
+    max_length: int
+    read: Callable[[str], Any]
+    filter: Callable[[str | None], str] | None = None
+
+    def accepts(self, raw: str | None) -> tuple[bool, Any]:
+        """``(True, value)`` when the form's field would accept ``raw`` (the text as posted;
+        None when the box was not posted), with the value :attr:`read` gives; ``(False, None)``
+        otherwise. Never raises."""
+        if raw is None:
+            return False, None
+        data = self.filter(raw) if self.filter is not None else raw
+        if not data.strip() or len(data) > self.max_length:
+            return False, None
+        try:
+            return True, self.read(data)
+        except ValueError:
+            return False, None
+
+    def validators(self) -> list[Any]:
+        """The field's validators: DataRequired, Length, then :attr:`read`, whose value is kept
+        as the field's ``read_value`` (a ValueError is the field's message)."""
+        def read(form: BaseForm, field: Field) -> None:
+            try:
+                field.read_value = self.read(field.data)
+            except ValueError as err:
+                raise ValidationError(str(err)) from None
+        return [DataRequired(self.required), Length(max=self.max_length), read]
+
+
+#: The tracking code (prefilled from the receipt's QR link ?ma=…).
+CODE = Box("Mã tra cứu (in trên phiếu tiếp nhận hồ sơ)", "Hãy nhập mã tra cứu.", 40, _read_code,
+           normalize_tracking_code)
+#: The last 4 digits of the head's CCCD or the phone number on file, read as parse_second_fact's
+#: ``(kind, value)``; its longest input as typed: a phone number with spaces and +84 fits.
+FACT = Box("4 số cuối CCCD của chủ hộ, hoặc số điện thoại đã đăng ký",
+           "Hãy nhập 4 số cuối CCCD hoặc số điện thoại.", 30, parse_second_fact)
+#: The second box's longest input as typed.
+FACT_MAX_LENGTH = FACT.max_length
 
 
 class StatusForm(BaseForm):
-    """``ma``: the tracking code (prefilled from the receipt's QR link ?ma=…); ``so``: the last 4
-    digits of the head's CCCD or the phone number on file. Neither is ever put in a URL.
+    """``ma``: the tracking code (:data:`CODE`); ``so``: the last 4 digits of the head's CCCD or
+    the phone number on file (:data:`FACT`). Neither is ever put in a URL.
 
     No CSRF field: the status check is exempt from CSRF (see subsidy/web/public.py for why).
     """
@@ -34,44 +96,32 @@ class StatusForm(BaseForm):
     class Meta:
         csrf = False
 
-    ma = TrackingCodeField("Mã tra cứu (in trên phiếu tiếp nhận hồ sơ)",
-                     validators=[DataRequired("Hãy nhập mã tra cứu."), Length(max=40)],
-                     filters=[normalize_tracking_code])
-    so = StringField("4 số cuối CCCD của chủ hộ, hoặc số điện thoại đã đăng ký",
-                     validators=[DataRequired("Hãy nhập 4 số cuối CCCD hoặc số điện thoại."), Length(max=FACT_MAX_LENGTH)])
+    ma = TrackingCodeField(CODE.label, validators=CODE.validators(), filters=[CODE.filter])
+    so = StringField(FACT.label, validators=FACT.validators())
 
-    def validate_ma(self, field: StringField) -> None:
-        if not TRACKING_CODE_RE.match(field.data or ""):
-            raise ValidationError("Mã tra cứu gồm chữ in hoa và chữ số, như in trên phiếu tiếp nhận hồ sơ.")
-
-    def validate_so(self, field: StringField) -> None:
-        try:
-            self.second_fact = parse_second_fact(field.data)
-        except ValueError as err:
-            raise ValidationError(str(err)) from None
+    def submission(self) -> tuple[str, str, str]:
+        """``(code, kind, value)`` once :meth:`validate` passed: the normalised tracking code and
+        parse_second_fact's pair, what :func:`accepted_submission` gives."""
+        return (self.ma.read_value, *self.so.read_value)
 
 
 def accepted_submission() -> tuple[str, str, str] | None:
     """What a StatusForm built for this POST would accept, without building it: ``(code, kind,
-    value)`` — the normalised tracking code and ``parse_second_fact``'s pair — when its
-    validation would pass, else None (then build the form: it says what is wrong).
+    value)`` — :meth:`StatusForm.submission` — when its validation would pass, else None (then
+    build the form: it says what is wrong).
 
-    The same checks as the form's, from the same rules: the code normalised as the field's filter
-    does, then ``TRACKING_CODE_RE`` (which also bounds it within the field's Length); the second
-    fact as typed within FACT_MAX_LENGTH, then ``parse_second_fact`` (which needs digits, so the
-    field's DataRequired holds). Only an urlencoded or multipart body without files, the body
+    The same rules as the form's, from the same data (:data:`CODE`, :data:`FACT`:
+    :meth:`Box.accepts`). Only an urlencoded or multipart body without files, the body
     Flask-WTF reads as ``request.form``; anything else (a JSON body, a file) gives None.
     Building and validating the WTForms form costs about as much as the database query on the
     public status check's common answer, which never shows the form.
     """
     if request.files or not request.form:
         return None
-    code = normalize_tracking_code(request.form.get("ma"))
-    fact = request.form.get("so")
-    if not TRACKING_CODE_RE.match(code) or fact is None or len(fact) > FACT_MAX_LENGTH:
+    code_ok, code = CODE.accepts(request.form.get("ma"))
+    if not code_ok:
         return None
-    try:
-        kind, value = parse_second_fact(fact)
-    except ValueError:
+    fact_ok, fact = FACT.accepts(request.form.get("so"))
+    if not fact_ok:
         return None
-    return code, kind, value
+    return (code, *fact)

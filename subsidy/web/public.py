@@ -22,7 +22,7 @@ from typing import Any
 from flask import Blueprint, current_app, make_response, render_template, request
 from flask_limiter.util import get_remote_address
 
-from forms.public import StatusForm, accepted_submission
+from forms.public import CODE, StatusForm, accepted_submission
 from subsidy.domain.public_status import normalize_tracking_code
 from subsidy.extensions import csrf, limiter
 from subsidy.request_scope import public_view
@@ -39,7 +39,7 @@ NOT_FOUND_MESSAGE = (
 
 def code_key() -> str:
     """The per-code limit's key: the normalised code typed (bounded length; never the 2nd fact)."""
-    return "code:" + (normalize_tracking_code(request.form.get("ma", ""))[:40] or "-")
+    return "code:" + (normalize_tracking_code(request.form.get("ma", ""))[:CODE.max_length] or "-")
 
 
 @bp.route("/tra-cuu", methods=["GET", "POST"])
@@ -62,9 +62,9 @@ def status_page() -> Any:
     form = None
     submitted = accepted_submission() if request.method == "POST" else None
     if submitted is None:
-        form = StatusForm() if request.method == "POST" else StatusForm(ma=request.args.get("ma", "")[:40])
+        form = StatusForm() if request.method == "POST" else StatusForm(ma=request.args.get("ma", "")[:CODE.max_length])
         if form.validate_on_submit():
-            submitted = (form.ma.data, *form.second_fact)
+            submitted = form.submission()
     result = None
     error = None
     code = 200

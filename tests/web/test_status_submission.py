@@ -44,7 +44,8 @@ def _form_answer() -> tuple[str, str, str] | None:
     form = StatusForm()
     if not form.validate_on_submit():
         return None
-    return (form.ma.data, *form.second_fact)
+    assert form.ma.read_value == form.ma.data  # the code the lookup takes is the one the page shows
+    return form.submission()
 
 
 @pytest.mark.parametrize(("data", "expected"), CASES)
@@ -65,3 +66,18 @@ def test_a_body_the_form_reads_otherwise_is_left_to_the_form(app):
                                   data={**body, "tep": (io.BytesIO(b"x"), "x.txt")}):
         assert accepted_submission() is None
         assert _form_answer() == ("K7QX9M4TAB", "id4", "5678")
+
+
+def test_the_form_says_what_is_wrong_in_each_box(app):
+    with app.test_request_context("/tra-cuu", method="POST", data={"ma": "K7Q_X", "so": ""}):
+        form = StatusForm()
+        assert not form.validate_on_submit()
+        assert form.errors == {
+            "ma": ["Mã tra cứu gồm chữ in hoa và chữ số, như in trên phiếu tiếp nhận hồ sơ."],
+            "so": ["Hãy nhập 4 số cuối CCCD hoặc số điện thoại."]}
+    with app.test_request_context("/tra-cuu", method="POST", data={"ma": " ", "so": "12345"}):
+        form = StatusForm()
+        assert not form.validate_on_submit()
+        assert form.errors["ma"] == ["Hãy nhập mã tra cứu."]
+        assert form.errors["so"] == [
+            "Hãy nhập 4 số cuối căn cước (CCCD) của chủ hộ, hoặc số điện thoại di động 10 số đã đăng ký."]
