@@ -145,7 +145,7 @@ def new():
         try:
             app = svc.apply(session, data, current_user, programme=_programme())
         except svc.DuplicateApplication as err:
-            show_refusal(err)
+            show_refusal(err, form)  # the form given back (422) with the message and the link below
             flash(Markup('<a href="{}">Mở hồ sơ đã có ({})</a>').format(
                 url_for("applications.show", application_id=err.application_id), tracking.display(err.tracking_code)),
                 "warning")
@@ -191,9 +191,11 @@ def _correction_form(app: Application) -> CorrectionForm:
     return form
 
 
-def _show(app: Application, *, correction_form: CorrectionForm | None = None, status: int = 200):
+def _show(app: Application, *, correction_form: CorrectionForm | None = None,
+          reason_form: ReasonForm | None = None, status: int = 200):
     """The application's page; a correction form given (submitted, with its errors) is shown open
-    as typed, with status 422."""
+    as typed, with status 422; a reason form given (a move refused) is shown open under the move
+    that was asked (request.endpoint), as typed, with its message (422: web.security)."""
     session = db_session()
     role = current_user.role
     page = pages.application_page(session, app, with_receipts=may("receipts.show"))
@@ -205,7 +207,7 @@ def _show(app: Application, *, correction_form: CorrectionForm | None = None, st
         decisions=page.decisions,
         latest=page.decisions[0] if page.decisions else None, events=page.events, deciders=page.deciders,
         receiver=page.receiver, moves=moves, support=support, approve_on_list=buttons.approve_on_list(app, role),
-        reason_form=ReasonForm(), move_form=MoveForm(), outcome_labels=OUTCOME_LABELS, prior_device_choices=PRIOR_DEVICE_CHOICES,
+        reason_form=reason_form or ReasonForm(formdata=None), move_form=MoveForm(), outcome_labels=OUTCOME_LABELS, prior_device_choices=PRIOR_DEVICE_CHOICES,
         status_labels=RULE_STATUS_LABELS, tracking_display=tracking.display(app.tracking_code),
         can_edit=buttons.may_edit_facts(moves),
         may_correct=role == "clerk" and corrections_svc.refusal(app) is None,
@@ -363,19 +365,21 @@ def propose(application_id: int):
 
 
 def _reason_move(application_id: int, action) -> object:
+    """POST of a move that needs a reason: ``action(session, app, reason)`` returns the message to
+    flash. A reason missing or refused (or the move refused) shows the page again with the form
+    open as typed and the message (422); nothing is saved."""
     session = db_session()
     app = _load(application_id)
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash("Hãy ghi rõ lý do.", "error")
-        return redirect(url_for("applications.show", application_id=app.id))
+        return _show(app, reason_form=form, status=422)
     try:
         message = action(session, app, form.reason.data.strip())
     except (ServiceError, WorkflowError) as err:
-        show_refusal(err)
-    else:
-        session.commit()
-        flash(message, "success")
+        show_refusal(err, form)
+        return _show(_load(application_id), reason_form=form, status=422)
+    session.commit()
+    flash(message, "success")
     return redirect(url_for("applications.show", application_id=app.id))
 
 

@@ -11,7 +11,7 @@ from subsidy.models import Commune
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import communes as svc
 from subsidy.services.errors import ServiceError
-from subsidy.web.refusals import flash_form_errors, show_refusal
+from subsidy.web.refusals import show_refusal
 
 bp = Blueprint("communes", __name__, url_prefix="/quan-tri/xa")
 
@@ -64,10 +64,21 @@ def show(commune_id: int):
     return _show(commune, form, HamletForm(formdata=None))
 
 
-def _show(commune: Commune, form: CommuneForm, hamlet_form: HamletForm):
-    """The commune's page with its two forms (either may be one given back with its errors: 422)."""
+def _show(commune: Commune, form: CommuneForm, hamlet_form: HamletForm,
+          hamlet_edit: tuple[int, HamletEditForm] | None = None):
+    """The commune's page with its forms: the commune's, the new hamlet's and, in ``hamlet_edit``,
+    (hamlet id, its row's form) for a hamlet's row given back as typed. Any of them may be one
+    given back with its errors (the page then answers 422: web.security)."""
     return render_template("communes/show.html", commune=commune, form=form, hamlet_form=hamlet_form,
-                           confirm=ConfirmForm(), unlisted=svc.unlisted_hamlets(db_session(), commune.id))
+                           hamlet_edit=hamlet_edit, confirm=ConfirmForm(),
+                           unlisted=svc.unlisted_hamlets(db_session(), commune.id))
+
+
+def _stored(commune: Commune) -> CommuneForm:
+    """The commune's own form filled from what is stored (beside another form given back)."""
+    form = CommuneForm(formdata=None, obj=commune)
+    form.recipients.data = (commune.recipients or "").replace(";", "\n")
+    return form
 
 
 @bp.route("/<int:commune_id>/trang-thai", methods=["POST"])
@@ -94,15 +105,13 @@ def add_hamlet(commune_id: int):
         try:
             hamlet = svc.add_hamlet(session, commune, form.name.data, current_user)
         except ServiceError as err:
-            show_refusal(err, form)
+            show_refusal(err, form, field="name")
         else:
             session.commit()
             flash(f"Đã thêm «{hamlet.name}».", "success")
             return redirect(url_for("communes.show", commune_id=commune.id))
     # given back with what was typed and why (422); the commune's own form as it is stored
-    edit = CommuneForm(formdata=None, obj=commune)
-    edit.recipients.data = (commune.recipients or "").replace(";", "\n")
-    return _show(commune, edit, form)
+    return _show(commune, _stored(commune), form)
 
 
 @bp.route("/<int:commune_id>/ap/<int:hamlet_id>", methods=["POST"])
@@ -119,10 +128,10 @@ def edit_hamlet(commune_id: int, hamlet_id: int):
         try:
             svc.update_hamlet(session, hamlet, form.name.data, bool(form.active.data), current_user)
         except ServiceError as err:
-            show_refusal(err)
+            show_refusal(err, form, field="name")
         else:
             session.commit()
             flash("Đã lưu ấp / thôn.", "success")
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("communes.show", commune_id=commune.id))
+            return redirect(url_for("communes.show", commune_id=commune.id))
+    # The hamlet's row given back as typed, its message beside the name (422); the rest as stored.
+    return _show(commune, _stored(commune), HamletForm(formdata=None), hamlet_edit=(hamlet_id, form))

@@ -20,7 +20,7 @@ from subsidy.services.errors import ServiceError
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import list_page
-from subsidy.web.refusals import flash_form_errors, put_field_errors, show_refusal
+from subsidy.web.refusals import put_field_errors, show_refusal
 from subsidy.web.viewlog import record_list_page_view, record_view
 from subsidy.web import commune_scope
 
@@ -40,9 +40,10 @@ def index():
     return _index()
 
 
-def _index(alloc_form: AllocationForm | None = None, build_form: BuildListForm | None = None, status: int = 200):
+def _index(alloc_form: AllocationForm | None = None, build_form: BuildListForm | None = None,
+           reason_form: ReasonForm | None = None, status: int = 200):
     """The lists page; an allocation form given back with its errors keeps what was typed (422)
-    and opens where it is."""
+    and opens where it is; so does the reason form of an allocation's voiding refused."""
     session = db_session()
     q = allocations.quota(session)
     # 50 a page; the rank shown is the place in the whole list (page offset + position).
@@ -60,8 +61,8 @@ def _index(alloc_form: AllocationForm | None = None, build_form: BuildListForm |
                            hamlets=hamlet_options(session), lists=all_lists, sizes=sizes,
                            draft_open=svc.open_draft(session) is not None,
                            allocations=allocations.allocations(session), alloc_form=alloc_form,
-                           build_form=build_form or BuildListForm(), move_form=MoveForm(), reason_form=ReasonForm(),
-                           household_ceiling=allocations.poor_household_count(session)), status
+                           build_form=build_form or BuildListForm(), move_form=MoveForm(),
+                           reason_form=reason_form or ReasonForm(formdata=None), household_ceiling=allocations.poor_household_count(session)), status
 
 
 @bp.route("/phan-bo", methods=["POST"])
@@ -74,9 +75,7 @@ def allocate():
             allocations.record_allocation(session, form.quantity.data, form.allocated_on.data,
                                           form.source_document.data, current_user, note=form.note.data)
         except ServiceError as err:
-            if getattr(err, "field", None) is None:
-                err.field = "quantity"  # type: ignore[attr-defined]  # the ceiling: too many phones
-            show_refusal(err, form)
+            show_refusal(err, form, field="quantity")  # the ceiling: too many phones
         else:
             session.commit()
             flash(f"Đã ghi phân bổ {form.quantity.data} máy.", "success")
@@ -87,19 +86,19 @@ def allocate():
 @bp.route("/phan-bo/<int:allocation_id>/huy", methods=["POST"])
 @roles_required("approver")
 def void_allocation(allocation_id: int):
-    """Void a mistaken allocation with a reason (approver); it then counts in no quota."""
+    """Void a mistaken allocation with a reason (approver); it then counts in no quota. A reason
+    missing, or the voiding refused, shows the lists page again with the form open (422)."""
     session = db_session()
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("lists.index"))
+        return _index(reason_form=form, status=422)
     try:
         row = allocations.void_allocation(session, allocation_id, form.reason.data, current_user)
     except ServiceError as err:
-        show_refusal(err)
-    else:
-        session.commit()
-        flash(f"Đã hủy phân bổ {row.quantity} máy theo «{row.source_document}»; chỉ tiêu đã được tính lại.", "success")
+        show_refusal(err, form)
+        return _index(reason_form=form, status=422)
+    session.commit()
+    flash(f"Đã hủy phân bổ {row.quantity} máy theo «{row.source_document}»; chỉ tiêu đã được tính lại.", "success")
     return redirect(url_for("lists.index"))
 
 
@@ -149,20 +148,26 @@ def promote():
 
 def _list_move(list_id: int, act, needs_reason: bool):
     """POST of a list's own step (submit, empty, cancel): ``act(session, pl, reason)`` returns the
-    message to flash; a refusal is flashed; back to the list's page either way."""
+    message to flash, then back to the list's page. A step with a reason whose reason is missing
+    or which is refused shows the page again with its form open as typed and the message (422);
+    a refused submit (a button, nothing typed) is flashed on the list's page."""
     session = db_session()
     pl = _load(list_id)
     form = ReasonForm() if needs_reason else MoveForm()
     if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("lists.show", list_id=pl.id))
+        if not needs_reason:
+            abort(400)  # the button's form holds only the CSRF token
+        return _show(pl, reason_form=form, status=422)
     try:
         message = act(session, pl, form.reason.data if needs_reason else "")
     except (ServiceError, WorkflowError) as err:
-        show_refusal(err)
-    else:
-        session.commit()
-        flash(message, "success")
+        if not needs_reason:
+            show_refusal(err)
+            return redirect(url_for("lists.show", list_id=pl.id))
+        show_refusal(err, form)
+        return _show(_load(list_id), reason_form=form, status=422)
+    session.commit()
+    flash(message, "success")
     return redirect(url_for("lists.show", list_id=pl.id))
 
 
@@ -206,9 +211,10 @@ def _load(list_id: int) -> ProposalList:
 
 
 def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
-          correct_form: CorrectDecisionForm | None = None, status: int = 200):
+          correct_form: CorrectDecisionForm | None = None, reason_form: ReasonForm | None = None,
+          status: int = 200):
     """The list's page; a form given (submitted, with its errors) is shown as typed, with status
-    422 from the POST views."""
+    422 from the POST views (a reason form: open under the step asked, request.endpoint)."""
     session = db_session()
     if approve_form is None:
         approve_form = ApproveListForm(formdata=None)
@@ -226,7 +232,7 @@ def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
                            correct_form=correct_form, corrections=svc.decision_corrections(session, pl),
                            may_approve=buttons.may_approve_list(pl.status, current_user.role)
                            and _approver_of_level(pl),
-                           move_form=MoveForm(), reason_form=ReasonForm(),
+                           move_form=MoveForm(), reason_form=reason_form or ReasonForm(formdata=None),
                            receipts_issued=svc.receipts_issued(session, pl) if pl.status == "approved" else 0), status
 
 

@@ -12,7 +12,7 @@ from subsidy.domain.calendar import today_vn
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import province as svc
 from subsidy.services.errors import ServiceError
-from subsidy.web.refusals import flash_form_errors, show_refusal
+from subsidy.web.refusals import show_refusal
 
 bp = Blueprint("province", __name__, url_prefix="/tinh")
 
@@ -34,13 +34,14 @@ def index():
     return _index()
 
 
-def _index(received_form: AllocationForm | None = None, share_form: ShareForm | None = None, status: int = 200):
+def _index(received_form: AllocationForm | None = None, share_form: ShareForm | None = None,
+           void_form: ReasonForm | None = None, status: int = 200):
     """The province page; a form given back with its errors (or refused by the service) keeps what
-    was typed, with its messages, and answers 422."""
+    was typed, with its messages, and answers 422 (a voiding's reason: in its row, request.view_args)."""
     quota = svc.overview(db_session())
     return render_template("province/index.html", quota=quota,
                            received_form=received_form or AllocationForm(formdata=None),
-                           share_form=_share_form(quota, share_form), void_form=ReasonForm(formdata=None),
+                           share_form=_share_form(quota, share_form), void_form=void_form or ReasonForm(formdata=None),
                            queue=svc.approval_queue(db_session())), status
 
 
@@ -88,15 +89,14 @@ def void(province_allocation_id: int):
     session = db_session()
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("province.index"))
+        return _index(void_form=form, status=422)
     try:
         svc.void_received(session, province_allocation_id, form.reason.data, current_user)
     except ServiceError as err:
-        show_refusal(err)
-    else:
-        session.commit()
-        flash("Đã hủy số máy tỉnh được phân bổ.", "success")
+        show_refusal(err, form)
+        return _index(void_form=form, status=422)
+    session.commit()
+    flash("Đã hủy số máy tỉnh được phân bổ.", "success")
     return redirect(url_for("province.index"))
 
 

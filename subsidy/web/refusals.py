@@ -35,21 +35,22 @@ def put_field_errors(form: Any, field_errors: dict[str, str]) -> None:
             f.errors = list(f.errors or []) + [message]
 
 
-def show_refusal(err: Exception, form: Any = None) -> None:
+def show_refusal(err: Exception, form: Any = None, field: str | None = None) -> None:
     """Roll back this request's Session and show the refusal ``err`` (a ServiceError or a
     WorkflowError; ``str(err)`` is its Vietnamese message).
 
-    With a WTForms ``form`` shown again: InvalidFields' messages go under their fields
-    (put_field_errors), an error naming one ``field`` of the form (FieldError) under that field;
-    anything else, and every refusal when there is no form (the view redirects), is flashed as an
-    error above the page."""
+    With a WTForms ``form`` shown again (the page answers 422): InvalidFields' messages go under
+    their fields (put_field_errors), an error naming one ``field`` of the form (FieldError) under
+    that field, an error naming none under ``field`` when the view gives one (the form's only
+    input: every refusal is about it); anything else, and every refusal when there is no form (the
+    view redirects), is flashed as an error above the page."""
     db_session().rollback()
     if form is not None:
         refused_here()
     if form is not None and isinstance(err, InvalidFields):
         put_field_errors(form, err.field_errors)
         return
-    field = getattr(err, "field", None)
+    field = getattr(err, "field", None) or field
     if form is not None and field and field in form._fields:
         form._fields[field].errors = list(form._fields[field].errors or []) + [str(err)]
     else:

@@ -1,0 +1,138 @@
+"""A form post the app refuses (a second application for a household, a move without its reason, a
+hamlet renamed to a name it cannot take) shows the page again with status 422, what was typed and
+the message beside the field; nothing is saved (README: a form with errors answers 422)."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from sqlalchemy import func, select
+
+from subsidy.models import Allocation, Application, Hamlet, ProposalList
+from subsidy.services import communes, province
+from tests import factories
+from tests.web.test_applications_web import client_as, data, make_application, state_of  # noqa: F401 (fixture)
+from tests.web.test_list_lifecycle_web import _waiting
+
+
+def _text(resp) -> str:
+    return html.unescape(resp.get_data(as_text=True))
+
+
+def _count(app, model) -> int:
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_a_second_application_for_the_household_is_422_with_the_link_to_the_first(app, data):
+    hid = data["households"][0]
+    first = make_application(app, hid, check=False)
+    c = client_as(app, "clerk")
+    r = c.post("/ho-so/moi", data={"household_id": hid, "received_on": "05/11/2026", "support_form": "package"})
+    page = _text(r)
+    assert r.status_code == 422
+    assert "Mỗi hộ chỉ nộp một hồ sơ" in page and f'href="/ho-so/{first}"' in page
+    assert _count(app, Application) == 1
+
+
+def test_an_application_move_without_its_reason_is_422_with_the_form_open(app, data):
+    aid = make_application(app, data["households"][0])
+    c = client_as(app, "clerk")
+    r = c.post(f"/ho-so/{aid}/rut", data={"reason": "   "})
+    page = _text(r)
+    assert r.status_code == 422 and state_of(app, aid) == "eligible"
+    # the withdraw box is the one open, its message under it; the other moves' boxes stay closed
+    opened = re.findall(r'<details class="move" open>.*?</details>', page, re.S)
+    assert len(opened) == 1 and f'action="/ho-so/{aid}/rut"' in opened[0]
+    assert '<div class="error" id="reason-withdrawn-error">Hãy ghi rõ lý do.</div>' in opened[0]
+    r = c.post(f"/ho-so/{aid}/rut", data={"reason": "x" * 1001})
+    assert r.status_code == 422 and "Dài quá 1000 ký tự" in _text(r) and "x" * 1001 in _text(r)
+    assert c.post(f"/ho-so/{aid}/rut", data={"reason": "Hộ xin rút"}).status_code == 302
+    assert state_of(app, aid) == "withdrawn"
+
+
+def test_a_refused_move_with_its_reason_is_422_and_keeps_the_reason(app, data):
+    """Refusing an application already withdrawn (a page left open in another tab): the workflow
+    says no; the page answers 422 with the message, and the typed reason is not lost."""
+    aid = make_application(app, data["households"][0])
+    a = client_as(app, "approver")
+    page = a.get(f"/ho-so/{aid}")
+    assert page.status_code == 200
+    client_as(app, "clerk").post(f"/ho-so/{aid}/rut", data={"reason": "Hộ xin rút"})
+    r = a.post(f"/ho-so/{aid}/tu-choi", data={"reason": "Hộ không cư trú tại xã"})
+    page = _text(r)
+    assert r.status_code == 422 and state_of(app, aid) == "withdrawn"
+    opened = re.findall(r'<details class="move" open>.*?</details>', page, re.S)
+    assert opened == []  # a withdrawn application offers no «refuse» any more: the message says why
+    assert "Không thể chuyển hồ sơ từ trạng thái «Đã rút hồ sơ» sang «Bị từ chối»." in page
+
+
+def test_cancelling_or_emptying_a_list_without_a_reason_is_422(app, client, login_as):
+    login_as("clerk")
+    _waiting(app)
+    list_id = int(client.post("/danh-sach/lap", data={}).headers["Location"].rsplit("/", 1)[1])
+    for step, key in (("huy", "cancel"), ("bo-het", "empty")):
+        r = client.post(f"/danh-sach/{list_id}/{step}", data={"reason": ""})
+        page = _text(r)
+        assert r.status_code == 422, step
+        opened = re.findall(r'<details class="move" open>.*?</details>', page, re.S)
+        assert len(opened) == 1 and f'action="/danh-sach/{list_id}/{step}"' in opened[0]
+        assert f'<div class="error" id="reason-{key}-error">Hãy ghi rõ lý do.</div>' in opened[0]
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        assert s.get(ProposalList, list_id).status == "draft"
+        assert set(s.scalars(select(Application.state))) == {"proposed"}
+    assert client.post(f"/danh-sach/{list_id}/huy", data={"reason": "Lập lại"}).status_code == 302
+
+
+def test_voiding_an_allocation_without_a_reason_is_422(app, data):
+    s = app.extensions["subsidy.sessionmaker"]()
+    factories.allocation_row(s, quantity=3)
+    s.commit()
+    alid = s.scalar(select(Allocation.id))
+    s.close()
+    r = client_as(app, "approver").post(f"/danh-sach/phan-bo/{alid}/huy", data={"reason": ""})
+    assert r.status_code == 422
+    assert f'<div class="error" id="void-reason-{alid}-error">Hãy ghi rõ lý do.</div>' in _text(r)
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        assert s.get(Allocation, alid).voided_at is None
+
+
+def test_the_province_voiding_without_a_reason_is_422(app, client, login_as):
+    s = app.extensions["subsidy.sessionmaker"]()
+    officer = factories.user(s, "province_officer", "so-khcn", row=True)
+    pa = province.record_received(s, 8, dt.date(2026, 1, 10), "QĐ 100/QĐ-BKHCN", officer)
+    s.commit()
+    pa_id = pa.id
+    s.close()
+    login_as("province_officer", "so-khcn-2")
+    r = client.post(f"/tinh/nhan/{pa_id}/huy", data={"reason": " "})
+    assert r.status_code == 422
+    assert f'<div class="error" id="reason-{pa_id}-error">Hãy ghi rõ lý do.</div>' in _text(r)
+
+
+def test_a_hamlet_renamed_to_a_wrong_name_is_422_with_the_message_beside_it(app, client, login_as):
+    s = app.extensions["subsidy.sessionmaker"]()
+    commune = communes.create_commune(s, communes.CommuneInput(code="XAA", name="xã An"), None,
+                                      hamlets=["Ấp Một", "Ấp Hai"])
+    s.commit()
+    cid = commune.id
+    one, two = (h.id for h in sorted(commune.hamlets, key=lambda h: h.position))
+    s.close()
+    login_as("admin")
+    for typed, message in (("ấp hai", "Xã An đã có «Ấp Hai»"), ("", "Hãy nhập tên ấp / thôn."),
+                           ("=1+2", "bắt đầu bằng ký tự «=»")):
+        r = client.post(f"/quan-tri/xa/{cid}/ap/{one}", data={"name": typed})
+        page = _text(r)
+        assert r.status_code == 422, typed
+        assert f'value="{typed}"' in page  # as typed, in the row of the hamlet edited
+        error = re.search(rf'<div class="error" id="hamlet-{one}-error">([^<]*)</div>', page)
+        assert error and message in error.group(1), typed
+        assert f'id="hamlet-{two}-error"' not in page and 'value="Ấp Hai"' in page
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        assert [(h.name, h.active) for h in s.scalars(select(Hamlet).order_by(Hamlet.position))] == [
+            ("Ấp Một", True), ("Ấp Hai", True)]
+    assert client.post(f"/quan-tri/xa/{cid}/ap/{one}", data={"name": "Ấp Ba"}).status_code == 302
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        assert [(h.name, h.active) for h in s.scalars(select(Hamlet).order_by(Hamlet.position))] == [
+            ("Ấp Ba", False), ("Ấp Hai", True)]
