@@ -1,6 +1,7 @@
 """The province's pages and the admin's commune pages, through the browser's requests."""
 from __future__ import annotations
 
+import html
 import re
 
 from sqlalchemy import select
@@ -169,3 +170,33 @@ def test_a_commune_recording_more_than_the_province_divided_is_said_in_words(app
     assert not re.search(r"(?<![\w-])-\s*5\b", words), "a negative count is shown"
     assert "<div><b>5</b>tỉnh chưa chia</div>" in page and "<div><b>10</b>xã tự ghi thêm</div>" in page
     assert "Các xã đang có tổng cộng 13 máy, vượt 5 so với số máy tỉnh được phân bổ (8)" in page
+
+
+def test_communes_recording_phones_before_the_province_recorded_any_is_said_as_such(app, client, login_as,
+                                                                                     make_user):
+    """Nothing received by the province, 7 recorded by xã An itself: the page says the province has
+    not recorded its allocation and where to record it, never «vượt 7 so với … (0)»."""
+    import datetime as dt
+
+    from subsidy.services import allocations
+
+    s = app.extensions["subsidy.sessionmaker"]()
+    a = communes.create_commune(s, communes.CommuneInput(code="XAA", name="xã An"), None)
+    for _ in range(10):
+        factories.household(s, commune_id=a.id)
+    allocations.record_allocation(s, 7, dt.date(2026, 2, 1), "CV 5/UBND xã", None, commune_id=a.id)
+    s.commit()
+    s.close()
+    login_as("province_officer")
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", _text(client.get("/tinh/"))))
+    assert "vượt" not in words.split("Chia máy cho xã")[0] and "(0)" not in words
+    assert ("Tỉnh chưa ghi số máy được phân bổ (chưa có văn bản phân bổ nào của Bộ trong sổ), nhưng các xã "
+            "đã tự ghi phân bổ tổng cộng 7 máy. Hãy ghi văn bản phân bổ của Bộ ở mục «Ghi số máy tỉnh được phân bổ» "
+            "bên dưới") in words
+    assert 'href="#ghi-so-may"' in _text(client.get("/tinh/")) and 'id="ghi-so-may"' in _text(client.get("/tinh/"))
+    make_user("duyet-tinh", "province_approver")  # reads the page, records nothing: told who does
+    client.post("/dang-xuat")
+    assert client.post("/dang-nhap", data={"username": "duyet-tinh", "password": factories.TEST_PASSWORD}
+                       ).status_code == 302
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(_text(client.get("/tinh/")))))
+    assert "Cán bộ tỉnh (Sở KH&CN) ghi văn bản phân bổ của Bộ ở trang này" in words and "#ghi-so-may" not in words
