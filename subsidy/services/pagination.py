@@ -34,6 +34,9 @@ from sqlalchemy.sql.elements import UnaryExpression
 COUNT_CAP = 10_000
 #: The deepest page an old ``?page=N`` link reaches by OFFSET (N × per_page rows at most).
 MAX_OFFSET_PAGE = 200
+#: The largest page number read from a link: any more (``?page=10**30``) is past the end of every
+#: list, read as this (then the last page), never turned into a huge integer or OFFSET.
+MAX_PAGE = 999_999_999
 
 
 class BadCursor(ValueError):
@@ -76,6 +79,30 @@ class Page:
         return self.next_cursor is not None if self.keyset else self.page < self.pages
 
 
+def page_number(raw: Any) -> int:
+    """The 1-based page number a link carries (``?page=``, a str; None when absent): 1 when
+    missing, not plain ASCII digits (``-5``, ``abc``, ``1e3``, ``٣``) or below 1; at most MAX_PAGE
+    (a longer number is past the end of any list). Callers then bring it within the list with
+    :func:`within_pages` (past the end: the last page)."""
+    text = str(raw if raw is not None else "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    if len(text) > len(str(MAX_PAGE)):
+        return MAX_PAGE
+    return min(MAX_PAGE, max(1, int(text)))
+
+
+def within_pages(page: int, total: int | None, per_page: int) -> int:
+    """``page`` brought within a list of ``total`` rows at ``per_page`` a page: at least 1 and at
+    most the last page (an empty list has one, empty, page). ``total`` None (not known, or only
+    "more than"): only the lower bound. The one rule for every paged list: a page beyond the end
+    answers the last page, a page before the start the first."""
+    page = max(1, page)
+    if total is None:
+        return page
+    return min(page, max(1, -(-total // per_page)))
+
+
 def paginate(session: Session, stmt: Select, page: int, per_page: int = 50, scalars: bool = True,
              clamp: bool = True) -> Page:
     """Run ``stmt`` for page ``page`` (1-based) of ``per_page`` rows (COUNT, LIMIT/OFFSET).
@@ -86,7 +113,7 @@ def paginate(session: Session, stmt: Select, page: int, per_page: int = 50, scal
     """
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     if clamp:
-        page = min(max(1, page), max(1, -(-total // per_page)))
+        page = within_pages(page, total, per_page)
     q = stmt.limit(per_page).offset((page - 1) * per_page)
     items = list(session.scalars(q)) if scalars else list(session.execute(q))
     return Page(items, page, per_page, total)
@@ -227,8 +254,10 @@ def keyset(session: Session, stmt: Select, *, per_page: int = 50, after: str | N
 
     ``after``: the next page's cursor (rows after it); ``before``: the previous page's (rows
     before it, shown in the list's order); neither: the first page, or — for an old ``?page=N``
-    link — page ``page`` read once by OFFSET (up to MAX_OFFSET_PAGE, else the first page).
-    ``page`` is carried only as the number to show. ``count_stmt``: the SELECT to count (default
+    link — page ``page`` read once by OFFSET: a page beyond the last is the last
+    (:func:`within_pages`), one deeper than MAX_OFFSET_PAGE the first (no long OFFSET scan).
+    Beside a cursor ``page`` is carried only as the number to show (never past the last page).
+    ``count_stmt``: the SELECT to count (default
     ``stmt``): a narrower one (the application queue without its household join) counts faster;
     ``count=False`` counts nothing (total = rows seen so far). Raises BadCursor for a cursor that
     is not this list's.
@@ -238,6 +267,9 @@ def keyset(session: Session, stmt: Select, *, per_page: int = 50, after: str | N
     cols = [k.expr.label(f"_k{i}") for i, k in enumerate(keys)]
     q = stmt.add_columns(*cols)
     reverse = False
+    total, capped = capped_count(session, count_stmt if count_stmt is not None else stmt) if count else (0, True)
+    # The rows known (not only "more than"): a page number past them means the last page.
+    known = None if capped else total
     if after:
         q = q.where(_after(keys, _decode(after, keys), False))
     elif before:
@@ -245,6 +277,7 @@ def keyset(session: Session, stmt: Select, *, per_page: int = 50, after: str | N
         q = q.where(_after(keys, _decode(before, keys), True)).order_by(None).order_by(
             *[(k.expr.asc() if k.desc else k.expr.desc()) for k in keys])
     elif page > 1:
+        page = within_pages(page, known, per_page)
         if page > MAX_OFFSET_PAGE:
             page = 1
         else:
@@ -263,10 +296,8 @@ def keyset(session: Session, stmt: Select, *, per_page: int = 50, after: str | N
         has_prev, has_next = bool(after) or (page > 1 and not before), more
     if not rows:
         has_prev, has_next = bool(after or before or page > 1), False
-    page_no = max(1, page) if has_prev else 1
-    if count:
-        total, capped = capped_count(session, count_stmt if count_stmt is not None else stmt)
-    else:
+    page_no = within_pages(page, known, per_page) if has_prev else 1
+    if not count:
         total, capped = (page_no - 1) * per_page + len(items), has_next
     return Page(items, page_no, per_page, total, capped,
                 next_cursor=_encode(last_vals) if has_next and last_vals else None,

@@ -40,7 +40,7 @@ from subsidy import jobs
 from subsidy.services import import_job, importer
 from subsidy.services import jobs as jobs_svc
 from subsidy.services.errors import NotFound, ServiceError
-from subsidy.web.pagination import Page
+from subsidy.web.pagination import Page, page_arg, within_pages
 
 bp = Blueprint("imports", __name__, url_prefix="/nhap-danh-sach")
 
@@ -221,12 +221,7 @@ def preview(token: str):
     if status not in STATUS_ORDER:
         status = "error" if counts["error"] and "status" not in request.args else ""
     rows = [r for r in report.rows if not status or r.status == status]
-    try:
-        page_no = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page_no = 1
-    pages = max(1, -(-len(rows) // PER_PAGE))
-    page_no = min(page_no, pages)
+    page_no = within_pages(page_arg(request.args), len(rows), PER_PAGE)
     page = Page(rows[(page_no - 1) * PER_PAGE: page_no * PER_PAGE], page_no, PER_PAGE, len(rows))
     meta = _meta(folder)
     confirm = ConfirmImportForm(skip_invalid=meta.get("skip_invalid", False),

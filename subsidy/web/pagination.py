@@ -9,17 +9,15 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from subsidy.services.pagination import BadCursor, Page, keyset, paginate
+from subsidy.services.pagination import BadCursor, Page, keyset, page_number, paginate, within_pages
 
-__all__ = ["Page", "list_page", "page_arg", "paginate"]
+__all__ = ["Page", "list_page", "page_arg", "paginate", "within_pages"]
 
 
 def page_arg(args: Any) -> int:
-    """The 1-based page number from request args (``?page=``); 1 when missing or not a number."""
-    try:
-        return max(1, int(args.get("page", 1)))
-    except (TypeError, ValueError):
-        return 1
+    """The 1-based page number from request args (``?page=``): services.pagination.page_number
+    (1 when missing, unreadable or below 1); the list then brings it within its pages."""
+    return page_number(args.get("page"))
 
 
 def list_page(session: Session, stmt: Select, args: Any, per_page: int, count_stmt: Select | None = None) -> Page:

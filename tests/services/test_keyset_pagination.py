@@ -10,7 +10,8 @@ import pytest
 
 from subsidy.domain.list_views import ListFilters
 from subsidy.services import list_exports
-from subsidy.services.pagination import BadCursor, capped_count, keyset
+from subsidy.services.pagination import (MAX_OFFSET_PAGE, MAX_PAGE, BadCursor, capped_count, keyset, page_number,
+                                         paginate, within_pages)
 from tests import factories as f
 
 NAMES = ["Nguyễn Văn An", "Lê Thị Bình", "Nguyễn Văn An", "Trần Văn Cúc", "Lê Thị Bình", "Đặng Văn An"]
@@ -96,6 +97,51 @@ def test_an_old_page_link_still_works_and_a_bad_cursor_is_refused(session, queue
     apps = list_exports.application_stmt(ListFilters())
     with pytest.raises(BadCursor):
         keyset(session, apps, per_page=5, after=keyset(session, stmt, per_page=5).next_cursor)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (None, 1), ("", 1), ("3", 3), (" 3 ", 3), ("0", 1), ("-5", 1), ("abc", 1), ("1e3", 1), ("3.0", 1),
+    ("٣", 1), ("３", 1), ("999999999", 999_999_999), ("1000000000", MAX_PAGE), (str(10 ** 30), MAX_PAGE),
+    ("9" * 5000, MAX_PAGE)])
+def test_a_page_number_from_a_link(raw, expected):
+    assert page_number(raw) == expected
+
+
+def test_a_page_number_is_brought_within_the_list():
+    # 23 rows at 5 a page: pages 1..5
+    assert [within_pages(p, 23, 5) for p in (1, 4, 5, 6, MAX_PAGE)] == [1, 4, 5, 5, 5]
+    assert within_pages(7, 0, 5) == 1  # an empty list has one, empty, page
+    assert within_pages(MAX_PAGE, None, 5) == MAX_PAGE  # the end not known: only the lower bound
+
+
+def test_a_page_past_the_end_is_the_last_page_by_either_way(session, queue):
+    """?page= past the end: the last page (its rows and its number), by keyset's one OFFSET as by
+    paginate; never an empty page that links nowhere. 23 rows at 5 a page: the last is rows 20–22."""
+    stmt = list_exports.household_stmt(ListFilters())
+    everything = [h.id for h in session.scalars(stmt)]
+    for asked in (6, 150, MAX_OFFSET_PAGE + 1, MAX_PAGE):
+        by_keyset = keyset(session, stmt, per_page=5, page=asked)
+        assert [h.id for h in by_keyset.items] == everything[20:23] and by_keyset.page == 5, asked
+        assert by_keyset.has_prev and not by_keyset.has_next, asked
+        by_offset = paginate(session, stmt, asked, per_page=5)
+        assert [h.id for h in by_offset.items] == everything[20:23] and by_offset.page == 5, asked
+    # beside a cursor the number is only shown: never past the last page either
+    assert keyset(session, stmt, per_page=5, after=keyset(session, stmt, per_page=5).next_cursor,
+                  page=MAX_PAGE).page == 5
+
+
+def test_a_page_too_deep_for_an_offset_is_the_first(session, queue, monkeypatch):
+    """A list longer than MAX_OFFSET_PAGE pages is not scanned that deep by OFFSET: the first page
+    (the cursor links go on from there). 23 rows at 1 a page stands for such a list when the
+    deepest OFFSET page is lowered to 20."""
+    from subsidy.services import pagination
+
+    stmt = list_exports.household_stmt(ListFilters())
+    everything = [h.id for h in session.scalars(stmt)]
+    monkeypatch.setattr(pagination, "MAX_OFFSET_PAGE", 20)
+    deep = keyset(session, stmt, per_page=1, page=22)
+    assert [h.id for h in deep.items] == everything[:1] and deep.page == 1
+    assert [h.id for h in keyset(session, stmt, per_page=1, page=20).items] == everything[19:20]
 
 
 def test_the_count_stops_at_the_cap(session, queue):
