@@ -35,7 +35,8 @@ a leading "Số:", "số", "So" (or "Quyết định số", "QĐ số"), spaces 
 dashes, division slashes), and the group "QD" typed without a Vietnamese keyboard, which becomes
 "QĐ" (Phụ lục III has no type abbreviated "QD", so it can only mean Quyết định). The one
 lower-case group in use, "TTg" (Thủ tướng Chính phủ, e.g. 2269/QĐ-TTg of domain.md §1), is kept
-as written. A number below 10 is *not* padded to "05": the number stays as the decision bears it.
+as written. A number below 10 is *not* padded to "05": the number stays as the decision bears it;
+"012" and "12" are still one number when numbers are compared (:func:`same_number_key`).
 
 Pure Python (standard library only); every error is a :class:`DecisionValueError` (a
 ``vn.VnValueError``) whose Vietnamese message says what is wrong and gives an example.
@@ -56,6 +57,7 @@ __all__ = [
     "BODY_MAX_LENGTH",
     "EXAMPLE",
     "normalize_decision_number",
+    "same_number_key",
     "clean_approving_body",
     "check_decision_date",
     "Decision",
@@ -261,6 +263,17 @@ def normalize_decision_number(raw: str | None) -> str:
             f"Nhóm «{digits_only[0]}» trong ký hiệu «{symbol}» chỉ có chữ số: sau «QĐ-» là chữ viết tắt cơ quan "
             f"ban hành (UBND, TTg …); năm ban hành (nếu có) ghi ngay sau số thứ tự, ví dụ 45/2026/QĐ-UBND.")
     return text
+
+
+def same_number_key(number: str) -> str:
+    """What makes two decision numbers (each as :func:`normalize_decision_number` returns it) the
+    same number to a person: the order number without its leading zeros ("012/QĐ-UBND",
+    "12/QĐ-UBND" → "12/QĐ-UBND"; "05/QĐ-UBND" → "5/QĐ-UBND"), the rest as it is. For comparing
+    only (rule R5-QĐ: one number per body and year): the number itself is stored and printed as
+    the decision bears it, since Nghị định 30/2020/NĐ-CP writes those below 10 with a leading 0
+    ("05") and a clerk copying "05" must see "05" on the list and the receipts."""
+    order, sep, rest = number.partition("/")
+    return (order.lstrip("0") or "0") + sep + rest
 
 
 # --------------------------------------------------------------------------------------------

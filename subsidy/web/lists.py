@@ -254,8 +254,8 @@ def approve(list_id: int):
     pl = _load(list_id)
     form = ApproveListForm()
     if not form.validate():
-        put_field_errors(form, svc.decision_field_errors(pl, form.decision_number.data, form.decision_date.data,
-                                                    form.approving_body.data))
+        put_field_errors(form, svc.decision_field_errors(session, pl, form.decision_number.data,
+                                                         form.decision_date.data, form.approving_body.data))
         return _show(pl, approve_form=form, status=422)
     try:
         apps = svc.approve_list(session, pl, form.decision_number.data, form.decision_date.data,
@@ -279,8 +279,9 @@ def correct_decision(list_id: int):
     form = CorrectDecisionForm()
     if not form.validate():
         if pl.status == "approved":
-            put_field_errors(form, svc.decision_field_errors(pl, form.decision_number.data, form.decision_date.data,
-                                                        form.approving_body.data, form.reason.data, correction=True))
+            put_field_errors(form, svc.decision_field_errors(session, pl, form.decision_number.data,
+                                                             form.decision_date.data, form.approving_body.data,
+                                                             form.reason.data, correction=True))
         return _show(pl, correct_form=form, status=422)
     try:
         changes = svc.correct_decision(session, pl, form.decision_number.data, form.decision_date.data,

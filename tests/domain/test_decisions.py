@@ -197,3 +197,11 @@ def test_a_checked_decision_cites_itself():
     d = check_decision("số 12/qđ-ubnd", dt.date(2025, 7, 10), "UBND xã  Phú Tân", list_created_on=dt.date(2025, 7, 1),
                        today=dt.date(2025, 8, 1))
     assert d.citation == "Quyết định số 12/QĐ-UBND ngày 10/07/2025 của UBND xã Phú Tân"
+
+
+@pytest.mark.parametrize("number, key", [
+    ("012/QĐ-UBND", "12/QĐ-UBND"), ("12/QĐ-UBND", "12/QĐ-UBND"), ("05/QĐ-UBND", "5/QĐ-UBND"),
+    ("50/QĐ-UBND", "50/QĐ-UBND"), ("100/QĐ-UBND", "100/QĐ-UBND"), ("0045/2026/QĐ-UBND", "45/2026/QĐ-UBND"),
+    ("2269/QĐ-TTg", "2269/QĐ-TTg")])
+def test_the_same_number_key_drops_only_the_order_numbers_leading_zeros(number, key):
+    assert decisions.same_number_key(number) == key

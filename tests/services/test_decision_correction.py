@@ -198,8 +198,8 @@ def test_a_correction_reports_the_reason_with_the_other_mistakes(session, draft,
         "Hãy ghi rõ lý do sửa (ví dụ: gõ nhầm số quyết định, đúng là số in trên quyết định).")
     assert err.value.field == "decision_number"
     # the same messages without a submit, for the view whose form refused a field itself
-    assert lists.decision_field_errors(draft, "12/QĐ-UBND/extra", D(2025, 6, 30), "Ủy ban nhân dân xã Phú Tân",
-                                       "   ", correction=True) == err.value.field_errors
+    assert lists.decision_field_errors(session, draft, "12/QĐ-UBND/extra", D(2025, 6, 30),
+                                       "Ủy ban nhân dân xã Phú Tân", "   ", correction=True) == err.value.field_errors
     with pytest.raises(lists.InvalidDecision) as err:
         lists.correct_decision(session, draft, "321/QĐ-UBND", D(2025, 7, 10), "UBND xã", "x" * 1001, approver)
     assert err.value.field_errors == {"reason": "Lý do sửa dài 1001 ký tự, quá 1000 ký tự: hãy viết ngắn lại."}

@@ -63,3 +63,45 @@ def test_a_correction_to_another_lists_number_is_refused_and_its_own_number_is_k
     lists.correct_decision(session, second, "13/QĐ-UBND", D(2025, 7, 9), BODY, "ngày đúng", approver,
                            today=D(2025, 7, 20))
     assert second.decision_date == D(2025, 7, 9)
+
+
+@pytest.mark.parametrize("first_typed, second_typed", [
+    ("012/QĐ-UBND", "12/QĐ-UBND"), ("12/QĐ-UBND", "số 012/qđ-ubnd"), ("05/QĐ-UBND", "5/QĐ-UBND"),
+    ("0045/2025/QĐ-UBND", "45/2025/QĐ-UBND")])
+def test_leading_zeros_do_not_make_another_number(session, two_lists, approver, first_typed, second_typed):
+    """«012/QĐ-UBND» and «12/QĐ-UBND» are one decision to a person: the second is refused, the
+    message quoting how the first list's number was written; each stays stored as typed."""
+    first, second = two_lists
+    lists.approve_list(session, first, first_typed, D(2025, 7, 10), BODY, approver)
+    with pytest.raises(lists.InvalidDecision) as err:
+        lists.approve_list(session, second, second_typed, D(2025, 8, 1), BODY, approver)
+    message = err.value.field_errors["decision_number"]
+    assert f"đã được ghi cho danh sách {first.number} (ngày 10/07/2025, ghi là {first.decision_number})" in message
+    assert first.decision_number == first_typed.replace("số ", "").upper().replace("QD", "QĐ")
+    assert second.decision_number is None
+
+
+def test_leading_zeros_kept_as_typed_and_other_numbers_still_differ(session, two_lists, approver):
+    first, second = two_lists
+    lists.approve_list(session, first, "05/QĐ-UBND", D(2025, 7, 10), BODY, approver)
+    lists.approve_list(session, second, "50/QĐ-UBND", D(2025, 7, 10), BODY, approver)  # 50 is not 5
+    assert (first.decision_number, second.decision_number) == ("05/QĐ-UBND", "50/QĐ-UBND")
+
+
+def test_a_taken_number_is_told_with_the_other_mistakes_at_once(session, two_lists, approver):
+    """The number taken is said on the first submit even when the body is wrong too (it used to
+    wait until every other field was right), by approve_list and by decision_field_errors alike."""
+    first, second = two_lists
+    lists.approve_list(session, first, "12/QĐ-UBND", D(2025, 7, 10), BODY, approver)
+    with pytest.raises(lists.InvalidDecision) as err:
+        lists.approve_list(session, second, "012/QĐ-UBND", D(2025, 8, 1), "<b>", approver)
+    assert list(err.value.field_errors) == ["decision_number", "approving_body"]
+    assert err.value.field_errors["decision_number"].startswith(
+        f"Số quyết định 012/QĐ-UBND năm 2025 đã được ghi cho danh sách {first.number} (ngày 10/07/2025, ghi là "
+        "12/QĐ-UBND).")
+    assert lists.decision_field_errors(session, second, "012/QĐ-UBND", D(2025, 8, 1), "") == {
+        "decision_number": err.value.field_errors["decision_number"],
+        "approving_body": "Hãy nhập cơ quan phê duyệt, ví dụ «Ủy ban nhân dân xã Phú Tân».",
+    }
+    # a date not known (the form could not read it): the year is unknown, so no clash is claimed
+    assert "decision_number" not in lists.decision_field_errors(session, second, "12/QĐ-UBND", None, BODY)

@@ -247,3 +247,25 @@ def test_a_correction_refused_by_the_service_keeps_the_reason_typed(app, list_id
         "approving_body": "Ủy ban nhân dân xã Phú Tân", "reason": "sửa"})
     assert r.status_code == 422
     assert "không có gì để sửa" in page(r) and '<details class="move" open>' not in page(r)
+
+
+def test_a_number_another_list_carries_is_told_on_the_first_submit(app, list_id):
+    """Another list of the commune was approved this year by «012/QĐ-UBND». Typing «12/QĐ-UBND»
+    with the body left empty shows both messages after that one submit (422), not the number's
+    only on the next one."""
+    s = maker(app)()
+    mine = s.get(ProposalList, list_id)
+    s.add(ProposalList(commune_id=mine.commune_id, register_number="99/DS-UBND", created_on=MADE, status="approved",
+                       decision_number="012/QĐ-UBND", decision_date=TODAY - dt.timedelta(days=3),
+                       approving_body="Ủy ban nhân dân xã Phú Tân"))
+    s.commit()
+    s.close()
+    r = approve(signed_in(app, "approver"), list_id, "12/QĐ-UBND", body="")
+    assert r.status_code == 422
+    text = plain(r)
+    assert (f"Số quyết định 12/QĐ-UBND năm {TODAY.year} đã được ghi cho danh sách 99/DS-UBND (ngày "
+            f"{TODAY - dt.timedelta(days=3):%d/%m/%Y}, ghi là 012/QĐ-UBND).") in text
+    assert "Hãy nhập cơ quan phê duyệt." in text
+    assert stored(app, list_id) == ("submitted", None, None, None)
+    r = approve(signed_in(app, "approver"), list_id, "13/QĐ-UBND")
+    assert stored(app, list_id)[:2] == ("approved", "13/QĐ-UBND")

@@ -66,9 +66,8 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     if proposal_list.status == "cancelled":
         raise ServiceError(f"Danh sách {proposal_list.number} đã hủy; không phê duyệt được.")
     check_approving_level(session, proposal_list, actor)
-    decision, _reason, errors = _decision_checks(proposal_list, decision_number, decision_date, approving_body,
-                                                 today=today_vn())
-    errors = errors or _number_taken(session, proposal_list, decision)
+    decision, _reason, errors = _decision_checks(session, proposal_list, decision_number, decision_date,
+                                                 approving_body, today=today_vn())
     if errors:
         raise InvalidDecision(errors)
     assert decision is not None
@@ -98,26 +97,27 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     return apps
 
 
-def _number_taken(session: Session, proposal_list: ProposalList,
-                  decision: decisions.Decision | None) -> dict[str, str]:
+def _number_taken(session: Session, proposal_list: ProposalList, number: str, year: int) -> str | None:
     """Rule R5-QĐ (Nghị định 30/2020/NĐ-CP, Điều 15: a document's number runs per issuing body
-    and year): ``{"decision_number": message}`` when another list of the same commune already
-    carries ``decision.number`` with a decision date in the same calendar year, else ``{}``.
-    Reads only (the commune's lists, any state)."""
-    if decision is None:
-        return {}
-    year = decision.date.year
-    other = session.scalars(select(ProposalList).where(
+    and year): the message when another list of the same commune already carries ``number`` (as
+    normalize_decision_number returns it) with a decision date in calendar year ``year``, else
+    None. Numbers are the same when they differ only in the order number's leading zeros
+    ("012/QĐ-UBND" and "12/QĐ-UBND": decisions.same_number_key); the message quotes the other
+    list's number as stored. Reads only (the commune's decisions of that year, any state: a
+    handful a year)."""
+    key = decisions.same_number_key(number)
+    others = session.scalars(select(ProposalList).where(
         ProposalList.commune_id == proposal_list.commune_id, ProposalList.id != proposal_list.id,
-        ProposalList.decision_number == decision.number,
+        ProposalList.decision_number.is_not(None),
         ProposalList.decision_date >= dt.date(year, 1, 1), ProposalList.decision_date <= dt.date(year, 12, 31),
-    ).order_by(ProposalList.id), execution_options={ALL_COMMUNES: True}).first()
+    ).order_by(ProposalList.id), execution_options={ALL_COMMUNES: True})
+    other = next((o for o in others if decisions.same_number_key(o.decision_number) == key), None)
     if other is None:
-        return {}
-    return {"decision_number": (
-        f"Số quyết định {decision.number} năm {year} đã được ghi cho danh sách {other.number} "
-        f"(ngày {other.decision_date:%d/%m/%Y}). Mỗi quyết định của xã có một số riêng trong năm: hãy kiểm tra "
-        "lại số in trên quyết định phê duyệt danh sách này.")}
+        return None
+    written = "" if other.decision_number == number else f", ghi là {other.decision_number}"
+    return (f"Số quyết định {number} năm {year} đã được ghi cho danh sách {other.number} "
+            f"(ngày {other.decision_date:%d/%m/%Y}{written}). Mỗi quyết định của xã có một số riêng trong năm: hãy "
+            "kiểm tra lại số in trên quyết định phê duyệt danh sách này.")
 
 
 class InvalidDecision(InvalidFields):
@@ -151,13 +151,16 @@ def _recorded_on(proposal_list: ProposalList, today: dt.date) -> dt.date:
     return local_date(approved_at)
 
 
-def _decision_checks(proposal_list: ProposalList, number: str | None, day: dt.date | None, body: str | None, *,
-                     today: dt.date, correction: bool = False, reason: str | None = None,
+def _decision_checks(session: Session, proposal_list: ProposalList, number: str | None, day: dt.date | None,
+                     body: str | None, *, today: dt.date, correction: bool = False, reason: str | None = None,
                      ) -> tuple[decisions.Decision | None, str, dict[str, str]]:
     """Every check of an approval of ``proposal_list`` (``correction=False``) or of a correction
     of it (``correction=True``: the date also not after the day the approval was recorded, and
     ``reason`` checked): (the checked decision or None, the reason on one line, {form field:
-    Vietnamese message}, empty when every value is right). Saves and locks nothing."""
+    Vietnamese message} in form order, empty when every value is right). A number another list
+    of the commune carries that year (_number_taken) is told whenever the number and the date are
+    right themselves, whatever else is wrong, so one submit shows it with the other mistakes.
+    Saves and locks nothing."""
     decision: decisions.Decision | None = None
     errors: dict[str, str] = {}
     try:
@@ -165,20 +168,25 @@ def _decision_checks(proposal_list: ProposalList, number: str | None, day: dt.da
                                             recorded_on=_recorded_on(proposal_list, today) if correction else None)
     except decisions.DecisionFieldsError as err:
         errors = dict(err.errors)
+    if "decision_number" not in errors and "decision_date" not in errors and day is not None:
+        taken = _number_taken(session, proposal_list, decisions.normalize_decision_number(number), day.year)
+        if taken:
+            errors = {"decision_number": taken, **errors}
     reason, wrong_reason = _reason_error(reason) if correction else ("", None)
     if wrong_reason:
         errors["reason"] = wrong_reason
     return decision, reason, errors
 
 
-def decision_field_errors(proposal_list: ProposalList, decision_number: str | None, decision_date: dt.date | None,
-                          approving_body: str | None, reason: str | None = None, *, correction: bool = False,
-                          today: dt.date | None = None) -> dict[str, str]:
+def decision_field_errors(session: Session, proposal_list: ProposalList, decision_number: str | None,
+                          decision_date: dt.date | None, approving_body: str | None, reason: str | None = None, *,
+                          correction: bool = False, today: dt.date | None = None) -> dict[str, str]:
     """What approve_list (``correction=False``) or correct_decision (``correction=True``, with
-    ``reason``) would say about each field, without saving or locking anything: {form field:
-    Vietnamese message}, empty when every value is right. For a view whose form refused some
-    fields itself, so the others' mistakes show after the same submit."""
-    return _decision_checks(proposal_list, decision_number, decision_date, approving_body,
+    ``reason``) would say about each field, a number already taken included, without saving or
+    locking anything: {form field: Vietnamese message}, empty when every value is right. For a
+    view whose form refused some fields itself, so the others' mistakes show after the same
+    submit."""
+    return _decision_checks(session, proposal_list, decision_number, decision_date, approving_body,
                             today=today or today_vn(), correction=correction, reason=reason)[2]
 
 
@@ -217,9 +225,9 @@ def correct_decision(session: Session, proposal_list: ProposalList, decision_num
     if proposal_list.status != "approved":
         raise ServiceError(f"Danh sách {proposal_list.number} chưa được phê duyệt: chưa có quyết định để sửa. "
                            "Hãy ghi nhận phê duyệt với số, ngày và cơ quan đúng.")
-    decision, reason, errors = _decision_checks(proposal_list, decision_number, decision_date, approving_body,
-                                                today=today or today_vn(), correction=True, reason=reason)
-    errors = errors or _number_taken(session, proposal_list, decision)
+    decision, reason, errors = _decision_checks(session, proposal_list, decision_number, decision_date,
+                                                approving_body, today=today or today_vn(), correction=True,
+                                                reason=reason)
     if errors:
         raise InvalidDecision(errors)
     assert decision is not None
