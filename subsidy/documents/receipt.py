@@ -88,11 +88,6 @@ def _parties(d: ReceiptData, st: b.Styles) -> list[Flowable]:
     ]
 
 
-def _tracking_display(code: str) -> str:
-    """The tracking code in groups ("K7QX-9M4T-AB") when it is a valid code, else as stored."""
-    return tracking.display(code) if tracking.is_valid(code) else code
-
-
 def _receiver_with_qr(d: ReceiptData, receiver: list[tuple[str, str]], st: b.Styles, label_w: float) -> Table:
     """The receiver's lines on the left; on the right the QR code of the public status link
     (tracking code only), captioned, so the household can follow its application."""
@@ -101,7 +96,7 @@ def _receiver_with_qr(d: ReceiptData, receiver: list[tuple[str, str]], st: b.Sty
     left = [Paragraph("<b>BÊN NHẬN (Bên B):</b>", st.normal), _kv_table(receiver, st, label_w, left_w)]
     right = [qr_code(d.status_url),
              Paragraph("Tra cứu hồ sơ, mã:", st.small_centre),
-             Paragraph(f"<b>{b.esc(_tracking_display(d.tracking_code))}</b>", st.small_centre)]
+             Paragraph(f"<b>{b.esc(tracking.shown(d.tracking_code))}</b>", st.small_centre)]
     tbl = Table([[left, right]], colWidths=[left_w, qr_col], hAlign="LEFT")
     tbl.setStyle(TableStyle(b.TIGHT + [("ALIGN", (1, 0), (1, 0), "CENTER")]))
     return tbl

@@ -6,7 +6,8 @@ cannot be guessed or enumerated from another one. It is random, so it carries no
 (no name, CCCD, phone, birth year, household code); :func:`contains_personal_data` checks that
 anyway and the service draws again in the (astronomically unlikely) case of a coincidence.
 
-Stored without separators ("K7QX9M4TAB"); shown as "K7QX-9M4T-AB" (:func:`display`). Input typed
+Stored without separators ("K7QX9M4TAB"); shown as "K7QX-9M4T-AB" (:func:`display`; :func:`shown`
+for a stored value that may not be a code of this shape). Input typed
 by a person is read back with :func:`normalize` (case, spaces and dashes ignored).
 
 Uniqueness is enforced by the database (unique ``applications.tracking_code``); the service
@@ -47,6 +48,14 @@ def display(code: str) -> str:
         parts.append(code[i:i + n])
         i += n
     return "-".join(p for p in parts if p)
+
+
+def shown(code: str | None) -> str:
+    """A stored code as every page, document and export shows it: grouped (:func:`display`) when
+    it is a valid code, anything else (an older or imported code) as stored, None as ""."""
+    if not code:
+        return ""
+    return display(code) if is_valid(code) else code
 
 
 def normalize(raw: str | None) -> str | None:

@@ -160,7 +160,7 @@ def _receipt_row(i: int, r: Receipt) -> list[Any]:
     code = d.get("tracking_code", "")
     return [i, r.display_number, RECEIPT_KIND_LABELS.get(r.kind, r.kind), d.get("date", ""),
             d.get("recipient_name", ""), d.get("head_name", ""), d.get("hamlet", ""), what,
-            tracking.display(code) if tracking.is_valid(code) else code,
+            tracking.shown(code),
             RECEIPT_STATUS_LABELS["voided" if r.voided_at else "valid"]]
 
 

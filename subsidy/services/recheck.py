@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from subsidy.domain import rules, tracking
+from subsidy.domain import rules
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.workflow import State
 from subsidy.models import Application, EligibilityDecision
@@ -27,7 +27,8 @@ from subsidy.services.facts import load_facts_bulk
 
 @dataclass(frozen=True)
 class Recheck:
-    """One application to check again: its id, tracking code (grouped), and what E2 says now."""
+    """One application to check again: its id, tracking code (as stored: pages group it with the
+    ``tracking`` template filter), and what E2 says now."""
 
     application_id: int
     tracking_code: str
@@ -58,7 +59,7 @@ def e2_recheck(session: Session, on: dt.date | None = None, limit: int = 200) ->
     for app in refused:
         now = rules.rule_e2(facts[app.id], spec)
         if now.status != rules.FAILED:
-            out.append(Recheck(app.id, tracking.display(app.tracking_code), now.status, now.explanation))
+            out.append(Recheck(app.id, app.tracking_code, now.status, now.explanation))
             if len(out) >= limit:
                 break
     return out

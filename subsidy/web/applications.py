@@ -53,10 +53,9 @@ def _programme() -> str:
 
 @bp.app_template_filter("tracking")
 def tracking_filter(code: str | None) -> str:
-    """A tracking code as a person reads it: grouped ("K7QX-9M4T-AB"); anything else as stored."""
-    if not code:
-        return ""
-    return tracking.display(code) if tracking.is_valid(code) else code
+    """A tracking code as a person reads it (domain.tracking.shown): grouped ("K7QX-9M4T-AB");
+    anything else as stored."""
+    return tracking.shown(code)
 
 
 @bp.route("/")
@@ -208,7 +207,7 @@ def _show(app: Application, *, correction_form: CorrectionForm | None = None,
         latest=page.decisions[0] if page.decisions else None, events=page.events, deciders=page.deciders,
         receiver=page.receiver, moves=moves, support=support, approve_on_list=buttons.approve_on_list(app, role),
         reason_form=reason_form or ReasonForm(formdata=None), move_form=MoveForm(), outcome_labels=OUTCOME_LABELS, prior_device_choices=PRIOR_DEVICE_CHOICES,
-        status_labels=RULE_STATUS_LABELS, tracking_display=tracking.display(app.tracking_code),
+        status_labels=RULE_STATUS_LABELS,
         can_edit=buttons.may_edit_facts(moves),
         may_correct=role == "clerk" and corrections_svc.refusal(app) is None,
         correction_form=correction_form or _correction_form(app), correction_open=correction_form is not None,
