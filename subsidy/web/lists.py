@@ -16,7 +16,7 @@ from subsidy.request_scope import db_session, roles_required
 from subsidy.services import allocations
 from subsidy.services import lists as svc
 from subsidy.services import list_exports
-from subsidy.services.errors import ServiceError
+from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import list_page
@@ -87,13 +87,16 @@ def allocate():
 @roles_required("approver")
 def void_allocation(allocation_id: int):
     """Void a mistaken allocation with a reason (approver); it then counts in no quota. A reason
-    missing, or the voiding refused, shows the lists page again with the form open (422)."""
+    missing, or the voiding refused, shows the lists page again with the form open (422); an
+    allocation the commune does not have is 404."""
     session = db_session()
     form = ReasonForm()
     if not form.validate_on_submit():
         return _index(reason_form=form, status=422)
     try:
         row = allocations.void_allocation(session, allocation_id, form.reason.data, current_user)
+    except NotFound:
+        abort(404)  # no such allocation in this commune: as any other id of another commune
     except ServiceError as err:
         show_refusal(err, form)
         return _index(reason_form=form, status=422)

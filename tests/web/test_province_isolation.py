@@ -121,8 +121,7 @@ NOT_COMMUNE_DATA = {
 }
 #: endpoint → the redirect it answers for an application that does not exist (an application of
 #: another commune is answered the same: "Không có hồ sơ này", back to the receipts).
-AS_IF_MISSING = {"handovers.create": "/bien-ban/", "handovers.pay": "/bien-ban/", "handovers.void": "/bien-ban/",
-                 "lists.void_allocation": "/danh-sach/"}
+AS_IF_MISSING = {"handovers.create": "/bien-ban/", "handovers.pay": "/bien-ban/", "handovers.void": "/bien-ban/"}
 #: What every POST sends: a reason, so that the views that ask for one reach their record.
 POST_DATA = {"reason": "Thử truy cập hồ sơ xã khác"}
 
