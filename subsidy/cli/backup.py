@@ -16,6 +16,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from subsidy.cli.common import fail
+from subsidy.domain.vn import format_count
 
 
 def _key(create: bool) -> bytes:
@@ -63,8 +64,8 @@ def backup_cmd(output: str, keep: int | None, prune_views: bool) -> None:
         fail(f"không sao lưu được: {err}")
     m = result.manifest
     rows = sum(m["tables"].values())
-    click.echo(f"Đã sao lưu vào {result.path} ({result.size:,} byte, mã hóa): {len(m['tables'])} bảng, "
-               f"{rows:,} dòng, migration {m['revision']}, phiên bản {m['app_version']}.".replace(",", "."))
+    click.echo(f"Đã sao lưu vào {result.path} ({format_count(result.size)} byte, mã hóa): {len(m['tables'])} bảng, "
+               f"{format_count(rows)} dòng, migration {m['revision']}, phiên bản {m['app_version']}.")
     if keep is not None and folder is not None:
         from subsidy.services.backup.folder import rotate
 
@@ -96,8 +97,8 @@ def restore_cmd(file: Path) -> None:
     current_app.extensions["subsidy.engine"].dispose()
     m = result.manifest
     click.echo(f"Đã khôi phục bản sao lưu ngày {m['created_at']} (phiên bản {m['app_version']}): "
-               f"{len(m['tables'])} bảng, {sum(m['tables'].values()):,} dòng, số dòng từng bảng khớp với bản sao lưu."
-               .replace(",", "."))
+               f"{len(m['tables'])} bảng, {format_count(sum(m['tables'].values()))} dòng, số dòng từng bảng khớp "
+               "với bản sao lưu.")
     click.echo(f"Cơ sở dữ liệu đang ở migration {result.revision_now}"
                + (f" (đã nâng cấp từ {m['revision']})." if result.revision_now != m["revision"] else "."))
     if result.secret_key_written:

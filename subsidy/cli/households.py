@@ -34,9 +34,9 @@ def _print_report(report, refused: bool, dry_run: bool) -> None:
     width = max(len(v) for v in (*STATUS_LABELS.values(), "Tổng số hộ"))
     click.echo("┌" + "─" * (width + 2) + "┬──────────┐")
     for key in ("new", "update", "unchanged", "error", "skipped"):
-        click.echo(f"│ {STATUS_LABELS[key]:<{width}} │ {vn.format_money(counts[key]):>8} │")
+        click.echo(f"│ {STATUS_LABELS[key]:<{width}} │ {vn.format_count(counts[key]):>8} │")
     click.echo("├" + "─" * (width + 2) + "┼──────────┤")
-    click.echo(f"│ {'Tổng số hộ':<{width}} │ {vn.format_money(report.households):>8} │")
+    click.echo(f"│ {'Tổng số hộ':<{width}} │ {vn.format_count(report.households):>8} │")
     click.echo("└" + "─" * (width + 2) + "┴──────────┘")
     yc = report.year_counts
     if yc.get("previous_year"):

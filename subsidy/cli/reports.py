@@ -16,6 +16,7 @@ from subsidy.documents.tally_export import FORMATS, render
 from subsidy.documents.tally_tables import period_end
 from subsidy.domain.documents import Issuer
 from subsidy.domain.readable_errors import explain_os_error
+from subsidy.domain.vn import format_count
 from subsidy.services import communes, rulesets
 from subsidy.services import tally as svc
 from subsidy.services.tally import province
@@ -31,7 +32,7 @@ def _write(report: svc.Tally | svc.AnnualReport, fmt: str, output: str, legal_ba
         path.write_bytes(data)
     except OSError as err:
         fail(explain_os_error(err, output, writing=True))
-    click.echo(f"Đã ghi {report.title} ({report.period_label}) vào {output} ({len(data):,} byte).".replace(",", "."))
+    click.echo(f"Đã ghi {report.title} ({report.period_label}) vào {output} ({format_count(len(data))} byte).")
 
 
 _FORMAT = click.option("--format", "fmt", required=True, type=click.Choice(FORMATS),
@@ -104,4 +105,4 @@ def rebuild_state_spans_command() -> None:
         session.commit()
     finally:
         session.close()
-    click.echo(f"Đã tính lại {rows:,} dòng trạng thái theo thời gian từ lịch sử hồ sơ.".replace(",", "."))
+    click.echo(f"Đã tính lại {format_count(rows)} dòng trạng thái theo thời gian từ lịch sử hồ sơ.")

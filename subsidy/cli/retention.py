@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from subsidy.cli.common import cli_session, fail
 from subsidy.domain.calendar import VN_TZ, local_midnight, today_vn, years_before
+from subsidy.domain.vn import format_count
 from subsidy.services import audit
 
 
@@ -35,11 +36,11 @@ def prune_view_log(years: int | None = None, dry_run: bool = False) -> audit.Pru
     else:
         span = ""
     if dry_run:
-        click.echo(f"Thử (không xóa gì): có {result.count:,} lượt xem dữ liệu cá nhân ghi trước ngày {day}{span} "
-                   f"sẽ bị xóa (giữ {years} năm).".replace(",", "."))
+        click.echo(f"Thử (không xóa gì): có {format_count(result.count)} lượt xem dữ liệu cá nhân ghi trước ngày "
+                   f"{day}{span} sẽ bị xóa (giữ {years} năm).")
     else:
-        click.echo(f"Đã xóa {result.count:,} lượt xem dữ liệu cá nhân ghi trước ngày {day}{span} (giữ {years} năm); "
-                   "các lần thay đổi dữ liệu được giữ nguyên. Đã ghi một dòng nhật ký.".replace(",", "."))
+        click.echo(f"Đã xóa {format_count(result.count)} lượt xem dữ liệu cá nhân ghi trước ngày {day}{span} "
+                   f"(giữ {years} năm); các lần thay đổi dữ liệu được giữ nguyên. Đã ghi một dòng nhật ký.")
     return result
 
 

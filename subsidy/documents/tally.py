@@ -30,7 +30,7 @@ from subsidy.documents.tally_tables import Report, Section, as_of_text, sections
 from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.documents import DEFAULT_ISSUER, Issuer
 from subsidy.domain.reports import AnnualReport, Breakdown, Tally
-from subsidy.domain.vn import format_money, place_date_line
+from subsidy.domain.vn import format_count, format_money, place_date_line
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 BAR_COLOUR = colors.HexColor("#2F5D8A")
@@ -44,8 +44,12 @@ SECTION_GAP = 3 * mm
 SHORT_TABLE_ROWS = 2 * b.TAIL_ROWS
 
 
-def _num(value: Any) -> str:
-    return format_money(value) if isinstance(value, int) else ("" if value is None else str(value))
+def _num(value: Any, kind: str = "count") -> str:
+    """A figure's cell: an int as money (``kind`` "money", đồng) or as a count, with dot thousands
+    separators; None as ""; anything else as written."""
+    if isinstance(value, int):
+        return format_money(value) if kind == "money" else format_count(value)
+    return "" if value is None else str(value)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -89,8 +93,8 @@ def _widths(s: Section, frame: float, st: dict[str, ParagraphStyle]) -> list[flo
     if len(kinds) > 4:  # a figures table: label column, count columns, two money columns
         need = [LABEL_WIDTH]
         for i, kind in enumerate(kinds[1:], start=1):
-            values = [_num(r[i]) for r in s.rows]
-            totals = [_num(s.totals[i])] if s.totals else []
+            values = [_num(r[i], kind) for r in s.rows]
+            totals = [_num(s.totals[i], kind)] if s.totals else []
             words = s.header[i].split()
             width = max(_fit_width(values, st["num"]), _fit_width(totals, st["total_num"]),
                         _fit_width(words, st["head"]))
@@ -157,7 +161,7 @@ def _cells(s: Section, st: dict[str, ParagraphStyle], widths: Sequence[float]) -
     head = [Paragraph(b.esc(h), st["head"]) for h in s.header]
 
     def cells(row: Sequence[Any], text_style: str, num_style: str) -> list[Flowable]:
-        return [_cell(_num(v), st[num_style if k != "text" else text_style], w)
+        return [_cell(_num(v, k), st[num_style if k != "text" else text_style], w)
                 for v, k, w in zip(row, s.kinds, widths)]
 
     rows = [cells(r, "text", "num") for r in s.rows]
@@ -217,13 +221,13 @@ def handover_chart(labels: Sequence[str], values: Sequence[int], width: float,
     chart.valueAxis.valueStep = step
     chart.valueAxis.labels.fontName = b.FONT
     chart.valueAxis.labels.fontSize = 8
-    chart.valueAxis.labelTextFormat = lambda v: format_money(int(v))
+    chart.valueAxis.labelTextFormat = lambda v: format_count(int(v))
     chart.valueAxis.visibleGrid = True
     chart.valueAxis.gridStrokeColor = colors.HexColor("#DDDDDD")
     chart.bars[0].fillColor = BAR_COLOUR
     chart.bars[0].strokeColor = None
     chart.barWidth = bar_h
-    chart.barLabelFormat = lambda v: format_money(int(v))
+    chart.barLabelFormat = lambda v: format_count(int(v))
     chart.barLabels.fontName = b.FONT
     chart.barLabels.fontSize = min(8, font)
     chart.barLabels.boxAnchor = "w"

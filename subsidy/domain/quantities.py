@@ -2,14 +2,14 @@
 commune's quota, a share of the province's to a commune): one home for the limit and its message."""
 from __future__ import annotations
 
-from subsidy.domain.vn.money import format_money
+from subsidy.domain.vn.counts import format_count
 
 #: The largest number of phones one allocation document may carry (a province receives tens of
 #: thousands at most; a larger figure is a typing mistake).
 MAX_PHONES = 100_000
 
 #: What a clerk reads when the number is outside 1 … MAX_PHONES: «Số máy phải từ 1 đến 100.000.».
-PHONES_RANGE_MESSAGE = (f"Số máy phải từ 1 đến {format_money(MAX_PHONES)}; hãy nhập đúng số máy ghi "
+PHONES_RANGE_MESSAGE = (f"Số máy phải từ 1 đến {format_count(MAX_PHONES)}; hãy nhập đúng số máy ghi "
                         "trên văn bản phân bổ.")
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
-from subsidy.domain import vn
+from subsidy.domain.vn import format_count
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.quantities import phones_error
 from subsidy.domain.workflow import State
@@ -61,10 +61,6 @@ class Quota:
 
 #: Only the allocations that count: not voided.
 LIVE = Allocation.voided_at.is_(None)
-
-
-def _n(value: int) -> str:
-    return vn.format_money(value)  # dot thousands separators (domain.md §9), no currency word
 
 
 def commune_of(session: Session, commune_id: int | None) -> int | None:
@@ -144,13 +140,16 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
     devices = other_devices_count(session, allocated_on, commune_id)
     ceiling = poor_household_count(session, commune_id)
     if already + quantity + devices > ceiling:
-        parts = [f"{_n(quantity)} máy này"] + ([f"{_n(already)} máy đã phân bổ"] if already else [])
+        parts = [f"{format_count(quantity)} máy này"]
+        if already:
+            parts.append(f"{format_count(already)} máy đã phân bổ")
         if devices:
-            parts.append(f"{_n(devices)} hộ đã nhận máy tính bảng hoặc thiết bị học tập trực tuyến")
-        total = f"tổng số thiết bị hỗ trợ sẽ là {_n(already + quantity + devices)} ({', '.join(parts)}), "
+            parts.append(f"{format_count(devices)} hộ đã nhận máy tính bảng hoặc thiết bị học tập trực tuyến")
+        total = f"tổng số thiết bị hỗ trợ sẽ là {format_count(already + quantity + devices)} ({', '.join(parts)}), "
         raise ServiceError(
-            f"Không ghi được phân bổ {_n(quantity)} máy: {total}vượt số hộ nghèo, hộ cận nghèo đang có trong sổ "
-            f"({_n(ceiling)} hộ). Tổng số điện thoại, máy tính bảng và thiết bị học tập được hỗ trợ không được vượt "
+            f"Không ghi được phân bổ {format_count(quantity)} máy: {total}vượt số hộ nghèo, hộ cận nghèo đang có "
+            f"trong sổ ({format_count(ceiling)} hộ). Tổng số điện thoại, máy tính bảng và thiết bị học tập được hỗ "
+            "trợ không được vượt "
             "số hộ nghèo và cận nghèo: hãy kiểm tra lại số máy trong văn bản phân bổ, hoặc nhập đủ danh sách hộ trước."
         )
     row = Allocation(commune_id=commune_id, province_allocation_id=province_allocation_id,
@@ -184,12 +183,13 @@ def void_allocation(session: Session, allocation_id: int, reason: str, actor: Us
         raise NotFound("Không có phân bổ này.")
     lock_quota(session, row.commune_id)
     if row.voided_at is not None:
-        raise ServiceError(f"Phân bổ {_n(row.quantity)} máy ({row.source_document}) đã được hủy rồi.")
+        raise ServiceError(f"Phân bổ {format_count(row.quantity)} máy ({row.source_document}) đã được hủy rồi.")
     q = quota(session, commune_id=row.commune_id)
     if q.allocated - row.quantity < q.used:
         raise ServiceError(
-            f"Không hủy được phân bổ {_n(row.quantity)} máy: sau khi hủy chỉ còn {_n(q.allocated - row.quantity)} "
-            f"máy được phân bổ, ít hơn {_n(q.used)} chỗ đã dùng (đề nghị, phê duyệt, đã bàn giao hoặc đã chi). "
+            f"Không hủy được phân bổ {format_count(row.quantity)} máy: sau khi hủy chỉ còn "
+            f"{format_count(q.allocated - row.quantity)} máy được phân bổ, ít hơn {format_count(q.used)} chỗ đã dùng "
+            "(đề nghị, phê duyệt, đã bàn giao hoặc đã chi). "
             "Hãy đưa bớt hồ sơ ra khỏi danh sách đề nghị trước, hoặc ghi phân bổ đúng trước khi hủy phân bổ sai."
         )
     row.voided_at = utcnow()

@@ -26,7 +26,7 @@ from typing import Any, Sequence
 from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, true
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
-from subsidy.domain.vn import format_money
+from subsidy.domain.vn import format_count
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -68,7 +68,7 @@ class Page:
     @property
     def total_text(self) -> str:
         """The total as the page prints it: "1234", or "hơn 10.000" when the count stopped at the cap."""
-        return f"hơn {format_money(self.total)}" if self.total_capped else str(self.total)
+        return f"hơn {format_count(self.total)}" if self.total_capped else str(self.total)
 
     @property
     def has_prev(self) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
-from subsidy.domain import vn
+from subsidy.domain.vn import format_count
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.quantities import phones_error
 from subsidy.domain.scope import APPROVAL_PROVINCE
@@ -29,10 +29,6 @@ from subsidy.services.errors import NotFound, ServiceError
 
 #: Who records and divides the province's allocations.
 OFFICER = "province_officer"
-
-
-def _n(value: int) -> str:
-    return vn.format_money(value)
 
 
 def _officer(actor: User | None) -> None:
@@ -89,8 +85,9 @@ def give_to_commune(session: Session, province_allocation_id: int, commune_id: i
     allocations.lock_quota(session, None)
     left = pa.quantity - given_from(session, pa.id)
     if quantity > left:
-        raise ServiceError(f"Không chia được {_n(quantity)} máy cho {commune.name}: văn bản «{pa.source_document}» "
-                           f"còn {_n(left)} máy chưa chia (đã nhận {_n(pa.quantity)}).")
+        raise ServiceError(f"Không chia được {format_count(quantity)} máy cho {commune.name}: văn bản "
+                           f"«{pa.source_document}» "
+                           f"còn {format_count(left)} máy chưa chia (đã nhận {format_count(pa.quantity)}).")
     if allocated_on < pa.received_on:
         raise ServiceError("Ngày chia cho xã không được trước ngày tỉnh được phân bổ.")
     return allocations.record_allocation(session, quantity, allocated_on, pa.source_document, actor,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from subsidy.domain.calendar import today_vn
 from subsidy.services.errors import ServiceError
 from subsidy.domain.reports import RadioCounts
-from subsidy.domain.vn import format_money
+from subsidy.domain.vn import format_count
 from subsidy.services.tally import radio_counts
 
 #: Dates the counts may be asked for (the API's ``date`` parameter, the page's ``ngay``).
@@ -115,21 +115,21 @@ def announcement_parts(rc: RadioCounts, commune: str, how_to_register: str = "")
     if rc.supported_total:
         detail = []
         if rc.supported_handed_over:
-            detail.append(f"{format_money(rc.supported_handed_over)} hộ nhận điện thoại")
+            detail.append(f"{format_count(rc.supported_handed_over)} hộ nhận điện thoại")
         if rc.supported_paid:
-            detail.append(f"{format_money(rc.supported_paid)} hộ nhận tiền hỗ trợ tự mua máy")
+            detail.append(f"{format_count(rc.supported_paid)} hộ nhận tiền hỗ trợ tự mua máy")
         parts.append(
-            f"Tính đến ngày {day}, toàn {commune} đã có {format_money(rc.supported_total)} hộ nghèo, hộ cận nghèo "
+            f"Tính đến ngày {day}, toàn {commune} đã có {format_count(rc.supported_total)} hộ nghèo, hộ cận nghèo "
             "được hỗ trợ điện thoại thông minh từ Chương trình cung cấp dịch vụ viễn thông công ích"
             + (f", gồm {' và '.join(detail)}" if detail else "") + ".")
     else:
         parts.append(f"Tính đến ngày {day}, toàn {commune} chưa có hộ nào nhận hỗ trợ điện thoại thông minh "
                      "từ Chương trình cung cấp dịch vụ viễn thông công ích.")
     if rc.supported_this_month:
-        parts.append(f"Riêng trong tháng {month} có {format_money(rc.supported_this_month)} hộ được hỗ trợ.")
+        parts.append(f"Riêng trong tháng {month} có {format_count(rc.supported_this_month)} hộ được hỗ trợ.")
     elif rc.supported_total:
         parts.append(f"Trong tháng {month} chưa có thêm hộ nào được hỗ trợ.")
-    with_support = [f"{h} {format_money(n)} hộ" for h, n in rc.per_hamlet if n]
+    with_support = [f"{h} {format_count(n)} hộ" for h, n in rc.per_hamlet if n]
     without = [h for h, n in rc.per_hamlet if not n]
     if with_support:
         sentence = "Theo từng ấp: " + ", ".join(with_support)
@@ -137,18 +137,18 @@ def announcement_parts(rc: RadioCounts, commune: str, how_to_register: str = "")
             sentence += "; " + ", ".join(without) + " chưa có hộ nào"
         parts.append(sentence + ".")
     if rc.waiting:
-        parts.append(f"Hiện còn {format_money(rc.waiting)} hộ đủ điều kiện đang chờ đến lượt.")
+        parts.append(f"Hiện còn {format_count(rc.waiting)} hộ đủ điều kiện đang chờ đến lượt.")
     if rc.quota_allocated:
         if rc.quota_left > 0:
-            parts.append(f"Xã được phân bổ {format_money(rc.quota_allocated)} suất hỗ trợ, còn {format_money(rc.quota_left)} suất.")
+            parts.append(f"Xã được phân bổ {format_count(rc.quota_allocated)} suất hỗ trợ, còn {format_count(rc.quota_left)} suất.")
         else:
             pending = rc.quota_used - rc.supported_total  # proposed or approved, not yet handed over/paid
             if pending > 0:
-                parts.append(f"Xã được phân bổ {format_money(rc.quota_allocated)} suất hỗ trợ và đã xét chọn đủ số hộ; "
-                             f"{format_money(pending)} hộ đã được chọn đang chờ nhận hỗ trợ. Các hộ đủ điều kiện khác sẽ "
+                parts.append(f"Xã được phân bổ {format_count(rc.quota_allocated)} suất hỗ trợ và đã xét chọn đủ số hộ; "
+                             f"{format_count(pending)} hộ đã được chọn đang chờ nhận hỗ trợ. Các hộ đủ điều kiện khác sẽ "
                              "được xét khi có thêm suất.")
             else:
-                parts.append(f"Xã được phân bổ {format_money(rc.quota_allocated)} suất hỗ trợ và đã dùng hết; "
+                parts.append(f"Xã được phân bổ {format_count(rc.quota_allocated)} suất hỗ trợ và đã dùng hết; "
                              "các hộ đủ điều kiện sẽ được xét khi có thêm suất.")
     how = (how_to_register or DEFAULT_HOW_TO_REGISTER).replace("{commune}", commune)
     return " ".join(parts), how

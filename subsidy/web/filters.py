@@ -1,4 +1,4 @@
-"""Jinja filters for Vietnamese display: dates dd/mm/yyyy, money with dot separators, labels."""
+"""Jinja filters for Vietnamese display: dates dd/mm/yyyy, money and counts with dot separators, labels."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from subsidy.domain.calendar import VN_TZ, local_date
 from subsidy.domain.scope import PROVINCE_ROLES
-from subsidy.domain.vn import format_date, format_money, mask_id, mask_phone
+from subsidy.domain.vn import format_count, format_date, format_money, mask_id, mask_phone
 
 
 def vn_date(value: dt.date | dt.datetime | None) -> str:
@@ -37,6 +37,13 @@ def vn_money(value: int | None) -> str:
     return format_money(value)
 
 
+def vn_count(value: int | None) -> str:
+    """A count (households, rows, phones, kilobytes) with dot thousands separators (12.345); "" for None."""
+    if value is None:
+        return ""
+    return format_count(value)
+
+
 def masked_for_province(mask: Callable[[str], str]) -> Callable[[Any], Any]:
     """A filter showing a CCCD or phone as stored to commune staff and masked (``mask``) to the
     province's roles, who follow progress and need no one's ID (domain.md §10)."""
@@ -57,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_date"] = vn_date
     app.jinja_env.filters["vn_datetime"] = vn_datetime
     app.jinja_env.filters["vn_money"] = vn_money
+    app.jinja_env.filters["vn_count"] = vn_count
     app.jinja_env.filters["state_label"] = lambda s: STATE_LABELS.get(s, s or "")
     app.jinja_env.filters["complaint_state_label"] = lambda s: COMPLAINT_STATE_LABELS.get(s, s or "")
     from subsidy.domain.labels.standing import ALL_CATEGORIES_FILTER_LABEL, OFF_LIST_FILTER_LABEL, UNCLASSIFIED_LABEL

@@ -22,6 +22,7 @@ from subsidy.domain.vn import (
     check_citizen_id,
     check_imei,
     fold,
+    format_count,
     format_date,
     format_money,
     mask_id,
@@ -605,6 +606,19 @@ def test_format_money(n, expected):
 def test_format_money_bad(n):
     with pytest.raises(VnValueError):
         format_money(n)
+
+
+@pytest.mark.parametrize("n, expected", [(0, "0"), (7, "7"), (999, "999"), (1000, "1.000"), (12345, "12.345"),
+                                         (100_000, "100.000"), (1_234_567, "1.234.567"), (-1250, "-1.250"),
+                                         (2000.0, "2.000")])
+def test_format_count(n, expected):
+    assert format_count(n) == expected
+
+
+@pytest.mark.parametrize("n", [1.5, "1000", None, True])
+def test_format_count_bad(n):
+    with pytest.raises(VnValueError, match="số nguyên"):
+        format_count(n)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -81,6 +82,12 @@ def test_restore_drill_same_export_and_tally(app, app_config, tmp_path, target_u
     assert result.exit_code == 0, result.output
     assert "Đã tạo khóa sao lưu mới" in result.output and "Đã sao lưu vào" in result.output
     raw = out.read_bytes()
+    # the counts with dot separators, the sentence's own commas kept
+    digits, groups = str(len(raw)), []
+    while digits:
+        digits, groups = digits[:-3], [digits[-3:], *groups]
+    assert f"({'.'.join(groups)} byte, mã hóa): " in result.output
+    assert re.search(r"\): \d+ bảng, (\d{1,3}(\.\d{3})*) dòng, migration \w+, phiên bản ", result.output)
     assert raw.startswith(b"VTCIBAK1") and "Nguyễn Văn An".encode() not in raw  # encrypted
 
     key_file = Path(app.config["BACKUP_KEY_FILE"])

@@ -1,5 +1,5 @@
 """Vietnamese data conventions: citizen IDs, phones, names, search and sort keys, money, dates,
-IMEI, masking — one module per topic:
+IMEI, masking, counts — one module per topic:
 
 ========== ====================================================================================
 ids        CCCD / CMND numbers and the province codes (Thông tư 07/2016/TT-BCA)
@@ -7,6 +7,7 @@ phone      mobile numbers
 names      people's names (what a name may contain, casing)
 search     the search key (case and diacritics folded)
 sorting    the Vietnamese order of names (the one sort key, stored in ``households.sort_key``)
+counts     counts of things with dot thousands separators (the one grouping of digits)
 money      amounts in đồng and in words
 dates      dd/mm/yyyy and the "place, date" line (which day it is: subsidy.domain.calendar)
 imei       a handset's IMEI
@@ -36,6 +37,7 @@ from .errors import VnValueError
 from .ids import PROVINCE_CODES, IdCheck, check_citizen_id
 from .imei import check_imei
 from .masking import mask_id, mask_name, mask_phone
+from .counts import format_count
 from .money import amount_in_words, format_money
 from .names import NAME_MAX_LENGTH, NAME_MIN_LETTERS, normalize_name
 from .phone import MOBILE_SECOND_DIGITS, normalize_phone
@@ -59,6 +61,7 @@ __all__ = [
     "sort_key_text",
     "amount_in_words",
     "format_money",
+    "format_count",
     "format_date",
     "parse_date",
     "place_date_line",

@@ -2,6 +2,7 @@
 (domain.md §9)."""
 from __future__ import annotations
 
+from .counts import group_thousands
 from .digits import _integral
 from .errors import VnValueError
 
@@ -107,4 +108,4 @@ def format_money(n: int) -> str:
 
     Source: domain.md §9 (money with dot thousands separators, "500.000 đồng").
     """
-    return f"{_as_amount(n):,}".replace(",", ".")
+    return group_thousands(_as_amount(n))
