@@ -210,8 +210,9 @@ def _hamlet_name(session: Session, commune_id: int, raw: str, hamlet_id: int | N
     if same is not None:
         commune = session.get(Commune, commune_id)
         where = commune.name if commune is not None else "Xã"
+        what = ("Không thêm lần nữa" if hamlet_id is None else "Hai ấp không đặt trùng tên")
         raise Conflict(f"{where[0].upper() + where[1:]} đã có «{same}»: «{name}» là cùng tên đó (không tính chữ hoa, "
-                       "chữ thường và dấu). Không thêm lần nữa; muốn đổi cách viết thì sửa tên ấp đang có.")
+                       f"chữ thường và dấu). {what}; muốn đổi cách viết thì sửa tên ấp «{same}».")
     return name
 
 

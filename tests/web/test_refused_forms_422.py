@@ -120,7 +120,9 @@ def test_a_hamlet_renamed_to_a_wrong_name_is_422_with_the_message_beside_it(app,
     one, two = (h.id for h in sorted(commune.hamlets, key=lambda h: h.position))
     s.close()
     login_as("admin")
-    for typed, message in (("ấp hai", "Xã An đã có «Ấp Hai»"), ("", "Hãy nhập tên ấp / thôn."),
+    for typed, message in (("ấp hai", "Xã An đã có «Ấp Hai»: «Ấp Hai» là cùng tên đó (không tính chữ hoa, chữ "
+                                      "thường và dấu). Hai ấp không đặt trùng tên; muốn đổi cách viết thì sửa tên "
+                                      "ấp «Ấp Hai»."), ("", "Hãy nhập tên ấp / thôn."),
                            ("=1+2", "bắt đầu bằng ký tự «=»")):
         r = client.post(f"/quan-tri/xa/{cid}/ap/{one}", data={"name": typed})
         page = _text(r)
