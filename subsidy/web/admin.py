@@ -94,10 +94,10 @@ def users_show(user_id: int):
         try:
             users.set_role(session, user, role_form.role.data, current_user, commune_id=_chosen_commune(role_form))
         except ServiceError as err:
-            show_refusal(err)
-        else:
-            session.commit()
-            flash("Đã đổi vai trò.", "success")
+            show_refusal(err, role_form)  # the page again (422), the role as chosen, the message above
+            return _user_page(session.get(User, user_id), role_form)
+        session.commit()
+        flash("Đã đổi vai trò.", "success")
         return redirect(url_for("admin.users_show", user_id=user.id))
     return _user_page(user, role_form)
 
@@ -122,7 +122,10 @@ def users_full_name(user_id: int):
                       RoleForm(formdata=None, role=user.role, commune=str(user.commune_id or "")), name_form=form)
 
 
-def _user_page(user: User, role_form: RoleForm, *, name_form: FullNameForm | None = None):
+def _user_page(user: User, role_form: RoleForm, *, name_form: FullNameForm | None = None,
+               token_form: TokenForm | None = None):
+    """An account's page with its forms; any of them may be one given back with its errors (the
+    page then answers 422: web.security)."""
     session = db_session()
     tokens = pages.api_tokens_of(session, user)
     names = _commune_choices(role_form)
@@ -130,7 +133,7 @@ def _user_page(user: User, role_form: RoleForm, *, name_form: FullNameForm | Non
         name_form = FullNameForm(formdata=None, full_name=user.full_name)
     return render_template("admin/user.html", user=user, role_form=role_form, name_form=name_form, confirm=ConfirmForm(),
                            commune_names=names,
-                           token_form=TokenForm(), tokens=tokens, now=utcnow(),
+                           token_form=token_form or TokenForm(formdata=None), tokens=tokens, now=utcnow(),
                            client_failures=users.CLIENT_FAILURES, account_failures=users.ACCOUNT_FAILURES,
                            account_lock_minutes=users.ACCOUNT_LOCK_MINUTES)
 
@@ -178,9 +181,9 @@ def tokens_create(user_id: int):
     session = db_session()
     user = session.get(User, user_id) or abort(404)
     form = TokenForm()
-    if not form.validate_on_submit():
-        flash("Hãy đặt tên cho mã truy cập.", "error")
-        return redirect(url_for("admin.users_show", user_id=user.id))
+    if not form.validate_on_submit():  # the page again (422), the message under the name
+        return _user_page(user, RoleForm(formdata=None, role=user.role, commune=str(user.commune_id or "")),
+                          token_form=form)
     token = users.create_api_token(session, user, form.name.data, current_user)
     session.commit()
     return render_template("admin/token_shown.html", user=user, token=token)

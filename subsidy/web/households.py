@@ -89,11 +89,8 @@ def _save(form: HouseholdForm, household: Household | None):
         session.rollback()
         form.confirm_citizen_id_warning.data = False
         return None, err.warnings
-    except svc.InvalidHousehold as err:
+    except ServiceError as err:  # InvalidHousehold: under its fields; another: above the form (422 either way)
         show_refusal(err, form)
-        return None, []
-    except ServiceError as err:
-        show_refusal(err)
         return None, []
     session.commit()
     return hh, []

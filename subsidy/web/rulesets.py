@@ -16,7 +16,7 @@ from subsidy.models import RuleSet
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import rulesets as svc
 from subsidy.services.errors import ServiceError
-from subsidy.web.refusals import flash_form_errors, show_refusal
+from subsidy.web.refusals import show_refusal
 
 bp = Blueprint("rulesets", __name__, url_prefix="/bo-quy-tac")
 
@@ -42,12 +42,18 @@ def _in_force_id(session) -> int | None:
 @bp.route("/")
 @roles_required(*VIEWERS)
 def index():
+    return _index(RuleSetUploadForm(formdata=None))
+
+
+def _index(upload_form: RuleSetUploadForm):
+    """The rule sets page; an upload form given back with its message under the file answers 422
+    (web.security)."""
     session = db_session()
     rows = svc.list_rule_sets(session)
     specs = svc.loaded_specs(session)
     periods = {r.id: ruleset.period_text(svc.spec_of(r), specs) for r in rows}
     return render_template("rulesets/index.html", rows=rows, in_force_id=_in_force_id(session), periods=periods,
-                           upload_form=RuleSetUploadForm(), specs={r.id: svc.spec_of(r) for r in rows})
+                           upload_form=upload_form, specs={r.id: svc.spec_of(r) for r in rows})
 
 
 @bp.route("/<int:rule_set_id>")
@@ -89,20 +95,20 @@ def preview(rule_set_id: int):
 @bp.route("/xem-truoc-tep", methods=["POST"])
 @roles_required("admin")
 def preview_upload():
-    """Preview a rule-set file before storing it (nothing is saved)."""
+    """Preview a rule-set file before storing it (nothing is saved). A file missing, too large or
+    not a rule set shows the page again with the message under the file (422)."""
     form = RuleSetUploadForm()
     if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("rulesets.index"))
+        return _index(form)
     raw = form.file.data.read(MAX_DOC_BYTES + 1)
     if len(raw) > MAX_DOC_BYTES:
-        flash("Tệp bộ quy tắc quá lớn.", "error")
-        return redirect(url_for("rulesets.index"))
+        form.file.errors = [f"Tệp bộ quy tắc quá lớn: nhiều nhất {MAX_DOC_BYTES // 1000} KB."]
+        return _index(form)
     try:
         doc = svc.read_document(raw)
     except ServiceError as err:
-        show_refusal(err)
-        return redirect(url_for("rulesets.index"))
+        show_refusal(err, form, field="file")
+        return _index(form)
     return _render_preview(RuleSetSpec.from_document(doc), document=doc)
 
 

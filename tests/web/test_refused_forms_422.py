@@ -138,3 +138,37 @@ def test_a_hamlet_renamed_to_a_wrong_name_is_422_with_the_message_beside_it(app,
     with app.extensions["subsidy.sessionmaker"]() as s:
         assert [(h.name, h.active) for h in s.scalars(select(Hamlet).order_by(Hamlet.position))] == [
             ("Ấp Ba", False), ("Ấp Hai", True)]
+
+
+def test_an_account_s_role_or_token_form_refused_is_422_on_the_account_page(app, client, login_as, make_user):
+    admin = login_as("admin")
+    r = client.post(f"/quan-tri/tai-khoan/{admin.id}", data={"role": "clerk", "commune": ""})
+    page = _text(r)
+    assert r.status_code == 422 and "Không thể tự bỏ quyền quản trị của chính mình." in page
+    assert re.search(r'<option selected value="clerk">|<option value="clerk" selected>', page)  # as chosen
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        from subsidy.models import User
+        assert s.get(User, admin.id).role == "admin"
+    other = make_user("canbo-x", "clerk")
+    r = client.post(f"/quan-tri/tai-khoan/{other.id}/ma-api", data={"name": ""})
+    page = _text(r)
+    assert r.status_code == 422
+    assert re.search(r'<div class="field has-error">\s*<label for="name">Tên mã \(để nhớ dùng ở đâu\)', page)
+    assert '<div class="error">Hãy đặt tên cho mã.</div>' in page
+    from subsidy.models import ApiToken
+    assert _count(app, ApiToken) == 0
+
+
+def test_a_rule_set_file_refused_is_422_with_the_message_under_the_file(app, client, login_as):
+    import io
+
+    login_as("admin")
+    for data, message in (({}, "Hãy chọn tệp JSON."),
+                          ({"file": (io.BytesIO(b"{oops"), "x.json")}, "Không đọc được tệp bộ quy tắc"),
+                          ({"file": (io.BytesIO(b" " * 200_001), "x.json")},
+                           "Tệp bộ quy tắc quá lớn: nhiều nhất 200 KB.")):
+        r = client.post("/bo-quy-tac/xem-truoc-tep", data=data, content_type="multipart/form-data")
+        page = _text(r)
+        assert r.status_code == 422, message
+        error = re.search(r'<div class="field has-error">.*?<div class="error">([^<]*)</div>', page, re.S)
+        assert error and message in error.group(1), message
