@@ -48,6 +48,7 @@ def walk(session, stmt, per_page):
 @pytest.mark.parametrize("per_page", [1, 4, 7, 23, 50])
 @pytest.mark.parametrize("list_key,filters", [
     ("households", ListFilters()),
+    ("households", ListFilters(q="van")),                 # a search: ordered by the key as an expression
     ("applications", ListFilters()),                      # newest received first: ties on the date
     ("applications", ListFilters(state="eligible")),      # priority order: NULL tiers, ties
     ("applications", ListFilters(hamlet="Ấp Một")),       # a filter that joins the households
@@ -69,6 +70,19 @@ def test_the_lists_order_has_ties_to_break(session, queue):
     assert len({h.sort_key for h in hh}) < len(hh)
     apps = session.scalars(list_exports.application_stmt(ListFilters(state="eligible"))).all()
     assert any(a.priority_tier is None for a in apps) and len({a.received_on for a in apps}) == 3
+
+
+@pytest.mark.parametrize("q", ["van", "le thi", "an", "nguyen van an"])
+def test_a_searched_list_keeps_the_list_order(session, queue, q):
+    """A search sorts its matches by the same key as the whole list (as an expression, so the
+    database sorts the matches instead of walking the sort index): the searched list is the whole
+    list with the rows that do not match left out, in the same order."""
+    from subsidy.domain import vn
+    whole = session.scalars(list_exports.household_stmt(ListFilters())).all()
+    words = q.split()
+    expected = [h.id for h in whole if all(any(w.startswith(x) for w in vn.fold(h.head_name).split()) for x in words)]
+    found = [h.id for h in session.scalars(list_exports.household_stmt(ListFilters(q=q)))]
+    assert found == expected and expected
 
 
 def test_a_row_added_meanwhile_does_not_shift_the_next_page(session, queue):

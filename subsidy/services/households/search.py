@@ -142,7 +142,13 @@ def household_query(query: str = "", hamlet: str | None = None, category: str | 
     conds = household_conditions(query, hamlet, category, include_archived, exact, year)
     if conds:
         stmt = stmt.where(and_(*conds))
-    return stmt.order_by(Household.sort_key, Household.id)
+    # A search's matches cluster in the list order (the sort key starts with the given name, the
+    # word people search by): walking the sort index to the first page then filters most of the
+    # table before the cluster (2.8 s across 1,000,000 households for «lan nguyễn»). Ordered by
+    # the same key as an expression no index serves, the database takes the matches from the
+    # trigram index and sorts only them, so a search costs what its matches cost. Same order.
+    key = Household.sort_key.concat("") if (query or "").strip() else Household.sort_key
+    return stmt.order_by(key, Household.id)
 
 
 def search_households(session: Session, query: str = "", hamlet: str | None = None,
