@@ -67,8 +67,9 @@ class Page:
 
     @property
     def total_text(self) -> str:
-        """The total as the page prints it: "1234", or "hơn 10.000" when the count stopped at the cap."""
-        return f"hơn {format_count(self.total)}" if self.total_capped else str(self.total)
+        """The total as the page prints it, digits grouped the Vietnamese way: "1.234", or "hơn 10.000"
+        when the count stopped at the cap."""
+        return f"hơn {format_count(self.total)}" if self.total_capped else format_count(self.total)
 
     @property
     def has_prev(self) -> bool:

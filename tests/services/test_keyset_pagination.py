@@ -121,6 +121,13 @@ def test_a_page_number_from_a_link(raw, expected):
     assert page_number(raw) == expected
 
 
+@pytest.mark.parametrize("total, capped, text", [
+    (0, False, "0"), (999, False, "999"), (1234, False, "1.234"), (10_000, True, "hơn 10.000")])
+def test_the_total_is_printed_with_grouped_digits(total, capped, text):
+    from subsidy.services.pagination import Page
+    assert Page([], 1, 50, total, capped).total_text == text
+
+
 def test_a_page_number_is_brought_within_the_list():
     # 23 rows at 5 a page: pages 1..5
     assert [within_pages(p, 23, 5) for p in (1, 4, 5, 6, MAX_PAGE)] == [1, 4, 5, 5, 5]
