@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from subsidy.domain.household_list.cells import (
     CODE_MAX_LENGTH, CODE_MIN_LENGTH, id_digits, normalize_household_code, parse_birth, parse_birth_year,
-    parse_person_id, parse_phone,
+    parse_name, parse_person_id, parse_phone,
 )
 from subsidy.domain.household_list.header import (
     COLUMN_LABELS, HEADER_SEARCH_ROWS, LEFT_NEAR_POOR, LEFT_POOR, LIST_SHEET, Header,
@@ -71,6 +71,7 @@ __all__ = [
     "parse_member",
     "tidy_relation",
     "parse_birth",
+    "parse_name",
     "parse_person_id",
     "normalize_household_code",
     "id_digits",

@@ -192,6 +192,23 @@ def id_digits(value: Any, what: str, length_hint: str) -> str:
     return text
 
 
+# A name cell as stored (vn.normalize_name, the rule of the household form; raises
+# vn.VnValueError).  A list repeats its names (a family name, a middle name and a given name out
+# of a few hundred each; members and heads alike): each text is checked once while it stays
+# among the last 16,384 asked (a few MB at most).
+_name_of_text = lru_cache(maxsize=16384)(vn.normalize_name)
+
+
+def parse_name(value: Any) -> str:
+    """A person's name cell as stored: :func:`vn.normalize_name` of it (NFC, single spaces, case
+    of a name typed all in capitals or all in lower case), a text cell answered from a bounded
+    cache of the texts already read.  Raises :class:`vn.VnValueError` (normalize_name's
+    messages).  Source: domain.md §9 (Names)."""
+    if value.__class__ is str:
+        return _name_of_text(value)
+    return vn.normalize_name(value)
+
+
 # A hamlet cell as stored (places.normalize_hamlet; raises vn.VnValueError).  Hamlet cells repeat
 # a handful of names over thousands of rows: normalise each text once.
 parse_hamlet = lru_cache(maxsize=4096)(normalize_hamlet)
@@ -310,8 +327,28 @@ def parse_person_id(value: Any, birth_year: int | None, gender: str | None) -> t
     digits = id_digits(value, "Số CCCD", "đủ 12 chữ số")
     if len(digits) != 12:
         digits = vn.restore_leading_zeros(digits, 12)
+    elif digits.isascii() and digits.isdigit() and _cccd_head_clean(digits[:6], birth_year, gender):
+        return digits, "cccd", None
     check = vn.check_citizen_id(digits, birth_year, gender)
     return check.value, check.kind, " ".join(check.warnings) or None
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _cccd_head_clean(head: str, birth_year: int | None, gender: str | None) -> bool:
+    """Whether :func:`vn.check_citizen_id` accepts a CCCD of 12 ASCII digits starting ``head``
+    (province, sex and century digit, year of birth) for this birth year and sex, without a
+    warning.  The check reads nothing of such a number past its sixth digit (the serial is not
+    checked, and 12 ASCII digits are stored as they are), so its verdict is the same for every
+    number with this head: a list checks tens of thousands of IDs over a few hundred heads, each
+    asked of the check once.  Only a clean verdict is used (any other number goes through the
+    whole check for its own message or warning); a clean verdict never goes stale, since only a
+    birth year in the future is refused and the years only move on.  Never raises."""
+    probe = head + "000000"
+    try:
+        check = vn.check_citizen_id(probe, birth_year, gender)
+    except vn.VnValueError:
+        return False
+    return check.value == probe and check.kind == "cccd" and not check.warnings
 
 
 #: The spellings nearly every row uses, answered without folding (a list of 67,000 person rows

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
 from subsidy.domain import vn
-from subsidy.domain.household_list.cells import cell_text, parse_birth, parse_gender, parse_person_id
+from subsidy.domain.household_list.cells import cell_text, parse_birth, parse_gender, parse_name, parse_person_id
 from subsidy.domain.household_list.header import normalize_label
 
 #: Longest relation kept ("Con dâu", "Cháu nội", "Em ruột" …); ``household_members.relation``.
@@ -118,7 +118,7 @@ def parse_member(fields: Mapping[str, Any], this_year: int) -> tuple[MemberRecor
     errors: list[str] = []
     name = ""
     try:
-        name = vn.normalize_name(fields.get("name"))
+        name = parse_name(fields.get("name"))
     except vn.VnValueError as err:
         errors.append(f"Thành viên: {err}")
     relation = None

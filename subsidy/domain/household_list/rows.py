@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Sequence
 
 from subsidy.domain import vn
 from subsidy.domain.household_list.cells import (
     blank, cell_text, clean_place, id_digits, normalize_household_code, parse_birth_year,
-    parse_gender, parse_hamlet, parse_mark, parse_members, parse_person_id, parse_phone,
+    parse_gender, parse_hamlet, parse_mark, parse_members, parse_name, parse_person_id, parse_phone,
 )
 from subsidy.domain.household_list.header import (
     COLUMN_LABELS, HOUSEHOLD_FACTS, Header, looks_like_header, normalize_label,
@@ -104,6 +105,9 @@ _CATEGORY_TEXT = {
     "ho can ngheo": "near_poor", "can ngheo": "near_poor", "hcn": "near_poor",
     "near poor": "near_poor", "near_poor": "near_poor",
 }
+# A category cell's text as a key of _CATEGORY_TEXT (folded: normalize_label); a list writes its
+# categories a few ways over thousands of rows, each folded once.
+_category_key = lru_cache(maxsize=256)(normalize_label)
 _CODE_OK = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./_-]*$")
 
 _ALL_FIELDS = ("stt", "code", "head_name", "birth_year", "gender", "citizen_id", "hamlet", "address",
@@ -262,7 +266,7 @@ class RowParser:
 
         name = ""
         try:
-            name = vn.normalize_name(raw_name)  # the rule of the household form (one place)
+            name = parse_name(raw_name)  # vn.normalize_name, the rule of the household form (one place)
         except vn.VnValueError as err:
             errors.append(str(err))
 
@@ -327,7 +331,7 @@ class RowParser:
                     category = "poor" if poor else "near_poor"
             else:
                 raw_cat = cells["category"]
-                key = normalize_label(cell_text(raw_cat))
+                key = _category_key(raw_cat) if raw_cat.__class__ is str else normalize_label(cell_text(raw_cat))
                 if not key:
                     errors.append("Chưa ghi phân loại hộ: ghi «Hộ nghèo» hoặc «Hộ cận nghèo».")
                 elif key in _CATEGORY_TEXT:

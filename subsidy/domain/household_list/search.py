@@ -22,11 +22,18 @@ def household_search_text(head_name: str, code: str | None, citizen_id: str | No
     anywhere (``LIKE '%2038%'``).  Pure ASCII, so plain LIKE behaves the same on SQLite and
     PostgreSQL.  Source: domain.md §9 (search folds).
     """
-    words = [t for w in (head_name or "").split() for t in _folded_tokens(w)]
+    words = list(_name_tokens(head_name or ""))
     if code:
         words.append(code.lower() if code.isascii() else vn.fold(code))
     words += [x for x in (citizen_id, phone) if x]
     return " " + " ".join(words) + " "
+
+
+@lru_cache(maxsize=8192)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    # A list repeats its names: each name's words are folded once while it is among the last
+    # 8,192 asked (the words themselves once while among the last 8,192 words).
+    return tuple(t for w in name.split() for t in _folded_tokens(w))
 
 
 @lru_cache(maxsize=8192)
