@@ -2,8 +2,9 @@
 
 A list brings up to tens of thousands of households at once, so they are not saved one ORM
 object at a time.  The values of every row still come from the one place the household form uses
-too, :func:`subsidy.services.households.household_row` (the facts, the derived search and sort
-keys, the defaults of a new household); only the statements differ: executemany INSERTs for the
+too, :mod:`subsidy.services.households.columns` (the facts, the derived search and sort keys, the
+defaults of a new household: ``household_row``, and for a new row the same values as one tuple,
+``new_household_values``); only the statements differ: executemany INSERTs for the
 new households, executemany UPDATEs (by id) for the changed ones, a thousand rows each, bulk
 INSERTs of their audit entries (:func:`audit.record_many`), and one audit entry for the batch with
 its counts.
@@ -12,7 +13,6 @@ new values.
 """
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any, Iterator
 
 from sqlalchemy import bindparam, delete, select, update
@@ -22,6 +22,7 @@ from subsidy.db import shared_value, utcnow
 from subsidy.models import Household, HouseholdMember, HouseholdStatus, User
 from subsidy.services import audit
 from subsidy.services.households import household_row
+from subsidy.services.households.columns import NEW_ROW_COLUMNS, new_household_values
 from subsidy.services.households.people import MEMBER_FIELDS
 from subsidy.services.bulk_insert import RowInserter
 from subsidy.services.importer.plan import IMPORT_FIELDS, ImportPlan, created_changes, row_values
@@ -34,6 +35,7 @@ from subsidy.services.importer.search_bulk import BulkIndex, bulk_index
 _TABLE = Household.__table__
 # The columns an import's UPDATE sets from each row: the imported fields and the derived keys.
 _UPDATE_COLUMNS = (*IMPORT_FIELDS, "search_text", "sort_key")
+_CODE_AT = NEW_ROW_COLUMNS.index("code")
 
 
 # Rows per executemany: the column values of a chunk are built just before it is sent, so a
@@ -89,24 +91,21 @@ def _write_households(session: Session, plan: ImportPlan, actor: User | None, no
     report = plan.report
     created_by = {"created_by_id": actor.id if actor is not None else None, "commune_id": plan.commune_id}
     if plan.inserts:
-        inserter: RowInserter | None = None
-        values: Any = None
         extra = (created_by["created_by_id"], created_by["commune_id"])
         select_ids = select(_TABLE.c.code, _TABLE.c.id).where(_TABLE.c.commune_id == plan.commune_id,
                                                               _TABLE.c.code.in_(bindparam("codes", expanding=True)))
         # A chunk at a time: its rows' values, the INSERT, their new ids (codes are unique in the
         # commune), their index entries and audit entries; nothing of a chunk outlives it.
+        inserter = RowInserter(session, _TABLE, (*NEW_ROW_COLUMNS, *created_by),
+                               {"created_at": stamp, "updated_at": stamp})
         for chunk in _chunks(plan.inserts):
-            rows = [household_row(row_values(rec, report.list_year, None), new=True) for _out, rec, _people in chunk]
-            if inserter is None:
-                columns = tuple(rows[0])  # every row has the same columns (household_row)
-                inserter = RowInserter(session, _TABLE, (*columns, *created_by),
-                                       {"created_at": stamp, "updated_at": stamp})
-                values = itemgetter(*columns)
-            inserter([values(row) + extra for row in rows])
-            ids = dict(session.execute(select_ids, {"codes": [row["code"] for row in rows]}).all())
+            # Each row's values as one tuple (households.new_household_values: the form's defaults
+            # and derived keys), no dict per row.
+            rows = [new_household_values(row_values(rec, report.list_year, None)) for _out, rec, _people in chunk]
+            inserter([row + extra for row in rows])
+            ids = dict(session.execute(select_ids, {"codes": [row[_CODE_AT] for row in rows]}).all())
             for (out, _rec, _people), row in zip(chunk, rows):
-                out.household_id = ids[row["code"]]
+                out.household_id = ids[row[_CODE_AT]]
             index.added(sorted(ids.values()))
             audit.record_many(session, actor, "household.create", "household",
                               [(out.household_id, created_changes(row, people), note.format(out.number))
@@ -142,9 +141,8 @@ def _write_members(session: Session, plan: ImportPlan, stamp: Any) -> None:
     for start in range(0, len(ids), _CHUNK):
         session.execute(delete(table).where(table.c.household_id.in_(ids[start:start + _CHUNK])))
     inserter = RowInserter(session, table, (*MEMBER_FIELDS, "household_id", "position"), {"created_at": stamp})
-    values = itemgetter(*MEMBER_FIELDS)
     for chunk in _chunks(plan.members):
-        inserter([(*values(m), out.household_id if hid is None else hid, i)
+        inserter([(*m, out.household_id if hid is None else hid, i)
                   for out, hid, members in chunk for i, m in enumerate(members, 1)])
 
 

@@ -10,7 +10,8 @@ replaced (``ImportPlan.members``); the preview and the audit entry show the chan
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from operator import attrgetter
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,9 +22,9 @@ from subsidy.models import HouseholdMember
 from subsidy.services.households.people import MEMBER_FIELDS, id_owners, member_summary
 
 
-def member_values(m: hl.MemberRecord) -> dict[str, Any]:
-    """The columns of a member as stored (``position`` is the caller's)."""
-    return {f: getattr(m, f) for f in MEMBER_FIELDS}
+#: The columns of a member as stored, as a tuple in the order of MEMBER_FIELDS (``position`` and
+#: ``household_id`` are the caller's): ``member_row(record)`` → ``("Lê Thị Lan", "Vợ", None, 1972, …)``.
+member_row: Callable[[hl.MemberRecord], tuple] = attrgetter(*MEMBER_FIELDS)
 
 
 def check_person_ids(session: Session, planned: Sequence[tuple[Any, hl.HouseholdRecord, Any]]) -> None:
@@ -108,12 +109,12 @@ def member_change(rec: hl.HouseholdRecord, on_file: list[tuple] | None) -> list[
     file, else None.  A per-household list (``rec.people is None``) never changes members."""
     if rec.people is None:
         return None
-    new = [tuple(getattr(m, f) for f in MEMBER_FIELDS) for m in rec.people]
+    new = [member_row(m) for m in rec.people]
     old = on_file or []
     if new == old:
         return None
     as_dict = [dict(zip(MEMBER_FIELDS, t)) for t in old]
-    return [[member_summary(d) for d in as_dict] or None, [member_summary(member_values(m)) for m in rec.people]]
+    return [[member_summary(d) for d in as_dict] or None, [member_summary(m) for m in rec.people]]
 
 
 def masked_ids(rec: hl.HouseholdRecord) -> list[str]:

@@ -36,8 +36,9 @@ from subsidy.models.scoping import default_commune_id
 from subsidy.services.households import (
     check_citizen_id_owner, citizen_id_elsewhere_message, held_elsewhere,
 )
+from subsidy.services.households.columns import NEW_ROW_COLUMNS
 from subsidy.services.importer.on_file import FULL_CHUNK, full_rows, load_matches
-from subsidy.services.importer.members_plan import check_person_ids, existing_members, member_change, member_values
+from subsidy.services.importer.members_plan import check_person_ids, existing_members, member_change, member_row
 from subsidy.services.importer.hamlets_plan import new_hamlets
 from subsidy.services.importer.left_plan import left_households
 from subsidy.services.importer.reader import ImportFileError, ParsedList
@@ -187,8 +188,9 @@ class ImportPlan:
     #: The commune the list belongs to (its households are the ones matched and written).
     commune_id: int = 0
     #: Households whose members are replaced: ``(row, household id or None for a new one,
-    #: [member columns in list order])``.
-    members: list[tuple[RowOutcome, int | None, list[dict[str, Any]]]] = field(default_factory=list)
+    #: [each member's columns as a tuple in the order of MEMBER_FIELDS (members_plan.member_row),
+    #: in list order])``.
+    members: list[tuple[RowOutcome, int | None, list[tuple]]] = field(default_factory=list)
     #: Status records of the list year to write (year_plan.StatusWrite).
     statuses: list[StatusWrite] = field(default_factory=list)
 
@@ -341,7 +343,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     on_file_members = existing_members(session, planned)
     inserts: list[tuple[RowOutcome, hl.HouseholdRecord, list[Any] | None]] = []
     updates: list[tuple[RowOutcome, int, dict[str, Any]]] = []
-    member_writes: list[tuple[RowOutcome, int | None, list[dict[str, Any]]]] = []
+    member_writes: list[tuple[RowOutcome, int | None, list[tuple]]] = []
     year_rows: list[tuple[RowOutcome, str, int | None]] = []
     full: dict[int, Any] = {}
     for i, (out, rec, match) in enumerate(planned):
@@ -354,8 +356,7 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         target = full[match.id] if match is not None else None
         people = member_change(rec, on_file_members.get(target.id) if target is not None else None)
         if people is not None:
-            member_writes.append((out, target.id if target is not None else None,
-                                  [member_values(m) for m in rec.people]))
+            member_writes.append((out, target.id if target is not None else None, [member_row(m) for m in rec.people]))
         year_rows.append((out, rec.category, target.id if target is not None else None))
         if target is None:
             out.status = "new"
@@ -406,22 +407,26 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
     return ImportPlan(report, inserts, updates, commune_id, member_writes, year.writes)
 
 
-def created_changes(stored: Mapping[str, Any], people: list[Any] | None) -> dict[str, list[Any]]:
+def created_changes(stored: Sequence[Any], people: list[Any] | None) -> dict[str, list[Any]]:
     """The audit changes of a new household from an imported row: ``{field: [None, value]}`` of
-    every value it is stored with (``stored``: the row as households.household_row(new=True)
-    made it, the column defaults included; empty and False values left out), plus ``"people"``
-    (members_plan.member_change) when the row lists members."""
-    changes = {k: [None, stored[k]] for k in IMPORT_FIELDS if stored[k] not in (None, False)}
-    for k in _DATE_FIELDS:  # the only values the audit log's JSON cannot hold as they are
-        if k in changes:
-            changes[k][1] = _json(changes[k][1])
+    every value it is stored with (``stored``: the row as households.new_household_values made
+    it, in the order of NEW_ROW_COLUMNS, the column defaults included; empty and False values
+    left out; a date as ISO text), plus ``"people"`` (members_plan.member_change) when the row
+    lists members."""
+    changes = {}
+    for k, i, is_date in _CREATED:
+        value = stored[i]
+        if value not in (None, False):
+            changes[k] = [None, _json(value) if is_date else value]
     if people is not None:
         changes["people"] = people
     return changes
 
 
-#: The imported fields holding dates.
+#: The imported fields holding dates (the only values the audit log's JSON cannot hold as they are).
 _DATE_FIELDS = tuple(k for k in IMPORT_FIELDS if isinstance(Household.__table__.c[k].type, Date))
+#: Each imported field with its place in a new row's values and whether it holds a date.
+_CREATED = tuple((k, NEW_ROW_COLUMNS.index(k), k in _DATE_FIELDS) for k in IMPORT_FIELDS)
 
 
 def _json(value: Any) -> Any:
