@@ -327,7 +327,7 @@ def parse_person_id(value: Any, birth_year: int | None, gender: str | None) -> t
     digits = id_digits(value, "Số CCCD", "đủ 12 chữ số")
     if len(digits) != 12:
         digits = vn.restore_leading_zeros(digits, 12)
-    elif digits.isascii() and digits.isdigit() and _cccd_head_clean(digits[:6], birth_year, gender):
+    if len(digits) == 12 and digits.isascii() and digits.isdigit() and _cccd_head_clean(digits[:6], birth_year, gender):
         return digits, "cccd", None
     check = vn.check_citizen_id(digits, birth_year, gender)
     return check.value, check.kind, " ".join(check.warnings) or None

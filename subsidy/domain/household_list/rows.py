@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Sequence
 
 from subsidy.domain import vn
@@ -136,6 +137,11 @@ class RowParser:
         self._after_header = True  # column numbers may follow a header (the first or a repeat)
         self._col = header.columns
         self._fields = [(f, header.columns[f]) for f in _ALL_FIELDS if f in header.columns]
+        # The mapped cells of a row in one C call (a row shorter than the header is padded first).
+        self._names = tuple(f for f, _i in self._fields)
+        self._width = max((i for _f, i in self._fields), default=-1) + 1
+        self._pick = itemgetter(*(i for _f, i in self._fields)) if len(self._fields) > 1 else (
+            lambda r, _is=tuple(i for _f, i in self._fields): tuple(r[i] for i in _is))
         self._marks = header.category_mode == "marks"
         self._has = {f: f in header.columns for f in _ALL_FIELDS}
         self._labels = header.labels
@@ -148,14 +154,10 @@ class RowParser:
         self._hamlets: dict[str, str] = {}
 
     def _cells(self, row: Sequence[Any]) -> dict[str, Any]:
-        n = len(row)
-        cells: dict[str, Any] = {}
-        for f, i in self._fields:
-            v = row[i] if i < n else None
-            if v.__class__ is str:
-                v = v.strip() or None
-            cells[f] = v
-        return cells
+        """The mapped cells of ``row`` by field name; text stripped, blank text as None."""
+        if len(row) < self._width:
+            row = (*row, *(None,) * (self._width - len(row)))
+        return {f: (v.strip() or None) if v.__class__ is str else v for f, v in zip(self._names, self._pick(row))}
 
     def _non_record_reason(self, row: Sequence[Any], cells: dict[str, Any]) -> str | None:
         """Why ``row`` is not a household (blank, total, signature, column numbers), or None."""
@@ -398,17 +400,25 @@ class RowParser:
 def mark_file_duplicates(results: Sequence[RowResult]) -> None:
     """Add an error to every row whose household code or CCCD appears on another row of the
     same file (valid or not): duplicates are reported, never merged."""
-    by_key: dict[tuple[str, str], list[RowResult]] = {}
+    # The first row of each code and CCCD; a list only for a value on two rows or more.
+    codes: dict[str, RowResult] = {}
+    cids: dict[str, RowResult] = {}
+    dups: dict[tuple[str, str], list[RowResult]] = {}
     for r in results:
         if r.skip_reason is not None:
             continue
-        if r.code:
-            by_key.setdefault(("code", r.code), []).append(r)
-        if r.citizen_id:
-            by_key.setdefault(("cccd", r.citizen_id), []).append(r)
-    for (kind, value), rows in by_key.items():
-        if len(rows) < 2:
-            continue
+        code, cid = r.code, r.citizen_id
+        if code:
+            first = codes.setdefault(code, r)
+            if first is not r:
+                dups.setdefault(("code", code), [first]).append(r)
+        if cid:
+            first = cids.setdefault(cid, r)
+            if first is not r:
+                dups.setdefault(("cccd", cid), [first]).append(r)
+    # In the order of each value's first row (a code before a CCCD on the same row): a row on two
+    # clashes gets its messages in that order.
+    for (kind, value), rows in sorted(dups.items(), key=lambda kv: (kv[1][0].number, kv[0][0] != "code")):
         for r in rows:
             others = ", ".join(str(o.number) for o in rows if o is not r)
             what = f"Mã hộ {value}" if kind == "code" else f"Số CCCD {value}"
