@@ -85,6 +85,32 @@ class CorrectionForm(BaseForm):
             raise ValidationError("Ngày mua không hợp lệ.")
 
 
+class PriorDeviceForm(BaseForm):
+    """The household's prior-device declaration from an application's page (E2), then a re-check;
+    the service refuses a future date under its field."""
+
+    # Ids of their own: the application's page also holds the correction form's fields.
+    prior_device = SelectField("Hộ đã nhận máy tính bảng/thiết bị học tập trước đây chưa?", id="pd",
+                               choices=[SelectChoice(code, label) for code, label in PRIOR_DEVICE_CHOICES.items()],
+                               validators=[InputRequired("Hãy chọn hộ đã nhận thiết bị nào chưa.")])
+    prior_device_detail = StringField("Chi tiết thiết bị", id="pdd", validators=[Optional(), Length(max=120)])
+    prior_device_date = DateField("Ngày nhận", id="pddate", validators=[Optional()])
+
+
+class PurchaseDateForm(BaseForm):
+    """The day a cash applicant bought its phone (E5) and the evidence seen, then a re-check; the
+    service refuses a future date under its field."""
+
+    # Ids of their own: the application's page also holds the correction form's fields.
+    purchase_date = DateField("Ngày mua", id="pdate",
+                              validators=[InputRequired("Hãy nhập ngày mua điện thoại (ngày/tháng/năm).")])
+    evidence_note = StringField("Giấy tờ đã xem", id="ev", validators=[Optional(), Length(max=1000)])
+
+    def validate_purchase_date(self, field):  # noqa: D401 - WTForms hook
+        if field.data and field.data < dt.date(2000, 1, 1):
+            raise ValidationError("Ngày mua không hợp lệ.")
+
+
 class ReasonForm(BaseForm):
     """A move that needs a written reason (withdraw, refuse, take off a list)."""
 

@@ -12,12 +12,13 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 from markupsafe import Markup
 
-from forms.applications import ApplicationForm, CorrectionForm, MoveForm, ReasonForm
+from forms.applications import (ApplicationForm, CorrectionForm, MoveForm, PriorDeviceForm, PurchaseDateForm,
+                                ReasonForm)
 from subsidy import jobs
 from subsidy.domain import tracking, vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.list_views import ListFilters
-from subsidy.domain.labels import (APPLICATION_FIELD_LABELS, OUTCOME_LABELS, PRIOR_DEVICE_CHOICES, RECEIPT_KIND_LABELS,
+from subsidy.domain.labels import (APPLICATION_FIELD_LABELS, OUTCOME_LABELS, RECEIPT_KIND_LABELS,
                                    RULE_STATUS_LABELS, SUPPORT_FORM_LABELS)
 from subsidy.domain.workflow import STATES, WorkflowError
 from subsidy.models import Application
@@ -191,10 +192,12 @@ def _correction_form(app: Application) -> CorrectionForm:
 
 
 def _show(app: Application, *, correction_form: CorrectionForm | None = None,
-          reason_form: ReasonForm | None = None, status: int = 200):
+          reason_form: ReasonForm | None = None, prior_form: PriorDeviceForm | None = None,
+          purchase_form: PurchaseDateForm | None = None, status: int = 200):
     """The application's page; a correction form given (submitted, with its errors) is shown open
     as typed, with status 422; a reason form given (a move refused) is shown open under the move
-    that was asked (request.endpoint), as typed, with its message (422: web.security)."""
+    that was asked (request.endpoint), as typed, with its message; so are the prior-device and
+    purchase-date forms (422: web.security)."""
     session = db_session()
     role = current_user.role
     page = pages.application_page(session, app, with_receipts=may("receipts.show"))
@@ -206,7 +209,9 @@ def _show(app: Application, *, correction_form: CorrectionForm | None = None,
         decisions=page.decisions,
         latest=page.decisions[0] if page.decisions else None, events=page.events, deciders=page.deciders,
         receiver=page.receiver, moves=moves, support=support, approve_on_list=buttons.approve_on_list(app, role),
-        reason_form=reason_form or ReasonForm(formdata=None), move_form=MoveForm(), outcome_labels=OUTCOME_LABELS, prior_device_choices=PRIOR_DEVICE_CHOICES,
+        reason_form=reason_form or ReasonForm(formdata=None), move_form=MoveForm(), outcome_labels=OUTCOME_LABELS,
+        prior_form=prior_form or PriorDeviceForm(formdata=None),
+        purchase_form=purchase_form or PurchaseDateForm(formdata=None),
         status_labels=RULE_STATUS_LABELS,
         can_edit=buttons.may_edit_facts(moves),
         may_correct=role == "clerk" and corrections_svc.refusal(app) is None,
@@ -298,52 +303,51 @@ def check(application_id: int):
 @bp.route("/<int:application_id>/thiet-bi", methods=["POST"])
 @roles_required("clerk")
 def prior_device(application_id: int):
-    """Record the household's prior-device declaration (E2), then re-check the application."""
+    """Record the household's prior-device declaration (E2), then re-check the application. A
+    value refused shows the page again with the form as typed and the message under its field (422)."""
     session = db_session()
     app = _load(application_id)
-    if not MoveForm().validate_on_submit():
-        abort(400)
+    form = PriorDeviceForm()
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)  # no or a stale token: answered as the page's buttons are
+    if not valid:
+        return _show(app, prior_form=form, status=422)
     try:
-        date = _date_or_none(request.form.get("prior_device_date"))
-        svc.record_prior_device(session, app.household, request.form.get("prior_device", ""),
-                                request.form.get("prior_device_detail"), date, current_user)
+        svc.record_prior_device(session, app.household, form.prior_device.data, form.prior_device_detail.data,
+                                form.prior_device_date.data, current_user)
         decision = svc.check_eligibility(session, app, current_user) if app.state in svc.CHECKABLE else None
-    except (ServiceError, WorkflowError, vn.VnValueError) as err:
-        show_refusal(err)
-    else:
-        session.commit()
-        flash("Đã ghi nhận khai báo thiết bị của hộ" +
-              (f"; kết quả kiểm tra lại: {OUTCOME_LABELS[decision.outcome]}." if decision else "."), "success")
+    except (ServiceError, WorkflowError) as err:
+        show_refusal(err, form)
+        return _show(_load(application_id), prior_form=form, status=422)
+    session.commit()
+    flash("Đã ghi nhận khai báo thiết bị của hộ" +
+          (f"; kết quả kiểm tra lại: {OUTCOME_LABELS[decision.outcome]}." if decision else "."), "success")
     return redirect(url_for("applications.show", application_id=app.id))
 
 
 @bp.route("/<int:application_id>/ngay-mua", methods=["POST"])
 @roles_required("clerk")
 def purchase_date(application_id: int):
-    """Record the purchase date of a cash application (E5), then re-check it."""
+    """Record the purchase date of a cash application (E5), then re-check it. A date missing or
+    refused shows the page again with the form as typed and the message under the date (422)."""
     session = db_session()
     app = _load(application_id)
-    if not MoveForm().validate_on_submit():
-        abort(400)
+    form = PurchaseDateForm()
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)  # no or a stale token: answered as the page's buttons are
+    if not valid:
+        return _show(app, purchase_form=form, status=422)
     try:
-        date = _date_or_none(request.form.get("purchase_date"))
-        if date is None:
-            raise ServiceError("Hãy nhập ngày mua điện thoại (ngày/tháng/năm).")
-        svc.set_purchase_date(session, app, date, request.form.get("evidence_note"), current_user)
+        svc.set_purchase_date(session, app, form.purchase_date.data, form.evidence_note.data, current_user)
         decision = svc.check_eligibility(session, app, current_user)
-    except (ServiceError, WorkflowError, vn.VnValueError) as err:
-        show_refusal(err)
-    else:
-        session.commit()
-        flash(f"Đã ghi ngày mua; kết quả kiểm tra lại: {OUTCOME_LABELS[decision.outcome]}.", "success")
+    except (ServiceError, WorkflowError) as err:
+        show_refusal(err, form)
+        return _show(_load(application_id), purchase_form=form, status=422)
+    session.commit()
+    flash(f"Đã ghi ngày mua; kết quả kiểm tra lại: {OUTCOME_LABELS[decision.outcome]}.", "success")
     return redirect(url_for("applications.show", application_id=app.id))
-
-
-def _date_or_none(raw: str | None):
-    """A day-first date typed in a small form, or None when blank; raises vn.VnValueError."""
-    if not raw or not raw.strip():
-        return None
-    return vn.parse_date(raw)
 
 
 @bp.route("/<int:application_id>/de-nghi", methods=["POST"])

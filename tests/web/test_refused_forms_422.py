@@ -172,3 +172,35 @@ def test_a_rule_set_file_refused_is_422_with_the_message_under_the_file(app, cli
         assert r.status_code == 422, message
         error = re.search(r'<div class="field has-error">.*?<div class="error">([^<]*)</div>', page, re.S)
         assert error and message in error.group(1), message
+
+
+def test_the_prior_device_and_purchase_date_forms_refused_are_422_as_typed(app, data):
+    """The E2 declaration and the E5 purchase date typed on an application's page: a date that is
+    no date, or one in the future, shows the page again with what was typed and the message under
+    the date (it used to be flashed after a redirect, the typed values lost)."""
+    import datetime as dt
+
+    from subsidy.domain.calendar import today_vn
+
+    aid = make_application(app, data["households"][2])  # prior device not recorded
+    c = client_as(app, "clerk")
+    tomorrow = f"{today_vn() + dt.timedelta(days=1):%d/%m/%Y}"
+    for typed, message in (("31/02/2024", "chỉ có 29 ngày"), (tomorrow, "Ngày nhận thiết bị")):
+        r = c.post(f"/ho-so/{aid}/thiet-bi", data={"prior_device": "vtci_tablet", "prior_device_detail": "Máy A",
+                                                   "prior_device_date": typed})
+        page = _text(r)
+        assert r.status_code == 422, typed
+        error = re.search(r'<label for="pddate">.*?<div class="error">([^<]*)</div>', page, re.S)
+        assert error and message in error.group(1), typed
+        assert f'value="{typed}"' in page and 'value="Máy A"' in page
+        assert re.search(r'<option selected value="vtci_tablet">|<option value="vtci_tablet" selected>', page)
+    assert state_of(app, aid) == "received"
+    cash = make_application(app, data["households"][0], form="cash")
+    r = c.post(f"/ho-so/{cash}/ngay-mua", data={"purchase_date": "", "evidence_note": "Hóa đơn số 12"})
+    page = _text(r)
+    assert r.status_code == 422
+    assert re.search(r'<label for="pdate">.*?<div class="error">Hãy nhập ngày mua điện thoại \(ngày/tháng/năm\)\.</div>',
+                     page, re.S)
+    assert 'value="Hóa đơn số 12"' in page
+    r = c.post(f"/ho-so/{cash}/ngay-mua", data={"purchase_date": "01/12/2023"})
+    assert r.status_code == 302
