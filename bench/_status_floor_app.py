@@ -36,6 +36,7 @@ app = create_app()
 @public_view
 @csrf.exempt
 @limiter.exempt
+@status_limits.counted_here
 def limiter_floor() -> str:
     if request.method == "POST":
         status_limits.check(get_remote_address(), code_key())

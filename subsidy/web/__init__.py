@@ -38,6 +38,7 @@ from subsidy.web import (
     rulesets,
     security,
     settings,
+    urls,
 )
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import LIST_STATUS_LABELS, PRIOR_FILTER_LABELS
@@ -92,5 +93,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     errors.init_app(app)
     filters.init_app(app)
+    urls.init_app(app)
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)

@@ -46,6 +46,7 @@ def code_key() -> str:
 @public_view
 @csrf.exempt
 @limiter.exempt  # counted by status_limits below: every window in one round trip, once
+@status_limits.counted_here
 def status() -> Any:
     if request.method == "POST":
         # Before the form is even parsed: a refused try costs no query (429, Retry-After).
