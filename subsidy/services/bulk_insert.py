@@ -54,16 +54,17 @@ class RowInserter:
             if params:
                 self.session.execute(self.stmt, params)
             return
+        rows = rows if isinstance(rows, list) else list(rows)
+        if not rows:
+            return
         order, procs = self.order, self.procs
-        identity = order == tuple(range(len(order)))
-        out: list[Any] = []
-        for r in rows:
-            if procs:
-                t = list(r) if identity else [r[i] for i in order]
-                for pos, proc in procs:
-                    t[pos] = proc(t[pos])
-                out.append(tuple(t))
-            else:
-                out.append(tuple(r) if identity else tuple([r[i] for i in order]))
-        if out:
-            self.session.connection().exec_driver_sql(self.sql, out)
+        # Column by column (zip and map run in C): each converted column is one map of its
+        # processor, then the rows are zipped back into the driver's tuples.
+        by_column: list[Any] = list(zip(*rows))
+        if len(by_column) != len(self.columns):
+            raise ValueError(f"rows of {len(by_column)} values for the {len(self.columns)} columns {self.columns}")
+        if order != tuple(range(len(order))):
+            by_column = [by_column[i] for i in order]
+        for pos, proc in procs:
+            by_column[pos] = map(proc, by_column[pos])
+        self.session.connection().exec_driver_sql(self.sql, list(zip(*by_column)))

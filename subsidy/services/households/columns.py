@@ -83,7 +83,8 @@ def new_household_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
 #: (every data column, the derived keys and ``archived``: the keys of household_row(new=True)).
 NEW_ROW_COLUMNS: tuple[str, ...] = tuple(_EMPTY_ROW)
 _NEW_ROW_DEFAULTS = tuple(_COLUMN_DEFAULTS.get(k) for k in NEW_ROW_COLUMNS)
-_SEARCH_AT, _SORT_AT = NEW_ROW_COLUMNS.index("search_text"), NEW_ROW_COLUMNS.index("sort_key")
+_NEW_ROW_AT = {k: i for i, k in enumerate(NEW_ROW_COLUMNS)}
+_SEARCH_AT, _SORT_AT = _NEW_ROW_AT["search_text"], _NEW_ROW_AT["sort_key"]
 
 
 def new_household_values(facts: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -92,8 +93,12 @@ def new_household_values(facts: Mapping[str, Any]) -> tuple[Any, ...]:
     rows at once): a missing or ``None`` fact takes its column's default, and the derived keys
     are :func:`derived_keys` of the facts.  ``facts``: column name → value, validated, every key
     one of :data:`NEW_ROW_COLUMNS` (others are not stored).  Never raises."""
+    values = list(_NEW_ROW_DEFAULTS)
+    at = _NEW_ROW_AT
+    for k, v in facts.items():
+        if v is not None and (i := at.get(k)) is not None:
+            values[i] = v
     get = facts.get
-    values = [default if (v := get(k)) is None else v for k, default in zip(NEW_ROW_COLUMNS, _NEW_ROW_DEFAULTS)]
     values[_SEARCH_AT], values[_SORT_AT] = derived_keys(get("head_name"), get("code"), get("citizen_id"), get("phone"))
     return tuple(values)
 

@@ -413,11 +413,8 @@ def created_changes(stored: Sequence[Any], people: list[Any] | None) -> dict[str
     it, in the order of NEW_ROW_COLUMNS, the column defaults included; empty and False values
     left out; a date as ISO text), plus ``"people"`` (members_plan.member_change) when the row
     lists members."""
-    changes = {}
-    for k, i, is_date in _CREATED:
-        value = stored[i]
-        if value not in (None, False):
-            changes[k] = [None, _json(value) if is_date else value]
+    changes = {k: [None, _json(value) if is_date else value] for k, i, is_date in _CREATED
+               if (value := stored[i]) not in (None, False)}
     if people is not None:
         changes["people"] = people
     return changes
