@@ -93,9 +93,10 @@ def _print_report(report, refused: bool, dry_run: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Chỉ xem trước: phân loại từng dòng, không ghi gì.")
 @click.option("--skip-invalid", is_flag=True, help="Bỏ qua các dòng lỗi, chỉ nhập các dòng đúng.")
 @click.option("--complete/--supplement", "complete", default=None,
-              help="Danh sách đầy đủ của năm (các hộ của danh sách năm trước không có trong tệp được ghi là không còn "
-                   "trong danh sách năm này) hoặc danh sách bổ sung. Mặc định: đầy đủ khi năm lấy từ tiêu đề và tên "
-                   "tệp không có «bổ sung».")
+              help="Danh sách đầy đủ của năm (các hộ của danh sách được thay — danh sách đã nhập của chính năm này "
+                   "nếu có, nếu không thì của năm trước — không có trong tệp được ghi là không còn trong danh sách "
+                   "năm này) hoặc danh sách bổ sung. Mặc định: đầy đủ khi năm lấy từ tiêu đề, tên tệp không có "
+                   "«bổ sung» và năm này chưa có danh sách nào được nhập.")
 @click.option("--user", "username", default=None, help="Tên đăng nhập ghi vào nhật ký (mặc định: hệ thống).")
 @COMMUNE_OPTION
 @with_appcontext

@@ -387,11 +387,10 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
 
     left_sheets, left = left_households(other_sheets, listed, by_code, by_cid)
     del listed
-    if complete is None:
-        complete = default_complete(year_source, filename, sheet)
     present = {o.household_id for o in outcomes if o.household_id is not None} | named
     year = plan_year(session, commune_id, [(o, c, h) for o, c, h in year_rows if o.status != "error"], present,
-                     left, list_year, complete, filename)
+                     left, list_year, complete, filename, default=default_complete(year_source, filename, sheet))
+    complete = year.complete
     report = ImportReport(
         filename=filename, file_format=file_format, list_year=list_year, year_source=year_source,
         columns=columns, header_row=header_row,

@@ -5,9 +5,10 @@ Every household of the list gets its status for the list year (its category).  A
 a "hộ thoát nghèo / thoát cận nghèo" sheet that is on file and not on the list is recorded as
 not on the year's list.  When the list is **complete** (a choice of the preview; the default when
 the list year comes from the title and the file is not a supplement, "bổ sung"), every household
-of **that commune's** previous list that is absent from the new one is recorded as not on the year's list too; households of
-other communes are never read here.  The preview's counts (join, leave, change of category)
-compare with the previous list year.  Reads only.  Source: domain.md E1 (the list in force for
+of **that commune's** list it replaces that is absent from the new one is recorded as not on the year's list too; households of
+other communes are never read here.  The list replaced and compared with (join, leave, change
+of category in the preview) is the year's own list when one is on file (a corrected list of the
+same year), else the latest earlier year's.  Reads only.  Source: domain.md E1 (the list in force for
 the year), §10 (per commune).
 """
 from __future__ import annotations
@@ -41,9 +42,10 @@ class StatusWrite:
 
 @dataclass
 class YearPlan:
-    """The status records to write and the counts the preview shows (``previous_year`` None when
-    no earlier list is on file; ``absent``: households of the previous list the file does not
-    name, counted in ``leave`` only when the list is complete)."""
+    """The status records to write and the counts the preview shows (``previous_year``: the list
+    compared with — the year's own list when one is on file, else the latest earlier year's, None
+    when neither is; ``absent``: households of that list the file does not name, counted in
+    ``leave`` only when the list is complete)."""
 
     writes: list[StatusWrite] = field(default_factory=list)
     previous_year: int | None = None
@@ -51,6 +53,7 @@ class YearPlan:
     leave: int = 0
     change: int = 0
     absent: int = 0
+    complete: bool = False
 
 
 def default_complete(year_source: str, filename: str, sheet: str | None) -> bool:
@@ -68,22 +71,38 @@ def _statuses(session: Session, commune_id: int, year: int) -> dict[int, str]:
 
 
 def plan_year(session: Session, commune_id: int, rows: Sequence[tuple[Any, str, int | None]], present: set[int],
-              left: Sequence[dict[str, Any]], year: int, complete: bool, filename: str) -> YearPlan:
+              left: Sequence[dict[str, Any]], year: int, complete: bool | None, filename: str, *,
+              default: bool = False) -> YearPlan:
     """Status writes and counts for commune ``commune_id``'s list of ``year`` (only that
     commune's households are read: another commune's list is never replaced).
 
     ``rows``: ``(outcome, category, household id or None for a new one)`` of every household row
     to be written or unchanged; ``present``: ids of households on file that any row of the file
     names (errors included: a wrong row is not an absence); ``left``: the report's left-sheet
-    entries; ``complete``: the list replaces the previous one.
+    entries; ``complete``: the list replaces the one it is compared with; None: ``default``
+    (:func:`default_complete`) when that is an earlier year's list, but never for the year's own
+    list on file — a second list of a year already imported (a corrected one, or the main file
+    again after its supplement) replaces it only when the clerk chooses so. The plan's
+    ``complete`` says what was decided.
     """
     plan = YearPlan()
     now_y = _statuses(session, commune_id, year)
-    prev = session.execute(select(func.max(HouseholdStatus.year))
-                           .join(Household, Household.id == HouseholdStatus.household_id)
-                           .where(Household.commune_id == commune_id, HouseholdStatus.year < year)).scalar()
+    if any(status in LISTED for status in now_y.values()):
+        # The year's list is on file already (a list imported before, a supplement): a new list of
+        # the same year is compared with it, and a complete one replaces it — a corrected list
+        # that leaves a household out takes it off the year's list.
+        prev = year
+        before = now_y
+    else:
+        prev = session.execute(select(func.max(HouseholdStatus.year))
+                               .join(Household, Household.id == HouseholdStatus.household_id)
+                               .where(Household.commune_id == commune_id, HouseholdStatus.year < year)).scalar()
+        before = _statuses(session, commune_id, prev) if prev is not None else {}
     plan.previous_year = prev
-    before = _statuses(session, commune_id, prev) if prev is not None else {}
+    if complete is None:
+        complete = default and prev != year
+    plan.complete = complete
+    replaced = f"danh sách năm {prev} nhập trước đó" if prev == year else f"danh sách năm {prev}"
     for out, category, hid in rows:
         was = before.get(hid) if hid is not None else None
         if was not in LISTED:
@@ -108,7 +127,7 @@ def plan_year(session: Session, commune_id: int, rows: Sequence[tuple[Any, str, 
                 if not complete:
                     continue
                 note = (f"Không có tên trong danh sách năm {year} của xã (danh sách đầy đủ, tệp «{filename}» nhập "
-                        f"ngày {day}, thay cho danh sách năm {prev}).")
+                        f"ngày {day}, thay cho {replaced}).")
                 leaving[hid] = StatusWrite(year, "not_listed", "replaced", hid, note=note, before=now_y.get(hid))
     for hid, w in leaving.items():
         if before.get(hid) in LISTED:
