@@ -120,7 +120,9 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
     """Record ``quantity`` phones allocated to the commune on ``allocated_on`` by
     ``source_document`` (e.g. "Công văn số 123/STTTT-BCVT"). Audited.
 
-    Raises ServiceError for a quantity outside 1 … quantities.MAX_PHONES, a missing source document, a date in the future,
+    Raises FieldError (``allocated_on``) for a date in the future or before the programme's start
+    (rulesets.check_programme_date: 12/12/2022 under Thông tư 14/2022/TT-BTTTT, domain.md §1);
+    ServiceError for a quantity outside 1 … quantities.MAX_PHONES, a missing source document,
     or a quantity that would bring the devices given — phones allocated (voided allocations left
     out) plus the earlier tablets and learning devices recorded on poor and near-poor households
     (other_devices_count) — above the number of poor and near-poor households on file
@@ -132,8 +134,7 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
     source_document = (source_document or "").strip()
     if not source_document:
         raise ServiceError("Hãy ghi văn bản phân bổ (số và ngày công văn/quyết định).")
-    if allocated_on > today_vn():
-        raise ServiceError("Ngày phân bổ không được sau ngày hôm nay.")
+    rulesets.check_programme_date(session, allocated_on, "Ngày phân bổ", "allocated_on")
     commune_id = commune_id if commune_id is not None else default_commune_id(session)
     lock_quota(session, commune_id)
     already = allocated_total(session, commune_id)

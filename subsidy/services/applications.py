@@ -75,17 +75,10 @@ def check_not_future(day: dt.date | None, what: str, field: str, today: dt.date 
 
 def check_received_on(session: Session, received_on: dt.date, today: dt.date | None = None) -> None:
     """The date an application was received: not in the future, and not before the first rule
-    set took effect (Thông tư 14/2022/TT-BTTTT: 12/12/2022; rulesets.earliest) — nobody could
-    apply before the programme existed. Raises FieldError (field ``received_on``) naming the date.
-    Source: domain.md §1, §5."""
-    check_not_future(received_on, "Ngày nhận hồ sơ", "received_on", today)
-    first = rulesets.earliest(session)
-    if first is not None and received_on < first.effective_from:
-        source = (first.legal_source or first.title).split(",")[0].strip()
-        raise FieldError(
-            f"Ngày nhận hồ sơ {received_on:%d/%m/%Y} trước ngày {source} có hiệu lực "
-            f"({first.effective_from:%d/%m/%Y}): chương trình chỉ nhận hồ sơ từ ngày đó. Hãy kiểm tra lại ngày nhận.",
-            "received_on")
+    set took effect (Thông tư 14/2022/TT-BTTTT: 12/12/2022) — nobody could apply before the
+    programme existed; the programme's one date rule, rulesets.check_programme_date. Raises
+    FieldError (field ``received_on``) naming the date and the allowed range. Source: domain.md §1, §5."""
+    rulesets.check_programme_date(session, received_on, "Ngày nhận hồ sơ", "received_on", today)
 
 
 def get(session: Session, application_id: int) -> Application:

@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
 from subsidy.domain.vn import format_count
-from subsidy.domain.calendar import today_vn
 from subsidy.domain.quantities import phones_error
 from subsidy.domain.scope import APPROVAL_PROVINCE
 from subsidy.models import Allocation, Application, Commune, Household, ProposalList, ProvinceAllocation, User
 from subsidy.models.scoping import ALL_COMMUNES
-from subsidy.services import allocations, audit
+from subsidy.services import allocations, audit, rulesets
 from subsidy.services.households import listed_in_force
 from subsidy.services.errors import NotFound, ServiceError
 
@@ -39,16 +38,17 @@ def _officer(actor: User | None) -> None:
 def record_received(session: Session, quantity: int, received_on: dt.date, source_document: str,
                     actor: User | None, note: str | None = None) -> ProvinceAllocation:
     """Record ``quantity`` phones the ministry allocated to the province on ``received_on`` by
-    ``source_document``. Audited. Raises ServiceError for a quantity outside 1 … quantities.MAX_PHONES, no document, a
-    date in the future, or an actor who is not the province officer."""
+    ``source_document``. Audited. Raises FieldError (``allocated_on``, the form's date field) for a
+    date in the future or before the programme's start (rulesets.check_programme_date: 12/12/2022,
+    domain.md §1); ServiceError for a quantity outside 1 … quantities.MAX_PHONES, no document, or an
+    actor who is not the province officer."""
     _officer(actor)
     if error := phones_error(quantity):
         raise ServiceError(error)
     source_document = (source_document or "").strip()
     if not source_document:
         raise ServiceError("Hãy ghi văn bản phân bổ của Bộ (số và ngày).")
-    if received_on > today_vn():
-        raise ServiceError("Ngày phân bổ không được sau ngày hôm nay.")
+    rulesets.check_programme_date(session, received_on, "Ngày phân bổ", "allocated_on")
     row = ProvinceAllocation(quantity=quantity, received_on=received_on, source_document=source_document,
                              note=(note or "").strip() or None, created_by_id=actor.id if actor else None)
     session.add(row)

@@ -20,12 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import rules, ruleset
+from subsidy.domain.calendar import today_vn
 from subsidy.domain.readable_errors import explain_json_error, explain_os_error, explain_unicode_error
 from subsidy.domain.rules import RuleSetSpec
 from subsidy.models import Application, RuleSet, User
 from subsidy.services import audit
 from subsidy.services.facts import load_facts_bulk
-from subsidy.services.errors import Conflict, NotFound, ServiceError
+from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
 
 RULESETS_DIR = Path(__file__).resolve().parent.parent / "rulesets"
 
@@ -209,6 +210,27 @@ def earliest(session: Session) -> RuleSet | None:
     An application cannot have been received before it (services/applications.apply)."""
     return session.scalar(select(RuleSet).where(RuleSet.active.is_(True))
                           .order_by(RuleSet.effective_from, RuleSet.version, RuleSet.id).limit(1))
+
+
+def check_programme_date(session: Session, day: dt.date, what: str, field: str, today: dt.date | None = None) -> None:
+    """The one rule for a business date of the programme (an application received, phones
+    allocated to the province or a commune): not after today in Việt Nam, and not before the first
+    rule set took effect (:func:`earliest`; Thông tư 14/2022/TT-BTTTT: 12/12/2022, domain.md §1) —
+    nothing of the programme happened before it existed. With no rule set stored only the future is
+    refused. Raises FieldError for form field ``field``, naming ``what`` (e.g. "Ngày phân bổ"), the
+    date typed and the allowed range (dd/mm/yyyy)."""
+    today = today or today_vn()
+    first = earliest(session)
+    start = first.effective_from if first is not None else None
+    span = (f"từ ngày {start:%d/%m/%Y} đến hôm nay ({today:%d/%m/%Y})" if start is not None
+            else f"đến hôm nay ({today:%d/%m/%Y})")
+    if day > today:
+        raise FieldError(f"{what} ({day:%d/%m/%Y}) không được sau ngày hôm nay ({today:%d/%m/%Y}): chỉ ghi được "
+                         f"ngày {span}. Hãy kiểm tra lại ngày (ngày/tháng/năm).", field)
+    if start is not None and day < start:
+        source = (first.legal_source or first.title).split(",")[0].strip()
+        raise FieldError(f"{what} {day:%d/%m/%Y} trước ngày {source} có hiệu lực ({start:%d/%m/%Y}): chỉ ghi được "
+                         f"ngày {span}. Hãy kiểm tra lại ngày (ngày/tháng/năm).", field)
 
 
 def set_active(session: Session, rule_set: RuleSet, active: bool, actor: User) -> None:

@@ -1,0 +1,72 @@
+"""Allocations through the screens: their dates kept within the programme (from the day Thông tư
+14/2022/TT-BTTTT took effect, 12/12/2022, to today), the commune's and the province's."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from subsidy.domain.calendar import today_vn
+from subsidy.models import Allocation, ProvinceAllocation
+from tests.web.test_applications_web import client_as, data, sessionmaker  # noqa: F401
+
+TODAY = today_vn()
+
+
+def html(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+def count(app, model) -> int:
+    s = sessionmaker(app)()
+    try:
+        return s.scalar(select(func.count(model.id)))
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("typed", ["01/01/1900", "01/01/2020", "11/12/2022"])
+def test_a_commune_allocation_dated_before_the_programme_is_given_back(app, data, typed):
+    clerk = client_as(app, "clerk")
+    r = clerk.post("/danh-sach/phan-bo", data={"quantity": "2", "allocated_on": typed,
+                                                "source_document": "Công văn số 300/SKHCN-BCVT"})
+    body = html(r)
+    assert r.status_code == 422
+    assert f"Ngày phân bổ {typed} trước ngày Thông tư 14/2022/TT-BTTTT có hiệu lực (12/12/2022)" in body
+    assert f"từ ngày 12/12/2022 đến hôm nay ({TODAY:%d/%m/%Y})" in body
+    assert count(app, Allocation) == 0
+
+
+def test_a_commune_allocation_on_the_first_day_and_today_is_recorded_not_tomorrow(app, data):
+    clerk = client_as(app, "clerk")
+    tomorrow = TODAY + dt.timedelta(days=1)
+    r = clerk.post("/danh-sach/phan-bo", data={"quantity": "1", "allocated_on": f"{tomorrow:%d/%m/%Y}",
+                                                "source_document": "Công văn số 301/SKHCN-BCVT"})
+    assert r.status_code == 422 and f"({tomorrow:%d/%m/%Y}) không được sau ngày hôm nay" in html(r)
+    for day, doc in ((dt.date(2022, 12, 12), "Công văn số 1/SKHCN"), (TODAY, "Công văn số 2/SKHCN")):
+        r = clerk.post("/danh-sach/phan-bo", data={"quantity": "1", "allocated_on": f"{day:%d/%m/%Y}",
+                                                    "source_document": doc})
+        assert r.status_code == 302
+    s = sessionmaker(app)()
+    assert sorted(s.scalars(select(Allocation.allocated_on))) == [dt.date(2022, 12, 12), TODAY]
+    s.close()
+
+
+def test_the_province_allocation_dated_before_the_programme_is_given_back(app, data):
+    from tests.factories import user
+
+    s = sessionmaker(app)()
+    user(s, "province_officer", "province_officer", row=True)
+    s.commit()
+    s.close()
+    officer = client_as(app, "province_officer")
+    r = officer.post("/tinh/nhan", data={"quantity": "10", "allocated_on": "01/01/2019",
+                                        "source_document": "QĐ 100/QĐ-BKHCN"})
+    body = html(r)
+    assert r.status_code == 422
+    assert "Ngày phân bổ 01/01/2019 trước ngày Thông tư 14/2022/TT-BTTTT có hiệu lực (12/12/2022)" in body
+    assert count(app, ProvinceAllocation) == 0
+    r = officer.post("/tinh/nhan", data={"quantity": "10", "allocated_on": "12/12/2022",
+                                        "source_document": "QĐ 100/QĐ-BKHCN"})
+    assert r.status_code == 302 and count(app, ProvinceAllocation) == 1
