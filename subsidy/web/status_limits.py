@@ -27,6 +27,7 @@ twentieth of the status check's server time.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,11 +77,16 @@ class StatusLimits:
         uri = cfg.get("RATELIMIT_STORAGE_URI") or "memory://"
         fixed = (cfg.get("RATELIMIT_STRATEGY") or "fixed-window") == "fixed-window"
         self._pool = None
+        # Connections not in use, the last returned last: each check takes one and gives it back
+        # once its reply is read (list.pop and list.append are atomic, so threads never share one).
+        self._idle: list[Any] = []
+        self._pid = os.getpid()
         if fixed and uri.startswith(_REDIS_SCHEMES):
             import redis
 
             options = cfg.get("RATELIMIT_STORAGE_OPTIONS") or {}
-            # The client is kept (dropping it would close its pool); commands go to the pool directly.
+            # The client is kept (dropping it would close its pool), for its pool's connection
+            # settings (the URI's and the options'): connections are made from them here.
             self._redis = redis.Redis.from_url(uri.replace("redis+unix://", "unix://", 1), **options)
             self._pool = self._redis.connection_pool
             self._sha = hashlib.sha1(_LUA.encode(), usedforsecurity=False).hexdigest()
@@ -121,12 +127,13 @@ class StatusLimits:
 
 
     def _evalsha(self, keys: list[str], args: list[Any]) -> list[int]:
-        """Run the script (EVALSHA) on a connection of the pool and return its reply. A server that
-        does not know the script (restarted, SCRIPT FLUSH) gets it loaded first; a broken
-        connection (Redis restarted, a timeout) is dropped and the command sent once more on a new
-        one; any other error propagates. Sent on the pool's connection directly: redis-py's client
-        layer around one command (retries with back-off, operation metrics) costs about as much
-        as the round trip itself (bench/status_load.py, the floor route)."""
+        """Run the script (EVALSHA) on an idle connection and return its reply. A server that does
+        not know the script (restarted, SCRIPT FLUSH) gets it loaded first; a broken connection
+        (Redis restarted, the server closed an idle one, a timeout) is dropped and the command sent
+        once more on a new one; any other error propagates. Sent on a connection of this object's
+        own: redis-py's client layer around one command (retries with back-off, operation
+        metrics) and its pool's checkout (a lock, connection metrics, a poll of the socket) cost
+        about as much as the round trip itself (bench/status_load.py)."""
         from redis.exceptions import ConnectionError, TimeoutError  # noqa: A004
 
         try:
@@ -134,24 +141,39 @@ class StatusLimits:
         except (ConnectionError, TimeoutError):
             return self._evalsha_once(keys, args)
 
-    def _evalsha_once(self, keys: list[str], args: list[Any]) -> list[int]:
-        from redis.exceptions import ConnectionError, NoScriptError, TimeoutError  # noqa: A004
+    def _connection(self) -> Any:
+        """An idle connection, or a new one (connected) made with the pool's settings. In a forked
+        process (gunicorn's workers when the app is preloaded) the parent's are forgotten, never
+        shared."""
+        if self._pid != os.getpid():
+            self._idle, self._pid = [], os.getpid()
+        try:
+            return self._idle.pop()
+        except IndexError:
+            conn = self._pool.connection_class(**self._pool.connection_kwargs)
+            conn.connect()
+            return conn
 
-        conn = self._pool.get_connection()
+    def _evalsha_once(self, keys: list[str], args: list[Any]) -> list[int]:
+        from redis.exceptions import NoScriptError
+
+        conn = self._connection()
         try:
             try:
                 conn.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
-                return conn.read_response()
+                reply = conn.read_response()
             except NoScriptError:
                 conn.send_command("SCRIPT", "LOAD", _LUA)
                 conn.read_response()
                 conn.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
-                return conn.read_response()
-        except (ConnectionError, TimeoutError):
-            conn.disconnect()  # not given back to the pool open: its next user gets a new socket
+                reply = conn.read_response()
+        except BaseException:
+            # A connection error, a timeout, or anything that may have left a reply unread: the
+            # connection is closed, never used again.
+            conn.disconnect()
             raise
-        finally:
-            self._pool.release(conn)
+        self._idle.append(conn)
+        return reply
 
 
 def client_limit() -> str:

@@ -162,10 +162,9 @@ def test_a_connection_the_server_closed_is_replaced(limited, redis_conn):
     app = make()
     client = app.test_client()
     assert check(client, "NOPE000031", "5678").status_code == 404
-    pool = app.extensions["subsidy.status_limits"]._pool
-    conn = pool.get_connection()
-    local = "%s:%s" % conn._sock.getsockname()[:2]
-    pool.release(conn)
+    idle = app.extensions["subsidy.status_limits"]._idle
+    assert len(idle) == 1  # the one connection the first check used, given back
+    local = "%s:%s" % idle[0]._sock.getsockname()[:2]
     assert redis_conn.client_kill(local)
     assert check(client, "NOPE000031", "5678").status_code == 404
     assert _counter(redis_conn, prefix, "NOPE000031") == 2
