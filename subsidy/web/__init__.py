@@ -84,8 +84,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject() -> dict[str, Any]:
+        commune_name = commune_scope.commune_name()
         return {"menu_for": menu_for, "help_topic": guide.topic_for, "may": may,
-                "commune_name": commune_scope.commune_name(), "header_name": commune_scope.header_name(),
+                "commune_name": commune_name, "header_name": commune_scope.header_name(commune_name),
                 "current_user": current_user,
                 "prior_filter_labels": PRIOR_FILTER_LABELS, "public_address_warning": public_address_warning,
                 "list_status_labels": LIST_STATUS_LABELS, "programme_source": programme_source}

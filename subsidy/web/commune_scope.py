@@ -65,15 +65,16 @@ def commune_name(commune: Commune | None = None) -> str:
     return current_app.config.get("COMMUNE_NAME") or "xã"
 
 
-def header_name() -> str:
+def header_name(commune: str | None = None) -> str:
     """What the page header and title name after «Hỗ trợ ĐTTM ·»: the province's name for a
     province account (it belongs to no commune, even on an instance of one commune: services.
     tally.province.province_name, through labels.places.province_header: «Cấp tỉnh» when the
-    communes do not record it), else :func:`commune_name`."""
+    communes do not record it), else :func:`commune_name` (``commune``: its value, when the caller
+    has it already, as every page's template context does)."""
     if (has_request_context() and not is_public(current_app.view_functions.get(request.endpoint or ""))
             and current_user.is_authenticated and getattr(current_user, "role", None) in PROVINCE_ROLES):
         return province_header(province_name(db_session()))
-    return commune_name()
+    return commune_name() if commune is None else commune
 
 
 def issuer(commune: Commune | None = None) -> Issuer:

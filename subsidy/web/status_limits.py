@@ -108,16 +108,16 @@ class StatusLimits:
         with Flask-Limiter's defaults: the check never runs unguarded."""
         if not self.enabled:
             return
-        windows = self.windows(client, code_key)
         if self._pool is not None:
-            keys = [f"{RedisStorage.PREFIX}:{w.item.key_for(*self._identifiers(w))}" for w in windows]
-            args: list[Any] = []
-            for w in windows:
-                args += [w.item.amount, w.item.get_expiry()]
-            broken, ttl = self._evalsha(keys, args)
+            ordered = _ordered(code_limit(), client_limit())
+            head = (self.prefix,) if self.prefix else ()
+            keys = [f"{RedisStorage.PREFIX}:{item.key_for(*head, code_key if of_code else client, ENDPOINT)}"
+                    for item, of_code in ordered]
+            broken, ttl = self._evalsha(keys, _script_args(ordered))
             if broken:
                 raise TooManyRequests(retry_after=max(1, int(ttl)))
             return
+        windows = self.windows(client, code_key)
         strategy = limiter.limiter
         for w in windows:
             ids = self._identifiers(w)
@@ -207,6 +207,16 @@ def _counted_here() -> bool:
     :func:`counted_here`. Registered once, on the process-wide Limiter, for every app."""
     view = current_app.view_functions.get(request.endpoint or "")
     return bool(getattr(view, "limits_counted_here", False))
+
+
+@lru_cache(maxsize=16)
+def _script_args(ordered: tuple[tuple[RateLimitItem, bool], ...]) -> list[Any]:
+    """The script's ARGV for the windows of :func:`_ordered`: each one's limit and length (seconds).
+    Kept, as _ordered's tuples are: the caller passes the list on and never changes it."""
+    args: list[Any] = []
+    for item, _of_code in ordered:
+        args += [item.amount, item.get_expiry()]
+    return args
 
 
 def init_app(app: Flask) -> None:
