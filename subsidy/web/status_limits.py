@@ -20,9 +20,10 @@ of the key prefix, the key and the endpoint, under the ``limits`` Redis prefix `
 both ways count in the same place and the operator's tools see the same keys.
 
 A view whose windows are counted here is marked :func:`counted_here` (as well as
-``@limiter.exempt``): Flask-Limiter's own per-request hook then returns before resolving the
-view's limits (a request filter, :func:`_counted_here`), work that found none and cost about a
-twentieth of the status check's server time.
+``@limiter.exempt``): Flask-Limiter's own per-request hook is not run for it (:func:`init_app`
+puts a wrapper in its place among the app's before-request hooks). For an exempt view that hook
+only resolves the view's limits to find none, and it cost about a twentieth of the status
+check's server time.
 """
 from __future__ import annotations
 
@@ -195,18 +196,23 @@ def _ordered(code: str, client: str) -> tuple[tuple[RateLimitItem, bool], ...]:
 
 def counted_here(view: Callable) -> Callable:
     """Mark ``view`` as one whose limits :func:`check` counts (``view.limits_counted_here``); returns
-    it. Flask-Limiter then checks none of its limits, not even a ``@limiter.limit`` on it: use it
-    only on views that are ``@limiter.exempt`` and call :func:`check` themselves."""
+    it. Flask-Limiter's per-request hook is then skipped for it, so a ``@limiter.limit`` of the
+    app, a blueprint or a default would not apply: use it only on views that are
+    ``@limiter.exempt`` and call :func:`check` themselves."""
     view.limits_counted_here = True  # type: ignore[attr-defined]
     return view
 
 
-@limiter.request_filter
-def _counted_here() -> bool:
-    """Flask-Limiter's request filter: True (nothing for it to count) for a view marked
-    :func:`counted_here`. Registered once, on the process-wide Limiter, for every app."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    return bool(getattr(view, "limits_counted_here", False))
+def _unless_counted_here(app: Flask, hook: Callable[[], Any]) -> Callable[[], Any]:
+    """Flask-Limiter's before-request ``hook``, not run for a view marked :func:`counted_here`."""
+
+    def flask_limiter_check() -> Any:
+        view = app.view_functions.get(request.endpoint or "")
+        if getattr(view, "limits_counted_here", False):
+            return None
+        return hook()
+
+    return flask_limiter_check
 
 
 @lru_cache(maxsize=16)
@@ -220,8 +226,14 @@ def _script_args(ordered: tuple[tuple[RateLimitItem, bool], ...]) -> list[Any]:
 
 
 def init_app(app: Flask) -> None:
-    """Build the app's StatusLimits (after Flask-Limiter's init_app, whose storage it may use)."""
+    """Build the app's StatusLimits (after Flask-Limiter's init_app, whose storage it may use), and
+    wrap Flask-Limiter's before-request hook so that it skips the views marked
+    :func:`counted_here`. Raises ValueError if Flask-Limiter did not install that hook (a version
+    that checks limits another way: this module must then be told how to skip it)."""
     app.extensions[EXTENSION] = StatusLimits(app)
+    hooks = app.before_request_funcs.setdefault(None, [])
+    at = hooks.index(limiter._check_request_limit)
+    hooks[at] = _unless_counted_here(app, hooks[at])
 
 
 def check(client: str, code_key: str) -> None:

@@ -1,25 +1,43 @@
-"""What the status check no longer does on every request: Flask-Limiter resolving the limits of a
-view whose windows web.status_limits counts (its request filter says there is nothing to count),
-and url_for building the layout's fixed addresses (web.urls.fixed_url keeps them per mount point)."""
+"""What the status check no longer does on every request: Flask-Limiter's hook resolving the limits
+of a view whose windows web.status_limits counts (the hook is skipped for it), and url_for building the layout's fixed addresses (web.urls.fixed_url keeps them per mount point)."""
 from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import request, url_for
+from flask_limiter import Limiter
 
+from subsidy import create_app
 from subsidy.extensions import limiter
-from subsidy.web import status_limits
 from subsidy.web.urls import FIXED_URLS, fixed_url
+from tests.conftest import _empty_all_tables
 
 
-def test_flask_limiter_skips_only_the_views_counted_by_status_limits(app: Any) -> None:
-    assert status_limits._counted_here in limiter._request_filters
-    with app.test_request_context("/tra-cuu", method="POST"):
-        assert status_limits._counted_here() is True
-    # The sign-in page keeps Flask-Limiter's own limit; other pages are not filtered either.
-    for path, method in (("/dang-nhap", "POST"), ("/healthz", "GET"), ("/", "GET"), ("/khong-co-trang-nay", "GET")):
-        with app.test_request_context(path, method=method):
-            assert status_limits._counted_here() is False, path
+def test_flask_limiter_skips_only_the_views_counted_by_status_limits(app_config: dict, monkeypatch: Any) -> None:
+    """Flask-Limiter's before-request hook runs for every request but the views marked
+    counted_here (the status check), whose windows web.status_limits counts itself."""
+    seen: list[str | None] = []
+    real = Limiter._check_request_limit
+
+    def spy(self: Limiter, *args: Any, **kwargs: Any) -> Any:
+        seen.append(request.endpoint)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Limiter, "_check_request_limit", spy)
+    app = create_app(dict(app_config))  # Flask-Limiter installs the spy as its hook
+    try:
+        assert limiter._check_request_limit not in app.before_request_funcs[None]  # wrapped
+        client = app.test_client()
+        client.post("/tra-cuu", data={"ma": "K7QX9M4TAB", "so": "1234"})
+        client.get("/tra-cuu")
+        assert seen == []
+        client.get("/healthz")
+        client.post("/dang-nhap", data={"username": "x", "password": "y"})
+        # the hook for both; the sign-in view's own decorator checks its limit once more
+        assert seen == ["public.healthz", "auth.login", "auth.login"]
+    finally:
+        _empty_all_tables(app.extensions["subsidy.engine"])
+        app.extensions["subsidy.engine"].dispose()
 
 
 def test_the_sign_in_limit_still_counts(app: Any) -> None:
