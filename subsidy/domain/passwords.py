@@ -4,7 +4,8 @@ composition rules alone).
 
 :func:`weakness` returns the Vietnamese reason a password is refused, or None. Refused:
 
-- fewer than :data:`MIN_LENGTH` characters;
+- fewer than :data:`MIN_LENGTH` or more than :data:`MAX_LENGTH` characters (:func:`length_problem`,
+  which the forms check too, so the form and the service give the same reason);
 - fewer than :data:`MIN_DISTINCT` different characters (``aaaaaaa1``);
 - a run along the keyboard or the alphabet or digits (``1234567890``, ``qwertyuiop``);
 - once accents, case, digits and symbols are set aside, a common password (``password1``) or a
@@ -21,6 +22,9 @@ from typing import Any, Iterable, Mapping
 from subsidy.domain.vn import fold
 
 MIN_LENGTH = 10
+#: Longer is refused: hashing (scrypt) a very long password costs the server for nothing, and no one
+#: types more than this. The sign-in form accepts at most this many characters too.
+MAX_LENGTH = 256
 MIN_DISTINCT = 5
 PASSPHRASE_WORDS = 4
 #: The rule as the password forms state it under the field.
@@ -47,14 +51,27 @@ def _letters(text: str) -> str:
     return re.sub(r"[^a-z]", "", fold(text).lower())
 
 
+def length_problem(password: str) -> str | None:
+    """The reason ``password``'s length is refused (a Vietnamese sentence giving the limit that is
+    broken and what to do), or None when it has :data:`MIN_LENGTH` to :data:`MAX_LENGTH` characters."""
+    if len(password) < MIN_LENGTH:
+        return (f"Mật khẩu phải có ít nhất {MIN_LENGTH} ký tự (hoặc là một câu gồm {PASSPHRASE_WORDS} từ trở lên, "
+                "ví dụ «lúa chín vàng đồng 2026»).")
+    if len(password) > MAX_LENGTH:
+        return (f"Mật khẩu quá dài ({len(password)} ký tự): tối đa {MAX_LENGTH} ký tự; "
+                "hãy chọn mật khẩu ngắn hơn.")
+    return None
+
+
 def weakness(password: str, username: str | None = None, context: Iterable[str] = ()) -> str | None:
     """The reason ``password`` is too weak (a Vietnamese sentence saying what to do), or None.
 
     ``username``: the account's; ``context``: other words anyone could guess (the commune's
-    name, its hamlets), compared without accents, case, digits, symbols or spaces."""
-    if len(password) < MIN_LENGTH:
-        return (f"Mật khẩu phải có ít nhất {MIN_LENGTH} ký tự (hoặc là một câu gồm {PASSPHRASE_WORDS} từ trở lên, "
-                "ví dụ «lúa chín vàng đồng 2026»).")
+    name, its hamlets), compared without accents, case, digits, symbols or spaces. The length
+    rule first (:func:`length_problem`)."""
+    too = length_problem(password)
+    if too:
+        return too
     if len(set(password.lower())) < MIN_DISTINCT:
         return "Mật khẩu lặp lại quá ít ký tự khác nhau (ví dụ «aaaaaaa1»); hãy chọn mật khẩu khác."
     flat = re.sub(r"\s+", "", fold(password).lower())

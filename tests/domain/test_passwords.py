@@ -37,6 +37,17 @@ def test_strong_passwords_pass(password):
     assert weakness(password, "nguyenvan", PLACES) is None
 
 
+def test_length_is_bounded_on_both_sides_with_the_limit_that_was_broken():
+    long_ok = "Lua-chin-vang-2026 " * 13 + "x" * 9    # 19 * 13 + 9 = 256 characters
+    assert len(long_ok) == 256 and weakness(long_ok, "nguyenvan", PLACES) is None
+    too_long = long_ok + "y"
+    reason = weakness(too_long, "nguyenvan", PLACES)
+    assert reason == "Mật khẩu quá dài (257 ký tự): tối đa 256 ký tự; hãy chọn mật khẩu ngắn hơn."
+    assert "ít nhất" not in reason
+    assert "quá dài (500 ký tự)" in weakness("Ab1-" * 125)
+    assert "ít nhất 10 ký tự" in weakness("Ab1-x")
+
+
 def test_local_names_come_from_the_config():
     config = {"COMMUNE_NAME": "xã Phú Tân", "COMMUNE_PLACE": "Phú Tân", "HAMLETS": ["Ấp Phú Hòa", "Ấp Phú Xuân"]}
     assert local_names(config) == ["xã Phú Tân", "Phú Tân", "Ấp Phú Hòa", "Ấp Phú Xuân"]

@@ -112,11 +112,31 @@ def test_one_time_password_must_be_changed(app, client):
     assert resp.status_code == 302 and resp.headers["Location"] == "/doi-mat-khau"
     weak = client.post("/doi-mat-khau", data={"current": password, "new": "12345678", "confirm": "12345678"})
     # refused with the policy's reason, and the hint under the field states the same rule
-    assert weak.status_code == 422 and "Mật khẩu mới cần ít nhất 10 ký tự" in weak.get_data(as_text=True)
+    assert weak.status_code == 422 and "Mật khẩu phải có ít nhất 10 ký tự" in weak.get_data(as_text=True)
     assert "Ít nhất 10 ký tự, hoặc một câu gồm 4 từ trở lên" in weak.get_data(as_text=True)
+    too_long = "Cay-lua-moi-9x " * 17 + "ab"    # 15 * 17 + 2 = 257 characters
+    long = client.post("/doi-mat-khau", data={"current": password, "new": too_long, "confirm": too_long})
+    page = long.get_data(as_text=True)
+    assert long.status_code == 422 and "Mật khẩu quá dài (257 ký tự): tối đa 256 ký tự" in page
+    assert "ít nhất 10 ký tự (hoặc" not in page
     ok = client.post("/doi-mat-khau", data={"current": password, "new": "Cay-lua-moi-9x", "confirm": "Cay-lua-moi-9x"})
     assert ok.status_code == 302
     assert client.get("/quan-tri/tai-khoan").status_code == 200
+
+
+def test_every_way_of_setting_a_password_refuses_an_over_long_one_with_the_same_reason(app):
+    """Creating an account (the command line's create-user) and changing a password go through the
+    one policy (domain.passwords): a 257-character password is refused as too long, not as short."""
+    too_long = "Cay-lua-moi-9x " * 17 + "ab"
+    assert len(too_long) == 257
+    sess = app.extensions["subsidy.sessionmaker"]()
+    with pytest.raises(users.ServiceError, match=r"^Mật khẩu quá dài \(257 ký tự\): tối đa 256 ký tự"):
+        users.create_user(sess, "thu.ha", "clerk", too_long, None, full_name="Lê Thu Hà")
+    user = users.create_user(sess, "thu.ha", "clerk", "Cay-lua-moi-9x", None, full_name="Lê Thu Hà")
+    with pytest.raises(users.ServiceError, match=r"^Mật khẩu quá dài \(257 ký tự\)"):
+        users.change_password(sess, user, too_long, user)
+    sess.rollback()
+    sess.close()
 
 
 @pytest.mark.parametrize("role, status, log_status", [
