@@ -44,7 +44,7 @@ from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import LIST_STATUS_LABELS, PRIOR_FILTER_LABELS
 from subsidy.request_scope import db_session
 from subsidy.services import rulesets as rulesets_svc
-from subsidy.web import commune_scope
+from subsidy.web import commune_scope, refusals
 from subsidy.web.menu import menu_for
 from subsidy.web.permissions import may
 from subsidy.web.printing import public_address_warning
@@ -89,8 +89,10 @@ def init_app(app: Flask) -> None:
                 "commune_name": commune_name, "header_name": commune_scope.header_name(commune_name),
                 "current_user": current_user,
                 "prior_filter_labels": PRIOR_FILTER_LABELS, "public_address_warning": public_address_warning,
-                "list_status_labels": LIST_STATUS_LABELS, "programme_source": programme_source}
+                "list_status_labels": LIST_STATUS_LABELS, "programme_source": programme_source,
+                "page_messages": refusals.page_messages}
 
+    refusals.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     errors.init_app(app)
     filters.init_app(app)

@@ -5,13 +5,15 @@ request's Session (nothing of the attempt is saved) and shows the Vietnamese mes
 form field it concerns when there is a form, else flashed above the page. :func:`put_field_errors`
 adds a service's field checks to a form its own validators refused, and
 :func:`flash_form_errors` flashes a form's validation messages when the view redirects instead of
-showing the form again.
+showing the form again. :func:`page_messages` is the layout's list of flashed messages: a page
+showing a refusal or an error shows only its own, and leaves messages queued by an earlier request
+(another tab's success, a double-clicked submit's first answer) for the next page.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, g
+from flask import Flask, flash, g, get_flashed_messages, message_flashed, session
 
 from subsidy.request_scope import db_session
 from subsidy.services.errors import InvalidFields
@@ -21,6 +23,46 @@ def refused_here() -> None:
     """Mark this request's page as a refusal shown again (a form given back, a report that could not
     be made): web.security answers it 422 instead of 200, as a form with errors is."""
     g.subsidy_refused = True
+
+
+def refusal_shown() -> bool:
+    """Whether this request's page shows a refusal: :func:`refused_here` was called, or a form made
+    in it (forms.base.BaseForm registers itself in ``g.subsidy_forms``) has errors. web.security
+    answers such a page (on a POST or a query) 422; :func:`page_messages` keeps queued flashes."""
+    return bool(g.get("subsidy_refused")) or any(f.errors for f in g.get("subsidy_forms", ()))
+
+
+def _count_flash(sender: Flask, **extra: Any) -> None:
+    g.subsidy_flashed_here = g.get("subsidy_flashed_here", 0) + 1
+
+
+def init_app(app: Flask) -> None:
+    """Count the messages each request flashes (Flask's ``message_flashed`` signal), for
+    :func:`page_messages`."""
+    message_flashed.connect(_count_flash, app)
+
+
+def page_messages(error_page: bool = False) -> list[tuple[str, str]]:
+    """The flashed messages (category, message) the layout shows above this page.
+
+    A page that follows a redirect shows every queued message, as Flask does. A page showing a
+    refusal (:func:`refusal_shown`) or an error (``error_page``: the error template says so) shows
+    only the messages flashed while making it, and leaves the queued ones for the next page: they
+    were queued by another request for the page its redirect leads to (when a submit is sent twice,
+    the first's «Đã nhận hồ sơ…» must not appear above the second's refusal, nor be lost)."""
+    if not (error_page or refusal_shown()):
+        return get_flashed_messages(with_categories=True)
+    own = g.get("subsidy_flashed_here", 0)
+    if not own:
+        return []
+    queued = list(session.get("_flashes", ()))
+    # flash() appends to the session's list, so this request's messages are its last ``own``.
+    keep, mine = queued[:max(len(queued) - own, 0)], queued[max(len(queued) - own, 0):]
+    if keep:
+        session["_flashes"] = keep
+    else:
+        session.pop("_flashes", None)
+    return [(category, message) for category, message in mine]
 
 
 def put_field_errors(form: Any, field_errors: dict[str, str]) -> None:

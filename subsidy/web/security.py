@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, has_request_context, redirect, request, url_for
+from flask import Flask, has_request_context, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from subsidy.models.scoping import set_commune
 from subsidy.request_scope import db_session, is_public
-from subsidy.web import status_limits
+from subsidy.web import refusals, status_limits
 from subsidy.web.commune_scope import ensure_first_commune
 
 
@@ -32,7 +32,7 @@ def _harden(response: Any) -> Any:
     # too. Every form re-rendered this way goes through here.
     if (response.status_code == 200 and response.mimetype == "text/html"
             and (request.method == "POST" or request.args)
-            and (g.get("subsidy_refused") or any(f.errors for f in g.get("subsidy_forms", ())))):
+            and refusals.refusal_shown()):
         response.status_code = 422
     # Staff pages, downloads and the status check may show CCCDs and phones: never stored by a
     # browser or a proxy (the back button asks the server again, which checks the sign-in).

@@ -9,6 +9,7 @@ import re
 
 from sqlalchemy import func, select
 
+from subsidy.domain import tracking
 from subsidy.models import Allocation, Application, Hamlet, ProposalList
 from subsidy.services import communes, province
 from tests import factories
@@ -204,3 +205,39 @@ def test_the_prior_device_and_purchase_date_forms_refused_are_422_as_typed(app, 
     assert 'value="Hóa đơn số 12"' in page
     r = c.post(f"/ho-so/{cash}/ngay-mua", data={"purchase_date": "01/12/2023"})
     assert r.status_code == 302
+
+
+def test_a_submit_sent_twice_shows_the_refusal_alone_and_the_first_success_on_the_next_page(app, data):
+    """Two posts of the new-application form for one household from the same browser, the second
+    sent before the first's redirect was followed (a double click; five tabs): the first is saved
+    and flashes its success for its redirect; the second's 422 page shows only its own refusal and
+    leaves that success queued, so the application's page shows it next."""
+    hid = data["households"][0]
+    c = client_as(app, "clerk")
+    post = {"household_id": hid, "received_on": "05/11/2026", "support_form": "package"}
+    first = c.post("/ho-so/moi", data=post)
+    assert first.status_code == 302
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        aid, code = s.execute(select(Application.id, Application.tracking_code)).one()
+    assert first.headers["Location"] == f"/ho-so/{aid}"
+    for _ in range(4):
+        again = c.post("/ho-so/moi", data=post)
+        page = _text(again)
+        assert again.status_code == 422
+        assert "Mỗi hộ chỉ nộp một hồ sơ" in page and f'href="/ho-so/{aid}"' in page  # its own messages
+        assert "Đã nhận hồ sơ" not in page
+    assert _count(app, Application) == 1
+    shown = _text(c.get(f"/ho-so/{aid}"))
+    assert f"Đã nhận hồ sơ. Mã theo dõi cho người dân: <b>{tracking.display(code)}</b>" in shown
+    assert "Mỗi hộ chỉ nộp một hồ sơ" not in shown  # the refusals' own messages were shown once
+    assert "Đã nhận hồ sơ" not in _text(c.get(f"/ho-so/{aid}"))  # and the success once
+
+
+def test_an_error_page_leaves_queued_messages_for_the_next_page(app, data):
+    hid = data["households"][0]
+    c = client_as(app, "clerk")
+    first = c.post("/ho-so/moi", data={"household_id": hid, "received_on": "05/11/2026", "support_form": "package"})
+    missing = c.get("/ho-so/999999")
+    assert missing.status_code == 404 and "Đã nhận hồ sơ" not in _text(missing)
+    assert "Đã nhận hồ sơ. Mã theo dõi" in _text(c.get(first.headers["Location"]))
+
