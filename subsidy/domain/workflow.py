@@ -14,7 +14,10 @@ or payment a correction is refused (void first).
 
 ``TRANSITIONS`` is the one table that says which role may make which move. ``check_move`` raises
 a named ``WorkflowError`` for an illegal move and changes nothing; services call it before they
-change a state and record an ApplicationEvent and an audit entry after.
+change a state and record an ApplicationEvent and an audit entry after. Its messages are the one
+home of what a refused move says: for a move that needs others first (withdrawing a handed-over
+application: the approver voids the handover first) they name those steps and who makes them,
+read off the same table (:func:`steps_first`).
 
 Pure Python: imports neither Flask nor SQLAlchemy.
 """
@@ -23,7 +26,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from subsidy.domain.labels import MOVE_LABELS, REOPEN_LABELS, STATE_LABELS
+from subsidy.domain.labels import MOVE_LABELS, REOPEN_LABELS, ROLE_LABELS, STATE_LABELS
 
 
 class State(str, enum.Enum):
@@ -122,22 +125,72 @@ def _label(state: State | str) -> str:
     return STATE_LABELS.get(State(state).value, str(state))
 
 
+def _who(move: Move) -> str:
+    return " hoặc ".join(ROLE_LABELS.get(r, r) for r in sorted(move.roles))
+
+
+#: The longest chain of steps a refusal names before the move asked for (received → approved
+#: needs check, propose: two).
+MAX_STEPS_FIRST = 3
+
+
+def steps_first(current: State | str, target: State | str) -> list[tuple[State, Move]] | None:
+    """The fewest moves of TRANSITIONS that lead from ``current`` to a state from which ``target``
+    is one move away: [(state reached, Move)], [] when ``target`` is one move away already, None
+    when no chain of at most MAX_STEPS_FIRST moves leads there (closed; a state to itself)."""
+    current, target = State(current), State(target)
+    paths: dict[State, list[tuple[State, Move]]] = {current: []}
+    frontier = [current]
+    while frontier:
+        nxt = []
+        for state in frontier:
+            if (state, target) in TRANSITIONS:
+                return paths[state]
+            if len(paths[state]) >= MAX_STEPS_FIRST:
+                continue
+            for (s, t), move in TRANSITIONS.items():
+                if s == state and t not in paths:
+                    paths[t] = [*paths[state], (t, move)]
+                    nxt.append(t)
+        frontier = nxt
+    return None
+
+
+def illegal_message(current: State | str, target: State | str) -> str:
+    """The Vietnamese message of IllegalTransition from ``current`` to ``target``: that the move is
+    not possible, then what must happen first (each step, who makes it, the state it leads to:
+    :func:`steps_first`), or that the application is already there, or closed, or the steps that
+    are possible from ``current``."""
+    current, target = State(current), State(target)
+    head = f"Không thể chuyển hồ sơ từ trạng thái «{_label(current)}» sang «{_label(target)}»."
+    if current == target:
+        return f"Hồ sơ đã ở trạng thái «{_label(current)}»: không cần làm lại bước này."
+    if current in TERMINAL:
+        return f"{head} Hồ sơ đã hoàn tất: không còn bước nào thay đổi được hồ sơ."
+    chain = steps_first(current, target)
+    if chain:
+        final = TRANSITIONS[(chain[-1][0], target)]
+        steps = "; rồi ".join(f"bước «{m.label}» ({_who(m)}) đưa hồ sơ sang «{_label(t)}»" for t, m in chain)
+        return f"{head} Cần làm trước: {steps}; sau đó mới làm được bước «{final.label}» ({_who(final)})."
+    possible = [f"«{m.label}»" for (s, _t), m in TRANSITIONS.items() if s == current]
+    return f"{head} Từ trạng thái này chỉ có các bước: {', '.join(dict.fromkeys(possible))}."
+
+
 def check_move(current: State | str, target: State | str, role: str, reason: str | None = None) -> Move:
     """Return the Move from ``current`` to ``target`` if ``role`` may make it; else raise.
 
-    Raises IllegalTransition (no such move), RoleNotAllowed (wrong role), ReasonRequired
+    Raises IllegalTransition (no such move; the message says what must happen first:
+    :func:`illegal_message`), RoleNotAllowed (wrong role; the message names who may), ReasonRequired
     (withdraw, refuse, void, unpropose, reopen without a reason). Source: domain.md §5.
     """
     current, target = State(current), State(target)
     move = TRANSITIONS.get((current, target))
     if move is None:
-        raise IllegalTransition(
-            f"Không thể chuyển hồ sơ từ trạng thái «{_label(current)}» sang «{_label(target)}»."
-        )
+        raise IllegalTransition(illegal_message(current, target))
     if role not in move.roles:
         raise RoleNotAllowed(
-            f"Tài khoản có vai trò «{role}» không được thực hiện bước «{move.label}»; "
-            f"bước này dành cho: {', '.join(sorted(move.roles))}."
+            f"Tài khoản có vai trò «{ROLE_LABELS.get(role, role)}» không được thực hiện bước «{move.label}»; "
+            f"bước này dành cho: {_who(move)}."
         )
     if move.needs_reason and not (reason or "").strip():
         raise ReasonRequired(f"Bước «{move.label}» cần ghi rõ lý do.")

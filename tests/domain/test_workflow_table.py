@@ -181,3 +181,39 @@ def test_every_pair_through_the_service_changes_state_or_nothing(session):
     # 13 + 10 + 2 moves; each legal for its roles, with and without a reason unless one is needed
     expected_legal = sum(len(roles) * (1 if needs else 2) for roles, needs in EXPECTED.values())
     assert legal == expected_legal
+
+
+# The refusals' messages, written out from domain.md §5 (what must happen first, and who does it).
+@pytest.mark.parametrize("src, dst, message", [
+    ("handed_over", "withdrawn",
+     "Không thể chuyển hồ sơ từ trạng thái «Đã bàn giao điện thoại» sang «Đã rút hồ sơ». Cần làm trước: bước "
+     "«Hủy biên bản bàn giao» (Lãnh đạo xã (phê duyệt)) đưa hồ sơ sang «Đã được phê duyệt»; sau đó mới làm được "
+     "bước «Rút hồ sơ (theo đề nghị của hộ)» (Lãnh đạo xã (phê duyệt) hoặc Công chức VP-TK)."),
+    ("paid", "refused",
+     "Không thể chuyển hồ sơ từ trạng thái «Đã chi hỗ trợ bằng tiền» sang «Bị từ chối». Cần làm trước: bước "
+     "«Hủy giấy biên nhận» (Lãnh đạo xã (phê duyệt)) đưa hồ sơ sang «Đã được phê duyệt»; sau đó mới làm được "
+     "bước «Từ chối hồ sơ» (Lãnh đạo xã (phê duyệt))."),
+    ("received", "approved",
+     "Không thể chuyển hồ sơ từ trạng thái «Đã tiếp nhận» sang «Đã được phê duyệt». Cần làm trước: bước «Kiểm tra "
+     "điều kiện» (Công chức VP-TK) đưa hồ sơ sang «Đủ điều kiện»; rồi bước «Đưa vào danh sách đề nghị» (Công chức "
+     "VP-TK) đưa hồ sơ sang «Đã đưa vào danh sách đề nghị»; sau đó mới làm được bước «Phê duyệt» (Lãnh đạo xã "
+     "(phê duyệt) hoặc Lãnh đạo tỉnh (phê duyệt))."),
+    ("closed", "withdrawn",
+     "Không thể chuyển hồ sơ từ trạng thái «Đã hoàn tất» sang «Đã rút hồ sơ». Hồ sơ đã hoàn tất: không còn bước "
+     "nào thay đổi được hồ sơ."),
+    ("withdrawn", "withdrawn", "Hồ sơ đã ở trạng thái «Đã rút hồ sơ»: không cần làm lại bước này."),
+    ("received", "closed",
+     "Không thể chuyển hồ sơ từ trạng thái «Đã tiếp nhận» sang «Đã hoàn tất». Từ trạng thái này chỉ có các bước: "
+     "«Kiểm tra điều kiện», «Rút hồ sơ (theo đề nghị của hộ)», «Từ chối hồ sơ»."),
+])
+def test_an_illegal_move_says_what_must_happen_first(src, dst, message):
+    with pytest.raises(IllegalTransition) as err:
+        check_move(src, dst, "clerk", "lý do")
+    assert str(err.value) == message
+
+
+def test_a_role_refused_is_named_in_words():
+    with pytest.raises(RoleNotAllowed) as err:
+        check_move("handed_over", "approved", "clerk", "lý do")
+    assert str(err.value) == ("Tài khoản có vai trò «Công chức VP-TK» không được thực hiện bước «Hủy biên bản bàn "
+                              "giao»; bước này dành cho: Lãnh đạo xã (phê duyệt).")

@@ -241,3 +241,13 @@ def test_an_error_page_leaves_queued_messages_for_the_next_page(app, data):
     assert missing.status_code == 404 and "Đã nhận hồ sơ" not in _text(missing)
     assert "Đã nhận hồ sơ. Mã theo dõi" in _text(c.get(first.headers["Location"]))
 
+
+def test_withdrawing_a_handed_over_application_says_the_handover_is_voided_first(app, data):
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        aid = factories.application(s, state="handed_over").id
+        s.commit()
+    r = client_as(app, "clerk").post(f"/ho-so/{aid}/rut", data={"reason": "Hộ xin rút"})
+    page = _text(r)
+    assert r.status_code == 422 and state_of(app, aid) == "handed_over"
+    assert ("Không thể chuyển hồ sơ từ trạng thái «Đã bàn giao điện thoại» sang «Đã rút hồ sơ». Cần làm trước: bước "
+            "«Hủy biên bản bàn giao» (Lãnh đạo xã (phê duyệt)) đưa hồ sơ sang «Đã được phê duyệt»") in page
