@@ -833,3 +833,23 @@ def test_mask_phone(value, expected):
 def test_check_imei_refuses_test_and_placeholder_imeis(raw):
     with pytest.raises(vn.VnValueError, match="bắt đầu bằng 00"):
         vn.check_imei(raw)
+
+
+def test_echo_quotes_a_typed_value_on_one_line_and_cut_short():
+    assert vn.echo(" 05/11/2026 ") == "05/11/2026"
+    assert vn.echo("Ấp\tPhú\nHòa\u200b") == "Ấp Phú Hòa"
+    assert vn.echo("1" * 500) == "1" * 40 + "…"
+    assert vn.echo("1" * 40) == "1" * 40
+    assert vn.echo("ab cd", limit=3) == "ab…"
+    assert vn.echo(None) == ""
+
+
+def test_a_date_message_never_repeats_more_than_forty_typed_characters():
+    with pytest.raises(vn.VnValueError) as err:
+        vn.parse_date("9" * 500)
+    assert str(err.value) == ("Không đọc được ngày «" + "9" * 40 + "…». Hãy nhập ngày theo dạng ngày/tháng/năm, "
+                              "ví dụ 05/11/2026.")
+    with pytest.raises(vn.VnValueError) as err:
+        vn.parse_date("01/01/" + "2" * 300)
+    assert str(err.value) == ("Ngày «01/01/" + "2" * 34 + "…»: năm phải viết đủ 4 chữ số (ví dụ 05/11/2026, "
+                              "không viết 05/11/26).")

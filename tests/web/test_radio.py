@@ -108,10 +108,21 @@ def test_bad_date_is_refused_politely(client, login_as, history):
     assert MARCH_31 in page(client, "?ngay=31-03-2026") and MARCH_31 in page(client, "?ngay=31/03/2026")
     assert client.get("/phat-thanh/so-lieu.json?ngay=x").status_code == 422
     assert client.get("/phat-thanh/so-lieu.csv?ngay=1999-01-01").status_code == 422
-    # A day that has not come is said so (it used to be answered silently with today's figures).
-    body = page(client, "?ngay=01/01/2099")
+    # A day that has not come is said so (it used to be answered silently with today's figures),
+    # and refused like any other date (422), as one before 2000 is.
+    body = page(client, "?ngay=01/01/2099", 422)
     assert "Ngày 01/01/2099 chưa tới: số liệu chỉ có đến hôm nay" in body
     assert client.get("/phat-thanh/so-lieu.json?ngay=2099-01-01").status_code == 422
+    body = page(client, "?ngay=01/01/1900", 422)
+    assert f"Ngày 01/01/1900 không hợp lệ: chọn một ngày từ 01/01/2000 đến hôm nay ({today_vn():%d/%m/%Y})." in body
+    assert "Không đọc được ngày «abc»" in page(client, "?ngay=abc", 422)
+
+
+def test_a_very_long_date_is_echoed_cut_short(client, login_as, history):
+    login_as("radio")
+    body = page(client, "?ngay=" + "7" * 500, 422)
+    assert "Không đọc được ngày «" + "7" * 40 + "…». Hãy nhập ngày theo dạng ngày/tháng/năm" in body
+    assert "7" * 41 not in body
 
 
 def test_how_to_register_is_configurable(app_config, history):

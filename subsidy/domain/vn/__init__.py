@@ -14,6 +14,7 @@ imei       a handset's IMEI
 masking    what the public may see of a name, an ID, a phone
 digits     digit strings as typed (separators, full-width digits, Excel number cells)
 words      text cut into words (NFC, invisible characters dropped), shared by the above
+echo       a typed value as an error message quotes it back (one line, cut short)
 errors     VnValueError, the one error of them all
 ========== ====================================================================================
 
@@ -32,6 +33,7 @@ wrong and how to fix it.  Every error raised by this package is a :class:`VnValu
 from __future__ import annotations
 
 from .dates import format_date, missing_day, parse_date, place_date_line
+from .echo import ECHO_MAX_LENGTH, echo
 from .digits import normalize_digits, restore_leading_zeros
 from .errors import VnValueError
 from .ids import PROVINCE_CODES, IdCheck, check_citizen_id
@@ -45,6 +47,8 @@ from .search import fold
 from .sorting import sort_key_text
 
 __all__ = [
+    "ECHO_MAX_LENGTH",
+    "echo",
     "missing_day",
     "VnValueError",
     "PROVINCE_CODES",

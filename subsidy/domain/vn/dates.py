@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from subsidy.domain.calendar import month_bounds
 
+from .echo import echo
 from .errors import VnValueError
 from .words import _clean_words
 
@@ -30,7 +31,7 @@ def format_date(d: date) -> str:
     Source: domain.md §9 (Dates dd/mm/yyyy).
     """
     if not isinstance(d, date):
-        raise VnValueError(_NOT_A_DATE.format(d))
+        raise VnValueError(_NOT_A_DATE.format(echo(d)))
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
@@ -57,7 +58,7 @@ def parse_date(raw: object) -> date:
         raise VnValueError("Chưa nhập ngày. Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/11/2026.")
     if not isinstance(raw, str):
         raise VnValueError(
-            f"Không đọc được ngày «{raw}». Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/11/2026 "
+            f"Không đọc được ngày «{echo(raw)}». Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/11/2026 "
             "(nếu lấy từ Excel, hãy định dạng ô là Ngày hoặc Văn bản)."
         )
     text = unicodedata.normalize("NFKC", raw).strip()
@@ -66,30 +67,30 @@ def parse_date(raw: object) -> date:
         day, month, year_text = int(m.group(1)), int(m.group(3)), m.group(4)
         if len(year_text) != 4:
             raise VnValueError(
-                f"Ngày «{raw}»: năm phải viết đủ 4 chữ số (ví dụ 05/11/2026, không viết 05/11/26)."
+                f"Ngày «{echo(raw)}»: năm phải viết đủ 4 chữ số (ví dụ 05/11/2026, không viết 05/11/26)."
             )
         year = int(year_text)
     else:
         m = _ISO.match(text)
         if not m:
             raise VnValueError(
-                f"Không đọc được ngày «{raw}». Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/11/2026."
+                f"Không đọc được ngày «{echo(raw)}». Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/11/2026."
             )
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
     if not _MIN_YEAR <= year <= _MAX_YEAR:
         raise VnValueError(
-            f"Ngày «{raw}»: năm {year} không hợp lệ (phải từ {_MIN_YEAR} đến {_MAX_YEAR}). "
+            f"Ngày «{echo(raw)}»: năm {year} không hợp lệ (phải từ {_MIN_YEAR} đến {_MAX_YEAR}). "
             "Hãy kiểm tra lại năm."
         )
     if not 1 <= month <= 12:
         raise VnValueError(
-            f"Ngày «{raw}»: tháng {month} không hợp lệ (tháng phải từ 1 đến 12). Ngày phải viết theo "
+            f"Ngày «{echo(raw)}»: tháng {month} không hợp lệ (tháng phải từ 1 đến 12). Ngày phải viết theo "
             "thứ tự ngày/tháng/năm, ví dụ 05/11/2026 là ngày 5 tháng 11."
         )
     missing = missing_day(year, month, day)
     if missing:
         raise VnValueError(
-            f"Ngày «{raw}»: {missing}. Hãy kiểm tra lại ngày (viết theo thứ tự ngày/tháng/năm)."
+            f"Ngày «{echo(raw)}»: {missing}. Hãy kiểm tra lại ngày (viết theo thứ tự ngày/tháng/năm)."
         )
     return date(year, month, day)
 
@@ -123,6 +124,6 @@ def place_date_line(place: str, d: date) -> str:
     if not words:
         raise VnValueError("Chưa có địa danh (tên xã) để ghi trên văn bản. Hãy nhập tên xã, ví dụ «Phú Tân».")
     if not isinstance(d, date):
-        raise VnValueError(_NOT_A_DATE.format(d))
+        raise VnValueError(_NOT_A_DATE.format(echo(d)))
     month = f"{d.month:02d}" if d.month < 3 else str(d.month)
     return f"{' '.join(words)}, ngày {d.day:02d} tháng {month} năm {d.year}"
