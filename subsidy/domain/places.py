@@ -31,6 +31,10 @@ _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 # Line breaks and tabs (Alt+Enter in an Excel cell) are spacing: they become one space.
 _SPACING = {"\t", "\n", "\r"}
 _FORMULA_START = ("=", "+", "-", "@")
+#: Besides letters (with their marks), digits and spaces, what a hamlet's name may hold: "Ấp 3A",
+#: "Tổ 5 - Khu 2", "Khóm 1/2", "Ấp Tân Hòa (cũ)", "Thôn H'Mông". Markup (< > &), quotes, ; = and
+#: other symbols are no part of a place name: refused, as in people's names (vn.normalize_name).
+HAMLET_PUNCTUATION = frozenset("'’-–.,/()")
 
 
 def normalize_hamlet(raw: object, what: str = "Tên ấp") -> str:
@@ -47,7 +51,9 @@ def normalize_hamlet(raw: object, what: str = "Tên ấp") -> str:
 
     Raises :class:`vn.VnValueError` (Vietnamese, says how to fix it) when the value is empty;
     starts with ``=``, ``+``, ``-`` or ``@`` (a spreadsheet would run it as a formula; full-width
-    forms such as ``＝`` too); holds a control or format character (``\\x00``, ``\\x1b``, a
+    forms such as ``＝`` too); holds a character that is neither a letter, a digit, a space nor one
+    of :data:`HAMLET_PUNCTUATION` (``<``, ``>``, ``"``, ``;``…: markup is refused, not stored
+    escaped); holds a control or format character (``\\x00``, ``\\x1b``, a
     right-to-left override…) other than a tab or line break; has neither a letter nor a digit (``"..."``, ``"-"``);
     or is longer than :data:`HAMLET_MAX_LENGTH` characters once spaces are normalised.
     """
@@ -77,12 +83,19 @@ def normalize_hamlet(raw: object, what: str = "Tên ấp") -> str:
         raise vn.VnValueError(f"Chưa ghi {what[0].lower() + what[1:]}. Hãy ghi ấp (thôn) nơi hộ sinh sống, ví dụ «Ấp Phú Hòa».")
     if unicodedata.normalize("NFKC", name[0]).startswith(_FORMULA_START):
         raise vn.VnValueError(
-            f"{what} «{name[:40]}» bắt đầu bằng ký tự «{name[0]}»: tên ấp không bắt đầu bằng = + - @ "
+            f"{what} «{vn.echo(name)}» bắt đầu bằng ký tự «{name[0]}»: tên ấp không bắt đầu bằng = + - @ "
             "(bảng tính sẽ hiểu là công thức). Hãy ghi đúng tên ấp, ví dụ «Ấp Phú Hòa»."
         )
+    for ch in name:
+        if not (ch.isalnum() or ch == " " or ch in HAMLET_PUNCTUATION or unicodedata.category(ch) == "Mn"):
+            raise vn.VnValueError(
+                f"{what} «{vn.echo(name)}» có {vn.describe_char(ch)}, không dùng trong tên ấp. Tên ấp chỉ gồm chữ "
+                f"cái, chữ số, dấu cách và các dấu {' '.join(sorted(HAMLET_PUNCTUATION))}; hãy ghi đúng tên ấp "
+                "(thôn), ví dụ «Ấp Phú Hòa» hoặc «Ấp 3A»."
+            )
     if not any(ch.isalnum() for ch in name):
         raise vn.VnValueError(
-            f"{what} «{name[:40]}» không có chữ cái hay chữ số nào, không phải tên một ấp. Hãy ghi đầy đủ, "
+            f"{what} «{vn.echo(name)}» không có chữ cái hay chữ số nào, không phải tên một ấp. Hãy ghi đầy đủ, "
             "ví dụ «Ấp Phú Hòa» hoặc «Ấp 3»."
         )
     if len(name) > HAMLET_MAX_LENGTH:

@@ -26,6 +26,10 @@ from subsidy.domain.places import HAMLET_MAX_LENGTH, close_hamlet, normalize_ham
     ("Ấp Giả", "Ấp Giả"),                                       # unknown but plausible: accepted
     ("Thôn 3", "Thôn 3"),
     ("ấp cồn cống", "Ấp Cồn Cống"),                             # all small letters -> title case
+    ("Tổ 5 - Khu 2", "Tổ 5 - Khu 2"),                           # the punctuation a place name uses
+    ("Khóm 1/2", "Khóm 1/2"),
+    ("Ấp Tân Hòa (cũ)", "Ấp Tân Hòa (cũ)"),
+    ("Thôn H'Mông, Bản 3A.", "Thôn H'Mông, Bản 3A."),
     ("a" * HAMLET_MAX_LENGTH, "A" + "a" * (HAMLET_MAX_LENGTH - 1)),
 ])
 def test_hamlet_is_normalised(raw, expected):
@@ -47,6 +51,13 @@ def test_hamlet_is_normalised(raw, expected):
     ("Ấp\x1bPhú", "ký tự điều khiển"),
     ("Ấp \u202eáoH úhP", "ký tự điều khiển"),                   # right-to-left override
     ("...", "không có chữ cái"),
+    ("<script>alert(1)</script>", "Tên ấp «<script>alert(1)</script>» có ký tự «<», không dùng trong tên ấp."),
+    ("Ấp <b>Phú</b>", "có ký tự «<»"),
+    ("Ấp Phú Hòa>", "có ký tự «>»"),
+    ('Ấp "Phú Hòa"', 'có ký tự «"»'),
+    ("Ấp 3 & 4", "có ký tự «&»"),
+    ("Ấp 3; DROP TABLE", "có ký tự «;»"),
+    ("Ấp " + "x" * 60 + "<", "Tên ấp «Ấp " + "x" * 37 + "…» có ký tự «<»"),   # the echo cut short
     ("a" * (HAMLET_MAX_LENGTH + 1), "quá 80 ký tự"),
 ])
 def test_implausible_hamlets_are_refused_with_a_reason(raw, fragment):

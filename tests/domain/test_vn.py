@@ -853,3 +853,14 @@ def test_a_date_message_never_repeats_more_than_forty_typed_characters():
         vn.parse_date("01/01/" + "2" * 300)
     assert str(err.value) == ("Ngày «01/01/" + "2" * 34 + "…»: năm phải viết đủ 4 chữ số (ví dụ 05/11/2026, "
                               "không viết 05/11/26).")
+
+
+@pytest.mark.parametrize("raw, char", [("<script>alert(1)</script>", "<"), ("Nguyễn Văn <b>An", "<"),
+                                       ("Nguyễn Văn An>", ">"), ('Lê "Tí"', '"'), ("Trần & Lê", "&")])
+def test_person_names_refuse_markup_and_symbols(raw, char):
+    """The head of household's and every member's name (vn.normalize_name, the form's and the
+    import's rule) refuse markup: the same refusal hamlets now give (places.normalize_hamlet)."""
+    with pytest.raises(vn.VnValueError) as err:
+        vn.normalize_name(raw)
+    assert f"có ký tự «{char}», không dùng trong họ tên" in str(err.value)
+    assert vn.describe_char(char) == f"ký tự «{char}»" and vn.describe_char("7") == "chữ số «7»"

@@ -251,3 +251,19 @@ def test_withdrawing_a_handed_over_application_says_the_handover_is_voided_first
     assert r.status_code == 422 and state_of(app, aid) == "handed_over"
     assert ("Không thể chuyển hồ sơ từ trạng thái «Đã bàn giao điện thoại» sang «Đã rút hồ sơ». Cần làm trước: bước "
             "«Hủy biên bản bàn giao» (Lãnh đạo xã (phê duyệt)) đưa hồ sơ sang «Đã được phê duyệt»") in page
+
+
+def test_a_hamlet_name_with_markup_is_refused_not_stored_escaped(app, client, login_as):
+    s = app.extensions["subsidy.sessionmaker"]()
+    commune = communes.create_commune(s, communes.CommuneInput(code="XAA", name="xã An"), None, hamlets=["Ấp Một"])
+    s.commit()
+    cid, one = commune.id, commune.hamlets[0].id
+    s.close()
+    login_as("admin")
+    for url in (f"/quan-tri/xa/{cid}/ap", f"/quan-tri/xa/{cid}/ap/{one}"):
+        r = client.post(url, data={"name": "<script>alert(1)</script>"})
+        assert r.status_code == 422, url
+        assert "<script>alert(1)</script>" not in r.get_data(as_text=True)  # escaped where it is shown
+        assert "Tên ấp «<script>alert(1)</script>» có ký tự «<», không dùng trong tên ấp." in _text(r)
+    with app.extensions["subsidy.sessionmaker"]() as s:
+        assert s.scalars(select(Hamlet.name).order_by(Hamlet.position)).all() == ["Ấp Một"]

@@ -41,7 +41,7 @@ from .imei import check_imei
 from .masking import mask_id, mask_name, mask_phone
 from .counts import format_count
 from .money import amount_in_words, format_money
-from .names import NAME_MAX_LENGTH, NAME_MIN_LETTERS, normalize_name
+from .names import NAME_MAX_LENGTH, NAME_MIN_LETTERS, describe_char, normalize_name
 from .phone import MOBILE_SECOND_DIGITS, normalize_phone
 from .search import fold
 from .sorting import sort_key_text
@@ -61,6 +61,7 @@ __all__ = [
     "NAME_MAX_LENGTH",
     "NAME_MIN_LETTERS",
     "normalize_name",
+    "describe_char",
     "fold",
     "sort_key_text",
     "amount_in_words",

@@ -27,8 +27,9 @@ _NAME_PUNCT_VARIANTS = str.maketrans({
 _WORD_OK = re.compile(r"[^\W\d_]+(?:['.\-][^\W\d_]+)*\.?")
 
 
-def _describe_char(ch: str) -> str:
-    """``«;»`` for a visible character, ``U+0009`` style for an invisible one; digits say so."""
+def describe_char(ch: str) -> str:
+    """A character as a message names it: ``ký tự «;»`` for a visible one, ``ký tự ẩn U+0009`` for
+    an invisible one, ``chữ số «3»`` for a digit. Shared by the name rules (people, hamlets)."""
     if "0" <= ch <= "9" or unicodedata.category(ch) == "Nd":
         return f"chữ số «{ch}»"
     if not ch.isprintable() or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
@@ -94,7 +95,7 @@ def _name_problem(name: str) -> str | None:
             continue
         if unicodedata.category(ch) == "Mn":
             continue  # a combining mark; where it may stand is checked with the words below
-        return (f"Họ tên «{name}» có {_describe_char(ch)}, không dùng trong họ tên. Họ tên chỉ gồm "
+        return (f"Họ tên «{name}» có {describe_char(ch)}, không dùng trong họ tên. Họ tên chỉ gồm "
                 "chữ cái (kể cả chữ có dấu tiếng Việt) và dấu cách; dấu nháy ' và gạch nối - chỉ "
                 "dùng giữa hai chữ cái (như «H'Hen Niê»), dấu chấm chỉ sau chữ viết tắt. Hãy nhập "
                 "lại họ tên đúng như trên thẻ căn cước (ghi chú, nếu có, để ở cột khác).")
