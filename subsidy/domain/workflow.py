@@ -164,7 +164,9 @@ def illegal_message(current: State | str, target: State | str) -> str:
     current, target = State(current), State(target)
     head = f"Không thể chuyển hồ sơ từ trạng thái «{_label(current)}» sang «{_label(target)}»."
     if current == target:
-        return f"Hồ sơ đã ở trạng thái «{_label(current)}»: không cần làm lại bước này."
+        # e.g. a second click, or a page opened before someone else moved the application
+        return (f"Không thể làm bước này: hồ sơ đang ở trạng thái «{_label(current)}» (trang có thể đã cũ). "
+                "Hãy tải lại trang để xem các bước làm được.")
     if current in TERMINAL:
         return f"{head} Hồ sơ đã hoàn tất: không còn bước nào thay đổi được hồ sơ."
     chain = steps_first(current, target)

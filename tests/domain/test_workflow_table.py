@@ -201,7 +201,8 @@ def test_every_pair_through_the_service_changes_state_or_nothing(session):
     ("closed", "withdrawn",
      "Không thể chuyển hồ sơ từ trạng thái «Đã hoàn tất» sang «Đã rút hồ sơ». Hồ sơ đã hoàn tất: không còn bước "
      "nào thay đổi được hồ sơ."),
-    ("withdrawn", "withdrawn", "Hồ sơ đã ở trạng thái «Đã rút hồ sơ»: không cần làm lại bước này."),
+    ("withdrawn", "withdrawn", "Không thể làm bước này: hồ sơ đang ở trạng thái «Đã rút hồ sơ» (trang có thể đã cũ). "
+                               "Hãy tải lại trang để xem các bước làm được."),
     ("received", "closed",
      "Không thể chuyển hồ sơ từ trạng thái «Đã tiếp nhận» sang «Đã hoàn tất». Từ trạng thái này chỉ có các bước: "
      "«Kiểm tra điều kiện», «Rút hồ sơ (theo đề nghị của hộ)», «Từ chối hồ sơ»."),
