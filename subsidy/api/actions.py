@@ -23,6 +23,7 @@ from subsidy import jobs as job_queue
 from subsidy.api.v1 import ApiProblem, _iso, application_json, bp, iso_day, iso_day_reason, token_required
 from subsidy.domain.labels import JOB_LABELS, OUTCOME_LABELS
 from subsidy.domain.list_views import ListFilters
+from subsidy.domain.scope import sees_personal_data
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Job
 from subsidy.request_scope import db_session
@@ -180,7 +181,8 @@ def start_bulk_check() -> Response:
         if ids is not None:
             started = bulk_check.start_picked(session, ids, g.api_user)
         else:
-            started = bulk_check.start_filtered(session, ListFilters.from_args(args), g.api_user)
+            started = bulk_check.start_filtered(
+                session, ListFilters.from_args(args, personal=sees_personal_data(g.api_user.role)), g.api_user)
     except ServiceError as err:
         raise ApiProblem(422, str(err), errors=[{"name": "ids" if ids is not None else "q", "reason": str(err)}]) from None
     body_out = {"job": job_json(started.job), "skipped": started.skipped}

@@ -28,7 +28,7 @@ from subsidy.domain.calendar import month_bounds, today_vn
 from subsidy.domain.complaints.states import KINDS, STATES
 from subsidy.domain.labels import COMPLAINT_CATEGORY_LABELS, COMPLAINT_CHANNEL_LABELS, COMPLAINT_FILER_LABELS
 from subsidy.domain.reports import Period
-from subsidy.domain.scope import PROVINCE_ROLES
+from subsidy.domain.scope import PROVINCE_ROLES, sees_personal_data
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Complaint, ComplaintEvent
 from subsidy.request_scope import db_session
@@ -78,7 +78,8 @@ def complaints() -> Response:
     f = svc.ComplaintFilters(q=p.text("q", 100) or "", kind=p.choice("kind", KINDS) or "",
                              state=p.choice("state", STATES) or "",
                              category=p.choice("category", tuple(COMPLAINT_CATEGORY_LABELS)) or "",
-                             standing=p.choice("standing", STANDINGS) or "")
+                             standing=p.choice("standing", STANDINGS) or "",
+                             personal=sees_personal_data(g.api_user.role))
     code = p.commune()
     p.check()
     _narrow_to_commune(code)

@@ -29,7 +29,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from subsidy.api.serializers import iso as _iso, people_and_statuses_json  # _iso: actions and complaints import it from here
 from subsidy.domain import vn
 from subsidy.domain.list_standing import Standing
-from subsidy.domain.scope import PROVINCE_ROLES
+from subsidy.domain.scope import PROVINCE_ROLES, sees_personal_data
 from subsidy.domain.labels import ROLE_LABELS, STATE_LABELS
 from subsidy.extensions import limiter
 from sqlalchemy import select
@@ -271,7 +271,7 @@ def _list_params(with_state: bool) -> tuple[lookup.Filters, str | None, int]:
     per_page = p.page_size()
     f = lookup.Filters(
         q=p.text("q", 100), hamlet=p.text("hamlet", 80), category=p.choice("category", lookup.CATEGORIES),
-        state=p.choice("state", STATES) if with_state else None,
+        state=p.choice("state", STATES) if with_state else None, personal=not _masked(),
     )
     code = p.commune()
     p.check()
@@ -315,8 +315,8 @@ def _paged(page: Page, items: list[dict[str, Any]], first: bool) -> Response:
 # ----------------------------------------------------------------------------- representations
 
 def _masked() -> bool:
-    """IDs and phones are masked for the province's roles, as on their pages (domain.md §10)."""
-    return g.api_user.role in PROVINCE_ROLES
+    """IDs and phones are masked for the province's roles, as on their pages (scope.sees_personal_data)."""
+    return not sees_personal_data(g.api_user.role)
 
 
 def _commune_code(commune_id: int | None) -> str | None:

@@ -40,6 +40,11 @@ class ListFilters:
     ``form``: a form of support ("package" | "cash"); ``tier``: a priority tier 1–4;
     ``state``: an application state (domain.workflow.STATES) or, on the receipts list, a
     receipt's standing ("valid" | "voided"); ``archived``: archived households included.
+
+    ``personal``: not a filter but who searches — True when the searcher sees CCCD and phone in
+    full (domain.scope.sees_personal_data), so ``q`` may match any part of them; False (the
+    default, for the province's roles) matches only what their masked pages show
+    (households.search_condition). Never part of the query string.
     """
 
     q: str = ""
@@ -50,12 +55,15 @@ class ListFilters:
     state: str = ""
     archived: bool = False
     prior: str = ""  # households: the prior-device (E2) answer, a key of PRIOR_FILTER_LABELS
+    personal: bool = False
 
     @classmethod
-    def from_args(cls, args: Mapping[str, Any], *, states: Sequence[str] = STATES) -> "ListFilters":
-        """The filters of a query string (``request.args``). A value that is not one the filter
-        knows (a state not in ``states``, a tier outside 1–4, an unknown form) is dropped, never
-        an error: a list answers every link, an edited one shows the list unfiltered."""
+    def from_args(cls, args: Mapping[str, Any], *, states: Sequence[str] = STATES,
+                  personal: bool = False) -> "ListFilters":
+        """The filters of a query string (``request.args``), searched by someone who sees personal
+        data in full or not (``personal``). A value that is not one the filter knows (a state not
+        in ``states``, a tier outside 1–4, an unknown form) is dropped, never an error: a list
+        answers every link, an edited one shows the list unfiltered."""
         def text(name: str) -> str:
             return str(args.get(name) or "").strip()
 
@@ -68,7 +76,7 @@ class ListFilters:
                    category=category if category in CATEGORIES else "",
                    form=form if form in SUPPORT_FORM_LABELS else "", tier=tier,
                    state=state if state in states else "", archived=text("archived") == "1",
-                   prior=text("prior") if text("prior") in PRIOR_FILTER_LABELS else "")
+                   prior=text("prior") if text("prior") in PRIOR_FILTER_LABELS else "", personal=personal)
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """The query-string arguments these filters come from (unused ones left out), with

@@ -33,6 +33,16 @@ def role_signs(role: str) -> bool:
     return role in SIGNING_ROLES
 
 
+def sees_personal_data(role: str | None) -> bool:
+    """True when ``role`` sees a household's CCCD and phone in full (commune staff, admin); False
+    for the province's roles, who follow progress and need no one's ID: their pages and the API
+    show both masked (vn.mask_id, vn.mask_phone), and their searches match a number only as far
+    as they can see it (households.search_condition ``personal``), so a search cannot reveal
+    what the page hides. False for no role at all. The one place that decides (domain.md §9–§10;
+    Nghị định 13/2023/NĐ-CP)."""
+    return role is not None and role not in PROVINCE_ROLES
+
+
 def role_needs_commune(role: str) -> bool:
     """True for the roles that belong to one commune (clerk, approver, radio)."""
     return role in COMMUNE_ROLES

@@ -19,20 +19,21 @@ PRIORITY_QUEUES = (State.eligible.value, State.proposed.value, State.approved.va
 
 def application_query(query: str = "", state: str | None = None, hamlet: str | None = None,
                       category: str | None = None, *, form: str | None = None, tier: int | None = None,
-                      priority_order: bool = False) -> Select:
+                      priority_order: bool = False, personal: bool = False) -> Select:
     """The SELECT of applications (household loaded with them) for a queue or a search.
 
     ``query``: a tracking code as typed (case, spaces and dashes ignored) or a part of one
     (tracking.fragment: "FJ6Y", "fj6y-4b"), or a search of the household as in
     households.search_condition with ``exact`` (folded name words, code/CCCD/phone fragments, the
-    exact household code or CCCD). ``state``: one workflow state (the caller checks it).
+    exact household code or CCCD; the CCCD and phone only as far as the searcher sees them:
+    ``personal``, False for the province's roles). ``state``: one workflow state (the caller checks it).
     ``hamlet``, ``category``: of the household (households.household_conditions; archived
     households included). ``form``: "package" | "cash"; ``tier``: a priority tier 1–4. Order:
     newest received first (then id), or with ``priority_order`` tier first (none last), then
     oldest received, then id. Used by the web queue, its Excel and PDF copies, and the API.
     """
     stmt = with_household(select(Application), needs_household(query, hamlet, category))
-    conds = _search_conditions(query, hamlet, category, form, tier)
+    conds = _search_conditions(query, hamlet, category, form, tier, personal)
     if state:
         conds.append(Application.state == state)
     if conds:
@@ -60,10 +61,10 @@ def with_household(stmt: Select, join: bool) -> Select:
 
 
 def _search_conditions(query: str = "", hamlet: str | None = None, category: str | None = None,
-                       form: str | None = None, tier: int | None = None) -> list:
+                       form: str | None = None, tier: int | None = None, personal: bool = False) -> list:
     """The WHERE conditions of application_query but the state's (shared with counts_by_state)."""
     conds = households_svc.household_conditions(hamlet=hamlet, category=category, include_archived=True)
-    match = households_svc.search_condition(query, exact=True)
+    match = households_svc.search_condition(query, exact=True, personal=personal)
     if match is not None:
         code = normalize_tracking_code(query)
         part = tracking.fragment(query)
@@ -80,12 +81,12 @@ def _search_conditions(query: str = "", hamlet: str | None = None, category: str
 
 
 def counts_by_state(session: Session, query: str = "", hamlet: str | None = None, category: str | None = None,
-                    form: str | None = None, tier: int | None = None) -> dict[str, int]:
+                    form: str | None = None, tier: int | None = None, *, personal: bool = False) -> dict[str, int]:
     """{state: number of applications} for every state that has some, among the applications the
-    other filters find (as application_query; all applications when none is given), so the queue
+    other filters find (as application_query, ``personal`` too; all applications when none is given), so the queue
     tabs count what the filtered list shows."""
     stmt = select(Application.state, func.count())
     if needs_household(query, hamlet, category):
         stmt = stmt.join(Household, Household.id == Application.household_id)
-    stmt = stmt.where(*_search_conditions(query, hamlet, category, form, tier)).group_by(Application.state)
+    stmt = stmt.where(*_search_conditions(query, hamlet, category, form, tier, personal)).group_by(Application.state)
     return {s: n for s, n in session.execute(stmt)}

@@ -44,9 +44,11 @@ FORM_KIND = {"package": "handover", "cash": "cash"}
 # --- the lists' queries ----------------------------------------------------------------------
 
 def household_stmt(f: ListFilters) -> Select:
-    """Households matching ``f`` (q, hamlet, category, archived, prior device), Vietnamese list order."""
+    """Households matching ``f`` (q as far as ``f.personal`` lets it, hamlet, category, archived,
+    prior device), Vietnamese list order."""
     return prior_devices.with_prior_filter(
-        households_svc.household_query(f.q, f.hamlet or None, f.category or None, include_archived=f.archived), f.prior)
+        households_svc.household_query(f.q, f.hamlet or None, f.category or None, include_archived=f.archived,
+                                       personal=f.personal), f.prior)
 
 
 def application_stmt(f: ListFilters) -> Select:
@@ -55,7 +57,7 @@ def application_stmt(f: ListFilters) -> Select:
     received first elsewhere (applications.application_query)."""
     return applications_svc.application_query(
         f.q, f.state or None, f.hamlet or None, f.category or None, form=f.form or None, tier=f.tier,
-        priority_order=f.state in applications_svc.PRIORITY_QUEUES)
+        priority_order=f.state in applications_svc.PRIORITY_QUEUES, personal=f.personal)
 
 
 def waiting_stmt(f: ListFilters) -> Select:
@@ -64,7 +66,7 @@ def waiting_stmt(f: ListFilters) -> Select:
     stmt = applications_svc.with_household(allocations.waiting_query(),
                                            applications_svc.needs_household(f.q, f.hamlet, f.category))
     conds = households_svc.household_conditions(f.q, f.hamlet or None, f.category or None,
-                                                include_archived=True, exact=True)
+                                                include_archived=True, exact=True, personal=f.personal)
     if f.form:
         conds.append(Application.support_form == f.form)
     if f.tier:

@@ -1,6 +1,7 @@
 """Read-only queries for staff tools (the JSON API v1): households and applications, filtered and
 paginated, and one of each with its history. Personal data is returned in full: callers check the
-role first (clerk, approver, admin; never radio) and audit the read (domain.md §9).
+role first (clerk, approver, admin; never radio), mask it for the others and audit the read
+(domain.md §9); a search matches CCCD and phone only as far as the caller sees them (``personal``).
 """
 from __future__ import annotations
 
@@ -24,12 +25,15 @@ CATEGORIES = ("poor", "near_poor")
 class Filters:
     """Already validated filters: ``q`` free text (name folded, or an exact household code, CCCD
     or tracking code), ``hamlet`` exact, ``category`` poor|near_poor, ``state`` a workflow state
-    (applications only)."""
+    (applications only); ``personal``: the caller sees CCCD and phone in full (scope.
+    sees_personal_data), else ``q`` matches them only as far as the masked values show
+    (households.search_condition)."""
 
     q: str | None = None
     hamlet: str | None = None
     category: str | None = None
     state: str | None = None
+    personal: bool = False
 
 
 def list_households(session: Session, f: Filters, cursor: str | None = None, per_page: int = 20) -> Page:
@@ -37,7 +41,8 @@ def list_households(session: Session, f: Filters, cursor: str | None = None, per
     searched as households.household_query with ``exact`` (the web list's search, plus the exact
     household code or CCCD). ``cursor``: the previous page's ``next_cursor`` (None: the first
     page, the only one counted). Raises pagination.BadCursor for a cursor not of this list."""
-    stmt = households.household_query(f.q or "", f.hamlet, f.category, include_archived=True, exact=True)
+    stmt = households.household_query(f.q or "", f.hamlet, f.category, include_archived=True, exact=True,
+                                      personal=f.personal)
     return keyset(session, stmt, per_page=per_page, after=cursor, count=cursor is None)
 
 
@@ -53,7 +58,7 @@ def list_applications(session: Session, f: Filters, cursor: str | None = None, p
     """Applications with their household, newest received first (then id): the query of the web
     queue (applications.application_query). ``cursor`` as list_households."""
     assert f.state is None or f.state in STATES
-    stmt = applications.application_query(f.q or "", f.state, f.hamlet, f.category)
+    stmt = applications.application_query(f.q or "", f.state, f.hamlet, f.category, personal=f.personal)
     return keyset(session, stmt, per_page=per_page, after=cursor, count=cursor is None)
 
 

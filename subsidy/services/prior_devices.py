@@ -23,9 +23,10 @@ from subsidy.services.households import household_conditions
 UNKNOWN, NONE = "unknown", "none"
 
 
-def _conditions(query: str, hamlet: str | None, category: str | None) -> list:
-    """The household list's filter (archived households left out) and prior device not recorded."""
-    return [*household_conditions(query, hamlet, category), Household.prior_device == UNKNOWN]
+def _conditions(query: str, hamlet: str | None, category: str | None, personal: bool) -> list:
+    """The household list's filter (archived households left out; the search as far as the
+    searcher sees numbers, ``personal``) and prior device not recorded."""
+    return [*household_conditions(query, hamlet, category, personal=personal), Household.prior_device == UNKNOWN]
 
 
 #: The household list's "Thiết bị đã nhận" filter (domain.labels.PRIOR_FILTER_LABELS): value → the
@@ -42,16 +43,18 @@ def with_prior_filter(stmt: Select, prior: str | None) -> Select:
     return stmt.where(Household.prior_device.in_(values)) if values else stmt
 
 
-def count_unrecorded(session: Session, query: str = "", hamlet: str | None = None, category: str | None = None) -> int:
-    """How many households the filter shows whose prior device is not recorded yet."""
+def count_unrecorded(session: Session, query: str = "", hamlet: str | None = None, category: str | None = None,
+                     *, personal: bool = False) -> int:
+    """How many households the filter shows whose prior device is not recorded yet (``personal``:
+    the searcher sees CCCD and phone in full, households.search_condition)."""
     return session.scalar(select(func.count()).select_from(Household)
-                          .where(and_(*_conditions(query, hamlet, category)))) or 0
+                          .where(and_(*_conditions(query, hamlet, category, personal)))) or 0
 
 
 def mark_no_prior_device(session: Session, actor: User | None, *, expected: int, reason: str, query: str = "",
-                         hamlet: str | None = None, category: str | None = None) -> int:
+                         hamlet: str | None = None, category: str | None = None, personal: bool = False) -> int:
     """Record "no prior device received" (E2) for every household the filter (``query``,
-    ``hamlet``, ``category``, as the household list) shows whose answer is not recorded yet.
+    ``hamlet``, ``category``, ``personal`` as the household list) shows whose answer is not recorded yet.
 
     ``expected``: the number the clerk confirmed on the page; when the set has changed since
     (another clerk recorded or imported meanwhile) nothing is changed and ServiceError says the new
@@ -62,7 +65,7 @@ def mark_no_prior_device(session: Session, actor: User | None, *, expected: int,
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Hãy ghi căn cứ (ví dụ: đã đối chiếu danh sách nhận máy tính bảng của trường).")
-    ids = list(session.scalars(select(Household.id).where(and_(*_conditions(query, hamlet, category)))
+    ids = list(session.scalars(select(Household.id).where(and_(*_conditions(query, hamlet, category, personal)))
                                .with_for_update()))
     if not ids:
         raise ServiceError("Không có hộ nào đang lọc mà chưa ghi thiết bị đã nhận.")

@@ -20,6 +20,7 @@ from subsidy.domain.calendar import today_vn
 from subsidy.domain.list_views import ListFilters
 from subsidy.domain.labels import (APPLICATION_FIELD_LABELS, OUTCOME_LABELS, RECEIPT_KIND_LABELS,
                                    RULE_STATUS_LABELS, SUPPORT_FORM_LABELS)
+from subsidy.domain.scope import sees_personal_data
 from subsidy.domain.workflow import STATES, WorkflowError
 from subsidy.models import Application
 from subsidy.request_scope import db_session, roles_required
@@ -67,7 +68,8 @@ def index():
     session = db_session()
     f = list_filters()
     page = list_page(session, list_exports.application_stmt(f), request.args, 30)
-    counts = svc.counts_by_state(session, f.q, f.hamlet or None, f.category or None, f.form or None, f.tier)
+    counts = svc.counts_by_state(session, f.q, f.hamlet or None, f.category or None, f.form or None, f.tier,
+                                 personal=f.personal)
     record_list_view("applications", page, f)  # names and poverty category, found by CCCD or phone
     return render_template("applications/index.html", page=page, f=f, state=f.state, q=f.q, counts=counts,
                            standings=_standings([a.household for a in page.items]),
@@ -84,7 +86,7 @@ def bulk_check():
     session = db_session()
     if not MoveForm().validate_on_submit():
         abort(400)
-    f = replace(ListFilters.from_args(request.form), state="received")
+    f = replace(ListFilters.from_args(request.form, personal=sees_personal_data(current_user.role)), state="received")
     try:
         sent = request.form.getlist("ids")
         # Ids sent mean a choice by hand, «picked» or not: never widened to the whole filter.
@@ -114,7 +116,8 @@ def new():
     q = request.args.get("q", "").strip()
     results = []
     if q and household is None:
-        results = households_svc.search_households(session, q, limit=20)
+        results = households_svc.search_households(session, q, limit=20,
+                                                   personal=sees_personal_data(current_user.role))
         if request.method == "GET":  # a POST's own write session holds SQLite's lock
             record_list_view("household_search", results)  # a search by CCCD or phone answers with names
     existing = None

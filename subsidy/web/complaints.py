@@ -26,6 +26,7 @@ from forms.complaints import AppealForm, CaseForm, CaseMoveForm
 from subsidy.domain import labels as L
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.complaints.states import STATES
+from subsidy.domain.scope import sees_personal_data
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Complaint, Household
 from subsidy.request_scope import db_session, roles_required
@@ -52,7 +53,7 @@ def _filters() -> svc.ComplaintFilters:
     a = request.args
     return svc.ComplaintFilters(q=a.get("q", "").strip()[:100], kind=a.get("loai", ""), state=a.get("trang_thai", ""),
                                 category=a.get("noi_dung", ""), standing=a.get("han", ""), open_only=a.get("mo") == "1",
-                                commune=a.get("xa", "").strip()[:20])
+                                commune=a.get("xa", "").strip()[:20], personal=sees_personal_data(current_user.role))
 
 
 @bp.route("/")

@@ -8,7 +8,7 @@ from flask import Flask
 from flask_login import current_user
 
 from subsidy.domain.calendar import VN_TZ, local_date
-from subsidy.domain.scope import PROVINCE_ROLES
+from subsidy.domain.scope import sees_personal_data
 from subsidy.domain.vn import format_count, format_date, format_money, mask_id, mask_phone
 
 
@@ -46,9 +46,9 @@ def vn_count(value: int | None) -> str:
 
 def masked_for_province(mask: Callable[[str], str]) -> Callable[[Any], Any]:
     """A filter showing a CCCD or phone as stored to commune staff and masked (``mask``) to the
-    province's roles, who follow progress and need no one's ID (domain.md §10)."""
+    province's roles, who follow progress and need no one's ID (scope.sees_personal_data)."""
     def show(value: Any) -> Any:
-        if value and current_user.is_authenticated and current_user.role in PROVINCE_ROLES:
+        if value and current_user.is_authenticated and not sees_personal_data(current_user.role):
             return mask(str(value))
         return value
     return show

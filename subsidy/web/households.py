@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from forms.applications import ReasonForm
 from forms.households import ArchiveForm, HouseholdForm, RestoreForm
 from subsidy.domain import vn
+from subsidy.domain.scope import sees_personal_data
 from subsidy.models import Household
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
@@ -108,7 +109,8 @@ def index():
     return render_template("households/index.html", page=page, f=f, q=f.q, hamlet=f.hamlet, category=f.category,
                            standings=svc.standings_now(session, page.items),
                            archived=f.archived, hamlets=hamlet_options(session),
-                           unrecorded=prior_svc.count_unrecorded(session, f.q, f.hamlet or None, f.category or None)
+                           unrecorded=prior_svc.count_unrecorded(session, f.q, f.hamlet or None, f.category or None,
+                                                                 personal=f.personal)
                            if may("households.mark_no_prior_device") else 0, bulk_form=ReasonForm())
 
 
@@ -127,7 +129,8 @@ def mark_no_prior_device():
     try:
         n = prior_svc.mark_no_prior_device(session, current_user, expected=request.form.get("expected", type=int) or 0,
                                            reason=form.reason.data, query=q, hamlet=hamlet or None,
-                                           category=category or None)
+                                           category=category or None,
+                                           personal=sees_personal_data(current_user.role))
     except ServiceError as err:
         show_refusal(err)
         return redirect(back)

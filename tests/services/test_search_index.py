@@ -45,18 +45,38 @@ def _rows(n: int = 240, seed: int = 12) -> list[dict]:
     return out
 
 
-def expected(rows: list[dict], query: str) -> set[str]:
+def expected(rows: list[dict], query: str, personal: bool = True) -> set[str]:
     """The codes the rule finds: every query word starts a name word, or (digits) is inside the
-    code, CCCD or phone."""
+    code, CCCD or phone — for a searcher who sees CCCD and phone masked (not ``personal``), inside
+    the code, or the whole CCCD, the whole phone (or its 84… form), the CCCD's last 4 digits or the
+    phone's last 3 (what the mask shows)."""
     words = re.findall(r"[a-z0-9]+", _fold(query))
     found = set()
     for r in rows:
         name_words = re.findall(r"[a-z0-9]+", _fold(r["head_name"]))
-        numbers = [r["code"], r["citizen_id"], r["phone"]]
-        if all(any(w.startswith(q) for w in name_words + [r["code"]]) or (q.isdigit() and any(q in n for n in numbers))
+        cccd, phone = r["citizen_id"], r["phone"]
+        if personal:
+            def digits_match(q: str) -> bool:
+                return any(q in n for n in (r["code"], cccd, phone))
+        else:
+            def digits_match(q: str) -> bool:
+                return (q in r["code"] or q in (cccd, phone, "84" + phone[1:], "0084" + phone[1:])
+                        or (len(q) == 4 and cccd.endswith(q)) or (len(q) == 3 and phone.endswith(q)))
+        if all(any(w.startswith(q) for w in name_words + [r["code"]]) or (q.isdigit() and digits_match(q))
                for q in words):
             found.add(r["code"])
     return found
+
+
+#: What a searcher who sees CCCD and phone masked may type: numbers of a row whole, their shown
+#: tails, their beginnings (found by none of them), and the queries above.
+_SOME = _rows()[7]
+MASKED_QUERIES = QUERIES + [
+    _SOME["citizen_id"], _SOME["citizen_id"][-4:], _SOME["citizen_id"][:-1], _SOME["citizen_id"][:6],
+    _SOME["citizen_id"][-5:], _SOME["phone"], "84" + _SOME["phone"][1:], "0084" + _SOME["phone"][1:],
+    _SOME["phone"][-3:], _SOME["phone"][-4:], _SOME["phone"][:7], "ho " + _SOME["citizen_id"][-4:],
+    "nguyen " + _SOME["phone"][:5], "825040", "4001",
+]
 
 
 def _fill(session, rows, commune_id=None):
@@ -106,18 +126,23 @@ def _sql_sent(session, call):
         event.remove(engine, "before_cursor_execute", note)
 
 
-@pytest.mark.parametrize("query", QUERIES)
-def test_a_search_finds_what_the_folding_rule_says(session, two_communes, query):
-    """Across communes (the province's roles: SQLite searches through FTS5) and in one commune
-    (its staff: the commune's rows by its index, no FTS5), the households the rule says."""
+@pytest.mark.parametrize("query, personal", [(q, True) for q in QUERIES] + [(q, False) for q in MASKED_QUERIES])
+def test_a_search_finds_what_the_folding_rule_says(session, two_communes, query, personal):
+    """Across communes (SQLite searches through FTS5) and in one commune (the commune's rows by its
+    index, no FTS5), the households the rule says, for a searcher who sees CCCD and phone in full
+    (``personal``) and for one who sees them masked."""
     commune_id, mine, everyone = two_communes
-    found, sent = _sql_sent(session, lambda s: {h.code for h in svc.search_households(s, query)})
-    assert found == expected(everyone, query)
+    found, sent = _sql_sent(session, lambda s: {h.code for h in svc.search_households(s, query, personal=personal)})
+    assert found == expected(everyone, query, personal)
     set_commune(session, commune_id)
-    found_here, sent_here = _sql_sent(session, lambda s: {h.code for h in svc.search_households(s, query)})
-    assert found_here == expected(mine, query)
+    found_here, sent_here = _sql_sent(
+        session, lambda s: {h.code for h in svc.search_households(s, query, personal=personal)})
+    assert found_here == expected(mine, query, personal)
     assert not any("households_fts" in q for q in sent_here)
-    long_word = any(len(w) >= 3 for w in re.findall(r"[a-z0-9]+", _fold(query)))
+    # a phone typed in its international form is looked for as stored, so FTS5 cannot be asked for it
+    international = re.compile(r"(84|0084)[35789]\d{8}")
+    long_word = any(len(w) >= 3 and (personal or not international.fullmatch(w))
+                    for w in re.findall(r"[a-z0-9]+", _fold(query)))
     assert any("households_fts" in q for q in sent) == (long_word and session.bind.dialect.name == "sqlite")
 
 
@@ -172,8 +197,24 @@ def test_sqlite_and_postgresql_find_the_same(session, rows, tmp_path):
                                                 "SELECT code, name, issuing_body, issuing_body_parent, place_name, "
                                                 "approval_level, active FROM communes ORDER BY id LIMIT 1")).mappings().one().items()}))
         _fill(lite, rows)
-        for q in QUERIES:
-            assert [h.code for h in svc.search_households(lite, q)] == [h.code for h in svc.search_households(session, q)], q
+        for q, personal in [(q, True) for q in QUERIES] + [(q, False) for q in MASKED_QUERIES]:
+            assert ([h.code for h in svc.search_households(lite, q, personal=personal)]
+                    == [h.code for h in svc.search_households(session, q, personal=personal)]), (q, personal)
     finally:
         lite.close()
         engine.dispose()
+
+
+def test_a_masked_search_finds_a_number_only_whole_or_by_its_shown_tail(session, rows):
+    """The row's CCCD less its last digit, or its first 6 digits, finds it for commune staff and
+    for no one who sees the CCCD masked; the whole CCCD and its last 4 digits find it for both."""
+    cccd, phone = _SOME["citizen_id"], _SOME["phone"]
+
+    def codes(q: str, personal: bool) -> set[str]:
+        return {h.code for h in svc.search_households(session, q, personal=personal)}
+
+    for hidden in (cccd[:-1], cccd[:6], cccd[3:9], phone[:7], phone[2:8], phone[-4:]):
+        assert _SOME["code"] in codes(hidden, True), hidden
+        assert _SOME["code"] not in codes(hidden, False), hidden
+    assert codes(cccd, False) == {_SOME["code"]} == codes(phone, False) == codes("84" + phone[1:], False)
+    assert _SOME["code"] in codes(cccd[-4:], False) and _SOME["code"] in codes(phone[-3:], False)

@@ -38,7 +38,7 @@ from .digits import normalize_digits, restore_leading_zeros
 from .errors import VnValueError
 from .ids import PROVINCE_CODES, IdCheck, check_citizen_id
 from .imei import check_imei
-from .masking import mask_id, mask_name, mask_phone
+from .masking import ID_SHOWN, PHONE_SHOWN, mask_id, mask_name, mask_phone
 from .counts import format_count
 from .money import amount_in_words, format_money
 from .names import NAME_MAX_LENGTH, NAME_MIN_LETTERS, describe_char, normalize_name
@@ -74,4 +74,6 @@ __all__ = [
     "mask_name",
     "mask_id",
     "mask_phone",
+    "ID_SHOWN",
+    "PHONE_SHOWN",
 ]

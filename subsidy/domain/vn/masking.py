@@ -6,6 +6,10 @@ import unicodedata
 from .digits import _SEPARATORS
 from .words import _clean_words
 
+#: How many trailing characters of a citizen ID (mask_id) and of a phone (mask_phone) stay shown.
+ID_SHOWN = 4
+PHONE_SHOWN = 3
+
 
 def mask_name(name: str) -> str:
     """Mask a name for public display: ``"Nguyễn Văn Hùng"`` → ``"Nguyễn V. H***"``.
@@ -45,7 +49,7 @@ def mask_id(value: str) -> str:
 
     Source: domain.md §9 (mask personal data where the public can see it; Nghị định 13/2023/NĐ-CP).
     """
-    return _mask_tail(value, 4)
+    return _mask_tail(value, ID_SHOWN)
 
 
 def mask_phone(value: str) -> str:
@@ -56,4 +60,4 @@ def mask_phone(value: str) -> str:
 
     Source: domain.md §9 (mask personal data where the public can see it; Nghị định 13/2023/NĐ-CP).
     """
-    return _mask_tail(value, 3)
+    return _mask_tail(value, PHONE_SHOWN)

@@ -37,7 +37,10 @@ STANDING_LABELS = {s: TIMELINESS_LABELS[s] for s in STANDINGS}
 class ComplaintFilters:
     """The list's filters: ``q`` (case number, or the household head's name / code / CCCD /
     phone as the household search reads them), ``kind``, ``state``, ``category``, ``standing``
-    (overdue | due_soon | on_time: open cases only), ``open_only``. Unknown values are ignored."""
+    (overdue | due_soon | on_time: open cases only), ``open_only``. Unknown values are ignored.
+    ``personal``: not a filter but who searches — True when the reader sees CCCD and phone in full
+    (scope.sees_personal_data); False (the default: the province's roles) lets ``q`` match them
+    only as far as the masked values show (households.search_condition)."""
 
     q: str = ""
     kind: str = ""
@@ -47,6 +50,7 @@ class ComplaintFilters:
     open_only: bool = False
     #: A commune's code (the province's accounts narrow the register to one commune).
     commune: str = ""
+    personal: bool = False
 
     @property
     def active(self) -> bool:
@@ -144,7 +148,7 @@ def list_stmt(session: Session, f: ComplaintFilters, today: dt.date | None = Non
         stmt = stmt.where(Complaint.commune_id.in_(select(Commune.id).where(Commune.code == f.commune.upper())))
     if f.q.strip():
         typed = f.q.strip()
-        cond = search_condition(typed)
+        cond = search_condition(typed, personal=f.personal)
         stmt = stmt.where(or_(Complaint.case_number.startswith(typed, autoescape=True),
                               cond if cond is not None else false()))
     if f.standing in STANDINGS:

@@ -21,20 +21,31 @@ from subsidy.models import Household, HouseholdStatus
 from subsidy.models.search_index import trigram_prefilter
 
 
-def search_condition(query: str, exact: bool = False) -> ColumnElement[bool] | None:
+def search_condition(query: str, exact: bool = False, *, personal: bool = False) -> ColumnElement[bool] | None:
     """The WHERE clause of households matching a search box, or None when there is nothing to
     search for (every household matches).
 
     ``query`` is folded (vn.fold: no case, no accents, đ → d) and split into words; every word
     must match: a word with a letter matches the start of a folded name word (``"dang"`` and
-    ``"ĐẶNG"`` find "Đặng"; ``"nguyen van hung"`` finds "Nguyễn Văn Hùng"), a word of digits
-    matches anywhere in the household code, CCCD or phone (a fragment).  The match is a plain
-    ``LIKE`` on the stored ASCII ``search_text``, never the database's lower(), collation, ILIKE
-    or unaccent, so SQLite and PostgreSQL return the same rows; a trigram index finds the
-    candidates first (models.search_index: pg_trgm on PostgreSQL, FTS5 on SQLite — on SQLite
-    only across communes: a Session working for one commune leaves FTS5 out, its commune's index
-    bounds the LIKE; words of 3 characters or more, shorter ones are left to the LIKE).  A word also
-    matches at the very start of the key (a key stored without its leading space).
+    ``"ĐẶNG"`` find "Đặng"; ``"nguyen van hung"`` finds "Nguyễn Văn Hùng"); a word of digits
+    matches as far as the searcher sees the numbers (``personal``, scope.sees_personal_data):
+
+    * ``personal`` True (commune staff, admin: CCCD and phone shown in full): anywhere in the
+      household code, CCCD or phone (a fragment);
+    * ``personal`` False, the default (the province's roles: CCCD and phone shown masked): a
+      fragment of the household code (not personal), the whole CCCD or CMND, the whole phone
+      (as vn.normalize_phone reads it: ``84912345678`` is ``0912345678``), or exactly the part
+      the mask leaves shown — the last vn.ID_SHOWN (4) digits of the CCCD, the last
+      vn.PHONE_SHOWN (3) of the phone. Any other part of a CCCD or phone finds nothing, so adding
+      digits one at a time and watching the results cannot read a masked number.
+
+    The match is a plain ``LIKE`` on the stored ASCII ``search_text``, never the database's
+    lower(), collation, ILIKE or unaccent, so SQLite and PostgreSQL return the same rows; a
+    trigram index finds the candidates first (models.search_index: pg_trgm on PostgreSQL, FTS5
+    on SQLite — on SQLite only across communes: a Session working for one commune leaves FTS5
+    out, its commune's index bounds the LIKE; words of 3 characters or more, shorter ones are
+    left to the LIKE).  A word also matches at the very start of the key (a key stored without
+    its leading space).
 
     Every pattern is built with ``contains``/``startswith(..., autoescape=True)``: ``%`` and ``_``
     are matched as themselves.  A query with text but no word (``"%"``, ``"_"``, ``"-"``) is
@@ -44,18 +55,25 @@ def search_condition(query: str, exact: bool = False) -> ColumnElement[bool] | N
     matches a household whose code or CCCD equals it.
     """
     conds = []
+    indexed = []  # the words every matching key holds: what the trigram prefilter may ask for
     for token in search_tokens(query):
         # autoescape: a % or _ reaching the pattern is matched literally, never as a wildcard.
-        if token.isdigit():
+        if token.isdigit() and not personal:
+            cond, held = _shown_number(token)
+            conds.append(cond)
+            indexed += held
+        elif token.isdigit():
             conds.append(Household.search_text.contains(token, autoescape=True))
+            indexed.append(token)
         else:
             conds.append(or_(Household.search_text.contains(" " + token, autoescape=True),
                              Household.search_text.startswith(token, autoescape=True)))
+            indexed.append(token)
     words = and_(*conds) if conds else None
     if conds:
         # the index's candidates (SQLite's FTS5 trigram table; PostgreSQL's trigram index serves
-        # the LIKE itself): every token is a substring of a matching key, so nothing is lost
-        candidates = trigram_prefilter("households", Household.id, search_tokens(query))
+        # the LIKE itself): every word asked for is a substring of a matching key, so nothing is lost
+        candidates = trigram_prefilter("households", Household.id, indexed)
         if candidates is not None:
             words = and_(candidates, words)
     typed = (query or "").strip()
@@ -68,6 +86,30 @@ def search_condition(query: str, exact: bool = False) -> ColumnElement[bool] | N
         return words
     same = or_(Household.code == typed, Household.citizen_id == typed)
     return or_(words, same)
+
+
+def _shown_number(digits: str) -> tuple[ColumnElement[bool], list[str]]:
+    """A word of ``digits`` searched by someone who sees CCCD and phone masked (search_condition
+    with ``personal`` False): the condition, and the words a matching key surely holds (for the
+    trigram prefilter). Each way to match is one the searcher could have read off the page: a
+    fragment of the code, a whole number typed in full, or exactly the shown tail; the
+    ``search_text`` LIKE beside them lets the trigram index find the candidates."""
+    shown = [Household.code.contains(digits, autoescape=True), Household.citizen_id == digits,
+             Household.phone == digits]
+    # A stored value no longer than its shown part is masked whole (vn.mask_id, vn.mask_phone).
+    if len(digits) == vn.ID_SHOWN:
+        shown.append(and_(func.length(Household.citizen_id) > vn.ID_SHOWN, Household.citizen_id.endswith(digits)))
+    if len(digits) == vn.PHONE_SHOWN:
+        shown.append(and_(func.length(Household.phone) > vn.PHONE_SHOWN, Household.phone.endswith(digits)))
+    cond = and_(Household.search_text.contains(digits, autoescape=True), or_(*shown))
+    try:
+        phone = vn.normalize_phone(digits)
+    except vn.VnValueError:
+        return cond, [digits]
+    if phone == digits:
+        return cond, [digits]
+    # the international form of a whole phone (84…, 0084…): the key holds the number as stored
+    return or_(cond, and_(Household.search_text.contains(phone, autoescape=True), Household.phone == phone)), []
 
 
 def status_in_force(year: int | None = None) -> ColumnElement[str | None]:
@@ -110,13 +152,14 @@ def listed_in_force(year: int | None = None) -> ColumnElement[bool]:
 
 def household_conditions(query: str = "", hamlet: str | None = None, category: str | None = None,
                          include_archived: bool = False, exact: bool = False,
-                         year: int | None = None) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of a household list: :func:`search_condition` of ``query``, ``hamlet``
+                         year: int | None = None, *, personal: bool = False) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a household list: :func:`search_condition` of ``query`` (as far as the
+    searcher sees numbers: ``personal``, False for the province's roles), ``hamlet``
     (exact name), ``category`` ("poor", "near_poor" — in force for ``year``, default today's —, or
     "none" for not classified or not on the list in force; anything else is ignored), and archived
     households left out unless ``include_archived``."""
     conds = []
-    match = search_condition(query, exact)
+    match = search_condition(query, exact, personal=personal)
     if match is not None:
         conds.append(match)
     if hamlet:
@@ -134,12 +177,13 @@ def household_conditions(query: str = "", hamlet: str | None = None, category: s
 
 
 def household_query(query: str = "", hamlet: str | None = None, category: str | None = None,
-                    include_archived: bool = False, exact: bool = False, year: int | None = None) -> Select:
+                    include_archived: bool = False, exact: bool = False, year: int | None = None,
+                    *, personal: bool = False) -> Select:
     """The SELECT of households matching :func:`household_conditions` (``year``: the category
-    filter's year, default today's), ordered the Vietnamese way (sort_key, id). Used by the
+    filter's year, default today's; ``personal``: the searcher sees CCCD and phone in full), ordered the Vietnamese way (sort_key, id). Used by the
     household pages and the JSON API."""
     stmt = select(Household)
-    conds = household_conditions(query, hamlet, category, include_archived, exact, year)
+    conds = household_conditions(query, hamlet, category, include_archived, exact, year, personal=personal)
     if conds:
         stmt = stmt.where(and_(*conds))
     # A search's matches cluster in the list order (the sort key starts with the given name, the
@@ -153,9 +197,9 @@ def household_query(query: str = "", hamlet: str | None = None, category: str | 
 
 def search_households(session: Session, query: str = "", hamlet: str | None = None,
                       category: str | None = None, include_archived: bool = False,
-                      limit: int | None = None) -> list[Household]:
-    """Households matching :func:`household_query`, in Vietnamese list order."""
-    stmt = household_query(query, hamlet, category, include_archived)
+                      limit: int | None = None, *, personal: bool = False) -> list[Household]:
+    """Households matching :func:`household_query` (``personal`` as there), in Vietnamese list order."""
+    stmt = household_query(query, hamlet, category, include_archived, personal=personal)
     if limit:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
