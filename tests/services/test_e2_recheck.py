@@ -33,7 +33,8 @@ def test_old_e2_refusals_that_no_longer_fail_are_listed(session, tt14, clerk):
         session.add(EligibilityDecision(application_id=app.id, rule_set_id=tt14.id, outcome="not_eligible",
                                         failed_rules=failed, results=[], facts={}))
         apps.append(app)
-    eligible_now = factories.application(session, state="eligible")  # not refused: never listed
+    # eligible, no device declared: E2 passes whatever the dates, so never listed
+    eligible_now = factories.application(session, factories.applicant(session), state="eligible")
     session.add(EligibilityDecision(application_id=eligible_now.id, rule_set_id=tt14.id, outcome="eligible",
                                     failed_rules=[], results=[], facts={}))
     session.flush()

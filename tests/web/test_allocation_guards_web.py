@@ -70,3 +70,35 @@ def test_the_province_allocation_dated_before_the_programme_is_given_back(app, d
     r = officer.post("/tinh/nhan", data={"quantity": "10", "allocated_on": "12/12/2022",
                                         "source_document": "QĐ 100/QĐ-BKHCN"})
     assert r.status_code == 302 and count(app, ProvinceAllocation) == 1
+
+
+def test_voiding_the_first_allocation_puts_an_eligible_check_it_overturns_on_the_home_page(app, data):
+    """E2 (domain.md §2): a device counts when received before the first allocation; voiding the
+    first allocation moves that date later, so «Đủ điều kiện» found against it must be checked again."""
+    from subsidy.domain import tracking
+    from subsidy.models import Application, Household
+    from tests.web.test_applications_web import make_application
+
+    s = sessionmaker(app)()
+    h = s.get(Household, data["households"][0])
+    h.prior_device, h.prior_device_date = "learning_device", dt.date(2024, 1, 1)
+    s.commit()
+    s.close()
+    clerk = client_as(app, "clerk")
+    for day, doc in (("01/03/2023", "Công văn số 1/STTTT"), ("01/06/2024", "Công văn số 2/STTTT")):
+        assert clerk.post("/danh-sach/phan-bo", data={"quantity": "1", "allocated_on": day,
+                                                       "source_document": doc}).status_code == 302
+    aid = make_application(app, data["households"][0])
+    s = sessionmaker(app)()
+    a = s.get(Application, aid)
+    code, state = tracking.display(a.tracking_code), a.state
+    first = s.scalar(select(Allocation.id).where(Allocation.allocated_on == dt.date(2023, 3, 1)))
+    s.close()
+    assert state == "eligible"  # received 01/01/2024, after the first allocation (01/03/2023)
+    assert "Hồ sơ cần kiểm tra lại điều kiện E2" not in html(clerk.get("/"))
+    approver = client_as(app, "approver")
+    assert approver.post(f"/danh-sach/phan-bo/{first}/huy", data={"reason": "Nhập nhầm văn bản"}).status_code == 302
+    page = html(clerk.get("/"))
+    assert "Hồ sơ cần kiểm tra lại điều kiện E2" in page
+    assert f'<a href="/ho-so/{aid}">{code}</a> (Đủ điều kiện)' in page
+    assert "ngày 01/01/2024, trước ngày phân bổ điện thoại cho địa phương (01/06/2024)" in page
