@@ -703,3 +703,56 @@ def test_0014_fills_the_spans_of_states_from_the_history_and_downgrades(empty_da
     engine = make_engine(url)
     assert "application_state_spans" not in _tables(engine)
     engine.dispose()
+
+
+# --------------------------------------------------------------------------------------------
+# 0015: one live allocation per document (document_key), existing repeats kept without a key
+# --------------------------------------------------------------------------------------------
+
+
+def test_0015_keys_the_documents_leaves_existing_repeats_out_and_refuses_new_ones(empty_database):
+    url = empty_database
+    upgrade_database(url, "0014")
+    engine = make_engine(url)
+    t = _tables(engine)
+    pa, al = t["province_allocations"], t["allocations"]
+    with engine.begin() as conn:
+        commune = _insert_commune(conn, t, "PHUTAN", "Phú Tân")
+        for n, (doc, voided) in enumerate([("QĐ 100/QĐ-BKHCN", False), ("qđ 100 / qđ-bkhcn", False),
+                                           ("QĐ 100/QĐ-BKHCN", True)], start=1):
+            conn.execute(pa.insert().values(id=n, quantity=5, received_on=dt.date(2026, 1, 1), source_document=doc,
+                                            created_at=NOW, voided_at=VOIDED if voided else None,
+                                            void_reason="Nhầm" if voided else None))
+        # (id, document, share of province allocation 1?, voided?)
+        for n, doc, share, voided in [(1, "Công văn số 300/SKHCN-BCVT", False, False),
+                                      (2, "Công văn số 300/SKHCN-BCVT", False, False),  # the double submission
+                                      (3, "QĐ 100/QĐ-BKHCN", True, False), (4, "QĐ 100/QĐ-BKHCN", True, False),
+                                      (5, "Công văn số 300/SKHCN-BCVT", False, True)]:
+            conn.execute(al.insert().values(id=n, commune_id=commune, province_allocation_id=1 if share else None,
+                                            quantity=1, allocated_on=dt.date(2026, 1, 2), source_document=doc,
+                                            created_at=NOW, voided_at=VOIDED if voided else None,
+                                            void_reason="Nhầm" if voided else None))
+    engine.dispose()
+    upgrade_database(url, "0015")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT id, document_key FROM province_allocations ORDER BY id")).all() == [
+            (1, "qđ100/qđ-bkhcn"), (2, None), (3, "qđ100/qđ-bkhcn")]
+        assert conn.execute(sa.text("SELECT id, document_key FROM allocations ORDER BY id")).all() == [
+            (1, "côngvănsố300/skhcn-bcvt"), (2, None), (3, "qđ100/qđ-bkhcn"), (4, "qđ100/qđ-bkhcn"),
+            (5, "côngvănsố300/skhcn-bcvt")]
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO allocations (commune_id, quantity, allocated_on, source_document, "
+                             "document_key, created_at) VALUES (:c, 1, '2026-01-03', 'CV 300', "
+                             "'côngvănsố300/skhcn-bcvt', '2026-01-03 08:00:00')"), {"c": commune})
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO province_allocations (quantity, received_on, source_document, document_key, "
+                             "created_at) VALUES (1, '2026-01-03', 'QĐ 100', 'qđ100/qđ-bkhcn', '2026-01-03 08:00:00')"))
+    engine.dispose()
+    from alembic import command
+
+    from subsidy.db import alembic_config
+    command.downgrade(alembic_config(url), "0014")
+    engine = make_engine(url)
+    assert "document_key" not in _tables(engine)["allocations"].c
+    engine.dispose()

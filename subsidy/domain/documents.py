@@ -6,6 +6,7 @@ subsidy.domain.reports.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,6 +135,21 @@ def document_number(number: int, symbol: str) -> str:
     if number < 1:
         raise ValueError(f"document number must be ≥ 1, got {number}")
     return f"{number:02d}/{symbol}"
+
+
+#: Look-alikes typed for the letters and signs of a document reference (NFKC leaves them apart).
+_REFERENCE_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "–": "-", "—": "-", "‐": "-", "∕": "/"})
+
+
+def reference_key(reference: str | None) -> str:
+    """The key under which two typings of one document reference are the same document: NFKC (full
+    width forms), look-alikes ("Ð" for "Đ", dashes, the division slash) put right, case folded
+    and every space removed, since typing noise falls there. ``"Công văn số 300 / SKHCN - BCVT"``
+    and ``"công văn số 300/skhcn-bcvt"`` → ``"côngvănsố300/skhcn-bcvt"``; ``"Công văn số 301/…"`` is
+    another key (a digit is never changed). "" for nothing typed. Used to refuse the same allocation
+    document recorded twice (services.allocations, services.province)."""
+    text = unicodedata.normalize("NFKC", reference or "").translate(_REFERENCE_LOOKALIKES)
+    return unicodedata.normalize("NFC", "".join(text.casefold().split()))
 
 
 def address_line(address: str, hamlet: str) -> str:

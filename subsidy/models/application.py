@@ -231,6 +231,10 @@ class ApplicationEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
+#: The allocations a commune recorded itself (not a share of a province allocation), not voided.
+OWN_LIVE = "voided_at IS NULL AND province_allocation_id IS NULL"
+
+
 class Allocation(RecordedAllocation, Base):
     """Phones allocated to a commune (its quota, its share of a province allocation), with the source document. A mistaken allocation
     is voided (``voided_at``, ``voided_by_id``, ``void_reason``), never deleted; a voided one
@@ -241,6 +245,10 @@ class Allocation(RecordedAllocation, Base):
         CheckConstraint("quantity > 0", name="quantity"),
         CheckConstraint("voided_at IS NULL OR void_reason IS NOT NULL", name="void_reason"),
         Index("ix_allocations_commune_allocated_on", "commune_id", "allocated_on"),
+        # One live allocation per document the commune recorded itself (a double submission);
+        # shares of a province allocation repeat its document and may come in several parts.
+        Index("uq_allocations_live_document", "commune_id", "document_key", unique=True,
+              sqlite_where=text(OWN_LIVE), postgresql_where=text(OWN_LIVE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

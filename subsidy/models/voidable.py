@@ -15,6 +15,10 @@ class RecordedAllocation:
     (``voided_at``, ``voided_by_id``, ``void_reason``; a voided row counts in no quota)."""
 
     source_document: Mapped[str] = mapped_column(String(255))
+    # domain.documents.reference_key(source_document): one document typed two ways is one key; a
+    # live row's key is unique (per commune for a commune's own allocations). NULL only on rows
+    # written before the key existed that repeated a live row's document (migration 0015).
+    document_key: Mapped[str | None] = mapped_column(String(255))
     note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

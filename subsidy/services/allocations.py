@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from subsidy.db import utcnow
 from subsidy.domain.vn import format_count
 from subsidy.domain.calendar import today_vn
+from subsidy.domain.documents import reference_key
 from subsidy.domain.quantities import phones_error
 from subsidy.domain.workflow import State
 from subsidy.domain.scope import CommuneRequired
@@ -31,7 +32,7 @@ from subsidy.domain.ruleset import DEFAULT_QUOTA_DEVICES
 from subsidy.models.scoping import default_commune_id
 from subsidy.services import audit, rulesets
 from subsidy.services.households import listed_in_force
-from subsidy.services.errors import NotFound, ServiceError
+from subsidy.services.errors import FieldError, NotFound, ServiceError
 
 #: States that hold a place of the quota.
 USING_QUOTA = (State.proposed.value, State.approved.value, State.handed_over.value, State.paid.value,
@@ -122,6 +123,8 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
 
     Raises FieldError (``allocated_on``) for a date in the future or before the programme's start
     (rulesets.check_programme_date: 12/12/2022 under Thông tư 14/2022/TT-BTTTT, domain.md §1);
+    FieldError (``source_document``; a share of a province allocation: ``province_allocation``)
+    for a document the commune already has a live allocation of (_check_document_unused);
     ServiceError for a quantity outside 1 … quantities.MAX_PHONES, a missing source document,
     or a quantity that would bring the devices given — phones allocated (voided allocations left
     out) plus the earlier tablets and learning devices recorded on poor and near-poor households
@@ -137,6 +140,8 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
     rulesets.check_programme_date(session, allocated_on, "Ngày phân bổ", "allocated_on")
     commune_id = commune_id if commune_id is not None else default_commune_id(session)
     lock_quota(session, commune_id)
+    key = reference_key(source_document)
+    _check_document_unused(session, commune_id, key, sharing=province_allocation_id is not None)
     already = allocated_total(session, commune_id)
     devices = other_devices_count(session, allocated_on, commune_id)
     ceiling = poor_household_count(session, commune_id)
@@ -155,6 +160,7 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
         )
     row = Allocation(commune_id=commune_id, province_allocation_id=province_allocation_id,
                      quantity=quantity, allocated_on=allocated_on, source_document=source_document,
+                     document_key=key,
                      note=(note or "").strip() or None, created_by_id=actor.id if actor is not None else None)
     session.add(row)
     session.flush()
@@ -162,6 +168,31 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
                  {"quantity": [None, quantity], "allocated_on": [None, allocated_on],
                   "source_document": [None, source_document]})
     return row
+
+
+def _check_document_unused(session: Session, commune_id: int, key: str, *, sharing: bool) -> None:
+    """Refuse a second live allocation of the commune by the same document (reference_key: one
+    document however typed): a double submission, or the same document typed again, would count its
+    phones twice in the quota (domain.md §3). A commune's own allocation is refused beside any live
+    one of that document (its own or a share of the province's); a share of a province allocation
+    only beside one the commune recorded itself, since the province may give a commune its share of
+    one document in several parts. Raises FieldError (``source_document``; a share:
+    ``province_allocation``) naming the allocation already recorded."""
+    where = [LIVE, Allocation.commune_id == commune_id, Allocation.document_key == key]
+    if sharing:
+        where.append(Allocation.province_allocation_id.is_(None))
+    existing = session.scalar(select(Allocation).where(*where).order_by(Allocation.id).limit(1))
+    if existing is None:
+        return
+    recorded = (f"«{existing.source_document}» đã được ghi: phân bổ {format_count(existing.quantity)} máy ngày "
+                f"{existing.allocated_on:%d/%m/%Y} (chưa hủy)")
+    if sharing:
+        raise FieldError(f"Xã đã tự ghi phân bổ theo văn bản {recorded}; chia thêm từ văn bản này sẽ tính số máy hai "
+                         "lần. Nếu phân bổ xã tự ghi là nhầm, lãnh đạo xã hủy nó trước rồi chia lại.",
+                         "province_allocation")
+    raise FieldError(f"Văn bản {recorded}: không ghi phân bổ theo cùng một văn bản hai lần. Nếu đây là văn bản "
+                     "khác, hãy ghi đúng số và ký hiệu của nó; nếu phân bổ đã ghi bị sai, lãnh đạo hủy nó rồi "
+                     "ghi lại.", "source_document")
 
 
 def void_allocation(session: Session, allocation_id: int, reason: str, actor: User | None) -> Allocation:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
+from subsidy.domain.documents import reference_key
 from subsidy.domain.vn import format_count
 from subsidy.domain.quantities import phones_error
 from subsidy.domain.scope import APPROVAL_PROVINCE
@@ -24,7 +25,7 @@ from subsidy.models import Allocation, Application, Commune, Household, Proposal
 from subsidy.models.scoping import ALL_COMMUNES
 from subsidy.services import allocations, audit, rulesets
 from subsidy.services.households import listed_in_force
-from subsidy.services.errors import NotFound, ServiceError
+from subsidy.services.errors import FieldError, NotFound, ServiceError
 
 #: Who records and divides the province's allocations.
 OFFICER = "province_officer"
@@ -40,8 +41,9 @@ def record_received(session: Session, quantity: int, received_on: dt.date, sourc
     """Record ``quantity`` phones the ministry allocated to the province on ``received_on`` by
     ``source_document``. Audited. Raises FieldError (``allocated_on``, the form's date field) for a
     date in the future or before the programme's start (rulesets.check_programme_date: 12/12/2022,
-    domain.md §1); ServiceError for a quantity outside 1 … quantities.MAX_PHONES, no document, or an
-    actor who is not the province officer."""
+    domain.md §1), or for a document already recorded and not voided (``source_document``; the
+    document as domain.documents.reference_key reads it); ServiceError for a quantity outside
+    1 … quantities.MAX_PHONES, no document, or an actor who is not the province officer."""
     _officer(actor)
     if error := phones_error(quantity):
         raise ServiceError(error)
@@ -49,8 +51,19 @@ def record_received(session: Session, quantity: int, received_on: dt.date, sourc
     if not source_document:
         raise ServiceError("Hãy ghi văn bản phân bổ của Bộ (số và ngày).")
     rulesets.check_programme_date(session, received_on, "Ngày phân bổ", "allocated_on")
+    # The province's own lock: two officers recording the same document at once are serialised.
+    allocations.lock_quota(session, None)
+    key = reference_key(source_document)
+    existing = session.scalar(select(ProvinceAllocation).where(
+        ProvinceAllocation.voided_at.is_(None), ProvinceAllocation.document_key == key)
+        .order_by(ProvinceAllocation.id).limit(1))
+    if existing is not None:
+        raise FieldError(
+            f"Văn bản «{existing.source_document}» đã được ghi: tỉnh được phân bổ {format_count(existing.quantity)} "
+            f"máy ngày {existing.received_on:%d/%m/%Y} (chưa hủy). Không ghi cùng một văn bản hai lần; nếu số đã ghi "
+            "bị sai, hãy hủy nó rồi ghi lại.", "source_document")
     row = ProvinceAllocation(quantity=quantity, received_on=received_on, source_document=source_document,
-                             note=(note or "").strip() or None, created_by_id=actor.id if actor else None)
+                             document_key=key, note=(note or "").strip() or None, created_by_id=actor.id if actor else None)
     session.add(row)
     session.flush()
     audit.record(session, actor, "province_allocation.create", "province_allocation", row.id,

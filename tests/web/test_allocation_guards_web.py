@@ -1,5 +1,6 @@
 """Allocations through the screens: their dates kept within the programme (from the day Thông tư
-14/2022/TT-BTTTT took effect, 12/12/2022, to today), the commune's and the province's."""
+14/2022/TT-BTTTT took effect, 12/12/2022, to today), the commune's and the province's; one live allocation
+per document; E2 re-checks when the first allocation date moves; one draft list at a time."""
 from __future__ import annotations
 
 import datetime as dt
@@ -102,3 +103,44 @@ def test_voiding_the_first_allocation_puts_an_eligible_check_it_overturns_on_the
     assert "Hồ sơ cần kiểm tra lại điều kiện E2" in page
     assert f'<a href="/ho-so/{aid}">{code}</a> (Đủ điều kiện)' in page
     assert "ngày 01/01/2024, trước ngày phân bổ điện thoại cho địa phương (01/06/2024)" in page
+
+
+def test_the_same_commune_allocation_sent_twice_is_recorded_once(app, data):
+    clerk = client_as(app, "clerk")
+    form = {"quantity": "1", "allocated_on": "01/11/2026" if TODAY >= dt.date(2026, 11, 1) else f"{TODAY:%d/%m/%Y}",
+            "source_document": "Công văn số 300/SKHCN-BCVT"}
+    assert clerk.post("/danh-sach/phan-bo", data=form).status_code == 302
+    for typed in ("Công văn số 300/SKHCN-BCVT", "công văn số 300 / skhcn - bcvt"):
+        r = clerk.post("/danh-sach/phan-bo", data=dict(form, source_document=typed))
+        assert r.status_code == 422
+        assert ("Văn bản «Công văn số 300/SKHCN-BCVT» đã được ghi: phân bổ 1 máy ngày "
+                f"{form['allocated_on']} (chưa hủy)") in html(r)
+    assert count(app, Allocation) == 1
+    s = sessionmaker(app)()
+    first = s.scalar(select(Allocation.id))
+    s.close()
+    # voided, the document can be recorded again (the corrected allocation)
+    approver = client_as(app, "approver")
+    assert approver.post(f"/danh-sach/phan-bo/{first}/huy", data={"reason": "Nhập nhầm số máy"}).status_code == 302
+    assert clerk.post("/danh-sach/phan-bo", data=dict(form, quantity="2")).status_code == 302
+    s = sessionmaker(app)()
+    assert [(a.quantity, a.voided_at is None) for a in s.scalars(select(Allocation).order_by(Allocation.id))] == [
+        (1, False), (2, True)]
+    s.close()
+
+
+def test_the_same_province_allocation_sent_twice_is_recorded_once(app, data):
+    from tests.factories import user
+
+    s = sessionmaker(app)()
+    user(s, "province_officer", "province_officer", row=True)
+    s.commit()
+    s.close()
+    officer = client_as(app, "province_officer")
+    form = {"quantity": "10", "allocated_on": "12/12/2022", "source_document": "QĐ 100/QĐ-BKHCN"}
+    assert officer.post("/tinh/nhan", data=form).status_code == 302
+    r = officer.post("/tinh/nhan", data=dict(form, source_document="qđ 100/qđ-bkhcn"))
+    assert r.status_code == 422
+    assert "Văn bản «QĐ 100/QĐ-BKHCN» đã được ghi: tỉnh được phân bổ 10 máy ngày 12/12/2022 (chưa hủy)" in html(r)
+    assert count(app, ProvinceAllocation) == 1
+
