@@ -17,7 +17,8 @@ PEOPLE = [("Nguyễn Thị Ánh Tuyết", "082175004321", 1975, "F"), ("Trần V
 
 @pytest.fixture
 def two_lists(session, clerk, tt14):
-    """Two lists made on 01/07/2025, one household each: list 01 is the first."""
+    """Two lists made on 01/07/2025, one household each: list 01 is the first (submitted before the
+    second is drafted)."""
     for i, (name, cccd, year, sex) in enumerate(PEOPLE):
         h = households.register_household(session, households.HouseholdInput(
             code=f"SQ{i:03d}", head_name=name, hamlet="Ấp Phú Hòa", category="poor", head_birth_year=year,
@@ -26,6 +27,7 @@ def two_lists(session, clerk, tt14):
         factories.eligible(session, clerk, h, received_on=D(2025, 3, 3 + i), on=D(2025, 6, 30))
     factories.allocation(session, clerk, 2, D(2025, 6, 1))
     first = factories.proposal_list(session, clerk, created_on=D(2025, 7, 1), count=1)[0]
+    lists.submit_list(session, first, clerk)  # one draft at a time: the first goes to the approver
     second = factories.proposal_list(session, clerk, created_on=D(2025, 7, 1), count=1)[0]
     return first, second
 

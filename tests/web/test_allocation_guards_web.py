@@ -144,3 +144,18 @@ def test_the_same_province_allocation_sent_twice_is_recorded_once(app, data):
     assert "Văn bản «QĐ 100/QĐ-BKHCN» đã được ghi: tỉnh được phân bổ 10 máy ngày 12/12/2022 (chưa hủy)" in html(r)
     assert count(app, ProvinceAllocation) == 1
 
+
+def test_a_second_new_list_is_refused_while_the_draft_is_open(app, data):
+    from subsidy.models import ProposalList
+    from tests.web.test_applications_web import make_application
+
+    for hid in data["households"][:2]:
+        make_application(app, hid)
+    clerk = client_as(app, "clerk")
+    assert clerk.post("/danh-sach/phan-bo", data={"quantity": "3", "allocated_on": f"{TODAY:%d/%m/%Y}",
+                                                   "source_document": "Công văn số 5/STTTT"}).status_code == 302
+    assert clerk.post("/danh-sach/lap", data={"count": "1"}).status_code == 302
+    r = clerk.post("/danh-sach/lap", data={"count": "1"})  # the double click
+    assert r.status_code == 422
+    assert f"Xã đang có một dự thảo danh sách đề nghị chưa trình phê duyệt (lập ngày {TODAY:%d/%m/%Y}, 1 hộ)" in html(r)
+    assert count(app, ProposalList) == 1

@@ -152,10 +152,21 @@ def build_proposal_list(session: Session, actor: User | None, *, count: int | No
 
     ``count``: how many to propose (default: as many as the quota allows); asking for more than
     the quota left is refused, as is building with no place left or nobody waiting (ServiceError).
+    Refused (Conflict) while the commune has an open draft (open_draft): one draft at a time, which
+    the clerk completes with promote_waiting or cancels.
     Returns the list with its applications proposed. Source: domain.md §3, §5.
     """
     commune_id = actor_commune(session, actor)
     q = allocations.quota(session, lock=True, commune_id=commune_id)
+    if (draft := open_draft(session, commune_id)) is not None:
+        # One working draft per commune: a second click on «Lập danh sách đề nghị mới» (or a
+        # second clerk) would otherwise split the head of the waiting list over two drafts.
+        # The lock above serialises two builds, so the second one finds the first's draft here.
+        size = session.scalar(select(func.count(Application.id)).where(Application.proposal_list_id == draft.id))
+        raise Conflict(
+            f"Xã đang có một dự thảo danh sách đề nghị chưa trình phê duyệt (lập ngày {draft.created_on:%d/%m/%Y}, "
+            f"{size} hộ). Mỗi lúc chỉ lập một dự thảo: hãy mở dự thảo đó để xem lại, bổ sung hộ («Bổ sung vào danh "
+            "sách đang lập») rồi trình phê duyệt, hoặc hủy nó trước khi lập danh sách mới.")
     if q.allocated == 0:
         raise ServiceError("Chưa ghi nhận phân bổ máy nào cho xã. Hãy ghi phân bổ (số máy, văn bản) trước khi lập danh sách.")
     if q.left <= 0:
