@@ -303,6 +303,15 @@ def check(application_id: int):
     return redirect(url_for("applications.show", application_id=app.id))
 
 
+def _submitted_valid(form) -> bool:
+    """``form.validate_on_submit()`` of a form on the application's page; a missing or stale CSRF
+    token aborts with 400, as the page's buttons answer it, rather than showing the page again."""
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)
+    return valid
+
+
 @bp.route("/<int:application_id>/thiet-bi", methods=["POST"])
 @roles_required("clerk")
 def prior_device(application_id: int):
@@ -311,10 +320,7 @@ def prior_device(application_id: int):
     session = db_session()
     app = _load(application_id)
     form = PriorDeviceForm()
-    valid = form.validate_on_submit()
-    if "csrf_token" in form.errors:
-        abort(400)  # no or a stale token: answered as the page's buttons are
-    if not valid:
+    if not _submitted_valid(form):
         return _show(app, prior_form=form, status=422)
     try:
         svc.record_prior_device(session, app.household, form.prior_device.data, form.prior_device_detail.data,
@@ -337,10 +343,7 @@ def purchase_date(application_id: int):
     session = db_session()
     app = _load(application_id)
     form = PurchaseDateForm()
-    valid = form.validate_on_submit()
-    if "csrf_token" in form.errors:
-        abort(400)  # no or a stale token: answered as the page's buttons are
-    if not valid:
+    if not _submitted_valid(form):
         return _show(app, purchase_form=form, status=422)
     try:
         svc.set_purchase_date(session, app, form.purchase_date.data, form.evidence_note.data, current_user)
