@@ -103,6 +103,19 @@ def test_a_masked_searcher_cannot_walk_a_number_on_the_pages(app, seeded, role, 
 
 
 @pytest.mark.parametrize("path", ("/ho-gia-dinh/", "/ho-so/"))
+def test_a_whole_number_typed_with_spaces_is_one_number_for_a_masked_searcher(app, seeded, path):
+    client = app.test_client()
+    assert login(client, seeded["accounts"]["province_officer"]).status_code == 302
+    spaced_phone = f"{PHONE[:4]} {PHONE[4:7]} {PHONE[7:]}"        # 0973 512 468
+    spaced_cccd = f"{CCCD[:3]} {CCCD[3:6]} {CCCD[6:]}"            # 082 043 337630
+    for q in (spaced_phone, spaced_cccd, f"{NAME} {spaced_phone}"):
+        assert _web_finds(client, path, q), (path, q)
+    # Parts that do not make a whole number stay separate words: each must be shown or whole.
+    for q in (f"{PHONE[:4]} {PHONE[4:7]}", f"{CCCD[:3]} {CCCD[3:6]} {CCCD[6:9]}"):
+        assert not _web_finds(client, path, q), (path, q)
+
+
+@pytest.mark.parametrize("path", ("/ho-gia-dinh/", "/ho-so/"))
 def test_commune_staff_still_find_by_any_fragment(app, seeded, path):
     client = app.test_client()
     assert login(client, seeded["accounts"]["clerk"]).status_code == 302

@@ -56,7 +56,8 @@ def search_condition(query: str, exact: bool = False, *, personal: bool = False)
     """
     conds = []
     indexed = []  # the words every matching key holds: what the trigram prefilter may ask for
-    for token in search_tokens(query):
+    tokens = search_tokens(query)
+    for token in (tokens if personal else _spaced_numbers_joined(tokens)):
         # autoescape: a % or _ reaching the pattern is matched literally, never as a wildcard.
         if token.isdigit() and not personal:
             cond, held = _shown_number(token)
@@ -86,6 +87,30 @@ def search_condition(query: str, exact: bool = False, *, personal: bool = False)
         return words
     same = or_(Household.code == typed, Household.citizen_id == typed)
     return or_(words, same)
+
+
+#: Lengths of a whole number a masked searcher may type: a CMND (9), a phone (10, or 11 with 84),
+#: a CCCD (12).
+_WHOLE_NUMBER_LENGTHS = range(9, 13)
+
+
+def _spaced_numbers_joined(tokens: list[str]) -> list[str]:
+    """``tokens`` with each run of two or more words of digits joined when together they are as
+    long as a whole CCCD, CMND or phone (9–12 digits): «0973 512 468», as a phone is written on
+    paper, is one number. Only for a masked searcher, who finds numbers whole or by their shown
+    tail only: the joined word is matched like any other (:func:`_shown_number`)."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if token.isdigit():
+            run.append(token)
+            continue
+        joined = "".join(run)
+        out += [joined] if len(run) > 1 and len(joined) in _WHOLE_NUMBER_LENGTHS else run
+        run = []
+        if token:
+            out.append(token)
+    return out
 
 
 def _shown_number(digits: str) -> tuple[ColumnElement[bool], list[str]]:
