@@ -86,7 +86,13 @@ def _tries(database_url: str, log: Path, storage: str, prefix: str) -> tuple[dic
                 answers[code].append(_post(base, code))
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            # gunicorn gives its workers graceful_timeout (30 s) to finish; a worker caught while
+            # being replaced (every 3 requests here) can use all of it on a loaded machine.
+            proc.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
     pids = set(re.findall(r'^<(\d+)> "POST /tra-cuu HTTP/1.1" \d{3}$', log.read_text(), flags=re.M))
     return answers, pids
 
