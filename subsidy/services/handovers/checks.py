@@ -101,11 +101,10 @@ def _same_person_name(typed: str, on_file: str) -> bool:
     a name typed without any diacritics (a keyboard without Vietnamese input) is compared folded
     (vn.fold), but a name typed with diacritics must carry the same ones, since «Ánh» and «Anh»
     are two names (domain.md §9: search folds, names do not)."""
-    if vn.fold(typed) != vn.fold(on_file):
+    folded, spaced = vn.fold(typed), " ".join(typed.lower().split())
+    if folded != vn.fold(on_file):
         return False
-    if vn.fold(typed) == " ".join(typed.lower().split()):
-        return True
-    return " ".join(typed.lower().split()) == " ".join(on_file.lower().split())
+    return folded == spaced or spaced == " ".join(on_file.lower().split())
 
 
 def _recipient_of_household(session: Session, household: Household, name: str, citizen_id: str,
@@ -153,7 +152,6 @@ def _recipient_of_household(session: Session, household: Household, name: str, c
         errors["recipient_citizen_id"] = (
             f"Số định danh {citizen_id} không khớp với số định danh đã ghi của {name} trong hộ này "
             f"({vn.mask_id(same_name)}). Hãy kiểm tra lại CCCD trên giấy tờ của người nhận.")
-        return name
     return name
 
 
