@@ -236,6 +236,12 @@ def handover_chart(labels: Sequence[str], values: Sequence[int], width: float,
     return d
 
 
+def _label_drop(size: float) -> float:
+    """Where reportlab's Label puts a one-line text's baseline, from the middle of its anchor, in
+    points (no padding, leading 1.2 × ``size``: half the leading up, then the leading ÷ 1.2 down)."""
+    return 0.5 * (size * 1.2) - (size * 1.2) * (1 / 1.2)
+
+
 class _PlainLabelsBarChart(HorizontalBarChart):
     """reportlab's horizontal bar chart with its hamlet names and bar values drawn as plain strings.
 
@@ -261,14 +267,14 @@ class _PlainLabelsBarChart(HorizontalBarChart):
             self.barLabelFormat = fmt
         names, style = axis.labels, self.barLabels
         size = names.fontSize
-        drop = 0.5 * (size * 1.2) - (size * 1.2) * (1 / 1.2)  # Label's baseline from its anchor
+        drop = _label_drop(size)
         for i, name in enumerate(axis.categoryNames or ()):  # boxAnchor "e": ends at the anchor
             if name:
                 y = axis._y + (i + names.labelPosFrac) * axis._barWidth + names.dy + drop
                 g.add(String(axis._x + names.dx - stringWidth(name, names.fontName, size), y, name,
                              fontName=names.fontName, fontSize=size, fillColor=names.fillColor))
         size = style.fontSize
-        drop = 0.5 * (size * 1.2) - (size * 1.2) * (1 / 1.2)
+        drop = _label_drop(size)
         for row, bars in enumerate(self._barPositions):  # boxAnchor "w": starts at the bar's end
             for col, (x, y, width, height) in enumerate(bars):
                 text = fmt(self.data[row][col]) if fmt else ""
