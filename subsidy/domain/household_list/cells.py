@@ -99,7 +99,7 @@ def normalize_household_code(raw: str | None) -> str:
         raise vn.VnValueError(
             "Chưa nhập mã hộ. Hãy chép mã hộ từ danh sách rà soát hộ nghèo, hộ cận nghèo, ví dụ 8250419218."
         )
-    shown = code if len(code) <= 40 else code[:40] + "…"
+    shown = vn.echo(code)
     bad = next((ch for ch in code if not _CODE_CHAR.fullmatch(ch)), None)
     if bad is not None:
         if not bad.isprintable():

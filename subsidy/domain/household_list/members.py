@@ -90,7 +90,7 @@ def tidy_relation(value: Any) -> str | None:
         return None
     if len(text) > RELATION_MAX_LENGTH:
         raise vn.VnValueError(
-            f"Quan hệ với chủ hộ «{text[:40]}…» dài quá {RELATION_MAX_LENGTH} ký tự: ghi ngắn gọn, ví dụ "
+            f"Quan hệ với chủ hộ «{vn.echo(text)}» dài quá {RELATION_MAX_LENGTH} ký tự: ghi ngắn gọn, ví dụ "
             "Vợ, Chồng, Con, Mẹ, Cháu."
         )
     if text.isupper() or text.islower():
