@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from subsidy.domain import household_list as hl
 from subsidy.domain.calendar import today_vn
-from subsidy.domain.vn import format_money
+from subsidy.domain.vn import format_count
 from subsidy.services.errors import ServiceError
 from subsidy.services.importer.xml_guard import UnsafeXml, scan_xml_parts
 
@@ -451,14 +451,14 @@ def _parse_rows(header: hl.Header, head: list[Sequence[Any]], rest: Iterator[Seq
                 households += r.skip_reason is None and r.head is None  # members are not households
                 if households > limits.max_rows or filled > 2 * limits.max_rows + 1000:
                     raise ImportFileError(
-                        f"Tệp «{filename}» có hơn {format_money(limits.max_rows)} dòng dữ liệu, vượt giới "
+                        f"Tệp «{filename}» có hơn {format_count(limits.max_rows)} dòng dữ liệu, vượt giới "
                         "hạn cho một lần nhập. Hãy chia danh sách thành nhiều tệp nhỏ hơn."
                     )
             results.append(r)
             if number % 1000 == 0:
                 if time.monotonic() > deadline:
                     raise ImportFileError(
-                        f"Đọc tệp «{filename}» quá {limits.max_seconds} giây (mới đến dòng {format_money(number)}) nên "
+                        f"Đọc tệp «{filename}» quá {limits.max_seconds} giây (mới đến dòng {format_count(number)}) nên "
                         "dừng lại. Hãy mở tệp bằng Excel, xóa các trang tính và định dạng không cần thiết, lưu lại "
                         "dạng «Excel Workbook (.xlsx)» thông thường, hoặc chia danh sách thành nhiều tệp.")
                 if progress is not None:
