@@ -285,12 +285,8 @@ def check_upload(data: bytes, filename: str, limits: ImportLimits) -> str:
     if fmt != "csv":
         return fmt
     candidates = _csv_candidates(data, filename)
-    head: list[Sequence[Any]] = []
     try:
-        for row in candidates[0][2]():
-            head.append(row)
-            if len(head) >= hl.HEADER_SEARCH_ROWS:
-                break
+        head = list(islice(candidates[0][2](), hl.HEADER_SEARCH_ROWS))
     except csv.Error as err:
         raise ImportFileError(f"Không đọc được nội dung tệp «{filename}»: {err}. {_FIX_HINT}") from err
     try:
