@@ -141,6 +141,16 @@ def test_the_province_approver_approves_a_list_of_a_commune_the_province_approve
     assert s.get(ProposalList, list_id).status == "approved"
     s.close()
     assert "Không có danh sách nào đang chờ" in _text(client.get("/tinh/phe-duyet"))
+    # The list's files carry CCCD and phone in full: the province's roles may not take them, so
+    # the page offers no link that would answer 403.
+    approved = _text(client.get(f"/danh-sach/{list_id}"))
+    assert "Tải về" not in approved and "phe-duyet.pdf" not in approved and "de-nghi.xlsx" not in approved
+    assert client.get(f"/danh-sach/{list_id}/phe-duyet.pdf").status_code == 403
+    from tests.conftest import login
+    commune_clerk = app.test_client()
+    assert login(commune_clerk, "canbo-b").status_code == 302
+    own = _text(commune_clerk.get(f"/danh-sach/{list_id}"))
+    assert "Tải về" in own and "phe-duyet.pdf" in own and "de-nghi.xlsx" in own
 
 
 def test_a_commune_recording_more_than_the_province_divided_is_said_in_words(app, client, login_as):
