@@ -18,6 +18,17 @@ def _pager(resp) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(0))).strip() if m else ""
 
 
+def _answers_first_or_last(client, url: str, total: int) -> None:
+    """``url`` lists ``total`` items over two pages: each of ODD answers 200 with page 1, or page 2 past the end."""
+    first, last = f"Trang 1/2 · {total} mục Sau ›", f"‹ Trước Trang 2/2 · {total} mục"
+    assert _pager(client.get(url)) == first
+    for raw in ODD:
+        resp = client.get(f"{url}?page={raw}")
+        assert resp.status_code == 200, raw
+        past_end = raw.isascii() and raw.isdigit() and (len(raw) > 1 or int(raw) > 2)
+        assert _pager(resp) == (last if past_end else first), raw
+
+
 def test_the_household_list_answers_its_first_or_last_page(app, client, login_as):
     login_as("clerk")
     s = app.extensions["subsidy.sessionmaker"]()
@@ -25,12 +36,7 @@ def test_the_household_list_answers_its_first_or_last_page(app, client, login_as
         factories.household(s, head_name=f"Hộ Số {i:02d}")
     s.commit()
     s.close()
-    assert _pager(client.get("/ho-gia-dinh/")) == "Trang 1/2 · 55 mục Sau ›"
-    for raw in ODD:
-        resp = client.get(f"/ho-gia-dinh/?page={raw}")
-        assert resp.status_code == 200, raw
-        past_end = raw.isascii() and raw.isdigit() and (len(raw) > 1 or int(raw) > 2)
-        assert _pager(resp) == ("‹ Trước Trang 2/2 · 55 mục" if past_end else "Trang 1/2 · 55 mục Sau ›"), raw
+    _answers_first_or_last(client, "/ho-gia-dinh/", 55)
     last = client.get(f"/ho-gia-dinh/?page={10 ** 30}").get_data(as_text=True)
     assert all(f"Hộ Số {i:02d}" in last for i in range(50, 55)) and "Hộ Số 49" not in last
 
@@ -46,9 +52,4 @@ def test_the_audit_log_answers_its_first_or_last_page(app, client, login_as):
         audit.record(s, None, "household.update", "household", h.id, {"note": [None, "x"]})
     s.commit()
     s.close()
-    assert _pager(client.get("/quan-tri/nhat-ky")) == "Trang 1/2 · 52 mục Sau ›"
-    for raw in ODD:
-        resp = client.get(f"/quan-tri/nhat-ky?page={raw}")
-        assert resp.status_code == 200, raw
-        past_end = raw.isascii() and raw.isdigit() and (len(raw) > 1 or int(raw) > 2)
-        assert _pager(resp) == ("‹ Trước Trang 2/2 · 52 mục" if past_end else "Trang 1/2 · 52 mục Sau ›"), raw
+    _answers_first_or_last(client, "/quan-tri/nhat-ky", 52)
