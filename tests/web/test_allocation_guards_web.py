@@ -27,6 +27,17 @@ def count(app, model) -> int:
         s.close()
 
 
+def province_officer(app):
+    """A test client signed in as a province officer, created for the test."""
+    from tests.factories import user
+
+    s = sessionmaker(app)()
+    user(s, "province_officer", "province_officer", row=True)
+    s.commit()
+    s.close()
+    return client_as(app, "province_officer")
+
+
 @pytest.mark.parametrize("typed", ["01/01/1900", "01/01/2020", "11/12/2022"])
 def test_a_commune_allocation_dated_before_the_programme_is_given_back(app, data, typed):
     clerk = client_as(app, "clerk")
@@ -55,13 +66,7 @@ def test_a_commune_allocation_on_the_first_day_and_today_is_recorded_not_tomorro
 
 
 def test_the_province_allocation_dated_before_the_programme_is_given_back(app, data):
-    from tests.factories import user
-
-    s = sessionmaker(app)()
-    user(s, "province_officer", "province_officer", row=True)
-    s.commit()
-    s.close()
-    officer = client_as(app, "province_officer")
+    officer = province_officer(app)
     r = officer.post("/tinh/nhan", data={"quantity": "10", "allocated_on": "01/01/2019",
                                         "source_document": "QĐ 100/QĐ-BKHCN"})
     body = html(r)
@@ -130,13 +135,7 @@ def test_the_same_commune_allocation_sent_twice_is_recorded_once(app, data):
 
 
 def test_the_same_province_allocation_sent_twice_is_recorded_once(app, data):
-    from tests.factories import user
-
-    s = sessionmaker(app)()
-    user(s, "province_officer", "province_officer", row=True)
-    s.commit()
-    s.close()
-    officer = client_as(app, "province_officer")
+    officer = province_officer(app)
     form = {"quantity": "10", "allocated_on": "12/12/2022", "source_document": "QĐ 100/QĐ-BKHCN"}
     assert officer.post("/tinh/nhan", data=form).status_code == 302
     r = officer.post("/tinh/nhan", data=dict(form, source_document="qđ 100/qđ-bkhcn"))
