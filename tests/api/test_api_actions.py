@@ -42,6 +42,14 @@ def _post(client, path: str, token: str, body: Any):
     return client.post("/api/v1" + path, json=body, headers=bearer(token))
 
 
+def _refused_correction(client, desk, body: Any) -> list[dict[str, str]]:
+    """The clerk's correction ``body`` to the ``cash`` application: answered 422 as the OpenAPI document
+    says; returns its ``errors`` (``[{"name", "reason"}]``)."""
+    resp = _post(client, f"/applications/{desk['apps']['cash']}/corrections", desk["tokens"]["clerk"], body)
+    assert conforms(resp, "/applications/{application_id}/corrections", "POST").status_code == 422
+    return resp.get_json()["errors"]
+
+
 def test_a_corrected_purchase_date_turns_e5_from_failed_to_passed(app, client, desk, read_session):
     tok = desk["tokens"]["clerk"]
     cash = desk["apps"]["cash"]
@@ -63,12 +71,10 @@ def test_a_corrected_purchase_date_turns_e5_from_failed_to_passed(app, client, d
 def test_correction_errors_say_each_field(client, desk):
     tok = desk["tokens"]["clerk"]
     cash = desk["apps"]["cash"]
-    resp = _post(client, f"/applications/{cash}/corrections", tok, {"purchase_date": "01/12/2023", "recheck": "yes"})
-    conforms(resp, "/applications/{application_id}/corrections", "POST")
-    assert resp.status_code == 422
-    assert {e["name"] for e in resp.get_json()["errors"]} == {"purchase_date", "recheck"}
-    resp = _post(client, f"/applications/{cash}/corrections", tok, {"received_on": "2099-01-01", "reason": ""})
-    assert resp.status_code == 422 and {e["name"] for e in resp.get_json()["errors"]} == {"received_on", "reason"}
+    errors = _refused_correction(client, desk, {"purchase_date": "01/12/2023", "recheck": "yes"})
+    assert {e["name"] for e in errors} == {"purchase_date", "recheck"}
+    errors = _refused_correction(client, desk, {"received_on": "2099-01-01", "reason": ""})
+    assert {e["name"] for e in errors} == {"received_on", "reason"}
     assert _post(client, f"/applications/{cash}/corrections", tok, ["not", "an", "object"]).status_code == 422
     assert _post(client, f"/applications/{cash}/corrections", tok, {"reason": "x", "note": "y"}).status_code == 422
     assert _post(client, "/applications/999999/corrections", tok, {"reason": "x"}).status_code == 404
@@ -76,10 +82,7 @@ def test_correction_errors_say_each_field(client, desk):
 
 @pytest.mark.parametrize("name", ["reason", "received_on", "support_form"])
 def test_a_null_where_the_schema_has_no_null_is_422_naming_the_field(client, desk, name):
-    body = {"reason": "Sửa lỗi gõ", name: None}
-    resp = _post(client, f"/applications/{desk['apps']['cash']}/corrections", desk["tokens"]["clerk"], body)
-    assert conforms(resp, "/applications/{application_id}/corrections", "POST").status_code == 422
-    assert name in {e["name"] for e in resp.get_json()["errors"]}
+    assert name in {e["name"] for e in _refused_correction(client, desk, {"reason": "Sửa lỗi gõ", name: None})}
 
 
 def test_null_clears_the_purchase_date_and_evidence_the_schema_lets_be_null(client, desk):
@@ -91,20 +94,16 @@ def test_null_clears_the_purchase_date_and_evidence_the_schema_lets_be_null(clie
 
 
 def test_a_day_of_the_right_form_that_does_not_exist_is_said_so(client, desk):
-    tok = desk["tokens"]["clerk"]
-    cash = desk["apps"]["cash"]
-    resp = _post(client, f"/applications/{cash}/corrections", tok, {"purchase_date": "2025-02-31", "reason": "x"})
-    conforms(resp, "/applications/{application_id}/corrections", "POST")
-    assert resp.status_code == 422
-    assert resp.get_json()["errors"] == [{"name": "purchase_date", "reason": (
-        "ngày «2025-02-31» không có: tháng 2 năm 2025 chỉ có 28 ngày, không có ngày 31; hãy kiểm tra lại ngày, "
-        "viết dạng YYYY-MM-DD")}]
-    resp = _post(client, f"/applications/{cash}/corrections", tok, {"received_on": "2024-13-01", "reason": "x"})
-    assert resp.get_json()["errors"] == [{"name": "received_on", "reason": (
-        "ngày «2024-13-01» không có: không có tháng 13 (tháng phải từ 1 đến 12); hãy kiểm tra lại ngày, "
-        "viết dạng YYYY-MM-DD")}]
-    resp = _post(client, f"/applications/{cash}/corrections", tok, {"purchase_date": "31/01/2025", "reason": "x"})
-    assert resp.get_json()["errors"] == [{"name": "purchase_date", "reason": "phải là ngày dạng YYYY-MM-DD, năm 2000–2099"}]
+    assert _refused_correction(client, desk, {"purchase_date": "2025-02-31", "reason": "x"}) == [
+        {"name": "purchase_date", "reason": (
+            "ngày «2025-02-31» không có: tháng 2 năm 2025 chỉ có 28 ngày, không có ngày 31; hãy kiểm tra lại ngày, "
+            "viết dạng YYYY-MM-DD")}]
+    assert _refused_correction(client, desk, {"received_on": "2024-13-01", "reason": "x"}) == [
+        {"name": "received_on", "reason": (
+            "ngày «2024-13-01» không có: không có tháng 13 (tháng phải từ 1 đến 12); hãy kiểm tra lại ngày, "
+            "viết dạng YYYY-MM-DD")}]
+    assert _refused_correction(client, desk, {"purchase_date": "31/01/2025", "reason": "x"}) == [
+        {"name": "purchase_date", "reason": "phải là ngày dạng YYYY-MM-DD, năm 2000–2099"}]
 
 
 @pytest.mark.parametrize("role", ["approver", "admin", "radio"])
