@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -62,12 +61,6 @@ return {0, 0}
 _REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://")
 
 
-@dataclass(frozen=True)
-class _Window:
-    item: RateLimitItem
-    key: str  # client address or "code:<code>"
-
-
 class StatusLimits:
     """The status check's windows for one app: ``check(client, code_key)`` counts one try."""
 
@@ -75,6 +68,9 @@ class StatusLimits:
         cfg = app.config
         self.enabled = bool(cfg.get("RATELIMIT_ENABLED", True))
         self.prefix = cfg.get("RATELIMIT_KEY_PREFIX") or ""
+        # What comes before a window's key (client address or "code:<code>") in its identifiers:
+        # Flask-Limiter's key prefix, when one is set.
+        self._head: tuple[str, ...] = (self.prefix,) if self.prefix else ()
         uri = cfg.get("RATELIMIT_STORAGE_URI") or "memory://"
         fixed = (cfg.get("RATELIMIT_STRATEGY") or "fixed-window") == "fixed-window"
         self._pool = None
@@ -92,16 +88,6 @@ class StatusLimits:
             self._pool = self._redis.connection_pool
             self._sha = hashlib.sha1(_LUA.encode(), usedforsecurity=False).hexdigest()
 
-    def windows(self, client: str, code_key: str) -> list[_Window]:
-        """Every window in the order they are counted: shortest first, the code's before the
-        client's for the same length (Flask-Limiter's order for the decorators they replace)."""
-        return [_Window(item, code_key if of_code else client)
-                for item, of_code in _ordered(code_limit(), client_limit())]
-
-    def _identifiers(self, window: _Window) -> list[str]:
-        ids = [window.key, ENDPOINT]
-        return [self.prefix, *ids] if self.prefix else ids
-
     def check(self, client: str, code_key: str) -> None:
         """Count one try of ``client`` (its address) on ``code_key`` in every window; raise
         werkzeug's TooManyRequests (429) with ``retry_after`` (seconds until the broken window
@@ -109,23 +95,20 @@ class StatusLimits:
         with Flask-Limiter's defaults: the check never runs unguarded."""
         if not self.enabled:
             return
+        ordered = _ordered(code_limit(), client_limit())
         if self._pool is not None:
-            ordered = _ordered(code_limit(), client_limit())
-            head = (self.prefix,) if self.prefix else ()
-            keys = [f"{RedisStorage.PREFIX}:{item.key_for(*head, code_key if of_code else client, ENDPOINT)}"
+            keys = [f"{RedisStorage.PREFIX}:{item.key_for(*self._head, code_key if of_code else client, ENDPOINT)}"
                     for item, of_code in ordered]
             broken, ttl = self._evalsha(keys, _script_args(ordered))
             if broken:
                 raise TooManyRequests(retry_after=max(1, int(ttl)))
             return
-        windows = self.windows(client, code_key)
         strategy = limiter.limiter
-        for w in windows:
-            ids = self._identifiers(w)
-            if not strategy.hit(w.item, *ids):
-                reset = strategy.get_window_stats(w.item, *ids).reset_time
+        for item, of_code in ordered:
+            ids = (*self._head, code_key if of_code else client, ENDPOINT)
+            if not strategy.hit(item, *ids):
+                reset = strategy.get_window_stats(item, *ids).reset_time
                 raise TooManyRequests(retry_after=max(1, int(reset - time.time())))
-
 
     def _evalsha(self, keys: list[str], args: list[Any]) -> list[int]:
         """Run the script (EVALSHA) on an idle connection and return its reply. A server that does
@@ -189,7 +172,9 @@ def code_limit() -> str:
 
 @lru_cache(maxsize=16)
 def _ordered(code: str, client: str) -> tuple[tuple[RateLimitItem, bool], ...]:
-    """(item, is a per-code window) for both limit strings, shortest window first (stable)."""
+    """(item, is a per-code window) for both limit strings in the order they are counted: shortest
+    window first, the code's before the client's for the same length (a stable sort: Flask-Limiter's
+    order for the decorators they replace)."""
     both = [(i, True) for i in parse_many(code)] + [(i, False) for i in parse_many(client)]
     return tuple(sorted(both, key=lambda p: p[0].GRANULARITY.seconds * p[0].multiples))
 
