@@ -14,13 +14,12 @@ A refusal by the state (handed over: void first; nothing changed) is 409; a wron
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Response, g, jsonify, request
 
 from subsidy import jobs as job_queue
-from subsidy.api.v1 import ApiProblem, _iso, application_json, bp, iso_day, iso_day_reason, token_required
+from subsidy.api.v1 import ApiProblem, _iso, application_json, body_day, bp, token_required
 from subsidy.domain.labels import JOB_LABELS, OUTCOME_LABELS
 from subsidy.domain.list_views import ListFilters
 from subsidy.domain.scope import sees_personal_data
@@ -50,22 +49,6 @@ def _body(allowed: set[str]) -> dict[str, Any]:
         raise ApiProblem(422, f"Trường không được nhận: {', '.join(unknown)}.",
                          errors=[{"name": k, "reason": "không có trường này"} for k in unknown])
     return body
-
-
-def _day(body: dict[str, Any], name: str, errors: list[dict[str, str]], default: dt.date | None,
-         *, nullable: bool = False) -> dt.date | None:
-    """The ISO date ``body[name]`` (``default`` when left out); null only where the OpenAPI schema
-    allows it (``nullable``: the date is cleared), otherwise a reason is appended to ``errors``."""
-    if name not in body:
-        return default
-    raw = body[name]
-    if raw is None and nullable:
-        return None
-    try:
-        return iso_day(raw)
-    except ValueError as err:
-        errors.append({"name": name, "reason": iso_day_reason(err)})
-        return default
 
 
 def _text(body: dict[str, Any], name: str, errors: list[dict[str, str]], default: str | None,
@@ -99,9 +82,9 @@ def correct_application(application_id: int) -> Response:
     body = _body({"received_on", "support_form", "purchase_date", "evidence_note", "reason", "recheck"})
     errors: list[dict[str, str]] = []
     data = corrections.CorrectionInput(
-        received_on=_day(body, "received_on", errors, appl.received_on),
+        received_on=body_day(body, "received_on", errors, appl.received_on),
         support_form=_text(body, "support_form", errors, appl.support_form, 20) or "",
-        purchase_date=_day(body, "purchase_date", errors, appl.purchase_date, nullable=True),
+        purchase_date=body_day(body, "purchase_date", errors, appl.purchase_date, nullable=True),
         evidence_note=_text(body, "evidence_note", errors, appl.evidence_note, 500, nullable=True),
         reason=_text(body, "reason", errors, "", 500) or "",
     )

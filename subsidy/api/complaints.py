@@ -13,7 +13,6 @@ cases is audited (api.complaint.read / api.complaint.list). Registered on v1's b
 """
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from typing import Any
 
@@ -21,7 +20,7 @@ from flask import Response, g, jsonify, request
 from sqlalchemy import select
 
 from subsidy.api.v1 import (
-    COUNTS_ROLES, ApiProblem, Params, _audit_read, _iso, _narrow_to_commune, _paged, bp, iso_day, iso_day_reason,
+    COUNTS_ROLES, ApiProblem, Params, _audit_read, _iso, _narrow_to_commune, _paged, body_day, bp,
     token_required,
 )
 from subsidy.domain.calendar import month_bounds, today_vn
@@ -115,17 +114,6 @@ def complaint(complaint_id: int) -> Response:
     return jsonify(body)
 
 
-def _body_date(body: dict[str, Any], name: str, errors: list[dict[str, str]]) -> dt.date | None:
-    raw = body.get(name)
-    if raw is None:
-        return None
-    try:
-        return iso_day(raw)
-    except ValueError as err:
-        errors.append({"name": name, "reason": iso_day_reason(err)})
-        return None
-
-
 @bp.route("/complaints", methods=["POST"])
 @token_required("clerk")
 def create_complaint() -> Response:
@@ -179,10 +167,10 @@ def create_complaint() -> Response:
         kind=choice("kind", KINDS) or "", filer=choice("filer", tuple(COMPLAINT_FILER_LABELS), "head") or "",
         channel=choice("channel", tuple(COMPLAINT_CHANNEL_LABELS)) or "",
         category=choice("category", tuple(COMPLAINT_CATEGORY_LABELS)) or "", text=text("text", 5000, True) or "",
-        received_on=_body_date(body, "received_on", errors), household_id=integer("household_id"),
+        received_on=body_day(body, "received_on", errors, nullable=True), household_id=integer("household_id"),
         application_id=integer("application_id"), receipt_id=integer("receipt_id"),
         filer_name=text("filer_name", 120), attachments_note=text("attachments_note", 1000),
-        contested_on=_body_date(body, "contested_on", errors), complex_case=flag("complex_case"),
+        contested_on=body_day(body, "contested_on", errors, nullable=True), complex_case=flag("complex_case"),
         remote=flag("remote"), named_user_id=integer("named_user_id"))
     if errors:
         raise ApiProblem(422, "Dữ liệu không hợp lệ: " + ", ".join(e["name"] for e in errors) + ".", errors=errors)

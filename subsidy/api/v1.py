@@ -190,6 +190,21 @@ def iso_day_reason(err: ValueError) -> str:
     return str(err) if isinstance(err, vn.VnValueError) else ISO_DAY_REASON
 
 
+def body_day(body: dict[str, Any], name: str, errors: list[dict[str, str]], default: dt.date | None = None,
+             *, nullable: bool = False) -> dt.date | None:
+    """The ISO day ``body[name]`` of a JSON body (``default`` when left out; None for a null when ``nullable``);
+    anything else iso_day refuses appends ``{"name", "reason"}`` to ``errors`` and returns ``default``."""
+    if name not in body:
+        return default
+    if body[name] is None and nullable:
+        return None
+    try:
+        return iso_day(body[name])
+    except ValueError as err:
+        errors.append({"name": name, "reason": iso_day_reason(err)})
+        return default
+
+
 class Params:
     """Collects every bad parameter, then raises one 422 naming them all."""
 
