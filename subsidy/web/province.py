@@ -12,6 +12,7 @@ from subsidy.domain.calendar import today_vn
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import province as svc
 from subsidy.services.errors import ServiceError
+from subsidy.web.ids import row_id
 from subsidy.web.refusals import show_refusal
 
 bp = Blueprint("province", __name__, url_prefix="/tinh")
@@ -68,9 +69,10 @@ def receive():
 def share():
     session = db_session()
     form = ShareForm()
-    if form.validate_on_submit() and form.province_allocation.data.isdigit() and form.commune.data.isdigit():
+    allocation_id, commune_id = row_id(form.province_allocation.data), row_id(form.commune.data)
+    if form.validate_on_submit() and allocation_id and commune_id:
         try:
-            row = svc.give_to_commune(session, int(form.province_allocation.data), int(form.commune.data),
+            row = svc.give_to_commune(session, allocation_id, commune_id,
                                       form.quantity.data, form.allocated_on.data, current_user)
         except ServiceError as err:
             show_refusal(err, form)

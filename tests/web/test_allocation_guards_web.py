@@ -158,3 +158,14 @@ def test_a_second_new_list_is_refused_while_the_draft_is_open(app, data):
     assert r.status_code == 422
     assert f"Xã đang có một dự thảo danh sách đề nghị chưa trình phê duyệt (lập ngày {TODAY:%d/%m/%Y}, 1 hộ)" in html(r)
     assert count(app, ProposalList) == 1
+
+
+@pytest.mark.parametrize("raw", ["9" * 30, "0", "-3", "x"])
+def test_a_share_naming_no_allocation_or_commune_is_given_back(app, data, raw):
+    """The share form's two choices are read as row ids (web.ids.row_id): an id past any row, zero
+    or text names nothing and gets the form back (422) with what to choose, never a 500."""
+    client = province_officer(app)
+    resp = client.post("/tinh/chia", data={"province_allocation": raw, "commune": raw, "quantity": "1",
+                                           "allocated_on": "01/03/2026"})
+    assert resp.status_code == 422
+    assert "Hãy chọn văn bản phân bổ của tỉnh và xã." in resp.get_data(as_text=True)
