@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 __all__ = [
     "VN_TZ", "MonthError", "today_vn", "local_date", "local_midnight", "month_bounds", "read_month",
-    "parse_month", "years_before", "Holiday", "WorkingCalendar", "shipped_holidays", "parse_extra_holidays",
+    "parse_month", "years_before", "CHECK_THE_DATE", "allowed_days", "after_today_message", "Holiday", "WorkingCalendar", "shipped_holidays", "parse_extra_holidays",
 ]
 
 #: Việt Nam's time zone (UTC+7 all year).
@@ -60,6 +60,37 @@ def years_before(day: dt.date, years: int) -> dt.date:
         if day.month == 2 and day.day == 29:
             return dt.date(day.year - years, 2, 28)
         raise
+
+
+#: How to fix a business date refused: the default last sentence of :func:`after_today_message`.
+CHECK_THE_DATE = "Hãy kiểm tra lại ngày (ngày/tháng/năm)."
+
+
+def allowed_days(earliest: dt.date | None, today: dt.date) -> str:
+    """The business dates that may be written, in words: "từ ngày 12/12/2022 đến hôm nay
+    (20/03/2026)", or "đến hôm nay (20/03/2026)" with no ``earliest``."""
+    if earliest is None:
+        return f"đến hôm nay ({today:%d/%m/%Y})"
+    return f"từ ngày {earliest:%d/%m/%Y} đến hôm nay ({today:%d/%m/%Y})"
+
+
+def after_today_message(day: dt.date | None, what: str, today: dt.date | None = None, *,
+                        earliest: dt.date | None = None, fix: str = CHECK_THE_DATE) -> str | None:
+    """The one rule for a business date of something that has happened (an application received,
+    a phone handed over, cash paid, a phone bought, phones allocated): it is not after today in
+    Việt Nam. ``today``: default :func:`today_vn`.
+
+    Returns None when ``day`` is None or not after ``today``; else the Vietnamese message naming
+    ``what`` (e.g. "Ngày nhận hồ sơ"; its first letter is written as a capital), the date typed,
+    today, the dates allowed when the caller has a lower bound ``earliest`` (:func:`allowed_days`) and
+    ``fix``, how to correct it: «Ngày chi tiền (21/03/2026) không được sau ngày hôm nay
+    (20/03/2026): chỉ ghi được ngày từ ngày 02/03/2026 đến hôm nay (20/03/2026). Hãy kiểm tra lại
+    ngày (ngày/tháng/năm).»"""
+    today = today or today_vn()
+    if day is None or day <= today:
+        return None
+    allowed = f": chỉ ghi được ngày {allowed_days(earliest, today)}" if earliest is not None else ""
+    return f"{what[:1].upper()}{what[1:]} ({day:%d/%m/%Y}) không được sau ngày hôm nay ({today:%d/%m/%Y}){allowed}. {fix}"
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:

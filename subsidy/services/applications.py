@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from subsidy.domain import rules, tracking
-from subsidy.domain.calendar import today_vn
+from subsidy.domain.calendar import after_today_message, today_vn
 from subsidy.domain.labels import STATE_LABELS
 from subsidy.domain.rules import Decision, Facts
 from subsidy.domain.workflow import State
@@ -65,12 +65,12 @@ def _clean(text: str | None) -> str | None:
 
 
 def check_not_future(day: dt.date | None, what: str, field: str, today: dt.date | None = None) -> None:
-    """Refuse a business date after today in Asia/Ho_Chi_Minh: raises FieldError naming ``what``
-    (e.g. "Ngày nhận hồ sơ"), the date typed and today, for the form field ``field``. None passes."""
-    today = today or today_vn()
-    if day is not None and day > today:
-        raise FieldError(f"{what} ({day:%d/%m/%Y}) không được sau ngày hôm nay ({today:%d/%m/%Y}). "
-                         "Hãy kiểm tra lại ngày (ngày/tháng/năm).", field)
+    """Refuse a business date after today in Asia/Ho_Chi_Minh (the rule and its message:
+    domain.calendar.after_today_message): raises FieldError for the form field ``field`` naming
+    ``what`` (e.g. "Ngày mua điện thoại"), the date typed and today. None passes."""
+    message = after_today_message(day, what, today)
+    if message is not None:
+        raise FieldError(message, field)
 
 
 def check_received_on(session: Session, received_on: dt.date, today: dt.date | None = None) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import rules, ruleset
-from subsidy.domain.calendar import today_vn
+from subsidy.domain.calendar import CHECK_THE_DATE, after_today_message, allowed_days, today_vn
 from subsidy.domain.readable_errors import explain_json_error, explain_os_error, explain_unicode_error
 from subsidy.domain.rules import RuleSetSpec
 from subsidy.models import Application, RuleSet, User
@@ -216,21 +216,19 @@ def check_programme_date(session: Session, day: dt.date, what: str, field: str, 
     """The one rule for a business date of the programme (an application received, phones
     allocated to the province or a commune): not after today in Việt Nam, and not before the first
     rule set took effect (:func:`earliest`; Thông tư 14/2022/TT-BTTTT: 12/12/2022, domain.md §1) —
-    nothing of the programme happened before it existed. With no rule set stored only the future is
-    refused. Raises FieldError for form field ``field``, naming ``what`` (e.g. "Ngày phân bổ"), the
+    nothing of the programme happened before it existed (the future: domain.calendar.after_today_message,
+    with the same allowed range). With no rule set stored only the future is refused. Raises FieldError for form field ``field``, naming ``what`` (e.g. "Ngày phân bổ"), the
     date typed and the allowed range (dd/mm/yyyy)."""
     today = today or today_vn()
     first = earliest(session)
     start = first.effective_from if first is not None else None
-    span = (f"từ ngày {start:%d/%m/%Y} đến hôm nay ({today:%d/%m/%Y})" if start is not None
-            else f"đến hôm nay ({today:%d/%m/%Y})")
-    if day > today:
-        raise FieldError(f"{what} ({day:%d/%m/%Y}) không được sau ngày hôm nay ({today:%d/%m/%Y}): chỉ ghi được "
-                         f"ngày {span}. Hãy kiểm tra lại ngày (ngày/tháng/năm).", field)
+    future = after_today_message(day, what, today, earliest=start)
+    if future is not None:
+        raise FieldError(future, field)
     if start is not None and day < start:
         source = (first.legal_source or first.title).split(",")[0].strip()
         raise FieldError(f"{what} {day:%d/%m/%Y} trước ngày {source} có hiệu lực ({start:%d/%m/%Y}): chỉ ghi được "
-                         f"ngày {span}. Hãy kiểm tra lại ngày (ngày/tháng/năm).", field)
+                         f"ngày {allowed_days(start, today)}. {CHECK_THE_DATE}", field)
 
 
 def set_active(session: Session, rule_set: RuleSet, active: bool, actor: User) -> None:

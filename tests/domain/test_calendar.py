@@ -7,7 +7,8 @@ import pytest
 
 from subsidy.domain import calendar
 from subsidy.domain.calendar import (
-    MonthError, local_date, local_midnight, month_bounds, parse_month, read_month, today_vn,
+    MonthError, after_today_message, allowed_days, local_date, local_midnight, month_bounds, parse_month,
+    read_month, today_vn,
 )
 
 UTC = dt.timezone.utc
@@ -93,3 +94,26 @@ def test_extra_holidays_name_the_date_that_does_not_exist_and_ask_for_a_name():
         parse_extra_holidays("02/01/2027", require_name=True)
     # a line stored without a name still reads (as «Ngày nghỉ»)
     assert [h.name for h in parse_extra_holidays("02/01/2027")] == ["Ngày nghỉ"]
+
+
+@pytest.mark.parametrize("day, kw, message", [
+    (dt.date(2026, 3, 20), {}, None),                                  # today: allowed
+    (dt.date(2025, 1, 1), {}, None),
+    (None, {}, None),                                                  # nothing typed: another check's
+    (dt.date(2026, 3, 21), {},
+     "Ngày nhận hồ sơ (21/03/2026) không được sau ngày hôm nay (20/03/2026). Hãy kiểm tra lại ngày (ngày/tháng/năm)."),
+    (dt.date(2027, 1, 1), {"earliest": dt.date(2026, 3, 2)},
+     "Ngày nhận hồ sơ (01/01/2027) không được sau ngày hôm nay (20/03/2026): chỉ ghi được ngày từ ngày 02/03/2026 "
+     "đến hôm nay (20/03/2026). Hãy kiểm tra lại ngày (ngày/tháng/năm)."),
+    (dt.date(2026, 3, 21), {"fix": "Hãy xem ngày trên hóa đơn."},
+     "Ngày nhận hồ sơ (21/03/2026) không được sau ngày hôm nay (20/03/2026). Hãy xem ngày trên hóa đơn."),
+])
+def test_after_today_message(day, kw, message):
+    assert after_today_message(day, "Ngày nhận hồ sơ", dt.date(2026, 3, 20), **kw) == message
+
+
+def test_after_today_message_starts_with_a_capital_and_reads_todays_date_by_default():
+    tomorrow = today_vn() + dt.timedelta(days=1)
+    got = after_today_message(tomorrow, "ngày bàn giao")
+    assert got is not None and got.startswith(f"Ngày bàn giao ({tomorrow:%d/%m/%Y}) không được sau ngày hôm nay")
+    assert allowed_days(None, dt.date(2026, 3, 20)) == "đến hôm nay (20/03/2026)"

@@ -100,3 +100,26 @@ def test_household_form_refuses_a_future_prior_device_date(session, clerk):
     assert "không được sau ngày hôm nay" in err.value.field_errors["prior_device_date"]
     today = today_vn()
     assert hh_svc.register_household(session, data(today), clerk).prior_device_date == today
+
+
+def test_after_today_is_worded_one_way_by_each_check(session, tt14):
+    """check_not_future and check_programme_date (and the handover/payment dates:
+    test_handover_service) say "after today" with the one message of domain.calendar, each for
+    its own field; the programme's check adds the range it allows (from the rule set's start)."""
+    today, day = dt.date(2026, 3, 20), dt.date(2026, 3, 21)
+    with pytest.raises(FieldError) as bought:
+        applications.check_not_future(day, "Ngày mua điện thoại", "purchase_date", today)
+    assert (bought.value.field, str(bought.value)) == (
+        "purchase_date",
+        "Ngày mua điện thoại (21/03/2026) không được sau ngày hôm nay (20/03/2026). "
+        "Hãy kiểm tra lại ngày (ngày/tháng/năm).")
+    with pytest.raises(FieldError) as received:
+        rulesets.check_programme_date(session, day, "Ngày nhận hồ sơ", "received_on", today)
+    assert (received.value.field, str(received.value)) == (
+        "received_on",
+        "Ngày nhận hồ sơ (21/03/2026) không được sau ngày hôm nay (20/03/2026): chỉ ghi được ngày từ ngày "
+        "12/12/2022 đến hôm nay (20/03/2026). Hãy kiểm tra lại ngày (ngày/tháng/năm).")
+    # Today itself and no date at all pass both.
+    applications.check_not_future(today, "Ngày mua điện thoại", "purchase_date", today)
+    applications.check_not_future(None, "Ngày mua điện thoại", "purchase_date", today)
+    rulesets.check_programme_date(session, today, "Ngày nhận hồ sơ", "received_on", today)

@@ -387,7 +387,8 @@ def test_a_future_purchase_date_is_reported_even_without_a_payment_date(session,
                               clerk, today=TODAY)
     assert list(exc.value.field_errors) == ["paid_on", "purchase_date"]
     assert exc.value.field_errors["purchase_date"] == (
-        "Ngày mua máy 25/03/2026 là một ngày sau hôm nay (20/03/2026): hãy kiểm tra lại ngày trên hóa đơn mua máy.")
+        "Ngày mua máy (25/03/2026) không được sau ngày hôm nay (20/03/2026). Hãy kiểm tra lại ngày trên hóa đơn "
+        "mua máy.")
 
 
 def test_every_wrong_cash_field_is_reported_at_once(session, people):
@@ -398,7 +399,9 @@ def test_every_wrong_cash_field_is_reported_at_once(session, people):
                                                           recipient_name=" ", recipient_citizen_id="0821399"),
                               clerk, today=TODAY)
     assert exc.value.field_errors == {
-        "paid_on": "Ngày chi tiền (21/03/2026) không được sau ngày hôm nay (20/03/2026).",
+        # The one "after today" wording (domain.calendar), with the dates allowed: from the approval.
+        "paid_on": ("Ngày chi tiền (21/03/2026) không được sau ngày hôm nay (20/03/2026): chỉ ghi được ngày từ ngày "
+                    "02/03/2026 đến hôm nay (20/03/2026). Hãy kiểm tra lại ngày (ngày/tháng/năm)."),
         "purchase_date": ("Ngày mua máy 11/12/2022 trước ngày 12/12/2022: chỉ hỗ trợ bằng tiền cho hộ tự mua điện "
                           "thoại từ ngày này trở đi (điều kiện E5, Thông tư 14/2022/TT-BTTTT)."),
         "recipient_name": ("Người nhận: Chưa nhập họ tên. Hãy nhập đầy đủ họ, tên đệm và tên, ví dụ "

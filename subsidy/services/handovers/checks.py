@@ -10,7 +10,7 @@ from typing import Sequence
 from sqlalchemy.orm import Session
 
 from subsidy.domain import tracking, vn
-from subsidy.domain.calendar import today_vn
+from subsidy.domain.calendar import after_today_message, today_vn
 from subsidy.domain.labels import STATE_LABELS
 from subsidy.domain.workflow import State, WorkflowError, check_move
 from subsidy.models import Application, Household, RuleSet, User
@@ -60,10 +60,10 @@ def _date_error(session: Session, app: Application, day: dt.date | None, what: s
     the future or before the application's approval (Asia/Ho_Chi_Minh dates); None if it is right."""
     if not isinstance(day, dt.date):
         return f"Hãy nhập {what} theo dạng ngày/tháng/năm."
-    if day > today:
-        return (f"{what.capitalize()} ({day:%d/%m/%Y}) không được sau ngày hôm nay "
-                f"({today:%d/%m/%Y}).")
     approved = approval_date(session, app)
+    future = after_today_message(day, what, today, earliest=approved)
+    if future is not None:
+        return future
     if approved is not None and day < approved:
         return (f"{what.capitalize()} ({day:%d/%m/%Y}) không được trước ngày hồ sơ được phê duyệt "
                 f"({approved:%d/%m/%Y}).")
@@ -278,8 +278,8 @@ def cash_values(session: Session, app: Application, data: CashPaymentInput,
     elif paid is not None and purchase > paid:
         errors["purchase_date"] = f"Ngày mua máy {purchase:%d/%m/%Y} không được sau ngày chi tiền {paid:%d/%m/%Y}."
     elif purchase > today:  # the payment date is missing or wrong: still say this one now
-        errors["purchase_date"] = (f"Ngày mua máy {purchase:%d/%m/%Y} là một ngày sau hôm nay ({today:%d/%m/%Y}): "
-                                   "hãy kiểm tra lại ngày trên hóa đơn mua máy.")
+        errors["purchase_date"] = after_today_message(purchase, "Ngày mua máy", today,
+                                                      fix="Hãy kiểm tra lại ngày trên hóa đơn mua máy.")
     name, citizen_id = recipient_errors(session, app, data.recipient_name, data.recipient_citizen_id, errors)
     return CashValues(amount, purchase, name, citizen_id, rule_set), errors
 
