@@ -166,7 +166,7 @@ def issue(session: Session, kind: str, application_id: int, data: ReceiptData, *
           issuer: Issuer | None = None) -> Receipt:
     """Number ``data`` (series of ``kind``, year ``data.year``), store it as the snapshot of a new
     Receipt and flush. ``data.number``/``number_display`` are filled in here, the ký hiệu from
-    ``issuer`` (default: the issuing body of ReceiptSettings()).
+    ``issuer`` (default: the issuing body of the application's commune, its row).
 
     ``kind``: "handover" or "cash". Raises ValueError for another kind.
     """
@@ -176,7 +176,7 @@ def issue(session: Session, kind: str, application_id: int, data: ReceiptData, *
     commune_id = session.execute(select(Application.commune_id).where(Application.id == application_id)).scalar_one()
     number = allocate_number(session, series, data.year, commune_id)
     data.series, data.number = series, number
-    data.number_display = format_number(number, kind, issuer or ReceiptSettings().issuer)
+    data.number_display = format_number(number, kind, issuer or settings_of_commune(session, commune_id).issuer)
     receipt = Receipt(
         commune_id=commune_id, series=series, year=data.year, number=number, kind=kind, application_id=application_id,
         handover_id=handover_id, cash_payment_id=cash_payment_id, snapshot=data.to_snapshot(),
