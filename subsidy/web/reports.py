@@ -39,7 +39,7 @@ def _chosen_commune() -> Commune | None:
     """The commune the report is about: the account's (commune staff), the instance's only one, or
     for the province's roles and admin the one chosen with ``?xa=CODE`` (the drill-down); None: the
     whole province. An unknown code answers 404."""
-    commune = commune_scope.current_commune()
+    commune = province_svc.report_commune(getattr(current_user, "role", None), commune_scope.current_commune())
     code = (request.args.get("xa") or "").strip()
     if commune is None and code:
         try:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from subsidy.domain.documents import Issuer
 from subsidy.domain.labels.places import PROVINCE_DEFAULT
 from subsidy.domain.reports import AnnualReport, Breakdown, Figures, MonthRow, Period, Quota, Row, RuleCount, Tally
+from subsidy.domain.scope import PROVINCE_ROLES
 from subsidy.models import Commune
 from subsidy.db import utcnow
 from subsidy.models.scoping import ALL_COMMUNES
@@ -110,6 +111,15 @@ def province_issuer(session: Session) -> Issuer:
     """The issuing body of the province's reports: the province's body (instance setting,
     services.instance_settings.province_issuer), not any commune's."""
     return instance_settings.province_issuer(session, province_name(session))
+
+
+def report_commune(role: str | None, commune: Commune | None) -> Commune | None:
+    """The commune whose report an account of ``role`` gets when it names none (no drill-down):
+    None — the province's report, by commune, issued by the province's body (province_issuer) — for
+    the province's roles (domain.scope.PROVINCE_ROLES), whatever the number of communes: the
+    province officer reports for the province even on an instance of one commune (domain.md §10);
+    ``commune`` (the account's own, or the instance's only one) for everyone else."""
+    return None if role in PROVINCE_ROLES else commune
 
 
 def province_tally(session: Session, month: str | tuple[int, int], cumulative: bool = False, *,
