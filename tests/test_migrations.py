@@ -756,3 +756,57 @@ def test_0015_keys_the_documents_leaves_existing_repeats_out_and_refuses_new_one
     engine = make_engine(url)
     assert "document_key" not in _tables(engine)["allocations"].c
     engine.dispose()
+
+
+# --------------------------------------------------------------------------------------------
+# 0016: one draft per commune, one decision number per commune and year (existing repeats kept)
+# --------------------------------------------------------------------------------------------
+
+
+def test_0016_marks_older_drafts_keys_decisions_leaves_repeats_out_and_refuses_new_ones(empty_database, caplog):
+    url = empty_database
+    upgrade_database(url, "0015")
+    engine = make_engine(url)
+    t = _tables(engine)
+    pl = t["proposal_lists"]
+    with engine.begin() as conn:
+        a = _insert_commune(conn, t, "PHUTAN", "Phú Tân")
+        b = _insert_commune(conn, t, "PHUMY", "Phú Mỹ")
+        # (id, commune, status, number, decision number, decision date)
+        for n, commune, status, number, decision, day in [
+                (1, a, "draft", None, None, None), (2, a, "draft", None, None, None),   # two drafts of A
+                (3, a, "draft", None, None, None), (4, b, "draft", None, None, None),   # … three; B's one
+                (5, a, "approved", "01/DS-UBND", "012/QĐ-UBND", dt.date(2025, 7, 10)),
+                (6, a, "approved", "02/DS-UBND", "12/QĐ-UBND", dt.date(2025, 8, 1)),    # the same number
+                (7, a, "approved", "03/DS-UBND", "12/QĐ-UBND", dt.date(2026, 1, 5)),    # another year
+                (8, b, "approved", "01/DS-UBND", "12/QĐ-UBND", dt.date(2025, 7, 10)),   # another commune
+                (9, a, "cancelled", None, None, None)]:
+            conn.execute(pl.insert().values(id=n, commune_id=commune, status=status, number=number,
+                                            decision_number=decision, decision_date=day,
+                                            created_on=dt.date(2025, 7, 1), created_at=NOW))
+    engine.dispose()
+    with caplog.at_level("WARNING", logger="alembic.runtime.migration"):
+        upgrade_database(url, "0016")
+    assert f"commune {a}: lists [1, 2]" in caplog.text and "proposal_lists [6] repeat the decision" in caplog.text
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT id, duplicate_draft, decision_key FROM proposal_lists ORDER BY id")).all()
+    assert [(r[0], bool(r[1]), r[2]) for r in rows] == [
+        (1, True, None), (2, True, None), (3, False, None), (4, False, None), (5, False, "2025:12/QĐ-UBND"),
+        (6, False, None), (7, False, "2026:12/QĐ-UBND"), (8, False, "2025:12/QĐ-UBND"), (9, False, None)]
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # a second draft of B
+        conn.execute(sa.text("INSERT INTO proposal_lists (commune_id, status, created_on, created_at) "
+                             "VALUES (:c, 'draft', '2025-07-02', '2025-07-02 08:00:00')"), {"c": b})
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # A's 12/QĐ-UBND of 2026 again
+        conn.execute(sa.text("INSERT INTO proposal_lists (commune_id, status, number, decision_number, decision_date, "
+                             "decision_key, created_on, created_at) VALUES (:c, 'approved', '04/DS-UBND', "
+                             "'12/QĐ-UBND', '2026-02-01', '2026:12/QĐ-UBND', '2025-07-02', '2025-07-02 08:00:00')"),
+                     {"c": a})
+    engine.dispose()
+    from alembic import command
+
+    from subsidy.db import alembic_config
+    command.downgrade(alembic_config(url), "0015")
+    engine = make_engine(url)
+    assert {"decision_key", "duplicate_draft"}.isdisjoint(_tables(engine)["proposal_lists"].c)
+    engine.dispose()

@@ -276,6 +276,15 @@ def same_number_key(number: str) -> str:
     return (order.lstrip("0") or "0") + sep + rest
 
 
+def register_key(number: str, day: dt.date) -> str:
+    """The key under which a commune's register holds a decision (rule R5-QĐ, Nghị định
+    30/2020/NĐ-CP, Điều 15: a number runs per issuing body and year): the year of ``day`` and
+    :func:`same_number_key` of ``number`` (as :func:`normalize_decision_number` returns it), e.g.
+    ("012/QĐ-UBND", 10/07/2025) → "2025:12/QĐ-UBND". Stored with an approved list
+    (proposal_lists.decision_key), where the database keeps it unique per commune."""
+    return f"{day.year}:{same_number_key(number)}"
+
+
 # --------------------------------------------------------------------------------------------
 # The approving body
 # --------------------------------------------------------------------------------------------

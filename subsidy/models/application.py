@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from subsidy.db import Base, utcnow
@@ -14,6 +14,8 @@ from subsidy.models.household import Household
 from subsidy.models.voidable import RecordedAllocation
 
 _STATES_SQL = ",".join(f"'{s}'" for s in STATES)
+#: The drafts of which a commune may have one (uq_proposal_lists_one_draft).
+ONE_DRAFT = "status = 'draft' AND NOT duplicate_draft"
 
 
 class RuleSet(Base):
@@ -56,6 +58,13 @@ class ProposalList(Base):
         CheckConstraint("status IN ('draft','cancelled') OR number IS NOT NULL", name="numbered"),
         # Numbered per commune (each commune's documents have their own numbers, domain.md §10).
         UniqueConstraint("commune_id", "number"),
+        # One working draft per commune (services.lists.drafting.new_list): two drafts would split
+        # the head of the waiting list between them. Drafts a commune already had beside another
+        # when this became a rule of the database are marked duplicate_draft (migration 0016).
+        Index("uq_proposal_lists_one_draft", "commune_id", unique=True,
+              sqlite_where=text(ONE_DRAFT), postgresql_where=text(ONE_DRAFT)),
+        # One decision number per commune and year (rule R5-QĐ, domain.decisions.register_key).
+        Index("uq_proposal_lists_decision", "commune_id", "decision_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +80,14 @@ class ProposalList(Base):
     approving_body: Mapped[str | None] = mapped_column(String(255))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[dt.datetime | None]
+    # domain.decisions.register_key(decision_number, decision_date): "012/QĐ-UBND" and "12/QĐ-UBND"
+    # of one year are one key. NULL before approval, and on a list whose decision repeated an
+    # earlier list's before the key existed (migration 0016 names them).
+    decision_key: Mapped[str | None] = mapped_column(String(80))
+    # A draft kept beside its commune's newer draft when one draft per commune became a rule of
+    # the database (migration 0016): outside uq_proposal_lists_one_draft until it is submitted or
+    # cancelled. Never set by the application.
+    duplicate_draft: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     @property

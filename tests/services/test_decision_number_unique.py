@@ -47,6 +47,7 @@ def test_the_same_number_another_year_is_a_different_decision(session, two_lists
     first, second = two_lists
     lists.approve_list(session, first, "12/QĐ-UBND", D(2025, 7, 10), BODY, approver)
     first.decision_date = D(2024, 12, 30)  # as if the first decision were of the year before
+    first.decision_key = "2024:12/QĐ-UBND"
     session.flush()
     lists.approve_list(session, second, "12/QĐ-UBND", D(2025, 7, 11), BODY, approver)
     assert (second.status, second.decision_number) == ("approved", "12/QĐ-UBND")

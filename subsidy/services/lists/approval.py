@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from subsidy.domain import decisions
@@ -75,6 +76,7 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     apps = [a for a in applications_on(session, proposal_list) if a.state == State.proposed.value]
     if not apps:
         raise ServiceError("Danh sách không còn hồ sơ nào để phê duyệt.")
+    _record_decision(session, proposal_list, decision)  # first: a number taken meanwhile leaves nothing written
     reason = decision.citation
     for app in apps:
         workflow.move(session, app, State.approved, actor, reason, at=at)
@@ -83,9 +85,6 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
         # Approved straight from a draft (the decision taken on paper): numbered now, as at submission.
         proposal_list.register_number = next_number(session, symbol, commune_id=proposal_list.commune_id)
     proposal_list.status = "approved"
-    proposal_list.decision_number = decision_number
-    proposal_list.decision_date = decision_date
-    proposal_list.approving_body = approving_body
     proposal_list.approved_by_id = actor.id if actor is not None else None
     proposal_list.approved_at = at or dt.datetime.now(dt.timezone.utc)
     freeze(session, proposal_list, apps, actor)
@@ -118,6 +117,26 @@ def _number_taken(session: Session, proposal_list: ProposalList, number: str, ye
     return (f"Số quyết định {number} năm {year} đã được ghi cho danh sách {other.number} "
             f"(ngày {other.decision_date:%d/%m/%Y}{written}). Mỗi quyết định của xã có một số riêng trong năm: hãy "
             "kiểm tra lại số in trên quyết định phê duyệt danh sách này.")
+
+
+def _record_decision(session: Session, proposal_list: ProposalList, decision: decisions.Decision) -> None:
+    """Write ``decision`` (number, date, body) on ``proposal_list`` with its register key
+    (decisions.register_key), flushed in a savepoint. The database keeps the key unique per commune
+    (uq_proposal_lists_decision), which also holds when another request recorded the same number
+    after _number_taken looked: then InvalidDecision under "decision_number" with _number_taken's
+    message, the list's decision as it was and the session still usable."""
+    try:
+        with session.begin_nested():
+            proposal_list.decision_number = decision.number
+            proposal_list.decision_date = decision.date
+            proposal_list.approving_body = decision.body
+            proposal_list.decision_key = decisions.register_key(decision.number, decision.date)
+            session.flush()
+    except IntegrityError:
+        taken = _number_taken(session, proposal_list, decision.number, decision.date.year)
+        if taken is None:
+            raise
+        raise InvalidDecision({"decision_number": taken}) from None
 
 
 class InvalidDecision(InvalidFields):
@@ -237,8 +256,7 @@ def correct_decision(session: Session, proposal_list: ProposalList, decision_num
     if not changes:
         raise ServiceError("Các giá trị mới giống hệt quyết định đang ghi: không có gì để sửa. "
                            "Hãy sửa số, ngày hoặc cơ quan phê duyệt.")
-    for f, (_old, new) in changes.items():
-        setattr(proposal_list, f, new)
+    _record_decision(session, proposal_list, decision)
     audit.record(session, actor, "proposal_list.correct_decision", "proposal_list", proposal_list.id,
                  changes, note=reason)
     session.flush()

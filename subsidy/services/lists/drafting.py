@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from subsidy.db import utcnow
@@ -79,7 +80,8 @@ def new_list(session: Session, actor: User | None, *, number: str | None = None,
     """A new, empty draft list of ``commune_id`` (default: actor_commune). It has no document
     number until it is submitted for approval (lifecycle.submit_list gives it the commune's next
     one), unless ``number`` is given (a number the commune already uses). Raises Conflict for a
-    number the commune already used."""
+    number the commune already used, or while the commune has a draft (one draft at a time, kept
+    by the database: uq_proposal_lists_one_draft; draft_open_message)."""
     commune_id = commune_id if commune_id is not None else actor_commune(session, actor)
     number = (number or "").strip() or None
     if number is not None and session.scalar(select(ProposalList.id).where(
@@ -87,10 +89,27 @@ def new_list(session: Session, actor: User | None, *, number: str | None = None,
         raise Conflict(f"Đã có danh sách số {number}. Hãy chọn số khác hoặc để trống: số được cấp khi trình phê duyệt.")
     pl = ProposalList(commune_id=commune_id, register_number=number, created_on=created_on or today_vn(),
                       created_by_id=actor.id if actor is not None else None, status="draft")
-    session.add(pl)
-    session.flush()
+    try:
+        # In a savepoint: a draft another request made meanwhile (uq_proposal_lists_one_draft) is
+        # refused with the message of build_proposal_list, and the session stays usable.
+        with session.begin_nested():
+            session.add(pl)
+            session.flush()
+    except IntegrityError:
+        if (draft := open_draft(session, commune_id)) is not None:
+            raise Conflict(draft_open_message(session, draft)) from None
+        raise
     audit.record(session, actor, "proposal_list.create", "proposal_list", pl.id, {"number": [None, number]})
     return pl
+
+
+def draft_open_message(session: Session, draft: ProposalList) -> str:
+    """Why a new list cannot be made while the commune has ``draft`` (one draft at a time): its
+    date and size, and what to do with it."""
+    size = session.scalar(select(func.count(Application.id)).where(Application.proposal_list_id == draft.id))
+    return (f"Xã đang có một dự thảo danh sách đề nghị chưa trình phê duyệt (lập ngày {draft.created_on:%d/%m/%Y}, "
+            f"{size} hộ). Mỗi lúc chỉ lập một dự thảo: hãy mở dự thảo đó để xem lại, bổ sung hộ («Bổ sung vào danh "
+            "sách đang lập») rồi trình phê duyệt, hoặc hủy nó trước khi lập danh sách mới.")
 
 
 def _closed_message(proposal_list: ProposalList) -> str:
@@ -161,12 +180,9 @@ def build_proposal_list(session: Session, actor: User | None, *, count: int | No
     if (draft := open_draft(session, commune_id)) is not None:
         # One working draft per commune: a second click on «Lập danh sách đề nghị mới» (or a
         # second clerk) would otherwise split the head of the waiting list over two drafts.
-        # The lock above serialises two builds, so the second one finds the first's draft here.
-        size = session.scalar(select(func.count(Application.id)).where(Application.proposal_list_id == draft.id))
-        raise Conflict(
-            f"Xã đang có một dự thảo danh sách đề nghị chưa trình phê duyệt (lập ngày {draft.created_on:%d/%m/%Y}, "
-            f"{size} hộ). Mỗi lúc chỉ lập một dự thảo: hãy mở dự thảo đó để xem lại, bổ sung hộ («Bổ sung vào danh "
-            "sách đang lập») rồi trình phê duyệt, hoặc hủy nó trước khi lập danh sách mới.")
+        # The lock above serialises two builds, so the second one finds the first's draft here;
+        # the database refuses a second draft however it comes (new_list).
+        raise Conflict(draft_open_message(session, draft))
     if q.allocated == 0:
         raise ServiceError("Chưa ghi nhận phân bổ máy nào cho xã. Hãy ghi phân bổ (số máy, văn bản) trước khi lập danh sách.")
     if q.left <= 0:
