@@ -3,6 +3,8 @@ decision afterwards, with every check of the three facts (see the package docstr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +60,9 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     list was made.
 
     Raises ServiceError for a list already approved or an empty list; InvalidDecision (a
-    ServiceError; ``field_errors`` per form field) for a wrong number, date or body. Source:
+    ServiceError; ``field_errors`` per form field) for a wrong number, date or body, or a number
+    another list of the commune holds that year (also when it was recorded meanwhile: the database
+    keeps one, _decision_written). Nothing is written when it raises. Source:
     domain.md §5 (E3: on a list approved by the competent authority).
     """
     if proposal_list.status == "approved":
@@ -76,23 +80,22 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     apps = [a for a in applications_on(session, proposal_list) if a.state == State.proposed.value]
     if not apps:
         raise ServiceError("Danh sách không còn hồ sơ nào để phê duyệt.")
-    _record_decision(session, proposal_list, decision)  # first: a number taken meanwhile leaves nothing written
     reason = decision.citation
-    for app in apps:
-        workflow.move(session, app, State.approved, actor, reason, at=at)
-    old_status = proposal_list.status
-    if proposal_list.register_number is None:
-        # Approved straight from a draft (the decision taken on paper): numbered now, as at submission.
-        proposal_list.register_number = next_number(session, symbol, commune_id=proposal_list.commune_id)
-    proposal_list.status = "approved"
-    proposal_list.approved_by_id = actor.id if actor is not None else None
-    proposal_list.approved_at = at or dt.datetime.now(dt.timezone.utc)
-    freeze(session, proposal_list, apps, actor)
-    audit.record(session, actor, "proposal_list.approve", "proposal_list", proposal_list.id,
-                 {"status": [old_status, "approved"], "decision_number": [None, decision_number],
-                  "decision_date": [None, decision_date], "approving_body": [None, approving_body],
-                  "applications": [None, len(apps)]})
-    session.flush()
+    with _decision_written(session, proposal_list, decision):
+        for app in apps:
+            workflow.move(session, app, State.approved, actor, reason, at=at)
+        old_status = proposal_list.status
+        if proposal_list.register_number is None:
+            # Approved straight from a draft (the decision taken on paper): numbered now, as at submission.
+            proposal_list.register_number = next_number(session, symbol, commune_id=proposal_list.commune_id)
+        proposal_list.status = "approved"
+        proposal_list.approved_by_id = actor.id if actor is not None else None
+        proposal_list.approved_at = at or dt.datetime.now(dt.timezone.utc)
+        freeze(session, proposal_list, apps, actor)
+        audit.record(session, actor, "proposal_list.approve", "proposal_list", proposal_list.id,
+                     {"status": [old_status, "approved"], "decision_number": [None, decision_number],
+                      "decision_date": [None, decision_date], "approving_body": [None, approving_body],
+                      "applications": [None, len(apps)]})
     return apps
 
 
@@ -119,18 +122,22 @@ def _number_taken(session: Session, proposal_list: ProposalList, number: str, ye
             "kiểm tra lại số in trên quyết định phê duyệt danh sách này.")
 
 
-def _record_decision(session: Session, proposal_list: ProposalList, decision: decisions.Decision) -> None:
+@contextmanager
+def _decision_written(session: Session, proposal_list: ProposalList, decision: decisions.Decision) -> Iterator[None]:
     """Write ``decision`` (number, date, body) on ``proposal_list`` with its register key
-    (decisions.register_key), flushed in a savepoint. The database keeps the key unique per commune
-    (uq_proposal_lists_decision), which also holds when another request recorded the same number
-    after _number_taken looked: then InvalidDecision under "decision_number" with _number_taken's
-    message, the list's decision as it was and the session still usable."""
+    (decisions.register_key), then run the block, all in one savepoint flushed at its end: an
+    error anywhere leaves nothing of it written and the session usable. The database keeps the
+    key unique per commune (uq_proposal_lists_decision), which also holds when another request
+    recorded the same number after _number_taken looked: that comes out as InvalidDecision under
+    "decision_number" with _number_taken's message."""
     try:
         with session.begin_nested():
             proposal_list.decision_number = decision.number
             proposal_list.decision_date = decision.date
             proposal_list.approving_body = decision.body
             proposal_list.decision_key = decisions.register_key(decision.number, decision.date)
+            session.flush()
+            yield
             session.flush()
     except IntegrityError:
         taken = _number_taken(session, proposal_list, decision.number, decision.date.year)
@@ -256,10 +263,9 @@ def correct_decision(session: Session, proposal_list: ProposalList, decision_num
     if not changes:
         raise ServiceError("Các giá trị mới giống hệt quyết định đang ghi: không có gì để sửa. "
                            "Hãy sửa số, ngày hoặc cơ quan phê duyệt.")
-    _record_decision(session, proposal_list, decision)
-    audit.record(session, actor, "proposal_list.correct_decision", "proposal_list", proposal_list.id,
-                 changes, note=reason)
-    session.flush()
+    with _decision_written(session, proposal_list, decision):
+        audit.record(session, actor, "proposal_list.correct_decision", "proposal_list", proposal_list.id,
+                     changes, note=reason)
     return changes
 
 
