@@ -27,7 +27,6 @@ from subsidy.domain import labels as L
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.complaints.states import STATES
 from subsidy.domain.scope import sees_personal_data
-from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Complaint, Household
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import complaints as svc
@@ -38,7 +37,8 @@ from subsidy.services.errors import NotFound, ServiceError
 from subsidy.services import communes as communes_svc
 from subsidy.web import commune_scope, exports
 from subsidy.web.pagination import page_arg, paginate
-from subsidy.web.refusals import flash_form_errors, show_refusal
+from subsidy.web.ids import chosen_id
+from subsidy.web.refusals import REFUSED, attempt, show_refusal
 from subsidy.web.viewlog import record_list_view, record_page_view, record_view
 
 bp = Blueprint("complaints", __name__, url_prefix="/khieu-nai")
@@ -92,24 +92,22 @@ def new():
     form = CaseForm(household_code=request.args.get("ho", ""), received_on=today_vn())
     form.named_user.choices = [SelectChoice("", "— Không nêu tên cán bộ —")] + [
         SelectChoice(str(uid), name) for uid, name in svc.staff_who_may_be_named(session)]
-    if form.validate_on_submit():
-        try:
-            case = svc.record_intake(session, svc.CaseInput(
-                kind=form.kind.data, filer=form.filer.data, channel=form.channel.data, category=form.category.data,
-                text=form.text.data, received_on=form.received_on.data, filer_name=form.filer_name.data,
-                attachments_note=form.attachments_note.data, contested_on=form.contested_on.data,
-                complex_case=form.complex_case.data, remote=form.remote.data,
-                named_user_id=int(form.named_user.data) if (form.named_user.data or "").isdigit() else None,
-            ), form.household_code.data, current_user)
-        except (ServiceError, WorkflowError) as err:
-            show_refusal(err, form)
-        else:
-            session.commit()
-            flash(f"Đã ghi đơn số {case.case_number}.", "success")
-            return redirect(url_for("complaints.show", complaint_id=case.id))
-    elif request.method == "POST" and not form.errors:
-        flash("Không lưu được: hãy tải lại trang rồi gửi lại.", "error")
-    return render_template("complaints/new.html", form=form)
+
+    def record():
+        return svc.record_intake(session, svc.CaseInput(
+            kind=form.kind.data, filer=form.filer.data, channel=form.channel.data, category=form.category.data,
+            text=form.text.data, received_on=form.received_on.data, filer_name=form.filer_name.data,
+            attachments_note=form.attachments_note.data, contested_on=form.contested_on.data,
+            complex_case=form.complex_case.data, remote=form.remote.data,
+            named_user_id=chosen_id(form.named_user),
+        ), form.household_code.data, current_user)
+
+    case = attempt(form, record)
+    if case is REFUSED:  # or not sent yet (GET)
+        return render_template("complaints/new.html", form=form)
+    session.commit()
+    flash(f"Đã ghi đơn số {case.case_number}.", "success")
+    return redirect(url_for("complaints.show", complaint_id=case.id))
 
 
 def _case_or_404(complaint_id: int) -> Complaint:
@@ -130,10 +128,9 @@ def show(complaint_id: int):
     return _show(_case_or_404(complaint_id))
 
 
-def _show(case: Complaint, status: int = 200, move_form: CaseMoveForm | None = None,
-          appeal_form: AppealForm | None = None):
-    """The case page; a step or second complaint refused is shown again here with status 422 (the
-    appeal form as typed, its messages under its fields, open)."""
+def _show(case: Complaint, move_form: CaseMoveForm | None = None, appeal_form: AppealForm | None = None):
+    """The case page; a step or second complaint refused is shown again here (422:
+    refusals.attempt; the appeal form as typed, its messages under its fields, open)."""
     session = db_session()
     page = svc.case_page(session, case, current_user)
     household = session.get(Household, case.household_id) if case.household_id else None
@@ -142,7 +139,7 @@ def _show(case: Complaint, status: int = 200, move_form: CaseMoveForm | None = N
     return render_template("complaints/show.html", p=page, c=case, household=household, recheck=recheck,
                            move_form=move_form or CaseMoveForm(formdata=None, on=today_vn()),
                            appeal_form=appeal_form or AppealForm(formdata=None, received_on=today_vn()), L=L,
-                           standing_labels=STANDING_LABELS, late_label=L.FILED_LATE_LABEL), status
+                           standing_labels=STANDING_LABELS, late_label=L.FILED_LATE_LABEL)
 
 
 def _pdf(complaint_id: int, make, slug: str, what: str):
@@ -182,15 +179,12 @@ def move(complaint_id: int, target: str):
     session = db_session()
     case = _case_or_404(complaint_id)
     form = CaseMoveForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return _show(case, 422, move_form=form)
-    try:
-        svc.move_case(session, case, target, current_user, reason=form.reason.data, outcome=form.outcome.data or None,
-                      refusal_reason=form.refusal_reason.data or None, on=form.on.data)
-    except (ServiceError, WorkflowError) as err:
-        show_refusal(err)
-        return _show(_case_or_404(complaint_id), 422, move_form=form)
+    # One small form for every step button: its messages are flashed above the page.
+    if attempt(form, lambda: svc.move_case(session, case, target, current_user, reason=form.reason.data,
+                                           outcome=form.outcome.data or None,
+                                           refusal_reason=form.refusal_reason.data or None, on=form.on.data),
+               flashed=True) is REFUSED:
+        return _show(_case_or_404(complaint_id), move_form=form)
     session.commit()
     flash(f"Đơn số {case.case_number}: {L.COMPLAINT_STATE_LABELS[case.state]}.", "success")
     return redirect(url_for("complaints.show", complaint_id=complaint_id))
@@ -224,14 +218,10 @@ def appeal(complaint_id: int):
     session = db_session()
     case = _case_or_404(complaint_id)
     form = AppealForm()
-    if not form.validate_on_submit():
-        return _show(case, 422, appeal_form=form)
-    try:
-        second = svc.appeal(session, case, current_user, text=form.text.data, channel=form.channel.data,
-                            received_on=form.received_on.data)
-    except (ServiceError, WorkflowError) as err:
-        show_refusal(err, form)
-        return _show(_case_or_404(complaint_id), 422, appeal_form=form)
+    second = attempt(form, lambda: svc.appeal(session, case, current_user, text=form.text.data,
+                                              channel=form.channel.data, received_on=form.received_on.data))
+    if second is REFUSED:
+        return _show(_case_or_404(complaint_id), appeal_form=form)
     session.commit()
     flash(f"Đã ghi khiếu nại lần hai: đơn số {second.case_number}.", "success")
     return redirect(url_for("complaints.show", complaint_id=second.id))

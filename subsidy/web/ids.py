@@ -13,8 +13,13 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-#: The largest id any table can hold (PostgreSQL INTEGER: 2**31 - 1).
-MAX_ROW_ID = 2**31 - 1
+from forms.base import MESSAGES
+from subsidy.services.errors import FieldError
+from subsidy.services.lookup import MAX_ID as MAX_ROW_ID  # the largest id any table can hold (2**31 - 1)
+
+#: Under a select whose value names no row (a page kept open while its list changed, an edited
+#: request): the forms' own «not a valid choice» message.
+NOT_IN_LIST = MESSAGES["Not a valid choice."]
 
 
 class RowIdConverter(IntegerConverter):
@@ -36,6 +41,21 @@ def row_id(value: Any) -> int | None:
     except ValueError:
         return None
     return n if n is not None and 1 <= n <= MAX_ROW_ID else None
+
+
+def chosen_id(field: Any, message: str = NOT_IN_LIST) -> int | None:
+    """The row id sent in the WTForms ``field`` (a select of rows or a hidden id), read by
+    :func:`row_id`: None when nothing is chosen (None or ""). A value that names no row raises
+    FieldError with ``message`` (Vietnamese) for the field, before the id reaches the database:
+    read inside the action of web.refusals.attempt, the form is given back with the message under
+    the field (422)."""
+    raw = field.data
+    if raw is None or str(raw).strip() == "":
+        return None
+    n = row_id(raw)
+    if n is None:
+        raise FieldError(message, field.name)
+    return n
 
 
 def init_app(app: Flask) -> None:

@@ -20,7 +20,7 @@ from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import list_page
-from subsidy.web.refusals import put_field_errors, show_refusal
+from subsidy.web.refusals import REFUSED, attempt, show_refusal
 from subsidy.web.viewlog import record_list_page_view, record_view
 from subsidy.web import commune_scope
 
@@ -41,9 +41,10 @@ def index():
 
 
 def _index(alloc_form: AllocationForm | None = None, build_form: BuildListForm | None = None,
-           reason_form: ReasonForm | None = None, status: int = 200):
-    """The lists page; an allocation form given back with its errors keeps what was typed (422)
-    and opens where it is; so does the reason form of an allocation's voiding refused."""
+           reason_form: ReasonForm | None = None):
+    """The lists page; an allocation form given back with its errors keeps what was typed and
+    opens where it is; so does the reason form of an allocation's voiding refused (422:
+    refusals.attempt)."""
     session = db_session()
     q = allocations.quota(session)
     # 50 a page; the rank shown is the place in the whole list (page offset + position).
@@ -62,7 +63,7 @@ def _index(alloc_form: AllocationForm | None = None, build_form: BuildListForm |
                            draft_open=svc.open_draft(session) is not None,
                            allocations=allocations.allocations(session), alloc_form=alloc_form,
                            build_form=build_form or BuildListForm(), move_form=MoveForm(),
-                           reason_form=reason_form or ReasonForm(formdata=None), household_ceiling=allocations.poor_household_count(session)), status
+                           reason_form=reason_form or ReasonForm(formdata=None), household_ceiling=allocations.poor_household_count(session))
 
 
 @bp.route("/phan-bo", methods=["POST"])
@@ -70,17 +71,14 @@ def _index(alloc_form: AllocationForm | None = None, build_form: BuildListForm |
 def allocate():
     session = db_session()
     form = AllocationForm()
-    if form.validate_on_submit():
-        try:
-            allocations.record_allocation(session, form.quantity.data, form.allocated_on.data,
-                                          form.source_document.data, current_user, note=form.note.data)
-        except ServiceError as err:
-            show_refusal(err, form, field="quantity")  # the ceiling: too many phones
-        else:
-            session.commit()
-            flash(f"Đã ghi phân bổ {form.quantity.data} máy.", "success")
-            return redirect(url_for("lists.index"))
-    return _index(form)
+    if attempt(form, lambda: allocations.record_allocation(session, form.quantity.data, form.allocated_on.data,
+                                                           form.source_document.data, current_user,
+                                                           note=form.note.data),
+               field="quantity") is REFUSED:  # a refusal naming no field: the ceiling, too many phones
+        return _index(form)
+    session.commit()
+    flash(f"Đã ghi phân bổ {form.quantity.data} máy.", "success")
+    return redirect(url_for("lists.index"))
 
 
 @bp.route("/phan-bo/<int:allocation_id>/huy", methods=["POST"])
@@ -91,15 +89,16 @@ def void_allocation(allocation_id: int):
     allocation the commune does not have is 404."""
     session = db_session()
     form = ReasonForm()
-    if not form.validate_on_submit():
-        return _index(reason_form=form, status=422)
-    try:
-        row = allocations.void_allocation(session, allocation_id, form.reason.data, current_user)
-    except NotFound:
-        abort(404)  # no such allocation in this commune: as any other id of another commune
-    except ServiceError as err:
-        show_refusal(err, form)
-        return _index(reason_form=form, status=422)
+
+    def void():
+        try:
+            return allocations.void_allocation(session, allocation_id, form.reason.data, current_user)
+        except NotFound:
+            abort(404)  # no such allocation in this commune: as any other id of another commune
+
+    row = attempt(form, void)
+    if row is REFUSED:
+        return _index(reason_form=form)
     session.commit()
     flash(f"Đã hủy phân bổ {row.quantity} máy theo «{row.source_document}»; chỉ tiêu đã được tính lại.", "success")
     return redirect(url_for("lists.index"))
@@ -110,13 +109,9 @@ def void_allocation(allocation_id: int):
 def build():
     session = db_session()
     form = BuildListForm()
-    if not form.validate_on_submit():
-        return _index(build_form=form, status=422)
-    try:
-        pl = svc.build_proposal_list(session, current_user, count=form.count.data)
-    except (ServiceError, WorkflowError) as err:
-        show_refusal(err, form)
-        return _index(build_form=form, status=422)
+    pl = attempt(form, lambda: svc.build_proposal_list(session, current_user, count=form.count.data))
+    if pl is REFUSED:
+        return _index(build_form=form)
     on_list = svc.applications_on(session, pl)
     n = len(on_list)
     tiers: dict[str, int] = {}
@@ -156,19 +151,14 @@ def _list_move(list_id: int, act, needs_reason: bool):
     a refused submit (a button, nothing typed) is flashed on the list's page."""
     session = db_session()
     pl = _load(list_id)
+    # A step without a reason is a button: its form holds only the CSRF token (400 when it fails).
     form = ReasonForm() if needs_reason else MoveForm()
-    if not form.validate_on_submit():
-        if not needs_reason:
-            abort(400)  # the button's form holds only the CSRF token
-        return _show(pl, reason_form=form, status=422)
-    try:
-        message = act(session, pl, form.reason.data if needs_reason else "")
-    except (ServiceError, WorkflowError) as err:
-        if not needs_reason:
-            show_refusal(err)
+    message = attempt(form, lambda: act(session, pl, form.reason.data if needs_reason else ""),
+                      bad_token_400=not needs_reason)
+    if message is REFUSED:
+        if not needs_reason:  # the refusal flashed on the list's page
             return redirect(url_for("lists.show", list_id=pl.id))
-        show_refusal(err, form)
-        return _show(_load(list_id), reason_form=form, status=422)
+        return _show(_load(list_id), reason_form=form)
     session.commit()
     flash(message, "success")
     return redirect(url_for("lists.show", list_id=pl.id))
@@ -214,10 +204,9 @@ def _load(list_id: int) -> ProposalList:
 
 
 def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
-          correct_form: CorrectDecisionForm | None = None, reason_form: ReasonForm | None = None,
-          status: int = 200):
-    """The list's page; a form given (submitted, with its errors) is shown as typed, with status
-    422 from the POST views (a reason form: open under the step asked, request.endpoint)."""
+          correct_form: CorrectDecisionForm | None = None, reason_form: ReasonForm | None = None):
+    """The list's page; a form given (submitted, with its errors) is shown as typed, 422 from the
+    POST views (refusals.attempt; a reason form: open under the step asked, request.endpoint)."""
     session = db_session()
     if approve_form is None:
         approve_form = ApproveListForm(formdata=None)
@@ -236,7 +225,7 @@ def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
                            may_approve=buttons.may_approve_list(pl.status, current_user.role)
                            and _approver_of_level(pl),
                            move_form=MoveForm(), reason_form=reason_form or ReasonForm(formdata=None),
-                           receipts_issued=svc.receipts_issued(session, pl) if pl.status == "approved" else 0), status
+                           receipts_issued=svc.receipts_issued(session, pl) if pl.status == "approved" else 0)
 
 
 @bp.route("/<int:list_id>")
@@ -256,16 +245,13 @@ def approve(list_id: int):
     session = db_session()
     pl = _load(list_id)
     form = ApproveListForm()
-    if not form.validate():
-        put_field_errors(form, svc.decision_field_errors(session, pl, form.decision_number.data,
-                                                         form.decision_date.data, form.approving_body.data))
-        return _show(pl, approve_form=form, status=422)
-    try:
-        apps = svc.approve_list(session, pl, form.decision_number.data, form.decision_date.data,
-                                form.approving_body.data, current_user, symbol=_issuer(pl.commune_id).symbol("list"))
-    except (ServiceError, WorkflowError) as err:
-        show_refusal(err, form)
-        return _show(pl, approve_form=form, status=422)
+    apps = attempt(form, lambda: svc.approve_list(session, pl, form.decision_number.data, form.decision_date.data,
+                                                  form.approving_body.data, current_user,
+                                                  symbol=_issuer(pl.commune_id).symbol("list")),
+                   checks=lambda: svc.decision_field_errors(session, pl, form.decision_number.data,
+                                                            form.decision_date.data, form.approving_body.data))
+    if apps is REFUSED:
+        return _show(pl, approve_form=form)
     session.commit()
     flash(f"Đã ghi phê duyệt danh sách {pl.number}: {len(apps)} hồ sơ chuyển sang «Đã được phê duyệt».", "success")
     return redirect(url_for("lists.show", list_id=pl.id))
@@ -280,19 +266,21 @@ def correct_decision(list_id: int):
     session = db_session()
     pl = _load(list_id)
     form = CorrectDecisionForm()
-    if not form.validate():
-        if pl.status == "approved":
-            put_field_errors(form, svc.decision_field_errors(session, pl, form.decision_number.data,
-                                                             form.decision_date.data, form.approving_body.data,
-                                                             form.reason.data, correction=True))
-        return _show(pl, correct_form=form, status=422)
-    try:
+
+    def correct():
         changes = svc.correct_decision(session, pl, form.decision_number.data, form.decision_date.data,
                                        form.approving_body.data, form.reason.data, current_user)
-        issued = svc.receipts_issued(session, pl)
-    except ServiceError as err:
-        show_refusal(err, form)
-        return _show(pl, correct_form=form, status=422)
+        return changes, svc.receipts_issued(session, pl)
+
+    def checks():  # a decision not approved has nothing to correct: the service says so on submit
+        return svc.decision_field_errors(session, pl, form.decision_number.data, form.decision_date.data,
+                                         form.approving_body.data, form.reason.data,
+                                         correction=True) if pl.status == "approved" else {}
+
+    done = attempt(form, correct, checks=checks)
+    if done is REFUSED:
+        return _show(pl, correct_form=form)
+    changes, issued = done
     session.commit()
     what = "; ".join(f"{svc.DECISION_FIELD_LABELS[f].lower()} {svc.shown_value(f, old) or '(trống)'} → "
                      f"{svc.shown_value(f, new)}" for f, (old, new) in changes.items())

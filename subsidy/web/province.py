@@ -13,7 +13,7 @@ from subsidy.request_scope import db_session, roles_required
 from subsidy.services import province as svc
 from subsidy.services.errors import ServiceError
 from subsidy.web.ids import row_id
-from subsidy.web.refusals import show_refusal
+from subsidy.web.refusals import REFUSED, attempt
 
 bp = Blueprint("province", __name__, url_prefix="/tinh")
 
@@ -36,14 +36,15 @@ def index():
 
 
 def _index(received_form: AllocationForm | None = None, share_form: ShareForm | None = None,
-           void_form: ReasonForm | None = None, status: int = 200):
+           void_form: ReasonForm | None = None):
     """The province page; a form given back with its errors (or refused by the service) keeps what
-    was typed, with its messages, and answers 422 (a voiding's reason: in its row, request.view_args)."""
+    was typed, with its messages (422: refusals.attempt; a voiding's reason: in its row,
+    request.view_args)."""
     quota = svc.overview(db_session())
     return render_template("province/index.html", quota=quota,
                            received_form=received_form or AllocationForm(formdata=None),
                            share_form=_share_form(quota, share_form), void_form=void_form or ReasonForm(formdata=None),
-                           queue=svc.approval_queue(db_session())), status
+                           queue=svc.approval_queue(db_session()))
 
 
 @bp.route("/nhan", methods=["POST"])
@@ -51,17 +52,13 @@ def _index(received_form: AllocationForm | None = None, share_form: ShareForm | 
 def receive():
     session = db_session()
     form = AllocationForm()
-    if form.validate_on_submit():
-        try:
-            row = svc.record_received(session, form.quantity.data, form.allocated_on.data, form.source_document.data,
-                                      current_user, note=form.note.data)
-        except ServiceError as err:
-            show_refusal(err, form)
-            return _index(received_form=form, status=422)
-        session.commit()
-        flash(f"Đã ghi {row.quantity} máy tỉnh được phân bổ theo «{row.source_document}».", "success")
-        return redirect(url_for("province.index"))
-    return _index(received_form=form, status=422)
+    row = attempt(form, lambda: svc.record_received(session, form.quantity.data, form.allocated_on.data,
+                                                    form.source_document.data, current_user, note=form.note.data))
+    if row is REFUSED:
+        return _index(received_form=form)
+    session.commit()
+    flash(f"Đã ghi {row.quantity} máy tỉnh được phân bổ theo «{row.source_document}».", "success")
+    return redirect(url_for("province.index"))
 
 
 @bp.route("/chia", methods=["POST"])
@@ -69,20 +66,20 @@ def receive():
 def share():
     session = db_session()
     form = ShareForm()
-    allocation_id, commune_id = row_id(form.province_allocation.data), row_id(form.commune.data)
-    if form.validate_on_submit() and allocation_id and commune_id:
-        try:
-            row = svc.give_to_commune(session, allocation_id, commune_id,
-                                      form.quantity.data, form.allocated_on.data, current_user)
-        except ServiceError as err:
-            show_refusal(err, form)
-            return _index(share_form=form, status=422)
-        session.commit()
-        flash(f"Đã chia {row.quantity} máy cho xã.", "success")
-        return redirect(url_for("province.index"))
-    if not form.errors:
-        flash("Hãy chọn văn bản phân bổ của tỉnh và xã.", "error")
-    return _index(share_form=form, status=422)
+
+    def give():
+        allocation_id, commune_id = row_id(form.province_allocation.data), row_id(form.commune.data)
+        if not (allocation_id and commune_id):
+            raise ServiceError("Hãy chọn văn bản phân bổ của tỉnh và xã.")
+        return svc.give_to_commune(session, allocation_id, commune_id, form.quantity.data, form.allocated_on.data,
+                                   current_user)
+
+    row = attempt(form, give)
+    if row is REFUSED:
+        return _index(share_form=form)
+    session.commit()
+    flash(f"Đã chia {row.quantity} máy cho xã.", "success")
+    return redirect(url_for("province.index"))
 
 
 @bp.route("/nhan/<int:province_allocation_id>/huy", methods=["POST"])
@@ -90,13 +87,9 @@ def share():
 def void(province_allocation_id: int):
     session = db_session()
     form = ReasonForm()
-    if not form.validate_on_submit():
-        return _index(void_form=form, status=422)
-    try:
-        svc.void_received(session, province_allocation_id, form.reason.data, current_user)
-    except ServiceError as err:
-        show_refusal(err, form)
-        return _index(void_form=form, status=422)
+    if attempt(form, lambda: svc.void_received(session, province_allocation_id, form.reason.data,
+                                               current_user)) is REFUSED:
+        return _index(void_form=form)
     session.commit()
     flash("Đã hủy số máy tỉnh được phân bổ.", "success")
     return redirect(url_for("province.index"))

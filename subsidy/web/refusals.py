@@ -1,5 +1,10 @@
 """Showing a refusal on the page: the one way views do it.
 
+A form's use case is run by :func:`attempt`: the form validated, then the service called; a
+refusal by either leaves the form holding its messages and the request marked refused, so the page
+the view renders next answers 422 (web.security) with what was typed. A view is then: parse →
+``attempt`` → commit once → redirect, or render the page again (no status of its own).
+
 A service (or the workflow) refused what the user asked: :func:`show_refusal` rolls back the
 request's Session (nothing of the attempt is saved) and shows the Vietnamese message, under the
 form field it concerns when there is a form, else flashed above the page. :func:`put_field_errors`
@@ -11,12 +16,15 @@ showing a refusal or an error shows only its own, and leaves messages queued by 
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Mapping, TypeVar
 
-from flask import Flask, flash, g, get_flashed_messages, message_flashed, session
+from flask import Flask, abort, flash, g, get_flashed_messages, message_flashed, session
 
+from subsidy.domain.workflow import WorkflowError
 from subsidy.request_scope import db_session
-from subsidy.services.errors import InvalidFields
+from subsidy.services.errors import InvalidFields, ServiceError
+
+T = TypeVar("T")
 
 
 def refused_here() -> None:
@@ -79,16 +87,17 @@ def put_field_errors(form: Any, field_errors: dict[str, str]) -> None:
 
 def show_refusal(err: Exception, form: Any = None, field: str | None = None) -> None:
     """Roll back this request's Session and show the refusal ``err`` (a ServiceError or a
-    WorkflowError; ``str(err)`` is its Vietnamese message).
+    WorkflowError; ``str(err)`` is its Vietnamese message). The request is marked refused
+    (:func:`refused_here`): a page rendered after it answers 422; a redirect is not touched.
 
-    With a WTForms ``form`` shown again (the page answers 422): InvalidFields' messages go under
-    their fields (put_field_errors), an error naming one ``field`` of the form (FieldError) under
-    that field, an error naming none under ``field`` when the view gives one (the form's only
-    input: every refusal is about it); anything else, and every refusal when there is no form (the
-    view redirects), is flashed as an error above the page."""
+    With a WTForms ``form`` shown again: InvalidFields' messages go under their fields
+    (put_field_errors), an error naming one ``field`` of the form (FieldError) under that field,
+    an error naming none under ``field`` when the view gives one (the form's only input: every
+    refusal is about it); anything else, and every refusal when there is no form (the view
+    redirects, or its page shows no message under the form's fields), is flashed as an error
+    above the page."""
     db_session().rollback()
-    if form is not None:
-        refused_here()
+    refused_here()
     if form is not None and isinstance(err, InvalidFields):
         put_field_errors(form, err.field_errors)
         return
@@ -105,3 +114,58 @@ def flash_form_errors(form: Any) -> None:
     for messages in form.errors.values():
         for message in messages:
             flash(message, "error")
+
+
+class Refused:
+    """What :func:`attempt` returns when the form or the service refused (the one value: REFUSED)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "REFUSED"
+
+
+REFUSED = Refused()
+
+#: Above a form its validators refused without a message for any field.
+RESEND = "Không lưu được: hãy tải lại trang rồi gửi lại."
+
+
+def attempt(form: Any, action: Callable[[], T], *, field: str | None = None,
+            checks: Callable[[], Mapping[str, str]] | None = None, bad_token_400: bool = False,
+            flashed: bool = False) -> T | Refused:
+    """Run a form's use case the one way every view does: validate ``form`` (a WTForms form of a
+    POST, with its CSRF token), then call ``action()`` (the service, reading the form's values).
+
+    Returns ``action()``'s result (nothing is committed: the view commits once), or REFUSED when
+    - the form's validators refused it: with ``checks`` (the service's own field checks that save
+      nothing, {field: Vietnamese message}), their messages go under the fields the form did not
+      refuse (put_field_errors), so every mistake shows after one submit;
+    - ``action()`` raised a ServiceError or WorkflowError: :func:`show_refusal` (rolled back, the
+      message under its field, under ``field``, or flashed).
+    Either way the request is marked refused: the page the view renders next answers 422
+    (web.security), the form as typed with its messages (none: RESEND is flashed). A GET (the form
+    not sent) returns REFUSED without marking anything: the view shows the empty form.
+
+    ``bad_token_400``: a missing or stale CSRF token aborts with 400 (as a page's buttons answer
+    it) instead of giving the form back. ``flashed``: the page shows no message under this form's
+    fields (one small form for several buttons): every message, the form's own and the
+    service's, is flashed above the page instead."""
+    valid = form.validate_on_submit()
+    if bad_token_400 and "csrf_token" in form.errors:
+        abort(400)
+    if not valid:
+        if checks is not None:
+            put_field_errors(form, checks())
+        if flashed:
+            flash_form_errors(form)
+        if form.is_submitted():
+            refused_here()
+            if not form.errors:  # refused with no message to show: say what to do
+                flash(RESEND, "error")
+        return REFUSED
+    try:
+        return action()
+    except (ServiceError, WorkflowError) as err:
+        show_refusal(err, None if flashed else form, field)
+        return REFUSED
