@@ -16,10 +16,11 @@ from subsidy.models import ApiToken, User
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit_log as audit_log_svc
 from subsidy.services import communes, instance_settings, list_exports, pages, users
-from subsidy.services.errors import ServiceError
+from subsidy.services.errors import FieldError, ServiceError
 from subsidy.web.pagination import page_arg, paginate
 from subsidy.web.exports import SPOOL_BYTES, issuer
-from subsidy.web.refusals import show_refusal
+from subsidy.web.ids import NOT_IN_LIST, chosen_id
+from subsidy.web.refusals import REFUSED, attempt, show_refusal
 from subsidy.web.viewlog import record_view
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
@@ -42,9 +43,13 @@ def _commune_choices(form) -> dict[int, str]:
     return names
 
 
-def _chosen_commune(form) -> int | None:
-    raw = (form.commune.data or "").strip()
-    return int(raw) if raw.isdigit() else None
+def _chosen_commune(form, names: dict[int, str]) -> int | None:
+    """The commune chosen in ``form.commune`` (None: none), one of ``names`` (_commune_choices);
+    raises FieldError (under the field) for a value that names none of them."""
+    commune_id = chosen_id(form.commune)
+    if commune_id is not None and commune_id not in names:
+        raise FieldError(NOT_IN_LIST, "commune")
+    return commune_id
 
 
 @bp.route("/tai-khoan")
@@ -54,7 +59,8 @@ def users_index():
 
 
 def _users_page(create_form: CreateUserForm):
-    """The accounts page; a create form given back with its errors keeps what was typed (422)."""
+    """The accounts page; a create form given back with its errors keeps what was typed (422:
+    refusals.attempt)."""
     session = db_session()
     accounts = pages.accounts(session)
     names = _commune_choices(create_form)
@@ -68,19 +74,15 @@ def _users_page(create_form: CreateUserForm):
 def users_create():
     form = CreateUserForm()
     session = db_session()
-    _commune_choices(form)
-    if form.validate_on_submit():
-        password = users.generate_one_time_password()
-        try:
-            user = users.create_user(session, form.username.data, form.role.data, password,
-                                     current_user, full_name=form.full_name.data or "",
-                                     commune_id=_chosen_commune(form))
-        except ServiceError as err:
-            show_refusal(err, form)
-        else:
-            session.commit()
-            return render_template("admin/password_shown.html", user=user, password=password)
-    return _users_page(form)
+    names = _commune_choices(form)
+    password = users.generate_one_time_password()
+    user = attempt(form, lambda: users.create_user(session, form.username.data, form.role.data, password,
+                                                   current_user, full_name=form.full_name.data or "",
+                                                   commune_id=_chosen_commune(form, names)))
+    if user is REFUSED:
+        return _users_page(form)
+    session.commit()
+    return render_template("admin/password_shown.html", user=user, password=password)
 
 
 @bp.route("/tai-khoan/<int:user_id>", methods=["GET", "POST"])
@@ -89,17 +91,14 @@ def users_show(user_id: int):
     session = db_session()
     user = session.get(User, user_id) or abort(404)
     role_form = RoleForm(role=user.role, commune=str(user.commune_id or ""))
-    _commune_choices(role_form)
-    if role_form.validate_on_submit():
-        try:
-            users.set_role(session, user, role_form.role.data, current_user, commune_id=_chosen_commune(role_form))
-        except ServiceError as err:
-            show_refusal(err, role_form)  # the page again (422), the role as chosen, the message above
-            return _user_page(session.get(User, user_id), role_form)
-        session.commit()
-        flash("Đã đổi vai trò.", "success")
-        return redirect(url_for("admin.users_show", user_id=user.id))
-    return _user_page(user, role_form)
+    names = _commune_choices(role_form)
+    # Refused: the page again, the role as chosen, the message above (or under the commune).
+    if attempt(role_form, lambda: users.set_role(session, user, role_form.role.data, current_user,
+                                                 commune_id=_chosen_commune(role_form, names))) is REFUSED:
+        return _user_page(session.get(User, user_id), role_form)
+    session.commit()
+    flash("Đã đổi vai trò.", "success")
+    return redirect(url_for("admin.users_show", user_id=user.id))
 
 
 @bp.route("/tai-khoan/<int:user_id>/ho-ten", methods=["POST"])
@@ -109,23 +108,19 @@ def users_full_name(user_id: int):
     session = db_session()
     user = session.get(User, user_id) or abort(404)
     form = FullNameForm()
-    if form.validate_on_submit():
-        try:
-            changed = users.set_full_name(session, user, form.full_name.data, current_user)
-        except ServiceError as err:
-            show_refusal(err, form)
-        else:
-            session.commit()
-            flash("Đã sửa họ tên." if changed else "Họ tên không đổi.", "success")
-            return redirect(url_for("admin.users_show", user_id=user.id))
-    return _user_page(session.get(User, user_id),
-                      RoleForm(formdata=None, role=user.role, commune=str(user.commune_id or "")), name_form=form)
+    changed = attempt(form, lambda: users.set_full_name(session, user, form.full_name.data, current_user))
+    if changed is REFUSED:
+        return _user_page(session.get(User, user_id),
+                          RoleForm(formdata=None, role=user.role, commune=str(user.commune_id or "")), name_form=form)
+    session.commit()
+    flash("Đã sửa họ tên." if changed else "Họ tên không đổi.", "success")
+    return redirect(url_for("admin.users_show", user_id=user.id))
 
 
 def _user_page(user: User, role_form: RoleForm, *, name_form: FullNameForm | None = None,
                token_form: TokenForm | None = None):
     """An account's page with its forms; any of them may be one given back with its errors (the
-    page then answers 422: web.security)."""
+    page then answers 422: refusals.attempt)."""
     session = db_session()
     tokens = pages.api_tokens_of(session, user)
     names = _commune_choices(role_form)
@@ -181,10 +176,10 @@ def tokens_create(user_id: int):
     session = db_session()
     user = session.get(User, user_id) or abort(404)
     form = TokenForm()
-    if not form.validate_on_submit():  # the page again (422), the message under the name
-        return _user_page(user, RoleForm(formdata=None, role=user.role, commune=str(user.commune_id or "")),
-                          token_form=form)
-    token = users.create_api_token(session, user, form.name.data, current_user)
+    token = attempt(form, lambda: users.create_api_token(session, user, form.name.data, current_user))
+    if token is REFUSED:  # the page again, the message under the name
+        return _user_page(session.get(User, user_id),
+                          RoleForm(formdata=None, role=user.role, commune=str(user.commune_id or "")), token_form=form)
     session.commit()
     return render_template("admin/token_shown.html", user=user, token=token)
 

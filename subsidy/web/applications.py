@@ -37,9 +37,9 @@ from subsidy.services.errors import ServiceError
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import list_page
-from subsidy.web.ids import row_id
+from subsidy.web.ids import chosen_id, row_id
 from subsidy.web.permissions import may
-from subsidy.web.refusals import put_field_errors, show_refusal
+from subsidy.web.refusals import REFUSED, attempt, put_field_errors, show_refusal
 from subsidy.web.viewlog import record_list_view, record_page_view, record_view
 from subsidy.web import commune_scope
 
@@ -133,9 +133,14 @@ def new():
             form.household_id.data = household.id
     valid = form.validate_on_submit()
     date_errors: dict[str, str] = {}
+    household_id = None
     if form.is_submitted():
+        try:
+            household_id = chosen_id(form.household_id)
+        except ServiceError as err:  # a number past any row: flashed above the search (no household shown)
+            show_refusal(err)
         data = svc.ApplicationInput(
-            household_id=form.household_id.data, support_form=form.support_form.data,
+            household_id=household_id, support_form=form.support_form.data,
             received_on=form.received_on.data, purchase_date=form.purchase_date.data,
             evidence_note=form.evidence_note.data, note=form.note.data,
             prior_device=form.prior_device.data or None, prior_device_detail=form.prior_device_detail.data,
@@ -144,11 +149,11 @@ def new():
         # Every date mistake with the form's own, after one submit (nothing saved).
         date_errors = svc.field_errors(session, data)
         put_field_errors(form, date_errors)
-    if valid and not date_errors:
+    if valid and not date_errors and household_id is not None:
         try:
             app = svc.apply(session, data, current_user, programme=_programme())
         except svc.DuplicateApplication as err:
-            show_refusal(err, form)  # the form given back (422) with the message and the link below
+            show_refusal(err, form)  # the form given back with the message and the link below
             flash(Markup('<a href="{}">Mở hồ sơ đã có ({})</a>').format(
                 url_for("applications.show", application_id=err.application_id), tracking.display(err.tracking_code)),
                 "warning")
@@ -162,8 +167,8 @@ def new():
                 tracking.display(app.tracking_code), url_for("applications.intake_slip", application_id=app.id)),
                 "success")
             return redirect(url_for("applications.show", application_id=app.id))
-        if form.household_id.data:
-            household = pages.household_or_none(session, form.household_id.data)
+        if household_id is not None:
+            household = pages.household_or_none(session, household_id)
     return render_template("applications/new.html", form=form, household=household, q=q, results=results,
                            standings=_standings([*results, *([household] if household is not None else [])]),
                            existing=existing, existing_message=existing_message)
@@ -196,11 +201,11 @@ def _correction_form(app: Application) -> CorrectionForm:
 
 def _show(app: Application, *, correction_form: CorrectionForm | None = None,
           reason_form: ReasonForm | None = None, prior_form: PriorDeviceForm | None = None,
-          purchase_form: PurchaseDateForm | None = None, status: int = 200):
+          purchase_form: PurchaseDateForm | None = None):
     """The application's page; a correction form given (submitted, with its errors) is shown open
-    as typed, with status 422; a reason form given (a move refused) is shown open under the move
-    that was asked (request.endpoint), as typed, with its message; so are the prior-device and
-    purchase-date forms (422: web.security)."""
+    as typed; a reason form given (a move refused) is shown open under the move that was asked
+    (request.endpoint), as typed, with its message; so are the prior-device and purchase-date
+    forms (422: refusals.attempt)."""
     session = db_session()
     role = current_user.role
     page = pages.application_page(session, app, with_receipts=may("receipts.show"))
@@ -219,7 +224,7 @@ def _show(app: Application, *, correction_form: CorrectionForm | None = None,
         can_edit=buttons.may_edit_facts(moves),
         may_correct=role == "clerk" and corrections_svc.refusal(app) is None,
         correction_form=correction_form or _correction_form(app), correction_open=correction_form is not None,
-    ), status
+    )
 
 
 @bp.route("/<int:application_id>/sua", methods=["POST"])
@@ -231,18 +236,19 @@ def correct(application_id: int):
     session = db_session()
     app = _load(application_id)
     form = CorrectionForm()
-    if not form.validate():
-        return _show(app, correction_form=form, status=422)
-    data = corrections_svc.CorrectionInput(
-        received_on=form.received_on.data, support_form=form.support_form.data,
-        purchase_date=form.purchase_date.data, evidence_note=form.evidence_note.data, reason=form.reason.data or "")
-    try:
-        result = corrections_svc.correct_application(session, app, data, current_user, recheck=form.recheck.data)
-    except (ServiceError, WorkflowError) as err:
-        show_refusal(err, form)
-        if not form.errors:
+
+    def correct():
+        data = corrections_svc.CorrectionInput(
+            received_on=form.received_on.data, support_form=form.support_form.data,
+            purchase_date=form.purchase_date.data, evidence_note=form.evidence_note.data,
+            reason=form.reason.data or "")
+        return corrections_svc.correct_application(session, app, data, current_user, recheck=form.recheck.data)
+
+    result = attempt(form, correct)
+    if result is REFUSED:
+        if not form.errors:  # a refusal about the application, not a field: flashed on its page
             return redirect(url_for("applications.show", application_id=app.id))
-        return _show(_load(application_id), correction_form=form, status=422)
+        return _show(_load(application_id), correction_form=form)
     session.commit()
     what = "; ".join(f"{APPLICATION_FIELD_LABELS[f].lower()}: {_shown(f, old)} → {_shown(f, new)}"
                      for f, (old, new) in result.changes.items())
@@ -303,15 +309,6 @@ def check(application_id: int):
     return redirect(url_for("applications.show", application_id=app.id))
 
 
-def _submitted_valid(form) -> bool:
-    """``form.validate_on_submit()`` of a form on the application's page; a missing or stale CSRF
-    token aborts with 400, as the page's buttons answer it, rather than showing the page again."""
-    valid = form.validate_on_submit()
-    if "csrf_token" in form.errors:
-        abort(400)
-    return valid
-
-
 @bp.route("/<int:application_id>/thiet-bi", methods=["POST"])
 @roles_required("clerk")
 def prior_device(application_id: int):
@@ -320,15 +317,16 @@ def prior_device(application_id: int):
     session = db_session()
     app = _load(application_id)
     form = PriorDeviceForm()
-    if not _submitted_valid(form):
-        return _show(app, prior_form=form, status=422)
-    try:
+
+    def record():
         svc.record_prior_device(session, app.household, form.prior_device.data, form.prior_device_detail.data,
                                 form.prior_device_date.data, current_user)
-        decision = svc.check_eligibility(session, app, current_user) if app.state in svc.CHECKABLE else None
-    except (ServiceError, WorkflowError) as err:
-        show_refusal(err, form)
-        return _show(_load(application_id), prior_form=form, status=422)
+        return svc.check_eligibility(session, app, current_user) if app.state in svc.CHECKABLE else None
+
+    # A missing or stale CSRF token: 400, as the page's buttons answer it.
+    decision = attempt(form, record, bad_token_400=True)
+    if decision is REFUSED:
+        return _show(_load(application_id), prior_form=form)
     session.commit()
     flash("Đã ghi nhận khai báo thiết bị của hộ" +
           (f"; kết quả kiểm tra lại: {OUTCOME_LABELS[decision.outcome]}." if decision else "."), "success")
@@ -343,14 +341,14 @@ def purchase_date(application_id: int):
     session = db_session()
     app = _load(application_id)
     form = PurchaseDateForm()
-    if not _submitted_valid(form):
-        return _show(app, purchase_form=form, status=422)
-    try:
+
+    def record():
         svc.set_purchase_date(session, app, form.purchase_date.data, form.evidence_note.data, current_user)
-        decision = svc.check_eligibility(session, app, current_user)
-    except (ServiceError, WorkflowError) as err:
-        show_refusal(err, form)
-        return _show(_load(application_id), purchase_form=form, status=422)
+        return svc.check_eligibility(session, app, current_user)
+
+    decision = attempt(form, record, bad_token_400=True)  # a bad token: 400, as the page's buttons
+    if decision is REFUSED:
+        return _show(_load(application_id), purchase_form=form)
     session.commit()
     flash(f"Đã ghi ngày mua; kết quả kiểm tra lại: {OUTCOME_LABELS[decision.outcome]}.", "success")
     return redirect(url_for("applications.show", application_id=app.id))
@@ -380,13 +378,9 @@ def _reason_move(application_id: int, action) -> object:
     session = db_session()
     app = _load(application_id)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        return _show(app, reason_form=form, status=422)
-    try:
-        message = action(session, app, form.reason.data.strip())
-    except (ServiceError, WorkflowError) as err:
-        show_refusal(err, form)
-        return _show(_load(application_id), reason_form=form, status=422)
+    message = attempt(form, lambda: action(session, app, form.reason.data.strip()))
+    if message is REFUSED:
+        return _show(_load(application_id), reason_form=form)
     session.commit()
     flash(message, "success")
     return redirect(url_for("applications.show", application_id=app.id))

@@ -11,7 +11,7 @@ from subsidy.models import Commune
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import communes as svc
 from subsidy.services.errors import ServiceError
-from subsidy.web.refusals import show_refusal
+from subsidy.web.refusals import REFUSED, attempt
 
 bp = Blueprint("communes", __name__, url_prefix="/quan-tri/xa")
 
@@ -25,16 +25,12 @@ def _input(form: CommuneForm) -> svc.CommuneInput:
 def index():
     session = db_session()
     form = CommuneForm()
-    if form.validate_on_submit():
-        try:
-            commune = svc.create_commune(session, _input(form), current_user)
-        except ServiceError as err:
-            show_refusal(err, form)
-        else:
-            session.commit()
-            flash(f"Đã thêm {commune.name} (mã {commune.code}). Hãy thêm các ấp / thôn của xã.", "success")
-            return redirect(url_for("communes.show", commune_id=commune.id))
-    elif not form.is_submitted():
+    commune = attempt(form, lambda: svc.create_commune(session, _input(form), current_user))
+    if commune is not REFUSED:
+        session.commit()
+        flash(f"Đã thêm {commune.name} (mã {commune.code}). Hãy thêm các ấp / thôn của xã.", "success")
+        return redirect(url_for("communes.show", commune_id=commune.id))
+    if not form.is_submitted():
         # What a new commune prints until the admin says otherwise (services.communes.CommuneInput).
         d = svc.CommuneInput(code="", name="")
         for f in ("signer_authority", "signer_deputy", "signer_title", "abbreviation", "archive", "approval_level"):
@@ -52,23 +48,18 @@ def show(commune_id: int):
     form = CommuneForm(obj=commune)
     if not form.is_submitted():
         form.recipients.data = (commune.recipients or "").replace(";", "\n")
-    if form.validate_on_submit():
-        try:
-            svc.update_commune(session, commune, _input(form), current_user)
-        except ServiceError as err:
-            show_refusal(err, form)
-        else:
-            session.commit()
-            flash("Đã lưu thông tin xã.", "success")
-            return redirect(url_for("communes.show", commune_id=commune.id))
-    return _show(commune, form, HamletForm(formdata=None))
+    if attempt(form, lambda: svc.update_commune(session, commune, _input(form), current_user)) is REFUSED:
+        return _show(commune, form, HamletForm(formdata=None))
+    session.commit()
+    flash("Đã lưu thông tin xã.", "success")
+    return redirect(url_for("communes.show", commune_id=commune.id))
 
 
 def _show(commune: Commune, form: CommuneForm, hamlet_form: HamletForm,
           hamlet_edit: tuple[int, HamletEditForm] | None = None):
     """The commune's page with its forms: the commune's, the new hamlet's and, in ``hamlet_edit``,
     (hamlet id, its row's form) for a hamlet's row given back as typed. Any of them may be one
-    given back with its errors (the page then answers 422: web.security)."""
+    given back with its errors (the page then answers 422: refusals.attempt)."""
     return render_template("communes/show.html", commune=commune, form=form, hamlet_form=hamlet_form,
                            hamlet_edit=hamlet_edit, confirm=ConfirmForm(),
                            unlisted=svc.unlisted_hamlets(db_session(), commune.id))
@@ -101,17 +92,12 @@ def add_hamlet(commune_id: int):
     session = db_session()
     commune = session.get(Commune, commune_id) or abort(404)
     form = HamletForm()
-    if form.validate_on_submit():
-        try:
-            hamlet = svc.add_hamlet(session, commune, form.name.data, current_user)
-        except ServiceError as err:
-            show_refusal(err, form, field="name")
-        else:
-            session.commit()
-            flash(f"Đã thêm «{hamlet.name}».", "success")
-            return redirect(url_for("communes.show", commune_id=commune.id))
-    # given back with what was typed and why (422); the commune's own form as it is stored
-    return _show(commune, _stored(commune), form)
+    hamlet = attempt(form, lambda: svc.add_hamlet(session, commune, form.name.data, current_user), field="name")
+    if hamlet is REFUSED:  # given back with what was typed and why; the commune's own form as it is stored
+        return _show(commune, _stored(commune), form)
+    session.commit()
+    flash(f"Đã thêm «{hamlet.name}».", "success")
+    return redirect(url_for("communes.show", commune_id=commune.id))
 
 
 @bp.route("/<int:commune_id>/ap/<int:hamlet_id>", methods=["POST"])
@@ -124,14 +110,10 @@ def edit_hamlet(commune_id: int, hamlet_id: int):
     except ServiceError:
         abort(404)
     form = HamletEditForm()
-    if form.validate_on_submit():
-        try:
-            svc.update_hamlet(session, hamlet, form.name.data, bool(form.active.data), current_user)
-        except ServiceError as err:
-            show_refusal(err, form, field="name")
-        else:
-            session.commit()
-            flash("Đã lưu ấp / thôn.", "success")
-            return redirect(url_for("communes.show", commune_id=commune.id))
-    # The hamlet's row given back as typed, its message beside the name (422); the rest as stored.
-    return _show(commune, _stored(commune), HamletForm(formdata=None), hamlet_edit=(hamlet_id, form))
+    if attempt(form, lambda: svc.update_hamlet(session, hamlet, form.name.data, bool(form.active.data), current_user),
+               field="name") is REFUSED:
+        # The hamlet's row given back as typed, its message beside the name; the rest as stored.
+        return _show(commune, _stored(commune), HamletForm(formdata=None), hamlet_edit=(hamlet_id, form))
+    session.commit()
+    flash("Đã lưu ấp / thôn.", "success")
+    return redirect(url_for("communes.show", commune_id=commune.id))

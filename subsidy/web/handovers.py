@@ -6,8 +6,8 @@ GET/POST /bien-ban/<id>/huy     handovers.void    (approver) void, with a reason
 
 Thin views: the form checks shape; subsidy.services.handovers checks the rest; the view commits
 once and redirects to the receipt (POST/redirect/GET); on a ServiceError it rolls back and shows
-the form again (status 422, with what the clerk typed) with each message on the field it
-concerns and the list of them at the top. Every wrong field shows after one submit: the service
+the form again (422: refusals.attempt, with what the clerk typed) with each message on the field
+it concerns and the list of them at the top. Every wrong field shows after one submit: the service
 raises InvalidFields with all of them, and when the form's own validators refuse a field the view
 adds the service's field checks (svc.handover_field_errors / cash_field_errors) for the others.
 
@@ -34,7 +34,7 @@ from subsidy.services import handovers as svc
 from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web import buttons
-from subsidy.web.refusals import put_field_errors, show_refusal
+from subsidy.web.refusals import REFUSED, attempt, refused_here, show_refusal
 from subsidy.web import commune_scope
 
 bp = Blueprint("handovers", __name__)
@@ -80,15 +80,22 @@ def _not_ready(app: Application, form: str) -> str | None:
     return None
 
 
-def _record(form: Any, record: Callable[[], Any], message: str) -> Response | None:
-    """Run ``record()`` (svc.record_handover or svc.record_cash_payment; its result has a
-    ``receipt``), commit once, flash ``message`` (``{number}``: the receipt number) and redirect
-    to the receipt. On a ServiceError: roll back, put the message on its field, return None (the
-    view shows the form again)."""
-    try:
-        res = record()
-    except ServiceError as err:
-        show_refusal(err, form)
+def _record(form: Any, blocked: str | None, record: Callable[[], Any], checks: Callable[[], dict[str, str]],
+            message: str) -> Response | None:
+    """On a POST of ``form`` when nothing ``blocked`` the support: run ``record()``
+    (svc.record_handover or svc.record_cash_payment; its result has a ``receipt``) by
+    refusals.attempt (``checks``: the service's field checks, added when the form's own validators
+    refuse it), commit once, flash ``message`` (``{number}``: the receipt number) and redirect to
+    the receipt. Returns None when the view is to show the form: not sent yet, refused (the
+    messages under their fields), or sent while blocked (the page says why); a sent form shown
+    again answers 422."""
+    if not form.is_submitted():
+        return None
+    if blocked is not None:
+        refused_here()
+        return None
+    res = attempt(form, record, checks=checks)
+    if res is REFUSED:
         return None
     number = res.receipt.display_number
     db_session().commit()
@@ -128,25 +135,22 @@ def create(application_id: int):
         form.handed_on.data = today_vn()
         _prefill_recipient(form, people)
     blocked = _not_ready(app, "package")
-    if blocked is None and form.is_submitted():
-        data = svc.HandoverInput(
-            phone_make=form.phone_make.data, phone_model=form.phone_model.data, imei=form.imei.data,
-            imei2=form.imei2.data or None, telecom=form.telecom.data, subscriber_number=form.subscriber_number.data,
-            handed_on=form.handed_on.data, recipient_name=form.recipient_name.data,
-            recipient_citizen_id=form.recipient_citizen_id.data, confirm_subscriber=bool(form.confirm_subscriber.data),
-        )
-        if form.validate():
-            done = _record(form, lambda: svc.record_handover(session, app.id, data, current_user,
-                                                             telecoms=telecoms(), settings=settings(app.commune_id)),
-                           "Đã ghi nhận bàn giao điện thoại; biên bản số {number}. Hãy in biên bản để hai bên ký.")
-            if done is not None:
-                return done
-        else:
-            put_field_errors(form, svc.handover_field_errors(session, app.id, data, telecoms=telecoms()))
-    status = 422 if form.is_submitted() else 200
+    data = svc.HandoverInput(
+        phone_make=form.phone_make.data, phone_model=form.phone_model.data, imei=form.imei.data,
+        imei2=form.imei2.data or None, telecom=form.telecom.data, subscriber_number=form.subscriber_number.data,
+        handed_on=form.handed_on.data, recipient_name=form.recipient_name.data,
+        recipient_citizen_id=form.recipient_citizen_id.data, confirm_subscriber=bool(form.confirm_subscriber.data),
+    )
+    done = _record(form, blocked,
+                   lambda: svc.record_handover(session, app.id, data, current_user, telecoms=telecoms(),
+                                               settings=settings(app.commune_id)),
+                   lambda: svc.handover_field_errors(session, app.id, data, telecoms=telecoms()),
+                   "Đã ghi nhận bàn giao điện thoại; biên bản số {number}. Hãy in biên bản để hai bên ký.")
+    if done is not None:
+        return done
     return render_template("handovers/create.html", app=app, h=h, form=form, blocked=blocked, people=people,
                            standing=_standing(h),
-                           back_url=url_for("applications.show", application_id=app.id)), status
+                           back_url=url_for("applications.show", application_id=app.id))
 
 
 @bp.route("/ho-so/<int:application_id>/chi-tien", methods=["GET", "POST"])
@@ -176,25 +180,20 @@ def pay(application_id: int):
     amount = terms.amount if terms is not None else None
     if terms is None:
         blocked = blocked or no_rules
-    if blocked is None and form.is_submitted():
-        data = svc.CashPaymentInput(paid_on=form.paid_on.data, purchase_date=form.purchase_date.data,
-                                    recipient_name=form.recipient_name.data,
-                                    recipient_citizen_id=form.recipient_citizen_id.data)
-        if form.validate():
-            done = _record(form, lambda: svc.record_cash_payment(session, app.id, data, current_user,
-                                                                 settings=settings(app.commune_id)),
-                           "Đã ghi nhận chi tiền hỗ trợ; giấy biên nhận số {number}. Hãy in giấy biên nhận để hai "
-                           "bên ký.")
-            if done is not None:
-                return done
-        else:
-            put_field_errors(form, svc.cash_field_errors(session, app.id, data))
-    status = 422 if form.is_submitted() else 200
+    data = svc.CashPaymentInput(paid_on=form.paid_on.data, purchase_date=form.purchase_date.data,
+                                recipient_name=form.recipient_name.data,
+                                recipient_citizen_id=form.recipient_citizen_id.data)
+    done = _record(form, blocked,
+                   lambda: svc.record_cash_payment(session, app.id, data, current_user, settings=settings(app.commune_id)),
+                   lambda: svc.cash_field_errors(session, app.id, data),
+                   "Đã ghi nhận chi tiền hỗ trợ; giấy biên nhận số {number}. Hãy in giấy biên nhận để hai bên ký.")
+    if done is not None:
+        return done
     return render_template("handovers/pay.html", app=app, h=h, form=form, blocked=blocked, amount=amount, terms=terms,
                            standing=_standing(h),
                            people=people,
                            amount_words=vn.amount_in_words(amount) if amount else "",
-                           back_url=url_for("applications.show", application_id=app.id)), status
+                           back_url=url_for("applications.show", application_id=app.id))
 
 
 @bp.route("/bien-ban/<int:receipt_id>/huy", methods=["GET", "POST"])
@@ -210,17 +209,11 @@ def void(receipt_id: int):
         flash("Biên bản này đã bị hủy trước đó.", "warning")
         return redirect(url_for("receipts.show", receipt_id=receipt.id))
     form = VoidForm()
-    if form.validate_on_submit():
-        try:
-            svc.void_receipt(session, receipt, form.reason.data, current_user)
-        except ServiceError as err:
-            show_refusal(err, form)
-        else:
-            number = receipt.display_number
-            session.commit()
-            flash(f"Đã hủy {RECEIPT_KIND_LABELS[receipt.kind].lower()} số {number}; hồ sơ trở lại "
-                  "«Đã được phê duyệt».", "success")
-            return redirect(url_for("receipts.show", receipt_id=receipt.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("handovers/void.html", receipt=receipt, d=receipt.snapshot, form=form,
-                           kind_label=RECEIPT_KIND_LABELS[receipt.kind]), status
+    if attempt(form, lambda: svc.void_receipt(session, receipt, form.reason.data, current_user)) is REFUSED:
+        return render_template("handovers/void.html", receipt=receipt, d=receipt.snapshot, form=form,
+                               kind_label=RECEIPT_KIND_LABELS[receipt.kind])
+    number = receipt.display_number
+    session.commit()
+    flash(f"Đã hủy {RECEIPT_KIND_LABELS[receipt.kind].lower()} số {number}; hồ sơ trở lại «Đã được phê duyệt».",
+          "success")
+    return redirect(url_for("receipts.show", receipt_id=receipt.id))

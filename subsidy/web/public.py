@@ -75,8 +75,7 @@ def status_page() -> Any:
             error, code = NOT_FOUND_MESSAGE, 404
             # The form again, with the code as typed (valid, so without a message).
             form = form or StatusForm()
-    elif request.method == "POST":
-        code = 422
+    # A form refused (a code or fact that cannot be right) answers 422 by web.security.
     if form is not None:
         form.so.data = ""  # never echo the second fact back into the page
     resp = make_response(render_template("public/status.html", form=form, result=result, error=error), code)

@@ -15,8 +15,8 @@ from subsidy.domain.rules import RuleSetSpec
 from subsidy.models import RuleSet
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import rulesets as svc
-from subsidy.services.errors import ServiceError
-from subsidy.web.refusals import show_refusal
+from subsidy.services.errors import FieldError, ServiceError
+from subsidy.web.refusals import REFUSED, attempt, show_refusal
 
 bp = Blueprint("rulesets", __name__, url_prefix="/bo-quy-tac")
 
@@ -98,16 +98,15 @@ def preview_upload():
     """Preview a rule-set file before storing it (nothing is saved). A file missing, too large or
     not a rule set shows the page again with the message under the file (422)."""
     form = RuleSetUploadForm()
-    if not form.validate_on_submit():
-        return _index(form)
-    raw = form.file.data.read(MAX_DOC_BYTES + 1)
-    if len(raw) > MAX_DOC_BYTES:
-        form.file.errors = [f"Tệp bộ quy tắc quá lớn: nhiều nhất {MAX_DOC_BYTES // 1000} KB."]
-        return _index(form)
-    try:
-        doc = svc.read_document(raw)
-    except ServiceError as err:
-        show_refusal(err, form, field="file")
+
+    def read():
+        raw = form.file.data.read(MAX_DOC_BYTES + 1)
+        if len(raw) > MAX_DOC_BYTES:
+            raise FieldError(f"Tệp bộ quy tắc quá lớn: nhiều nhất {MAX_DOC_BYTES // 1000} KB.", "file")
+        return svc.read_document(raw)
+
+    doc = attempt(form, read, field="file")
+    if doc is REFUSED:
         return _index(form)
     return _render_preview(RuleSetSpec.from_document(doc), document=doc)
 

@@ -12,6 +12,7 @@ from subsidy.models.scoping import set_commune
 from subsidy.request_scope import db_session, is_public
 from subsidy.web import refusals, status_limits
 from subsidy.web.commune_scope import ensure_first_commune
+from subsidy.web.ids import row_id
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -90,9 +91,10 @@ def init_app(app: Flask) -> None:
     def load_user(user_id: str) -> User | None:
         try:
             uid, token = user_id.split(":", 1)
-            user = db_session().get(User, int(uid))
         except (ValueError, TypeError):
             return None
+        ident = row_id(uid)  # the signed cookie's id, read as every id from a request
+        user = db_session().get(User, ident) if ident is not None else None
         if user is None or not user.active or user.session_token != token:
             return None
         # Every ORM query of this request is limited to the account's commune (None: the

@@ -12,9 +12,8 @@ from forms.settings import InstanceSettingsForm
 from subsidy.domain.labels.places import PROVINCE_DEFAULT
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import instance_settings as svc
-from subsidy.services.errors import ServiceError
 from subsidy.services.tally.province import province_issuer, province_name
-from subsidy.web.refusals import show_refusal
+from subsidy.web.refusals import REFUSED, attempt
 
 bp = Blueprint("settings", __name__, url_prefix="/quan-tri/cai-dat")
 
@@ -24,20 +23,13 @@ bp = Blueprint("settings", __name__, url_prefix="/quan-tri/cai-dat")
 def edit():
     session = db_session()
     form = InstanceSettingsForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            changes = svc.update(session, {k: getattr(form, k).data or "" for k in svc.KEYS}, current_user)
-        except ServiceError as err:
-            show_refusal(err, form)
-            status = 422
-        else:
-            session.commit()
-            flash("Đã lưu cài đặt." if changes else "Không có gì thay đổi.", "success")
-            return redirect(url_for("settings.edit"))
-    elif form.is_submitted():
-        status = 422
-    else:
+    changes = attempt(form, lambda: svc.update(session, {k: getattr(form, k).data or "" for k in svc.KEYS},
+                                               current_user))
+    if changes is not REFUSED:
+        session.commit()
+        flash("Đã lưu cài đặt." if changes else "Không có gì thay đổi.", "success")
+        return redirect(url_for("settings.edit"))
+    if not form.is_submitted():
         stored = svc.stored(session)
         for key in svc.KEYS:
             getattr(form, key).data = stored.get(key, "")
@@ -49,4 +41,4 @@ def edit():
                            # no body set and no single province name among the communes: the reports
                            # would print «ỦY BAN NHÂN DÂN TỈNH» with no name
                            province_unnamed=(not svc.stored(session).get("province_body")
-                                             and province_name(session) == PROVINCE_DEFAULT)), status
+                                             and province_name(session) == PROVINCE_DEFAULT))
