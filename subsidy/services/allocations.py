@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
@@ -27,7 +27,7 @@ from subsidy.domain.documents import reference_key
 from subsidy.domain.quantities import phones_error
 from subsidy.domain.workflow import State
 from subsidy.domain.scope import CommuneRequired
-from subsidy.models import Allocation, Application, EligibilityDecision, Household, User
+from subsidy.models import Allocation, Application, EligibilityDecision, Household, ProvinceAllocation, User
 from subsidy.domain.ruleset import DEFAULT_QUOTA_DEVICES
 from subsidy.models.scoping import default_commune_id
 from subsidy.services import audit, rulesets
@@ -170,6 +170,24 @@ def record_allocation(session: Session, quantity: int, allocated_on: dt.date, so
     return row
 
 
+def document_recorded(session: Session, model: type[Allocation] | type[ProvinceAllocation], key: str,
+                      *where: ColumnElement[bool]) -> str | None:
+    """How a refusal names the first live row of ``model`` (a commune's Allocation or a
+    ProvinceAllocation) recorded by the document of reference_key ``key`` and matching ``where``:
+    "«Công văn số 300/SKHCN-BCVT» đã được ghi: phân bổ 1 máy ngày 05/01/2026 (chưa hủy)" (for the
+    province: "… đã được ghi: tỉnh được phân bổ 10 máy ngày …"); None when there is none. The one
+    look-up of "this document is already used" for both kinds (domain.md §3: a document recorded
+    twice would count its phones twice)."""
+    row = session.scalar(select(model).where(model.voided_at.is_(None), model.document_key == key, *where)
+                         .order_by(model.id).limit(1))
+    if row is None:
+        return None
+    province = isinstance(row, ProvinceAllocation)
+    day = row.received_on if province else row.allocated_on
+    return (f"«{row.source_document}» đã được ghi: {'tỉnh được ' if province else ''}phân bổ "
+            f"{format_count(row.quantity)} máy ngày {day:%d/%m/%Y} (chưa hủy)")
+
+
 def _check_document_unused(session: Session, commune_id: int, key: str, *, sharing: bool) -> None:
     """Refuse a second live allocation of the commune by the same document (reference_key: one
     document however typed): a double submission, or the same document typed again, would count its
@@ -178,14 +196,12 @@ def _check_document_unused(session: Session, commune_id: int, key: str, *, shari
     only beside one the commune recorded itself, since the province may give a commune its share of
     one document in several parts. Raises FieldError (``source_document``; a share:
     ``province_allocation``) naming the allocation already recorded."""
-    where = [LIVE, Allocation.commune_id == commune_id, Allocation.document_key == key]
+    where = [Allocation.commune_id == commune_id]
     if sharing:
         where.append(Allocation.province_allocation_id.is_(None))
-    existing = session.scalar(select(Allocation).where(*where).order_by(Allocation.id).limit(1))
-    if existing is None:
+    recorded = document_recorded(session, Allocation, key, *where)
+    if recorded is None:
         return
-    recorded = (f"«{existing.source_document}» đã được ghi: phân bổ {format_count(existing.quantity)} máy ngày "
-                f"{existing.allocated_on:%d/%m/%Y} (chưa hủy)")
     if sharing:
         raise FieldError(f"Xã đã tự ghi phân bổ theo văn bản {recorded}; chia thêm từ văn bản này sẽ tính số máy hai "
                          "lần. Nếu phân bổ xã tự ghi là nhầm, lãnh đạo xã hủy nó trước rồi chia lại.",

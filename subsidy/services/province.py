@@ -54,14 +54,9 @@ def record_received(session: Session, quantity: int, received_on: dt.date, sourc
     # The province's own lock: two officers recording the same document at once are serialised.
     allocations.lock_quota(session, None)
     key = reference_key(source_document)
-    existing = session.scalar(select(ProvinceAllocation).where(
-        ProvinceAllocation.voided_at.is_(None), ProvinceAllocation.document_key == key)
-        .order_by(ProvinceAllocation.id).limit(1))
-    if existing is not None:
-        raise FieldError(
-            f"Văn bản «{existing.source_document}» đã được ghi: tỉnh được phân bổ {format_count(existing.quantity)} "
-            f"máy ngày {existing.received_on:%d/%m/%Y} (chưa hủy). Không ghi cùng một văn bản hai lần; nếu số đã ghi "
-            "bị sai, hãy hủy nó rồi ghi lại.", "source_document")
+    if recorded := allocations.document_recorded(session, ProvinceAllocation, key):
+        raise FieldError(f"Văn bản {recorded}. Không ghi cùng một văn bản hai lần; nếu số đã ghi bị sai, hãy hủy nó "
+                         "rồi ghi lại.", "source_document")
     row = ProvinceAllocation(quantity=quantity, received_on=received_on, source_document=source_document,
                              document_key=key, note=(note or "").strip() or None, created_by_id=actor.id if actor else None)
     session.add(row)
@@ -85,7 +80,8 @@ def give_to_commune(session: Session, province_allocation_id: int, commune_id: i
     """Give ``quantity`` phones of province allocation ``province_allocation_id`` to commune
     ``commune_id`` (its allocation, pointing to the province's). Refused (ServiceError) beyond
     what is left of the province allocation, or beyond the commune's ceiling (its poor and
-    near-poor households, record_allocation); NotFound for an unknown allocation or commune."""
+    near-poor households, record_allocation); FieldError (``province_allocation``) for the same
+    share sent again (_check_not_given_twice); NotFound for an unknown allocation or commune."""
     _officer(actor)
     pa = session.get(ProvinceAllocation, province_allocation_id)
     if pa is None or pa.voided_at is not None:
@@ -96,6 +92,7 @@ def give_to_commune(session: Session, province_allocation_id: int, commune_id: i
     # The province's own lock, then the commune's (record_allocation): two officers dividing the
     # same allocation at once cannot both give its last phones.
     allocations.lock_quota(session, None)
+    _check_not_given_twice(session, pa, commune, quantity, allocated_on)
     left = pa.quantity - given_from(session, pa.id)
     if quantity > left:
         raise ServiceError(f"Không chia được {format_count(quantity)} máy cho {commune.name}: văn bản "
@@ -105,6 +102,27 @@ def give_to_commune(session: Session, province_allocation_id: int, commune_id: i
         raise ServiceError("Ngày chia cho xã không được trước ngày tỉnh được phân bổ.")
     return allocations.record_allocation(session, quantity, allocated_on, pa.source_document, actor,
                                          commune_id=commune.id, province_allocation_id=pa.id)
+
+
+def _check_not_given_twice(session: Session, pa: ProvinceAllocation, commune: Commune, quantity: int,
+                           allocated_on: dt.date) -> None:
+    """Refuse a share identical to a live one already recorded (same province allocation, commune,
+    quantity and day): the form sent twice would count the phones twice in the commune's quota
+    (domain.md §3). Only an identical one: a commune's share of one document may come in several
+    parts (other quantities or days), so this is a guard against the repeat, not a rule of the
+    database; the province's quota lock taken before it (and SQLite's one writer) lets a second
+    submission see the first. Raises FieldError (``province_allocation``) naming the share."""
+    earlier = session.scalar(select(Allocation).where(
+        allocations.LIVE, Allocation.province_allocation_id == pa.id, Allocation.commune_id == commune.id,
+        Allocation.quantity == quantity, Allocation.allocated_on == allocated_on).limit(1),
+        execution_options={ALL_COMMUNES: True})
+    if earlier is None:
+        return
+    raise FieldError(
+        f"Đã chia {format_count(quantity)} máy của văn bản «{pa.source_document}» cho {commune.name} ngày "
+        f"{allocated_on:%d/%m/%Y} (chưa hủy): phần chia này đã được ghi, không ghi lần thứ hai. Nếu xã được chia "
+        "thêm từ văn bản này, hãy ghi phần chia thêm với số máy và ngày chia của nó; nếu phần đã ghi bị sai, lãnh đạo "
+        "xã hủy nó rồi chia lại.", "province_allocation")
 
 
 @dataclass(frozen=True)

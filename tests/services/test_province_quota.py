@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from subsidy.services import allocations, communes, lists, province
-from subsidy.services.errors import NotFound, ServiceError
+from subsidy.services.errors import FieldError, NotFound, ServiceError
 from tests import factories
 
 D = dt.date
@@ -137,3 +137,23 @@ def test_the_audit_log_names_a_province_allocation_still_on_file(session, setup)
     assert row.title == "Tỉnh nhận 100 máy theo QĐ 100/QĐ-BKHCN"
     changed = {ch.field: ch.new for ch in row.changes}
     assert changed["Ngày tỉnh nhận phân bổ"] == "10/01/2026" and "Ngày nhận hồ sơ" not in changed
+
+
+def test_a_share_sent_again_is_refused_and_a_share_in_parts_is_not(session, setup):
+    a, b, p = setup
+    pa = province.record_received(session, 5, D(2026, 1, 10), "QĐ 100/QĐ-BKHCN", p["officer"])
+    first = province.give_to_commune(session, pa.id, a.id, 2, D(2026, 1, 20), p["officer"])
+    with pytest.raises(FieldError) as err:
+        province.give_to_commune(session, pa.id, a.id, 2, D(2026, 1, 20), p["officer"])
+    assert err.value.field == "province_allocation"
+    assert str(err.value).startswith("Đã chia 2 máy của văn bản «QĐ 100/QĐ-BKHCN» cho xã An ngày 20/01/2026 (chưa "
+                                     "hủy): phần chia này đã được ghi, không ghi lần thứ hai.")
+    assert province.given_from(session, pa.id) == 2
+    # parts: another size the same day; the same share to another commune
+    province.give_to_commune(session, pa.id, a.id, 1, D(2026, 1, 20), p["officer"])
+    province.give_to_commune(session, pa.id, b.id, 2, D(2026, 1, 20), p["officer"])
+    assert province.given_from(session, pa.id) == 5
+    # once the first share is voided, the same share can be given again
+    allocations.void_allocation(session, first.id, "Chia nhầm", p["approver_a"])
+    province.give_to_commune(session, pa.id, a.id, 2, D(2026, 1, 20), p["officer"])
+    assert province.given_from(session, pa.id) == 5

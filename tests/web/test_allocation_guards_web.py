@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from subsidy.domain.calendar import today_vn
-from subsidy.models import Allocation, ProvinceAllocation
+from subsidy.models import Allocation, Commune, ProvinceAllocation
 from tests.web.test_applications_web import client_as, data, sessionmaker  # noqa: F401
 
 TODAY = today_vn()
@@ -169,3 +169,25 @@ def test_a_share_naming_no_allocation_or_commune_is_given_back(app, data, raw):
                                            "allocated_on": "01/03/2026"})
     assert resp.status_code == 422
     assert "Hãy chọn văn bản phân bổ của tỉnh và xã." in resp.get_data(as_text=True)
+
+
+def test_the_same_share_sent_twice_is_recorded_once(app, data):
+    """The province officer's share of an allocation sent twice (a double submit) is recorded once;
+    the second gets the form back naming the share. A second part of another size is a share."""
+    officer = province_officer(app)
+    assert officer.post("/tinh/nhan", data={"quantity": "3", "allocated_on": "12/12/2022",
+                                            "source_document": "QĐ 100/QĐ-BKHCN"}).status_code == 302
+    s = sessionmaker(app)()
+    pa = s.scalar(select(ProvinceAllocation.id))
+    commune = s.scalar(select(func.min(Commune.id)))
+    name = s.scalar(select(Commune.name).where(Commune.id == commune))
+    s.close()
+    share = {"province_allocation": str(pa), "commune": str(commune), "quantity": "1", "allocated_on": "01/03/2023"}
+    assert officer.post("/tinh/chia", data=share).status_code == 302
+    r = officer.post("/tinh/chia", data=share)
+    assert r.status_code == 422
+    assert (f"Đã chia 1 máy của văn bản «QĐ 100/QĐ-BKHCN» cho {name} ngày 01/03/2023 (chưa hủy): phần chia này "
+            "đã được ghi, không ghi lần thứ hai.") in html(r)
+    assert count(app, Allocation) == 1
+    assert officer.post("/tinh/chia", data=dict(share, quantity="2")).status_code == 302  # another part
+    assert count(app, Allocation) == 2
