@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from sqlalchemy import func, select
+
 from subsidy.domain import rules
 from subsidy.domain.calendar import today_vn
+from subsidy.models import ProposalList
 from subsidy.services import allocations, applications, recheck
 from tests import factories
 
@@ -54,3 +58,36 @@ def test_voiding_or_antedating_the_first_allocation_lists_the_checks_it_turns_ov
     assert {r.state for r in found.values()} == {"not_eligible"}
     assert {r.e2_now for r in found.values()} == {rules.PASSED}
     assert no_device.id not in found and proposed.id not in found
+
+
+def test_an_application_listed_for_a_recheck_is_not_proposed_until_checked_again(session, tt14, clerk):
+    """Proposing (one, a new list from the waiting list, or the next ones) refuses an application
+    whose «Đủ điều kiện» E2 no longer holds, naming it; checked again, the list follows the priority
+    order without it (domain.md §2 E2, §5)."""
+    from subsidy.domain import tracking
+    from subsidy.services import lists
+    from subsidy.services.errors import ServiceError
+
+    approver = factories.user(session, "approver", row=True)
+    for _ in range(12):
+        factories.household(session, list_year=today_vn().year)
+    first = factories.allocation_row(session, 5, D(2023, 3, 1), "Công văn số 1/STTTT")
+    factories.allocation_row(session, 5, D(2024, 6, 1), "Công văn số 2/STTTT")
+    between = factories.eligible(session, clerk, factories.applicant(
+        session, prior_device="learning_device", prior_device_date=D(2024, 1, 1)), received_on=D(2025, 3, 1), on=ON)
+    other = factories.eligible(session, clerk, received_on=D(2025, 3, 2), on=ON)
+    allocations.void_allocation(session, first.id, "Nhập nhầm văn bản", approver)
+    assert set(listed(session)) == {between.id}
+    code = tracking.display(between.tracking_code)
+    for propose in (lambda: lists.propose_one(session, between, clerk),
+                    lambda: lists.build_proposal_list(session, clerk, created_on=D(2025, 9, 2)),
+                    lambda: lists.promote_waiting(session, clerk)):
+        with pytest.raises(ServiceError) as err:
+            propose()
+        assert str(err.value).startswith(f"Chưa đưa được vào danh sách đề nghị: hồ sơ {code} đã được kiểm tra là đủ "
+                                         "điều kiện")
+    assert (between.state, other.state, session.scalar(select(func.count()).select_from(ProposalList))) == (
+        "eligible", "eligible", 0)
+    applications.check_eligibility(session, between, clerk, on=ON)  # E2 fails now: off the waiting list
+    pl = lists.build_proposal_list(session, clerk, created_on=D(2025, 9, 2))
+    assert [a.id for a in lists.applications_on(session, pl)] == [other.id]

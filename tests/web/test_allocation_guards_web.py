@@ -108,6 +108,16 @@ def test_voiding_the_first_allocation_puts_an_eligible_check_it_overturns_on_the
     assert "Hồ sơ cần kiểm tra lại điều kiện E2" in page
     assert f'<a href="/ho-so/{aid}">{code}</a> (Đủ điều kiện)' in page
     assert "ngày 01/01/2024, trước ngày phân bổ điện thoại cho địa phương (01/06/2024)" in page
+    # listed there, it is not proposed until checked again: neither on its own nor in a new list
+    refusal = (f"Chưa đưa được vào danh sách đề nghị: hồ sơ {code} đã được kiểm tra là đủ điều kiện, nhưng theo ngày "
+               "phân bổ điện thoại hiện nay thì điều kiện E2")
+    r = clerk.post(f"/ho-so/{aid}/de-nghi", follow_redirects=True)
+    assert refusal in html(r) and "Hãy kiểm tra lại điều kiện hồ sơ này trước" in html(r)
+    r = clerk.post("/danh-sach/lap", data={"count": "1"})
+    assert r.status_code == 422 and refusal in html(r)
+    s = sessionmaker(app)()
+    assert s.get(Application, aid).state == "eligible"
+    s.close()
 
 
 def test_the_same_commune_allocation_sent_twice_is_recorded_once(app, data):

@@ -4,6 +4,7 @@ docstring)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -11,11 +12,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from subsidy.db import utcnow
 from subsidy.domain.calendar import today_vn
+from subsidy.domain import tracking
 from subsidy.domain.documents import DEFAULT_ISSUER, document_number
 from subsidy.domain.workflow import State
 from subsidy.models import Application, ProposalList, ProposalListEntry, User
 from subsidy.models.scoping import default_commune_id
-from subsidy.services import allocations, audit, workflow
+from subsidy.services import allocations, audit, recheck, workflow
 from subsidy.services.errors import Conflict, NotFound, ServiceError
 
 
@@ -122,12 +124,30 @@ def _closed_message(proposal_list: ProposalList) -> str:
     return f"Danh sách {proposal_list.number} đã được phê duyệt; không thêm hồ sơ được. Hãy lập danh sách mới."
 
 
+def check_e2_still_holds(session: Session, applications: Sequence[Application]) -> None:
+    """Refuse (ServiceError) to propose applications checked eligible whose E2 no longer holds
+    against today's allocation dates (fails or cannot decide: recheck.stale_e2, the home page's
+    «Hồ sơ cần kiểm tra lại điều kiện E2»), naming them all: «Đủ điều kiện» was decided against an
+    allocation date that has since moved, so the household must be checked again before it takes a
+    place of the quota (domain.md §2 E2, §5: checked, then proposed)."""
+    stale = recheck.stale_e2(session, applications)
+    if not stale:
+        return
+    codes = ", ".join(tracking.display(r.tracking_code) for r in stale)
+    raise ServiceError(
+        f"Chưa đưa được vào danh sách đề nghị: hồ sơ {codes} đã được kiểm tra là đủ điều kiện, nhưng theo ngày phân bổ "
+        "điện thoại hiện nay thì điều kiện E2 (máy tính bảng, thiết bị học tập trực tuyến chỉ được tính nếu nhận trước "
+        "ngày phân bổ) không còn đúng hoặc chưa xác định được. Hãy kiểm tra lại điều kiện "
+        f"{'các hồ sơ này' if len(stale) > 1 else 'hồ sơ này'} trước (mục «Hồ sơ cần kiểm tra lại điều kiện E2» ở "
+        "trang chủ), rồi mới đề nghị.")
+
+
 def propose(session: Session, application: Application, proposal_list: ProposalList, actor: User | None,
             *, check_quota: bool = True) -> None:
     """Put one eligible application on the draft ``proposal_list`` (eligible → proposed, clerk)
     and write its entry (ProposalListEntry: who added it, when). Refused (ServiceError) when the
-    list is approved or, with ``check_quota``, when no place of the quota is left. Raises the
-    workflow's errors for an illegal move."""
+    list is approved, with ``check_quota`` when no place of the quota is left, and when its E2 no
+    longer holds (check_e2_still_holds). Raises the workflow's errors for an illegal move."""
     if proposal_list.status != "draft":
         raise ServiceError(_closed_message(proposal_list))
     if check_quota:
@@ -137,6 +157,12 @@ def propose(session: Session, application: Application, proposal_list: ProposalL
                 f"Vượt chỉ tiêu: đã phân bổ {q.allocated} máy và đã dùng {q.used} chỗ. Hồ sơ vẫn ở danh sách chờ "
                 "và sẽ được xét khi có thêm phân bổ hoặc có hộ rút hồ sơ."
             )
+    check_e2_still_holds(session, [application])
+    _put_on(session, application, proposal_list, actor)
+
+
+def _put_on(session: Session, application: Application, proposal_list: ProposalList, actor: User | None) -> None:
+    """The move and the entry of ``propose``, its checks made by the caller."""
     workflow.move(session, application, State.proposed, actor,
                   f"Đưa vào danh sách đề nghị {proposal_list.number}")
     application.proposal_list_id = proposal_list.id
@@ -147,8 +173,9 @@ def propose(session: Session, application: Application, proposal_list: ProposalL
 
 def propose_one(session: Session, application: Application, actor: User | None) -> ProposalList:
     """Propose one eligible application now, on the open draft list (or a new one), keeping the
-    priority order: refused (ServiceError) when no place is left, or when the application is not
-    among the first ``quota left`` of the waiting list (higher-priority households wait before it)."""
+    priority order: refused (ServiceError) when no place is left, when the application is not
+    among the first ``quota left`` of the waiting list (higher-priority households wait before it),
+    or when its E2 no longer holds (check_e2_still_holds)."""
     commune_id = application.commune_id
     q = allocations.quota(session, lock=True, commune_id=commune_id)
     if q.left <= 0:
@@ -159,8 +186,9 @@ def propose_one(session: Session, application: Application, actor: User | None) 
             f"Còn {q.left} chỗ nhưng có hộ ưu tiên hơn (hoặc nộp trước) đang chờ; hồ sơ này chưa đến lượt. "
             "Hãy lập danh sách từ danh sách chờ để giữ đúng thứ tự ưu tiên."
         )
+    check_e2_still_holds(session, [application])
     pl = open_draft(session, commune_id) or new_list(session, actor, commune_id=commune_id)
-    propose(session, application, pl, actor, check_quota=False)
+    _put_on(session, application, pl, actor)
     session.flush()
     return pl
 
@@ -172,7 +200,9 @@ def build_proposal_list(session: Session, actor: User | None, *, count: int | No
     ``count``: how many to propose (default: as many as the quota allows); asking for more than
     the quota left is refused, as is building with no place left or nobody waiting (ServiceError).
     Refused (Conflict) while the commune has an open draft (open_draft): one draft at a time, which
-    the clerk completes with promote_waiting or cancels.
+    the clerk completes with promote_waiting or cancels; refused (ServiceError, naming them) when
+    any of those it would propose has an E2 that no longer holds (check_e2_still_holds): the
+    priority order is kept, so they are checked again first.
     Returns the list with its applications proposed. Source: domain.md §3, §5.
     """
     commune_id = actor_commune(session, actor)
@@ -196,9 +226,10 @@ def build_proposal_list(session: Session, actor: User | None, *, count: int | No
     waiting = allocations.waiting_list(session, count or q.left, commune_id=commune_id)
     if not waiting:
         raise ServiceError("Không có hồ sơ đủ điều kiện nào đang chờ. Hãy kiểm tra điều kiện các hồ sơ mới nhận trước.")
+    check_e2_still_holds(session, waiting)
     pl = new_list(session, actor, number=number, created_on=created_on, commune_id=commune_id)
     for app in waiting:
-        propose(session, app, pl, actor, check_quota=False)
+        _put_on(session, app, pl, actor)
     session.flush()
     return pl
 
@@ -207,8 +238,10 @@ def promote_waiting(session: Session, actor: User | None, proposal_list: Proposa
     """Fill the free places from the head of the waiting list: propose the first ``quota left``
     waiting applications on ``proposal_list`` (default: the newest draft list, or a new one).
 
-    Returns the applications proposed. Raises ServiceError when no place is free or nobody waits;
-    the workflow's errors for a role that may not propose (clerk only). Source: domain.md §3.
+    Returns the applications proposed. Raises ServiceError when no place is free, nobody waits,
+    ``proposal_list`` is not a draft, or an application to propose has an E2 that no longer holds
+    (check_e2_still_holds, naming them); the workflow's errors for a role that may not propose
+    (clerk only). Source: domain.md §3.
     """
     commune_id = proposal_list.commune_id if proposal_list is not None else actor_commune(session, actor)
     q = allocations.quota(session, lock=True, commune_id=commune_id)
@@ -217,12 +250,15 @@ def promote_waiting(session: Session, actor: User | None, proposal_list: Proposa
     nxt = allocations.waiting_list(session, q.left, commune_id=commune_id)
     if not nxt:
         raise ServiceError("Không có hồ sơ đủ điều kiện nào đang chờ.")
+    check_e2_still_holds(session, nxt)
     if proposal_list is None:
         proposal_list = open_draft(session, commune_id)
     if proposal_list is None:
         proposal_list = new_list(session, actor, commune_id=commune_id)
+    if proposal_list.status != "draft":
+        raise ServiceError(_closed_message(proposal_list))
     for app in nxt:
-        propose(session, app, proposal_list, actor, check_quota=False)
+        _put_on(session, app, proposal_list, actor)
     session.flush()
     return nxt
 
