@@ -15,6 +15,7 @@ Services receive a plain ``Session`` and flush; the view or CLI command commits 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -89,8 +90,29 @@ class Base(DeclarativeBase):
     }
 
 
+_JSON_UTF8 = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_JSON_ASCII = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def json_text(value: Any) -> str:
+    """How JSON columns (the audit log's changes, snapshots, settings) are written: Vietnamese
+    text as itself rather than as \\u escapes, no space after separators (an imported household's
+    audit entry takes about 300 bytes instead of 410, and the log reads as written in a database
+    shell); a value holding a lone surrogate, which no UTF-8 text can carry, keeps the escapes.
+    Any JSON text reads back the same, older rows with escapes included.  Raises TypeError for a
+    value JSON cannot hold (as json.dumps)."""
+    text = _JSON_UTF8(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _JSON_ASCII(value)
+    return text
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create the engine for ``url`` with the SQLite pragmas described in the module docstring."""
+    """Create the engine for ``url`` with the SQLite pragmas described in the module docstring;
+    JSON columns are written by :data:`json_text` on both databases."""
+    kwargs.setdefault("json_serializer", json_text)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {})
         kwargs["connect_args"].setdefault("timeout", 30)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from subsidy.db import shared_value, utcnow
@@ -92,25 +92,31 @@ def _write_households(session: Session, plan: ImportPlan, actor: User | None, no
     created_by = {"created_by_id": actor.id if actor is not None else None, "commune_id": plan.commune_id}
     if plan.inserts:
         extra = (created_by["created_by_id"], created_by["commune_id"])
+        # The new rows' ids: the commune's rows above the highest id before the chunk, by code
+        # (unique in the commune); a range of the primary key, not a list of a thousand codes.
         select_ids = select(_TABLE.c.code, _TABLE.c.id).where(_TABLE.c.commune_id == plan.commune_id,
-                                                              _TABLE.c.code.in_(bindparam("codes", expanding=True)))
-        # A chunk at a time: its rows' values, the INSERT, their new ids (codes are unique in the
-        # commune), their index entries and audit entries; nothing of a chunk outlives it.
+                                                              _TABLE.c.id > bindparam("above"))
+        highest = select(func.coalesce(func.max(_TABLE.c.id), 0))
+        # A chunk at a time: its rows' values, the INSERT, their new ids, their audit entries;
+        # nothing of a chunk outlives it but its ids (the search index takes them all at once).
         inserter = RowInserter(session, _TABLE, (*NEW_ROW_COLUMNS, *created_by),
                                {"created_at": stamp, "updated_at": stamp})
+        new_ids: list[int] = []
         for chunk in _chunks(plan.inserts):
             # Each row's values as one tuple (households.new_household_values: the form's defaults
             # and derived keys), no dict per row.
             rows = [new_household_values(row_values(rec, report.list_year, None)) for _out, rec, _people in chunk]
+            above = session.execute(highest).scalar_one()
             inserter([row + extra for row in rows])
-            ids = dict(session.execute(select_ids, {"codes": [row[_CODE_AT] for row in rows]}).all())
+            ids = dict(session.execute(select_ids, {"above": above}).all())
             for (out, _rec, _people), row in zip(chunk, rows):
                 out.household_id = ids[row[_CODE_AT]]
-            index.added(sorted(ids.values()))
+                new_ids.append(out.household_id)
             audit.record_many(session, actor, "household.create", "household",
                               [(out.household_id, created_changes(row, people), note.format(out.number))
                                for (out, _rec, people), row in zip(chunk, rows)],
                               at=now, commune_id=plan.commune_id)
+        index.added(sorted(new_ids))
 
     if plan.updates:
         stmt = (update(_TABLE).where(_TABLE.c.id == bindparam("_id"))

@@ -50,7 +50,19 @@ class BulkIndex:
             self.session.execute(text(sql.format(", ".join(str(int(i)) for i in chunk))))
 
     def added(self, ids: Sequence[int]) -> None:
-        """After rows ``ids`` were inserted: their entries in, as the INSERT trigger writes them."""
+        """After rows ``ids`` (ascending) were inserted: their entries in, as the INSERT trigger
+        writes them.  Ids forming one run (a new household takes the next rowid: an import's new
+        rows are one run) go in one statement over the range: FTS5 writes its pending entries
+        out at the end of every statement, so one statement instead of one per thousand rows
+        costs about half (20,000 rows: 0.08 against 0.14 s CPU)."""
+        if not self.active or not ids:
+            return
+        first, last = ids[0], ids[-1]
+        if last - first + 1 == len(ids) == len(set(ids)):
+            self.session.connection().exec_driver_sql(
+                f"INSERT INTO {_FTS}(rowid, search_text) SELECT id, search_text FROM {_TABLE} "
+                "WHERE id BETWEEN ? AND ? ORDER BY id", (int(first), int(last)))
+            return
         self._each(f"INSERT INTO {_FTS}(rowid, search_text) SELECT id, search_text FROM {_TABLE} "
                    "WHERE id IN ({}) ORDER BY id", ids)
 
