@@ -11,7 +11,8 @@ from subsidy.domain.passwords import POLICY_HINT, local_names
 from subsidy.extensions import limiter
 from subsidy.request_scope import db_session, public_view
 from subsidy.services import users
-from subsidy.services.errors import ServiceError
+from subsidy.services.errors import FieldError
+from subsidy.web.refusals import REFUSED, attempt
 from subsidy.web.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -77,21 +78,19 @@ def logout():
 @bp.route("/doi-mat-khau", methods=["GET", "POST"])
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        session = db_session()
-        user = current_user._get_current_object()
+    session = db_session()
+    user = current_user._get_current_object()
+
+    def change() -> None:
         if users.authenticate(session, user.username, form.current.data, sign_in_limits()) is None:
-            session.commit()
-            form.current.errors.append("Mật khẩu hiện tại không đúng.")
-        else:
-            try:
-                users.change_password(session, user, form.new.data, user, context=password_context())
-            except ServiceError as err:
-                session.rollback()
-                form.new.errors.append(str(err))
-            else:
-                session.commit()
-                login_user(user)  # the session token rotated: sign in again with the new one
-                flash("Đã đổi mật khẩu.", "success")
-                return redirect(url_for("main.index"))
-    return render_template("auth/change_password.html", form=form, password_hint=POLICY_HINT)
+            session.commit()  # the failed try counts towards the lock-outs (and its audit entry stays)
+            raise FieldError("Mật khẩu hiện tại không đúng.", "current")
+        users.change_password(session, user, form.new.data, user, context=password_context())
+
+    # A new password refused: its message under the new one.
+    if attempt(form, change, field="new") is REFUSED:
+        return render_template("auth/change_password.html", form=form, password_hint=POLICY_HINT)
+    session.commit()
+    login_user(user)  # the session token rotated: sign in again with the new one
+    flash("Đã đổi mật khẩu.", "success")
+    return redirect(url_for("main.index"))

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from subsidy.models import Allocation, Commune, ProposalList, User
 from tests import factories
+from tests.conftest import TEST_PASSWORD
 from tests.web.test_applications_web import client_as, data, make_application  # noqa: F401 (fixture)
 
 TYPED = "Gõ-thử-123"  # a value typed in a text field of the refused form: it must come back
@@ -56,6 +57,10 @@ REFUSED = [
     ("admin", "/quan-tri/xa/{cid}", {"code": "", "name": TYPED, "approval_level": "commune"}, "Hãy nhập mã xã", True),
     ("admin", "/quan-tri/xa/{cid}/ap", {"name": ""}, "Hãy nhập tên ấp / thôn.", False),
     ("admin", "/quan-tri/cai-dat/", {"public_base_url": "x" * 300, "province_body": TYPED}, "Dài quá 255 ký tự", True),
+    ("clerk", "/doi-mat-khau", {"current": "khong-dung-9", "new": "Mat-khau-moi-2026", "confirm": "Mat-khau-moi-2026"},
+     "Mật khẩu hiện tại không đúng.", False),
+    ("clerk", "/doi-mat-khau", {"current": TEST_PASSWORD, "new": TEST_PASSWORD, "confirm": TEST_PASSWORD},
+     "Mật khẩu mới phải khác mật khẩu cũ.", False),
     ("province_officer", "/tinh/nhan", {"quantity": "", "allocated_on": "05/11/2025", "source_document": TYPED},
      "Hãy nhập số máy.", True),
     ("province_officer", "/tinh/chia", {"quantity": "3", "allocated_on": "05/11/2025", "province_allocation": "",
