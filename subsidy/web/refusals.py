@@ -155,11 +155,11 @@ def attempt(form: Any, action: Callable[[], T], *, field: str | None = None,
     if bad_token_400 and "csrf_token" in form.errors:
         abort(400)
     if not valid:
-        if checks is not None:
-            put_field_errors(form, checks())
-        if flashed:
-            flash_form_errors(form)
         if form.is_submitted():
+            if checks is not None:
+                put_field_errors(form, checks())
+            if flashed:
+                flash_form_errors(form)
             refused_here()
             if not form.errors:  # refused with no message to show: say what to do
                 flash(RESEND, "error")

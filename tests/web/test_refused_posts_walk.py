@@ -92,3 +92,27 @@ def test_a_refused_post_is_422_with_its_message_and_what_was_typed(app, data, ro
     with app.extensions["subsidy.sessionmaker"]() as s:
         assert [s.scalar(select(func.count()).select_from(m)) for m in (Allocation, ProposalList, Commune, User)] \
             == before
+
+
+def test_attempt_on_a_get_marks_nothing_and_a_silent_refusal_says_to_send_again(app):
+    """refusals.attempt: a form not sent yet (GET) is no refusal (the page answers 200); a form its
+    validators refuse without any message gets one above it, so a 422 page never shows nothing."""
+    from flask import get_flashed_messages
+
+    from forms.base import BaseForm
+    from subsidy.web.refusals import REFUSED, attempt, refusal_shown
+
+    class Silent(BaseForm):
+        def validate(self, extra_validators=None):
+            return False
+
+    called = []
+    with app.test_request_context("/", method="GET"):
+        assert attempt(Silent(meta={"csrf": False}), lambda: called.append(1)) is REFUSED
+        assert not refusal_shown() and get_flashed_messages() == []
+    with app.test_request_context("/", method="POST", data={}):
+        assert attempt(Silent(meta={"csrf": False}), lambda: called.append(1)) is REFUSED
+        assert refusal_shown()
+        assert get_flashed_messages(with_categories=True) == [
+            ("error", "Không lưu được: hãy tải lại trang rồi gửi lại.")]
+    assert called == []
