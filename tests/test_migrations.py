@@ -810,3 +810,86 @@ def test_0016_marks_older_drafts_keys_decisions_leaves_repeats_out_and_refuses_n
     engine = make_engine(url)
     assert {"decision_key", "duplicate_draft"}.isdisjoint(_tables(engine)["proposal_lists"].c)
     engine.dispose()
+
+
+# --------------------------------------------------------------------------------------------
+# 0017: the CHECK constraints of households and statuses as OR-ed equalities (db.one_of)
+# --------------------------------------------------------------------------------------------
+
+
+def test_0017_keeps_the_rows_and_the_same_values_allowed_and_downgrades(empty_database):
+    url = empty_database
+    from alembic import command
+
+    from subsidy.db import alembic_config
+
+    def household(conn, t, hid: int, **values) -> None:
+        commune = conn.execute(sa.select(t["communes"].c.id)).scalar_one()
+        row = dict(id=hid, commune_id=commune, code=f"H-{hid}", head_name="Hộ thử", hamlet="Ấp", members=1,
+                   meritorious=False, social_policy=False, prior_device="none", search_text=f"ho thu nghiem {hid}",
+                   sort_key="", archived=False, category="poor", created_at=NOW, updated_at=NOW)
+        conn.execute(t["households"].insert().values(row | values))
+
+    def status(conn, t, hid: int, **values) -> None:
+        conn.execute(t["household_statuses"].insert().values(
+            dict(household_id=hid, year=2026, status="poor", source="import", recorded_at=NOW) | values))
+
+    def refused(engine, write) -> bool:
+        tables = _tables(engine)  # reflected before the write's transaction takes SQLite's lock
+        try:
+            with engine.begin() as conn:
+                write(conn, tables)
+        except sa.exc.IntegrityError:
+            return True
+        return False
+
+    upgrade_database(url, "0016")
+    engine = make_engine(url)
+    t = _tables(engine)
+    with engine.begin() as conn:
+        _insert_commune(conn, t, "PHUTAN", "Phú Tân")
+        household(conn, t, 1, category="near_poor", prior_device="vtci_tablet")
+        status(conn, t, 1, status="not_listed", source="left_sheet")
+    engine.dispose()
+
+    for step in ("up", "down", "up"):
+        if step == "up":
+            upgrade_database(url, "0017")
+        else:
+            command.downgrade(alembic_config(url), "0016")
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT id, category, prior_device FROM households")).all() == [
+                (1, "near_poor", "vtci_tablet")]
+            assert conn.execute(sa.text("SELECT status, source FROM household_statuses")).all() == [
+                ("not_listed", "left_sheet")]
+            if engine.dialect.name == "sqlite":
+                sql = conn.execute(sa.text("SELECT group_concat(sql, ' ') FROM sqlite_master WHERE tbl_name IN "
+                                           "('households', 'household_statuses')")).scalar_one()
+                assert ("category = 'left_poor'" in sql and "source = 'replaced'" in sql) == (step == "up")
+                assert ("IN ('migration','import','form','left_sheet','replaced')" in sql) == (step == "down")
+                triggers = conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                                                "tbl_name = 'households'")).scalars().all()
+                assert sorted(triggers) == ["households_fts_ad", "households_fts_ai", "households_fts_au"]
+                assert conn.execute(sa.text("SELECT rowid FROM households_fts WHERE search_text MATCH 'nghiem'")
+                                    ).scalars().all() == [1]
+        # Every value named stays allowed, NULL where it was, anything else refused.
+        n = {"up": 10, "down": 40}[step]
+        for i, category in enumerate(("poor", "near_poor", "left_poor", None)):
+            assert not refused(engine, lambda c, t, i=i, category=category: household(c, t, n + i, category=category))
+        for i, device in enumerate(("unknown", "none", "learning_device")):
+            assert not refused(engine, lambda c, t, i=i, d=device: household(c, t, n + 10 + i, prior_device=d))
+        assert refused(engine, lambda c, t: household(c, t, n + 20, category="other"))
+        assert refused(engine, lambda c, t: household(c, t, n + 21, prior_device=None))
+        assert refused(engine, lambda c, t: household(c, t, n + 22, prior_device="phone"))
+        for i, (st, source) in enumerate((("poor", "migration"), ("near_poor", "import"), ("left_poor", "form"),
+                                          ("not_listed", "replaced"))):
+            assert not refused(engine, lambda c, t, i=i, st=st, s=source: status(c, t, n + i, status=st, source=s,
+                                                                                 year=2027 + (step == "down")))
+        assert refused(engine, lambda c, t: status(c, t, n, status="other", year=2030))
+        assert refused(engine, lambda c, t: status(c, t, n, source="api", year=2031))
+        assert refused(engine, lambda c, t: status(c, t, n, status=None, year=2032))
+        with engine.begin() as conn:  # the next round starts from the first household alone
+            conn.execute(sa.text("DELETE FROM household_statuses WHERE household_id <> 1"))
+            conn.execute(sa.text("DELETE FROM households WHERE id <> 1"))
+        engine.dispose()

@@ -11,11 +11,13 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from subsidy.db import Base, utcnow
+from subsidy.db import Base, one_of, utcnow
 
 #: The poverty status a household has for a year: on the list as poor or near-poor, or recorded
 #: as not on that year's list (left poverty, or absent from a complete new list).
 LIST_STATUSES = ("poor", "near_poor", "left_poor", "not_listed")
+#: How a year's status was recorded (HouseholdStatus.source).
+STATUS_SOURCES = ("migration", "import", "form", "left_sheet", "replaced")
 
 
 class HouseholdMember(Base):
@@ -57,9 +59,10 @@ class HouseholdStatus(Base):
 
     __tablename__ = "household_statuses"
     __table_args__ = (
-        CheckConstraint("status IN ('poor','near_poor','left_poor','not_listed')", name="status"),
+        # one_of: OR-ed equalities, which SQLite checks without a temporary index per row written.
+        CheckConstraint(one_of("status", LIST_STATUSES), name="status"),
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year"),
-        CheckConstraint("source IN ('migration','import','form','left_sheet','replaced')", name="source"),
+        CheckConstraint(one_of("source", STATUS_SOURCES), name="source"),
         UniqueConstraint("household_id", "year"),
         Index("ix_household_statuses_year_status", "year", "status"),
     )
