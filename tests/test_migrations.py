@@ -893,3 +893,51 @@ def test_0017_keeps_the_rows_and_the_same_values_allowed_and_downgrades(empty_da
             conn.execute(sa.text("DELETE FROM household_statuses WHERE household_id <> 1"))
             conn.execute(sa.text("DELETE FROM households WHERE id <> 1"))
         engine.dispose()
+
+
+# --------------------------------------------------------------------------------------------
+# 0018: households.code indexed; PostgreSQL: the households' key behind a space, tracking codes
+# --------------------------------------------------------------------------------------------
+
+
+def _index_names(engine, table: str) -> set[str]:
+    """Every index of ``table`` by name (PostgreSQL: from pg_indexes, so the GIN indexes the models
+    do not describe are listed too)."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            return set(conn.execute(sa.text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                                             "AND tablename = :t"), {"t": table}).scalars())
+    return {i["name"] for i in sa.inspect(engine).get_indexes(table)}
+
+
+def test_0018_indexes_the_code_and_the_spaced_key_and_downgrades(empty_database):
+    url = empty_database
+    upgrade_database(url, "0017")
+    engine = make_engine(url)
+    postgres = engine.dialect.name == "postgresql"
+    assert "ix_households_code" not in _index_names(engine, "households")
+    assert ("ix_households_commune_search_trgm" in _index_names(engine, "households")) == postgres
+    engine.dispose()
+    upgrade_database(url, "0018")
+    engine = make_engine(url)
+    households, applications = _index_names(engine, "households"), _index_names(engine, "applications")
+    assert "ix_households_code" in households
+    assert "ix_households_commune_search_trgm" not in households
+    assert ("ix_households_commune_spaced_trgm" in households) == postgres
+    assert ("ix_applications_tracking_trgm" in applications) == postgres
+    if postgres:
+        with engine.connect() as conn:
+            spaced = conn.execute(sa.text("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                                          "AND indexname = 'ix_households_commune_spaced_trgm'")).scalar_one()
+        assert "gin (commune_id, ((' '::text || search_text))" in spaced, spaced
+    engine.dispose()
+    from alembic import command
+
+    from subsidy.db import alembic_config
+    command.downgrade(alembic_config(url), "0017")
+    engine = make_engine(url)
+    households, applications = _index_names(engine, "households"), _index_names(engine, "applications")
+    assert "ix_households_code" not in households and "ix_households_commune_spaced_trgm" not in households
+    assert ("ix_households_commune_search_trgm" in households) == postgres
+    assert "ix_applications_tracking_trgm" not in applications
+    engine.dispose()

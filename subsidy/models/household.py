@@ -44,6 +44,8 @@ class Household(Base):
         Index("ix_households_commune_sort_key", "commune_id", "sort_key"),
         Index("ix_households_sort_key", "sort_key", "id"),  # the province's list: every commune, in name order
         Index("ix_households_commune_hamlet", "commune_id", "hamlet"),
+        # a search for an exact household code across communes (the queue's, the API's)
+        Index("ix_households_code", "code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,9 +1,15 @@
 """The search indexes on the folded ``search_text`` of households and receipts, which the models do
-not describe (migrations 0010 and 0012 build them):
+not describe (migrations 0010, 0012 and 0018 build them):
 
 * PostgreSQL: GIN indexes of the commune and the ``pg_trgm`` trigrams of the text
   (:data:`TRIGRAM_INDEXES`, with ``btree_gin``); the planner uses them for the very
-  ``LIKE '%…%'`` the searches already send, so nothing changes in the query.
+  ``LIKE '%…%'`` the searches already send, so nothing changes in the query. The households' index
+  holds the key behind one more space (:func:`spaced`, the expression the searches write): a word
+  that starts a name word is then one ``LIKE '% word%'`` whether or not it starts the key, one
+  scan of the index where ``… LIKE '% word%' OR … LIKE 'word%'`` read the same trigrams twice
+  and combined the two bitmaps (a name of two words across 1,000,500 households: 280 → 70 ms).
+  Applications: the trigrams of the tracking code (:data:`TRACKING_INDEX`), for a part of a code
+  typed in the queue's search.
 * SQLite: an FTS5 ``trigram`` table per searched table (:data:`FTS_TABLES`, external content, kept
   in step by triggers on every INSERT, UPDATE of ``search_text`` and DELETE, whichever code
   writes: the form, a merge; the list import, inside its transaction, drops the INSERT and UPDATE
@@ -24,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from sqlalchemy import Boolean, ColumnElement, bindparam, true
+from sqlalchemy import Boolean, ColumnElement, Text, bindparam, literal_column, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -33,9 +39,12 @@ from sqlalchemy.sql.visitors import InternalTraversal
 FTS_TABLES = {"households": "households_fts", "receipts": "receipts_fts"}
 #: PostgreSQL: the GIN index of each searched table, (commune_id, search_text trigrams): a commune's
 #: search reads the commune's entries only (btree_gin holds the commune in the GIN index).
-TRIGRAM_INDEXES = {"households": "ix_households_commune_search_trgm", "receipts": "ix_receipts_commune_search_trgm"}
-#: Their names before migration 0012 (trigrams alone).
-OLD_TRIGRAM_INDEXES = ("ix_households_search_trgm", "ix_receipts_search_trgm")
+TRIGRAM_INDEXES = {"households": "ix_households_commune_spaced_trgm", "receipts": "ix_receipts_commune_search_trgm"}
+#: Their names before migration 0012 (trigrams alone), and the households' before 0018 (the key
+#: without the leading space of :func:`spaced`).
+OLD_TRIGRAM_INDEXES = ("ix_households_search_trgm", "ix_receipts_search_trgm", "ix_households_commune_search_trgm")
+#: PostgreSQL: the GIN index of the trigrams of ``applications.tracking_code``.
+TRACKING_INDEX = "ix_applications_tracking_trgm"
 #: The shortest word a trigram index can find.
 MIN_WORD = 3
 
@@ -45,7 +54,18 @@ def unmodelled(name: str | None) -> bool:
     models with migrations (alembic's include_object) leaves them out."""
     if not name:
         return False
-    return name in TRIGRAM_INDEXES.values() or name in OLD_TRIGRAM_INDEXES or any(name == t or name.startswith(t + "_") for t in FTS_TABLES.values())
+    return (name in TRIGRAM_INDEXES.values() or name in OLD_TRIGRAM_INDEXES or name == TRACKING_INDEX
+            or any(name == t or name.startswith(t + "_") for t in FTS_TABLES.values()))
+
+
+def spaced(search_text: ColumnElement[str]) -> ColumnElement[str]:
+    """``' ' || search_text``: the key as the households' trigram index holds it (the expression
+    must be written exactly so, a constant, for PostgreSQL to use the index). The stored key starts
+    with a space already (domain.household_list.household_search_text); the one added here makes a
+    key stored without it (written by hand, or before the rule) read the same, so
+    ``spaced(key) LIKE '% word%'`` is exactly ``key LIKE '% word%' OR key LIKE 'word%'``, and
+    ``spaced(key) LIKE '%digits%'`` exactly ``key LIKE '%digits%'``."""
+    return literal_column("' '", Text).concat(search_text)
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
@@ -101,3 +121,37 @@ def without_prefilters(statement: Any) -> Any:
         return statement
     return visitors.replacement_traverse(
         statement, {}, lambda e: true() if isinstance(e, TrigramPrefilter) else None)
+
+
+class IdsIn(ColumnElement[bool]):
+    """``<column> IN (<select>)``, written ``<column> = ANY(ARRAY(<select>))`` on PostgreSQL: see
+    :func:`ids_in`."""
+
+    type = Boolean()
+    inherit_cache = True
+    _is_implicitly_boolean = True  # a condition as it stands (SQLite: never compared with 1)
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("select", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: ColumnElement[Any], select: Any) -> None:
+        self.column = column
+        self.select = select.correlate(None).scalar_subquery()  # its own FROM, never the enclosing one's
+
+
+@compiles(IdsIn)
+def _ids_in_default(element: IdsIn, compiler: Any, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} IN {compiler.process(element.select, **kw)}"
+
+
+@compiles(IdsIn, "postgresql")
+def _ids_in_postgresql(element: IdsIn, compiler: Any, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} = ANY(ARRAY{compiler.process(element.select, **kw)})"
+
+
+def ids_in(column: ColumnElement[Any], select: Any) -> ColumnElement[bool]:
+    """``column`` is one of the ids ``select`` (one column, uncorrelated) returns: the same rows as
+    ``column.in_(select)``. PostgreSQL reads the ids first, once (an InitPlan), and then finds the
+    rows by ``column``'s index with them, which may be one arm of a BitmapOr beside the other
+    conditions of an OR (a searched household's applications, or a tracking code); ``IN (SELECT …)``
+    is planned as a semi-join, which an OR cannot use, so the OR read every row of the table."""
+    return IdsIn(column, select)

@@ -18,7 +18,7 @@ from subsidy.domain.labels import CATEGORY_LABELS
 from subsidy.domain.list_standing import NOT_LISTED
 from subsidy.domain.places import normalize_hamlet
 from subsidy.models import Household, HouseholdStatus
-from subsidy.models.search_index import trigram_prefilter
+from subsidy.models.search_index import spaced, trigram_prefilter
 
 
 def search_condition(query: str, exact: bool = False, *, personal: bool = False) -> ColumnElement[bool] | None:
@@ -39,13 +39,14 @@ def search_condition(query: str, exact: bool = False, *, personal: bool = False)
       vn.PHONE_SHOWN (3) of the phone. Any other part of a CCCD or phone finds nothing, so adding
       digits one at a time and watching the results cannot read a masked number.
 
-    The match is a plain ``LIKE`` on the stored ASCII ``search_text``, never the database's
+    The match is a plain ``LIKE`` on the stored ASCII ``search_text`` (behind one more space,
+    search_index.spaced, as PostgreSQL's index holds it), never the database's
     lower(), collation, ILIKE or unaccent, so SQLite and PostgreSQL return the same rows; a
     trigram index finds the candidates first (models.search_index: pg_trgm on PostgreSQL, FTS5
     on SQLite — on SQLite only across communes: a Session working for one commune leaves FTS5
     out, its commune's index bounds the LIKE; words of 3 characters or more, shorter ones are
     left to the LIKE).  A word also matches at the very start of the key (a key stored without
-    its leading space).
+    its leading space): the space spaced() adds is before it.
 
     Every pattern is built with ``contains``/``startswith(..., autoescape=True)``: ``%`` and ``_``
     are matched as themselves.  A query with text but no word (``"%"``, ``"_"``, ``"-"``) is
@@ -64,11 +65,11 @@ def search_condition(query: str, exact: bool = False, *, personal: bool = False)
             conds.append(cond)
             indexed += held
         elif token.isdigit():
-            conds.append(Household.search_text.contains(token, autoescape=True))
+            conds.append(spaced(Household.search_text).contains(token, autoescape=True))
             indexed.append(token)
         else:
-            conds.append(or_(Household.search_text.contains(" " + token, autoescape=True),
-                             Household.search_text.startswith(token, autoescape=True)))
+            # the start of a name word, the key's first included (search_index.spaced)
+            conds.append(spaced(Household.search_text).contains(" " + token, autoescape=True))
             indexed.append(token)
     words = and_(*conds) if conds else None
     if conds:
@@ -126,7 +127,7 @@ def _shown_number(digits: str) -> tuple[ColumnElement[bool], list[str]]:
         shown.append(and_(func.length(Household.citizen_id) > vn.ID_SHOWN, Household.citizen_id.endswith(digits)))
     if len(digits) == vn.PHONE_SHOWN:
         shown.append(and_(func.length(Household.phone) > vn.PHONE_SHOWN, Household.phone.endswith(digits)))
-    cond = and_(Household.search_text.contains(digits, autoescape=True), or_(*shown))
+    cond = and_(spaced(Household.search_text).contains(digits, autoescape=True), or_(*shown))
     try:
         phone = vn.normalize_phone(digits)
     except vn.VnValueError:
@@ -134,7 +135,7 @@ def _shown_number(digits: str) -> tuple[ColumnElement[bool], list[str]]:
     if phone == digits:
         return cond, [digits]
     # the international form of a whole phone (84…, 0084…): the key holds the number as stored
-    return or_(cond, and_(Household.search_text.contains(phone, autoescape=True), Household.phone == phone)), []
+    return or_(cond, and_(spaced(Household.search_text).contains(phone, autoescape=True), Household.phone == phone)), []
 
 
 def status_in_force(year: int | None = None) -> ColumnElement[str | None]:
