@@ -13,7 +13,8 @@ any depth, so there is no last page to time —, a hamlet, a name search, a fami
 many households share), a 2-letter search the trigram index cannot serve, a digits search), the
 applications (all, the eligible queue first and next page, a search), the lists page, the receipts
 (and a search), the province officer's household list (first and next page, a search across every
-commune), the radio
+commune: a name, 4 digits as a masked searcher types them — the CCCD's shown tail —), the province
+officer's application queue searched across every commune (a name; a whole tracking code), the radio
 page, the monthly tally (month and cumulative), the annual report, the tally PDF, the household
 CSV and XLSX exports (--exports; one run each, with the process's peak RSS) and the public status
 check (POST, limits in memory).
@@ -240,6 +241,8 @@ def run(url: str, opts) -> int:
                           must_change_password=False)
     codes = [r[0] for r in s.execute(__import__("sqlalchemy").text(
         "SELECT tracking_code FROM applications ORDER BY id LIMIT 200"))]
+    # --reuse: the database says which generator wrote it (bench/province.py's names with K > 1)
+    spread = (s.scalar(__import__("sqlalchemy").text("SELECT count(*) FROM communes")) or 1) > 1
     cccd = dict(s.execute(__import__("sqlalchemy").text(
         "SELECT a.tracking_code, h.citizen_id FROM applications a JOIN households h ON h.id = a.household_id "
         "ORDER BY a.id LIMIT 200")).all())
@@ -260,8 +263,8 @@ def run(url: str, opts) -> int:
     month = tally_bench.MONTH  # June 2026 in both histories
     # the searches look for the names the generator wrote (bench/province.py's with --communes K > 1)
     import province as prov
-    family, given = (prov.FAMILY, prov.GIVEN) if opts.communes > 1 else (FAMILY, GIVEN)
-    hamlet = "Ấp Tân Hòa" if opts.communes == 1 else "Ấp Hai"
+    family, given = (prov.FAMILY, prov.GIVEN) if spread else (FAMILY, GIVEN)
+    hamlet = "Ấp Hai" if spread else "Ấp Tân Hòa"
     year = month[:4]
     def next_page(path: str, who=None) -> str:
         """The «Sau ›» link of a list's first page: the next page read by its cursor (keyset pages
@@ -302,6 +305,11 @@ def run(url: str, opts) -> int:
         ("province households next", lambda: province.get(next_page("/ho-gia-dinh/", province))),
         ("province search", lambda: province.get("/ho-gia-dinh/", query_string={
             "q": f"{rnd.choice(given).lower()} {rnd.choice(family)}"})),
+        ("province search nums", lambda: province.get("/ho-gia-dinh/", query_string={
+            "q": f"{rnd.randrange(10**4):04d}"})),
+        ("province applications search", lambda: province.get("/ho-so/", query_string={
+            "q": f"{rnd.choice(given).lower()} {rnd.choice(family)}"})),
+        ("province applications code", lambda: province.get("/ho-so/", query_string={"q": rnd.choice(codes)})),
         ("province tally month", lambda: province.get("/bao-cao", query_string={"ky": "thang", "thang": month})),
         ("province tally cumul.", lambda: province.get("/bao-cao", query_string={
             "ky": "thang", "thang": month, "luy_ke": "y"})),
