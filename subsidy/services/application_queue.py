@@ -12,6 +12,7 @@ from subsidy.domain.workflow import State
 from subsidy.models import Application, Household
 from subsidy.models.search_index import ids_in
 from subsidy.services import households as households_svc
+from subsidy.services.pagination import counted_with_page
 
 
 #: Queues read in priority order (tier P1–P4, then date received) rather than newest first.
@@ -41,6 +42,10 @@ def application_query(query: str = "", state: str | None = None, hamlet: str | N
         conds.append(Application.state == state)
     if conds:
         stmt = stmt.where(*conds)
+    if (query or "").strip():
+        # a search's matches are found by their households and tracking codes, then all ordered:
+        # the first page counts them as it reads them
+        stmt = counted_with_page(stmt)
     if priority_order:
         return stmt.order_by(Application.priority_tier.is_(None), Application.priority_tier,
                              Application.received_on, Application.id)

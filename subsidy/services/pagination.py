@@ -222,6 +222,20 @@ def _after(keys: list[_Key], values: list[Any], reverse: bool) -> ColumnElement[
     return and_(seek, or_(*terms))
 
 
+#: The execution option of a statement whose every match is read to order them (:func:`counted_with_page`).
+COUNT_WITH_PAGE = "subsidy_count_with_page"
+
+
+def counted_with_page(stmt: Select) -> Select:
+    """``stmt`` marked as reading every row it matches before its first page (a search ordered by
+    an expression no index serves: the matches come from the search's index and are all sorted).
+    Its first page by :func:`keyset` then counts them in the same statement (``count(*) OVER ()``,
+    the same rows :func:`capped_count` would count, capped alike) instead of a second statement
+    that finds them all again. Never for a statement an index reads in order: the count would
+    make it read every row instead of a page."""
+    return stmt.execution_options(**{COUNT_WITH_PAGE: True})
+
+
 def capped_count(session: Session, stmt: Select, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(rows of ``stmt``, True when there are more than ``cap``: the count stops at ``cap``).
     Counts ``SELECT 1 … LIMIT cap+1`` of the statement's own FROM and WHERE (no ORDER BY, no
@@ -260,15 +274,22 @@ def keyset(session: Session, stmt: Select, *, per_page: int = 50, after: str | N
     Beside a cursor ``page`` is carried only as the number to show (never past the last page).
     ``count_stmt``: the SELECT to count (default
     ``stmt``): a narrower one (the application queue without its household join) counts faster;
-    ``count=False`` counts nothing (total = rows seen so far). Raises BadCursor for a cursor that
-    is not this list's.
+    ``count=False`` counts nothing (total = rows seen so far). A first page of a statement marked
+    by :func:`counted_with_page` (and no ``count_stmt``) is counted by the page's own statement.
+    Raises BadCursor for a cursor that is not this list's.
     """
     keys = _keys(stmt)
     n_keys = len(keys)
     cols = [k.expr.label(f"_k{i}") for i, k in enumerate(keys)]
     q = stmt.add_columns(*cols)
     reverse = False
-    total, capped = capped_count(session, count_stmt if count_stmt is not None else stmt) if count else (0, True)
+    # the first page of a statement that reads all its matches anyway counts them as it reads them
+    over = (count and count_stmt is None and not after and not before and page <= 1
+            and bool(stmt.get_execution_options().get(COUNT_WITH_PAGE)))
+    if over:
+        q = q.add_columns(func.count().over().label("_total"))
+    total, capped = (capped_count(session, count_stmt if count_stmt is not None else stmt) if count and not over
+                     else (0, True))
     # The rows known (not only "more than"): a page number past them means the last page.
     known = None if capped else total
     if after:
@@ -284,6 +305,10 @@ def keyset(session: Session, stmt: Select, *, per_page: int = 50, after: str | N
         else:
             q = q.offset((page - 1) * per_page)
     rows = list(session.execute(q.limit(per_page + 1)))
+    if over:
+        matched = rows[0][-1] if rows else 0
+        total, capped = (COUNT_CAP, True) if matched > COUNT_CAP else (matched, False)
+        rows = [tuple(r[:-1]) for r in rows]
     more = len(rows) > per_page
     rows = rows[:per_page]
     if reverse:

@@ -52,6 +52,8 @@ def walk(session, stmt, per_page):
     ("applications", ListFilters()),                      # newest received first: ties on the date
     ("applications", ListFilters(state="eligible")),      # priority order: NULL tiers, ties
     ("applications", ListFilters(hamlet="Ấp Một")),       # a filter that joins the households
+    ("applications", ListFilters(q="van")),               # a search: its households read by id
+    ("applications", ListFilters(q="an", state="eligible")),
 ])
 def test_a_page_walk_visits_every_row_once_in_order(session, queue, per_page, list_key, filters):
     stmt = list_exports.LISTS[list_key][0](filters)
@@ -190,3 +192,42 @@ def test_the_count_and_the_page_keep_to_the_sessions_commune(session, queue):
     assert capped_count(session, list_exports.application_stmt(ListFilters()))[0] == 0
     set_commune(session, queue[0].commune_id)
     assert keyset(session, stmt, per_page=5).total == 23
+
+
+@pytest.mark.parametrize("list_key,q,matches", [("households", "van", 15), ("households", "binh", 8),
+                                                ("applications", "van", 15), ("applications", "zzz", 0)])
+def test_a_searchs_first_page_is_counted_by_its_own_statement(session, queue, monkeypatch, list_key, q, matches):
+    """A search reads every match to order them (pagination.counted_with_page): its first page
+    counts them in the same statement — one statement, not a count and then the page — with the same
+    total and the same cap as the count alone; the next page counts apart, the same."""
+    from sqlalchemy import event
+
+    import subsidy.services.pagination as pagination
+
+    # the fixture's 23 names, each name word folded by hand
+    assert matches == sum(1 for i in range(23) if any(w.startswith(q) for w in _plain(NAMES[i % len(NAMES)]).split()))
+    stmt = list_exports.LISTS[list_key][0](ListFilters(q=q))
+    sent: list[str] = []
+    note = lambda conn, cursor, statement, *a: sent.append(statement)  # noqa: E731
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        page = keyset(session, stmt, per_page=4)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    counting = [x for x in sent if "count(" in x.lower()]  # (the application page then loads its households)
+    assert len(counting) == 1 and "OVER ()" in counting[0] and "LIMIT" in counting[0], sent
+    assert (page.total, page.total_capped) == (matches, False) == capped_count(session, stmt)
+    if matches > 4:
+        assert keyset(session, stmt, per_page=4, after=page.next_cursor).total == matches
+        monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+        capped = keyset(session, stmt, per_page=4)
+        assert (capped.total, capped.total_capped) == (5, True) == capped_count(session, stmt, cap=5)
+        assert [x.id for x in capped.items] == [x.id for x in page.items]
+
+
+def _plain(name: str) -> str:
+    """The fixture's names folded by hand (they hold no other accent than these)."""
+    for a, b in (("ễ", "e"), ("ă", "a"), ("ê", "e"), ("ì", "i"), ("ầ", "a"), ("ú", "u"), ("Đ", "D"), ("ặ", "a")):
+        name = name.replace(a, b)
+    return name.lower()

@@ -19,6 +19,7 @@ from subsidy.domain.list_standing import NOT_LISTED
 from subsidy.domain.places import normalize_hamlet
 from subsidy.models import Household, HouseholdStatus
 from subsidy.models.search_index import spaced, trigram_prefilter
+from subsidy.services.pagination import counted_with_page
 
 
 def search_condition(query: str, exact: bool = False, *, personal: bool = False) -> ColumnElement[bool] | None:
@@ -217,8 +218,10 @@ def household_query(query: str = "", hamlet: str | None = None, category: str | 
     # table before the cluster (2.8 s across 1,000,000 households for «lan nguyễn»). Ordered by
     # the same key as an expression no index serves, the database takes the matches from the
     # trigram index and sorts only them, so a search costs what its matches cost. Same order.
-    key = Household.sort_key.concat("") if (query or "").strip() else Household.sort_key
-    return stmt.order_by(key, Household.id)
+    if not (query or "").strip():
+        return stmt.order_by(Household.sort_key, Household.id)
+    # every match is read to be sorted: the first page counts them as it reads them
+    return counted_with_page(stmt.order_by(Household.sort_key.concat(""), Household.id))
 
 
 def search_households(session: Session, query: str = "", hamlet: str | None = None,
