@@ -50,3 +50,40 @@ def test_rows_stored_as_the_core_insert_stores_them(session):
                                               "FROM audit_entries")}
     assert rows["core"] == rows["fast"]
     assert session.scalars(select(AuditEntry.changes).where(AuditEntry.action == "fast")).one() == changes
+
+
+def test_a_column_empty_in_every_row_is_stored_as_the_core_insert_stores_it(session):
+    """A chunk whose column is None in every row goes as a literal NULL (a statement variant); a
+    JSON column's None is the JSON text 'null' through Core, so it stays a parameter."""
+    commune = default_commune_id(session)
+    now = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
+    table = Household.__table__
+    stamp = shared_value(table.c.updated_at, now, session.get_bind().dialect)
+
+    def values(code: str) -> tuple:  # head_birth_year, phone and prior_device_date empty in every row
+        return (code, "Lê Thị Bé", "Ấp Phú Hòa", 3, False, False, "unknown", None, False, " le thi be ", "0123",
+                commune, None, None)
+
+    session.execute(insert(table).values(created_at=stamp, updated_at=stamp),
+                    [dict(zip(COLUMNS, values(c))) for c in ("A1", "A2")])
+    inserter = RowInserter(session, table, COLUMNS, {"created_at": stamp, "updated_at": stamp})
+    inserter([values("B1"), values("B2")])
+    # and a chunk where the same columns are filled in one row only: the statement with parameters
+    inserter([values("C1"), values("C2")[:-2] + (1961, "0912345678")])
+    assert {frozenset(COLUMNS[i] for i in nulls) for nulls in inserter._variants} == {
+        frozenset(), frozenset({"prior_device_date", "head_birth_year", "phone"}), frozenset({"prior_device_date"})}
+    shown = ", ".join([c for c in COLUMNS if c != "code"])
+    stored = {r[0]: r[1:] for r in raw(session, f"SELECT code, {shown} FROM households ORDER BY code")}
+    assert stored["A1"] == stored["B1"] == stored["B2"] == stored["C1"]
+    assert stored["C2"][-2:] == (1961, "0912345678")
+    assert stored["B1"][COLUMNS.index("phone") - 1] is None
+
+    audit = AuditEntry.__table__
+    at = shared_value(audit.c.at, now, session.get_bind().dialect)
+    session.execute(insert(audit).values(at=at), [{"action": "core", "entity_type": "x", "entity_id": None,
+                                                   "changes": None, "note": None, "commune_id": commune}])
+    RowInserter(session, audit, ("action", "entity_type", "entity_id", "changes", "note", "commune_id"), {"at": at})(
+        [("fast", "x", None, None, None, commune)])
+    rows = {r[0]: r[1:] for r in raw(session, "SELECT action, entity_id, changes, note FROM audit_entries "
+                                              "WHERE entity_type = 'x'")}
+    assert rows["core"] == rows["fast"]
