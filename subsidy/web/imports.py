@@ -39,7 +39,8 @@ from subsidy.request_scope import db_session, roles_required
 from subsidy import jobs
 from subsidy.services import import_job, importer
 from subsidy.services import jobs as jobs_svc
-from subsidy.services.errors import NotFound, ServiceError
+from subsidy.services.errors import NotFound
+from subsidy.web.refusals import REFUSED, attempt
 from subsidy.web.pagination import Page, page_arg, within_pages
 
 bp = Blueprint("imports", __name__, url_prefix="/nhap-danh-sach")
@@ -165,17 +166,21 @@ def too_large(_err: Any):
 @roles_required(*ROLES)
 def new():
     form = ImportForm()
-    if not form.validate_on_submit():
-        # A stale form (CSRF) is a bad request; a wrong file or year is told on the form again.
-        status = (400 if "csrf_token" in form.errors else 422) if request.method == "POST" else 200
-        return render_template("imports/new.html", form=form, error=None), status
-    upload = form.file.data
-    filename = Path(upload.filename or "danh-sach").name[:200]
-    data = upload.read()
-    try:  # the file's type and size from its first bytes, a text file's header: a wrong file is told at once
+
+    def check() -> tuple[str, bytes]:
+        # The file's type and size from its first bytes, a text file's header: a wrong file is
+        # told at once, under the file field, before anything is kept.
+        upload = form.file.data
+        filename = Path(upload.filename or "danh-sach").name[:200]
+        data = upload.read()
         importer.check_upload(data, filename, importer.ImportLimits.from_config(current_app.config))
-    except ServiceError as err:
-        return render_template("imports/new.html", form=form, error=str(err)), 422
+        return filename, data
+
+    # A stale form (CSRF) is a bad request; a wrong file or year is told on the form again (422).
+    checked = attempt(form, check, field="file", bad_token_400=True)
+    if checked is REFUSED:
+        return render_template("imports/new.html", form=form, error=None)
+    filename, data = checked
     root = _root()
     _sweep(root)
     token = secrets.token_urlsafe(24)
