@@ -58,6 +58,9 @@ def add_list_and_receipts(session, apps: dict, staff: dict) -> None:
     from subsidy.services.handovers import HandoverInput, record_handover
 
     clerk, approver = staff["clerk"], staff["approver"]
+    # A2 was re-checked eligible in March: its household's answer to E2 (no earlier device) is on
+    # file, so its check still holds against the allocation dates (lists.check_e2_still_holds).
+    apps["A2"].household.prior_device = "none"
     first = lists.build_proposal_list(session, clerk, count=1)
     lists.submit_list(session, first, clerk)
     lists.approve_list(session, first, "12/QĐ-UBND", today_vn(), "UBND xã Phú Tân", approver)
