@@ -71,6 +71,21 @@ def test_no_header_and_missing_columns_are_explained():
         hl.find_header([["Mã hộ", "Họ và tên chủ hộ", "Năm sinh", "Số CCCD", "Phân loại hộ"]])
 
 
+@pytest.mark.parametrize("header, row, missing", [
+    # Too few known columns to be taken for the header: the row naming the head is still told
+    # apart from "no header", with what it lacks.
+    (["Mã hộ", "Họ và tên chủ hộ"], 3, "Ấp (hoặc Thôn), Phân loại hộ (hoặc hai cột Nghèo / Cận nghèo)"),
+    (["STT", "Họ và tên chủ hộ", "Nghèo"], 3, "Ấp (hoặc Thôn), cả hai cột Nghèo và Cận nghèo, Mã hộ hoặc Số CCCD"),
+    (["Họ và tên chủ hộ", "Ấp", "Số CCCD"], 3, "Phân loại hộ (hoặc hai cột Nghèo / Cận nghèo)"),
+])
+def test_a_header_with_too_few_columns_names_the_missing_ones(header, row, missing):
+    rows = [["DANH SÁCH HỘ NGHÈO NĂM 2025"], [], header, ["8250000001", "Lê Văn An", "x"]]
+    with pytest.raises(hl.ListFormatError) as err:
+        hl.find_header(rows)
+    assert str(err.value) == (f"Dòng tiêu đề (dòng {row}) thiếu cột: {missing}. Hãy thêm các cột này vào bảng "
+                              "(tên cột như trong mẫu danh sách) rồi nhập lại.")
+
+
 def test_list_year_prefers_the_title_over_a_date_line():
     rows = [["Phú Tân, ngày 05 tháng 11 năm 2024"], ["DANH SÁCH HỘ CẬN NGHÈO NĂM 2025"]]
     assert hl.find_list_year(rows) == 2025

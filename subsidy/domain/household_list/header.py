@@ -209,9 +209,14 @@ def find_header(rows: Sequence[Sequence[Any]], first_row_number: int = 1, *, lef
     the head's name and the household code or CCCD are required (the households are matched,
     not imported), and its category columns are ignored (``category_mode`` ``"none"``).
     """
+    # The row naming the head and the most other known columns, when no row names enough of them:
+    # its missing columns are what the clerk needs to hear, not "no header found".
+    best: tuple[int, int, dict[int, str]] | None = None
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         found, _unknown = _label_fields(row)
         fields = set(found.values())
+        if "head_name" in fields and len(fields) >= 2 and (best is None or len(fields) > best[0]):
+            best = (len(fields), i, found)
         if "head_name" not in fields or len(fields) < 4:
             continue
         columns: dict[str, int] = {}
@@ -244,28 +249,45 @@ def find_header(rows: Sequence[Sequence[Any]], first_row_number: int = 1, *, lef
             columns.pop("category", None)
         else:
             mode = "text"
-        missing = []
-        if "head_name" not in columns:
-            missing.append(COLUMN_LABELS["head_name"])
-        if "hamlet" not in columns and not left:
-            missing.append(COLUMN_LABELS["hamlet"] + " (hoặc Thôn)")
-        if mode == "marks" and not ("poor" in columns and "near_poor" in columns):
-            missing.append("cả hai cột Nghèo và Cận nghèo")
-        if mode == "text" and "category" not in columns:
-            missing.append("Phân loại hộ (hoặc hai cột Nghèo / Cận nghèo)")
-        if "code" not in columns and "citizen_id" not in columns:
-            missing.append("Mã hộ hoặc Số CCCD")
+        missing = _missing_columns(columns, mode, left)
         if missing:
-            raise ListFormatError(
-                f"Dòng tiêu đề (dòng {first_row_number + i}) thiếu cột: {', '.join(missing)}. "
-                "Hãy thêm các cột này vào bảng (tên cột như trong mẫu danh sách) rồi nhập lại."
-            )
+            raise _missing_error(first_row_number + i, missing)
         labels = frozenset(c.strip() for r in rows[i:last + 1] for c in r if isinstance(c, str) and c.strip())
         return Header(first_row_number + i, first_row_number + last, columns, mode, labels)
+    if best is not None:
+        _count, i, found = best
+        columns = {f: col for col, f in sorted(found.items(), reverse=True)}  # the first column of a name
+        mode = "none" if left else ("marks" if "poor" in columns or "near_poor" in columns else "text")
+        raise _missing_error(first_row_number + i, _missing_columns(columns, mode, left))
     raise ListFormatError(
         f"Không tìm thấy dòng tiêu đề của bảng trong {HEADER_SEARCH_ROWS} dòng đầu của tệp. "
         "Bảng cần có các cột: Mã hộ, Họ và tên chủ hộ, Năm sinh, Giới tính, Số CCCD, Ấp, "
         "Số nhân khẩu, Phân loại hộ (hoặc hai cột Nghèo / Cận nghèo), Số điện thoại."
+    )
+
+
+def _missing_columns(columns: dict[str, int], mode: str, left: bool) -> list[str]:
+    """The required columns a header lacks, as the clerk knows them (Vietnamese column names):
+    the head's name, the hamlet (not on a «left» sheet), the category (one text column or both
+    mark columns), and the household code or the CCCD."""
+    missing = []
+    if "head_name" not in columns:
+        missing.append(COLUMN_LABELS["head_name"])
+    if "hamlet" not in columns and not left:
+        missing.append(COLUMN_LABELS["hamlet"] + " (hoặc Thôn)")
+    if mode == "marks" and not ("poor" in columns and "near_poor" in columns):
+        missing.append("cả hai cột Nghèo và Cận nghèo")
+    if mode == "text" and "category" not in columns:
+        missing.append("Phân loại hộ (hoặc hai cột Nghèo / Cận nghèo)")
+    if "code" not in columns and "citizen_id" not in columns:
+        missing.append("Mã hộ hoặc Số CCCD")
+    return missing
+
+
+def _missing_error(row_number: int, missing: list[str]) -> ListFormatError:
+    return ListFormatError(
+        f"Dòng tiêu đề (dòng {row_number}) thiếu cột: {', '.join(missing)}. "
+        "Hãy thêm các cột này vào bảng (tên cột như trong mẫu danh sách) rồi nhập lại."
     )
 
 
