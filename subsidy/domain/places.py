@@ -26,8 +26,6 @@ __all__ = ["HAMLET_MAX_LENGTH", "normalize_hamlet", "close_hamlet", "same_hamlet
 #: Column length of ``households.hamlet``.
 HAMLET_MAX_LENGTH = 80
 
-# Zero-width characters and the soft hyphen: pasted from Word or the web, invisible, dropped.
-_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 # Line breaks and tabs (Alt+Enter in an Excel cell) are spacing: they become one space.
 _SPACING = {"\t", "\n", "\r"}
 _FORMULA_START = ("=", "+", "-", "@")
@@ -38,7 +36,9 @@ HAMLET_PUNCTUATION = frozenset("'’-–.,/()")
 
 
 def normalize_hamlet(raw: object, what: str = "Tên ấp") -> str:
-    """The hamlet as stored: NFC, zero-width characters dropped, single spaces, trimmed; a name
+    """The hamlet as stored: NFC, a zero-width space read as a space and the other invisible
+    characters dropped, full-width letters and digits folded (:func:`vn.clean_text`), single
+    spaces, trimmed; a name
     typed entirely in capitals or entirely in small letters becomes title case word by word, as
     for people's names (vn.normalize_name: ``"ẤP  PHÚ HÒA"`` and ``"ấp phú hòa"`` → ``"Ấp Phú
     Hòa"``; ``"Ấp phú hòa"`` is kept as typed).  The one normaliser of every entry point: the
@@ -63,11 +63,12 @@ def normalize_hamlet(raw: object, what: str = "Tên ấp") -> str:
         text = str(int(raw))
     else:
         text = str(raw)
-    text = unicodedata.normalize("NFC", text)
+    # Read as people's names are (vn.clean_text): a zero-width space between two words is a
+    # space ("Ấp\u200bMới" is "Ấp Mới"), the other invisible characters are dropped, full-width
+    # letters and digits are plain ones ("Ấp ３" is "Ấp 3").
+    text = vn.clean_text(text)
     kept = []
     for ch in text:
-        if ch in _INVISIBLE:
-            continue
         if ch in _SPACING:
             kept.append(" ")
             continue

@@ -22,7 +22,11 @@ from subsidy.domain.places import HAMLET_MAX_LENGTH, close_hamlet, normalize_ham
     ("ẤP 3", "Ấp 3"),
     ("Ấp phú hòa", "Ấp phú hòa"),                               # mixed case kept as typed
     ("Ấp\nPhú Hòa", "Ấp Phú Hòa"),                              # Alt+Enter in an Excel cell
-    ("Ấp\u200bPhú Hòa", "ẤpPhú Hòa"),                           # zero-width space dropped
+    ("Ấp\u200bPhú Hòa", "Ấp Phú Hòa"),                          # zero-width space: a space
+    ("Ấp\u200bMới", "Ấp Mới"),
+    ("Ấp Phú\u00adHòa\ufeff", "Ấp PhúHòa"),                     # soft hyphen, BOM: dropped
+    ("Ấp ３Ａ", "Ấp 3A"),                                         # full-width digit and letter
+    ("ＡＰ ＭỚＩ", "Ap Mới"),                                      # full-width capitals -> title case
     ("Ấp Giả", "Ấp Giả"),                                       # unknown but plausible: accepted
     ("Thôn 3", "Thôn 3"),
     ("ấp cồn cống", "Ấp Cồn Cống"),                             # all small letters -> title case

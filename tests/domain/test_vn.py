@@ -389,6 +389,15 @@ def test_normalize_phone_bad(raw, fragments):
         ("h’hen niê", "H'Hen Niê"),  # typographic apostrophe stored as '
         ("McDonald Nguyễn", "McDonald Nguyễn"),
         ("Ly", "Ly"),  # one word, two letters: some ethnic-minority names are a single word
+        # a zero-width space (pasted from a web page) separates two words as a space does
+        ("Nguyễn\u200bVăn", "Nguyễn Văn"),
+        ("Nguyễn\u200b\u200bVăn\u200b", "Nguyễn Văn"),
+        ("Ng\u00adu\u200dyễn Văn", "Nguyễn Văn"),  # soft hyphen and joiner: dropped
+        # full-width Latin (an East Asian keyboard's input mode) is plain Latin
+        ("Ｎｇｕｙễｎ Văn", "Nguyễn Văn"),
+        ("ＮＧＵＹỄＮ\u3000ＶĂＮ", "Nguyễn Văn"),  # all capitals, ideographic space
+        ("Ｎｇｕｙｅ\u0302\u0303ｎ Văn", "Nguyễn Văn"),  # full-width e + combining marks composes to ễ
+        ("H＇Hen Niê", "H'Hen Niê"),  # full-width apostrophe
     ],
 )
 def test_normalize_name_good(raw, expected):
@@ -397,7 +406,9 @@ def test_normalize_name_good(raw, expected):
     assert result == unicodedata.normalize("NFC", result)
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "\u00a0\u200b", None, "123", "- . -"])
+@pytest.mark.parametrize("raw", ["", "   ", "\u00a0\u200b", None, "123", "- . -",
+                                 # numerals that are not decimal digits are no letters either
+                                 "Nguyễn ½", "Lê ²", "An ①", "Ｌê ３"])
 def test_normalize_name_bad(raw):
     with pytest.raises(VnValueError) as exc:
         normalize_name(raw)
@@ -420,6 +431,12 @@ def test_normalize_name_bad(raw):
         ("Ưng Ơn Ấp Phú Hòa", "ung on ap phu hoa"),
         ("Ỷ Ỵ Ỹ", "y y y"),
         ("already plain", "already plain"),
+        # what normalize_name stores, the search finds: same words, same key
+        ("Nguyễn\u200bVăn", "nguyen van"),
+        ("Ｎｇｕｙễｎ Văn", "nguyen van"),
+        ("ＮＧＵＹỄＮ", "nguyen"),
+        ("Ấp\u200bMới", "ap moi"),
+        ("Ng\u00adu\ufeffyễn", "nguyen"),
         ("", ""),
         (None, ""),
     ],
@@ -508,6 +525,15 @@ def test_sort_key_is_ascii_digits_and_empty_is_smallest():
         assert key and key.isascii() and key.isdigit(), name
     assert sort_key_text("") == sort_key_text(None) == sort_key_text("   ") == ""
     assert min(sort_key_text(n) for n in ["An", "", "Bé"]) == ""
+
+
+def test_sort_key_reads_invisible_and_full_width_characters_as_the_name_is_stored():
+    plain = sort_key_text("Nguyễn Văn")
+    assert sort_key_text("Nguyễn\u200bVăn") == plain
+    assert sort_key_text("Ｎｇｕｙễｎ Văn") == plain
+    # two words, not one: "Nguyễn Văn" is ordered by its given name Văn, "NguyễnVăn" by itself
+    assert sort_key_text("NguyễnVăn") != plain
+    assert sorted(["Nguyễn\u200bVăn", "Trần An"], key=sort_key_text) == ["Trần An", "Nguyễn\u200bVăn"]
 
 
 def test_sort_key_fits_the_column():

@@ -80,7 +80,9 @@ def _word_checks(word: str) -> tuple[bool, bool]:
         if _TRIPLE.search(plain) or (_LATIN_WORD.fullmatch(plain) and not (_VOWELS & set(plain))):
             noisy = True
             break
-    return bool(_WORD_OK.fullmatch(word)), noisy
+    # The regex's "letter" ([^\W\d_]) also takes numerals that are not decimal digits (½, ², ①,
+    # Ⅲ that compatibility folding left or made): a name has no number of any kind.
+    return bool(_WORD_OK.fullmatch(word)) and not any(ch.isnumeric() for ch in word), noisy
 
 
 def _name_problem(name: str) -> str | None:
@@ -120,8 +122,11 @@ def normalize_name(raw: str) -> str:
     """Return a person's name as stored, after checking that it can be a person's name.
 
     Shape: ``raw`` text as typed or pasted (NFD from some editors, non-breaking or repeated
-    spaces, zero-width characters are all handled).  Returns NFC text, trimmed, single spaces;
-    typographic apostrophes (’ ‘ ʼ ´ `) become ``'`` and Unicode hyphens (‐ ‑) become ``-``.
+    spaces, invisible characters are all handled: see :func:`~.words.clean_text`).  Returns NFC
+    text, trimmed, single spaces; a zero-width space is a space (``"Nguyễn\u200bVăn"`` →
+    ``"Nguyễn Văn"``), the other invisible characters are dropped, full-width and other
+    compatibility letters are plain letters (``"Ｎｇｕｙễｎ"`` → ``"Nguyễn"``); typographic
+    apostrophes (’ ‘ ʼ ´ `) become ``'`` and Unicode hyphens (‐ ‑) become ``-``.
 
     What a name may contain (decided here, for the head of household and every other person
     typed in the app — manual entry, the list import and the handover form all call this):
