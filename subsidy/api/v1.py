@@ -8,8 +8,10 @@ clerk tools. Documented by the static OpenAPI 3.1 file beside this module (serve
   approver, admin and the province's roles (personal data; every read is audited, domain.md §9).
 * Scope (docs/province.md): a token acts for its account's commune (another commune's household
   or application answers 404, as if it did not exist); a province_officer / province_approver
-  token reads every commune, read-only (any other method: 403), with IDs and phones masked as on
-  their pages; lists take ``?commune=CODE``.
+  token reads every commune, read-only (any other method: 403); lists take ``?commune=CODE``.
+* Personal data: CCCD numbers and phones (head and members) are in full only for the roles
+  scope.sees_personal_data names (clerk, approver), masked for the others (admin, the province's
+  roles), as on their pages.
 * Errors: RFC 9457 problem details (application/problem+json: type, title, status, detail; 422
   adds ``errors: [{name, reason}]``).
 * Rate limit: API_RATE_LIMIT per client address (default 300/minute), 429 when exceeded.
@@ -53,8 +55,6 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 PROVINCE_READ_ONLY = ("Tài khoản cấp tỉnh chỉ được xem dữ liệu qua API (chỉ đọc): không được thêm, sửa hay xóa "
                       "dữ liệu của xã.")
 COUNTS_ROLES = ("radio", "clerk", "approver", "admin")
-#: The commune's staff, who read members' IDs in full (others read them masked).
-MEMBER_ID_ROLES = ("clerk", "approver")
 
 TITLES = {
     401: "Chưa xác thực",
@@ -330,7 +330,8 @@ def _paged(page: Page, items: list[dict[str, Any]], first: bool) -> Response:
 # ----------------------------------------------------------------------------- representations
 
 def _masked() -> bool:
-    """IDs and phones are masked for the province's roles, as on their pages (scope.sees_personal_data)."""
+    """IDs and phones are masked for every role but those scope.sees_personal_data names (the commune's
+    clerk and approver), as on their pages."""
     return not sees_personal_data(g.api_user.role)
 
 
@@ -475,10 +476,10 @@ def household(household_id: int) -> Response:
     session = db_session()
     hh = lookup.get_household(session, household_id)
     body = household_json(hh)
-    # Members' IDs are personal data: in full for the commune's staff only, masked for others.
+    # Members' IDs follow the head's rule (scope.sees_personal_data).
     body.update(people_and_statuses_json(households_svc.members_of(session, [hh.id]).get(hh.id, []),
                                          households_svc.status_history(session, hh.id),
-                                         full_ids=g.api_user.role in MEMBER_ID_ROLES))
+                                         full_ids=sees_personal_data(g.api_user.role)))
     return _one("household", hh.id, body)
 
 

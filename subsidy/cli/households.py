@@ -202,9 +202,10 @@ def export_households_cmd(output: Path, include_archived: bool, machine: bool, c
                 with output.open("w", encoding="utf-8", newline="") as fh:
                     n = write_export_csv(rows, fh)
         else:
-            # The web page's copy (exports.households), every household of the commune.
-            table = list_exports.list_table(session, "households", ListFilters(archived=include_archived),
-                                            on=today_vn())
+            # The web page's copy (exports.households), every household of the commune, numbers in
+            # full: the command line is the server's operator, who holds the database itself.
+            table = list_exports.list_table(session, "households",
+                                            ListFilters(archived=include_archived, personal=True), on=today_vn())
             with output.open("wb") as fh:
                 if xlsx:
                     n = docs.write_xlsx(table, communes.issuer_of(commune), fh)

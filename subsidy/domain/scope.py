@@ -19,6 +19,9 @@ PROVINCE_ROLES: frozenset[str] = frozenset({"province_officer", "province_approv
 #: BIỂU»). A document never prints a login name instead (Nghị định 30/2020/NĐ-CP, Phụ lục I: the
 #: signer's full name).
 SIGNING_ROLES: frozenset[str] = frozenset({"clerk", "approver", "province_officer", "province_approver"})
+#: Roles that see CCCD numbers and phones in full (:func:`sees_personal_data`): the commune's clerk and
+#: approver, who work with the households; every other role sees them masked.
+PERSONAL_DATA_ROLES: frozenset[str] = frozenset({"clerk", "approver"})
 #: Every staff role, in the order the account forms offer them.
 ALL_ROLES: tuple[str, ...] = ("clerk", "approver", "radio", "province_officer", "province_approver", "admin")
 
@@ -34,13 +37,26 @@ def role_signs(role: str) -> bool:
 
 
 def sees_personal_data(role: str | None) -> bool:
-    """True when ``role`` sees a household's CCCD and phone in full (commune staff, admin); False
-    for the province's roles, who follow progress and need no one's ID: their pages and the API
-    show both masked (vn.mask_id, vn.mask_phone), and their searches match a number only as far
-    as they can see it (households.search_condition ``personal``), so a search cannot reveal
-    what the page hides. False for no role at all. The one place that decides (domain.md §9–§10;
-    Nghị định 13/2023/NĐ-CP)."""
-    return role is not None and role not in PROVINCE_ROLES
+    """True when ``role`` sees CCCD numbers and phones in full: the head's and the members' alike,
+    on every page, export (CSV, XLSX, PDF) and API answer; the roles of :data:`PERSONAL_DATA_ROLES`.
+    The one place that decides (domain.md §9–§10; Nghị định 13/2023/NĐ-CP); the masking filters
+    (web.filters ``pid``/``pphone``), the household page's members, the list exports and the JSON API
+    all ask it.
+
+    Only the commune's staff who work with the households need the numbers: the clerk receives
+    applications, checks a recipient's căn cước at a handover and calls households; the approver
+    decides on lists and refusals of the same people. The others see both masked (vn.mask_id,
+    vn.mask_phone) and search a number only as far as they see it (households.search_condition
+    ``personal``), so a search cannot reveal what the page hides:
+
+    * ``admin`` is the technical administrator (communes, accounts, tokens, rule sets, backups,
+      the audit log): none of that needs anyone's ID, and §9 asks to give personal data only to
+      those the programme needs it for, so the admin's pages, exports and token read it masked;
+    * the province's roles follow progress across communes and need no one's ID;
+    * ``radio`` sees counts only, never a person (domain.md §8).
+
+    False for no role at all."""
+    return role in PERSONAL_DATA_ROLES
 
 
 def role_needs_commune(role: str) -> bool:

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from subsidy.domain import tracking
+from subsidy.domain import tracking, vn
 from subsidy.domain.labels import (
     EXPORT_LIST_LABELS, PRIOR_DEVICE_LABELS, RECEIPT_KIND_LABELS, RECEIPT_STATUS_LABELS,
     STATE_LABELS, SUPPORT_FORM_LABELS,
@@ -185,13 +185,36 @@ LISTS: dict[str, tuple[Callable[[ListFilters], Select], tuple[Column, ...], Call
 }
 
 
+#: The columns holding personal data, and how each is shown to who does not see it in full.
+PERSONAL_COLUMNS: dict[str, Callable[[str], str]] = {"Số CCCD": vn.mask_id, "Số điện thoại": vn.mask_phone}
+
+
+def masking(columns: tuple[Column, ...], row: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
+    """``row`` with the values of its :data:`PERSONAL_COLUMNS` masked (vn.mask_id, vn.mask_phone;
+    an empty value stays empty): a list's copy for someone who does not see CCCD and phone in full
+    (ListFilters.personal False; domain.scope.sees_personal_data), as the page shows them."""
+    masks = [(i, PERSONAL_COLUMNS[c.title]) for i, c in enumerate(columns) if c.title in PERSONAL_COLUMNS]
+
+    def masked(*args: Any) -> list[Any]:
+        values = row(*args)
+        for i, mask in masks:
+            if values[i]:
+                values[i] = mask(str(values[i]))
+        return values
+    return masked
+
+
 def list_table(session: Session, key: str, f: ListFilters, *, on: dt.date, prepared_by: str = "") -> ExportTable:
     """The list ``key`` (one of :data:`LISTS`) filtered by ``f`` as an ExportTable: counted now,
     its rows read from ``session`` when they are written out (so the caller writes them before
     the session closes). ``on``: the date printed, whose year is the one the households' status
-    in force is shown for; ``prepared_by``: under "NGƯỜI LẬP DANH SÁCH".
+    in force is shown for; ``prepared_by``: under "NGƯỜI LẬP DANH SÁCH". CCCD and phone are in
+    full only when ``f.personal`` (the reader sees them: domain.scope.sees_personal_data), else
+    masked as on the reader's page (:func:`masking`).
     Raises KeyError for an unknown list."""
     stmt_of, columns, row, household_of = LISTS[key]
+    if not f.personal:
+        row = masking(columns, row)
     stmt = stmt_of(f)
     # a list showing households' status says what its short «Ngoài danh sách …» cell means
     notes = (NOT_LISTED_NOTE.format(year=on.year),) if household_of is not None else ()

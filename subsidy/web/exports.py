@@ -9,8 +9,10 @@ GET /tai-ve/ban-giao.<xlsx|csv|pdf>      exports.handover_sheet  a hamlet's hand
 
 Each takes the query string of its page (domain.list_views.ListFilters), so the copy holds the
 rows the page shows, every page of them, in the same order. The lists carry names, CCCD numbers
-and phones: each export writes one audit entry ("list.export": who, which list, which format,
-how many rows, which filters; domain.md §9) once the file is made.
+and phones: in full only for the roles that see them (domain.scope.sees_personal_data: the clerk
+and the approver), masked in the admin's copy as on the admin's page (list_exports.masking); each
+export writes one audit entry ("list.export": who, which list, which format, how many rows, which
+filters; domain.md §9) once the file is made.
 
 XLSX is written in openpyxl's write-only mode into a spooled temporary file (in memory up to
 SPOOL_BYTES, on disk beyond) and sent from there; the rows are read from the database CHUNK at a

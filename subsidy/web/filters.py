@@ -45,8 +45,8 @@ def vn_count(value: int | None) -> str:
 
 
 def masked_for_province(mask: Callable[[str], str]) -> Callable[[Any], Any]:
-    """A filter showing a CCCD or phone as stored to commune staff and masked (``mask``) to the
-    province's roles, who follow progress and need no one's ID (scope.sees_personal_data)."""
+    """A filter showing a CCCD or phone as stored to the roles that see personal data (the commune's
+    clerk and approver) and masked (``mask``) to every other (scope.sees_personal_data)."""
     def show(value: Any) -> Any:
         if value and current_user.is_authenticated and not sees_personal_data(current_user.role):
             return mask(str(value))

@@ -1,6 +1,8 @@
 """Household registry pages: list with search and filters, view with history, add, edit, archive.
 
-Clerks and admins edit; approvers view; the radio never sees a person.
+Clerks add and edit; admins archive and restore; approvers view; the radio never sees a person.
+CCCD numbers and phones, the head's and the members' alike, are in full only for the roles
+scope.sees_personal_data names (masked for the others); every view is logged.
 """
 from __future__ import annotations
 
@@ -29,11 +31,13 @@ from subsidy.web import commune_scope
 
 bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh")
 
-#: The province's roles read a commune's households too (IDs and phones masked: filters.pid/pphone).
+#: The province's roles and the admin read a commune's households too (IDs and phones masked:
+#: scope.sees_personal_data, filters.pid/pphone).
 VIEW_ROLES = ("clerk", "approver", "admin", "province_officer", "province_approver")
+#: Who adds and corrects a household: the clerk. Its form holds the head's CCCD and phone in full,
+#: so it is for a role that sees them (scope.sees_personal_data); the admin archives and restores.
+ENTRY_ROLES = ("clerk",)
 EDIT_ROLES = ("clerk", "admin")
-#: The commune's staff, who see members' IDs in full (others see them masked).
-MEMBER_ID_ROLES = ("clerk", "approver")
 PER_PAGE = 50
 
 
@@ -142,7 +146,7 @@ def mark_no_prior_device():
 
 
 @bp.route("/them", methods=["GET", "POST"])
-@roles_required(*EDIT_ROLES)
+@roles_required(*ENTRY_ROLES)
 def new():
     session = db_session()
     form = HouseholdForm()
@@ -161,8 +165,8 @@ def show(household_id: int):
     hh = _load(household_id)
     log = audit.entity_log(session, "household", hh.id)  # changes, and the latest views apart
     people = svc.members_of(session, [hh.id]).get(hh.id, [])
-    # Members' IDs are personal data: in full for the commune's staff only, masked for others.
-    full_ids = current_user.role in MEMBER_ID_ROLES
+    # The head's and the members' IDs follow the same rule (the head's: filters.pid/pphone).
+    full_ids = sees_personal_data(current_user.role)
     shown = sum(1 for m in people if m.citizen_id) if full_ids else 0
     # Who saw the CCCD/phone (domain.md §9), the members' IDs included.
     record_view("household.view", "household", hh.id,
@@ -180,7 +184,7 @@ def show(household_id: int):
 
 
 @bp.route("/<int:household_id>/sua", methods=["GET", "POST"])
-@roles_required(*EDIT_ROLES)
+@roles_required(*ENTRY_ROLES)
 def edit(household_id: int):
     session = db_session()
     hh = _load(household_id)

@@ -55,8 +55,8 @@ def form_data(**kw):
 ROUTES = [
     ("GET", "/ho-gia-dinh/", {"clerk", "approver", "admin"}),
     ("GET", "/ho-gia-dinh/{id}", {"clerk", "approver", "admin"}),
-    ("GET", "/ho-gia-dinh/them", {"clerk", "admin"}),
-    ("GET", "/ho-gia-dinh/{id}/sua", {"clerk", "admin"}),
+    ("GET", "/ho-gia-dinh/them", {"clerk"}),
+    ("GET", "/ho-gia-dinh/{id}/sua", {"clerk"}),
     ("POST", "/ho-gia-dinh/{id}/luu-tru", {"clerk", "admin"}),
     ("POST", "/ho-gia-dinh/{id}/khoi-phuc", {"clerk", "admin"}),
     ("GET", "/nhap-danh-sach/", {"clerk", "admin"}),
