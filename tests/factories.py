@@ -64,6 +64,17 @@ def cheap_test_password() -> Iterator[None]:
         users.hash_password = real
 
 
+def _signer_name(username: str) -> str:
+    """"Cán bộ <the username's letters>" when that is a person's name by the name rule, else a
+    name of the sample list's shape."""
+    from subsidy.domain import vn
+
+    try:
+        return vn.normalize_name(f"Cán bộ {''.join(ch for ch in username if ch.isalpha())}")
+    except vn.VnValueError:
+        return "Cán bộ Nguyễn Văn An"
+
+
 def user(session: Session, role: str = "clerk", username: str | None = None, *, full_name: str | None = None,
          must_change_password: bool = False, actor: User | None = None, row: bool = False,
          commune_id: int | None = None) -> User:
@@ -73,12 +84,13 @@ def user(session: Session, role: str = "clerk", username: str | None = None, *, 
     ``row=True`` writes the row only (no audit entry), for tests that count audit entries.
     ``username`` defaults to ``<role>-<n>``; ``commune_id``: a commune role's commune (default:
     the instance's only one). ``full_name``: None gives a role that signs documents (clerk,
-    approvers, province officer: domain.scope.SIGNING_ROLES) a name of its own, "Cán bộ <username>",
+    approvers, province officer: domain.scope.SIGNING_ROLES) a name of its own, "Cán bộ <the
+    username's letters>",
     and the others none.
     """
     username = username or f"{role}-{next(_seq)}"
     if full_name is None:
-        full_name = f"Cán bộ {username}" if role_signs(role) else ""
+        full_name = _signer_name(username) if role_signs(role) else ""
     if row:
         account = User(username=username, password_hash=TEST_PASSWORD_HASH, role=role, full_name=full_name,
                        must_change_password=must_change_password, commune_id=commune_id)

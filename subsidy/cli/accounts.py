@@ -95,15 +95,31 @@ def ensure_admin() -> None:
         click.echo("=" * 60)
 
 
-@click.command("create-user", help="Tạo tài khoản NAME với vai trò ROLE; mật khẩu hỏi tại dấu nhắc hoặc đọc từ stdin.")
+@click.command("create-user", help="Tạo tài khoản NAME với vai trò ROLE; mật khẩu hỏi tại dấu nhắc hoặc đọc từ stdin. "
+                                   "Mật khẩu này dùng một lần: người dùng phải đổi khi đăng nhập lần đầu "
+                                   "(trừ khi có --permanent-password).")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(list(ALL_ROLES)), help="Vai trò.")
-@click.option("--full-name", default="", help="Họ và tên.")
+@click.option("--full-name", default="",
+              help="Họ và tên đầy đủ (ít nhất hai chữ, như trên thẻ căn cước); bắt buộc với vai trò ký tên "
+                   "(clerk, approver, province_officer, province_approver).")
 @click.option("--commune", "commune_code", default=None, metavar="MÃ_XÃ",
               help="Xã của tài khoản clerk/approver/radio (không cần khi hệ thống chỉ có một xã; "
                    "admin và cán bộ tỉnh không thuộc xã nào).")
+@click.option("--permanent-password", is_flag=True,
+              help="Mật khẩu đã nhập là mật khẩu của chính người dùng (họ tự gõ tại dấu nhắc): không bắt đổi "
+                   "khi đăng nhập lần đầu.")
 @with_appcontext
-def create_user(name: str, role: str, full_name: str, commune_code: str | None) -> None:
+def create_user(name: str, role: str, full_name: str, commune_code: str | None, permanent_password: bool) -> None:
+    """Create the account NAME (services.users.create_user: the same checks and audit entry as the
+    admin's form, the full name by the name rule of people's names).
+
+    The password is read at the prompt or from stdin and is one-time by default: the account must
+    choose its own at the first sign-in, as with the admin's form and ``reset-password``. Whoever
+    runs the command then knows no password the account keeps, and a password written in a script,
+    a shell history or a guide opens the account only until its owner signs in.
+    ``--permanent-password`` keeps it (the account's owner typed it at the prompt). Exits 1 with
+    a one-line Vietnamese reason on a refusal."""
     from subsidy.domain.scope import role_needs_commune
     from subsidy.services import users
 
@@ -120,10 +136,13 @@ def create_user(name: str, role: str, full_name: str, commune_code: str | None) 
     else:
         session = cli_session()
     try:
-        users.create_user(session, name, role, password, None, full_name=full_name, must_change_password=False,
+        users.create_user(session, name, role, password, None, full_name=full_name,
+                          must_change_password=not permanent_password,
                           context=local_names(current_app.config), commune_id=commune_id)
         session.commit()
     except ServiceError as err:
         session.rollback()
         fail(str(err))
     click.echo(f"Đã tạo tài khoản {name.strip().lower()} ({ROLE_LABELS.get(role, role)}).")
+    if not permanent_password:
+        click.echo("  Mật khẩu vừa nhập dùng một lần: người dùng phải đổi mật khẩu khi đăng nhập lần đầu.")

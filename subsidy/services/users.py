@@ -36,6 +36,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from subsidy.db import utcnow
 from subsidy.domain.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from subsidy.domain.passwords import weakness
+from subsidy.domain import vn
 from subsidy.domain.labels import ROLE_LABELS
 from subsidy.domain.scope import ALL_ROLES, SIGNING_ROLES, CommuneRequired, role_needs_commune, role_signs
 from subsidy.models import ApiToken, Role, User
@@ -102,7 +103,7 @@ def create_user(
     validate_password(password, username, context)
     if session.scalar(select(func.count()).select_from(User).where(User.username == username)):
         raise TakenUsername(f"Tên đăng nhập «{username}» đã có người dùng; hãy chọn tên khác.", "username")
-    user = User(username=username, full_name=full_name.strip(), role=role, commune_id=commune_id,
+    user = User(username=username, full_name=full_name, role=role, commune_id=commune_id,
                 password_hash=hash_password(password), must_change_password=must_change_password)
     session.add(user)
     session.flush()
@@ -113,14 +114,30 @@ def create_user(
 
 
 def _name_for_role(role: str, full_name: str | None) -> str:
-    """``full_name`` with single spaces; raises FieldError (``full_name``) when a role that signs
-    documents (domain.scope.SIGNING_ROLES) has none, or when it is longer than 120 characters."""
+    """``full_name`` as stored: "" when none is given to a role that signs nothing; else a person's
+    name by the one rule of people's names (domain.vn.normalize_name: letters of a name, NFC, single
+    spaces, typed in capitals or lower case made title case), so markup, digits or symbols never
+    print on a document.
+
+    A role that signs documents (domain.scope.SIGNING_ROLES) needs the signer's full name, family
+    name and given name at least, two words or more: the documents print it under the signature
+    (Nghị định 30/2020/NĐ-CP, Phụ lục I: «họ và tên» of the signer), so «Trần» alone is refused.
+    Raises FieldError (``full_name``, Vietnamese) for a missing name of such a role, a name the
+    name rule refuses, or a single word for such a role."""
     name = " ".join((full_name or "").split())
-    if not name and role_signs(role):
-        raise FieldError(f"Vai trò {ROLE_LABELS.get(role, role)} ký tên trên biên bản, danh sách, báo cáo: hãy "
-                         "nhập họ và tên đầy đủ, ví dụ: Nguyễn Thị Thu Hà.", "full_name")
-    if len(name) > 120:
-        raise FieldError("Họ và tên dài quá 120 ký tự.", "full_name")
+    if not name:
+        if role_signs(role):
+            raise FieldError(f"Vai trò {ROLE_LABELS.get(role, role)} ký tên trên biên bản, danh sách, báo cáo: hãy "
+                             "nhập họ và tên đầy đủ, ví dụ: Nguyễn Thị Thu Hà.", "full_name")
+        return ""
+    try:
+        name = vn.normalize_name(name)
+    except vn.VnValueError as err:
+        raise FieldError(str(err), "full_name") from err
+    if role_signs(role) and len(name.split(" ")) < 2:
+        raise FieldError(f"Họ và tên «{name}» chỉ có một chữ. Vai trò {ROLE_LABELS.get(role, role)} ký tên trên biên "
+                         "bản, danh sách, báo cáo, nên cần họ và tên đầy đủ như trên thẻ căn cước (họ, tên đệm nếu "
+                         "có, và tên), ví dụ: Nguyễn Thị Thu Hà.", "full_name")
     return name
 
 
@@ -283,6 +300,12 @@ def set_role(session: Session, user: User, role: str, actor: User, commune_id: i
     if role_signs(role) and not (user.full_name or "").strip():
         raise ServiceError(f"Tài khoản «{user.username}» chưa có họ và tên, mà vai trò {ROLE_LABELS.get(role, role)} "
                            "ký tên trên văn bản: hãy lưu họ và tên (ô «Họ và tên» trên trang này) rồi đổi vai trò.")
+    if role_signs(role):
+        try:
+            _name_for_role(role, user.full_name)
+        except FieldError as err:
+            raise ServiceError(f"Tài khoản «{user.username}»: {err} Hãy sửa họ và tên (ô «Họ và tên» trên trang "
+                               "này) rồi đổi vai trò.") from err
     user.commune_id = _commune_for_role(session, role, commune_id if commune_id is not None else user.commune_id)
     user.role = role
     user.session_token = secrets.token_hex(16)
@@ -296,7 +319,7 @@ def set_full_name(session: Session, user: User, full_name: str, actor: User | No
     """Correct a staff member's full name (printed on every slip, receipt and list they make:
     receipts already issued keep the name they printed). Single spaces, at most 120 characters;
     audited as "user.full_name" with the old and new name. Returns True when it changed. Raises
-    FieldError (``full_name``) for an empty name."""
+    FieldError (``full_name``) for an empty name or one the name rule refuses (:func:`_name_for_role`)."""
     name = " ".join((full_name or "").split())
     if not name:
         raise FieldError("Hãy nhập họ và tên đầy đủ (in trên biên bản, danh sách), ví dụ: Nguyễn Thị Thu Hà.",

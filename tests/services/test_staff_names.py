@@ -67,3 +67,50 @@ def test_the_admin_home_lists_them_and_the_create_form_refuses_a_clerk_without_n
     assert resp.status_code == 422
     assert "ký tên trên biên bản, danh sách, báo cáo: hãy nhập họ và tên đầy đủ" in html.unescape(
         resp.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("role", ["clerk", "approver", "province_officer", "province_approver"])
+@pytest.mark.parametrize("typed, says", [
+    ("<b>bold</b>" * 10, "có ký tự «<», không dùng trong họ tên"),
+    ("Trần", "Họ và tên «Trần» chỉ có một chữ"),
+    ("Nguyễn Văn 2", "có chữ số «2»"),
+])
+def test_a_signers_name_is_a_real_name_of_two_words_or_more(session, role, typed, says):
+    with pytest.raises(FieldError) as err:
+        users.create_user(session, "canbo", role, TEST_PASSWORD, None, full_name=typed)
+    assert err.value.field == "full_name" and says in str(err.value)
+
+
+def test_the_name_rule_of_people_cases_and_keeps_a_signers_name(session):
+    with factories.cheap_test_password():
+        u = users.create_user(session, "thu.ha", "clerk", TEST_PASSWORD, None, full_name="NGUYỄN THỊ THU HÀ")
+        radio = users.create_user(session, "dai", "radio", TEST_PASSWORD, None, full_name="Đài")
+    # a role that signs nothing may carry one word; markup is refused whatever the role
+    assert (u.full_name, radio.full_name) == ("Nguyễn Thị Thu Hà", "Đài")
+    with pytest.raises(FieldError, match="ký tự «<»"):
+        users.set_full_name(session, radio, "<i>Đài</i>", None)
+
+
+def test_a_single_word_name_waits_before_a_role_that_signs(session):
+    admin = factories.user(session, "admin", "quantri")
+    radio = factories.user(session, "radio", "dai", full_name="Đài")
+    with pytest.raises(ServiceError, match="chỉ có một chữ"):
+        users.set_role(session, radio, "approver", admin)
+    assert radio.role == "radio"
+    with pytest.raises(FieldError, match="chỉ có một chữ"):
+        users.set_full_name(session, factories.user(session, "clerk", "canbo.c"), "Trần", admin)
+
+
+def test_the_admin_form_says_under_the_field_what_is_wrong(app, client, login_as):
+    login_as("admin")
+    resp = client.post("/quan-tri/tai-khoan/tao", data={"username": "tran", "full_name": "Trần", "role": "clerk",
+                                                        "commune": ""})
+    assert resp.status_code == 422
+    body = html.unescape(resp.get_data(as_text=True))
+    assert '<div class="error">Họ và tên «Trần» chỉ có một chữ' in body  # under the field
+    from sqlalchemy import select
+
+    from subsidy.models import User
+    s = app.extensions["subsidy.sessionmaker"]()
+    assert s.scalar(select(User).where(User.username == "tran")) is None
+    s.close()

@@ -189,6 +189,21 @@ def test_cli_create_user_reads_password_from_stdin(app):
     assert weak.exit_code == 1 and "ít nhất 10" in weak.output
     role = runner.invoke(args=["create-user", "tuan", "--role", "boss"], input="Trau-cau-ruong-2026\n")
     assert role.exit_code != 0
+    single = runner.invoke(args=["create-user", "tran", "--role", "clerk", "--full-name", "Trần"],
+                           input="Trau-cau-ruong-2026\n")
+    assert single.exit_code == 1 and "Họ và tên «Trần» chỉ có một chữ" in single.output
+    markup = runner.invoke(args=["create-user", "tran", "--role", "clerk", "--full-name", "<b>bold</b>" * 10],
+                           input="Trau-cau-ruong-2026\n")
+    assert markup.exit_code == 1 and "có ký tự «<»" in markup.output
+    kept = runner.invoke(args=["create-user", "lan", "--role", "clerk", "--full-name", "Võ Thị Lan",
+                               "--permanent-password"], input="Trau-cau-ruong-2026\n")
+    assert kept.exit_code == 0, kept.output
+    sess = app.extensions["subsidy.sessionmaker"]()
+    forced = {u.username: u.must_change_password for u in sess.scalars(select(User))}
+    sess.close()
+    # a password given on the command line is one-time unless the flag says it is the owner's
+    assert forced == {"minh": True, "lan": False}
+    assert "phải đổi mật khẩu khi đăng nhập lần đầu" in res.output
 
 
 def test_access_log_drops_query_strings(app, client, login_as, caplog):
