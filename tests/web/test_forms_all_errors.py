@@ -61,7 +61,7 @@ def test_account_form_keeps_what_was_typed_and_admin_edits_a_full_name(app, clie
     assert resp.status_code == 422
     assert 'value="Thu Hà!"' in body and 'value="Nguyễn Thị Thu Hà"' in body
     assert any("Tên đăng nhập gồm 2–64 ký tự" in e for e in _errors(body))
-    resp = client.post("/quan-tri/tai-khoan/tao", data={"username": "admin", "full_name": "X", "role": "clerk"})
+    resp = client.post("/quan-tri/tai-khoan/tao", data={"username": "admin", "full_name": "Lê Văn Xuân", "role": "clerk"})
     assert resp.status_code == 422 and any("đã có người dùng" in e for e in _errors(html.unescape(resp.get_data(as_text=True))))
 
     clerk = factories.user(s := app.extensions["subsidy.sessionmaker"](), "clerk", "thuha", full_name="Nguyen Thi Ha")
