@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
-from subsidy.domain import tracking
+from subsidy.domain import tracking, vn
 from subsidy.domain.calendar import VN_TZ, local_midnight
 from subsidy.domain.labels import (
     AUDIT_KIND_LABELS, COMPLAINT_KIND_LABELS, ENTITY_LABELS, EXPORT_LIST_LABELS, OBJECT_GONE, OBJECT_TITLES,
@@ -152,13 +152,20 @@ ID_KINDS = {"application_id": "application", "household_id": "household", "propo
             "commune_id": "commune", "named_user_id": "user", "appeal_of_id": "complaint"}
 
 
+#: Changed fields holding a CCCD or a phone, and how each is shown to a reader who does not see
+#: them in full (domain.scope.sees_personal_data).
+PERSONAL_FIELDS = {"citizen_id": vn.mask_id, "recipient_citizen_id": vn.mask_id, "phone": vn.mask_phone}
+
+
 def _changes(changes: Mapping[str, Any] | None, titles: Mapping[tuple[str, int], str],
-             entity_type: str = "") -> list[Change]:
+             entity_type: str = "", personal: bool = False) -> list[Change]:
     # A field is named and its codes worded as the kind of record it belongs to has them: a
     # complaint's "state" and "outcome" are not an application's.
     out = []
     for name, value in (changes or {}).items():
         def words(v: Any) -> str:
+            if not personal and name in PERSONAL_FIELDS and isinstance(v, str) and v:
+                return PERSONAL_FIELDS[name](v)
             if name in ID_KINDS and isinstance(v, int):
                 return titles.get((ID_KINDS[name], v), value_words(name, v, entity_type))
             return value_words(name, _moment(v), entity_type)
@@ -236,9 +243,10 @@ def _gone(entity_type: str) -> str:
     return OBJECT_GONE.format(kind=kind[:1].upper() + kind[1:])
 
 
-def describe(session: Session, entries: Iterable[AuditEntry]) -> list[LogRow]:
+def describe(session: Session, entries: Iterable[AuditEntry], *, personal: bool = False) -> list[LogRow]:
     """The entries in words (LogRow), in the order given; the records they name are loaded in one
-    query per kind."""
+    query per kind. A CCCD or phone among the changes (:data:`PERSONAL_FIELDS`) is in full only
+    when ``personal`` (the reader sees them: domain.scope.sees_personal_data), else masked."""
     entries = list(entries)
     wanted: dict[str, set[int]] = {}
     for e in entries:
@@ -261,7 +269,7 @@ def describe(session: Session, entries: Iterable[AuditEntry]) -> list[LogRow]:
             title = titles.get(key) or _gone(e.entity_type)
         rows.append(LogRow(id=e.id, at=e.at, actor=actors.get(e.actor_id, "Hệ thống") if e.actor_id else "Hệ thống",
                            action=action_label(e.action), view=is_view(e.action), title=title,
-                           link=links.get(key) if key else None, changes=_changes(e.changes, titles, e.entity_type),
+                           link=links.get(key) if key else None, changes=_changes(e.changes, titles, e.entity_type, personal),
                            note=e.note or ""))
     return rows
 
@@ -292,19 +300,20 @@ def change_text(c: Change) -> str:
 
 
 def log_table(session: Session, f: AuditFilters, *, on: dt.date, prepared_by: str, filters_text: str,
-              count: int) -> ExportTable:
-    """The entries matching ``f`` as an ExportTable (read and described CHUNK at a time)."""
+              count: int, personal: bool = False) -> ExportTable:
+    """The entries matching ``f`` as an ExportTable (read and described CHUNK at a time; CCCD and
+    phone masked unless ``personal``, as :func:`describe`)."""
     def rows() -> Iterator[list[Any]]:
         n = 0
         batch: list[AuditEntry] = []
         for e in session.scalars(log_query(f).execution_options(yield_per=CHUNK)):
             batch.append(e)
             if len(batch) == CHUNK:
-                for r in describe(session, batch):
+                for r in describe(session, batch, personal=personal):
                     n += 1
                     yield _log_row(n, r)
                 batch = []
-        for r in describe(session, batch):
+        for r in describe(session, batch, personal=personal):
             n += 1
             yield _log_row(n, r)
 

@@ -12,6 +12,7 @@ from subsidy.db import utcnow
 from subsidy.documents import exports as docs
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import ACTION_LABELS, AUDIT_KIND_LABELS, ENTITY_LABELS
+from subsidy.domain.scope import sees_personal_data
 from subsidy.models import ApiToken, User
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit_log as audit_log_svc
@@ -203,7 +204,8 @@ def audit_log():
     session = db_session()
     f = replace(audit_log_svc.AuditFilters.from_args(request.args), viewer_id=current_user.id)
     page = paginate(session, audit_log_svc.log_query(f), page_arg(request.args), 50)
-    return render_template("admin/audit.html", page=page, rows=audit_log_svc.describe(session, page.items), f=f,
+    return render_template("admin/audit.html", page=page, rows=audit_log_svc.describe(
+                               session, page.items, personal=sees_personal_data(current_user.role)), f=f,
                            staff=audit_log_svc.staff(session), kinds=AUDIT_KIND_LABELS, entities=ENTITY_LABELS,
                            actions=ACTION_LABELS)
 
@@ -217,7 +219,7 @@ def audit_export():
     text = audit_log_svc.filters_text(session, f)
     count = list_exports.count(session, audit_log_svc.log_query(f))
     table = audit_log_svc.log_table(session, f, on=today_vn(), prepared_by=current_user.full_name or "",
-                                    filters_text=text, count=count)
+                                    filters_text=text, count=count, personal=sees_personal_data(current_user.role))
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     rows = docs.write_xlsx(table, issuer(), out)
     out.seek(0)

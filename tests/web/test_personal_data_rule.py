@@ -116,3 +116,20 @@ def test_the_household_form_with_its_full_numbers_is_the_clerks(app, make_user, 
     assert admin.get("/ho-gia-dinh/them").status_code == 403
     clerk = _client_as(app, make_user, "clerk")
     assert f'value="{HEAD_ID}"' in clerk.get(f"/ho-gia-dinh/{household_id}/sua").get_data(as_text=True)
+
+
+def test_the_audit_log_shows_a_corrected_number_by_the_same_rule(app, make_user, household_id):
+    from subsidy.services import audit
+
+    s = app.extensions["subsidy.sessionmaker"]()
+    clerk = factories.user(s, "clerk", "canbo.sua")
+    audit.record(s, clerk, "household.update", "household", household_id,
+                 {"citizen_id": ["082160488001", HEAD_ID], "phone": ["0912345670", HEAD_PHONE]})
+    s.commit()
+    s.close()
+    seen = {}
+    for role in ("admin", "approver"):
+        body = html.unescape(_client_as(app, make_user, role).get("/quan-tri/nhat-ky").get_data(as_text=True))
+        seen[role] = (HEAD_ID in body, "082160488001" in body, "********8001 → " in body,
+                      f"*******670 → <b>{HEAD_PHONE_SHOWN}</b>" in body)
+    assert seen == {"admin": (False, False, True, True), "approver": (True, True, False, False)}
