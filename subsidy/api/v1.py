@@ -9,9 +9,8 @@ clerk tools. Documented by the static OpenAPI 3.1 file beside this module (serve
 * Scope (docs/province.md): a token acts for its account's commune (another commune's household
   or application answers 404, as if it did not exist); a province_officer / province_approver
   token reads every commune, read-only (any other method: 403); lists take ``?commune=CODE``.
-* Personal data: CCCD numbers and phones (head and members) are in full only for the roles
-  scope.sees_personal_data names (clerk, approver), masked for the others (admin, the province's
-  roles), as on their pages.
+* CCCD and phone (head and members): in full for the roles scope.sees_personal_data names
+  (clerk, approver), masked for the others as on their pages.
 * Errors: RFC 9457 problem details (application/problem+json: type, title, status, detail; 422
   adds ``errors: [{name, reason}]``).
 * Rate limit: API_RATE_LIMIT per client address (default 300/minute), 429 when exceeded.
