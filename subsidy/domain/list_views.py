@@ -43,7 +43,7 @@ class ListFilters:
 
     ``personal``: not a filter but who searches — True when the searcher sees CCCD and phone in
     full (domain.scope.sees_personal_data), so ``q`` may match any part of them; False (the
-    default, for the province's roles) matches only what their masked pages show
+    default, for the admin and the province's roles) matches only what their masked pages show
     (households.search_condition). Never part of the query string.
     """
 

@@ -39,7 +39,7 @@ class ComplaintFilters:
     phone as the household search reads them), ``kind``, ``state``, ``category``, ``standing``
     (overdue | due_soon | on_time: open cases only), ``open_only``. Unknown values are ignored.
     ``personal``: not a filter but who searches — True when the reader sees CCCD and phone in full
-    (scope.sees_personal_data); False (the default: the province's roles) lets ``q`` match them
+    (scope.sees_personal_data); False (the default: the admin, the province's roles) lets ``q`` match them
     only as far as the masked values show (households.search_condition)."""
 
     q: str = ""

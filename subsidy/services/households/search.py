@@ -33,7 +33,7 @@ def search_condition(query: str, exact: bool = False, *, personal: bool = False)
 
     * ``personal`` True (commune staff, admin: CCCD and phone shown in full): anywhere in the
       household code, CCCD or phone (a fragment);
-    * ``personal`` False, the default (the province's roles: CCCD and phone shown masked): a
+    * ``personal`` False, the default (the admin, the province's roles: CCCD and phone shown masked): a
       fragment of the household code (not personal), the whole CCCD or CMND, the whole phone
       (as vn.normalize_phone reads it: ``84912345678`` is ``0912345678``), or exactly the part
       the mask leaves shown — the last vn.ID_SHOWN (4) digits of the CCCD, the last
@@ -181,7 +181,7 @@ def household_conditions(query: str = "", hamlet: str | None = None, category: s
                          include_archived: bool = False, exact: bool = False,
                          year: int | None = None, *, personal: bool = False) -> list[ColumnElement[bool]]:
     """The WHERE clauses of a household list: :func:`search_condition` of ``query`` (as far as the
-    searcher sees numbers: ``personal``, False for the province's roles), ``hamlet``
+    searcher sees numbers: ``personal``, False for the admin and the province's roles), ``hamlet``
     (exact name), ``category`` ("poor", "near_poor" — in force for ``year``, default today's —, or
     "none" for not classified or not on the list in force; anything else is ignored), and archived
     households left out unless ``include_archived``."""
