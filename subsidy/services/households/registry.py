@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
 from subsidy.domain import vn
-from subsidy.domain.calendar import today_vn
+from subsidy.domain.calendar import after_today_message, today_vn
 from subsidy.domain.household_list import list_year_range, normalize_household_code
 from subsidy.domain.labels import CATEGORY_LABELS
 from subsidy.domain.places import normalize_hamlet
@@ -161,6 +161,10 @@ def _validate(data: HouseholdInput, this_year: int,
     values["list_year"] = data.list_year
     values["decision_number"] = _clean_text(data.decision_number, 64)
     values["decision_date"] = data.decision_date
+    # The decision recognising the household as poor or near-poor has been signed: not after today.
+    future = after_today_message(data.decision_date, "Ngày quyết định công nhận hộ")
+    if future is not None:
+        errors["decision_date"] = future
     values["meritorious"] = bool(data.meritorious)
     values["social_policy"] = bool(data.social_policy)
 

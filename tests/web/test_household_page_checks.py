@@ -1,0 +1,81 @@
+"""The household form refuses a recognition decision dated after today (the one rule for dates
+of things that have happened: domain.calendar.after_today_message), and the household page links to
+the household's application instead of offering a second one (domain.md §5: one application per
+household per programme)."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pytest
+from sqlalchemy import func, select
+
+from subsidy.domain.calendar import today_vn
+from subsidy.models import Household
+from subsidy.services import households as svc
+from tests import factories
+
+
+def form_data(**kw):
+    base = {"code": "8277490478", "head_name": "Đinh Hồng Tư", "head_birth_year": "1994", "head_gender": "F",
+            "citizen_id": "082194184616", "hamlet": "Ấp Phú Thành", "members": "5", "phone": "0771214365",
+            "category": "near_poor", "list_year": "2025", "decision_number": "12/QĐ-UBND", "decision_date": "",
+            "prior_device": "unknown", "prior_device_detail": "", "prior_device_date": ""}
+    base.update(kw)
+    return base
+
+
+def _households(app) -> int:
+    sess = app.extensions["subsidy.sessionmaker"]()
+    try:
+        return sess.scalar(select(func.count()).select_from(Household))
+    finally:
+        sess.close()
+
+
+@pytest.mark.parametrize("typed", ["01/01/2030", None])
+def test_a_decision_dated_after_today_is_refused_with_the_date_and_today(app, client, login_as, typed):
+    login_as("clerk")
+    today = today_vn()
+    day = dt.date(2030, 1, 1) if typed else today + dt.timedelta(days=1)
+    resp = client.post("/ho-gia-dinh/them", data=form_data(decision_date=typed or day.strftime("%d/%m/%Y")))
+    assert resp.status_code == 422
+    page = html.unescape(resp.get_data(as_text=True))
+    expected = (f"Ngày quyết định công nhận hộ ({day.day:02d}/{day.month:02d}/{day.year}) không được sau ngày "
+                f"hôm nay ({today.day:02d}/{today.month:02d}/{today.year}). Hãy kiểm tra lại ngày (ngày/tháng/năm).")
+    assert expected in page
+    assert _households(app) == 0
+
+
+def test_a_decision_dated_today_or_before_is_saved(app, client, login_as):
+    login_as("clerk")
+    today = today_vn()
+    resp = client.post("/ho-gia-dinh/them", data=form_data(decision_date=today.strftime("%d/%m/%Y")))
+    assert resp.status_code == 302
+    assert _households(app) == 1
+
+
+def test_the_service_refuses_a_future_decision_date_by_its_field(session):
+    data = svc.HouseholdInput(code="8277490478", head_name="Đinh Hồng Tư", hamlet="Ấp Phú Thành", category="near_poor",
+                              members=5, head_birth_year=1994, head_gender="F", citizen_id="082194184616",
+                              decision_date=today_vn() + dt.timedelta(days=1))
+    with pytest.raises(svc.InvalidHousehold) as err:
+        svc.register_household(session, data, None)
+    assert set(err.value.field_errors) == {"decision_date"}
+
+
+def test_the_page_of_a_household_with_an_application_links_to_it(app, client, login_as):
+    login_as("clerk")
+    sess = app.extensions["subsidy.sessionmaker"]()
+    with_app = factories.applicant(sess, code="8250419218", head_name="Mai Minh Nghĩa")
+    application = factories.application(sess, with_app)
+    without = factories.applicant(sess, code="8273300726", head_name="Lâm Thành Nghĩa")
+    sess.commit()
+    ids = (with_app.id, application.id, without.id)
+    sess.close()
+    page = client.get(f"/ho-gia-dinh/{ids[0]}").get_data(as_text=True)
+    assert f'href="/ho-so/{ids[1]}">Xem hồ sơ đề nghị hỗ trợ (' in page
+    assert "Nhận hồ sơ đề nghị hỗ trợ" not in page and "/ho-so/moi" not in page
+    page = client.get(f"/ho-gia-dinh/{ids[2]}").get_data(as_text=True)
+    assert f'href="/ho-so/moi?household_id={ids[2]}">Nhận hồ sơ đề nghị hỗ trợ<' in page
+    assert "Xem hồ sơ đề nghị hỗ trợ" not in page
