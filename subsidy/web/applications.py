@@ -49,7 +49,9 @@ VIEWERS = ("clerk", "approver", "admin")
 #: Who reads the applications list and an application's page (the province's roles follow progress).
 READERS = VIEWERS + ("province_officer", "province_approver")
 
-def _programme() -> str:
+def current_programme() -> str:
+    """The programme this instance receives applications for (config ``PROGRAMME``): the one
+    a household applies to once (domain.md §5)."""
     return current_app.config.get("PROGRAMME", svc.DEFAULT_PROGRAMME)
 
 
@@ -123,7 +125,7 @@ def new():
     existing = None
     existing_message = ""
     if household is not None:
-        existing = pages.application_of(session, household.id, _programme())
+        existing = pages.application_of(session, household.id, current_programme())
         if existing is not None:
             existing_message = svc.duplicate_message(household, existing)
     form = ApplicationForm()
@@ -151,7 +153,7 @@ def new():
         put_field_errors(form, date_errors)
     if valid and not date_errors and household_id is not None:
         try:
-            app = svc.apply(session, data, current_user, programme=_programme())
+            app = svc.apply(session, data, current_user, programme=current_programme())
         except svc.DuplicateApplication as err:
             show_refusal(err, form)  # the form given back with the message and the link below
             flash(Markup('<a href="{}">Mở hồ sơ đã có ({})</a>').format(

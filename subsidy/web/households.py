@@ -20,8 +20,10 @@ from subsidy.services import audit
 from subsidy.services import archiving
 from subsidy.services import households as svc
 from subsidy.services import list_exports
+from subsidy.services import pages
 from subsidy.services import prior_devices as prior_svc
 from subsidy.services.errors import NotFound, ServiceError
+from subsidy.web.applications import current_programme
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import list_page
 from subsidy.web.permissions import may
@@ -178,6 +180,9 @@ def show(household_id: int):
                            views_total=log.views_total, people=members,
                            statuses=svc.status_history(session, hh.id),
                            standing=svc.standings_now(session, [hh])[hh.id],
+                           # One application per household (domain.md §5): the page links to it
+                           # instead of offering to receive a second one, which would be refused.
+                           application=pages.application_of(session, hh.id, current_programme()),
                            archive_form=ArchiveForm(),
                            archive_preview=None if hh.archived else archiving.archive_preview(session, hh),
                            restore_form=RestoreForm())
