@@ -79,3 +79,20 @@ def test_the_page_of_a_household_with_an_application_links_to_it(app, client, lo
     page = client.get(f"/ho-gia-dinh/{ids[2]}").get_data(as_text=True)
     assert f'href="/ho-so/moi?household_id={ids[2]}">Nhận hồ sơ đề nghị hỗ trợ<' in page
     assert "Xem hồ sơ đề nghị hỗ trợ" not in page
+
+
+def test_long_words_wrap_in_headings_list_rows_and_facts():
+    """A 500-letter name in the import preview made the page 6214 px wide on a 390 px phone (measured
+    in Chromium); the rows, headings and facts that show names break such a word anywhere."""
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "subsidy/static/css/app.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    wrapping = set()
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        if "overflow-wrap:anywhere" in body.replace(" ", ""):
+            wrapping |= {s.strip() for s in selectors.split(",")}
+    assert {"h1", ".app-row", "dl.facts dd", ".msg", ".flash"} <= wrapping
+    facts = re.search(r"dl\.facts\{[^}]*grid-template-columns:([^;}]*)", css).group(1)
+    assert facts.endswith("minmax(0,1fr)")  # a 1fr column would grow to the longest word
