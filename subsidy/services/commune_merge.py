@@ -11,7 +11,14 @@ province has not loaded one. API tokens and background jobs are not copied.
 
 :func:`plan_merge` reads only and lists every conflict (a CCCD already in the province, a
 household code already in the commune, a username, a tracking code, a live IMEI, a receipt number
-the commune already used); :func:`merge` writes nothing when any is left. Flushes, never commits.
+the commune already used, and the rules the database keeps on the commune's lists and allocations:
+a list number, a decision number of the year, a second open draft, an allocating document already
+recorded; see _lists_and_allocations); :func:`merge` writes nothing when any is left. Flushes,
+never commits.
+
+The keys those rules compare (proposal_lists.decision_key, allocations.document_key) are computed
+again here by the domain's functions (decisions.register_key, documents.reference_key), whatever
+the copy's revision, so the copied rows are keyed exactly as the province's own.
 """
 from __future__ import annotations
 
@@ -21,15 +28,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from subsidy.db import Base, make_engine, upgrade_database
-from subsidy.models import Commune, Hamlet, User
+from subsidy.domain import decisions
+from subsidy.domain.documents import reference_key
+from subsidy.domain.vn import format_count
+from subsidy.models import Allocation, Commune, Hamlet, User
 from subsidy.models.scoping import ALL_COMMUNES
 from subsidy.models.state_spans import refresh_spans
-from subsidy.services import audit
+from subsidy.services import allocations, audit
 from subsidy.services.errors import ServiceError
 
 #: Tables copied, parents first; the commune's own columns point at the target commune.
@@ -100,7 +111,9 @@ def _taken(session: Session, column: Any, values: list[Any], *where: Any) -> set
 
 def plan_merge(session: Session, path: Path, commune: Commune) -> tuple[MergePlan, dict[str, Any]]:
     """Read the database ``path`` and check it against the province: returns the plan and the rows
-    read (for :func:`merge`). Raises ServiceError for a file that is not this app's database."""
+    read (for :func:`merge`), the keys of their lists and allocations computed as the province's
+    (_lists_and_allocations). The dry run and the real run make the same checks. Raises
+    ServiceError for a file that is not this app's database."""
     data, hamlets = _read(path)
     plan = MergePlan(counts={name: len(rows) for name, rows in data.items()})
     t = Base.metadata.tables
@@ -121,6 +134,7 @@ def plan_merge(session: Session, path: Path, commune: Commune) -> tuple[MergePla
                            .where(t["receipts"].c.commune_id == commune.id)).all()
     for series, year, number in sorted(numbers & {tuple(u) for u in used}):
         plan.conflicts.append(f"Biên bản số {number:04d}/{series} năm {year} đã có ở {commune.name}.")
+    _lists_and_allocations(session, data, commune, plan)
     admins = [r["username"] for r in data["users"] if r["role"] not in ("clerk", "approver", "radio")]
     if admins:
         plan.notes.append(f"Tài khoản quản trị của bản cũ ({', '.join(admins)}) trở thành tài khoản lãnh đạo xã "
@@ -130,12 +144,33 @@ def plan_merge(session: Session, path: Path, commune: Commune) -> tuple[MergePla
 
 def merge(session: Session, path: Path, commune: Commune, actor: User | None) -> MergePlan:
     """Copy the database ``path`` into ``commune`` (see the module docstring). Raises ServiceError
-    listing the conflicts when there is any (nothing written). Flushes."""
+    listing the conflicts when there is any, or when the database still refuses a row (written in a
+    savepoint, rolled back): nothing written either way. Flushes."""
     plan, read = plan_merge(session, path, commune)
     if plan.conflicts:
         raise ServiceError("Không gộp được: " + " ".join(plan.conflicts[:20])
                            + (f" … (còn {len(plan.conflicts) - 20})" if len(plan.conflicts) > 20 else ""))
-    data: dict[str, list[dict[str, Any]]] = read["data"]
+    try:
+        # A savepoint: a row the database still refuses (a list or an allocation the commune's
+        # people recorded after the plan was read) leaves nothing of the copy behind.
+        with session.begin_nested():
+            _write(session, read["data"], commune)
+    except IntegrityError as err:
+        raise ServiceError(f"Không gộp được: cơ sở dữ liệu của tỉnh từ chối một dòng ({err.orig}). Có thể {commune.name} "
+                           "vừa ghi thêm dữ liệu trong lúc gộp: hãy chạy lại với --dry-run để xem xung đột.") from None
+    for name in read["hamlets"]:
+        if name not in commune.hamlet_names:
+            session.add(Hamlet(commune_id=commune.id, name=name, position=len(commune.hamlet_names) + 1))
+            session.flush()
+            session.expire(commune, ["hamlets"])
+    audit.record(session, actor, "commune.merge", "commune", commune.id, {"file": [None, path.name]},
+                 note="; ".join(f"{k}: {v}" for k, v in plan.counts.items()))
+    session.flush()
+    return plan
+
+
+def _write(session: Session, data: dict[str, list[dict[str, Any]]], commune: Commune) -> None:
+    """Insert the rows read (plan_merge's, keys already computed) into ``commune`` with new ids."""
     t = Base.metadata.tables
     ids: dict[str, dict[Any, Any]] = {name: {} for name in COPIED}
     ids["communes"] = _AnyTo(commune.id)
@@ -172,15 +207,101 @@ def merge(session: Session, path: Path, commune: Commune, actor: User | None) ->
                 session.execute(insert(table).values(values))
     # the spans of states are derived from the events copied: computed here, not copied
     refresh_spans(session, ids["applications"].values())
-    for name in read["hamlets"]:
-        if name not in commune.hamlet_names:
-            session.add(Hamlet(commune_id=commune.id, name=name, position=len(commune.hamlet_names) + 1))
-            session.flush()
-            session.expire(commune, ["hamlets"])
-    audit.record(session, actor, "commune.merge", "commune", commune.id, {"file": [None, path.name]},
-                 note="; ".join(f"{k}: {v}" for k, v in plan.counts.items()))
     session.flush()
-    return plan
+
+
+def _lists_and_allocations(session: Session, data: dict[str, list[dict[str, Any]]], commune: Commune,
+                           plan: MergePlan) -> None:
+    """Check the copy's proposal lists and allocations against the rules the database keeps on
+    ``commune``'s (domain.md §10: numbers run per commune and year), filling their keys in
+    ``data`` on the way; a clash is a conflict of ``plan`` saying which rows and what to do.
+
+    - A list number (Nghị định 30/2020, Điều 15) the commune already has.
+    - A decision number of the year (rule R5-QĐ; decisions.register_key, so «012/QĐ-UBND» and
+      «12/QĐ-UBND» clash) the commune already used. Lists of the copy repeating one of the copy's
+      own earlier decisions keep no key, as migration 0016 left them, and are named in a note.
+    - A second open draft: the commune has a draft not yet submitted and so has the copy. Refused
+      rather than copied with ``duplicate_draft`` set: two open drafts would split the commune's
+      waiting list between them, which only the commune's staff can settle (submit one, cancel the
+      other), and the officer merging should hear it before the data arrive, not find two drafts
+      afterwards; the mark is migration 0016's for drafts that existed before the rule, never set
+      by the application. Drafts the copy itself had marked so come as they are, named in a note.
+    - An allocating document the commune recorded itself and the copy recorded too
+      (documents.reference_key; allocations.document_recorded names the commune's row).
+    """
+    own = Base.metadata.tables["proposal_lists"]
+    theirs = [dict(r._mapping) for r in session.execute(
+        select(own).where(own.c.commune_id == commune.id).order_by(own.c.id), execution_options={ALL_COMMUNES: True})]
+    fix = "ở hệ thống tỉnh, hoặc ở bản riêng của xã rồi lấy lại tệp"
+    numbers = {r["number"]: r for r in theirs if r["number"]}
+    for row in data["proposal_lists"]:
+        if (same := numbers.get(row["number"])) is not None:
+            plan.conflicts.append(
+                f"Danh sách số {row['number']} (lập ngày {row['created_on']:%d/%m/%Y}) của bản cũ trùng số với danh sách "
+                f"đã có ở {commune.name} (lập ngày {same['created_on']:%d/%m/%Y}): mỗi xã một dãy số danh sách. Hãy kiểm "
+                "tra xem tệp này đã được gộp chưa, hoặc xã đã lập danh sách ở cả hai nơi.")
+    keys = {r["decision_key"]: r for r in theirs if r["decision_key"]}
+    first: dict[str, dict[str, Any]] = {}
+    for row in data["proposal_lists"]:
+        key = None
+        if row["decision_number"] and row["decision_date"]:
+            key = decisions.register_key(row["decision_number"], row["decision_date"])
+            if key in first:
+                plan.notes.append(
+                    f"Danh sách số {row['number']} của bản cũ ghi số quyết định {_decision(row)}, trùng danh sách số "
+                    f"{first[key]['number']} của bản cũ: gộp nguyên trạng; lãnh đạo xã sửa quyết định ghi sai («Sửa "
+                    "quyết định» ở trang danh sách).")
+                key = None
+            else:
+                first[key] = row
+        row["decision_key"] = key
+        if key is not None and (same := keys.get(key)) is not None:
+            plan.conflicts.append(
+                f"Quyết định số {_decision(row)} (danh sách số {row['number']} của bản cũ) trùng số quyết định "
+                f"{_decision(same)} của danh sách số {same['number']} đã có ở {commune.name}: mỗi số quyết định chỉ "
+                f"dùng một lần trong năm. Hãy đối chiếu với quyết định giấy và sửa quyết định ghi sai («Sửa quyết "
+                f"định» ở trang danh sách, {fix}), rồi gộp lại.")
+    drafts = [("ở hệ thống tỉnh", r, session.scalar(
+        select(func.count()).select_from(Base.metadata.tables["applications"])
+        .where(Base.metadata.tables["applications"].c.proposal_list_id == r["id"]),
+        execution_options={ALL_COMMUNES: True})) for r in theirs if _open_draft(r)]
+    drafts += [("của bản cũ", r, sum(a["proposal_list_id"] == r["id"] for a in data["applications"]))
+               for r in data["proposal_lists"] if _open_draft(r)]
+    if len(drafts) > 1:
+        named = "; ".join(f"dự thảo {where} lập ngày {r['created_on']:%d/%m/%Y}, {format_count(n)} hồ sơ"
+                          for where, r, n in drafts)
+        plan.conflicts.append(
+            f"{commune.name} sẽ có {len(drafts)} dự thảo danh sách đề nghị chưa trình ({named}): mỗi xã chỉ một dự "
+            f"thảo mỗi lúc, để danh sách chờ không bị chia đôi. Hãy trình phê duyệt hoặc hủy dự thảo thừa trước ({fix}), "
+            "rồi gộp lại.")
+    marked = [r for r in data["proposal_lists"] if r["status"] == "draft" and r["duplicate_draft"]]
+    if marked:
+        plan.notes.append(
+            f"Bản cũ có {len(marked)} dự thảo cũ hơn đã được đánh dấu là dự thảo thừa (lập ngày "
+            f"{', '.join(format(r['created_on'], '%d/%m/%Y') for r in marked)}): gộp nguyên trạng; cán bộ xã trình phê "
+            "duyệt hoặc hủy chúng.")
+    for row in data["allocations"]:
+        if row["document_key"] is None:  # a repeat the copy's migration 0015 left without a key
+            continue
+        row["document_key"] = reference_key(row["source_document"])
+        if row["voided_at"] is not None or row["province_allocation_id"] is not None:
+            continue
+        recorded = allocations.document_recorded(session, Allocation, row["document_key"],
+                                                 Allocation.commune_id == commune.id,
+                                                 Allocation.province_allocation_id.is_(None))
+        if recorded is not None:
+            plan.conflicts.append(
+                f"Phân bổ {format_count(row['quantity'])} máy ngày {row['allocated_on']:%d/%m/%Y} của bản cũ theo văn "
+                f"bản {recorded} ở {commune.name}: một văn bản không ghi hai lần. Nếu là cùng một phân bổ, lãnh đạo xã "
+                f"hủy bản ghi thừa ({fix}), rồi gộp lại.")
+
+
+def _open_draft(row: dict[str, Any]) -> bool:
+    return row["status"] == "draft" and not row["duplicate_draft"]
+
+
+def _decision(row: dict[str, Any]) -> str:
+    return f"{row['decision_number']} ngày {row['decision_date']:%d/%m/%Y}"
 
 
 def _counter(session: Session, table: Table, values: dict[str, Any]) -> None:

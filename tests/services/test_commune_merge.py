@@ -23,9 +23,14 @@ def _old_database(tmp_path: Path, name: str, shift: int) -> Path:
     """A single-commune database at 0004 (tests/test_migrations._history_at_0004), its people,
     accounts, tracking codes and IMEIs made distinct by ``shift``."""
     path = tmp_path / f"{name}.sqlite3"
-    url = f"sqlite:///{path}"
-    _history_at_0004(url)
-    engine = make_engine(url)
+    _history_at_0004(f"sqlite:///{path}")
+    return _shifted(path, name, shift)
+
+
+def _shifted(path: Path, name: str, shift: int) -> Path:
+    """Make the people, accounts, tracking codes and IMEIs of the 0004 database ``path`` distinct
+    by ``name`` and ``shift`` (see _old_database); returns ``path``."""
+    engine = make_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
         conn.execute(text(f"UPDATE households SET citizen_id = substr(citizen_id, 1, 9) || '{shift}' || "
                           f"substr(citizen_id, 11, 2), head_name = head_name || ' {name}'"))
