@@ -211,34 +211,55 @@ def _check_document_unused(session: Session, commune_id: int, key: str, *, shari
                      "ghi lại.", "source_document")
 
 
-def void_allocation(session: Session, allocation_id: int, reason: str, actor: User | None) -> Allocation:
-    """Void a mistaken allocation (approver only; a reason is required). Nothing is deleted: the
-    row keeps its figures and gets ``voided_at``, ``voided_by_id``, ``void_reason``; from then on
-    it counts in no quota (here and in services/tally/). Audited as ``allocation.void``.
+#: The province's programme officer: records the province's allocations and gives the communes their
+#: shares (services.province), and voids a share given by mistake (void_allocation).
+OFFICER = "province_officer"
 
-    Raises NotFound; ServiceError for a role other than approver, a missing reason, an allocation
-    already voided, or when what would be left allocated is below the places already committed
-    (proposed + approved + handed over + paid + closed) — take applications off the draft list
-    first. Source: domain.md §3.
+
+def void_allocation(session: Session, allocation_id: int, reason: str, actor: User | None) -> Allocation:
+    """Void a mistaken allocation (a reason is required). Nothing is deleted: the row keeps its
+    figures and gets ``voided_at``, ``voided_by_id``, ``void_reason``; from then on it counts in no
+    quota (here, in services/tally/, and in what its province allocation has given out:
+    province.given_from), so the commune's quota is recomputed from it. Audited as
+    ``allocation.void``. The one rule for every voiding of a commune's allocation (domain.md §3, §10).
+
+    Who: the commune's approver, any allocation of their commune (one it recorded itself or a
+    share the province gave it); the province officer, a share of a province allocation
+    (``province_allocation_id`` set, recorded by province.give_to_commune), whichever officer
+    recorded it: the shares are the province's act. An allocation the commune recorded itself
+    stays the commune's to void.
+
+    Raises NotFound (also for an approver and another commune's allocation); ServiceError for
+    another role, the officer and an allocation the commune recorded itself, a missing reason, an
+    allocation already voided, or when what would be left allocated is below the places already
+    committed (proposed + approved + handed over + paid + closed): the commune takes applications
+    off its draft list first, or the right allocation is recorded before the wrong one is voided.
     """
-    if actor is None or actor.role != "approver":
-        raise ServiceError("Chỉ lãnh đạo phê duyệt (vai trò approver) được hủy một phân bổ.")
+    if actor is None or actor.role not in ("approver", OFFICER):
+        raise ServiceError("Chỉ lãnh đạo xã (vai trò approver) được hủy một phân bổ của xã; cán bộ tỉnh "
+                           "(province_officer) hủy được phần tỉnh đã chia cho xã.")
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Hãy ghi rõ lý do hủy phân bổ (ví dụ: nhập nhầm số máy).")
     row = session.get(Allocation, allocation_id)
-    if row is None:
+    if row is None or (actor.role == "approver" and actor.commune_id is not None
+                       and row.commune_id != actor.commune_id):
         raise NotFound("Không có phân bổ này.")
+    if actor.role == OFFICER and row.province_allocation_id is None:
+        raise ServiceError(f"Phân bổ {format_count(row.quantity)} máy ({row.source_document}) do xã tự ghi, không phải "
+                           "phần tỉnh chia: lãnh đạo xã hủy nó nếu ghi nhầm. Cán bộ tỉnh chỉ hủy phần tỉnh đã chia.")
     lock_quota(session, row.commune_id)
     if row.voided_at is not None:
         raise ServiceError(f"Phân bổ {format_count(row.quantity)} máy ({row.source_document}) đã được hủy rồi.")
     q = quota(session, commune_id=row.commune_id)
     if q.allocated - row.quantity < q.used:
+        fix = ("Xã cần đưa bớt hồ sơ ra khỏi danh sách đề nghị trước, hoặc tỉnh chia phần đúng trước khi hủy phần sai."
+               if actor.role == OFFICER else
+               "Hãy đưa bớt hồ sơ ra khỏi danh sách đề nghị trước, hoặc ghi phân bổ đúng trước khi hủy phân bổ sai.")
         raise ServiceError(
             f"Không hủy được phân bổ {format_count(row.quantity)} máy: sau khi hủy chỉ còn "
             f"{format_count(q.allocated - row.quantity)} máy được phân bổ, ít hơn {format_count(q.used)} chỗ đã dùng "
-            "(đề nghị, phê duyệt, đã bàn giao hoặc đã chi). "
-            "Hãy đưa bớt hồ sơ ra khỏi danh sách đề nghị trước, hoặc ghi phân bổ đúng trước khi hủy phân bổ sai."
+            f"(đề nghị, phê duyệt, đã bàn giao hoặc đã chi). {fix}"
         )
     row.voided_at = utcnow()
     row.voided_by_id = actor.id

@@ -6,7 +6,8 @@ per commune.
 Rules: what is given out of a province allocation never exceeds it; a commune's total never
 exceeds its own poor and near-poor households (with the tablets and learning devices that count,
 services.allocations.record_allocation), so the province's total never exceeds the province's sum.
-Recording and dividing are the province officer's; every function flushes and never commits.
+Recording and dividing are the province officer's, and so is voiding a share given by mistake
+(allocations.void_allocation, the rule of every voiding); every function flushes and never commits.
 """
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ from subsidy.services import allocations, audit, rulesets
 from subsidy.services.households import listed_in_force
 from subsidy.services.errors import FieldError, NotFound, ServiceError
 
-#: Who records and divides the province's allocations.
-OFFICER = "province_officer"
+#: Who records and divides the province's allocations (and voids a share: allocations.void_allocation).
+OFFICER = allocations.OFFICER
 
 
 def _officer(actor: User | None) -> None:
@@ -121,8 +122,8 @@ def _check_not_given_twice(session: Session, pa: ProvinceAllocation, commune: Co
     raise FieldError(
         f"Đã chia {format_count(quantity)} máy của văn bản «{pa.source_document}» cho {commune.name} ngày "
         f"{allocated_on:%d/%m/%Y} (chưa hủy): phần chia này đã được ghi, không ghi lần thứ hai. Nếu xã được chia "
-        "thêm từ văn bản này, hãy ghi phần chia thêm với số máy và ngày chia của nó; nếu phần đã ghi bị sai, lãnh đạo "
-        "xã hủy nó rồi chia lại.", "province_allocation")
+        "thêm từ văn bản này, hãy ghi phần chia thêm với số máy và ngày chia của nó; nếu phần đã ghi bị sai, hãy hủy "
+        "nó («Hủy» ở mục «Phần đã chia cho xã») rồi chia lại.", "province_allocation")
 
 
 @dataclass(frozen=True)
@@ -218,11 +219,30 @@ def void_received(session: Session, province_allocation_id: int, reason: str, ac
     if pa is None or pa.voided_at is not None:
         raise NotFound("Không có số máy tỉnh được phân bổ này (hoặc đã hủy).")
     if given_from(session, pa.id):
-        raise ServiceError("Số máy này đã chia cho xã: hãy hủy các phần đã chia trước.")
+        raise ServiceError("Số máy này đã chia cho xã: hãy hủy các phần đã chia trước (mục «Phần đã chia cho xã»).")
     pa.voided_at, pa.voided_by_id, pa.void_reason = utcnow(), actor.id if actor else None, reason
     audit.record(session, actor, "province_allocation.void", "province_allocation", pa.id,
                  {"void_reason": [None, reason]}, note=reason)
     session.flush()
+
+
+@dataclass(frozen=True)
+class Share:
+    """A commune's share of a province allocation, as the province page lists it: the allocation
+    row (quantity, day, document, voided or not) and the commune's name."""
+
+    allocation: Allocation
+    commune_name: str
+
+
+def shares(session: Session) -> list[Share]:
+    """Every share the province gave to communes (voided ones included: nothing is deleted),
+    newest first (day given, then id)."""
+    rows = session.execute(
+        select(Allocation, Commune.name).join(Commune, Commune.id == Allocation.commune_id)
+        .where(Allocation.province_allocation_id.is_not(None))
+        .order_by(Allocation.allocated_on.desc(), Allocation.id.desc()), execution_options={ALL_COMMUNES: True})
+    return [Share(a, name) for a, name in rows]
 
 
 def approval_queue(session: Session) -> list[tuple[ProposalList, Commune, int]]:

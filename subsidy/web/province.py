@@ -3,15 +3,16 @@ communes, received / given / used / left per commune, and the province approver'
 views over subsidy.services.province."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from forms.applications import AllocationForm, ReasonForm
 from forms.communes import ShareForm
 from subsidy.domain.calendar import today_vn
 from subsidy.request_scope import db_session, roles_required
+from subsidy.services import allocations
 from subsidy.services import province as svc
-from subsidy.services.errors import ServiceError
+from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web.ids import row_id
 from subsidy.web.refusals import REFUSED, attempt
 
@@ -36,7 +37,7 @@ def index():
 
 
 def _index(received_form: AllocationForm | None = None, share_form: ShareForm | None = None,
-           void_form: ReasonForm | None = None):
+           void_form: ReasonForm | None = None, share_void_form: ReasonForm | None = None):
     """The province page; a form given back with its errors (or refused by the service) keeps what
     was typed, with its messages (422: refusals.attempt; a voiding's reason: in its row,
     request.view_args)."""
@@ -44,6 +45,8 @@ def _index(received_form: AllocationForm | None = None, share_form: ShareForm | 
     return render_template("province/index.html", quota=quota,
                            received_form=received_form or AllocationForm(formdata=None),
                            share_form=_share_form(quota, share_form), void_form=void_form or ReasonForm(formdata=None),
+                           shares=svc.shares(db_session()),
+                           share_void_form=share_void_form or ReasonForm(formdata=None),
                            queue=svc.approval_queue(db_session()))
 
 
@@ -79,6 +82,30 @@ def share():
         return _index(share_form=form)
     session.commit()
     flash(f"Đã chia {row.quantity} máy cho xã.", "success")
+    return redirect(url_for("province.index"))
+
+
+@bp.route("/chia/<int:allocation_id>/huy", methods=["POST"])
+@roles_required("province_officer")
+def void_share(allocation_id: int):
+    """Void a commune's share given by mistake, with a reason (allocations.void_allocation: the
+    commune's quota counted again without it). A reason missing, or the voiding refused, shows the
+    page again with the reason in its row (422); a share that does not exist is 404."""
+    session = db_session()
+    form = ReasonForm()
+
+    def void():
+        try:
+            return allocations.void_allocation(session, allocation_id, form.reason.data, current_user)
+        except NotFound:
+            abort(404)
+
+    row = attempt(form, void, field="reason")  # the refusal under the reason, in the share's row
+    if row is REFUSED:
+        return _index(share_void_form=form)
+    session.commit()
+    flash(f"Đã hủy phần chia {row.quantity} máy theo «{row.source_document}»; chỉ tiêu của xã đã được tính lại.",
+          "success")
     return redirect(url_for("province.index"))
 
 
