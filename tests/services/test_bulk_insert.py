@@ -70,8 +70,12 @@ def test_a_column_empty_in_every_row_is_stored_as_the_core_insert_stores_it(sess
     inserter([values("B1"), values("B2")])
     # and a chunk where the same columns are filled in one row only: the statement with parameters
     inserter([values("C1"), values("C2")[:-2] + (1961, "0912345678")])
-    assert {frozenset(COLUMNS[i] for i in nulls) for nulls in inserter._variants} == {
+    # the variants are the tuple path's (SQLite's qmark driver); psycopg gets one dict per row
+    # through Core, with no variant: the rows stored are compared on both databases below
+    assert {frozenset(COLUMNS[i] for i in nulls) for nulls in inserter._variants} == ({
         frozenset(), frozenset({"prior_device_date", "head_birth_year", "phone"}), frozenset({"prior_device_date"})}
+        if inserter.positional else set())
+    assert inserter.positional == (session.get_bind().dialect.name == "sqlite")
     shown = ", ".join([c for c in COLUMNS if c != "code"])
     stored = {r[0]: r[1:] for r in raw(session, f"SELECT code, {shown} FROM households ORDER BY code")}
     assert stored["A1"] == stored["B1"] == stored["B2"] == stored["C1"]
