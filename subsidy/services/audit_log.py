@@ -27,7 +27,7 @@ from subsidy.models import (
     ProvinceAllocation, Receipt, RuleSet, User,
 )
 from subsidy.services.audit import view_condition
-from subsidy.services.lookup import MAX_ID
+from subsidy.services.lookup import row_id
 
 
 @dataclass(frozen=True)
@@ -63,17 +63,12 @@ class AuditFilters:
                     continue
             return None
 
-        def row(name: str) -> int | None:
-            # A number past any row (lookup.MAX_ID) names none: dropped, never sent to the database.
-            raw = text(name)
-            return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) <= MAX_ID else None
-
         kind = text("kind") or "changes"
         entity_type = text("entity_type")
-        return cls(actor_id=row("actor"), date_from=day("from"), date_to=day("to"),
+        return cls(actor_id=row_id(text("actor")), date_from=day("from"), date_to=day("to"),
                    kind=kind if kind in AUDIT_KIND_LABELS else "changes",
                    entity_type=entity_type if entity_type in ENTITY_LABELS else "",
-                   entity_id=row("entity_id"), action=text("action")[:64])
+                   entity_id=row_id(text("entity_id")), action=text("action")[:64])
 
     def args(self) -> dict[str, Any]:
         """The query-string arguments of these filters (unused ones left out)."""

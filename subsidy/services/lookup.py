@@ -6,6 +6,7 @@ role first (clerk, approver, admin; never radio), mask it for the others and aud
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,19 @@ MAX_PER_PAGE = 100
 MAX_CURSOR = 2000  # characters of a cursor (services.pagination: URL-safe base64 of the sort values)
 MAX_ID = 2_147_483_647  # a 32-bit INTEGER primary key (PostgreSQL would error beyond it)
 CATEGORIES = ("poor", "near_poor")
+
+
+def row_id(value: Any) -> int | None:
+    """``value`` (a query-string or form field: text, or a number) as a row id, or None when it is
+    missing, not a whole number, below 1 or above MAX_ID: such an id names no row, and is never
+    sent to the database (SQLite raises OverflowError from 2**63, PostgreSQL refuses an INTEGER
+    parameter from 2**31). The one reading of an id from a request: web.ids (forms, the session
+    cookie) and audit_log's filters."""
+    try:
+        n = int(str(value).strip()) if value is not None else None
+    except ValueError:  # not a number, or over Python's 4,300 digits
+        return None
+    return n if n is not None and 1 <= n <= MAX_ID else None
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Row ids in addresses: the ``<int:…>`` URL converter of the whole app (web and API) and the one
-parse helper for ids that come in a query string or form.
+"""Row ids in addresses: the ``<int:…>`` URL converter of the whole app (web and API), and ids
+that come in a query string or form: :func:`row_id` (services.lookup's, the one reading, which the
+services' own query-string filters use too) and :func:`chosen_id` for a form's field.
 
 A row id is a positive 32-bit integer (the primary keys are INTEGER, which PostgreSQL stores in 32
 bits and SQLite checks against 64). A larger number in an address names no row: it answers 404
@@ -16,6 +17,9 @@ from werkzeug.routing import IntegerConverter
 from forms.base import MESSAGES
 from subsidy.services.errors import FieldError
 from subsidy.services.lookup import MAX_ID as MAX_ROW_ID  # the largest id any table can hold (2**31 - 1)
+from subsidy.services.lookup import row_id  # re-exported: the views read ids from requests here
+
+__all__ = ["MAX_ROW_ID", "NOT_IN_LIST", "RowIdConverter", "chosen_id", "init_app", "row_id"]
 
 #: Under a select whose value names no row (a page kept open while its list changed, an edited
 #: request): the forms' own «not a valid choice» message.
@@ -31,16 +35,6 @@ class RowIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min,
                          # builtins.min: ``min`` here is werkzeug's argument
                          max=MAX_ROW_ID if max is None else builtins.min(max, MAX_ROW_ID), signed=signed)
-
-
-def row_id(value: Any) -> int | None:
-    """``value`` (a query-string or form field) as a row id, or None when it is missing, not a
-    whole number, below 1 or above MAX_ROW_ID (such an id names no row)."""
-    try:
-        n = int(str(value).strip()) if value is not None else None
-    except ValueError:
-        return None
-    return n if n is not None and 1 <= n <= MAX_ROW_ID else None
 
 
 def chosen_id(field: Any, message: str = NOT_IN_LIST) -> int | None:
