@@ -58,7 +58,7 @@ def init_app(app: Flask) -> None:
     from subsidy.domain.decisions import citation
     from subsidy.domain.labels import (
         APPROVAL_LEVEL_LABELS, CATEGORY_LABELS, COMPLAINT_STATE_LABELS, PRIOR_DEVICE_LABELS, ROLE_LABELS, STATE_LABELS,
-        SUPPORT_FORM_LABELS, action_label, is_view,
+        E2_RECHECK_TITLE, SUPPORT_FORM_LABELS, action_label, is_view,
     )
 
     app.jinja_env.filters["vn_date"] = vn_date
@@ -81,5 +81,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["support_form_label"] = (
         lambda f: SUPPORT_FORM_LABELS[f].choice if f in SUPPORT_FORM_LABELS else (f or ""))
     app.jinja_env.globals["decision_citation"] = citation  # "Quyết định số … ngày … của …"
+    app.jinja_env.globals["e2_recheck_title"] = E2_RECHECK_TITLE  # the home page's list, named by messages too
     app.jinja_env.filters["audit_action_label"] = action_label  # never a raw code on a page
     app.jinja_env.tests["audit_view"] = is_view  # a view/read of personal data, not a change

@@ -86,6 +86,8 @@ def test_an_application_listed_for_a_recheck_is_not_proposed_until_checked_again
             propose()
         assert str(err.value).startswith(f"Chưa đưa được vào danh sách đề nghị: hồ sơ {code} đã được kiểm tra là đủ "
                                          "điều kiện")
+        # it sends the clerk to the home page's list, by the heading that list has there
+        assert "(mục «Hồ sơ cần kiểm tra lại điều kiện E2» ở trang chủ)" in str(err.value)
     assert (between.state, other.state, session.scalar(select(func.count()).select_from(ProposalList))) == (
         "eligible", "eligible", 0)
     applications.check_eligibility(session, between, clerk, on=ON)  # E2 fails now: off the waiting list

@@ -131,11 +131,9 @@ OUTCOME_LABELS: dict[str, str] = {
     "undecided": "Chưa đủ thông tin để kết luận",
 }
 #: The same outcomes in a table's narrow column (the rule-set preview).
-OUTCOME_SHORT_LABELS: dict[str, str] = {
-    "eligible": "Đủ điều kiện",
-    "not_eligible": "Không đủ",
-    "undecided": "Chưa kết luận",
-}
+OUTCOME_SHORT_LABELS: dict[str, str] = {"eligible": "Đủ điều kiện", "not_eligible": "Không đủ", "undecided": "Chưa kết luận"}
+#: The home page's list of checks whose E2 no longer holds (services.recheck), named by messages sending people there.
+E2_RECHECK_TITLE = "Hồ sơ cần kiểm tra lại điều kiện E2"
 #: Status of one rule in a check (rules.RuleResult.status).
 RULE_STATUS_LABELS: dict[str, str] = {
     "passed": "Đạt",

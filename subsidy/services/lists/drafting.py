@@ -14,6 +14,7 @@ from subsidy.db import utcnow
 from subsidy.domain.calendar import today_vn
 from subsidy.domain import tracking
 from subsidy.domain.documents import DEFAULT_ISSUER, document_number
+from subsidy.domain.labels import E2_RECHECK_TITLE
 from subsidy.domain.workflow import State
 from subsidy.models import Application, ProposalList, ProposalListEntry, User
 from subsidy.models.scoping import default_commune_id
@@ -138,7 +139,7 @@ def check_e2_still_holds(session: Session, applications: Sequence[Application]) 
         f"Chưa đưa được vào danh sách đề nghị: hồ sơ {codes} đã được kiểm tra là đủ điều kiện, nhưng theo ngày phân bổ "
         "điện thoại hiện nay thì điều kiện E2 (máy tính bảng, thiết bị học tập trực tuyến chỉ được tính nếu nhận trước "
         "ngày phân bổ) không còn đúng hoặc chưa xác định được. Hãy kiểm tra lại điều kiện "
-        f"{'các hồ sơ này' if len(stale) > 1 else 'hồ sơ này'} trước (mục «Hồ sơ cần kiểm tra lại điều kiện E2» ở "
+        f"{'các hồ sơ này' if len(stale) > 1 else 'hồ sơ này'} trước (mục «{E2_RECHECK_TITLE}» ở "
         "trang chủ), rồi mới đề nghị.")
 
 
