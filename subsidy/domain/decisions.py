@@ -48,6 +48,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from subsidy.domain.calendar import after_today_message
 from subsidy.domain.vn import VnValueError
 
 __all__ = [
@@ -333,15 +334,17 @@ def check_decision_date(day: dt.date | None, *, list_created_on: dt.date, today:
     correction of an approval already recorded on ``recorded_on``, not after that day either (a
     decision is signed before its approval is entered; handovers may already date from then).
 
-    Raises DecisionValueError (Vietnamese, with the dates dd/mm/yyyy) otherwise, or when ``day``
-    is None. Source: domain.md §5 (proposed → approved by the decision).
+    Raises DecisionValueError (Vietnamese, with the dates dd/mm/yyyy; a day after today with the one
+    message of domain.calendar.after_today_message) otherwise, or when ``day`` is None. Source:
+    domain.md §5 (proposed → approved by the decision).
     """
     if day is None:
         raise DecisionValueError("Hãy nhập ngày quyết định (dd/mm/yyyy), ví dụ 10/07/2025.")
-    if day > today:
-        raise DecisionValueError(
-            f"Ngày quyết định không được sau ngày hôm nay: {day:%d/%m/%Y} là ngày chưa tới (hôm nay "
-            f"{today:%d/%m/%Y}). Hãy ghi ngày ký in trên quyết định.")
+    # the dates allowed are said only when they are list day → today (a correction is capped lower)
+    future = after_today_message(day, "Ngày quyết định", today, fix="Hãy ghi ngày ký in trên quyết định.",
+                                 earliest=list_created_on if recorded_on is None else None)
+    if future:
+        raise DecisionValueError(future)
     if day < list_created_on:
         raise DecisionValueError(
             f"Ngày quyết định không được trước ngày lập danh sách ({list_created_on:%d/%m/%Y}): quyết định "

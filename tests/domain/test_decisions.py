@@ -157,8 +157,17 @@ def test_decision_date_bounds():
     made, today = D(2025, 7, 1), D(2025, 7, 20)
     assert check_decision_date(D(2025, 7, 1), list_created_on=made, today=today) == D(2025, 7, 1)
     assert check_decision_date(D(2025, 7, 20), list_created_on=made, today=today) == D(2025, 7, 20)
-    with pytest.raises(DecisionValueError, match=r"không được sau ngày hôm nay: 21/07/2025 .*hôm nay 20/07/2025"):
+    # after today: the one message of every business date (domain.calendar.after_today_message), its
+    # own field named, the dates allowed (list day → today) and how to fix it said
+    with pytest.raises(DecisionValueError) as err:
         check_decision_date(D(2025, 7, 21), list_created_on=made, today=today)
+    assert str(err.value) == ("Ngày quyết định (21/07/2025) không được sau ngày hôm nay (20/07/2025): chỉ ghi được "
+                              "ngày từ ngày 01/07/2025 đến hôm nay (20/07/2025). Hãy ghi ngày ký in trên quyết định.")
+    # a correction is capped by the day the approval was recorded too: no range that would be wrong
+    with pytest.raises(DecisionValueError) as err:
+        check_decision_date(D(2025, 7, 21), list_created_on=made, today=today, recorded_on=D(2025, 7, 15))
+    assert str(err.value) == ("Ngày quyết định (21/07/2025) không được sau ngày hôm nay (20/07/2025). "
+                              "Hãy ghi ngày ký in trên quyết định.")
     with pytest.raises(DecisionValueError, match=r"không được trước ngày lập danh sách \(01/07/2025\)"):
         check_decision_date(D(2025, 6, 30), list_created_on=made, today=today)
     with pytest.raises(DecisionValueError, match=r"sau ngày đã ghi nhận phê duyệt trên hệ thống \(15/07/2025\)"):

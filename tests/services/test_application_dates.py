@@ -96,9 +96,10 @@ def test_household_form_refuses_a_future_prior_device_date(session, clerk):
                                      prior_device_date=day)
     with pytest.raises(hh_svc.InvalidHousehold) as err:
         hh_svc.register_household(session, data(dt.date(2030, 1, 1)), clerk)
-    assert "01/01/2030" in err.value.field_errors["prior_device_date"]
-    assert "không được sau ngày hôm nay" in err.value.field_errors["prior_device_date"]
     today = today_vn()
+    assert err.value.field_errors["prior_device_date"] == (
+        f"Ngày nhận thiết bị (01/01/2030) không được sau ngày hôm nay ({today:%d/%m/%Y}). "
+        "Hãy kiểm tra lại ngày (ngày/tháng/năm).")
     assert hh_svc.register_household(session, data(today), clerk).prior_device_date == today
 
 
@@ -123,3 +124,32 @@ def test_after_today_is_worded_one_way_by_each_check(session, tt14):
     applications.check_not_future(today, "Ngày mua điện thoại", "purchase_date", today)
     applications.check_not_future(None, "Ngày mua điện thoại", "purchase_date", today)
     rulesets.check_programme_date(session, today, "Ngày nhận hồ sơ", "received_on", today)
+
+
+def test_the_other_dates_of_what_happened_say_after_today_the_one_way(session, clerk):
+    """The complaint's received date, a household's prior device (its form and a list's column) and
+    the approving decision's date: the one message of domain.calendar.after_today_message, each
+    naming its own field (the wording written out here, not taken from the code)."""
+    from subsidy.domain.decisions import DecisionValueError, check_decision_date
+    from subsidy.domain.household_list.prior_device import parse_prior_device_date
+    from subsidy.domain.vn import VnValueError
+    from subsidy.services import complaints
+    from subsidy.services.errors import InvalidFields
+
+    today, day = dt.date(2026, 3, 20), dt.date(2026, 3, 21)
+    with pytest.raises(InvalidFields) as received:
+        complaints.record_case(session, complaints.CaseInput(
+            kind="petition", filer="head", channel="in_person", category="other", text="Xin hỏi về máy",
+            received_on=day), clerk, today=today)
+    assert received.value.field_errors["received_on"] == (
+        "Ngày nhận đơn (21/03/2026) không được sau ngày hôm nay (20/03/2026). Hãy kiểm tra lại ngày (ngày/tháng/năm).")
+    with pytest.raises(VnValueError) as column:
+        parse_prior_device_date("21/03/2026", today)
+    assert str(column.value) == ("Ngày nhận thiết bị (21/03/2026) không được sau ngày hôm nay (20/03/2026). "
+                                 "Hãy kiểm tra lại ngày (ngày/tháng/năm).")
+    assert parse_prior_device_date("20/03/2026", today) == today
+    with pytest.raises(DecisionValueError) as decided:
+        check_decision_date(day, list_created_on=dt.date(2026, 3, 2), today=today)
+    assert str(decided.value) == (
+        "Ngày quyết định (21/03/2026) không được sau ngày hôm nay (20/03/2026): chỉ ghi được ngày từ ngày "
+        "02/03/2026 đến hôm nay (20/03/2026). Hãy ghi ngày ký in trên quyết định.")

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from subsidy.domain import vn
+from subsidy.domain.calendar import after_today_message
 from subsidy.domain.household_list.cells import blank, cell_text
 
 #: Folded cell texts meaning "received nothing".
@@ -39,10 +40,12 @@ def parse_prior_device(value: Any) -> str | None:
 
 def parse_prior_device_date(value: Any, today: dt.date) -> dt.date | None:
     """The date a device was received (a date cell or dd/mm/yyyy text); None for an empty cell.
-    Raises vn.VnValueError for an unreadable date or one after ``today``."""
+    Raises vn.VnValueError for an unreadable date or one after ``today`` (the one rule and message
+    of domain.calendar.after_today_message)."""
     if value is None or blank(value):
         return None
     day = vn.parse_date(value)
-    if day > today:
-        raise vn.VnValueError(f"Ngày nhận thiết bị {day:%d/%m/%Y} sau ngày hôm nay: hãy kiểm tra lại.")
+    future = after_today_message(day, "Ngày nhận thiết bị", today)
+    if future:
+        raise vn.VnValueError(future)
     return day

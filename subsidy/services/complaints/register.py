@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
-from subsidy.domain.calendar import local_date, local_midnight, today_vn
+from subsidy.domain.calendar import after_today_message, local_date, local_midnight, today_vn
 from subsidy.domain.complaints import deadlines as dl
 from subsidy.domain.complaints import states as st
 from subsidy.domain.labels import (
@@ -108,8 +108,9 @@ def _validate(session: Session, data: CaseInput, today: dt.date) -> tuple[dict[s
     if data.filer in ("member", "representative") and not (data.filer_name or "").strip():
         errors["filer_name"] = "Ghi họ tên người gửi đơn (thành viên hộ hoặc người đại diện)."
     received = data.received_on or today
-    if received > today:
-        errors["received_on"] = f"Ngày nhận đơn không được sau hôm nay ({today:%d/%m/%Y})."
+    future = after_today_message(received, "Ngày nhận đơn", today)
+    if future:
+        errors["received_on"] = future
     if data.contested_on is not None and data.contested_on > received:
         errors["contested_on"] = "Ngày của quyết định, hành vi bị khiếu nại phải trước hoặc bằng ngày nhận đơn."
     if data.kind == "complaint" and data.filer != "anonymous" and data.contested_on is None:

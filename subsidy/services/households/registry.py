@@ -177,10 +177,9 @@ def _validate(data: HouseholdInput, this_year: int,
     else:
         values["prior_device_detail"] = _clean_text(data.prior_device_detail, 120)
         values["prior_device_date"] = data.prior_device_date
-        today = today_vn()
-        if data.prior_device_date is not None and data.prior_device_date > today:
-            errors["prior_device_date"] = (f"Ngày nhận thiết bị ({data.prior_device_date:%d/%m/%Y}) không được sau ngày "
-                                           f"hôm nay ({today:%d/%m/%Y}). Hãy kiểm tra lại ngày (ngày/tháng/năm).")
+        future = after_today_message(data.prior_device_date, "Ngày nhận thiết bị", today_vn())
+        if future:
+            errors["prior_device_date"] = future
 
     if errors:
         refused = InvalidHousehold(errors)
