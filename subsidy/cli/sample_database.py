@@ -2,7 +2,9 @@
 (``../shared/data/ho-ngheo-2025-phu-tan.xlsx``, or the repository's copy in ``tests/data``) through
 the services the app uses — import, «no prior device» for every household, applications, the
 eligibility check, the allocation, a proposal list submitted and approved, phone handovers and cash
-payments with their receipts (originals), the monthly tally and the annual report — then every document
+payments with their receipts (originals), the monthly tally and the annual report, and the province's
+monthly tally issued by the Sở Khoa học và Công nghệ (as the admin sets it under «Cài đặt», no signer's
+name recorded: a dotted line to write it by hand) — then every document
 kind rendered from that database by the same services and renderers as the pages. The complaint
 documents come from their sample dataclasses (subsidy.documents.complaint_samples).
 
@@ -57,8 +59,10 @@ def build(directory: Path, source: Path) -> dict[str, bytes]:
     """Build the database in ``directory`` (a file ``mau.sqlite3``) from the list ``source`` and return
     {document name: PDF bytes}, the names of subsidy.documents.samples.KINDS."""
     from subsidy.services import (
-        allocations, applications, handovers, intake, lists, prior_devices, receipts, rulesets, tally, users,
+        allocations, applications, handovers, instance_settings, intake, lists, prior_devices, receipts, rulesets,
+        tally, users,
     )
+    from subsidy.services.tally import province
     from subsidy.services import communes
     from subsidy.services.importer import import_households
 
@@ -127,6 +131,14 @@ def build(directory: Path, source: Path) -> dict[str, bytes]:
         year = tally.annual_report(session, 2025, today=REPORT_DAY, now=now)
         for name, report in (("bao-cao-thang", month), ("bao-cao-nam", year)):
             out[name] = tally_pdf.render_pdf(report, issuer, preparer=clerk.full_name, legal_basis=basis)
+        officer = users.create_user(session, "sokhcn", "province_officer", password, None,
+                                    full_name="Phạm Minh Khoa", must_change_password=False)
+        instance_settings.update(session, {instance_settings.PROVINCE_BODY: "Sở Khoa học và Công nghệ tỉnh Đồng Tháp"},
+                                 None)
+        set_commune(session, None)
+        whole = province.province_tally(session, "2025-11", today=REPORT_DAY, now=now)[0]
+        out["bao-cao-tinh"] = tally_pdf.render_pdf(whole, province.province_issuer(session),
+                                                   preparer=officer.full_name, legal_basis=basis)
         session.commit()
     finally:
         session.close()

@@ -1,6 +1,6 @@
 """Sample documents of every kind, built from dataclasses (no database): the phone handover biên
 bản, the cash giấy biên nhận, the intake slip, the proposal list, the approved list, the monthly
-tally and the annual report, each at ordinary lengths or with every text field at the longest the
+tally, the annual report and the province's tally (issued by a Sở, its signer's name not recorded), each at ordinary lengths or with every text field at the longest the
 forms and columns accept. ``flask --app app sample-documents`` writes them so that anyone can look
 at them; the PDF tests render them cheaply.
 
@@ -13,7 +13,9 @@ import datetime as dt
 from collections.abc import Callable
 
 from subsidy.documents import complaint_samples, complaints, intake, lists, receipt, tally
-from subsidy.domain.documents import IntakeSlipData, Issuer, ListDocument, ListRow, Signer
+from subsidy.domain.documents import (
+    IntakeSlipData, Issuer, ListDocument, ListRow, Signer, body_abbreviation, body_signer,
+)
 from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER, ReceiptData
 from subsidy.domain.reports import (
     AnnualReport, Breakdown, Figures, MonthRow, Period, Quota, Row, RuleCount, Tally,
@@ -34,6 +36,14 @@ def issuer(long: bool = False) -> Issuer:
                       signer=Signer(name="Trần Văn Bình"))
     return Issuer(body_upper="UBND TỈNH ĐỒNG THÁP", body="ỦY BAN NHÂN DÂN XÃ " + text(60).upper(),
                   place="Phú Tân", signer=Signer(name=text(120)))
+
+
+def department(long: bool = False) -> Issuer:
+    """The province's issuer when the Sở Khoa học và Công nghệ issues its reports and no signer's name
+    is recorded (services.instance_settings.province_issuer builds the same from the settings)."""
+    body = "SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH " + (text(200).upper() if long else "ĐỒNG THÁP")
+    return Issuer(body_upper="", body=body, place="Đồng Tháp", abbreviation=body_abbreviation(body),
+                  signer=body_signer(body), recipients=("Bộ Khoa học và Công nghệ", "UBND tỉnh"), archive="VT")
 
 
 def receipt_data(kind: str, long: bool = False) -> ReceiptData:
@@ -151,6 +161,7 @@ KINDS: dict[str, Callable[[bool], bytes]] = {
     "danh-sach-phe-duyet": lambda long: lists.render_pdf(list_document("approved", 8 if long else 60, long)),
     "bao-cao-thang": lambda long: tally.render_pdf(tally_report(long), issuer(long), **_report_options(long)),
     "bao-cao-nam": lambda long: tally.render_pdf(annual_report(long), issuer(long), **_report_options(long)),
+    "bao-cao-tinh": lambda long: tally.render_pdf(tally_report(long), department(long), **_report_options(long)),
     "thong-bao-thu-ly-khieu-nai": lambda long: complaints.render_acceptance_notice(
         complaint_samples.acceptance_notice(long)),
     "quyet-dinh-giai-quyet-khieu-nai": lambda long: complaints.render_decision(complaint_samples.decision(long)),

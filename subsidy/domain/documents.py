@@ -23,6 +23,24 @@ DEFAULT_KIND_CODES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: What an issuing body's signature block prints in place of the typed name when the body records no
+#: signer's name: a dotted line to write it by hand. The block carries the authority, the title and
+#: the name (Nghị định 30/2020/NĐ-CP, Phụ lục I, ô 7; domain.md §7); printing nothing there would read
+#: as a block that needs no name.
+NAME_BY_HAND = "." * 30
+
+
+def signer_name_printed(name: str | None) -> str:
+    """The typed name every document prints under its issuing body's signature (receipts, lists,
+    reports, complaint documents): ``name`` (the signer recorded: the commune's,
+    services.communes.issuer_of, or the province's, services.instance_settings.province_issuer),
+    or :data:`NAME_BY_HAND` when it is blank. ``signer_name_printed("Trần Văn Bình")`` → ``"Trần
+    Văn Bình"``; ``signer_name_printed("")`` → ``NAME_BY_HAND`` (30 dots). A receipt decides it when
+    issued and keeps it in its snapshot (a reprint prints the same; receipts issued before keep their
+    "" and print no name); documents without a snapshot decide it when they are printed."""
+    return (name or "").strip() or NAME_BY_HAND
+
+
 @dataclass(frozen=True)
 class Signer:
     """Who signs for the issuing body (Nghị định 30/2020/NĐ-CP, Phụ lục I, "quyền hạn, chức vụ, họ tên
@@ -30,7 +48,8 @@ class Signer:
 
     ``authority``: "TM. ỦY BAN NHÂN DÂN" (thay mặt the collective body) or "" when the holder signs in
     their own right; ``deputy``: "KT. CHỦ TỊCH" when a vice-chairman signs for the chairman (ký thay),
-    "" otherwise; ``title``: "PHÓ CHỦ TỊCH"; ``name``: the full name, "" leaves a line to sign over.
+    "" otherwise; ``title``: "PHÓ CHỦ TỊCH"; ``name``: the full name, "" when none is recorded (the
+    documents print :data:`NAME_BY_HAND` in its place, :attr:`printed_name`).
     """
 
     authority: str = "TM. ỦY BAN NHÂN DÂN"
@@ -43,6 +62,11 @@ class Signer:
         """The capitals above the signature, one a line: ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH",
         "PHÓ CHỦ TỊCH"); empty parts left out."""
         return tuple(x.strip() for x in (self.authority, self.deputy, self.title) if x and x.strip())
+
+    @property
+    def printed_name(self) -> str:
+        """The typed name as printed under the signature: :func:`signer_name_printed` of ``name``."""
+        return signer_name_printed(self.name)
 
     @property
     def role(self) -> str:
@@ -115,6 +139,42 @@ class Issuer:
                    recipients=tuple(recipients) if recipients is not None else d.recipients,
                    archive=config.get("DOC_ARCHIVE") or d.archive,
                    kind_codes=parse_kind_codes(config.get("DOC_KIND_CODES") or ""))
+
+
+#: The signer of a department of the province (Sở): the director signs in their own right, a deputy
+#: director for him ("KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC"); a Sở is not a collective body, so no "TM."
+#: line (Nghị định 30/2020/NĐ-CP, Phụ lục I, ô 7).
+DEPARTMENT_SIGNER = Signer(authority="", deputy="KT. GIÁM ĐỐC", title="PHÓ GIÁM ĐỐC")
+#: The words after which a body's name names its province or city ("… TỈNH ĐỒNG THÁP").
+_PLACE_WORDS = ("TỈNH", "THÀNH PHỐ", "TP.")
+
+
+def _is_department(body: str) -> bool:
+    return unicodedata.normalize("NFC", body).strip().upper().startswith("SỞ ")
+
+
+def body_signer(body: str) -> Signer:
+    """Who usually signs for the issuing body ``body`` (upper or mixed case), when nothing else is
+    recorded: a Sở ("SỞ KHOA HỌC VÀ CÔNG NGHỆ …") :data:`DEPARTMENT_SIGNER` ("KT. GIÁM ĐỐC" / "PHÓ
+    GIÁM ĐỐC"); anything else, an Ủy ban nhân dân, ``Signer()`` ("TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ
+    TỊCH" / "PHÓ CHỦ TỊCH"). No name: that is data (Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
+    return DEPARTMENT_SIGNER if _is_department(body) else Signer()
+
+
+def body_abbreviation(body: str) -> str:
+    """The body's part of a ký hiệu, when none is recorded: a Sở, the initials of its name before
+    the province, "VÀ" left out, tone marks dropped ("SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH ĐỒNG THÁP" →
+    "SKHCN", "Sở Giáo dục và Đào tạo" → "SGDĐT"); anything else "UBND" (an Ủy ban nhân dân, as
+    Nghị định 30/2020/NĐ-CP, Phụ lục III abbreviates it)."""
+    if not _is_department(body):
+        return DEFAULT_ISSUER.abbreviation
+    words = unicodedata.normalize("NFC", body).upper().split()
+    for i, word in enumerate(words[1:], start=1):
+        if word in _PLACE_WORDS or " ".join(words[i:i + 2]) in _PLACE_WORDS:
+            words = words[:i]
+            break
+    initials = (unicodedata.normalize("NFD", w)[0] for w in words if w != "VÀ")
+    return "".join(initials)
 
 
 def parse_kind_codes(text: str) -> tuple[tuple[str, str], ...]:

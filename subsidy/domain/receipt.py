@@ -13,20 +13,6 @@ from typing import Any
 KIND_HANDOVER = "handover"
 #: ``ReceiptData.kind`` of a giấy biên nhận (cash support paid).
 KIND_CASH = "cash"
-#: What the commune's signature block prints in place of the typed name when the commune records no
-#: signer's name: a dotted line to write it by hand. The block carries the authority, the title and
-#: the name (Nghị định 30/2020/NĐ-CP, Phụ lục I; domain.md §7); printing nothing there would read
-#: as a block that needs no name.
-NAME_BY_HAND = "." * 30
-
-
-def signer_name_printed(name: str | None) -> str:
-    """The typed name a new receipt prints under the commune's signature: ``name`` (the commune's
-    signer, services.communes.issuer_of), or :data:`NAME_BY_HAND` when it is blank.
-    ``signer_name_printed("Trần Văn Bình")`` → ``"Trần Văn Bình"``; ``signer_name_printed("")`` →
-    ``NAME_BY_HAND`` (30 dots). Decided when the receipt is issued and stored in its snapshot, so a reprint
-    prints the same (receipts issued before keep their "" and print no name)."""
-    return (name or "").strip() or NAME_BY_HAND
 
 
 @dataclass
@@ -74,7 +60,8 @@ class ReceiptData:
     amount_words: str = ""  # "Năm trăm nghìn đồng"
     purchase_date: str = ""  # dd/mm/yyyy
     # who signs for the commune (Signer.role, "\n" between lines) and the typed name as printed: the
-    # commune's signer, or NAME_BY_HAND when it records none (signer_name_printed); the defaults are
+    # commune's signer, or NAME_BY_HAND when it records none (domain.documents.signer_name_printed,
+    # decided when the receipt is issued and kept in its snapshot); the defaults are
     # what receipts issued before these fields printed ("": nothing under the space to sign)
     signer_role: str = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
     signer_name: str = ""

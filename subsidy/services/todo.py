@@ -3,8 +3,10 @@
 Counts only, each with the queue that shows the cases: applications to check (received), eligible
 households waiting while places are free (to propose), lists waiting for the approver, approved
 households not yet given their phone or cash, complaints and petitions overdue or due soon (their
-legal time limits, services.complaints), and for the dashboard the applications in every
-state (the tiles add up to the total, not eligible, withdrawn and refused included).
+legal time limits, services.complaints), for the admin the communes and the province whose
+documents print a dotted line for want of a signer's name (domain.documents.signer_name_printed),
+and for the dashboard the applications in every state (the tiles add up to the total, not
+eligible, withdrawn and refused included).
 """
 from __future__ import annotations
 
@@ -14,8 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from subsidy.domain.workflow import STATES, State
-from subsidy.models import Application, Household, ProposalList
-from subsidy.services import allocations, complaints
+from subsidy.models import Application, Commune, Household, ProposalList
+from subsidy.services import allocations, complaints, instance_settings
+
+#: Up to this many communes without a signer's name get a line each; more, one line for all.
+UNNAMED_COMMUNES_LISTED = 5
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,35 @@ def _lists_with_entries(session: Session, status: str) -> list[ProposalList]:
                                    .exists()).order_by(ProposalList.id)))
 
 
+def unnamed_signer_communes(session: Session) -> list[Commune]:
+    """Active communes that record no signer's name (blank or spaces), by name: their receipts, lists
+    and reports print a dotted line to write the name by hand (domain.md §7)."""
+    return list(session.scalars(
+        select(Commune).where(Commune.active.is_(True), func.trim(func.coalesce(Commune.signer_name, "")) == "")
+        .order_by(Commune.name, Commune.id)))
+
+
+def signer_tasks(session: Session) -> list[Task]:
+    """The admin's lines about signers' names not recorded: each active commune with none (up to
+    :data:`UNNAMED_COMMUNES_LISTED`, linking to the commune's page where it is set; more, one line
+    linking to the communes), and the province's reports when the settings record none (linking to
+    «Cài đặt»)."""
+    out: list[Task] = []
+    unnamed = unnamed_signer_communes(session)
+    hint = "văn bản đang in dòng chấm để ghi tay họ tên"
+    if len(unnamed) > UNNAMED_COMMUNES_LISTED:
+        out.append(Task("commune_signer", len(unnamed), f"{len(unnamed)} xã chưa ghi họ tên người ký: {hint}",
+                        "communes.index"))
+    else:
+        out += [Task("commune_signer", 1, f"{c.name.strip()[:1].upper()}{c.name.strip()[1:]} chưa ghi họ tên người ký: "
+                     f"{hint}", "communes.show", {"commune_id": c.id}) for c in unnamed]
+    if not instance_settings.get(session, instance_settings.PROVINCE_SIGNER_NAME).strip():
+        out.append(Task("province_signer", 1, f"Báo cáo của tỉnh chưa ghi họ tên người ký: {hint}", "settings.edit"))
+    return out
+
+
 def tasks_for(session: Session, role: str, board: Dashboard | None = None, user_id: int | None = None) -> list[Task]:
-    """The to-do list of ``role`` ("clerk", "approver"; others get []), in the order of the work.
+    """The to-do list of ``role`` ("clerk", "approver", "admin"; others get []), in the order of the work.
     Lines with nothing to do are left out. ``user_id``: the staff account reading; a denunciation
     naming it is not counted (Luật Tố cáo 2018, Điều 47–48, as the register's list hides it)."""
     board = board or dashboard(session)
@@ -99,4 +131,6 @@ def tasks_for(session: Session, role: str, board: Dashboard | None = None, user_
         if due.due_soon:
             out.append(Task("complaints_due_soon", due.due_soon, f"{due.due_soon} đơn khiếu nại, kiến nghị, tố cáo sắp đến "
                             "hạn xử lý", "complaints.index", {"han": "due_soon"}))
+    if role == "admin":
+        out += signer_tasks(session)
     return out

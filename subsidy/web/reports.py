@@ -127,9 +127,11 @@ def tally():
 
 
 def _drill_down() -> list[tuple[str, str]]:
-    """(code, name) of the communes a province report drills down to; [] for commune staff and on
-    an instance of one commune."""
-    if commune_scope.current_commune() is not None:
+    """(code, name) of the communes a province report drills down to, whenever the account gets the
+    province's report (province_svc.report_commune: the province's roles on any instance, the admin
+    over several communes) and there is at least one; [] for everyone else (their own commune's)."""
+    role = getattr(current_user, "role", None)
+    if province_svc.report_commune(role, commune_scope.current_commune()) is not None:
         return []
     return [(c.code, c.name) for c in communes_svc.list_communes(db_session())]
 

@@ -15,7 +15,7 @@ def test_writes_every_kind_as_a_readable_pdf(app, tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(["bien-ban-ban-giao.pdf", "giay-bien-nhan.pdf", "phieu-tiep-nhan.pdf",
                             "danh-sach-de-nghi.pdf", "danh-sach-phe-duyet.pdf", "bao-cao-thang.pdf",
-                            "bao-cao-nam.pdf", "thong-bao-thu-ly-khieu-nai.pdf",
+                            "bao-cao-nam.pdf", "bao-cao-tinh.pdf", "thong-bao-thu-ly-khieu-nai.pdf",
                             "quyet-dinh-giai-quyet-khieu-nai.pdf"])
     pages = {p.name: len(PdfReader(io.BytesIO(p.read_bytes())).pages) for p in out.iterdir()}
     assert pages["bien-ban-ban-giao.pdf"] == pages["giay-bien-nhan.pdf"] == pages["phieu-tiep-nhan.pdf"] == 1

@@ -12,7 +12,7 @@ import unicodedata
 
 from pypdf import PdfReader
 
-from subsidy.domain.receipt import signer_name_printed
+from subsidy.domain.documents import signer_name_printed
 from subsidy.models.scoping import set_commune
 from subsidy.services import communes, handovers, receipts
 from tests import factories

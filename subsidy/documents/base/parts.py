@@ -205,8 +205,9 @@ class _RelativeRule(_CentredRule):
 def signer_block(signer: Signer, hint: str = "(Ký, ghi rõ họ tên, đóng dấu)") -> tuple[str, str, str]:
     """The issuing body's signature block for :func:`signature_blocks`: its authority, title and
     typed name (Nghị định 30/2020/NĐ-CP, Phụ lục I, ô 7) — ``("TM. ỦY BAN NHÂN DÂN\\nKT. CHỦ
-    TỊCH\\nPHÓ CHỦ TỊCH", hint, "Nguyễn Văn A")``; a signer with no name leaves the line blank."""
-    return (signer.role, hint, signer.name)
+    TỊCH\\nPHÓ CHỦ TỊCH", hint, "Nguyễn Văn A")``; a signer with no name recorded prints a dotted line
+    to write it by hand (domain.documents.signer_name_printed, the rule of every document)."""
+    return (signer.role, hint, signer.printed_name)
 
 
 def recipients_block(lines: Sequence[str]) -> list[Flowable]:

@@ -7,7 +7,7 @@ import datetime as dt
 
 from subsidy.domain import decisions, vn
 from subsidy.domain.labels import CATEGORY_LABELS
-from subsidy.domain.receipt import ReceiptData, signer_name_printed
+from subsidy.domain.receipt import ReceiptData
 from subsidy.models import Application, Household, RuleSet, User
 from subsidy.services import receipts, rulesets
 
@@ -32,7 +32,7 @@ def receipt_data(kind: str, app: Application, household: Household, day: dt.date
     numbered (receipts.issue numbers it): issuer and place from ``settings``, the household, the
     recipient, the staff member (``actor``'s full name; blank when none is on file), the commune's
     signer (``settings.signer``: its role, and its typed name or a dotted line to write it by hand,
-    domain.receipt.signer_name_printed), the legal basis (``rule_set``'s, or Thông tư
+    domain.documents.signer_name_printed), the legal basis (``rule_set``'s, or Thông tư
     14/2022's) and the approving decision. Source: domain.md §7."""
     # The giver's typed name is the staff member's full name, never the login name: with no full name
     # on file the line stays blank to be written by hand.
@@ -46,5 +46,5 @@ def receipt_data(kind: str, app: Application, household: Household, day: dt.date
         address=household.address or "", category=CATEGORY_LABELS.get(household.category or "", ""),
         recipient_name=recipient_name, recipient_citizen_id=recipient_citizen_id, staff_name=staff,
         legal_basis=_legal_basis(rule_set), decision=_decision_text(app),
-        signer_role=settings.signer.role, signer_name=signer_name_printed(settings.signer.name),
+        signer_role=settings.signer.role, signer_name=settings.signer.printed_name,
     )
