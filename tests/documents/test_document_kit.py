@@ -53,9 +53,10 @@ def test_header_blocks_have_the_decree_sizes_and_faces(rendered, kind):
     first = runs(rendered[kind])[0]
     assert find(first, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")[3:] == ("LiberationSerif-Bold", 12)  # 12–13 bold caps
     assert find(first, "Độc lập - Tự do - Hạnh phúc")[3:] == ("LiberationSerif-Bold", 13)  # 13–14 bold
-    body = [r for r in first if r[0].strip() in ("ỦY BAN NHÂN DÂN", "XÃ PHÚ TÂN", "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN")]
+    body = [r for r in first if r[0].strip() in ("ỦY BAN NHÂN DÂN", "XÃ PHÚ TÂN", "ỦY BAN NHÂN DÂN XÃ PHÚ TÂN",
+                                                  "SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH ĐỒNG THÁP")]
     assert body and all(r[3:] == ("LiberationSerif-Bold", 13) for r in body)  # issuing body 12–13 bold caps
-    place_date = [r for r in first if r[0].startswith("Phú Tân, ngày")]
+    place_date = [r for r in first if r[0].startswith(("Phú Tân, ngày", "Đồng Tháp, ngày"))]
     if kind != "danh-sach-phe-duyet":  # an attachment carries its decision's date, not its own
         assert place_date and place_date[0][3:] == ("LiberationSerif-Italic", 13)  # 13–14 italic
     numbers = [r for r in first if r[0].startswith("Số:")]
@@ -78,6 +79,18 @@ def test_noi_nhan_bold_italic_12_with_entries_11(rendered, kind):
     assert all(abs(r[1] - heading[1]) < 0.5 for r in entries)  # bottom left, under the heading
     signer = [r for r in last if r[0].strip() == "Trần Văn Bình"][-1]  # (the list has a household of that name)
     assert signer[3:] == ("LiberationSerif-Bold", 13) and signer[2] <= heading[2]  # the typed name
+
+
+def test_a_signer_with_no_name_recorded_gets_a_dotted_line_where_the_name_goes(rendered):
+    """The province's report issued by a Sở that records no signer's name: its role lines, the hint,
+    then a dotted line drawn as the typed name is (bold 13) to write the name by hand."""
+    last = runs(rendered["bao-cao-tinh"])[-1]
+    title = find(last, "PHÓ GIÁM ĐỐC")
+    assert find(last, "KT. GIÁM ĐỐC")[2] > title[2]
+    dots = find(last, "." * 30)
+    assert dots[3:] == ("LiberationSerif-Bold", 13) and dots[2] < title[2] and abs(dots[1] - title[1]) < 40 * MM
+    numbers = [r[0].strip() for r in runs(rendered["bao-cao-tinh"])[0] if r[0].startswith("Số:")]
+    assert numbers and numbers[0].endswith("/BC-SKHCN")  # the Sở's abbreviation in the ký hiệu
 
 
 @pytest.mark.parametrize("kind", list(kinds.KINDS))
