@@ -105,8 +105,13 @@ def _page_cache(session: Session) -> Iterator[None]:
     conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_PAGE_CACHE_KIB}")
     try:
         yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+    except BaseException:
+        try:  # the import's own error is what the caller must see, not a failed restore
+            conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+        except Exception:
+            pass
+        raise
+    conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def _write_households(session: Session, plan: ImportPlan, actor: User | None, now: Any, stamp: Any, note: str,
@@ -119,8 +124,12 @@ def _write_households(session: Session, plan: ImportPlan, actor: User | None, no
         extra = (created_by["created_by_id"], created_by["commune_id"])
         # The new rows' ids: the commune's rows above the highest id before the chunk, by code
         # (unique in the commune); a range of the primary key, not a list of a thousand codes.
+        # A new id is always above on SQLite (the next rowid); on PostgreSQL a sequence set below a
+        # row written with its own id could give one below it: those codes are then looked up.
         select_ids = select(_TABLE.c.code, _TABLE.c.id).where(_TABLE.c.commune_id == plan.commune_id,
                                                               _TABLE.c.id > bindparam("above"))
+        select_codes = select(_TABLE.c.code, _TABLE.c.id).where(
+            _TABLE.c.commune_id == plan.commune_id, _TABLE.c.code.in_(bindparam("codes", expanding=True)))
         highest = select(func.coalesce(func.max(_TABLE.c.id), 0))
         # A chunk at a time: its rows' values, the INSERT, their new ids, their audit entries;
         # nothing of a chunk outlives it but its ids (the search index takes them all at once).
@@ -134,6 +143,9 @@ def _write_households(session: Session, plan: ImportPlan, actor: User | None, no
             above = session.execute(highest).scalar_one()
             inserter([row + extra for row in rows])
             ids = dict(session.execute(select_ids, {"above": above}).all())
+            unseen = [row[_CODE_AT] for row in rows if row[_CODE_AT] not in ids]
+            if unseen:
+                ids.update(session.execute(select_codes, {"codes": unseen}).all())
             for (out, _rec, _people), row in zip(chunk, rows):
                 out.household_id = ids[row[_CODE_AT]]
                 new_ids.append(out.household_id)
