@@ -372,11 +372,26 @@ def rank(items: Iterable[T], key_of=None) -> list[T]:
     return sorted(items, key=lambda t: rank_key(*key_of(t)))
 
 
+def outcome_summary(outcome: str, failed: Iterable[str], missing: Iterable[str]) -> str:
+    """The one Vietnamese sentence that goes with an outcome (the application page's box, the flash
+    after a check, the audit note), so that it never contradicts the outcome label: ``undecided`` →
+    "Chưa kết luận được. Cần bổ sung: …."; ``not_eligible`` with facts still missing → the failed
+    rules decide and the missing facts are named as not changing that (domain.md §2: a definite
+    failure decides; what cannot be decided is still named, never passed over); otherwise "".
+    ``failed``: rule ids ("E2"); ``missing``: the rules' ``missing`` wordings, in rule order."""
+    failed, missing = list(failed), list(missing)
+    if outcome == UNDECIDED:
+        return "Chưa kết luận được. " + (f"Cần bổ sung: {'; '.join(missing)}." if missing
+                                          else "Có điều kiện chưa xác định được.")
+    if outcome == NOT_ELIGIBLE and missing:
+        return (f"Không đủ điều kiện vì không đạt {', '.join(failed)}. Còn thiếu {'; '.join(missing)}, "
+                "nhưng bổ sung cũng không thay đổi kết luận này.")
+    return ""
+
+
 def missing_summary(decision: Decision) -> str:
-    """One Vietnamese sentence naming what is missing, e.g. for a flash message; "" when nothing."""
-    if not decision.missing:
-        return ""
-    return "Cần bổ sung: " + "; ".join(decision.missing) + "."
+    """:func:`outcome_summary` of ``decision``; "" when nothing is missing."""
+    return outcome_summary(decision.outcome, decision.failed, decision.missing)
 
 
 def tier_label(spec: RuleSetSpec, tier: int | None) -> str:

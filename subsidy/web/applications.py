@@ -21,6 +21,7 @@ from subsidy.domain.list_views import ListFilters
 from subsidy.domain.labels import (APPLICATION_FIELD_LABELS, OUTCOME_LABELS, RECEIPT_KIND_LABELS,
                                    RULE_STATUS_LABELS, SUPPORT_FORM_LABELS)
 from subsidy.domain.scope import sees_personal_data
+from subsidy.domain.rules import outcome_summary
 from subsidy.domain.workflow import STATES, WorkflowError
 from subsidy.models import Application
 from subsidy.request_scope import db_session, roles_required
@@ -304,9 +305,8 @@ def check(application_id: int):
     else:
         session.commit()
         msg = f"Kết quả kiểm tra: {OUTCOME_LABELS[decision.outcome]}."
-        missing = decision.facts.get("missing") or []
-        if missing:
-            msg += " Cần bổ sung: " + "; ".join(missing) + "."
+        if summary := outcome_summary(decision.outcome, decision.failed_rules or (), decision.facts.get("missing") or ()):
+            msg += " " + summary
         flash(msg, "success" if decision.outcome == "eligible" else "warning")
     return redirect(url_for("applications.show", application_id=app.id))
 

@@ -80,6 +80,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = lambda r: ROLE_LABELS.get(getattr(r, "value", r), getattr(r, "value", r))
     app.jinja_env.filters["support_form_label"] = (
         lambda f: SUPPORT_FORM_LABELS[f].choice if f in SUPPORT_FORM_LABELS else (f or ""))
+    from subsidy.domain.rules import outcome_summary
+
+    # A stored eligibility check's sentence (the box under its outcome, the history's line): the
+    # same words as the flash after the check, from the outcome, never from "missing" alone.
+    app.jinja_env.globals["decision_summary"] = lambda d: outcome_summary(
+        d.outcome, d.failed_rules or (), (d.facts or {}).get("missing") or ())
     app.jinja_env.globals["decision_citation"] = citation  # "Quyết định số … ngày … của …"
     app.jinja_env.globals["e2_recheck_title"] = E2_RECHECK_TITLE  # the home page's list, named by messages too
     app.jinja_env.filters["audit_action_label"] = action_label  # never a raw code on a page

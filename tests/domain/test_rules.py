@@ -377,3 +377,18 @@ def test_tracking_generate_skips_taken_codes_and_personal_data():
     assert code not in taken and len(seen) == 3
     with pytest.raises(RuntimeError):
         tracking.generate(is_taken=lambda c: True, attempts=3)
+
+
+def test_the_summary_follows_the_outcome():
+    """One sentence per outcome (rules.outcome_summary): undecided names what to record; a failure
+    with a fact still missing stays «Không đủ điều kiện» and says the missing fact would not change it."""
+    undecided = decide(replace(GOOD, category=None), TT14)
+    assert rules.missing_summary(undecided) == (
+        f"Chưa kết luận được. Cần bổ sung: phân loại hộ nghèo/cận nghèo năm {GOOD.check_date.year}.")
+    failed = decide(replace(GOOD, category=None, live_handovers=1), TT14)
+    assert failed.outcome == "not_eligible"
+    assert rules.missing_summary(failed) == (
+        f"Không đủ điều kiện vì không đạt E4. Còn thiếu phân loại hộ nghèo/cận nghèo năm {GOOD.check_date.year}, "
+        "nhưng bổ sung cũng không thay đổi kết luận này.")
+    assert rules.missing_summary(decide(replace(GOOD, live_handovers=1), TT14)) == ""
+    assert rules.missing_summary(decide(GOOD, TT14)) == ""

@@ -227,6 +227,28 @@ def test_undecided_then_record_prior_device_and_recheck(app, data):
     assert r.data.count("Chưa đủ thông tin để kết luận".encode()) >= 1  # the old decision stays visible
 
 
+def test_a_failed_rule_and_an_unknown_one_read_as_not_eligible_everywhere(app, data):
+    """domain.md §2: a definite failure decides even while another rule cannot; the page's label,
+    its box, the history line and the flash all say «Không đủ điều kiện», never «Chưa kết luận»."""
+    s = sessionmaker(app)()
+    h = factories.household(s, code="W9", head_name="Trần Văn Lộc", category=None, list_year=THIS_YEAR,
+                            prior_device="vtci_tablet", prior_device_date=dt.date(2022, 3, 4))
+    s.commit()
+    hid = h.id
+    s.close()
+    aid = make_application(app, hid)
+    c = client_as(app, "clerk")
+    page = c.get(f"/ho-so/{aid}").data.decode()
+    assert "Kết quả kiểm tra điều kiện: Không đủ điều kiện" in page
+    assert "Chưa kết luận được" not in page
+    box = (f"Không đủ điều kiện vì không đạt E2. Còn thiếu phân loại hộ nghèo/cận nghèo năm {THIS_YEAR}, "
+           "nhưng bổ sung cũng không thay đổi kết luận này.")
+    assert page.count(box) == 2  # the latest check's box and its line in the history
+    r = c.post(f"/ho-so/{aid}/kiem-tra", data={}, follow_redirects=True)
+    assert ("Kết quả kiểm tra: Không đủ điều kiện. " + box).encode() in r.data
+    assert "Chưa kết luận được".encode() not in r.data
+
+
 def test_withdraw_needs_a_reason_and_refuse_is_for_approvers(app, data):
     aid = make_application(app, data["households"][0])
     c = client_as(app, "clerk")
