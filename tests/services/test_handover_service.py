@@ -145,7 +145,8 @@ MSG_SUBSCRIBER = ("Số thuê bao: Số điện thoại «12345» có 5 chữ s�
                   "Hãy kiểm tra lại với người dân.")
 MSG_CCCD = ("Số CCCD «0821399» có 7 chữ số, nhưng số CCCD phải có đúng 12 chữ số (hoặc 9 chữ số nếu là số "
             "CMND cũ). Hãy kiểm tra lại trên thẻ căn cước và nhập đủ 12 chữ số.")
-MSG_BEFORE_APPROVAL = "Ngày bàn giao (01/01/2020) không được trước ngày hồ sơ được phê duyệt (02/03/2026)."
+MSG_BEFORE_APPROVAL = ("Ngày bàn giao (01/01/2020) không được trước ngày hồ sơ được phê duyệt (02/03/2026): chỉ ghi "
+                       "được ngày từ ngày 02/03/2026 đến hôm nay (20/03/2026). Hãy kiểm tra lại ngày (ngày/tháng/năm).")
 
 
 def _saved(session) -> tuple[int, int, int, int]:
@@ -415,18 +416,21 @@ def test_every_wrong_cash_field_is_reported_at_once(session, people):
     assert res.receipt.display_number == "01/BN-UBND"
 
 
-def test_cash_without_rule_set_on_the_payment_date_is_an_error_of_that_date(session, people, tt14):
-    """Rule sets loaded, none in force on the typed payment date: a message on ``paid_on`` with
-    the other wrong fields (the E5 cut-off of today's rule set still checked)."""
+def test_cash_paid_before_the_programme_is_an_error_of_that_date(session, people, tt14):
+    """A payment date before the first rule set took effect (here after an approval imported from
+    before it) is wrong under ``paid_on``, with the dates allowed; the purchase date is not compared
+    with it (a wrong payment date is not the purchase date's fault); the E5 cut-off of today's rule
+    set is still checked."""
     clerk, _, _ = people
     app = factories.approved(session, form="cash", approved_at=dt.datetime(2022, 1, 3, 9, tzinfo=dt.timezone.utc))
     with pytest.raises(InvalidFields) as exc:
         H.record_cash_payment(session, app.id, cash_input(paid_on=dt.date(2022, 6, 1), recipient_citizen_id="0821399"),
                               clerk, today=TODAY)
-    assert list(exc.value.field_errors) == ["paid_on", "purchase_date", "recipient_citizen_id"]
-    assert exc.value.field_errors["paid_on"].startswith("Chưa có bộ quy tắc nào có hiệu lực ngày 01/06/2022.")
-    assert exc.value.field_errors["purchase_date"] == (
-        "Ngày mua máy 15/01/2023 không được sau ngày chi tiền 01/06/2022.")
+    assert exc.value.field_errors == {
+        "paid_on": ("Ngày chi tiền (01/06/2022) trước ngày Thông tư 14/2022/TT-BTTTT có hiệu lực (12/12/2022): chỉ ghi "
+                    "được ngày từ ngày 12/12/2022 đến hôm nay (20/03/2026). Hãy kiểm tra lại ngày (ngày/tháng/năm)."),
+        "recipient_citizen_id": MSG_CCCD,
+    }
     errors = H.cash_field_errors(session, app.id, cash_input(paid_on=None, purchase_date=dt.date(2022, 12, 1)),
                                  today=TODAY)
     assert errors == {"paid_on": "Hãy nhập ngày chi tiền theo dạng ngày/tháng/năm.",
@@ -674,3 +678,20 @@ def test_a_shared_sim_is_a_warning_confirmed_not_a_refusal(session, people):
                                    today=TODAY)["confirm_subscriber"] == str(err.value)
     res = record(session, a2, clerk, IMEI_B, subscriber_number="0912345678", confirm_subscriber=True)
     assert res.handover.subscriber_number == "0912345678"
+
+
+def test_a_payment_date_out_of_range_is_told_under_it_not_under_the_purchase_date(session, people):
+    """paid_on 01/01/1900 with a phone bought 03/03/2026: the message is under paid_on (before the
+    approval of 02/03/2026, with the dates allowed); the purchase date, right, has none — not
+    «Ngày mua máy … không được sau ngày chi tiền 01/01/1900»."""
+    clerk, _, _ = people
+    app = factories.approved(session, form="cash")
+    errors = H.cash_field_errors(session, app.id, cash_input(paid_on=dt.date(1900, 1, 1),
+                                                             purchase_date=dt.date(2026, 3, 3)), today=TODAY)
+    assert errors == {"paid_on": ("Ngày chi tiền (01/01/1900) không được trước ngày hồ sơ được phê duyệt (02/03/2026): "
+                                  "chỉ ghi được ngày từ ngày 02/03/2026 đến hôm nay (20/03/2026). Hãy kiểm tra lại "
+                                  "ngày (ngày/tháng/năm).")}
+    # Still a real mistake of the purchase date against a right payment date.
+    late = H.cash_field_errors(session, app.id, cash_input(paid_on=dt.date(2026, 3, 12),
+                                                           purchase_date=dt.date(2026, 3, 13)), today=TODAY)
+    assert late == {"purchase_date": "Ngày mua máy 13/03/2026 không được sau ngày chi tiền 12/03/2026."}

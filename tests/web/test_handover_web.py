@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from subsidy.domain import tracking
+from subsidy.domain.calendar import today_vn
 from subsidy.models import Application, AuditEntry, CashPayment, Handover, HandoverImei, Receipt, ReceiptCounter
 from tests import factories
 from tests.conftest import csrf_token_from, login
@@ -189,7 +190,8 @@ TESTER_MESSAGES = {
                           "số. Hãy kiểm tra lại với người dân."),
     "recipient_citizen_id": ("Số CCCD «0821399» có 7 chữ số, nhưng số CCCD phải có đúng 12 chữ số (hoặc 9 chữ số "
                              "nếu là số CMND cũ). Hãy kiểm tra lại trên thẻ căn cước và nhập đủ 12 chữ số."),
-    "handed_on": "Ngày bàn giao (01/01/2020) không được trước ngày hồ sơ được phê duyệt (02/03/2026).",
+    "handed_on": ("Ngày bàn giao (01/01/2020) không được trước ngày hồ sơ được phê duyệt (02/03/2026): chỉ ghi được "
+                  f"ngày từ ngày 02/03/2026 đến hôm nay ({today_vn():%d/%m/%Y}). Hãy kiểm tra lại ngày (ngày/tháng/năm)."),
 }
 
 
@@ -256,7 +258,9 @@ def test_cash_form_shows_every_error_in_one_response(app, client, login_as):
     assert resp.status_code == 422
     page = FormPage(text(resp))
     assert page.errors == {
-        "paid_on": ["Ngày chi tiền (01/01/2020) không được trước ngày hồ sơ được phê duyệt (02/03/2026)."],
+        "paid_on": ["Ngày chi tiền (01/01/2020) không được trước ngày hồ sơ được phê duyệt (02/03/2026): chỉ ghi "
+                    f"được ngày từ ngày 02/03/2026 đến hôm nay ({today_vn():%d/%m/%Y}). Hãy kiểm tra lại ngày "
+                    "(ngày/tháng/năm)."],
         "purchase_date": ["Ngày mua máy 11/12/2022 trước ngày 12/12/2022: chỉ hỗ trợ bằng tiền cho hộ tự mua điện "
                           "thoại từ ngày này trở đi (điều kiện E5, Thông tư 14/2022/TT-BTTTT)."],
         "recipient_citizen_id": [TESTER_MESSAGES["recipient_citizen_id"]],

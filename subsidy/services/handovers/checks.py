@@ -10,10 +10,11 @@ from typing import Sequence
 from sqlalchemy.orm import Session
 
 from subsidy.domain import tracking, vn
-from subsidy.domain.calendar import after_today_message, today_vn
+from subsidy.domain.calendar import CHECK_THE_DATE, after_today_message, allowed_days, today_vn
 from subsidy.domain.labels import STATE_LABELS
 from subsidy.domain.workflow import State, WorkflowError, check_move
 from subsidy.models import Application, Household, RuleSet, User
+from subsidy.services import rulesets
 from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
 from subsidy.services.households.people import id_owners, members_of
 from subsidy.services.handovers.imeis import subscriber_warning, taken_imei_errors
@@ -56,18 +57,29 @@ def check_state(app: Application, target: State, form: str, actor: User | None) 
 
 def _date_error(session: Session, app: Application, day: dt.date | None, what: str,
                 today: dt.date) -> str | None:
-    """The message for a handover/payment date ``day`` (None: missing or unreadable) that is in
-    the future or before the application's approval (Asia/Ho_Chi_Minh dates); None if it is right."""
+    """The message for a handover/payment date ``day`` (None: missing or unreadable) that is out of
+    range, each naming the date typed and the dates allowed (Asia/Ho_Chi_Minh dates): after today;
+    before the application's approval; before the programme started (the first rule set in force,
+    rulesets.earliest; DEFAULT_CASH_CUTOFF, the day Thông tư 14/2022/TT-BTTTT came into force, when
+    none is stored), also for an application whose approval day is not known or earlier (imported
+    history). None if it is right."""
     if not isinstance(day, dt.date):
         return f"Hãy nhập {what} theo dạng ngày/tháng/năm."
     approved = approval_date(session, app)
-    future = after_today_message(day, what, today, earliest=approved)
+    first = rulesets.earliest(session)
+    start = first.effective_from if first is not None else DEFAULT_CASH_CUTOFF
+    earliest = max(approved, start) if approved is not None else start
+    future = after_today_message(day, what, today, earliest=earliest)
     if future is not None:
         return future
-    if approved is not None and day < approved:
+    if day >= earliest:
+        return None
+    allowed = f"chỉ ghi được ngày {allowed_days(earliest, today)}. {CHECK_THE_DATE}"
+    if approved is not None and approved >= start:
         return (f"{what.capitalize()} ({day:%d/%m/%Y}) không được trước ngày hồ sơ được phê duyệt "
-                f"({approved:%d/%m/%Y}).")
-    return None
+                f"({approved:%d/%m/%Y}): {allowed}")
+    source = (first.legal_source or first.title).split(",")[0].strip() if first is not None else "Thông tư 14/2022/TT-BTTTT"
+    return f"{what.capitalize()} ({day:%d/%m/%Y}) trước ngày {source} có hiệu lực ({start:%d/%m/%Y}): {allowed}"
 
 
 def _text(raw: str | None, field: str, label: str, errors: dict[str, str], required: bool = True) -> str:
@@ -252,8 +264,9 @@ def cash_values(session: Session, app: Application, data: CashPaymentInput,
                 today: dt.date) -> tuple[CashValues, dict[str, str]]:
     """Check every field of ``data`` (none stops the others): the values, and the field → message
     mapping of the wrong ones in the order of the form. The amount and the E5 cut-off come from
-    the rule set in force on the payment date (on today's when that date is missing, for the
-    cut-off only); no rule set in force on the payment date is an error of ``paid_on``."""
+    the rule set in force on the payment date (on today's when that date is missing or out of
+    range, for the cut-off only); no rule set in force on the payment date is an error of
+    ``paid_on``. The purchase date is compared with the payment date only when that one is right."""
     errors: dict[str, str] = {}
     paid = data.paid_on if isinstance(data.paid_on, dt.date) else None
     date_error = _date_error(session, app, data.paid_on, "ngày chi tiền", today)
@@ -261,7 +274,8 @@ def cash_values(session: Session, app: Application, data: CashPaymentInput,
         errors["paid_on"] = date_error
     rule_set, rules_known = None, True
     try:
-        rule_set = rule_set_for(session, paid or today)
+        # A payment date out of range (told above) reads no rule set: today's gives the E5 cut-off.
+        rule_set = rule_set_for(session, paid if paid is not None and "paid_on" not in errors else today)
     except ServiceError as err:
         rules_known = False
         if paid is not None:
@@ -275,7 +289,9 @@ def cash_values(session: Session, app: Application, data: CashPaymentInput,
         errors["purchase_date"] = (f"Ngày mua máy {purchase:%d/%m/%Y} trước ngày {cutoff:%d/%m/%Y}: chỉ hỗ trợ bằng "
                                    "tiền cho hộ tự mua điện thoại từ ngày này trở đi (điều kiện E5, Thông tư "
                                    "14/2022/TT-BTTTT).")
-    elif paid is not None and purchase > paid:
+    elif paid is not None and "paid_on" not in errors and purchase > paid:
+        # Only against a payment date that is right: a wrong one is told under its own field, and
+        # the purchase date is not to blame for it.
         errors["purchase_date"] = f"Ngày mua máy {purchase:%d/%m/%Y} không được sau ngày chi tiền {paid:%d/%m/%Y}."
     elif purchase > today:  # the payment date is missing or wrong: still say this one now
         errors["purchase_date"] = after_today_message(purchase, "Ngày mua máy", today,
