@@ -130,3 +130,10 @@ class ConfirmImportForm(BaseForm):
 
 class CancelImportForm(BaseForm):
     """Empty: the CSRF token of the cancel button."""
+
+
+class NoPriorDeviceForm(BaseForm):
+    """«Chưa nhận thiết bị nào» for the households a list's filter shows (E2): the clerk's grounds.
+    An empty one is refused by the service (services.prior_devices), whose message says what to write."""
+
+    reason = TextAreaField("Căn cứ", validators=[Length(max=1000, message="Căn cứ dài quá 1000 ký tự: hãy ghi ngắn lại.")])

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.models import Household, User
 from subsidy.services import audit
-from subsidy.services.errors import ServiceError
+from subsidy.services.errors import FieldError, ServiceError
 from subsidy.services.households import household_conditions
 
 UNKNOWN, NONE = "unknown", "none"
@@ -59,12 +59,14 @@ def mark_no_prior_device(session: Session, actor: User | None, *, expected: int,
     ``expected``: the number the clerk confirmed on the page; when the set has changed since
     (another clerk recorded or imported meanwhile) nothing is changed and ServiceError says the new
     number, so the clerk confirms what is really done. ``reason``: required (e.g. "Đối chiếu danh
-    sách trường, ấp Phú Hòa"). Returns the number of households changed. Raises ServiceError.
+    sách trường, ấp Phú Hòa"; FieldError of ``reason`` when empty). Returns the number of households
+    changed. Raises ServiceError.
     Source: domain.md §2 (E2).
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError("Hãy ghi căn cứ (ví dụ: đã đối chiếu danh sách nhận máy tính bảng của trường).")
+        raise FieldError("Chưa ghi căn cứ: hãy ghi vì sao biết các hộ này chưa nhận thiết bị nào (ví dụ: đã đối "
+                         "chiếu danh sách nhận máy tính bảng của trường).", "reason")
     ids = list(session.scalars(select(Household.id).where(and_(*_conditions(query, hamlet, category, personal)))
                                .with_for_update()))
     if not ids:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
-from forms.applications import ReasonForm
-from forms.households import ArchiveForm, HouseholdForm, RestoreForm
+from forms.households import ArchiveForm, HouseholdForm, NoPriorDeviceForm, RestoreForm
 from subsidy.domain import vn
+from subsidy.domain.list_views import ListFilters
 from subsidy.domain.scope import sees_personal_data
 from subsidy.models import Household
 from subsidy.request_scope import db_session, roles_required
@@ -24,11 +25,11 @@ from subsidy.services import pages
 from subsidy.services import prior_devices as prior_svc
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web.applications import current_programme
-from subsidy.web.exports import hamlet_options, list_filters
+from subsidy.web.exports import hamlet_options
 from subsidy.web.pagination import list_page
 from subsidy.web.permissions import may
-from subsidy.web.refusals import flash_form_errors, put_field_errors, show_refusal
-from subsidy.web.viewlog import record_list_view, record_view
+from subsidy.web.refusals import REFUSED, attempt, put_field_errors, show_refusal
+from subsidy.web.viewlog import record_list_page_view, record_view
 from subsidy.web import commune_scope
 
 bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh")
@@ -103,43 +104,45 @@ def _save(form: HouseholdForm, household: Household | None):
     return hh, []
 
 
-@bp.route("/")
-@roles_required(*VIEW_ROLES)
-def index():
-    """The households, filtered by the search box, hamlet, category and archived; Excel and PDF
-    copies of the same rows: exports.households."""
+def _index_page(args, bulk_form: NoPriorDeviceForm) -> str:
+    """The household list filtered by ``args`` (a query string's MultiDict), with the bulk E2 form
+    ``bulk_form`` (given back with its messages after a refusal)."""
     session = db_session()
-    f = list_filters()
-    page = list_page(session, list_exports.household_stmt(f), request.args, PER_PAGE)
-    record_list_view("households", page, f)  # names, CCCDs and phones: one entry per page shown
+    f = ListFilters.from_args(args, personal=sees_personal_data(current_user.role))
+    page = list_page(session, list_exports.household_stmt(f), args, PER_PAGE)
+    # names, CCCDs and phones: one entry per page shown (on the refused POST, in its own write session)
+    record_list_page_view("households", page, f)
     return render_template("households/index.html", page=page, f=f, q=f.q, hamlet=f.hamlet, category=f.category,
                            standings=svc.standings_now(session, page.items),
                            archived=f.archived, hamlets=hamlet_options(session),
                            unrecorded=prior_svc.count_unrecorded(session, f.q, f.hamlet or None, f.category or None,
                                                                  personal=f.personal)
-                           if may("households.mark_no_prior_device") else 0, bulk_form=ReasonForm())
+                           if may("households.mark_no_prior_device") else 0, bulk_form=bulk_form)
+
+
+@bp.route("/")
+@roles_required(*VIEW_ROLES)
+def index():
+    """The households, filtered by the search box, hamlet, category and archived; Excel and PDF
+    copies of the same rows: exports.households."""
+    return _index_page(request.args, NoPriorDeviceForm(formdata=None))
 
 
 @bp.route("/chua-nhan-thiet-bi", methods=["POST"])
 @roles_required("clerk")
 def mark_no_prior_device():
     """Record "no prior device received" (E2) for every household the list's filter shows whose
-    answer is not recorded, after the clerk confirmed the number (services.prior_devices)."""
+    answer is not recorded, after the clerk confirmed the number (services.prior_devices). Refused
+    (no reason, the set changed): the list again with the form open and the message (under the
+    reason when it is about it), 422 like every form given back (refusals.attempt)."""
     session = db_session()
-    form = ReasonForm()
+    form = NoPriorDeviceForm()
     q, hamlet, category = (request.form.get(k, "").strip() for k in ("q", "hamlet", "category"))
-    back = url_for("households.index", q=q or None, hamlet=hamlet or None, category=category or None, prior="unknown")
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(back)
-    try:
-        n = prior_svc.mark_no_prior_device(session, current_user, expected=request.form.get("expected", type=int) or 0,
-                                           reason=form.reason.data, query=q, hamlet=hamlet or None,
-                                           category=category or None,
-                                           personal=sees_personal_data(current_user.role))
-    except ServiceError as err:
-        show_refusal(err)
-        return redirect(back)
+    n = attempt(form, lambda: prior_svc.mark_no_prior_device(
+        session, current_user, expected=request.form.get("expected", type=int) or 0, reason=form.reason.data,
+        query=q, hamlet=hamlet or None, category=category or None, personal=sees_personal_data(current_user.role)))
+    if n is REFUSED:
+        return _index_page(MultiDict({"q": q, "hamlet": hamlet, "category": category, "prior": "unknown"}), form)
     session.commit()
     flash(f"Đã ghi «chưa nhận thiết bị nào» cho {n} hộ. Hồ sơ của các hộ này kiểm tra lại sẽ xét được điều kiện E2; "
           "hãy kiểm tra lại các hồ sơ «Đã tiếp nhận».", "success")

@@ -56,3 +56,24 @@ def test_refused_without_a_reason_or_when_the_set_changed(app, session, clerk):
     assert prior_devices.count_unrecorded(session, hamlet="Ấp Phú Hòa") == 2
     assert prior_devices.mark_no_prior_device(session, clerk, expected=2, reason="Đối chiếu", hamlet="Ấp Phú Hòa") == 2
     assert prior_devices.count_unrecorded(session, hamlet="Ấp Phú Hòa") == 0
+
+
+def test_an_empty_reason_gives_the_form_back_with_422_and_the_message_under_it(app, client, login_as, read_session):
+    """README: a form sent back with errors answers 422. The list again (its filter kept), the form
+    open, the message under «Căn cứ»; nothing recorded."""
+    login_as("clerk")
+    ids = _households(app)
+    resp = client.post("/ho-gia-dinh/chua-nhan-thiet-bi", data={"hamlet": "Ấp Phú Hòa", "expected": "2", "reason": "  "})
+    assert resp.status_code == 422
+    page = html.unescape(resp.get_data(as_text=True))
+    assert ('<div class="error" id="bulk-reason-error">Chưa ghi căn cứ: hãy ghi vì sao biết các hộ này chưa nhận '
+            "thiết bị nào (ví dụ: đã đối chiếu danh sách nhận máy tính bảng của trường).</div>") in page
+    assert 'id="ghi-chua-nhan" open' in page and 'name="expected" value="2"' in page
+    assert "Lê Văn An" in page and "Võ Văn Dũng" not in page  # the hamlet's list, as filtered
+    prior = dict(read_session.execute(select(Household.id, Household.prior_device)).all())
+    assert prior[ids["hoa1"]] == prior[ids["hoa2"]] == "unknown"
+    # The set changed meanwhile: also 422, said above the list.
+    resp = client.post("/ho-gia-dinh/chua-nhan-thiet-bi", data={"hamlet": "Ấp Phú Hòa", "expected": "3",
+                                                                 "reason": "Đối chiếu"})
+    assert resp.status_code == 422
+    assert "Danh sách đã thay đổi: nay có 2 hộ chưa ghi thiết bị (không phải 3)." in html.unescape(resp.get_data(as_text=True))
