@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, Regexp
 
 from forms.base import BaseForm
-from subsidy.domain.calendar import read_month
+from subsidy.domain.calendar import month_year_problem, read_month
 
 MONTH_HINT = "Hãy nhập tháng theo dạng tháng/năm, ví dụ 03/2026."
 
@@ -42,6 +42,9 @@ class MonthField(StringField):
         if not 1 <= month <= 12:
             self.data = raw
             raise ValueError(f"Tháng «{raw}» không có: tháng phải từ 1 đến 12. {MONTH_HINT}")
+        if problem := month_year_problem(raw, year):  # said with what was typed, not "1900-12"
+            self.data = raw
+            raise ValueError(problem)
         self.data = f"{year:04d}-{month:02d}"
 
     def _value(self) -> str:

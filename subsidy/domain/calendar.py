@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 __all__ = [
     "VN_TZ", "MonthError", "today_vn", "local_date", "local_midnight", "month_bounds", "read_month",
-    "parse_month", "years_before", "CHECK_THE_DATE", "allowed_days", "after_today_message", "Holiday", "WorkingCalendar", "shipped_holidays", "parse_extra_holidays",
+    "parse_month", "REPORT_YEARS", "month_year_problem", "years_before", "CHECK_THE_DATE", "allowed_days", "after_today_message", "Holiday", "WorkingCalendar", "shipped_holidays", "parse_extra_holidays",
 ]
 
 #: Việt Nam's time zone (UTC+7 all year).
@@ -119,11 +119,25 @@ def read_month(raw: str | None) -> tuple[int, int] | None:
     return None
 
 
+#: The years a report's month or year may be in (outside them: a typing mistake for this programme).
+REPORT_YEARS = (2000, 2100)
+
+
+def month_year_problem(raw: str, year: int) -> str | None:
+    """Why the month ``raw`` (as the user typed it, echoed back) of ``year`` cannot be reported on:
+    its year outside REPORT_YEARS, with the months allowed; None when the year is right."""
+    lo, hi = REPORT_YEARS
+    if lo <= year <= hi:
+        return None
+    return (f"Tháng «{raw}» ngoài khoảng lập báo cáo: năm phải từ {lo} đến {hi}, tức là từ tháng 01/{lo} đến "
+            f"tháng hiện tại. Hãy nhập tháng theo dạng tháng/năm, ví dụ 03/2026.")
+
+
 def parse_month(raw: str | None) -> tuple[int, int]:
     """Read a report month written "YYYY-MM" (or "MM/YYYY") → (year, month).
 
     Raises MonthError (Vietnamese message) when the text has neither shape, the month is not
-    1–12, or the year is not 2000–2100 (a typing mistake for this programme).
+    1–12, or the year is outside REPORT_YEARS (month_year_problem).
     """
     ym = read_month(raw)
     if ym is None:
@@ -131,8 +145,8 @@ def parse_month(raw: str | None) -> tuple[int, int]:
     year, month = ym
     if not 1 <= month <= 12:
         raise MonthError(f"Tháng «{raw}» không hợp lệ: tháng phải từ 1 đến 12 (ví dụ 2026-03).")
-    if not 2000 <= year <= 2100:
-        raise MonthError(f"Năm trong «{raw}» không hợp lệ (phải từ 2000 đến 2100).")
+    if problem := month_year_problem(str(raw), year):
+        raise MonthError(problem)
     return year, month
 
 

@@ -6,7 +6,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, jsonify, make_response, redirect, render_template, request
+from flask import Flask, Response, current_app, flash, jsonify, make_response, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -100,6 +100,16 @@ def action_by_button(err: HTTPException) -> Any:
     return resp
 
 
+def problem_json(status: int, title: str, detail: str, **extensions: Any) -> Response:
+    """An RFC 9457 problem details answer (application/problem+json: type, title, status, detail and
+    ``extensions`` such as ``errors``), the body the JSON API answers with, for a web route whose
+    client asked for JSON (/api/ paths, a .json download)."""
+    resp = jsonify({"type": "about:blank", "title": title, "status": status, "detail": detail, **extensions})
+    resp.status_code = status
+    resp.mimetype = "application/problem+json"
+    return resp
+
+
 def _path_of(url: str) -> str:
     """The path and query of ``url`` on this site (a Referer is absolute)."""
     parts = urlsplit(url)
@@ -118,10 +128,7 @@ def init_app(app: Flask) -> None:
         detail = ("Việc này thuộc về một xã, nhưng tài khoản của bạn không thuộc xã nào và hệ thống có nhiều xã. "
                   "Hãy để công chức của xã làm việc này.")
         if request.path.startswith("/api/"):
-            resp = jsonify({"type": "about:blank", "title": "Yêu cầu không hợp lệ", "status": 400, "detail": detail})
-            resp.status_code = 400
-            resp.mimetype = "application/problem+json"
-            return resp
+            return problem_json(400, "Yêu cầu không hợp lệ", detail)
         return make_response(render_template("errors/error.html", code=400, title="Cần chọn xã", detail=detail), 400)
 
     @app.errorhandler(HTTPException)
@@ -137,9 +144,7 @@ def init_app(app: Flask) -> None:
         if code == 400 and "CSRF" in (err.description or ""):
             detail = "Trang này đã mở quá lâu hoặc được gửi từ một trang cũ nên không được nhận. Hãy tải lại trang rồi gửi lại."
         if request.path.startswith("/api/"):
-            resp = jsonify({"type": "about:blank", "title": title, "status": code, "detail": detail})
-            resp.status_code = code
-            resp.mimetype = "application/problem+json"
+            resp = problem_json(code, title, detail)
             for name, value in err.get_headers():  # keep Allow (405), …
                 if name.lower() != "content-type":
                     resp.headers[name] = value

@@ -26,6 +26,7 @@ from subsidy.services import tally as svc
 from subsidy.services.tally import province as province_svc
 from subsidy.services.errors import ServiceError
 from subsidy.web import commune_scope
+from subsidy.web.errors import problem_json
 from subsidy.web.refusals import refused_here
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
@@ -136,9 +137,14 @@ def _drill_down() -> list[tuple[str, str]]:
     return [(c.code, c.name) for c in communes_svc.list_communes(db_session())]
 
 
-def _refused(reason: str) -> Response:
-    """A download that cannot be made (a month not begun, a bad year …): the app's error page with
-    the reason and what to do, not a bare text answer (a link or bookmark lands here, not the form)."""
+def _refused(reason: str, fmt: str, field: str) -> Response:
+    """A download that cannot be made (a month not begun, a bad year …). A .json download answers
+    as JSON clients read it: 422 problem details (web.errors.problem_json) naming the query
+    parameter ``field`` ("thang" or "nam") in ``errors``, as the API does. Any other format
+    answers the app's error page with the reason and what to do, not a bare text answer (a link
+    or bookmark lands here, not the form)."""
+    if fmt == "json":
+        return problem_json(422, "Không lập được báo cáo", reason, errors=[{"name": field, "reason": reason}])
     detail = f"{reason} Hãy mở trang Báo cáo, chọn lại kỳ báo cáo rồi tải về."
     return Response(render_template("errors/error.html", code=400, title="Không lập được báo cáo", detail=detail),
                     status=400)
@@ -150,13 +156,14 @@ def download(fmt: str):
     if fmt not in FORMATS:
         abort(404)
     form = _form()
+    field = "nam" if form.ky.data == "nam" else "thang"
     try:
         report = _report(form)
     except ServiceError as err:
-        return _refused(str(err))
+        return _refused(str(err), fmt, field)
     if report is None:
         return _refused("; ".join(e for errs in form.errors.values() for e in errs)
-                        or "Lựa chọn báo cáo không hợp lệ.")
+                        or "Lựa chọn báo cáo không hợp lệ.", fmt, field)
     options: dict[str, Any] = {}
     if fmt == "pdf":  # NGƯỜI LẬP BIỂU: whoever takes the report away signs it as its preparer
         options = {"issuer": _issuer(), "preparer": (current_user.full_name or "").strip(),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from html import unescape as html_unescape
 import io
 import json
 import re
@@ -109,3 +110,26 @@ def test_a_download_that_cannot_be_made_answers_with_the_apps_page(client, login
     page = resp.get_data(as_text=True)
     assert resp.status_code == 400 and resp.mimetype == "text/html"
     assert "Không lập được báo cáo" in page and "Hãy mở trang Báo cáo, chọn lại kỳ báo cáo rồi tải về." in page
+
+
+def test_a_month_out_of_range_is_echoed_as_typed_with_the_range(client, login_as):
+    login_as("clerk")
+    resp = client.get("/bao-cao?ky=thang&thang=12/1900")
+    page = html_unescape(resp.get_data(as_text=True))
+    assert resp.status_code == 422
+    assert ("Tháng «12/1900» ngoài khoảng lập báo cáo: năm phải từ 2000 đến 2100, tức là từ tháng 01/2000 đến tháng "
+            "hiện tại. Hãy nhập tháng theo dạng tháng/năm, ví dụ 03/2026.") in page
+    assert "1900-12" not in page and 'value="12/1900"' in page
+
+
+def test_a_json_download_that_cannot_be_made_answers_json(client, login_as):
+    login_as("clerk")
+    resp = client.get("/bao-cao/tai-ve.json?ky=nam&nam=1900")
+    assert resp.status_code == 422 and resp.mimetype == "application/problem+json"
+    reason = "Năm «1900» không hợp lệ (phải từ 2000 đến 2100)."
+    assert resp.get_json() == {"type": "about:blank", "title": "Không lập được báo cáo", "status": 422,
+                               "detail": reason, "errors": [{"name": "nam", "reason": reason}]}
+    resp = client.get("/bao-cao/tai-ve.json?ky=thang&thang=13/2026")
+    assert resp.status_code == 422 and resp.get_json()["errors"] == [
+        {"name": "thang", "reason": "Tháng «13/2026» không có: tháng phải từ 1 đến 12. Hãy nhập tháng theo dạng "
+                                    "tháng/năm, ví dụ 03/2026."}]
