@@ -19,7 +19,9 @@ from typing import Any
 from flask import Response, g, jsonify, request
 
 from subsidy import jobs as job_queue
-from subsidy.api.v1 import ApiProblem, _iso, application_json, body_day, bp, token_required
+from subsidy.api.v1 import (
+    ApiProblem, _iso, application_json, body_day, bp, field_reasons, iso_message, token_required,
+)
 from subsidy.domain.labels import JOB_LABELS, OUTCOME_LABELS
 from subsidy.domain.list_views import ListFilters
 from subsidy.domain.scope import sees_personal_data
@@ -96,9 +98,9 @@ def correct_application(application_id: int) -> Response:
     try:
         result = corrections.correct_application(session, appl, data, g.api_user, recheck=recheck)
     except InvalidFields as err:
-        raise _invalid([{"name": k, "reason": v} for k, v in err.field_errors.items()]) from None
+        raise _invalid(field_reasons(err.field_errors)) from None
     except (ServiceError, WorkflowError) as err:
-        raise ApiProblem(409, str(err)) from None
+        raise ApiProblem(409, iso_message(str(err))) from None
     decision = result.decision
     out = {
         "application": application_json(appl), "changes": result.changes, "from_state": result.from_state,

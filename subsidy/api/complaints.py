@@ -20,7 +20,8 @@ from flask import Response, g, jsonify, request
 from sqlalchemy import select
 
 from subsidy.api.v1 import (
-    COUNTS_ROLES, ApiProblem, Params, _audit_read, _iso, _narrow_to_commune, _paged, body_day, bp,
+    COUNTS_ROLES, ApiProblem, Params, _audit_read, _iso, _narrow_to_commune, _paged, body_day, bp, field_reasons,
+    iso_message,
     token_required,
 )
 from subsidy.domain.calendar import month_bounds, today_vn
@@ -181,10 +182,10 @@ def create_complaint() -> Response:
         # Well-formed but refused by the register (a day after today, a record of another household,
         # a complaint without its contested date): 409, as the other writes answer a refusal.
         session.rollback()
-        raise ApiProblem(409, str(err), errors=[{"name": k, "reason": v} for k, v in err.field_errors.items()]) from None
+        raise ApiProblem(409, iso_message(str(err)), errors=field_reasons(err.field_errors)) from None
     except (ServiceError, WorkflowError) as err:
         session.rollback()
-        raise ApiProblem(409, str(err)) from None
+        raise ApiProblem(409, iso_message(str(err))) from None
     out = complaint_json(c, None)
     session.commit()
     resp = jsonify(out)

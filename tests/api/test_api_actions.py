@@ -158,3 +158,27 @@ def test_a_bulk_check_of_the_filtered_queue(client, desk, read_session):
 def test_a_job_id_beyond_any_key_is_404(client, desk):
     resp = client.get("/api/v1/jobs/25196301029891981312", headers=bearer(desk["tokens"]["clerk"]))
     assert conforms(resp, "/jobs/{job_id}").status_code == 404
+
+
+def test_date_refusals_speak_the_apis_yyyy_mm_dd(client, desk):
+    """A day the API reads but out of its years says so (not «phải là ngày dạng YYYY-MM-DD»); a day
+    after today is refused in the API's terms: days as YYYY-MM-DD, never «ngày/tháng/năm»."""
+    assert _refused_correction(client, desk, {"received_on": "1900-01-01", "reason": "x"}) == [
+        {"name": "received_on", "reason": ("ngày «1900-01-01» đúng dạng YYYY-MM-DD nhưng ngoài khoảng cho phép: năm "
+                                           "phải từ 2000 đến 2099")}]
+    today = today_vn()
+    tomorrow = today + dt.timedelta(days=1)
+    [error] = _refused_correction(client, desk, {"purchase_date": tomorrow.isoformat(), "reason": "x"})
+    assert error == {"name": "purchase_date", "reason": (
+        f"Ngày mua điện thoại ({tomorrow.isoformat()}) không được sau ngày hôm nay ({today.isoformat()}). "
+        "Hãy kiểm tra lại ngày (viết dạng YYYY-MM-DD).")}
+
+
+def test_iso_message_rewrites_days_and_the_format_hint():
+    from subsidy.api.v1 import iso_message
+
+    assert iso_message("Ngày nhận hồ sơ (21/03/2027) không được sau ngày hôm nay (20/03/2027). Hãy kiểm tra lại "
+                       "ngày (ngày/tháng/năm).") == ("Ngày nhận hồ sơ (2027-03-21) không được sau ngày hôm nay "
+                                                     "(2027-03-20). Hãy kiểm tra lại ngày (viết dạng YYYY-MM-DD).")
+    assert iso_message("Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/11/2026.") == (
+        "Hãy nhập ngày theo dạng YYYY-MM-DD, ví dụ 2026-11-05.")
