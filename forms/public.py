@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from flask import request
 from wtforms import Field, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, StopValidation, ValidationError
 
 from forms.base import BaseForm
 from subsidy.domain import tracking
@@ -27,11 +27,22 @@ class TrackingCodeField(StringField):
         return tracking.display(value) if tracking.is_valid(value) else value
 
 
+#: What a tracking code looks like, said after every message about a code's shape.
+CODE_SHAPE = (f"Mã tra cứu gồm {tracking.LENGTH} ký tự, là chữ in hoa và chữ số, như in trên phiếu tiếp nhận hồ sơ "
+              f"(ví dụ {tracking.display('K7QX9M4TAB')}; không cần gõ dấu gạch ngang).")
+
+
 def _read_code(code: str) -> str:
-    """The normalised code when it has a tracking code's shape, else ValueError (Vietnamese)."""
-    if not TRACKING_CODE_RE.match(code):
-        raise ValueError("Mã tra cứu gồm chữ in hoa và chữ số, như in trên phiếu tiếp nhận hồ sơ.")
-    return code
+    """The normalised code when it has a tracking code's shape, else ValueError (Vietnamese) saying
+    what is wrong with the text typed (a character that is neither a letter nor a digit, or its
+    length) and what a code looks like (CODE_SHAPE). Shape only: nothing is looked up, so a wrong
+    code of the right shape answers as a wrong second fact does."""
+    if TRACKING_CODE_RE.match(code):
+        return code
+    odd = sorted({c for c in code if not (c.isascii() and c.isalnum())})
+    why = (f"có ký tự không phải chữ hoặc số: {' '.join(f'«{c}»' for c in odd)}" if odd
+           else f"có {len(code)} ký tự")
+    raise ValueError(f"Mã vừa nhập {why}. {CODE_SHAPE}")
 
 
 @dataclass(frozen=True)
@@ -42,13 +53,15 @@ class Box:
     ``max_length``: the longest input, in characters after ``filter``; ``filter``: what is done
     to the text as typed before any check (None: nothing); ``read``: the box's value as the
     lookup takes it from the filtered text, raising ValueError with a Vietnamese message when the
-    text is wrong. The checks run in that order: required, length, read."""
+    text is wrong; ``too_long``: the message for a text over ``max_length``. The checks run in that
+    order: required, length, read."""
 
     label: str
     required: str
     max_length: int
     read: Callable[[str], Any]
     filter: Callable[[str | None], str] | None = None
+    too_long: str | None = None
 
     def accepts(self, raw: str | None) -> tuple[bool, Any]:
         """``(True, value)`` when the form's field would accept ``raw`` (the text as posted;
@@ -65,23 +78,28 @@ class Box:
             return False, None
 
     def validators(self) -> list[Any]:
-        """The field's validators: DataRequired, Length, then :attr:`read`, whose value is kept
+        """The field's validators: DataRequired, the length (``too_long``, stopping there), then :attr:`read`, whose value is kept
         as the field's ``read_value`` (a ValueError is the field's message)."""
         def read(form: BaseForm, field: Field) -> None:
             try:
                 field.read_value = self.read(field.data)
             except ValueError as err:
                 raise ValidationError(str(err)) from None
-        return [DataRequired(self.required), Length(max=self.max_length), read]
+        def short_enough(form: BaseForm, field: Field) -> None:
+            if len(field.data or "") > self.max_length:  # said alone: reading a text too long says no more
+                raise StopValidation(self.too_long or f"Dài quá {self.max_length} ký tự.")
+        return [DataRequired(self.required), short_enough, read]
 
 
 #: The tracking code (prefilled from the receipt's QR link ?ma=…).
 CODE = Box("Mã tra cứu (in trên phiếu tiếp nhận hồ sơ)", "Hãy nhập mã tra cứu.", 40, _read_code,
-           normalize_tracking_code)
+           normalize_tracking_code, f"Mã vừa nhập dài quá 40 ký tự. {CODE_SHAPE}")
 #: The last 4 digits of the head's CCCD or the phone number on file, read as parse_second_fact's
 #: ``(kind, value)``; its longest input as typed: a phone number with spaces and +84 fits.
 FACT = Box("4 số cuối CCCD của chủ hộ, hoặc số điện thoại đã đăng ký",
-           "Hãy nhập 4 số cuối CCCD hoặc số điện thoại.", 30, parse_second_fact)
+           "Hãy nhập 4 số cuối CCCD hoặc số điện thoại.", 30, parse_second_fact,
+           too_long="Ô này dài quá 30 ký tự. Hãy nhập 4 số cuối CCCD của chủ hộ, hoặc số điện thoại di động 10 số "
+                    "đã đăng ký.")
 #: The second box's longest input as typed.
 FACT_MAX_LENGTH = FACT.max_length
 

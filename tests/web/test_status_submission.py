@@ -73,7 +73,8 @@ def test_the_form_says_what_is_wrong_in_each_box(app):
         form = StatusForm()
         assert not form.validate_on_submit()
         assert form.errors == {
-            "ma": ["Mã tra cứu gồm chữ in hoa và chữ số, như in trên phiếu tiếp nhận hồ sơ."],
+            "ma": ["Mã vừa nhập có ký tự không phải chữ hoặc số: «_». Mã tra cứu gồm 10 ký tự, là chữ in hoa và "
+                   "chữ số, như in trên phiếu tiếp nhận hồ sơ (ví dụ K7QX-9M4T-AB; không cần gõ dấu gạch ngang)."],
             "so": ["Hãy nhập 4 số cuối CCCD hoặc số điện thoại."]}
     with app.test_request_context("/tra-cuu", method="POST", data={"ma": " ", "so": "12345"}):
         form = StatusForm()
@@ -81,3 +82,19 @@ def test_the_form_says_what_is_wrong_in_each_box(app):
         assert form.errors["ma"] == ["Hãy nhập mã tra cứu."]
         assert form.errors["so"] == [
             "Hãy nhập 4 số cuối căn cước (CCCD) của chủ hộ, hoặc số điện thoại di động 10 số đã đăng ký."]
+
+
+SHAPE = ("Mã tra cứu gồm 10 ký tự, là chữ in hoa và chữ số, như in trên phiếu tiếp nhận hồ sơ (ví dụ K7QX-9M4T-AB; "
+         "không cần gõ dấu gạch ngang).")
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("A" * 40, "Mã vừa nhập có 40 ký tự. " + SHAPE),
+    ("K7Q", "Mã vừa nhập có 3 ký tự. " + SHAPE),
+    ("K" * 41, "Mã vừa nhập dài quá 40 ký tự. " + SHAPE),
+])
+def test_a_code_of_the_wrong_length_is_told_the_length_expected(app, typed, message):
+    with app.test_request_context("/tra-cuu", method="POST", data={"ma": typed, "so": "5678"}):
+        form = StatusForm()
+        assert not form.validate_on_submit() and form.errors == {"ma": [message]}
+        assert accepted_submission() is None
