@@ -175,7 +175,7 @@ def test_date_refusals_speak_the_apis_yyyy_mm_dd(client, desk):
 
 
 def test_iso_message_rewrites_days_and_the_format_hint():
-    from subsidy.api.v1 import iso_message
+    from subsidy.api.days import iso_message
 
     assert iso_message("Ngày nhận hồ sơ (21/03/2027) không được sau ngày hôm nay (20/03/2027). Hãy kiểm tra lại "
                        "ngày (ngày/tháng/năm).") == ("Ngày nhận hồ sơ (2027-03-21) không được sau ngày hôm nay "
