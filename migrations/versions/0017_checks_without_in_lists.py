@@ -18,6 +18,8 @@ Create Date: 2026-12-06
 from alembic import op
 import sqlalchemy as sa
 
+from subsidy.sqlite_rebuild import foreign_keys_off, foreign_keys_on, search_triggers
+
 
 revision = '0017'
 down_revision = '0016'
@@ -46,52 +48,17 @@ def _in_condition(column: str, nullable: bool, values: tuple[str, ...]) -> str:
     return f"{column} IS NULL OR {column} IN ({listed})" if nullable else f"{column} IN ({listed})"
 
 
-def _fk_off(bind) -> None:
-    # SQLite rebuilds each table in batch mode: households is referenced by many tables
-    if bind.dialect.name == 'sqlite':
-        op.execute("COMMIT")
-        op.execute("PRAGMA foreign_keys=OFF")
-        op.execute("BEGIN IMMEDIATE")
-
-
-def _fk_on(bind, step: str) -> None:
-    if bind.dialect.name == 'sqlite':
-        broken = bind.execute(sa.text("PRAGMA foreign_key_check")).fetchall()
-        if broken:
-            raise RuntimeError(f"0017 {step}: foreign keys broken by the table rebuild: {broken[:5]}")
-        op.execute("COMMIT")
-        op.execute("PRAGMA foreign_keys=ON")
-        op.execute("BEGIN IMMEDIATE")
-
-
-def _search_triggers(bind) -> None:
-    """SQLite's rebuild of households drops the triggers that keep its search index (0010,
-    households_fts) in step: put them back as 0010 made them, and rebuild the index."""
-    if bind.dialect.name != 'sqlite' or not bind.execute(
-            sa.text("SELECT 1 FROM sqlite_master WHERE name = 'households_fts'")).first():
-        return
-    table, fts = "households", "households_fts"
-    op.execute(f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
-               f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END")
-    op.execute(f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
-               f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END")
-    op.execute(f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF search_text ON {table} BEGIN "
-               f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
-               f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END")
-    op.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
-
-
 def _rewrite(condition) -> None:
     bind = op.get_bind()
-    _fk_off(bind)
+    foreign_keys_off(bind)
     for table in ("households", "household_statuses"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             for name_table, name, column, nullable, values in CHECKS:
                 if name_table == table:
                     batch_op.drop_constraint(batch_op.f(name), type_='check')
                     batch_op.create_check_constraint(batch_op.f(name), condition(column, nullable, values))
-    _search_triggers(bind)
-    _fk_on(bind, "rebuild")
+    search_triggers(bind)
+    foreign_keys_on(bind, "0017", "rebuild")
 
 
 def upgrade() -> None:
