@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Table, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from subsidy.db import shared_value, utcnow
+from subsidy.db import json_text, shared_value, utcnow
 from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.labels import LIST_PAGE_LABELS
 from subsidy.domain.list_views import ListFilters
@@ -90,6 +91,99 @@ def record_many(
                            {"at": shared_value(table.c.at, at or utcnow(), session.get_bind().dialect)})
     for start in range(0, len(entries), 1000):
         inserter([(*common, entity_id, changes, note) for entity_id, changes, note in entries[start:start + 1000]])
+
+
+def record_inserted(
+    session: Session,
+    actor: User | None,
+    action: str,
+    entity_type: str,
+    table: Table,
+    fields: Sequence[str],
+    entries: Sequence[tuple[int, str | None, Any]],
+    *,
+    extra_key: str,
+    at: dt.datetime | None = None,
+    commune_id: int | None = None,
+) -> None:
+    """Add one ``action`` entry per row of ``table`` just inserted (the list import's new
+    households), their changes built by the database from the rows as stored: ``{field: [None,
+    value]}`` for each of ``fields`` whose stored value is not empty (NULL, false and 0 left out,
+    as :func:`record_many`'s callers leave them out; a date as ISO text), plus ``extra_key:
+    extra`` when an entry's ``extra`` is not None.  Never committed here; no entries, no INSERT.
+
+    ``entries``: ``(row id, note, extra)`` each; ``extra`` JSON-ready (a list or dict of plain
+    values) or None.  ``at``: the time of every entry (aware UTC; default now); ``commune_id``:
+    the commune whose data they touch (default: the Session's commune).  Raises ValueError for a
+    field whose column type is neither text, a number, a boolean nor a date, and
+    NotImplementedError on a database other than SQLite and PostgreSQL.
+
+    Why in SQL: the changes repeat what the row's INSERT has just stored, so the database reads
+    them from the row (a thousand entries per statement, joined to the rows by id) instead of
+    Python building a dict and a JSON text per row (20,000 households: about a tenth of the
+    import's writing time).
+    """
+    if not entries:
+        return
+    dialect = session.get_bind().dialect
+    audit = AuditEntry.__table__
+    sql = _inserted_sql(dialect, table, tuple(fields), extra_key)
+    common = (actor.id if actor is not None else None, action, entity_type,
+              commune_id if commune_id is not None else session_commune(session))
+    stamp = audit.c.at.type.literal_processor(dialect)(at or utcnow())
+    conn = session.connection()
+    for start in range(0, len(entries), 1000):
+        chunk = entries[start:start + 1000]
+        params: list[Any] = [*common]
+        for row_id, note, extra in chunk:
+            params += (row_id, note, None if extra is None else json_text(extra))
+        conn.exec_driver_sql(sql.replace("{stamp}", stamp).replace("{values}", _values_rows(dialect, len(chunk))),
+                             tuple(params))
+
+
+def _values_rows(dialect: Any, n: int) -> str:
+    """``n`` rows of three parameters for a VALUES list; on PostgreSQL the first row says the
+    columns' types (id, note, JSON text), which the others then take."""
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    first = f"({mark}, {mark}, {mark})" if dialect.name == "sqlite" else f"({mark}::integer, {mark}::text, {mark}::text)"
+    return ", ".join([first] + [f"({mark}, {mark}, {mark})"] * (n - 1))
+
+
+@lru_cache(maxsize=16)
+def _inserted_sql(dialect: Any, table: Table, fields: tuple[str, ...], extra_key: str) -> str:
+    """The INSERT … SELECT of :func:`record_inserted` for ``dialect``, with the markers ``{stamp}``
+    and ``{values}`` left to replace (the shared time as a literal, the VALUES rows)."""
+    if dialect.name == "sqlite":
+        array, true, obj = "json_array", "json('true')", "json_patch('{}', json_object(PAIRS))"
+        extra = "json(v.column3)"
+    elif dialect.name == "postgresql":
+        array, true, obj = "json_build_array", "true", "json_strip_nulls(json_build_object(PAIRS))"
+        extra = "CAST(v.column3 AS json)"
+    else:
+        raise NotImplementedError(f"record_inserted on {dialect.name}")
+    quote = dialect.identifier_preparer.quote
+    pairs = []
+    for name in (*fields, extra_key):
+        if "'" in name:
+            raise ValueError(f"field name {name!r}")
+        if name == extra_key:
+            pairs.append(f"'{name}', {extra}")
+            continue
+        column, col = table.c[name], f"h.{quote(name)}"
+        if isinstance(column.type, Boolean):
+            value = f"CASE WHEN {col} THEN {array}(NULL, {true}) END"
+        elif isinstance(column.type, (Integer, Numeric)):
+            value = f"CASE WHEN {col} <> 0 THEN {array}(NULL, {col}) END"
+        elif isinstance(column.type, (String, Date)) and not isinstance(column.type, DateTime):
+            value = f"CASE WHEN {col} IS NOT NULL THEN {array}(NULL, {col}) END"
+        else:
+            raise ValueError(f"column {name} of type {column.type!r} has no audit form")
+        pairs.append(f"'{name}', {value}")
+    audit = AuditEntry.__table__
+    return (f"INSERT INTO {quote(audit.name)} (actor_id, action, entity_type, commune_id, entity_id, changes, note, at) "
+            f"SELECT {', '.join(['?' if dialect.paramstyle == 'qmark' else '%s'] * 4)}, h.id, "
+            f"{obj.replace('PAIRS', ', '.join(pairs))}, v.column2, {{stamp}} "
+            f"FROM (VALUES {{values}}) AS v JOIN {quote(table.name)} AS h ON h.id = v.column1 ORDER BY h.id")
 
 
 #: The action of a page (or a search) listing people: one entry per page shown.

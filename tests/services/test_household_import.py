@@ -359,3 +359,26 @@ def test_the_file_is_read_before_any_database_transaction_starts(session):
     rows = [row(i, f"82{i:08d}", cccd=None, phone=None) for i in range(1, 1100)]
     run(session, make_xlsx(rows), dry_run=True, progress=lambda done, total: seen.append(session.in_transaction()))
     assert seen and not any(seen)
+
+
+def test_a_new_households_audit_entry_holds_each_stored_value_and_no_empty_one(session, clerk):
+    # Marks set (booleans true), no phone (left out), a near-poor row with its marks empty (false: left out).
+    run(session, make_xlsx([row(members=3, merit="x", social="x", phone=None),
+                            row(2, "8273300726", "Lâm Thành Nghĩa", 1941, cccd="082041207726", poor=None, near="x")]),
+        actor=clerk)
+    session.commit()
+    created = {e.entity_id: (e.changes, e.note, e.actor_id) for e in session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "household.create"))}
+    ids = dict(session.execute(select(Household.code, Household.id)).all())
+    assert created[ids["8250419218"]] == ({
+        "code": [None, "8250419218"], "head_name": [None, "Mai Minh Nghĩa"], "head_birth_year": [None, 1938],
+        "head_gender": [None, "M"], "citizen_id": [None, "082038597382"], "citizen_id_kind": [None, "cccd"],
+        "hamlet": [None, "Ấp Phú Hòa"], "members": [None, 3], "category": [None, "poor"], "list_year": [None, 2025],
+        "meritorious": [None, True], "social_policy": [None, True], "prior_device": [None, "unknown"],
+    }, "Nhập danh sách «ds.xlsx» (năm 2025), dòng 8", clerk.id)
+    assert created[ids["8273300726"]][0] == {
+        "code": [None, "8273300726"], "head_name": [None, "Lâm Thành Nghĩa"], "head_birth_year": [None, 1941],
+        "head_gender": [None, "M"], "citizen_id": [None, "082041207726"], "citizen_id_kind": [None, "cccd"],
+        "hamlet": [None, "Ấp Phú Hòa"], "members": [None, 1], "phone": [None, "0386300391"],
+        "category": [None, "near_poor"], "list_year": [None, 2025], "prior_device": [None, "unknown"],
+    }

@@ -290,3 +290,24 @@ def test_a_household_off_the_new_list_leaves_the_category_filters_and_the_quota_
     assert codes("none", 2026) == {gone.code}
     assert allocations.poor_household_count(session, year=2026) == 3
     assert allocations.poor_household_count(session, year=2027) == 4 == session.scalar(select(func.count(Household.id)))
+
+
+def test_a_new_household_from_a_per_person_list_is_audited_with_its_members(session, clerk):
+    from sqlalchemy import select
+
+    from subsidy.models import AuditEntry
+
+    houses = lf.make_households(6, seed=11, members=(0, 3))
+    report = import_households(session, lf.person_xlsx(houses), "ho-ngheo-2025-nk.xlsx", clerk)
+    session.commit()
+    created = {e.entity_id: e.changes for e in session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "household.create"))}
+    by_code = {r.code: r.household_id for r in report.rows}
+    assert len(created) == 6
+    for h in houses:
+        changes = created[by_code[h.code]]
+        assert changes["head_name"] == [None, h.head.name] and changes["code"] == [None, h.code]
+        # Members as the audit log names them: "Name (relation, birth year)"; none listed, no key.
+        listed = [f"{m.name} ({m.relation}, {m.birth_year})" if m.birth_year else f"{m.name} ({m.relation})"
+                  for m in h.members]
+        assert changes.get("people") == ([None, listed] if listed else None)

@@ -6,8 +6,9 @@ too, :mod:`subsidy.services.households.columns` (the facts, the derived search a
 defaults of a new household: ``household_row``, and for a new row the same values as one tuple,
 ``new_household_values``); only the statements differ: executemany INSERTs for the
 new households, executemany UPDATEs (by id) for the changed ones, a thousand rows each, bulk
-INSERTs of their audit entries (:func:`audit.record_many`), and one audit entry for the batch with
-its counts.
+INSERTs of their audit entries (:func:`audit.record_inserted` for the new rows, their changes read by
+the database from the rows just stored; :func:`audit.record_many` for the changed ones), and one
+audit entry for the batch with its counts.
 Flushes, never commits; objects already loaded in the session are expired so that they show the
 new values.
 """
@@ -26,7 +27,7 @@ from subsidy.services.households import household_row
 from subsidy.services.households.columns import NEW_ROW_COLUMNS, new_household_values
 from subsidy.services.households.people import MEMBER_FIELDS
 from subsidy.services.bulk_insert import RowInserter
-from subsidy.services.importer.plan import IMPORT_FIELDS, ImportPlan, created_changes, row_values
+from subsidy.services.importer.plan import IMPORT_FIELDS, ImportPlan, row_values
 from subsidy.services.importer.search_bulk import BulkIndex, bulk_index
 
 # Core statements on the table rather than ORM bulk operations: the ORM adds bookkeeping per row
@@ -149,10 +150,10 @@ def _write_households(session: Session, plan: ImportPlan, actor: User | None, no
             for (out, _rec, _people), row in zip(chunk, rows):
                 out.household_id = ids[row[_CODE_AT]]
                 new_ids.append(out.household_id)
-            audit.record_many(session, actor, "household.create", "household",
-                              [(out.household_id, created_changes(row, people), note.format(out.number))
-                               for (out, _rec, people), row in zip(chunk, rows)],
-                              at=now, commune_id=plan.commune_id)
+            # Each entry's changes read by the database from the row just stored (audit.record_inserted).
+            audit.record_inserted(session, actor, "household.create", "household", _TABLE, IMPORT_FIELDS,
+                                  [(out.household_id, note.format(out.number), people) for out, _rec, people in chunk],
+                                  extra_key="people", at=now, commune_id=plan.commune_id)
         index.added(sorted(new_ids))
 
     if plan.updates:

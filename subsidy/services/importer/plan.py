@@ -22,7 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
-from sqlalchemy import Date, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import household_list as hl
@@ -36,7 +36,6 @@ from subsidy.models.scoping import default_commune_id
 from subsidy.services.households import (
     check_citizen_id_owner, citizen_id_elsewhere_message, held_elsewhere,
 )
-from subsidy.services.households.columns import NEW_ROW_COLUMNS
 from subsidy.services.importer.on_file import FULL_CHUNK, full_rows, load_matches
 from subsidy.services.importer.members_plan import check_person_ids, existing_members, member_change, member_row
 from subsidy.services.importer.hamlets_plan import new_hamlets
@@ -404,25 +403,6 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
                      "change": year.change, "absent": year.absent},
     )
     return ImportPlan(report, inserts, updates, commune_id, member_writes, year.writes)
-
-
-def created_changes(stored: Sequence[Any], people: list[Any] | None) -> dict[str, list[Any]]:
-    """The audit changes of a new household from an imported row: ``{field: [None, value]}`` of
-    every value it is stored with (``stored``: the row as households.new_household_values made
-    it, in the order of NEW_ROW_COLUMNS, the column defaults included; empty and False values
-    left out; a date as ISO text), plus ``"people"`` (members_plan.member_change) when the row
-    lists members."""
-    changes = {k: [None, _json(value) if is_date else value] for k, i, is_date in _CREATED
-               if (value := stored[i]) not in (None, False)}
-    if people is not None:
-        changes["people"] = people
-    return changes
-
-
-#: The imported fields holding dates (the only values the audit log's JSON cannot hold as they are).
-_DATE_FIELDS = tuple(k for k in IMPORT_FIELDS if isinstance(Household.__table__.c[k].type, Date))
-#: Each imported field with its place in a new row's values and whether it holds a date.
-_CREATED = tuple((k, NEW_ROW_COLUMNS.index(k), k in _DATE_FIELDS) for k in IMPORT_FIELDS)
 
 
 def _json(value: Any) -> Any:
