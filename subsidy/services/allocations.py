@@ -60,6 +60,29 @@ class Quota:
         return self.allocated - self.used
 
 
+def over_quota_message(q: Quota, asked: int) -> str:
+    """The one refusal of putting households on a proposal list beyond the commune's quota
+    (domain.md §3: eligible households beyond it wait, in priority order), for every way of
+    proposing (one application, a new list, filling a draft): the quota (``q.allocated`` phones,
+    voided allocations left out), the places already used (``q.used``: proposed, approved, handed
+    over, paid, closed), the places left, the households asked for (``asked``; 0 when none is
+    known: that part is left out), and what to do. Counts with dot thousands separators, e.g.
+    «Vượt chỉ tiêu: xã được phân bổ 3 máy, đã dùng 1 chỗ (…), còn 2 chỗ trống, không đưa được
+    4 hộ vào danh sách đề nghị. Hãy chọn tối đa 2 hộ; …»."""
+    left = max(0, q.left)
+    text = (f"Vượt chỉ tiêu: xã được phân bổ {format_count(q.allocated)} máy, đã dùng {format_count(q.used)} chỗ (hồ "
+            f"sơ đã đề nghị, đã phê duyệt, đã bàn giao hoặc đã chi tiền), còn {format_count(left)} chỗ trống")
+    text += f", không đưa được {format_count(asked)} hộ vào danh sách đề nghị." if asked > 0 else "."
+    if q.allocated == 0:
+        return text + (" Hãy ghi nhận phân bổ máy cho xã (số máy, ngày, văn bản phân bổ) trước; các hộ vẫn ở danh "
+                       "sách chờ theo thứ tự ưu tiên.")
+    if left > 0:
+        return text + (f" Hãy chọn tối đa {format_count(left)} hộ; các hộ còn lại ở danh sách chờ theo thứ tự ưu "
+                       "tiên.")
+    return text + (" Các hộ vẫn ở danh sách chờ theo thứ tự ưu tiên và được đưa vào khi xã có thêm phân bổ, hoặc khi "
+                   "có hộ rút hồ sơ hay bị từ chối.")
+
+
 #: Only the allocations that count: not voided.
 LIVE = Allocation.voided_at.is_(None)
 

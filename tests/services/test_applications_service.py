@@ -311,13 +311,23 @@ def test_waiting_list_is_in_priority_order(session, clerk, household, tt14):
     assert names(allocations.waiting_list(session)) == RANKED
 
 
+USED = "(hồ sơ đã đề nghị, đã phê duyệt, đã bàn giao hoặc đã chi tiền)"
+NO_PLACE_FIX = ("Các hộ vẫn ở danh sách chờ theo thứ tự ưu tiên và được đưa vào khi xã có thêm phân bổ, hoặc khi có hộ "
+                "rút hồ sơ hay bị từ chối.")
+
+
 def test_quota_exhaustion_and_refusal_beyond_it(session, clerk, household, tt14):
+    """Every way of proposing beyond the quota gets the one refusal: the quota, the places used and
+    left, the households asked for, what to do (allocations.over_quota_message)."""
     eligible_apps(session, clerk, household, SPECS)
     with pytest.raises(ServiceError, match="Chưa ghi nhận phân bổ"):
         lists.build_proposal_list(session, clerk)
     allocations.record_allocation(session, 3, D(2025, 6, 1), "Công văn 12/STTTT", clerk)
-    with pytest.raises(ServiceError, match="Vượt chỉ tiêu"):
+    with pytest.raises(ServiceError) as err:
         lists.build_proposal_list(session, clerk, count=4)
+    assert str(err.value) == (
+        f"Vượt chỉ tiêu: xã được phân bổ 3 máy, đã dùng 0 chỗ {USED}, còn 3 chỗ trống, không đưa được 4 hộ vào danh "
+        "sách đề nghị. Hãy chọn tối đa 3 hộ; các hộ còn lại ở danh sách chờ theo thứ tự ưu tiên.")
     pl = lists.build_proposal_list(session, clerk, created_on=D(2025, 7, 1))
     assert names(lists.applications_on(session, pl)) == RANKED[:3]
     assert pl.register_number is None and pl.status == "draft"  # numbered when submitted
@@ -325,14 +335,44 @@ def test_quota_exhaustion_and_refusal_beyond_it(session, clerk, household, tt14)
     q = allocations.quota(session)
     assert (q.allocated, q.proposed, q.left) == (3, 3, 0)
     assert names(allocations.waiting_list(session)) == RANKED[3:]
-    with pytest.raises(ServiceError, match="hết chỉ tiêu"):
+    full = f"Vượt chỉ tiêu: xã được phân bổ 3 máy, đã dùng 3 chỗ {USED}, còn 0 chỗ trống, không đưa được"
+    with pytest.raises(ServiceError) as err:  # a new list of everyone waiting: the two left
         lists.build_proposal_list(session, clerk)
+    assert str(err.value) == f"{full} 2 hộ vào danh sách đề nghị. {NO_PLACE_FIX}"
     nxt = allocations.waiting_list(session)[0]
-    with pytest.raises(ServiceError, match="Vượt chỉ tiêu"):
+    with pytest.raises(ServiceError) as err:
         lists.propose_one(session, nxt, clerk)
+    assert str(err.value) == f"{full} 1 hộ vào danh sách đề nghị. {NO_PLACE_FIX}"
     assert nxt.state == "eligible"
-    with pytest.raises(ServiceError, match="Không còn chỉ tiêu"):
+    with pytest.raises(ServiceError) as err:
         lists.promote_waiting(session, clerk)
+    assert str(err.value) == f"{full} 2 hộ vào danh sách đề nghị. {NO_PLACE_FIX}"
+    with pytest.raises(ServiceError) as err:  # onto a draft, one by one
+        lists.propose(session, nxt, lists.new_list(session, clerk), clerk)
+    assert str(err.value) == f"{full} 1 hộ vào danh sách đề nghị. {NO_PLACE_FIX}"
+    # nobody waiting and no place: nothing is missing, so the refusal says nobody waits
+    for app in allocations.waiting_list(session):
+        applications.withdraw(session, app, "Hộ không nhận nữa", clerk)
+    with pytest.raises(ServiceError) as err:
+        lists.promote_waiting(session, clerk)
+    assert str(err.value) == ("Không có hồ sơ đủ điều kiện nào đang chờ. Hãy kiểm tra điều kiện các hồ sơ mới nhận "
+                              "trước.")
+
+
+@pytest.mark.parametrize("q, asked, expected", [
+    (allocations.Quota(1200, 700, 300, 150, 50, 0), 3,
+     f"Vượt chỉ tiêu: xã được phân bổ 1.200 máy, đã dùng 1.200 chỗ {USED}, còn 0 chỗ trống, không đưa được 3 hộ vào "
+     f"danh sách đề nghị. {NO_PLACE_FIX}"),
+    (allocations.Quota(0, 0, 0, 0, 0, 0), 1,
+     f"Vượt chỉ tiêu: xã được phân bổ 0 máy, đã dùng 0 chỗ {USED}, còn 0 chỗ trống, không đưa được 1 hộ vào danh "
+     "sách đề nghị. Hãy ghi nhận phân bổ máy cho xã (số máy, ngày, văn bản phân bổ) trước; các hộ vẫn ở danh sách chờ "
+     "theo thứ tự ưu tiên."),
+    (allocations.Quota(5, 1, 0, 0, 0, 0), 2000,
+     f"Vượt chỉ tiêu: xã được phân bổ 5 máy, đã dùng 1 chỗ {USED}, còn 4 chỗ trống, không đưa được 2.000 hộ vào danh "
+     "sách đề nghị. Hãy chọn tối đa 4 hộ; các hộ còn lại ở danh sách chờ theo thứ tự ưu tiên."),
+])
+def test_the_over_quota_refusal_gives_its_numbers_with_dot_separators(q, asked, expected):
+    assert allocations.over_quota_message(q, asked) == expected
 
 
 def test_propose_one_keeps_priority_order(session, clerk, household, tt14):

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from subsidy.models import ProposalList
-from subsidy.services import communes, lists
-from subsidy.services.errors import Conflict
+from subsidy.services import allocations, communes, lists
+from subsidy.services.errors import Conflict, ServiceError
 from subsidy.services.lists import approval
 from tests import factories
 
@@ -154,3 +154,45 @@ def test_two_drafts_made_at_once_on_postgresql_one_waits_then_gets_the_message(a
         second.close()
     assert list(outcome) == ["refused"] and "(lập ngày 01/07/2025, 0 hộ)" in outcome["refused"]
     assert _lists(session) == 1
+
+
+def test_a_draft_marked_duplicate_is_not_the_communes_draft_nor_stands_in_its_way(session, clerk, tt14):
+    """A draft marked duplicate_draft (migration 0016's older drafts; a merged copy's, with a higher
+    id) is never the commune's draft: building makes the commune's draft beside it, filling and
+    proposing one go to the commune's draft, and nothing is added to the marked one, which can
+    still be submitted."""
+    apps = [factories.eligible(session, clerk, on=ON) for _ in range(4)]
+    factories.allocation(session, clerk, 4, D(2025, 6, 1))
+    older = lists.build_proposal_list(session, clerk, count=1, created_on=D(2025, 7, 1))
+    older.duplicate_draft = True  # as migration 0016 marks a commune's older drafts
+    session.flush()
+    assert lists.open_draft(session) is None
+    draft = lists.build_proposal_list(session, clerk, count=1, created_on=D(2025, 7, 2))
+    assert lists.open_draft(session) is draft and draft.duplicate_draft is False
+    merged = ProposalList(commune_id=draft.commune_id, created_on=D(2025, 6, 20), status="draft",
+                          duplicate_draft=True)  # a merged copy's marked draft: a newer id
+    session.add(merged)
+    session.flush()
+    assert merged.id > draft.id and lists.open_draft(session) is draft
+    assert lists.open_draft(session, draft.commune_id) is draft
+    waiting = allocations.waiting_list(session)
+    assert lists.propose_one(session, waiting[0], clerk) is draft
+    refusal = ("Dự thảo lập ngày {:%d/%m/%Y} là dự thảo thừa (xã có nhiều dự thảo từ trước khi mỗi xã chỉ được lập "
+               "một dự thảo mỗi lúc); không thêm hồ sơ vào dự thảo này được. Hãy trình phê duyệt hoặc hủy nó, và bổ "
+               "sung hộ vào dự thảo đang lập («Bổ sung vào danh sách đang lập»).")
+    for marked in (older, merged):
+        with pytest.raises(ServiceError) as err:
+            lists.promote_waiting(session, clerk, marked)
+        assert str(err.value) == refusal.format(marked.created_on)
+        with pytest.raises(ServiceError) as err:
+            lists.propose(session, waiting[1], marked, clerk)
+        assert str(err.value) == refusal.format(marked.created_on)
+    assert waiting[1].state == "eligible"
+    assert [a.id for a in lists.promote_waiting(session, clerk)] == [waiting[1].id]
+    sizes = {pl.id: len(lists.applications_on(session, pl)) for pl in (older, draft, merged)}
+    assert sizes == {older.id: 1, draft.id: 3, merged.id: 0}
+    assert {a.proposal_list_id for a in apps} == {older.id, draft.id}
+    # the marked draft is submitted as any draft; the commune's draft stays its draft
+    assert lists.submit_list(session, older, clerk) == "01/DS-UBND"
+    lists.cancel_list(session, merged, "Dự thảo thừa của bản cũ", clerk)
+    assert lists.open_draft(session) is draft

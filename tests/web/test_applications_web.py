@@ -345,7 +345,10 @@ def test_allocate_build_approve_and_download(app, data):
     assert "Danh sách chờ (2)".encode() in r.data
     assert r.data.index("Đặng Văn Hưởng".encode()) < r.data.index("Nguyễn Thị Ánh Tuyết".encode())  # P1 first
     r = clerk.post("/danh-sach/lap", data={"count": "2"})
-    assert r.status_code == 422 and "Vượt chỉ tiêu".encode() in r.data
+    assert r.status_code == 422 and (
+        "Vượt chỉ tiêu: xã được phân bổ 1 máy, đã dùng 0 chỗ (hồ sơ đã đề nghị, đã phê duyệt, đã bàn giao hoặc đã chi "
+        "tiền), còn 1 chỗ trống, không đưa được 2 hộ vào danh sách đề nghị. Hãy chọn tối đa 1 hộ; các hộ còn lại ở danh "
+        "sách chờ theo thứ tự ưu tiên.").encode() in r.data
     r = clerk.post("/danh-sach/lap", data={"count": "abc"})
     assert r.status_code == 422 and "Phải là số nguyên".encode() in r.data
     assert "Số hộ phải từ 1 trở lên".encode() not in r.data

@@ -40,10 +40,18 @@ def all_lists(session: Session) -> list[ProposalList]:
 
 
 def open_draft(session: Session, commune_id: int | None = None) -> ProposalList | None:
-    """The commune's newest draft list, if any (``commune_id`` None: as the Session's scope
-    allows)."""
+    """The commune's draft list, the one proposing works on, if any (``commune_id`` None: as the
+    Session's scope allows; the newest, should a scope hold several communes).
+
+    A draft marked ``duplicate_draft`` is never it: migration 0016 marked so the older drafts of a
+    commune that had several before one draft at a time became a rule of the database
+    (uq_proposal_lists_one_draft covers the unmarked drafts only), and a merged copy brings its
+    own marked drafts with new, higher ids (services.commune_merge). Such a draft waits to be
+    submitted or cancelled; it neither takes new applications (_check_open) nor stands in the way
+    of the commune's draft."""
     where = () if commune_id is None else (ProposalList.commune_id == commune_id,)
-    return session.scalar(select(ProposalList).where(*where, ProposalList.status == "draft")
+    return session.scalar(select(ProposalList).where(*where, ProposalList.status == "draft",
+                                                     ProposalList.duplicate_draft.is_(False))
                           .order_by(ProposalList.id.desc()).limit(1))
 
 
@@ -115,6 +123,20 @@ def draft_open_message(session: Session, draft: ProposalList) -> str:
             "sách đang lập») rồi trình phê duyệt, hoặc hủy nó trước khi lập danh sách mới.")
 
 
+def _check_open(proposal_list: ProposalList) -> None:
+    """Refuse (ServiceError) to add applications to ``proposal_list`` unless it is the commune's
+    draft: a list submitted, decided or cancelled (_closed_message), or an older draft marked
+    ``duplicate_draft`` (open_draft), which would split the head of the waiting list with the
+    commune's draft."""
+    if proposal_list.status != "draft":
+        raise ServiceError(_closed_message(proposal_list))
+    if proposal_list.duplicate_draft:
+        raise ServiceError(
+            f"Dự thảo lập ngày {proposal_list.created_on:%d/%m/%Y} là dự thảo thừa (xã có nhiều dự thảo từ trước khi "
+            "mỗi xã chỉ được lập một dự thảo mỗi lúc); không thêm hồ sơ vào dự thảo này được. Hãy trình phê duyệt hoặc "
+            "hủy nó, và bổ sung hộ vào dự thảo đang lập («Bổ sung vào danh sách đang lập»).")
+
+
 def _closed_message(proposal_list: ProposalList) -> str:
     """Why nothing can be added to a list that is not a draft."""
     if proposal_list.status == "submitted":
@@ -147,17 +169,14 @@ def propose(session: Session, application: Application, proposal_list: ProposalL
             *, check_quota: bool = True) -> None:
     """Put one eligible application on the draft ``proposal_list`` (eligible → proposed, clerk)
     and write its entry (ProposalListEntry: who added it, when). Refused (ServiceError) when the
-    list is approved, with ``check_quota`` when no place of the quota is left, and when its E2 no
-    longer holds (check_e2_still_holds). Raises the workflow's errors for an illegal move."""
-    if proposal_list.status != "draft":
-        raise ServiceError(_closed_message(proposal_list))
+    list is not the commune's draft (_check_open), with ``check_quota`` when no place of the quota
+    is left (allocations.over_quota_message), and when its E2 no longer holds
+    (check_e2_still_holds). Raises the workflow's errors for an illegal move."""
+    _check_open(proposal_list)
     if check_quota:
         q = allocations.quota(session, lock=True, commune_id=proposal_list.commune_id)
         if q.left <= 0:
-            raise ServiceError(
-                f"Vượt chỉ tiêu: đã phân bổ {q.allocated} máy và đã dùng {q.used} chỗ. Hồ sơ vẫn ở danh sách chờ "
-                "và sẽ được xét khi có thêm phân bổ hoặc có hộ rút hồ sơ."
-            )
+            raise ServiceError(allocations.over_quota_message(q, 1))
     check_e2_still_holds(session, [application])
     _put_on(session, application, proposal_list, actor)
 
@@ -174,13 +193,14 @@ def _put_on(session: Session, application: Application, proposal_list: ProposalL
 
 def propose_one(session: Session, application: Application, actor: User | None) -> ProposalList:
     """Propose one eligible application now, on the open draft list (or a new one), keeping the
-    priority order: refused (ServiceError) when no place is left, when the application is not
-    among the first ``quota left`` of the waiting list (higher-priority households wait before it),
-    or when its E2 no longer holds (check_e2_still_holds)."""
+    priority order: refused (ServiceError) when no place is left (allocations.over_quota_message),
+    when the application is not among the first ``quota left`` of the waiting list
+    (higher-priority households wait before it), or when its E2 no longer holds
+    (check_e2_still_holds)."""
     commune_id = application.commune_id
     q = allocations.quota(session, lock=True, commune_id=commune_id)
     if q.left <= 0:
-        raise ServiceError(f"Vượt chỉ tiêu: đã phân bổ {q.allocated} máy và đã dùng {q.used} chỗ. Hồ sơ ở danh sách chờ.")
+        raise ServiceError(allocations.over_quota_message(q, 1))
     head = allocations.waiting_list(session, q.left, commune_id=commune_id)
     if application not in head:
         raise ServiceError(
@@ -199,7 +219,8 @@ def build_proposal_list(session: Session, actor: User | None, *, count: int | No
     """Build a draft proposal list from the waiting list in priority order, up to the quota left.
 
     ``count``: how many to propose (default: as many as the quota allows); asking for more than
-    the quota left is refused, as is building with no place left or nobody waiting (ServiceError).
+    the quota left is refused, as is building with no place left (ServiceError:
+    allocations.over_quota_message) or nobody waiting (NOBODY_WAITING).
     Refused (Conflict) while the commune has an open draft (open_draft): one draft at a time, which
     the clerk completes with promote_waiting or cancels; refused (ServiceError, naming them) when
     any of those it would propose has an E2 that no longer holds (check_e2_still_holds): the
@@ -216,17 +237,13 @@ def build_proposal_list(session: Session, actor: User | None, *, count: int | No
         raise Conflict(draft_open_message(session, draft))
     if q.allocated == 0:
         raise ServiceError("Chưa ghi nhận phân bổ máy nào cho xã. Hãy ghi phân bổ (số máy, văn bản) trước khi lập danh sách.")
-    if q.left <= 0:
-        raise ServiceError(f"Đã hết chỉ tiêu: đã phân bổ {q.allocated} máy, đã dùng {q.used} chỗ. "
-                           "Các hộ đủ điều kiện còn lại ở danh sách chờ.")
-    if count is not None:
-        if count < 1:
-            raise ServiceError("Số hộ đưa vào danh sách phải từ 1 trở lên.")
-        if count > q.left:
-            raise ServiceError(f"Vượt chỉ tiêu: chỉ còn {q.left} chỗ, không đưa được {count} hộ vào danh sách.")
+    if count is not None and count < 1:
+        raise ServiceError("Số hộ đưa vào danh sách phải từ 1 trở lên.")
+    if q.left <= 0 or (count is not None and count > q.left):
+        _refuse_over_quota(session, q, count, commune_id)
     waiting = allocations.waiting_list(session, count or q.left, commune_id=commune_id)
     if not waiting:
-        raise ServiceError("Không có hồ sơ đủ điều kiện nào đang chờ. Hãy kiểm tra điều kiện các hồ sơ mới nhận trước.")
+        raise ServiceError(NOBODY_WAITING)
     check_e2_still_holds(session, waiting)
     pl = new_list(session, actor, number=number, created_on=created_on, commune_id=commune_id)
     for app in waiting:
@@ -239,29 +256,41 @@ def promote_waiting(session: Session, actor: User | None, proposal_list: Proposa
     """Fill the free places from the head of the waiting list: propose the first ``quota left``
     waiting applications on ``proposal_list`` (default: the newest draft list, or a new one).
 
-    Returns the applications proposed. Raises ServiceError when no place is free, nobody waits,
-    ``proposal_list`` is not a draft, or an application to propose has an E2 that no longer holds
+    Returns the applications proposed. Raises ServiceError when no place is free
+    (allocations.over_quota_message), nobody waits (NOBODY_WAITING), ``proposal_list`` is not the
+    commune's draft (_check_open), or an application to propose has an E2 that no longer holds
     (check_e2_still_holds, naming them); the workflow's errors for a role that may not propose
     (clerk only). Source: domain.md §3.
     """
+    if proposal_list is not None:
+        _check_open(proposal_list)
     commune_id = proposal_list.commune_id if proposal_list is not None else actor_commune(session, actor)
     q = allocations.quota(session, lock=True, commune_id=commune_id)
     if q.left <= 0:
-        raise ServiceError(f"Không còn chỉ tiêu trống (đã phân bổ {q.allocated}, đã dùng {q.used}).")
+        _refuse_over_quota(session, q, None, commune_id)
     nxt = allocations.waiting_list(session, q.left, commune_id=commune_id)
     if not nxt:
-        raise ServiceError("Không có hồ sơ đủ điều kiện nào đang chờ.")
+        raise ServiceError(NOBODY_WAITING)
     check_e2_still_holds(session, nxt)
     if proposal_list is None:
-        proposal_list = open_draft(session, commune_id)
-    if proposal_list is None:
-        proposal_list = new_list(session, actor, commune_id=commune_id)
-    if proposal_list.status != "draft":
-        raise ServiceError(_closed_message(proposal_list))
+        proposal_list = open_draft(session, commune_id) or new_list(session, actor, commune_id=commune_id)
     for app in nxt:
         _put_on(session, app, proposal_list, actor)
     session.flush()
     return nxt
+
+
+#: Why no list is built or filled when places are free: nobody eligible waits.
+NOBODY_WAITING = "Không có hồ sơ đủ điều kiện nào đang chờ. Hãy kiểm tra điều kiện các hồ sơ mới nhận trước."
+
+
+def _refuse_over_quota(session: Session, q: allocations.Quota, count: int | None, commune_id: int | None) -> None:
+    """Raise the over-quota refusal (allocations.over_quota_message) of a build or a filling that
+    asks for ``count`` households, or (None) for everyone waiting (allocations.waiting_query);
+    NOBODY_WAITING when that is nobody: then no place is missing."""
+    asked = count if count is not None else int(session.scalar(select(func.count()).select_from(
+        allocations.waiting_query(commune_id).subquery())) or 0)
+    raise ServiceError(allocations.over_quota_message(q, asked) if asked else NOBODY_WAITING)
 
 
 def applications_on(session: Session, proposal_list: ProposalList) -> list[Application]:
