@@ -82,17 +82,20 @@ def give_to_commune(session: Session, province_allocation_id: int, commune_id: i
     ``commune_id`` (its allocation, pointing to the province's). Refused (ServiceError) beyond
     what is left of the province allocation, or beyond the commune's ceiling (its poor and
     near-poor households, record_allocation); FieldError (``province_allocation``) for the same
-    share sent again (_check_not_given_twice); NotFound for an unknown allocation or commune."""
+    share sent again (_check_not_given_twice); NotFound for an unknown allocation or commune, or
+    one voided (also by void_received meanwhile)."""
     _officer(actor)
-    pa = session.get(ProvinceAllocation, province_allocation_id)
+    # The province's own lock first, then the commune's (record_allocation), as every change of
+    # the province's quota takes them (void_received: the province's): two officers dividing the
+    # same allocation at once cannot both give its last phones, nor give from one being voided.
+    # The allocation is read after the lock, so a void committed meanwhile is seen.
+    allocations.lock_quota(session, None)
+    pa = session.get(ProvinceAllocation, province_allocation_id, populate_existing=True)
     if pa is None or pa.voided_at is not None:
         raise NotFound("Không có số máy tỉnh được phân bổ này.")
     commune = session.get(Commune, commune_id)
     if commune is None or not commune.active:
         raise NotFound("Không có xã này (hoặc xã đã ngừng hoạt động).")
-    # The province's own lock, then the commune's (record_allocation): two officers dividing the
-    # same allocation at once cannot both give its last phones.
-    allocations.lock_quota(session, None)
     _check_not_given_twice(session, pa, commune, quantity, allocated_on)
     left = pa.quantity - given_from(session, pa.id)
     if quantity > left:
@@ -209,13 +212,23 @@ def overview(session: Session) -> ProvinceQuota:
 
 
 def void_received(session: Session, province_allocation_id: int, reason: str, actor: User | None) -> None:
-    """Void a mistaken province allocation (never deleted); refused while any of it is given out
-    (void the communes' shares first). Audited."""
+    """Void a mistaken province allocation (never deleted); refused (ServiceError) while any of it
+    is given out (void the communes' shares first: allocations.void_allocation) or without a
+    reason; NotFound for an unknown allocation or one already voided. Audited.
+
+    Takes the province's quota lock (allocations.lock_quota(None)) before reading the allocation
+    and what it has given out, as record_received and give_to_commune do (the province's lock
+    before any commune's): a share being given at the same moment is either seen, and the void
+    refused, or given after the void is committed, and then refused itself. So a voided province
+    allocation never keeps a live share, and the communes are never given more than the province
+    received (domain.md §3, §10). Voiding a share (allocations.void_allocation) only lowers what is
+    given out, so it takes the commune's lock alone."""
     _officer(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Hãy ghi rõ lý do hủy.")
-    pa = session.get(ProvinceAllocation, province_allocation_id)
+    allocations.lock_quota(session, None)
+    pa = session.get(ProvinceAllocation, province_allocation_id, populate_existing=True)
     if pa is None or pa.voided_at is not None:
         raise NotFound("Không có số máy tỉnh được phân bổ này (hoặc đã hủy).")
     if given_from(session, pa.id):

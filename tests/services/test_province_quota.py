@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from subsidy.services import allocations, communes, lists, province
+from subsidy.services import allocations, communes, lists, province, rulesets
 from subsidy.services.errors import FieldError, NotFound, ServiceError
 from tests import factories
 
@@ -157,3 +157,88 @@ def test_a_share_sent_again_is_refused_and_a_share_in_parts_is_not(session, setu
     allocations.void_allocation(session, first.id, "Chia nhầm", p["approver_a"])
     province.give_to_commune(session, pa.id, a.id, 2, D(2026, 1, 20), p["officer"])
     assert province.given_from(session, pa.id) == 5
+
+
+# --- concurrency (PostgreSQL) ------------------------------------------------------------------
+
+def _one_holds_the_other_waits(database_url, first, second):
+    """Run ``first(s)`` in a transaction held open 0.8 s after it returns, and ``second(s)`` in
+    another started meanwhile; each in a Session of its own. Returns what each did: "ok", or the
+    message of the ServiceError (NotFound included) it raised."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from subsidy.db import make_engine, make_sessionmaker
+
+    engine = make_engine(database_url)
+    tmaker = make_sessionmaker(engine)
+    first_done = threading.Event()
+
+    def run(act, before, after):
+        before()
+        with tmaker() as s:
+            try:
+                act(s)
+                after()
+                s.commit()
+                return "ok"
+            except ServiceError as err:
+                s.rollback()
+                after()
+                return str(err)
+
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            a = pool.submit(run, first, lambda: None, lambda: (first_done.set(), threading.Event().wait(0.8)))
+            b = pool.submit(run, second, lambda: first_done.wait(10), lambda: None)
+            return a.result(timeout=30), b.result(timeout=30)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("giving_first", [True, False], ids=["give-then-void", "void-then-give"])
+def test_a_void_and_a_give_at_once_on_postgresql_never_leave_a_share_of_a_voided_allocation(app, database_url,
+                                                                                            giving_first):
+    """The officer voids a province allocation while another officer gives a commune a share of it.
+    Both take the province's quota lock before reading it: the second waits for the first, then
+    sees what it did. Without the lock in void_received (or with the allocation read before the
+    lock in give_to_commune) both passed, leaving a voided allocation with a live share: the
+    communes given 3 phones of the 0 the province had received."""
+    from sqlalchemy import func, select
+
+    from subsidy.models import Allocation, ProvinceAllocation, User
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL=postgresql://…): SQLite serialises writers with "
+                    "BEGIN IMMEDIATE")
+    maker = app.extensions["subsidy.sessionmaker"]
+    with maker() as s:
+        rulesets.load_shipped(s)
+        a = communes.create_commune(s, communes.CommuneInput(code="XAA", name="xã An"), None)
+        for _ in range(4):
+            factories.applicant(s, commune_id=a.id, list_year=2026)
+        officer = factories.user(s, "province_officer", "so-khcn", row=True)
+        pa = province.record_received(s, 5, D(2026, 1, 10), "QĐ 100/QĐ-BKHCN", officer)
+        s.commit()
+        ids = (a.id, officer.id, pa.id)
+    commune_id, officer_id, pa_id = ids
+
+    def give(s):
+        province.give_to_commune(s, pa_id, commune_id, 3, D(2026, 1, 20), s.get(User, officer_id))
+
+    def void(s):
+        province.void_received(s, pa_id, "Ghi nhầm văn bản", s.get(User, officer_id))
+
+    if giving_first:
+        assert _one_holds_the_other_waits(database_url, give, void) == (
+            "ok", "Số máy này đã chia cho xã: hãy hủy các phần đã chia trước (mục «Phần đã chia cho xã»).")
+        expected = (None, 5, 3, 1)  # not voided, received 5, given 3 by one live share
+    else:
+        assert _one_holds_the_other_waits(database_url, void, give) == (
+            "ok", "Không có số máy tỉnh được phân bổ này.")
+        expected = ("Ghi nhầm văn bản", 0, 0, 0)
+    with maker() as s:
+        row = s.get(ProvinceAllocation, pa_id)
+        view = province.overview(s)
+        live = s.scalar(select(func.count()).select_from(Allocation).where(Allocation.voided_at.is_(None)))
+        assert (row.void_reason, view.received, view.given, live) == expected and view.over == 0
