@@ -9,12 +9,18 @@ their entries, allocations, handovers with their IMEIs, cash payments, receipts 
 numbers and counters, the audit log. Rule sets are matched by (code, version) and copied when the
 province has not loaded one. API tokens and background jobs are not copied.
 
+The copy's record of what the ministry allocated to the province (province_allocations) is not
+copied: the province keeps its own, and a second record of one document would count its phones
+twice. The shares the copy's commune received from it come over attached to the province's record
+of the same document (_province_shares), so the commune keeps the quota its places were taken
+from (domain.md §3, §10).
+
 :func:`plan_merge` reads only and lists every conflict (a CCCD already in the province, a
 household code already in the commune, a username, a tracking code, a live IMEI, a receipt number
 the commune already used, and the rules the database keeps on the commune's lists and allocations:
 a list number, a decision number of the year, a second open draft, an allocating document already
-recorded; see _lists_and_allocations); :func:`merge` writes nothing when any is left. Flushes,
-never commits.
+recorded; see _lists_and_allocations; a share of the province's phones the province cannot take
+over: see _province_shares); :func:`merge` writes nothing when any is left. Flushes, never commits.
 
 The keys those rules compare (proposal_lists.decision_key, allocations.document_key) are computed
 again here by the domain's functions (decisions.register_key, documents.reference_key), whatever
@@ -37,10 +43,10 @@ from subsidy.db import Base, make_engine, upgrade_database
 from subsidy.domain import decisions
 from subsidy.domain.documents import reference_key
 from subsidy.domain.vn import format_count
-from subsidy.models import Allocation, Commune, Hamlet, User
+from subsidy.models import Allocation, Commune, Hamlet, ProvinceAllocation, User
 from subsidy.models.scoping import ALL_COMMUNES
 from subsidy.models.state_spans import refresh_spans
-from subsidy.services import allocations, audit
+from subsidy.services import allocations, audit, province
 from subsidy.services.errors import ServiceError
 
 #: Tables copied, parents first; the commune's own columns point at the target commune.
@@ -51,6 +57,8 @@ COPIED = ("users", "rule_sets", "households", "proposal_lists", "allocations", "
 ENTITY_TABLES = {"household": "households", "application": "applications", "proposal_list": "proposal_lists",
                  "allocation": "allocations", "handover": "handovers", "cash_payment": "cash_payments",
                  "receipt": "receipts", "user": "users"}
+#: Entities of the copy that are not copied: their audit entries come, pointing at no row.
+NOT_COPIED = ("province_allocation",)
 
 
 @dataclass
@@ -85,7 +93,8 @@ def _rows(conn: Connection, table: Table) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(select(table).order_by(*order))]
 
 
-def _read(path: Path) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+def _read(path: Path) -> tuple[dict[str, list[dict[str, Any]]], list[str], list[dict[str, Any]]]:
+    """The copied tables' rows, the hamlets' names and the province allocations of the copy."""
     folder, engine = _source(path)
     # Read through the models' tables (the copy is at the newest migration, so they match): values
     # come back as the app stores them (aware UTC timestamps, JSON).
@@ -94,10 +103,11 @@ def _read(path: Path) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
         with engine.connect() as conn:
             data = {name: _rows(conn, tables[name]) for name in COPIED}
             hamlets = [r["name"] for r in _rows(conn, tables["hamlets"])]
+            received = _rows(conn, tables["province_allocations"])
     finally:
         engine.dispose()
         shutil.rmtree(folder, ignore_errors=True)
-    return data, hamlets
+    return data, hamlets, received
 
 
 def _taken(session: Session, column: Any, values: list[Any], *where: Any) -> set[Any]:
@@ -110,11 +120,12 @@ def _taken(session: Session, column: Any, values: list[Any], *where: Any) -> set
 
 
 def plan_merge(session: Session, path: Path, commune: Commune) -> tuple[MergePlan, dict[str, Any]]:
-    """Read the database ``path`` and check it against the province: returns the plan and the rows
-    read (for :func:`merge`), the keys of their lists and allocations computed as the province's
-    (_lists_and_allocations). The dry run and the real run make the same checks. Raises
-    ServiceError for a file that is not this app's database."""
-    data, hamlets = _read(path)
+    """Read the database ``path`` and check it against the province: returns the plan and what
+    :func:`merge` writes (``data``: the rows read, the keys of their lists and allocations computed
+    as the province's, _lists_and_allocations; ``hamlets``; ``shares``: the copy's province
+    allocation ids → the province's, _province_shares). The dry run and the real run make the same
+    checks. Raises ServiceError for a file that is not this app's database."""
+    data, hamlets, received = _read(path)
     plan = MergePlan(counts={name: len(rows) for name, rows in data.items()})
     t = Base.metadata.tables
     checks = (
@@ -135,17 +146,24 @@ def plan_merge(session: Session, path: Path, commune: Commune) -> tuple[MergePla
     for series, year, number in sorted(numbers & {tuple(u) for u in used}):
         plan.conflicts.append(f"Biên bản số {number:04d}/{series} năm {year} đã có ở {commune.name}.")
     _lists_and_allocations(session, data, commune, plan)
+    shares = _province_shares(session, data, received, commune, plan)
     admins = [r["username"] for r in data["users"] if r["role"] not in ("clerk", "approver", "radio")]
     if admins:
         plan.notes.append(f"Tài khoản quản trị của bản cũ ({', '.join(admins)}) trở thành tài khoản lãnh đạo xã "
                           f"đã khóa của {commune.name}: hệ thống của tỉnh có quản trị riêng.")
-    return plan, {"data": data, "hamlets": hamlets}
+    return plan, {"data": data, "hamlets": hamlets, "shares": shares}
 
 
 def merge(session: Session, path: Path, commune: Commune, actor: User | None) -> MergePlan:
     """Copy the database ``path`` into ``commune`` (see the module docstring). Raises ServiceError
     listing the conflicts when there is any, or when the database still refuses a row (written in a
-    savepoint, rolled back): nothing written either way. Flushes."""
+    savepoint, rolled back): nothing written either way. Flushes.
+
+    Takes the province's quota lock, then the commune's (allocations.lock_quota, the order of
+    province.give_to_commune), so the shares checked by _province_shares stay as checked until
+    the caller commits."""
+    allocations.lock_quota(session, None)
+    allocations.lock_quota(session, commune.id)
     plan, read = plan_merge(session, path, commune)
     if plan.conflicts:
         raise ServiceError("Không gộp được: " + " ".join(plan.conflicts[:20])
@@ -154,7 +172,7 @@ def merge(session: Session, path: Path, commune: Commune, actor: User | None) ->
         # A savepoint: a row the database still refuses (a list or an allocation the commune's
         # people recorded after the plan was read) leaves nothing of the copy behind.
         with session.begin_nested():
-            _write(session, read["data"], commune)
+            _write(session, read["data"], commune, read["shares"])
     except IntegrityError as err:
         raise ServiceError(f"Không gộp được: cơ sở dữ liệu của tỉnh từ chối một dòng ({err.orig}). Có thể {commune.name} "
                            "vừa ghi thêm dữ liệu trong lúc gộp: hãy chạy lại với --dry-run để xem xung đột.") from None
@@ -169,11 +187,14 @@ def merge(session: Session, path: Path, commune: Commune, actor: User | None) ->
     return plan
 
 
-def _write(session: Session, data: dict[str, list[dict[str, Any]]], commune: Commune) -> None:
-    """Insert the rows read (plan_merge's, keys already computed) into ``commune`` with new ids."""
+def _write(session: Session, data: dict[str, list[dict[str, Any]]], commune: Commune,
+           shares: dict[int, int | None]) -> None:
+    """Insert the rows read (plan_merge's, keys already computed) into ``commune`` with new ids; a
+    share's province allocation is the province's of ``shares`` (_province_shares)."""
     t = Base.metadata.tables
     ids: dict[str, dict[Any, Any]] = {name: {} for name in COPIED}
     ids["communes"] = _AnyTo(commune.id)
+    ids["province_allocations"] = shares
     known_rules = {(r.code, r.version): r.id for r in session.execute(select(t["rule_sets"]))}
     for row in data.get("rule_sets", []):
         key = (row["code"], row["version"])
@@ -196,7 +217,9 @@ def _write(session: Session, data: dict[str, list[dict[str, Any]]], commune: Com
             if "commune_id" in table.c and name != "users" or (name == "users" and values["role"] in (
                     "clerk", "approver", "radio")):
                 values["commune_id"] = commune.id
-            if name == "audit_entries" and values.get("entity_id") is not None:
+            if name == "audit_entries" and values["entity_type"] in NOT_COPIED:
+                values["entity_id"] = None
+            elif name == "audit_entries" and values.get("entity_id") is not None:
                 values["entity_id"] = ids.get(ENTITY_TABLES.get(values["entity_type"], ""), {}).get(
                     values["entity_id"], values["entity_id"])
             if name == "receipt_counters":
@@ -294,6 +317,89 @@ def _lists_and_allocations(session: Session, data: dict[str, list[dict[str, Any]
                 f"Phân bổ {format_count(row['quantity'])} máy ngày {row['allocated_on']:%d/%m/%Y} của bản cũ theo văn "
                 f"bản {recorded} ở {commune.name}: một văn bản không ghi hai lần. Nếu là cùng một phân bổ, lãnh đạo xã "
                 f"hủy bản ghi thừa ({fix}), rồi gộp lại.")
+
+
+def _province_shares(session: Session, data: dict[str, list[dict[str, Any]]], received: list[dict[str, Any]],
+                     commune: Commune, plan: MergePlan) -> dict[int, int | None]:
+    """Where the copy's shares of its province allocations go: returns the copy's province
+    allocation ids → the province's live record of the same ministry document
+    (documents.reference_key; one live record per document, uq_province_allocations_live_document),
+    else, for a copy's allocation with voided shares only, the province's voided one, else None
+    (such a share comes as a voided allocation of the commune's own, named in a note).
+
+    A live share is what the commune's places were taken from, so it is carried over (domain.md
+    §3, §10), as province.give_to_commune would record it, or the merge is refused (conflicts of
+    ``plan``, each naming the share and what to do) when:
+
+    - the province has no live record of the document: the officer records it first;
+    - the commune recorded an allocation of that document itself in the province (the rule
+      allocations._check_document_unused keeps when the province gives a share): the phones would
+      count twice;
+    - the commune already has a live share of it in the province: the same phones given twice,
+      unless the officer voids one first;
+    - the copy's live shares of it exceed what the province has still to divide of it.
+    """
+    shared = [r for r in data["allocations"] if r["province_allocation_id"] is not None]
+    if not shared:
+        return {}
+    theirs = {r["id"]: r for r in received}
+    mapping: dict[int, int | None] = {}
+    carried = unmatched = 0
+    for copy_id in sorted({r["province_allocation_id"] for r in shared}):
+        source = theirs[copy_id]
+        rows = [r for r in shared if r["province_allocation_id"] == copy_id]
+        live = [r for r in rows if r["voided_at"] is None]
+        key = reference_key(source["source_document"])
+        found = session.scalars(select(ProvinceAllocation).where(ProvinceAllocation.document_key == key)
+                                .order_by(ProvinceAllocation.voided_at.is_not(None), ProvinceAllocation.id)).first()
+        pa = found if found is not None and (found.voided_at is None or not live) else None
+        mapping[copy_id] = pa.id if pa is not None else None
+        if not live:
+            carried += len(rows) if pa is not None else 0
+            unmatched += len(rows) if pa is None else 0
+            continue
+        asked = sum(r["quantity"] for r in live)
+        named = (f"Bản cũ ghi tỉnh chia cho xã {format_count(asked)} máy theo văn bản «{source['source_document']}» "
+                 f"(ngày {', '.join(format(r['allocated_on'], '%d/%m/%Y') for r in live)})")
+        if pa is None:
+            plan.conflicts.append(
+                f"{named}, nhưng hệ thống tỉnh chưa ghi số máy tỉnh được phân bổ theo văn bản này (hoặc đã hủy bản "
+                "ghi): phần chia phải gắn vào bản ghi của tỉnh. Cán bộ tỉnh ghi số máy tỉnh được Bộ phân bổ theo văn "
+                "bản này (mục «Ghi số máy tỉnh được phân bổ» ở trang của tỉnh), rồi gộp lại.")
+            continue
+        own = allocations.document_recorded(session, Allocation, key, Allocation.commune_id == commune.id,
+                                            Allocation.province_allocation_id.is_(None))
+        if own is not None:
+            plan.conflicts.append(
+                f"{named}, nhưng ở hệ thống tỉnh {commune.name} đã tự ghi phân bổ theo văn bản {own}: số máy sẽ "
+                "tính hai lần. Nếu là cùng số máy, lãnh đạo xã hủy phân bổ xã tự ghi ở hệ thống tỉnh, rồi gộp lại.")
+            continue
+        already = int(session.scalar(select(func.coalesce(func.sum(Allocation.quantity), 0)).where(
+            allocations.LIVE, Allocation.province_allocation_id == pa.id, Allocation.commune_id == commune.id),
+            execution_options={ALL_COMMUNES: True}) or 0)
+        if already:
+            plan.conflicts.append(
+                f"{named}, nhưng ở hệ thống tỉnh {commune.name} đã được chia {format_count(already)} máy theo văn bản "
+                "này: gộp sẽ tính số máy hai lần. Nếu là cùng số máy, cán bộ tỉnh hủy phần đã chia ở hệ thống tỉnh "
+                "(mục «Phần đã chia cho xã»), rồi gộp lại.")
+            continue
+        given = province.given_from(session, pa.id)  # to other communes: this one has none
+        if asked > pa.quantity - given:
+            plan.conflicts.append(
+                f"{named}, nhưng văn bản này ở hệ thống tỉnh chỉ còn {format_count(pa.quantity - given)} máy chưa "
+                f"chia (tỉnh nhận {format_count(pa.quantity)}, đã chia cho xã khác {format_count(given)}). Cán bộ tỉnh "
+                "kiểm tra số máy đã ghi theo văn bản này, hoặc hủy phần đã chia nhầm cho xã khác, rồi gộp lại.")
+            continue
+        carried += len(rows)
+    if carried:
+        plan.notes.append(
+            f"{format_count(carried)} phần tỉnh chia cho xã của bản cũ được gắn vào số máy tỉnh được phân bổ theo cùng "
+            "văn bản đã ghi ở hệ thống tỉnh; số máy tỉnh được phân bổ ghi ở bản cũ không được chép (tỉnh có sổ riêng).")
+    if unmatched:
+        plan.notes.append(
+            f"{format_count(unmatched)} phần tỉnh chia đã hủy của bản cũ theo văn bản hệ thống tỉnh chưa ghi: gộp như "
+            "phân bổ đã hủy của xã tự ghi (không tính vào chỉ tiêu nào).")
+    return mapping
 
 
 def _open_draft(row: dict[str, Any]) -> bool:

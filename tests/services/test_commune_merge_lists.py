@@ -1,8 +1,10 @@
 """A commune's own database merged into a province commune meets the rules the database keeps on a
 commune's lists and allocations (migrations 0015, 0016; domain.md §10): a list number, a decision
-number of the year (rule R5-QĐ), one open draft, an allocating document recorded once. Each clash
-is a conflict of the plan (dry run and real run alike) naming the rows and what to do, and nothing
-is written; the copied lists carry their decision key. The sources are real SQLite files made at
+number of the year (rule R5-QĐ), one open draft, an allocating document recorded once; the shares
+of the province's phones the copy received come attached to the province's record of their
+document, within what it has left to divide (domain.md §3). Each clash is a conflict of the plan
+(dry run and real run alike) naming the rows and what to do, and nothing is written; the copied
+lists carry their decision key. The sources are real SQLite files made at
 migration 0004 (tests/test_migrations._history_at_0004) and upgraded by the merge."""
 from __future__ import annotations
 
@@ -13,12 +15,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from subsidy.db import make_engine
-from subsidy.models import Household, ProposalList
-from subsidy.services import commune_merge, communes, lists
+from subsidy.db import make_engine, utcnow
+from subsidy.domain.documents import reference_key
+from subsidy.models import Allocation, AuditEntry, Household, ProposalList, ProvinceAllocation
+from subsidy.services import allocations, commune_merge, communes, lists, province
 from subsidy.services.errors import ServiceError
+from tests import factories
 from tests.services.test_commune_merge import _shifted
 from tests.test_migrations import _history_at_0004
+
+D = dt.date
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +146,129 @@ def test_drafts_the_copy_had_marked_come_as_they_are_named_in_a_note(session, ol
                                      "01/03/2026): gộp nguyên trạng; cán bộ xã trình phê duyệt hoặc hủy chúng.") in plan.notes
     assert _lists_of(session, a.id)[1:] == [(None, "draft", None, True), (None, "draft", None, False)]
     assert lists.open_draft(session, a.id).created_on == dt.date(2026, 3, 2)
+
+
+# --- shares of the province's phones (domain.md §3, §10) ---------------------------------------
+
+BKHCN = "QĐ 100/QĐ-BKHCN"
+
+
+def _add_shares(path: Path, received: tuple, *shares: tuple) -> None:
+    """Upgrade the 0004 database ``path`` to the head and record in it, as its province officer
+    did: the province allocations ``received`` ((id, quantity, document, voided), received
+    10/01/2026) and the commune's ``shares`` ((province allocation id, quantity, day, voided));
+    with an audit entry of the first province allocation."""
+    from subsidy.db import Base, upgrade_database
+
+    url = f"sqlite:///{path}"
+    upgrade_database(url)
+    t = Base.metadata.tables
+    now = dt.datetime(2026, 1, 10, 2, 0, tzinfo=dt.timezone.utc)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        commune_id = conn.execute(text("SELECT id FROM communes")).scalar_one()
+        for n, quantity, document, voided in received:
+            conn.execute(t["province_allocations"].insert().values(
+                id=n, quantity=quantity, received_on=dt.date(2026, 1, 10), source_document=document,
+                document_key=reference_key(document), created_at=now,
+                voided_at=now if voided else None, void_reason="Ghi nhầm" if voided else None))
+        for n, quantity, day, voided in shares:
+            document = next(r[2] for r in received if r[0] == n)
+            conn.execute(t["allocations"].insert().values(
+                commune_id=commune_id, province_allocation_id=n, quantity=quantity, allocated_on=day,
+                source_document=document, document_key=reference_key(document), created_at=now,
+                voided_at=now if voided else None, void_reason="Chia nhầm" if voided else None))
+        conn.execute(t["audit_entries"].insert().values(
+            at=now, action="province_allocation.create", entity_type="province_allocation", entity_id=received[0][0],
+            changes={}))
+    engine.dispose()
+
+
+def _shares_of(session, commune_id: int) -> list[tuple]:
+    rows = session.scalars(select(Allocation).where(Allocation.commune_id == commune_id,
+                                                    Allocation.province_allocation_id.is_not(None)
+                                                    | Allocation.voided_at.is_not(None))
+                           .order_by(Allocation.allocated_on, Allocation.id))
+    return [(a.province_allocation_id, a.quantity, a.allocated_on, a.voided_at is not None) for a in rows]
+
+
+@pytest.fixture
+def province_of(session, tt14):
+    """Communes An (the merge's target) and Bình (2 poor households), and the province officer."""
+    a = communes.create_commune(session, communes.CommuneInput(code="XAA", name="xã An"), None)
+    b = communes.create_commune(session, communes.CommuneInput(code="XAB", name="xã Bình"), None)
+    for _ in range(2):
+        factories.applicant(session, commune_id=b.id, list_year=2026)
+    return a, b, factories.user(session, "province_officer", "so-khcn", row=True)
+
+
+def test_shares_of_the_province_come_attached_to_the_provinces_record_of_their_document(session, old, province_of):
+    a, b, officer = province_of
+    source = old("an", 4)
+    _add_shares(source, ((1, 10, BKHCN, False), (2, 3, "QĐ 7/QĐ-BKHCN", True)),
+                (1, 2, D(2026, 1, 20), False), (1, 1, D(2026, 1, 25), False), (1, 4, D(2026, 1, 15), True),
+                (2, 1, D(2026, 1, 12), True))
+    # the province recorded the same ministry document (typed otherwise) and gave Bình its share
+    pa = province.record_received(session, 10, D(2026, 1, 10), "qđ 100 / QĐ-BKHCN", officer)
+    province.give_to_commune(session, pa.id, b.id, 2, D(2026, 1, 20), officer)
+    plan = commune_merge.merge(session, source, a, None)
+    session.commit()
+    assert plan.conflicts == []
+    assert ("3 phần tỉnh chia cho xã của bản cũ được gắn vào số máy tỉnh được phân bổ theo cùng văn bản đã ghi ở hệ "
+            "thống tỉnh; số máy tỉnh được phân bổ ghi ở bản cũ không được chép (tỉnh có sổ riêng).") in plan.notes
+    assert ("1 phần tỉnh chia đã hủy của bản cũ theo văn bản hệ thống tỉnh chưa ghi: gộp như phân bổ đã hủy của xã "
+            "tự ghi (không tính vào chỉ tiêu nào).") in plan.notes
+    assert _shares_of(session, a.id) == [(None, 1, D(2026, 1, 12), True), (pa.id, 4, D(2026, 1, 15), True),
+                                         (pa.id, 2, D(2026, 1, 20), False), (pa.id, 1, D(2026, 1, 25), False)]
+    assert session.scalar(select(func.count()).select_from(ProvinceAllocation)) == 1  # the copy's not copied
+    view = province.overview(session)
+    # An: its own 5 phones of «QĐ 12» (the 0004 copy's) and 3 of the province's; Bình 2
+    assert {c.code: c.given for c in view.communes} == {"XAA": 8, "XAB": 2}
+    assert (view.received, view.divided, view.undivided) == (10, 5, 5)
+    assert allocations.quota(session, commune_id=a.id).allocated == 8
+    assert session.scalars(select(AuditEntry.entity_id).where(
+        AuditEntry.entity_type == "province_allocation", AuditEntry.commune_id == a.id)).all() == [None]
+
+
+def test_shares_the_province_cannot_take_over_are_conflicts_and_nothing_is_written(session, old, province_of):
+    a, b, officer = province_of
+    source = old("an", 4)
+    _add_shares(source, ((1, 10, BKHCN, False),), (1, 2, D(2026, 1, 20), False), (1, 1, D(2026, 1, 25), False))
+    asked = f"Bản cũ ghi tỉnh chia cho xã 3 máy theo văn bản «{BKHCN}» (ngày 20/01/2026, 25/01/2026)"
+
+    def conflicts() -> list[str]:
+        plan, _ = commune_merge.plan_merge(session, source, a)
+        return plan.conflicts
+
+    assert conflicts() == [
+        f"{asked}, nhưng hệ thống tỉnh chưa ghi số máy tỉnh được phân bổ theo văn bản này (hoặc đã hủy bản ghi): phần "
+        "chia phải gắn vào bản ghi của tỉnh. Cán bộ tỉnh ghi số máy tỉnh được Bộ phân bổ theo văn bản này (mục «Ghi số "
+        "máy tỉnh được phân bổ» ở trang của tỉnh), rồi gộp lại."]
+    with pytest.raises(ServiceError, match="^Không gộp được: Bản cũ ghi tỉnh chia cho xã 3 máy"):
+        commune_merge.merge(session, source, a, None)
+    assert _households(session, a.id) == 0
+    pa = province.record_received(session, 4, D(2026, 1, 10), BKHCN, officer)
+    to_b = province.give_to_commune(session, pa.id, b.id, 2, D(2026, 1, 20), officer)
+    assert conflicts() == [
+        f"{asked}, nhưng văn bản này ở hệ thống tỉnh chỉ còn 2 máy chưa chia (tỉnh nhận 4, đã chia cho xã khác 2). Cán "
+        "bộ tỉnh kiểm tra số máy đã ghi theo văn bản này, hoặc hủy phần đã chia nhầm cho xã khác, rồi gộp lại."]
+    allocations.void_allocation(session, to_b.id, "Chia nhầm xã", officer)
+    factories.applicant(session, commune_id=a.id, list_year=2026)
+    to_a = province.give_to_commune(session, pa.id, a.id, 1, D(2026, 1, 21), officer)
+    assert conflicts() == [
+        f"{asked}, nhưng ở hệ thống tỉnh xã An đã được chia 1 máy theo văn bản này: gộp sẽ tính số máy hai lần. Nếu là "
+        "cùng số máy, cán bộ tỉnh hủy phần đã chia ở hệ thống tỉnh (mục «Phần đã chia cho xã»), rồi gộp lại."]
+    allocations.void_allocation(session, to_a.id, "Đã có trong bản cũ", officer)
+    own = allocations.record_allocation(session, 1, D(2026, 1, 22), BKHCN, None, commune_id=a.id)
+    assert conflicts() == [
+        f"{asked}, nhưng ở hệ thống tỉnh xã An đã tự ghi phân bổ theo văn bản «{BKHCN}» đã được ghi: phân bổ 1 máy ngày "
+        "22/01/2026 (chưa hủy): số máy sẽ tính hai lần. Nếu là cùng số máy, lãnh đạo xã hủy phân bổ xã tự ghi ở hệ "
+        "thống tỉnh, rồi gộp lại."]
+    own.voided_at, own.void_reason = utcnow(), "Đã có trong bản cũ"
+    session.flush()
+    assert conflicts() == []
+    commune_merge.merge(session, source, a, None)
+    session.commit()
+    assert _shares_of(session, a.id) == [(pa.id, 2, D(2026, 1, 20), False), (pa.id, 1, D(2026, 1, 21), True),
+                                         (None, 1, D(2026, 1, 22), True), (pa.id, 1, D(2026, 1, 25), False)]
+    assert [given for _pa, given in province.overview(session).allocations] == [3]
