@@ -22,6 +22,7 @@ from subsidy import jobs as job_queue
 from subsidy.api.v1 import (
     ApiProblem, _iso, application_json, body_day, bp, field_reasons, iso_message, token_required,
 )
+from subsidy.domain import vn
 from subsidy.domain.labels import JOB_LABELS, OUTCOME_LABELS
 from subsidy.domain.list_views import ListFilters
 from subsidy.domain.scope import sees_personal_data
@@ -55,8 +56,10 @@ def _body(allowed: set[str]) -> dict[str, Any]:
 
 def _text(body: dict[str, Any], name: str, errors: list[dict[str, str]], default: str | None,
           max_length: int, *, nullable: bool = False) -> str | None:
-    """The string ``body[name]`` (``default`` when left out); null only where the OpenAPI schema
-    allows it (``nullable``: the field is cleared), otherwise a reason is appended to ``errors``."""
+    """The string ``body[name]`` (``default`` when left out) without the characters no stored text
+    may hold (vn.storable_text: a reason of NUL only is then a reason left empty); null only where
+    the OpenAPI schema allows it (``nullable``: the field is cleared), otherwise a reason is
+    appended to ``errors``."""
     if name not in body:
         return default
     raw = body[name]
@@ -65,7 +68,7 @@ def _text(body: dict[str, Any], name: str, errors: list[dict[str, str]], default
     if not isinstance(raw, str) or len(raw) > max_length:
         errors.append({"name": name, "reason": f"phải là chuỗi, tối đa {max_length} ký tự"})
         return default
-    return raw
+    return vn.storable_text(raw)
 
 
 def _invalid(errors: list[dict[str, str]]) -> ApiProblem:

@@ -13,7 +13,6 @@ cases is audited (api.complaint.read / api.complaint.list). Registered on v1's b
 """
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from flask import Response, g, jsonify, request
@@ -24,6 +23,7 @@ from subsidy.api.v1 import (
     iso_message,
     token_required,
 )
+from subsidy.domain import vn
 from subsidy.domain.calendar import month_bounds, today_vn
 from subsidy.domain.complaints.states import KINDS, STATES
 from subsidy.domain.labels import COMPLAINT_CATEGORY_LABELS, COMPLAINT_CHANNEL_LABELS, COMPLAINT_FILER_LABELS
@@ -135,9 +135,8 @@ def create_complaint() -> Response:
         if not isinstance(raw, str) or len(raw) > limit:
             errors.append({"name": name, "reason": f"phải là chuỗi tối đa {limit} ký tự"})
             return None
-        # Control characters (NUL …) and lone surrogates cannot be stored; line breaks stay.
         # Left empty, a required text is the register's refusal (409), as a text of spaces is.
-        return "".join(c for c in raw if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs")).strip() or None
+        return vn.storable_text(raw).strip() or None
 
     def choice(name: str, choices, default: str | None = None) -> str | None:
         raw = body.get(name, default)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from functools import wraps
 from pathlib import Path
 from typing import Any, Callable
@@ -211,9 +210,7 @@ class Params:
             self.errors.append({"name": name, "reason": f"dài quá {max_length} ký tự"})
             return None
         # Control characters (NUL …) cannot match any stored value; drop them.
-        clean = "".join(c for c in raw if unicodedata.category(c) not in ("Cc", "Cs"))
-        clean = " ".join(clean.split())
-        return clean or None
+        return " ".join(vn.storable_text(raw).split()) or None
 
     def choice(self, name: str, choices: tuple[str, ...]) -> str | None:
         raw = self._raw(name)

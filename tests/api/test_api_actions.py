@@ -182,3 +182,16 @@ def test_iso_message_rewrites_days_and_the_format_hint():
                                                      "(2027-03-20). Hãy kiểm tra lại ngày (viết dạng YYYY-MM-DD).")
     assert iso_message("Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/11/2026.") == (
         "Hãy nhập ngày theo dạng YYYY-MM-DD, ví dụ 2026-11-05.")
+
+
+def test_control_characters_and_lone_surrogates_are_dropped_not_stored(client, desk, read_session):
+    """A NUL (which PostgreSQL refuses in text) or a lone surrogate (which no UTF-8 text holds) in a
+    correction's texts is dropped, as the complaints API drops it: the correction is saved, not a 500."""
+    cash = desk["apps"]["cash"]
+    resp = _post(client, f"/applications/{cash}/corrections", desk["tokens"]["clerk"],
+                 {"evidence_note": "Hóa đơn\x00 số\ud800 12", "reason": "Ghi\x1b thêm\r\nchứng từ", "recheck": False})
+    assert conforms(resp, "/applications/{application_id}/corrections", "POST").status_code == 200, resp.get_json()
+    assert resp.get_json()["changes"] == {"evidence_note": [None, "Hóa đơn số 12"]}
+    assert read_session.get(Application, cash).evidence_note == "Hóa đơn số 12"
+    entry = read_session.scalars(select(AuditEntry).where(AuditEntry.action == "application.correction")).one()
+    assert entry.note == "Ghi thêm\nchứng từ"

@@ -890,3 +890,16 @@ def test_person_names_refuse_markup_and_symbols(raw, char):
         vn.normalize_name(raw)
     assert f"có ký tự «{char}», không dùng trong họ tên" in str(err.value)
     assert vn.describe_char(char) == f"ký tự «{char}»" and vn.describe_char("7") == "chữ số «7»"
+
+
+@pytest.mark.parametrize("raw, stored", [
+    ("Gõ nhầm năm mua máy", "Gõ nhầm năm mua máy"),
+    ("dòng 1\r\ndòng 2\tcột", "dòng 1\ndòng 2\tcột"),
+    ("a\x00b\x1bc\x7fd\x85e", "abcde"),
+    ("trước\ud800sau", "trướcsau"),
+    ("  \x00  ", "    "),
+    ("\u00a0Ánh\u200b", "\u00a0Ánh\u200b"),
+])
+def test_storable_text_drops_only_control_characters_and_lone_surrogates(raw, stored):
+    assert vn.storable_text(raw) == stored
+    assert vn.storable_text(raw).encode("utf-8")  # any UTF-8 text column can hold it

@@ -14,7 +14,8 @@ imei       a handset's IMEI
 masking    what the public may see of a name, an ID, a phone
 digits     digit strings as typed (separators, full-width digits, Excel number cells)
 words      text as names and places read it (NFC, compatibility forms folded, invisible
-           characters dropped or read as a space) and cut into words, shared by the above
+           characters dropped or read as a space) and cut into words, shared by the above;
+           free text without the characters no stored text may hold
 echo       a typed value as an error message quotes it back (one line, cut short)
 errors     VnValueError, the one error of them all
 ========== ====================================================================================
@@ -46,7 +47,7 @@ from .names import NAME_MAX_LENGTH, NAME_MIN_LETTERS, describe_char, normalize_n
 from .phone import MOBILE_SECOND_DIGITS, normalize_phone
 from .search import fold
 from .sorting import sort_key_text
-from .words import clean_text
+from .words import clean_text, storable_text
 
 __all__ = [
     "ECHO_MAX_LENGTH",
@@ -66,6 +67,7 @@ __all__ = [
     "describe_char",
     "fold",
     "clean_text",
+    "storable_text",
     "sort_key_text",
     "amount_in_words",
     "format_money",

@@ -1,6 +1,7 @@
 """Text cut into words the way every name and place is read: NFC, compatibility forms folded,
 invisible characters dropped (a zero-width space read as a space), split on any Unicode space.
-Shared by names, search folding, sorting, dates, masking and the hamlet rule (domain.places)."""
+Shared by names, search folding, sorting, dates, masking and the hamlet rule (domain.places); and
+free text as it can be stored (:func:`storable_text`)."""
 from __future__ import annotations
 
 import re
@@ -51,6 +52,17 @@ def clean_text(raw: object) -> str:
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFC", "".join(map(_compat_fold, text)))
     return text
+
+
+def storable_text(raw: str) -> str:
+    """``raw`` without the characters no stored text may hold: control characters (Unicode
+    category Cc: NUL, ESC, DEL, the C1 range; PostgreSQL refuses NUL in text) other than the line
+    feed and the tab (a carriage return goes, so ``\\r\\n`` becomes ``\\n``), and lone surrogates
+    (category Cs: no UTF-8 text can carry them). Nothing else changes (no trimming, no
+    normalisation): a free text (a reason, a note, a complaint) keeps its lines. Never raises."""
+    if raw.isascii() and raw.isprintable():
+        return raw
+    return "".join(c for c in raw if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs"))
 
 
 def _clean_words(raw: object) -> list[str]:
