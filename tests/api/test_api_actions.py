@@ -4,6 +4,9 @@ every response checked against the shipped OpenAPI document (tests/api/test_api_
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,9 +16,12 @@ from subsidy.domain.calendar import today_vn
 from subsidy.models import Application, AuditEntry, EligibilityDecision
 from subsidy.services import rulesets, users
 from tests import factories
-from tests.api.test_api_v1 import bearer, conforms
+from tests.api.test_api_v1 import DOC, bearer, conforms
 
 TODAY = today_vn()
+#: The correction's request schema, as shipped.
+CORRECTION = DOC["components"]["schemas"]["CorrectionRequest"]["properties"]
+RULESETS = Path(__file__).resolve().parents[2] / "subsidy" / "rulesets"
 
 
 @pytest.fixture
@@ -182,6 +188,51 @@ def test_iso_message_rewrites_days_and_the_format_hint():
                                                      "(2027-03-20). Hãy kiểm tra lại ngày (viết dạng YYYY-MM-DD).")
     assert iso_message("Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/11/2026.") == (
         "Hãy nhập ngày theo dạng YYYY-MM-DD, ví dụ 2026-11-05.")
+
+
+def _programme_start() -> dt.date:
+    """The earliest effective_from among the shipped rule set files, read from the files themselves."""
+    return min(dt.date.fromisoformat(json.loads(p.read_text(encoding="utf-8"))["effective_from"])
+               for p in RULESETS.glob("*.json"))
+
+
+def test_the_documented_date_received_starts_on_the_day_the_api_does(client, desk):
+    """The OpenAPI pattern of a correction's received_on admits exactly the days from the programme's
+    start (the shipped rule sets' earliest effective_from, 12/12/2022) to 2099-12-31; the API refuses
+    the day before, names the field, and accepts the first day."""
+    start = _programme_start()
+    assert start == dt.date(2022, 12, 12)
+    pattern = re.compile(CORRECTION["received_on"]["pattern"])
+    day = dt.date(2022, 11, 1)
+    while day <= dt.date(2023, 2, 28):  # around the start, day by day
+        assert bool(pattern.search(day.isoformat())) == (day >= start), day
+        day += dt.timedelta(days=1)
+    for year in range(2000, 2101):
+        assert bool(pattern.search(f"{year}-06-15")) == (2023 <= year <= 2099), year
+    assert pattern.search(TODAY.isoformat()) and pattern.search("2099-12-31")
+
+    [error] = _refused_correction(client, desk, {"received_on": "2022-12-11", "reason": "Ghi nhầm ngày"})
+    assert error["name"] == "received_on" and "2022-12-12" in error["reason"]
+    resp = _post(client, f"/applications/{desk['apps']['ok1']}/corrections", desk["tokens"]["clerk"],
+                 {"received_on": "2022-12-12", "reason": "Ghi nhầm ngày", "recheck": False})
+    assert conforms(resp, "/applications/{application_id}/corrections", "POST").status_code == 200, resp.get_json()
+    assert resp.get_json()["changes"] == {
+        "received_on": [(TODAY - dt.timedelta(days=10)).isoformat(), "2022-12-12"]}
+
+
+@pytest.mark.parametrize("reason", [" ", "\t\n ", "\u00a0\u3000", "\x00\x1b", " \x07 "])
+def test_a_reason_of_spaces_or_control_characters_is_refused_as_documented(client, desk, reason):
+    assert not re.search(CORRECTION["reason"]["pattern"], reason)
+    errors = _refused_correction(client, desk, {"reason": reason, "purchase_date": "2023-12-01"})
+    assert [e["name"] for e in errors] == ["reason"]
+
+
+def test_a_purchase_date_is_documented_in_the_apis_years(client, desk):
+    pattern = re.compile(CORRECTION["purchase_date"]["pattern"])
+    assert pattern.search("2000-01-01") and pattern.search("2099-12-31")
+    assert not pattern.search("1999-12-31") and not pattern.search("2100-01-01")
+    [error] = _refused_correction(client, desk, {"purchase_date": "1999-12-31", "reason": "x"})
+    assert error["name"] == "purchase_date" and "năm phải từ 2000 đến 2099" in error["reason"]
 
 
 def test_control_characters_and_lone_surrogates_are_dropped_not_stored(client, desk, read_session):
