@@ -22,7 +22,7 @@ from subsidy.domain.labels import (APPLICATION_FIELD_LABELS, OUTCOME_LABELS, REC
                                    RULE_STATUS_LABELS, SUPPORT_FORM_LABELS)
 from subsidy.domain.scope import sees_personal_data
 from subsidy.domain.rules import outcome_summary
-from subsidy.domain.workflow import STATES, WorkflowError
+from subsidy.domain.workflow import STATES
 from subsidy.models import Application
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import applications as svc
@@ -33,7 +33,6 @@ from subsidy.services import intake as intake_svc
 from subsidy.services import list_exports
 from subsidy.services import lists as lists_svc
 from subsidy.services import pages
-from subsidy.services import receipts as receipts_svc
 from subsidy.services.errors import ServiceError
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
@@ -41,7 +40,7 @@ from subsidy.web.pagination import list_page
 from subsidy.web.ids import chosen_id, row_id
 from subsidy.web.permissions import may
 from subsidy.web.refusals import REFUSED, attempt, put_field_errors, show_refusal
-from subsidy.web.viewlog import record_list_view, record_page_view, record_view
+from subsidy.web.viewlog import record_list_view, record_page_view
 from subsidy.web import commune_scope
 
 bp = Blueprint("applications", __name__, url_prefix="/ho-so")
@@ -294,15 +293,13 @@ def intake_slip(application_id: int):
 @bp.route("/<int:application_id>/kiem-tra", methods=["POST"])
 @roles_required("clerk")
 def check(application_id: int):
+    """Check the application's eligibility now (E1–E5); the outcome, or the refusal, is flashed on
+    its page (a button: a missing or stale CSRF token answers 400)."""
     session = db_session()
     app = _load(application_id)
-    if not MoveForm().validate_on_submit():
-        abort(400)
-    try:
-        decision = svc.check_eligibility(session, app, current_user)
-    except (ServiceError, WorkflowError) as err:
-        show_refusal(err)
-    else:
+    decision = attempt(MoveForm(), lambda: svc.check_eligibility(session, app, current_user),
+                       bad_token_400=True, flashed=True)
+    if decision is not REFUSED:
         session.commit()
         msg = f"Kết quả kiểm tra: {OUTCOME_LABELS[decision.outcome]}."
         if summary := outcome_summary(decision.outcome, decision.failed_rules or (), decision.facts.get("missing") or ()):
@@ -359,15 +356,13 @@ def purchase_date(application_id: int):
 @bp.route("/<int:application_id>/de-nghi", methods=["POST"])
 @roles_required("clerk")
 def propose(application_id: int):
+    """Put the application on the commune's open proposal list; the list's number, or the
+    refusal, is flashed on its page (a button: a missing or stale CSRF token answers 400)."""
     session = db_session()
     app = _load(application_id)
-    if not MoveForm().validate_on_submit():
-        abort(400)
-    try:
-        pl = lists_svc.propose_one(session, app, current_user)
-    except (ServiceError, WorkflowError) as err:
-        show_refusal(err)
-    else:
+    pl = attempt(MoveForm(), lambda: lists_svc.propose_one(session, app, current_user), bad_token_400=True,
+                 flashed=True)
+    if pl is not REFUSED:
         session.commit()
         flash(f"Đã đưa hồ sơ vào danh sách đề nghị số {pl.number}.", "success")
     return redirect(url_for("applications.show", application_id=app.id))

@@ -6,7 +6,7 @@ scope.sees_personal_data names (masked for the others); every view is logged.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
@@ -23,12 +23,12 @@ from subsidy.services import households as svc
 from subsidy.services import list_exports
 from subsidy.services import pages
 from subsidy.services import prior_devices as prior_svc
-from subsidy.services.errors import NotFound, ServiceError
+from subsidy.services.errors import NotFound
 from subsidy.web.applications import current_programme
 from subsidy.web.exports import hamlet_options
 from subsidy.web.pagination import list_page
 from subsidy.web.permissions import may
-from subsidy.web.refusals import REFUSED, attempt, put_field_errors, show_refusal
+from subsidy.web.refusals import REFUSED, attempt
 from subsidy.web.viewlog import record_list_page_view, record_view
 from subsidy.web import commune_scope
 
@@ -75,33 +75,29 @@ def _input(form: HouseholdForm) -> svc.HouseholdInput:
     )
 
 
-def _save(form: HouseholdForm, household: Household | None):
-    """Validate and save; returns (household, warnings to confirm) — household None on failure."""
+def _save(form: HouseholdForm, household: Household | None) -> tuple[Household | None, list[str]]:
+    """Validate and save by refusals.attempt: (the household saved, flushed, not committed; []),
+    or (None, the CCCD warnings to confirm beside the form) when the form is not sent or refused.
+
+    Every mistake after one submit: the form's own checks (dates, numbers) and the service's
+    (code, name, CCCD, phone, a code or CCCD on file: check_household) under their fields; a CCCD
+    that disagrees with the birth year or sex is asked to be confirmed under the confirmation box
+    (NeedsConfirmation), the warnings above it. Refused: 422, nothing saved."""
     session = db_session()
-    valid = form.validate_on_submit()
-    # Every mistake after one submit: the form's own checks (dates, numbers) and the service's
-    # (code, name, CCCD, phone, a code or CCCD on file), with the CCCD warnings to confirm beside.
-    errors, warnings = svc.check_household(session, _input(form), household.id if household is not None else None,
-                                           form_errors=form.errors.keys())
-    if not valid or errors:
-        put_field_errors(form, errors)
-        for message in form.errors.get("csrf_token", []):  # no field of its own to show it under
-            flash(message, "error")
-        return None, warnings
-    try:
-        if household is None:
-            hh = svc.register_household(session, _input(form), current_user)
-        else:
-            hh = svc.update_household(session, household.id, _input(form), current_user)
-    except svc.NeedsConfirmation as err:
-        session.rollback()
-        form.confirm_citizen_id_warning.data = False
-        return None, err.warnings
-    except ServiceError as err:  # InvalidHousehold: under its fields; another: above the form (422 either way)
-        show_refusal(err, form)
-        return None, []
-    session.commit()
-    return hh, []
+    data = _input(form)
+    own_id = household.id if household is not None else None
+    seen: dict[str, list[str]] = {}
+
+    def checks() -> dict[str, str]:
+        errors, seen["warnings"] = svc.check_household(session, data, own_id, form_errors=form.errors.keys())
+        return errors
+
+    hh = attempt(form, lambda: svc.save_household(session, data, own_id, current_user), checks=checks)
+    if hh is not REFUSED:
+        return hh, []
+    if form.is_submitted() and "warnings" not in seen:  # the service refused what the form's checks passed
+        checks()
+    return None, seen.get("warnings", [])
 
 
 def _index_page(args, bulk_form: NoPriorDeviceForm) -> str:
@@ -158,6 +154,7 @@ def new():
     form.hamlet.choices = _hamlet_choices(session)
     hh, warnings = (None, []) if request.method == "GET" else _save(form, None)
     if hh is not None:
+        session.commit()
         flash(f"Đã thêm hộ {hh.head_name} (mã {hh.code}).", "success")
         return redirect(url_for("households.show", household_id=hh.id))
     return render_template("households/form.html", form=form, household=None, warnings=warnings)
@@ -205,25 +202,20 @@ def edit(household_id: int):
         record_view("household.view", "household", hh.id, note="mở biểu mẫu sửa")  # it shows the CCCD/phone
     saved, warnings = (None, []) if request.method == "GET" else _save(form, hh)
     if saved is not None:
+        session.commit()
         flash("Đã lưu thay đổi.", "success")
         return redirect(url_for("households.show", household_id=hh.id))
     return render_template("households/form.html", form=form, household=hh, warnings=warnings)
 
 
 def _archive_move(household_id: int, form, move, done: str):
-    """POST of the archive/restore buttons: CSRF (400), ``move(session)`` (a service call), commit
-    and flash ``done``; NotFound is a 404, another ServiceError is rolled back and flashed. Back to
-    the household page."""
+    """POST of the archive/restore buttons by refusals.attempt: ``move(session)`` (a service call),
+    commit and flash ``done``; a refusal (a reason too long, a live application not confirmed …)
+    is flashed, nothing saved; a missing or stale CSRF token answers 400, a household that does
+    not exist 404. Back to the household page."""
     session = db_session()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        move(session)
-    except NotFound:
-        abort(404)
-    except ServiceError as err:
-        show_refusal(err)
-    else:
+    _load(household_id)
+    if attempt(form, lambda: move(session), bad_token_400=True, flashed=True) is not REFUSED:
         session.commit()
         flash(done, "success")
     return redirect(url_for("households.show", household_id=household_id))

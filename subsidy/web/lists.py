@@ -1,7 +1,7 @@
 """Lists: allocations (quota), the waiting list, proposal lists, their approval and downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forms.applications import (AllocationForm, ApproveListForm, BuildListForm, CorrectDecisionForm, MoveForm,
@@ -10,7 +10,6 @@ from subsidy.documents import lists as docs
 from subsidy.domain.documents import Issuer
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.list_views import ListFilters
-from subsidy.domain.workflow import WorkflowError
 from subsidy.models import ProposalList
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import allocations
@@ -130,13 +129,11 @@ def build():
 @bp.route("/bo-sung", methods=["POST"])
 @roles_required("clerk")
 def promote():
+    """Move the head of the waiting list onto the open proposal list, as far as the quota allows;
+    a refusal is flashed on the lists page (a button: a missing or stale CSRF token answers 400)."""
     session = db_session()
-    if not MoveForm().validate_on_submit():
-        abort(400)
-    try:
-        moved = svc.promote_waiting(session, current_user)
-    except (ServiceError, WorkflowError) as err:
-        show_refusal(err)
+    moved = attempt(MoveForm(), lambda: svc.promote_waiting(session, current_user), bad_token_400=True, flashed=True)
+    if moved is REFUSED:
         return redirect(url_for("lists.index"))
     pl = moved[0].proposal_list
     session.commit()

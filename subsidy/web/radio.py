@@ -15,7 +15,7 @@ from forms.radio import RadioDateForm
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import radio
 from subsidy.services.errors import ServiceError
-from subsidy.web.refusals import show_refusal
+from subsidy.web.refusals import REFUSED, attempt
 from subsidy.web import commune_scope
 
 bp = Blueprint("radio", __name__, url_prefix="/phat-thanh")
@@ -39,13 +39,13 @@ def _counts() -> Any:
 @bp.route("/")
 @roles_required(*ROLES)
 def index() -> Any:
-    try:
-        rc = _counts()
-    except ServiceError as err:
-        # Every date refused answers 422 (show_refusal marks the page refused), whether the form
-        # read it (abc) or the count refused it (before 2000, after today): the message above,
-        # today's counts below.
-        show_refusal(err)
+    """The counts as of ``?ngay=`` (today without it), by refusals.attempt on the date chooser (a
+    query form). A date refused answers 422, whether the form could not read it (abc) or the
+    count refused it (before 2000, after today): the message above, today's counts below."""
+    form = RadioDateForm(request.args)
+    rc = attempt(form, lambda: radio.counts_for(db_session(), form.ngay.data, commune_scope.hamlets()), query=True,
+                 flashed=True)
+    if rc is REFUSED:  # no date asked, or the date refused
         rc = radio.counts_for(db_session(), None, commune_scope.hamlets())
     commune = commune_scope.commune_name()
     counts_text, how_text = radio.announcement_parts(rc, commune, current_app.config.get("RADIO_HOW_TO_REGISTER", ""))

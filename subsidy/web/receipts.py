@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forms.handovers import PrintForm
@@ -24,10 +24,11 @@ from subsidy.domain.list_views import RECEIPT_STATES
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import list_exports, pages
 from subsidy.services import receipts as svc
-from subsidy.services.errors import NotFound, ServiceError
+from subsidy.services.errors import NotFound
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import list_page
+from subsidy.web.refusals import REFUSED, attempt
 from subsidy.web.viewlog import record_list_view, record_view
 
 bp = Blueprint("receipts", __name__, url_prefix="/bien-ban")
@@ -98,15 +99,15 @@ def preview(receipt_id: int):
 
 
 def _print(receipt_id: int, action) -> Response:
-    if not PrintForm().validate_on_submit():
-        abort(400)
+    """POST of a print button by refusals.attempt: ``action(session, receipt, actor)`` (the
+    service counts and audits the print) → commit → the PDF. A refusal (the original already
+    printed, a reprint before it) is flashed on the receipt's page; a missing or stale CSRF token
+    answers 400, a receipt that does not exist 404."""
     session = db_session()
     receipt = _receipt_or_404(receipt_id)
-    try:
-        pdf_bytes = action(session, receipt, current_user)
-    except ServiceError as err:
-        session.rollback()
-        flash(str(err), "error")
+    pdf_bytes = attempt(PrintForm(), lambda: action(session, receipt, current_user), bad_token_400=True,
+                        flashed=True)
+    if pdf_bytes is REFUSED:
         return redirect(url_for("receipts.show", receipt_id=receipt_id))
     session.commit()
     return _pdf_response(receipt, pdf_bytes)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, TypeVar
 
-from flask import Flask, abort, flash, g, get_flashed_messages, message_flashed, session
+from flask import Flask, abort, flash, g, get_flashed_messages, message_flashed, request, session
 
 from subsidy.domain.workflow import WorkflowError
 from subsidy.request_scope import db_session
@@ -133,7 +133,7 @@ RESEND = "Không lưu được: hãy tải lại trang rồi gửi lại."
 
 def attempt(form: Any, action: Callable[[], T], *, field: str | None = None,
             checks: Callable[[], Mapping[str, str]] | None = None, bad_token_400: bool = False,
-            flashed: bool = False) -> T | Refused:
+            flashed: bool = False, query: bool = False) -> T | Refused:
     """Run a form's use case the one way every view does: validate ``form`` (a WTForms form of a
     POST, with its CSRF token), then call ``action()`` (the service, reading the form's values).
 
@@ -150,12 +150,15 @@ def attempt(form: Any, action: Callable[[], T], *, field: str | None = None,
     ``bad_token_400``: a missing or stale CSRF token aborts with 400 (as a page's buttons answer
     it) instead of giving the form back. ``flashed``: the page shows no message under this form's
     fields (one small form for several buttons): every message, the form's own and the
-    service's, is flashed above the page instead."""
-    valid = form.validate_on_submit()
+    service's, is flashed above the page instead. ``query``: the form is read from the URL (a GET
+    form without a CSRF token, e.g. the radio page's date): it counts as sent when the query holds
+    one of its fields, and a page refused this way answers 422 too (web.security)."""
+    sent = any(name in request.args for name in form._fields) if query else form.is_submitted()
+    valid = sent and form.validate()
     if bad_token_400 and "csrf_token" in form.errors:
         abort(400)
     if not valid:
-        if form.is_submitted():
+        if sent:
             if checks is not None:
                 put_field_errors(form, checks())
             if flashed:

@@ -116,16 +116,14 @@ def preview_upload():
 def store():
     """Store a previewed document as a new version, not yet applied (inactive)."""
     session = db_session()
-    if not MoveForm().validate_on_submit():
-        abort(400)
     raw = (request.form.get("document") or "").encode("utf-8")
     if not raw or len(raw) > MAX_DOC_BYTES:
-        abort(400)
-    try:
-        row, created = svc.store(session, svc.read_document(raw), current_user, active=False)
-    except ServiceError as err:
-        show_refusal(err)
+        abort(400)  # the preview page sends the document it showed: anything else is not this form's
+    stored = attempt(MoveForm(), lambda: svc.store(session, svc.read_document(raw), current_user, active=False),
+                     bad_token_400=True, flashed=True)
+    if stored is REFUSED:
         return redirect(url_for("rulesets.index"))
+    row, created = stored
     session.commit()
     flash(f"Đã lưu {row.code} phiên bản {row.version} (chưa áp dụng)." if created
           else f"{row.code} phiên bản {row.version} đã có sẵn.", "success")
@@ -135,11 +133,13 @@ def store():
 @bp.route("/<int:rule_set_id>/ap-dung", methods=["POST"])
 @roles_required("admin")
 def toggle(rule_set_id: int):
+    """Switch the version on or off (admin, audited); a refusal is flashed on its page, a missing
+    or stale CSRF token answers 400."""
     session = db_session()
     row = _load(rule_set_id)
-    if not MoveForm().validate_on_submit():
-        abort(400)
-    svc.set_active(session, row, not row.active, current_user)
+    if attempt(MoveForm(), lambda: svc.set_active(session, row, not row.active, current_user), bad_token_400=True,
+               flashed=True) is REFUSED:
+        return redirect(url_for("rulesets.show", rule_set_id=row.id))
     session.commit()
     flash(f"Đã {'áp dụng' if row.active else 'ngừng áp dụng'} {row.code} phiên bản {row.version}.", "success")
     return redirect(url_for("rulesets.show", rule_set_id=row.id))

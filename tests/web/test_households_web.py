@@ -154,9 +154,15 @@ def test_create_edit_and_history(app, client, login_as):
 def test_cccd_warning_must_be_ticked_before_saving(app, client, login_as):
     login_as("clerk")
     resp = client.post("/ho-gia-dinh/them", data=form_data(head_birth_year="1990"))
-    assert resp.status_code == 200
+    assert resp.status_code == 422  # a form given back unsaved, as every refusal (refusals.attempt)
     page = text(resp)
     assert "Cần xác nhận số CCCD" in page and "năm sinh 1994" in page and "confirm_citizen_id_warning" in page
+    # what to do, once, under the box (the warnings above it are not repeated in it)
+    box = page[page.index("Cần xác nhận số CCCD"):page.index("</fieldset>")]
+    assert ("Số CCCD chưa khớp với năm sinh hoặc giới tính đã ghi (xem cảnh báo bên trên). Nếu đã đối chiếu với thẻ "
+            "căn cước và thông tin là đúng, hãy đánh dấu ô này rồi lưu lại.") in box
+    assert box.count("năm sinh 1994") == 1
+    assert 'value="Đinh Hồng Tư"' in page  # as typed
     with app.app_context():
         sess = app.extensions["subsidy.sessionmaker"]()
         assert sess.scalar(select(func.count()).select_from(Household)) == 0

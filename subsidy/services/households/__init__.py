@@ -22,7 +22,7 @@ from subsidy.services.households.export import (
 from subsidy.services.households.registry import (
     PRIOR_DEVICES, HouseholdInput, HouseholdRef, InvalidHousehold, NeedsConfirmation, archive_household, check_household,
     check_citizen_id_owner, citizen_id_elsewhere_message, get_household, held_elsewhere, household_history,
-    register_household, restore_household, same_head,
+    register_household, restore_household, same_head, save_household,
     update_household,
 )
 from subsidy.services.households.people import (
@@ -40,7 +40,7 @@ __all__ = [
     "PRIOR_DEVICES", "HouseholdInput", "HouseholdRef", "InvalidHousehold", "NeedsConfirmation",
     "archive_household", "check_citizen_id_owner", "check_household", "citizen_id_elsewhere_message",
     "get_household", "held_elsewhere", "household_history",
-    "register_household", "restore_household", "same_head", "update_household",
+    "register_household", "restore_household", "same_head", "save_household", "update_household",
     "MEMBER_FIELDS", "IdOwner", "birth_text", "id_owners", "member_summary", "members_of", "record_form_status",
     "standings", "standings_now", "status_history", "statuses_in",
     "hamlet_choices", "hamlets_in_use", "household_conditions", "household_query", "listed_in_force", "off_the_list", "status_in_force",

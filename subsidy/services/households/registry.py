@@ -43,13 +43,19 @@ InvalidHousehold = InvalidFields
 
 class NeedsConfirmation(ServiceError):
     """The CCCD disagrees with the birth year or sex on file: the clerk must confirm
-    (``warnings`` lists the sentences to show next to the confirmation checkbox)."""
+    (``warnings`` lists the sentences shown above the confirmation checkbox; the message, what to
+    do, goes under that checkbox: ``field``)."""
+
+    field = "confirm_citizen_id_warning"
 
     def __init__(self, warnings: list[str]) -> None:
         self.warnings = warnings
-        super().__init__(
-            " ".join(warnings) + " Nếu đã đối chiếu và thông tin là đúng, hãy đánh dấu ô xác nhận rồi lưu lại."
-        )
+        super().__init__(CONFIRM_CITIZEN_ID)
+
+
+#: What a clerk does about a CCCD that disagrees with the birth year or sex (the warnings say how).
+CONFIRM_CITIZEN_ID = ("Số CCCD chưa khớp với năm sinh hoặc giới tính đã ghi (xem cảnh báo bên trên). Nếu đã đối chiếu "
+                      "với thẻ căn cước và thông tin là đúng, hãy đánh dấu ô này rồi lưu lại.")
 
 
 @dataclass
@@ -338,6 +344,19 @@ def check_household(session: Session, data: HouseholdInput, household_id: int | 
     if own is not None and " ".join(warnings) == (own.citizen_id_warning or ""):
         warnings = []  # confirmed before for this household
     return errors, warnings
+
+
+def save_household(session: Session, data: HouseholdInput, household_id: int | None, actor: User | None) -> Household:
+    """The household form saved: every mistake at once first (:func:`check_household`, raised as
+    one InvalidHousehold), then :func:`register_household` (``household_id`` None) or
+    :func:`update_household`. Raises InvalidHousehold, NeedsConfirmation, Conflict, NotFound;
+    nothing is saved then. Returns the household, flushed."""
+    errors, _warnings = check_household(session, data, household_id)
+    if errors:
+        raise InvalidHousehold(errors)
+    if household_id is None:
+        return register_household(session, data, actor)
+    return update_household(session, household_id, data, actor)
 
 
 def register_household(session: Session, data: HouseholdInput, actor: User | None) -> Household:
