@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, StopValidation, ValidationError
 
 from forms.base import BaseForm
 from subsidy.domain import tracking
-from subsidy.domain.public_status import TRACKING_CODE_RE, normalize_tracking_code, parse_second_fact
+from subsidy.domain.public_status import parse_second_fact
 
 
 class TrackingCodeField(StringField):
@@ -33,16 +33,15 @@ CODE_SHAPE = (f"Mã tra cứu gồm {tracking.LENGTH} ký tự, là chữ in hoa
 
 
 def _read_code(code: str) -> str:
-    """The normalised code when it has a tracking code's shape, else ValueError (Vietnamese) saying
-    what is wrong with the text typed (a character that is neither a letter nor a digit, or its
-    length) and what a code looks like (CODE_SHAPE). Shape only: nothing is looked up, so a wrong
-    code of the right shape answers as a wrong second fact does."""
-    if TRACKING_CODE_RE.match(code):
+    """``code`` (tracking.compact's form) when it has the shape of the codes the app issues
+    (tracking.is_valid: LENGTH characters of its alphabet), else ValueError (Vietnamese) saying
+    what is wrong with the text typed (tracking.shape_problem) and what a code looks like
+    (CODE_SHAPE). Shape only: nothing is looked up, so a wrong code of the right shape answers as
+    a wrong second fact does, and a shape refused says nothing about which codes exist."""
+    problem = tracking.shape_problem(code)
+    if problem is None:
         return code
-    odd = sorted({c for c in code if not (c.isascii() and c.isalnum())})
-    why = (f"có ký tự không phải chữ hoặc số: {' '.join(f'«{c}»' for c in odd)}" if odd
-           else f"có {len(code)} ký tự")
-    raise ValueError(f"Mã vừa nhập {why}. {CODE_SHAPE}")
+    raise ValueError(f"Mã vừa nhập {problem}. {CODE_SHAPE}")
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ class Box:
 
 #: The tracking code (prefilled from the receipt's QR link ?ma=…).
 CODE = Box("Mã tra cứu (in trên phiếu tiếp nhận hồ sơ)", "Hãy nhập mã tra cứu.", 40, _read_code,
-           normalize_tracking_code, f"Mã vừa nhập dài quá 40 ký tự. {CODE_SHAPE}")
+           tracking.compact, f"Mã vừa nhập dài quá 40 ký tự. {CODE_SHAPE}")
 #: The last 4 digits of the head's CCCD or the phone number on file, read as parse_second_fact's
 #: ``(kind, value)``; its longest input as typed: a phone number with spaces and +84 fits.
 FACT = Box("4 số cuối CCCD của chủ hộ, hoặc số điện thoại đã đăng ký",

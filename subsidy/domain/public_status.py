@@ -10,7 +10,6 @@ Pure Python: imports neither Flask nor SQLAlchemy.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -102,25 +101,6 @@ def public_step(state: str, support_form: str | None = None, on: dt.date | None 
         days = rulebook_for(on or today_vn()).rule("filing").days
         step = replace(step, next_step=step.next_step.format(filing_days=days))
     return step
-
-
-# Tracking codes are printed on the receipt in groups ("K7QX-9M4T-AB", domain/tracking.py) and
-# stored without separators; people type them with spaces or dashes, in lower case, or with
-# full-width characters on some phone keyboards.
-TRACKING_CODE_RE = re.compile(r"^[A-Z0-9]{4,32}$")
-_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.]+")
-
-
-def normalize_tracking_code(raw: str | None) -> str:
-    """The tracking code as stored: NFKC, upper case, spaces, dashes and dots removed.
-
-    ``" k7qx-9m4t-ab "`` → ``"K7QX9M4TAB"``; ``""`` for nothing. Shape only: the result is not
-    checked against TRACKING_CODE_RE (the form does that).
-    """
-    if not raw:
-        return ""
-    text = unicodedata.normalize("NFKC", str(raw)).upper()
-    return _CODE_SEPARATORS.sub("", text)
 
 
 def parse_second_fact(raw: str | None) -> tuple[str, str]:

@@ -58,17 +58,48 @@ def shown(code: str | None) -> str:
     return display(code) if is_valid(code) else code
 
 
+_LEFT_OUT = sorted(c for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in ALPHABET)
+#: The letters and the digits a code never holds (look-alikes), as a person reads them.
+LEFT_OUT_WORDS = (f"chữ {', '.join(c for c in _LEFT_OUT if c.isalpha())} và "
+                  f"số {', '.join(c for c in _LEFT_OUT if c.isdigit())}")
+
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.]+")
+
+
+def compact(raw: str | None) -> str:
+    """A code as typed by a person, in the stored form whatever its shape: NFKC (full-width
+    keyboards), upper case, spaces, dashes and dots removed. ``" k7qx-9m4t–ab "`` →
+    ``"K7QX9M4TAB"``; None or "" → "". Shape only: :func:`is_valid` says whether it is a code."""
+    if not raw:
+        return ""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(raw)).upper())
+
+
 def normalize(raw: str | None) -> str | None:
-    """Read a code as typed by a person: NFKC, upper case, spaces and dashes removed.
+    """Read a code as typed by a person (:func:`compact`).
 
     Returns the stored form, or None when the result is not a valid code (wrong length, or a
     character outside the alphabet such as O, 0, I, 1 or L, which a code never contains).
     """
-    if raw is None:
-        return None
-    text = unicodedata.normalize("NFKC", str(raw)).upper()
-    text = re.sub(r"[\s\-‐-―.]+", "", text)
+    text = compact(raw)
     return text if is_valid(text) else None
+
+
+def shape_problem(code: str) -> str | None:
+    """What keeps ``code`` (:func:`compact` form) from being a tracking code, in Vietnamese words
+    that follow "Mã vừa nhập …": a character that is neither a letter nor a digit, its length
+    when it is not LENGTH, or a character a code never holds (LEFT_OUT_WORDS); None for a code of the
+    right shape. Shape only: whether such a code was issued is not looked at."""
+    odd = sorted({c for c in code if not (c.isascii() and c.isalnum())})
+    if odd:
+        return f"có ký tự không phải chữ hoặc số: {' '.join(f'«{c}»' for c in odd)}"
+    if len(code) != LENGTH:
+        return f"có {len(code)} ký tự"
+    unused = sorted({c for c in code if c not in ALPHABET})
+    if unused:
+        return (f"có ký tự không bao giờ có trong mã tra cứu: {' '.join(f'«{c}»' for c in unused)} (mã không dùng "
+                f"{LEFT_OUT_WORDS} vì dễ nhầm với nhau: hãy xem lại từng ký tự trên phiếu)")
+    return None
 
 
 #: The shortest part of a code the search looks for (three characters find a handful of codes
@@ -89,11 +120,11 @@ def fragment(raw: str | None) -> str | None:
     if not raw:
         return None
     text = unicodedata.normalize("NFKC", str(raw)).strip()
-    compact = re.sub(r"[\s\-‐-―.]+", "", text).upper()
-    if not FRAGMENT_MIN <= len(compact) <= LENGTH or any(c not in ALPHABET for c in compact):
+    joined = _SEPARATORS.sub("", text).upper()
+    if not FRAGMENT_MIN <= len(joined) <= LENGTH or any(c not in ALPHABET for c in joined):
         return None
-    looks_like_code = any(c.isdigit() for c in compact) or "-" in text or text == text.upper()
-    return compact if looks_like_code else None
+    looks_like_code = any(c.isdigit() for c in joined) or "-" in text or text == text.upper()
+    return joined if looks_like_code else None
 
 
 def _digit_runs(value: str, min_len: int) -> set[str]:

@@ -148,7 +148,7 @@ def check_status(engine: Engine, code: str, kind: str, value: str) -> PublicStat
 
     ``engine``: the app's Engine; one SELECT is run on one of its pooled connections (no ORM, no
     transaction of its own: see _status_rows).
-    ``code``: normalised tracking code (domain.public_status.normalize_tracking_code);
+    ``code``: normalised tracking code (domain.tracking.compact, of a valid shape: tracking.is_valid);
     ``kind``/``value`` from domain.public_status.parse_second_fact: ("id4", 4 digits) compared
     with the last 4 digits of the head's CCCD (or old CMND), or ("phone", 10 digits) compared
     with the household's phone. Returns the PublicStatus when both match, else None — the same

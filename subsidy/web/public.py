@@ -23,7 +23,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from flask_limiter.util import get_remote_address
 
 from forms.public import CODE, StatusForm, accepted_submission
-from subsidy.domain.public_status import normalize_tracking_code
+from subsidy.domain import tracking
 from subsidy.extensions import csrf, limiter
 from subsidy.request_scope import public_view
 from subsidy.services import status as status_service
@@ -39,7 +39,7 @@ NOT_FOUND_MESSAGE = (
 
 def code_key() -> str:
     """The per-code limit's key: the normalised code typed (bounded length; never the 2nd fact)."""
-    return "code:" + (normalize_tracking_code(request.form.get("ma", ""))[:CODE.max_length] or "-")
+    return "code:" + (tracking.compact(request.form.get("ma", ""))[:CODE.max_length] or "-")
 
 
 @bp.route("/tra-cuu", methods=["GET", "POST"])

@@ -26,7 +26,7 @@ import pytest
 from tests.web.test_gunicorn_server import ROOT, _free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
-CODES = ("T00001XYZ",)
+CODES = ("T2222XYZAB",)  # the shape of an issued code (10 characters of its alphabet), never issued
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ staff sessions stay protected."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 import statistics
@@ -21,11 +22,15 @@ import pytest
 from sqlalchemy import event
 
 from subsidy import create_app
-from subsidy.domain.public_status import PUBLIC_STEPS, normalize_tracking_code, parse_second_fact, public_step
+from subsidy.domain import tracking
+from subsidy.domain.public_status import PUBLIC_STEPS, parse_second_fact, public_step
 from subsidy.domain.labels import STATE_LABELS
 from subsidy.domain.workflow import State
 from tests import factories
 from tests.conftest import _empty_all_tables, csrf_token_from
+
+#: Codes of the issued shape (10 characters of the alphabet: no 0 or 1) that no application has.
+UNISSUED = str.maketrans("01", "AB")
 
 CODE = "K7QX9M4TAB"
 NAME = "Nguyễn Văn Hùng"
@@ -129,8 +134,8 @@ def test_masking_and_input_normalisation():
     assert mask_name("Nguyễn Văn Hùng") == "Nguyễn V. H***"
     assert mask_name("Lê Thị Ngọc Ánh") == "Lê T. N. Á***"
     assert mask_name("Đào") == "Đ***"
-    assert normalize_tracking_code(" k7qx 9m4t–ab ") == "K7QX9M4TAB"
-    assert normalize_tracking_code("ＫＱ７Ｘ") == "KQ7X"  # full-width keyboard
+    assert tracking.compact(" k7qx 9m4t–ab ") == "K7QX9M4TAB"
+    assert tracking.compact("ＫＱ７Ｘ") == "KQ7X"  # full-width keyboard
     assert parse_second_fact(" 5 678 ") == ("id4", "5678")
     assert parse_second_fact("0912.345.678") == ("phone", "0912345678")
     for bad in ("567", "56789", "abcd", "12345678901", ""):
@@ -162,6 +167,27 @@ def test_badly_shaped_input_is_refused_without_a_lookup(app, client):
     assert resp.status_code == 422
     assert "4 số cuối" in text(resp)
     assert check(client, "<script>", "5678").status_code == 422
+
+
+def test_a_code_the_app_never_issues_is_told_its_shape_without_a_lookup(app):
+    """The app issues 10 characters of domain.tracking.ALPHABET (no migration or import writes
+    another shape): a shorter, longer or look-alike code is refused by its shape (422, said
+    plainly), before any query of the applications; one of the right shape that no application
+    has answers 404, as a wrong second fact does."""
+    add_application(app)
+    client = app.test_client()
+    engine = app.extensions["subsidy.engine"]
+    shape = ("Mã tra cứu gồm 10 ký tự, là chữ in hoa và chữ số, như in trên phiếu tiếp nhận hồ sơ (ví dụ "
+             "K7QX-9M4T-AB; không cần gõ dấu gạch ngang).")
+    for typed, why in (("ABCD", "có 4 ký tự"), ("K7QX9M4TAB" + "K" * 22, "có 32 ký tự"),
+                       ("K7QX-9M4T-A0", "có ký tự không bao giờ có trong mã tra cứu: «0» (mã không dùng chữ I, L, O và "
+                                        "số 0, 1 vì dễ nhầm với nhau: hãy xem lại từng ký tự trên phiếu)")):
+        with driver_statements(engine) as statements:
+            resp = check(client, typed, "5678")
+        assert resp.status_code == 422, typed
+        assert f"Mã vừa nhập {why}. {shape}" in html.unescape(text(resp))
+        assert not [st for st in statements if "applications" in st], typed
+    assert check(client, "K7QX9M4TAC", "5678").status_code == 404  # the right shape, issued to nobody
 
 
 # --- wrong code and wrong second fact are indistinguishable --------------------------------------
@@ -294,7 +320,7 @@ def test_healthz_is_public_and_checks_the_database(client, app_config, tmp_path)
 
 def _codes(n: int) -> list[str]:
     """n distinct well-shaped codes that do not exist (so the per-code limit never trips)."""
-    return [f"NOPE{i:06d}" for i in range(n)]
+    return [f"NXPE{i:06d}".translate(UNISSUED) for i in range(n)]
 
 
 def assert_client_limit(app: Any, *, proxies: int) -> None:
@@ -316,7 +342,7 @@ def assert_client_limit(app: Any, *, proxies: int) -> None:
     assert statuses[10] == 429
     if proxies:
         # Another real client (a different address appended by the proxy) has its own budget.
-        other = check(client, "NOPE999999", "5678", headers={"X-Forwarded-For": "198.51.100.8"},
+        other = check(client, "NXPE999999", "5678", headers={"X-Forwarded-For": "198.51.100.8"},
                       environ_base={"REMOTE_ADDR": "10.0.0.2"})
         assert other.status_code == 404
 
@@ -328,7 +354,7 @@ def assert_code_limit(app: Any) -> None:
                 for i in range(6)]
     assert statuses == [404] * 5 + [429]
     # The limit is per code: another code from a fresh client is answered.
-    assert check(client, "NOPE000042", "5678", environ_base={"REMOTE_ADDR": "198.51.100.99"}).status_code == 404
+    assert check(client, "NXPEAAAA42", "5678", environ_base={"REMOTE_ADDR": "198.51.100.99"}).status_code == 404
 
 
 def test_a_code_gets_30_tries_a_day_then_none_until_tomorrow(app, monkeypatch):
@@ -362,7 +388,7 @@ def test_eleventh_try_from_one_client_is_429(app):
 def test_429_page_is_vietnamese_and_get_is_not_limited(app, client):
     for code in _codes(10):
         check(client, code, "5678")
-    resp = check(client, "NOPE777777", "5678")
+    resp = check(client, "NXPE777777", "5678")
     assert resp.status_code == 429 and "Bạn đã thử quá nhiều lần" in text(resp)
     assert client.get("/tra-cuu").status_code == 200
 
@@ -435,7 +461,7 @@ def test_redis_counters_are_shared_between_two_app_instances(redis_app, app_conf
     other = create_app(dict(app_config, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix,
                             TRUSTED_PROXIES=1))
     try:
-        resp = check(other.test_client(), "NOPE555555", "5678", headers=hdr, environ_base=env)
+        resp = check(other.test_client(), "NXPE555555", "5678", headers=hdr, environ_base=env)
         assert resp.status_code == 429
     finally:
         other.extensions["subsidy.engine"].dispose()

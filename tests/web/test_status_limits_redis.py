@@ -63,7 +63,7 @@ def test_one_round_trip_per_status_check(limited, redis_conn):
     make, prefix = limited
     app = make()
     client = app.test_client()
-    check(client, "NOPE000001", "5678")  # loads the script (SCRIPT LOAD / EVAL) once, not counted
+    check(client, "NXPEZZZZAB", "5678")  # loads the script (SCRIPT LOAD / EVAL) once, not counted
     seen: list[str] = []
     sentinel = f"end-{prefix}"
     ready = threading.Event()
@@ -82,14 +82,14 @@ def test_one_round_trip_per_status_check(limited, redis_conn):
     ready.wait(5)
     other = redis.Redis.from_url(REDIS_URL)
     other.ping()  # MONITOR starts listening only once its reply came back: give it a moment
-    assert check(client, "NOPE000002", "5678").status_code == 404
+    assert check(client, "NXPEZZZZAC", "5678").status_code == 404
     other.echo(sentinel)
     t.join(10)
     other.close()
     assert len(seen) == 1, seen
     assert seen[0].upper().startswith("EVALSHA")
     assert seen[0].count(prefix) == 3
-    assert "code:NOPE000002" in seen[0] and "/1/minute" in seen[0] and "/1/day" in seen[0]
+    assert "code:NXPEZZZZAC" in seen[0] and "/1/minute" in seen[0] and "/1/day" in seen[0]
 
 
 def test_a_broken_day_window_says_tomorrow_and_its_retry_after(limited):
@@ -98,10 +98,10 @@ def test_a_broken_day_window_says_tomorrow_and_its_retry_after(limited):
     make, _ = limited
     app = make(STATUS_RATE_LIMIT_CODE="5/minute;3/day")
     client = app.test_client()
-    statuses = [check(client, "NOPE000003", "5678", environ_base={"REMOTE_ADDR": f"198.51.100.{i + 1}"}).status_code
+    statuses = [check(client, "NXPEZZZZAD", "5678", environ_base={"REMOTE_ADDR": f"198.51.100.{i + 1}"}).status_code
                 for i in range(3)]
     assert statuses == [404, 404, 404]
-    resp = check(client, "NOPE000003", "5678", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    resp = check(client, "NXPEZZZZAD", "5678", environ_base={"REMOTE_ADDR": "198.51.100.9"})
     assert resp.status_code == 429
     assert 20 * 3600 < int(resp.headers["Retry-After"]) <= 86400
     assert "Hãy thử lại vào ngày mai" in resp.get_data(as_text=True)
@@ -111,8 +111,8 @@ def test_a_broken_minute_window_retry_after_is_at_most_a_minute(limited):
     make, _ = limited
     app = make(STATUS_RATE_LIMIT_CLIENT="2/minute")
     client = app.test_client()
-    assert [check(client, f"NOPE00001{i}", "5678").status_code for i in range(3)] == [404, 404, 429]
-    resp = check(client, "NOPE000019", "5678")
+    assert [check(client, f"NXPEZZZZB{'ABC'[i]}", "5678").status_code for i in range(3)] == [404, 404, 429]
+    resp = check(client, "NXPEZZZZB9", "5678")
     assert resp.status_code == 429 and 1 <= int(resp.headers["Retry-After"]) <= 60
 
 
@@ -121,7 +121,7 @@ def test_redis_and_memory_storage_answer_the_same_tries(limited, app_config):
     library's memory storage give the same statuses; with 3/minute per client and 2/minute per
     code, worked out by hand: each code is answered twice, then refused."""
     make, _ = limited
-    tries = [(f"198.51.100.{1 + (i % 4)}", f"NOPE00002{(i // 2) % 4}") for i in range(40)]
+    tries = [(f"198.51.100.{1 + (i % 4)}", f"NXPEZZZZC{'ABCD'[(i // 2) % 4]}") for i in range(40)]
     results = []
     for app in (make(STATUS_RATE_LIMIT_CLIENT="3/minute", STATUS_RATE_LIMIT_CODE="2/minute"),
                 _app(app_config, STATUS_RATE_LIMIT_CLIENT="3/minute", STATUS_RATE_LIMIT_CODE="2/minute")):
@@ -131,7 +131,7 @@ def test_redis_and_memory_storage_answer_the_same_tries(limited, app_config):
         if app.config["RATELIMIT_STORAGE_URI"] == "memory://":
             app.extensions["subsidy.engine"].dispose()
     assert results[0] == results[1]
-    # Codes NOPE000020..23 each get tries 2k, 2k+1 first (answered), every later try refused.
+    # Codes NXPEZZZZCA..CD each get tries 2k, 2k+1 first (answered), every later try refused.
     assert results[0][:8] == [404] * 8 and set(results[0][8:]) == {429}
 
 
@@ -147,11 +147,11 @@ def test_a_server_that_lost_the_script_gets_it_again(limited, redis_conn):
     the try once: the server's counter goes 1, 2."""
     make, prefix = limited
     client = make().test_client()
-    assert check(client, "NOPE000030", "5678").status_code == 404
-    assert _counter(redis_conn, prefix, "NOPE000030") == 1
+    assert check(client, "NXPEZZZZDA", "5678").status_code == 404
+    assert _counter(redis_conn, prefix, "NXPEZZZZDA") == 1
     redis_conn.script_flush()
-    assert check(client, "NOPE000030", "5678").status_code == 404
-    assert _counter(redis_conn, prefix, "NOPE000030") == 2
+    assert check(client, "NXPEZZZZDA", "5678").status_code == 404
+    assert _counter(redis_conn, prefix, "NXPEZZZZDA") == 2
 
 
 def test_a_connection_the_server_closed_is_replaced(limited, redis_conn):
@@ -161,13 +161,13 @@ def test_a_connection_the_server_closed_is_replaced(limited, redis_conn):
     make, prefix = limited
     app = make()
     client = app.test_client()
-    assert check(client, "NOPE000031", "5678").status_code == 404
+    assert check(client, "NXPEZZZZDB", "5678").status_code == 404
     idle = app.extensions["subsidy.status_limits"]._idle
     assert len(idle) == 1  # the one connection the first check used, given back
     local = "%s:%s" % idle[0]._sock.getsockname()[:2]
     assert redis_conn.client_kill(local)
-    assert check(client, "NOPE000031", "5678").status_code == 404
-    assert _counter(redis_conn, prefix, "NOPE000031") == 2
+    assert check(client, "NXPEZZZZDB", "5678").status_code == 404
+    assert _counter(redis_conn, prefix, "NXPEZZZZDB") == 2
 
 
 def test_a_connection_closed_during_the_command_is_retried_once(limited, redis_conn):
@@ -185,6 +185,6 @@ def test_a_connection_closed_during_the_command_is_retried_once(limited, redis_c
 
     make, prefix = limited
     app = make(RATELIMIT_STORAGE_OPTIONS={"connection_class": ClosedBeforeTheCommand})
-    assert check(app.test_client(), "NOPE000032", "5678").status_code == 404
+    assert check(app.test_client(), "NXPEZZZZDC", "5678").status_code == 404
     assert len(killed) == 1
-    assert _counter(redis_conn, prefix, "NOPE000032") == 1
+    assert _counter(redis_conn, prefix, "NXPEZZZZDC") == 1

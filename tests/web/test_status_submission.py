@@ -19,8 +19,13 @@ CASES = [
     ({"ma": "K7QX9M4TAB", "so": "0912 345 678"}, ("K7QX9M4TAB", "phone", "0912345678")),
     ({"ma": "K7QX9M4TAB", "so": "+84 912 345 678"}, ("K7QX9M4TAB", "phone", "0912345678")),
     ({"ma": "K7QX9M4TAB", "so": PHONE_31[:FACT_MAX_LENGTH]}, ("K7QX9M4TAB", "phone", "0912345678")),
-    ({"ma": "ABCD", "so": "0000"}, ("ABCD", "id4", "0000")),
-    ({"ma": "A" * 32, "so": "1234"}, ("A" * 32, "id4", "1234")),
+    ({"ma": "23456789AB", "so": "0000"}, ("23456789AB", "id4", "0000")),
+    # Only the shape of the codes the app issues (10 characters of domain.tracking.ALPHABET).
+    ({"ma": "ABCD", "so": "0000"}, None),
+    ({"ma": "A" * 32, "so": "1234"}, None),
+    ({"ma": "K7QX9M4TABC", "so": "1234"}, None),
+    ({"ma": "K7QX9M4TA0", "so": "1234"}, None),
+    ({"ma": "K7QX9M4TAO", "so": "1234"}, None),
     ({"ma": "K7QX9M4TAB", "so": PHONE_31}, None),
     ({"ma": "A" * 33, "so": "1234"}, None),
     ({"ma": "ABC", "so": "1234"}, None),
@@ -90,10 +95,31 @@ SHAPE = ("Mã tra cứu gồm 10 ký tự, là chữ in hoa và chữ số, như
 
 @pytest.mark.parametrize("typed, message", [
     ("A" * 40, "Mã vừa nhập có 40 ký tự. " + SHAPE),
+    ("A" * 32, "Mã vừa nhập có 32 ký tự. " + SHAPE),
     ("K7Q", "Mã vừa nhập có 3 ký tự. " + SHAPE),
+    ("abcd", "Mã vừa nhập có 4 ký tự. " + SHAPE),
+    ("K7QX-9M4T-ABC", "Mã vừa nhập có 11 ký tự. " + SHAPE),
     ("K" * 41, "Mã vừa nhập dài quá 40 ký tự. " + SHAPE),
 ])
 def test_a_code_of_the_wrong_length_is_told_the_length_expected(app, typed, message):
+    with app.test_request_context("/tra-cuu", method="POST", data={"ma": typed, "so": "5678"}):
+        form = StatusForm()
+        assert not form.validate_on_submit() and form.errors == {"ma": [message]}
+        assert accepted_submission() is None
+
+
+LOOK_ALIKES = ("(mã không dùng chữ I, L, O và số 0, 1 vì dễ nhầm với nhau: hãy xem lại từng ký tự trên phiếu). "
+               + SHAPE)
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("NOPE-0000-01", "Mã vừa nhập có ký tự không bao giờ có trong mã tra cứu: «0» «1» «O» " + LOOK_ALIKES),
+    ("k7qx-9m4t-al", "Mã vừa nhập có ký tự không bao giờ có trong mã tra cứu: «L» " + LOOK_ALIKES),
+    ("K7QX 9M4T I1", "Mã vừa nhập có ký tự không bao giờ có trong mã tra cứu: «1» «I» " + LOOK_ALIKES),
+])
+def test_a_code_with_a_character_no_code_holds_is_told_which(app, typed, message):
+    """Ten letters and digits, but one the app never puts in a code (0/O, 1/I/L): the shape is
+    wrong, said without looking anything up."""
     with app.test_request_context("/tra-cuu", method="POST", data={"ma": typed, "so": "5678"}):
         form = StatusForm()
         assert not form.validate_on_submit() and form.errors == {"ma": [message]}
