@@ -23,6 +23,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from subsidy.documents import base as b
 from subsidy.domain.complaints.documents import AcceptanceNotice, ComplaintDecision
+from subsidy.domain.labels.sentence import sentence_start
 from subsidy.domain.vn import format_date, place_date_line
 
 #: Phụ lục I, mục II.6: a paragraph's first line is indented 1 cm to 1.27 cm.
@@ -89,7 +90,7 @@ def acceptance_notice_story(d: AcceptanceNotice) -> list[Flowable]:
     story: list[Flowable] = [
         *b.admin_header(d.issuer, _number(d.number, d.issuer.symbol("notice")), place_date_line(d.issuer.place, d.date)),
         *b.title(d.title, d.subtitle),
-        Paragraph(f"Kính gửi: {b.esc(c.named[:1].upper() + c.named[1:])}.", st.to),
+        Paragraph(f"Kính gửi: {b.esc(sentence_start(c.named))}.", st.to),
     ]
     body: list[Flowable] = [
         # The day received opens the sentence: the letter's own date only when it bears one.

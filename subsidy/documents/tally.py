@@ -29,6 +29,7 @@ from subsidy.documents import base as b
 from subsidy.documents.tally_tables import Report, Section, as_of_text, sections
 from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.documents import DEFAULT_ISSUER, Issuer
+from subsidy.domain.labels.sentence import in_sentence, sentence_start
 from subsidy.domain.reports import AnnualReport, Breakdown, Tally
 from subsidy.domain.vn import format_count, format_money, place_date_line
 
@@ -185,7 +186,7 @@ def chart_title(breakdown: Breakdown) -> str:
     """The chart's title after the breakdown it draws: "Số điện thoại đã bàn giao theo thôn, ấp" for a
     commune's hamlets, "… theo xã" for the province's communes (the breakdown's title, "Theo xã")."""
     words = breakdown.title.strip()
-    return f"Số điện thoại đã bàn giao {words[:1].lower()}{words[1:]}"
+    return f"Số điện thoại đã bàn giao {in_sentence(words)}"
 
 
 def handover_chart(labels: Sequence[str], values: Sequence[int], width: float,
@@ -387,7 +388,7 @@ def render_pdf(
     local_now = report.generated_at.astimezone(VN_TZ)
     story: list[Flowable] = [*b.admin_header(issuer, number, place_date_line(issuer.place, local_now.date()))]
     subtitle = report.title.removeprefix("Báo cáo ")
-    subtitle = subtitle[:1].upper() + subtitle[1:]
+    subtitle = sentence_start(subtitle)
     story += b.title("Báo cáo", subtitle)[:-1]
     story.append(Paragraph(b.esc(report.period_label), st["meta"]))
     story.append(Paragraph(b.esc(as_of_text(report)), st["meta"]))

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 from zoneinfo import ZoneInfo
+from subsidy.domain.labels.sentence import sentence_start
 
 __all__ = [
     "VN_TZ", "MonthError", "today_vn", "local_date", "local_midnight", "month_bounds", "read_month",
-    "parse_month", "REPORT_YEARS", "month_year_problem", "years_before", "CHECK_THE_DATE", "allowed_days", "after_today_message", "Holiday", "WorkingCalendar", "shipped_holidays", "parse_extra_holidays",
+    "parse_month", "REPORT_YEARS", "month_year_problem", "years_before", "CHECK_THE_DATE", "allowed_days", "after_today_message", "before_message", "date_range_message", "Holiday", "WorkingCalendar", "shipped_holidays", "parse_extra_holidays",
 ]
 
 #: Việt Nam's time zone (UTC+7 all year).
@@ -81,7 +82,7 @@ def after_today_message(day: dt.date | None, what: str, today: dt.date | None = 
     Việt Nam. ``today``: default :func:`today_vn`.
 
     Returns None when ``day`` is None or not after ``today``; else the Vietnamese message naming
-    ``what`` (e.g. "Ngày nhận hồ sơ"; its first letter is written as a capital), the date typed,
+    ``what`` (e.g. "Ngày nhận hồ sơ"; written as a sentence starts: labels.sentence.sentence_start), the date typed,
     today, the dates allowed when the caller has a lower bound ``earliest`` (:func:`allowed_days`) and
     ``fix``, how to correct it: «Ngày chi tiền (21/03/2026) không được sau ngày hôm nay
     (20/03/2026): chỉ ghi được ngày từ ngày 02/03/2026 đến hôm nay (20/03/2026). Hãy kiểm tra lại
@@ -90,7 +91,33 @@ def after_today_message(day: dt.date | None, what: str, today: dt.date | None = 
     if day is None or day <= today:
         return None
     allowed = f": chỉ ghi được ngày {allowed_days(earliest, today)}" if earliest is not None else ""
-    return f"{what[:1].upper()}{what[1:]} ({day:%d/%m/%Y}) không được sau ngày hôm nay ({today:%d/%m/%Y}){allowed}. {fix}"
+    return f"{sentence_start(what)} ({day:%d/%m/%Y}) không được sau ngày hôm nay ({today:%d/%m/%Y}){allowed}. {fix}"
+
+
+def before_message(day: dt.date | None, what: str, earliest: dt.date, since: str, today: dt.date | None = None, *,
+                   fix: str = CHECK_THE_DATE) -> str | None:
+    """The one wording for a business date before the first day it may be (``earliest``, the day
+    of ``since``: what happened then, e.g. "ngày hồ sơ được phê duyệt", "ngày nhận đơn", "ngày
+    Thông tư 14/2022/TT-BTTTT có hiệu lực"). ``today``: default :func:`today_vn`.
+
+    Returns None when ``day`` is None or not before ``earliest``; else «Ngày bàn giao (01/01/2020)
+    không được trước ngày hồ sơ được phê duyệt (02/03/2026): chỉ ghi được ngày từ ngày 02/03/2026
+    đến hôm nay (20/03/2026). Hãy kiểm tra lại ngày (ngày/tháng/năm).» (``what`` written as a
+    sentence starts, :func:`allowed_days`, then ``fix``)."""
+    if day is None or day >= earliest:
+        return None
+    today = today or today_vn()
+    return (f"{sentence_start(what)} ({day:%d/%m/%Y}) không được trước {since} ({earliest:%d/%m/%Y}): chỉ ghi được "
+            f"ngày {allowed_days(earliest, today)}. {fix}")
+
+
+def date_range_message(day: dt.date | None, what: str, earliest: dt.date, since: str, today: dt.date | None = None,
+                       *, fix: str = CHECK_THE_DATE) -> str | None:
+    """The one rule for a business date that must lie from ``earliest`` (the day of ``since``) to
+    today in Việt Nam: :func:`after_today_message` (with the range allowed) for a day after today,
+    :func:`before_message` for a day before ``earliest``, None when it is in range or None."""
+    return (after_today_message(day, what, today, earliest=earliest, fix=fix)
+            or before_message(day, what, earliest, since, today, fix=fix))
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:

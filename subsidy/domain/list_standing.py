@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from subsidy.domain.labels import CATEGORY_LABELS
+from subsidy.domain.labels.sentence import in_sentence
 from subsidy.domain.labels.standing import (
     LAST_LISTED_CELL, LAST_LISTED_DETAIL, LISTED_DETAIL, NEVER_LISTED_DETAIL, NOT_LISTED_LABEL, NOT_LISTED_SHORT,
     UNCLASSIFIED_LABEL,
@@ -78,7 +79,7 @@ class Standing:
             if self.last_year is None:
                 return NEVER_LISTED_DETAIL
             cat = CATEGORY_LABELS.get(self.last_category or "", self.last_category or "")
-            return LAST_LISTED_DETAIL.format(category=cat[:1].lower() + cat[1:], year=self.last_year)
+            return LAST_LISTED_DETAIL.format(category=in_sentence(cat), year=self.last_year)
         return LISTED_DETAIL.format(year=self.list_year) if self.status and self.list_year else ""
 
     @property

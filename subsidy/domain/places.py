@@ -20,6 +20,7 @@ import unicodedata
 from typing import Iterable
 
 from subsidy.domain import vn
+from subsidy.domain.labels.sentence import in_sentence
 
 __all__ = ["HAMLET_MAX_LENGTH", "normalize_hamlet", "close_hamlet", "same_hamlet"]
 
@@ -81,7 +82,7 @@ def normalize_hamlet(raw: object, what: str = "Tên ấp") -> str:
     words = "".join(kept).split()
     name = " ".join(words)
     if not name:
-        raise vn.VnValueError(f"Chưa ghi {what[0].lower() + what[1:]}. Hãy ghi ấp (thôn) nơi hộ sinh sống, ví dụ «Ấp Phú Hòa».")
+        raise vn.VnValueError(f"Chưa ghi {in_sentence(what)}. Hãy ghi ấp (thôn) nơi hộ sinh sống, ví dụ «Ấp Phú Hòa».")
     if unicodedata.normalize("NFKC", name[0]).startswith(_FORMULA_START):
         raise vn.VnValueError(
             f"{what} «{vn.echo(name)}» bắt đầu bằng ký tự «{name[0]}»: tên ấp không bắt đầu bằng = + - @ "

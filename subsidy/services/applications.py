@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from subsidy.domain import rules, tracking
 from subsidy.domain.calendar import after_today_message, today_vn
-from subsidy.domain.labels import STATE_LABELS
+from subsidy.domain.labels import REOPEN_LABELS, STATE_LABELS
 from subsidy.domain.rules import Decision, Facts
 from subsidy.domain.workflow import State
 from subsidy.models import Application, AuditEntry, EligibilityDecision, Household, RuleSet, User
@@ -284,6 +284,19 @@ def _store_decision(session: Session, app: Application, rule_set: RuleSet, facts
     return row
 
 
+def not_checkable_message(state: str) -> str:
+    """Why an application in ``state`` (not in CHECKABLE) is not checked, and what the clerk can do
+    about it where something can be done: take it off the proposal list, or reopen it."""
+    label = STATE_LABELS.get(state, state)
+    if state == State.proposed.value:
+        return ("Hồ sơ đang trong danh sách đề nghị nên không kiểm tra lại điều kiện. Nếu cần kiểm tra lại, hãy "
+                "đưa hồ sơ ra khỏi danh sách đề nghị trước.")
+    if state in REOPEN_LABELS:
+        return (f"Hồ sơ đang ở trạng thái «{label}» nên không kiểm tra điều kiện. Nếu hộ cần được xét lại, hồ sơ "
+                f"phải được mở lại trước («{REOPEN_LABELS[state]}»).")
+    return f"Hồ sơ đang ở trạng thái «{label}»: đã qua bước kiểm tra điều kiện nên không kiểm tra lại."
+
+
 def check_eligibility(session: Session, application: Application, actor: User | None, *,
                       on: dt.date | None = None, rule_set: RuleSet | None = None,
                       at: dt.datetime | None = None) -> EligibilityDecision:
@@ -298,10 +311,7 @@ def check_eligibility(session: Session, application: Application, actor: User | 
     Source: domain.md §2 (E1–E5).
     """
     if application.state not in CHECKABLE:
-        raise ServiceError(
-            "Hồ sơ đã qua bước kiểm tra điều kiện (đã đưa vào danh sách hoặc đã kết thúc) nên không kiểm tra lại. "
-            "Nếu cần, hãy rút hồ sơ khỏi danh sách đề nghị trước."
-        )
+        raise ServiceError(not_checkable_message(application.state))
     on = on or today_vn()
     rule_set = rule_set or rulesets.in_force(session, on)
     facts = load_facts(session, application, on)

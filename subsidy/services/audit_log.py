@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.domain import tracking, vn
 from subsidy.domain.calendar import VN_TZ, local_midnight
+from subsidy.domain.labels.sentence import sentence_start
 from subsidy.domain.labels import (
     AUDIT_KIND_LABELS, COMPLAINT_KIND_LABELS, ENTITY_LABELS, EXPORT_LIST_LABELS, OBJECT_GONE, OBJECT_TITLES,
     RECEIPT_KIND_LABELS, action_label, field_label, is_view, value_words,
@@ -235,7 +236,7 @@ def _titles(session: Session, wanted: dict[str, set[int]]) -> tuple[dict[tuple[s
 
 def _gone(entity_type: str) -> str:
     kind = ENTITY_LABELS.get(entity_type, entity_type)
-    return OBJECT_GONE.format(kind=kind[:1].upper() + kind[1:])
+    return OBJECT_GONE.format(kind=sentence_start(kind))
 
 
 def describe(session: Session, entries: Iterable[AuditEntry], *, personal: bool = False) -> list[LogRow]:
@@ -259,7 +260,7 @@ def describe(session: Session, entries: Iterable[AuditEntry], *, personal: bool 
         key = (e.entity_type, e.entity_id) if e.entity_id is not None else None
         if key is None:
             kind = ENTITY_LABELS.get(e.entity_type, e.entity_type)
-            title = kind[:1].upper() + kind[1:]
+            title = sentence_start(kind)
         else:
             title = titles.get(key) or _gone(e.entity_type)
         rows.append(LogRow(id=e.id, at=e.at, actor=actors.get(e.actor_id, "Hệ thống") if e.actor_id else "Hệ thống",

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from subsidy.domain.documents import DEFAULT_ISSUER, DEFAULT_KIND_CODES, Issuer, Signer, parse_kind_codes
+from subsidy.domain.labels.sentence import sentence_start
 from subsidy.domain.places import normalize_hamlet, same_hamlet
 from subsidy.domain.scope import APPROVAL_COMMUNE, APPROVAL_LEVELS, CommuneRequired
 from subsidy.domain.vn import VnValueError, sort_key_text
@@ -211,7 +212,7 @@ def _hamlet_name(session: Session, commune_id: int, raw: str, hamlet_id: int | N
         commune = session.get(Commune, commune_id)
         where = commune.name if commune is not None else "Xã"
         what = ("Không thêm lần nữa" if hamlet_id is None else "Hai ấp không đặt trùng tên")
-        raise Conflict(f"{where[0].upper() + where[1:]} đã có «{same}»: «{name}» là cùng tên đó (không tính chữ hoa, "
+        raise Conflict(f"{sentence_start(where)} đã có «{same}»: «{name}» là cùng tên đó (không tính chữ hoa, "
                        f"chữ thường và dấu). {what}; muốn đổi cách viết thì sửa tên ấp «{same}».")
     return name
 

@@ -20,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import rules, ruleset
-from subsidy.domain.calendar import CHECK_THE_DATE, after_today_message, allowed_days, today_vn
+from subsidy.domain.calendar import after_today_message, date_range_message, today_vn
+from subsidy.domain.labels.sentence import sentence_start
 from subsidy.domain.readable_errors import explain_json_error, explain_os_error, explain_unicode_error
 from subsidy.domain.rules import RuleSetSpec
 from subsidy.models import Application, RuleSet, User
@@ -50,7 +51,7 @@ def read_document(source: str | Path | bytes) -> dict[str, Any]:
         raise ServiceError(f"Không đọc được tệp bộ quy tắc. {explain_unicode_error(err)}") from err
     except OSError as err:
         reason = explain_os_error(err, source)
-        raise ServiceError(reason[0].upper() + reason[1:]) from err
+        raise ServiceError(sentence_start(reason)) from err
     if not isinstance(doc, dict):
         raise ServiceError("Tệp bộ quy tắc phải là một đối tượng JSON ({...}).")
     try:
@@ -222,13 +223,13 @@ def check_programme_date(session: Session, day: dt.date, what: str, field: str, 
     today = today or today_vn()
     first = earliest(session)
     start = first.effective_from if first is not None else None
-    future = after_today_message(day, what, today, earliest=start)
-    if future is not None:
-        raise FieldError(future, field)
-    if start is not None and day < start:
+    if start is None:
+        problem = after_today_message(day, what, today)
+    else:
         source = (first.legal_source or first.title).split(",")[0].strip()
-        raise FieldError(f"{what} {day:%d/%m/%Y} trước ngày {source} có hiệu lực ({start:%d/%m/%Y}): chỉ ghi được "
-                         f"ngày {allowed_days(start, today)}. {CHECK_THE_DATE}", field)
+        problem = date_range_message(day, what, start, f"ngày {source} có hiệu lực", today)
+    if problem is not None:
+        raise FieldError(problem, field)
 
 
 def set_active(session: Session, rule_set: RuleSet, active: bool, actor: User) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from subsidy.domain.workflow import STATES, State
+from subsidy.domain.labels.sentence import sentence_start
 from subsidy.models import Application, Commune, Household, ProposalList
 from subsidy.services import allocations, complaints, instance_settings
 
@@ -83,7 +84,7 @@ def signer_tasks(session: Session) -> list[Task]:
         out.append(Task("commune_signer", len(unnamed), f"{len(unnamed)} xã chưa ghi họ tên người ký: {hint}",
                         "communes.index"))
     else:
-        out += [Task("commune_signer", 1, f"{c.name.strip()[:1].upper()}{c.name.strip()[1:]} chưa ghi họ tên người ký: "
+        out += [Task("commune_signer", 1, f"{sentence_start(c.name.strip())} chưa ghi họ tên người ký: "
                      f"{hint}", "communes.show", {"commune_id": c.id}) for c in unnamed]
     if not instance_settings.get(session, instance_settings.PROVINCE_SIGNER_NAME).strip():
         out.append(Task("province_signer", 1, f"Báo cáo của tỉnh chưa ghi họ tên người ký: {hint}", "settings.edit"))

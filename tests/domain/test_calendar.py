@@ -7,8 +7,8 @@ import pytest
 
 from subsidy.domain import calendar
 from subsidy.domain.calendar import (
-    MonthError, after_today_message, allowed_days, local_date, local_midnight, month_bounds, parse_month,
-    read_month, today_vn,
+    MonthError, after_today_message, allowed_days, before_message, date_range_message, local_date, local_midnight,
+    month_bounds, parse_month, read_month, today_vn,
 )
 
 UTC = dt.timezone.utc
@@ -117,3 +117,31 @@ def test_after_today_message_starts_with_a_capital_and_reads_todays_date_by_defa
     got = after_today_message(tomorrow, "ngày bàn giao")
     assert got is not None and got.startswith(f"Ngày bàn giao ({tomorrow:%d/%m/%Y}) không được sau ngày hôm nay")
     assert allowed_days(None, dt.date(2026, 3, 20)) == "đến hôm nay (20/03/2026)"
+
+
+TODAY = dt.date(2026, 3, 20)
+FIX = "Hãy kiểm tra lại ngày (ngày/tháng/năm)."
+
+
+@pytest.mark.parametrize("day, message", [
+    (dt.date(2026, 3, 2), None),                                       # the first day allowed
+    (TODAY, None),                                                     # today
+    (None, None),                                                      # nothing typed: another check's
+    (dt.date(2026, 3, 1),
+     "Ngày thực hiện (01/03/2026) không được trước ngày nhận đơn (02/03/2026): chỉ ghi được ngày từ ngày "
+     f"02/03/2026 đến hôm nay (20/03/2026). {FIX}"),
+    (dt.date(2026, 3, 21),
+     "Ngày thực hiện (21/03/2026) không được sau ngày hôm nay (20/03/2026): chỉ ghi được ngày từ ngày 02/03/2026 "
+     f"đến hôm nay (20/03/2026). {FIX}"),
+])
+def test_date_range_message_one_wording_for_both_ends(day, message):
+    assert date_range_message(day, "ngày thực hiện", dt.date(2026, 3, 2), "ngày nhận đơn", TODAY) == message
+
+
+def test_before_message_keeps_the_capitals_of_what_it_names():
+    # str.capitalize would write «Ngày cấp cccd»: the first letter alone is made a capital
+    assert before_message(dt.date(2020, 1, 1), "ngày cấp CCCD", dt.date(2021, 1, 1), "ngày sinh", TODAY,
+                          fix="Hãy xem mặt sau thẻ căn cước.") == (
+        "Ngày cấp CCCD (01/01/2020) không được trước ngày sinh (01/01/2021): chỉ ghi được ngày từ ngày 01/01/2021 "
+        "đến hôm nay (20/03/2026). Hãy xem mặt sau thẻ căn cước.")
+    assert after_today_message(dt.date(2026, 3, 21), "ngày nhận IMEI", TODAY).startswith("Ngày nhận IMEI (21/03/2026)")

@@ -114,3 +114,23 @@ def test_receipt_kinds_are_the_receipt_module_kinds():
     from subsidy.domain.receipt import KIND_CASH, KIND_HANDOVER
 
     assert labels.RECEIPT_KIND_LABELS == {KIND_HANDOVER: "Biên bản bàn giao", KIND_CASH: "Giấy biên nhận"}
+
+
+
+@pytest.mark.parametrize("text, start, inside", [
+    ("ngày bàn giao", "Ngày bàn giao", "ngày bàn giao"),
+    ("Hộ nghèo", "Hộ nghèo", "hộ nghèo"),
+    ("số CCCD người nhận", "Số CCCD người nhận", "số CCCD người nhận"),
+    ("CCCD của chủ hộ", "CCCD của chủ hộ", "CCCD của chủ hộ"),       # an abbreviation keeps its capitals
+    ("IMEI", "IMEI", "IMEI"),
+    ("Theo thôn, ấp", "Theo thôn, ấp", "theo thôn, ấp"),
+    ("xã Phú Tân", "Xã Phú Tân", "xã Phú Tân"),
+    ("Đ", "Đ", "đ"),
+    ("", "", ""),
+])
+def test_a_label_s_first_letter_in_a_sentence(text, start, inside):
+    from subsidy.domain.labels import in_sentence, sentence_start
+
+    assert sentence_start(text) == start and in_sentence(text) == inside
+    # the rule this replaces lowered every other letter: «Số cccd người nhận»
+    assert "số CCCD".capitalize() == "Số cccd" and sentence_start("số CCCD") == "Số CCCD"

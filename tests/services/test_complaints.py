@@ -479,3 +479,37 @@ def test_the_registers_file_has_one_row_per_case_in_the_lists_order(session, cle
     ]
     assert (table.count, table.date, table.prepared_by, table.filters) == (3, D(2026, 5, 20), "Trần Thị Lan", "")
     assert table.title == "Sổ theo dõi đơn khiếu nại, kiến nghị, phản ánh, tố cáo"
+
+
+FIX = "Hãy kiểm tra lại ngày (ngày/tháng/năm)."
+
+
+@pytest.mark.parametrize("on, message", [
+    (D(2026, 4, 23), "Ngày thực hiện (23/04/2026) không được trước ngày nhận đơn (24/04/2026): chỉ ghi được ngày từ "
+                     f"ngày 24/04/2026 đến hôm nay (06/05/2026). {FIX}"),
+    (D(2026, 5, 7), "Ngày thực hiện (07/05/2026) không được sau ngày hôm nay (06/05/2026): chỉ ghi được ngày từ ngày "
+                    f"24/04/2026 đến hôm nay (06/05/2026). {FIX}"),
+])
+def test_a_step_dated_out_of_range_is_told_the_dates_allowed(session, clerk, household, on, message):
+    """The shared wording of a business date's range (domain.calendar.date_range_message), under
+    the form's date field; nothing moves."""
+    from subsidy.services.errors import FieldError
+
+    c = _case(session, clerk, household())  # received 24/04/2026
+    with pytest.raises(FieldError) as err:
+        svc.move_case(session, c, "accepted", clerk, on=on, today=D(2026, 5, 6))
+    assert (str(err.value), err.value.field, c.state) == (message, "on", "received")
+
+
+def test_a_decision_dated_before_the_acceptance_is_refused_in_the_same_words(session, clerk, approver, household):
+    from subsidy.services.errors import FieldError
+
+    c = _case(session, clerk, household())
+    svc.move_case(session, c, "accepted", clerk, on=D(2026, 4, 28), today=D(2026, 5, 6))
+    svc.move_case(session, c, "in_review", clerk, on=D(2026, 4, 28), today=D(2026, 5, 6))
+    with pytest.raises(FieldError) as err:
+        svc.move_case(session, c, "decided", approver, outcome="rejected", reason="Đúng quy định", on=D(2026, 4, 27),
+                      today=D(2026, 5, 6))
+    assert str(err.value) == ("Ngày quyết định (27/04/2026) không được trước ngày thụ lý (28/04/2026): chỉ ghi được "
+                              f"ngày từ ngày 28/04/2026 đến hôm nay (06/05/2026). {FIX}")
+    assert c.state == "in_review"

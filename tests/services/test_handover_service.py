@@ -427,8 +427,8 @@ def test_cash_paid_before_the_programme_is_an_error_of_that_date(session, people
         H.record_cash_payment(session, app.id, cash_input(paid_on=dt.date(2022, 6, 1), recipient_citizen_id="0821399"),
                               clerk, today=TODAY)
     assert exc.value.field_errors == {
-        "paid_on": ("Ngày chi tiền (01/06/2022) trước ngày Thông tư 14/2022/TT-BTTTT có hiệu lực (12/12/2022): chỉ ghi "
-                    "được ngày từ ngày 12/12/2022 đến hôm nay (20/03/2026). Hãy kiểm tra lại ngày (ngày/tháng/năm)."),
+        "paid_on": ("Ngày chi tiền (01/06/2022) không được trước ngày Thông tư 14/2022/TT-BTTTT có hiệu lực "
+                    "(12/12/2022): chỉ ghi được ngày từ ngày 12/12/2022 đến hôm nay (20/03/2026). Hãy kiểm tra lại ngày (ngày/tháng/năm)."),
         "recipient_citizen_id": MSG_CCCD,
     }
     errors = H.cash_field_errors(session, app.id, cash_input(paid_on=None, purchase_date=dt.date(2022, 12, 1)),

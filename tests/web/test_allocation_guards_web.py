@@ -45,7 +45,7 @@ def test_a_commune_allocation_dated_before_the_programme_is_given_back(app, data
                                                 "source_document": "Công văn số 300/SKHCN-BCVT"})
     body = html(r)
     assert r.status_code == 422
-    assert f"Ngày phân bổ {typed} trước ngày Thông tư 14/2022/TT-BTTTT có hiệu lực (12/12/2022)" in body
+    assert f"Ngày phân bổ ({typed}) không được trước ngày Thông tư 14/2022/TT-BTTTT có hiệu lực (12/12/2022)" in body
     assert f"từ ngày 12/12/2022 đến hôm nay ({TODAY:%d/%m/%Y})" in body
     assert count(app, Allocation) == 0
 
@@ -71,7 +71,7 @@ def test_the_province_allocation_dated_before_the_programme_is_given_back(app, d
                                         "source_document": "QĐ 100/QĐ-BKHCN"})
     body = html(r)
     assert r.status_code == 422
-    assert "Ngày phân bổ 01/01/2019 trước ngày Thông tư 14/2022/TT-BTTTT có hiệu lực (12/12/2022)" in body
+    assert "Ngày phân bổ (01/01/2019) không được trước ngày Thông tư 14/2022/TT-BTTTT có hiệu lực (12/12/2022)" in body
     assert count(app, ProvinceAllocation) == 0
     r = officer.post("/tinh/nhan", data={"quantity": "10", "allocated_on": "12/12/2022",
                                         "source_document": "QĐ 100/QĐ-BKHCN"})

@@ -283,3 +283,18 @@ def test_a_case_page_shown_again_after_a_refusal_logs_the_view_once(app, client,
                                                AuditEntry.action == "complaint.view")).all()
     assert [(v.entity_id, v.actor_id) for v in views] == [(c.id, clerk.id)]
     assert s.get(Complaint, c.id).state == "received"
+
+
+def test_a_step_dated_before_the_case_was_received_is_422_with_the_dates_allowed(app, client, login_as):
+    login_as("clerk")
+    c = _case(app, "clerk", _household(app), days_ago=3)
+    received, today = today_vn() - dt.timedelta(days=3), today_vn()
+    early = received - dt.timedelta(days=1)
+    resp = client.post(f"/khieu-nai/{c.id}/buoc/accepted", data={"on": f"{early:%d/%m/%Y}", "reason": ""})
+    assert resp.status_code == 422
+    assert (f"Ngày thực hiện ({early:%d/%m/%Y}) không được trước ngày nhận đơn ({received:%d/%m/%Y}): chỉ ghi được "
+            f"ngày từ ngày {received:%d/%m/%Y} đến hôm nay ({today:%d/%m/%Y}). Hãy kiểm tra lại ngày "
+            "(ngày/tháng/năm).") in _text(resp)
+    s = app.extensions["subsidy.sessionmaker"]()
+    assert s.get(Complaint, c.id).state == "received"
+    s.close()

@@ -55,6 +55,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from subsidy.domain.documents import Issuer, Signer
+from subsidy.domain.labels.sentence import sentence_start
 
 #: The texts a complaint document is issued under (its "Căn cứ" lines, without "Căn cứ" and the final
 #: ";"): the law on local government (the body's competence), the Law on Complaints and its decree.
@@ -226,7 +227,7 @@ class ComplaintDecision:
                       f"thì {name} có quyền khởi kiện vụ án hành chính tại Tòa án theo quy định của pháp luật về tố "
                       "tụng hành chính.")
         who = ", ".join(x.strip() for x in self.executors if x.strip()) or name
-        return (*self.articles, rights, f"{who[:1].upper()}{who[1:]} chịu trách nhiệm thi hành Quyết định này.")
+        return (*self.articles, rights, f"{sentence_start(who)} chịu trách nhiệm thi hành Quyết định này.")
 
     def sections(self) -> tuple[tuple[str, str], ...]:
         """(heading, text) of the parts before "QUYẾT ĐỊNH:", numbered I, II, … (a part with no text is

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from subsidy.domain.labels.complaints import *  # noqa: F401,F403  (complaints' labels: labels/complaints.py)
 from subsidy.domain.labels.jobs import JOB_LABELS
 from subsidy.domain.labels.standing import UNCLASSIFIED_LABEL
+from subsidy.domain.labels.sentence import in_sentence, sentence_start  # noqa: F401 (the first letter's rule)
 
 # --------------------------------------------------------------------------------------------
 # Households (domain.md §2 E1, E2)
@@ -27,7 +28,7 @@ from subsidy.domain.labels.standing import UNCLASSIFIED_LABEL
 #: Poverty category (Nghị định 07/2021/NĐ-CP); left_poor: for a rule set that makes it eligible (TT14 does not).
 CATEGORY_LABELS: dict[str, str] = {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo", "left_poor": "Hộ mới thoát nghèo"}
 #: The same words inside a sentence ("Là hộ nghèo trong danh sách năm 2026").
-CATEGORY_WORDS: dict[str, str] = {code: label[0].lower() + label[1:] for code, label in CATEGORY_LABELS.items()}
+CATEGORY_WORDS: dict[str, str] = {code: in_sentence(label) for code, label in CATEGORY_LABELS.items()}
 NO_CATEGORY = UNCLASSIFIED_LABEL  #: a report row for households with no category on file (the one label: labels.standing)
 
 #: What a sheet of the annual review's workbook holds (domain.household_list.sheet_kind).

@@ -22,7 +22,7 @@ errors     VnValueError, the one error of them all
 
 Callers use the package: ``from subsidy.domain import vn; vn.normalize_phone(raw)``.
 
-Pure Python (standard library and subsidy.domain.calendar only): imports neither Flask nor
+Pure Python (standard library, subsidy.domain.calendar and labels.sentence only): imports neither Flask nor
 SQLAlchemy, so the importer, the web layer and the document generators can all share it.
 
 Source for every rule here is ``docs/domain.md`` §9 (Vietnamese data conventions) unless a

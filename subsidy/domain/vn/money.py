@@ -5,6 +5,7 @@ from __future__ import annotations
 from .counts import group_thousands
 from .digits import _integral
 from .errors import VnValueError
+from subsidy.domain.labels.sentence import sentence_start
 
 _DIGIT_WORDS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
 
@@ -95,7 +96,7 @@ def amount_in_words(n: int) -> str:
         )
     words = _read(amount) if amount else ["không"]
     text = " ".join(words + ["đồng"])
-    return text[0].upper() + text[1:]
+    return sentence_start(text)
 
 
 def format_money(n: int) -> str:

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
-from subsidy.domain.calendar import after_today_message, local_date, local_midnight, today_vn
+from subsidy.domain.calendar import (after_today_message, before_message, date_range_message, local_date,
+                                     local_midnight, today_vn)
 from subsidy.domain.complaints import deadlines as dl
 from subsidy.domain.complaints import states as st
 from subsidy.domain.labels import (
@@ -25,7 +26,7 @@ from subsidy.models import Application, Commune, Complaint, ComplaintEvent, Hous
 from subsidy.models.scoping import ALL_COMMUNES, default_commune_id
 from subsidy.services import audit, instance_settings
 from subsidy.services.complaints.deadlines import dates_of, decision_overdue, working_calendar
-from subsidy.services.errors import InvalidFields, NotFound, ServiceError
+from subsidy.services.errors import FieldError, InvalidFields, NotFound, ServiceError
 
 #: The fields an audit entry of a new case records.
 RECORDED_FIELDS = ("case_number", "kind", "filer", "channel", "category", "received_on", "contested_on", "level",
@@ -210,9 +211,8 @@ def move_case(session: Session, c: Complaint, target: str, actor: User, *, reaso
     if not st.may_handle(actor.id, c.named_user_id):
         raise NamedPersonMayNotHandle("Cán bộ bị tố cáo không được xử lý đơn tố cáo về mình (Luật Tố cáo 2018, "
                                       "Điều 13): đơn này do cán bộ khác xử lý.")
-    if on > today or on < c.received_on:
-        raise ServiceError(f"Ngày thực hiện phải từ ngày nhận đơn ({c.received_on:%d/%m/%Y}) "
-                           f"đến hôm nay ({today:%d/%m/%Y}).")
+    if problem := date_range_message(on, "Ngày thực hiện", c.received_on, "ngày nhận đơn", today):
+        raise FieldError(problem, "on")
     if target == "refused":
         if refusal_reason not in REFUSAL_REASON_LABELS:
             raise ServiceError("Chọn lý do không thụ lý theo Điều 11 Luật Khiếu nại 2011.")
@@ -220,8 +220,9 @@ def move_case(session: Session, c: Complaint, target: str, actor: User, *, reaso
             raise ServiceError("Lý do khác: ghi rõ lý do không thụ lý.")
         reason = (reason or "").strip() or REFUSAL_REASON_LABELS[refusal_reason]
     mv = st.check_move(c.kind, c.state, target, actor.role, c.level, reason=reason, outcome=outcome)
-    if c.accepted_on is not None and target in ("decided",) and on < c.accepted_on:
-        raise ServiceError(f"Ngày quyết định phải từ ngày thụ lý ({c.accepted_on:%d/%m/%Y}).")
+    if c.accepted_on is not None and target == "decided" and (
+            problem := before_message(on, "Ngày quyết định", c.accepted_on, "ngày thụ lý", today)):
+        raise FieldError(problem, "on")
     before = audit.snapshot(c, ("state", "accepted_on", "decided_on", "closed_on", "outcome", "refusal_reason", "reasons"))
     old = c.state
     c.state = target

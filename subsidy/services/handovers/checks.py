@@ -10,7 +10,8 @@ from typing import Sequence
 from sqlalchemy.orm import Session
 
 from subsidy.domain import tracking, vn
-from subsidy.domain.calendar import CHECK_THE_DATE, after_today_message, allowed_days, today_vn
+from subsidy.domain.calendar import after_today_message, date_range_message, today_vn
+from subsidy.domain.labels.sentence import sentence_start
 from subsidy.domain.labels import STATE_LABELS
 from subsidy.domain.workflow import State, WorkflowError, check_move
 from subsidy.models import Application, Household, RuleSet, User
@@ -69,17 +70,12 @@ def _date_error(session: Session, app: Application, day: dt.date | None, what: s
     first = rulesets.earliest(session)
     start = first.effective_from if first is not None else DEFAULT_CASH_CUTOFF
     earliest = max(approved, start) if approved is not None else start
-    future = after_today_message(day, what, today, earliest=earliest)
-    if future is not None:
-        return future
-    if day >= earliest:
-        return None
-    allowed = f"chỉ ghi được ngày {allowed_days(earliest, today)}. {CHECK_THE_DATE}"
     if approved is not None and approved >= start:
-        return (f"{what.capitalize()} ({day:%d/%m/%Y}) không được trước ngày hồ sơ được phê duyệt "
-                f"({approved:%d/%m/%Y}): {allowed}")
-    source = (first.legal_source or first.title).split(",")[0].strip() if first is not None else "Thông tư 14/2022/TT-BTTTT"
-    return f"{what.capitalize()} ({day:%d/%m/%Y}) trước ngày {source} có hiệu lực ({start:%d/%m/%Y}): {allowed}"
+        since = "ngày hồ sơ được phê duyệt"
+    else:
+        source = (first.legal_source or first.title).split(",")[0].strip() if first is not None else "Thông tư 14/2022/TT-BTTTT"
+        since = f"ngày {source} có hiệu lực"
+    return date_range_message(day, what, earliest, since, today)
 
 
 def _text(raw: str | None, field: str, label: str, errors: dict[str, str], required: bool = True) -> str:
@@ -88,7 +84,7 @@ def _text(raw: str | None, field: str, label: str, errors: dict[str, str], requi
     if required and not value:
         errors[field] = f"Hãy nhập {label}."
     elif len(value) > MAX_TEXT:
-        errors[field] = f"{label.capitalize()} dài quá {MAX_TEXT} ký tự."
+        errors[field] = f"{sentence_start(label)} dài quá {MAX_TEXT} ký tự."
     return value
 
 
