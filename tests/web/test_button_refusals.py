@@ -28,13 +28,19 @@ def _count(app, model, *where) -> int:
         return s.scalar(select(func.count()).select_from(model).where(*where))
 
 
+#: The refusal when the commune has no phones allocated (allocations.over_quota_message), written out.
+NO_PHONES = ("Vượt chỉ tiêu: xã được phân bổ 0 máy, đã dùng 0 chỗ (hồ sơ đã đề nghị, đã phê duyệt, đã bàn giao hoặc "
+             "đã chi tiền), còn 0 chỗ trống{asked}. Hãy ghi nhận phân bổ máy cho xã (số máy, ngày, văn bản phân bổ) "
+             "trước; các hộ vẫn ở danh sách chờ theo thứ tự ưu tiên.")
+
+
 def test_propose_without_quota_is_flashed_on_the_application_and_saves_nothing(app, data):
     aid = make_application(app, data["households"][0])  # eligible; no phones allocated
     clerk = client_as(app, "clerk")
     resp = clerk.post(f"/ho-so/{aid}/de-nghi")
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/ho-so/{aid}")
     page = _text(clerk.get(resp.headers["Location"]))
-    assert _flashed_errors(page) == ["Vượt chỉ tiêu: đã phân bổ 0 máy và đã dùng 0 chỗ. Hồ sơ ở danh sách chờ."]
+    assert _flashed_errors(page) == [NO_PHONES.format(asked=", không đưa được 1 hộ vào danh sách đề nghị")]
     assert _count(app, ProposalList) == 0
     with sessionmaker(app)() as s:
         assert s.get(Application, aid).state == "eligible"
@@ -46,7 +52,9 @@ def test_promote_without_quota_is_flashed_on_the_lists_page(app, data):
     resp = clerk.post("/danh-sach/bo-sung")
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/danh-sach/")
     page = _text(clerk.get(resp.headers["Location"]))
-    assert "Không còn chỉ tiêu trống (đã phân bổ 0, đã dùng 0)." in _flashed_errors(page)
+    flashed = _flashed_errors(page)
+    assert len(flashed) == 1 and flashed[0].startswith("Vượt chỉ tiêu: xã được phân bổ 0 máy, đã dùng 0 chỗ")
+    assert flashed[0].endswith(NO_PHONES.split("trống{asked}.")[1])
     assert _count(app, ProposalList) == 0
 
 
