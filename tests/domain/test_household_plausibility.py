@@ -68,6 +68,42 @@ def test_what_cannot_be_a_name_is_refused_with_the_reason(raw, fragment):
     assert "Hãy" in message  # says how to fix it
 
 
+GRAVE, ACUTE, CIRCUMFLEX, DOT_BELOW, HORN = "\u0300", "\u0301", "\u0302", "\u0323", "\u031b"
+
+
+@pytest.mark.parametrize("raw, fragment", [
+    # the tester's «Thêm hộ»: five graves after "Văn"; NFC composes the first with n (ǹ, U+01F9)
+    ("Nguyễn Văn" + GRAVE * 5,
+     "chữ thứ 2 («Văǹ») có 4 dấu thừa (U+0300, U+0300, U+0300, U+0300) chồng lên chữ cái thứ 3 «ǹ»"),
+    ("Lê Thị Ha" + ACUTE + ACUTE, "chữ thứ 3 («Há») có 1 dấu thừa (U+0301) chồng lên chữ cái thứ 2 «á»"),
+    # three marks on one e: ệ takes circumflex and dot below, a third (grave) is left over
+    ("Nguye" + CIRCUMFLEX + DOT_BELOW + GRAVE + "n", "chữ thứ 1 («Nguyện») có 1 dấu thừa (U+0300)"),
+    ("Hồ Thị Ơ" + "\u0306", "chữ thứ 3 («Ơ») có 1 dấu thừa (U+0306) chồng lên chữ cái thứ 1 «Ơ»"),
+    (ACUTE + "An Lê", "chữ thứ 1 («An») có 1 dấu thừa (U+0301) đứng đầu chữ"),
+    # one grave on a consonant composes into a letter that is no Vietnamese letter
+    ("Nguyễn Văn" + GRAVE, "chữ thứ 2 («Văǹ») có chữ cái thứ 3 «ǹ» là phụ âm «n» mang dấu huyền"),
+    ("Trần Thị M" + ACUTE + "ai", "chữ thứ 3 («Ḿai») có chữ cái thứ 1 «Ḿ» là phụ âm «M» mang dấu sắc"),
+])
+def test_diacritics_that_make_no_vietnamese_letter_are_refused(raw, fragment):
+    with pytest.raises(vn.VnValueError) as err:
+        vn.normalize_name(raw)
+    message = str(err.value)
+    assert fragment in message, message
+    assert message.startswith("Họ tên «") and "Hãy xóa chữ" in message and "gõ lại" in message
+
+
+@pytest.mark.parametrize("raw, stored", [
+    # every Vietnamese letter, however its marks were typed (NFD, marks in either order)
+    ("Nguye" + DOT_BELOW + CIRCUMFLEX + "n Văn", "Nguyện Văn"),
+    ("Nguye" + CIRCUMFLEX + DOT_BELOW + "n Văn", "Nguyện Văn"),
+    ("Pho" + HORN + GRAVE + "ng Ánh", "Phờng Ánh"),
+    ("Đặng Thị Ỷ", "Đặng Thị Ỷ"),
+    ("Y Bih Niê", "Y Bih Niê"),
+])
+def test_vietnamese_letters_typed_with_combining_marks_are_accepted(raw, stored):
+    assert vn.normalize_name(raw) == stored
+
+
 def test_every_name_of_the_sample_lists_is_accepted_as_expected():
     for name in ("ho-ngheo-2025-phu-tan.expected.csv", "ho-ngheo-2025-bo-sung.expected.csv"):
         with (DATA / name).open(encoding="utf-8-sig", newline="") as fh:

@@ -37,6 +37,56 @@ def describe_char(ch: str) -> str:
     return f"ký tự «{ch}»"
 
 
+# The five Vietnamese tone marks (huyền, sắc, ngã, hỏi, nặng) as combining characters: after NFC a
+# Vietnamese letter carries at most one of them, and only on a vowel (a ă â e ê i o ô ơ u ư y),
+# besides at most one vowel-shape mark (mũ U+0302, trăng U+0306, móc U+031B): ệ = e + U+0302 + U+0323.
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_TONE_NAMES = {"\u0300": "huyền", "\u0301": "sắc", "\u0303": "ngã", "\u0309": "hỏi", "\u0323": "nặng"}
+_LATIN_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
+_RETYPE = ("Hãy xóa chữ «{word}» rồi gõ lại bằng bộ gõ tiếng Việt (Unikey, bàn phím điện thoại), hoặc chép "
+           "đúng họ tên như trên thẻ căn cước.")
+
+
+def _marks_problem(name: str) -> str | None:
+    """Why the diacritics of ``name`` (NFC) cannot be those of a Vietnamese name, or None.
+
+    After NFC every Vietnamese letter is one character (ệ, ở, Ữ): a combining mark still standing
+    alone did not compose into any letter (a tone typed twice, marks stacked by a broken keyboard
+    or pasted text: ``"Văn" + 5 × U+0300`` → ``"Văǹ̀̀̀̀"``); and a tone mark on a consonant (ǹ, ḿ,
+    ñ: the first of those five graves composes with n) is no Vietnamese letter either.  The
+    message names the word, the letter's position in it and how to fix it."""
+    for w_at, word in enumerate(name.split(" "), 1):
+        letter_at, last = 0, ""
+        for i, ch in enumerate(word):
+            if unicodedata.category(ch).startswith("M"):
+                end = i
+                while end < len(word) and unicodedata.category(word[end]).startswith("M"):
+                    end += 1
+                marks = word[i:end]
+                shown = ", ".join(f"U+{ord(m):04X}" for m in marks)
+                clean = "".join(c for c in word if not unicodedata.category(c).startswith("M"))
+                after = (f"chồng lên chữ cái thứ {letter_at} «{last}»" if last
+                         else "đứng đầu chữ, không thuộc chữ cái nào")
+                return (f"Họ tên «{name}»: chữ thứ {w_at} («{clean}») có {len(marks)} dấu thừa ({shown}) {after}. "
+                        "Một chữ cái tiếng Việt chỉ mang nhiều nhất một dấu thanh (huyền, sắc, hỏi, ngã, nặng) "
+                        "và một dấu mũ, dấu trăng hoặc dấu móc (như «ệ», «ở», «ă»). " + _RETYPE.format(word=clean))
+            if ch.isalpha():
+                letter_at, last = letter_at + 1, ch
+    for w_at, word in enumerate(name.split(" "), 1):
+        letter_at = 0
+        for ch in word:
+            if not ch.isalpha():
+                continue
+            letter_at += 1
+            parts = unicodedata.normalize("NFD", ch)
+            tone = next((m for m in parts[1:] if m in _TONE_MARKS), None)
+            if tone is not None and parts[0].lower() in _LATIN_CONSONANTS:
+                return (f"Họ tên «{name}»: chữ thứ {w_at} («{word}») có chữ cái thứ {letter_at} «{ch}» là phụ âm "
+                        f"«{parts[0]}» mang dấu {_TONE_NAMES[tone]}; tiếng Việt chỉ đặt dấu thanh trên nguyên âm "
+                        "(a, ă, â, e, ê, i, o, ô, ơ, u, ư, y). " + _RETYPE.format(word=word))
+    return None
+
+
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
 _VOWELS = frozenset("aeiouy")
 
@@ -82,7 +132,10 @@ def _word_checks(word: str) -> tuple[bool, bool]:
             break
     # The regex's "letter" ([^\W\d_]) also takes numerals that are not decimal digits (½, ², ①,
     # Ⅲ that compatibility folding left or made): a name has no number of any kind.
-    return bool(_WORD_OK.fullmatch(word)) and not any(ch.isnumeric() for ch in word), noisy
+    # A tone mark on a consonant (ǹ) is a letter to the regex: looked at here so that the name
+    # as a whole is diagnosed (_marks_problem).
+    return (bool(_WORD_OK.fullmatch(word)) and not any(ch.isnumeric() for ch in word)
+            and (word.isascii() or _marks_problem(word) is None)), noisy
 
 
 def _name_problem(name: str) -> str | None:
@@ -95,8 +148,8 @@ def _name_problem(name: str) -> str | None:
     for ch in name:
         if ch.isalpha() or ch in " '-.":
             continue
-        if unicodedata.category(ch) == "Mn":
-            continue  # a combining mark; where it may stand is checked with the words below
+        if unicodedata.category(ch).startswith("M"):
+            continue  # a combining mark left by NFC: _marks_problem below names the word
         return (f"Họ tên «{name}» có {describe_char(ch)}, không dùng trong họ tên. Họ tên chỉ gồm "
                 "chữ cái (kể cả chữ có dấu tiếng Việt) và dấu cách; dấu nháy ' và gạch nối - chỉ "
                 "dùng giữa hai chữ cái (như «H'Hen Niê»), dấu chấm chỉ sau chữ viết tắt. Hãy nhập "
@@ -104,6 +157,9 @@ def _name_problem(name: str) -> str | None:
     if letters < NAME_MIN_LETTERS:
         return (f"Họ tên «{name}» chỉ có {letters} chữ cái, không thể là họ tên của một người. Hãy "
                 "nhập đầy đủ họ, tên đệm và tên như trên thẻ căn cước, ví dụ «Nguyễn Văn Hùng».")
+    marks = _marks_problem(name)
+    if marks is not None:
+        return marks
     for word in name.split(" "):
         body = word[:-1] if word.endswith(".") else word
         parts = re.split(r"['.\-]", body)
@@ -138,7 +194,11 @@ def normalize_name(raw: str) -> str:
     * ``.`` after a letter, for an abbreviation some lists use (``"Nguyễn T. Hoa"``, ``"T.Hoa"``);
     * at least :data:`NAME_MIN_LETTERS` (2) letters in all; a **one-word name is accepted** (some
       ethnic-minority people have a single name on their ID), but a single letter is not;
-    * at most :data:`NAME_MAX_LENGTH` (120) characters.
+    * at most :data:`NAME_MAX_LENGTH` (120) characters;
+    * after NFC, no combining mark left over (a tone typed twice, stacked marks: ``"Văn" + 5 ×
+      U+0300``) and no tone mark on a consonant (``"Văǹ"``): a Vietnamese letter carries at most
+      one tone mark, on a vowel, and one vowel-shape mark (ệ = e + circumflex + dot below);
+      the message names the word, the letter's position and how to retype it.
 
     Digits, ``; < > " ( ) , / @ _`` and any other symbol are refused (a name on a CCCD has none;
     a note in brackets belongs in another column), as is punctuation at the start of a word or
@@ -152,7 +212,7 @@ def normalize_name(raw: str) -> str:
 
     Raises :class:`VnValueError` (Vietnamese, saying what is wrong and how to fix it) for an
     empty name, no letter, a character a name cannot contain, fewer than 2 letters, misplaced
-    punctuation, more than 120 characters, or typing noise (:func:`_keyboard_mash`: a letter three
+    punctuation, stacked or misplaced diacritics, more than 120 characters, or typing noise (:func:`_keyboard_mash`: a letter three
     times in a row, a word without a vowel).
 
     Source: domain.md §9 (Names: store NFC, single spaces); Vietnamese names on the CCCD.
