@@ -125,6 +125,46 @@ def test_bad_or_month_first_birth_dates_are_errors(birth):
     assert "Năm sinh" in r.errors[0] or "Ngày" in r.errors[0]
 
 
+@pytest.mark.parametrize("birth, message", [
+    # no year and no date: says what was expected, never calls it a date
+    ("abc", "Năm sinh «abc» không đọc được: hãy ghi năm sinh 4 chữ số (ví dụ 1975) hoặc ngày sinh dạng "
+            "ngày/tháng/năm (ví dụ 22/04/1964)."),
+    ("1964.5", "Năm sinh «1964.5» không đọc được: hãy ghi năm sinh 4 chữ số (ví dụ 1975) hoặc ngày sinh dạng "
+               "ngày/tháng/năm (ví dụ 22/04/1964)."),
+    ("năm 60", "Năm sinh «năm 60» không đọc được: hãy ghi năm sinh 4 chữ số (ví dụ 1975) hoặc ngày sinh dạng "
+               "ngày/tháng/năm (ví dụ 22/04/1964)."),
+    # shaped like a date: what is wrong with it as a date, and that a year alone will do
+    ("04/22/1964", "Năm sinh đọc như ngày sinh: Ngày «04/22/1964»: tháng 22 không hợp lệ (tháng phải từ 1 đến 12). "
+                   "Ngày phải viết theo thứ tự ngày/tháng/năm, ví dụ 05/11/2026 là ngày 5 tháng 11. Cũng có thể "
+                   "chỉ ghi năm sinh 4 chữ số, ví dụ 1975."),
+    ("22/04/64", "Năm sinh đọc như ngày sinh: Ngày «22/04/64»: năm phải viết đủ 4 chữ số (ví dụ 05/11/2026, không "
+                 "viết 05/11/26). Cũng có thể chỉ ghi năm sinh 4 chữ số, ví dụ 1975."),
+    # out of range: the year read, the range, and both shapes
+    (1800, "Năm sinh «1800» là năm 1800, trước năm 1880: chắc là gõ nhầm. Hãy ghi năm sinh 4 chữ số (ví dụ 1975) "
+           "hoặc ngày sinh dạng ngày/tháng/năm (ví dụ 22/04/1964), năm từ 1880 đến 2026."),
+    ("01/01/2030", "Năm sinh «01/01/2030» là năm 2030, sau năm nay (2026). Hãy kiểm tra lại: ghi năm sinh 4 chữ số "
+                   "(ví dụ 1975) hoặc ngày sinh dạng ngày/tháng/năm (ví dụ 22/04/1964), năm từ 1880 đến 2026."),
+])
+def test_birth_year_messages_say_what_was_expected(birth, message):
+    r = marks_parser(2026).parse(8, row(birth=birth, cccd=None))
+    assert r.record is None and r.errors == [message]
+
+
+@pytest.mark.parametrize("birth", [2026, "2026", 2026.0, "15/03/2026", dt.date(2026, 3, 15)])
+def test_a_head_born_this_year_is_refused(birth):
+    r = marks_parser(2026).parse(8, row(birth=birth, cccd=None))
+    assert r.record is None
+    assert r.errors == ["Năm sinh của chủ hộ là 2026, tức là năm nay: trẻ mới sinh không thể là chủ hộ. Hãy kiểm "
+                        "tra lại năm sinh (chủ hộ phải sinh trước năm 2026), hoặc nếu đây là năm sinh của một "
+                        "thành viên khác, hãy ghi đúng người là chủ hộ."]
+
+
+def test_a_head_born_last_year_and_a_member_born_this_year_are_read():
+    assert marks_parser(2026).parse(8, row(birth=2025, cccd=None)).record.head_birth_year == 2025
+    member, errors = hl.parse_member({"name": "Lê Bé Na", "relation": "Con", "birth": 2026}, 2026)
+    assert errors == [] and member.birth_year == 2026
+
+
 @pytest.mark.parametrize("value", [8.2e11, 820000000000, "8.2E+11", "8,2E+11", "8.20386E+10", 82038600000])
 def test_ids_that_went_through_scientific_notation_are_refused(value):
     r = marks_parser().parse(23, row(cccd=value))

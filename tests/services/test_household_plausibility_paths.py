@@ -123,3 +123,47 @@ def test_codes_of_other_shapes_import(session, clerk):
     session.commit()
     assert report.counts["new"] == 3, [r.messages for r in report.rows]
     assert sorted(h.code for h in session.scalars(select(Household))) == ["01/2025/PT", "8200000042", "PH-012"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Stacked diacritics and a head born this year: refused by both paths, with the same message
+# ------------------------------------------------------------------------------------------------
+
+STACKED = "Nguyễn Văn" + "\u0300" * 5  # the tester's «Thêm hộ»: NFC leaves ǹ and four graves
+STACKED_MESSAGE = ("Họ tên «Nguyễn Văǹ\u0300\u0300\u0300\u0300»: chữ thứ 2 («Văǹ») có 4 dấu thừa (U+0300, U+0300, "
+                   "U+0300, U+0300) chồng lên chữ cái thứ 3 «ǹ».")
+
+
+def head_born_this_year(year: int) -> str:
+    return (f"Năm sinh của chủ hộ là {year}, tức là năm nay: trẻ mới sinh không thể là chủ hộ. Hãy kiểm tra lại "
+            f"năm sinh (chủ hộ phải sinh trước năm {year}), hoặc nếu đây là năm sinh của một thành viên khác, "
+            "hãy ghi đúng người là chủ hộ.")
+
+
+def test_stacked_marks_are_refused_by_the_form_and_the_import(session, clerk):
+    with pytest.raises(svc.InvalidHousehold) as err:
+        svc.register_household(session, form(head_name=STACKED, citizen_id=None), clerk)
+    assert set(err.value.field_errors) == {"head_name"}
+    assert err.value.field_errors["head_name"].startswith(STACKED_MESSAGE)
+    for data, name in ((xlsx(MAI, dict(LAM, name=STACKED)), "ds-2025.xlsx"),
+                       (as_csv(MAI, dict(LAM, name=STACKED)), "ds-2025.csv")):
+        got = rows_of(run(session, data, name=name, dry_run=True))
+        assert [r.status for r in got] == ["new", "error"]
+        assert any(m.startswith(STACKED_MESSAGE) for m in got[1].messages), got[1].messages
+    assert count(session) == 0
+
+
+def test_a_head_born_this_year_is_refused_by_the_form_and_the_import(session, clerk):
+    from subsidy.domain.calendar import today_vn
+    year = today_vn().year
+    with pytest.raises(svc.InvalidHousehold) as err:
+        svc.register_household(session, form(head_birth_year=year, citizen_id=None), clerk)
+    assert err.value.field_errors == {"head_birth_year": head_born_this_year(year)}
+    report = run(session, xlsx(MAI, dict(LAM, birth=year, cccd=None), title=f"DANH SÁCH HỘ NGHÈO NĂM {year}"),
+                 dry_run=True)
+    got = rows_of(report)
+    assert [r.status for r in got] == ["new", "error"]
+    assert head_born_this_year(year) in got[1].messages
+    # last year is a birth year a head can have (Luật Cư trú 2020, Điều 10: no adult age required)
+    h = svc.register_household(session, form(head_birth_year=year - 1, citizen_id=None), clerk)
+    assert h.head_birth_year == year - 1

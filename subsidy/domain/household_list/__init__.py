@@ -24,7 +24,8 @@ dates dd/mm/yyyy); Nghị định 07/2021/NĐ-CP (poor / near-poor categories).
 from __future__ import annotations
 
 from subsidy.domain.household_list.cells import (
-    CODE_MAX_LENGTH, CODE_MIN_LENGTH, id_digits, normalize_household_code, parse_birth, parse_birth_year,
+    CODE_MAX_LENGTH, CODE_MIN_LENGTH, EARLIEST_BIRTH_YEAR, head_birth_year_message, id_digits,
+    normalize_household_code, parse_birth, parse_birth_year,
     parse_name, parse_person_id, parse_phone,
 )
 from subsidy.domain.household_list.header import (
@@ -77,6 +78,8 @@ __all__ = [
     "id_digits",
     "parse_phone",
     "parse_birth_year",
+    "EARLIEST_BIRTH_YEAR",
+    "head_birth_year_message",
     "CODE_MIN_LENGTH",
     "CODE_MAX_LENGTH",
     "household_search_text",

@@ -261,11 +261,54 @@ def clean_place(value: Any) -> str:
     return text
 
 
+#: The earliest birth year taken (a year before it is a typing mistake: "1800", "0975").
+EARLIEST_BIRTH_YEAR = 1880
+_BIRTH_HOW = "ghi năm sinh 4 chữ số (ví dụ 1975) hoặc ngày sinh dạng ngày/tháng/năm (ví dụ 22/04/1964)"
+# Text shaped like a date (day, month, year parted by / - . , or ISO): its mistakes are a date's
+# (month 22, 31/02, a 2-digit year), worded by vn.parse_date; anything else is no year at all.
+_DATE_SHAPED = re.compile(r"[0-9]{1,4}\s*[/.\-]\s*[0-9]{1,2}\s*[/.\-]\s*[0-9]+(?:[ T].*)?")
+
+
+def birth_year_range_message(shown: str, year: int, this_year: int) -> str | None:
+    """Why ``year`` (read from ``shown``, as typed) is no person's birth year, or None: before
+    :data:`EARLIEST_BIRTH_YEAR` or after ``this_year``. The one wording of the range (the import's
+    cells and the household form)."""
+    if year > this_year:
+        return (f"Năm sinh «{shown}» là năm {year}, sau năm nay ({this_year}). Hãy kiểm tra lại: "
+                f"{_BIRTH_HOW}, năm từ {EARLIEST_BIRTH_YEAR} đến {this_year}.")
+    if year < EARLIEST_BIRTH_YEAR:
+        return (f"Năm sinh «{shown}» là năm {year}, trước năm {EARLIEST_BIRTH_YEAR}: chắc là gõ nhầm. Hãy "
+                f"{_BIRTH_HOW}, năm từ {EARLIEST_BIRTH_YEAR} đến {this_year}.")
+    return None
+
+
+def head_birth_year_message(year: int, this_year: int) -> str | None:
+    """Why ``year`` cannot be the birth year of a household's head, or None.
+
+    A person's birth year (:func:`birth_year_range_message`: 1880 to ``this_year``), and for the
+    head **before** ``this_year``: a child born this year heads no household.  domain.md says
+    nothing of the head's age, and Luật Cư trú 2020 (Điều 10) lets the members choose a head
+    without full civil capacity when none of them has it, so no adult age is required; a head
+    born in the current year is the one birth year no household can have. Members keep the
+    person's range (a baby born this year is a member). Shared by the household form, the list
+    import and every other way a head is recorded."""
+    problem = birth_year_range_message(str(year), year, this_year)
+    if problem is not None:
+        return problem
+    if year >= this_year:
+        return (f"Năm sinh của chủ hộ là {year}, tức là năm nay: trẻ mới sinh không thể là chủ hộ. Hãy kiểm "
+                f"tra lại năm sinh (chủ hộ phải sinh trước năm {this_year}), hoặc nếu đây là năm sinh của một "
+                "thành viên khác, hãy ghi đúng người là chủ hộ.")
+    return None
+
+
 def parse_birth_year(value: Any, this_year: int) -> int | None:
     """Birth year from a year (1950, "1950", 1950.0) or a date (a date cell, "22/04/1964",
     "1964-04-22"; day first, never month first).  Empty gives ``None``.
 
-    Raises :class:`vn.VnValueError` for anything else or a year outside 1880–``this_year``.
+    Raises :class:`vn.VnValueError` for anything else or a year outside 1880–``this_year``; the
+    message says what was expected (a year like 1975, or a date dd/mm/yyyy), and for text shaped
+    like a date what is wrong with it as a date (month 22, 31/02, a year of 2 digits).
     Source: domain.md §9 (dates dd/mm/yyyy).
     """
     if blank(value):
@@ -286,17 +329,18 @@ def parse_birth_year(value: Any, this_year: int) -> int | None:
             year = int(text)
         elif re.fullmatch(r"[0-9]{4}\.0", text):
             year = int(text[:4])
-        else:
+        elif _DATE_SHAPED.fullmatch(text):
             try:
                 year = vn.parse_date(text).year
             except vn.VnValueError as err:
-                raise vn.VnValueError(
-                    f"Năm sinh: {err} Cũng có thể ghi năm 4 chữ số, ví dụ 1975.") from err
-    if year is None or not 1880 <= year <= this_year:
-        raise vn.VnValueError(
-            f"Năm sinh «{cell_text(value)}» không hợp lệ: ghi năm 4 chữ số (ví dụ 1975) hoặc ngày "
-            f"sinh dạng ngày/tháng/năm (ví dụ 22/04/1964), năm từ 1880 đến {this_year}."
-        )
+                raise vn.VnValueError(f"Năm sinh đọc như ngày sinh: {err} Cũng có thể chỉ ghi năm sinh 4 chữ số, "
+                                      "ví dụ 1975.") from err
+    shown = vn.echo(cell_text(value))
+    if year is None:
+        raise vn.VnValueError(f"Năm sinh «{shown}» không đọc được: hãy {_BIRTH_HOW}.")
+    problem = birth_year_range_message(shown, year, this_year)
+    if problem is not None:
+        raise vn.VnValueError(problem)
     return year
 
 

@@ -16,7 +16,8 @@ from typing import Any, Sequence
 
 from subsidy.domain import vn
 from subsidy.domain.household_list.cells import (
-    blank, cell_text, clean_place, id_digits, normalize_household_code, parse_birth_year,
+    EARLIEST_BIRTH_YEAR, blank, cell_text, clean_place, head_birth_year_message, id_digits, normalize_household_code,
+    parse_birth_year,
     parse_gender, parse_hamlet, parse_mark, parse_members, parse_name, parse_person_id, parse_phone,
 )
 from subsidy.domain.household_list.header import (
@@ -274,13 +275,18 @@ class RowParser:
 
         birth_year = None
         raw_birth = cells.get("birth_year")
-        if raw_birth.__class__ is int and 1880 <= raw_birth <= self.this_year:
+        if raw_birth.__class__ is int and EARLIEST_BIRTH_YEAR <= raw_birth < self.this_year:
             birth_year = raw_birth
         elif raw_birth is not None:
             try:
                 birth_year = parse_birth_year(raw_birth, self.this_year)
             except vn.VnValueError as err:
                 errors.append(str(err))
+            # the head's own rule (born before this year), the household form's too
+            head_problem = None if birth_year is None else head_birth_year_message(birth_year, self.this_year)
+            if head_problem is not None:
+                errors.append(head_problem)
+                birth_year = None
 
         gender = None
         raw_gender = cells.get("gender")

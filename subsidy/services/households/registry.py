@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from subsidy.db import utcnow
 from subsidy.domain import vn
 from subsidy.domain.calendar import after_today_message, today_vn
-from subsidy.domain.household_list import list_year_range, normalize_household_code
+from subsidy.domain.household_list import head_birth_year_message, list_year_range, normalize_household_code
 from subsidy.domain.labels import CATEGORY_LABELS
 from subsidy.domain.places import normalize_hamlet
 from subsidy.domain.workflow import BEFORE_HANDOVER
@@ -119,8 +119,9 @@ def _validate(data: HouseholdInput, this_year: int,
         errors["head_name"] = str(err)
 
     year = data.head_birth_year
-    if year is not None and not 1880 <= year <= this_year:
-        errors["head_birth_year"] = f"Năm sinh {year} không hợp lệ: ghi năm 4 chữ số, từ 1880 đến {this_year}."
+    problem = None if year is None else head_birth_year_message(year, this_year)
+    if problem is not None:  # the list import's rule (household_list): 1880 to last year
+        errors["head_birth_year"] = problem
     values["head_birth_year"] = year
 
     gender = (data.head_gender or "").strip().upper() or None
