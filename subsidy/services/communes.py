@@ -19,7 +19,7 @@ from subsidy.domain.documents import DEFAULT_ISSUER, DEFAULT_KIND_CODES, Issuer,
 from subsidy.domain.labels.sentence import sentence_start
 from subsidy.domain.places import normalize_hamlet, same_hamlet
 from subsidy.domain.scope import APPROVAL_COMMUNE, APPROVAL_LEVELS, CommuneRequired
-from subsidy.domain.vn import VnValueError, sort_key_text
+from subsidy.domain.vn import VnValueError, normalize_optional_name, signer_name_problem, sort_key_text
 from subsidy.models import Commune, Hamlet, Household, User
 from subsidy.models.scoping import ALL_COMMUNES, CREATED_KEY, DEFAULTS_KEY, default_commune_id
 from subsidy.services import audit
@@ -87,6 +87,15 @@ def _values(data: CommuneInput) -> dict[str, Any]:
     if bad:
         errors["kind_codes"] = (f"Không hiểu «{bad}»: mỗi mục có dạng loại=MÃ, cách nhau bằng dấu «;», loại là một trong "
                                 f"{', '.join(_KINDS)} (ví dụ: list=DSHT;handover=BB).")
+    signer_name = ""
+    try:  # printed under the signature: the one rule of people's names
+        signer_name = normalize_optional_name(data.signer_name)
+    except VnValueError as err:
+        errors["signer_name"] = f"Họ tên người ký: {err}"
+    else:
+        problem = signer_name_problem(signer_name, "Người ký của xã") if signer_name else None
+        if problem is not None:
+            errors["signer_name"] = f"Họ tên người ký: {problem}"
     if errors:
         raise InvalidFields(errors)
     place = _clean(data.place_name) or _UNIT_PREFIX.sub("", name)
@@ -96,7 +105,7 @@ def _values(data: CommuneInput) -> dict[str, Any]:
         "issuing_body_parent": _clean(data.issuing_body_parent).upper(), "place_name": place,
         "province": _clean(data.province), "signer_authority": _clean(data.signer_authority).upper(),
         "signer_deputy": _clean(data.signer_deputy).upper(), "signer_title": _clean(data.signer_title).upper(),
-        "signer_name": _clean(data.signer_name), "abbreviation": abbreviation, "kind_codes": kind_codes,
+        "signer_name": signer_name, "abbreviation": abbreviation, "kind_codes": kind_codes,
         "recipients": ";".join(_entries(data.recipients)),
         "archive": _clean(data.archive).rstrip(".") or DEFAULT_ISSUER.archive,
         "approval_level": data.approval_level,

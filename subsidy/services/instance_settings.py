@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from subsidy.domain.calendar import parse_extra_holidays
 
+from subsidy.domain import vn
 from subsidy.domain.documents import DEFAULT_ISSUER, Issuer, Signer, body_abbreviation, body_signer
 from subsidy.models import InstanceSetting, User
 from subsidy.services import audit
@@ -128,8 +129,15 @@ def _clean_value(key: str, value: str) -> str:
         return check_extra_holidays(value)
     if key == PROVINCE_RECIPIENTS:
         return ";".join(e for e in (_clean(x) for x in (value or "").replace("\n", ";").split(";")) if e)
-    if key == PROVINCE_SIGNER_NAME:
-        return _clean(value)
+    if key == PROVINCE_SIGNER_NAME:  # printed under the signature: the one rule of people's names
+        try:
+            name = vn.normalize_optional_name(value)
+        except vn.VnValueError as err:
+            raise InvalidFields({key: f"Họ tên người ký: {err}"}) from None
+        problem = vn.signer_name_problem(name, "Người ký báo cáo của tỉnh") if name else None
+        if problem is not None:
+            raise InvalidFields({key: f"Họ tên người ký: {problem}"})
+        return name
     return _clean(value).upper()
 
 

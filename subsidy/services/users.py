@@ -134,10 +134,9 @@ def _name_for_role(role: str, full_name: str | None) -> str:
         name = vn.normalize_name(name)
     except vn.VnValueError as err:
         raise FieldError(str(err), "full_name") from err
-    if role_signs(role) and len(name.split(" ")) < 2:
-        raise FieldError(f"Họ và tên «{name}» chỉ có một chữ. Vai trò {ROLE_LABELS.get(role, role)} ký tên trên biên "
-                         "bản, danh sách, báo cáo, nên cần họ và tên đầy đủ như trên thẻ căn cước (họ, tên đệm nếu "
-                         "có, và tên), ví dụ: Nguyễn Thị Thu Hà.", "full_name")
+    problem = vn.signer_name_problem(name, f"Vai trò {ROLE_LABELS.get(role, role)}") if role_signs(role) else None
+    if problem is not None:
+        raise FieldError(problem, "full_name")
     return name
 
 

@@ -122,6 +122,9 @@ def test_numbering_restarts_each_year(session, people):
     ("handed_on", {"handed_on": dt.date(2026, 3, 21)}, "không được sau ngày hôm nay (20/03/2026)"),
     ("handed_on", {"handed_on": dt.date(2026, 3, 1)}, "trước ngày hồ sơ được phê duyệt (02/03/2026)"),
     ("recipient_name", {"recipient_name": "  "}, "Chưa nhập họ tên"),
+    # the one name rule: five graves typed after "Văn" (NFC composes one into ǹ)
+    ("recipient_name", {"recipient_name": "Đặng Văn" + "\u0300" * 5},
+     "chữ thứ 2 («Văǹ») có 4 dấu thừa (U+0300, U+0300, U+0300, U+0300) chồng lên chữ cái thứ 3 «ǹ»"),
     ("recipient_citizen_id", {"recipient_citizen_id": "08209500123"}, "12 chữ số"),
     ("phone_make", {"phone_make": ""}, "hãng điện thoại"),
 ])
@@ -358,6 +361,11 @@ def test_cash_amount_and_cutoff_come_from_the_rule_set(session, people):
     ({"paid_on": dt.date(2026, 3, 21)}, "paid_on", "không được sau ngày hôm nay"),
     ({"paid_on": dt.date(2026, 2, 28)}, "paid_on", "trước ngày hồ sơ được phê duyệt"),
     ({"recipient_citizen_id": ""}, "recipient_citizen_id", "Chưa nhập số CCCD"),
+    ({"recipient_name": "Huỳnh Mỹ Nhung 2"}, "recipient_name", "Người nhận: Họ tên «Huỳnh Mỹ Nhung 2» có chữ số «2»"),
+    ({"recipient_name": "Huỳnh Mỹ Nhung" + "\u0301\u0301"}, "recipient_name",
+     "chữ thứ 3 («Nhunǵ») có 1 dấu thừa (U+0301) chồng lên chữ cái thứ 5 «ǵ»"),
+    ({"recipient_name": "Huỳnh Mỹ Nhung" + "\u0301"}, "recipient_name",
+     "chữ thứ 3 («Nhunǵ») có chữ cái thứ 5 «ǵ» là phụ âm «g» mang dấu sắc"),
 ])
 def test_cash_field_errors(session, people, kw, field, fragment):
     clerk, _, _ = people

@@ -74,6 +74,7 @@ def test_the_admin_home_lists_them_and_the_create_form_refuses_a_clerk_without_n
     ("<b>bold</b>" * 10, "có ký tự «<», không dùng trong họ tên"),
     ("Trần", "Họ và tên «Trần» chỉ có một chữ"),
     ("Nguyễn Văn 2", "có chữ số «2»"),
+    ("Nguyễn Văn" + "\u0300" * 5, "chữ thứ 2 («Văǹ») có 4 dấu thừa"),
 ])
 def test_a_signers_name_is_a_real_name_of_two_words_or_more(session, role, typed, says):
     with pytest.raises(FieldError) as err:

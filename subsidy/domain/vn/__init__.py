@@ -43,7 +43,9 @@ from .imei import check_imei
 from .masking import ID_SHOWN, PHONE_SHOWN, mask_id, mask_name, mask_phone
 from .counts import format_count
 from .money import amount_in_words, format_money
-from .names import NAME_MAX_LENGTH, NAME_MIN_LETTERS, describe_char, normalize_name
+from .names import (
+    NAME_MAX_LENGTH, NAME_MIN_LETTERS, describe_char, normalize_name, normalize_optional_name, signer_name_problem,
+)
 from .phone import MOBILE_SECOND_DIGITS, normalize_phone
 from .search import fold
 from .sorting import sort_key_text
@@ -64,6 +66,8 @@ __all__ = [
     "NAME_MAX_LENGTH",
     "NAME_MIN_LETTERS",
     "normalize_name",
+    "normalize_optional_name",
+    "signer_name_problem",
     "describe_char",
     "fold",
     "clean_text",

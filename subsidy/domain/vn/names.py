@@ -239,3 +239,26 @@ def normalize_name(raw: str) -> str:
     if name.isupper() or name.islower():
         name = unicodedata.normalize("NFC", name.title())
     return name
+
+
+def normalize_optional_name(raw: str | None) -> str:
+    """A person's name that may be left blank (a signer who signs by hand, a complaint's filer
+    when the head files it): ``""`` for None or blank text (spaces, invisible characters), else
+    :func:`normalize_name` of it — the one rule of people's names, with its errors
+    (:class:`VnValueError`)."""
+    if not _clean_words(raw):
+        return ""
+    return normalize_name(raw or "")
+
+
+def signer_name_problem(name: str, who: str) -> str | None:
+    """Why ``name`` (as :func:`normalize_name` stores it) cannot be printed under a signature, or
+    None: a signer's typed name is the full name, family name and given name at least — two words
+    or more (Nghị định 30/2020/NĐ-CP, Phụ lục I: «họ và tên» of the signer), so «Trần» alone is
+    refused even though a one-word name is a name.  ``who`` starts the reason ("Vai trò Cán bộ
+    xã", "Người ký của xã"). Shared by the accounts of roles that sign and the signers of the
+    commune and the province."""
+    if len(name.split(" ")) >= 2:
+        return None
+    return (f"Họ và tên «{name}» chỉ có một chữ. {who} ký tên trên biên bản, danh sách, báo cáo, nên cần họ và "
+            "tên đầy đủ như trên thẻ căn cước (họ, tên đệm nếu có, và tên), ví dụ: Nguyễn Thị Thu Hà.")

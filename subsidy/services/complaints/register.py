@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
+from subsidy.domain import vn
 from subsidy.domain.calendar import (after_today_message, before_message, date_range_message, local_date,
                                      local_midnight, today_vn)
 from subsidy.domain.complaints import deadlines as dl
@@ -106,8 +107,13 @@ def _validate(session: Session, data: CaseInput, today: dt.date) -> tuple[dict[s
                           "hoặc chọn nội dung khác.")
     if not (data.text or "").strip():
         errors["text"] = "Ghi nội dung đơn (tóm tắt điều người dân khiếu nại, kiến nghị hoặc tố cáo)."
-    if data.filer in ("member", "representative") and not (data.filer_name or "").strip():
-        errors["filer_name"] = "Ghi họ tên người gửi đơn (thành viên hộ hoặc người đại diện)."
+    try:  # printed on the notices: the one rule of people's names
+        filer_name = vn.normalize_optional_name(data.filer_name)
+    except vn.VnValueError as err:
+        errors["filer_name"] = f"Họ tên người gửi: {err}"
+    else:
+        if data.filer in ("member", "representative") and not filer_name:
+            errors["filer_name"] = "Ghi họ tên người gửi đơn (thành viên hộ hoặc người đại diện)."
     received = data.received_on or today
     future = after_today_message(received, "Ngày nhận đơn", today)
     if future:
@@ -178,7 +184,7 @@ def record_case(session: Session, data: CaseInput, actor: User | None, today: dt
     c = Complaint(
         commune_id=commune_id, case_number=_next_number(session, commune_id, received.year), kind=data.kind,
         household_id=data.household_id, application_id=data.application_id, receipt_id=data.receipt_id,
-        filer=data.filer, filer_name=(data.filer_name or "").strip() or None, channel=data.channel,
+        filer=data.filer, filer_name=vn.normalize_optional_name(data.filer_name) or None, channel=data.channel,
         category=data.category, text=data.text.strip(), attachments_note=(data.attachments_note or "").strip() or None,
         contested_on=data.contested_on, received_on=received, level=level, complex_case=data.complex_case,
         remote=data.remote, state="filed" if anonymous else "received", state_changed_at=now,
