@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, replace
+from typing import Any
 
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.complaints.deadlines import rulebook_for
@@ -77,6 +78,38 @@ PUBLIC_STEPS: dict[str, PublicStep] = {
     ),
 }
 
+# Received and not checked yet: what the check will ask is not known, so the page promises nothing
+# either way (a cash application without its purchase date will need one).
+_RECEIVED_UNCHECKED = PublicStep(
+    "Xã đã nhận hồ sơ của hộ.",
+    "Cán bộ xã sẽ kiểm tra hộ có đủ điều kiện nhận hỗ trợ hay không; nếu hộ cần bổ sung giấy tờ, "
+    "trang này sẽ ghi rõ cần mang gì.",
+)
+
+#: What the household itself must bring or tell the commune for a fact the eligibility check could
+#: not decide without (the ``fact`` of an ``unknown`` rules.RuleResult), in words for the household:
+#: the purchase date of the cash form (E5), its declaration of earlier devices and their date (E2).
+#: The other facts a check may miss (the year's poverty status, E1) are the commune's to record:
+#: the household has nothing to bring for them.
+HOUSEHOLD_SUPPLIES: dict[str, str] = {
+    "prior_device": ("cho biết hộ đã từng nhận máy tính bảng hoặc thiết bị học tập trực tuyến (máy tính bảng, "
+                     "máy tính) từ chương trình hỗ trợ nào chưa"),
+    "prior_device_date": "ngày hộ nhận máy tính bảng hoặc thiết bị học tập trực tuyến (giấy tờ bàn giao, nếu có)",
+    "purchase_date": "hóa đơn hoặc giấy tờ mua điện thoại có ghi ngày mua (hộ tự mua máy, nhận hỗ trợ bằng tiền)",
+}
+
+
+def household_pending(outcome: str | None, results: Any) -> tuple[str, ...]:
+    """The facts the household must supply (keys of :data:`HOUSEHOLD_SUPPLIES`, in rule order)
+    for the latest eligibility check of its application: ``outcome`` ("undecided" only; any other
+    outcome, or None for no check, gives ``()``) and its ``results`` as stored (dicts with
+    ``status`` and ``fact``, rules.RuleResult.to_dict). Never raises for malformed results."""
+    if outcome != "undecided" or not isinstance(results, list):
+        return ()
+    facts = (r.get("fact") for r in results if isinstance(r, dict) and r.get("status") == "unknown")
+    return tuple(dict.fromkeys(f for f in facts if f in HOUSEHOLD_SUPPLIES))
+
+
 # The cash form (hỗ trợ bằng tiền, domain.md §4) waits for money, not for a phone.
 _APPROVED_CASH = PublicStep(
     "Hồ sơ đã được duyệt, chờ nhận tiền hỗ trợ.",
@@ -85,15 +118,31 @@ _APPROVED_CASH = PublicStep(
 )
 
 
-def public_step(state: str, support_form: str | None = None, on: dt.date | None = None) -> PublicStep:
+def public_step(state: str, support_form: str | None = None, on: dt.date | None = None, *,
+                checked: bool = True, pending: tuple[str, ...] = ()) -> PublicStep:
     """The headline and next-step sentence for ``state`` (a workflow state value).
 
     ``support_form`` ("package" | "cash") only changes the approved state's wording (a phone to
     collect vs money to collect). A refusal's sentence names the filing window (days) of the
-    complaint rules in force on ``on`` (default today in Việt Nam; Luật Khiếu nại 2011, Điều 9). Raises
-    ValueError for an unknown state. Source: domain.md §5.
+    complaint rules in force on ``on`` (default today in Việt Nam; Luật Khiếu nại 2011, Điều 9).
+    A received application follows its latest eligibility check: ``checked`` False (none yet)
+    promises nothing; ``pending`` (:func:`household_pending` of an undecided check) names what the
+    household must bring to the commune office, in words for the household and no personal data;
+    an undecided check the household can do nothing about (the poverty status of the year) keeps
+    «hộ chưa cần làm gì thêm». Raises ValueError for an unknown state or an unknown pending fact.
+    Source: domain.md §2 (a check that cannot decide names what is missing), §5.
     """
     state = State(state).value
+    if state == State.received.value and pending:
+        unknown = [p for p in pending if p not in HOUSEHOLD_SUPPLIES]
+        if unknown:
+            raise ValueError(f"not a fact the household supplies: {unknown}")
+        items = "; ".join(HOUSEHOLD_SUPPLIES[p] for p in pending)
+        return PublicStep("Xã đã nhận hồ sơ; hộ cần bổ sung thông tin để xã xét tiếp.",
+                          f"Mời chủ hộ (hoặc người trong hộ) đến {_OFFICE} để bổ sung: {items}. Khi đã bổ sung "
+                          "đủ, cán bộ xã kiểm tra tiếp hộ có đủ điều kiện nhận hỗ trợ hay không.")
+    if state == State.received.value and not checked:
+        return _RECEIVED_UNCHECKED
     if state == State.approved.value and support_form == "cash":
         return _APPROVED_CASH
     step = PUBLIC_STEPS[state]

@@ -21,8 +21,8 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Dialect, Engine
 
 from subsidy.domain import vn
-from subsidy.domain.public_status import public_step
-from subsidy.models import Application, Commune, Complaint, Household
+from subsidy.domain.public_status import household_pending, public_step
+from subsidy.models import Application, Commune, Complaint, EligibilityDecision, Household
 
 
 @dataclass(frozen=True)
@@ -48,18 +48,27 @@ class PublicStatus:
 # Stands in for the row when the code does not exist, so both failures do the same work.
 _DUMMY_ROW = (
     "", "received", dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc), "package",
-    "Không Có Ai", "000000000000", "0900000000", "", None, None,
+    "Không Có Ai", "000000000000", "0900000000", "", None, None, None, None,
 )
 # Sentinels that can never equal each other or a real value (an absent fact on either side).
 _NO_INPUT = b"\x00-no-input"
 _NO_VALUE = b"\x01-no-value"
 
 
+def _latest_decision(column: Any) -> Any:
+    """``column`` of the application's latest eligibility check (NULL when none): the public
+    answer follows its outcome (domain.public_status.household_pending)."""
+    return (select(column).where(EligibilityDecision.application_id == Application.id)
+            .order_by(EligibilityDecision.decided_at.desc(), EligibilityDecision.id.desc())
+            .limit(1).scalar_subquery())
+
+
 # Built once; compiled once per dialect (see _compiled_for).
 _STATUS_QUERY = (
     select(Application.tracking_code, Application.state, Application.state_changed_at,
            Application.support_form, Household.head_name, Household.citizen_id, Household.phone, Commune.name,
-           Complaint.case_number, Complaint.state)
+           Complaint.case_number, Complaint.state,
+           _latest_decision(EligibilityDecision.outcome), _latest_decision(EligibilityDecision.results))
     .join(Household, Household.id == Application.household_id)
     .join(Commune, Commune.id == Application.commune_id)
     # The household's complaints and petitions (never denunciations, never an anonymous letter, which
@@ -172,7 +181,8 @@ def check_status(engine: Engine, code: str, kind: str, value: str) -> PublicStat
     matched = found & (id_ok | phone_ok)
     cases = tuple((r[8], r[9]) for r in rows if r[8] is not None) if matched else ()
 
-    step = public_step(state, form)
+    outcome, results = row[10], row[11]
+    step = public_step(state, form, checked=outcome is not None, pending=household_pending(outcome, results))
     result = PublicStatus(
         tracking_code=tracking_code, masked_name=vn.mask_name(head_name), state=state,
         headline=step.headline, next_step=step.next_step, last_step_at=changed_at, commune_name=commune,
