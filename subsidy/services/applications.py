@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from subsidy.domain import rules, tracking
 from subsidy.domain.calendar import after_today_message, today_vn
 from subsidy.domain.labels import REOPEN_LABELS, STATE_LABELS
+from subsidy.domain.public_status import HOUSEHOLD_SUPPLIES
 from subsidy.domain.rules import Decision, Facts
 from subsidy.domain.workflow import State
 from subsidy.models import Application, AuditEntry, EligibilityDecision, Household, RuleSet, User
@@ -204,6 +205,29 @@ def apply(session: Session, data: ApplicationInput, actor: User | None, *,
                  {"household_id": [None, household.id], "support_form": [None, app.support_form],
                   "received_on": [None, received_on], "purchase_date": [None, purchase]})
     return app
+
+
+def intake_warnings(session: Session, application: Application) -> list[str]:
+    """What the clerk must tell the household at intake because the eligibility check will not be
+    able to decide without it (domain.md §2: a check that cannot decide names what is missing): a
+    cash application without its purchase date (E5, run under the rule set in force on the day
+    received; no rule set in force: nothing to say here, the check will say it). A warning, not a
+    refusal: E5 asks that the household, on the approved list, bought its own phone since the
+    cut-off, so it may bring the receipt later. Returns Vietnamese sentences, [] when none. Reads only."""
+    if application.support_form != "cash" or application.purchase_date is not None:
+        return []
+    try:
+        spec = rulesets.spec_of(rulesets.in_force(session, application.received_on))
+    except ServiceError:
+        return []
+    facts = Facts(check_date=application.received_on, received_on=application.received_on,
+                  support_form=application.support_form, purchase_date=application.purchase_date)
+    e5 = rules.rule_e5(facts, spec)
+    if e5.status != rules.UNKNOWN:
+        return []
+    return [f"Chưa xét được điều kiện E5: {e5.explanation} Hãy dặn hộ mang đến bổ sung: "
+            f"{HOUSEHOLD_SUPPLIES[e5.fact]}; khi có, ghi ngày mua ở mục «Ghi ngày hộ mua điện thoại (E5)» của hồ "
+            "sơ này (hệ thống kiểm tra lại ngay). Trang tra cứu của hộ cũng ghi việc cần bổ sung sau khi kiểm tra."]
 
 
 #: Ended states a household's one application can be reopened from (→ received).

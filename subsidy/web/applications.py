@@ -168,6 +168,8 @@ def new():
                          'để giao cho hộ (có mã tra cứu và mã QR).').format(
                 tracking.display(app.tracking_code), url_for("applications.intake_slip", application_id=app.id)),
                 "success")
+            for warning in svc.intake_warnings(session, app):
+                flash(warning, "warning")
             return redirect(url_for("applications.show", application_id=app.id))
         if household_id is not None:
             household = pages.household_or_none(session, household_id)

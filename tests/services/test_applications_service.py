@@ -499,3 +499,28 @@ def test_check_many_matches_single_checks(session, clerk, household, tt14):
         applications.check_many(session, more, approver, on=ON)
     assert [a.state for a in more] == ["received", "received"]
     assert count(session, EligibilityDecision, EligibilityDecision.application_id.in_([a.id for a in more])) == 0
+
+
+# ------------------------------------------------------------------ intake: what E5 will need
+
+
+def test_a_cash_application_without_its_purchase_date_is_warned_at_intake(session, clerk, household, tt14):
+    cash = apply(session, clerk, household(), form="cash")
+    assert applications.intake_warnings(session, cash) == [
+        "Chưa xét được điều kiện E5: Hộ đề nghị hỗ trợ bằng tiền nhưng chưa ghi ngày mua điện thoại (phải từ "
+        "12/12/2022 trở đi). Hãy dặn hộ mang đến bổ sung: hóa đơn hoặc giấy tờ mua điện thoại có ghi ngày mua (hộ "
+        "tự mua máy, nhận hỗ trợ bằng tiền); khi có, ghi ngày mua ở mục «Ghi ngày hộ mua điện thoại (E5)» của hồ sơ "
+        "này (hệ thống kiểm tra lại ngay). Trang tra cứu của hộ cũng ghi việc cần bổ sung sau khi kiểm tra."]
+    assert cash.state == "received"  # a warning: the application is received all the same
+    dated = apply(session, clerk, household(), form="cash", purchase_date=dt.date(2023, 2, 1))
+    package = apply(session, clerk, household())
+    assert applications.intake_warnings(session, dated) == applications.intake_warnings(session, package) == []
+
+
+def test_a_purchase_after_the_day_received_is_not_refused(session, clerk, household, tt14):
+    """domain.md (E5, §4) asks for a purchase on or after 12/12/2022 by a household on the approved
+    list, and says nothing of the purchase coming after the application: 01/03/2025 received,
+    05/03/2025 bought is eligible (the payment still refuses a purchase after the day paid)."""
+    app = apply(session, clerk, household(), form="cash", received=dt.date(2025, 3, 1),
+                purchase_date=dt.date(2025, 3, 5))
+    assert applications.check_eligibility(session, app, clerk, on=ON).outcome == "eligible"

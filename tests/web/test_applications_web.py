@@ -193,6 +193,18 @@ def test_new_application_through_the_form(app, data):
     assert state_of(app, a.id) == "not_eligible"
 
 
+def test_a_cash_application_without_its_purchase_date_is_received_with_a_warning(app, data):
+    c = client_as(app, "clerk")
+    hid = data["households"][1]
+    r = c.post("/ho-so/moi", data={"household_id": hid, "received_on": "01/12/2026", "support_form": "cash",
+                                   "purchase_date": "", "evidence_note": "", "note": ""}, follow_redirects=True)
+    body = html.unescape(r.get_data(as_text=True))
+    assert r.status_code == 200 and "Đã nhận hồ sơ." in body
+    assert ("Chưa xét được điều kiện E5: Hộ đề nghị hỗ trợ bằng tiền nhưng chưa ghi ngày mua điện thoại (phải từ "
+            "12/12/2022 trở đi). Hãy dặn hộ mang đến bổ sung: hóa đơn hoặc giấy tờ mua điện thoại có ghi ngày mua") in body
+    assert "Ghi ngày hộ mua điện thoại (E5)" in body  # the form the warning points to, on the page it lands on
+
+
 def test_duplicate_application_links_to_the_first(app, data):
     hid = data["households"][0]
     first = make_application(app, hid, check=False)
