@@ -68,7 +68,7 @@ def test_what_cannot_be_a_name_is_refused_with_the_reason(raw, fragment):
     assert "Hãy" in message  # says how to fix it
 
 
-GRAVE, ACUTE, CIRCUMFLEX, DOT_BELOW, HORN = "\u0300", "\u0301", "\u0302", "\u0323", "\u031b"
+GRAVE, ACUTE, CIRCUMFLEX, DOT_BELOW, HORN, BREVE = "\u0300", "\u0301", "\u0302", "\u0323", "\u031b", "\u0306"
 
 
 @pytest.mark.parametrize("raw, fragment", [
@@ -78,7 +78,9 @@ GRAVE, ACUTE, CIRCUMFLEX, DOT_BELOW, HORN = "\u0300", "\u0301", "\u0302", "\u032
     ("Lê Thị Ha" + ACUTE + ACUTE, "chữ thứ 3 («Há») có 1 dấu thừa (U+0301) chồng lên chữ cái thứ 2 «á»"),
     # three marks on one e: ệ takes circumflex and dot below, a third (grave) is left over
     ("Nguye" + CIRCUMFLEX + DOT_BELOW + GRAVE + "n", "chữ thứ 1 («Nguyện») có 1 dấu thừa (U+0300)"),
-    ("Hồ Thị Ơ" + "\u0306", "chữ thứ 3 («Ơ») có 1 dấu thừa (U+0306) chồng lên chữ cái thứ 1 «Ơ»"),
+    # ơ̆ (the Central Highlands' short ơ) takes one breve; a second is left over
+    ("Hồ Thị Ơ" + BREVE * 2, "chữ thứ 3 («Ơ») có 2 dấu thừa (U+0306, U+0306) chồng lên chữ cái thứ 1 «Ơ»"),
+    ("Hồ Thị E" + BREVE + BREVE, "chữ thứ 3 («Ĕ») có 1 dấu thừa (U+0306) chồng lên chữ cái thứ 1 «Ĕ»"),
     (ACUTE + "An Lê", "chữ thứ 1 («An») có 1 dấu thừa (U+0301) đứng đầu chữ"),
     # one grave on a consonant composes into a letter that is no Vietnamese letter
     ("Nguyễn Văn" + GRAVE, "chữ thứ 2 («Văǹ») có chữ cái thứ 3 «ǹ» là phụ âm «n» mang dấu huyền"),
@@ -99,6 +101,11 @@ def test_diacritics_that_make_no_vietnamese_letter_are_refused(raw, fragment):
     ("Pho" + HORN + GRAVE + "ng Ánh", "Phờng Ánh"),
     ("Đặng Thị Ỷ", "Đặng Thị Ỷ"),
     ("Y Bih Niê", "Y Bih Niê"),
+    # the Bahnar, Jrai and Ê Đê alphabets: ŏ ŭ ĕ ĭ are letters of their own, ơ̆ and ư̆ a letter and a breve
+    ("Ksor O" + BREVE + "n", "Ksor Ŏn"),
+    ("Rơ Châm U" + BREVE + "t", "Rơ Châm Ŭt"),
+    ("Rơ Mah Ơ" + BREVE + "n", "Rơ Mah Ơ" + BREVE + "n"),
+    ("Siu Thị Bư" + BREVE + "k", "Siu Thị Bư" + BREVE + "k"),
 ])
 def test_vietnamese_letters_typed_with_combining_marks_are_accepted(raw, stored):
     assert vn.normalize_name(raw) == stored

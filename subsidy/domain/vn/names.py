@@ -43,6 +43,11 @@ def describe_char(ch: str) -> str:
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _TONE_NAMES = {"\u0300": "huyền", "\u0301": "sắc", "\u0303": "ngã", "\u0309": "hỏi", "\u0323": "nặng"}
 _LATIN_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
+# The short vowels ơ̆ and ư̆ of the Bahnar, Jrai and Ê Đê alphabets (names of the Central Highlands'
+# peoples, as written on their căn cước): ơ / ư followed by a combining breve, which NFC keeps as two
+# characters (ŏ, ŭ, ĕ, ĭ are single letters and pass as any other).
+_BREVE = "\u0306"
+_BREVE_BASES = frozenset("ơưƠƯ")
 _RETYPE = ("Hãy xóa chữ «{word}» rồi gõ lại bằng bộ gõ tiếng Việt (Unikey, bàn phím điện thoại), hoặc chép "
            "đúng họ tên như trên thẻ căn cước.")
 
@@ -63,6 +68,8 @@ def _marks_problem(name: str) -> str | None:
                 while end < len(word) and unicodedata.category(word[end]).startswith("M"):
                     end += 1
                 marks = word[i:end]
+                if marks == _BREVE and i > 0 and word[i - 1] == last and last in _BREVE_BASES:
+                    continue  # ơ̆ / ư̆ of the Central Highlands' languages, which Unicode has no single letter for
                 shown = ", ".join(f"U+{ord(m):04X}" for m in marks)
                 clean = "".join(c for c in word if not unicodedata.category(c).startswith("M"))
                 after = (f"chồng lên chữ cái thứ {letter_at} «{last}»" if last
