@@ -102,6 +102,8 @@ def correct_application(application_id: int) -> Response:
         result = corrections.correct_application(session, appl, data, g.api_user, recheck=recheck)
     except InvalidFields as err:
         raise _invalid(field_reasons(err.field_errors)) from None
+    except corrections.NothingChanged as err:
+        raise ApiProblem(409, err.api_message) from None
     except (ServiceError, WorkflowError) as err:
         raise ApiProblem(409, iso_message(str(err))) from None
     decision = result.decision

@@ -379,8 +379,7 @@ def _counts() -> Any:
     as_of = p.date("date")
     p.check()
     try:
-        rc = radio.counts_for(db_session(), as_of, communes.hamlet_names(db_session(), g.api_user.commune_id),
-                              future_as_today=True)
+        rc = radio.counts_for(db_session(), as_of, communes.hamlet_names(db_session(), g.api_user.commune_id))
     except ServiceError as err:
         raise ApiProblem(422, str(err), errors=[{"name": "date", "reason": str(err)}]) from None
     db_session().commit()  # last_used_at of the token

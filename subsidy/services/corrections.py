@@ -35,6 +35,20 @@ from subsidy.services.errors import FieldError, InvalidFields, ServiceError
 FIELDS = tuple(APPLICATION_FIELD_LABELS)
 
 
+class NothingChanged(ServiceError):
+    """The correction holds the values already on file. ``str(err)`` is the web form's wording (it
+    names the form's «Hủy» button); :attr:`api_message` is the JSON API's, which names the fields to
+    send instead of a button (an API client has none)."""
+
+    WEB = "Không có thông tin nào thay đổi: hãy sửa ít nhất một ô, hoặc bấm «Hủy»."
+    API = ("Không có thông tin nào thay đổi: gửi ít nhất một trường (received_on, support_form, purchase_date, "
+           "evidence_note) có giá trị khác giá trị đang lưu của hồ sơ.")
+
+    def __init__(self) -> None:
+        super().__init__(self.WEB)
+        self.api_message = self.API
+
+
 @dataclass
 class CorrectionInput:
     """The corrected facts as the form carries them (every field, changed or not) and the reason.
@@ -102,7 +116,7 @@ def correct_application(session: Session, application: Application, data: Correc
     """Correct ``application``'s facts (see the module docstring for what happens in each state).
 
     Returns a CorrectionResult. Raises ServiceError when the state forbids a correction (handed
-    over, paid, closed: void first; withdrawn, refused: reopen first) or nothing changed;
+    over, paid, closed: void first; withdrawn, refused: reopen first), NothingChanged when nothing changed;
     InvalidFields with every wrong field at once (reason missing, date received in the future or
     before the programme began, purchase date in the future, unknown form); the workflow's errors
     for a role that may not correct (clerk only). With ``recheck`` the application is checked again
@@ -124,7 +138,7 @@ def correct_application(session: Session, application: Application, data: Correc
            "evidence_note": ((data.evidence_note or "").strip() or None) if cash else None}
     changes = audit.diff(before, audit.snapshot(_Plain(new), FIELDS))
     if not changes:
-        raise ServiceError("Không có thông tin nào thay đổi: hãy sửa ít nhất một ô, hoặc bấm «Hủy».")
+        raise NothingChanged()
     from_state = application.state
     moved = from_state != State.received.value
     if moved:

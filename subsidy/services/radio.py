@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from subsidy.domain.calendar import today_vn
+from subsidy.domain.calendar import after_today_message, today_vn
 from subsidy.services.errors import ServiceError
 from subsidy.domain.reports import RadioCounts
 from subsidy.domain.vn import format_count
@@ -21,6 +21,10 @@ from subsidy.services.tally import radio_counts
 
 #: Dates the counts may be asked for (the API's ``date`` parameter, the page's ``ngay``).
 FIRST_DATE = dt.date(2000, 1, 1)
+#: The day the counts are taken at, as the radio page's field names it (and the refusals say).
+AS_OF_LABEL = "Ngày tính số liệu"
+#: How to fix a day after today: counts exist only for days that have come.
+CHOOSE_A_DAY = "Số liệu chỉ có đến hôm nay: hãy chọn ngày hôm nay hoặc một ngày đã qua."
 
 #: The fields of the JSON document, in order, with their Vietnamese titles (the CSV's rows).
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -43,24 +47,20 @@ DEFAULT_HOW_TO_REGISTER = (
 
 
 def counts_for(session: Session, as_of: dt.date | None, hamlets: list[str] | tuple[str, ...] = (),
-               today: dt.date | None = None, *, future_as_today: bool = False) -> RadioCounts:
+               today: dt.date | None = None) -> RadioCounts:
     """The tally's radio counts at the end of the local day ``as_of`` (default: today, local).
 
     Raises ServiceError (Vietnamese, naming the allowed range) for a date before 2000-01-01 or
     after today: nothing can be counted for a day that has not come, and answering today's figures
-    under a date a person typed would read as if they were that day's. ``future_as_today=True``
-    (the JSON API) counts a later date as today instead: its OpenAPI schema accepts any date of
-    2000–2099 (JSON Schema cannot say "not after today"), and ``as_of`` in the answer says which
-    day was counted.
+    under a date a person typed would read as if they were that day's. A day after today is told
+    by the one rule for such dates (domain.calendar.after_today_message), on the radio page and in
+    the JSON API alike (its 422).
     """
     today = today or today_vn()
     as_of = as_of or today
-    if as_of > today and future_as_today:
-        as_of = today
-    if as_of > today:
-        raise ServiceError(
-            f"Ngày {as_of:%d/%m/%Y} chưa tới: số liệu chỉ có đến hôm nay ({today:%d/%m/%Y}). "
-            f"Hãy chọn một ngày từ 01/01/2000 đến hôm nay.")
+    future = after_today_message(as_of, AS_OF_LABEL, today, fix=CHOOSE_A_DAY)
+    if future:
+        raise ServiceError(future)
     if as_of < FIRST_DATE:
         raise ServiceError(
             f"Ngày {as_of:%d/%m/%Y} không hợp lệ: chọn một ngày từ 01/01/2000 đến hôm nay ({today:%d/%m/%Y}).")

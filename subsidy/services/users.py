@@ -29,7 +29,7 @@ from typing import Any, Sequence
 
 from limits import RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.strategies import RateLimiter
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -379,13 +379,21 @@ def create_api_token(session: Session, user: User, name: str, actor: User) -> st
     return token
 
 
-def revoke_api_token(session: Session, token_id: int, actor: User) -> None:
+def revoke_api_token(session: Session, token_id: int, actor: User) -> bool:
+    """Revoke API token ``token_id`` (its account's requests with it answer 401 from now on) and
+    audit it (``api_token.revoke``). Returns True when this call revoked it, False when it was
+    already revoked (then nothing is written, not even a second audit entry: a double click or two
+    admins at once revoke it once, as the conditional UPDATE decides). Raises NotFound."""
     tok = session.get(ApiToken, token_id)
     if tok is None:
         raise NotFound("Không tìm thấy mã truy cập API.")
-    if tok.revoked_at is None:
-        tok.revoked_at = utcnow()
-        audit.record(session, actor, "api_token.revoke", "user", tok.user_id, {"token_name": [tok.name, None]})
+    revoked = session.execute(update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
+                              .values(revoked_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    session.refresh(tok, ["revoked_at"])
+    if not revoked:
+        return False
+    audit.record(session, actor, "api_token.revoke", "user", tok.user_id, {"token_name": [tok.name, None]})
+    return True
 
 
 def user_for_token(session: Session, token: str) -> User | None:

@@ -190,9 +190,12 @@ def tokens_create(user_id: int):
 def tokens_revoke(token_id: int):
     session = db_session()
     tok = _confirmed(ApiToken, token_id)
-    users.revoke_api_token(session, token_id, current_user)
+    revoked = users.revoke_api_token(session, token_id, current_user)
     session.commit()
-    flash("Đã thu hồi mã truy cập.", "success")
+    if revoked:
+        flash(f"Đã thu hồi mã truy cập «{tok.name}».", "success")
+    else:
+        flash(f"Mã truy cập «{tok.name}» đã được thu hồi từ trước: không có gì thay đổi.", "info")
     return redirect(url_for("admin.users_show", user_id=tok.user_id))
 
 

@@ -61,6 +61,11 @@ def test_a_corrected_purchase_date_turns_e5_from_failed_to_passed(app, client, d
     cash = desk["apps"]["cash"]
     first = _post(client, f"/applications/{cash}/corrections", tok, {"support_form": "cash", "reason": "x", "recheck": True})
     assert conforms(first, "/applications/{application_id}/corrections", "POST").status_code == 409  # nothing changed
+    # An API client has no «Hủy» button: the answer names the fields to send instead.
+    assert first.get_json()["detail"] == (
+        "Không có thông tin nào thay đổi: gửi ít nhất một trường (received_on, support_form, purchase_date, "
+        "evidence_note) có giá trị khác giá trị đang lưu của hồ sơ.")
+    assert "bấm" not in first.get_json()["detail"] and "«" not in first.get_json()["detail"]
     resp = _post(client, f"/applications/{cash}/corrections", tok,
                  {"purchase_date": "2023-12-01", "reason": "Gõ nhầm năm mua máy 2022, đúng là 2023"})
     conforms(resp, "/applications/{application_id}/corrections", "POST")

@@ -113,15 +113,26 @@ def test_counts_csv_carries_the_same_numbers(client, world):
     assert rows["Đã hỗ trợ - Ấp Phú Thành"] == "2"
 
 
-def test_counts_default_to_today_and_a_future_date_counts_today(client, world):
-    """The schema accepts any date of 2000–2099, so a later day is answered, as of today (the web
-    page refuses it with a message instead: tests/web/test_radio.py)."""
+def test_counts_default_to_today_and_a_future_date_is_refused_as_on_the_radio_page(client, world):
+    """A day after today is refused (422) with the radio page's message: the one rule for such a
+    day (domain.calendar.after_today_message); nothing is answered as of today under a later date."""
     from subsidy.domain.calendar import today_vn
 
-    today = today_vn().isoformat()
-    assert client.get("/api/v1/counts", headers=bearer(world["tokens"]["radio"])).get_json()["as_of"] == today
-    got = conforms(client.get("/api/v1/counts?date=2099-12-31", headers=bearer(world["tokens"]["radio"])), "/counts")
-    assert got.status_code == 200 and got.get_json()["as_of"] == today
+    today = today_vn()
+    assert client.get("/api/v1/counts", headers=bearer(world["tokens"]["radio"])).get_json()["as_of"] == today.isoformat()
+    expected = (f"Ngày tính số liệu (01/01/2030) không được sau ngày hôm nay ({today:%d/%m/%Y}). "
+                "Số liệu chỉ có đến hôm nay: hãy chọn ngày hôm nay hoặc một ngày đã qua.")
+    for path in ("/counts", "/counts.csv"):
+        got = conforms(client.get(f"/api/v1{path}?date=2030-01-01", headers=bearer(world["tokens"]["radio"])), path)
+        assert got.status_code == 422 and got.mimetype == "application/problem+json"
+        assert got.get_json()["detail"] == expected
+        assert got.get_json()["errors"] == [{"name": "date", "reason": expected}]
+    assert client.get(f"/api/v1/counts?date={today.isoformat()}",
+                      headers=bearer(world["tokens"]["radio"])).status_code == 200
+    doc = client.get("/api/v1/openapi.json").get_json()
+    for path in ("/counts", "/counts.csv"):
+        [param] = doc["paths"][path]["get"]["parameters"]
+        assert "A day after today is refused (422" in param["description"]
 
 
 @pytest.mark.parametrize("bad", ["31/03/2026", "2026-02-30", "1999-12-31", "2026-3-1", "x", ""])
