@@ -17,6 +17,7 @@ from typing import Any, Callable
 from flask import Flask, abort, current_app, g, has_request_context, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import Forbidden
 
 _READ = "subsidy.read_sessionmaker"
 _WRITE = "subsidy.sessionmaker"
@@ -55,15 +56,28 @@ def is_public(view: Callable | None) -> bool:
     return bool(getattr(view, "is_public", False))
 
 
-def roles_required(*roles: str) -> Callable:
+class RoleRefused(Forbidden):
+    """A 403 that says why in Vietnamese (``detail``): the error page (web.errors) shows it instead
+    of the generic «Không có quyền» text, the API's problem details likewise."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(description=detail)
+        self.detail = detail
+
+
+def roles_required(*roles: str, refusal: str | None = None) -> Callable:
     """Require sign-in and one of ``roles`` ("admin", "clerk", "approver", "radio"); otherwise the
-    sign-in page (not signed in) or 403. The roles are kept on the view as ``required_roles``."""
+    sign-in page (not signed in) or 403 — with ``refusal`` (Vietnamese: why this role may not, and
+    who does it) as the page's text when given (:class:`RoleRefused`). The roles are kept on the
+    view as ``required_roles``."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.has_role(*roles):
+                if refusal:
+                    raise RoleRefused(refusal)
                 abort(403)
             return view(*args, **kwargs)
 

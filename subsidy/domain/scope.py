@@ -22,6 +22,17 @@ SIGNING_ROLES: frozenset[str] = frozenset({"clerk", "approver", "province_office
 #: Roles that see CCCD numbers and phones in full (:func:`sees_personal_data`): the commune's clerk and
 #: approver, who work with the households; every other role sees them masked.
 PERSONAL_DATA_ROLES: frozenset[str] = frozenset({"clerk", "approver"})
+#: Roles that add a household, correct it and import the household list (domain.md §9–§10): the
+#: commune's clerk, who receives the households and their papers. The list and the household form
+#: carry every head's and member's CCCD and phone in full, which only :data:`PERSONAL_DATA_ROLES`
+#: see; the admin archives and restores a household but never adds or edits one, and the approver
+#: decides on what the clerk entered.
+HOUSEHOLD_ENTRY_ROLES: frozenset[str] = frozenset({"clerk"})
+#: Why another role may not add, edit or import households (the 403 of the pages and the refusal of
+#: the import service, the CLI's ``--user`` included).
+HOUSEHOLD_ENTRY_REFUSAL = ("Nhập danh sách hộ và thêm, sửa thông tin hộ là việc của công chức xã: danh sách mang số "
+                           "CCCD và số điện thoại của từng người, mà tài khoản của bạn không được xem. Hãy nhờ công "
+                           "chức của xã nhập danh sách hoặc sửa thông tin hộ.")
 #: Every staff role, in the order the account forms offer them.
 ALL_ROLES: tuple[str, ...] = ("clerk", "approver", "radio", "province_officer", "province_approver", "admin")
 
@@ -57,6 +68,13 @@ def sees_personal_data(role: str | None) -> bool:
 
     False for no role at all."""
     return role in PERSONAL_DATA_ROLES
+
+
+def enters_households(role: str | None) -> bool:
+    """True when ``role`` may add, correct and import households (:data:`HOUSEHOLD_ENTRY_ROLES`:
+    the clerk); False for every other role and for no role. Refused others are told
+    :data:`HOUSEHOLD_ENTRY_REFUSAL`."""
+    return role in HOUSEHOLD_ENTRY_ROLES
 
 
 def role_needs_commune(role: str) -> bool:

@@ -10,6 +10,7 @@ from flask import Flask, Response, current_app, flash, jsonify, make_response, r
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from subsidy.request_scope import RoleRefused
 from subsidy.web.urls import safe_next
 
 MESSAGES = {
@@ -137,6 +138,8 @@ def init_app(app: Flask) -> None:
         if code == 405 and request.method in ("GET", "HEAD") and not request.path.startswith("/api/"):
             return action_by_button(err)
         title, detail = MESSAGES.get(code, (err.name, err.description or ""))
+        if isinstance(err, RoleRefused):
+            detail = err.detail
         retry_after = None
         if code == 429:
             retry_after = retry_after_seconds(err)

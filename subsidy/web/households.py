@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from forms.households import ArchiveForm, HouseholdForm, NoPriorDeviceForm, RestoreForm
 from subsidy.domain import vn
 from subsidy.domain.list_views import ListFilters
-from subsidy.domain.scope import sees_personal_data
+from subsidy.domain.scope import HOUSEHOLD_ENTRY_REFUSAL, HOUSEHOLD_ENTRY_ROLES, sees_personal_data
 from subsidy.models import Household
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
@@ -39,7 +39,7 @@ bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh")
 VIEW_ROLES = ("clerk", "approver", "admin", "province_officer", "province_approver")
 #: Who adds and corrects a household: the clerk. Its form holds the head's CCCD and phone in full,
 #: so it is for a role that sees them (scope.sees_personal_data); the admin archives and restores.
-ENTRY_ROLES = ("clerk",)
+ENTRY_ROLES = tuple(sorted(HOUSEHOLD_ENTRY_ROLES))
 EDIT_ROLES = ("clerk", "admin")
 PER_PAGE = 50
 
@@ -147,7 +147,7 @@ def mark_no_prior_device():
 
 
 @bp.route("/them", methods=["GET", "POST"])
-@roles_required(*ENTRY_ROLES)
+@roles_required(*ENTRY_ROLES, refusal=HOUSEHOLD_ENTRY_REFUSAL)
 def new():
     session = db_session()
     form = HouseholdForm()
@@ -189,7 +189,7 @@ def show(household_id: int):
 
 
 @bp.route("/<int:household_id>/sua", methods=["GET", "POST"])
-@roles_required(*ENTRY_ROLES)
+@roles_required(*ENTRY_ROLES, refusal=HOUSEHOLD_ENTRY_REFUSAL)
 def edit(household_id: int):
     session = db_session()
     hh = _load(household_id)

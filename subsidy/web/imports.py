@@ -4,7 +4,7 @@ The uploaded file stays on the server under ``instance/imports/<random id>/`` (o
 from the config or the environment) between the preview and the confirmation, so the commit
 imports exactly the file that was previewed; the browser never sends it back.  The folder is
 deleted after the commit, on cancel, or — for abandoned previews — a day later (swept at each
-new upload).  Only its uploader (or an admin) can see or commit a preview.  Both steps run as
+new upload).  Only its uploader can see or commit a preview (only the clerk imports: domain.scope.HOUSEHOLD_ENTRY_ROLES).  Both steps run as
 background jobs (services/import_job.py on the job worker, calling
 services.importer.import_households like the CLI): the upload answers at once, the preview page
 shows the rows read so far (reloading itself every 2 seconds) until the preview is ready, and the
@@ -35,6 +35,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from forms.households import CancelImportForm, ConfirmImportForm, ImportForm
 from subsidy.domain.labels import LEFT_OUTCOME_LABELS, SHEET_KIND_LABELS
+from subsidy.domain.scope import HOUSEHOLD_ENTRY_REFUSAL, HOUSEHOLD_ENTRY_ROLES
 from subsidy.request_scope import db_session, roles_required
 from subsidy import jobs
 from subsidy.services import import_job, importer
@@ -45,7 +46,9 @@ from subsidy.web.pagination import Page, page_arg, within_pages
 
 bp = Blueprint("imports", __name__, url_prefix="/nhap-danh-sach")
 
-ROLES = ("clerk", "admin")
+#: Who imports the household list: the roles that enter households (domain.scope: the clerk; the
+#: admin neither adds nor edits households, nor sees the CCCDs and phones the list carries).
+ROLES = tuple(sorted(HOUSEHOLD_ENTRY_ROLES))
 KEEP_SECONDS = 24 * 3600
 PER_PAGE = 100
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -101,13 +104,13 @@ def pending_previews(limit: int = 10) -> list[dict[str, Any]]:
 
 
 def _mine(meta: dict[str, Any]) -> bool:
-    return meta.get("user_id") == current_user.id or current_user.has_role("admin")
+    return meta.get("user_id") == current_user.id
 
 
 def _gone(token: str) -> None:
     """Abort with a Vietnamese page saying why this preview is not there any more.
 
-    ``<id>.xong.json`` of this user (or an admin): already imported (410, when and what);
+    ``<id>.xong.json`` of this user: already imported (410, when and what);
     ``<id>.dang-nhap``: being imported right now (409); anything else (expired, cancelled, never
     existed, someone else's): 404, the preview is no longer there.  Always links to the
     household list and to a new import.
@@ -163,7 +166,7 @@ def too_large(_err: Any):
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required(*ROLES)
+@roles_required(*ROLES, refusal=HOUSEHOLD_ENTRY_REFUSAL)
 def new():
     form = ImportForm()
 
@@ -214,7 +217,7 @@ def _reading(folder: Path, token: str):
 
 
 @bp.route("/<token>")
-@roles_required(*ROLES)
+@roles_required(*ROLES, refusal=HOUSEHOLD_ENTRY_REFUSAL)
 def preview(token: str):
     folder = _folder(token)
     path = folder / import_job.PREVIEW
@@ -249,7 +252,7 @@ def _column_labels(columns: dict[str, int]) -> list[tuple[str, str]]:
 
 
 @bp.route("/<token>/xac-nhan", methods=["POST"])
-@roles_required(*ROLES)
+@roles_required(*ROLES, refusal=HOUSEHOLD_ENTRY_REFUSAL)
 def commit(token: str):
     folder = _folder(token)
     form = ConfirmImportForm()
@@ -276,7 +279,7 @@ def commit(token: str):
 
 
 @bp.route("/<token>/huy", methods=["POST"])
-@roles_required(*ROLES)
+@roles_required(*ROLES, refusal=HOUSEHOLD_ENTRY_REFUSAL)
 def cancel(token: str):
     folder = _folder(token)
     if not CancelImportForm().validate_on_submit():

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from subsidy.domain.scope import HOUSEHOLD_ENTRY_ROLES
+
 ALL_STAFF = frozenset({"clerk", "approver", "admin", "radio"})
 PROVINCE = frozenset({"province_officer", "province_approver"})
 
@@ -45,7 +47,7 @@ class MenuEntry:
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("Tỉnh", "province.index", PROVINCE),
     MenuEntry("Hộ gia đình", "households.index", frozenset({"clerk", "approver", "admin"}) | PROVINCE),
-    MenuEntry("Nhập danh sách", "imports.new", frozenset({"clerk", "admin"})),
+    MenuEntry("Nhập danh sách", "imports.new", HOUSEHOLD_ENTRY_ROLES),
     MenuEntry("Hồ sơ", "applications.index", frozenset({"clerk", "approver"}) | PROVINCE),
     MenuEntry("Danh sách", "lists.index", frozenset({"clerk", "approver"}) | PROVINCE),
     MenuEntry("Biên bản", "receipts.index", frozenset({"clerk", "approver"})),

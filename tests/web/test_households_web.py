@@ -59,8 +59,8 @@ ROUTES = [
     ("GET", "/ho-gia-dinh/{id}/sua", {"clerk"}),
     ("POST", "/ho-gia-dinh/{id}/luu-tru", {"clerk", "admin"}),
     ("POST", "/ho-gia-dinh/{id}/khoi-phuc", {"clerk", "admin"}),
-    ("GET", "/nhap-danh-sach/", {"clerk", "admin"}),
-    ("POST", "/nhap-danh-sach/", {"clerk", "admin"}),
+    ("GET", "/nhap-danh-sach/", {"clerk"}),
+    ("POST", "/nhap-danh-sach/", {"clerk"}),
 ]
 
 

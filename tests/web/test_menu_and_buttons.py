@@ -26,7 +26,7 @@ MENU_BY_HAND = {
               "Bộ quy tắc"],
     "approver": ["Hộ gia đình", "Hồ sơ", "Danh sách", "Biên bản", "Khiếu nại", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc",
                  "Nhật ký"],
-    "admin": ["Hộ gia đình", "Nhập danh sách", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc", "Xã", "Tài khoản",
+    "admin": ["Hộ gia đình", "Báo cáo", "Số liệu phát thanh", "Bộ quy tắc", "Xã", "Tài khoản",
               "Nhật ký", "Sao lưu", "Cài đặt"],
     "radio": ["Số liệu phát thanh"],
     "province_officer": ["Tỉnh", "Hộ gia đình", "Hồ sơ", "Danh sách", "Khiếu nại", "Báo cáo"],

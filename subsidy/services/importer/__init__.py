@@ -29,6 +29,7 @@ from typing import Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
+from subsidy.domain.scope import HOUSEHOLD_ENTRY_REFUSAL, enters_households
 from subsidy.models import User
 from subsidy.services.communes import add_missing_hamlets
 from subsidy.services.errors import ServiceError
@@ -43,7 +44,7 @@ from subsidy.services.importer.reader import (
 )
 
 __all__ = [
-    "import_households", "ImportRefused",
+    "import_households", "ImportRefused", "ImportForbidden", "check_importer",
     "ImportFileError", "ImportLimits", "ParsedList", "Progress", "check_upload", "check_xlsx_container",
     "read_household_list", "sniff_format",
     "FIELD_LABELS", "IMPORT_FIELDS", "STATUS_LABELS", "ImportPlan", "ImportReport", "RowOutcome", "choose_year",
@@ -65,6 +66,17 @@ class ImportRefused(ServiceError):
         )
 
 
+class ImportForbidden(ServiceError):
+    """The account may not import the household list (domain.scope.HOUSEHOLD_ENTRY_REFUSAL)."""
+
+
+def check_importer(actor: User | None) -> None:
+    """Raise ImportForbidden (domain.scope.HOUSEHOLD_ENTRY_REFUSAL) unless ``actor`` may import the
+    household list (domain.scope.enters_households); None, the system (the CLI), may."""
+    if actor is not None and not enters_households(actor.role):
+        raise ImportForbidden(HOUSEHOLD_ENTRY_REFUSAL)
+
+
 def import_households(session: Session, data: bytes, filename: str, actor: User | None, *,
                       year: int | None = None, dry_run: bool = False, skip_invalid: bool = False,
                       limits: ImportLimits | None = None, progress: Progress | None = None,
@@ -81,10 +93,13 @@ def import_households(session: Session, data: bytes, filename: str, actor: User 
     :class:`ImportReport` (``committed`` True
     when rows were written).
 
-    Raises ImportFileError (the file is refused as a whole: type, size, zip bomb, header, rows),
-    ImportRefused (rows with errors and no ``skip_invalid``: nothing written; ``.report`` has the
-    rows).  Flushes, never commits.
+    Raises ImportForbidden when ``actor`` is an account whose role does not enter households
+    (domain.scope.enters_households: the clerk does; an admin does not: the list holds every CCCD
+    and phone) — ``actor`` None is the system (the CLI without ``--user``) —, ImportFileError (the
+    file is refused as a whole: type, size, zip bomb, header, rows), ImportRefused (rows with errors
+    and no ``skip_invalid``: nothing written; ``.report`` has the rows).  Flushes, never commits.
     """
+    check_importer(actor)
     with _gc_paused():
         parsed = read_household_list(data, filename, limits, progress)
         plan = plan_import(session, parsed, filename, year, skip_invalid, hamlets, commune_id, complete)
