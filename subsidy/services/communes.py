@@ -313,6 +313,33 @@ def filter_hamlets(session: Session, commune_id: int | None) -> list[str]:
     return list(dict.fromkeys(session.scalars(stmt)))
 
 
+#: Up to this many hamlets are named in an unknown hamlet's refusal; beyond (the province's
+#: accounts see every commune's), the refusal says where to choose one instead.
+HAMLETS_NAMED = 30
+
+
+def unknown_hamlet_message(session: Session, commune_id: int | None, hamlet: str) -> str | None:
+    """Why ``hamlet`` (a list filter or a handover sheet's ``?hamlet=``, as typed) cannot be used
+    for ``commune_id`` (None: the province's accounts, every commune), or None when it is one of
+    :func:`filter_hamlets` (active or deactivated: records made before still name the latter) or
+    empty. The Vietnamese message names the hamlet typed and the hamlets to choose from (or, when
+    there are more than HAMLETS_NAMED, where to choose one), so a typo never prints an empty list
+    under a hamlet that does not exist."""
+    if not hamlet:
+        return None
+    names = filter_hamlets(session, commune_id)
+    if hamlet in names:
+        return None
+    commune = session.get(Commune, commune_id) if commune_id is not None else None
+    where = f"{commune.name}" if commune is not None else "các xã của tỉnh"
+    head = f"Không có ấp/thôn «{hamlet}» trong {where}."
+    if not names:
+        return f"{head} Xã chưa có ấp/thôn nào: quản trị thêm ấp/thôn ở trang «Xã»."
+    if len(names) > HAMLETS_NAMED:
+        return f"{head} Hãy chọn ấp/thôn trong ô «Ấp» của trang danh sách rồi tải lại."
+    return f"{head} Hãy chọn một trong các ấp/thôn: {', '.join(names)}."
+
+
 # --------------------------------------------------------------------------------------------
 # The first commune, and the commune a command or page works for
 # --------------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ SPOOL_BYTES, on disk beyond) and sent from there; the rows are read from the dat
 time, so memory stays bounded however long the list. CSV is streamed to the response as it is
 written (documents.exports.iter_csv, the request's session kept open by stream_with_context until
 the last row). A PDF is refused above PDF_MAX_ROWS rows
-(the page says to filter first).
+(the page says to filter first); a hamlet the commune does not have is refused (422, the commune's
+hamlets named: services.communes.unknown_hamlet_message), never printed as an empty list.
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ import tempfile
 from typing import Callable
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, request, send_file, stream_with_context, url_for,
+    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, stream_with_context,
+    url_for,
 )
 from flask_login import current_user
 
@@ -109,8 +111,23 @@ def _send(table: ExportTable, fmt: str, back: Callable[[], str], note: str | Non
 send_table = _send
 
 
+def _unknown_hamlet(hamlet: str, back: str) -> Response | None:
+    """The 422 page refusing a download filtered by a hamlet the commune does not have
+    (communes.unknown_hamlet_message: its hamlets named), or None when ``hamlet`` is one of them
+    or empty. ``back``: the list page to choose again on."""
+    commune = commune_scope.current_commune()
+    message = communes_svc.unknown_hamlet_message(db_session(), commune.id if commune is not None else None, hamlet)
+    if message is None:
+        return None
+    return Response(render_template("errors/error.html", code=422, title="Không tải được danh sách",
+                                    detail=message, back=back), status=422)
+
+
 def _export(key: str, ext: str, states=None) -> Response:
     f = list_filters(states)
+    refused = _unknown_hamlet(f.hamlet, url_for(_PAGES[key], **f.args(hamlet="")))
+    if refused is not None:
+        return refused
     table = svc.list_table(db_session(), key, f, on=today_vn(), prepared_by=current_user.full_name or "")
     return _send(table, ext, lambda: url_for(_PAGES[key], **f.args()), audit.filters_note(f))
 
@@ -148,6 +165,9 @@ def handover_sheet(ext: str):
     if not hamlet:
         flash("Hãy chọn ấp để in danh sách bàn giao.", "error")
         return redirect(url_for("lists.index"))
+    refused = _unknown_hamlet(hamlet, url_for("lists.index"))
+    if refused is not None:
+        return refused
     table = svc.handover_sheet(db_session(), hamlet, on=today_vn(), prepared_by=current_user.full_name or "",
                                giver_unit=f"Ủy ban nhân dân {commune_scope.commune_name()}".strip())
     return _send(table, ext, lambda: url_for("lists.index"), table.filters)
