@@ -77,6 +77,28 @@ def enters_households(role: str | None) -> bool:
     return role in HOUSEHOLD_ENTRY_ROLES
 
 
+#: The commune's staff a denunciation about the programme may name: those who work its cases.
+NAMEABLE_COMMUNE_ROLES: frozenset[str] = frozenset({"clerk", "approver"})
+
+
+def may_be_named(role: str, user_commune_id: int | None, case_commune_id: int | None,
+                 approval_level: str = APPROVAL_COMMUNE) -> bool:
+    """True when an account with ``role`` (bound to ``user_commune_id``) may be named by a
+    denunciation (tố cáo) recorded in commune ``case_commune_id``, whose lists are approved at
+    ``approval_level`` (APPROVAL_COMMUNE or APPROVAL_PROVINCE). The staff who act on that commune's
+    programme (domain.md §10): its own clerks and approvers (:data:`NAMEABLE_COMMUNE_ROLES`), never
+    another commune's; the province's officer, who divides the phones among every commune; the
+    province's approver only where the province approves the commune's lists (§5, §10). Radio and
+    admin accounts work on no household's case."""
+    if role in NAMEABLE_COMMUNE_ROLES:
+        return case_commune_id is not None and user_commune_id == case_commune_id
+    if role == "province_officer":
+        return True
+    if role == "province_approver":
+        return approval_level == APPROVAL_PROVINCE
+    return False
+
+
 def role_needs_commune(role: str) -> bool:
     """True for the roles that belong to one commune (clerk, approver, radio)."""
     return role in COMMUNE_ROLES

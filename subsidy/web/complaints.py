@@ -33,7 +33,7 @@ from subsidy.services import complaints as svc
 from subsidy.services.complaints import documents as complaint_documents
 from subsidy.services.complaints import export as complaints_export
 from subsidy.services.complaints.queries import STANDING_LABELS
-from subsidy.services.errors import NotFound, ServiceError
+from subsidy.services.errors import InvalidFields, NotFound, ServiceError
 from subsidy.services import communes as communes_svc
 from subsidy.web import commune_scope, exports
 from subsidy.web.pagination import page_arg, paginate
@@ -42,6 +42,8 @@ from subsidy.web.refusals import REFUSED, attempt, show_refusal
 from subsidy.web.viewlog import record_list_view, record_page_view, record_view
 
 bp = Blueprint("complaints", __name__, url_prefix="/khieu-nai")
+#: The intake service's field names that the form names otherwise (its message goes under the field).
+FORM_FIELDS = {"named_user_id": "named_user"}
 
 VIEWERS = ("clerk", "approver", "province_officer", "province_approver")
 #: Who may take a step (the state table says which step: the deciding level's role for a decision).
@@ -91,9 +93,15 @@ def new():
     session = db_session()
     form = CaseForm(household_code=request.args.get("ho", ""), received_on=today_vn())
     form.named_user.choices = [SelectChoice("", "— Không nêu tên cán bộ —")] + [
-        SelectChoice(str(uid), name) for uid, name in svc.staff_who_may_be_named(session)]
+        SelectChoice(str(uid), name) for uid, name in svc.staff_who_may_be_named(session, _intake_commune_id())]
 
     def record():
+        try:
+            return _record()
+        except InvalidFields as err:  # the service names the account's field as the API does
+            raise InvalidFields({FORM_FIELDS.get(k, k): v for k, v in err.field_errors.items()}) from None
+
+    def _record():
         return svc.record_intake(session, svc.CaseInput(
             kind=form.kind.data, filer=form.filer.data, channel=form.channel.data, category=form.category.data,
             text=form.text.data, received_on=form.received_on.data, filer_name=form.filer_name.data,
@@ -108,6 +116,12 @@ def new():
     session.commit()
     flash(f"Đã ghi đơn số {case.case_number}.", "success")
     return redirect(url_for("complaints.show", complaint_id=case.id))
+
+
+def _intake_commune_id() -> int | None:
+    """The commune a case recorded here belongs to: the clerk's (its households are the commune's)."""
+    commune = commune_scope.current_commune()
+    return commune.id if commune is not None else None
 
 
 def _case_or_404(complaint_id: int) -> Complaint:

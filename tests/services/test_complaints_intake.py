@@ -48,7 +48,7 @@ def test_staff_who_may_be_named(session, clerk):
     gone = factories.user(session, "clerk", "canbo-cu", row=True, full_name="Cao Văn Cũ")
     gone.active = False
     session.flush()
-    got = svc.staff_who_may_be_named(session)
+    got = svc.staff_who_may_be_named(session, clerk.commune_id)
     assert [uid for uid, _ in got if uid in {a.id, b.id, gone.id}] == [a.id, b.id]
     assert all(uid != gone.id for uid, _ in got) and clerk.id in [uid for uid, _ in got]
 

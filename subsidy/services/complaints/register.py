@@ -21,8 +21,9 @@ from subsidy.domain.calendar import (after_today_message, before_message, date_r
 from subsidy.domain.complaints import deadlines as dl
 from subsidy.domain.complaints import states as st
 from subsidy.domain.labels import (
-    COMPLAINT_CATEGORY_LABELS, COMPLAINT_CHANNEL_LABELS, COMPLAINT_FILER_LABELS, REFUSAL_REASON_LABELS,
+    COMPLAINT_CATEGORY_LABELS, COMPLAINT_CHANNEL_LABELS, COMPLAINT_FILER_LABELS, REFUSAL_REASON_LABELS, staff_label,
 )
+from subsidy.domain.scope import APPROVAL_COMMUNE, NAMEABLE_COMMUNE_ROLES, PROVINCE_ROLES, may_be_named
 from subsidy.models import Application, Commune, Complaint, ComplaintEvent, Household, ProposalList, Receipt, User
 from subsidy.models.scoping import ALL_COMMUNES, default_commune_id
 from subsidy.services import audit, instance_settings
@@ -141,9 +142,26 @@ def _validate(session: Session, data: CaseInput, today: dt.date) -> tuple[dict[s
         receipt = session.get(Receipt, data.receipt_id)
         if receipt is None or application is None or receipt.application_id != application.id:
             errors["receipt_id"] = "Biên bản được chọn không thuộc hồ sơ của hộ này."
-    if data.named_user_id is not None and session.get(User, data.named_user_id) is None:
-        errors["named_user_id"] = "Không tìm thấy tài khoản cán bộ bị tố cáo."
+    if data.named_user_id is not None and "named_user_id" not in errors:
+        named = session.get(User, data.named_user_id)
+        if named is None:
+            errors["named_user_id"] = "Không tìm thấy tài khoản cán bộ bị tố cáo."
+        elif "household_id" not in errors:
+            commune_id = household.commune_id if household is not None else default_commune_id(session)
+            if not _nameable(session, named, commune_id):
+                errors["named_user_id"] = (
+                    f"Tài khoản {staff_label(named.full_name, named.username, named.role)} không phải cán bộ làm "
+                    "việc với hồ sơ của xã này (chỉ nêu tên công chức, lãnh đạo của xã hoặc cán bộ tỉnh phụ trách "
+                    "xã, đang hoạt động): hãy chọn lại trong danh sách «Cán bộ bị tố cáo».")
     return errors, household, application
+
+
+def _nameable(session: Session, user: User, commune_id: int | None) -> bool:
+    """Whether ``user`` may be named by a denunciation of commune ``commune_id``: an active account
+    domain.scope.may_be_named admits (the commune's approval level read from its row)."""
+    commune = session.get(Commune, commune_id) if commune_id is not None else None
+    level = commune.approval_level if commune is not None else APPROVAL_COMMUNE
+    return bool(user.active) and may_be_named(user.role, user.commune_id, commune_id, level)
 
 
 def _event(session: Session, c: Complaint, old: str | None, new: str, actor: User | None, reason: str | None,
@@ -353,12 +371,16 @@ def record_intake(session: Session, data: CaseInput, household_code: str | None,
     return record_case(session, data, actor, today)
 
 
-def staff_who_may_be_named(session: Session) -> list[tuple[int, str]]:
-    """(account id, name shown) of the staff a denunciation may name: the active clerks and
-    approvers in the Session's scope, by full name then username."""
-    users = session.scalars(select(User).where(User.active.is_(True), User.role.in_(("clerk", "approver")))
-                            .order_by(User.full_name, User.username))
-    return [(u.id, u.display_name) for u in users]
+def staff_who_may_be_named(session: Session, commune_id: int | None) -> list[tuple[int, str]]:
+    """(account id, name shown) of the staff a denunciation of commune ``commune_id`` may name
+    (domain.scope.may_be_named: its own active clerks and approvers, the province's officers, the
+    province's approvers where the province approves its lists), by full name then username. The
+    name shown tells same-named accounts apart (labels.staff_label: username and role)."""
+    candidates = session.scalars(select(User).where(User.active.is_(True),
+                                                    User.role.in_(NAMEABLE_COMMUNE_ROLES | PROVINCE_ROLES))
+                                 .order_by(User.full_name, User.username))
+    return [(u.id, staff_label(u.full_name, u.username, u.role)) for u in candidates
+            if _nameable(session, u, commune_id)]
 
 
 def recheck_after_decision(session: Session, c: Complaint) -> int | None:
