@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from subsidy.domain import vn
+
 #: Roles bound to exactly one commune (users.commune_id NOT NULL for them).
 COMMUNE_ROLES: frozenset[str] = frozenset({"clerk", "approver", "radio"})
 #: Roles of the province's department (Sở KH&CN): every commune, no commune of their own.
@@ -97,6 +99,35 @@ def may_be_named(role: str, user_commune_id: int | None, case_commune_id: int | 
     if role == "province_approver":
         return approval_level == APPROVAL_PROVINCE
     return False
+
+
+#: Every field of every kind of record that holds a person's CCCD or phone, by the names the
+#: services give them in the audit log (AuditEntry.changes, per ``entity_type``), and how each is
+#: masked for a reader who does not see them (:func:`sees_personal_data`): "id" (vn.mask_id),
+#: "phone" (vn.mask_phone), "id_text" (a sentence quoting a CCCD: vn.mask_ids_in_text). A field
+#: name means what its record means by it: a household's ``phone`` is the family's number, a
+#: handover's ``phone`` the make and model of the phone handed over (not personal).
+#: Records with none: applications (dates, form, evidence), complaints (the register records no
+#: ID or phone; a denouncer's name is kept out of the log), members (the log names them only
+#: "Lê Thị Lan (Vợ, 1972)"), lists, receipts, accounts. tests/services/test_audit_personal_fields.py
+#: checks every model column holding a CCCD or phone is named here or never logged.
+PERSONAL_FIELDS: dict[str, dict[str, str]] = {
+    "household": {"citizen_id": "id", "phone": "phone", "citizen_id_warning": "id_text"},
+    "handover": {"recipient_citizen_id": "id", "subscriber_number": "phone"},
+    "cash_payment": {"recipient_citizen_id": "id"},
+}
+_MASKS = {"id": vn.mask_id, "phone": vn.mask_phone, "id_text": vn.mask_ids_in_text}
+
+
+def shown_value(entity_type: str, field: str, value: object, in_full: bool) -> object:
+    """``value`` of ``field`` of a record of kind ``entity_type`` (an audit entry's change) as a
+    reader sees it: a CCCD or phone (:data:`PERSONAL_FIELDS`) in full when ``in_full`` (the reader's
+    role passes :func:`sees_personal_data`), else masked; any other value as is (also a non-text or
+    empty one). The one rule the audit log's page and its export follow (domain.md §9)."""
+    kind = PERSONAL_FIELDS.get(entity_type, {}).get(field)
+    if kind is None or in_full or not isinstance(value, str) or not value:
+        return value
+    return _MASKS[kind](value)
 
 
 def role_needs_commune(role: str) -> bool:

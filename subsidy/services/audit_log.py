@@ -15,7 +15,8 @@ from typing import Any, Iterable, Iterator, Mapping
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
-from subsidy.domain import tracking, vn
+from subsidy.domain import tracking
+from subsidy.domain.scope import PERSONAL_FIELDS, shown_value
 from subsidy.domain.calendar import VN_TZ, local_midnight
 from subsidy.domain.labels.sentence import sentence_start
 from subsidy.domain.labels import (
@@ -148,11 +149,6 @@ ID_KINDS = {"application_id": "application", "household_id": "household", "propo
             "commune_id": "commune", "named_user_id": "user", "appeal_of_id": "complaint"}
 
 
-#: Changed fields holding a CCCD or a phone, and how each is shown to a reader who does not see
-#: them in full (domain.scope.sees_personal_data).
-PERSONAL_FIELDS = {"citizen_id": vn.mask_id, "recipient_citizen_id": vn.mask_id, "phone": vn.mask_phone}
-
-
 def _changes(changes: Mapping[str, Any] | None, titles: Mapping[tuple[str, int], str],
              entity_type: str = "", personal: bool = False) -> list[Change]:
     # A field is named and its codes worded as the kind of record it belongs to has them: a
@@ -160,8 +156,8 @@ def _changes(changes: Mapping[str, Any] | None, titles: Mapping[tuple[str, int],
     out = []
     for name, value in (changes or {}).items():
         def words(v: Any) -> str:
-            if not personal and name in PERSONAL_FIELDS and isinstance(v, str) and v:
-                return PERSONAL_FIELDS[name](v)
+            if name in PERSONAL_FIELDS.get(entity_type, ()):
+                return value_words(name, shown_value(entity_type, name, v, personal), entity_type)
             if name in ID_KINDS and isinstance(v, int):
                 return titles.get((ID_KINDS[name], v), value_words(name, v, entity_type))
             return value_words(name, _moment(v), entity_type)
@@ -241,8 +237,9 @@ def _gone(entity_type: str) -> str:
 
 def describe(session: Session, entries: Iterable[AuditEntry], *, personal: bool = False) -> list[LogRow]:
     """The entries in words (LogRow), in the order given; the records they name are loaded in one
-    query per kind. A CCCD or phone among the changes (:data:`PERSONAL_FIELDS`) is in full only
-    when ``personal`` (the reader sees them: domain.scope.sees_personal_data), else masked."""
+    query per kind. A CCCD or phone among the changes (domain.scope.PERSONAL_FIELDS of the entry's
+    kind of record) is in full only when ``personal`` (the reader sees them:
+    domain.scope.sees_personal_data), else masked (domain.scope.shown_value)."""
     entries = list(entries)
     wanted: dict[str, set[int]] = {}
     for e in entries:

@@ -478,7 +478,9 @@ _CODED_FIELDS: dict[str, dict] = {
     "list": {**LIST_PAGE_LABELS, **EXPORT_LIST_LABELS}, "format": EXPORT_FORMAT_LABELS, "priority_tier": TIER_LABELS}
 #: Kinds of record whose fields share a name with another's but not its meaning: (names, value tables).
 _BY_ENTITY = {"complaint": (COMPLAINT_AUDIT_FIELD_LABELS, COMPLAINT_CODED_FIELDS),
-              "province_allocation": ({"received_on": "Ngày tỉnh nhận phân bổ"}, {})}
+              "province_allocation": ({"received_on": "Ngày tỉnh nhận phân bổ"}, {}),
+              # a handover's "phone" is the phone handed over (make and model), not a number
+              "handover": ({"phone": "Máy điện thoại (hãng, kiểu máy)"}, {})}
 
 
 def field_label(field: str, entity_type: str = "") -> str:

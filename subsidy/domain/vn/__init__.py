@@ -40,7 +40,7 @@ from .digits import normalize_digits, restore_leading_zeros
 from .errors import VnValueError
 from .ids import PROVINCE_CODES, IdCheck, check_citizen_id
 from .imei import check_imei
-from .masking import ID_SHOWN, PHONE_SHOWN, mask_id, mask_name, mask_phone
+from .masking import ID_SHOWN, PHONE_SHOWN, mask_id, mask_ids_in_text, mask_name, mask_phone
 from .counts import format_count
 from .money import amount_in_words, format_money
 from .names import (
@@ -81,7 +81,7 @@ __all__ = [
     "place_date_line",
     "check_imei",
     "mask_name",
-    "mask_id",
+    "mask_id", "mask_ids_in_text",
     "mask_phone",
     "ID_SHOWN",
     "PHONE_SHOWN",

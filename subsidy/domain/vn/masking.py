@@ -1,6 +1,7 @@
 """Personal data masked where the public can see it (domain.md §9; Nghị định 13/2023/NĐ-CP)."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from .digits import _SEPARATORS
@@ -61,3 +62,18 @@ def mask_phone(value: str) -> str:
     Source: domain.md §9 (mask personal data where the public can see it; Nghị định 13/2023/NĐ-CP).
     """
     return _mask_tail(value, PHONE_SHOWN)
+
+
+#: A CCCD (12 digits) or an old CMND (9 digits) standing alone in a sentence.
+_ID_IN_TEXT = re.compile(r"(?<![0-9])(?:[0-9]{12}|[0-9]{9})(?![0-9])")
+
+
+def mask_ids_in_text(text: str) -> str:
+    """``text`` with every CCCD (12 digits) or CMND (9 digits) in it masked as :func:`mask_id` does:
+    "Số CCCD 082070123456 cho biết năm sinh 1970, …" → "Số CCCD ********3456 cho biết …". Other
+    numbers (years, counts) stay; empty or ``None`` gives ``""``. Never raises.
+
+    For a sentence that quotes an ID (the CCCD warning a household keeps). Source: domain.md §9."""
+    if not text:
+        return ""
+    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), str(text))

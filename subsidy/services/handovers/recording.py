@@ -24,10 +24,6 @@ from subsidy.services.handovers.lookups import load_application_locked
 from subsidy.services.handovers.receipt_data import receipt_data
 
 
-def _mask(value: str | None) -> str | None:
-    return vn.mask_id(value) if value else value
-
-
 def record_handover(
     session: Session, application_id: int, data: HandoverInput, actor: User | None, *,
     telecoms: Sequence[str] | None = None, settings: receipts.ReceiptSettings | None = None,
@@ -93,7 +89,7 @@ def record_handover(
         "imei2": [None, imeis[1] if len(imeis) > 1 else None], "telecom": [None, telecom],
         "subscriber_number": [None, subscriber],
         "handed_on": [None, data.handed_on], "recipient_name": [None, name],
-        "recipient_citizen_id": [None, _mask(citizen_id)], "receipt": [None, receipt.display_number],
+        "recipient_citizen_id": [None, citizen_id], "receipt": [None, receipt.display_number],
     })
     session.flush()
     return HandoverResult(handover, receipt)
@@ -146,7 +142,7 @@ def record_cash_payment(
     audit.record(session, actor, "cash_payment.create", "cash_payment", payment.id, {
         "application_id": [None, app.id], "amount": [None, amount], "paid_on": [None, data.paid_on],
         "purchase_date": [None, purchase], "recipient_name": [None, name],
-        "recipient_citizen_id": [None, _mask(citizen_id)], "receipt": [None, receipt.display_number],
+        "recipient_citizen_id": [None, citizen_id], "receipt": [None, receipt.display_number],
     })
     session.flush()
     return CashPaymentResult(payment, receipt)
