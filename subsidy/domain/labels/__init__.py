@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from subsidy.domain.labels.complaints import *  # noqa: F401,F403  (complaints' labels: labels/complaints.py)
 from subsidy.domain.labels.jobs import JOB_LABELS
+from subsidy.domain.labels.roles import ROLE_LABELS, staff_label  # noqa: F401 (staff roles: labels/roles.py)
 from subsidy.domain.labels.standing import UNCLASSIFIED_LABEL
 from subsidy.domain.labels.sentence import in_sentence, sentence_start  # noqa: F401 (the first letter's rule)
 
@@ -258,31 +259,6 @@ PRIOR_FILTER_LABELS: dict[str, str] = {
     "none": "Chưa nhận thiết bị nào",
     "received": "Đã nhận máy tính bảng/thiết bị học tập",
 }
-
-# --------------------------------------------------------------------------------------------
-# Staff roles
-# --------------------------------------------------------------------------------------------
-
-#: Staff role (models.user.Role) → label, in the order the account forms offer them.
-ROLE_LABELS: dict[str, str] = {
-    "clerk": "Công chức VP-TK",
-    "approver": "Lãnh đạo xã (phê duyệt)",
-    "radio": "Đài truyền thanh xã",
-    "province_officer": "Cán bộ tỉnh (Sở KH&CN)",
-    "province_approver": "Lãnh đạo tỉnh (phê duyệt)",
-    "admin": "Quản trị",
-}
-
-
-
-def staff_label(full_name: str | None, username: str, role: str) -> str:
-    """A staff account as a choice or a case names it, so two people of the same full name are told
-    apart: "Nguyễn Văn An — canbo-an, Công chức VP-TK" (the full name, then the username and the role's
-    label); an account with no full name: "canbo-an — Công chức VP-TK"."""
-    role_label = ROLE_LABELS.get(role, role)
-    if full_name:
-        return f"{full_name} — {username}, {role_label}"
-    return f"{username} — {role_label}"
 
 # --------------------------------------------------------------------------------------------
 # The audit log (domain.md §9: who saw or changed personal data)
