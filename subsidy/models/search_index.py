@@ -28,12 +28,15 @@ prefilter (the LIKE alone decides, on the commune's rows).
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Sequence
 
-from sqlalchemy import Boolean, ColumnElement, Text, bindparam, literal_column, true
+from sqlalchemy import Boolean, ColumnElement, Integer, Text, bindparam, literal_column, true
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import TypeDecorator
 
 #: SQLite: the FTS5 table of each searched table (its rowid is the row's id).
 FTS_TABLES = {"households": "households_fts", "receipts": "receipts_fts"}
@@ -155,3 +158,60 @@ def ids_in(column: ColumnElement[Any], select: Any) -> ColumnElement[bool]:
     conditions of an OR (a searched household's applications, or a tracking code); ``IN (SELECT …)``
     is planned as a semi-join, which an OR cannot use, so the OR read every row of the table."""
     return IdsIn(column, select)
+
+
+class IdList(TypeDecorator):
+    """A list of integer ids bound as one value: an ``INTEGER[]`` on PostgreSQL, a JSON array
+    (text) elsewhere, read back by ``json_each`` (:func:`among`)."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.ARRAY(Integer))
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        ids = [int(i) for i in value]
+        return ids if dialect.name == "postgresql" else json.dumps(ids)
+
+
+class IdsAmong(ColumnElement[bool]):
+    """``<column>`` is one of a list of ids bound as one value: see :func:`among`."""
+
+    type = Boolean()
+    inherit_cache = True
+    _is_implicitly_boolean = True
+    # the ids are a bound value: one compiled form serves every list
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("ids", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: ColumnElement[Any], ids: Sequence[int]) -> None:
+        self.column = column
+        self.ids = bindparam(None, tuple(ids), type_=IdList(), unique=True)
+
+
+@compiles(IdsAmong)
+def _among_default(element: IdsAmong, compiler: Any, **kw: Any) -> str:
+    return (f"{compiler.process(element.column, **kw)} IN "
+            f"(SELECT value FROM json_each({compiler.process(element.ids, **kw)}))")
+
+
+@compiles(IdsAmong, "postgresql")
+def _among_postgresql(element: IdsAmong, compiler: Any, **kw: Any) -> str:
+    # The array behind an InitPlan, as ids_in's: the planner then does not know its length and
+    # probes ``column``'s index (a bitmap, one arm of a BitmapOr). Given the array itself, it
+    # costs 12,418 probes above a scan of the whole table and chose a parallel sequential scan
+    # of the 800,400 applications: 114 ms against 48 (the counts; the page 125 against 47).
+    return (f"{compiler.process(element.column, **kw)} = ANY(ARRAY(SELECT unnest("
+            f"{compiler.process(element.ids, **kw)})))")
+
+
+def among(column: ColumnElement[Any], ids: Sequence[int]) -> ColumnElement[bool]:
+    """``column`` is one of ``ids`` (integers, read before by another statement), bound as ONE
+    value whatever their number: ``column = ANY(ARRAY(SELECT unnest(:ids)))`` (an ``INTEGER[]``)
+    on PostgreSQL, found by ``column``'s index as :func:`ids_in`'s array is; ``column IN (SELECT
+    value FROM json_each(:ids))`` on SQLite (a JSON array: no limit on the number of bound
+    variables). The same rows as ``column.in_(ids)``; none for an empty list."""
+    return IdsAmong(column, ids)

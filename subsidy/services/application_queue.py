@@ -1,15 +1,21 @@
 """The application queue's queries: the SELECT of a queue or a search (filters, order) and the tabs'
 counts per state. Read-only. The names are also importable from services.applications.
+
+A search box's households are read once (:func:`searched_households`) and handed by id to the
+page's SELECT and to the counts (:func:`queue`): each would otherwise find them again (across
+every commune of 1,000,500 households a name's ~12,600 households, about a third of the page).
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from subsidy.domain import tracking
 from subsidy.domain.workflow import State
 from subsidy.models import Application, Household
-from subsidy.models.search_index import ids_in
+from subsidy.models.search_index import among, ids_in
 from subsidy.services import households as households_svc
 from subsidy.services.pagination import counted_with_page
 
@@ -18,9 +24,56 @@ from subsidy.services.pagination import counted_with_page
 PRIORITY_QUEUES = (State.eligible.value, State.proposed.value, State.approved.value)
 
 
+@dataclass(frozen=True)
+class SearchedHouseholds:
+    """The households a search box finds, read once: ``ids`` of those the Session sees (its
+    commune's, or every commune's), for ``query`` as searched by someone who sees personal data
+    in full or not (``personal``)."""
+
+    query: str
+    personal: bool
+    ids: tuple[int, ...]
+
+
+def searched_households(session: Session, query: str = "", *, personal: bool = False) -> SearchedHouseholds | None:
+    """The households the queue's search box ``query`` finds (households.search_condition with
+    ``exact``, as far as ``personal`` lets it), or None when the box is empty (no search). One
+    SELECT of their ids, through the households' own indexes (the Session's commune criteria
+    apply). Hand the result to :func:`application_query` and :func:`counts_by_state` for the same
+    ``query`` and ``personal``."""
+    match = households_svc.search_condition(query, exact=True, personal=personal)
+    if match is None:
+        return None
+    return SearchedHouseholds(query, personal, tuple(session.scalars(select(Household.id).where(match))))
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A queue page's SELECT (``stmt``, for pagination) and its tabs' ``counts`` ({state: number},
+    counts_by_state) for the same filters, the search's households read once for both."""
+
+    stmt: Select
+    counts: dict[str, int]
+
+
+def queue(session: Session, query: str = "", state: str | None = None, hamlet: str | None = None,
+          category: str | None = None, *, form: str | None = None, tier: int | None = None,
+          priority_order: bool = False, personal: bool = False) -> Queue:
+    """The queue as :func:`application_query` selects it (same arguments) and the counts per state
+    of what the other filters find (:func:`counts_by_state`): the search's households are read
+    once (:func:`searched_households`, one SELECT now), then named by id in both. The rows and
+    counts are those of application_query and counts_by_state without it."""
+    found = searched_households(session, query, personal=personal)
+    stmt = application_query(query, state, hamlet, category, form=form, tier=tier, priority_order=priority_order,
+                             personal=personal, households=found)
+    counts = counts_by_state(session, query, hamlet, category, form, tier, personal=personal, households=found)
+    return Queue(stmt, counts)
+
+
 def application_query(query: str = "", state: str | None = None, hamlet: str | None = None,
                       category: str | None = None, *, form: str | None = None, tier: int | None = None,
-                      priority_order: bool = False, personal: bool = False) -> Select:
+                      priority_order: bool = False, personal: bool = False,
+                      households: SearchedHouseholds | None = None) -> Select:
     """The SELECT of applications (household loaded with them) for a queue or a search.
 
     ``query``: a tracking code as typed (case, spaces and dashes ignored) or a part of one
@@ -32,11 +85,14 @@ def application_query(query: str = "", state: str | None = None, hamlet: str | N
     households included). ``form``: "package" | "cash"; ``tier``: a priority tier 1–4. Order:
     newest received first (then id), or with ``priority_order`` tier first (none last), then
     oldest received, then id. Used by the web queue, its Excel and PDF copies, and the API.
+    ``households``: the search's households read before (:func:`searched_households` of the same
+    ``query`` and ``personal``), named by id; without it the statement reads them itself (a
+    subquery). Raises ValueError for households searched with another query.
     """
     # the search box reads the household through a subquery (_search_conditions): only hamlet and
     # category join households; otherwise the page's households are loaded by id
     stmt = with_household(select(Application), bool(hamlet or category))
-    conds = _search_conditions(query, hamlet, category, form, tier, personal)
+    conds = _search_conditions(query, hamlet, category, form, tier, personal, households)
     if state:
         conds.append(Application.state == state)
     if conds:
@@ -70,17 +126,20 @@ def with_household(stmt: Select, join: bool) -> Select:
 
 
 def _search_conditions(query: str = "", hamlet: str | None = None, category: str | None = None,
-                       form: str | None = None, tier: int | None = None, personal: bool = False) -> list:
+                       form: str | None = None, tier: int | None = None, personal: bool = False,
+                       households: SearchedHouseholds | None = None) -> list:
     """The WHERE conditions of application_query but the state's (shared with counts_by_state)."""
     conds = households_svc.household_conditions(hamlet=hamlet, category=category, include_archived=True)
-    match = households_svc.search_condition(query, exact=True, personal=personal)
-    if match is not None:
+    if households is not None and (households.query, households.personal) != (query, personal):
+        raise ValueError("the households were searched with another query")
+    by_household = _by_household(query, personal, households)
+    if by_household is not None:
         # Every way to match is a condition on applications alone: the households the search finds
         # by their ids (read first, through the households' own indexes), the tracking code, or a
         # part of it. So the OR is one BitmapOr of applications' indexes (household, tracking code,
         # its trigrams); an OR of a household's column and the application's spans the join and
         # read every application (1.1-2.2 s across 1,000,500 households).
-        found = [ids_in(Application.household_id, select(Household.id).where(match))]
+        found = [by_household]
         code = tracking.compact(query)
         part = tracking.fragment(query)
         if part:
@@ -95,13 +154,25 @@ def _search_conditions(query: str = "", hamlet: str | None = None, category: str
     return conds
 
 
+def _by_household(query: str, personal: bool, households: SearchedHouseholds | None) -> ColumnElement[bool] | None:
+    """The applications of the households the search finds, or None when there is no search:
+    by the ids read before (``households``; none found: FALSE, the tracking code may still
+    match), else by a subquery of them."""
+    if households is not None:
+        return among(Application.household_id, households.ids) if households.ids else false()
+    match = households_svc.search_condition(query, exact=True, personal=personal)
+    return None if match is None else ids_in(Application.household_id, select(Household.id).where(match))
+
+
 def counts_by_state(session: Session, query: str = "", hamlet: str | None = None, category: str | None = None,
-                    form: str | None = None, tier: int | None = None, *, personal: bool = False) -> dict[str, int]:
+                    form: str | None = None, tier: int | None = None, *, personal: bool = False,
+                    households: SearchedHouseholds | None = None) -> dict[str, int]:
     """{state: number of applications} for every state that has some, among the applications the
-    other filters find (as application_query, ``personal`` too; all applications when none is given), so the queue
-    tabs count what the filtered list shows."""
+    other filters find (as application_query, ``personal`` and ``households`` too; all applications
+    when none is given), so the queue tabs count what the filtered list shows."""
     stmt = select(Application.state, func.count())
     if hamlet or category:
         stmt = stmt.join(Household, Household.id == Application.household_id)
-    stmt = stmt.where(*_search_conditions(query, hamlet, category, form, tier, personal)).group_by(Application.state)
+    stmt = stmt.where(*_search_conditions(query, hamlet, category, form, tier, personal, households)).group_by(
+        Application.state)
     return {s: n for s, n in session.execute(stmt)}

@@ -464,5 +464,6 @@ def reopen(session: Session, application: Application, reason: str, actor: User 
 
 # The queue's queries live in services.application_queue; the callers name them from here.
 from subsidy.services.application_queue import (  # noqa: E402,F401
-    PRIORITY_QUEUES, application_query, counts_by_state, needs_household, with_household,
+    PRIORITY_QUEUES, Queue, SearchedHouseholds, application_query, counts_by_state, needs_household, queue,
+    searched_households, with_household,
 )

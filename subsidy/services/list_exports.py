@@ -55,9 +55,21 @@ def application_stmt(f: ListFilters) -> Select:
     """Applications matching ``f`` (q with tracking-code fragments, state, hamlet, category, form,
     tier); priority order in the queues where it decides (eligible, proposed, approved), newest
     received first elsewhere (applications.application_query)."""
-    return applications_svc.application_query(
-        f.q, f.state or None, f.hamlet or None, f.category or None, form=f.form or None, tier=f.tier,
-        priority_order=f.state in applications_svc.PRIORITY_QUEUES, personal=f.personal)
+    return applications_svc.application_query(**_application_filters(f))
+
+
+def application_queue(session: Session, f: ListFilters) -> applications_svc.Queue:
+    """The queue page's SELECT for ``f`` (the rows of :func:`application_stmt`) and its tabs'
+    counts per state (every state, the other filters of ``f``): applications.queue, the search's
+    households read once for both."""
+    return applications_svc.queue(session, **_application_filters(f))
+
+
+def _application_filters(f: ListFilters) -> dict[str, Any]:
+    """``f`` as the arguments of applications.application_query."""
+    return dict(query=f.q, state=f.state or None, hamlet=f.hamlet or None, category=f.category or None,
+                form=f.form or None, tier=f.tier, priority_order=f.state in applications_svc.PRIORITY_QUEUES,
+                personal=f.personal)
 
 
 def waiting_stmt(f: ListFilters) -> Select:

@@ -70,9 +70,12 @@ def get_household(session: Session, household_id: int) -> Household:
 
 def list_applications(session: Session, f: Filters, cursor: str | None = None, per_page: int = 20) -> Page:
     """Applications with their household, newest received first (then id): the query of the web
-    queue (applications.application_query). ``cursor`` as list_households."""
+    queue (applications.application_query), the search's households read first by one SELECT
+    (applications.searched_households) as the web queue reads them. ``cursor`` as list_households."""
     assert f.state is None or f.state in STATES
-    stmt = applications.application_query(f.q or "", f.state, f.hamlet, f.category, personal=f.personal)
+    found = applications.searched_households(session, f.q or "", personal=f.personal)
+    stmt = applications.application_query(f.q or "", f.state, f.hamlet, f.category, personal=f.personal,
+                                          households=found)
     return keyset(session, stmt, per_page=per_page, after=cursor, count=cursor is None)
 
 

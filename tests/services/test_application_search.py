@@ -5,20 +5,25 @@ domain.md §9–§10). The households are read by their ids and the tracking cod
 (search_index.ids_in), so every way to match is a condition on applications alone; these tests pin
 the rows, the order and the tab counts on the suite's database (SQLite, and PostgreSQL in CI's
 second pass), across communes and in one commune, and on PostgreSQL that the plan reads indexes
-only.
+only. The queue page (svc.queue) reads the search's households once, by one SELECT, and names
+them by id in its page and its counts: the same rows and counts as the statements that read them
+themselves.
 
 What each search finds is written out by hand below, not computed by the search code."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import event, insert, select, text
 
-from subsidy.models import Commune
+from subsidy.models import Application, Commune
 from subsidy.models.scoping import set_commune
+from subsidy.models.search_index import among
 from subsidy.services import applications as svc
+from subsidy.services import lookup
 from tests import factories as f
 
 #: (tracking code, household key, programme, received on, state) — household keys below.
@@ -112,6 +117,90 @@ def test_the_search_finds_these_applications_in_the_queue_order(session, queue, 
                                                                        if queue[c][3] == "eligible"}
 
 
+@pytest.mark.parametrize("query, personal, found", CASES)
+def test_the_queue_reads_the_households_once_and_finds_the_same(session, queue, query, personal, found):
+    """svc.queue (the web queue's path): the households found once and named by id give the same
+    rows in the same order, and the same counts, as above, for every tab (the page filtered by a
+    state, the counts of every state), across communes and in one commune."""
+    for commune in (None, queue["KXQWRTYHMN"][1]):
+        set_commune(session, commune)
+        expected = {c for c in found if commune is None or queue[c][1] == commune}
+        counts = dict(Counter(queue[c][3] for c in expected))
+        q = svc.queue(session, query, personal=personal)
+        assert [a.tracking_code for a in session.scalars(q.stmt)] == _queue_order(queue, expected), (query, commune)
+        assert q.counts == counts
+        for state in ("received", "eligible"):
+            q = svc.queue(session, query, state, personal=personal, priority_order=state == "eligible")
+            rows = [a.tracking_code for a in session.scalars(q.stmt)]
+            if state == "received":
+                assert rows == _queue_order(queue, {c for c in expected if queue[c][3] == state})
+            else:
+                assert set(rows) == {c for c in expected if queue[c][3] == state}
+            assert q.counts == counts  # every tab's count, whichever tab is open
+
+
+@pytest.mark.parametrize("query, personal, found", CASES)
+def test_the_api_list_pages_through_the_same_rows(session, queue, query, personal, found):
+    """The API's application list (lookup.list_applications, the same path: households read
+    first, then the page by their ids): two rows a page, cursor after cursor, the rows above in
+    the queue's order, counted on the first page; across communes and in one commune."""
+    for commune in (None, queue["KXQWRTYHMN"][1]):
+        set_commune(session, commune)
+        expected = _queue_order(queue, {c for c in found if commune is None or queue[c][1] == commune})
+        page = lookup.list_applications(session, lookup.Filters(q=query, personal=personal), per_page=2)
+        assert (page.total, page.total_capped) == (len(expected), False)
+        rows = [a.tracking_code for a in page.items]
+        while page.next_cursor:
+            page = lookup.list_applications(session, lookup.Filters(q=query, personal=personal),
+                                            cursor=page.next_cursor, per_page=2)
+            rows += [a.tracking_code for a in page.items]
+        assert rows == expected, (query, commune)
+
+
+def test_the_queue_sends_the_household_search_once(session, queue):
+    """A search's queue page and counts: one statement reads the households' search key (the ids
+    SELECT); the page and the counts name the ids it found."""
+    sent = []
+
+    def hook(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", hook)
+    try:
+        q = svc.queue(session, "nguyen hung", personal=False)
+        rows = session.scalars(q.stmt).all()
+    finally:
+        event.remove(engine, "before_cursor_execute", hook)
+    assert [a.tracking_code for a in rows] == ["KXQWRTYHM2", "ZYXWVU9876", "KXQWRTYHMN"]
+    assert q.counts == {"received": 2, "eligible": 1}
+    # the household search's LIKE on the key (the rows' households are then loaded by id)
+    assert sum(bool(re.search(r"search_text\)? LIKE", s)) for s in sent) == 1, sent
+
+
+def test_households_of_another_search_are_refused(session, queue):
+    """The ids of one search never stand for another's: a mismatch is a programming error."""
+    found = svc.searched_households(session, "nguyen hung", personal=False)
+    # the fixture's first household (no application) and Nguyễn Văn Hùng in both communes
+    assert len(found.ids) == 3
+    assert svc.searched_households(session, "", personal=False) is None
+    with pytest.raises(ValueError):
+        svc.application_query("lan", households=found)
+    with pytest.raises(ValueError):
+        svc.counts_by_state(session, "nguyen hung", personal=True, households=found)
+
+
+def test_among_binds_any_number_of_ids_as_one_value(session, queue):
+    """search_index.among: the rows whose column is one of the ids, however many (50,000: past
+    SQLite's limit of bound variables, 32,766), none for an empty list; one bound value."""
+    ids = {code: queue[code][0] for code in ("KXQWRTYHMN", "PQRSTUVWXY")}
+    many = [*range(10**9, 10**9 + 50_000), *ids.values()]
+    stmt = select(Application.tracking_code).where(among(Application.id, many))
+    assert set(session.scalars(stmt)) == set(ids)
+    assert len(stmt.compile(session.bind).params) == 1
+    assert session.scalars(select(Application.id).where(among(Application.id, []))).all() == []
+
+
 def test_a_hamlet_beside_the_search_joins_the_household(session, queue):
     """Hamlet and category still read the household's columns (a join) beside the search's ids."""
     rows = session.scalars(svc.application_query("nguyen hung", hamlet="Ấp Phú Hòa")).all()
@@ -123,21 +212,27 @@ def test_a_hamlet_beside_the_search_joins_the_household(session, queue):
 def test_postgresql_reads_indexes_only(session, queue):
     """PostgreSQL: the search's plan reads the households' trigram, code and CCCD indexes and the
     applications' household and tracking-code indexes, and scans no table whole (sequential scans
-    off: the tables are tiny)."""
+    off: the tables are tiny); the queue's page, given the households' ids, reads the
+    applications' indexes only (the households were read before, once)."""
     if session.bind.dialect.name != "postgresql":
         pytest.skip("SQLite has no such plan (its search reads FTS5 across communes)")
     session.execute(text("SET LOCAL enable_seqscan = off"))
-    for query, indexes in [
-        ("nguyen hung", ("ix_households_commune_spaced_trgm", "ix_households_code", "uq_households_citizen_id",
-                         "uq_applications_household_id_programme", "uq_applications_tracking_code")),
-        ("KXQW", ("ix_applications_tracking_trgm", "uq_applications_household_id_programme")),
+    households = ("ix_households_commune_spaced_trgm", "ix_households_code", "uq_households_citizen_id")
+    by_household, by_code = "uq_applications_household_id_programme", "uq_applications_tracking_code"
+    for query, subquery, by_ids in [
+        ("nguyen hung", (*households, by_household, by_code), (by_household, by_code)),
+        # no household is called «KXQW»: given the households found (none), only the codes are read
+        ("KXQW", ("ix_applications_tracking_trgm", by_household), ("ix_applications_tracking_trgm",)),
     ]:
-        compiled = svc.application_query(query).compile(session.bind)
-        plan = "\n".join(r[0] for r in session.connection().exec_driver_sql("EXPLAIN " + str(compiled),
-                                                                          compiled.params))
-        assert "Seq Scan" not in plan, plan
-        for index in indexes:
-            assert index in plan, (index, plan)
+        for stmt, read in [(svc.application_query(query), subquery), (svc.queue(session, query).stmt, by_ids)]:
+            compiled = stmt.compile(session.bind)
+            params = {k: list(v) if isinstance(v, tuple) else v for k, v in compiled.params.items()}
+            plan = "\n".join(r[0] for r in session.connection().exec_driver_sql("EXPLAIN " + str(compiled), params))
+            assert "Seq Scan" not in plan, plan
+            for index in read:
+                assert index in plan, (index, plan)
+            if read is by_ids:
+                assert "households" not in plan, plan
     session.rollback()
 
 
