@@ -28,11 +28,9 @@ prefilter (the LIKE alone decides, on the commune's rows).
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Sequence
 
-from sqlalchemy import Boolean, ColumnElement, Integer, Text, bindparam, literal_column, true
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Boolean, ColumnElement, Text, bindparam, literal_column, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -161,20 +159,17 @@ def ids_in(column: ColumnElement[Any], select: Any) -> ColumnElement[bool]:
 
 
 class IdList(TypeDecorator):
-    """A list of integer ids bound as one value: an ``INTEGER[]`` on PostgreSQL, a JSON array
-    (text) elsewhere, read back by ``json_each`` (:func:`among`)."""
+    """A list of integer ids bound as one text value: PostgreSQL's array literal ``{1,2,3}``
+    (cast to ``INTEGER[]`` by :func:`among`'s SQL), a JSON array ``[1,2,3]`` elsewhere (read by
+    ``json_each``). Written by one ``join`` rather than the driver's adapter of a Python list,
+    which took 20 ms for 12,418 ids, at every statement."""
 
     impl = Text
     cache_ok = True
 
-    def load_dialect_impl(self, dialect: Any) -> Any:
-        if dialect.name == "postgresql":
-            return dialect.type_descriptor(postgresql.ARRAY(Integer))
-        return dialect.type_descriptor(Text())
-
     def process_bind_param(self, value: Any, dialect: Any) -> Any:
-        ids = [int(i) for i in value]
-        return ids if dialect.name == "postgresql" else json.dumps(ids)
+        text = ",".join(str(int(i)) for i in value)
+        return "{" + text + "}" if dialect.name == "postgresql" else "[" + text + "]"
 
 
 class IdsAmong(ColumnElement[bool]):
@@ -204,14 +199,14 @@ def _among_postgresql(element: IdsAmong, compiler: Any, **kw: Any) -> str:
     # probes ``column``'s index (a bitmap, one arm of a BitmapOr). Given the array itself, it
     # costs 12,418 probes above a scan of the whole table and chose a parallel sequential scan
     # of the 800,400 applications: 114 ms against 48 (the counts; the page 125 against 47).
-    return (f"{compiler.process(element.column, **kw)} = ANY(ARRAY(SELECT unnest("
-            f"{compiler.process(element.ids, **kw)})))")
+    return (f"{compiler.process(element.column, **kw)} = ANY(ARRAY(SELECT unnest(CAST("
+            f"{compiler.process(element.ids, **kw)} AS INTEGER[]))))")
 
 
 def among(column: ColumnElement[Any], ids: Sequence[int]) -> ColumnElement[bool]:
     """``column`` is one of ``ids`` (integers, read before by another statement), bound as ONE
-    value whatever their number: ``column = ANY(ARRAY(SELECT unnest(:ids)))`` (an ``INTEGER[]``)
-    on PostgreSQL, found by ``column``'s index as :func:`ids_in`'s array is; ``column IN (SELECT
-    value FROM json_each(:ids))`` on SQLite (a JSON array: no limit on the number of bound
-    variables). The same rows as ``column.in_(ids)``; none for an empty list."""
+    value whatever their number (:class:`IdList`): ``column = ANY(ARRAY(SELECT unnest(CAST(:ids
+    AS INTEGER[]))))`` on PostgreSQL, found by ``column``'s index as :func:`ids_in`'s array is;
+    ``column IN (SELECT value FROM json_each(:ids))`` on SQLite (a JSON array: no limit on the
+    number of bound variables). The same rows as ``column.in_(ids)``; none for an empty list."""
     return IdsAmong(column, ids)

@@ -1,23 +1,27 @@
 """The application queue's queries: the SELECT of a queue or a search (filters, order) and the tabs'
 counts per state. Read-only. The names are also importable from services.applications.
 
-A search box's households are read once (:func:`searched_households`) and handed by id to the
-page's SELECT and to the counts (:func:`queue`): each would otherwise find them again (across
-every commune of 1,000,500 households a name's ~12,600 households, about a third of the page).
+A queue page with a search (:func:`queue`) finds the search's households once
+(:func:`searched_households`) and names them by id in the page's SELECT and in the counts: each
+would otherwise find them again (across every commune of 1,000,500 households a name's ~12,600
+households, about a third of the page). On the first page of every state the page's own
+statement counts its matches per state as it reads them (pagination.tallied_with_page), so no
+second statement reads those applications again.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from subsidy.domain import tracking
-from subsidy.domain.workflow import State
+from subsidy.domain.workflow import STATES, State
 from subsidy.models import Application, Household
 from subsidy.models.search_index import among, ids_in
 from subsidy.services import households as households_svc
-from subsidy.services.pagination import counted_with_page
+from subsidy.services.pagination import Page, counted_with_page, tallied_with_page
 
 
 #: Queues read in priority order (tier P1–P4, then date received) rather than newest first.
@@ -49,11 +53,19 @@ def searched_households(session: Session, query: str = "", *, personal: bool = F
 
 @dataclass(frozen=True)
 class Queue:
-    """A queue page's SELECT (``stmt``, for pagination) and its tabs' ``counts`` ({state: number},
-    counts_by_state) for the same filters, the search's households read once for both."""
+    """A queue page's SELECT (``stmt``, to paginate: pagination.keyset) and the count of its tabs
+    (:meth:`counts`) for the same filters, the search's households read once for both."""
 
     stmt: Select
-    counts: dict[str, int]
+    count_states: Callable[[], dict[str, int]]
+
+    def counts(self, page: Page) -> dict[str, int]:
+        """{state: number of applications} for every state that has some (as counts_by_state):
+        those ``page`` (a page of :attr:`stmt`) counted as it was read — the first page of a
+        search on every state —, else counted now by one statement."""
+        if page.tallies is not None:
+            return {s: n for s, n in page.tallies.items() if n}
+        return self.count_states()
 
 
 def queue(session: Session, query: str = "", state: str | None = None, hamlet: str | None = None,
@@ -61,13 +73,18 @@ def queue(session: Session, query: str = "", state: str | None = None, hamlet: s
           priority_order: bool = False, personal: bool = False) -> Queue:
     """The queue as :func:`application_query` selects it (same arguments) and the counts per state
     of what the other filters find (:func:`counts_by_state`): the search's households are read
-    once (:func:`searched_households`, one SELECT now), then named by id in both. The rows and
-    counts are those of application_query and counts_by_state without it."""
+    now, once (:func:`searched_households`), then named by id in both; a search on every state
+    (no ``state``) has its first page count the states too. The rows and counts are those of
+    application_query and counts_by_state alone."""
     found = searched_households(session, query, personal=personal)
     stmt = application_query(query, state, hamlet, category, form=form, tier=tier, priority_order=priority_order,
                              personal=personal, households=found)
-    counts = counts_by_state(session, query, hamlet, category, form, tier, personal=personal, households=found)
-    return Queue(stmt, counts)
+    if found is not None and not state:
+        # a search reads every match before its first page (counted_with_page): the same rows,
+        # every state, are what the tabs count
+        stmt = tallied_with_page(stmt, {s: Application.state == s for s in STATES})
+    return Queue(stmt, lambda: counts_by_state(session, query, hamlet, category, form, tier, personal=personal,
+                                               households=found))
 
 
 def application_query(query: str = "", state: str | None = None, hamlet: str | None = None,

@@ -59,9 +59,9 @@ def application_stmt(f: ListFilters) -> Select:
 
 
 def application_queue(session: Session, f: ListFilters) -> applications_svc.Queue:
-    """The queue page's SELECT for ``f`` (the rows of :func:`application_stmt`) and its tabs'
-    counts per state (every state, the other filters of ``f``): applications.queue, the search's
-    households read once for both."""
+    """The queue page's SELECT for ``f`` (the rows of :func:`application_stmt`) and the counts of
+    its tabs (every state, the other filters of ``f``; ``Queue.counts(page)``): applications.queue,
+    the search's households read once for both."""
     return applications_svc.queue(session, **_application_filters(f))
 
 

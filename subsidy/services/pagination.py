@@ -21,7 +21,7 @@ import binascii
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, true
 from sqlalchemy import inspect as sa_inspect
@@ -48,7 +48,9 @@ class Page:
     """One page: ``items`` (model objects, or rows when ``scalars=False``), 1-based ``page``,
     ``per_page`` and the ``total`` rows of the whole query (at most COUNT_CAP when
     ``total_capped``: there are more). Keyset pages also carry ``next_cursor`` / ``prev_cursor``
-    (None when there is no such page); OFFSET pages leave them None and use ``page``."""
+    (None when there is no such page); OFFSET pages leave them None and use ``page``.
+    ``tallies``: {name: rows} of the whole query meeting each condition of :func:`tallied_with_page`
+    (exact, never capped), counted by its first page only; None otherwise."""
 
     items: list[Any]
     page: int
@@ -58,6 +60,7 @@ class Page:
     next_cursor: str | None = None
     prev_cursor: str | None = None
     keyset: bool = False
+    tallies: dict[str, int] | None = None
 
     @property
     def pages(self) -> int:
@@ -236,6 +239,21 @@ def counted_with_page(stmt: Select) -> Select:
     return stmt.execution_options(**{COUNT_WITH_PAGE: True})
 
 
+#: The execution option of a statement whose first page also counts its matches by condition (:func:`tallied_with_page`).
+TALLIES_WITH_PAGE = "subsidy_tallies_with_page"
+
+
+def tallied_with_page(stmt: Select, tallies: Mapping[str, ColumnElement[bool]]) -> Select:
+    """``stmt`` marked as :func:`counted_with_page` whose first page by :func:`keyset` also counts,
+    among every row the statement matches (not the page's alone), those meeting each condition of
+    ``tallies`` ({name: condition on the statement's rows}), in the same statement
+    (``count(*) FILTER (WHERE condition) OVER ()``): ``Page.tallies`` {name: rows}. Any other page
+    (after or before a cursor, an OFFSET page, ``count=False``) has ``tallies`` None: its caller
+    counts them by a statement of its own. The same rule as counted_with_page: only for a
+    statement that reads every match anyway."""
+    return counted_with_page(stmt).execution_options(**{TALLIES_WITH_PAGE: tuple(tallies.items())})
+
+
 def capped_count(session: Session, stmt: Select, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(rows of ``stmt``, True when there are more than ``cap``: the count stops at ``cap``).
     Counts ``SELECT 1 … LIMIT cap+1`` of the statement's own FROM and WHERE (no ORDER BY, no
@@ -275,7 +293,8 @@ def keyset(session: Session, stmt: Select, *, per_page: int = 50, after: str | N
     ``count_stmt``: the SELECT to count (default
     ``stmt``): a narrower one (the application queue without its household join) counts faster;
     ``count=False`` counts nothing (total = rows seen so far). A first page of a statement marked
-    by :func:`counted_with_page` (and no ``count_stmt``) is counted by the page's own statement.
+    by :func:`counted_with_page` (and no ``count_stmt``) is counted by the page's own statement,
+    and so are the tallies of one marked by :func:`tallied_with_page` (``Page.tallies``).
     Raises BadCursor for a cursor that is not this list's.
     """
     keys = _keys(stmt)
@@ -286,8 +305,11 @@ def keyset(session: Session, stmt: Select, *, per_page: int = 50, after: str | N
     # the first page of a statement that reads all its matches anyway counts them as it reads them
     over = (count and count_stmt is None and not after and not before and page <= 1
             and bool(stmt.get_execution_options().get(COUNT_WITH_PAGE)))
+    tallies: tuple[tuple[str, ColumnElement[bool]], ...] = (
+        tuple(stmt.get_execution_options().get(TALLIES_WITH_PAGE) or ()) if over else ())
     if over:
-        q = q.add_columns(func.count().over().label("_total"))
+        q = q.add_columns(*(func.count().filter(cond).over().label(f"_tally{i}") for i, (_, cond) in enumerate(tallies)),
+                          func.count().over().label("_total"))
     total, capped = (capped_count(session, count_stmt if count_stmt is not None else stmt) if count and not over
                      else (0, True))
     # The rows known (not only "more than"): a page number past them means the last page.
@@ -305,10 +327,14 @@ def keyset(session: Session, stmt: Select, *, per_page: int = 50, after: str | N
         else:
             q = q.offset((page - 1) * per_page)
     rows = list(session.execute(q.limit(per_page + 1)))
+    counted = None
     if over:
+        extra = len(tallies) + 1  # the tallies, then the total: the last columns of every row
         matched = rows[0][-1] if rows else 0
         total, capped = (COUNT_CAP, True) if matched > COUNT_CAP else (matched, False)
-        rows = [tuple(r[:-1]) for r in rows]
+        if tallies:
+            counted = {name: (rows[0][-extra + i] if rows else 0) for i, (name, _) in enumerate(tallies)}
+        rows = [tuple(r[:-extra]) for r in rows]
     more = len(rows) > per_page
     rows = rows[:per_page]
     if reverse:
@@ -328,4 +354,4 @@ def keyset(session: Session, stmt: Select, *, per_page: int = 50, after: str | N
     return Page(items, page_no, per_page, total, capped,
                 next_cursor=_encode(last_vals) if has_next and last_vals else None,
                 prev_cursor=_encode(first_vals) if has_prev and first_vals else None,
-                keyset=True)
+                keyset=True, tallies=counted)

@@ -69,9 +69,9 @@ def index():
     box; the tabs count what the other filters find. Excel and PDF copies: exports.applications."""
     session = db_session()
     f = list_filters()
-    queue = list_exports.application_queue(session, f)  # the search's households read once for both
+    queue = list_exports.application_queue(session, f)  # the search's households read once
     page = list_page(session, queue.stmt, request.args, 30)
-    counts = queue.counts
+    counts = queue.counts(page)
     record_list_view("applications", page, f)  # names and poverty category, found by CCCD or phone
     return render_template("applications/index.html", page=page, f=f, state=f.state, q=f.q, counts=counts,
                            standings=_standings([a.household for a in page.items]),

@@ -24,6 +24,7 @@ from subsidy.models.scoping import set_commune
 from subsidy.models.search_index import among
 from subsidy.services import applications as svc
 from subsidy.services import lookup
+from subsidy.services.pagination import keyset
 from tests import factories as f
 
 #: (tracking code, household key, programme, received on, state) — household keys below.
@@ -121,22 +122,28 @@ def test_the_search_finds_these_applications_in_the_queue_order(session, queue, 
 def test_the_queue_reads_the_households_once_and_finds_the_same(session, queue, query, personal, found):
     """svc.queue (the web queue's path): the households found once and named by id give the same
     rows in the same order, and the same counts, as above, for every tab (the page filtered by a
-    state, the counts of every state), across communes and in one commune."""
+    state, the counts of every state) and on every page (two rows a page: the first page of every
+    state counts the states as it reads them, a page after a cursor by a statement of its own),
+    across communes and in one commune."""
     for commune in (None, queue["KXQWRTYHMN"][1]):
         set_commune(session, commune)
         expected = {c for c in found if commune is None or queue[c][1] == commune}
         counts = dict(Counter(queue[c][3] for c in expected))
-        q = svc.queue(session, query, personal=personal)
-        assert [a.tracking_code for a in session.scalars(q.stmt)] == _queue_order(queue, expected), (query, commune)
-        assert q.counts == counts
-        for state in ("received", "eligible"):
+        for state in (None, "received", "eligible"):
             q = svc.queue(session, query, state, personal=personal, priority_order=state == "eligible")
-            rows = [a.tracking_code for a in session.scalars(q.stmt)]
-            if state == "received":
-                assert rows == _queue_order(queue, {c for c in expected if queue[c][3] == state})
+            page = keyset(session, q.stmt, per_page=2)
+            assert (page.tallies is not None) == (state is None), page.tallies  # the first page, every state
+            assert q.counts(page) == counts, (query, commune, state)
+            rows = [a.tracking_code for a in page.items]
+            while page.next_cursor:
+                page = keyset(session, q.stmt, per_page=2, after=page.next_cursor)
+                assert page.tallies is None and q.counts(page) == counts
+                rows += [a.tracking_code for a in page.items]
+            shown = {c for c in expected if state is None or queue[c][3] == state}
+            if state == "eligible":  # priority order: tier, then oldest received (none tiered here)
+                assert set(rows) == shown and len(rows) == len(shown)
             else:
-                assert set(rows) == {c for c in expected if queue[c][3] == state}
-            assert q.counts == counts  # every tab's count, whichever tab is open
+                assert rows == _queue_order(queue, shown), (query, commune, state)
 
 
 @pytest.mark.parametrize("query, personal, found", CASES)
@@ -158,8 +165,9 @@ def test_the_api_list_pages_through_the_same_rows(session, queue, query, persona
 
 
 def test_the_queue_sends_the_household_search_once(session, queue):
-    """A search's queue page and counts: one statement reads the households' search key (the ids
-    SELECT); the page and the counts name the ids it found."""
+    """A search's first queue page on every state and its tabs' counts: three SELECTs — the
+    households' ids (the one statement reading their search key), the page with its counts per
+    state, the page's households."""
     sent = []
 
     def hook(conn, cursor, statement, parameters, context, executemany):
@@ -169,13 +177,18 @@ def test_the_queue_sends_the_household_search_once(session, queue):
     event.listen(engine, "before_cursor_execute", hook)
     try:
         q = svc.queue(session, "nguyen hung", personal=False)
-        rows = session.scalars(q.stmt).all()
+        page = keyset(session, q.stmt, per_page=30)
+        counts = q.counts(page)
+        [a.household for a in page.items]
     finally:
         event.remove(engine, "before_cursor_execute", hook)
-    assert [a.tracking_code for a in rows] == ["KXQWRTYHM2", "ZYXWVU9876", "KXQWRTYHMN"]
-    assert q.counts == {"received": 2, "eligible": 1}
-    # the household search's LIKE on the key (the rows' households are then loaded by id)
+    assert [a.tracking_code for a in page.items] == ["KXQWRTYHM2", "ZYXWVU9876", "KXQWRTYHMN"]
+    assert (page.total, counts) == (3, {"received": 2, "eligible": 1})
+    # the household search's LIKE on the key once; then the page (counting the states as it reads
+    # its rows) and the page's households by id: no statement of the counts alone
     assert sum(bool(re.search(r"search_text\)? LIKE", s)) for s in sent) == 1, sent
+    assert not any("GROUP BY" in s for s in sent), sent
+    assert len([s for s in sent if s.lstrip().upper().startswith("SELECT")]) == 3, sent
 
 
 def test_households_of_another_search_are_refused(session, queue):
@@ -226,7 +239,8 @@ def test_postgresql_reads_indexes_only(session, queue):
     ]:
         for stmt, read in [(svc.application_query(query), subquery), (svc.queue(session, query).stmt, by_ids)]:
             compiled = stmt.compile(session.bind)
-            params = {k: list(v) if isinstance(v, tuple) else v for k, v in compiled.params.items()}
+            params = {k: "{" + ",".join(map(str, v)) + "}" if isinstance(v, tuple) else v
+                      for k, v in compiled.params.items()}
             plan = "\n".join(r[0] for r in session.connection().exec_driver_sql("EXPLAIN " + str(compiled), params))
             assert "Seq Scan" not in plan, plan
             for index in read:

@@ -33,3 +33,19 @@ def test_the_province_header_names_the_recorded_province(app, client, login_as):
 def test_province_header():
     assert province_header("tỉnh") == "Cấp tỉnh"
     assert province_header("tỉnh Đồng Tháp") == "tỉnh Đồng Tháp"
+
+
+def test_the_province_name_is_the_one_name_the_communes_record(session):
+    """services.tally.province.province_name: the one name recorded (communes without one do
+    not count, nor a repeat of it); two different names are no single name: «tỉnh»."""
+    from subsidy.services.tally.province import province_name
+
+    for code, name, province in [("XAA", "xã An", "tỉnh Long An"), ("XAB", "xã Bình", ""),
+                                 ("XAC", "xã Chánh", "tỉnh Long An")]:
+        communes.create_commune(session, communes.CommuneInput(code=code, name=name, province=province), None)
+    session.flush()
+    assert province_name(session) == "tỉnh Long An"
+    communes.create_commune(session, communes.CommuneInput(code="XAD", name="xã Dương", province="tỉnh Tây Ninh"),
+                            None)
+    session.flush()
+    assert province_name(session) == "tỉnh"

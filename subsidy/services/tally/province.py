@@ -23,7 +23,6 @@ from subsidy.domain.scope import PROVINCE_ROLES
 from subsidy.models import Commune
 from subsidy.db import utcnow
 from subsidy.models.scoping import ALL_COMMUNES
-from subsidy.services import communes as communes_svc
 from subsidy.services import instance_settings
 from subsidy.services.tally.periods import annual_of, check_year, month_spec, year_buckets
 from subsidy.services.tally.rollup import cash_cutoff, period_buckets, run_pass, tally_of
@@ -102,9 +101,13 @@ def _communes(session: Session) -> list[Commune]:
 
 
 def province_name(session: Session) -> str:
-    """The province's name as the communes record it ("tỉnh Đồng Tháp"), else "tỉnh"."""
-    names = {c.province for c in communes_svc.list_communes(session) if c.province}
-    return names.pop() if len(names) == 1 else PROVINCE_DEFAULT
+    """The province's name as the communes record it ("tỉnh Đồng Tháp"), else "tỉnh" (none
+    recorded, or two different names)."""
+    # two distinct names at most, not every commune's row: every page of a province account
+    # names the province in its header (667 communes loaded twice a page: 20 ms)
+    names = list(session.scalars(select(Commune.province).where(Commune.province.is_not(None), Commune.province != "")
+                                 .distinct().limit(2)))
+    return names[0] if len(names) == 1 else PROVINCE_DEFAULT
 
 
 def province_issuer(session: Session) -> Issuer:
