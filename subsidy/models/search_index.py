@@ -168,7 +168,7 @@ class IdList(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Any) -> Any:
-        text = ",".join(str(int(i)) for i in value)
+        text = ",".join(map(str, map(int, value)))
         return "{" + text + "}" if dialect.name == "postgresql" else "[" + text + "]"
 
 
