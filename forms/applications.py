@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from forms.base import BaseForm
+from forms.base import BaseForm, VersionField
 from subsidy.domain.quantities import MAX_PHONES, PHONES_RANGE_MESSAGE
 from subsidy.domain import vn
 from subsidy.domain.labels import PRIOR_DEVICE_CHOICES, SUPPORT_FORM_LABELS
@@ -79,6 +79,8 @@ class CorrectionForm(BaseForm):
     evidence_note = TextAreaField("Giấy tờ đã xem (hóa đơn, phiếu bảo hành…)", validators=[Optional(), Length(max=1000)])
     reason = TextAreaField("Lý do sửa", validators=[DataRequired("Hãy ghi rõ lý do sửa."), Length(max=1000)])
     recheck = BooleanField("Kiểm tra lại điều kiện ngay sau khi sửa", default=True)
+    #: The application's version the page showed (services.versions).
+    seen = VersionField()
 
     def validate_purchase_date(self, field):  # noqa: D401 - WTForms hook
         if field.data and field.data < dt.date(2000, 1, 1):
@@ -146,6 +148,9 @@ class ApproveListForm(BaseForm):
     decision_date = DateField("Ngày quyết định", validators=[InputRequired("Hãy nhập ngày quyết định.")])
     approving_body = StringField("Cơ quan phê duyệt", validators=[
         DataRequired("Hãy nhập cơ quan phê duyệt."), Length(max=255)])
+    #: The applications the page listed ("12,15": domain.stale.shown_ids_text), for the service to
+    #: refuse an approval of a list that changed since.
+    seen = HiddenField()
 
 
 class CorrectDecisionForm(ApproveListForm):

@@ -13,6 +13,7 @@ import re
 
 from flask import g, has_request_context
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 
 #: WTForms message id → Vietnamese (same %-placeholders). Plural ids are keyed by the singular:
 #: Vietnamese nouns do not change with the number.
@@ -115,3 +116,16 @@ class BaseForm(FlaskForm):
             if field.process_errors and len(field.errors) > 1:
                 field.errors = list(field.process_errors[:1])
         return ok
+
+
+class VersionField(HiddenField):
+    """The version of the record the page showed (services.versions), carried back by its form so
+    that the save can be refused when the record changed meanwhile. The view sets ``data`` when
+    it shows the form; :attr:`seen` is what came back: the number, or 0 when it is missing or not
+    a number (a page from before the field, a tampered form), which the service takes as «older
+    than every change»: such a save is refused rather than let overwrite anything."""
+
+    @property
+    def seen(self) -> int:
+        text = str(self.data or "").strip()
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0

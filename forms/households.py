@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms.applications import VnDateField
-from forms.base import BaseForm
+from forms.base import BaseForm, VersionField
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.household_list import list_year_problem
@@ -73,6 +73,8 @@ class HouseholdForm(BaseForm):
     prior_device = SelectField("Đã nhận thiết bị nào chưa", choices=PRIOR_DEVICE_CHOICES, default="unknown")
     prior_device_detail = StringField("Thiết bị nào", validators=[Optional(), Length(max=120)])
     prior_device_date = VnDateField("Ngày nhận thiết bị", validators=[Optional()])
+    #: The household's version the edit page showed (unused when adding one).
+    seen = VersionField()
 
 
 class ArchiveForm(BaseForm):

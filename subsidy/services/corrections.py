@@ -29,7 +29,7 @@ from subsidy.domain.labels import APPLICATION_FIELD_LABELS, STATE_LABELS
 from subsidy.domain.workflow import CORRECTABLE, State, check_move
 from subsidy.models import Application, EligibilityDecision, User
 from subsidy.services import applications as apps_svc
-from subsidy.services import audit, workflow
+from subsidy.services import audit, versions, workflow
 from subsidy.services.errors import FieldError, InvalidFields, ServiceError
 
 FIELDS = tuple(APPLICATION_FIELD_LABELS)
@@ -60,6 +60,8 @@ class CorrectionInput:
     purchase_date: dt.date | None
     evidence_note: str | None
     reason: str
+    #: The application's version (services.versions) the page or API client read; None: unchecked.
+    seen_version: int | None = None
 
 
 @dataclass
@@ -119,13 +121,21 @@ def correct_application(session: Session, application: Application, data: Correc
     over, paid, closed: void first; withdrawn, refused: reopen first), NothingChanged when nothing changed;
     InvalidFields with every wrong field at once (reason missing, date received in the future or
     before the programme began, purchase date in the future, unknown form); the workflow's errors
-    for a role that may not correct (clerk only). With ``recheck`` the application is checked again
+    for a role that may not correct (clerk only); StaleVersion when one of these facts was changed
+    after ``data.seen_version`` (the application's row locked first: of two corrections from the
+    same page only the first is written), InvalidFields {"version"} for a version it never had.
+    With ``recheck`` the application is checked again
     at once (``on``: the day of the check, default today) and the decision returned. Source:
     domain.md §2 (E5), §5.
     """
+    application = versions.lock(session, Application, application.id, not_found="Không tìm thấy hồ sơ này.")
     why = refusal(application)
     if why:
         raise ServiceError(why)
+    versions.check_unchanged(
+        session, "application", application.id, data.seen_version, fields=FIELDS,
+        what=f"hồ sơ {application.tracking_code}",
+        how="Hãy mở lại trang hồ sơ để xem thông tin mới nhất, rồi sửa lại nếu vẫn cần.")
     today = today_vn()
     errors = _field_errors(session, data, today)
     if errors:
@@ -167,6 +177,9 @@ def _leave_list(session: Session, application: Application, reason: str, actor: 
     pl = application.proposal_list
     if pl is None:
         return None
+    # The list's row lock, as an approval takes it (lists.approve_list): an approval in flight
+    # either ends before this correction takes the application off, or sees it gone.
+    pl = versions.lock(session, type(pl), pl.id)
     number = pl.number
     if pl.status in lists.OPEN_STATUSES:
         lists.leave_draft(session, application, f"Sửa thông tin hồ sơ: {reason}", actor)

@@ -33,6 +33,7 @@ from subsidy.services import intake as intake_svc
 from subsidy.services import list_exports
 from subsidy.services import lists as lists_svc
 from subsidy.services import pages
+from subsidy.services import versions
 from subsidy.services.errors import ServiceError
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
@@ -200,6 +201,8 @@ def _correction_form(app: Application) -> CorrectionForm:
     """The correction form filled with the application's facts as stored."""
     form = CorrectionForm(formdata=None, obj=app)
     form.recheck.data = True
+    # The version shown: a correction from this page is refused once another changed these facts.
+    form.seen.data = versions.version(db_session(), "application", app.id)
     return form
 
 
@@ -245,7 +248,7 @@ def correct(application_id: int):
         data = corrections_svc.CorrectionInput(
             received_on=form.received_on.data, support_form=form.support_form.data,
             purchase_date=form.purchase_date.data, evidence_note=form.evidence_note.data,
-            reason=form.reason.data or "")
+            reason=form.reason.data or "", seen_version=form.seen.seen)
         return corrections_svc.correct_application(session, app, data, current_user, recheck=form.recheck.data)
 
     result = attempt(form, correct)

@@ -22,6 +22,7 @@ from subsidy.services import archiving
 from subsidy.services import households as svc
 from subsidy.services import list_exports
 from subsidy.services import pages
+from subsidy.services import versions
 from subsidy.services import prior_devices as prior_svc
 from subsidy.services.errors import NotFound
 from subsidy.web.applications import current_programme
@@ -61,7 +62,7 @@ def _load(household_id: int) -> Household:
         abort(404)
 
 
-def _input(form: HouseholdForm) -> svc.HouseholdInput:
+def _input(form: HouseholdForm, household: Household | None = None) -> svc.HouseholdInput:
     return svc.HouseholdInput(
         code=form.code.data or "", head_name=form.head_name.data or "", hamlet=form.hamlet.data or "",
         category=form.category.data or None, members=form.members.data,
@@ -72,6 +73,7 @@ def _input(form: HouseholdForm) -> svc.HouseholdInput:
         social_policy=form.social_policy.data, prior_device=form.prior_device.data,
         prior_device_detail=form.prior_device_detail.data, prior_device_date=form.prior_device_date.data,
         confirm_citizen_id_warning=form.confirm_citizen_id_warning.data,
+        seen_version=form.seen.seen if household is not None else None,
     )
 
 
@@ -84,7 +86,7 @@ def _save(form: HouseholdForm, household: Household | None) -> tuple[Household |
     that disagrees with the birth year or sex is asked to be confirmed under the confirmation box
     (NeedsConfirmation), the warnings above it. Refused: 422, nothing saved."""
     session = db_session()
-    data = _input(form)
+    data = _input(form, household)
     own_id = household.id if household is not None else None
     seen: dict[str, list[str]] = {}
 
@@ -199,6 +201,8 @@ def edit(household_id: int):
         form.head_gender.data = hh.head_gender or ""
         form.category.data = hh.category or ""
     if request.method == "GET":
+        # The version shown: a save from this page is refused once another changed the household.
+        form.seen.data = versions.version(session, "household", hh.id)
         record_view("household.view", "household", hh.id, note="mở biểu mẫu sửa")  # it shows the CCCD/phone
     saved, warnings = (None, []) if request.method == "GET" else _save(form, hh)
     if saved is not None:

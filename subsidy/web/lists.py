@@ -214,6 +214,8 @@ def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
         body = (commune.province or "tỉnh") if commune is not None and commune.approval_level == "province" \
             else commune_scope.commune_name(commune)
         approve_form.approving_body.data = f"Ủy ban nhân dân {body}".strip()
+        # The applications shown: an approval from this page is refused once the list changed.
+        approve_form.seen.data = svc.approval_seen(session, pl)
     if correct_form is None and pl.status == "approved":
         correct_form = CorrectDecisionForm(formdata=None, obj=pl)
     return render_template("lists/show.html", pl=pl, rows=svc.page_rows(session, pl),
@@ -244,7 +246,8 @@ def approve(list_id: int):
     form = ApproveListForm()
     apps = attempt(form, lambda: svc.approve_list(session, pl, form.decision_number.data, form.decision_date.data,
                                                   form.approving_body.data, current_user,
-                                                  symbol=_issuer(pl.commune_id).symbol("list")),
+                                                  symbol=_issuer(pl.commune_id).symbol("list"),
+                                                  seen=form.seen.data or ""),
                    checks=lambda: svc.decision_field_errors(session, pl, form.decision_number.data,
                                                             form.decision_date.data, form.approving_body.data))
     if apps is REFUSED:

@@ -11,6 +11,7 @@ from subsidy.domain.calendar import today_vn
 from subsidy.models import Application, AuditEntry, User
 from subsidy.services import applications, rulesets
 from tests import factories
+from tests.page_forms import seen
 
 TODAY = today_vn()
 
@@ -51,7 +52,7 @@ def test_all_errors_at_once_then_the_fix_rechecks(app, client, login_as, read_se
     assert 'value="31/02/2023"' in body and 'value="01/01/2099"' in body  # kept as typed
     assert body.count('class="error"') >= 2
 
-    resp = client.post(f"/ho-so/{app_id}/sua", data=form())
+    resp = client.post(f"/ho-so/{app_id}/sua", data=form(seen=seen(client, f"/ho-so/{app_id}")))
     assert resp.status_code == 302
     shown = html.unescape(client.get(resp.headers["Location"]).get_data(as_text=True))
     assert "ngày hộ mua điện thoại: 01/12/2022 → 01/12/2023" in shown

@@ -12,6 +12,7 @@ from subsidy.domain import vn
 from subsidy.models import AuditEntry, Household
 from subsidy.services import households as svc
 from tests.conftest import DATA, csrf_token_from, login
+from tests.page_forms import seen
 
 XLSX = DATA / "ho-ngheo-2025-phu-tan.xlsx"
 CSV = DATA / "ho-ngheo-2025-bo-sung.csv"
@@ -143,7 +144,8 @@ def test_create_edit_and_history(app, client, login_as):
     page = text(client.get(f"/ho-gia-dinh/{hid}"))
     assert "Đinh Hồng Tư" in page and "082194184616" in page and "Tạo hồ sơ hộ" in page
     resp = client.post(f"/ho-gia-dinh/{hid}/sua", data=form_data(members="6", decision_number="12/QĐ-UBND",
-                                                              decision_date="15/01/2025"))
+                                                              decision_date="15/01/2025",
+                                                              seen=seen(client, f"/ho-gia-dinh/{hid}/sua")))
     assert resp.status_code == 302
     page = text(client.get(f"/ho-gia-dinh/{hid}"))
     assert "Sửa thông tin" in page and "5 → 6" in page and "12/QĐ-UBND" in page and "15/01/2025" in page

@@ -13,6 +13,7 @@ from subsidy.models import Household
 from subsidy.services import households as svc
 from tests import factories
 from tests.conftest import DATA, login
+from tests.page_forms import seen
 from tests.web.test_households_web import form_data
 
 HAMLETS = ["Ấp Phú Hòa", "Ấp Phú Thành", "Ấp Phú Xuân"]
@@ -97,11 +98,12 @@ def test_an_implausible_hamlet_on_file_is_not_offered_and_must_be_changed(app, c
     sess.close()
     login_as("clerk")
     assert "=1+2" not in options(text(client.get("/ho-gia-dinh/them")))
+    shown = seen(client, f"/ho-gia-dinh/{hid}/sua")
     edit = client.post(f"/ho-gia-dinh/{hid}/sua", data=form_data(code="OLD1", head_name="Lê Văn Cũ",
-                                                              citizen_id="", hamlet="=1+2"))
+                                                              citizen_id="", hamlet="=1+2", seen=shown))
     assert edit.status_code == 422 and "bắt đầu bằng ký tự «=»" in text(edit)
     assert client.post(f"/ho-gia-dinh/{hid}/sua", data=form_data(code="OLD1", head_name="Lê Văn Cũ", citizen_id="",
-                                                                 hamlet="Ấp Phú Xuân")).status_code == 302
+                                                                 hamlet="Ấp Phú Xuân", seen=shown)).status_code == 302
     assert stored(app, "OLD1").hamlet == "Ấp Phú Xuân"
 
 

@@ -28,7 +28,7 @@ from subsidy.domain.places import normalize_hamlet
 from subsidy.domain.workflow import BEFORE_HANDOVER
 from subsidy.models import Application, AuditEntry, Commune, Household, HouseholdMember, User
 from subsidy.models.scoping import ALL_COMMUNES, default_commune_id
-from subsidy.services import audit
+from subsidy.services import audit, versions
 from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
 from subsidy.services.households.columns import DATA_FIELDS, household_row
 from subsidy.services.households.people import record_form_status
@@ -63,6 +63,8 @@ class HouseholdInput:
     """What a clerk types in the household form (raw text for the ID and phone).
 
     ``confirm_citizen_id_warning``: the clerk ticked "đã đối chiếu" for a CCCD warning.
+    ``seen_version``: the household's version (services.versions) the edit page showed; None: not
+    checked (a new household, or a caller with no page).
     """
 
     code: str
@@ -85,6 +87,7 @@ class HouseholdInput:
     prior_device_date: dt.date | None = None
     confirm_citizen_id_warning: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    seen_version: int | None = None
 
 
 
@@ -381,10 +384,17 @@ def register_household(session: Session, data: HouseholdInput, actor: User | Non
 def update_household(session: Session, household_id: int, data: HouseholdInput, actor: User | None) -> Household:
     """Save the form over household ``household_id``; audits each changed field (old → new).
 
-    A CCCD warning already confirmed for this household need not be confirmed again.  Raises
-    NotFound, InvalidHousehold, NeedsConfirmation, Conflict.
+    A CCCD warning already confirmed for this household need not be confirmed again. A form from
+    a page older than the household (``data.seen_version``: a field of the form changed since) is
+    refused with StaleVersion, the household's row locked first (services.versions), so of two
+    saves from the same page only the first is written.  Raises NotFound, InvalidHousehold,
+    NeedsConfirmation, Conflict, StaleVersion.
     """
-    hh = get_household(session, household_id)
+    hh = versions.lock(session, Household, household_id, not_found="Không tìm thấy hộ gia đình này.")
+    versions.check_unchanged(
+        session, "household", hh.id, data.seen_version, fields=DATA_FIELDS,
+        what=f"hộ {hh.head_name} (mã {hh.code})",
+        how="Hãy mở lại trang sửa hộ (bấm «Sửa» trên trang của hộ) để xem thông tin mới nhất, rồi sửa lại.")
     values, warnings = _validate(data, today_vn().year, kept_code=hh.code)
     _check_unique(session, values, hh)
     _apply_warning(values, warnings, data.confirm_citizen_id_warning, hh.citizen_id_warning)

@@ -21,7 +21,8 @@ importable from this package.
 """
 
 from subsidy.services.lists.approval import (
-    DECISION_FIELD_LABELS, DECISION_FIELDS, DecisionCorrection, InvalidDecision, approve_list, approving_level,
+    DECISION_FIELD_LABELS, DECISION_FIELDS, DecisionCorrection, InvalidDecision, approval_seen, approve_list,
+    approving_level,
     check_approving_level, correct_decision, decision_corrections, decision_field_errors, receipts_issued, shown_value,
 )
 from subsidy.services.lists.document import list_document
@@ -36,7 +37,7 @@ from subsidy.services.lists.entries import (
 
 __all__ = [
     "DECISION_FIELDS", "DECISION_FIELD_LABELS", "SNAPSHOT_FIELDS", "DecisionCorrection", "InvalidDecision",
-    "PageRow", "all_lists", "applications_on", "approve_list", "approving_level", "build_proposal_list",
+    "PageRow", "all_lists", "applications_on", "approval_seen", "approve_list", "approving_level", "build_proposal_list",
     "check_approving_level", "correct_decision",
     "decision_corrections", "decision_field_errors", "frozen_entries", "get", "leave_draft", "list_document",
     "list_sizes", "new_list", "open_draft", "page_rows", "promote_waiting", "propose", "propose_one",

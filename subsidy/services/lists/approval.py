@@ -18,7 +18,9 @@ from subsidy.domain.workflow import State
 from subsidy.domain.scope import APPROVAL_COMMUNE, APPROVAL_PROVINCE
 from subsidy.models import Application, AuditEntry, Commune, ProposalList, ProposalListEntry, Receipt, User
 from subsidy.models.scoping import ALL_COMMUNES
-from subsidy.services import audit, workflow
+from subsidy.domain.stale import list_changed_message, parse_shown_ids, shown_ids_text
+from subsidy.services import audit, versions, workflow
+from subsidy.services.versions import StaleVersion
 from subsidy.services.errors import InvalidFields, ServiceError
 from subsidy.services.lists.drafting import LIST_SYMBOL, applications_on, next_number
 from subsidy.services.lists.entries import freeze
@@ -44,9 +46,36 @@ def check_approving_level(session: Session, proposal_list: ProposalList, actor: 
         raise ServiceError("Danh sách của xã này do lãnh đạo xã phê duyệt, không phải tỉnh.")
 
 
+def approval_seen(session: Session, proposal_list: ProposalList) -> str:
+    """What the approval form carries of the list its page shows: the ids of the applications an
+    approval now would approve (still proposed on it), as domain.stale.shown_ids_text writes
+    them ("12,15"); :func:`approve_list` compares them with the list as it is then."""
+    return shown_ids_text([a.id for a in applications_on(session, proposal_list) if a.state == State.proposed.value])
+
+
+def _check_seen(proposal_list: ProposalList, apps: list[Application], seen: str | None,
+                shown: list[Application]) -> None:
+    """Refuse (StaleVersion) an approval whose page showed other applications than ``apps`` (the
+    ones it would approve now): one taken off by a correction or withdrawn, one added since. The
+    names are the tracking codes and heads of household (``shown``: the applications the page
+    listed that are still in the Session, or looked up by the caller)."""
+    if seen is None:
+        return
+    before = set(parse_shown_ids(seen) or ())
+    now = {a.id for a in apps}
+    if before == now:
+        return
+    named = {a.id: f"{a.tracking_code} – hộ {a.household.head_name}" for a in [*apps, *shown]}
+    removed = [named.get(i, f"hồ sơ số {i}") for i in sorted(before - now)]
+    added = [named[i] for i in sorted(now - before)]
+    raise StaleVersion(list_changed_message(
+        proposal_list.number, added, removed,
+        "Hãy mở lại trang danh sách (và in lại bản danh sách nếu đã in) để xem các hồ sơ đang có, rồi ghi phê duyệt."))
+
+
 def approve_list(session: Session, proposal_list: ProposalList, decision_number: str, decision_date: dt.date,
                  approving_body: str, actor: User | None, *, at: dt.datetime | None = None,
-                 symbol: str = LIST_SYMBOL) -> list[Application]:
+                 symbol: str = LIST_SYMBOL, seen: str | None = None) -> list[Application]:
     """Record the approval of a whole list (submitted, or a draft: numbered then, its ký hiệu
     ``symbol``, see drafting.next_number): decision number, date and approving body; every
     application still proposed on it moves to ``approved`` (approver only; the workflow decides),
@@ -64,7 +93,15 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     another list of the commune holds that year (also when it was recorded meanwhile: the database
     keeps one, _decision_written). Nothing is written when it raises. Source:
     domain.md §5 (E3: on a list approved by the competent authority).
+
+    ``seen``: the applications the approver's page showed (:func:`approval_seen`); when the list
+    holds others now (a clerk's correction took one off, another was added), the approval is
+    refused with StaleVersion naming them (None: not compared). The list's row is locked first
+    (services.versions.lock), and a correction taking an application off locks it too, so the two
+    cannot cross.
     """
+    proposal_list = versions.lock(session, ProposalList, proposal_list.id,
+                                  not_found="Không tìm thấy danh sách đề nghị này.")
     if proposal_list.status == "approved":
         raise ServiceError(f"Danh sách {proposal_list.number} đã được phê duyệt rồi "
                            f"({decisions.citation(proposal_list.decision_number)}).")
@@ -78,6 +115,10 @@ def approve_list(session: Session, proposal_list: ProposalList, decision_number:
     assert decision is not None
     decision_number, decision_date, approving_body = decision.number, decision.date, decision.body
     apps = [a for a in applications_on(session, proposal_list) if a.state == State.proposed.value]
+    if seen is not None:
+        gone = set(parse_shown_ids(seen) or ()) - {a.id for a in apps}
+        _check_seen(proposal_list, apps, seen, list(session.scalars(
+            select(Application).options(joinedload(Application.household)).where(Application.id.in_(gone)))))
     if not apps:
         raise ServiceError("Danh sách không còn hồ sơ nào để phê duyệt.")
     reason = decision.citation
