@@ -1,0 +1,125 @@
+"""Two people, two browsers, the same page: the later save from the older page is given back (422)
+with who changed what since and «open the page again», and nothing of it is saved — the household
+form, an application's correction, a list's approval (services.versions)."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from sqlalchemy import select
+
+from subsidy.models import Application, AuditEntry, Household, ProposalList, User
+from subsidy.services import lists
+from tests.conftest import login
+from tests.page_forms import seen
+from tests.web.test_corrections_web import TODAY, _cash_app
+from tests.web.test_corrections_web import form as correction
+from tests.web.test_households_web import form_data
+from tests.web.test_list_lifecycle_web import _waiting
+
+
+def _text(resp) -> str:
+    return html.unescape(resp.get_data(as_text=True))
+
+
+def _second_clerk(app, make_user):
+    make_user("canbo2", "clerk", full_name="Lê Thị Bình")
+    other = app.test_client()
+    login(other, "canbo2")
+    return other
+
+
+def test_household_an_older_form_does_not_put_back_the_phone(app, client, login_as, make_user, read_session):
+    login_as("clerk")
+    hid = int(client.post("/ho-gia-dinh/them", data=form_data()).headers["Location"].rsplit("/", 1)[1])
+    other = _second_clerk(app, make_user)
+    edit = f"/ho-gia-dinh/{hid}/sua"
+    a_seen, b_seen = seen(client, edit), seen(other, edit)  # both open the form
+    assert other.post(edit, data=form_data(phone="0912345678", seen=b_seen)).status_code == 302
+
+    resp = client.post(edit, data=form_data(members="6", seen=a_seen))  # A's page: old phone, 6 people
+    page = _text(resp)
+    assert resp.status_code == 422 and "Đã lưu thay đổi" not in page
+    assert "Chưa lưu: hộ Đinh Hồng Tư (mã 8277490478) đã được người khác thay đổi sau khi bạn mở trang này" in page
+    assert "Lê Thị Bình sửa «Số điện thoại» lúc" in page and "Hãy mở lại trang sửa hộ" in page
+    assert 'value="6"' in page  # what A typed is still in the form
+    hh = read_session.get(Household, hid)
+    assert (hh.phone, hh.members) == ("0912345678", 5)
+
+    # Opened again: B's phone is on the form, and A's change is saved over it.
+    resp = client.post(edit, data=form_data(members="6", phone="0912345678", seen=seen(client, edit)))
+    assert resp.status_code == 302
+    read_session.rollback()
+    hh = read_session.get(Household, hid)
+    assert (hh.phone, hh.members) == ("0912345678", 6)
+
+
+def test_correction_an_older_form_does_not_put_back_a_corrected_date(app, client, login_as, make_user,
+                                                                     read_session):
+    login_as("clerk")
+    app_id = _cash_app(app)
+    other = _second_clerk(app, make_user)
+    page = f"/ho-so/{app_id}"
+    a_seen, b_seen = seen(client, page), seen(other, page)
+    corrected = (TODAY - dt.timedelta(days=5)).strftime("%d/%m/%Y")
+    assert other.post(f"{page}/sua", data=correction(received_on=corrected, purchase_date="01/12/2022",
+                                                     seen=b_seen)).status_code == 302
+    before = read_session.scalar(select(Application.received_on).where(Application.id == app_id))
+
+    resp = client.post(f"{page}/sua", data=correction(seen=a_seen))  # A's form: old date, new purchase date
+    body = _text(resp)
+    assert resp.status_code == 422 and "Lê Thị Bình sửa «Ngày nhận hồ sơ»" in body
+    assert "Hãy mở lại trang hồ sơ" in body and "Chưa sửa được: hãy xem các ô" not in body
+    read_session.rollback()
+    a = read_session.get(Application, app_id)
+    assert (a.received_on, a.purchase_date) == (before, dt.date(2022, 12, 1))
+    assert before == TODAY - dt.timedelta(days=5)
+
+
+def test_approval_of_a_list_a_correction_changed_is_refused(app, client, login_as, make_user, read_session):
+    login_as("clerk")
+    _waiting(app)
+    list_id = int(client.post("/danh-sach/lap", data={"count": "2"}).headers["Location"].rsplit("/", 1)[1])
+    assert client.post(f"/danh-sach/{list_id}/trinh").status_code == 302
+    on_list = read_session.scalars(select(Application).where(Application.proposal_list_id == list_id)
+                                   .order_by(Application.id)).all()
+    assert len(on_list) == 2
+    make_user("duyet", "approver")
+    approver = app.test_client()
+    login(approver, "duyet")
+    shown = seen(approver, f"/danh-sach/{list_id}", form_action=f"/danh-sach/{list_id}/phe-duyet")
+    assert shown == f"{on_list[0].id},{on_list[1].id}"
+
+    gone = on_list[0]
+    later = (gone.received_on - dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    resp = client.post(f"/ho-so/{gone.id}/sua", data=correction(
+        received_on=later, support_form="package", purchase_date="", evidence_note="", reason="Sai ngày",
+        seen=seen(client, f"/ho-so/{gone.id}")))
+    assert resp.status_code == 302
+
+    resp = approver.post(f"/danh-sach/{list_id}/phe-duyet", data={
+        "decision_number": "12/QĐ-UBND", "decision_date": TODAY.strftime("%d/%m/%Y"),
+        "approving_body": "Ủy ban nhân dân xã Phú Tân", "seen": shown})
+    body = _text(resp)
+    assert resp.status_code == 422
+    number = read_session.get(ProposalList, list_id).number
+    head = read_session.get(Household, gone.household_id).head_name
+    assert f"Chưa ghi phê duyệt: danh sách {number} đã thay đổi sau khi bạn mở trang này" in body
+    assert f"1 hồ sơ đã ra khỏi danh sách ({gone.tracking_code} – hộ {head})" in body
+    assert "in lại bản danh sách" in body and 'value="12/QĐ-UBND"' in body
+    read_session.rollback()
+    assert read_session.get(ProposalList, list_id).status == "submitted"
+    assert read_session.scalar(select(AuditEntry.id).where(AuditEntry.action == "proposal_list.approve")) is None
+
+    # The page opened again lists one application; approved with it.
+    shown = seen(approver, f"/danh-sach/{list_id}", form_action=f"/danh-sach/{list_id}/phe-duyet")
+    assert shown == str(on_list[1].id)
+    resp = approver.post(f"/danh-sach/{list_id}/phe-duyet", data={
+        "decision_number": "12/QĐ-UBND", "decision_date": TODAY.strftime("%d/%m/%Y"),
+        "approving_body": "Ủy ban nhân dân xã Phú Tân", "seen": shown})
+    assert resp.status_code == 302
+    read_session.rollback()
+    assert read_session.get(ProposalList, list_id).status == "approved"
+    assert lists.applications_on(read_session, read_session.get(ProposalList, list_id)) == [
+        read_session.get(Application, on_list[1].id)]
+    assert read_session.scalar(select(User.id).where(User.username == "duyet")) is not None
