@@ -9,8 +9,9 @@ subsidy/api/v1.py; documented in the same OpenAPI file):
   (services.bulk_check.start), either hand-picked (``ids``) or as the queue's filters find them;
 * ``GET /jobs/{id}``: a job's progress and summary (the account that started it, or an admin).
 
-A refusal by the state (handed over: void first; nothing changed) is 409; a wrong field 422 with
-``errors`` naming each; an application or job the token cannot see 404.
+A refusal by the state (handed over: void first; nothing changed) is 409, and so is a correction
+sent with the ``version`` the client read when these facts changed since (services.versions); a
+wrong field 422 with ``errors`` naming each; an application or job the token cannot see 404.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from subsidy.domain.scope import sees_personal_data
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Job
 from subsidy.request_scope import db_session
-from subsidy.services import bulk_check, corrections, jobs, lookup
+from subsidy.services import bulk_check, corrections, jobs, lookup, versions
 from subsidy.services.errors import InvalidFields, NotFound, ServiceError
 
 #: Who may correct and start a bulk check: the commune's clerk (the workflow's "correct" and
@@ -37,6 +38,8 @@ from subsidy.services.errors import InvalidFields, NotFound, ServiceError
 WRITERS = ("clerk",)
 #: Who reads a job: whoever may start one (a clerk: bulk checks; an admin: backups) and the approver.
 JOB_READERS = ("clerk", "approver", "admin")
+#: The largest version a client can send (an audit entry's id: the database's integer).
+MAX_VERSION = 2_147_483_647
 #: At most this many ids in one hand-picked bulk check.
 MAX_PICKED = 5000
 
@@ -84,14 +87,20 @@ def correct_application(application_id: int) -> Response:
     null) and the re-check's outcome (or null)."""
     session = db_session()
     appl, _events = lookup.get_application(session, application_id)
-    body = _body({"received_on", "support_form", "purchase_date", "evidence_note", "reason", "recheck"})
+    body = _body({"received_on", "support_form", "purchase_date", "evidence_note", "reason", "recheck",
+                  versions.VERSION_FIELD})
     errors: list[dict[str, str]] = []
+    seen = body.get(versions.VERSION_FIELD)
+    if seen is not None and (isinstance(seen, bool) or not isinstance(seen, int) or not 0 <= seen <= MAX_VERSION):
+        errors.append({"name": versions.VERSION_FIELD, "reason": f"phải là số nguyên từ 0 đến {MAX_VERSION}"})
+        seen = None
     data = corrections.CorrectionInput(
         received_on=body_day(body, "received_on", errors, appl.received_on),
         support_form=_text(body, "support_form", errors, appl.support_form, 20) or "",
         purchase_date=body_day(body, "purchase_date", errors, appl.purchase_date, nullable=True),
         evidence_note=_text(body, "evidence_note", errors, appl.evidence_note, 500, nullable=True),
         reason=_text(body, "reason", errors, "", 500) or "",
+        seen_version=seen,
     )
     recheck = body.get("recheck", True)
     if not isinstance(recheck, bool):
@@ -109,7 +118,7 @@ def correct_application(application_id: int) -> Response:
     decision = result.decision
     out = {
         "application": application_json(appl), "changes": result.changes, "from_state": result.from_state,
-        "left_list": result.left_list,
+        "left_list": result.left_list, "version": versions.version(session, "application", appl.id),
         "decision": None if decision is None else {
             "outcome": decision.outcome, "outcome_label": OUTCOME_LABELS.get(decision.outcome, decision.outcome),
             "failed_rules": list(decision.failed_rules or []), "priority_tier": decision.priority_tier},

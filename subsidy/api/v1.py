@@ -40,7 +40,7 @@ from sqlalchemy import select
 from subsidy.models import STATES, Application, ApplicationEvent, Commune, Household, User
 from subsidy.models.scoping import set_commune
 from subsidy.request_scope import db_session, public_view, use_write_session
-from subsidy.services import audit, communes, lookup, radio, users
+from subsidy.services import audit, communes, lookup, radio, users, versions
 from subsidy.services import households as households_svc
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.services.pagination import BadCursor, Page
@@ -462,4 +462,6 @@ def application(application_id: int) -> Response:
     body["evidence_note"] = appl.evidence_note
     body["note"] = appl.note
     body["events"] = [event_json(e) for e in events]
+    # What a correction sends back as ``version`` (services.versions).
+    body["version"] = versions.version(db_session(), "application", appl.id)
     return _one("application", appl.id, body)

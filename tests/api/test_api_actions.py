@@ -251,3 +251,35 @@ def test_control_characters_and_lone_surrogates_are_dropped_not_stored(client, d
     assert read_session.get(Application, cash).evidence_note == "Hóa đơn số 12"
     entry = read_session.scalars(select(AuditEntry).where(AuditEntry.action == "application.correction")).one()
     assert entry.note == "Ghi thêm\nchứng từ"
+
+
+def test_a_correction_from_an_outdated_read_is_409_and_writes_nothing(client, desk, read_session):
+    """Two tools read the application (its ``version``); the first corrects the date received, the
+    second, still holding the old read, corrects the purchase date: refused (409) with who changed
+    which fact, nothing written; read again, it goes through. A version the application never had
+    is a 422 naming ``version``."""
+    tok, cash = desk["tokens"]["clerk"], desk["apps"]["cash"]
+    read = conforms(client.get(f"/api/v1/applications/{cash}", headers=bearer(tok)),
+                    "/applications/{application_id}", "GET").get_json()
+    assert read["version"] == 0  # no change logged yet (made as a row)
+    first = _post(client, f"/applications/{cash}/corrections", tok, {
+        "received_on": (TODAY - dt.timedelta(days=12)).isoformat(), "reason": "Sai ngày", "version": read["version"]})
+    assert conforms(first, "/applications/{application_id}/corrections", "POST").status_code == 200
+    entry = read_session.scalars(select(AuditEntry).where(AuditEntry.action == "application.correction")).one()
+    assert first.get_json()["version"] >= entry.id  # the correction (and the re-check after it)
+
+    stale = _post(client, f"/applications/{cash}/corrections", tok, {
+        "received_on": read["received_on"], "purchase_date": "2023-12-01", "reason": "Gõ nhầm năm", "version": 0})
+    assert conforms(stale, "/applications/{application_id}/corrections", "POST").status_code == 409
+    detail = stale.get_json()["detail"]
+    assert "sửa «Ngày nhận hồ sơ»" in detail and "Hãy mở lại" in detail
+    read_session.rollback()
+    a = read_session.get(Application, cash)
+    assert (a.received_on, a.purchase_date) == (TODAY - dt.timedelta(days=12), dt.date(2022, 12, 1))
+
+    again = _post(client, f"/applications/{cash}/corrections", tok, {
+        "purchase_date": "2023-12-01", "reason": "Gõ nhầm năm", "version": first.get_json()["version"]})
+    assert conforms(again, "/applications/{application_id}/corrections", "POST").status_code == 200
+    errors = _refused_correction(client, desk, {"purchase_date": "2024-01-02", "reason": "x", "version": entry.id + 10_000})
+    assert [e["name"] for e in errors] == ["version"]
+    assert [e["name"] for e in _refused_correction(client, desk, {"reason": "x", "version": True})] == ["version"]
