@@ -4,7 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from forms.applications import VnDateField
-from forms.base import BaseForm
+from forms.base import BaseForm, VersionField
 from subsidy.domain.quantities import MAX_PHONES, PHONES_RANGE_MESSAGE
 from subsidy.domain.labels import APPROVAL_LEVEL_LABELS
 
@@ -27,6 +27,8 @@ class CommuneForm(BaseForm):
     recipients = TextAreaField("Nơi nhận của danh sách, báo cáo (mỗi dòng một nơi)", validators=[Length(max=2000)])
     archive = StringField("Lưu (ví dụ: VT, VP-TK)", validators=[Length(max=120)])
     approval_level = SelectField("Cấp phê duyệt danh sách", choices=APPROVAL_CHOICES)
+    #: The commune's version the edit page showed (unused when adding one).
+    seen = VersionField()
 
 
 class HamletForm(BaseForm):

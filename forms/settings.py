@@ -2,7 +2,7 @@
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
-from forms.base import BaseForm
+from forms.base import BaseForm, VersionField
 
 
 class InstanceSettingsForm(BaseForm):
@@ -15,3 +15,5 @@ class InstanceSettingsForm(BaseForm):
     province_signer_name = StringField("Họ và tên người ký", validators=[Length(max=120)])
     province_recipients = TextAreaField("Nơi nhận báo cáo của tỉnh (mỗi dòng một nơi)", validators=[Length(max=2000)])
     extra_holidays = TextAreaField("Ngày nghỉ bổ sung (mỗi dòng: ngày/tháng/năm rồi tên)", validators=[Length(max=4000)])
+    #: The settings' version the page showed (services.versions).
+    seen = VersionField()

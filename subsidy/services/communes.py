@@ -22,7 +22,7 @@ from subsidy.domain.scope import APPROVAL_COMMUNE, APPROVAL_LEVELS, CommuneRequi
 from subsidy.domain.vn import VnValueError, normalize_optional_name, signer_name_problem, sort_key_text
 from subsidy.models import Commune, Hamlet, Household, User
 from subsidy.models.scoping import ALL_COMMUNES, CREATED_KEY, DEFAULTS_KEY, default_commune_id
-from subsidy.services import audit
+from subsidy.services import audit, versions
 from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
@@ -62,6 +62,8 @@ class CommuneInput:
     recipients: str = ";".join(DEFAULT_ISSUER.recipients)
     archive: str = DEFAULT_ISSUER.archive
     approval_level: str = APPROVAL_COMMUNE
+    #: The commune's version (services.versions) the edit page showed; None: not checked.
+    seen_version: int | None = None
 
 
 def _clean(text: str | None) -> str:
@@ -179,7 +181,14 @@ def create_commune(session: Session, data: CommuneInput, actor: User | None,
 
 
 def update_commune(session: Session, commune: Commune, data: CommuneInput, actor: User | None) -> Commune:
-    """Save ``data`` over ``commune``; audits each changed field. Raises InvalidFields, Conflict."""
+    """Save ``data`` over ``commune``; audits each changed field. A form from a page older than
+    the commune (``data.seen_version``: one of its fields changed since, its row locked first) is
+    refused with StaleVersion (services.versions). Raises InvalidFields, Conflict, StaleVersion."""
+    commune = versions.lock(session, Commune, commune.id, not_found="Không tìm thấy xã này.")
+    versions.check_unchanged(
+        session, "commune", commune.id, data.seen_version, fields=FIELDS, actions=("commune.create", "commune.update"),
+        what=f"thông tin {commune.name}",
+        how="Hãy mở lại trang của xã (mục «Xã» trong «Quản trị») để xem thông tin mới nhất, rồi sửa lại.")
     values = _values(data)
     if values["code"] != commune.code and session.scalar(select(Commune.id).where(Commune.code == values["code"])):
         raise Conflict(f"Mã xã {values['code']} đã có; hãy chọn mã khác.")

@@ -21,7 +21,7 @@ from subsidy.domain.calendar import parse_extra_holidays
 from subsidy.domain import vn
 from subsidy.domain.documents import DEFAULT_ISSUER, Issuer, Signer, body_abbreviation, body_signer
 from subsidy.models import InstanceSetting, User
-from subsidy.services import audit
+from subsidy.services import audit, versions
 from subsidy.services.communes import ABBREVIATION_RE
 from subsidy.services.errors import InvalidFields
 
@@ -41,6 +41,8 @@ PROVINCE_SIGNER_ROLE = (PROVINCE_SIGNER_AUTHORITY, PROVINCE_SIGNER_DEPUTY, PROVI
 PROVINCE_ABBREVIATION = "province_abbreviation"
 #: Days off added to the shipped holiday table (domain.calendar.parse_extra_holidays), one a line.
 EXTRA_HOLIDAYS = "extra_holidays"
+#: The audit log's name for the settings (one record: entity_id None).
+AUDIT_ENTITY = "instance_setting"
 #: The keys the admin's form edits, in its order.
 KEYS = (PUBLIC_BASE_URL, PROVINCE_BODY, PROVINCE_ABBREVIATION, *PROVINCE_SIGNER_ROLE, PROVINCE_SIGNER_NAME,
         PROVINCE_RECIPIENTS, EXTRA_HOLIDAYS)
@@ -141,11 +143,18 @@ def _clean_value(key: str, value: str) -> str:
     return _clean(value).upper()
 
 
-def update(session: Session, values: Mapping[str, str], actor: User | None) -> dict[str, list[str]]:
+def update(session: Session, values: Mapping[str, str], actor: User | None, *,
+           seen_version: int | None = None) -> dict[str, list[str]]:
     """Store ``values`` (keys of :data:`KEYS`; "" clears a setting back to its default), checked
     first (nothing saved when one is wrong). Audits the changes ({key: [old, new]}) and returns
     them. Raises InvalidFields (public_base_url not an http(s) address; the province's signer with
-    role lines and no title, its abbreviation not a ký hiệu part; an unknown key)."""
+    role lines and no title, its abbreviation not a ký hiệu part; an unknown key); StaleVersion
+    when one of ``values``' settings was changed after ``seen_version`` (the settings' version,
+    services.versions, that the page showed; None: not checked), the settings' rows locked first."""
+    versions.lock_all(session, InstanceSetting)
+    versions.check_unchanged(
+        session, AUDIT_ENTITY, None, seen_version, fields=values.keys(),
+        what="phần cài đặt", how="Hãy mở lại trang «Cài đặt» để xem các giá trị mới nhất, rồi sửa lại.")
     unknown = sorted(set(values) - set(KEYS))
     if unknown:
         raise InvalidFields({k: "Không có thiết lập này." for k in unknown})
@@ -163,7 +172,7 @@ def update(session: Session, values: Mapping[str, str], actor: User | None) -> d
             row.value = value
         changes[key] = [old, value]
     if changes:
-        audit.record(session, actor, "instance_setting.update", "instance_setting", None, changes)
+        audit.record(session, actor, "instance_setting.update", AUDIT_ENTITY, None, changes)
     session.flush()
     return changes
 

@@ -60,20 +60,34 @@ def lock(session: Session, model: type, record_id: int, *, not_found: str = "Kh�
     return obj
 
 
-def _changes_of(entity_type: str, entity_id: int) -> tuple[Any, ...]:
-    return (AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id, ~view_condition())
+def lock_all(session: Session, model: type) -> None:
+    """Every row of the small table ``model`` (the instance's settings) under its row lock, held
+    until the transaction ends, as :func:`lock` does for one record (SQLite: the request's write
+    lock already serialises writers). A row another transaction inserts meanwhile is not
+    covered: such a first save of the same setting ends on the primary key instead."""
+    session.execute(select(*inspect(model).primary_key).with_for_update())
 
 
-def version(session: Session, entity_type: str, entity_id: int) -> int:
+def _changes_of(entity_type: str, entity_id: int | None) -> tuple[Any, ...]:
+    same = AuditEntry.entity_id.is_(None) if entity_id is None else AuditEntry.entity_id == entity_id
+    return (AuditEntry.entity_type == entity_type, same, ~view_condition())
+
+
+def version(session: Session, entity_type: str, entity_id: int | None) -> int:
     """The record's version: the id of the latest audit entry that changed
-    (``entity_type``, ``entity_id``), 0 when none did. One indexed query (ix_audit_entries_entity)."""
+    (``entity_type``, ``entity_id``; None: the one record of its kind, e.g. the instance's
+    settings), 0 when none did. One indexed query (ix_audit_entries_entity)."""
     return session.scalar(select(func.max(AuditEntry.id)).where(*_changes_of(entity_type, entity_id))) or 0
 
 
-def check_unchanged(session: Session, entity_type: str, entity_id: int, seen: int | None, *,
-                    fields: Iterable[str] | None, what: str, how: str) -> None:
+def check_unchanged(session: Session, entity_type: str, entity_id: int | None, seen: int | None, *,
+                    fields: Iterable[str] | None, what: str, how: str,
+                    actions: Iterable[str] | None = None) -> None:
     """Refuse a save made from a page that showed version ``seen`` of the record when a change of
-    one of ``fields`` (None: any change) was logged after it. Call it after :func:`lock`.
+    one of ``fields`` (None: any change) was logged after it, by one of ``actions`` (None: any;
+    for a record whose log also holds its parts' changes under the same field names, e.g. a
+    commune's hamlets). ``entity_id`` None: the one record of its kind (the instance's settings).
+    Call it after :func:`lock`.
 
     ``seen`` None: the client sent no version (an API client that does not use them): nothing is
     checked. ``what`` names the record in the message, ``how`` says how to go on.
@@ -88,6 +102,8 @@ def check_unchanged(session: Session, entity_type: str, entity_id: int, seen: in
         raise InvalidFields({VERSION_FIELD: f"Phiên bản {seen} không phải một phiên bản của bản ghi này: hãy đọc "
                                             "lại bản ghi rồi gửi phiên bản vừa đọc (trường «version»)."})
     wanted = None if fields is None else set(fields)
+    if actions is not None:
+        where = (*where, AuditEntry.action.in_(list(actions)))
     later = session.scalars(select(AuditEntry).where(AuditEntry.id > seen, *where).order_by(AuditEntry.id))
     seen_changes = []
     for entry in later:

@@ -10,14 +10,17 @@ from forms.communes import CommuneForm, HamletEditForm, HamletForm
 from subsidy.models import Commune
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import communes as svc
+from subsidy.services import versions
 from subsidy.services.errors import ServiceError
 from subsidy.web.refusals import REFUSED, attempt
 
 bp = Blueprint("communes", __name__, url_prefix="/quan-tri/xa")
 
 
-def _input(form: CommuneForm) -> svc.CommuneInput:
-    return svc.CommuneInput(**{f: (getattr(form, f).data or "") for f in svc.FIELDS})
+def _input(form: CommuneForm, editing: bool = False) -> svc.CommuneInput:
+    """The form's values; ``editing``: with the version its page showed (services.versions)."""
+    return svc.CommuneInput(**{f: (getattr(form, f).data or "") for f in svc.FIELDS},
+                            seen_version=form.seen.seen if editing else None)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -48,7 +51,9 @@ def show(commune_id: int):
     form = CommuneForm(obj=commune)
     if not form.is_submitted():
         form.recipients.data = (commune.recipients or "").replace(";", "\n")
-    if attempt(form, lambda: svc.update_commune(session, commune, _input(form), current_user)) is REFUSED:
+        form.seen.data = versions.version(session, "commune", commune.id)
+    if attempt(form, lambda: svc.update_commune(session, commune, _input(form, editing=True),
+                                                current_user)) is REFUSED:
         return _show(commune, form, HamletForm(formdata=None))
     session.commit()
     flash("Đã lưu thông tin xã.", "success")
@@ -69,6 +74,7 @@ def _stored(commune: Commune) -> CommuneForm:
     """The commune's own form filled from what is stored (beside another form given back)."""
     form = CommuneForm(formdata=None, obj=commune)
     form.recipients.data = (commune.recipients or "").replace(";", "\n")
+    form.seen.data = versions.version(db_session(), "commune", commune.id)
     return form
 
 

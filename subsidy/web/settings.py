@@ -12,6 +12,7 @@ from forms.settings import InstanceSettingsForm
 from subsidy.domain.labels.places import PROVINCE_DEFAULT
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import instance_settings as svc
+from subsidy.services import versions
 from subsidy.services.tally.province import province_issuer, province_name
 from subsidy.web.refusals import REFUSED, attempt
 
@@ -24,7 +25,7 @@ def edit():
     session = db_session()
     form = InstanceSettingsForm()
     changes = attempt(form, lambda: svc.update(session, {k: getattr(form, k).data or "" for k in svc.KEYS},
-                                               current_user))
+                                               current_user, seen_version=form.seen.seen))
     if changes is not REFUSED:
         session.commit()
         flash("Đã lưu cài đặt." if changes else "Không có gì thay đổi.", "success")
@@ -33,6 +34,8 @@ def edit():
         stored = svc.stored(session)
         for key in svc.KEYS:
             getattr(form, key).data = stored.get(key, "")
+        # The version shown: a save from this page is refused once another changed a setting.
+        form.seen.data = versions.version(session, svc.AUDIT_ENTITY, None)
         form.province_recipients.data = form.province_recipients.data.replace(";", "\n")
     return render_template("admin/settings.html", form=form,
                            default_base_url=current_app.config.get("PUBLIC_BASE_URL") or "",

@@ -369,6 +369,8 @@ def test_allocate_build_approve_and_download(app, data):
     s = sessionmaker(app)()
     pl = s.scalar(select(ProposalList))
     lid = pl.id
+    # The draft's one application: what an approval of it is sent with (no page offers it one).
+    on_list = s.scalar(select(Application.id).where(Application.proposal_list_id == lid))
     s.close()
     r = clerk.get(f"/danh-sach/{lid}")
     assert "Đặng Văn Hưởng".encode() in r.data and "Ghi nhận phê duyệt cả danh sách".encode() not in r.data
@@ -376,7 +378,8 @@ def test_allocate_build_approve_and_download(app, data):
     approver = client_as(app, "approver")
     r = approver.post(f"/danh-sach/{lid}/phe-duyet", data={"decision_number": "312/QĐ-UBND",
                                                           "decision_date": f"{today_vn():%d/%m/%Y}",
-                                                          "approving_body": "Ủy ban nhân dân xã Phú Tân"},
+                                                          "approving_body": "Ủy ban nhân dân xã Phú Tân",
+                                                          "seen": str(on_list)},
                       follow_redirects=True)
     assert "1 hồ sơ chuyển sang «Đã được phê duyệt»".encode() in r.data
     assert "Đã ghi phê duyệt danh sách 01/DSHT-UBND".encode() in r.data  # numbered with the commune's kind codes

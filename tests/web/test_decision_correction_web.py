@@ -18,6 +18,7 @@ from subsidy.models import AuditEntry, ProposalList, User
 from subsidy.services import households, lists, rulesets
 from tests import factories
 from tests.conftest import login
+from tests.page_forms import seen
 
 TODAY = today_vn()
 MADE = TODAY - dt.timedelta(days=10)
@@ -76,7 +77,8 @@ def plain(resp) -> str:
 
 def approve(client, list_id, number, day=TODAY - dt.timedelta(days=5), body="Ủy ban nhân dân xã Phú Tân"):
     return client.post(f"/danh-sach/{list_id}/phe-duyet", data={
-        "decision_number": number, "decision_date": f"{day:%d/%m/%Y}", "approving_body": body},
+        "decision_number": number, "decision_date": f"{day:%d/%m/%Y}", "approving_body": body,
+        "seen": seen(client, f"/danh-sach/{list_id}", form_action=f"/danh-sach/{list_id}/phe-duyet")},
         follow_redirects=True)
 
 

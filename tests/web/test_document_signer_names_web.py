@@ -22,6 +22,7 @@ from subsidy.services import lists as lists_svc
 from subsidy.services.errors import InvalidFields
 from subsidy.services.tally.province import province_issuer
 from tests.web.test_province_report_heading import one_commune  # noqa: F401 - the fixture
+from tests.page_forms import seen
 
 DOTS = "." * 30  # the dotted line, written out here, not taken from the code
 MARCH = "ky=thang&thang=2026-03"
@@ -123,16 +124,16 @@ def test_the_admin_sets_the_provinces_signer_and_its_report_prints_it(app, clien
     form = {"public_base_url": "", "province_body": "Sở Khoa học và Công nghệ tỉnh Đồng Tháp",
             "province_abbreviation": "", "province_signer_authority": "", "province_signer_deputy": "",
             "province_signer_title": "", "province_signer_name": "", "province_recipients": "", "extra_holidays": ""}
-    assert admin.post("/quan-tri/cai-dat/", data=form).status_code == 302
+    assert admin.post("/quan-tri/cai-dat/", data=with_seen(admin, form)).status_code == 302
     page = page_text(admin.get("/quan-tri/cai-dat/"))
     assert "ký hiệu BC-SKHCN" in page and "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC" in page and "chưa ghi họ tên" in page
     sở = words(client.get(f"/bao-cao/tai-ve.pdf?{MARCH}").data)
     assert sở.startswith("SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH ĐỒNG THÁP") and "Số: /BC-SKHCN" in sở
     assert f"KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC {HINT}" in sở and "CHỦ TỊCH" not in sở and sở.endswith(DOTS)
 
-    refused = admin.post("/quan-tri/cai-dat/", data={**form, "province_signer_deputy": "KT. GIÁM ĐỐC"})
+    refused = admin.post("/quan-tri/cai-dat/", data=with_seen(admin, {**form, "province_signer_deputy": "KT. GIÁM ĐỐC"}))
     assert refused.status_code == 422 and "Hãy ghi chức vụ của người ký" in html.unescape(refused.get_data(as_text=True))
-    assert admin.post("/quan-tri/cai-dat/", data={**form, "province_signer_name": "Phạm Minh Khoa"}).status_code == 302
+    assert admin.post("/quan-tri/cai-dat/", data=with_seen(admin, {**form, "province_signer_name": "Phạm Minh Khoa"})).status_code == 302
     named = words(client.get(f"/bao-cao/tai-ve.pdf?{MARCH}").data)
     # (the preparer's name, the officer's, comes first on the line of typed names)
     assert f"KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC {HINT}" in named and named.endswith(" Phạm Minh Khoa") and DOTS not in named
@@ -170,3 +171,9 @@ def test_the_admins_todo_asks_for_the_signers_names(app, client, login_as, one_c
         settings.update(s, {settings.PROVINCE_SIGNER_NAME: "Phạm Minh Khoa"}, None)
         s.commit()
     assert todo() == "[]"
+
+
+def with_seen(client, data: dict) -> dict:
+    """The settings form ``data`` with the version the settings page shows now (as a browser that
+    opened it sends it back)."""
+    return {**data, "seen": seen(client, "/quan-tri/cai-dat/")}

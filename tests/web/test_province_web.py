@@ -9,6 +9,7 @@ from sqlalchemy import select
 from subsidy.models import Allocation, Commune, Hamlet, User
 from subsidy.services import communes
 from tests import factories
+from tests.page_forms import seen
 
 
 def _text(resp) -> str:
@@ -133,7 +134,9 @@ def test_the_province_approver_approves_a_list_of_a_commune_the_province_approve
     assert "Ủy ban nhân dân tỉnh Đồng Tháp" in page  # the approving body offered
     resp = client.post(f"/danh-sach/{list_id}/phe-duyet", data={
         "decision_number": "15/QĐ-UBND", "decision_date": "05/02/2026",
-        "approving_body": "Ủy ban nhân dân tỉnh Đồng Tháp"}, follow_redirects=True)
+        "approving_body": "Ủy ban nhân dân tỉnh Đồng Tháp",
+        "seen": seen(client, f"/danh-sach/{list_id}", form_action=f"/danh-sach/{list_id}/phe-duyet")},
+        follow_redirects=True)
     assert resp.status_code == 200
     s = app.extensions["subsidy.sessionmaker"]()
     from subsidy.models import ProposalList

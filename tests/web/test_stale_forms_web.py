@@ -8,7 +8,7 @@ import html
 
 from sqlalchemy import select
 
-from subsidy.models import Application, AuditEntry, Household, ProposalList, User
+from subsidy.models import Application, AuditEntry, Commune, Household, InstanceSetting, ProposalList, User
 from subsidy.services import lists
 from tests.conftest import login
 from tests.page_forms import seen
@@ -123,3 +123,53 @@ def test_approval_of_a_list_a_correction_changed_is_refused(app, client, login_a
     assert lists.applications_on(read_session, read_session.get(ProposalList, list_id)) == [
         read_session.get(Application, on_list[1].id)]
     assert read_session.scalar(select(User.id).where(User.username == "duyet")) is not None
+
+
+def _second_admin(app, make_user):
+    make_user("quantri2", "admin", full_name="Phan Văn Quản")
+    other = app.test_client()
+    login(other, "quantri2")
+    return other
+
+
+def test_commune_an_older_form_does_not_put_back_the_signer(app, client, login_as, make_user, read_session):
+    login_as("admin")
+    assert client.post("/quan-tri/xa/", data={"code": "tanan", "name": "xã Tân An", "province": "tỉnh Long An",
+                                              "approval_level": "commune"}).status_code == 302
+    cid = read_session.scalar(select(Commune.id).where(Commune.code == "TANAN"))
+    other = _second_admin(app, make_user)
+    page = f"/quan-tri/xa/{cid}"
+    a_seen, b_seen = seen(client, page), seen(other, page)
+    base = {"code": "TANAN", "name": "xã Tân An", "province": "tỉnh Long An", "approval_level": "commune",
+            "signer_title": "CHỦ TỊCH"}
+    # A hamlet added meanwhile is no change of the commune's form.
+    assert other.post(f"{page}/ap", data={"name": "Ấp 1"}).status_code == 302
+    assert other.post(page, data={**base, "signer_name": "Nguyễn Văn Ký", "seen": b_seen}).status_code == 302
+    resp = client.post(page, data={**base, "archive": "VT", "seen": a_seen})
+    body = _text(resp)
+    assert resp.status_code == 422 and "Phan Văn Quản sửa «Chức vụ người ký», «Họ tên người ký» lúc" in body
+    assert "Chưa lưu: thông tin xã Tân An đã được người khác thay đổi sau khi bạn mở trang này" in body
+    assert "Hãy mở lại trang của xã" in body
+    read_session.rollback()
+    c = read_session.get(Commune, cid)
+    assert (c.signer_name, c.archive) == ("Nguyễn Văn Ký", "VT, VP-TK")
+    assert client.post(page, data={**base, "signer_name": "Nguyễn Văn Ký", "archive": "VT",
+                                   "seen": seen(client, page)}).status_code == 302
+
+
+def test_settings_an_older_form_does_not_put_back_the_provinces_signer(app, client, login_as, make_user,
+                                                                       read_session):
+    login_as("admin")
+    other = _second_admin(app, make_user)
+    page = "/quan-tri/cai-dat/"
+    a_seen, b_seen = seen(client, page), seen(other, page)
+    assert other.post(page, data={"province_signer_name": "Phạm Minh Khoa", "seen": b_seen}).status_code == 302
+    resp = client.post(page, data={"public_base_url": "https://vtci.example.gov.vn", "seen": a_seen})
+    body = _text(resp)
+    assert resp.status_code == 422 and "Phan Văn Quản sửa «Họ và tên người ký» lúc" in body
+    assert "Hãy mở lại trang «Cài đặt»" in body
+    read_session.rollback()
+    stored = dict(read_session.execute(select(InstanceSetting.key, InstanceSetting.value)).all())
+    assert stored == {"province_signer_name": "Phạm Minh Khoa"} | {
+        k: "" for k in stored if k != "province_signer_name"}
+    assert "public_base_url" not in stored or stored["public_base_url"] == ""
