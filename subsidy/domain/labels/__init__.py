@@ -21,6 +21,7 @@ from subsidy.domain.labels.jobs import JOB_LABELS
 from subsidy.domain.labels.roles import ROLE_LABELS, staff_label  # noqa: F401 (staff roles: labels/roles.py)
 from subsidy.domain.labels.standing import UNCLASSIFIED_LABEL
 from subsidy.domain.labels.sentence import in_sentence, sentence_start  # noqa: F401 (the first letter's rule)
+from subsidy.domain.labels.settings import RECORD_FIELD_LABELS  # a commune's, the settings'
 
 # --------------------------------------------------------------------------------------------
 # Households (domain.md §2 E1, E2)
@@ -453,25 +454,8 @@ _CODED_FIELDS: dict[str, dict] = {
     "role": ROLE_LABELS, "outcome": OUTCOME_LABELS, "status": LIST_STATUS_LABELS, "head_gender": GENDER_LABELS,
     "list": {**LIST_PAGE_LABELS, **EXPORT_LIST_LABELS}, "format": EXPORT_FORMAT_LABELS, "priority_tier": TIER_LABELS}
 #: Kinds of record whose fields share a name with another's but not its meaning: (names, value tables).
-#: The instance's settings (services.instance_settings.KEYS) as the log and a refusal name them.
-INSTANCE_SETTING_LABELS: dict[str, str] = {
-    "public_base_url": "Địa chỉ công khai của trang tra cứu", "province_body": "Cơ quan ban hành báo cáo của tỉnh",
-    "province_abbreviation": "Chữ viết tắt trong ký hiệu báo cáo", "province_signer_authority": "Thẩm quyền ký",
-    "province_signer_deputy": "Ký thay", "province_signer_title": "Chức vụ người ký",
-    "province_signer_name": "Họ và tên người ký", "province_recipients": "Nơi nhận báo cáo của tỉnh",
-    "extra_holidays": "Ngày nghỉ bổ sung"}
-#: A commune's fields (services.communes.FIELDS) as the log and a refusal name them («Tên»: its
-#: hamlets' renames are logged on the commune under the same name).
-COMMUNE_FIELD_LABELS: dict[str, str] = {
-    "code": "Mã xã", "name": "Tên", "issuing_body": "Cơ quan ban hành", "issuing_body_parent": "Cơ quan cấp trên",
-    "place_name": "Địa danh ở dòng ngày tháng", "province": "Tỉnh", "signer_authority": "Thẩm quyền ký",
-    "signer_deputy": "Ký thay", "signer_title": "Chức vụ người ký", "signer_name": "Họ tên người ký",
-    "abbreviation": "Chữ viết tắt cơ quan", "kind_codes": "Mã loại văn bản", "recipients": "Nơi nhận",
-    "archive": "Lưu", "approval_level": "Cấp phê duyệt danh sách"}
 _BY_ENTITY = {"complaint": (COMPLAINT_AUDIT_FIELD_LABELS, COMPLAINT_CODED_FIELDS),
-              "commune": (COMMUNE_FIELD_LABELS, {}),
-              "instance_setting": (INSTANCE_SETTING_LABELS, {}),
-              "province_allocation": ({"received_on": "Ngày tỉnh nhận phân bổ"}, {}),
+              "province_allocation": ({"received_on": "Ngày tỉnh nhận phân bổ"}, {}), **RECORD_FIELD_LABELS,
               # a handover's "phone" is the phone handed over (make and model), not a number
               "handover": ({"phone": "Máy điện thoại (hãng, kiểu máy)"}, {})}
 
