@@ -97,6 +97,8 @@ class PriorDeviceForm(BaseForm):
                                validators=[InputRequired("Hãy chọn hộ đã nhận thiết bị nào chưa.")])
     prior_device_detail = StringField("Chi tiết thiết bị", id="pdd", validators=[Optional(), Length(max=120)])
     prior_device_date = DateField("Ngày nhận", id="pddate", validators=[Optional()])
+    #: The household's version the page showed (services.versions).
+    seen = VersionField()
 
 
 class PurchaseDateForm(BaseForm):
@@ -111,6 +113,8 @@ class PurchaseDateForm(BaseForm):
     def validate_purchase_date(self, field):  # noqa: D401 - WTForms hook
         if field.data and field.data < dt.date(2000, 1, 1):
             raise ValidationError("Ngày mua không hợp lệ.")
+    #: The application's version the page showed (services.versions).
+    seen = VersionField()
 
 
 class ReasonForm(BaseForm):
@@ -157,6 +161,8 @@ class CorrectDecisionForm(ApproveListForm):
     """A correction of an approved list's decision (number, date, body), with its reason."""
 
     reason = TextAreaField("Lý do sửa", validators=[DataRequired("Hãy ghi rõ lý do sửa."), Length(max=1000)])
+    #: The list's version the page showed (services.versions), not the applications it lists.
+    seen = VersionField()
 
 
 class RuleSetUploadForm(BaseForm):

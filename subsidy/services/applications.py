@@ -22,7 +22,7 @@ from subsidy.domain.public_status import HOUSEHOLD_SUPPLIES
 from subsidy.domain.rules import Decision, Facts
 from subsidy.domain.workflow import State
 from subsidy.models import Application, AuditEntry, EligibilityDecision, Household, RuleSet, User
-from subsidy.services import audit, rulesets, workflow
+from subsidy.services import audit, rulesets, versions, workflow
 from subsidy.services.facts import load_facts, load_facts_bulk
 from subsidy.services.errors import Conflict, FieldError, NotFound, ServiceError
 
@@ -99,17 +99,23 @@ def find_by_tracking_code(session: Session, raw: str) -> Application | None:
 
 
 def record_prior_device(session: Session, household: Household, value: str, detail: str | None,
-                        date: dt.date | None, actor: User | None) -> bool:
+                        date: dt.date | None, actor: User | None, *, seen_version: int | None = None) -> bool:
     """Record the household's declaration of prior device support (E2): "none", "vtci_tablet"
     or "learning_device", with an optional detail and date. Audited as ``household.prior_device``
     with old and new values. Returns True when something changed. Raises ServiceError for an
-    unknown value, FieldError (``prior_device_date``) for a date in the future (Việt Nam time)."""
+    unknown value, FieldError (``prior_device_date``) for a date in the future (Việt Nam time),
+    StaleVersion when another recorded the declaration after ``seen_version`` (the household's
+    version the page showed, services.versions; None: not checked)."""
+    fields = ("prior_device", "prior_device_detail", "prior_device_date")
+    household = versions.lock(session, Household, household.id, not_found="Không tìm thấy hộ gia đình này.")
+    versions.check_unchanged(session, "household", household.id, seen_version, fields=fields,
+                             what=f"khai báo thiết bị của hộ {household.head_name}",
+                             how="Hãy mở lại trang hồ sơ để xem khai báo đang có.")
     if value not in PRIOR_DEVICES:
         raise ServiceError("Hãy chọn: chưa nhận thiết bị nào, đã nhận máy tính bảng (VTCI) hoặc đã nhận thiết bị học tập.")
     check_not_future(date, "Ngày nhận thiết bị", "prior_device_date")
     if value == "none":
         detail, date = None, None
-    fields = ("prior_device", "prior_device_detail", "prior_device_date")
     before = audit.snapshot(household, fields)
     household.prior_device, household.prior_device_detail, household.prior_device_date = value, _clean(detail), date
     changes = audit.diff(before, audit.snapshot(household, fields))
@@ -253,11 +259,18 @@ def _duplicate(household: Household, first: Application) -> DuplicateApplication
 
 
 def set_purchase_date(session: Session, application: Application, purchase_date: dt.date,
-                      evidence_note: str | None, actor: User | None) -> None:
+                      evidence_note: str | None, actor: User | None, *, seen_version: int | None = None) -> None:
     """Record the day a cash applicant bought its phone (E5) and the evidence seen, while the
     application is still being checked (received / eligible / not eligible). Audited with old and
     new values. Raises ServiceError for a package application or a later state, FieldError
-    (``purchase_date``) for a future date (Asia/Ho_Chi_Minh)."""
+    (``purchase_date``) for a future date (Asia/Ho_Chi_Minh), StaleVersion when another changed
+    them after ``seen_version`` (the application's version the page showed, services.versions;
+    None: not checked)."""
+    fields = ("purchase_date", "evidence_note", "support_form")
+    application = versions.lock(session, Application, application.id, not_found="Không tìm thấy hồ sơ này.")
+    versions.check_unchanged(session, "application", application.id, seen_version, fields=fields,
+                             what=f"hồ sơ {application.tracking_code}",
+                             how="Hãy mở lại trang hồ sơ để xem ngày mua đang ghi.")
     if application.support_form != "cash":
         raise ServiceError("Ngày mua điện thoại chỉ ghi cho hồ sơ hỗ trợ bằng tiền.")
     if application.state not in CHECKABLE:

@@ -6,6 +6,7 @@ ServiceError or WorkflowError rolls back and shows its Vietnamese message.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -197,13 +198,21 @@ def show(application_id: int):
     return _show(_load(application_id))
 
 
+F = TypeVar("F")
+
+
+def _versioned(form: F, entity_type: str, entity_id: int) -> F:
+    """``form`` (not sent) carrying the record's version as the page shows it: a save from this
+    page is refused once another changed what it holds (services.versions)."""
+    form.seen.data = versions.version(db_session(), entity_type, entity_id)
+    return form
+
+
 def _correction_form(app: Application) -> CorrectionForm:
     """The correction form filled with the application's facts as stored."""
     form = CorrectionForm(formdata=None, obj=app)
     form.recheck.data = True
-    # The version shown: a correction from this page is refused once another changed these facts.
-    form.seen.data = versions.version(db_session(), "application", app.id)
-    return form
+    return _versioned(form, "application", app.id)
 
 
 def _show(app: Application, *, correction_form: CorrectionForm | None = None,
@@ -225,8 +234,8 @@ def _show(app: Application, *, correction_form: CorrectionForm | None = None,
         latest=page.decisions[0] if page.decisions else None, events=page.events, deciders=page.deciders,
         receiver=page.receiver, moves=moves, support=support, approve_on_list=buttons.approve_on_list(app, role),
         reason_form=reason_form or ReasonForm(formdata=None), move_form=MoveForm(), outcome_labels=OUTCOME_LABELS,
-        prior_form=prior_form or PriorDeviceForm(formdata=None),
-        purchase_form=purchase_form or PurchaseDateForm(formdata=None),
+        prior_form=prior_form or _versioned(PriorDeviceForm(formdata=None), "household", app.household_id),
+        purchase_form=purchase_form or _versioned(PurchaseDateForm(formdata=None), "application", app.id),
         status_labels=RULE_STATUS_LABELS,
         can_edit=buttons.may_edit_facts(moves),
         may_correct=role == "clerk" and corrections_svc.refusal(app) is None,
@@ -324,7 +333,7 @@ def prior_device(application_id: int):
 
     def record():
         svc.record_prior_device(session, app.household, form.prior_device.data, form.prior_device_detail.data,
-                                form.prior_device_date.data, current_user)
+                                form.prior_device_date.data, current_user, seen_version=form.seen.seen)
         return svc.check_eligibility(session, app, current_user) if app.state in svc.CHECKABLE else None
 
     # A missing or stale CSRF token: 400, as the page's buttons answer it.
@@ -347,7 +356,8 @@ def purchase_date(application_id: int):
     form = PurchaseDateForm()
 
     def record():
-        svc.set_purchase_date(session, app, form.purchase_date.data, form.evidence_note.data, current_user)
+        svc.set_purchase_date(session, app, form.purchase_date.data, form.evidence_note.data, current_user,
+                              seen_version=form.seen.seen)
         return svc.check_eligibility(session, app, current_user)
 
     decision = attempt(form, record, bad_token_400=True)  # a bad token: 400, as the page's buttons

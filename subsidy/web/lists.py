@@ -15,6 +15,7 @@ from subsidy.request_scope import db_session, roles_required
 from subsidy.services import allocations
 from subsidy.services import lists as svc
 from subsidy.services import list_exports
+from subsidy.services import versions
 from subsidy.services.errors import NotFound, ServiceError
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
@@ -218,6 +219,7 @@ def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
         approve_form.seen.data = svc.approval_seen(session, pl)
     if correct_form is None and pl.status == "approved":
         correct_form = CorrectDecisionForm(formdata=None, obj=pl)
+        correct_form.seen.data = versions.version(session, "proposal_list", pl.id)
     return render_template("lists/show.html", pl=pl, rows=svc.page_rows(session, pl),
                            removed=svc.removed_entries(session, pl), approve_form=approve_form,
                            correct_form=correct_form, corrections=svc.decision_corrections(session, pl),
@@ -269,7 +271,8 @@ def correct_decision(list_id: int):
 
     def correct():
         changes = svc.correct_decision(session, pl, form.decision_number.data, form.decision_date.data,
-                                       form.approving_body.data, form.reason.data, current_user)
+                                       form.approving_body.data, form.reason.data, current_user,
+                                       seen_version=form.seen.seen)
         return changes, svc.receipts_issued(session, pl)
 
     def checks():  # a decision not approved has nothing to correct: the service says so on submit

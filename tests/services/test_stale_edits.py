@@ -223,3 +223,21 @@ def test_a_correction_and_an_approval_at_once_on_postgresql(app, session, clerk,
     assert list(outcome) == ["refused"] and "1 hồ sơ đã ra khỏi danh sách" in outcome["refused"]
     session.expire_all()
     assert session.get(ProposalList, plid).status == "submitted"
+
+
+def test_a_second_correction_of_a_decision_from_the_same_page_is_refused(session, clerk, approver, tt14):
+    pl, _apps = _two_on_a_submitted_list(session, clerk)
+    lists.approve_list(session, pl, "12/QĐ-UBND", D(2025, 7, 5), "Ủy ban nhân dân xã Phú Tân", approver,
+                       seen=lists.approval_seen(session, pl))
+    opened = versions.version(session, "proposal_list", pl.id)
+    other = factories.user(session, "approver", "lanhdao-hai", full_name="Đỗ Văn Hai", row=True)
+    lists.correct_decision(session, pl, "21/QĐ-UBND", D(2025, 7, 5), "Ủy ban nhân dân xã Phú Tân", "Gõ nhầm số",
+                           other, today=D(2025, 7, 10), seen_version=opened)
+    with pytest.raises(StaleVersion) as err:  # the first page still shows 12/QĐ-UBND of 05/07
+        lists.correct_decision(session, pl, "12/QĐ-UBND", D(2025, 7, 6), "Ủy ban nhân dân xã Phú Tân", "Sai ngày",
+                               approver, today=D(2025, 7, 10), seen_version=opened)
+    assert f"quyết định phê duyệt danh sách {pl.number}" in str(err.value)
+    assert "Đỗ Văn Hai sửa «Số quyết định» lúc" in str(err.value)
+    session.expire_all()
+    stored = session.get(ProposalList, pl.id)
+    assert (stored.decision_number, stored.decision_date) == ("21/QĐ-UBND", D(2025, 7, 5))

@@ -119,9 +119,9 @@ def test_an_approver_corrects_the_decision_from_the_page(app, list_id):
             f'{old_day:%d/%m/%Y})?') in shown
     assert 'value="312/QĐ-UBND"' in shown  # the form starts from the values recorded
 
-    r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh", data={
+    r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh", data=with_seen(approver, list_id, {
         "decision_number": "321/qđ-ubnd", "decision_date": f"{new_day:%d/%m/%Y}",
-        "approving_body": "Ủy ban nhân dân xã Phú Tân", "reason": "Gõ nhầm số và ngày khi ghi nhận"},
+        "approving_body": "Ủy ban nhân dân xã Phú Tân", "reason": "Gõ nhầm số và ngày khi ghi nhận"}),
         follow_redirects=True)
     text, words = page(r), plain(r)
     assert (f"Đã sửa quyết định phê duyệt danh sách 01/DS-UBND: số quyết định 312/QĐ-UBND → 321/QĐ-UBND; "
@@ -150,10 +150,10 @@ def test_a_correction_needs_a_reason_and_a_valid_number(app, list_id):
     day = TODAY - dt.timedelta(days=5)
     data = {"decision_number": "321/QĐ-UBND", "decision_date": f"{day:%d/%m/%Y}",
             "approving_body": "Ủy ban nhân dân xã Phú Tân"}
-    r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh", data=dict(data, reason=""), follow_redirects=True)
+    r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh", data=with_seen(approver, list_id, dict(data, reason="")), follow_redirects=True)
     assert "Hãy ghi rõ lý do sửa." in page(r)
     r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh",
-                      data=dict(data, decision_number="<script>alert(1)</script>", reason="sửa"), follow_redirects=True)
+                      data=with_seen(approver, list_id, dict(data, decision_number="<script>alert(1)</script>", reason="sửa")), follow_redirects=True)
     assert "Số quyết định có ký tự không dùng trong số văn bản: «<», «>», «(», «)»." in page(r)
     assert stored(app, list_id)[1] == "312/QĐ-UBND"
 
@@ -216,9 +216,9 @@ def test_a_wrong_correction_reopens_the_form_with_every_mistake_and_what_was_typ
     approve(approver, list_id, "312/QĐ-UBND")
     assert "<details class=\"move\">" in page(approver.get(f"/danh-sach/{list_id}"))  # folded at first
     early = MADE - dt.timedelta(days=1)
-    r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh", data={
+    r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh", data=with_seen(approver, list_id, {
         "decision_number": "12/A", "decision_date": f"{early:%d/%m/%Y}",
-        "approving_body": "Ủy ban nhân dân xã Phú Tân", "reason": "  "})
+        "approving_body": "Ủy ban nhân dân xã Phú Tân", "reason": "  "}))
     assert r.status_code == 422
     text = page(r)
     assert '<details class="move" open>' in text
@@ -235,18 +235,18 @@ def test_a_correction_refused_by_the_service_keeps_the_reason_typed(app, list_id
     approver = signed_in(app, "approver")
     approve(approver, list_id, "312/QĐ-UBND")
     day = TODAY - dt.timedelta(days=5)
-    r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh", data={
+    r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh", data=with_seen(approver, list_id, {
         "decision_number": "12/TB-UBND", "decision_date": f"{day:%d/%m/%Y}",
-        "approving_body": "Ủy ban nhân dân xã Phú Tân", "reason": "Gõ nhầm số khi ghi nhận"})
+        "approving_body": "Ủy ban nhân dân xã Phú Tân", "reason": "Gõ nhầm số khi ghi nhận"}))
     assert r.status_code == 422
     text = page(r)
     assert '<details class="move" open>' in text and "có 1 ô cần sửa" in text
     assert "«TB» là chữ viết tắt của thông báo, không phải quyết định" in field_html(text, "decision_number")
     assert "Gõ nhầm số khi ghi nhận</textarea>" in field_html(text, "reason")
     # nothing to change: said above the form, which stays open
-    r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh", data={
+    r = approver.post(f"/danh-sach/{list_id}/sua-quyet-dinh", data=with_seen(approver, list_id, {
         "decision_number": "312/QĐ-UBND", "decision_date": f"{day:%d/%m/%Y}",
-        "approving_body": "Ủy ban nhân dân xã Phú Tân", "reason": "sửa"})
+        "approving_body": "Ủy ban nhân dân xã Phú Tân", "reason": "sửa"}))
     assert r.status_code == 422
     assert "không có gì để sửa" in page(r) and '<details class="move" open>' not in page(r)
 
@@ -271,3 +271,9 @@ def test_a_number_another_list_carries_is_told_on_the_first_submit(app, list_id)
     assert stored(app, list_id) == ("submitted", None, None, None)
     r = approve(signed_in(app, "approver"), list_id, "13/QĐ-UBND")
     assert stored(app, list_id)[:2] == ("approved", "13/QĐ-UBND")
+
+
+def with_seen(client, list_id: int, data: dict) -> dict:
+    """The decision's correction ``data`` with the list's version its page shows now (as a browser
+    that opened the page sends it back)."""
+    return {**data, "seen": seen(client, f"/danh-sach/{list_id}", form_action=f"/danh-sach/{list_id}/sua-quyet-dinh")}

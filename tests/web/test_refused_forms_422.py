@@ -13,6 +13,7 @@ from subsidy.domain import tracking
 from subsidy.models import Allocation, Application, Hamlet, ProposalList
 from subsidy.services import communes, province
 from tests import factories
+from tests.page_forms import seen
 from tests.web.test_applications_web import client_as, data, make_application, state_of  # noqa: F401 (fixture)
 from tests.web.test_list_lifecycle_web import _waiting
 
@@ -203,7 +204,8 @@ def test_the_prior_device_and_purchase_date_forms_refused_are_422_as_typed(app, 
     assert re.search(r'<label for="pdate">.*?<div class="error">Hãy nhập ngày mua điện thoại \(ngày/tháng/năm\)\.</div>',
                      page, re.S)
     assert 'value="Hóa đơn số 12"' in page
-    r = c.post(f"/ho-so/{cash}/ngay-mua", data={"purchase_date": "01/12/2023"})
+    r = c.post(f"/ho-so/{cash}/ngay-mua", data={"purchase_date": "01/12/2023", "seen": seen(
+        c, f"/ho-so/{cash}", form_action=f"/ho-so/{cash}/ngay-mua")})
     assert r.status_code == 302
 
 

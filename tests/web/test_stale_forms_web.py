@@ -173,3 +173,35 @@ def test_settings_an_older_form_does_not_put_back_the_provinces_signer(app, clie
     assert stored == {"province_signer_name": "Phạm Minh Khoa"} | {
         k: "" for k in stored if k != "province_signer_name"}
     assert "public_base_url" not in stored or stored["public_base_url"] == ""
+
+
+def test_the_purchase_date_and_prior_device_forms_do_not_overwrite_what_another_recorded(
+        app, client, login_as, make_user, read_session):
+    """Both forms are offered while the value is missing; two clerks with the page open: the second
+    one's save is given back naming the first one's, which stays."""
+    login_as("clerk")
+    app_id = _cash_app(app)
+    s = app.extensions["subsidy.sessionmaker"]()
+    a = s.get(Application, app_id)
+    a.purchase_date = None
+    a.household.prior_device = "unknown"
+    hid = a.household_id
+    s.commit()
+    s.close()
+    other = _second_clerk(app, make_user)
+    page = f"/ho-so/{app_id}"
+    forms = {}
+    for who, c in (("a", client), ("b", other)):
+        forms[who] = (seen(c, page, form_action=f"{page}/ngay-mua"), seen(c, page, form_action=f"{page}/thiet-bi"))
+    assert other.post(f"{page}/ngay-mua", data={"purchase_date": "01/12/2023", "seen": forms["b"][0]}).status_code == 302
+    assert other.post(f"{page}/thiet-bi", data={"prior_device": "none", "seen": forms["b"][1]}).status_code == 302
+
+    resp = client.post(f"{page}/ngay-mua", data={"purchase_date": "05/12/2023", "seen": forms["a"][0]})
+    assert resp.status_code == 422 and "Lê Thị Bình sửa «Ngày mua điện thoại»" in _text(resp)
+    resp = client.post(f"{page}/thiet-bi", data={"prior_device": "vtci_tablet", "seen": forms["a"][1]})
+    body = _text(resp)
+    assert resp.status_code == 422 and "khai báo thiết bị của hộ" in body
+    assert "Lê Thị Bình sửa «Thiết bị đã nhận trước»" in body
+    read_session.rollback()
+    assert read_session.get(Application, app_id).purchase_date == dt.date(2023, 12, 1)
+    assert read_session.get(Household, hid).prior_device == "none"

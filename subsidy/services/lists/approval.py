@@ -263,7 +263,7 @@ DECISION_FIELDS = ("decision_number", "decision_date", "approving_body")
 
 def correct_decision(session: Session, proposal_list: ProposalList, decision_number: str, decision_date: dt.date,
                      approving_body: str, reason: str, actor: User | None, *,
-                     today: dt.date | None = None) -> dict[str, list[Any]]:
+                     today: dt.date | None = None, seen_version: int | None = None) -> dict[str, list[Any]]:
     """Correct the decision number, date and/or approving body of an approved list (a number or
     date typed wrong at approval), approver only, with a written reason.
 
@@ -282,8 +282,11 @@ def correct_decision(session: Session, proposal_list: ProposalList, decision_num
     InvalidDecision with every wrong field at once (a wrong number, date or body, an empty
     reason or one over 1000 characters, under "reason"). The list
     row is locked (SELECT … FOR UPDATE on PostgreSQL) so two corrections at once are applied one
-    after the other, each audited with the values it replaced. Source: domain.md §5 (each step
-    records who did it and when; nothing is deleted).
+    after the other, each audited with the values it replaced; with ``seen_version`` (the list's
+    version its page showed, services.versions) the later of two corrections sent from the same
+    page is refused instead (StaleVersion: who changed which fact when), so it does not put back
+    what the first one corrected. Source: domain.md §5 (each step records who did it and when;
+    nothing is deleted).
     """
     if actor is None or actor.role != "approver":
         raise ServiceError("Chỉ lãnh đạo phê duyệt (vai trò approver) được sửa số, ngày hoặc cơ quan của quyết định "
@@ -298,6 +301,10 @@ def correct_decision(session: Session, proposal_list: ProposalList, decision_num
     if errors:
         raise InvalidDecision(errors)
     assert decision is not None
+    versions.check_unchanged(
+        session, "proposal_list", proposal_list.id, seen_version, fields=DECISION_FIELDS,
+        what=f"quyết định phê duyệt danh sách {proposal_list.number}",
+        how="Hãy mở lại trang danh sách để xem quyết định đang ghi, rồi sửa lại nếu vẫn cần.")
     before = {f: getattr(proposal_list, f) for f in DECISION_FIELDS}
     after = {"decision_number": decision.number, "decision_date": decision.date, "approving_body": decision.body}
     changes = {f: [before[f], after[f]] for f in DECISION_FIELDS if before[f] != after[f]}
