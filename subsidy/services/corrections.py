@@ -124,9 +124,8 @@ def correct_application(session: Session, application: Application, data: Correc
     for a role that may not correct (clerk only); StaleVersion when one of these facts was changed
     after ``data.seen_version`` (the application's row locked first: of two corrections from the
     same page only the first is written), InvalidFields {"version"} for a version it never had.
-    With ``recheck`` the application is checked again
-    at once (``on``: the day of the check, default today) and the decision returned. Source:
-    domain.md §2 (E5), §5.
+    With ``recheck`` the application is checked again at once (``on``: the day of the check,
+    default today) and the decision returned. Source: domain.md §2 (E5), §5.
     """
     application = versions.lock(session, Application, application.id, not_found="Không tìm thấy hồ sơ này.")
     why = refusal(application)
