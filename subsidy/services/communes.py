@@ -184,12 +184,12 @@ def update_commune(session: Session, commune: Commune, data: CommuneInput, actor
     """Save ``data`` over ``commune``; audits each changed field. A form from a page older than
     the commune (``data.seen_version``: one of its fields changed since, its row locked first) is
     refused with StaleVersion (services.versions). Raises InvalidFields, Conflict, StaleVersion."""
+    values = _values(data)  # every wrong field first, as the other forms do
     commune = versions.lock(session, Commune, commune.id, not_found="Không tìm thấy xã này.")
     versions.check_unchanged(
         session, "commune", commune.id, data.seen_version, fields=FIELDS, actions=("commune.create", "commune.update"),
         what=f"thông tin {commune.name}",
         how="Hãy mở lại trang của xã (mục «Xã» trong «Quản trị») để xem thông tin mới nhất, rồi sửa lại.")
-    values = _values(data)
     if values["code"] != commune.code and session.scalar(select(Commune.id).where(Commune.code == values["code"])):
         raise Conflict(f"Mã xã {values['code']} đã có; hãy chọn mã khác.")
     before = audit.snapshot(commune, FIELDS)

@@ -151,15 +151,15 @@ def update(session: Session, values: Mapping[str, str], actor: User | None, *,
     role lines and no title, its abbreviation not a ký hiệu part; an unknown key); StaleVersion
     when one of ``values``' settings was changed after ``seen_version`` (the settings' version,
     services.versions, that the page showed; None: not checked), the settings' rows locked first."""
-    versions.lock_all(session, InstanceSetting)
-    versions.check_unchanged(
-        session, AUDIT_ENTITY, None, seen_version, fields=values.keys(),
-        what="phần cài đặt", how="Hãy mở lại trang «Cài đặt» để xem các giá trị mới nhất, rồi sửa lại.")
     unknown = sorted(set(values) - set(KEYS))
     if unknown:
         raise InvalidFields({k: "Không có thiết lập này." for k in unknown})
     clean = {k: _clean_value(k, v) for k, v in values.items()}
     _check_province_signer(clean, session)
+    versions.lock_all(session, InstanceSetting)
+    versions.check_unchanged(
+        session, AUDIT_ENTITY, None, seen_version, fields=values.keys(),
+        what="phần cài đặt", how="Hãy mở lại trang «Cài đặt» để xem các giá trị mới nhất, rồi sửa lại.")
     changes: dict[str, list[str]] = {}
     for key, value in clean.items():
         row = session.get(InstanceSetting, key)

@@ -14,6 +14,7 @@ from subsidy.models import Commune, Complaint, InstanceSetting
 from subsidy.services import users
 from tests import factories
 from tests.api.test_api_v1 import conforms
+from tests.page_forms import seen
 
 DIGIT = ("Họ tên «Nguyễn Văn 1» có chữ số «1», không dùng trong họ tên.")
 DIGITS = ("Họ tên «Trần 123» có chữ số «1», không dùng trong họ tên.")
@@ -44,7 +45,8 @@ def test_the_communes_signer_name_follows_the_name_rule(app, client, login_as):
         assert commune.signer_name == "Nguyễn Văn Hùng"
     edit = client.post(f"/quan-tri/xa/{commune.id}", data={**base, "signer_name": "Lê <b>Văn</b> & Co"})
     assert edit.status_code == 422 and f"Họ tên người ký: {MARKUP}" in _text(edit)
-    blank = client.post(f"/quan-tri/xa/{commune.id}", data={**base, "signer_name": " "})  # signs by hand
+    blank = client.post(f"/quan-tri/xa/{commune.id}", data={**base, "signer_name": " ",  # signs by hand
+                                                            "seen": seen(client, f"/quan-tri/xa/{commune.id}")})
     assert blank.status_code == 302
     with app.extensions["subsidy.sessionmaker"]() as s:
         assert s.get(Commune, commune.id).signer_name == ""
