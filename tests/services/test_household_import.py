@@ -382,3 +382,13 @@ def test_a_new_households_audit_entry_holds_each_stored_value_and_no_empty_one(s
         "hamlet": [None, "Ấp Phú Hòa"], "members": [None, 1], "phone": [None, "0386300391"],
         "category": [None, "near_poor"], "list_year": [None, 2025], "prior_device": [None, "unknown"],
     }
+
+
+def test_the_preview_and_the_audit_log_name_a_field_alike_as_the_household_form_does():
+    from forms.households import HouseholdForm
+    from subsidy.domain.labels import FIELD_LABELS
+
+    assert set(importer.FIELD_LABELS) == {*importer.IMPORT_FIELDS, "archived", "people"}
+    assert importer.FIELD_LABELS["members"] == FIELD_LABELS["members"] == "Số nhân khẩu"
+    assert importer.FIELD_LABELS["people"] == FIELD_LABELS["people"] == "Thành viên"
+    assert HouseholdForm.members.args[0] == "Số nhân khẩu"

@@ -416,11 +416,11 @@ FIELD_LABELS: dict[str, str] = {
     # households
     "code": "Mã", "head_name": "Họ tên chủ hộ", "head_birth_year": "Năm sinh chủ hộ", "head_gender": "Giới tính",
     "citizen_id": "Số CCCD", "citizen_id_kind": "Loại giấy tờ", "citizen_id_warning": "Cảnh báo số CCCD",
-    "hamlet": "Ấp", "address": "Địa chỉ", "members": "Số khẩu", "phone": "Số điện thoại", "category": "Phân loại hộ",
+    "hamlet": "Ấp", "address": "Địa chỉ", "members": "Số nhân khẩu", "phone": "Số điện thoại", "category": "Phân loại hộ",
     "list_year": "Năm của danh sách", "decision_number": "Số quyết định", "decision_date": "Ngày quyết định",
     "meritorious": "Gia đình người có công", "social_policy": "Gia đình chính sách xã hội",
     "prior_device": "Thiết bị đã nhận trước", "prior_device_detail": "Chi tiết thiết bị đã nhận",
-    "prior_device_date": "Ngày nhận thiết bị", "archived": "Đã lưu trữ",
+    "prior_device_date": "Ngày nhận thiết bị", "archived": "Đã lưu trữ", "people": "Thành viên",
     # applications, lists, allocations
     "state": "Trạng thái", "status": "Tình trạng danh sách", "support_form": "Hình thức hỗ trợ",
     "received_on": "Ngày nhận hồ sơ", "purchase_date": "Ngày mua điện thoại", "evidence_note": "Chứng từ mua máy",

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from subsidy.domain import household_list as hl
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
+from subsidy.domain.labels import FIELD_LABELS as AUDIT_FIELD_LABELS
 from subsidy.domain.labels import LEFT_OUTCOME_LABELS
 from subsidy.models import Household
 from subsidy.services.communes import filter_hamlets
@@ -49,14 +50,9 @@ IMPORT_FIELDS = (
     "citizen_id_warning", "hamlet", "address", "members", "phone", "category", "list_year",
     "meritorious", "social_policy", "prior_device", "prior_device_date", "archived",
 )
-FIELD_LABELS = {
-    "code": "Mã hộ", "head_name": "Chủ hộ", "head_birth_year": "Năm sinh", "head_gender": "Giới tính",
-    "citizen_id": "Số CCCD", "citizen_id_kind": "Loại giấy tờ", "citizen_id_warning": "Cảnh báo CCCD",
-    "hamlet": "Ấp", "address": "Địa chỉ", "members": "Số nhân khẩu", "phone": "Số điện thoại",
-    "category": "Phân loại", "list_year": "Năm danh sách", "meritorious": "Người có công",
-    "social_policy": "Chính sách XH", "prior_device": "Thiết bị đã nhận", "prior_device_date": "Ngày nhận thiết bị",
-    "archived": "Lưu trữ", "people": "Thành viên",
-}
+#: The names of the imported fields in the preview's changes: the audit log's names
+#: (domain.labels.FIELD_LABELS), so that a change reads the same before and after it is written.
+FIELD_LABELS = {k: AUDIT_FIELD_LABELS[k] for k in (*IMPORT_FIELDS, "archived", "people")}
 STATUS_LABELS = {
     "new": "Thêm mới", "update": "Cập nhật", "unchanged": "Không đổi", "error": "Lỗi",
     "skipped": "Bỏ qua",
