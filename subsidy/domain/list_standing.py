@@ -14,6 +14,7 @@ from typing import Iterable
 
 from subsidy.domain.labels import CATEGORY_LABELS
 from subsidy.domain.labels.sentence import in_sentence
+from subsidy.domain.scope import POVERTY_HIDDEN
 from subsidy.domain.labels.standing import (
     LAST_LISTED_CELL, LAST_LISTED_DETAIL, LISTED_DETAIL, NEVER_LISTED_DETAIL, NOT_LISTED_LABEL, NOT_LISTED_SHORT,
     UNCLASSIFIED_LABEL,
@@ -42,7 +43,9 @@ class Standing:
     file); ``list_year``: the year of the list (or record) that decided it, None when unknown;
     ``record``: the status record that decided it, None when the household's own columns did;
     ``last_category`` / ``last_year``: for "not_listed", the category and year of the last list
-    before it that named the household (None when none did).
+    before it that named the household (None when none did); ``hidden``: withheld from a reader
+    who does not see poverty status (domain.scope.sees_poverty_status; :func:`withheld`) — every
+    text is then scope.POVERTY_HIDDEN and ``status`` None.
     """
 
     year: int
@@ -51,6 +54,7 @@ class Standing:
     record: YearRecord | None = None
     last_category: str | None = None
     last_year: int | None = None
+    hidden: bool = False
 
     @property
     def not_listed(self) -> bool:
@@ -65,6 +69,8 @@ class Standing:
     @property
     def badge(self) -> str:
         """Short words for a badge: "Hộ nghèo", "Không có trong danh sách năm 2026", "Chưa phân loại"."""
+        if self.hidden:
+            return POVERTY_HIDDEN
         if self.not_listed:
             return NOT_LISTED_LABEL.format(year=self.list_year)
         if self.status is None:
@@ -74,7 +80,7 @@ class Standing:
     @property
     def detail(self) -> str:
         """What goes beside the badge: "danh sách năm 2025"; for "not_listed", "lần cuối có tên:
-        hộ nghèo, danh sách năm 2025" (or that no earlier list named it); "" when unknown."""
+        hộ nghèo, danh sách năm 2025" (or that no earlier list named it); "" when unknown or hidden."""
         if self.not_listed:
             if self.last_year is None:
                 return NEVER_LISTED_DETAIL
@@ -98,7 +104,10 @@ class Standing:
     @property
     def last_listed(self) -> str:
         """The exports' «Lần cuối có tên» cell: for "not_listed", the category and year of the
-        last list that named the household ("Hộ nghèo (2025)"); "" otherwise or when none did."""
+        last list that named the household ("Hộ nghèo (2025)"); "" otherwise or when none did;
+        POVERTY_HIDDEN when hidden (a blank would read as «never off the list»)."""
+        if self.hidden:
+            return POVERTY_HIDDEN
         if not self.not_listed or self.last_year is None:
             return ""
         return LAST_LISTED_CELL.format(category=CATEGORY_LABELS.get(self.last_category or "", self.last_category or ""),
@@ -106,8 +115,16 @@ class Standing:
 
     @property
     def css(self) -> str:
-        """The badge's class suffix: the category code, "off" (not on the list) or "none"."""
+        """The badge's class suffix: the category code, "off" (not on the list), "none" or "hidden"."""
+        if self.hidden:
+            return "hidden"
         return "off" if self.not_listed else (self.status or "none")
+
+
+def withheld(year: int) -> Standing:
+    """The standing shown for ``year`` to a reader who does not see poverty status
+    (domain.scope.sees_poverty_status): no status, every text scope.POVERTY_HIDDEN."""
+    return Standing(year, None, hidden=True)
 
 
 def standing_for_year(category: str | None, list_year: int | None, records: Iterable[YearRecord],

@@ -44,7 +44,10 @@ class ListFilters:
     ``personal``: not a filter but who searches — True when the searcher sees CCCD and phone in
     full (domain.scope.sees_personal_data), so ``q`` may match any part of them; False (the
     default, for the admin and the province's roles) matches only what their masked pages show
-    (households.search_condition). Never part of the query string.
+    (households.search_condition). ``poverty``: who filters — False when the reader does not see
+    households' poverty status (domain.scope.sees_poverty_status), whose lists then drop a
+    ``category`` or ``tier`` (a filter by it would tell which households are poor). Neither is
+    ever part of the query string.
     """
 
     q: str = ""
@@ -56,27 +59,30 @@ class ListFilters:
     archived: bool = False
     prior: str = ""  # households: the prior-device (E2) answer, a key of PRIOR_FILTER_LABELS
     personal: bool = False
+    poverty: bool = True
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any], *, states: Sequence[str] = STATES,
-                  personal: bool = False) -> "ListFilters":
+                  personal: bool = False, poverty: bool = True) -> "ListFilters":
         """The filters of a query string (``request.args``), searched by someone who sees personal
-        data in full or not (``personal``). A value that is not one the filter knows (a state not
+        data in full or not (``personal``) and poverty status or not (``poverty``: without it, a
+        category and a tier are dropped). A value that is not one the filter knows (a state not
         in ``states``, a tier outside 1–4, an unknown form) is dropped, never an error: a list
         answers every link, an edited one shows the list unfiltered."""
         def text(name: str) -> str:
             return str(args.get(name) or "").strip()
 
         tier_raw = text("tier").upper().lstrip("P")
-        tier = int(tier_raw) if tier_raw.isdigit() and int(tier_raw) in (1, 2, 3, 4) else None
+        tier = int(tier_raw) if poverty and tier_raw.isdigit() and int(tier_raw) in (1, 2, 3, 4) else None
         form = text("form")
         category = text("category")
         state = text("state")
         return cls(q=text("q")[:MAX_QUERY], hamlet=text("hamlet")[:100],
-                   category=category if category in CATEGORIES else "",
+                   category=category if poverty and category in CATEGORIES else "",
                    form=form if form in SUPPORT_FORM_LABELS else "", tier=tier,
                    state=state if state in states else "", archived=text("archived") == "1",
-                   prior=text("prior") if text("prior") in PRIOR_FILTER_LABELS else "", personal=personal)
+                   prior=text("prior") if text("prior") in PRIOR_FILTER_LABELS else "", personal=personal,
+                   poverty=poverty)
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """The query-string arguments these filters come from (unused ones left out), with

@@ -24,6 +24,19 @@ SIGNING_ROLES: frozenset[str] = frozenset({"clerk", "approver", "province_office
 #: Roles that see CCCD numbers and phones in full (:func:`sees_personal_data`): the commune's clerk and
 #: approver, who work with the households; every other role sees them masked.
 PERSONAL_DATA_ROLES: frozenset[str] = frozenset({"clerk", "approver"})
+#: Roles that see a household's poverty status (:func:`sees_poverty_status`): its category (hộ
+#: nghèo / cận nghèo), the list and decision that named it, its yearly status records and the
+#: priority tier that follows from them (domain.md §2 E1, §3). The commune's clerk and approver
+#: work the cases; the province's officer divides the phones and its approver approves lists whose
+#: order depends on it.
+POVERTY_STATUS_ROLES: frozenset[str] = frozenset({"clerk", "approver", "province_officer", "province_approver"})
+#: What a page, an export cell, a PDF or the audit log shows in place of a poverty status its
+#: reader does not see: a mark that says it is withheld, never an empty cell that reads as «not on
+#: file».
+POVERTY_HIDDEN = "(ẩn)"
+#: Why a list or the API refuses to filter by category for such a reader.
+POVERTY_FILTER_REFUSAL = ("Tài khoản của bạn không được xem tình trạng nghèo, cận nghèo của từng hộ, nên không lọc "
+                          "được theo phân loại hộ hay mức ưu tiên: hãy bỏ bộ lọc này (category, tier).")
 #: Roles that add a household, correct it and import the household list (domain.md §9–§10): the
 #: commune's clerk, who receives the households and their papers. The list and the household form
 #: carry every head's and member's CCCD and phone in full, which only :data:`PERSONAL_DATA_ROLES`
@@ -70,6 +83,18 @@ def sees_personal_data(role: str | None) -> bool:
 
     False for no role at all."""
     return role in PERSONAL_DATA_ROLES
+
+
+def sees_poverty_status(role: str | None) -> bool:
+    """True when ``role`` sees a household's poverty status (:data:`POVERTY_STATUS_ROLES`): its
+    category, list year and decision, its yearly status records, the status in force and the
+    priority tier (P3/P4 tell poor from near-poor). The one place that decides (domain.md §9–§10);
+    the household and application pages and their filters, the list exports (CSV, XLSX, PDF), the
+    JSON API and the audit log all ask it, and show :data:`POVERTY_HIDDEN` instead.
+
+    ``admin`` manages accounts, settings and communes and archives or restores households: none of
+    that needs a household's status. ``radio`` and the public see counts only. False for no role."""
+    return role in POVERTY_STATUS_ROLES
 
 
 def enters_households(role: str | None) -> bool:
@@ -128,6 +153,24 @@ def shown_value(entity_type: str, field: str, value: object, in_full: bool) -> o
     if kind is None or in_full or not isinstance(value, str) or not value:
         return value
     return _MASKS[kind](value)
+
+
+#: Every changed field, per kind of record (AuditEntry.entity_type), that holds a household's poverty
+#: status, shown as :data:`POVERTY_HIDDEN` to a reader who does not see it (:func:`sees_poverty_status`):
+#: a household's category, the list year and decision that named it, and its yearly status records
+#: (logged as ``status_<year>`` by the import of a year's list); an application's priority tier.
+POVERTY_FIELDS: dict[str, frozenset[str]] = {
+    "household": frozenset({"category", "list_year", "decision_number", "decision_date"}),
+    "application": frozenset({"priority_tier"}),
+}
+
+
+def is_poverty_field(entity_type: str, field: str) -> bool:
+    """True when ``field`` of a record of kind ``entity_type`` holds a poverty status
+    (:data:`POVERTY_FIELDS`, or a household's ``status_<year>``)."""
+    if entity_type == "household" and field.startswith("status_") and field[7:].isdigit():
+        return True
+    return field in POVERTY_FIELDS.get(entity_type, ())
 
 
 def role_needs_commune(role: str) -> bool:

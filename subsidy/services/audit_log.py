@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import tracking
-from subsidy.domain.scope import PERSONAL_FIELDS, shown_value
+from subsidy.domain.scope import PERSONAL_FIELDS, POVERTY_HIDDEN, is_poverty_field, shown_value
 from subsidy.domain.calendar import VN_TZ, local_midnight
 from subsidy.domain.labels.sentence import sentence_start
 from subsidy.domain.labels import (
@@ -150,11 +150,14 @@ ID_KINDS = {"application_id": "application", "household_id": "household", "propo
 
 
 def _changes(changes: Mapping[str, Any] | None, titles: Mapping[tuple[str, int], str],
-             entity_type: str = "", personal: bool = False) -> list[Change]:
+             entity_type: str = "", personal: bool = False, poverty: bool = True) -> list[Change]:
     # A field is named and its codes worded as the kind of record it belongs to has them: a
     # complaint's "state" and "outcome" are not an application's.
     out = []
     for name, value in (changes or {}).items():
+        # a poverty status the reader does not see: that it changed is shown, what it was and became withheld
+        hidden = not poverty and is_poverty_field(entity_type, name)
+
         def words(v: Any) -> str:
             if name in PERSONAL_FIELDS.get(entity_type, ()):
                 return value_words(name, shown_value(entity_type, name, v, personal), entity_type)
@@ -164,9 +167,9 @@ def _changes(changes: Mapping[str, Any] | None, titles: Mapping[tuple[str, int],
         if isinstance(value, list) and len(value) == 2:
             old, new = words(value[0]), words(value[1])
             if old != new:  # a field written empty on creation (no second IMEI…) changed nothing
-                out.append(Change(field_label(name, entity_type), old, new))
+                out.append(Change(field_label(name, entity_type), *((POVERTY_HIDDEN,) * 2 if hidden else (old, new))))
         else:
-            out.append(Change(field_label(name, entity_type), None, words(value)))
+            out.append(Change(field_label(name, entity_type), None, POVERTY_HIDDEN if hidden else words(value)))
     return out
 
 
@@ -235,11 +238,15 @@ def _gone(entity_type: str) -> str:
     return OBJECT_GONE.format(kind=sentence_start(kind))
 
 
-def describe(session: Session, entries: Iterable[AuditEntry], *, personal: bool = False) -> list[LogRow]:
+def describe(session: Session, entries: Iterable[AuditEntry], *, personal: bool = False,
+             poverty: bool = True) -> list[LogRow]:
     """The entries in words (LogRow), in the order given; the records they name are loaded in one
     query per kind. A CCCD or phone among the changes (domain.scope.PERSONAL_FIELDS of the entry's
     kind of record) is in full only when ``personal`` (the reader sees them:
-    domain.scope.sees_personal_data), else masked (domain.scope.shown_value)."""
+    domain.scope.sees_personal_data), else masked (domain.scope.shown_value). A poverty status
+    among them (a household's category, list, decision or yearly status, an application's priority
+    tier: domain.scope.is_poverty_field) is worded only when ``poverty`` (the reader sees it:
+    domain.scope.sees_poverty_status), else shown as domain.scope.POVERTY_HIDDEN, old and new."""
     entries = list(entries)
     wanted: dict[str, set[int]] = {}
     for e in entries:
@@ -262,7 +269,7 @@ def describe(session: Session, entries: Iterable[AuditEntry], *, personal: bool 
             title = titles.get(key) or _gone(e.entity_type)
         rows.append(LogRow(id=e.id, at=e.at, actor=actors.get(e.actor_id, "Hệ thống") if e.actor_id else "Hệ thống",
                            action=action_label(e.action), view=is_view(e.action), title=title,
-                           link=links.get(key) if key else None, changes=_changes(e.changes, titles, e.entity_type, personal),
+                           link=links.get(key) if key else None, changes=_changes(e.changes, titles, e.entity_type, personal, poverty),
                            note=e.note or ""))
     return rows
 
@@ -293,20 +300,20 @@ def change_text(c: Change) -> str:
 
 
 def log_table(session: Session, f: AuditFilters, *, on: dt.date, prepared_by: str, filters_text: str,
-              count: int, personal: bool = False) -> ExportTable:
+              count: int, personal: bool = False, poverty: bool = True) -> ExportTable:
     """The entries matching ``f`` as an ExportTable (read and described CHUNK at a time; CCCD and
-    phone masked unless ``personal``, as :func:`describe`)."""
+    phone masked unless ``personal``, poverty status withheld unless ``poverty``, as :func:`describe`)."""
     def rows() -> Iterator[list[Any]]:
         n = 0
         batch: list[AuditEntry] = []
         for e in session.scalars(log_query(f).execution_options(yield_per=CHUNK)):
             batch.append(e)
             if len(batch) == CHUNK:
-                for r in describe(session, batch, personal=personal):
+                for r in describe(session, batch, personal=personal, poverty=poverty):
                     n += 1
                     yield _log_row(n, r)
                 batch = []
-        for r in describe(session, batch, personal=personal):
+        for r in describe(session, batch, personal=personal, poverty=poverty):
             n += 1
             yield _log_row(n, r)
 

@@ -25,7 +25,8 @@ from subsidy.domain.labels import (
     STATE_LABELS, SUPPORT_FORM_LABELS,
 )
 from subsidy.domain.labels.standing import LAST_LISTED_COLUMN, NOT_LISTED_NOTE
-from subsidy.domain.list_standing import Standing
+from subsidy.domain.list_standing import Standing, withheld
+from subsidy.domain.scope import POVERTY_HIDDEN
 from subsidy.domain.list_views import Column, ExportTable, ListFilters, tier_short
 from subsidy.domain.workflow import State
 from subsidy.models import Application, Household, Receipt
@@ -115,14 +116,17 @@ def count(session: Session, stmt: Select) -> int:
 
 
 def _stream(session: Session, stmt: Select, row: Callable[..., list[Any]],
-            household_of: Callable[[Any], Household] | None = None, year: int | None = None) -> Iterator[list[Any]]:
+            household_of: Callable[[Any], Household] | None = None, year: int | None = None,
+            poverty: bool = True) -> Iterator[list[Any]]:
     """``row(stt, obj)`` for every object of ``stmt``, numbered from 1, read CHUNK at a time; with
     ``household_of``, ``row(stt, obj, standing)``: the poverty status in force for ``year`` of the
-    object's household (households.standings, one query per CHUNK rows)."""
+    object's household (households.standings, one query per CHUNK rows; list_standing.withheld
+    when not ``poverty``)."""
     i = 0
     for chunk in session.scalars(stmt.execution_options(yield_per=CHUNK)).partitions(CHUNK):
-        standings = (households_svc.standings(session, {household_of(o) for o in chunk}, year)
-                     if household_of is not None else None)
+        standings = (None if household_of is None else
+                     households_svc.standings(session, {household_of(o) for o in chunk}, year) if poverty else
+                     {household_of(o).id: withheld(year) for o in chunk})
         for obj in chunk:
             i += 1
             yield row(i, obj) if standings is None else row(i, obj, standings[household_of(obj).id])
@@ -216,22 +220,46 @@ def masking(columns: tuple[Column, ...], row: Callable[..., list[Any]]) -> Calla
     return masked
 
 
+#: The columns that follow from a household's poverty status besides its standing (P3/P4 tell
+#: poor from near-poor), withheld with it (:func:`withholding`).
+POVERTY_COLUMNS: frozenset[str] = frozenset({"Mức ưu tiên"})
+
+
+def withholding(columns: tuple[Column, ...], row: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
+    """``row`` with its :data:`POVERTY_COLUMNS` shown as scope.POVERTY_HIDDEN: a list's copy for
+    someone who does not see poverty status (ListFilters.poverty False;
+    domain.scope.sees_poverty_status), as the page shows it."""
+    hide = [i for i, c in enumerate(columns) if c.title in POVERTY_COLUMNS]
+
+    def withheld_row(*args: Any) -> list[Any]:
+        values = row(*args)
+        for i in hide:
+            values[i] = POVERTY_HIDDEN
+        return values
+    return withheld_row
+
+
 def list_table(session: Session, key: str, f: ListFilters, *, on: dt.date, prepared_by: str = "") -> ExportTable:
     """The list ``key`` (one of :data:`LISTS`) filtered by ``f`` as an ExportTable: counted now,
     its rows read from ``session`` when they are written out (so the caller writes them before
     the session closes). ``on``: the date printed, whose year is the one the households' status
     in force is shown for; ``prepared_by``: under "NGƯỜI LẬP DANH SÁCH". CCCD and phone are in
     full only when ``f.personal`` (the reader sees them: domain.scope.sees_personal_data), else
-    masked as on the reader's page (:func:`masking`).
+    masked as on the reader's page (:func:`masking`); the households' poverty status and priority
+    tier only when ``f.poverty`` (domain.scope.sees_poverty_status), else POVERTY_HIDDEN in their
+    cells (:func:`withholding`).
     Raises KeyError for an unknown list."""
     stmt_of, columns, row, household_of = LISTS[key]
     if not f.personal:
         row = masking(columns, row)
+    if not f.poverty:
+        row = withholding(columns, row)
     stmt = stmt_of(f)
     # a list showing households' status says what its short «Ngoài danh sách …» cell means
-    notes = (NOT_LISTED_NOTE.format(year=on.year),) if household_of is not None else ()
+    notes = (NOT_LISTED_NOTE.format(year=on.year),) if household_of is not None and f.poverty else ()
     return ExportTable(key=key, title=EXPORT_LIST_LABELS[key], filters=f.describe(), columns=columns,
-                       rows=_stream(session, stmt, row, household_of, on.year), count=count(session, stmt), date=on,
+                       rows=_stream(session, stmt, row, household_of, on.year, f.poverty), count=count(session, stmt),
+                       date=on,
                        prepared_by=prepared_by, notes=notes)
 
 

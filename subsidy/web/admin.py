@@ -12,7 +12,7 @@ from subsidy.db import utcnow
 from subsidy.documents import exports as docs
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import ACTION_LABELS, AUDIT_KIND_LABELS, ENTITY_LABELS
-from subsidy.domain.scope import sees_personal_data
+from subsidy.domain.scope import sees_personal_data, sees_poverty_status
 from subsidy.models import ApiToken, User
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit_log as audit_log_svc
@@ -208,7 +208,8 @@ def audit_log():
     f = replace(audit_log_svc.AuditFilters.from_args(request.args), viewer_id=current_user.id)
     page = paginate(session, audit_log_svc.log_query(f), page_arg(request.args), 50)
     return render_template("admin/audit.html", page=page, rows=audit_log_svc.describe(
-                               session, page.items, personal=sees_personal_data(current_user.role)), f=f,
+                               session, page.items, personal=sees_personal_data(current_user.role),
+                               poverty=sees_poverty_status(current_user.role)), f=f,
                            staff=audit_log_svc.staff(session), kinds=AUDIT_KIND_LABELS, entities=ENTITY_LABELS,
                            actions=ACTION_LABELS)
 
@@ -222,7 +223,8 @@ def audit_export():
     text = audit_log_svc.filters_text(session, f)
     count = list_exports.count(session, audit_log_svc.log_query(f))
     table = audit_log_svc.log_table(session, f, on=today_vn(), prepared_by=current_user.full_name or "",
-                                    filters_text=text, count=count, personal=sees_personal_data(current_user.role))
+                                    filters_text=text, count=count, personal=sees_personal_data(current_user.role),
+                                    poverty=sees_poverty_status(current_user.role))
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     rows = docs.write_xlsx(table, issuer(), out)
     out.seek(0)

@@ -21,7 +21,7 @@ from subsidy.domain.calendar import today_vn
 from subsidy.domain.list_views import ListFilters
 from subsidy.domain.labels import (APPLICATION_FIELD_LABELS, OUTCOME_LABELS, RECEIPT_KIND_LABELS,
                                    RULE_STATUS_LABELS, SUPPORT_FORM_LABELS)
-from subsidy.domain.scope import sees_personal_data
+from subsidy.domain.scope import sees_personal_data, sees_poverty_status
 from subsidy.domain.rules import outcome_summary
 from subsidy.domain.workflow import STATES
 from subsidy.models import Application
@@ -181,8 +181,10 @@ def new():
 
 
 def _standings(households) -> dict:
-    """{household id: its poverty status in force this year} (households.standings_now)."""
-    return households_svc.standings_now(db_session(), set(households))
+    """{household id: its poverty status in force this year} (households.standings_now), withheld
+    from a reader who does not see it (scope.sees_poverty_status)."""
+    return households_svc.standings_now(db_session(), set(households),
+                                        shown=sees_poverty_status(current_user.role))
 
 
 def _load(application_id: int) -> Application:

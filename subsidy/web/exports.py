@@ -38,7 +38,7 @@ from subsidy.domain.calendar import today_vn
 from subsidy.domain.documents import Issuer
 from subsidy.domain.labels import EXPORT_FORMAT_LABELS
 from subsidy.domain.list_views import RECEIPT_STATES, ExportTable, ListFilters
-from subsidy.domain.scope import sees_personal_data
+from subsidy.domain.scope import sees_personal_data, sees_poverty_status
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
 from subsidy.services import communes as communes_svc
@@ -71,9 +71,11 @@ def hamlet_options(session) -> list[str]:
 
 def list_filters(states=None) -> ListFilters:
     """The filters of this request's query string (ListFilters.from_args), searched as far as the
-    signed-in account sees CCCD and phone (scope.sees_personal_data)."""
+    signed-in account sees CCCD and phone (scope.sees_personal_data) and poverty status
+    (scope.sees_poverty_status: else no category or tier filter)."""
     return ListFilters.from_args(request.args, **({"states": states} if states is not None else {}),
-                                 personal=sees_personal_data(current_user.role))
+                                 personal=sees_personal_data(current_user.role),
+                                 poverty=sees_poverty_status(current_user.role))
 
 
 def _send(table: ExportTable, fmt: str, back: Callable[[], str], note: str | None) -> Response:

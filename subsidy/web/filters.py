@@ -8,7 +8,7 @@ from flask import Flask
 from flask_login import current_user
 
 from subsidy.domain.calendar import VN_TZ, local_date
-from subsidy.domain.scope import sees_personal_data
+from subsidy.domain.scope import POVERTY_HIDDEN, is_poverty_field, sees_personal_data, sees_poverty_status
 from subsidy.domain.vn import format_count, format_date, format_money, mask_id, mask_phone
 
 
@@ -54,6 +54,12 @@ def masked_for_province(mask: Callable[[str], str]) -> Callable[[Any], Any]:
     return show
 
 
+def sees_poverty() -> bool:
+    """True when the signed-in account sees households' poverty status (scope.sees_poverty_status):
+    the templates show POVERTY_HIDDEN in its place otherwise, and offer no filter by it."""
+    return bool(current_user.is_authenticated and sees_poverty_status(current_user.role))
+
+
 def init_app(app: Flask) -> None:
     from subsidy.domain.decisions import citation
     from subsidy.domain.labels import (
@@ -74,6 +80,9 @@ def init_app(app: Flask) -> None:
         OFF_LIST_FILTER_LABEL if c == "none" else UNCLASSIFIED_LABEL)
     app.jinja_env.globals["all_categories_label"] = ALL_CATEGORIES_FILTER_LABEL  # the category filter's "" choice
     app.jinja_env.filters["prior_device_label"] = lambda p: PRIOR_DEVICE_LABELS.get(p, p or "")
+    app.jinja_env.globals["sees_poverty"] = sees_poverty
+    app.jinja_env.globals["poverty_hidden"] = POVERTY_HIDDEN
+    app.jinja_env.globals["is_poverty_field"] = is_poverty_field
     app.jinja_env.filters["pid"] = masked_for_province(mask_id)
     app.jinja_env.filters["pphone"] = masked_for_province(mask_phone)
     app.jinja_env.filters["approval_level_label"] = lambda v: APPROVAL_LEVEL_LABELS.get(v, v)

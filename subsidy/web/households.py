@@ -14,7 +14,9 @@ from wtforms.fields.choices import SelectChoice
 from forms.households import ArchiveForm, HouseholdForm, NoPriorDeviceForm, RestoreForm
 from subsidy.domain import vn
 from subsidy.domain.list_views import ListFilters
-from subsidy.domain.scope import HOUSEHOLD_ENTRY_REFUSAL, HOUSEHOLD_ENTRY_ROLES, sees_personal_data
+from subsidy.domain.scope import (
+    HOUSEHOLD_ENTRY_REFUSAL, HOUSEHOLD_ENTRY_ROLES, sees_personal_data, sees_poverty_status,
+)
 from subsidy.models import Household
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import audit
@@ -106,12 +108,13 @@ def _index_page(args, bulk_form: NoPriorDeviceForm) -> str:
     """The household list filtered by ``args`` (a query string's MultiDict), with the bulk E2 form
     ``bulk_form`` (given back with its messages after a refusal)."""
     session = db_session()
-    f = ListFilters.from_args(args, personal=sees_personal_data(current_user.role))
+    poverty = sees_poverty_status(current_user.role)
+    f = ListFilters.from_args(args, personal=sees_personal_data(current_user.role), poverty=poverty)
     page = list_page(session, list_exports.household_stmt(f), args, PER_PAGE)
     # names, CCCDs and phones: one entry per page shown (on the refused POST, in its own write session)
     record_list_page_view("households", page, f)
     return render_template("households/index.html", page=page, f=f, q=f.q, hamlet=f.hamlet, category=f.category,
-                           standings=svc.standings_now(session, page.items),
+                           standings=svc.standings_now(session, page.items, shown=poverty),
                            archived=f.archived, hamlets=hamlet_options(session),
                            unrecorded=prior_svc.count_unrecorded(session, f.q, f.hamlet or None, f.category or None,
                                                                  personal=f.personal)
@@ -171,6 +174,7 @@ def show(household_id: int):
     people = svc.members_of(session, [hh.id]).get(hh.id, [])
     # The head's and the members' IDs follow the same rule (the head's: filters.pid/pphone).
     full_ids = sees_personal_data(current_user.role)
+    poverty = sees_poverty_status(current_user.role)
     shown = sum(1 for m in people if m.citizen_id) if full_ids else 0
     # Who saw the CCCD/phone (domain.md §9), the members' IDs included.
     record_view("household.view", "household", hh.id,
@@ -180,8 +184,9 @@ def show(household_id: int):
                 if m.citizen_id else None, "warning": m.citizen_id_warning if full_ids else None} for m in people]
     return render_template("households/show.html", household=hh, history=log.changes, views=log.views,
                            views_total=log.views_total, people=members,
-                           statuses=svc.status_history(session, hh.id),
-                           standing=svc.standings_now(session, [hh])[hh.id],
+                           # the category and yearly records only for who sees them (else «(ẩn)»)
+                           statuses=svc.status_history(session, hh.id) if poverty else [],
+                           standing=svc.standings_now(session, [hh], shown=poverty)[hh.id],
                            # One application per household (domain.md §5): the page links to it
                            # instead of offering to receive a second one, which would be refused.
                            application=pages.application_of(session, hh.id, current_programme()),

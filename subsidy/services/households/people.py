@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from subsidy.db import utcnow
 from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
-from subsidy.domain.list_standing import Standing, YearRecord, standing_for_year
+from subsidy.domain.list_standing import Standing, YearRecord, standing_for_year, withheld
 from subsidy.models import Household, HouseholdMember, HouseholdStatus, User
 from subsidy.models.scoping import ALL_COMMUNES
 
@@ -110,11 +110,15 @@ def standings(session: Session, households: Iterable[Household], year: int) -> d
     return {h.id: standing_for_year(h.category, h.list_year, records.get(h.id, ()), year) for h in households}
 
 
-def standings_now(session: Session, households: Iterable[Household]) -> dict[int, Standing]:
+def standings_now(session: Session, households: Iterable[Household], *, shown: bool = True) -> dict[int, Standing]:
     """``{household id: its poverty status in force this year}``: :func:`standings` for the year
     of today's date in Việt Nam (calendar.today_vn), what every page, the receipts and the JSON API
-    show beside a household."""
-    return standings(session, households, today_vn().year)
+    show beside a household. ``shown`` False (the reader does not see poverty status:
+    domain.scope.sees_poverty_status): each a list_standing.withheld, nothing read."""
+    year = today_vn().year
+    if not shown:
+        return {h.id: withheld(year) for h in households}
+    return standings(session, households, year)
 
 
 def status_history(session: Session, household_id: int) -> list[HouseholdStatus]:
