@@ -38,9 +38,10 @@ def year_status_json(st: Any) -> dict[str, Any]:
             "decision_date": iso(st.decision_date), "source": st.source, "note": st.note}
 
 
-def people_and_statuses_json(members: Iterable[Any], statuses: Iterable[Any], full_ids: bool) -> dict[str, Any]:
+def people_and_statuses_json(members: Iterable[Any], statuses: Iterable[Any] | None, full_ids: bool) -> dict[str, Any]:
     """``{"people": [Person…], "statuses": [YearStatus…]}``: what a household's own page in the
     API adds to its Household object; ``members`` in list order, ``statuses`` newest year first
-    (as households.members_of / status_history give them)."""
+    (as households.members_of / status_history give them), None (``"statuses": null``) when the
+    reader does not see poverty status (domain.scope.sees_poverty_status)."""
     return {"people": [person_json(m, full_ids) for m in members],
-            "statuses": [year_status_json(st) for st in statuses]}
+            "statuses": None if statuses is None else [year_status_json(st) for st in statuses]}

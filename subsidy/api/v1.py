@@ -32,7 +32,7 @@ from subsidy.api.days import (  # noqa: F401 - body_day, field_reasons, iso_mess
 )
 from subsidy.domain import vn
 from subsidy.domain.list_standing import Standing
-from subsidy.domain.scope import PROVINCE_ROLES, sees_personal_data
+from subsidy.domain.scope import POVERTY_FILTER_REFUSAL, PROVINCE_ROLES, sees_personal_data, sees_poverty_status
 from subsidy.domain.labels import ROLE_LABELS, STATE_LABELS
 from subsidy.extensions import limiter
 from sqlalchemy import select
@@ -249,8 +249,11 @@ def _list_params(with_state: bool) -> tuple[lookup.Filters, str | None, int]:
                                                    "(meta.next_cursor hoặc liên kết next)"})
     cursor = p.text("cursor", lookup.MAX_CURSOR)
     per_page = p.page_size()
+    category = p.choice("category", lookup.CATEGORIES)
+    if category is not None and not _poverty():
+        p.errors.append({"name": "category", "reason": POVERTY_FILTER_REFUSAL})
     f = lookup.Filters(
-        q=p.text("q", 100), hamlet=p.text("hamlet", 80), category=p.choice("category", lookup.CATEGORIES),
+        q=p.text("q", 100), hamlet=p.text("hamlet", 80), category=category,
         state=p.choice("state", STATES) if with_state else None, personal=not _masked(),
     )
     code = p.commune()
@@ -300,6 +303,13 @@ def _masked() -> bool:
     return not sees_personal_data(g.api_user.role)
 
 
+def _poverty() -> bool:
+    """True when the token's role sees households' poverty status (scope.sees_poverty_status);
+    otherwise the category, list, decision, yearly statuses, status in force and priority tier are
+    null, as «(ẩn)» on that role's pages."""
+    return sees_poverty_status(g.api_user.role)
+
+
 def _commune_code(commune_id: int | None) -> str | None:
     cache: dict[int, str] = g.setdefault("api_commune_codes", {})
     if commune_id is None:
@@ -310,14 +320,22 @@ def _commune_code(commune_id: int | None) -> str | None:
 
 
 def _standings(households: list[Household]) -> dict[int, Standing]:
-    """The households' poverty status in force for the current year (households.standings_now)."""
-    return households_svc.standings_now(db_session(), households)
+    """The households' poverty status in force for the current year (households.standings_now),
+    withheld for a role that does not see it (:func:`_poverty`)."""
+    return households_svc.standings_now(db_session(), households, shown=_poverty())
 
 
-def standing_json(st: Standing) -> dict[str, Any]:
-    """The ``status_in_force`` object (openapi.json StatusInForce)."""
+def standing_json(st: Standing) -> dict[str, Any] | None:
+    """The ``status_in_force`` object (openapi.json StatusInForce); None when withheld."""
+    if st.hidden:
+        return None
     return {"year": st.year, "status": st.status, "label": st.text, "list_year": st.list_year,
             "last_category": st.last_category, "last_list_year": st.last_year}
+
+
+#: A Household's fields that are null for a role that does not see poverty status, besides
+#: ``status_in_force`` (openapi.json says so under each).
+WITHHELD_HOUSEHOLD_FIELDS = ("category", "list_year", "decision_number", "decision_date")
 
 
 def household_json(h: Household, standing: Standing | None = None) -> dict[str, Any]:
@@ -325,14 +343,16 @@ def household_json(h: Household, standing: Standing | None = None) -> dict[str, 
     status in force (read here when not given)."""
     standing = standing or _standings([h])[h.id]
     masked = _masked()
+    poverty = _poverty()
     return {
         "id": h.id, "commune": _commune_code(h.commune_id), "code": h.code, "head_name": h.head_name,
         "head_birth_year": h.head_birth_year, "head_gender": h.head_gender,
         "citizen_id": vn.mask_id(h.citizen_id) if masked and h.citizen_id else h.citizen_id,
         "citizen_id_kind": h.citizen_id_kind, "hamlet": h.hamlet, "address": h.address, "members": h.members,
         "phone": vn.mask_phone(h.phone) if masked and h.phone else h.phone,
-        "category": h.category, "list_year": h.list_year, "decision_number": h.decision_number,
-        "decision_date": _iso(h.decision_date), "meritorious": bool(h.meritorious),
+        **({"category": h.category, "list_year": h.list_year, "decision_number": h.decision_number,
+            "decision_date": _iso(h.decision_date)} if poverty else dict.fromkeys(WITHHELD_HOUSEHOLD_FIELDS)),
+        "meritorious": bool(h.meritorious),
         "social_policy": bool(h.social_policy), "prior_device": h.prior_device, "archived": bool(h.archived),
         "created_at": _iso(h.created_at), "updated_at": _iso(h.updated_at),
         "status_in_force": standing_json(standing),
@@ -348,10 +368,11 @@ def application_json(a: Application, standing: Standing | None = None) -> dict[s
         "id": a.id, "commune": _commune_code(a.commune_id), "tracking_code": a.tracking_code,
         "programme": a.programme,
         "household": {"id": h.id, "code": h.code, "head_name": h.head_name, "hamlet": h.hamlet,
-                      "category": h.category, "status_in_force": standing_json(standing)},
+                      "category": h.category if _poverty() else None, "status_in_force": standing_json(standing)},
         "received_on": _iso(a.received_on), "support_form": a.support_form,
         "purchase_date": _iso(a.purchase_date), "state": a.state, "state_label": STATE_LABELS.get(a.state, a.state),
-        "state_changed_at": _iso(a.state_changed_at), "priority_tier": a.priority_tier,
+        "state_changed_at": _iso(a.state_changed_at),
+        "priority_tier": a.priority_tier if _poverty() else None,  # P3/P4 tell poor from near-poor
         "proposal_list_id": a.proposal_list_id, "created_at": _iso(a.created_at),
     }
 
@@ -442,7 +463,7 @@ def household(household_id: int) -> Response:
     body = household_json(hh)
     # Members' IDs follow the head's rule (scope.sees_personal_data).
     body.update(people_and_statuses_json(households_svc.members_of(session, [hh.id]).get(hh.id, []),
-                                         households_svc.status_history(session, hh.id),
+                                         households_svc.status_history(session, hh.id) if _poverty() else None,
                                          full_ids=sees_personal_data(g.api_user.role)))
     return _one("household", hh.id, body)
 

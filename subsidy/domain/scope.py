@@ -165,6 +165,11 @@ POVERTY_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
+#: Audit actions whose note is a poverty status's reason (the import's «not on the list» and why),
+#: withheld with the status.
+POVERTY_NOTE_ACTIONS: frozenset[str] = frozenset({"household.status"})
+
+
 def is_poverty_field(entity_type: str, field: str) -> bool:
     """True when ``field`` of a record of kind ``entity_type`` holds a poverty status
     (:data:`POVERTY_FIELDS`, or a household's ``status_<year>``)."""

@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
 from subsidy.domain import tracking
-from subsidy.domain.scope import PERSONAL_FIELDS, POVERTY_HIDDEN, is_poverty_field, shown_value
+from subsidy.domain.scope import PERSONAL_FIELDS, POVERTY_HIDDEN, POVERTY_NOTE_ACTIONS, is_poverty_field, shown_value
 from subsidy.domain.calendar import VN_TZ, local_midnight
 from subsidy.domain.labels.sentence import sentence_start
 from subsidy.domain.labels import (
@@ -246,7 +246,8 @@ def describe(session: Session, entries: Iterable[AuditEntry], *, personal: bool 
     domain.scope.sees_personal_data), else masked (domain.scope.shown_value). A poverty status
     among them (a household's category, list, decision or yearly status, an application's priority
     tier: domain.scope.is_poverty_field) is worded only when ``poverty`` (the reader sees it:
-    domain.scope.sees_poverty_status), else shown as domain.scope.POVERTY_HIDDEN, old and new."""
+    domain.scope.sees_poverty_status), else shown as domain.scope.POVERTY_HIDDEN, old and new, and
+    so is the note of an entry recording why (domain.scope.POVERTY_NOTE_ACTIONS)."""
     entries = list(entries)
     wanted: dict[str, set[int]] = {}
     for e in entries:
@@ -270,7 +271,8 @@ def describe(session: Session, entries: Iterable[AuditEntry], *, personal: bool 
         rows.append(LogRow(id=e.id, at=e.at, actor=actors.get(e.actor_id, "Hệ thống") if e.actor_id else "Hệ thống",
                            action=action_label(e.action), view=is_view(e.action), title=title,
                            link=links.get(key) if key else None, changes=_changes(e.changes, titles, e.entity_type, personal, poverty),
-                           note=e.note or ""))
+                           note=POVERTY_HIDDEN if e.note and not poverty and e.action in POVERTY_NOTE_ACTIONS
+                           else e.note or ""))
     return rows
 
 

@@ -8,7 +8,9 @@ from flask import Flask
 from flask_login import current_user
 
 from subsidy.domain.calendar import VN_TZ, local_date
-from subsidy.domain.scope import POVERTY_HIDDEN, is_poverty_field, sees_personal_data, sees_poverty_status
+from subsidy.domain.scope import (
+    POVERTY_HIDDEN, POVERTY_NOTE_ACTIONS, is_poverty_field, sees_personal_data, sees_poverty_status,
+)
 from subsidy.domain.vn import format_count, format_date, format_money, mask_id, mask_phone
 
 
@@ -73,16 +75,20 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_count"] = vn_count
     app.jinja_env.filters["state_label"] = lambda s: STATE_LABELS.get(s, s or "")
     app.jinja_env.filters["complaint_state_label"] = lambda s: COMPLAINT_STATE_LABELS.get(s, s or "")
-    from subsidy.domain.labels.standing import ALL_CATEGORIES_FILTER_LABEL, OFF_LIST_FILTER_LABEL, UNCLASSIFIED_LABEL
+    from subsidy.domain.labels.standing import (
+        ALL_CATEGORIES_FILTER_LABEL, CITIZEN_ID_KIND_LABELS, OFF_LIST_FILTER_LABEL, UNCLASSIFIED_LABEL,
+    )
 
     # "none": the list filters' choice of households not classified or not on the list in force
     app.jinja_env.filters["category_label"] = lambda c: CATEGORY_LABELS.get(c) or (
         OFF_LIST_FILTER_LABEL if c == "none" else UNCLASSIFIED_LABEL)
     app.jinja_env.globals["all_categories_label"] = ALL_CATEGORIES_FILTER_LABEL  # the category filter's "" choice
     app.jinja_env.filters["prior_device_label"] = lambda p: PRIOR_DEVICE_LABELS.get(p, p or "")
+    app.jinja_env.filters["id_kind_label"] = lambda k: CITIZEN_ID_KIND_LABELS.get(k, k)
     app.jinja_env.globals["sees_poverty"] = sees_poverty
     app.jinja_env.globals["poverty_hidden"] = POVERTY_HIDDEN
     app.jinja_env.globals["is_poverty_field"] = is_poverty_field
+    app.jinja_env.globals["poverty_note_actions"] = POVERTY_NOTE_ACTIONS
     app.jinja_env.filters["pid"] = masked_for_province(mask_id)
     app.jinja_env.filters["pphone"] = masked_for_province(mask_phone)
     app.jinja_env.filters["approval_level_label"] = lambda v: APPROVAL_LEVEL_LABELS.get(v, v)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from subsidy.domain.labels.complaints import *  # noqa: F401,F403  (complaints' labels: labels/complaints.py)
 from subsidy.domain.labels.jobs import JOB_LABELS
 from subsidy.domain.labels.roles import ROLE_LABELS, staff_label  # noqa: F401 (staff roles: labels/roles.py)
-from subsidy.domain.labels.standing import UNCLASSIFIED_LABEL
+from subsidy.domain.labels.standing import CITIZEN_ID_KIND_LABELS, NOT_LISTED_WORDS, UNCLASSIFIED_LABEL, YEAR_STATUS_FIELD
 from subsidy.domain.labels.sentence import in_sentence, sentence_start  # noqa: F401 (the first letter's rule)
 from subsidy.domain.labels.settings import RECORD_FIELD_LABELS  # a commune's, the settings'
 
@@ -452,7 +452,8 @@ AUDIT_KIND_LABELS: dict[str, str] = {"changes": "Thay đổi", "views": "Lượt
 _CODED_FIELDS: dict[str, dict] = {
     "state": STATE_LABELS, "category": CATEGORY_LABELS, "prior_device": PRIOR_DEVICE_LABELS, "kind": JOB_LABELS,
     "role": ROLE_LABELS, "outcome": OUTCOME_LABELS, "status": LIST_STATUS_LABELS, "head_gender": GENDER_LABELS,
-    "list": {**LIST_PAGE_LABELS, **EXPORT_LIST_LABELS}, "format": EXPORT_FORMAT_LABELS, "priority_tier": TIER_LABELS}
+    "list": {**LIST_PAGE_LABELS, **EXPORT_LIST_LABELS}, "format": EXPORT_FORMAT_LABELS, "priority_tier": TIER_LABELS,
+    "citizen_id_kind": CITIZEN_ID_KIND_LABELS}
 #: Kinds of record whose fields share a name with another's but not its meaning: (names, value tables).
 _BY_ENTITY = {"complaint": (COMPLAINT_AUDIT_FIELD_LABELS, COMPLAINT_CODED_FIELDS),
               "province_allocation": ({"received_on": "Ngày tỉnh nhận phân bổ"}, {}), **RECORD_FIELD_LABELS,
@@ -464,6 +465,8 @@ def field_label(field: str, entity_type: str = "") -> str:
     """The name of a changed field of a record of kind ``entity_type`` in the log ("citizen_id" → "Số CCCD";
     a complaint's "outcome" → "Kết quả giải quyết"); an unknown field as itself, underscores as spaces."""
     own = _BY_ENTITY.get(entity_type, ({}, {}))[0]
+    if field.startswith("status_") and field[7:].isdigit():  # a household's yearly status record
+        return YEAR_STATUS_FIELD.format(year=field[7:])
     return own.get(field) or FIELD_LABELS.get(field) or field.replace("_", " ")
 
 
@@ -479,6 +482,8 @@ def value_words(field: str, value: object, entity_type: str = "") -> str:
     table = own.get(field) if field in own else _CODED_FIELDS.get(field)
     if table is not None and value in table:
         return str(table[value])
+    if field.startswith("status_") and field[7:].isdigit():
+        return NOT_LISTED_WORDS if value == "not_listed" else CATEGORY_LABELS.get(str(value), str(value))
     if field == "support_form" and value in SUPPORT_FORM_LABELS:
         return SUPPORT_FORM_LABELS[str(value)].choice
     if isinstance(value, (list, tuple)):

@@ -28,3 +28,9 @@ LAST_LISTED_CELL = "{category} ({year})"
 #: Printed under an export's title: what the short words and the column mean.
 NOT_LISTED_NOTE = ("«Ngoài danh sách {year}»: không có trong danh sách hộ nghèo, hộ cận nghèo năm {year}; "
                    "cột «Lần cuối có tên»: loại hộ và năm của danh sách gần nhất có tên hộ.")
+#: A household's yearly status record in the audit log (``status_<year>``): the field, and its
+#: "not_listed" value (a category is worded by CATEGORY_LABELS).
+YEAR_STATUS_FIELD = "Tình trạng năm {year}"
+NOT_LISTED_WORDS = "Không có trong danh sách"
+#: A personal paper's kind (Household.citizen_id_kind) in words: the page's and the audit log's.
+CITIZEN_ID_KIND_LABELS: dict[str, str] = {"cccd": "CCCD", "cmnd": "CMND (cũ)"}
