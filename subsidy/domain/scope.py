@@ -165,6 +165,9 @@ POVERTY_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
+#: Eligibility rules whose explanation quotes the household's poverty status (E1: on the list in
+#: force, which list and category), withheld with it on the application's page.
+POVERTY_RULES: frozenset[str] = frozenset({"E1"})
 #: Audit actions whose note is a poverty status's reason (the import's «not on the list» and why),
 #: withheld with the status.
 POVERTY_NOTE_ACTIONS: frozenset[str] = frozenset({"household.status"})

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from subsidy.domain.calendar import VN_TZ, local_date
 from subsidy.domain.scope import (
-    POVERTY_HIDDEN, POVERTY_NOTE_ACTIONS, is_poverty_field, sees_personal_data, sees_poverty_status,
+    POVERTY_HIDDEN, POVERTY_NOTE_ACTIONS, POVERTY_RULES, is_poverty_field, sees_personal_data, sees_poverty_status,
 )
 from subsidy.domain.vn import format_count, format_date, format_money, mask_id, mask_phone
 
@@ -89,6 +89,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["poverty_hidden"] = POVERTY_HIDDEN
     app.jinja_env.globals["is_poverty_field"] = is_poverty_field
     app.jinja_env.globals["poverty_note_actions"] = POVERTY_NOTE_ACTIONS
+    app.jinja_env.globals["poverty_rules"] = POVERTY_RULES
     app.jinja_env.filters["pid"] = masked_for_province(mask_id)
     app.jinja_env.filters["pphone"] = masked_for_province(mask_phone)
     app.jinja_env.filters["approval_level_label"] = lambda v: APPROVAL_LEVEL_LABELS.get(v, v)

@@ -221,3 +221,30 @@ def test_audit_log_page_and_export(client, make_user, world):
     assert "Loại giấy tờ: CMND (cũ) → CCCD" in xlsx  # the paper's kind in words, never its code
     assert "Không có tên trong danh sách năm 2025 của xã" in xlsx
     assert POVERTY_HIDDEN not in xlsx
+
+
+def test_application_page(app, client, login_as, world):
+    """The check's E1 explanation quotes the household's status and the tier tells poor from
+    near-poor: the clerk reads both, the admin «(ẩn)» for each."""
+    from subsidy.services import rulesets
+
+    s = app.extensions["subsidy.sessionmaker"]()
+    rulesets.load_shipped(s)
+    h = factories.household(s, head_name="Tạ Văn Út", hamlet=HAMLET, category="near_poor", list_year=2026,
+                            prior_device="none", head_birth_year=1970)
+    a = factories.application(s, h, state="received", received_on=dt.date(2026, 3, 2))
+    s.commit()
+    s.close()
+    login_as("clerk")
+    assert client.post(f"/ho-so/{a.id}/kiem-tra").status_code == 302
+    clerk_text = _text(client.get(f"/ho-so/{a.id}").get_data(as_text=True))
+    title = "Hộ nghèo hoặc hộ cận nghèo trong danh sách của năm"  # the rule's title: no household's status
+    e1 = re.search(rf"E1 Đạt {title} (.*?) Căn cứ", clerk_text).group(1)
+    assert e1 == "Là hộ cận nghèo trong danh sách năm 2026." and "Mức ưu tiên P4" in clerk_text
+    client.post("/dang-xuat")
+    login_as("admin")
+    before = _views(app, "application.view")
+    admin_text = _text(client.get(f"/ho-so/{a.id}").get_data(as_text=True))
+    assert _views(app, "application.view") == before + 1
+    assert f"E1 Đạt {title} {POVERTY_HIDDEN} Căn cứ" in admin_text and e1 not in admin_text
+    assert f"Mức ưu tiên {POVERTY_HIDDEN}" in admin_text and "P4" not in admin_text
