@@ -30,7 +30,7 @@ from subsidy.domain.scope import sees_personal_data
 from subsidy.domain.workflow import WorkflowError
 from subsidy.models import Job
 from subsidy.request_scope import db_session
-from subsidy.services import bulk_check, corrections, jobs, lookup, versions
+from subsidy.services import bulk_check, communes, corrections, jobs, lookup, versions
 from subsidy.services.errors import InvalidFields, NotFound, ServiceError
 
 #: Who may correct and start a bulk check: the commune's clerk (the workflow's "correct" and
@@ -155,7 +155,8 @@ def job(job_id: int) -> Response:
 def start_bulk_check() -> Response:
     """Start a bulk eligibility check: ``ids`` (hand-picked applications) or the queue's filters
     (``q``, ``hamlet``, ``category``, ``form``, ``tier``) over the «received» queue. 202 with the
-    job (poll ``/jobs/{id}``, named in Location); 422 when nothing is left to check."""
+    job (poll ``/jobs/{id}``, named in Location); 422 when nothing is left to check, and for a
+    hamlet the commune does not have (communes.unknown_hamlet_message: its hamlets named)."""
     session = db_session()
     body = _body({"ids", "q", "hamlet", "category", "form", "tier"})
     errors: list[dict[str, str]] = []
@@ -167,6 +168,10 @@ def start_bulk_check() -> Response:
     for name in ("q", "hamlet", "category", "form"):
         value = _text(body, name, errors, "", 100)
         args[name] = value or ""
+    # a hamlet the commune does not have would check nothing: refused naming its hamlets, as the downloads do
+    unknown = communes.unknown_hamlet_message(session, g.api_user.commune_id, args["hamlet"])
+    if unknown is not None:
+        errors.append({"name": "hamlet", "reason": unknown})
     tier = body.get("tier")
     if "tier" in body and (not isinstance(tier, int) or isinstance(tier, bool) or tier not in (1, 2, 3, 4)):
         errors.append({"name": "tier", "reason": "phải là 1, 2, 3 hoặc 4"})

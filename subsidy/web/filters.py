@@ -66,7 +66,7 @@ def init_app(app: Flask) -> None:
     from subsidy.domain.decisions import citation
     from subsidy.domain.labels import (
         APPROVAL_LEVEL_LABELS, CATEGORY_LABELS, COMPLAINT_STATE_LABELS, PRIOR_DEVICE_LABELS, ROLE_LABELS, STATE_LABELS,
-        E2_RECHECK_TITLE, SUPPORT_FORM_LABELS, action_label, is_view,
+        E2_RECHECK_TITLE, SUPPORT_FORM_LABELS, action_label, field_label, is_view,
     )
 
     app.jinja_env.filters["vn_date"] = vn_date
@@ -84,6 +84,7 @@ def init_app(app: Flask) -> None:
         OFF_LIST_FILTER_LABEL if c == "none" else UNCLASSIFIED_LABEL)
     app.jinja_env.globals["all_categories_label"] = ALL_CATEGORIES_FILTER_LABEL  # the category filter's "" choice
     app.jinja_env.filters["prior_device_label"] = lambda p: PRIOR_DEVICE_LABELS.get(p, p or "")
+    app.jinja_env.globals["audit_field_label"] = field_label  # «Tình trạng năm 2025», never status_2025
     app.jinja_env.filters["id_kind_label"] = lambda k: CITIZEN_ID_KIND_LABELS.get(k, k)
     app.jinja_env.globals["sees_poverty"] = sees_poverty
     app.jinja_env.globals["poverty_hidden"] = POVERTY_HIDDEN

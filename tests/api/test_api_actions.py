@@ -166,6 +166,24 @@ def test_a_bulk_check_of_the_filtered_queue(client, desk, read_session):
         assert [e["name"] for e in resp.get_json()["errors"]] == [name]
 
 
+def test_a_bulk_check_of_a_hamlet_the_commune_does_not_have_is_refused_naming_its_hamlets(client, desk, app):
+    """As the downloads filtered by hamlet (communes.unknown_hamlet_message): 422 under «hamlet»,
+    the commune's hamlets named, no job started; one of them is checked."""
+    from subsidy.services import communes
+
+    s = app.extensions["subsidy.sessionmaker"]()
+    names = communes.filter_hamlets(s, None)
+    s.close()
+    tok = desk["tokens"]["clerk"]
+    resp = _post(client, "/bulk-checks", tok, {"hamlet": "Ấp Không Có"})
+    assert conforms(resp, "/bulk-checks", "POST").status_code == 422
+    [error] = resp.get_json()["errors"]
+    assert error["name"] == "hamlet" and "«Ấp Không Có»" in error["reason"]
+    assert names and all(n in error["reason"] for n in names)
+    ok = _post(client, "/bulk-checks", tok, {"hamlet": "Ấp Phú Hòa"})
+    assert conforms(ok, "/bulk-checks", "POST").status_code == 202 and ok.get_json()["job"]["total"] == 4
+
+
 def test_a_job_id_beyond_any_key_is_404(client, desk):
     resp = client.get("/api/v1/jobs/25196301029891981312", headers=bearer(desk["tokens"]["clerk"]))
     assert conforms(resp, "/jobs/{job_id}").status_code == 404

@@ -82,12 +82,13 @@ def test_household_page(app, client, login_as, world, role):
         # the history says the category changed, never what it was or became
         assert f"Phân loại: {POVERTY_HIDDEN} → {POVERTY_HIDDEN}" in text
         assert f"Số quyết định: {POVERTY_HIDDEN} → {POVERTY_HIDDEN}" in text
-        assert "Không có tên" not in text
+        assert "Không có tên" not in text and f"Tình trạng năm 2025: {POVERTY_HIDDEN} → {POVERTY_HIDDEN}" in text
     else:
         assert "Hộ cận nghèo · danh sách năm 2026" in text
         assert f"Quyết định công nhận {DECISION}" in text and "Năm 2026: Hộ cận nghèo · 88/QĐ-UBND" in text
         assert "Phân loại: Hộ cận nghèo → Hộ nghèo" in text
         assert "Không có tên trong danh sách năm 2025 của xã" in text
+        assert "Tình trạng năm 2025: Hộ nghèo → không có trong danh sách" in text
         assert POVERTY_HIDDEN not in text
 
 
