@@ -52,6 +52,20 @@ _RETYPE = ("Hãy xóa chữ «{word}» rồi gõ lại bằng bộ gõ tiếng V
            "đúng họ tên như trên thẻ căn cước.")
 
 
+def _vietnamese_letters() -> frozenset[str]:
+    """Every letter of the Vietnamese alphabet in both cases with each of its six tones (NFC: one
+    character each), the breve vowels ŏ ŭ ĕ ĭ of the Central Highlands' alphabets, ASCII letters,
+    and the space, apostrophe, hyphen and dot a name may hold."""
+    tones = ("", *_TONE_MARKS)
+    vowels = [unicodedata.normalize("NFC", v + t) for v in "aăâeêioôơuưy" for t in tones]
+    letters = "".join(vowels) + "đŏŭĕĭ" + "abcdefghijklmnopqrstuvwxyz"
+    return frozenset(letters + letters.upper() + " '.-")
+
+
+#: The characters :func:`_marks_problem` need not look into one by one.
+_PLAIN_NAME_CHARACTERS = _vietnamese_letters()
+
+
 def _marks_problem(name: str) -> str | None:
     """Why the diacritics of ``name`` (NFC) cannot be those of a Vietnamese name, or None.
 
@@ -60,6 +74,8 @@ def _marks_problem(name: str) -> str | None:
     or pasted text: ``"Văn" + 5 × U+0300`` → ``"Văǹ̀̀̀̀"``); and a tone mark on a consonant (ǹ, ḿ,
     ñ: the first of those five graves composes with n) is no Vietnamese letter either.  The
     message names the word, the letter's position in it and how to fix it."""
+    if _PLAIN_NAME_CHARACTERS.issuperset(name):
+        return None  # Vietnamese letters only (nearly every name): nothing to look into
     for w_at, word in enumerate(name.split(" "), 1):
         letter_at, last = 0, ""
         for i, ch in enumerate(word):
