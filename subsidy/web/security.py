@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, has_request_context, redirect, request, url_for
+from flask import Flask, has_request_context, make_response, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
@@ -21,6 +21,12 @@ class _SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(has_request_context() and request.is_secure) or bool(app.config.get("SESSION_COOKIE_SECURE"))
+
+
+#: What a page says to a request holding a NUL character (security.init_app's refuse_nul).
+NUL_REFUSAL = ("Nội dung gửi lên có ký tự rỗng (NUL, mã 0), thường do dán từ một tệp bị hỏng hoặc gõ «%00» vào "
+               "địa chỉ trang, nên không được nhận. Hãy xóa ô vừa dán rồi gõ lại (hoặc bỏ «%00» khỏi địa chỉ) và "
+               "gửi lại.")
 
 
 #: How long browsers keep to HTTPS once they saw the app over HTTPS (one year).
@@ -105,6 +111,21 @@ def init_app(app: Flask) -> None:
     # First in the list = run last (Flask runs after_request hooks in reverse), after flask-login
     # has set its remember-me cookie.
     app.after_request_funcs.setdefault(None, []).insert(0, _harden)
+
+    @app.before_request
+    def refuse_nul() -> Any:
+        """A page's query or form holding a NUL character (U+0000, typed as ``%00`` or pasted from a
+        broken file) is answered 400 with what to do, before any view reads it: no text of the app
+        can hold it (PostgreSQL refuses it in text, so a search or a save would end in a 500). The
+        JSON API cleans its own fields (vn.storable_text) and is left to them."""
+        if request.path.startswith("/api/"):
+            return None
+        for values in (request.args, request.form):
+            for key, value in values.items(multi=True):
+                if "\x00" in key or "\x00" in value:
+                    return make_response(render_template(
+                        "errors/error.html", code=400, title="Yêu cầu không hợp lệ", detail=NUL_REFUSAL), 400)
+        return None
 
     @app.before_request
     def require_sign_in() -> Any:
