@@ -33,11 +33,15 @@ class CommuneForm(BaseForm):
 
 class HamletForm(BaseForm):
     name = StringField("Tên ấp / thôn", validators=[DataRequired("Hãy nhập tên ấp / thôn."), Length(max=80)])
+    #: The commune's version the page showed (its hamlets as listed there).
+    seen = VersionField()
 
 
 class HamletEditForm(BaseForm):
     name = StringField("Tên ấp / thôn", validators=[DataRequired("Hãy nhập tên ấp / thôn."), Length(max=80)])
     active = BooleanField("Đang dùng")
+    #: The commune's version the page showed (its hamlets as listed there).
+    seen = VersionField()
 
 
 class ShareForm(BaseForm):

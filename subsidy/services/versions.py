@@ -21,7 +21,7 @@ The refusal's words are domain.stale's. Lists compare the applications the page 
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
@@ -82,7 +82,8 @@ def version(session: Session, entity_type: str, entity_id: int | None) -> int:
 
 def check_unchanged(session: Session, entity_type: str, entity_id: int | None, seen: int | None, *,
                     fields: Iterable[str] | None, what: str, how: str,
-                    actions: Iterable[str] | None = None) -> None:
+                    actions: Iterable[str] | None = None,
+                    describe: Callable[[AuditEntry], tuple[str, ...]] | None = None) -> None:
     """Refuse a save made from a page that showed version ``seen`` of the record when a change of
     one of ``fields`` (None: any change) was logged after it, by one of ``actions`` (None: any;
     for a record whose log also holds its parts' changes under the same field names, e.g. a
@@ -90,7 +91,9 @@ def check_unchanged(session: Session, entity_type: str, entity_id: int | None, s
     Call it after :func:`lock`.
 
     ``seen`` None: the client sent no version (an API client that does not use them): nothing is
-    checked. ``what`` names the record in the message, ``how`` says how to go on.
+    checked. ``what`` names the record in the message, ``how`` says how to go on. ``describe``: what
+    an entry changed in the message's words (default: the labels of its fields), for a record whose
+    parts' changes need their values to be told apart (a commune's hamlets: which one, to what).
 
     Raises StaleVersion naming who changed which fields when (domain.stale), or InvalidFields
     {"version": …} when ``seen`` is no version this record ever had (neither 0 nor one of its
@@ -110,7 +113,7 @@ def check_unchanged(session: Session, entity_type: str, entity_id: int | None, s
         changed = [k for k in (entry.changes or {}) if wanted is None or k in wanted]
         if wanted is not None and not changed:
             continue  # a change the form does not carry (a state move, an archive …): nothing to overwrite
-        seen_changes.append(ChangeSeen(entry.actor.display_name if entry.actor is not None else None, entry.at,
-                                       tuple(field_label(k, entity_type) for k in changed)))
+        words = describe(entry) if describe is not None else tuple(field_label(k, entity_type) for k in changed)
+        seen_changes.append(ChangeSeen(entry.actor.display_name if entry.actor is not None else None, entry.at, words))
     if seen_changes:
         raise StaleVersion(record_changed_message(what, seen_changes, how))

@@ -65,8 +65,11 @@ def _show(commune: Commune, form: CommuneForm, hamlet_form: HamletForm,
     """The commune's page with its forms: the commune's, the new hamlet's and, in ``hamlet_edit``,
     (hamlet id, its row's form) for a hamlet's row given back as typed. Any of them may be one
     given back with its errors (the page then answers 422: refusals.attempt)."""
+    session = db_session()
     return render_template("communes/show.html", commune=commune, form=form, hamlet_form=hamlet_form,
                            hamlet_edit=hamlet_edit, confirm=ConfirmForm(),
+                           hamlets_seen=versions.version(session, "commune", commune.id),
+                           carried=svc.households_per_hamlet(session, commune.id),
                            unlisted=svc.unlisted_hamlets(db_session(), commune.id))
 
 
@@ -98,7 +101,8 @@ def add_hamlet(commune_id: int):
     session = db_session()
     commune = session.get(Commune, commune_id) or abort(404)
     form = HamletForm()
-    hamlet = attempt(form, lambda: svc.add_hamlet(session, commune, form.name.data, current_user), field="name")
+    hamlet = attempt(form, lambda: svc.add_hamlet(session, commune, form.name.data, current_user,
+                                                  seen=form.seen.seen), field="name")
     if hamlet is REFUSED:  # given back with what was typed and why; the commune's own form as it is stored
         return _show(commune, _stored(commune), form)
     session.commit()
@@ -116,10 +120,11 @@ def edit_hamlet(commune_id: int, hamlet_id: int):
     except ServiceError:
         abort(404)
     form = HamletEditForm()
-    if attempt(form, lambda: svc.update_hamlet(session, hamlet, form.name.data, bool(form.active.data), current_user),
-               field="name") is REFUSED:
+    saved = attempt(form, lambda: svc.update_hamlet(session, hamlet, form.name.data, bool(form.active.data),
+                                                    current_user, seen=form.seen.seen), field="name")
+    if saved is REFUSED:
         # The hamlet's row given back as typed, its message beside the name; the rest as stored.
         return _show(commune, _stored(commune), HamletForm(formdata=None), hamlet_edit=(hamlet_id, form))
     session.commit()
-    flash("Đã lưu ấp / thôn.", "success")
+    flash(saved.message(), "success")
     return redirect(url_for("communes.show", commune_id=commune.id))

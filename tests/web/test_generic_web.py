@@ -127,6 +127,7 @@ def test_add_hamlet_refused_is_given_back_with_422(app, client, login_as):
     from sqlalchemy import select
 
     from subsidy.models import Commune
+    from tests.page_forms import seen
 
     login_as("admin")
     client.get("/")  # makes the first commune from the defaults
@@ -136,11 +137,11 @@ def test_add_hamlet_refused_is_given_back_with_422(app, client, login_as):
     empty = client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": ""})
     assert empty.status_code == 422
     assert 'action="/quan-tri/xa/%d/ap"' % commune_id in empty.get_data(as_text=True)
-    formula = client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": "=1+2"})
+    formula = client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": "=1+2", "seen": seen(client, f"/quan-tri/xa/{commune_id}")})
     assert formula.status_code == 422
     assert "bắt đầu bằng ký tự «=»" in formula.get_data(as_text=True)
     assert 'value="=1+2"' in formula.get_data(as_text=True)  # what was typed is kept
-    ok = client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": "Ấp Mới"})
+    ok = client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": "Ấp Mới", "seen": seen(client, f"/quan-tri/xa/{commune_id}")})
     assert ok.status_code == 302
 
 

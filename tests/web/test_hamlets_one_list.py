@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from subsidy.models import AuditEntry, Commune, Hamlet
 from subsidy.services import communes
+from tests.page_forms import seen
 from tests.web.test_households_web import form_data
 from tests.web.test_households_web_safety import CSV_HEAD, options, stored, text, upload
 
@@ -61,21 +62,22 @@ def test_the_admin_s_hamlets_are_normalised_and_a_second_spelling_is_refused(app
     login_as("admin")
     client.get("/")  # makes the first commune from the defaults
     commune_id, before = _commune_and_hamlets(app)
-    resp = client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": "  ấp   cồn cống "}, follow_redirects=True)
+    resp = client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": "  ấp   cồn cống ", "seen": seen(client, f"/quan-tri/xa/{commune_id}")}, follow_redirects=True)
     assert "Đã thêm «Ấp Cồn Cống»" in text(resp)
     for spelling in ("Ấp Cồn Cống", "AP CON CONG", "ấp côn công"):
-        page = text(client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": spelling}, follow_redirects=True))
+        page = text(client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": spelling, "seen": seen(client, f"/quan-tri/xa/{commune_id}")}, follow_redirects=True))
         assert "Xã Phú Tân đã có «Ấp Cồn Cống»" in page and "không tính chữ hoa, chữ thường và dấu" in page, spelling
-    refused = text(client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": "=1+2"}, follow_redirects=True))
+    refused = text(client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": "=1+2", "seen": seen(client, f"/quan-tri/xa/{commune_id}")}, follow_redirects=True))
     assert "bắt đầu bằng ký tự «=»" in refused
     s = app.extensions["subsidy.sessionmaker"]()
     cong = s.scalar(select(Hamlet).where(Hamlet.commune_id == commune_id, Hamlet.name == "Ấp Cồn Cống"))
     s.close()
     # renaming another hamlet into a spelling of a listed one is refused; re-spelling itself is not
-    other = text(client.post(f"/quan-tri/xa/{commune_id}/ap/{cong.id}", data={"name": before[0].lower(),
-                                                                            "active": "y"}, follow_redirects=True))
+    other = text(client.post(f"/quan-tri/xa/{commune_id}/ap/{cong.id}", data={"name": before[0].lower(), "active": "y",
+                                                                            "seen": seen(client, f"/quan-tri/xa/{commune_id}")}, follow_redirects=True))
     assert f"đã có «{before[0]}»" in other
-    client.post(f"/quan-tri/xa/{commune_id}/ap/{cong.id}", data={"name": "Ấp Cồn cống", "active": "y"})
+    client.post(f"/quan-tri/xa/{commune_id}/ap/{cong.id}", data={"name": "Ấp Cồn cống", "active": "y",
+                                                                     "seen": seen(client, f"/quan-tri/xa/{commune_id}")})
     assert _commune_and_hamlets(app)[1] == [*before, "Ấp Cồn cống"]
 
 
@@ -97,7 +99,7 @@ def test_the_commune_page_names_households_stored_under_hamlets_off_its_list(app
     add(app, code="8200000009", citizen_id="", hamlet="Ấp Phú Hoà")  # a spelling of a listed hamlet
     page = text(client.get(f"/quan-tri/xa/{commune_id}"))
     assert "«Ấp Cồn Cống»: 1 hộ" in page and "«Ấp Phú Hoà»: 1 hộ (là «Ấp Phú Hòa» viết khác" in page
-    client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": "Ấp Cồn Cống"})  # its «Thêm vào danh sách»
+    client.post(f"/quan-tri/xa/{commune_id}/ap", data={"name": "Ấp Cồn Cống", "seen": seen(client, f"/quan-tri/xa/{commune_id}")})  # its «Thêm vào danh sách»
     assert _commune_and_hamlets(app)[1] == [*before, "Ấp Cồn Cống"]
     page = text(client.get(f"/quan-tri/xa/{commune_id}"))
     assert "«Ấp Cồn Cống»: 1 hộ" not in page and "«Ấp Phú Hoà»: 1 hộ" in page

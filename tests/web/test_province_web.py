@@ -26,7 +26,8 @@ def test_admin_creates_a_commune_its_hamlets_and_a_clerk_of_it(app, client, logi
     assert (commune.name, commune.issuing_body, commune.place_name) == ("xã Tân An", "ỦY BAN NHÂN DÂN XÃ TÂN AN",
                                                                        "Tân An")
     s.close()
-    codes = [client.post(f"/quan-tri/xa/{commune.id}/ap", data={"name": name}) for name in ("Ấp 1", "Ấp 2", "Ấp 1")]
+    codes = [client.post(f"/quan-tri/xa/{commune.id}/ap", data={"name": name, "seen": seen(client, f"/quan-tri/xa/{commune.id}")})
+             for name in ("Ấp 1", "Ấp 2", "Ấp 1")]
     assert [r.status_code for r in codes] == [302, 302, 422]  # the second «Ấp 1» is given back, saying why
     assert "đã có «Ấp 1»" in _text(codes[2])
     page = _text(client.get(f"/quan-tri/xa/{commune.id}"))
@@ -34,7 +35,7 @@ def test_admin_creates_a_commune_its_hamlets_and_a_clerk_of_it(app, client, logi
     s = app.extensions["subsidy.sessionmaker"]()
     hamlet = s.scalar(select(Hamlet).where(Hamlet.commune_id == commune.id, Hamlet.name == "Ấp 2"))
     s.close()
-    client.post(f"/quan-tri/xa/{commune.id}/ap/{hamlet.id}", data={"name": "Ấp Hai"})  # renamed, unticked
+    client.post(f"/quan-tri/xa/{commune.id}/ap/{hamlet.id}", data={"name": "Ấp Hai", "seen": seen(client, f"/quan-tri/xa/{commune.id}")})  # renamed, unticked
     s = app.extensions["subsidy.sessionmaker"]()
     assert communes.hamlet_names(s, commune.id) == ["Ấp 1"]
     s.close()

@@ -126,7 +126,7 @@ def test_a_hamlet_renamed_to_a_wrong_name_is_422_with_the_message_beside_it(app,
                                       "thường và dấu). Hai ấp không đặt trùng tên; muốn đổi cách viết thì sửa tên "
                                       "ấp «Ấp Hai»."), ("", "Hãy nhập tên ấp / thôn."),
                            ("=1+2", "bắt đầu bằng ký tự «=»")):
-        r = client.post(f"/quan-tri/xa/{cid}/ap/{one}", data={"name": typed})
+        r = client.post(f"/quan-tri/xa/{cid}/ap/{one}", data={"name": typed, "seen": seen(client, f"/quan-tri/xa/{cid}")})
         page = _text(r)
         assert r.status_code == 422, typed
         assert f'value="{typed}"' in page  # as typed, in the row of the hamlet edited
@@ -136,7 +136,7 @@ def test_a_hamlet_renamed_to_a_wrong_name_is_422_with_the_message_beside_it(app,
     with app.extensions["subsidy.sessionmaker"]() as s:
         assert [(h.name, h.active) for h in s.scalars(select(Hamlet).order_by(Hamlet.position))] == [
             ("Ấp Một", True), ("Ấp Hai", True)]
-    assert client.post(f"/quan-tri/xa/{cid}/ap/{one}", data={"name": "Ấp Ba"}).status_code == 302
+    assert client.post(f"/quan-tri/xa/{cid}/ap/{one}", data={"name": "Ấp Ba", "seen": seen(client, f"/quan-tri/xa/{cid}")}).status_code == 302
     with app.extensions["subsidy.sessionmaker"]() as s:
         assert [(h.name, h.active) for h in s.scalars(select(Hamlet).order_by(Hamlet.position))] == [
             ("Ấp Ba", False), ("Ấp Hai", True)]
@@ -263,7 +263,7 @@ def test_a_hamlet_name_with_markup_is_refused_not_stored_escaped(app, client, lo
     s.close()
     login_as("admin")
     for url in (f"/quan-tri/xa/{cid}/ap", f"/quan-tri/xa/{cid}/ap/{one}"):
-        r = client.post(url, data={"name": "<script>alert(1)</script>"})
+        r = client.post(url, data={"name": "<script>alert(1)</script>", "seen": seen(client, f"/quan-tri/xa/{cid}")})
         assert r.status_code == 422, url
         assert "<script>alert(1)</script>" not in r.get_data(as_text=True)  # escaped where it is shown
         assert "Tên ấp «<script>alert(1)</script>» có ký tự «<», không dùng trong tên ấp." in _text(r)

@@ -143,7 +143,7 @@ def test_commune_an_older_form_does_not_put_back_the_signer(app, client, login_a
     base = {"code": "TANAN", "name": "xã Tân An", "province": "tỉnh Long An", "approval_level": "commune",
             "signer_title": "CHỦ TỊCH"}
     # A hamlet added meanwhile is no change of the commune's form.
-    assert other.post(f"{page}/ap", data={"name": "Ấp 1"}).status_code == 302
+    assert other.post(f"{page}/ap", data={"name": "Ấp 1", "seen": seen(other, page)}).status_code == 302
     assert other.post(page, data={**base, "signer_name": "Nguyễn Văn Ký", "seen": b_seen}).status_code == 302
     resp = client.post(page, data={**base, "archive": "VT", "seen": a_seen})
     body = _text(resp)
