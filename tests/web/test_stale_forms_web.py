@@ -157,6 +157,45 @@ def test_commune_an_older_form_does_not_put_back_the_signer(app, client, login_a
                                    "seen": seen(client, page)}).status_code == 302
 
 
+def test_hamlet_a_rename_from_an_older_page_is_refused_and_households_follow_the_first(
+        app, client, login_as, make_user, read_session):
+    from subsidy.models import Hamlet
+    from subsidy.services import communes
+    from tests import factories
+
+    s = app.extensions["subsidy.sessionmaker"]()
+    commune = communes.create_commune(s, communes.CommuneInput(code="TANAN", name="xã Tân An"), None,
+                                      hamlets=["Thôn 1", "Thôn 2"])
+    for name in ("Lê Văn Ba", "Lê Văn Bốn", "Lê Văn Năm"):
+        factories.household(s, head_name=name, hamlet="Thôn 1", commune_id=commune.id)
+    s.commit()
+    cid = commune.id
+    one = s.scalar(select(Hamlet.id).where(Hamlet.commune_id == cid, Hamlet.name == "Thôn 1"))
+    s.close()
+    login_as("admin")
+    other = _second_admin(app, make_user)
+    page = f"/quan-tri/xa/{cid}"
+    assert "<th class=\"num\">Số hộ</th>" in _text(client.get(page))
+    a_seen, b_seen = seen(client, page, f"{page}/ap/{one}"), seen(other, page, f"{page}/ap/{one}")  # two tabs
+    done = other.post(f"{page}/ap/{one}", data={"name": "Thôn Một", "active": "y", "seen": b_seen},
+                      follow_redirects=True)
+    assert "Đã đổi tên «Thôn 1» thành «Thôn Một»; 3 hộ của xã chuyển sang tên mới." in _text(done)
+    resp = client.post(f"{page}/ap/{one}", data={"name": "Thôn 1A", "active": "y", "seen": a_seen})
+    body = _text(resp)
+    assert resp.status_code == 422
+    assert ("Chưa lưu: danh sách ấp / thôn của xã Tân An đã được người khác thay đổi sau khi bạn mở trang này "
+            "(Phan Văn Quản sửa «tên ấp: Thôn 1 → Thôn Một» lúc") in body
+    assert 'value="Thôn 1A"' in body  # what A typed is given back, beside the list as stored
+    read_session.rollback()
+    assert read_session.scalar(select(Hamlet.name).where(Hamlet.id == one)) == "Thôn Một"
+    assert sorted(read_session.scalars(select(Household.hamlet).where(Household.commune_id == cid))) == [
+        "Thôn Một"] * 3
+    assert "Có hộ ghi ấp chưa có trong danh sách" not in _text(client.get(page))  # no household left behind
+    # an add from the older page is refused too; from the page opened again it goes through
+    assert client.post(f"{page}/ap", data={"name": "Thôn 3", "seen": a_seen}).status_code == 422
+    assert client.post(f"{page}/ap", data={"name": "Thôn 3", "seen": seen(client, page)}).status_code == 302
+
+
 def test_settings_an_older_form_does_not_put_back_the_provinces_signer(app, client, login_as, make_user,
                                                                        read_session):
     login_as("admin")
