@@ -12,18 +12,17 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from subsidy.db import utcnow
 from subsidy.domain.documents import DEFAULT_ISSUER, DEFAULT_KIND_CODES, Issuer, Signer, parse_kind_codes
 from subsidy.domain.labels.sentence import sentence_start
 from subsidy.domain.places import normalize_hamlet, same_hamlet
 from subsidy.domain.scope import APPROVAL_COMMUNE, APPROVAL_LEVELS, CommuneRequired
 from subsidy.domain.vn import VnValueError, normalize_optional_name, signer_name_problem, sort_key_text
-from subsidy.models import AuditEntry, Commune, Hamlet, Household, User
+from subsidy.models import Commune, Hamlet, Household, User
 from subsidy.models.scoping import ALL_COMMUNES, CREATED_KEY, DEFAULTS_KEY, default_commune_id
-from subsidy.services import audit, versions
+from subsidy.services import audit, hamlet_edits, versions
 from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
@@ -236,49 +235,15 @@ def _hamlet_name(session: Session, commune_id: int, raw: str, hamlet_id: int | N
     return name
 
 
-#: The log's actions that change a commune's list of hamlets (under the commune's entries).
-HAMLET_ACTIONS = ("hamlet.create", "hamlet.update")
-#: What a refused hamlet edit says to do next.
-_HAMLETS_HOW = ("Hãy mở lại trang của xã (mục «Xã» trong «Quản trị») để xem danh sách ấp / thôn mới nhất, "
-                "rồi sửa lại.")
-
-
-def _hamlet_change_words(entry: AuditEntry) -> tuple[str, ...]:
-    """A hamlet change of the log as the refusal names it («tên ấp: Thôn 1 → Thôn Một»)."""
-    c = entry.changes or {}
-    if entry.action == "hamlet.create":
-        return (f"thêm ấp / thôn {(c.get('hamlet') or [None, ''])[1]}",)
-    name = c.get("name")
-    out = []
-    if name:
-        out.append(f"tên ấp: {name[0]} → {name[1]}")
-    if "active" in c:
-        which = name[1] if name else (entry.note or "").removeprefix("Ấp / thôn ").strip("«»")
-        out.append(f"{'dùng lại' if c['active'][1] else 'ngừng dùng'} ấp {which}".rstrip())
-    return tuple(out)
-
-
-def check_hamlets_unchanged(session: Session, commune: Commune, seen: int | None) -> None:
-    """Refuse a hamlet edit (add, rename, deactivate) from a page that showed the commune at
-    version ``seen`` (services.versions; None: not checked) when any of its hamlets was added or
-    changed since: the page's list is no longer what is stored. Locks the commune's row first, so
-    two edits of the same list wait for each other. Raises StaleVersion naming who changed which
-    hamlet when (nothing written), InvalidFields for a version the commune never had."""
-    versions.lock(session, Commune, commune.id, not_found="Không tìm thấy xã này.")
-    versions.check_unchanged(session, "commune", commune.id, seen, fields=None, actions=HAMLET_ACTIONS,
-                             what=f"danh sách ấp / thôn của {commune.name}", how=_HAMLETS_HOW,
-                             describe=_hamlet_change_words)
-
-
 def add_hamlet(session: Session, commune: Commune, name: str, actor: User | None, audited: bool = True,
                seen: int | None = None) -> Hamlet:
     """Add hamlet ``name`` (normalised: places.normalize_hamlet) at the end of the commune's list.
     ``seen``: the commune's version the admin's page showed (None: not from a page, e.g. the
-    import): refused with StaleVersion when a hamlet changed since (:func:`check_hamlets_unchanged`).
+    import): refused with StaleVersion when a hamlet changed since (services.hamlet_edits.check_unchanged).
     Raises ServiceError for a name that cannot be a hamlet, Conflict for a name the commune has
     under any case or accents (domain.md §1), StaleVersion."""
     if seen is not None:
-        check_hamlets_unchanged(session, commune, seen)
+        hamlet_edits.check_unchanged(session, commune, seen)
     name = _hamlet_name(session, commune.id, name)
     last = session.scalar(select(func.max(Hamlet.position)).where(Hamlet.commune_id == commune.id)) or 0
     hamlet = Hamlet(commune_id=commune.id, name=name, position=last + 1, active=True)
@@ -322,14 +287,6 @@ def unlisted_hamlets(session: Session, commune_id: int) -> list[tuple[str, int, 
     return sorted(out, key=lambda r: sort_key_text(r[0]))
 
 
-def households_per_hamlet(session: Session, commune_id: int) -> dict[str, int]:
-    """How many of the commune's households (archived ones too) each hamlet name is stored on:
-    {name: count}, names no household has left out (what a rename of that hamlet carries)."""
-    rows = session.execute(select(Household.hamlet, func.count()).where(Household.commune_id == commune_id)
-                           .group_by(Household.hamlet), execution_options={ALL_COMMUNES: True}).all()
-    return {name: int(n) for name, n in rows if name}
-
-
 def get_hamlet(session: Session, commune: Commune, hamlet_id: int) -> Hamlet:
     """The hamlet ``hamlet_id`` of ``commune``; raises NotFound (also for another commune's)."""
     hamlet = session.get(Hamlet, hamlet_id)
@@ -338,25 +295,8 @@ def get_hamlet(session: Session, commune: Commune, hamlet_id: int) -> Hamlet:
     return hamlet
 
 
-@dataclass(frozen=True)
-class HamletSaved:
-    """What a hamlet's save did: its name before and after, and how many of the commune's
-    households were carried from the old name to the new one (0 without a rename)."""
-
-    old_name: str
-    name: str
-    households: int
-
-    def message(self) -> str:
-        """The confirmation the admin reads (Vietnamese)."""
-        if self.old_name == self.name:
-            return f"Đã lưu ấp / thôn «{self.name}»."
-        return (f"Đã đổi tên «{self.old_name}» thành «{self.name}»; {self.households} hộ của xã chuyển sang tên mới. "
-                "Danh sách đã phê duyệt và giấy tờ đã in giữ tên in lúc đó.")
-
-
 def update_hamlet(session: Session, hamlet: Hamlet, name: str, active: bool, actor: User | None,
-                  seen: int | None = None) -> HamletSaved:
+                  seen: int | None = None) -> hamlet_edits.HamletSaved:
     """Rename and/or (de)activate a hamlet. The name is normalised and checked as in add_hamlet
     (ServiceError, Conflict); ``seen`` as in add_hamlet (StaleVersion, nothing written).
 
@@ -366,10 +306,10 @@ def update_hamlet(session: Session, hamlet: Hamlet, name: str, active: bool, act
     «household.update» of its «hamlet» (an open edit page of such a household is then refused as
     stale instead of writing the old name back). What was frozen when issued keeps its printed
     text: the rows of approved lists (ProposalListEntry.hamlet); draft lists, receipts and forms
-    read the household's hamlet when printed. Returns :class:`HamletSaved`."""
+    read the household's hamlet when printed. Returns services.hamlet_edits.HamletSaved."""
     commune = session.get(Commune, hamlet.commune_id)
     if seen is not None and commune is not None:
-        check_hamlets_unchanged(session, commune, seen)
+        hamlet_edits.check_unchanged(session, commune, seen)
     hamlet = versions.lock(session, Hamlet, hamlet.id, not_found="Không tìm thấy ấp / thôn này.")
     name = _hamlet_name(session, hamlet.commune_id, name, hamlet_id=hamlet.id)
     old = hamlet.name
@@ -379,25 +319,9 @@ def update_hamlet(session: Session, hamlet: Hamlet, name: str, active: bool, act
     if changes:
         # The note names the hamlet (as saved): a (de)activation's changes do not.
         audit.record(session, actor, "hamlet.update", "commune", hamlet.commune_id, changes, note=f"Ấp / thôn «{name}»")
-    moved = _carry_households(session, hamlet.commune_id, old, name, actor) if name != old else 0
+    moved = hamlet_edits.carry_households(session, hamlet.commune_id, old, name, actor) if name != old else 0
     session.flush()
-    return HamletSaved(old, name, moved)
-
-
-def _carry_households(session: Session, commune_id: int, old: str, new: str, actor: User | None) -> int:
-    """Every household of ``commune_id`` stored under hamlet ``old`` moved to ``new``, each audited
-    (one bulk INSERT per thousand); returns how many."""
-    where = (Household.commune_id == commune_id, Household.hamlet == old)
-    ids = list(session.scalars(select(Household.id).where(*where).order_by(Household.id),
-                               execution_options={ALL_COMMUNES: True}))
-    if not ids:
-        return 0
-    session.execute(update(Household).where(*where).values(hamlet=new, updated_at=utcnow())
-                    .execution_options(synchronize_session="fetch", **{ALL_COMMUNES: True}))
-    note = f"Đổi tên ấp / thôn «{old}» thành «{new}» trong danh sách của xã"
-    audit.record_many(session, actor, "household.update", "household",
-                      [(i, {"hamlet": [old, new]}, note) for i in ids], commune_id=commune_id)
-    return len(ids)
+    return hamlet_edits.HamletSaved(old, name, moved)
 
 
 def hamlet_names(session: Session, commune_id: int | None) -> list[str]:

@@ -10,7 +10,7 @@ from forms.communes import CommuneForm, HamletEditForm, HamletForm
 from subsidy.models import Commune
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import communes as svc
-from subsidy.services import versions
+from subsidy.services import hamlet_edits, versions
 from subsidy.services.errors import ServiceError
 from subsidy.web.refusals import REFUSED, attempt
 
@@ -69,7 +69,7 @@ def _show(commune: Commune, form: CommuneForm, hamlet_form: HamletForm,
     return render_template("communes/show.html", commune=commune, form=form, hamlet_form=hamlet_form,
                            hamlet_edit=hamlet_edit, confirm=ConfirmForm(),
                            hamlets_seen=versions.version(session, "commune", commune.id),
-                           carried=svc.households_per_hamlet(session, commune.id),
+                           carried=hamlet_edits.households_per_hamlet(session, commune.id),
                            unlisted=svc.unlisted_hamlets(db_session(), commune.id))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from subsidy.models import Application, AuditEntry, Hamlet, Household, ProposalList
 from subsidy.models.application import ProposalListEntry
-from subsidy.services import communes, versions
+from subsidy.services import communes, hamlet_edits, versions
 from subsidy.services.versions import StaleVersion
 from tests import factories
 
@@ -138,4 +138,4 @@ def seen_after_hamlets(session, commune) -> int:
     """The version of a page opened after the last hamlet change but before the commune's form was saved."""
     return session.scalar(select(func.max(AuditEntry.id)).where(
         AuditEntry.entity_type == "commune", AuditEntry.entity_id == commune.id,
-        AuditEntry.action.in_(communes.HAMLET_ACTIONS)))
+        AuditEntry.action.in_(hamlet_edits.HAMLET_ACTIONS)))
