@@ -64,7 +64,8 @@ def save_report(folder: Path, report: importer.ImportReport) -> None:
 
 
 def _import(session: Session, job: Job, actor: User | None, folder: Path, config: Mapping[str, Any],
-            commit_progress: Commit, *, dry_run: bool, skip_invalid: bool) -> importer.ImportReport:
+            commit_progress: Commit, *, dry_run: bool, skip_invalid: bool,
+            shown: importer.ImportReport | None = None) -> importer.ImportReport:
     if not (folder / UPLOAD).is_file():
         raise importer.ImportFileError("Tệp tải lên không còn trên máy chủ (lần nhập đã bị hủy hoặc đã quá 24 giờ). "
                                        "Hãy tải tệp lên lại.")
@@ -85,7 +86,7 @@ def _import(session: Session, job: Job, actor: User | None, folder: Path, config
         session, (folder / UPLOAD).read_bytes(), meta["filename"], actor,
         year=meta.get("year"), dry_run=dry_run, skip_invalid=skip_invalid,
         limits=importer.ImportLimits.from_config(config), progress=progress,
-        hamlets=hamlets, commune_id=meta.get("commune_id"), complete=job.params.get("complete"),
+        hamlets=hamlets, commune_id=meta.get("commune_id"), complete=job.params.get("complete"), shown=shown,
     )
     # Done: the rows the preview lists (its «Tất cả»: every household row and every skipped row,
     # a run of blank rows once, a per-person list's members with their household), not the last
@@ -118,16 +119,20 @@ def run_commit(session: Session, job: Job, actor: User | None, config: Mapping[s
     """The confirmed import: import the claimed upload (``<token>.dang-nhap``) as ``actor`` with
     ``job.params["skip_invalid"]``; the job's summary gets the outcome. Returns the report.
 
-    Raises ImportRefused (rows with errors and no skip_invalid: the folder is put back under its
-    token with the new report, so the preview shows the rows), ImportFileError (the file refused:
+    Raises ImportRefused (rows with errors and no skip_invalid) or ImportStale (the data changed
+    since the preview: what it would write differs from what the preview showed) — the folder is
+    then put back under its token with the new report, so the preview shows the rows —, ImportFileError (the file refused:
     the upload is deleted). On any other error the folder is put back as it was. Flushes, never
     commits: the worker commits once, then calls :func:`after_commit`."""
     claimed = Path(job.params["folder"])
     folder = claimed.with_name(job.params["token"])
     try:
+        # The preview the clerk confirmed: the import writes exactly what it showed, or nothing.
+        shown = importer.ImportReport.from_json((claimed / PREVIEW).read_text(encoding="utf-8")) \
+            if (claimed / PREVIEW).is_file() else None
         report = _import(session, job, actor, claimed, config, commit_progress, dry_run=False,
-                         skip_invalid=bool(job.params.get("skip_invalid")))
-    except importer.ImportRefused as err:
+                         skip_invalid=bool(job.params.get("skip_invalid")), shown=shown)
+    except (importer.ImportRefused, importer.ImportStale) as err:
         claimed.rename(folder)
         save_report(folder, err.report)
         raise

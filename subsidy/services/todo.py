@@ -2,7 +2,8 @@
 
 Counts only, each with the queue that shows the cases: applications to check (received), eligible
 households waiting while places are free (to propose), lists waiting for the approver, approved
-households not yet given their phone or cash, complaints and petitions overdue or due soon (their
+households not yet given their phone or cash (and, first, those whose household a later list
+took off the list in force: E1 to check again), complaints and petitions overdue or due soon (their
 legal time limits, services.complaints), for the admin the communes and the province whose
 documents print a dotted line for want of a signer's name (domain.documents.signer_name_printed),
 and for the dashboard the applications in every state (the tiles add up to the total, not
@@ -18,10 +19,14 @@ from sqlalchemy.orm import Session
 from subsidy.domain.workflow import STATES, State
 from subsidy.domain.labels.sentence import sentence_start
 from subsidy.models import Application, Commune, Household, ProposalList
+from subsidy.domain.calendar import today_vn
 from subsidy.services import allocations, complaints, instance_settings
+from subsidy.services.households.people import standings_now
 
 #: Up to this many communes without a signer's name get a line each; more, one line for all.
 UNNAMED_COMMUNES_LISTED = 5
+#: Up to this many approved applications off the list in force get a line each; more, one line.
+OFF_LIST_LISTED = 5
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,34 @@ def signer_tasks(session: Session) -> list[Task]:
     return out
 
 
+def approved_off_list(session: Session) -> list[Application]:
+    """Approved applications (not yet handed over or paid) whose household is not on the list in
+    force this year (list_standing: a later list left it out, or named it among the households that
+    left poverty), oldest first: E1 no longer holds, so each must be checked again and, if the
+    household is indeed off the list, refused with its reason before any handover (domain.md §2
+    E1, §5: refused at any step before handover, with a reason)."""
+    apps = list(session.scalars(select(Application).where(Application.state == State.approved.value)
+                                .order_by(Application.received_on, Application.id)))
+    if not apps:
+        return []
+    standing = standings_now(session, [a.household for a in apps])
+    return [a for a in apps if standing[a.household_id].not_listed]
+
+
+def off_list_tasks(session: Session) -> list[Task]:
+    """The lines about :func:`approved_off_list`: one per application (up to
+    :data:`OFF_LIST_LISTED`, linking to it), or one for all linking to the approved queue."""
+    off = approved_off_list(session)
+    year = today_vn().year
+    action = "kiểm tra lại điều kiện E1; nếu đúng là hộ đã ra khỏi danh sách thì từ chối hồ sơ (ghi lý do) trước khi bàn giao"
+    if len(off) > OFF_LIST_LISTED:
+        return [Task("off_list", len(off), f"{len(off)} hồ sơ đã phê duyệt có hộ không còn trong danh sách hộ nghèo, "
+                     f"cận nghèo năm {year}: {action}", "applications.index", {"state": "approved"})]
+    return [Task("off_list", 1, f"Hồ sơ {a.tracking_code} (hộ {a.household.head_name}) đã phê duyệt nhưng hộ không còn "
+                 f"trong danh sách hộ nghèo, cận nghèo năm {year}: {action}", "applications.show",
+                 {"application_id": a.id}) for a in off]
+
+
 def tasks_for(session: Session, role: str, board: Dashboard | None = None, user_id: int | None = None) -> list[Task]:
     """The to-do list of ``role`` ("clerk", "approver", "admin"; others get []), in the order of the work.
     Lines with nothing to do are left out. ``user_id``: the staff account reading; a denunciation
@@ -122,6 +155,7 @@ def tasks_for(session: Session, role: str, board: Dashboard | None = None, user_
         for pl in submitted:
             out.append(Task("approve", 1, f"Danh sách {pl.number} chờ phê duyệt", "lists.show", {"list_id": pl.id}))
     if role in ("clerk", "approver") and st[State.approved.value]:
+        out += off_list_tasks(session)
         out.append(Task("serve", st["approved"], f"{st['approved']} hộ đã được phê duyệt chưa nhận điện thoại hoặc tiền hỗ trợ",
                         "applications.index", {"state": "approved"}))
     if role in ("clerk", "approver"):

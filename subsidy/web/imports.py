@@ -34,7 +34,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from forms.households import CancelImportForm, ConfirmImportForm, ImportForm
-from subsidy.domain.labels import LEFT_OUTCOME_LABELS, SHEET_KIND_LABELS
+from subsidy.domain.labels import CATEGORY_LABELS, LEFT_OUTCOME_LABELS, SHEET_KIND_LABELS, STATE_LABELS
 from subsidy.domain.scope import HOUSEHOLD_ENTRY_REFUSAL, HOUSEHOLD_ENTRY_ROLES
 from subsidy.request_scope import db_session, roles_required
 from subsidy import jobs
@@ -240,6 +240,7 @@ def preview(token: str):
         confirm=confirm, cancel=CancelImportForm(), statuses=importer.STATUS_LABELS,
         field_labels=importer.FIELD_LABELS, order=STATUS_ORDER, uploaded=uploaded,
         column_labels=_column_labels(report.columns), sheet_kinds=SHEET_KIND_LABELS, left_labels=LEFT_OUTCOME_LABELS,
+        app_states=STATE_LABELS, categories=CATEGORY_LABELS,
     )
 
 

@@ -44,7 +44,7 @@ from subsidy.services.importer.reader import (
 )
 
 __all__ = [
-    "import_households", "ImportRefused", "ImportForbidden", "check_importer",
+    "import_households", "ImportRefused", "ImportStale", "ImportForbidden", "check_importer",
     "ImportFileError", "ImportLimits", "ParsedList", "Progress", "check_upload", "check_xlsx_container",
     "read_household_list", "sniff_format",
     "FIELD_LABELS", "IMPORT_FIELDS", "STATUS_LABELS", "ImportPlan", "ImportReport", "RowOutcome", "choose_year",
@@ -66,6 +66,19 @@ class ImportRefused(ServiceError):
         )
 
 
+class ImportStale(ServiceError):
+    """The data on file changed since the preview the clerk confirmed (a household added or edited,
+    another import): what the import would write now differs from what the preview showed, so
+    nothing was written.  ``report`` is the new preview (``stale_rows``: how many rows differ)."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        super().__init__(
+            f"Chưa ghi dòng nào: dữ liệu đã thay đổi từ lúc xem trước, nay có {report.stale_rows} dòng khác với "
+            "bản xem trước. Hãy xem lại bản xem trước mới rồi bấm «Xác nhận nhập» lần nữa."
+        )
+
+
 class ImportForbidden(ServiceError):
     """The account may not import the household list (domain.scope.HOUSEHOLD_ENTRY_REFUSAL)."""
 
@@ -81,7 +94,7 @@ def import_households(session: Session, data: bytes, filename: str, actor: User 
                       year: int | None = None, dry_run: bool = False, skip_invalid: bool = False,
                       limits: ImportLimits | None = None, progress: Progress | None = None,
                       hamlets: Sequence[str] | None = None, commune_id: int | None = None,
-                      complete: bool | None = None) -> ImportReport:
+                      complete: bool | None = None, shown: ImportReport | None = None) -> ImportReport:
     """Import a household list (.xlsx or .csv); with ``dry_run`` only preview it.
 
     Shapes: ``data`` the file's bytes, ``filename`` its name; ``year`` the list year (default:
@@ -89,7 +102,9 @@ def import_households(session: Session, data: bytes, filename: str, actor: User 
     (a hamlet not on the commune's hamlets table is reported in ``report.new_hamlets``, not
     refused, and the confirmed import adds it to the table, audited: hamlets_plan); ``commune_id`` the commune whose list it is (default: the
     Session's, or the instance's only commune); ``complete``: the list replaces that commune's
-    previous one (None: the default of :func:`year_plan.default_complete`).  Returns the
+    previous one (None: the default of :func:`year_plan.default_complete`); ``shown``: the preview
+    the clerk confirmed — the plan is made again inside the caller's transaction and, when it
+    would write anything other than what that preview showed, nothing is written.  Returns the
     :class:`ImportReport` (``committed`` True
     when rows were written).
 
@@ -97,7 +112,8 @@ def import_households(session: Session, data: bytes, filename: str, actor: User 
     (domain.scope.enters_households: the clerk does; an admin does not: the list holds every CCCD
     and phone) — ``actor`` None is the system (the CLI without ``--user``) —, ImportFileError (the
     file is refused as a whole: type, size, zip bomb, header, rows), ImportRefused (rows with errors
-    and no ``skip_invalid``: nothing written; ``.report`` has the rows).  Flushes, never commits.
+    and no ``skip_invalid``: nothing written; ``.report`` has the rows), ImportStale (``shown`` given
+    and the plan differs from it: nothing written; ``.report`` is the new preview).  Flushes, never commits.
     """
     check_importer(actor)
     with _gc_paused():
@@ -107,6 +123,10 @@ def import_households(session: Session, data: bytes, filename: str, actor: User 
         report = plan.report
         if dry_run:
             return report
+        if shown is not None:
+            report.stale_rows = report.differs_from(shown)
+            if report.stale_rows:
+                raise ImportStale(report)
         if report.counts["error"] and not skip_invalid:
             raise ImportRefused(report)
         if not plan.writes_anything:

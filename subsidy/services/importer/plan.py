@@ -30,7 +30,8 @@ from subsidy.domain import vn
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import FIELD_LABELS as AUDIT_FIELD_LABELS
 from subsidy.domain.labels import LEFT_OUTCOME_LABELS
-from subsidy.models import Household
+from subsidy.domain.workflow import State
+from subsidy.models import Application, Household
 from subsidy.services.communes import filter_hamlets
 from subsidy.services.errors import Conflict
 from subsidy.models.scoping import default_commune_id
@@ -124,6 +125,15 @@ class ImportReport:
     left: list[dict[str, Any]] = field(default_factory=list)
     #: The year typed differs from the title's (hl.title_year_mismatch: a Vietnamese warning), else None.
     year_warning: str | None = None
+    #: Rows (and households with an application at risk) that differ from the preview the clerk
+    #: confirmed: set when a confirmation found the data changed since (nothing was written).
+    stale_rows: int = 0
+    #: Households on file with an application approved or further along that this list takes off
+    #: the year's list or moves to another category (E1): ``{"household_id", "code", "head_name",
+    #: "application_id", "tracking_code", "state", "was", "now", "how"}``; ``how`` is ``"category"``,
+    #: ``"left_sheet"``, ``"replaced"`` (written) or ``"absent"`` (not in the file: taken off the list
+    #: only if the list is confirmed as the year's complete list).
+    at_risk: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def left_counts(self) -> dict[str, int]:
@@ -152,6 +162,26 @@ class ImportReport:
     @property
     def would_refuse(self) -> bool:
         return bool(self.counts["error"]) and not self.skip_invalid
+
+    def row_keys(self) -> dict[Any, str]:
+        """What the confirmation would write, per row number (status, household, changes,
+        reasons) and per household at risk: the preview's promise, compared by :meth:`differs_from`."""
+        keys: dict[Any, str] = {}
+        for r in self.rows:
+            keys[r.number] = json.dumps([r.status, r.household_id, r.changes if r.status == "update" else {},
+                                         list(r.messages), list(r.warnings)],
+                                        ensure_ascii=False, default=str, sort_keys=True)
+        for e in self.at_risk:
+            how = "absent" if e["how"] in ("absent", "replaced") else e["how"]
+            keys[("at_risk", e["application_id"])] = json.dumps([e["household_id"], e["state"], e["was"], e["now"], how],
+                                                                ensure_ascii=False, default=str)
+        return keys
+
+    def differs_from(self, shown: "ImportReport") -> int:
+        """How many rows (and households at risk) of this report differ from ``shown``, the
+        preview the clerk saw: 0 when confirming it writes exactly what it showed."""
+        mine, theirs = self.row_keys(), shown.row_keys()
+        return sum(1 for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
 
     def to_json(self) -> str:
         """Compact JSON for the web preview (rows as lists; a new row's full "changes" — every
@@ -398,7 +428,33 @@ def plan_import(session: Session, parsed: ParsedList, filename: str, year: int |
         year_counts={"previous_year": year.previous_year, "join": year.join, "leave": year.leave,
                      "change": year.change, "absent": year.absent},
     )
+    report.at_risk = applications_at_risk(session, year.moves)
     return ImportPlan(report, inserts, updates, commune_id, member_writes, year.writes)
+
+
+#: Application states past approval: the household was found eligible (E1 included) and approved;
+#: a list that takes it off or changes its category must not do so unseen.
+AT_RISK_STATES = (State.approved.value, State.handed_over.value, State.paid.value, State.closed.value)
+
+
+def applications_at_risk(session: Session, moves: Mapping[int, tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """The households of ``moves`` (year_plan.YearPlan.moves: ``{household id: (before, after,
+    how)}``) with an application approved or further along (:data:`AT_RISK_STATES`), as
+    ImportReport.at_risk entries, by household code.  Reads only (one query per 500 households)."""
+    out: list[dict[str, Any]] = []
+    ids = sorted(moves)
+    for i in range(0, len(ids), 500):
+        rows = session.execute(
+            select(Application.id, Application.tracking_code, Application.state, Household.id, Household.code,
+                   Household.head_name)
+            .join(Household, Household.id == Application.household_id)
+            .where(Application.household_id.in_(ids[i:i + 500]), Application.state.in_(AT_RISK_STATES)))
+        for app_id, tracking, state, hid, code, name in rows:
+            was, now, how = moves[hid]
+            out.append({"household_id": hid, "code": code, "head_name": name, "application_id": app_id,
+                        "tracking_code": tracking, "state": state, "was": was, "now": now, "how": how})
+    out.sort(key=lambda e: (e["code"] or "", e["household_id"], e["application_id"]))
+    return out
 
 
 def _json(value: Any) -> Any:

@@ -54,6 +54,11 @@ class YearPlan:
     change: int = 0
     absent: int = 0
     complete: bool = False
+    #: Households of the list compared with whose place on it this list changes:
+    #: ``{household id: (category before, status after, how)}``, how ``"category"`` (another
+    #: category), ``"left_sheet"``, ``"replaced"`` (written not listed) or ``"absent"`` (not in
+    #: the file, the list not complete: written only if it is confirmed complete).
+    moves: dict[int, tuple[str, str, str]] = field(default_factory=dict)
 
 
 def default_complete(year_source: str, filename: str, sheet: str | None) -> bool:
@@ -109,6 +114,7 @@ def plan_year(session: Session, commune_id: int, rows: Sequence[tuple[Any, str, 
             plan.join += 1
         elif was != category:
             plan.change += 1
+            plan.moves[hid] = (was, category, "category")
         if hid is None or now_y.get(hid) != category:
             plan.writes.append(StatusWrite(year, category, "import", hid, out, before=now_y.get(hid) if hid else None))
     day = vn.format_date(today_vn())
@@ -124,6 +130,7 @@ def plan_year(session: Session, commune_id: int, rows: Sequence[tuple[Any, str, 
         for hid, was in before.items():
             if was in LISTED and hid not in present and hid not in leaving:
                 plan.absent += 1  # counted either way: the preview says what "complete" would do
+                plan.moves[hid] = (was, "not_listed", "replaced" if complete else "absent")
                 if not complete:
                     continue
                 note = (f"Không có tên trong danh sách năm {year} của xã (danh sách đầy đủ, tệp «{filename}» nhập "
@@ -132,6 +139,8 @@ def plan_year(session: Session, commune_id: int, rows: Sequence[tuple[Any, str, 
     for hid, w in leaving.items():
         if before.get(hid) in LISTED:
             plan.leave += 1
+            if w.source == "left_sheet":
+                plan.moves[hid] = (before[hid], "not_listed", "left_sheet")
         if now_y.get(hid) != "not_listed":
             plan.writes.append(w)
     return plan
