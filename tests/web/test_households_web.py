@@ -307,8 +307,9 @@ def test_preview_with_errors_refuses_unless_skip_invalid(app, client, login_as):
     assert resp.status_code == 302 and "/cong-viec/" in resp.headers["Location"]
     failed = text(client.get(resp.headers["Location"]))
     assert "Không nhập tệp này: có 1 dòng lỗi" in failed and "Chưa có hộ nào được ghi" in failed
-    assert f"/nhap-danh-sach/{token}?status=error" in failed  # back to the preview, which is still there
-    assert "Lỗi <b>1</b>" in text(client.get(f"/nhap-danh-sach/{token}?status=error"))
+    assert f'href="/nhap-danh-sach/{token}"' in failed  # back to the preview, which is still there
+    back = text(client.get(f"/nhap-danh-sach/{token}"))
+    assert "Lỗi <b>1</b>" in back and 'class="on st-error"' in back  # opened on its wrong rows
     sess = app.extensions["subsidy.sessionmaker"]()
     assert sess.scalar(select(func.count()).select_from(Household)) == 0
     sess.close()
