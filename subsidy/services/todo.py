@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from subsidy.domain.workflow import STATES, State
 from subsidy.domain.labels.sentence import sentence_start
 from subsidy.models import Application, Commune, Household, ProposalList
+from subsidy.domain import tracking
 from subsidy.domain.calendar import today_vn
 from subsidy.services import allocations, complaints, instance_settings
 from subsidy.services.households.people import standings_now
@@ -119,7 +120,7 @@ def off_list_tasks(session: Session) -> list[Task]:
     if len(off) > OFF_LIST_LISTED:
         return [Task("off_list", len(off), f"{len(off)} hồ sơ đã phê duyệt có hộ không còn trong danh sách hộ nghèo, "
                      f"cận nghèo năm {year}: {action}", "applications.index", {"state": "approved"})]
-    return [Task("off_list", 1, f"Hồ sơ {a.tracking_code} (hộ {a.household.head_name}) đã phê duyệt nhưng hộ không còn "
+    return [Task("off_list", 1, f"Hồ sơ {tracking.display(a.tracking_code)} (hộ {a.household.head_name}) đã phê duyệt nhưng hộ không còn "
                  f"trong danh sách hộ nghèo, cận nghèo năm {year}: {action}", "applications.show",
                  {"application_id": a.id}) for a in off]
 

@@ -127,8 +127,8 @@ def test_a_list_that_takes_an_approved_household_off_warns_then_the_todo_and_han
     names = {before[1].code: before[1].head.name, before[2].code: before[2].head.name}
     for code, name in names.items():
         assert f"<b>{name}</b> · mã hộ {code}" in page
-    assert f"hồ sơ {gone.tracking_code} (Đã được phê duyệt)" in page
-    assert f"hồ sơ {moved.tracking_code} (Đã bàn giao điện thoại)" in page
+    assert f"hồ sơ {factories.tracking_display(gone)} (Đã được phê duyệt)" in page
+    assert f"hồ sơ {factories.tracking_display(moved)} (Đã bàn giao điện thoại)" in page
     assert f"không còn trong danh sách năm {year} (không có trong danh sách đầy đủ)" in page
     cat = {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo"}
     assert f"{cat[before[1].category]} → {cat[later[1].category]}" in " ".join(page.split())
@@ -142,9 +142,9 @@ def test_a_list_that_takes_an_approved_household_off_warns_then_the_todo_and_han
     session.rollback()
 
     home = " ".join(text(client.get("/")).split())
-    assert (f"Hồ sơ {gone.tracking_code} (hộ {before[2].head.name}) đã phê duyệt nhưng hộ không còn trong danh sách "
+    assert (f"Hồ sơ {factories.tracking_display(gone)} (hộ {before[2].head.name}) đã phê duyệt nhưng hộ không còn trong danh sách "
             f"hộ nghèo, cận nghèo năm {year}: kiểm tra lại điều kiện E1") in home
-    assert f"Hồ sơ {moved.tracking_code}" not in home  # handed over: nothing left to hand
+    assert f"Hồ sơ {factories.tracking_display(moved)}" not in home  # handed over: nothing left to hand
 
     form = " ".join(re.sub(r"</?b>", "", text(client.get(f"/ho-so/{gone.id}/ban-giao"))).split())
     assert f"Hộ này không còn trong danh sách hộ nghèo, cận nghèo năm {year}" in form
