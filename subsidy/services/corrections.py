@@ -22,12 +22,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import APPLICATION_FIELD_LABELS, STATE_LABELS
 from subsidy.domain.workflow import CORRECTABLE, State, check_move
-from subsidy.models import Application, EligibilityDecision, User
+from subsidy.models import Application, EligibilityDecision, ProposalList, User
 from subsidy.services import applications as apps_svc
 from subsidy.services import audit, versions, workflow
 from subsidy.services.errors import FieldError, InvalidFields, ServiceError
@@ -127,7 +128,7 @@ def correct_application(session: Session, application: Application, data: Correc
     With ``recheck`` the application is checked again at once (``on``: the day of the check,
     default today) and the decision returned. Source: domain.md §2 (E5), §5.
     """
-    application = versions.lock(session, Application, application.id, not_found="Không tìm thấy hồ sơ này.")
+    application = _lock_with_its_list(session, application.id)
     why = refusal(application)
     if why:
         raise ServiceError(why)
@@ -166,6 +167,23 @@ def correct_application(session: Session, application: Application, data: Correc
     if recheck:
         result.decision = apps_svc.check_eligibility(session, application, actor, on=on)
     return result
+
+
+def _lock_with_its_list(session: Session, application_id: int) -> Application:
+    """``application_id``'s row lock, after the lock of the list it is on (if any): the order an
+    approval takes them (lists.approve_list locks the list, then writes its applications), so a
+    correction and an approval at once wait for each other instead of each holding what the other
+    needs (PostgreSQL would end one of them with a deadlock). The list is read again after its
+    lock, in case the application moved meanwhile. Raises NotFound when there is no such
+    application."""
+    locked: set[int] = set()
+    while True:
+        list_id = session.scalar(select(Application.proposal_list_id).where(Application.id == application_id))
+        if list_id is None or list_id in locked:
+            break
+        versions.lock(session, ProposalList, list_id)
+        locked.add(list_id)
+    return versions.lock(session, Application, application_id, not_found="Không tìm thấy hồ sơ này.")
 
 
 def _leave_list(session: Session, application: Application, reason: str, actor: User | None) -> str | None:

@@ -241,3 +241,49 @@ def test_a_second_correction_of_a_decision_from_the_same_page_is_refused(session
     session.expire_all()
     stored = session.get(ProposalList, pl.id)
     assert (stored.decision_number, stored.decision_date) == ("21/QĐ-UBND", D(2025, 7, 5))
+
+
+def test_an_approval_under_way_and_a_correction_at_once_on_postgresql_do_not_deadlock(app, session, clerk, approver,
+                                                                                       tt14):
+    """The approver's approval has locked the list; the clerk's correction of one of its applications
+    starts meanwhile: it waits for the list (the order the approval takes its locks), the approval
+    then writes its applications and commits, and the correction goes through after it, taking the
+    application off the approved list — neither ends in a deadlock."""
+    _postgresql_only(session)
+    pl, apps = _two_on_a_submitted_list(session, clerk)
+    session.commit()
+    seen, plid, gone_id = lists.approval_seen(session, pl), pl.id, apps[0].id
+    maker = app.extensions["subsidy.sessionmaker"]
+    first, second = maker(), maker()
+    outcome: dict[str, str] = {}
+    try:
+        versions.lock(first, ProposalList, plid)  # the approval's first step
+
+        def correct() -> None:
+            try:
+                gone = second.get(Application, gone_id)
+                corrections.correct_application(second, gone, correction(gone, None, received_on=D(2025, 2, 28)),
+                                                second.get(type(clerk), clerk.id))
+                second.commit()
+                outcome["saved"] = "yes"
+            except Exception as err:  # noqa: BLE001 - the test reports what it was
+                second.rollback()
+                outcome["error"] = repr(err)
+
+        thread = threading.Thread(target=correct)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive()  # waiting on the list's lock
+        approved = lists.approve_list(first, first.get(ProposalList, plid), "12/QĐ-UBND", D(2025, 7, 5),
+                                      "Ủy ban nhân dân xã Phú Tân", first.get(type(approver), approver.id), seen=seen)
+        first.commit()
+        thread.join(10)
+    finally:
+        first.close()
+        second.close()
+    assert sorted(a.id for a in approved) == sorted(a.id for a in apps)
+    assert outcome == {"saved": "yes"}
+    session.expire_all()
+    gone = session.get(Application, gone_id)
+    assert (gone.state, gone.proposal_list_id) == ("received", None)
+    assert session.get(ProposalList, plid).status == "approved"
