@@ -73,6 +73,9 @@ class HouseholdForm(BaseForm):
     prior_device = SelectField("Đã nhận thiết bị nào chưa", choices=PRIOR_DEVICE_CHOICES, default="unknown")
     prior_device_detail = StringField("Thiết bị nào", validators=[Optional(), Length(max=120)])
     prior_device_date = VnDateField("Ngày nhận thiết bị", validators=[Optional()])
+    #: Required by the service when a deciding fact changes on a household whose application was
+    #: checked (services.households.facts_changed); shown only then.
+    reason = TextAreaField("Lý do sửa", validators=[Optional(), Length(max=1000)])
     #: The household's version the edit page showed (unused when adding one).
     seen = VersionField()
 

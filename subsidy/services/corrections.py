@@ -157,11 +157,7 @@ def correct_application(session: Session, application: Application, data: Correc
     for name, value in new.items():
         setattr(application, name, value)
     audit.record(session, actor, "application.correction", "application", application.id, changes, note=reason)
-    left = None
-    if moved:
-        left = _leave_list(session, application, reason, actor)
-        workflow.move(session, application, State.received, actor, f"Sửa thông tin hồ sơ: {reason}")
-        application.priority_tier = None
+    left = send_back(session, application, reason, actor) if moved else None
     session.flush()
     result = CorrectionResult(changes, from_state, left, moved=moved)
     if recheck:
@@ -186,7 +182,26 @@ def _lock_with_its_list(session: Session, application_id: int) -> Application:
     return versions.lock(session, Application, application_id, not_found="Không tìm thấy hồ sơ này.")
 
 
-def _leave_list(session: Session, application: Application, reason: str, actor: User | None) -> str | None:
+def send_back(session: Session, application: Application, reason: str, actor: User | None,
+              what: str = "Sửa thông tin hồ sơ") -> str | None:
+    """Send a checked application (eligible, not eligible, proposed, approved) back to ``received``
+    because a fact its check read was corrected: it leaves the list it is on (_leave_list), loses
+    its priority tier and must be checked, proposed and approved again (domain.md §5). ``reason``
+    (Vietnamese, non-empty) goes on the move and the list's entry after ``what`` (what was corrected). Returns the number of the list
+    it left, or None. Raises the workflow's errors (a role other than the clerk; a state that
+    cannot go back) before changing anything. The one home of "a correction sends it back", used
+    by corrections of the application and of its household's facts (services.household_edit).
+    Takes the list's lock, then the application's (_lock_with_its_list), as an approval does."""
+    application = _lock_with_its_list(session, application.id)
+    check_move(application.state, State.received, actor.role if actor is not None else "", f"{what}: {reason}")
+    left = _leave_list(session, application, reason, actor, what)
+    workflow.move(session, application, State.received, actor, f"{what}: {reason}")
+    application.priority_tier = None
+    return left
+
+
+def _leave_list(session: Session, application: Application, reason: str, actor: User | None,
+                what: str) -> str | None:
     """Take ``application`` off the list it is on: a draft's entry is marked removed; an approved
     list keeps its frozen row and only the application's pointer is cleared (audited)."""
     from subsidy.services import lists
@@ -199,7 +214,7 @@ def _leave_list(session: Session, application: Application, reason: str, actor: 
     pl = versions.lock(session, type(pl), pl.id)
     number = pl.number
     if pl.status in lists.OPEN_STATUSES:
-        lists.leave_draft(session, application, f"Sửa thông tin hồ sơ: {reason}", actor)
+        lists.leave_draft(session, application, f"{what}: {reason}", actor)
     else:
         application.proposal_list_id = None
         audit.record(session, actor, "application.correct_list", "application", application.id,

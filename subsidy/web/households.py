@@ -12,7 +12,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from forms.households import ArchiveForm, HouseholdForm, NoPriorDeviceForm, RestoreForm
-from subsidy.domain import vn
+from subsidy.domain import tracking, vn
+from subsidy.domain.labels import FIELD_LABELS
 from subsidy.domain.list_views import ListFilters
 from subsidy.domain.scope import (
     HOUSEHOLD_ENTRY_REFUSAL, HOUSEHOLD_ENTRY_ROLES, sees_personal_data, sees_poverty_status,
@@ -76,6 +77,7 @@ def _input(form: HouseholdForm, household: Household | None = None) -> svc.House
         prior_device_detail=form.prior_device_detail.data, prior_device_date=form.prior_device_date.data,
         confirm_citizen_id_warning=form.confirm_citizen_id_warning.data,
         seen_version=form.seen.seen if household is not None else None,
+        reason=form.reason.data if household is not None else None,
     )
 
 
@@ -209,12 +211,18 @@ def edit(household_id: int):
         # The version shown: a save from this page is refused once another changed the household.
         form.seen.data = versions.version(session, "household", hh.id)
         record_view("household.view", "household", hh.id, note="mở biểu mẫu sửa")  # it shows the CCCD/phone
+    checked = svc.checked_applications(session, hh.id)
+    before = {a.id: a.state for a in checked}
     saved, warnings = (None, []) if request.method == "GET" else _save(form, hh)
     if saved is not None:
         session.commit()
-        flash("Đã lưu thay đổi.", "success")
+        back = [a for a in checked if a.state == "received" and before[a.id] != "received"]
+        flash("Đã lưu thay đổi." + (" Hồ sơ " + ", ".join(tracking.display(a.tracking_code) for a in back)
+                                    + " đã quay về «Đã tiếp nhận»: hãy kiểm tra lại điều kiện." if back else ""),
+              "success")
         return redirect(url_for("households.show", household_id=hh.id))
-    return render_template("households/form.html", form=form, household=hh, warnings=warnings)
+    return render_template("households/form.html", form=form, household=hh, warnings=warnings, checked=checked,
+                           deciding_labels=[FIELD_LABELS[f] for f in svc.DECIDING_FIELDS if f in FIELD_LABELS])
 
 
 def _archive_move(household_id: int, form, move, done: str):

@@ -293,6 +293,7 @@ ACTION_LABELS: dict[str, str] = {
     "application.purchase_date": "Sửa ngày hộ mua điện thoại",
     "application.correction": "Sửa thông tin hồ sơ (có lý do)",
     "application.correct_list": "Đưa hồ sơ ra khỏi danh sách vì sửa thông tin",
+    "application.household_facts": "Sửa thông tin hộ quyết định điều kiện, ưu tiên (có lý do)",
     "application.reopen_list": "Mở lại hồ sơ sau khi danh sách bị hủy",
     "application.reopen": "Mở lại hồ sơ",
     "application.view": "Xem hồ sơ đề nghị trên web",

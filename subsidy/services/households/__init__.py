@@ -23,7 +23,7 @@ from subsidy.services.households.registry import (
     PRIOR_DEVICES, HouseholdInput, HouseholdRef, InvalidHousehold, NeedsConfirmation, archive_household, check_household,
     check_citizen_id_owner, citizen_id_elsewhere_message, get_household, held_elsewhere, household_history,
     register_household, restore_household, same_head, save_household,
-    update_household,
+    update_household, checked_applications, REASON_FIELDS, DECIDING_FIELDS,
 )
 from subsidy.services.households.people import (
     MEMBER_FIELDS, IdOwner, birth_text, id_owners, member_summary, members_of, record_form_status, standings, standings_now,
@@ -41,6 +41,7 @@ __all__ = [
     "archive_household", "check_citizen_id_owner", "check_household", "citizen_id_elsewhere_message",
     "get_household", "held_elsewhere", "household_history",
     "register_household", "restore_household", "same_head", "save_household", "update_household",
+    "checked_applications", "REASON_FIELDS", "DECIDING_FIELDS",
     "MEMBER_FIELDS", "IdOwner", "birth_text", "id_owners", "member_summary", "members_of", "record_form_status",
     "standings", "standings_now", "status_history", "statuses_in",
     "hamlet_choices", "hamlets_in_use", "household_conditions", "household_query", "listed_in_force", "off_the_list", "status_in_force",

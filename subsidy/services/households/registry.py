@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Iterable, Protocol
 
 from sqlalchemy import select
@@ -25,7 +26,9 @@ from subsidy.domain.calendar import after_today_message, today_vn
 from subsidy.domain.household_list import head_birth_year_message, list_year_range, normalize_household_code
 from subsidy.domain.labels import CATEGORY_LABELS
 from subsidy.domain.places import normalize_hamlet
-from subsidy.domain.workflow import BEFORE_HANDOVER
+from subsidy.domain import tracking
+from subsidy.domain.labels import FIELD_LABELS, STATE_LABELS
+from subsidy.domain.workflow import BEFORE_HANDOVER, CORRECTABLE_BACK, State
 from subsidy.models import Application, AuditEntry, Commune, Household, HouseholdMember, User
 from subsidy.models.scoping import ALL_COMMUNES, default_commune_id
 from subsidy.services import audit, versions
@@ -88,7 +91,48 @@ class HouseholdInput:
     confirm_citizen_id_warning: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
     seen_version: int | None = None
+    #: Why a fact that decides eligibility or priority is changed (required when the household
+    #: has a checked application: :func:`facts_changed`); stored as the audit entry's note.
+    reason: str | None = None
 
+
+
+#: The household's facts a check of its application reads (domain.md §2: E1 the category and the
+#: list in force, E2 the device received before, E4 the CCCD by which "once per household" holds
+#: across communes; §3: P1 meritorious, P2 social policy, P3/P4 the category), and the head's
+#: name, which names who was supported. Changing one once an application was checked needs a
+#: reason; all but the name send the application back to be checked (:func:`update_household`).
+DECIDING_FIELDS = ("citizen_id", "category", "list_year", "decision_number", "decision_date", "meritorious",
+                   "social_policy", "prior_device", "prior_device_detail", "prior_device_date")
+REASON_FIELDS = ("head_name", *DECIDING_FIELDS)
+#: States of an application whose check read the household's facts (past «received», not ended).
+_CHECKED_STATES = tuple(s.value for s in BEFORE_HANDOVER[1:]) + (State.handed_over.value, State.paid.value,
+                                                                   State.closed.value)
+
+
+def checked_applications(session: Session, household_id: int) -> list[Application]:
+    """The household's applications past «received» that were not withdrawn or refused (eligible,
+    not eligible, proposed, approved, handed over, paid, closed), oldest first: those a change of a
+    deciding fact (:data:`REASON_FIELDS`) concerns. Reads only."""
+    return list(session.scalars(select(Application).where(
+        Application.household_id == household_id, Application.state.in_(_CHECKED_STATES)).order_by(Application.id)))
+
+
+def facts_changed(hh: Household, values: dict[str, Any]) -> list[str]:
+    """The names of :data:`REASON_FIELDS` whose value in ``values`` (the form's values as
+    _validate gives them) differs from ``hh``'s, in that order."""
+    before = audit.snapshot(hh, REASON_FIELDS)
+    after = audit.snapshot(SimpleNamespace(**household_row(values, new=False)), REASON_FIELDS)
+    return [f for f in REASON_FIELDS if before[f] != after[f]]
+
+
+def reason_message(changed: list[str], checked: list[Application]) -> str:
+    """The Vietnamese message asking for the reason: which facts changed, which applications they
+    concern (tracking code and state) and what the save will do to them."""
+    facts = ", ".join(FIELD_LABELS.get(f, f) for f in changed)
+    apps = "; ".join(f"{tracking.display(a.tracking_code)} «{STATE_LABELS[a.state]}»" for a in checked)
+    return (f"Hộ có hồ sơ đã được kiểm tra ({apps}) và thông tin đang sửa quyết định điều kiện hoặc thứ tự ưu tiên "
+            f"({facts}). Hãy ghi lý do sửa (ví dụ: nhập nhầm phân loại, quyết định công nhận số … ghi hộ cận nghèo).")
 
 
 def _clean_text(value: str | None, limit: int) -> str | None:
@@ -347,6 +391,11 @@ def check_household(session: Session, data: HouseholdInput, household_id: int | 
             errors[field_name] = str(err)
     if own is not None and " ".join(warnings) == (own.citizen_id_warning or ""):
         warnings = []  # confirmed before for this household
+    if own is not None and not (data.reason or "").strip():
+        changed = [f for f in facts_changed(own, values) if f not in errors]
+        checked = checked_applications(session, own.id) if changed else []
+        if checked:
+            errors["reason"] = reason_message(changed, checked)
     return errors, warnings
 
 
@@ -398,6 +447,11 @@ def update_household(session: Session, household_id: int, data: HouseholdInput, 
     values, warnings = _validate(data, today_vn().year, kept_code=hh.code)
     _check_unique(session, values, hh)
     _apply_warning(values, warnings, data.confirm_citizen_id_warning, hh.citizen_id_warning)
+    changed = facts_changed(hh, values)
+    checked = checked_applications(session, hh.id) if changed else []
+    reason = " ".join((data.reason or "").split())[:1000] or None
+    if checked and reason is None:
+        raise InvalidHousehold({"reason": reason_message(changed, checked)})
     before = audit.snapshot(hh, DATA_FIELDS)
     # The form holds every field, so the keys derive from the values as saved; they are
     # rewritten on every save and not audited (they follow from the data).
@@ -408,7 +462,15 @@ def update_household(session: Session, household_id: int, data: HouseholdInput, 
     record_form_status(session, hh, actor)
     if changes:
         hh.updated_at = utcnow()
-        audit.record(session, actor, "household.update", "household", hh.id, changes)
+        audit.record(session, actor, "household.update", "household", hh.id, changes, note=reason)
+    deciding = {f: changes[f] for f in DECIDING_FIELDS if f in changes}
+    for app in checked:
+        audit.record(session, actor, "application.household_facts", "application", app.id,
+                     {f: changes[f] for f in REASON_FIELDS if f in changes}, note=reason)
+        if deciding and State(app.state) in CORRECTABLE_BACK:
+            from subsidy.services import corrections  # it imports the eligibility check, which reads households
+
+            corrections.send_back(session, app, f"Sửa thông tin hộ: {reason}", actor)
     session.flush()
     return hh
 
