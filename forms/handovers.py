@@ -18,6 +18,11 @@ class _RecipientMixin:
     recipient_citizen_id = StringField("Số CCCD của người nhận", validators=[
         DataRequired("Hãy nhập số CCCD của người nhận."), Length(max=30)],
         render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    # Asked only of a recipient who is neither the head nor a listed member (the service says so).
+    recipient_relation = StringField("Quan hệ với chủ hộ và giấy tờ đã đối chiếu", validators=[Optional(), Length(max=200)],
+                                     render_kw={"placeholder": "ví dụ: con trai chủ hộ, có tên trong thông tin cư trú"})
+    confirm_recipient = BooleanField("Tôi đã đối chiếu giấy tờ: người nhận là thành viên trong hộ, chưa có trong "
+                                     "danh sách thành viên")
 
 
 class HandoverForm(_RecipientMixin, BaseForm):

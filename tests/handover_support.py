@@ -35,10 +35,11 @@ def handover_input(imei_value: str, **kw: Any):
 
     # The SIM number follows the IMEI: two handovers share a SIM only when a test says so. The recipient
     # is a relative the registry does not know (a CCCD that no test household holds; the web tests' heads
-    # run from 082095001234 up).
+    # run from 082095001234 up), vouched for by the clerk as a member off the household's list.
     data = dict(phone_make="Samsung", phone_model="Galaxy A05", imei=imei_value, telecom="VNPT",
                 subscriber_number="09" + "".join(c for c in imei_value if c.isdigit())[-8:], handed_on=dt.date(2026, 3, 10),
-                recipient_name="Đặng Văn Hưởng", recipient_citizen_id="082096001234")
+                recipient_name="Đặng Văn Hưởng", recipient_citizen_id="082096001234",
+                recipient_relation="Con trai chủ hộ, có tên trong thông tin cư trú của hộ", confirm_recipient=True)
     data.update(kw)
     return HandoverInput(**data)
 

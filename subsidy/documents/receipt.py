@@ -74,8 +74,10 @@ def _parties(d: ReceiptData, st: b.Styles) -> list[Flowable]:
     receiver = [
         ("Ông/Bà:", f"<b>{b.esc(d.recipient_name)}</b>"),
         ("Số CCCD:", b.esc(d.recipient_citizen_id) or "." * 30),
-        ("Thuộc hộ:", household),
     ]
+    if d.recipient_capacity:
+        receiver.append(("Tư cách nhận:", b.esc(d.recipient_capacity)))
+    receiver.append(("Thuộc hộ:", household))
     if where:
         receiver.append(("Địa chỉ:", b.esc(where)))
     label_w = 30 * mm

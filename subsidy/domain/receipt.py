@@ -47,6 +47,10 @@ class ReceiptData:
     staff_name: str
     legal_basis: str
     decision: str = ""  # "Quyết định số … ngày … của …" approving the list, when known
+    # in what capacity the recipient received (services.handovers.checks._recipient_of_household):
+    # "Chủ hộ", "Thành viên trong hộ (Con)", or a member off the list with the relation the clerk
+    # wrote; "" on receipts issued before it was recorded (not printed)
+    recipient_capacity: str = ""
     # handover
     phone_make: str = ""
     phone_model: str = ""

@@ -140,6 +140,7 @@ def create(application_id: int):
         imei2=form.imei2.data or None, telecom=form.telecom.data, subscriber_number=form.subscriber_number.data,
         handed_on=form.handed_on.data, recipient_name=form.recipient_name.data,
         recipient_citizen_id=form.recipient_citizen_id.data, confirm_subscriber=bool(form.confirm_subscriber.data),
+        recipient_relation=form.recipient_relation.data, confirm_recipient=bool(form.confirm_recipient.data),
     )
     done = _record(form, blocked,
                    lambda: svc.record_handover(session, app.id, data, current_user, telecoms=telecoms(),
@@ -182,7 +183,9 @@ def pay(application_id: int):
         blocked = blocked or no_rules
     data = svc.CashPaymentInput(paid_on=form.paid_on.data, purchase_date=form.purchase_date.data,
                                 recipient_name=form.recipient_name.data,
-                                recipient_citizen_id=form.recipient_citizen_id.data)
+                                recipient_citizen_id=form.recipient_citizen_id.data,
+                                recipient_relation=form.recipient_relation.data,
+                                confirm_recipient=bool(form.confirm_recipient.data))
     done = _record(form, blocked,
                    lambda: svc.record_cash_payment(session, app.id, data, current_user, settings=settings(app.commune_id)),
                    lambda: svc.cash_field_errors(session, app.id, data),

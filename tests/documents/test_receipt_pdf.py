@@ -76,6 +76,17 @@ def test_handover_receipt_text_matches_the_snapshot(session, clerk):
     assert "Samsung Galaxy A05" in flat  # wraps in its cell
     assert snap["imei"] == "490154203237518"
     assert "IN LẠI" not in pages[0] and "ĐÃ HỦY" not in pages[0]
+    # handover_input's recipient is a member off the household's list: the receipt says so
+    assert ("Tư cách nhận: Thành viên trong hộ, chưa có trong danh sách thành viên; quan hệ với chủ hộ: Con trai "
+            "chủ hộ, có tên trong thông tin cư trú của hộ") in flat
+
+
+def test_a_head_receives_as_head_and_an_older_receipt_prints_no_capacity(session, clerk):
+    app = factories.approved(session, head_name="Nguyễn Thị Ánh Tuyết", citizen_id="082170000123")
+    res = H.record_handover(session, app.id, handover_input("490154203237518", recipient_name="Nguyễn Thị Ánh Tuyết",
+                                                            recipient_citizen_id="082170000123"), clerk, today=TODAY)
+    assert "Tư cách nhận: Chủ hộ" in " ".join(" ".join(pdf_pages(R.print_pdf(session, res.receipt, clerk))).split())
+    assert "Tư cách nhận" not in " ".join(pdf_pages(doc.render(_sample())))
 
 
 @pytest.mark.parametrize("amount, words", [
@@ -92,7 +103,8 @@ def test_cash_receipt_amount_in_figures_and_words(session, clerk, amount, words)
         session.flush()
     app = factories.approved(session, form="cash")
     res = H.record_cash_payment(session, app.id, H.CashPaymentInput(
-        paid_on=dt.date(2026, 3, 12), recipient_name="Huỳnh Mỹ Nhung", recipient_citizen_id="082195004321"),
+        paid_on=dt.date(2026, 3, 12), recipient_name="Huỳnh Mỹ Nhung", recipient_citizen_id="082195004321",
+        recipient_relation="Con gái chủ hộ, có tên trong thông tin cư trú của hộ", confirm_recipient=True),
         clerk, today=TODAY)
     snap = res.receipt.snapshot
     assert snap["amount_words"] == words

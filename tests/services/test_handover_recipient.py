@@ -2,7 +2,8 @@
 ID number; §10: a CCCD belongs to one household): the head, a listed member, the name compared
 with case and diacritics folded; refused — nothing saved — for another household's CCCD (any
 commune, without naming that person), a name that is not the CCCD holder's, and the head's or a
-member's name with another CCCD; someone the registry does not know at all may receive."""
+member's name with another CCCD; someone who is neither the head nor a listed member only when the
+clerk writes the relation to the head and vouches that the person is a member (no outsider)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from subsidy.models import CashPayment, Commune, Handover, HouseholdMember, Receipt
+from subsidy.models import AuditEntry, CashPayment, Commune, Handover, HouseholdMember, Receipt
 from subsidy.services import handovers as H
 from subsidy.services.errors import InvalidFields
 from tests import factories
@@ -123,12 +124,46 @@ def test_the_heads_name_with_another_cccd_is_refused_on_the_cccd(session, home, 
     _nothing_saved(session)
 
 
-def test_someone_the_registry_does_not_know_receives_as_typed(session, home, clerk):
-    """A per-household list names no members: a relative the registry has never seen, with a CCCD
-    no household holds, may receive; the receipt prints the name as typed."""
-    res = _handover(session, home, clerk, "Đặng Văn Hưởng", "082096001234")
-    assert (res.handover.recipient_name, res.handover.recipient_citizen_id) == ("Đặng Văn Hưởng", "082096001234")
-    assert res.receipt.snapshot["recipient_name"] == "Đặng Văn Hưởng"
+def test_a_stranger_is_refused_until_the_clerk_vouches_for_a_member_off_the_list(session, home, clerk):
+    """Neither the head nor a listed member (a CCCD nobody holds, a name not of this household): the
+    form asks the relation to the head and a tick; nothing is saved before."""
+    with pytest.raises(InvalidFields) as err:
+        H.record_handover(session, home.id, handover_input(
+            imei(1), recipient_name="Nguyễn Văn Lạ", recipient_citizen_id="082000000001", recipient_relation=None,
+            confirm_recipient=False), clerk, today=TODAY)
+    assert list(err.value.field_errors) == ["recipient_relation", "confirm_recipient"]
+    message = err.value.field_errors["recipient_relation"]
+    assert message.startswith("«Nguyễn Văn Lạ» không phải chủ hộ (Nguyễn Thị Ánh Tuyết) và không có trong danh sách")
+    assert "kể cả người được ủy quyền" in message
+    _nothing_saved(session)
+    with pytest.raises(InvalidFields) as err:  # the relation alone is not the confirmation
+        H.record_handover(session, home.id, handover_input(
+            imei(1), recipient_name="Nguyễn Văn Lạ", recipient_citizen_id="082000000001",
+            recipient_relation="Cháu nội chủ hộ", confirm_recipient=False), clerk, today=TODAY)
+    assert list(err.value.field_errors) == ["confirm_recipient"]
+    _nothing_saved(session)
+
+    res = H.record_handover(session, home.id, handover_input(
+        imei(1), recipient_name="Nguyễn Văn Lạ", recipient_citizen_id="082000000001",
+        recipient_relation="  Cháu nội chủ hộ,   có tên trong thông tin cư trú ", confirm_recipient=True),
+        clerk, today=TODAY)
+    assert (res.handover.recipient_name, res.handover.recipient_citizen_id) == ("Nguyễn Văn Lạ", "082000000001")
+    capacity = ("Thành viên trong hộ, chưa có trong danh sách thành viên; quan hệ với chủ hộ: Cháu nội chủ hộ, "
+                "có tên trong thông tin cư trú")
+    assert res.receipt.snapshot["recipient_capacity"] == capacity
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "handover.create")).one()
+    assert entry.changes["recipient_capacity"] == [None, capacity]
+
+
+def test_the_receipt_says_head_or_member_with_the_relation_on_file(session, home, clerk):
+    assert _handover(session, home, clerk, "Nguyễn Thị Ánh Tuyết", HEAD_ID).receipt.snapshot[
+        "recipient_capacity"] == "Chủ hộ"
+    second = factories.approved(session, citizen_id="082070000112", head_name="Võ Thị Hạnh")
+    session.add(HouseholdMember(household_id=second.household_id, position=1, name="Lâm Văn Phúc", relation="Chồng",
+                                citizen_id="082068000113", citizen_id_kind="cccd"))
+    session.flush()
+    res = _handover(session, second, clerk, "Lâm Văn Phúc", "082068000113", n=2)
+    assert res.receipt.snapshot["recipient_capacity"] == "Thành viên trong hộ (Chồng)"
 
 
 def test_the_field_checks_say_the_same_without_saving(session, home, clerk):

@@ -46,7 +46,9 @@ def record(session, app, clerk, imei_value=IMEI_A, **kw):
 
 
 def cash_input(**kw):
-    data = dict(paid_on=dt.date(2026, 3, 12), recipient_name="Huỳnh Mỹ Nhung", recipient_citizen_id="082195004321")
+    # A daughter the household's list does not name, vouched for by the clerk (checks R6).
+    data = dict(paid_on=dt.date(2026, 3, 12), recipient_name="Huỳnh Mỹ Nhung", recipient_citizen_id="082195004321",
+                recipient_relation="Con gái chủ hộ, có tên trong thông tin cư trú của hộ", confirm_recipient=True)
     data.update(kw)
     return H.CashPaymentInput(**data)
 

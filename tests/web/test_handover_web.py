@@ -38,9 +38,11 @@ def handover_form(**kw):
     """The handover form's fields; the SIM number follows the IMEI (one SIM per phone), so two
     handovers never share a SIM unless a test says so (that asks the clerk to confirm). The
     recipient is a relative the registry does not know: a CCCD no household here holds (the heads'
-    run from 082095001234 up, and a head's CCCD under another name is refused)."""
+    run from 082095001234 up, and a head's CCCD under another name is refused), vouched for by the clerk
+    as a member off the household's list."""
     data = {"phone_make": "Samsung", "phone_model": "Galaxy A05", "imei": IMEI_A, "imei2": "", "telecom": "VNPT",
-            "handed_on": "10/03/2026", "recipient_name": "Đặng Văn Hưởng", "recipient_citizen_id": "082096001234"}
+            "handed_on": "10/03/2026", "recipient_name": "Đặng Văn Hưởng", "recipient_citizen_id": "082096001234",
+            "recipient_relation": "Con trai chủ hộ, có tên trong thông tin cư trú của hộ", "confirm_recipient": "y"}
     data.update(kw)
     data.setdefault("subscriber_number", "09" + "".join(c for c in data["imei"] if c.isdigit())[-8:])
     return data
@@ -249,6 +251,10 @@ def test_form_errors_and_service_errors_show_together(app, client, login_as):
     assert nothing_saved(app)
 
 
+#: A recipient off the household's list, vouched for by the clerk (checks R6).
+VOUCHED = {"recipient_relation": "Con gái chủ hộ, có tên trong thông tin cư trú của hộ", "confirm_recipient": "y"}
+
+
 def test_cash_form_shows_every_error_in_one_response(app, client, login_as):
     app_id, _ = committed_application(app, form="cash")
     login_as("clerk")
@@ -277,7 +283,7 @@ def test_cash_form_shows_every_error_in_one_response(app, client, login_as):
     assert page.values["paid_on"] == "32/01/2026"
 
     ok = client.post(f"/ho-so/{app_id}/chi-tien", data=dict(typed, paid_on="12/03/2026", purchase_date="15/01/2023",
-                                                            recipient_citizen_id="082195004321"))
+                                                            recipient_citizen_id="082195004321", **VOUCHED))
     assert ok.status_code == 302
     with app.extensions["subsidy.sessionmaker"]() as s:
         assert s.scalar(select(Receipt)).display_number == "01/BN-UBND"
@@ -327,7 +333,7 @@ def test_cash_payment_screen(app, client, login_as):
     assert early.status_code == 422 and "trước ngày 12/12/2022" in text(early)
     ok = client.post(f"/ho-so/{app_id}/chi-tien", data={
         "paid_on": "12/03/2026", "purchase_date": "2023-01-15", "recipient_name": "Huỳnh Mỹ Nhung",
-        "recipient_citizen_id": "082195004321"})
+        "recipient_citizen_id": "082195004321", **VOUCHED})
     assert ok.status_code == 302
     rid = int(ok.headers["Location"].rsplit("/", 1)[1])
     t = pdf_text(client.post(f"/bien-ban/{rid}/ban-chinh.pdf").data)
@@ -534,3 +540,25 @@ def test_a_sim_on_a_live_handover_asks_the_clerk_to_confirm(app, client, login_a
     done = client.post(f"/ho-so/{second_id}/ban-giao", data=handover_form(imei=other, subscriber_number="0912345678",
                                                                          confirm_subscriber="y"))
     assert done.status_code == 302 and count(app, Handover) == 2
+
+
+def test_a_recipient_off_the_household_is_asked_the_relation_and_a_tick(app, client, login_as):
+    app_id, _ = committed_application(app)
+    login_as("clerk")
+    stranger = handover_form(recipient_name="Nguyễn Văn Lạ", recipient_citizen_id="082000000001",
+                             recipient_relation="", confirm_recipient="")
+    del stranger["confirm_recipient"]  # an unticked box is not sent
+    resp = client.post(f"/ho-so/{app_id}/ban-giao", data=stranger)
+    page = FormPage(text(resp))
+    assert resp.status_code == 422 and list(page.errors) == ["recipient_relation", "confirm_recipient"]
+    assert "Người nhận không có trong danh sách của hộ" in text(resp)
+    assert "kể cả người được ủy quyền" in page.errors["recipient_relation"][0]
+    assert nothing_saved(app)
+
+    ok = client.post(f"/ho-so/{app_id}/ban-giao", data=dict(stranger, recipient_relation="Cháu nội chủ hộ",
+                                                            confirm_recipient="y"))
+    assert ok.status_code == 302
+    rid = int(ok.headers["Location"].rsplit("/", 1)[1])
+    flat = " ".join(pdf_text(client.post(f"/bien-ban/{rid}/ban-chinh.pdf").data).split())
+    assert ("Tư cách nhận: Thành viên trong hộ, chưa có trong danh sách thành viên; quan hệ với chủ hộ: Cháu nội "
+            "chủ hộ") in flat

@@ -432,6 +432,7 @@ FIELD_LABELS: dict[str, str] = {
     # handovers, payments, receipts
     "imei": "Số IMEI", "imei2": "Số IMEI thứ hai", "telecom": "Doanh nghiệp viễn thông",
     "subscriber_number": "Số thuê bao", "recipient_name": "Người nhận", "recipient_citizen_id": "Số CCCD người nhận",
+    "recipient_capacity": "Tư cách người nhận",
     "amount": "Số tiền (đồng)", "paid_on": "Ngày chi", "voided": "Đã hủy", "voided_at": "Lúc hủy",
     "void_reason": "Lý do hủy", "receipt": "Biên bản", "print_count": "Số lần in", "handed_on": "Ngày bàn giao",
     # accounts, rule sets, imports, exports

@@ -115,8 +115,27 @@ def _same_person_name(typed: str, on_file: str) -> bool:
     return folded == spaced or spaced == " ".join(on_file.lower().split())
 
 
+#: The recipient's capacity printed on the receipt (domain.md §6: the head or a member).
+CAPACITY_HEAD = "Chủ hộ"
+CAPACITY_MEMBER = "Thành viên trong hộ"
+
+
+def unlisted_recipient_message(name: str, head_name: str) -> str:
+    """What the clerk is told of a recipient who is neither the head nor a listed member (rule R6)."""
+    return (f"«{name}» không phải chủ hộ ({head_name}) và không có trong danh sách thành viên của hộ. Người nhận "
+            "phải là chủ hộ hoặc thành viên trong hộ, nên người ngoài hộ (kể cả người được ủy quyền) không nhận "
+            "thay được. Nếu đây là thành viên của hộ chưa có trong danh sách, hãy ghi quan hệ với chủ hộ và giấy "
+            "tờ đã đối chiếu (ví dụ: con trai chủ hộ, có tên trong thông tin cư trú của hộ), rồi đánh dấu ô xác nhận.")
+
+
+#: Under the confirmation box when a recipient off the household's list is not confirmed.
+CONFIRM_RECIPIENT = ("Hãy đánh dấu ô này nếu đã đối chiếu giấy tờ và người nhận đúng là thành viên trong hộ; nếu "
+                     "không, hãy để chủ hộ hoặc thành viên có trong danh sách của hộ nhận.")
+
+
 def _recipient_of_household(session: Session, household: Household, name: str, citizen_id: str,
-                            errors: dict[str, str]) -> str:
+                            errors: dict[str, str], relation: str | None = None,
+                            confirmed: bool = False) -> tuple[str, str]:
     """Rule R6 (domain.md §6 "the household head or a member, with ID number"; §10 "a CCCD belongs
     to one household in the instance"): a recipient the registry knows must be this household's
     head or one of its listed members, under their own name and CCCD. Adds to ``errors`` when not:
@@ -128,49 +147,71 @@ def _recipient_of_household(session: Session, household: Household, name: str, c
     * ``recipient_citizen_id``: the name is this household's head's or a member's whose CCCD on
       file is another one.
 
-    A person who is on file nowhere (a CCCD no household holds, a name that is not this
-    household's head or member) is accepted: a per-household list names no members, so the
-    member on the day may be someone the registry has never seen; what is refused is a person the
-    registry knows to be someone else. Returns the name as on file for the person matched (the
-    receipt prints it with its diacritics even when typed without), else ``name``. Reads only; ``name``/``citizen_id``
-    already normalised (the checks of their form are done)."""
+    A person who is neither the head nor a listed member (a CCCD no household holds, a name that
+    is not this household's) is a member only the clerk can vouch for, since a per-household list
+    names no members: the clerk writes ``relation`` (the relation to the head and the papers
+    seen) and ticks ``confirmed``; else ``recipient_relation`` / ``confirm_recipient`` is added
+    (an outsider, even one with a power of attorney, is not the head or a member: refused).
+
+    Returns (the name as on file for the person matched — the receipt prints it with its
+    diacritics even when typed without —, else ``name``; the capacity the receipt prints:
+    «Chủ hộ», «Thành viên trong hộ (Con)», or «Thành viên trong hộ, chưa có trong danh sách thành
+    viên; quan hệ với chủ hộ: …»). Reads only; ``name``/``citizen_id`` already normalised."""
     owner = id_owners(session, [citizen_id]).get(citizen_id)
     if owner is not None and owner.household_id != household.id:
         errors["recipient_citizen_id"] = (
             f"Số định danh {citizen_id} là của một người thuộc hộ khác trong hệ thống, không phải của chủ hộ hay "
             "thành viên của hộ này. Hãy kiểm tra lại CCCD trên giấy tờ của người nhận: người nhận phải là chủ hộ "
             "hoặc thành viên của hộ này.")
-        return name
+        return name, ""
+    members = members_of(session, [household.id]).get(household.id, [])
+
+    def capacity(person_name: str, is_head: bool) -> str:
+        if is_head:
+            return CAPACITY_HEAD
+        rel = next((m.relation for m in members if m.name == person_name and m.relation), None)
+        return f"{CAPACITY_MEMBER} ({rel})" if rel else CAPACITY_MEMBER
+
     if owner is not None:
         if not _same_person_name(name, owner.name):
             who = "chủ hộ" if owner.role == "head" else "thành viên"
             errors["recipient_name"] = (
                 f"Họ tên người nhận «{name}» không khớp với người có số định danh {citizen_id} trong hộ này "
                 f"({who} {owner.name}). Hãy nhập đúng họ tên trên CCCD, hoặc chọn lại người nhận trong danh sách.")
-            return name
-        return owner.name
+            return name, ""
+        return owner.name, capacity(owner.name, owner.role == "head")
     # The CCCD is nobody's: a person of the household whose CCCD is not on file yet, or a stranger.
-    people = [(household.head_name, household.citizen_id)] + [
-        (m.name, m.citizen_id) for m in members_of(session, [household.id]).get(household.id, [])]
-    without_id = next((n for n, cid in people if _same_person_name(name, n) and not cid), None)
+    people = [(household.head_name, household.citizen_id, True)] + [(m.name, m.citizen_id, False) for m in members]
+    without_id = next(((n, head) for n, cid, head in people if _same_person_name(name, n) and not cid), None)
     if without_id:
-        return without_id
-    same_name = next((cid for n, cid in people if _same_person_name(name, n)), None)
+        return without_id[0], capacity(*without_id)
+    same_name = next((cid for n, cid, _ in people if _same_person_name(name, n)), None)
     if same_name:
         errors["recipient_citizen_id"] = (
             f"Số định danh {citizen_id} không khớp với số định danh đã ghi của {name} trong hộ này "
             f"({vn.mask_id(same_name)}). Hãy kiểm tra lại CCCD trên giấy tờ của người nhận.")
-    return name
+        return name, ""
+    relation = " ".join((relation or "").split())
+    if not relation:
+        errors["recipient_relation"] = unlisted_recipient_message(name, household.head_name)
+    elif len(relation) > MAX_TEXT:
+        errors["recipient_relation"] = f"Quan hệ với chủ hộ dài quá {MAX_TEXT} ký tự."
+    if not confirmed:
+        errors["confirm_recipient"] = CONFIRM_RECIPIENT
+    return name, f"{CAPACITY_MEMBER}, chưa có trong danh sách thành viên; quan hệ với chủ hộ: {relation}"
 
 
 def recipient_errors(session: Session, app: Application, raw_name: str | None, raw_citizen_id: str | None,
-                     errors: dict[str, str]) -> tuple[str, str]:
-    """The recipient's name (as on file once matched) and CCCD (see _recipient), then rule R6
-    (_recipient_of_household) when both read right; messages go into ``errors``."""
+                     errors: dict[str, str], relation: str | None = None,
+                     confirmed: bool = False) -> tuple[str, str, str]:
+    """The recipient's name (as on file once matched), CCCD (see _recipient) and capacity, then
+    rule R6 (_recipient_of_household, with the clerk's ``relation`` and ``confirmed`` for a
+    member off the household's list) when both read right; messages go into ``errors``."""
     name, citizen_id = _recipient(raw_name, raw_citizen_id, errors)
+    capacity = ""
     if name and citizen_id:
-        name = _recipient_of_household(session, app.household, name, citizen_id, errors)
-    return name, citizen_id
+        name, capacity = _recipient_of_household(session, app.household, name, citizen_id, errors, relation, confirmed)
+    return name, citizen_id, capacity
 
 
 def normalize_telecom(raw: str | None, telecoms: Sequence[str]) -> str:
@@ -217,6 +258,7 @@ class HandoverValues:
     subscriber: str
     name: str
     citizen_id: str
+    capacity: str  # what the receipt prints as the recipient's capacity (_recipient_of_household)
 
 
 def handover_values(session: Session, app: Application, data: HandoverInput, telecoms: Sequence[str],
@@ -238,11 +280,12 @@ def handover_values(session: Session, app: Application, data: HandoverInput, tel
         subscriber = vn.normalize_phone(data.subscriber_number or "")
     except vn.VnValueError as err:
         errors["subscriber_number"] = f"Số thuê bao: {err}"
-    name, citizen_id = recipient_errors(session, app, data.recipient_name, data.recipient_citizen_id, errors)
+    name, citizen_id, capacity = recipient_errors(session, app, data.recipient_name, data.recipient_citizen_id, errors,
+                                                  data.recipient_relation, data.confirm_recipient)
     date_error = _date_error(session, app, data.handed_on, "ngày bàn giao", today)
     if date_error:
         errors["handed_on"] = date_error
-    return HandoverValues(make, model, imeis, telecom, subscriber, name, citizen_id), errors
+    return HandoverValues(make, model, imeis, telecom, subscriber, name, citizen_id, capacity), errors
 
 
 @dataclass
@@ -254,6 +297,7 @@ class CashValues:
     name: str
     citizen_id: str
     rule_set: RuleSet | None
+    capacity: str  # what the receipt prints as the recipient's capacity (_recipient_of_household)
 
 
 def cash_values(session: Session, app: Application, data: CashPaymentInput,
@@ -292,8 +336,9 @@ def cash_values(session: Session, app: Application, data: CashPaymentInput,
     elif purchase > today:  # the payment date is missing or wrong: still say this one now
         errors["purchase_date"] = after_today_message(purchase, "Ngày mua máy", today,
                                                       fix="Hãy kiểm tra lại ngày trên hóa đơn mua máy.")
-    name, citizen_id = recipient_errors(session, app, data.recipient_name, data.recipient_citizen_id, errors)
-    return CashValues(amount, purchase, name, citizen_id, rule_set), errors
+    name, citizen_id, capacity = recipient_errors(session, app, data.recipient_name, data.recipient_citizen_id, errors,
+                                                  data.recipient_relation, data.confirm_recipient)
+    return CashValues(amount, purchase, name, citizen_id, rule_set, capacity), errors
 
 
 def _for_checks(session: Session, application_id: int) -> Application:

@@ -34,6 +34,10 @@ class HandoverInput:
     imei2: str | None = None
     #: The clerk confirmed a SIM number already on another live handover (a shared family SIM…).
     confirm_subscriber: bool = False
+    #: For a recipient who is neither the head nor a listed member: the relation to the head and
+    #: the papers seen, and the clerk's confirmation that the person is a member (checks R6).
+    recipient_relation: str | None = None
+    confirm_recipient: bool = False
 
 
 @dataclass
@@ -46,6 +50,9 @@ class CashPaymentInput:
     recipient_name: str
     recipient_citizen_id: str
     purchase_date: dt.date | None = None
+    #: As HandoverInput's: a recipient off the household's list (checks R6).
+    recipient_relation: str | None = None
+    confirm_recipient: bool = False
 
 
 @dataclass

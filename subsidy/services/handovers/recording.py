@@ -81,6 +81,7 @@ def record_handover(
     workflow.move(session, app, State.handed_over, actor)
     rd = receipt_data(KIND_HANDOVER, app, app.household, data.handed_on, name, citizen_id,
                       actor, settings, None)
+    rd.recipient_capacity = values.capacity
     rd.phone_make, rd.phone_model, rd.telecom, rd.subscriber_number = make, model, telecom, subscriber
     rd.imei, rd.imei2 = imeis[0], (imeis[1] if len(imeis) > 1 else "")
     receipt = receipts.issue(session, KIND_HANDOVER, app.id, rd, handover_id=handover.id, issuer=settings.issuer)
@@ -89,7 +90,8 @@ def record_handover(
         "imei2": [None, imeis[1] if len(imeis) > 1 else None], "telecom": [None, telecom],
         "subscriber_number": [None, subscriber],
         "handed_on": [None, data.handed_on], "recipient_name": [None, name],
-        "recipient_citizen_id": [None, citizen_id], "receipt": [None, receipt.display_number],
+        "recipient_citizen_id": [None, citizen_id], "recipient_capacity": [None, values.capacity],
+        "receipt": [None, receipt.display_number],
     })
     session.flush()
     return HandoverResult(handover, receipt)
@@ -136,13 +138,15 @@ def record_cash_payment(
     workflow.move(session, app, State.paid, actor)
     rd = receipt_data(KIND_CASH, app, app.household, data.paid_on, name, citizen_id, actor,
                       settings, rule_set)
+    rd.recipient_capacity = values.capacity
     rd.amount, rd.amount_figures, rd.amount_words = amount, vn.format_money(amount), vn.amount_in_words(amount)
     rd.purchase_date = vn.format_date(purchase)
     receipt = receipts.issue(session, KIND_CASH, app.id, rd, cash_payment_id=payment.id, issuer=settings.issuer)
     audit.record(session, actor, "cash_payment.create", "cash_payment", payment.id, {
         "application_id": [None, app.id], "amount": [None, amount], "paid_on": [None, data.paid_on],
         "purchase_date": [None, purchase], "recipient_name": [None, name],
-        "recipient_citizen_id": [None, citizen_id], "receipt": [None, receipt.display_number],
+        "recipient_citizen_id": [None, citizen_id], "recipient_capacity": [None, values.capacity],
+        "receipt": [None, receipt.display_number],
     })
     session.flush()
     return CashPaymentResult(payment, receipt)
