@@ -217,7 +217,7 @@ def edit(household_id: int):
     if saved is not None:
         session.commit()
         back = [a for a in checked if a.state == "received" and before[a.id] != "received"]
-        flash("Đã lưu thay đổi." + (" Hồ sơ " + ", ".join(tracking.display(a.tracking_code) for a in back)
+        flash("Đã lưu thay đổi." + (" Hồ sơ " + ", ".join(tracking.shown(a.tracking_code) for a in back)
                                     + " đã quay về «Đã tiếp nhận»: hãy kiểm tra lại điều kiện." if back else ""),
               "success")
         return redirect(url_for("households.show", household_id=hh.id))

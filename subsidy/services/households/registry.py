@@ -130,7 +130,7 @@ def reason_message(changed: list[str], checked: list[Application]) -> str:
     """The Vietnamese message asking for the reason: which facts changed, which applications they
     concern (tracking code and state) and what the save will do to them."""
     facts = ", ".join(FIELD_LABELS.get(f, f) for f in changed)
-    apps = "; ".join(f"{tracking.display(a.tracking_code)} «{STATE_LABELS[a.state]}»" for a in checked)
+    apps = "; ".join(f"{tracking.shown(a.tracking_code)} «{STATE_LABELS[a.state]}»" for a in checked)
     return (f"Hộ có hồ sơ đã được kiểm tra ({apps}) và thông tin đang sửa quyết định điều kiện hoặc thứ tự ưu tiên "
             f"({facts}). Hãy ghi lý do sửa (ví dụ: nhập nhầm phân loại, quyết định công nhận số … ghi hộ cận nghèo).")
 
