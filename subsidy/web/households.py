@@ -20,7 +20,7 @@ from subsidy.domain.scope import (
 )
 from subsidy.models import Household
 from subsidy.request_scope import db_session, roles_required
-from subsidy.services import audit
+from subsidy.services import audit, household_edit
 from subsidy.services import archiving
 from subsidy.services import households as svc
 from subsidy.services import list_exports
@@ -98,7 +98,7 @@ def _save(form: HouseholdForm, household: Household | None) -> tuple[Household |
         errors, seen["warnings"] = svc.check_household(session, data, own_id, form_errors=form.errors.keys())
         return errors
 
-    hh = attempt(form, lambda: svc.save_household(session, data, own_id, current_user), checks=checks)
+    hh = attempt(form, lambda: household_edit.save_household(session, data, own_id, current_user), checks=checks)
     if hh is not REFUSED:
         return hh, []
     if form.is_submitted() and "warnings" not in seen:  # the service refused what the form's checks passed

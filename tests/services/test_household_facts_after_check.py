@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from subsidy.models import ApplicationEvent, AuditEntry, Household
-from subsidy.services import allocations, lists, versions
+from subsidy.services import allocations, household_edit, lists, versions
 from subsidy.services import households as svc
 from subsidy.services.errors import InvalidFields
 from tests import factories
@@ -48,15 +48,15 @@ def test_near_poor_on_an_approved_household_needs_a_reason_then_sends_it_back(se
     assert (a.state, hh.category, allocations.quota(session).used) == ("approved", "poor", 2)
 
     with pytest.raises(InvalidFields) as err:
-        svc.update_household(session, hh.id, form(hh, session, category="near_poor"), clerk)
+        household_edit.save_household(session, form(hh, session, category="near_poor"), hh.id, clerk)
     message = err.value.field_errors["reason"]
     assert "Phân loại hộ" in message and "Đã được phê duyệt" in message and factories.tracking_display(a) in message
     assert (hh.category, a.state) == ("poor", "approved")  # nothing saved
     errors, _ = svc.check_household(session, form(hh, session, category="near_poor"), hh.id)
     assert errors == {"reason": message}  # the form shows it with the other mistakes
 
-    svc.update_household(session, hh.id, form(hh, session, category="near_poor",
-                                              reason="Quyết định 15/QĐ-UBND ghi hộ cận nghèo"), clerk)
+    household_edit.save_household(session, form(hh, session, category="near_poor",
+                                              reason="Quyết định 15/QĐ-UBND ghi hộ cận nghèo"), hh.id, clerk)
     assert (hh.category, a.state, a.proposal_list_id, a.priority_tier) == ("near_poor", "received", None, None)
     assert allocations.quota(session).used == 1
     # the approved list as decided keeps its row; the application waits for a new check
@@ -73,11 +73,11 @@ def test_near_poor_on_an_approved_household_needs_a_reason_then_sends_it_back(se
 def test_prior_device_on_an_eligible_household_sends_it_back(session, clerk, tt14):
     a = factories.eligible(session, clerk, on=ON)
     hh = session.get(Household, a.household_id)
-    svc.update_household(session, hh.id, form(hh, session, prior_device="learning_device",
+    household_edit.save_household(session, form(hh, session, prior_device="learning_device",
                                               prior_device_detail="Máy tính bảng",
                                               prior_device_date=D(2022, 5, 3),
                                               reason="Hộ đã nhận máy tính bảng «Sóng và máy tính cho em» năm 2022"),
-                         clerk)
+                         hh.id, clerk)
     assert (a.state, a.priority_tier) == ("received", None)
     assert allocations.waiting_list(session) == []
 
@@ -85,7 +85,7 @@ def test_prior_device_on_an_eligible_household_sends_it_back(session, clerk, tt1
 def test_a_phone_number_needs_no_reason_and_moves_nothing(session, clerk, tt14):
     a = factories.eligible(session, clerk, on=ON)
     hh = session.get(Household, a.household_id)
-    svc.update_household(session, hh.id, form(hh, session, phone="0912345678"), clerk)
+    household_edit.save_household(session, form(hh, session, phone="0912345678"), hh.id, clerk)
     assert (hh.phone, a.state) == ("0912345678", "eligible")
     assert session.scalar(select(AuditEntry.id).where(AuditEntry.action == "application.household_facts")) is None
 
@@ -93,7 +93,7 @@ def test_a_phone_number_needs_no_reason_and_moves_nothing(session, clerk, tt14):
 def test_a_received_application_needs_no_reason(session, clerk, tt14):
     hh = factories.applicant(session)
     a = factories.application(session, hh, state="received")
-    svc.update_household(session, hh.id, form(hh, session, category="near_poor"), clerk)
+    household_edit.save_household(session, form(hh, session, category="near_poor"), hh.id, clerk)
     assert (hh.category, a.state) == ("near_poor", "received")
 
 
@@ -102,11 +102,11 @@ def test_handed_over_keeps_its_state_but_the_reason_is_asked_and_kept(session, c
     a = factories.application(session, hh, state="handed_over")
     changed = form(hh, session, head_name="Trần Văn Tám", citizen_id="082070123457")
     with pytest.raises(InvalidFields) as err:
-        svc.update_household(session, hh.id, changed, clerk)
+        household_edit.save_household(session, changed, hh.id, clerk)
     assert "(Họ tên chủ hộ, Số CCCD)" in err.value.field_errors["reason"]
     assert "Đã bàn giao" in err.value.field_errors["reason"]
     changed.reason = "Gõ nhầm dấu tên và số CCCD, đã đối chiếu thẻ căn cước"
-    svc.update_household(session, hh.id, changed, clerk)
+    household_edit.save_household(session, changed, hh.id, clerk)
     assert (hh.head_name, hh.citizen_id, a.state) == ("Trần Văn Tám", "082070123457", "handed_over")
     on_app = session.scalars(select(AuditEntry).where(AuditEntry.action == "application.household_facts")).one()
     assert on_app.note == "Gõ nhầm dấu tên và số CCCD, đã đối chiếu thẻ căn cước"

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from subsidy.documents import lists as docs
 from subsidy.domain.documents import DEFAULT_ISSUER
 from subsidy.models import Application, AuditEntry, ProposalListEntry
-from subsidy.services import allocations, applications, households, lists
+from subsidy.services import allocations, applications, household_edit, households, lists
 from tests import factories
 
 D = dt.date
@@ -123,9 +123,10 @@ def test_household_corrected_after_approval_does_not_change_the_approved_documen
     before = the_documents(session, pl)
     text_before = pdf_text(before["approved"])
     bon = people["Trần Văn Bốn"].household
-    households.update_household(session, bon.id, _input(
-        "Trần Văn Bổn", "082068001234", 1968, "M", "Ấp Tân Xuân", "near_poor", False, False, "0987654321",
-        code=bon.code), clerk)
+    corrected = _input("Trần Văn Bổn", "082068001234", 1968, "M", "Ấp Tân Xuân", "near_poor", False, False,
+                       "0987654321", code=bon.code)
+    corrected.reason = "Quyết định công nhận ghi hộ cận nghèo; tên chủ hộ gõ nhầm dấu"
+    household_edit.save_household(session, corrected, bon.id, clerk)
     assert bon.head_name == "Trần Văn Bổn"  # the household's record is corrected
     after = the_documents(session, pl)
     assert after["approved"].rows == before["approved"].rows

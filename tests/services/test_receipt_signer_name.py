@@ -60,7 +60,7 @@ def test_each_commune_prints_its_own_signer_or_a_dotted_line_to_write_it(session
     cash_app = factories.approved(session, form="cash")
     cash = handovers.record_cash_payment(session, cash_app.id, handovers.CashPaymentInput(
         paid_on=dt.date(2026, 3, 10), recipient_name="Trần Thị Nhận", recipient_citizen_id="082096004321",
-        purchase_date=dt.date(2023, 1, 20)), clerk_b, today=dt.date(2026, 3, 12)).receipt
+        purchase_date=dt.date(2023, 1, 20), recipient_relation="Con gái chủ hộ, có tên trong thông tin cư trú của hộ", confirm_recipient=True), clerk_b, today=dt.date(2026, 3, 12)).receipt
     set_commune(session, None)
 
     assert a.snapshot["signer_name"] == "Nguyễn Văn Ân"

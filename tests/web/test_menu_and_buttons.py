@@ -137,7 +137,8 @@ def applications_in_every_state(app):
             elif state == "paid":
                 handovers.record_cash_payment(s, a.id, handovers.CashPaymentInput(
                     paid_on=dt.date(2026, 3, 10), recipient_name="Huỳnh Mỹ Nhung",
-                    recipient_citizen_id="082195004321"), clerk, today=dt.date(2026, 3, 10))
+                    recipient_citizen_id="082195004321", recipient_relation="Con gái chủ hộ, có tên trong thông tin cư trú của hộ", confirm_recipient=True), clerk,
+                    today=dt.date(2026, 3, 10))
             else:
                 a.state = state
                 if state == "proposed":

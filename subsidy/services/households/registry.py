@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from types import SimpleNamespace
-from typing import Any, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,8 +25,6 @@ from subsidy.domain.calendar import after_today_message, today_vn
 from subsidy.domain.household_list import head_birth_year_message, list_year_range, normalize_household_code
 from subsidy.domain.labels import CATEGORY_LABELS
 from subsidy.domain.places import normalize_hamlet
-from subsidy.domain import tracking
-from subsidy.domain.labels import FIELD_LABELS, STATE_LABELS
 from subsidy.domain.workflow import BEFORE_HANDOVER, CORRECTABLE_BACK, State
 from subsidy.models import Application, AuditEntry, Commune, Household, HouseholdMember, User
 from subsidy.models.scoping import ALL_COMMUNES, default_commune_id
@@ -35,8 +32,14 @@ from subsidy.services import audit, versions
 from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
 from subsidy.services.households.columns import DATA_FIELDS, household_row
 from subsidy.services.households.people import record_form_status
+from subsidy.services.households.rechecks import (
+    DECIDING_FIELDS, REASON_FIELDS, checked_applications, facts_changed, reason_message,
+)
 
 PRIOR_DEVICES = ("unknown", "none", "vtci_tablet", "learning_device")
+#: How a checked application goes back to be checked (corrections.send_back, given by
+#: services.household_edit: the registry cannot import the eligibility check, which reads it).
+SendBack = Callable[[Session, Application, str, "User | None"], object]
 
 
 #: Some fields are wrong; ``field_errors`` maps a field name to its Vietnamese message. The
@@ -95,44 +98,6 @@ class HouseholdInput:
     #: has a checked application: :func:`facts_changed`); stored as the audit entry's note.
     reason: str | None = None
 
-
-
-#: The household's facts a check of its application reads (domain.md §2: E1 the category and the
-#: list in force, E2 the device received before, E4 the CCCD by which "once per household" holds
-#: across communes; §3: P1 meritorious, P2 social policy, P3/P4 the category), and the head's
-#: name, which names who was supported. Changing one once an application was checked needs a
-#: reason; all but the name send the application back to be checked (:func:`update_household`).
-DECIDING_FIELDS = ("citizen_id", "category", "list_year", "decision_number", "decision_date", "meritorious",
-                   "social_policy", "prior_device", "prior_device_detail", "prior_device_date")
-REASON_FIELDS = ("head_name", *DECIDING_FIELDS)
-#: States of an application whose check read the household's facts (past «received», not ended).
-_CHECKED_STATES = tuple(s.value for s in BEFORE_HANDOVER[1:]) + (State.handed_over.value, State.paid.value,
-                                                                   State.closed.value)
-
-
-def checked_applications(session: Session, household_id: int) -> list[Application]:
-    """The household's applications past «received» that were not withdrawn or refused (eligible,
-    not eligible, proposed, approved, handed over, paid, closed), oldest first: those a change of a
-    deciding fact (:data:`REASON_FIELDS`) concerns. Reads only."""
-    return list(session.scalars(select(Application).where(
-        Application.household_id == household_id, Application.state.in_(_CHECKED_STATES)).order_by(Application.id)))
-
-
-def facts_changed(hh: Household, values: dict[str, Any]) -> list[str]:
-    """The names of :data:`REASON_FIELDS` whose value in ``values`` (the form's values as
-    _validate gives them) differs from ``hh``'s, in that order."""
-    before = audit.snapshot(hh, REASON_FIELDS)
-    after = audit.snapshot(SimpleNamespace(**household_row(values, new=False)), REASON_FIELDS)
-    return [f for f in REASON_FIELDS if before[f] != after[f]]
-
-
-def reason_message(changed: list[str], checked: list[Application]) -> str:
-    """The Vietnamese message asking for the reason: which facts changed, which applications they
-    concern (tracking code and state) and what the save will do to them."""
-    facts = ", ".join(FIELD_LABELS.get(f, f) for f in changed)
-    apps = "; ".join(f"{tracking.shown(a.tracking_code)} «{STATE_LABELS[a.state]}»" for a in checked)
-    return (f"Hộ có hồ sơ đã được kiểm tra ({apps}) và thông tin đang sửa quyết định điều kiện hoặc thứ tự ưu tiên "
-            f"({facts}). Hãy ghi lý do sửa (ví dụ: nhập nhầm phân loại, quyết định công nhận số … ghi hộ cận nghèo).")
 
 
 def _clean_text(value: str | None, limit: int) -> str | None:
@@ -399,7 +364,8 @@ def check_household(session: Session, data: HouseholdInput, household_id: int | 
     return errors, warnings
 
 
-def save_household(session: Session, data: HouseholdInput, household_id: int | None, actor: User | None) -> Household:
+def save_household(session: Session, data: HouseholdInput, household_id: int | None, actor: User | None,
+                   send_back: SendBack | None = None) -> Household:
     """The household form saved: every mistake at once first (:func:`check_household`, raised as
     one InvalidHousehold), then :func:`register_household` (``household_id`` None) or
     :func:`update_household`. Raises InvalidHousehold, NeedsConfirmation, Conflict, NotFound;
@@ -409,7 +375,7 @@ def save_household(session: Session, data: HouseholdInput, household_id: int | N
         raise InvalidHousehold(errors)
     if household_id is None:
         return register_household(session, data, actor)
-    return update_household(session, household_id, data, actor)
+    return update_household(session, household_id, data, actor, send_back)
 
 
 def register_household(session: Session, data: HouseholdInput, actor: User | None) -> Household:
@@ -430,14 +396,20 @@ def register_household(session: Session, data: HouseholdInput, actor: User | Non
     return hh
 
 
-def update_household(session: Session, household_id: int, data: HouseholdInput, actor: User | None) -> Household:
+def update_household(session: Session, household_id: int, data: HouseholdInput, actor: User | None,
+                     send_back: SendBack | None = None) -> Household:
     """Save the form over household ``household_id``; audits each changed field (old → new).
 
     A CCCD warning already confirmed for this household need not be confirmed again. A form from
     a page older than the household (``data.seen_version``: a field of the form changed since) is
     refused with StaleVersion, the household's row locked first (services.versions), so of two
-    saves from the same page only the first is written.  Raises NotFound, InvalidHousehold,
-    NeedsConfirmation, Conflict, StaleVersion.
+    saves from the same page only the first is written. A change of a fact in
+    :data:`REASON_FIELDS` on a household with a checked application (rechecks) needs
+    ``data.reason`` (InvalidHousehold under «reason» else), kept as the note of the household's
+    and each such application's audit entry; a change of a :data:`DECIDING_FIELDS` fact sends
+    each one not yet handed over back to be checked by ``send_back`` (services.household_edit
+    gives corrections.send_back; ServiceError when none is given). Raises NotFound,
+    InvalidHousehold, NeedsConfirmation, Conflict, StaleVersion, the workflow's errors.
     """
     hh = versions.lock(session, Household, household_id, not_found="Không tìm thấy hộ gia đình này.")
     versions.check_unchanged(
@@ -468,9 +440,9 @@ def update_household(session: Session, household_id: int, data: HouseholdInput, 
         audit.record(session, actor, "application.household_facts", "application", app.id,
                      {f: changes[f] for f in REASON_FIELDS if f in changes}, note=reason)
         if deciding and State(app.state) in CORRECTABLE_BACK:
-            from subsidy.services import corrections  # it imports the eligibility check, which reads households
-
-            corrections.send_back(session, app, f"Sửa thông tin hộ: {reason}", actor)
+            if send_back is None:
+                raise ServiceError("Hồ sơ của hộ phải được kiểm tra lại: hãy lưu qua services.household_edit.")
+            send_back(session, app, f"Sửa thông tin hộ: {reason}", actor)
     session.flush()
     return hh
 
