@@ -39,7 +39,7 @@ from subsidy.services.households.rechecks import (
 PRIOR_DEVICES = ("unknown", "none", "vtci_tablet", "learning_device")
 #: How a checked application goes back to be checked (corrections.send_back, given by
 #: services.household_edit: the registry cannot import the eligibility check, which reads it).
-SendBack = Callable[[Session, Application, str, "User | None"], object]
+SendBack = Callable[[Session, Application, str, "User | None", str], object]
 
 
 #: Some fields are wrong; ``field_errors`` maps a field name to its Vietnamese message. The
@@ -442,7 +442,7 @@ def update_household(session: Session, household_id: int, data: HouseholdInput, 
         if deciding and State(app.state) in CORRECTABLE_BACK:
             if send_back is None:
                 raise ServiceError("Hồ sơ của hộ phải được kiểm tra lại: hãy lưu qua services.household_edit.")
-            send_back(session, app, f"Sửa thông tin hộ: {reason}", actor)
+            send_back(session, app, reason, actor, "Sửa thông tin hộ")
     session.flush()
     return hh
 
