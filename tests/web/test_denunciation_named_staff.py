@@ -106,19 +106,26 @@ def _cases(app) -> int:
         s.close()
 
 
+UNKNOWN = ("Không có cán bộ này trong danh sách cán bộ có thể bị tố cáo của xã (công chức, lãnh đạo của xã hoặc "
+           "cán bộ tỉnh phụ trách xã, đang hoạt động): hãy chọn lại trong danh sách «Cán bộ bị tố cáo».")
+OUTSIDERS = {"clerk_b": "clerk-b", "radio_a": "radio-a", "gone_a": "gone-a", "admin": "admin",
+             "papprover": "papprover"}
+
+
 def test_another_communes_clerk_is_refused_on_the_web(app, client, two):
     assert login(client, "clerk-a").status_code == 302
-    for outsider in ("clerk_b", "radio_a", "gone_a", "admin", "papprover"):
-        resp = client.post("/khieu-nai/moi", data=_form(two, two[outsider]))
+    for outsider, username in (*OUTSIDERS.items(), ("none", None)):
+        resp = client.post("/khieu-nai/moi", data=_form(two, two.get(outsider, 999_999)))
         assert resp.status_code == 422, outsider
         page = _text(resp)
-        assert "không phải cán bộ làm việc với hồ sơ của xã này" in page, outsider
-        assert "hãy chọn lại trong danh sách «Cán bộ bị tố cáo»" in page
+        # the same answer as for an id no account has: the refusal names no account
+        assert UNKNOWN in page, outsider
+        if username is not None:
+            assert f"— {username}," not in page and "Tài khoản " not in page, outsider
+        assert "Quản trị" not in page and "Lãnh đạo tỉnh" not in page, outsider
         # under the field, not above the form
-        assert page.index('name="named_user"') < page.index("không phải cán bộ làm việc") < page.index('name="text"') \
-            or page.index('name="text"') < page.index('name="named_user"') < page.index("không phải cán bộ làm việc")
-    assert "Tài khoản Nguyễn Văn An — clerk-b, Công chức VP-TK không phải" in _text(
-        client.post("/khieu-nai/moi", data=_form(two, two["clerk_b"])))
+        assert page.index('name="named_user"') < page.index(UNKNOWN) < page.index('name="text"') \
+            or page.index('name="text"') < page.index('name="named_user"') < page.index(UNKNOWN)
     assert _cases(app) == 0
     resp = client.post("/khieu-nai/moi", data=_form(two, two["approver_a"]))
     assert resp.status_code == 302
@@ -134,7 +141,13 @@ def test_another_communes_clerk_is_refused_through_the_api(app, client, two):
     resp = client.post("/api/v1/complaints", json=body, headers=headers)
     assert resp.status_code == 409, resp.get_json()
     [error] = resp.get_json()["errors"]
-    assert error["name"] == "named_user_id" and "không phải cán bộ làm việc với hồ sơ của xã này" in error["reason"]
+    assert error == {"name": "named_user_id", "reason": UNKNOWN}
+    for outsider in (*OUTSIDERS, "none"):
+        resp = client.post("/api/v1/complaints", json={**body, "named_user_id": two.get(outsider, 999_999)},
+                           headers=headers)
+        assert resp.status_code == 409, outsider
+        assert resp.get_json()["errors"] == [{"name": "named_user_id", "reason": UNKNOWN}], outsider
+        assert "Quản trị" not in resp.get_data(as_text=True) and "Tài khoản" not in resp.get_data(as_text=True)
     assert _cases(app) == 0
     resp = client.post("/api/v1/complaints", json={**body, "named_user_id": two["officer"]}, headers=headers)
     assert resp.status_code == 201, resp.get_json()

@@ -144,15 +144,17 @@ def _validate(session: Session, data: CaseInput, today: dt.date) -> tuple[dict[s
             errors["receipt_id"] = "Biên bản được chọn không thuộc hồ sơ của hộ này."
     if data.named_user_id is not None and "named_user_id" not in errors:
         named = session.get(User, data.named_user_id)
+        # An account outside the commune's staff gets the same answer as an unknown id: naming it
+        # (name, username, role) would let any clerk enumerate every account by trying ids.
+        unknown = ("Không có cán bộ này trong danh sách cán bộ có thể bị tố cáo của xã (công chức, lãnh đạo "
+                   "của xã hoặc cán bộ tỉnh phụ trách xã, đang hoạt động): hãy chọn lại trong danh sách "
+                   "«Cán bộ bị tố cáo».")
         if named is None:
-            errors["named_user_id"] = "Không tìm thấy tài khoản cán bộ bị tố cáo."
+            errors["named_user_id"] = unknown
         elif "household_id" not in errors:
             commune_id = household.commune_id if household is not None else default_commune_id(session)
             if not _nameable(session, named, commune_id):
-                errors["named_user_id"] = (
-                    f"Tài khoản {staff_label(named.full_name, named.username, named.role)} không phải cán bộ làm "
-                    "việc với hồ sơ của xã này (chỉ nêu tên công chức, lãnh đạo của xã hoặc cán bộ tỉnh phụ trách "
-                    "xã, đang hoạt động): hãy chọn lại trong danh sách «Cán bộ bị tố cáo».")
+                errors["named_user_id"] = unknown
     return errors, household, application
 
 
