@@ -10,6 +10,7 @@ from flask_login import current_user
 from subsidy.domain.calendar import VN_TZ, local_date
 from subsidy.domain.scope import (
     POVERTY_HIDDEN, POVERTY_NOTE_ACTIONS, POVERTY_RULES, is_poverty_field, sees_personal_data, sees_poverty_status,
+    shown_value,
 )
 from subsidy.domain.vn import format_count, format_date, format_money, mask_id, mask_phone
 
@@ -56,6 +57,14 @@ def masked_for_province(mask: Callable[[str], str]) -> Callable[[Any], Any]:
     return show
 
 
+def shown(entity_type: str, field: str, value: Any) -> Any:
+    """``value`` of ``field`` of a record of kind ``entity_type`` as the signed-in account may see it:
+    a CCCD, phone or sentence quoting a CCCD masked unless its role sees personal data
+    (domain.scope.shown_value, the one masking rule); any other field as is."""
+    in_full = bool(current_user.is_authenticated and sees_personal_data(current_user.role))
+    return shown_value(entity_type, field, value, in_full)
+
+
 def sees_poverty() -> bool:
     """True when the signed-in account sees households' poverty status (scope.sees_poverty_status):
     the templates show POVERTY_HIDDEN in its place otherwise, and offer no filter by it."""
@@ -87,6 +96,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["audit_field_label"] = field_label  # «Tình trạng năm 2025», never status_2025
     app.jinja_env.filters["id_kind_label"] = lambda k: CITIZEN_ID_KIND_LABELS.get(k, k)
     app.jinja_env.globals["sees_poverty"] = sees_poverty
+    app.jinja_env.globals["shown"] = shown
     app.jinja_env.globals["poverty_hidden"] = POVERTY_HIDDEN
     app.jinja_env.globals["is_poverty_field"] = is_poverty_field
     app.jinja_env.globals["poverty_note_actions"] = POVERTY_NOTE_ACTIONS
