@@ -33,6 +33,12 @@ class LiveApplication:
     state_label: str
 
 
+#: What a reader who does not see poverty status is told about the ceiling (no count: whether it
+#: falls tells whether the household is poor or near-poor).
+CEILING_MAY_FALL = ("Lưu trữ hộ có thể làm giảm trần phân bổ của xã (số hộ nghèo, cận nghèo trong danh sách); "
+                    "công chức xã và cấp phân bổ xem được số cụ thể.")
+
+
 @dataclass(frozen=True)
 class ArchivePreview:
     """What archiving the household would change.
@@ -40,15 +46,22 @@ class ArchivePreview:
     ``live``: its applications before handover (withdrawn by the archive); ``ceiling_now`` and
     ``ceiling_after``: poor and near-poor households on file of its commune, before and after
     (counts; equal when the household has no category); ``allocated``: phones allocated to the
-    commune (count). ``over_ceiling`` is true when the allocation would then exceed the ceiling."""
+    commune (count). ``over_ceiling`` is true when the allocation would then exceed the ceiling.
+    The three counts are None for a reader who does not see poverty status: whether the ceiling
+    falls tells whether the household is poor or near-poor (domain.md §9)."""
     live: tuple[LiveApplication, ...]
-    ceiling_now: int
-    ceiling_after: int
-    allocated: int
+    ceiling_now: int | None
+    ceiling_after: int | None
+    allocated: int | None
+
+    @property
+    def ceiling_may_fall(self) -> str:
+        """:data:`CEILING_MAY_FALL`, the sentence shown instead of the counts when they are None."""
+        return CEILING_MAY_FALL
 
     @property
     def over_ceiling(self) -> bool:
-        return self.allocated > self.ceiling_after
+        return self.allocated is not None and self.ceiling_after is not None and self.allocated > self.ceiling_after
 
 
 def live_applications(session: Session, household: Household) -> tuple[LiveApplication, ...]:
@@ -59,12 +72,17 @@ def live_applications(session: Session, household: Household) -> tuple[LiveAppli
     return tuple(LiveApplication(a.id, a.tracking_code, STATE_LABELS[a.state]) for a in rows)
 
 
-def archive_preview(session: Session, household: Household) -> ArchivePreview:
-    """What :func:`archive_household` would do to ``household`` (read only)."""
+def archive_preview(session: Session, household: Household, *, poverty_shown: bool = True) -> ArchivePreview:
+    """What :func:`archive_household` would do to ``household`` (read only). ``poverty_shown``:
+    the reader sees poverty status (domain.scope.sees_poverty_status); when False the ceiling
+    counts are left out (None), since their change tells the household's category."""
+    live = live_applications(session, household)
+    if not poverty_shown:
+        return ArchivePreview(live=live, ceiling_now=None, ceiling_after=None, allocated=None)
     commune_id = household.commune_id
     now = allocations.poor_household_count(session, commune_id)
     counted = household.category is not None and not household.archived
-    return ArchivePreview(live=live_applications(session, household), ceiling_now=now,
+    return ArchivePreview(live=live, ceiling_now=now,
                           ceiling_after=now - 1 if counted else now,
                           allocated=allocations.allocated_total(session, commune_id))
 

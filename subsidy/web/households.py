@@ -193,7 +193,7 @@ def show(household_id: int):
                            # instead of offering to receive a second one, which would be refused.
                            application=pages.application_of(session, hh.id, current_programme()),
                            archive_form=ArchiveForm(),
-                           archive_preview=None if hh.archived else archiving.archive_preview(session, hh),
+                           archive_preview=None if hh.archived else archiving.archive_preview(session, hh, poverty_shown=poverty),
                            restore_form=RestoreForm())
 
 

@@ -65,3 +65,13 @@ def test_the_preview_says_when_the_allocation_would_exceed_the_ceiling(session, 
     unclassified = f.household(session, category=None)
     p = archiving.archive_preview(session, unclassified)  # no category: it never counted
     assert (p.ceiling_now, p.ceiling_after) == (2, 2)
+
+
+def test_the_preview_leaves_the_ceiling_out_for_a_reader_who_does_not_see_poverty_status(session, clerk):
+    poor, unclassified = f.household(session), f.household(session, category=None)
+    f.allocation(session, clerk, 1, dt.date(2026, 1, 20))
+    for h in (poor, unclassified):
+        p = archiving.archive_preview(session, h, poverty_shown=False)
+        # the same answer for both: a falling ceiling would tell the poor household apart
+        assert (p.ceiling_now, p.ceiling_after, p.allocated, p.over_ceiling) == (None, None, None, False)
+        assert p.ceiling_may_fall == archiving.CEILING_MAY_FALL

@@ -389,3 +389,20 @@ def test_preview_where_every_row_is_wrong_offers_nothing_to_confirm(app, client,
     assert "Không có dòng nào nhập được: cả <b>1</b> dòng có dữ liệu đều lỗi" in page
     assert "Xác nhận nhập" not in page and "để chỉ nhập 0 hộ" not in page and "bỏ qua các dòng lỗi" not in page
     assert "Đóng, không nhập" in page
+
+
+def test_the_admin_archive_box_tells_no_household_s_category(app, client, login_as):
+    """The admin archives but does not see poverty status: the box says only that archiving may
+    lower the commune's ceiling, the same for a poor household and an unclassified one."""
+    poor = add(app)
+    unclassified = add(app, code="8277490479", citizen_id="082038597399", phone="0386300392", category=None)
+    login_as("admin")
+    boxes = []
+    for hid in (poor, unclassified):
+        page = text(client.get(f"/ho-gia-dinh/{hid}"))
+        assert "giảm từ" not in page and "đã phân bổ" not in page
+        box = page[page.index("Lưu trữ hộ này…"):page.index('<button type="submit" class="danger">')]
+        assert ("Lưu trữ hộ có thể làm giảm trần phân bổ của xã (số hộ nghèo, cận nghèo trong danh sách); "
+                "công chức xã và cấp phân bổ xem được số cụ thể.") in box
+        boxes.append(box.replace(f"/ho-gia-dinh/{hid}/", "/ho-gia-dinh/ID/"))
+    assert boxes[0] == boxes[1]
