@@ -65,11 +65,12 @@ class RoleRefused(Forbidden):
         self.detail = detail
 
 
-def roles_required(*roles: str, refusal: str | None = None) -> Callable:
+def roles_required(*roles: str, refusal: str | Callable[[str], str] | None = None) -> Callable:
     """Require sign-in and one of ``roles`` ("admin", "clerk", "approver", "radio"); otherwise the
     sign-in page (not signed in) or 403 — with ``refusal`` (Vietnamese: why this role may not, and
-    who does it) as the page's text when given (:class:`RoleRefused`). The roles are kept on the
-    view as ``required_roles``."""
+    who does it; a function of the refused account's role when the reason differs by role) as the
+    page's text when given (:class:`RoleRefused`). The roles are kept on the view as
+    ``required_roles``."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -77,7 +78,7 @@ def roles_required(*roles: str, refusal: str | None = None) -> Callable:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.has_role(*roles):
                 if refusal:
-                    raise RoleRefused(refusal)
+                    raise RoleRefused(refusal(current_user.role) if callable(refusal) else refusal)
                 abort(403)
             return view(*args, **kwargs)
 

@@ -43,11 +43,34 @@ POVERTY_FILTER_REFUSAL = ("Tài khoản của bạn không được xem tình tr
 #: see; the admin archives and restores a household but never adds or edits one, and the approver
 #: decides on what the clerk entered.
 HOUSEHOLD_ENTRY_ROLES: frozenset[str] = frozenset({"clerk"})
-#: Why another role may not add, edit or import households (the 403 of the pages and the refusal of
-#: the import service, the CLI's ``--user`` included).
-HOUSEHOLD_ENTRY_REFUSAL = ("Nhập danh sách hộ và thêm, sửa thông tin hộ là việc của công chức xã: danh sách mang số "
-                           "CCCD và số điện thoại của từng người, mà tài khoản của bạn không được xem. Hãy nhờ công "
-                           "chức của xã nhập danh sách hoặc sửa thông tin hộ.")
+#: Why another role may not add, edit or import households, by what that role does instead (the 403
+#: of the pages and the refusal of the import service, the CLI's ``--user`` included): see
+#: :func:`household_entry_refusal`.
+_ENTRY_IS_THE_CLERKS = "Nhập danh sách hộ và thêm, sửa thông tin hộ là việc của công chức xã"
+_ASK_THE_CLERK = "Hãy nhờ công chức của xã nhập danh sách hoặc sửa thông tin hộ."
+_ENTRY_REFUSAL_REASONS: dict[str, str] = {
+    "approver": ("lãnh đạo xã xét duyệt danh sách và quyết định hồ sơ mà công chức đã lập, "
+                 "nên không tự nhập hay sửa dữ liệu mình sẽ duyệt"),
+    "province_approver": ("lãnh đạo tỉnh phê duyệt danh sách mà xã đã lập, "
+                          "nên không tự nhập hay sửa dữ liệu mình sẽ duyệt"),
+    "province_officer": ("cán bộ tỉnh phân bổ máy và theo dõi tiến độ các xã; danh sách mang số CCCD và số "
+                         "điện thoại của từng người, mà tài khoản cán bộ tỉnh không được xem"),
+    "admin": ("quản trị hệ thống lo tài khoản, cài đặt và sao lưu; danh sách mang số CCCD và số điện thoại "
+              "của từng người, mà tài khoản quản trị không được xem"),
+    "radio": "đài truyền thanh chỉ xem số liệu tổng hợp, không xem thông tin của từng hộ",
+}
+
+
+def household_entry_refusal(role: str | None) -> str:
+    """Why an account with ``role`` may not add, edit or import households (Vietnamese, one
+    paragraph): the entry is the clerk's (:data:`HOUSEHOLD_ENTRY_ROLES`), with what this role does
+    instead — the approver decides on what the clerk entered, the admin and the province's officer
+    do not see the CCCD and phone the list carries (:func:`sees_personal_data`), the radio sees
+    counts only — and whom to ask. Never raises (an unknown role or None gets the general reason)."""
+    reason = _ENTRY_REFUSAL_REASONS.get(role or "")
+    return f"{_ENTRY_IS_THE_CLERKS}: {reason}. {_ASK_THE_CLERK}" if reason else f"{_ENTRY_IS_THE_CLERKS}. {_ASK_THE_CLERK}"
+
+
 #: Every staff role, in the order the account forms offer them.
 ALL_ROLES: tuple[str, ...] = ("clerk", "approver", "radio", "province_officer", "province_approver", "admin")
 
@@ -100,7 +123,7 @@ def sees_poverty_status(role: str | None) -> bool:
 def enters_households(role: str | None) -> bool:
     """True when ``role`` may add, correct and import households (:data:`HOUSEHOLD_ENTRY_ROLES`:
     the clerk); False for every other role and for no role. Refused others are told
-    :data:`HOUSEHOLD_ENTRY_REFUSAL`."""
+    :func:`household_entry_refusal`."""
     return role in HOUSEHOLD_ENTRY_ROLES
 
 

@@ -16,7 +16,7 @@ from subsidy.domain import tracking, vn
 from subsidy.domain.labels import FIELD_LABELS
 from subsidy.domain.list_views import ListFilters
 from subsidy.domain.scope import (
-    HOUSEHOLD_ENTRY_REFUSAL, HOUSEHOLD_ENTRY_ROLES, sees_personal_data, sees_poverty_status,
+    HOUSEHOLD_ENTRY_ROLES, household_entry_refusal, sees_personal_data, sees_poverty_status,
 )
 from subsidy.models import Household
 from subsidy.request_scope import db_session, roles_required
@@ -154,7 +154,7 @@ def mark_no_prior_device():
 
 
 @bp.route("/them", methods=["GET", "POST"])
-@roles_required(*ENTRY_ROLES, refusal=HOUSEHOLD_ENTRY_REFUSAL)
+@roles_required(*ENTRY_ROLES, refusal=household_entry_refusal)
 def new():
     session = db_session()
     form = HouseholdForm()
@@ -198,7 +198,7 @@ def show(household_id: int):
 
 
 @bp.route("/<int:household_id>/sua", methods=["GET", "POST"])
-@roles_required(*ENTRY_ROLES, refusal=HOUSEHOLD_ENTRY_REFUSAL)
+@roles_required(*ENTRY_ROLES, refusal=household_entry_refusal)
 def edit(household_id: int):
     session = db_session()
     hh = _load(household_id)

@@ -35,7 +35,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from forms.households import CancelImportForm, ConfirmImportForm, ImportForm
 from subsidy.domain.labels import CATEGORY_LABELS, LEFT_OUTCOME_LABELS, SHEET_KIND_LABELS, STATE_LABELS
-from subsidy.domain.scope import HOUSEHOLD_ENTRY_REFUSAL, HOUSEHOLD_ENTRY_ROLES
+from subsidy.domain.scope import HOUSEHOLD_ENTRY_ROLES, household_entry_refusal
 from subsidy.request_scope import db_session, roles_required
 from subsidy import jobs
 from subsidy.services import import_job, importer
@@ -166,7 +166,7 @@ def too_large(_err: Any):
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required(*ROLES, refusal=HOUSEHOLD_ENTRY_REFUSAL)
+@roles_required(*ROLES, refusal=household_entry_refusal)
 def new():
     form = ImportForm()
 
@@ -217,7 +217,7 @@ def _reading(folder: Path, token: str):
 
 
 @bp.route("/<token>")
-@roles_required(*ROLES, refusal=HOUSEHOLD_ENTRY_REFUSAL)
+@roles_required(*ROLES, refusal=household_entry_refusal)
 def preview(token: str):
     folder = _folder(token)
     path = folder / import_job.PREVIEW
@@ -253,7 +253,7 @@ def _column_labels(columns: dict[str, int]) -> list[tuple[str, str]]:
 
 
 @bp.route("/<token>/xac-nhan", methods=["POST"])
-@roles_required(*ROLES, refusal=HOUSEHOLD_ENTRY_REFUSAL)
+@roles_required(*ROLES, refusal=household_entry_refusal)
 def commit(token: str):
     folder = _folder(token)
     form = ConfirmImportForm()
@@ -280,7 +280,7 @@ def commit(token: str):
 
 
 @bp.route("/<token>/huy", methods=["POST"])
-@roles_required(*ROLES, refusal=HOUSEHOLD_ENTRY_REFUSAL)
+@roles_required(*ROLES, refusal=household_entry_refusal)
 def cancel(token: str):
     folder = _folder(token)
     if not CancelImportForm().validate_on_submit():

@@ -12,16 +12,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from subsidy.domain.scope import HOUSEHOLD_ENTRY_REFUSAL, enters_households
+from subsidy.domain.scope import enters_households, household_entry_refusal
 from subsidy.models import AuditEntry, Household
 from subsidy.services import importer
 from subsidy.services import households as svc
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ho-ngheo-2025-bo-sung.csv"
 #: The reason as the page prints it: the sentence itself, written here, not read from the code.
-REASON = ("Nhập danh sách hộ và thêm, sửa thông tin hộ là việc của công chức xã: danh sách mang số CCCD và số "
-          "điện thoại của từng người, mà tài khoản của bạn không được xem. Hãy nhờ công chức của xã nhập danh "
-          "sách hoặc sửa thông tin hộ.")
+REASON = ("Nhập danh sách hộ và thêm, sửa thông tin hộ là việc của công chức xã: quản trị hệ thống lo tài "
+          "khoản, cài đặt và sao lưu; danh sách mang số CCCD và số điện thoại của từng người, mà tài khoản quản "
+          "trị không được xem. Hãy nhờ công chức của xã nhập danh sách hoặc sửa thông tin hộ.")
+#: The approver's reason: not the numbers (the approver sees them) but that it decides on what the
+#: clerk entered.
+APPROVER_REASON = ("Nhập danh sách hộ và thêm, sửa thông tin hộ là việc của công chức xã: lãnh đạo xã xét duyệt "
+                   "danh sách và quyết định hồ sơ mà công chức đã lập, nên không tự nhập hay sửa dữ liệu mình sẽ "
+                   "duyệt. Hãy nhờ công chức của xã nhập danh sách hoặc sửa thông tin hộ.")
 
 
 def text(resp) -> str:
@@ -49,7 +54,11 @@ def _counts(app) -> tuple[int, int]:
 
 
 def test_the_rule_names_the_clerk_only():
-    assert REASON == HOUSEHOLD_ENTRY_REFUSAL
+    assert household_entry_refusal("admin") == REASON
+    assert household_entry_refusal("approver") == APPROVER_REASON
+    # only the roles that do not see the numbers are told they do not
+    assert [r for r in ("approver", "admin", "radio", "province_officer", "province_approver")
+            if "không được xem" in household_entry_refusal(r)] == ["admin", "province_officer"]
     assert [r for r in ("clerk", "approver", "admin", "radio", "province_officer", "province_approver", None)
             if enters_households(r)] == ["clerk"]
 
@@ -111,3 +120,16 @@ def test_the_cli_refuses_an_admin_user(app, make_user):
     assert result.exit_code != 0
     assert REASON in result.output
     assert _counts(app)[0] == 0
+
+
+def test_the_approver_is_told_it_decides_not_that_it_may_not_see(app, client, login_as):
+    hid = _one_household(app)
+    login_as("approver")
+    before = _counts(app)
+    for method, url in (("GET", "/nhap-danh-sach/"), ("GET", "/ho-gia-dinh/them"), ("GET", f"/ho-gia-dinh/{hid}/sua")):
+        resp = client.open(url, method=method)
+        assert resp.status_code == 403, url
+        page = text(resp)
+        assert APPROVER_REASON in page, url
+        assert "không được xem" not in page, url
+    assert _counts(app) == before

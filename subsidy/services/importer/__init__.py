@@ -29,7 +29,7 @@ from typing import Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
-from subsidy.domain.scope import HOUSEHOLD_ENTRY_REFUSAL, enters_households
+from subsidy.domain.scope import enters_households, household_entry_refusal
 from subsidy.models import User
 from subsidy.services.communes import add_missing_hamlets
 from subsidy.services.errors import ServiceError
@@ -80,14 +80,14 @@ class ImportStale(ServiceError):
 
 
 class ImportForbidden(ServiceError):
-    """The account may not import the household list (domain.scope.HOUSEHOLD_ENTRY_REFUSAL)."""
+    """The account may not import the household list (domain.scope.household_entry_refusal)."""
 
 
 def check_importer(actor: User | None) -> None:
-    """Raise ImportForbidden (domain.scope.HOUSEHOLD_ENTRY_REFUSAL) unless ``actor`` may import the
+    """Raise ImportForbidden (domain.scope.household_entry_refusal) unless ``actor`` may import the
     household list (domain.scope.enters_households); None, the system (the CLI), may."""
     if actor is not None and not enters_households(actor.role):
-        raise ImportForbidden(HOUSEHOLD_ENTRY_REFUSAL)
+        raise ImportForbidden(household_entry_refusal(actor.role))
 
 
 def import_households(session: Session, data: bytes, filename: str, actor: User | None, *,
