@@ -47,6 +47,27 @@ class StaleVersion(Conflict):
     field = FORM_FIELD
 
 
+class UnknownVersion(InvalidFields):
+    """The version sent is none this record ever had (made up, or copied from another record).
+    ``field_errors`` name the API's field («version»), the one an API client sends back; a web
+    form's page gets :data:`UNKNOWN_VERSION_ON_A_PAGE` under its hidden «seen» field instead
+    (:meth:`on_a_page`), since its user neither sees nor types that field."""
+
+    def __init__(self, seen: int) -> None:
+        super().__init__({VERSION_FIELD: f"Phiên bản {seen} không phải một phiên bản của bản ghi này: hãy đọc "
+                                         "lại bản ghi rồi gửi phiên bản vừa đọc (trường «version»)."})
+
+    @staticmethod
+    def on_a_page() -> InvalidFields:
+        """The same refusal as a web form's page shows it: under the form's «seen» field."""
+        return InvalidFields({FORM_FIELD: UNKNOWN_VERSION_ON_A_PAGE})
+
+
+#: What a web form is told when the page it was sent from carried no version of the record.
+UNKNOWN_VERSION_ON_A_PAGE = ("Trang này không khớp với bản ghi đang sửa (trang đã cũ hoặc bị thay đổi): hãy tải lại "
+                             "trang rồi nhập lại thay đổi.")
+
+
 def lock(session: Session, model: type, record_id: int, *, not_found: str = "Không tìm thấy bản ghi này.") -> Any:
     """The row ``record_id`` of ``model`` read again under its row lock (``SELECT … FOR UPDATE``,
     held until the transaction ends; SQLite: the request's write lock already serialises writers),
@@ -95,15 +116,14 @@ def check_unchanged(session: Session, entity_type: str, entity_id: int | None, s
     an entry changed in the message's words (default: the labels of its fields), for a record whose
     parts' changes need their values to be told apart (a commune's hamlets: which one, to what).
 
-    Raises StaleVersion naming who changed which fields when (domain.stale), or InvalidFields
-    {"version": …} when ``seen`` is no version this record ever had (neither 0 nor one of its
+    Raises StaleVersion naming who changed which fields when (domain.stale), or UnknownVersion
+    (InvalidFields {"version": …}; a web form shows it under «seen») when ``seen`` is no version this record ever had (neither 0 nor one of its
     changes: a value made up or copied from another record)."""
     if seen is None:
         return
     where = _changes_of(entity_type, entity_id)
     if seen != 0 and session.scalar(select(AuditEntry.id).where(AuditEntry.id == seen, *where)) is None:
-        raise InvalidFields({VERSION_FIELD: f"Phiên bản {seen} không phải một phiên bản của bản ghi này: hãy đọc "
-                                            "lại bản ghi rồi gửi phiên bản vừa đọc (trường «version»)."})
+        raise UnknownVersion(seen)
     wanted = None if fields is None else set(fields)
     if actions is not None:
         where = (*where, AuditEntry.action.in_(list(actions)))

@@ -23,6 +23,7 @@ from flask import Flask, abort, flash, g, get_flashed_messages, message_flashed,
 from subsidy.domain.workflow import WorkflowError
 from subsidy.request_scope import db_session
 from subsidy.services.errors import InvalidFields, ServiceError
+from subsidy.services.versions import UnknownVersion
 
 T = TypeVar("T")
 
@@ -98,6 +99,8 @@ def show_refusal(err: Exception, form: Any = None, field: str | None = None) -> 
     above the page."""
     db_session().rollback()
     refused_here()
+    if isinstance(err, UnknownVersion):  # worded for the API's «version»: a page says reload instead
+        err = err.on_a_page()
     if form is not None and isinstance(err, InvalidFields):
         put_field_errors(form, err.field_errors)
         return

@@ -300,4 +300,6 @@ def test_a_correction_from_an_outdated_read_is_409_and_writes_nothing(client, de
     assert conforms(again, "/applications/{application_id}/corrections", "POST").status_code == 200
     errors = _refused_correction(client, desk, {"purchase_date": "2024-01-02", "reason": "x", "version": entry.id + 10_000})
     assert [e["name"] for e in errors] == ["version"]
+    assert errors[0]["reason"] == (f"Phiên bản {entry.id + 10_000} không phải một phiên bản của bản ghi này: hãy đọc "
+                                   "lại bản ghi rồi gửi phiên bản vừa đọc (trường «version»).")
     assert [e["name"] for e in _refused_correction(client, desk, {"reason": "x", "version": True})] == ["version"]

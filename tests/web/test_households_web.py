@@ -406,3 +406,21 @@ def test_the_admin_archive_box_tells_no_household_s_category(app, client, login_
                 "công chức xã và cấp phân bổ xem được số cụ thể.") in box
         boxes.append(box.replace(f"/ho-gia-dinh/{hid}/", "/ho-gia-dinh/ID/"))
     assert boxes[0] == boxes[1]
+
+
+def test_a_page_carrying_no_version_of_the_household_is_told_to_reload(app, client, login_as):
+    """A form whose hidden version is none the household ever had (a page of another household, a
+    tampered field) is refused with the page's words — reload it — never the API's «version»."""
+    hid = add(app)
+    login_as("clerk")
+    resp = client.post(f"/ho-gia-dinh/{hid}/sua", data=form_data(
+        code="8250419218", head_name="Mai Minh Nghĩa", head_birth_year="1938", head_gender="M",
+        citizen_id="082038597382", phone="0386300391", hamlet="Ấp Phú Hòa", members="6", seen="987654"))
+    assert resp.status_code == 422
+    page = text(resp)
+    assert ("Trang này không khớp với bản ghi đang sửa (trang đã cũ hoặc bị thay đổi): hãy tải lại trang rồi "
+            "nhập lại thay đổi.") in page
+    assert "version" not in page and "Phiên bản 987654" not in page
+    sess = app.extensions["subsidy.sessionmaker"]()
+    assert sess.get(Household, hid).members == 1  # nothing saved
+    sess.close()
