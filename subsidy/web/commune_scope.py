@@ -51,11 +51,12 @@ def hamlets(commune: Commune | None = None) -> list[str]:
 
 def commune_name(commune: Commune | None = None) -> str:
     """"xã Phú Tân": the commune's name, or the configured default before any commune exists. On
-    a public page (the status check) the configured name, without a query and without loading
-    the signed-in user (public pages never touch the sign-in state; the status result names the
-    household's own commune)."""
+    a public page (the status check) "", without a query and without loading the signed-in user:
+    one address serves every commune of the instance, so a page not tied to one application names
+    no commune (the configured one may not be the visitor's); the status result names the
+    application's own commune itself."""
     if commune is None and has_request_context() and is_public(current_app.view_functions.get(request.endpoint or "")):
-        return current_app.config.get("COMMUNE_NAME") or "xã"
+        return ""
     commune = commune or current_commune()
     if commune is not None:
         return commune.name

@@ -78,7 +78,9 @@ def status_page() -> Any:
     # A form refused (a code or fact that cannot be right) answers 422 by web.security.
     if form is not None:
         form.so.data = ""  # never echo the second fact back into the page
-    resp = make_response(render_template("public/status.html", form=form, result=result, error=error), code)
+    # The result names the application's own commune (header, title); any other answer names none.
+    names = {"header_name": result.commune_name} if result is not None else {}
+    resp = make_response(render_template("public/status.html", form=form, result=result, error=error, **names), code)
     resp.headers["Cache-Control"] = "no-store"
     return resp
 

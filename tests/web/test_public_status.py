@@ -571,3 +571,35 @@ def test_one_time_password_blocks_staff_pages_but_not_the_public_ones(app, clien
     assert client.get("/doi-mat-khau").status_code == 200
     assert client.get("/healthz").status_code == 200
     assert client.get("/tra-cuu").status_code == 200
+
+
+# --- which commune the page names ----------------------------------------------------------------
+
+def test_the_result_names_the_applications_own_commune_and_other_answers_name_none(app, client):
+    """One address serves every commune: an application of a second commune is shown under its own
+    commune's name, and the form and the no-match answer name no commune (the configured «xã Phú
+    Tân» is not necessarily the visitor's)."""
+    from subsidy.models import Commune
+    sess = app.extensions["subsidy.sessionmaker"]()
+    other = Commune(code="EAHLEO", name="xã Ea H'leo", issuing_body="ỦY BAN NHÂN DÂN XÃ EA H'LEO",
+                    place_name="Ea H'leo", approval_level="commune", active=True)
+    sess.add(other)
+    sess.flush()
+    hh = factories.household(sess, code="EH-0001", head_name=NAME, citizen_id=CCCD, citizen_id_kind="cccd",
+                             phone=PHONE, commune_id=other.id)
+    factories.application(sess, hh, code=CODE, state="approved", state_changed_at=CHANGED_AT, commune_id=other.id)
+    sess.commit()
+    sess.close()
+
+    page = html.unescape(text(check(client, CODE, CCCD[-4:])))
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    brand = re.search(r'class="brand"[^>]*>(.*?)</a>', page, re.S).group(1)
+    assert title == "Tra cứu hồ sơ · xã Ea H'leo"
+    assert brand == "Hỗ trợ ĐTTM · xã Ea H'leo"
+    assert "Phú Tân" not in page
+
+    for resp in (client.get("/tra-cuu"), check(client, CODE, "9999")):
+        page = html.unescape(text(resp))
+        assert "Phú Tân" not in page and "Ea H'leo" not in page
+        assert re.search(r"<title>(.*?)</title>", page, re.S).group(1) == "Tra cứu hồ sơ"
+        assert "Ủy ban nhân dân xã nơi hộ đã nộp hồ sơ" in page
