@@ -235,16 +235,23 @@ def view_condition() -> Any:
     return or_(action.like("%.view"), action.like("%.export"), and_(action.like("api.%"), or_(action.like("%.read"), action.like("%.list"))))
 
 
-def entity_log(session: Session, entity_type: str, entity_id: int, *, views_shown: int = 50) -> EntityLog:
+def entity_log(session: Session, entity_type: str, entity_id: int, *, views_shown: int = 50,
+               viewed_through: Iterable[tuple[str, Iterable[int]]] = ()) -> EntityLog:
     """Changes and views of (``entity_type``, ``entity_id``) in three indexed queries
     (ix_audit_entries_entity): a page viewed thousands of times loads only ``views_shown`` views.
-    Who saw or changed personal data: domain.md §9."""
-    where = (AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+    ``viewed_through``: other records (entity type, ids) whose views show this record's personal
+    data too (a household's application page and API read, its receipts): their views
+    (view_condition, the one definition of a view) are counted and listed with this record's; their
+    changes are not. Who saw or changed personal data: domain.md §9."""
+    own = and_(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+    seen = [own] + [and_(AuditEntry.entity_type == kind, AuditEntry.entity_id.in_(ids))
+                    for kind, ids in ((kind, list(ids)) for kind, ids in viewed_through) if ids]
     views = view_condition()
-    changes = list(session.scalars(select(AuditEntry).where(*where, ~views).order_by(AuditEntry.id.desc())))
-    shown = list(session.scalars(select(AuditEntry).where(*where, views).order_by(AuditEntry.id.desc())
+    changes = list(session.scalars(select(AuditEntry).where(own, ~views).order_by(AuditEntry.id.desc())))
+    where_seen = and_(or_(*seen), views)
+    shown = list(session.scalars(select(AuditEntry).where(where_seen).order_by(AuditEntry.id.desc())
                                  .limit(views_shown)))
-    total = session.scalar(select(func.count()).select_from(AuditEntry).where(*where, views)) or 0
+    total = session.scalar(select(func.count()).select_from(AuditEntry).where(where_seen)) or 0
     return EntityLog(changes, shown, total)
 
 

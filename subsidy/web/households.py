@@ -20,7 +20,7 @@ from subsidy.domain.scope import (
 )
 from subsidy.models import Household
 from subsidy.request_scope import db_session, roles_required
-from subsidy.services import audit, household_edit
+from subsidy.services import household_edit
 from subsidy.services import archiving
 from subsidy.services import households as svc
 from subsidy.services import list_exports
@@ -172,7 +172,7 @@ def new():
 def show(household_id: int):
     session = db_session()
     hh = _load(household_id)
-    log = audit.entity_log(session, "household", hh.id)  # changes, and the latest views apart
+    log = svc.household_log(session, hh.id)  # changes, and the latest views (its applications' too) apart
     people = svc.members_of(session, [hh.id]).get(hh.id, [])
     # The head's and the members' IDs follow the same rule (the head's: filters.pid/pphone).
     full_ids = sees_personal_data(current_user.role)

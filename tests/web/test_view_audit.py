@@ -132,3 +132,30 @@ def test_household_page_shows_the_latest_50_views_and_the_count(app, client, log
     views = page.split("Lượt xem", 1)[1].split("</details>", 1)[0]
     assert "(70 lượt" in views and views.count("<li>") == 50
     assert "… và 20 lượt xem trước đó" in views
+
+
+def test_the_household_page_counts_every_view_of_its_personal_data(app, client, login_as, world):
+    """The «Lượt xem» section counts the views of the household's own page and API reads, and of
+    its application (page, API read) and receipts, which show its CCCD and phone too; another
+    household's application is not counted."""
+    hid, aid = world["household"], world["application"]
+    s = app.extensions["subsidy.sessionmaker"]()
+    other_aid = s.scalar(select(Application.id).where(Application.household_id != hid).limit(1))
+    officer = factories.user(s, "province_officer", "tinh01", row=True)
+    audit.record(s, officer, "api.application.read", "application", aid)
+    audit.record(s, officer, "api.application.read", "application", other_aid)
+    s.add(Receipt(series="BB-VTCI", year=2026, number=7, kind="handover", application_id=aid,
+                  handover_id=1, snapshot={"recipient_name": "Nguyễn Văn An", "recipient_citizen_id": "082012345678"}))
+    s.commit()
+    rid = s.scalar(select(Receipt.id).where(Receipt.number == 7))
+    s.close()
+    login_as("approver")
+    for _ in range(3):
+        assert client.get(f"/ho-so/{aid}").status_code == 200
+    assert client.get(f"/bien-ban/{rid}").status_code == 200
+    assert client.get(f"/ho-gia-dinh/{hid}").status_code == 200
+    page = client.get(f"/ho-gia-dinh/{hid}").get_data(as_text=True)
+    # 3 application pages + 1 receipt + 1 API read + the first household page (the second is logged after)
+    assert re.search(r"<summary><h2>Lượt xem</h2> <span class=\"muted\">\(6 lượt", page)
+    views = page.split("Lượt xem", 1)[1].split("</details>", 1)[0]
+    assert views.count("<li>") == 6 and views.count("Xem hồ sơ đề nghị qua API") == 1

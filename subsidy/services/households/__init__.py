@@ -21,7 +21,7 @@ from subsidy.services.households.export import (
 )
 from subsidy.services.households.registry import (
     PRIOR_DEVICES, HouseholdInput, HouseholdRef, InvalidHousehold, NeedsConfirmation, archive_household, check_household,
-    check_citizen_id_owner, citizen_id_elsewhere_message, get_household, held_elsewhere, household_history,
+    check_citizen_id_owner, citizen_id_elsewhere_message, get_household, held_elsewhere, household_history, household_log,
     register_household, restore_household, same_head, save_household,
     update_household, checked_applications, REASON_FIELDS, DECIDING_FIELDS,
 )
@@ -39,7 +39,7 @@ __all__ = [
     "EXPORT_COLUMNS", "export_households", "iter_export_households", "write_export_csv", "write_export_xlsx",
     "PRIOR_DEVICES", "HouseholdInput", "HouseholdRef", "InvalidHousehold", "NeedsConfirmation",
     "archive_household", "check_citizen_id_owner", "check_household", "citizen_id_elsewhere_message",
-    "get_household", "held_elsewhere", "household_history",
+    "get_household", "held_elsewhere", "household_history", "household_log",
     "register_household", "restore_household", "same_head", "save_household", "update_household",
     "checked_applications", "REASON_FIELDS", "DECIDING_FIELDS",
     "MEMBER_FIELDS", "IdOwner", "birth_text", "id_owners", "member_summary", "members_of", "record_form_status",
