@@ -24,7 +24,7 @@ from subsidy.api.v1 import (
     ApiProblem, _iso, application_json, body_day, bp, field_reasons, iso_message, token_required,
 )
 from subsidy.domain import vn
-from subsidy.domain.labels import JOB_LABELS, OUTCOME_LABELS
+from subsidy.domain.labels import JOB_LABELS, OUTCOME_LABELS, SUPPORT_FORM_LABELS
 from subsidy.domain.list_views import ListFilters
 from subsidy.domain.scope import sees_personal_data
 from subsidy.domain.workflow import WorkflowError
@@ -165,9 +165,15 @@ def start_bulk_check() -> Response:
                             or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31 for i in ids)):
         errors.append({"name": "ids", "reason": f"phải là danh sách 1–{MAX_PICKED} số hồ sơ (số nguyên dương)"})
     args = {}
-    for name in ("q", "hamlet", "category", "form"):
+    for name in ("q", "hamlet"):
         value = _text(body, name, errors, "", 100)
         args[name] = value or ""
+    # A value the queue's filter does not know is refused, never dropped (which would check every
+    # received application): the OpenAPI document's enums.
+    for name, choices in (("category", lookup.CATEGORIES), ("form", tuple(SUPPORT_FORM_LABELS))):
+        if name in body and body[name] not in choices:
+            errors.append({"name": name, "reason": "phải là một trong: " + ", ".join(choices)})
+        args[name] = body.get(name) or ""
     # a hamlet the commune does not have would check nothing: refused naming its hamlets, as the downloads do
     unknown = communes.unknown_hamlet_message(session, g.api_user.commune_id, args["hamlet"])
     if unknown is not None:
@@ -188,7 +194,10 @@ def start_bulk_check() -> Response:
             started = bulk_check.start_filtered(
                 session, ListFilters.from_args(args, personal=sees_personal_data(g.api_user.role)), g.api_user)
     except ServiceError as err:
-        raise ApiProblem(422, str(err), errors=[{"name": "ids" if ids is not None else "q", "reason": str(err)}]) from None
+        # under the field that chose the applications: the ids, else the first filter given
+        given = [name for name in ("hamlet", "category", "form", "tier", "q") if name in body]
+        name = "ids" if ids is not None else (given[0] if given else "q")
+        raise ApiProblem(422, str(err), errors=[{"name": name, "reason": str(err)}]) from None
     body_out = {"job": job_json(started.job), "skipped": started.skipped}
     session.commit()
     job_queue.enqueue(started.job.id)

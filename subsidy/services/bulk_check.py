@@ -36,6 +36,10 @@ def select_ids(session: Session, filters: ListFilters) -> list[int]:
 
 
 NOTHING_TO_CHECK = "Không có hồ sơ «Đã tiếp nhận» nào để kiểm tra."
+#: Why, when the hand-picked ids are on file for the commune but none is «received» now.
+PICKED_MOVED_ON = " Các hồ sơ đã chọn không còn ở trạng thái «Đã tiếp nhận»."
+#: Why, when none of them is on file for the commune (unknown ids and another commune's alike).
+PICKED_NOT_FOUND = " Không có hồ sơ nào mang các số đã chọn: hãy tải lại danh sách hồ sơ rồi chọn lại."
 
 
 @dataclass
@@ -65,7 +69,10 @@ def start_picked(session: Session, picked: list[int], actor: User | None) -> Sta
     stmt = list_exports.application_stmt(ListFilters(state=State.received.value))
     ids = list(session.scalars(stmt.with_only_columns(Application.id).where(Application.id.in_(wanted))))
     if not ids:
-        raise ServiceError(NOTHING_TO_CHECK + " Các hồ sơ đã chọn không còn ở trạng thái «Đã tiếp nhận».")
+        # Only ids on file for the session's commune are said to have moved on: another
+        # commune's get the answer of ids that do not exist, which tells nothing about them.
+        on_file = session.scalar(select(Application.id).where(Application.id.in_(wanted)).limit(1))
+        raise ServiceError(NOTHING_TO_CHECK + (PICKED_MOVED_ON if on_file is not None else PICKED_NOT_FOUND))
     found = set(ids)
     job = jobs.create_job(session, "bulk_check", {"ids": ids, "filters": f"{len(ids)} hồ sơ được chọn"}, len(ids), actor)
     return Started(job, [i for i in wanted if i not in found])

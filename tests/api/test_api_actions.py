@@ -303,3 +303,56 @@ def test_a_correction_from_an_outdated_read_is_409_and_writes_nothing(client, de
     assert errors[0]["reason"] == (f"Phiên bản {entry.id + 10_000} không phải một phiên bản của bản ghi này: hãy đọc "
                                    "lại bản ghi rồi gửi phiên bản vừa đọc (trường «version»).")
     assert [e["name"] for e in _refused_correction(client, desk, {"reason": "x", "version": True})] == ["version"]
+
+
+def _other_communes_application(app) -> int:
+    """A received application of a second commune (xã Ea H'leo)."""
+    from subsidy.models import Commune
+
+    s = app.extensions["subsidy.sessionmaker"]()
+    other = Commune(code="EAHLEO", name="xã Ea H'leo", issuing_body="ỦY BAN NHÂN DÂN XÃ EA H'LEO",
+                    place_name="Ea H'leo", approval_level="commune", active=True)
+    s.add(other)
+    s.flush()
+    h = factories.applicant(s, list_year=TODAY.year, head_name="Hộ xa", commune_id=other.id)
+    far = factories.application(s, h, received_on=TODAY - dt.timedelta(days=10), commune_id=other.id).id
+    s.commit()
+    s.close()
+    return far
+
+
+def test_another_communes_ids_are_answered_as_ids_that_do_not_exist(client, desk, app, read_session):
+    """A clerk's bulk check of another commune's received application tells nothing about it: the
+    answer of an id that does not exist; an id of the commune's that has moved on says so."""
+    from subsidy.services import bulk_check
+
+    far = _other_communes_application(app)
+    tok = desk["tokens"]["clerk"]
+    answers = []
+    for ids in ([far], [2_000_000_000]):
+        resp = _post(client, "/bulk-checks", tok, {"ids": ids})
+        assert conforms(resp, "/bulk-checks", "POST").status_code == 422
+        answers.append(resp.get_json())
+    assert answers[0] == answers[1]
+    assert answers[0]["errors"] == [{"name": "ids", "reason": bulk_check.NOTHING_TO_CHECK + bulk_check.PICKED_NOT_FOUND}]
+    assert "không còn ở trạng thái" not in json.dumps(answers[0], ensure_ascii=False)
+    assert read_session.scalar(select(Application.state).where(Application.id == far)) == "received"
+    # one of the commune's own, checked already: it has moved on, and the answer says so
+    assert _post(client, "/bulk-checks", tok, {"ids": [desk["apps"]["cash"]]}).status_code == 202
+    moved = _post(client, "/bulk-checks", tok, {"ids": [desk["apps"]["cash"]]}).get_json()
+    assert moved["errors"][0]["reason"] == bulk_check.NOTHING_TO_CHECK + bulk_check.PICKED_MOVED_ON
+
+
+@pytest.mark.parametrize("body,name", [({"category": "bogus"}, "category"), ({"form": "evil"}, "form"),
+                                       ({"category": ""}, "category"), ({"hamlet": "Ấp Không Có"}, "hamlet")])
+def test_a_filter_the_queue_does_not_know_is_refused_under_its_name(client, desk, read_session, body, name):
+    resp = _post(client, "/bulk-checks", desk["tokens"]["clerk"], body)
+    assert conforms(resp, "/bulk-checks", "POST").status_code == 422
+    assert [e["name"] for e in resp.get_json()["errors"]] == [name]
+    assert read_session.scalar(select(EligibilityDecision.id).limit(1)) is None  # nothing checked
+
+
+def test_nothing_to_check_under_a_known_filter_names_that_filter(client, desk):
+    resp = _post(client, "/bulk-checks", desk["tokens"]["clerk"], {"category": "near_poor"})
+    assert conforms(resp, "/bulk-checks", "POST").status_code == 422
+    assert [e["name"] for e in resp.get_json()["errors"]] == ["category"]

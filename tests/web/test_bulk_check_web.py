@@ -160,3 +160,15 @@ def test_ids_sent_without_picked_check_only_those(app, client, login_as, read_se
     read_session.expire_all()
     assert read_session.scalar(select(func.count()).select_from(Job)) == 1
     assert read_session.get(Application, ids[0]).state == "received"
+
+
+def test_ticking_another_communes_application_answers_as_an_id_that_does_not_exist(app, client, login_as, read_session):
+    from tests.api.test_api_actions import _other_communes_application
+
+    login_as("clerk")
+    far = _other_communes_application(app)
+    pages = [html.unescape(client.post("/ho-so/kiem-tra-hang-loat", data={"picked": "1", "ids": [str(i)]},
+                                       follow_redirects=True).get_data(as_text=True)) for i in (far, 2_000_000_000)]
+    for page in pages:
+        assert bulk_check.PICKED_NOT_FOUND.strip() in page and "không còn ở trạng thái" not in page
+    assert read_session.scalar(select(func.count()).select_from(Job)) == 0
