@@ -20,6 +20,7 @@ from subsidy.domain.calendar import parse_extra_holidays
 
 from subsidy.domain import vn
 from subsidy.domain.documents import DEFAULT_ISSUER, Issuer, Signer, body_abbreviation, body_signer
+from subsidy.domain.labels.places import province_place, province_unit
 from subsidy.models import InstanceSetting, User
 from subsidy.services import audit, versions
 from subsidy.services.communes import ABBREVIATION_RE
@@ -186,12 +187,13 @@ def province_issuer(session: Session, province: str) -> Issuer:
     nghệ, domain.documents.body_abbreviation) and the signer from the province_signer_* settings
     (role lines default to the body's usual signer, domain.documents.body_signer: "TM. ỦY BAN NHÂN DÂN /
     KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" or "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"; name "" when none is stored)."""
+    province = province_unit(province)
     body = get(session, PROVINCE_BODY) or f"ỦY BAN NHÂN DÂN {province.upper()}"
     recipients = get(session, PROVINCE_RECIPIENTS, PROVINCE_RECIPIENTS_DEFAULT)
     authority, deputy, title = (get(session, k) for k in PROVINCE_SIGNER_ROLE)
     usual = body_signer(body)
     role = (authority, deputy, title) if authority or deputy or title else (usual.authority, usual.deputy, usual.title)
     signer = Signer(*role, name=get(session, PROVINCE_SIGNER_NAME))
-    return Issuer(body_upper="", body=body, place=province.removeprefix("tỉnh ").strip() or DEFAULT_ISSUER.place,
+    return Issuer(body_upper="", body=body, place=province_place(province) or DEFAULT_ISSUER.place,
                   abbreviation=get(session, PROVINCE_ABBREVIATION) or body_abbreviation(body),
                   signer=signer, recipients=tuple(r for r in recipients.split(";") if r.strip()), archive="VT")

@@ -9,6 +9,7 @@ from forms.applications import (AllocationForm, ApproveListForm, BuildListForm, 
 from subsidy.documents import lists as docs
 from subsidy.domain.documents import Issuer
 from subsidy.domain.calendar import today_vn
+from subsidy.domain.labels.places import province_unit
 from subsidy.domain.list_views import ListFilters
 from subsidy.models import ProposalList
 from subsidy.request_scope import db_session, roles_required
@@ -212,7 +213,7 @@ def _show(pl: ProposalList, *, approve_form: ApproveListForm | None = None,
         commune = commune_scope.commune_of(pl.commune_id)
         # The body that approves: the commune's people's committee, or the province's where the
         # province approves this commune's lists.
-        body = (commune.province or "tỉnh") if commune is not None and commune.approval_level == "province" \
+        body = province_unit(commune.province) if commune is not None and commune.approval_level == "province" \
             else commune_scope.commune_name(commune)
         approve_form.approving_body.data = f"Ủy ban nhân dân {body}".strip()
         # The applications shown: an approval from this page is refused once the list changed.

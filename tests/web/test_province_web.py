@@ -4,6 +4,8 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
 from sqlalchemy import select
 
 from subsidy.models import Allocation, Commune, Hamlet, User
@@ -214,3 +216,40 @@ def test_communes_recording_phones_before_the_province_recorded_any_is_said_as_s
                        ).status_code == 302
     words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(_text(client.get("/tinh/")))))
     assert "Cán bộ tỉnh (Sở KH&CN) ghi văn bản phân bổ của Bộ ở trang này" in words and "#ghi-so-may" not in words
+
+
+def test_a_province_recorded_without_its_kind_is_named_as_a_province(app, client, login_as):
+    """A commune row recording the province as «Đắk Lắk» alone: the approval form offers «Ủy ban
+    nhân dân tỉnh Đắk Lắk» and the header names «tỉnh Đắk Lắk» (labels.places.province_unit)."""
+    import datetime as dt
+
+    from subsidy.services import lists, rulesets
+    from subsidy.services.lists import submit_list
+
+    s = app.extensions["subsidy.sessionmaker"]()
+    rulesets.load_shipped(s)
+    b = communes.create_commune(s, communes.CommuneInput(code="XEH", name="xã Ea H'leo", approval_level="province",
+                                                         province="Đắk Lắk"), None)
+    clerk = factories.user(s, "clerk", "canbo-eh", row=True, commune_id=b.id)
+    factories.allocation_row(s, 1, commune_id=b.id)
+    factories.eligible(s, clerk, factories.applicant(s, commune_id=b.id, list_year=2026),
+                       received_on=dt.date(2026, 1, 5), on=dt.date(2026, 2, 1))
+    pl = lists.build_proposal_list(s, clerk, created_on=dt.date(2026, 2, 2))
+    submit_list(s, pl, clerk)
+    s.commit()
+    list_id = pl.id
+    s.close()
+    login_as("province_approver")
+    page = _text(client.get(f"/danh-sach/{list_id}"))
+    assert 'value="Ủy ban nhân dân tỉnh Đắk Lắk"' in page
+    assert "Ủy ban nhân dân Đắk Lắk" not in page
+
+
+@pytest.mark.parametrize("recorded,unit,place", [
+    ("Đắk Lắk", "tỉnh Đắk Lắk", "Đắk Lắk"), ("tỉnh Đồng Tháp", "tỉnh Đồng Tháp", "Đồng Tháp"),
+    ("thành phố Cần Thơ", "thành phố Cần Thơ", "Cần Thơ"), ("TP. Cần Thơ", "thành phố Cần Thơ", "Cần Thơ"),
+    ("", "tỉnh", ""), ("  Đắk   Lắk ", "tỉnh Đắk Lắk", "Đắk Lắk")])
+def test_province_unit_and_place(recorded, unit, place):
+    from subsidy.domain.labels.places import province_place, province_unit
+
+    assert province_unit(recorded) == unit and province_place(recorded) == place

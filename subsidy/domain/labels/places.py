@@ -15,3 +15,37 @@ def province_header(name: str) -> str:
     province's name as the communes record it ("tỉnh Đồng Tháp"), or «Cấp tỉnh» when it is
     :data:`PROVINCE_DEFAULT` (no name recorded). Never raises."""
     return PROVINCE_HEADER_DEFAULT if name == PROVINCE_DEFAULT else name
+
+
+#: How a province-level unit's name starts (Hiến pháp 2013, Điều 110: tỉnh, thành phố trực thuộc
+#: trung ương), and the shorthand a typed name may use for a city.
+_PROVINCE_KINDS = ("tỉnh ", "thành phố ")
+_CITY_SHORTHAND = ("tp. ", "tp.", "tp ")
+
+
+def province_unit(name: str | None) -> str:
+    """The province as a unit's name is written after «Ủy ban nhân dân»: ``name`` as recorded
+    when it says its kind («tỉnh Đồng Tháp», «thành phố Cần Thơ»; «TP. Cần Thơ» written out),
+    else with «tỉnh» put before it («Đắk Lắk» → «tỉnh Đắk Lắk»: a name without its kind is a
+    province's — a centrally-run city is recorded as «thành phố …»); «tỉnh» for no name. Never
+    raises."""
+    text = " ".join((name or "").split())
+    lowered = text.lower()
+    if not text or lowered == PROVINCE_DEFAULT:
+        return PROVINCE_DEFAULT
+    if lowered.startswith(_PROVINCE_KINDS):
+        return text
+    for short in _CITY_SHORTHAND:
+        if lowered.startswith(short):
+            return "thành phố " + text[len(short):].strip()
+    return f"tỉnh {text}"
+
+
+def province_place(name: str | None) -> str:
+    """The province's own name, without its kind («tỉnh Đắk Lắk» → «Đắk Lắk», «thành phố Cần Thơ»
+    → «Cần Thơ»): the place of a document's date line; "" for no name."""
+    unit = province_unit(name)
+    for kind in _PROVINCE_KINDS:
+        if unit.startswith(kind):
+            return unit[len(kind):]
+    return ""

@@ -17,6 +17,7 @@ from subsidy.domain.complaints import deadlines as dl
 from subsidy.domain.complaints.documents import AcceptanceNotice, Complainant, ComplaintDecision, personal_signer
 from subsidy.domain.documents import Issuer
 from subsidy.domain.labels import ANONYMOUS_FILER_CELL, CLERK_TITLE, COMPLAINT_OUTCOME_LABELS
+from subsidy.domain.labels.places import province_unit
 from subsidy.domain.vn import format_date
 from subsidy.models import Application, Commune, Complaint, Household, ProposalList
 from subsidy.services import communes as communes_svc
@@ -42,7 +43,7 @@ _ARTICLE = {
 
 def _names(session: Session, c: Complaint) -> tuple[Commune, str, str]:
     commune = session.get(Commune, c.commune_id)
-    province = commune.province or "tỉnh"
+    province = province_unit(commune.province)
     return commune, commune.name, province
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from subsidy.domain.documents import Issuer
-from subsidy.domain.labels.places import PROVINCE_DEFAULT
+from subsidy.domain.labels.places import PROVINCE_DEFAULT, province_unit
 from subsidy.domain.reports import AnnualReport, Breakdown, Figures, MonthRow, Period, Quota, Row, RuleCount, Tally
 from subsidy.domain.scope import PROVINCE_ROLES
 from subsidy.models import Commune
@@ -101,13 +101,14 @@ def _communes(session: Session) -> list[Commune]:
 
 
 def province_name(session: Session) -> str:
-    """The province's name as the communes record it ("tỉnh Đồng Tháp"), else "tỉnh" (none
-    recorded, or two different names)."""
+    """The province's name as the communes record it, with its kind ("tỉnh Đồng Tháp"; "Đắk Lắk"
+    recorded → "tỉnh Đắk Lắk"), else "tỉnh" (none recorded, or two different names)."""
     # two distinct names at most, not every commune's row: every page of a province account
     # names the province in its header (667 communes loaded twice a page: 20 ms)
     names = list(session.scalars(select(Commune.province).where(Commune.province.is_not(None), Commune.province != "")
                                  .distinct().limit(2)))
-    return names[0] if len(names) == 1 else PROVINCE_DEFAULT
+    # with its kind: a commune row may record "Đắk Lắk" alone (labels.places.province_unit)
+    return province_unit(names[0]) if len(names) == 1 else PROVINCE_DEFAULT
 
 
 def province_issuer(session: Session) -> Issuer:
