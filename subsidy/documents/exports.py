@@ -25,7 +25,9 @@ import io
 import unicodedata
 from typing import IO, Any, Iterator
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Spacer
 
 from subsidy.documents import base as b
@@ -148,6 +150,56 @@ PDF_MAX_ROWS = 3000
 BLANK_ROW_HEIGHT = 10 * mm
 
 
+#: Left plus right padding of a table cell (documents.base.tables), in points.
+_CELL_PADDING = 6.0
+#: The narrowest a wrapping column is made (a share of its width) to give a one-line column room.
+_MIN_SHARE = 0.7
+#: The smallest font a one-line value is shrunk to, in points.
+_MIN_ONE_LINE_SIZE = 8.0
+
+
+def _text_width(value: Any, size: float = b.CELL_SIZE) -> float:
+    b.register_fonts()
+    return stringWidth(str(value), b.FONT, size) + _CELL_PADDING + 0.5
+
+
+def _one_line_widths(table: ExportTable, rows: list[list[Any]], widths: list[float]) -> list[float]:
+    """``widths`` (points) with each ``one_line`` column widened to its longest value (and its
+    title's longest word), taken from the other columns in proportion, none of them below
+    _MIN_SHARE of its width; the total stays the frame's."""
+    one = [i for i, c in enumerate(table.columns) if c.one_line]
+    if not one or not rows:
+        return widths
+    need = {i: max([widths[i]] + [_text_width(r[i]) for r in rows if r[i] not in (None, "")]
+                   + [stringWidth(w, b.FONT_BOLD, b.CELL_SIZE) + _CELL_PADDING + 0.5
+                      for w in table.columns[i].title.split()]) for i in one}
+    others = [i for i in range(len(widths)) if i not in need]
+    extra = sum(need[i] - widths[i] for i in one)
+    spare = sum(widths[i] for i in others) * (1 - _MIN_SHARE)
+    if extra > spare:  # cannot all fit: share what there is (the cells then print smaller)
+        for i in one:
+            need[i] = widths[i] + (need[i] - widths[i]) * spare / extra
+        extra = spare
+    rest = sum(widths[i] for i in others)
+    out = list(widths)
+    for i in one:
+        out[i] = need[i]
+    for i in others:
+        out[i] = widths[i] * (rest - extra) / rest
+    return out
+
+
+def _one_line_cell(value: Any, width: float) -> Any:
+    """``value`` as is when it fits ``width`` points on one line at the cell size, else a
+    Paragraph at the font size that fits (at least _MIN_ONE_LINE_SIZE)."""
+    if value in (None, "") or _text_width(value) <= width:
+        return value
+    size = b.CELL_SIZE * (width - _CELL_PADDING - 0.5) / (_text_width(value) - _CELL_PADDING - 0.5)
+    size = max(_MIN_ONE_LINE_SIZE, int(size * 2) / 2)
+    style = ParagraphStyle("vn-cell-one-line", parent=b.styles()["cell"], fontSize=size, leading=b.CELL_SIZE * 1.2)
+    return Paragraph(b.esc(str(value)), style)
+
+
 def render_pdf(table: ExportTable, issuer: Issuer) -> bytes:
     """``table`` as a landscape A4 PDF in the administrative format (bytes). Raises ValueError
     when it has more than :data:`PDF_MAX_ROWS` rows (the caller checks ``table.count`` first)."""
@@ -160,7 +212,11 @@ def render_pdf(table: ExportTable, issuer: Issuer) -> bytes:
                      for empty, v in zip(blank, row)])
         if len(rows) > PDF_MAX_ROWS:
             raise ValueError(f"more than {PDF_MAX_ROWS} rows")
-    widths = b.fit_widths([c.width for c in table.columns], landscape=True)
+    widths = _one_line_widths(table, rows, b.fit_widths([c.width for c in table.columns], landscape=True))
+    for i, col in enumerate(table.columns):
+        if col.one_line:
+            for row in rows:
+                row[i] = _one_line_cell(row[i], widths[i])
     align = ["C" if c.kind in ("int", "date") or c.title == "STT" else "L" for c in table.columns]
     story = [*b.admin_header(issuer, None, place_date_line(issuer.place, table.date)),
              *b.title(table.title, table.filters or "Toàn bộ danh sách")]

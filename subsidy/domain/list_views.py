@@ -128,11 +128,14 @@ class Column:
     typed: CCCD, phone, codes and numbers of documents are text cells in Excel, so their leading
     zeros stay), "int", "date" (a datetime.date, dd/mm/yyyy), or "blank" (an empty column to
     fill in by hand on paper); and its ``width`` in millimetres on the landscape PDF (scaled to the
-    frame; the Excel column is about half as many characters wide)."""
+    frame; the Excel column is about half as many characters wide). ``one_line``: a value read
+    as a whole (a CCCD, a phone number, a tracking code) that the PDF never wraps: its column
+    is widened to its longest value, and a value that still cannot fit is printed smaller."""
 
     title: str
     kind: str = "text"
     width: float = 12
+    one_line: bool = False
 
 
 @dataclass

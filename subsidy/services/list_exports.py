@@ -266,8 +266,8 @@ def list_table(session: Session, key: str, f: ListFilters, *, on: dt.date, prepa
 # --- the handover day ------------------------------------------------------------------------
 
 SHEET_COLUMNS = (
-    Column("STT", "int", 12), Column("Họ và tên chủ hộ", "text", 38), Column("Mã hồ sơ", "text", 30),
-    Column("Số CCCD", "text", 28), Column("Số điện thoại", "text", 24), Column("Hãng, kiểu máy", "blank", 28),
+    Column("STT", "int", 12), Column("Họ và tên chủ hộ", "text", 38), Column("Mã hồ sơ", "text", 30, one_line=True),
+    Column("Số CCCD", "text", 28, one_line=True), Column("Số điện thoại", "text", 24, one_line=True), Column("Hãng, kiểu máy", "blank", 28),
     Column("Số IMEI", "blank", 36), Column("Số thuê bao", "blank", 25), Column("Người nhận ký, ghi rõ họ tên", "blank", 40),
 )
 
