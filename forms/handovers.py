@@ -2,8 +2,12 @@
 queries; the service checks the IMEI, the dates, the telecom list and the recipient)."""
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from subsidy.domain.workflow import reason_problem
 
 # The day-first text date field shared with the application forms (dd/mm/yyyy, vn.parse_date).
 from forms.applications import VnDateField
@@ -51,10 +55,20 @@ class CashPaymentForm(_RecipientMixin, BaseForm):
     purchase_date = VnDateField("Ngày hộ mua điện thoại", validators=[Optional()])
 
 
+def a_real_reason(form: Any, field: Any) -> None:
+    """WTForms validator: a reason for voiding says something (domain.workflow.reason_problem,
+    the rule the voiding service applies), with the rule's message."""
+    problem = reason_problem(field.data)
+    if problem is not None and (field.data or "").strip():
+        raise ValidationError(problem)
+
+
 class VoidForm(BaseForm):
     """Voiding a handover or payment: the reason is required and kept in the audit log."""
 
-    reason = TextAreaField("Lý do hủy", validators=[DataRequired("Hãy ghi rõ lý do hủy."), Length(max=1000)])
+    reason = TextAreaField("Lý do hủy", validators=[DataRequired("Hãy ghi rõ lý do hủy."), a_real_reason,
+                                                  Length(max=1000)])
+
 
 
 class PrintForm(BaseForm):

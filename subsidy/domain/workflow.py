@@ -203,3 +203,21 @@ def allowed_moves(current: State | str, role: str) -> list[tuple[State, Move]]:
     """The moves ``role`` may make from ``current``: [(target, Move)], in table order."""
     current = State(current)
     return [(t, m) for (s, t), m in TRANSITIONS.items() if s == current and role in m.roles]
+
+
+#: The fewest letters a reason for voiding holds: «x» or «..» says nothing to whoever reads the log.
+MIN_REASON_LETTERS = 5
+
+
+def reason_problem(reason: str | None) -> str | None:
+    """Why ``reason`` cannot stand as the written reason for voiding a handover or payment (and
+    its biên bản), in Vietnamese; None when it holds at least :data:`MIN_REASON_LETTERS` letters
+    (any script's; digits and punctuation do not count). Source: domain.md §5 (a void keeps its
+    reason in the log)."""
+    letters = sum(1 for ch in (reason or "") if ch.isalpha())
+    if letters >= MIN_REASON_LETTERS:
+        return None
+    if not (reason or "").strip():
+        return "Hãy ghi rõ lý do hủy."
+    return (f"Lý do cần ghi rõ bằng vài chữ (ít nhất {MIN_REASON_LETTERS} chữ cái), "
+            "ví dụ: «Ghi nhầm số IMEI», «Chi nhầm người nhận».")

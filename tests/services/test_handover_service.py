@@ -707,3 +707,19 @@ def test_a_payment_date_out_of_range_is_told_under_it_not_under_the_purchase_dat
     late = H.cash_field_errors(session, app.id, cash_input(paid_on=dt.date(2026, 3, 12),
                                                            purchase_date=dt.date(2026, 3, 13)), today=TODAY)
     assert late == {"purchase_date": "Ngày mua máy 13/03/2026 không được sau ngày chi tiền 12/03/2026."}
+
+
+@pytest.mark.parametrize("reason", ["x", "1234567", "a-b-c-d"])
+def test_a_void_reason_of_fewer_than_five_letters_is_refused_and_nothing_changes(session, people, reason):
+    from subsidy.services.errors import InvalidFields
+
+    clerk, approver, _ = people
+    app = factories.approved(session)
+    res = record(session, app, clerk)
+    session.commit()
+    with pytest.raises(InvalidFields) as err:
+        H.void_handover(session, res.handover.id, reason, approver)
+    assert "ít nhất 5 chữ cái" in err.value.field_errors["reason"]
+    session.rollback()
+    assert session.get(type(res.handover), res.handover.id).voided_at is None and app.state == "handed_over"
+

@@ -2,6 +2,8 @@
 reprint, void with a reason; who may do what; the form errors; CSRF."""
 from __future__ import annotations
 
+import html
+
 import io
 import itertools
 import re
@@ -357,6 +359,11 @@ def test_approver_voids_with_reason_then_clerk_hands_over_again(app, client, mak
     assert page.status_code == 200 and "Lý do hủy" in text(page) and 'data-confirm="Hủy' in text(page)
     empty = client.post(f"/bien-ban/{rid}/huy", data={"reason": "  "})
     assert empty.status_code == 422 and count(app, Receipt, Receipt.voided_at.is_not(None)) == 0
+    # a reason of one letter (or of digits and dots) says nothing: refused with the rule
+    for short in ("x", "1.2.3", "ab c"):
+        refused = client.post(f"/bien-ban/{rid}/huy", data={"reason": short})
+        assert refused.status_code == 422 and "ít nhất 5 chữ cái" in html.unescape(text(refused)), short
+    assert count(app, Receipt, Receipt.voided_at.is_not(None)) == 0
     done = client.post(f"/bien-ban/{rid}/huy", data={"reason": "Ghi nhầm IMEI"})
     assert done.status_code == 302
     show = text(client.get(f"/bien-ban/{rid}"))

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from subsidy.db import utcnow
-from subsidy.domain.workflow import State, WorkflowError
+from subsidy.domain.workflow import State, WorkflowError, reason_problem
 from subsidy.models import Application, CashPayment, Handover, HandoverImei, Receipt, User
 from subsidy.services import audit, receipts, workflow
-from subsidy.services.errors import ServiceError
+from subsidy.services.errors import InvalidFields, ServiceError
 from subsidy.services.handovers.lookups import get_handover, get_payment, load_application_locked
 
 
@@ -33,7 +33,10 @@ def _void(session: Session, record: Handover | CashPayment, reason: str, actor: 
         raise ServiceError(already_void)
     reason = (reason or "").strip()
     app = load_application_locked(session, record.application_id)
-    _void_move(session, app, actor, reason)
+    _void_move(session, app, actor, reason)  # the role, an empty reason and the state first
+    problem = reason_problem(reason)
+    if problem is not None:
+        raise InvalidFields({"reason": problem})
     now = utcnow()
     record.voided_at, record.void_reason = now, reason
     record.voided_by_id = actor.id if actor is not None else None
