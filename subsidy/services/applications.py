@@ -269,7 +269,7 @@ def set_purchase_date(session: Session, application: Application, purchase_date:
     fields = ("purchase_date", "evidence_note", "support_form")
     application = versions.lock(session, Application, application.id, not_found="Không tìm thấy hồ sơ này.")
     versions.check_unchanged(session, "application", application.id, seen_version, fields=fields,
-                             what=f"hồ sơ {application.tracking_code}",
+                             what=f"hồ sơ {tracking.display(application.tracking_code)}",
                              how="Hãy mở lại trang hồ sơ để xem ngày mua đang ghi.")
     if application.support_form != "cash":
         raise ServiceError("Ngày mua điện thoại chỉ ghi cho hồ sơ hỗ trợ bằng tiền.")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from subsidy.domain import tracking
 from subsidy.domain.labels import STATE_LABELS
 from subsidy.domain.workflow import BEFORE_HANDOVER
 from subsidy.models import Application, Household, User
@@ -101,7 +102,7 @@ def archive_household(session: Session, household_id: int, actor: User | None, r
     household = households_svc.get_household(session, household_id)
     preview = archive_preview(session, household)
     if preview.live and not household.archived:
-        codes = ", ".join(f"{a.tracking_code} («{a.state_label}»)" for a in preview.live)
+        codes = ", ".join(f"{tracking.display(a.tracking_code)} («{a.state_label}»)" for a in preview.live)
         if not withdraw_live:
             raise FieldError((
                 f"Hộ này còn hồ sơ đang xử lý: {codes}. Lưu trữ hộ sẽ rút hồ sơ này và trả chỗ cho hộ kế tiếp "

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from subsidy.domain import tracking
 from subsidy.domain.calendar import today_vn
 from subsidy.domain.labels import APPLICATION_FIELD_LABELS, STATE_LABELS
 from subsidy.domain.workflow import CORRECTABLE, State, check_move
@@ -134,7 +135,7 @@ def correct_application(session: Session, application: Application, data: Correc
         raise ServiceError(why)
     versions.check_unchanged(
         session, "application", application.id, data.seen_version, fields=FIELDS,
-        what=f"hồ sơ {application.tracking_code}",
+        what=f"hồ sơ {tracking.display(application.tracking_code)}",
         how="Hãy mở lại trang hồ sơ để xem thông tin mới nhất, rồi sửa lại nếu vẫn cần.")
     today = today_vn()
     errors = _field_errors(session, data, today)

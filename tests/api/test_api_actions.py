@@ -291,6 +291,10 @@ def test_a_correction_from_an_outdated_read_is_409_and_writes_nothing(client, de
     assert conforms(stale, "/applications/{application_id}/corrections", "POST").status_code == 409
     detail = stale.get_json()["detail"]
     assert "sửa «Ngày nhận hồ sơ»" in detail and "Hãy mở lại" in detail
+    # the application named by its code as printed everywhere (groups), never the stored form
+    code = read_session.scalar(select(Application.tracking_code).where(Application.id == cash))
+    grouped = f"{code[:4]}-{code[4:8]}-{code[8:]}"
+    assert f"hồ sơ {grouped}" in detail and code not in detail
     read_session.rollback()
     a = read_session.get(Application, cash)
     assert (a.received_on, a.purchase_date) == (TODAY - dt.timedelta(days=12), dt.date(2022, 12, 1))

@@ -5,6 +5,8 @@ again, instead of silently putting the first one's change back. On PostgreSQL th
 race for real: the second waits on the row's lock, then sees the first one's change."""
 from __future__ import annotations
 
+from subsidy.domain import tracking
+
 import datetime as dt
 import threading
 
@@ -117,7 +119,7 @@ def test_an_older_correction_form_does_not_put_back_a_corrected_date(session, tw
     with pytest.raises(StaleVersion) as err:  # A's form still says 01/03/2025 and changes the form of support
         corrections.correct_application(session, app, correction(app, opened, received_on=D(2025, 3, 1),
                                                                  support_form="cash", purchase_date=D(2023, 5, 1)), a)
-    assert f"hồ sơ {app.tracking_code}" in str(err.value) and "Lê Thị Bình sửa «Ngày nhận hồ sơ»" in str(err.value)
+    assert f"hồ sơ {tracking.display(app.tracking_code)}" in str(err.value) and "Lê Thị Bình sửa «Ngày nhận hồ sơ»" in str(err.value)
     session.expire_all()  # read back what is stored
     stored = session.get(Application, app.id)
     assert (stored.received_on, stored.support_form) == (D(2025, 2, 20), "package")
@@ -135,7 +137,7 @@ def test_the_approval_of_a_list_that_lost_an_application_is_refused(session, cle
                            seen=seen)
     message = str(err.value)
     assert f"danh sách {pl.number} đã thay đổi" in message
-    assert f"1 hồ sơ đã ra khỏi danh sách ({gone.tracking_code} – hộ {gone.household.head_name})" in message
+    assert f"1 hồ sơ đã ra khỏi danh sách ({tracking.display(gone.tracking_code)} – hộ {gone.household.head_name})" in message
     assert "in lại bản danh sách" in message and "mới được đưa vào" not in message
     session.expire_all()  # read back what is stored
     assert session.get(ProposalList, pl.id).status == "submitted"

@@ -3,6 +3,8 @@ with who changed what since and «open the page again», and nothing of it is sa
 form, an application's correction, a list's approval (services.versions)."""
 from __future__ import annotations
 
+from subsidy.domain import tracking
+
 import datetime as dt
 import html
 
@@ -105,7 +107,7 @@ def test_approval_of_a_list_a_correction_changed_is_refused(app, client, login_a
     number = read_session.get(ProposalList, list_id).number
     head = read_session.get(Household, gone.household_id).head_name
     assert f"Chưa ghi phê duyệt: danh sách {number} đã thay đổi sau khi bạn mở trang này" in body
-    assert f"1 hồ sơ đã ra khỏi danh sách ({gone.tracking_code} – hộ {head})" in body
+    assert f"1 hồ sơ đã ra khỏi danh sách ({tracking.display(gone.tracking_code)} – hộ {head})" in body
     assert "in lại bản danh sách" in body and 'value="12/QĐ-UBND"' in body
     read_session.rollback()
     assert read_session.get(ProposalList, list_id).status == "submitted"

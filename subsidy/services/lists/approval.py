@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from subsidy.domain import decisions
+from subsidy.domain import decisions, tracking
 from subsidy.domain.calendar import local_date, today_vn
 from subsidy.domain.workflow import State
 from subsidy.domain.scope import APPROVAL_COMMUNE, APPROVAL_PROVINCE
@@ -65,7 +65,7 @@ def _check_seen(proposal_list: ProposalList, apps: list[Application], seen: str 
     now = {a.id for a in apps}
     if before == now:
         return
-    named = {a.id: f"{a.tracking_code} – hộ {a.household.head_name}" for a in [*apps, *shown]}
+    named = {a.id: f"{tracking.display(a.tracking_code)} – hộ {a.household.head_name}" for a in [*apps, *shown]}
     removed = [named.get(i, f"hồ sơ số {i}") for i in sorted(before - now)]
     added = [named[i] for i in sorted(now - before)]
     raise StaleVersion(list_changed_message(
