@@ -89,15 +89,19 @@ def create_user(
 ) -> User:
     """Create an account. Raises ServiceError for a bad role/password (``context``: see
     :func:`validate_password`), Conflict for a taken name. ``commune_id``: the commune of a clerk,
-    approver or radio account (default: the instance's only commune); ignored for admin and the
-    province's roles, which belong to none (domain/scope.py); ServiceError for a commune role
-    without a commune on an instance with several."""
+    approver or radio account (default: the instance's only commune); FieldError (``commune``) when
+    given for admin or a province role, which belong to none (domain/scope.py); ServiceError for a
+    commune role without a commune on an instance with several."""
     username = (username or "").strip().lower()
     if not USERNAME_RE.fullmatch(username):
         raise FieldError("Tên đăng nhập gồm 2–64 ký tự: chữ không dấu (a–z), số, dấu chấm, gạch dưới hoặc "
                          "gạch ngang, bắt đầu bằng chữ hoặc số (ví dụ: thu.ha).", "username")
     if role not in {r.value for r in Role}:
         raise ServiceError(f"Vai trò «{role}» không có; chọn một trong: {', '.join(ALL_ROLES)}.")
+    if commune_id is not None and not role_needs_commune(role):
+        # said rather than dropped: whoever chose a commune expects the account to be of it
+        raise FieldError(f"Vai trò {ROLE_LABELS.get(role, role)} không thuộc xã nào (làm việc cho cả tỉnh): "
+                         "hãy chọn «Không thuộc xã nào», hoặc chọn một vai trò của xã.", "commune")
     commune_id = _commune_for_role(session, role, commune_id)
     full_name = _name_for_role(role, full_name)
     validate_password(password, username, context)

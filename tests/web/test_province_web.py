@@ -253,3 +253,29 @@ def test_province_unit_and_place(recorded, unit, place):
     from subsidy.domain.labels.places import province_place, province_unit
 
     assert province_unit(recorded) == unit and province_place(recorded) == place
+
+
+def test_a_province_account_created_with_a_commune_is_refused_saying_why(app, client, login_as):
+    """A province role belongs to no commune: a commune chosen for it is refused (422, under the
+    commune), not silently dropped; no account is made. The CLI refuses it too."""
+    login_as("admin")
+    client.get("/")  # the first page makes the first commune
+    s = app.extensions["subsidy.sessionmaker"]()
+    commune_id = s.scalar(select(Commune.id))
+    s.close()
+    resp = client.post("/quan-tri/tai-khoan/tao", data={"username": "tinh.hoa", "role": "province_officer",
+                                                       "full_name": "Lê Thị Hoa", "commune": str(commune_id)})
+    assert resp.status_code == 422
+    assert "không thuộc xã nào" in _text(resp)
+    s = app.extensions["subsidy.sessionmaker"]()
+    assert s.scalar(select(User.id).where(User.username == "tinh.hoa")) is None
+    s.close()
+    ok = client.post("/quan-tri/tai-khoan/tao", data={"username": "tinh.hoa", "role": "province_officer",
+                                                     "full_name": "Lê Thị Hoa", "commune": ""})
+    assert ok.status_code == 200
+    s = app.extensions["subsidy.sessionmaker"]()
+    assert s.scalar(select(User.commune_id).where(User.username == "tinh.hoa")) is None
+    s.close()
+    out = app.test_cli_runner().invoke(args=["create-user", "tinh.lan", "--role", "province_officer",
+                                             "--commune", "PHUTAN"], input="Mat-khau-rat-dai-2026\n" * 2)
+    assert out.exit_code != 0 and "không thuộc xã nào" in out.output
