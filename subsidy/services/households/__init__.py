@@ -7,7 +7,8 @@
   rule for a CCCD already on file, shared with the import;
 * :mod:`.people` — members and the poverty status per year (read; the form's status of its year);
 * :mod:`.search` — the search box, list filters and Vietnamese order (read-only);
-* :mod:`.export` — the registry as CSV in the format of shared/data/*.expected.csv.
+* :mod:`.export` — the registry as CSV in the format of shared/data/*.expected.csv;
+* :mod:`.viewlog` — the household page's log: its changes and every view of its personal data.
 
 The names callers use are importable from here (``from subsidy.services import households``).
 """
@@ -21,10 +22,11 @@ from subsidy.services.households.export import (
 )
 from subsidy.services.households.registry import (
     PRIOR_DEVICES, HouseholdInput, HouseholdRef, InvalidHousehold, NeedsConfirmation, archive_household, check_household,
-    check_citizen_id_owner, citizen_id_elsewhere_message, get_household, held_elsewhere, household_history, household_log,
+    check_citizen_id_owner, citizen_id_elsewhere_message, get_household, held_elsewhere, household_history,
     register_household, restore_household, same_head, save_household,
     update_household, checked_applications, REASON_FIELDS, DECIDING_FIELDS,
 )
+from subsidy.services.households.viewlog import household_log
 from subsidy.services.households.people import (
     MEMBER_FIELDS, IdOwner, birth_text, id_owners, member_summary, members_of, record_form_status, standings, standings_now,
     status_history, statuses_in,

@@ -26,7 +26,7 @@ from subsidy.domain.household_list import head_birth_year_message, list_year_ran
 from subsidy.domain.labels import CATEGORY_LABELS
 from subsidy.domain.places import normalize_hamlet
 from subsidy.domain.workflow import BEFORE_HANDOVER, CORRECTABLE_BACK, State
-from subsidy.models import Application, AuditEntry, Commune, Household, HouseholdMember, Receipt, User
+from subsidy.models import Application, AuditEntry, Commune, Household, HouseholdMember, User
 from subsidy.models.scoping import ALL_COMMUNES, default_commune_id
 from subsidy.services import audit, versions
 from subsidy.services.errors import Conflict, InvalidFields, NotFound, ServiceError
@@ -498,13 +498,3 @@ def household_history(session: Session, household_id: int) -> list[AuditEntry]:
     ))
 
 
-
-def household_log(session: Session, household_id: int, *, views_shown: int = 50) -> audit.EntityLog:
-    """The household page's log (services.audit.entity_log): its changes, and every view of its
-    personal data — its own page and API reads, and the views of its applications (their page
-    shows the head's CCCD and phone, their API read the household) and of its receipts (the
-    recipient's CCCD), by whatever role and account (domain.md §9: who saw it)."""
-    app_ids = list(session.scalars(select(Application.id).where(Application.household_id == household_id)))
-    receipt_ids = list(session.scalars(select(Receipt.id).where(Receipt.application_id.in_(app_ids)))) if app_ids else []
-    return audit.entity_log(session, "household", household_id, views_shown=views_shown,
-                            viewed_through=(("application", app_ids), ("receipt", receipt_ids)))
