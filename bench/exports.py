@@ -50,6 +50,8 @@ def generate(url: str, n: int) -> None:
     from subsidy.models import Application, Household
     from subsidy.services.households.columns import derived_keys
 
+    from _codes import bench_code
+
     rnd = random.Random(7)
     engine = make_engine(url)
     with engine.begin() as conn:
@@ -64,7 +66,7 @@ def generate(url: str, n: int) -> None:
                                category="poor" if i % 3 else "near_poor", prior_device="unknown",
                                search_text=search_text, sort_key=sort_key, archived=False,
                                meritorious=i % 17 == 0, social_policy=i % 11 == 0, commune_id=1))
-                apps.append(dict(id=i, household_id=i, programme="VTCI-2025", tracking_code=f"B{i:08d}",
+                apps.append(dict(id=i, household_id=i, programme="VTCI-2025", tracking_code=bench_code("E", i),
                                  received_on=dt.date(2026, 1, 1) + dt.timedelta(days=i % 300),
                                  support_form="package", state="received",
                                  state_changed_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), commune_id=1))

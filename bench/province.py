@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sqlalchemy import func, insert, make_url, select, text  # noqa: E402
 
 from _fresh_db import fresh_database  # noqa: E402
+from _codes import bench_code  # noqa: E402
 from subsidy.db import make_engine, make_sessionmaker  # noqa: E402
 from subsidy.domain.calendar import VN_TZ  # noqa: E402
 from subsidy.models.state_spans import refresh_spans  # noqa: E402
@@ -110,7 +111,7 @@ def _commune_rows(c: int, n: int, first_id: int) -> dict[str, list[dict]]:
                     history.append((state, "approved", voided))
                     state = "approved"
         out["applications"].append(dict(id=i, commune_id=c, household_id=i, programme="VTCI-2025",
-                                         tracking_code=f"P{i:09d}", received_on=recv, support_form=form, state=state,
+                                         tracking_code=bench_code("P", i), received_on=recv, support_form=form, state=state,
                                          state_changed_at=history[-1][2], priority_tier=3 if r < 60 else None,
                                          purchase_date=dt.date(2025, 1, 2) if form == "cash" else None))
         out["events"].extend(dict(application_id=i, from_state=f, to_state=to, at=when) for f, to, when in history)

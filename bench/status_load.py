@@ -85,6 +85,7 @@ def seed(url: str) -> list[tuple[str, str]]:
     from subsidy import create_app
     from subsidy.db import upgrade_database
     from subsidy.models import Application, Household
+    from _codes import bench_code
 
     upgrade_database(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "RATELIMIT_STORAGE_URI": "memory://"})
@@ -97,7 +98,7 @@ def seed(url: str) -> list[tuple[str, str]]:
                        hamlet="Ấp Phú Hòa", phone=f"09{i:08d}", category="poor")
         sess.add(hh)
         sess.flush()
-        code = f"BENCH{i:05d}"
+        code = bench_code("S", i)
         sess.add(Application(household_id=hh.id, tracking_code=code, received_on=dt.date(2026, 11, 1),
                              support_form="package", state=states[i % len(states)]))
         pairs.append((code, cccd[-4:]))
@@ -332,6 +333,12 @@ def main() -> int:
             print(f"{name:22s} {r['n']:5d} {r['wall']:7.2f} {r['rps']:7.1f} {r['p50']:7.1f} {r['p95']:7.1f} "
                   f"{r['p99']:7.1f} {r['max']:7.1f}              {r['server_ms']:6.3f} {r['redis_ms']:6.3f} "
                   f"{r['client_ms']:6.3f}  {r['errors']:6d} {r['cookies']:7d}")
+        wrong = sum(r.get("errors", 0) for r in (bare, status, floor, status_before, floor_before))
+        if wrong:
+            # An answer that is not the found page (a refused code, an error) measures another path:
+            # the figures below would say nothing about the status check.
+            print(f"{wrong} answers were not the expected page: the figures are not the status check's", file=sys.stderr)
+            return 1
         ratio = status["rps"] / bare["rps"]
         cpu_ratio = bare["server_ms"] / status["server_ms"] if status["server_ms"] else float("nan")
         rr = sorted(res["burst_ratios"])

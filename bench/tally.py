@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, insert  # noqa: E402
 
 from _fresh_db import fresh_database  # noqa: E402
+from _codes import bench_code  # noqa: E402
 from subsidy.db import make_engine, make_sessionmaker  # noqa: E402
 from subsidy.domain.calendar import VN_TZ  # noqa: E402
 from subsidy.models.state_spans import refresh_spans  # noqa: E402
@@ -167,7 +168,7 @@ def generate(url: str, n_households: int, n_applications: int, seed: int = 42,
                         if voided is not None:
                             history.append((state, "approved", voided))
                             t, state = voided, "approved"
-            apps.append(dict(id=a_id, household_id=hh, programme="VTCI-2025", tracking_code=f"B{a_id:07d}",
+            apps.append(dict(id=a_id, household_id=hh, programme="VTCI-2025", tracking_code=bench_code("B", a_id),
                              received_on=recv, support_form=form, state=state, state_changed_at=t, priority_tier=tier,
                              purchase_date=dt.date(2025, 1, 2) if form == "cash" else None, commune_id=1))
             events.extend(dict(application_id=a_id, from_state=f, to_state=to, at=at) for f, to, at in history)
