@@ -72,10 +72,17 @@ def shared_value(column: ColumnElement[Any], value: Any, dialect: Dialect) -> Co
     (``session.get_bind().dialect``).  Raises NotImplementedError for a type that has no literal
     rendering.
     """
+    return literal_column(literal_text(column, value, dialect), column.type)
+
+
+def literal_text(column: ColumnElement[Any], value: Any, dialect: Dialect) -> str:
+    """``value`` as SQL literal text of ``column``'s type for ``dialect`` (what :func:`shared_value`
+    writes into a statement; for SQL built as text, e.g. audit.record_inserted). Raises
+    NotImplementedError for a type that has no literal rendering."""
     render = column.type.literal_processor(dialect)
     if render is None:
         raise NotImplementedError(f"no literal rendering for {column.type!r} on {dialect.name}")
-    return literal_column(render(value), column.type)
+    return render(value)
 
 
 class Base(DeclarativeBase):

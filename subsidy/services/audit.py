@@ -10,7 +10,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Table, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from subsidy.db import json_text, shared_value, utcnow
+from subsidy.db import json_text, literal_text, shared_value, utcnow
 from subsidy.domain.calendar import VN_TZ
 from subsidy.domain.labels import LIST_PAGE_LABELS
 from subsidy.domain.list_views import ListFilters
@@ -130,7 +130,7 @@ def record_inserted(
     sql = _inserted_sql(dialect, table, tuple(fields), extra_key)
     common = (actor.id if actor is not None else None, action, entity_type,
               commune_id if commune_id is not None else session_commune(session))
-    stamp = audit.c.at.type.literal_processor(dialect)(at or utcnow())
+    stamp = literal_text(audit.c.at, at or utcnow(), dialect)
     conn = session.connection()
     for start in range(0, len(entries), 1000):
         chunk = entries[start:start + 1000]
@@ -144,9 +144,14 @@ def record_inserted(
 def _values_rows(dialect: Any, n: int) -> str:
     """``n`` rows of three parameters for a VALUES list; on PostgreSQL the first row says the
     columns' types (id, note, JSON text), which the others then take."""
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    mark = _mark(dialect)
     first = f"({mark}, {mark}, {mark})" if dialect.name == "sqlite" else f"({mark}::integer, {mark}::text, {mark}::text)"
     return ", ".join([first] + [f"({mark}, {mark}, {mark})"] * (n - 1))
+
+
+def _mark(dialect: Any) -> str:
+    """The driver's parameter marker: ``?`` for SQLite's qmark, ``%s`` for psycopg."""
+    return "?" if dialect.paramstyle == "qmark" else "%s"
 
 
 @lru_cache(maxsize=16)
@@ -181,7 +186,7 @@ def _inserted_sql(dialect: Any, table: Table, fields: tuple[str, ...], extra_key
         pairs.append(f"'{name}', {value}")
     audit = AuditEntry.__table__
     return (f"INSERT INTO {quote(audit.name)} (actor_id, action, entity_type, commune_id, entity_id, changes, note, at) "
-            f"SELECT {', '.join(['?' if dialect.paramstyle == 'qmark' else '%s'] * 4)}, h.id, "
+            f"SELECT {', '.join([_mark(dialect)] * 4)}, h.id, "
             f"{obj.replace('PAIRS', ', '.join(pairs))}, v.column2, {{stamp}} "
             f"FROM (VALUES {{values}}) AS v JOIN {quote(table.name)} AS h ON h.id = v.column1 ORDER BY h.id")
 
