@@ -33,7 +33,7 @@ from subsidy.services import complaints as svc
 from subsidy.services.complaints import documents as complaint_documents
 from subsidy.services.complaints import export as complaints_export
 from subsidy.services.complaints.queries import STANDING_LABELS
-from subsidy.services.errors import InvalidFields, NotFound, ServiceError
+from subsidy.services.errors import InvalidFields, ServiceError
 from subsidy.services import communes as communes_svc
 from subsidy.web import commune_scope, exports
 from subsidy.web.pagination import page_arg, paginate
@@ -127,10 +127,7 @@ def _intake_commune_id() -> int | None:
 def _case_or_404(complaint_id: int) -> Complaint:
     """The case, or 404 — also for the staff member a denunciation names: they never see it (Luật
     Tố cáo 2018, Điều 47–48: the denouncer is protected), as if it did not exist."""
-    try:
-        case = svc.get(db_session(), complaint_id)
-    except NotFound:
-        abort(404)
+    case = svc.get(db_session(), complaint_id)  # NotFound: the 404 page (web.errors)
     if case.named_user_id is not None and case.named_user_id == current_user.id:
         abort(404)
     return case

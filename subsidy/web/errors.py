@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, jsonify, make_response, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as PageNotFound
 from werkzeug.routing import RequestRedirect
 
 from subsidy.request_scope import RoleRefused
@@ -121,6 +122,7 @@ def _path_of(url: str) -> str:
 
 def init_app(app: Flask) -> None:
     from subsidy.domain.scope import CommuneRequired
+    from subsidy.services.errors import NotFound
 
     @app.errorhandler(CommuneRequired)
     def commune_required(err: CommuneRequired) -> Any:
@@ -131,6 +133,12 @@ def init_app(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return problem_json(400, "Yêu cầu không hợp lệ", detail)
         return make_response(render_template("errors/error.html", code=400, title="Cần chọn xã", detail=detail), 400)
+
+    @app.errorhandler(NotFound)
+    def record_not_found(err: NotFound) -> Any:
+        """A record a service does not find (or this account may not see) is the page's 404, as
+        any id of another commune; the JSON API answers its own (api.v1)."""
+        return http_error(PageNotFound())
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException) -> Any:

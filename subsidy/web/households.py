@@ -6,7 +6,7 @@ scope.sees_personal_data names (masked for the others); every view is logged.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
@@ -27,7 +27,6 @@ from subsidy.services import list_exports
 from subsidy.services import pages
 from subsidy.services import versions
 from subsidy.services import prior_devices as prior_svc
-from subsidy.services.errors import NotFound
 from subsidy.web.applications import current_programme
 from subsidy.web.exports import hamlet_options
 from subsidy.web.pagination import list_page
@@ -59,10 +58,7 @@ def _hamlet_choices(session, current: str | None = None) -> list[SelectChoice]:
 
 def _load(household_id: int) -> Household:
     """The household (archived ones included), or 404."""
-    try:
-        return svc.get_household(db_session(), household_id)
-    except NotFound:
-        abort(404)
+    return svc.get_household(db_session(), household_id)  # NotFound: the 404 page (web.errors)
 
 
 def _input(form: HouseholdForm, household: Household | None = None) -> svc.HouseholdInput:

@@ -40,7 +40,6 @@ from subsidy.request_scope import db_session, roles_required
 from subsidy import jobs
 from subsidy.services import import_job, importer
 from subsidy.services import jobs as jobs_svc
-from subsidy.services.errors import NotFound
 from subsidy.web.refusals import REFUSED, attempt
 from subsidy.web.pagination import Page, page_arg, within_pages
 
@@ -205,10 +204,7 @@ def _reading(folder: Path, token: str):
     """The page of an upload whose preview is not ready: the preview job's progress (reloading
     itself), or why it failed (422, the upload already deleted)."""
     meta = _meta(folder)
-    try:
-        job = jobs_svc.get_job(db_session(), int(meta.get("job_id") or 0))
-    except NotFound:
-        abort(404)
+    job = jobs_svc.get_job(db_session(), int(meta.get("job_id") or 0))  # NotFound: the 404 page (web.errors)
     running = job.status in ("queued", "running")
     page = render_template("imports/reading.html", job=job, meta=meta, token=token, running=running,
                            stalled=jobs_svc.stalled(job), unit=jobs_svc.JOB_UNITS[job.kind],

@@ -3,22 +3,18 @@ no script needed) and, when it is done, each kind's own summary (templates/jobs/
 a bulk check's outcomes and refusals, a backup's file, an import's counts); a failed job says why."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template
+from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
 from subsidy.domain.labels import OUTCOME_LABELS
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import jobs as svc
-from subsidy.services.errors import NotFound
 
 bp = Blueprint("jobs", __name__, url_prefix="/cong-viec")
 
 
 def _job(job_id: int):
-    try:
-        return svc.get_job(db_session(), job_id, current_user)
-    except NotFound:
-        abort(404)
+    return svc.get_job(db_session(), job_id, current_user)  # NotFound: the 404 page (web.errors)
 
 
 @bp.route("/<int:job_id>")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forms.handovers import PrintForm
@@ -24,7 +24,6 @@ from subsidy.domain.list_views import RECEIPT_STATES
 from subsidy.request_scope import db_session, roles_required
 from subsidy.services import list_exports, pages
 from subsidy.services import receipts as svc
-from subsidy.services.errors import NotFound
 from subsidy.web import buttons
 from subsidy.web.exports import hamlet_options, list_filters
 from subsidy.web.pagination import list_page
@@ -58,10 +57,7 @@ def index():
 @roles_required(*VIEWERS)
 def show(receipt_id: int):
     session = db_session()
-    try:
-        receipt = svc.get(session, receipt_id)
-    except NotFound:
-        abort(404)
+    receipt = svc.get(session, receipt_id)  # NotFound: the 404 page (web.errors)
     page = pages.receipt_page(session, receipt)
     kind_label = RECEIPT_KIND_LABELS[receipt.kind]
     void = buttons.void_button(receipt, page.application, current_user.role, f"Hủy {kind_label.lower()}…")
@@ -82,10 +78,7 @@ def _pdf_response(receipt, pdf_bytes: bytes, suffix: str = "") -> Response:
 
 
 def _receipt_or_404(receipt_id: int):
-    try:
-        return svc.get(db_session(), receipt_id)
-    except NotFound:
-        abort(404)
+    return svc.get(db_session(), receipt_id)  # NotFound: the 404 page (web.errors)
 
 
 @bp.route("/<int:receipt_id>/xem-truoc.pdf")
