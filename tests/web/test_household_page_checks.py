@@ -96,3 +96,23 @@ def test_long_words_wrap_in_headings_list_rows_and_facts():
     assert {"h1", ".app-row", "dl.facts dd", ".msg", ".flash"} <= wrapping
     facts = re.search(r"dl\.facts\{[^}]*grid-template-columns:([^;}]*)", css).group(1)
     assert facts.endswith("minmax(0,1fr)")  # a 1fr column would grow to the longest word
+
+
+@pytest.mark.parametrize("typed", ["X1", "Hiếu1", "Đặng Thành Dũ\u0303\u0303\u0303ng", ""])
+def test_a_wrong_name_on_the_edit_form_is_told_under_its_field(login_as, client, session, household, typed):
+    """The edit form with a name that cannot be read answers 422 with the name's message, as the
+    «Thêm hộ» form does (it was a 500: the deciding facts were compared with the name missing)."""
+    import re
+
+    login_as("clerk")
+    hh = household(code="8250419218", head_name="Mai Minh Nghĩa", hamlet="Ấp Phú Hòa", category="poor")
+    session.commit()
+    page = client.get(f"/ho-gia-dinh/{hh.id}/sua").get_data(as_text=True)
+    data = dict(re.findall(r'name="([a-z_]+)"[^>]*value="([^"]*)"', page))
+    data.update(head_name=typed, code=hh.code, hamlet="Ấp Phú Hòa", members="1", category="poor")
+    resp = client.post(f"/ho-gia-dinh/{hh.id}/sua", data=data)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert "Họ tên" in html or "họ tên" in html
+    session.expire_all()
+    assert session.get(type(hh), hh.id).head_name == "Mai Minh Nghĩa"

@@ -14,7 +14,6 @@ from subsidy.domain.labels import FIELD_LABELS, STATE_LABELS
 from subsidy.domain.workflow import BEFORE_HANDOVER, State
 from subsidy.models import Application, Household
 from subsidy.services import audit
-from subsidy.services.households.columns import household_row
 
 
 #: The household's facts a check of its application reads (domain.md §2: E1 the category and the
@@ -40,10 +39,12 @@ def checked_applications(session: Session, household_id: int) -> list[Applicatio
 
 def facts_changed(hh: Household, values: dict[str, Any]) -> list[str]:
     """The names of :data:`REASON_FIELDS` whose value in ``values`` (the form's values as
-    _validate gives them) differs from ``hh``'s, in that order."""
-    before = audit.snapshot(hh, REASON_FIELDS)
-    after = audit.snapshot(SimpleNamespace(**household_row(values, new=False)), REASON_FIELDS)
-    return [f for f in REASON_FIELDS if before[f] != after[f]]
+    _validate gives them) differs from ``hh``'s, in that order. A field missing from ``values`` (the
+    form's value for it could not be read: its own error is shown) counts as unchanged."""
+    present = [f for f in REASON_FIELDS if f in values]
+    before = audit.snapshot(hh, present)
+    after = audit.snapshot(SimpleNamespace(**values), present)
+    return [f for f in present if before[f] != after[f]]
 
 
 def reason_message(changed: list[str], checked: list[Application]) -> str:
