@@ -196,6 +196,20 @@ def test_all_handover_fields_wrong(session, people):
     assert _saved(session) == (0, 0, 0, 0)
 
 
+def test_markup_in_the_phone_make_or_model_is_refused_before_it_reaches_the_bien_ban(session, people):
+    clerk, _, _ = people
+    app = factories.approved(session)
+    data = H.HandoverInput(phone_make="<b>x</b>", phone_model="Sumo > 4G", imei="12", telecom="ABC",
+                           subscriber_number="", handed_on=None, recipient_name="", recipient_citizen_id="")
+    with pytest.raises(InvalidFields) as exc:
+        H.record_handover(session, app.id, data, clerk, today=TODAY)
+    errors = exc.value.field_errors
+    assert errors["phone_make"] == ("Hãng điện thoại không được có ký tự «<» hoặc «>» (thẻ định dạng): hãy ghi đúng "
+                                    "như trên hộp máy, ví dụ «Viettel», «Sumo 4G T2».")
+    assert errors["phone_model"].startswith("Tên (model) điện thoại không được có ký tự «<» hoặc «>»")
+    assert _saved(session) == (0, 0, 0, 0)
+
+
 def test_taken_imei_is_checked_after_the_fields(session, people):
     """The IMEI lookup (database) comes after the field checks: with other fields wrong the clerk
     sees those first; once they are right, the Conflict naming the earlier receipt."""

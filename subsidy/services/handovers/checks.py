@@ -79,12 +79,17 @@ def _date_error(session: Session, app: Application, day: dt.date | None, what: s
 
 
 def _text(raw: str | None, field: str, label: str, errors: dict[str, str], required: bool = True) -> str:
-    """``raw`` with its spaces collapsed; a missing or too long value adds its message to ``errors``."""
+    """``raw`` with its spaces collapsed; a missing or too long value, or one holding markup (``<``
+    or ``>``: it would be printed as typed on the biên bản, which cannot be changed once made), adds
+    its message to ``errors``."""
     value = " ".join((raw or "").split())
     if required and not value:
         errors[field] = f"Hãy nhập {label}."
     elif len(value) > MAX_TEXT:
         errors[field] = f"{sentence_start(label)} dài quá {MAX_TEXT} ký tự."
+    elif "<" in value or ">" in value:
+        errors[field] = (f"{sentence_start(label)} không được có ký tự «<» hoặc «>» (thẻ định dạng): hãy ghi đúng "
+                         "như trên hộp máy, ví dụ «Viettel», «Sumo 4G T2».")
     return value
 
 
